@@ -1,0 +1,32 @@
+// Package sha256x holds SHA-256 kernels specialised for proof-of-work nonce
+// search.
+//
+// A search hashes messages of the form
+//
+//	prefix || encode(nonce) || suffix
+//
+// for nonces start, start+step, start+2·step, … and looks for the first whose
+// digest meets a Target. A Job describes that family of messages; a Kernel
+// turns a Job into a Searcher, which tests a contiguous range of nonce
+// indexes per call and reports the lowest index that meets the target.
+//
+// Kernels:
+//
+//   - ref: the oracle. Builds each message with strconv and hashes it with
+//     crypto/sha256. Slow and obviously correct; tests compare every other
+//     kernel with it. Not offered for mining.
+//   - generic: pure Go, specialised for the search (midstate of the whole
+//     64-byte blocks before the nonce, an in-place decimal counter, no
+//     allocation per attempt).
+//   - stdlib: crypto/sha256.Sum256 on a reused buffer with the in-place
+//     counter.
+//   - SIMD kernels (amd64 only, chosen at run time from CPU features) register
+//     themselves from the architecture-specific files.
+//
+// Every Searcher returns only hits that meet the full target: SIMD kernels
+// may use a quick test on one state word, but candidates are confirmed with
+// the exact 256-bit test before they are reported.
+//
+// Errors callers see: Job.Validate for a malformed job, ByName for an unknown
+// or unavailable kernel, SelfTest for a kernel that gives a wrong answer.
+package sha256x

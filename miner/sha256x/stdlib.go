@@ -1,0 +1,48 @@
+package sha256x
+
+import (
+	"crypto/sha256"
+	"encoding/binary"
+)
+
+// stdlibSearcher hashes the whole message with crypto/sha256.Sum256 on a
+// reused buffer, moving the nonce in place.
+type stdlibSearcher struct {
+	job   *Job
+	buf   []byte
+	width int
+	add   decimalAdder
+}
+
+func newStdlib(j *Job) Searcher {
+	return &stdlibSearcher{job: j, add: newDecimalAdder(j.Step)}
+}
+
+func (s *stdlibSearcher) layout(n uint64) {
+	b := append(s.buf[:0], s.job.Prefix...)
+	b = AppendNonce(b, s.job.Encoding, n)
+	s.width = len(b) - len(s.job.Prefix)
+	s.buf = append(b, s.job.Suffix...)
+}
+
+func (s *stdlibSearcher) Search(from, count uint64) (uint64, bool) {
+	j := s.job
+	n := j.Nonce(from)
+	s.layout(n)
+	off := len(j.Prefix)
+	for i := uint64(0); i < count; i++ {
+		if i > 0 {
+			n += j.Step
+			if j.Encoding == Binary {
+				binary.BigEndian.PutUint64(s.buf[off:], n)
+			} else if !s.add.add(s.buf[off : off+s.width]) {
+				s.layout(n)
+			}
+		}
+		d := sha256.Sum256(s.buf)
+		if j.Target.MeetsDigest(&d) {
+			return from + i, true
+		}
+	}
+	return 0, false
+}

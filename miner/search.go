@@ -1,0 +1,262 @@
+package miner
+
+import (
+	"context"
+	"crypto/sha256"
+	"errors"
+	"math"
+	"runtime"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/powlab/powlab/miner/sha256x"
+)
+
+// Mode chooses which solution a search returns.
+type Mode uint8
+
+const (
+	// Smallest returns the lowest solving index, as the sequential loop would.
+	Smallest Mode = iota
+	// Any returns the first solution found by any worker.
+	Any
+	// Count never stops on a solution; it counts them (hashrate runs).
+	Count
+)
+
+// DefaultChunk is the number of nonce indexes a worker takes per visit to
+// the shared cursor. At the slowest kernel (generic, ~4 M/s) it takes about
+// 2 ms, at the fastest well under 1 ms: stops land within a few ms while the
+// atomic traffic stays negligible (one CAS per 8192 hashes). It is a multiple
+// of every kernel's lane count.
+const DefaultChunk = 8192
+
+// DefaultProgressInterval is how often Progress is called.
+const DefaultProgressInterval = 500 * time.Millisecond
+
+// Options tune a search. The zero value is a smallest-nonce search on every
+// CPU with the best kernel.
+type Options struct {
+	Workers int              // 0: runtime.NumCPU()
+	Kernel  *sha256x.Kernel  // nil: sha256x.Best()
+	Mode    Mode
+	// MaxAttempts caps the indexes tried (0: the whole nonce range).
+	MaxAttempts uint64
+	// Chunk overrides DefaultChunk (rounded up to the kernel's lanes).
+	Chunk uint64
+	// Progress, if set, is called every ProgressInterval from a separate
+	// goroutine while the search runs.
+	Progress         func(Progress)
+	ProgressInterval time.Duration
+}
+
+// Progress is a snapshot of a running search.
+type Progress struct {
+	Attempts  uint64
+	Solutions uint64
+	Elapsed   time.Duration
+	// Rate is attempts per second since the start.
+	Rate float64
+}
+
+// Result is what a search found and what it cost.
+type Result struct {
+	Found  bool
+	Index  uint64   // nonce index of the solution
+	Nonce  uint64   // Start + Index·Step
+	Digest [32]byte // of the solving message
+	// Attempts is the number of nonces hashed by all workers.
+	Attempts uint64
+	// Solutions counts the hits seen (Count mode counts them all).
+	Solutions uint64
+	Elapsed   time.Duration
+	Kernel    string
+	Workers   int
+}
+
+// Rate is attempts per second.
+func (r Result) Rate() float64 {
+	if r.Elapsed <= 0 {
+		return 0
+	}
+	return float64(r.Attempts) / r.Elapsed.Seconds()
+}
+
+// ErrExhausted means the nonce range or MaxAttempts ran out with no solution.
+var ErrExhausted = errors.New("no solution in the nonce range searched")
+
+// Search looks for a nonce of p meeting t. It returns only after every worker
+// has exited. On cancellation it returns ctx's error together with the
+// attempts made so far.
+func Search(ctx context.Context, p Puzzle, t Target, o Options) (Result, error) {
+	job, err := p.Job(t)
+	if err != nil {
+		return Result{}, err
+	}
+	k := o.Kernel
+	if k == nil {
+		k = sha256x.Best()
+	}
+	if !k.Available {
+		return Result{}, sha256x.ErrUnavailable
+	}
+	w := o.Workers
+	if w <= 0 {
+		w = runtime.NumCPU()
+	}
+	chunk := o.Chunk
+	if chunk == 0 {
+		chunk = DefaultChunk
+	}
+	lanes := uint64(max(k.Lanes, 1))
+	chunk = (chunk + lanes - 1) / lanes * lanes
+
+	limit := job.MaxIndex() // last index we may try
+	if o.MaxAttempts > 0 && o.MaxAttempts-1 < limit {
+		limit = o.MaxAttempts - 1
+	}
+
+	s := &search{job: job, mode: o.Mode, chunk: chunk, limit: limit}
+	s.best.Store(math.MaxUint64)
+	runCtx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	s.cancel = cancel
+
+	start := time.Now()
+	var wg sync.WaitGroup
+	for i := 0; i < w; i++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			s.work(runCtx, k.New(job))
+		}()
+	}
+
+	stopTicker := make(chan struct{})
+	var tickWG sync.WaitGroup
+	if o.Progress != nil {
+		iv := o.ProgressInterval
+		if iv <= 0 {
+			iv = DefaultProgressInterval
+		}
+		tickWG.Add(1)
+		go func() {
+			defer tickWG.Done()
+			tk := time.NewTicker(iv)
+			defer tk.Stop()
+			for {
+				select {
+				case <-stopTicker:
+					return
+				case <-tk.C:
+					el := time.Since(start)
+					a := s.attempts.Load()
+					o.Progress(Progress{Attempts: a, Solutions: s.solutions.Load(), Elapsed: el, Rate: float64(a) / el.Seconds()})
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	close(stopTicker)
+	tickWG.Wait()
+
+	r := Result{
+		Attempts:  s.attempts.Load(),
+		Solutions: s.solutions.Load(),
+		Elapsed:   time.Since(start),
+		Kernel:    k.Name,
+		Workers:   w,
+	}
+	if b := s.best.Load(); o.Mode != Count && b != math.MaxUint64 {
+		r.Found = true
+		r.Index = b
+		r.Nonce = job.Nonce(b)
+		r.Digest = sha256.Sum256(job.AppendMessage(nil, b))
+	}
+	// A cancelled smallest-nonce search may hold a hit that is not the
+	// smallest: report the cancellation, with what was found so far.
+	if err := ctx.Err(); err != nil {
+		return r, err
+	}
+	if r.Found || o.Mode == Count {
+		return r, nil
+	}
+	return r, ErrExhausted
+}
+
+type search struct {
+	job    *sha256x.Job
+	mode   Mode
+	chunk  uint64
+	limit  uint64
+	cancel context.CancelFunc
+
+	cursor    atomic.Uint64 // next index to hand out
+	done      atomic.Bool   // cursor passed limit
+	best      atomic.Uint64 // lowest hit so far (MaxUint64: none)
+	attempts  atomic.Uint64
+	solutions atomic.Uint64
+}
+
+// next hands out the chunk [from, from+n).
+func (s *search) next() (from, n uint64, ok bool) {
+	for {
+		if s.done.Load() {
+			return 0, 0, false
+		}
+		cur := s.cursor.Load()
+		end := cur + s.chunk - 1 // last index of this chunk
+		if end < cur || end >= s.limit {
+			end = s.limit
+		}
+		if end == s.limit {
+			// The last chunk: whoever wins the CAS takes it; the range is done.
+			if s.cursor.CompareAndSwap(cur, cur) && s.done.CompareAndSwap(false, true) {
+				return cur, end - cur + 1, true
+			}
+			continue
+		}
+		if s.cursor.CompareAndSwap(cur, end+1) {
+			return cur, end - cur + 1, true
+		}
+	}
+}
+
+func (s *search) work(ctx context.Context, sr sha256x.Searcher) {
+	for ctx.Err() == nil {
+		from, n, ok := s.next()
+		if !ok {
+			return
+		}
+		if s.mode == Smallest && from > s.best.Load() {
+			return
+		}
+		var tried uint64
+		for n > 0 {
+			hit, found := sr.Search(from, n)
+			if !found {
+				tried += n
+				break
+			}
+			used := hit - from + 1
+			tried += used
+			s.solutions.Add(1)
+			if s.mode == Count {
+				from, n = hit+1, n-used
+				continue
+			}
+			for { // CAS-min
+				b := s.best.Load()
+				if hit >= b || s.best.CompareAndSwap(b, hit) {
+					break
+				}
+			}
+			if s.mode == Any {
+				s.cancel()
+			}
+			break
+		}
+		s.attempts.Add(tried)
+	}
+}

@@ -38,8 +38,8 @@ const DefaultProgressInterval = 500 * time.Millisecond
 // Options tune a search. The zero value is a smallest-nonce search on every
 // CPU with the best kernel.
 type Options struct {
-	Workers int              // 0: runtime.NumCPU()
-	Kernel  *sha256x.Kernel  // nil: sha256x.Best()
+	Workers int             // 0: runtime.NumCPU()
+	Kernel  *sha256x.Kernel // nil: sha256x.Best()
 	Mode    Mode
 	// MaxAttempts caps the indexes tried (0: the whole nonce range).
 	MaxAttempts uint64

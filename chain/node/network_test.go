@@ -1,0 +1,183 @@
+package node
+
+import (
+	"context"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/powlab/powlab/chain"
+)
+
+// connect registers every node with every other.
+func connect(t *testing.T, nodes ...*Node) {
+	t.Helper()
+	for _, a := range nodes {
+		for _, b := range nodes {
+			if a != b {
+				if _, err := a.AddPeers(b.Addr()); err != nil {
+					t.Fatal(err)
+				}
+			}
+		}
+	}
+}
+
+func sameTip(nodes ...*Node) bool {
+	h := tipOf(nodes[0])
+	for _, n := range nodes[1:] {
+		if tipOf(n) != h {
+			return false
+		}
+	}
+	return true
+}
+
+func TestMineRoute(t *testing.T) {
+	n := startNode(t, Config{})
+	code, body := call(t, "GET", n.Addr()+"/mine", "")
+	if code != 200 {
+		t.Fatalf("GET /mine: %d %s", code, body)
+	}
+	m := mustJSON(t, body)
+	if m["index"].(interface{ String() string }).String() != "2" {
+		t.Fatalf("index %v", m["index"])
+	}
+	if got := n.Height(); got != 2 {
+		t.Fatalf("height %d after /mine", got)
+	}
+	if m["hash"] != tipOf(n).String() {
+		t.Fatalf("hash %v, tip %s", m["hash"], tipOf(n))
+	}
+}
+
+// Three mining nodes gossip their blocks and converge on one tip once they
+// stop mining.
+func TestThreeNodesConverge(t *testing.T) {
+	var mined, accepted atomic.Int64
+	ev := Events{
+		Mined:    func(*chain.Block) { mined.Add(1) },
+		Accepted: func(*chain.Block, string) { accepted.Add(1) },
+	}
+	var nodes []*Node
+	for range 3 {
+		nodes = append(nodes, startNode(t, Config{Chain: tutorialOpts("000"), Events: ev, Miner: MinerOptions{Workers: 1, MaxRate: 40000}}))
+	}
+	connect(t, nodes...)
+	// The nodes start on different genesis blocks (as tutorial nodes do):
+	// the first block that does not connect makes its receiver fetch the
+	// sender's chain, and from then on they share history.
+	for _, n := range nodes {
+		n.StartMiner()
+	}
+	waitFor(t, "height 8 everywhere", func() bool {
+		for _, n := range nodes {
+			if n.Height() < 8 {
+				return false
+			}
+		}
+		return true
+	})
+	for _, n := range nodes {
+		n.StopMiner()
+	}
+	// Equal-work branches can remain when the miners stop at once, as in
+	// any proof-of-work network; the next block settles it.
+	waitFor(t, "one tip", func() bool {
+		if sameTip(nodes...) {
+			return true
+		}
+		time.Sleep(200 * time.Millisecond) // let gossip land first
+		if sameTip(nodes...) {
+			return true
+		}
+		if _, err := nodes[0].MineOne(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+		return false
+	})
+	if mined.Load() == 0 || accepted.Load() == 0 {
+		t.Fatalf("mined %d, accepted %d: want both above 0", mined.Load(), accepted.Load())
+	}
+	g := nodes[0].Blocks()[0]
+	for _, n := range nodes[1:] {
+		if n.Blocks()[0] != g && n.rules.Hash(n.Blocks()[0]) != n.rules.Hash(g) {
+			t.Fatal("nodes disagree on genesis")
+		}
+	}
+}
+
+// A node that was offline catches up from its peers.
+func TestOfflineNodeCatchesUp(t *testing.T) {
+	a := startNode(t, Config{})
+	for range 5 {
+		if _, err := a.MineOne(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+	}
+	b := startNode(t, Config{})
+	if _, err := b.AddPeers(a.Addr()); err != nil {
+		t.Fatal(err)
+	}
+	rep, err := b.Resolve(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !rep.Replaced || b.Height() != 6 || tipOf(b) != tipOf(a) {
+		t.Fatalf("report %+v, height %d", rep, b.Height())
+	}
+	// Later blocks arrive by gossip and connect.
+	if _, err := a.AddPeers(b.Addr()); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := a.MineOne(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, "gossiped block", func() bool { return tipOf(b) == tipOf(a) })
+}
+
+// Two branches: the one with more work wins, and the loser's miner moves to
+// the new tip.
+func TestForkResolvesToMoreWork(t *testing.T) {
+	var reorgs atomic.Int64
+	var depth atomic.Int64
+	a := startNode(t, Config{})
+	b := startNode(t, Config{Events: Events{Reorg: func(d int, _, _ chain.Hash) { reorgs.Add(1); depth.Store(int64(d)) }}})
+	// Shared history: b adopts a's chain.
+	for range 2 {
+		if _, err := a.MineOne(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := b.SyncFrom(context.Background(), a.Addr()); err != nil {
+		t.Fatal(err)
+	}
+	// Fork: a mines 3 more, b mines 2 of its own, apart.
+	for range 3 {
+		if _, err := a.MineOne(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for range 2 {
+		if _, err := b.MineOne(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// b's miner runs (slowly) on its own branch, then hears of a's.
+	b.cfg.Miner.MaxRate = 200 // far too slow to find a block at "00" soon
+	b.StartMiner()
+	waitFor(t, "b mining", func() bool { return b.Status().Mining })
+	connect(t, a, b)
+	if _, err := a.MineOne(context.Background()); err != nil { // announced to b, does not connect there
+		t.Fatal(err)
+	}
+	waitFor(t, "b on a's branch", func() bool { return tipOf(b) == tipOf(a) })
+	if reorgs.Load() == 0 || depth.Load() != 2 {
+		t.Fatalf("reorgs %d, depth %d: want a reorg of depth 2", reorgs.Load(), depth.Load())
+	}
+	// The miner restarted on the new tip: its next candidate builds on it.
+	waitFor(t, "b's miner on the new tip", func() bool {
+		return b.Status().MiningOn == tipOf(a).String()
+	})
+	time.Sleep(10 * time.Millisecond)
+}

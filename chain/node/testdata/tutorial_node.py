@@ -147,11 +147,15 @@ class Handler(BaseHTTPRequestHandler):
     def text(self, s, status=200):
         self.reply(status, s, "text/html; charset=utf-8")
 
-    def get_json(self):
+    def read_body(self):
+        # Read the whole body before answering, whatever the route, so a
+        # kept-alive connection stays in step (as Flask does).
         n = int(self.headers.get("Content-Length") or 0)
-        raw = self.rfile.read(n) if n > 0 else b""
+        self.body = self.rfile.read(n) if n > 0 else b""
+
+    def get_json(self):
         try:
-            return json.loads(raw)
+            return json.loads(self.body)
         except ValueError:
             return None
 
@@ -198,6 +202,7 @@ class Handler(BaseHTTPRequestHandler):
         self.text("<h1>Not Found</h1>", 404)
 
     def do_POST(self):
+        self.read_body()
         bc, lock = self.server.bc, self.server.lock
         path = urlparse(self.path).path
         if path == "/new_transcations":

@@ -20,18 +20,31 @@ const Banner = "powlab node: a proof-of-work chain compatible with the tutorial'
 // ones answer alike.
 func (n *Node) Handler() http.Handler {
 	mux := http.NewServeMux()
-	mux.HandleFunc("GET /{$}", n.handleIndex)
-	mux.HandleFunc("GET /chain", n.handleChain)
-	mux.HandleFunc("GET /mine", n.handleMine)
-	mux.HandleFunc("POST /new_transcations", n.handleNewTx) // sic: the tutorial's spelling
-	mux.HandleFunc("POST /transactions/new", n.handleNewTx)
-	mux.HandleFunc("POST /new_node", n.handleNewNode)
-	mux.HandleFunc("POST /nodes/register", n.handleNewNode)
-	mux.HandleFunc("GET /node_refresh", n.handleResolve)
-	mux.HandleFunc("GET /nodes/resolve", n.handleResolve)
-	mux.HandleFunc("GET /status", n.handleStatus)
-	mux.HandleFunc("POST /blocks", n.handleBlock)
+	allowed := map[string]string{} // path -> method, for 405 answers
+	handle := func(method, path string, h http.HandlerFunc) {
+		allowed[path] = method
+		if path == "/" {
+			path = "/{$}"
+		}
+		mux.HandleFunc(method+" "+path, h)
+	}
+	handle("GET", "/", n.handleIndex)
+	handle("GET", "/chain", n.handleChain)
+	handle("GET", "/mine", n.handleMine)
+	handle("POST", "/new_transcations", n.handleNewTx) // sic: the tutorial's spelling
+	handle("POST", "/transactions/new", n.handleNewTx)
+	handle("POST", "/new_node", n.handleNewNode)
+	handle("POST", "/nodes/register", n.handleNewNode)
+	handle("GET", "/node_refresh", n.handleResolve)
+	handle("GET", "/nodes/resolve", n.handleResolve)
+	handle("GET", "/status", n.handleStatus)
+	handle("POST", "/blocks", n.handleBlock)
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
+		if m, ok := allowed[r.URL.Path]; ok {
+			w.Header().Set("Allow", m)
+			writeError(w, http.StatusMethodNotAllowed, "%s %s: use %s", r.Method, r.URL.Path, m)
+			return
+		}
 		writeError(w, http.StatusNotFound, "no route %s %s; see GET /", r.Method, r.URL.Path)
 	})
 	return n.recoverer(mux)

@@ -67,25 +67,21 @@ func (n *Node) recoverer(h http.Handler) http.Handler {
 	})
 }
 
-// writeJSON writes v as the tutorial's Flask jsonify does (compact, a
-// trailing newline), or raw bytes already encoded when v is json.RawMessage.
+// writeJSON writes v with sorted keys, as the tutorial's Flask jsonify and
+// Python's json.dumps(sort_keys=True) do, and a trailing newline.
 func writeJSON(w http.ResponseWriter, status int, v any) {
-	var data []byte
-	switch x := v.(type) {
-	case json.RawMessage:
-		data = x
-	default:
-		var err error
-		if data, err = json.Marshal(v); err != nil {
-			http.Error(w, "encode: "+err.Error(), http.StatusInternalServerError)
-			return
-		}
+	data, err := json.Marshal(v)
+	if err == nil {
+		data, err = chain.CanonicalJSON(data)
+	}
+	if err != nil {
+		http.Error(w, "encode: "+err.Error(), http.StatusInternalServerError)
+		return
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.Header().Set("X-Content-Type-Options", "nosniff")
 	w.WriteHeader(status)
-	w.Write(data)
-	w.Write([]byte{'\n'})
+	w.Write(append(data, '\n'))
 }
 
 // errorBody is every error answer: {"message": "...", "error": "..."}.

@@ -593,7 +593,10 @@ func (c *Chain) ReplaceChain(ctx context.Context, blocks []*Block) (bool, error)
 	if !Better(info.Work, c.tipNode().work) {
 		return false, nil
 	}
+	// Reuse the blocks already known; make nodes for the others, stored in
+	// one transaction before they join the tree.
 	var fresh []storedBlock
+	var freshNodes []*node
 	var parent *node
 	for i, b := range blocks {
 		h := info.Hashes[i]
@@ -604,6 +607,7 @@ func (c *Chain) ReplaceChain(ctx context.Context, blocks []*Block) (bool, error)
 				n.work += parent.work
 			}
 			fresh = append(fresh, storedBlock{h, b})
+			freshNodes = append(freshNodes, n)
 		}
 		parent = n
 	}
@@ -611,17 +615,8 @@ func (c *Chain) ReplaceChain(ctx context.Context, blocks []*Block) (bool, error)
 	if err := c.st.putBlocks(fresh, &tipHash); err != nil {
 		return false, fmt.Errorf("store adopted chain: %w", err)
 	}
-	parent = nil
-	for i := range blocks {
-		h := info.Hashes[i]
-		if _, ok := c.nodes[h]; !ok {
-			c.nodes[h] = &node{block: blocks[i], hash: h, parent: parent, ts: blocks[i].Timestamp.Float64(),
-				work: c.rules.Work(blocks[i])}
-			if parent != nil {
-				c.nodes[h].work += parent.work
-			}
-		}
-		parent = c.nodes[h]
+	for _, n := range freshNodes {
+		c.nodes[n.hash] = n
 	}
 	c.switchTo(parent)
 	return true, nil
@@ -682,6 +677,9 @@ func (c *Chain) candidateLocked(recipient string) (*Block, *Block, miner.Target)
 // appends it. The search stops with ErrStale when the tip changes under
 // it (a peer's block arrived) and with ctx's error when ctx ends.
 func (c *Chain) Mine(ctx context.Context, o MineOptions) (*Mined, error) {
+	// Subscribe first, so a tip change after the candidate is built is seen.
+	events, stop := c.Subscribe()
+	defer stop()
 	c.mu.Lock()
 	if c.closed {
 		c.mu.Unlock()
@@ -690,8 +688,6 @@ func (c *Chain) Mine(ctx context.Context, o MineOptions) (*Mined, error) {
 	b, parent, target := c.candidateLocked(o.Recipient)
 	c.mu.Unlock()
 
-	events, stop := c.Subscribe()
-	defer stop()
 	sctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	stale := make(chan struct{})

@@ -225,3 +225,25 @@ func ValidateChain(ctx context.Context, r Rules, blocks []*Block, o ValidateOpti
 	info.Tip = hashes[n-1]
 	return info, nil
 }
+
+// Relink rewrites a chain after an edit the way a forger would: every
+// block keeps its proof, but its Merkle root (powlab rules) is recomputed
+// from its transactions and its prev_hash is set to its parent's new hash.
+// The input is not modified. Under tutorial rules the result validates,
+// because a proof depends only on the previous proof: history can be
+// rewritten without any work. Under powlab rules the proofs no longer meet
+// the target. The lab uses it to show that difference.
+func Relink(r Rules, blocks []*Block) []*Block {
+	out := make([]*Block, len(blocks))
+	for i, b := range blocks {
+		c := b.Clone()
+		if c.Version > 0 {
+			c.MerkleRoot = MerkleRoot(c.Transactions)
+		}
+		if i > 0 {
+			c.PrevHash = r.Hash(out[i-1])
+		}
+		out[i] = c
+	}
+	return out
+}

@@ -77,7 +77,12 @@ func (g *gossiper) run(peer string, q chan outMsg) {
 				return
 			}
 			if g.delay != nil {
-				if d := time.Until(m.at.Add(g.delay(peer))); d > 0 {
+				delay := g.delay(peer)
+				if delay < 0 { // a partition: the announcement is lost
+					g.dropped.Add(1)
+					continue
+				}
+				if d := time.Until(m.at.Add(delay)); d > 0 {
 					t := time.NewTimer(d)
 					select {
 					case <-g.ctx.Done():

@@ -157,7 +157,7 @@ func TestHostileClients(t *testing.T) {
 		{"tx array", "POST", "/new_transcations", `[1, 2]`, 400, "want an object"},
 		{"tx empty", "POST", "/new_transcations", ``, 400, "empty body"},
 		{"tx too large", "POST", "/new_transcations", huge, 413, "larger than 4096"},
-		{"tx form encoded", "POST", "/new_transcations", `x`, 415, "Content-Type"},
+		{"tx form encoded", "POST", "/new_transcations", `sender=a&recipient=b&amount=1`, 400, "invalid JSON"},
 		{"nodes missing", "POST", "/new_node", `{"peers": []}`, 400, "no \"nodes\""},
 		{"nodes wrong type", "POST", "/new_node", `{"nodes": "http://x:1"}`, 400, "array of strings"},
 		{"nodes bad scheme", "POST", "/nodes/register", `{"nodes": ["ftp://x:1"]}`, 400, "scheme"},

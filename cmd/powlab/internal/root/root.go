@@ -14,7 +14,9 @@ import (
 	"github.com/powlab/powlab/cmd/powlab/internal/benchcmd"
 	"github.com/powlab/powlab/cmd/powlab/internal/cmdutil"
 	"github.com/powlab/powlab/cmd/powlab/internal/infocmd"
+	"github.com/powlab/powlab/cmd/powlab/internal/nodecmd"
 	"github.com/powlab/powlab/cmd/powlab/internal/searchcmd"
+	"github.com/powlab/powlab/cmd/powlab/internal/synccmd"
 	"github.com/powlab/powlab/results"
 )
 
@@ -41,6 +43,8 @@ attempts-vs-difficulty against theory.`,
 		infocmd.NewCmdInfo(io, nil),
 		searchcmd.NewCmdSearch(io, nil),
 		benchcmd.NewCmdBench(io, nil),
+		nodecmd.NewCmdNode(io, nil),
+		synccmd.NewCmdSync(io, nil),
 	)
 	return cmd
 }

@@ -7,7 +7,8 @@ type Net struct {
 	// Converged is true when every node ended on the same tip.
 	Converged bool   `json:"converged"`
 	Tip       string `json:"tip"`
-	Height    int    `json:"height"`
+	// Height counts the best chain's blocks after genesis.
+	Height int `json:"height"`
 	// Stopped says why the run ended: "blocks", "duration" or "interrupted".
 	Stopped string    `json:"stopped"`
 	Seconds float64   `json:"seconds"`
@@ -15,28 +16,49 @@ type Net struct {
 	// Blocks on the final best chain (genesis excluded), in height order.
 	Blocks []NetBlock `json:"blocks"`
 	// Totals.
-	MinedBlocks           int     `json:"mined_blocks"`
-	StaleBlocks           int     `json:"stale_blocks"`
-	StaleRate             float64 `json:"stale_rate"`
-	Reorgs                int     `json:"reorgs"`
-	DeepestReorg          int     `json:"deepest_reorg"`
-	MeanIntervalSeconds   float64 `json:"mean_interval_seconds"`
-	ExpectedIntervalSecs  float64 `json:"expected_interval_seconds"`
+	MinedBlocks  int     `json:"mined_blocks"`
+	StaleBlocks  int     `json:"stale_blocks"`
+	StaleRate    float64 `json:"stale_rate"`
+	Reorgs       int     `json:"reorgs"`
+	DeepestReorg int     `json:"deepest_reorg"`
+	// TotalRate is the sum of the measured attempts/s; TotalRateCap the
+	// sum of the caps (0 when a node is uncapped).
+	TotalRate    float64 `json:"total_rate"`
+	TotalRateCap float64 `json:"total_rate_cap,omitempty"`
+	// MeanIntervalSeconds is the time to the last block of the best chain
+	// over its block count; ExpectedIntervalSecs is the target's expected
+	// attempts over TotalRate (ExpectedIntervalCapSecs: over TotalRateCap).
+	MeanIntervalSeconds     float64 `json:"mean_interval_seconds"`
+	ExpectedIntervalSecs    float64 `json:"expected_interval_seconds"`
+	ExpectedIntervalCapSecs float64 `json:"expected_interval_cap_seconds,omitempty"`
+	// ConvergeAfterLastSecs is how long after the last block was mined
+	// every node had the same tip.
 	ConvergeAfterLastSecs float64 `json:"converge_after_last_block_seconds"`
 }
 
 // NetConfig is everything needed to rerun the same network.
 type NetConfig struct {
-	Miners    []string `json:"miners"` // as given to --miners
-	Rules     string   `json:"rules"`
-	Target    string   `json:"target"`
-	Topology  string   `json:"topology"`
-	Latency   string   `json:"latency"`
-	Partition string   `json:"partition,omitempty"`
-	Blocks    int      `json:"blocks,omitempty"`
-	Duration  float64  `json:"duration_seconds,omitempty"`
-	Seed      uint64   `json:"seed"`
-	Spawn     bool     `json:"spawn"`
+	Miners []string `json:"miners"` // as given to --miners
+	Rules  string   `json:"rules"`
+	Target string   `json:"target"`
+	// ExpectedAttempts per block at Target.
+	ExpectedAttempts float64 `json:"expected_attempts"`
+	Topology         string  `json:"topology"`
+	Latency          string  `json:"latency"`
+	Partition        string  `json:"partition,omitempty"`
+	Blocks           int     `json:"blocks,omitempty"`
+	Duration         float64 `json:"duration_seconds,omitempty"`
+	Seed             uint64  `json:"seed"`
+	Spawn            bool    `json:"spawn"`
+	// Links are the topology's links with the latency drawn for each.
+	Links []NetLink `json:"links"`
+}
+
+// NetLink is one link between two nodes (1-based IDs).
+type NetLink struct {
+	A              int     `json:"a"`
+	B              int     `json:"b"`
+	LatencySeconds float64 `json:"latency_seconds"`
 }
 
 // NetNode is one node's outcome.
@@ -48,22 +70,27 @@ type NetNode struct {
 	// RateCap is the hashrate cap in attempts/s (0: uncapped).
 	RateCap float64 `json:"rate_cap"`
 	// MeasuredRate is attempts/s over the run.
-	MeasuredRate  float64 `json:"measured_rate"`
+	MeasuredRate float64 `json:"measured_rate"`
+	// HashrateShare is the node's share of the caps when every node is
+	// capped, else of the measured rates (MeasuredShare).
 	HashrateShare float64 `json:"hashrate_share"`
-	BlocksMined   int     `json:"blocks_mined"`
-	BlocksWon     int     `json:"blocks_won"`
-	BlockShare    float64 `json:"block_share"`
-	Stale         int     `json:"stale"`
-	Reorgs        int     `json:"reorgs"`
-	DeepestReorg  int     `json:"deepest_reorg"`
-	Tip           string  `json:"tip"`
-	Height        int     `json:"height"`
+	MeasuredShare float64 `json:"measured_share"`
+	// BlocksMined counts blocks this node found that became its tip;
+	// BlocksWon those on the final best chain; Stale the difference.
+	BlocksMined  int     `json:"blocks_mined"`
+	BlocksWon    int     `json:"blocks_won"`
+	BlockShare   float64 `json:"block_share"`
+	Stale        int     `json:"stale"`
+	Reorgs       int     `json:"reorgs"`
+	DeepestReorg int     `json:"deepest_reorg"`
+	Tip          string  `json:"tip"`
+	Height       int     `json:"height"` // blocks after genesis
 }
 
 // NetBlock is one block of the final best chain.
 type NetBlock struct {
-	Height int     `json:"height"`
+	Height int     `json:"height"` // 1 is the first block after genesis
 	Hash   string  `json:"hash"`
-	Miner  int     `json:"miner"` // node ID, 0 when unknown
-	At     float64 `json:"at_seconds"`
+	Miner  int     `json:"miner"`      // node ID, 0 when unknown
+	At     float64 `json:"at_seconds"` // when it was mined, from the start
 }

@@ -1,0 +1,734 @@
+package bench
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"math"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"sort"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/powlab/powlab/chain"
+	"github.com/powlab/powlab/miner"
+	"github.com/powlab/powlab/miner/sha256x"
+	"github.com/powlab/powlab/results"
+)
+
+// NetConfig describes a mini network of competing miners.
+type NetConfig struct {
+	Miners []MinerSpec
+	// Rules are chain.RulesPowlab ("" too) or chain.RulesTutorial.
+	Rules string
+	// Target is the fixed block target; the zero value picks
+	// DefaultNetTarget for about one block per second.
+	Target miner.Target
+	// Blocks stops the run when the best chain holds this many blocks after
+	// genesis; Duration stops it after that long. At least one must be set.
+	Blocks   int
+	Duration time.Duration
+	// Latency is drawn once per link from the seeded RNG.
+	Latency   Latency
+	Topology  Topology // "" is a full mesh
+	Partition *Partition
+	// Seed fixes every random choice: latencies, reward addresses.
+	Seed uint64
+	// Spawn runs each node as its own `powlab node` process (Executable,
+	// default os.Executable()) instead of in this process.
+	Spawn      bool
+	Executable string
+	// Command is recorded in the header.
+	Command []string
+	// Progress, if set, is called about every ProgressInterval (default
+	// 250 ms) from the run's goroutine.
+	Progress         func(NetProgress)
+	ProgressInterval time.Duration
+	// ConvergeTimeout bounds the wait for one tip after the miners stop
+	// (default 20 s).
+	ConvergeTimeout time.Duration
+	Logger          *slog.Logger
+}
+
+// NetProgress is a snapshot of a running network.
+type NetProgress struct {
+	Elapsed     time.Duration
+	Phase       string // "starting", "mining", "converging"
+	Height      int    // best chain, blocks after genesis
+	Mined       int    // blocks mined so far (all nodes)
+	Reorgs      int    // reorganisations so far (all nodes)
+	Partitioned bool
+	Rates       []float64 // attempts/s per node, latest sample
+}
+
+// Defaults for a network run.
+const (
+	DefaultNetBlocks          = 20
+	DefaultNetBlockTime       = time.Second
+	defaultProgressInterval   = 250 * time.Millisecond
+	defaultConvergeTimeout    = 20 * time.Second
+	netTick                   = 20 * time.Millisecond  // stop checks and convergence polls
+	rateSampleInterval        = 250 * time.Millisecond // per-node attempts/s samples
+	resolveEvery              = time.Second            // while converging
+	calibrationTime           = 300 * time.Millisecond // per uncapped spec
+	maxNetBits                = 60
+	netPeerTimeout            = 5 * time.Second
+	interruptedConvergeBudget = 5 * time.Second
+)
+
+// netGenesisTime is every network's genesis timestamp: all nodes share one
+// genesis block, the same for a given rules and target on every run.
+var netGenesisTime = time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+
+// ErrNetConfig is wrapped by RunNet's errors about its configuration.
+var ErrNetConfig = errors.New("invalid network configuration")
+
+// DefaultNetBits is the number of leading zero bits whose expected attempts
+// (2^bits) come closest to totalRate attempts/s × blockTime.
+func DefaultNetBits(totalRate float64, blockTime time.Duration) int {
+	a := totalRate * blockTime.Seconds()
+	if !(a > 2) {
+		return 1
+	}
+	return min(max(int(math.Round(math.Log2(a))), 1), maxNetBits)
+}
+
+// SpecRate is a spec's planned attempts/s: its cap, or rates[i] measured.
+func specRate(m MinerSpec, measured float64) float64 {
+	if m.RateCap > 0 {
+		return m.RateCap
+	}
+	return measured
+}
+
+// CalibrateSpecs measures, for each uncapped spec, its kernel and workers'
+// attempts/s alone on this machine (about 300 ms each); capped specs get
+// their cap. The sum sizes the default target.
+func CalibrateSpecs(ctx context.Context, specs []MinerSpec) ([]float64, error) {
+	out := make([]float64, len(specs))
+	for i, m := range specs {
+		if m.RateCap > 0 {
+			out[i] = m.RateCap
+			continue
+		}
+		k, err := sha256x.ByName(m.Kernel)
+		if err != nil {
+			return nil, fmt.Errorf("calibrate %s: %w", m.Text, err)
+		}
+		t, _ := miner.ZeroBitsTarget(64)
+		cctx, cancel := context.WithTimeout(ctx, calibrationTime)
+		r, err := miner.Search(cctx, miner.TutorialPuzzle(uint64(i)), t, miner.Options{Workers: m.Workers, Kernel: k, Mode: miner.Count})
+		cancel()
+		if ctx.Err() != nil {
+			return nil, ctx.Err()
+		}
+		if err != nil && !errors.Is(err, context.DeadlineExceeded) {
+			return nil, fmt.Errorf("calibrate %s: %w", m.Text, err)
+		}
+		out[i] = r.Rate()
+	}
+	return out, nil
+}
+
+func (c *NetConfig) check() error {
+	n := len(c.Miners)
+	if n < 2 {
+		return fmt.Errorf("%w: a network needs at least 2 miners, got %d", ErrNetConfig, n)
+	}
+	switch c.Rules {
+	case "":
+		c.Rules = chain.RulesPowlab
+	case chain.RulesPowlab, chain.RulesTutorial:
+	default:
+		return fmt.Errorf("%w: rules %q: want %s or %s", ErrNetConfig, c.Rules, chain.RulesPowlab, chain.RulesTutorial)
+	}
+	if c.Blocks < 0 || c.Duration < 0 || (c.Blocks == 0 && c.Duration == 0) {
+		return fmt.Errorf("%w: set a positive block count or duration", ErrNetConfig)
+	}
+	if c.Topology == "" {
+		c.Topology = Mesh
+	}
+	if _, err := ParseTopology(string(c.Topology)); err != nil {
+		return err
+	}
+	if p := c.Partition; p != nil && (p.Node < 1 || p.Node > n) {
+		return fmt.Errorf("%w: partition node %d of %d", ErrNetConfig, p.Node, n)
+	}
+	if !c.Target.Valid() {
+		return fmt.Errorf("%w: no target", ErrNetConfig)
+	}
+	if c.Rules == chain.RulesPowlab {
+		if _, err := chain.CompactFromTarget(c.Target); err != nil {
+			return fmt.Errorf("%w: powlab rules need a zero-bits or zero-prefix target: %v", ErrNetConfig, err)
+		}
+	}
+	if c.ProgressInterval <= 0 {
+		c.ProgressInterval = defaultProgressInterval
+	}
+	if c.ConvergeTimeout <= 0 {
+		c.ConvergeTimeout = defaultConvergeTimeout
+	}
+	if c.Logger == nil {
+		c.Logger = slog.New(slog.DiscardHandler)
+	}
+	return nil
+}
+
+// member is one node of the network, in this process or spawned.
+type member interface {
+	URL() string
+	StartMining() error
+	// StopMining stops the miner (a spawned node cannot stop mining over
+	// HTTP; it keeps mining until Close).
+	StopMining()
+	// Tip is the node's tip hash and chain index.
+	Tip(ctx context.Context) (string, uint64, error)
+	// Rate is the node's latest attempts/s.
+	Rate(ctx context.Context) float64
+	Chain(ctx context.Context) ([]*chain.Block, error)
+	Resolve(ctx context.Context)
+	Close() error
+}
+
+// observer collects what the nodes report while the network runs.
+type observer struct {
+	start    atomic.Int64 // unix nanoseconds; 0 before mining starts
+	healed   atomic.Bool  // the partition is over (or the run is)
+	part     *Partition
+	lat      [][]time.Duration
+	hash     func(*chain.Block) chain.Hash
+	byAddr   map[string]int
+	urlIndex atomic.Pointer[map[string]int]
+
+	mu        sync.Mutex
+	minedAt   map[chain.Hash]minedBlock
+	mined     []int
+	reorgs    []int
+	deepest   []int
+	lastMined time.Time
+	rateSum   []float64
+	rateN     []int
+	rateLast  []float64
+}
+
+type minedBlock struct {
+	node int
+	at   time.Time
+}
+
+func newObserver(n int, addrs []string, lat [][]time.Duration, part *Partition, hash func(*chain.Block) chain.Hash) *observer {
+	o := &observer{
+		part: part, lat: lat, hash: hash, byAddr: map[string]int{},
+		minedAt: map[chain.Hash]minedBlock{},
+		mined:   make([]int, n), reorgs: make([]int, n), deepest: make([]int, n),
+		rateSum: make([]float64, n), rateN: make([]int, n), rateLast: make([]float64, n),
+	}
+	for i, a := range addrs {
+		o.byAddr[a] = i
+	}
+	empty := map[string]int{}
+	o.urlIndex.Store(&empty)
+	return o
+}
+
+func (o *observer) elapsed() time.Duration {
+	s := o.start.Load()
+	if s == 0 {
+		return 0
+	}
+	return time.Duration(time.Now().UnixNano() - s)
+}
+
+// cut reports whether the link between nodes i and j (0-based) is down now.
+func (o *observer) cut(i, j int) bool {
+	if o.part == nil || o.start.Load() == 0 || o.healed.Load() {
+		return false
+	}
+	return o.part.Cut(i+1, j+1, o.elapsed())
+}
+
+// delay is node i's GossipDelay: the link's latency, or -1 across a cut.
+func (o *observer) delay(i int) func(string) time.Duration {
+	return func(peer string) time.Duration {
+		j, ok := (*o.urlIndex.Load())[peer]
+		if !ok {
+			return 0
+		}
+		if o.cut(i, j) {
+			return -1
+		}
+		return o.lat[i][j]
+	}
+}
+
+func (o *observer) onMined(i int, b *chain.Block) {
+	h := o.hash(b)
+	now := time.Now()
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	if _, seen := o.minedAt[h]; seen {
+		return
+	}
+	o.minedAt[h] = minedBlock{node: i, at: now}
+	o.mined[i]++
+	o.lastMined = now
+}
+
+func (o *observer) onReorg(i, depth int) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	o.reorgs[i]++
+	o.deepest[i] = max(o.deepest[i], depth)
+}
+
+func (o *observer) sampleRate(i int, r float64, limit float64) {
+	// A rate-capped node reports attempts/s measured just after a slice,
+	// before its sleep, so its samples run above the cap early in each
+	// search; a sample above the cap means the node keeps up with it.
+	if limit > 0 {
+		r = min(r, limit)
+	}
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	o.rateLast[i] = r
+	if r > 0 {
+		o.rateSum[i] += r
+		o.rateN[i]++
+	}
+}
+
+func (o *observer) totals() (mined, reorgs int, rates []float64) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	for i := range o.mined {
+		mined += o.mined[i]
+		reorgs += o.reorgs[i]
+	}
+	return mined, reorgs, append([]float64(nil), o.rateLast...)
+}
+
+// drawAddresses gives each node a reward address (32 hex digits, as
+// chain.NewAddress writes them) from rng.
+func drawAddresses(rng *rand.Rand, n int) []string {
+	const hx = "0123456789abcdef"
+	out := make([]string, n)
+	for i := range out {
+		b := make([]byte, 32)
+		for k := range b {
+			b[k] = hx[rng.IntN(16)]
+		}
+		out[i] = string(b)
+	}
+	return out
+}
+
+// drawLatencies draws one delay per link of the topology, in a fixed order
+// (i < j), the same both ways.
+func drawLatencies(rng *rand.Rand, top Topology, n int, l Latency) [][]time.Duration {
+	lat := make([][]time.Duration, n)
+	for i := range lat {
+		lat[i] = make([]time.Duration, n)
+	}
+	for i := 0; i < n; i++ {
+		for _, j := range top.Peers(i, n) {
+			if j > i {
+				d := l.Draw(rng)
+				lat[i][j], lat[j][i] = d, d
+			}
+		}
+	}
+	return lat
+}
+
+// makeGenesis creates one chain with netGenesisTime as its clock and
+// copies its store into a data directory per node, so all nodes share one
+// genesis block.
+func makeGenesis(ctx context.Context, root string, n int, opts chain.Options) ([]string, error) {
+	tmpl := filepath.Join(root, "genesis")
+	o := opts
+	o.Now = func() time.Time { return netGenesisTime }
+	c, err := chain.Open(ctx, tmpl, o)
+	if err != nil {
+		return nil, fmt.Errorf("genesis: %w", err)
+	}
+	if err := c.Close(); err != nil {
+		return nil, fmt.Errorf("genesis: %w", err)
+	}
+	db, err := os.ReadFile(filepath.Join(tmpl, "chain.db"))
+	if err != nil {
+		return nil, fmt.Errorf("genesis: %w", err)
+	}
+	dirs := make([]string, n)
+	for i := range dirs {
+		dirs[i] = filepath.Join(root, fmt.Sprintf("node%d", i+1))
+		if err := os.MkdirAll(dirs[i], 0o700); err != nil {
+			return nil, fmt.Errorf("node %d data: %w", i+1, err)
+		}
+		if err := os.WriteFile(filepath.Join(dirs[i], "chain.db"), db, 0o600); err != nil {
+			return nil, fmt.Errorf("node %d data: %w", i+1, err)
+		}
+	}
+	return dirs, nil
+}
+
+// netSetup is what both ways of running nodes need.
+type netSetup struct {
+	cfg   *NetConfig
+	dirs  []string
+	addrs []string
+	chain chain.Options
+	obs   *observer
+}
+
+// RunNet starts the network, lets it mine until the block count or the
+// duration is reached (or ctx is cancelled: the record then says
+// "interrupted" and ctx's error is returned with it), stops the miners,
+// waits for one tip and reports who won what. Every node is closed (every
+// spawned process killed) before it returns.
+func RunNet(ctx context.Context, cfg NetConfig) (rec *results.Net, err error) {
+	if err := cfg.check(); err != nil {
+		return nil, err
+	}
+	n := len(cfg.Miners)
+	rules, err := chain.NewRules(chainParams(cfg))
+	if err != nil {
+		return nil, fmt.Errorf("%w: %v", ErrNetConfig, err)
+	}
+	rng := rand.New(rand.NewPCG(cfg.Seed, 0x706f776c61626e65)) // "powlabne"
+	addrs := drawAddresses(rng, n)
+	lat := drawLatencies(rng, cfg.Topology, n, cfg.Latency)
+	obs := newObserver(n, addrs, lat, cfg.Partition, rules.Hash)
+
+	root, err := os.MkdirTemp("", "powlab-net-")
+	if err != nil {
+		return nil, fmt.Errorf("network data directory: %w", err)
+	}
+	defer os.RemoveAll(root)
+	copts := chain.Options{Rules: cfg.Rules, Target: cfg.Target}
+	dirs, err := makeGenesis(ctx, root, n, copts)
+	if err != nil {
+		return nil, err
+	}
+	setup := &netSetup{cfg: &cfg, dirs: dirs, addrs: addrs, chain: copts, obs: obs}
+	var members []member
+	if cfg.Spawn {
+		members, err = startSpawned(ctx, setup)
+	} else {
+		members, err = startInProcess(ctx, setup)
+	}
+	defer func() {
+		if cerr := closeMembers(members); cerr != nil && err == nil {
+			err = cerr
+		}
+	}()
+	if err != nil {
+		return nil, err
+	}
+	urls := make([]string, n)
+	for i, m := range members {
+		urls[i] = m.URL()
+	}
+	return runNetwork(ctx, &cfg, obs, members, urls, addrs, lat)
+}
+
+func chainParams(cfg NetConfig) chain.Params {
+	p := chain.DefaultParams(cfg.Rules)
+	p.Target = cfg.Target
+	return p
+}
+
+func closeMembers(ms []member) error {
+	var wg sync.WaitGroup
+	errs := make([]error, len(ms))
+	for i, m := range ms {
+		if m == nil {
+			continue
+		}
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			errs[i] = m.Close()
+		}()
+	}
+	wg.Wait()
+	return errors.Join(errs...)
+}
+
+func parallel(ms []member, f func(i int, m member)) {
+	var wg sync.WaitGroup
+	for i, m := range ms {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			f(i, m)
+		}()
+	}
+	wg.Wait()
+}
+
+func runNetwork(ctx context.Context, cfg *NetConfig, obs *observer, members []member, urls, addrs []string, lat [][]time.Duration) (*results.Net, error) {
+	n := len(members)
+	rec := &results.Net{
+		Header: results.NewHeader(results.KindNet, cfg.Command),
+		Config: results.NetConfig{
+			Rules: cfg.Rules, Target: cfg.Target.String(), Topology: string(cfg.Topology),
+			Latency: cfg.Latency.String(), Blocks: cfg.Blocks, Duration: cfg.Duration.Seconds(),
+			Seed: cfg.Seed, Spawn: cfg.Spawn, ExpectedAttempts: cfg.Target.ExpectedAttempts(),
+		},
+	}
+	for _, m := range cfg.Miners {
+		rec.Config.Miners = append(rec.Config.Miners, m.Text)
+	}
+	if p := cfg.Partition; p != nil {
+		rec.Config.Partition = fmt.Sprintf("%d@%s..%s", p.Node, p.From, p.Till)
+	}
+	for i := range lat {
+		for _, j := range cfg.Topology.Peers(i, n) {
+			if j > i {
+				rec.Config.Links = append(rec.Config.Links, results.NetLink{A: i + 1, B: j + 1, LatencySeconds: lat[i][j].Seconds()})
+			}
+		}
+	}
+
+	// Every miner starts at once; the clock starts with them.
+	start := time.Now()
+	obs.start.Store(start.UnixNano())
+	var startErr error
+	var startMu sync.Mutex
+	parallel(members, func(i int, m member) {
+		if err := m.StartMining(); err != nil {
+			startMu.Lock()
+			startErr = errors.Join(startErr, fmt.Errorf("node %d: start miner: %w", i+1, err))
+			startMu.Unlock()
+		}
+	})
+	if startErr != nil {
+		return nil, startErr
+	}
+
+	progress := func(phase string, height int) {
+		if cfg.Progress == nil {
+			return
+		}
+		mined, reorgs, rates := obs.totals()
+		cfg.Progress(NetProgress{Elapsed: time.Since(start), Phase: phase, Height: height, Mined: mined,
+			Reorgs: reorgs, Partitioned: cfg.Partition != nil && !obs.healed.Load() && obs.cut(cfg.Partition.Node-1, cfg.Partition.Node%n), Rates: rates})
+	}
+	var resolving sync.WaitGroup
+	defer resolving.Wait()
+	resolveAll := func(ctx context.Context) {
+		resolving.Add(1)
+		go func() {
+			defer resolving.Done()
+			parallel(members, func(_ int, m member) { m.Resolve(ctx) })
+		}()
+	}
+
+	tick := time.NewTicker(netTick)
+	defer tick.Stop()
+	var lastSample, lastProgress time.Time
+	healed := cfg.Partition == nil
+	stopped := ""
+	best := 0
+	for stopped == "" {
+		select {
+		case <-ctx.Done():
+			stopped = "interrupted"
+			continue
+		case <-tick.C:
+		}
+		el := time.Since(start)
+		best = 0
+		for _, m := range members {
+			if _, h, err := m.Tip(ctx); err == nil {
+				best = max(best, int(h)-1)
+			}
+		}
+		switch {
+		case cfg.Blocks > 0 && best >= cfg.Blocks:
+			stopped = "blocks"
+		case cfg.Duration > 0 && el >= cfg.Duration:
+			stopped = "duration"
+		}
+		if !healed && el >= cfg.Partition.Till {
+			// Gossip alone would heal the fork only at the next block; a
+			// resolve on every node makes the heavier side win at once.
+			healed = true
+			resolveAll(ctx)
+		}
+		if time.Since(lastSample) >= rateSampleInterval {
+			lastSample = time.Now()
+			parallel(members, func(i int, m member) { obs.sampleRate(i, m.Rate(ctx), cfg.Miners[i].RateCap) })
+		}
+		if time.Since(lastProgress) >= cfg.ProgressInterval {
+			lastProgress = time.Now()
+			progress("mining", best)
+		}
+	}
+	mineEnd := time.Since(start)
+	obs.healed.Store(true)
+	parallel(members, func(_ int, m member) { m.StopMining() })
+
+	// Converge: wait for one tip, resolving every node now and then.
+	cctx := ctx
+	budget := cfg.ConvergeTimeout
+	if ctx.Err() != nil {
+		cctx = context.WithoutCancel(ctx)
+		budget = min(budget, interruptedConvergeBudget)
+	}
+	cctx, cancel := context.WithTimeout(cctx, budget)
+	defer cancel()
+	converged := false
+	var convergedAt time.Time
+	nextResolve := time.Now().Add(resolveEvery / 2)
+	for cctx.Err() == nil {
+		tips := map[string]bool{}
+		for _, m := range members {
+			h, _, err := m.Tip(cctx)
+			if err != nil {
+				h = "error"
+			}
+			tips[h] = true
+		}
+		if len(tips) == 1 && !tips["error"] {
+			converged, convergedAt = true, time.Now()
+			break
+		}
+		if time.Now().After(nextResolve) {
+			nextResolve = time.Now().Add(resolveEvery)
+			resolveAll(cctx)
+		}
+		progress("converging", best)
+		select {
+		case <-cctx.Done():
+		case <-time.After(netTick):
+		}
+	}
+	resolving.Wait()
+
+	rec.Stopped = stopped
+	rec.Seconds = mineEnd.Seconds()
+	rec.Converged = converged
+	if err := fillNetRecord(cctx, rec, cfg, obs, members, urls, addrs, start); err != nil {
+		return rec, err
+	}
+	obs.mu.Lock()
+	last := obs.lastMined
+	obs.mu.Unlock()
+	if converged && !last.IsZero() {
+		rec.ConvergeAfterLastSecs = max(convergedAt.Sub(last).Seconds(), 0)
+	}
+	if stopped == "interrupted" {
+		return rec, ctx.Err()
+	}
+	return rec, nil
+}
+
+// fillNetRecord reads every node's chain and fills the per-node outcome.
+func fillNetRecord(ctx context.Context, rec *results.Net, cfg *NetConfig, obs *observer, members []member, urls, addrs []string, start time.Time) error {
+	n := len(members)
+	chains := make([][]*chain.Block, n)
+	errs := make([]error, n)
+	parallel(members, func(i int, m member) { chains[i], errs[i] = m.Chain(ctx) })
+	bestIdx := -1
+	for i, c := range chains {
+		if errs[i] == nil && (bestIdx < 0 || len(c) > len(chains[bestIdx])) {
+			bestIdx = i
+		}
+	}
+	if bestIdx < 0 {
+		return fmt.Errorf("read the nodes' chains: %w", errors.Join(errs...))
+	}
+	obs.mu.Lock()
+	defer obs.mu.Unlock()
+	best := chains[bestIdx]
+	won := make([]int, n)
+	for _, b := range best[1:] {
+		h := obs.hash(b)
+		nb := results.NetBlock{Height: int(b.Index) - 1, Hash: h.String(), Miner: 0}
+		if id, ok := obs.byAddr[rewardAddress(b)]; ok {
+			nb.Miner = id + 1
+			won[id]++
+		}
+		if mb, ok := obs.minedAt[h]; ok {
+			nb.At = mb.at.Sub(start).Seconds()
+		} else {
+			nb.At = b.Timestamp.Float64() - float64(start.UnixNano())/1e9
+		}
+		rec.Blocks = append(rec.Blocks, nb)
+	}
+	last := best[len(best)-1]
+	rec.Tip, rec.Height = obs.hash(last).String(), int(last.Index)-1
+
+	// Hashrate: the caps when every node is capped, else measured rates.
+	measured := make([]float64, n)
+	var sumCap, sumMeasured float64
+	allCapped := true
+	for i, m := range cfg.Miners {
+		if obs.rateN[i] > 0 {
+			measured[i] = obs.rateSum[i] / float64(obs.rateN[i])
+		}
+		sumMeasured += measured[i]
+		sumCap += m.RateCap
+		if m.RateCap <= 0 {
+			allCapped = false
+		}
+	}
+	for i, m := range cfg.Miners {
+		nn := results.NetNode{
+			ID: i + 1, Spec: m.Text, URL: urls[i], Address: addrs[i], RateCap: m.RateCap,
+			MeasuredRate: measured[i], BlocksMined: obs.mined[i], BlocksWon: won[i],
+			Reorgs: obs.reorgs[i], DeepestReorg: obs.deepest[i],
+		}
+		if sumMeasured > 0 {
+			nn.MeasuredShare = measured[i] / sumMeasured
+		}
+		if allCapped {
+			nn.HashrateShare = m.RateCap / sumCap
+		} else {
+			nn.HashrateShare = nn.MeasuredShare
+		}
+		if len(best) > 1 {
+			nn.BlockShare = float64(won[i]) / float64(len(best)-1)
+		}
+		nn.Stale = max(nn.BlocksMined-won[i], 0)
+		if errs[i] == nil && len(chains[i]) > 0 {
+			t := chains[i][len(chains[i])-1]
+			nn.Tip, nn.Height = obs.hash(t).String(), int(t.Index)-1
+		}
+		rec.MinedBlocks += nn.BlocksMined
+		rec.StaleBlocks += nn.Stale
+		rec.Reorgs += nn.Reorgs
+		rec.DeepestReorg = max(rec.DeepestReorg, nn.DeepestReorg)
+		rec.Nodes = append(rec.Nodes, nn)
+	}
+	if rec.MinedBlocks > 0 {
+		rec.StaleRate = float64(rec.StaleBlocks) / float64(rec.MinedBlocks)
+	}
+	rec.TotalRate, rec.TotalRateCap = sumMeasured, sumCap
+	if k := len(rec.Blocks); k > 0 {
+		rec.MeanIntervalSeconds = rec.Blocks[k-1].At / float64(k)
+	}
+	if sumMeasured > 0 {
+		rec.ExpectedIntervalSecs = cfg.Target.ExpectedAttempts() / sumMeasured
+	}
+	if allCapped && sumCap > 0 {
+		rec.ExpectedIntervalCapSecs = cfg.Target.ExpectedAttempts() / sumCap
+	}
+	sort.SliceStable(rec.Blocks, func(a, b int) bool { return rec.Blocks[a].Height < rec.Blocks[b].Height })
+	return nil
+}
+
+// rewardAddress is the recipient of b's reward transaction ("" if none).
+func rewardAddress(b *chain.Block) string {
+	for _, tx := range b.Transactions {
+		if tx.IsReward() {
+			return tx.Recipient
+		}
+	}
+	return ""
+}

@@ -1,0 +1,168 @@
+package bench
+
+import (
+	"context"
+	"errors"
+	"testing"
+	"time"
+
+	"github.com/powlab/powlab/chain"
+	"github.com/powlab/powlab/miner"
+)
+
+// netTestTimeout bounds each network test.
+const netTestTimeout = 45 * time.Second
+
+func mustSpecs(t *testing.T, s string) []MinerSpec {
+	t.Helper()
+	m, err := ParseMinerSpecs(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return m
+}
+
+func bits(t *testing.T, n int) miner.Target {
+	t.Helper()
+	tg, err := miner.ZeroBitsTarget(n)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return tg
+}
+
+// The caps are small and the target easy (8192 attempts: about 0.16 s per
+// block at 50k attempts/s in total), so the throttle's 50 ms slices stay
+// well below a block's work and the caps hold even under -race.
+func TestRunNetSharesFollowHashrate(t *testing.T) {
+	if testing.Short() {
+		t.Skip("mines about 40 blocks")
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), netTestTimeout)
+	defer cancel()
+	rec, err := RunNet(ctx, NetConfig{
+		Miners: mustSpecs(t, "30k,10k,10k"), Target: bits(t, 13), Blocks: 40, Seed: 1,
+	})
+	if err != nil {
+		t.Fatalf("RunNet: %v", err)
+	}
+	if !rec.Converged {
+		t.Fatalf("nodes did not converge: %+v", rec.Nodes)
+	}
+	if rec.Stopped != "blocks" || rec.Height < 40 {
+		t.Errorf("stopped %q at height %d, want blocks at >= 40", rec.Stopped, rec.Height)
+	}
+	won := 0
+	for i, nd := range rec.Nodes {
+		won += nd.BlocksWon
+		if nd.Tip != rec.Tip {
+			t.Errorf("node %d tip %s, best %s", i+1, nd.Tip, rec.Tip)
+		}
+		if nd.BlocksWon > nd.BlocksMined {
+			t.Errorf("node %d won %d > mined %d", i+1, nd.BlocksWon, nd.BlocksMined)
+		}
+	}
+	if won != rec.Height || len(rec.Blocks) != rec.Height {
+		t.Errorf("won %d, %d blocks listed, height %d", won, len(rec.Blocks), rec.Height)
+	}
+	if s := rec.Nodes[0].HashrateShare; s != 0.6 {
+		t.Errorf("hashrate share of node 1 = %g, want 0.6", s)
+	}
+	// 60% expected; > 40% of 40 blocks fails with probability well under 1%.
+	if f := float64(rec.Nodes[0].BlocksWon) / float64(rec.Height); f <= 0.4 {
+		t.Errorf("the 3x node won %.0f%% of %d blocks, want > 40%%", 100*f, rec.Height)
+	}
+	for h, b := range rec.Blocks {
+		if b.Height != h+1 || b.Miner < 1 || b.Miner > 3 {
+			t.Errorf("block %d: %+v", h, b)
+		}
+	}
+	t.Logf("won %d/%d/%d of %d, stale %d, reorgs %d (deepest %d), interval %.3fs (expected %.3fs), converged %.3fs after the last block",
+		rec.Nodes[0].BlocksWon, rec.Nodes[1].BlocksWon, rec.Nodes[2].BlocksWon, rec.Height, rec.StaleBlocks, rec.Reorgs, rec.DeepestReorg,
+		rec.MeanIntervalSeconds, rec.ExpectedIntervalSecs, rec.ConvergeAfterLastSecs)
+}
+
+// Node 1 (the fastest) is cut off from 1 s to 4 s: both sides mine, and
+// when the cut heals the lighter side reorganises onto the heavier.
+func TestRunNetPartitionForksAndHeals(t *testing.T) {
+	if testing.Short() {
+		t.Skip("mines for 6 s")
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), netTestTimeout)
+	defer cancel()
+	p, err := ParsePartition("1@1s..4s", 3)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rec, err := RunNet(ctx, NetConfig{
+		Miners: mustSpecs(t, "30k,10k,10k"), Target: bits(t, 13), Duration: 6 * time.Second,
+		Partition: p, Latency: Latency{Min: time.Millisecond, Max: 5 * time.Millisecond}, Seed: 2,
+	})
+	if err != nil {
+		t.Fatalf("RunNet: %v", err)
+	}
+	if !rec.Converged {
+		t.Fatalf("nodes did not converge after the partition: %+v", rec.Nodes)
+	}
+	if rec.Reorgs == 0 || rec.DeepestReorg == 0 {
+		t.Errorf("no reorg after a 3 s partition: %+v", rec.Nodes)
+	}
+	if rec.Stopped != "duration" || rec.Config.Partition != "1@1s..4s" {
+		t.Errorf("stopped %q, partition %q", rec.Stopped, rec.Config.Partition)
+	}
+	t.Logf("height %d, mined %d, stale %d, reorgs %d, deepest %d", rec.Height, rec.MinedBlocks, rec.StaleBlocks, rec.Reorgs, rec.DeepestReorg)
+}
+
+func TestRunNetInterrupted(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), 1500*time.Millisecond)
+	defer cancel()
+	rec, err := RunNet(ctx, NetConfig{Miners: mustSpecs(t, "20k,20k"), Target: bits(t, 12), Blocks: 1000000, Seed: 3})
+	if !errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("err = %v, want the context's", err)
+	}
+	if rec == nil || rec.Stopped != "interrupted" || len(rec.Nodes) != 2 {
+		t.Fatalf("record %+v", rec)
+	}
+}
+
+func TestRunNetConfigErrors(t *testing.T) {
+	two := []MinerSpec{{Text: "1k", RateCap: 1e3}, {Text: "1k", RateCap: 1e3}}
+	for _, tc := range []struct {
+		name string
+		cfg  NetConfig
+	}{
+		{"one miner", NetConfig{Miners: two[:1], Target: bits(t, 8), Blocks: 1}},
+		{"no stop", NetConfig{Miners: two, Target: bits(t, 8)}},
+		{"no target", NetConfig{Miners: two, Blocks: 1}},
+		{"bad rules", NetConfig{Miners: two, Target: bits(t, 8), Blocks: 1, Rules: "bitcoin"}},
+		{"powlab needs zero bits", NetConfig{Miners: two, Target: miner.MustPrefix("abc"), Blocks: 1, Rules: chain.RulesPowlab}},
+		{"partition node", NetConfig{Miners: two, Target: bits(t, 8), Blocks: 1, Partition: &Partition{Node: 3, Till: time.Second}}},
+		{"topology", NetConfig{Miners: two, Target: bits(t, 8), Blocks: 1, Topology: "tree"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if _, err := RunNet(context.Background(), tc.cfg); err == nil {
+				t.Fatal("no error")
+			}
+		})
+	}
+}
+
+func TestDefaultNetBits(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		rate float64
+		want int
+	}{
+		{"8M", 8e6, 23},
+		{"1M", 1e6, 20},
+		{"800k", 8e5, 20},
+		{"tiny", 1, 1},
+		{"huge", 1e30, maxNetBits},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := DefaultNetBits(tc.rate, time.Second); got != tc.want {
+				t.Errorf("DefaultNetBits(%g) = %d, want %d", tc.rate, got, tc.want)
+			}
+		})
+	}
+}

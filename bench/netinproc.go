@@ -1,0 +1,118 @@
+package bench
+
+import (
+	"context"
+	"fmt"
+	"net"
+	"time"
+
+	"github.com/powlab/powlab/chain"
+	"github.com/powlab/powlab/chain/node"
+	"github.com/powlab/powlab/miner/sha256x"
+)
+
+// inProcess is a node served from this process.
+type inProcess struct {
+	n      *node.Node
+	served chan error
+}
+
+func (m *inProcess) URL() string        { return m.n.Addr() }
+func (m *inProcess) StartMining() error { m.n.StartMiner(); return nil }
+func (m *inProcess) StopMining()        { m.n.StopMiner() }
+func (m *inProcess) Tip(context.Context) (string, uint64, error) {
+	t := m.n.Tip()
+	return t.Hash.String(), t.Height, nil
+}
+func (m *inProcess) Rate(context.Context) float64 { return m.n.Status().AttemptsPerSec }
+func (m *inProcess) Chain(context.Context) ([]*chain.Block, error) {
+	return m.n.Blocks(), nil
+}
+func (m *inProcess) Resolve(ctx context.Context) { m.n.Resolve(ctx) }
+func (m *inProcess) Close() error {
+	err := m.n.Close()
+	if m.served != nil {
+		if serr := <-m.served; err == nil {
+			err = serr
+		}
+	}
+	return err
+}
+
+// minerOptions turns a spec into the node's miner options: a capped node
+// mines with one worker and the best kernel.
+func minerOptions(m MinerSpec) (node.MinerOptions, error) {
+	if m.RateCap > 0 {
+		return node.MinerOptions{Workers: 1, MaxRate: m.RateCap}, nil
+	}
+	k, err := sha256x.ByName(m.Kernel)
+	if err != nil {
+		return node.MinerOptions{}, fmt.Errorf("miner %s: %w", m.Text, err)
+	}
+	if !k.Available {
+		return node.MinerOptions{}, fmt.Errorf("miner %s: kernel %s cannot run here: %s", m.Text, k.Name, k.Reason)
+	}
+	return node.MinerOptions{Workers: m.Workers, Kernel: k}, nil
+}
+
+// startInProcess builds, serves and peers every node; none mines yet.
+func startInProcess(ctx context.Context, s *netSetup) ([]member, error) {
+	n := len(s.cfg.Miners)
+	members := make([]member, 0, n)
+	nodes := make([]*node.Node, n)
+	for i, spec := range s.cfg.Miners {
+		mo, err := minerOptions(spec)
+		if err != nil {
+			return members, err
+		}
+		i := i
+		nd, err := node.New(ctx, node.Config{
+			DataDir: s.dirs[i],
+			Chain:   s.chain,
+			Address: s.addrs[i],
+			Miner:   mo,
+			Logger:  s.cfg.Logger.With("node", i+1),
+			Events: node.Events{
+				Mined: func(b *chain.Block) { s.obs.onMined(i, b) },
+				Reorg: func(depth int, _, _ chain.Hash) { s.obs.onReorg(i, depth) },
+			},
+			GossipDelay: s.obs.delay(i),
+			PeerTimeout: netPeerTimeout,
+		})
+		if err != nil {
+			return members, fmt.Errorf("node %d: %w", i+1, err)
+		}
+		m := &inProcess{n: nd}
+		members = append(members, m)
+		ln, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			return members, fmt.Errorf("node %d: listen: %w", i+1, err)
+		}
+		m.served = make(chan error, 1)
+		go func() { m.served <- nd.Serve(ln) }()
+		nodes[i] = nd
+	}
+	// Serve sets the address in its goroutine.
+	deadline := time.Now().Add(10 * time.Second)
+	urls := map[string]int{}
+	for i, nd := range nodes {
+		for nd.Addr() == "" {
+			if time.Now().After(deadline) {
+				return members, fmt.Errorf("node %d did not start serving", i+1)
+			}
+			time.Sleep(time.Millisecond)
+		}
+		urls[nd.Addr()] = i
+	}
+	s.obs.urlIndex.Store(&urls)
+	for i, nd := range nodes {
+		var peers []string
+		for _, j := range s.cfg.Topology.Peers(i, n) {
+			peers = append(peers, nodes[j].Addr())
+		}
+		if _, err := nd.AddPeers(peers...); err != nil {
+			return members, fmt.Errorf("node %d: peers: %w", i+1, err)
+		}
+	}
+	return members, nil
+}

@@ -14,6 +14,7 @@ import (
 	"github.com/powlab/powlab/cmd/powlab/internal/benchcmd"
 	"github.com/powlab/powlab/cmd/powlab/internal/cmdutil"
 	"github.com/powlab/powlab/cmd/powlab/internal/infocmd"
+	"github.com/powlab/powlab/cmd/powlab/internal/netcmd"
 	"github.com/powlab/powlab/cmd/powlab/internal/nodecmd"
 	"github.com/powlab/powlab/cmd/powlab/internal/searchcmd"
 	"github.com/powlab/powlab/cmd/powlab/internal/synccmd"
@@ -43,6 +44,7 @@ attempts-vs-difficulty against theory.`,
 		infocmd.NewCmdInfo(io, nil),
 		searchcmd.NewCmdSearch(io, nil),
 		benchcmd.NewCmdBench(io, nil),
+		netcmd.NewCmdNet(io, nil),
 		nodecmd.NewCmdNode(io, nil),
 		synccmd.NewCmdSync(io, nil),
 	)

@@ -1,0 +1,161 @@
+package netcmd
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/powlab/powlab/cmd/powlab/internal/cmdutil"
+	"github.com/powlab/powlab/results"
+)
+
+func TestFlagsToOptions(t *testing.T) {
+	tests := []struct {
+		name     string
+		argv     []string
+		want     NetOptions
+		wantArgv []string
+	}{
+		{"defaults", []string{"--miners", "4M,2M"},
+			NetOptions{Miners: "4M,2M", Rules: "powlab", Blocks: 20, Latency: "0", Topology: "mesh", Seed: 1, Out: "results-out"},
+			[]string{"--miners=4M,2M"}},
+		{"everything", []string{"--miners", "1M,1M,1M", "--rules", "tutorial", "--prefix", "0000", "--duration", "30s",
+			"--latency", "20ms..80ms", "--topology", "ring", "--partition", "2@5s..10s", "--seed", "7", "--spawn", "--json",
+			"--out", "/tmp/x", "--chart", "c.png", "--no-save"},
+			NetOptions{Miners: "1M,1M,1M", Rules: "tutorial", Blocks: 20, Duration: 30 * time.Second, Latency: "20ms..80ms",
+				Topology: "ring", Partition: "2@5s..10s", Seed: 7, Spawn: true, JSON: true, Out: "/tmp/x", Chart: "c.png", NoSave: true},
+			nil},
+		{"blocks set", []string{"--miners", "1M,1M", "--blocks", "5", "--bits", "12"},
+			NetOptions{Miners: "1M,1M", Rules: "powlab", Blocks: 5, BlocksSet: true, Latency: "0", Topology: "mesh", Seed: 1, Out: "results-out"},
+			nil},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			var got *NetOptions
+			cmd := NewCmdNet(cmdutil.IO{Out: &bytes.Buffer{}, ErrOut: &bytes.Buffer{}}, func(_ context.Context, o *NetOptions) error {
+				got = o
+				return nil
+			})
+			cmd.SetArgs(tc.argv)
+			if err := cmd.Execute(); err != nil {
+				t.Fatal(err)
+			}
+			g := *got
+			g.IO, g.Target, g.Argv = cmdutil.IO{}, tc.want.Target, nil
+			if !reflect.DeepEqual(g, tc.want) {
+				t.Fatalf("got %+v\nwant %+v", g, tc.want)
+			}
+			if tc.wantArgv != nil && !reflect.DeepEqual(got.Argv, tc.wantArgv) {
+				t.Errorf("argv %q, want %q", got.Argv, tc.wantArgv)
+			}
+		})
+	}
+}
+
+func TestBadFlagsExit2(t *testing.T) {
+	tests := []struct {
+		name   string
+		argv   []string
+		errHas string
+	}{
+		{"no miners", nil, "--miners"},
+		{"one miner", []string{"--miners", "1M"}, "2 to 32 miners"},
+		{"bad rate", []string{"--miners", "1M,0k"}, "rate"},
+		{"bad kernel", []string{"--miners", "warp9x1,1M"}, "warp9"},
+		{"bad workers", []string{"--miners", "genericx0,1M"}, "worker count"},
+		{"bad rules", []string{"--miners", "1M,1M", "--rules", "bitcoin"}, "--rules"},
+		{"powlab suffix", []string{"--miners", "1M,1M", "--suffix", "00"}, "powlab rules need"},
+		{"bad latency", []string{"--miners", "1M,1M", "--latency", "fast"}, "--latency"},
+		{"latency order", []string{"--miners", "1M,1M", "--latency", "2s..1s"}, "--latency"},
+		{"bad topology", []string{"--miners", "1M,1M", "--topology", "tree"}, "--topology"},
+		{"partition node", []string{"--miners", "1M,1M", "--partition", "3@1s..2s"}, "node must be"},
+		{"partition window", []string{"--miners", "1M,1M", "--partition", "1@2s..1s"}, "FROM < TILL"},
+		{"no limit", []string{"--miners", "1M,1M", "--blocks", "0"}, "--duration"},
+		{"negative blocks", []string{"--miners", "1M,1M", "--blocks", "-1"}, "--blocks"},
+		{"unknown flag", []string{"--miners", "1M,1M", "--nope"}, "unknown flag"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			var errb bytes.Buffer
+			cmd := NewCmdNet(cmdutil.IO{Out: &bytes.Buffer{}, ErrOut: &errb}, nil)
+			cmd.SetArgs(tc.argv)
+			cmd.SetFlagErrorFunc(func(_ *cobraCommand, err error) error { return cmdutil.FlagErrorWrap(err) })
+			cmd.SilenceUsage, cmd.SilenceErrors = true, true
+			err := cmd.Execute()
+			if code := cmdutil.ExitCode(err); code != 2 {
+				t.Fatalf("exit %d (%v), want 2", code, err)
+			}
+			if !strings.Contains(err.Error(), tc.errHas) {
+				t.Fatalf("error %q lacks %q", err, tc.errHas)
+			}
+		})
+	}
+}
+
+// A tiny network end to end: JSON on stdout with the documented names, the
+// chart on disk, no record with --no-save.
+func TestRunNetJSON(t *testing.T) {
+	dir := t.TempDir()
+	chart := filepath.Join(dir, "net.png")
+	var out, errb bytes.Buffer
+	ctx, cancel := context.WithTimeout(context.Background(), 40*time.Second)
+	defer cancel()
+	cmd := NewCmdNet(cmdutil.IO{Out: &out, ErrOut: &errb}, nil)
+	cmd.SetArgs([]string{"--miners", "20k,20k", "--bits", "11", "--blocks", "3", "--json", "--no-save", "--chart", chart, "--latency", "1ms..3ms"})
+	if err := cmd.ExecuteContext(ctx); err != nil {
+		t.Fatalf("%v (stderr %s)", err, errb.String())
+	}
+	var rec struct {
+		Converged *bool `json:"converged"`
+		Nodes     []struct {
+			BlocksWon     *int     `json:"blocks_won"`
+			HashrateShare *float64 `json:"hashrate_share"`
+		} `json:"nodes"`
+		Config struct {
+			Command []string `json:"command"`
+		}
+	}
+	if err := json.Unmarshal(out.Bytes(), &rec); err != nil {
+		t.Fatalf("stdout is not JSON: %v\n%s", err, out.String())
+	}
+	if rec.Converged == nil || !*rec.Converged || len(rec.Nodes) != 2 {
+		t.Fatalf("record: %s", out.String())
+	}
+	won := 0
+	for _, n := range rec.Nodes {
+		if n.BlocksWon == nil || n.HashrateShare == nil || *n.HashrateShare != 0.5 {
+			t.Fatalf("node fields missing: %s", out.String())
+		}
+		won += *n.BlocksWon
+	}
+	if won < 3 {
+		t.Errorf("blocks won %d, want >= 3", won)
+	}
+	if st, err := os.Stat(chart); err != nil || st.Size() == 0 {
+		t.Errorf("chart: %v", err)
+	}
+	if !strings.Contains(errb.String(), "chart written") {
+		t.Errorf("stderr %q", errb.String())
+	}
+}
+
+func TestRender(t *testing.T) {
+	// Render must not fail on a record with no blocks (an early Ctrl-C).
+	var out bytes.Buffer
+	Render(cmdutil.IO{Out: &out}, &recordForRender)
+	if !strings.Contains(out.String(), "converged NO") || !strings.Contains(out.String(), "interrupted") {
+		t.Fatalf("%s", out.String())
+	}
+}
+
+type cobraCommand = cobra.Command
+
+var recordForRender = results.Net{Stopped: "interrupted", Nodes: []results.NetNode{{ID: 1, Spec: "1M", RateCap: 1e6}}}

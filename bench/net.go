@@ -655,9 +655,9 @@ func fillNetRecord(ctx context.Context, rec *results.Net, cfg *NetConfig, obs *o
 			won[id]++
 		}
 		if mb, ok := obs.minedAt[h]; ok {
-			nb.At = mb.at.Sub(start).Seconds()
+			nb.At = max(mb.at.Sub(start).Seconds(), 0)
 		} else {
-			nb.At = b.Timestamp.Float64() - float64(start.UnixNano())/1e9
+			nb.At = max(b.Timestamp.Float64()-float64(start.UnixNano())/1e9, 0)
 		}
 		rec.Blocks = append(rec.Blocks, nb)
 	}

@@ -25,7 +25,7 @@ const (
 	DefaultPeerTimeout      = 10 * time.Second
 	DefaultMaxResponseBytes = 64 << 20 // a 10 000-block chain is ~3 MB
 	DefaultMaxTxBody        = 64 << 10 // a transaction is at most chain.MaxTxJSON
-	DefaultMaxBlockBody     = 8 << 20  // a full block: MaxBlockTxs transactions
+	DefaultMaxBlockBody     = 16 << 20 // a full block: up to MaxBlockTxs transactions of MaxTxJSON bytes
 	DefaultMineTimeout      = 10 * time.Minute
 	DefaultReadTimeout      = 30 * time.Second
 	DefaultReadHeaderTime   = 5 * time.Second

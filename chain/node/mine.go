@@ -45,7 +45,7 @@ func (n *Node) search(ctx context.Context, p miner.Puzzle, t miner.Target) (mine
 	// a sleep that brings the average down to maxRate. The slices run in
 	// order, so the result is still the smallest solving nonce.
 	o.Progress = nil
-	slice := uint64(max(maxRate*throttleSlice.Seconds(), 64))
+	slice := uint64(max(maxRate*throttleSlice.Seconds(), 1))
 	step := max(p.Step, 1)
 	start := time.Now()
 	var done, total uint64

@@ -164,7 +164,7 @@ func TestForkResolvesToMoreWork(t *testing.T) {
 		}
 	}
 	// b's miner runs (slowly) on its own branch, then hears of a's.
-	b.cfg.Miner.MaxRate = 200 // far too slow to find a block at "00" soon
+	b.cfg.Miner.MaxRate = 1 // far too slow to find a block at "00" during the test
 	b.StartMiner()
 	waitFor(t, "b mining", func() bool { return b.Status().Mining })
 	connect(t, a, b)
@@ -172,8 +172,11 @@ func TestForkResolvesToMoreWork(t *testing.T) {
 		t.Fatal(err)
 	}
 	waitFor(t, "b on a's branch", func() bool { return tipOf(b) == tipOf(a) })
-	if reorgs.Load() == 0 || depth.Load() != 2 {
-		t.Fatalf("reorgs %d, depth %d: want a reorg of depth 2", reorgs.Load(), depth.Load())
+	// Events run just after the switch: the first reorg replaced b's
+	// genesis (SyncFrom), the second drops b's two blocks.
+	waitFor(t, "the reorg event", func() bool { return reorgs.Load() == 2 })
+	if d := depth.Load(); d != 2 {
+		t.Fatalf("reorg depth %d, want 2", d)
 	}
 	// The miner restarted on the new tip: its next candidate builds on it.
 	waitFor(t, "b's miner on the new tip", func() bool {

@@ -61,7 +61,8 @@
 // # Hostile input
 //
 // Request bodies are capped (MaxTxBody, MaxBlockBody; 413 beyond); the
-// server has read, read-header, write and idle timeouts; JSON is decoded by
+// server has read, read-header, write and idle timeouts and at most MaxConns
+// open connections (golang.org/x/net/netutil.LimitListener); JSON is decoded by
 // chain's strict Python-compatible parser (no NaN, no out-of-range numbers,
 // exact types). Peer requests time out (PeerTimeout), answers are capped
 // (MaxResponseBytes) and redirects are not followed. Peer addresses must be

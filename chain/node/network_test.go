@@ -184,3 +184,33 @@ func TestForkResolvesToMoreWork(t *testing.T) {
 	})
 	time.Sleep(10 * time.Millisecond)
 }
+
+// Under powlab rules (binary header, proof over the block's content) the
+// same gossip and fork choice work: two mining nodes converge.
+func TestPowlabRulesNetwork(t *testing.T) {
+	opts := chain.Options{Rules: chain.RulesPowlab, Target: mustBits(t, 6)}
+	a := startNode(t, Config{Chain: opts, Miner: MinerOptions{Workers: 1, MaxRate: 5000}})
+	b := startNode(t, Config{Chain: opts, Miner: MinerOptions{Workers: 1, MaxRate: 5000}})
+	connect(t, a, b)
+	a.StartMiner()
+	b.StartMiner()
+	waitFor(t, "height 6 on both", func() bool { return a.Height() >= 6 && b.Height() >= 6 })
+	a.StopMiner()
+	b.StopMiner()
+	waitFor(t, "one tip", func() bool {
+		if sameTip(a, b) {
+			return true
+		}
+		time.Sleep(100 * time.Millisecond)
+		if sameTip(a, b) {
+			return true
+		}
+		if _, err := a.MineOne(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+		return false
+	})
+	if _, err := b.Chain().Validate(context.Background(), chain.ValidateOptions{}); err != nil {
+		t.Fatalf("b's chain: %v", err)
+	}
+}

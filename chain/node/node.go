@@ -13,6 +13,8 @@ import (
 	"sync/atomic"
 	"time"
 
+	"golang.org/x/net/netutil"
+
 	"github.com/powlab/powlab/chain"
 	"github.com/powlab/powlab/miner/sha256x"
 )
@@ -31,6 +33,9 @@ const (
 	DefaultReadHeaderTime   = 5 * time.Second
 	DefaultWriteTimeout     = 60 * time.Second
 	DefaultIdleTimeout      = 120 * time.Second
+	// DefaultMaxConns bounds open client connections; more wait in the
+	// kernel's accept queue instead of costing goroutines and buffers.
+	DefaultMaxConns = 512
 	// maxParallelFetches bounds concurrent chain downloads in Resolve.
 	maxParallelFetches = 8
 )
@@ -90,6 +95,7 @@ type Config struct {
 	ReadTimeout      time.Duration
 	WriteTimeout     time.Duration
 	IdleTimeout      time.Duration
+	MaxConns         int
 }
 
 func (c *Config) fill() {
@@ -103,6 +109,9 @@ func (c *Config) fill() {
 	def(&c.ReadTimeout, DefaultReadTimeout)
 	def(&c.WriteTimeout, DefaultWriteTimeout)
 	def(&c.IdleTimeout, DefaultIdleTimeout)
+	if c.MaxConns <= 0 {
+		c.MaxConns = DefaultMaxConns
+	}
 	if c.MaxPeers <= 0 {
 		c.MaxPeers = DefaultMaxPeers
 	}
@@ -248,7 +257,7 @@ func (n *Node) Serve(ln net.Listener) error {
 	n.srvMu.Unlock()
 	n.Start()
 	n.log.Info("node listening", "addr", n.addr, "rules", n.rules.Name(), "target", n.rules.Params().Target.String(), "height", n.Height())
-	err := srv.Serve(ln)
+	err := srv.Serve(netutil.LimitListener(ln, n.cfg.MaxConns))
 	close(done)
 	if errors.Is(err, http.ErrServerClosed) {
 		return nil

@@ -88,6 +88,8 @@
 // Events{Mined, Accepted, Reorg} to count blocks and reorganisations (they
 // run on the node's goroutines, outside its locks, and must be quick),
 // GossipDelay for latency and partitions; Listen("127.0.0.1:0") and Addr()
-// give each its URL, AddPeers wires the topology, Status() reads the state,
-// Close stops it.
+// give each its URL, AddPeers wires the topology, StartMiner/StopMiner and
+// SetMinerOptions drive the miners, Status() reads the state (height, tip,
+// work, attempts/s, the tip the miner builds on, gossip counters), Chain()
+// gives the engine, Close stops it.
 package node

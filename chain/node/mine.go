@@ -29,11 +29,12 @@ func (n *Node) setRate(r float64) { n.rateBits.Store(math.Float64bits(r)) }
 // search runs the proof search, rate-capped when Miner.MaxRate > 0, and
 // keeps the node's attempts/s figure current.
 func (n *Node) search(ctx context.Context, p miner.Puzzle, t miner.Target) (miner.Result, error) {
+	mo := n.MinerOptions()
 	o := miner.Options{
-		Workers: n.cfg.Miner.Workers, Kernel: n.cfg.Miner.Kernel, Mode: miner.Smallest,
+		Workers: mo.Workers, Kernel: mo.Kernel, Mode: miner.Smallest,
 		Progress: func(pr miner.Progress) { n.setRate(pr.Rate) }, ProgressInterval: time.Second,
 	}
-	maxRate := n.cfg.Miner.MaxRate
+	maxRate := mo.MaxRate
 	if maxRate <= 0 {
 		r, err := miner.Search(ctx, p, t, o)
 		if r.Elapsed > 100*time.Millisecond {
@@ -134,7 +135,8 @@ func (n *Node) submitMined(b *chain.Block, old chain.Tip) error {
 func (n *Node) mineLoop(ctx context.Context) {
 	n.mining.Store(true)
 	defer n.mining.Store(false)
-	n.log.Info("miner started", "workers", n.workers(), "max_rate", n.cfg.Miner.MaxRate)
+	defer n.setRate(0)
+	n.log.Info("miner started", "workers", n.workers(), "max_rate", n.MinerOptions().MaxRate)
 	for ctx.Err() == nil {
 		b, old, err := n.mineOnTip(ctx, true)
 		if err == nil {

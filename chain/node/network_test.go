@@ -164,7 +164,7 @@ func TestForkResolvesToMoreWork(t *testing.T) {
 		}
 	}
 	// b's miner runs (slowly) on its own branch, then hears of a's.
-	b.cfg.Miner.MaxRate = 1 // far too slow to find a block at "00" during the test
+	b.SetMinerOptions(MinerOptions{Workers: 1, MaxRate: 1}) // far too slow to find a block at "00" during the test
 	b.StartMiner()
 	waitFor(t, "b mining", func() bool { return b.Status().Mining })
 	connect(t, a, b)

@@ -162,6 +162,7 @@ type Node struct {
 	minerCancel context.CancelFunc
 	minerDone   chan struct{}
 	searchTip   atomic.Pointer[chain.Hash] // the tip the miner builds on
+	minerOpts   atomic.Pointer[MinerOptions]
 }
 
 // New builds a node: it opens (or creates) the chain and registers the
@@ -297,6 +298,18 @@ func (n *Node) StartMiner() {
 		n.mineLoop(ctx)
 	}()
 }
+
+// MinerOptions are the miner's current options.
+func (n *Node) MinerOptions() MinerOptions {
+	if p := n.minerOpts.Load(); p != nil {
+		return *p
+	}
+	return n.cfg.Miner
+}
+
+// SetMinerOptions changes the miner's options (a harness's hashrate cap);
+// searches started from now on use them.
+func (n *Node) SetMinerOptions(o MinerOptions) { n.minerOpts.Store(&o) }
 
 // StopMiner stops the continuous miner and waits for it.
 func (n *Node) StopMiner() {
@@ -485,8 +498,8 @@ func (n *Node) rate() float64 {
 }
 
 func (n *Node) workers() int {
-	if n.cfg.Miner.Workers > 0 {
-		return n.cfg.Miner.Workers
+	if w := n.MinerOptions().Workers; w > 0 {
+		return w
 	}
 	return runtime.NumCPU()
 }

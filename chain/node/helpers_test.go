@@ -135,3 +135,5 @@ func mustBits(t *testing.T, n int) miner.Target {
 	}
 	return tg
 }
+
+var chainValidateOpts = chain.ValidateOptions{Workers: 1}

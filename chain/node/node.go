@@ -217,28 +217,46 @@ func (n *Node) Rules() chain.Rules { return n.rules }
 func (n *Node) Address() string { return n.cfg.Address }
 
 // Listen binds addr ("127.0.0.1:0" for an ephemeral port) and serves in the
-// background; it starts the miner when Config.Mine is set.
+// background, so Addr is known when it returns; it starts the miner when
+// Config.Mine is set. Serving errors are logged.
 func (n *Node) Listen(addr string) error {
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
 		return fmt.Errorf("listen %s: %w", addr, err)
 	}
-	go n.Serve(ln)
+	srv, done, err := n.setup(ln)
+	if err != nil {
+		return err
+	}
+	go func() {
+		if err := n.run(srv, ln, done); err != nil {
+			n.log.Error("serve", "err", err)
+		}
+	}()
 	return nil
 }
 
 // Serve answers HTTP on ln until Close; it starts the miner when
 // Config.Mine is set. It returns nil after Close.
 func (n *Node) Serve(ln net.Listener) error {
+	srv, done, err := n.setup(ln)
+	if err != nil {
+		return err
+	}
+	return n.run(srv, ln, done)
+}
+
+// setup builds the server for ln and records the node's address.
+func (n *Node) setup(ln net.Listener) (*http.Server, chan struct{}, error) {
 	n.srvMu.Lock()
+	defer n.srvMu.Unlock()
 	if n.srv != nil {
-		n.srvMu.Unlock()
-		return errors.New("node already serving")
+		ln.Close()
+		return nil, nil, errors.New("node already serving")
 	}
 	if n.ctx.Err() != nil {
-		n.srvMu.Unlock()
 		ln.Close()
-		return ErrClosed
+		return nil, nil, ErrClosed
 	}
 	n.addr = "http://" + ln.Addr().String()
 	n.peers.setSelf(n.addr)
@@ -253,13 +271,15 @@ func (n *Node) Serve(ln net.Listener) error {
 		BaseContext:       func(net.Listener) context.Context { return n.ctx },
 	}
 	n.serveDone = make(chan struct{})
-	srv := n.srv
-	done := n.serveDone
-	n.srvMu.Unlock()
+	return n.srv, n.serveDone, nil
+}
+
+// run serves until Close; Close waits for done.
+func (n *Node) run(srv *http.Server, ln net.Listener, done chan struct{}) error {
+	defer close(done)
 	n.Start()
-	n.log.Info("node listening", "addr", n.addr, "rules", n.rules.Name(), "target", n.rules.Params().Target.String(), "height", n.Height())
+	n.log.Info("node listening", "addr", n.Addr(), "rules", n.rules.Name(), "target", n.rules.Params().Target.String(), "height", n.Height())
 	err := srv.Serve(netutil.LimitListener(ln, n.cfg.MaxConns))
-	close(done)
 	if errors.Is(err, http.ErrServerClosed) {
 		return nil
 	}

@@ -102,8 +102,8 @@ func TestInteropPython(t *testing.T) {
 		pyHashes = append(pyHashes, ans.Hash)
 	}
 	netloc := strings.TrimPrefix(py, "http://") // the tutorial's own peer form
-	if _, err := g.AddPeers(netloc); err != nil {
-		t.Fatal(err)
+	if code, body := call(t, "POST", g.Addr()+"/new_node", `{"nodes": ["`+netloc+`"]}`); code != 200 {
+		t.Fatalf("go /new_node: %d %s", code, body)
 	}
 	code, body := call(t, "GET", g.Addr()+"/node_refresh", "")
 	if code != 200 {

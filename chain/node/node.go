@@ -36,6 +36,8 @@ const (
 	// DefaultMaxConns bounds open client connections; more wait in the
 	// kernel's accept queue instead of costing goroutines and buffers.
 	DefaultMaxConns = 512
+	// shutdownGrace is how long Close lets in-flight requests finish.
+	shutdownGrace = 2 * time.Second
 	// maxParallelFetches bounds concurrent chain downloads in Resolve.
 	maxParallelFetches = 8
 )
@@ -352,7 +354,10 @@ func (n *Node) Close() error {
 		srv, done := n.srv, n.serveDone
 		n.srvMu.Unlock()
 		if srv != nil {
-			ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+			// Handlers see n.ctx cancelled and return at once; what Shutdown
+			// may wait for is connections a client opened but has not used
+			// yet (it waits up to 5 s for their first request), so cut it short.
+			ctx, cancel := context.WithTimeout(context.Background(), shutdownGrace)
 			if err := srv.Shutdown(ctx); err != nil {
 				srv.Close()
 			}

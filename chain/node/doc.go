@@ -41,7 +41,9 @@
 //     (POST /blocks) by one goroutine per peer with a bounded queue, so a
 //     slow peer never blocks the miner or the chain; a full queue drops the
 //     announcement. Config.GossipDelay delays each announcement per peer
-//     (simulated latency; a negative delay drops it: a partition).
+//     (simulated latency; a negative delay drops it: a partition). A peer
+//     that answers 404 or 405 (a tutorial node has no /blocks) gets no more
+//     announcements; its chain is still pulled when resolving.
 //   - Receiving: a block that extends the tip, or completes a branch with
 //     more work, is relayed onward. A block whose parent is unknown makes the
 //     node fetch the sender's /chain in the background (the sender's "from"

@@ -25,8 +25,10 @@
 //
 // New opens (or creates) the chain in Config.DataDir (a temporary directory
 // when empty) and registers Config.Peers. Serve(listener) or Listen(addr)
-// answers HTTP and calls Start, which starts the continuous miner when
-// Config.Mine is set; StartMiner and StopMiner switch it at any time.
+// answers HTTP and calls Start, which resolves once against the configured
+// peers in the background (a node back from being offline catches up) and
+// starts the continuous miner when Config.Mine is set; StartMiner and
+// StopMiner switch it at any time.
 // Close stops the miner, the gossip and the server, and closes the store.
 //
 //   - Mining: the miner builds a candidate (chain.Chain.Candidate), searches

@@ -115,16 +115,11 @@ func TestOfflineNodeCatchesUp(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	b := startNode(t, Config{})
-	if _, err := b.AddPeers(a.Addr()); err != nil {
-		t.Fatal(err)
-	}
-	rep, err := b.Resolve(context.Background())
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !rep.Replaced || b.Height() != 6 || tipOf(b) != tipOf(a) {
-		t.Fatalf("report %+v, height %d", rep, b.Height())
+	// b starts with a as its peer: its first sync fetches a's chain.
+	b := startNode(t, Config{Peers: []string{a.Addr()}})
+	waitFor(t, "b's initial sync", func() bool { return tipOf(b) == tipOf(a) })
+	if b.Height() != 6 {
+		t.Fatalf("height %d after the initial sync, want 6", b.Height())
 	}
 	// Later blocks arrive by gossip and connect.
 	if _, err := a.AddPeers(b.Addr()); err != nil {

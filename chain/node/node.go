@@ -154,6 +154,7 @@ type Node struct {
 	rateBits    atomic.Uint64 // float64 bits of the last attempts/s
 	fetching    sync.Map      // peer -> struct{}: a chain fetch under way
 	resolveMu   sync.Mutex    // one Resolve at a time
+	startOnce   sync.Once
 	closeOnce   sync.Once
 	closeErr    error
 	srvMu       sync.Mutex
@@ -295,12 +296,30 @@ func (n *Node) Addr() string {
 	return n.addr
 }
 
-// Start starts the background work: the miner when Config.Mine is set.
-// Serve calls it; call it yourself to run a node without HTTP.
+// Start starts the background work: a first Resolve against the
+// configured peers (a node back from being offline catches up) and the
+// miner when Config.Mine is set. Serve calls it; call it yourself to run a
+// node without HTTP. Later calls do nothing.
 func (n *Node) Start() {
-	if n.cfg.Mine {
-		n.StartMiner()
-	}
+	n.startOnce.Do(func() {
+		if len(n.peers.list()) > 0 && n.ctx.Err() == nil {
+			n.wg.Add(1)
+			go func() {
+				defer n.wg.Done()
+				rep, err := n.Resolve(n.ctx)
+				if err != nil {
+					if n.ctx.Err() == nil {
+						n.log.Warn("initial sync", "err", err)
+					}
+					return
+				}
+				n.log.Info("initial sync", "replaced", rep.Replaced, "height", rep.Height)
+			}()
+		}
+		if n.cfg.Mine {
+			n.StartMiner()
+		}
+	})
 }
 
 // StartMiner starts the continuous miner; it does nothing if it runs.

@@ -24,7 +24,12 @@ const throttleSlice = 50 * time.Millisecond
 
 func float64frombits(b uint64) float64 { return math.Float64frombits(b) }
 
-func (n *Node) setRate(r float64) { n.rateBits.Store(math.Float64bits(r)) }
+func (n *Node) setRate(r float64) {
+	if math.IsNaN(r) || math.IsInf(r, 0) { // JSON cannot carry them
+		r = 0
+	}
+	n.rateBits.Store(math.Float64bits(r))
+}
 
 // search runs the proof search, rate-capped when Miner.MaxRate > 0, and
 // keeps the node's attempts/s figure current.

@@ -154,6 +154,7 @@ type Node struct {
 	rateBits    atomic.Uint64 // float64 bits of the last attempts/s
 	fetching    sync.Map      // peer -> struct{}: a chain fetch under way
 	resolveMu   sync.Mutex    // one Resolve at a time
+	mineSem     chan struct{} // one GET /mine search at a time
 	startOnce   sync.Once
 	closeOnce   sync.Once
 	closeErr    error
@@ -191,13 +192,14 @@ func New(ctx context.Context, cfg Config) (*Node, error) {
 		cfg.Address = c.Address()
 	}
 	n := &Node{
-		cfg:    cfg,
-		log:    cfg.Logger,
-		c:      c,
-		rules:  c.Rules(),
-		tmpDir: tmp,
-		client: NewClient(cfg.PeerTimeout, cfg.MaxResponseBytes),
-		peers:  peerSet{max: cfg.MaxPeers},
+		cfg:     cfg,
+		log:     cfg.Logger,
+		c:       c,
+		rules:   c.Rules(),
+		tmpDir:  tmp,
+		client:  NewClient(cfg.PeerTimeout, cfg.MaxResponseBytes),
+		peers:   peerSet{max: cfg.MaxPeers},
+		mineSem: make(chan struct{}, 1),
 	}
 	n.ctx, n.cancel = context.WithCancel(context.Background())
 	n.gossip = newGossiper(n.ctx, n.client, n.log, cfg.GossipDelay)

@@ -2,6 +2,8 @@ package node
 
 import (
 	"context"
+	"encoding/json"
+	"fmt"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -207,5 +209,38 @@ func TestPowlabRulesNetwork(t *testing.T) {
 	})
 	if _, err := b.Chain().Validate(context.Background(), chain.ValidateOptions{}); err != nil {
 		t.Fatalf("b's chain: %v", err)
+	}
+}
+
+// Concurrent GET /mine requests each get their own block, one after another.
+func TestConcurrentMine(t *testing.T) {
+	n := startNode(t, Config{})
+	const k = 4
+	idx := make(chan string, k)
+	for range k {
+		go func() { // no t.Fatal off the test goroutine
+			var ans struct{ Index int }
+			resp, err := testClient.Get(n.Addr() + "/mine")
+			if err == nil {
+				err = json.NewDecoder(resp.Body).Decode(&ans)
+				resp.Body.Close()
+			}
+			if err != nil {
+				t.Error(err)
+			}
+			idx <- fmt.Sprint(ans.Index)
+		}()
+	}
+	seen := map[string]bool{}
+	for range k {
+		seen[<-idx] = true
+	}
+	for i := 2; i <= k+1; i++ {
+		if !seen[fmt.Sprint(i)] {
+			t.Fatalf("indexes %v: block %d missing", seen, i)
+		}
+	}
+	if n.Height() != k+1 {
+		t.Fatalf("height %d, want %d", n.Height(), k+1)
 	}
 }

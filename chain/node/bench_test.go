@@ -41,8 +41,7 @@ func buildTutorialChain(tb testing.TB, r chain.Rules, n int) []*chain.Block {
 
 // GET /chain on a 10 000-block chain, from parallel clients on loopback.
 func BenchmarkGetChain10k(b *testing.B) {
-	n, stop := newBenchNode(b, "0")
-	defer stop()
+	n := newBenchNode(b, "0")
 	blocks := buildTutorialChain(b, n.Rules(), 10000)
 	if ok, err := n.Chain().ReplaceChain(context.Background(), blocks); err != nil || !ok {
 		b.Fatalf("adopt: %v %v", ok, err)
@@ -72,8 +71,7 @@ func BenchmarkGetChain10k(b *testing.B) {
 // POST /new_transcations from parallel clients on loopback. When the
 // mempool fills (chain.MaxPending), a block is mined to empty it.
 func BenchmarkNewTransaction(b *testing.B) {
-	n, stop := newBenchNode(b, "0")
-	defer stop()
+	n := newBenchNode(b, "0")
 	url := n.Addr() + "/new_transcations"
 	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 64}}
 	var seq atomic.Int64
@@ -117,8 +115,7 @@ func BenchmarkConvergeAfterFork(b *testing.B) {
 	}
 	var nodes []*Node
 	for range 3 {
-		n, stop := newBenchNodeCfg(b, Config{Chain: tutorialOpts("00"), GossipDelay: delay})
-		defer stop()
+		n := newBenchNodeCfg(b, Config{Chain: tutorialOpts("00"), GossipDelay: delay})
 		nodes = append(nodes, n)
 	}
 	for _, n := range nodes[1:] {
@@ -159,12 +156,13 @@ func BenchmarkConvergeAfterFork(b *testing.B) {
 	b.ReportMetric(float64(total.Microseconds())/1000/float64(b.N), "ms-to-converge/op")
 }
 
-func newBenchNode(b *testing.B, prefix string) (*Node, func()) {
+func newBenchNode(b *testing.B, prefix string) *Node {
 	return newBenchNodeCfg(b, Config{Chain: tutorialOpts(prefix)})
 }
 
-// newBenchNodeCfg serves a node on loopback for a benchmark.
-func newBenchNodeCfg(b *testing.B, cfg Config) (*Node, func()) {
+// newBenchNodeCfg serves a node on loopback for a benchmark; it is closed
+// after the timed part.
+func newBenchNodeCfg(b *testing.B, cfg Config) *Node {
 	b.Helper()
 	cfg.DataDir = b.TempDir()
 	cfg.Miner.Workers = 1
@@ -175,8 +173,6 @@ func newBenchNodeCfg(b *testing.B, cfg Config) (*Node, func()) {
 	if err := n.Listen("127.0.0.1:0"); err != nil {
 		b.Fatal(err)
 	}
-	for n.Addr() == "" {
-		time.Sleep(time.Millisecond)
-	}
-	return n, func() { n.Close() }
+	b.Cleanup(func() { n.Close() })
+	return n
 }

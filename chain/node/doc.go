@@ -25,8 +25,10 @@
 //
 // New opens (or creates) the chain in Config.DataDir (a temporary directory
 // when empty) and registers Config.Peers. Serve(listener) or Listen(addr)
-// answers HTTP and calls Start, which starts the continuous miner when
-// Config.Mine is set; StartMiner and StopMiner switch it at any time.
+// answers HTTP and calls Start, which resolves once against the configured
+// peers in the background (a node back from being offline catches up) and
+// starts the continuous miner when Config.Mine is set; StartMiner and
+// StopMiner switch it at any time.
 // Close stops the miner, the gossip and the server, and closes the store.
 //
 //   - Mining: the miner builds a candidate (chain.Chain.Candidate), searches
@@ -41,7 +43,9 @@
 //     (POST /blocks) by one goroutine per peer with a bounded queue, so a
 //     slow peer never blocks the miner or the chain; a full queue drops the
 //     announcement. Config.GossipDelay delays each announcement per peer
-//     (simulated latency; a negative delay drops it: a partition).
+//     (simulated latency; a negative delay drops it: a partition). A peer
+//     that answers 404 or 405 (a tutorial node has no /blocks) gets no more
+//     announcements; its chain is still pulled when resolving.
 //   - Receiving: a block that extends the tip, or completes a branch with
 //     more work, is relayed onward. A block whose parent is unknown makes the
 //     node fetch the sender's /chain in the background (the sender's "from"
@@ -61,7 +65,8 @@
 // # Hostile input
 //
 // Request bodies are capped (MaxTxBody, MaxBlockBody; 413 beyond); the
-// server has read, read-header, write and idle timeouts; JSON is decoded by
+// server has read, read-header, write and idle timeouts and at most MaxConns
+// open connections (golang.org/x/net/netutil.LimitListener); JSON is decoded by
 // chain's strict Python-compatible parser (no NaN, no out-of-range numbers,
 // exact types). Peer requests time out (PeerTimeout), answers are capped
 // (MaxResponseBytes) and redirects are not followed. Peer addresses must be
@@ -87,6 +92,8 @@
 // Events{Mined, Accepted, Reorg} to count blocks and reorganisations (they
 // run on the node's goroutines, outside its locks, and must be quick),
 // GossipDelay for latency and partitions; Listen("127.0.0.1:0") and Addr()
-// give each its URL, AddPeers wires the topology, Status() reads the state,
-// Close stops it.
+// give each its URL, AddPeers wires the topology, StartMiner/StopMiner and
+// SetMinerOptions drive the miners, Status() reads the state (height, tip,
+// work, attempts/s, the tip the miner builds on, gossip counters), Chain()
+// gives the engine, Close stops it.
 package node

@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"sort"
 	"strings"
 	"testing"
 
@@ -23,7 +24,7 @@ var update = flag.Bool("update", false, "rewrite the golden files in testdata/go
 // links between blocks stay visible.
 type normaliser struct {
 	hashes map[string]string
-	names  map[string]string // literal -> placeholder
+	names  []string // literal, placeholder, ...: longest literal first
 }
 
 var (
@@ -34,8 +35,8 @@ var (
 )
 
 func (z *normaliser) apply(s string) string {
-	for lit, name := range z.names {
-		s = strings.ReplaceAll(s, lit, name)
+	for i := 0; i < len(z.names); i += 2 {
+		s = strings.ReplaceAll(s, z.names[i], z.names[i+1])
 	}
 	s = reTimestamp.ReplaceAllStringFunc(s, func(m string) string {
 		if strings.Contains(m, ": ") {
@@ -62,11 +63,18 @@ func TestGoldenWireFormat(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	z := &normaliser{hashes: map[string]string{}, names: map[string]string{
-		n.Addr():    "http://NODE",
-		peer.Addr(): "http://PEER",
-		strings.TrimPrefix(peer.Addr(), "http://"): "PEER",
-	}}
+	// Addresses are replaced longest first, so that one port that is a
+	// prefix of another cannot leave a stray digit.
+	pairs := [][2]string{
+		{n.Addr(), "http://NODE"},
+		{peer.Addr(), "http://PEER"},
+		{strings.TrimPrefix(peer.Addr(), "http://"), "PEER"},
+	}
+	sort.Slice(pairs, func(i, j int) bool { return len(pairs[i][0]) > len(pairs[j][0]) })
+	z := &normaliser{hashes: map[string]string{}}
+	for _, p := range pairs {
+		z.names = append(z.names, p[0], p[1])
+	}
 	steps := []struct {
 		name, method, path, body string
 	}{
@@ -82,9 +90,21 @@ func TestGoldenWireFormat(t *testing.T) {
 		{"nodes_register", "POST", "/nodes/register", `{"nodes": ["` + peer.Addr() + `"]}`},
 		{"node_refresh_replaced", "GET", "/node_refresh", ""},
 		{"nodes_resolve", "GET", "/nodes/resolve", ""},
+		{"blocks_extended", "POST", "/blocks", "ANNOUNCE"},
 		{"status", "GET", "/status", ""},
 	}
+	// A block the peer mines after n adopted its chain, announced by hand.
+	announce := func() string {
+		b, err := peer.MineOne(context.Background())
+		if err != nil {
+			t.Fatal(err)
+		}
+		return `{"block": ` + string(b.CanonicalJSON()) + `, "from": "` + peer.Addr() + `"}`
+	}
 	for _, st := range steps {
+		if st.body == "ANNOUNCE" {
+			st.body = announce()
+		}
 		var b strings.Builder
 		fmt.Fprintf(&b, "%s %s\n", st.method, st.path)
 		if st.body != "" {

@@ -2,7 +2,9 @@ package node
 
 import (
 	"context"
+	"errors"
 	"log/slog"
+	"net/http"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -68,6 +70,7 @@ func (g *gossiper) send(peers []string, path string, body []byte) {
 
 func (g *gossiper) run(peer string, q chan outMsg) {
 	defer g.wg.Done()
+	noRoute := false // the peer answered 404/405: a tutorial node without /blocks
 	for {
 		select {
 		case <-g.ctx.Done():
@@ -75,6 +78,9 @@ func (g *gossiper) run(peer string, q chan outMsg) {
 		case m, ok := <-q:
 			if !ok {
 				return
+			}
+			if noRoute {
+				continue
 			}
 			if g.delay != nil {
 				delay := g.delay(peer)
@@ -94,6 +100,14 @@ func (g *gossiper) run(peer string, q chan outMsg) {
 			}
 			if _, err := g.client.Post(g.ctx, peer, m.path, m.body); err != nil {
 				g.failed.Add(1)
+				var se *StatusError
+				if errors.As(err, &se) && (se.Status == http.StatusNotFound || se.Status == http.StatusMethodNotAllowed) {
+					// Resolving still pulls this peer's chain; announcing to it
+					// is pointless.
+					g.log.Info("peer has no "+m.path+" route; no more announcements to it", "peer", peer)
+					noRoute = true
+					continue
+				}
 				g.log.Debug("gossip failed", "peer", peer, "path", m.path, "err", err)
 				continue
 			}

@@ -126,3 +126,14 @@ func mustJSON(t *testing.T, data []byte) map[string]any {
 
 // tipOf is a node's tip hash.
 func tipOf(n *Node) chain.Hash { return n.Tip().Hash }
+
+func mustBits(t *testing.T, n int) miner.Target {
+	t.Helper()
+	tg, err := miner.ZeroBitsTarget(n)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return tg
+}
+
+var chainValidateOpts = chain.ValidateOptions{Workers: 1}

@@ -102,8 +102,8 @@ func TestInteropPython(t *testing.T) {
 		pyHashes = append(pyHashes, ans.Hash)
 	}
 	netloc := strings.TrimPrefix(py, "http://") // the tutorial's own peer form
-	if _, err := g.AddPeers(netloc); err != nil {
-		t.Fatal(err)
+	if code, body := call(t, "POST", g.Addr()+"/new_node", `{"nodes": ["`+netloc+`"]}`); code != 200 {
+		t.Fatalf("go /new_node: %d %s", code, body)
 	}
 	code, body := call(t, "GET", g.Addr()+"/node_refresh", "")
 	if code != 200 {
@@ -130,6 +130,9 @@ func TestInteropPython(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
+	// Go announced those blocks to the Python node, which has no /blocks:
+	// after the first 404 it stops trying.
+	waitFor(t, "the first announcement to fail", func() bool { return g.Status().GossipFailed >= 1 })
 	code, body = call(t, "POST", py+"/new_node", `{"nodes": ["`+g.Addr()+`"]}`)
 	if code != 200 {
 		t.Fatalf("python /new_node: %d %s", code, body)
@@ -169,5 +172,8 @@ func TestInteropPython(t *testing.T) {
 	}
 	if !rep.Replaced || g.Height() != 8 || tipOf(g).String() != ans.Hash {
 		t.Fatalf("go did not take python's block: %+v, tip %s, python's %s", rep, tipOf(g), ans.Hash)
+	}
+	if st := g.Status(); st.GossipFailed != 1 || st.GossipSent != 0 {
+		t.Fatalf("gossip to the python node: %d failed, %d sent; want 1 and 0", st.GossipFailed, st.GossipSent)
 	}
 }

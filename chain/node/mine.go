@@ -24,16 +24,22 @@ const throttleSlice = 50 * time.Millisecond
 
 func float64frombits(b uint64) float64 { return math.Float64frombits(b) }
 
-func (n *Node) setRate(r float64) { n.rateBits.Store(math.Float64bits(r)) }
+func (n *Node) setRate(r float64) {
+	if math.IsNaN(r) || math.IsInf(r, 0) { // JSON cannot carry them
+		r = 0
+	}
+	n.rateBits.Store(math.Float64bits(r))
+}
 
 // search runs the proof search, rate-capped when Miner.MaxRate > 0, and
 // keeps the node's attempts/s figure current.
 func (n *Node) search(ctx context.Context, p miner.Puzzle, t miner.Target) (miner.Result, error) {
+	mo := n.MinerOptions()
 	o := miner.Options{
-		Workers: n.cfg.Miner.Workers, Kernel: n.cfg.Miner.Kernel, Mode: miner.Smallest,
+		Workers: mo.Workers, Kernel: mo.Kernel, Mode: miner.Smallest,
 		Progress: func(pr miner.Progress) { n.setRate(pr.Rate) }, ProgressInterval: time.Second,
 	}
-	maxRate := n.cfg.Miner.MaxRate
+	maxRate := mo.MaxRate
 	if maxRate <= 0 {
 		r, err := miner.Search(ctx, p, t, o)
 		if r.Elapsed > 100*time.Millisecond {
@@ -45,7 +51,7 @@ func (n *Node) search(ctx context.Context, p miner.Puzzle, t miner.Target) (mine
 	// a sleep that brings the average down to maxRate. The slices run in
 	// order, so the result is still the smallest solving nonce.
 	o.Progress = nil
-	slice := uint64(max(maxRate*throttleSlice.Seconds(), 64))
+	slice := uint64(max(maxRate*throttleSlice.Seconds(), 1))
 	step := max(p.Step, 1)
 	start := time.Now()
 	var done, total uint64
@@ -134,7 +140,8 @@ func (n *Node) submitMined(b *chain.Block, old chain.Tip) error {
 func (n *Node) mineLoop(ctx context.Context) {
 	n.mining.Store(true)
 	defer n.mining.Store(false)
-	n.log.Info("miner started", "workers", n.workers(), "max_rate", n.cfg.Miner.MaxRate)
+	defer n.setRate(0)
+	n.log.Info("miner started", "workers", n.workers(), "max_rate", n.MinerOptions().MaxRate)
 	for ctx.Err() == nil {
 		b, old, err := n.mineOnTip(ctx, true)
 		if err == nil {

@@ -2,6 +2,8 @@ package node
 
 import (
 	"context"
+	"encoding/json"
+	"fmt"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -115,16 +117,11 @@ func TestOfflineNodeCatchesUp(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	b := startNode(t, Config{})
-	if _, err := b.AddPeers(a.Addr()); err != nil {
-		t.Fatal(err)
-	}
-	rep, err := b.Resolve(context.Background())
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !rep.Replaced || b.Height() != 6 || tipOf(b) != tipOf(a) {
-		t.Fatalf("report %+v, height %d", rep, b.Height())
+	// b starts with a as its peer: its first sync fetches a's chain.
+	b := startNode(t, Config{Peers: []string{a.Addr()}})
+	waitFor(t, "b's initial sync", func() bool { return tipOf(b) == tipOf(a) })
+	if b.Height() != 6 {
+		t.Fatalf("height %d after the initial sync, want 6", b.Height())
 	}
 	// Later blocks arrive by gossip and connect.
 	if _, err := a.AddPeers(b.Addr()); err != nil {
@@ -164,7 +161,7 @@ func TestForkResolvesToMoreWork(t *testing.T) {
 		}
 	}
 	// b's miner runs (slowly) on its own branch, then hears of a's.
-	b.cfg.Miner.MaxRate = 200 // far too slow to find a block at "00" soon
+	b.SetMinerOptions(MinerOptions{Workers: 1, MaxRate: 1}) // far too slow to find a block at "00" during the test
 	b.StartMiner()
 	waitFor(t, "b mining", func() bool { return b.Status().Mining })
 	connect(t, a, b)
@@ -172,12 +169,78 @@ func TestForkResolvesToMoreWork(t *testing.T) {
 		t.Fatal(err)
 	}
 	waitFor(t, "b on a's branch", func() bool { return tipOf(b) == tipOf(a) })
-	if reorgs.Load() == 0 || depth.Load() != 2 {
-		t.Fatalf("reorgs %d, depth %d: want a reorg of depth 2", reorgs.Load(), depth.Load())
+	// Events run just after the switch: the first reorg replaced b's
+	// genesis (SyncFrom), the second drops b's two blocks.
+	waitFor(t, "the reorg event", func() bool { return reorgs.Load() == 2 })
+	if d := depth.Load(); d != 2 {
+		t.Fatalf("reorg depth %d, want 2", d)
 	}
 	// The miner restarted on the new tip: its next candidate builds on it.
 	waitFor(t, "b's miner on the new tip", func() bool {
 		return b.Status().MiningOn == tipOf(a).String()
 	})
 	time.Sleep(10 * time.Millisecond)
+}
+
+// Under powlab rules (binary header, proof over the block's content) the
+// same gossip and fork choice work: two mining nodes converge.
+func TestPowlabRulesNetwork(t *testing.T) {
+	opts := chain.Options{Rules: chain.RulesPowlab, Target: mustBits(t, 6)}
+	a := startNode(t, Config{Chain: opts, Miner: MinerOptions{Workers: 1, MaxRate: 5000}})
+	b := startNode(t, Config{Chain: opts, Miner: MinerOptions{Workers: 1, MaxRate: 5000}})
+	connect(t, a, b)
+	a.StartMiner()
+	b.StartMiner()
+	waitFor(t, "height 6 on both", func() bool { return a.Height() >= 6 && b.Height() >= 6 })
+	a.StopMiner()
+	b.StopMiner()
+	waitFor(t, "one tip", func() bool {
+		if sameTip(a, b) {
+			return true
+		}
+		time.Sleep(100 * time.Millisecond)
+		if sameTip(a, b) {
+			return true
+		}
+		if _, err := a.MineOne(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+		return false
+	})
+	if _, err := b.Chain().Validate(context.Background(), chain.ValidateOptions{}); err != nil {
+		t.Fatalf("b's chain: %v", err)
+	}
+}
+
+// Concurrent GET /mine requests each get their own block, one after another.
+func TestConcurrentMine(t *testing.T) {
+	n := startNode(t, Config{})
+	const k = 4
+	idx := make(chan string, k)
+	for range k {
+		go func() { // no t.Fatal off the test goroutine
+			var ans struct{ Index int }
+			resp, err := testClient.Get(n.Addr() + "/mine")
+			if err == nil {
+				err = json.NewDecoder(resp.Body).Decode(&ans)
+				resp.Body.Close()
+			}
+			if err != nil {
+				t.Error(err)
+			}
+			idx <- fmt.Sprint(ans.Index)
+		}()
+	}
+	seen := map[string]bool{}
+	for range k {
+		seen[<-idx] = true
+	}
+	for i := 2; i <= k+1; i++ {
+		if !seen[fmt.Sprint(i)] {
+			t.Fatalf("indexes %v: block %d missing", seen, i)
+		}
+	}
+	if n.Height() != k+1 {
+		t.Fatalf("height %d, want %d", n.Height(), k+1)
+	}
 }

@@ -13,6 +13,8 @@ import (
 	"sync/atomic"
 	"time"
 
+	"golang.org/x/net/netutil"
+
 	"github.com/powlab/powlab/chain"
 	"github.com/powlab/powlab/miner/sha256x"
 )
@@ -25,12 +27,17 @@ const (
 	DefaultPeerTimeout      = 10 * time.Second
 	DefaultMaxResponseBytes = 64 << 20 // a 10 000-block chain is ~3 MB
 	DefaultMaxTxBody        = 64 << 10 // a transaction is at most chain.MaxTxJSON
-	DefaultMaxBlockBody     = 8 << 20  // a full block: MaxBlockTxs transactions
+	DefaultMaxBlockBody     = 16 << 20 // a full block: up to MaxBlockTxs transactions of MaxTxJSON bytes
 	DefaultMineTimeout      = 10 * time.Minute
 	DefaultReadTimeout      = 30 * time.Second
 	DefaultReadHeaderTime   = 5 * time.Second
 	DefaultWriteTimeout     = 60 * time.Second
 	DefaultIdleTimeout      = 120 * time.Second
+	// DefaultMaxConns bounds open client connections; more wait in the
+	// kernel's accept queue instead of costing goroutines and buffers.
+	DefaultMaxConns = 512
+	// shutdownGrace is how long Close lets in-flight requests finish.
+	shutdownGrace = 2 * time.Second
 	// maxParallelFetches bounds concurrent chain downloads in Resolve.
 	maxParallelFetches = 8
 )
@@ -90,6 +97,7 @@ type Config struct {
 	ReadTimeout      time.Duration
 	WriteTimeout     time.Duration
 	IdleTimeout      time.Duration
+	MaxConns         int
 }
 
 func (c *Config) fill() {
@@ -103,6 +111,9 @@ func (c *Config) fill() {
 	def(&c.ReadTimeout, DefaultReadTimeout)
 	def(&c.WriteTimeout, DefaultWriteTimeout)
 	def(&c.IdleTimeout, DefaultIdleTimeout)
+	if c.MaxConns <= 0 {
+		c.MaxConns = DefaultMaxConns
+	}
 	if c.MaxPeers <= 0 {
 		c.MaxPeers = DefaultMaxPeers
 	}
@@ -143,6 +154,8 @@ type Node struct {
 	rateBits    atomic.Uint64 // float64 bits of the last attempts/s
 	fetching    sync.Map      // peer -> struct{}: a chain fetch under way
 	resolveMu   sync.Mutex    // one Resolve at a time
+	mineSem     chan struct{} // one GET /mine search at a time
+	startOnce   sync.Once
 	closeOnce   sync.Once
 	closeErr    error
 	srvMu       sync.Mutex
@@ -153,6 +166,7 @@ type Node struct {
 	minerCancel context.CancelFunc
 	minerDone   chan struct{}
 	searchTip   atomic.Pointer[chain.Hash] // the tip the miner builds on
+	minerOpts   atomic.Pointer[MinerOptions]
 }
 
 // New builds a node: it opens (or creates) the chain and registers the
@@ -178,13 +192,14 @@ func New(ctx context.Context, cfg Config) (*Node, error) {
 		cfg.Address = c.Address()
 	}
 	n := &Node{
-		cfg:    cfg,
-		log:    cfg.Logger,
-		c:      c,
-		rules:  c.Rules(),
-		tmpDir: tmp,
-		client: NewClient(cfg.PeerTimeout, cfg.MaxResponseBytes),
-		peers:  peerSet{max: cfg.MaxPeers},
+		cfg:     cfg,
+		log:     cfg.Logger,
+		c:       c,
+		rules:   c.Rules(),
+		tmpDir:  tmp,
+		client:  NewClient(cfg.PeerTimeout, cfg.MaxResponseBytes),
+		peers:   peerSet{max: cfg.MaxPeers},
+		mineSem: make(chan struct{}, 1),
 	}
 	n.ctx, n.cancel = context.WithCancel(context.Background())
 	n.gossip = newGossiper(n.ctx, n.client, n.log, cfg.GossipDelay)
@@ -207,28 +222,46 @@ func (n *Node) Rules() chain.Rules { return n.rules }
 func (n *Node) Address() string { return n.cfg.Address }
 
 // Listen binds addr ("127.0.0.1:0" for an ephemeral port) and serves in the
-// background; it starts the miner when Config.Mine is set.
+// background, so Addr is known when it returns; it starts the miner when
+// Config.Mine is set. Serving errors are logged.
 func (n *Node) Listen(addr string) error {
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
 		return fmt.Errorf("listen %s: %w", addr, err)
 	}
-	go n.Serve(ln)
+	srv, done, err := n.setup(ln)
+	if err != nil {
+		return err
+	}
+	go func() {
+		if err := n.run(srv, ln, done); err != nil {
+			n.log.Error("serve", "err", err)
+		}
+	}()
 	return nil
 }
 
 // Serve answers HTTP on ln until Close; it starts the miner when
 // Config.Mine is set. It returns nil after Close.
 func (n *Node) Serve(ln net.Listener) error {
+	srv, done, err := n.setup(ln)
+	if err != nil {
+		return err
+	}
+	return n.run(srv, ln, done)
+}
+
+// setup builds the server for ln and records the node's address.
+func (n *Node) setup(ln net.Listener) (*http.Server, chan struct{}, error) {
 	n.srvMu.Lock()
+	defer n.srvMu.Unlock()
 	if n.srv != nil {
-		n.srvMu.Unlock()
-		return errors.New("node already serving")
+		ln.Close()
+		return nil, nil, errors.New("node already serving")
 	}
 	if n.ctx.Err() != nil {
-		n.srvMu.Unlock()
 		ln.Close()
-		return ErrClosed
+		return nil, nil, ErrClosed
 	}
 	n.addr = "http://" + ln.Addr().String()
 	n.peers.setSelf(n.addr)
@@ -243,13 +276,15 @@ func (n *Node) Serve(ln net.Listener) error {
 		BaseContext:       func(net.Listener) context.Context { return n.ctx },
 	}
 	n.serveDone = make(chan struct{})
-	srv := n.srv
-	done := n.serveDone
-	n.srvMu.Unlock()
+	return n.srv, n.serveDone, nil
+}
+
+// run serves until Close; Close waits for done.
+func (n *Node) run(srv *http.Server, ln net.Listener, done chan struct{}) error {
+	defer close(done)
 	n.Start()
-	n.log.Info("node listening", "addr", n.addr, "rules", n.rules.Name(), "target", n.rules.Params().Target.String(), "height", n.Height())
-	err := srv.Serve(ln)
-	close(done)
+	n.log.Info("node listening", "addr", n.Addr(), "rules", n.rules.Name(), "target", n.rules.Params().Target.String(), "height", n.Height())
+	err := srv.Serve(netutil.LimitListener(ln, n.cfg.MaxConns))
 	if errors.Is(err, http.ErrServerClosed) {
 		return nil
 	}
@@ -263,12 +298,30 @@ func (n *Node) Addr() string {
 	return n.addr
 }
 
-// Start starts the background work: the miner when Config.Mine is set.
-// Serve calls it; call it yourself to run a node without HTTP.
+// Start starts the background work: a first Resolve against the
+// configured peers (a node back from being offline catches up) and the
+// miner when Config.Mine is set. Serve calls it; call it yourself to run a
+// node without HTTP. Later calls do nothing.
 func (n *Node) Start() {
-	if n.cfg.Mine {
-		n.StartMiner()
-	}
+	n.startOnce.Do(func() {
+		if len(n.peers.list()) > 0 && n.ctx.Err() == nil {
+			n.wg.Add(1)
+			go func() {
+				defer n.wg.Done()
+				rep, err := n.Resolve(n.ctx)
+				if err != nil {
+					if n.ctx.Err() == nil {
+						n.log.Warn("initial sync", "err", err)
+					}
+					return
+				}
+				n.log.Info("initial sync", "replaced", rep.Replaced, "height", rep.Height)
+			}()
+		}
+		if n.cfg.Mine {
+			n.StartMiner()
+		}
+	})
 }
 
 // StartMiner starts the continuous miner; it does nothing if it runs.
@@ -288,6 +341,18 @@ func (n *Node) StartMiner() {
 		n.mineLoop(ctx)
 	}()
 }
+
+// MinerOptions are the miner's current options.
+func (n *Node) MinerOptions() MinerOptions {
+	if p := n.minerOpts.Load(); p != nil {
+		return *p
+	}
+	return n.cfg.Miner
+}
+
+// SetMinerOptions changes the miner's options (a harness's hashrate cap);
+// searches started from now on use them.
+func (n *Node) SetMinerOptions(o MinerOptions) { n.minerOpts.Store(&o) }
 
 // StopMiner stops the continuous miner and waits for it.
 func (n *Node) StopMiner() {
@@ -310,7 +375,10 @@ func (n *Node) Close() error {
 		srv, done := n.srv, n.serveDone
 		n.srvMu.Unlock()
 		if srv != nil {
-			ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+			// Handlers see n.ctx cancelled and return at once; what Shutdown
+			// may wait for is connections a client opened but has not used
+			// yet (it waits up to 5 s for their first request), so cut it short.
+			ctx, cancel := context.WithTimeout(context.Background(), shutdownGrace)
 			if err := srv.Shutdown(ctx); err != nil {
 				srv.Close()
 			}
@@ -476,8 +544,8 @@ func (n *Node) rate() float64 {
 }
 
 func (n *Node) workers() int {
-	if n.cfg.Miner.Workers > 0 {
-		return n.cfg.Miner.Workers
+	if w := n.MinerOptions().Workers; w > 0 {
+		return w
 	}
 	return runtime.NumCPU()
 }

@@ -140,7 +140,15 @@ type MineAnswer struct {
 func (n *Node) handleMine(w http.ResponseWriter, r *http.Request) {
 	// A search may take longer than the server's write timeout.
 	rc := http.NewResponseController(w)
-	_ = rc.SetWriteDeadline(time.Now().Add(n.cfg.MineTimeout + 5*time.Second))
+	_ = rc.SetWriteDeadline(time.Now().Add(2*n.cfg.MineTimeout + 5*time.Second))
+	// One /mine search at a time: a burst of requests queues instead of
+	// splitting the CPU between many searches for the same block.
+	select {
+	case n.mineSem <- struct{}{}:
+		defer func() { <-n.mineSem }()
+	case <-r.Context().Done():
+		return
+	}
 	b, err := n.MineOne(r.Context())
 	if err != nil {
 		switch {
@@ -205,11 +213,6 @@ func (n *Node) handleNewTx(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	writeJSON(w, http.StatusOK, messageAnswer{Message: fmt.Sprintf("Transaction will be added to Block %d", index)})
-}
-
-// nodesRequest is the body of POST /new_node.
-type nodesRequest struct {
-	Nodes []string `json:"nodes"`
 }
 
 // NodesAnswer is POST /new_node's answer.

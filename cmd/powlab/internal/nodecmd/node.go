@@ -55,7 +55,9 @@ routes and clearer names beside them:
   GET  /status                             height, tip, work, difficulty, miner, peers
   POST /blocks                             a peer announces a block
 
-With --mine the node mines continuously, restarting on every new tip, and
+At start the node fetches its --peers' chains and adopts the best valid one
+with more work than its own. With --mine it mines continuously, restarting
+on every new tip, and
 pushes each block to its peers. Under --rules tutorial it talks to the
 tutorial's Python nodes: peers may be given as host:port, as the tutorial
 registers them. SIGINT or SIGTERM stops the miner, finishes writes, closes

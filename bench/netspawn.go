@@ -38,7 +38,7 @@ const (
 	// spawnStatusTTL bounds the /status polling load: the run loop asks
 	// every 20 ms, a child answers at most every 100 ms.
 	spawnStatusTTL  = 100 * time.Millisecond
-	maxAnnouncement = 8 << 20
+	maxAnnouncement = node.DefaultMaxBlockBody
 )
 
 // spawnTracker keeps the blocks seen on the wire, for attributing mined

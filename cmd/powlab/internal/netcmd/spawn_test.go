@@ -10,6 +10,8 @@ import (
 	"testing"
 	"time"
 
+	"go.uber.org/goleak"
+
 	"github.com/powlab/powlab/cmd/powlab/internal/cmdutil"
 	"github.com/powlab/powlab/cmd/powlab/internal/root"
 )
@@ -22,7 +24,8 @@ func TestMain(m *testing.M) {
 	if os.Getenv(envAsPowlab) == "1" {
 		os.Exit(root.Main())
 	}
-	os.Exit(m.Run())
+	// Every node, proxy and child watcher must stop with the run.
+	goleak.VerifyTestMain(m)
 }
 
 // Three spawned nodes, node 3 cut off for a while: they converge, and every

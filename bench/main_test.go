@@ -1,0 +1,14 @@
+package bench
+
+import (
+	"testing"
+
+	"go.uber.org/goleak"
+)
+
+// TestMain fails the package if a test leaves a goroutine running: every
+// node, server, miner, gossip queue and resolve of a network must stop
+// before RunNet returns.
+func TestMain(m *testing.M) {
+	goleak.VerifyTestMain(m)
+}

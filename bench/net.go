@@ -74,6 +74,7 @@ const (
 	netTick                   = 20 * time.Millisecond  // stop checks and convergence polls
 	rateSampleInterval        = 250 * time.Millisecond // per-node attempts/s samples
 	resolveEvery              = time.Second            // while converging
+	tieWait                   = 2 * time.Second        // then mine on to break a tie
 	calibrationTime           = 300 * time.Millisecond // per uncapped spec
 	maxNetBits                = 60
 	netPeerTimeout            = 5 * time.Second
@@ -584,7 +585,9 @@ func runNetwork(ctx context.Context, cfg *NetConfig, obs *observer, members []me
 	defer cancel()
 	converged := false
 	var convergedAt time.Time
-	nextResolve := time.Now().Add(resolveEvery / 2)
+	convStart := time.Now()
+	nextResolve := convStart.Add(resolveEvery / 2)
+	mineOn := false
 	for cctx.Err() == nil {
 		tips := map[string]bool{}
 		for _, m := range members {
@@ -602,15 +605,26 @@ func runNetwork(ctx context.Context, cfg *NetConfig, obs *observer, members []me
 			nextResolve = time.Now().Add(resolveEvery)
 			resolveAll(cctx)
 		}
+		if !mineOn && stopped != "interrupted" && time.Since(convStart) > tieWait {
+			// Most likely a tie: branches of equal work, which no resolve
+			// breaks (a chain is adopted only with more work). A real
+			// network breaks it with the next block: mine on until then.
+			mineOn = true
+			parallel(members, func(_ int, m member) { m.StartMining() })
+		}
 		progress("converging", best)
 		select {
 		case <-cctx.Done():
 		case <-time.After(netTick):
 		}
 	}
+	if mineOn {
+		parallel(members, func(_ int, m member) { m.StopMining() })
+	}
 	resolving.Wait()
 
 	rec.Stopped = stopped
+	rec.MinedOnToConverge = mineOn
 	rec.Seconds = mineEnd.Seconds()
 	rec.Converged = converged
 	if err := fillNetRecord(cctx, rec, cfg, obs, members, urls, addrs, start); err != nil {

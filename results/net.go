@@ -10,9 +10,12 @@ type Net struct {
 	// Height counts the best chain's blocks after genesis.
 	Height int `json:"height"`
 	// Stopped says why the run ended: "blocks", "duration" or "interrupted".
-	Stopped string    `json:"stopped"`
-	Seconds float64   `json:"seconds"`
-	Nodes   []NetNode `json:"nodes"`
+	Stopped string `json:"stopped"`
+	// MinedOnToConverge: the nodes had not agreed 2 s after the stop (a
+	// tie), so they mined on until a block broke it.
+	MinedOnToConverge bool      `json:"mined_on_to_converge,omitempty"`
+	Seconds           float64   `json:"seconds"`
+	Nodes             []NetNode `json:"nodes"`
 	// Blocks on the final best chain (genesis excluded), in height order.
 	Blocks []NetBlock `json:"blocks"`
 	// Totals.

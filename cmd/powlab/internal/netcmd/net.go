@@ -194,6 +194,9 @@ func runNet(ctx context.Context, opts *NetOptions) error {
 		}
 		b := bench.DefaultNetBits(total, bench.DefaultNetBlockTime)
 		cfg.Target, _ = miner.ZeroBitsTarget(b)
+		// The recorded command reruns the same network even where the
+		// calibration of uncapped miners would come out differently.
+		cfg.Command = append(cfg.Command, fmt.Sprintf("--bits=%d", b))
 		fmt.Fprintf(errOut, "target: %d zero bits (2^%d = %s attempts per block, about %s at %s in total); set --bits or --prefix to change it\n",
 			b, b, cmdutil.HumanCount(cfg.Target.ExpectedAttempts()),
 			cmdutil.HumanSeconds(cfg.Target.ExpectedAttempts()/total), cmdutil.HumanRate(total))
@@ -273,7 +276,11 @@ func Render(io cmdutil.IO, rec *results.Net) {
 	fmt.Fprintln(out)
 	fmt.Fprintf(out, "stopped   %s after %s at height %d\n", rec.Stopped, cmdutil.HumanSeconds(rec.Seconds), rec.Height)
 	if rec.Converged {
-		fmt.Fprintf(out, "converged yes: every node on %.16s… (%s after the last block)\n", rec.Tip, cmdutil.HumanSeconds(rec.ConvergeAfterLastSecs))
+		how := ""
+		if rec.MinedOnToConverge {
+			how = ", mining on to break a tie"
+		}
+		fmt.Fprintf(out, "converged yes: every node on %.16s… (%s after the last block%s)\n", rec.Tip, cmdutil.HumanSeconds(rec.ConvergeAfterLastSecs), how)
 	} else {
 		fmt.Fprintln(out, "converged NO: the nodes ended on different tips (see the table)")
 	}

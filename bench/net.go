@@ -612,7 +612,10 @@ func runNetwork(ctx context.Context, cfg *NetConfig, obs *observer, members []me
 			mineOn = true
 			parallel(members, func(_ int, m member) { m.StartMining() })
 		}
-		progress("converging", best)
+		if time.Since(lastProgress) >= cfg.ProgressInterval {
+			lastProgress = time.Now()
+			progress("converging", best)
+		}
 		select {
 		case <-cctx.Done():
 		case <-time.After(netTick):
@@ -627,7 +630,10 @@ func runNetwork(ctx context.Context, cfg *NetConfig, obs *observer, members []me
 	rec.MinedOnToConverge = mineOn
 	rec.Seconds = mineEnd.Seconds()
 	rec.Converged = converged
-	if err := fillNetRecord(cctx, rec, cfg, obs, members, urls, addrs, start); err != nil {
+	// The convergence budget may be spent: reading the chains gets its own.
+	fctx, fcancel := context.WithTimeout(context.WithoutCancel(ctx), netPeerTimeout*2)
+	defer fcancel()
+	if err := fillNetRecord(fctx, rec, cfg, obs, members, urls, addrs, start); err != nil {
 		return rec, err
 	}
 	obs.mu.Lock()

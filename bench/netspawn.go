@@ -114,6 +114,7 @@ type spawned struct {
 	tracker *spawnTracker
 	proxies []*http.Server // links into this node
 
+	pollMu   sync.Mutex
 	mu       sync.Mutex
 	status   node.Status
 	statusAt time.Time
@@ -126,6 +127,9 @@ func (m *spawned) StartMining() error { return nil } // started with --mine
 func (m *spawned) StopMining()        {}             // no HTTP route stops it; Close does
 
 func (m *spawned) poll(ctx context.Context) (node.Status, error) {
+	// One fetch at a time, so tips are seen in the order the node had them.
+	m.pollMu.Lock()
+	defer m.pollMu.Unlock()
 	m.mu.Lock()
 	if time.Since(m.statusAt) < spawnStatusTTL {
 		st := m.status

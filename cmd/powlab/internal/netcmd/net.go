@@ -81,7 +81,7 @@ over time. Ctrl-C stops the network and still reports.`,
 		Example: `  powlab net --miners 4M,2M,1M,1M
   powlab net --miners 400k,200k,100k,100k --blocks 200 --latency 20ms..80ms
   powlab net --miners 1M,1M,1M --duration 40s --partition 3@10s..25s
-  powlab net --miners avx512x1,genericx1 --bits 22 --json`,
+  powlab net --miners stdlibx1,genericx1 --bits 21 --json`,
 		Args: cmdutil.NoArgs,
 		RunE: func(c *cobra.Command, args []string) error {
 			opts.BlocksSet = c.Flags().Changed("blocks")
@@ -102,7 +102,7 @@ over time. Ctrl-C stops the network and still reports.`,
 	f.StringVar(&opts.Topology, "topology", string(bench.Mesh), "who peers with whom: mesh, ring or star (node 1 the hub)")
 	f.StringVar(&opts.Partition, "partition", "", "cut node N off from FROM to TILL into the run, e.g. 2@10s..20s")
 	f.Uint64Var(&opts.Seed, "seed", 1, "seed of every random choice (latencies, reward addresses)")
-	f.BoolVar(&opts.Spawn, "spawn", false, "run each node as its own `powlab node` process instead of in this process")
+	f.BoolVar(&opts.Spawn, "spawn", false, "run each node as its own powlab node process instead of in this process")
 	f.BoolVar(&opts.JSON, "json", false, "print the record as JSON instead of a table")
 	f.StringVar(&opts.Out, "out", results.DefaultDir, "directory the record is written to")
 	f.BoolVar(&opts.NoSave, "no-save", false, "do not write the record (nor, without --chart, the chart)")

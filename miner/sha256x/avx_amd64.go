@@ -1,0 +1,525 @@
+//go:build !purego
+
+package sha256x
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/binary"
+	"math/bits"
+	"strings"
+	"unsafe"
+
+	"github.com/klauspost/cpuid/v2"
+)
+
+// CPU features, read once. cpuid also checks that the OS saves the vector
+// registers (XCR0), so a flag is only set when the kernel can really run.
+var (
+	hasAVX512 = cpuid.CPU.Supports(cpuid.AVX, cpuid.AVX512F)
+	hasAVX2   = cpuid.CPU.Supports(cpuid.AVX, cpuid.AVX2)
+)
+
+func init() {
+	register(&Kernel{
+		Name: "avx512", Lanes: 16,
+		Desc:      "AVX-512: 16 messages per block in ZMM lanes (VPRORD, VPTERNLOGD), per-lane work only on nonce words",
+		Needs:     []string{"AVX", "AVX512F"},
+		Available: hasAVX512,
+		Reason:    missing(hasAVX512, "AVX", "AVX512F"),
+		New:       func(j *Job) Searcher { return newAVX(j, &avx512Funcs) },
+		rank:      40,
+	})
+}
+
+// missing explains an unavailable kernel.
+func missing(ok bool, features ...string) string {
+	if ok {
+		return ""
+	}
+	var lack []string
+	for _, f := range features {
+		id := cpuid.ParseFeature(f)
+		if !cpuid.CPU.Supports(id) {
+			lack = append(lack, f)
+		}
+	}
+	if len(lack) == 0 {
+		return "CPU or OS lacks support for " + strings.Join(features, "+")
+	}
+	return "CPU lacks " + strings.Join(lack, ", ")
+}
+
+// avxCtx is the memory the generated kernels read and write. Its layout is
+// fixed by the offsets in _asm/avx/main.go; TestAVXCtxLayout checks them.
+type avxCtx struct {
+	inv  [64]uint32 // schedule terms that are the same in every lane
+	st   [8]uint32  // state after the scalar rounds (pair shapes)
+	init [8]uint32  // state before the block (pair shapes' feed-forward)
+	base [2]uint32  // words v, v+1 with the per-lane bytes cleared
+	q    uint32     // byte offset of out[quick word]
+	qm   uint32     // quick test: ((h[q] & qm) ^ qw) <= ql
+	qw   uint32
+	ql   uint32
+	_    [10]uint32
+	lane [2][16]uint32  // per-lane bytes of words v, v+1
+	out  [8][16]uint32  // per-lane state
+	w    [16][16]uint32 // per-lane words (full shape)
+	ws   [16][16]uint32 // schedule scratch (AVX2)
+}
+
+type avxKernel func(c *[768]uint32, kw *[64]uint32) uint16
+
+// avxFuncs is one instruction set's family of generated kernels.
+type avxFuncs struct {
+	lanes int
+	pair  [16]avxKernel // pair[v]: words v and v+1 differ per lane
+	full  avxKernel     // every word and the input state differ per lane
+	chain avxKernel     // no word differs; the input state does
+}
+
+var avx512Funcs = avxFuncs{
+	lanes: 16,
+	pair: [16]avxKernel{avx512Pair0, avx512Pair1, avx512Pair2, avx512Pair3,
+		avx512Pair4, avx512Pair5, avx512Pair6, avx512Pair7,
+		avx512Pair8, avx512Pair9, avx512Pair10, avx512Pair11,
+		avx512Pair12, avx512Pair13, avx512Pair14, avx512Pair15},
+	full:  avx512Full,
+	chain: avx512Chain,
+}
+
+// scheduleVarying propagates per-lane words through the message schedule:
+// W[t] differs per lane when any word it is built from does. It is the twin
+// of varying in _asm/avx/main.go and must stay identical to it.
+func scheduleVarying(lane *[16]bool) [64]bool {
+	var v [64]bool
+	copy(v[:], lane[:])
+	for t := 16; t < 64; t++ {
+		v[t] = v[t-2] || v[t-7] || v[t-15] || v[t-16]
+	}
+	return v
+}
+
+func sigma0(x uint32) uint32 {
+	return bits.RotateLeft32(x, -7) ^ bits.RotateLeft32(x, -18) ^ (x >> 3)
+}
+
+func sigma1(x uint32) uint32 {
+	return bits.RotateLeft32(x, -17) ^ bits.RotateLeft32(x, -19) ^ (x >> 10)
+}
+
+// planConsts fills kw (K[t]+W[t] where W[t] is the same in every lane, K[t]
+// elsewhere) and inv (for per-lane W[t], the sum of its terms that are the
+// same in every lane) from the block's words; words marked in lane are
+// ignored.
+func planConsts(words *[16]uint32, lane *[16]bool, kw, inv *[64]uint32) {
+	vary := scheduleVarying(lane)
+	var w [64]uint32
+	copy(w[:], words[:])
+	for t := 16; t < 64; t++ {
+		var sum uint32
+		if !vary[t-2] {
+			sum += sigma1(w[t-2])
+		}
+		if !vary[t-7] {
+			sum += w[t-7]
+		}
+		if !vary[t-15] {
+			sum += sigma0(w[t-15])
+		}
+		if !vary[t-16] {
+			sum += w[t-16]
+		}
+		if vary[t] {
+			inv[t] = sum
+		} else {
+			w[t] = sum
+			inv[t] = 0
+		}
+	}
+	for t := range kw {
+		kw[t] = roundK[t]
+		if !vary[t] {
+			kw[t] += w[t]
+		}
+	}
+}
+
+// scalarRounds runs rounds 0..n-1 on s with the message words already added
+// to the constants (kw[t] = K[t]+W[t]).
+func scalarRounds(s *[8]uint32, kw *[64]uint32, n int) {
+	a, b, c, d, e, f, g, h := s[0], s[1], s[2], s[3], s[4], s[5], s[6], s[7]
+	for t := 0; t < n; t++ {
+		t1 := h + (bits.RotateLeft32(e, -6) ^ bits.RotateLeft32(e, -11) ^ bits.RotateLeft32(e, -25)) +
+			((e & f) ^ (^e & g)) + kw[t]
+		t2 := (bits.RotateLeft32(a, -2) ^ bits.RotateLeft32(a, -13) ^ bits.RotateLeft32(a, -22)) +
+			((a & b) ^ (a & c) ^ (b & c))
+		h, g, f, e, d, c, b, a = g, f, e, d+t1, c, b, a, t1+t2
+	}
+	*s = [8]uint32{a, b, c, d, e, f, g, h}
+}
+
+// Shapes of the generated kernels, for avxTwin.
+const (
+	shapePair = iota
+	shapeFull
+	shapeChain
+)
+
+// avxTwin is the Go twin of every generated kernel: it computes, lane by
+// lane and the plain way, what the kernel of the given shape (and first
+// vector round v for pair shapes) computes from c and kw, and returns the
+// same quick-test mask. Tests compare the two.
+func avxTwin(shape, v, lanes int, c *avxCtx, kw *[64]uint32) uint16 {
+	var lane [16]bool
+	switch shape {
+	case shapeFull:
+		lane = [16]bool{true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true}
+	case shapePair:
+		lane[v] = true
+		if v+1 < 16 {
+			lane[v+1] = true
+		}
+	}
+	var mask uint16
+	q := int(c.q / 64)
+	for l := 0; l < lanes; l++ {
+		var w [64]uint32
+		for t := 0; t < 16; t++ {
+			switch {
+			case shape == shapeFull:
+				w[t] = c.w[t][l]
+			case lane[t]:
+				w[t] = c.lane[t-v][l] | c.base[t-v]
+			default:
+				w[t] = kw[t] - roundK[t]
+			}
+		}
+		var s, in [8]uint32
+		if shape == shapePair {
+			s, in = c.st, c.init
+		} else {
+			for i := range s {
+				s[i] = c.out[i][l]
+			}
+			in = s
+		}
+		for t := 16; t < 64; t++ {
+			w[t] = sigma1(w[t-2]) + w[t-7] + sigma0(w[t-15]) + w[t-16]
+		}
+		a, b, cc, d, e, f, g, h := s[0], s[1], s[2], s[3], s[4], s[5], s[6], s[7]
+		for t := v; t < 64; t++ {
+			t1 := h + (bits.RotateLeft32(e, -6) ^ bits.RotateLeft32(e, -11) ^ bits.RotateLeft32(e, -25)) +
+				((e & f) ^ (^e & g)) + roundK[t] + w[t]
+			t2 := (bits.RotateLeft32(a, -2) ^ bits.RotateLeft32(a, -13) ^ bits.RotateLeft32(a, -22)) +
+				((a & b) ^ (a & cc) ^ (b & cc))
+			h, g, f, e, d, cc, b, a = g, f, e, d+t1, cc, b, a, t1+t2
+		}
+		s = [8]uint32{a, b, cc, d, e, f, g, h}
+		for i := range s {
+			s[i] += in[i]
+			c.out[i][l] = s[i]
+		}
+		if (s[q]&c.qm)^c.qw <= c.ql {
+			mask |= 1 << l
+		}
+	}
+	return mask
+}
+
+// fastPlan is the precomputed part of the fast path for one group of
+// nonces that differ only in their last nb bytes (decimal digits or the
+// binary low byte), i.e. nonces g·mod … g·mod+mod-1.
+type fastPlan struct {
+	valid  bool
+	width  int    // nonce length the plan is laid out for
+	nb     int    // per-lane bytes at the end of the nonce
+	mod    uint64 // 10^nb, or 256 for binary
+	group  uint64 // nonce / mod
+	block  int    // tail block holding the per-lane bytes
+	v      int    // first per-lane word in that block
+	tabKey int    // (nb, byte position) the tables were built for
+	tab    [2][]uint32
+	kw     [64]uint32   // pair shape constants
+	chain  [][64]uint32 // K+W of each later tail block
+	ctx    avxCtxPlan
+}
+
+// avxCtxPlan is what a plan writes into the context.
+type avxCtxPlan struct {
+	inv      [64]uint32
+	st, init [8]uint32
+	base     [2]uint32
+}
+
+// avxSearcher runs a Job on a family of generated kernels.
+type avxSearcher struct {
+	job    *Job
+	fn     *avxFuncs
+	c      *avxCtx
+	mid    [8]uint32 // state after the prefix's whole blocks
+	rest   []byte    // prefix bytes after them
+	hashed int
+	kPlain [64]uint32
+	kwTmp  [64]uint32
+	plan   fastPlan
+	planIn bool // plan.ctx is loaded in c
+	tail   []byte
+	lanes  [16][]byte
+	chk    []byte
+}
+
+func newAVX(j *Job, fn *avxFuncs) Searcher {
+	n := len(j.Prefix) &^ 63
+	s := &avxSearcher{job: j, fn: fn, c: new(avxCtx), mid: iv, rest: j.Prefix[n:], hashed: n, kPlain: roundK}
+	Compress(&s.mid, j.Prefix[:n])
+	t := &j.Target
+	q := t.QuickWord()
+	s.c.q = uint32(64 * q)
+	if t.IsThreshold() {
+		s.c.qm, s.c.qw, s.c.ql = ^uint32(0), 0, t.Want()[0]
+	} else {
+		s.c.qm, s.c.qw, s.c.ql = t.Mask()[q], t.Want()[q], 0
+	}
+	return s
+}
+
+// layout writes prefix rest || nonce || suffix || padding for nonce n into b.
+func (s *avxSearcher) layout(b []byte, n uint64) []byte {
+	t := append(b[:0], s.rest...)
+	t = AppendNonce(t, s.job.Encoding, n)
+	t = append(t, s.job.Suffix...)
+	return appendPadding(t, s.hashed+len(t))
+}
+
+// confirm runs the exact test on message i the slow, independent way.
+func (s *avxSearcher) confirm(i uint64) bool {
+	s.chk = s.job.AppendMessage(s.chk[:0], i)
+	d := sha256.Sum256(s.chk)
+	return s.job.Target.MeetsDigest(&d)
+}
+
+// report returns the lowest lane of mask whose message really meets the
+// target.
+func (s *avxSearcher) report(from uint64, mask uint16) (uint64, bool) {
+	for mask != 0 {
+		l := bits.TrailingZeros16(mask)
+		mask &= mask - 1
+		if s.confirm(from + uint64(l)) {
+			return from + uint64(l), true
+		}
+	}
+	return 0, false
+}
+
+func (s *avxSearcher) Search(from, count uint64) (uint64, bool) {
+	lanes := uint64(s.fn.lanes)
+	for count > 0 {
+		var k uint64
+		var mask uint16
+		if s.job.Step == 1 {
+			k, mask = s.fastBatch(from, min(count, lanes))
+		}
+		if k == 0 {
+			k, mask = s.slowBatch(from, min(count, lanes))
+		}
+		if mask &= uint16(1)<<k - 1; mask != 0 {
+			if hit, ok := s.report(from, mask); ok {
+				return hit, true
+			}
+		}
+		from += k
+		count -= k
+	}
+	return 0, false
+}
+
+// fastBatch tests up to max nonces from index i that differ only in their
+// last plan.nb bytes, using the pair kernels. It returns how many it tested
+// (0 when the shape has no fast path) and the quick-test mask.
+func (s *avxSearcher) fastBatch(i, max uint64) (uint64, uint16) {
+	n := s.job.Nonce(i)
+	p := &s.plan
+	if !p.valid || n/p.mod != p.group || s.job.Encoding.NonceLen(n) != p.width {
+		if !s.makePlan(n) {
+			return 0, 0
+		}
+	}
+	if !s.planIn {
+		c := s.c
+		c.inv, c.st, c.init, c.base = p.ctx.inv, p.ctx.st, p.ctx.init, p.ctx.base
+		s.planIn = true
+	}
+	low := n % p.mod
+	k := min(max, p.mod-low)
+	copy(s.c.lane[0][:], p.tab[0][low:low+16])
+	copy(s.c.lane[1][:], p.tab[1][low:low+16])
+	cp := (*[768]uint32)(unsafe.Pointer(s.c))
+	mask := s.fn.pair[p.v](cp, &p.kw)
+	for b := range p.chain {
+		mask = s.fn.chain(cp, &p.chain[b])
+	}
+	return k, mask
+}
+
+// makePlan prepares the fast path for the group of nonce n. It reports
+// false when the job's shape has none.
+func (s *avxSearcher) makePlan(n uint64) bool {
+	p := &s.plan
+	p.valid = false
+	s.planIn = false
+	j := s.job
+	width := j.Encoding.NonceLen(n)
+	end := len(s.rest) + width // nonce end in the tail
+	nb, mod := 1, uint64(256)
+	if j.Encoding == Decimal {
+		// Up to three digits, never across a block boundary, so the
+		// per-lane bytes always sit in two adjacent words of one block.
+		nb = min(3, width)
+		if r := end % 64; r != 0 {
+			nb = min(nb, r)
+		}
+		mod = 1
+		for range nb {
+			mod *= 10
+		}
+	}
+	first := end - nb
+	p.width, p.nb, p.mod, p.group = width, nb, mod, n/mod
+	p.block, p.v = first/64, first%64/4
+	if key := nb<<8 | first%64; key != p.tabKey || p.tab[0] == nil {
+		p.tabKey = key
+		s.buildTables(first%64, nb, mod)
+	}
+	s.tail = s.layout(s.tail, n)
+	st := s.mid
+	Compress(&st, s.tail[:64*p.block])
+	blk := s.tail[64*p.block : 64*p.block+64]
+	var words [16]uint32
+	for t := range words {
+		words[t] = binary.BigEndian.Uint32(blk[4*t:])
+	}
+	// Clear the per-lane bytes from words v, v+1.
+	for b := first % 64; b < first%64+nb; b++ {
+		words[b/4] &^= 0xff << (8 * (3 - b%4))
+	}
+	var lane [16]bool
+	lane[p.v] = true
+	p.ctx.base[0] = words[p.v]
+	p.ctx.base[1] = 0
+	if p.v+1 < 16 {
+		lane[p.v+1] = true
+		p.ctx.base[1] = words[p.v+1]
+	}
+	planConsts(&words, &lane, &p.kw, &p.ctx.inv)
+	p.ctx.init = st
+	scalarRounds(&st, &p.kw, p.v)
+	p.ctx.st = st
+	p.chain = p.chain[:0]
+	var none [16]bool
+	var scratch [64]uint32
+	for b := p.block + 1; b < len(s.tail)/64; b++ {
+		for t := range words {
+			words[t] = binary.BigEndian.Uint32(s.tail[64*b+4*t:])
+		}
+		p.chain = append(p.chain, [64]uint32{})
+		planConsts(&words, &none, &p.chain[len(p.chain)-1], &scratch)
+	}
+	p.valid = true
+	return true
+}
+
+// buildTables fills plan.tab: entry x holds, for words v and v+1, the bytes
+// of the low part x (nb decimal digits, or one binary byte) written at block
+// position first.
+func (s *avxSearcher) buildTables(first, nb int, mod uint64) {
+	p := &s.plan
+	for k := range p.tab {
+		p.tab[k] = make([]uint32, mod+16)
+	}
+	v := first / 4
+	var digits [3]byte
+	for x := uint64(0); x < mod; x++ {
+		if mod == 256 {
+			digits[0] = byte(x)
+		} else {
+			y := x
+			for d := nb - 1; d >= 0; d-- {
+				digits[d] = '0' + byte(y%10)
+				y /= 10
+			}
+		}
+		for d := 0; d < nb; d++ {
+			pos := first + d
+			p.tab[pos/4-v][x] |= uint32(digits[d]) << (8 * (3 - pos%4))
+		}
+	}
+}
+
+// slowBatch tests up to max nonces from index i, any step and shape: the
+// tail of every lane is laid out in full and blocks that differ per lane go
+// through the full kernel. All lanes of a batch have the same length.
+func (s *avxSearcher) slowBatch(i, max uint64) (uint64, uint16) {
+	j := s.job
+	n0 := j.Nonce(i)
+	w := j.Encoding.NonceLen(n0)
+	k := uint64(1)
+	for k < max && j.Encoding.NonceLen(n0+k*j.Step) == w {
+		k++
+	}
+	for l := uint64(0); l < k; l++ {
+		s.lanes[l] = s.layout(s.lanes[l], n0+l*j.Step)
+	}
+	c := s.c
+	cp := (*[768]uint32)(unsafe.Pointer(c))
+	s.planIn = false
+	st := s.mid
+	vec := false
+	var mask uint16
+	nblk := len(s.lanes[0]) / 64
+	for b := 0; b < nblk; b++ {
+		blk := s.lanes[0][64*b : 64*b+64]
+		same := true
+		for l := uint64(1); l < k && same; l++ {
+			same = bytes.Equal(blk, s.lanes[l][64*b:64*b+64])
+		}
+		if same && !vec {
+			Compress(&st, blk)
+			continue
+		}
+		if !vec {
+			for x := range c.out {
+				for l := range c.out[x] {
+					c.out[x][l] = st[x]
+				}
+			}
+			vec = true
+		}
+		if same {
+			var words [16]uint32
+			var none [16]bool
+			for t := range words {
+				words[t] = binary.BigEndian.Uint32(blk[4*t:])
+			}
+			var scratch [64]uint32
+			planConsts(&words, &none, &s.kwTmp, &scratch)
+			mask = s.fn.chain(cp, &s.kwTmp)
+			continue
+		}
+		for l := uint64(0); l < k; l++ {
+			lb := s.lanes[l][64*b:]
+			for t := 0; t < 16; t++ {
+				c.w[t][l] = binary.BigEndian.Uint32(lb[4*t:])
+			}
+		}
+		mask = s.fn.full(cp, &s.kPlain)
+	}
+	if !vec {
+		// Every lane had the same message: only k == 1 gets here.
+		if j.Target.Quick(st[j.Target.QuickWord()]) {
+			return k, 1
+		}
+		return k, 0
+	}
+	return k, mask
+}

@@ -523,3 +523,15 @@ func (s *avxSearcher) slowBatch(i, max uint64) (uint64, uint16) {
 	}
 	return k, mask
 }
+
+// run calls the kernel of the given shape (tests use it).
+func (f *avxFuncs) run(shape, v int, c *avxCtx, kw *[64]uint32) uint16 {
+	cp := (*[768]uint32)(unsafe.Pointer(c))
+	switch shape {
+	case shapeFull:
+		return f.full(cp, kw)
+	case shapeChain:
+		return f.chain(cp, kw)
+	}
+	return f.pair[v](cp, kw)
+}

@@ -54,7 +54,7 @@ func missing(ok bool, features ...string) string {
 // fixed by the offsets in _asm/avx/main.go; TestAVXCtxLayout checks them.
 type avxCtx struct {
 	inv  [64]uint32 // schedule terms that are the same in every lane
-	st   [8]uint32  // state after the scalar rounds (pair shapes)
+	st   [8]uint32  // state after rounds 0..v, round v without W[v] (pair shapes)
 	init [8]uint32  // state before the block (pair shapes' feed-forward)
 	base [2]uint32  // words v, v+1 with the per-lane bytes cleared
 	q    uint32     // byte offset of out[quick word]
@@ -208,7 +208,14 @@ func avxTwin(shape, v, lanes int, c *avxCtx, kw *[64]uint32) uint16 {
 			w[t] = sigma1(w[t-2]) + w[t-7] + sigma0(w[t-15]) + w[t-16]
 		}
 		a, b, cc, d, e, f, g, h := s[0], s[1], s[2], s[3], s[4], s[5], s[6], s[7]
-		for t := v; t < 64; t++ {
+		first := 0
+		if shape == shapePair {
+			// c.st is the state after round v computed without W[v].
+			a += w[v]
+			e += w[v]
+			first = v + 1
+		}
+		for t := first; t < 64; t++ {
 			t1 := h + (bits.RotateLeft32(e, -6) ^ bits.RotateLeft32(e, -11) ^ bits.RotateLeft32(e, -25)) +
 				((e & f) ^ (^e & g)) + roundK[t] + w[t]
 			t2 := (bits.RotateLeft32(a, -2) ^ bits.RotateLeft32(a, -13) ^ bits.RotateLeft32(a, -22)) +
@@ -413,7 +420,8 @@ func (s *avxSearcher) makePlan(n uint64) bool {
 	}
 	planConsts(&words, &lane, &p.kw, &p.ctx.inv)
 	p.ctx.init = st
-	scalarRounds(&st, &p.kw, p.v)
+	// Rounds 0..v in Go: kw[v] is K[v] alone, the kernel adds W[v].
+	scalarRounds(&st, &p.kw, p.v+1)
 	p.ctx.st = st
 	p.chain = p.chain[:0]
 	var none [16]bool

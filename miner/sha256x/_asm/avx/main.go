@@ -9,8 +9,8 @@
 //
 //   - pair<v>: the block's words v and v+1 differ per lane (the low digits or
 //     bytes of the nonce), every other word is the same in every lane. Rounds
-//     0..v-1 were run once in scalar Go code (ctx.st holds the state after
-//     them); words that are the same in every lane, and the parts of the
+//     0..v were run once in scalar Go code, round v without W[v] (ctx.st
+//     holds the state after them); words that are the same in every lane, and the parts of the
 //     message schedule built only from them, come in precomputed as kw[t]
 //     (K[t]+W[t]) and ctx.inv[t].
 //   - full: every word differs per lane (ctx.w), and so does the input state
@@ -153,7 +153,17 @@ func gen512(sh shape) {
 
 	// Register names rotate instead of values: s[0] is a, s[7] is h.
 	s := st
-	for t := sh.v; t < 64; t++ {
+	first := sh.v
+	if !sh.vecIn {
+		// Round v ran in Go without W[v]: every other input of the
+		// round is the same in all lanes, and W[v] enters a and e only
+		// through T1, by addition.
+		Commentf("Round %d: add W[%d] to a and e.", sh.v, sh.v)
+		VPADDD(ring[sh.v], s[0], s[0])
+		VPADDD(ring[sh.v], s[4], s[4])
+		first++
+	}
+	for t := first; t < 64; t++ {
 		Commentf("Round %d.", t)
 		if t >= 16 && vary[t] {
 			schedule512(t, vary, ring, t0, t1, t2, c)

@@ -30,6 +30,15 @@ func init() {
 		New:       func(j *Job) Searcher { return newAVX(j, &avx512Funcs) },
 		rank:      40,
 	})
+	register(&Kernel{
+		Name: "avx2", Lanes: 8,
+		Desc:      "AVX2: 8 messages per block in YMM lanes (rotates as shift pairs), per-lane work only on nonce words",
+		Needs:     []string{"AVX", "AVX2"},
+		Available: hasAVX2,
+		Reason:    missing(hasAVX2, "AVX", "AVX2"),
+		New:       func(j *Job) Searcher { return newAVX(j, &avx2Funcs) },
+		rank:      25,
+	})
 }
 
 // missing explains an unavailable kernel.
@@ -86,6 +95,16 @@ var avx512Funcs = avxFuncs{
 		avx512Pair12, avx512Pair13, avx512Pair14, avx512Pair15},
 	full:  avx512Full,
 	chain: avx512Chain,
+}
+
+var avx2Funcs = avxFuncs{
+	lanes: 8,
+	pair: [16]avxKernel{avx2Pair0, avx2Pair1, avx2Pair2, avx2Pair3,
+		avx2Pair4, avx2Pair5, avx2Pair6, avx2Pair7,
+		avx2Pair8, avx2Pair9, avx2Pair10, avx2Pair11,
+		avx2Pair12, avx2Pair13, avx2Pair14, avx2Pair15},
+	full:  avx2Full,
+	chain: avx2Chain,
 }
 
 // scheduleVarying propagates per-lane words through the message schedule:

@@ -44,6 +44,7 @@ func TestAVXShapes(t *testing.T) {
 		fn   *avxFuncs
 	}{
 		{"avx512", hasAVX512, &avx512Funcs},
+		{"avx2", hasAVX2, &avx2Funcs},
 	}
 	rng := rand.New(rand.NewPCG(1, 2))
 	for _, fam := range fams {

@@ -111,3 +111,111 @@ func avx512Full(c *[768]uint32, kw *[64]uint32) uint16
 //
 //go:noescape
 func avx512Chain(c *[768]uint32, kw *[64]uint32) uint16
+
+// avx2Pair0 finishes a block for 8 lanes from round 0; words 0 and 1 differ per lane.
+// Go twin: avxTwin (shape pair) in avx_amd64.go.
+//
+//go:noescape
+func avx2Pair0(c *[768]uint32, kw *[64]uint32) uint16
+
+// avx2Pair1 finishes a block for 8 lanes from round 1; words 1 and 2 differ per lane.
+// Go twin: avxTwin (shape pair) in avx_amd64.go.
+//
+//go:noescape
+func avx2Pair1(c *[768]uint32, kw *[64]uint32) uint16
+
+// avx2Pair2 finishes a block for 8 lanes from round 2; words 2 and 3 differ per lane.
+// Go twin: avxTwin (shape pair) in avx_amd64.go.
+//
+//go:noescape
+func avx2Pair2(c *[768]uint32, kw *[64]uint32) uint16
+
+// avx2Pair3 finishes a block for 8 lanes from round 3; words 3 and 4 differ per lane.
+// Go twin: avxTwin (shape pair) in avx_amd64.go.
+//
+//go:noescape
+func avx2Pair3(c *[768]uint32, kw *[64]uint32) uint16
+
+// avx2Pair4 finishes a block for 8 lanes from round 4; words 4 and 5 differ per lane.
+// Go twin: avxTwin (shape pair) in avx_amd64.go.
+//
+//go:noescape
+func avx2Pair4(c *[768]uint32, kw *[64]uint32) uint16
+
+// avx2Pair5 finishes a block for 8 lanes from round 5; words 5 and 6 differ per lane.
+// Go twin: avxTwin (shape pair) in avx_amd64.go.
+//
+//go:noescape
+func avx2Pair5(c *[768]uint32, kw *[64]uint32) uint16
+
+// avx2Pair6 finishes a block for 8 lanes from round 6; words 6 and 7 differ per lane.
+// Go twin: avxTwin (shape pair) in avx_amd64.go.
+//
+//go:noescape
+func avx2Pair6(c *[768]uint32, kw *[64]uint32) uint16
+
+// avx2Pair7 finishes a block for 8 lanes from round 7; words 7 and 8 differ per lane.
+// Go twin: avxTwin (shape pair) in avx_amd64.go.
+//
+//go:noescape
+func avx2Pair7(c *[768]uint32, kw *[64]uint32) uint16
+
+// avx2Pair8 finishes a block for 8 lanes from round 8; words 8 and 9 differ per lane.
+// Go twin: avxTwin (shape pair) in avx_amd64.go.
+//
+//go:noescape
+func avx2Pair8(c *[768]uint32, kw *[64]uint32) uint16
+
+// avx2Pair9 finishes a block for 8 lanes from round 9; words 9 and 10 differ per lane.
+// Go twin: avxTwin (shape pair) in avx_amd64.go.
+//
+//go:noescape
+func avx2Pair9(c *[768]uint32, kw *[64]uint32) uint16
+
+// avx2Pair10 finishes a block for 8 lanes from round 10; words 10 and 11 differ per lane.
+// Go twin: avxTwin (shape pair) in avx_amd64.go.
+//
+//go:noescape
+func avx2Pair10(c *[768]uint32, kw *[64]uint32) uint16
+
+// avx2Pair11 finishes a block for 8 lanes from round 11; words 11 and 12 differ per lane.
+// Go twin: avxTwin (shape pair) in avx_amd64.go.
+//
+//go:noescape
+func avx2Pair11(c *[768]uint32, kw *[64]uint32) uint16
+
+// avx2Pair12 finishes a block for 8 lanes from round 12; words 12 and 13 differ per lane.
+// Go twin: avxTwin (shape pair) in avx_amd64.go.
+//
+//go:noescape
+func avx2Pair12(c *[768]uint32, kw *[64]uint32) uint16
+
+// avx2Pair13 finishes a block for 8 lanes from round 13; words 13 and 14 differ per lane.
+// Go twin: avxTwin (shape pair) in avx_amd64.go.
+//
+//go:noescape
+func avx2Pair13(c *[768]uint32, kw *[64]uint32) uint16
+
+// avx2Pair14 finishes a block for 8 lanes from round 14; words 14 and 15 differ per lane.
+// Go twin: avxTwin (shape pair) in avx_amd64.go.
+//
+//go:noescape
+func avx2Pair14(c *[768]uint32, kw *[64]uint32) uint16
+
+// avx2Pair15 finishes a block for 8 lanes from round 15; words 15 and 16 differ per lane.
+// Go twin: avxTwin (shape pair) in avx_amd64.go.
+//
+//go:noescape
+func avx2Pair15(c *[768]uint32, kw *[64]uint32) uint16
+
+// avx2Full compresses one block for 8 lanes whose words and input state all differ.
+// Go twin: avxTwin (shape full) in avx_amd64.go.
+//
+//go:noescape
+func avx2Full(c *[768]uint32, kw *[64]uint32) uint16
+
+// avx2Chain compresses one block whose words are the same in all 8 lanes into per-lane states.
+// Go twin: avxTwin (shape chain) in avx_amd64.go.
+//
+//go:noescape
+func avx2Chain(c *[768]uint32, kw *[64]uint32) uint16

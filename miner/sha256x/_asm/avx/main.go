@@ -90,6 +90,9 @@ func main() {
 	for _, sh := range shapes() {
 		gen512(sh)
 	}
+	for _, sh := range shapes() {
+		gen256(sh)
+	}
 	Generate()
 }
 
@@ -107,17 +110,7 @@ const (
 func gen512(sh shape) {
 	name := "avx512" + sh.name
 	TEXT(name, NOSPLIT, "func(c *[768]uint32, kw *[64]uint32) uint16")
-	switch {
-	case sh.full:
-		Doc(name+" compresses one block for 16 lanes whose words and input state all differ.",
-			"Go twin: avxTwin (shape full) in avx_amd64.go.")
-	case sh.vecIn:
-		Doc(name+" compresses one block whose words are the same in all 16 lanes into per-lane states.",
-			"Go twin: avxTwin (shape chain) in avx_amd64.go.")
-	default:
-		Doc(fmt.Sprintf("%s finishes a block for 16 lanes from round %d; words %d and %d differ per lane.", name, sh.v, sh.v, sh.v+1),
-			"Go twin: avxTwin (shape pair) in avx_amd64.go.")
-	}
+	doc(name, 16, sh)
 	Pragma("noescape")
 	cp := Load(Param("c"), GP64())
 	kp := Load(Param("kw"), GP64())
@@ -266,3 +259,184 @@ func schedule512(t int, vary [64]bool, ring [16]VecPhysical, t0, t1, t2 VecPhysi
 
 // x11 is a scratch register for sigma1's shift.
 var x11 = Z11
+
+// doc writes a kernel's doc comment.
+func doc(name string, lanes int, sh shape) {
+	switch {
+	case sh.full:
+		Doc(fmt.Sprintf("%s compresses one block for %d lanes whose words and input state all differ.", name, lanes),
+			"Go twin: avxTwin (shape full) in avx_amd64.go.")
+	case sh.vecIn:
+		Doc(fmt.Sprintf("%s compresses one block whose words are the same in all %d lanes into per-lane states.", name, lanes),
+			"Go twin: avxTwin (shape chain) in avx_amd64.go.")
+	default:
+		Doc(fmt.Sprintf("%s finishes a block for %d lanes from round %d; words %d and %d differ per lane.", name, lanes, sh.v, sh.v, sh.v+1),
+			"Go twin: avxTwin (shape pair) in avx_amd64.go.")
+	}
+}
+
+// gen256 writes the AVX2 kernel of one shape: 8 lanes in YMM registers.
+// AVX2 has no rotate and no three-input logic, so rotations are two shifts
+// and the xors and Ch/Maj are spelled out. With 16 registers the state
+// and temporaries fill the register file; the message schedule lives in
+// ctx.ws.
+func gen256(sh shape) {
+	name := "avx2" + sh.name
+	TEXT(name, NOSPLIT, "func(c *[768]uint32, kw *[64]uint32) uint16")
+	Pragma("noescape")
+	doc(name, 8, sh)
+	cp := Load(Param("c"), GP64())
+	kp := Load(Param("kw"), GP64())
+	c := func(off int) Mem { return Mem{Base: cp, Disp: off} }
+	kw := func(t int) Mem { return Mem{Base: kp, Disp: 4 * t} }
+	ws := func(t int) Mem { return c(offWS + 32*(t%16)) }
+
+	st := [8]VecPhysical{Y0, Y1, Y2, Y3, Y4, Y5, Y6, Y7}
+	t0, t1, t2, t3, t4, wreg, bc := Y8, Y9, Y10, Y11, Y12, Y13, Y14
+	vary := varying(sh.lane)
+
+	Comment("Load the state.")
+	for i := range st {
+		if sh.vecIn {
+			VMOVDQU(c(offOut+64*i), st[i])
+		} else {
+			VPBROADCASTD(c(offSt+4*i), st[i])
+		}
+	}
+	Comment("Store the per-lane message words in the schedule ring.")
+	for i := 0; i < 16; i++ {
+		if !sh.lane[i] {
+			continue
+		}
+		if sh.full {
+			VMOVDQU(c(offW+64*i), t0)
+		} else {
+			k := i - sh.v
+			VMOVDQU(c(offLane+64*k), t0)
+			VPBROADCASTD(c(offBase+4*k), t1)
+			VPOR(t1, t0, t0)
+		}
+		VMOVDQU(t0, ws(i))
+	}
+
+	// rotXor xors ror(x, r) into acc (or sets it when first).
+	rotXor := func(x, acc, tmp VecPhysical, r int, first bool) {
+		if first {
+			VPSRLD(U8(r), x, acc)
+		} else {
+			VPSRLD(U8(r), x, tmp)
+			VPXOR(tmp, acc, acc)
+		}
+		VPSLLD(U8(32-r), x, tmp)
+		VPXOR(tmp, acc, acc)
+	}
+	bigSigma := func(x VecPhysical, r1, r2, r3 int) {
+		rotXor(x, t0, t1, r1, true)
+		rotXor(x, t0, t2, r2, false)
+		rotXor(x, t0, t1, r3, false)
+	}
+	smallSigma := func(x, dst VecPhysical, r1, r2, sh int) {
+		rotXor(x, dst, t1, r1, true)
+		rotXor(x, dst, t2, r2, false)
+		VPSRLD(U8(sh), x, t1)
+		VPXOR(t1, dst, dst)
+	}
+
+	s := st
+	first := sh.v
+	if !sh.vecIn {
+		Commentf("Round %d: add W[%d] to a and e.", sh.v, sh.v)
+		VPADDD(ws(sh.v), s[0], s[0])
+		VPADDD(ws(sh.v), s[4], s[4])
+		first++
+	}
+	for t := first; t < 64; t++ {
+		Commentf("Round %d.", t)
+		if t >= 16 && vary[t] {
+			// W[t] into wreg and the ring.
+			acc := false
+			add := func(src Op) {
+				if acc {
+					VPADDD(src, wreg, wreg)
+				} else {
+					VMOVDQU(src, wreg)
+					acc = true
+				}
+			}
+			if vary[t-16] {
+				add(ws(t - 16))
+			}
+			if vary[t-7] {
+				add(ws(t - 7))
+			}
+			if vary[t-15] {
+				VMOVDQU(ws(t-15), t3)
+				smallSigma(t3, t4, 7, 18, 3)
+				add(t4)
+			}
+			if vary[t-2] {
+				VMOVDQU(ws(t-2), t3)
+				smallSigma(t3, t4, 17, 19, 10)
+				add(t4)
+			}
+			if !vary[t-2] || !vary[t-7] || !vary[t-15] || !vary[t-16] {
+				VPBROADCASTD(c(offInv+4*t), t4)
+				add(t4)
+			}
+			VMOVDQU(wreg, ws(t))
+		}
+		a, b, cc, d, e, f, g, h := s[0], s[1], s[2], s[3], s[4], s[5], s[6], s[7]
+		VPBROADCASTD(kw(t), bc)
+		VPADDD(bc, h, h)
+		if vary[t] {
+			if t >= 16 {
+				VPADDD(wreg, h, h)
+			} else {
+				VPADDD(ws(t), h, h)
+			}
+		}
+		bigSigma(e, 6, 11, 25)
+		VPADDD(t0, h, h)
+		VPXOR(g, f, t0)
+		VPAND(e, t0, t0)
+		VPXOR(g, t0, t0)
+		VPADDD(t0, h, h)
+		VPADDD(h, d, d)
+		bigSigma(a, 2, 13, 22)
+		VPADDD(t0, h, h)
+		VPOR(b, a, t0)
+		VPAND(cc, t0, t0)
+		VPAND(b, a, t1)
+		VPOR(t1, t0, t0)
+		VPADDD(t0, h, h)
+		s = [8]VecPhysical{h, a, b, cc, d, e, f, g}
+	}
+
+	Comment("Feed forward and store the per-lane state.")
+	for i := range s {
+		if sh.vecIn {
+			VPADDD(c(offOut+64*i), s[i], s[i])
+		} else {
+			VPBROADCASTD(c(offInit+4*i), bc)
+			VPADDD(bc, s[i], s[i])
+		}
+		VMOVDQU(s[i], c(offOut+64*i))
+	}
+
+	Comment("Quick test on word q: ((h[q] & qm) ^ qw) <= ql, as max(x, ql) == ql.")
+	q := GP64()
+	MOVL(c(offQ), q.As32())
+	VMOVDQU(Mem{Base: cp, Index: q, Scale: 1, Disp: offOut}, t0)
+	VPBROADCASTD(c(offQM), t1)
+	VPAND(t1, t0, t0)
+	VPBROADCASTD(c(offQW), t1)
+	VPXOR(t1, t0, t0)
+	VPBROADCASTD(c(offQL), t1)
+	VPMAXUD(t1, t0, t2)
+	VPCMPEQD(t1, t2, t2)
+	r := GP32()
+	VMOVMSKPS(t2, r)
+	VZEROUPPER()
+	Store(r.As16(), ReturnIndex(0))
+	RET()
+}

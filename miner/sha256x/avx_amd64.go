@@ -6,6 +6,7 @@ import (
 	"bytes"
 	"crypto/sha256"
 	"encoding/binary"
+	"math"
 	"math/bits"
 	"strings"
 	"unsafe"
@@ -261,7 +262,8 @@ type fastPlan struct {
 	width  int    // nonce length the plan is laid out for
 	nb     int    // per-lane bytes at the end of the nonce
 	mod    uint64 // 10^nb, or 256 for binary
-	group  uint64 // nonce / mod
+	base   uint64 // first nonce of the group: nonce − nonce%mod
+	lo, hi uint64 // the plan serves nonces lo ≤ n < hi (one width, one group)
 	block  int    // tail block holding the per-lane bytes
 	v      int    // first per-lane word in that block
 	tabKey int    // (nb, byte position) the tables were built for
@@ -298,6 +300,7 @@ type avxSearcher struct {
 func newAVX(j *Job, fn *avxFuncs) Searcher {
 	n := len(j.Prefix) &^ 63
 	s := &avxSearcher{job: j, fn: fn, c: new(avxCtx), mid: iv, rest: j.Prefix[n:], hashed: n, kPlain: roundK}
+	s.chk = make([]byte, 0, len(j.Prefix)+MaxDecimalWidth+len(j.Suffix))
 	Compress(&s.mid, j.Prefix[:n])
 	t := &j.Target
 	q := t.QuickWord()
@@ -366,7 +369,7 @@ func (s *avxSearcher) Search(from, count uint64) (uint64, bool) {
 func (s *avxSearcher) fastBatch(i, max uint64) (uint64, uint16) {
 	n := s.job.Nonce(i)
 	p := &s.plan
-	if !p.valid || n/p.mod != p.group || s.job.Encoding.NonceLen(n) != p.width {
+	if !p.valid || n < p.lo || n >= p.hi {
 		if !s.makePlan(n) {
 			return 0, 0
 		}
@@ -376,10 +379,10 @@ func (s *avxSearcher) fastBatch(i, max uint64) (uint64, uint16) {
 		c.inv, c.st, c.init, c.base = p.ctx.inv, p.ctx.st, p.ctx.init, p.ctx.base
 		s.planIn = true
 	}
-	low := n % p.mod
-	k := min(max, p.mod-low)
-	copy(s.c.lane[0][:], p.tab[0][low:low+16])
-	copy(s.c.lane[1][:], p.tab[1][low:low+16])
+	low := n - p.base
+	k := min(max, p.hi-n)
+	s.c.lane[0] = [16]uint32(p.tab[0][low:])
+	s.c.lane[1] = [16]uint32(p.tab[1][low:])
 	cp := (*[768]uint32)(unsafe.Pointer(s.c))
 	mask := s.fn.pair[p.v](cp, &p.kw)
 	for b := range p.chain {
@@ -411,7 +414,19 @@ func (s *avxSearcher) makePlan(n uint64) bool {
 		}
 	}
 	first := end - nb
-	p.width, p.nb, p.mod, p.group = width, nb, mod, n/mod
+	p.width, p.nb, p.mod = width, nb, mod
+	p.base = n - n%mod
+	p.lo, p.hi = p.base, p.base+mod
+	if j.Encoding == Decimal {
+		// Group 0 of a width can hold shorter nonces: 10 ≤ n < 100
+		// shares group 0 with 0…9 when mod is 100.
+		if w := pow10(width - 1); width > 1 && p.lo < w {
+			p.lo = w
+		}
+	}
+	if p.hi < p.base { // the last group of uint64
+		p.hi = math.MaxUint64
+	}
 	p.block, p.v = first/64, first%64/4
 	if key := nb<<8 | first%64; key != p.tabKey || p.tab[0] == nil {
 		p.tabKey = key
@@ -462,7 +477,11 @@ func (s *avxSearcher) makePlan(n uint64) bool {
 func (s *avxSearcher) buildTables(first, nb int, mod uint64) {
 	p := &s.plan
 	for k := range p.tab {
-		p.tab[k] = make([]uint32, mod+16)
+		if uint64(cap(p.tab[k])) < mod+16 {
+			p.tab[k] = make([]uint32, mod+16)
+		}
+		p.tab[k] = p.tab[k][:mod+16]
+		clear(p.tab[k])
 	}
 	v := first / 4
 	var digits [3]byte
@@ -561,4 +580,13 @@ func (f *avxFuncs) run(shape, v int, c *avxCtx, kw *[64]uint32) uint16 {
 		return f.chain(cp, kw)
 	}
 	return f.pair[v](cp, kw)
+}
+
+// pow10 returns 10^n for 0 ≤ n ≤ 19.
+func pow10(n int) uint64 {
+	p := uint64(1)
+	for range n {
+		p *= 10
+	}
+	return p
 }

@@ -57,3 +57,30 @@ func BenchmarkSum256Loop(b *testing.B) {
 	}
 	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "attempts/s")
 }
+
+// BenchmarkKernelHeader is the binary-header shape: an 80-byte message whose
+// last 8 bytes are the big-endian nonce, target prefix "000000".
+func BenchmarkKernelHeader(b *testing.B) {
+	const benchBatch = 4096
+	for _, k := range All() {
+		b.Run("kernel="+k.Name, func(b *testing.B) {
+			if !k.Available {
+				b.Skipf("%s: %s", k.Name, k.Reason)
+			}
+			j := Job{Prefix: testBytes(72, 1), Encoding: Binary, Start: 1 << 40, Step: 1, Target: hexPrefixTarget("000000")}
+			s := k.New(&j)
+			b.SetBytes(int64(80 * benchBatch))
+			b.ReportAllocs()
+			b.ResetTimer()
+			from := uint64(0)
+			for i := 0; i < b.N; i++ {
+				if hit, ok := s.Search(from, benchBatch); ok {
+					from = hit + 1
+					continue
+				}
+				from += benchBatch
+			}
+			b.ReportMetric(float64(b.N)*benchBatch/b.Elapsed().Seconds(), "attempts/s")
+		})
+	}
+}

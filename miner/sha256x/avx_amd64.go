@@ -297,7 +297,16 @@ type avxSearcher struct {
 	chk    []byte
 }
 
+// maxAVXSuffix bounds the suffix the SIMD path takes: its plan keeps 256
+// bytes of constants per 64-byte block after the nonce, and its slow path a
+// copy of the tail per lane. Longer suffixes (never seen in practice) use
+// the generic kernel.
+const maxAVXSuffix = 4096
+
 func newAVX(j *Job, fn *avxFuncs) Searcher {
+	if len(j.Suffix) > maxAVXSuffix {
+		return newGeneric(j)
+	}
 	n := len(j.Prefix) &^ 63
 	s := &avxSearcher{job: j, fn: fn, c: new(avxCtx), mid: iv, rest: j.Prefix[n:], hashed: n, kPlain: roundK}
 	s.chk = make([]byte, 0, len(j.Prefix)+MaxDecimalWidth+len(j.Suffix))

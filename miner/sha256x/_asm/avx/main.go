@@ -166,14 +166,16 @@ func gen512(sh shape) {
 		if vary[t] {
 			VPADDD(ring[t%16], h, h)
 		}
+		// Ch before Σ1: the path from e to the new e is then rotate,
+		// ternlog, two adds.
+		VMOVDQA32(e, t1)
+		VPTERNLOGD(U8(chABC), g, f, t1)
+		VPADDD(t1, h, h)
 		VPRORD(U8(6), e, t0)
 		VPRORD(U8(11), e, t1)
 		VPRORD(U8(25), e, t2)
 		VPTERNLOGD(U8(xor3), t2, t1, t0)
 		VPADDD(t0, h, h)
-		VMOVDQA32(e, t1)
-		VPTERNLOGD(U8(chABC), g, f, t1)
-		VPADDD(t1, h, h)
 		VPADDD(h, d, d)
 		VPRORD(U8(2), a, t0)
 		VPRORD(U8(13), a, t1)

@@ -9,6 +9,7 @@ import (
 	"math"
 	"math/bits"
 	"strings"
+	"sync"
 	"unsafe"
 
 	"github.com/klauspost/cpuid/v2"
@@ -259,15 +260,14 @@ func avxTwin(shape, v, lanes int, c *avxCtx, kw *[64]uint32) uint16 {
 // binary low byte), i.e. nonces g·mod … g·mod+mod-1.
 type fastPlan struct {
 	valid  bool
-	width  int    // nonce length the plan is laid out for
-	nb     int    // per-lane bytes at the end of the nonce
-	mod    uint64 // 10^nb, or 256 for binary
-	base   uint64 // first nonce of the group: nonce − nonce%mod
-	lo, hi uint64 // the plan serves nonces lo ≤ n < hi (one width, one group)
-	block  int    // tail block holding the per-lane bytes
-	v      int    // first per-lane word in that block
-	tabKey int    // (nb, byte position) the tables were built for
-	tab    [2][]uint32
+	width  int          // nonce length the plan is laid out for
+	nb     int          // per-lane bytes at the end of the nonce
+	mod    uint64       // 10^nb, or 256 for binary
+	base   uint64       // first nonce of the group: nonce − nonce%mod
+	lo, hi uint64       // the plan serves nonces lo ≤ n < hi (one width, one group)
+	block  int          // tail block holding the per-lane bytes
+	v      int          // first per-lane word in that block
+	tab    *[2][]uint32 // from lowTables
 	kw     [64]uint32   // pair shape constants
 	chain  [][64]uint32 // K+W of each later tail block
 	ctx    avxCtxPlan
@@ -279,6 +279,13 @@ type avxCtxPlan struct {
 	st, init [8]uint32
 	base     [2]uint32
 }
+
+// maxLowDigits is how many low decimal digits differ inside a group of
+// nonces that share one plan. Four digits still fit in two adjacent words;
+// a group of 10,000 nonces makes the plan's cost (about half a microsecond)
+// negligible and wastes at most one partial batch per group, for tables of
+// 80 KB per searcher that are read sequentially.
+const maxLowDigits = 4
 
 // avxSearcher runs a Job on a family of generated kernels.
 type avxSearcher struct {
@@ -318,6 +325,9 @@ func newAVX(j *Job, fn *avxFuncs) Searcher {
 		s.c.qm, s.c.qw, s.c.ql = ^uint32(0), 0, t.Want()[0]
 	} else {
 		s.c.qm, s.c.qw, s.c.ql = t.Mask()[q], t.Want()[q], 0
+	}
+	if j.Step == 1 {
+		s.makePlan(j.Start) // the lane tables are built outside the search loop
 	}
 	return s
 }
@@ -411,16 +421,14 @@ func (s *avxSearcher) makePlan(n uint64) bool {
 	end := len(s.rest) + width // nonce end in the tail
 	nb, mod := 1, uint64(256)
 	if j.Encoding == Decimal {
-		// Up to three digits, never across a block boundary, so the
-		// per-lane bytes always sit in two adjacent words of one block.
-		nb = min(3, width)
+		// Up to maxLowDigits digits, never across a block boundary, so
+		// the per-lane bytes always sit in two adjacent words of one
+		// block.
+		nb = min(maxLowDigits, width)
 		if r := end % 64; r != 0 {
 			nb = min(nb, r)
 		}
-		mod = 1
-		for range nb {
-			mod *= 10
-		}
+		mod = pow10(nb)
 	}
 	first := end - nb
 	p.width, p.nb, p.mod = width, nb, mod
@@ -437,10 +445,7 @@ func (s *avxSearcher) makePlan(n uint64) bool {
 		p.hi = math.MaxUint64
 	}
 	p.block, p.v = first/64, first%64/4
-	if key := nb<<8 | first%64; key != p.tabKey || p.tab[0] == nil {
-		p.tabKey = key
-		s.buildTables(first%64, nb, mod)
-	}
+	p.tab = lowTables(first%64, nb, mod)
 	s.tail = s.layout(s.tail, n)
 	st := s.mid
 	Compress(&st, s.tail[:64*p.block])
@@ -480,35 +485,49 @@ func (s *avxSearcher) makePlan(n uint64) bool {
 	return true
 }
 
-// buildTables fills plan.tab: entry x holds, for words v and v+1, the bytes
-// of the low part x (nb decimal digits, or one binary byte) written at block
-// position first.
-func (s *avxSearcher) buildTables(first, nb int, mod uint64) {
-	p := &s.plan
-	for k := range p.tab {
-		if uint64(cap(p.tab[k])) < mod+16 {
-			p.tab[k] = make([]uint32, mod+16)
-		}
-		p.tab[k] = p.tab[k][:mod+16]
-		clear(p.tab[k])
+// laneTables maps a table key (binary flag, nb, first byte position in the
+// block) to its tables. Tables are read-only once built, so every searcher
+// of the process shares them.
+var laneTables sync.Map
+
+// lowTables returns the tables for the low part (nb decimal digits, or one
+// binary byte when mod is 256) written at block position first: entry x
+// holds the bytes of x in words first/4 and first/4+1. Each has 16 spare
+// zero entries so a batch can always load 16 lanes.
+func lowTables(first, nb int, mod uint64) *[2][]uint32 {
+	key := first | nb<<8
+	if mod == 256 {
+		key |= 1 << 16
 	}
+	if t, ok := laneTables.Load(key); ok {
+		return t.(*[2][]uint32)
+	}
+	tab := &[2][]uint32{make([]uint32, mod+16), make([]uint32, mod+16)}
 	v := first / 4
-	var digits [3]byte
-	for x := uint64(0); x < mod; x++ {
-		if mod == 256 {
-			digits[0] = byte(x)
-		} else {
-			y := x
-			for d := nb - 1; d >= 0; d-- {
-				digits[d] = '0' + byte(y%10)
-				y /= 10
-			}
+	var digits [maxLowDigits]byte // the low part x, written out
+	if mod != 256 {
+		for d := range digits {
+			digits[d] = '0'
 		}
+	}
+	for x := uint64(0); x < mod; x++ {
 		for d := 0; d < nb; d++ {
 			pos := first + d
-			p.tab[pos/4-v][x] |= uint32(digits[d]) << (8 * (3 - pos%4))
+			tab[pos/4-v][x] |= uint32(digits[d]) << (8 * (3 - pos%4))
+		}
+		if mod == 256 {
+			digits[0]++
+			continue
+		}
+		for d := nb - 1; d >= 0; d-- { // decimal increment
+			if digits[d]++; digits[d] <= '9' {
+				break
+			}
+			digits[d] = '0'
 		}
 	}
+	t, _ := laneTables.LoadOrStore(key, tab)
+	return t.(*[2][]uint32)
 }
 
 // slowBatch tests up to max nonces from index i, any step and shape: the

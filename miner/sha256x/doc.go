@@ -24,7 +24,7 @@
 //     themselves from the architecture-specific files:
 //   - avx512 (16 lanes, ZMM, VPRORD + VPTERNLOGD) and avx2 (8 lanes, YMM):
 //     generated with avo from _asm/avx (go generate; avx_amd64.s). For
-//     Step 1 a batch holds nonces that differ only in their last one to three
+//     Step 1 a batch holds nonces that differ only in their last one to four
 //     decimal digits (or the last binary byte), so only one or two message
 //     words differ per lane: everything else (the blocks before the nonce,
 //     the rounds before its first per-lane word, the schedule terms built

@@ -201,6 +201,8 @@ func TestKernels(t *testing.T) {
 			)
 		}
 	}
+	// A suffix too long for the SIMD plan (those kernels fall back to Go).
+	cases = append(cases, tc{"suffix=5000", Job{Prefix: []byte("100"), Suffix: testBytes(5000, 7), Encoding: Decimal, Start: 7, Step: 1, Target: kinds[0].t}, 0, 40})
 	// Every decimal width, starting just below its first value so the
 	// width changes inside a batch (9→10, 99999→100000, …).
 	for w := 1; w <= 20; w++ {
@@ -290,6 +292,25 @@ func TestKernelsEveryLane(t *testing.T) {
 			}
 		}
 	})
+}
+
+// TestKernelsReuse searches windows in no particular order with one
+// Searcher, so plans made for one window must not leak into another.
+func TestKernelsReuse(t *testing.T) {
+	windows := [][2]uint64{{1000, 100}, {0, 120}, {99_990, 40}, {5, 3}, {9_999_990, 30}, {1000, 17}, {10, 1}}
+	for _, e := range []Encoding{Decimal, Binary} {
+		j := Job{Prefix: []byte("100"), Encoding: e, Start: 0, Step: 1, Target: kinds[0].t}
+		forEachKernel(t, func(t *testing.T, k *Kernel) {
+			s, ref := k.New(&j), Ref.New(&j)
+			for _, w := range windows {
+				got := allHits(s, w[0], w[1], []uint64{w[1]})
+				want := allHits(ref, w[0], w[1], refSizes)
+				if fmt.Sprint(got) != fmt.Sprint(want) {
+					t.Fatalf("%s window %v: hits %v, ref %v", e, w, got, want)
+				}
+			}
+		})
+	}
 }
 
 func TestByName(t *testing.T) {

@@ -4,97 +4,113 @@
 
 package sha256x
 
-// avx512Pair0 finishes a block for 16 lanes from round 0; words 0 and 1 differ per lane.
+// avx512Pair0 finishes a block for 16 lanes whose words 0 and 1 differ per lane;
+// Go ran rounds 0..0, round 0 without W[0].
 // Go twin: avxTwin (shape pair) in avx_amd64.go.
 //
 //go:noescape
 func avx512Pair0(c *[768]uint32, kw *[64]uint32) uint16
 
-// avx512Pair1 finishes a block for 16 lanes from round 1; words 1 and 2 differ per lane.
+// avx512Pair1 finishes a block for 16 lanes whose words 1 and 2 differ per lane;
+// Go ran rounds 0..1, round 1 without W[1].
 // Go twin: avxTwin (shape pair) in avx_amd64.go.
 //
 //go:noescape
 func avx512Pair1(c *[768]uint32, kw *[64]uint32) uint16
 
-// avx512Pair2 finishes a block for 16 lanes from round 2; words 2 and 3 differ per lane.
+// avx512Pair2 finishes a block for 16 lanes whose words 2 and 3 differ per lane;
+// Go ran rounds 0..2, round 2 without W[2].
 // Go twin: avxTwin (shape pair) in avx_amd64.go.
 //
 //go:noescape
 func avx512Pair2(c *[768]uint32, kw *[64]uint32) uint16
 
-// avx512Pair3 finishes a block for 16 lanes from round 3; words 3 and 4 differ per lane.
+// avx512Pair3 finishes a block for 16 lanes whose words 3 and 4 differ per lane;
+// Go ran rounds 0..3, round 3 without W[3].
 // Go twin: avxTwin (shape pair) in avx_amd64.go.
 //
 //go:noescape
 func avx512Pair3(c *[768]uint32, kw *[64]uint32) uint16
 
-// avx512Pair4 finishes a block for 16 lanes from round 4; words 4 and 5 differ per lane.
+// avx512Pair4 finishes a block for 16 lanes whose words 4 and 5 differ per lane;
+// Go ran rounds 0..4, round 4 without W[4].
 // Go twin: avxTwin (shape pair) in avx_amd64.go.
 //
 //go:noescape
 func avx512Pair4(c *[768]uint32, kw *[64]uint32) uint16
 
-// avx512Pair5 finishes a block for 16 lanes from round 5; words 5 and 6 differ per lane.
+// avx512Pair5 finishes a block for 16 lanes whose words 5 and 6 differ per lane;
+// Go ran rounds 0..5, round 5 without W[5].
 // Go twin: avxTwin (shape pair) in avx_amd64.go.
 //
 //go:noescape
 func avx512Pair5(c *[768]uint32, kw *[64]uint32) uint16
 
-// avx512Pair6 finishes a block for 16 lanes from round 6; words 6 and 7 differ per lane.
+// avx512Pair6 finishes a block for 16 lanes whose words 6 and 7 differ per lane;
+// Go ran rounds 0..6, round 6 without W[6].
 // Go twin: avxTwin (shape pair) in avx_amd64.go.
 //
 //go:noescape
 func avx512Pair6(c *[768]uint32, kw *[64]uint32) uint16
 
-// avx512Pair7 finishes a block for 16 lanes from round 7; words 7 and 8 differ per lane.
+// avx512Pair7 finishes a block for 16 lanes whose words 7 and 8 differ per lane;
+// Go ran rounds 0..7, round 7 without W[7].
 // Go twin: avxTwin (shape pair) in avx_amd64.go.
 //
 //go:noescape
 func avx512Pair7(c *[768]uint32, kw *[64]uint32) uint16
 
-// avx512Pair8 finishes a block for 16 lanes from round 8; words 8 and 9 differ per lane.
+// avx512Pair8 finishes a block for 16 lanes whose words 8 and 9 differ per lane;
+// Go ran rounds 0..8, round 8 without W[8].
 // Go twin: avxTwin (shape pair) in avx_amd64.go.
 //
 //go:noescape
 func avx512Pair8(c *[768]uint32, kw *[64]uint32) uint16
 
-// avx512Pair9 finishes a block for 16 lanes from round 9; words 9 and 10 differ per lane.
+// avx512Pair9 finishes a block for 16 lanes whose words 9 and 10 differ per lane;
+// Go ran rounds 0..9, round 9 without W[9].
 // Go twin: avxTwin (shape pair) in avx_amd64.go.
 //
 //go:noescape
 func avx512Pair9(c *[768]uint32, kw *[64]uint32) uint16
 
-// avx512Pair10 finishes a block for 16 lanes from round 10; words 10 and 11 differ per lane.
+// avx512Pair10 finishes a block for 16 lanes whose words 10 and 11 differ per lane;
+// Go ran rounds 0..10, round 10 without W[10].
 // Go twin: avxTwin (shape pair) in avx_amd64.go.
 //
 //go:noescape
 func avx512Pair10(c *[768]uint32, kw *[64]uint32) uint16
 
-// avx512Pair11 finishes a block for 16 lanes from round 11; words 11 and 12 differ per lane.
+// avx512Pair11 finishes a block for 16 lanes whose words 11 and 12 differ per lane;
+// Go ran rounds 0..11, round 11 without W[11].
 // Go twin: avxTwin (shape pair) in avx_amd64.go.
 //
 //go:noescape
 func avx512Pair11(c *[768]uint32, kw *[64]uint32) uint16
 
-// avx512Pair12 finishes a block for 16 lanes from round 12; words 12 and 13 differ per lane.
+// avx512Pair12 finishes a block for 16 lanes whose words 12 and 13 differ per lane;
+// Go ran rounds 0..12, round 12 without W[12].
 // Go twin: avxTwin (shape pair) in avx_amd64.go.
 //
 //go:noescape
 func avx512Pair12(c *[768]uint32, kw *[64]uint32) uint16
 
-// avx512Pair13 finishes a block for 16 lanes from round 13; words 13 and 14 differ per lane.
+// avx512Pair13 finishes a block for 16 lanes whose words 13 and 14 differ per lane;
+// Go ran rounds 0..13, round 13 without W[13].
 // Go twin: avxTwin (shape pair) in avx_amd64.go.
 //
 //go:noescape
 func avx512Pair13(c *[768]uint32, kw *[64]uint32) uint16
 
-// avx512Pair14 finishes a block for 16 lanes from round 14; words 14 and 15 differ per lane.
+// avx512Pair14 finishes a block for 16 lanes whose words 14 and 15 differ per lane;
+// Go ran rounds 0..14, round 14 without W[14].
 // Go twin: avxTwin (shape pair) in avx_amd64.go.
 //
 //go:noescape
 func avx512Pair14(c *[768]uint32, kw *[64]uint32) uint16
 
-// avx512Pair15 finishes a block for 16 lanes from round 15; words 15 and 16 differ per lane.
+// avx512Pair15 finishes a block for 16 lanes whose word 15 differs per lane;
+// Go ran rounds 0..15, round 15 without W[15].
 // Go twin: avxTwin (shape pair) in avx_amd64.go.
 //
 //go:noescape
@@ -112,97 +128,113 @@ func avx512Full(c *[768]uint32, kw *[64]uint32) uint16
 //go:noescape
 func avx512Chain(c *[768]uint32, kw *[64]uint32) uint16
 
-// avx2Pair0 finishes a block for 8 lanes from round 0; words 0 and 1 differ per lane.
+// avx2Pair0 finishes a block for 8 lanes whose words 0 and 1 differ per lane;
+// Go ran rounds 0..0, round 0 without W[0].
 // Go twin: avxTwin (shape pair) in avx_amd64.go.
 //
 //go:noescape
 func avx2Pair0(c *[768]uint32, kw *[64]uint32) uint16
 
-// avx2Pair1 finishes a block for 8 lanes from round 1; words 1 and 2 differ per lane.
+// avx2Pair1 finishes a block for 8 lanes whose words 1 and 2 differ per lane;
+// Go ran rounds 0..1, round 1 without W[1].
 // Go twin: avxTwin (shape pair) in avx_amd64.go.
 //
 //go:noescape
 func avx2Pair1(c *[768]uint32, kw *[64]uint32) uint16
 
-// avx2Pair2 finishes a block for 8 lanes from round 2; words 2 and 3 differ per lane.
+// avx2Pair2 finishes a block for 8 lanes whose words 2 and 3 differ per lane;
+// Go ran rounds 0..2, round 2 without W[2].
 // Go twin: avxTwin (shape pair) in avx_amd64.go.
 //
 //go:noescape
 func avx2Pair2(c *[768]uint32, kw *[64]uint32) uint16
 
-// avx2Pair3 finishes a block for 8 lanes from round 3; words 3 and 4 differ per lane.
+// avx2Pair3 finishes a block for 8 lanes whose words 3 and 4 differ per lane;
+// Go ran rounds 0..3, round 3 without W[3].
 // Go twin: avxTwin (shape pair) in avx_amd64.go.
 //
 //go:noescape
 func avx2Pair3(c *[768]uint32, kw *[64]uint32) uint16
 
-// avx2Pair4 finishes a block for 8 lanes from round 4; words 4 and 5 differ per lane.
+// avx2Pair4 finishes a block for 8 lanes whose words 4 and 5 differ per lane;
+// Go ran rounds 0..4, round 4 without W[4].
 // Go twin: avxTwin (shape pair) in avx_amd64.go.
 //
 //go:noescape
 func avx2Pair4(c *[768]uint32, kw *[64]uint32) uint16
 
-// avx2Pair5 finishes a block for 8 lanes from round 5; words 5 and 6 differ per lane.
+// avx2Pair5 finishes a block for 8 lanes whose words 5 and 6 differ per lane;
+// Go ran rounds 0..5, round 5 without W[5].
 // Go twin: avxTwin (shape pair) in avx_amd64.go.
 //
 //go:noescape
 func avx2Pair5(c *[768]uint32, kw *[64]uint32) uint16
 
-// avx2Pair6 finishes a block for 8 lanes from round 6; words 6 and 7 differ per lane.
+// avx2Pair6 finishes a block for 8 lanes whose words 6 and 7 differ per lane;
+// Go ran rounds 0..6, round 6 without W[6].
 // Go twin: avxTwin (shape pair) in avx_amd64.go.
 //
 //go:noescape
 func avx2Pair6(c *[768]uint32, kw *[64]uint32) uint16
 
-// avx2Pair7 finishes a block for 8 lanes from round 7; words 7 and 8 differ per lane.
+// avx2Pair7 finishes a block for 8 lanes whose words 7 and 8 differ per lane;
+// Go ran rounds 0..7, round 7 without W[7].
 // Go twin: avxTwin (shape pair) in avx_amd64.go.
 //
 //go:noescape
 func avx2Pair7(c *[768]uint32, kw *[64]uint32) uint16
 
-// avx2Pair8 finishes a block for 8 lanes from round 8; words 8 and 9 differ per lane.
+// avx2Pair8 finishes a block for 8 lanes whose words 8 and 9 differ per lane;
+// Go ran rounds 0..8, round 8 without W[8].
 // Go twin: avxTwin (shape pair) in avx_amd64.go.
 //
 //go:noescape
 func avx2Pair8(c *[768]uint32, kw *[64]uint32) uint16
 
-// avx2Pair9 finishes a block for 8 lanes from round 9; words 9 and 10 differ per lane.
+// avx2Pair9 finishes a block for 8 lanes whose words 9 and 10 differ per lane;
+// Go ran rounds 0..9, round 9 without W[9].
 // Go twin: avxTwin (shape pair) in avx_amd64.go.
 //
 //go:noescape
 func avx2Pair9(c *[768]uint32, kw *[64]uint32) uint16
 
-// avx2Pair10 finishes a block for 8 lanes from round 10; words 10 and 11 differ per lane.
+// avx2Pair10 finishes a block for 8 lanes whose words 10 and 11 differ per lane;
+// Go ran rounds 0..10, round 10 without W[10].
 // Go twin: avxTwin (shape pair) in avx_amd64.go.
 //
 //go:noescape
 func avx2Pair10(c *[768]uint32, kw *[64]uint32) uint16
 
-// avx2Pair11 finishes a block for 8 lanes from round 11; words 11 and 12 differ per lane.
+// avx2Pair11 finishes a block for 8 lanes whose words 11 and 12 differ per lane;
+// Go ran rounds 0..11, round 11 without W[11].
 // Go twin: avxTwin (shape pair) in avx_amd64.go.
 //
 //go:noescape
 func avx2Pair11(c *[768]uint32, kw *[64]uint32) uint16
 
-// avx2Pair12 finishes a block for 8 lanes from round 12; words 12 and 13 differ per lane.
+// avx2Pair12 finishes a block for 8 lanes whose words 12 and 13 differ per lane;
+// Go ran rounds 0..12, round 12 without W[12].
 // Go twin: avxTwin (shape pair) in avx_amd64.go.
 //
 //go:noescape
 func avx2Pair12(c *[768]uint32, kw *[64]uint32) uint16
 
-// avx2Pair13 finishes a block for 8 lanes from round 13; words 13 and 14 differ per lane.
+// avx2Pair13 finishes a block for 8 lanes whose words 13 and 14 differ per lane;
+// Go ran rounds 0..13, round 13 without W[13].
 // Go twin: avxTwin (shape pair) in avx_amd64.go.
 //
 //go:noescape
 func avx2Pair13(c *[768]uint32, kw *[64]uint32) uint16
 
-// avx2Pair14 finishes a block for 8 lanes from round 14; words 14 and 15 differ per lane.
+// avx2Pair14 finishes a block for 8 lanes whose words 14 and 15 differ per lane;
+// Go ran rounds 0..14, round 14 without W[14].
 // Go twin: avxTwin (shape pair) in avx_amd64.go.
 //
 //go:noescape
 func avx2Pair14(c *[768]uint32, kw *[64]uint32) uint16
 
-// avx2Pair15 finishes a block for 8 lanes from round 15; words 15 and 16 differ per lane.
+// avx2Pair15 finishes a block for 8 lanes whose word 15 differs per lane;
+// Go ran rounds 0..15, round 15 without W[15].
 // Go twin: avxTwin (shape pair) in avx_amd64.go.
 //
 //go:noescape

@@ -272,7 +272,12 @@ func doc(name string, lanes int, sh shape) {
 		Doc(fmt.Sprintf("%s compresses one block whose words are the same in all %d lanes into per-lane states.", name, lanes),
 			"Go twin: avxTwin (shape chain) in avx_amd64.go.")
 	default:
-		Doc(fmt.Sprintf("%s finishes a block for %d lanes from round %d; words %d and %d differ per lane.", name, lanes, sh.v, sh.v, sh.v+1),
+		words := fmt.Sprintf("words %d and %d differ", sh.v, sh.v+1)
+		if sh.v == 15 {
+			words = "word 15 differs"
+		}
+		Doc(fmt.Sprintf("%s finishes a block for %d lanes whose %s per lane;", name, lanes, words),
+			fmt.Sprintf("Go ran rounds 0..%d, round %d without W[%d].", sh.v, sh.v, sh.v),
 			"Go twin: avxTwin (shape pair) in avx_amd64.go.")
 	}
 }

@@ -29486,10 +29486,11 @@ TEXT ·avx2Pair0(SB), NOSPLIT, $0-18
 	// Round 0: add W[0] to a and e.
 	VPADDD 2048(AX), Y0, Y0
 	VPADDD 2048(AX), Y4, Y4
+	VPXOR  Y2, Y1, Y15
 
 	// Round 1.
-	VPBROADCASTD 4(CX), Y14
-	VPADDD       Y14, Y7, Y7
+	VPBROADCASTD 4(CX), Y9
+	VPADDD       Y9, Y7, Y7
 	VPADDD       2080(AX), Y7, Y7
 	VPSRLD       $0x06, Y4, Y8
 	VPSLLD       $0x1a, Y4, Y9
@@ -29520,15 +29521,14 @@ TEXT ·avx2Pair0(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y0, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y7, Y7
-	VPOR         Y1, Y0, Y8
-	VPAND        Y2, Y8, Y8
-	VPAND        Y1, Y0, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y1, Y0, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y1, Y8, Y8
 	VPADDD       Y8, Y7, Y7
 
 	// Round 2.
-	VPBROADCASTD 8(CX), Y14
-	VPADDD       Y14, Y6, Y6
+	VPBROADCASTD 8(CX), Y9
+	VPADDD       Y9, Y6, Y6
 	VPSRLD       $0x06, Y3, Y8
 	VPSLLD       $0x1a, Y3, Y9
 	VPXOR        Y9, Y8, Y8
@@ -29558,15 +29558,14 @@ TEXT ·avx2Pair0(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y7, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y6, Y6
-	VPOR         Y0, Y7, Y8
-	VPAND        Y1, Y8, Y8
-	VPAND        Y0, Y7, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y0, Y7, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y0, Y8, Y8
 	VPADDD       Y8, Y6, Y6
 
 	// Round 3.
-	VPBROADCASTD 12(CX), Y14
-	VPADDD       Y14, Y5, Y5
+	VPBROADCASTD 12(CX), Y9
+	VPADDD       Y9, Y5, Y5
 	VPSRLD       $0x06, Y2, Y8
 	VPSLLD       $0x1a, Y2, Y9
 	VPXOR        Y9, Y8, Y8
@@ -29596,15 +29595,14 @@ TEXT ·avx2Pair0(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y6, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y5, Y5
-	VPOR         Y7, Y6, Y8
-	VPAND        Y0, Y8, Y8
-	VPAND        Y7, Y6, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y7, Y6, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y7, Y8, Y8
 	VPADDD       Y8, Y5, Y5
 
 	// Round 4.
-	VPBROADCASTD 16(CX), Y14
-	VPADDD       Y14, Y4, Y4
+	VPBROADCASTD 16(CX), Y9
+	VPADDD       Y9, Y4, Y4
 	VPSRLD       $0x06, Y1, Y8
 	VPSLLD       $0x1a, Y1, Y9
 	VPXOR        Y9, Y8, Y8
@@ -29634,15 +29632,14 @@ TEXT ·avx2Pair0(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y5, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y4, Y4
-	VPOR         Y6, Y5, Y8
-	VPAND        Y7, Y8, Y8
-	VPAND        Y6, Y5, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y6, Y5, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y6, Y8, Y8
 	VPADDD       Y8, Y4, Y4
 
 	// Round 5.
-	VPBROADCASTD 20(CX), Y14
-	VPADDD       Y14, Y3, Y3
+	VPBROADCASTD 20(CX), Y9
+	VPADDD       Y9, Y3, Y3
 	VPSRLD       $0x06, Y0, Y8
 	VPSLLD       $0x1a, Y0, Y9
 	VPXOR        Y9, Y8, Y8
@@ -29672,15 +29669,14 @@ TEXT ·avx2Pair0(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y4, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y3, Y3
-	VPOR         Y5, Y4, Y8
-	VPAND        Y6, Y8, Y8
-	VPAND        Y5, Y4, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y5, Y4, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y5, Y8, Y8
 	VPADDD       Y8, Y3, Y3
 
 	// Round 6.
-	VPBROADCASTD 24(CX), Y14
-	VPADDD       Y14, Y2, Y2
+	VPBROADCASTD 24(CX), Y9
+	VPADDD       Y9, Y2, Y2
 	VPSRLD       $0x06, Y7, Y8
 	VPSLLD       $0x1a, Y7, Y9
 	VPXOR        Y9, Y8, Y8
@@ -29710,15 +29706,14 @@ TEXT ·avx2Pair0(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y3, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y2, Y2
-	VPOR         Y4, Y3, Y8
-	VPAND        Y5, Y8, Y8
-	VPAND        Y4, Y3, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y4, Y3, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y4, Y8, Y8
 	VPADDD       Y8, Y2, Y2
 
 	// Round 7.
-	VPBROADCASTD 28(CX), Y14
-	VPADDD       Y14, Y1, Y1
+	VPBROADCASTD 28(CX), Y9
+	VPADDD       Y9, Y1, Y1
 	VPSRLD       $0x06, Y6, Y8
 	VPSLLD       $0x1a, Y6, Y9
 	VPXOR        Y9, Y8, Y8
@@ -29748,15 +29743,14 @@ TEXT ·avx2Pair0(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y2, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y1, Y1
-	VPOR         Y3, Y2, Y8
-	VPAND        Y4, Y8, Y8
-	VPAND        Y3, Y2, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y3, Y2, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y3, Y8, Y8
 	VPADDD       Y8, Y1, Y1
 
 	// Round 8.
-	VPBROADCASTD 32(CX), Y14
-	VPADDD       Y14, Y0, Y0
+	VPBROADCASTD 32(CX), Y9
+	VPADDD       Y9, Y0, Y0
 	VPSRLD       $0x06, Y5, Y8
 	VPSLLD       $0x1a, Y5, Y9
 	VPXOR        Y9, Y8, Y8
@@ -29786,15 +29780,14 @@ TEXT ·avx2Pair0(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y1, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y0, Y0
-	VPOR         Y2, Y1, Y8
-	VPAND        Y3, Y8, Y8
-	VPAND        Y2, Y1, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y2, Y1, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y2, Y8, Y8
 	VPADDD       Y8, Y0, Y0
 
 	// Round 9.
-	VPBROADCASTD 36(CX), Y14
-	VPADDD       Y14, Y7, Y7
+	VPBROADCASTD 36(CX), Y9
+	VPADDD       Y9, Y7, Y7
 	VPSRLD       $0x06, Y4, Y8
 	VPSLLD       $0x1a, Y4, Y9
 	VPXOR        Y9, Y8, Y8
@@ -29824,15 +29817,14 @@ TEXT ·avx2Pair0(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y0, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y7, Y7
-	VPOR         Y1, Y0, Y8
-	VPAND        Y2, Y8, Y8
-	VPAND        Y1, Y0, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y1, Y0, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y1, Y8, Y8
 	VPADDD       Y8, Y7, Y7
 
 	// Round 10.
-	VPBROADCASTD 40(CX), Y14
-	VPADDD       Y14, Y6, Y6
+	VPBROADCASTD 40(CX), Y9
+	VPADDD       Y9, Y6, Y6
 	VPSRLD       $0x06, Y3, Y8
 	VPSLLD       $0x1a, Y3, Y9
 	VPXOR        Y9, Y8, Y8
@@ -29862,15 +29854,14 @@ TEXT ·avx2Pair0(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y7, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y6, Y6
-	VPOR         Y0, Y7, Y8
-	VPAND        Y1, Y8, Y8
-	VPAND        Y0, Y7, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y0, Y7, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y0, Y8, Y8
 	VPADDD       Y8, Y6, Y6
 
 	// Round 11.
-	VPBROADCASTD 44(CX), Y14
-	VPADDD       Y14, Y5, Y5
+	VPBROADCASTD 44(CX), Y9
+	VPADDD       Y9, Y5, Y5
 	VPSRLD       $0x06, Y2, Y8
 	VPSLLD       $0x1a, Y2, Y9
 	VPXOR        Y9, Y8, Y8
@@ -29900,15 +29891,14 @@ TEXT ·avx2Pair0(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y6, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y5, Y5
-	VPOR         Y7, Y6, Y8
-	VPAND        Y0, Y8, Y8
-	VPAND        Y7, Y6, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y7, Y6, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y7, Y8, Y8
 	VPADDD       Y8, Y5, Y5
 
 	// Round 12.
-	VPBROADCASTD 48(CX), Y14
-	VPADDD       Y14, Y4, Y4
+	VPBROADCASTD 48(CX), Y9
+	VPADDD       Y9, Y4, Y4
 	VPSRLD       $0x06, Y1, Y8
 	VPSLLD       $0x1a, Y1, Y9
 	VPXOR        Y9, Y8, Y8
@@ -29938,15 +29928,14 @@ TEXT ·avx2Pair0(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y5, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y4, Y4
-	VPOR         Y6, Y5, Y8
-	VPAND        Y7, Y8, Y8
-	VPAND        Y6, Y5, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y6, Y5, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y6, Y8, Y8
 	VPADDD       Y8, Y4, Y4
 
 	// Round 13.
-	VPBROADCASTD 52(CX), Y14
-	VPADDD       Y14, Y3, Y3
+	VPBROADCASTD 52(CX), Y9
+	VPADDD       Y9, Y3, Y3
 	VPSRLD       $0x06, Y0, Y8
 	VPSLLD       $0x1a, Y0, Y9
 	VPXOR        Y9, Y8, Y8
@@ -29976,15 +29965,14 @@ TEXT ·avx2Pair0(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y4, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y3, Y3
-	VPOR         Y5, Y4, Y8
-	VPAND        Y6, Y8, Y8
-	VPAND        Y5, Y4, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y5, Y4, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y5, Y8, Y8
 	VPADDD       Y8, Y3, Y3
 
 	// Round 14.
-	VPBROADCASTD 56(CX), Y14
-	VPADDD       Y14, Y2, Y2
+	VPBROADCASTD 56(CX), Y9
+	VPADDD       Y9, Y2, Y2
 	VPSRLD       $0x06, Y7, Y8
 	VPSLLD       $0x1a, Y7, Y9
 	VPXOR        Y9, Y8, Y8
@@ -30014,15 +30002,14 @@ TEXT ·avx2Pair0(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y3, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y2, Y2
-	VPOR         Y4, Y3, Y8
-	VPAND        Y5, Y8, Y8
-	VPAND        Y4, Y3, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y4, Y3, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y4, Y8, Y8
 	VPADDD       Y8, Y2, Y2
 
 	// Round 15.
-	VPBROADCASTD 60(CX), Y14
-	VPADDD       Y14, Y1, Y1
+	VPBROADCASTD 60(CX), Y9
+	VPADDD       Y9, Y1, Y1
 	VPSRLD       $0x06, Y6, Y8
 	VPSLLD       $0x1a, Y6, Y9
 	VPXOR        Y9, Y8, Y8
@@ -30052,10 +30039,9 @@ TEXT ·avx2Pair0(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y2, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y1, Y1
-	VPOR         Y3, Y2, Y8
-	VPAND        Y4, Y8, Y8
-	VPAND        Y3, Y2, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y3, Y2, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y3, Y8, Y8
 	VPADDD       Y8, Y1, Y1
 
 	// Round 16.
@@ -30074,8 +30060,8 @@ TEXT ·avx2Pair0(SB), NOSPLIT, $0-18
 	VPBROADCASTD 64(AX), Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2048(AX)
-	VPBROADCASTD 64(CX), Y14
-	VPADDD       Y14, Y0, Y0
+	VPBROADCASTD 64(CX), Y9
+	VPADDD       Y9, Y0, Y0
 	VPADDD       Y13, Y0, Y0
 	VPSRLD       $0x06, Y5, Y8
 	VPSLLD       $0x1a, Y5, Y9
@@ -30106,10 +30092,9 @@ TEXT ·avx2Pair0(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y1, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y0, Y0
-	VPOR         Y2, Y1, Y8
-	VPAND        Y3, Y8, Y8
-	VPAND        Y2, Y1, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y2, Y1, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y2, Y8, Y8
 	VPADDD       Y8, Y0, Y0
 
 	// Round 17.
@@ -30117,8 +30102,8 @@ TEXT ·avx2Pair0(SB), NOSPLIT, $0-18
 	VPBROADCASTD 68(AX), Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2080(AX)
-	VPBROADCASTD 68(CX), Y14
-	VPADDD       Y14, Y7, Y7
+	VPBROADCASTD 68(CX), Y9
+	VPADDD       Y9, Y7, Y7
 	VPADDD       Y13, Y7, Y7
 	VPSRLD       $0x06, Y4, Y8
 	VPSLLD       $0x1a, Y4, Y9
@@ -30149,10 +30134,9 @@ TEXT ·avx2Pair0(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y0, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y7, Y7
-	VPOR         Y1, Y0, Y8
-	VPAND        Y2, Y8, Y8
-	VPAND        Y1, Y0, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y1, Y0, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y1, Y8, Y8
 	VPADDD       Y8, Y7, Y7
 
 	// Round 18.
@@ -30170,8 +30154,8 @@ TEXT ·avx2Pair0(SB), NOSPLIT, $0-18
 	VPBROADCASTD 72(AX), Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2112(AX)
-	VPBROADCASTD 72(CX), Y14
-	VPADDD       Y14, Y6, Y6
+	VPBROADCASTD 72(CX), Y9
+	VPADDD       Y9, Y6, Y6
 	VPADDD       Y13, Y6, Y6
 	VPSRLD       $0x06, Y3, Y8
 	VPSLLD       $0x1a, Y3, Y9
@@ -30202,10 +30186,9 @@ TEXT ·avx2Pair0(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y7, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y6, Y6
-	VPOR         Y0, Y7, Y8
-	VPAND        Y1, Y8, Y8
-	VPAND        Y0, Y7, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y0, Y7, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y0, Y8, Y8
 	VPADDD       Y8, Y6, Y6
 
 	// Round 19.
@@ -30223,8 +30206,8 @@ TEXT ·avx2Pair0(SB), NOSPLIT, $0-18
 	VPBROADCASTD 76(AX), Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2144(AX)
-	VPBROADCASTD 76(CX), Y14
-	VPADDD       Y14, Y5, Y5
+	VPBROADCASTD 76(CX), Y9
+	VPADDD       Y9, Y5, Y5
 	VPADDD       Y13, Y5, Y5
 	VPSRLD       $0x06, Y2, Y8
 	VPSLLD       $0x1a, Y2, Y9
@@ -30255,10 +30238,9 @@ TEXT ·avx2Pair0(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y6, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y5, Y5
-	VPOR         Y7, Y6, Y8
-	VPAND        Y0, Y8, Y8
-	VPAND        Y7, Y6, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y7, Y6, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y7, Y8, Y8
 	VPADDD       Y8, Y5, Y5
 
 	// Round 20.
@@ -30276,8 +30258,8 @@ TEXT ·avx2Pair0(SB), NOSPLIT, $0-18
 	VPBROADCASTD 80(AX), Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2176(AX)
-	VPBROADCASTD 80(CX), Y14
-	VPADDD       Y14, Y4, Y4
+	VPBROADCASTD 80(CX), Y9
+	VPADDD       Y9, Y4, Y4
 	VPADDD       Y13, Y4, Y4
 	VPSRLD       $0x06, Y1, Y8
 	VPSLLD       $0x1a, Y1, Y9
@@ -30308,10 +30290,9 @@ TEXT ·avx2Pair0(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y5, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y4, Y4
-	VPOR         Y6, Y5, Y8
-	VPAND        Y7, Y8, Y8
-	VPAND        Y6, Y5, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y6, Y5, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y6, Y8, Y8
 	VPADDD       Y8, Y4, Y4
 
 	// Round 21.
@@ -30329,8 +30310,8 @@ TEXT ·avx2Pair0(SB), NOSPLIT, $0-18
 	VPBROADCASTD 84(AX), Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2208(AX)
-	VPBROADCASTD 84(CX), Y14
-	VPADDD       Y14, Y3, Y3
+	VPBROADCASTD 84(CX), Y9
+	VPADDD       Y9, Y3, Y3
 	VPADDD       Y13, Y3, Y3
 	VPSRLD       $0x06, Y0, Y8
 	VPSLLD       $0x1a, Y0, Y9
@@ -30361,10 +30342,9 @@ TEXT ·avx2Pair0(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y4, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y3, Y3
-	VPOR         Y5, Y4, Y8
-	VPAND        Y6, Y8, Y8
-	VPAND        Y5, Y4, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y5, Y4, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y5, Y8, Y8
 	VPADDD       Y8, Y3, Y3
 
 	// Round 22.
@@ -30382,8 +30362,8 @@ TEXT ·avx2Pair0(SB), NOSPLIT, $0-18
 	VPBROADCASTD 88(AX), Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2240(AX)
-	VPBROADCASTD 88(CX), Y14
-	VPADDD       Y14, Y2, Y2
+	VPBROADCASTD 88(CX), Y9
+	VPADDD       Y9, Y2, Y2
 	VPADDD       Y13, Y2, Y2
 	VPSRLD       $0x06, Y7, Y8
 	VPSLLD       $0x1a, Y7, Y9
@@ -30414,10 +30394,9 @@ TEXT ·avx2Pair0(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y3, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y2, Y2
-	VPOR         Y4, Y3, Y8
-	VPAND        Y5, Y8, Y8
-	VPAND        Y4, Y3, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y4, Y3, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y4, Y8, Y8
 	VPADDD       Y8, Y2, Y2
 
 	// Round 23.
@@ -30436,8 +30415,8 @@ TEXT ·avx2Pair0(SB), NOSPLIT, $0-18
 	VPBROADCASTD 92(AX), Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2272(AX)
-	VPBROADCASTD 92(CX), Y14
-	VPADDD       Y14, Y1, Y1
+	VPBROADCASTD 92(CX), Y9
+	VPADDD       Y9, Y1, Y1
 	VPADDD       Y13, Y1, Y1
 	VPSRLD       $0x06, Y6, Y8
 	VPSLLD       $0x1a, Y6, Y9
@@ -30468,10 +30447,9 @@ TEXT ·avx2Pair0(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y2, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y1, Y1
-	VPOR         Y3, Y2, Y8
-	VPAND        Y4, Y8, Y8
-	VPAND        Y3, Y2, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y3, Y2, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y3, Y8, Y8
 	VPADDD       Y8, Y1, Y1
 
 	// Round 24.
@@ -30490,8 +30468,8 @@ TEXT ·avx2Pair0(SB), NOSPLIT, $0-18
 	VPBROADCASTD 96(AX), Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2304(AX)
-	VPBROADCASTD 96(CX), Y14
-	VPADDD       Y14, Y0, Y0
+	VPBROADCASTD 96(CX), Y9
+	VPADDD       Y9, Y0, Y0
 	VPADDD       Y13, Y0, Y0
 	VPSRLD       $0x06, Y5, Y8
 	VPSLLD       $0x1a, Y5, Y9
@@ -30522,10 +30500,9 @@ TEXT ·avx2Pair0(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y1, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y0, Y0
-	VPOR         Y2, Y1, Y8
-	VPAND        Y3, Y8, Y8
-	VPAND        Y2, Y1, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y2, Y1, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y2, Y8, Y8
 	VPADDD       Y8, Y0, Y0
 
 	// Round 25.
@@ -30544,8 +30521,8 @@ TEXT ·avx2Pair0(SB), NOSPLIT, $0-18
 	VPBROADCASTD 100(AX), Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2336(AX)
-	VPBROADCASTD 100(CX), Y14
-	VPADDD       Y14, Y7, Y7
+	VPBROADCASTD 100(CX), Y9
+	VPADDD       Y9, Y7, Y7
 	VPADDD       Y13, Y7, Y7
 	VPSRLD       $0x06, Y4, Y8
 	VPSLLD       $0x1a, Y4, Y9
@@ -30576,10 +30553,9 @@ TEXT ·avx2Pair0(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y0, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y7, Y7
-	VPOR         Y1, Y0, Y8
-	VPAND        Y2, Y8, Y8
-	VPAND        Y1, Y0, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y1, Y0, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y1, Y8, Y8
 	VPADDD       Y8, Y7, Y7
 
 	// Round 26.
@@ -30598,8 +30574,8 @@ TEXT ·avx2Pair0(SB), NOSPLIT, $0-18
 	VPBROADCASTD 104(AX), Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2368(AX)
-	VPBROADCASTD 104(CX), Y14
-	VPADDD       Y14, Y6, Y6
+	VPBROADCASTD 104(CX), Y9
+	VPADDD       Y9, Y6, Y6
 	VPADDD       Y13, Y6, Y6
 	VPSRLD       $0x06, Y3, Y8
 	VPSLLD       $0x1a, Y3, Y9
@@ -30630,10 +30606,9 @@ TEXT ·avx2Pair0(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y7, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y6, Y6
-	VPOR         Y0, Y7, Y8
-	VPAND        Y1, Y8, Y8
-	VPAND        Y0, Y7, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y0, Y7, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y0, Y8, Y8
 	VPADDD       Y8, Y6, Y6
 
 	// Round 27.
@@ -30652,8 +30627,8 @@ TEXT ·avx2Pair0(SB), NOSPLIT, $0-18
 	VPBROADCASTD 108(AX), Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2400(AX)
-	VPBROADCASTD 108(CX), Y14
-	VPADDD       Y14, Y5, Y5
+	VPBROADCASTD 108(CX), Y9
+	VPADDD       Y9, Y5, Y5
 	VPADDD       Y13, Y5, Y5
 	VPSRLD       $0x06, Y2, Y8
 	VPSLLD       $0x1a, Y2, Y9
@@ -30684,10 +30659,9 @@ TEXT ·avx2Pair0(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y6, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y5, Y5
-	VPOR         Y7, Y6, Y8
-	VPAND        Y0, Y8, Y8
-	VPAND        Y7, Y6, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y7, Y6, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y7, Y8, Y8
 	VPADDD       Y8, Y5, Y5
 
 	// Round 28.
@@ -30706,8 +30680,8 @@ TEXT ·avx2Pair0(SB), NOSPLIT, $0-18
 	VPBROADCASTD 112(AX), Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2432(AX)
-	VPBROADCASTD 112(CX), Y14
-	VPADDD       Y14, Y4, Y4
+	VPBROADCASTD 112(CX), Y9
+	VPADDD       Y9, Y4, Y4
 	VPADDD       Y13, Y4, Y4
 	VPSRLD       $0x06, Y1, Y8
 	VPSLLD       $0x1a, Y1, Y9
@@ -30738,10 +30712,9 @@ TEXT ·avx2Pair0(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y5, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y4, Y4
-	VPOR         Y6, Y5, Y8
-	VPAND        Y7, Y8, Y8
-	VPAND        Y6, Y5, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y6, Y5, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y6, Y8, Y8
 	VPADDD       Y8, Y4, Y4
 
 	// Round 29.
@@ -30760,8 +30733,8 @@ TEXT ·avx2Pair0(SB), NOSPLIT, $0-18
 	VPBROADCASTD 116(AX), Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2464(AX)
-	VPBROADCASTD 116(CX), Y14
-	VPADDD       Y14, Y3, Y3
+	VPBROADCASTD 116(CX), Y9
+	VPADDD       Y9, Y3, Y3
 	VPADDD       Y13, Y3, Y3
 	VPSRLD       $0x06, Y0, Y8
 	VPSLLD       $0x1a, Y0, Y9
@@ -30792,10 +30765,9 @@ TEXT ·avx2Pair0(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y4, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y3, Y3
-	VPOR         Y5, Y4, Y8
-	VPAND        Y6, Y8, Y8
-	VPAND        Y5, Y4, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y5, Y4, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y5, Y8, Y8
 	VPADDD       Y8, Y3, Y3
 
 	// Round 30.
@@ -30814,8 +30786,8 @@ TEXT ·avx2Pair0(SB), NOSPLIT, $0-18
 	VPBROADCASTD 120(AX), Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2496(AX)
-	VPBROADCASTD 120(CX), Y14
-	VPADDD       Y14, Y2, Y2
+	VPBROADCASTD 120(CX), Y9
+	VPADDD       Y9, Y2, Y2
 	VPADDD       Y13, Y2, Y2
 	VPSRLD       $0x06, Y7, Y8
 	VPSLLD       $0x1a, Y7, Y9
@@ -30846,10 +30818,9 @@ TEXT ·avx2Pair0(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y3, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y2, Y2
-	VPOR         Y4, Y3, Y8
-	VPAND        Y5, Y8, Y8
-	VPAND        Y4, Y3, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y4, Y3, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y4, Y8, Y8
 	VPADDD       Y8, Y2, Y2
 
 	// Round 31.
@@ -30879,8 +30850,8 @@ TEXT ·avx2Pair0(SB), NOSPLIT, $0-18
 	VPBROADCASTD 124(AX), Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2528(AX)
-	VPBROADCASTD 124(CX), Y14
-	VPADDD       Y14, Y1, Y1
+	VPBROADCASTD 124(CX), Y9
+	VPADDD       Y9, Y1, Y1
 	VPADDD       Y13, Y1, Y1
 	VPSRLD       $0x06, Y6, Y8
 	VPSLLD       $0x1a, Y6, Y9
@@ -30911,10 +30882,9 @@ TEXT ·avx2Pair0(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y2, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y1, Y1
-	VPOR         Y3, Y2, Y8
-	VPAND        Y4, Y8, Y8
-	VPAND        Y3, Y2, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y3, Y2, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y3, Y8, Y8
 	VPADDD       Y8, Y1, Y1
 
 	// Round 32.
@@ -30943,8 +30913,8 @@ TEXT ·avx2Pair0(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2048(AX)
-	VPBROADCASTD 128(CX), Y14
-	VPADDD       Y14, Y0, Y0
+	VPBROADCASTD 128(CX), Y9
+	VPADDD       Y9, Y0, Y0
 	VPADDD       Y13, Y0, Y0
 	VPSRLD       $0x06, Y5, Y8
 	VPSLLD       $0x1a, Y5, Y9
@@ -30975,10 +30945,9 @@ TEXT ·avx2Pair0(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y1, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y0, Y0
-	VPOR         Y2, Y1, Y8
-	VPAND        Y3, Y8, Y8
-	VPAND        Y2, Y1, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y2, Y1, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y2, Y8, Y8
 	VPADDD       Y8, Y0, Y0
 
 	// Round 33.
@@ -31007,8 +30976,8 @@ TEXT ·avx2Pair0(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2080(AX)
-	VPBROADCASTD 132(CX), Y14
-	VPADDD       Y14, Y7, Y7
+	VPBROADCASTD 132(CX), Y9
+	VPADDD       Y9, Y7, Y7
 	VPADDD       Y13, Y7, Y7
 	VPSRLD       $0x06, Y4, Y8
 	VPSLLD       $0x1a, Y4, Y9
@@ -31039,10 +31008,9 @@ TEXT ·avx2Pair0(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y0, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y7, Y7
-	VPOR         Y1, Y0, Y8
-	VPAND        Y2, Y8, Y8
-	VPAND        Y1, Y0, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y1, Y0, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y1, Y8, Y8
 	VPADDD       Y8, Y7, Y7
 
 	// Round 34.
@@ -31071,8 +31039,8 @@ TEXT ·avx2Pair0(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2112(AX)
-	VPBROADCASTD 136(CX), Y14
-	VPADDD       Y14, Y6, Y6
+	VPBROADCASTD 136(CX), Y9
+	VPADDD       Y9, Y6, Y6
 	VPADDD       Y13, Y6, Y6
 	VPSRLD       $0x06, Y3, Y8
 	VPSLLD       $0x1a, Y3, Y9
@@ -31103,10 +31071,9 @@ TEXT ·avx2Pair0(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y7, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y6, Y6
-	VPOR         Y0, Y7, Y8
-	VPAND        Y1, Y8, Y8
-	VPAND        Y0, Y7, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y0, Y7, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y0, Y8, Y8
 	VPADDD       Y8, Y6, Y6
 
 	// Round 35.
@@ -31135,8 +31102,8 @@ TEXT ·avx2Pair0(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2144(AX)
-	VPBROADCASTD 140(CX), Y14
-	VPADDD       Y14, Y5, Y5
+	VPBROADCASTD 140(CX), Y9
+	VPADDD       Y9, Y5, Y5
 	VPADDD       Y13, Y5, Y5
 	VPSRLD       $0x06, Y2, Y8
 	VPSLLD       $0x1a, Y2, Y9
@@ -31167,10 +31134,9 @@ TEXT ·avx2Pair0(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y6, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y5, Y5
-	VPOR         Y7, Y6, Y8
-	VPAND        Y0, Y8, Y8
-	VPAND        Y7, Y6, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y7, Y6, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y7, Y8, Y8
 	VPADDD       Y8, Y5, Y5
 
 	// Round 36.
@@ -31199,8 +31165,8 @@ TEXT ·avx2Pair0(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2176(AX)
-	VPBROADCASTD 144(CX), Y14
-	VPADDD       Y14, Y4, Y4
+	VPBROADCASTD 144(CX), Y9
+	VPADDD       Y9, Y4, Y4
 	VPADDD       Y13, Y4, Y4
 	VPSRLD       $0x06, Y1, Y8
 	VPSLLD       $0x1a, Y1, Y9
@@ -31231,10 +31197,9 @@ TEXT ·avx2Pair0(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y5, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y4, Y4
-	VPOR         Y6, Y5, Y8
-	VPAND        Y7, Y8, Y8
-	VPAND        Y6, Y5, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y6, Y5, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y6, Y8, Y8
 	VPADDD       Y8, Y4, Y4
 
 	// Round 37.
@@ -31263,8 +31228,8 @@ TEXT ·avx2Pair0(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2208(AX)
-	VPBROADCASTD 148(CX), Y14
-	VPADDD       Y14, Y3, Y3
+	VPBROADCASTD 148(CX), Y9
+	VPADDD       Y9, Y3, Y3
 	VPADDD       Y13, Y3, Y3
 	VPSRLD       $0x06, Y0, Y8
 	VPSLLD       $0x1a, Y0, Y9
@@ -31295,10 +31260,9 @@ TEXT ·avx2Pair0(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y4, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y3, Y3
-	VPOR         Y5, Y4, Y8
-	VPAND        Y6, Y8, Y8
-	VPAND        Y5, Y4, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y5, Y4, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y5, Y8, Y8
 	VPADDD       Y8, Y3, Y3
 
 	// Round 38.
@@ -31327,8 +31291,8 @@ TEXT ·avx2Pair0(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2240(AX)
-	VPBROADCASTD 152(CX), Y14
-	VPADDD       Y14, Y2, Y2
+	VPBROADCASTD 152(CX), Y9
+	VPADDD       Y9, Y2, Y2
 	VPADDD       Y13, Y2, Y2
 	VPSRLD       $0x06, Y7, Y8
 	VPSLLD       $0x1a, Y7, Y9
@@ -31359,10 +31323,9 @@ TEXT ·avx2Pair0(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y3, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y2, Y2
-	VPOR         Y4, Y3, Y8
-	VPAND        Y5, Y8, Y8
-	VPAND        Y4, Y3, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y4, Y3, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y4, Y8, Y8
 	VPADDD       Y8, Y2, Y2
 
 	// Round 39.
@@ -31391,8 +31354,8 @@ TEXT ·avx2Pair0(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2272(AX)
-	VPBROADCASTD 156(CX), Y14
-	VPADDD       Y14, Y1, Y1
+	VPBROADCASTD 156(CX), Y9
+	VPADDD       Y9, Y1, Y1
 	VPADDD       Y13, Y1, Y1
 	VPSRLD       $0x06, Y6, Y8
 	VPSLLD       $0x1a, Y6, Y9
@@ -31423,10 +31386,9 @@ TEXT ·avx2Pair0(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y2, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y1, Y1
-	VPOR         Y3, Y2, Y8
-	VPAND        Y4, Y8, Y8
-	VPAND        Y3, Y2, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y3, Y2, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y3, Y8, Y8
 	VPADDD       Y8, Y1, Y1
 
 	// Round 40.
@@ -31455,8 +31417,8 @@ TEXT ·avx2Pair0(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2304(AX)
-	VPBROADCASTD 160(CX), Y14
-	VPADDD       Y14, Y0, Y0
+	VPBROADCASTD 160(CX), Y9
+	VPADDD       Y9, Y0, Y0
 	VPADDD       Y13, Y0, Y0
 	VPSRLD       $0x06, Y5, Y8
 	VPSLLD       $0x1a, Y5, Y9
@@ -31487,10 +31449,9 @@ TEXT ·avx2Pair0(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y1, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y0, Y0
-	VPOR         Y2, Y1, Y8
-	VPAND        Y3, Y8, Y8
-	VPAND        Y2, Y1, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y2, Y1, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y2, Y8, Y8
 	VPADDD       Y8, Y0, Y0
 
 	// Round 41.
@@ -31519,8 +31480,8 @@ TEXT ·avx2Pair0(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2336(AX)
-	VPBROADCASTD 164(CX), Y14
-	VPADDD       Y14, Y7, Y7
+	VPBROADCASTD 164(CX), Y9
+	VPADDD       Y9, Y7, Y7
 	VPADDD       Y13, Y7, Y7
 	VPSRLD       $0x06, Y4, Y8
 	VPSLLD       $0x1a, Y4, Y9
@@ -31551,10 +31512,9 @@ TEXT ·avx2Pair0(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y0, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y7, Y7
-	VPOR         Y1, Y0, Y8
-	VPAND        Y2, Y8, Y8
-	VPAND        Y1, Y0, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y1, Y0, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y1, Y8, Y8
 	VPADDD       Y8, Y7, Y7
 
 	// Round 42.
@@ -31583,8 +31543,8 @@ TEXT ·avx2Pair0(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2368(AX)
-	VPBROADCASTD 168(CX), Y14
-	VPADDD       Y14, Y6, Y6
+	VPBROADCASTD 168(CX), Y9
+	VPADDD       Y9, Y6, Y6
 	VPADDD       Y13, Y6, Y6
 	VPSRLD       $0x06, Y3, Y8
 	VPSLLD       $0x1a, Y3, Y9
@@ -31615,10 +31575,9 @@ TEXT ·avx2Pair0(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y7, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y6, Y6
-	VPOR         Y0, Y7, Y8
-	VPAND        Y1, Y8, Y8
-	VPAND        Y0, Y7, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y0, Y7, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y0, Y8, Y8
 	VPADDD       Y8, Y6, Y6
 
 	// Round 43.
@@ -31647,8 +31606,8 @@ TEXT ·avx2Pair0(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2400(AX)
-	VPBROADCASTD 172(CX), Y14
-	VPADDD       Y14, Y5, Y5
+	VPBROADCASTD 172(CX), Y9
+	VPADDD       Y9, Y5, Y5
 	VPADDD       Y13, Y5, Y5
 	VPSRLD       $0x06, Y2, Y8
 	VPSLLD       $0x1a, Y2, Y9
@@ -31679,10 +31638,9 @@ TEXT ·avx2Pair0(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y6, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y5, Y5
-	VPOR         Y7, Y6, Y8
-	VPAND        Y0, Y8, Y8
-	VPAND        Y7, Y6, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y7, Y6, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y7, Y8, Y8
 	VPADDD       Y8, Y5, Y5
 
 	// Round 44.
@@ -31711,8 +31669,8 @@ TEXT ·avx2Pair0(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2432(AX)
-	VPBROADCASTD 176(CX), Y14
-	VPADDD       Y14, Y4, Y4
+	VPBROADCASTD 176(CX), Y9
+	VPADDD       Y9, Y4, Y4
 	VPADDD       Y13, Y4, Y4
 	VPSRLD       $0x06, Y1, Y8
 	VPSLLD       $0x1a, Y1, Y9
@@ -31743,10 +31701,9 @@ TEXT ·avx2Pair0(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y5, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y4, Y4
-	VPOR         Y6, Y5, Y8
-	VPAND        Y7, Y8, Y8
-	VPAND        Y6, Y5, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y6, Y5, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y6, Y8, Y8
 	VPADDD       Y8, Y4, Y4
 
 	// Round 45.
@@ -31775,8 +31732,8 @@ TEXT ·avx2Pair0(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2464(AX)
-	VPBROADCASTD 180(CX), Y14
-	VPADDD       Y14, Y3, Y3
+	VPBROADCASTD 180(CX), Y9
+	VPADDD       Y9, Y3, Y3
 	VPADDD       Y13, Y3, Y3
 	VPSRLD       $0x06, Y0, Y8
 	VPSLLD       $0x1a, Y0, Y9
@@ -31807,10 +31764,9 @@ TEXT ·avx2Pair0(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y4, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y3, Y3
-	VPOR         Y5, Y4, Y8
-	VPAND        Y6, Y8, Y8
-	VPAND        Y5, Y4, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y5, Y4, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y5, Y8, Y8
 	VPADDD       Y8, Y3, Y3
 
 	// Round 46.
@@ -31839,8 +31795,8 @@ TEXT ·avx2Pair0(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2496(AX)
-	VPBROADCASTD 184(CX), Y14
-	VPADDD       Y14, Y2, Y2
+	VPBROADCASTD 184(CX), Y9
+	VPADDD       Y9, Y2, Y2
 	VPADDD       Y13, Y2, Y2
 	VPSRLD       $0x06, Y7, Y8
 	VPSLLD       $0x1a, Y7, Y9
@@ -31871,10 +31827,9 @@ TEXT ·avx2Pair0(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y3, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y2, Y2
-	VPOR         Y4, Y3, Y8
-	VPAND        Y5, Y8, Y8
-	VPAND        Y4, Y3, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y4, Y3, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y4, Y8, Y8
 	VPADDD       Y8, Y2, Y2
 
 	// Round 47.
@@ -31903,8 +31858,8 @@ TEXT ·avx2Pair0(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2528(AX)
-	VPBROADCASTD 188(CX), Y14
-	VPADDD       Y14, Y1, Y1
+	VPBROADCASTD 188(CX), Y9
+	VPADDD       Y9, Y1, Y1
 	VPADDD       Y13, Y1, Y1
 	VPSRLD       $0x06, Y6, Y8
 	VPSLLD       $0x1a, Y6, Y9
@@ -31935,10 +31890,9 @@ TEXT ·avx2Pair0(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y2, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y1, Y1
-	VPOR         Y3, Y2, Y8
-	VPAND        Y4, Y8, Y8
-	VPAND        Y3, Y2, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y3, Y2, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y3, Y8, Y8
 	VPADDD       Y8, Y1, Y1
 
 	// Round 48.
@@ -31967,8 +31921,8 @@ TEXT ·avx2Pair0(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2048(AX)
-	VPBROADCASTD 192(CX), Y14
-	VPADDD       Y14, Y0, Y0
+	VPBROADCASTD 192(CX), Y9
+	VPADDD       Y9, Y0, Y0
 	VPADDD       Y13, Y0, Y0
 	VPSRLD       $0x06, Y5, Y8
 	VPSLLD       $0x1a, Y5, Y9
@@ -31999,10 +31953,9 @@ TEXT ·avx2Pair0(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y1, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y0, Y0
-	VPOR         Y2, Y1, Y8
-	VPAND        Y3, Y8, Y8
-	VPAND        Y2, Y1, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y2, Y1, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y2, Y8, Y8
 	VPADDD       Y8, Y0, Y0
 
 	// Round 49.
@@ -32031,8 +31984,8 @@ TEXT ·avx2Pair0(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2080(AX)
-	VPBROADCASTD 196(CX), Y14
-	VPADDD       Y14, Y7, Y7
+	VPBROADCASTD 196(CX), Y9
+	VPADDD       Y9, Y7, Y7
 	VPADDD       Y13, Y7, Y7
 	VPSRLD       $0x06, Y4, Y8
 	VPSLLD       $0x1a, Y4, Y9
@@ -32063,10 +32016,9 @@ TEXT ·avx2Pair0(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y0, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y7, Y7
-	VPOR         Y1, Y0, Y8
-	VPAND        Y2, Y8, Y8
-	VPAND        Y1, Y0, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y1, Y0, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y1, Y8, Y8
 	VPADDD       Y8, Y7, Y7
 
 	// Round 50.
@@ -32095,8 +32047,8 @@ TEXT ·avx2Pair0(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2112(AX)
-	VPBROADCASTD 200(CX), Y14
-	VPADDD       Y14, Y6, Y6
+	VPBROADCASTD 200(CX), Y9
+	VPADDD       Y9, Y6, Y6
 	VPADDD       Y13, Y6, Y6
 	VPSRLD       $0x06, Y3, Y8
 	VPSLLD       $0x1a, Y3, Y9
@@ -32127,10 +32079,9 @@ TEXT ·avx2Pair0(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y7, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y6, Y6
-	VPOR         Y0, Y7, Y8
-	VPAND        Y1, Y8, Y8
-	VPAND        Y0, Y7, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y0, Y7, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y0, Y8, Y8
 	VPADDD       Y8, Y6, Y6
 
 	// Round 51.
@@ -32159,8 +32110,8 @@ TEXT ·avx2Pair0(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2144(AX)
-	VPBROADCASTD 204(CX), Y14
-	VPADDD       Y14, Y5, Y5
+	VPBROADCASTD 204(CX), Y9
+	VPADDD       Y9, Y5, Y5
 	VPADDD       Y13, Y5, Y5
 	VPSRLD       $0x06, Y2, Y8
 	VPSLLD       $0x1a, Y2, Y9
@@ -32191,10 +32142,9 @@ TEXT ·avx2Pair0(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y6, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y5, Y5
-	VPOR         Y7, Y6, Y8
-	VPAND        Y0, Y8, Y8
-	VPAND        Y7, Y6, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y7, Y6, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y7, Y8, Y8
 	VPADDD       Y8, Y5, Y5
 
 	// Round 52.
@@ -32223,8 +32173,8 @@ TEXT ·avx2Pair0(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2176(AX)
-	VPBROADCASTD 208(CX), Y14
-	VPADDD       Y14, Y4, Y4
+	VPBROADCASTD 208(CX), Y9
+	VPADDD       Y9, Y4, Y4
 	VPADDD       Y13, Y4, Y4
 	VPSRLD       $0x06, Y1, Y8
 	VPSLLD       $0x1a, Y1, Y9
@@ -32255,10 +32205,9 @@ TEXT ·avx2Pair0(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y5, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y4, Y4
-	VPOR         Y6, Y5, Y8
-	VPAND        Y7, Y8, Y8
-	VPAND        Y6, Y5, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y6, Y5, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y6, Y8, Y8
 	VPADDD       Y8, Y4, Y4
 
 	// Round 53.
@@ -32287,8 +32236,8 @@ TEXT ·avx2Pair0(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2208(AX)
-	VPBROADCASTD 212(CX), Y14
-	VPADDD       Y14, Y3, Y3
+	VPBROADCASTD 212(CX), Y9
+	VPADDD       Y9, Y3, Y3
 	VPADDD       Y13, Y3, Y3
 	VPSRLD       $0x06, Y0, Y8
 	VPSLLD       $0x1a, Y0, Y9
@@ -32319,10 +32268,9 @@ TEXT ·avx2Pair0(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y4, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y3, Y3
-	VPOR         Y5, Y4, Y8
-	VPAND        Y6, Y8, Y8
-	VPAND        Y5, Y4, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y5, Y4, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y5, Y8, Y8
 	VPADDD       Y8, Y3, Y3
 
 	// Round 54.
@@ -32351,8 +32299,8 @@ TEXT ·avx2Pair0(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2240(AX)
-	VPBROADCASTD 216(CX), Y14
-	VPADDD       Y14, Y2, Y2
+	VPBROADCASTD 216(CX), Y9
+	VPADDD       Y9, Y2, Y2
 	VPADDD       Y13, Y2, Y2
 	VPSRLD       $0x06, Y7, Y8
 	VPSLLD       $0x1a, Y7, Y9
@@ -32383,10 +32331,9 @@ TEXT ·avx2Pair0(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y3, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y2, Y2
-	VPOR         Y4, Y3, Y8
-	VPAND        Y5, Y8, Y8
-	VPAND        Y4, Y3, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y4, Y3, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y4, Y8, Y8
 	VPADDD       Y8, Y2, Y2
 
 	// Round 55.
@@ -32415,8 +32362,8 @@ TEXT ·avx2Pair0(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2272(AX)
-	VPBROADCASTD 220(CX), Y14
-	VPADDD       Y14, Y1, Y1
+	VPBROADCASTD 220(CX), Y9
+	VPADDD       Y9, Y1, Y1
 	VPADDD       Y13, Y1, Y1
 	VPSRLD       $0x06, Y6, Y8
 	VPSLLD       $0x1a, Y6, Y9
@@ -32447,10 +32394,9 @@ TEXT ·avx2Pair0(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y2, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y1, Y1
-	VPOR         Y3, Y2, Y8
-	VPAND        Y4, Y8, Y8
-	VPAND        Y3, Y2, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y3, Y2, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y3, Y8, Y8
 	VPADDD       Y8, Y1, Y1
 
 	// Round 56.
@@ -32479,8 +32425,8 @@ TEXT ·avx2Pair0(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2304(AX)
-	VPBROADCASTD 224(CX), Y14
-	VPADDD       Y14, Y0, Y0
+	VPBROADCASTD 224(CX), Y9
+	VPADDD       Y9, Y0, Y0
 	VPADDD       Y13, Y0, Y0
 	VPSRLD       $0x06, Y5, Y8
 	VPSLLD       $0x1a, Y5, Y9
@@ -32511,10 +32457,9 @@ TEXT ·avx2Pair0(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y1, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y0, Y0
-	VPOR         Y2, Y1, Y8
-	VPAND        Y3, Y8, Y8
-	VPAND        Y2, Y1, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y2, Y1, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y2, Y8, Y8
 	VPADDD       Y8, Y0, Y0
 
 	// Round 57.
@@ -32543,8 +32488,8 @@ TEXT ·avx2Pair0(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2336(AX)
-	VPBROADCASTD 228(CX), Y14
-	VPADDD       Y14, Y7, Y7
+	VPBROADCASTD 228(CX), Y9
+	VPADDD       Y9, Y7, Y7
 	VPADDD       Y13, Y7, Y7
 	VPSRLD       $0x06, Y4, Y8
 	VPSLLD       $0x1a, Y4, Y9
@@ -32575,10 +32520,9 @@ TEXT ·avx2Pair0(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y0, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y7, Y7
-	VPOR         Y1, Y0, Y8
-	VPAND        Y2, Y8, Y8
-	VPAND        Y1, Y0, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y1, Y0, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y1, Y8, Y8
 	VPADDD       Y8, Y7, Y7
 
 	// Round 58.
@@ -32607,8 +32551,8 @@ TEXT ·avx2Pair0(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2368(AX)
-	VPBROADCASTD 232(CX), Y14
-	VPADDD       Y14, Y6, Y6
+	VPBROADCASTD 232(CX), Y9
+	VPADDD       Y9, Y6, Y6
 	VPADDD       Y13, Y6, Y6
 	VPSRLD       $0x06, Y3, Y8
 	VPSLLD       $0x1a, Y3, Y9
@@ -32639,10 +32583,9 @@ TEXT ·avx2Pair0(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y7, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y6, Y6
-	VPOR         Y0, Y7, Y8
-	VPAND        Y1, Y8, Y8
-	VPAND        Y0, Y7, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y0, Y7, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y0, Y8, Y8
 	VPADDD       Y8, Y6, Y6
 
 	// Round 59.
@@ -32671,8 +32614,8 @@ TEXT ·avx2Pair0(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2400(AX)
-	VPBROADCASTD 236(CX), Y14
-	VPADDD       Y14, Y5, Y5
+	VPBROADCASTD 236(CX), Y9
+	VPADDD       Y9, Y5, Y5
 	VPADDD       Y13, Y5, Y5
 	VPSRLD       $0x06, Y2, Y8
 	VPSLLD       $0x1a, Y2, Y9
@@ -32703,10 +32646,9 @@ TEXT ·avx2Pair0(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y6, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y5, Y5
-	VPOR         Y7, Y6, Y8
-	VPAND        Y0, Y8, Y8
-	VPAND        Y7, Y6, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y7, Y6, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y7, Y8, Y8
 	VPADDD       Y8, Y5, Y5
 
 	// Round 60.
@@ -32735,8 +32677,8 @@ TEXT ·avx2Pair0(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2432(AX)
-	VPBROADCASTD 240(CX), Y14
-	VPADDD       Y14, Y4, Y4
+	VPBROADCASTD 240(CX), Y9
+	VPADDD       Y9, Y4, Y4
 	VPADDD       Y13, Y4, Y4
 	VPSRLD       $0x06, Y1, Y8
 	VPSLLD       $0x1a, Y1, Y9
@@ -32767,10 +32709,9 @@ TEXT ·avx2Pair0(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y5, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y4, Y4
-	VPOR         Y6, Y5, Y8
-	VPAND        Y7, Y8, Y8
-	VPAND        Y6, Y5, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y6, Y5, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y6, Y8, Y8
 	VPADDD       Y8, Y4, Y4
 
 	// Round 61.
@@ -32799,8 +32740,8 @@ TEXT ·avx2Pair0(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2464(AX)
-	VPBROADCASTD 244(CX), Y14
-	VPADDD       Y14, Y3, Y3
+	VPBROADCASTD 244(CX), Y9
+	VPADDD       Y9, Y3, Y3
 	VPADDD       Y13, Y3, Y3
 	VPSRLD       $0x06, Y0, Y8
 	VPSLLD       $0x1a, Y0, Y9
@@ -32831,10 +32772,9 @@ TEXT ·avx2Pair0(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y4, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y3, Y3
-	VPOR         Y5, Y4, Y8
-	VPAND        Y6, Y8, Y8
-	VPAND        Y5, Y4, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y5, Y4, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y5, Y8, Y8
 	VPADDD       Y8, Y3, Y3
 
 	// Round 62.
@@ -32863,8 +32803,8 @@ TEXT ·avx2Pair0(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2496(AX)
-	VPBROADCASTD 248(CX), Y14
-	VPADDD       Y14, Y2, Y2
+	VPBROADCASTD 248(CX), Y9
+	VPADDD       Y9, Y2, Y2
 	VPADDD       Y13, Y2, Y2
 	VPSRLD       $0x06, Y7, Y8
 	VPSLLD       $0x1a, Y7, Y9
@@ -32895,10 +32835,9 @@ TEXT ·avx2Pair0(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y3, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y2, Y2
-	VPOR         Y4, Y3, Y8
-	VPAND        Y5, Y8, Y8
-	VPAND        Y4, Y3, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y4, Y3, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y4, Y8, Y8
 	VPADDD       Y8, Y2, Y2
 
 	// Round 63.
@@ -32927,8 +32866,8 @@ TEXT ·avx2Pair0(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2528(AX)
-	VPBROADCASTD 252(CX), Y14
-	VPADDD       Y14, Y1, Y1
+	VPBROADCASTD 252(CX), Y9
+	VPADDD       Y9, Y1, Y1
 	VPADDD       Y13, Y1, Y1
 	VPSRLD       $0x06, Y6, Y8
 	VPSLLD       $0x1a, Y6, Y9
@@ -32959,36 +32898,35 @@ TEXT ·avx2Pair0(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y2, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y1, Y1
-	VPOR         Y3, Y2, Y8
-	VPAND        Y4, Y8, Y8
-	VPAND        Y3, Y2, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y3, Y2, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y3, Y8, Y8
 	VPADDD       Y8, Y1, Y1
 
 	// Feed forward and store the per-lane state.
-	VPBROADCASTD 288(AX), Y14
-	VPADDD       Y14, Y1, Y1
+	VPBROADCASTD 288(AX), Y9
+	VPADDD       Y9, Y1, Y1
 	VMOVDQU      Y1, 512(AX)
-	VPBROADCASTD 292(AX), Y14
-	VPADDD       Y14, Y2, Y2
+	VPBROADCASTD 292(AX), Y9
+	VPADDD       Y9, Y2, Y2
 	VMOVDQU      Y2, 576(AX)
-	VPBROADCASTD 296(AX), Y14
-	VPADDD       Y14, Y3, Y3
+	VPBROADCASTD 296(AX), Y9
+	VPADDD       Y9, Y3, Y3
 	VMOVDQU      Y3, 640(AX)
-	VPBROADCASTD 300(AX), Y14
-	VPADDD       Y14, Y4, Y4
+	VPBROADCASTD 300(AX), Y9
+	VPADDD       Y9, Y4, Y4
 	VMOVDQU      Y4, 704(AX)
-	VPBROADCASTD 304(AX), Y14
-	VPADDD       Y14, Y5, Y5
+	VPBROADCASTD 304(AX), Y9
+	VPADDD       Y9, Y5, Y5
 	VMOVDQU      Y5, 768(AX)
-	VPBROADCASTD 308(AX), Y14
-	VPADDD       Y14, Y6, Y6
+	VPBROADCASTD 308(AX), Y9
+	VPADDD       Y9, Y6, Y6
 	VMOVDQU      Y6, 832(AX)
-	VPBROADCASTD 312(AX), Y14
-	VPADDD       Y14, Y7, Y7
+	VPBROADCASTD 312(AX), Y9
+	VPADDD       Y9, Y7, Y7
 	VMOVDQU      Y7, 896(AX)
-	VPBROADCASTD 316(AX), Y14
-	VPADDD       Y14, Y0, Y0
+	VPBROADCASTD 316(AX), Y9
+	VPADDD       Y9, Y0, Y0
 	VMOVDQU      Y0, 960(AX)
 
 	// Quick test on word q: ((h[q] & qm) ^ qw) <= ql, as max(x, ql) == ql.
@@ -33035,10 +32973,11 @@ TEXT ·avx2Pair1(SB), NOSPLIT, $0-18
 	// Round 1: add W[1] to a and e.
 	VPADDD 2080(AX), Y0, Y0
 	VPADDD 2080(AX), Y4, Y4
+	VPXOR  Y2, Y1, Y15
 
 	// Round 2.
-	VPBROADCASTD 8(CX), Y14
-	VPADDD       Y14, Y7, Y7
+	VPBROADCASTD 8(CX), Y9
+	VPADDD       Y9, Y7, Y7
 	VPADDD       2112(AX), Y7, Y7
 	VPSRLD       $0x06, Y4, Y8
 	VPSLLD       $0x1a, Y4, Y9
@@ -33069,15 +33008,14 @@ TEXT ·avx2Pair1(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y0, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y7, Y7
-	VPOR         Y1, Y0, Y8
-	VPAND        Y2, Y8, Y8
-	VPAND        Y1, Y0, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y1, Y0, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y1, Y8, Y8
 	VPADDD       Y8, Y7, Y7
 
 	// Round 3.
-	VPBROADCASTD 12(CX), Y14
-	VPADDD       Y14, Y6, Y6
+	VPBROADCASTD 12(CX), Y9
+	VPADDD       Y9, Y6, Y6
 	VPSRLD       $0x06, Y3, Y8
 	VPSLLD       $0x1a, Y3, Y9
 	VPXOR        Y9, Y8, Y8
@@ -33107,15 +33045,14 @@ TEXT ·avx2Pair1(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y7, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y6, Y6
-	VPOR         Y0, Y7, Y8
-	VPAND        Y1, Y8, Y8
-	VPAND        Y0, Y7, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y0, Y7, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y0, Y8, Y8
 	VPADDD       Y8, Y6, Y6
 
 	// Round 4.
-	VPBROADCASTD 16(CX), Y14
-	VPADDD       Y14, Y5, Y5
+	VPBROADCASTD 16(CX), Y9
+	VPADDD       Y9, Y5, Y5
 	VPSRLD       $0x06, Y2, Y8
 	VPSLLD       $0x1a, Y2, Y9
 	VPXOR        Y9, Y8, Y8
@@ -33145,15 +33082,14 @@ TEXT ·avx2Pair1(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y6, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y5, Y5
-	VPOR         Y7, Y6, Y8
-	VPAND        Y0, Y8, Y8
-	VPAND        Y7, Y6, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y7, Y6, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y7, Y8, Y8
 	VPADDD       Y8, Y5, Y5
 
 	// Round 5.
-	VPBROADCASTD 20(CX), Y14
-	VPADDD       Y14, Y4, Y4
+	VPBROADCASTD 20(CX), Y9
+	VPADDD       Y9, Y4, Y4
 	VPSRLD       $0x06, Y1, Y8
 	VPSLLD       $0x1a, Y1, Y9
 	VPXOR        Y9, Y8, Y8
@@ -33183,15 +33119,14 @@ TEXT ·avx2Pair1(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y5, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y4, Y4
-	VPOR         Y6, Y5, Y8
-	VPAND        Y7, Y8, Y8
-	VPAND        Y6, Y5, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y6, Y5, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y6, Y8, Y8
 	VPADDD       Y8, Y4, Y4
 
 	// Round 6.
-	VPBROADCASTD 24(CX), Y14
-	VPADDD       Y14, Y3, Y3
+	VPBROADCASTD 24(CX), Y9
+	VPADDD       Y9, Y3, Y3
 	VPSRLD       $0x06, Y0, Y8
 	VPSLLD       $0x1a, Y0, Y9
 	VPXOR        Y9, Y8, Y8
@@ -33221,15 +33156,14 @@ TEXT ·avx2Pair1(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y4, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y3, Y3
-	VPOR         Y5, Y4, Y8
-	VPAND        Y6, Y8, Y8
-	VPAND        Y5, Y4, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y5, Y4, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y5, Y8, Y8
 	VPADDD       Y8, Y3, Y3
 
 	// Round 7.
-	VPBROADCASTD 28(CX), Y14
-	VPADDD       Y14, Y2, Y2
+	VPBROADCASTD 28(CX), Y9
+	VPADDD       Y9, Y2, Y2
 	VPSRLD       $0x06, Y7, Y8
 	VPSLLD       $0x1a, Y7, Y9
 	VPXOR        Y9, Y8, Y8
@@ -33259,15 +33193,14 @@ TEXT ·avx2Pair1(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y3, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y2, Y2
-	VPOR         Y4, Y3, Y8
-	VPAND        Y5, Y8, Y8
-	VPAND        Y4, Y3, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y4, Y3, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y4, Y8, Y8
 	VPADDD       Y8, Y2, Y2
 
 	// Round 8.
-	VPBROADCASTD 32(CX), Y14
-	VPADDD       Y14, Y1, Y1
+	VPBROADCASTD 32(CX), Y9
+	VPADDD       Y9, Y1, Y1
 	VPSRLD       $0x06, Y6, Y8
 	VPSLLD       $0x1a, Y6, Y9
 	VPXOR        Y9, Y8, Y8
@@ -33297,15 +33230,14 @@ TEXT ·avx2Pair1(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y2, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y1, Y1
-	VPOR         Y3, Y2, Y8
-	VPAND        Y4, Y8, Y8
-	VPAND        Y3, Y2, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y3, Y2, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y3, Y8, Y8
 	VPADDD       Y8, Y1, Y1
 
 	// Round 9.
-	VPBROADCASTD 36(CX), Y14
-	VPADDD       Y14, Y0, Y0
+	VPBROADCASTD 36(CX), Y9
+	VPADDD       Y9, Y0, Y0
 	VPSRLD       $0x06, Y5, Y8
 	VPSLLD       $0x1a, Y5, Y9
 	VPXOR        Y9, Y8, Y8
@@ -33335,15 +33267,14 @@ TEXT ·avx2Pair1(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y1, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y0, Y0
-	VPOR         Y2, Y1, Y8
-	VPAND        Y3, Y8, Y8
-	VPAND        Y2, Y1, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y2, Y1, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y2, Y8, Y8
 	VPADDD       Y8, Y0, Y0
 
 	// Round 10.
-	VPBROADCASTD 40(CX), Y14
-	VPADDD       Y14, Y7, Y7
+	VPBROADCASTD 40(CX), Y9
+	VPADDD       Y9, Y7, Y7
 	VPSRLD       $0x06, Y4, Y8
 	VPSLLD       $0x1a, Y4, Y9
 	VPXOR        Y9, Y8, Y8
@@ -33373,15 +33304,14 @@ TEXT ·avx2Pair1(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y0, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y7, Y7
-	VPOR         Y1, Y0, Y8
-	VPAND        Y2, Y8, Y8
-	VPAND        Y1, Y0, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y1, Y0, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y1, Y8, Y8
 	VPADDD       Y8, Y7, Y7
 
 	// Round 11.
-	VPBROADCASTD 44(CX), Y14
-	VPADDD       Y14, Y6, Y6
+	VPBROADCASTD 44(CX), Y9
+	VPADDD       Y9, Y6, Y6
 	VPSRLD       $0x06, Y3, Y8
 	VPSLLD       $0x1a, Y3, Y9
 	VPXOR        Y9, Y8, Y8
@@ -33411,15 +33341,14 @@ TEXT ·avx2Pair1(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y7, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y6, Y6
-	VPOR         Y0, Y7, Y8
-	VPAND        Y1, Y8, Y8
-	VPAND        Y0, Y7, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y0, Y7, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y0, Y8, Y8
 	VPADDD       Y8, Y6, Y6
 
 	// Round 12.
-	VPBROADCASTD 48(CX), Y14
-	VPADDD       Y14, Y5, Y5
+	VPBROADCASTD 48(CX), Y9
+	VPADDD       Y9, Y5, Y5
 	VPSRLD       $0x06, Y2, Y8
 	VPSLLD       $0x1a, Y2, Y9
 	VPXOR        Y9, Y8, Y8
@@ -33449,15 +33378,14 @@ TEXT ·avx2Pair1(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y6, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y5, Y5
-	VPOR         Y7, Y6, Y8
-	VPAND        Y0, Y8, Y8
-	VPAND        Y7, Y6, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y7, Y6, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y7, Y8, Y8
 	VPADDD       Y8, Y5, Y5
 
 	// Round 13.
-	VPBROADCASTD 52(CX), Y14
-	VPADDD       Y14, Y4, Y4
+	VPBROADCASTD 52(CX), Y9
+	VPADDD       Y9, Y4, Y4
 	VPSRLD       $0x06, Y1, Y8
 	VPSLLD       $0x1a, Y1, Y9
 	VPXOR        Y9, Y8, Y8
@@ -33487,15 +33415,14 @@ TEXT ·avx2Pair1(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y5, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y4, Y4
-	VPOR         Y6, Y5, Y8
-	VPAND        Y7, Y8, Y8
-	VPAND        Y6, Y5, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y6, Y5, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y6, Y8, Y8
 	VPADDD       Y8, Y4, Y4
 
 	// Round 14.
-	VPBROADCASTD 56(CX), Y14
-	VPADDD       Y14, Y3, Y3
+	VPBROADCASTD 56(CX), Y9
+	VPADDD       Y9, Y3, Y3
 	VPSRLD       $0x06, Y0, Y8
 	VPSLLD       $0x1a, Y0, Y9
 	VPXOR        Y9, Y8, Y8
@@ -33525,15 +33452,14 @@ TEXT ·avx2Pair1(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y4, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y3, Y3
-	VPOR         Y5, Y4, Y8
-	VPAND        Y6, Y8, Y8
-	VPAND        Y5, Y4, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y5, Y4, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y5, Y8, Y8
 	VPADDD       Y8, Y3, Y3
 
 	// Round 15.
-	VPBROADCASTD 60(CX), Y14
-	VPADDD       Y14, Y2, Y2
+	VPBROADCASTD 60(CX), Y9
+	VPADDD       Y9, Y2, Y2
 	VPSRLD       $0x06, Y7, Y8
 	VPSLLD       $0x1a, Y7, Y9
 	VPXOR        Y9, Y8, Y8
@@ -33563,10 +33489,9 @@ TEXT ·avx2Pair1(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y3, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y2, Y2
-	VPOR         Y4, Y3, Y8
-	VPAND        Y5, Y8, Y8
-	VPAND        Y4, Y3, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y4, Y3, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y4, Y8, Y8
 	VPADDD       Y8, Y2, Y2
 
 	// Round 16.
@@ -33584,8 +33509,8 @@ TEXT ·avx2Pair1(SB), NOSPLIT, $0-18
 	VPBROADCASTD 64(AX), Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2048(AX)
-	VPBROADCASTD 64(CX), Y14
-	VPADDD       Y14, Y1, Y1
+	VPBROADCASTD 64(CX), Y9
+	VPADDD       Y9, Y1, Y1
 	VPADDD       Y13, Y1, Y1
 	VPSRLD       $0x06, Y6, Y8
 	VPSLLD       $0x1a, Y6, Y9
@@ -33616,10 +33541,9 @@ TEXT ·avx2Pair1(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y2, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y1, Y1
-	VPOR         Y3, Y2, Y8
-	VPAND        Y4, Y8, Y8
-	VPAND        Y3, Y2, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y3, Y2, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y3, Y8, Y8
 	VPADDD       Y8, Y1, Y1
 
 	// Round 17.
@@ -33638,8 +33562,8 @@ TEXT ·avx2Pair1(SB), NOSPLIT, $0-18
 	VPBROADCASTD 68(AX), Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2080(AX)
-	VPBROADCASTD 68(CX), Y14
-	VPADDD       Y14, Y0, Y0
+	VPBROADCASTD 68(CX), Y9
+	VPADDD       Y9, Y0, Y0
 	VPADDD       Y13, Y0, Y0
 	VPSRLD       $0x06, Y5, Y8
 	VPSLLD       $0x1a, Y5, Y9
@@ -33670,10 +33594,9 @@ TEXT ·avx2Pair1(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y1, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y0, Y0
-	VPOR         Y2, Y1, Y8
-	VPAND        Y3, Y8, Y8
-	VPAND        Y2, Y1, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y2, Y1, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y2, Y8, Y8
 	VPADDD       Y8, Y0, Y0
 
 	// Round 18.
@@ -33692,8 +33615,8 @@ TEXT ·avx2Pair1(SB), NOSPLIT, $0-18
 	VPBROADCASTD 72(AX), Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2112(AX)
-	VPBROADCASTD 72(CX), Y14
-	VPADDD       Y14, Y7, Y7
+	VPBROADCASTD 72(CX), Y9
+	VPADDD       Y9, Y7, Y7
 	VPADDD       Y13, Y7, Y7
 	VPSRLD       $0x06, Y4, Y8
 	VPSLLD       $0x1a, Y4, Y9
@@ -33724,10 +33647,9 @@ TEXT ·avx2Pair1(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y0, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y7, Y7
-	VPOR         Y1, Y0, Y8
-	VPAND        Y2, Y8, Y8
-	VPAND        Y1, Y0, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y1, Y0, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y1, Y8, Y8
 	VPADDD       Y8, Y7, Y7
 
 	// Round 19.
@@ -33745,8 +33667,8 @@ TEXT ·avx2Pair1(SB), NOSPLIT, $0-18
 	VPBROADCASTD 76(AX), Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2144(AX)
-	VPBROADCASTD 76(CX), Y14
-	VPADDD       Y14, Y6, Y6
+	VPBROADCASTD 76(CX), Y9
+	VPADDD       Y9, Y6, Y6
 	VPADDD       Y13, Y6, Y6
 	VPSRLD       $0x06, Y3, Y8
 	VPSLLD       $0x1a, Y3, Y9
@@ -33777,10 +33699,9 @@ TEXT ·avx2Pair1(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y7, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y6, Y6
-	VPOR         Y0, Y7, Y8
-	VPAND        Y1, Y8, Y8
-	VPAND        Y0, Y7, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y0, Y7, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y0, Y8, Y8
 	VPADDD       Y8, Y6, Y6
 
 	// Round 20.
@@ -33798,8 +33719,8 @@ TEXT ·avx2Pair1(SB), NOSPLIT, $0-18
 	VPBROADCASTD 80(AX), Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2176(AX)
-	VPBROADCASTD 80(CX), Y14
-	VPADDD       Y14, Y5, Y5
+	VPBROADCASTD 80(CX), Y9
+	VPADDD       Y9, Y5, Y5
 	VPADDD       Y13, Y5, Y5
 	VPSRLD       $0x06, Y2, Y8
 	VPSLLD       $0x1a, Y2, Y9
@@ -33830,10 +33751,9 @@ TEXT ·avx2Pair1(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y6, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y5, Y5
-	VPOR         Y7, Y6, Y8
-	VPAND        Y0, Y8, Y8
-	VPAND        Y7, Y6, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y7, Y6, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y7, Y8, Y8
 	VPADDD       Y8, Y5, Y5
 
 	// Round 21.
@@ -33851,8 +33771,8 @@ TEXT ·avx2Pair1(SB), NOSPLIT, $0-18
 	VPBROADCASTD 84(AX), Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2208(AX)
-	VPBROADCASTD 84(CX), Y14
-	VPADDD       Y14, Y4, Y4
+	VPBROADCASTD 84(CX), Y9
+	VPADDD       Y9, Y4, Y4
 	VPADDD       Y13, Y4, Y4
 	VPSRLD       $0x06, Y1, Y8
 	VPSLLD       $0x1a, Y1, Y9
@@ -33883,10 +33803,9 @@ TEXT ·avx2Pair1(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y5, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y4, Y4
-	VPOR         Y6, Y5, Y8
-	VPAND        Y7, Y8, Y8
-	VPAND        Y6, Y5, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y6, Y5, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y6, Y8, Y8
 	VPADDD       Y8, Y4, Y4
 
 	// Round 22.
@@ -33904,8 +33823,8 @@ TEXT ·avx2Pair1(SB), NOSPLIT, $0-18
 	VPBROADCASTD 88(AX), Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2240(AX)
-	VPBROADCASTD 88(CX), Y14
-	VPADDD       Y14, Y3, Y3
+	VPBROADCASTD 88(CX), Y9
+	VPADDD       Y9, Y3, Y3
 	VPADDD       Y13, Y3, Y3
 	VPSRLD       $0x06, Y0, Y8
 	VPSLLD       $0x1a, Y0, Y9
@@ -33936,10 +33855,9 @@ TEXT ·avx2Pair1(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y4, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y3, Y3
-	VPOR         Y5, Y4, Y8
-	VPAND        Y6, Y8, Y8
-	VPAND        Y5, Y4, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y5, Y4, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y5, Y8, Y8
 	VPADDD       Y8, Y3, Y3
 
 	// Round 23.
@@ -33958,8 +33876,8 @@ TEXT ·avx2Pair1(SB), NOSPLIT, $0-18
 	VPBROADCASTD 92(AX), Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2272(AX)
-	VPBROADCASTD 92(CX), Y14
-	VPADDD       Y14, Y2, Y2
+	VPBROADCASTD 92(CX), Y9
+	VPADDD       Y9, Y2, Y2
 	VPADDD       Y13, Y2, Y2
 	VPSRLD       $0x06, Y7, Y8
 	VPSLLD       $0x1a, Y7, Y9
@@ -33990,10 +33908,9 @@ TEXT ·avx2Pair1(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y3, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y2, Y2
-	VPOR         Y4, Y3, Y8
-	VPAND        Y5, Y8, Y8
-	VPAND        Y4, Y3, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y4, Y3, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y4, Y8, Y8
 	VPADDD       Y8, Y2, Y2
 
 	// Round 24.
@@ -34012,8 +33929,8 @@ TEXT ·avx2Pair1(SB), NOSPLIT, $0-18
 	VPBROADCASTD 96(AX), Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2304(AX)
-	VPBROADCASTD 96(CX), Y14
-	VPADDD       Y14, Y1, Y1
+	VPBROADCASTD 96(CX), Y9
+	VPADDD       Y9, Y1, Y1
 	VPADDD       Y13, Y1, Y1
 	VPSRLD       $0x06, Y6, Y8
 	VPSLLD       $0x1a, Y6, Y9
@@ -34044,10 +33961,9 @@ TEXT ·avx2Pair1(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y2, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y1, Y1
-	VPOR         Y3, Y2, Y8
-	VPAND        Y4, Y8, Y8
-	VPAND        Y3, Y2, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y3, Y2, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y3, Y8, Y8
 	VPADDD       Y8, Y1, Y1
 
 	// Round 25.
@@ -34066,8 +33982,8 @@ TEXT ·avx2Pair1(SB), NOSPLIT, $0-18
 	VPBROADCASTD 100(AX), Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2336(AX)
-	VPBROADCASTD 100(CX), Y14
-	VPADDD       Y14, Y0, Y0
+	VPBROADCASTD 100(CX), Y9
+	VPADDD       Y9, Y0, Y0
 	VPADDD       Y13, Y0, Y0
 	VPSRLD       $0x06, Y5, Y8
 	VPSLLD       $0x1a, Y5, Y9
@@ -34098,10 +34014,9 @@ TEXT ·avx2Pair1(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y1, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y0, Y0
-	VPOR         Y2, Y1, Y8
-	VPAND        Y3, Y8, Y8
-	VPAND        Y2, Y1, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y2, Y1, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y2, Y8, Y8
 	VPADDD       Y8, Y0, Y0
 
 	// Round 26.
@@ -34120,8 +34035,8 @@ TEXT ·avx2Pair1(SB), NOSPLIT, $0-18
 	VPBROADCASTD 104(AX), Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2368(AX)
-	VPBROADCASTD 104(CX), Y14
-	VPADDD       Y14, Y7, Y7
+	VPBROADCASTD 104(CX), Y9
+	VPADDD       Y9, Y7, Y7
 	VPADDD       Y13, Y7, Y7
 	VPSRLD       $0x06, Y4, Y8
 	VPSLLD       $0x1a, Y4, Y9
@@ -34152,10 +34067,9 @@ TEXT ·avx2Pair1(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y0, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y7, Y7
-	VPOR         Y1, Y0, Y8
-	VPAND        Y2, Y8, Y8
-	VPAND        Y1, Y0, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y1, Y0, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y1, Y8, Y8
 	VPADDD       Y8, Y7, Y7
 
 	// Round 27.
@@ -34174,8 +34088,8 @@ TEXT ·avx2Pair1(SB), NOSPLIT, $0-18
 	VPBROADCASTD 108(AX), Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2400(AX)
-	VPBROADCASTD 108(CX), Y14
-	VPADDD       Y14, Y6, Y6
+	VPBROADCASTD 108(CX), Y9
+	VPADDD       Y9, Y6, Y6
 	VPADDD       Y13, Y6, Y6
 	VPSRLD       $0x06, Y3, Y8
 	VPSLLD       $0x1a, Y3, Y9
@@ -34206,10 +34120,9 @@ TEXT ·avx2Pair1(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y7, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y6, Y6
-	VPOR         Y0, Y7, Y8
-	VPAND        Y1, Y8, Y8
-	VPAND        Y0, Y7, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y0, Y7, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y0, Y8, Y8
 	VPADDD       Y8, Y6, Y6
 
 	// Round 28.
@@ -34228,8 +34141,8 @@ TEXT ·avx2Pair1(SB), NOSPLIT, $0-18
 	VPBROADCASTD 112(AX), Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2432(AX)
-	VPBROADCASTD 112(CX), Y14
-	VPADDD       Y14, Y5, Y5
+	VPBROADCASTD 112(CX), Y9
+	VPADDD       Y9, Y5, Y5
 	VPADDD       Y13, Y5, Y5
 	VPSRLD       $0x06, Y2, Y8
 	VPSLLD       $0x1a, Y2, Y9
@@ -34260,10 +34173,9 @@ TEXT ·avx2Pair1(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y6, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y5, Y5
-	VPOR         Y7, Y6, Y8
-	VPAND        Y0, Y8, Y8
-	VPAND        Y7, Y6, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y7, Y6, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y7, Y8, Y8
 	VPADDD       Y8, Y5, Y5
 
 	// Round 29.
@@ -34282,8 +34194,8 @@ TEXT ·avx2Pair1(SB), NOSPLIT, $0-18
 	VPBROADCASTD 116(AX), Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2464(AX)
-	VPBROADCASTD 116(CX), Y14
-	VPADDD       Y14, Y4, Y4
+	VPBROADCASTD 116(CX), Y9
+	VPADDD       Y9, Y4, Y4
 	VPADDD       Y13, Y4, Y4
 	VPSRLD       $0x06, Y1, Y8
 	VPSLLD       $0x1a, Y1, Y9
@@ -34314,10 +34226,9 @@ TEXT ·avx2Pair1(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y5, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y4, Y4
-	VPOR         Y6, Y5, Y8
-	VPAND        Y7, Y8, Y8
-	VPAND        Y6, Y5, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y6, Y5, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y6, Y8, Y8
 	VPADDD       Y8, Y4, Y4
 
 	// Round 30.
@@ -34336,8 +34247,8 @@ TEXT ·avx2Pair1(SB), NOSPLIT, $0-18
 	VPBROADCASTD 120(AX), Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2496(AX)
-	VPBROADCASTD 120(CX), Y14
-	VPADDD       Y14, Y3, Y3
+	VPBROADCASTD 120(CX), Y9
+	VPADDD       Y9, Y3, Y3
 	VPADDD       Y13, Y3, Y3
 	VPSRLD       $0x06, Y0, Y8
 	VPSLLD       $0x1a, Y0, Y9
@@ -34368,10 +34279,9 @@ TEXT ·avx2Pair1(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y4, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y3, Y3
-	VPOR         Y5, Y4, Y8
-	VPAND        Y6, Y8, Y8
-	VPAND        Y5, Y4, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y5, Y4, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y5, Y8, Y8
 	VPADDD       Y8, Y3, Y3
 
 	// Round 31.
@@ -34401,8 +34311,8 @@ TEXT ·avx2Pair1(SB), NOSPLIT, $0-18
 	VPBROADCASTD 124(AX), Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2528(AX)
-	VPBROADCASTD 124(CX), Y14
-	VPADDD       Y14, Y2, Y2
+	VPBROADCASTD 124(CX), Y9
+	VPADDD       Y9, Y2, Y2
 	VPADDD       Y13, Y2, Y2
 	VPSRLD       $0x06, Y7, Y8
 	VPSLLD       $0x1a, Y7, Y9
@@ -34433,10 +34343,9 @@ TEXT ·avx2Pair1(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y3, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y2, Y2
-	VPOR         Y4, Y3, Y8
-	VPAND        Y5, Y8, Y8
-	VPAND        Y4, Y3, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y4, Y3, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y4, Y8, Y8
 	VPADDD       Y8, Y2, Y2
 
 	// Round 32.
@@ -34465,8 +34374,8 @@ TEXT ·avx2Pair1(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2048(AX)
-	VPBROADCASTD 128(CX), Y14
-	VPADDD       Y14, Y1, Y1
+	VPBROADCASTD 128(CX), Y9
+	VPADDD       Y9, Y1, Y1
 	VPADDD       Y13, Y1, Y1
 	VPSRLD       $0x06, Y6, Y8
 	VPSLLD       $0x1a, Y6, Y9
@@ -34497,10 +34406,9 @@ TEXT ·avx2Pair1(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y2, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y1, Y1
-	VPOR         Y3, Y2, Y8
-	VPAND        Y4, Y8, Y8
-	VPAND        Y3, Y2, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y3, Y2, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y3, Y8, Y8
 	VPADDD       Y8, Y1, Y1
 
 	// Round 33.
@@ -34529,8 +34437,8 @@ TEXT ·avx2Pair1(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2080(AX)
-	VPBROADCASTD 132(CX), Y14
-	VPADDD       Y14, Y0, Y0
+	VPBROADCASTD 132(CX), Y9
+	VPADDD       Y9, Y0, Y0
 	VPADDD       Y13, Y0, Y0
 	VPSRLD       $0x06, Y5, Y8
 	VPSLLD       $0x1a, Y5, Y9
@@ -34561,10 +34469,9 @@ TEXT ·avx2Pair1(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y1, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y0, Y0
-	VPOR         Y2, Y1, Y8
-	VPAND        Y3, Y8, Y8
-	VPAND        Y2, Y1, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y2, Y1, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y2, Y8, Y8
 	VPADDD       Y8, Y0, Y0
 
 	// Round 34.
@@ -34593,8 +34500,8 @@ TEXT ·avx2Pair1(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2112(AX)
-	VPBROADCASTD 136(CX), Y14
-	VPADDD       Y14, Y7, Y7
+	VPBROADCASTD 136(CX), Y9
+	VPADDD       Y9, Y7, Y7
 	VPADDD       Y13, Y7, Y7
 	VPSRLD       $0x06, Y4, Y8
 	VPSLLD       $0x1a, Y4, Y9
@@ -34625,10 +34532,9 @@ TEXT ·avx2Pair1(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y0, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y7, Y7
-	VPOR         Y1, Y0, Y8
-	VPAND        Y2, Y8, Y8
-	VPAND        Y1, Y0, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y1, Y0, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y1, Y8, Y8
 	VPADDD       Y8, Y7, Y7
 
 	// Round 35.
@@ -34657,8 +34563,8 @@ TEXT ·avx2Pair1(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2144(AX)
-	VPBROADCASTD 140(CX), Y14
-	VPADDD       Y14, Y6, Y6
+	VPBROADCASTD 140(CX), Y9
+	VPADDD       Y9, Y6, Y6
 	VPADDD       Y13, Y6, Y6
 	VPSRLD       $0x06, Y3, Y8
 	VPSLLD       $0x1a, Y3, Y9
@@ -34689,10 +34595,9 @@ TEXT ·avx2Pair1(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y7, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y6, Y6
-	VPOR         Y0, Y7, Y8
-	VPAND        Y1, Y8, Y8
-	VPAND        Y0, Y7, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y0, Y7, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y0, Y8, Y8
 	VPADDD       Y8, Y6, Y6
 
 	// Round 36.
@@ -34721,8 +34626,8 @@ TEXT ·avx2Pair1(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2176(AX)
-	VPBROADCASTD 144(CX), Y14
-	VPADDD       Y14, Y5, Y5
+	VPBROADCASTD 144(CX), Y9
+	VPADDD       Y9, Y5, Y5
 	VPADDD       Y13, Y5, Y5
 	VPSRLD       $0x06, Y2, Y8
 	VPSLLD       $0x1a, Y2, Y9
@@ -34753,10 +34658,9 @@ TEXT ·avx2Pair1(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y6, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y5, Y5
-	VPOR         Y7, Y6, Y8
-	VPAND        Y0, Y8, Y8
-	VPAND        Y7, Y6, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y7, Y6, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y7, Y8, Y8
 	VPADDD       Y8, Y5, Y5
 
 	// Round 37.
@@ -34785,8 +34689,8 @@ TEXT ·avx2Pair1(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2208(AX)
-	VPBROADCASTD 148(CX), Y14
-	VPADDD       Y14, Y4, Y4
+	VPBROADCASTD 148(CX), Y9
+	VPADDD       Y9, Y4, Y4
 	VPADDD       Y13, Y4, Y4
 	VPSRLD       $0x06, Y1, Y8
 	VPSLLD       $0x1a, Y1, Y9
@@ -34817,10 +34721,9 @@ TEXT ·avx2Pair1(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y5, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y4, Y4
-	VPOR         Y6, Y5, Y8
-	VPAND        Y7, Y8, Y8
-	VPAND        Y6, Y5, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y6, Y5, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y6, Y8, Y8
 	VPADDD       Y8, Y4, Y4
 
 	// Round 38.
@@ -34849,8 +34752,8 @@ TEXT ·avx2Pair1(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2240(AX)
-	VPBROADCASTD 152(CX), Y14
-	VPADDD       Y14, Y3, Y3
+	VPBROADCASTD 152(CX), Y9
+	VPADDD       Y9, Y3, Y3
 	VPADDD       Y13, Y3, Y3
 	VPSRLD       $0x06, Y0, Y8
 	VPSLLD       $0x1a, Y0, Y9
@@ -34881,10 +34784,9 @@ TEXT ·avx2Pair1(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y4, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y3, Y3
-	VPOR         Y5, Y4, Y8
-	VPAND        Y6, Y8, Y8
-	VPAND        Y5, Y4, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y5, Y4, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y5, Y8, Y8
 	VPADDD       Y8, Y3, Y3
 
 	// Round 39.
@@ -34913,8 +34815,8 @@ TEXT ·avx2Pair1(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2272(AX)
-	VPBROADCASTD 156(CX), Y14
-	VPADDD       Y14, Y2, Y2
+	VPBROADCASTD 156(CX), Y9
+	VPADDD       Y9, Y2, Y2
 	VPADDD       Y13, Y2, Y2
 	VPSRLD       $0x06, Y7, Y8
 	VPSLLD       $0x1a, Y7, Y9
@@ -34945,10 +34847,9 @@ TEXT ·avx2Pair1(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y3, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y2, Y2
-	VPOR         Y4, Y3, Y8
-	VPAND        Y5, Y8, Y8
-	VPAND        Y4, Y3, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y4, Y3, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y4, Y8, Y8
 	VPADDD       Y8, Y2, Y2
 
 	// Round 40.
@@ -34977,8 +34878,8 @@ TEXT ·avx2Pair1(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2304(AX)
-	VPBROADCASTD 160(CX), Y14
-	VPADDD       Y14, Y1, Y1
+	VPBROADCASTD 160(CX), Y9
+	VPADDD       Y9, Y1, Y1
 	VPADDD       Y13, Y1, Y1
 	VPSRLD       $0x06, Y6, Y8
 	VPSLLD       $0x1a, Y6, Y9
@@ -35009,10 +34910,9 @@ TEXT ·avx2Pair1(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y2, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y1, Y1
-	VPOR         Y3, Y2, Y8
-	VPAND        Y4, Y8, Y8
-	VPAND        Y3, Y2, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y3, Y2, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y3, Y8, Y8
 	VPADDD       Y8, Y1, Y1
 
 	// Round 41.
@@ -35041,8 +34941,8 @@ TEXT ·avx2Pair1(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2336(AX)
-	VPBROADCASTD 164(CX), Y14
-	VPADDD       Y14, Y0, Y0
+	VPBROADCASTD 164(CX), Y9
+	VPADDD       Y9, Y0, Y0
 	VPADDD       Y13, Y0, Y0
 	VPSRLD       $0x06, Y5, Y8
 	VPSLLD       $0x1a, Y5, Y9
@@ -35073,10 +34973,9 @@ TEXT ·avx2Pair1(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y1, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y0, Y0
-	VPOR         Y2, Y1, Y8
-	VPAND        Y3, Y8, Y8
-	VPAND        Y2, Y1, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y2, Y1, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y2, Y8, Y8
 	VPADDD       Y8, Y0, Y0
 
 	// Round 42.
@@ -35105,8 +35004,8 @@ TEXT ·avx2Pair1(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2368(AX)
-	VPBROADCASTD 168(CX), Y14
-	VPADDD       Y14, Y7, Y7
+	VPBROADCASTD 168(CX), Y9
+	VPADDD       Y9, Y7, Y7
 	VPADDD       Y13, Y7, Y7
 	VPSRLD       $0x06, Y4, Y8
 	VPSLLD       $0x1a, Y4, Y9
@@ -35137,10 +35036,9 @@ TEXT ·avx2Pair1(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y0, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y7, Y7
-	VPOR         Y1, Y0, Y8
-	VPAND        Y2, Y8, Y8
-	VPAND        Y1, Y0, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y1, Y0, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y1, Y8, Y8
 	VPADDD       Y8, Y7, Y7
 
 	// Round 43.
@@ -35169,8 +35067,8 @@ TEXT ·avx2Pair1(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2400(AX)
-	VPBROADCASTD 172(CX), Y14
-	VPADDD       Y14, Y6, Y6
+	VPBROADCASTD 172(CX), Y9
+	VPADDD       Y9, Y6, Y6
 	VPADDD       Y13, Y6, Y6
 	VPSRLD       $0x06, Y3, Y8
 	VPSLLD       $0x1a, Y3, Y9
@@ -35201,10 +35099,9 @@ TEXT ·avx2Pair1(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y7, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y6, Y6
-	VPOR         Y0, Y7, Y8
-	VPAND        Y1, Y8, Y8
-	VPAND        Y0, Y7, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y0, Y7, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y0, Y8, Y8
 	VPADDD       Y8, Y6, Y6
 
 	// Round 44.
@@ -35233,8 +35130,8 @@ TEXT ·avx2Pair1(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2432(AX)
-	VPBROADCASTD 176(CX), Y14
-	VPADDD       Y14, Y5, Y5
+	VPBROADCASTD 176(CX), Y9
+	VPADDD       Y9, Y5, Y5
 	VPADDD       Y13, Y5, Y5
 	VPSRLD       $0x06, Y2, Y8
 	VPSLLD       $0x1a, Y2, Y9
@@ -35265,10 +35162,9 @@ TEXT ·avx2Pair1(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y6, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y5, Y5
-	VPOR         Y7, Y6, Y8
-	VPAND        Y0, Y8, Y8
-	VPAND        Y7, Y6, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y7, Y6, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y7, Y8, Y8
 	VPADDD       Y8, Y5, Y5
 
 	// Round 45.
@@ -35297,8 +35193,8 @@ TEXT ·avx2Pair1(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2464(AX)
-	VPBROADCASTD 180(CX), Y14
-	VPADDD       Y14, Y4, Y4
+	VPBROADCASTD 180(CX), Y9
+	VPADDD       Y9, Y4, Y4
 	VPADDD       Y13, Y4, Y4
 	VPSRLD       $0x06, Y1, Y8
 	VPSLLD       $0x1a, Y1, Y9
@@ -35329,10 +35225,9 @@ TEXT ·avx2Pair1(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y5, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y4, Y4
-	VPOR         Y6, Y5, Y8
-	VPAND        Y7, Y8, Y8
-	VPAND        Y6, Y5, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y6, Y5, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y6, Y8, Y8
 	VPADDD       Y8, Y4, Y4
 
 	// Round 46.
@@ -35361,8 +35256,8 @@ TEXT ·avx2Pair1(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2496(AX)
-	VPBROADCASTD 184(CX), Y14
-	VPADDD       Y14, Y3, Y3
+	VPBROADCASTD 184(CX), Y9
+	VPADDD       Y9, Y3, Y3
 	VPADDD       Y13, Y3, Y3
 	VPSRLD       $0x06, Y0, Y8
 	VPSLLD       $0x1a, Y0, Y9
@@ -35393,10 +35288,9 @@ TEXT ·avx2Pair1(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y4, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y3, Y3
-	VPOR         Y5, Y4, Y8
-	VPAND        Y6, Y8, Y8
-	VPAND        Y5, Y4, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y5, Y4, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y5, Y8, Y8
 	VPADDD       Y8, Y3, Y3
 
 	// Round 47.
@@ -35425,8 +35319,8 @@ TEXT ·avx2Pair1(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2528(AX)
-	VPBROADCASTD 188(CX), Y14
-	VPADDD       Y14, Y2, Y2
+	VPBROADCASTD 188(CX), Y9
+	VPADDD       Y9, Y2, Y2
 	VPADDD       Y13, Y2, Y2
 	VPSRLD       $0x06, Y7, Y8
 	VPSLLD       $0x1a, Y7, Y9
@@ -35457,10 +35351,9 @@ TEXT ·avx2Pair1(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y3, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y2, Y2
-	VPOR         Y4, Y3, Y8
-	VPAND        Y5, Y8, Y8
-	VPAND        Y4, Y3, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y4, Y3, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y4, Y8, Y8
 	VPADDD       Y8, Y2, Y2
 
 	// Round 48.
@@ -35489,8 +35382,8 @@ TEXT ·avx2Pair1(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2048(AX)
-	VPBROADCASTD 192(CX), Y14
-	VPADDD       Y14, Y1, Y1
+	VPBROADCASTD 192(CX), Y9
+	VPADDD       Y9, Y1, Y1
 	VPADDD       Y13, Y1, Y1
 	VPSRLD       $0x06, Y6, Y8
 	VPSLLD       $0x1a, Y6, Y9
@@ -35521,10 +35414,9 @@ TEXT ·avx2Pair1(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y2, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y1, Y1
-	VPOR         Y3, Y2, Y8
-	VPAND        Y4, Y8, Y8
-	VPAND        Y3, Y2, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y3, Y2, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y3, Y8, Y8
 	VPADDD       Y8, Y1, Y1
 
 	// Round 49.
@@ -35553,8 +35445,8 @@ TEXT ·avx2Pair1(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2080(AX)
-	VPBROADCASTD 196(CX), Y14
-	VPADDD       Y14, Y0, Y0
+	VPBROADCASTD 196(CX), Y9
+	VPADDD       Y9, Y0, Y0
 	VPADDD       Y13, Y0, Y0
 	VPSRLD       $0x06, Y5, Y8
 	VPSLLD       $0x1a, Y5, Y9
@@ -35585,10 +35477,9 @@ TEXT ·avx2Pair1(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y1, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y0, Y0
-	VPOR         Y2, Y1, Y8
-	VPAND        Y3, Y8, Y8
-	VPAND        Y2, Y1, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y2, Y1, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y2, Y8, Y8
 	VPADDD       Y8, Y0, Y0
 
 	// Round 50.
@@ -35617,8 +35508,8 @@ TEXT ·avx2Pair1(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2112(AX)
-	VPBROADCASTD 200(CX), Y14
-	VPADDD       Y14, Y7, Y7
+	VPBROADCASTD 200(CX), Y9
+	VPADDD       Y9, Y7, Y7
 	VPADDD       Y13, Y7, Y7
 	VPSRLD       $0x06, Y4, Y8
 	VPSLLD       $0x1a, Y4, Y9
@@ -35649,10 +35540,9 @@ TEXT ·avx2Pair1(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y0, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y7, Y7
-	VPOR         Y1, Y0, Y8
-	VPAND        Y2, Y8, Y8
-	VPAND        Y1, Y0, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y1, Y0, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y1, Y8, Y8
 	VPADDD       Y8, Y7, Y7
 
 	// Round 51.
@@ -35681,8 +35571,8 @@ TEXT ·avx2Pair1(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2144(AX)
-	VPBROADCASTD 204(CX), Y14
-	VPADDD       Y14, Y6, Y6
+	VPBROADCASTD 204(CX), Y9
+	VPADDD       Y9, Y6, Y6
 	VPADDD       Y13, Y6, Y6
 	VPSRLD       $0x06, Y3, Y8
 	VPSLLD       $0x1a, Y3, Y9
@@ -35713,10 +35603,9 @@ TEXT ·avx2Pair1(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y7, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y6, Y6
-	VPOR         Y0, Y7, Y8
-	VPAND        Y1, Y8, Y8
-	VPAND        Y0, Y7, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y0, Y7, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y0, Y8, Y8
 	VPADDD       Y8, Y6, Y6
 
 	// Round 52.
@@ -35745,8 +35634,8 @@ TEXT ·avx2Pair1(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2176(AX)
-	VPBROADCASTD 208(CX), Y14
-	VPADDD       Y14, Y5, Y5
+	VPBROADCASTD 208(CX), Y9
+	VPADDD       Y9, Y5, Y5
 	VPADDD       Y13, Y5, Y5
 	VPSRLD       $0x06, Y2, Y8
 	VPSLLD       $0x1a, Y2, Y9
@@ -35777,10 +35666,9 @@ TEXT ·avx2Pair1(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y6, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y5, Y5
-	VPOR         Y7, Y6, Y8
-	VPAND        Y0, Y8, Y8
-	VPAND        Y7, Y6, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y7, Y6, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y7, Y8, Y8
 	VPADDD       Y8, Y5, Y5
 
 	// Round 53.
@@ -35809,8 +35697,8 @@ TEXT ·avx2Pair1(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2208(AX)
-	VPBROADCASTD 212(CX), Y14
-	VPADDD       Y14, Y4, Y4
+	VPBROADCASTD 212(CX), Y9
+	VPADDD       Y9, Y4, Y4
 	VPADDD       Y13, Y4, Y4
 	VPSRLD       $0x06, Y1, Y8
 	VPSLLD       $0x1a, Y1, Y9
@@ -35841,10 +35729,9 @@ TEXT ·avx2Pair1(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y5, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y4, Y4
-	VPOR         Y6, Y5, Y8
-	VPAND        Y7, Y8, Y8
-	VPAND        Y6, Y5, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y6, Y5, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y6, Y8, Y8
 	VPADDD       Y8, Y4, Y4
 
 	// Round 54.
@@ -35873,8 +35760,8 @@ TEXT ·avx2Pair1(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2240(AX)
-	VPBROADCASTD 216(CX), Y14
-	VPADDD       Y14, Y3, Y3
+	VPBROADCASTD 216(CX), Y9
+	VPADDD       Y9, Y3, Y3
 	VPADDD       Y13, Y3, Y3
 	VPSRLD       $0x06, Y0, Y8
 	VPSLLD       $0x1a, Y0, Y9
@@ -35905,10 +35792,9 @@ TEXT ·avx2Pair1(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y4, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y3, Y3
-	VPOR         Y5, Y4, Y8
-	VPAND        Y6, Y8, Y8
-	VPAND        Y5, Y4, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y5, Y4, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y5, Y8, Y8
 	VPADDD       Y8, Y3, Y3
 
 	// Round 55.
@@ -35937,8 +35823,8 @@ TEXT ·avx2Pair1(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2272(AX)
-	VPBROADCASTD 220(CX), Y14
-	VPADDD       Y14, Y2, Y2
+	VPBROADCASTD 220(CX), Y9
+	VPADDD       Y9, Y2, Y2
 	VPADDD       Y13, Y2, Y2
 	VPSRLD       $0x06, Y7, Y8
 	VPSLLD       $0x1a, Y7, Y9
@@ -35969,10 +35855,9 @@ TEXT ·avx2Pair1(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y3, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y2, Y2
-	VPOR         Y4, Y3, Y8
-	VPAND        Y5, Y8, Y8
-	VPAND        Y4, Y3, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y4, Y3, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y4, Y8, Y8
 	VPADDD       Y8, Y2, Y2
 
 	// Round 56.
@@ -36001,8 +35886,8 @@ TEXT ·avx2Pair1(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2304(AX)
-	VPBROADCASTD 224(CX), Y14
-	VPADDD       Y14, Y1, Y1
+	VPBROADCASTD 224(CX), Y9
+	VPADDD       Y9, Y1, Y1
 	VPADDD       Y13, Y1, Y1
 	VPSRLD       $0x06, Y6, Y8
 	VPSLLD       $0x1a, Y6, Y9
@@ -36033,10 +35918,9 @@ TEXT ·avx2Pair1(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y2, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y1, Y1
-	VPOR         Y3, Y2, Y8
-	VPAND        Y4, Y8, Y8
-	VPAND        Y3, Y2, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y3, Y2, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y3, Y8, Y8
 	VPADDD       Y8, Y1, Y1
 
 	// Round 57.
@@ -36065,8 +35949,8 @@ TEXT ·avx2Pair1(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2336(AX)
-	VPBROADCASTD 228(CX), Y14
-	VPADDD       Y14, Y0, Y0
+	VPBROADCASTD 228(CX), Y9
+	VPADDD       Y9, Y0, Y0
 	VPADDD       Y13, Y0, Y0
 	VPSRLD       $0x06, Y5, Y8
 	VPSLLD       $0x1a, Y5, Y9
@@ -36097,10 +35981,9 @@ TEXT ·avx2Pair1(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y1, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y0, Y0
-	VPOR         Y2, Y1, Y8
-	VPAND        Y3, Y8, Y8
-	VPAND        Y2, Y1, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y2, Y1, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y2, Y8, Y8
 	VPADDD       Y8, Y0, Y0
 
 	// Round 58.
@@ -36129,8 +36012,8 @@ TEXT ·avx2Pair1(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2368(AX)
-	VPBROADCASTD 232(CX), Y14
-	VPADDD       Y14, Y7, Y7
+	VPBROADCASTD 232(CX), Y9
+	VPADDD       Y9, Y7, Y7
 	VPADDD       Y13, Y7, Y7
 	VPSRLD       $0x06, Y4, Y8
 	VPSLLD       $0x1a, Y4, Y9
@@ -36161,10 +36044,9 @@ TEXT ·avx2Pair1(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y0, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y7, Y7
-	VPOR         Y1, Y0, Y8
-	VPAND        Y2, Y8, Y8
-	VPAND        Y1, Y0, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y1, Y0, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y1, Y8, Y8
 	VPADDD       Y8, Y7, Y7
 
 	// Round 59.
@@ -36193,8 +36075,8 @@ TEXT ·avx2Pair1(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2400(AX)
-	VPBROADCASTD 236(CX), Y14
-	VPADDD       Y14, Y6, Y6
+	VPBROADCASTD 236(CX), Y9
+	VPADDD       Y9, Y6, Y6
 	VPADDD       Y13, Y6, Y6
 	VPSRLD       $0x06, Y3, Y8
 	VPSLLD       $0x1a, Y3, Y9
@@ -36225,10 +36107,9 @@ TEXT ·avx2Pair1(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y7, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y6, Y6
-	VPOR         Y0, Y7, Y8
-	VPAND        Y1, Y8, Y8
-	VPAND        Y0, Y7, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y0, Y7, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y0, Y8, Y8
 	VPADDD       Y8, Y6, Y6
 
 	// Round 60.
@@ -36257,8 +36138,8 @@ TEXT ·avx2Pair1(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2432(AX)
-	VPBROADCASTD 240(CX), Y14
-	VPADDD       Y14, Y5, Y5
+	VPBROADCASTD 240(CX), Y9
+	VPADDD       Y9, Y5, Y5
 	VPADDD       Y13, Y5, Y5
 	VPSRLD       $0x06, Y2, Y8
 	VPSLLD       $0x1a, Y2, Y9
@@ -36289,10 +36170,9 @@ TEXT ·avx2Pair1(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y6, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y5, Y5
-	VPOR         Y7, Y6, Y8
-	VPAND        Y0, Y8, Y8
-	VPAND        Y7, Y6, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y7, Y6, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y7, Y8, Y8
 	VPADDD       Y8, Y5, Y5
 
 	// Round 61.
@@ -36321,8 +36201,8 @@ TEXT ·avx2Pair1(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2464(AX)
-	VPBROADCASTD 244(CX), Y14
-	VPADDD       Y14, Y4, Y4
+	VPBROADCASTD 244(CX), Y9
+	VPADDD       Y9, Y4, Y4
 	VPADDD       Y13, Y4, Y4
 	VPSRLD       $0x06, Y1, Y8
 	VPSLLD       $0x1a, Y1, Y9
@@ -36353,10 +36233,9 @@ TEXT ·avx2Pair1(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y5, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y4, Y4
-	VPOR         Y6, Y5, Y8
-	VPAND        Y7, Y8, Y8
-	VPAND        Y6, Y5, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y6, Y5, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y6, Y8, Y8
 	VPADDD       Y8, Y4, Y4
 
 	// Round 62.
@@ -36385,8 +36264,8 @@ TEXT ·avx2Pair1(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2496(AX)
-	VPBROADCASTD 248(CX), Y14
-	VPADDD       Y14, Y3, Y3
+	VPBROADCASTD 248(CX), Y9
+	VPADDD       Y9, Y3, Y3
 	VPADDD       Y13, Y3, Y3
 	VPSRLD       $0x06, Y0, Y8
 	VPSLLD       $0x1a, Y0, Y9
@@ -36417,10 +36296,9 @@ TEXT ·avx2Pair1(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y4, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y3, Y3
-	VPOR         Y5, Y4, Y8
-	VPAND        Y6, Y8, Y8
-	VPAND        Y5, Y4, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y5, Y4, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y5, Y8, Y8
 	VPADDD       Y8, Y3, Y3
 
 	// Round 63.
@@ -36449,8 +36327,8 @@ TEXT ·avx2Pair1(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2528(AX)
-	VPBROADCASTD 252(CX), Y14
-	VPADDD       Y14, Y2, Y2
+	VPBROADCASTD 252(CX), Y9
+	VPADDD       Y9, Y2, Y2
 	VPADDD       Y13, Y2, Y2
 	VPSRLD       $0x06, Y7, Y8
 	VPSLLD       $0x1a, Y7, Y9
@@ -36481,36 +36359,35 @@ TEXT ·avx2Pair1(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y3, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y2, Y2
-	VPOR         Y4, Y3, Y8
-	VPAND        Y5, Y8, Y8
-	VPAND        Y4, Y3, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y4, Y3, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y4, Y8, Y8
 	VPADDD       Y8, Y2, Y2
 
 	// Feed forward and store the per-lane state.
-	VPBROADCASTD 288(AX), Y14
-	VPADDD       Y14, Y2, Y2
+	VPBROADCASTD 288(AX), Y9
+	VPADDD       Y9, Y2, Y2
 	VMOVDQU      Y2, 512(AX)
-	VPBROADCASTD 292(AX), Y14
-	VPADDD       Y14, Y3, Y3
+	VPBROADCASTD 292(AX), Y9
+	VPADDD       Y9, Y3, Y3
 	VMOVDQU      Y3, 576(AX)
-	VPBROADCASTD 296(AX), Y14
-	VPADDD       Y14, Y4, Y4
+	VPBROADCASTD 296(AX), Y9
+	VPADDD       Y9, Y4, Y4
 	VMOVDQU      Y4, 640(AX)
-	VPBROADCASTD 300(AX), Y14
-	VPADDD       Y14, Y5, Y5
+	VPBROADCASTD 300(AX), Y9
+	VPADDD       Y9, Y5, Y5
 	VMOVDQU      Y5, 704(AX)
-	VPBROADCASTD 304(AX), Y14
-	VPADDD       Y14, Y6, Y6
+	VPBROADCASTD 304(AX), Y9
+	VPADDD       Y9, Y6, Y6
 	VMOVDQU      Y6, 768(AX)
-	VPBROADCASTD 308(AX), Y14
-	VPADDD       Y14, Y7, Y7
+	VPBROADCASTD 308(AX), Y9
+	VPADDD       Y9, Y7, Y7
 	VMOVDQU      Y7, 832(AX)
-	VPBROADCASTD 312(AX), Y14
-	VPADDD       Y14, Y0, Y0
+	VPBROADCASTD 312(AX), Y9
+	VPADDD       Y9, Y0, Y0
 	VMOVDQU      Y0, 896(AX)
-	VPBROADCASTD 316(AX), Y14
-	VPADDD       Y14, Y1, Y1
+	VPBROADCASTD 316(AX), Y9
+	VPADDD       Y9, Y1, Y1
 	VMOVDQU      Y1, 960(AX)
 
 	// Quick test on word q: ((h[q] & qm) ^ qw) <= ql, as max(x, ql) == ql.
@@ -36557,10 +36434,11 @@ TEXT ·avx2Pair2(SB), NOSPLIT, $0-18
 	// Round 2: add W[2] to a and e.
 	VPADDD 2112(AX), Y0, Y0
 	VPADDD 2112(AX), Y4, Y4
+	VPXOR  Y2, Y1, Y15
 
 	// Round 3.
-	VPBROADCASTD 12(CX), Y14
-	VPADDD       Y14, Y7, Y7
+	VPBROADCASTD 12(CX), Y9
+	VPADDD       Y9, Y7, Y7
 	VPADDD       2144(AX), Y7, Y7
 	VPSRLD       $0x06, Y4, Y8
 	VPSLLD       $0x1a, Y4, Y9
@@ -36591,15 +36469,14 @@ TEXT ·avx2Pair2(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y0, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y7, Y7
-	VPOR         Y1, Y0, Y8
-	VPAND        Y2, Y8, Y8
-	VPAND        Y1, Y0, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y1, Y0, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y1, Y8, Y8
 	VPADDD       Y8, Y7, Y7
 
 	// Round 4.
-	VPBROADCASTD 16(CX), Y14
-	VPADDD       Y14, Y6, Y6
+	VPBROADCASTD 16(CX), Y9
+	VPADDD       Y9, Y6, Y6
 	VPSRLD       $0x06, Y3, Y8
 	VPSLLD       $0x1a, Y3, Y9
 	VPXOR        Y9, Y8, Y8
@@ -36629,15 +36506,14 @@ TEXT ·avx2Pair2(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y7, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y6, Y6
-	VPOR         Y0, Y7, Y8
-	VPAND        Y1, Y8, Y8
-	VPAND        Y0, Y7, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y0, Y7, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y0, Y8, Y8
 	VPADDD       Y8, Y6, Y6
 
 	// Round 5.
-	VPBROADCASTD 20(CX), Y14
-	VPADDD       Y14, Y5, Y5
+	VPBROADCASTD 20(CX), Y9
+	VPADDD       Y9, Y5, Y5
 	VPSRLD       $0x06, Y2, Y8
 	VPSLLD       $0x1a, Y2, Y9
 	VPXOR        Y9, Y8, Y8
@@ -36667,15 +36543,14 @@ TEXT ·avx2Pair2(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y6, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y5, Y5
-	VPOR         Y7, Y6, Y8
-	VPAND        Y0, Y8, Y8
-	VPAND        Y7, Y6, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y7, Y6, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y7, Y8, Y8
 	VPADDD       Y8, Y5, Y5
 
 	// Round 6.
-	VPBROADCASTD 24(CX), Y14
-	VPADDD       Y14, Y4, Y4
+	VPBROADCASTD 24(CX), Y9
+	VPADDD       Y9, Y4, Y4
 	VPSRLD       $0x06, Y1, Y8
 	VPSLLD       $0x1a, Y1, Y9
 	VPXOR        Y9, Y8, Y8
@@ -36705,15 +36580,14 @@ TEXT ·avx2Pair2(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y5, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y4, Y4
-	VPOR         Y6, Y5, Y8
-	VPAND        Y7, Y8, Y8
-	VPAND        Y6, Y5, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y6, Y5, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y6, Y8, Y8
 	VPADDD       Y8, Y4, Y4
 
 	// Round 7.
-	VPBROADCASTD 28(CX), Y14
-	VPADDD       Y14, Y3, Y3
+	VPBROADCASTD 28(CX), Y9
+	VPADDD       Y9, Y3, Y3
 	VPSRLD       $0x06, Y0, Y8
 	VPSLLD       $0x1a, Y0, Y9
 	VPXOR        Y9, Y8, Y8
@@ -36743,15 +36617,14 @@ TEXT ·avx2Pair2(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y4, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y3, Y3
-	VPOR         Y5, Y4, Y8
-	VPAND        Y6, Y8, Y8
-	VPAND        Y5, Y4, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y5, Y4, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y5, Y8, Y8
 	VPADDD       Y8, Y3, Y3
 
 	// Round 8.
-	VPBROADCASTD 32(CX), Y14
-	VPADDD       Y14, Y2, Y2
+	VPBROADCASTD 32(CX), Y9
+	VPADDD       Y9, Y2, Y2
 	VPSRLD       $0x06, Y7, Y8
 	VPSLLD       $0x1a, Y7, Y9
 	VPXOR        Y9, Y8, Y8
@@ -36781,15 +36654,14 @@ TEXT ·avx2Pair2(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y3, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y2, Y2
-	VPOR         Y4, Y3, Y8
-	VPAND        Y5, Y8, Y8
-	VPAND        Y4, Y3, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y4, Y3, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y4, Y8, Y8
 	VPADDD       Y8, Y2, Y2
 
 	// Round 9.
-	VPBROADCASTD 36(CX), Y14
-	VPADDD       Y14, Y1, Y1
+	VPBROADCASTD 36(CX), Y9
+	VPADDD       Y9, Y1, Y1
 	VPSRLD       $0x06, Y6, Y8
 	VPSLLD       $0x1a, Y6, Y9
 	VPXOR        Y9, Y8, Y8
@@ -36819,15 +36691,14 @@ TEXT ·avx2Pair2(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y2, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y1, Y1
-	VPOR         Y3, Y2, Y8
-	VPAND        Y4, Y8, Y8
-	VPAND        Y3, Y2, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y3, Y2, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y3, Y8, Y8
 	VPADDD       Y8, Y1, Y1
 
 	// Round 10.
-	VPBROADCASTD 40(CX), Y14
-	VPADDD       Y14, Y0, Y0
+	VPBROADCASTD 40(CX), Y9
+	VPADDD       Y9, Y0, Y0
 	VPSRLD       $0x06, Y5, Y8
 	VPSLLD       $0x1a, Y5, Y9
 	VPXOR        Y9, Y8, Y8
@@ -36857,15 +36728,14 @@ TEXT ·avx2Pair2(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y1, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y0, Y0
-	VPOR         Y2, Y1, Y8
-	VPAND        Y3, Y8, Y8
-	VPAND        Y2, Y1, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y2, Y1, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y2, Y8, Y8
 	VPADDD       Y8, Y0, Y0
 
 	// Round 11.
-	VPBROADCASTD 44(CX), Y14
-	VPADDD       Y14, Y7, Y7
+	VPBROADCASTD 44(CX), Y9
+	VPADDD       Y9, Y7, Y7
 	VPSRLD       $0x06, Y4, Y8
 	VPSLLD       $0x1a, Y4, Y9
 	VPXOR        Y9, Y8, Y8
@@ -36895,15 +36765,14 @@ TEXT ·avx2Pair2(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y0, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y7, Y7
-	VPOR         Y1, Y0, Y8
-	VPAND        Y2, Y8, Y8
-	VPAND        Y1, Y0, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y1, Y0, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y1, Y8, Y8
 	VPADDD       Y8, Y7, Y7
 
 	// Round 12.
-	VPBROADCASTD 48(CX), Y14
-	VPADDD       Y14, Y6, Y6
+	VPBROADCASTD 48(CX), Y9
+	VPADDD       Y9, Y6, Y6
 	VPSRLD       $0x06, Y3, Y8
 	VPSLLD       $0x1a, Y3, Y9
 	VPXOR        Y9, Y8, Y8
@@ -36933,15 +36802,14 @@ TEXT ·avx2Pair2(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y7, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y6, Y6
-	VPOR         Y0, Y7, Y8
-	VPAND        Y1, Y8, Y8
-	VPAND        Y0, Y7, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y0, Y7, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y0, Y8, Y8
 	VPADDD       Y8, Y6, Y6
 
 	// Round 13.
-	VPBROADCASTD 52(CX), Y14
-	VPADDD       Y14, Y5, Y5
+	VPBROADCASTD 52(CX), Y9
+	VPADDD       Y9, Y5, Y5
 	VPSRLD       $0x06, Y2, Y8
 	VPSLLD       $0x1a, Y2, Y9
 	VPXOR        Y9, Y8, Y8
@@ -36971,15 +36839,14 @@ TEXT ·avx2Pair2(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y6, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y5, Y5
-	VPOR         Y7, Y6, Y8
-	VPAND        Y0, Y8, Y8
-	VPAND        Y7, Y6, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y7, Y6, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y7, Y8, Y8
 	VPADDD       Y8, Y5, Y5
 
 	// Round 14.
-	VPBROADCASTD 56(CX), Y14
-	VPADDD       Y14, Y4, Y4
+	VPBROADCASTD 56(CX), Y9
+	VPADDD       Y9, Y4, Y4
 	VPSRLD       $0x06, Y1, Y8
 	VPSLLD       $0x1a, Y1, Y9
 	VPXOR        Y9, Y8, Y8
@@ -37009,15 +36876,14 @@ TEXT ·avx2Pair2(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y5, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y4, Y4
-	VPOR         Y6, Y5, Y8
-	VPAND        Y7, Y8, Y8
-	VPAND        Y6, Y5, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y6, Y5, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y6, Y8, Y8
 	VPADDD       Y8, Y4, Y4
 
 	// Round 15.
-	VPBROADCASTD 60(CX), Y14
-	VPADDD       Y14, Y3, Y3
+	VPBROADCASTD 60(CX), Y9
+	VPADDD       Y9, Y3, Y3
 	VPSRLD       $0x06, Y0, Y8
 	VPSLLD       $0x1a, Y0, Y9
 	VPXOR        Y9, Y8, Y8
@@ -37047,15 +36913,14 @@ TEXT ·avx2Pair2(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y4, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y3, Y3
-	VPOR         Y5, Y4, Y8
-	VPAND        Y6, Y8, Y8
-	VPAND        Y5, Y4, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y5, Y4, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y5, Y8, Y8
 	VPADDD       Y8, Y3, Y3
 
 	// Round 16.
-	VPBROADCASTD 64(CX), Y14
-	VPADDD       Y14, Y2, Y2
+	VPBROADCASTD 64(CX), Y9
+	VPADDD       Y9, Y2, Y2
 	VPSRLD       $0x06, Y7, Y8
 	VPSLLD       $0x1a, Y7, Y9
 	VPXOR        Y9, Y8, Y8
@@ -37085,10 +36950,9 @@ TEXT ·avx2Pair2(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y3, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y2, Y2
-	VPOR         Y4, Y3, Y8
-	VPAND        Y5, Y8, Y8
-	VPAND        Y4, Y3, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y4, Y3, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y4, Y8, Y8
 	VPADDD       Y8, Y2, Y2
 
 	// Round 17.
@@ -37106,8 +36970,8 @@ TEXT ·avx2Pair2(SB), NOSPLIT, $0-18
 	VPBROADCASTD 68(AX), Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2080(AX)
-	VPBROADCASTD 68(CX), Y14
-	VPADDD       Y14, Y1, Y1
+	VPBROADCASTD 68(CX), Y9
+	VPADDD       Y9, Y1, Y1
 	VPADDD       Y13, Y1, Y1
 	VPSRLD       $0x06, Y6, Y8
 	VPSLLD       $0x1a, Y6, Y9
@@ -37138,10 +37002,9 @@ TEXT ·avx2Pair2(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y2, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y1, Y1
-	VPOR         Y3, Y2, Y8
-	VPAND        Y4, Y8, Y8
-	VPAND        Y3, Y2, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y3, Y2, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y3, Y8, Y8
 	VPADDD       Y8, Y1, Y1
 
 	// Round 18.
@@ -37160,8 +37023,8 @@ TEXT ·avx2Pair2(SB), NOSPLIT, $0-18
 	VPBROADCASTD 72(AX), Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2112(AX)
-	VPBROADCASTD 72(CX), Y14
-	VPADDD       Y14, Y0, Y0
+	VPBROADCASTD 72(CX), Y9
+	VPADDD       Y9, Y0, Y0
 	VPADDD       Y13, Y0, Y0
 	VPSRLD       $0x06, Y5, Y8
 	VPSLLD       $0x1a, Y5, Y9
@@ -37192,10 +37055,9 @@ TEXT ·avx2Pair2(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y1, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y0, Y0
-	VPOR         Y2, Y1, Y8
-	VPAND        Y3, Y8, Y8
-	VPAND        Y2, Y1, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y2, Y1, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y2, Y8, Y8
 	VPADDD       Y8, Y0, Y0
 
 	// Round 19.
@@ -37214,8 +37076,8 @@ TEXT ·avx2Pair2(SB), NOSPLIT, $0-18
 	VPBROADCASTD 76(AX), Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2144(AX)
-	VPBROADCASTD 76(CX), Y14
-	VPADDD       Y14, Y7, Y7
+	VPBROADCASTD 76(CX), Y9
+	VPADDD       Y9, Y7, Y7
 	VPADDD       Y13, Y7, Y7
 	VPSRLD       $0x06, Y4, Y8
 	VPSLLD       $0x1a, Y4, Y9
@@ -37246,10 +37108,9 @@ TEXT ·avx2Pair2(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y0, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y7, Y7
-	VPOR         Y1, Y0, Y8
-	VPAND        Y2, Y8, Y8
-	VPAND        Y1, Y0, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y1, Y0, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y1, Y8, Y8
 	VPADDD       Y8, Y7, Y7
 
 	// Round 20.
@@ -37267,8 +37128,8 @@ TEXT ·avx2Pair2(SB), NOSPLIT, $0-18
 	VPBROADCASTD 80(AX), Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2176(AX)
-	VPBROADCASTD 80(CX), Y14
-	VPADDD       Y14, Y6, Y6
+	VPBROADCASTD 80(CX), Y9
+	VPADDD       Y9, Y6, Y6
 	VPADDD       Y13, Y6, Y6
 	VPSRLD       $0x06, Y3, Y8
 	VPSLLD       $0x1a, Y3, Y9
@@ -37299,10 +37160,9 @@ TEXT ·avx2Pair2(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y7, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y6, Y6
-	VPOR         Y0, Y7, Y8
-	VPAND        Y1, Y8, Y8
-	VPAND        Y0, Y7, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y0, Y7, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y0, Y8, Y8
 	VPADDD       Y8, Y6, Y6
 
 	// Round 21.
@@ -37320,8 +37180,8 @@ TEXT ·avx2Pair2(SB), NOSPLIT, $0-18
 	VPBROADCASTD 84(AX), Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2208(AX)
-	VPBROADCASTD 84(CX), Y14
-	VPADDD       Y14, Y5, Y5
+	VPBROADCASTD 84(CX), Y9
+	VPADDD       Y9, Y5, Y5
 	VPADDD       Y13, Y5, Y5
 	VPSRLD       $0x06, Y2, Y8
 	VPSLLD       $0x1a, Y2, Y9
@@ -37352,10 +37212,9 @@ TEXT ·avx2Pair2(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y6, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y5, Y5
-	VPOR         Y7, Y6, Y8
-	VPAND        Y0, Y8, Y8
-	VPAND        Y7, Y6, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y7, Y6, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y7, Y8, Y8
 	VPADDD       Y8, Y5, Y5
 
 	// Round 22.
@@ -37373,8 +37232,8 @@ TEXT ·avx2Pair2(SB), NOSPLIT, $0-18
 	VPBROADCASTD 88(AX), Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2240(AX)
-	VPBROADCASTD 88(CX), Y14
-	VPADDD       Y14, Y4, Y4
+	VPBROADCASTD 88(CX), Y9
+	VPADDD       Y9, Y4, Y4
 	VPADDD       Y13, Y4, Y4
 	VPSRLD       $0x06, Y1, Y8
 	VPSLLD       $0x1a, Y1, Y9
@@ -37405,10 +37264,9 @@ TEXT ·avx2Pair2(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y5, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y4, Y4
-	VPOR         Y6, Y5, Y8
-	VPAND        Y7, Y8, Y8
-	VPAND        Y6, Y5, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y6, Y5, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y6, Y8, Y8
 	VPADDD       Y8, Y4, Y4
 
 	// Round 23.
@@ -37426,8 +37284,8 @@ TEXT ·avx2Pair2(SB), NOSPLIT, $0-18
 	VPBROADCASTD 92(AX), Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2272(AX)
-	VPBROADCASTD 92(CX), Y14
-	VPADDD       Y14, Y3, Y3
+	VPBROADCASTD 92(CX), Y9
+	VPADDD       Y9, Y3, Y3
 	VPADDD       Y13, Y3, Y3
 	VPSRLD       $0x06, Y0, Y8
 	VPSLLD       $0x1a, Y0, Y9
@@ -37458,10 +37316,9 @@ TEXT ·avx2Pair2(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y4, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y3, Y3
-	VPOR         Y5, Y4, Y8
-	VPAND        Y6, Y8, Y8
-	VPAND        Y5, Y4, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y5, Y4, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y5, Y8, Y8
 	VPADDD       Y8, Y3, Y3
 
 	// Round 24.
@@ -37480,8 +37337,8 @@ TEXT ·avx2Pair2(SB), NOSPLIT, $0-18
 	VPBROADCASTD 96(AX), Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2304(AX)
-	VPBROADCASTD 96(CX), Y14
-	VPADDD       Y14, Y2, Y2
+	VPBROADCASTD 96(CX), Y9
+	VPADDD       Y9, Y2, Y2
 	VPADDD       Y13, Y2, Y2
 	VPSRLD       $0x06, Y7, Y8
 	VPSLLD       $0x1a, Y7, Y9
@@ -37512,10 +37369,9 @@ TEXT ·avx2Pair2(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y3, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y2, Y2
-	VPOR         Y4, Y3, Y8
-	VPAND        Y5, Y8, Y8
-	VPAND        Y4, Y3, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y4, Y3, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y4, Y8, Y8
 	VPADDD       Y8, Y2, Y2
 
 	// Round 25.
@@ -37534,8 +37390,8 @@ TEXT ·avx2Pair2(SB), NOSPLIT, $0-18
 	VPBROADCASTD 100(AX), Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2336(AX)
-	VPBROADCASTD 100(CX), Y14
-	VPADDD       Y14, Y1, Y1
+	VPBROADCASTD 100(CX), Y9
+	VPADDD       Y9, Y1, Y1
 	VPADDD       Y13, Y1, Y1
 	VPSRLD       $0x06, Y6, Y8
 	VPSLLD       $0x1a, Y6, Y9
@@ -37566,10 +37422,9 @@ TEXT ·avx2Pair2(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y2, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y1, Y1
-	VPOR         Y3, Y2, Y8
-	VPAND        Y4, Y8, Y8
-	VPAND        Y3, Y2, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y3, Y2, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y3, Y8, Y8
 	VPADDD       Y8, Y1, Y1
 
 	// Round 26.
@@ -37588,8 +37443,8 @@ TEXT ·avx2Pair2(SB), NOSPLIT, $0-18
 	VPBROADCASTD 104(AX), Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2368(AX)
-	VPBROADCASTD 104(CX), Y14
-	VPADDD       Y14, Y0, Y0
+	VPBROADCASTD 104(CX), Y9
+	VPADDD       Y9, Y0, Y0
 	VPADDD       Y13, Y0, Y0
 	VPSRLD       $0x06, Y5, Y8
 	VPSLLD       $0x1a, Y5, Y9
@@ -37620,10 +37475,9 @@ TEXT ·avx2Pair2(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y1, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y0, Y0
-	VPOR         Y2, Y1, Y8
-	VPAND        Y3, Y8, Y8
-	VPAND        Y2, Y1, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y2, Y1, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y2, Y8, Y8
 	VPADDD       Y8, Y0, Y0
 
 	// Round 27.
@@ -37642,8 +37496,8 @@ TEXT ·avx2Pair2(SB), NOSPLIT, $0-18
 	VPBROADCASTD 108(AX), Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2400(AX)
-	VPBROADCASTD 108(CX), Y14
-	VPADDD       Y14, Y7, Y7
+	VPBROADCASTD 108(CX), Y9
+	VPADDD       Y9, Y7, Y7
 	VPADDD       Y13, Y7, Y7
 	VPSRLD       $0x06, Y4, Y8
 	VPSLLD       $0x1a, Y4, Y9
@@ -37674,10 +37528,9 @@ TEXT ·avx2Pair2(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y0, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y7, Y7
-	VPOR         Y1, Y0, Y8
-	VPAND        Y2, Y8, Y8
-	VPAND        Y1, Y0, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y1, Y0, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y1, Y8, Y8
 	VPADDD       Y8, Y7, Y7
 
 	// Round 28.
@@ -37696,8 +37549,8 @@ TEXT ·avx2Pair2(SB), NOSPLIT, $0-18
 	VPBROADCASTD 112(AX), Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2432(AX)
-	VPBROADCASTD 112(CX), Y14
-	VPADDD       Y14, Y6, Y6
+	VPBROADCASTD 112(CX), Y9
+	VPADDD       Y9, Y6, Y6
 	VPADDD       Y13, Y6, Y6
 	VPSRLD       $0x06, Y3, Y8
 	VPSLLD       $0x1a, Y3, Y9
@@ -37728,10 +37581,9 @@ TEXT ·avx2Pair2(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y7, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y6, Y6
-	VPOR         Y0, Y7, Y8
-	VPAND        Y1, Y8, Y8
-	VPAND        Y0, Y7, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y0, Y7, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y0, Y8, Y8
 	VPADDD       Y8, Y6, Y6
 
 	// Round 29.
@@ -37750,8 +37602,8 @@ TEXT ·avx2Pair2(SB), NOSPLIT, $0-18
 	VPBROADCASTD 116(AX), Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2464(AX)
-	VPBROADCASTD 116(CX), Y14
-	VPADDD       Y14, Y5, Y5
+	VPBROADCASTD 116(CX), Y9
+	VPADDD       Y9, Y5, Y5
 	VPADDD       Y13, Y5, Y5
 	VPSRLD       $0x06, Y2, Y8
 	VPSLLD       $0x1a, Y2, Y9
@@ -37782,10 +37634,9 @@ TEXT ·avx2Pair2(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y6, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y5, Y5
-	VPOR         Y7, Y6, Y8
-	VPAND        Y0, Y8, Y8
-	VPAND        Y7, Y6, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y7, Y6, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y7, Y8, Y8
 	VPADDD       Y8, Y5, Y5
 
 	// Round 30.
@@ -37804,8 +37655,8 @@ TEXT ·avx2Pair2(SB), NOSPLIT, $0-18
 	VPBROADCASTD 120(AX), Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2496(AX)
-	VPBROADCASTD 120(CX), Y14
-	VPADDD       Y14, Y4, Y4
+	VPBROADCASTD 120(CX), Y9
+	VPADDD       Y9, Y4, Y4
 	VPADDD       Y13, Y4, Y4
 	VPSRLD       $0x06, Y1, Y8
 	VPSLLD       $0x1a, Y1, Y9
@@ -37836,10 +37687,9 @@ TEXT ·avx2Pair2(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y5, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y4, Y4
-	VPOR         Y6, Y5, Y8
-	VPAND        Y7, Y8, Y8
-	VPAND        Y6, Y5, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y6, Y5, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y6, Y8, Y8
 	VPADDD       Y8, Y4, Y4
 
 	// Round 31.
@@ -37858,8 +37708,8 @@ TEXT ·avx2Pair2(SB), NOSPLIT, $0-18
 	VPBROADCASTD 124(AX), Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2528(AX)
-	VPBROADCASTD 124(CX), Y14
-	VPADDD       Y14, Y3, Y3
+	VPBROADCASTD 124(CX), Y9
+	VPADDD       Y9, Y3, Y3
 	VPADDD       Y13, Y3, Y3
 	VPSRLD       $0x06, Y0, Y8
 	VPSLLD       $0x1a, Y0, Y9
@@ -37890,10 +37740,9 @@ TEXT ·avx2Pair2(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y4, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y3, Y3
-	VPOR         Y5, Y4, Y8
-	VPAND        Y6, Y8, Y8
-	VPAND        Y5, Y4, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y5, Y4, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y5, Y8, Y8
 	VPADDD       Y8, Y3, Y3
 
 	// Round 32.
@@ -37923,8 +37772,8 @@ TEXT ·avx2Pair2(SB), NOSPLIT, $0-18
 	VPBROADCASTD 128(AX), Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2048(AX)
-	VPBROADCASTD 128(CX), Y14
-	VPADDD       Y14, Y2, Y2
+	VPBROADCASTD 128(CX), Y9
+	VPADDD       Y9, Y2, Y2
 	VPADDD       Y13, Y2, Y2
 	VPSRLD       $0x06, Y7, Y8
 	VPSLLD       $0x1a, Y7, Y9
@@ -37955,10 +37804,9 @@ TEXT ·avx2Pair2(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y3, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y2, Y2
-	VPOR         Y4, Y3, Y8
-	VPAND        Y5, Y8, Y8
-	VPAND        Y4, Y3, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y4, Y3, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y4, Y8, Y8
 	VPADDD       Y8, Y2, Y2
 
 	// Round 33.
@@ -37987,8 +37835,8 @@ TEXT ·avx2Pair2(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2080(AX)
-	VPBROADCASTD 132(CX), Y14
-	VPADDD       Y14, Y1, Y1
+	VPBROADCASTD 132(CX), Y9
+	VPADDD       Y9, Y1, Y1
 	VPADDD       Y13, Y1, Y1
 	VPSRLD       $0x06, Y6, Y8
 	VPSLLD       $0x1a, Y6, Y9
@@ -38019,10 +37867,9 @@ TEXT ·avx2Pair2(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y2, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y1, Y1
-	VPOR         Y3, Y2, Y8
-	VPAND        Y4, Y8, Y8
-	VPAND        Y3, Y2, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y3, Y2, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y3, Y8, Y8
 	VPADDD       Y8, Y1, Y1
 
 	// Round 34.
@@ -38051,8 +37898,8 @@ TEXT ·avx2Pair2(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2112(AX)
-	VPBROADCASTD 136(CX), Y14
-	VPADDD       Y14, Y0, Y0
+	VPBROADCASTD 136(CX), Y9
+	VPADDD       Y9, Y0, Y0
 	VPADDD       Y13, Y0, Y0
 	VPSRLD       $0x06, Y5, Y8
 	VPSLLD       $0x1a, Y5, Y9
@@ -38083,10 +37930,9 @@ TEXT ·avx2Pair2(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y1, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y0, Y0
-	VPOR         Y2, Y1, Y8
-	VPAND        Y3, Y8, Y8
-	VPAND        Y2, Y1, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y2, Y1, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y2, Y8, Y8
 	VPADDD       Y8, Y0, Y0
 
 	// Round 35.
@@ -38115,8 +37961,8 @@ TEXT ·avx2Pair2(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2144(AX)
-	VPBROADCASTD 140(CX), Y14
-	VPADDD       Y14, Y7, Y7
+	VPBROADCASTD 140(CX), Y9
+	VPADDD       Y9, Y7, Y7
 	VPADDD       Y13, Y7, Y7
 	VPSRLD       $0x06, Y4, Y8
 	VPSLLD       $0x1a, Y4, Y9
@@ -38147,10 +37993,9 @@ TEXT ·avx2Pair2(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y0, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y7, Y7
-	VPOR         Y1, Y0, Y8
-	VPAND        Y2, Y8, Y8
-	VPAND        Y1, Y0, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y1, Y0, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y1, Y8, Y8
 	VPADDD       Y8, Y7, Y7
 
 	// Round 36.
@@ -38179,8 +38024,8 @@ TEXT ·avx2Pair2(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2176(AX)
-	VPBROADCASTD 144(CX), Y14
-	VPADDD       Y14, Y6, Y6
+	VPBROADCASTD 144(CX), Y9
+	VPADDD       Y9, Y6, Y6
 	VPADDD       Y13, Y6, Y6
 	VPSRLD       $0x06, Y3, Y8
 	VPSLLD       $0x1a, Y3, Y9
@@ -38211,10 +38056,9 @@ TEXT ·avx2Pair2(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y7, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y6, Y6
-	VPOR         Y0, Y7, Y8
-	VPAND        Y1, Y8, Y8
-	VPAND        Y0, Y7, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y0, Y7, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y0, Y8, Y8
 	VPADDD       Y8, Y6, Y6
 
 	// Round 37.
@@ -38243,8 +38087,8 @@ TEXT ·avx2Pair2(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2208(AX)
-	VPBROADCASTD 148(CX), Y14
-	VPADDD       Y14, Y5, Y5
+	VPBROADCASTD 148(CX), Y9
+	VPADDD       Y9, Y5, Y5
 	VPADDD       Y13, Y5, Y5
 	VPSRLD       $0x06, Y2, Y8
 	VPSLLD       $0x1a, Y2, Y9
@@ -38275,10 +38119,9 @@ TEXT ·avx2Pair2(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y6, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y5, Y5
-	VPOR         Y7, Y6, Y8
-	VPAND        Y0, Y8, Y8
-	VPAND        Y7, Y6, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y7, Y6, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y7, Y8, Y8
 	VPADDD       Y8, Y5, Y5
 
 	// Round 38.
@@ -38307,8 +38150,8 @@ TEXT ·avx2Pair2(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2240(AX)
-	VPBROADCASTD 152(CX), Y14
-	VPADDD       Y14, Y4, Y4
+	VPBROADCASTD 152(CX), Y9
+	VPADDD       Y9, Y4, Y4
 	VPADDD       Y13, Y4, Y4
 	VPSRLD       $0x06, Y1, Y8
 	VPSLLD       $0x1a, Y1, Y9
@@ -38339,10 +38182,9 @@ TEXT ·avx2Pair2(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y5, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y4, Y4
-	VPOR         Y6, Y5, Y8
-	VPAND        Y7, Y8, Y8
-	VPAND        Y6, Y5, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y6, Y5, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y6, Y8, Y8
 	VPADDD       Y8, Y4, Y4
 
 	// Round 39.
@@ -38371,8 +38213,8 @@ TEXT ·avx2Pair2(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2272(AX)
-	VPBROADCASTD 156(CX), Y14
-	VPADDD       Y14, Y3, Y3
+	VPBROADCASTD 156(CX), Y9
+	VPADDD       Y9, Y3, Y3
 	VPADDD       Y13, Y3, Y3
 	VPSRLD       $0x06, Y0, Y8
 	VPSLLD       $0x1a, Y0, Y9
@@ -38403,10 +38245,9 @@ TEXT ·avx2Pair2(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y4, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y3, Y3
-	VPOR         Y5, Y4, Y8
-	VPAND        Y6, Y8, Y8
-	VPAND        Y5, Y4, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y5, Y4, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y5, Y8, Y8
 	VPADDD       Y8, Y3, Y3
 
 	// Round 40.
@@ -38435,8 +38276,8 @@ TEXT ·avx2Pair2(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2304(AX)
-	VPBROADCASTD 160(CX), Y14
-	VPADDD       Y14, Y2, Y2
+	VPBROADCASTD 160(CX), Y9
+	VPADDD       Y9, Y2, Y2
 	VPADDD       Y13, Y2, Y2
 	VPSRLD       $0x06, Y7, Y8
 	VPSLLD       $0x1a, Y7, Y9
@@ -38467,10 +38308,9 @@ TEXT ·avx2Pair2(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y3, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y2, Y2
-	VPOR         Y4, Y3, Y8
-	VPAND        Y5, Y8, Y8
-	VPAND        Y4, Y3, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y4, Y3, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y4, Y8, Y8
 	VPADDD       Y8, Y2, Y2
 
 	// Round 41.
@@ -38499,8 +38339,8 @@ TEXT ·avx2Pair2(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2336(AX)
-	VPBROADCASTD 164(CX), Y14
-	VPADDD       Y14, Y1, Y1
+	VPBROADCASTD 164(CX), Y9
+	VPADDD       Y9, Y1, Y1
 	VPADDD       Y13, Y1, Y1
 	VPSRLD       $0x06, Y6, Y8
 	VPSLLD       $0x1a, Y6, Y9
@@ -38531,10 +38371,9 @@ TEXT ·avx2Pair2(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y2, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y1, Y1
-	VPOR         Y3, Y2, Y8
-	VPAND        Y4, Y8, Y8
-	VPAND        Y3, Y2, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y3, Y2, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y3, Y8, Y8
 	VPADDD       Y8, Y1, Y1
 
 	// Round 42.
@@ -38563,8 +38402,8 @@ TEXT ·avx2Pair2(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2368(AX)
-	VPBROADCASTD 168(CX), Y14
-	VPADDD       Y14, Y0, Y0
+	VPBROADCASTD 168(CX), Y9
+	VPADDD       Y9, Y0, Y0
 	VPADDD       Y13, Y0, Y0
 	VPSRLD       $0x06, Y5, Y8
 	VPSLLD       $0x1a, Y5, Y9
@@ -38595,10 +38434,9 @@ TEXT ·avx2Pair2(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y1, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y0, Y0
-	VPOR         Y2, Y1, Y8
-	VPAND        Y3, Y8, Y8
-	VPAND        Y2, Y1, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y2, Y1, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y2, Y8, Y8
 	VPADDD       Y8, Y0, Y0
 
 	// Round 43.
@@ -38627,8 +38465,8 @@ TEXT ·avx2Pair2(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2400(AX)
-	VPBROADCASTD 172(CX), Y14
-	VPADDD       Y14, Y7, Y7
+	VPBROADCASTD 172(CX), Y9
+	VPADDD       Y9, Y7, Y7
 	VPADDD       Y13, Y7, Y7
 	VPSRLD       $0x06, Y4, Y8
 	VPSLLD       $0x1a, Y4, Y9
@@ -38659,10 +38497,9 @@ TEXT ·avx2Pair2(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y0, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y7, Y7
-	VPOR         Y1, Y0, Y8
-	VPAND        Y2, Y8, Y8
-	VPAND        Y1, Y0, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y1, Y0, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y1, Y8, Y8
 	VPADDD       Y8, Y7, Y7
 
 	// Round 44.
@@ -38691,8 +38528,8 @@ TEXT ·avx2Pair2(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2432(AX)
-	VPBROADCASTD 176(CX), Y14
-	VPADDD       Y14, Y6, Y6
+	VPBROADCASTD 176(CX), Y9
+	VPADDD       Y9, Y6, Y6
 	VPADDD       Y13, Y6, Y6
 	VPSRLD       $0x06, Y3, Y8
 	VPSLLD       $0x1a, Y3, Y9
@@ -38723,10 +38560,9 @@ TEXT ·avx2Pair2(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y7, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y6, Y6
-	VPOR         Y0, Y7, Y8
-	VPAND        Y1, Y8, Y8
-	VPAND        Y0, Y7, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y0, Y7, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y0, Y8, Y8
 	VPADDD       Y8, Y6, Y6
 
 	// Round 45.
@@ -38755,8 +38591,8 @@ TEXT ·avx2Pair2(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2464(AX)
-	VPBROADCASTD 180(CX), Y14
-	VPADDD       Y14, Y5, Y5
+	VPBROADCASTD 180(CX), Y9
+	VPADDD       Y9, Y5, Y5
 	VPADDD       Y13, Y5, Y5
 	VPSRLD       $0x06, Y2, Y8
 	VPSLLD       $0x1a, Y2, Y9
@@ -38787,10 +38623,9 @@ TEXT ·avx2Pair2(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y6, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y5, Y5
-	VPOR         Y7, Y6, Y8
-	VPAND        Y0, Y8, Y8
-	VPAND        Y7, Y6, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y7, Y6, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y7, Y8, Y8
 	VPADDD       Y8, Y5, Y5
 
 	// Round 46.
@@ -38819,8 +38654,8 @@ TEXT ·avx2Pair2(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2496(AX)
-	VPBROADCASTD 184(CX), Y14
-	VPADDD       Y14, Y4, Y4
+	VPBROADCASTD 184(CX), Y9
+	VPADDD       Y9, Y4, Y4
 	VPADDD       Y13, Y4, Y4
 	VPSRLD       $0x06, Y1, Y8
 	VPSLLD       $0x1a, Y1, Y9
@@ -38851,10 +38686,9 @@ TEXT ·avx2Pair2(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y5, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y4, Y4
-	VPOR         Y6, Y5, Y8
-	VPAND        Y7, Y8, Y8
-	VPAND        Y6, Y5, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y6, Y5, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y6, Y8, Y8
 	VPADDD       Y8, Y4, Y4
 
 	// Round 47.
@@ -38883,8 +38717,8 @@ TEXT ·avx2Pair2(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2528(AX)
-	VPBROADCASTD 188(CX), Y14
-	VPADDD       Y14, Y3, Y3
+	VPBROADCASTD 188(CX), Y9
+	VPADDD       Y9, Y3, Y3
 	VPADDD       Y13, Y3, Y3
 	VPSRLD       $0x06, Y0, Y8
 	VPSLLD       $0x1a, Y0, Y9
@@ -38915,10 +38749,9 @@ TEXT ·avx2Pair2(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y4, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y3, Y3
-	VPOR         Y5, Y4, Y8
-	VPAND        Y6, Y8, Y8
-	VPAND        Y5, Y4, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y5, Y4, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y5, Y8, Y8
 	VPADDD       Y8, Y3, Y3
 
 	// Round 48.
@@ -38947,8 +38780,8 @@ TEXT ·avx2Pair2(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2048(AX)
-	VPBROADCASTD 192(CX), Y14
-	VPADDD       Y14, Y2, Y2
+	VPBROADCASTD 192(CX), Y9
+	VPADDD       Y9, Y2, Y2
 	VPADDD       Y13, Y2, Y2
 	VPSRLD       $0x06, Y7, Y8
 	VPSLLD       $0x1a, Y7, Y9
@@ -38979,10 +38812,9 @@ TEXT ·avx2Pair2(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y3, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y2, Y2
-	VPOR         Y4, Y3, Y8
-	VPAND        Y5, Y8, Y8
-	VPAND        Y4, Y3, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y4, Y3, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y4, Y8, Y8
 	VPADDD       Y8, Y2, Y2
 
 	// Round 49.
@@ -39011,8 +38843,8 @@ TEXT ·avx2Pair2(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2080(AX)
-	VPBROADCASTD 196(CX), Y14
-	VPADDD       Y14, Y1, Y1
+	VPBROADCASTD 196(CX), Y9
+	VPADDD       Y9, Y1, Y1
 	VPADDD       Y13, Y1, Y1
 	VPSRLD       $0x06, Y6, Y8
 	VPSLLD       $0x1a, Y6, Y9
@@ -39043,10 +38875,9 @@ TEXT ·avx2Pair2(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y2, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y1, Y1
-	VPOR         Y3, Y2, Y8
-	VPAND        Y4, Y8, Y8
-	VPAND        Y3, Y2, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y3, Y2, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y3, Y8, Y8
 	VPADDD       Y8, Y1, Y1
 
 	// Round 50.
@@ -39075,8 +38906,8 @@ TEXT ·avx2Pair2(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2112(AX)
-	VPBROADCASTD 200(CX), Y14
-	VPADDD       Y14, Y0, Y0
+	VPBROADCASTD 200(CX), Y9
+	VPADDD       Y9, Y0, Y0
 	VPADDD       Y13, Y0, Y0
 	VPSRLD       $0x06, Y5, Y8
 	VPSLLD       $0x1a, Y5, Y9
@@ -39107,10 +38938,9 @@ TEXT ·avx2Pair2(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y1, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y0, Y0
-	VPOR         Y2, Y1, Y8
-	VPAND        Y3, Y8, Y8
-	VPAND        Y2, Y1, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y2, Y1, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y2, Y8, Y8
 	VPADDD       Y8, Y0, Y0
 
 	// Round 51.
@@ -39139,8 +38969,8 @@ TEXT ·avx2Pair2(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2144(AX)
-	VPBROADCASTD 204(CX), Y14
-	VPADDD       Y14, Y7, Y7
+	VPBROADCASTD 204(CX), Y9
+	VPADDD       Y9, Y7, Y7
 	VPADDD       Y13, Y7, Y7
 	VPSRLD       $0x06, Y4, Y8
 	VPSLLD       $0x1a, Y4, Y9
@@ -39171,10 +39001,9 @@ TEXT ·avx2Pair2(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y0, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y7, Y7
-	VPOR         Y1, Y0, Y8
-	VPAND        Y2, Y8, Y8
-	VPAND        Y1, Y0, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y1, Y0, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y1, Y8, Y8
 	VPADDD       Y8, Y7, Y7
 
 	// Round 52.
@@ -39203,8 +39032,8 @@ TEXT ·avx2Pair2(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2176(AX)
-	VPBROADCASTD 208(CX), Y14
-	VPADDD       Y14, Y6, Y6
+	VPBROADCASTD 208(CX), Y9
+	VPADDD       Y9, Y6, Y6
 	VPADDD       Y13, Y6, Y6
 	VPSRLD       $0x06, Y3, Y8
 	VPSLLD       $0x1a, Y3, Y9
@@ -39235,10 +39064,9 @@ TEXT ·avx2Pair2(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y7, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y6, Y6
-	VPOR         Y0, Y7, Y8
-	VPAND        Y1, Y8, Y8
-	VPAND        Y0, Y7, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y0, Y7, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y0, Y8, Y8
 	VPADDD       Y8, Y6, Y6
 
 	// Round 53.
@@ -39267,8 +39095,8 @@ TEXT ·avx2Pair2(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2208(AX)
-	VPBROADCASTD 212(CX), Y14
-	VPADDD       Y14, Y5, Y5
+	VPBROADCASTD 212(CX), Y9
+	VPADDD       Y9, Y5, Y5
 	VPADDD       Y13, Y5, Y5
 	VPSRLD       $0x06, Y2, Y8
 	VPSLLD       $0x1a, Y2, Y9
@@ -39299,10 +39127,9 @@ TEXT ·avx2Pair2(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y6, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y5, Y5
-	VPOR         Y7, Y6, Y8
-	VPAND        Y0, Y8, Y8
-	VPAND        Y7, Y6, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y7, Y6, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y7, Y8, Y8
 	VPADDD       Y8, Y5, Y5
 
 	// Round 54.
@@ -39331,8 +39158,8 @@ TEXT ·avx2Pair2(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2240(AX)
-	VPBROADCASTD 216(CX), Y14
-	VPADDD       Y14, Y4, Y4
+	VPBROADCASTD 216(CX), Y9
+	VPADDD       Y9, Y4, Y4
 	VPADDD       Y13, Y4, Y4
 	VPSRLD       $0x06, Y1, Y8
 	VPSLLD       $0x1a, Y1, Y9
@@ -39363,10 +39190,9 @@ TEXT ·avx2Pair2(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y5, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y4, Y4
-	VPOR         Y6, Y5, Y8
-	VPAND        Y7, Y8, Y8
-	VPAND        Y6, Y5, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y6, Y5, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y6, Y8, Y8
 	VPADDD       Y8, Y4, Y4
 
 	// Round 55.
@@ -39395,8 +39221,8 @@ TEXT ·avx2Pair2(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2272(AX)
-	VPBROADCASTD 220(CX), Y14
-	VPADDD       Y14, Y3, Y3
+	VPBROADCASTD 220(CX), Y9
+	VPADDD       Y9, Y3, Y3
 	VPADDD       Y13, Y3, Y3
 	VPSRLD       $0x06, Y0, Y8
 	VPSLLD       $0x1a, Y0, Y9
@@ -39427,10 +39253,9 @@ TEXT ·avx2Pair2(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y4, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y3, Y3
-	VPOR         Y5, Y4, Y8
-	VPAND        Y6, Y8, Y8
-	VPAND        Y5, Y4, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y5, Y4, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y5, Y8, Y8
 	VPADDD       Y8, Y3, Y3
 
 	// Round 56.
@@ -39459,8 +39284,8 @@ TEXT ·avx2Pair2(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2304(AX)
-	VPBROADCASTD 224(CX), Y14
-	VPADDD       Y14, Y2, Y2
+	VPBROADCASTD 224(CX), Y9
+	VPADDD       Y9, Y2, Y2
 	VPADDD       Y13, Y2, Y2
 	VPSRLD       $0x06, Y7, Y8
 	VPSLLD       $0x1a, Y7, Y9
@@ -39491,10 +39316,9 @@ TEXT ·avx2Pair2(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y3, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y2, Y2
-	VPOR         Y4, Y3, Y8
-	VPAND        Y5, Y8, Y8
-	VPAND        Y4, Y3, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y4, Y3, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y4, Y8, Y8
 	VPADDD       Y8, Y2, Y2
 
 	// Round 57.
@@ -39523,8 +39347,8 @@ TEXT ·avx2Pair2(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2336(AX)
-	VPBROADCASTD 228(CX), Y14
-	VPADDD       Y14, Y1, Y1
+	VPBROADCASTD 228(CX), Y9
+	VPADDD       Y9, Y1, Y1
 	VPADDD       Y13, Y1, Y1
 	VPSRLD       $0x06, Y6, Y8
 	VPSLLD       $0x1a, Y6, Y9
@@ -39555,10 +39379,9 @@ TEXT ·avx2Pair2(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y2, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y1, Y1
-	VPOR         Y3, Y2, Y8
-	VPAND        Y4, Y8, Y8
-	VPAND        Y3, Y2, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y3, Y2, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y3, Y8, Y8
 	VPADDD       Y8, Y1, Y1
 
 	// Round 58.
@@ -39587,8 +39410,8 @@ TEXT ·avx2Pair2(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2368(AX)
-	VPBROADCASTD 232(CX), Y14
-	VPADDD       Y14, Y0, Y0
+	VPBROADCASTD 232(CX), Y9
+	VPADDD       Y9, Y0, Y0
 	VPADDD       Y13, Y0, Y0
 	VPSRLD       $0x06, Y5, Y8
 	VPSLLD       $0x1a, Y5, Y9
@@ -39619,10 +39442,9 @@ TEXT ·avx2Pair2(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y1, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y0, Y0
-	VPOR         Y2, Y1, Y8
-	VPAND        Y3, Y8, Y8
-	VPAND        Y2, Y1, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y2, Y1, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y2, Y8, Y8
 	VPADDD       Y8, Y0, Y0
 
 	// Round 59.
@@ -39651,8 +39473,8 @@ TEXT ·avx2Pair2(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2400(AX)
-	VPBROADCASTD 236(CX), Y14
-	VPADDD       Y14, Y7, Y7
+	VPBROADCASTD 236(CX), Y9
+	VPADDD       Y9, Y7, Y7
 	VPADDD       Y13, Y7, Y7
 	VPSRLD       $0x06, Y4, Y8
 	VPSLLD       $0x1a, Y4, Y9
@@ -39683,10 +39505,9 @@ TEXT ·avx2Pair2(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y0, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y7, Y7
-	VPOR         Y1, Y0, Y8
-	VPAND        Y2, Y8, Y8
-	VPAND        Y1, Y0, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y1, Y0, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y1, Y8, Y8
 	VPADDD       Y8, Y7, Y7
 
 	// Round 60.
@@ -39715,8 +39536,8 @@ TEXT ·avx2Pair2(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2432(AX)
-	VPBROADCASTD 240(CX), Y14
-	VPADDD       Y14, Y6, Y6
+	VPBROADCASTD 240(CX), Y9
+	VPADDD       Y9, Y6, Y6
 	VPADDD       Y13, Y6, Y6
 	VPSRLD       $0x06, Y3, Y8
 	VPSLLD       $0x1a, Y3, Y9
@@ -39747,10 +39568,9 @@ TEXT ·avx2Pair2(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y7, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y6, Y6
-	VPOR         Y0, Y7, Y8
-	VPAND        Y1, Y8, Y8
-	VPAND        Y0, Y7, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y0, Y7, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y0, Y8, Y8
 	VPADDD       Y8, Y6, Y6
 
 	// Round 61.
@@ -39779,8 +39599,8 @@ TEXT ·avx2Pair2(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2464(AX)
-	VPBROADCASTD 244(CX), Y14
-	VPADDD       Y14, Y5, Y5
+	VPBROADCASTD 244(CX), Y9
+	VPADDD       Y9, Y5, Y5
 	VPADDD       Y13, Y5, Y5
 	VPSRLD       $0x06, Y2, Y8
 	VPSLLD       $0x1a, Y2, Y9
@@ -39811,10 +39631,9 @@ TEXT ·avx2Pair2(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y6, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y5, Y5
-	VPOR         Y7, Y6, Y8
-	VPAND        Y0, Y8, Y8
-	VPAND        Y7, Y6, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y7, Y6, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y7, Y8, Y8
 	VPADDD       Y8, Y5, Y5
 
 	// Round 62.
@@ -39843,8 +39662,8 @@ TEXT ·avx2Pair2(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2496(AX)
-	VPBROADCASTD 248(CX), Y14
-	VPADDD       Y14, Y4, Y4
+	VPBROADCASTD 248(CX), Y9
+	VPADDD       Y9, Y4, Y4
 	VPADDD       Y13, Y4, Y4
 	VPSRLD       $0x06, Y1, Y8
 	VPSLLD       $0x1a, Y1, Y9
@@ -39875,10 +39694,9 @@ TEXT ·avx2Pair2(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y5, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y4, Y4
-	VPOR         Y6, Y5, Y8
-	VPAND        Y7, Y8, Y8
-	VPAND        Y6, Y5, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y6, Y5, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y6, Y8, Y8
 	VPADDD       Y8, Y4, Y4
 
 	// Round 63.
@@ -39907,8 +39725,8 @@ TEXT ·avx2Pair2(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2528(AX)
-	VPBROADCASTD 252(CX), Y14
-	VPADDD       Y14, Y3, Y3
+	VPBROADCASTD 252(CX), Y9
+	VPADDD       Y9, Y3, Y3
 	VPADDD       Y13, Y3, Y3
 	VPSRLD       $0x06, Y0, Y8
 	VPSLLD       $0x1a, Y0, Y9
@@ -39939,36 +39757,35 @@ TEXT ·avx2Pair2(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y4, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y3, Y3
-	VPOR         Y5, Y4, Y8
-	VPAND        Y6, Y8, Y8
-	VPAND        Y5, Y4, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y5, Y4, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y5, Y8, Y8
 	VPADDD       Y8, Y3, Y3
 
 	// Feed forward and store the per-lane state.
-	VPBROADCASTD 288(AX), Y14
-	VPADDD       Y14, Y3, Y3
+	VPBROADCASTD 288(AX), Y9
+	VPADDD       Y9, Y3, Y3
 	VMOVDQU      Y3, 512(AX)
-	VPBROADCASTD 292(AX), Y14
-	VPADDD       Y14, Y4, Y4
+	VPBROADCASTD 292(AX), Y9
+	VPADDD       Y9, Y4, Y4
 	VMOVDQU      Y4, 576(AX)
-	VPBROADCASTD 296(AX), Y14
-	VPADDD       Y14, Y5, Y5
+	VPBROADCASTD 296(AX), Y9
+	VPADDD       Y9, Y5, Y5
 	VMOVDQU      Y5, 640(AX)
-	VPBROADCASTD 300(AX), Y14
-	VPADDD       Y14, Y6, Y6
+	VPBROADCASTD 300(AX), Y9
+	VPADDD       Y9, Y6, Y6
 	VMOVDQU      Y6, 704(AX)
-	VPBROADCASTD 304(AX), Y14
-	VPADDD       Y14, Y7, Y7
+	VPBROADCASTD 304(AX), Y9
+	VPADDD       Y9, Y7, Y7
 	VMOVDQU      Y7, 768(AX)
-	VPBROADCASTD 308(AX), Y14
-	VPADDD       Y14, Y0, Y0
+	VPBROADCASTD 308(AX), Y9
+	VPADDD       Y9, Y0, Y0
 	VMOVDQU      Y0, 832(AX)
-	VPBROADCASTD 312(AX), Y14
-	VPADDD       Y14, Y1, Y1
+	VPBROADCASTD 312(AX), Y9
+	VPADDD       Y9, Y1, Y1
 	VMOVDQU      Y1, 896(AX)
-	VPBROADCASTD 316(AX), Y14
-	VPADDD       Y14, Y2, Y2
+	VPBROADCASTD 316(AX), Y9
+	VPADDD       Y9, Y2, Y2
 	VMOVDQU      Y2, 960(AX)
 
 	// Quick test on word q: ((h[q] & qm) ^ qw) <= ql, as max(x, ql) == ql.
@@ -40015,10 +39832,11 @@ TEXT ·avx2Pair3(SB), NOSPLIT, $0-18
 	// Round 3: add W[3] to a and e.
 	VPADDD 2144(AX), Y0, Y0
 	VPADDD 2144(AX), Y4, Y4
+	VPXOR  Y2, Y1, Y15
 
 	// Round 4.
-	VPBROADCASTD 16(CX), Y14
-	VPADDD       Y14, Y7, Y7
+	VPBROADCASTD 16(CX), Y9
+	VPADDD       Y9, Y7, Y7
 	VPADDD       2176(AX), Y7, Y7
 	VPSRLD       $0x06, Y4, Y8
 	VPSLLD       $0x1a, Y4, Y9
@@ -40049,15 +39867,14 @@ TEXT ·avx2Pair3(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y0, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y7, Y7
-	VPOR         Y1, Y0, Y8
-	VPAND        Y2, Y8, Y8
-	VPAND        Y1, Y0, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y1, Y0, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y1, Y8, Y8
 	VPADDD       Y8, Y7, Y7
 
 	// Round 5.
-	VPBROADCASTD 20(CX), Y14
-	VPADDD       Y14, Y6, Y6
+	VPBROADCASTD 20(CX), Y9
+	VPADDD       Y9, Y6, Y6
 	VPSRLD       $0x06, Y3, Y8
 	VPSLLD       $0x1a, Y3, Y9
 	VPXOR        Y9, Y8, Y8
@@ -40087,15 +39904,14 @@ TEXT ·avx2Pair3(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y7, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y6, Y6
-	VPOR         Y0, Y7, Y8
-	VPAND        Y1, Y8, Y8
-	VPAND        Y0, Y7, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y0, Y7, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y0, Y8, Y8
 	VPADDD       Y8, Y6, Y6
 
 	// Round 6.
-	VPBROADCASTD 24(CX), Y14
-	VPADDD       Y14, Y5, Y5
+	VPBROADCASTD 24(CX), Y9
+	VPADDD       Y9, Y5, Y5
 	VPSRLD       $0x06, Y2, Y8
 	VPSLLD       $0x1a, Y2, Y9
 	VPXOR        Y9, Y8, Y8
@@ -40125,15 +39941,14 @@ TEXT ·avx2Pair3(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y6, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y5, Y5
-	VPOR         Y7, Y6, Y8
-	VPAND        Y0, Y8, Y8
-	VPAND        Y7, Y6, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y7, Y6, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y7, Y8, Y8
 	VPADDD       Y8, Y5, Y5
 
 	// Round 7.
-	VPBROADCASTD 28(CX), Y14
-	VPADDD       Y14, Y4, Y4
+	VPBROADCASTD 28(CX), Y9
+	VPADDD       Y9, Y4, Y4
 	VPSRLD       $0x06, Y1, Y8
 	VPSLLD       $0x1a, Y1, Y9
 	VPXOR        Y9, Y8, Y8
@@ -40163,15 +39978,14 @@ TEXT ·avx2Pair3(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y5, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y4, Y4
-	VPOR         Y6, Y5, Y8
-	VPAND        Y7, Y8, Y8
-	VPAND        Y6, Y5, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y6, Y5, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y6, Y8, Y8
 	VPADDD       Y8, Y4, Y4
 
 	// Round 8.
-	VPBROADCASTD 32(CX), Y14
-	VPADDD       Y14, Y3, Y3
+	VPBROADCASTD 32(CX), Y9
+	VPADDD       Y9, Y3, Y3
 	VPSRLD       $0x06, Y0, Y8
 	VPSLLD       $0x1a, Y0, Y9
 	VPXOR        Y9, Y8, Y8
@@ -40201,15 +40015,14 @@ TEXT ·avx2Pair3(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y4, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y3, Y3
-	VPOR         Y5, Y4, Y8
-	VPAND        Y6, Y8, Y8
-	VPAND        Y5, Y4, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y5, Y4, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y5, Y8, Y8
 	VPADDD       Y8, Y3, Y3
 
 	// Round 9.
-	VPBROADCASTD 36(CX), Y14
-	VPADDD       Y14, Y2, Y2
+	VPBROADCASTD 36(CX), Y9
+	VPADDD       Y9, Y2, Y2
 	VPSRLD       $0x06, Y7, Y8
 	VPSLLD       $0x1a, Y7, Y9
 	VPXOR        Y9, Y8, Y8
@@ -40239,15 +40052,14 @@ TEXT ·avx2Pair3(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y3, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y2, Y2
-	VPOR         Y4, Y3, Y8
-	VPAND        Y5, Y8, Y8
-	VPAND        Y4, Y3, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y4, Y3, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y4, Y8, Y8
 	VPADDD       Y8, Y2, Y2
 
 	// Round 10.
-	VPBROADCASTD 40(CX), Y14
-	VPADDD       Y14, Y1, Y1
+	VPBROADCASTD 40(CX), Y9
+	VPADDD       Y9, Y1, Y1
 	VPSRLD       $0x06, Y6, Y8
 	VPSLLD       $0x1a, Y6, Y9
 	VPXOR        Y9, Y8, Y8
@@ -40277,15 +40089,14 @@ TEXT ·avx2Pair3(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y2, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y1, Y1
-	VPOR         Y3, Y2, Y8
-	VPAND        Y4, Y8, Y8
-	VPAND        Y3, Y2, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y3, Y2, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y3, Y8, Y8
 	VPADDD       Y8, Y1, Y1
 
 	// Round 11.
-	VPBROADCASTD 44(CX), Y14
-	VPADDD       Y14, Y0, Y0
+	VPBROADCASTD 44(CX), Y9
+	VPADDD       Y9, Y0, Y0
 	VPSRLD       $0x06, Y5, Y8
 	VPSLLD       $0x1a, Y5, Y9
 	VPXOR        Y9, Y8, Y8
@@ -40315,15 +40126,14 @@ TEXT ·avx2Pair3(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y1, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y0, Y0
-	VPOR         Y2, Y1, Y8
-	VPAND        Y3, Y8, Y8
-	VPAND        Y2, Y1, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y2, Y1, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y2, Y8, Y8
 	VPADDD       Y8, Y0, Y0
 
 	// Round 12.
-	VPBROADCASTD 48(CX), Y14
-	VPADDD       Y14, Y7, Y7
+	VPBROADCASTD 48(CX), Y9
+	VPADDD       Y9, Y7, Y7
 	VPSRLD       $0x06, Y4, Y8
 	VPSLLD       $0x1a, Y4, Y9
 	VPXOR        Y9, Y8, Y8
@@ -40353,15 +40163,14 @@ TEXT ·avx2Pair3(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y0, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y7, Y7
-	VPOR         Y1, Y0, Y8
-	VPAND        Y2, Y8, Y8
-	VPAND        Y1, Y0, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y1, Y0, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y1, Y8, Y8
 	VPADDD       Y8, Y7, Y7
 
 	// Round 13.
-	VPBROADCASTD 52(CX), Y14
-	VPADDD       Y14, Y6, Y6
+	VPBROADCASTD 52(CX), Y9
+	VPADDD       Y9, Y6, Y6
 	VPSRLD       $0x06, Y3, Y8
 	VPSLLD       $0x1a, Y3, Y9
 	VPXOR        Y9, Y8, Y8
@@ -40391,15 +40200,14 @@ TEXT ·avx2Pair3(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y7, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y6, Y6
-	VPOR         Y0, Y7, Y8
-	VPAND        Y1, Y8, Y8
-	VPAND        Y0, Y7, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y0, Y7, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y0, Y8, Y8
 	VPADDD       Y8, Y6, Y6
 
 	// Round 14.
-	VPBROADCASTD 56(CX), Y14
-	VPADDD       Y14, Y5, Y5
+	VPBROADCASTD 56(CX), Y9
+	VPADDD       Y9, Y5, Y5
 	VPSRLD       $0x06, Y2, Y8
 	VPSLLD       $0x1a, Y2, Y9
 	VPXOR        Y9, Y8, Y8
@@ -40429,15 +40237,14 @@ TEXT ·avx2Pair3(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y6, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y5, Y5
-	VPOR         Y7, Y6, Y8
-	VPAND        Y0, Y8, Y8
-	VPAND        Y7, Y6, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y7, Y6, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y7, Y8, Y8
 	VPADDD       Y8, Y5, Y5
 
 	// Round 15.
-	VPBROADCASTD 60(CX), Y14
-	VPADDD       Y14, Y4, Y4
+	VPBROADCASTD 60(CX), Y9
+	VPADDD       Y9, Y4, Y4
 	VPSRLD       $0x06, Y1, Y8
 	VPSLLD       $0x1a, Y1, Y9
 	VPXOR        Y9, Y8, Y8
@@ -40467,15 +40274,14 @@ TEXT ·avx2Pair3(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y5, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y4, Y4
-	VPOR         Y6, Y5, Y8
-	VPAND        Y7, Y8, Y8
-	VPAND        Y6, Y5, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y6, Y5, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y6, Y8, Y8
 	VPADDD       Y8, Y4, Y4
 
 	// Round 16.
-	VPBROADCASTD 64(CX), Y14
-	VPADDD       Y14, Y3, Y3
+	VPBROADCASTD 64(CX), Y9
+	VPADDD       Y9, Y3, Y3
 	VPSRLD       $0x06, Y0, Y8
 	VPSLLD       $0x1a, Y0, Y9
 	VPXOR        Y9, Y8, Y8
@@ -40505,15 +40311,14 @@ TEXT ·avx2Pair3(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y4, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y3, Y3
-	VPOR         Y5, Y4, Y8
-	VPAND        Y6, Y8, Y8
-	VPAND        Y5, Y4, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y5, Y4, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y5, Y8, Y8
 	VPADDD       Y8, Y3, Y3
 
 	// Round 17.
-	VPBROADCASTD 68(CX), Y14
-	VPADDD       Y14, Y2, Y2
+	VPBROADCASTD 68(CX), Y9
+	VPADDD       Y9, Y2, Y2
 	VPSRLD       $0x06, Y7, Y8
 	VPSLLD       $0x1a, Y7, Y9
 	VPXOR        Y9, Y8, Y8
@@ -40543,10 +40348,9 @@ TEXT ·avx2Pair3(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y3, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y2, Y2
-	VPOR         Y4, Y3, Y8
-	VPAND        Y5, Y8, Y8
-	VPAND        Y4, Y3, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y4, Y3, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y4, Y8, Y8
 	VPADDD       Y8, Y2, Y2
 
 	// Round 18.
@@ -40564,8 +40368,8 @@ TEXT ·avx2Pair3(SB), NOSPLIT, $0-18
 	VPBROADCASTD 72(AX), Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2112(AX)
-	VPBROADCASTD 72(CX), Y14
-	VPADDD       Y14, Y1, Y1
+	VPBROADCASTD 72(CX), Y9
+	VPADDD       Y9, Y1, Y1
 	VPADDD       Y13, Y1, Y1
 	VPSRLD       $0x06, Y6, Y8
 	VPSLLD       $0x1a, Y6, Y9
@@ -40596,10 +40400,9 @@ TEXT ·avx2Pair3(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y2, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y1, Y1
-	VPOR         Y3, Y2, Y8
-	VPAND        Y4, Y8, Y8
-	VPAND        Y3, Y2, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y3, Y2, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y3, Y8, Y8
 	VPADDD       Y8, Y1, Y1
 
 	// Round 19.
@@ -40618,8 +40421,8 @@ TEXT ·avx2Pair3(SB), NOSPLIT, $0-18
 	VPBROADCASTD 76(AX), Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2144(AX)
-	VPBROADCASTD 76(CX), Y14
-	VPADDD       Y14, Y0, Y0
+	VPBROADCASTD 76(CX), Y9
+	VPADDD       Y9, Y0, Y0
 	VPADDD       Y13, Y0, Y0
 	VPSRLD       $0x06, Y5, Y8
 	VPSLLD       $0x1a, Y5, Y9
@@ -40650,10 +40453,9 @@ TEXT ·avx2Pair3(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y1, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y0, Y0
-	VPOR         Y2, Y1, Y8
-	VPAND        Y3, Y8, Y8
-	VPAND        Y2, Y1, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y2, Y1, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y2, Y8, Y8
 	VPADDD       Y8, Y0, Y0
 
 	// Round 20.
@@ -40672,8 +40474,8 @@ TEXT ·avx2Pair3(SB), NOSPLIT, $0-18
 	VPBROADCASTD 80(AX), Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2176(AX)
-	VPBROADCASTD 80(CX), Y14
-	VPADDD       Y14, Y7, Y7
+	VPBROADCASTD 80(CX), Y9
+	VPADDD       Y9, Y7, Y7
 	VPADDD       Y13, Y7, Y7
 	VPSRLD       $0x06, Y4, Y8
 	VPSLLD       $0x1a, Y4, Y9
@@ -40704,10 +40506,9 @@ TEXT ·avx2Pair3(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y0, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y7, Y7
-	VPOR         Y1, Y0, Y8
-	VPAND        Y2, Y8, Y8
-	VPAND        Y1, Y0, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y1, Y0, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y1, Y8, Y8
 	VPADDD       Y8, Y7, Y7
 
 	// Round 21.
@@ -40725,8 +40526,8 @@ TEXT ·avx2Pair3(SB), NOSPLIT, $0-18
 	VPBROADCASTD 84(AX), Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2208(AX)
-	VPBROADCASTD 84(CX), Y14
-	VPADDD       Y14, Y6, Y6
+	VPBROADCASTD 84(CX), Y9
+	VPADDD       Y9, Y6, Y6
 	VPADDD       Y13, Y6, Y6
 	VPSRLD       $0x06, Y3, Y8
 	VPSLLD       $0x1a, Y3, Y9
@@ -40757,10 +40558,9 @@ TEXT ·avx2Pair3(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y7, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y6, Y6
-	VPOR         Y0, Y7, Y8
-	VPAND        Y1, Y8, Y8
-	VPAND        Y0, Y7, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y0, Y7, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y0, Y8, Y8
 	VPADDD       Y8, Y6, Y6
 
 	// Round 22.
@@ -40778,8 +40578,8 @@ TEXT ·avx2Pair3(SB), NOSPLIT, $0-18
 	VPBROADCASTD 88(AX), Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2240(AX)
-	VPBROADCASTD 88(CX), Y14
-	VPADDD       Y14, Y5, Y5
+	VPBROADCASTD 88(CX), Y9
+	VPADDD       Y9, Y5, Y5
 	VPADDD       Y13, Y5, Y5
 	VPSRLD       $0x06, Y2, Y8
 	VPSLLD       $0x1a, Y2, Y9
@@ -40810,10 +40610,9 @@ TEXT ·avx2Pair3(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y6, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y5, Y5
-	VPOR         Y7, Y6, Y8
-	VPAND        Y0, Y8, Y8
-	VPAND        Y7, Y6, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y7, Y6, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y7, Y8, Y8
 	VPADDD       Y8, Y5, Y5
 
 	// Round 23.
@@ -40831,8 +40630,8 @@ TEXT ·avx2Pair3(SB), NOSPLIT, $0-18
 	VPBROADCASTD 92(AX), Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2272(AX)
-	VPBROADCASTD 92(CX), Y14
-	VPADDD       Y14, Y4, Y4
+	VPBROADCASTD 92(CX), Y9
+	VPADDD       Y9, Y4, Y4
 	VPADDD       Y13, Y4, Y4
 	VPSRLD       $0x06, Y1, Y8
 	VPSLLD       $0x1a, Y1, Y9
@@ -40863,10 +40662,9 @@ TEXT ·avx2Pair3(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y5, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y4, Y4
-	VPOR         Y6, Y5, Y8
-	VPAND        Y7, Y8, Y8
-	VPAND        Y6, Y5, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y6, Y5, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y6, Y8, Y8
 	VPADDD       Y8, Y4, Y4
 
 	// Round 24.
@@ -40884,8 +40682,8 @@ TEXT ·avx2Pair3(SB), NOSPLIT, $0-18
 	VPBROADCASTD 96(AX), Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2304(AX)
-	VPBROADCASTD 96(CX), Y14
-	VPADDD       Y14, Y3, Y3
+	VPBROADCASTD 96(CX), Y9
+	VPADDD       Y9, Y3, Y3
 	VPADDD       Y13, Y3, Y3
 	VPSRLD       $0x06, Y0, Y8
 	VPSLLD       $0x1a, Y0, Y9
@@ -40916,10 +40714,9 @@ TEXT ·avx2Pair3(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y4, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y3, Y3
-	VPOR         Y5, Y4, Y8
-	VPAND        Y6, Y8, Y8
-	VPAND        Y5, Y4, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y5, Y4, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y5, Y8, Y8
 	VPADDD       Y8, Y3, Y3
 
 	// Round 25.
@@ -40938,8 +40735,8 @@ TEXT ·avx2Pair3(SB), NOSPLIT, $0-18
 	VPBROADCASTD 100(AX), Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2336(AX)
-	VPBROADCASTD 100(CX), Y14
-	VPADDD       Y14, Y2, Y2
+	VPBROADCASTD 100(CX), Y9
+	VPADDD       Y9, Y2, Y2
 	VPADDD       Y13, Y2, Y2
 	VPSRLD       $0x06, Y7, Y8
 	VPSLLD       $0x1a, Y7, Y9
@@ -40970,10 +40767,9 @@ TEXT ·avx2Pair3(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y3, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y2, Y2
-	VPOR         Y4, Y3, Y8
-	VPAND        Y5, Y8, Y8
-	VPAND        Y4, Y3, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y4, Y3, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y4, Y8, Y8
 	VPADDD       Y8, Y2, Y2
 
 	// Round 26.
@@ -40992,8 +40788,8 @@ TEXT ·avx2Pair3(SB), NOSPLIT, $0-18
 	VPBROADCASTD 104(AX), Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2368(AX)
-	VPBROADCASTD 104(CX), Y14
-	VPADDD       Y14, Y1, Y1
+	VPBROADCASTD 104(CX), Y9
+	VPADDD       Y9, Y1, Y1
 	VPADDD       Y13, Y1, Y1
 	VPSRLD       $0x06, Y6, Y8
 	VPSLLD       $0x1a, Y6, Y9
@@ -41024,10 +40820,9 @@ TEXT ·avx2Pair3(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y2, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y1, Y1
-	VPOR         Y3, Y2, Y8
-	VPAND        Y4, Y8, Y8
-	VPAND        Y3, Y2, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y3, Y2, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y3, Y8, Y8
 	VPADDD       Y8, Y1, Y1
 
 	// Round 27.
@@ -41046,8 +40841,8 @@ TEXT ·avx2Pair3(SB), NOSPLIT, $0-18
 	VPBROADCASTD 108(AX), Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2400(AX)
-	VPBROADCASTD 108(CX), Y14
-	VPADDD       Y14, Y0, Y0
+	VPBROADCASTD 108(CX), Y9
+	VPADDD       Y9, Y0, Y0
 	VPADDD       Y13, Y0, Y0
 	VPSRLD       $0x06, Y5, Y8
 	VPSLLD       $0x1a, Y5, Y9
@@ -41078,10 +40873,9 @@ TEXT ·avx2Pair3(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y1, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y0, Y0
-	VPOR         Y2, Y1, Y8
-	VPAND        Y3, Y8, Y8
-	VPAND        Y2, Y1, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y2, Y1, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y2, Y8, Y8
 	VPADDD       Y8, Y0, Y0
 
 	// Round 28.
@@ -41100,8 +40894,8 @@ TEXT ·avx2Pair3(SB), NOSPLIT, $0-18
 	VPBROADCASTD 112(AX), Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2432(AX)
-	VPBROADCASTD 112(CX), Y14
-	VPADDD       Y14, Y7, Y7
+	VPBROADCASTD 112(CX), Y9
+	VPADDD       Y9, Y7, Y7
 	VPADDD       Y13, Y7, Y7
 	VPSRLD       $0x06, Y4, Y8
 	VPSLLD       $0x1a, Y4, Y9
@@ -41132,10 +40926,9 @@ TEXT ·avx2Pair3(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y0, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y7, Y7
-	VPOR         Y1, Y0, Y8
-	VPAND        Y2, Y8, Y8
-	VPAND        Y1, Y0, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y1, Y0, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y1, Y8, Y8
 	VPADDD       Y8, Y7, Y7
 
 	// Round 29.
@@ -41154,8 +40947,8 @@ TEXT ·avx2Pair3(SB), NOSPLIT, $0-18
 	VPBROADCASTD 116(AX), Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2464(AX)
-	VPBROADCASTD 116(CX), Y14
-	VPADDD       Y14, Y6, Y6
+	VPBROADCASTD 116(CX), Y9
+	VPADDD       Y9, Y6, Y6
 	VPADDD       Y13, Y6, Y6
 	VPSRLD       $0x06, Y3, Y8
 	VPSLLD       $0x1a, Y3, Y9
@@ -41186,10 +40979,9 @@ TEXT ·avx2Pair3(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y7, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y6, Y6
-	VPOR         Y0, Y7, Y8
-	VPAND        Y1, Y8, Y8
-	VPAND        Y0, Y7, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y0, Y7, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y0, Y8, Y8
 	VPADDD       Y8, Y6, Y6
 
 	// Round 30.
@@ -41208,8 +41000,8 @@ TEXT ·avx2Pair3(SB), NOSPLIT, $0-18
 	VPBROADCASTD 120(AX), Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2496(AX)
-	VPBROADCASTD 120(CX), Y14
-	VPADDD       Y14, Y5, Y5
+	VPBROADCASTD 120(CX), Y9
+	VPADDD       Y9, Y5, Y5
 	VPADDD       Y13, Y5, Y5
 	VPSRLD       $0x06, Y2, Y8
 	VPSLLD       $0x1a, Y2, Y9
@@ -41240,10 +41032,9 @@ TEXT ·avx2Pair3(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y6, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y5, Y5
-	VPOR         Y7, Y6, Y8
-	VPAND        Y0, Y8, Y8
-	VPAND        Y7, Y6, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y7, Y6, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y7, Y8, Y8
 	VPADDD       Y8, Y5, Y5
 
 	// Round 31.
@@ -41262,8 +41053,8 @@ TEXT ·avx2Pair3(SB), NOSPLIT, $0-18
 	VPBROADCASTD 124(AX), Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2528(AX)
-	VPBROADCASTD 124(CX), Y14
-	VPADDD       Y14, Y4, Y4
+	VPBROADCASTD 124(CX), Y9
+	VPADDD       Y9, Y4, Y4
 	VPADDD       Y13, Y4, Y4
 	VPSRLD       $0x06, Y1, Y8
 	VPSLLD       $0x1a, Y1, Y9
@@ -41294,10 +41085,9 @@ TEXT ·avx2Pair3(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y5, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y4, Y4
-	VPOR         Y6, Y5, Y8
-	VPAND        Y7, Y8, Y8
-	VPAND        Y6, Y5, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y6, Y5, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y6, Y8, Y8
 	VPADDD       Y8, Y4, Y4
 
 	// Round 32.
@@ -41316,8 +41106,8 @@ TEXT ·avx2Pair3(SB), NOSPLIT, $0-18
 	VPBROADCASTD 128(AX), Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2048(AX)
-	VPBROADCASTD 128(CX), Y14
-	VPADDD       Y14, Y3, Y3
+	VPBROADCASTD 128(CX), Y9
+	VPADDD       Y9, Y3, Y3
 	VPADDD       Y13, Y3, Y3
 	VPSRLD       $0x06, Y0, Y8
 	VPSLLD       $0x1a, Y0, Y9
@@ -41348,10 +41138,9 @@ TEXT ·avx2Pair3(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y4, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y3, Y3
-	VPOR         Y5, Y4, Y8
-	VPAND        Y6, Y8, Y8
-	VPAND        Y5, Y4, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y5, Y4, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y5, Y8, Y8
 	VPADDD       Y8, Y3, Y3
 
 	// Round 33.
@@ -41381,8 +41170,8 @@ TEXT ·avx2Pair3(SB), NOSPLIT, $0-18
 	VPBROADCASTD 132(AX), Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2080(AX)
-	VPBROADCASTD 132(CX), Y14
-	VPADDD       Y14, Y2, Y2
+	VPBROADCASTD 132(CX), Y9
+	VPADDD       Y9, Y2, Y2
 	VPADDD       Y13, Y2, Y2
 	VPSRLD       $0x06, Y7, Y8
 	VPSLLD       $0x1a, Y7, Y9
@@ -41413,10 +41202,9 @@ TEXT ·avx2Pair3(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y3, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y2, Y2
-	VPOR         Y4, Y3, Y8
-	VPAND        Y5, Y8, Y8
-	VPAND        Y4, Y3, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y4, Y3, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y4, Y8, Y8
 	VPADDD       Y8, Y2, Y2
 
 	// Round 34.
@@ -41445,8 +41233,8 @@ TEXT ·avx2Pair3(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2112(AX)
-	VPBROADCASTD 136(CX), Y14
-	VPADDD       Y14, Y1, Y1
+	VPBROADCASTD 136(CX), Y9
+	VPADDD       Y9, Y1, Y1
 	VPADDD       Y13, Y1, Y1
 	VPSRLD       $0x06, Y6, Y8
 	VPSLLD       $0x1a, Y6, Y9
@@ -41477,10 +41265,9 @@ TEXT ·avx2Pair3(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y2, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y1, Y1
-	VPOR         Y3, Y2, Y8
-	VPAND        Y4, Y8, Y8
-	VPAND        Y3, Y2, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y3, Y2, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y3, Y8, Y8
 	VPADDD       Y8, Y1, Y1
 
 	// Round 35.
@@ -41509,8 +41296,8 @@ TEXT ·avx2Pair3(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2144(AX)
-	VPBROADCASTD 140(CX), Y14
-	VPADDD       Y14, Y0, Y0
+	VPBROADCASTD 140(CX), Y9
+	VPADDD       Y9, Y0, Y0
 	VPADDD       Y13, Y0, Y0
 	VPSRLD       $0x06, Y5, Y8
 	VPSLLD       $0x1a, Y5, Y9
@@ -41541,10 +41328,9 @@ TEXT ·avx2Pair3(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y1, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y0, Y0
-	VPOR         Y2, Y1, Y8
-	VPAND        Y3, Y8, Y8
-	VPAND        Y2, Y1, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y2, Y1, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y2, Y8, Y8
 	VPADDD       Y8, Y0, Y0
 
 	// Round 36.
@@ -41573,8 +41359,8 @@ TEXT ·avx2Pair3(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2176(AX)
-	VPBROADCASTD 144(CX), Y14
-	VPADDD       Y14, Y7, Y7
+	VPBROADCASTD 144(CX), Y9
+	VPADDD       Y9, Y7, Y7
 	VPADDD       Y13, Y7, Y7
 	VPSRLD       $0x06, Y4, Y8
 	VPSLLD       $0x1a, Y4, Y9
@@ -41605,10 +41391,9 @@ TEXT ·avx2Pair3(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y0, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y7, Y7
-	VPOR         Y1, Y0, Y8
-	VPAND        Y2, Y8, Y8
-	VPAND        Y1, Y0, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y1, Y0, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y1, Y8, Y8
 	VPADDD       Y8, Y7, Y7
 
 	// Round 37.
@@ -41637,8 +41422,8 @@ TEXT ·avx2Pair3(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2208(AX)
-	VPBROADCASTD 148(CX), Y14
-	VPADDD       Y14, Y6, Y6
+	VPBROADCASTD 148(CX), Y9
+	VPADDD       Y9, Y6, Y6
 	VPADDD       Y13, Y6, Y6
 	VPSRLD       $0x06, Y3, Y8
 	VPSLLD       $0x1a, Y3, Y9
@@ -41669,10 +41454,9 @@ TEXT ·avx2Pair3(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y7, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y6, Y6
-	VPOR         Y0, Y7, Y8
-	VPAND        Y1, Y8, Y8
-	VPAND        Y0, Y7, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y0, Y7, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y0, Y8, Y8
 	VPADDD       Y8, Y6, Y6
 
 	// Round 38.
@@ -41701,8 +41485,8 @@ TEXT ·avx2Pair3(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2240(AX)
-	VPBROADCASTD 152(CX), Y14
-	VPADDD       Y14, Y5, Y5
+	VPBROADCASTD 152(CX), Y9
+	VPADDD       Y9, Y5, Y5
 	VPADDD       Y13, Y5, Y5
 	VPSRLD       $0x06, Y2, Y8
 	VPSLLD       $0x1a, Y2, Y9
@@ -41733,10 +41517,9 @@ TEXT ·avx2Pair3(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y6, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y5, Y5
-	VPOR         Y7, Y6, Y8
-	VPAND        Y0, Y8, Y8
-	VPAND        Y7, Y6, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y7, Y6, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y7, Y8, Y8
 	VPADDD       Y8, Y5, Y5
 
 	// Round 39.
@@ -41765,8 +41548,8 @@ TEXT ·avx2Pair3(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2272(AX)
-	VPBROADCASTD 156(CX), Y14
-	VPADDD       Y14, Y4, Y4
+	VPBROADCASTD 156(CX), Y9
+	VPADDD       Y9, Y4, Y4
 	VPADDD       Y13, Y4, Y4
 	VPSRLD       $0x06, Y1, Y8
 	VPSLLD       $0x1a, Y1, Y9
@@ -41797,10 +41580,9 @@ TEXT ·avx2Pair3(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y5, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y4, Y4
-	VPOR         Y6, Y5, Y8
-	VPAND        Y7, Y8, Y8
-	VPAND        Y6, Y5, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y6, Y5, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y6, Y8, Y8
 	VPADDD       Y8, Y4, Y4
 
 	// Round 40.
@@ -41829,8 +41611,8 @@ TEXT ·avx2Pair3(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2304(AX)
-	VPBROADCASTD 160(CX), Y14
-	VPADDD       Y14, Y3, Y3
+	VPBROADCASTD 160(CX), Y9
+	VPADDD       Y9, Y3, Y3
 	VPADDD       Y13, Y3, Y3
 	VPSRLD       $0x06, Y0, Y8
 	VPSLLD       $0x1a, Y0, Y9
@@ -41861,10 +41643,9 @@ TEXT ·avx2Pair3(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y4, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y3, Y3
-	VPOR         Y5, Y4, Y8
-	VPAND        Y6, Y8, Y8
-	VPAND        Y5, Y4, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y5, Y4, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y5, Y8, Y8
 	VPADDD       Y8, Y3, Y3
 
 	// Round 41.
@@ -41893,8 +41674,8 @@ TEXT ·avx2Pair3(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2336(AX)
-	VPBROADCASTD 164(CX), Y14
-	VPADDD       Y14, Y2, Y2
+	VPBROADCASTD 164(CX), Y9
+	VPADDD       Y9, Y2, Y2
 	VPADDD       Y13, Y2, Y2
 	VPSRLD       $0x06, Y7, Y8
 	VPSLLD       $0x1a, Y7, Y9
@@ -41925,10 +41706,9 @@ TEXT ·avx2Pair3(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y3, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y2, Y2
-	VPOR         Y4, Y3, Y8
-	VPAND        Y5, Y8, Y8
-	VPAND        Y4, Y3, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y4, Y3, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y4, Y8, Y8
 	VPADDD       Y8, Y2, Y2
 
 	// Round 42.
@@ -41957,8 +41737,8 @@ TEXT ·avx2Pair3(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2368(AX)
-	VPBROADCASTD 168(CX), Y14
-	VPADDD       Y14, Y1, Y1
+	VPBROADCASTD 168(CX), Y9
+	VPADDD       Y9, Y1, Y1
 	VPADDD       Y13, Y1, Y1
 	VPSRLD       $0x06, Y6, Y8
 	VPSLLD       $0x1a, Y6, Y9
@@ -41989,10 +41769,9 @@ TEXT ·avx2Pair3(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y2, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y1, Y1
-	VPOR         Y3, Y2, Y8
-	VPAND        Y4, Y8, Y8
-	VPAND        Y3, Y2, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y3, Y2, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y3, Y8, Y8
 	VPADDD       Y8, Y1, Y1
 
 	// Round 43.
@@ -42021,8 +41800,8 @@ TEXT ·avx2Pair3(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2400(AX)
-	VPBROADCASTD 172(CX), Y14
-	VPADDD       Y14, Y0, Y0
+	VPBROADCASTD 172(CX), Y9
+	VPADDD       Y9, Y0, Y0
 	VPADDD       Y13, Y0, Y0
 	VPSRLD       $0x06, Y5, Y8
 	VPSLLD       $0x1a, Y5, Y9
@@ -42053,10 +41832,9 @@ TEXT ·avx2Pair3(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y1, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y0, Y0
-	VPOR         Y2, Y1, Y8
-	VPAND        Y3, Y8, Y8
-	VPAND        Y2, Y1, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y2, Y1, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y2, Y8, Y8
 	VPADDD       Y8, Y0, Y0
 
 	// Round 44.
@@ -42085,8 +41863,8 @@ TEXT ·avx2Pair3(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2432(AX)
-	VPBROADCASTD 176(CX), Y14
-	VPADDD       Y14, Y7, Y7
+	VPBROADCASTD 176(CX), Y9
+	VPADDD       Y9, Y7, Y7
 	VPADDD       Y13, Y7, Y7
 	VPSRLD       $0x06, Y4, Y8
 	VPSLLD       $0x1a, Y4, Y9
@@ -42117,10 +41895,9 @@ TEXT ·avx2Pair3(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y0, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y7, Y7
-	VPOR         Y1, Y0, Y8
-	VPAND        Y2, Y8, Y8
-	VPAND        Y1, Y0, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y1, Y0, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y1, Y8, Y8
 	VPADDD       Y8, Y7, Y7
 
 	// Round 45.
@@ -42149,8 +41926,8 @@ TEXT ·avx2Pair3(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2464(AX)
-	VPBROADCASTD 180(CX), Y14
-	VPADDD       Y14, Y6, Y6
+	VPBROADCASTD 180(CX), Y9
+	VPADDD       Y9, Y6, Y6
 	VPADDD       Y13, Y6, Y6
 	VPSRLD       $0x06, Y3, Y8
 	VPSLLD       $0x1a, Y3, Y9
@@ -42181,10 +41958,9 @@ TEXT ·avx2Pair3(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y7, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y6, Y6
-	VPOR         Y0, Y7, Y8
-	VPAND        Y1, Y8, Y8
-	VPAND        Y0, Y7, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y0, Y7, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y0, Y8, Y8
 	VPADDD       Y8, Y6, Y6
 
 	// Round 46.
@@ -42213,8 +41989,8 @@ TEXT ·avx2Pair3(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2496(AX)
-	VPBROADCASTD 184(CX), Y14
-	VPADDD       Y14, Y5, Y5
+	VPBROADCASTD 184(CX), Y9
+	VPADDD       Y9, Y5, Y5
 	VPADDD       Y13, Y5, Y5
 	VPSRLD       $0x06, Y2, Y8
 	VPSLLD       $0x1a, Y2, Y9
@@ -42245,10 +42021,9 @@ TEXT ·avx2Pair3(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y6, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y5, Y5
-	VPOR         Y7, Y6, Y8
-	VPAND        Y0, Y8, Y8
-	VPAND        Y7, Y6, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y7, Y6, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y7, Y8, Y8
 	VPADDD       Y8, Y5, Y5
 
 	// Round 47.
@@ -42277,8 +42052,8 @@ TEXT ·avx2Pair3(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2528(AX)
-	VPBROADCASTD 188(CX), Y14
-	VPADDD       Y14, Y4, Y4
+	VPBROADCASTD 188(CX), Y9
+	VPADDD       Y9, Y4, Y4
 	VPADDD       Y13, Y4, Y4
 	VPSRLD       $0x06, Y1, Y8
 	VPSLLD       $0x1a, Y1, Y9
@@ -42309,10 +42084,9 @@ TEXT ·avx2Pair3(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y5, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y4, Y4
-	VPOR         Y6, Y5, Y8
-	VPAND        Y7, Y8, Y8
-	VPAND        Y6, Y5, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y6, Y5, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y6, Y8, Y8
 	VPADDD       Y8, Y4, Y4
 
 	// Round 48.
@@ -42341,8 +42115,8 @@ TEXT ·avx2Pair3(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2048(AX)
-	VPBROADCASTD 192(CX), Y14
-	VPADDD       Y14, Y3, Y3
+	VPBROADCASTD 192(CX), Y9
+	VPADDD       Y9, Y3, Y3
 	VPADDD       Y13, Y3, Y3
 	VPSRLD       $0x06, Y0, Y8
 	VPSLLD       $0x1a, Y0, Y9
@@ -42373,10 +42147,9 @@ TEXT ·avx2Pair3(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y4, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y3, Y3
-	VPOR         Y5, Y4, Y8
-	VPAND        Y6, Y8, Y8
-	VPAND        Y5, Y4, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y5, Y4, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y5, Y8, Y8
 	VPADDD       Y8, Y3, Y3
 
 	// Round 49.
@@ -42405,8 +42178,8 @@ TEXT ·avx2Pair3(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2080(AX)
-	VPBROADCASTD 196(CX), Y14
-	VPADDD       Y14, Y2, Y2
+	VPBROADCASTD 196(CX), Y9
+	VPADDD       Y9, Y2, Y2
 	VPADDD       Y13, Y2, Y2
 	VPSRLD       $0x06, Y7, Y8
 	VPSLLD       $0x1a, Y7, Y9
@@ -42437,10 +42210,9 @@ TEXT ·avx2Pair3(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y3, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y2, Y2
-	VPOR         Y4, Y3, Y8
-	VPAND        Y5, Y8, Y8
-	VPAND        Y4, Y3, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y4, Y3, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y4, Y8, Y8
 	VPADDD       Y8, Y2, Y2
 
 	// Round 50.
@@ -42469,8 +42241,8 @@ TEXT ·avx2Pair3(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2112(AX)
-	VPBROADCASTD 200(CX), Y14
-	VPADDD       Y14, Y1, Y1
+	VPBROADCASTD 200(CX), Y9
+	VPADDD       Y9, Y1, Y1
 	VPADDD       Y13, Y1, Y1
 	VPSRLD       $0x06, Y6, Y8
 	VPSLLD       $0x1a, Y6, Y9
@@ -42501,10 +42273,9 @@ TEXT ·avx2Pair3(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y2, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y1, Y1
-	VPOR         Y3, Y2, Y8
-	VPAND        Y4, Y8, Y8
-	VPAND        Y3, Y2, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y3, Y2, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y3, Y8, Y8
 	VPADDD       Y8, Y1, Y1
 
 	// Round 51.
@@ -42533,8 +42304,8 @@ TEXT ·avx2Pair3(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2144(AX)
-	VPBROADCASTD 204(CX), Y14
-	VPADDD       Y14, Y0, Y0
+	VPBROADCASTD 204(CX), Y9
+	VPADDD       Y9, Y0, Y0
 	VPADDD       Y13, Y0, Y0
 	VPSRLD       $0x06, Y5, Y8
 	VPSLLD       $0x1a, Y5, Y9
@@ -42565,10 +42336,9 @@ TEXT ·avx2Pair3(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y1, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y0, Y0
-	VPOR         Y2, Y1, Y8
-	VPAND        Y3, Y8, Y8
-	VPAND        Y2, Y1, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y2, Y1, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y2, Y8, Y8
 	VPADDD       Y8, Y0, Y0
 
 	// Round 52.
@@ -42597,8 +42367,8 @@ TEXT ·avx2Pair3(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2176(AX)
-	VPBROADCASTD 208(CX), Y14
-	VPADDD       Y14, Y7, Y7
+	VPBROADCASTD 208(CX), Y9
+	VPADDD       Y9, Y7, Y7
 	VPADDD       Y13, Y7, Y7
 	VPSRLD       $0x06, Y4, Y8
 	VPSLLD       $0x1a, Y4, Y9
@@ -42629,10 +42399,9 @@ TEXT ·avx2Pair3(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y0, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y7, Y7
-	VPOR         Y1, Y0, Y8
-	VPAND        Y2, Y8, Y8
-	VPAND        Y1, Y0, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y1, Y0, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y1, Y8, Y8
 	VPADDD       Y8, Y7, Y7
 
 	// Round 53.
@@ -42661,8 +42430,8 @@ TEXT ·avx2Pair3(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2208(AX)
-	VPBROADCASTD 212(CX), Y14
-	VPADDD       Y14, Y6, Y6
+	VPBROADCASTD 212(CX), Y9
+	VPADDD       Y9, Y6, Y6
 	VPADDD       Y13, Y6, Y6
 	VPSRLD       $0x06, Y3, Y8
 	VPSLLD       $0x1a, Y3, Y9
@@ -42693,10 +42462,9 @@ TEXT ·avx2Pair3(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y7, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y6, Y6
-	VPOR         Y0, Y7, Y8
-	VPAND        Y1, Y8, Y8
-	VPAND        Y0, Y7, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y0, Y7, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y0, Y8, Y8
 	VPADDD       Y8, Y6, Y6
 
 	// Round 54.
@@ -42725,8 +42493,8 @@ TEXT ·avx2Pair3(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2240(AX)
-	VPBROADCASTD 216(CX), Y14
-	VPADDD       Y14, Y5, Y5
+	VPBROADCASTD 216(CX), Y9
+	VPADDD       Y9, Y5, Y5
 	VPADDD       Y13, Y5, Y5
 	VPSRLD       $0x06, Y2, Y8
 	VPSLLD       $0x1a, Y2, Y9
@@ -42757,10 +42525,9 @@ TEXT ·avx2Pair3(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y6, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y5, Y5
-	VPOR         Y7, Y6, Y8
-	VPAND        Y0, Y8, Y8
-	VPAND        Y7, Y6, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y7, Y6, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y7, Y8, Y8
 	VPADDD       Y8, Y5, Y5
 
 	// Round 55.
@@ -42789,8 +42556,8 @@ TEXT ·avx2Pair3(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2272(AX)
-	VPBROADCASTD 220(CX), Y14
-	VPADDD       Y14, Y4, Y4
+	VPBROADCASTD 220(CX), Y9
+	VPADDD       Y9, Y4, Y4
 	VPADDD       Y13, Y4, Y4
 	VPSRLD       $0x06, Y1, Y8
 	VPSLLD       $0x1a, Y1, Y9
@@ -42821,10 +42588,9 @@ TEXT ·avx2Pair3(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y5, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y4, Y4
-	VPOR         Y6, Y5, Y8
-	VPAND        Y7, Y8, Y8
-	VPAND        Y6, Y5, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y6, Y5, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y6, Y8, Y8
 	VPADDD       Y8, Y4, Y4
 
 	// Round 56.
@@ -42853,8 +42619,8 @@ TEXT ·avx2Pair3(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2304(AX)
-	VPBROADCASTD 224(CX), Y14
-	VPADDD       Y14, Y3, Y3
+	VPBROADCASTD 224(CX), Y9
+	VPADDD       Y9, Y3, Y3
 	VPADDD       Y13, Y3, Y3
 	VPSRLD       $0x06, Y0, Y8
 	VPSLLD       $0x1a, Y0, Y9
@@ -42885,10 +42651,9 @@ TEXT ·avx2Pair3(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y4, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y3, Y3
-	VPOR         Y5, Y4, Y8
-	VPAND        Y6, Y8, Y8
-	VPAND        Y5, Y4, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y5, Y4, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y5, Y8, Y8
 	VPADDD       Y8, Y3, Y3
 
 	// Round 57.
@@ -42917,8 +42682,8 @@ TEXT ·avx2Pair3(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2336(AX)
-	VPBROADCASTD 228(CX), Y14
-	VPADDD       Y14, Y2, Y2
+	VPBROADCASTD 228(CX), Y9
+	VPADDD       Y9, Y2, Y2
 	VPADDD       Y13, Y2, Y2
 	VPSRLD       $0x06, Y7, Y8
 	VPSLLD       $0x1a, Y7, Y9
@@ -42949,10 +42714,9 @@ TEXT ·avx2Pair3(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y3, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y2, Y2
-	VPOR         Y4, Y3, Y8
-	VPAND        Y5, Y8, Y8
-	VPAND        Y4, Y3, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y4, Y3, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y4, Y8, Y8
 	VPADDD       Y8, Y2, Y2
 
 	// Round 58.
@@ -42981,8 +42745,8 @@ TEXT ·avx2Pair3(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2368(AX)
-	VPBROADCASTD 232(CX), Y14
-	VPADDD       Y14, Y1, Y1
+	VPBROADCASTD 232(CX), Y9
+	VPADDD       Y9, Y1, Y1
 	VPADDD       Y13, Y1, Y1
 	VPSRLD       $0x06, Y6, Y8
 	VPSLLD       $0x1a, Y6, Y9
@@ -43013,10 +42777,9 @@ TEXT ·avx2Pair3(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y2, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y1, Y1
-	VPOR         Y3, Y2, Y8
-	VPAND        Y4, Y8, Y8
-	VPAND        Y3, Y2, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y3, Y2, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y3, Y8, Y8
 	VPADDD       Y8, Y1, Y1
 
 	// Round 59.
@@ -43045,8 +42808,8 @@ TEXT ·avx2Pair3(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2400(AX)
-	VPBROADCASTD 236(CX), Y14
-	VPADDD       Y14, Y0, Y0
+	VPBROADCASTD 236(CX), Y9
+	VPADDD       Y9, Y0, Y0
 	VPADDD       Y13, Y0, Y0
 	VPSRLD       $0x06, Y5, Y8
 	VPSLLD       $0x1a, Y5, Y9
@@ -43077,10 +42840,9 @@ TEXT ·avx2Pair3(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y1, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y0, Y0
-	VPOR         Y2, Y1, Y8
-	VPAND        Y3, Y8, Y8
-	VPAND        Y2, Y1, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y2, Y1, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y2, Y8, Y8
 	VPADDD       Y8, Y0, Y0
 
 	// Round 60.
@@ -43109,8 +42871,8 @@ TEXT ·avx2Pair3(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2432(AX)
-	VPBROADCASTD 240(CX), Y14
-	VPADDD       Y14, Y7, Y7
+	VPBROADCASTD 240(CX), Y9
+	VPADDD       Y9, Y7, Y7
 	VPADDD       Y13, Y7, Y7
 	VPSRLD       $0x06, Y4, Y8
 	VPSLLD       $0x1a, Y4, Y9
@@ -43141,10 +42903,9 @@ TEXT ·avx2Pair3(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y0, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y7, Y7
-	VPOR         Y1, Y0, Y8
-	VPAND        Y2, Y8, Y8
-	VPAND        Y1, Y0, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y1, Y0, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y1, Y8, Y8
 	VPADDD       Y8, Y7, Y7
 
 	// Round 61.
@@ -43173,8 +42934,8 @@ TEXT ·avx2Pair3(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2464(AX)
-	VPBROADCASTD 244(CX), Y14
-	VPADDD       Y14, Y6, Y6
+	VPBROADCASTD 244(CX), Y9
+	VPADDD       Y9, Y6, Y6
 	VPADDD       Y13, Y6, Y6
 	VPSRLD       $0x06, Y3, Y8
 	VPSLLD       $0x1a, Y3, Y9
@@ -43205,10 +42966,9 @@ TEXT ·avx2Pair3(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y7, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y6, Y6
-	VPOR         Y0, Y7, Y8
-	VPAND        Y1, Y8, Y8
-	VPAND        Y0, Y7, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y0, Y7, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y0, Y8, Y8
 	VPADDD       Y8, Y6, Y6
 
 	// Round 62.
@@ -43237,8 +42997,8 @@ TEXT ·avx2Pair3(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2496(AX)
-	VPBROADCASTD 248(CX), Y14
-	VPADDD       Y14, Y5, Y5
+	VPBROADCASTD 248(CX), Y9
+	VPADDD       Y9, Y5, Y5
 	VPADDD       Y13, Y5, Y5
 	VPSRLD       $0x06, Y2, Y8
 	VPSLLD       $0x1a, Y2, Y9
@@ -43269,10 +43029,9 @@ TEXT ·avx2Pair3(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y6, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y5, Y5
-	VPOR         Y7, Y6, Y8
-	VPAND        Y0, Y8, Y8
-	VPAND        Y7, Y6, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y7, Y6, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y7, Y8, Y8
 	VPADDD       Y8, Y5, Y5
 
 	// Round 63.
@@ -43301,8 +43060,8 @@ TEXT ·avx2Pair3(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2528(AX)
-	VPBROADCASTD 252(CX), Y14
-	VPADDD       Y14, Y4, Y4
+	VPBROADCASTD 252(CX), Y9
+	VPADDD       Y9, Y4, Y4
 	VPADDD       Y13, Y4, Y4
 	VPSRLD       $0x06, Y1, Y8
 	VPSLLD       $0x1a, Y1, Y9
@@ -43333,36 +43092,35 @@ TEXT ·avx2Pair3(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y5, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y4, Y4
-	VPOR         Y6, Y5, Y8
-	VPAND        Y7, Y8, Y8
-	VPAND        Y6, Y5, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y6, Y5, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y6, Y8, Y8
 	VPADDD       Y8, Y4, Y4
 
 	// Feed forward and store the per-lane state.
-	VPBROADCASTD 288(AX), Y14
-	VPADDD       Y14, Y4, Y4
+	VPBROADCASTD 288(AX), Y9
+	VPADDD       Y9, Y4, Y4
 	VMOVDQU      Y4, 512(AX)
-	VPBROADCASTD 292(AX), Y14
-	VPADDD       Y14, Y5, Y5
+	VPBROADCASTD 292(AX), Y9
+	VPADDD       Y9, Y5, Y5
 	VMOVDQU      Y5, 576(AX)
-	VPBROADCASTD 296(AX), Y14
-	VPADDD       Y14, Y6, Y6
+	VPBROADCASTD 296(AX), Y9
+	VPADDD       Y9, Y6, Y6
 	VMOVDQU      Y6, 640(AX)
-	VPBROADCASTD 300(AX), Y14
-	VPADDD       Y14, Y7, Y7
+	VPBROADCASTD 300(AX), Y9
+	VPADDD       Y9, Y7, Y7
 	VMOVDQU      Y7, 704(AX)
-	VPBROADCASTD 304(AX), Y14
-	VPADDD       Y14, Y0, Y0
+	VPBROADCASTD 304(AX), Y9
+	VPADDD       Y9, Y0, Y0
 	VMOVDQU      Y0, 768(AX)
-	VPBROADCASTD 308(AX), Y14
-	VPADDD       Y14, Y1, Y1
+	VPBROADCASTD 308(AX), Y9
+	VPADDD       Y9, Y1, Y1
 	VMOVDQU      Y1, 832(AX)
-	VPBROADCASTD 312(AX), Y14
-	VPADDD       Y14, Y2, Y2
+	VPBROADCASTD 312(AX), Y9
+	VPADDD       Y9, Y2, Y2
 	VMOVDQU      Y2, 896(AX)
-	VPBROADCASTD 316(AX), Y14
-	VPADDD       Y14, Y3, Y3
+	VPBROADCASTD 316(AX), Y9
+	VPADDD       Y9, Y3, Y3
 	VMOVDQU      Y3, 960(AX)
 
 	// Quick test on word q: ((h[q] & qm) ^ qw) <= ql, as max(x, ql) == ql.
@@ -43409,10 +43167,11 @@ TEXT ·avx2Pair4(SB), NOSPLIT, $0-18
 	// Round 4: add W[4] to a and e.
 	VPADDD 2176(AX), Y0, Y0
 	VPADDD 2176(AX), Y4, Y4
+	VPXOR  Y2, Y1, Y15
 
 	// Round 5.
-	VPBROADCASTD 20(CX), Y14
-	VPADDD       Y14, Y7, Y7
+	VPBROADCASTD 20(CX), Y9
+	VPADDD       Y9, Y7, Y7
 	VPADDD       2208(AX), Y7, Y7
 	VPSRLD       $0x06, Y4, Y8
 	VPSLLD       $0x1a, Y4, Y9
@@ -43443,15 +43202,14 @@ TEXT ·avx2Pair4(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y0, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y7, Y7
-	VPOR         Y1, Y0, Y8
-	VPAND        Y2, Y8, Y8
-	VPAND        Y1, Y0, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y1, Y0, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y1, Y8, Y8
 	VPADDD       Y8, Y7, Y7
 
 	// Round 6.
-	VPBROADCASTD 24(CX), Y14
-	VPADDD       Y14, Y6, Y6
+	VPBROADCASTD 24(CX), Y9
+	VPADDD       Y9, Y6, Y6
 	VPSRLD       $0x06, Y3, Y8
 	VPSLLD       $0x1a, Y3, Y9
 	VPXOR        Y9, Y8, Y8
@@ -43481,15 +43239,14 @@ TEXT ·avx2Pair4(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y7, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y6, Y6
-	VPOR         Y0, Y7, Y8
-	VPAND        Y1, Y8, Y8
-	VPAND        Y0, Y7, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y0, Y7, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y0, Y8, Y8
 	VPADDD       Y8, Y6, Y6
 
 	// Round 7.
-	VPBROADCASTD 28(CX), Y14
-	VPADDD       Y14, Y5, Y5
+	VPBROADCASTD 28(CX), Y9
+	VPADDD       Y9, Y5, Y5
 	VPSRLD       $0x06, Y2, Y8
 	VPSLLD       $0x1a, Y2, Y9
 	VPXOR        Y9, Y8, Y8
@@ -43519,15 +43276,14 @@ TEXT ·avx2Pair4(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y6, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y5, Y5
-	VPOR         Y7, Y6, Y8
-	VPAND        Y0, Y8, Y8
-	VPAND        Y7, Y6, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y7, Y6, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y7, Y8, Y8
 	VPADDD       Y8, Y5, Y5
 
 	// Round 8.
-	VPBROADCASTD 32(CX), Y14
-	VPADDD       Y14, Y4, Y4
+	VPBROADCASTD 32(CX), Y9
+	VPADDD       Y9, Y4, Y4
 	VPSRLD       $0x06, Y1, Y8
 	VPSLLD       $0x1a, Y1, Y9
 	VPXOR        Y9, Y8, Y8
@@ -43557,15 +43313,14 @@ TEXT ·avx2Pair4(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y5, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y4, Y4
-	VPOR         Y6, Y5, Y8
-	VPAND        Y7, Y8, Y8
-	VPAND        Y6, Y5, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y6, Y5, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y6, Y8, Y8
 	VPADDD       Y8, Y4, Y4
 
 	// Round 9.
-	VPBROADCASTD 36(CX), Y14
-	VPADDD       Y14, Y3, Y3
+	VPBROADCASTD 36(CX), Y9
+	VPADDD       Y9, Y3, Y3
 	VPSRLD       $0x06, Y0, Y8
 	VPSLLD       $0x1a, Y0, Y9
 	VPXOR        Y9, Y8, Y8
@@ -43595,15 +43350,14 @@ TEXT ·avx2Pair4(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y4, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y3, Y3
-	VPOR         Y5, Y4, Y8
-	VPAND        Y6, Y8, Y8
-	VPAND        Y5, Y4, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y5, Y4, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y5, Y8, Y8
 	VPADDD       Y8, Y3, Y3
 
 	// Round 10.
-	VPBROADCASTD 40(CX), Y14
-	VPADDD       Y14, Y2, Y2
+	VPBROADCASTD 40(CX), Y9
+	VPADDD       Y9, Y2, Y2
 	VPSRLD       $0x06, Y7, Y8
 	VPSLLD       $0x1a, Y7, Y9
 	VPXOR        Y9, Y8, Y8
@@ -43633,15 +43387,14 @@ TEXT ·avx2Pair4(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y3, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y2, Y2
-	VPOR         Y4, Y3, Y8
-	VPAND        Y5, Y8, Y8
-	VPAND        Y4, Y3, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y4, Y3, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y4, Y8, Y8
 	VPADDD       Y8, Y2, Y2
 
 	// Round 11.
-	VPBROADCASTD 44(CX), Y14
-	VPADDD       Y14, Y1, Y1
+	VPBROADCASTD 44(CX), Y9
+	VPADDD       Y9, Y1, Y1
 	VPSRLD       $0x06, Y6, Y8
 	VPSLLD       $0x1a, Y6, Y9
 	VPXOR        Y9, Y8, Y8
@@ -43671,15 +43424,14 @@ TEXT ·avx2Pair4(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y2, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y1, Y1
-	VPOR         Y3, Y2, Y8
-	VPAND        Y4, Y8, Y8
-	VPAND        Y3, Y2, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y3, Y2, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y3, Y8, Y8
 	VPADDD       Y8, Y1, Y1
 
 	// Round 12.
-	VPBROADCASTD 48(CX), Y14
-	VPADDD       Y14, Y0, Y0
+	VPBROADCASTD 48(CX), Y9
+	VPADDD       Y9, Y0, Y0
 	VPSRLD       $0x06, Y5, Y8
 	VPSLLD       $0x1a, Y5, Y9
 	VPXOR        Y9, Y8, Y8
@@ -43709,15 +43461,14 @@ TEXT ·avx2Pair4(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y1, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y0, Y0
-	VPOR         Y2, Y1, Y8
-	VPAND        Y3, Y8, Y8
-	VPAND        Y2, Y1, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y2, Y1, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y2, Y8, Y8
 	VPADDD       Y8, Y0, Y0
 
 	// Round 13.
-	VPBROADCASTD 52(CX), Y14
-	VPADDD       Y14, Y7, Y7
+	VPBROADCASTD 52(CX), Y9
+	VPADDD       Y9, Y7, Y7
 	VPSRLD       $0x06, Y4, Y8
 	VPSLLD       $0x1a, Y4, Y9
 	VPXOR        Y9, Y8, Y8
@@ -43747,15 +43498,14 @@ TEXT ·avx2Pair4(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y0, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y7, Y7
-	VPOR         Y1, Y0, Y8
-	VPAND        Y2, Y8, Y8
-	VPAND        Y1, Y0, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y1, Y0, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y1, Y8, Y8
 	VPADDD       Y8, Y7, Y7
 
 	// Round 14.
-	VPBROADCASTD 56(CX), Y14
-	VPADDD       Y14, Y6, Y6
+	VPBROADCASTD 56(CX), Y9
+	VPADDD       Y9, Y6, Y6
 	VPSRLD       $0x06, Y3, Y8
 	VPSLLD       $0x1a, Y3, Y9
 	VPXOR        Y9, Y8, Y8
@@ -43785,15 +43535,14 @@ TEXT ·avx2Pair4(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y7, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y6, Y6
-	VPOR         Y0, Y7, Y8
-	VPAND        Y1, Y8, Y8
-	VPAND        Y0, Y7, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y0, Y7, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y0, Y8, Y8
 	VPADDD       Y8, Y6, Y6
 
 	// Round 15.
-	VPBROADCASTD 60(CX), Y14
-	VPADDD       Y14, Y5, Y5
+	VPBROADCASTD 60(CX), Y9
+	VPADDD       Y9, Y5, Y5
 	VPSRLD       $0x06, Y2, Y8
 	VPSLLD       $0x1a, Y2, Y9
 	VPXOR        Y9, Y8, Y8
@@ -43823,15 +43572,14 @@ TEXT ·avx2Pair4(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y6, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y5, Y5
-	VPOR         Y7, Y6, Y8
-	VPAND        Y0, Y8, Y8
-	VPAND        Y7, Y6, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y7, Y6, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y7, Y8, Y8
 	VPADDD       Y8, Y5, Y5
 
 	// Round 16.
-	VPBROADCASTD 64(CX), Y14
-	VPADDD       Y14, Y4, Y4
+	VPBROADCASTD 64(CX), Y9
+	VPADDD       Y9, Y4, Y4
 	VPSRLD       $0x06, Y1, Y8
 	VPSLLD       $0x1a, Y1, Y9
 	VPXOR        Y9, Y8, Y8
@@ -43861,15 +43609,14 @@ TEXT ·avx2Pair4(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y5, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y4, Y4
-	VPOR         Y6, Y5, Y8
-	VPAND        Y7, Y8, Y8
-	VPAND        Y6, Y5, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y6, Y5, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y6, Y8, Y8
 	VPADDD       Y8, Y4, Y4
 
 	// Round 17.
-	VPBROADCASTD 68(CX), Y14
-	VPADDD       Y14, Y3, Y3
+	VPBROADCASTD 68(CX), Y9
+	VPADDD       Y9, Y3, Y3
 	VPSRLD       $0x06, Y0, Y8
 	VPSLLD       $0x1a, Y0, Y9
 	VPXOR        Y9, Y8, Y8
@@ -43899,15 +43646,14 @@ TEXT ·avx2Pair4(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y4, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y3, Y3
-	VPOR         Y5, Y4, Y8
-	VPAND        Y6, Y8, Y8
-	VPAND        Y5, Y4, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y5, Y4, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y5, Y8, Y8
 	VPADDD       Y8, Y3, Y3
 
 	// Round 18.
-	VPBROADCASTD 72(CX), Y14
-	VPADDD       Y14, Y2, Y2
+	VPBROADCASTD 72(CX), Y9
+	VPADDD       Y9, Y2, Y2
 	VPSRLD       $0x06, Y7, Y8
 	VPSLLD       $0x1a, Y7, Y9
 	VPXOR        Y9, Y8, Y8
@@ -43937,10 +43683,9 @@ TEXT ·avx2Pair4(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y3, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y2, Y2
-	VPOR         Y4, Y3, Y8
-	VPAND        Y5, Y8, Y8
-	VPAND        Y4, Y3, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y4, Y3, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y4, Y8, Y8
 	VPADDD       Y8, Y2, Y2
 
 	// Round 19.
@@ -43958,8 +43703,8 @@ TEXT ·avx2Pair4(SB), NOSPLIT, $0-18
 	VPBROADCASTD 76(AX), Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2144(AX)
-	VPBROADCASTD 76(CX), Y14
-	VPADDD       Y14, Y1, Y1
+	VPBROADCASTD 76(CX), Y9
+	VPADDD       Y9, Y1, Y1
 	VPADDD       Y13, Y1, Y1
 	VPSRLD       $0x06, Y6, Y8
 	VPSLLD       $0x1a, Y6, Y9
@@ -43990,10 +43735,9 @@ TEXT ·avx2Pair4(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y2, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y1, Y1
-	VPOR         Y3, Y2, Y8
-	VPAND        Y4, Y8, Y8
-	VPAND        Y3, Y2, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y3, Y2, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y3, Y8, Y8
 	VPADDD       Y8, Y1, Y1
 
 	// Round 20.
@@ -44012,8 +43756,8 @@ TEXT ·avx2Pair4(SB), NOSPLIT, $0-18
 	VPBROADCASTD 80(AX), Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2176(AX)
-	VPBROADCASTD 80(CX), Y14
-	VPADDD       Y14, Y0, Y0
+	VPBROADCASTD 80(CX), Y9
+	VPADDD       Y9, Y0, Y0
 	VPADDD       Y13, Y0, Y0
 	VPSRLD       $0x06, Y5, Y8
 	VPSLLD       $0x1a, Y5, Y9
@@ -44044,10 +43788,9 @@ TEXT ·avx2Pair4(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y1, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y0, Y0
-	VPOR         Y2, Y1, Y8
-	VPAND        Y3, Y8, Y8
-	VPAND        Y2, Y1, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y2, Y1, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y2, Y8, Y8
 	VPADDD       Y8, Y0, Y0
 
 	// Round 21.
@@ -44066,8 +43809,8 @@ TEXT ·avx2Pair4(SB), NOSPLIT, $0-18
 	VPBROADCASTD 84(AX), Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2208(AX)
-	VPBROADCASTD 84(CX), Y14
-	VPADDD       Y14, Y7, Y7
+	VPBROADCASTD 84(CX), Y9
+	VPADDD       Y9, Y7, Y7
 	VPADDD       Y13, Y7, Y7
 	VPSRLD       $0x06, Y4, Y8
 	VPSLLD       $0x1a, Y4, Y9
@@ -44098,10 +43841,9 @@ TEXT ·avx2Pair4(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y0, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y7, Y7
-	VPOR         Y1, Y0, Y8
-	VPAND        Y2, Y8, Y8
-	VPAND        Y1, Y0, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y1, Y0, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y1, Y8, Y8
 	VPADDD       Y8, Y7, Y7
 
 	// Round 22.
@@ -44119,8 +43861,8 @@ TEXT ·avx2Pair4(SB), NOSPLIT, $0-18
 	VPBROADCASTD 88(AX), Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2240(AX)
-	VPBROADCASTD 88(CX), Y14
-	VPADDD       Y14, Y6, Y6
+	VPBROADCASTD 88(CX), Y9
+	VPADDD       Y9, Y6, Y6
 	VPADDD       Y13, Y6, Y6
 	VPSRLD       $0x06, Y3, Y8
 	VPSLLD       $0x1a, Y3, Y9
@@ -44151,10 +43893,9 @@ TEXT ·avx2Pair4(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y7, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y6, Y6
-	VPOR         Y0, Y7, Y8
-	VPAND        Y1, Y8, Y8
-	VPAND        Y0, Y7, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y0, Y7, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y0, Y8, Y8
 	VPADDD       Y8, Y6, Y6
 
 	// Round 23.
@@ -44172,8 +43913,8 @@ TEXT ·avx2Pair4(SB), NOSPLIT, $0-18
 	VPBROADCASTD 92(AX), Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2272(AX)
-	VPBROADCASTD 92(CX), Y14
-	VPADDD       Y14, Y5, Y5
+	VPBROADCASTD 92(CX), Y9
+	VPADDD       Y9, Y5, Y5
 	VPADDD       Y13, Y5, Y5
 	VPSRLD       $0x06, Y2, Y8
 	VPSLLD       $0x1a, Y2, Y9
@@ -44204,10 +43945,9 @@ TEXT ·avx2Pair4(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y6, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y5, Y5
-	VPOR         Y7, Y6, Y8
-	VPAND        Y0, Y8, Y8
-	VPAND        Y7, Y6, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y7, Y6, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y7, Y8, Y8
 	VPADDD       Y8, Y5, Y5
 
 	// Round 24.
@@ -44225,8 +43965,8 @@ TEXT ·avx2Pair4(SB), NOSPLIT, $0-18
 	VPBROADCASTD 96(AX), Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2304(AX)
-	VPBROADCASTD 96(CX), Y14
-	VPADDD       Y14, Y4, Y4
+	VPBROADCASTD 96(CX), Y9
+	VPADDD       Y9, Y4, Y4
 	VPADDD       Y13, Y4, Y4
 	VPSRLD       $0x06, Y1, Y8
 	VPSLLD       $0x1a, Y1, Y9
@@ -44257,10 +43997,9 @@ TEXT ·avx2Pair4(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y5, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y4, Y4
-	VPOR         Y6, Y5, Y8
-	VPAND        Y7, Y8, Y8
-	VPAND        Y6, Y5, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y6, Y5, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y6, Y8, Y8
 	VPADDD       Y8, Y4, Y4
 
 	// Round 25.
@@ -44278,8 +44017,8 @@ TEXT ·avx2Pair4(SB), NOSPLIT, $0-18
 	VPBROADCASTD 100(AX), Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2336(AX)
-	VPBROADCASTD 100(CX), Y14
-	VPADDD       Y14, Y3, Y3
+	VPBROADCASTD 100(CX), Y9
+	VPADDD       Y9, Y3, Y3
 	VPADDD       Y13, Y3, Y3
 	VPSRLD       $0x06, Y0, Y8
 	VPSLLD       $0x1a, Y0, Y9
@@ -44310,10 +44049,9 @@ TEXT ·avx2Pair4(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y4, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y3, Y3
-	VPOR         Y5, Y4, Y8
-	VPAND        Y6, Y8, Y8
-	VPAND        Y5, Y4, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y5, Y4, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y5, Y8, Y8
 	VPADDD       Y8, Y3, Y3
 
 	// Round 26.
@@ -44332,8 +44070,8 @@ TEXT ·avx2Pair4(SB), NOSPLIT, $0-18
 	VPBROADCASTD 104(AX), Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2368(AX)
-	VPBROADCASTD 104(CX), Y14
-	VPADDD       Y14, Y2, Y2
+	VPBROADCASTD 104(CX), Y9
+	VPADDD       Y9, Y2, Y2
 	VPADDD       Y13, Y2, Y2
 	VPSRLD       $0x06, Y7, Y8
 	VPSLLD       $0x1a, Y7, Y9
@@ -44364,10 +44102,9 @@ TEXT ·avx2Pair4(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y3, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y2, Y2
-	VPOR         Y4, Y3, Y8
-	VPAND        Y5, Y8, Y8
-	VPAND        Y4, Y3, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y4, Y3, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y4, Y8, Y8
 	VPADDD       Y8, Y2, Y2
 
 	// Round 27.
@@ -44386,8 +44123,8 @@ TEXT ·avx2Pair4(SB), NOSPLIT, $0-18
 	VPBROADCASTD 108(AX), Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2400(AX)
-	VPBROADCASTD 108(CX), Y14
-	VPADDD       Y14, Y1, Y1
+	VPBROADCASTD 108(CX), Y9
+	VPADDD       Y9, Y1, Y1
 	VPADDD       Y13, Y1, Y1
 	VPSRLD       $0x06, Y6, Y8
 	VPSLLD       $0x1a, Y6, Y9
@@ -44418,10 +44155,9 @@ TEXT ·avx2Pair4(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y2, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y1, Y1
-	VPOR         Y3, Y2, Y8
-	VPAND        Y4, Y8, Y8
-	VPAND        Y3, Y2, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y3, Y2, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y3, Y8, Y8
 	VPADDD       Y8, Y1, Y1
 
 	// Round 28.
@@ -44440,8 +44176,8 @@ TEXT ·avx2Pair4(SB), NOSPLIT, $0-18
 	VPBROADCASTD 112(AX), Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2432(AX)
-	VPBROADCASTD 112(CX), Y14
-	VPADDD       Y14, Y0, Y0
+	VPBROADCASTD 112(CX), Y9
+	VPADDD       Y9, Y0, Y0
 	VPADDD       Y13, Y0, Y0
 	VPSRLD       $0x06, Y5, Y8
 	VPSLLD       $0x1a, Y5, Y9
@@ -44472,10 +44208,9 @@ TEXT ·avx2Pair4(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y1, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y0, Y0
-	VPOR         Y2, Y1, Y8
-	VPAND        Y3, Y8, Y8
-	VPAND        Y2, Y1, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y2, Y1, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y2, Y8, Y8
 	VPADDD       Y8, Y0, Y0
 
 	// Round 29.
@@ -44494,8 +44229,8 @@ TEXT ·avx2Pair4(SB), NOSPLIT, $0-18
 	VPBROADCASTD 116(AX), Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2464(AX)
-	VPBROADCASTD 116(CX), Y14
-	VPADDD       Y14, Y7, Y7
+	VPBROADCASTD 116(CX), Y9
+	VPADDD       Y9, Y7, Y7
 	VPADDD       Y13, Y7, Y7
 	VPSRLD       $0x06, Y4, Y8
 	VPSLLD       $0x1a, Y4, Y9
@@ -44526,10 +44261,9 @@ TEXT ·avx2Pair4(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y0, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y7, Y7
-	VPOR         Y1, Y0, Y8
-	VPAND        Y2, Y8, Y8
-	VPAND        Y1, Y0, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y1, Y0, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y1, Y8, Y8
 	VPADDD       Y8, Y7, Y7
 
 	// Round 30.
@@ -44548,8 +44282,8 @@ TEXT ·avx2Pair4(SB), NOSPLIT, $0-18
 	VPBROADCASTD 120(AX), Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2496(AX)
-	VPBROADCASTD 120(CX), Y14
-	VPADDD       Y14, Y6, Y6
+	VPBROADCASTD 120(CX), Y9
+	VPADDD       Y9, Y6, Y6
 	VPADDD       Y13, Y6, Y6
 	VPSRLD       $0x06, Y3, Y8
 	VPSLLD       $0x1a, Y3, Y9
@@ -44580,10 +44314,9 @@ TEXT ·avx2Pair4(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y7, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y6, Y6
-	VPOR         Y0, Y7, Y8
-	VPAND        Y1, Y8, Y8
-	VPAND        Y0, Y7, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y0, Y7, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y0, Y8, Y8
 	VPADDD       Y8, Y6, Y6
 
 	// Round 31.
@@ -44602,8 +44335,8 @@ TEXT ·avx2Pair4(SB), NOSPLIT, $0-18
 	VPBROADCASTD 124(AX), Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2528(AX)
-	VPBROADCASTD 124(CX), Y14
-	VPADDD       Y14, Y5, Y5
+	VPBROADCASTD 124(CX), Y9
+	VPADDD       Y9, Y5, Y5
 	VPADDD       Y13, Y5, Y5
 	VPSRLD       $0x06, Y2, Y8
 	VPSLLD       $0x1a, Y2, Y9
@@ -44634,10 +44367,9 @@ TEXT ·avx2Pair4(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y6, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y5, Y5
-	VPOR         Y7, Y6, Y8
-	VPAND        Y0, Y8, Y8
-	VPAND        Y7, Y6, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y7, Y6, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y7, Y8, Y8
 	VPADDD       Y8, Y5, Y5
 
 	// Round 32.
@@ -44656,8 +44388,8 @@ TEXT ·avx2Pair4(SB), NOSPLIT, $0-18
 	VPBROADCASTD 128(AX), Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2048(AX)
-	VPBROADCASTD 128(CX), Y14
-	VPADDD       Y14, Y4, Y4
+	VPBROADCASTD 128(CX), Y9
+	VPADDD       Y9, Y4, Y4
 	VPADDD       Y13, Y4, Y4
 	VPSRLD       $0x06, Y1, Y8
 	VPSLLD       $0x1a, Y1, Y9
@@ -44688,10 +44420,9 @@ TEXT ·avx2Pair4(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y5, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y4, Y4
-	VPOR         Y6, Y5, Y8
-	VPAND        Y7, Y8, Y8
-	VPAND        Y6, Y5, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y6, Y5, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y6, Y8, Y8
 	VPADDD       Y8, Y4, Y4
 
 	// Round 33.
@@ -44710,8 +44441,8 @@ TEXT ·avx2Pair4(SB), NOSPLIT, $0-18
 	VPBROADCASTD 132(AX), Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2080(AX)
-	VPBROADCASTD 132(CX), Y14
-	VPADDD       Y14, Y3, Y3
+	VPBROADCASTD 132(CX), Y9
+	VPADDD       Y9, Y3, Y3
 	VPADDD       Y13, Y3, Y3
 	VPSRLD       $0x06, Y0, Y8
 	VPSLLD       $0x1a, Y0, Y9
@@ -44742,10 +44473,9 @@ TEXT ·avx2Pair4(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y4, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y3, Y3
-	VPOR         Y5, Y4, Y8
-	VPAND        Y6, Y8, Y8
-	VPAND        Y5, Y4, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y5, Y4, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y5, Y8, Y8
 	VPADDD       Y8, Y3, Y3
 
 	// Round 34.
@@ -44775,8 +44505,8 @@ TEXT ·avx2Pair4(SB), NOSPLIT, $0-18
 	VPBROADCASTD 136(AX), Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2112(AX)
-	VPBROADCASTD 136(CX), Y14
-	VPADDD       Y14, Y2, Y2
+	VPBROADCASTD 136(CX), Y9
+	VPADDD       Y9, Y2, Y2
 	VPADDD       Y13, Y2, Y2
 	VPSRLD       $0x06, Y7, Y8
 	VPSLLD       $0x1a, Y7, Y9
@@ -44807,10 +44537,9 @@ TEXT ·avx2Pair4(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y3, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y2, Y2
-	VPOR         Y4, Y3, Y8
-	VPAND        Y5, Y8, Y8
-	VPAND        Y4, Y3, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y4, Y3, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y4, Y8, Y8
 	VPADDD       Y8, Y2, Y2
 
 	// Round 35.
@@ -44839,8 +44568,8 @@ TEXT ·avx2Pair4(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2144(AX)
-	VPBROADCASTD 140(CX), Y14
-	VPADDD       Y14, Y1, Y1
+	VPBROADCASTD 140(CX), Y9
+	VPADDD       Y9, Y1, Y1
 	VPADDD       Y13, Y1, Y1
 	VPSRLD       $0x06, Y6, Y8
 	VPSLLD       $0x1a, Y6, Y9
@@ -44871,10 +44600,9 @@ TEXT ·avx2Pair4(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y2, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y1, Y1
-	VPOR         Y3, Y2, Y8
-	VPAND        Y4, Y8, Y8
-	VPAND        Y3, Y2, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y3, Y2, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y3, Y8, Y8
 	VPADDD       Y8, Y1, Y1
 
 	// Round 36.
@@ -44903,8 +44631,8 @@ TEXT ·avx2Pair4(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2176(AX)
-	VPBROADCASTD 144(CX), Y14
-	VPADDD       Y14, Y0, Y0
+	VPBROADCASTD 144(CX), Y9
+	VPADDD       Y9, Y0, Y0
 	VPADDD       Y13, Y0, Y0
 	VPSRLD       $0x06, Y5, Y8
 	VPSLLD       $0x1a, Y5, Y9
@@ -44935,10 +44663,9 @@ TEXT ·avx2Pair4(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y1, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y0, Y0
-	VPOR         Y2, Y1, Y8
-	VPAND        Y3, Y8, Y8
-	VPAND        Y2, Y1, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y2, Y1, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y2, Y8, Y8
 	VPADDD       Y8, Y0, Y0
 
 	// Round 37.
@@ -44967,8 +44694,8 @@ TEXT ·avx2Pair4(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2208(AX)
-	VPBROADCASTD 148(CX), Y14
-	VPADDD       Y14, Y7, Y7
+	VPBROADCASTD 148(CX), Y9
+	VPADDD       Y9, Y7, Y7
 	VPADDD       Y13, Y7, Y7
 	VPSRLD       $0x06, Y4, Y8
 	VPSLLD       $0x1a, Y4, Y9
@@ -44999,10 +44726,9 @@ TEXT ·avx2Pair4(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y0, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y7, Y7
-	VPOR         Y1, Y0, Y8
-	VPAND        Y2, Y8, Y8
-	VPAND        Y1, Y0, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y1, Y0, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y1, Y8, Y8
 	VPADDD       Y8, Y7, Y7
 
 	// Round 38.
@@ -45031,8 +44757,8 @@ TEXT ·avx2Pair4(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2240(AX)
-	VPBROADCASTD 152(CX), Y14
-	VPADDD       Y14, Y6, Y6
+	VPBROADCASTD 152(CX), Y9
+	VPADDD       Y9, Y6, Y6
 	VPADDD       Y13, Y6, Y6
 	VPSRLD       $0x06, Y3, Y8
 	VPSLLD       $0x1a, Y3, Y9
@@ -45063,10 +44789,9 @@ TEXT ·avx2Pair4(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y7, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y6, Y6
-	VPOR         Y0, Y7, Y8
-	VPAND        Y1, Y8, Y8
-	VPAND        Y0, Y7, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y0, Y7, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y0, Y8, Y8
 	VPADDD       Y8, Y6, Y6
 
 	// Round 39.
@@ -45095,8 +44820,8 @@ TEXT ·avx2Pair4(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2272(AX)
-	VPBROADCASTD 156(CX), Y14
-	VPADDD       Y14, Y5, Y5
+	VPBROADCASTD 156(CX), Y9
+	VPADDD       Y9, Y5, Y5
 	VPADDD       Y13, Y5, Y5
 	VPSRLD       $0x06, Y2, Y8
 	VPSLLD       $0x1a, Y2, Y9
@@ -45127,10 +44852,9 @@ TEXT ·avx2Pair4(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y6, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y5, Y5
-	VPOR         Y7, Y6, Y8
-	VPAND        Y0, Y8, Y8
-	VPAND        Y7, Y6, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y7, Y6, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y7, Y8, Y8
 	VPADDD       Y8, Y5, Y5
 
 	// Round 40.
@@ -45159,8 +44883,8 @@ TEXT ·avx2Pair4(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2304(AX)
-	VPBROADCASTD 160(CX), Y14
-	VPADDD       Y14, Y4, Y4
+	VPBROADCASTD 160(CX), Y9
+	VPADDD       Y9, Y4, Y4
 	VPADDD       Y13, Y4, Y4
 	VPSRLD       $0x06, Y1, Y8
 	VPSLLD       $0x1a, Y1, Y9
@@ -45191,10 +44915,9 @@ TEXT ·avx2Pair4(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y5, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y4, Y4
-	VPOR         Y6, Y5, Y8
-	VPAND        Y7, Y8, Y8
-	VPAND        Y6, Y5, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y6, Y5, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y6, Y8, Y8
 	VPADDD       Y8, Y4, Y4
 
 	// Round 41.
@@ -45223,8 +44946,8 @@ TEXT ·avx2Pair4(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2336(AX)
-	VPBROADCASTD 164(CX), Y14
-	VPADDD       Y14, Y3, Y3
+	VPBROADCASTD 164(CX), Y9
+	VPADDD       Y9, Y3, Y3
 	VPADDD       Y13, Y3, Y3
 	VPSRLD       $0x06, Y0, Y8
 	VPSLLD       $0x1a, Y0, Y9
@@ -45255,10 +44978,9 @@ TEXT ·avx2Pair4(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y4, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y3, Y3
-	VPOR         Y5, Y4, Y8
-	VPAND        Y6, Y8, Y8
-	VPAND        Y5, Y4, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y5, Y4, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y5, Y8, Y8
 	VPADDD       Y8, Y3, Y3
 
 	// Round 42.
@@ -45287,8 +45009,8 @@ TEXT ·avx2Pair4(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2368(AX)
-	VPBROADCASTD 168(CX), Y14
-	VPADDD       Y14, Y2, Y2
+	VPBROADCASTD 168(CX), Y9
+	VPADDD       Y9, Y2, Y2
 	VPADDD       Y13, Y2, Y2
 	VPSRLD       $0x06, Y7, Y8
 	VPSLLD       $0x1a, Y7, Y9
@@ -45319,10 +45041,9 @@ TEXT ·avx2Pair4(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y3, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y2, Y2
-	VPOR         Y4, Y3, Y8
-	VPAND        Y5, Y8, Y8
-	VPAND        Y4, Y3, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y4, Y3, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y4, Y8, Y8
 	VPADDD       Y8, Y2, Y2
 
 	// Round 43.
@@ -45351,8 +45072,8 @@ TEXT ·avx2Pair4(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2400(AX)
-	VPBROADCASTD 172(CX), Y14
-	VPADDD       Y14, Y1, Y1
+	VPBROADCASTD 172(CX), Y9
+	VPADDD       Y9, Y1, Y1
 	VPADDD       Y13, Y1, Y1
 	VPSRLD       $0x06, Y6, Y8
 	VPSLLD       $0x1a, Y6, Y9
@@ -45383,10 +45104,9 @@ TEXT ·avx2Pair4(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y2, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y1, Y1
-	VPOR         Y3, Y2, Y8
-	VPAND        Y4, Y8, Y8
-	VPAND        Y3, Y2, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y3, Y2, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y3, Y8, Y8
 	VPADDD       Y8, Y1, Y1
 
 	// Round 44.
@@ -45415,8 +45135,8 @@ TEXT ·avx2Pair4(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2432(AX)
-	VPBROADCASTD 176(CX), Y14
-	VPADDD       Y14, Y0, Y0
+	VPBROADCASTD 176(CX), Y9
+	VPADDD       Y9, Y0, Y0
 	VPADDD       Y13, Y0, Y0
 	VPSRLD       $0x06, Y5, Y8
 	VPSLLD       $0x1a, Y5, Y9
@@ -45447,10 +45167,9 @@ TEXT ·avx2Pair4(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y1, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y0, Y0
-	VPOR         Y2, Y1, Y8
-	VPAND        Y3, Y8, Y8
-	VPAND        Y2, Y1, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y2, Y1, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y2, Y8, Y8
 	VPADDD       Y8, Y0, Y0
 
 	// Round 45.
@@ -45479,8 +45198,8 @@ TEXT ·avx2Pair4(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2464(AX)
-	VPBROADCASTD 180(CX), Y14
-	VPADDD       Y14, Y7, Y7
+	VPBROADCASTD 180(CX), Y9
+	VPADDD       Y9, Y7, Y7
 	VPADDD       Y13, Y7, Y7
 	VPSRLD       $0x06, Y4, Y8
 	VPSLLD       $0x1a, Y4, Y9
@@ -45511,10 +45230,9 @@ TEXT ·avx2Pair4(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y0, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y7, Y7
-	VPOR         Y1, Y0, Y8
-	VPAND        Y2, Y8, Y8
-	VPAND        Y1, Y0, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y1, Y0, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y1, Y8, Y8
 	VPADDD       Y8, Y7, Y7
 
 	// Round 46.
@@ -45543,8 +45261,8 @@ TEXT ·avx2Pair4(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2496(AX)
-	VPBROADCASTD 184(CX), Y14
-	VPADDD       Y14, Y6, Y6
+	VPBROADCASTD 184(CX), Y9
+	VPADDD       Y9, Y6, Y6
 	VPADDD       Y13, Y6, Y6
 	VPSRLD       $0x06, Y3, Y8
 	VPSLLD       $0x1a, Y3, Y9
@@ -45575,10 +45293,9 @@ TEXT ·avx2Pair4(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y7, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y6, Y6
-	VPOR         Y0, Y7, Y8
-	VPAND        Y1, Y8, Y8
-	VPAND        Y0, Y7, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y0, Y7, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y0, Y8, Y8
 	VPADDD       Y8, Y6, Y6
 
 	// Round 47.
@@ -45607,8 +45324,8 @@ TEXT ·avx2Pair4(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2528(AX)
-	VPBROADCASTD 188(CX), Y14
-	VPADDD       Y14, Y5, Y5
+	VPBROADCASTD 188(CX), Y9
+	VPADDD       Y9, Y5, Y5
 	VPADDD       Y13, Y5, Y5
 	VPSRLD       $0x06, Y2, Y8
 	VPSLLD       $0x1a, Y2, Y9
@@ -45639,10 +45356,9 @@ TEXT ·avx2Pair4(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y6, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y5, Y5
-	VPOR         Y7, Y6, Y8
-	VPAND        Y0, Y8, Y8
-	VPAND        Y7, Y6, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y7, Y6, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y7, Y8, Y8
 	VPADDD       Y8, Y5, Y5
 
 	// Round 48.
@@ -45671,8 +45387,8 @@ TEXT ·avx2Pair4(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2048(AX)
-	VPBROADCASTD 192(CX), Y14
-	VPADDD       Y14, Y4, Y4
+	VPBROADCASTD 192(CX), Y9
+	VPADDD       Y9, Y4, Y4
 	VPADDD       Y13, Y4, Y4
 	VPSRLD       $0x06, Y1, Y8
 	VPSLLD       $0x1a, Y1, Y9
@@ -45703,10 +45419,9 @@ TEXT ·avx2Pair4(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y5, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y4, Y4
-	VPOR         Y6, Y5, Y8
-	VPAND        Y7, Y8, Y8
-	VPAND        Y6, Y5, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y6, Y5, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y6, Y8, Y8
 	VPADDD       Y8, Y4, Y4
 
 	// Round 49.
@@ -45735,8 +45450,8 @@ TEXT ·avx2Pair4(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2080(AX)
-	VPBROADCASTD 196(CX), Y14
-	VPADDD       Y14, Y3, Y3
+	VPBROADCASTD 196(CX), Y9
+	VPADDD       Y9, Y3, Y3
 	VPADDD       Y13, Y3, Y3
 	VPSRLD       $0x06, Y0, Y8
 	VPSLLD       $0x1a, Y0, Y9
@@ -45767,10 +45482,9 @@ TEXT ·avx2Pair4(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y4, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y3, Y3
-	VPOR         Y5, Y4, Y8
-	VPAND        Y6, Y8, Y8
-	VPAND        Y5, Y4, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y5, Y4, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y5, Y8, Y8
 	VPADDD       Y8, Y3, Y3
 
 	// Round 50.
@@ -45799,8 +45513,8 @@ TEXT ·avx2Pair4(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2112(AX)
-	VPBROADCASTD 200(CX), Y14
-	VPADDD       Y14, Y2, Y2
+	VPBROADCASTD 200(CX), Y9
+	VPADDD       Y9, Y2, Y2
 	VPADDD       Y13, Y2, Y2
 	VPSRLD       $0x06, Y7, Y8
 	VPSLLD       $0x1a, Y7, Y9
@@ -45831,10 +45545,9 @@ TEXT ·avx2Pair4(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y3, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y2, Y2
-	VPOR         Y4, Y3, Y8
-	VPAND        Y5, Y8, Y8
-	VPAND        Y4, Y3, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y4, Y3, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y4, Y8, Y8
 	VPADDD       Y8, Y2, Y2
 
 	// Round 51.
@@ -45863,8 +45576,8 @@ TEXT ·avx2Pair4(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2144(AX)
-	VPBROADCASTD 204(CX), Y14
-	VPADDD       Y14, Y1, Y1
+	VPBROADCASTD 204(CX), Y9
+	VPADDD       Y9, Y1, Y1
 	VPADDD       Y13, Y1, Y1
 	VPSRLD       $0x06, Y6, Y8
 	VPSLLD       $0x1a, Y6, Y9
@@ -45895,10 +45608,9 @@ TEXT ·avx2Pair4(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y2, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y1, Y1
-	VPOR         Y3, Y2, Y8
-	VPAND        Y4, Y8, Y8
-	VPAND        Y3, Y2, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y3, Y2, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y3, Y8, Y8
 	VPADDD       Y8, Y1, Y1
 
 	// Round 52.
@@ -45927,8 +45639,8 @@ TEXT ·avx2Pair4(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2176(AX)
-	VPBROADCASTD 208(CX), Y14
-	VPADDD       Y14, Y0, Y0
+	VPBROADCASTD 208(CX), Y9
+	VPADDD       Y9, Y0, Y0
 	VPADDD       Y13, Y0, Y0
 	VPSRLD       $0x06, Y5, Y8
 	VPSLLD       $0x1a, Y5, Y9
@@ -45959,10 +45671,9 @@ TEXT ·avx2Pair4(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y1, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y0, Y0
-	VPOR         Y2, Y1, Y8
-	VPAND        Y3, Y8, Y8
-	VPAND        Y2, Y1, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y2, Y1, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y2, Y8, Y8
 	VPADDD       Y8, Y0, Y0
 
 	// Round 53.
@@ -45991,8 +45702,8 @@ TEXT ·avx2Pair4(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2208(AX)
-	VPBROADCASTD 212(CX), Y14
-	VPADDD       Y14, Y7, Y7
+	VPBROADCASTD 212(CX), Y9
+	VPADDD       Y9, Y7, Y7
 	VPADDD       Y13, Y7, Y7
 	VPSRLD       $0x06, Y4, Y8
 	VPSLLD       $0x1a, Y4, Y9
@@ -46023,10 +45734,9 @@ TEXT ·avx2Pair4(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y0, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y7, Y7
-	VPOR         Y1, Y0, Y8
-	VPAND        Y2, Y8, Y8
-	VPAND        Y1, Y0, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y1, Y0, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y1, Y8, Y8
 	VPADDD       Y8, Y7, Y7
 
 	// Round 54.
@@ -46055,8 +45765,8 @@ TEXT ·avx2Pair4(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2240(AX)
-	VPBROADCASTD 216(CX), Y14
-	VPADDD       Y14, Y6, Y6
+	VPBROADCASTD 216(CX), Y9
+	VPADDD       Y9, Y6, Y6
 	VPADDD       Y13, Y6, Y6
 	VPSRLD       $0x06, Y3, Y8
 	VPSLLD       $0x1a, Y3, Y9
@@ -46087,10 +45797,9 @@ TEXT ·avx2Pair4(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y7, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y6, Y6
-	VPOR         Y0, Y7, Y8
-	VPAND        Y1, Y8, Y8
-	VPAND        Y0, Y7, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y0, Y7, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y0, Y8, Y8
 	VPADDD       Y8, Y6, Y6
 
 	// Round 55.
@@ -46119,8 +45828,8 @@ TEXT ·avx2Pair4(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2272(AX)
-	VPBROADCASTD 220(CX), Y14
-	VPADDD       Y14, Y5, Y5
+	VPBROADCASTD 220(CX), Y9
+	VPADDD       Y9, Y5, Y5
 	VPADDD       Y13, Y5, Y5
 	VPSRLD       $0x06, Y2, Y8
 	VPSLLD       $0x1a, Y2, Y9
@@ -46151,10 +45860,9 @@ TEXT ·avx2Pair4(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y6, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y5, Y5
-	VPOR         Y7, Y6, Y8
-	VPAND        Y0, Y8, Y8
-	VPAND        Y7, Y6, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y7, Y6, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y7, Y8, Y8
 	VPADDD       Y8, Y5, Y5
 
 	// Round 56.
@@ -46183,8 +45891,8 @@ TEXT ·avx2Pair4(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2304(AX)
-	VPBROADCASTD 224(CX), Y14
-	VPADDD       Y14, Y4, Y4
+	VPBROADCASTD 224(CX), Y9
+	VPADDD       Y9, Y4, Y4
 	VPADDD       Y13, Y4, Y4
 	VPSRLD       $0x06, Y1, Y8
 	VPSLLD       $0x1a, Y1, Y9
@@ -46215,10 +45923,9 @@ TEXT ·avx2Pair4(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y5, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y4, Y4
-	VPOR         Y6, Y5, Y8
-	VPAND        Y7, Y8, Y8
-	VPAND        Y6, Y5, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y6, Y5, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y6, Y8, Y8
 	VPADDD       Y8, Y4, Y4
 
 	// Round 57.
@@ -46247,8 +45954,8 @@ TEXT ·avx2Pair4(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2336(AX)
-	VPBROADCASTD 228(CX), Y14
-	VPADDD       Y14, Y3, Y3
+	VPBROADCASTD 228(CX), Y9
+	VPADDD       Y9, Y3, Y3
 	VPADDD       Y13, Y3, Y3
 	VPSRLD       $0x06, Y0, Y8
 	VPSLLD       $0x1a, Y0, Y9
@@ -46279,10 +45986,9 @@ TEXT ·avx2Pair4(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y4, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y3, Y3
-	VPOR         Y5, Y4, Y8
-	VPAND        Y6, Y8, Y8
-	VPAND        Y5, Y4, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y5, Y4, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y5, Y8, Y8
 	VPADDD       Y8, Y3, Y3
 
 	// Round 58.
@@ -46311,8 +46017,8 @@ TEXT ·avx2Pair4(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2368(AX)
-	VPBROADCASTD 232(CX), Y14
-	VPADDD       Y14, Y2, Y2
+	VPBROADCASTD 232(CX), Y9
+	VPADDD       Y9, Y2, Y2
 	VPADDD       Y13, Y2, Y2
 	VPSRLD       $0x06, Y7, Y8
 	VPSLLD       $0x1a, Y7, Y9
@@ -46343,10 +46049,9 @@ TEXT ·avx2Pair4(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y3, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y2, Y2
-	VPOR         Y4, Y3, Y8
-	VPAND        Y5, Y8, Y8
-	VPAND        Y4, Y3, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y4, Y3, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y4, Y8, Y8
 	VPADDD       Y8, Y2, Y2
 
 	// Round 59.
@@ -46375,8 +46080,8 @@ TEXT ·avx2Pair4(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2400(AX)
-	VPBROADCASTD 236(CX), Y14
-	VPADDD       Y14, Y1, Y1
+	VPBROADCASTD 236(CX), Y9
+	VPADDD       Y9, Y1, Y1
 	VPADDD       Y13, Y1, Y1
 	VPSRLD       $0x06, Y6, Y8
 	VPSLLD       $0x1a, Y6, Y9
@@ -46407,10 +46112,9 @@ TEXT ·avx2Pair4(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y2, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y1, Y1
-	VPOR         Y3, Y2, Y8
-	VPAND        Y4, Y8, Y8
-	VPAND        Y3, Y2, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y3, Y2, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y3, Y8, Y8
 	VPADDD       Y8, Y1, Y1
 
 	// Round 60.
@@ -46439,8 +46143,8 @@ TEXT ·avx2Pair4(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2432(AX)
-	VPBROADCASTD 240(CX), Y14
-	VPADDD       Y14, Y0, Y0
+	VPBROADCASTD 240(CX), Y9
+	VPADDD       Y9, Y0, Y0
 	VPADDD       Y13, Y0, Y0
 	VPSRLD       $0x06, Y5, Y8
 	VPSLLD       $0x1a, Y5, Y9
@@ -46471,10 +46175,9 @@ TEXT ·avx2Pair4(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y1, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y0, Y0
-	VPOR         Y2, Y1, Y8
-	VPAND        Y3, Y8, Y8
-	VPAND        Y2, Y1, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y2, Y1, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y2, Y8, Y8
 	VPADDD       Y8, Y0, Y0
 
 	// Round 61.
@@ -46503,8 +46206,8 @@ TEXT ·avx2Pair4(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2464(AX)
-	VPBROADCASTD 244(CX), Y14
-	VPADDD       Y14, Y7, Y7
+	VPBROADCASTD 244(CX), Y9
+	VPADDD       Y9, Y7, Y7
 	VPADDD       Y13, Y7, Y7
 	VPSRLD       $0x06, Y4, Y8
 	VPSLLD       $0x1a, Y4, Y9
@@ -46535,10 +46238,9 @@ TEXT ·avx2Pair4(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y0, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y7, Y7
-	VPOR         Y1, Y0, Y8
-	VPAND        Y2, Y8, Y8
-	VPAND        Y1, Y0, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y1, Y0, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y1, Y8, Y8
 	VPADDD       Y8, Y7, Y7
 
 	// Round 62.
@@ -46567,8 +46269,8 @@ TEXT ·avx2Pair4(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2496(AX)
-	VPBROADCASTD 248(CX), Y14
-	VPADDD       Y14, Y6, Y6
+	VPBROADCASTD 248(CX), Y9
+	VPADDD       Y9, Y6, Y6
 	VPADDD       Y13, Y6, Y6
 	VPSRLD       $0x06, Y3, Y8
 	VPSLLD       $0x1a, Y3, Y9
@@ -46599,10 +46301,9 @@ TEXT ·avx2Pair4(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y7, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y6, Y6
-	VPOR         Y0, Y7, Y8
-	VPAND        Y1, Y8, Y8
-	VPAND        Y0, Y7, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y0, Y7, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y0, Y8, Y8
 	VPADDD       Y8, Y6, Y6
 
 	// Round 63.
@@ -46631,8 +46332,8 @@ TEXT ·avx2Pair4(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2528(AX)
-	VPBROADCASTD 252(CX), Y14
-	VPADDD       Y14, Y5, Y5
+	VPBROADCASTD 252(CX), Y9
+	VPADDD       Y9, Y5, Y5
 	VPADDD       Y13, Y5, Y5
 	VPSRLD       $0x06, Y2, Y8
 	VPSLLD       $0x1a, Y2, Y9
@@ -46663,36 +46364,35 @@ TEXT ·avx2Pair4(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y6, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y5, Y5
-	VPOR         Y7, Y6, Y8
-	VPAND        Y0, Y8, Y8
-	VPAND        Y7, Y6, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y7, Y6, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y7, Y8, Y8
 	VPADDD       Y8, Y5, Y5
 
 	// Feed forward and store the per-lane state.
-	VPBROADCASTD 288(AX), Y14
-	VPADDD       Y14, Y5, Y5
+	VPBROADCASTD 288(AX), Y9
+	VPADDD       Y9, Y5, Y5
 	VMOVDQU      Y5, 512(AX)
-	VPBROADCASTD 292(AX), Y14
-	VPADDD       Y14, Y6, Y6
+	VPBROADCASTD 292(AX), Y9
+	VPADDD       Y9, Y6, Y6
 	VMOVDQU      Y6, 576(AX)
-	VPBROADCASTD 296(AX), Y14
-	VPADDD       Y14, Y7, Y7
+	VPBROADCASTD 296(AX), Y9
+	VPADDD       Y9, Y7, Y7
 	VMOVDQU      Y7, 640(AX)
-	VPBROADCASTD 300(AX), Y14
-	VPADDD       Y14, Y0, Y0
+	VPBROADCASTD 300(AX), Y9
+	VPADDD       Y9, Y0, Y0
 	VMOVDQU      Y0, 704(AX)
-	VPBROADCASTD 304(AX), Y14
-	VPADDD       Y14, Y1, Y1
+	VPBROADCASTD 304(AX), Y9
+	VPADDD       Y9, Y1, Y1
 	VMOVDQU      Y1, 768(AX)
-	VPBROADCASTD 308(AX), Y14
-	VPADDD       Y14, Y2, Y2
+	VPBROADCASTD 308(AX), Y9
+	VPADDD       Y9, Y2, Y2
 	VMOVDQU      Y2, 832(AX)
-	VPBROADCASTD 312(AX), Y14
-	VPADDD       Y14, Y3, Y3
+	VPBROADCASTD 312(AX), Y9
+	VPADDD       Y9, Y3, Y3
 	VMOVDQU      Y3, 896(AX)
-	VPBROADCASTD 316(AX), Y14
-	VPADDD       Y14, Y4, Y4
+	VPBROADCASTD 316(AX), Y9
+	VPADDD       Y9, Y4, Y4
 	VMOVDQU      Y4, 960(AX)
 
 	// Quick test on word q: ((h[q] & qm) ^ qw) <= ql, as max(x, ql) == ql.
@@ -46739,10 +46439,11 @@ TEXT ·avx2Pair5(SB), NOSPLIT, $0-18
 	// Round 5: add W[5] to a and e.
 	VPADDD 2208(AX), Y0, Y0
 	VPADDD 2208(AX), Y4, Y4
+	VPXOR  Y2, Y1, Y15
 
 	// Round 6.
-	VPBROADCASTD 24(CX), Y14
-	VPADDD       Y14, Y7, Y7
+	VPBROADCASTD 24(CX), Y9
+	VPADDD       Y9, Y7, Y7
 	VPADDD       2240(AX), Y7, Y7
 	VPSRLD       $0x06, Y4, Y8
 	VPSLLD       $0x1a, Y4, Y9
@@ -46773,15 +46474,14 @@ TEXT ·avx2Pair5(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y0, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y7, Y7
-	VPOR         Y1, Y0, Y8
-	VPAND        Y2, Y8, Y8
-	VPAND        Y1, Y0, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y1, Y0, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y1, Y8, Y8
 	VPADDD       Y8, Y7, Y7
 
 	// Round 7.
-	VPBROADCASTD 28(CX), Y14
-	VPADDD       Y14, Y6, Y6
+	VPBROADCASTD 28(CX), Y9
+	VPADDD       Y9, Y6, Y6
 	VPSRLD       $0x06, Y3, Y8
 	VPSLLD       $0x1a, Y3, Y9
 	VPXOR        Y9, Y8, Y8
@@ -46811,15 +46511,14 @@ TEXT ·avx2Pair5(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y7, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y6, Y6
-	VPOR         Y0, Y7, Y8
-	VPAND        Y1, Y8, Y8
-	VPAND        Y0, Y7, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y0, Y7, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y0, Y8, Y8
 	VPADDD       Y8, Y6, Y6
 
 	// Round 8.
-	VPBROADCASTD 32(CX), Y14
-	VPADDD       Y14, Y5, Y5
+	VPBROADCASTD 32(CX), Y9
+	VPADDD       Y9, Y5, Y5
 	VPSRLD       $0x06, Y2, Y8
 	VPSLLD       $0x1a, Y2, Y9
 	VPXOR        Y9, Y8, Y8
@@ -46849,15 +46548,14 @@ TEXT ·avx2Pair5(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y6, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y5, Y5
-	VPOR         Y7, Y6, Y8
-	VPAND        Y0, Y8, Y8
-	VPAND        Y7, Y6, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y7, Y6, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y7, Y8, Y8
 	VPADDD       Y8, Y5, Y5
 
 	// Round 9.
-	VPBROADCASTD 36(CX), Y14
-	VPADDD       Y14, Y4, Y4
+	VPBROADCASTD 36(CX), Y9
+	VPADDD       Y9, Y4, Y4
 	VPSRLD       $0x06, Y1, Y8
 	VPSLLD       $0x1a, Y1, Y9
 	VPXOR        Y9, Y8, Y8
@@ -46887,15 +46585,14 @@ TEXT ·avx2Pair5(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y5, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y4, Y4
-	VPOR         Y6, Y5, Y8
-	VPAND        Y7, Y8, Y8
-	VPAND        Y6, Y5, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y6, Y5, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y6, Y8, Y8
 	VPADDD       Y8, Y4, Y4
 
 	// Round 10.
-	VPBROADCASTD 40(CX), Y14
-	VPADDD       Y14, Y3, Y3
+	VPBROADCASTD 40(CX), Y9
+	VPADDD       Y9, Y3, Y3
 	VPSRLD       $0x06, Y0, Y8
 	VPSLLD       $0x1a, Y0, Y9
 	VPXOR        Y9, Y8, Y8
@@ -46925,15 +46622,14 @@ TEXT ·avx2Pair5(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y4, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y3, Y3
-	VPOR         Y5, Y4, Y8
-	VPAND        Y6, Y8, Y8
-	VPAND        Y5, Y4, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y5, Y4, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y5, Y8, Y8
 	VPADDD       Y8, Y3, Y3
 
 	// Round 11.
-	VPBROADCASTD 44(CX), Y14
-	VPADDD       Y14, Y2, Y2
+	VPBROADCASTD 44(CX), Y9
+	VPADDD       Y9, Y2, Y2
 	VPSRLD       $0x06, Y7, Y8
 	VPSLLD       $0x1a, Y7, Y9
 	VPXOR        Y9, Y8, Y8
@@ -46963,15 +46659,14 @@ TEXT ·avx2Pair5(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y3, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y2, Y2
-	VPOR         Y4, Y3, Y8
-	VPAND        Y5, Y8, Y8
-	VPAND        Y4, Y3, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y4, Y3, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y4, Y8, Y8
 	VPADDD       Y8, Y2, Y2
 
 	// Round 12.
-	VPBROADCASTD 48(CX), Y14
-	VPADDD       Y14, Y1, Y1
+	VPBROADCASTD 48(CX), Y9
+	VPADDD       Y9, Y1, Y1
 	VPSRLD       $0x06, Y6, Y8
 	VPSLLD       $0x1a, Y6, Y9
 	VPXOR        Y9, Y8, Y8
@@ -47001,15 +46696,14 @@ TEXT ·avx2Pair5(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y2, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y1, Y1
-	VPOR         Y3, Y2, Y8
-	VPAND        Y4, Y8, Y8
-	VPAND        Y3, Y2, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y3, Y2, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y3, Y8, Y8
 	VPADDD       Y8, Y1, Y1
 
 	// Round 13.
-	VPBROADCASTD 52(CX), Y14
-	VPADDD       Y14, Y0, Y0
+	VPBROADCASTD 52(CX), Y9
+	VPADDD       Y9, Y0, Y0
 	VPSRLD       $0x06, Y5, Y8
 	VPSLLD       $0x1a, Y5, Y9
 	VPXOR        Y9, Y8, Y8
@@ -47039,15 +46733,14 @@ TEXT ·avx2Pair5(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y1, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y0, Y0
-	VPOR         Y2, Y1, Y8
-	VPAND        Y3, Y8, Y8
-	VPAND        Y2, Y1, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y2, Y1, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y2, Y8, Y8
 	VPADDD       Y8, Y0, Y0
 
 	// Round 14.
-	VPBROADCASTD 56(CX), Y14
-	VPADDD       Y14, Y7, Y7
+	VPBROADCASTD 56(CX), Y9
+	VPADDD       Y9, Y7, Y7
 	VPSRLD       $0x06, Y4, Y8
 	VPSLLD       $0x1a, Y4, Y9
 	VPXOR        Y9, Y8, Y8
@@ -47077,15 +46770,14 @@ TEXT ·avx2Pair5(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y0, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y7, Y7
-	VPOR         Y1, Y0, Y8
-	VPAND        Y2, Y8, Y8
-	VPAND        Y1, Y0, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y1, Y0, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y1, Y8, Y8
 	VPADDD       Y8, Y7, Y7
 
 	// Round 15.
-	VPBROADCASTD 60(CX), Y14
-	VPADDD       Y14, Y6, Y6
+	VPBROADCASTD 60(CX), Y9
+	VPADDD       Y9, Y6, Y6
 	VPSRLD       $0x06, Y3, Y8
 	VPSLLD       $0x1a, Y3, Y9
 	VPXOR        Y9, Y8, Y8
@@ -47115,15 +46807,14 @@ TEXT ·avx2Pair5(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y7, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y6, Y6
-	VPOR         Y0, Y7, Y8
-	VPAND        Y1, Y8, Y8
-	VPAND        Y0, Y7, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y0, Y7, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y0, Y8, Y8
 	VPADDD       Y8, Y6, Y6
 
 	// Round 16.
-	VPBROADCASTD 64(CX), Y14
-	VPADDD       Y14, Y5, Y5
+	VPBROADCASTD 64(CX), Y9
+	VPADDD       Y9, Y5, Y5
 	VPSRLD       $0x06, Y2, Y8
 	VPSLLD       $0x1a, Y2, Y9
 	VPXOR        Y9, Y8, Y8
@@ -47153,15 +46844,14 @@ TEXT ·avx2Pair5(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y6, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y5, Y5
-	VPOR         Y7, Y6, Y8
-	VPAND        Y0, Y8, Y8
-	VPAND        Y7, Y6, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y7, Y6, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y7, Y8, Y8
 	VPADDD       Y8, Y5, Y5
 
 	// Round 17.
-	VPBROADCASTD 68(CX), Y14
-	VPADDD       Y14, Y4, Y4
+	VPBROADCASTD 68(CX), Y9
+	VPADDD       Y9, Y4, Y4
 	VPSRLD       $0x06, Y1, Y8
 	VPSLLD       $0x1a, Y1, Y9
 	VPXOR        Y9, Y8, Y8
@@ -47191,15 +46881,14 @@ TEXT ·avx2Pair5(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y5, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y4, Y4
-	VPOR         Y6, Y5, Y8
-	VPAND        Y7, Y8, Y8
-	VPAND        Y6, Y5, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y6, Y5, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y6, Y8, Y8
 	VPADDD       Y8, Y4, Y4
 
 	// Round 18.
-	VPBROADCASTD 72(CX), Y14
-	VPADDD       Y14, Y3, Y3
+	VPBROADCASTD 72(CX), Y9
+	VPADDD       Y9, Y3, Y3
 	VPSRLD       $0x06, Y0, Y8
 	VPSLLD       $0x1a, Y0, Y9
 	VPXOR        Y9, Y8, Y8
@@ -47229,15 +46918,14 @@ TEXT ·avx2Pair5(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y4, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y3, Y3
-	VPOR         Y5, Y4, Y8
-	VPAND        Y6, Y8, Y8
-	VPAND        Y5, Y4, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y5, Y4, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y5, Y8, Y8
 	VPADDD       Y8, Y3, Y3
 
 	// Round 19.
-	VPBROADCASTD 76(CX), Y14
-	VPADDD       Y14, Y2, Y2
+	VPBROADCASTD 76(CX), Y9
+	VPADDD       Y9, Y2, Y2
 	VPSRLD       $0x06, Y7, Y8
 	VPSLLD       $0x1a, Y7, Y9
 	VPXOR        Y9, Y8, Y8
@@ -47267,10 +46955,9 @@ TEXT ·avx2Pair5(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y3, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y2, Y2
-	VPOR         Y4, Y3, Y8
-	VPAND        Y5, Y8, Y8
-	VPAND        Y4, Y3, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y4, Y3, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y4, Y8, Y8
 	VPADDD       Y8, Y2, Y2
 
 	// Round 20.
@@ -47288,8 +46975,8 @@ TEXT ·avx2Pair5(SB), NOSPLIT, $0-18
 	VPBROADCASTD 80(AX), Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2176(AX)
-	VPBROADCASTD 80(CX), Y14
-	VPADDD       Y14, Y1, Y1
+	VPBROADCASTD 80(CX), Y9
+	VPADDD       Y9, Y1, Y1
 	VPADDD       Y13, Y1, Y1
 	VPSRLD       $0x06, Y6, Y8
 	VPSLLD       $0x1a, Y6, Y9
@@ -47320,10 +47007,9 @@ TEXT ·avx2Pair5(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y2, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y1, Y1
-	VPOR         Y3, Y2, Y8
-	VPAND        Y4, Y8, Y8
-	VPAND        Y3, Y2, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y3, Y2, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y3, Y8, Y8
 	VPADDD       Y8, Y1, Y1
 
 	// Round 21.
@@ -47342,8 +47028,8 @@ TEXT ·avx2Pair5(SB), NOSPLIT, $0-18
 	VPBROADCASTD 84(AX), Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2208(AX)
-	VPBROADCASTD 84(CX), Y14
-	VPADDD       Y14, Y0, Y0
+	VPBROADCASTD 84(CX), Y9
+	VPADDD       Y9, Y0, Y0
 	VPADDD       Y13, Y0, Y0
 	VPSRLD       $0x06, Y5, Y8
 	VPSLLD       $0x1a, Y5, Y9
@@ -47374,10 +47060,9 @@ TEXT ·avx2Pair5(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y1, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y0, Y0
-	VPOR         Y2, Y1, Y8
-	VPAND        Y3, Y8, Y8
-	VPAND        Y2, Y1, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y2, Y1, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y2, Y8, Y8
 	VPADDD       Y8, Y0, Y0
 
 	// Round 22.
@@ -47396,8 +47081,8 @@ TEXT ·avx2Pair5(SB), NOSPLIT, $0-18
 	VPBROADCASTD 88(AX), Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2240(AX)
-	VPBROADCASTD 88(CX), Y14
-	VPADDD       Y14, Y7, Y7
+	VPBROADCASTD 88(CX), Y9
+	VPADDD       Y9, Y7, Y7
 	VPADDD       Y13, Y7, Y7
 	VPSRLD       $0x06, Y4, Y8
 	VPSLLD       $0x1a, Y4, Y9
@@ -47428,10 +47113,9 @@ TEXT ·avx2Pair5(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y0, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y7, Y7
-	VPOR         Y1, Y0, Y8
-	VPAND        Y2, Y8, Y8
-	VPAND        Y1, Y0, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y1, Y0, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y1, Y8, Y8
 	VPADDD       Y8, Y7, Y7
 
 	// Round 23.
@@ -47449,8 +47133,8 @@ TEXT ·avx2Pair5(SB), NOSPLIT, $0-18
 	VPBROADCASTD 92(AX), Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2272(AX)
-	VPBROADCASTD 92(CX), Y14
-	VPADDD       Y14, Y6, Y6
+	VPBROADCASTD 92(CX), Y9
+	VPADDD       Y9, Y6, Y6
 	VPADDD       Y13, Y6, Y6
 	VPSRLD       $0x06, Y3, Y8
 	VPSLLD       $0x1a, Y3, Y9
@@ -47481,10 +47165,9 @@ TEXT ·avx2Pair5(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y7, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y6, Y6
-	VPOR         Y0, Y7, Y8
-	VPAND        Y1, Y8, Y8
-	VPAND        Y0, Y7, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y0, Y7, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y0, Y8, Y8
 	VPADDD       Y8, Y6, Y6
 
 	// Round 24.
@@ -47502,8 +47185,8 @@ TEXT ·avx2Pair5(SB), NOSPLIT, $0-18
 	VPBROADCASTD 96(AX), Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2304(AX)
-	VPBROADCASTD 96(CX), Y14
-	VPADDD       Y14, Y5, Y5
+	VPBROADCASTD 96(CX), Y9
+	VPADDD       Y9, Y5, Y5
 	VPADDD       Y13, Y5, Y5
 	VPSRLD       $0x06, Y2, Y8
 	VPSLLD       $0x1a, Y2, Y9
@@ -47534,10 +47217,9 @@ TEXT ·avx2Pair5(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y6, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y5, Y5
-	VPOR         Y7, Y6, Y8
-	VPAND        Y0, Y8, Y8
-	VPAND        Y7, Y6, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y7, Y6, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y7, Y8, Y8
 	VPADDD       Y8, Y5, Y5
 
 	// Round 25.
@@ -47555,8 +47237,8 @@ TEXT ·avx2Pair5(SB), NOSPLIT, $0-18
 	VPBROADCASTD 100(AX), Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2336(AX)
-	VPBROADCASTD 100(CX), Y14
-	VPADDD       Y14, Y4, Y4
+	VPBROADCASTD 100(CX), Y9
+	VPADDD       Y9, Y4, Y4
 	VPADDD       Y13, Y4, Y4
 	VPSRLD       $0x06, Y1, Y8
 	VPSLLD       $0x1a, Y1, Y9
@@ -47587,10 +47269,9 @@ TEXT ·avx2Pair5(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y5, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y4, Y4
-	VPOR         Y6, Y5, Y8
-	VPAND        Y7, Y8, Y8
-	VPAND        Y6, Y5, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y6, Y5, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y6, Y8, Y8
 	VPADDD       Y8, Y4, Y4
 
 	// Round 26.
@@ -47608,8 +47289,8 @@ TEXT ·avx2Pair5(SB), NOSPLIT, $0-18
 	VPBROADCASTD 104(AX), Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2368(AX)
-	VPBROADCASTD 104(CX), Y14
-	VPADDD       Y14, Y3, Y3
+	VPBROADCASTD 104(CX), Y9
+	VPADDD       Y9, Y3, Y3
 	VPADDD       Y13, Y3, Y3
 	VPSRLD       $0x06, Y0, Y8
 	VPSLLD       $0x1a, Y0, Y9
@@ -47640,10 +47321,9 @@ TEXT ·avx2Pair5(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y4, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y3, Y3
-	VPOR         Y5, Y4, Y8
-	VPAND        Y6, Y8, Y8
-	VPAND        Y5, Y4, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y5, Y4, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y5, Y8, Y8
 	VPADDD       Y8, Y3, Y3
 
 	// Round 27.
@@ -47662,8 +47342,8 @@ TEXT ·avx2Pair5(SB), NOSPLIT, $0-18
 	VPBROADCASTD 108(AX), Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2400(AX)
-	VPBROADCASTD 108(CX), Y14
-	VPADDD       Y14, Y2, Y2
+	VPBROADCASTD 108(CX), Y9
+	VPADDD       Y9, Y2, Y2
 	VPADDD       Y13, Y2, Y2
 	VPSRLD       $0x06, Y7, Y8
 	VPSLLD       $0x1a, Y7, Y9
@@ -47694,10 +47374,9 @@ TEXT ·avx2Pair5(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y3, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y2, Y2
-	VPOR         Y4, Y3, Y8
-	VPAND        Y5, Y8, Y8
-	VPAND        Y4, Y3, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y4, Y3, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y4, Y8, Y8
 	VPADDD       Y8, Y2, Y2
 
 	// Round 28.
@@ -47716,8 +47395,8 @@ TEXT ·avx2Pair5(SB), NOSPLIT, $0-18
 	VPBROADCASTD 112(AX), Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2432(AX)
-	VPBROADCASTD 112(CX), Y14
-	VPADDD       Y14, Y1, Y1
+	VPBROADCASTD 112(CX), Y9
+	VPADDD       Y9, Y1, Y1
 	VPADDD       Y13, Y1, Y1
 	VPSRLD       $0x06, Y6, Y8
 	VPSLLD       $0x1a, Y6, Y9
@@ -47748,10 +47427,9 @@ TEXT ·avx2Pair5(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y2, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y1, Y1
-	VPOR         Y3, Y2, Y8
-	VPAND        Y4, Y8, Y8
-	VPAND        Y3, Y2, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y3, Y2, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y3, Y8, Y8
 	VPADDD       Y8, Y1, Y1
 
 	// Round 29.
@@ -47770,8 +47448,8 @@ TEXT ·avx2Pair5(SB), NOSPLIT, $0-18
 	VPBROADCASTD 116(AX), Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2464(AX)
-	VPBROADCASTD 116(CX), Y14
-	VPADDD       Y14, Y0, Y0
+	VPBROADCASTD 116(CX), Y9
+	VPADDD       Y9, Y0, Y0
 	VPADDD       Y13, Y0, Y0
 	VPSRLD       $0x06, Y5, Y8
 	VPSLLD       $0x1a, Y5, Y9
@@ -47802,10 +47480,9 @@ TEXT ·avx2Pair5(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y1, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y0, Y0
-	VPOR         Y2, Y1, Y8
-	VPAND        Y3, Y8, Y8
-	VPAND        Y2, Y1, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y2, Y1, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y2, Y8, Y8
 	VPADDD       Y8, Y0, Y0
 
 	// Round 30.
@@ -47824,8 +47501,8 @@ TEXT ·avx2Pair5(SB), NOSPLIT, $0-18
 	VPBROADCASTD 120(AX), Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2496(AX)
-	VPBROADCASTD 120(CX), Y14
-	VPADDD       Y14, Y7, Y7
+	VPBROADCASTD 120(CX), Y9
+	VPADDD       Y9, Y7, Y7
 	VPADDD       Y13, Y7, Y7
 	VPSRLD       $0x06, Y4, Y8
 	VPSLLD       $0x1a, Y4, Y9
@@ -47856,10 +47533,9 @@ TEXT ·avx2Pair5(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y0, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y7, Y7
-	VPOR         Y1, Y0, Y8
-	VPAND        Y2, Y8, Y8
-	VPAND        Y1, Y0, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y1, Y0, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y1, Y8, Y8
 	VPADDD       Y8, Y7, Y7
 
 	// Round 31.
@@ -47878,8 +47554,8 @@ TEXT ·avx2Pair5(SB), NOSPLIT, $0-18
 	VPBROADCASTD 124(AX), Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2528(AX)
-	VPBROADCASTD 124(CX), Y14
-	VPADDD       Y14, Y6, Y6
+	VPBROADCASTD 124(CX), Y9
+	VPADDD       Y9, Y6, Y6
 	VPADDD       Y13, Y6, Y6
 	VPSRLD       $0x06, Y3, Y8
 	VPSLLD       $0x1a, Y3, Y9
@@ -47910,10 +47586,9 @@ TEXT ·avx2Pair5(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y7, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y6, Y6
-	VPOR         Y0, Y7, Y8
-	VPAND        Y1, Y8, Y8
-	VPAND        Y0, Y7, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y0, Y7, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y0, Y8, Y8
 	VPADDD       Y8, Y6, Y6
 
 	// Round 32.
@@ -47932,8 +47607,8 @@ TEXT ·avx2Pair5(SB), NOSPLIT, $0-18
 	VPBROADCASTD 128(AX), Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2048(AX)
-	VPBROADCASTD 128(CX), Y14
-	VPADDD       Y14, Y5, Y5
+	VPBROADCASTD 128(CX), Y9
+	VPADDD       Y9, Y5, Y5
 	VPADDD       Y13, Y5, Y5
 	VPSRLD       $0x06, Y2, Y8
 	VPSLLD       $0x1a, Y2, Y9
@@ -47964,10 +47639,9 @@ TEXT ·avx2Pair5(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y6, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y5, Y5
-	VPOR         Y7, Y6, Y8
-	VPAND        Y0, Y8, Y8
-	VPAND        Y7, Y6, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y7, Y6, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y7, Y8, Y8
 	VPADDD       Y8, Y5, Y5
 
 	// Round 33.
@@ -47986,8 +47660,8 @@ TEXT ·avx2Pair5(SB), NOSPLIT, $0-18
 	VPBROADCASTD 132(AX), Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2080(AX)
-	VPBROADCASTD 132(CX), Y14
-	VPADDD       Y14, Y4, Y4
+	VPBROADCASTD 132(CX), Y9
+	VPADDD       Y9, Y4, Y4
 	VPADDD       Y13, Y4, Y4
 	VPSRLD       $0x06, Y1, Y8
 	VPSLLD       $0x1a, Y1, Y9
@@ -48018,10 +47692,9 @@ TEXT ·avx2Pair5(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y5, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y4, Y4
-	VPOR         Y6, Y5, Y8
-	VPAND        Y7, Y8, Y8
-	VPAND        Y6, Y5, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y6, Y5, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y6, Y8, Y8
 	VPADDD       Y8, Y4, Y4
 
 	// Round 34.
@@ -48040,8 +47713,8 @@ TEXT ·avx2Pair5(SB), NOSPLIT, $0-18
 	VPBROADCASTD 136(AX), Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2112(AX)
-	VPBROADCASTD 136(CX), Y14
-	VPADDD       Y14, Y3, Y3
+	VPBROADCASTD 136(CX), Y9
+	VPADDD       Y9, Y3, Y3
 	VPADDD       Y13, Y3, Y3
 	VPSRLD       $0x06, Y0, Y8
 	VPSLLD       $0x1a, Y0, Y9
@@ -48072,10 +47745,9 @@ TEXT ·avx2Pair5(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y4, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y3, Y3
-	VPOR         Y5, Y4, Y8
-	VPAND        Y6, Y8, Y8
-	VPAND        Y5, Y4, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y5, Y4, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y5, Y8, Y8
 	VPADDD       Y8, Y3, Y3
 
 	// Round 35.
@@ -48105,8 +47777,8 @@ TEXT ·avx2Pair5(SB), NOSPLIT, $0-18
 	VPBROADCASTD 140(AX), Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2144(AX)
-	VPBROADCASTD 140(CX), Y14
-	VPADDD       Y14, Y2, Y2
+	VPBROADCASTD 140(CX), Y9
+	VPADDD       Y9, Y2, Y2
 	VPADDD       Y13, Y2, Y2
 	VPSRLD       $0x06, Y7, Y8
 	VPSLLD       $0x1a, Y7, Y9
@@ -48137,10 +47809,9 @@ TEXT ·avx2Pair5(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y3, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y2, Y2
-	VPOR         Y4, Y3, Y8
-	VPAND        Y5, Y8, Y8
-	VPAND        Y4, Y3, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y4, Y3, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y4, Y8, Y8
 	VPADDD       Y8, Y2, Y2
 
 	// Round 36.
@@ -48169,8 +47840,8 @@ TEXT ·avx2Pair5(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2176(AX)
-	VPBROADCASTD 144(CX), Y14
-	VPADDD       Y14, Y1, Y1
+	VPBROADCASTD 144(CX), Y9
+	VPADDD       Y9, Y1, Y1
 	VPADDD       Y13, Y1, Y1
 	VPSRLD       $0x06, Y6, Y8
 	VPSLLD       $0x1a, Y6, Y9
@@ -48201,10 +47872,9 @@ TEXT ·avx2Pair5(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y2, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y1, Y1
-	VPOR         Y3, Y2, Y8
-	VPAND        Y4, Y8, Y8
-	VPAND        Y3, Y2, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y3, Y2, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y3, Y8, Y8
 	VPADDD       Y8, Y1, Y1
 
 	// Round 37.
@@ -48233,8 +47903,8 @@ TEXT ·avx2Pair5(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2208(AX)
-	VPBROADCASTD 148(CX), Y14
-	VPADDD       Y14, Y0, Y0
+	VPBROADCASTD 148(CX), Y9
+	VPADDD       Y9, Y0, Y0
 	VPADDD       Y13, Y0, Y0
 	VPSRLD       $0x06, Y5, Y8
 	VPSLLD       $0x1a, Y5, Y9
@@ -48265,10 +47935,9 @@ TEXT ·avx2Pair5(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y1, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y0, Y0
-	VPOR         Y2, Y1, Y8
-	VPAND        Y3, Y8, Y8
-	VPAND        Y2, Y1, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y2, Y1, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y2, Y8, Y8
 	VPADDD       Y8, Y0, Y0
 
 	// Round 38.
@@ -48297,8 +47966,8 @@ TEXT ·avx2Pair5(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2240(AX)
-	VPBROADCASTD 152(CX), Y14
-	VPADDD       Y14, Y7, Y7
+	VPBROADCASTD 152(CX), Y9
+	VPADDD       Y9, Y7, Y7
 	VPADDD       Y13, Y7, Y7
 	VPSRLD       $0x06, Y4, Y8
 	VPSLLD       $0x1a, Y4, Y9
@@ -48329,10 +47998,9 @@ TEXT ·avx2Pair5(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y0, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y7, Y7
-	VPOR         Y1, Y0, Y8
-	VPAND        Y2, Y8, Y8
-	VPAND        Y1, Y0, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y1, Y0, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y1, Y8, Y8
 	VPADDD       Y8, Y7, Y7
 
 	// Round 39.
@@ -48361,8 +48029,8 @@ TEXT ·avx2Pair5(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2272(AX)
-	VPBROADCASTD 156(CX), Y14
-	VPADDD       Y14, Y6, Y6
+	VPBROADCASTD 156(CX), Y9
+	VPADDD       Y9, Y6, Y6
 	VPADDD       Y13, Y6, Y6
 	VPSRLD       $0x06, Y3, Y8
 	VPSLLD       $0x1a, Y3, Y9
@@ -48393,10 +48061,9 @@ TEXT ·avx2Pair5(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y7, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y6, Y6
-	VPOR         Y0, Y7, Y8
-	VPAND        Y1, Y8, Y8
-	VPAND        Y0, Y7, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y0, Y7, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y0, Y8, Y8
 	VPADDD       Y8, Y6, Y6
 
 	// Round 40.
@@ -48425,8 +48092,8 @@ TEXT ·avx2Pair5(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2304(AX)
-	VPBROADCASTD 160(CX), Y14
-	VPADDD       Y14, Y5, Y5
+	VPBROADCASTD 160(CX), Y9
+	VPADDD       Y9, Y5, Y5
 	VPADDD       Y13, Y5, Y5
 	VPSRLD       $0x06, Y2, Y8
 	VPSLLD       $0x1a, Y2, Y9
@@ -48457,10 +48124,9 @@ TEXT ·avx2Pair5(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y6, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y5, Y5
-	VPOR         Y7, Y6, Y8
-	VPAND        Y0, Y8, Y8
-	VPAND        Y7, Y6, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y7, Y6, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y7, Y8, Y8
 	VPADDD       Y8, Y5, Y5
 
 	// Round 41.
@@ -48489,8 +48155,8 @@ TEXT ·avx2Pair5(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2336(AX)
-	VPBROADCASTD 164(CX), Y14
-	VPADDD       Y14, Y4, Y4
+	VPBROADCASTD 164(CX), Y9
+	VPADDD       Y9, Y4, Y4
 	VPADDD       Y13, Y4, Y4
 	VPSRLD       $0x06, Y1, Y8
 	VPSLLD       $0x1a, Y1, Y9
@@ -48521,10 +48187,9 @@ TEXT ·avx2Pair5(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y5, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y4, Y4
-	VPOR         Y6, Y5, Y8
-	VPAND        Y7, Y8, Y8
-	VPAND        Y6, Y5, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y6, Y5, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y6, Y8, Y8
 	VPADDD       Y8, Y4, Y4
 
 	// Round 42.
@@ -48553,8 +48218,8 @@ TEXT ·avx2Pair5(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2368(AX)
-	VPBROADCASTD 168(CX), Y14
-	VPADDD       Y14, Y3, Y3
+	VPBROADCASTD 168(CX), Y9
+	VPADDD       Y9, Y3, Y3
 	VPADDD       Y13, Y3, Y3
 	VPSRLD       $0x06, Y0, Y8
 	VPSLLD       $0x1a, Y0, Y9
@@ -48585,10 +48250,9 @@ TEXT ·avx2Pair5(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y4, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y3, Y3
-	VPOR         Y5, Y4, Y8
-	VPAND        Y6, Y8, Y8
-	VPAND        Y5, Y4, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y5, Y4, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y5, Y8, Y8
 	VPADDD       Y8, Y3, Y3
 
 	// Round 43.
@@ -48617,8 +48281,8 @@ TEXT ·avx2Pair5(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2400(AX)
-	VPBROADCASTD 172(CX), Y14
-	VPADDD       Y14, Y2, Y2
+	VPBROADCASTD 172(CX), Y9
+	VPADDD       Y9, Y2, Y2
 	VPADDD       Y13, Y2, Y2
 	VPSRLD       $0x06, Y7, Y8
 	VPSLLD       $0x1a, Y7, Y9
@@ -48649,10 +48313,9 @@ TEXT ·avx2Pair5(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y3, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y2, Y2
-	VPOR         Y4, Y3, Y8
-	VPAND        Y5, Y8, Y8
-	VPAND        Y4, Y3, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y4, Y3, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y4, Y8, Y8
 	VPADDD       Y8, Y2, Y2
 
 	// Round 44.
@@ -48681,8 +48344,8 @@ TEXT ·avx2Pair5(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2432(AX)
-	VPBROADCASTD 176(CX), Y14
-	VPADDD       Y14, Y1, Y1
+	VPBROADCASTD 176(CX), Y9
+	VPADDD       Y9, Y1, Y1
 	VPADDD       Y13, Y1, Y1
 	VPSRLD       $0x06, Y6, Y8
 	VPSLLD       $0x1a, Y6, Y9
@@ -48713,10 +48376,9 @@ TEXT ·avx2Pair5(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y2, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y1, Y1
-	VPOR         Y3, Y2, Y8
-	VPAND        Y4, Y8, Y8
-	VPAND        Y3, Y2, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y3, Y2, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y3, Y8, Y8
 	VPADDD       Y8, Y1, Y1
 
 	// Round 45.
@@ -48745,8 +48407,8 @@ TEXT ·avx2Pair5(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2464(AX)
-	VPBROADCASTD 180(CX), Y14
-	VPADDD       Y14, Y0, Y0
+	VPBROADCASTD 180(CX), Y9
+	VPADDD       Y9, Y0, Y0
 	VPADDD       Y13, Y0, Y0
 	VPSRLD       $0x06, Y5, Y8
 	VPSLLD       $0x1a, Y5, Y9
@@ -48777,10 +48439,9 @@ TEXT ·avx2Pair5(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y1, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y0, Y0
-	VPOR         Y2, Y1, Y8
-	VPAND        Y3, Y8, Y8
-	VPAND        Y2, Y1, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y2, Y1, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y2, Y8, Y8
 	VPADDD       Y8, Y0, Y0
 
 	// Round 46.
@@ -48809,8 +48470,8 @@ TEXT ·avx2Pair5(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2496(AX)
-	VPBROADCASTD 184(CX), Y14
-	VPADDD       Y14, Y7, Y7
+	VPBROADCASTD 184(CX), Y9
+	VPADDD       Y9, Y7, Y7
 	VPADDD       Y13, Y7, Y7
 	VPSRLD       $0x06, Y4, Y8
 	VPSLLD       $0x1a, Y4, Y9
@@ -48841,10 +48502,9 @@ TEXT ·avx2Pair5(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y0, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y7, Y7
-	VPOR         Y1, Y0, Y8
-	VPAND        Y2, Y8, Y8
-	VPAND        Y1, Y0, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y1, Y0, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y1, Y8, Y8
 	VPADDD       Y8, Y7, Y7
 
 	// Round 47.
@@ -48873,8 +48533,8 @@ TEXT ·avx2Pair5(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2528(AX)
-	VPBROADCASTD 188(CX), Y14
-	VPADDD       Y14, Y6, Y6
+	VPBROADCASTD 188(CX), Y9
+	VPADDD       Y9, Y6, Y6
 	VPADDD       Y13, Y6, Y6
 	VPSRLD       $0x06, Y3, Y8
 	VPSLLD       $0x1a, Y3, Y9
@@ -48905,10 +48565,9 @@ TEXT ·avx2Pair5(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y7, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y6, Y6
-	VPOR         Y0, Y7, Y8
-	VPAND        Y1, Y8, Y8
-	VPAND        Y0, Y7, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y0, Y7, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y0, Y8, Y8
 	VPADDD       Y8, Y6, Y6
 
 	// Round 48.
@@ -48937,8 +48596,8 @@ TEXT ·avx2Pair5(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2048(AX)
-	VPBROADCASTD 192(CX), Y14
-	VPADDD       Y14, Y5, Y5
+	VPBROADCASTD 192(CX), Y9
+	VPADDD       Y9, Y5, Y5
 	VPADDD       Y13, Y5, Y5
 	VPSRLD       $0x06, Y2, Y8
 	VPSLLD       $0x1a, Y2, Y9
@@ -48969,10 +48628,9 @@ TEXT ·avx2Pair5(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y6, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y5, Y5
-	VPOR         Y7, Y6, Y8
-	VPAND        Y0, Y8, Y8
-	VPAND        Y7, Y6, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y7, Y6, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y7, Y8, Y8
 	VPADDD       Y8, Y5, Y5
 
 	// Round 49.
@@ -49001,8 +48659,8 @@ TEXT ·avx2Pair5(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2080(AX)
-	VPBROADCASTD 196(CX), Y14
-	VPADDD       Y14, Y4, Y4
+	VPBROADCASTD 196(CX), Y9
+	VPADDD       Y9, Y4, Y4
 	VPADDD       Y13, Y4, Y4
 	VPSRLD       $0x06, Y1, Y8
 	VPSLLD       $0x1a, Y1, Y9
@@ -49033,10 +48691,9 @@ TEXT ·avx2Pair5(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y5, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y4, Y4
-	VPOR         Y6, Y5, Y8
-	VPAND        Y7, Y8, Y8
-	VPAND        Y6, Y5, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y6, Y5, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y6, Y8, Y8
 	VPADDD       Y8, Y4, Y4
 
 	// Round 50.
@@ -49065,8 +48722,8 @@ TEXT ·avx2Pair5(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2112(AX)
-	VPBROADCASTD 200(CX), Y14
-	VPADDD       Y14, Y3, Y3
+	VPBROADCASTD 200(CX), Y9
+	VPADDD       Y9, Y3, Y3
 	VPADDD       Y13, Y3, Y3
 	VPSRLD       $0x06, Y0, Y8
 	VPSLLD       $0x1a, Y0, Y9
@@ -49097,10 +48754,9 @@ TEXT ·avx2Pair5(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y4, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y3, Y3
-	VPOR         Y5, Y4, Y8
-	VPAND        Y6, Y8, Y8
-	VPAND        Y5, Y4, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y5, Y4, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y5, Y8, Y8
 	VPADDD       Y8, Y3, Y3
 
 	// Round 51.
@@ -49129,8 +48785,8 @@ TEXT ·avx2Pair5(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2144(AX)
-	VPBROADCASTD 204(CX), Y14
-	VPADDD       Y14, Y2, Y2
+	VPBROADCASTD 204(CX), Y9
+	VPADDD       Y9, Y2, Y2
 	VPADDD       Y13, Y2, Y2
 	VPSRLD       $0x06, Y7, Y8
 	VPSLLD       $0x1a, Y7, Y9
@@ -49161,10 +48817,9 @@ TEXT ·avx2Pair5(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y3, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y2, Y2
-	VPOR         Y4, Y3, Y8
-	VPAND        Y5, Y8, Y8
-	VPAND        Y4, Y3, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y4, Y3, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y4, Y8, Y8
 	VPADDD       Y8, Y2, Y2
 
 	// Round 52.
@@ -49193,8 +48848,8 @@ TEXT ·avx2Pair5(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2176(AX)
-	VPBROADCASTD 208(CX), Y14
-	VPADDD       Y14, Y1, Y1
+	VPBROADCASTD 208(CX), Y9
+	VPADDD       Y9, Y1, Y1
 	VPADDD       Y13, Y1, Y1
 	VPSRLD       $0x06, Y6, Y8
 	VPSLLD       $0x1a, Y6, Y9
@@ -49225,10 +48880,9 @@ TEXT ·avx2Pair5(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y2, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y1, Y1
-	VPOR         Y3, Y2, Y8
-	VPAND        Y4, Y8, Y8
-	VPAND        Y3, Y2, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y3, Y2, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y3, Y8, Y8
 	VPADDD       Y8, Y1, Y1
 
 	// Round 53.
@@ -49257,8 +48911,8 @@ TEXT ·avx2Pair5(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2208(AX)
-	VPBROADCASTD 212(CX), Y14
-	VPADDD       Y14, Y0, Y0
+	VPBROADCASTD 212(CX), Y9
+	VPADDD       Y9, Y0, Y0
 	VPADDD       Y13, Y0, Y0
 	VPSRLD       $0x06, Y5, Y8
 	VPSLLD       $0x1a, Y5, Y9
@@ -49289,10 +48943,9 @@ TEXT ·avx2Pair5(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y1, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y0, Y0
-	VPOR         Y2, Y1, Y8
-	VPAND        Y3, Y8, Y8
-	VPAND        Y2, Y1, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y2, Y1, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y2, Y8, Y8
 	VPADDD       Y8, Y0, Y0
 
 	// Round 54.
@@ -49321,8 +48974,8 @@ TEXT ·avx2Pair5(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2240(AX)
-	VPBROADCASTD 216(CX), Y14
-	VPADDD       Y14, Y7, Y7
+	VPBROADCASTD 216(CX), Y9
+	VPADDD       Y9, Y7, Y7
 	VPADDD       Y13, Y7, Y7
 	VPSRLD       $0x06, Y4, Y8
 	VPSLLD       $0x1a, Y4, Y9
@@ -49353,10 +49006,9 @@ TEXT ·avx2Pair5(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y0, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y7, Y7
-	VPOR         Y1, Y0, Y8
-	VPAND        Y2, Y8, Y8
-	VPAND        Y1, Y0, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y1, Y0, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y1, Y8, Y8
 	VPADDD       Y8, Y7, Y7
 
 	// Round 55.
@@ -49385,8 +49037,8 @@ TEXT ·avx2Pair5(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2272(AX)
-	VPBROADCASTD 220(CX), Y14
-	VPADDD       Y14, Y6, Y6
+	VPBROADCASTD 220(CX), Y9
+	VPADDD       Y9, Y6, Y6
 	VPADDD       Y13, Y6, Y6
 	VPSRLD       $0x06, Y3, Y8
 	VPSLLD       $0x1a, Y3, Y9
@@ -49417,10 +49069,9 @@ TEXT ·avx2Pair5(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y7, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y6, Y6
-	VPOR         Y0, Y7, Y8
-	VPAND        Y1, Y8, Y8
-	VPAND        Y0, Y7, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y0, Y7, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y0, Y8, Y8
 	VPADDD       Y8, Y6, Y6
 
 	// Round 56.
@@ -49449,8 +49100,8 @@ TEXT ·avx2Pair5(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2304(AX)
-	VPBROADCASTD 224(CX), Y14
-	VPADDD       Y14, Y5, Y5
+	VPBROADCASTD 224(CX), Y9
+	VPADDD       Y9, Y5, Y5
 	VPADDD       Y13, Y5, Y5
 	VPSRLD       $0x06, Y2, Y8
 	VPSLLD       $0x1a, Y2, Y9
@@ -49481,10 +49132,9 @@ TEXT ·avx2Pair5(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y6, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y5, Y5
-	VPOR         Y7, Y6, Y8
-	VPAND        Y0, Y8, Y8
-	VPAND        Y7, Y6, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y7, Y6, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y7, Y8, Y8
 	VPADDD       Y8, Y5, Y5
 
 	// Round 57.
@@ -49513,8 +49163,8 @@ TEXT ·avx2Pair5(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2336(AX)
-	VPBROADCASTD 228(CX), Y14
-	VPADDD       Y14, Y4, Y4
+	VPBROADCASTD 228(CX), Y9
+	VPADDD       Y9, Y4, Y4
 	VPADDD       Y13, Y4, Y4
 	VPSRLD       $0x06, Y1, Y8
 	VPSLLD       $0x1a, Y1, Y9
@@ -49545,10 +49195,9 @@ TEXT ·avx2Pair5(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y5, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y4, Y4
-	VPOR         Y6, Y5, Y8
-	VPAND        Y7, Y8, Y8
-	VPAND        Y6, Y5, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y6, Y5, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y6, Y8, Y8
 	VPADDD       Y8, Y4, Y4
 
 	// Round 58.
@@ -49577,8 +49226,8 @@ TEXT ·avx2Pair5(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2368(AX)
-	VPBROADCASTD 232(CX), Y14
-	VPADDD       Y14, Y3, Y3
+	VPBROADCASTD 232(CX), Y9
+	VPADDD       Y9, Y3, Y3
 	VPADDD       Y13, Y3, Y3
 	VPSRLD       $0x06, Y0, Y8
 	VPSLLD       $0x1a, Y0, Y9
@@ -49609,10 +49258,9 @@ TEXT ·avx2Pair5(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y4, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y3, Y3
-	VPOR         Y5, Y4, Y8
-	VPAND        Y6, Y8, Y8
-	VPAND        Y5, Y4, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y5, Y4, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y5, Y8, Y8
 	VPADDD       Y8, Y3, Y3
 
 	// Round 59.
@@ -49641,8 +49289,8 @@ TEXT ·avx2Pair5(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2400(AX)
-	VPBROADCASTD 236(CX), Y14
-	VPADDD       Y14, Y2, Y2
+	VPBROADCASTD 236(CX), Y9
+	VPADDD       Y9, Y2, Y2
 	VPADDD       Y13, Y2, Y2
 	VPSRLD       $0x06, Y7, Y8
 	VPSLLD       $0x1a, Y7, Y9
@@ -49673,10 +49321,9 @@ TEXT ·avx2Pair5(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y3, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y2, Y2
-	VPOR         Y4, Y3, Y8
-	VPAND        Y5, Y8, Y8
-	VPAND        Y4, Y3, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y4, Y3, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y4, Y8, Y8
 	VPADDD       Y8, Y2, Y2
 
 	// Round 60.
@@ -49705,8 +49352,8 @@ TEXT ·avx2Pair5(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2432(AX)
-	VPBROADCASTD 240(CX), Y14
-	VPADDD       Y14, Y1, Y1
+	VPBROADCASTD 240(CX), Y9
+	VPADDD       Y9, Y1, Y1
 	VPADDD       Y13, Y1, Y1
 	VPSRLD       $0x06, Y6, Y8
 	VPSLLD       $0x1a, Y6, Y9
@@ -49737,10 +49384,9 @@ TEXT ·avx2Pair5(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y2, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y1, Y1
-	VPOR         Y3, Y2, Y8
-	VPAND        Y4, Y8, Y8
-	VPAND        Y3, Y2, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y3, Y2, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y3, Y8, Y8
 	VPADDD       Y8, Y1, Y1
 
 	// Round 61.
@@ -49769,8 +49415,8 @@ TEXT ·avx2Pair5(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2464(AX)
-	VPBROADCASTD 244(CX), Y14
-	VPADDD       Y14, Y0, Y0
+	VPBROADCASTD 244(CX), Y9
+	VPADDD       Y9, Y0, Y0
 	VPADDD       Y13, Y0, Y0
 	VPSRLD       $0x06, Y5, Y8
 	VPSLLD       $0x1a, Y5, Y9
@@ -49801,10 +49447,9 @@ TEXT ·avx2Pair5(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y1, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y0, Y0
-	VPOR         Y2, Y1, Y8
-	VPAND        Y3, Y8, Y8
-	VPAND        Y2, Y1, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y2, Y1, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y2, Y8, Y8
 	VPADDD       Y8, Y0, Y0
 
 	// Round 62.
@@ -49833,8 +49478,8 @@ TEXT ·avx2Pair5(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2496(AX)
-	VPBROADCASTD 248(CX), Y14
-	VPADDD       Y14, Y7, Y7
+	VPBROADCASTD 248(CX), Y9
+	VPADDD       Y9, Y7, Y7
 	VPADDD       Y13, Y7, Y7
 	VPSRLD       $0x06, Y4, Y8
 	VPSLLD       $0x1a, Y4, Y9
@@ -49865,10 +49510,9 @@ TEXT ·avx2Pair5(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y0, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y7, Y7
-	VPOR         Y1, Y0, Y8
-	VPAND        Y2, Y8, Y8
-	VPAND        Y1, Y0, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y1, Y0, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y1, Y8, Y8
 	VPADDD       Y8, Y7, Y7
 
 	// Round 63.
@@ -49897,8 +49541,8 @@ TEXT ·avx2Pair5(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2528(AX)
-	VPBROADCASTD 252(CX), Y14
-	VPADDD       Y14, Y6, Y6
+	VPBROADCASTD 252(CX), Y9
+	VPADDD       Y9, Y6, Y6
 	VPADDD       Y13, Y6, Y6
 	VPSRLD       $0x06, Y3, Y8
 	VPSLLD       $0x1a, Y3, Y9
@@ -49929,36 +49573,35 @@ TEXT ·avx2Pair5(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y7, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y6, Y6
-	VPOR         Y0, Y7, Y8
-	VPAND        Y1, Y8, Y8
-	VPAND        Y0, Y7, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y0, Y7, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y0, Y8, Y8
 	VPADDD       Y8, Y6, Y6
 
 	// Feed forward and store the per-lane state.
-	VPBROADCASTD 288(AX), Y14
-	VPADDD       Y14, Y6, Y6
+	VPBROADCASTD 288(AX), Y9
+	VPADDD       Y9, Y6, Y6
 	VMOVDQU      Y6, 512(AX)
-	VPBROADCASTD 292(AX), Y14
-	VPADDD       Y14, Y7, Y7
+	VPBROADCASTD 292(AX), Y9
+	VPADDD       Y9, Y7, Y7
 	VMOVDQU      Y7, 576(AX)
-	VPBROADCASTD 296(AX), Y14
-	VPADDD       Y14, Y0, Y0
+	VPBROADCASTD 296(AX), Y9
+	VPADDD       Y9, Y0, Y0
 	VMOVDQU      Y0, 640(AX)
-	VPBROADCASTD 300(AX), Y14
-	VPADDD       Y14, Y1, Y1
+	VPBROADCASTD 300(AX), Y9
+	VPADDD       Y9, Y1, Y1
 	VMOVDQU      Y1, 704(AX)
-	VPBROADCASTD 304(AX), Y14
-	VPADDD       Y14, Y2, Y2
+	VPBROADCASTD 304(AX), Y9
+	VPADDD       Y9, Y2, Y2
 	VMOVDQU      Y2, 768(AX)
-	VPBROADCASTD 308(AX), Y14
-	VPADDD       Y14, Y3, Y3
+	VPBROADCASTD 308(AX), Y9
+	VPADDD       Y9, Y3, Y3
 	VMOVDQU      Y3, 832(AX)
-	VPBROADCASTD 312(AX), Y14
-	VPADDD       Y14, Y4, Y4
+	VPBROADCASTD 312(AX), Y9
+	VPADDD       Y9, Y4, Y4
 	VMOVDQU      Y4, 896(AX)
-	VPBROADCASTD 316(AX), Y14
-	VPADDD       Y14, Y5, Y5
+	VPBROADCASTD 316(AX), Y9
+	VPADDD       Y9, Y5, Y5
 	VMOVDQU      Y5, 960(AX)
 
 	// Quick test on word q: ((h[q] & qm) ^ qw) <= ql, as max(x, ql) == ql.
@@ -50005,10 +49648,11 @@ TEXT ·avx2Pair6(SB), NOSPLIT, $0-18
 	// Round 6: add W[6] to a and e.
 	VPADDD 2240(AX), Y0, Y0
 	VPADDD 2240(AX), Y4, Y4
+	VPXOR  Y2, Y1, Y15
 
 	// Round 7.
-	VPBROADCASTD 28(CX), Y14
-	VPADDD       Y14, Y7, Y7
+	VPBROADCASTD 28(CX), Y9
+	VPADDD       Y9, Y7, Y7
 	VPADDD       2272(AX), Y7, Y7
 	VPSRLD       $0x06, Y4, Y8
 	VPSLLD       $0x1a, Y4, Y9
@@ -50039,15 +49683,14 @@ TEXT ·avx2Pair6(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y0, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y7, Y7
-	VPOR         Y1, Y0, Y8
-	VPAND        Y2, Y8, Y8
-	VPAND        Y1, Y0, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y1, Y0, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y1, Y8, Y8
 	VPADDD       Y8, Y7, Y7
 
 	// Round 8.
-	VPBROADCASTD 32(CX), Y14
-	VPADDD       Y14, Y6, Y6
+	VPBROADCASTD 32(CX), Y9
+	VPADDD       Y9, Y6, Y6
 	VPSRLD       $0x06, Y3, Y8
 	VPSLLD       $0x1a, Y3, Y9
 	VPXOR        Y9, Y8, Y8
@@ -50077,15 +49720,14 @@ TEXT ·avx2Pair6(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y7, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y6, Y6
-	VPOR         Y0, Y7, Y8
-	VPAND        Y1, Y8, Y8
-	VPAND        Y0, Y7, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y0, Y7, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y0, Y8, Y8
 	VPADDD       Y8, Y6, Y6
 
 	// Round 9.
-	VPBROADCASTD 36(CX), Y14
-	VPADDD       Y14, Y5, Y5
+	VPBROADCASTD 36(CX), Y9
+	VPADDD       Y9, Y5, Y5
 	VPSRLD       $0x06, Y2, Y8
 	VPSLLD       $0x1a, Y2, Y9
 	VPXOR        Y9, Y8, Y8
@@ -50115,15 +49757,14 @@ TEXT ·avx2Pair6(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y6, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y5, Y5
-	VPOR         Y7, Y6, Y8
-	VPAND        Y0, Y8, Y8
-	VPAND        Y7, Y6, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y7, Y6, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y7, Y8, Y8
 	VPADDD       Y8, Y5, Y5
 
 	// Round 10.
-	VPBROADCASTD 40(CX), Y14
-	VPADDD       Y14, Y4, Y4
+	VPBROADCASTD 40(CX), Y9
+	VPADDD       Y9, Y4, Y4
 	VPSRLD       $0x06, Y1, Y8
 	VPSLLD       $0x1a, Y1, Y9
 	VPXOR        Y9, Y8, Y8
@@ -50153,15 +49794,14 @@ TEXT ·avx2Pair6(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y5, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y4, Y4
-	VPOR         Y6, Y5, Y8
-	VPAND        Y7, Y8, Y8
-	VPAND        Y6, Y5, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y6, Y5, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y6, Y8, Y8
 	VPADDD       Y8, Y4, Y4
 
 	// Round 11.
-	VPBROADCASTD 44(CX), Y14
-	VPADDD       Y14, Y3, Y3
+	VPBROADCASTD 44(CX), Y9
+	VPADDD       Y9, Y3, Y3
 	VPSRLD       $0x06, Y0, Y8
 	VPSLLD       $0x1a, Y0, Y9
 	VPXOR        Y9, Y8, Y8
@@ -50191,15 +49831,14 @@ TEXT ·avx2Pair6(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y4, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y3, Y3
-	VPOR         Y5, Y4, Y8
-	VPAND        Y6, Y8, Y8
-	VPAND        Y5, Y4, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y5, Y4, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y5, Y8, Y8
 	VPADDD       Y8, Y3, Y3
 
 	// Round 12.
-	VPBROADCASTD 48(CX), Y14
-	VPADDD       Y14, Y2, Y2
+	VPBROADCASTD 48(CX), Y9
+	VPADDD       Y9, Y2, Y2
 	VPSRLD       $0x06, Y7, Y8
 	VPSLLD       $0x1a, Y7, Y9
 	VPXOR        Y9, Y8, Y8
@@ -50229,15 +49868,14 @@ TEXT ·avx2Pair6(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y3, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y2, Y2
-	VPOR         Y4, Y3, Y8
-	VPAND        Y5, Y8, Y8
-	VPAND        Y4, Y3, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y4, Y3, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y4, Y8, Y8
 	VPADDD       Y8, Y2, Y2
 
 	// Round 13.
-	VPBROADCASTD 52(CX), Y14
-	VPADDD       Y14, Y1, Y1
+	VPBROADCASTD 52(CX), Y9
+	VPADDD       Y9, Y1, Y1
 	VPSRLD       $0x06, Y6, Y8
 	VPSLLD       $0x1a, Y6, Y9
 	VPXOR        Y9, Y8, Y8
@@ -50267,15 +49905,14 @@ TEXT ·avx2Pair6(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y2, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y1, Y1
-	VPOR         Y3, Y2, Y8
-	VPAND        Y4, Y8, Y8
-	VPAND        Y3, Y2, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y3, Y2, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y3, Y8, Y8
 	VPADDD       Y8, Y1, Y1
 
 	// Round 14.
-	VPBROADCASTD 56(CX), Y14
-	VPADDD       Y14, Y0, Y0
+	VPBROADCASTD 56(CX), Y9
+	VPADDD       Y9, Y0, Y0
 	VPSRLD       $0x06, Y5, Y8
 	VPSLLD       $0x1a, Y5, Y9
 	VPXOR        Y9, Y8, Y8
@@ -50305,15 +49942,14 @@ TEXT ·avx2Pair6(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y1, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y0, Y0
-	VPOR         Y2, Y1, Y8
-	VPAND        Y3, Y8, Y8
-	VPAND        Y2, Y1, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y2, Y1, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y2, Y8, Y8
 	VPADDD       Y8, Y0, Y0
 
 	// Round 15.
-	VPBROADCASTD 60(CX), Y14
-	VPADDD       Y14, Y7, Y7
+	VPBROADCASTD 60(CX), Y9
+	VPADDD       Y9, Y7, Y7
 	VPSRLD       $0x06, Y4, Y8
 	VPSLLD       $0x1a, Y4, Y9
 	VPXOR        Y9, Y8, Y8
@@ -50343,15 +49979,14 @@ TEXT ·avx2Pair6(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y0, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y7, Y7
-	VPOR         Y1, Y0, Y8
-	VPAND        Y2, Y8, Y8
-	VPAND        Y1, Y0, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y1, Y0, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y1, Y8, Y8
 	VPADDD       Y8, Y7, Y7
 
 	// Round 16.
-	VPBROADCASTD 64(CX), Y14
-	VPADDD       Y14, Y6, Y6
+	VPBROADCASTD 64(CX), Y9
+	VPADDD       Y9, Y6, Y6
 	VPSRLD       $0x06, Y3, Y8
 	VPSLLD       $0x1a, Y3, Y9
 	VPXOR        Y9, Y8, Y8
@@ -50381,15 +50016,14 @@ TEXT ·avx2Pair6(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y7, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y6, Y6
-	VPOR         Y0, Y7, Y8
-	VPAND        Y1, Y8, Y8
-	VPAND        Y0, Y7, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y0, Y7, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y0, Y8, Y8
 	VPADDD       Y8, Y6, Y6
 
 	// Round 17.
-	VPBROADCASTD 68(CX), Y14
-	VPADDD       Y14, Y5, Y5
+	VPBROADCASTD 68(CX), Y9
+	VPADDD       Y9, Y5, Y5
 	VPSRLD       $0x06, Y2, Y8
 	VPSLLD       $0x1a, Y2, Y9
 	VPXOR        Y9, Y8, Y8
@@ -50419,15 +50053,14 @@ TEXT ·avx2Pair6(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y6, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y5, Y5
-	VPOR         Y7, Y6, Y8
-	VPAND        Y0, Y8, Y8
-	VPAND        Y7, Y6, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y7, Y6, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y7, Y8, Y8
 	VPADDD       Y8, Y5, Y5
 
 	// Round 18.
-	VPBROADCASTD 72(CX), Y14
-	VPADDD       Y14, Y4, Y4
+	VPBROADCASTD 72(CX), Y9
+	VPADDD       Y9, Y4, Y4
 	VPSRLD       $0x06, Y1, Y8
 	VPSLLD       $0x1a, Y1, Y9
 	VPXOR        Y9, Y8, Y8
@@ -50457,15 +50090,14 @@ TEXT ·avx2Pair6(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y5, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y4, Y4
-	VPOR         Y6, Y5, Y8
-	VPAND        Y7, Y8, Y8
-	VPAND        Y6, Y5, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y6, Y5, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y6, Y8, Y8
 	VPADDD       Y8, Y4, Y4
 
 	// Round 19.
-	VPBROADCASTD 76(CX), Y14
-	VPADDD       Y14, Y3, Y3
+	VPBROADCASTD 76(CX), Y9
+	VPADDD       Y9, Y3, Y3
 	VPSRLD       $0x06, Y0, Y8
 	VPSLLD       $0x1a, Y0, Y9
 	VPXOR        Y9, Y8, Y8
@@ -50495,15 +50127,14 @@ TEXT ·avx2Pair6(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y4, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y3, Y3
-	VPOR         Y5, Y4, Y8
-	VPAND        Y6, Y8, Y8
-	VPAND        Y5, Y4, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y5, Y4, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y5, Y8, Y8
 	VPADDD       Y8, Y3, Y3
 
 	// Round 20.
-	VPBROADCASTD 80(CX), Y14
-	VPADDD       Y14, Y2, Y2
+	VPBROADCASTD 80(CX), Y9
+	VPADDD       Y9, Y2, Y2
 	VPSRLD       $0x06, Y7, Y8
 	VPSLLD       $0x1a, Y7, Y9
 	VPXOR        Y9, Y8, Y8
@@ -50533,10 +50164,9 @@ TEXT ·avx2Pair6(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y3, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y2, Y2
-	VPOR         Y4, Y3, Y8
-	VPAND        Y5, Y8, Y8
-	VPAND        Y4, Y3, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y4, Y3, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y4, Y8, Y8
 	VPADDD       Y8, Y2, Y2
 
 	// Round 21.
@@ -50554,8 +50184,8 @@ TEXT ·avx2Pair6(SB), NOSPLIT, $0-18
 	VPBROADCASTD 84(AX), Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2208(AX)
-	VPBROADCASTD 84(CX), Y14
-	VPADDD       Y14, Y1, Y1
+	VPBROADCASTD 84(CX), Y9
+	VPADDD       Y9, Y1, Y1
 	VPADDD       Y13, Y1, Y1
 	VPSRLD       $0x06, Y6, Y8
 	VPSLLD       $0x1a, Y6, Y9
@@ -50586,10 +50216,9 @@ TEXT ·avx2Pair6(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y2, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y1, Y1
-	VPOR         Y3, Y2, Y8
-	VPAND        Y4, Y8, Y8
-	VPAND        Y3, Y2, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y3, Y2, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y3, Y8, Y8
 	VPADDD       Y8, Y1, Y1
 
 	// Round 22.
@@ -50608,8 +50237,8 @@ TEXT ·avx2Pair6(SB), NOSPLIT, $0-18
 	VPBROADCASTD 88(AX), Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2240(AX)
-	VPBROADCASTD 88(CX), Y14
-	VPADDD       Y14, Y0, Y0
+	VPBROADCASTD 88(CX), Y9
+	VPADDD       Y9, Y0, Y0
 	VPADDD       Y13, Y0, Y0
 	VPSRLD       $0x06, Y5, Y8
 	VPSLLD       $0x1a, Y5, Y9
@@ -50640,10 +50269,9 @@ TEXT ·avx2Pair6(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y1, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y0, Y0
-	VPOR         Y2, Y1, Y8
-	VPAND        Y3, Y8, Y8
-	VPAND        Y2, Y1, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y2, Y1, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y2, Y8, Y8
 	VPADDD       Y8, Y0, Y0
 
 	// Round 23.
@@ -50662,8 +50290,8 @@ TEXT ·avx2Pair6(SB), NOSPLIT, $0-18
 	VPBROADCASTD 92(AX), Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2272(AX)
-	VPBROADCASTD 92(CX), Y14
-	VPADDD       Y14, Y7, Y7
+	VPBROADCASTD 92(CX), Y9
+	VPADDD       Y9, Y7, Y7
 	VPADDD       Y13, Y7, Y7
 	VPSRLD       $0x06, Y4, Y8
 	VPSLLD       $0x1a, Y4, Y9
@@ -50694,10 +50322,9 @@ TEXT ·avx2Pair6(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y0, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y7, Y7
-	VPOR         Y1, Y0, Y8
-	VPAND        Y2, Y8, Y8
-	VPAND        Y1, Y0, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y1, Y0, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y1, Y8, Y8
 	VPADDD       Y8, Y7, Y7
 
 	// Round 24.
@@ -50715,8 +50342,8 @@ TEXT ·avx2Pair6(SB), NOSPLIT, $0-18
 	VPBROADCASTD 96(AX), Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2304(AX)
-	VPBROADCASTD 96(CX), Y14
-	VPADDD       Y14, Y6, Y6
+	VPBROADCASTD 96(CX), Y9
+	VPADDD       Y9, Y6, Y6
 	VPADDD       Y13, Y6, Y6
 	VPSRLD       $0x06, Y3, Y8
 	VPSLLD       $0x1a, Y3, Y9
@@ -50747,10 +50374,9 @@ TEXT ·avx2Pair6(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y7, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y6, Y6
-	VPOR         Y0, Y7, Y8
-	VPAND        Y1, Y8, Y8
-	VPAND        Y0, Y7, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y0, Y7, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y0, Y8, Y8
 	VPADDD       Y8, Y6, Y6
 
 	// Round 25.
@@ -50768,8 +50394,8 @@ TEXT ·avx2Pair6(SB), NOSPLIT, $0-18
 	VPBROADCASTD 100(AX), Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2336(AX)
-	VPBROADCASTD 100(CX), Y14
-	VPADDD       Y14, Y5, Y5
+	VPBROADCASTD 100(CX), Y9
+	VPADDD       Y9, Y5, Y5
 	VPADDD       Y13, Y5, Y5
 	VPSRLD       $0x06, Y2, Y8
 	VPSLLD       $0x1a, Y2, Y9
@@ -50800,10 +50426,9 @@ TEXT ·avx2Pair6(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y6, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y5, Y5
-	VPOR         Y7, Y6, Y8
-	VPAND        Y0, Y8, Y8
-	VPAND        Y7, Y6, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y7, Y6, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y7, Y8, Y8
 	VPADDD       Y8, Y5, Y5
 
 	// Round 26.
@@ -50821,8 +50446,8 @@ TEXT ·avx2Pair6(SB), NOSPLIT, $0-18
 	VPBROADCASTD 104(AX), Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2368(AX)
-	VPBROADCASTD 104(CX), Y14
-	VPADDD       Y14, Y4, Y4
+	VPBROADCASTD 104(CX), Y9
+	VPADDD       Y9, Y4, Y4
 	VPADDD       Y13, Y4, Y4
 	VPSRLD       $0x06, Y1, Y8
 	VPSLLD       $0x1a, Y1, Y9
@@ -50853,10 +50478,9 @@ TEXT ·avx2Pair6(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y5, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y4, Y4
-	VPOR         Y6, Y5, Y8
-	VPAND        Y7, Y8, Y8
-	VPAND        Y6, Y5, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y6, Y5, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y6, Y8, Y8
 	VPADDD       Y8, Y4, Y4
 
 	// Round 27.
@@ -50874,8 +50498,8 @@ TEXT ·avx2Pair6(SB), NOSPLIT, $0-18
 	VPBROADCASTD 108(AX), Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2400(AX)
-	VPBROADCASTD 108(CX), Y14
-	VPADDD       Y14, Y3, Y3
+	VPBROADCASTD 108(CX), Y9
+	VPADDD       Y9, Y3, Y3
 	VPADDD       Y13, Y3, Y3
 	VPSRLD       $0x06, Y0, Y8
 	VPSLLD       $0x1a, Y0, Y9
@@ -50906,10 +50530,9 @@ TEXT ·avx2Pair6(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y4, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y3, Y3
-	VPOR         Y5, Y4, Y8
-	VPAND        Y6, Y8, Y8
-	VPAND        Y5, Y4, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y5, Y4, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y5, Y8, Y8
 	VPADDD       Y8, Y3, Y3
 
 	// Round 28.
@@ -50928,8 +50551,8 @@ TEXT ·avx2Pair6(SB), NOSPLIT, $0-18
 	VPBROADCASTD 112(AX), Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2432(AX)
-	VPBROADCASTD 112(CX), Y14
-	VPADDD       Y14, Y2, Y2
+	VPBROADCASTD 112(CX), Y9
+	VPADDD       Y9, Y2, Y2
 	VPADDD       Y13, Y2, Y2
 	VPSRLD       $0x06, Y7, Y8
 	VPSLLD       $0x1a, Y7, Y9
@@ -50960,10 +50583,9 @@ TEXT ·avx2Pair6(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y3, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y2, Y2
-	VPOR         Y4, Y3, Y8
-	VPAND        Y5, Y8, Y8
-	VPAND        Y4, Y3, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y4, Y3, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y4, Y8, Y8
 	VPADDD       Y8, Y2, Y2
 
 	// Round 29.
@@ -50982,8 +50604,8 @@ TEXT ·avx2Pair6(SB), NOSPLIT, $0-18
 	VPBROADCASTD 116(AX), Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2464(AX)
-	VPBROADCASTD 116(CX), Y14
-	VPADDD       Y14, Y1, Y1
+	VPBROADCASTD 116(CX), Y9
+	VPADDD       Y9, Y1, Y1
 	VPADDD       Y13, Y1, Y1
 	VPSRLD       $0x06, Y6, Y8
 	VPSLLD       $0x1a, Y6, Y9
@@ -51014,10 +50636,9 @@ TEXT ·avx2Pair6(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y2, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y1, Y1
-	VPOR         Y3, Y2, Y8
-	VPAND        Y4, Y8, Y8
-	VPAND        Y3, Y2, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y3, Y2, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y3, Y8, Y8
 	VPADDD       Y8, Y1, Y1
 
 	// Round 30.
@@ -51036,8 +50657,8 @@ TEXT ·avx2Pair6(SB), NOSPLIT, $0-18
 	VPBROADCASTD 120(AX), Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2496(AX)
-	VPBROADCASTD 120(CX), Y14
-	VPADDD       Y14, Y0, Y0
+	VPBROADCASTD 120(CX), Y9
+	VPADDD       Y9, Y0, Y0
 	VPADDD       Y13, Y0, Y0
 	VPSRLD       $0x06, Y5, Y8
 	VPSLLD       $0x1a, Y5, Y9
@@ -51068,10 +50689,9 @@ TEXT ·avx2Pair6(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y1, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y0, Y0
-	VPOR         Y2, Y1, Y8
-	VPAND        Y3, Y8, Y8
-	VPAND        Y2, Y1, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y2, Y1, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y2, Y8, Y8
 	VPADDD       Y8, Y0, Y0
 
 	// Round 31.
@@ -51090,8 +50710,8 @@ TEXT ·avx2Pair6(SB), NOSPLIT, $0-18
 	VPBROADCASTD 124(AX), Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2528(AX)
-	VPBROADCASTD 124(CX), Y14
-	VPADDD       Y14, Y7, Y7
+	VPBROADCASTD 124(CX), Y9
+	VPADDD       Y9, Y7, Y7
 	VPADDD       Y13, Y7, Y7
 	VPSRLD       $0x06, Y4, Y8
 	VPSLLD       $0x1a, Y4, Y9
@@ -51122,10 +50742,9 @@ TEXT ·avx2Pair6(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y0, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y7, Y7
-	VPOR         Y1, Y0, Y8
-	VPAND        Y2, Y8, Y8
-	VPAND        Y1, Y0, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y1, Y0, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y1, Y8, Y8
 	VPADDD       Y8, Y7, Y7
 
 	// Round 32.
@@ -51144,8 +50763,8 @@ TEXT ·avx2Pair6(SB), NOSPLIT, $0-18
 	VPBROADCASTD 128(AX), Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2048(AX)
-	VPBROADCASTD 128(CX), Y14
-	VPADDD       Y14, Y6, Y6
+	VPBROADCASTD 128(CX), Y9
+	VPADDD       Y9, Y6, Y6
 	VPADDD       Y13, Y6, Y6
 	VPSRLD       $0x06, Y3, Y8
 	VPSLLD       $0x1a, Y3, Y9
@@ -51176,10 +50795,9 @@ TEXT ·avx2Pair6(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y7, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y6, Y6
-	VPOR         Y0, Y7, Y8
-	VPAND        Y1, Y8, Y8
-	VPAND        Y0, Y7, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y0, Y7, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y0, Y8, Y8
 	VPADDD       Y8, Y6, Y6
 
 	// Round 33.
@@ -51198,8 +50816,8 @@ TEXT ·avx2Pair6(SB), NOSPLIT, $0-18
 	VPBROADCASTD 132(AX), Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2080(AX)
-	VPBROADCASTD 132(CX), Y14
-	VPADDD       Y14, Y5, Y5
+	VPBROADCASTD 132(CX), Y9
+	VPADDD       Y9, Y5, Y5
 	VPADDD       Y13, Y5, Y5
 	VPSRLD       $0x06, Y2, Y8
 	VPSLLD       $0x1a, Y2, Y9
@@ -51230,10 +50848,9 @@ TEXT ·avx2Pair6(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y6, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y5, Y5
-	VPOR         Y7, Y6, Y8
-	VPAND        Y0, Y8, Y8
-	VPAND        Y7, Y6, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y7, Y6, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y7, Y8, Y8
 	VPADDD       Y8, Y5, Y5
 
 	// Round 34.
@@ -51252,8 +50869,8 @@ TEXT ·avx2Pair6(SB), NOSPLIT, $0-18
 	VPBROADCASTD 136(AX), Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2112(AX)
-	VPBROADCASTD 136(CX), Y14
-	VPADDD       Y14, Y4, Y4
+	VPBROADCASTD 136(CX), Y9
+	VPADDD       Y9, Y4, Y4
 	VPADDD       Y13, Y4, Y4
 	VPSRLD       $0x06, Y1, Y8
 	VPSLLD       $0x1a, Y1, Y9
@@ -51284,10 +50901,9 @@ TEXT ·avx2Pair6(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y5, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y4, Y4
-	VPOR         Y6, Y5, Y8
-	VPAND        Y7, Y8, Y8
-	VPAND        Y6, Y5, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y6, Y5, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y6, Y8, Y8
 	VPADDD       Y8, Y4, Y4
 
 	// Round 35.
@@ -51306,8 +50922,8 @@ TEXT ·avx2Pair6(SB), NOSPLIT, $0-18
 	VPBROADCASTD 140(AX), Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2144(AX)
-	VPBROADCASTD 140(CX), Y14
-	VPADDD       Y14, Y3, Y3
+	VPBROADCASTD 140(CX), Y9
+	VPADDD       Y9, Y3, Y3
 	VPADDD       Y13, Y3, Y3
 	VPSRLD       $0x06, Y0, Y8
 	VPSLLD       $0x1a, Y0, Y9
@@ -51338,10 +50954,9 @@ TEXT ·avx2Pair6(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y4, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y3, Y3
-	VPOR         Y5, Y4, Y8
-	VPAND        Y6, Y8, Y8
-	VPAND        Y5, Y4, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y5, Y4, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y5, Y8, Y8
 	VPADDD       Y8, Y3, Y3
 
 	// Round 36.
@@ -51371,8 +50986,8 @@ TEXT ·avx2Pair6(SB), NOSPLIT, $0-18
 	VPBROADCASTD 144(AX), Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2176(AX)
-	VPBROADCASTD 144(CX), Y14
-	VPADDD       Y14, Y2, Y2
+	VPBROADCASTD 144(CX), Y9
+	VPADDD       Y9, Y2, Y2
 	VPADDD       Y13, Y2, Y2
 	VPSRLD       $0x06, Y7, Y8
 	VPSLLD       $0x1a, Y7, Y9
@@ -51403,10 +51018,9 @@ TEXT ·avx2Pair6(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y3, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y2, Y2
-	VPOR         Y4, Y3, Y8
-	VPAND        Y5, Y8, Y8
-	VPAND        Y4, Y3, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y4, Y3, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y4, Y8, Y8
 	VPADDD       Y8, Y2, Y2
 
 	// Round 37.
@@ -51435,8 +51049,8 @@ TEXT ·avx2Pair6(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2208(AX)
-	VPBROADCASTD 148(CX), Y14
-	VPADDD       Y14, Y1, Y1
+	VPBROADCASTD 148(CX), Y9
+	VPADDD       Y9, Y1, Y1
 	VPADDD       Y13, Y1, Y1
 	VPSRLD       $0x06, Y6, Y8
 	VPSLLD       $0x1a, Y6, Y9
@@ -51467,10 +51081,9 @@ TEXT ·avx2Pair6(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y2, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y1, Y1
-	VPOR         Y3, Y2, Y8
-	VPAND        Y4, Y8, Y8
-	VPAND        Y3, Y2, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y3, Y2, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y3, Y8, Y8
 	VPADDD       Y8, Y1, Y1
 
 	// Round 38.
@@ -51499,8 +51112,8 @@ TEXT ·avx2Pair6(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2240(AX)
-	VPBROADCASTD 152(CX), Y14
-	VPADDD       Y14, Y0, Y0
+	VPBROADCASTD 152(CX), Y9
+	VPADDD       Y9, Y0, Y0
 	VPADDD       Y13, Y0, Y0
 	VPSRLD       $0x06, Y5, Y8
 	VPSLLD       $0x1a, Y5, Y9
@@ -51531,10 +51144,9 @@ TEXT ·avx2Pair6(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y1, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y0, Y0
-	VPOR         Y2, Y1, Y8
-	VPAND        Y3, Y8, Y8
-	VPAND        Y2, Y1, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y2, Y1, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y2, Y8, Y8
 	VPADDD       Y8, Y0, Y0
 
 	// Round 39.
@@ -51563,8 +51175,8 @@ TEXT ·avx2Pair6(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2272(AX)
-	VPBROADCASTD 156(CX), Y14
-	VPADDD       Y14, Y7, Y7
+	VPBROADCASTD 156(CX), Y9
+	VPADDD       Y9, Y7, Y7
 	VPADDD       Y13, Y7, Y7
 	VPSRLD       $0x06, Y4, Y8
 	VPSLLD       $0x1a, Y4, Y9
@@ -51595,10 +51207,9 @@ TEXT ·avx2Pair6(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y0, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y7, Y7
-	VPOR         Y1, Y0, Y8
-	VPAND        Y2, Y8, Y8
-	VPAND        Y1, Y0, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y1, Y0, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y1, Y8, Y8
 	VPADDD       Y8, Y7, Y7
 
 	// Round 40.
@@ -51627,8 +51238,8 @@ TEXT ·avx2Pair6(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2304(AX)
-	VPBROADCASTD 160(CX), Y14
-	VPADDD       Y14, Y6, Y6
+	VPBROADCASTD 160(CX), Y9
+	VPADDD       Y9, Y6, Y6
 	VPADDD       Y13, Y6, Y6
 	VPSRLD       $0x06, Y3, Y8
 	VPSLLD       $0x1a, Y3, Y9
@@ -51659,10 +51270,9 @@ TEXT ·avx2Pair6(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y7, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y6, Y6
-	VPOR         Y0, Y7, Y8
-	VPAND        Y1, Y8, Y8
-	VPAND        Y0, Y7, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y0, Y7, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y0, Y8, Y8
 	VPADDD       Y8, Y6, Y6
 
 	// Round 41.
@@ -51691,8 +51301,8 @@ TEXT ·avx2Pair6(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2336(AX)
-	VPBROADCASTD 164(CX), Y14
-	VPADDD       Y14, Y5, Y5
+	VPBROADCASTD 164(CX), Y9
+	VPADDD       Y9, Y5, Y5
 	VPADDD       Y13, Y5, Y5
 	VPSRLD       $0x06, Y2, Y8
 	VPSLLD       $0x1a, Y2, Y9
@@ -51723,10 +51333,9 @@ TEXT ·avx2Pair6(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y6, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y5, Y5
-	VPOR         Y7, Y6, Y8
-	VPAND        Y0, Y8, Y8
-	VPAND        Y7, Y6, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y7, Y6, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y7, Y8, Y8
 	VPADDD       Y8, Y5, Y5
 
 	// Round 42.
@@ -51755,8 +51364,8 @@ TEXT ·avx2Pair6(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2368(AX)
-	VPBROADCASTD 168(CX), Y14
-	VPADDD       Y14, Y4, Y4
+	VPBROADCASTD 168(CX), Y9
+	VPADDD       Y9, Y4, Y4
 	VPADDD       Y13, Y4, Y4
 	VPSRLD       $0x06, Y1, Y8
 	VPSLLD       $0x1a, Y1, Y9
@@ -51787,10 +51396,9 @@ TEXT ·avx2Pair6(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y5, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y4, Y4
-	VPOR         Y6, Y5, Y8
-	VPAND        Y7, Y8, Y8
-	VPAND        Y6, Y5, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y6, Y5, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y6, Y8, Y8
 	VPADDD       Y8, Y4, Y4
 
 	// Round 43.
@@ -51819,8 +51427,8 @@ TEXT ·avx2Pair6(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2400(AX)
-	VPBROADCASTD 172(CX), Y14
-	VPADDD       Y14, Y3, Y3
+	VPBROADCASTD 172(CX), Y9
+	VPADDD       Y9, Y3, Y3
 	VPADDD       Y13, Y3, Y3
 	VPSRLD       $0x06, Y0, Y8
 	VPSLLD       $0x1a, Y0, Y9
@@ -51851,10 +51459,9 @@ TEXT ·avx2Pair6(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y4, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y3, Y3
-	VPOR         Y5, Y4, Y8
-	VPAND        Y6, Y8, Y8
-	VPAND        Y5, Y4, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y5, Y4, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y5, Y8, Y8
 	VPADDD       Y8, Y3, Y3
 
 	// Round 44.
@@ -51883,8 +51490,8 @@ TEXT ·avx2Pair6(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2432(AX)
-	VPBROADCASTD 176(CX), Y14
-	VPADDD       Y14, Y2, Y2
+	VPBROADCASTD 176(CX), Y9
+	VPADDD       Y9, Y2, Y2
 	VPADDD       Y13, Y2, Y2
 	VPSRLD       $0x06, Y7, Y8
 	VPSLLD       $0x1a, Y7, Y9
@@ -51915,10 +51522,9 @@ TEXT ·avx2Pair6(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y3, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y2, Y2
-	VPOR         Y4, Y3, Y8
-	VPAND        Y5, Y8, Y8
-	VPAND        Y4, Y3, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y4, Y3, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y4, Y8, Y8
 	VPADDD       Y8, Y2, Y2
 
 	// Round 45.
@@ -51947,8 +51553,8 @@ TEXT ·avx2Pair6(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2464(AX)
-	VPBROADCASTD 180(CX), Y14
-	VPADDD       Y14, Y1, Y1
+	VPBROADCASTD 180(CX), Y9
+	VPADDD       Y9, Y1, Y1
 	VPADDD       Y13, Y1, Y1
 	VPSRLD       $0x06, Y6, Y8
 	VPSLLD       $0x1a, Y6, Y9
@@ -51979,10 +51585,9 @@ TEXT ·avx2Pair6(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y2, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y1, Y1
-	VPOR         Y3, Y2, Y8
-	VPAND        Y4, Y8, Y8
-	VPAND        Y3, Y2, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y3, Y2, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y3, Y8, Y8
 	VPADDD       Y8, Y1, Y1
 
 	// Round 46.
@@ -52011,8 +51616,8 @@ TEXT ·avx2Pair6(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2496(AX)
-	VPBROADCASTD 184(CX), Y14
-	VPADDD       Y14, Y0, Y0
+	VPBROADCASTD 184(CX), Y9
+	VPADDD       Y9, Y0, Y0
 	VPADDD       Y13, Y0, Y0
 	VPSRLD       $0x06, Y5, Y8
 	VPSLLD       $0x1a, Y5, Y9
@@ -52043,10 +51648,9 @@ TEXT ·avx2Pair6(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y1, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y0, Y0
-	VPOR         Y2, Y1, Y8
-	VPAND        Y3, Y8, Y8
-	VPAND        Y2, Y1, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y2, Y1, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y2, Y8, Y8
 	VPADDD       Y8, Y0, Y0
 
 	// Round 47.
@@ -52075,8 +51679,8 @@ TEXT ·avx2Pair6(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2528(AX)
-	VPBROADCASTD 188(CX), Y14
-	VPADDD       Y14, Y7, Y7
+	VPBROADCASTD 188(CX), Y9
+	VPADDD       Y9, Y7, Y7
 	VPADDD       Y13, Y7, Y7
 	VPSRLD       $0x06, Y4, Y8
 	VPSLLD       $0x1a, Y4, Y9
@@ -52107,10 +51711,9 @@ TEXT ·avx2Pair6(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y0, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y7, Y7
-	VPOR         Y1, Y0, Y8
-	VPAND        Y2, Y8, Y8
-	VPAND        Y1, Y0, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y1, Y0, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y1, Y8, Y8
 	VPADDD       Y8, Y7, Y7
 
 	// Round 48.
@@ -52139,8 +51742,8 @@ TEXT ·avx2Pair6(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2048(AX)
-	VPBROADCASTD 192(CX), Y14
-	VPADDD       Y14, Y6, Y6
+	VPBROADCASTD 192(CX), Y9
+	VPADDD       Y9, Y6, Y6
 	VPADDD       Y13, Y6, Y6
 	VPSRLD       $0x06, Y3, Y8
 	VPSLLD       $0x1a, Y3, Y9
@@ -52171,10 +51774,9 @@ TEXT ·avx2Pair6(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y7, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y6, Y6
-	VPOR         Y0, Y7, Y8
-	VPAND        Y1, Y8, Y8
-	VPAND        Y0, Y7, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y0, Y7, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y0, Y8, Y8
 	VPADDD       Y8, Y6, Y6
 
 	// Round 49.
@@ -52203,8 +51805,8 @@ TEXT ·avx2Pair6(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2080(AX)
-	VPBROADCASTD 196(CX), Y14
-	VPADDD       Y14, Y5, Y5
+	VPBROADCASTD 196(CX), Y9
+	VPADDD       Y9, Y5, Y5
 	VPADDD       Y13, Y5, Y5
 	VPSRLD       $0x06, Y2, Y8
 	VPSLLD       $0x1a, Y2, Y9
@@ -52235,10 +51837,9 @@ TEXT ·avx2Pair6(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y6, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y5, Y5
-	VPOR         Y7, Y6, Y8
-	VPAND        Y0, Y8, Y8
-	VPAND        Y7, Y6, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y7, Y6, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y7, Y8, Y8
 	VPADDD       Y8, Y5, Y5
 
 	// Round 50.
@@ -52267,8 +51868,8 @@ TEXT ·avx2Pair6(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2112(AX)
-	VPBROADCASTD 200(CX), Y14
-	VPADDD       Y14, Y4, Y4
+	VPBROADCASTD 200(CX), Y9
+	VPADDD       Y9, Y4, Y4
 	VPADDD       Y13, Y4, Y4
 	VPSRLD       $0x06, Y1, Y8
 	VPSLLD       $0x1a, Y1, Y9
@@ -52299,10 +51900,9 @@ TEXT ·avx2Pair6(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y5, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y4, Y4
-	VPOR         Y6, Y5, Y8
-	VPAND        Y7, Y8, Y8
-	VPAND        Y6, Y5, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y6, Y5, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y6, Y8, Y8
 	VPADDD       Y8, Y4, Y4
 
 	// Round 51.
@@ -52331,8 +51931,8 @@ TEXT ·avx2Pair6(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2144(AX)
-	VPBROADCASTD 204(CX), Y14
-	VPADDD       Y14, Y3, Y3
+	VPBROADCASTD 204(CX), Y9
+	VPADDD       Y9, Y3, Y3
 	VPADDD       Y13, Y3, Y3
 	VPSRLD       $0x06, Y0, Y8
 	VPSLLD       $0x1a, Y0, Y9
@@ -52363,10 +51963,9 @@ TEXT ·avx2Pair6(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y4, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y3, Y3
-	VPOR         Y5, Y4, Y8
-	VPAND        Y6, Y8, Y8
-	VPAND        Y5, Y4, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y5, Y4, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y5, Y8, Y8
 	VPADDD       Y8, Y3, Y3
 
 	// Round 52.
@@ -52395,8 +51994,8 @@ TEXT ·avx2Pair6(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2176(AX)
-	VPBROADCASTD 208(CX), Y14
-	VPADDD       Y14, Y2, Y2
+	VPBROADCASTD 208(CX), Y9
+	VPADDD       Y9, Y2, Y2
 	VPADDD       Y13, Y2, Y2
 	VPSRLD       $0x06, Y7, Y8
 	VPSLLD       $0x1a, Y7, Y9
@@ -52427,10 +52026,9 @@ TEXT ·avx2Pair6(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y3, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y2, Y2
-	VPOR         Y4, Y3, Y8
-	VPAND        Y5, Y8, Y8
-	VPAND        Y4, Y3, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y4, Y3, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y4, Y8, Y8
 	VPADDD       Y8, Y2, Y2
 
 	// Round 53.
@@ -52459,8 +52057,8 @@ TEXT ·avx2Pair6(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2208(AX)
-	VPBROADCASTD 212(CX), Y14
-	VPADDD       Y14, Y1, Y1
+	VPBROADCASTD 212(CX), Y9
+	VPADDD       Y9, Y1, Y1
 	VPADDD       Y13, Y1, Y1
 	VPSRLD       $0x06, Y6, Y8
 	VPSLLD       $0x1a, Y6, Y9
@@ -52491,10 +52089,9 @@ TEXT ·avx2Pair6(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y2, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y1, Y1
-	VPOR         Y3, Y2, Y8
-	VPAND        Y4, Y8, Y8
-	VPAND        Y3, Y2, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y3, Y2, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y3, Y8, Y8
 	VPADDD       Y8, Y1, Y1
 
 	// Round 54.
@@ -52523,8 +52120,8 @@ TEXT ·avx2Pair6(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2240(AX)
-	VPBROADCASTD 216(CX), Y14
-	VPADDD       Y14, Y0, Y0
+	VPBROADCASTD 216(CX), Y9
+	VPADDD       Y9, Y0, Y0
 	VPADDD       Y13, Y0, Y0
 	VPSRLD       $0x06, Y5, Y8
 	VPSLLD       $0x1a, Y5, Y9
@@ -52555,10 +52152,9 @@ TEXT ·avx2Pair6(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y1, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y0, Y0
-	VPOR         Y2, Y1, Y8
-	VPAND        Y3, Y8, Y8
-	VPAND        Y2, Y1, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y2, Y1, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y2, Y8, Y8
 	VPADDD       Y8, Y0, Y0
 
 	// Round 55.
@@ -52587,8 +52183,8 @@ TEXT ·avx2Pair6(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2272(AX)
-	VPBROADCASTD 220(CX), Y14
-	VPADDD       Y14, Y7, Y7
+	VPBROADCASTD 220(CX), Y9
+	VPADDD       Y9, Y7, Y7
 	VPADDD       Y13, Y7, Y7
 	VPSRLD       $0x06, Y4, Y8
 	VPSLLD       $0x1a, Y4, Y9
@@ -52619,10 +52215,9 @@ TEXT ·avx2Pair6(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y0, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y7, Y7
-	VPOR         Y1, Y0, Y8
-	VPAND        Y2, Y8, Y8
-	VPAND        Y1, Y0, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y1, Y0, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y1, Y8, Y8
 	VPADDD       Y8, Y7, Y7
 
 	// Round 56.
@@ -52651,8 +52246,8 @@ TEXT ·avx2Pair6(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2304(AX)
-	VPBROADCASTD 224(CX), Y14
-	VPADDD       Y14, Y6, Y6
+	VPBROADCASTD 224(CX), Y9
+	VPADDD       Y9, Y6, Y6
 	VPADDD       Y13, Y6, Y6
 	VPSRLD       $0x06, Y3, Y8
 	VPSLLD       $0x1a, Y3, Y9
@@ -52683,10 +52278,9 @@ TEXT ·avx2Pair6(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y7, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y6, Y6
-	VPOR         Y0, Y7, Y8
-	VPAND        Y1, Y8, Y8
-	VPAND        Y0, Y7, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y0, Y7, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y0, Y8, Y8
 	VPADDD       Y8, Y6, Y6
 
 	// Round 57.
@@ -52715,8 +52309,8 @@ TEXT ·avx2Pair6(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2336(AX)
-	VPBROADCASTD 228(CX), Y14
-	VPADDD       Y14, Y5, Y5
+	VPBROADCASTD 228(CX), Y9
+	VPADDD       Y9, Y5, Y5
 	VPADDD       Y13, Y5, Y5
 	VPSRLD       $0x06, Y2, Y8
 	VPSLLD       $0x1a, Y2, Y9
@@ -52747,10 +52341,9 @@ TEXT ·avx2Pair6(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y6, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y5, Y5
-	VPOR         Y7, Y6, Y8
-	VPAND        Y0, Y8, Y8
-	VPAND        Y7, Y6, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y7, Y6, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y7, Y8, Y8
 	VPADDD       Y8, Y5, Y5
 
 	// Round 58.
@@ -52779,8 +52372,8 @@ TEXT ·avx2Pair6(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2368(AX)
-	VPBROADCASTD 232(CX), Y14
-	VPADDD       Y14, Y4, Y4
+	VPBROADCASTD 232(CX), Y9
+	VPADDD       Y9, Y4, Y4
 	VPADDD       Y13, Y4, Y4
 	VPSRLD       $0x06, Y1, Y8
 	VPSLLD       $0x1a, Y1, Y9
@@ -52811,10 +52404,9 @@ TEXT ·avx2Pair6(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y5, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y4, Y4
-	VPOR         Y6, Y5, Y8
-	VPAND        Y7, Y8, Y8
-	VPAND        Y6, Y5, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y6, Y5, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y6, Y8, Y8
 	VPADDD       Y8, Y4, Y4
 
 	// Round 59.
@@ -52843,8 +52435,8 @@ TEXT ·avx2Pair6(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2400(AX)
-	VPBROADCASTD 236(CX), Y14
-	VPADDD       Y14, Y3, Y3
+	VPBROADCASTD 236(CX), Y9
+	VPADDD       Y9, Y3, Y3
 	VPADDD       Y13, Y3, Y3
 	VPSRLD       $0x06, Y0, Y8
 	VPSLLD       $0x1a, Y0, Y9
@@ -52875,10 +52467,9 @@ TEXT ·avx2Pair6(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y4, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y3, Y3
-	VPOR         Y5, Y4, Y8
-	VPAND        Y6, Y8, Y8
-	VPAND        Y5, Y4, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y5, Y4, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y5, Y8, Y8
 	VPADDD       Y8, Y3, Y3
 
 	// Round 60.
@@ -52907,8 +52498,8 @@ TEXT ·avx2Pair6(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2432(AX)
-	VPBROADCASTD 240(CX), Y14
-	VPADDD       Y14, Y2, Y2
+	VPBROADCASTD 240(CX), Y9
+	VPADDD       Y9, Y2, Y2
 	VPADDD       Y13, Y2, Y2
 	VPSRLD       $0x06, Y7, Y8
 	VPSLLD       $0x1a, Y7, Y9
@@ -52939,10 +52530,9 @@ TEXT ·avx2Pair6(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y3, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y2, Y2
-	VPOR         Y4, Y3, Y8
-	VPAND        Y5, Y8, Y8
-	VPAND        Y4, Y3, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y4, Y3, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y4, Y8, Y8
 	VPADDD       Y8, Y2, Y2
 
 	// Round 61.
@@ -52971,8 +52561,8 @@ TEXT ·avx2Pair6(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2464(AX)
-	VPBROADCASTD 244(CX), Y14
-	VPADDD       Y14, Y1, Y1
+	VPBROADCASTD 244(CX), Y9
+	VPADDD       Y9, Y1, Y1
 	VPADDD       Y13, Y1, Y1
 	VPSRLD       $0x06, Y6, Y8
 	VPSLLD       $0x1a, Y6, Y9
@@ -53003,10 +52593,9 @@ TEXT ·avx2Pair6(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y2, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y1, Y1
-	VPOR         Y3, Y2, Y8
-	VPAND        Y4, Y8, Y8
-	VPAND        Y3, Y2, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y3, Y2, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y3, Y8, Y8
 	VPADDD       Y8, Y1, Y1
 
 	// Round 62.
@@ -53035,8 +52624,8 @@ TEXT ·avx2Pair6(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2496(AX)
-	VPBROADCASTD 248(CX), Y14
-	VPADDD       Y14, Y0, Y0
+	VPBROADCASTD 248(CX), Y9
+	VPADDD       Y9, Y0, Y0
 	VPADDD       Y13, Y0, Y0
 	VPSRLD       $0x06, Y5, Y8
 	VPSLLD       $0x1a, Y5, Y9
@@ -53067,10 +52656,9 @@ TEXT ·avx2Pair6(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y1, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y0, Y0
-	VPOR         Y2, Y1, Y8
-	VPAND        Y3, Y8, Y8
-	VPAND        Y2, Y1, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y2, Y1, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y2, Y8, Y8
 	VPADDD       Y8, Y0, Y0
 
 	// Round 63.
@@ -53099,8 +52687,8 @@ TEXT ·avx2Pair6(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2528(AX)
-	VPBROADCASTD 252(CX), Y14
-	VPADDD       Y14, Y7, Y7
+	VPBROADCASTD 252(CX), Y9
+	VPADDD       Y9, Y7, Y7
 	VPADDD       Y13, Y7, Y7
 	VPSRLD       $0x06, Y4, Y8
 	VPSLLD       $0x1a, Y4, Y9
@@ -53131,36 +52719,35 @@ TEXT ·avx2Pair6(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y0, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y7, Y7
-	VPOR         Y1, Y0, Y8
-	VPAND        Y2, Y8, Y8
-	VPAND        Y1, Y0, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y1, Y0, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y1, Y8, Y8
 	VPADDD       Y8, Y7, Y7
 
 	// Feed forward and store the per-lane state.
-	VPBROADCASTD 288(AX), Y14
-	VPADDD       Y14, Y7, Y7
+	VPBROADCASTD 288(AX), Y9
+	VPADDD       Y9, Y7, Y7
 	VMOVDQU      Y7, 512(AX)
-	VPBROADCASTD 292(AX), Y14
-	VPADDD       Y14, Y0, Y0
+	VPBROADCASTD 292(AX), Y9
+	VPADDD       Y9, Y0, Y0
 	VMOVDQU      Y0, 576(AX)
-	VPBROADCASTD 296(AX), Y14
-	VPADDD       Y14, Y1, Y1
+	VPBROADCASTD 296(AX), Y9
+	VPADDD       Y9, Y1, Y1
 	VMOVDQU      Y1, 640(AX)
-	VPBROADCASTD 300(AX), Y14
-	VPADDD       Y14, Y2, Y2
+	VPBROADCASTD 300(AX), Y9
+	VPADDD       Y9, Y2, Y2
 	VMOVDQU      Y2, 704(AX)
-	VPBROADCASTD 304(AX), Y14
-	VPADDD       Y14, Y3, Y3
+	VPBROADCASTD 304(AX), Y9
+	VPADDD       Y9, Y3, Y3
 	VMOVDQU      Y3, 768(AX)
-	VPBROADCASTD 308(AX), Y14
-	VPADDD       Y14, Y4, Y4
+	VPBROADCASTD 308(AX), Y9
+	VPADDD       Y9, Y4, Y4
 	VMOVDQU      Y4, 832(AX)
-	VPBROADCASTD 312(AX), Y14
-	VPADDD       Y14, Y5, Y5
+	VPBROADCASTD 312(AX), Y9
+	VPADDD       Y9, Y5, Y5
 	VMOVDQU      Y5, 896(AX)
-	VPBROADCASTD 316(AX), Y14
-	VPADDD       Y14, Y6, Y6
+	VPBROADCASTD 316(AX), Y9
+	VPADDD       Y9, Y6, Y6
 	VMOVDQU      Y6, 960(AX)
 
 	// Quick test on word q: ((h[q] & qm) ^ qw) <= ql, as max(x, ql) == ql.
@@ -53207,10 +52794,11 @@ TEXT ·avx2Pair7(SB), NOSPLIT, $0-18
 	// Round 7: add W[7] to a and e.
 	VPADDD 2272(AX), Y0, Y0
 	VPADDD 2272(AX), Y4, Y4
+	VPXOR  Y2, Y1, Y15
 
 	// Round 8.
-	VPBROADCASTD 32(CX), Y14
-	VPADDD       Y14, Y7, Y7
+	VPBROADCASTD 32(CX), Y9
+	VPADDD       Y9, Y7, Y7
 	VPADDD       2304(AX), Y7, Y7
 	VPSRLD       $0x06, Y4, Y8
 	VPSLLD       $0x1a, Y4, Y9
@@ -53241,15 +52829,14 @@ TEXT ·avx2Pair7(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y0, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y7, Y7
-	VPOR         Y1, Y0, Y8
-	VPAND        Y2, Y8, Y8
-	VPAND        Y1, Y0, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y1, Y0, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y1, Y8, Y8
 	VPADDD       Y8, Y7, Y7
 
 	// Round 9.
-	VPBROADCASTD 36(CX), Y14
-	VPADDD       Y14, Y6, Y6
+	VPBROADCASTD 36(CX), Y9
+	VPADDD       Y9, Y6, Y6
 	VPSRLD       $0x06, Y3, Y8
 	VPSLLD       $0x1a, Y3, Y9
 	VPXOR        Y9, Y8, Y8
@@ -53279,15 +52866,14 @@ TEXT ·avx2Pair7(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y7, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y6, Y6
-	VPOR         Y0, Y7, Y8
-	VPAND        Y1, Y8, Y8
-	VPAND        Y0, Y7, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y0, Y7, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y0, Y8, Y8
 	VPADDD       Y8, Y6, Y6
 
 	// Round 10.
-	VPBROADCASTD 40(CX), Y14
-	VPADDD       Y14, Y5, Y5
+	VPBROADCASTD 40(CX), Y9
+	VPADDD       Y9, Y5, Y5
 	VPSRLD       $0x06, Y2, Y8
 	VPSLLD       $0x1a, Y2, Y9
 	VPXOR        Y9, Y8, Y8
@@ -53317,15 +52903,14 @@ TEXT ·avx2Pair7(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y6, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y5, Y5
-	VPOR         Y7, Y6, Y8
-	VPAND        Y0, Y8, Y8
-	VPAND        Y7, Y6, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y7, Y6, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y7, Y8, Y8
 	VPADDD       Y8, Y5, Y5
 
 	// Round 11.
-	VPBROADCASTD 44(CX), Y14
-	VPADDD       Y14, Y4, Y4
+	VPBROADCASTD 44(CX), Y9
+	VPADDD       Y9, Y4, Y4
 	VPSRLD       $0x06, Y1, Y8
 	VPSLLD       $0x1a, Y1, Y9
 	VPXOR        Y9, Y8, Y8
@@ -53355,15 +52940,14 @@ TEXT ·avx2Pair7(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y5, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y4, Y4
-	VPOR         Y6, Y5, Y8
-	VPAND        Y7, Y8, Y8
-	VPAND        Y6, Y5, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y6, Y5, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y6, Y8, Y8
 	VPADDD       Y8, Y4, Y4
 
 	// Round 12.
-	VPBROADCASTD 48(CX), Y14
-	VPADDD       Y14, Y3, Y3
+	VPBROADCASTD 48(CX), Y9
+	VPADDD       Y9, Y3, Y3
 	VPSRLD       $0x06, Y0, Y8
 	VPSLLD       $0x1a, Y0, Y9
 	VPXOR        Y9, Y8, Y8
@@ -53393,15 +52977,14 @@ TEXT ·avx2Pair7(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y4, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y3, Y3
-	VPOR         Y5, Y4, Y8
-	VPAND        Y6, Y8, Y8
-	VPAND        Y5, Y4, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y5, Y4, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y5, Y8, Y8
 	VPADDD       Y8, Y3, Y3
 
 	// Round 13.
-	VPBROADCASTD 52(CX), Y14
-	VPADDD       Y14, Y2, Y2
+	VPBROADCASTD 52(CX), Y9
+	VPADDD       Y9, Y2, Y2
 	VPSRLD       $0x06, Y7, Y8
 	VPSLLD       $0x1a, Y7, Y9
 	VPXOR        Y9, Y8, Y8
@@ -53431,15 +53014,14 @@ TEXT ·avx2Pair7(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y3, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y2, Y2
-	VPOR         Y4, Y3, Y8
-	VPAND        Y5, Y8, Y8
-	VPAND        Y4, Y3, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y4, Y3, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y4, Y8, Y8
 	VPADDD       Y8, Y2, Y2
 
 	// Round 14.
-	VPBROADCASTD 56(CX), Y14
-	VPADDD       Y14, Y1, Y1
+	VPBROADCASTD 56(CX), Y9
+	VPADDD       Y9, Y1, Y1
 	VPSRLD       $0x06, Y6, Y8
 	VPSLLD       $0x1a, Y6, Y9
 	VPXOR        Y9, Y8, Y8
@@ -53469,15 +53051,14 @@ TEXT ·avx2Pair7(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y2, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y1, Y1
-	VPOR         Y3, Y2, Y8
-	VPAND        Y4, Y8, Y8
-	VPAND        Y3, Y2, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y3, Y2, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y3, Y8, Y8
 	VPADDD       Y8, Y1, Y1
 
 	// Round 15.
-	VPBROADCASTD 60(CX), Y14
-	VPADDD       Y14, Y0, Y0
+	VPBROADCASTD 60(CX), Y9
+	VPADDD       Y9, Y0, Y0
 	VPSRLD       $0x06, Y5, Y8
 	VPSLLD       $0x1a, Y5, Y9
 	VPXOR        Y9, Y8, Y8
@@ -53507,15 +53088,14 @@ TEXT ·avx2Pair7(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y1, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y0, Y0
-	VPOR         Y2, Y1, Y8
-	VPAND        Y3, Y8, Y8
-	VPAND        Y2, Y1, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y2, Y1, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y2, Y8, Y8
 	VPADDD       Y8, Y0, Y0
 
 	// Round 16.
-	VPBROADCASTD 64(CX), Y14
-	VPADDD       Y14, Y7, Y7
+	VPBROADCASTD 64(CX), Y9
+	VPADDD       Y9, Y7, Y7
 	VPSRLD       $0x06, Y4, Y8
 	VPSLLD       $0x1a, Y4, Y9
 	VPXOR        Y9, Y8, Y8
@@ -53545,15 +53125,14 @@ TEXT ·avx2Pair7(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y0, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y7, Y7
-	VPOR         Y1, Y0, Y8
-	VPAND        Y2, Y8, Y8
-	VPAND        Y1, Y0, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y1, Y0, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y1, Y8, Y8
 	VPADDD       Y8, Y7, Y7
 
 	// Round 17.
-	VPBROADCASTD 68(CX), Y14
-	VPADDD       Y14, Y6, Y6
+	VPBROADCASTD 68(CX), Y9
+	VPADDD       Y9, Y6, Y6
 	VPSRLD       $0x06, Y3, Y8
 	VPSLLD       $0x1a, Y3, Y9
 	VPXOR        Y9, Y8, Y8
@@ -53583,15 +53162,14 @@ TEXT ·avx2Pair7(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y7, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y6, Y6
-	VPOR         Y0, Y7, Y8
-	VPAND        Y1, Y8, Y8
-	VPAND        Y0, Y7, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y0, Y7, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y0, Y8, Y8
 	VPADDD       Y8, Y6, Y6
 
 	// Round 18.
-	VPBROADCASTD 72(CX), Y14
-	VPADDD       Y14, Y5, Y5
+	VPBROADCASTD 72(CX), Y9
+	VPADDD       Y9, Y5, Y5
 	VPSRLD       $0x06, Y2, Y8
 	VPSLLD       $0x1a, Y2, Y9
 	VPXOR        Y9, Y8, Y8
@@ -53621,15 +53199,14 @@ TEXT ·avx2Pair7(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y6, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y5, Y5
-	VPOR         Y7, Y6, Y8
-	VPAND        Y0, Y8, Y8
-	VPAND        Y7, Y6, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y7, Y6, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y7, Y8, Y8
 	VPADDD       Y8, Y5, Y5
 
 	// Round 19.
-	VPBROADCASTD 76(CX), Y14
-	VPADDD       Y14, Y4, Y4
+	VPBROADCASTD 76(CX), Y9
+	VPADDD       Y9, Y4, Y4
 	VPSRLD       $0x06, Y1, Y8
 	VPSLLD       $0x1a, Y1, Y9
 	VPXOR        Y9, Y8, Y8
@@ -53659,15 +53236,14 @@ TEXT ·avx2Pair7(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y5, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y4, Y4
-	VPOR         Y6, Y5, Y8
-	VPAND        Y7, Y8, Y8
-	VPAND        Y6, Y5, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y6, Y5, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y6, Y8, Y8
 	VPADDD       Y8, Y4, Y4
 
 	// Round 20.
-	VPBROADCASTD 80(CX), Y14
-	VPADDD       Y14, Y3, Y3
+	VPBROADCASTD 80(CX), Y9
+	VPADDD       Y9, Y3, Y3
 	VPSRLD       $0x06, Y0, Y8
 	VPSLLD       $0x1a, Y0, Y9
 	VPXOR        Y9, Y8, Y8
@@ -53697,15 +53273,14 @@ TEXT ·avx2Pair7(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y4, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y3, Y3
-	VPOR         Y5, Y4, Y8
-	VPAND        Y6, Y8, Y8
-	VPAND        Y5, Y4, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y5, Y4, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y5, Y8, Y8
 	VPADDD       Y8, Y3, Y3
 
 	// Round 21.
-	VPBROADCASTD 84(CX), Y14
-	VPADDD       Y14, Y2, Y2
+	VPBROADCASTD 84(CX), Y9
+	VPADDD       Y9, Y2, Y2
 	VPSRLD       $0x06, Y7, Y8
 	VPSLLD       $0x1a, Y7, Y9
 	VPXOR        Y9, Y8, Y8
@@ -53735,10 +53310,9 @@ TEXT ·avx2Pair7(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y3, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y2, Y2
-	VPOR         Y4, Y3, Y8
-	VPAND        Y5, Y8, Y8
-	VPAND        Y4, Y3, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y4, Y3, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y4, Y8, Y8
 	VPADDD       Y8, Y2, Y2
 
 	// Round 22.
@@ -53756,8 +53330,8 @@ TEXT ·avx2Pair7(SB), NOSPLIT, $0-18
 	VPBROADCASTD 88(AX), Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2240(AX)
-	VPBROADCASTD 88(CX), Y14
-	VPADDD       Y14, Y1, Y1
+	VPBROADCASTD 88(CX), Y9
+	VPADDD       Y9, Y1, Y1
 	VPADDD       Y13, Y1, Y1
 	VPSRLD       $0x06, Y6, Y8
 	VPSLLD       $0x1a, Y6, Y9
@@ -53788,10 +53362,9 @@ TEXT ·avx2Pair7(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y2, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y1, Y1
-	VPOR         Y3, Y2, Y8
-	VPAND        Y4, Y8, Y8
-	VPAND        Y3, Y2, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y3, Y2, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y3, Y8, Y8
 	VPADDD       Y8, Y1, Y1
 
 	// Round 23.
@@ -53810,8 +53383,8 @@ TEXT ·avx2Pair7(SB), NOSPLIT, $0-18
 	VPBROADCASTD 92(AX), Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2272(AX)
-	VPBROADCASTD 92(CX), Y14
-	VPADDD       Y14, Y0, Y0
+	VPBROADCASTD 92(CX), Y9
+	VPADDD       Y9, Y0, Y0
 	VPADDD       Y13, Y0, Y0
 	VPSRLD       $0x06, Y5, Y8
 	VPSLLD       $0x1a, Y5, Y9
@@ -53842,10 +53415,9 @@ TEXT ·avx2Pair7(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y1, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y0, Y0
-	VPOR         Y2, Y1, Y8
-	VPAND        Y3, Y8, Y8
-	VPAND        Y2, Y1, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y2, Y1, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y2, Y8, Y8
 	VPADDD       Y8, Y0, Y0
 
 	// Round 24.
@@ -53864,8 +53436,8 @@ TEXT ·avx2Pair7(SB), NOSPLIT, $0-18
 	VPBROADCASTD 96(AX), Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2304(AX)
-	VPBROADCASTD 96(CX), Y14
-	VPADDD       Y14, Y7, Y7
+	VPBROADCASTD 96(CX), Y9
+	VPADDD       Y9, Y7, Y7
 	VPADDD       Y13, Y7, Y7
 	VPSRLD       $0x06, Y4, Y8
 	VPSLLD       $0x1a, Y4, Y9
@@ -53896,10 +53468,9 @@ TEXT ·avx2Pair7(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y0, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y7, Y7
-	VPOR         Y1, Y0, Y8
-	VPAND        Y2, Y8, Y8
-	VPAND        Y1, Y0, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y1, Y0, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y1, Y8, Y8
 	VPADDD       Y8, Y7, Y7
 
 	// Round 25.
@@ -53917,8 +53488,8 @@ TEXT ·avx2Pair7(SB), NOSPLIT, $0-18
 	VPBROADCASTD 100(AX), Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2336(AX)
-	VPBROADCASTD 100(CX), Y14
-	VPADDD       Y14, Y6, Y6
+	VPBROADCASTD 100(CX), Y9
+	VPADDD       Y9, Y6, Y6
 	VPADDD       Y13, Y6, Y6
 	VPSRLD       $0x06, Y3, Y8
 	VPSLLD       $0x1a, Y3, Y9
@@ -53949,10 +53520,9 @@ TEXT ·avx2Pair7(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y7, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y6, Y6
-	VPOR         Y0, Y7, Y8
-	VPAND        Y1, Y8, Y8
-	VPAND        Y0, Y7, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y0, Y7, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y0, Y8, Y8
 	VPADDD       Y8, Y6, Y6
 
 	// Round 26.
@@ -53970,8 +53540,8 @@ TEXT ·avx2Pair7(SB), NOSPLIT, $0-18
 	VPBROADCASTD 104(AX), Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2368(AX)
-	VPBROADCASTD 104(CX), Y14
-	VPADDD       Y14, Y5, Y5
+	VPBROADCASTD 104(CX), Y9
+	VPADDD       Y9, Y5, Y5
 	VPADDD       Y13, Y5, Y5
 	VPSRLD       $0x06, Y2, Y8
 	VPSLLD       $0x1a, Y2, Y9
@@ -54002,10 +53572,9 @@ TEXT ·avx2Pair7(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y6, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y5, Y5
-	VPOR         Y7, Y6, Y8
-	VPAND        Y0, Y8, Y8
-	VPAND        Y7, Y6, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y7, Y6, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y7, Y8, Y8
 	VPADDD       Y8, Y5, Y5
 
 	// Round 27.
@@ -54023,8 +53592,8 @@ TEXT ·avx2Pair7(SB), NOSPLIT, $0-18
 	VPBROADCASTD 108(AX), Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2400(AX)
-	VPBROADCASTD 108(CX), Y14
-	VPADDD       Y14, Y4, Y4
+	VPBROADCASTD 108(CX), Y9
+	VPADDD       Y9, Y4, Y4
 	VPADDD       Y13, Y4, Y4
 	VPSRLD       $0x06, Y1, Y8
 	VPSLLD       $0x1a, Y1, Y9
@@ -54055,10 +53624,9 @@ TEXT ·avx2Pair7(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y5, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y4, Y4
-	VPOR         Y6, Y5, Y8
-	VPAND        Y7, Y8, Y8
-	VPAND        Y6, Y5, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y6, Y5, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y6, Y8, Y8
 	VPADDD       Y8, Y4, Y4
 
 	// Round 28.
@@ -54076,8 +53644,8 @@ TEXT ·avx2Pair7(SB), NOSPLIT, $0-18
 	VPBROADCASTD 112(AX), Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2432(AX)
-	VPBROADCASTD 112(CX), Y14
-	VPADDD       Y14, Y3, Y3
+	VPBROADCASTD 112(CX), Y9
+	VPADDD       Y9, Y3, Y3
 	VPADDD       Y13, Y3, Y3
 	VPSRLD       $0x06, Y0, Y8
 	VPSLLD       $0x1a, Y0, Y9
@@ -54108,10 +53676,9 @@ TEXT ·avx2Pair7(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y4, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y3, Y3
-	VPOR         Y5, Y4, Y8
-	VPAND        Y6, Y8, Y8
-	VPAND        Y5, Y4, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y5, Y4, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y5, Y8, Y8
 	VPADDD       Y8, Y3, Y3
 
 	// Round 29.
@@ -54130,8 +53697,8 @@ TEXT ·avx2Pair7(SB), NOSPLIT, $0-18
 	VPBROADCASTD 116(AX), Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2464(AX)
-	VPBROADCASTD 116(CX), Y14
-	VPADDD       Y14, Y2, Y2
+	VPBROADCASTD 116(CX), Y9
+	VPADDD       Y9, Y2, Y2
 	VPADDD       Y13, Y2, Y2
 	VPSRLD       $0x06, Y7, Y8
 	VPSLLD       $0x1a, Y7, Y9
@@ -54162,10 +53729,9 @@ TEXT ·avx2Pair7(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y3, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y2, Y2
-	VPOR         Y4, Y3, Y8
-	VPAND        Y5, Y8, Y8
-	VPAND        Y4, Y3, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y4, Y3, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y4, Y8, Y8
 	VPADDD       Y8, Y2, Y2
 
 	// Round 30.
@@ -54184,8 +53750,8 @@ TEXT ·avx2Pair7(SB), NOSPLIT, $0-18
 	VPBROADCASTD 120(AX), Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2496(AX)
-	VPBROADCASTD 120(CX), Y14
-	VPADDD       Y14, Y1, Y1
+	VPBROADCASTD 120(CX), Y9
+	VPADDD       Y9, Y1, Y1
 	VPADDD       Y13, Y1, Y1
 	VPSRLD       $0x06, Y6, Y8
 	VPSLLD       $0x1a, Y6, Y9
@@ -54216,10 +53782,9 @@ TEXT ·avx2Pair7(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y2, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y1, Y1
-	VPOR         Y3, Y2, Y8
-	VPAND        Y4, Y8, Y8
-	VPAND        Y3, Y2, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y3, Y2, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y3, Y8, Y8
 	VPADDD       Y8, Y1, Y1
 
 	// Round 31.
@@ -54238,8 +53803,8 @@ TEXT ·avx2Pair7(SB), NOSPLIT, $0-18
 	VPBROADCASTD 124(AX), Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2528(AX)
-	VPBROADCASTD 124(CX), Y14
-	VPADDD       Y14, Y0, Y0
+	VPBROADCASTD 124(CX), Y9
+	VPADDD       Y9, Y0, Y0
 	VPADDD       Y13, Y0, Y0
 	VPSRLD       $0x06, Y5, Y8
 	VPSLLD       $0x1a, Y5, Y9
@@ -54270,10 +53835,9 @@ TEXT ·avx2Pair7(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y1, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y0, Y0
-	VPOR         Y2, Y1, Y8
-	VPAND        Y3, Y8, Y8
-	VPAND        Y2, Y1, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y2, Y1, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y2, Y8, Y8
 	VPADDD       Y8, Y0, Y0
 
 	// Round 32.
@@ -54292,8 +53856,8 @@ TEXT ·avx2Pair7(SB), NOSPLIT, $0-18
 	VPBROADCASTD 128(AX), Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2048(AX)
-	VPBROADCASTD 128(CX), Y14
-	VPADDD       Y14, Y7, Y7
+	VPBROADCASTD 128(CX), Y9
+	VPADDD       Y9, Y7, Y7
 	VPADDD       Y13, Y7, Y7
 	VPSRLD       $0x06, Y4, Y8
 	VPSLLD       $0x1a, Y4, Y9
@@ -54324,10 +53888,9 @@ TEXT ·avx2Pair7(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y0, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y7, Y7
-	VPOR         Y1, Y0, Y8
-	VPAND        Y2, Y8, Y8
-	VPAND        Y1, Y0, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y1, Y0, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y1, Y8, Y8
 	VPADDD       Y8, Y7, Y7
 
 	// Round 33.
@@ -54346,8 +53909,8 @@ TEXT ·avx2Pair7(SB), NOSPLIT, $0-18
 	VPBROADCASTD 132(AX), Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2080(AX)
-	VPBROADCASTD 132(CX), Y14
-	VPADDD       Y14, Y6, Y6
+	VPBROADCASTD 132(CX), Y9
+	VPADDD       Y9, Y6, Y6
 	VPADDD       Y13, Y6, Y6
 	VPSRLD       $0x06, Y3, Y8
 	VPSLLD       $0x1a, Y3, Y9
@@ -54378,10 +53941,9 @@ TEXT ·avx2Pair7(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y7, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y6, Y6
-	VPOR         Y0, Y7, Y8
-	VPAND        Y1, Y8, Y8
-	VPAND        Y0, Y7, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y0, Y7, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y0, Y8, Y8
 	VPADDD       Y8, Y6, Y6
 
 	// Round 34.
@@ -54400,8 +53962,8 @@ TEXT ·avx2Pair7(SB), NOSPLIT, $0-18
 	VPBROADCASTD 136(AX), Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2112(AX)
-	VPBROADCASTD 136(CX), Y14
-	VPADDD       Y14, Y5, Y5
+	VPBROADCASTD 136(CX), Y9
+	VPADDD       Y9, Y5, Y5
 	VPADDD       Y13, Y5, Y5
 	VPSRLD       $0x06, Y2, Y8
 	VPSLLD       $0x1a, Y2, Y9
@@ -54432,10 +53994,9 @@ TEXT ·avx2Pair7(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y6, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y5, Y5
-	VPOR         Y7, Y6, Y8
-	VPAND        Y0, Y8, Y8
-	VPAND        Y7, Y6, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y7, Y6, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y7, Y8, Y8
 	VPADDD       Y8, Y5, Y5
 
 	// Round 35.
@@ -54454,8 +54015,8 @@ TEXT ·avx2Pair7(SB), NOSPLIT, $0-18
 	VPBROADCASTD 140(AX), Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2144(AX)
-	VPBROADCASTD 140(CX), Y14
-	VPADDD       Y14, Y4, Y4
+	VPBROADCASTD 140(CX), Y9
+	VPADDD       Y9, Y4, Y4
 	VPADDD       Y13, Y4, Y4
 	VPSRLD       $0x06, Y1, Y8
 	VPSLLD       $0x1a, Y1, Y9
@@ -54486,10 +54047,9 @@ TEXT ·avx2Pair7(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y5, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y4, Y4
-	VPOR         Y6, Y5, Y8
-	VPAND        Y7, Y8, Y8
-	VPAND        Y6, Y5, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y6, Y5, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y6, Y8, Y8
 	VPADDD       Y8, Y4, Y4
 
 	// Round 36.
@@ -54508,8 +54068,8 @@ TEXT ·avx2Pair7(SB), NOSPLIT, $0-18
 	VPBROADCASTD 144(AX), Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2176(AX)
-	VPBROADCASTD 144(CX), Y14
-	VPADDD       Y14, Y3, Y3
+	VPBROADCASTD 144(CX), Y9
+	VPADDD       Y9, Y3, Y3
 	VPADDD       Y13, Y3, Y3
 	VPSRLD       $0x06, Y0, Y8
 	VPSLLD       $0x1a, Y0, Y9
@@ -54540,10 +54100,9 @@ TEXT ·avx2Pair7(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y4, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y3, Y3
-	VPOR         Y5, Y4, Y8
-	VPAND        Y6, Y8, Y8
-	VPAND        Y5, Y4, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y5, Y4, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y5, Y8, Y8
 	VPADDD       Y8, Y3, Y3
 
 	// Round 37.
@@ -54573,8 +54132,8 @@ TEXT ·avx2Pair7(SB), NOSPLIT, $0-18
 	VPBROADCASTD 148(AX), Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2208(AX)
-	VPBROADCASTD 148(CX), Y14
-	VPADDD       Y14, Y2, Y2
+	VPBROADCASTD 148(CX), Y9
+	VPADDD       Y9, Y2, Y2
 	VPADDD       Y13, Y2, Y2
 	VPSRLD       $0x06, Y7, Y8
 	VPSLLD       $0x1a, Y7, Y9
@@ -54605,10 +54164,9 @@ TEXT ·avx2Pair7(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y3, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y2, Y2
-	VPOR         Y4, Y3, Y8
-	VPAND        Y5, Y8, Y8
-	VPAND        Y4, Y3, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y4, Y3, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y4, Y8, Y8
 	VPADDD       Y8, Y2, Y2
 
 	// Round 38.
@@ -54637,8 +54195,8 @@ TEXT ·avx2Pair7(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2240(AX)
-	VPBROADCASTD 152(CX), Y14
-	VPADDD       Y14, Y1, Y1
+	VPBROADCASTD 152(CX), Y9
+	VPADDD       Y9, Y1, Y1
 	VPADDD       Y13, Y1, Y1
 	VPSRLD       $0x06, Y6, Y8
 	VPSLLD       $0x1a, Y6, Y9
@@ -54669,10 +54227,9 @@ TEXT ·avx2Pair7(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y2, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y1, Y1
-	VPOR         Y3, Y2, Y8
-	VPAND        Y4, Y8, Y8
-	VPAND        Y3, Y2, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y3, Y2, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y3, Y8, Y8
 	VPADDD       Y8, Y1, Y1
 
 	// Round 39.
@@ -54701,8 +54258,8 @@ TEXT ·avx2Pair7(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2272(AX)
-	VPBROADCASTD 156(CX), Y14
-	VPADDD       Y14, Y0, Y0
+	VPBROADCASTD 156(CX), Y9
+	VPADDD       Y9, Y0, Y0
 	VPADDD       Y13, Y0, Y0
 	VPSRLD       $0x06, Y5, Y8
 	VPSLLD       $0x1a, Y5, Y9
@@ -54733,10 +54290,9 @@ TEXT ·avx2Pair7(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y1, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y0, Y0
-	VPOR         Y2, Y1, Y8
-	VPAND        Y3, Y8, Y8
-	VPAND        Y2, Y1, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y2, Y1, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y2, Y8, Y8
 	VPADDD       Y8, Y0, Y0
 
 	// Round 40.
@@ -54765,8 +54321,8 @@ TEXT ·avx2Pair7(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2304(AX)
-	VPBROADCASTD 160(CX), Y14
-	VPADDD       Y14, Y7, Y7
+	VPBROADCASTD 160(CX), Y9
+	VPADDD       Y9, Y7, Y7
 	VPADDD       Y13, Y7, Y7
 	VPSRLD       $0x06, Y4, Y8
 	VPSLLD       $0x1a, Y4, Y9
@@ -54797,10 +54353,9 @@ TEXT ·avx2Pair7(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y0, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y7, Y7
-	VPOR         Y1, Y0, Y8
-	VPAND        Y2, Y8, Y8
-	VPAND        Y1, Y0, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y1, Y0, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y1, Y8, Y8
 	VPADDD       Y8, Y7, Y7
 
 	// Round 41.
@@ -54829,8 +54384,8 @@ TEXT ·avx2Pair7(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2336(AX)
-	VPBROADCASTD 164(CX), Y14
-	VPADDD       Y14, Y6, Y6
+	VPBROADCASTD 164(CX), Y9
+	VPADDD       Y9, Y6, Y6
 	VPADDD       Y13, Y6, Y6
 	VPSRLD       $0x06, Y3, Y8
 	VPSLLD       $0x1a, Y3, Y9
@@ -54861,10 +54416,9 @@ TEXT ·avx2Pair7(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y7, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y6, Y6
-	VPOR         Y0, Y7, Y8
-	VPAND        Y1, Y8, Y8
-	VPAND        Y0, Y7, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y0, Y7, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y0, Y8, Y8
 	VPADDD       Y8, Y6, Y6
 
 	// Round 42.
@@ -54893,8 +54447,8 @@ TEXT ·avx2Pair7(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2368(AX)
-	VPBROADCASTD 168(CX), Y14
-	VPADDD       Y14, Y5, Y5
+	VPBROADCASTD 168(CX), Y9
+	VPADDD       Y9, Y5, Y5
 	VPADDD       Y13, Y5, Y5
 	VPSRLD       $0x06, Y2, Y8
 	VPSLLD       $0x1a, Y2, Y9
@@ -54925,10 +54479,9 @@ TEXT ·avx2Pair7(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y6, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y5, Y5
-	VPOR         Y7, Y6, Y8
-	VPAND        Y0, Y8, Y8
-	VPAND        Y7, Y6, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y7, Y6, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y7, Y8, Y8
 	VPADDD       Y8, Y5, Y5
 
 	// Round 43.
@@ -54957,8 +54510,8 @@ TEXT ·avx2Pair7(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2400(AX)
-	VPBROADCASTD 172(CX), Y14
-	VPADDD       Y14, Y4, Y4
+	VPBROADCASTD 172(CX), Y9
+	VPADDD       Y9, Y4, Y4
 	VPADDD       Y13, Y4, Y4
 	VPSRLD       $0x06, Y1, Y8
 	VPSLLD       $0x1a, Y1, Y9
@@ -54989,10 +54542,9 @@ TEXT ·avx2Pair7(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y5, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y4, Y4
-	VPOR         Y6, Y5, Y8
-	VPAND        Y7, Y8, Y8
-	VPAND        Y6, Y5, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y6, Y5, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y6, Y8, Y8
 	VPADDD       Y8, Y4, Y4
 
 	// Round 44.
@@ -55021,8 +54573,8 @@ TEXT ·avx2Pair7(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2432(AX)
-	VPBROADCASTD 176(CX), Y14
-	VPADDD       Y14, Y3, Y3
+	VPBROADCASTD 176(CX), Y9
+	VPADDD       Y9, Y3, Y3
 	VPADDD       Y13, Y3, Y3
 	VPSRLD       $0x06, Y0, Y8
 	VPSLLD       $0x1a, Y0, Y9
@@ -55053,10 +54605,9 @@ TEXT ·avx2Pair7(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y4, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y3, Y3
-	VPOR         Y5, Y4, Y8
-	VPAND        Y6, Y8, Y8
-	VPAND        Y5, Y4, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y5, Y4, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y5, Y8, Y8
 	VPADDD       Y8, Y3, Y3
 
 	// Round 45.
@@ -55085,8 +54636,8 @@ TEXT ·avx2Pair7(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2464(AX)
-	VPBROADCASTD 180(CX), Y14
-	VPADDD       Y14, Y2, Y2
+	VPBROADCASTD 180(CX), Y9
+	VPADDD       Y9, Y2, Y2
 	VPADDD       Y13, Y2, Y2
 	VPSRLD       $0x06, Y7, Y8
 	VPSLLD       $0x1a, Y7, Y9
@@ -55117,10 +54668,9 @@ TEXT ·avx2Pair7(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y3, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y2, Y2
-	VPOR         Y4, Y3, Y8
-	VPAND        Y5, Y8, Y8
-	VPAND        Y4, Y3, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y4, Y3, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y4, Y8, Y8
 	VPADDD       Y8, Y2, Y2
 
 	// Round 46.
@@ -55149,8 +54699,8 @@ TEXT ·avx2Pair7(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2496(AX)
-	VPBROADCASTD 184(CX), Y14
-	VPADDD       Y14, Y1, Y1
+	VPBROADCASTD 184(CX), Y9
+	VPADDD       Y9, Y1, Y1
 	VPADDD       Y13, Y1, Y1
 	VPSRLD       $0x06, Y6, Y8
 	VPSLLD       $0x1a, Y6, Y9
@@ -55181,10 +54731,9 @@ TEXT ·avx2Pair7(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y2, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y1, Y1
-	VPOR         Y3, Y2, Y8
-	VPAND        Y4, Y8, Y8
-	VPAND        Y3, Y2, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y3, Y2, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y3, Y8, Y8
 	VPADDD       Y8, Y1, Y1
 
 	// Round 47.
@@ -55213,8 +54762,8 @@ TEXT ·avx2Pair7(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2528(AX)
-	VPBROADCASTD 188(CX), Y14
-	VPADDD       Y14, Y0, Y0
+	VPBROADCASTD 188(CX), Y9
+	VPADDD       Y9, Y0, Y0
 	VPADDD       Y13, Y0, Y0
 	VPSRLD       $0x06, Y5, Y8
 	VPSLLD       $0x1a, Y5, Y9
@@ -55245,10 +54794,9 @@ TEXT ·avx2Pair7(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y1, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y0, Y0
-	VPOR         Y2, Y1, Y8
-	VPAND        Y3, Y8, Y8
-	VPAND        Y2, Y1, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y2, Y1, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y2, Y8, Y8
 	VPADDD       Y8, Y0, Y0
 
 	// Round 48.
@@ -55277,8 +54825,8 @@ TEXT ·avx2Pair7(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2048(AX)
-	VPBROADCASTD 192(CX), Y14
-	VPADDD       Y14, Y7, Y7
+	VPBROADCASTD 192(CX), Y9
+	VPADDD       Y9, Y7, Y7
 	VPADDD       Y13, Y7, Y7
 	VPSRLD       $0x06, Y4, Y8
 	VPSLLD       $0x1a, Y4, Y9
@@ -55309,10 +54857,9 @@ TEXT ·avx2Pair7(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y0, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y7, Y7
-	VPOR         Y1, Y0, Y8
-	VPAND        Y2, Y8, Y8
-	VPAND        Y1, Y0, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y1, Y0, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y1, Y8, Y8
 	VPADDD       Y8, Y7, Y7
 
 	// Round 49.
@@ -55341,8 +54888,8 @@ TEXT ·avx2Pair7(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2080(AX)
-	VPBROADCASTD 196(CX), Y14
-	VPADDD       Y14, Y6, Y6
+	VPBROADCASTD 196(CX), Y9
+	VPADDD       Y9, Y6, Y6
 	VPADDD       Y13, Y6, Y6
 	VPSRLD       $0x06, Y3, Y8
 	VPSLLD       $0x1a, Y3, Y9
@@ -55373,10 +54920,9 @@ TEXT ·avx2Pair7(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y7, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y6, Y6
-	VPOR         Y0, Y7, Y8
-	VPAND        Y1, Y8, Y8
-	VPAND        Y0, Y7, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y0, Y7, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y0, Y8, Y8
 	VPADDD       Y8, Y6, Y6
 
 	// Round 50.
@@ -55405,8 +54951,8 @@ TEXT ·avx2Pair7(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2112(AX)
-	VPBROADCASTD 200(CX), Y14
-	VPADDD       Y14, Y5, Y5
+	VPBROADCASTD 200(CX), Y9
+	VPADDD       Y9, Y5, Y5
 	VPADDD       Y13, Y5, Y5
 	VPSRLD       $0x06, Y2, Y8
 	VPSLLD       $0x1a, Y2, Y9
@@ -55437,10 +54983,9 @@ TEXT ·avx2Pair7(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y6, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y5, Y5
-	VPOR         Y7, Y6, Y8
-	VPAND        Y0, Y8, Y8
-	VPAND        Y7, Y6, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y7, Y6, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y7, Y8, Y8
 	VPADDD       Y8, Y5, Y5
 
 	// Round 51.
@@ -55469,8 +55014,8 @@ TEXT ·avx2Pair7(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2144(AX)
-	VPBROADCASTD 204(CX), Y14
-	VPADDD       Y14, Y4, Y4
+	VPBROADCASTD 204(CX), Y9
+	VPADDD       Y9, Y4, Y4
 	VPADDD       Y13, Y4, Y4
 	VPSRLD       $0x06, Y1, Y8
 	VPSLLD       $0x1a, Y1, Y9
@@ -55501,10 +55046,9 @@ TEXT ·avx2Pair7(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y5, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y4, Y4
-	VPOR         Y6, Y5, Y8
-	VPAND        Y7, Y8, Y8
-	VPAND        Y6, Y5, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y6, Y5, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y6, Y8, Y8
 	VPADDD       Y8, Y4, Y4
 
 	// Round 52.
@@ -55533,8 +55077,8 @@ TEXT ·avx2Pair7(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2176(AX)
-	VPBROADCASTD 208(CX), Y14
-	VPADDD       Y14, Y3, Y3
+	VPBROADCASTD 208(CX), Y9
+	VPADDD       Y9, Y3, Y3
 	VPADDD       Y13, Y3, Y3
 	VPSRLD       $0x06, Y0, Y8
 	VPSLLD       $0x1a, Y0, Y9
@@ -55565,10 +55109,9 @@ TEXT ·avx2Pair7(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y4, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y3, Y3
-	VPOR         Y5, Y4, Y8
-	VPAND        Y6, Y8, Y8
-	VPAND        Y5, Y4, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y5, Y4, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y5, Y8, Y8
 	VPADDD       Y8, Y3, Y3
 
 	// Round 53.
@@ -55597,8 +55140,8 @@ TEXT ·avx2Pair7(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2208(AX)
-	VPBROADCASTD 212(CX), Y14
-	VPADDD       Y14, Y2, Y2
+	VPBROADCASTD 212(CX), Y9
+	VPADDD       Y9, Y2, Y2
 	VPADDD       Y13, Y2, Y2
 	VPSRLD       $0x06, Y7, Y8
 	VPSLLD       $0x1a, Y7, Y9
@@ -55629,10 +55172,9 @@ TEXT ·avx2Pair7(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y3, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y2, Y2
-	VPOR         Y4, Y3, Y8
-	VPAND        Y5, Y8, Y8
-	VPAND        Y4, Y3, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y4, Y3, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y4, Y8, Y8
 	VPADDD       Y8, Y2, Y2
 
 	// Round 54.
@@ -55661,8 +55203,8 @@ TEXT ·avx2Pair7(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2240(AX)
-	VPBROADCASTD 216(CX), Y14
-	VPADDD       Y14, Y1, Y1
+	VPBROADCASTD 216(CX), Y9
+	VPADDD       Y9, Y1, Y1
 	VPADDD       Y13, Y1, Y1
 	VPSRLD       $0x06, Y6, Y8
 	VPSLLD       $0x1a, Y6, Y9
@@ -55693,10 +55235,9 @@ TEXT ·avx2Pair7(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y2, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y1, Y1
-	VPOR         Y3, Y2, Y8
-	VPAND        Y4, Y8, Y8
-	VPAND        Y3, Y2, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y3, Y2, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y3, Y8, Y8
 	VPADDD       Y8, Y1, Y1
 
 	// Round 55.
@@ -55725,8 +55266,8 @@ TEXT ·avx2Pair7(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2272(AX)
-	VPBROADCASTD 220(CX), Y14
-	VPADDD       Y14, Y0, Y0
+	VPBROADCASTD 220(CX), Y9
+	VPADDD       Y9, Y0, Y0
 	VPADDD       Y13, Y0, Y0
 	VPSRLD       $0x06, Y5, Y8
 	VPSLLD       $0x1a, Y5, Y9
@@ -55757,10 +55298,9 @@ TEXT ·avx2Pair7(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y1, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y0, Y0
-	VPOR         Y2, Y1, Y8
-	VPAND        Y3, Y8, Y8
-	VPAND        Y2, Y1, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y2, Y1, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y2, Y8, Y8
 	VPADDD       Y8, Y0, Y0
 
 	// Round 56.
@@ -55789,8 +55329,8 @@ TEXT ·avx2Pair7(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2304(AX)
-	VPBROADCASTD 224(CX), Y14
-	VPADDD       Y14, Y7, Y7
+	VPBROADCASTD 224(CX), Y9
+	VPADDD       Y9, Y7, Y7
 	VPADDD       Y13, Y7, Y7
 	VPSRLD       $0x06, Y4, Y8
 	VPSLLD       $0x1a, Y4, Y9
@@ -55821,10 +55361,9 @@ TEXT ·avx2Pair7(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y0, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y7, Y7
-	VPOR         Y1, Y0, Y8
-	VPAND        Y2, Y8, Y8
-	VPAND        Y1, Y0, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y1, Y0, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y1, Y8, Y8
 	VPADDD       Y8, Y7, Y7
 
 	// Round 57.
@@ -55853,8 +55392,8 @@ TEXT ·avx2Pair7(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2336(AX)
-	VPBROADCASTD 228(CX), Y14
-	VPADDD       Y14, Y6, Y6
+	VPBROADCASTD 228(CX), Y9
+	VPADDD       Y9, Y6, Y6
 	VPADDD       Y13, Y6, Y6
 	VPSRLD       $0x06, Y3, Y8
 	VPSLLD       $0x1a, Y3, Y9
@@ -55885,10 +55424,9 @@ TEXT ·avx2Pair7(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y7, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y6, Y6
-	VPOR         Y0, Y7, Y8
-	VPAND        Y1, Y8, Y8
-	VPAND        Y0, Y7, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y0, Y7, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y0, Y8, Y8
 	VPADDD       Y8, Y6, Y6
 
 	// Round 58.
@@ -55917,8 +55455,8 @@ TEXT ·avx2Pair7(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2368(AX)
-	VPBROADCASTD 232(CX), Y14
-	VPADDD       Y14, Y5, Y5
+	VPBROADCASTD 232(CX), Y9
+	VPADDD       Y9, Y5, Y5
 	VPADDD       Y13, Y5, Y5
 	VPSRLD       $0x06, Y2, Y8
 	VPSLLD       $0x1a, Y2, Y9
@@ -55949,10 +55487,9 @@ TEXT ·avx2Pair7(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y6, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y5, Y5
-	VPOR         Y7, Y6, Y8
-	VPAND        Y0, Y8, Y8
-	VPAND        Y7, Y6, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y7, Y6, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y7, Y8, Y8
 	VPADDD       Y8, Y5, Y5
 
 	// Round 59.
@@ -55981,8 +55518,8 @@ TEXT ·avx2Pair7(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2400(AX)
-	VPBROADCASTD 236(CX), Y14
-	VPADDD       Y14, Y4, Y4
+	VPBROADCASTD 236(CX), Y9
+	VPADDD       Y9, Y4, Y4
 	VPADDD       Y13, Y4, Y4
 	VPSRLD       $0x06, Y1, Y8
 	VPSLLD       $0x1a, Y1, Y9
@@ -56013,10 +55550,9 @@ TEXT ·avx2Pair7(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y5, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y4, Y4
-	VPOR         Y6, Y5, Y8
-	VPAND        Y7, Y8, Y8
-	VPAND        Y6, Y5, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y6, Y5, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y6, Y8, Y8
 	VPADDD       Y8, Y4, Y4
 
 	// Round 60.
@@ -56045,8 +55581,8 @@ TEXT ·avx2Pair7(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2432(AX)
-	VPBROADCASTD 240(CX), Y14
-	VPADDD       Y14, Y3, Y3
+	VPBROADCASTD 240(CX), Y9
+	VPADDD       Y9, Y3, Y3
 	VPADDD       Y13, Y3, Y3
 	VPSRLD       $0x06, Y0, Y8
 	VPSLLD       $0x1a, Y0, Y9
@@ -56077,10 +55613,9 @@ TEXT ·avx2Pair7(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y4, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y3, Y3
-	VPOR         Y5, Y4, Y8
-	VPAND        Y6, Y8, Y8
-	VPAND        Y5, Y4, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y5, Y4, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y5, Y8, Y8
 	VPADDD       Y8, Y3, Y3
 
 	// Round 61.
@@ -56109,8 +55644,8 @@ TEXT ·avx2Pair7(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2464(AX)
-	VPBROADCASTD 244(CX), Y14
-	VPADDD       Y14, Y2, Y2
+	VPBROADCASTD 244(CX), Y9
+	VPADDD       Y9, Y2, Y2
 	VPADDD       Y13, Y2, Y2
 	VPSRLD       $0x06, Y7, Y8
 	VPSLLD       $0x1a, Y7, Y9
@@ -56141,10 +55676,9 @@ TEXT ·avx2Pair7(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y3, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y2, Y2
-	VPOR         Y4, Y3, Y8
-	VPAND        Y5, Y8, Y8
-	VPAND        Y4, Y3, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y4, Y3, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y4, Y8, Y8
 	VPADDD       Y8, Y2, Y2
 
 	// Round 62.
@@ -56173,8 +55707,8 @@ TEXT ·avx2Pair7(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2496(AX)
-	VPBROADCASTD 248(CX), Y14
-	VPADDD       Y14, Y1, Y1
+	VPBROADCASTD 248(CX), Y9
+	VPADDD       Y9, Y1, Y1
 	VPADDD       Y13, Y1, Y1
 	VPSRLD       $0x06, Y6, Y8
 	VPSLLD       $0x1a, Y6, Y9
@@ -56205,10 +55739,9 @@ TEXT ·avx2Pair7(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y2, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y1, Y1
-	VPOR         Y3, Y2, Y8
-	VPAND        Y4, Y8, Y8
-	VPAND        Y3, Y2, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y3, Y2, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y3, Y8, Y8
 	VPADDD       Y8, Y1, Y1
 
 	// Round 63.
@@ -56237,8 +55770,8 @@ TEXT ·avx2Pair7(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2528(AX)
-	VPBROADCASTD 252(CX), Y14
-	VPADDD       Y14, Y0, Y0
+	VPBROADCASTD 252(CX), Y9
+	VPADDD       Y9, Y0, Y0
 	VPADDD       Y13, Y0, Y0
 	VPSRLD       $0x06, Y5, Y8
 	VPSLLD       $0x1a, Y5, Y9
@@ -56269,36 +55802,35 @@ TEXT ·avx2Pair7(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y1, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y0, Y0
-	VPOR         Y2, Y1, Y8
-	VPAND        Y3, Y8, Y8
-	VPAND        Y2, Y1, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y2, Y1, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y2, Y8, Y8
 	VPADDD       Y8, Y0, Y0
 
 	// Feed forward and store the per-lane state.
-	VPBROADCASTD 288(AX), Y14
-	VPADDD       Y14, Y0, Y0
+	VPBROADCASTD 288(AX), Y9
+	VPADDD       Y9, Y0, Y0
 	VMOVDQU      Y0, 512(AX)
-	VPBROADCASTD 292(AX), Y14
-	VPADDD       Y14, Y1, Y1
+	VPBROADCASTD 292(AX), Y9
+	VPADDD       Y9, Y1, Y1
 	VMOVDQU      Y1, 576(AX)
-	VPBROADCASTD 296(AX), Y14
-	VPADDD       Y14, Y2, Y2
+	VPBROADCASTD 296(AX), Y9
+	VPADDD       Y9, Y2, Y2
 	VMOVDQU      Y2, 640(AX)
-	VPBROADCASTD 300(AX), Y14
-	VPADDD       Y14, Y3, Y3
+	VPBROADCASTD 300(AX), Y9
+	VPADDD       Y9, Y3, Y3
 	VMOVDQU      Y3, 704(AX)
-	VPBROADCASTD 304(AX), Y14
-	VPADDD       Y14, Y4, Y4
+	VPBROADCASTD 304(AX), Y9
+	VPADDD       Y9, Y4, Y4
 	VMOVDQU      Y4, 768(AX)
-	VPBROADCASTD 308(AX), Y14
-	VPADDD       Y14, Y5, Y5
+	VPBROADCASTD 308(AX), Y9
+	VPADDD       Y9, Y5, Y5
 	VMOVDQU      Y5, 832(AX)
-	VPBROADCASTD 312(AX), Y14
-	VPADDD       Y14, Y6, Y6
+	VPBROADCASTD 312(AX), Y9
+	VPADDD       Y9, Y6, Y6
 	VMOVDQU      Y6, 896(AX)
-	VPBROADCASTD 316(AX), Y14
-	VPADDD       Y14, Y7, Y7
+	VPBROADCASTD 316(AX), Y9
+	VPADDD       Y9, Y7, Y7
 	VMOVDQU      Y7, 960(AX)
 
 	// Quick test on word q: ((h[q] & qm) ^ qw) <= ql, as max(x, ql) == ql.
@@ -56345,10 +55877,11 @@ TEXT ·avx2Pair8(SB), NOSPLIT, $0-18
 	// Round 8: add W[8] to a and e.
 	VPADDD 2304(AX), Y0, Y0
 	VPADDD 2304(AX), Y4, Y4
+	VPXOR  Y2, Y1, Y15
 
 	// Round 9.
-	VPBROADCASTD 36(CX), Y14
-	VPADDD       Y14, Y7, Y7
+	VPBROADCASTD 36(CX), Y9
+	VPADDD       Y9, Y7, Y7
 	VPADDD       2336(AX), Y7, Y7
 	VPSRLD       $0x06, Y4, Y8
 	VPSLLD       $0x1a, Y4, Y9
@@ -56379,15 +55912,14 @@ TEXT ·avx2Pair8(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y0, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y7, Y7
-	VPOR         Y1, Y0, Y8
-	VPAND        Y2, Y8, Y8
-	VPAND        Y1, Y0, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y1, Y0, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y1, Y8, Y8
 	VPADDD       Y8, Y7, Y7
 
 	// Round 10.
-	VPBROADCASTD 40(CX), Y14
-	VPADDD       Y14, Y6, Y6
+	VPBROADCASTD 40(CX), Y9
+	VPADDD       Y9, Y6, Y6
 	VPSRLD       $0x06, Y3, Y8
 	VPSLLD       $0x1a, Y3, Y9
 	VPXOR        Y9, Y8, Y8
@@ -56417,15 +55949,14 @@ TEXT ·avx2Pair8(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y7, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y6, Y6
-	VPOR         Y0, Y7, Y8
-	VPAND        Y1, Y8, Y8
-	VPAND        Y0, Y7, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y0, Y7, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y0, Y8, Y8
 	VPADDD       Y8, Y6, Y6
 
 	// Round 11.
-	VPBROADCASTD 44(CX), Y14
-	VPADDD       Y14, Y5, Y5
+	VPBROADCASTD 44(CX), Y9
+	VPADDD       Y9, Y5, Y5
 	VPSRLD       $0x06, Y2, Y8
 	VPSLLD       $0x1a, Y2, Y9
 	VPXOR        Y9, Y8, Y8
@@ -56455,15 +55986,14 @@ TEXT ·avx2Pair8(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y6, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y5, Y5
-	VPOR         Y7, Y6, Y8
-	VPAND        Y0, Y8, Y8
-	VPAND        Y7, Y6, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y7, Y6, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y7, Y8, Y8
 	VPADDD       Y8, Y5, Y5
 
 	// Round 12.
-	VPBROADCASTD 48(CX), Y14
-	VPADDD       Y14, Y4, Y4
+	VPBROADCASTD 48(CX), Y9
+	VPADDD       Y9, Y4, Y4
 	VPSRLD       $0x06, Y1, Y8
 	VPSLLD       $0x1a, Y1, Y9
 	VPXOR        Y9, Y8, Y8
@@ -56493,15 +56023,14 @@ TEXT ·avx2Pair8(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y5, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y4, Y4
-	VPOR         Y6, Y5, Y8
-	VPAND        Y7, Y8, Y8
-	VPAND        Y6, Y5, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y6, Y5, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y6, Y8, Y8
 	VPADDD       Y8, Y4, Y4
 
 	// Round 13.
-	VPBROADCASTD 52(CX), Y14
-	VPADDD       Y14, Y3, Y3
+	VPBROADCASTD 52(CX), Y9
+	VPADDD       Y9, Y3, Y3
 	VPSRLD       $0x06, Y0, Y8
 	VPSLLD       $0x1a, Y0, Y9
 	VPXOR        Y9, Y8, Y8
@@ -56531,15 +56060,14 @@ TEXT ·avx2Pair8(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y4, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y3, Y3
-	VPOR         Y5, Y4, Y8
-	VPAND        Y6, Y8, Y8
-	VPAND        Y5, Y4, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y5, Y4, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y5, Y8, Y8
 	VPADDD       Y8, Y3, Y3
 
 	// Round 14.
-	VPBROADCASTD 56(CX), Y14
-	VPADDD       Y14, Y2, Y2
+	VPBROADCASTD 56(CX), Y9
+	VPADDD       Y9, Y2, Y2
 	VPSRLD       $0x06, Y7, Y8
 	VPSLLD       $0x1a, Y7, Y9
 	VPXOR        Y9, Y8, Y8
@@ -56569,15 +56097,14 @@ TEXT ·avx2Pair8(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y3, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y2, Y2
-	VPOR         Y4, Y3, Y8
-	VPAND        Y5, Y8, Y8
-	VPAND        Y4, Y3, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y4, Y3, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y4, Y8, Y8
 	VPADDD       Y8, Y2, Y2
 
 	// Round 15.
-	VPBROADCASTD 60(CX), Y14
-	VPADDD       Y14, Y1, Y1
+	VPBROADCASTD 60(CX), Y9
+	VPADDD       Y9, Y1, Y1
 	VPSRLD       $0x06, Y6, Y8
 	VPSLLD       $0x1a, Y6, Y9
 	VPXOR        Y9, Y8, Y8
@@ -56607,10 +56134,9 @@ TEXT ·avx2Pair8(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y2, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y1, Y1
-	VPOR         Y3, Y2, Y8
-	VPAND        Y4, Y8, Y8
-	VPAND        Y3, Y2, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y3, Y2, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y3, Y8, Y8
 	VPADDD       Y8, Y1, Y1
 
 	// Round 16.
@@ -56618,8 +56144,8 @@ TEXT ·avx2Pair8(SB), NOSPLIT, $0-18
 	VPBROADCASTD 64(AX), Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2048(AX)
-	VPBROADCASTD 64(CX), Y14
-	VPADDD       Y14, Y0, Y0
+	VPBROADCASTD 64(CX), Y9
+	VPADDD       Y9, Y0, Y0
 	VPADDD       Y13, Y0, Y0
 	VPSRLD       $0x06, Y5, Y8
 	VPSLLD       $0x1a, Y5, Y9
@@ -56650,15 +56176,14 @@ TEXT ·avx2Pair8(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y1, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y0, Y0
-	VPOR         Y2, Y1, Y8
-	VPAND        Y3, Y8, Y8
-	VPAND        Y2, Y1, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y2, Y1, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y2, Y8, Y8
 	VPADDD       Y8, Y0, Y0
 
 	// Round 17.
-	VPBROADCASTD 68(CX), Y14
-	VPADDD       Y14, Y7, Y7
+	VPBROADCASTD 68(CX), Y9
+	VPADDD       Y9, Y7, Y7
 	VPSRLD       $0x06, Y4, Y8
 	VPSLLD       $0x1a, Y4, Y9
 	VPXOR        Y9, Y8, Y8
@@ -56688,10 +56213,9 @@ TEXT ·avx2Pair8(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y0, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y7, Y7
-	VPOR         Y1, Y0, Y8
-	VPAND        Y2, Y8, Y8
-	VPAND        Y1, Y0, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y1, Y0, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y1, Y8, Y8
 	VPADDD       Y8, Y7, Y7
 
 	// Round 18.
@@ -56709,8 +56233,8 @@ TEXT ·avx2Pair8(SB), NOSPLIT, $0-18
 	VPBROADCASTD 72(AX), Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2112(AX)
-	VPBROADCASTD 72(CX), Y14
-	VPADDD       Y14, Y6, Y6
+	VPBROADCASTD 72(CX), Y9
+	VPADDD       Y9, Y6, Y6
 	VPADDD       Y13, Y6, Y6
 	VPSRLD       $0x06, Y3, Y8
 	VPSLLD       $0x1a, Y3, Y9
@@ -56741,15 +56265,14 @@ TEXT ·avx2Pair8(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y7, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y6, Y6
-	VPOR         Y0, Y7, Y8
-	VPAND        Y1, Y8, Y8
-	VPAND        Y0, Y7, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y0, Y7, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y0, Y8, Y8
 	VPADDD       Y8, Y6, Y6
 
 	// Round 19.
-	VPBROADCASTD 76(CX), Y14
-	VPADDD       Y14, Y5, Y5
+	VPBROADCASTD 76(CX), Y9
+	VPADDD       Y9, Y5, Y5
 	VPSRLD       $0x06, Y2, Y8
 	VPSLLD       $0x1a, Y2, Y9
 	VPXOR        Y9, Y8, Y8
@@ -56779,10 +56302,9 @@ TEXT ·avx2Pair8(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y6, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y5, Y5
-	VPOR         Y7, Y6, Y8
-	VPAND        Y0, Y8, Y8
-	VPAND        Y7, Y6, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y7, Y6, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y7, Y8, Y8
 	VPADDD       Y8, Y5, Y5
 
 	// Round 20.
@@ -56800,8 +56322,8 @@ TEXT ·avx2Pair8(SB), NOSPLIT, $0-18
 	VPBROADCASTD 80(AX), Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2176(AX)
-	VPBROADCASTD 80(CX), Y14
-	VPADDD       Y14, Y4, Y4
+	VPBROADCASTD 80(CX), Y9
+	VPADDD       Y9, Y4, Y4
 	VPADDD       Y13, Y4, Y4
 	VPSRLD       $0x06, Y1, Y8
 	VPSLLD       $0x1a, Y1, Y9
@@ -56832,15 +56354,14 @@ TEXT ·avx2Pair8(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y5, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y4, Y4
-	VPOR         Y6, Y5, Y8
-	VPAND        Y7, Y8, Y8
-	VPAND        Y6, Y5, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y6, Y5, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y6, Y8, Y8
 	VPADDD       Y8, Y4, Y4
 
 	// Round 21.
-	VPBROADCASTD 84(CX), Y14
-	VPADDD       Y14, Y3, Y3
+	VPBROADCASTD 84(CX), Y9
+	VPADDD       Y9, Y3, Y3
 	VPSRLD       $0x06, Y0, Y8
 	VPSLLD       $0x1a, Y0, Y9
 	VPXOR        Y9, Y8, Y8
@@ -56870,10 +56391,9 @@ TEXT ·avx2Pair8(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y4, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y3, Y3
-	VPOR         Y5, Y4, Y8
-	VPAND        Y6, Y8, Y8
-	VPAND        Y5, Y4, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y5, Y4, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y5, Y8, Y8
 	VPADDD       Y8, Y3, Y3
 
 	// Round 22.
@@ -56891,8 +56411,8 @@ TEXT ·avx2Pair8(SB), NOSPLIT, $0-18
 	VPBROADCASTD 88(AX), Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2240(AX)
-	VPBROADCASTD 88(CX), Y14
-	VPADDD       Y14, Y2, Y2
+	VPBROADCASTD 88(CX), Y9
+	VPADDD       Y9, Y2, Y2
 	VPADDD       Y13, Y2, Y2
 	VPSRLD       $0x06, Y7, Y8
 	VPSLLD       $0x1a, Y7, Y9
@@ -56923,10 +56443,9 @@ TEXT ·avx2Pair8(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y3, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y2, Y2
-	VPOR         Y4, Y3, Y8
-	VPAND        Y5, Y8, Y8
-	VPAND        Y4, Y3, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y4, Y3, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y4, Y8, Y8
 	VPADDD       Y8, Y2, Y2
 
 	// Round 23.
@@ -56945,8 +56464,8 @@ TEXT ·avx2Pair8(SB), NOSPLIT, $0-18
 	VPBROADCASTD 92(AX), Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2272(AX)
-	VPBROADCASTD 92(CX), Y14
-	VPADDD       Y14, Y1, Y1
+	VPBROADCASTD 92(CX), Y9
+	VPADDD       Y9, Y1, Y1
 	VPADDD       Y13, Y1, Y1
 	VPSRLD       $0x06, Y6, Y8
 	VPSLLD       $0x1a, Y6, Y9
@@ -56977,10 +56496,9 @@ TEXT ·avx2Pair8(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y2, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y1, Y1
-	VPOR         Y3, Y2, Y8
-	VPAND        Y4, Y8, Y8
-	VPAND        Y3, Y2, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y3, Y2, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y3, Y8, Y8
 	VPADDD       Y8, Y1, Y1
 
 	// Round 24.
@@ -57010,8 +56528,8 @@ TEXT ·avx2Pair8(SB), NOSPLIT, $0-18
 	VPBROADCASTD 96(AX), Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2304(AX)
-	VPBROADCASTD 96(CX), Y14
-	VPADDD       Y14, Y0, Y0
+	VPBROADCASTD 96(CX), Y9
+	VPADDD       Y9, Y0, Y0
 	VPADDD       Y13, Y0, Y0
 	VPSRLD       $0x06, Y5, Y8
 	VPSLLD       $0x1a, Y5, Y9
@@ -57042,10 +56560,9 @@ TEXT ·avx2Pair8(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y1, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y0, Y0
-	VPOR         Y2, Y1, Y8
-	VPAND        Y3, Y8, Y8
-	VPAND        Y2, Y1, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y2, Y1, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y2, Y8, Y8
 	VPADDD       Y8, Y0, Y0
 
 	// Round 25.
@@ -57065,8 +56582,8 @@ TEXT ·avx2Pair8(SB), NOSPLIT, $0-18
 	VPBROADCASTD 100(AX), Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2336(AX)
-	VPBROADCASTD 100(CX), Y14
-	VPADDD       Y14, Y7, Y7
+	VPBROADCASTD 100(CX), Y9
+	VPADDD       Y9, Y7, Y7
 	VPADDD       Y13, Y7, Y7
 	VPSRLD       $0x06, Y4, Y8
 	VPSLLD       $0x1a, Y4, Y9
@@ -57097,10 +56614,9 @@ TEXT ·avx2Pair8(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y0, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y7, Y7
-	VPOR         Y1, Y0, Y8
-	VPAND        Y2, Y8, Y8
-	VPAND        Y1, Y0, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y1, Y0, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y1, Y8, Y8
 	VPADDD       Y8, Y7, Y7
 
 	// Round 26.
@@ -57118,8 +56634,8 @@ TEXT ·avx2Pair8(SB), NOSPLIT, $0-18
 	VPBROADCASTD 104(AX), Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2368(AX)
-	VPBROADCASTD 104(CX), Y14
-	VPADDD       Y14, Y6, Y6
+	VPBROADCASTD 104(CX), Y9
+	VPADDD       Y9, Y6, Y6
 	VPADDD       Y13, Y6, Y6
 	VPSRLD       $0x06, Y3, Y8
 	VPSLLD       $0x1a, Y3, Y9
@@ -57150,10 +56666,9 @@ TEXT ·avx2Pair8(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y7, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y6, Y6
-	VPOR         Y0, Y7, Y8
-	VPAND        Y1, Y8, Y8
-	VPAND        Y0, Y7, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y0, Y7, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y0, Y8, Y8
 	VPADDD       Y8, Y6, Y6
 
 	// Round 27.
@@ -57172,8 +56687,8 @@ TEXT ·avx2Pair8(SB), NOSPLIT, $0-18
 	VPBROADCASTD 108(AX), Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2400(AX)
-	VPBROADCASTD 108(CX), Y14
-	VPADDD       Y14, Y5, Y5
+	VPBROADCASTD 108(CX), Y9
+	VPADDD       Y9, Y5, Y5
 	VPADDD       Y13, Y5, Y5
 	VPSRLD       $0x06, Y2, Y8
 	VPSLLD       $0x1a, Y2, Y9
@@ -57204,10 +56719,9 @@ TEXT ·avx2Pair8(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y6, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y5, Y5
-	VPOR         Y7, Y6, Y8
-	VPAND        Y0, Y8, Y8
-	VPAND        Y7, Y6, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y7, Y6, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y7, Y8, Y8
 	VPADDD       Y8, Y5, Y5
 
 	// Round 28.
@@ -57225,8 +56739,8 @@ TEXT ·avx2Pair8(SB), NOSPLIT, $0-18
 	VPBROADCASTD 112(AX), Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2432(AX)
-	VPBROADCASTD 112(CX), Y14
-	VPADDD       Y14, Y4, Y4
+	VPBROADCASTD 112(CX), Y9
+	VPADDD       Y9, Y4, Y4
 	VPADDD       Y13, Y4, Y4
 	VPSRLD       $0x06, Y1, Y8
 	VPSLLD       $0x1a, Y1, Y9
@@ -57257,10 +56771,9 @@ TEXT ·avx2Pair8(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y5, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y4, Y4
-	VPOR         Y6, Y5, Y8
-	VPAND        Y7, Y8, Y8
-	VPAND        Y6, Y5, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y6, Y5, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y6, Y8, Y8
 	VPADDD       Y8, Y4, Y4
 
 	// Round 29.
@@ -57279,8 +56792,8 @@ TEXT ·avx2Pair8(SB), NOSPLIT, $0-18
 	VPBROADCASTD 116(AX), Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2464(AX)
-	VPBROADCASTD 116(CX), Y14
-	VPADDD       Y14, Y3, Y3
+	VPBROADCASTD 116(CX), Y9
+	VPADDD       Y9, Y3, Y3
 	VPADDD       Y13, Y3, Y3
 	VPSRLD       $0x06, Y0, Y8
 	VPSLLD       $0x1a, Y0, Y9
@@ -57311,10 +56824,9 @@ TEXT ·avx2Pair8(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y4, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y3, Y3
-	VPOR         Y5, Y4, Y8
-	VPAND        Y6, Y8, Y8
-	VPAND        Y5, Y4, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y5, Y4, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y5, Y8, Y8
 	VPADDD       Y8, Y3, Y3
 
 	// Round 30.
@@ -57333,8 +56845,8 @@ TEXT ·avx2Pair8(SB), NOSPLIT, $0-18
 	VPBROADCASTD 120(AX), Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2496(AX)
-	VPBROADCASTD 120(CX), Y14
-	VPADDD       Y14, Y2, Y2
+	VPBROADCASTD 120(CX), Y9
+	VPADDD       Y9, Y2, Y2
 	VPADDD       Y13, Y2, Y2
 	VPSRLD       $0x06, Y7, Y8
 	VPSLLD       $0x1a, Y7, Y9
@@ -57365,10 +56877,9 @@ TEXT ·avx2Pair8(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y3, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y2, Y2
-	VPOR         Y4, Y3, Y8
-	VPAND        Y5, Y8, Y8
-	VPAND        Y4, Y3, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y4, Y3, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y4, Y8, Y8
 	VPADDD       Y8, Y2, Y2
 
 	// Round 31.
@@ -57398,8 +56909,8 @@ TEXT ·avx2Pair8(SB), NOSPLIT, $0-18
 	VPBROADCASTD 124(AX), Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2528(AX)
-	VPBROADCASTD 124(CX), Y14
-	VPADDD       Y14, Y1, Y1
+	VPBROADCASTD 124(CX), Y9
+	VPADDD       Y9, Y1, Y1
 	VPADDD       Y13, Y1, Y1
 	VPSRLD       $0x06, Y6, Y8
 	VPSLLD       $0x1a, Y6, Y9
@@ -57430,10 +56941,9 @@ TEXT ·avx2Pair8(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y2, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y1, Y1
-	VPOR         Y3, Y2, Y8
-	VPAND        Y4, Y8, Y8
-	VPAND        Y3, Y2, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y3, Y2, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y3, Y8, Y8
 	VPADDD       Y8, Y1, Y1
 
 	// Round 32.
@@ -57453,8 +56963,8 @@ TEXT ·avx2Pair8(SB), NOSPLIT, $0-18
 	VPBROADCASTD 128(AX), Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2048(AX)
-	VPBROADCASTD 128(CX), Y14
-	VPADDD       Y14, Y0, Y0
+	VPBROADCASTD 128(CX), Y9
+	VPADDD       Y9, Y0, Y0
 	VPADDD       Y13, Y0, Y0
 	VPSRLD       $0x06, Y5, Y8
 	VPSLLD       $0x1a, Y5, Y9
@@ -57485,10 +56995,9 @@ TEXT ·avx2Pair8(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y1, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y0, Y0
-	VPOR         Y2, Y1, Y8
-	VPAND        Y3, Y8, Y8
-	VPAND        Y2, Y1, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y2, Y1, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y2, Y8, Y8
 	VPADDD       Y8, Y0, Y0
 
 	// Round 33.
@@ -57518,8 +57027,8 @@ TEXT ·avx2Pair8(SB), NOSPLIT, $0-18
 	VPBROADCASTD 132(AX), Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2080(AX)
-	VPBROADCASTD 132(CX), Y14
-	VPADDD       Y14, Y7, Y7
+	VPBROADCASTD 132(CX), Y9
+	VPADDD       Y9, Y7, Y7
 	VPADDD       Y13, Y7, Y7
 	VPSRLD       $0x06, Y4, Y8
 	VPSLLD       $0x1a, Y4, Y9
@@ -57550,10 +57059,9 @@ TEXT ·avx2Pair8(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y0, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y7, Y7
-	VPOR         Y1, Y0, Y8
-	VPAND        Y2, Y8, Y8
-	VPAND        Y1, Y0, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y1, Y0, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y1, Y8, Y8
 	VPADDD       Y8, Y7, Y7
 
 	// Round 34.
@@ -57573,8 +57081,8 @@ TEXT ·avx2Pair8(SB), NOSPLIT, $0-18
 	VPBROADCASTD 136(AX), Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2112(AX)
-	VPBROADCASTD 136(CX), Y14
-	VPADDD       Y14, Y6, Y6
+	VPBROADCASTD 136(CX), Y9
+	VPADDD       Y9, Y6, Y6
 	VPADDD       Y13, Y6, Y6
 	VPSRLD       $0x06, Y3, Y8
 	VPSLLD       $0x1a, Y3, Y9
@@ -57605,10 +57113,9 @@ TEXT ·avx2Pair8(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y7, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y6, Y6
-	VPOR         Y0, Y7, Y8
-	VPAND        Y1, Y8, Y8
-	VPAND        Y0, Y7, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y0, Y7, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y0, Y8, Y8
 	VPADDD       Y8, Y6, Y6
 
 	// Round 35.
@@ -57638,8 +57145,8 @@ TEXT ·avx2Pair8(SB), NOSPLIT, $0-18
 	VPBROADCASTD 140(AX), Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2144(AX)
-	VPBROADCASTD 140(CX), Y14
-	VPADDD       Y14, Y5, Y5
+	VPBROADCASTD 140(CX), Y9
+	VPADDD       Y9, Y5, Y5
 	VPADDD       Y13, Y5, Y5
 	VPSRLD       $0x06, Y2, Y8
 	VPSLLD       $0x1a, Y2, Y9
@@ -57670,10 +57177,9 @@ TEXT ·avx2Pair8(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y6, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y5, Y5
-	VPOR         Y7, Y6, Y8
-	VPAND        Y0, Y8, Y8
-	VPAND        Y7, Y6, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y7, Y6, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y7, Y8, Y8
 	VPADDD       Y8, Y5, Y5
 
 	// Round 36.
@@ -57693,8 +57199,8 @@ TEXT ·avx2Pair8(SB), NOSPLIT, $0-18
 	VPBROADCASTD 144(AX), Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2176(AX)
-	VPBROADCASTD 144(CX), Y14
-	VPADDD       Y14, Y4, Y4
+	VPBROADCASTD 144(CX), Y9
+	VPADDD       Y9, Y4, Y4
 	VPADDD       Y13, Y4, Y4
 	VPSRLD       $0x06, Y1, Y8
 	VPSLLD       $0x1a, Y1, Y9
@@ -57725,10 +57231,9 @@ TEXT ·avx2Pair8(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y5, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y4, Y4
-	VPOR         Y6, Y5, Y8
-	VPAND        Y7, Y8, Y8
-	VPAND        Y6, Y5, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y6, Y5, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y6, Y8, Y8
 	VPADDD       Y8, Y4, Y4
 
 	// Round 37.
@@ -57758,8 +57263,8 @@ TEXT ·avx2Pair8(SB), NOSPLIT, $0-18
 	VPBROADCASTD 148(AX), Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2208(AX)
-	VPBROADCASTD 148(CX), Y14
-	VPADDD       Y14, Y3, Y3
+	VPBROADCASTD 148(CX), Y9
+	VPADDD       Y9, Y3, Y3
 	VPADDD       Y13, Y3, Y3
 	VPSRLD       $0x06, Y0, Y8
 	VPSLLD       $0x1a, Y0, Y9
@@ -57790,10 +57295,9 @@ TEXT ·avx2Pair8(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y4, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y3, Y3
-	VPOR         Y5, Y4, Y8
-	VPAND        Y6, Y8, Y8
-	VPAND        Y5, Y4, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y5, Y4, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y5, Y8, Y8
 	VPADDD       Y8, Y3, Y3
 
 	// Round 38.
@@ -57822,8 +57326,8 @@ TEXT ·avx2Pair8(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2240(AX)
-	VPBROADCASTD 152(CX), Y14
-	VPADDD       Y14, Y2, Y2
+	VPBROADCASTD 152(CX), Y9
+	VPADDD       Y9, Y2, Y2
 	VPADDD       Y13, Y2, Y2
 	VPSRLD       $0x06, Y7, Y8
 	VPSLLD       $0x1a, Y7, Y9
@@ -57854,10 +57358,9 @@ TEXT ·avx2Pair8(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y3, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y2, Y2
-	VPOR         Y4, Y3, Y8
-	VPAND        Y5, Y8, Y8
-	VPAND        Y4, Y3, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y4, Y3, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y4, Y8, Y8
 	VPADDD       Y8, Y2, Y2
 
 	// Round 39.
@@ -57886,8 +57389,8 @@ TEXT ·avx2Pair8(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2272(AX)
-	VPBROADCASTD 156(CX), Y14
-	VPADDD       Y14, Y1, Y1
+	VPBROADCASTD 156(CX), Y9
+	VPADDD       Y9, Y1, Y1
 	VPADDD       Y13, Y1, Y1
 	VPSRLD       $0x06, Y6, Y8
 	VPSLLD       $0x1a, Y6, Y9
@@ -57918,10 +57421,9 @@ TEXT ·avx2Pair8(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y2, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y1, Y1
-	VPOR         Y3, Y2, Y8
-	VPAND        Y4, Y8, Y8
-	VPAND        Y3, Y2, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y3, Y2, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y3, Y8, Y8
 	VPADDD       Y8, Y1, Y1
 
 	// Round 40.
@@ -57950,8 +57452,8 @@ TEXT ·avx2Pair8(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2304(AX)
-	VPBROADCASTD 160(CX), Y14
-	VPADDD       Y14, Y0, Y0
+	VPBROADCASTD 160(CX), Y9
+	VPADDD       Y9, Y0, Y0
 	VPADDD       Y13, Y0, Y0
 	VPSRLD       $0x06, Y5, Y8
 	VPSLLD       $0x1a, Y5, Y9
@@ -57982,10 +57484,9 @@ TEXT ·avx2Pair8(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y1, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y0, Y0
-	VPOR         Y2, Y1, Y8
-	VPAND        Y3, Y8, Y8
-	VPAND        Y2, Y1, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y2, Y1, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y2, Y8, Y8
 	VPADDD       Y8, Y0, Y0
 
 	// Round 41.
@@ -58014,8 +57515,8 @@ TEXT ·avx2Pair8(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2336(AX)
-	VPBROADCASTD 164(CX), Y14
-	VPADDD       Y14, Y7, Y7
+	VPBROADCASTD 164(CX), Y9
+	VPADDD       Y9, Y7, Y7
 	VPADDD       Y13, Y7, Y7
 	VPSRLD       $0x06, Y4, Y8
 	VPSLLD       $0x1a, Y4, Y9
@@ -58046,10 +57547,9 @@ TEXT ·avx2Pair8(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y0, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y7, Y7
-	VPOR         Y1, Y0, Y8
-	VPAND        Y2, Y8, Y8
-	VPAND        Y1, Y0, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y1, Y0, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y1, Y8, Y8
 	VPADDD       Y8, Y7, Y7
 
 	// Round 42.
@@ -58078,8 +57578,8 @@ TEXT ·avx2Pair8(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2368(AX)
-	VPBROADCASTD 168(CX), Y14
-	VPADDD       Y14, Y6, Y6
+	VPBROADCASTD 168(CX), Y9
+	VPADDD       Y9, Y6, Y6
 	VPADDD       Y13, Y6, Y6
 	VPSRLD       $0x06, Y3, Y8
 	VPSLLD       $0x1a, Y3, Y9
@@ -58110,10 +57610,9 @@ TEXT ·avx2Pair8(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y7, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y6, Y6
-	VPOR         Y0, Y7, Y8
-	VPAND        Y1, Y8, Y8
-	VPAND        Y0, Y7, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y0, Y7, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y0, Y8, Y8
 	VPADDD       Y8, Y6, Y6
 
 	// Round 43.
@@ -58142,8 +57641,8 @@ TEXT ·avx2Pair8(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2400(AX)
-	VPBROADCASTD 172(CX), Y14
-	VPADDD       Y14, Y5, Y5
+	VPBROADCASTD 172(CX), Y9
+	VPADDD       Y9, Y5, Y5
 	VPADDD       Y13, Y5, Y5
 	VPSRLD       $0x06, Y2, Y8
 	VPSLLD       $0x1a, Y2, Y9
@@ -58174,10 +57673,9 @@ TEXT ·avx2Pair8(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y6, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y5, Y5
-	VPOR         Y7, Y6, Y8
-	VPAND        Y0, Y8, Y8
-	VPAND        Y7, Y6, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y7, Y6, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y7, Y8, Y8
 	VPADDD       Y8, Y5, Y5
 
 	// Round 44.
@@ -58206,8 +57704,8 @@ TEXT ·avx2Pair8(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2432(AX)
-	VPBROADCASTD 176(CX), Y14
-	VPADDD       Y14, Y4, Y4
+	VPBROADCASTD 176(CX), Y9
+	VPADDD       Y9, Y4, Y4
 	VPADDD       Y13, Y4, Y4
 	VPSRLD       $0x06, Y1, Y8
 	VPSLLD       $0x1a, Y1, Y9
@@ -58238,10 +57736,9 @@ TEXT ·avx2Pair8(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y5, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y4, Y4
-	VPOR         Y6, Y5, Y8
-	VPAND        Y7, Y8, Y8
-	VPAND        Y6, Y5, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y6, Y5, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y6, Y8, Y8
 	VPADDD       Y8, Y4, Y4
 
 	// Round 45.
@@ -58270,8 +57767,8 @@ TEXT ·avx2Pair8(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2464(AX)
-	VPBROADCASTD 180(CX), Y14
-	VPADDD       Y14, Y3, Y3
+	VPBROADCASTD 180(CX), Y9
+	VPADDD       Y9, Y3, Y3
 	VPADDD       Y13, Y3, Y3
 	VPSRLD       $0x06, Y0, Y8
 	VPSLLD       $0x1a, Y0, Y9
@@ -58302,10 +57799,9 @@ TEXT ·avx2Pair8(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y4, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y3, Y3
-	VPOR         Y5, Y4, Y8
-	VPAND        Y6, Y8, Y8
-	VPAND        Y5, Y4, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y5, Y4, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y5, Y8, Y8
 	VPADDD       Y8, Y3, Y3
 
 	// Round 46.
@@ -58334,8 +57830,8 @@ TEXT ·avx2Pair8(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2496(AX)
-	VPBROADCASTD 184(CX), Y14
-	VPADDD       Y14, Y2, Y2
+	VPBROADCASTD 184(CX), Y9
+	VPADDD       Y9, Y2, Y2
 	VPADDD       Y13, Y2, Y2
 	VPSRLD       $0x06, Y7, Y8
 	VPSLLD       $0x1a, Y7, Y9
@@ -58366,10 +57862,9 @@ TEXT ·avx2Pair8(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y3, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y2, Y2
-	VPOR         Y4, Y3, Y8
-	VPAND        Y5, Y8, Y8
-	VPAND        Y4, Y3, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y4, Y3, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y4, Y8, Y8
 	VPADDD       Y8, Y2, Y2
 
 	// Round 47.
@@ -58398,8 +57893,8 @@ TEXT ·avx2Pair8(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2528(AX)
-	VPBROADCASTD 188(CX), Y14
-	VPADDD       Y14, Y1, Y1
+	VPBROADCASTD 188(CX), Y9
+	VPADDD       Y9, Y1, Y1
 	VPADDD       Y13, Y1, Y1
 	VPSRLD       $0x06, Y6, Y8
 	VPSLLD       $0x1a, Y6, Y9
@@ -58430,10 +57925,9 @@ TEXT ·avx2Pair8(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y2, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y1, Y1
-	VPOR         Y3, Y2, Y8
-	VPAND        Y4, Y8, Y8
-	VPAND        Y3, Y2, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y3, Y2, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y3, Y8, Y8
 	VPADDD       Y8, Y1, Y1
 
 	// Round 48.
@@ -58462,8 +57956,8 @@ TEXT ·avx2Pair8(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2048(AX)
-	VPBROADCASTD 192(CX), Y14
-	VPADDD       Y14, Y0, Y0
+	VPBROADCASTD 192(CX), Y9
+	VPADDD       Y9, Y0, Y0
 	VPADDD       Y13, Y0, Y0
 	VPSRLD       $0x06, Y5, Y8
 	VPSLLD       $0x1a, Y5, Y9
@@ -58494,10 +57988,9 @@ TEXT ·avx2Pair8(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y1, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y0, Y0
-	VPOR         Y2, Y1, Y8
-	VPAND        Y3, Y8, Y8
-	VPAND        Y2, Y1, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y2, Y1, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y2, Y8, Y8
 	VPADDD       Y8, Y0, Y0
 
 	// Round 49.
@@ -58526,8 +58019,8 @@ TEXT ·avx2Pair8(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2080(AX)
-	VPBROADCASTD 196(CX), Y14
-	VPADDD       Y14, Y7, Y7
+	VPBROADCASTD 196(CX), Y9
+	VPADDD       Y9, Y7, Y7
 	VPADDD       Y13, Y7, Y7
 	VPSRLD       $0x06, Y4, Y8
 	VPSLLD       $0x1a, Y4, Y9
@@ -58558,10 +58051,9 @@ TEXT ·avx2Pair8(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y0, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y7, Y7
-	VPOR         Y1, Y0, Y8
-	VPAND        Y2, Y8, Y8
-	VPAND        Y1, Y0, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y1, Y0, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y1, Y8, Y8
 	VPADDD       Y8, Y7, Y7
 
 	// Round 50.
@@ -58590,8 +58082,8 @@ TEXT ·avx2Pair8(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2112(AX)
-	VPBROADCASTD 200(CX), Y14
-	VPADDD       Y14, Y6, Y6
+	VPBROADCASTD 200(CX), Y9
+	VPADDD       Y9, Y6, Y6
 	VPADDD       Y13, Y6, Y6
 	VPSRLD       $0x06, Y3, Y8
 	VPSLLD       $0x1a, Y3, Y9
@@ -58622,10 +58114,9 @@ TEXT ·avx2Pair8(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y7, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y6, Y6
-	VPOR         Y0, Y7, Y8
-	VPAND        Y1, Y8, Y8
-	VPAND        Y0, Y7, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y0, Y7, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y0, Y8, Y8
 	VPADDD       Y8, Y6, Y6
 
 	// Round 51.
@@ -58654,8 +58145,8 @@ TEXT ·avx2Pair8(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2144(AX)
-	VPBROADCASTD 204(CX), Y14
-	VPADDD       Y14, Y5, Y5
+	VPBROADCASTD 204(CX), Y9
+	VPADDD       Y9, Y5, Y5
 	VPADDD       Y13, Y5, Y5
 	VPSRLD       $0x06, Y2, Y8
 	VPSLLD       $0x1a, Y2, Y9
@@ -58686,10 +58177,9 @@ TEXT ·avx2Pair8(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y6, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y5, Y5
-	VPOR         Y7, Y6, Y8
-	VPAND        Y0, Y8, Y8
-	VPAND        Y7, Y6, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y7, Y6, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y7, Y8, Y8
 	VPADDD       Y8, Y5, Y5
 
 	// Round 52.
@@ -58718,8 +58208,8 @@ TEXT ·avx2Pair8(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2176(AX)
-	VPBROADCASTD 208(CX), Y14
-	VPADDD       Y14, Y4, Y4
+	VPBROADCASTD 208(CX), Y9
+	VPADDD       Y9, Y4, Y4
 	VPADDD       Y13, Y4, Y4
 	VPSRLD       $0x06, Y1, Y8
 	VPSLLD       $0x1a, Y1, Y9
@@ -58750,10 +58240,9 @@ TEXT ·avx2Pair8(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y5, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y4, Y4
-	VPOR         Y6, Y5, Y8
-	VPAND        Y7, Y8, Y8
-	VPAND        Y6, Y5, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y6, Y5, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y6, Y8, Y8
 	VPADDD       Y8, Y4, Y4
 
 	// Round 53.
@@ -58782,8 +58271,8 @@ TEXT ·avx2Pair8(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2208(AX)
-	VPBROADCASTD 212(CX), Y14
-	VPADDD       Y14, Y3, Y3
+	VPBROADCASTD 212(CX), Y9
+	VPADDD       Y9, Y3, Y3
 	VPADDD       Y13, Y3, Y3
 	VPSRLD       $0x06, Y0, Y8
 	VPSLLD       $0x1a, Y0, Y9
@@ -58814,10 +58303,9 @@ TEXT ·avx2Pair8(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y4, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y3, Y3
-	VPOR         Y5, Y4, Y8
-	VPAND        Y6, Y8, Y8
-	VPAND        Y5, Y4, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y5, Y4, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y5, Y8, Y8
 	VPADDD       Y8, Y3, Y3
 
 	// Round 54.
@@ -58846,8 +58334,8 @@ TEXT ·avx2Pair8(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2240(AX)
-	VPBROADCASTD 216(CX), Y14
-	VPADDD       Y14, Y2, Y2
+	VPBROADCASTD 216(CX), Y9
+	VPADDD       Y9, Y2, Y2
 	VPADDD       Y13, Y2, Y2
 	VPSRLD       $0x06, Y7, Y8
 	VPSLLD       $0x1a, Y7, Y9
@@ -58878,10 +58366,9 @@ TEXT ·avx2Pair8(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y3, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y2, Y2
-	VPOR         Y4, Y3, Y8
-	VPAND        Y5, Y8, Y8
-	VPAND        Y4, Y3, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y4, Y3, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y4, Y8, Y8
 	VPADDD       Y8, Y2, Y2
 
 	// Round 55.
@@ -58910,8 +58397,8 @@ TEXT ·avx2Pair8(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2272(AX)
-	VPBROADCASTD 220(CX), Y14
-	VPADDD       Y14, Y1, Y1
+	VPBROADCASTD 220(CX), Y9
+	VPADDD       Y9, Y1, Y1
 	VPADDD       Y13, Y1, Y1
 	VPSRLD       $0x06, Y6, Y8
 	VPSLLD       $0x1a, Y6, Y9
@@ -58942,10 +58429,9 @@ TEXT ·avx2Pair8(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y2, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y1, Y1
-	VPOR         Y3, Y2, Y8
-	VPAND        Y4, Y8, Y8
-	VPAND        Y3, Y2, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y3, Y2, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y3, Y8, Y8
 	VPADDD       Y8, Y1, Y1
 
 	// Round 56.
@@ -58974,8 +58460,8 @@ TEXT ·avx2Pair8(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2304(AX)
-	VPBROADCASTD 224(CX), Y14
-	VPADDD       Y14, Y0, Y0
+	VPBROADCASTD 224(CX), Y9
+	VPADDD       Y9, Y0, Y0
 	VPADDD       Y13, Y0, Y0
 	VPSRLD       $0x06, Y5, Y8
 	VPSLLD       $0x1a, Y5, Y9
@@ -59006,10 +58492,9 @@ TEXT ·avx2Pair8(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y1, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y0, Y0
-	VPOR         Y2, Y1, Y8
-	VPAND        Y3, Y8, Y8
-	VPAND        Y2, Y1, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y2, Y1, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y2, Y8, Y8
 	VPADDD       Y8, Y0, Y0
 
 	// Round 57.
@@ -59038,8 +58523,8 @@ TEXT ·avx2Pair8(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2336(AX)
-	VPBROADCASTD 228(CX), Y14
-	VPADDD       Y14, Y7, Y7
+	VPBROADCASTD 228(CX), Y9
+	VPADDD       Y9, Y7, Y7
 	VPADDD       Y13, Y7, Y7
 	VPSRLD       $0x06, Y4, Y8
 	VPSLLD       $0x1a, Y4, Y9
@@ -59070,10 +58555,9 @@ TEXT ·avx2Pair8(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y0, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y7, Y7
-	VPOR         Y1, Y0, Y8
-	VPAND        Y2, Y8, Y8
-	VPAND        Y1, Y0, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y1, Y0, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y1, Y8, Y8
 	VPADDD       Y8, Y7, Y7
 
 	// Round 58.
@@ -59102,8 +58586,8 @@ TEXT ·avx2Pair8(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2368(AX)
-	VPBROADCASTD 232(CX), Y14
-	VPADDD       Y14, Y6, Y6
+	VPBROADCASTD 232(CX), Y9
+	VPADDD       Y9, Y6, Y6
 	VPADDD       Y13, Y6, Y6
 	VPSRLD       $0x06, Y3, Y8
 	VPSLLD       $0x1a, Y3, Y9
@@ -59134,10 +58618,9 @@ TEXT ·avx2Pair8(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y7, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y6, Y6
-	VPOR         Y0, Y7, Y8
-	VPAND        Y1, Y8, Y8
-	VPAND        Y0, Y7, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y0, Y7, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y0, Y8, Y8
 	VPADDD       Y8, Y6, Y6
 
 	// Round 59.
@@ -59166,8 +58649,8 @@ TEXT ·avx2Pair8(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2400(AX)
-	VPBROADCASTD 236(CX), Y14
-	VPADDD       Y14, Y5, Y5
+	VPBROADCASTD 236(CX), Y9
+	VPADDD       Y9, Y5, Y5
 	VPADDD       Y13, Y5, Y5
 	VPSRLD       $0x06, Y2, Y8
 	VPSLLD       $0x1a, Y2, Y9
@@ -59198,10 +58681,9 @@ TEXT ·avx2Pair8(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y6, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y5, Y5
-	VPOR         Y7, Y6, Y8
-	VPAND        Y0, Y8, Y8
-	VPAND        Y7, Y6, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y7, Y6, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y7, Y8, Y8
 	VPADDD       Y8, Y5, Y5
 
 	// Round 60.
@@ -59230,8 +58712,8 @@ TEXT ·avx2Pair8(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2432(AX)
-	VPBROADCASTD 240(CX), Y14
-	VPADDD       Y14, Y4, Y4
+	VPBROADCASTD 240(CX), Y9
+	VPADDD       Y9, Y4, Y4
 	VPADDD       Y13, Y4, Y4
 	VPSRLD       $0x06, Y1, Y8
 	VPSLLD       $0x1a, Y1, Y9
@@ -59262,10 +58744,9 @@ TEXT ·avx2Pair8(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y5, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y4, Y4
-	VPOR         Y6, Y5, Y8
-	VPAND        Y7, Y8, Y8
-	VPAND        Y6, Y5, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y6, Y5, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y6, Y8, Y8
 	VPADDD       Y8, Y4, Y4
 
 	// Round 61.
@@ -59294,8 +58775,8 @@ TEXT ·avx2Pair8(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2464(AX)
-	VPBROADCASTD 244(CX), Y14
-	VPADDD       Y14, Y3, Y3
+	VPBROADCASTD 244(CX), Y9
+	VPADDD       Y9, Y3, Y3
 	VPADDD       Y13, Y3, Y3
 	VPSRLD       $0x06, Y0, Y8
 	VPSLLD       $0x1a, Y0, Y9
@@ -59326,10 +58807,9 @@ TEXT ·avx2Pair8(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y4, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y3, Y3
-	VPOR         Y5, Y4, Y8
-	VPAND        Y6, Y8, Y8
-	VPAND        Y5, Y4, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y5, Y4, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y5, Y8, Y8
 	VPADDD       Y8, Y3, Y3
 
 	// Round 62.
@@ -59358,8 +58838,8 @@ TEXT ·avx2Pair8(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2496(AX)
-	VPBROADCASTD 248(CX), Y14
-	VPADDD       Y14, Y2, Y2
+	VPBROADCASTD 248(CX), Y9
+	VPADDD       Y9, Y2, Y2
 	VPADDD       Y13, Y2, Y2
 	VPSRLD       $0x06, Y7, Y8
 	VPSLLD       $0x1a, Y7, Y9
@@ -59390,10 +58870,9 @@ TEXT ·avx2Pair8(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y3, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y2, Y2
-	VPOR         Y4, Y3, Y8
-	VPAND        Y5, Y8, Y8
-	VPAND        Y4, Y3, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y4, Y3, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y4, Y8, Y8
 	VPADDD       Y8, Y2, Y2
 
 	// Round 63.
@@ -59422,8 +58901,8 @@ TEXT ·avx2Pair8(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2528(AX)
-	VPBROADCASTD 252(CX), Y14
-	VPADDD       Y14, Y1, Y1
+	VPBROADCASTD 252(CX), Y9
+	VPADDD       Y9, Y1, Y1
 	VPADDD       Y13, Y1, Y1
 	VPSRLD       $0x06, Y6, Y8
 	VPSLLD       $0x1a, Y6, Y9
@@ -59454,36 +58933,35 @@ TEXT ·avx2Pair8(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y2, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y1, Y1
-	VPOR         Y3, Y2, Y8
-	VPAND        Y4, Y8, Y8
-	VPAND        Y3, Y2, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y3, Y2, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y3, Y8, Y8
 	VPADDD       Y8, Y1, Y1
 
 	// Feed forward and store the per-lane state.
-	VPBROADCASTD 288(AX), Y14
-	VPADDD       Y14, Y1, Y1
+	VPBROADCASTD 288(AX), Y9
+	VPADDD       Y9, Y1, Y1
 	VMOVDQU      Y1, 512(AX)
-	VPBROADCASTD 292(AX), Y14
-	VPADDD       Y14, Y2, Y2
+	VPBROADCASTD 292(AX), Y9
+	VPADDD       Y9, Y2, Y2
 	VMOVDQU      Y2, 576(AX)
-	VPBROADCASTD 296(AX), Y14
-	VPADDD       Y14, Y3, Y3
+	VPBROADCASTD 296(AX), Y9
+	VPADDD       Y9, Y3, Y3
 	VMOVDQU      Y3, 640(AX)
-	VPBROADCASTD 300(AX), Y14
-	VPADDD       Y14, Y4, Y4
+	VPBROADCASTD 300(AX), Y9
+	VPADDD       Y9, Y4, Y4
 	VMOVDQU      Y4, 704(AX)
-	VPBROADCASTD 304(AX), Y14
-	VPADDD       Y14, Y5, Y5
+	VPBROADCASTD 304(AX), Y9
+	VPADDD       Y9, Y5, Y5
 	VMOVDQU      Y5, 768(AX)
-	VPBROADCASTD 308(AX), Y14
-	VPADDD       Y14, Y6, Y6
+	VPBROADCASTD 308(AX), Y9
+	VPADDD       Y9, Y6, Y6
 	VMOVDQU      Y6, 832(AX)
-	VPBROADCASTD 312(AX), Y14
-	VPADDD       Y14, Y7, Y7
+	VPBROADCASTD 312(AX), Y9
+	VPADDD       Y9, Y7, Y7
 	VMOVDQU      Y7, 896(AX)
-	VPBROADCASTD 316(AX), Y14
-	VPADDD       Y14, Y0, Y0
+	VPBROADCASTD 316(AX), Y9
+	VPADDD       Y9, Y0, Y0
 	VMOVDQU      Y0, 960(AX)
 
 	// Quick test on word q: ((h[q] & qm) ^ qw) <= ql, as max(x, ql) == ql.
@@ -59530,10 +59008,11 @@ TEXT ·avx2Pair9(SB), NOSPLIT, $0-18
 	// Round 9: add W[9] to a and e.
 	VPADDD 2336(AX), Y0, Y0
 	VPADDD 2336(AX), Y4, Y4
+	VPXOR  Y2, Y1, Y15
 
 	// Round 10.
-	VPBROADCASTD 40(CX), Y14
-	VPADDD       Y14, Y7, Y7
+	VPBROADCASTD 40(CX), Y9
+	VPADDD       Y9, Y7, Y7
 	VPADDD       2368(AX), Y7, Y7
 	VPSRLD       $0x06, Y4, Y8
 	VPSLLD       $0x1a, Y4, Y9
@@ -59564,15 +59043,14 @@ TEXT ·avx2Pair9(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y0, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y7, Y7
-	VPOR         Y1, Y0, Y8
-	VPAND        Y2, Y8, Y8
-	VPAND        Y1, Y0, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y1, Y0, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y1, Y8, Y8
 	VPADDD       Y8, Y7, Y7
 
 	// Round 11.
-	VPBROADCASTD 44(CX), Y14
-	VPADDD       Y14, Y6, Y6
+	VPBROADCASTD 44(CX), Y9
+	VPADDD       Y9, Y6, Y6
 	VPSRLD       $0x06, Y3, Y8
 	VPSLLD       $0x1a, Y3, Y9
 	VPXOR        Y9, Y8, Y8
@@ -59602,15 +59080,14 @@ TEXT ·avx2Pair9(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y7, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y6, Y6
-	VPOR         Y0, Y7, Y8
-	VPAND        Y1, Y8, Y8
-	VPAND        Y0, Y7, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y0, Y7, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y0, Y8, Y8
 	VPADDD       Y8, Y6, Y6
 
 	// Round 12.
-	VPBROADCASTD 48(CX), Y14
-	VPADDD       Y14, Y5, Y5
+	VPBROADCASTD 48(CX), Y9
+	VPADDD       Y9, Y5, Y5
 	VPSRLD       $0x06, Y2, Y8
 	VPSLLD       $0x1a, Y2, Y9
 	VPXOR        Y9, Y8, Y8
@@ -59640,15 +59117,14 @@ TEXT ·avx2Pair9(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y6, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y5, Y5
-	VPOR         Y7, Y6, Y8
-	VPAND        Y0, Y8, Y8
-	VPAND        Y7, Y6, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y7, Y6, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y7, Y8, Y8
 	VPADDD       Y8, Y5, Y5
 
 	// Round 13.
-	VPBROADCASTD 52(CX), Y14
-	VPADDD       Y14, Y4, Y4
+	VPBROADCASTD 52(CX), Y9
+	VPADDD       Y9, Y4, Y4
 	VPSRLD       $0x06, Y1, Y8
 	VPSLLD       $0x1a, Y1, Y9
 	VPXOR        Y9, Y8, Y8
@@ -59678,15 +59154,14 @@ TEXT ·avx2Pair9(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y5, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y4, Y4
-	VPOR         Y6, Y5, Y8
-	VPAND        Y7, Y8, Y8
-	VPAND        Y6, Y5, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y6, Y5, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y6, Y8, Y8
 	VPADDD       Y8, Y4, Y4
 
 	// Round 14.
-	VPBROADCASTD 56(CX), Y14
-	VPADDD       Y14, Y3, Y3
+	VPBROADCASTD 56(CX), Y9
+	VPADDD       Y9, Y3, Y3
 	VPSRLD       $0x06, Y0, Y8
 	VPSLLD       $0x1a, Y0, Y9
 	VPXOR        Y9, Y8, Y8
@@ -59716,15 +59191,14 @@ TEXT ·avx2Pair9(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y4, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y3, Y3
-	VPOR         Y5, Y4, Y8
-	VPAND        Y6, Y8, Y8
-	VPAND        Y5, Y4, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y5, Y4, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y5, Y8, Y8
 	VPADDD       Y8, Y3, Y3
 
 	// Round 15.
-	VPBROADCASTD 60(CX), Y14
-	VPADDD       Y14, Y2, Y2
+	VPBROADCASTD 60(CX), Y9
+	VPADDD       Y9, Y2, Y2
 	VPSRLD       $0x06, Y7, Y8
 	VPSLLD       $0x1a, Y7, Y9
 	VPXOR        Y9, Y8, Y8
@@ -59754,10 +59228,9 @@ TEXT ·avx2Pair9(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y3, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y2, Y2
-	VPOR         Y4, Y3, Y8
-	VPAND        Y5, Y8, Y8
-	VPAND        Y4, Y3, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y4, Y3, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y4, Y8, Y8
 	VPADDD       Y8, Y2, Y2
 
 	// Round 16.
@@ -59765,8 +59238,8 @@ TEXT ·avx2Pair9(SB), NOSPLIT, $0-18
 	VPBROADCASTD 64(AX), Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2048(AX)
-	VPBROADCASTD 64(CX), Y14
-	VPADDD       Y14, Y1, Y1
+	VPBROADCASTD 64(CX), Y9
+	VPADDD       Y9, Y1, Y1
 	VPADDD       Y13, Y1, Y1
 	VPSRLD       $0x06, Y6, Y8
 	VPSLLD       $0x1a, Y6, Y9
@@ -59797,10 +59270,9 @@ TEXT ·avx2Pair9(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y2, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y1, Y1
-	VPOR         Y3, Y2, Y8
-	VPAND        Y4, Y8, Y8
-	VPAND        Y3, Y2, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y3, Y2, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y3, Y8, Y8
 	VPADDD       Y8, Y1, Y1
 
 	// Round 17.
@@ -59808,8 +59280,8 @@ TEXT ·avx2Pair9(SB), NOSPLIT, $0-18
 	VPBROADCASTD 68(AX), Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2080(AX)
-	VPBROADCASTD 68(CX), Y14
-	VPADDD       Y14, Y0, Y0
+	VPBROADCASTD 68(CX), Y9
+	VPADDD       Y9, Y0, Y0
 	VPADDD       Y13, Y0, Y0
 	VPSRLD       $0x06, Y5, Y8
 	VPSLLD       $0x1a, Y5, Y9
@@ -59840,10 +59312,9 @@ TEXT ·avx2Pair9(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y1, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y0, Y0
-	VPOR         Y2, Y1, Y8
-	VPAND        Y3, Y8, Y8
-	VPAND        Y2, Y1, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y2, Y1, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y2, Y8, Y8
 	VPADDD       Y8, Y0, Y0
 
 	// Round 18.
@@ -59861,8 +59332,8 @@ TEXT ·avx2Pair9(SB), NOSPLIT, $0-18
 	VPBROADCASTD 72(AX), Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2112(AX)
-	VPBROADCASTD 72(CX), Y14
-	VPADDD       Y14, Y7, Y7
+	VPBROADCASTD 72(CX), Y9
+	VPADDD       Y9, Y7, Y7
 	VPADDD       Y13, Y7, Y7
 	VPSRLD       $0x06, Y4, Y8
 	VPSLLD       $0x1a, Y4, Y9
@@ -59893,10 +59364,9 @@ TEXT ·avx2Pair9(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y0, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y7, Y7
-	VPOR         Y1, Y0, Y8
-	VPAND        Y2, Y8, Y8
-	VPAND        Y1, Y0, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y1, Y0, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y1, Y8, Y8
 	VPADDD       Y8, Y7, Y7
 
 	// Round 19.
@@ -59914,8 +59384,8 @@ TEXT ·avx2Pair9(SB), NOSPLIT, $0-18
 	VPBROADCASTD 76(AX), Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2144(AX)
-	VPBROADCASTD 76(CX), Y14
-	VPADDD       Y14, Y6, Y6
+	VPBROADCASTD 76(CX), Y9
+	VPADDD       Y9, Y6, Y6
 	VPADDD       Y13, Y6, Y6
 	VPSRLD       $0x06, Y3, Y8
 	VPSLLD       $0x1a, Y3, Y9
@@ -59946,10 +59416,9 @@ TEXT ·avx2Pair9(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y7, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y6, Y6
-	VPOR         Y0, Y7, Y8
-	VPAND        Y1, Y8, Y8
-	VPAND        Y0, Y7, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y0, Y7, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y0, Y8, Y8
 	VPADDD       Y8, Y6, Y6
 
 	// Round 20.
@@ -59967,8 +59436,8 @@ TEXT ·avx2Pair9(SB), NOSPLIT, $0-18
 	VPBROADCASTD 80(AX), Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2176(AX)
-	VPBROADCASTD 80(CX), Y14
-	VPADDD       Y14, Y5, Y5
+	VPBROADCASTD 80(CX), Y9
+	VPADDD       Y9, Y5, Y5
 	VPADDD       Y13, Y5, Y5
 	VPSRLD       $0x06, Y2, Y8
 	VPSLLD       $0x1a, Y2, Y9
@@ -59999,10 +59468,9 @@ TEXT ·avx2Pair9(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y6, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y5, Y5
-	VPOR         Y7, Y6, Y8
-	VPAND        Y0, Y8, Y8
-	VPAND        Y7, Y6, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y7, Y6, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y7, Y8, Y8
 	VPADDD       Y8, Y5, Y5
 
 	// Round 21.
@@ -60020,8 +59488,8 @@ TEXT ·avx2Pair9(SB), NOSPLIT, $0-18
 	VPBROADCASTD 84(AX), Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2208(AX)
-	VPBROADCASTD 84(CX), Y14
-	VPADDD       Y14, Y4, Y4
+	VPBROADCASTD 84(CX), Y9
+	VPADDD       Y9, Y4, Y4
 	VPADDD       Y13, Y4, Y4
 	VPSRLD       $0x06, Y1, Y8
 	VPSLLD       $0x1a, Y1, Y9
@@ -60052,10 +59520,9 @@ TEXT ·avx2Pair9(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y5, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y4, Y4
-	VPOR         Y6, Y5, Y8
-	VPAND        Y7, Y8, Y8
-	VPAND        Y6, Y5, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y6, Y5, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y6, Y8, Y8
 	VPADDD       Y8, Y4, Y4
 
 	// Round 22.
@@ -60073,8 +59540,8 @@ TEXT ·avx2Pair9(SB), NOSPLIT, $0-18
 	VPBROADCASTD 88(AX), Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2240(AX)
-	VPBROADCASTD 88(CX), Y14
-	VPADDD       Y14, Y3, Y3
+	VPBROADCASTD 88(CX), Y9
+	VPADDD       Y9, Y3, Y3
 	VPADDD       Y13, Y3, Y3
 	VPSRLD       $0x06, Y0, Y8
 	VPSLLD       $0x1a, Y0, Y9
@@ -60105,10 +59572,9 @@ TEXT ·avx2Pair9(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y4, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y3, Y3
-	VPOR         Y5, Y4, Y8
-	VPAND        Y6, Y8, Y8
-	VPAND        Y5, Y4, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y5, Y4, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y5, Y8, Y8
 	VPADDD       Y8, Y3, Y3
 
 	// Round 23.
@@ -60127,8 +59593,8 @@ TEXT ·avx2Pair9(SB), NOSPLIT, $0-18
 	VPBROADCASTD 92(AX), Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2272(AX)
-	VPBROADCASTD 92(CX), Y14
-	VPADDD       Y14, Y2, Y2
+	VPBROADCASTD 92(CX), Y9
+	VPADDD       Y9, Y2, Y2
 	VPADDD       Y13, Y2, Y2
 	VPSRLD       $0x06, Y7, Y8
 	VPSLLD       $0x1a, Y7, Y9
@@ -60159,10 +59625,9 @@ TEXT ·avx2Pair9(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y3, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y2, Y2
-	VPOR         Y4, Y3, Y8
-	VPAND        Y5, Y8, Y8
-	VPAND        Y4, Y3, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y4, Y3, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y4, Y8, Y8
 	VPADDD       Y8, Y2, Y2
 
 	// Round 24.
@@ -60192,8 +59657,8 @@ TEXT ·avx2Pair9(SB), NOSPLIT, $0-18
 	VPBROADCASTD 96(AX), Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2304(AX)
-	VPBROADCASTD 96(CX), Y14
-	VPADDD       Y14, Y1, Y1
+	VPBROADCASTD 96(CX), Y9
+	VPADDD       Y9, Y1, Y1
 	VPADDD       Y13, Y1, Y1
 	VPSRLD       $0x06, Y6, Y8
 	VPSLLD       $0x1a, Y6, Y9
@@ -60224,10 +59689,9 @@ TEXT ·avx2Pair9(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y2, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y1, Y1
-	VPOR         Y3, Y2, Y8
-	VPAND        Y4, Y8, Y8
-	VPAND        Y3, Y2, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y3, Y2, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y3, Y8, Y8
 	VPADDD       Y8, Y1, Y1
 
 	// Round 25.
@@ -60256,8 +59720,8 @@ TEXT ·avx2Pair9(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2336(AX)
-	VPBROADCASTD 100(CX), Y14
-	VPADDD       Y14, Y0, Y0
+	VPBROADCASTD 100(CX), Y9
+	VPADDD       Y9, Y0, Y0
 	VPADDD       Y13, Y0, Y0
 	VPSRLD       $0x06, Y5, Y8
 	VPSLLD       $0x1a, Y5, Y9
@@ -60288,10 +59752,9 @@ TEXT ·avx2Pair9(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y1, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y0, Y0
-	VPOR         Y2, Y1, Y8
-	VPAND        Y3, Y8, Y8
-	VPAND        Y2, Y1, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y2, Y1, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y2, Y8, Y8
 	VPADDD       Y8, Y0, Y0
 
 	// Round 26.
@@ -60311,8 +59774,8 @@ TEXT ·avx2Pair9(SB), NOSPLIT, $0-18
 	VPBROADCASTD 104(AX), Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2368(AX)
-	VPBROADCASTD 104(CX), Y14
-	VPADDD       Y14, Y7, Y7
+	VPBROADCASTD 104(CX), Y9
+	VPADDD       Y9, Y7, Y7
 	VPADDD       Y13, Y7, Y7
 	VPSRLD       $0x06, Y4, Y8
 	VPSLLD       $0x1a, Y4, Y9
@@ -60343,10 +59806,9 @@ TEXT ·avx2Pair9(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y0, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y7, Y7
-	VPOR         Y1, Y0, Y8
-	VPAND        Y2, Y8, Y8
-	VPAND        Y1, Y0, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y1, Y0, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y1, Y8, Y8
 	VPADDD       Y8, Y7, Y7
 
 	// Round 27.
@@ -60365,8 +59827,8 @@ TEXT ·avx2Pair9(SB), NOSPLIT, $0-18
 	VPBROADCASTD 108(AX), Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2400(AX)
-	VPBROADCASTD 108(CX), Y14
-	VPADDD       Y14, Y6, Y6
+	VPBROADCASTD 108(CX), Y9
+	VPADDD       Y9, Y6, Y6
 	VPADDD       Y13, Y6, Y6
 	VPSRLD       $0x06, Y3, Y8
 	VPSLLD       $0x1a, Y3, Y9
@@ -60397,10 +59859,9 @@ TEXT ·avx2Pair9(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y7, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y6, Y6
-	VPOR         Y0, Y7, Y8
-	VPAND        Y1, Y8, Y8
-	VPAND        Y0, Y7, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y0, Y7, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y0, Y8, Y8
 	VPADDD       Y8, Y6, Y6
 
 	// Round 28.
@@ -60419,8 +59880,8 @@ TEXT ·avx2Pair9(SB), NOSPLIT, $0-18
 	VPBROADCASTD 112(AX), Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2432(AX)
-	VPBROADCASTD 112(CX), Y14
-	VPADDD       Y14, Y5, Y5
+	VPBROADCASTD 112(CX), Y9
+	VPADDD       Y9, Y5, Y5
 	VPADDD       Y13, Y5, Y5
 	VPSRLD       $0x06, Y2, Y8
 	VPSLLD       $0x1a, Y2, Y9
@@ -60451,10 +59912,9 @@ TEXT ·avx2Pair9(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y6, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y5, Y5
-	VPOR         Y7, Y6, Y8
-	VPAND        Y0, Y8, Y8
-	VPAND        Y7, Y6, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y7, Y6, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y7, Y8, Y8
 	VPADDD       Y8, Y5, Y5
 
 	// Round 29.
@@ -60473,8 +59933,8 @@ TEXT ·avx2Pair9(SB), NOSPLIT, $0-18
 	VPBROADCASTD 116(AX), Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2464(AX)
-	VPBROADCASTD 116(CX), Y14
-	VPADDD       Y14, Y4, Y4
+	VPBROADCASTD 116(CX), Y9
+	VPADDD       Y9, Y4, Y4
 	VPADDD       Y13, Y4, Y4
 	VPSRLD       $0x06, Y1, Y8
 	VPSLLD       $0x1a, Y1, Y9
@@ -60505,10 +59965,9 @@ TEXT ·avx2Pair9(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y5, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y4, Y4
-	VPOR         Y6, Y5, Y8
-	VPAND        Y7, Y8, Y8
-	VPAND        Y6, Y5, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y6, Y5, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y6, Y8, Y8
 	VPADDD       Y8, Y4, Y4
 
 	// Round 30.
@@ -60527,8 +59986,8 @@ TEXT ·avx2Pair9(SB), NOSPLIT, $0-18
 	VPBROADCASTD 120(AX), Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2496(AX)
-	VPBROADCASTD 120(CX), Y14
-	VPADDD       Y14, Y3, Y3
+	VPBROADCASTD 120(CX), Y9
+	VPADDD       Y9, Y3, Y3
 	VPADDD       Y13, Y3, Y3
 	VPSRLD       $0x06, Y0, Y8
 	VPSLLD       $0x1a, Y0, Y9
@@ -60559,10 +60018,9 @@ TEXT ·avx2Pair9(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y4, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y3, Y3
-	VPOR         Y5, Y4, Y8
-	VPAND        Y6, Y8, Y8
-	VPAND        Y5, Y4, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y5, Y4, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y5, Y8, Y8
 	VPADDD       Y8, Y3, Y3
 
 	// Round 31.
@@ -60592,8 +60050,8 @@ TEXT ·avx2Pair9(SB), NOSPLIT, $0-18
 	VPBROADCASTD 124(AX), Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2528(AX)
-	VPBROADCASTD 124(CX), Y14
-	VPADDD       Y14, Y2, Y2
+	VPBROADCASTD 124(CX), Y9
+	VPADDD       Y9, Y2, Y2
 	VPADDD       Y13, Y2, Y2
 	VPSRLD       $0x06, Y7, Y8
 	VPSLLD       $0x1a, Y7, Y9
@@ -60624,10 +60082,9 @@ TEXT ·avx2Pair9(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y3, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y2, Y2
-	VPOR         Y4, Y3, Y8
-	VPAND        Y5, Y8, Y8
-	VPAND        Y4, Y3, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y4, Y3, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y4, Y8, Y8
 	VPADDD       Y8, Y2, Y2
 
 	// Round 32.
@@ -60656,8 +60113,8 @@ TEXT ·avx2Pair9(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2048(AX)
-	VPBROADCASTD 128(CX), Y14
-	VPADDD       Y14, Y1, Y1
+	VPBROADCASTD 128(CX), Y9
+	VPADDD       Y9, Y1, Y1
 	VPADDD       Y13, Y1, Y1
 	VPSRLD       $0x06, Y6, Y8
 	VPSLLD       $0x1a, Y6, Y9
@@ -60688,10 +60145,9 @@ TEXT ·avx2Pair9(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y2, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y1, Y1
-	VPOR         Y3, Y2, Y8
-	VPAND        Y4, Y8, Y8
-	VPAND        Y3, Y2, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y3, Y2, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y3, Y8, Y8
 	VPADDD       Y8, Y1, Y1
 
 	// Round 33.
@@ -60720,8 +60176,8 @@ TEXT ·avx2Pair9(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2080(AX)
-	VPBROADCASTD 132(CX), Y14
-	VPADDD       Y14, Y0, Y0
+	VPBROADCASTD 132(CX), Y9
+	VPADDD       Y9, Y0, Y0
 	VPADDD       Y13, Y0, Y0
 	VPSRLD       $0x06, Y5, Y8
 	VPSLLD       $0x1a, Y5, Y9
@@ -60752,10 +60208,9 @@ TEXT ·avx2Pair9(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y1, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y0, Y0
-	VPOR         Y2, Y1, Y8
-	VPAND        Y3, Y8, Y8
-	VPAND        Y2, Y1, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y2, Y1, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y2, Y8, Y8
 	VPADDD       Y8, Y0, Y0
 
 	// Round 34.
@@ -60784,8 +60239,8 @@ TEXT ·avx2Pair9(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2112(AX)
-	VPBROADCASTD 136(CX), Y14
-	VPADDD       Y14, Y7, Y7
+	VPBROADCASTD 136(CX), Y9
+	VPADDD       Y9, Y7, Y7
 	VPADDD       Y13, Y7, Y7
 	VPSRLD       $0x06, Y4, Y8
 	VPSLLD       $0x1a, Y4, Y9
@@ -60816,10 +60271,9 @@ TEXT ·avx2Pair9(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y0, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y7, Y7
-	VPOR         Y1, Y0, Y8
-	VPAND        Y2, Y8, Y8
-	VPAND        Y1, Y0, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y1, Y0, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y1, Y8, Y8
 	VPADDD       Y8, Y7, Y7
 
 	// Round 35.
@@ -60848,8 +60302,8 @@ TEXT ·avx2Pair9(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2144(AX)
-	VPBROADCASTD 140(CX), Y14
-	VPADDD       Y14, Y6, Y6
+	VPBROADCASTD 140(CX), Y9
+	VPADDD       Y9, Y6, Y6
 	VPADDD       Y13, Y6, Y6
 	VPSRLD       $0x06, Y3, Y8
 	VPSLLD       $0x1a, Y3, Y9
@@ -60880,10 +60334,9 @@ TEXT ·avx2Pair9(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y7, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y6, Y6
-	VPOR         Y0, Y7, Y8
-	VPAND        Y1, Y8, Y8
-	VPAND        Y0, Y7, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y0, Y7, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y0, Y8, Y8
 	VPADDD       Y8, Y6, Y6
 
 	// Round 36.
@@ -60912,8 +60365,8 @@ TEXT ·avx2Pair9(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2176(AX)
-	VPBROADCASTD 144(CX), Y14
-	VPADDD       Y14, Y5, Y5
+	VPBROADCASTD 144(CX), Y9
+	VPADDD       Y9, Y5, Y5
 	VPADDD       Y13, Y5, Y5
 	VPSRLD       $0x06, Y2, Y8
 	VPSLLD       $0x1a, Y2, Y9
@@ -60944,10 +60397,9 @@ TEXT ·avx2Pair9(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y6, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y5, Y5
-	VPOR         Y7, Y6, Y8
-	VPAND        Y0, Y8, Y8
-	VPAND        Y7, Y6, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y7, Y6, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y7, Y8, Y8
 	VPADDD       Y8, Y5, Y5
 
 	// Round 37.
@@ -60976,8 +60428,8 @@ TEXT ·avx2Pair9(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2208(AX)
-	VPBROADCASTD 148(CX), Y14
-	VPADDD       Y14, Y4, Y4
+	VPBROADCASTD 148(CX), Y9
+	VPADDD       Y9, Y4, Y4
 	VPADDD       Y13, Y4, Y4
 	VPSRLD       $0x06, Y1, Y8
 	VPSLLD       $0x1a, Y1, Y9
@@ -61008,10 +60460,9 @@ TEXT ·avx2Pair9(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y5, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y4, Y4
-	VPOR         Y6, Y5, Y8
-	VPAND        Y7, Y8, Y8
-	VPAND        Y6, Y5, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y6, Y5, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y6, Y8, Y8
 	VPADDD       Y8, Y4, Y4
 
 	// Round 38.
@@ -61040,8 +60491,8 @@ TEXT ·avx2Pair9(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2240(AX)
-	VPBROADCASTD 152(CX), Y14
-	VPADDD       Y14, Y3, Y3
+	VPBROADCASTD 152(CX), Y9
+	VPADDD       Y9, Y3, Y3
 	VPADDD       Y13, Y3, Y3
 	VPSRLD       $0x06, Y0, Y8
 	VPSLLD       $0x1a, Y0, Y9
@@ -61072,10 +60523,9 @@ TEXT ·avx2Pair9(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y4, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y3, Y3
-	VPOR         Y5, Y4, Y8
-	VPAND        Y6, Y8, Y8
-	VPAND        Y5, Y4, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y5, Y4, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y5, Y8, Y8
 	VPADDD       Y8, Y3, Y3
 
 	// Round 39.
@@ -61104,8 +60554,8 @@ TEXT ·avx2Pair9(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2272(AX)
-	VPBROADCASTD 156(CX), Y14
-	VPADDD       Y14, Y2, Y2
+	VPBROADCASTD 156(CX), Y9
+	VPADDD       Y9, Y2, Y2
 	VPADDD       Y13, Y2, Y2
 	VPSRLD       $0x06, Y7, Y8
 	VPSLLD       $0x1a, Y7, Y9
@@ -61136,10 +60586,9 @@ TEXT ·avx2Pair9(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y3, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y2, Y2
-	VPOR         Y4, Y3, Y8
-	VPAND        Y5, Y8, Y8
-	VPAND        Y4, Y3, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y4, Y3, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y4, Y8, Y8
 	VPADDD       Y8, Y2, Y2
 
 	// Round 40.
@@ -61168,8 +60617,8 @@ TEXT ·avx2Pair9(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2304(AX)
-	VPBROADCASTD 160(CX), Y14
-	VPADDD       Y14, Y1, Y1
+	VPBROADCASTD 160(CX), Y9
+	VPADDD       Y9, Y1, Y1
 	VPADDD       Y13, Y1, Y1
 	VPSRLD       $0x06, Y6, Y8
 	VPSLLD       $0x1a, Y6, Y9
@@ -61200,10 +60649,9 @@ TEXT ·avx2Pair9(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y2, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y1, Y1
-	VPOR         Y3, Y2, Y8
-	VPAND        Y4, Y8, Y8
-	VPAND        Y3, Y2, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y3, Y2, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y3, Y8, Y8
 	VPADDD       Y8, Y1, Y1
 
 	// Round 41.
@@ -61232,8 +60680,8 @@ TEXT ·avx2Pair9(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2336(AX)
-	VPBROADCASTD 164(CX), Y14
-	VPADDD       Y14, Y0, Y0
+	VPBROADCASTD 164(CX), Y9
+	VPADDD       Y9, Y0, Y0
 	VPADDD       Y13, Y0, Y0
 	VPSRLD       $0x06, Y5, Y8
 	VPSLLD       $0x1a, Y5, Y9
@@ -61264,10 +60712,9 @@ TEXT ·avx2Pair9(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y1, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y0, Y0
-	VPOR         Y2, Y1, Y8
-	VPAND        Y3, Y8, Y8
-	VPAND        Y2, Y1, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y2, Y1, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y2, Y8, Y8
 	VPADDD       Y8, Y0, Y0
 
 	// Round 42.
@@ -61296,8 +60743,8 @@ TEXT ·avx2Pair9(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2368(AX)
-	VPBROADCASTD 168(CX), Y14
-	VPADDD       Y14, Y7, Y7
+	VPBROADCASTD 168(CX), Y9
+	VPADDD       Y9, Y7, Y7
 	VPADDD       Y13, Y7, Y7
 	VPSRLD       $0x06, Y4, Y8
 	VPSLLD       $0x1a, Y4, Y9
@@ -61328,10 +60775,9 @@ TEXT ·avx2Pair9(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y0, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y7, Y7
-	VPOR         Y1, Y0, Y8
-	VPAND        Y2, Y8, Y8
-	VPAND        Y1, Y0, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y1, Y0, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y1, Y8, Y8
 	VPADDD       Y8, Y7, Y7
 
 	// Round 43.
@@ -61360,8 +60806,8 @@ TEXT ·avx2Pair9(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2400(AX)
-	VPBROADCASTD 172(CX), Y14
-	VPADDD       Y14, Y6, Y6
+	VPBROADCASTD 172(CX), Y9
+	VPADDD       Y9, Y6, Y6
 	VPADDD       Y13, Y6, Y6
 	VPSRLD       $0x06, Y3, Y8
 	VPSLLD       $0x1a, Y3, Y9
@@ -61392,10 +60838,9 @@ TEXT ·avx2Pair9(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y7, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y6, Y6
-	VPOR         Y0, Y7, Y8
-	VPAND        Y1, Y8, Y8
-	VPAND        Y0, Y7, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y0, Y7, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y0, Y8, Y8
 	VPADDD       Y8, Y6, Y6
 
 	// Round 44.
@@ -61424,8 +60869,8 @@ TEXT ·avx2Pair9(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2432(AX)
-	VPBROADCASTD 176(CX), Y14
-	VPADDD       Y14, Y5, Y5
+	VPBROADCASTD 176(CX), Y9
+	VPADDD       Y9, Y5, Y5
 	VPADDD       Y13, Y5, Y5
 	VPSRLD       $0x06, Y2, Y8
 	VPSLLD       $0x1a, Y2, Y9
@@ -61456,10 +60901,9 @@ TEXT ·avx2Pair9(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y6, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y5, Y5
-	VPOR         Y7, Y6, Y8
-	VPAND        Y0, Y8, Y8
-	VPAND        Y7, Y6, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y7, Y6, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y7, Y8, Y8
 	VPADDD       Y8, Y5, Y5
 
 	// Round 45.
@@ -61488,8 +60932,8 @@ TEXT ·avx2Pair9(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2464(AX)
-	VPBROADCASTD 180(CX), Y14
-	VPADDD       Y14, Y4, Y4
+	VPBROADCASTD 180(CX), Y9
+	VPADDD       Y9, Y4, Y4
 	VPADDD       Y13, Y4, Y4
 	VPSRLD       $0x06, Y1, Y8
 	VPSLLD       $0x1a, Y1, Y9
@@ -61520,10 +60964,9 @@ TEXT ·avx2Pair9(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y5, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y4, Y4
-	VPOR         Y6, Y5, Y8
-	VPAND        Y7, Y8, Y8
-	VPAND        Y6, Y5, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y6, Y5, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y6, Y8, Y8
 	VPADDD       Y8, Y4, Y4
 
 	// Round 46.
@@ -61552,8 +60995,8 @@ TEXT ·avx2Pair9(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2496(AX)
-	VPBROADCASTD 184(CX), Y14
-	VPADDD       Y14, Y3, Y3
+	VPBROADCASTD 184(CX), Y9
+	VPADDD       Y9, Y3, Y3
 	VPADDD       Y13, Y3, Y3
 	VPSRLD       $0x06, Y0, Y8
 	VPSLLD       $0x1a, Y0, Y9
@@ -61584,10 +61027,9 @@ TEXT ·avx2Pair9(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y4, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y3, Y3
-	VPOR         Y5, Y4, Y8
-	VPAND        Y6, Y8, Y8
-	VPAND        Y5, Y4, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y5, Y4, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y5, Y8, Y8
 	VPADDD       Y8, Y3, Y3
 
 	// Round 47.
@@ -61616,8 +61058,8 @@ TEXT ·avx2Pair9(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2528(AX)
-	VPBROADCASTD 188(CX), Y14
-	VPADDD       Y14, Y2, Y2
+	VPBROADCASTD 188(CX), Y9
+	VPADDD       Y9, Y2, Y2
 	VPADDD       Y13, Y2, Y2
 	VPSRLD       $0x06, Y7, Y8
 	VPSLLD       $0x1a, Y7, Y9
@@ -61648,10 +61090,9 @@ TEXT ·avx2Pair9(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y3, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y2, Y2
-	VPOR         Y4, Y3, Y8
-	VPAND        Y5, Y8, Y8
-	VPAND        Y4, Y3, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y4, Y3, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y4, Y8, Y8
 	VPADDD       Y8, Y2, Y2
 
 	// Round 48.
@@ -61680,8 +61121,8 @@ TEXT ·avx2Pair9(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2048(AX)
-	VPBROADCASTD 192(CX), Y14
-	VPADDD       Y14, Y1, Y1
+	VPBROADCASTD 192(CX), Y9
+	VPADDD       Y9, Y1, Y1
 	VPADDD       Y13, Y1, Y1
 	VPSRLD       $0x06, Y6, Y8
 	VPSLLD       $0x1a, Y6, Y9
@@ -61712,10 +61153,9 @@ TEXT ·avx2Pair9(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y2, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y1, Y1
-	VPOR         Y3, Y2, Y8
-	VPAND        Y4, Y8, Y8
-	VPAND        Y3, Y2, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y3, Y2, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y3, Y8, Y8
 	VPADDD       Y8, Y1, Y1
 
 	// Round 49.
@@ -61744,8 +61184,8 @@ TEXT ·avx2Pair9(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2080(AX)
-	VPBROADCASTD 196(CX), Y14
-	VPADDD       Y14, Y0, Y0
+	VPBROADCASTD 196(CX), Y9
+	VPADDD       Y9, Y0, Y0
 	VPADDD       Y13, Y0, Y0
 	VPSRLD       $0x06, Y5, Y8
 	VPSLLD       $0x1a, Y5, Y9
@@ -61776,10 +61216,9 @@ TEXT ·avx2Pair9(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y1, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y0, Y0
-	VPOR         Y2, Y1, Y8
-	VPAND        Y3, Y8, Y8
-	VPAND        Y2, Y1, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y2, Y1, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y2, Y8, Y8
 	VPADDD       Y8, Y0, Y0
 
 	// Round 50.
@@ -61808,8 +61247,8 @@ TEXT ·avx2Pair9(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2112(AX)
-	VPBROADCASTD 200(CX), Y14
-	VPADDD       Y14, Y7, Y7
+	VPBROADCASTD 200(CX), Y9
+	VPADDD       Y9, Y7, Y7
 	VPADDD       Y13, Y7, Y7
 	VPSRLD       $0x06, Y4, Y8
 	VPSLLD       $0x1a, Y4, Y9
@@ -61840,10 +61279,9 @@ TEXT ·avx2Pair9(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y0, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y7, Y7
-	VPOR         Y1, Y0, Y8
-	VPAND        Y2, Y8, Y8
-	VPAND        Y1, Y0, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y1, Y0, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y1, Y8, Y8
 	VPADDD       Y8, Y7, Y7
 
 	// Round 51.
@@ -61872,8 +61310,8 @@ TEXT ·avx2Pair9(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2144(AX)
-	VPBROADCASTD 204(CX), Y14
-	VPADDD       Y14, Y6, Y6
+	VPBROADCASTD 204(CX), Y9
+	VPADDD       Y9, Y6, Y6
 	VPADDD       Y13, Y6, Y6
 	VPSRLD       $0x06, Y3, Y8
 	VPSLLD       $0x1a, Y3, Y9
@@ -61904,10 +61342,9 @@ TEXT ·avx2Pair9(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y7, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y6, Y6
-	VPOR         Y0, Y7, Y8
-	VPAND        Y1, Y8, Y8
-	VPAND        Y0, Y7, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y0, Y7, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y0, Y8, Y8
 	VPADDD       Y8, Y6, Y6
 
 	// Round 52.
@@ -61936,8 +61373,8 @@ TEXT ·avx2Pair9(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2176(AX)
-	VPBROADCASTD 208(CX), Y14
-	VPADDD       Y14, Y5, Y5
+	VPBROADCASTD 208(CX), Y9
+	VPADDD       Y9, Y5, Y5
 	VPADDD       Y13, Y5, Y5
 	VPSRLD       $0x06, Y2, Y8
 	VPSLLD       $0x1a, Y2, Y9
@@ -61968,10 +61405,9 @@ TEXT ·avx2Pair9(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y6, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y5, Y5
-	VPOR         Y7, Y6, Y8
-	VPAND        Y0, Y8, Y8
-	VPAND        Y7, Y6, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y7, Y6, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y7, Y8, Y8
 	VPADDD       Y8, Y5, Y5
 
 	// Round 53.
@@ -62000,8 +61436,8 @@ TEXT ·avx2Pair9(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2208(AX)
-	VPBROADCASTD 212(CX), Y14
-	VPADDD       Y14, Y4, Y4
+	VPBROADCASTD 212(CX), Y9
+	VPADDD       Y9, Y4, Y4
 	VPADDD       Y13, Y4, Y4
 	VPSRLD       $0x06, Y1, Y8
 	VPSLLD       $0x1a, Y1, Y9
@@ -62032,10 +61468,9 @@ TEXT ·avx2Pair9(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y5, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y4, Y4
-	VPOR         Y6, Y5, Y8
-	VPAND        Y7, Y8, Y8
-	VPAND        Y6, Y5, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y6, Y5, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y6, Y8, Y8
 	VPADDD       Y8, Y4, Y4
 
 	// Round 54.
@@ -62064,8 +61499,8 @@ TEXT ·avx2Pair9(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2240(AX)
-	VPBROADCASTD 216(CX), Y14
-	VPADDD       Y14, Y3, Y3
+	VPBROADCASTD 216(CX), Y9
+	VPADDD       Y9, Y3, Y3
 	VPADDD       Y13, Y3, Y3
 	VPSRLD       $0x06, Y0, Y8
 	VPSLLD       $0x1a, Y0, Y9
@@ -62096,10 +61531,9 @@ TEXT ·avx2Pair9(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y4, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y3, Y3
-	VPOR         Y5, Y4, Y8
-	VPAND        Y6, Y8, Y8
-	VPAND        Y5, Y4, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y5, Y4, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y5, Y8, Y8
 	VPADDD       Y8, Y3, Y3
 
 	// Round 55.
@@ -62128,8 +61562,8 @@ TEXT ·avx2Pair9(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2272(AX)
-	VPBROADCASTD 220(CX), Y14
-	VPADDD       Y14, Y2, Y2
+	VPBROADCASTD 220(CX), Y9
+	VPADDD       Y9, Y2, Y2
 	VPADDD       Y13, Y2, Y2
 	VPSRLD       $0x06, Y7, Y8
 	VPSLLD       $0x1a, Y7, Y9
@@ -62160,10 +61594,9 @@ TEXT ·avx2Pair9(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y3, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y2, Y2
-	VPOR         Y4, Y3, Y8
-	VPAND        Y5, Y8, Y8
-	VPAND        Y4, Y3, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y4, Y3, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y4, Y8, Y8
 	VPADDD       Y8, Y2, Y2
 
 	// Round 56.
@@ -62192,8 +61625,8 @@ TEXT ·avx2Pair9(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2304(AX)
-	VPBROADCASTD 224(CX), Y14
-	VPADDD       Y14, Y1, Y1
+	VPBROADCASTD 224(CX), Y9
+	VPADDD       Y9, Y1, Y1
 	VPADDD       Y13, Y1, Y1
 	VPSRLD       $0x06, Y6, Y8
 	VPSLLD       $0x1a, Y6, Y9
@@ -62224,10 +61657,9 @@ TEXT ·avx2Pair9(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y2, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y1, Y1
-	VPOR         Y3, Y2, Y8
-	VPAND        Y4, Y8, Y8
-	VPAND        Y3, Y2, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y3, Y2, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y3, Y8, Y8
 	VPADDD       Y8, Y1, Y1
 
 	// Round 57.
@@ -62256,8 +61688,8 @@ TEXT ·avx2Pair9(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2336(AX)
-	VPBROADCASTD 228(CX), Y14
-	VPADDD       Y14, Y0, Y0
+	VPBROADCASTD 228(CX), Y9
+	VPADDD       Y9, Y0, Y0
 	VPADDD       Y13, Y0, Y0
 	VPSRLD       $0x06, Y5, Y8
 	VPSLLD       $0x1a, Y5, Y9
@@ -62288,10 +61720,9 @@ TEXT ·avx2Pair9(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y1, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y0, Y0
-	VPOR         Y2, Y1, Y8
-	VPAND        Y3, Y8, Y8
-	VPAND        Y2, Y1, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y2, Y1, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y2, Y8, Y8
 	VPADDD       Y8, Y0, Y0
 
 	// Round 58.
@@ -62320,8 +61751,8 @@ TEXT ·avx2Pair9(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2368(AX)
-	VPBROADCASTD 232(CX), Y14
-	VPADDD       Y14, Y7, Y7
+	VPBROADCASTD 232(CX), Y9
+	VPADDD       Y9, Y7, Y7
 	VPADDD       Y13, Y7, Y7
 	VPSRLD       $0x06, Y4, Y8
 	VPSLLD       $0x1a, Y4, Y9
@@ -62352,10 +61783,9 @@ TEXT ·avx2Pair9(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y0, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y7, Y7
-	VPOR         Y1, Y0, Y8
-	VPAND        Y2, Y8, Y8
-	VPAND        Y1, Y0, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y1, Y0, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y1, Y8, Y8
 	VPADDD       Y8, Y7, Y7
 
 	// Round 59.
@@ -62384,8 +61814,8 @@ TEXT ·avx2Pair9(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2400(AX)
-	VPBROADCASTD 236(CX), Y14
-	VPADDD       Y14, Y6, Y6
+	VPBROADCASTD 236(CX), Y9
+	VPADDD       Y9, Y6, Y6
 	VPADDD       Y13, Y6, Y6
 	VPSRLD       $0x06, Y3, Y8
 	VPSLLD       $0x1a, Y3, Y9
@@ -62416,10 +61846,9 @@ TEXT ·avx2Pair9(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y7, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y6, Y6
-	VPOR         Y0, Y7, Y8
-	VPAND        Y1, Y8, Y8
-	VPAND        Y0, Y7, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y0, Y7, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y0, Y8, Y8
 	VPADDD       Y8, Y6, Y6
 
 	// Round 60.
@@ -62448,8 +61877,8 @@ TEXT ·avx2Pair9(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2432(AX)
-	VPBROADCASTD 240(CX), Y14
-	VPADDD       Y14, Y5, Y5
+	VPBROADCASTD 240(CX), Y9
+	VPADDD       Y9, Y5, Y5
 	VPADDD       Y13, Y5, Y5
 	VPSRLD       $0x06, Y2, Y8
 	VPSLLD       $0x1a, Y2, Y9
@@ -62480,10 +61909,9 @@ TEXT ·avx2Pair9(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y6, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y5, Y5
-	VPOR         Y7, Y6, Y8
-	VPAND        Y0, Y8, Y8
-	VPAND        Y7, Y6, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y7, Y6, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y7, Y8, Y8
 	VPADDD       Y8, Y5, Y5
 
 	// Round 61.
@@ -62512,8 +61940,8 @@ TEXT ·avx2Pair9(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2464(AX)
-	VPBROADCASTD 244(CX), Y14
-	VPADDD       Y14, Y4, Y4
+	VPBROADCASTD 244(CX), Y9
+	VPADDD       Y9, Y4, Y4
 	VPADDD       Y13, Y4, Y4
 	VPSRLD       $0x06, Y1, Y8
 	VPSLLD       $0x1a, Y1, Y9
@@ -62544,10 +61972,9 @@ TEXT ·avx2Pair9(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y5, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y4, Y4
-	VPOR         Y6, Y5, Y8
-	VPAND        Y7, Y8, Y8
-	VPAND        Y6, Y5, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y6, Y5, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y6, Y8, Y8
 	VPADDD       Y8, Y4, Y4
 
 	// Round 62.
@@ -62576,8 +62003,8 @@ TEXT ·avx2Pair9(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2496(AX)
-	VPBROADCASTD 248(CX), Y14
-	VPADDD       Y14, Y3, Y3
+	VPBROADCASTD 248(CX), Y9
+	VPADDD       Y9, Y3, Y3
 	VPADDD       Y13, Y3, Y3
 	VPSRLD       $0x06, Y0, Y8
 	VPSLLD       $0x1a, Y0, Y9
@@ -62608,10 +62035,9 @@ TEXT ·avx2Pair9(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y4, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y3, Y3
-	VPOR         Y5, Y4, Y8
-	VPAND        Y6, Y8, Y8
-	VPAND        Y5, Y4, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y5, Y4, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y5, Y8, Y8
 	VPADDD       Y8, Y3, Y3
 
 	// Round 63.
@@ -62640,8 +62066,8 @@ TEXT ·avx2Pair9(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2528(AX)
-	VPBROADCASTD 252(CX), Y14
-	VPADDD       Y14, Y2, Y2
+	VPBROADCASTD 252(CX), Y9
+	VPADDD       Y9, Y2, Y2
 	VPADDD       Y13, Y2, Y2
 	VPSRLD       $0x06, Y7, Y8
 	VPSLLD       $0x1a, Y7, Y9
@@ -62672,36 +62098,35 @@ TEXT ·avx2Pair9(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y3, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y2, Y2
-	VPOR         Y4, Y3, Y8
-	VPAND        Y5, Y8, Y8
-	VPAND        Y4, Y3, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y4, Y3, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y4, Y8, Y8
 	VPADDD       Y8, Y2, Y2
 
 	// Feed forward and store the per-lane state.
-	VPBROADCASTD 288(AX), Y14
-	VPADDD       Y14, Y2, Y2
+	VPBROADCASTD 288(AX), Y9
+	VPADDD       Y9, Y2, Y2
 	VMOVDQU      Y2, 512(AX)
-	VPBROADCASTD 292(AX), Y14
-	VPADDD       Y14, Y3, Y3
+	VPBROADCASTD 292(AX), Y9
+	VPADDD       Y9, Y3, Y3
 	VMOVDQU      Y3, 576(AX)
-	VPBROADCASTD 296(AX), Y14
-	VPADDD       Y14, Y4, Y4
+	VPBROADCASTD 296(AX), Y9
+	VPADDD       Y9, Y4, Y4
 	VMOVDQU      Y4, 640(AX)
-	VPBROADCASTD 300(AX), Y14
-	VPADDD       Y14, Y5, Y5
+	VPBROADCASTD 300(AX), Y9
+	VPADDD       Y9, Y5, Y5
 	VMOVDQU      Y5, 704(AX)
-	VPBROADCASTD 304(AX), Y14
-	VPADDD       Y14, Y6, Y6
+	VPBROADCASTD 304(AX), Y9
+	VPADDD       Y9, Y6, Y6
 	VMOVDQU      Y6, 768(AX)
-	VPBROADCASTD 308(AX), Y14
-	VPADDD       Y14, Y7, Y7
+	VPBROADCASTD 308(AX), Y9
+	VPADDD       Y9, Y7, Y7
 	VMOVDQU      Y7, 832(AX)
-	VPBROADCASTD 312(AX), Y14
-	VPADDD       Y14, Y0, Y0
+	VPBROADCASTD 312(AX), Y9
+	VPADDD       Y9, Y0, Y0
 	VMOVDQU      Y0, 896(AX)
-	VPBROADCASTD 316(AX), Y14
-	VPADDD       Y14, Y1, Y1
+	VPBROADCASTD 316(AX), Y9
+	VPADDD       Y9, Y1, Y1
 	VMOVDQU      Y1, 960(AX)
 
 	// Quick test on word q: ((h[q] & qm) ^ qw) <= ql, as max(x, ql) == ql.
@@ -62748,10 +62173,11 @@ TEXT ·avx2Pair10(SB), NOSPLIT, $0-18
 	// Round 10: add W[10] to a and e.
 	VPADDD 2368(AX), Y0, Y0
 	VPADDD 2368(AX), Y4, Y4
+	VPXOR  Y2, Y1, Y15
 
 	// Round 11.
-	VPBROADCASTD 44(CX), Y14
-	VPADDD       Y14, Y7, Y7
+	VPBROADCASTD 44(CX), Y9
+	VPADDD       Y9, Y7, Y7
 	VPADDD       2400(AX), Y7, Y7
 	VPSRLD       $0x06, Y4, Y8
 	VPSLLD       $0x1a, Y4, Y9
@@ -62782,15 +62208,14 @@ TEXT ·avx2Pair10(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y0, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y7, Y7
-	VPOR         Y1, Y0, Y8
-	VPAND        Y2, Y8, Y8
-	VPAND        Y1, Y0, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y1, Y0, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y1, Y8, Y8
 	VPADDD       Y8, Y7, Y7
 
 	// Round 12.
-	VPBROADCASTD 48(CX), Y14
-	VPADDD       Y14, Y6, Y6
+	VPBROADCASTD 48(CX), Y9
+	VPADDD       Y9, Y6, Y6
 	VPSRLD       $0x06, Y3, Y8
 	VPSLLD       $0x1a, Y3, Y9
 	VPXOR        Y9, Y8, Y8
@@ -62820,15 +62245,14 @@ TEXT ·avx2Pair10(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y7, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y6, Y6
-	VPOR         Y0, Y7, Y8
-	VPAND        Y1, Y8, Y8
-	VPAND        Y0, Y7, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y0, Y7, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y0, Y8, Y8
 	VPADDD       Y8, Y6, Y6
 
 	// Round 13.
-	VPBROADCASTD 52(CX), Y14
-	VPADDD       Y14, Y5, Y5
+	VPBROADCASTD 52(CX), Y9
+	VPADDD       Y9, Y5, Y5
 	VPSRLD       $0x06, Y2, Y8
 	VPSLLD       $0x1a, Y2, Y9
 	VPXOR        Y9, Y8, Y8
@@ -62858,15 +62282,14 @@ TEXT ·avx2Pair10(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y6, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y5, Y5
-	VPOR         Y7, Y6, Y8
-	VPAND        Y0, Y8, Y8
-	VPAND        Y7, Y6, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y7, Y6, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y7, Y8, Y8
 	VPADDD       Y8, Y5, Y5
 
 	// Round 14.
-	VPBROADCASTD 56(CX), Y14
-	VPADDD       Y14, Y4, Y4
+	VPBROADCASTD 56(CX), Y9
+	VPADDD       Y9, Y4, Y4
 	VPSRLD       $0x06, Y1, Y8
 	VPSLLD       $0x1a, Y1, Y9
 	VPXOR        Y9, Y8, Y8
@@ -62896,15 +62319,14 @@ TEXT ·avx2Pair10(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y5, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y4, Y4
-	VPOR         Y6, Y5, Y8
-	VPAND        Y7, Y8, Y8
-	VPAND        Y6, Y5, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y6, Y5, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y6, Y8, Y8
 	VPADDD       Y8, Y4, Y4
 
 	// Round 15.
-	VPBROADCASTD 60(CX), Y14
-	VPADDD       Y14, Y3, Y3
+	VPBROADCASTD 60(CX), Y9
+	VPADDD       Y9, Y3, Y3
 	VPSRLD       $0x06, Y0, Y8
 	VPSLLD       $0x1a, Y0, Y9
 	VPXOR        Y9, Y8, Y8
@@ -62934,15 +62356,14 @@ TEXT ·avx2Pair10(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y4, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y3, Y3
-	VPOR         Y5, Y4, Y8
-	VPAND        Y6, Y8, Y8
-	VPAND        Y5, Y4, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y5, Y4, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y5, Y8, Y8
 	VPADDD       Y8, Y3, Y3
 
 	// Round 16.
-	VPBROADCASTD 64(CX), Y14
-	VPADDD       Y14, Y2, Y2
+	VPBROADCASTD 64(CX), Y9
+	VPADDD       Y9, Y2, Y2
 	VPSRLD       $0x06, Y7, Y8
 	VPSLLD       $0x1a, Y7, Y9
 	VPXOR        Y9, Y8, Y8
@@ -62972,10 +62393,9 @@ TEXT ·avx2Pair10(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y3, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y2, Y2
-	VPOR         Y4, Y3, Y8
-	VPAND        Y5, Y8, Y8
-	VPAND        Y4, Y3, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y4, Y3, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y4, Y8, Y8
 	VPADDD       Y8, Y2, Y2
 
 	// Round 17.
@@ -62983,8 +62403,8 @@ TEXT ·avx2Pair10(SB), NOSPLIT, $0-18
 	VPBROADCASTD 68(AX), Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2080(AX)
-	VPBROADCASTD 68(CX), Y14
-	VPADDD       Y14, Y1, Y1
+	VPBROADCASTD 68(CX), Y9
+	VPADDD       Y9, Y1, Y1
 	VPADDD       Y13, Y1, Y1
 	VPSRLD       $0x06, Y6, Y8
 	VPSLLD       $0x1a, Y6, Y9
@@ -63015,10 +62435,9 @@ TEXT ·avx2Pair10(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y2, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y1, Y1
-	VPOR         Y3, Y2, Y8
-	VPAND        Y4, Y8, Y8
-	VPAND        Y3, Y2, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y3, Y2, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y3, Y8, Y8
 	VPADDD       Y8, Y1, Y1
 
 	// Round 18.
@@ -63026,8 +62445,8 @@ TEXT ·avx2Pair10(SB), NOSPLIT, $0-18
 	VPBROADCASTD 72(AX), Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2112(AX)
-	VPBROADCASTD 72(CX), Y14
-	VPADDD       Y14, Y0, Y0
+	VPBROADCASTD 72(CX), Y9
+	VPADDD       Y9, Y0, Y0
 	VPADDD       Y13, Y0, Y0
 	VPSRLD       $0x06, Y5, Y8
 	VPSLLD       $0x1a, Y5, Y9
@@ -63058,10 +62477,9 @@ TEXT ·avx2Pair10(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y1, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y0, Y0
-	VPOR         Y2, Y1, Y8
-	VPAND        Y3, Y8, Y8
-	VPAND        Y2, Y1, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y2, Y1, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y2, Y8, Y8
 	VPADDD       Y8, Y0, Y0
 
 	// Round 19.
@@ -63079,8 +62497,8 @@ TEXT ·avx2Pair10(SB), NOSPLIT, $0-18
 	VPBROADCASTD 76(AX), Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2144(AX)
-	VPBROADCASTD 76(CX), Y14
-	VPADDD       Y14, Y7, Y7
+	VPBROADCASTD 76(CX), Y9
+	VPADDD       Y9, Y7, Y7
 	VPADDD       Y13, Y7, Y7
 	VPSRLD       $0x06, Y4, Y8
 	VPSLLD       $0x1a, Y4, Y9
@@ -63111,10 +62529,9 @@ TEXT ·avx2Pair10(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y0, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y7, Y7
-	VPOR         Y1, Y0, Y8
-	VPAND        Y2, Y8, Y8
-	VPAND        Y1, Y0, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y1, Y0, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y1, Y8, Y8
 	VPADDD       Y8, Y7, Y7
 
 	// Round 20.
@@ -63132,8 +62549,8 @@ TEXT ·avx2Pair10(SB), NOSPLIT, $0-18
 	VPBROADCASTD 80(AX), Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2176(AX)
-	VPBROADCASTD 80(CX), Y14
-	VPADDD       Y14, Y6, Y6
+	VPBROADCASTD 80(CX), Y9
+	VPADDD       Y9, Y6, Y6
 	VPADDD       Y13, Y6, Y6
 	VPSRLD       $0x06, Y3, Y8
 	VPSLLD       $0x1a, Y3, Y9
@@ -63164,10 +62581,9 @@ TEXT ·avx2Pair10(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y7, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y6, Y6
-	VPOR         Y0, Y7, Y8
-	VPAND        Y1, Y8, Y8
-	VPAND        Y0, Y7, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y0, Y7, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y0, Y8, Y8
 	VPADDD       Y8, Y6, Y6
 
 	// Round 21.
@@ -63185,8 +62601,8 @@ TEXT ·avx2Pair10(SB), NOSPLIT, $0-18
 	VPBROADCASTD 84(AX), Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2208(AX)
-	VPBROADCASTD 84(CX), Y14
-	VPADDD       Y14, Y5, Y5
+	VPBROADCASTD 84(CX), Y9
+	VPADDD       Y9, Y5, Y5
 	VPADDD       Y13, Y5, Y5
 	VPSRLD       $0x06, Y2, Y8
 	VPSLLD       $0x1a, Y2, Y9
@@ -63217,10 +62633,9 @@ TEXT ·avx2Pair10(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y6, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y5, Y5
-	VPOR         Y7, Y6, Y8
-	VPAND        Y0, Y8, Y8
-	VPAND        Y7, Y6, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y7, Y6, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y7, Y8, Y8
 	VPADDD       Y8, Y5, Y5
 
 	// Round 22.
@@ -63238,8 +62653,8 @@ TEXT ·avx2Pair10(SB), NOSPLIT, $0-18
 	VPBROADCASTD 88(AX), Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2240(AX)
-	VPBROADCASTD 88(CX), Y14
-	VPADDD       Y14, Y4, Y4
+	VPBROADCASTD 88(CX), Y9
+	VPADDD       Y9, Y4, Y4
 	VPADDD       Y13, Y4, Y4
 	VPSRLD       $0x06, Y1, Y8
 	VPSLLD       $0x1a, Y1, Y9
@@ -63270,10 +62685,9 @@ TEXT ·avx2Pair10(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y5, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y4, Y4
-	VPOR         Y6, Y5, Y8
-	VPAND        Y7, Y8, Y8
-	VPAND        Y6, Y5, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y6, Y5, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y6, Y8, Y8
 	VPADDD       Y8, Y4, Y4
 
 	// Round 23.
@@ -63291,8 +62705,8 @@ TEXT ·avx2Pair10(SB), NOSPLIT, $0-18
 	VPBROADCASTD 92(AX), Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2272(AX)
-	VPBROADCASTD 92(CX), Y14
-	VPADDD       Y14, Y3, Y3
+	VPBROADCASTD 92(CX), Y9
+	VPADDD       Y9, Y3, Y3
 	VPADDD       Y13, Y3, Y3
 	VPSRLD       $0x06, Y0, Y8
 	VPSLLD       $0x1a, Y0, Y9
@@ -63323,10 +62737,9 @@ TEXT ·avx2Pair10(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y4, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y3, Y3
-	VPOR         Y5, Y4, Y8
-	VPAND        Y6, Y8, Y8
-	VPAND        Y5, Y4, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y5, Y4, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y5, Y8, Y8
 	VPADDD       Y8, Y3, Y3
 
 	// Round 24.
@@ -63345,8 +62758,8 @@ TEXT ·avx2Pair10(SB), NOSPLIT, $0-18
 	VPBROADCASTD 96(AX), Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2304(AX)
-	VPBROADCASTD 96(CX), Y14
-	VPADDD       Y14, Y2, Y2
+	VPBROADCASTD 96(CX), Y9
+	VPADDD       Y9, Y2, Y2
 	VPADDD       Y13, Y2, Y2
 	VPSRLD       $0x06, Y7, Y8
 	VPSLLD       $0x1a, Y7, Y9
@@ -63377,10 +62790,9 @@ TEXT ·avx2Pair10(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y3, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y2, Y2
-	VPOR         Y4, Y3, Y8
-	VPAND        Y5, Y8, Y8
-	VPAND        Y4, Y3, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y4, Y3, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y4, Y8, Y8
 	VPADDD       Y8, Y2, Y2
 
 	// Round 25.
@@ -63410,8 +62822,8 @@ TEXT ·avx2Pair10(SB), NOSPLIT, $0-18
 	VPBROADCASTD 100(AX), Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2336(AX)
-	VPBROADCASTD 100(CX), Y14
-	VPADDD       Y14, Y1, Y1
+	VPBROADCASTD 100(CX), Y9
+	VPADDD       Y9, Y1, Y1
 	VPADDD       Y13, Y1, Y1
 	VPSRLD       $0x06, Y6, Y8
 	VPSLLD       $0x1a, Y6, Y9
@@ -63442,10 +62854,9 @@ TEXT ·avx2Pair10(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y2, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y1, Y1
-	VPOR         Y3, Y2, Y8
-	VPAND        Y4, Y8, Y8
-	VPAND        Y3, Y2, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y3, Y2, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y3, Y8, Y8
 	VPADDD       Y8, Y1, Y1
 
 	// Round 26.
@@ -63474,8 +62885,8 @@ TEXT ·avx2Pair10(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2368(AX)
-	VPBROADCASTD 104(CX), Y14
-	VPADDD       Y14, Y0, Y0
+	VPBROADCASTD 104(CX), Y9
+	VPADDD       Y9, Y0, Y0
 	VPADDD       Y13, Y0, Y0
 	VPSRLD       $0x06, Y5, Y8
 	VPSLLD       $0x1a, Y5, Y9
@@ -63506,10 +62917,9 @@ TEXT ·avx2Pair10(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y1, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y0, Y0
-	VPOR         Y2, Y1, Y8
-	VPAND        Y3, Y8, Y8
-	VPAND        Y2, Y1, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y2, Y1, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y2, Y8, Y8
 	VPADDD       Y8, Y0, Y0
 
 	// Round 27.
@@ -63529,8 +62939,8 @@ TEXT ·avx2Pair10(SB), NOSPLIT, $0-18
 	VPBROADCASTD 108(AX), Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2400(AX)
-	VPBROADCASTD 108(CX), Y14
-	VPADDD       Y14, Y7, Y7
+	VPBROADCASTD 108(CX), Y9
+	VPADDD       Y9, Y7, Y7
 	VPADDD       Y13, Y7, Y7
 	VPSRLD       $0x06, Y4, Y8
 	VPSLLD       $0x1a, Y4, Y9
@@ -63561,10 +62971,9 @@ TEXT ·avx2Pair10(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y0, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y7, Y7
-	VPOR         Y1, Y0, Y8
-	VPAND        Y2, Y8, Y8
-	VPAND        Y1, Y0, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y1, Y0, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y1, Y8, Y8
 	VPADDD       Y8, Y7, Y7
 
 	// Round 28.
@@ -63583,8 +62992,8 @@ TEXT ·avx2Pair10(SB), NOSPLIT, $0-18
 	VPBROADCASTD 112(AX), Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2432(AX)
-	VPBROADCASTD 112(CX), Y14
-	VPADDD       Y14, Y6, Y6
+	VPBROADCASTD 112(CX), Y9
+	VPADDD       Y9, Y6, Y6
 	VPADDD       Y13, Y6, Y6
 	VPSRLD       $0x06, Y3, Y8
 	VPSLLD       $0x1a, Y3, Y9
@@ -63615,10 +63024,9 @@ TEXT ·avx2Pair10(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y7, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y6, Y6
-	VPOR         Y0, Y7, Y8
-	VPAND        Y1, Y8, Y8
-	VPAND        Y0, Y7, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y0, Y7, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y0, Y8, Y8
 	VPADDD       Y8, Y6, Y6
 
 	// Round 29.
@@ -63637,8 +63045,8 @@ TEXT ·avx2Pair10(SB), NOSPLIT, $0-18
 	VPBROADCASTD 116(AX), Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2464(AX)
-	VPBROADCASTD 116(CX), Y14
-	VPADDD       Y14, Y5, Y5
+	VPBROADCASTD 116(CX), Y9
+	VPADDD       Y9, Y5, Y5
 	VPADDD       Y13, Y5, Y5
 	VPSRLD       $0x06, Y2, Y8
 	VPSLLD       $0x1a, Y2, Y9
@@ -63669,10 +63077,9 @@ TEXT ·avx2Pair10(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y6, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y5, Y5
-	VPOR         Y7, Y6, Y8
-	VPAND        Y0, Y8, Y8
-	VPAND        Y7, Y6, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y7, Y6, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y7, Y8, Y8
 	VPADDD       Y8, Y5, Y5
 
 	// Round 30.
@@ -63691,8 +63098,8 @@ TEXT ·avx2Pair10(SB), NOSPLIT, $0-18
 	VPBROADCASTD 120(AX), Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2496(AX)
-	VPBROADCASTD 120(CX), Y14
-	VPADDD       Y14, Y4, Y4
+	VPBROADCASTD 120(CX), Y9
+	VPADDD       Y9, Y4, Y4
 	VPADDD       Y13, Y4, Y4
 	VPSRLD       $0x06, Y1, Y8
 	VPSLLD       $0x1a, Y1, Y9
@@ -63723,10 +63130,9 @@ TEXT ·avx2Pair10(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y5, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y4, Y4
-	VPOR         Y6, Y5, Y8
-	VPAND        Y7, Y8, Y8
-	VPAND        Y6, Y5, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y6, Y5, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y6, Y8, Y8
 	VPADDD       Y8, Y4, Y4
 
 	// Round 31.
@@ -63745,8 +63151,8 @@ TEXT ·avx2Pair10(SB), NOSPLIT, $0-18
 	VPBROADCASTD 124(AX), Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2528(AX)
-	VPBROADCASTD 124(CX), Y14
-	VPADDD       Y14, Y3, Y3
+	VPBROADCASTD 124(CX), Y9
+	VPADDD       Y9, Y3, Y3
 	VPADDD       Y13, Y3, Y3
 	VPSRLD       $0x06, Y0, Y8
 	VPSLLD       $0x1a, Y0, Y9
@@ -63777,10 +63183,9 @@ TEXT ·avx2Pair10(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y4, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y3, Y3
-	VPOR         Y5, Y4, Y8
-	VPAND        Y6, Y8, Y8
-	VPAND        Y5, Y4, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y5, Y4, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y5, Y8, Y8
 	VPADDD       Y8, Y3, Y3
 
 	// Round 32.
@@ -63810,8 +63215,8 @@ TEXT ·avx2Pair10(SB), NOSPLIT, $0-18
 	VPBROADCASTD 128(AX), Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2048(AX)
-	VPBROADCASTD 128(CX), Y14
-	VPADDD       Y14, Y2, Y2
+	VPBROADCASTD 128(CX), Y9
+	VPADDD       Y9, Y2, Y2
 	VPADDD       Y13, Y2, Y2
 	VPSRLD       $0x06, Y7, Y8
 	VPSLLD       $0x1a, Y7, Y9
@@ -63842,10 +63247,9 @@ TEXT ·avx2Pair10(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y3, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y2, Y2
-	VPOR         Y4, Y3, Y8
-	VPAND        Y5, Y8, Y8
-	VPAND        Y4, Y3, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y4, Y3, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y4, Y8, Y8
 	VPADDD       Y8, Y2, Y2
 
 	// Round 33.
@@ -63874,8 +63278,8 @@ TEXT ·avx2Pair10(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2080(AX)
-	VPBROADCASTD 132(CX), Y14
-	VPADDD       Y14, Y1, Y1
+	VPBROADCASTD 132(CX), Y9
+	VPADDD       Y9, Y1, Y1
 	VPADDD       Y13, Y1, Y1
 	VPSRLD       $0x06, Y6, Y8
 	VPSLLD       $0x1a, Y6, Y9
@@ -63906,10 +63310,9 @@ TEXT ·avx2Pair10(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y2, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y1, Y1
-	VPOR         Y3, Y2, Y8
-	VPAND        Y4, Y8, Y8
-	VPAND        Y3, Y2, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y3, Y2, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y3, Y8, Y8
 	VPADDD       Y8, Y1, Y1
 
 	// Round 34.
@@ -63938,8 +63341,8 @@ TEXT ·avx2Pair10(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2112(AX)
-	VPBROADCASTD 136(CX), Y14
-	VPADDD       Y14, Y0, Y0
+	VPBROADCASTD 136(CX), Y9
+	VPADDD       Y9, Y0, Y0
 	VPADDD       Y13, Y0, Y0
 	VPSRLD       $0x06, Y5, Y8
 	VPSLLD       $0x1a, Y5, Y9
@@ -63970,10 +63373,9 @@ TEXT ·avx2Pair10(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y1, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y0, Y0
-	VPOR         Y2, Y1, Y8
-	VPAND        Y3, Y8, Y8
-	VPAND        Y2, Y1, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y2, Y1, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y2, Y8, Y8
 	VPADDD       Y8, Y0, Y0
 
 	// Round 35.
@@ -64002,8 +63404,8 @@ TEXT ·avx2Pair10(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2144(AX)
-	VPBROADCASTD 140(CX), Y14
-	VPADDD       Y14, Y7, Y7
+	VPBROADCASTD 140(CX), Y9
+	VPADDD       Y9, Y7, Y7
 	VPADDD       Y13, Y7, Y7
 	VPSRLD       $0x06, Y4, Y8
 	VPSLLD       $0x1a, Y4, Y9
@@ -64034,10 +63436,9 @@ TEXT ·avx2Pair10(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y0, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y7, Y7
-	VPOR         Y1, Y0, Y8
-	VPAND        Y2, Y8, Y8
-	VPAND        Y1, Y0, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y1, Y0, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y1, Y8, Y8
 	VPADDD       Y8, Y7, Y7
 
 	// Round 36.
@@ -64066,8 +63467,8 @@ TEXT ·avx2Pair10(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2176(AX)
-	VPBROADCASTD 144(CX), Y14
-	VPADDD       Y14, Y6, Y6
+	VPBROADCASTD 144(CX), Y9
+	VPADDD       Y9, Y6, Y6
 	VPADDD       Y13, Y6, Y6
 	VPSRLD       $0x06, Y3, Y8
 	VPSLLD       $0x1a, Y3, Y9
@@ -64098,10 +63499,9 @@ TEXT ·avx2Pair10(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y7, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y6, Y6
-	VPOR         Y0, Y7, Y8
-	VPAND        Y1, Y8, Y8
-	VPAND        Y0, Y7, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y0, Y7, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y0, Y8, Y8
 	VPADDD       Y8, Y6, Y6
 
 	// Round 37.
@@ -64130,8 +63530,8 @@ TEXT ·avx2Pair10(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2208(AX)
-	VPBROADCASTD 148(CX), Y14
-	VPADDD       Y14, Y5, Y5
+	VPBROADCASTD 148(CX), Y9
+	VPADDD       Y9, Y5, Y5
 	VPADDD       Y13, Y5, Y5
 	VPSRLD       $0x06, Y2, Y8
 	VPSLLD       $0x1a, Y2, Y9
@@ -64162,10 +63562,9 @@ TEXT ·avx2Pair10(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y6, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y5, Y5
-	VPOR         Y7, Y6, Y8
-	VPAND        Y0, Y8, Y8
-	VPAND        Y7, Y6, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y7, Y6, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y7, Y8, Y8
 	VPADDD       Y8, Y5, Y5
 
 	// Round 38.
@@ -64194,8 +63593,8 @@ TEXT ·avx2Pair10(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2240(AX)
-	VPBROADCASTD 152(CX), Y14
-	VPADDD       Y14, Y4, Y4
+	VPBROADCASTD 152(CX), Y9
+	VPADDD       Y9, Y4, Y4
 	VPADDD       Y13, Y4, Y4
 	VPSRLD       $0x06, Y1, Y8
 	VPSLLD       $0x1a, Y1, Y9
@@ -64226,10 +63625,9 @@ TEXT ·avx2Pair10(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y5, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y4, Y4
-	VPOR         Y6, Y5, Y8
-	VPAND        Y7, Y8, Y8
-	VPAND        Y6, Y5, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y6, Y5, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y6, Y8, Y8
 	VPADDD       Y8, Y4, Y4
 
 	// Round 39.
@@ -64258,8 +63656,8 @@ TEXT ·avx2Pair10(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2272(AX)
-	VPBROADCASTD 156(CX), Y14
-	VPADDD       Y14, Y3, Y3
+	VPBROADCASTD 156(CX), Y9
+	VPADDD       Y9, Y3, Y3
 	VPADDD       Y13, Y3, Y3
 	VPSRLD       $0x06, Y0, Y8
 	VPSLLD       $0x1a, Y0, Y9
@@ -64290,10 +63688,9 @@ TEXT ·avx2Pair10(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y4, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y3, Y3
-	VPOR         Y5, Y4, Y8
-	VPAND        Y6, Y8, Y8
-	VPAND        Y5, Y4, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y5, Y4, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y5, Y8, Y8
 	VPADDD       Y8, Y3, Y3
 
 	// Round 40.
@@ -64322,8 +63719,8 @@ TEXT ·avx2Pair10(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2304(AX)
-	VPBROADCASTD 160(CX), Y14
-	VPADDD       Y14, Y2, Y2
+	VPBROADCASTD 160(CX), Y9
+	VPADDD       Y9, Y2, Y2
 	VPADDD       Y13, Y2, Y2
 	VPSRLD       $0x06, Y7, Y8
 	VPSLLD       $0x1a, Y7, Y9
@@ -64354,10 +63751,9 @@ TEXT ·avx2Pair10(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y3, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y2, Y2
-	VPOR         Y4, Y3, Y8
-	VPAND        Y5, Y8, Y8
-	VPAND        Y4, Y3, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y4, Y3, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y4, Y8, Y8
 	VPADDD       Y8, Y2, Y2
 
 	// Round 41.
@@ -64386,8 +63782,8 @@ TEXT ·avx2Pair10(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2336(AX)
-	VPBROADCASTD 164(CX), Y14
-	VPADDD       Y14, Y1, Y1
+	VPBROADCASTD 164(CX), Y9
+	VPADDD       Y9, Y1, Y1
 	VPADDD       Y13, Y1, Y1
 	VPSRLD       $0x06, Y6, Y8
 	VPSLLD       $0x1a, Y6, Y9
@@ -64418,10 +63814,9 @@ TEXT ·avx2Pair10(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y2, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y1, Y1
-	VPOR         Y3, Y2, Y8
-	VPAND        Y4, Y8, Y8
-	VPAND        Y3, Y2, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y3, Y2, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y3, Y8, Y8
 	VPADDD       Y8, Y1, Y1
 
 	// Round 42.
@@ -64450,8 +63845,8 @@ TEXT ·avx2Pair10(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2368(AX)
-	VPBROADCASTD 168(CX), Y14
-	VPADDD       Y14, Y0, Y0
+	VPBROADCASTD 168(CX), Y9
+	VPADDD       Y9, Y0, Y0
 	VPADDD       Y13, Y0, Y0
 	VPSRLD       $0x06, Y5, Y8
 	VPSLLD       $0x1a, Y5, Y9
@@ -64482,10 +63877,9 @@ TEXT ·avx2Pair10(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y1, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y0, Y0
-	VPOR         Y2, Y1, Y8
-	VPAND        Y3, Y8, Y8
-	VPAND        Y2, Y1, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y2, Y1, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y2, Y8, Y8
 	VPADDD       Y8, Y0, Y0
 
 	// Round 43.
@@ -64514,8 +63908,8 @@ TEXT ·avx2Pair10(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2400(AX)
-	VPBROADCASTD 172(CX), Y14
-	VPADDD       Y14, Y7, Y7
+	VPBROADCASTD 172(CX), Y9
+	VPADDD       Y9, Y7, Y7
 	VPADDD       Y13, Y7, Y7
 	VPSRLD       $0x06, Y4, Y8
 	VPSLLD       $0x1a, Y4, Y9
@@ -64546,10 +63940,9 @@ TEXT ·avx2Pair10(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y0, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y7, Y7
-	VPOR         Y1, Y0, Y8
-	VPAND        Y2, Y8, Y8
-	VPAND        Y1, Y0, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y1, Y0, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y1, Y8, Y8
 	VPADDD       Y8, Y7, Y7
 
 	// Round 44.
@@ -64578,8 +63971,8 @@ TEXT ·avx2Pair10(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2432(AX)
-	VPBROADCASTD 176(CX), Y14
-	VPADDD       Y14, Y6, Y6
+	VPBROADCASTD 176(CX), Y9
+	VPADDD       Y9, Y6, Y6
 	VPADDD       Y13, Y6, Y6
 	VPSRLD       $0x06, Y3, Y8
 	VPSLLD       $0x1a, Y3, Y9
@@ -64610,10 +64003,9 @@ TEXT ·avx2Pair10(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y7, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y6, Y6
-	VPOR         Y0, Y7, Y8
-	VPAND        Y1, Y8, Y8
-	VPAND        Y0, Y7, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y0, Y7, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y0, Y8, Y8
 	VPADDD       Y8, Y6, Y6
 
 	// Round 45.
@@ -64642,8 +64034,8 @@ TEXT ·avx2Pair10(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2464(AX)
-	VPBROADCASTD 180(CX), Y14
-	VPADDD       Y14, Y5, Y5
+	VPBROADCASTD 180(CX), Y9
+	VPADDD       Y9, Y5, Y5
 	VPADDD       Y13, Y5, Y5
 	VPSRLD       $0x06, Y2, Y8
 	VPSLLD       $0x1a, Y2, Y9
@@ -64674,10 +64066,9 @@ TEXT ·avx2Pair10(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y6, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y5, Y5
-	VPOR         Y7, Y6, Y8
-	VPAND        Y0, Y8, Y8
-	VPAND        Y7, Y6, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y7, Y6, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y7, Y8, Y8
 	VPADDD       Y8, Y5, Y5
 
 	// Round 46.
@@ -64706,8 +64097,8 @@ TEXT ·avx2Pair10(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2496(AX)
-	VPBROADCASTD 184(CX), Y14
-	VPADDD       Y14, Y4, Y4
+	VPBROADCASTD 184(CX), Y9
+	VPADDD       Y9, Y4, Y4
 	VPADDD       Y13, Y4, Y4
 	VPSRLD       $0x06, Y1, Y8
 	VPSLLD       $0x1a, Y1, Y9
@@ -64738,10 +64129,9 @@ TEXT ·avx2Pair10(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y5, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y4, Y4
-	VPOR         Y6, Y5, Y8
-	VPAND        Y7, Y8, Y8
-	VPAND        Y6, Y5, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y6, Y5, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y6, Y8, Y8
 	VPADDD       Y8, Y4, Y4
 
 	// Round 47.
@@ -64770,8 +64160,8 @@ TEXT ·avx2Pair10(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2528(AX)
-	VPBROADCASTD 188(CX), Y14
-	VPADDD       Y14, Y3, Y3
+	VPBROADCASTD 188(CX), Y9
+	VPADDD       Y9, Y3, Y3
 	VPADDD       Y13, Y3, Y3
 	VPSRLD       $0x06, Y0, Y8
 	VPSLLD       $0x1a, Y0, Y9
@@ -64802,10 +64192,9 @@ TEXT ·avx2Pair10(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y4, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y3, Y3
-	VPOR         Y5, Y4, Y8
-	VPAND        Y6, Y8, Y8
-	VPAND        Y5, Y4, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y5, Y4, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y5, Y8, Y8
 	VPADDD       Y8, Y3, Y3
 
 	// Round 48.
@@ -64834,8 +64223,8 @@ TEXT ·avx2Pair10(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2048(AX)
-	VPBROADCASTD 192(CX), Y14
-	VPADDD       Y14, Y2, Y2
+	VPBROADCASTD 192(CX), Y9
+	VPADDD       Y9, Y2, Y2
 	VPADDD       Y13, Y2, Y2
 	VPSRLD       $0x06, Y7, Y8
 	VPSLLD       $0x1a, Y7, Y9
@@ -64866,10 +64255,9 @@ TEXT ·avx2Pair10(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y3, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y2, Y2
-	VPOR         Y4, Y3, Y8
-	VPAND        Y5, Y8, Y8
-	VPAND        Y4, Y3, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y4, Y3, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y4, Y8, Y8
 	VPADDD       Y8, Y2, Y2
 
 	// Round 49.
@@ -64898,8 +64286,8 @@ TEXT ·avx2Pair10(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2080(AX)
-	VPBROADCASTD 196(CX), Y14
-	VPADDD       Y14, Y1, Y1
+	VPBROADCASTD 196(CX), Y9
+	VPADDD       Y9, Y1, Y1
 	VPADDD       Y13, Y1, Y1
 	VPSRLD       $0x06, Y6, Y8
 	VPSLLD       $0x1a, Y6, Y9
@@ -64930,10 +64318,9 @@ TEXT ·avx2Pair10(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y2, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y1, Y1
-	VPOR         Y3, Y2, Y8
-	VPAND        Y4, Y8, Y8
-	VPAND        Y3, Y2, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y3, Y2, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y3, Y8, Y8
 	VPADDD       Y8, Y1, Y1
 
 	// Round 50.
@@ -64962,8 +64349,8 @@ TEXT ·avx2Pair10(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2112(AX)
-	VPBROADCASTD 200(CX), Y14
-	VPADDD       Y14, Y0, Y0
+	VPBROADCASTD 200(CX), Y9
+	VPADDD       Y9, Y0, Y0
 	VPADDD       Y13, Y0, Y0
 	VPSRLD       $0x06, Y5, Y8
 	VPSLLD       $0x1a, Y5, Y9
@@ -64994,10 +64381,9 @@ TEXT ·avx2Pair10(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y1, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y0, Y0
-	VPOR         Y2, Y1, Y8
-	VPAND        Y3, Y8, Y8
-	VPAND        Y2, Y1, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y2, Y1, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y2, Y8, Y8
 	VPADDD       Y8, Y0, Y0
 
 	// Round 51.
@@ -65026,8 +64412,8 @@ TEXT ·avx2Pair10(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2144(AX)
-	VPBROADCASTD 204(CX), Y14
-	VPADDD       Y14, Y7, Y7
+	VPBROADCASTD 204(CX), Y9
+	VPADDD       Y9, Y7, Y7
 	VPADDD       Y13, Y7, Y7
 	VPSRLD       $0x06, Y4, Y8
 	VPSLLD       $0x1a, Y4, Y9
@@ -65058,10 +64444,9 @@ TEXT ·avx2Pair10(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y0, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y7, Y7
-	VPOR         Y1, Y0, Y8
-	VPAND        Y2, Y8, Y8
-	VPAND        Y1, Y0, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y1, Y0, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y1, Y8, Y8
 	VPADDD       Y8, Y7, Y7
 
 	// Round 52.
@@ -65090,8 +64475,8 @@ TEXT ·avx2Pair10(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2176(AX)
-	VPBROADCASTD 208(CX), Y14
-	VPADDD       Y14, Y6, Y6
+	VPBROADCASTD 208(CX), Y9
+	VPADDD       Y9, Y6, Y6
 	VPADDD       Y13, Y6, Y6
 	VPSRLD       $0x06, Y3, Y8
 	VPSLLD       $0x1a, Y3, Y9
@@ -65122,10 +64507,9 @@ TEXT ·avx2Pair10(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y7, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y6, Y6
-	VPOR         Y0, Y7, Y8
-	VPAND        Y1, Y8, Y8
-	VPAND        Y0, Y7, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y0, Y7, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y0, Y8, Y8
 	VPADDD       Y8, Y6, Y6
 
 	// Round 53.
@@ -65154,8 +64538,8 @@ TEXT ·avx2Pair10(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2208(AX)
-	VPBROADCASTD 212(CX), Y14
-	VPADDD       Y14, Y5, Y5
+	VPBROADCASTD 212(CX), Y9
+	VPADDD       Y9, Y5, Y5
 	VPADDD       Y13, Y5, Y5
 	VPSRLD       $0x06, Y2, Y8
 	VPSLLD       $0x1a, Y2, Y9
@@ -65186,10 +64570,9 @@ TEXT ·avx2Pair10(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y6, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y5, Y5
-	VPOR         Y7, Y6, Y8
-	VPAND        Y0, Y8, Y8
-	VPAND        Y7, Y6, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y7, Y6, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y7, Y8, Y8
 	VPADDD       Y8, Y5, Y5
 
 	// Round 54.
@@ -65218,8 +64601,8 @@ TEXT ·avx2Pair10(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2240(AX)
-	VPBROADCASTD 216(CX), Y14
-	VPADDD       Y14, Y4, Y4
+	VPBROADCASTD 216(CX), Y9
+	VPADDD       Y9, Y4, Y4
 	VPADDD       Y13, Y4, Y4
 	VPSRLD       $0x06, Y1, Y8
 	VPSLLD       $0x1a, Y1, Y9
@@ -65250,10 +64633,9 @@ TEXT ·avx2Pair10(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y5, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y4, Y4
-	VPOR         Y6, Y5, Y8
-	VPAND        Y7, Y8, Y8
-	VPAND        Y6, Y5, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y6, Y5, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y6, Y8, Y8
 	VPADDD       Y8, Y4, Y4
 
 	// Round 55.
@@ -65282,8 +64664,8 @@ TEXT ·avx2Pair10(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2272(AX)
-	VPBROADCASTD 220(CX), Y14
-	VPADDD       Y14, Y3, Y3
+	VPBROADCASTD 220(CX), Y9
+	VPADDD       Y9, Y3, Y3
 	VPADDD       Y13, Y3, Y3
 	VPSRLD       $0x06, Y0, Y8
 	VPSLLD       $0x1a, Y0, Y9
@@ -65314,10 +64696,9 @@ TEXT ·avx2Pair10(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y4, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y3, Y3
-	VPOR         Y5, Y4, Y8
-	VPAND        Y6, Y8, Y8
-	VPAND        Y5, Y4, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y5, Y4, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y5, Y8, Y8
 	VPADDD       Y8, Y3, Y3
 
 	// Round 56.
@@ -65346,8 +64727,8 @@ TEXT ·avx2Pair10(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2304(AX)
-	VPBROADCASTD 224(CX), Y14
-	VPADDD       Y14, Y2, Y2
+	VPBROADCASTD 224(CX), Y9
+	VPADDD       Y9, Y2, Y2
 	VPADDD       Y13, Y2, Y2
 	VPSRLD       $0x06, Y7, Y8
 	VPSLLD       $0x1a, Y7, Y9
@@ -65378,10 +64759,9 @@ TEXT ·avx2Pair10(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y3, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y2, Y2
-	VPOR         Y4, Y3, Y8
-	VPAND        Y5, Y8, Y8
-	VPAND        Y4, Y3, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y4, Y3, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y4, Y8, Y8
 	VPADDD       Y8, Y2, Y2
 
 	// Round 57.
@@ -65410,8 +64790,8 @@ TEXT ·avx2Pair10(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2336(AX)
-	VPBROADCASTD 228(CX), Y14
-	VPADDD       Y14, Y1, Y1
+	VPBROADCASTD 228(CX), Y9
+	VPADDD       Y9, Y1, Y1
 	VPADDD       Y13, Y1, Y1
 	VPSRLD       $0x06, Y6, Y8
 	VPSLLD       $0x1a, Y6, Y9
@@ -65442,10 +64822,9 @@ TEXT ·avx2Pair10(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y2, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y1, Y1
-	VPOR         Y3, Y2, Y8
-	VPAND        Y4, Y8, Y8
-	VPAND        Y3, Y2, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y3, Y2, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y3, Y8, Y8
 	VPADDD       Y8, Y1, Y1
 
 	// Round 58.
@@ -65474,8 +64853,8 @@ TEXT ·avx2Pair10(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2368(AX)
-	VPBROADCASTD 232(CX), Y14
-	VPADDD       Y14, Y0, Y0
+	VPBROADCASTD 232(CX), Y9
+	VPADDD       Y9, Y0, Y0
 	VPADDD       Y13, Y0, Y0
 	VPSRLD       $0x06, Y5, Y8
 	VPSLLD       $0x1a, Y5, Y9
@@ -65506,10 +64885,9 @@ TEXT ·avx2Pair10(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y1, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y0, Y0
-	VPOR         Y2, Y1, Y8
-	VPAND        Y3, Y8, Y8
-	VPAND        Y2, Y1, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y2, Y1, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y2, Y8, Y8
 	VPADDD       Y8, Y0, Y0
 
 	// Round 59.
@@ -65538,8 +64916,8 @@ TEXT ·avx2Pair10(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2400(AX)
-	VPBROADCASTD 236(CX), Y14
-	VPADDD       Y14, Y7, Y7
+	VPBROADCASTD 236(CX), Y9
+	VPADDD       Y9, Y7, Y7
 	VPADDD       Y13, Y7, Y7
 	VPSRLD       $0x06, Y4, Y8
 	VPSLLD       $0x1a, Y4, Y9
@@ -65570,10 +64948,9 @@ TEXT ·avx2Pair10(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y0, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y7, Y7
-	VPOR         Y1, Y0, Y8
-	VPAND        Y2, Y8, Y8
-	VPAND        Y1, Y0, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y1, Y0, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y1, Y8, Y8
 	VPADDD       Y8, Y7, Y7
 
 	// Round 60.
@@ -65602,8 +64979,8 @@ TEXT ·avx2Pair10(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2432(AX)
-	VPBROADCASTD 240(CX), Y14
-	VPADDD       Y14, Y6, Y6
+	VPBROADCASTD 240(CX), Y9
+	VPADDD       Y9, Y6, Y6
 	VPADDD       Y13, Y6, Y6
 	VPSRLD       $0x06, Y3, Y8
 	VPSLLD       $0x1a, Y3, Y9
@@ -65634,10 +65011,9 @@ TEXT ·avx2Pair10(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y7, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y6, Y6
-	VPOR         Y0, Y7, Y8
-	VPAND        Y1, Y8, Y8
-	VPAND        Y0, Y7, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y0, Y7, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y0, Y8, Y8
 	VPADDD       Y8, Y6, Y6
 
 	// Round 61.
@@ -65666,8 +65042,8 @@ TEXT ·avx2Pair10(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2464(AX)
-	VPBROADCASTD 244(CX), Y14
-	VPADDD       Y14, Y5, Y5
+	VPBROADCASTD 244(CX), Y9
+	VPADDD       Y9, Y5, Y5
 	VPADDD       Y13, Y5, Y5
 	VPSRLD       $0x06, Y2, Y8
 	VPSLLD       $0x1a, Y2, Y9
@@ -65698,10 +65074,9 @@ TEXT ·avx2Pair10(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y6, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y5, Y5
-	VPOR         Y7, Y6, Y8
-	VPAND        Y0, Y8, Y8
-	VPAND        Y7, Y6, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y7, Y6, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y7, Y8, Y8
 	VPADDD       Y8, Y5, Y5
 
 	// Round 62.
@@ -65730,8 +65105,8 @@ TEXT ·avx2Pair10(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2496(AX)
-	VPBROADCASTD 248(CX), Y14
-	VPADDD       Y14, Y4, Y4
+	VPBROADCASTD 248(CX), Y9
+	VPADDD       Y9, Y4, Y4
 	VPADDD       Y13, Y4, Y4
 	VPSRLD       $0x06, Y1, Y8
 	VPSLLD       $0x1a, Y1, Y9
@@ -65762,10 +65137,9 @@ TEXT ·avx2Pair10(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y5, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y4, Y4
-	VPOR         Y6, Y5, Y8
-	VPAND        Y7, Y8, Y8
-	VPAND        Y6, Y5, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y6, Y5, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y6, Y8, Y8
 	VPADDD       Y8, Y4, Y4
 
 	// Round 63.
@@ -65794,8 +65168,8 @@ TEXT ·avx2Pair10(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2528(AX)
-	VPBROADCASTD 252(CX), Y14
-	VPADDD       Y14, Y3, Y3
+	VPBROADCASTD 252(CX), Y9
+	VPADDD       Y9, Y3, Y3
 	VPADDD       Y13, Y3, Y3
 	VPSRLD       $0x06, Y0, Y8
 	VPSLLD       $0x1a, Y0, Y9
@@ -65826,36 +65200,35 @@ TEXT ·avx2Pair10(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y4, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y3, Y3
-	VPOR         Y5, Y4, Y8
-	VPAND        Y6, Y8, Y8
-	VPAND        Y5, Y4, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y5, Y4, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y5, Y8, Y8
 	VPADDD       Y8, Y3, Y3
 
 	// Feed forward and store the per-lane state.
-	VPBROADCASTD 288(AX), Y14
-	VPADDD       Y14, Y3, Y3
+	VPBROADCASTD 288(AX), Y9
+	VPADDD       Y9, Y3, Y3
 	VMOVDQU      Y3, 512(AX)
-	VPBROADCASTD 292(AX), Y14
-	VPADDD       Y14, Y4, Y4
+	VPBROADCASTD 292(AX), Y9
+	VPADDD       Y9, Y4, Y4
 	VMOVDQU      Y4, 576(AX)
-	VPBROADCASTD 296(AX), Y14
-	VPADDD       Y14, Y5, Y5
+	VPBROADCASTD 296(AX), Y9
+	VPADDD       Y9, Y5, Y5
 	VMOVDQU      Y5, 640(AX)
-	VPBROADCASTD 300(AX), Y14
-	VPADDD       Y14, Y6, Y6
+	VPBROADCASTD 300(AX), Y9
+	VPADDD       Y9, Y6, Y6
 	VMOVDQU      Y6, 704(AX)
-	VPBROADCASTD 304(AX), Y14
-	VPADDD       Y14, Y7, Y7
+	VPBROADCASTD 304(AX), Y9
+	VPADDD       Y9, Y7, Y7
 	VMOVDQU      Y7, 768(AX)
-	VPBROADCASTD 308(AX), Y14
-	VPADDD       Y14, Y0, Y0
+	VPBROADCASTD 308(AX), Y9
+	VPADDD       Y9, Y0, Y0
 	VMOVDQU      Y0, 832(AX)
-	VPBROADCASTD 312(AX), Y14
-	VPADDD       Y14, Y1, Y1
+	VPBROADCASTD 312(AX), Y9
+	VPADDD       Y9, Y1, Y1
 	VMOVDQU      Y1, 896(AX)
-	VPBROADCASTD 316(AX), Y14
-	VPADDD       Y14, Y2, Y2
+	VPBROADCASTD 316(AX), Y9
+	VPADDD       Y9, Y2, Y2
 	VMOVDQU      Y2, 960(AX)
 
 	// Quick test on word q: ((h[q] & qm) ^ qw) <= ql, as max(x, ql) == ql.
@@ -65902,10 +65275,11 @@ TEXT ·avx2Pair11(SB), NOSPLIT, $0-18
 	// Round 11: add W[11] to a and e.
 	VPADDD 2400(AX), Y0, Y0
 	VPADDD 2400(AX), Y4, Y4
+	VPXOR  Y2, Y1, Y15
 
 	// Round 12.
-	VPBROADCASTD 48(CX), Y14
-	VPADDD       Y14, Y7, Y7
+	VPBROADCASTD 48(CX), Y9
+	VPADDD       Y9, Y7, Y7
 	VPADDD       2432(AX), Y7, Y7
 	VPSRLD       $0x06, Y4, Y8
 	VPSLLD       $0x1a, Y4, Y9
@@ -65936,15 +65310,14 @@ TEXT ·avx2Pair11(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y0, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y7, Y7
-	VPOR         Y1, Y0, Y8
-	VPAND        Y2, Y8, Y8
-	VPAND        Y1, Y0, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y1, Y0, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y1, Y8, Y8
 	VPADDD       Y8, Y7, Y7
 
 	// Round 13.
-	VPBROADCASTD 52(CX), Y14
-	VPADDD       Y14, Y6, Y6
+	VPBROADCASTD 52(CX), Y9
+	VPADDD       Y9, Y6, Y6
 	VPSRLD       $0x06, Y3, Y8
 	VPSLLD       $0x1a, Y3, Y9
 	VPXOR        Y9, Y8, Y8
@@ -65974,15 +65347,14 @@ TEXT ·avx2Pair11(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y7, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y6, Y6
-	VPOR         Y0, Y7, Y8
-	VPAND        Y1, Y8, Y8
-	VPAND        Y0, Y7, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y0, Y7, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y0, Y8, Y8
 	VPADDD       Y8, Y6, Y6
 
 	// Round 14.
-	VPBROADCASTD 56(CX), Y14
-	VPADDD       Y14, Y5, Y5
+	VPBROADCASTD 56(CX), Y9
+	VPADDD       Y9, Y5, Y5
 	VPSRLD       $0x06, Y2, Y8
 	VPSLLD       $0x1a, Y2, Y9
 	VPXOR        Y9, Y8, Y8
@@ -66012,15 +65384,14 @@ TEXT ·avx2Pair11(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y6, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y5, Y5
-	VPOR         Y7, Y6, Y8
-	VPAND        Y0, Y8, Y8
-	VPAND        Y7, Y6, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y7, Y6, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y7, Y8, Y8
 	VPADDD       Y8, Y5, Y5
 
 	// Round 15.
-	VPBROADCASTD 60(CX), Y14
-	VPADDD       Y14, Y4, Y4
+	VPBROADCASTD 60(CX), Y9
+	VPADDD       Y9, Y4, Y4
 	VPSRLD       $0x06, Y1, Y8
 	VPSLLD       $0x1a, Y1, Y9
 	VPXOR        Y9, Y8, Y8
@@ -66050,15 +65421,14 @@ TEXT ·avx2Pair11(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y5, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y4, Y4
-	VPOR         Y6, Y5, Y8
-	VPAND        Y7, Y8, Y8
-	VPAND        Y6, Y5, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y6, Y5, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y6, Y8, Y8
 	VPADDD       Y8, Y4, Y4
 
 	// Round 16.
-	VPBROADCASTD 64(CX), Y14
-	VPADDD       Y14, Y3, Y3
+	VPBROADCASTD 64(CX), Y9
+	VPADDD       Y9, Y3, Y3
 	VPSRLD       $0x06, Y0, Y8
 	VPSLLD       $0x1a, Y0, Y9
 	VPXOR        Y9, Y8, Y8
@@ -66088,15 +65458,14 @@ TEXT ·avx2Pair11(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y4, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y3, Y3
-	VPOR         Y5, Y4, Y8
-	VPAND        Y6, Y8, Y8
-	VPAND        Y5, Y4, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y5, Y4, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y5, Y8, Y8
 	VPADDD       Y8, Y3, Y3
 
 	// Round 17.
-	VPBROADCASTD 68(CX), Y14
-	VPADDD       Y14, Y2, Y2
+	VPBROADCASTD 68(CX), Y9
+	VPADDD       Y9, Y2, Y2
 	VPSRLD       $0x06, Y7, Y8
 	VPSLLD       $0x1a, Y7, Y9
 	VPXOR        Y9, Y8, Y8
@@ -66126,10 +65495,9 @@ TEXT ·avx2Pair11(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y3, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y2, Y2
-	VPOR         Y4, Y3, Y8
-	VPAND        Y5, Y8, Y8
-	VPAND        Y4, Y3, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y4, Y3, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y4, Y8, Y8
 	VPADDD       Y8, Y2, Y2
 
 	// Round 18.
@@ -66137,8 +65505,8 @@ TEXT ·avx2Pair11(SB), NOSPLIT, $0-18
 	VPBROADCASTD 72(AX), Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2112(AX)
-	VPBROADCASTD 72(CX), Y14
-	VPADDD       Y14, Y1, Y1
+	VPBROADCASTD 72(CX), Y9
+	VPADDD       Y9, Y1, Y1
 	VPADDD       Y13, Y1, Y1
 	VPSRLD       $0x06, Y6, Y8
 	VPSLLD       $0x1a, Y6, Y9
@@ -66169,10 +65537,9 @@ TEXT ·avx2Pair11(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y2, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y1, Y1
-	VPOR         Y3, Y2, Y8
-	VPAND        Y4, Y8, Y8
-	VPAND        Y3, Y2, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y3, Y2, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y3, Y8, Y8
 	VPADDD       Y8, Y1, Y1
 
 	// Round 19.
@@ -66180,8 +65547,8 @@ TEXT ·avx2Pair11(SB), NOSPLIT, $0-18
 	VPBROADCASTD 76(AX), Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2144(AX)
-	VPBROADCASTD 76(CX), Y14
-	VPADDD       Y14, Y0, Y0
+	VPBROADCASTD 76(CX), Y9
+	VPADDD       Y9, Y0, Y0
 	VPADDD       Y13, Y0, Y0
 	VPSRLD       $0x06, Y5, Y8
 	VPSLLD       $0x1a, Y5, Y9
@@ -66212,10 +65579,9 @@ TEXT ·avx2Pair11(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y1, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y0, Y0
-	VPOR         Y2, Y1, Y8
-	VPAND        Y3, Y8, Y8
-	VPAND        Y2, Y1, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y2, Y1, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y2, Y8, Y8
 	VPADDD       Y8, Y0, Y0
 
 	// Round 20.
@@ -66233,8 +65599,8 @@ TEXT ·avx2Pair11(SB), NOSPLIT, $0-18
 	VPBROADCASTD 80(AX), Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2176(AX)
-	VPBROADCASTD 80(CX), Y14
-	VPADDD       Y14, Y7, Y7
+	VPBROADCASTD 80(CX), Y9
+	VPADDD       Y9, Y7, Y7
 	VPADDD       Y13, Y7, Y7
 	VPSRLD       $0x06, Y4, Y8
 	VPSLLD       $0x1a, Y4, Y9
@@ -66265,10 +65631,9 @@ TEXT ·avx2Pair11(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y0, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y7, Y7
-	VPOR         Y1, Y0, Y8
-	VPAND        Y2, Y8, Y8
-	VPAND        Y1, Y0, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y1, Y0, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y1, Y8, Y8
 	VPADDD       Y8, Y7, Y7
 
 	// Round 21.
@@ -66286,8 +65651,8 @@ TEXT ·avx2Pair11(SB), NOSPLIT, $0-18
 	VPBROADCASTD 84(AX), Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2208(AX)
-	VPBROADCASTD 84(CX), Y14
-	VPADDD       Y14, Y6, Y6
+	VPBROADCASTD 84(CX), Y9
+	VPADDD       Y9, Y6, Y6
 	VPADDD       Y13, Y6, Y6
 	VPSRLD       $0x06, Y3, Y8
 	VPSLLD       $0x1a, Y3, Y9
@@ -66318,10 +65683,9 @@ TEXT ·avx2Pair11(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y7, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y6, Y6
-	VPOR         Y0, Y7, Y8
-	VPAND        Y1, Y8, Y8
-	VPAND        Y0, Y7, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y0, Y7, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y0, Y8, Y8
 	VPADDD       Y8, Y6, Y6
 
 	// Round 22.
@@ -66339,8 +65703,8 @@ TEXT ·avx2Pair11(SB), NOSPLIT, $0-18
 	VPBROADCASTD 88(AX), Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2240(AX)
-	VPBROADCASTD 88(CX), Y14
-	VPADDD       Y14, Y5, Y5
+	VPBROADCASTD 88(CX), Y9
+	VPADDD       Y9, Y5, Y5
 	VPADDD       Y13, Y5, Y5
 	VPSRLD       $0x06, Y2, Y8
 	VPSLLD       $0x1a, Y2, Y9
@@ -66371,10 +65735,9 @@ TEXT ·avx2Pair11(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y6, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y5, Y5
-	VPOR         Y7, Y6, Y8
-	VPAND        Y0, Y8, Y8
-	VPAND        Y7, Y6, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y7, Y6, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y7, Y8, Y8
 	VPADDD       Y8, Y5, Y5
 
 	// Round 23.
@@ -66392,8 +65755,8 @@ TEXT ·avx2Pair11(SB), NOSPLIT, $0-18
 	VPBROADCASTD 92(AX), Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2272(AX)
-	VPBROADCASTD 92(CX), Y14
-	VPADDD       Y14, Y4, Y4
+	VPBROADCASTD 92(CX), Y9
+	VPADDD       Y9, Y4, Y4
 	VPADDD       Y13, Y4, Y4
 	VPSRLD       $0x06, Y1, Y8
 	VPSLLD       $0x1a, Y1, Y9
@@ -66424,10 +65787,9 @@ TEXT ·avx2Pair11(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y5, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y4, Y4
-	VPOR         Y6, Y5, Y8
-	VPAND        Y7, Y8, Y8
-	VPAND        Y6, Y5, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y6, Y5, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y6, Y8, Y8
 	VPADDD       Y8, Y4, Y4
 
 	// Round 24.
@@ -66445,8 +65807,8 @@ TEXT ·avx2Pair11(SB), NOSPLIT, $0-18
 	VPBROADCASTD 96(AX), Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2304(AX)
-	VPBROADCASTD 96(CX), Y14
-	VPADDD       Y14, Y3, Y3
+	VPBROADCASTD 96(CX), Y9
+	VPADDD       Y9, Y3, Y3
 	VPADDD       Y13, Y3, Y3
 	VPSRLD       $0x06, Y0, Y8
 	VPSLLD       $0x1a, Y0, Y9
@@ -66477,10 +65839,9 @@ TEXT ·avx2Pair11(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y4, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y3, Y3
-	VPOR         Y5, Y4, Y8
-	VPAND        Y6, Y8, Y8
-	VPAND        Y5, Y4, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y5, Y4, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y5, Y8, Y8
 	VPADDD       Y8, Y3, Y3
 
 	// Round 25.
@@ -66499,8 +65860,8 @@ TEXT ·avx2Pair11(SB), NOSPLIT, $0-18
 	VPBROADCASTD 100(AX), Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2336(AX)
-	VPBROADCASTD 100(CX), Y14
-	VPADDD       Y14, Y2, Y2
+	VPBROADCASTD 100(CX), Y9
+	VPADDD       Y9, Y2, Y2
 	VPADDD       Y13, Y2, Y2
 	VPSRLD       $0x06, Y7, Y8
 	VPSLLD       $0x1a, Y7, Y9
@@ -66531,10 +65892,9 @@ TEXT ·avx2Pair11(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y3, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y2, Y2
-	VPOR         Y4, Y3, Y8
-	VPAND        Y5, Y8, Y8
-	VPAND        Y4, Y3, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y4, Y3, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y4, Y8, Y8
 	VPADDD       Y8, Y2, Y2
 
 	// Round 26.
@@ -66564,8 +65924,8 @@ TEXT ·avx2Pair11(SB), NOSPLIT, $0-18
 	VPBROADCASTD 104(AX), Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2368(AX)
-	VPBROADCASTD 104(CX), Y14
-	VPADDD       Y14, Y1, Y1
+	VPBROADCASTD 104(CX), Y9
+	VPADDD       Y9, Y1, Y1
 	VPADDD       Y13, Y1, Y1
 	VPSRLD       $0x06, Y6, Y8
 	VPSLLD       $0x1a, Y6, Y9
@@ -66596,10 +65956,9 @@ TEXT ·avx2Pair11(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y2, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y1, Y1
-	VPOR         Y3, Y2, Y8
-	VPAND        Y4, Y8, Y8
-	VPAND        Y3, Y2, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y3, Y2, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y3, Y8, Y8
 	VPADDD       Y8, Y1, Y1
 
 	// Round 27.
@@ -66628,8 +65987,8 @@ TEXT ·avx2Pair11(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2400(AX)
-	VPBROADCASTD 108(CX), Y14
-	VPADDD       Y14, Y0, Y0
+	VPBROADCASTD 108(CX), Y9
+	VPADDD       Y9, Y0, Y0
 	VPADDD       Y13, Y0, Y0
 	VPSRLD       $0x06, Y5, Y8
 	VPSLLD       $0x1a, Y5, Y9
@@ -66660,10 +66019,9 @@ TEXT ·avx2Pair11(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y1, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y0, Y0
-	VPOR         Y2, Y1, Y8
-	VPAND        Y3, Y8, Y8
-	VPAND        Y2, Y1, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y2, Y1, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y2, Y8, Y8
 	VPADDD       Y8, Y0, Y0
 
 	// Round 28.
@@ -66683,8 +66041,8 @@ TEXT ·avx2Pair11(SB), NOSPLIT, $0-18
 	VPBROADCASTD 112(AX), Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2432(AX)
-	VPBROADCASTD 112(CX), Y14
-	VPADDD       Y14, Y7, Y7
+	VPBROADCASTD 112(CX), Y9
+	VPADDD       Y9, Y7, Y7
 	VPADDD       Y13, Y7, Y7
 	VPSRLD       $0x06, Y4, Y8
 	VPSLLD       $0x1a, Y4, Y9
@@ -66715,10 +66073,9 @@ TEXT ·avx2Pair11(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y0, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y7, Y7
-	VPOR         Y1, Y0, Y8
-	VPAND        Y2, Y8, Y8
-	VPAND        Y1, Y0, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y1, Y0, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y1, Y8, Y8
 	VPADDD       Y8, Y7, Y7
 
 	// Round 29.
@@ -66737,8 +66094,8 @@ TEXT ·avx2Pair11(SB), NOSPLIT, $0-18
 	VPBROADCASTD 116(AX), Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2464(AX)
-	VPBROADCASTD 116(CX), Y14
-	VPADDD       Y14, Y6, Y6
+	VPBROADCASTD 116(CX), Y9
+	VPADDD       Y9, Y6, Y6
 	VPADDD       Y13, Y6, Y6
 	VPSRLD       $0x06, Y3, Y8
 	VPSLLD       $0x1a, Y3, Y9
@@ -66769,10 +66126,9 @@ TEXT ·avx2Pair11(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y7, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y6, Y6
-	VPOR         Y0, Y7, Y8
-	VPAND        Y1, Y8, Y8
-	VPAND        Y0, Y7, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y0, Y7, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y0, Y8, Y8
 	VPADDD       Y8, Y6, Y6
 
 	// Round 30.
@@ -66791,8 +66147,8 @@ TEXT ·avx2Pair11(SB), NOSPLIT, $0-18
 	VPBROADCASTD 120(AX), Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2496(AX)
-	VPBROADCASTD 120(CX), Y14
-	VPADDD       Y14, Y5, Y5
+	VPBROADCASTD 120(CX), Y9
+	VPADDD       Y9, Y5, Y5
 	VPADDD       Y13, Y5, Y5
 	VPSRLD       $0x06, Y2, Y8
 	VPSLLD       $0x1a, Y2, Y9
@@ -66823,10 +66179,9 @@ TEXT ·avx2Pair11(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y6, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y5, Y5
-	VPOR         Y7, Y6, Y8
-	VPAND        Y0, Y8, Y8
-	VPAND        Y7, Y6, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y7, Y6, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y7, Y8, Y8
 	VPADDD       Y8, Y5, Y5
 
 	// Round 31.
@@ -66845,8 +66200,8 @@ TEXT ·avx2Pair11(SB), NOSPLIT, $0-18
 	VPBROADCASTD 124(AX), Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2528(AX)
-	VPBROADCASTD 124(CX), Y14
-	VPADDD       Y14, Y4, Y4
+	VPBROADCASTD 124(CX), Y9
+	VPADDD       Y9, Y4, Y4
 	VPADDD       Y13, Y4, Y4
 	VPSRLD       $0x06, Y1, Y8
 	VPSLLD       $0x1a, Y1, Y9
@@ -66877,10 +66232,9 @@ TEXT ·avx2Pair11(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y5, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y4, Y4
-	VPOR         Y6, Y5, Y8
-	VPAND        Y7, Y8, Y8
-	VPAND        Y6, Y5, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y6, Y5, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y6, Y8, Y8
 	VPADDD       Y8, Y4, Y4
 
 	// Round 32.
@@ -66899,8 +66253,8 @@ TEXT ·avx2Pair11(SB), NOSPLIT, $0-18
 	VPBROADCASTD 128(AX), Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2048(AX)
-	VPBROADCASTD 128(CX), Y14
-	VPADDD       Y14, Y3, Y3
+	VPBROADCASTD 128(CX), Y9
+	VPADDD       Y9, Y3, Y3
 	VPADDD       Y13, Y3, Y3
 	VPSRLD       $0x06, Y0, Y8
 	VPSLLD       $0x1a, Y0, Y9
@@ -66931,10 +66285,9 @@ TEXT ·avx2Pair11(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y4, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y3, Y3
-	VPOR         Y5, Y4, Y8
-	VPAND        Y6, Y8, Y8
-	VPAND        Y5, Y4, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y5, Y4, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y5, Y8, Y8
 	VPADDD       Y8, Y3, Y3
 
 	// Round 33.
@@ -66964,8 +66317,8 @@ TEXT ·avx2Pair11(SB), NOSPLIT, $0-18
 	VPBROADCASTD 132(AX), Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2080(AX)
-	VPBROADCASTD 132(CX), Y14
-	VPADDD       Y14, Y2, Y2
+	VPBROADCASTD 132(CX), Y9
+	VPADDD       Y9, Y2, Y2
 	VPADDD       Y13, Y2, Y2
 	VPSRLD       $0x06, Y7, Y8
 	VPSLLD       $0x1a, Y7, Y9
@@ -66996,10 +66349,9 @@ TEXT ·avx2Pair11(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y3, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y2, Y2
-	VPOR         Y4, Y3, Y8
-	VPAND        Y5, Y8, Y8
-	VPAND        Y4, Y3, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y4, Y3, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y4, Y8, Y8
 	VPADDD       Y8, Y2, Y2
 
 	// Round 34.
@@ -67028,8 +66380,8 @@ TEXT ·avx2Pair11(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2112(AX)
-	VPBROADCASTD 136(CX), Y14
-	VPADDD       Y14, Y1, Y1
+	VPBROADCASTD 136(CX), Y9
+	VPADDD       Y9, Y1, Y1
 	VPADDD       Y13, Y1, Y1
 	VPSRLD       $0x06, Y6, Y8
 	VPSLLD       $0x1a, Y6, Y9
@@ -67060,10 +66412,9 @@ TEXT ·avx2Pair11(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y2, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y1, Y1
-	VPOR         Y3, Y2, Y8
-	VPAND        Y4, Y8, Y8
-	VPAND        Y3, Y2, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y3, Y2, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y3, Y8, Y8
 	VPADDD       Y8, Y1, Y1
 
 	// Round 35.
@@ -67092,8 +66443,8 @@ TEXT ·avx2Pair11(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2144(AX)
-	VPBROADCASTD 140(CX), Y14
-	VPADDD       Y14, Y0, Y0
+	VPBROADCASTD 140(CX), Y9
+	VPADDD       Y9, Y0, Y0
 	VPADDD       Y13, Y0, Y0
 	VPSRLD       $0x06, Y5, Y8
 	VPSLLD       $0x1a, Y5, Y9
@@ -67124,10 +66475,9 @@ TEXT ·avx2Pair11(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y1, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y0, Y0
-	VPOR         Y2, Y1, Y8
-	VPAND        Y3, Y8, Y8
-	VPAND        Y2, Y1, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y2, Y1, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y2, Y8, Y8
 	VPADDD       Y8, Y0, Y0
 
 	// Round 36.
@@ -67156,8 +66506,8 @@ TEXT ·avx2Pair11(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2176(AX)
-	VPBROADCASTD 144(CX), Y14
-	VPADDD       Y14, Y7, Y7
+	VPBROADCASTD 144(CX), Y9
+	VPADDD       Y9, Y7, Y7
 	VPADDD       Y13, Y7, Y7
 	VPSRLD       $0x06, Y4, Y8
 	VPSLLD       $0x1a, Y4, Y9
@@ -67188,10 +66538,9 @@ TEXT ·avx2Pair11(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y0, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y7, Y7
-	VPOR         Y1, Y0, Y8
-	VPAND        Y2, Y8, Y8
-	VPAND        Y1, Y0, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y1, Y0, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y1, Y8, Y8
 	VPADDD       Y8, Y7, Y7
 
 	// Round 37.
@@ -67220,8 +66569,8 @@ TEXT ·avx2Pair11(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2208(AX)
-	VPBROADCASTD 148(CX), Y14
-	VPADDD       Y14, Y6, Y6
+	VPBROADCASTD 148(CX), Y9
+	VPADDD       Y9, Y6, Y6
 	VPADDD       Y13, Y6, Y6
 	VPSRLD       $0x06, Y3, Y8
 	VPSLLD       $0x1a, Y3, Y9
@@ -67252,10 +66601,9 @@ TEXT ·avx2Pair11(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y7, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y6, Y6
-	VPOR         Y0, Y7, Y8
-	VPAND        Y1, Y8, Y8
-	VPAND        Y0, Y7, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y0, Y7, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y0, Y8, Y8
 	VPADDD       Y8, Y6, Y6
 
 	// Round 38.
@@ -67284,8 +66632,8 @@ TEXT ·avx2Pair11(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2240(AX)
-	VPBROADCASTD 152(CX), Y14
-	VPADDD       Y14, Y5, Y5
+	VPBROADCASTD 152(CX), Y9
+	VPADDD       Y9, Y5, Y5
 	VPADDD       Y13, Y5, Y5
 	VPSRLD       $0x06, Y2, Y8
 	VPSLLD       $0x1a, Y2, Y9
@@ -67316,10 +66664,9 @@ TEXT ·avx2Pair11(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y6, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y5, Y5
-	VPOR         Y7, Y6, Y8
-	VPAND        Y0, Y8, Y8
-	VPAND        Y7, Y6, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y7, Y6, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y7, Y8, Y8
 	VPADDD       Y8, Y5, Y5
 
 	// Round 39.
@@ -67348,8 +66695,8 @@ TEXT ·avx2Pair11(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2272(AX)
-	VPBROADCASTD 156(CX), Y14
-	VPADDD       Y14, Y4, Y4
+	VPBROADCASTD 156(CX), Y9
+	VPADDD       Y9, Y4, Y4
 	VPADDD       Y13, Y4, Y4
 	VPSRLD       $0x06, Y1, Y8
 	VPSLLD       $0x1a, Y1, Y9
@@ -67380,10 +66727,9 @@ TEXT ·avx2Pair11(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y5, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y4, Y4
-	VPOR         Y6, Y5, Y8
-	VPAND        Y7, Y8, Y8
-	VPAND        Y6, Y5, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y6, Y5, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y6, Y8, Y8
 	VPADDD       Y8, Y4, Y4
 
 	// Round 40.
@@ -67412,8 +66758,8 @@ TEXT ·avx2Pair11(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2304(AX)
-	VPBROADCASTD 160(CX), Y14
-	VPADDD       Y14, Y3, Y3
+	VPBROADCASTD 160(CX), Y9
+	VPADDD       Y9, Y3, Y3
 	VPADDD       Y13, Y3, Y3
 	VPSRLD       $0x06, Y0, Y8
 	VPSLLD       $0x1a, Y0, Y9
@@ -67444,10 +66790,9 @@ TEXT ·avx2Pair11(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y4, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y3, Y3
-	VPOR         Y5, Y4, Y8
-	VPAND        Y6, Y8, Y8
-	VPAND        Y5, Y4, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y5, Y4, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y5, Y8, Y8
 	VPADDD       Y8, Y3, Y3
 
 	// Round 41.
@@ -67476,8 +66821,8 @@ TEXT ·avx2Pair11(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2336(AX)
-	VPBROADCASTD 164(CX), Y14
-	VPADDD       Y14, Y2, Y2
+	VPBROADCASTD 164(CX), Y9
+	VPADDD       Y9, Y2, Y2
 	VPADDD       Y13, Y2, Y2
 	VPSRLD       $0x06, Y7, Y8
 	VPSLLD       $0x1a, Y7, Y9
@@ -67508,10 +66853,9 @@ TEXT ·avx2Pair11(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y3, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y2, Y2
-	VPOR         Y4, Y3, Y8
-	VPAND        Y5, Y8, Y8
-	VPAND        Y4, Y3, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y4, Y3, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y4, Y8, Y8
 	VPADDD       Y8, Y2, Y2
 
 	// Round 42.
@@ -67540,8 +66884,8 @@ TEXT ·avx2Pair11(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2368(AX)
-	VPBROADCASTD 168(CX), Y14
-	VPADDD       Y14, Y1, Y1
+	VPBROADCASTD 168(CX), Y9
+	VPADDD       Y9, Y1, Y1
 	VPADDD       Y13, Y1, Y1
 	VPSRLD       $0x06, Y6, Y8
 	VPSLLD       $0x1a, Y6, Y9
@@ -67572,10 +66916,9 @@ TEXT ·avx2Pair11(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y2, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y1, Y1
-	VPOR         Y3, Y2, Y8
-	VPAND        Y4, Y8, Y8
-	VPAND        Y3, Y2, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y3, Y2, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y3, Y8, Y8
 	VPADDD       Y8, Y1, Y1
 
 	// Round 43.
@@ -67604,8 +66947,8 @@ TEXT ·avx2Pair11(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2400(AX)
-	VPBROADCASTD 172(CX), Y14
-	VPADDD       Y14, Y0, Y0
+	VPBROADCASTD 172(CX), Y9
+	VPADDD       Y9, Y0, Y0
 	VPADDD       Y13, Y0, Y0
 	VPSRLD       $0x06, Y5, Y8
 	VPSLLD       $0x1a, Y5, Y9
@@ -67636,10 +66979,9 @@ TEXT ·avx2Pair11(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y1, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y0, Y0
-	VPOR         Y2, Y1, Y8
-	VPAND        Y3, Y8, Y8
-	VPAND        Y2, Y1, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y2, Y1, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y2, Y8, Y8
 	VPADDD       Y8, Y0, Y0
 
 	// Round 44.
@@ -67668,8 +67010,8 @@ TEXT ·avx2Pair11(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2432(AX)
-	VPBROADCASTD 176(CX), Y14
-	VPADDD       Y14, Y7, Y7
+	VPBROADCASTD 176(CX), Y9
+	VPADDD       Y9, Y7, Y7
 	VPADDD       Y13, Y7, Y7
 	VPSRLD       $0x06, Y4, Y8
 	VPSLLD       $0x1a, Y4, Y9
@@ -67700,10 +67042,9 @@ TEXT ·avx2Pair11(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y0, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y7, Y7
-	VPOR         Y1, Y0, Y8
-	VPAND        Y2, Y8, Y8
-	VPAND        Y1, Y0, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y1, Y0, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y1, Y8, Y8
 	VPADDD       Y8, Y7, Y7
 
 	// Round 45.
@@ -67732,8 +67073,8 @@ TEXT ·avx2Pair11(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2464(AX)
-	VPBROADCASTD 180(CX), Y14
-	VPADDD       Y14, Y6, Y6
+	VPBROADCASTD 180(CX), Y9
+	VPADDD       Y9, Y6, Y6
 	VPADDD       Y13, Y6, Y6
 	VPSRLD       $0x06, Y3, Y8
 	VPSLLD       $0x1a, Y3, Y9
@@ -67764,10 +67105,9 @@ TEXT ·avx2Pair11(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y7, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y6, Y6
-	VPOR         Y0, Y7, Y8
-	VPAND        Y1, Y8, Y8
-	VPAND        Y0, Y7, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y0, Y7, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y0, Y8, Y8
 	VPADDD       Y8, Y6, Y6
 
 	// Round 46.
@@ -67796,8 +67136,8 @@ TEXT ·avx2Pair11(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2496(AX)
-	VPBROADCASTD 184(CX), Y14
-	VPADDD       Y14, Y5, Y5
+	VPBROADCASTD 184(CX), Y9
+	VPADDD       Y9, Y5, Y5
 	VPADDD       Y13, Y5, Y5
 	VPSRLD       $0x06, Y2, Y8
 	VPSLLD       $0x1a, Y2, Y9
@@ -67828,10 +67168,9 @@ TEXT ·avx2Pair11(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y6, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y5, Y5
-	VPOR         Y7, Y6, Y8
-	VPAND        Y0, Y8, Y8
-	VPAND        Y7, Y6, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y7, Y6, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y7, Y8, Y8
 	VPADDD       Y8, Y5, Y5
 
 	// Round 47.
@@ -67860,8 +67199,8 @@ TEXT ·avx2Pair11(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2528(AX)
-	VPBROADCASTD 188(CX), Y14
-	VPADDD       Y14, Y4, Y4
+	VPBROADCASTD 188(CX), Y9
+	VPADDD       Y9, Y4, Y4
 	VPADDD       Y13, Y4, Y4
 	VPSRLD       $0x06, Y1, Y8
 	VPSLLD       $0x1a, Y1, Y9
@@ -67892,10 +67231,9 @@ TEXT ·avx2Pair11(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y5, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y4, Y4
-	VPOR         Y6, Y5, Y8
-	VPAND        Y7, Y8, Y8
-	VPAND        Y6, Y5, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y6, Y5, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y6, Y8, Y8
 	VPADDD       Y8, Y4, Y4
 
 	// Round 48.
@@ -67924,8 +67262,8 @@ TEXT ·avx2Pair11(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2048(AX)
-	VPBROADCASTD 192(CX), Y14
-	VPADDD       Y14, Y3, Y3
+	VPBROADCASTD 192(CX), Y9
+	VPADDD       Y9, Y3, Y3
 	VPADDD       Y13, Y3, Y3
 	VPSRLD       $0x06, Y0, Y8
 	VPSLLD       $0x1a, Y0, Y9
@@ -67956,10 +67294,9 @@ TEXT ·avx2Pair11(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y4, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y3, Y3
-	VPOR         Y5, Y4, Y8
-	VPAND        Y6, Y8, Y8
-	VPAND        Y5, Y4, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y5, Y4, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y5, Y8, Y8
 	VPADDD       Y8, Y3, Y3
 
 	// Round 49.
@@ -67988,8 +67325,8 @@ TEXT ·avx2Pair11(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2080(AX)
-	VPBROADCASTD 196(CX), Y14
-	VPADDD       Y14, Y2, Y2
+	VPBROADCASTD 196(CX), Y9
+	VPADDD       Y9, Y2, Y2
 	VPADDD       Y13, Y2, Y2
 	VPSRLD       $0x06, Y7, Y8
 	VPSLLD       $0x1a, Y7, Y9
@@ -68020,10 +67357,9 @@ TEXT ·avx2Pair11(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y3, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y2, Y2
-	VPOR         Y4, Y3, Y8
-	VPAND        Y5, Y8, Y8
-	VPAND        Y4, Y3, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y4, Y3, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y4, Y8, Y8
 	VPADDD       Y8, Y2, Y2
 
 	// Round 50.
@@ -68052,8 +67388,8 @@ TEXT ·avx2Pair11(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2112(AX)
-	VPBROADCASTD 200(CX), Y14
-	VPADDD       Y14, Y1, Y1
+	VPBROADCASTD 200(CX), Y9
+	VPADDD       Y9, Y1, Y1
 	VPADDD       Y13, Y1, Y1
 	VPSRLD       $0x06, Y6, Y8
 	VPSLLD       $0x1a, Y6, Y9
@@ -68084,10 +67420,9 @@ TEXT ·avx2Pair11(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y2, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y1, Y1
-	VPOR         Y3, Y2, Y8
-	VPAND        Y4, Y8, Y8
-	VPAND        Y3, Y2, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y3, Y2, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y3, Y8, Y8
 	VPADDD       Y8, Y1, Y1
 
 	// Round 51.
@@ -68116,8 +67451,8 @@ TEXT ·avx2Pair11(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2144(AX)
-	VPBROADCASTD 204(CX), Y14
-	VPADDD       Y14, Y0, Y0
+	VPBROADCASTD 204(CX), Y9
+	VPADDD       Y9, Y0, Y0
 	VPADDD       Y13, Y0, Y0
 	VPSRLD       $0x06, Y5, Y8
 	VPSLLD       $0x1a, Y5, Y9
@@ -68148,10 +67483,9 @@ TEXT ·avx2Pair11(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y1, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y0, Y0
-	VPOR         Y2, Y1, Y8
-	VPAND        Y3, Y8, Y8
-	VPAND        Y2, Y1, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y2, Y1, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y2, Y8, Y8
 	VPADDD       Y8, Y0, Y0
 
 	// Round 52.
@@ -68180,8 +67514,8 @@ TEXT ·avx2Pair11(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2176(AX)
-	VPBROADCASTD 208(CX), Y14
-	VPADDD       Y14, Y7, Y7
+	VPBROADCASTD 208(CX), Y9
+	VPADDD       Y9, Y7, Y7
 	VPADDD       Y13, Y7, Y7
 	VPSRLD       $0x06, Y4, Y8
 	VPSLLD       $0x1a, Y4, Y9
@@ -68212,10 +67546,9 @@ TEXT ·avx2Pair11(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y0, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y7, Y7
-	VPOR         Y1, Y0, Y8
-	VPAND        Y2, Y8, Y8
-	VPAND        Y1, Y0, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y1, Y0, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y1, Y8, Y8
 	VPADDD       Y8, Y7, Y7
 
 	// Round 53.
@@ -68244,8 +67577,8 @@ TEXT ·avx2Pair11(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2208(AX)
-	VPBROADCASTD 212(CX), Y14
-	VPADDD       Y14, Y6, Y6
+	VPBROADCASTD 212(CX), Y9
+	VPADDD       Y9, Y6, Y6
 	VPADDD       Y13, Y6, Y6
 	VPSRLD       $0x06, Y3, Y8
 	VPSLLD       $0x1a, Y3, Y9
@@ -68276,10 +67609,9 @@ TEXT ·avx2Pair11(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y7, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y6, Y6
-	VPOR         Y0, Y7, Y8
-	VPAND        Y1, Y8, Y8
-	VPAND        Y0, Y7, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y0, Y7, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y0, Y8, Y8
 	VPADDD       Y8, Y6, Y6
 
 	// Round 54.
@@ -68308,8 +67640,8 @@ TEXT ·avx2Pair11(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2240(AX)
-	VPBROADCASTD 216(CX), Y14
-	VPADDD       Y14, Y5, Y5
+	VPBROADCASTD 216(CX), Y9
+	VPADDD       Y9, Y5, Y5
 	VPADDD       Y13, Y5, Y5
 	VPSRLD       $0x06, Y2, Y8
 	VPSLLD       $0x1a, Y2, Y9
@@ -68340,10 +67672,9 @@ TEXT ·avx2Pair11(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y6, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y5, Y5
-	VPOR         Y7, Y6, Y8
-	VPAND        Y0, Y8, Y8
-	VPAND        Y7, Y6, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y7, Y6, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y7, Y8, Y8
 	VPADDD       Y8, Y5, Y5
 
 	// Round 55.
@@ -68372,8 +67703,8 @@ TEXT ·avx2Pair11(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2272(AX)
-	VPBROADCASTD 220(CX), Y14
-	VPADDD       Y14, Y4, Y4
+	VPBROADCASTD 220(CX), Y9
+	VPADDD       Y9, Y4, Y4
 	VPADDD       Y13, Y4, Y4
 	VPSRLD       $0x06, Y1, Y8
 	VPSLLD       $0x1a, Y1, Y9
@@ -68404,10 +67735,9 @@ TEXT ·avx2Pair11(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y5, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y4, Y4
-	VPOR         Y6, Y5, Y8
-	VPAND        Y7, Y8, Y8
-	VPAND        Y6, Y5, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y6, Y5, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y6, Y8, Y8
 	VPADDD       Y8, Y4, Y4
 
 	// Round 56.
@@ -68436,8 +67766,8 @@ TEXT ·avx2Pair11(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2304(AX)
-	VPBROADCASTD 224(CX), Y14
-	VPADDD       Y14, Y3, Y3
+	VPBROADCASTD 224(CX), Y9
+	VPADDD       Y9, Y3, Y3
 	VPADDD       Y13, Y3, Y3
 	VPSRLD       $0x06, Y0, Y8
 	VPSLLD       $0x1a, Y0, Y9
@@ -68468,10 +67798,9 @@ TEXT ·avx2Pair11(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y4, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y3, Y3
-	VPOR         Y5, Y4, Y8
-	VPAND        Y6, Y8, Y8
-	VPAND        Y5, Y4, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y5, Y4, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y5, Y8, Y8
 	VPADDD       Y8, Y3, Y3
 
 	// Round 57.
@@ -68500,8 +67829,8 @@ TEXT ·avx2Pair11(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2336(AX)
-	VPBROADCASTD 228(CX), Y14
-	VPADDD       Y14, Y2, Y2
+	VPBROADCASTD 228(CX), Y9
+	VPADDD       Y9, Y2, Y2
 	VPADDD       Y13, Y2, Y2
 	VPSRLD       $0x06, Y7, Y8
 	VPSLLD       $0x1a, Y7, Y9
@@ -68532,10 +67861,9 @@ TEXT ·avx2Pair11(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y3, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y2, Y2
-	VPOR         Y4, Y3, Y8
-	VPAND        Y5, Y8, Y8
-	VPAND        Y4, Y3, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y4, Y3, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y4, Y8, Y8
 	VPADDD       Y8, Y2, Y2
 
 	// Round 58.
@@ -68564,8 +67892,8 @@ TEXT ·avx2Pair11(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2368(AX)
-	VPBROADCASTD 232(CX), Y14
-	VPADDD       Y14, Y1, Y1
+	VPBROADCASTD 232(CX), Y9
+	VPADDD       Y9, Y1, Y1
 	VPADDD       Y13, Y1, Y1
 	VPSRLD       $0x06, Y6, Y8
 	VPSLLD       $0x1a, Y6, Y9
@@ -68596,10 +67924,9 @@ TEXT ·avx2Pair11(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y2, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y1, Y1
-	VPOR         Y3, Y2, Y8
-	VPAND        Y4, Y8, Y8
-	VPAND        Y3, Y2, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y3, Y2, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y3, Y8, Y8
 	VPADDD       Y8, Y1, Y1
 
 	// Round 59.
@@ -68628,8 +67955,8 @@ TEXT ·avx2Pair11(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2400(AX)
-	VPBROADCASTD 236(CX), Y14
-	VPADDD       Y14, Y0, Y0
+	VPBROADCASTD 236(CX), Y9
+	VPADDD       Y9, Y0, Y0
 	VPADDD       Y13, Y0, Y0
 	VPSRLD       $0x06, Y5, Y8
 	VPSLLD       $0x1a, Y5, Y9
@@ -68660,10 +67987,9 @@ TEXT ·avx2Pair11(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y1, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y0, Y0
-	VPOR         Y2, Y1, Y8
-	VPAND        Y3, Y8, Y8
-	VPAND        Y2, Y1, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y2, Y1, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y2, Y8, Y8
 	VPADDD       Y8, Y0, Y0
 
 	// Round 60.
@@ -68692,8 +68018,8 @@ TEXT ·avx2Pair11(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2432(AX)
-	VPBROADCASTD 240(CX), Y14
-	VPADDD       Y14, Y7, Y7
+	VPBROADCASTD 240(CX), Y9
+	VPADDD       Y9, Y7, Y7
 	VPADDD       Y13, Y7, Y7
 	VPSRLD       $0x06, Y4, Y8
 	VPSLLD       $0x1a, Y4, Y9
@@ -68724,10 +68050,9 @@ TEXT ·avx2Pair11(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y0, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y7, Y7
-	VPOR         Y1, Y0, Y8
-	VPAND        Y2, Y8, Y8
-	VPAND        Y1, Y0, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y1, Y0, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y1, Y8, Y8
 	VPADDD       Y8, Y7, Y7
 
 	// Round 61.
@@ -68756,8 +68081,8 @@ TEXT ·avx2Pair11(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2464(AX)
-	VPBROADCASTD 244(CX), Y14
-	VPADDD       Y14, Y6, Y6
+	VPBROADCASTD 244(CX), Y9
+	VPADDD       Y9, Y6, Y6
 	VPADDD       Y13, Y6, Y6
 	VPSRLD       $0x06, Y3, Y8
 	VPSLLD       $0x1a, Y3, Y9
@@ -68788,10 +68113,9 @@ TEXT ·avx2Pair11(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y7, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y6, Y6
-	VPOR         Y0, Y7, Y8
-	VPAND        Y1, Y8, Y8
-	VPAND        Y0, Y7, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y0, Y7, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y0, Y8, Y8
 	VPADDD       Y8, Y6, Y6
 
 	// Round 62.
@@ -68820,8 +68144,8 @@ TEXT ·avx2Pair11(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2496(AX)
-	VPBROADCASTD 248(CX), Y14
-	VPADDD       Y14, Y5, Y5
+	VPBROADCASTD 248(CX), Y9
+	VPADDD       Y9, Y5, Y5
 	VPADDD       Y13, Y5, Y5
 	VPSRLD       $0x06, Y2, Y8
 	VPSLLD       $0x1a, Y2, Y9
@@ -68852,10 +68176,9 @@ TEXT ·avx2Pair11(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y6, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y5, Y5
-	VPOR         Y7, Y6, Y8
-	VPAND        Y0, Y8, Y8
-	VPAND        Y7, Y6, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y7, Y6, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y7, Y8, Y8
 	VPADDD       Y8, Y5, Y5
 
 	// Round 63.
@@ -68884,8 +68207,8 @@ TEXT ·avx2Pair11(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2528(AX)
-	VPBROADCASTD 252(CX), Y14
-	VPADDD       Y14, Y4, Y4
+	VPBROADCASTD 252(CX), Y9
+	VPADDD       Y9, Y4, Y4
 	VPADDD       Y13, Y4, Y4
 	VPSRLD       $0x06, Y1, Y8
 	VPSLLD       $0x1a, Y1, Y9
@@ -68916,36 +68239,35 @@ TEXT ·avx2Pair11(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y5, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y4, Y4
-	VPOR         Y6, Y5, Y8
-	VPAND        Y7, Y8, Y8
-	VPAND        Y6, Y5, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y6, Y5, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y6, Y8, Y8
 	VPADDD       Y8, Y4, Y4
 
 	// Feed forward and store the per-lane state.
-	VPBROADCASTD 288(AX), Y14
-	VPADDD       Y14, Y4, Y4
+	VPBROADCASTD 288(AX), Y9
+	VPADDD       Y9, Y4, Y4
 	VMOVDQU      Y4, 512(AX)
-	VPBROADCASTD 292(AX), Y14
-	VPADDD       Y14, Y5, Y5
+	VPBROADCASTD 292(AX), Y9
+	VPADDD       Y9, Y5, Y5
 	VMOVDQU      Y5, 576(AX)
-	VPBROADCASTD 296(AX), Y14
-	VPADDD       Y14, Y6, Y6
+	VPBROADCASTD 296(AX), Y9
+	VPADDD       Y9, Y6, Y6
 	VMOVDQU      Y6, 640(AX)
-	VPBROADCASTD 300(AX), Y14
-	VPADDD       Y14, Y7, Y7
+	VPBROADCASTD 300(AX), Y9
+	VPADDD       Y9, Y7, Y7
 	VMOVDQU      Y7, 704(AX)
-	VPBROADCASTD 304(AX), Y14
-	VPADDD       Y14, Y0, Y0
+	VPBROADCASTD 304(AX), Y9
+	VPADDD       Y9, Y0, Y0
 	VMOVDQU      Y0, 768(AX)
-	VPBROADCASTD 308(AX), Y14
-	VPADDD       Y14, Y1, Y1
+	VPBROADCASTD 308(AX), Y9
+	VPADDD       Y9, Y1, Y1
 	VMOVDQU      Y1, 832(AX)
-	VPBROADCASTD 312(AX), Y14
-	VPADDD       Y14, Y2, Y2
+	VPBROADCASTD 312(AX), Y9
+	VPADDD       Y9, Y2, Y2
 	VMOVDQU      Y2, 896(AX)
-	VPBROADCASTD 316(AX), Y14
-	VPADDD       Y14, Y3, Y3
+	VPBROADCASTD 316(AX), Y9
+	VPADDD       Y9, Y3, Y3
 	VMOVDQU      Y3, 960(AX)
 
 	// Quick test on word q: ((h[q] & qm) ^ qw) <= ql, as max(x, ql) == ql.
@@ -68992,10 +68314,11 @@ TEXT ·avx2Pair12(SB), NOSPLIT, $0-18
 	// Round 12: add W[12] to a and e.
 	VPADDD 2432(AX), Y0, Y0
 	VPADDD 2432(AX), Y4, Y4
+	VPXOR  Y2, Y1, Y15
 
 	// Round 13.
-	VPBROADCASTD 52(CX), Y14
-	VPADDD       Y14, Y7, Y7
+	VPBROADCASTD 52(CX), Y9
+	VPADDD       Y9, Y7, Y7
 	VPADDD       2464(AX), Y7, Y7
 	VPSRLD       $0x06, Y4, Y8
 	VPSLLD       $0x1a, Y4, Y9
@@ -69026,15 +68349,14 @@ TEXT ·avx2Pair12(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y0, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y7, Y7
-	VPOR         Y1, Y0, Y8
-	VPAND        Y2, Y8, Y8
-	VPAND        Y1, Y0, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y1, Y0, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y1, Y8, Y8
 	VPADDD       Y8, Y7, Y7
 
 	// Round 14.
-	VPBROADCASTD 56(CX), Y14
-	VPADDD       Y14, Y6, Y6
+	VPBROADCASTD 56(CX), Y9
+	VPADDD       Y9, Y6, Y6
 	VPSRLD       $0x06, Y3, Y8
 	VPSLLD       $0x1a, Y3, Y9
 	VPXOR        Y9, Y8, Y8
@@ -69064,15 +68386,14 @@ TEXT ·avx2Pair12(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y7, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y6, Y6
-	VPOR         Y0, Y7, Y8
-	VPAND        Y1, Y8, Y8
-	VPAND        Y0, Y7, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y0, Y7, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y0, Y8, Y8
 	VPADDD       Y8, Y6, Y6
 
 	// Round 15.
-	VPBROADCASTD 60(CX), Y14
-	VPADDD       Y14, Y5, Y5
+	VPBROADCASTD 60(CX), Y9
+	VPADDD       Y9, Y5, Y5
 	VPSRLD       $0x06, Y2, Y8
 	VPSLLD       $0x1a, Y2, Y9
 	VPXOR        Y9, Y8, Y8
@@ -69102,15 +68423,14 @@ TEXT ·avx2Pair12(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y6, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y5, Y5
-	VPOR         Y7, Y6, Y8
-	VPAND        Y0, Y8, Y8
-	VPAND        Y7, Y6, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y7, Y6, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y7, Y8, Y8
 	VPADDD       Y8, Y5, Y5
 
 	// Round 16.
-	VPBROADCASTD 64(CX), Y14
-	VPADDD       Y14, Y4, Y4
+	VPBROADCASTD 64(CX), Y9
+	VPADDD       Y9, Y4, Y4
 	VPSRLD       $0x06, Y1, Y8
 	VPSLLD       $0x1a, Y1, Y9
 	VPXOR        Y9, Y8, Y8
@@ -69140,15 +68460,14 @@ TEXT ·avx2Pair12(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y5, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y4, Y4
-	VPOR         Y6, Y5, Y8
-	VPAND        Y7, Y8, Y8
-	VPAND        Y6, Y5, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y6, Y5, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y6, Y8, Y8
 	VPADDD       Y8, Y4, Y4
 
 	// Round 17.
-	VPBROADCASTD 68(CX), Y14
-	VPADDD       Y14, Y3, Y3
+	VPBROADCASTD 68(CX), Y9
+	VPADDD       Y9, Y3, Y3
 	VPSRLD       $0x06, Y0, Y8
 	VPSLLD       $0x1a, Y0, Y9
 	VPXOR        Y9, Y8, Y8
@@ -69178,15 +68497,14 @@ TEXT ·avx2Pair12(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y4, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y3, Y3
-	VPOR         Y5, Y4, Y8
-	VPAND        Y6, Y8, Y8
-	VPAND        Y5, Y4, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y5, Y4, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y5, Y8, Y8
 	VPADDD       Y8, Y3, Y3
 
 	// Round 18.
-	VPBROADCASTD 72(CX), Y14
-	VPADDD       Y14, Y2, Y2
+	VPBROADCASTD 72(CX), Y9
+	VPADDD       Y9, Y2, Y2
 	VPSRLD       $0x06, Y7, Y8
 	VPSLLD       $0x1a, Y7, Y9
 	VPXOR        Y9, Y8, Y8
@@ -69216,10 +68534,9 @@ TEXT ·avx2Pair12(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y3, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y2, Y2
-	VPOR         Y4, Y3, Y8
-	VPAND        Y5, Y8, Y8
-	VPAND        Y4, Y3, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y4, Y3, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y4, Y8, Y8
 	VPADDD       Y8, Y2, Y2
 
 	// Round 19.
@@ -69227,8 +68544,8 @@ TEXT ·avx2Pair12(SB), NOSPLIT, $0-18
 	VPBROADCASTD 76(AX), Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2144(AX)
-	VPBROADCASTD 76(CX), Y14
-	VPADDD       Y14, Y1, Y1
+	VPBROADCASTD 76(CX), Y9
+	VPADDD       Y9, Y1, Y1
 	VPADDD       Y13, Y1, Y1
 	VPSRLD       $0x06, Y6, Y8
 	VPSLLD       $0x1a, Y6, Y9
@@ -69259,10 +68576,9 @@ TEXT ·avx2Pair12(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y2, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y1, Y1
-	VPOR         Y3, Y2, Y8
-	VPAND        Y4, Y8, Y8
-	VPAND        Y3, Y2, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y3, Y2, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y3, Y8, Y8
 	VPADDD       Y8, Y1, Y1
 
 	// Round 20.
@@ -69270,8 +68586,8 @@ TEXT ·avx2Pair12(SB), NOSPLIT, $0-18
 	VPBROADCASTD 80(AX), Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2176(AX)
-	VPBROADCASTD 80(CX), Y14
-	VPADDD       Y14, Y0, Y0
+	VPBROADCASTD 80(CX), Y9
+	VPADDD       Y9, Y0, Y0
 	VPADDD       Y13, Y0, Y0
 	VPSRLD       $0x06, Y5, Y8
 	VPSLLD       $0x1a, Y5, Y9
@@ -69302,10 +68618,9 @@ TEXT ·avx2Pair12(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y1, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y0, Y0
-	VPOR         Y2, Y1, Y8
-	VPAND        Y3, Y8, Y8
-	VPAND        Y2, Y1, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y2, Y1, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y2, Y8, Y8
 	VPADDD       Y8, Y0, Y0
 
 	// Round 21.
@@ -69323,8 +68638,8 @@ TEXT ·avx2Pair12(SB), NOSPLIT, $0-18
 	VPBROADCASTD 84(AX), Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2208(AX)
-	VPBROADCASTD 84(CX), Y14
-	VPADDD       Y14, Y7, Y7
+	VPBROADCASTD 84(CX), Y9
+	VPADDD       Y9, Y7, Y7
 	VPADDD       Y13, Y7, Y7
 	VPSRLD       $0x06, Y4, Y8
 	VPSLLD       $0x1a, Y4, Y9
@@ -69355,10 +68670,9 @@ TEXT ·avx2Pair12(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y0, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y7, Y7
-	VPOR         Y1, Y0, Y8
-	VPAND        Y2, Y8, Y8
-	VPAND        Y1, Y0, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y1, Y0, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y1, Y8, Y8
 	VPADDD       Y8, Y7, Y7
 
 	// Round 22.
@@ -69376,8 +68690,8 @@ TEXT ·avx2Pair12(SB), NOSPLIT, $0-18
 	VPBROADCASTD 88(AX), Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2240(AX)
-	VPBROADCASTD 88(CX), Y14
-	VPADDD       Y14, Y6, Y6
+	VPBROADCASTD 88(CX), Y9
+	VPADDD       Y9, Y6, Y6
 	VPADDD       Y13, Y6, Y6
 	VPSRLD       $0x06, Y3, Y8
 	VPSLLD       $0x1a, Y3, Y9
@@ -69408,10 +68722,9 @@ TEXT ·avx2Pair12(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y7, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y6, Y6
-	VPOR         Y0, Y7, Y8
-	VPAND        Y1, Y8, Y8
-	VPAND        Y0, Y7, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y0, Y7, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y0, Y8, Y8
 	VPADDD       Y8, Y6, Y6
 
 	// Round 23.
@@ -69429,8 +68742,8 @@ TEXT ·avx2Pair12(SB), NOSPLIT, $0-18
 	VPBROADCASTD 92(AX), Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2272(AX)
-	VPBROADCASTD 92(CX), Y14
-	VPADDD       Y14, Y5, Y5
+	VPBROADCASTD 92(CX), Y9
+	VPADDD       Y9, Y5, Y5
 	VPADDD       Y13, Y5, Y5
 	VPSRLD       $0x06, Y2, Y8
 	VPSLLD       $0x1a, Y2, Y9
@@ -69461,10 +68774,9 @@ TEXT ·avx2Pair12(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y6, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y5, Y5
-	VPOR         Y7, Y6, Y8
-	VPAND        Y0, Y8, Y8
-	VPAND        Y7, Y6, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y7, Y6, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y7, Y8, Y8
 	VPADDD       Y8, Y5, Y5
 
 	// Round 24.
@@ -69482,8 +68794,8 @@ TEXT ·avx2Pair12(SB), NOSPLIT, $0-18
 	VPBROADCASTD 96(AX), Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2304(AX)
-	VPBROADCASTD 96(CX), Y14
-	VPADDD       Y14, Y4, Y4
+	VPBROADCASTD 96(CX), Y9
+	VPADDD       Y9, Y4, Y4
 	VPADDD       Y13, Y4, Y4
 	VPSRLD       $0x06, Y1, Y8
 	VPSLLD       $0x1a, Y1, Y9
@@ -69514,10 +68826,9 @@ TEXT ·avx2Pair12(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y5, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y4, Y4
-	VPOR         Y6, Y5, Y8
-	VPAND        Y7, Y8, Y8
-	VPAND        Y6, Y5, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y6, Y5, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y6, Y8, Y8
 	VPADDD       Y8, Y4, Y4
 
 	// Round 25.
@@ -69535,8 +68846,8 @@ TEXT ·avx2Pair12(SB), NOSPLIT, $0-18
 	VPBROADCASTD 100(AX), Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2336(AX)
-	VPBROADCASTD 100(CX), Y14
-	VPADDD       Y14, Y3, Y3
+	VPBROADCASTD 100(CX), Y9
+	VPADDD       Y9, Y3, Y3
 	VPADDD       Y13, Y3, Y3
 	VPSRLD       $0x06, Y0, Y8
 	VPSLLD       $0x1a, Y0, Y9
@@ -69567,10 +68878,9 @@ TEXT ·avx2Pair12(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y4, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y3, Y3
-	VPOR         Y5, Y4, Y8
-	VPAND        Y6, Y8, Y8
-	VPAND        Y5, Y4, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y5, Y4, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y5, Y8, Y8
 	VPADDD       Y8, Y3, Y3
 
 	// Round 26.
@@ -69589,8 +68899,8 @@ TEXT ·avx2Pair12(SB), NOSPLIT, $0-18
 	VPBROADCASTD 104(AX), Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2368(AX)
-	VPBROADCASTD 104(CX), Y14
-	VPADDD       Y14, Y2, Y2
+	VPBROADCASTD 104(CX), Y9
+	VPADDD       Y9, Y2, Y2
 	VPADDD       Y13, Y2, Y2
 	VPSRLD       $0x06, Y7, Y8
 	VPSLLD       $0x1a, Y7, Y9
@@ -69621,10 +68931,9 @@ TEXT ·avx2Pair12(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y3, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y2, Y2
-	VPOR         Y4, Y3, Y8
-	VPAND        Y5, Y8, Y8
-	VPAND        Y4, Y3, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y4, Y3, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y4, Y8, Y8
 	VPADDD       Y8, Y2, Y2
 
 	// Round 27.
@@ -69654,8 +68963,8 @@ TEXT ·avx2Pair12(SB), NOSPLIT, $0-18
 	VPBROADCASTD 108(AX), Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2400(AX)
-	VPBROADCASTD 108(CX), Y14
-	VPADDD       Y14, Y1, Y1
+	VPBROADCASTD 108(CX), Y9
+	VPADDD       Y9, Y1, Y1
 	VPADDD       Y13, Y1, Y1
 	VPSRLD       $0x06, Y6, Y8
 	VPSLLD       $0x1a, Y6, Y9
@@ -69686,10 +68995,9 @@ TEXT ·avx2Pair12(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y2, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y1, Y1
-	VPOR         Y3, Y2, Y8
-	VPAND        Y4, Y8, Y8
-	VPAND        Y3, Y2, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y3, Y2, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y3, Y8, Y8
 	VPADDD       Y8, Y1, Y1
 
 	// Round 28.
@@ -69718,8 +69026,8 @@ TEXT ·avx2Pair12(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2432(AX)
-	VPBROADCASTD 112(CX), Y14
-	VPADDD       Y14, Y0, Y0
+	VPBROADCASTD 112(CX), Y9
+	VPADDD       Y9, Y0, Y0
 	VPADDD       Y13, Y0, Y0
 	VPSRLD       $0x06, Y5, Y8
 	VPSLLD       $0x1a, Y5, Y9
@@ -69750,10 +69058,9 @@ TEXT ·avx2Pair12(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y1, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y0, Y0
-	VPOR         Y2, Y1, Y8
-	VPAND        Y3, Y8, Y8
-	VPAND        Y2, Y1, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y2, Y1, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y2, Y8, Y8
 	VPADDD       Y8, Y0, Y0
 
 	// Round 29.
@@ -69773,8 +69080,8 @@ TEXT ·avx2Pair12(SB), NOSPLIT, $0-18
 	VPBROADCASTD 116(AX), Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2464(AX)
-	VPBROADCASTD 116(CX), Y14
-	VPADDD       Y14, Y7, Y7
+	VPBROADCASTD 116(CX), Y9
+	VPADDD       Y9, Y7, Y7
 	VPADDD       Y13, Y7, Y7
 	VPSRLD       $0x06, Y4, Y8
 	VPSLLD       $0x1a, Y4, Y9
@@ -69805,10 +69112,9 @@ TEXT ·avx2Pair12(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y0, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y7, Y7
-	VPOR         Y1, Y0, Y8
-	VPAND        Y2, Y8, Y8
-	VPAND        Y1, Y0, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y1, Y0, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y1, Y8, Y8
 	VPADDD       Y8, Y7, Y7
 
 	// Round 30.
@@ -69827,8 +69133,8 @@ TEXT ·avx2Pair12(SB), NOSPLIT, $0-18
 	VPBROADCASTD 120(AX), Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2496(AX)
-	VPBROADCASTD 120(CX), Y14
-	VPADDD       Y14, Y6, Y6
+	VPBROADCASTD 120(CX), Y9
+	VPADDD       Y9, Y6, Y6
 	VPADDD       Y13, Y6, Y6
 	VPSRLD       $0x06, Y3, Y8
 	VPSLLD       $0x1a, Y3, Y9
@@ -69859,10 +69165,9 @@ TEXT ·avx2Pair12(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y7, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y6, Y6
-	VPOR         Y0, Y7, Y8
-	VPAND        Y1, Y8, Y8
-	VPAND        Y0, Y7, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y0, Y7, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y0, Y8, Y8
 	VPADDD       Y8, Y6, Y6
 
 	// Round 31.
@@ -69881,8 +69186,8 @@ TEXT ·avx2Pair12(SB), NOSPLIT, $0-18
 	VPBROADCASTD 124(AX), Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2528(AX)
-	VPBROADCASTD 124(CX), Y14
-	VPADDD       Y14, Y5, Y5
+	VPBROADCASTD 124(CX), Y9
+	VPADDD       Y9, Y5, Y5
 	VPADDD       Y13, Y5, Y5
 	VPSRLD       $0x06, Y2, Y8
 	VPSLLD       $0x1a, Y2, Y9
@@ -69913,10 +69218,9 @@ TEXT ·avx2Pair12(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y6, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y5, Y5
-	VPOR         Y7, Y6, Y8
-	VPAND        Y0, Y8, Y8
-	VPAND        Y7, Y6, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y7, Y6, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y7, Y8, Y8
 	VPADDD       Y8, Y5, Y5
 
 	// Round 32.
@@ -69935,8 +69239,8 @@ TEXT ·avx2Pair12(SB), NOSPLIT, $0-18
 	VPBROADCASTD 128(AX), Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2048(AX)
-	VPBROADCASTD 128(CX), Y14
-	VPADDD       Y14, Y4, Y4
+	VPBROADCASTD 128(CX), Y9
+	VPADDD       Y9, Y4, Y4
 	VPADDD       Y13, Y4, Y4
 	VPSRLD       $0x06, Y1, Y8
 	VPSLLD       $0x1a, Y1, Y9
@@ -69967,10 +69271,9 @@ TEXT ·avx2Pair12(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y5, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y4, Y4
-	VPOR         Y6, Y5, Y8
-	VPAND        Y7, Y8, Y8
-	VPAND        Y6, Y5, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y6, Y5, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y6, Y8, Y8
 	VPADDD       Y8, Y4, Y4
 
 	// Round 33.
@@ -69989,8 +69292,8 @@ TEXT ·avx2Pair12(SB), NOSPLIT, $0-18
 	VPBROADCASTD 132(AX), Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2080(AX)
-	VPBROADCASTD 132(CX), Y14
-	VPADDD       Y14, Y3, Y3
+	VPBROADCASTD 132(CX), Y9
+	VPADDD       Y9, Y3, Y3
 	VPADDD       Y13, Y3, Y3
 	VPSRLD       $0x06, Y0, Y8
 	VPSLLD       $0x1a, Y0, Y9
@@ -70021,10 +69324,9 @@ TEXT ·avx2Pair12(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y4, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y3, Y3
-	VPOR         Y5, Y4, Y8
-	VPAND        Y6, Y8, Y8
-	VPAND        Y5, Y4, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y5, Y4, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y5, Y8, Y8
 	VPADDD       Y8, Y3, Y3
 
 	// Round 34.
@@ -70054,8 +69356,8 @@ TEXT ·avx2Pair12(SB), NOSPLIT, $0-18
 	VPBROADCASTD 136(AX), Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2112(AX)
-	VPBROADCASTD 136(CX), Y14
-	VPADDD       Y14, Y2, Y2
+	VPBROADCASTD 136(CX), Y9
+	VPADDD       Y9, Y2, Y2
 	VPADDD       Y13, Y2, Y2
 	VPSRLD       $0x06, Y7, Y8
 	VPSLLD       $0x1a, Y7, Y9
@@ -70086,10 +69388,9 @@ TEXT ·avx2Pair12(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y3, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y2, Y2
-	VPOR         Y4, Y3, Y8
-	VPAND        Y5, Y8, Y8
-	VPAND        Y4, Y3, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y4, Y3, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y4, Y8, Y8
 	VPADDD       Y8, Y2, Y2
 
 	// Round 35.
@@ -70118,8 +69419,8 @@ TEXT ·avx2Pair12(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2144(AX)
-	VPBROADCASTD 140(CX), Y14
-	VPADDD       Y14, Y1, Y1
+	VPBROADCASTD 140(CX), Y9
+	VPADDD       Y9, Y1, Y1
 	VPADDD       Y13, Y1, Y1
 	VPSRLD       $0x06, Y6, Y8
 	VPSLLD       $0x1a, Y6, Y9
@@ -70150,10 +69451,9 @@ TEXT ·avx2Pair12(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y2, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y1, Y1
-	VPOR         Y3, Y2, Y8
-	VPAND        Y4, Y8, Y8
-	VPAND        Y3, Y2, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y3, Y2, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y3, Y8, Y8
 	VPADDD       Y8, Y1, Y1
 
 	// Round 36.
@@ -70182,8 +69482,8 @@ TEXT ·avx2Pair12(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2176(AX)
-	VPBROADCASTD 144(CX), Y14
-	VPADDD       Y14, Y0, Y0
+	VPBROADCASTD 144(CX), Y9
+	VPADDD       Y9, Y0, Y0
 	VPADDD       Y13, Y0, Y0
 	VPSRLD       $0x06, Y5, Y8
 	VPSLLD       $0x1a, Y5, Y9
@@ -70214,10 +69514,9 @@ TEXT ·avx2Pair12(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y1, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y0, Y0
-	VPOR         Y2, Y1, Y8
-	VPAND        Y3, Y8, Y8
-	VPAND        Y2, Y1, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y2, Y1, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y2, Y8, Y8
 	VPADDD       Y8, Y0, Y0
 
 	// Round 37.
@@ -70246,8 +69545,8 @@ TEXT ·avx2Pair12(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2208(AX)
-	VPBROADCASTD 148(CX), Y14
-	VPADDD       Y14, Y7, Y7
+	VPBROADCASTD 148(CX), Y9
+	VPADDD       Y9, Y7, Y7
 	VPADDD       Y13, Y7, Y7
 	VPSRLD       $0x06, Y4, Y8
 	VPSLLD       $0x1a, Y4, Y9
@@ -70278,10 +69577,9 @@ TEXT ·avx2Pair12(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y0, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y7, Y7
-	VPOR         Y1, Y0, Y8
-	VPAND        Y2, Y8, Y8
-	VPAND        Y1, Y0, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y1, Y0, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y1, Y8, Y8
 	VPADDD       Y8, Y7, Y7
 
 	// Round 38.
@@ -70310,8 +69608,8 @@ TEXT ·avx2Pair12(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2240(AX)
-	VPBROADCASTD 152(CX), Y14
-	VPADDD       Y14, Y6, Y6
+	VPBROADCASTD 152(CX), Y9
+	VPADDD       Y9, Y6, Y6
 	VPADDD       Y13, Y6, Y6
 	VPSRLD       $0x06, Y3, Y8
 	VPSLLD       $0x1a, Y3, Y9
@@ -70342,10 +69640,9 @@ TEXT ·avx2Pair12(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y7, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y6, Y6
-	VPOR         Y0, Y7, Y8
-	VPAND        Y1, Y8, Y8
-	VPAND        Y0, Y7, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y0, Y7, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y0, Y8, Y8
 	VPADDD       Y8, Y6, Y6
 
 	// Round 39.
@@ -70374,8 +69671,8 @@ TEXT ·avx2Pair12(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2272(AX)
-	VPBROADCASTD 156(CX), Y14
-	VPADDD       Y14, Y5, Y5
+	VPBROADCASTD 156(CX), Y9
+	VPADDD       Y9, Y5, Y5
 	VPADDD       Y13, Y5, Y5
 	VPSRLD       $0x06, Y2, Y8
 	VPSLLD       $0x1a, Y2, Y9
@@ -70406,10 +69703,9 @@ TEXT ·avx2Pair12(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y6, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y5, Y5
-	VPOR         Y7, Y6, Y8
-	VPAND        Y0, Y8, Y8
-	VPAND        Y7, Y6, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y7, Y6, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y7, Y8, Y8
 	VPADDD       Y8, Y5, Y5
 
 	// Round 40.
@@ -70438,8 +69734,8 @@ TEXT ·avx2Pair12(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2304(AX)
-	VPBROADCASTD 160(CX), Y14
-	VPADDD       Y14, Y4, Y4
+	VPBROADCASTD 160(CX), Y9
+	VPADDD       Y9, Y4, Y4
 	VPADDD       Y13, Y4, Y4
 	VPSRLD       $0x06, Y1, Y8
 	VPSLLD       $0x1a, Y1, Y9
@@ -70470,10 +69766,9 @@ TEXT ·avx2Pair12(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y5, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y4, Y4
-	VPOR         Y6, Y5, Y8
-	VPAND        Y7, Y8, Y8
-	VPAND        Y6, Y5, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y6, Y5, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y6, Y8, Y8
 	VPADDD       Y8, Y4, Y4
 
 	// Round 41.
@@ -70502,8 +69797,8 @@ TEXT ·avx2Pair12(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2336(AX)
-	VPBROADCASTD 164(CX), Y14
-	VPADDD       Y14, Y3, Y3
+	VPBROADCASTD 164(CX), Y9
+	VPADDD       Y9, Y3, Y3
 	VPADDD       Y13, Y3, Y3
 	VPSRLD       $0x06, Y0, Y8
 	VPSLLD       $0x1a, Y0, Y9
@@ -70534,10 +69829,9 @@ TEXT ·avx2Pair12(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y4, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y3, Y3
-	VPOR         Y5, Y4, Y8
-	VPAND        Y6, Y8, Y8
-	VPAND        Y5, Y4, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y5, Y4, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y5, Y8, Y8
 	VPADDD       Y8, Y3, Y3
 
 	// Round 42.
@@ -70566,8 +69860,8 @@ TEXT ·avx2Pair12(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2368(AX)
-	VPBROADCASTD 168(CX), Y14
-	VPADDD       Y14, Y2, Y2
+	VPBROADCASTD 168(CX), Y9
+	VPADDD       Y9, Y2, Y2
 	VPADDD       Y13, Y2, Y2
 	VPSRLD       $0x06, Y7, Y8
 	VPSLLD       $0x1a, Y7, Y9
@@ -70598,10 +69892,9 @@ TEXT ·avx2Pair12(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y3, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y2, Y2
-	VPOR         Y4, Y3, Y8
-	VPAND        Y5, Y8, Y8
-	VPAND        Y4, Y3, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y4, Y3, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y4, Y8, Y8
 	VPADDD       Y8, Y2, Y2
 
 	// Round 43.
@@ -70630,8 +69923,8 @@ TEXT ·avx2Pair12(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2400(AX)
-	VPBROADCASTD 172(CX), Y14
-	VPADDD       Y14, Y1, Y1
+	VPBROADCASTD 172(CX), Y9
+	VPADDD       Y9, Y1, Y1
 	VPADDD       Y13, Y1, Y1
 	VPSRLD       $0x06, Y6, Y8
 	VPSLLD       $0x1a, Y6, Y9
@@ -70662,10 +69955,9 @@ TEXT ·avx2Pair12(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y2, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y1, Y1
-	VPOR         Y3, Y2, Y8
-	VPAND        Y4, Y8, Y8
-	VPAND        Y3, Y2, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y3, Y2, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y3, Y8, Y8
 	VPADDD       Y8, Y1, Y1
 
 	// Round 44.
@@ -70694,8 +69986,8 @@ TEXT ·avx2Pair12(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2432(AX)
-	VPBROADCASTD 176(CX), Y14
-	VPADDD       Y14, Y0, Y0
+	VPBROADCASTD 176(CX), Y9
+	VPADDD       Y9, Y0, Y0
 	VPADDD       Y13, Y0, Y0
 	VPSRLD       $0x06, Y5, Y8
 	VPSLLD       $0x1a, Y5, Y9
@@ -70726,10 +70018,9 @@ TEXT ·avx2Pair12(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y1, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y0, Y0
-	VPOR         Y2, Y1, Y8
-	VPAND        Y3, Y8, Y8
-	VPAND        Y2, Y1, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y2, Y1, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y2, Y8, Y8
 	VPADDD       Y8, Y0, Y0
 
 	// Round 45.
@@ -70758,8 +70049,8 @@ TEXT ·avx2Pair12(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2464(AX)
-	VPBROADCASTD 180(CX), Y14
-	VPADDD       Y14, Y7, Y7
+	VPBROADCASTD 180(CX), Y9
+	VPADDD       Y9, Y7, Y7
 	VPADDD       Y13, Y7, Y7
 	VPSRLD       $0x06, Y4, Y8
 	VPSLLD       $0x1a, Y4, Y9
@@ -70790,10 +70081,9 @@ TEXT ·avx2Pair12(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y0, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y7, Y7
-	VPOR         Y1, Y0, Y8
-	VPAND        Y2, Y8, Y8
-	VPAND        Y1, Y0, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y1, Y0, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y1, Y8, Y8
 	VPADDD       Y8, Y7, Y7
 
 	// Round 46.
@@ -70822,8 +70112,8 @@ TEXT ·avx2Pair12(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2496(AX)
-	VPBROADCASTD 184(CX), Y14
-	VPADDD       Y14, Y6, Y6
+	VPBROADCASTD 184(CX), Y9
+	VPADDD       Y9, Y6, Y6
 	VPADDD       Y13, Y6, Y6
 	VPSRLD       $0x06, Y3, Y8
 	VPSLLD       $0x1a, Y3, Y9
@@ -70854,10 +70144,9 @@ TEXT ·avx2Pair12(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y7, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y6, Y6
-	VPOR         Y0, Y7, Y8
-	VPAND        Y1, Y8, Y8
-	VPAND        Y0, Y7, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y0, Y7, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y0, Y8, Y8
 	VPADDD       Y8, Y6, Y6
 
 	// Round 47.
@@ -70886,8 +70175,8 @@ TEXT ·avx2Pair12(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2528(AX)
-	VPBROADCASTD 188(CX), Y14
-	VPADDD       Y14, Y5, Y5
+	VPBROADCASTD 188(CX), Y9
+	VPADDD       Y9, Y5, Y5
 	VPADDD       Y13, Y5, Y5
 	VPSRLD       $0x06, Y2, Y8
 	VPSLLD       $0x1a, Y2, Y9
@@ -70918,10 +70207,9 @@ TEXT ·avx2Pair12(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y6, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y5, Y5
-	VPOR         Y7, Y6, Y8
-	VPAND        Y0, Y8, Y8
-	VPAND        Y7, Y6, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y7, Y6, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y7, Y8, Y8
 	VPADDD       Y8, Y5, Y5
 
 	// Round 48.
@@ -70950,8 +70238,8 @@ TEXT ·avx2Pair12(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2048(AX)
-	VPBROADCASTD 192(CX), Y14
-	VPADDD       Y14, Y4, Y4
+	VPBROADCASTD 192(CX), Y9
+	VPADDD       Y9, Y4, Y4
 	VPADDD       Y13, Y4, Y4
 	VPSRLD       $0x06, Y1, Y8
 	VPSLLD       $0x1a, Y1, Y9
@@ -70982,10 +70270,9 @@ TEXT ·avx2Pair12(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y5, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y4, Y4
-	VPOR         Y6, Y5, Y8
-	VPAND        Y7, Y8, Y8
-	VPAND        Y6, Y5, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y6, Y5, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y6, Y8, Y8
 	VPADDD       Y8, Y4, Y4
 
 	// Round 49.
@@ -71014,8 +70301,8 @@ TEXT ·avx2Pair12(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2080(AX)
-	VPBROADCASTD 196(CX), Y14
-	VPADDD       Y14, Y3, Y3
+	VPBROADCASTD 196(CX), Y9
+	VPADDD       Y9, Y3, Y3
 	VPADDD       Y13, Y3, Y3
 	VPSRLD       $0x06, Y0, Y8
 	VPSLLD       $0x1a, Y0, Y9
@@ -71046,10 +70333,9 @@ TEXT ·avx2Pair12(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y4, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y3, Y3
-	VPOR         Y5, Y4, Y8
-	VPAND        Y6, Y8, Y8
-	VPAND        Y5, Y4, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y5, Y4, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y5, Y8, Y8
 	VPADDD       Y8, Y3, Y3
 
 	// Round 50.
@@ -71078,8 +70364,8 @@ TEXT ·avx2Pair12(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2112(AX)
-	VPBROADCASTD 200(CX), Y14
-	VPADDD       Y14, Y2, Y2
+	VPBROADCASTD 200(CX), Y9
+	VPADDD       Y9, Y2, Y2
 	VPADDD       Y13, Y2, Y2
 	VPSRLD       $0x06, Y7, Y8
 	VPSLLD       $0x1a, Y7, Y9
@@ -71110,10 +70396,9 @@ TEXT ·avx2Pair12(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y3, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y2, Y2
-	VPOR         Y4, Y3, Y8
-	VPAND        Y5, Y8, Y8
-	VPAND        Y4, Y3, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y4, Y3, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y4, Y8, Y8
 	VPADDD       Y8, Y2, Y2
 
 	// Round 51.
@@ -71142,8 +70427,8 @@ TEXT ·avx2Pair12(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2144(AX)
-	VPBROADCASTD 204(CX), Y14
-	VPADDD       Y14, Y1, Y1
+	VPBROADCASTD 204(CX), Y9
+	VPADDD       Y9, Y1, Y1
 	VPADDD       Y13, Y1, Y1
 	VPSRLD       $0x06, Y6, Y8
 	VPSLLD       $0x1a, Y6, Y9
@@ -71174,10 +70459,9 @@ TEXT ·avx2Pair12(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y2, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y1, Y1
-	VPOR         Y3, Y2, Y8
-	VPAND        Y4, Y8, Y8
-	VPAND        Y3, Y2, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y3, Y2, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y3, Y8, Y8
 	VPADDD       Y8, Y1, Y1
 
 	// Round 52.
@@ -71206,8 +70490,8 @@ TEXT ·avx2Pair12(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2176(AX)
-	VPBROADCASTD 208(CX), Y14
-	VPADDD       Y14, Y0, Y0
+	VPBROADCASTD 208(CX), Y9
+	VPADDD       Y9, Y0, Y0
 	VPADDD       Y13, Y0, Y0
 	VPSRLD       $0x06, Y5, Y8
 	VPSLLD       $0x1a, Y5, Y9
@@ -71238,10 +70522,9 @@ TEXT ·avx2Pair12(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y1, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y0, Y0
-	VPOR         Y2, Y1, Y8
-	VPAND        Y3, Y8, Y8
-	VPAND        Y2, Y1, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y2, Y1, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y2, Y8, Y8
 	VPADDD       Y8, Y0, Y0
 
 	// Round 53.
@@ -71270,8 +70553,8 @@ TEXT ·avx2Pair12(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2208(AX)
-	VPBROADCASTD 212(CX), Y14
-	VPADDD       Y14, Y7, Y7
+	VPBROADCASTD 212(CX), Y9
+	VPADDD       Y9, Y7, Y7
 	VPADDD       Y13, Y7, Y7
 	VPSRLD       $0x06, Y4, Y8
 	VPSLLD       $0x1a, Y4, Y9
@@ -71302,10 +70585,9 @@ TEXT ·avx2Pair12(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y0, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y7, Y7
-	VPOR         Y1, Y0, Y8
-	VPAND        Y2, Y8, Y8
-	VPAND        Y1, Y0, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y1, Y0, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y1, Y8, Y8
 	VPADDD       Y8, Y7, Y7
 
 	// Round 54.
@@ -71334,8 +70616,8 @@ TEXT ·avx2Pair12(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2240(AX)
-	VPBROADCASTD 216(CX), Y14
-	VPADDD       Y14, Y6, Y6
+	VPBROADCASTD 216(CX), Y9
+	VPADDD       Y9, Y6, Y6
 	VPADDD       Y13, Y6, Y6
 	VPSRLD       $0x06, Y3, Y8
 	VPSLLD       $0x1a, Y3, Y9
@@ -71366,10 +70648,9 @@ TEXT ·avx2Pair12(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y7, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y6, Y6
-	VPOR         Y0, Y7, Y8
-	VPAND        Y1, Y8, Y8
-	VPAND        Y0, Y7, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y0, Y7, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y0, Y8, Y8
 	VPADDD       Y8, Y6, Y6
 
 	// Round 55.
@@ -71398,8 +70679,8 @@ TEXT ·avx2Pair12(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2272(AX)
-	VPBROADCASTD 220(CX), Y14
-	VPADDD       Y14, Y5, Y5
+	VPBROADCASTD 220(CX), Y9
+	VPADDD       Y9, Y5, Y5
 	VPADDD       Y13, Y5, Y5
 	VPSRLD       $0x06, Y2, Y8
 	VPSLLD       $0x1a, Y2, Y9
@@ -71430,10 +70711,9 @@ TEXT ·avx2Pair12(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y6, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y5, Y5
-	VPOR         Y7, Y6, Y8
-	VPAND        Y0, Y8, Y8
-	VPAND        Y7, Y6, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y7, Y6, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y7, Y8, Y8
 	VPADDD       Y8, Y5, Y5
 
 	// Round 56.
@@ -71462,8 +70742,8 @@ TEXT ·avx2Pair12(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2304(AX)
-	VPBROADCASTD 224(CX), Y14
-	VPADDD       Y14, Y4, Y4
+	VPBROADCASTD 224(CX), Y9
+	VPADDD       Y9, Y4, Y4
 	VPADDD       Y13, Y4, Y4
 	VPSRLD       $0x06, Y1, Y8
 	VPSLLD       $0x1a, Y1, Y9
@@ -71494,10 +70774,9 @@ TEXT ·avx2Pair12(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y5, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y4, Y4
-	VPOR         Y6, Y5, Y8
-	VPAND        Y7, Y8, Y8
-	VPAND        Y6, Y5, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y6, Y5, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y6, Y8, Y8
 	VPADDD       Y8, Y4, Y4
 
 	// Round 57.
@@ -71526,8 +70805,8 @@ TEXT ·avx2Pair12(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2336(AX)
-	VPBROADCASTD 228(CX), Y14
-	VPADDD       Y14, Y3, Y3
+	VPBROADCASTD 228(CX), Y9
+	VPADDD       Y9, Y3, Y3
 	VPADDD       Y13, Y3, Y3
 	VPSRLD       $0x06, Y0, Y8
 	VPSLLD       $0x1a, Y0, Y9
@@ -71558,10 +70837,9 @@ TEXT ·avx2Pair12(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y4, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y3, Y3
-	VPOR         Y5, Y4, Y8
-	VPAND        Y6, Y8, Y8
-	VPAND        Y5, Y4, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y5, Y4, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y5, Y8, Y8
 	VPADDD       Y8, Y3, Y3
 
 	// Round 58.
@@ -71590,8 +70868,8 @@ TEXT ·avx2Pair12(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2368(AX)
-	VPBROADCASTD 232(CX), Y14
-	VPADDD       Y14, Y2, Y2
+	VPBROADCASTD 232(CX), Y9
+	VPADDD       Y9, Y2, Y2
 	VPADDD       Y13, Y2, Y2
 	VPSRLD       $0x06, Y7, Y8
 	VPSLLD       $0x1a, Y7, Y9
@@ -71622,10 +70900,9 @@ TEXT ·avx2Pair12(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y3, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y2, Y2
-	VPOR         Y4, Y3, Y8
-	VPAND        Y5, Y8, Y8
-	VPAND        Y4, Y3, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y4, Y3, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y4, Y8, Y8
 	VPADDD       Y8, Y2, Y2
 
 	// Round 59.
@@ -71654,8 +70931,8 @@ TEXT ·avx2Pair12(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2400(AX)
-	VPBROADCASTD 236(CX), Y14
-	VPADDD       Y14, Y1, Y1
+	VPBROADCASTD 236(CX), Y9
+	VPADDD       Y9, Y1, Y1
 	VPADDD       Y13, Y1, Y1
 	VPSRLD       $0x06, Y6, Y8
 	VPSLLD       $0x1a, Y6, Y9
@@ -71686,10 +70963,9 @@ TEXT ·avx2Pair12(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y2, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y1, Y1
-	VPOR         Y3, Y2, Y8
-	VPAND        Y4, Y8, Y8
-	VPAND        Y3, Y2, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y3, Y2, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y3, Y8, Y8
 	VPADDD       Y8, Y1, Y1
 
 	// Round 60.
@@ -71718,8 +70994,8 @@ TEXT ·avx2Pair12(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2432(AX)
-	VPBROADCASTD 240(CX), Y14
-	VPADDD       Y14, Y0, Y0
+	VPBROADCASTD 240(CX), Y9
+	VPADDD       Y9, Y0, Y0
 	VPADDD       Y13, Y0, Y0
 	VPSRLD       $0x06, Y5, Y8
 	VPSLLD       $0x1a, Y5, Y9
@@ -71750,10 +71026,9 @@ TEXT ·avx2Pair12(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y1, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y0, Y0
-	VPOR         Y2, Y1, Y8
-	VPAND        Y3, Y8, Y8
-	VPAND        Y2, Y1, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y2, Y1, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y2, Y8, Y8
 	VPADDD       Y8, Y0, Y0
 
 	// Round 61.
@@ -71782,8 +71057,8 @@ TEXT ·avx2Pair12(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2464(AX)
-	VPBROADCASTD 244(CX), Y14
-	VPADDD       Y14, Y7, Y7
+	VPBROADCASTD 244(CX), Y9
+	VPADDD       Y9, Y7, Y7
 	VPADDD       Y13, Y7, Y7
 	VPSRLD       $0x06, Y4, Y8
 	VPSLLD       $0x1a, Y4, Y9
@@ -71814,10 +71089,9 @@ TEXT ·avx2Pair12(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y0, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y7, Y7
-	VPOR         Y1, Y0, Y8
-	VPAND        Y2, Y8, Y8
-	VPAND        Y1, Y0, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y1, Y0, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y1, Y8, Y8
 	VPADDD       Y8, Y7, Y7
 
 	// Round 62.
@@ -71846,8 +71120,8 @@ TEXT ·avx2Pair12(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2496(AX)
-	VPBROADCASTD 248(CX), Y14
-	VPADDD       Y14, Y6, Y6
+	VPBROADCASTD 248(CX), Y9
+	VPADDD       Y9, Y6, Y6
 	VPADDD       Y13, Y6, Y6
 	VPSRLD       $0x06, Y3, Y8
 	VPSLLD       $0x1a, Y3, Y9
@@ -71878,10 +71152,9 @@ TEXT ·avx2Pair12(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y7, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y6, Y6
-	VPOR         Y0, Y7, Y8
-	VPAND        Y1, Y8, Y8
-	VPAND        Y0, Y7, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y0, Y7, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y0, Y8, Y8
 	VPADDD       Y8, Y6, Y6
 
 	// Round 63.
@@ -71910,8 +71183,8 @@ TEXT ·avx2Pair12(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2528(AX)
-	VPBROADCASTD 252(CX), Y14
-	VPADDD       Y14, Y5, Y5
+	VPBROADCASTD 252(CX), Y9
+	VPADDD       Y9, Y5, Y5
 	VPADDD       Y13, Y5, Y5
 	VPSRLD       $0x06, Y2, Y8
 	VPSLLD       $0x1a, Y2, Y9
@@ -71942,36 +71215,35 @@ TEXT ·avx2Pair12(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y6, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y5, Y5
-	VPOR         Y7, Y6, Y8
-	VPAND        Y0, Y8, Y8
-	VPAND        Y7, Y6, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y7, Y6, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y7, Y8, Y8
 	VPADDD       Y8, Y5, Y5
 
 	// Feed forward and store the per-lane state.
-	VPBROADCASTD 288(AX), Y14
-	VPADDD       Y14, Y5, Y5
+	VPBROADCASTD 288(AX), Y9
+	VPADDD       Y9, Y5, Y5
 	VMOVDQU      Y5, 512(AX)
-	VPBROADCASTD 292(AX), Y14
-	VPADDD       Y14, Y6, Y6
+	VPBROADCASTD 292(AX), Y9
+	VPADDD       Y9, Y6, Y6
 	VMOVDQU      Y6, 576(AX)
-	VPBROADCASTD 296(AX), Y14
-	VPADDD       Y14, Y7, Y7
+	VPBROADCASTD 296(AX), Y9
+	VPADDD       Y9, Y7, Y7
 	VMOVDQU      Y7, 640(AX)
-	VPBROADCASTD 300(AX), Y14
-	VPADDD       Y14, Y0, Y0
+	VPBROADCASTD 300(AX), Y9
+	VPADDD       Y9, Y0, Y0
 	VMOVDQU      Y0, 704(AX)
-	VPBROADCASTD 304(AX), Y14
-	VPADDD       Y14, Y1, Y1
+	VPBROADCASTD 304(AX), Y9
+	VPADDD       Y9, Y1, Y1
 	VMOVDQU      Y1, 768(AX)
-	VPBROADCASTD 308(AX), Y14
-	VPADDD       Y14, Y2, Y2
+	VPBROADCASTD 308(AX), Y9
+	VPADDD       Y9, Y2, Y2
 	VMOVDQU      Y2, 832(AX)
-	VPBROADCASTD 312(AX), Y14
-	VPADDD       Y14, Y3, Y3
+	VPBROADCASTD 312(AX), Y9
+	VPADDD       Y9, Y3, Y3
 	VMOVDQU      Y3, 896(AX)
-	VPBROADCASTD 316(AX), Y14
-	VPADDD       Y14, Y4, Y4
+	VPBROADCASTD 316(AX), Y9
+	VPADDD       Y9, Y4, Y4
 	VMOVDQU      Y4, 960(AX)
 
 	// Quick test on word q: ((h[q] & qm) ^ qw) <= ql, as max(x, ql) == ql.
@@ -72018,10 +71290,11 @@ TEXT ·avx2Pair13(SB), NOSPLIT, $0-18
 	// Round 13: add W[13] to a and e.
 	VPADDD 2464(AX), Y0, Y0
 	VPADDD 2464(AX), Y4, Y4
+	VPXOR  Y2, Y1, Y15
 
 	// Round 14.
-	VPBROADCASTD 56(CX), Y14
-	VPADDD       Y14, Y7, Y7
+	VPBROADCASTD 56(CX), Y9
+	VPADDD       Y9, Y7, Y7
 	VPADDD       2496(AX), Y7, Y7
 	VPSRLD       $0x06, Y4, Y8
 	VPSLLD       $0x1a, Y4, Y9
@@ -72052,15 +71325,14 @@ TEXT ·avx2Pair13(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y0, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y7, Y7
-	VPOR         Y1, Y0, Y8
-	VPAND        Y2, Y8, Y8
-	VPAND        Y1, Y0, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y1, Y0, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y1, Y8, Y8
 	VPADDD       Y8, Y7, Y7
 
 	// Round 15.
-	VPBROADCASTD 60(CX), Y14
-	VPADDD       Y14, Y6, Y6
+	VPBROADCASTD 60(CX), Y9
+	VPADDD       Y9, Y6, Y6
 	VPSRLD       $0x06, Y3, Y8
 	VPSLLD       $0x1a, Y3, Y9
 	VPXOR        Y9, Y8, Y8
@@ -72090,10 +71362,9 @@ TEXT ·avx2Pair13(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y7, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y6, Y6
-	VPOR         Y0, Y7, Y8
-	VPAND        Y1, Y8, Y8
-	VPAND        Y0, Y7, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y0, Y7, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y0, Y8, Y8
 	VPADDD       Y8, Y6, Y6
 
 	// Round 16.
@@ -72111,8 +71382,8 @@ TEXT ·avx2Pair13(SB), NOSPLIT, $0-18
 	VPBROADCASTD 64(AX), Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2048(AX)
-	VPBROADCASTD 64(CX), Y14
-	VPADDD       Y14, Y5, Y5
+	VPBROADCASTD 64(CX), Y9
+	VPADDD       Y9, Y5, Y5
 	VPADDD       Y13, Y5, Y5
 	VPSRLD       $0x06, Y2, Y8
 	VPSLLD       $0x1a, Y2, Y9
@@ -72143,15 +71414,14 @@ TEXT ·avx2Pair13(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y6, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y5, Y5
-	VPOR         Y7, Y6, Y8
-	VPAND        Y0, Y8, Y8
-	VPAND        Y7, Y6, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y7, Y6, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y7, Y8, Y8
 	VPADDD       Y8, Y5, Y5
 
 	// Round 17.
-	VPBROADCASTD 68(CX), Y14
-	VPADDD       Y14, Y4, Y4
+	VPBROADCASTD 68(CX), Y9
+	VPADDD       Y9, Y4, Y4
 	VPSRLD       $0x06, Y1, Y8
 	VPSLLD       $0x1a, Y1, Y9
 	VPXOR        Y9, Y8, Y8
@@ -72181,10 +71451,9 @@ TEXT ·avx2Pair13(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y5, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y4, Y4
-	VPOR         Y6, Y5, Y8
-	VPAND        Y7, Y8, Y8
-	VPAND        Y6, Y5, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y6, Y5, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y6, Y8, Y8
 	VPADDD       Y8, Y4, Y4
 
 	// Round 18.
@@ -72202,8 +71471,8 @@ TEXT ·avx2Pair13(SB), NOSPLIT, $0-18
 	VPBROADCASTD 72(AX), Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2112(AX)
-	VPBROADCASTD 72(CX), Y14
-	VPADDD       Y14, Y3, Y3
+	VPBROADCASTD 72(CX), Y9
+	VPADDD       Y9, Y3, Y3
 	VPADDD       Y13, Y3, Y3
 	VPSRLD       $0x06, Y0, Y8
 	VPSLLD       $0x1a, Y0, Y9
@@ -72234,15 +71503,14 @@ TEXT ·avx2Pair13(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y4, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y3, Y3
-	VPOR         Y5, Y4, Y8
-	VPAND        Y6, Y8, Y8
-	VPAND        Y5, Y4, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y5, Y4, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y5, Y8, Y8
 	VPADDD       Y8, Y3, Y3
 
 	// Round 19.
-	VPBROADCASTD 76(CX), Y14
-	VPADDD       Y14, Y2, Y2
+	VPBROADCASTD 76(CX), Y9
+	VPADDD       Y9, Y2, Y2
 	VPSRLD       $0x06, Y7, Y8
 	VPSLLD       $0x1a, Y7, Y9
 	VPXOR        Y9, Y8, Y8
@@ -72272,10 +71540,9 @@ TEXT ·avx2Pair13(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y3, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y2, Y2
-	VPOR         Y4, Y3, Y8
-	VPAND        Y5, Y8, Y8
-	VPAND        Y4, Y3, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y4, Y3, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y4, Y8, Y8
 	VPADDD       Y8, Y2, Y2
 
 	// Round 20.
@@ -72294,8 +71561,8 @@ TEXT ·avx2Pair13(SB), NOSPLIT, $0-18
 	VPBROADCASTD 80(AX), Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2176(AX)
-	VPBROADCASTD 80(CX), Y14
-	VPADDD       Y14, Y1, Y1
+	VPBROADCASTD 80(CX), Y9
+	VPADDD       Y9, Y1, Y1
 	VPADDD       Y13, Y1, Y1
 	VPSRLD       $0x06, Y6, Y8
 	VPSLLD       $0x1a, Y6, Y9
@@ -72326,10 +71593,9 @@ TEXT ·avx2Pair13(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y2, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y1, Y1
-	VPOR         Y3, Y2, Y8
-	VPAND        Y4, Y8, Y8
-	VPAND        Y3, Y2, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y3, Y2, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y3, Y8, Y8
 	VPADDD       Y8, Y1, Y1
 
 	// Round 21.
@@ -72337,8 +71603,8 @@ TEXT ·avx2Pair13(SB), NOSPLIT, $0-18
 	VPBROADCASTD 84(AX), Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2208(AX)
-	VPBROADCASTD 84(CX), Y14
-	VPADDD       Y14, Y0, Y0
+	VPBROADCASTD 84(CX), Y9
+	VPADDD       Y9, Y0, Y0
 	VPADDD       Y13, Y0, Y0
 	VPSRLD       $0x06, Y5, Y8
 	VPSLLD       $0x1a, Y5, Y9
@@ -72369,10 +71635,9 @@ TEXT ·avx2Pair13(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y1, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y0, Y0
-	VPOR         Y2, Y1, Y8
-	VPAND        Y3, Y8, Y8
-	VPAND        Y2, Y1, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y2, Y1, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y2, Y8, Y8
 	VPADDD       Y8, Y0, Y0
 
 	// Round 22.
@@ -72390,8 +71655,8 @@ TEXT ·avx2Pair13(SB), NOSPLIT, $0-18
 	VPBROADCASTD 88(AX), Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2240(AX)
-	VPBROADCASTD 88(CX), Y14
-	VPADDD       Y14, Y7, Y7
+	VPBROADCASTD 88(CX), Y9
+	VPADDD       Y9, Y7, Y7
 	VPADDD       Y13, Y7, Y7
 	VPSRLD       $0x06, Y4, Y8
 	VPSLLD       $0x1a, Y4, Y9
@@ -72422,10 +71687,9 @@ TEXT ·avx2Pair13(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y0, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y7, Y7
-	VPOR         Y1, Y0, Y8
-	VPAND        Y2, Y8, Y8
-	VPAND        Y1, Y0, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y1, Y0, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y1, Y8, Y8
 	VPADDD       Y8, Y7, Y7
 
 	// Round 23.
@@ -72444,8 +71708,8 @@ TEXT ·avx2Pair13(SB), NOSPLIT, $0-18
 	VPBROADCASTD 92(AX), Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2272(AX)
-	VPBROADCASTD 92(CX), Y14
-	VPADDD       Y14, Y6, Y6
+	VPBROADCASTD 92(CX), Y9
+	VPADDD       Y9, Y6, Y6
 	VPADDD       Y13, Y6, Y6
 	VPSRLD       $0x06, Y3, Y8
 	VPSLLD       $0x1a, Y3, Y9
@@ -72476,10 +71740,9 @@ TEXT ·avx2Pair13(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y7, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y6, Y6
-	VPOR         Y0, Y7, Y8
-	VPAND        Y1, Y8, Y8
-	VPAND        Y0, Y7, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y0, Y7, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y0, Y8, Y8
 	VPADDD       Y8, Y6, Y6
 
 	// Round 24.
@@ -72497,8 +71760,8 @@ TEXT ·avx2Pair13(SB), NOSPLIT, $0-18
 	VPBROADCASTD 96(AX), Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2304(AX)
-	VPBROADCASTD 96(CX), Y14
-	VPADDD       Y14, Y5, Y5
+	VPBROADCASTD 96(CX), Y9
+	VPADDD       Y9, Y5, Y5
 	VPADDD       Y13, Y5, Y5
 	VPSRLD       $0x06, Y2, Y8
 	VPSLLD       $0x1a, Y2, Y9
@@ -72529,10 +71792,9 @@ TEXT ·avx2Pair13(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y6, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y5, Y5
-	VPOR         Y7, Y6, Y8
-	VPAND        Y0, Y8, Y8
-	VPAND        Y7, Y6, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y7, Y6, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y7, Y8, Y8
 	VPADDD       Y8, Y5, Y5
 
 	// Round 25.
@@ -72551,8 +71813,8 @@ TEXT ·avx2Pair13(SB), NOSPLIT, $0-18
 	VPBROADCASTD 100(AX), Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2336(AX)
-	VPBROADCASTD 100(CX), Y14
-	VPADDD       Y14, Y4, Y4
+	VPBROADCASTD 100(CX), Y9
+	VPADDD       Y9, Y4, Y4
 	VPADDD       Y13, Y4, Y4
 	VPSRLD       $0x06, Y1, Y8
 	VPSLLD       $0x1a, Y1, Y9
@@ -72583,10 +71845,9 @@ TEXT ·avx2Pair13(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y5, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y4, Y4
-	VPOR         Y6, Y5, Y8
-	VPAND        Y7, Y8, Y8
-	VPAND        Y6, Y5, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y6, Y5, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y6, Y8, Y8
 	VPADDD       Y8, Y4, Y4
 
 	// Round 26.
@@ -72604,8 +71865,8 @@ TEXT ·avx2Pair13(SB), NOSPLIT, $0-18
 	VPBROADCASTD 104(AX), Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2368(AX)
-	VPBROADCASTD 104(CX), Y14
-	VPADDD       Y14, Y3, Y3
+	VPBROADCASTD 104(CX), Y9
+	VPADDD       Y9, Y3, Y3
 	VPADDD       Y13, Y3, Y3
 	VPSRLD       $0x06, Y0, Y8
 	VPSLLD       $0x1a, Y0, Y9
@@ -72636,10 +71897,9 @@ TEXT ·avx2Pair13(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y4, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y3, Y3
-	VPOR         Y5, Y4, Y8
-	VPAND        Y6, Y8, Y8
-	VPAND        Y5, Y4, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y5, Y4, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y5, Y8, Y8
 	VPADDD       Y8, Y3, Y3
 
 	// Round 27.
@@ -72658,8 +71918,8 @@ TEXT ·avx2Pair13(SB), NOSPLIT, $0-18
 	VPBROADCASTD 108(AX), Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2400(AX)
-	VPBROADCASTD 108(CX), Y14
-	VPADDD       Y14, Y2, Y2
+	VPBROADCASTD 108(CX), Y9
+	VPADDD       Y9, Y2, Y2
 	VPADDD       Y13, Y2, Y2
 	VPSRLD       $0x06, Y7, Y8
 	VPSLLD       $0x1a, Y7, Y9
@@ -72690,10 +71950,9 @@ TEXT ·avx2Pair13(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y3, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y2, Y2
-	VPOR         Y4, Y3, Y8
-	VPAND        Y5, Y8, Y8
-	VPAND        Y4, Y3, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y4, Y3, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y4, Y8, Y8
 	VPADDD       Y8, Y2, Y2
 
 	// Round 28.
@@ -72723,8 +71982,8 @@ TEXT ·avx2Pair13(SB), NOSPLIT, $0-18
 	VPBROADCASTD 112(AX), Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2432(AX)
-	VPBROADCASTD 112(CX), Y14
-	VPADDD       Y14, Y1, Y1
+	VPBROADCASTD 112(CX), Y9
+	VPADDD       Y9, Y1, Y1
 	VPADDD       Y13, Y1, Y1
 	VPSRLD       $0x06, Y6, Y8
 	VPSLLD       $0x1a, Y6, Y9
@@ -72755,10 +72014,9 @@ TEXT ·avx2Pair13(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y2, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y1, Y1
-	VPOR         Y3, Y2, Y8
-	VPAND        Y4, Y8, Y8
-	VPAND        Y3, Y2, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y3, Y2, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y3, Y8, Y8
 	VPADDD       Y8, Y1, Y1
 
 	// Round 29.
@@ -72787,8 +72045,8 @@ TEXT ·avx2Pair13(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2464(AX)
-	VPBROADCASTD 116(CX), Y14
-	VPADDD       Y14, Y0, Y0
+	VPBROADCASTD 116(CX), Y9
+	VPADDD       Y9, Y0, Y0
 	VPADDD       Y13, Y0, Y0
 	VPSRLD       $0x06, Y5, Y8
 	VPSLLD       $0x1a, Y5, Y9
@@ -72819,10 +72077,9 @@ TEXT ·avx2Pair13(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y1, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y0, Y0
-	VPOR         Y2, Y1, Y8
-	VPAND        Y3, Y8, Y8
-	VPAND        Y2, Y1, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y2, Y1, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y2, Y8, Y8
 	VPADDD       Y8, Y0, Y0
 
 	// Round 30.
@@ -72842,8 +72099,8 @@ TEXT ·avx2Pair13(SB), NOSPLIT, $0-18
 	VPBROADCASTD 120(AX), Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2496(AX)
-	VPBROADCASTD 120(CX), Y14
-	VPADDD       Y14, Y7, Y7
+	VPBROADCASTD 120(CX), Y9
+	VPADDD       Y9, Y7, Y7
 	VPADDD       Y13, Y7, Y7
 	VPSRLD       $0x06, Y4, Y8
 	VPSLLD       $0x1a, Y4, Y9
@@ -72874,10 +72131,9 @@ TEXT ·avx2Pair13(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y0, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y7, Y7
-	VPOR         Y1, Y0, Y8
-	VPAND        Y2, Y8, Y8
-	VPAND        Y1, Y0, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y1, Y0, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y1, Y8, Y8
 	VPADDD       Y8, Y7, Y7
 
 	// Round 31.
@@ -72907,8 +72163,8 @@ TEXT ·avx2Pair13(SB), NOSPLIT, $0-18
 	VPBROADCASTD 124(AX), Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2528(AX)
-	VPBROADCASTD 124(CX), Y14
-	VPADDD       Y14, Y6, Y6
+	VPBROADCASTD 124(CX), Y9
+	VPADDD       Y9, Y6, Y6
 	VPADDD       Y13, Y6, Y6
 	VPSRLD       $0x06, Y3, Y8
 	VPSLLD       $0x1a, Y3, Y9
@@ -72939,10 +72195,9 @@ TEXT ·avx2Pair13(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y7, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y6, Y6
-	VPOR         Y0, Y7, Y8
-	VPAND        Y1, Y8, Y8
-	VPAND        Y0, Y7, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y0, Y7, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y0, Y8, Y8
 	VPADDD       Y8, Y6, Y6
 
 	// Round 32.
@@ -72962,8 +72217,8 @@ TEXT ·avx2Pair13(SB), NOSPLIT, $0-18
 	VPBROADCASTD 128(AX), Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2048(AX)
-	VPBROADCASTD 128(CX), Y14
-	VPADDD       Y14, Y5, Y5
+	VPBROADCASTD 128(CX), Y9
+	VPADDD       Y9, Y5, Y5
 	VPADDD       Y13, Y5, Y5
 	VPSRLD       $0x06, Y2, Y8
 	VPSLLD       $0x1a, Y2, Y9
@@ -72994,10 +72249,9 @@ TEXT ·avx2Pair13(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y6, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y5, Y5
-	VPOR         Y7, Y6, Y8
-	VPAND        Y0, Y8, Y8
-	VPAND        Y7, Y6, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y7, Y6, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y7, Y8, Y8
 	VPADDD       Y8, Y5, Y5
 
 	// Round 33.
@@ -73027,8 +72281,8 @@ TEXT ·avx2Pair13(SB), NOSPLIT, $0-18
 	VPBROADCASTD 132(AX), Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2080(AX)
-	VPBROADCASTD 132(CX), Y14
-	VPADDD       Y14, Y4, Y4
+	VPBROADCASTD 132(CX), Y9
+	VPADDD       Y9, Y4, Y4
 	VPADDD       Y13, Y4, Y4
 	VPSRLD       $0x06, Y1, Y8
 	VPSLLD       $0x1a, Y1, Y9
@@ -73059,10 +72313,9 @@ TEXT ·avx2Pair13(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y5, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y4, Y4
-	VPOR         Y6, Y5, Y8
-	VPAND        Y7, Y8, Y8
-	VPAND        Y6, Y5, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y6, Y5, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y6, Y8, Y8
 	VPADDD       Y8, Y4, Y4
 
 	// Round 34.
@@ -73082,8 +72335,8 @@ TEXT ·avx2Pair13(SB), NOSPLIT, $0-18
 	VPBROADCASTD 136(AX), Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2112(AX)
-	VPBROADCASTD 136(CX), Y14
-	VPADDD       Y14, Y3, Y3
+	VPBROADCASTD 136(CX), Y9
+	VPADDD       Y9, Y3, Y3
 	VPADDD       Y13, Y3, Y3
 	VPSRLD       $0x06, Y0, Y8
 	VPSLLD       $0x1a, Y0, Y9
@@ -73114,10 +72367,9 @@ TEXT ·avx2Pair13(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y4, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y3, Y3
-	VPOR         Y5, Y4, Y8
-	VPAND        Y6, Y8, Y8
-	VPAND        Y5, Y4, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y5, Y4, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y5, Y8, Y8
 	VPADDD       Y8, Y3, Y3
 
 	// Round 35.
@@ -73147,8 +72399,8 @@ TEXT ·avx2Pair13(SB), NOSPLIT, $0-18
 	VPBROADCASTD 140(AX), Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2144(AX)
-	VPBROADCASTD 140(CX), Y14
-	VPADDD       Y14, Y2, Y2
+	VPBROADCASTD 140(CX), Y9
+	VPADDD       Y9, Y2, Y2
 	VPADDD       Y13, Y2, Y2
 	VPSRLD       $0x06, Y7, Y8
 	VPSLLD       $0x1a, Y7, Y9
@@ -73179,10 +72431,9 @@ TEXT ·avx2Pair13(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y3, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y2, Y2
-	VPOR         Y4, Y3, Y8
-	VPAND        Y5, Y8, Y8
-	VPAND        Y4, Y3, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y4, Y3, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y4, Y8, Y8
 	VPADDD       Y8, Y2, Y2
 
 	// Round 36.
@@ -73211,8 +72462,8 @@ TEXT ·avx2Pair13(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2176(AX)
-	VPBROADCASTD 144(CX), Y14
-	VPADDD       Y14, Y1, Y1
+	VPBROADCASTD 144(CX), Y9
+	VPADDD       Y9, Y1, Y1
 	VPADDD       Y13, Y1, Y1
 	VPSRLD       $0x06, Y6, Y8
 	VPSLLD       $0x1a, Y6, Y9
@@ -73243,10 +72494,9 @@ TEXT ·avx2Pair13(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y2, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y1, Y1
-	VPOR         Y3, Y2, Y8
-	VPAND        Y4, Y8, Y8
-	VPAND        Y3, Y2, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y3, Y2, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y3, Y8, Y8
 	VPADDD       Y8, Y1, Y1
 
 	// Round 37.
@@ -73275,8 +72525,8 @@ TEXT ·avx2Pair13(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2208(AX)
-	VPBROADCASTD 148(CX), Y14
-	VPADDD       Y14, Y0, Y0
+	VPBROADCASTD 148(CX), Y9
+	VPADDD       Y9, Y0, Y0
 	VPADDD       Y13, Y0, Y0
 	VPSRLD       $0x06, Y5, Y8
 	VPSLLD       $0x1a, Y5, Y9
@@ -73307,10 +72557,9 @@ TEXT ·avx2Pair13(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y1, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y0, Y0
-	VPOR         Y2, Y1, Y8
-	VPAND        Y3, Y8, Y8
-	VPAND        Y2, Y1, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y2, Y1, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y2, Y8, Y8
 	VPADDD       Y8, Y0, Y0
 
 	// Round 38.
@@ -73339,8 +72588,8 @@ TEXT ·avx2Pair13(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2240(AX)
-	VPBROADCASTD 152(CX), Y14
-	VPADDD       Y14, Y7, Y7
+	VPBROADCASTD 152(CX), Y9
+	VPADDD       Y9, Y7, Y7
 	VPADDD       Y13, Y7, Y7
 	VPSRLD       $0x06, Y4, Y8
 	VPSLLD       $0x1a, Y4, Y9
@@ -73371,10 +72620,9 @@ TEXT ·avx2Pair13(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y0, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y7, Y7
-	VPOR         Y1, Y0, Y8
-	VPAND        Y2, Y8, Y8
-	VPAND        Y1, Y0, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y1, Y0, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y1, Y8, Y8
 	VPADDD       Y8, Y7, Y7
 
 	// Round 39.
@@ -73403,8 +72651,8 @@ TEXT ·avx2Pair13(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2272(AX)
-	VPBROADCASTD 156(CX), Y14
-	VPADDD       Y14, Y6, Y6
+	VPBROADCASTD 156(CX), Y9
+	VPADDD       Y9, Y6, Y6
 	VPADDD       Y13, Y6, Y6
 	VPSRLD       $0x06, Y3, Y8
 	VPSLLD       $0x1a, Y3, Y9
@@ -73435,10 +72683,9 @@ TEXT ·avx2Pair13(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y7, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y6, Y6
-	VPOR         Y0, Y7, Y8
-	VPAND        Y1, Y8, Y8
-	VPAND        Y0, Y7, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y0, Y7, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y0, Y8, Y8
 	VPADDD       Y8, Y6, Y6
 
 	// Round 40.
@@ -73467,8 +72714,8 @@ TEXT ·avx2Pair13(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2304(AX)
-	VPBROADCASTD 160(CX), Y14
-	VPADDD       Y14, Y5, Y5
+	VPBROADCASTD 160(CX), Y9
+	VPADDD       Y9, Y5, Y5
 	VPADDD       Y13, Y5, Y5
 	VPSRLD       $0x06, Y2, Y8
 	VPSLLD       $0x1a, Y2, Y9
@@ -73499,10 +72746,9 @@ TEXT ·avx2Pair13(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y6, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y5, Y5
-	VPOR         Y7, Y6, Y8
-	VPAND        Y0, Y8, Y8
-	VPAND        Y7, Y6, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y7, Y6, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y7, Y8, Y8
 	VPADDD       Y8, Y5, Y5
 
 	// Round 41.
@@ -73531,8 +72777,8 @@ TEXT ·avx2Pair13(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2336(AX)
-	VPBROADCASTD 164(CX), Y14
-	VPADDD       Y14, Y4, Y4
+	VPBROADCASTD 164(CX), Y9
+	VPADDD       Y9, Y4, Y4
 	VPADDD       Y13, Y4, Y4
 	VPSRLD       $0x06, Y1, Y8
 	VPSLLD       $0x1a, Y1, Y9
@@ -73563,10 +72809,9 @@ TEXT ·avx2Pair13(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y5, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y4, Y4
-	VPOR         Y6, Y5, Y8
-	VPAND        Y7, Y8, Y8
-	VPAND        Y6, Y5, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y6, Y5, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y6, Y8, Y8
 	VPADDD       Y8, Y4, Y4
 
 	// Round 42.
@@ -73595,8 +72840,8 @@ TEXT ·avx2Pair13(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2368(AX)
-	VPBROADCASTD 168(CX), Y14
-	VPADDD       Y14, Y3, Y3
+	VPBROADCASTD 168(CX), Y9
+	VPADDD       Y9, Y3, Y3
 	VPADDD       Y13, Y3, Y3
 	VPSRLD       $0x06, Y0, Y8
 	VPSLLD       $0x1a, Y0, Y9
@@ -73627,10 +72872,9 @@ TEXT ·avx2Pair13(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y4, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y3, Y3
-	VPOR         Y5, Y4, Y8
-	VPAND        Y6, Y8, Y8
-	VPAND        Y5, Y4, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y5, Y4, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y5, Y8, Y8
 	VPADDD       Y8, Y3, Y3
 
 	// Round 43.
@@ -73659,8 +72903,8 @@ TEXT ·avx2Pair13(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2400(AX)
-	VPBROADCASTD 172(CX), Y14
-	VPADDD       Y14, Y2, Y2
+	VPBROADCASTD 172(CX), Y9
+	VPADDD       Y9, Y2, Y2
 	VPADDD       Y13, Y2, Y2
 	VPSRLD       $0x06, Y7, Y8
 	VPSLLD       $0x1a, Y7, Y9
@@ -73691,10 +72935,9 @@ TEXT ·avx2Pair13(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y3, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y2, Y2
-	VPOR         Y4, Y3, Y8
-	VPAND        Y5, Y8, Y8
-	VPAND        Y4, Y3, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y4, Y3, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y4, Y8, Y8
 	VPADDD       Y8, Y2, Y2
 
 	// Round 44.
@@ -73723,8 +72966,8 @@ TEXT ·avx2Pair13(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2432(AX)
-	VPBROADCASTD 176(CX), Y14
-	VPADDD       Y14, Y1, Y1
+	VPBROADCASTD 176(CX), Y9
+	VPADDD       Y9, Y1, Y1
 	VPADDD       Y13, Y1, Y1
 	VPSRLD       $0x06, Y6, Y8
 	VPSLLD       $0x1a, Y6, Y9
@@ -73755,10 +72998,9 @@ TEXT ·avx2Pair13(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y2, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y1, Y1
-	VPOR         Y3, Y2, Y8
-	VPAND        Y4, Y8, Y8
-	VPAND        Y3, Y2, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y3, Y2, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y3, Y8, Y8
 	VPADDD       Y8, Y1, Y1
 
 	// Round 45.
@@ -73787,8 +73029,8 @@ TEXT ·avx2Pair13(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2464(AX)
-	VPBROADCASTD 180(CX), Y14
-	VPADDD       Y14, Y0, Y0
+	VPBROADCASTD 180(CX), Y9
+	VPADDD       Y9, Y0, Y0
 	VPADDD       Y13, Y0, Y0
 	VPSRLD       $0x06, Y5, Y8
 	VPSLLD       $0x1a, Y5, Y9
@@ -73819,10 +73061,9 @@ TEXT ·avx2Pair13(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y1, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y0, Y0
-	VPOR         Y2, Y1, Y8
-	VPAND        Y3, Y8, Y8
-	VPAND        Y2, Y1, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y2, Y1, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y2, Y8, Y8
 	VPADDD       Y8, Y0, Y0
 
 	// Round 46.
@@ -73851,8 +73092,8 @@ TEXT ·avx2Pair13(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2496(AX)
-	VPBROADCASTD 184(CX), Y14
-	VPADDD       Y14, Y7, Y7
+	VPBROADCASTD 184(CX), Y9
+	VPADDD       Y9, Y7, Y7
 	VPADDD       Y13, Y7, Y7
 	VPSRLD       $0x06, Y4, Y8
 	VPSLLD       $0x1a, Y4, Y9
@@ -73883,10 +73124,9 @@ TEXT ·avx2Pair13(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y0, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y7, Y7
-	VPOR         Y1, Y0, Y8
-	VPAND        Y2, Y8, Y8
-	VPAND        Y1, Y0, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y1, Y0, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y1, Y8, Y8
 	VPADDD       Y8, Y7, Y7
 
 	// Round 47.
@@ -73915,8 +73155,8 @@ TEXT ·avx2Pair13(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2528(AX)
-	VPBROADCASTD 188(CX), Y14
-	VPADDD       Y14, Y6, Y6
+	VPBROADCASTD 188(CX), Y9
+	VPADDD       Y9, Y6, Y6
 	VPADDD       Y13, Y6, Y6
 	VPSRLD       $0x06, Y3, Y8
 	VPSLLD       $0x1a, Y3, Y9
@@ -73947,10 +73187,9 @@ TEXT ·avx2Pair13(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y7, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y6, Y6
-	VPOR         Y0, Y7, Y8
-	VPAND        Y1, Y8, Y8
-	VPAND        Y0, Y7, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y0, Y7, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y0, Y8, Y8
 	VPADDD       Y8, Y6, Y6
 
 	// Round 48.
@@ -73979,8 +73218,8 @@ TEXT ·avx2Pair13(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2048(AX)
-	VPBROADCASTD 192(CX), Y14
-	VPADDD       Y14, Y5, Y5
+	VPBROADCASTD 192(CX), Y9
+	VPADDD       Y9, Y5, Y5
 	VPADDD       Y13, Y5, Y5
 	VPSRLD       $0x06, Y2, Y8
 	VPSLLD       $0x1a, Y2, Y9
@@ -74011,10 +73250,9 @@ TEXT ·avx2Pair13(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y6, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y5, Y5
-	VPOR         Y7, Y6, Y8
-	VPAND        Y0, Y8, Y8
-	VPAND        Y7, Y6, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y7, Y6, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y7, Y8, Y8
 	VPADDD       Y8, Y5, Y5
 
 	// Round 49.
@@ -74043,8 +73281,8 @@ TEXT ·avx2Pair13(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2080(AX)
-	VPBROADCASTD 196(CX), Y14
-	VPADDD       Y14, Y4, Y4
+	VPBROADCASTD 196(CX), Y9
+	VPADDD       Y9, Y4, Y4
 	VPADDD       Y13, Y4, Y4
 	VPSRLD       $0x06, Y1, Y8
 	VPSLLD       $0x1a, Y1, Y9
@@ -74075,10 +73313,9 @@ TEXT ·avx2Pair13(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y5, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y4, Y4
-	VPOR         Y6, Y5, Y8
-	VPAND        Y7, Y8, Y8
-	VPAND        Y6, Y5, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y6, Y5, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y6, Y8, Y8
 	VPADDD       Y8, Y4, Y4
 
 	// Round 50.
@@ -74107,8 +73344,8 @@ TEXT ·avx2Pair13(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2112(AX)
-	VPBROADCASTD 200(CX), Y14
-	VPADDD       Y14, Y3, Y3
+	VPBROADCASTD 200(CX), Y9
+	VPADDD       Y9, Y3, Y3
 	VPADDD       Y13, Y3, Y3
 	VPSRLD       $0x06, Y0, Y8
 	VPSLLD       $0x1a, Y0, Y9
@@ -74139,10 +73376,9 @@ TEXT ·avx2Pair13(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y4, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y3, Y3
-	VPOR         Y5, Y4, Y8
-	VPAND        Y6, Y8, Y8
-	VPAND        Y5, Y4, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y5, Y4, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y5, Y8, Y8
 	VPADDD       Y8, Y3, Y3
 
 	// Round 51.
@@ -74171,8 +73407,8 @@ TEXT ·avx2Pair13(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2144(AX)
-	VPBROADCASTD 204(CX), Y14
-	VPADDD       Y14, Y2, Y2
+	VPBROADCASTD 204(CX), Y9
+	VPADDD       Y9, Y2, Y2
 	VPADDD       Y13, Y2, Y2
 	VPSRLD       $0x06, Y7, Y8
 	VPSLLD       $0x1a, Y7, Y9
@@ -74203,10 +73439,9 @@ TEXT ·avx2Pair13(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y3, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y2, Y2
-	VPOR         Y4, Y3, Y8
-	VPAND        Y5, Y8, Y8
-	VPAND        Y4, Y3, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y4, Y3, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y4, Y8, Y8
 	VPADDD       Y8, Y2, Y2
 
 	// Round 52.
@@ -74235,8 +73470,8 @@ TEXT ·avx2Pair13(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2176(AX)
-	VPBROADCASTD 208(CX), Y14
-	VPADDD       Y14, Y1, Y1
+	VPBROADCASTD 208(CX), Y9
+	VPADDD       Y9, Y1, Y1
 	VPADDD       Y13, Y1, Y1
 	VPSRLD       $0x06, Y6, Y8
 	VPSLLD       $0x1a, Y6, Y9
@@ -74267,10 +73502,9 @@ TEXT ·avx2Pair13(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y2, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y1, Y1
-	VPOR         Y3, Y2, Y8
-	VPAND        Y4, Y8, Y8
-	VPAND        Y3, Y2, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y3, Y2, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y3, Y8, Y8
 	VPADDD       Y8, Y1, Y1
 
 	// Round 53.
@@ -74299,8 +73533,8 @@ TEXT ·avx2Pair13(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2208(AX)
-	VPBROADCASTD 212(CX), Y14
-	VPADDD       Y14, Y0, Y0
+	VPBROADCASTD 212(CX), Y9
+	VPADDD       Y9, Y0, Y0
 	VPADDD       Y13, Y0, Y0
 	VPSRLD       $0x06, Y5, Y8
 	VPSLLD       $0x1a, Y5, Y9
@@ -74331,10 +73565,9 @@ TEXT ·avx2Pair13(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y1, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y0, Y0
-	VPOR         Y2, Y1, Y8
-	VPAND        Y3, Y8, Y8
-	VPAND        Y2, Y1, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y2, Y1, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y2, Y8, Y8
 	VPADDD       Y8, Y0, Y0
 
 	// Round 54.
@@ -74363,8 +73596,8 @@ TEXT ·avx2Pair13(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2240(AX)
-	VPBROADCASTD 216(CX), Y14
-	VPADDD       Y14, Y7, Y7
+	VPBROADCASTD 216(CX), Y9
+	VPADDD       Y9, Y7, Y7
 	VPADDD       Y13, Y7, Y7
 	VPSRLD       $0x06, Y4, Y8
 	VPSLLD       $0x1a, Y4, Y9
@@ -74395,10 +73628,9 @@ TEXT ·avx2Pair13(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y0, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y7, Y7
-	VPOR         Y1, Y0, Y8
-	VPAND        Y2, Y8, Y8
-	VPAND        Y1, Y0, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y1, Y0, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y1, Y8, Y8
 	VPADDD       Y8, Y7, Y7
 
 	// Round 55.
@@ -74427,8 +73659,8 @@ TEXT ·avx2Pair13(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2272(AX)
-	VPBROADCASTD 220(CX), Y14
-	VPADDD       Y14, Y6, Y6
+	VPBROADCASTD 220(CX), Y9
+	VPADDD       Y9, Y6, Y6
 	VPADDD       Y13, Y6, Y6
 	VPSRLD       $0x06, Y3, Y8
 	VPSLLD       $0x1a, Y3, Y9
@@ -74459,10 +73691,9 @@ TEXT ·avx2Pair13(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y7, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y6, Y6
-	VPOR         Y0, Y7, Y8
-	VPAND        Y1, Y8, Y8
-	VPAND        Y0, Y7, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y0, Y7, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y0, Y8, Y8
 	VPADDD       Y8, Y6, Y6
 
 	// Round 56.
@@ -74491,8 +73722,8 @@ TEXT ·avx2Pair13(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2304(AX)
-	VPBROADCASTD 224(CX), Y14
-	VPADDD       Y14, Y5, Y5
+	VPBROADCASTD 224(CX), Y9
+	VPADDD       Y9, Y5, Y5
 	VPADDD       Y13, Y5, Y5
 	VPSRLD       $0x06, Y2, Y8
 	VPSLLD       $0x1a, Y2, Y9
@@ -74523,10 +73754,9 @@ TEXT ·avx2Pair13(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y6, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y5, Y5
-	VPOR         Y7, Y6, Y8
-	VPAND        Y0, Y8, Y8
-	VPAND        Y7, Y6, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y7, Y6, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y7, Y8, Y8
 	VPADDD       Y8, Y5, Y5
 
 	// Round 57.
@@ -74555,8 +73785,8 @@ TEXT ·avx2Pair13(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2336(AX)
-	VPBROADCASTD 228(CX), Y14
-	VPADDD       Y14, Y4, Y4
+	VPBROADCASTD 228(CX), Y9
+	VPADDD       Y9, Y4, Y4
 	VPADDD       Y13, Y4, Y4
 	VPSRLD       $0x06, Y1, Y8
 	VPSLLD       $0x1a, Y1, Y9
@@ -74587,10 +73817,9 @@ TEXT ·avx2Pair13(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y5, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y4, Y4
-	VPOR         Y6, Y5, Y8
-	VPAND        Y7, Y8, Y8
-	VPAND        Y6, Y5, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y6, Y5, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y6, Y8, Y8
 	VPADDD       Y8, Y4, Y4
 
 	// Round 58.
@@ -74619,8 +73848,8 @@ TEXT ·avx2Pair13(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2368(AX)
-	VPBROADCASTD 232(CX), Y14
-	VPADDD       Y14, Y3, Y3
+	VPBROADCASTD 232(CX), Y9
+	VPADDD       Y9, Y3, Y3
 	VPADDD       Y13, Y3, Y3
 	VPSRLD       $0x06, Y0, Y8
 	VPSLLD       $0x1a, Y0, Y9
@@ -74651,10 +73880,9 @@ TEXT ·avx2Pair13(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y4, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y3, Y3
-	VPOR         Y5, Y4, Y8
-	VPAND        Y6, Y8, Y8
-	VPAND        Y5, Y4, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y5, Y4, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y5, Y8, Y8
 	VPADDD       Y8, Y3, Y3
 
 	// Round 59.
@@ -74683,8 +73911,8 @@ TEXT ·avx2Pair13(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2400(AX)
-	VPBROADCASTD 236(CX), Y14
-	VPADDD       Y14, Y2, Y2
+	VPBROADCASTD 236(CX), Y9
+	VPADDD       Y9, Y2, Y2
 	VPADDD       Y13, Y2, Y2
 	VPSRLD       $0x06, Y7, Y8
 	VPSLLD       $0x1a, Y7, Y9
@@ -74715,10 +73943,9 @@ TEXT ·avx2Pair13(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y3, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y2, Y2
-	VPOR         Y4, Y3, Y8
-	VPAND        Y5, Y8, Y8
-	VPAND        Y4, Y3, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y4, Y3, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y4, Y8, Y8
 	VPADDD       Y8, Y2, Y2
 
 	// Round 60.
@@ -74747,8 +73974,8 @@ TEXT ·avx2Pair13(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2432(AX)
-	VPBROADCASTD 240(CX), Y14
-	VPADDD       Y14, Y1, Y1
+	VPBROADCASTD 240(CX), Y9
+	VPADDD       Y9, Y1, Y1
 	VPADDD       Y13, Y1, Y1
 	VPSRLD       $0x06, Y6, Y8
 	VPSLLD       $0x1a, Y6, Y9
@@ -74779,10 +74006,9 @@ TEXT ·avx2Pair13(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y2, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y1, Y1
-	VPOR         Y3, Y2, Y8
-	VPAND        Y4, Y8, Y8
-	VPAND        Y3, Y2, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y3, Y2, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y3, Y8, Y8
 	VPADDD       Y8, Y1, Y1
 
 	// Round 61.
@@ -74811,8 +74037,8 @@ TEXT ·avx2Pair13(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2464(AX)
-	VPBROADCASTD 244(CX), Y14
-	VPADDD       Y14, Y0, Y0
+	VPBROADCASTD 244(CX), Y9
+	VPADDD       Y9, Y0, Y0
 	VPADDD       Y13, Y0, Y0
 	VPSRLD       $0x06, Y5, Y8
 	VPSLLD       $0x1a, Y5, Y9
@@ -74843,10 +74069,9 @@ TEXT ·avx2Pair13(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y1, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y0, Y0
-	VPOR         Y2, Y1, Y8
-	VPAND        Y3, Y8, Y8
-	VPAND        Y2, Y1, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y2, Y1, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y2, Y8, Y8
 	VPADDD       Y8, Y0, Y0
 
 	// Round 62.
@@ -74875,8 +74100,8 @@ TEXT ·avx2Pair13(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2496(AX)
-	VPBROADCASTD 248(CX), Y14
-	VPADDD       Y14, Y7, Y7
+	VPBROADCASTD 248(CX), Y9
+	VPADDD       Y9, Y7, Y7
 	VPADDD       Y13, Y7, Y7
 	VPSRLD       $0x06, Y4, Y8
 	VPSLLD       $0x1a, Y4, Y9
@@ -74907,10 +74132,9 @@ TEXT ·avx2Pair13(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y0, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y7, Y7
-	VPOR         Y1, Y0, Y8
-	VPAND        Y2, Y8, Y8
-	VPAND        Y1, Y0, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y1, Y0, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y1, Y8, Y8
 	VPADDD       Y8, Y7, Y7
 
 	// Round 63.
@@ -74939,8 +74163,8 @@ TEXT ·avx2Pair13(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2528(AX)
-	VPBROADCASTD 252(CX), Y14
-	VPADDD       Y14, Y6, Y6
+	VPBROADCASTD 252(CX), Y9
+	VPADDD       Y9, Y6, Y6
 	VPADDD       Y13, Y6, Y6
 	VPSRLD       $0x06, Y3, Y8
 	VPSLLD       $0x1a, Y3, Y9
@@ -74971,36 +74195,35 @@ TEXT ·avx2Pair13(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y7, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y6, Y6
-	VPOR         Y0, Y7, Y8
-	VPAND        Y1, Y8, Y8
-	VPAND        Y0, Y7, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y0, Y7, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y0, Y8, Y8
 	VPADDD       Y8, Y6, Y6
 
 	// Feed forward and store the per-lane state.
-	VPBROADCASTD 288(AX), Y14
-	VPADDD       Y14, Y6, Y6
+	VPBROADCASTD 288(AX), Y9
+	VPADDD       Y9, Y6, Y6
 	VMOVDQU      Y6, 512(AX)
-	VPBROADCASTD 292(AX), Y14
-	VPADDD       Y14, Y7, Y7
+	VPBROADCASTD 292(AX), Y9
+	VPADDD       Y9, Y7, Y7
 	VMOVDQU      Y7, 576(AX)
-	VPBROADCASTD 296(AX), Y14
-	VPADDD       Y14, Y0, Y0
+	VPBROADCASTD 296(AX), Y9
+	VPADDD       Y9, Y0, Y0
 	VMOVDQU      Y0, 640(AX)
-	VPBROADCASTD 300(AX), Y14
-	VPADDD       Y14, Y1, Y1
+	VPBROADCASTD 300(AX), Y9
+	VPADDD       Y9, Y1, Y1
 	VMOVDQU      Y1, 704(AX)
-	VPBROADCASTD 304(AX), Y14
-	VPADDD       Y14, Y2, Y2
+	VPBROADCASTD 304(AX), Y9
+	VPADDD       Y9, Y2, Y2
 	VMOVDQU      Y2, 768(AX)
-	VPBROADCASTD 308(AX), Y14
-	VPADDD       Y14, Y3, Y3
+	VPBROADCASTD 308(AX), Y9
+	VPADDD       Y9, Y3, Y3
 	VMOVDQU      Y3, 832(AX)
-	VPBROADCASTD 312(AX), Y14
-	VPADDD       Y14, Y4, Y4
+	VPBROADCASTD 312(AX), Y9
+	VPADDD       Y9, Y4, Y4
 	VMOVDQU      Y4, 896(AX)
-	VPBROADCASTD 316(AX), Y14
-	VPADDD       Y14, Y5, Y5
+	VPBROADCASTD 316(AX), Y9
+	VPADDD       Y9, Y5, Y5
 	VMOVDQU      Y5, 960(AX)
 
 	// Quick test on word q: ((h[q] & qm) ^ qw) <= ql, as max(x, ql) == ql.
@@ -75047,10 +74270,11 @@ TEXT ·avx2Pair14(SB), NOSPLIT, $0-18
 	// Round 14: add W[14] to a and e.
 	VPADDD 2496(AX), Y0, Y0
 	VPADDD 2496(AX), Y4, Y4
+	VPXOR  Y2, Y1, Y15
 
 	// Round 15.
-	VPBROADCASTD 60(CX), Y14
-	VPADDD       Y14, Y7, Y7
+	VPBROADCASTD 60(CX), Y9
+	VPADDD       Y9, Y7, Y7
 	VPADDD       2528(AX), Y7, Y7
 	VPSRLD       $0x06, Y4, Y8
 	VPSLLD       $0x1a, Y4, Y9
@@ -75081,10 +74305,9 @@ TEXT ·avx2Pair14(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y0, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y7, Y7
-	VPOR         Y1, Y0, Y8
-	VPAND        Y2, Y8, Y8
-	VPAND        Y1, Y0, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y1, Y0, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y1, Y8, Y8
 	VPADDD       Y8, Y7, Y7
 
 	// Round 16.
@@ -75102,8 +74325,8 @@ TEXT ·avx2Pair14(SB), NOSPLIT, $0-18
 	VPBROADCASTD 64(AX), Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2048(AX)
-	VPBROADCASTD 64(CX), Y14
-	VPADDD       Y14, Y6, Y6
+	VPBROADCASTD 64(CX), Y9
+	VPADDD       Y9, Y6, Y6
 	VPADDD       Y13, Y6, Y6
 	VPSRLD       $0x06, Y3, Y8
 	VPSLLD       $0x1a, Y3, Y9
@@ -75134,10 +74357,9 @@ TEXT ·avx2Pair14(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y7, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y6, Y6
-	VPOR         Y0, Y7, Y8
-	VPAND        Y1, Y8, Y8
-	VPAND        Y0, Y7, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y0, Y7, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y0, Y8, Y8
 	VPADDD       Y8, Y6, Y6
 
 	// Round 17.
@@ -75155,8 +74377,8 @@ TEXT ·avx2Pair14(SB), NOSPLIT, $0-18
 	VPBROADCASTD 68(AX), Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2080(AX)
-	VPBROADCASTD 68(CX), Y14
-	VPADDD       Y14, Y5, Y5
+	VPBROADCASTD 68(CX), Y9
+	VPADDD       Y9, Y5, Y5
 	VPADDD       Y13, Y5, Y5
 	VPSRLD       $0x06, Y2, Y8
 	VPSLLD       $0x1a, Y2, Y9
@@ -75187,10 +74409,9 @@ TEXT ·avx2Pair14(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y6, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y5, Y5
-	VPOR         Y7, Y6, Y8
-	VPAND        Y0, Y8, Y8
-	VPAND        Y7, Y6, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y7, Y6, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y7, Y8, Y8
 	VPADDD       Y8, Y5, Y5
 
 	// Round 18.
@@ -75208,8 +74429,8 @@ TEXT ·avx2Pair14(SB), NOSPLIT, $0-18
 	VPBROADCASTD 72(AX), Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2112(AX)
-	VPBROADCASTD 72(CX), Y14
-	VPADDD       Y14, Y4, Y4
+	VPBROADCASTD 72(CX), Y9
+	VPADDD       Y9, Y4, Y4
 	VPADDD       Y13, Y4, Y4
 	VPSRLD       $0x06, Y1, Y8
 	VPSLLD       $0x1a, Y1, Y9
@@ -75240,10 +74461,9 @@ TEXT ·avx2Pair14(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y5, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y4, Y4
-	VPOR         Y6, Y5, Y8
-	VPAND        Y7, Y8, Y8
-	VPAND        Y6, Y5, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y6, Y5, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y6, Y8, Y8
 	VPADDD       Y8, Y4, Y4
 
 	// Round 19.
@@ -75261,8 +74481,8 @@ TEXT ·avx2Pair14(SB), NOSPLIT, $0-18
 	VPBROADCASTD 76(AX), Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2144(AX)
-	VPBROADCASTD 76(CX), Y14
-	VPADDD       Y14, Y3, Y3
+	VPBROADCASTD 76(CX), Y9
+	VPADDD       Y9, Y3, Y3
 	VPADDD       Y13, Y3, Y3
 	VPSRLD       $0x06, Y0, Y8
 	VPSLLD       $0x1a, Y0, Y9
@@ -75293,10 +74513,9 @@ TEXT ·avx2Pair14(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y4, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y3, Y3
-	VPOR         Y5, Y4, Y8
-	VPAND        Y6, Y8, Y8
-	VPAND        Y5, Y4, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y5, Y4, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y5, Y8, Y8
 	VPADDD       Y8, Y3, Y3
 
 	// Round 20.
@@ -75314,8 +74533,8 @@ TEXT ·avx2Pair14(SB), NOSPLIT, $0-18
 	VPBROADCASTD 80(AX), Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2176(AX)
-	VPBROADCASTD 80(CX), Y14
-	VPADDD       Y14, Y2, Y2
+	VPBROADCASTD 80(CX), Y9
+	VPADDD       Y9, Y2, Y2
 	VPADDD       Y13, Y2, Y2
 	VPSRLD       $0x06, Y7, Y8
 	VPSLLD       $0x1a, Y7, Y9
@@ -75346,10 +74565,9 @@ TEXT ·avx2Pair14(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y3, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y2, Y2
-	VPOR         Y4, Y3, Y8
-	VPAND        Y5, Y8, Y8
-	VPAND        Y4, Y3, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y4, Y3, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y4, Y8, Y8
 	VPADDD       Y8, Y2, Y2
 
 	// Round 21.
@@ -75368,8 +74586,8 @@ TEXT ·avx2Pair14(SB), NOSPLIT, $0-18
 	VPBROADCASTD 84(AX), Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2208(AX)
-	VPBROADCASTD 84(CX), Y14
-	VPADDD       Y14, Y1, Y1
+	VPBROADCASTD 84(CX), Y9
+	VPADDD       Y9, Y1, Y1
 	VPADDD       Y13, Y1, Y1
 	VPSRLD       $0x06, Y6, Y8
 	VPSLLD       $0x1a, Y6, Y9
@@ -75400,10 +74618,9 @@ TEXT ·avx2Pair14(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y2, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y1, Y1
-	VPOR         Y3, Y2, Y8
-	VPAND        Y4, Y8, Y8
-	VPAND        Y3, Y2, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y3, Y2, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y3, Y8, Y8
 	VPADDD       Y8, Y1, Y1
 
 	// Round 22.
@@ -75422,8 +74639,8 @@ TEXT ·avx2Pair14(SB), NOSPLIT, $0-18
 	VPBROADCASTD 88(AX), Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2240(AX)
-	VPBROADCASTD 88(CX), Y14
-	VPADDD       Y14, Y0, Y0
+	VPBROADCASTD 88(CX), Y9
+	VPADDD       Y9, Y0, Y0
 	VPADDD       Y13, Y0, Y0
 	VPSRLD       $0x06, Y5, Y8
 	VPSLLD       $0x1a, Y5, Y9
@@ -75454,10 +74671,9 @@ TEXT ·avx2Pair14(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y1, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y0, Y0
-	VPOR         Y2, Y1, Y8
-	VPAND        Y3, Y8, Y8
-	VPAND        Y2, Y1, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y2, Y1, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y2, Y8, Y8
 	VPADDD       Y8, Y0, Y0
 
 	// Round 23.
@@ -75476,8 +74692,8 @@ TEXT ·avx2Pair14(SB), NOSPLIT, $0-18
 	VPBROADCASTD 92(AX), Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2272(AX)
-	VPBROADCASTD 92(CX), Y14
-	VPADDD       Y14, Y7, Y7
+	VPBROADCASTD 92(CX), Y9
+	VPADDD       Y9, Y7, Y7
 	VPADDD       Y13, Y7, Y7
 	VPSRLD       $0x06, Y4, Y8
 	VPSLLD       $0x1a, Y4, Y9
@@ -75508,10 +74724,9 @@ TEXT ·avx2Pair14(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y0, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y7, Y7
-	VPOR         Y1, Y0, Y8
-	VPAND        Y2, Y8, Y8
-	VPAND        Y1, Y0, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y1, Y0, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y1, Y8, Y8
 	VPADDD       Y8, Y7, Y7
 
 	// Round 24.
@@ -75530,8 +74745,8 @@ TEXT ·avx2Pair14(SB), NOSPLIT, $0-18
 	VPBROADCASTD 96(AX), Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2304(AX)
-	VPBROADCASTD 96(CX), Y14
-	VPADDD       Y14, Y6, Y6
+	VPBROADCASTD 96(CX), Y9
+	VPADDD       Y9, Y6, Y6
 	VPADDD       Y13, Y6, Y6
 	VPSRLD       $0x06, Y3, Y8
 	VPSLLD       $0x1a, Y3, Y9
@@ -75562,10 +74777,9 @@ TEXT ·avx2Pair14(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y7, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y6, Y6
-	VPOR         Y0, Y7, Y8
-	VPAND        Y1, Y8, Y8
-	VPAND        Y0, Y7, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y0, Y7, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y0, Y8, Y8
 	VPADDD       Y8, Y6, Y6
 
 	// Round 25.
@@ -75584,8 +74798,8 @@ TEXT ·avx2Pair14(SB), NOSPLIT, $0-18
 	VPBROADCASTD 100(AX), Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2336(AX)
-	VPBROADCASTD 100(CX), Y14
-	VPADDD       Y14, Y5, Y5
+	VPBROADCASTD 100(CX), Y9
+	VPADDD       Y9, Y5, Y5
 	VPADDD       Y13, Y5, Y5
 	VPSRLD       $0x06, Y2, Y8
 	VPSLLD       $0x1a, Y2, Y9
@@ -75616,10 +74830,9 @@ TEXT ·avx2Pair14(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y6, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y5, Y5
-	VPOR         Y7, Y6, Y8
-	VPAND        Y0, Y8, Y8
-	VPAND        Y7, Y6, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y7, Y6, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y7, Y8, Y8
 	VPADDD       Y8, Y5, Y5
 
 	// Round 26.
@@ -75638,8 +74851,8 @@ TEXT ·avx2Pair14(SB), NOSPLIT, $0-18
 	VPBROADCASTD 104(AX), Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2368(AX)
-	VPBROADCASTD 104(CX), Y14
-	VPADDD       Y14, Y4, Y4
+	VPBROADCASTD 104(CX), Y9
+	VPADDD       Y9, Y4, Y4
 	VPADDD       Y13, Y4, Y4
 	VPSRLD       $0x06, Y1, Y8
 	VPSLLD       $0x1a, Y1, Y9
@@ -75670,10 +74883,9 @@ TEXT ·avx2Pair14(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y5, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y4, Y4
-	VPOR         Y6, Y5, Y8
-	VPAND        Y7, Y8, Y8
-	VPAND        Y6, Y5, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y6, Y5, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y6, Y8, Y8
 	VPADDD       Y8, Y4, Y4
 
 	// Round 27.
@@ -75692,8 +74904,8 @@ TEXT ·avx2Pair14(SB), NOSPLIT, $0-18
 	VPBROADCASTD 108(AX), Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2400(AX)
-	VPBROADCASTD 108(CX), Y14
-	VPADDD       Y14, Y3, Y3
+	VPBROADCASTD 108(CX), Y9
+	VPADDD       Y9, Y3, Y3
 	VPADDD       Y13, Y3, Y3
 	VPSRLD       $0x06, Y0, Y8
 	VPSLLD       $0x1a, Y0, Y9
@@ -75724,10 +74936,9 @@ TEXT ·avx2Pair14(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y4, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y3, Y3
-	VPOR         Y5, Y4, Y8
-	VPAND        Y6, Y8, Y8
-	VPAND        Y5, Y4, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y5, Y4, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y5, Y8, Y8
 	VPADDD       Y8, Y3, Y3
 
 	// Round 28.
@@ -75746,8 +74957,8 @@ TEXT ·avx2Pair14(SB), NOSPLIT, $0-18
 	VPBROADCASTD 112(AX), Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2432(AX)
-	VPBROADCASTD 112(CX), Y14
-	VPADDD       Y14, Y2, Y2
+	VPBROADCASTD 112(CX), Y9
+	VPADDD       Y9, Y2, Y2
 	VPADDD       Y13, Y2, Y2
 	VPSRLD       $0x06, Y7, Y8
 	VPSLLD       $0x1a, Y7, Y9
@@ -75778,10 +74989,9 @@ TEXT ·avx2Pair14(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y3, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y2, Y2
-	VPOR         Y4, Y3, Y8
-	VPAND        Y5, Y8, Y8
-	VPAND        Y4, Y3, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y4, Y3, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y4, Y8, Y8
 	VPADDD       Y8, Y2, Y2
 
 	// Round 29.
@@ -75811,8 +75021,8 @@ TEXT ·avx2Pair14(SB), NOSPLIT, $0-18
 	VPBROADCASTD 116(AX), Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2464(AX)
-	VPBROADCASTD 116(CX), Y14
-	VPADDD       Y14, Y1, Y1
+	VPBROADCASTD 116(CX), Y9
+	VPADDD       Y9, Y1, Y1
 	VPADDD       Y13, Y1, Y1
 	VPSRLD       $0x06, Y6, Y8
 	VPSLLD       $0x1a, Y6, Y9
@@ -75843,10 +75053,9 @@ TEXT ·avx2Pair14(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y2, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y1, Y1
-	VPOR         Y3, Y2, Y8
-	VPAND        Y4, Y8, Y8
-	VPAND        Y3, Y2, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y3, Y2, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y3, Y8, Y8
 	VPADDD       Y8, Y1, Y1
 
 	// Round 30.
@@ -75875,8 +75084,8 @@ TEXT ·avx2Pair14(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2496(AX)
-	VPBROADCASTD 120(CX), Y14
-	VPADDD       Y14, Y0, Y0
+	VPBROADCASTD 120(CX), Y9
+	VPADDD       Y9, Y0, Y0
 	VPADDD       Y13, Y0, Y0
 	VPSRLD       $0x06, Y5, Y8
 	VPSLLD       $0x1a, Y5, Y9
@@ -75907,10 +75116,9 @@ TEXT ·avx2Pair14(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y1, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y0, Y0
-	VPOR         Y2, Y1, Y8
-	VPAND        Y3, Y8, Y8
-	VPAND        Y2, Y1, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y2, Y1, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y2, Y8, Y8
 	VPADDD       Y8, Y0, Y0
 
 	// Round 31.
@@ -75939,8 +75147,8 @@ TEXT ·avx2Pair14(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2528(AX)
-	VPBROADCASTD 124(CX), Y14
-	VPADDD       Y14, Y7, Y7
+	VPBROADCASTD 124(CX), Y9
+	VPADDD       Y9, Y7, Y7
 	VPADDD       Y13, Y7, Y7
 	VPSRLD       $0x06, Y4, Y8
 	VPSLLD       $0x1a, Y4, Y9
@@ -75971,10 +75179,9 @@ TEXT ·avx2Pair14(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y0, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y7, Y7
-	VPOR         Y1, Y0, Y8
-	VPAND        Y2, Y8, Y8
-	VPAND        Y1, Y0, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y1, Y0, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y1, Y8, Y8
 	VPADDD       Y8, Y7, Y7
 
 	// Round 32.
@@ -76003,8 +75210,8 @@ TEXT ·avx2Pair14(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2048(AX)
-	VPBROADCASTD 128(CX), Y14
-	VPADDD       Y14, Y6, Y6
+	VPBROADCASTD 128(CX), Y9
+	VPADDD       Y9, Y6, Y6
 	VPADDD       Y13, Y6, Y6
 	VPSRLD       $0x06, Y3, Y8
 	VPSLLD       $0x1a, Y3, Y9
@@ -76035,10 +75242,9 @@ TEXT ·avx2Pair14(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y7, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y6, Y6
-	VPOR         Y0, Y7, Y8
-	VPAND        Y1, Y8, Y8
-	VPAND        Y0, Y7, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y0, Y7, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y0, Y8, Y8
 	VPADDD       Y8, Y6, Y6
 
 	// Round 33.
@@ -76067,8 +75273,8 @@ TEXT ·avx2Pair14(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2080(AX)
-	VPBROADCASTD 132(CX), Y14
-	VPADDD       Y14, Y5, Y5
+	VPBROADCASTD 132(CX), Y9
+	VPADDD       Y9, Y5, Y5
 	VPADDD       Y13, Y5, Y5
 	VPSRLD       $0x06, Y2, Y8
 	VPSLLD       $0x1a, Y2, Y9
@@ -76099,10 +75305,9 @@ TEXT ·avx2Pair14(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y6, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y5, Y5
-	VPOR         Y7, Y6, Y8
-	VPAND        Y0, Y8, Y8
-	VPAND        Y7, Y6, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y7, Y6, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y7, Y8, Y8
 	VPADDD       Y8, Y5, Y5
 
 	// Round 34.
@@ -76131,8 +75336,8 @@ TEXT ·avx2Pair14(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2112(AX)
-	VPBROADCASTD 136(CX), Y14
-	VPADDD       Y14, Y4, Y4
+	VPBROADCASTD 136(CX), Y9
+	VPADDD       Y9, Y4, Y4
 	VPADDD       Y13, Y4, Y4
 	VPSRLD       $0x06, Y1, Y8
 	VPSLLD       $0x1a, Y1, Y9
@@ -76163,10 +75368,9 @@ TEXT ·avx2Pair14(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y5, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y4, Y4
-	VPOR         Y6, Y5, Y8
-	VPAND        Y7, Y8, Y8
-	VPAND        Y6, Y5, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y6, Y5, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y6, Y8, Y8
 	VPADDD       Y8, Y4, Y4
 
 	// Round 35.
@@ -76195,8 +75399,8 @@ TEXT ·avx2Pair14(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2144(AX)
-	VPBROADCASTD 140(CX), Y14
-	VPADDD       Y14, Y3, Y3
+	VPBROADCASTD 140(CX), Y9
+	VPADDD       Y9, Y3, Y3
 	VPADDD       Y13, Y3, Y3
 	VPSRLD       $0x06, Y0, Y8
 	VPSLLD       $0x1a, Y0, Y9
@@ -76227,10 +75431,9 @@ TEXT ·avx2Pair14(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y4, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y3, Y3
-	VPOR         Y5, Y4, Y8
-	VPAND        Y6, Y8, Y8
-	VPAND        Y5, Y4, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y5, Y4, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y5, Y8, Y8
 	VPADDD       Y8, Y3, Y3
 
 	// Round 36.
@@ -76259,8 +75462,8 @@ TEXT ·avx2Pair14(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2176(AX)
-	VPBROADCASTD 144(CX), Y14
-	VPADDD       Y14, Y2, Y2
+	VPBROADCASTD 144(CX), Y9
+	VPADDD       Y9, Y2, Y2
 	VPADDD       Y13, Y2, Y2
 	VPSRLD       $0x06, Y7, Y8
 	VPSLLD       $0x1a, Y7, Y9
@@ -76291,10 +75494,9 @@ TEXT ·avx2Pair14(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y3, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y2, Y2
-	VPOR         Y4, Y3, Y8
-	VPAND        Y5, Y8, Y8
-	VPAND        Y4, Y3, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y4, Y3, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y4, Y8, Y8
 	VPADDD       Y8, Y2, Y2
 
 	// Round 37.
@@ -76323,8 +75525,8 @@ TEXT ·avx2Pair14(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2208(AX)
-	VPBROADCASTD 148(CX), Y14
-	VPADDD       Y14, Y1, Y1
+	VPBROADCASTD 148(CX), Y9
+	VPADDD       Y9, Y1, Y1
 	VPADDD       Y13, Y1, Y1
 	VPSRLD       $0x06, Y6, Y8
 	VPSLLD       $0x1a, Y6, Y9
@@ -76355,10 +75557,9 @@ TEXT ·avx2Pair14(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y2, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y1, Y1
-	VPOR         Y3, Y2, Y8
-	VPAND        Y4, Y8, Y8
-	VPAND        Y3, Y2, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y3, Y2, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y3, Y8, Y8
 	VPADDD       Y8, Y1, Y1
 
 	// Round 38.
@@ -76387,8 +75588,8 @@ TEXT ·avx2Pair14(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2240(AX)
-	VPBROADCASTD 152(CX), Y14
-	VPADDD       Y14, Y0, Y0
+	VPBROADCASTD 152(CX), Y9
+	VPADDD       Y9, Y0, Y0
 	VPADDD       Y13, Y0, Y0
 	VPSRLD       $0x06, Y5, Y8
 	VPSLLD       $0x1a, Y5, Y9
@@ -76419,10 +75620,9 @@ TEXT ·avx2Pair14(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y1, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y0, Y0
-	VPOR         Y2, Y1, Y8
-	VPAND        Y3, Y8, Y8
-	VPAND        Y2, Y1, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y2, Y1, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y2, Y8, Y8
 	VPADDD       Y8, Y0, Y0
 
 	// Round 39.
@@ -76451,8 +75651,8 @@ TEXT ·avx2Pair14(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2272(AX)
-	VPBROADCASTD 156(CX), Y14
-	VPADDD       Y14, Y7, Y7
+	VPBROADCASTD 156(CX), Y9
+	VPADDD       Y9, Y7, Y7
 	VPADDD       Y13, Y7, Y7
 	VPSRLD       $0x06, Y4, Y8
 	VPSLLD       $0x1a, Y4, Y9
@@ -76483,10 +75683,9 @@ TEXT ·avx2Pair14(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y0, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y7, Y7
-	VPOR         Y1, Y0, Y8
-	VPAND        Y2, Y8, Y8
-	VPAND        Y1, Y0, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y1, Y0, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y1, Y8, Y8
 	VPADDD       Y8, Y7, Y7
 
 	// Round 40.
@@ -76515,8 +75714,8 @@ TEXT ·avx2Pair14(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2304(AX)
-	VPBROADCASTD 160(CX), Y14
-	VPADDD       Y14, Y6, Y6
+	VPBROADCASTD 160(CX), Y9
+	VPADDD       Y9, Y6, Y6
 	VPADDD       Y13, Y6, Y6
 	VPSRLD       $0x06, Y3, Y8
 	VPSLLD       $0x1a, Y3, Y9
@@ -76547,10 +75746,9 @@ TEXT ·avx2Pair14(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y7, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y6, Y6
-	VPOR         Y0, Y7, Y8
-	VPAND        Y1, Y8, Y8
-	VPAND        Y0, Y7, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y0, Y7, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y0, Y8, Y8
 	VPADDD       Y8, Y6, Y6
 
 	// Round 41.
@@ -76579,8 +75777,8 @@ TEXT ·avx2Pair14(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2336(AX)
-	VPBROADCASTD 164(CX), Y14
-	VPADDD       Y14, Y5, Y5
+	VPBROADCASTD 164(CX), Y9
+	VPADDD       Y9, Y5, Y5
 	VPADDD       Y13, Y5, Y5
 	VPSRLD       $0x06, Y2, Y8
 	VPSLLD       $0x1a, Y2, Y9
@@ -76611,10 +75809,9 @@ TEXT ·avx2Pair14(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y6, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y5, Y5
-	VPOR         Y7, Y6, Y8
-	VPAND        Y0, Y8, Y8
-	VPAND        Y7, Y6, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y7, Y6, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y7, Y8, Y8
 	VPADDD       Y8, Y5, Y5
 
 	// Round 42.
@@ -76643,8 +75840,8 @@ TEXT ·avx2Pair14(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2368(AX)
-	VPBROADCASTD 168(CX), Y14
-	VPADDD       Y14, Y4, Y4
+	VPBROADCASTD 168(CX), Y9
+	VPADDD       Y9, Y4, Y4
 	VPADDD       Y13, Y4, Y4
 	VPSRLD       $0x06, Y1, Y8
 	VPSLLD       $0x1a, Y1, Y9
@@ -76675,10 +75872,9 @@ TEXT ·avx2Pair14(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y5, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y4, Y4
-	VPOR         Y6, Y5, Y8
-	VPAND        Y7, Y8, Y8
-	VPAND        Y6, Y5, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y6, Y5, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y6, Y8, Y8
 	VPADDD       Y8, Y4, Y4
 
 	// Round 43.
@@ -76707,8 +75903,8 @@ TEXT ·avx2Pair14(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2400(AX)
-	VPBROADCASTD 172(CX), Y14
-	VPADDD       Y14, Y3, Y3
+	VPBROADCASTD 172(CX), Y9
+	VPADDD       Y9, Y3, Y3
 	VPADDD       Y13, Y3, Y3
 	VPSRLD       $0x06, Y0, Y8
 	VPSLLD       $0x1a, Y0, Y9
@@ -76739,10 +75935,9 @@ TEXT ·avx2Pair14(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y4, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y3, Y3
-	VPOR         Y5, Y4, Y8
-	VPAND        Y6, Y8, Y8
-	VPAND        Y5, Y4, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y5, Y4, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y5, Y8, Y8
 	VPADDD       Y8, Y3, Y3
 
 	// Round 44.
@@ -76771,8 +75966,8 @@ TEXT ·avx2Pair14(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2432(AX)
-	VPBROADCASTD 176(CX), Y14
-	VPADDD       Y14, Y2, Y2
+	VPBROADCASTD 176(CX), Y9
+	VPADDD       Y9, Y2, Y2
 	VPADDD       Y13, Y2, Y2
 	VPSRLD       $0x06, Y7, Y8
 	VPSLLD       $0x1a, Y7, Y9
@@ -76803,10 +75998,9 @@ TEXT ·avx2Pair14(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y3, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y2, Y2
-	VPOR         Y4, Y3, Y8
-	VPAND        Y5, Y8, Y8
-	VPAND        Y4, Y3, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y4, Y3, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y4, Y8, Y8
 	VPADDD       Y8, Y2, Y2
 
 	// Round 45.
@@ -76835,8 +76029,8 @@ TEXT ·avx2Pair14(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2464(AX)
-	VPBROADCASTD 180(CX), Y14
-	VPADDD       Y14, Y1, Y1
+	VPBROADCASTD 180(CX), Y9
+	VPADDD       Y9, Y1, Y1
 	VPADDD       Y13, Y1, Y1
 	VPSRLD       $0x06, Y6, Y8
 	VPSLLD       $0x1a, Y6, Y9
@@ -76867,10 +76061,9 @@ TEXT ·avx2Pair14(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y2, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y1, Y1
-	VPOR         Y3, Y2, Y8
-	VPAND        Y4, Y8, Y8
-	VPAND        Y3, Y2, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y3, Y2, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y3, Y8, Y8
 	VPADDD       Y8, Y1, Y1
 
 	// Round 46.
@@ -76899,8 +76092,8 @@ TEXT ·avx2Pair14(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2496(AX)
-	VPBROADCASTD 184(CX), Y14
-	VPADDD       Y14, Y0, Y0
+	VPBROADCASTD 184(CX), Y9
+	VPADDD       Y9, Y0, Y0
 	VPADDD       Y13, Y0, Y0
 	VPSRLD       $0x06, Y5, Y8
 	VPSLLD       $0x1a, Y5, Y9
@@ -76931,10 +76124,9 @@ TEXT ·avx2Pair14(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y1, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y0, Y0
-	VPOR         Y2, Y1, Y8
-	VPAND        Y3, Y8, Y8
-	VPAND        Y2, Y1, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y2, Y1, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y2, Y8, Y8
 	VPADDD       Y8, Y0, Y0
 
 	// Round 47.
@@ -76963,8 +76155,8 @@ TEXT ·avx2Pair14(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2528(AX)
-	VPBROADCASTD 188(CX), Y14
-	VPADDD       Y14, Y7, Y7
+	VPBROADCASTD 188(CX), Y9
+	VPADDD       Y9, Y7, Y7
 	VPADDD       Y13, Y7, Y7
 	VPSRLD       $0x06, Y4, Y8
 	VPSLLD       $0x1a, Y4, Y9
@@ -76995,10 +76187,9 @@ TEXT ·avx2Pair14(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y0, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y7, Y7
-	VPOR         Y1, Y0, Y8
-	VPAND        Y2, Y8, Y8
-	VPAND        Y1, Y0, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y1, Y0, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y1, Y8, Y8
 	VPADDD       Y8, Y7, Y7
 
 	// Round 48.
@@ -77027,8 +76218,8 @@ TEXT ·avx2Pair14(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2048(AX)
-	VPBROADCASTD 192(CX), Y14
-	VPADDD       Y14, Y6, Y6
+	VPBROADCASTD 192(CX), Y9
+	VPADDD       Y9, Y6, Y6
 	VPADDD       Y13, Y6, Y6
 	VPSRLD       $0x06, Y3, Y8
 	VPSLLD       $0x1a, Y3, Y9
@@ -77059,10 +76250,9 @@ TEXT ·avx2Pair14(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y7, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y6, Y6
-	VPOR         Y0, Y7, Y8
-	VPAND        Y1, Y8, Y8
-	VPAND        Y0, Y7, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y0, Y7, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y0, Y8, Y8
 	VPADDD       Y8, Y6, Y6
 
 	// Round 49.
@@ -77091,8 +76281,8 @@ TEXT ·avx2Pair14(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2080(AX)
-	VPBROADCASTD 196(CX), Y14
-	VPADDD       Y14, Y5, Y5
+	VPBROADCASTD 196(CX), Y9
+	VPADDD       Y9, Y5, Y5
 	VPADDD       Y13, Y5, Y5
 	VPSRLD       $0x06, Y2, Y8
 	VPSLLD       $0x1a, Y2, Y9
@@ -77123,10 +76313,9 @@ TEXT ·avx2Pair14(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y6, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y5, Y5
-	VPOR         Y7, Y6, Y8
-	VPAND        Y0, Y8, Y8
-	VPAND        Y7, Y6, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y7, Y6, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y7, Y8, Y8
 	VPADDD       Y8, Y5, Y5
 
 	// Round 50.
@@ -77155,8 +76344,8 @@ TEXT ·avx2Pair14(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2112(AX)
-	VPBROADCASTD 200(CX), Y14
-	VPADDD       Y14, Y4, Y4
+	VPBROADCASTD 200(CX), Y9
+	VPADDD       Y9, Y4, Y4
 	VPADDD       Y13, Y4, Y4
 	VPSRLD       $0x06, Y1, Y8
 	VPSLLD       $0x1a, Y1, Y9
@@ -77187,10 +76376,9 @@ TEXT ·avx2Pair14(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y5, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y4, Y4
-	VPOR         Y6, Y5, Y8
-	VPAND        Y7, Y8, Y8
-	VPAND        Y6, Y5, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y6, Y5, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y6, Y8, Y8
 	VPADDD       Y8, Y4, Y4
 
 	// Round 51.
@@ -77219,8 +76407,8 @@ TEXT ·avx2Pair14(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2144(AX)
-	VPBROADCASTD 204(CX), Y14
-	VPADDD       Y14, Y3, Y3
+	VPBROADCASTD 204(CX), Y9
+	VPADDD       Y9, Y3, Y3
 	VPADDD       Y13, Y3, Y3
 	VPSRLD       $0x06, Y0, Y8
 	VPSLLD       $0x1a, Y0, Y9
@@ -77251,10 +76439,9 @@ TEXT ·avx2Pair14(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y4, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y3, Y3
-	VPOR         Y5, Y4, Y8
-	VPAND        Y6, Y8, Y8
-	VPAND        Y5, Y4, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y5, Y4, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y5, Y8, Y8
 	VPADDD       Y8, Y3, Y3
 
 	// Round 52.
@@ -77283,8 +76470,8 @@ TEXT ·avx2Pair14(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2176(AX)
-	VPBROADCASTD 208(CX), Y14
-	VPADDD       Y14, Y2, Y2
+	VPBROADCASTD 208(CX), Y9
+	VPADDD       Y9, Y2, Y2
 	VPADDD       Y13, Y2, Y2
 	VPSRLD       $0x06, Y7, Y8
 	VPSLLD       $0x1a, Y7, Y9
@@ -77315,10 +76502,9 @@ TEXT ·avx2Pair14(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y3, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y2, Y2
-	VPOR         Y4, Y3, Y8
-	VPAND        Y5, Y8, Y8
-	VPAND        Y4, Y3, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y4, Y3, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y4, Y8, Y8
 	VPADDD       Y8, Y2, Y2
 
 	// Round 53.
@@ -77347,8 +76533,8 @@ TEXT ·avx2Pair14(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2208(AX)
-	VPBROADCASTD 212(CX), Y14
-	VPADDD       Y14, Y1, Y1
+	VPBROADCASTD 212(CX), Y9
+	VPADDD       Y9, Y1, Y1
 	VPADDD       Y13, Y1, Y1
 	VPSRLD       $0x06, Y6, Y8
 	VPSLLD       $0x1a, Y6, Y9
@@ -77379,10 +76565,9 @@ TEXT ·avx2Pair14(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y2, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y1, Y1
-	VPOR         Y3, Y2, Y8
-	VPAND        Y4, Y8, Y8
-	VPAND        Y3, Y2, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y3, Y2, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y3, Y8, Y8
 	VPADDD       Y8, Y1, Y1
 
 	// Round 54.
@@ -77411,8 +76596,8 @@ TEXT ·avx2Pair14(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2240(AX)
-	VPBROADCASTD 216(CX), Y14
-	VPADDD       Y14, Y0, Y0
+	VPBROADCASTD 216(CX), Y9
+	VPADDD       Y9, Y0, Y0
 	VPADDD       Y13, Y0, Y0
 	VPSRLD       $0x06, Y5, Y8
 	VPSLLD       $0x1a, Y5, Y9
@@ -77443,10 +76628,9 @@ TEXT ·avx2Pair14(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y1, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y0, Y0
-	VPOR         Y2, Y1, Y8
-	VPAND        Y3, Y8, Y8
-	VPAND        Y2, Y1, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y2, Y1, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y2, Y8, Y8
 	VPADDD       Y8, Y0, Y0
 
 	// Round 55.
@@ -77475,8 +76659,8 @@ TEXT ·avx2Pair14(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2272(AX)
-	VPBROADCASTD 220(CX), Y14
-	VPADDD       Y14, Y7, Y7
+	VPBROADCASTD 220(CX), Y9
+	VPADDD       Y9, Y7, Y7
 	VPADDD       Y13, Y7, Y7
 	VPSRLD       $0x06, Y4, Y8
 	VPSLLD       $0x1a, Y4, Y9
@@ -77507,10 +76691,9 @@ TEXT ·avx2Pair14(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y0, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y7, Y7
-	VPOR         Y1, Y0, Y8
-	VPAND        Y2, Y8, Y8
-	VPAND        Y1, Y0, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y1, Y0, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y1, Y8, Y8
 	VPADDD       Y8, Y7, Y7
 
 	// Round 56.
@@ -77539,8 +76722,8 @@ TEXT ·avx2Pair14(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2304(AX)
-	VPBROADCASTD 224(CX), Y14
-	VPADDD       Y14, Y6, Y6
+	VPBROADCASTD 224(CX), Y9
+	VPADDD       Y9, Y6, Y6
 	VPADDD       Y13, Y6, Y6
 	VPSRLD       $0x06, Y3, Y8
 	VPSLLD       $0x1a, Y3, Y9
@@ -77571,10 +76754,9 @@ TEXT ·avx2Pair14(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y7, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y6, Y6
-	VPOR         Y0, Y7, Y8
-	VPAND        Y1, Y8, Y8
-	VPAND        Y0, Y7, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y0, Y7, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y0, Y8, Y8
 	VPADDD       Y8, Y6, Y6
 
 	// Round 57.
@@ -77603,8 +76785,8 @@ TEXT ·avx2Pair14(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2336(AX)
-	VPBROADCASTD 228(CX), Y14
-	VPADDD       Y14, Y5, Y5
+	VPBROADCASTD 228(CX), Y9
+	VPADDD       Y9, Y5, Y5
 	VPADDD       Y13, Y5, Y5
 	VPSRLD       $0x06, Y2, Y8
 	VPSLLD       $0x1a, Y2, Y9
@@ -77635,10 +76817,9 @@ TEXT ·avx2Pair14(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y6, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y5, Y5
-	VPOR         Y7, Y6, Y8
-	VPAND        Y0, Y8, Y8
-	VPAND        Y7, Y6, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y7, Y6, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y7, Y8, Y8
 	VPADDD       Y8, Y5, Y5
 
 	// Round 58.
@@ -77667,8 +76848,8 @@ TEXT ·avx2Pair14(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2368(AX)
-	VPBROADCASTD 232(CX), Y14
-	VPADDD       Y14, Y4, Y4
+	VPBROADCASTD 232(CX), Y9
+	VPADDD       Y9, Y4, Y4
 	VPADDD       Y13, Y4, Y4
 	VPSRLD       $0x06, Y1, Y8
 	VPSLLD       $0x1a, Y1, Y9
@@ -77699,10 +76880,9 @@ TEXT ·avx2Pair14(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y5, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y4, Y4
-	VPOR         Y6, Y5, Y8
-	VPAND        Y7, Y8, Y8
-	VPAND        Y6, Y5, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y6, Y5, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y6, Y8, Y8
 	VPADDD       Y8, Y4, Y4
 
 	// Round 59.
@@ -77731,8 +76911,8 @@ TEXT ·avx2Pair14(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2400(AX)
-	VPBROADCASTD 236(CX), Y14
-	VPADDD       Y14, Y3, Y3
+	VPBROADCASTD 236(CX), Y9
+	VPADDD       Y9, Y3, Y3
 	VPADDD       Y13, Y3, Y3
 	VPSRLD       $0x06, Y0, Y8
 	VPSLLD       $0x1a, Y0, Y9
@@ -77763,10 +76943,9 @@ TEXT ·avx2Pair14(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y4, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y3, Y3
-	VPOR         Y5, Y4, Y8
-	VPAND        Y6, Y8, Y8
-	VPAND        Y5, Y4, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y5, Y4, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y5, Y8, Y8
 	VPADDD       Y8, Y3, Y3
 
 	// Round 60.
@@ -77795,8 +76974,8 @@ TEXT ·avx2Pair14(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2432(AX)
-	VPBROADCASTD 240(CX), Y14
-	VPADDD       Y14, Y2, Y2
+	VPBROADCASTD 240(CX), Y9
+	VPADDD       Y9, Y2, Y2
 	VPADDD       Y13, Y2, Y2
 	VPSRLD       $0x06, Y7, Y8
 	VPSLLD       $0x1a, Y7, Y9
@@ -77827,10 +77006,9 @@ TEXT ·avx2Pair14(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y3, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y2, Y2
-	VPOR         Y4, Y3, Y8
-	VPAND        Y5, Y8, Y8
-	VPAND        Y4, Y3, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y4, Y3, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y4, Y8, Y8
 	VPADDD       Y8, Y2, Y2
 
 	// Round 61.
@@ -77859,8 +77037,8 @@ TEXT ·avx2Pair14(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2464(AX)
-	VPBROADCASTD 244(CX), Y14
-	VPADDD       Y14, Y1, Y1
+	VPBROADCASTD 244(CX), Y9
+	VPADDD       Y9, Y1, Y1
 	VPADDD       Y13, Y1, Y1
 	VPSRLD       $0x06, Y6, Y8
 	VPSLLD       $0x1a, Y6, Y9
@@ -77891,10 +77069,9 @@ TEXT ·avx2Pair14(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y2, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y1, Y1
-	VPOR         Y3, Y2, Y8
-	VPAND        Y4, Y8, Y8
-	VPAND        Y3, Y2, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y3, Y2, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y3, Y8, Y8
 	VPADDD       Y8, Y1, Y1
 
 	// Round 62.
@@ -77923,8 +77100,8 @@ TEXT ·avx2Pair14(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2496(AX)
-	VPBROADCASTD 248(CX), Y14
-	VPADDD       Y14, Y0, Y0
+	VPBROADCASTD 248(CX), Y9
+	VPADDD       Y9, Y0, Y0
 	VPADDD       Y13, Y0, Y0
 	VPSRLD       $0x06, Y5, Y8
 	VPSLLD       $0x1a, Y5, Y9
@@ -77955,10 +77132,9 @@ TEXT ·avx2Pair14(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y1, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y0, Y0
-	VPOR         Y2, Y1, Y8
-	VPAND        Y3, Y8, Y8
-	VPAND        Y2, Y1, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y2, Y1, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y2, Y8, Y8
 	VPADDD       Y8, Y0, Y0
 
 	// Round 63.
@@ -77987,8 +77163,8 @@ TEXT ·avx2Pair14(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2528(AX)
-	VPBROADCASTD 252(CX), Y14
-	VPADDD       Y14, Y7, Y7
+	VPBROADCASTD 252(CX), Y9
+	VPADDD       Y9, Y7, Y7
 	VPADDD       Y13, Y7, Y7
 	VPSRLD       $0x06, Y4, Y8
 	VPSLLD       $0x1a, Y4, Y9
@@ -78019,36 +77195,35 @@ TEXT ·avx2Pair14(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y0, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y7, Y7
-	VPOR         Y1, Y0, Y8
-	VPAND        Y2, Y8, Y8
-	VPAND        Y1, Y0, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y1, Y0, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y1, Y8, Y8
 	VPADDD       Y8, Y7, Y7
 
 	// Feed forward and store the per-lane state.
-	VPBROADCASTD 288(AX), Y14
-	VPADDD       Y14, Y7, Y7
+	VPBROADCASTD 288(AX), Y9
+	VPADDD       Y9, Y7, Y7
 	VMOVDQU      Y7, 512(AX)
-	VPBROADCASTD 292(AX), Y14
-	VPADDD       Y14, Y0, Y0
+	VPBROADCASTD 292(AX), Y9
+	VPADDD       Y9, Y0, Y0
 	VMOVDQU      Y0, 576(AX)
-	VPBROADCASTD 296(AX), Y14
-	VPADDD       Y14, Y1, Y1
+	VPBROADCASTD 296(AX), Y9
+	VPADDD       Y9, Y1, Y1
 	VMOVDQU      Y1, 640(AX)
-	VPBROADCASTD 300(AX), Y14
-	VPADDD       Y14, Y2, Y2
+	VPBROADCASTD 300(AX), Y9
+	VPADDD       Y9, Y2, Y2
 	VMOVDQU      Y2, 704(AX)
-	VPBROADCASTD 304(AX), Y14
-	VPADDD       Y14, Y3, Y3
+	VPBROADCASTD 304(AX), Y9
+	VPADDD       Y9, Y3, Y3
 	VMOVDQU      Y3, 768(AX)
-	VPBROADCASTD 308(AX), Y14
-	VPADDD       Y14, Y4, Y4
+	VPBROADCASTD 308(AX), Y9
+	VPADDD       Y9, Y4, Y4
 	VMOVDQU      Y4, 832(AX)
-	VPBROADCASTD 312(AX), Y14
-	VPADDD       Y14, Y5, Y5
+	VPBROADCASTD 312(AX), Y9
+	VPADDD       Y9, Y5, Y5
 	VMOVDQU      Y5, 896(AX)
-	VPBROADCASTD 316(AX), Y14
-	VPADDD       Y14, Y6, Y6
+	VPBROADCASTD 316(AX), Y9
+	VPADDD       Y9, Y6, Y6
 	VMOVDQU      Y6, 960(AX)
 
 	// Quick test on word q: ((h[q] & qm) ^ qw) <= ql, as max(x, ql) == ql.
@@ -78091,10 +77266,11 @@ TEXT ·avx2Pair15(SB), NOSPLIT, $0-18
 	// Round 15: add W[15] to a and e.
 	VPADDD 2528(AX), Y0, Y0
 	VPADDD 2528(AX), Y4, Y4
+	VPXOR  Y2, Y1, Y15
 
 	// Round 16.
-	VPBROADCASTD 64(CX), Y14
-	VPADDD       Y14, Y7, Y7
+	VPBROADCASTD 64(CX), Y9
+	VPADDD       Y9, Y7, Y7
 	VPSRLD       $0x06, Y4, Y8
 	VPSLLD       $0x1a, Y4, Y9
 	VPXOR        Y9, Y8, Y8
@@ -78124,10 +77300,9 @@ TEXT ·avx2Pair15(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y0, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y7, Y7
-	VPOR         Y1, Y0, Y8
-	VPAND        Y2, Y8, Y8
-	VPAND        Y1, Y0, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y1, Y0, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y1, Y8, Y8
 	VPADDD       Y8, Y7, Y7
 
 	// Round 17.
@@ -78145,8 +77320,8 @@ TEXT ·avx2Pair15(SB), NOSPLIT, $0-18
 	VPBROADCASTD 68(AX), Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2080(AX)
-	VPBROADCASTD 68(CX), Y14
-	VPADDD       Y14, Y6, Y6
+	VPBROADCASTD 68(CX), Y9
+	VPADDD       Y9, Y6, Y6
 	VPADDD       Y13, Y6, Y6
 	VPSRLD       $0x06, Y3, Y8
 	VPSLLD       $0x1a, Y3, Y9
@@ -78177,15 +77352,14 @@ TEXT ·avx2Pair15(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y7, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y6, Y6
-	VPOR         Y0, Y7, Y8
-	VPAND        Y1, Y8, Y8
-	VPAND        Y0, Y7, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y0, Y7, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y0, Y8, Y8
 	VPADDD       Y8, Y6, Y6
 
 	// Round 18.
-	VPBROADCASTD 72(CX), Y14
-	VPADDD       Y14, Y5, Y5
+	VPBROADCASTD 72(CX), Y9
+	VPADDD       Y9, Y5, Y5
 	VPSRLD       $0x06, Y2, Y8
 	VPSLLD       $0x1a, Y2, Y9
 	VPXOR        Y9, Y8, Y8
@@ -78215,10 +77389,9 @@ TEXT ·avx2Pair15(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y6, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y5, Y5
-	VPOR         Y7, Y6, Y8
-	VPAND        Y0, Y8, Y8
-	VPAND        Y7, Y6, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y7, Y6, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y7, Y8, Y8
 	VPADDD       Y8, Y5, Y5
 
 	// Round 19.
@@ -78236,8 +77409,8 @@ TEXT ·avx2Pair15(SB), NOSPLIT, $0-18
 	VPBROADCASTD 76(AX), Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2144(AX)
-	VPBROADCASTD 76(CX), Y14
-	VPADDD       Y14, Y4, Y4
+	VPBROADCASTD 76(CX), Y9
+	VPADDD       Y9, Y4, Y4
 	VPADDD       Y13, Y4, Y4
 	VPSRLD       $0x06, Y1, Y8
 	VPSLLD       $0x1a, Y1, Y9
@@ -78268,15 +77441,14 @@ TEXT ·avx2Pair15(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y5, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y4, Y4
-	VPOR         Y6, Y5, Y8
-	VPAND        Y7, Y8, Y8
-	VPAND        Y6, Y5, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y6, Y5, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y6, Y8, Y8
 	VPADDD       Y8, Y4, Y4
 
 	// Round 20.
-	VPBROADCASTD 80(CX), Y14
-	VPADDD       Y14, Y3, Y3
+	VPBROADCASTD 80(CX), Y9
+	VPADDD       Y9, Y3, Y3
 	VPSRLD       $0x06, Y0, Y8
 	VPSLLD       $0x1a, Y0, Y9
 	VPXOR        Y9, Y8, Y8
@@ -78306,10 +77478,9 @@ TEXT ·avx2Pair15(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y4, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y3, Y3
-	VPOR         Y5, Y4, Y8
-	VPAND        Y6, Y8, Y8
-	VPAND        Y5, Y4, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y5, Y4, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y5, Y8, Y8
 	VPADDD       Y8, Y3, Y3
 
 	// Round 21.
@@ -78327,8 +77498,8 @@ TEXT ·avx2Pair15(SB), NOSPLIT, $0-18
 	VPBROADCASTD 84(AX), Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2208(AX)
-	VPBROADCASTD 84(CX), Y14
-	VPADDD       Y14, Y2, Y2
+	VPBROADCASTD 84(CX), Y9
+	VPADDD       Y9, Y2, Y2
 	VPADDD       Y13, Y2, Y2
 	VPSRLD       $0x06, Y7, Y8
 	VPSLLD       $0x1a, Y7, Y9
@@ -78359,10 +77530,9 @@ TEXT ·avx2Pair15(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y3, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y2, Y2
-	VPOR         Y4, Y3, Y8
-	VPAND        Y5, Y8, Y8
-	VPAND        Y4, Y3, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y4, Y3, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y4, Y8, Y8
 	VPADDD       Y8, Y2, Y2
 
 	// Round 22.
@@ -78370,8 +77540,8 @@ TEXT ·avx2Pair15(SB), NOSPLIT, $0-18
 	VPBROADCASTD 88(AX), Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2240(AX)
-	VPBROADCASTD 88(CX), Y14
-	VPADDD       Y14, Y1, Y1
+	VPBROADCASTD 88(CX), Y9
+	VPADDD       Y9, Y1, Y1
 	VPADDD       Y13, Y1, Y1
 	VPSRLD       $0x06, Y6, Y8
 	VPSLLD       $0x1a, Y6, Y9
@@ -78402,10 +77572,9 @@ TEXT ·avx2Pair15(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y2, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y1, Y1
-	VPOR         Y3, Y2, Y8
-	VPAND        Y4, Y8, Y8
-	VPAND        Y3, Y2, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y3, Y2, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y3, Y8, Y8
 	VPADDD       Y8, Y1, Y1
 
 	// Round 23.
@@ -78423,8 +77592,8 @@ TEXT ·avx2Pair15(SB), NOSPLIT, $0-18
 	VPBROADCASTD 92(AX), Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2272(AX)
-	VPBROADCASTD 92(CX), Y14
-	VPADDD       Y14, Y0, Y0
+	VPBROADCASTD 92(CX), Y9
+	VPADDD       Y9, Y0, Y0
 	VPADDD       Y13, Y0, Y0
 	VPSRLD       $0x06, Y5, Y8
 	VPSLLD       $0x1a, Y5, Y9
@@ -78455,10 +77624,9 @@ TEXT ·avx2Pair15(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y1, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y0, Y0
-	VPOR         Y2, Y1, Y8
-	VPAND        Y3, Y8, Y8
-	VPAND        Y2, Y1, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y2, Y1, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y2, Y8, Y8
 	VPADDD       Y8, Y0, Y0
 
 	// Round 24.
@@ -78477,8 +77645,8 @@ TEXT ·avx2Pair15(SB), NOSPLIT, $0-18
 	VPBROADCASTD 96(AX), Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2304(AX)
-	VPBROADCASTD 96(CX), Y14
-	VPADDD       Y14, Y7, Y7
+	VPBROADCASTD 96(CX), Y9
+	VPADDD       Y9, Y7, Y7
 	VPADDD       Y13, Y7, Y7
 	VPSRLD       $0x06, Y4, Y8
 	VPSLLD       $0x1a, Y4, Y9
@@ -78509,10 +77677,9 @@ TEXT ·avx2Pair15(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y0, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y7, Y7
-	VPOR         Y1, Y0, Y8
-	VPAND        Y2, Y8, Y8
-	VPAND        Y1, Y0, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y1, Y0, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y1, Y8, Y8
 	VPADDD       Y8, Y7, Y7
 
 	// Round 25.
@@ -78530,8 +77697,8 @@ TEXT ·avx2Pair15(SB), NOSPLIT, $0-18
 	VPBROADCASTD 100(AX), Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2336(AX)
-	VPBROADCASTD 100(CX), Y14
-	VPADDD       Y14, Y6, Y6
+	VPBROADCASTD 100(CX), Y9
+	VPADDD       Y9, Y6, Y6
 	VPADDD       Y13, Y6, Y6
 	VPSRLD       $0x06, Y3, Y8
 	VPSLLD       $0x1a, Y3, Y9
@@ -78562,10 +77729,9 @@ TEXT ·avx2Pair15(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y7, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y6, Y6
-	VPOR         Y0, Y7, Y8
-	VPAND        Y1, Y8, Y8
-	VPAND        Y0, Y7, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y0, Y7, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y0, Y8, Y8
 	VPADDD       Y8, Y6, Y6
 
 	// Round 26.
@@ -78584,8 +77750,8 @@ TEXT ·avx2Pair15(SB), NOSPLIT, $0-18
 	VPBROADCASTD 104(AX), Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2368(AX)
-	VPBROADCASTD 104(CX), Y14
-	VPADDD       Y14, Y5, Y5
+	VPBROADCASTD 104(CX), Y9
+	VPADDD       Y9, Y5, Y5
 	VPADDD       Y13, Y5, Y5
 	VPSRLD       $0x06, Y2, Y8
 	VPSLLD       $0x1a, Y2, Y9
@@ -78616,10 +77782,9 @@ TEXT ·avx2Pair15(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y6, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y5, Y5
-	VPOR         Y7, Y6, Y8
-	VPAND        Y0, Y8, Y8
-	VPAND        Y7, Y6, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y7, Y6, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y7, Y8, Y8
 	VPADDD       Y8, Y5, Y5
 
 	// Round 27.
@@ -78637,8 +77802,8 @@ TEXT ·avx2Pair15(SB), NOSPLIT, $0-18
 	VPBROADCASTD 108(AX), Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2400(AX)
-	VPBROADCASTD 108(CX), Y14
-	VPADDD       Y14, Y4, Y4
+	VPBROADCASTD 108(CX), Y9
+	VPADDD       Y9, Y4, Y4
 	VPADDD       Y13, Y4, Y4
 	VPSRLD       $0x06, Y1, Y8
 	VPSLLD       $0x1a, Y1, Y9
@@ -78669,10 +77834,9 @@ TEXT ·avx2Pair15(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y5, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y4, Y4
-	VPOR         Y6, Y5, Y8
-	VPAND        Y7, Y8, Y8
-	VPAND        Y6, Y5, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y6, Y5, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y6, Y8, Y8
 	VPADDD       Y8, Y4, Y4
 
 	// Round 28.
@@ -78691,8 +77855,8 @@ TEXT ·avx2Pair15(SB), NOSPLIT, $0-18
 	VPBROADCASTD 112(AX), Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2432(AX)
-	VPBROADCASTD 112(CX), Y14
-	VPADDD       Y14, Y3, Y3
+	VPBROADCASTD 112(CX), Y9
+	VPADDD       Y9, Y3, Y3
 	VPADDD       Y13, Y3, Y3
 	VPSRLD       $0x06, Y0, Y8
 	VPSLLD       $0x1a, Y0, Y9
@@ -78723,10 +77887,9 @@ TEXT ·avx2Pair15(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y4, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y3, Y3
-	VPOR         Y5, Y4, Y8
-	VPAND        Y6, Y8, Y8
-	VPAND        Y5, Y4, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y5, Y4, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y5, Y8, Y8
 	VPADDD       Y8, Y3, Y3
 
 	// Round 29.
@@ -78745,8 +77908,8 @@ TEXT ·avx2Pair15(SB), NOSPLIT, $0-18
 	VPBROADCASTD 116(AX), Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2464(AX)
-	VPBROADCASTD 116(CX), Y14
-	VPADDD       Y14, Y2, Y2
+	VPBROADCASTD 116(CX), Y9
+	VPADDD       Y9, Y2, Y2
 	VPADDD       Y13, Y2, Y2
 	VPSRLD       $0x06, Y7, Y8
 	VPSLLD       $0x1a, Y7, Y9
@@ -78777,10 +77940,9 @@ TEXT ·avx2Pair15(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y3, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y2, Y2
-	VPOR         Y4, Y3, Y8
-	VPAND        Y5, Y8, Y8
-	VPAND        Y4, Y3, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y4, Y3, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y4, Y8, Y8
 	VPADDD       Y8, Y2, Y2
 
 	// Round 30.
@@ -78810,8 +77972,8 @@ TEXT ·avx2Pair15(SB), NOSPLIT, $0-18
 	VPBROADCASTD 120(AX), Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2496(AX)
-	VPBROADCASTD 120(CX), Y14
-	VPADDD       Y14, Y1, Y1
+	VPBROADCASTD 120(CX), Y9
+	VPADDD       Y9, Y1, Y1
 	VPADDD       Y13, Y1, Y1
 	VPSRLD       $0x06, Y6, Y8
 	VPSLLD       $0x1a, Y6, Y9
@@ -78842,10 +78004,9 @@ TEXT ·avx2Pair15(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y2, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y1, Y1
-	VPOR         Y3, Y2, Y8
-	VPAND        Y4, Y8, Y8
-	VPAND        Y3, Y2, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y3, Y2, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y3, Y8, Y8
 	VPADDD       Y8, Y1, Y1
 
 	// Round 31.
@@ -78865,8 +78026,8 @@ TEXT ·avx2Pair15(SB), NOSPLIT, $0-18
 	VPBROADCASTD 124(AX), Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2528(AX)
-	VPBROADCASTD 124(CX), Y14
-	VPADDD       Y14, Y0, Y0
+	VPBROADCASTD 124(CX), Y9
+	VPADDD       Y9, Y0, Y0
 	VPADDD       Y13, Y0, Y0
 	VPSRLD       $0x06, Y5, Y8
 	VPSLLD       $0x1a, Y5, Y9
@@ -78897,10 +78058,9 @@ TEXT ·avx2Pair15(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y1, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y0, Y0
-	VPOR         Y2, Y1, Y8
-	VPAND        Y3, Y8, Y8
-	VPAND        Y2, Y1, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y2, Y1, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y2, Y8, Y8
 	VPADDD       Y8, Y0, Y0
 
 	// Round 32.
@@ -78930,8 +78090,8 @@ TEXT ·avx2Pair15(SB), NOSPLIT, $0-18
 	VPBROADCASTD 128(AX), Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2048(AX)
-	VPBROADCASTD 128(CX), Y14
-	VPADDD       Y14, Y7, Y7
+	VPBROADCASTD 128(CX), Y9
+	VPADDD       Y9, Y7, Y7
 	VPADDD       Y13, Y7, Y7
 	VPSRLD       $0x06, Y4, Y8
 	VPSLLD       $0x1a, Y4, Y9
@@ -78962,10 +78122,9 @@ TEXT ·avx2Pair15(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y0, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y7, Y7
-	VPOR         Y1, Y0, Y8
-	VPAND        Y2, Y8, Y8
-	VPAND        Y1, Y0, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y1, Y0, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y1, Y8, Y8
 	VPADDD       Y8, Y7, Y7
 
 	// Round 33.
@@ -78985,8 +78144,8 @@ TEXT ·avx2Pair15(SB), NOSPLIT, $0-18
 	VPBROADCASTD 132(AX), Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2080(AX)
-	VPBROADCASTD 132(CX), Y14
-	VPADDD       Y14, Y6, Y6
+	VPBROADCASTD 132(CX), Y9
+	VPADDD       Y9, Y6, Y6
 	VPADDD       Y13, Y6, Y6
 	VPSRLD       $0x06, Y3, Y8
 	VPSLLD       $0x1a, Y3, Y9
@@ -79017,10 +78176,9 @@ TEXT ·avx2Pair15(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y7, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y6, Y6
-	VPOR         Y0, Y7, Y8
-	VPAND        Y1, Y8, Y8
-	VPAND        Y0, Y7, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y0, Y7, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y0, Y8, Y8
 	VPADDD       Y8, Y6, Y6
 
 	// Round 34.
@@ -79050,8 +78208,8 @@ TEXT ·avx2Pair15(SB), NOSPLIT, $0-18
 	VPBROADCASTD 136(AX), Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2112(AX)
-	VPBROADCASTD 136(CX), Y14
-	VPADDD       Y14, Y5, Y5
+	VPBROADCASTD 136(CX), Y9
+	VPADDD       Y9, Y5, Y5
 	VPADDD       Y13, Y5, Y5
 	VPSRLD       $0x06, Y2, Y8
 	VPSLLD       $0x1a, Y2, Y9
@@ -79082,10 +78240,9 @@ TEXT ·avx2Pair15(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y6, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y5, Y5
-	VPOR         Y7, Y6, Y8
-	VPAND        Y0, Y8, Y8
-	VPAND        Y7, Y6, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y7, Y6, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y7, Y8, Y8
 	VPADDD       Y8, Y5, Y5
 
 	// Round 35.
@@ -79105,8 +78262,8 @@ TEXT ·avx2Pair15(SB), NOSPLIT, $0-18
 	VPBROADCASTD 140(AX), Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2144(AX)
-	VPBROADCASTD 140(CX), Y14
-	VPADDD       Y14, Y4, Y4
+	VPBROADCASTD 140(CX), Y9
+	VPADDD       Y9, Y4, Y4
 	VPADDD       Y13, Y4, Y4
 	VPSRLD       $0x06, Y1, Y8
 	VPSLLD       $0x1a, Y1, Y9
@@ -79137,10 +78294,9 @@ TEXT ·avx2Pair15(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y5, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y4, Y4
-	VPOR         Y6, Y5, Y8
-	VPAND        Y7, Y8, Y8
-	VPAND        Y6, Y5, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y6, Y5, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y6, Y8, Y8
 	VPADDD       Y8, Y4, Y4
 
 	// Round 36.
@@ -79170,8 +78326,8 @@ TEXT ·avx2Pair15(SB), NOSPLIT, $0-18
 	VPBROADCASTD 144(AX), Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2176(AX)
-	VPBROADCASTD 144(CX), Y14
-	VPADDD       Y14, Y3, Y3
+	VPBROADCASTD 144(CX), Y9
+	VPADDD       Y9, Y3, Y3
 	VPADDD       Y13, Y3, Y3
 	VPSRLD       $0x06, Y0, Y8
 	VPSLLD       $0x1a, Y0, Y9
@@ -79202,10 +78358,9 @@ TEXT ·avx2Pair15(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y4, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y3, Y3
-	VPOR         Y5, Y4, Y8
-	VPAND        Y6, Y8, Y8
-	VPAND        Y5, Y4, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y5, Y4, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y5, Y8, Y8
 	VPADDD       Y8, Y3, Y3
 
 	// Round 37.
@@ -79234,8 +78389,8 @@ TEXT ·avx2Pair15(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2208(AX)
-	VPBROADCASTD 148(CX), Y14
-	VPADDD       Y14, Y2, Y2
+	VPBROADCASTD 148(CX), Y9
+	VPADDD       Y9, Y2, Y2
 	VPADDD       Y13, Y2, Y2
 	VPSRLD       $0x06, Y7, Y8
 	VPSLLD       $0x1a, Y7, Y9
@@ -79266,10 +78421,9 @@ TEXT ·avx2Pair15(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y3, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y2, Y2
-	VPOR         Y4, Y3, Y8
-	VPAND        Y5, Y8, Y8
-	VPAND        Y4, Y3, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y4, Y3, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y4, Y8, Y8
 	VPADDD       Y8, Y2, Y2
 
 	// Round 38.
@@ -79298,8 +78452,8 @@ TEXT ·avx2Pair15(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2240(AX)
-	VPBROADCASTD 152(CX), Y14
-	VPADDD       Y14, Y1, Y1
+	VPBROADCASTD 152(CX), Y9
+	VPADDD       Y9, Y1, Y1
 	VPADDD       Y13, Y1, Y1
 	VPSRLD       $0x06, Y6, Y8
 	VPSLLD       $0x1a, Y6, Y9
@@ -79330,10 +78484,9 @@ TEXT ·avx2Pair15(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y2, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y1, Y1
-	VPOR         Y3, Y2, Y8
-	VPAND        Y4, Y8, Y8
-	VPAND        Y3, Y2, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y3, Y2, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y3, Y8, Y8
 	VPADDD       Y8, Y1, Y1
 
 	// Round 39.
@@ -79362,8 +78515,8 @@ TEXT ·avx2Pair15(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2272(AX)
-	VPBROADCASTD 156(CX), Y14
-	VPADDD       Y14, Y0, Y0
+	VPBROADCASTD 156(CX), Y9
+	VPADDD       Y9, Y0, Y0
 	VPADDD       Y13, Y0, Y0
 	VPSRLD       $0x06, Y5, Y8
 	VPSLLD       $0x1a, Y5, Y9
@@ -79394,10 +78547,9 @@ TEXT ·avx2Pair15(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y1, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y0, Y0
-	VPOR         Y2, Y1, Y8
-	VPAND        Y3, Y8, Y8
-	VPAND        Y2, Y1, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y2, Y1, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y2, Y8, Y8
 	VPADDD       Y8, Y0, Y0
 
 	// Round 40.
@@ -79426,8 +78578,8 @@ TEXT ·avx2Pair15(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2304(AX)
-	VPBROADCASTD 160(CX), Y14
-	VPADDD       Y14, Y7, Y7
+	VPBROADCASTD 160(CX), Y9
+	VPADDD       Y9, Y7, Y7
 	VPADDD       Y13, Y7, Y7
 	VPSRLD       $0x06, Y4, Y8
 	VPSLLD       $0x1a, Y4, Y9
@@ -79458,10 +78610,9 @@ TEXT ·avx2Pair15(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y0, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y7, Y7
-	VPOR         Y1, Y0, Y8
-	VPAND        Y2, Y8, Y8
-	VPAND        Y1, Y0, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y1, Y0, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y1, Y8, Y8
 	VPADDD       Y8, Y7, Y7
 
 	// Round 41.
@@ -79490,8 +78641,8 @@ TEXT ·avx2Pair15(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2336(AX)
-	VPBROADCASTD 164(CX), Y14
-	VPADDD       Y14, Y6, Y6
+	VPBROADCASTD 164(CX), Y9
+	VPADDD       Y9, Y6, Y6
 	VPADDD       Y13, Y6, Y6
 	VPSRLD       $0x06, Y3, Y8
 	VPSLLD       $0x1a, Y3, Y9
@@ -79522,10 +78673,9 @@ TEXT ·avx2Pair15(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y7, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y6, Y6
-	VPOR         Y0, Y7, Y8
-	VPAND        Y1, Y8, Y8
-	VPAND        Y0, Y7, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y0, Y7, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y0, Y8, Y8
 	VPADDD       Y8, Y6, Y6
 
 	// Round 42.
@@ -79554,8 +78704,8 @@ TEXT ·avx2Pair15(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2368(AX)
-	VPBROADCASTD 168(CX), Y14
-	VPADDD       Y14, Y5, Y5
+	VPBROADCASTD 168(CX), Y9
+	VPADDD       Y9, Y5, Y5
 	VPADDD       Y13, Y5, Y5
 	VPSRLD       $0x06, Y2, Y8
 	VPSLLD       $0x1a, Y2, Y9
@@ -79586,10 +78736,9 @@ TEXT ·avx2Pair15(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y6, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y5, Y5
-	VPOR         Y7, Y6, Y8
-	VPAND        Y0, Y8, Y8
-	VPAND        Y7, Y6, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y7, Y6, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y7, Y8, Y8
 	VPADDD       Y8, Y5, Y5
 
 	// Round 43.
@@ -79618,8 +78767,8 @@ TEXT ·avx2Pair15(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2400(AX)
-	VPBROADCASTD 172(CX), Y14
-	VPADDD       Y14, Y4, Y4
+	VPBROADCASTD 172(CX), Y9
+	VPADDD       Y9, Y4, Y4
 	VPADDD       Y13, Y4, Y4
 	VPSRLD       $0x06, Y1, Y8
 	VPSLLD       $0x1a, Y1, Y9
@@ -79650,10 +78799,9 @@ TEXT ·avx2Pair15(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y5, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y4, Y4
-	VPOR         Y6, Y5, Y8
-	VPAND        Y7, Y8, Y8
-	VPAND        Y6, Y5, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y6, Y5, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y6, Y8, Y8
 	VPADDD       Y8, Y4, Y4
 
 	// Round 44.
@@ -79682,8 +78830,8 @@ TEXT ·avx2Pair15(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2432(AX)
-	VPBROADCASTD 176(CX), Y14
-	VPADDD       Y14, Y3, Y3
+	VPBROADCASTD 176(CX), Y9
+	VPADDD       Y9, Y3, Y3
 	VPADDD       Y13, Y3, Y3
 	VPSRLD       $0x06, Y0, Y8
 	VPSLLD       $0x1a, Y0, Y9
@@ -79714,10 +78862,9 @@ TEXT ·avx2Pair15(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y4, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y3, Y3
-	VPOR         Y5, Y4, Y8
-	VPAND        Y6, Y8, Y8
-	VPAND        Y5, Y4, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y5, Y4, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y5, Y8, Y8
 	VPADDD       Y8, Y3, Y3
 
 	// Round 45.
@@ -79746,8 +78893,8 @@ TEXT ·avx2Pair15(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2464(AX)
-	VPBROADCASTD 180(CX), Y14
-	VPADDD       Y14, Y2, Y2
+	VPBROADCASTD 180(CX), Y9
+	VPADDD       Y9, Y2, Y2
 	VPADDD       Y13, Y2, Y2
 	VPSRLD       $0x06, Y7, Y8
 	VPSLLD       $0x1a, Y7, Y9
@@ -79778,10 +78925,9 @@ TEXT ·avx2Pair15(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y3, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y2, Y2
-	VPOR         Y4, Y3, Y8
-	VPAND        Y5, Y8, Y8
-	VPAND        Y4, Y3, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y4, Y3, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y4, Y8, Y8
 	VPADDD       Y8, Y2, Y2
 
 	// Round 46.
@@ -79810,8 +78956,8 @@ TEXT ·avx2Pair15(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2496(AX)
-	VPBROADCASTD 184(CX), Y14
-	VPADDD       Y14, Y1, Y1
+	VPBROADCASTD 184(CX), Y9
+	VPADDD       Y9, Y1, Y1
 	VPADDD       Y13, Y1, Y1
 	VPSRLD       $0x06, Y6, Y8
 	VPSLLD       $0x1a, Y6, Y9
@@ -79842,10 +78988,9 @@ TEXT ·avx2Pair15(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y2, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y1, Y1
-	VPOR         Y3, Y2, Y8
-	VPAND        Y4, Y8, Y8
-	VPAND        Y3, Y2, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y3, Y2, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y3, Y8, Y8
 	VPADDD       Y8, Y1, Y1
 
 	// Round 47.
@@ -79874,8 +79019,8 @@ TEXT ·avx2Pair15(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2528(AX)
-	VPBROADCASTD 188(CX), Y14
-	VPADDD       Y14, Y0, Y0
+	VPBROADCASTD 188(CX), Y9
+	VPADDD       Y9, Y0, Y0
 	VPADDD       Y13, Y0, Y0
 	VPSRLD       $0x06, Y5, Y8
 	VPSLLD       $0x1a, Y5, Y9
@@ -79906,10 +79051,9 @@ TEXT ·avx2Pair15(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y1, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y0, Y0
-	VPOR         Y2, Y1, Y8
-	VPAND        Y3, Y8, Y8
-	VPAND        Y2, Y1, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y2, Y1, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y2, Y8, Y8
 	VPADDD       Y8, Y0, Y0
 
 	// Round 48.
@@ -79938,8 +79082,8 @@ TEXT ·avx2Pair15(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2048(AX)
-	VPBROADCASTD 192(CX), Y14
-	VPADDD       Y14, Y7, Y7
+	VPBROADCASTD 192(CX), Y9
+	VPADDD       Y9, Y7, Y7
 	VPADDD       Y13, Y7, Y7
 	VPSRLD       $0x06, Y4, Y8
 	VPSLLD       $0x1a, Y4, Y9
@@ -79970,10 +79114,9 @@ TEXT ·avx2Pair15(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y0, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y7, Y7
-	VPOR         Y1, Y0, Y8
-	VPAND        Y2, Y8, Y8
-	VPAND        Y1, Y0, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y1, Y0, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y1, Y8, Y8
 	VPADDD       Y8, Y7, Y7
 
 	// Round 49.
@@ -80002,8 +79145,8 @@ TEXT ·avx2Pair15(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2080(AX)
-	VPBROADCASTD 196(CX), Y14
-	VPADDD       Y14, Y6, Y6
+	VPBROADCASTD 196(CX), Y9
+	VPADDD       Y9, Y6, Y6
 	VPADDD       Y13, Y6, Y6
 	VPSRLD       $0x06, Y3, Y8
 	VPSLLD       $0x1a, Y3, Y9
@@ -80034,10 +79177,9 @@ TEXT ·avx2Pair15(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y7, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y6, Y6
-	VPOR         Y0, Y7, Y8
-	VPAND        Y1, Y8, Y8
-	VPAND        Y0, Y7, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y0, Y7, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y0, Y8, Y8
 	VPADDD       Y8, Y6, Y6
 
 	// Round 50.
@@ -80066,8 +79208,8 @@ TEXT ·avx2Pair15(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2112(AX)
-	VPBROADCASTD 200(CX), Y14
-	VPADDD       Y14, Y5, Y5
+	VPBROADCASTD 200(CX), Y9
+	VPADDD       Y9, Y5, Y5
 	VPADDD       Y13, Y5, Y5
 	VPSRLD       $0x06, Y2, Y8
 	VPSLLD       $0x1a, Y2, Y9
@@ -80098,10 +79240,9 @@ TEXT ·avx2Pair15(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y6, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y5, Y5
-	VPOR         Y7, Y6, Y8
-	VPAND        Y0, Y8, Y8
-	VPAND        Y7, Y6, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y7, Y6, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y7, Y8, Y8
 	VPADDD       Y8, Y5, Y5
 
 	// Round 51.
@@ -80130,8 +79271,8 @@ TEXT ·avx2Pair15(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2144(AX)
-	VPBROADCASTD 204(CX), Y14
-	VPADDD       Y14, Y4, Y4
+	VPBROADCASTD 204(CX), Y9
+	VPADDD       Y9, Y4, Y4
 	VPADDD       Y13, Y4, Y4
 	VPSRLD       $0x06, Y1, Y8
 	VPSLLD       $0x1a, Y1, Y9
@@ -80162,10 +79303,9 @@ TEXT ·avx2Pair15(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y5, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y4, Y4
-	VPOR         Y6, Y5, Y8
-	VPAND        Y7, Y8, Y8
-	VPAND        Y6, Y5, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y6, Y5, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y6, Y8, Y8
 	VPADDD       Y8, Y4, Y4
 
 	// Round 52.
@@ -80194,8 +79334,8 @@ TEXT ·avx2Pair15(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2176(AX)
-	VPBROADCASTD 208(CX), Y14
-	VPADDD       Y14, Y3, Y3
+	VPBROADCASTD 208(CX), Y9
+	VPADDD       Y9, Y3, Y3
 	VPADDD       Y13, Y3, Y3
 	VPSRLD       $0x06, Y0, Y8
 	VPSLLD       $0x1a, Y0, Y9
@@ -80226,10 +79366,9 @@ TEXT ·avx2Pair15(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y4, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y3, Y3
-	VPOR         Y5, Y4, Y8
-	VPAND        Y6, Y8, Y8
-	VPAND        Y5, Y4, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y5, Y4, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y5, Y8, Y8
 	VPADDD       Y8, Y3, Y3
 
 	// Round 53.
@@ -80258,8 +79397,8 @@ TEXT ·avx2Pair15(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2208(AX)
-	VPBROADCASTD 212(CX), Y14
-	VPADDD       Y14, Y2, Y2
+	VPBROADCASTD 212(CX), Y9
+	VPADDD       Y9, Y2, Y2
 	VPADDD       Y13, Y2, Y2
 	VPSRLD       $0x06, Y7, Y8
 	VPSLLD       $0x1a, Y7, Y9
@@ -80290,10 +79429,9 @@ TEXT ·avx2Pair15(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y3, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y2, Y2
-	VPOR         Y4, Y3, Y8
-	VPAND        Y5, Y8, Y8
-	VPAND        Y4, Y3, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y4, Y3, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y4, Y8, Y8
 	VPADDD       Y8, Y2, Y2
 
 	// Round 54.
@@ -80322,8 +79460,8 @@ TEXT ·avx2Pair15(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2240(AX)
-	VPBROADCASTD 216(CX), Y14
-	VPADDD       Y14, Y1, Y1
+	VPBROADCASTD 216(CX), Y9
+	VPADDD       Y9, Y1, Y1
 	VPADDD       Y13, Y1, Y1
 	VPSRLD       $0x06, Y6, Y8
 	VPSLLD       $0x1a, Y6, Y9
@@ -80354,10 +79492,9 @@ TEXT ·avx2Pair15(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y2, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y1, Y1
-	VPOR         Y3, Y2, Y8
-	VPAND        Y4, Y8, Y8
-	VPAND        Y3, Y2, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y3, Y2, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y3, Y8, Y8
 	VPADDD       Y8, Y1, Y1
 
 	// Round 55.
@@ -80386,8 +79523,8 @@ TEXT ·avx2Pair15(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2272(AX)
-	VPBROADCASTD 220(CX), Y14
-	VPADDD       Y14, Y0, Y0
+	VPBROADCASTD 220(CX), Y9
+	VPADDD       Y9, Y0, Y0
 	VPADDD       Y13, Y0, Y0
 	VPSRLD       $0x06, Y5, Y8
 	VPSLLD       $0x1a, Y5, Y9
@@ -80418,10 +79555,9 @@ TEXT ·avx2Pair15(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y1, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y0, Y0
-	VPOR         Y2, Y1, Y8
-	VPAND        Y3, Y8, Y8
-	VPAND        Y2, Y1, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y2, Y1, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y2, Y8, Y8
 	VPADDD       Y8, Y0, Y0
 
 	// Round 56.
@@ -80450,8 +79586,8 @@ TEXT ·avx2Pair15(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2304(AX)
-	VPBROADCASTD 224(CX), Y14
-	VPADDD       Y14, Y7, Y7
+	VPBROADCASTD 224(CX), Y9
+	VPADDD       Y9, Y7, Y7
 	VPADDD       Y13, Y7, Y7
 	VPSRLD       $0x06, Y4, Y8
 	VPSLLD       $0x1a, Y4, Y9
@@ -80482,10 +79618,9 @@ TEXT ·avx2Pair15(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y0, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y7, Y7
-	VPOR         Y1, Y0, Y8
-	VPAND        Y2, Y8, Y8
-	VPAND        Y1, Y0, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y1, Y0, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y1, Y8, Y8
 	VPADDD       Y8, Y7, Y7
 
 	// Round 57.
@@ -80514,8 +79649,8 @@ TEXT ·avx2Pair15(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2336(AX)
-	VPBROADCASTD 228(CX), Y14
-	VPADDD       Y14, Y6, Y6
+	VPBROADCASTD 228(CX), Y9
+	VPADDD       Y9, Y6, Y6
 	VPADDD       Y13, Y6, Y6
 	VPSRLD       $0x06, Y3, Y8
 	VPSLLD       $0x1a, Y3, Y9
@@ -80546,10 +79681,9 @@ TEXT ·avx2Pair15(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y7, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y6, Y6
-	VPOR         Y0, Y7, Y8
-	VPAND        Y1, Y8, Y8
-	VPAND        Y0, Y7, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y0, Y7, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y0, Y8, Y8
 	VPADDD       Y8, Y6, Y6
 
 	// Round 58.
@@ -80578,8 +79712,8 @@ TEXT ·avx2Pair15(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2368(AX)
-	VPBROADCASTD 232(CX), Y14
-	VPADDD       Y14, Y5, Y5
+	VPBROADCASTD 232(CX), Y9
+	VPADDD       Y9, Y5, Y5
 	VPADDD       Y13, Y5, Y5
 	VPSRLD       $0x06, Y2, Y8
 	VPSLLD       $0x1a, Y2, Y9
@@ -80610,10 +79744,9 @@ TEXT ·avx2Pair15(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y6, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y5, Y5
-	VPOR         Y7, Y6, Y8
-	VPAND        Y0, Y8, Y8
-	VPAND        Y7, Y6, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y7, Y6, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y7, Y8, Y8
 	VPADDD       Y8, Y5, Y5
 
 	// Round 59.
@@ -80642,8 +79775,8 @@ TEXT ·avx2Pair15(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2400(AX)
-	VPBROADCASTD 236(CX), Y14
-	VPADDD       Y14, Y4, Y4
+	VPBROADCASTD 236(CX), Y9
+	VPADDD       Y9, Y4, Y4
 	VPADDD       Y13, Y4, Y4
 	VPSRLD       $0x06, Y1, Y8
 	VPSLLD       $0x1a, Y1, Y9
@@ -80674,10 +79807,9 @@ TEXT ·avx2Pair15(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y5, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y4, Y4
-	VPOR         Y6, Y5, Y8
-	VPAND        Y7, Y8, Y8
-	VPAND        Y6, Y5, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y6, Y5, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y6, Y8, Y8
 	VPADDD       Y8, Y4, Y4
 
 	// Round 60.
@@ -80706,8 +79838,8 @@ TEXT ·avx2Pair15(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2432(AX)
-	VPBROADCASTD 240(CX), Y14
-	VPADDD       Y14, Y3, Y3
+	VPBROADCASTD 240(CX), Y9
+	VPADDD       Y9, Y3, Y3
 	VPADDD       Y13, Y3, Y3
 	VPSRLD       $0x06, Y0, Y8
 	VPSLLD       $0x1a, Y0, Y9
@@ -80738,10 +79870,9 @@ TEXT ·avx2Pair15(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y4, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y3, Y3
-	VPOR         Y5, Y4, Y8
-	VPAND        Y6, Y8, Y8
-	VPAND        Y5, Y4, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y5, Y4, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y5, Y8, Y8
 	VPADDD       Y8, Y3, Y3
 
 	// Round 61.
@@ -80770,8 +79901,8 @@ TEXT ·avx2Pair15(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2464(AX)
-	VPBROADCASTD 244(CX), Y14
-	VPADDD       Y14, Y2, Y2
+	VPBROADCASTD 244(CX), Y9
+	VPADDD       Y9, Y2, Y2
 	VPADDD       Y13, Y2, Y2
 	VPSRLD       $0x06, Y7, Y8
 	VPSLLD       $0x1a, Y7, Y9
@@ -80802,10 +79933,9 @@ TEXT ·avx2Pair15(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y3, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y2, Y2
-	VPOR         Y4, Y3, Y8
-	VPAND        Y5, Y8, Y8
-	VPAND        Y4, Y3, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y4, Y3, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y4, Y8, Y8
 	VPADDD       Y8, Y2, Y2
 
 	// Round 62.
@@ -80834,8 +79964,8 @@ TEXT ·avx2Pair15(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2496(AX)
-	VPBROADCASTD 248(CX), Y14
-	VPADDD       Y14, Y1, Y1
+	VPBROADCASTD 248(CX), Y9
+	VPADDD       Y9, Y1, Y1
 	VPADDD       Y13, Y1, Y1
 	VPSRLD       $0x06, Y6, Y8
 	VPSLLD       $0x1a, Y6, Y9
@@ -80866,10 +79996,9 @@ TEXT ·avx2Pair15(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y2, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y1, Y1
-	VPOR         Y3, Y2, Y8
-	VPAND        Y4, Y8, Y8
-	VPAND        Y3, Y2, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y3, Y2, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y3, Y8, Y8
 	VPADDD       Y8, Y1, Y1
 
 	// Round 63.
@@ -80898,8 +80027,8 @@ TEXT ·avx2Pair15(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2528(AX)
-	VPBROADCASTD 252(CX), Y14
-	VPADDD       Y14, Y0, Y0
+	VPBROADCASTD 252(CX), Y9
+	VPADDD       Y9, Y0, Y0
 	VPADDD       Y13, Y0, Y0
 	VPSRLD       $0x06, Y5, Y8
 	VPSLLD       $0x1a, Y5, Y9
@@ -80930,36 +80059,35 @@ TEXT ·avx2Pair15(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y1, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y0, Y0
-	VPOR         Y2, Y1, Y8
-	VPAND        Y3, Y8, Y8
-	VPAND        Y2, Y1, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y2, Y1, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y2, Y8, Y8
 	VPADDD       Y8, Y0, Y0
 
 	// Feed forward and store the per-lane state.
-	VPBROADCASTD 288(AX), Y14
-	VPADDD       Y14, Y0, Y0
+	VPBROADCASTD 288(AX), Y9
+	VPADDD       Y9, Y0, Y0
 	VMOVDQU      Y0, 512(AX)
-	VPBROADCASTD 292(AX), Y14
-	VPADDD       Y14, Y1, Y1
+	VPBROADCASTD 292(AX), Y9
+	VPADDD       Y9, Y1, Y1
 	VMOVDQU      Y1, 576(AX)
-	VPBROADCASTD 296(AX), Y14
-	VPADDD       Y14, Y2, Y2
+	VPBROADCASTD 296(AX), Y9
+	VPADDD       Y9, Y2, Y2
 	VMOVDQU      Y2, 640(AX)
-	VPBROADCASTD 300(AX), Y14
-	VPADDD       Y14, Y3, Y3
+	VPBROADCASTD 300(AX), Y9
+	VPADDD       Y9, Y3, Y3
 	VMOVDQU      Y3, 704(AX)
-	VPBROADCASTD 304(AX), Y14
-	VPADDD       Y14, Y4, Y4
+	VPBROADCASTD 304(AX), Y9
+	VPADDD       Y9, Y4, Y4
 	VMOVDQU      Y4, 768(AX)
-	VPBROADCASTD 308(AX), Y14
-	VPADDD       Y14, Y5, Y5
+	VPBROADCASTD 308(AX), Y9
+	VPADDD       Y9, Y5, Y5
 	VMOVDQU      Y5, 832(AX)
-	VPBROADCASTD 312(AX), Y14
-	VPADDD       Y14, Y6, Y6
+	VPBROADCASTD 312(AX), Y9
+	VPADDD       Y9, Y6, Y6
 	VMOVDQU      Y6, 896(AX)
-	VPBROADCASTD 316(AX), Y14
-	VPADDD       Y14, Y7, Y7
+	VPBROADCASTD 316(AX), Y9
+	VPADDD       Y9, Y7, Y7
 	VMOVDQU      Y7, 960(AX)
 
 	// Quick test on word q: ((h[q] & qm) ^ qw) <= ql, as max(x, ql) == ql.
@@ -81026,10 +80154,11 @@ TEXT ·avx2Full(SB), NOSPLIT, $0-18
 	VMOVDQU Y8, 2496(AX)
 	VMOVDQU 1984(AX), Y8
 	VMOVDQU Y8, 2528(AX)
+	VPXOR   Y2, Y1, Y15
 
 	// Round 0.
-	VPBROADCASTD (CX), Y14
-	VPADDD       Y14, Y7, Y7
+	VPBROADCASTD (CX), Y9
+	VPADDD       Y9, Y7, Y7
 	VPADDD       2048(AX), Y7, Y7
 	VPSRLD       $0x06, Y4, Y8
 	VPSLLD       $0x1a, Y4, Y9
@@ -81060,15 +80189,14 @@ TEXT ·avx2Full(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y0, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y7, Y7
-	VPOR         Y1, Y0, Y8
-	VPAND        Y2, Y8, Y8
-	VPAND        Y1, Y0, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y1, Y0, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y1, Y8, Y8
 	VPADDD       Y8, Y7, Y7
 
 	// Round 1.
-	VPBROADCASTD 4(CX), Y14
-	VPADDD       Y14, Y6, Y6
+	VPBROADCASTD 4(CX), Y9
+	VPADDD       Y9, Y6, Y6
 	VPADDD       2080(AX), Y6, Y6
 	VPSRLD       $0x06, Y3, Y8
 	VPSLLD       $0x1a, Y3, Y9
@@ -81099,15 +80227,14 @@ TEXT ·avx2Full(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y7, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y6, Y6
-	VPOR         Y0, Y7, Y8
-	VPAND        Y1, Y8, Y8
-	VPAND        Y0, Y7, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y0, Y7, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y0, Y8, Y8
 	VPADDD       Y8, Y6, Y6
 
 	// Round 2.
-	VPBROADCASTD 8(CX), Y14
-	VPADDD       Y14, Y5, Y5
+	VPBROADCASTD 8(CX), Y9
+	VPADDD       Y9, Y5, Y5
 	VPADDD       2112(AX), Y5, Y5
 	VPSRLD       $0x06, Y2, Y8
 	VPSLLD       $0x1a, Y2, Y9
@@ -81138,15 +80265,14 @@ TEXT ·avx2Full(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y6, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y5, Y5
-	VPOR         Y7, Y6, Y8
-	VPAND        Y0, Y8, Y8
-	VPAND        Y7, Y6, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y7, Y6, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y7, Y8, Y8
 	VPADDD       Y8, Y5, Y5
 
 	// Round 3.
-	VPBROADCASTD 12(CX), Y14
-	VPADDD       Y14, Y4, Y4
+	VPBROADCASTD 12(CX), Y9
+	VPADDD       Y9, Y4, Y4
 	VPADDD       2144(AX), Y4, Y4
 	VPSRLD       $0x06, Y1, Y8
 	VPSLLD       $0x1a, Y1, Y9
@@ -81177,15 +80303,14 @@ TEXT ·avx2Full(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y5, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y4, Y4
-	VPOR         Y6, Y5, Y8
-	VPAND        Y7, Y8, Y8
-	VPAND        Y6, Y5, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y6, Y5, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y6, Y8, Y8
 	VPADDD       Y8, Y4, Y4
 
 	// Round 4.
-	VPBROADCASTD 16(CX), Y14
-	VPADDD       Y14, Y3, Y3
+	VPBROADCASTD 16(CX), Y9
+	VPADDD       Y9, Y3, Y3
 	VPADDD       2176(AX), Y3, Y3
 	VPSRLD       $0x06, Y0, Y8
 	VPSLLD       $0x1a, Y0, Y9
@@ -81216,15 +80341,14 @@ TEXT ·avx2Full(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y4, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y3, Y3
-	VPOR         Y5, Y4, Y8
-	VPAND        Y6, Y8, Y8
-	VPAND        Y5, Y4, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y5, Y4, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y5, Y8, Y8
 	VPADDD       Y8, Y3, Y3
 
 	// Round 5.
-	VPBROADCASTD 20(CX), Y14
-	VPADDD       Y14, Y2, Y2
+	VPBROADCASTD 20(CX), Y9
+	VPADDD       Y9, Y2, Y2
 	VPADDD       2208(AX), Y2, Y2
 	VPSRLD       $0x06, Y7, Y8
 	VPSLLD       $0x1a, Y7, Y9
@@ -81255,15 +80379,14 @@ TEXT ·avx2Full(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y3, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y2, Y2
-	VPOR         Y4, Y3, Y8
-	VPAND        Y5, Y8, Y8
-	VPAND        Y4, Y3, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y4, Y3, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y4, Y8, Y8
 	VPADDD       Y8, Y2, Y2
 
 	// Round 6.
-	VPBROADCASTD 24(CX), Y14
-	VPADDD       Y14, Y1, Y1
+	VPBROADCASTD 24(CX), Y9
+	VPADDD       Y9, Y1, Y1
 	VPADDD       2240(AX), Y1, Y1
 	VPSRLD       $0x06, Y6, Y8
 	VPSLLD       $0x1a, Y6, Y9
@@ -81294,15 +80417,14 @@ TEXT ·avx2Full(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y2, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y1, Y1
-	VPOR         Y3, Y2, Y8
-	VPAND        Y4, Y8, Y8
-	VPAND        Y3, Y2, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y3, Y2, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y3, Y8, Y8
 	VPADDD       Y8, Y1, Y1
 
 	// Round 7.
-	VPBROADCASTD 28(CX), Y14
-	VPADDD       Y14, Y0, Y0
+	VPBROADCASTD 28(CX), Y9
+	VPADDD       Y9, Y0, Y0
 	VPADDD       2272(AX), Y0, Y0
 	VPSRLD       $0x06, Y5, Y8
 	VPSLLD       $0x1a, Y5, Y9
@@ -81333,15 +80455,14 @@ TEXT ·avx2Full(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y1, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y0, Y0
-	VPOR         Y2, Y1, Y8
-	VPAND        Y3, Y8, Y8
-	VPAND        Y2, Y1, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y2, Y1, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y2, Y8, Y8
 	VPADDD       Y8, Y0, Y0
 
 	// Round 8.
-	VPBROADCASTD 32(CX), Y14
-	VPADDD       Y14, Y7, Y7
+	VPBROADCASTD 32(CX), Y9
+	VPADDD       Y9, Y7, Y7
 	VPADDD       2304(AX), Y7, Y7
 	VPSRLD       $0x06, Y4, Y8
 	VPSLLD       $0x1a, Y4, Y9
@@ -81372,15 +80493,14 @@ TEXT ·avx2Full(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y0, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y7, Y7
-	VPOR         Y1, Y0, Y8
-	VPAND        Y2, Y8, Y8
-	VPAND        Y1, Y0, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y1, Y0, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y1, Y8, Y8
 	VPADDD       Y8, Y7, Y7
 
 	// Round 9.
-	VPBROADCASTD 36(CX), Y14
-	VPADDD       Y14, Y6, Y6
+	VPBROADCASTD 36(CX), Y9
+	VPADDD       Y9, Y6, Y6
 	VPADDD       2336(AX), Y6, Y6
 	VPSRLD       $0x06, Y3, Y8
 	VPSLLD       $0x1a, Y3, Y9
@@ -81411,15 +80531,14 @@ TEXT ·avx2Full(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y7, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y6, Y6
-	VPOR         Y0, Y7, Y8
-	VPAND        Y1, Y8, Y8
-	VPAND        Y0, Y7, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y0, Y7, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y0, Y8, Y8
 	VPADDD       Y8, Y6, Y6
 
 	// Round 10.
-	VPBROADCASTD 40(CX), Y14
-	VPADDD       Y14, Y5, Y5
+	VPBROADCASTD 40(CX), Y9
+	VPADDD       Y9, Y5, Y5
 	VPADDD       2368(AX), Y5, Y5
 	VPSRLD       $0x06, Y2, Y8
 	VPSLLD       $0x1a, Y2, Y9
@@ -81450,15 +80569,14 @@ TEXT ·avx2Full(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y6, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y5, Y5
-	VPOR         Y7, Y6, Y8
-	VPAND        Y0, Y8, Y8
-	VPAND        Y7, Y6, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y7, Y6, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y7, Y8, Y8
 	VPADDD       Y8, Y5, Y5
 
 	// Round 11.
-	VPBROADCASTD 44(CX), Y14
-	VPADDD       Y14, Y4, Y4
+	VPBROADCASTD 44(CX), Y9
+	VPADDD       Y9, Y4, Y4
 	VPADDD       2400(AX), Y4, Y4
 	VPSRLD       $0x06, Y1, Y8
 	VPSLLD       $0x1a, Y1, Y9
@@ -81489,15 +80607,14 @@ TEXT ·avx2Full(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y5, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y4, Y4
-	VPOR         Y6, Y5, Y8
-	VPAND        Y7, Y8, Y8
-	VPAND        Y6, Y5, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y6, Y5, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y6, Y8, Y8
 	VPADDD       Y8, Y4, Y4
 
 	// Round 12.
-	VPBROADCASTD 48(CX), Y14
-	VPADDD       Y14, Y3, Y3
+	VPBROADCASTD 48(CX), Y9
+	VPADDD       Y9, Y3, Y3
 	VPADDD       2432(AX), Y3, Y3
 	VPSRLD       $0x06, Y0, Y8
 	VPSLLD       $0x1a, Y0, Y9
@@ -81528,15 +80645,14 @@ TEXT ·avx2Full(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y4, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y3, Y3
-	VPOR         Y5, Y4, Y8
-	VPAND        Y6, Y8, Y8
-	VPAND        Y5, Y4, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y5, Y4, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y5, Y8, Y8
 	VPADDD       Y8, Y3, Y3
 
 	// Round 13.
-	VPBROADCASTD 52(CX), Y14
-	VPADDD       Y14, Y2, Y2
+	VPBROADCASTD 52(CX), Y9
+	VPADDD       Y9, Y2, Y2
 	VPADDD       2464(AX), Y2, Y2
 	VPSRLD       $0x06, Y7, Y8
 	VPSLLD       $0x1a, Y7, Y9
@@ -81567,15 +80683,14 @@ TEXT ·avx2Full(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y3, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y2, Y2
-	VPOR         Y4, Y3, Y8
-	VPAND        Y5, Y8, Y8
-	VPAND        Y4, Y3, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y4, Y3, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y4, Y8, Y8
 	VPADDD       Y8, Y2, Y2
 
 	// Round 14.
-	VPBROADCASTD 56(CX), Y14
-	VPADDD       Y14, Y1, Y1
+	VPBROADCASTD 56(CX), Y9
+	VPADDD       Y9, Y1, Y1
 	VPADDD       2496(AX), Y1, Y1
 	VPSRLD       $0x06, Y6, Y8
 	VPSLLD       $0x1a, Y6, Y9
@@ -81606,15 +80721,14 @@ TEXT ·avx2Full(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y2, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y1, Y1
-	VPOR         Y3, Y2, Y8
-	VPAND        Y4, Y8, Y8
-	VPAND        Y3, Y2, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y3, Y2, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y3, Y8, Y8
 	VPADDD       Y8, Y1, Y1
 
 	// Round 15.
-	VPBROADCASTD 60(CX), Y14
-	VPADDD       Y14, Y0, Y0
+	VPBROADCASTD 60(CX), Y9
+	VPADDD       Y9, Y0, Y0
 	VPADDD       2528(AX), Y0, Y0
 	VPSRLD       $0x06, Y5, Y8
 	VPSLLD       $0x1a, Y5, Y9
@@ -81645,10 +80759,9 @@ TEXT ·avx2Full(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y1, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y0, Y0
-	VPOR         Y2, Y1, Y8
-	VPAND        Y3, Y8, Y8
-	VPAND        Y2, Y1, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y2, Y1, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y2, Y8, Y8
 	VPADDD       Y8, Y0, Y0
 
 	// Round 16.
@@ -81677,8 +80790,8 @@ TEXT ·avx2Full(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2048(AX)
-	VPBROADCASTD 64(CX), Y14
-	VPADDD       Y14, Y7, Y7
+	VPBROADCASTD 64(CX), Y9
+	VPADDD       Y9, Y7, Y7
 	VPADDD       Y13, Y7, Y7
 	VPSRLD       $0x06, Y4, Y8
 	VPSLLD       $0x1a, Y4, Y9
@@ -81709,10 +80822,9 @@ TEXT ·avx2Full(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y0, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y7, Y7
-	VPOR         Y1, Y0, Y8
-	VPAND        Y2, Y8, Y8
-	VPAND        Y1, Y0, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y1, Y0, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y1, Y8, Y8
 	VPADDD       Y8, Y7, Y7
 
 	// Round 17.
@@ -81741,8 +80853,8 @@ TEXT ·avx2Full(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2080(AX)
-	VPBROADCASTD 68(CX), Y14
-	VPADDD       Y14, Y6, Y6
+	VPBROADCASTD 68(CX), Y9
+	VPADDD       Y9, Y6, Y6
 	VPADDD       Y13, Y6, Y6
 	VPSRLD       $0x06, Y3, Y8
 	VPSLLD       $0x1a, Y3, Y9
@@ -81773,10 +80885,9 @@ TEXT ·avx2Full(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y7, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y6, Y6
-	VPOR         Y0, Y7, Y8
-	VPAND        Y1, Y8, Y8
-	VPAND        Y0, Y7, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y0, Y7, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y0, Y8, Y8
 	VPADDD       Y8, Y6, Y6
 
 	// Round 18.
@@ -81805,8 +80916,8 @@ TEXT ·avx2Full(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2112(AX)
-	VPBROADCASTD 72(CX), Y14
-	VPADDD       Y14, Y5, Y5
+	VPBROADCASTD 72(CX), Y9
+	VPADDD       Y9, Y5, Y5
 	VPADDD       Y13, Y5, Y5
 	VPSRLD       $0x06, Y2, Y8
 	VPSLLD       $0x1a, Y2, Y9
@@ -81837,10 +80948,9 @@ TEXT ·avx2Full(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y6, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y5, Y5
-	VPOR         Y7, Y6, Y8
-	VPAND        Y0, Y8, Y8
-	VPAND        Y7, Y6, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y7, Y6, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y7, Y8, Y8
 	VPADDD       Y8, Y5, Y5
 
 	// Round 19.
@@ -81869,8 +80979,8 @@ TEXT ·avx2Full(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2144(AX)
-	VPBROADCASTD 76(CX), Y14
-	VPADDD       Y14, Y4, Y4
+	VPBROADCASTD 76(CX), Y9
+	VPADDD       Y9, Y4, Y4
 	VPADDD       Y13, Y4, Y4
 	VPSRLD       $0x06, Y1, Y8
 	VPSLLD       $0x1a, Y1, Y9
@@ -81901,10 +81011,9 @@ TEXT ·avx2Full(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y5, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y4, Y4
-	VPOR         Y6, Y5, Y8
-	VPAND        Y7, Y8, Y8
-	VPAND        Y6, Y5, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y6, Y5, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y6, Y8, Y8
 	VPADDD       Y8, Y4, Y4
 
 	// Round 20.
@@ -81933,8 +81042,8 @@ TEXT ·avx2Full(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2176(AX)
-	VPBROADCASTD 80(CX), Y14
-	VPADDD       Y14, Y3, Y3
+	VPBROADCASTD 80(CX), Y9
+	VPADDD       Y9, Y3, Y3
 	VPADDD       Y13, Y3, Y3
 	VPSRLD       $0x06, Y0, Y8
 	VPSLLD       $0x1a, Y0, Y9
@@ -81965,10 +81074,9 @@ TEXT ·avx2Full(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y4, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y3, Y3
-	VPOR         Y5, Y4, Y8
-	VPAND        Y6, Y8, Y8
-	VPAND        Y5, Y4, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y5, Y4, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y5, Y8, Y8
 	VPADDD       Y8, Y3, Y3
 
 	// Round 21.
@@ -81997,8 +81105,8 @@ TEXT ·avx2Full(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2208(AX)
-	VPBROADCASTD 84(CX), Y14
-	VPADDD       Y14, Y2, Y2
+	VPBROADCASTD 84(CX), Y9
+	VPADDD       Y9, Y2, Y2
 	VPADDD       Y13, Y2, Y2
 	VPSRLD       $0x06, Y7, Y8
 	VPSLLD       $0x1a, Y7, Y9
@@ -82029,10 +81137,9 @@ TEXT ·avx2Full(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y3, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y2, Y2
-	VPOR         Y4, Y3, Y8
-	VPAND        Y5, Y8, Y8
-	VPAND        Y4, Y3, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y4, Y3, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y4, Y8, Y8
 	VPADDD       Y8, Y2, Y2
 
 	// Round 22.
@@ -82061,8 +81168,8 @@ TEXT ·avx2Full(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2240(AX)
-	VPBROADCASTD 88(CX), Y14
-	VPADDD       Y14, Y1, Y1
+	VPBROADCASTD 88(CX), Y9
+	VPADDD       Y9, Y1, Y1
 	VPADDD       Y13, Y1, Y1
 	VPSRLD       $0x06, Y6, Y8
 	VPSLLD       $0x1a, Y6, Y9
@@ -82093,10 +81200,9 @@ TEXT ·avx2Full(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y2, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y1, Y1
-	VPOR         Y3, Y2, Y8
-	VPAND        Y4, Y8, Y8
-	VPAND        Y3, Y2, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y3, Y2, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y3, Y8, Y8
 	VPADDD       Y8, Y1, Y1
 
 	// Round 23.
@@ -82125,8 +81231,8 @@ TEXT ·avx2Full(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2272(AX)
-	VPBROADCASTD 92(CX), Y14
-	VPADDD       Y14, Y0, Y0
+	VPBROADCASTD 92(CX), Y9
+	VPADDD       Y9, Y0, Y0
 	VPADDD       Y13, Y0, Y0
 	VPSRLD       $0x06, Y5, Y8
 	VPSLLD       $0x1a, Y5, Y9
@@ -82157,10 +81263,9 @@ TEXT ·avx2Full(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y1, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y0, Y0
-	VPOR         Y2, Y1, Y8
-	VPAND        Y3, Y8, Y8
-	VPAND        Y2, Y1, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y2, Y1, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y2, Y8, Y8
 	VPADDD       Y8, Y0, Y0
 
 	// Round 24.
@@ -82189,8 +81294,8 @@ TEXT ·avx2Full(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2304(AX)
-	VPBROADCASTD 96(CX), Y14
-	VPADDD       Y14, Y7, Y7
+	VPBROADCASTD 96(CX), Y9
+	VPADDD       Y9, Y7, Y7
 	VPADDD       Y13, Y7, Y7
 	VPSRLD       $0x06, Y4, Y8
 	VPSLLD       $0x1a, Y4, Y9
@@ -82221,10 +81326,9 @@ TEXT ·avx2Full(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y0, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y7, Y7
-	VPOR         Y1, Y0, Y8
-	VPAND        Y2, Y8, Y8
-	VPAND        Y1, Y0, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y1, Y0, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y1, Y8, Y8
 	VPADDD       Y8, Y7, Y7
 
 	// Round 25.
@@ -82253,8 +81357,8 @@ TEXT ·avx2Full(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2336(AX)
-	VPBROADCASTD 100(CX), Y14
-	VPADDD       Y14, Y6, Y6
+	VPBROADCASTD 100(CX), Y9
+	VPADDD       Y9, Y6, Y6
 	VPADDD       Y13, Y6, Y6
 	VPSRLD       $0x06, Y3, Y8
 	VPSLLD       $0x1a, Y3, Y9
@@ -82285,10 +81389,9 @@ TEXT ·avx2Full(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y7, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y6, Y6
-	VPOR         Y0, Y7, Y8
-	VPAND        Y1, Y8, Y8
-	VPAND        Y0, Y7, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y0, Y7, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y0, Y8, Y8
 	VPADDD       Y8, Y6, Y6
 
 	// Round 26.
@@ -82317,8 +81420,8 @@ TEXT ·avx2Full(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2368(AX)
-	VPBROADCASTD 104(CX), Y14
-	VPADDD       Y14, Y5, Y5
+	VPBROADCASTD 104(CX), Y9
+	VPADDD       Y9, Y5, Y5
 	VPADDD       Y13, Y5, Y5
 	VPSRLD       $0x06, Y2, Y8
 	VPSLLD       $0x1a, Y2, Y9
@@ -82349,10 +81452,9 @@ TEXT ·avx2Full(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y6, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y5, Y5
-	VPOR         Y7, Y6, Y8
-	VPAND        Y0, Y8, Y8
-	VPAND        Y7, Y6, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y7, Y6, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y7, Y8, Y8
 	VPADDD       Y8, Y5, Y5
 
 	// Round 27.
@@ -82381,8 +81483,8 @@ TEXT ·avx2Full(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2400(AX)
-	VPBROADCASTD 108(CX), Y14
-	VPADDD       Y14, Y4, Y4
+	VPBROADCASTD 108(CX), Y9
+	VPADDD       Y9, Y4, Y4
 	VPADDD       Y13, Y4, Y4
 	VPSRLD       $0x06, Y1, Y8
 	VPSLLD       $0x1a, Y1, Y9
@@ -82413,10 +81515,9 @@ TEXT ·avx2Full(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y5, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y4, Y4
-	VPOR         Y6, Y5, Y8
-	VPAND        Y7, Y8, Y8
-	VPAND        Y6, Y5, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y6, Y5, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y6, Y8, Y8
 	VPADDD       Y8, Y4, Y4
 
 	// Round 28.
@@ -82445,8 +81546,8 @@ TEXT ·avx2Full(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2432(AX)
-	VPBROADCASTD 112(CX), Y14
-	VPADDD       Y14, Y3, Y3
+	VPBROADCASTD 112(CX), Y9
+	VPADDD       Y9, Y3, Y3
 	VPADDD       Y13, Y3, Y3
 	VPSRLD       $0x06, Y0, Y8
 	VPSLLD       $0x1a, Y0, Y9
@@ -82477,10 +81578,9 @@ TEXT ·avx2Full(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y4, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y3, Y3
-	VPOR         Y5, Y4, Y8
-	VPAND        Y6, Y8, Y8
-	VPAND        Y5, Y4, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y5, Y4, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y5, Y8, Y8
 	VPADDD       Y8, Y3, Y3
 
 	// Round 29.
@@ -82509,8 +81609,8 @@ TEXT ·avx2Full(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2464(AX)
-	VPBROADCASTD 116(CX), Y14
-	VPADDD       Y14, Y2, Y2
+	VPBROADCASTD 116(CX), Y9
+	VPADDD       Y9, Y2, Y2
 	VPADDD       Y13, Y2, Y2
 	VPSRLD       $0x06, Y7, Y8
 	VPSLLD       $0x1a, Y7, Y9
@@ -82541,10 +81641,9 @@ TEXT ·avx2Full(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y3, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y2, Y2
-	VPOR         Y4, Y3, Y8
-	VPAND        Y5, Y8, Y8
-	VPAND        Y4, Y3, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y4, Y3, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y4, Y8, Y8
 	VPADDD       Y8, Y2, Y2
 
 	// Round 30.
@@ -82573,8 +81672,8 @@ TEXT ·avx2Full(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2496(AX)
-	VPBROADCASTD 120(CX), Y14
-	VPADDD       Y14, Y1, Y1
+	VPBROADCASTD 120(CX), Y9
+	VPADDD       Y9, Y1, Y1
 	VPADDD       Y13, Y1, Y1
 	VPSRLD       $0x06, Y6, Y8
 	VPSLLD       $0x1a, Y6, Y9
@@ -82605,10 +81704,9 @@ TEXT ·avx2Full(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y2, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y1, Y1
-	VPOR         Y3, Y2, Y8
-	VPAND        Y4, Y8, Y8
-	VPAND        Y3, Y2, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y3, Y2, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y3, Y8, Y8
 	VPADDD       Y8, Y1, Y1
 
 	// Round 31.
@@ -82637,8 +81735,8 @@ TEXT ·avx2Full(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2528(AX)
-	VPBROADCASTD 124(CX), Y14
-	VPADDD       Y14, Y0, Y0
+	VPBROADCASTD 124(CX), Y9
+	VPADDD       Y9, Y0, Y0
 	VPADDD       Y13, Y0, Y0
 	VPSRLD       $0x06, Y5, Y8
 	VPSLLD       $0x1a, Y5, Y9
@@ -82669,10 +81767,9 @@ TEXT ·avx2Full(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y1, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y0, Y0
-	VPOR         Y2, Y1, Y8
-	VPAND        Y3, Y8, Y8
-	VPAND        Y2, Y1, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y2, Y1, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y2, Y8, Y8
 	VPADDD       Y8, Y0, Y0
 
 	// Round 32.
@@ -82701,8 +81798,8 @@ TEXT ·avx2Full(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2048(AX)
-	VPBROADCASTD 128(CX), Y14
-	VPADDD       Y14, Y7, Y7
+	VPBROADCASTD 128(CX), Y9
+	VPADDD       Y9, Y7, Y7
 	VPADDD       Y13, Y7, Y7
 	VPSRLD       $0x06, Y4, Y8
 	VPSLLD       $0x1a, Y4, Y9
@@ -82733,10 +81830,9 @@ TEXT ·avx2Full(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y0, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y7, Y7
-	VPOR         Y1, Y0, Y8
-	VPAND        Y2, Y8, Y8
-	VPAND        Y1, Y0, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y1, Y0, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y1, Y8, Y8
 	VPADDD       Y8, Y7, Y7
 
 	// Round 33.
@@ -82765,8 +81861,8 @@ TEXT ·avx2Full(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2080(AX)
-	VPBROADCASTD 132(CX), Y14
-	VPADDD       Y14, Y6, Y6
+	VPBROADCASTD 132(CX), Y9
+	VPADDD       Y9, Y6, Y6
 	VPADDD       Y13, Y6, Y6
 	VPSRLD       $0x06, Y3, Y8
 	VPSLLD       $0x1a, Y3, Y9
@@ -82797,10 +81893,9 @@ TEXT ·avx2Full(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y7, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y6, Y6
-	VPOR         Y0, Y7, Y8
-	VPAND        Y1, Y8, Y8
-	VPAND        Y0, Y7, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y0, Y7, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y0, Y8, Y8
 	VPADDD       Y8, Y6, Y6
 
 	// Round 34.
@@ -82829,8 +81924,8 @@ TEXT ·avx2Full(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2112(AX)
-	VPBROADCASTD 136(CX), Y14
-	VPADDD       Y14, Y5, Y5
+	VPBROADCASTD 136(CX), Y9
+	VPADDD       Y9, Y5, Y5
 	VPADDD       Y13, Y5, Y5
 	VPSRLD       $0x06, Y2, Y8
 	VPSLLD       $0x1a, Y2, Y9
@@ -82861,10 +81956,9 @@ TEXT ·avx2Full(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y6, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y5, Y5
-	VPOR         Y7, Y6, Y8
-	VPAND        Y0, Y8, Y8
-	VPAND        Y7, Y6, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y7, Y6, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y7, Y8, Y8
 	VPADDD       Y8, Y5, Y5
 
 	// Round 35.
@@ -82893,8 +81987,8 @@ TEXT ·avx2Full(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2144(AX)
-	VPBROADCASTD 140(CX), Y14
-	VPADDD       Y14, Y4, Y4
+	VPBROADCASTD 140(CX), Y9
+	VPADDD       Y9, Y4, Y4
 	VPADDD       Y13, Y4, Y4
 	VPSRLD       $0x06, Y1, Y8
 	VPSLLD       $0x1a, Y1, Y9
@@ -82925,10 +82019,9 @@ TEXT ·avx2Full(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y5, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y4, Y4
-	VPOR         Y6, Y5, Y8
-	VPAND        Y7, Y8, Y8
-	VPAND        Y6, Y5, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y6, Y5, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y6, Y8, Y8
 	VPADDD       Y8, Y4, Y4
 
 	// Round 36.
@@ -82957,8 +82050,8 @@ TEXT ·avx2Full(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2176(AX)
-	VPBROADCASTD 144(CX), Y14
-	VPADDD       Y14, Y3, Y3
+	VPBROADCASTD 144(CX), Y9
+	VPADDD       Y9, Y3, Y3
 	VPADDD       Y13, Y3, Y3
 	VPSRLD       $0x06, Y0, Y8
 	VPSLLD       $0x1a, Y0, Y9
@@ -82989,10 +82082,9 @@ TEXT ·avx2Full(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y4, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y3, Y3
-	VPOR         Y5, Y4, Y8
-	VPAND        Y6, Y8, Y8
-	VPAND        Y5, Y4, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y5, Y4, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y5, Y8, Y8
 	VPADDD       Y8, Y3, Y3
 
 	// Round 37.
@@ -83021,8 +82113,8 @@ TEXT ·avx2Full(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2208(AX)
-	VPBROADCASTD 148(CX), Y14
-	VPADDD       Y14, Y2, Y2
+	VPBROADCASTD 148(CX), Y9
+	VPADDD       Y9, Y2, Y2
 	VPADDD       Y13, Y2, Y2
 	VPSRLD       $0x06, Y7, Y8
 	VPSLLD       $0x1a, Y7, Y9
@@ -83053,10 +82145,9 @@ TEXT ·avx2Full(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y3, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y2, Y2
-	VPOR         Y4, Y3, Y8
-	VPAND        Y5, Y8, Y8
-	VPAND        Y4, Y3, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y4, Y3, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y4, Y8, Y8
 	VPADDD       Y8, Y2, Y2
 
 	// Round 38.
@@ -83085,8 +82176,8 @@ TEXT ·avx2Full(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2240(AX)
-	VPBROADCASTD 152(CX), Y14
-	VPADDD       Y14, Y1, Y1
+	VPBROADCASTD 152(CX), Y9
+	VPADDD       Y9, Y1, Y1
 	VPADDD       Y13, Y1, Y1
 	VPSRLD       $0x06, Y6, Y8
 	VPSLLD       $0x1a, Y6, Y9
@@ -83117,10 +82208,9 @@ TEXT ·avx2Full(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y2, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y1, Y1
-	VPOR         Y3, Y2, Y8
-	VPAND        Y4, Y8, Y8
-	VPAND        Y3, Y2, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y3, Y2, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y3, Y8, Y8
 	VPADDD       Y8, Y1, Y1
 
 	// Round 39.
@@ -83149,8 +82239,8 @@ TEXT ·avx2Full(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2272(AX)
-	VPBROADCASTD 156(CX), Y14
-	VPADDD       Y14, Y0, Y0
+	VPBROADCASTD 156(CX), Y9
+	VPADDD       Y9, Y0, Y0
 	VPADDD       Y13, Y0, Y0
 	VPSRLD       $0x06, Y5, Y8
 	VPSLLD       $0x1a, Y5, Y9
@@ -83181,10 +82271,9 @@ TEXT ·avx2Full(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y1, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y0, Y0
-	VPOR         Y2, Y1, Y8
-	VPAND        Y3, Y8, Y8
-	VPAND        Y2, Y1, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y2, Y1, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y2, Y8, Y8
 	VPADDD       Y8, Y0, Y0
 
 	// Round 40.
@@ -83213,8 +82302,8 @@ TEXT ·avx2Full(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2304(AX)
-	VPBROADCASTD 160(CX), Y14
-	VPADDD       Y14, Y7, Y7
+	VPBROADCASTD 160(CX), Y9
+	VPADDD       Y9, Y7, Y7
 	VPADDD       Y13, Y7, Y7
 	VPSRLD       $0x06, Y4, Y8
 	VPSLLD       $0x1a, Y4, Y9
@@ -83245,10 +82334,9 @@ TEXT ·avx2Full(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y0, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y7, Y7
-	VPOR         Y1, Y0, Y8
-	VPAND        Y2, Y8, Y8
-	VPAND        Y1, Y0, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y1, Y0, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y1, Y8, Y8
 	VPADDD       Y8, Y7, Y7
 
 	// Round 41.
@@ -83277,8 +82365,8 @@ TEXT ·avx2Full(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2336(AX)
-	VPBROADCASTD 164(CX), Y14
-	VPADDD       Y14, Y6, Y6
+	VPBROADCASTD 164(CX), Y9
+	VPADDD       Y9, Y6, Y6
 	VPADDD       Y13, Y6, Y6
 	VPSRLD       $0x06, Y3, Y8
 	VPSLLD       $0x1a, Y3, Y9
@@ -83309,10 +82397,9 @@ TEXT ·avx2Full(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y7, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y6, Y6
-	VPOR         Y0, Y7, Y8
-	VPAND        Y1, Y8, Y8
-	VPAND        Y0, Y7, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y0, Y7, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y0, Y8, Y8
 	VPADDD       Y8, Y6, Y6
 
 	// Round 42.
@@ -83341,8 +82428,8 @@ TEXT ·avx2Full(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2368(AX)
-	VPBROADCASTD 168(CX), Y14
-	VPADDD       Y14, Y5, Y5
+	VPBROADCASTD 168(CX), Y9
+	VPADDD       Y9, Y5, Y5
 	VPADDD       Y13, Y5, Y5
 	VPSRLD       $0x06, Y2, Y8
 	VPSLLD       $0x1a, Y2, Y9
@@ -83373,10 +82460,9 @@ TEXT ·avx2Full(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y6, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y5, Y5
-	VPOR         Y7, Y6, Y8
-	VPAND        Y0, Y8, Y8
-	VPAND        Y7, Y6, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y7, Y6, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y7, Y8, Y8
 	VPADDD       Y8, Y5, Y5
 
 	// Round 43.
@@ -83405,8 +82491,8 @@ TEXT ·avx2Full(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2400(AX)
-	VPBROADCASTD 172(CX), Y14
-	VPADDD       Y14, Y4, Y4
+	VPBROADCASTD 172(CX), Y9
+	VPADDD       Y9, Y4, Y4
 	VPADDD       Y13, Y4, Y4
 	VPSRLD       $0x06, Y1, Y8
 	VPSLLD       $0x1a, Y1, Y9
@@ -83437,10 +82523,9 @@ TEXT ·avx2Full(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y5, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y4, Y4
-	VPOR         Y6, Y5, Y8
-	VPAND        Y7, Y8, Y8
-	VPAND        Y6, Y5, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y6, Y5, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y6, Y8, Y8
 	VPADDD       Y8, Y4, Y4
 
 	// Round 44.
@@ -83469,8 +82554,8 @@ TEXT ·avx2Full(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2432(AX)
-	VPBROADCASTD 176(CX), Y14
-	VPADDD       Y14, Y3, Y3
+	VPBROADCASTD 176(CX), Y9
+	VPADDD       Y9, Y3, Y3
 	VPADDD       Y13, Y3, Y3
 	VPSRLD       $0x06, Y0, Y8
 	VPSLLD       $0x1a, Y0, Y9
@@ -83501,10 +82586,9 @@ TEXT ·avx2Full(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y4, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y3, Y3
-	VPOR         Y5, Y4, Y8
-	VPAND        Y6, Y8, Y8
-	VPAND        Y5, Y4, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y5, Y4, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y5, Y8, Y8
 	VPADDD       Y8, Y3, Y3
 
 	// Round 45.
@@ -83533,8 +82617,8 @@ TEXT ·avx2Full(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2464(AX)
-	VPBROADCASTD 180(CX), Y14
-	VPADDD       Y14, Y2, Y2
+	VPBROADCASTD 180(CX), Y9
+	VPADDD       Y9, Y2, Y2
 	VPADDD       Y13, Y2, Y2
 	VPSRLD       $0x06, Y7, Y8
 	VPSLLD       $0x1a, Y7, Y9
@@ -83565,10 +82649,9 @@ TEXT ·avx2Full(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y3, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y2, Y2
-	VPOR         Y4, Y3, Y8
-	VPAND        Y5, Y8, Y8
-	VPAND        Y4, Y3, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y4, Y3, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y4, Y8, Y8
 	VPADDD       Y8, Y2, Y2
 
 	// Round 46.
@@ -83597,8 +82680,8 @@ TEXT ·avx2Full(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2496(AX)
-	VPBROADCASTD 184(CX), Y14
-	VPADDD       Y14, Y1, Y1
+	VPBROADCASTD 184(CX), Y9
+	VPADDD       Y9, Y1, Y1
 	VPADDD       Y13, Y1, Y1
 	VPSRLD       $0x06, Y6, Y8
 	VPSLLD       $0x1a, Y6, Y9
@@ -83629,10 +82712,9 @@ TEXT ·avx2Full(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y2, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y1, Y1
-	VPOR         Y3, Y2, Y8
-	VPAND        Y4, Y8, Y8
-	VPAND        Y3, Y2, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y3, Y2, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y3, Y8, Y8
 	VPADDD       Y8, Y1, Y1
 
 	// Round 47.
@@ -83661,8 +82743,8 @@ TEXT ·avx2Full(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2528(AX)
-	VPBROADCASTD 188(CX), Y14
-	VPADDD       Y14, Y0, Y0
+	VPBROADCASTD 188(CX), Y9
+	VPADDD       Y9, Y0, Y0
 	VPADDD       Y13, Y0, Y0
 	VPSRLD       $0x06, Y5, Y8
 	VPSLLD       $0x1a, Y5, Y9
@@ -83693,10 +82775,9 @@ TEXT ·avx2Full(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y1, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y0, Y0
-	VPOR         Y2, Y1, Y8
-	VPAND        Y3, Y8, Y8
-	VPAND        Y2, Y1, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y2, Y1, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y2, Y8, Y8
 	VPADDD       Y8, Y0, Y0
 
 	// Round 48.
@@ -83725,8 +82806,8 @@ TEXT ·avx2Full(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2048(AX)
-	VPBROADCASTD 192(CX), Y14
-	VPADDD       Y14, Y7, Y7
+	VPBROADCASTD 192(CX), Y9
+	VPADDD       Y9, Y7, Y7
 	VPADDD       Y13, Y7, Y7
 	VPSRLD       $0x06, Y4, Y8
 	VPSLLD       $0x1a, Y4, Y9
@@ -83757,10 +82838,9 @@ TEXT ·avx2Full(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y0, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y7, Y7
-	VPOR         Y1, Y0, Y8
-	VPAND        Y2, Y8, Y8
-	VPAND        Y1, Y0, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y1, Y0, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y1, Y8, Y8
 	VPADDD       Y8, Y7, Y7
 
 	// Round 49.
@@ -83789,8 +82869,8 @@ TEXT ·avx2Full(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2080(AX)
-	VPBROADCASTD 196(CX), Y14
-	VPADDD       Y14, Y6, Y6
+	VPBROADCASTD 196(CX), Y9
+	VPADDD       Y9, Y6, Y6
 	VPADDD       Y13, Y6, Y6
 	VPSRLD       $0x06, Y3, Y8
 	VPSLLD       $0x1a, Y3, Y9
@@ -83821,10 +82901,9 @@ TEXT ·avx2Full(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y7, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y6, Y6
-	VPOR         Y0, Y7, Y8
-	VPAND        Y1, Y8, Y8
-	VPAND        Y0, Y7, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y0, Y7, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y0, Y8, Y8
 	VPADDD       Y8, Y6, Y6
 
 	// Round 50.
@@ -83853,8 +82932,8 @@ TEXT ·avx2Full(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2112(AX)
-	VPBROADCASTD 200(CX), Y14
-	VPADDD       Y14, Y5, Y5
+	VPBROADCASTD 200(CX), Y9
+	VPADDD       Y9, Y5, Y5
 	VPADDD       Y13, Y5, Y5
 	VPSRLD       $0x06, Y2, Y8
 	VPSLLD       $0x1a, Y2, Y9
@@ -83885,10 +82964,9 @@ TEXT ·avx2Full(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y6, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y5, Y5
-	VPOR         Y7, Y6, Y8
-	VPAND        Y0, Y8, Y8
-	VPAND        Y7, Y6, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y7, Y6, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y7, Y8, Y8
 	VPADDD       Y8, Y5, Y5
 
 	// Round 51.
@@ -83917,8 +82995,8 @@ TEXT ·avx2Full(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2144(AX)
-	VPBROADCASTD 204(CX), Y14
-	VPADDD       Y14, Y4, Y4
+	VPBROADCASTD 204(CX), Y9
+	VPADDD       Y9, Y4, Y4
 	VPADDD       Y13, Y4, Y4
 	VPSRLD       $0x06, Y1, Y8
 	VPSLLD       $0x1a, Y1, Y9
@@ -83949,10 +83027,9 @@ TEXT ·avx2Full(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y5, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y4, Y4
-	VPOR         Y6, Y5, Y8
-	VPAND        Y7, Y8, Y8
-	VPAND        Y6, Y5, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y6, Y5, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y6, Y8, Y8
 	VPADDD       Y8, Y4, Y4
 
 	// Round 52.
@@ -83981,8 +83058,8 @@ TEXT ·avx2Full(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2176(AX)
-	VPBROADCASTD 208(CX), Y14
-	VPADDD       Y14, Y3, Y3
+	VPBROADCASTD 208(CX), Y9
+	VPADDD       Y9, Y3, Y3
 	VPADDD       Y13, Y3, Y3
 	VPSRLD       $0x06, Y0, Y8
 	VPSLLD       $0x1a, Y0, Y9
@@ -84013,10 +83090,9 @@ TEXT ·avx2Full(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y4, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y3, Y3
-	VPOR         Y5, Y4, Y8
-	VPAND        Y6, Y8, Y8
-	VPAND        Y5, Y4, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y5, Y4, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y5, Y8, Y8
 	VPADDD       Y8, Y3, Y3
 
 	// Round 53.
@@ -84045,8 +83121,8 @@ TEXT ·avx2Full(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2208(AX)
-	VPBROADCASTD 212(CX), Y14
-	VPADDD       Y14, Y2, Y2
+	VPBROADCASTD 212(CX), Y9
+	VPADDD       Y9, Y2, Y2
 	VPADDD       Y13, Y2, Y2
 	VPSRLD       $0x06, Y7, Y8
 	VPSLLD       $0x1a, Y7, Y9
@@ -84077,10 +83153,9 @@ TEXT ·avx2Full(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y3, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y2, Y2
-	VPOR         Y4, Y3, Y8
-	VPAND        Y5, Y8, Y8
-	VPAND        Y4, Y3, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y4, Y3, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y4, Y8, Y8
 	VPADDD       Y8, Y2, Y2
 
 	// Round 54.
@@ -84109,8 +83184,8 @@ TEXT ·avx2Full(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2240(AX)
-	VPBROADCASTD 216(CX), Y14
-	VPADDD       Y14, Y1, Y1
+	VPBROADCASTD 216(CX), Y9
+	VPADDD       Y9, Y1, Y1
 	VPADDD       Y13, Y1, Y1
 	VPSRLD       $0x06, Y6, Y8
 	VPSLLD       $0x1a, Y6, Y9
@@ -84141,10 +83216,9 @@ TEXT ·avx2Full(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y2, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y1, Y1
-	VPOR         Y3, Y2, Y8
-	VPAND        Y4, Y8, Y8
-	VPAND        Y3, Y2, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y3, Y2, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y3, Y8, Y8
 	VPADDD       Y8, Y1, Y1
 
 	// Round 55.
@@ -84173,8 +83247,8 @@ TEXT ·avx2Full(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2272(AX)
-	VPBROADCASTD 220(CX), Y14
-	VPADDD       Y14, Y0, Y0
+	VPBROADCASTD 220(CX), Y9
+	VPADDD       Y9, Y0, Y0
 	VPADDD       Y13, Y0, Y0
 	VPSRLD       $0x06, Y5, Y8
 	VPSLLD       $0x1a, Y5, Y9
@@ -84205,10 +83279,9 @@ TEXT ·avx2Full(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y1, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y0, Y0
-	VPOR         Y2, Y1, Y8
-	VPAND        Y3, Y8, Y8
-	VPAND        Y2, Y1, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y2, Y1, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y2, Y8, Y8
 	VPADDD       Y8, Y0, Y0
 
 	// Round 56.
@@ -84237,8 +83310,8 @@ TEXT ·avx2Full(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2304(AX)
-	VPBROADCASTD 224(CX), Y14
-	VPADDD       Y14, Y7, Y7
+	VPBROADCASTD 224(CX), Y9
+	VPADDD       Y9, Y7, Y7
 	VPADDD       Y13, Y7, Y7
 	VPSRLD       $0x06, Y4, Y8
 	VPSLLD       $0x1a, Y4, Y9
@@ -84269,10 +83342,9 @@ TEXT ·avx2Full(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y0, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y7, Y7
-	VPOR         Y1, Y0, Y8
-	VPAND        Y2, Y8, Y8
-	VPAND        Y1, Y0, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y1, Y0, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y1, Y8, Y8
 	VPADDD       Y8, Y7, Y7
 
 	// Round 57.
@@ -84301,8 +83373,8 @@ TEXT ·avx2Full(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2336(AX)
-	VPBROADCASTD 228(CX), Y14
-	VPADDD       Y14, Y6, Y6
+	VPBROADCASTD 228(CX), Y9
+	VPADDD       Y9, Y6, Y6
 	VPADDD       Y13, Y6, Y6
 	VPSRLD       $0x06, Y3, Y8
 	VPSLLD       $0x1a, Y3, Y9
@@ -84333,10 +83405,9 @@ TEXT ·avx2Full(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y7, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y6, Y6
-	VPOR         Y0, Y7, Y8
-	VPAND        Y1, Y8, Y8
-	VPAND        Y0, Y7, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y0, Y7, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y0, Y8, Y8
 	VPADDD       Y8, Y6, Y6
 
 	// Round 58.
@@ -84365,8 +83436,8 @@ TEXT ·avx2Full(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2368(AX)
-	VPBROADCASTD 232(CX), Y14
-	VPADDD       Y14, Y5, Y5
+	VPBROADCASTD 232(CX), Y9
+	VPADDD       Y9, Y5, Y5
 	VPADDD       Y13, Y5, Y5
 	VPSRLD       $0x06, Y2, Y8
 	VPSLLD       $0x1a, Y2, Y9
@@ -84397,10 +83468,9 @@ TEXT ·avx2Full(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y6, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y5, Y5
-	VPOR         Y7, Y6, Y8
-	VPAND        Y0, Y8, Y8
-	VPAND        Y7, Y6, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y7, Y6, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y7, Y8, Y8
 	VPADDD       Y8, Y5, Y5
 
 	// Round 59.
@@ -84429,8 +83499,8 @@ TEXT ·avx2Full(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2400(AX)
-	VPBROADCASTD 236(CX), Y14
-	VPADDD       Y14, Y4, Y4
+	VPBROADCASTD 236(CX), Y9
+	VPADDD       Y9, Y4, Y4
 	VPADDD       Y13, Y4, Y4
 	VPSRLD       $0x06, Y1, Y8
 	VPSLLD       $0x1a, Y1, Y9
@@ -84461,10 +83531,9 @@ TEXT ·avx2Full(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y5, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y4, Y4
-	VPOR         Y6, Y5, Y8
-	VPAND        Y7, Y8, Y8
-	VPAND        Y6, Y5, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y6, Y5, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y6, Y8, Y8
 	VPADDD       Y8, Y4, Y4
 
 	// Round 60.
@@ -84493,8 +83562,8 @@ TEXT ·avx2Full(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2432(AX)
-	VPBROADCASTD 240(CX), Y14
-	VPADDD       Y14, Y3, Y3
+	VPBROADCASTD 240(CX), Y9
+	VPADDD       Y9, Y3, Y3
 	VPADDD       Y13, Y3, Y3
 	VPSRLD       $0x06, Y0, Y8
 	VPSLLD       $0x1a, Y0, Y9
@@ -84525,10 +83594,9 @@ TEXT ·avx2Full(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y4, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y3, Y3
-	VPOR         Y5, Y4, Y8
-	VPAND        Y6, Y8, Y8
-	VPAND        Y5, Y4, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y5, Y4, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y5, Y8, Y8
 	VPADDD       Y8, Y3, Y3
 
 	// Round 61.
@@ -84557,8 +83625,8 @@ TEXT ·avx2Full(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2464(AX)
-	VPBROADCASTD 244(CX), Y14
-	VPADDD       Y14, Y2, Y2
+	VPBROADCASTD 244(CX), Y9
+	VPADDD       Y9, Y2, Y2
 	VPADDD       Y13, Y2, Y2
 	VPSRLD       $0x06, Y7, Y8
 	VPSLLD       $0x1a, Y7, Y9
@@ -84589,10 +83657,9 @@ TEXT ·avx2Full(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y3, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y2, Y2
-	VPOR         Y4, Y3, Y8
-	VPAND        Y5, Y8, Y8
-	VPAND        Y4, Y3, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y4, Y3, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y4, Y8, Y8
 	VPADDD       Y8, Y2, Y2
 
 	// Round 62.
@@ -84621,8 +83688,8 @@ TEXT ·avx2Full(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2496(AX)
-	VPBROADCASTD 248(CX), Y14
-	VPADDD       Y14, Y1, Y1
+	VPBROADCASTD 248(CX), Y9
+	VPADDD       Y9, Y1, Y1
 	VPADDD       Y13, Y1, Y1
 	VPSRLD       $0x06, Y6, Y8
 	VPSLLD       $0x1a, Y6, Y9
@@ -84653,10 +83720,9 @@ TEXT ·avx2Full(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y2, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y1, Y1
-	VPOR         Y3, Y2, Y8
-	VPAND        Y4, Y8, Y8
-	VPAND        Y3, Y2, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y3, Y2, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y3, Y8, Y8
 	VPADDD       Y8, Y1, Y1
 
 	// Round 63.
@@ -84685,8 +83751,8 @@ TEXT ·avx2Full(SB), NOSPLIT, $0-18
 	VPXOR        Y9, Y12, Y12
 	VPADDD       Y12, Y13, Y13
 	VMOVDQU      Y13, 2528(AX)
-	VPBROADCASTD 252(CX), Y14
-	VPADDD       Y14, Y0, Y0
+	VPBROADCASTD 252(CX), Y9
+	VPADDD       Y9, Y0, Y0
 	VPADDD       Y13, Y0, Y0
 	VPSRLD       $0x06, Y5, Y8
 	VPSLLD       $0x1a, Y5, Y9
@@ -84717,10 +83783,9 @@ TEXT ·avx2Full(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y1, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y0, Y0
-	VPOR         Y2, Y1, Y8
-	VPAND        Y3, Y8, Y8
-	VPAND        Y2, Y1, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y2, Y1, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y2, Y8, Y8
 	VPADDD       Y8, Y0, Y0
 
 	// Feed forward and store the per-lane state.
@@ -84773,9 +83838,11 @@ TEXT ·avx2Chain(SB), NOSPLIT, $0-18
 	VMOVDQU 960(AX), Y7
 
 	// Store the per-lane message words in the schedule ring.
+	VPXOR Y2, Y1, Y15
+
 	// Round 0.
-	VPBROADCASTD (CX), Y14
-	VPADDD       Y14, Y7, Y7
+	VPBROADCASTD (CX), Y9
+	VPADDD       Y9, Y7, Y7
 	VPSRLD       $0x06, Y4, Y8
 	VPSLLD       $0x1a, Y4, Y9
 	VPXOR        Y9, Y8, Y8
@@ -84805,15 +83872,14 @@ TEXT ·avx2Chain(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y0, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y7, Y7
-	VPOR         Y1, Y0, Y8
-	VPAND        Y2, Y8, Y8
-	VPAND        Y1, Y0, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y1, Y0, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y1, Y8, Y8
 	VPADDD       Y8, Y7, Y7
 
 	// Round 1.
-	VPBROADCASTD 4(CX), Y14
-	VPADDD       Y14, Y6, Y6
+	VPBROADCASTD 4(CX), Y9
+	VPADDD       Y9, Y6, Y6
 	VPSRLD       $0x06, Y3, Y8
 	VPSLLD       $0x1a, Y3, Y9
 	VPXOR        Y9, Y8, Y8
@@ -84843,15 +83909,14 @@ TEXT ·avx2Chain(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y7, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y6, Y6
-	VPOR         Y0, Y7, Y8
-	VPAND        Y1, Y8, Y8
-	VPAND        Y0, Y7, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y0, Y7, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y0, Y8, Y8
 	VPADDD       Y8, Y6, Y6
 
 	// Round 2.
-	VPBROADCASTD 8(CX), Y14
-	VPADDD       Y14, Y5, Y5
+	VPBROADCASTD 8(CX), Y9
+	VPADDD       Y9, Y5, Y5
 	VPSRLD       $0x06, Y2, Y8
 	VPSLLD       $0x1a, Y2, Y9
 	VPXOR        Y9, Y8, Y8
@@ -84881,15 +83946,14 @@ TEXT ·avx2Chain(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y6, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y5, Y5
-	VPOR         Y7, Y6, Y8
-	VPAND        Y0, Y8, Y8
-	VPAND        Y7, Y6, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y7, Y6, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y7, Y8, Y8
 	VPADDD       Y8, Y5, Y5
 
 	// Round 3.
-	VPBROADCASTD 12(CX), Y14
-	VPADDD       Y14, Y4, Y4
+	VPBROADCASTD 12(CX), Y9
+	VPADDD       Y9, Y4, Y4
 	VPSRLD       $0x06, Y1, Y8
 	VPSLLD       $0x1a, Y1, Y9
 	VPXOR        Y9, Y8, Y8
@@ -84919,15 +83983,14 @@ TEXT ·avx2Chain(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y5, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y4, Y4
-	VPOR         Y6, Y5, Y8
-	VPAND        Y7, Y8, Y8
-	VPAND        Y6, Y5, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y6, Y5, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y6, Y8, Y8
 	VPADDD       Y8, Y4, Y4
 
 	// Round 4.
-	VPBROADCASTD 16(CX), Y14
-	VPADDD       Y14, Y3, Y3
+	VPBROADCASTD 16(CX), Y9
+	VPADDD       Y9, Y3, Y3
 	VPSRLD       $0x06, Y0, Y8
 	VPSLLD       $0x1a, Y0, Y9
 	VPXOR        Y9, Y8, Y8
@@ -84957,15 +84020,14 @@ TEXT ·avx2Chain(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y4, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y3, Y3
-	VPOR         Y5, Y4, Y8
-	VPAND        Y6, Y8, Y8
-	VPAND        Y5, Y4, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y5, Y4, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y5, Y8, Y8
 	VPADDD       Y8, Y3, Y3
 
 	// Round 5.
-	VPBROADCASTD 20(CX), Y14
-	VPADDD       Y14, Y2, Y2
+	VPBROADCASTD 20(CX), Y9
+	VPADDD       Y9, Y2, Y2
 	VPSRLD       $0x06, Y7, Y8
 	VPSLLD       $0x1a, Y7, Y9
 	VPXOR        Y9, Y8, Y8
@@ -84995,15 +84057,14 @@ TEXT ·avx2Chain(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y3, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y2, Y2
-	VPOR         Y4, Y3, Y8
-	VPAND        Y5, Y8, Y8
-	VPAND        Y4, Y3, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y4, Y3, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y4, Y8, Y8
 	VPADDD       Y8, Y2, Y2
 
 	// Round 6.
-	VPBROADCASTD 24(CX), Y14
-	VPADDD       Y14, Y1, Y1
+	VPBROADCASTD 24(CX), Y9
+	VPADDD       Y9, Y1, Y1
 	VPSRLD       $0x06, Y6, Y8
 	VPSLLD       $0x1a, Y6, Y9
 	VPXOR        Y9, Y8, Y8
@@ -85033,15 +84094,14 @@ TEXT ·avx2Chain(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y2, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y1, Y1
-	VPOR         Y3, Y2, Y8
-	VPAND        Y4, Y8, Y8
-	VPAND        Y3, Y2, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y3, Y2, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y3, Y8, Y8
 	VPADDD       Y8, Y1, Y1
 
 	// Round 7.
-	VPBROADCASTD 28(CX), Y14
-	VPADDD       Y14, Y0, Y0
+	VPBROADCASTD 28(CX), Y9
+	VPADDD       Y9, Y0, Y0
 	VPSRLD       $0x06, Y5, Y8
 	VPSLLD       $0x1a, Y5, Y9
 	VPXOR        Y9, Y8, Y8
@@ -85071,15 +84131,14 @@ TEXT ·avx2Chain(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y1, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y0, Y0
-	VPOR         Y2, Y1, Y8
-	VPAND        Y3, Y8, Y8
-	VPAND        Y2, Y1, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y2, Y1, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y2, Y8, Y8
 	VPADDD       Y8, Y0, Y0
 
 	// Round 8.
-	VPBROADCASTD 32(CX), Y14
-	VPADDD       Y14, Y7, Y7
+	VPBROADCASTD 32(CX), Y9
+	VPADDD       Y9, Y7, Y7
 	VPSRLD       $0x06, Y4, Y8
 	VPSLLD       $0x1a, Y4, Y9
 	VPXOR        Y9, Y8, Y8
@@ -85109,15 +84168,14 @@ TEXT ·avx2Chain(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y0, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y7, Y7
-	VPOR         Y1, Y0, Y8
-	VPAND        Y2, Y8, Y8
-	VPAND        Y1, Y0, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y1, Y0, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y1, Y8, Y8
 	VPADDD       Y8, Y7, Y7
 
 	// Round 9.
-	VPBROADCASTD 36(CX), Y14
-	VPADDD       Y14, Y6, Y6
+	VPBROADCASTD 36(CX), Y9
+	VPADDD       Y9, Y6, Y6
 	VPSRLD       $0x06, Y3, Y8
 	VPSLLD       $0x1a, Y3, Y9
 	VPXOR        Y9, Y8, Y8
@@ -85147,15 +84205,14 @@ TEXT ·avx2Chain(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y7, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y6, Y6
-	VPOR         Y0, Y7, Y8
-	VPAND        Y1, Y8, Y8
-	VPAND        Y0, Y7, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y0, Y7, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y0, Y8, Y8
 	VPADDD       Y8, Y6, Y6
 
 	// Round 10.
-	VPBROADCASTD 40(CX), Y14
-	VPADDD       Y14, Y5, Y5
+	VPBROADCASTD 40(CX), Y9
+	VPADDD       Y9, Y5, Y5
 	VPSRLD       $0x06, Y2, Y8
 	VPSLLD       $0x1a, Y2, Y9
 	VPXOR        Y9, Y8, Y8
@@ -85185,15 +84242,14 @@ TEXT ·avx2Chain(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y6, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y5, Y5
-	VPOR         Y7, Y6, Y8
-	VPAND        Y0, Y8, Y8
-	VPAND        Y7, Y6, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y7, Y6, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y7, Y8, Y8
 	VPADDD       Y8, Y5, Y5
 
 	// Round 11.
-	VPBROADCASTD 44(CX), Y14
-	VPADDD       Y14, Y4, Y4
+	VPBROADCASTD 44(CX), Y9
+	VPADDD       Y9, Y4, Y4
 	VPSRLD       $0x06, Y1, Y8
 	VPSLLD       $0x1a, Y1, Y9
 	VPXOR        Y9, Y8, Y8
@@ -85223,15 +84279,14 @@ TEXT ·avx2Chain(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y5, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y4, Y4
-	VPOR         Y6, Y5, Y8
-	VPAND        Y7, Y8, Y8
-	VPAND        Y6, Y5, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y6, Y5, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y6, Y8, Y8
 	VPADDD       Y8, Y4, Y4
 
 	// Round 12.
-	VPBROADCASTD 48(CX), Y14
-	VPADDD       Y14, Y3, Y3
+	VPBROADCASTD 48(CX), Y9
+	VPADDD       Y9, Y3, Y3
 	VPSRLD       $0x06, Y0, Y8
 	VPSLLD       $0x1a, Y0, Y9
 	VPXOR        Y9, Y8, Y8
@@ -85261,15 +84316,14 @@ TEXT ·avx2Chain(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y4, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y3, Y3
-	VPOR         Y5, Y4, Y8
-	VPAND        Y6, Y8, Y8
-	VPAND        Y5, Y4, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y5, Y4, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y5, Y8, Y8
 	VPADDD       Y8, Y3, Y3
 
 	// Round 13.
-	VPBROADCASTD 52(CX), Y14
-	VPADDD       Y14, Y2, Y2
+	VPBROADCASTD 52(CX), Y9
+	VPADDD       Y9, Y2, Y2
 	VPSRLD       $0x06, Y7, Y8
 	VPSLLD       $0x1a, Y7, Y9
 	VPXOR        Y9, Y8, Y8
@@ -85299,15 +84353,14 @@ TEXT ·avx2Chain(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y3, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y2, Y2
-	VPOR         Y4, Y3, Y8
-	VPAND        Y5, Y8, Y8
-	VPAND        Y4, Y3, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y4, Y3, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y4, Y8, Y8
 	VPADDD       Y8, Y2, Y2
 
 	// Round 14.
-	VPBROADCASTD 56(CX), Y14
-	VPADDD       Y14, Y1, Y1
+	VPBROADCASTD 56(CX), Y9
+	VPADDD       Y9, Y1, Y1
 	VPSRLD       $0x06, Y6, Y8
 	VPSLLD       $0x1a, Y6, Y9
 	VPXOR        Y9, Y8, Y8
@@ -85337,15 +84390,14 @@ TEXT ·avx2Chain(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y2, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y1, Y1
-	VPOR         Y3, Y2, Y8
-	VPAND        Y4, Y8, Y8
-	VPAND        Y3, Y2, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y3, Y2, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y3, Y8, Y8
 	VPADDD       Y8, Y1, Y1
 
 	// Round 15.
-	VPBROADCASTD 60(CX), Y14
-	VPADDD       Y14, Y0, Y0
+	VPBROADCASTD 60(CX), Y9
+	VPADDD       Y9, Y0, Y0
 	VPSRLD       $0x06, Y5, Y8
 	VPSLLD       $0x1a, Y5, Y9
 	VPXOR        Y9, Y8, Y8
@@ -85375,15 +84427,14 @@ TEXT ·avx2Chain(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y1, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y0, Y0
-	VPOR         Y2, Y1, Y8
-	VPAND        Y3, Y8, Y8
-	VPAND        Y2, Y1, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y2, Y1, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y2, Y8, Y8
 	VPADDD       Y8, Y0, Y0
 
 	// Round 16.
-	VPBROADCASTD 64(CX), Y14
-	VPADDD       Y14, Y7, Y7
+	VPBROADCASTD 64(CX), Y9
+	VPADDD       Y9, Y7, Y7
 	VPSRLD       $0x06, Y4, Y8
 	VPSLLD       $0x1a, Y4, Y9
 	VPXOR        Y9, Y8, Y8
@@ -85413,15 +84464,14 @@ TEXT ·avx2Chain(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y0, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y7, Y7
-	VPOR         Y1, Y0, Y8
-	VPAND        Y2, Y8, Y8
-	VPAND        Y1, Y0, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y1, Y0, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y1, Y8, Y8
 	VPADDD       Y8, Y7, Y7
 
 	// Round 17.
-	VPBROADCASTD 68(CX), Y14
-	VPADDD       Y14, Y6, Y6
+	VPBROADCASTD 68(CX), Y9
+	VPADDD       Y9, Y6, Y6
 	VPSRLD       $0x06, Y3, Y8
 	VPSLLD       $0x1a, Y3, Y9
 	VPXOR        Y9, Y8, Y8
@@ -85451,15 +84501,14 @@ TEXT ·avx2Chain(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y7, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y6, Y6
-	VPOR         Y0, Y7, Y8
-	VPAND        Y1, Y8, Y8
-	VPAND        Y0, Y7, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y0, Y7, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y0, Y8, Y8
 	VPADDD       Y8, Y6, Y6
 
 	// Round 18.
-	VPBROADCASTD 72(CX), Y14
-	VPADDD       Y14, Y5, Y5
+	VPBROADCASTD 72(CX), Y9
+	VPADDD       Y9, Y5, Y5
 	VPSRLD       $0x06, Y2, Y8
 	VPSLLD       $0x1a, Y2, Y9
 	VPXOR        Y9, Y8, Y8
@@ -85489,15 +84538,14 @@ TEXT ·avx2Chain(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y6, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y5, Y5
-	VPOR         Y7, Y6, Y8
-	VPAND        Y0, Y8, Y8
-	VPAND        Y7, Y6, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y7, Y6, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y7, Y8, Y8
 	VPADDD       Y8, Y5, Y5
 
 	// Round 19.
-	VPBROADCASTD 76(CX), Y14
-	VPADDD       Y14, Y4, Y4
+	VPBROADCASTD 76(CX), Y9
+	VPADDD       Y9, Y4, Y4
 	VPSRLD       $0x06, Y1, Y8
 	VPSLLD       $0x1a, Y1, Y9
 	VPXOR        Y9, Y8, Y8
@@ -85527,15 +84575,14 @@ TEXT ·avx2Chain(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y5, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y4, Y4
-	VPOR         Y6, Y5, Y8
-	VPAND        Y7, Y8, Y8
-	VPAND        Y6, Y5, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y6, Y5, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y6, Y8, Y8
 	VPADDD       Y8, Y4, Y4
 
 	// Round 20.
-	VPBROADCASTD 80(CX), Y14
-	VPADDD       Y14, Y3, Y3
+	VPBROADCASTD 80(CX), Y9
+	VPADDD       Y9, Y3, Y3
 	VPSRLD       $0x06, Y0, Y8
 	VPSLLD       $0x1a, Y0, Y9
 	VPXOR        Y9, Y8, Y8
@@ -85565,15 +84612,14 @@ TEXT ·avx2Chain(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y4, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y3, Y3
-	VPOR         Y5, Y4, Y8
-	VPAND        Y6, Y8, Y8
-	VPAND        Y5, Y4, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y5, Y4, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y5, Y8, Y8
 	VPADDD       Y8, Y3, Y3
 
 	// Round 21.
-	VPBROADCASTD 84(CX), Y14
-	VPADDD       Y14, Y2, Y2
+	VPBROADCASTD 84(CX), Y9
+	VPADDD       Y9, Y2, Y2
 	VPSRLD       $0x06, Y7, Y8
 	VPSLLD       $0x1a, Y7, Y9
 	VPXOR        Y9, Y8, Y8
@@ -85603,15 +84649,14 @@ TEXT ·avx2Chain(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y3, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y2, Y2
-	VPOR         Y4, Y3, Y8
-	VPAND        Y5, Y8, Y8
-	VPAND        Y4, Y3, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y4, Y3, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y4, Y8, Y8
 	VPADDD       Y8, Y2, Y2
 
 	// Round 22.
-	VPBROADCASTD 88(CX), Y14
-	VPADDD       Y14, Y1, Y1
+	VPBROADCASTD 88(CX), Y9
+	VPADDD       Y9, Y1, Y1
 	VPSRLD       $0x06, Y6, Y8
 	VPSLLD       $0x1a, Y6, Y9
 	VPXOR        Y9, Y8, Y8
@@ -85641,15 +84686,14 @@ TEXT ·avx2Chain(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y2, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y1, Y1
-	VPOR         Y3, Y2, Y8
-	VPAND        Y4, Y8, Y8
-	VPAND        Y3, Y2, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y3, Y2, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y3, Y8, Y8
 	VPADDD       Y8, Y1, Y1
 
 	// Round 23.
-	VPBROADCASTD 92(CX), Y14
-	VPADDD       Y14, Y0, Y0
+	VPBROADCASTD 92(CX), Y9
+	VPADDD       Y9, Y0, Y0
 	VPSRLD       $0x06, Y5, Y8
 	VPSLLD       $0x1a, Y5, Y9
 	VPXOR        Y9, Y8, Y8
@@ -85679,15 +84723,14 @@ TEXT ·avx2Chain(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y1, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y0, Y0
-	VPOR         Y2, Y1, Y8
-	VPAND        Y3, Y8, Y8
-	VPAND        Y2, Y1, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y2, Y1, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y2, Y8, Y8
 	VPADDD       Y8, Y0, Y0
 
 	// Round 24.
-	VPBROADCASTD 96(CX), Y14
-	VPADDD       Y14, Y7, Y7
+	VPBROADCASTD 96(CX), Y9
+	VPADDD       Y9, Y7, Y7
 	VPSRLD       $0x06, Y4, Y8
 	VPSLLD       $0x1a, Y4, Y9
 	VPXOR        Y9, Y8, Y8
@@ -85717,15 +84760,14 @@ TEXT ·avx2Chain(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y0, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y7, Y7
-	VPOR         Y1, Y0, Y8
-	VPAND        Y2, Y8, Y8
-	VPAND        Y1, Y0, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y1, Y0, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y1, Y8, Y8
 	VPADDD       Y8, Y7, Y7
 
 	// Round 25.
-	VPBROADCASTD 100(CX), Y14
-	VPADDD       Y14, Y6, Y6
+	VPBROADCASTD 100(CX), Y9
+	VPADDD       Y9, Y6, Y6
 	VPSRLD       $0x06, Y3, Y8
 	VPSLLD       $0x1a, Y3, Y9
 	VPXOR        Y9, Y8, Y8
@@ -85755,15 +84797,14 @@ TEXT ·avx2Chain(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y7, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y6, Y6
-	VPOR         Y0, Y7, Y8
-	VPAND        Y1, Y8, Y8
-	VPAND        Y0, Y7, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y0, Y7, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y0, Y8, Y8
 	VPADDD       Y8, Y6, Y6
 
 	// Round 26.
-	VPBROADCASTD 104(CX), Y14
-	VPADDD       Y14, Y5, Y5
+	VPBROADCASTD 104(CX), Y9
+	VPADDD       Y9, Y5, Y5
 	VPSRLD       $0x06, Y2, Y8
 	VPSLLD       $0x1a, Y2, Y9
 	VPXOR        Y9, Y8, Y8
@@ -85793,15 +84834,14 @@ TEXT ·avx2Chain(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y6, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y5, Y5
-	VPOR         Y7, Y6, Y8
-	VPAND        Y0, Y8, Y8
-	VPAND        Y7, Y6, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y7, Y6, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y7, Y8, Y8
 	VPADDD       Y8, Y5, Y5
 
 	// Round 27.
-	VPBROADCASTD 108(CX), Y14
-	VPADDD       Y14, Y4, Y4
+	VPBROADCASTD 108(CX), Y9
+	VPADDD       Y9, Y4, Y4
 	VPSRLD       $0x06, Y1, Y8
 	VPSLLD       $0x1a, Y1, Y9
 	VPXOR        Y9, Y8, Y8
@@ -85831,15 +84871,14 @@ TEXT ·avx2Chain(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y5, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y4, Y4
-	VPOR         Y6, Y5, Y8
-	VPAND        Y7, Y8, Y8
-	VPAND        Y6, Y5, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y6, Y5, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y6, Y8, Y8
 	VPADDD       Y8, Y4, Y4
 
 	// Round 28.
-	VPBROADCASTD 112(CX), Y14
-	VPADDD       Y14, Y3, Y3
+	VPBROADCASTD 112(CX), Y9
+	VPADDD       Y9, Y3, Y3
 	VPSRLD       $0x06, Y0, Y8
 	VPSLLD       $0x1a, Y0, Y9
 	VPXOR        Y9, Y8, Y8
@@ -85869,15 +84908,14 @@ TEXT ·avx2Chain(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y4, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y3, Y3
-	VPOR         Y5, Y4, Y8
-	VPAND        Y6, Y8, Y8
-	VPAND        Y5, Y4, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y5, Y4, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y5, Y8, Y8
 	VPADDD       Y8, Y3, Y3
 
 	// Round 29.
-	VPBROADCASTD 116(CX), Y14
-	VPADDD       Y14, Y2, Y2
+	VPBROADCASTD 116(CX), Y9
+	VPADDD       Y9, Y2, Y2
 	VPSRLD       $0x06, Y7, Y8
 	VPSLLD       $0x1a, Y7, Y9
 	VPXOR        Y9, Y8, Y8
@@ -85907,15 +84945,14 @@ TEXT ·avx2Chain(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y3, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y2, Y2
-	VPOR         Y4, Y3, Y8
-	VPAND        Y5, Y8, Y8
-	VPAND        Y4, Y3, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y4, Y3, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y4, Y8, Y8
 	VPADDD       Y8, Y2, Y2
 
 	// Round 30.
-	VPBROADCASTD 120(CX), Y14
-	VPADDD       Y14, Y1, Y1
+	VPBROADCASTD 120(CX), Y9
+	VPADDD       Y9, Y1, Y1
 	VPSRLD       $0x06, Y6, Y8
 	VPSLLD       $0x1a, Y6, Y9
 	VPXOR        Y9, Y8, Y8
@@ -85945,15 +84982,14 @@ TEXT ·avx2Chain(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y2, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y1, Y1
-	VPOR         Y3, Y2, Y8
-	VPAND        Y4, Y8, Y8
-	VPAND        Y3, Y2, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y3, Y2, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y3, Y8, Y8
 	VPADDD       Y8, Y1, Y1
 
 	// Round 31.
-	VPBROADCASTD 124(CX), Y14
-	VPADDD       Y14, Y0, Y0
+	VPBROADCASTD 124(CX), Y9
+	VPADDD       Y9, Y0, Y0
 	VPSRLD       $0x06, Y5, Y8
 	VPSLLD       $0x1a, Y5, Y9
 	VPXOR        Y9, Y8, Y8
@@ -85983,15 +85019,14 @@ TEXT ·avx2Chain(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y1, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y0, Y0
-	VPOR         Y2, Y1, Y8
-	VPAND        Y3, Y8, Y8
-	VPAND        Y2, Y1, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y2, Y1, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y2, Y8, Y8
 	VPADDD       Y8, Y0, Y0
 
 	// Round 32.
-	VPBROADCASTD 128(CX), Y14
-	VPADDD       Y14, Y7, Y7
+	VPBROADCASTD 128(CX), Y9
+	VPADDD       Y9, Y7, Y7
 	VPSRLD       $0x06, Y4, Y8
 	VPSLLD       $0x1a, Y4, Y9
 	VPXOR        Y9, Y8, Y8
@@ -86021,15 +85056,14 @@ TEXT ·avx2Chain(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y0, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y7, Y7
-	VPOR         Y1, Y0, Y8
-	VPAND        Y2, Y8, Y8
-	VPAND        Y1, Y0, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y1, Y0, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y1, Y8, Y8
 	VPADDD       Y8, Y7, Y7
 
 	// Round 33.
-	VPBROADCASTD 132(CX), Y14
-	VPADDD       Y14, Y6, Y6
+	VPBROADCASTD 132(CX), Y9
+	VPADDD       Y9, Y6, Y6
 	VPSRLD       $0x06, Y3, Y8
 	VPSLLD       $0x1a, Y3, Y9
 	VPXOR        Y9, Y8, Y8
@@ -86059,15 +85093,14 @@ TEXT ·avx2Chain(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y7, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y6, Y6
-	VPOR         Y0, Y7, Y8
-	VPAND        Y1, Y8, Y8
-	VPAND        Y0, Y7, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y0, Y7, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y0, Y8, Y8
 	VPADDD       Y8, Y6, Y6
 
 	// Round 34.
-	VPBROADCASTD 136(CX), Y14
-	VPADDD       Y14, Y5, Y5
+	VPBROADCASTD 136(CX), Y9
+	VPADDD       Y9, Y5, Y5
 	VPSRLD       $0x06, Y2, Y8
 	VPSLLD       $0x1a, Y2, Y9
 	VPXOR        Y9, Y8, Y8
@@ -86097,15 +85130,14 @@ TEXT ·avx2Chain(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y6, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y5, Y5
-	VPOR         Y7, Y6, Y8
-	VPAND        Y0, Y8, Y8
-	VPAND        Y7, Y6, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y7, Y6, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y7, Y8, Y8
 	VPADDD       Y8, Y5, Y5
 
 	// Round 35.
-	VPBROADCASTD 140(CX), Y14
-	VPADDD       Y14, Y4, Y4
+	VPBROADCASTD 140(CX), Y9
+	VPADDD       Y9, Y4, Y4
 	VPSRLD       $0x06, Y1, Y8
 	VPSLLD       $0x1a, Y1, Y9
 	VPXOR        Y9, Y8, Y8
@@ -86135,15 +85167,14 @@ TEXT ·avx2Chain(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y5, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y4, Y4
-	VPOR         Y6, Y5, Y8
-	VPAND        Y7, Y8, Y8
-	VPAND        Y6, Y5, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y6, Y5, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y6, Y8, Y8
 	VPADDD       Y8, Y4, Y4
 
 	// Round 36.
-	VPBROADCASTD 144(CX), Y14
-	VPADDD       Y14, Y3, Y3
+	VPBROADCASTD 144(CX), Y9
+	VPADDD       Y9, Y3, Y3
 	VPSRLD       $0x06, Y0, Y8
 	VPSLLD       $0x1a, Y0, Y9
 	VPXOR        Y9, Y8, Y8
@@ -86173,15 +85204,14 @@ TEXT ·avx2Chain(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y4, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y3, Y3
-	VPOR         Y5, Y4, Y8
-	VPAND        Y6, Y8, Y8
-	VPAND        Y5, Y4, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y5, Y4, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y5, Y8, Y8
 	VPADDD       Y8, Y3, Y3
 
 	// Round 37.
-	VPBROADCASTD 148(CX), Y14
-	VPADDD       Y14, Y2, Y2
+	VPBROADCASTD 148(CX), Y9
+	VPADDD       Y9, Y2, Y2
 	VPSRLD       $0x06, Y7, Y8
 	VPSLLD       $0x1a, Y7, Y9
 	VPXOR        Y9, Y8, Y8
@@ -86211,15 +85241,14 @@ TEXT ·avx2Chain(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y3, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y2, Y2
-	VPOR         Y4, Y3, Y8
-	VPAND        Y5, Y8, Y8
-	VPAND        Y4, Y3, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y4, Y3, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y4, Y8, Y8
 	VPADDD       Y8, Y2, Y2
 
 	// Round 38.
-	VPBROADCASTD 152(CX), Y14
-	VPADDD       Y14, Y1, Y1
+	VPBROADCASTD 152(CX), Y9
+	VPADDD       Y9, Y1, Y1
 	VPSRLD       $0x06, Y6, Y8
 	VPSLLD       $0x1a, Y6, Y9
 	VPXOR        Y9, Y8, Y8
@@ -86249,15 +85278,14 @@ TEXT ·avx2Chain(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y2, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y1, Y1
-	VPOR         Y3, Y2, Y8
-	VPAND        Y4, Y8, Y8
-	VPAND        Y3, Y2, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y3, Y2, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y3, Y8, Y8
 	VPADDD       Y8, Y1, Y1
 
 	// Round 39.
-	VPBROADCASTD 156(CX), Y14
-	VPADDD       Y14, Y0, Y0
+	VPBROADCASTD 156(CX), Y9
+	VPADDD       Y9, Y0, Y0
 	VPSRLD       $0x06, Y5, Y8
 	VPSLLD       $0x1a, Y5, Y9
 	VPXOR        Y9, Y8, Y8
@@ -86287,15 +85315,14 @@ TEXT ·avx2Chain(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y1, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y0, Y0
-	VPOR         Y2, Y1, Y8
-	VPAND        Y3, Y8, Y8
-	VPAND        Y2, Y1, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y2, Y1, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y2, Y8, Y8
 	VPADDD       Y8, Y0, Y0
 
 	// Round 40.
-	VPBROADCASTD 160(CX), Y14
-	VPADDD       Y14, Y7, Y7
+	VPBROADCASTD 160(CX), Y9
+	VPADDD       Y9, Y7, Y7
 	VPSRLD       $0x06, Y4, Y8
 	VPSLLD       $0x1a, Y4, Y9
 	VPXOR        Y9, Y8, Y8
@@ -86325,15 +85352,14 @@ TEXT ·avx2Chain(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y0, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y7, Y7
-	VPOR         Y1, Y0, Y8
-	VPAND        Y2, Y8, Y8
-	VPAND        Y1, Y0, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y1, Y0, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y1, Y8, Y8
 	VPADDD       Y8, Y7, Y7
 
 	// Round 41.
-	VPBROADCASTD 164(CX), Y14
-	VPADDD       Y14, Y6, Y6
+	VPBROADCASTD 164(CX), Y9
+	VPADDD       Y9, Y6, Y6
 	VPSRLD       $0x06, Y3, Y8
 	VPSLLD       $0x1a, Y3, Y9
 	VPXOR        Y9, Y8, Y8
@@ -86363,15 +85389,14 @@ TEXT ·avx2Chain(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y7, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y6, Y6
-	VPOR         Y0, Y7, Y8
-	VPAND        Y1, Y8, Y8
-	VPAND        Y0, Y7, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y0, Y7, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y0, Y8, Y8
 	VPADDD       Y8, Y6, Y6
 
 	// Round 42.
-	VPBROADCASTD 168(CX), Y14
-	VPADDD       Y14, Y5, Y5
+	VPBROADCASTD 168(CX), Y9
+	VPADDD       Y9, Y5, Y5
 	VPSRLD       $0x06, Y2, Y8
 	VPSLLD       $0x1a, Y2, Y9
 	VPXOR        Y9, Y8, Y8
@@ -86401,15 +85426,14 @@ TEXT ·avx2Chain(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y6, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y5, Y5
-	VPOR         Y7, Y6, Y8
-	VPAND        Y0, Y8, Y8
-	VPAND        Y7, Y6, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y7, Y6, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y7, Y8, Y8
 	VPADDD       Y8, Y5, Y5
 
 	// Round 43.
-	VPBROADCASTD 172(CX), Y14
-	VPADDD       Y14, Y4, Y4
+	VPBROADCASTD 172(CX), Y9
+	VPADDD       Y9, Y4, Y4
 	VPSRLD       $0x06, Y1, Y8
 	VPSLLD       $0x1a, Y1, Y9
 	VPXOR        Y9, Y8, Y8
@@ -86439,15 +85463,14 @@ TEXT ·avx2Chain(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y5, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y4, Y4
-	VPOR         Y6, Y5, Y8
-	VPAND        Y7, Y8, Y8
-	VPAND        Y6, Y5, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y6, Y5, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y6, Y8, Y8
 	VPADDD       Y8, Y4, Y4
 
 	// Round 44.
-	VPBROADCASTD 176(CX), Y14
-	VPADDD       Y14, Y3, Y3
+	VPBROADCASTD 176(CX), Y9
+	VPADDD       Y9, Y3, Y3
 	VPSRLD       $0x06, Y0, Y8
 	VPSLLD       $0x1a, Y0, Y9
 	VPXOR        Y9, Y8, Y8
@@ -86477,15 +85500,14 @@ TEXT ·avx2Chain(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y4, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y3, Y3
-	VPOR         Y5, Y4, Y8
-	VPAND        Y6, Y8, Y8
-	VPAND        Y5, Y4, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y5, Y4, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y5, Y8, Y8
 	VPADDD       Y8, Y3, Y3
 
 	// Round 45.
-	VPBROADCASTD 180(CX), Y14
-	VPADDD       Y14, Y2, Y2
+	VPBROADCASTD 180(CX), Y9
+	VPADDD       Y9, Y2, Y2
 	VPSRLD       $0x06, Y7, Y8
 	VPSLLD       $0x1a, Y7, Y9
 	VPXOR        Y9, Y8, Y8
@@ -86515,15 +85537,14 @@ TEXT ·avx2Chain(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y3, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y2, Y2
-	VPOR         Y4, Y3, Y8
-	VPAND        Y5, Y8, Y8
-	VPAND        Y4, Y3, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y4, Y3, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y4, Y8, Y8
 	VPADDD       Y8, Y2, Y2
 
 	// Round 46.
-	VPBROADCASTD 184(CX), Y14
-	VPADDD       Y14, Y1, Y1
+	VPBROADCASTD 184(CX), Y9
+	VPADDD       Y9, Y1, Y1
 	VPSRLD       $0x06, Y6, Y8
 	VPSLLD       $0x1a, Y6, Y9
 	VPXOR        Y9, Y8, Y8
@@ -86553,15 +85574,14 @@ TEXT ·avx2Chain(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y2, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y1, Y1
-	VPOR         Y3, Y2, Y8
-	VPAND        Y4, Y8, Y8
-	VPAND        Y3, Y2, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y3, Y2, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y3, Y8, Y8
 	VPADDD       Y8, Y1, Y1
 
 	// Round 47.
-	VPBROADCASTD 188(CX), Y14
-	VPADDD       Y14, Y0, Y0
+	VPBROADCASTD 188(CX), Y9
+	VPADDD       Y9, Y0, Y0
 	VPSRLD       $0x06, Y5, Y8
 	VPSLLD       $0x1a, Y5, Y9
 	VPXOR        Y9, Y8, Y8
@@ -86591,15 +85611,14 @@ TEXT ·avx2Chain(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y1, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y0, Y0
-	VPOR         Y2, Y1, Y8
-	VPAND        Y3, Y8, Y8
-	VPAND        Y2, Y1, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y2, Y1, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y2, Y8, Y8
 	VPADDD       Y8, Y0, Y0
 
 	// Round 48.
-	VPBROADCASTD 192(CX), Y14
-	VPADDD       Y14, Y7, Y7
+	VPBROADCASTD 192(CX), Y9
+	VPADDD       Y9, Y7, Y7
 	VPSRLD       $0x06, Y4, Y8
 	VPSLLD       $0x1a, Y4, Y9
 	VPXOR        Y9, Y8, Y8
@@ -86629,15 +85648,14 @@ TEXT ·avx2Chain(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y0, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y7, Y7
-	VPOR         Y1, Y0, Y8
-	VPAND        Y2, Y8, Y8
-	VPAND        Y1, Y0, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y1, Y0, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y1, Y8, Y8
 	VPADDD       Y8, Y7, Y7
 
 	// Round 49.
-	VPBROADCASTD 196(CX), Y14
-	VPADDD       Y14, Y6, Y6
+	VPBROADCASTD 196(CX), Y9
+	VPADDD       Y9, Y6, Y6
 	VPSRLD       $0x06, Y3, Y8
 	VPSLLD       $0x1a, Y3, Y9
 	VPXOR        Y9, Y8, Y8
@@ -86667,15 +85685,14 @@ TEXT ·avx2Chain(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y7, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y6, Y6
-	VPOR         Y0, Y7, Y8
-	VPAND        Y1, Y8, Y8
-	VPAND        Y0, Y7, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y0, Y7, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y0, Y8, Y8
 	VPADDD       Y8, Y6, Y6
 
 	// Round 50.
-	VPBROADCASTD 200(CX), Y14
-	VPADDD       Y14, Y5, Y5
+	VPBROADCASTD 200(CX), Y9
+	VPADDD       Y9, Y5, Y5
 	VPSRLD       $0x06, Y2, Y8
 	VPSLLD       $0x1a, Y2, Y9
 	VPXOR        Y9, Y8, Y8
@@ -86705,15 +85722,14 @@ TEXT ·avx2Chain(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y6, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y5, Y5
-	VPOR         Y7, Y6, Y8
-	VPAND        Y0, Y8, Y8
-	VPAND        Y7, Y6, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y7, Y6, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y7, Y8, Y8
 	VPADDD       Y8, Y5, Y5
 
 	// Round 51.
-	VPBROADCASTD 204(CX), Y14
-	VPADDD       Y14, Y4, Y4
+	VPBROADCASTD 204(CX), Y9
+	VPADDD       Y9, Y4, Y4
 	VPSRLD       $0x06, Y1, Y8
 	VPSLLD       $0x1a, Y1, Y9
 	VPXOR        Y9, Y8, Y8
@@ -86743,15 +85759,14 @@ TEXT ·avx2Chain(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y5, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y4, Y4
-	VPOR         Y6, Y5, Y8
-	VPAND        Y7, Y8, Y8
-	VPAND        Y6, Y5, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y6, Y5, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y6, Y8, Y8
 	VPADDD       Y8, Y4, Y4
 
 	// Round 52.
-	VPBROADCASTD 208(CX), Y14
-	VPADDD       Y14, Y3, Y3
+	VPBROADCASTD 208(CX), Y9
+	VPADDD       Y9, Y3, Y3
 	VPSRLD       $0x06, Y0, Y8
 	VPSLLD       $0x1a, Y0, Y9
 	VPXOR        Y9, Y8, Y8
@@ -86781,15 +85796,14 @@ TEXT ·avx2Chain(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y4, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y3, Y3
-	VPOR         Y5, Y4, Y8
-	VPAND        Y6, Y8, Y8
-	VPAND        Y5, Y4, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y5, Y4, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y5, Y8, Y8
 	VPADDD       Y8, Y3, Y3
 
 	// Round 53.
-	VPBROADCASTD 212(CX), Y14
-	VPADDD       Y14, Y2, Y2
+	VPBROADCASTD 212(CX), Y9
+	VPADDD       Y9, Y2, Y2
 	VPSRLD       $0x06, Y7, Y8
 	VPSLLD       $0x1a, Y7, Y9
 	VPXOR        Y9, Y8, Y8
@@ -86819,15 +85833,14 @@ TEXT ·avx2Chain(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y3, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y2, Y2
-	VPOR         Y4, Y3, Y8
-	VPAND        Y5, Y8, Y8
-	VPAND        Y4, Y3, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y4, Y3, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y4, Y8, Y8
 	VPADDD       Y8, Y2, Y2
 
 	// Round 54.
-	VPBROADCASTD 216(CX), Y14
-	VPADDD       Y14, Y1, Y1
+	VPBROADCASTD 216(CX), Y9
+	VPADDD       Y9, Y1, Y1
 	VPSRLD       $0x06, Y6, Y8
 	VPSLLD       $0x1a, Y6, Y9
 	VPXOR        Y9, Y8, Y8
@@ -86857,15 +85870,14 @@ TEXT ·avx2Chain(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y2, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y1, Y1
-	VPOR         Y3, Y2, Y8
-	VPAND        Y4, Y8, Y8
-	VPAND        Y3, Y2, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y3, Y2, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y3, Y8, Y8
 	VPADDD       Y8, Y1, Y1
 
 	// Round 55.
-	VPBROADCASTD 220(CX), Y14
-	VPADDD       Y14, Y0, Y0
+	VPBROADCASTD 220(CX), Y9
+	VPADDD       Y9, Y0, Y0
 	VPSRLD       $0x06, Y5, Y8
 	VPSLLD       $0x1a, Y5, Y9
 	VPXOR        Y9, Y8, Y8
@@ -86895,15 +85907,14 @@ TEXT ·avx2Chain(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y1, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y0, Y0
-	VPOR         Y2, Y1, Y8
-	VPAND        Y3, Y8, Y8
-	VPAND        Y2, Y1, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y2, Y1, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y2, Y8, Y8
 	VPADDD       Y8, Y0, Y0
 
 	// Round 56.
-	VPBROADCASTD 224(CX), Y14
-	VPADDD       Y14, Y7, Y7
+	VPBROADCASTD 224(CX), Y9
+	VPADDD       Y9, Y7, Y7
 	VPSRLD       $0x06, Y4, Y8
 	VPSLLD       $0x1a, Y4, Y9
 	VPXOR        Y9, Y8, Y8
@@ -86933,15 +85944,14 @@ TEXT ·avx2Chain(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y0, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y7, Y7
-	VPOR         Y1, Y0, Y8
-	VPAND        Y2, Y8, Y8
-	VPAND        Y1, Y0, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y1, Y0, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y1, Y8, Y8
 	VPADDD       Y8, Y7, Y7
 
 	// Round 57.
-	VPBROADCASTD 228(CX), Y14
-	VPADDD       Y14, Y6, Y6
+	VPBROADCASTD 228(CX), Y9
+	VPADDD       Y9, Y6, Y6
 	VPSRLD       $0x06, Y3, Y8
 	VPSLLD       $0x1a, Y3, Y9
 	VPXOR        Y9, Y8, Y8
@@ -86971,15 +85981,14 @@ TEXT ·avx2Chain(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y7, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y6, Y6
-	VPOR         Y0, Y7, Y8
-	VPAND        Y1, Y8, Y8
-	VPAND        Y0, Y7, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y0, Y7, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y0, Y8, Y8
 	VPADDD       Y8, Y6, Y6
 
 	// Round 58.
-	VPBROADCASTD 232(CX), Y14
-	VPADDD       Y14, Y5, Y5
+	VPBROADCASTD 232(CX), Y9
+	VPADDD       Y9, Y5, Y5
 	VPSRLD       $0x06, Y2, Y8
 	VPSLLD       $0x1a, Y2, Y9
 	VPXOR        Y9, Y8, Y8
@@ -87009,15 +86018,14 @@ TEXT ·avx2Chain(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y6, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y5, Y5
-	VPOR         Y7, Y6, Y8
-	VPAND        Y0, Y8, Y8
-	VPAND        Y7, Y6, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y7, Y6, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y7, Y8, Y8
 	VPADDD       Y8, Y5, Y5
 
 	// Round 59.
-	VPBROADCASTD 236(CX), Y14
-	VPADDD       Y14, Y4, Y4
+	VPBROADCASTD 236(CX), Y9
+	VPADDD       Y9, Y4, Y4
 	VPSRLD       $0x06, Y1, Y8
 	VPSLLD       $0x1a, Y1, Y9
 	VPXOR        Y9, Y8, Y8
@@ -87047,15 +86055,14 @@ TEXT ·avx2Chain(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y5, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y4, Y4
-	VPOR         Y6, Y5, Y8
-	VPAND        Y7, Y8, Y8
-	VPAND        Y6, Y5, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y6, Y5, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y6, Y8, Y8
 	VPADDD       Y8, Y4, Y4
 
 	// Round 60.
-	VPBROADCASTD 240(CX), Y14
-	VPADDD       Y14, Y3, Y3
+	VPBROADCASTD 240(CX), Y9
+	VPADDD       Y9, Y3, Y3
 	VPSRLD       $0x06, Y0, Y8
 	VPSLLD       $0x1a, Y0, Y9
 	VPXOR        Y9, Y8, Y8
@@ -87085,15 +86092,14 @@ TEXT ·avx2Chain(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y4, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y3, Y3
-	VPOR         Y5, Y4, Y8
-	VPAND        Y6, Y8, Y8
-	VPAND        Y5, Y4, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y5, Y4, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y5, Y8, Y8
 	VPADDD       Y8, Y3, Y3
 
 	// Round 61.
-	VPBROADCASTD 244(CX), Y14
-	VPADDD       Y14, Y2, Y2
+	VPBROADCASTD 244(CX), Y9
+	VPADDD       Y9, Y2, Y2
 	VPSRLD       $0x06, Y7, Y8
 	VPSLLD       $0x1a, Y7, Y9
 	VPXOR        Y9, Y8, Y8
@@ -87123,15 +86129,14 @@ TEXT ·avx2Chain(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y3, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y2, Y2
-	VPOR         Y4, Y3, Y8
-	VPAND        Y5, Y8, Y8
-	VPAND        Y4, Y3, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y4, Y3, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y4, Y8, Y8
 	VPADDD       Y8, Y2, Y2
 
 	// Round 62.
-	VPBROADCASTD 248(CX), Y14
-	VPADDD       Y14, Y1, Y1
+	VPBROADCASTD 248(CX), Y9
+	VPADDD       Y9, Y1, Y1
 	VPSRLD       $0x06, Y6, Y8
 	VPSLLD       $0x1a, Y6, Y9
 	VPXOR        Y9, Y8, Y8
@@ -87161,15 +86166,14 @@ TEXT ·avx2Chain(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y2, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y1, Y1
-	VPOR         Y3, Y2, Y8
-	VPAND        Y4, Y8, Y8
-	VPAND        Y3, Y2, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y3, Y2, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y3, Y8, Y8
 	VPADDD       Y8, Y1, Y1
 
 	// Round 63.
-	VPBROADCASTD 252(CX), Y14
-	VPADDD       Y14, Y0, Y0
+	VPBROADCASTD 252(CX), Y9
+	VPADDD       Y9, Y0, Y0
 	VPSRLD       $0x06, Y5, Y8
 	VPSLLD       $0x1a, Y5, Y9
 	VPXOR        Y9, Y8, Y8
@@ -87199,10 +86203,9 @@ TEXT ·avx2Chain(SB), NOSPLIT, $0-18
 	VPSLLD       $0x0a, Y1, Y9
 	VPXOR        Y9, Y8, Y8
 	VPADDD       Y8, Y0, Y0
-	VPOR         Y2, Y1, Y8
-	VPAND        Y3, Y8, Y8
-	VPAND        Y2, Y1, Y9
-	VPOR         Y9, Y8, Y8
+	VPXOR        Y2, Y1, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y2, Y8, Y8
 	VPADDD       Y8, Y0, Y0
 
 	// Feed forward and store the per-lane state.

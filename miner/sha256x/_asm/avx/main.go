@@ -299,7 +299,10 @@ func gen256(sh shape) {
 	ws := func(t int) Mem { return c(offWS + 32*(t%16)) }
 
 	st := [8]VecPhysical{Y0, Y1, Y2, Y3, Y4, Y5, Y6, Y7}
-	t0, t1, t2, t3, t4, wreg, bc := Y8, Y9, Y10, Y11, Y12, Y13, Y14
+	t0, t1, t2, t3, t4, wreg := Y8, Y9, Y10, Y11, Y12, Y13
+	// Maj(a,b,c) = ((a^b) & (b^c)) ^ b, and this round's a^b is the next
+	// round's b^c: two registers take turns holding them.
+	xab, xbc := Y14, Y15
 	vary := varying(sh.lane)
 
 	Comment("Load the state.")
@@ -357,6 +360,7 @@ func gen256(sh shape) {
 		VPADDD(ws(sh.v), s[4], s[4])
 		first++
 	}
+	VPXOR(s[2], s[1], xbc)
 	for t := first; t < 64; t++ {
 		Commentf("Round %d.", t)
 		if t >= 16 && vary[t] {
@@ -393,8 +397,8 @@ func gen256(sh shape) {
 			VMOVDQU(wreg, ws(t))
 		}
 		a, b, cc, d, e, f, g, h := s[0], s[1], s[2], s[3], s[4], s[5], s[6], s[7]
-		VPBROADCASTD(kw(t), bc)
-		VPADDD(bc, h, h)
+		VPBROADCASTD(kw(t), t1)
+		VPADDD(t1, h, h)
 		if vary[t] {
 			if t >= 16 {
 				VPADDD(wreg, h, h)
@@ -411,11 +415,11 @@ func gen256(sh shape) {
 		VPADDD(h, d, d)
 		bigSigma(a, 2, 13, 22)
 		VPADDD(t0, h, h)
-		VPOR(b, a, t0)
-		VPAND(cc, t0, t0)
-		VPAND(b, a, t1)
-		VPOR(t1, t0, t0)
+		VPXOR(b, a, xab)
+		VPAND(xbc, xab, t0)
+		VPXOR(b, t0, t0)
 		VPADDD(t0, h, h)
+		xab, xbc = xbc, xab
 		s = [8]VecPhysical{h, a, b, cc, d, e, f, g}
 	}
 
@@ -424,8 +428,8 @@ func gen256(sh shape) {
 		if sh.vecIn {
 			VPADDD(c(offOut+64*i), s[i], s[i])
 		} else {
-			VPBROADCASTD(c(offInit+4*i), bc)
-			VPADDD(bc, s[i], s[i])
+			VPBROADCASTD(c(offInit+4*i), t1)
+			VPADDD(t1, s[i], s[i])
 		}
 		VMOVDQU(s[i], c(offOut+64*i))
 	}

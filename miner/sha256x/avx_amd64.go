@@ -428,7 +428,7 @@ func (s *avxSearcher) makePlan(n uint64) bool {
 		if r := end % 64; r != 0 {
 			nb = min(nb, r)
 		}
-		mod = pow10(nb)
+		mod = decimalPow(nb)
 	}
 	first := end - nb
 	p.width, p.nb, p.mod = width, nb, mod
@@ -437,7 +437,7 @@ func (s *avxSearcher) makePlan(n uint64) bool {
 	if j.Encoding == Decimal {
 		// Group 0 of a width can hold shorter nonces: 10 ≤ n < 100
 		// shares group 0 with 0…9 when mod is 100.
-		if w := pow10(width - 1); width > 1 && p.lo < w {
+		if w := decimalPow(width - 1); width > 1 && p.lo < w {
 			p.lo = w
 		}
 	}
@@ -610,8 +610,8 @@ func (f *avxFuncs) run(shape, v int, c *avxCtx, kw *[64]uint32) uint16 {
 	return f.pair[v](cp, kw)
 }
 
-// pow10 returns 10^n for 0 ≤ n ≤ 19.
-func pow10(n int) uint64 {
+// decimalPow returns 10^n for 0 ≤ n ≤ 19.
+func decimalPow(n int) uint64 {
 	p := uint64(1)
 	for range n {
 		p *= 10

@@ -298,9 +298,9 @@ func TestKernelsEveryLane(t *testing.T) {
 // Searcher, so plans made for one window must not leak into another.
 func TestKernelsReuse(t *testing.T) {
 	windows := [][2]uint64{{1000, 100}, {0, 120}, {99_990, 40}, {5, 3}, {9_999_990, 30}, {1000, 17}, {10, 1}}
-	for _, e := range []Encoding{Decimal, Binary} {
-		j := Job{Prefix: []byte("100"), Encoding: e, Start: 0, Step: 1, Target: kinds[0].t}
-		forEachKernel(t, func(t *testing.T, k *Kernel) {
+	forEachKernel(t, func(t *testing.T, k *Kernel) {
+		for _, e := range []Encoding{Decimal, Binary} {
+			j := Job{Prefix: []byte("100"), Encoding: e, Start: 0, Step: 1, Target: kinds[0].t}
 			s, ref := k.New(&j), Ref.New(&j)
 			for _, w := range windows {
 				got := allHits(s, w[0], w[1], []uint64{w[1]})
@@ -309,8 +309,8 @@ func TestKernelsReuse(t *testing.T) {
 					t.Fatalf("%s window %v: hits %v, ref %v", e, w, got, want)
 				}
 			}
-		})
-	}
+		}
+	})
 }
 
 func TestByName(t *testing.T) {

@@ -284,7 +284,7 @@ type avxCtxPlan struct {
 // nonces that share one plan. Four digits still fit in two adjacent words;
 // a group of 10,000 nonces makes the plan's cost (about half a microsecond)
 // negligible and wastes at most one partial batch per group, for tables of
-// 80 KB per searcher that are read sequentially.
+// 80 KB (shared by all searchers) that are read sequentially.
 const maxLowDigits = 4
 
 // avxSearcher runs a Job on a family of generated kernels.
@@ -384,14 +384,13 @@ func (s *avxSearcher) Search(from, count uint64) (uint64, bool) {
 
 // fastBatch tests up to max nonces from index i that differ only in their
 // last plan.nb bytes, using the pair kernels. It returns how many it tested
-// (0 when the shape has no fast path) and the quick-test mask.
+// (0 only for the nonce 2^64-1, which no group can hold) and the quick-test
+// mask.
 func (s *avxSearcher) fastBatch(i, max uint64) (uint64, uint16) {
 	n := s.job.Nonce(i)
 	p := &s.plan
 	if !p.valid || n < p.lo || n >= p.hi {
-		if !s.makePlan(n) {
-			return 0, 0
-		}
+		s.makePlan(n)
 	}
 	if !s.planIn {
 		c := s.c
@@ -410,9 +409,8 @@ func (s *avxSearcher) fastBatch(i, max uint64) (uint64, uint16) {
 	return k, mask
 }
 
-// makePlan prepares the fast path for the group of nonce n. It reports
-// false when the job's shape has none.
-func (s *avxSearcher) makePlan(n uint64) bool {
+// makePlan prepares the fast path for the group of nonce n.
+func (s *avxSearcher) makePlan(n uint64) {
 	p := &s.plan
 	p.valid = false
 	s.planIn = false
@@ -482,7 +480,6 @@ func (s *avxSearcher) makePlan(n uint64) bool {
 		planConsts(&words, &none, &p.chain[len(p.chain)-1], &scratch)
 	}
 	p.valid = true
-	return true
 }
 
 // laneTables maps a table key (binary flag, nb, first byte position in the

@@ -299,9 +299,12 @@ type avxSearcher struct {
 	kwTmp  [64]uint32
 	plan   fastPlan
 	planIn bool // plan.ctx is loaded in c
-	tail   []byte
-	lanes  [16][]byte
-	chk    []byte
+	// slowWidths has bit w set when nonces of width w take the slow path
+	// (the step is too large for their group).
+	slowWidths uint32
+	tail       []byte
+	lanes      [16][]byte
+	chk        []byte
 }
 
 // maxAVXSuffix bounds the suffix the SIMD path takes: its plan keeps 256
@@ -365,7 +368,7 @@ func (s *avxSearcher) Search(from, count uint64) (uint64, bool) {
 	for count > 0 {
 		var k uint64
 		var mask uint16
-		if s.job.Step == 1 {
+		if s.job.Step <= maxFastStep {
 			k, mask = s.fastBatch(from, min(count, lanes))
 		}
 		if k == 0 {
@@ -382,15 +385,28 @@ func (s *avxSearcher) Search(from, count uint64) (uint64, bool) {
 	return 0, false
 }
 
+// maxFastStep bounds the steps the fast path takes: a batch must fit in
+// one group (lanes·step below 10^4 decimal, 256 binary), checked per plan.
+const maxFastStep = 1 << 12
+
 // fastBatch tests up to max nonces from index i that differ only in their
 // last plan.nb bytes, using the pair kernels. It returns how many it tested
-// (0 only for the nonce 2^64-1, which no group can hold) and the quick-test
-// mask.
+// (0 when the batch does not fit this path: steps too large for the
+// group, or the nonce 2^64-1, which no group holds) and the quick-test mask.
 func (s *avxSearcher) fastBatch(i, max uint64) (uint64, uint16) {
 	n := s.job.Nonce(i)
 	p := &s.plan
+	step := s.job.Step
 	if !p.valid || n < p.lo || n >= p.hi {
+		if step > 1 && s.slowWidths&(1<<s.job.Encoding.NonceLen(n)) != 0 {
+			return 0, 0
+		}
 		s.makePlan(n)
+		if step*uint64(s.fn.lanes-1) >= p.mod {
+			// A batch would span groups: this width takes the slow path.
+			s.slowWidths |= 1 << p.width
+			return 0, 0
+		}
 	}
 	if !s.planIn {
 		c := s.c
@@ -398,9 +414,22 @@ func (s *avxSearcher) fastBatch(i, max uint64) (uint64, uint16) {
 		s.planIn = true
 	}
 	low := n - p.base
-	k := min(max, p.hi-n)
-	s.c.lane[0] = [16]uint32(p.tab[0][low:])
-	s.c.lane[1] = [16]uint32(p.tab[1][low:])
+	var k uint64
+	if step == 1 {
+		k = min(max, p.hi-n)
+		s.c.lane[0] = [16]uint32(p.tab[0][low:])
+		s.c.lane[1] = [16]uint32(p.tab[1][low:])
+	} else {
+		if n >= p.hi { // only the nonce 2^64-1
+			return 0, 0
+		}
+		k = min(max, (p.hi-1-n)/step+1)
+		for l := range k {
+			x := low + l*step
+			s.c.lane[0][l] = p.tab[0][x]
+			s.c.lane[1][l] = p.tab[1][x]
+		}
+	}
 	cp := (*[768]uint32)(unsafe.Pointer(s.c))
 	mask := s.fn.pair[p.v](cp, &p.kw)
 	for b := range p.chain {

@@ -228,7 +228,7 @@ func TestKernels(t *testing.T) {
 	}
 	// Steps above 1, both encodings, including steps that change the high
 	// digits or bytes in every lane.
-	for _, step := range []uint64{2, 7, 1000, 1 << 40} {
+	for _, step := range []uint64{2, 7, 11, 17, 18, 36, 37, 666, 667, 1000, 1 << 40} {
 		for _, e := range []Encoding{Decimal, Binary} {
 			for _, pre := range []int{3, 62, 80} {
 				cases = append(cases, tc{fmt.Sprintf("step=%d/%s/prefix=%d", step, e, pre), Job{Prefix: testBytes(pre, 6), Encoding: e, Suffix: []byte("!"), Start: 98, Step: step, Target: kinds[int(step%5)].t}, 5, 60})

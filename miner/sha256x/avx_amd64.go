@@ -329,8 +329,8 @@ func newAVX(j *Job, fn *avxFuncs) Searcher {
 	} else {
 		s.c.qm, s.c.qw, s.c.ql = t.Mask()[q], t.Want()[q], 0
 	}
-	if j.Step == 1 {
-		s.makePlan(j.Start) // the lane tables are built outside the search loop
+	if j.Step <= maxFastStep {
+		s.makePlan(j.Start) // buffers and lane tables outside the search loop
 	}
 	return s
 }

@@ -23,17 +23,19 @@
 //   - SIMD kernels (amd64 only, chosen at run time from CPU features) register
 //     themselves from the architecture-specific files:
 //   - avx512 (16 lanes, ZMM, VPRORD + VPTERNLOGD) and avx2 (8 lanes, YMM):
-//     generated with avo from _asm/avx (go generate; avx_amd64.s). For
-//     Step 1 a batch holds nonces that differ only in their last one to four
+//     generated with avo from _asm/avx (go generate; avx_amd64.s). A batch
+//     holds nonces of one group that differ only in their last one to four
 //     decimal digits (or the last binary byte), so only one or two message
 //     words differ per lane: everything else (the blocks before the nonce,
 //     the rounds before its first per-lane word, the schedule terms built
-//     from lane-invariant words) is computed once per group of nonces in Go
-//     and broadcast, and the per-lane words come from a small table indexed
-//     by the low digits. The quick test on one state word runs in-vector;
-//     candidates are confirmed with crypto/sha256 before being reported.
-//     Other steps, and digits that straddle a block, take a slower SIMD path
-//     that lays out every lane's message.
+//     from lane-invariant words) is computed once per group in Go and
+//     broadcast, and the per-lane words come from a shared table indexed by
+//     the low digits. This covers every step for which a batch fits in a
+//     group (up to 666 for decimal nonces with 16 lanes); larger steps take
+//     a slower SIMD path that lays out every lane's message, and suffixes
+//     over 4 KiB the generic kernel. The quick test on one state word runs
+//     in-vector; candidates are confirmed with crypto/sha256 before being
+//     reported.
 //
 // Every Searcher returns only hits that meet the full target: SIMD kernels
 // may use a quick test on one state word, but candidates are confirmed with

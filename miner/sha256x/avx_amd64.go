@@ -8,6 +8,7 @@ import (
 	"encoding/binary"
 	"math"
 	"math/bits"
+	"strconv"
 	"strings"
 	"sync"
 	"unsafe"
@@ -255,35 +256,36 @@ func avxTwin(shape, v, lanes int, c *avxCtx, kw *[64]uint32) uint16 {
 	return mask
 }
 
-// fastPlan is the precomputed part of the fast path for one group of
-// nonces that differ only in their last nb bytes (decimal digits or the
-// binary low byte), i.e. nonces g·mod … g·mod+mod-1.
+// fastPlan is the precomputed part of the fast path: for all nonces that
+// share the message bytes outside words v and v+1 of one block, the
+// constants of the pair kernel; and for the current group of them, which
+// differ only in their last nb bytes (decimal digits or the binary low
+// byte), the rest of words v and v+1.
 type fastPlan struct {
 	valid  bool
 	width  int          // nonce length the plan is laid out for
 	nb     int          // per-lane bytes at the end of the nonce
-	mod    uint64       // 10^nb, or 256 for binary
-	base   uint64       // first nonce of the group: nonce − nonce%mod
-	lo, hi uint64       // the plan serves nonces lo ≤ n < hi (one width, one group)
+	mod    uint64       // nonces per group: 10^nb, or 256 for binary
+	first  int          // tail position of the first per-lane byte
+	lo, hi uint64       // the plan serves nonces lo ≤ n < hi
 	block  int          // tail block holding the per-lane bytes
 	v      int          // first per-lane word in that block
 	tab    *[2][]uint32 // from lowTables
 	kw     [64]uint32   // pair shape constants
 	chain  [][64]uint32 // K+W of each later tail block
-	ctx    avxCtxPlan
-}
+	inv    [64]uint32   // ctx.inv
+	st     [8]uint32    // ctx.st
+	init   [8]uint32    // ctx.init
 
-// avxCtxPlan is what a plan writes into the context.
-type avxCtxPlan struct {
-	inv      [64]uint32
-	st, init [8]uint32
-	base     [2]uint32
+	// The current group: nonces slo ≤ n < shi, whose lane bytes are
+	// tab[n-gbase] and whose words v and v+1 are otherwise base.
+	gbase, slo, shi uint64
+	base            [2]uint32
 }
 
 // maxLowDigits is how many low decimal digits differ inside a group of
-// nonces that share one plan. Four digits still fit in two adjacent words;
-// a group of 10,000 nonces makes the plan's cost (about half a microsecond)
-// negligible and wastes at most one partial batch per group, for tables of
+// nonces. Four digits still fit in two adjacent words;
+// a group of 10,000 nonces wastes at most one partial batch, for tables of
 // 80 KB (shared by all searchers) that are read sequentially.
 const maxLowDigits = 4
 
@@ -392,7 +394,7 @@ const maxFastStep = 1 << 12
 // fastBatch tests up to max nonces from index i that differ only in their
 // last plan.nb bytes, using the pair kernels. It returns how many it tested
 // (0 when the batch does not fit this path: steps too large for the
-// group, or the nonce 2^64-1, which no group holds) and the quick-test mask.
+// group, or the nonce 2^64-1, which no plan holds) and the quick-test mask.
 func (s *avxSearcher) fastBatch(i, max uint64) (uint64, uint16) {
 	n := s.job.Nonce(i)
 	p := &s.plan
@@ -407,23 +409,26 @@ func (s *avxSearcher) fastBatch(i, max uint64) (uint64, uint16) {
 			s.slowWidths |= 1 << p.width
 			return 0, 0
 		}
-	}
-	if !s.planIn {
-		c := s.c
-		c.inv, c.st, c.init, c.base = p.ctx.inv, p.ctx.st, p.ctx.init, p.ctx.base
-		s.planIn = true
-	}
-	low := n - p.base
-	var k uint64
-	if step == 1 {
-		k = min(max, p.hi-n)
-		s.c.lane[0] = [16]uint32(p.tab[0][low:])
-		s.c.lane[1] = [16]uint32(p.tab[1][low:])
-	} else {
 		if n >= p.hi { // only the nonce 2^64-1
 			return 0, 0
 		}
-		k = min(max, (p.hi-1-n)/step+1)
+	}
+	if n < p.slo || n >= p.shi {
+		s.makeGroup(n)
+	}
+	if !s.planIn {
+		c := s.c
+		c.inv, c.st, c.init, c.base = p.inv, p.st, p.init, p.base
+		s.planIn = true
+	}
+	low := n - p.gbase
+	var k uint64
+	if step == 1 {
+		k = min(max, p.shi-n)
+		s.c.lane[0] = [16]uint32(p.tab[0][low:])
+		s.c.lane[1] = [16]uint32(p.tab[1][low:])
+	} else {
+		k = min(max, (p.shi-1-n)/step+1)
 		for l := range k {
 			x := low + l*step
 			s.c.lane[0][l] = p.tab[0][x]
@@ -438,14 +443,16 @@ func (s *avxSearcher) fastBatch(i, max uint64) (uint64, uint16) {
 	return k, mask
 }
 
-// makePlan prepares the fast path for the group of nonce n.
+// makePlan prepares the fast path for the nonces that share every message
+// byte outside words v and v+1 of the block holding the nonce's end.
 func (s *avxSearcher) makePlan(n uint64) {
 	p := &s.plan
 	p.valid = false
 	s.planIn = false
 	j := s.job
 	width := j.Encoding.NonceLen(n)
-	end := len(s.rest) + width // nonce end in the tail
+	off := len(s.rest)
+	end := off + width // nonce end in the tail
 	nb, mod := 1, uint64(256)
 	if j.Encoding == Decimal {
 		// Up to maxLowDigits digits, never across a block boundary, so
@@ -458,21 +465,36 @@ func (s *avxSearcher) makePlan(n uint64) {
 		mod = decimalPow(nb)
 	}
 	first := end - nb
-	p.width, p.nb, p.mod = width, nb, mod
-	p.base = n - n%mod
-	p.lo, p.hi = p.base, p.base+mod
-	if j.Encoding == Decimal {
-		// Group 0 of a width can hold shorter nonces: 10 ≤ n < 100
-		// shares group 0 with 0…9 when mod is 100.
-		if w := decimalPow(width - 1); width > 1 && p.lo < w {
-			p.lo = w
-		}
-	}
-	if p.hi < p.base { // the last group of uint64
-		p.hi = math.MaxUint64
-	}
+	p.width, p.nb, p.mod, p.first = width, nb, mod, first
 	p.block, p.v = first/64, first%64/4
 	p.tab = lowTables(first%64, nb, mod)
+
+	// The nonce's last m bytes lie in words v and v+1: the plan serves
+	// the nonces that agree on all the others.
+	m := end - max(off, 64*p.block+4*p.v)
+	p.lo, p.hi = 0, math.MaxUint64 // 2^64-1 itself is left to the slow path
+	if j.Encoding == Decimal {
+		if width > 1 {
+			p.lo = decimalPow(width - 1)
+		}
+		if width < MaxDecimalWidth {
+			p.hi = decimalPow(width)
+		}
+		if m < width {
+			unit := decimalPow(m)
+			p.lo = max(p.lo, n-n%unit)
+			if hb := n - n%unit; hb+unit > hb { // else: the top of uint64
+				p.hi = hb + unit
+			}
+		}
+	} else if m < BinaryNonceLen {
+		unit := uint64(1) << (8 * m)
+		p.lo, p.hi = n-n%unit, n-n%unit+unit
+		if p.hi == 0 {
+			p.hi = math.MaxUint64
+		}
+	}
+
 	s.tail = s.layout(s.tail, n)
 	st := s.mid
 	Compress(&st, s.tail[:64*p.block])
@@ -481,23 +503,16 @@ func (s *avxSearcher) makePlan(n uint64) {
 	for t := range words {
 		words[t] = binary.BigEndian.Uint32(blk[4*t:])
 	}
-	// Clear the per-lane bytes from words v, v+1.
-	for b := first % 64; b < first%64+nb; b++ {
-		words[b/4] &^= 0xff << (8 * (3 - b%4))
-	}
 	var lane [16]bool
 	lane[p.v] = true
-	p.ctx.base[0] = words[p.v]
-	p.ctx.base[1] = 0
 	if p.v+1 < 16 {
 		lane[p.v+1] = true
-		p.ctx.base[1] = words[p.v+1]
 	}
-	planConsts(&words, &lane, &p.kw, &p.ctx.inv)
-	p.ctx.init = st
+	planConsts(&words, &lane, &p.kw, &p.inv)
+	p.init = st
 	// Rounds 0..v in Go: kw[v] is K[v] alone, the kernel adds W[v].
 	scalarRounds(&st, &p.kw, p.v+1)
-	p.ctx.st = st
+	p.st = st
 	p.chain = p.chain[:0]
 	var none [16]bool
 	var scratch [64]uint32
@@ -508,7 +523,44 @@ func (s *avxSearcher) makePlan(n uint64) {
 		p.chain = append(p.chain, [64]uint32{})
 		planConsts(&words, &none, &p.chain[len(p.chain)-1], &scratch)
 	}
+	p.slo, p.shi = 1, 0 // no group yet
 	p.valid = true
+}
+
+// makeGroup prepares the group of nonce n inside the plan: the nonces that
+// differ only in their last nb bytes. Between groups only words v and v+1
+// change, and of them only the bytes the lane tables do not set: base.
+func (s *avxSearcher) makeGroup(n uint64) {
+	p := &s.plan
+	p.gbase = n - n%p.mod
+	p.slo, p.shi = max(p.gbase, p.lo), p.gbase+p.mod
+	if p.shi > p.hi || p.shi < p.gbase {
+		p.shi = p.hi
+	}
+	// Write nonce n into the tail makePlan laid out (same width).
+	off := len(s.rest)
+	if s.job.Encoding == Binary {
+		binary.BigEndian.PutUint64(s.tail[off:], n)
+	} else {
+		var d [MaxDecimalWidth]byte
+		copy(s.tail[off:], strconv.AppendUint(d[:0], n, 10))
+	}
+	blk := s.tail[64*p.block:]
+	w0 := binary.BigEndian.Uint32(blk[4*p.v:])
+	var w1 uint32
+	if p.v+1 < 16 {
+		w1 = binary.BigEndian.Uint32(blk[4*p.v+4:])
+	}
+	// Clear the per-lane bytes.
+	for b := p.first % 64; b < p.first%64+p.nb; b++ {
+		if b/4 == p.v {
+			w0 &^= 0xff << (8 * (3 - b%4))
+		} else {
+			w1 &^= 0xff << (8 * (3 - b%4))
+		}
+	}
+	p.base = [2]uint32{w0, w1}
+	s.c.base = p.base
 }
 
 // laneTables maps a table key (binary flag, nb, first byte position in the

@@ -393,3 +393,15 @@ func TestConcurrentUse(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+func TestDefaultDataDir(t *testing.T) {
+	t.Setenv(EnvDataDir, "/some/where")
+	if d, err := DefaultDataDir(); err != nil || d != "/some/where" {
+		t.Fatalf("%q %v", d, err)
+	}
+	t.Setenv(EnvDataDir, "")
+	t.Setenv("HOME", "/home/x")
+	if d, err := DefaultDataDir(); err != nil || d != "/home/x/.powlab" {
+		t.Fatalf("%q %v", d, err)
+	}
+}

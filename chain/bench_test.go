@@ -11,9 +11,8 @@ import (
 
 const benchChainLen = 100000
 
-var (
-	benchOnce sync.Map // rules name -> *benchChain
-)
+// benchChains holds one *benchChain per rules name, built on first use.
+var benchChains sync.Map
 
 type benchChain struct {
 	once   sync.Once
@@ -24,7 +23,7 @@ type benchChain struct {
 // benchBlocks builds (once per rules) a 100 000-block chain at a trivial
 // difficulty, each block with two transactions and the reward.
 func benchBlocks(b *testing.B, p Params) (Rules, []*Block) {
-	v, _ := benchOnce.LoadOrStore(p.Rules, &benchChain{})
+	v, _ := benchChains.LoadOrStore(p.Rules, &benchChain{})
 	bc := v.(*benchChain)
 	bc.once.Do(func() {
 		bc.r = mustRules(b, p)

@@ -113,8 +113,6 @@ func validateAt(r Rules, blocks []*Block) error {
 	return err
 }
 
-func bitsOptPrefix(p string) miner.Target { return miner.MustPrefix(p) }
-
 func mustNumber(t testing.TB, s string) Number {
 	t.Helper()
 	n, err := ParseNumber(s)

@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/powlab/powlab/miner"
 )
 
 // validateSlow is ValidateChain's obviously-correct twin: one block at a
@@ -106,7 +108,7 @@ func TestPythonAgrees(t *testing.T) {
 	if err != nil {
 		t.Skip("python3 not found")
 	}
-	c := openTest(t, t.TempDir(), Options{Rules: RulesTutorial, Target: bitsOptPrefix("00")})
+	c := openTest(t, t.TempDir(), Options{Rules: RulesTutorial, Target: miner.MustPrefix("00")})
 	c.AddTx(Tx{Sender: "José 😀", Recipient: "李四\n", Amount: Float(1e-05)})
 	c.AddTx(Tx{Sender: "big", Recipient: "int", Amount: mustNumber(t, "123456789012345678901234567890")})
 	mineN(t, c, 3, "")

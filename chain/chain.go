@@ -443,6 +443,9 @@ func (c *Chain) AddBlock(b *Block) (AddResult, error) {
 	if c.closed {
 		return 0, ErrClosed
 	}
+	if b == nil {
+		return 0, ruleErr(CodeMalformed, 0, "no block")
+	}
 	return c.addLocked(b)
 }
 

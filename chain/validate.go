@@ -146,6 +146,11 @@ func ValidateChain(ctx context.Context, r Rules, blocks []*Block, o ValidateOpti
 	if len(blocks) == 0 {
 		return nil, ErrEmptyChain
 	}
+	for i, b := range blocks {
+		if b == nil {
+			return nil, ruleErr(CodeMalformed, 0, "chain position %d holds no block", i)
+		}
+	}
 	now := o.Now
 	if now.IsZero() {
 		now = time.Now()

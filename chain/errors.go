@@ -68,6 +68,9 @@ type RuleError struct {
 }
 
 func (e *RuleError) Error() string {
+	if e.Index == 0 {
+		return fmt.Sprintf("%s: %s", e.Code, e.Msg)
+	}
 	return fmt.Sprintf("block %d: %s: %s", e.Index, e.Code, e.Msg)
 }
 

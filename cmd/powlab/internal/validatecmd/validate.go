@@ -252,7 +252,11 @@ func printVerdict(io cmdutil.IO, v Verdict) {
 			cmdutil.HumanCount(v.Work), cmdutil.HumanSeconds(v.Seconds))
 	} else {
 		fmt.Fprintf(out, "invalid: %d blocks from %s under %s\n", v.Blocks, v.Source, v.Params)
-		fmt.Fprintf(out, "first failure: block %d: %s: %s\n", v.Error.Index, v.Error.Code, v.Error.Message)
+		where := ""
+		if v.Error.Index > 0 {
+			where = fmt.Sprintf("block %d: ", v.Error.Index)
+		}
+		fmt.Fprintf(out, "first failure: %s%s: %s\n", where, v.Error.Code, v.Error.Message)
 	}
 	if v.Warning != "" {
 		fmt.Fprintf(io.ErrOut, "warning: %s\n", v.Warning)

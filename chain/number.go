@@ -16,7 +16,7 @@ import (
 // A Number holds its canonical text, the exact bytes json.dumps writes for
 // it. The zero value is the int 0.
 type Number struct {
-	lit   string  // canonical text; "" means the int 0
+	lit   string // canonical text; "" means the int 0
 	float bool
 	f     float64 // the value as a double, kept because validation reads it often
 }

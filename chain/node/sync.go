@@ -203,9 +203,6 @@ func (n *Node) SyncFrom(ctx context.Context, peer string) (*ResolveReport, error
 	return n.resolve(ctx, []string{p})
 }
 
-// BlockResult says what ReceiveBlock did with a peer's block.
-type BlockResult = chain.AddResult
-
 // ReceiveBlock takes a block a peer announced. A block that extends the tip
 // (or completes a heavier branch) is relayed to the other peers; a block
 // whose parent is unknown makes the node fetch the announcing peer's chain

@@ -118,21 +118,22 @@ type ChainInfo struct {
 	Hashes []Hash  // every block's hash, genesis first
 }
 
-// sliceCtx is a HeaderCtx over a slice of blocks being validated.
-type sliceCtx struct {
-	blocks []*Block
-	ts     []float64
-	i      int
+// ctxNode is a HeaderCtx over blocks being validated. Nodes live in one
+// slice and point at their parent, so walking back allocates nothing.
+type ctxNode struct {
+	b      *Block
+	ts     float64
+	parent *ctxNode
 }
 
-func (s sliceCtx) Height() uint64     { return s.blocks[s.i].Index }
-func (s sliceCtx) Timestamp() float64 { return s.ts[s.i] }
-func (s sliceCtx) Bits() Compact      { return s.blocks[s.i].Target }
-func (s sliceCtx) Parent() HeaderCtx {
-	if s.i == 0 {
-		return nil
+func (c *ctxNode) Height() uint64     { return c.b.Index }
+func (c *ctxNode) Timestamp() float64 { return c.ts }
+func (c *ctxNode) Bits() Compact      { return c.b.Target }
+func (c *ctxNode) Parent() HeaderCtx {
+	if c.parent == nil {
+		return nil // a typed nil would not compare equal to nil
 	}
-	return sliceCtx{s.blocks, s.ts, s.i - 1}
+	return c.parent
 }
 
 // ValidateChain checks a whole chain, genesis first, under r: every block on
@@ -201,7 +202,12 @@ func ValidateChain(ctx context.Context, r Rules, blocks []*Block, o ValidateOpti
 	// Phase 2, in order: links, contextual rules, proofs against the target
 	// the parent's context requires.
 	info := &ChainInfo{Hashes: hashes}
+	ctxs := make([]ctxNode, n)
 	for i, b := range blocks {
+		ctxs[i] = ctxNode{b: b, ts: ts[i]}
+		if i > 0 {
+			ctxs[i].parent = &ctxs[i-1]
+		}
 		if alone[i] != nil {
 			return nil, alone[i]
 		}
@@ -209,7 +215,7 @@ func ValidateChain(ctx context.Context, r Rules, blocks []*Block, o ValidateOpti
 		var pctx HeaderCtx
 		var ph Hash
 		if i > 0 {
-			parent, pctx, ph = blocks[i-1], sliceCtx{blocks, ts, i - 1}, hashes[i-1]
+			parent, pctx, ph = blocks[i-1], &ctxs[i-1], hashes[i-1]
 		}
 		if err := checkOnParent(r, b, parent, ph, pctx, proofs[i], proofOK[i], now); err != nil {
 			return nil, err

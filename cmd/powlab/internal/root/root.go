@@ -12,6 +12,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/powlab/powlab/cmd/powlab/internal/benchcmd"
+	"github.com/powlab/powlab/cmd/powlab/internal/chartcmd"
 	"github.com/powlab/powlab/cmd/powlab/internal/cmdutil"
 	"github.com/powlab/powlab/cmd/powlab/internal/infocmd"
 	"github.com/powlab/powlab/cmd/powlab/internal/searchcmd"
@@ -41,6 +42,7 @@ attempts-vs-difficulty against theory.`,
 		infocmd.NewCmdInfo(io, nil),
 		searchcmd.NewCmdSearch(io, nil),
 		benchcmd.NewCmdBench(io, nil),
+		chartcmd.NewCmdChart(io),
 	)
 	return cmd
 }

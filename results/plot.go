@@ -29,8 +29,11 @@ var ErrFigureFormat = errors.New("chart files must end in .png or .svg")
 const (
 	figWidth  = 9 * vg.Inch
 	figHeight = 6 * vg.Inch
-	figDPI    = 120
 )
+
+// figDPI is the PNG resolution; tests lower it, since rasterising is most
+// of their run time under the race detector.
+var figDPI = 120
 
 // CheckFigurePath reports ErrFigureFormat for a path that is not .png or .svg.
 func CheckFigurePath(path string) error {
@@ -467,7 +470,7 @@ func PlotBlockTime(rec *BlockTime, path string) error {
 	if len(rec.Blocks) < 2 {
 		return fmt.Errorf("plot blocktime: %d blocks, need at least 2", len(rec.Blocks))
 	}
-	top := newPlot(fmt.Sprintf("Block intervals and difficulty by height (%d blocks)\n%s", len(rec.Blocks), rec.Source),
+	top := newPlot(fmt.Sprintf("Block intervals and difficulty by height (%d blocks)\n%s", len(rec.Blocks), filepath.Base(rec.Source)),
 		"", "seconds since previous block")
 	var iv plotter.XYs
 	for _, b := range rec.Blocks[1:] {
@@ -504,7 +507,7 @@ func PlotBlockTime(rec *BlockTime, path string) error {
 		}
 	}
 	top.Legend.Top = true
-	top.Y.Min = 0
+	top.Y.Min = math.Min(0, rec.MinIntervalSeconds) // clocks can step back
 	top.Y.Max = rec.MaxIntervalSeconds * 1.3
 	if top.Y.Max <= 0 {
 		top.Y.Max = 1
@@ -540,6 +543,7 @@ func PlotBlockTime(rec *BlockTime, path string) error {
 	bottom.Legend.Top = true
 	for _, p := range []*plot.Plot{top, bottom} {
 		p.X.Min, p.X.Max = x0, x1
+		p.X.Tick.Marker = intTicks{}
 	}
 	return saveFigure(path, figWidth, figHeight*1.3, func(dc draw.Canvas) {
 		tiles := draw.Tiles{Rows: 2, Cols: 1, PadX: vg.Points(4), PadY: vg.Points(10), PadTop: vg.Points(4), PadBottom: vg.Points(4), PadLeft: vg.Points(4), PadRight: vg.Points(8)}

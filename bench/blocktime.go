@@ -1,16 +1,20 @@
 package bench
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"math"
 	"net/http"
+	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"time"
 
+	"github.com/powlab/powlab/chain"
 	"github.com/powlab/powlab/results"
 )
 
@@ -146,4 +150,45 @@ func parseTimestamp(raw json.RawMessage) (float64, error) {
 		}
 	}
 	return 0, fmt.Errorf("%q is not a Unix time or a date", s)
+}
+
+// chainDBFile is the store's file inside a data directory (chain.Open
+// creates a new chain when it is missing, which a chart must not do).
+const chainDBFile = "chain.db"
+
+// ChainBlockTimes reads the main chain of the store in data directory dir
+// and builds its block-time record: each block's timestamp and the expected
+// attempts of the target it was mined at (per block under powlab's rules,
+// which can retarget; the fixed target under the tutorial's). It fails if
+// dir holds no chain, or another process holds the store.
+func ChainBlockTimes(ctx context.Context, dir string, command []string) (*results.BlockTime, error) {
+	if _, err := os.Stat(filepath.Join(dir, chainDBFile)); err != nil {
+		return nil, fmt.Errorf("block times: no chain store in %s: %w", dir, err)
+	}
+	c, err := chain.Open(ctx, dir, chain.Options{})
+	if err != nil {
+		return nil, fmt.Errorf("block times: %w", err)
+	}
+	defer c.Close()
+	p := c.Params()
+	rules := c.Rules()
+	cfg := BlockTimeConfig{Source: "store " + dir, Rules: p.String(), Command: command}
+	if p.Rules == chain.RulesTutorial {
+		cfg.DifficultyNote = "fixed by the tutorial rules at " + p.Target.String()
+	}
+	if p.Rules == chain.RulesPowlab && p.RetargetInterval > 0 {
+		cfg.TargetIntervalSeconds = p.BlockTime.Seconds()
+	}
+	blocks := c.Blocks()
+	stamps := make([]BlockStamp, len(blocks))
+	for i, b := range blocks {
+		s := BlockStamp{Height: b.Index, Timestamp: b.Timestamp.Float64(), Difficulty: rules.Work(b)}
+		if p.Rules == chain.RulesTutorial {
+			s.Target = p.Target.String()
+		} else {
+			s.Target = b.Target.String()
+		}
+		stamps[i] = s
+	}
+	return BlockTimes(cfg, stamps)
 }

@@ -10,6 +10,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/powlab/powlab/bench"
+	"github.com/powlab/powlab/chain"
 	"github.com/powlab/powlab/cmd/powlab/internal/cmdutil"
 	"github.com/powlab/powlab/miner"
 	"github.com/powlab/powlab/results"
@@ -47,11 +48,14 @@ func NewCmdBlockTime(io cmdutil.IO, runF func(context.Context, *BlockTimeOptions
 		Long: `Chart a chain's block times: the seconds between consecutive blocks and the
 difficulty (expected attempts per block) at each height.
 
-The blocks come from a tutorial-format chain file (--file: the JSON a
+The blocks come from a powlab chain store (--data DIR, default $POWLAB_DATA
+or ~/.powlab: the main chain, with each block's own target under powlab's
+rules, which can retarget), a tutorial-format chain file (--file: the JSON a
 tutorial node answers on GET /chain, {"chain": [{"index", "timestamp", ...}],
 "length": n}; the tutorial does not store the difficulty, so every block is
 charted at --prefix), or a saved record (--from).`,
-		Example: `  curl -s http://127.0.0.1:5005/chain > chain.json && powlab chart blocktime --file chain.json
+		Example: `  powlab chart blocktime --data ~/.powlab --out blocktime.png
+  curl -s http://127.0.0.1:5005/chain > chain.json && powlab chart blocktime --file chain.json
   powlab chart blocktime --from results-out/blocktime-20261126T160000Z.json --out blocktime.svg`,
 		Args: cmdutil.NoArgs,
 		RunE: func(c *cobra.Command, args []string) error {
@@ -63,7 +67,7 @@ charted at --prefix), or a saved record (--from).`,
 		},
 	}
 	f := cmd.Flags()
-	f.StringVar(&opts.Data, "data", "", "chain store directory (pending: the chain store is not readable yet)")
+	f.StringVar(&opts.Data, "data", "", "chain data directory (default $POWLAB_DATA or ~/.powlab)")
 	f.StringVar(&opts.File, "file", "", "tutorial-format chain JSON file (GET /chain)")
 	f.StringVar(&opts.Prefix, "prefix", DefaultFilePrefix, "difficulty of every block of a --file chain, as a hex prefix")
 	f.StringVarP(&opts.Out, "out", "o", DefaultBlockTimeOut, "chart file, .png or .svg")
@@ -84,8 +88,15 @@ func runBlockTime(ctx context.Context, opts *BlockTimeOptions) error {
 			set++
 		}
 	}
-	if set != 1 {
-		return cmdutil.FlagErrorf("give exactly one of --data, --file or --from")
+	if set > 1 {
+		return cmdutil.FlagErrorf("give one of --data, --file or --from")
+	}
+	if set == 0 {
+		dir, err := chain.DefaultDataDir()
+		if err != nil {
+			return err
+		}
+		opts.Data = dir
 	}
 	var rec *results.BlockTime
 	path := ""
@@ -101,7 +112,21 @@ func runBlockTime(ctx context.Context, opts *BlockTimeOptions) error {
 			return err
 		}
 	case opts.Data != "":
-		return fmt.Errorf("--data %s: reading a chain store is pending (the chain package has not landed); use --file with a tutorial /chain JSON", opts.Data)
+		if opts.cmd != nil {
+			if err := fromConflicts(opts.cmd, "prefix"); err != nil {
+				return fmt.Errorf("--prefix applies to --file only: %w", err)
+			}
+		}
+		var err error
+		rec, err = bench.ChainBlockTimes(ctx, opts.Data, append([]string{"powlab", "chart", "blocktime"}, opts.Argv...))
+		if err != nil {
+			return err
+		}
+		if !opts.NoSave {
+			if path, err = results.Write(opts.RecordDir, rec); err != nil {
+				return err
+			}
+		}
 	default:
 		t, err := miner.ParsePrefix(opts.Prefix)
 		if err != nil {

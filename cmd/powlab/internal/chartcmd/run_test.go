@@ -12,9 +12,12 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
+	"github.com/powlab/powlab/chain"
 	"github.com/powlab/powlab/cmd/powlab/internal/cmdutil"
 	"github.com/powlab/powlab/cmd/powlab/internal/root"
+	"github.com/powlab/powlab/miner"
 	"github.com/powlab/powlab/results"
 )
 
@@ -165,7 +168,9 @@ func TestChartErrors(t *testing.T) {
 		{"from a JSON non-record", []string{"chart", "hashrate", "--from", "testdata/not_a_record.json", "--out", svg}, 1, "not a powlab record"},
 		{"from a missing file", []string{"chart", "blocktime", "--from", filepath.Join(dir, "nope.json"), "--out", svg}, 1, "no such file"},
 		{"from with experiment flags", []string{"chart", "attempts", "--from", "x.json", "--trials", "3", "--out", svg}, 2, "--trials would change the experiment"},
-		{"blocktime needs a source", []string{"chart", "blocktime", "--out", svg}, 2, "exactly one of"},
+		{"blocktime two sources", []string{"chart", "blocktime", "--file", "a.json", "--data", "d", "--out", svg}, 2, "give one of"},
+		{"blocktime empty data dir", []string{"chart", "blocktime", "--data", dir, "--out", svg}, 1, "no chain store in " + dir},
+		{"blocktime prefix with data", []string{"chart", "blocktime", "--data", dir, "--prefix", "00", "--out", svg}, 2, "--prefix applies to --file only"},
 		{"blocktime bad file", []string{"chart", "blocktime", "--file", "testdata/not_a_record.json", "--out", svg, "--no-save"}, 1, `no "chain" array`},
 		{"hashrate bad duration", []string{"chart", "hashrate", "--duration", "1ns", "--out", svg}, 2, "--duration"},
 	}
@@ -201,4 +206,41 @@ func TestChartAttemptsCancelled(t *testing.T) {
 	if code != cmdutil.ExitCanceled || !strings.Contains(stderr, "interrupted") {
 		t.Fatalf("exit %d, stderr %q", code, stderr)
 	}
+}
+
+func TestChartBlockTimeFromStore(t *testing.T) {
+	ctx := context.Background()
+	data := t.TempDir()
+	now := time.Unix(1_700_000_000, 0)
+	clock := func() time.Time { return now }
+	target, _ := miner.ZeroBitsTarget(4)
+	every := uint64(3)
+	c, err := chain.Open(ctx, data, chain.Options{Rules: chain.RulesPowlab, Target: target, RetargetInterval: &every, BlockTime: 5 * time.Second, Now: clock})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := 0; i < 8; i++ {
+		now = now.Add(time.Second)
+		if _, err := c.Mine(ctx, chain.MineOptions{Workers: 1}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := c.Close(); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv(chain.EnvDataDir, data) // the default --data
+	dir := t.TempDir()
+	out := filepath.Join(dir, "bt.svg")
+	code, stdout, stderr := run(t, ctx, "chart", "blocktime", "--out", out, "--record-dir", dir, "--json")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	var rec results.BlockTime
+	if err := json.Unmarshal([]byte(stdout), &rec); err != nil || len(rec.Blocks) != 9 || rec.TargetIntervalSeconds != 5 {
+		t.Fatalf("%v: %+v", err, rec)
+	}
+	if rec.Blocks[len(rec.Blocks)-1].Difficulty <= rec.Blocks[1].Difficulty {
+		t.Fatalf("difficulty did not rise: %+v", rec.Blocks)
+	}
+	checkFigure(t, out)
 }

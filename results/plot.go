@@ -310,7 +310,92 @@ func PlotAttempts(rec *Attempts, path string) error {
 	logAxis(p, lo, hi, 1)
 	p.X.Min = float64(pts[0].Difficulty) - 0.5
 	p.X.Max = float64(pts[len(pts)-1].Difficulty) + 0.5
-	return savePlot(p, path)
+
+	r, err := ratioPlot(pts, conf)
+	if err != nil {
+		return fmt.Errorf("plot attempts: %w", err)
+	}
+	r.X.Min, r.X.Max = p.X.Min, p.X.Max
+	r.X.Label.Text, p.X.Label.Text = p.X.Label.Text, ""
+	return saveFigure(path, figWidth, figHeight*1.4, func(dc draw.Canvas) {
+		// Three equal rows, aligned so the panels share their left edge:
+		// the attempts panel takes the top two, the ratio panel the third.
+		tiles := draw.Tiles{Rows: 3, Cols: 1, PadY: vg.Points(6), PadTop: vg.Points(4), PadBottom: vg.Points(4), PadLeft: vg.Points(4), PadRight: vg.Points(8)}
+		cs := plot.Align([][]*plot.Plot{{p}, {p}, {r}}, tiles, dc)
+		top := cs[0][0]
+		top.Min.Y = cs[1][0].Min.Y
+		p.Draw(top)
+		r.Draw(cs[2][0])
+	})
+}
+
+// ratioPlot is the attempts figure's lower panel: each difficulty's mean
+// divided by the theory's 1/p, with its confidence interval, against 1 and
+// the band in which the mean of that many draws falls if the theory holds.
+func ratioPlot(pts []AttemptsPoint, conf float64) (*plot.Plot, error) {
+	r := newPlot("", "", "mean ÷ (1/p)")
+	r.X.Tick.Marker = intTicks{}
+	var xy, bandLo, bandHi, one plotter.XYs
+	var errs plotter.YErrors
+	lo, hi := 1.0, 1.0
+	for _, pt := range pts {
+		x := float64(pt.Difficulty)
+		e := 1 / pt.Probability
+		m := pt.MeanAttempts / e
+		xy = append(xy, plotter.XY{X: x, Y: m})
+		cl, ch := m, m
+		if pt.Trials >= 2 && pt.CIHigh > 0 {
+			cl, ch = pt.CILow/e, pt.CIHigh/e
+		}
+		errs = append(errs, struct{ Low, High float64 }{m - cl, ch - m})
+		lo, hi = math.Min(lo, cl), math.Max(hi, ch)
+		if pt.TheoryMeanHigh > 0 {
+			bandLo = append(bandLo, plotter.XY{X: x, Y: pt.TheoryMeanLow / e})
+			bandHi = append(bandHi, plotter.XY{X: x, Y: pt.TheoryMeanHigh / e})
+			lo, hi = math.Min(lo, pt.TheoryMeanLow/e), math.Max(hi, pt.TheoryMeanHigh/e)
+		}
+		one = append(one, plotter.XY{X: x, Y: 1})
+	}
+	l1, err := plotter.NewLine(one)
+	if err != nil {
+		return nil, err
+	}
+	l1.Color, l1.Width = colTheory, vg.Points(1.5)
+	r.Add(l1)
+	r.Legend.Add("theory", l1)
+	if len(bandLo) > 0 {
+		bl, err := plotter.NewLine(bandLo)
+		if err != nil {
+			return nil, err
+		}
+		bh, err := plotter.NewLine(bandHi)
+		if err != nil {
+			return nil, err
+		}
+		for _, l := range []*plotter.Line{bl, bh} {
+			l.Color, l.Width, l.Dashes = colTheory, vg.Points(1), []vg.Length{vg.Points(2), vg.Points(3)}
+		}
+		r.Add(bl, bh)
+		r.Legend.Add(fmt.Sprintf("theory %.0f%% range of a mean", 100*conf), bl)
+	}
+	eb, err := plotter.NewYErrorBars(errPoints{xy, errs})
+	if err != nil {
+		return nil, err
+	}
+	eb.Color, eb.Width, eb.CapWidth = colMeasured, vg.Points(1.6), vg.Points(8)
+	ms, err := plotter.NewScatter(xy)
+	if err != nil {
+		return nil, err
+	}
+	ms.GlyphStyle = glyph(colMeasured, vg.Points(3.5), draw.CircleGlyph{})
+	r.Add(eb, ms)
+	r.Legend.Add(fmt.Sprintf("measured mean ÷ 1/p, %.0f%% CI", 100*conf), ms)
+	r.Legend.Top, r.Legend.Left = true, true
+	r.Legend.XOffs, r.Legend.YOffs = vg.Points(8), vg.Points(-4)
+	span := hi - lo
+	r.Y.Min = math.Max(0, lo-0.1*span)
+	r.Y.Max = hi + 0.9*span // the upper part holds the legend
+	return r, nil
 }
 
 // PlotAttemptsSeconds draws seconds to the first solution against

@@ -6,6 +6,7 @@ package chartcmd
 
 import (
 	"fmt"
+	"math"
 	"sort"
 	"strconv"
 	"strings"
@@ -117,10 +118,14 @@ func readRecord(path, kind string, rec any) error {
 	return nil
 }
 
-// num formats a table value: one decimal below 10 000, then SI suffixes.
+// num formats a table value: one decimal below 10 000 in size, then SI
+// suffixes ("-2.87 M" for a confidence bound below zero).
 func num(v float64) string {
-	if v < 1e4 {
+	if math.Abs(v) < 1e4 {
 		return strconv.FormatFloat(v, 'f', 1, 64)
+	}
+	if v < 0 {
+		return "-" + strings.TrimSpace(cmdutil.HumanCount(-v))
 	}
 	return strings.TrimSpace(cmdutil.HumanCount(v))
 }

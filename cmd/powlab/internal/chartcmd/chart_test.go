@@ -104,3 +104,24 @@ func TestHashrateAndBlockTimeFlagsToOptions(t *testing.T) {
 		t.Fatalf("blocktime options %+v", *b)
 	}
 }
+
+func TestNum(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		in   float64
+		want string
+	}{
+		{"small", 17.74, "17.7"},
+		{"just under", 9999.94, "9999.9"},
+		{"thousands", 64190, "64.19 k"},
+		{"millions", 15.62e6, "15.62 M"},
+		{"negative small", -9.12, "-9.1"},
+		{"negative large", -2865756.4, "-2.87 M"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := num(tc.in); got != tc.want {
+				t.Fatalf("num(%v) = %q, want %q", tc.in, got, tc.want)
+			}
+		})
+	}
+}

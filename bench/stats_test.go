@@ -3,6 +3,7 @@ package bench
 import (
 	"encoding/json"
 	"math"
+	"math/rand/v2"
 	"os"
 	"testing"
 )
@@ -170,5 +171,57 @@ func TestStatisticsEdges(t *testing.T) {
 	}
 	if lo, hi := MeanCI([]float64{1}, 0.95); !math.IsNaN(lo) || !math.IsNaN(hi) {
 		t.Fatal("CI of one value should be NaN")
+	}
+}
+
+// ksBrute is KSGeometric's slow twin: |F_n(k) - F(k)| at every whole k
+// from 0 to the largest value, not only around the observed ones.
+func ksBrute(x []uint64, p float64) float64 {
+	var top uint64
+	for _, v := range x {
+		top = max(top, v)
+	}
+	var d float64
+	for k := uint64(0); k <= top; k++ {
+		c := 0
+		for _, v := range x {
+			if v <= k {
+				c++
+			}
+		}
+		d = max(d, math.Abs(float64(c)/float64(len(x))-GeomCDF(p, float64(k))))
+	}
+	return d
+}
+
+func TestKSGeometricMatchesBruteForce(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 4))
+	for _, tc := range []struct {
+		name string
+		p    float64
+		n    int
+	}{
+		{"p=1/2", 0.5, 7},
+		{"p=1/16", 1.0 / 16, 40},
+		{"p=1/256", 1.0 / 256, 100},
+		{"wrong p", 1.0 / 64, 30},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			for round := 0; round < 20; round++ {
+				x := make([]uint64, tc.n)
+				for i := range x {
+					// Geometric draws with p = 1/16 whatever tc.p, so the
+					// "wrong p" case has a large D.
+					k := uint64(1)
+					for rng.Float64() >= 1.0/16 {
+						k++
+					}
+					x[i] = k
+				}
+				if got, want := KSGeometric(x, tc.p), ksBrute(x, tc.p); math.Abs(got-want) > 1e-15 {
+					t.Fatalf("sample %v: D = %v, brute force %v", x, got, want)
+				}
+			}
+		})
 	}
 }

@@ -112,3 +112,12 @@ func validateAt(r Rules, blocks []*Block) error {
 	_, err := ValidateChain(context.Background(), r, blocks, ValidateOptions{Workers: 2, Now: testEpoch.Add(time.Hour)})
 	return err
 }
+
+func mustNumber(t testing.TB, s string) Number {
+	t.Helper()
+	n, err := ParseNumber(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return n
+}

@@ -258,7 +258,7 @@ type powlabRules struct {
 func (r *powlabRules) Name() string   { return RulesPowlab }
 func (r *powlabRules) Params() Params { return r.p }
 
-// Header returns b's header without the nonce (HeaderLen-8 bytes).
+// powlabHeaderPrefix is b's header without the nonce (HeaderLen-8 bytes).
 func powlabHeaderPrefix(b *Block) []byte {
 	h := make([]byte, 0, HeaderLen)
 	h = binary.BigEndian.AppendUint32(h, b.Version)

@@ -555,7 +555,7 @@ func PlotBlockTime(rec *BlockTime, path string) error {
 	if len(rec.Blocks) < 2 {
 		return fmt.Errorf("plot blocktime: %d blocks, need at least 2", len(rec.Blocks))
 	}
-	top := newPlot(fmt.Sprintf("Block intervals and difficulty by height (%d blocks)\n%s", len(rec.Blocks), filepath.Base(rec.Source)),
+	top := newPlot(fmt.Sprintf("Block intervals and difficulty by height (%d blocks)\n%s", len(rec.Blocks), shortSource(rec.Source)),
 		"", "seconds since previous block")
 	var iv plotter.XYs
 	for _, b := range rec.Blocks[1:] {
@@ -593,7 +593,7 @@ func PlotBlockTime(rec *BlockTime, path string) error {
 	}
 	top.Legend.Top = true
 	top.Y.Min = math.Min(0, rec.MinIntervalSeconds) // clocks can step back
-	top.Y.Max = rec.MaxIntervalSeconds * 1.3
+	top.Y.Max = rec.MaxIntervalSeconds * 1.45 // headroom for the legend
 	if top.Y.Max <= 0 {
 		top.Y.Max = 1
 	}
@@ -636,4 +636,13 @@ func PlotBlockTime(rec *BlockTime, path string) error {
 		top.Draw(cs[0][0])
 		bottom.Draw(cs[1][0])
 	})
+}
+
+// shortSource is "store node1" for "store /long/path/node1".
+func shortSource(src string) string {
+	kind, path, ok := strings.Cut(src, " ")
+	if !ok {
+		return filepath.Base(src)
+	}
+	return kind + " " + filepath.Base(path)
 }

@@ -207,7 +207,17 @@ func RenderBlockTime(io cmdutil.IO, rec *results.BlockTime) {
 		if b.Difficulty > 0 {
 			d = num(b.Difficulty)
 		}
-		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t\n", b.Height, iv, d, strings.TrimSpace(b.Target))
+		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t\n", b.Height, iv, d, shortTarget(b.Target))
 	}
 	tw.Flush()
+}
+
+// shortTarget keeps a threshold target's table column narrow: its first
+// 16 hex digits, which hold all of its precision that matters here.
+func shortTarget(t string) string {
+	t = strings.TrimSpace(t)
+	if h, ok := strings.CutPrefix(t, "threshold "); ok && len(h) > 16 {
+		return "threshold " + h[:16] + "…"
+	}
+	return t
 }

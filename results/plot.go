@@ -593,7 +593,7 @@ func PlotBlockTime(rec *BlockTime, path string) error {
 	}
 	top.Legend.Top = true
 	top.Y.Min = math.Min(0, rec.MinIntervalSeconds) // clocks can step back
-	top.Y.Max = rec.MaxIntervalSeconds * 1.45 // headroom for the legend
+	top.Y.Max = rec.MaxIntervalSeconds * 1.45       // headroom for the legend
 	if top.Y.Max <= 0 {
 		top.Y.Max = 1
 	}

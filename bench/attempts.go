@@ -66,6 +66,10 @@ type AttemptsConfig struct {
 	Command      []string
 	// Progress, if set, is called after every trial.
 	Progress func(AttemptsEvent)
+	// SearchProgress, if set, is called about twice a second during each
+	// search with the trial's running count (long trials at high
+	// difficulty take minutes).
+	SearchProgress func(difficulty, trial int, p miner.Progress)
 }
 
 // AttemptsEvent reports a finished trial.
@@ -171,6 +175,10 @@ outer:
 		pt := results.AttemptsPoint{Difficulty: d, Target: t.String(), Probability: t.Probability(), Samples: []results.AttemptsSample{}}
 		opt := miner.Options{Workers: workers, Kernel: k, Mode: miner.Smallest, Chunk: trialChunk(t.ExpectedAttempts(), workers)}
 		for i := 0; i < cfg.Trials; i++ {
+			if cfg.SearchProgress != nil {
+				d, trial := d, i+1
+				opt.Progress = func(p miner.Progress) { cfg.SearchProgress(d, trial, p) }
+			}
 			lp := rng.Uint64()
 			for used[lp] {
 				lp = rng.Uint64()

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"strings"
 	"text/tabwriter"
 	"time"
 
@@ -13,6 +14,7 @@ import (
 
 	"github.com/powlab/powlab/bench"
 	"github.com/powlab/powlab/cmd/powlab/internal/cmdutil"
+	"github.com/powlab/powlab/miner"
 	"github.com/powlab/powlab/results"
 )
 
@@ -194,8 +196,15 @@ func runAttempts(ctx context.Context, opts *AttemptsOptions) error {
 		if bar == nil {
 			return
 		}
-		bar.Describe(fmt.Sprintf("%s %d: trial %d/%d", cfg.Scale, ev.Difficulty, ev.Trial, ev.Trials))
+		bar.Describe(fmt.Sprintf("%s %d: trial %d/%d done", cfg.Scale, ev.Difficulty, ev.Trial, ev.Trials))
 		_ = bar.Add64(int64(math.Round(ev.ExpectedAttempts)))
+	}
+	cfg.SearchProgress = func(d, trial int, p miner.Progress) {
+		if bar == nil {
+			return
+		}
+		bar.Describe(fmt.Sprintf("%s %d: trial %d/%d running, %s attempts at %s", cfg.Scale, d, trial, cfg.Trials,
+			strings.TrimSpace(cmdutil.HumanCount(float64(p.Attempts))), cmdutil.HumanRate(p.Rate)))
 	}
 	rec, runErr := bench.Attempts(ctx, cfg)
 	if bar != nil {

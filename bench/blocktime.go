@@ -8,8 +8,6 @@ import (
 	"io"
 	"math"
 	"net/http"
-	"os"
-	"path/filepath"
 	"slices"
 	"strings"
 	"time"
@@ -152,20 +150,14 @@ func parseTimestamp(raw json.RawMessage) (float64, error) {
 	return 0, fmt.Errorf("%q is not a Unix time or a date", s)
 }
 
-// chainDBFile is the store's file inside a data directory (chain.Open
-// creates a new chain when it is missing, which a chart must not do).
-const chainDBFile = "chain.db"
-
 // ChainBlockTimes reads the main chain of the store in data directory dir
 // and builds its block-time record: each block's timestamp and the expected
 // attempts of the target it was mined at (per block under powlab's rules,
 // which can retarget; the fixed target under the tutorial's). It fails if
-// dir holds no chain, or another process holds the store.
+// dir holds no chain (wrapping chain.ErrNoChain), or another process holds
+// the store.
 func ChainBlockTimes(ctx context.Context, dir string, command []string) (*results.BlockTime, error) {
-	if _, err := os.Stat(filepath.Join(dir, chainDBFile)); err != nil {
-		return nil, fmt.Errorf("block times: no chain store in %s: %w", dir, err)
-	}
-	c, err := chain.Open(ctx, dir, chain.Options{})
+	c, err := chain.Open(ctx, dir, chain.Options{MustExist: true})
 	if err != nil {
 		return nil, fmt.Errorf("block times: %w", err)
 	}

@@ -2,6 +2,7 @@ package bench
 
 import (
 	"context"
+	"errors"
 	"math"
 	"strings"
 	"sync"
@@ -73,7 +74,7 @@ func TestChainBlockTimes(t *testing.T) {
 }
 
 func TestChainBlockTimesNoStore(t *testing.T) {
-	if _, err := ChainBlockTimes(context.Background(), t.TempDir(), nil); err == nil || !strings.Contains(err.Error(), "no chain store") {
+	if _, err := ChainBlockTimes(context.Background(), t.TempDir(), nil); !errors.Is(err, chain.ErrNoChain) {
 		t.Fatalf("err %v", err)
 	}
 }

@@ -169,7 +169,7 @@ func TestChartErrors(t *testing.T) {
 		{"from a missing file", []string{"chart", "blocktime", "--from", filepath.Join(dir, "nope.json"), "--out", svg}, 1, "no such file"},
 		{"from with experiment flags", []string{"chart", "attempts", "--from", "x.json", "--trials", "3", "--out", svg}, 2, "--trials would change the experiment"},
 		{"blocktime two sources", []string{"chart", "blocktime", "--file", "a.json", "--data", "d", "--out", svg}, 2, "give one of"},
-		{"blocktime empty data dir", []string{"chart", "blocktime", "--data", dir, "--out", svg}, 1, "no chain store in " + dir},
+		{"blocktime empty data dir", []string{"chart", "blocktime", "--data", dir, "--out", svg}, 1, "no chain in " + dir},
 		{"blocktime prefix with data", []string{"chart", "blocktime", "--data", dir, "--prefix", "00", "--out", svg}, 2, "--prefix applies to --file only"},
 		{"blocktime bad file", []string{"chart", "blocktime", "--file", "testdata/not_a_record.json", "--out", svg, "--no-save"}, 1, `no "chain" array`},
 		{"hashrate bad duration", []string{"chart", "hashrate", "--duration", "1ns", "--out", svg}, 2, "--duration"},

@@ -13,6 +13,7 @@ import (
 
 	"github.com/powlab/powlab/cmd/powlab/internal/benchcmd"
 	"github.com/powlab/powlab/cmd/powlab/internal/chaincmd"
+	"github.com/powlab/powlab/cmd/powlab/internal/chartcmd"
 	"github.com/powlab/powlab/cmd/powlab/internal/cmdutil"
 	"github.com/powlab/powlab/cmd/powlab/internal/infocmd"
 	"github.com/powlab/powlab/cmd/powlab/internal/minecmd"
@@ -51,6 +52,7 @@ attempts-vs-difficulty against theory.`,
 		chaincmd.NewCmdChain(io, nil),
 		nodecmd.NewCmdNode(io, nil),
 		synccmd.NewCmdSync(io, nil),
+		chartcmd.NewCmdChart(io),
 	)
 	return cmd
 }

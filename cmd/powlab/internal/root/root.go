@@ -13,10 +13,13 @@ import (
 
 	"github.com/powlab/powlab/cmd/powlab/internal/benchcmd"
 	"github.com/powlab/powlab/cmd/powlab/internal/chaincmd"
+	"github.com/powlab/powlab/cmd/powlab/internal/chartcmd"
 	"github.com/powlab/powlab/cmd/powlab/internal/cmdutil"
 	"github.com/powlab/powlab/cmd/powlab/internal/infocmd"
 	"github.com/powlab/powlab/cmd/powlab/internal/minecmd"
+	"github.com/powlab/powlab/cmd/powlab/internal/nodecmd"
 	"github.com/powlab/powlab/cmd/powlab/internal/searchcmd"
+	"github.com/powlab/powlab/cmd/powlab/internal/synccmd"
 	"github.com/powlab/powlab/cmd/powlab/internal/validatecmd"
 	"github.com/powlab/powlab/results"
 )
@@ -47,6 +50,9 @@ attempts-vs-difficulty against theory.`,
 		minecmd.NewCmdMine(io, nil),
 		validatecmd.NewCmdValidate(io, nil),
 		chaincmd.NewCmdChain(io, nil),
+		nodecmd.NewCmdNode(io, nil),
+		synccmd.NewCmdSync(io, nil),
+		chartcmd.NewCmdChart(io),
 	)
 	return cmd
 }

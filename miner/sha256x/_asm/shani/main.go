@@ -1,0 +1,203 @@
+// Command shani generates shani_amd64.s and its Go stubs: SHA-256 one-block
+// compressions with the SHA extensions (SHA256RNDS2, SHA256MSG1, SHA256MSG2)
+// over several independent messages interleaved in one thread, so that the
+// 4-cycle latency of SHA256RNDS2 is hidden behind the other streams.
+//
+// Run it through `go generate ./miner/sha256x` from the repository root.
+package main
+
+import (
+	"fmt"
+
+	. "github.com/mmcloughlin/avo/build"
+	. "github.com/mmcloughlin/avo/operand"
+	. "github.com/mmcloughlin/avo/reg"
+)
+
+// roundK are SHA-256's round constants (FIPS 180-4, 4.2.2).
+var roundK = [64]uint32{
+	0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5,
+	0xd807aa98, 0x12835b01, 0x243185be, 0x550c7dc3, 0x72be5d74, 0x80deb1fe, 0x9bdc06a7, 0xc19bf174,
+	0xe49b69c1, 0xefbe4786, 0x0fc19dc6, 0x240ca1cc, 0x2de92c6f, 0x4a7484aa, 0x5cb0a9dc, 0x76f988da,
+	0x983e5152, 0xa831c66d, 0xb00327c8, 0xbf597fc7, 0xc6e00bf3, 0xd5a79147, 0x06ca6351, 0x14292967,
+	0x27b70a85, 0x2e1b2138, 0x4d2c6dfc, 0x53380d13, 0x650a7354, 0x766a0abb, 0x81c2c92e, 0x92722c85,
+	0xa2bfe8a1, 0xa81a664b, 0xc24b8b70, 0xc76c51a3, 0xd192e819, 0xd6990624, 0xf40e3585, 0x106aa070,
+	0x19a4c116, 0x1e376c08, 0x2748774c, 0x34b0bcb5, 0x391c0cb3, 0x4ed8aa4a, 0x5b9cca4f, 0x682e6ff3,
+	0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208, 0x90befffa, 0xa4506ceb, 0xbef9a3f7, 0xc67178f2,
+}
+
+var kTable, flipMask Mem
+
+func main() {
+	ConstraintExpr("!purego")
+
+	kTable = GLOBL("shaniK", RODATA|NOPTR)
+	for i, k := range roundK {
+		DATA(4*i, U32(k))
+	}
+	flipMask = GLOBL("shaniFlip", RODATA|NOPTR)
+	// PSHUFB mask turning each little-endian dword of a loaded block into
+	// the big-endian message word.
+	DATA(0, U64(0x0405060700010203))
+	DATA(8, U64(0x0c0d0e0f08090a0b))
+
+	for _, s := range []int{1, 2, 4} {
+		blocks(s)
+	}
+	Generate()
+}
+
+// blocks emits shaniBlocks<s>, which hashes n messages (n a multiple of s),
+// s at a time.
+func blocks(s int) {
+	name := fmt.Sprintf("shaniBlocks%d", s)
+	TEXT(name, 0, "func(mid *[8]uint32, tmpl *byte, tstride uintptr, delta *byte, dstride uintptr, nblocks int, n int, out *uint32)")
+	Doc(
+		name+" hashes n messages (n a multiple of "+fmt.Sprint(s)+"), "+fmt.Sprint(s)+" interleaved streams at a time.",
+		"Message i has nblocks 64-byte blocks; block b is the byte-wise sum",
+		"tmpl[i*tstride+64b:][:64] + delta[i*dstride+64b:][:64]. Each message",
+		"starts from mid and its final state goes to out[8i:8i+8]; states are",
+		"in the SHA-NI layout {F, E, B, A, H, G, D, C}.",
+		"Its Go twin is shaniBlocksGo.",
+	)
+
+	// Stack: per stream the 64 words W+K (256 bytes) and the state before
+	// the current block (32 bytes).
+	wk := AllocLocal(256 * s)
+	prev := AllocLocal(32 * s)
+
+	mid := Load(Param("mid"), RAX)
+	tp := Load(Param("tmpl"), RBX)
+	ts := Load(Param("tstride"), RCX)
+	dp := Load(Param("delta"), RDX)
+	ds := Load(Param("dstride"), RSI)
+	nb := Load(Param("nblocks"), RDI)
+	n := Load(Param("n"), R8)
+	out := Load(Param("out"), R9)
+	bcnt := R10
+	ts3, ds3 := R11, R12
+	tpBase, dpBase := R13, R14
+	if s == 4 {
+		LEAQ(Mem{Base: ts, Index: ts, Scale: 2}, ts3)
+		LEAQ(Mem{Base: ds, Index: ds, Scale: 2}, ds3)
+	}
+	tAddr := func(k, off int) Mem {
+		switch k {
+		case 0:
+			return Mem{Base: tp, Disp: off}
+		case 1:
+			return Mem{Base: tp, Index: ts, Scale: 1, Disp: off}
+		case 2:
+			return Mem{Base: tp, Index: ts, Scale: 2, Disp: off}
+		}
+		return Mem{Base: tp, Index: ts3, Scale: 1, Disp: off}
+	}
+	dAddr := func(k, off int) Mem {
+		switch k {
+		case 0:
+			return Mem{Base: dp, Disp: off}
+		case 1:
+			return Mem{Base: dp, Index: ds, Scale: 1, Disp: off}
+		case 2:
+			return Mem{Base: dp, Index: ds, Scale: 2, Disp: off}
+		}
+		return Mem{Base: dp, Index: ds3, Scale: 1, Disp: off}
+	}
+
+	mask := X15
+	MOVOU(flipMask, mask)
+	tmp := X9
+	msg := [4]VecPhysical{X10, X11, X12, X13}
+	// State registers: stream k uses abef[k], cdgh[k].
+	abef := []VecPhysical{X1, X3, X5, X7}[:s]
+	cdgh := []VecPhysical{X2, X4, X6, X8}[:s]
+
+	TESTQ(n, n)
+	JZ(LabelRef(name + "_done"))
+
+	Label(name + "_group")
+	MOVQ(tp, tpBase)
+	MOVQ(dp, dpBase)
+	// Every stream starts from mid.
+	MOVOU(Mem{Base: mid}, X0)
+	MOVOU(Mem{Base: mid, Disp: 16}, tmp)
+	for k := 0; k < s; k++ {
+		MOVOU(X0, prev.Offset(32*k))
+		MOVOU(tmp, prev.Offset(32*k+16))
+	}
+	MOVQ(nb, bcnt)
+
+	Label(name + "_block")
+	// Message schedule, one stream after the other: W[0..63] + K to the stack.
+	for k := 0; k < s; k++ {
+		Commentf("stream %d: schedule", k)
+		for q := 0; q < 4; q++ {
+			MOVOU(tAddr(k, 16*q), msg[q])
+			MOVOU(dAddr(k, 16*q), tmp)
+			PADDB(tmp, msg[q])
+			PSHUFB(mask, msg[q])
+			storeWK(wk, k, q, msg[q], tmp)
+		}
+		for q := 4; q < 16; q++ {
+			x := msg[q%4]
+			SHA256MSG1(msg[(q-3)%4], x)
+			MOVO(msg[(q-1)%4], tmp)
+			PALIGNR(Imm(4), msg[(q-2)%4], tmp)
+			PADDD(tmp, x)
+			SHA256MSG2(msg[(q-1)%4], x)
+			storeWK(wk, k, q, x, tmp)
+		}
+	}
+	Comment("rounds, streams interleaved")
+	for k := 0; k < s; k++ {
+		MOVOU(prev.Offset(32*k), abef[k])
+		MOVOU(prev.Offset(32*k+16), cdgh[k])
+	}
+	for q := 0; q < 16; q++ {
+		for k := 0; k < s; k++ {
+			MOVQ(wk.Offset(256*k+16*q), X0)
+			SHA256RNDS2(X0, abef[k], cdgh[k])
+		}
+		for k := 0; k < s; k++ {
+			MOVQ(wk.Offset(256*k+16*q+8), X0)
+			SHA256RNDS2(X0, cdgh[k], abef[k])
+		}
+	}
+	for k := 0; k < s; k++ {
+		MOVOU(prev.Offset(32*k), tmp)
+		PADDD(tmp, abef[k])
+		MOVOU(prev.Offset(32*k+16), tmp)
+		PADDD(tmp, cdgh[k])
+		MOVOU(abef[k], prev.Offset(32*k))
+		MOVOU(cdgh[k], prev.Offset(32*k+16))
+	}
+	ADDQ(Imm(64), tp)
+	ADDQ(Imm(64), dp)
+	DECQ(bcnt)
+	JNZ(LabelRef(name + "_block"))
+
+	for k := 0; k < s; k++ {
+		MOVOU(abef[k], Mem{Base: out, Disp: 32 * k})
+		MOVOU(cdgh[k], Mem{Base: out, Disp: 32*k + 16})
+	}
+	ADDQ(Imm(uint64(32*s)), out)
+	// Next group: advance the bases by s strides.
+	MOVQ(tpBase, tp)
+	MOVQ(dpBase, dp)
+	for k := 0; k < s; k++ {
+		ADDQ(ts, tp)
+		ADDQ(ds, dp)
+	}
+	SUBQ(Imm(uint64(s)), n)
+	JNZ(LabelRef(name + "_group"))
+
+	Label(name + "_done")
+	RET()
+}
+
+// storeWK writes x + K[4q..4q+3] to stream k's slot q, using tmp.
+func storeWK(wk Mem, k, q int, x, tmp VecPhysical) {
+	MOVO(x, tmp)
+	PADDD(kTable.Offset(16*q), tmp)
+	MOVOU(tmp, wk.Offset(256*k+16*q))
+}

@@ -3,9 +3,11 @@
 package sha256x
 
 import (
+	"bytes"
 	"crypto/sha256"
 	"encoding/binary"
 	"math"
+	"math/bits"
 
 	"github.com/klauspost/cpuid/v2"
 )
@@ -117,11 +119,19 @@ type shaniSearcher struct {
 	delta []byte // fast: per-slot deltas; slots: one zero tail
 	out   []uint32
 
-	add      decimalAdder // slots: adds shaniSlots·step in place
-	addOK    bool         // shaniSlots·step fits in uint64
-	scratch  []byte
-	msg      []byte // confirm's message buffer
-	lastSlot uint64 // slots: nonce of slot 0 in the current layout
+	add     decimalAdder // slots: adds shaniSlots·step in place
+	addOK   bool         // shaniSlots·step fits in uint64
+	scratch []byte
+	msg     []byte // confirm's message buffer
+
+	// fast path: state common to a template group (see groupStart)
+	cblocks  int    // leading tail blocks identical across a group
+	skip     int    // pairs of rounds of the next block identical too
+	key      []byte // the bytes gmid and gstart were computed from
+	keyOK    bool
+	gmid     [8]uint32 // SHA-NI layout: after cblocks blocks
+	gstart   [8]uint32 // SHA-NI layout: then after 2·skip rounds
+	lastSlot uint64    // slots: nonce of slot 0 in the current layout
 }
 
 func newSHANI(j *Job) Searcher { return newSHANIStreams(j, shaniStreams) }
@@ -225,7 +235,16 @@ func (s *shaniSearcher) layout(w, tlen int, fast bool) {
 	t = appendPadding(t, s.hashed+len(t))
 	s.scratch = t
 	off := len(s.rest)
+	s.keyOK = false
 	if fast {
+		// The first byte that differs between messages of a group: the tens
+		// digit, or the last byte of a binary nonce.
+		vary := off + w - 2
+		if j.Encoding == Binary {
+			vary = off + BinaryNonceLen - 1
+		}
+		s.cblocks = vary / 64
+		s.skip = (vary % 64) / 8 // whole pairs of words (pairs of rounds)
 		s.tmpl = append(s.tmpl[:0], t...)
 		slots := shaniDecSlots
 		if j.Encoding == Binary {
@@ -259,18 +278,45 @@ func grow(b []byte, n int) []byte {
 	return b[:n]
 }
 
-// hash runs the assembly on n messages (rounded up to whole groups).
-func (s *shaniSearcher) hash(tmpl []byte, tstride int, delta []byte, dstride int, n int) {
+// hash runs the assembly on n messages (rounded up to whole groups) from
+// state mid, entering the first block at round 2·skip with state start.
+func (s *shaniSearcher) hash(mid, start *[8]uint32, skip int, tmpl []byte, tstride int, delta []byte, dstride int, nblocks, n int) {
 	n = (n + shaniStreams - 1) / shaniStreams * shaniStreams
-	t, d, nb, o := &tmpl[0], &delta[0], s.tlen/64, &s.out[0]
+	t, d, o := &tmpl[0], &delta[0], &s.out[0]
+	ts, ds := uintptr(tstride), uintptr(dstride)
 	switch s.streams {
 	case 1:
-		shaniBlocks1(&s.midNI, t, uintptr(tstride), d, uintptr(dstride), nb, n, o)
+		shaniBlocks1(mid, start, skip, t, ts, d, ds, nblocks, n, o)
 	case 2:
-		shaniBlocks2(&s.midNI, t, uintptr(tstride), d, uintptr(dstride), nb, n, o)
+		shaniBlocks2(mid, start, skip, t, ts, d, ds, nblocks, n, o)
 	default:
-		shaniBlocks4(&s.midNI, t, uintptr(tstride), d, uintptr(dstride), nb, n, o)
+		shaniBlocks4(mid, start, skip, t, ts, d, ds, nblocks, n, o)
 	}
+}
+
+// groupStart prepares a template group: the tail's first s.cblocks blocks
+// and the first 2·s.skip words of the next one are the same for every
+// message of the group, so the state after them is computed here once
+// (and kept while those bytes do not change).
+func (s *shaniSearcher) groupStart() {
+	n := 64*s.cblocks + 8*s.skip
+	if s.keyOK && bytes.Equal(s.key, s.tmpl[:n]) {
+		return
+	}
+	s.key = append(s.key[:0], s.tmpl[:n]...)
+	s.keyOK = true
+	h := s.mid
+	Compress(&h, s.tmpl[:64*s.cblocks])
+	s.gmid = toSHANI(&h)
+	if s.skip > 0 {
+		var w [16]uint32
+		blk := s.tmpl[64*s.cblocks:]
+		for i := 0; i < 2*s.skip; i++ {
+			w[i] = binary.BigEndian.Uint32(blk[4*i:])
+		}
+		roundsGo(&h, w[:2*s.skip], 0)
+	}
+	s.gstart = toSHANI(&h)
 }
 
 // runFast searches [a, b] with step 1 over aligned groups sharing a template.
@@ -292,7 +338,9 @@ func (s *shaniSearcher) runFast(a, b uint64) (uint64, bool) {
 			putDecimal(s.tmpl[off:off+s.width], base)
 		}
 		glo := lo &^ (shaniStreams - 1)
-		s.hash(s.tmpl, 0, s.delta[int(glo)*s.tlen:], s.tlen, int(hi-glo+1))
+		s.groupStart()
+		c := 64 * s.cblocks
+		s.hash(&s.gmid, &s.gstart, s.skip, s.tmpl[c:], 0, s.delta[int(glo)*s.tlen+c:], s.tlen, s.tlen/64-s.cblocks, int(hi-glo+1))
 		first := a + (base + glo - j.Nonce(a)) // index of slot glo (wraps back)
 		if k, ok := s.scan(int(lo-glo), int(hi-glo), first); ok {
 			return first + uint64(k), true
@@ -330,7 +378,7 @@ func (s *shaniSearcher) runSlots(a, b uint64) (uint64, bool) {
 		// slot holding the nonce shaniSlots steps back, as the adder needs.
 		// Slots past n hold stale nonces: hashed with the group, never scanned.
 		fresh = false
-		s.hash(s.tmpl, tl, s.delta, 0, int(n))
+		s.hash(&s.midNI, &s.midNI, 0, s.tmpl, tl, s.delta, 0, tl/64, int(n))
 		if k, ok := s.scan(0, int(n-1), cur); ok {
 			return cur + uint64(k), true
 		}
@@ -373,24 +421,54 @@ func (s *shaniSearcher) confirm(i uint64) bool {
 // shaniBlocksGo is the Go twin of the shaniBlocks assembly functions:
 // message i has nblocks blocks, block b being the byte-wise sum
 // tmpl[i*tstride+64b:][:64] + delta[i*dstride+64b:][:64]; its final state,
-// from mid, goes to out[8i:8i+8]. mid and out are in the SHA-NI layout.
-func shaniBlocksGo(mid *[8]uint32, tmpl []byte, tstride int, delta []byte, dstride int, nblocks, n int, out []uint32) {
+// from mid, goes to out[8i:8i+8]. With skip > 0 the first block starts at
+// round 2·skip from state start. mid, start and out are in the SHA-NI layout.
+func shaniBlocksGo(mid, start *[8]uint32, skip int, tmpl []byte, tstride int, delta []byte, dstride int, nblocks, n int, out []uint32) {
 	var w [64]uint32
-	var blk [64]byte
 	for i := 0; i < n; i++ {
 		h := fromSHANI(mid[:])
 		for b := 0; b < nblocks; b++ {
 			t := tmpl[i*tstride+64*b:]
 			d := delta[i*dstride+64*b:]
-			for k := range blk {
-				blk[k] = t[k] + d[k]
-			}
 			for k := 0; k < 16; k++ {
-				w[k] = binary.BigEndian.Uint32(blk[4*k:])
+				w[k] = uint32(t[4*k]+d[4*k])<<24 | uint32(t[4*k+1]+d[4*k+1])<<16 |
+					uint32(t[4*k+2]+d[4*k+2])<<8 | uint32(t[4*k+3]+d[4*k+3])
 			}
-			compressWords(&h, &w)
+			expandGo(&w)
+			st, from := h, 0
+			if b == 0 && skip > 0 {
+				st, from = fromSHANI(start[:]), 2*skip
+			}
+			roundsGo(&st, w[from:], from)
+			for k := range h {
+				h[k] += st[k]
+			}
 		}
 		o := toSHANI(&h)
 		copy(out[8*i:], o[:])
 	}
+}
+
+// expandGo fills w[16:64], the message schedule, from w[0:16].
+func expandGo(w *[64]uint32) {
+	for i := 16; i < 64; i++ {
+		v1, v2 := w[i-2], w[i-15]
+		s1 := bits.RotateLeft32(v1, -17) ^ bits.RotateLeft32(v1, -19) ^ (v1 >> 10)
+		s0 := bits.RotateLeft32(v2, -7) ^ bits.RotateLeft32(v2, -18) ^ (v2 >> 3)
+		w[i] = s1 + w[i-7] + s0 + w[i-16]
+	}
+}
+
+// roundsGo runs rounds r0, r0+1, … r0+len(w)-1 on the working state st
+// (a..h, no feed-forward), w[k] being the message word of round r0+k.
+func roundsGo(st *[8]uint32, w []uint32, r0 int) {
+	a, b, c, d, e, f, g, h := st[0], st[1], st[2], st[3], st[4], st[5], st[6], st[7]
+	for k, wk := range w {
+		t1 := h + (bits.RotateLeft32(e, -6) ^ bits.RotateLeft32(e, -11) ^ bits.RotateLeft32(e, -25)) +
+			((e & f) ^ (^e & g)) + roundK[r0+k] + wk
+		t2 := (bits.RotateLeft32(a, -2) ^ bits.RotateLeft32(a, -13) ^ bits.RotateLeft32(a, -22)) +
+			((a & b) ^ (a & c) ^ (b & c))
+		h, g, f, e, d, c, b, a = g, f, e, d+t1, c, b, a, t1+t2
+	}
+	*st = [8]uint32{a, b, c, d, e, f, g, h}
 }

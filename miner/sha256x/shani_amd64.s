@@ -74,17 +74,22 @@ DATA shaniFlip<>+0(SB)/8, $0x0405060700010203
 DATA shaniFlip<>+8(SB)/8, $0x0c0d0e0f08090a0b
 GLOBL shaniFlip<>(SB), RODATA|NOPTR, $16
 
-// func shaniBlocks1(mid *[8]uint32, tmpl *byte, tstride uintptr, delta *byte, dstride uintptr, nblocks int, n int, out *uint32)
+// func shaniBlocks1(mid *[8]uint32, start *[8]uint32, skip int, tmpl *byte, tstride uintptr, delta *byte, dstride uintptr, nblocks int, n int, out *uint32)
 // Requires: SHA, SSE2, SSSE3
-TEXT ·shaniBlocks1(SB), $288-64
+TEXT ·shaniBlocks1(SB), $320-80
 	MOVQ  mid+0(FP), AX
-	MOVQ  tmpl+8(FP), BX
-	MOVQ  tstride+16(FP), CX
-	MOVQ  delta+24(FP), DX
-	MOVQ  dstride+32(FP), SI
-	MOVQ  nblocks+40(FP), DI
-	MOVQ  n+48(FP), R8
-	MOVQ  out+56(FP), R9
+	MOVQ  tmpl+24(FP), BX
+	MOVQ  tstride+32(FP), CX
+	MOVQ  delta+40(FP), DX
+	MOVQ  dstride+48(FP), SI
+	MOVQ  nblocks+56(FP), DI
+	MOVQ  n+64(FP), R8
+	MOVQ  out+72(FP), R9
+	MOVQ  start+8(FP), R10
+	MOVOU (R10), X0
+	MOVOU X0, 288(SP)
+	MOVOU 16(R10), X0
+	MOVOU X0, 304(SP)
 	MOVOU shaniFlip<>+0(SB), X15
 	TESTQ R8, R8
 	JZ    shaniBlocks1_done
@@ -97,6 +102,7 @@ shaniBlocks1_group:
 	MOVOU X0, 256(SP)
 	MOVOU X9, 272(SP)
 	MOVQ  DI, R10
+	MOVQ  skip+16(FP), R15
 
 shaniBlocks1_block:
 	// stream 0: schedule
@@ -225,39 +231,182 @@ shaniBlocks1_block:
 	PADDD      shaniK<>+240(SB), X9
 	MOVOU      X9, 240(SP)
 
-	// rounds, streams interleaved
-	MOVOU       256(SP), X1
-	MOVOU       272(SP), X2
+	// rounds, streams interleaved; skip > 0 enters at round 2·skip
+	TESTQ R15, R15
+	JNZ   shaniBlocks1_skip
+	MOVOU 256(SP), X1
+	MOVOU 272(SP), X2
+	JMP   shaniBlocks1_half0
+
+shaniBlocks1_skip:
+	CMPQ R15, $0x01
+	JEQ  shaniBlocks1_half1_entry
+	CMPQ R15, $0x02
+	JEQ  shaniBlocks1_half2_entry
+	CMPQ R15, $0x03
+	JEQ  shaniBlocks1_half3_entry
+	CMPQ R15, $0x04
+	JEQ  shaniBlocks1_half4_entry
+	CMPQ R15, $0x05
+	JEQ  shaniBlocks1_half5_entry
+	CMPQ R15, $0x06
+	JEQ  shaniBlocks1_half6_entry
+	CMPQ R15, $0x07
+	JEQ  shaniBlocks1_half7_entry
+	CMPQ R15, $0x08
+	JEQ  shaniBlocks1_half8_entry
+	CMPQ R15, $0x09
+	JEQ  shaniBlocks1_half9_entry
+	CMPQ R15, $0x0a
+	JEQ  shaniBlocks1_half10_entry
+	CMPQ R15, $0x0b
+	JEQ  shaniBlocks1_half11_entry
+	CMPQ R15, $0x0c
+	JEQ  shaniBlocks1_half12_entry
+	CMPQ R15, $0x0d
+	JEQ  shaniBlocks1_half13_entry
+	CMPQ R15, $0x0e
+	JEQ  shaniBlocks1_half14_entry
+	CMPQ R15, $0x0f
+	JEQ  shaniBlocks1_half15_entry
+	JMP  shaniBlocks1_half0
+
+shaniBlocks1_half1_entry:
+	MOVOU 288(SP), X2
+	MOVOU 304(SP), X1
+	JMP   shaniBlocks1_half1
+
+shaniBlocks1_half2_entry:
+	MOVOU 288(SP), X1
+	MOVOU 304(SP), X2
+	JMP   shaniBlocks1_half2
+
+shaniBlocks1_half3_entry:
+	MOVOU 288(SP), X2
+	MOVOU 304(SP), X1
+	JMP   shaniBlocks1_half3
+
+shaniBlocks1_half4_entry:
+	MOVOU 288(SP), X1
+	MOVOU 304(SP), X2
+	JMP   shaniBlocks1_half4
+
+shaniBlocks1_half5_entry:
+	MOVOU 288(SP), X2
+	MOVOU 304(SP), X1
+	JMP   shaniBlocks1_half5
+
+shaniBlocks1_half6_entry:
+	MOVOU 288(SP), X1
+	MOVOU 304(SP), X2
+	JMP   shaniBlocks1_half6
+
+shaniBlocks1_half7_entry:
+	MOVOU 288(SP), X2
+	MOVOU 304(SP), X1
+	JMP   shaniBlocks1_half7
+
+shaniBlocks1_half8_entry:
+	MOVOU 288(SP), X1
+	MOVOU 304(SP), X2
+	JMP   shaniBlocks1_half8
+
+shaniBlocks1_half9_entry:
+	MOVOU 288(SP), X2
+	MOVOU 304(SP), X1
+	JMP   shaniBlocks1_half9
+
+shaniBlocks1_half10_entry:
+	MOVOU 288(SP), X1
+	MOVOU 304(SP), X2
+	JMP   shaniBlocks1_half10
+
+shaniBlocks1_half11_entry:
+	MOVOU 288(SP), X2
+	MOVOU 304(SP), X1
+	JMP   shaniBlocks1_half11
+
+shaniBlocks1_half12_entry:
+	MOVOU 288(SP), X1
+	MOVOU 304(SP), X2
+	JMP   shaniBlocks1_half12
+
+shaniBlocks1_half13_entry:
+	MOVOU 288(SP), X2
+	MOVOU 304(SP), X1
+	JMP   shaniBlocks1_half13
+
+shaniBlocks1_half14_entry:
+	MOVOU 288(SP), X1
+	MOVOU 304(SP), X2
+	JMP   shaniBlocks1_half14
+
+shaniBlocks1_half15_entry:
+	MOVOU 288(SP), X2
+	MOVOU 304(SP), X1
+	JMP   shaniBlocks1_half15
+
+shaniBlocks1_half0:
 	MOVQ        (SP), X0
 	SHA256RNDS2 X0, X1, X2
+
+shaniBlocks1_half1:
 	MOVQ        8(SP), X0
 	SHA256RNDS2 X0, X2, X1
+
+shaniBlocks1_half2:
 	MOVQ        16(SP), X0
 	SHA256RNDS2 X0, X1, X2
+
+shaniBlocks1_half3:
 	MOVQ        24(SP), X0
 	SHA256RNDS2 X0, X2, X1
+
+shaniBlocks1_half4:
 	MOVQ        32(SP), X0
 	SHA256RNDS2 X0, X1, X2
+
+shaniBlocks1_half5:
 	MOVQ        40(SP), X0
 	SHA256RNDS2 X0, X2, X1
+
+shaniBlocks1_half6:
 	MOVQ        48(SP), X0
 	SHA256RNDS2 X0, X1, X2
+
+shaniBlocks1_half7:
 	MOVQ        56(SP), X0
 	SHA256RNDS2 X0, X2, X1
+
+shaniBlocks1_half8:
 	MOVQ        64(SP), X0
 	SHA256RNDS2 X0, X1, X2
+
+shaniBlocks1_half9:
 	MOVQ        72(SP), X0
 	SHA256RNDS2 X0, X2, X1
+
+shaniBlocks1_half10:
 	MOVQ        80(SP), X0
 	SHA256RNDS2 X0, X1, X2
+
+shaniBlocks1_half11:
 	MOVQ        88(SP), X0
 	SHA256RNDS2 X0, X2, X1
+
+shaniBlocks1_half12:
 	MOVQ        96(SP), X0
 	SHA256RNDS2 X0, X1, X2
+
+shaniBlocks1_half13:
 	MOVQ        104(SP), X0
 	SHA256RNDS2 X0, X2, X1
+
+shaniBlocks1_half14:
 	MOVQ        112(SP), X0
 	SHA256RNDS2 X0, X1, X2
+
+shaniBlocks1_half15:
 	MOVQ        120(SP), X0
 	SHA256RNDS2 X0, X2, X1
 	MOVQ        128(SP), X0
@@ -292,6 +441,7 @@ shaniBlocks1_block:
 	SHA256RNDS2 X0, X1, X2
 	MOVQ        248(SP), X0
 	SHA256RNDS2 X0, X2, X1
+	XORQ        R15, R15
 	MOVOU       256(SP), X9
 	PADDD       X9, X1
 	MOVOU       272(SP), X9
@@ -315,17 +465,22 @@ shaniBlocks1_block:
 shaniBlocks1_done:
 	RET
 
-// func shaniBlocks2(mid *[8]uint32, tmpl *byte, tstride uintptr, delta *byte, dstride uintptr, nblocks int, n int, out *uint32)
+// func shaniBlocks2(mid *[8]uint32, start *[8]uint32, skip int, tmpl *byte, tstride uintptr, delta *byte, dstride uintptr, nblocks int, n int, out *uint32)
 // Requires: SHA, SSE2, SSSE3
-TEXT ·shaniBlocks2(SB), $576-64
+TEXT ·shaniBlocks2(SB), $608-80
 	MOVQ  mid+0(FP), AX
-	MOVQ  tmpl+8(FP), BX
-	MOVQ  tstride+16(FP), CX
-	MOVQ  delta+24(FP), DX
-	MOVQ  dstride+32(FP), SI
-	MOVQ  nblocks+40(FP), DI
-	MOVQ  n+48(FP), R8
-	MOVQ  out+56(FP), R9
+	MOVQ  tmpl+24(FP), BX
+	MOVQ  tstride+32(FP), CX
+	MOVQ  delta+40(FP), DX
+	MOVQ  dstride+48(FP), SI
+	MOVQ  nblocks+56(FP), DI
+	MOVQ  n+64(FP), R8
+	MOVQ  out+72(FP), R9
+	MOVQ  start+8(FP), R10
+	MOVOU (R10), X0
+	MOVOU X0, 576(SP)
+	MOVOU 16(R10), X0
+	MOVOU X0, 592(SP)
 	MOVOU shaniFlip<>+0(SB), X15
 	TESTQ R8, R8
 	JZ    shaniBlocks2_done
@@ -340,6 +495,7 @@ shaniBlocks2_group:
 	MOVOU X0, 544(SP)
 	MOVOU X9, 560(SP)
 	MOVQ  DI, R10
+	MOVQ  skip+16(FP), R15
 
 shaniBlocks2_block:
 	// stream 0: schedule
@@ -594,71 +750,244 @@ shaniBlocks2_block:
 	PADDD      shaniK<>+240(SB), X9
 	MOVOU      X9, 496(SP)
 
-	// rounds, streams interleaved
-	MOVOU       512(SP), X1
-	MOVOU       528(SP), X2
-	MOVOU       544(SP), X3
-	MOVOU       560(SP), X4
+	// rounds, streams interleaved; skip > 0 enters at round 2·skip
+	TESTQ R15, R15
+	JNZ   shaniBlocks2_skip
+	MOVOU 512(SP), X1
+	MOVOU 528(SP), X2
+	MOVOU 544(SP), X3
+	MOVOU 560(SP), X4
+	JMP   shaniBlocks2_half0
+
+shaniBlocks2_skip:
+	CMPQ R15, $0x01
+	JEQ  shaniBlocks2_half1_entry
+	CMPQ R15, $0x02
+	JEQ  shaniBlocks2_half2_entry
+	CMPQ R15, $0x03
+	JEQ  shaniBlocks2_half3_entry
+	CMPQ R15, $0x04
+	JEQ  shaniBlocks2_half4_entry
+	CMPQ R15, $0x05
+	JEQ  shaniBlocks2_half5_entry
+	CMPQ R15, $0x06
+	JEQ  shaniBlocks2_half6_entry
+	CMPQ R15, $0x07
+	JEQ  shaniBlocks2_half7_entry
+	CMPQ R15, $0x08
+	JEQ  shaniBlocks2_half8_entry
+	CMPQ R15, $0x09
+	JEQ  shaniBlocks2_half9_entry
+	CMPQ R15, $0x0a
+	JEQ  shaniBlocks2_half10_entry
+	CMPQ R15, $0x0b
+	JEQ  shaniBlocks2_half11_entry
+	CMPQ R15, $0x0c
+	JEQ  shaniBlocks2_half12_entry
+	CMPQ R15, $0x0d
+	JEQ  shaniBlocks2_half13_entry
+	CMPQ R15, $0x0e
+	JEQ  shaniBlocks2_half14_entry
+	CMPQ R15, $0x0f
+	JEQ  shaniBlocks2_half15_entry
+	JMP  shaniBlocks2_half0
+
+shaniBlocks2_half1_entry:
+	MOVOU 576(SP), X2
+	MOVOU 592(SP), X1
+	MOVOU 576(SP), X4
+	MOVOU 592(SP), X3
+	JMP   shaniBlocks2_half1
+
+shaniBlocks2_half2_entry:
+	MOVOU 576(SP), X1
+	MOVOU 592(SP), X2
+	MOVOU 576(SP), X3
+	MOVOU 592(SP), X4
+	JMP   shaniBlocks2_half2
+
+shaniBlocks2_half3_entry:
+	MOVOU 576(SP), X2
+	MOVOU 592(SP), X1
+	MOVOU 576(SP), X4
+	MOVOU 592(SP), X3
+	JMP   shaniBlocks2_half3
+
+shaniBlocks2_half4_entry:
+	MOVOU 576(SP), X1
+	MOVOU 592(SP), X2
+	MOVOU 576(SP), X3
+	MOVOU 592(SP), X4
+	JMP   shaniBlocks2_half4
+
+shaniBlocks2_half5_entry:
+	MOVOU 576(SP), X2
+	MOVOU 592(SP), X1
+	MOVOU 576(SP), X4
+	MOVOU 592(SP), X3
+	JMP   shaniBlocks2_half5
+
+shaniBlocks2_half6_entry:
+	MOVOU 576(SP), X1
+	MOVOU 592(SP), X2
+	MOVOU 576(SP), X3
+	MOVOU 592(SP), X4
+	JMP   shaniBlocks2_half6
+
+shaniBlocks2_half7_entry:
+	MOVOU 576(SP), X2
+	MOVOU 592(SP), X1
+	MOVOU 576(SP), X4
+	MOVOU 592(SP), X3
+	JMP   shaniBlocks2_half7
+
+shaniBlocks2_half8_entry:
+	MOVOU 576(SP), X1
+	MOVOU 592(SP), X2
+	MOVOU 576(SP), X3
+	MOVOU 592(SP), X4
+	JMP   shaniBlocks2_half8
+
+shaniBlocks2_half9_entry:
+	MOVOU 576(SP), X2
+	MOVOU 592(SP), X1
+	MOVOU 576(SP), X4
+	MOVOU 592(SP), X3
+	JMP   shaniBlocks2_half9
+
+shaniBlocks2_half10_entry:
+	MOVOU 576(SP), X1
+	MOVOU 592(SP), X2
+	MOVOU 576(SP), X3
+	MOVOU 592(SP), X4
+	JMP   shaniBlocks2_half10
+
+shaniBlocks2_half11_entry:
+	MOVOU 576(SP), X2
+	MOVOU 592(SP), X1
+	MOVOU 576(SP), X4
+	MOVOU 592(SP), X3
+	JMP   shaniBlocks2_half11
+
+shaniBlocks2_half12_entry:
+	MOVOU 576(SP), X1
+	MOVOU 592(SP), X2
+	MOVOU 576(SP), X3
+	MOVOU 592(SP), X4
+	JMP   shaniBlocks2_half12
+
+shaniBlocks2_half13_entry:
+	MOVOU 576(SP), X2
+	MOVOU 592(SP), X1
+	MOVOU 576(SP), X4
+	MOVOU 592(SP), X3
+	JMP   shaniBlocks2_half13
+
+shaniBlocks2_half14_entry:
+	MOVOU 576(SP), X1
+	MOVOU 592(SP), X2
+	MOVOU 576(SP), X3
+	MOVOU 592(SP), X4
+	JMP   shaniBlocks2_half14
+
+shaniBlocks2_half15_entry:
+	MOVOU 576(SP), X2
+	MOVOU 592(SP), X1
+	MOVOU 576(SP), X4
+	MOVOU 592(SP), X3
+	JMP   shaniBlocks2_half15
+
+shaniBlocks2_half0:
 	MOVQ        (SP), X0
 	SHA256RNDS2 X0, X1, X2
 	MOVQ        256(SP), X0
 	SHA256RNDS2 X0, X3, X4
+
+shaniBlocks2_half1:
 	MOVQ        8(SP), X0
 	SHA256RNDS2 X0, X2, X1
 	MOVQ        264(SP), X0
 	SHA256RNDS2 X0, X4, X3
+
+shaniBlocks2_half2:
 	MOVQ        16(SP), X0
 	SHA256RNDS2 X0, X1, X2
 	MOVQ        272(SP), X0
 	SHA256RNDS2 X0, X3, X4
+
+shaniBlocks2_half3:
 	MOVQ        24(SP), X0
 	SHA256RNDS2 X0, X2, X1
 	MOVQ        280(SP), X0
 	SHA256RNDS2 X0, X4, X3
+
+shaniBlocks2_half4:
 	MOVQ        32(SP), X0
 	SHA256RNDS2 X0, X1, X2
 	MOVQ        288(SP), X0
 	SHA256RNDS2 X0, X3, X4
+
+shaniBlocks2_half5:
 	MOVQ        40(SP), X0
 	SHA256RNDS2 X0, X2, X1
 	MOVQ        296(SP), X0
 	SHA256RNDS2 X0, X4, X3
+
+shaniBlocks2_half6:
 	MOVQ        48(SP), X0
 	SHA256RNDS2 X0, X1, X2
 	MOVQ        304(SP), X0
 	SHA256RNDS2 X0, X3, X4
+
+shaniBlocks2_half7:
 	MOVQ        56(SP), X0
 	SHA256RNDS2 X0, X2, X1
 	MOVQ        312(SP), X0
 	SHA256RNDS2 X0, X4, X3
+
+shaniBlocks2_half8:
 	MOVQ        64(SP), X0
 	SHA256RNDS2 X0, X1, X2
 	MOVQ        320(SP), X0
 	SHA256RNDS2 X0, X3, X4
+
+shaniBlocks2_half9:
 	MOVQ        72(SP), X0
 	SHA256RNDS2 X0, X2, X1
 	MOVQ        328(SP), X0
 	SHA256RNDS2 X0, X4, X3
+
+shaniBlocks2_half10:
 	MOVQ        80(SP), X0
 	SHA256RNDS2 X0, X1, X2
 	MOVQ        336(SP), X0
 	SHA256RNDS2 X0, X3, X4
+
+shaniBlocks2_half11:
 	MOVQ        88(SP), X0
 	SHA256RNDS2 X0, X2, X1
 	MOVQ        344(SP), X0
 	SHA256RNDS2 X0, X4, X3
+
+shaniBlocks2_half12:
 	MOVQ        96(SP), X0
 	SHA256RNDS2 X0, X1, X2
 	MOVQ        352(SP), X0
 	SHA256RNDS2 X0, X3, X4
+
+shaniBlocks2_half13:
 	MOVQ        104(SP), X0
 	SHA256RNDS2 X0, X2, X1
 	MOVQ        360(SP), X0
 	SHA256RNDS2 X0, X4, X3
+
+shaniBlocks2_half14:
 	MOVQ        112(SP), X0
 	SHA256RNDS2 X0, X1, X2
 	MOVQ        368(SP), X0
 	SHA256RNDS2 X0, X3, X4
+
+shaniBlocks2_half15:
 	MOVQ        120(SP), X0
 	SHA256RNDS2 X0, X2, X1
 	MOVQ        376(SP), X0
@@ -727,6 +1056,7 @@ shaniBlocks2_block:
 	SHA256RNDS2 X0, X2, X1
 	MOVQ        504(SP), X0
 	SHA256RNDS2 X0, X4, X3
+	XORQ        R15, R15
 	MOVOU       512(SP), X9
 	PADDD       X9, X1
 	MOVOU       528(SP), X9
@@ -760,19 +1090,24 @@ shaniBlocks2_block:
 shaniBlocks2_done:
 	RET
 
-// func shaniBlocks4(mid *[8]uint32, tmpl *byte, tstride uintptr, delta *byte, dstride uintptr, nblocks int, n int, out *uint32)
+// func shaniBlocks4(mid *[8]uint32, start *[8]uint32, skip int, tmpl *byte, tstride uintptr, delta *byte, dstride uintptr, nblocks int, n int, out *uint32)
 // Requires: SHA, SSE2, SSSE3
-TEXT ·shaniBlocks4(SB), $1152-64
+TEXT ·shaniBlocks4(SB), $1184-80
 	MOVQ  mid+0(FP), AX
-	MOVQ  tmpl+8(FP), BX
-	MOVQ  tstride+16(FP), CX
-	MOVQ  delta+24(FP), DX
-	MOVQ  dstride+32(FP), SI
-	MOVQ  nblocks+40(FP), DI
-	MOVQ  n+48(FP), R8
-	MOVQ  out+56(FP), R9
+	MOVQ  tmpl+24(FP), BX
+	MOVQ  tstride+32(FP), CX
+	MOVQ  delta+40(FP), DX
+	MOVQ  dstride+48(FP), SI
+	MOVQ  nblocks+56(FP), DI
+	MOVQ  n+64(FP), R8
+	MOVQ  out+72(FP), R9
 	LEAQ  (CX)(CX*2), R11
 	LEAQ  (SI)(SI*2), R12
+	MOVQ  start+8(FP), R10
+	MOVOU (R10), X0
+	MOVOU X0, 1152(SP)
+	MOVOU 16(R10), X0
+	MOVOU X0, 1168(SP)
 	MOVOU shaniFlip<>+0(SB), X15
 	TESTQ R8, R8
 	JZ    shaniBlocks4_done
@@ -791,6 +1126,7 @@ shaniBlocks4_group:
 	MOVOU X0, 1120(SP)
 	MOVOU X9, 1136(SP)
 	MOVQ  DI, R10
+	MOVQ  skip+16(FP), R15
 
 shaniBlocks4_block:
 	// stream 0: schedule
@@ -1297,15 +1633,218 @@ shaniBlocks4_block:
 	PADDD      shaniK<>+240(SB), X9
 	MOVOU      X9, 1008(SP)
 
-	// rounds, streams interleaved
-	MOVOU       1024(SP), X1
-	MOVOU       1040(SP), X2
-	MOVOU       1056(SP), X3
-	MOVOU       1072(SP), X4
-	MOVOU       1088(SP), X5
-	MOVOU       1104(SP), X6
-	MOVOU       1120(SP), X7
-	MOVOU       1136(SP), X8
+	// rounds, streams interleaved; skip > 0 enters at round 2·skip
+	TESTQ R15, R15
+	JNZ   shaniBlocks4_skip
+	MOVOU 1024(SP), X1
+	MOVOU 1040(SP), X2
+	MOVOU 1056(SP), X3
+	MOVOU 1072(SP), X4
+	MOVOU 1088(SP), X5
+	MOVOU 1104(SP), X6
+	MOVOU 1120(SP), X7
+	MOVOU 1136(SP), X8
+	JMP   shaniBlocks4_half0
+
+shaniBlocks4_skip:
+	CMPQ R15, $0x01
+	JEQ  shaniBlocks4_half1_entry
+	CMPQ R15, $0x02
+	JEQ  shaniBlocks4_half2_entry
+	CMPQ R15, $0x03
+	JEQ  shaniBlocks4_half3_entry
+	CMPQ R15, $0x04
+	JEQ  shaniBlocks4_half4_entry
+	CMPQ R15, $0x05
+	JEQ  shaniBlocks4_half5_entry
+	CMPQ R15, $0x06
+	JEQ  shaniBlocks4_half6_entry
+	CMPQ R15, $0x07
+	JEQ  shaniBlocks4_half7_entry
+	CMPQ R15, $0x08
+	JEQ  shaniBlocks4_half8_entry
+	CMPQ R15, $0x09
+	JEQ  shaniBlocks4_half9_entry
+	CMPQ R15, $0x0a
+	JEQ  shaniBlocks4_half10_entry
+	CMPQ R15, $0x0b
+	JEQ  shaniBlocks4_half11_entry
+	CMPQ R15, $0x0c
+	JEQ  shaniBlocks4_half12_entry
+	CMPQ R15, $0x0d
+	JEQ  shaniBlocks4_half13_entry
+	CMPQ R15, $0x0e
+	JEQ  shaniBlocks4_half14_entry
+	CMPQ R15, $0x0f
+	JEQ  shaniBlocks4_half15_entry
+	JMP  shaniBlocks4_half0
+
+shaniBlocks4_half1_entry:
+	MOVOU 1152(SP), X2
+	MOVOU 1168(SP), X1
+	MOVOU 1152(SP), X4
+	MOVOU 1168(SP), X3
+	MOVOU 1152(SP), X6
+	MOVOU 1168(SP), X5
+	MOVOU 1152(SP), X8
+	MOVOU 1168(SP), X7
+	JMP   shaniBlocks4_half1
+
+shaniBlocks4_half2_entry:
+	MOVOU 1152(SP), X1
+	MOVOU 1168(SP), X2
+	MOVOU 1152(SP), X3
+	MOVOU 1168(SP), X4
+	MOVOU 1152(SP), X5
+	MOVOU 1168(SP), X6
+	MOVOU 1152(SP), X7
+	MOVOU 1168(SP), X8
+	JMP   shaniBlocks4_half2
+
+shaniBlocks4_half3_entry:
+	MOVOU 1152(SP), X2
+	MOVOU 1168(SP), X1
+	MOVOU 1152(SP), X4
+	MOVOU 1168(SP), X3
+	MOVOU 1152(SP), X6
+	MOVOU 1168(SP), X5
+	MOVOU 1152(SP), X8
+	MOVOU 1168(SP), X7
+	JMP   shaniBlocks4_half3
+
+shaniBlocks4_half4_entry:
+	MOVOU 1152(SP), X1
+	MOVOU 1168(SP), X2
+	MOVOU 1152(SP), X3
+	MOVOU 1168(SP), X4
+	MOVOU 1152(SP), X5
+	MOVOU 1168(SP), X6
+	MOVOU 1152(SP), X7
+	MOVOU 1168(SP), X8
+	JMP   shaniBlocks4_half4
+
+shaniBlocks4_half5_entry:
+	MOVOU 1152(SP), X2
+	MOVOU 1168(SP), X1
+	MOVOU 1152(SP), X4
+	MOVOU 1168(SP), X3
+	MOVOU 1152(SP), X6
+	MOVOU 1168(SP), X5
+	MOVOU 1152(SP), X8
+	MOVOU 1168(SP), X7
+	JMP   shaniBlocks4_half5
+
+shaniBlocks4_half6_entry:
+	MOVOU 1152(SP), X1
+	MOVOU 1168(SP), X2
+	MOVOU 1152(SP), X3
+	MOVOU 1168(SP), X4
+	MOVOU 1152(SP), X5
+	MOVOU 1168(SP), X6
+	MOVOU 1152(SP), X7
+	MOVOU 1168(SP), X8
+	JMP   shaniBlocks4_half6
+
+shaniBlocks4_half7_entry:
+	MOVOU 1152(SP), X2
+	MOVOU 1168(SP), X1
+	MOVOU 1152(SP), X4
+	MOVOU 1168(SP), X3
+	MOVOU 1152(SP), X6
+	MOVOU 1168(SP), X5
+	MOVOU 1152(SP), X8
+	MOVOU 1168(SP), X7
+	JMP   shaniBlocks4_half7
+
+shaniBlocks4_half8_entry:
+	MOVOU 1152(SP), X1
+	MOVOU 1168(SP), X2
+	MOVOU 1152(SP), X3
+	MOVOU 1168(SP), X4
+	MOVOU 1152(SP), X5
+	MOVOU 1168(SP), X6
+	MOVOU 1152(SP), X7
+	MOVOU 1168(SP), X8
+	JMP   shaniBlocks4_half8
+
+shaniBlocks4_half9_entry:
+	MOVOU 1152(SP), X2
+	MOVOU 1168(SP), X1
+	MOVOU 1152(SP), X4
+	MOVOU 1168(SP), X3
+	MOVOU 1152(SP), X6
+	MOVOU 1168(SP), X5
+	MOVOU 1152(SP), X8
+	MOVOU 1168(SP), X7
+	JMP   shaniBlocks4_half9
+
+shaniBlocks4_half10_entry:
+	MOVOU 1152(SP), X1
+	MOVOU 1168(SP), X2
+	MOVOU 1152(SP), X3
+	MOVOU 1168(SP), X4
+	MOVOU 1152(SP), X5
+	MOVOU 1168(SP), X6
+	MOVOU 1152(SP), X7
+	MOVOU 1168(SP), X8
+	JMP   shaniBlocks4_half10
+
+shaniBlocks4_half11_entry:
+	MOVOU 1152(SP), X2
+	MOVOU 1168(SP), X1
+	MOVOU 1152(SP), X4
+	MOVOU 1168(SP), X3
+	MOVOU 1152(SP), X6
+	MOVOU 1168(SP), X5
+	MOVOU 1152(SP), X8
+	MOVOU 1168(SP), X7
+	JMP   shaniBlocks4_half11
+
+shaniBlocks4_half12_entry:
+	MOVOU 1152(SP), X1
+	MOVOU 1168(SP), X2
+	MOVOU 1152(SP), X3
+	MOVOU 1168(SP), X4
+	MOVOU 1152(SP), X5
+	MOVOU 1168(SP), X6
+	MOVOU 1152(SP), X7
+	MOVOU 1168(SP), X8
+	JMP   shaniBlocks4_half12
+
+shaniBlocks4_half13_entry:
+	MOVOU 1152(SP), X2
+	MOVOU 1168(SP), X1
+	MOVOU 1152(SP), X4
+	MOVOU 1168(SP), X3
+	MOVOU 1152(SP), X6
+	MOVOU 1168(SP), X5
+	MOVOU 1152(SP), X8
+	MOVOU 1168(SP), X7
+	JMP   shaniBlocks4_half13
+
+shaniBlocks4_half14_entry:
+	MOVOU 1152(SP), X1
+	MOVOU 1168(SP), X2
+	MOVOU 1152(SP), X3
+	MOVOU 1168(SP), X4
+	MOVOU 1152(SP), X5
+	MOVOU 1168(SP), X6
+	MOVOU 1152(SP), X7
+	MOVOU 1168(SP), X8
+	JMP   shaniBlocks4_half14
+
+shaniBlocks4_half15_entry:
+	MOVOU 1152(SP), X2
+	MOVOU 1168(SP), X1
+	MOVOU 1152(SP), X4
+	MOVOU 1168(SP), X3
+	MOVOU 1152(SP), X6
+	MOVOU 1168(SP), X5
+	MOVOU 1152(SP), X8
+	MOVOU 1168(SP), X7
+	JMP   shaniBlocks4_half15
+
+shaniBlocks4_half0:
 	MOVQ        (SP), X0
 	SHA256RNDS2 X0, X1, X2
 	MOVQ        256(SP), X0
@@ -1314,6 +1853,8 @@ shaniBlocks4_block:
 	SHA256RNDS2 X0, X5, X6
 	MOVQ        768(SP), X0
 	SHA256RNDS2 X0, X7, X8
+
+shaniBlocks4_half1:
 	MOVQ        8(SP), X0
 	SHA256RNDS2 X0, X2, X1
 	MOVQ        264(SP), X0
@@ -1322,6 +1863,8 @@ shaniBlocks4_block:
 	SHA256RNDS2 X0, X6, X5
 	MOVQ        776(SP), X0
 	SHA256RNDS2 X0, X8, X7
+
+shaniBlocks4_half2:
 	MOVQ        16(SP), X0
 	SHA256RNDS2 X0, X1, X2
 	MOVQ        272(SP), X0
@@ -1330,6 +1873,8 @@ shaniBlocks4_block:
 	SHA256RNDS2 X0, X5, X6
 	MOVQ        784(SP), X0
 	SHA256RNDS2 X0, X7, X8
+
+shaniBlocks4_half3:
 	MOVQ        24(SP), X0
 	SHA256RNDS2 X0, X2, X1
 	MOVQ        280(SP), X0
@@ -1338,6 +1883,8 @@ shaniBlocks4_block:
 	SHA256RNDS2 X0, X6, X5
 	MOVQ        792(SP), X0
 	SHA256RNDS2 X0, X8, X7
+
+shaniBlocks4_half4:
 	MOVQ        32(SP), X0
 	SHA256RNDS2 X0, X1, X2
 	MOVQ        288(SP), X0
@@ -1346,6 +1893,8 @@ shaniBlocks4_block:
 	SHA256RNDS2 X0, X5, X6
 	MOVQ        800(SP), X0
 	SHA256RNDS2 X0, X7, X8
+
+shaniBlocks4_half5:
 	MOVQ        40(SP), X0
 	SHA256RNDS2 X0, X2, X1
 	MOVQ        296(SP), X0
@@ -1354,6 +1903,8 @@ shaniBlocks4_block:
 	SHA256RNDS2 X0, X6, X5
 	MOVQ        808(SP), X0
 	SHA256RNDS2 X0, X8, X7
+
+shaniBlocks4_half6:
 	MOVQ        48(SP), X0
 	SHA256RNDS2 X0, X1, X2
 	MOVQ        304(SP), X0
@@ -1362,6 +1913,8 @@ shaniBlocks4_block:
 	SHA256RNDS2 X0, X5, X6
 	MOVQ        816(SP), X0
 	SHA256RNDS2 X0, X7, X8
+
+shaniBlocks4_half7:
 	MOVQ        56(SP), X0
 	SHA256RNDS2 X0, X2, X1
 	MOVQ        312(SP), X0
@@ -1370,6 +1923,8 @@ shaniBlocks4_block:
 	SHA256RNDS2 X0, X6, X5
 	MOVQ        824(SP), X0
 	SHA256RNDS2 X0, X8, X7
+
+shaniBlocks4_half8:
 	MOVQ        64(SP), X0
 	SHA256RNDS2 X0, X1, X2
 	MOVQ        320(SP), X0
@@ -1378,6 +1933,8 @@ shaniBlocks4_block:
 	SHA256RNDS2 X0, X5, X6
 	MOVQ        832(SP), X0
 	SHA256RNDS2 X0, X7, X8
+
+shaniBlocks4_half9:
 	MOVQ        72(SP), X0
 	SHA256RNDS2 X0, X2, X1
 	MOVQ        328(SP), X0
@@ -1386,6 +1943,8 @@ shaniBlocks4_block:
 	SHA256RNDS2 X0, X6, X5
 	MOVQ        840(SP), X0
 	SHA256RNDS2 X0, X8, X7
+
+shaniBlocks4_half10:
 	MOVQ        80(SP), X0
 	SHA256RNDS2 X0, X1, X2
 	MOVQ        336(SP), X0
@@ -1394,6 +1953,8 @@ shaniBlocks4_block:
 	SHA256RNDS2 X0, X5, X6
 	MOVQ        848(SP), X0
 	SHA256RNDS2 X0, X7, X8
+
+shaniBlocks4_half11:
 	MOVQ        88(SP), X0
 	SHA256RNDS2 X0, X2, X1
 	MOVQ        344(SP), X0
@@ -1402,6 +1963,8 @@ shaniBlocks4_block:
 	SHA256RNDS2 X0, X6, X5
 	MOVQ        856(SP), X0
 	SHA256RNDS2 X0, X8, X7
+
+shaniBlocks4_half12:
 	MOVQ        96(SP), X0
 	SHA256RNDS2 X0, X1, X2
 	MOVQ        352(SP), X0
@@ -1410,6 +1973,8 @@ shaniBlocks4_block:
 	SHA256RNDS2 X0, X5, X6
 	MOVQ        864(SP), X0
 	SHA256RNDS2 X0, X7, X8
+
+shaniBlocks4_half13:
 	MOVQ        104(SP), X0
 	SHA256RNDS2 X0, X2, X1
 	MOVQ        360(SP), X0
@@ -1418,6 +1983,8 @@ shaniBlocks4_block:
 	SHA256RNDS2 X0, X6, X5
 	MOVQ        872(SP), X0
 	SHA256RNDS2 X0, X8, X7
+
+shaniBlocks4_half14:
 	MOVQ        112(SP), X0
 	SHA256RNDS2 X0, X1, X2
 	MOVQ        368(SP), X0
@@ -1426,6 +1993,8 @@ shaniBlocks4_block:
 	SHA256RNDS2 X0, X5, X6
 	MOVQ        880(SP), X0
 	SHA256RNDS2 X0, X7, X8
+
+shaniBlocks4_half15:
 	MOVQ        120(SP), X0
 	SHA256RNDS2 X0, X2, X1
 	MOVQ        376(SP), X0
@@ -1562,6 +2131,7 @@ shaniBlocks4_block:
 	SHA256RNDS2 X0, X6, X5
 	MOVQ        1016(SP), X0
 	SHA256RNDS2 X0, X8, X7
+	XORQ        R15, R15
 	MOVOU       1024(SP), X9
 	PADDD       X9, X1
 	MOVOU       1040(SP), X9

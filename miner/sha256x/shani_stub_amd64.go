@@ -9,21 +9,30 @@ package sha256x
 // tmpl[i*tstride+64b:][:64] + delta[i*dstride+64b:][:64]. Each message
 // starts from mid and its final state goes to out[8i:8i+8]; states are
 // in the SHA-NI layout {F, E, B, A, H, G, D, C}.
+// When skip > 0 the first 2·skip rounds of each message's first block are
+// not run: every message enters round 2·skip with state *start (the
+// caller computed it from message words common to all n messages).
 // Its Go twin is shaniBlocksGo.
-func shaniBlocks1(mid *[8]uint32, tmpl *byte, tstride uintptr, delta *byte, dstride uintptr, nblocks int, n int, out *uint32)
+func shaniBlocks1(mid *[8]uint32, start *[8]uint32, skip int, tmpl *byte, tstride uintptr, delta *byte, dstride uintptr, nblocks int, n int, out *uint32)
 
 // shaniBlocks2 hashes n messages (n a multiple of 2), 2 interleaved streams at a time.
 // Message i has nblocks 64-byte blocks; block b is the byte-wise sum
 // tmpl[i*tstride+64b:][:64] + delta[i*dstride+64b:][:64]. Each message
 // starts from mid and its final state goes to out[8i:8i+8]; states are
 // in the SHA-NI layout {F, E, B, A, H, G, D, C}.
+// When skip > 0 the first 2·skip rounds of each message's first block are
+// not run: every message enters round 2·skip with state *start (the
+// caller computed it from message words common to all n messages).
 // Its Go twin is shaniBlocksGo.
-func shaniBlocks2(mid *[8]uint32, tmpl *byte, tstride uintptr, delta *byte, dstride uintptr, nblocks int, n int, out *uint32)
+func shaniBlocks2(mid *[8]uint32, start *[8]uint32, skip int, tmpl *byte, tstride uintptr, delta *byte, dstride uintptr, nblocks int, n int, out *uint32)
 
 // shaniBlocks4 hashes n messages (n a multiple of 4), 4 interleaved streams at a time.
 // Message i has nblocks 64-byte blocks; block b is the byte-wise sum
 // tmpl[i*tstride+64b:][:64] + delta[i*dstride+64b:][:64]. Each message
 // starts from mid and its final state goes to out[8i:8i+8]; states are
 // in the SHA-NI layout {F, E, B, A, H, G, D, C}.
+// When skip > 0 the first 2·skip rounds of each message's first block are
+// not run: every message enters round 2·skip with state *start (the
+// caller computed it from message words common to all n messages).
 // Its Go twin is shaniBlocksGo.
-func shaniBlocks4(mid *[8]uint32, tmpl *byte, tstride uintptr, delta *byte, dstride uintptr, nblocks int, n int, out *uint32)
+func shaniBlocks4(mid *[8]uint32, start *[8]uint32, skip int, tmpl *byte, tstride uintptr, delta *byte, dstride uintptr, nblocks int, n int, out *uint32)

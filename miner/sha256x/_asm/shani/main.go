@@ -51,13 +51,16 @@ func main() {
 // s at a time.
 func blocks(s int) {
 	name := fmt.Sprintf("shaniBlocks%d", s)
-	TEXT(name, 0, "func(mid *[8]uint32, tmpl *byte, tstride uintptr, delta *byte, dstride uintptr, nblocks int, n int, out *uint32)")
+	TEXT(name, 0, "func(mid *[8]uint32, start *[8]uint32, skip int, tmpl *byte, tstride uintptr, delta *byte, dstride uintptr, nblocks int, n int, out *uint32)")
 	Doc(
 		name+" hashes n messages (n a multiple of "+fmt.Sprint(s)+"), "+fmt.Sprint(s)+" interleaved streams at a time.",
 		"Message i has nblocks 64-byte blocks; block b is the byte-wise sum",
 		"tmpl[i*tstride+64b:][:64] + delta[i*dstride+64b:][:64]. Each message",
 		"starts from mid and its final state goes to out[8i:8i+8]; states are",
 		"in the SHA-NI layout {F, E, B, A, H, G, D, C}.",
+		"When skip > 0 the first 2·skip rounds of each message's first block are",
+		"not run: every message enters round 2·skip with state *start (the",
+		"caller computed it from message words common to all n messages).",
 		"Its Go twin is shaniBlocksGo.",
 	)
 
@@ -65,6 +68,7 @@ func blocks(s int) {
 	// the current block (32 bytes).
 	wk := AllocLocal(256 * s)
 	prev := AllocLocal(32 * s)
+	startLocal := AllocLocal(32)
 
 	mid := Load(Param("mid"), RAX)
 	tp := Load(Param("tmpl"), RBX)
@@ -75,6 +79,7 @@ func blocks(s int) {
 	n := Load(Param("n"), R8)
 	out := Load(Param("out"), R9)
 	bcnt := R10
+	skip := R15
 	ts3, ds3 := R11, R12
 	tpBase, dpBase := R13, R14
 	if s == 4 {
@@ -104,6 +109,13 @@ func blocks(s int) {
 		return Mem{Base: dp, Index: ds3, Scale: 1, Disp: off}
 	}
 
+	// *start goes to the stack so that no register is held for it.
+	Load(Param("start"), R10)
+	MOVOU(Mem{Base: R10}, X0)
+	MOVOU(X0, startLocal)
+	MOVOU(Mem{Base: R10, Disp: 16}, X0)
+	MOVOU(X0, startLocal.Offset(16))
+
 	mask := X15
 	MOVOU(flipMask, mask)
 	tmp := X9
@@ -126,6 +138,7 @@ func blocks(s int) {
 		MOVOU(tmp, prev.Offset(32*k+16))
 	}
 	MOVQ(nb, bcnt)
+	Load(Param("skip"), skip)
 
 	Label(name + "_block")
 	// Message schedule, one stream after the other: W[0..63] + K to the stack.
@@ -148,21 +161,47 @@ func blocks(s int) {
 			storeWK(wk, k, q, x, tmp)
 		}
 	}
-	Comment("rounds, streams interleaved")
+	Comment("rounds, streams interleaved; skip > 0 enters at round 2·skip")
+	half := func(h int) string { return fmt.Sprintf("%s_half%d", name, h) }
+	TESTQ(skip, skip)
+	JNZ(LabelRef(name + "_skip"))
 	for k := 0; k < s; k++ {
 		MOVOU(prev.Offset(32*k), abef[k])
 		MOVOU(prev.Offset(32*k+16), cdgh[k])
 	}
-	for q := 0; q < 16; q++ {
+	JMP(LabelRef(half(0)))
+	// Entering at an odd half, the registers' roles are swapped: cdgh holds
+	// ABEF and abef holds CDGH (see the RNDS2 pairs below).
+	Label(name + "_skip")
+	for h := 1; h < 16; h++ {
+		CMPQ(skip, Imm(uint64(h)))
+		JEQ(LabelRef(half(h) + "_entry"))
+	}
+	JMP(LabelRef(half(0))) // unreachable: the Go side passes skip < 16
+	for h := 1; h < 16; h++ {
+		Label(half(h) + "_entry")
 		for k := 0; k < s; k++ {
-			MOVQ(wk.Offset(256*k+16*q), X0)
-			SHA256RNDS2(X0, abef[k], cdgh[k])
+			a, c := abef[k], cdgh[k]
+			if h%2 == 1 {
+				a, c = c, a
+			}
+			MOVOU(startLocal, a)
+			MOVOU(startLocal.Offset(16), c)
 		}
+		JMP(LabelRef(half(h)))
+	}
+	for h := 0; h < 32; h++ {
+		Label(half(h))
 		for k := 0; k < s; k++ {
-			MOVQ(wk.Offset(256*k+16*q+8), X0)
-			SHA256RNDS2(X0, cdgh[k], abef[k])
+			MOVQ(wk.Offset(256*k+8*h), X0)
+			if h%2 == 0 {
+				SHA256RNDS2(X0, abef[k], cdgh[k])
+			} else {
+				SHA256RNDS2(X0, cdgh[k], abef[k])
+			}
 		}
 	}
+	XORQ(skip, skip) // later blocks run every round
 	for k := 0; k < s; k++ {
 		MOVOU(prev.Offset(32*k), tmp)
 		PADDD(tmp, abef[k])

@@ -268,8 +268,21 @@ func TestSHANITargets(t *testing.T) {
 		{"threshold", ThresholdTarget(max0)},
 		{"threshold tie", ThresholdTarget([8]uint32{0x1fffffff, 0, 0, 0, 0, 0, 0, 0})},
 	}
+	// A nibble of each state word in turn, so the quick filter reads every
+	// position of the SHA-NI state layout.
+	for w := 0; w < 8; w++ {
+		var mask, want [8]uint32
+		mask[w], want[w] = 0xf<<(4*w%32), uint32(w)<<(4*w%32)
+		tests = append(tests, struct {
+			name   string
+			target Target
+		}{fmt.Sprintf("word %d", w), MaskedTarget(mask, want)})
+	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
+			if tc.target.QuickWord() >= 0 && !tc.target.IsThreshold() && tc.target.Mask()[tc.target.QuickWord()] == 0 {
+				t.Fatal("quick word constrains nothing")
+			}
 			for _, enc := range []Encoding{Decimal, Binary} {
 				j := &Job{Prefix: []byte("100"), Encoding: enc, Start: 1_000_000, Step: 1, Target: tc.target}
 				compareRef(t, j, 0, 700)
@@ -283,6 +296,24 @@ func TestSHANILongSuffix(t *testing.T) {
 	// Tails past shaniMaxTail go to the generic kernel.
 	j := &Job{Prefix: testPrefix(10), Encoding: Decimal, Start: 95, Step: 1, Suffix: testPrefix(shaniMaxTail), Target: hexZeros(1)}
 	compareRef(t, j, 0, 100)
+}
+
+func TestSHANIRegistered(t *testing.T) {
+	var k *Kernel
+	for _, c := range All() {
+		if c.Name == "shani" {
+			k = c
+		}
+	}
+	if k == nil {
+		t.Fatal("shani is not registered")
+	}
+	if k.Available != hasSHANI || k.Lanes != shaniStreams || len(k.Needs) == 0 {
+		t.Fatalf("registration %+v does not match hasSHANI=%v", k, hasSHANI)
+	}
+	if !k.Available && k.Reason == "" {
+		t.Fatal("unavailable without a reason")
+	}
 }
 
 func TestSHANISelfTest(t *testing.T) {

@@ -392,17 +392,21 @@ func (s *shaniSearcher) runSlots(a, b uint64) (uint64, bool) {
 // scan returns the first slot in [lo, hi] of s.out that meets the target.
 // first is the index of slot 0, for the final check with RefMeets.
 func (s *shaniSearcher) scan(lo, hi int, first uint64) (int, bool) {
-	out := s.out
-	for k := lo; k <= hi; k++ {
-		v := out[8*k+s.qpos]
+	// The quick filter runs once per attempt: one load, and a mask and
+	// compare (or one compare), with the form chosen outside the loop.
+	words := s.out[8*lo+s.qpos : 8*hi+s.qpos+1]
+	m, w := s.qmask, s.qwant
+	for i := 0; i < len(words); i += 8 {
+		v := words[i]
 		if s.threshold {
-			if v > s.qwant {
+			if v > w {
 				continue
 			}
-		} else if v&s.qmask != s.qwant {
+		} else if v&m != w {
 			continue
 		}
-		h := fromSHANI(out[8*k : 8*k+8])
+		k := lo + i/8
+		h := fromSHANI(s.out[8*k : 8*k+8])
 		if s.job.Target.Meets(&h) && s.confirm(first+uint64(k)) {
 			return k, true
 		}

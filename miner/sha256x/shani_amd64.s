@@ -76,7 +76,7 @@ GLOBL shaniFlip<>(SB), RODATA|NOPTR, $16
 
 // func shaniBlocks1(mid *[8]uint32, start *[8]uint32, skip int, tmpl *byte, tstride uintptr, delta *byte, dstride uintptr, nblocks int, n int, out *uint32)
 // Requires: SHA, SSE2, SSSE3
-TEXT ·shaniBlocks1(SB), $320-80
+TEXT ·shaniBlocks1(SB), $576-80
 	MOVQ  mid+0(FP), AX
 	MOVQ  tmpl+24(FP), BX
 	MOVQ  tstride+32(FP), CX
@@ -87,9 +87,9 @@ TEXT ·shaniBlocks1(SB), $320-80
 	MOVQ  out+72(FP), R9
 	MOVQ  start+8(FP), R10
 	MOVOU (R10), X0
-	MOVOU X0, 288(SP)
+	MOVOU X0, 544(SP)
 	MOVOU 16(R10), X0
-	MOVOU X0, 304(SP)
+	MOVOU X0, 560(SP)
 	MOVOU shaniFlip<>+0(SB), X15
 	TESTQ R8, R8
 	JZ    shaniBlocks1_done
@@ -99,254 +99,44 @@ shaniBlocks1_group:
 	MOVQ  DX, R14
 	MOVOU (AX), X0
 	MOVOU 16(AX), X9
-	MOVOU X0, 256(SP)
-	MOVOU X9, 272(SP)
+	MOVOU X0, 512(SP)
+	MOVOU X9, 528(SP)
 	MOVQ  DI, R10
 	MOVQ  skip+16(FP), R15
 
 shaniBlocks1_block:
-	// stream 0: schedule
-	MOVOU      (BX), X10
-	MOVOU      (DX), X9
-	PADDB      X9, X10
-	PSHUFB     X15, X10
-	MOVO       X10, X9
-	PADDD      shaniK<>+0(SB), X9
-	MOVOU      X9, (SP)
-	MOVOU      16(BX), X11
-	MOVOU      16(DX), X9
-	PADDB      X9, X11
-	PSHUFB     X15, X11
-	MOVO       X11, X9
-	PADDD      shaniK<>+16(SB), X9
-	MOVOU      X9, 16(SP)
-	MOVOU      32(BX), X12
-	MOVOU      32(DX), X9
-	PADDB      X9, X12
-	PSHUFB     X15, X12
-	MOVO       X12, X9
-	PADDD      shaniK<>+32(SB), X9
-	MOVOU      X9, 32(SP)
-	MOVOU      48(BX), X13
-	MOVOU      48(DX), X9
-	PADDB      X9, X13
-	PSHUFB     X15, X13
-	MOVO       X13, X9
-	PADDD      shaniK<>+48(SB), X9
-	MOVOU      X9, 48(SP)
-	SHA256MSG1 X11, X10
-	MOVO       X13, X9
-	PALIGNR    $0x04, X12, X9
-	PADDD      X9, X10
-	SHA256MSG2 X13, X10
-	MOVO       X10, X9
-	PADDD      shaniK<>+64(SB), X9
-	MOVOU      X9, 64(SP)
-	SHA256MSG1 X12, X11
-	MOVO       X10, X9
-	PALIGNR    $0x04, X13, X9
-	PADDD      X9, X11
-	SHA256MSG2 X10, X11
-	MOVO       X11, X9
-	PADDD      shaniK<>+80(SB), X9
-	MOVOU      X9, 80(SP)
-	SHA256MSG1 X13, X12
-	MOVO       X11, X9
-	PALIGNR    $0x04, X10, X9
-	PADDD      X9, X12
-	SHA256MSG2 X11, X12
-	MOVO       X12, X9
-	PADDD      shaniK<>+96(SB), X9
-	MOVOU      X9, 96(SP)
-	SHA256MSG1 X10, X13
-	MOVO       X12, X9
-	PALIGNR    $0x04, X11, X9
-	PADDD      X9, X13
-	SHA256MSG2 X12, X13
-	MOVO       X13, X9
-	PADDD      shaniK<>+112(SB), X9
-	MOVOU      X9, 112(SP)
-	SHA256MSG1 X11, X10
-	MOVO       X13, X9
-	PALIGNR    $0x04, X12, X9
-	PADDD      X9, X10
-	SHA256MSG2 X13, X10
-	MOVO       X10, X9
-	PADDD      shaniK<>+128(SB), X9
-	MOVOU      X9, 128(SP)
-	SHA256MSG1 X12, X11
-	MOVO       X10, X9
-	PALIGNR    $0x04, X13, X9
-	PADDD      X9, X11
-	SHA256MSG2 X10, X11
-	MOVO       X11, X9
-	PADDD      shaniK<>+144(SB), X9
-	MOVOU      X9, 144(SP)
-	SHA256MSG1 X13, X12
-	MOVO       X11, X9
-	PALIGNR    $0x04, X10, X9
-	PADDD      X9, X12
-	SHA256MSG2 X11, X12
-	MOVO       X12, X9
-	PADDD      shaniK<>+160(SB), X9
-	MOVOU      X9, 160(SP)
-	SHA256MSG1 X10, X13
-	MOVO       X12, X9
-	PALIGNR    $0x04, X11, X9
-	PADDD      X9, X13
-	SHA256MSG2 X12, X13
-	MOVO       X13, X9
-	PADDD      shaniK<>+176(SB), X9
-	MOVOU      X9, 176(SP)
-	SHA256MSG1 X11, X10
-	MOVO       X13, X9
-	PALIGNR    $0x04, X12, X9
-	PADDD      X9, X10
-	SHA256MSG2 X13, X10
-	MOVO       X10, X9
-	PADDD      shaniK<>+192(SB), X9
-	MOVOU      X9, 192(SP)
-	SHA256MSG1 X12, X11
-	MOVO       X10, X9
-	PALIGNR    $0x04, X13, X9
-	PADDD      X9, X11
-	SHA256MSG2 X10, X11
-	MOVO       X11, X9
-	PADDD      shaniK<>+208(SB), X9
-	MOVOU      X9, 208(SP)
-	SHA256MSG1 X13, X12
-	MOVO       X11, X9
-	PALIGNR    $0x04, X10, X9
-	PADDD      X9, X12
-	SHA256MSG2 X11, X12
-	MOVO       X12, X9
-	PADDD      shaniK<>+224(SB), X9
-	MOVOU      X9, 224(SP)
-	SHA256MSG1 X10, X13
-	MOVO       X12, X9
-	PALIGNR    $0x04, X11, X9
-	PADDD      X9, X13
-	SHA256MSG2 X12, X13
-	MOVO       X13, X9
-	PADDD      shaniK<>+240(SB), X9
-	MOVOU      X9, 240(SP)
+	// schedule: quad 0 of every stream
+	MOVOU  (BX), X9
+	MOVOU  (DX), X10
+	PADDB  X10, X9
+	PSHUFB X15, X9
+	MOVOU  X9, 256(SP)
+	PADDD  shaniK<>+0(SB), X9
+	MOVOU  X9, (SP)
 
-	// rounds, streams interleaved; skip > 0 enters at round 2·skip
-	TESTQ R15, R15
-	JNZ   shaniBlocks1_skip
-	MOVOU 256(SP), X1
-	MOVOU 272(SP), X2
-	JMP   shaniBlocks1_half0
+	// schedule: quad 1 of every stream
+	MOVOU  16(BX), X9
+	MOVOU  16(DX), X10
+	PADDB  X10, X9
+	PSHUFB X15, X9
+	MOVOU  X9, 272(SP)
+	PADDD  shaniK<>+16(SB), X9
+	MOVOU  X9, 16(SP)
+	TESTQ  R15, R15
+	JNZ    shaniBlocks1_skip
+	MOVOU  512(SP), X1
+	MOVOU  528(SP), X2
 
-shaniBlocks1_skip:
-	CMPQ R15, $0x01
-	JEQ  shaniBlocks1_half1_entry
-	CMPQ R15, $0x02
-	JEQ  shaniBlocks1_half2_entry
-	CMPQ R15, $0x03
-	JEQ  shaniBlocks1_half3_entry
-	CMPQ R15, $0x04
-	JEQ  shaniBlocks1_half4_entry
-	CMPQ R15, $0x05
-	JEQ  shaniBlocks1_half5_entry
-	CMPQ R15, $0x06
-	JEQ  shaniBlocks1_half6_entry
-	CMPQ R15, $0x07
-	JEQ  shaniBlocks1_half7_entry
-	CMPQ R15, $0x08
-	JEQ  shaniBlocks1_half8_entry
-	CMPQ R15, $0x09
-	JEQ  shaniBlocks1_half9_entry
-	CMPQ R15, $0x0a
-	JEQ  shaniBlocks1_half10_entry
-	CMPQ R15, $0x0b
-	JEQ  shaniBlocks1_half11_entry
-	CMPQ R15, $0x0c
-	JEQ  shaniBlocks1_half12_entry
-	CMPQ R15, $0x0d
-	JEQ  shaniBlocks1_half13_entry
-	CMPQ R15, $0x0e
-	JEQ  shaniBlocks1_half14_entry
-	CMPQ R15, $0x0f
-	JEQ  shaniBlocks1_half15_entry
-	JMP  shaniBlocks1_half0
+	// schedule: quad 2 of every stream
+	MOVOU  32(BX), X9
+	MOVOU  32(DX), X10
+	PADDB  X10, X9
+	PSHUFB X15, X9
+	MOVOU  X9, 288(SP)
+	PADDD  shaniK<>+32(SB), X9
+	MOVOU  X9, 32(SP)
 
-shaniBlocks1_half1_entry:
-	MOVOU 288(SP), X2
-	MOVOU 304(SP), X1
-	JMP   shaniBlocks1_half1
-
-shaniBlocks1_half2_entry:
-	MOVOU 288(SP), X1
-	MOVOU 304(SP), X2
-	JMP   shaniBlocks1_half2
-
-shaniBlocks1_half3_entry:
-	MOVOU 288(SP), X2
-	MOVOU 304(SP), X1
-	JMP   shaniBlocks1_half3
-
-shaniBlocks1_half4_entry:
-	MOVOU 288(SP), X1
-	MOVOU 304(SP), X2
-	JMP   shaniBlocks1_half4
-
-shaniBlocks1_half5_entry:
-	MOVOU 288(SP), X2
-	MOVOU 304(SP), X1
-	JMP   shaniBlocks1_half5
-
-shaniBlocks1_half6_entry:
-	MOVOU 288(SP), X1
-	MOVOU 304(SP), X2
-	JMP   shaniBlocks1_half6
-
-shaniBlocks1_half7_entry:
-	MOVOU 288(SP), X2
-	MOVOU 304(SP), X1
-	JMP   shaniBlocks1_half7
-
-shaniBlocks1_half8_entry:
-	MOVOU 288(SP), X1
-	MOVOU 304(SP), X2
-	JMP   shaniBlocks1_half8
-
-shaniBlocks1_half9_entry:
-	MOVOU 288(SP), X2
-	MOVOU 304(SP), X1
-	JMP   shaniBlocks1_half9
-
-shaniBlocks1_half10_entry:
-	MOVOU 288(SP), X1
-	MOVOU 304(SP), X2
-	JMP   shaniBlocks1_half10
-
-shaniBlocks1_half11_entry:
-	MOVOU 288(SP), X2
-	MOVOU 304(SP), X1
-	JMP   shaniBlocks1_half11
-
-shaniBlocks1_half12_entry:
-	MOVOU 288(SP), X1
-	MOVOU 304(SP), X2
-	JMP   shaniBlocks1_half12
-
-shaniBlocks1_half13_entry:
-	MOVOU 288(SP), X2
-	MOVOU 304(SP), X1
-	JMP   shaniBlocks1_half13
-
-shaniBlocks1_half14_entry:
-	MOVOU 288(SP), X1
-	MOVOU 304(SP), X2
-	JMP   shaniBlocks1_half14
-
-shaniBlocks1_half15_entry:
-	MOVOU 288(SP), X2
-	MOVOU 304(SP), X1
-	JMP   shaniBlocks1_half15
-
-shaniBlocks1_half0:
+	// rounds 0..3, streams interleaved
 	MOVQ        (SP), X0
 	SHA256RNDS2 X0, X1, X2
 
@@ -354,6 +144,16 @@ shaniBlocks1_half1:
 	MOVQ        8(SP), X0
 	SHA256RNDS2 X0, X2, X1
 
+	// schedule: quad 3 of every stream
+	MOVOU  48(BX), X9
+	MOVOU  48(DX), X10
+	PADDB  X10, X9
+	PSHUFB X15, X9
+	MOVOU  X9, 304(SP)
+	PADDD  shaniK<>+48(SB), X9
+	MOVOU  X9, 48(SP)
+
+	// rounds 4..7, streams interleaved
 shaniBlocks1_half2:
 	MOVQ        16(SP), X0
 	SHA256RNDS2 X0, X1, X2
@@ -362,6 +162,21 @@ shaniBlocks1_half3:
 	MOVQ        24(SP), X0
 	SHA256RNDS2 X0, X2, X1
 
+	// schedule: quad 4 of every stream
+	MOVOU      256(SP), X9
+	MOVOU      272(SP), X10
+	SHA256MSG1 X10, X9
+	MOVOU      304(SP), X11
+	MOVOU      288(SP), X10
+	MOVO       X11, X12
+	PALIGNR    $0x04, X10, X12
+	PADDD      X12, X9
+	SHA256MSG2 X11, X9
+	MOVOU      X9, 320(SP)
+	PADDD      shaniK<>+64(SB), X9
+	MOVOU      X9, 64(SP)
+
+	// rounds 8..11, streams interleaved
 shaniBlocks1_half4:
 	MOVQ        32(SP), X0
 	SHA256RNDS2 X0, X1, X2
@@ -370,6 +185,21 @@ shaniBlocks1_half5:
 	MOVQ        40(SP), X0
 	SHA256RNDS2 X0, X2, X1
 
+	// schedule: quad 5 of every stream
+	MOVOU      272(SP), X9
+	MOVOU      288(SP), X10
+	SHA256MSG1 X10, X9
+	MOVOU      320(SP), X11
+	MOVOU      304(SP), X10
+	MOVO       X11, X12
+	PALIGNR    $0x04, X10, X12
+	PADDD      X12, X9
+	SHA256MSG2 X11, X9
+	MOVOU      X9, 336(SP)
+	PADDD      shaniK<>+80(SB), X9
+	MOVOU      X9, 80(SP)
+
+	// rounds 12..15, streams interleaved
 shaniBlocks1_half6:
 	MOVQ        48(SP), X0
 	SHA256RNDS2 X0, X1, X2
@@ -378,6 +208,21 @@ shaniBlocks1_half7:
 	MOVQ        56(SP), X0
 	SHA256RNDS2 X0, X2, X1
 
+	// schedule: quad 6 of every stream
+	MOVOU      288(SP), X9
+	MOVOU      304(SP), X10
+	SHA256MSG1 X10, X9
+	MOVOU      336(SP), X11
+	MOVOU      320(SP), X10
+	MOVO       X11, X12
+	PALIGNR    $0x04, X10, X12
+	PADDD      X12, X9
+	SHA256MSG2 X11, X9
+	MOVOU      X9, 352(SP)
+	PADDD      shaniK<>+96(SB), X9
+	MOVOU      X9, 96(SP)
+
+	// rounds 16..19, streams interleaved
 shaniBlocks1_half8:
 	MOVQ        64(SP), X0
 	SHA256RNDS2 X0, X1, X2
@@ -386,6 +231,21 @@ shaniBlocks1_half9:
 	MOVQ        72(SP), X0
 	SHA256RNDS2 X0, X2, X1
 
+	// schedule: quad 7 of every stream
+	MOVOU      304(SP), X9
+	MOVOU      320(SP), X10
+	SHA256MSG1 X10, X9
+	MOVOU      352(SP), X11
+	MOVOU      336(SP), X10
+	MOVO       X11, X12
+	PALIGNR    $0x04, X10, X12
+	PADDD      X12, X9
+	SHA256MSG2 X11, X9
+	MOVOU      X9, 368(SP)
+	PADDD      shaniK<>+112(SB), X9
+	MOVOU      X9, 112(SP)
+
+	// rounds 20..23, streams interleaved
 shaniBlocks1_half10:
 	MOVQ        80(SP), X0
 	SHA256RNDS2 X0, X1, X2
@@ -394,6 +254,21 @@ shaniBlocks1_half11:
 	MOVQ        88(SP), X0
 	SHA256RNDS2 X0, X2, X1
 
+	// schedule: quad 8 of every stream
+	MOVOU      320(SP), X9
+	MOVOU      336(SP), X10
+	SHA256MSG1 X10, X9
+	MOVOU      368(SP), X11
+	MOVOU      352(SP), X10
+	MOVO       X11, X12
+	PALIGNR    $0x04, X10, X12
+	PADDD      X12, X9
+	SHA256MSG2 X11, X9
+	MOVOU      X9, 384(SP)
+	PADDD      shaniK<>+128(SB), X9
+	MOVOU      X9, 128(SP)
+
+	// rounds 24..27, streams interleaved
 shaniBlocks1_half12:
 	MOVQ        96(SP), X0
 	SHA256RNDS2 X0, X1, X2
@@ -402,6 +277,21 @@ shaniBlocks1_half13:
 	MOVQ        104(SP), X0
 	SHA256RNDS2 X0, X2, X1
 
+	// schedule: quad 9 of every stream
+	MOVOU      336(SP), X9
+	MOVOU      352(SP), X10
+	SHA256MSG1 X10, X9
+	MOVOU      384(SP), X11
+	MOVOU      368(SP), X10
+	MOVO       X11, X12
+	PALIGNR    $0x04, X10, X12
+	PADDD      X12, X9
+	SHA256MSG2 X11, X9
+	MOVOU      X9, 400(SP)
+	PADDD      shaniK<>+144(SB), X9
+	MOVOU      X9, 144(SP)
+
+	// rounds 28..31, streams interleaved
 shaniBlocks1_half14:
 	MOVQ        112(SP), X0
 	SHA256RNDS2 X0, X1, X2
@@ -409,45 +299,144 @@ shaniBlocks1_half14:
 shaniBlocks1_half15:
 	MOVQ        120(SP), X0
 	SHA256RNDS2 X0, X2, X1
+
+	// schedule: quad 10 of every stream
+	MOVOU      352(SP), X9
+	MOVOU      368(SP), X10
+	SHA256MSG1 X10, X9
+	MOVOU      400(SP), X11
+	MOVOU      384(SP), X10
+	MOVO       X11, X12
+	PALIGNR    $0x04, X10, X12
+	PADDD      X12, X9
+	SHA256MSG2 X11, X9
+	MOVOU      X9, 416(SP)
+	PADDD      shaniK<>+160(SB), X9
+	MOVOU      X9, 160(SP)
+
+	// rounds 32..35, streams interleaved
 	MOVQ        128(SP), X0
 	SHA256RNDS2 X0, X1, X2
 	MOVQ        136(SP), X0
 	SHA256RNDS2 X0, X2, X1
+
+	// schedule: quad 11 of every stream
+	MOVOU      368(SP), X9
+	MOVOU      384(SP), X10
+	SHA256MSG1 X10, X9
+	MOVOU      416(SP), X11
+	MOVOU      400(SP), X10
+	MOVO       X11, X12
+	PALIGNR    $0x04, X10, X12
+	PADDD      X12, X9
+	SHA256MSG2 X11, X9
+	MOVOU      X9, 432(SP)
+	PADDD      shaniK<>+176(SB), X9
+	MOVOU      X9, 176(SP)
+
+	// rounds 36..39, streams interleaved
 	MOVQ        144(SP), X0
 	SHA256RNDS2 X0, X1, X2
 	MOVQ        152(SP), X0
 	SHA256RNDS2 X0, X2, X1
+
+	// schedule: quad 12 of every stream
+	MOVOU      384(SP), X9
+	MOVOU      400(SP), X10
+	SHA256MSG1 X10, X9
+	MOVOU      432(SP), X11
+	MOVOU      416(SP), X10
+	MOVO       X11, X12
+	PALIGNR    $0x04, X10, X12
+	PADDD      X12, X9
+	SHA256MSG2 X11, X9
+	MOVOU      X9, 448(SP)
+	PADDD      shaniK<>+192(SB), X9
+	MOVOU      X9, 192(SP)
+
+	// rounds 40..43, streams interleaved
 	MOVQ        160(SP), X0
 	SHA256RNDS2 X0, X1, X2
 	MOVQ        168(SP), X0
 	SHA256RNDS2 X0, X2, X1
+
+	// schedule: quad 13 of every stream
+	MOVOU      400(SP), X9
+	MOVOU      416(SP), X10
+	SHA256MSG1 X10, X9
+	MOVOU      448(SP), X11
+	MOVOU      432(SP), X10
+	MOVO       X11, X12
+	PALIGNR    $0x04, X10, X12
+	PADDD      X12, X9
+	SHA256MSG2 X11, X9
+	MOVOU      X9, 464(SP)
+	PADDD      shaniK<>+208(SB), X9
+	MOVOU      X9, 208(SP)
+
+	// rounds 44..47, streams interleaved
 	MOVQ        176(SP), X0
 	SHA256RNDS2 X0, X1, X2
 	MOVQ        184(SP), X0
 	SHA256RNDS2 X0, X2, X1
+
+	// schedule: quad 14 of every stream
+	MOVOU      416(SP), X9
+	MOVOU      432(SP), X10
+	SHA256MSG1 X10, X9
+	MOVOU      464(SP), X11
+	MOVOU      448(SP), X10
+	MOVO       X11, X12
+	PALIGNR    $0x04, X10, X12
+	PADDD      X12, X9
+	SHA256MSG2 X11, X9
+	MOVOU      X9, 480(SP)
+	PADDD      shaniK<>+224(SB), X9
+	MOVOU      X9, 224(SP)
+
+	// rounds 48..51, streams interleaved
 	MOVQ        192(SP), X0
 	SHA256RNDS2 X0, X1, X2
 	MOVQ        200(SP), X0
 	SHA256RNDS2 X0, X2, X1
+
+	// schedule: quad 15 of every stream
+	MOVOU      432(SP), X9
+	MOVOU      448(SP), X10
+	SHA256MSG1 X10, X9
+	MOVOU      480(SP), X11
+	MOVOU      464(SP), X10
+	MOVO       X11, X12
+	PALIGNR    $0x04, X10, X12
+	PADDD      X12, X9
+	SHA256MSG2 X11, X9
+	PADDD      shaniK<>+240(SB), X9
+	MOVOU      X9, 240(SP)
+
+	// rounds 52..55, streams interleaved
 	MOVQ        208(SP), X0
 	SHA256RNDS2 X0, X1, X2
 	MOVQ        216(SP), X0
 	SHA256RNDS2 X0, X2, X1
+
+	// rounds 56..59, streams interleaved
 	MOVQ        224(SP), X0
 	SHA256RNDS2 X0, X1, X2
 	MOVQ        232(SP), X0
 	SHA256RNDS2 X0, X2, X1
+
+	// rounds 60..63, streams interleaved
 	MOVQ        240(SP), X0
 	SHA256RNDS2 X0, X1, X2
 	MOVQ        248(SP), X0
 	SHA256RNDS2 X0, X2, X1
 	XORQ        R15, R15
-	MOVOU       256(SP), X9
+	MOVOU       512(SP), X9
 	PADDD       X9, X1
-	MOVOU       272(SP), X9
+	MOVOU       528(SP), X9
 	PADDD       X9, X2
-	MOVOU       X1, 256(SP)
-	MOVOU       X2, 272(SP)
+	MOVOU       X1, 512(SP)
+	MOVOU       X2, 528(SP)
 	ADDQ        $0x40, BX
 	ADDQ        $0x40, DX
 	DECQ        R10
@@ -465,9 +454,218 @@ shaniBlocks1_half15:
 shaniBlocks1_done:
 	RET
 
+shaniBlocks1_skip:
+	// schedule: quad 2 of every stream
+	MOVOU  32(BX), X9
+	MOVOU  32(DX), X10
+	PADDB  X10, X9
+	PSHUFB X15, X9
+	MOVOU  X9, 288(SP)
+	PADDD  shaniK<>+32(SB), X9
+	MOVOU  X9, 32(SP)
+	CMPQ   R15, $0x01
+	JEQ    shaniBlocks1_half1_entry
+
+	// schedule: quad 3 of every stream
+	MOVOU  48(BX), X9
+	MOVOU  48(DX), X10
+	PADDB  X10, X9
+	PSHUFB X15, X9
+	MOVOU  X9, 304(SP)
+	PADDD  shaniK<>+48(SB), X9
+	MOVOU  X9, 48(SP)
+	CMPQ   R15, $0x02
+	JEQ    shaniBlocks1_half2_entry
+	CMPQ   R15, $0x03
+	JEQ    shaniBlocks1_half3_entry
+
+	// schedule: quad 4 of every stream
+	MOVOU      256(SP), X9
+	MOVOU      272(SP), X10
+	SHA256MSG1 X10, X9
+	MOVOU      304(SP), X11
+	MOVOU      288(SP), X10
+	MOVO       X11, X12
+	PALIGNR    $0x04, X10, X12
+	PADDD      X12, X9
+	SHA256MSG2 X11, X9
+	MOVOU      X9, 320(SP)
+	PADDD      shaniK<>+64(SB), X9
+	MOVOU      X9, 64(SP)
+	CMPQ       R15, $0x04
+	JEQ        shaniBlocks1_half4_entry
+	CMPQ       R15, $0x05
+	JEQ        shaniBlocks1_half5_entry
+
+	// schedule: quad 5 of every stream
+	MOVOU      272(SP), X9
+	MOVOU      288(SP), X10
+	SHA256MSG1 X10, X9
+	MOVOU      320(SP), X11
+	MOVOU      304(SP), X10
+	MOVO       X11, X12
+	PALIGNR    $0x04, X10, X12
+	PADDD      X12, X9
+	SHA256MSG2 X11, X9
+	MOVOU      X9, 336(SP)
+	PADDD      shaniK<>+80(SB), X9
+	MOVOU      X9, 80(SP)
+	CMPQ       R15, $0x06
+	JEQ        shaniBlocks1_half6_entry
+	CMPQ       R15, $0x07
+	JEQ        shaniBlocks1_half7_entry
+
+	// schedule: quad 6 of every stream
+	MOVOU      288(SP), X9
+	MOVOU      304(SP), X10
+	SHA256MSG1 X10, X9
+	MOVOU      336(SP), X11
+	MOVOU      320(SP), X10
+	MOVO       X11, X12
+	PALIGNR    $0x04, X10, X12
+	PADDD      X12, X9
+	SHA256MSG2 X11, X9
+	MOVOU      X9, 352(SP)
+	PADDD      shaniK<>+96(SB), X9
+	MOVOU      X9, 96(SP)
+	CMPQ       R15, $0x08
+	JEQ        shaniBlocks1_half8_entry
+	CMPQ       R15, $0x09
+	JEQ        shaniBlocks1_half9_entry
+
+	// schedule: quad 7 of every stream
+	MOVOU      304(SP), X9
+	MOVOU      320(SP), X10
+	SHA256MSG1 X10, X9
+	MOVOU      352(SP), X11
+	MOVOU      336(SP), X10
+	MOVO       X11, X12
+	PALIGNR    $0x04, X10, X12
+	PADDD      X12, X9
+	SHA256MSG2 X11, X9
+	MOVOU      X9, 368(SP)
+	PADDD      shaniK<>+112(SB), X9
+	MOVOU      X9, 112(SP)
+	CMPQ       R15, $0x0a
+	JEQ        shaniBlocks1_half10_entry
+	CMPQ       R15, $0x0b
+	JEQ        shaniBlocks1_half11_entry
+
+	// schedule: quad 8 of every stream
+	MOVOU      320(SP), X9
+	MOVOU      336(SP), X10
+	SHA256MSG1 X10, X9
+	MOVOU      368(SP), X11
+	MOVOU      352(SP), X10
+	MOVO       X11, X12
+	PALIGNR    $0x04, X10, X12
+	PADDD      X12, X9
+	SHA256MSG2 X11, X9
+	MOVOU      X9, 384(SP)
+	PADDD      shaniK<>+128(SB), X9
+	MOVOU      X9, 128(SP)
+	CMPQ       R15, $0x0c
+	JEQ        shaniBlocks1_half12_entry
+	CMPQ       R15, $0x0d
+	JEQ        shaniBlocks1_half13_entry
+
+	// schedule: quad 9 of every stream
+	MOVOU      336(SP), X9
+	MOVOU      352(SP), X10
+	SHA256MSG1 X10, X9
+	MOVOU      384(SP), X11
+	MOVOU      368(SP), X10
+	MOVO       X11, X12
+	PALIGNR    $0x04, X10, X12
+	PADDD      X12, X9
+	SHA256MSG2 X11, X9
+	MOVOU      X9, 400(SP)
+	PADDD      shaniK<>+144(SB), X9
+	MOVOU      X9, 144(SP)
+	CMPQ       R15, $0x0e
+	JEQ        shaniBlocks1_half14_entry
+	CMPQ       R15, $0x0f
+	JEQ        shaniBlocks1_half15_entry
+	JMP        shaniBlocks1_done
+
+shaniBlocks1_half1_entry:
+	MOVOU 544(SP), X2
+	MOVOU 560(SP), X1
+	JMP   shaniBlocks1_half1
+
+shaniBlocks1_half2_entry:
+	MOVOU 544(SP), X1
+	MOVOU 560(SP), X2
+	JMP   shaniBlocks1_half2
+
+shaniBlocks1_half3_entry:
+	MOVOU 544(SP), X2
+	MOVOU 560(SP), X1
+	JMP   shaniBlocks1_half3
+
+shaniBlocks1_half4_entry:
+	MOVOU 544(SP), X1
+	MOVOU 560(SP), X2
+	JMP   shaniBlocks1_half4
+
+shaniBlocks1_half5_entry:
+	MOVOU 544(SP), X2
+	MOVOU 560(SP), X1
+	JMP   shaniBlocks1_half5
+
+shaniBlocks1_half6_entry:
+	MOVOU 544(SP), X1
+	MOVOU 560(SP), X2
+	JMP   shaniBlocks1_half6
+
+shaniBlocks1_half7_entry:
+	MOVOU 544(SP), X2
+	MOVOU 560(SP), X1
+	JMP   shaniBlocks1_half7
+
+shaniBlocks1_half8_entry:
+	MOVOU 544(SP), X1
+	MOVOU 560(SP), X2
+	JMP   shaniBlocks1_half8
+
+shaniBlocks1_half9_entry:
+	MOVOU 544(SP), X2
+	MOVOU 560(SP), X1
+	JMP   shaniBlocks1_half9
+
+shaniBlocks1_half10_entry:
+	MOVOU 544(SP), X1
+	MOVOU 560(SP), X2
+	JMP   shaniBlocks1_half10
+
+shaniBlocks1_half11_entry:
+	MOVOU 544(SP), X2
+	MOVOU 560(SP), X1
+	JMP   shaniBlocks1_half11
+
+shaniBlocks1_half12_entry:
+	MOVOU 544(SP), X1
+	MOVOU 560(SP), X2
+	JMP   shaniBlocks1_half12
+
+shaniBlocks1_half13_entry:
+	MOVOU 544(SP), X2
+	MOVOU 560(SP), X1
+	JMP   shaniBlocks1_half13
+
+shaniBlocks1_half14_entry:
+	MOVOU 544(SP), X1
+	MOVOU 560(SP), X2
+	JMP   shaniBlocks1_half14
+
+shaniBlocks1_half15_entry:
+	MOVOU 544(SP), X2
+	MOVOU 560(SP), X1
+	JMP   shaniBlocks1_half15
+
 // func shaniBlocks2(mid *[8]uint32, start *[8]uint32, skip int, tmpl *byte, tstride uintptr, delta *byte, dstride uintptr, nblocks int, n int, out *uint32)
 // Requires: SHA, SSE2, SSSE3
-TEXT ·shaniBlocks2(SB), $608-80
+TEXT ·shaniBlocks2(SB), $1120-80
 	MOVQ  mid+0(FP), AX
 	MOVQ  tmpl+24(FP), BX
 	MOVQ  tstride+32(FP), CX
@@ -478,9 +676,9 @@ TEXT ·shaniBlocks2(SB), $608-80
 	MOVQ  out+72(FP), R9
 	MOVQ  start+8(FP), R10
 	MOVOU (R10), X0
-	MOVOU X0, 576(SP)
+	MOVOU X0, 1088(SP)
 	MOVOU 16(R10), X0
-	MOVOU X0, 592(SP)
+	MOVOU X0, 1104(SP)
 	MOVOU shaniFlip<>+0(SB), X15
 	TESTQ R8, R8
 	JZ    shaniBlocks2_done
@@ -490,414 +688,69 @@ shaniBlocks2_group:
 	MOVQ  DX, R14
 	MOVOU (AX), X0
 	MOVOU 16(AX), X9
-	MOVOU X0, 512(SP)
-	MOVOU X9, 528(SP)
-	MOVOU X0, 544(SP)
-	MOVOU X9, 560(SP)
+	MOVOU X0, 1024(SP)
+	MOVOU X9, 1040(SP)
+	MOVOU X0, 1056(SP)
+	MOVOU X9, 1072(SP)
 	MOVQ  DI, R10
 	MOVQ  skip+16(FP), R15
 
 shaniBlocks2_block:
-	// stream 0: schedule
-	MOVOU      (BX), X10
-	MOVOU      (DX), X9
-	PADDB      X9, X10
-	PSHUFB     X15, X10
-	MOVO       X10, X9
-	PADDD      shaniK<>+0(SB), X9
-	MOVOU      X9, (SP)
-	MOVOU      16(BX), X11
-	MOVOU      16(DX), X9
-	PADDB      X9, X11
-	PSHUFB     X15, X11
-	MOVO       X11, X9
-	PADDD      shaniK<>+16(SB), X9
-	MOVOU      X9, 16(SP)
-	MOVOU      32(BX), X12
-	MOVOU      32(DX), X9
-	PADDB      X9, X12
-	PSHUFB     X15, X12
-	MOVO       X12, X9
-	PADDD      shaniK<>+32(SB), X9
-	MOVOU      X9, 32(SP)
-	MOVOU      48(BX), X13
-	MOVOU      48(DX), X9
-	PADDB      X9, X13
-	PSHUFB     X15, X13
-	MOVO       X13, X9
-	PADDD      shaniK<>+48(SB), X9
-	MOVOU      X9, 48(SP)
-	SHA256MSG1 X11, X10
-	MOVO       X13, X9
-	PALIGNR    $0x04, X12, X9
-	PADDD      X9, X10
-	SHA256MSG2 X13, X10
-	MOVO       X10, X9
-	PADDD      shaniK<>+64(SB), X9
-	MOVOU      X9, 64(SP)
-	SHA256MSG1 X12, X11
-	MOVO       X10, X9
-	PALIGNR    $0x04, X13, X9
-	PADDD      X9, X11
-	SHA256MSG2 X10, X11
-	MOVO       X11, X9
-	PADDD      shaniK<>+80(SB), X9
-	MOVOU      X9, 80(SP)
-	SHA256MSG1 X13, X12
-	MOVO       X11, X9
-	PALIGNR    $0x04, X10, X9
-	PADDD      X9, X12
-	SHA256MSG2 X11, X12
-	MOVO       X12, X9
-	PADDD      shaniK<>+96(SB), X9
-	MOVOU      X9, 96(SP)
-	SHA256MSG1 X10, X13
-	MOVO       X12, X9
-	PALIGNR    $0x04, X11, X9
-	PADDD      X9, X13
-	SHA256MSG2 X12, X13
-	MOVO       X13, X9
-	PADDD      shaniK<>+112(SB), X9
-	MOVOU      X9, 112(SP)
-	SHA256MSG1 X11, X10
-	MOVO       X13, X9
-	PALIGNR    $0x04, X12, X9
-	PADDD      X9, X10
-	SHA256MSG2 X13, X10
-	MOVO       X10, X9
-	PADDD      shaniK<>+128(SB), X9
-	MOVOU      X9, 128(SP)
-	SHA256MSG1 X12, X11
-	MOVO       X10, X9
-	PALIGNR    $0x04, X13, X9
-	PADDD      X9, X11
-	SHA256MSG2 X10, X11
-	MOVO       X11, X9
-	PADDD      shaniK<>+144(SB), X9
-	MOVOU      X9, 144(SP)
-	SHA256MSG1 X13, X12
-	MOVO       X11, X9
-	PALIGNR    $0x04, X10, X9
-	PADDD      X9, X12
-	SHA256MSG2 X11, X12
-	MOVO       X12, X9
-	PADDD      shaniK<>+160(SB), X9
-	MOVOU      X9, 160(SP)
-	SHA256MSG1 X10, X13
-	MOVO       X12, X9
-	PALIGNR    $0x04, X11, X9
-	PADDD      X9, X13
-	SHA256MSG2 X12, X13
-	MOVO       X13, X9
-	PADDD      shaniK<>+176(SB), X9
-	MOVOU      X9, 176(SP)
-	SHA256MSG1 X11, X10
-	MOVO       X13, X9
-	PALIGNR    $0x04, X12, X9
-	PADDD      X9, X10
-	SHA256MSG2 X13, X10
-	MOVO       X10, X9
-	PADDD      shaniK<>+192(SB), X9
-	MOVOU      X9, 192(SP)
-	SHA256MSG1 X12, X11
-	MOVO       X10, X9
-	PALIGNR    $0x04, X13, X9
-	PADDD      X9, X11
-	SHA256MSG2 X10, X11
-	MOVO       X11, X9
-	PADDD      shaniK<>+208(SB), X9
-	MOVOU      X9, 208(SP)
-	SHA256MSG1 X13, X12
-	MOVO       X11, X9
-	PALIGNR    $0x04, X10, X9
-	PADDD      X9, X12
-	SHA256MSG2 X11, X12
-	MOVO       X12, X9
-	PADDD      shaniK<>+224(SB), X9
-	MOVOU      X9, 224(SP)
-	SHA256MSG1 X10, X13
-	MOVO       X12, X9
-	PALIGNR    $0x04, X11, X9
-	PADDD      X9, X13
-	SHA256MSG2 X12, X13
-	MOVO       X13, X9
-	PADDD      shaniK<>+240(SB), X9
-	MOVOU      X9, 240(SP)
+	// schedule: quad 0 of every stream
+	MOVOU  (BX), X9
+	MOVOU  (DX), X10
+	PADDB  X10, X9
+	PSHUFB X15, X9
+	MOVOU  X9, 512(SP)
+	PADDD  shaniK<>+0(SB), X9
+	MOVOU  X9, (SP)
+	MOVOU  (BX)(CX*1), X9
+	MOVOU  (DX)(SI*1), X10
+	PADDB  X10, X9
+	PSHUFB X15, X9
+	MOVOU  X9, 768(SP)
+	PADDD  shaniK<>+0(SB), X9
+	MOVOU  X9, 256(SP)
 
-	// stream 1: schedule
-	MOVOU      (BX)(CX*1), X10
-	MOVOU      (DX)(SI*1), X9
-	PADDB      X9, X10
-	PSHUFB     X15, X10
-	MOVO       X10, X9
-	PADDD      shaniK<>+0(SB), X9
-	MOVOU      X9, 256(SP)
-	MOVOU      16(BX)(CX*1), X11
-	MOVOU      16(DX)(SI*1), X9
-	PADDB      X9, X11
-	PSHUFB     X15, X11
-	MOVO       X11, X9
-	PADDD      shaniK<>+16(SB), X9
-	MOVOU      X9, 272(SP)
-	MOVOU      32(BX)(CX*1), X12
-	MOVOU      32(DX)(SI*1), X9
-	PADDB      X9, X12
-	PSHUFB     X15, X12
-	MOVO       X12, X9
-	PADDD      shaniK<>+32(SB), X9
-	MOVOU      X9, 288(SP)
-	MOVOU      48(BX)(CX*1), X13
-	MOVOU      48(DX)(SI*1), X9
-	PADDB      X9, X13
-	PSHUFB     X15, X13
-	MOVO       X13, X9
-	PADDD      shaniK<>+48(SB), X9
-	MOVOU      X9, 304(SP)
-	SHA256MSG1 X11, X10
-	MOVO       X13, X9
-	PALIGNR    $0x04, X12, X9
-	PADDD      X9, X10
-	SHA256MSG2 X13, X10
-	MOVO       X10, X9
-	PADDD      shaniK<>+64(SB), X9
-	MOVOU      X9, 320(SP)
-	SHA256MSG1 X12, X11
-	MOVO       X10, X9
-	PALIGNR    $0x04, X13, X9
-	PADDD      X9, X11
-	SHA256MSG2 X10, X11
-	MOVO       X11, X9
-	PADDD      shaniK<>+80(SB), X9
-	MOVOU      X9, 336(SP)
-	SHA256MSG1 X13, X12
-	MOVO       X11, X9
-	PALIGNR    $0x04, X10, X9
-	PADDD      X9, X12
-	SHA256MSG2 X11, X12
-	MOVO       X12, X9
-	PADDD      shaniK<>+96(SB), X9
-	MOVOU      X9, 352(SP)
-	SHA256MSG1 X10, X13
-	MOVO       X12, X9
-	PALIGNR    $0x04, X11, X9
-	PADDD      X9, X13
-	SHA256MSG2 X12, X13
-	MOVO       X13, X9
-	PADDD      shaniK<>+112(SB), X9
-	MOVOU      X9, 368(SP)
-	SHA256MSG1 X11, X10
-	MOVO       X13, X9
-	PALIGNR    $0x04, X12, X9
-	PADDD      X9, X10
-	SHA256MSG2 X13, X10
-	MOVO       X10, X9
-	PADDD      shaniK<>+128(SB), X9
-	MOVOU      X9, 384(SP)
-	SHA256MSG1 X12, X11
-	MOVO       X10, X9
-	PALIGNR    $0x04, X13, X9
-	PADDD      X9, X11
-	SHA256MSG2 X10, X11
-	MOVO       X11, X9
-	PADDD      shaniK<>+144(SB), X9
-	MOVOU      X9, 400(SP)
-	SHA256MSG1 X13, X12
-	MOVO       X11, X9
-	PALIGNR    $0x04, X10, X9
-	PADDD      X9, X12
-	SHA256MSG2 X11, X12
-	MOVO       X12, X9
-	PADDD      shaniK<>+160(SB), X9
-	MOVOU      X9, 416(SP)
-	SHA256MSG1 X10, X13
-	MOVO       X12, X9
-	PALIGNR    $0x04, X11, X9
-	PADDD      X9, X13
-	SHA256MSG2 X12, X13
-	MOVO       X13, X9
-	PADDD      shaniK<>+176(SB), X9
-	MOVOU      X9, 432(SP)
-	SHA256MSG1 X11, X10
-	MOVO       X13, X9
-	PALIGNR    $0x04, X12, X9
-	PADDD      X9, X10
-	SHA256MSG2 X13, X10
-	MOVO       X10, X9
-	PADDD      shaniK<>+192(SB), X9
-	MOVOU      X9, 448(SP)
-	SHA256MSG1 X12, X11
-	MOVO       X10, X9
-	PALIGNR    $0x04, X13, X9
-	PADDD      X9, X11
-	SHA256MSG2 X10, X11
-	MOVO       X11, X9
-	PADDD      shaniK<>+208(SB), X9
-	MOVOU      X9, 464(SP)
-	SHA256MSG1 X13, X12
-	MOVO       X11, X9
-	PALIGNR    $0x04, X10, X9
-	PADDD      X9, X12
-	SHA256MSG2 X11, X12
-	MOVO       X12, X9
-	PADDD      shaniK<>+224(SB), X9
-	MOVOU      X9, 480(SP)
-	SHA256MSG1 X10, X13
-	MOVO       X12, X9
-	PALIGNR    $0x04, X11, X9
-	PADDD      X9, X13
-	SHA256MSG2 X12, X13
-	MOVO       X13, X9
-	PADDD      shaniK<>+240(SB), X9
-	MOVOU      X9, 496(SP)
+	// schedule: quad 1 of every stream
+	MOVOU  16(BX), X9
+	MOVOU  16(DX), X10
+	PADDB  X10, X9
+	PSHUFB X15, X9
+	MOVOU  X9, 528(SP)
+	PADDD  shaniK<>+16(SB), X9
+	MOVOU  X9, 16(SP)
+	MOVOU  16(BX)(CX*1), X9
+	MOVOU  16(DX)(SI*1), X10
+	PADDB  X10, X9
+	PSHUFB X15, X9
+	MOVOU  X9, 784(SP)
+	PADDD  shaniK<>+16(SB), X9
+	MOVOU  X9, 272(SP)
+	TESTQ  R15, R15
+	JNZ    shaniBlocks2_skip
+	MOVOU  1024(SP), X1
+	MOVOU  1040(SP), X2
+	MOVOU  1056(SP), X3
+	MOVOU  1072(SP), X4
 
-	// rounds, streams interleaved; skip > 0 enters at round 2·skip
-	TESTQ R15, R15
-	JNZ   shaniBlocks2_skip
-	MOVOU 512(SP), X1
-	MOVOU 528(SP), X2
-	MOVOU 544(SP), X3
-	MOVOU 560(SP), X4
-	JMP   shaniBlocks2_half0
+	// schedule: quad 2 of every stream
+	MOVOU  32(BX), X9
+	MOVOU  32(DX), X10
+	PADDB  X10, X9
+	PSHUFB X15, X9
+	MOVOU  X9, 544(SP)
+	PADDD  shaniK<>+32(SB), X9
+	MOVOU  X9, 32(SP)
+	MOVOU  32(BX)(CX*1), X9
+	MOVOU  32(DX)(SI*1), X10
+	PADDB  X10, X9
+	PSHUFB X15, X9
+	MOVOU  X9, 800(SP)
+	PADDD  shaniK<>+32(SB), X9
+	MOVOU  X9, 288(SP)
 
-shaniBlocks2_skip:
-	CMPQ R15, $0x01
-	JEQ  shaniBlocks2_half1_entry
-	CMPQ R15, $0x02
-	JEQ  shaniBlocks2_half2_entry
-	CMPQ R15, $0x03
-	JEQ  shaniBlocks2_half3_entry
-	CMPQ R15, $0x04
-	JEQ  shaniBlocks2_half4_entry
-	CMPQ R15, $0x05
-	JEQ  shaniBlocks2_half5_entry
-	CMPQ R15, $0x06
-	JEQ  shaniBlocks2_half6_entry
-	CMPQ R15, $0x07
-	JEQ  shaniBlocks2_half7_entry
-	CMPQ R15, $0x08
-	JEQ  shaniBlocks2_half8_entry
-	CMPQ R15, $0x09
-	JEQ  shaniBlocks2_half9_entry
-	CMPQ R15, $0x0a
-	JEQ  shaniBlocks2_half10_entry
-	CMPQ R15, $0x0b
-	JEQ  shaniBlocks2_half11_entry
-	CMPQ R15, $0x0c
-	JEQ  shaniBlocks2_half12_entry
-	CMPQ R15, $0x0d
-	JEQ  shaniBlocks2_half13_entry
-	CMPQ R15, $0x0e
-	JEQ  shaniBlocks2_half14_entry
-	CMPQ R15, $0x0f
-	JEQ  shaniBlocks2_half15_entry
-	JMP  shaniBlocks2_half0
-
-shaniBlocks2_half1_entry:
-	MOVOU 576(SP), X2
-	MOVOU 592(SP), X1
-	MOVOU 576(SP), X4
-	MOVOU 592(SP), X3
-	JMP   shaniBlocks2_half1
-
-shaniBlocks2_half2_entry:
-	MOVOU 576(SP), X1
-	MOVOU 592(SP), X2
-	MOVOU 576(SP), X3
-	MOVOU 592(SP), X4
-	JMP   shaniBlocks2_half2
-
-shaniBlocks2_half3_entry:
-	MOVOU 576(SP), X2
-	MOVOU 592(SP), X1
-	MOVOU 576(SP), X4
-	MOVOU 592(SP), X3
-	JMP   shaniBlocks2_half3
-
-shaniBlocks2_half4_entry:
-	MOVOU 576(SP), X1
-	MOVOU 592(SP), X2
-	MOVOU 576(SP), X3
-	MOVOU 592(SP), X4
-	JMP   shaniBlocks2_half4
-
-shaniBlocks2_half5_entry:
-	MOVOU 576(SP), X2
-	MOVOU 592(SP), X1
-	MOVOU 576(SP), X4
-	MOVOU 592(SP), X3
-	JMP   shaniBlocks2_half5
-
-shaniBlocks2_half6_entry:
-	MOVOU 576(SP), X1
-	MOVOU 592(SP), X2
-	MOVOU 576(SP), X3
-	MOVOU 592(SP), X4
-	JMP   shaniBlocks2_half6
-
-shaniBlocks2_half7_entry:
-	MOVOU 576(SP), X2
-	MOVOU 592(SP), X1
-	MOVOU 576(SP), X4
-	MOVOU 592(SP), X3
-	JMP   shaniBlocks2_half7
-
-shaniBlocks2_half8_entry:
-	MOVOU 576(SP), X1
-	MOVOU 592(SP), X2
-	MOVOU 576(SP), X3
-	MOVOU 592(SP), X4
-	JMP   shaniBlocks2_half8
-
-shaniBlocks2_half9_entry:
-	MOVOU 576(SP), X2
-	MOVOU 592(SP), X1
-	MOVOU 576(SP), X4
-	MOVOU 592(SP), X3
-	JMP   shaniBlocks2_half9
-
-shaniBlocks2_half10_entry:
-	MOVOU 576(SP), X1
-	MOVOU 592(SP), X2
-	MOVOU 576(SP), X3
-	MOVOU 592(SP), X4
-	JMP   shaniBlocks2_half10
-
-shaniBlocks2_half11_entry:
-	MOVOU 576(SP), X2
-	MOVOU 592(SP), X1
-	MOVOU 576(SP), X4
-	MOVOU 592(SP), X3
-	JMP   shaniBlocks2_half11
-
-shaniBlocks2_half12_entry:
-	MOVOU 576(SP), X1
-	MOVOU 592(SP), X2
-	MOVOU 576(SP), X3
-	MOVOU 592(SP), X4
-	JMP   shaniBlocks2_half12
-
-shaniBlocks2_half13_entry:
-	MOVOU 576(SP), X2
-	MOVOU 592(SP), X1
-	MOVOU 576(SP), X4
-	MOVOU 592(SP), X3
-	JMP   shaniBlocks2_half13
-
-shaniBlocks2_half14_entry:
-	MOVOU 576(SP), X1
-	MOVOU 592(SP), X2
-	MOVOU 576(SP), X3
-	MOVOU 592(SP), X4
-	JMP   shaniBlocks2_half14
-
-shaniBlocks2_half15_entry:
-	MOVOU 576(SP), X2
-	MOVOU 592(SP), X1
-	MOVOU 576(SP), X4
-	MOVOU 592(SP), X3
-	JMP   shaniBlocks2_half15
-
-shaniBlocks2_half0:
+	// rounds 0..3, streams interleaved
 	MOVQ        (SP), X0
 	SHA256RNDS2 X0, X1, X2
 	MOVQ        256(SP), X0
@@ -909,6 +762,23 @@ shaniBlocks2_half1:
 	MOVQ        264(SP), X0
 	SHA256RNDS2 X0, X4, X3
 
+	// schedule: quad 3 of every stream
+	MOVOU  48(BX), X9
+	MOVOU  48(DX), X10
+	PADDB  X10, X9
+	PSHUFB X15, X9
+	MOVOU  X9, 560(SP)
+	PADDD  shaniK<>+48(SB), X9
+	MOVOU  X9, 48(SP)
+	MOVOU  48(BX)(CX*1), X9
+	MOVOU  48(DX)(SI*1), X10
+	PADDB  X10, X9
+	PSHUFB X15, X9
+	MOVOU  X9, 816(SP)
+	PADDD  shaniK<>+48(SB), X9
+	MOVOU  X9, 304(SP)
+
+	// rounds 4..7, streams interleaved
 shaniBlocks2_half2:
 	MOVQ        16(SP), X0
 	SHA256RNDS2 X0, X1, X2
@@ -921,6 +791,33 @@ shaniBlocks2_half3:
 	MOVQ        280(SP), X0
 	SHA256RNDS2 X0, X4, X3
 
+	// schedule: quad 4 of every stream
+	MOVOU      512(SP), X9
+	MOVOU      528(SP), X10
+	SHA256MSG1 X10, X9
+	MOVOU      560(SP), X11
+	MOVOU      544(SP), X10
+	MOVO       X11, X12
+	PALIGNR    $0x04, X10, X12
+	PADDD      X12, X9
+	SHA256MSG2 X11, X9
+	MOVOU      X9, 576(SP)
+	PADDD      shaniK<>+64(SB), X9
+	MOVOU      X9, 64(SP)
+	MOVOU      768(SP), X9
+	MOVOU      784(SP), X10
+	SHA256MSG1 X10, X9
+	MOVOU      816(SP), X11
+	MOVOU      800(SP), X10
+	MOVO       X11, X12
+	PALIGNR    $0x04, X10, X12
+	PADDD      X12, X9
+	SHA256MSG2 X11, X9
+	MOVOU      X9, 832(SP)
+	PADDD      shaniK<>+64(SB), X9
+	MOVOU      X9, 320(SP)
+
+	// rounds 8..11, streams interleaved
 shaniBlocks2_half4:
 	MOVQ        32(SP), X0
 	SHA256RNDS2 X0, X1, X2
@@ -933,6 +830,33 @@ shaniBlocks2_half5:
 	MOVQ        296(SP), X0
 	SHA256RNDS2 X0, X4, X3
 
+	// schedule: quad 5 of every stream
+	MOVOU      528(SP), X9
+	MOVOU      544(SP), X10
+	SHA256MSG1 X10, X9
+	MOVOU      576(SP), X11
+	MOVOU      560(SP), X10
+	MOVO       X11, X12
+	PALIGNR    $0x04, X10, X12
+	PADDD      X12, X9
+	SHA256MSG2 X11, X9
+	MOVOU      X9, 592(SP)
+	PADDD      shaniK<>+80(SB), X9
+	MOVOU      X9, 80(SP)
+	MOVOU      784(SP), X9
+	MOVOU      800(SP), X10
+	SHA256MSG1 X10, X9
+	MOVOU      832(SP), X11
+	MOVOU      816(SP), X10
+	MOVO       X11, X12
+	PALIGNR    $0x04, X10, X12
+	PADDD      X12, X9
+	SHA256MSG2 X11, X9
+	MOVOU      X9, 848(SP)
+	PADDD      shaniK<>+80(SB), X9
+	MOVOU      X9, 336(SP)
+
+	// rounds 12..15, streams interleaved
 shaniBlocks2_half6:
 	MOVQ        48(SP), X0
 	SHA256RNDS2 X0, X1, X2
@@ -945,6 +869,33 @@ shaniBlocks2_half7:
 	MOVQ        312(SP), X0
 	SHA256RNDS2 X0, X4, X3
 
+	// schedule: quad 6 of every stream
+	MOVOU      544(SP), X9
+	MOVOU      560(SP), X10
+	SHA256MSG1 X10, X9
+	MOVOU      592(SP), X11
+	MOVOU      576(SP), X10
+	MOVO       X11, X12
+	PALIGNR    $0x04, X10, X12
+	PADDD      X12, X9
+	SHA256MSG2 X11, X9
+	MOVOU      X9, 608(SP)
+	PADDD      shaniK<>+96(SB), X9
+	MOVOU      X9, 96(SP)
+	MOVOU      800(SP), X9
+	MOVOU      816(SP), X10
+	SHA256MSG1 X10, X9
+	MOVOU      848(SP), X11
+	MOVOU      832(SP), X10
+	MOVO       X11, X12
+	PALIGNR    $0x04, X10, X12
+	PADDD      X12, X9
+	SHA256MSG2 X11, X9
+	MOVOU      X9, 864(SP)
+	PADDD      shaniK<>+96(SB), X9
+	MOVOU      X9, 352(SP)
+
+	// rounds 16..19, streams interleaved
 shaniBlocks2_half8:
 	MOVQ        64(SP), X0
 	SHA256RNDS2 X0, X1, X2
@@ -957,6 +908,33 @@ shaniBlocks2_half9:
 	MOVQ        328(SP), X0
 	SHA256RNDS2 X0, X4, X3
 
+	// schedule: quad 7 of every stream
+	MOVOU      560(SP), X9
+	MOVOU      576(SP), X10
+	SHA256MSG1 X10, X9
+	MOVOU      608(SP), X11
+	MOVOU      592(SP), X10
+	MOVO       X11, X12
+	PALIGNR    $0x04, X10, X12
+	PADDD      X12, X9
+	SHA256MSG2 X11, X9
+	MOVOU      X9, 624(SP)
+	PADDD      shaniK<>+112(SB), X9
+	MOVOU      X9, 112(SP)
+	MOVOU      816(SP), X9
+	MOVOU      832(SP), X10
+	SHA256MSG1 X10, X9
+	MOVOU      864(SP), X11
+	MOVOU      848(SP), X10
+	MOVO       X11, X12
+	PALIGNR    $0x04, X10, X12
+	PADDD      X12, X9
+	SHA256MSG2 X11, X9
+	MOVOU      X9, 880(SP)
+	PADDD      shaniK<>+112(SB), X9
+	MOVOU      X9, 368(SP)
+
+	// rounds 20..23, streams interleaved
 shaniBlocks2_half10:
 	MOVQ        80(SP), X0
 	SHA256RNDS2 X0, X1, X2
@@ -969,6 +947,33 @@ shaniBlocks2_half11:
 	MOVQ        344(SP), X0
 	SHA256RNDS2 X0, X4, X3
 
+	// schedule: quad 8 of every stream
+	MOVOU      576(SP), X9
+	MOVOU      592(SP), X10
+	SHA256MSG1 X10, X9
+	MOVOU      624(SP), X11
+	MOVOU      608(SP), X10
+	MOVO       X11, X12
+	PALIGNR    $0x04, X10, X12
+	PADDD      X12, X9
+	SHA256MSG2 X11, X9
+	MOVOU      X9, 640(SP)
+	PADDD      shaniK<>+128(SB), X9
+	MOVOU      X9, 128(SP)
+	MOVOU      832(SP), X9
+	MOVOU      848(SP), X10
+	SHA256MSG1 X10, X9
+	MOVOU      880(SP), X11
+	MOVOU      864(SP), X10
+	MOVO       X11, X12
+	PALIGNR    $0x04, X10, X12
+	PADDD      X12, X9
+	SHA256MSG2 X11, X9
+	MOVOU      X9, 896(SP)
+	PADDD      shaniK<>+128(SB), X9
+	MOVOU      X9, 384(SP)
+
+	// rounds 24..27, streams interleaved
 shaniBlocks2_half12:
 	MOVQ        96(SP), X0
 	SHA256RNDS2 X0, X1, X2
@@ -981,6 +986,33 @@ shaniBlocks2_half13:
 	MOVQ        360(SP), X0
 	SHA256RNDS2 X0, X4, X3
 
+	// schedule: quad 9 of every stream
+	MOVOU      592(SP), X9
+	MOVOU      608(SP), X10
+	SHA256MSG1 X10, X9
+	MOVOU      640(SP), X11
+	MOVOU      624(SP), X10
+	MOVO       X11, X12
+	PALIGNR    $0x04, X10, X12
+	PADDD      X12, X9
+	SHA256MSG2 X11, X9
+	MOVOU      X9, 656(SP)
+	PADDD      shaniK<>+144(SB), X9
+	MOVOU      X9, 144(SP)
+	MOVOU      848(SP), X9
+	MOVOU      864(SP), X10
+	SHA256MSG1 X10, X9
+	MOVOU      896(SP), X11
+	MOVOU      880(SP), X10
+	MOVO       X11, X12
+	PALIGNR    $0x04, X10, X12
+	PADDD      X12, X9
+	SHA256MSG2 X11, X9
+	MOVOU      X9, 912(SP)
+	PADDD      shaniK<>+144(SB), X9
+	MOVOU      X9, 400(SP)
+
+	// rounds 28..31, streams interleaved
 shaniBlocks2_half14:
 	MOVQ        112(SP), X0
 	SHA256RNDS2 X0, X1, X2
@@ -992,6 +1024,34 @@ shaniBlocks2_half15:
 	SHA256RNDS2 X0, X2, X1
 	MOVQ        376(SP), X0
 	SHA256RNDS2 X0, X4, X3
+
+	// schedule: quad 10 of every stream
+	MOVOU      608(SP), X9
+	MOVOU      624(SP), X10
+	SHA256MSG1 X10, X9
+	MOVOU      656(SP), X11
+	MOVOU      640(SP), X10
+	MOVO       X11, X12
+	PALIGNR    $0x04, X10, X12
+	PADDD      X12, X9
+	SHA256MSG2 X11, X9
+	MOVOU      X9, 672(SP)
+	PADDD      shaniK<>+160(SB), X9
+	MOVOU      X9, 160(SP)
+	MOVOU      864(SP), X9
+	MOVOU      880(SP), X10
+	SHA256MSG1 X10, X9
+	MOVOU      912(SP), X11
+	MOVOU      896(SP), X10
+	MOVO       X11, X12
+	PALIGNR    $0x04, X10, X12
+	PADDD      X12, X9
+	SHA256MSG2 X11, X9
+	MOVOU      X9, 928(SP)
+	PADDD      shaniK<>+160(SB), X9
+	MOVOU      X9, 416(SP)
+
+	// rounds 32..35, streams interleaved
 	MOVQ        128(SP), X0
 	SHA256RNDS2 X0, X1, X2
 	MOVQ        384(SP), X0
@@ -1000,6 +1060,34 @@ shaniBlocks2_half15:
 	SHA256RNDS2 X0, X2, X1
 	MOVQ        392(SP), X0
 	SHA256RNDS2 X0, X4, X3
+
+	// schedule: quad 11 of every stream
+	MOVOU      624(SP), X9
+	MOVOU      640(SP), X10
+	SHA256MSG1 X10, X9
+	MOVOU      672(SP), X11
+	MOVOU      656(SP), X10
+	MOVO       X11, X12
+	PALIGNR    $0x04, X10, X12
+	PADDD      X12, X9
+	SHA256MSG2 X11, X9
+	MOVOU      X9, 688(SP)
+	PADDD      shaniK<>+176(SB), X9
+	MOVOU      X9, 176(SP)
+	MOVOU      880(SP), X9
+	MOVOU      896(SP), X10
+	SHA256MSG1 X10, X9
+	MOVOU      928(SP), X11
+	MOVOU      912(SP), X10
+	MOVO       X11, X12
+	PALIGNR    $0x04, X10, X12
+	PADDD      X12, X9
+	SHA256MSG2 X11, X9
+	MOVOU      X9, 944(SP)
+	PADDD      shaniK<>+176(SB), X9
+	MOVOU      X9, 432(SP)
+
+	// rounds 36..39, streams interleaved
 	MOVQ        144(SP), X0
 	SHA256RNDS2 X0, X1, X2
 	MOVQ        400(SP), X0
@@ -1008,6 +1096,34 @@ shaniBlocks2_half15:
 	SHA256RNDS2 X0, X2, X1
 	MOVQ        408(SP), X0
 	SHA256RNDS2 X0, X4, X3
+
+	// schedule: quad 12 of every stream
+	MOVOU      640(SP), X9
+	MOVOU      656(SP), X10
+	SHA256MSG1 X10, X9
+	MOVOU      688(SP), X11
+	MOVOU      672(SP), X10
+	MOVO       X11, X12
+	PALIGNR    $0x04, X10, X12
+	PADDD      X12, X9
+	SHA256MSG2 X11, X9
+	MOVOU      X9, 704(SP)
+	PADDD      shaniK<>+192(SB), X9
+	MOVOU      X9, 192(SP)
+	MOVOU      896(SP), X9
+	MOVOU      912(SP), X10
+	SHA256MSG1 X10, X9
+	MOVOU      944(SP), X11
+	MOVOU      928(SP), X10
+	MOVO       X11, X12
+	PALIGNR    $0x04, X10, X12
+	PADDD      X12, X9
+	SHA256MSG2 X11, X9
+	MOVOU      X9, 960(SP)
+	PADDD      shaniK<>+192(SB), X9
+	MOVOU      X9, 448(SP)
+
+	// rounds 40..43, streams interleaved
 	MOVQ        160(SP), X0
 	SHA256RNDS2 X0, X1, X2
 	MOVQ        416(SP), X0
@@ -1016,6 +1132,34 @@ shaniBlocks2_half15:
 	SHA256RNDS2 X0, X2, X1
 	MOVQ        424(SP), X0
 	SHA256RNDS2 X0, X4, X3
+
+	// schedule: quad 13 of every stream
+	MOVOU      656(SP), X9
+	MOVOU      672(SP), X10
+	SHA256MSG1 X10, X9
+	MOVOU      704(SP), X11
+	MOVOU      688(SP), X10
+	MOVO       X11, X12
+	PALIGNR    $0x04, X10, X12
+	PADDD      X12, X9
+	SHA256MSG2 X11, X9
+	MOVOU      X9, 720(SP)
+	PADDD      shaniK<>+208(SB), X9
+	MOVOU      X9, 208(SP)
+	MOVOU      912(SP), X9
+	MOVOU      928(SP), X10
+	SHA256MSG1 X10, X9
+	MOVOU      960(SP), X11
+	MOVOU      944(SP), X10
+	MOVO       X11, X12
+	PALIGNR    $0x04, X10, X12
+	PADDD      X12, X9
+	SHA256MSG2 X11, X9
+	MOVOU      X9, 976(SP)
+	PADDD      shaniK<>+208(SB), X9
+	MOVOU      X9, 464(SP)
+
+	// rounds 44..47, streams interleaved
 	MOVQ        176(SP), X0
 	SHA256RNDS2 X0, X1, X2
 	MOVQ        432(SP), X0
@@ -1024,6 +1168,34 @@ shaniBlocks2_half15:
 	SHA256RNDS2 X0, X2, X1
 	MOVQ        440(SP), X0
 	SHA256RNDS2 X0, X4, X3
+
+	// schedule: quad 14 of every stream
+	MOVOU      672(SP), X9
+	MOVOU      688(SP), X10
+	SHA256MSG1 X10, X9
+	MOVOU      720(SP), X11
+	MOVOU      704(SP), X10
+	MOVO       X11, X12
+	PALIGNR    $0x04, X10, X12
+	PADDD      X12, X9
+	SHA256MSG2 X11, X9
+	MOVOU      X9, 736(SP)
+	PADDD      shaniK<>+224(SB), X9
+	MOVOU      X9, 224(SP)
+	MOVOU      928(SP), X9
+	MOVOU      944(SP), X10
+	SHA256MSG1 X10, X9
+	MOVOU      976(SP), X11
+	MOVOU      960(SP), X10
+	MOVO       X11, X12
+	PALIGNR    $0x04, X10, X12
+	PADDD      X12, X9
+	SHA256MSG2 X11, X9
+	MOVOU      X9, 992(SP)
+	PADDD      shaniK<>+224(SB), X9
+	MOVOU      X9, 480(SP)
+
+	// rounds 48..51, streams interleaved
 	MOVQ        192(SP), X0
 	SHA256RNDS2 X0, X1, X2
 	MOVQ        448(SP), X0
@@ -1032,6 +1204,32 @@ shaniBlocks2_half15:
 	SHA256RNDS2 X0, X2, X1
 	MOVQ        456(SP), X0
 	SHA256RNDS2 X0, X4, X3
+
+	// schedule: quad 15 of every stream
+	MOVOU      688(SP), X9
+	MOVOU      704(SP), X10
+	SHA256MSG1 X10, X9
+	MOVOU      736(SP), X11
+	MOVOU      720(SP), X10
+	MOVO       X11, X12
+	PALIGNR    $0x04, X10, X12
+	PADDD      X12, X9
+	SHA256MSG2 X11, X9
+	PADDD      shaniK<>+240(SB), X9
+	MOVOU      X9, 240(SP)
+	MOVOU      944(SP), X9
+	MOVOU      960(SP), X10
+	SHA256MSG1 X10, X9
+	MOVOU      992(SP), X11
+	MOVOU      976(SP), X10
+	MOVO       X11, X12
+	PALIGNR    $0x04, X10, X12
+	PADDD      X12, X9
+	SHA256MSG2 X11, X9
+	PADDD      shaniK<>+240(SB), X9
+	MOVOU      X9, 496(SP)
+
+	// rounds 52..55, streams interleaved
 	MOVQ        208(SP), X0
 	SHA256RNDS2 X0, X1, X2
 	MOVQ        464(SP), X0
@@ -1040,6 +1238,8 @@ shaniBlocks2_half15:
 	SHA256RNDS2 X0, X2, X1
 	MOVQ        472(SP), X0
 	SHA256RNDS2 X0, X4, X3
+
+	// rounds 56..59, streams interleaved
 	MOVQ        224(SP), X0
 	SHA256RNDS2 X0, X1, X2
 	MOVQ        480(SP), X0
@@ -1048,6 +1248,8 @@ shaniBlocks2_half15:
 	SHA256RNDS2 X0, X2, X1
 	MOVQ        488(SP), X0
 	SHA256RNDS2 X0, X4, X3
+
+	// rounds 60..63, streams interleaved
 	MOVQ        240(SP), X0
 	SHA256RNDS2 X0, X1, X2
 	MOVQ        496(SP), X0
@@ -1057,18 +1259,18 @@ shaniBlocks2_half15:
 	MOVQ        504(SP), X0
 	SHA256RNDS2 X0, X4, X3
 	XORQ        R15, R15
-	MOVOU       512(SP), X9
+	MOVOU       1024(SP), X9
 	PADDD       X9, X1
-	MOVOU       528(SP), X9
+	MOVOU       1040(SP), X9
 	PADDD       X9, X2
-	MOVOU       X1, 512(SP)
-	MOVOU       X2, 528(SP)
-	MOVOU       544(SP), X9
+	MOVOU       X1, 1024(SP)
+	MOVOU       X2, 1040(SP)
+	MOVOU       1056(SP), X9
 	PADDD       X9, X3
-	MOVOU       560(SP), X9
+	MOVOU       1072(SP), X9
 	PADDD       X9, X4
-	MOVOU       X3, 544(SP)
-	MOVOU       X4, 560(SP)
+	MOVOU       X3, 1056(SP)
+	MOVOU       X4, 1072(SP)
 	ADDQ        $0x40, BX
 	ADDQ        $0x40, DX
 	DECQ        R10
@@ -1090,9 +1292,334 @@ shaniBlocks2_half15:
 shaniBlocks2_done:
 	RET
 
+shaniBlocks2_skip:
+	// schedule: quad 2 of every stream
+	MOVOU  32(BX), X9
+	MOVOU  32(DX), X10
+	PADDB  X10, X9
+	PSHUFB X15, X9
+	MOVOU  X9, 544(SP)
+	PADDD  shaniK<>+32(SB), X9
+	MOVOU  X9, 32(SP)
+	MOVOU  32(BX)(CX*1), X9
+	MOVOU  32(DX)(SI*1), X10
+	PADDB  X10, X9
+	PSHUFB X15, X9
+	MOVOU  X9, 800(SP)
+	PADDD  shaniK<>+32(SB), X9
+	MOVOU  X9, 288(SP)
+	CMPQ   R15, $0x01
+	JEQ    shaniBlocks2_half1_entry
+
+	// schedule: quad 3 of every stream
+	MOVOU  48(BX), X9
+	MOVOU  48(DX), X10
+	PADDB  X10, X9
+	PSHUFB X15, X9
+	MOVOU  X9, 560(SP)
+	PADDD  shaniK<>+48(SB), X9
+	MOVOU  X9, 48(SP)
+	MOVOU  48(BX)(CX*1), X9
+	MOVOU  48(DX)(SI*1), X10
+	PADDB  X10, X9
+	PSHUFB X15, X9
+	MOVOU  X9, 816(SP)
+	PADDD  shaniK<>+48(SB), X9
+	MOVOU  X9, 304(SP)
+	CMPQ   R15, $0x02
+	JEQ    shaniBlocks2_half2_entry
+	CMPQ   R15, $0x03
+	JEQ    shaniBlocks2_half3_entry
+
+	// schedule: quad 4 of every stream
+	MOVOU      512(SP), X9
+	MOVOU      528(SP), X10
+	SHA256MSG1 X10, X9
+	MOVOU      560(SP), X11
+	MOVOU      544(SP), X10
+	MOVO       X11, X12
+	PALIGNR    $0x04, X10, X12
+	PADDD      X12, X9
+	SHA256MSG2 X11, X9
+	MOVOU      X9, 576(SP)
+	PADDD      shaniK<>+64(SB), X9
+	MOVOU      X9, 64(SP)
+	MOVOU      768(SP), X9
+	MOVOU      784(SP), X10
+	SHA256MSG1 X10, X9
+	MOVOU      816(SP), X11
+	MOVOU      800(SP), X10
+	MOVO       X11, X12
+	PALIGNR    $0x04, X10, X12
+	PADDD      X12, X9
+	SHA256MSG2 X11, X9
+	MOVOU      X9, 832(SP)
+	PADDD      shaniK<>+64(SB), X9
+	MOVOU      X9, 320(SP)
+	CMPQ       R15, $0x04
+	JEQ        shaniBlocks2_half4_entry
+	CMPQ       R15, $0x05
+	JEQ        shaniBlocks2_half5_entry
+
+	// schedule: quad 5 of every stream
+	MOVOU      528(SP), X9
+	MOVOU      544(SP), X10
+	SHA256MSG1 X10, X9
+	MOVOU      576(SP), X11
+	MOVOU      560(SP), X10
+	MOVO       X11, X12
+	PALIGNR    $0x04, X10, X12
+	PADDD      X12, X9
+	SHA256MSG2 X11, X9
+	MOVOU      X9, 592(SP)
+	PADDD      shaniK<>+80(SB), X9
+	MOVOU      X9, 80(SP)
+	MOVOU      784(SP), X9
+	MOVOU      800(SP), X10
+	SHA256MSG1 X10, X9
+	MOVOU      832(SP), X11
+	MOVOU      816(SP), X10
+	MOVO       X11, X12
+	PALIGNR    $0x04, X10, X12
+	PADDD      X12, X9
+	SHA256MSG2 X11, X9
+	MOVOU      X9, 848(SP)
+	PADDD      shaniK<>+80(SB), X9
+	MOVOU      X9, 336(SP)
+	CMPQ       R15, $0x06
+	JEQ        shaniBlocks2_half6_entry
+	CMPQ       R15, $0x07
+	JEQ        shaniBlocks2_half7_entry
+
+	// schedule: quad 6 of every stream
+	MOVOU      544(SP), X9
+	MOVOU      560(SP), X10
+	SHA256MSG1 X10, X9
+	MOVOU      592(SP), X11
+	MOVOU      576(SP), X10
+	MOVO       X11, X12
+	PALIGNR    $0x04, X10, X12
+	PADDD      X12, X9
+	SHA256MSG2 X11, X9
+	MOVOU      X9, 608(SP)
+	PADDD      shaniK<>+96(SB), X9
+	MOVOU      X9, 96(SP)
+	MOVOU      800(SP), X9
+	MOVOU      816(SP), X10
+	SHA256MSG1 X10, X9
+	MOVOU      848(SP), X11
+	MOVOU      832(SP), X10
+	MOVO       X11, X12
+	PALIGNR    $0x04, X10, X12
+	PADDD      X12, X9
+	SHA256MSG2 X11, X9
+	MOVOU      X9, 864(SP)
+	PADDD      shaniK<>+96(SB), X9
+	MOVOU      X9, 352(SP)
+	CMPQ       R15, $0x08
+	JEQ        shaniBlocks2_half8_entry
+	CMPQ       R15, $0x09
+	JEQ        shaniBlocks2_half9_entry
+
+	// schedule: quad 7 of every stream
+	MOVOU      560(SP), X9
+	MOVOU      576(SP), X10
+	SHA256MSG1 X10, X9
+	MOVOU      608(SP), X11
+	MOVOU      592(SP), X10
+	MOVO       X11, X12
+	PALIGNR    $0x04, X10, X12
+	PADDD      X12, X9
+	SHA256MSG2 X11, X9
+	MOVOU      X9, 624(SP)
+	PADDD      shaniK<>+112(SB), X9
+	MOVOU      X9, 112(SP)
+	MOVOU      816(SP), X9
+	MOVOU      832(SP), X10
+	SHA256MSG1 X10, X9
+	MOVOU      864(SP), X11
+	MOVOU      848(SP), X10
+	MOVO       X11, X12
+	PALIGNR    $0x04, X10, X12
+	PADDD      X12, X9
+	SHA256MSG2 X11, X9
+	MOVOU      X9, 880(SP)
+	PADDD      shaniK<>+112(SB), X9
+	MOVOU      X9, 368(SP)
+	CMPQ       R15, $0x0a
+	JEQ        shaniBlocks2_half10_entry
+	CMPQ       R15, $0x0b
+	JEQ        shaniBlocks2_half11_entry
+
+	// schedule: quad 8 of every stream
+	MOVOU      576(SP), X9
+	MOVOU      592(SP), X10
+	SHA256MSG1 X10, X9
+	MOVOU      624(SP), X11
+	MOVOU      608(SP), X10
+	MOVO       X11, X12
+	PALIGNR    $0x04, X10, X12
+	PADDD      X12, X9
+	SHA256MSG2 X11, X9
+	MOVOU      X9, 640(SP)
+	PADDD      shaniK<>+128(SB), X9
+	MOVOU      X9, 128(SP)
+	MOVOU      832(SP), X9
+	MOVOU      848(SP), X10
+	SHA256MSG1 X10, X9
+	MOVOU      880(SP), X11
+	MOVOU      864(SP), X10
+	MOVO       X11, X12
+	PALIGNR    $0x04, X10, X12
+	PADDD      X12, X9
+	SHA256MSG2 X11, X9
+	MOVOU      X9, 896(SP)
+	PADDD      shaniK<>+128(SB), X9
+	MOVOU      X9, 384(SP)
+	CMPQ       R15, $0x0c
+	JEQ        shaniBlocks2_half12_entry
+	CMPQ       R15, $0x0d
+	JEQ        shaniBlocks2_half13_entry
+
+	// schedule: quad 9 of every stream
+	MOVOU      592(SP), X9
+	MOVOU      608(SP), X10
+	SHA256MSG1 X10, X9
+	MOVOU      640(SP), X11
+	MOVOU      624(SP), X10
+	MOVO       X11, X12
+	PALIGNR    $0x04, X10, X12
+	PADDD      X12, X9
+	SHA256MSG2 X11, X9
+	MOVOU      X9, 656(SP)
+	PADDD      shaniK<>+144(SB), X9
+	MOVOU      X9, 144(SP)
+	MOVOU      848(SP), X9
+	MOVOU      864(SP), X10
+	SHA256MSG1 X10, X9
+	MOVOU      896(SP), X11
+	MOVOU      880(SP), X10
+	MOVO       X11, X12
+	PALIGNR    $0x04, X10, X12
+	PADDD      X12, X9
+	SHA256MSG2 X11, X9
+	MOVOU      X9, 912(SP)
+	PADDD      shaniK<>+144(SB), X9
+	MOVOU      X9, 400(SP)
+	CMPQ       R15, $0x0e
+	JEQ        shaniBlocks2_half14_entry
+	CMPQ       R15, $0x0f
+	JEQ        shaniBlocks2_half15_entry
+	JMP        shaniBlocks2_done
+
+shaniBlocks2_half1_entry:
+	MOVOU 1088(SP), X2
+	MOVOU 1104(SP), X1
+	MOVOU 1088(SP), X4
+	MOVOU 1104(SP), X3
+	JMP   shaniBlocks2_half1
+
+shaniBlocks2_half2_entry:
+	MOVOU 1088(SP), X1
+	MOVOU 1104(SP), X2
+	MOVOU 1088(SP), X3
+	MOVOU 1104(SP), X4
+	JMP   shaniBlocks2_half2
+
+shaniBlocks2_half3_entry:
+	MOVOU 1088(SP), X2
+	MOVOU 1104(SP), X1
+	MOVOU 1088(SP), X4
+	MOVOU 1104(SP), X3
+	JMP   shaniBlocks2_half3
+
+shaniBlocks2_half4_entry:
+	MOVOU 1088(SP), X1
+	MOVOU 1104(SP), X2
+	MOVOU 1088(SP), X3
+	MOVOU 1104(SP), X4
+	JMP   shaniBlocks2_half4
+
+shaniBlocks2_half5_entry:
+	MOVOU 1088(SP), X2
+	MOVOU 1104(SP), X1
+	MOVOU 1088(SP), X4
+	MOVOU 1104(SP), X3
+	JMP   shaniBlocks2_half5
+
+shaniBlocks2_half6_entry:
+	MOVOU 1088(SP), X1
+	MOVOU 1104(SP), X2
+	MOVOU 1088(SP), X3
+	MOVOU 1104(SP), X4
+	JMP   shaniBlocks2_half6
+
+shaniBlocks2_half7_entry:
+	MOVOU 1088(SP), X2
+	MOVOU 1104(SP), X1
+	MOVOU 1088(SP), X4
+	MOVOU 1104(SP), X3
+	JMP   shaniBlocks2_half7
+
+shaniBlocks2_half8_entry:
+	MOVOU 1088(SP), X1
+	MOVOU 1104(SP), X2
+	MOVOU 1088(SP), X3
+	MOVOU 1104(SP), X4
+	JMP   shaniBlocks2_half8
+
+shaniBlocks2_half9_entry:
+	MOVOU 1088(SP), X2
+	MOVOU 1104(SP), X1
+	MOVOU 1088(SP), X4
+	MOVOU 1104(SP), X3
+	JMP   shaniBlocks2_half9
+
+shaniBlocks2_half10_entry:
+	MOVOU 1088(SP), X1
+	MOVOU 1104(SP), X2
+	MOVOU 1088(SP), X3
+	MOVOU 1104(SP), X4
+	JMP   shaniBlocks2_half10
+
+shaniBlocks2_half11_entry:
+	MOVOU 1088(SP), X2
+	MOVOU 1104(SP), X1
+	MOVOU 1088(SP), X4
+	MOVOU 1104(SP), X3
+	JMP   shaniBlocks2_half11
+
+shaniBlocks2_half12_entry:
+	MOVOU 1088(SP), X1
+	MOVOU 1104(SP), X2
+	MOVOU 1088(SP), X3
+	MOVOU 1104(SP), X4
+	JMP   shaniBlocks2_half12
+
+shaniBlocks2_half13_entry:
+	MOVOU 1088(SP), X2
+	MOVOU 1104(SP), X1
+	MOVOU 1088(SP), X4
+	MOVOU 1104(SP), X3
+	JMP   shaniBlocks2_half13
+
+shaniBlocks2_half14_entry:
+	MOVOU 1088(SP), X1
+	MOVOU 1104(SP), X2
+	MOVOU 1088(SP), X3
+	MOVOU 1104(SP), X4
+	JMP   shaniBlocks2_half14
+
+shaniBlocks2_half15_entry:
+	MOVOU 1088(SP), X2
+	MOVOU 1104(SP), X1
+	MOVOU 1088(SP), X4
+	MOVOU 1104(SP), X3
+	JMP   shaniBlocks2_half15
+
 // func shaniBlocks4(mid *[8]uint32, start *[8]uint32, skip int, tmpl *byte, tstride uintptr, delta *byte, dstride uintptr, nblocks int, n int, out *uint32)
 // Requires: SHA, SSE2, SSSE3
-TEXT ·shaniBlocks4(SB), $1184-80
+TEXT ·shaniBlocks4(SB), $2208-80
 	MOVQ  mid+0(FP), AX
 	MOVQ  tmpl+24(FP), BX
 	MOVQ  tstride+32(FP), CX
@@ -1105,9 +1632,9 @@ TEXT ·shaniBlocks4(SB), $1184-80
 	LEAQ  (SI)(SI*2), R12
 	MOVQ  start+8(FP), R10
 	MOVOU (R10), X0
-	MOVOU X0, 1152(SP)
+	MOVOU X0, 2176(SP)
 	MOVOU 16(R10), X0
-	MOVOU X0, 1168(SP)
+	MOVOU X0, 2192(SP)
 	MOVOU shaniFlip<>+0(SB), X15
 	TESTQ R8, R8
 	JZ    shaniBlocks4_done
@@ -1117,734 +1644,119 @@ shaniBlocks4_group:
 	MOVQ  DX, R14
 	MOVOU (AX), X0
 	MOVOU 16(AX), X9
-	MOVOU X0, 1024(SP)
-	MOVOU X9, 1040(SP)
-	MOVOU X0, 1056(SP)
-	MOVOU X9, 1072(SP)
-	MOVOU X0, 1088(SP)
-	MOVOU X9, 1104(SP)
-	MOVOU X0, 1120(SP)
-	MOVOU X9, 1136(SP)
+	MOVOU X0, 2048(SP)
+	MOVOU X9, 2064(SP)
+	MOVOU X0, 2080(SP)
+	MOVOU X9, 2096(SP)
+	MOVOU X0, 2112(SP)
+	MOVOU X9, 2128(SP)
+	MOVOU X0, 2144(SP)
+	MOVOU X9, 2160(SP)
 	MOVQ  DI, R10
 	MOVQ  skip+16(FP), R15
 
 shaniBlocks4_block:
-	// stream 0: schedule
-	MOVOU      (BX), X10
-	MOVOU      (DX), X9
-	PADDB      X9, X10
-	PSHUFB     X15, X10
-	MOVO       X10, X9
-	PADDD      shaniK<>+0(SB), X9
-	MOVOU      X9, (SP)
-	MOVOU      16(BX), X11
-	MOVOU      16(DX), X9
-	PADDB      X9, X11
-	PSHUFB     X15, X11
-	MOVO       X11, X9
-	PADDD      shaniK<>+16(SB), X9
-	MOVOU      X9, 16(SP)
-	MOVOU      32(BX), X12
-	MOVOU      32(DX), X9
-	PADDB      X9, X12
-	PSHUFB     X15, X12
-	MOVO       X12, X9
-	PADDD      shaniK<>+32(SB), X9
-	MOVOU      X9, 32(SP)
-	MOVOU      48(BX), X13
-	MOVOU      48(DX), X9
-	PADDB      X9, X13
-	PSHUFB     X15, X13
-	MOVO       X13, X9
-	PADDD      shaniK<>+48(SB), X9
-	MOVOU      X9, 48(SP)
-	SHA256MSG1 X11, X10
-	MOVO       X13, X9
-	PALIGNR    $0x04, X12, X9
-	PADDD      X9, X10
-	SHA256MSG2 X13, X10
-	MOVO       X10, X9
-	PADDD      shaniK<>+64(SB), X9
-	MOVOU      X9, 64(SP)
-	SHA256MSG1 X12, X11
-	MOVO       X10, X9
-	PALIGNR    $0x04, X13, X9
-	PADDD      X9, X11
-	SHA256MSG2 X10, X11
-	MOVO       X11, X9
-	PADDD      shaniK<>+80(SB), X9
-	MOVOU      X9, 80(SP)
-	SHA256MSG1 X13, X12
-	MOVO       X11, X9
-	PALIGNR    $0x04, X10, X9
-	PADDD      X9, X12
-	SHA256MSG2 X11, X12
-	MOVO       X12, X9
-	PADDD      shaniK<>+96(SB), X9
-	MOVOU      X9, 96(SP)
-	SHA256MSG1 X10, X13
-	MOVO       X12, X9
-	PALIGNR    $0x04, X11, X9
-	PADDD      X9, X13
-	SHA256MSG2 X12, X13
-	MOVO       X13, X9
-	PADDD      shaniK<>+112(SB), X9
-	MOVOU      X9, 112(SP)
-	SHA256MSG1 X11, X10
-	MOVO       X13, X9
-	PALIGNR    $0x04, X12, X9
-	PADDD      X9, X10
-	SHA256MSG2 X13, X10
-	MOVO       X10, X9
-	PADDD      shaniK<>+128(SB), X9
-	MOVOU      X9, 128(SP)
-	SHA256MSG1 X12, X11
-	MOVO       X10, X9
-	PALIGNR    $0x04, X13, X9
-	PADDD      X9, X11
-	SHA256MSG2 X10, X11
-	MOVO       X11, X9
-	PADDD      shaniK<>+144(SB), X9
-	MOVOU      X9, 144(SP)
-	SHA256MSG1 X13, X12
-	MOVO       X11, X9
-	PALIGNR    $0x04, X10, X9
-	PADDD      X9, X12
-	SHA256MSG2 X11, X12
-	MOVO       X12, X9
-	PADDD      shaniK<>+160(SB), X9
-	MOVOU      X9, 160(SP)
-	SHA256MSG1 X10, X13
-	MOVO       X12, X9
-	PALIGNR    $0x04, X11, X9
-	PADDD      X9, X13
-	SHA256MSG2 X12, X13
-	MOVO       X13, X9
-	PADDD      shaniK<>+176(SB), X9
-	MOVOU      X9, 176(SP)
-	SHA256MSG1 X11, X10
-	MOVO       X13, X9
-	PALIGNR    $0x04, X12, X9
-	PADDD      X9, X10
-	SHA256MSG2 X13, X10
-	MOVO       X10, X9
-	PADDD      shaniK<>+192(SB), X9
-	MOVOU      X9, 192(SP)
-	SHA256MSG1 X12, X11
-	MOVO       X10, X9
-	PALIGNR    $0x04, X13, X9
-	PADDD      X9, X11
-	SHA256MSG2 X10, X11
-	MOVO       X11, X9
-	PADDD      shaniK<>+208(SB), X9
-	MOVOU      X9, 208(SP)
-	SHA256MSG1 X13, X12
-	MOVO       X11, X9
-	PALIGNR    $0x04, X10, X9
-	PADDD      X9, X12
-	SHA256MSG2 X11, X12
-	MOVO       X12, X9
-	PADDD      shaniK<>+224(SB), X9
-	MOVOU      X9, 224(SP)
-	SHA256MSG1 X10, X13
-	MOVO       X12, X9
-	PALIGNR    $0x04, X11, X9
-	PADDD      X9, X13
-	SHA256MSG2 X12, X13
-	MOVO       X13, X9
-	PADDD      shaniK<>+240(SB), X9
-	MOVOU      X9, 240(SP)
+	// schedule: quad 0 of every stream
+	MOVOU  (BX), X9
+	MOVOU  (DX), X10
+	PADDB  X10, X9
+	PSHUFB X15, X9
+	MOVOU  X9, 1024(SP)
+	PADDD  shaniK<>+0(SB), X9
+	MOVOU  X9, (SP)
+	MOVOU  (BX)(CX*1), X9
+	MOVOU  (DX)(SI*1), X10
+	PADDB  X10, X9
+	PSHUFB X15, X9
+	MOVOU  X9, 1280(SP)
+	PADDD  shaniK<>+0(SB), X9
+	MOVOU  X9, 256(SP)
+	MOVOU  (BX)(CX*2), X9
+	MOVOU  (DX)(SI*2), X10
+	PADDB  X10, X9
+	PSHUFB X15, X9
+	MOVOU  X9, 1536(SP)
+	PADDD  shaniK<>+0(SB), X9
+	MOVOU  X9, 512(SP)
+	MOVOU  (BX)(R11*1), X9
+	MOVOU  (DX)(R12*1), X10
+	PADDB  X10, X9
+	PSHUFB X15, X9
+	MOVOU  X9, 1792(SP)
+	PADDD  shaniK<>+0(SB), X9
+	MOVOU  X9, 768(SP)
 
-	// stream 1: schedule
-	MOVOU      (BX)(CX*1), X10
-	MOVOU      (DX)(SI*1), X9
-	PADDB      X9, X10
-	PSHUFB     X15, X10
-	MOVO       X10, X9
-	PADDD      shaniK<>+0(SB), X9
-	MOVOU      X9, 256(SP)
-	MOVOU      16(BX)(CX*1), X11
-	MOVOU      16(DX)(SI*1), X9
-	PADDB      X9, X11
-	PSHUFB     X15, X11
-	MOVO       X11, X9
-	PADDD      shaniK<>+16(SB), X9
-	MOVOU      X9, 272(SP)
-	MOVOU      32(BX)(CX*1), X12
-	MOVOU      32(DX)(SI*1), X9
-	PADDB      X9, X12
-	PSHUFB     X15, X12
-	MOVO       X12, X9
-	PADDD      shaniK<>+32(SB), X9
-	MOVOU      X9, 288(SP)
-	MOVOU      48(BX)(CX*1), X13
-	MOVOU      48(DX)(SI*1), X9
-	PADDB      X9, X13
-	PSHUFB     X15, X13
-	MOVO       X13, X9
-	PADDD      shaniK<>+48(SB), X9
-	MOVOU      X9, 304(SP)
-	SHA256MSG1 X11, X10
-	MOVO       X13, X9
-	PALIGNR    $0x04, X12, X9
-	PADDD      X9, X10
-	SHA256MSG2 X13, X10
-	MOVO       X10, X9
-	PADDD      shaniK<>+64(SB), X9
-	MOVOU      X9, 320(SP)
-	SHA256MSG1 X12, X11
-	MOVO       X10, X9
-	PALIGNR    $0x04, X13, X9
-	PADDD      X9, X11
-	SHA256MSG2 X10, X11
-	MOVO       X11, X9
-	PADDD      shaniK<>+80(SB), X9
-	MOVOU      X9, 336(SP)
-	SHA256MSG1 X13, X12
-	MOVO       X11, X9
-	PALIGNR    $0x04, X10, X9
-	PADDD      X9, X12
-	SHA256MSG2 X11, X12
-	MOVO       X12, X9
-	PADDD      shaniK<>+96(SB), X9
-	MOVOU      X9, 352(SP)
-	SHA256MSG1 X10, X13
-	MOVO       X12, X9
-	PALIGNR    $0x04, X11, X9
-	PADDD      X9, X13
-	SHA256MSG2 X12, X13
-	MOVO       X13, X9
-	PADDD      shaniK<>+112(SB), X9
-	MOVOU      X9, 368(SP)
-	SHA256MSG1 X11, X10
-	MOVO       X13, X9
-	PALIGNR    $0x04, X12, X9
-	PADDD      X9, X10
-	SHA256MSG2 X13, X10
-	MOVO       X10, X9
-	PADDD      shaniK<>+128(SB), X9
-	MOVOU      X9, 384(SP)
-	SHA256MSG1 X12, X11
-	MOVO       X10, X9
-	PALIGNR    $0x04, X13, X9
-	PADDD      X9, X11
-	SHA256MSG2 X10, X11
-	MOVO       X11, X9
-	PADDD      shaniK<>+144(SB), X9
-	MOVOU      X9, 400(SP)
-	SHA256MSG1 X13, X12
-	MOVO       X11, X9
-	PALIGNR    $0x04, X10, X9
-	PADDD      X9, X12
-	SHA256MSG2 X11, X12
-	MOVO       X12, X9
-	PADDD      shaniK<>+160(SB), X9
-	MOVOU      X9, 416(SP)
-	SHA256MSG1 X10, X13
-	MOVO       X12, X9
-	PALIGNR    $0x04, X11, X9
-	PADDD      X9, X13
-	SHA256MSG2 X12, X13
-	MOVO       X13, X9
-	PADDD      shaniK<>+176(SB), X9
-	MOVOU      X9, 432(SP)
-	SHA256MSG1 X11, X10
-	MOVO       X13, X9
-	PALIGNR    $0x04, X12, X9
-	PADDD      X9, X10
-	SHA256MSG2 X13, X10
-	MOVO       X10, X9
-	PADDD      shaniK<>+192(SB), X9
-	MOVOU      X9, 448(SP)
-	SHA256MSG1 X12, X11
-	MOVO       X10, X9
-	PALIGNR    $0x04, X13, X9
-	PADDD      X9, X11
-	SHA256MSG2 X10, X11
-	MOVO       X11, X9
-	PADDD      shaniK<>+208(SB), X9
-	MOVOU      X9, 464(SP)
-	SHA256MSG1 X13, X12
-	MOVO       X11, X9
-	PALIGNR    $0x04, X10, X9
-	PADDD      X9, X12
-	SHA256MSG2 X11, X12
-	MOVO       X12, X9
-	PADDD      shaniK<>+224(SB), X9
-	MOVOU      X9, 480(SP)
-	SHA256MSG1 X10, X13
-	MOVO       X12, X9
-	PALIGNR    $0x04, X11, X9
-	PADDD      X9, X13
-	SHA256MSG2 X12, X13
-	MOVO       X13, X9
-	PADDD      shaniK<>+240(SB), X9
-	MOVOU      X9, 496(SP)
+	// schedule: quad 1 of every stream
+	MOVOU  16(BX), X9
+	MOVOU  16(DX), X10
+	PADDB  X10, X9
+	PSHUFB X15, X9
+	MOVOU  X9, 1040(SP)
+	PADDD  shaniK<>+16(SB), X9
+	MOVOU  X9, 16(SP)
+	MOVOU  16(BX)(CX*1), X9
+	MOVOU  16(DX)(SI*1), X10
+	PADDB  X10, X9
+	PSHUFB X15, X9
+	MOVOU  X9, 1296(SP)
+	PADDD  shaniK<>+16(SB), X9
+	MOVOU  X9, 272(SP)
+	MOVOU  16(BX)(CX*2), X9
+	MOVOU  16(DX)(SI*2), X10
+	PADDB  X10, X9
+	PSHUFB X15, X9
+	MOVOU  X9, 1552(SP)
+	PADDD  shaniK<>+16(SB), X9
+	MOVOU  X9, 528(SP)
+	MOVOU  16(BX)(R11*1), X9
+	MOVOU  16(DX)(R12*1), X10
+	PADDB  X10, X9
+	PSHUFB X15, X9
+	MOVOU  X9, 1808(SP)
+	PADDD  shaniK<>+16(SB), X9
+	MOVOU  X9, 784(SP)
+	TESTQ  R15, R15
+	JNZ    shaniBlocks4_skip
+	MOVOU  2048(SP), X1
+	MOVOU  2064(SP), X2
+	MOVOU  2080(SP), X3
+	MOVOU  2096(SP), X4
+	MOVOU  2112(SP), X5
+	MOVOU  2128(SP), X6
+	MOVOU  2144(SP), X7
+	MOVOU  2160(SP), X8
 
-	// stream 2: schedule
-	MOVOU      (BX)(CX*2), X10
-	MOVOU      (DX)(SI*2), X9
-	PADDB      X9, X10
-	PSHUFB     X15, X10
-	MOVO       X10, X9
-	PADDD      shaniK<>+0(SB), X9
-	MOVOU      X9, 512(SP)
-	MOVOU      16(BX)(CX*2), X11
-	MOVOU      16(DX)(SI*2), X9
-	PADDB      X9, X11
-	PSHUFB     X15, X11
-	MOVO       X11, X9
-	PADDD      shaniK<>+16(SB), X9
-	MOVOU      X9, 528(SP)
-	MOVOU      32(BX)(CX*2), X12
-	MOVOU      32(DX)(SI*2), X9
-	PADDB      X9, X12
-	PSHUFB     X15, X12
-	MOVO       X12, X9
-	PADDD      shaniK<>+32(SB), X9
-	MOVOU      X9, 544(SP)
-	MOVOU      48(BX)(CX*2), X13
-	MOVOU      48(DX)(SI*2), X9
-	PADDB      X9, X13
-	PSHUFB     X15, X13
-	MOVO       X13, X9
-	PADDD      shaniK<>+48(SB), X9
-	MOVOU      X9, 560(SP)
-	SHA256MSG1 X11, X10
-	MOVO       X13, X9
-	PALIGNR    $0x04, X12, X9
-	PADDD      X9, X10
-	SHA256MSG2 X13, X10
-	MOVO       X10, X9
-	PADDD      shaniK<>+64(SB), X9
-	MOVOU      X9, 576(SP)
-	SHA256MSG1 X12, X11
-	MOVO       X10, X9
-	PALIGNR    $0x04, X13, X9
-	PADDD      X9, X11
-	SHA256MSG2 X10, X11
-	MOVO       X11, X9
-	PADDD      shaniK<>+80(SB), X9
-	MOVOU      X9, 592(SP)
-	SHA256MSG1 X13, X12
-	MOVO       X11, X9
-	PALIGNR    $0x04, X10, X9
-	PADDD      X9, X12
-	SHA256MSG2 X11, X12
-	MOVO       X12, X9
-	PADDD      shaniK<>+96(SB), X9
-	MOVOU      X9, 608(SP)
-	SHA256MSG1 X10, X13
-	MOVO       X12, X9
-	PALIGNR    $0x04, X11, X9
-	PADDD      X9, X13
-	SHA256MSG2 X12, X13
-	MOVO       X13, X9
-	PADDD      shaniK<>+112(SB), X9
-	MOVOU      X9, 624(SP)
-	SHA256MSG1 X11, X10
-	MOVO       X13, X9
-	PALIGNR    $0x04, X12, X9
-	PADDD      X9, X10
-	SHA256MSG2 X13, X10
-	MOVO       X10, X9
-	PADDD      shaniK<>+128(SB), X9
-	MOVOU      X9, 640(SP)
-	SHA256MSG1 X12, X11
-	MOVO       X10, X9
-	PALIGNR    $0x04, X13, X9
-	PADDD      X9, X11
-	SHA256MSG2 X10, X11
-	MOVO       X11, X9
-	PADDD      shaniK<>+144(SB), X9
-	MOVOU      X9, 656(SP)
-	SHA256MSG1 X13, X12
-	MOVO       X11, X9
-	PALIGNR    $0x04, X10, X9
-	PADDD      X9, X12
-	SHA256MSG2 X11, X12
-	MOVO       X12, X9
-	PADDD      shaniK<>+160(SB), X9
-	MOVOU      X9, 672(SP)
-	SHA256MSG1 X10, X13
-	MOVO       X12, X9
-	PALIGNR    $0x04, X11, X9
-	PADDD      X9, X13
-	SHA256MSG2 X12, X13
-	MOVO       X13, X9
-	PADDD      shaniK<>+176(SB), X9
-	MOVOU      X9, 688(SP)
-	SHA256MSG1 X11, X10
-	MOVO       X13, X9
-	PALIGNR    $0x04, X12, X9
-	PADDD      X9, X10
-	SHA256MSG2 X13, X10
-	MOVO       X10, X9
-	PADDD      shaniK<>+192(SB), X9
-	MOVOU      X9, 704(SP)
-	SHA256MSG1 X12, X11
-	MOVO       X10, X9
-	PALIGNR    $0x04, X13, X9
-	PADDD      X9, X11
-	SHA256MSG2 X10, X11
-	MOVO       X11, X9
-	PADDD      shaniK<>+208(SB), X9
-	MOVOU      X9, 720(SP)
-	SHA256MSG1 X13, X12
-	MOVO       X11, X9
-	PALIGNR    $0x04, X10, X9
-	PADDD      X9, X12
-	SHA256MSG2 X11, X12
-	MOVO       X12, X9
-	PADDD      shaniK<>+224(SB), X9
-	MOVOU      X9, 736(SP)
-	SHA256MSG1 X10, X13
-	MOVO       X12, X9
-	PALIGNR    $0x04, X11, X9
-	PADDD      X9, X13
-	SHA256MSG2 X12, X13
-	MOVO       X13, X9
-	PADDD      shaniK<>+240(SB), X9
-	MOVOU      X9, 752(SP)
+	// schedule: quad 2 of every stream
+	MOVOU  32(BX), X9
+	MOVOU  32(DX), X10
+	PADDB  X10, X9
+	PSHUFB X15, X9
+	MOVOU  X9, 1056(SP)
+	PADDD  shaniK<>+32(SB), X9
+	MOVOU  X9, 32(SP)
+	MOVOU  32(BX)(CX*1), X9
+	MOVOU  32(DX)(SI*1), X10
+	PADDB  X10, X9
+	PSHUFB X15, X9
+	MOVOU  X9, 1312(SP)
+	PADDD  shaniK<>+32(SB), X9
+	MOVOU  X9, 288(SP)
+	MOVOU  32(BX)(CX*2), X9
+	MOVOU  32(DX)(SI*2), X10
+	PADDB  X10, X9
+	PSHUFB X15, X9
+	MOVOU  X9, 1568(SP)
+	PADDD  shaniK<>+32(SB), X9
+	MOVOU  X9, 544(SP)
+	MOVOU  32(BX)(R11*1), X9
+	MOVOU  32(DX)(R12*1), X10
+	PADDB  X10, X9
+	PSHUFB X15, X9
+	MOVOU  X9, 1824(SP)
+	PADDD  shaniK<>+32(SB), X9
+	MOVOU  X9, 800(SP)
 
-	// stream 3: schedule
-	MOVOU      (BX)(R11*1), X10
-	MOVOU      (DX)(R12*1), X9
-	PADDB      X9, X10
-	PSHUFB     X15, X10
-	MOVO       X10, X9
-	PADDD      shaniK<>+0(SB), X9
-	MOVOU      X9, 768(SP)
-	MOVOU      16(BX)(R11*1), X11
-	MOVOU      16(DX)(R12*1), X9
-	PADDB      X9, X11
-	PSHUFB     X15, X11
-	MOVO       X11, X9
-	PADDD      shaniK<>+16(SB), X9
-	MOVOU      X9, 784(SP)
-	MOVOU      32(BX)(R11*1), X12
-	MOVOU      32(DX)(R12*1), X9
-	PADDB      X9, X12
-	PSHUFB     X15, X12
-	MOVO       X12, X9
-	PADDD      shaniK<>+32(SB), X9
-	MOVOU      X9, 800(SP)
-	MOVOU      48(BX)(R11*1), X13
-	MOVOU      48(DX)(R12*1), X9
-	PADDB      X9, X13
-	PSHUFB     X15, X13
-	MOVO       X13, X9
-	PADDD      shaniK<>+48(SB), X9
-	MOVOU      X9, 816(SP)
-	SHA256MSG1 X11, X10
-	MOVO       X13, X9
-	PALIGNR    $0x04, X12, X9
-	PADDD      X9, X10
-	SHA256MSG2 X13, X10
-	MOVO       X10, X9
-	PADDD      shaniK<>+64(SB), X9
-	MOVOU      X9, 832(SP)
-	SHA256MSG1 X12, X11
-	MOVO       X10, X9
-	PALIGNR    $0x04, X13, X9
-	PADDD      X9, X11
-	SHA256MSG2 X10, X11
-	MOVO       X11, X9
-	PADDD      shaniK<>+80(SB), X9
-	MOVOU      X9, 848(SP)
-	SHA256MSG1 X13, X12
-	MOVO       X11, X9
-	PALIGNR    $0x04, X10, X9
-	PADDD      X9, X12
-	SHA256MSG2 X11, X12
-	MOVO       X12, X9
-	PADDD      shaniK<>+96(SB), X9
-	MOVOU      X9, 864(SP)
-	SHA256MSG1 X10, X13
-	MOVO       X12, X9
-	PALIGNR    $0x04, X11, X9
-	PADDD      X9, X13
-	SHA256MSG2 X12, X13
-	MOVO       X13, X9
-	PADDD      shaniK<>+112(SB), X9
-	MOVOU      X9, 880(SP)
-	SHA256MSG1 X11, X10
-	MOVO       X13, X9
-	PALIGNR    $0x04, X12, X9
-	PADDD      X9, X10
-	SHA256MSG2 X13, X10
-	MOVO       X10, X9
-	PADDD      shaniK<>+128(SB), X9
-	MOVOU      X9, 896(SP)
-	SHA256MSG1 X12, X11
-	MOVO       X10, X9
-	PALIGNR    $0x04, X13, X9
-	PADDD      X9, X11
-	SHA256MSG2 X10, X11
-	MOVO       X11, X9
-	PADDD      shaniK<>+144(SB), X9
-	MOVOU      X9, 912(SP)
-	SHA256MSG1 X13, X12
-	MOVO       X11, X9
-	PALIGNR    $0x04, X10, X9
-	PADDD      X9, X12
-	SHA256MSG2 X11, X12
-	MOVO       X12, X9
-	PADDD      shaniK<>+160(SB), X9
-	MOVOU      X9, 928(SP)
-	SHA256MSG1 X10, X13
-	MOVO       X12, X9
-	PALIGNR    $0x04, X11, X9
-	PADDD      X9, X13
-	SHA256MSG2 X12, X13
-	MOVO       X13, X9
-	PADDD      shaniK<>+176(SB), X9
-	MOVOU      X9, 944(SP)
-	SHA256MSG1 X11, X10
-	MOVO       X13, X9
-	PALIGNR    $0x04, X12, X9
-	PADDD      X9, X10
-	SHA256MSG2 X13, X10
-	MOVO       X10, X9
-	PADDD      shaniK<>+192(SB), X9
-	MOVOU      X9, 960(SP)
-	SHA256MSG1 X12, X11
-	MOVO       X10, X9
-	PALIGNR    $0x04, X13, X9
-	PADDD      X9, X11
-	SHA256MSG2 X10, X11
-	MOVO       X11, X9
-	PADDD      shaniK<>+208(SB), X9
-	MOVOU      X9, 976(SP)
-	SHA256MSG1 X13, X12
-	MOVO       X11, X9
-	PALIGNR    $0x04, X10, X9
-	PADDD      X9, X12
-	SHA256MSG2 X11, X12
-	MOVO       X12, X9
-	PADDD      shaniK<>+224(SB), X9
-	MOVOU      X9, 992(SP)
-	SHA256MSG1 X10, X13
-	MOVO       X12, X9
-	PALIGNR    $0x04, X11, X9
-	PADDD      X9, X13
-	SHA256MSG2 X12, X13
-	MOVO       X13, X9
-	PADDD      shaniK<>+240(SB), X9
-	MOVOU      X9, 1008(SP)
-
-	// rounds, streams interleaved; skip > 0 enters at round 2·skip
-	TESTQ R15, R15
-	JNZ   shaniBlocks4_skip
-	MOVOU 1024(SP), X1
-	MOVOU 1040(SP), X2
-	MOVOU 1056(SP), X3
-	MOVOU 1072(SP), X4
-	MOVOU 1088(SP), X5
-	MOVOU 1104(SP), X6
-	MOVOU 1120(SP), X7
-	MOVOU 1136(SP), X8
-	JMP   shaniBlocks4_half0
-
-shaniBlocks4_skip:
-	CMPQ R15, $0x01
-	JEQ  shaniBlocks4_half1_entry
-	CMPQ R15, $0x02
-	JEQ  shaniBlocks4_half2_entry
-	CMPQ R15, $0x03
-	JEQ  shaniBlocks4_half3_entry
-	CMPQ R15, $0x04
-	JEQ  shaniBlocks4_half4_entry
-	CMPQ R15, $0x05
-	JEQ  shaniBlocks4_half5_entry
-	CMPQ R15, $0x06
-	JEQ  shaniBlocks4_half6_entry
-	CMPQ R15, $0x07
-	JEQ  shaniBlocks4_half7_entry
-	CMPQ R15, $0x08
-	JEQ  shaniBlocks4_half8_entry
-	CMPQ R15, $0x09
-	JEQ  shaniBlocks4_half9_entry
-	CMPQ R15, $0x0a
-	JEQ  shaniBlocks4_half10_entry
-	CMPQ R15, $0x0b
-	JEQ  shaniBlocks4_half11_entry
-	CMPQ R15, $0x0c
-	JEQ  shaniBlocks4_half12_entry
-	CMPQ R15, $0x0d
-	JEQ  shaniBlocks4_half13_entry
-	CMPQ R15, $0x0e
-	JEQ  shaniBlocks4_half14_entry
-	CMPQ R15, $0x0f
-	JEQ  shaniBlocks4_half15_entry
-	JMP  shaniBlocks4_half0
-
-shaniBlocks4_half1_entry:
-	MOVOU 1152(SP), X2
-	MOVOU 1168(SP), X1
-	MOVOU 1152(SP), X4
-	MOVOU 1168(SP), X3
-	MOVOU 1152(SP), X6
-	MOVOU 1168(SP), X5
-	MOVOU 1152(SP), X8
-	MOVOU 1168(SP), X7
-	JMP   shaniBlocks4_half1
-
-shaniBlocks4_half2_entry:
-	MOVOU 1152(SP), X1
-	MOVOU 1168(SP), X2
-	MOVOU 1152(SP), X3
-	MOVOU 1168(SP), X4
-	MOVOU 1152(SP), X5
-	MOVOU 1168(SP), X6
-	MOVOU 1152(SP), X7
-	MOVOU 1168(SP), X8
-	JMP   shaniBlocks4_half2
-
-shaniBlocks4_half3_entry:
-	MOVOU 1152(SP), X2
-	MOVOU 1168(SP), X1
-	MOVOU 1152(SP), X4
-	MOVOU 1168(SP), X3
-	MOVOU 1152(SP), X6
-	MOVOU 1168(SP), X5
-	MOVOU 1152(SP), X8
-	MOVOU 1168(SP), X7
-	JMP   shaniBlocks4_half3
-
-shaniBlocks4_half4_entry:
-	MOVOU 1152(SP), X1
-	MOVOU 1168(SP), X2
-	MOVOU 1152(SP), X3
-	MOVOU 1168(SP), X4
-	MOVOU 1152(SP), X5
-	MOVOU 1168(SP), X6
-	MOVOU 1152(SP), X7
-	MOVOU 1168(SP), X8
-	JMP   shaniBlocks4_half4
-
-shaniBlocks4_half5_entry:
-	MOVOU 1152(SP), X2
-	MOVOU 1168(SP), X1
-	MOVOU 1152(SP), X4
-	MOVOU 1168(SP), X3
-	MOVOU 1152(SP), X6
-	MOVOU 1168(SP), X5
-	MOVOU 1152(SP), X8
-	MOVOU 1168(SP), X7
-	JMP   shaniBlocks4_half5
-
-shaniBlocks4_half6_entry:
-	MOVOU 1152(SP), X1
-	MOVOU 1168(SP), X2
-	MOVOU 1152(SP), X3
-	MOVOU 1168(SP), X4
-	MOVOU 1152(SP), X5
-	MOVOU 1168(SP), X6
-	MOVOU 1152(SP), X7
-	MOVOU 1168(SP), X8
-	JMP   shaniBlocks4_half6
-
-shaniBlocks4_half7_entry:
-	MOVOU 1152(SP), X2
-	MOVOU 1168(SP), X1
-	MOVOU 1152(SP), X4
-	MOVOU 1168(SP), X3
-	MOVOU 1152(SP), X6
-	MOVOU 1168(SP), X5
-	MOVOU 1152(SP), X8
-	MOVOU 1168(SP), X7
-	JMP   shaniBlocks4_half7
-
-shaniBlocks4_half8_entry:
-	MOVOU 1152(SP), X1
-	MOVOU 1168(SP), X2
-	MOVOU 1152(SP), X3
-	MOVOU 1168(SP), X4
-	MOVOU 1152(SP), X5
-	MOVOU 1168(SP), X6
-	MOVOU 1152(SP), X7
-	MOVOU 1168(SP), X8
-	JMP   shaniBlocks4_half8
-
-shaniBlocks4_half9_entry:
-	MOVOU 1152(SP), X2
-	MOVOU 1168(SP), X1
-	MOVOU 1152(SP), X4
-	MOVOU 1168(SP), X3
-	MOVOU 1152(SP), X6
-	MOVOU 1168(SP), X5
-	MOVOU 1152(SP), X8
-	MOVOU 1168(SP), X7
-	JMP   shaniBlocks4_half9
-
-shaniBlocks4_half10_entry:
-	MOVOU 1152(SP), X1
-	MOVOU 1168(SP), X2
-	MOVOU 1152(SP), X3
-	MOVOU 1168(SP), X4
-	MOVOU 1152(SP), X5
-	MOVOU 1168(SP), X6
-	MOVOU 1152(SP), X7
-	MOVOU 1168(SP), X8
-	JMP   shaniBlocks4_half10
-
-shaniBlocks4_half11_entry:
-	MOVOU 1152(SP), X2
-	MOVOU 1168(SP), X1
-	MOVOU 1152(SP), X4
-	MOVOU 1168(SP), X3
-	MOVOU 1152(SP), X6
-	MOVOU 1168(SP), X5
-	MOVOU 1152(SP), X8
-	MOVOU 1168(SP), X7
-	JMP   shaniBlocks4_half11
-
-shaniBlocks4_half12_entry:
-	MOVOU 1152(SP), X1
-	MOVOU 1168(SP), X2
-	MOVOU 1152(SP), X3
-	MOVOU 1168(SP), X4
-	MOVOU 1152(SP), X5
-	MOVOU 1168(SP), X6
-	MOVOU 1152(SP), X7
-	MOVOU 1168(SP), X8
-	JMP   shaniBlocks4_half12
-
-shaniBlocks4_half13_entry:
-	MOVOU 1152(SP), X2
-	MOVOU 1168(SP), X1
-	MOVOU 1152(SP), X4
-	MOVOU 1168(SP), X3
-	MOVOU 1152(SP), X6
-	MOVOU 1168(SP), X5
-	MOVOU 1152(SP), X8
-	MOVOU 1168(SP), X7
-	JMP   shaniBlocks4_half13
-
-shaniBlocks4_half14_entry:
-	MOVOU 1152(SP), X1
-	MOVOU 1168(SP), X2
-	MOVOU 1152(SP), X3
-	MOVOU 1168(SP), X4
-	MOVOU 1152(SP), X5
-	MOVOU 1168(SP), X6
-	MOVOU 1152(SP), X7
-	MOVOU 1168(SP), X8
-	JMP   shaniBlocks4_half14
-
-shaniBlocks4_half15_entry:
-	MOVOU 1152(SP), X2
-	MOVOU 1168(SP), X1
-	MOVOU 1152(SP), X4
-	MOVOU 1168(SP), X3
-	MOVOU 1152(SP), X6
-	MOVOU 1168(SP), X5
-	MOVOU 1152(SP), X8
-	MOVOU 1168(SP), X7
-	JMP   shaniBlocks4_half15
-
-shaniBlocks4_half0:
+	// rounds 0..3, streams interleaved
 	MOVQ        (SP), X0
 	SHA256RNDS2 X0, X1, X2
 	MOVQ        256(SP), X0
@@ -1864,6 +1776,37 @@ shaniBlocks4_half1:
 	MOVQ        776(SP), X0
 	SHA256RNDS2 X0, X8, X7
 
+	// schedule: quad 3 of every stream
+	MOVOU  48(BX), X9
+	MOVOU  48(DX), X10
+	PADDB  X10, X9
+	PSHUFB X15, X9
+	MOVOU  X9, 1072(SP)
+	PADDD  shaniK<>+48(SB), X9
+	MOVOU  X9, 48(SP)
+	MOVOU  48(BX)(CX*1), X9
+	MOVOU  48(DX)(SI*1), X10
+	PADDB  X10, X9
+	PSHUFB X15, X9
+	MOVOU  X9, 1328(SP)
+	PADDD  shaniK<>+48(SB), X9
+	MOVOU  X9, 304(SP)
+	MOVOU  48(BX)(CX*2), X9
+	MOVOU  48(DX)(SI*2), X10
+	PADDB  X10, X9
+	PSHUFB X15, X9
+	MOVOU  X9, 1584(SP)
+	PADDD  shaniK<>+48(SB), X9
+	MOVOU  X9, 560(SP)
+	MOVOU  48(BX)(R11*1), X9
+	MOVOU  48(DX)(R12*1), X10
+	PADDB  X10, X9
+	PSHUFB X15, X9
+	MOVOU  X9, 1840(SP)
+	PADDD  shaniK<>+48(SB), X9
+	MOVOU  X9, 816(SP)
+
+	// rounds 4..7, streams interleaved
 shaniBlocks4_half2:
 	MOVQ        16(SP), X0
 	SHA256RNDS2 X0, X1, X2
@@ -1884,6 +1827,57 @@ shaniBlocks4_half3:
 	MOVQ        792(SP), X0
 	SHA256RNDS2 X0, X8, X7
 
+	// schedule: quad 4 of every stream
+	MOVOU      1024(SP), X9
+	MOVOU      1040(SP), X10
+	SHA256MSG1 X10, X9
+	MOVOU      1072(SP), X11
+	MOVOU      1056(SP), X10
+	MOVO       X11, X12
+	PALIGNR    $0x04, X10, X12
+	PADDD      X12, X9
+	SHA256MSG2 X11, X9
+	MOVOU      X9, 1088(SP)
+	PADDD      shaniK<>+64(SB), X9
+	MOVOU      X9, 64(SP)
+	MOVOU      1280(SP), X9
+	MOVOU      1296(SP), X10
+	SHA256MSG1 X10, X9
+	MOVOU      1328(SP), X11
+	MOVOU      1312(SP), X10
+	MOVO       X11, X12
+	PALIGNR    $0x04, X10, X12
+	PADDD      X12, X9
+	SHA256MSG2 X11, X9
+	MOVOU      X9, 1344(SP)
+	PADDD      shaniK<>+64(SB), X9
+	MOVOU      X9, 320(SP)
+	MOVOU      1536(SP), X9
+	MOVOU      1552(SP), X10
+	SHA256MSG1 X10, X9
+	MOVOU      1584(SP), X11
+	MOVOU      1568(SP), X10
+	MOVO       X11, X12
+	PALIGNR    $0x04, X10, X12
+	PADDD      X12, X9
+	SHA256MSG2 X11, X9
+	MOVOU      X9, 1600(SP)
+	PADDD      shaniK<>+64(SB), X9
+	MOVOU      X9, 576(SP)
+	MOVOU      1792(SP), X9
+	MOVOU      1808(SP), X10
+	SHA256MSG1 X10, X9
+	MOVOU      1840(SP), X11
+	MOVOU      1824(SP), X10
+	MOVO       X11, X12
+	PALIGNR    $0x04, X10, X12
+	PADDD      X12, X9
+	SHA256MSG2 X11, X9
+	MOVOU      X9, 1856(SP)
+	PADDD      shaniK<>+64(SB), X9
+	MOVOU      X9, 832(SP)
+
+	// rounds 8..11, streams interleaved
 shaniBlocks4_half4:
 	MOVQ        32(SP), X0
 	SHA256RNDS2 X0, X1, X2
@@ -1904,6 +1898,57 @@ shaniBlocks4_half5:
 	MOVQ        808(SP), X0
 	SHA256RNDS2 X0, X8, X7
 
+	// schedule: quad 5 of every stream
+	MOVOU      1040(SP), X9
+	MOVOU      1056(SP), X10
+	SHA256MSG1 X10, X9
+	MOVOU      1088(SP), X11
+	MOVOU      1072(SP), X10
+	MOVO       X11, X12
+	PALIGNR    $0x04, X10, X12
+	PADDD      X12, X9
+	SHA256MSG2 X11, X9
+	MOVOU      X9, 1104(SP)
+	PADDD      shaniK<>+80(SB), X9
+	MOVOU      X9, 80(SP)
+	MOVOU      1296(SP), X9
+	MOVOU      1312(SP), X10
+	SHA256MSG1 X10, X9
+	MOVOU      1344(SP), X11
+	MOVOU      1328(SP), X10
+	MOVO       X11, X12
+	PALIGNR    $0x04, X10, X12
+	PADDD      X12, X9
+	SHA256MSG2 X11, X9
+	MOVOU      X9, 1360(SP)
+	PADDD      shaniK<>+80(SB), X9
+	MOVOU      X9, 336(SP)
+	MOVOU      1552(SP), X9
+	MOVOU      1568(SP), X10
+	SHA256MSG1 X10, X9
+	MOVOU      1600(SP), X11
+	MOVOU      1584(SP), X10
+	MOVO       X11, X12
+	PALIGNR    $0x04, X10, X12
+	PADDD      X12, X9
+	SHA256MSG2 X11, X9
+	MOVOU      X9, 1616(SP)
+	PADDD      shaniK<>+80(SB), X9
+	MOVOU      X9, 592(SP)
+	MOVOU      1808(SP), X9
+	MOVOU      1824(SP), X10
+	SHA256MSG1 X10, X9
+	MOVOU      1856(SP), X11
+	MOVOU      1840(SP), X10
+	MOVO       X11, X12
+	PALIGNR    $0x04, X10, X12
+	PADDD      X12, X9
+	SHA256MSG2 X11, X9
+	MOVOU      X9, 1872(SP)
+	PADDD      shaniK<>+80(SB), X9
+	MOVOU      X9, 848(SP)
+
+	// rounds 12..15, streams interleaved
 shaniBlocks4_half6:
 	MOVQ        48(SP), X0
 	SHA256RNDS2 X0, X1, X2
@@ -1924,6 +1969,57 @@ shaniBlocks4_half7:
 	MOVQ        824(SP), X0
 	SHA256RNDS2 X0, X8, X7
 
+	// schedule: quad 6 of every stream
+	MOVOU      1056(SP), X9
+	MOVOU      1072(SP), X10
+	SHA256MSG1 X10, X9
+	MOVOU      1104(SP), X11
+	MOVOU      1088(SP), X10
+	MOVO       X11, X12
+	PALIGNR    $0x04, X10, X12
+	PADDD      X12, X9
+	SHA256MSG2 X11, X9
+	MOVOU      X9, 1120(SP)
+	PADDD      shaniK<>+96(SB), X9
+	MOVOU      X9, 96(SP)
+	MOVOU      1312(SP), X9
+	MOVOU      1328(SP), X10
+	SHA256MSG1 X10, X9
+	MOVOU      1360(SP), X11
+	MOVOU      1344(SP), X10
+	MOVO       X11, X12
+	PALIGNR    $0x04, X10, X12
+	PADDD      X12, X9
+	SHA256MSG2 X11, X9
+	MOVOU      X9, 1376(SP)
+	PADDD      shaniK<>+96(SB), X9
+	MOVOU      X9, 352(SP)
+	MOVOU      1568(SP), X9
+	MOVOU      1584(SP), X10
+	SHA256MSG1 X10, X9
+	MOVOU      1616(SP), X11
+	MOVOU      1600(SP), X10
+	MOVO       X11, X12
+	PALIGNR    $0x04, X10, X12
+	PADDD      X12, X9
+	SHA256MSG2 X11, X9
+	MOVOU      X9, 1632(SP)
+	PADDD      shaniK<>+96(SB), X9
+	MOVOU      X9, 608(SP)
+	MOVOU      1824(SP), X9
+	MOVOU      1840(SP), X10
+	SHA256MSG1 X10, X9
+	MOVOU      1872(SP), X11
+	MOVOU      1856(SP), X10
+	MOVO       X11, X12
+	PALIGNR    $0x04, X10, X12
+	PADDD      X12, X9
+	SHA256MSG2 X11, X9
+	MOVOU      X9, 1888(SP)
+	PADDD      shaniK<>+96(SB), X9
+	MOVOU      X9, 864(SP)
+
+	// rounds 16..19, streams interleaved
 shaniBlocks4_half8:
 	MOVQ        64(SP), X0
 	SHA256RNDS2 X0, X1, X2
@@ -1944,6 +2040,57 @@ shaniBlocks4_half9:
 	MOVQ        840(SP), X0
 	SHA256RNDS2 X0, X8, X7
 
+	// schedule: quad 7 of every stream
+	MOVOU      1072(SP), X9
+	MOVOU      1088(SP), X10
+	SHA256MSG1 X10, X9
+	MOVOU      1120(SP), X11
+	MOVOU      1104(SP), X10
+	MOVO       X11, X12
+	PALIGNR    $0x04, X10, X12
+	PADDD      X12, X9
+	SHA256MSG2 X11, X9
+	MOVOU      X9, 1136(SP)
+	PADDD      shaniK<>+112(SB), X9
+	MOVOU      X9, 112(SP)
+	MOVOU      1328(SP), X9
+	MOVOU      1344(SP), X10
+	SHA256MSG1 X10, X9
+	MOVOU      1376(SP), X11
+	MOVOU      1360(SP), X10
+	MOVO       X11, X12
+	PALIGNR    $0x04, X10, X12
+	PADDD      X12, X9
+	SHA256MSG2 X11, X9
+	MOVOU      X9, 1392(SP)
+	PADDD      shaniK<>+112(SB), X9
+	MOVOU      X9, 368(SP)
+	MOVOU      1584(SP), X9
+	MOVOU      1600(SP), X10
+	SHA256MSG1 X10, X9
+	MOVOU      1632(SP), X11
+	MOVOU      1616(SP), X10
+	MOVO       X11, X12
+	PALIGNR    $0x04, X10, X12
+	PADDD      X12, X9
+	SHA256MSG2 X11, X9
+	MOVOU      X9, 1648(SP)
+	PADDD      shaniK<>+112(SB), X9
+	MOVOU      X9, 624(SP)
+	MOVOU      1840(SP), X9
+	MOVOU      1856(SP), X10
+	SHA256MSG1 X10, X9
+	MOVOU      1888(SP), X11
+	MOVOU      1872(SP), X10
+	MOVO       X11, X12
+	PALIGNR    $0x04, X10, X12
+	PADDD      X12, X9
+	SHA256MSG2 X11, X9
+	MOVOU      X9, 1904(SP)
+	PADDD      shaniK<>+112(SB), X9
+	MOVOU      X9, 880(SP)
+
+	// rounds 20..23, streams interleaved
 shaniBlocks4_half10:
 	MOVQ        80(SP), X0
 	SHA256RNDS2 X0, X1, X2
@@ -1964,6 +2111,57 @@ shaniBlocks4_half11:
 	MOVQ        856(SP), X0
 	SHA256RNDS2 X0, X8, X7
 
+	// schedule: quad 8 of every stream
+	MOVOU      1088(SP), X9
+	MOVOU      1104(SP), X10
+	SHA256MSG1 X10, X9
+	MOVOU      1136(SP), X11
+	MOVOU      1120(SP), X10
+	MOVO       X11, X12
+	PALIGNR    $0x04, X10, X12
+	PADDD      X12, X9
+	SHA256MSG2 X11, X9
+	MOVOU      X9, 1152(SP)
+	PADDD      shaniK<>+128(SB), X9
+	MOVOU      X9, 128(SP)
+	MOVOU      1344(SP), X9
+	MOVOU      1360(SP), X10
+	SHA256MSG1 X10, X9
+	MOVOU      1392(SP), X11
+	MOVOU      1376(SP), X10
+	MOVO       X11, X12
+	PALIGNR    $0x04, X10, X12
+	PADDD      X12, X9
+	SHA256MSG2 X11, X9
+	MOVOU      X9, 1408(SP)
+	PADDD      shaniK<>+128(SB), X9
+	MOVOU      X9, 384(SP)
+	MOVOU      1600(SP), X9
+	MOVOU      1616(SP), X10
+	SHA256MSG1 X10, X9
+	MOVOU      1648(SP), X11
+	MOVOU      1632(SP), X10
+	MOVO       X11, X12
+	PALIGNR    $0x04, X10, X12
+	PADDD      X12, X9
+	SHA256MSG2 X11, X9
+	MOVOU      X9, 1664(SP)
+	PADDD      shaniK<>+128(SB), X9
+	MOVOU      X9, 640(SP)
+	MOVOU      1856(SP), X9
+	MOVOU      1872(SP), X10
+	SHA256MSG1 X10, X9
+	MOVOU      1904(SP), X11
+	MOVOU      1888(SP), X10
+	MOVO       X11, X12
+	PALIGNR    $0x04, X10, X12
+	PADDD      X12, X9
+	SHA256MSG2 X11, X9
+	MOVOU      X9, 1920(SP)
+	PADDD      shaniK<>+128(SB), X9
+	MOVOU      X9, 896(SP)
+
+	// rounds 24..27, streams interleaved
 shaniBlocks4_half12:
 	MOVQ        96(SP), X0
 	SHA256RNDS2 X0, X1, X2
@@ -1984,6 +2182,57 @@ shaniBlocks4_half13:
 	MOVQ        872(SP), X0
 	SHA256RNDS2 X0, X8, X7
 
+	// schedule: quad 9 of every stream
+	MOVOU      1104(SP), X9
+	MOVOU      1120(SP), X10
+	SHA256MSG1 X10, X9
+	MOVOU      1152(SP), X11
+	MOVOU      1136(SP), X10
+	MOVO       X11, X12
+	PALIGNR    $0x04, X10, X12
+	PADDD      X12, X9
+	SHA256MSG2 X11, X9
+	MOVOU      X9, 1168(SP)
+	PADDD      shaniK<>+144(SB), X9
+	MOVOU      X9, 144(SP)
+	MOVOU      1360(SP), X9
+	MOVOU      1376(SP), X10
+	SHA256MSG1 X10, X9
+	MOVOU      1408(SP), X11
+	MOVOU      1392(SP), X10
+	MOVO       X11, X12
+	PALIGNR    $0x04, X10, X12
+	PADDD      X12, X9
+	SHA256MSG2 X11, X9
+	MOVOU      X9, 1424(SP)
+	PADDD      shaniK<>+144(SB), X9
+	MOVOU      X9, 400(SP)
+	MOVOU      1616(SP), X9
+	MOVOU      1632(SP), X10
+	SHA256MSG1 X10, X9
+	MOVOU      1664(SP), X11
+	MOVOU      1648(SP), X10
+	MOVO       X11, X12
+	PALIGNR    $0x04, X10, X12
+	PADDD      X12, X9
+	SHA256MSG2 X11, X9
+	MOVOU      X9, 1680(SP)
+	PADDD      shaniK<>+144(SB), X9
+	MOVOU      X9, 656(SP)
+	MOVOU      1872(SP), X9
+	MOVOU      1888(SP), X10
+	SHA256MSG1 X10, X9
+	MOVOU      1920(SP), X11
+	MOVOU      1904(SP), X10
+	MOVO       X11, X12
+	PALIGNR    $0x04, X10, X12
+	PADDD      X12, X9
+	SHA256MSG2 X11, X9
+	MOVOU      X9, 1936(SP)
+	PADDD      shaniK<>+144(SB), X9
+	MOVOU      X9, 912(SP)
+
+	// rounds 28..31, streams interleaved
 shaniBlocks4_half14:
 	MOVQ        112(SP), X0
 	SHA256RNDS2 X0, X1, X2
@@ -2003,6 +2252,58 @@ shaniBlocks4_half15:
 	SHA256RNDS2 X0, X6, X5
 	MOVQ        888(SP), X0
 	SHA256RNDS2 X0, X8, X7
+
+	// schedule: quad 10 of every stream
+	MOVOU      1120(SP), X9
+	MOVOU      1136(SP), X10
+	SHA256MSG1 X10, X9
+	MOVOU      1168(SP), X11
+	MOVOU      1152(SP), X10
+	MOVO       X11, X12
+	PALIGNR    $0x04, X10, X12
+	PADDD      X12, X9
+	SHA256MSG2 X11, X9
+	MOVOU      X9, 1184(SP)
+	PADDD      shaniK<>+160(SB), X9
+	MOVOU      X9, 160(SP)
+	MOVOU      1376(SP), X9
+	MOVOU      1392(SP), X10
+	SHA256MSG1 X10, X9
+	MOVOU      1424(SP), X11
+	MOVOU      1408(SP), X10
+	MOVO       X11, X12
+	PALIGNR    $0x04, X10, X12
+	PADDD      X12, X9
+	SHA256MSG2 X11, X9
+	MOVOU      X9, 1440(SP)
+	PADDD      shaniK<>+160(SB), X9
+	MOVOU      X9, 416(SP)
+	MOVOU      1632(SP), X9
+	MOVOU      1648(SP), X10
+	SHA256MSG1 X10, X9
+	MOVOU      1680(SP), X11
+	MOVOU      1664(SP), X10
+	MOVO       X11, X12
+	PALIGNR    $0x04, X10, X12
+	PADDD      X12, X9
+	SHA256MSG2 X11, X9
+	MOVOU      X9, 1696(SP)
+	PADDD      shaniK<>+160(SB), X9
+	MOVOU      X9, 672(SP)
+	MOVOU      1888(SP), X9
+	MOVOU      1904(SP), X10
+	SHA256MSG1 X10, X9
+	MOVOU      1936(SP), X11
+	MOVOU      1920(SP), X10
+	MOVO       X11, X12
+	PALIGNR    $0x04, X10, X12
+	PADDD      X12, X9
+	SHA256MSG2 X11, X9
+	MOVOU      X9, 1952(SP)
+	PADDD      shaniK<>+160(SB), X9
+	MOVOU      X9, 928(SP)
+
+	// rounds 32..35, streams interleaved
 	MOVQ        128(SP), X0
 	SHA256RNDS2 X0, X1, X2
 	MOVQ        384(SP), X0
@@ -2019,6 +2320,58 @@ shaniBlocks4_half15:
 	SHA256RNDS2 X0, X6, X5
 	MOVQ        904(SP), X0
 	SHA256RNDS2 X0, X8, X7
+
+	// schedule: quad 11 of every stream
+	MOVOU      1136(SP), X9
+	MOVOU      1152(SP), X10
+	SHA256MSG1 X10, X9
+	MOVOU      1184(SP), X11
+	MOVOU      1168(SP), X10
+	MOVO       X11, X12
+	PALIGNR    $0x04, X10, X12
+	PADDD      X12, X9
+	SHA256MSG2 X11, X9
+	MOVOU      X9, 1200(SP)
+	PADDD      shaniK<>+176(SB), X9
+	MOVOU      X9, 176(SP)
+	MOVOU      1392(SP), X9
+	MOVOU      1408(SP), X10
+	SHA256MSG1 X10, X9
+	MOVOU      1440(SP), X11
+	MOVOU      1424(SP), X10
+	MOVO       X11, X12
+	PALIGNR    $0x04, X10, X12
+	PADDD      X12, X9
+	SHA256MSG2 X11, X9
+	MOVOU      X9, 1456(SP)
+	PADDD      shaniK<>+176(SB), X9
+	MOVOU      X9, 432(SP)
+	MOVOU      1648(SP), X9
+	MOVOU      1664(SP), X10
+	SHA256MSG1 X10, X9
+	MOVOU      1696(SP), X11
+	MOVOU      1680(SP), X10
+	MOVO       X11, X12
+	PALIGNR    $0x04, X10, X12
+	PADDD      X12, X9
+	SHA256MSG2 X11, X9
+	MOVOU      X9, 1712(SP)
+	PADDD      shaniK<>+176(SB), X9
+	MOVOU      X9, 688(SP)
+	MOVOU      1904(SP), X9
+	MOVOU      1920(SP), X10
+	SHA256MSG1 X10, X9
+	MOVOU      1952(SP), X11
+	MOVOU      1936(SP), X10
+	MOVO       X11, X12
+	PALIGNR    $0x04, X10, X12
+	PADDD      X12, X9
+	SHA256MSG2 X11, X9
+	MOVOU      X9, 1968(SP)
+	PADDD      shaniK<>+176(SB), X9
+	MOVOU      X9, 944(SP)
+
+	// rounds 36..39, streams interleaved
 	MOVQ        144(SP), X0
 	SHA256RNDS2 X0, X1, X2
 	MOVQ        400(SP), X0
@@ -2035,6 +2388,58 @@ shaniBlocks4_half15:
 	SHA256RNDS2 X0, X6, X5
 	MOVQ        920(SP), X0
 	SHA256RNDS2 X0, X8, X7
+
+	// schedule: quad 12 of every stream
+	MOVOU      1152(SP), X9
+	MOVOU      1168(SP), X10
+	SHA256MSG1 X10, X9
+	MOVOU      1200(SP), X11
+	MOVOU      1184(SP), X10
+	MOVO       X11, X12
+	PALIGNR    $0x04, X10, X12
+	PADDD      X12, X9
+	SHA256MSG2 X11, X9
+	MOVOU      X9, 1216(SP)
+	PADDD      shaniK<>+192(SB), X9
+	MOVOU      X9, 192(SP)
+	MOVOU      1408(SP), X9
+	MOVOU      1424(SP), X10
+	SHA256MSG1 X10, X9
+	MOVOU      1456(SP), X11
+	MOVOU      1440(SP), X10
+	MOVO       X11, X12
+	PALIGNR    $0x04, X10, X12
+	PADDD      X12, X9
+	SHA256MSG2 X11, X9
+	MOVOU      X9, 1472(SP)
+	PADDD      shaniK<>+192(SB), X9
+	MOVOU      X9, 448(SP)
+	MOVOU      1664(SP), X9
+	MOVOU      1680(SP), X10
+	SHA256MSG1 X10, X9
+	MOVOU      1712(SP), X11
+	MOVOU      1696(SP), X10
+	MOVO       X11, X12
+	PALIGNR    $0x04, X10, X12
+	PADDD      X12, X9
+	SHA256MSG2 X11, X9
+	MOVOU      X9, 1728(SP)
+	PADDD      shaniK<>+192(SB), X9
+	MOVOU      X9, 704(SP)
+	MOVOU      1920(SP), X9
+	MOVOU      1936(SP), X10
+	SHA256MSG1 X10, X9
+	MOVOU      1968(SP), X11
+	MOVOU      1952(SP), X10
+	MOVO       X11, X12
+	PALIGNR    $0x04, X10, X12
+	PADDD      X12, X9
+	SHA256MSG2 X11, X9
+	MOVOU      X9, 1984(SP)
+	PADDD      shaniK<>+192(SB), X9
+	MOVOU      X9, 960(SP)
+
+	// rounds 40..43, streams interleaved
 	MOVQ        160(SP), X0
 	SHA256RNDS2 X0, X1, X2
 	MOVQ        416(SP), X0
@@ -2051,6 +2456,58 @@ shaniBlocks4_half15:
 	SHA256RNDS2 X0, X6, X5
 	MOVQ        936(SP), X0
 	SHA256RNDS2 X0, X8, X7
+
+	// schedule: quad 13 of every stream
+	MOVOU      1168(SP), X9
+	MOVOU      1184(SP), X10
+	SHA256MSG1 X10, X9
+	MOVOU      1216(SP), X11
+	MOVOU      1200(SP), X10
+	MOVO       X11, X12
+	PALIGNR    $0x04, X10, X12
+	PADDD      X12, X9
+	SHA256MSG2 X11, X9
+	MOVOU      X9, 1232(SP)
+	PADDD      shaniK<>+208(SB), X9
+	MOVOU      X9, 208(SP)
+	MOVOU      1424(SP), X9
+	MOVOU      1440(SP), X10
+	SHA256MSG1 X10, X9
+	MOVOU      1472(SP), X11
+	MOVOU      1456(SP), X10
+	MOVO       X11, X12
+	PALIGNR    $0x04, X10, X12
+	PADDD      X12, X9
+	SHA256MSG2 X11, X9
+	MOVOU      X9, 1488(SP)
+	PADDD      shaniK<>+208(SB), X9
+	MOVOU      X9, 464(SP)
+	MOVOU      1680(SP), X9
+	MOVOU      1696(SP), X10
+	SHA256MSG1 X10, X9
+	MOVOU      1728(SP), X11
+	MOVOU      1712(SP), X10
+	MOVO       X11, X12
+	PALIGNR    $0x04, X10, X12
+	PADDD      X12, X9
+	SHA256MSG2 X11, X9
+	MOVOU      X9, 1744(SP)
+	PADDD      shaniK<>+208(SB), X9
+	MOVOU      X9, 720(SP)
+	MOVOU      1936(SP), X9
+	MOVOU      1952(SP), X10
+	SHA256MSG1 X10, X9
+	MOVOU      1984(SP), X11
+	MOVOU      1968(SP), X10
+	MOVO       X11, X12
+	PALIGNR    $0x04, X10, X12
+	PADDD      X12, X9
+	SHA256MSG2 X11, X9
+	MOVOU      X9, 2000(SP)
+	PADDD      shaniK<>+208(SB), X9
+	MOVOU      X9, 976(SP)
+
+	// rounds 44..47, streams interleaved
 	MOVQ        176(SP), X0
 	SHA256RNDS2 X0, X1, X2
 	MOVQ        432(SP), X0
@@ -2067,6 +2524,58 @@ shaniBlocks4_half15:
 	SHA256RNDS2 X0, X6, X5
 	MOVQ        952(SP), X0
 	SHA256RNDS2 X0, X8, X7
+
+	// schedule: quad 14 of every stream
+	MOVOU      1184(SP), X9
+	MOVOU      1200(SP), X10
+	SHA256MSG1 X10, X9
+	MOVOU      1232(SP), X11
+	MOVOU      1216(SP), X10
+	MOVO       X11, X12
+	PALIGNR    $0x04, X10, X12
+	PADDD      X12, X9
+	SHA256MSG2 X11, X9
+	MOVOU      X9, 1248(SP)
+	PADDD      shaniK<>+224(SB), X9
+	MOVOU      X9, 224(SP)
+	MOVOU      1440(SP), X9
+	MOVOU      1456(SP), X10
+	SHA256MSG1 X10, X9
+	MOVOU      1488(SP), X11
+	MOVOU      1472(SP), X10
+	MOVO       X11, X12
+	PALIGNR    $0x04, X10, X12
+	PADDD      X12, X9
+	SHA256MSG2 X11, X9
+	MOVOU      X9, 1504(SP)
+	PADDD      shaniK<>+224(SB), X9
+	MOVOU      X9, 480(SP)
+	MOVOU      1696(SP), X9
+	MOVOU      1712(SP), X10
+	SHA256MSG1 X10, X9
+	MOVOU      1744(SP), X11
+	MOVOU      1728(SP), X10
+	MOVO       X11, X12
+	PALIGNR    $0x04, X10, X12
+	PADDD      X12, X9
+	SHA256MSG2 X11, X9
+	MOVOU      X9, 1760(SP)
+	PADDD      shaniK<>+224(SB), X9
+	MOVOU      X9, 736(SP)
+	MOVOU      1952(SP), X9
+	MOVOU      1968(SP), X10
+	SHA256MSG1 X10, X9
+	MOVOU      2000(SP), X11
+	MOVOU      1984(SP), X10
+	MOVO       X11, X12
+	PALIGNR    $0x04, X10, X12
+	PADDD      X12, X9
+	SHA256MSG2 X11, X9
+	MOVOU      X9, 2016(SP)
+	PADDD      shaniK<>+224(SB), X9
+	MOVOU      X9, 992(SP)
+
+	// rounds 48..51, streams interleaved
 	MOVQ        192(SP), X0
 	SHA256RNDS2 X0, X1, X2
 	MOVQ        448(SP), X0
@@ -2083,6 +2592,54 @@ shaniBlocks4_half15:
 	SHA256RNDS2 X0, X6, X5
 	MOVQ        968(SP), X0
 	SHA256RNDS2 X0, X8, X7
+
+	// schedule: quad 15 of every stream
+	MOVOU      1200(SP), X9
+	MOVOU      1216(SP), X10
+	SHA256MSG1 X10, X9
+	MOVOU      1248(SP), X11
+	MOVOU      1232(SP), X10
+	MOVO       X11, X12
+	PALIGNR    $0x04, X10, X12
+	PADDD      X12, X9
+	SHA256MSG2 X11, X9
+	PADDD      shaniK<>+240(SB), X9
+	MOVOU      X9, 240(SP)
+	MOVOU      1456(SP), X9
+	MOVOU      1472(SP), X10
+	SHA256MSG1 X10, X9
+	MOVOU      1504(SP), X11
+	MOVOU      1488(SP), X10
+	MOVO       X11, X12
+	PALIGNR    $0x04, X10, X12
+	PADDD      X12, X9
+	SHA256MSG2 X11, X9
+	PADDD      shaniK<>+240(SB), X9
+	MOVOU      X9, 496(SP)
+	MOVOU      1712(SP), X9
+	MOVOU      1728(SP), X10
+	SHA256MSG1 X10, X9
+	MOVOU      1760(SP), X11
+	MOVOU      1744(SP), X10
+	MOVO       X11, X12
+	PALIGNR    $0x04, X10, X12
+	PADDD      X12, X9
+	SHA256MSG2 X11, X9
+	PADDD      shaniK<>+240(SB), X9
+	MOVOU      X9, 752(SP)
+	MOVOU      1968(SP), X9
+	MOVOU      1984(SP), X10
+	SHA256MSG1 X10, X9
+	MOVOU      2016(SP), X11
+	MOVOU      2000(SP), X10
+	MOVO       X11, X12
+	PALIGNR    $0x04, X10, X12
+	PADDD      X12, X9
+	SHA256MSG2 X11, X9
+	PADDD      shaniK<>+240(SB), X9
+	MOVOU      X9, 1008(SP)
+
+	// rounds 52..55, streams interleaved
 	MOVQ        208(SP), X0
 	SHA256RNDS2 X0, X1, X2
 	MOVQ        464(SP), X0
@@ -2099,6 +2656,8 @@ shaniBlocks4_half15:
 	SHA256RNDS2 X0, X6, X5
 	MOVQ        984(SP), X0
 	SHA256RNDS2 X0, X8, X7
+
+	// rounds 56..59, streams interleaved
 	MOVQ        224(SP), X0
 	SHA256RNDS2 X0, X1, X2
 	MOVQ        480(SP), X0
@@ -2115,6 +2674,8 @@ shaniBlocks4_half15:
 	SHA256RNDS2 X0, X6, X5
 	MOVQ        1000(SP), X0
 	SHA256RNDS2 X0, X8, X7
+
+	// rounds 60..63, streams interleaved
 	MOVQ        240(SP), X0
 	SHA256RNDS2 X0, X1, X2
 	MOVQ        496(SP), X0
@@ -2132,30 +2693,30 @@ shaniBlocks4_half15:
 	MOVQ        1016(SP), X0
 	SHA256RNDS2 X0, X8, X7
 	XORQ        R15, R15
-	MOVOU       1024(SP), X9
+	MOVOU       2048(SP), X9
 	PADDD       X9, X1
-	MOVOU       1040(SP), X9
+	MOVOU       2064(SP), X9
 	PADDD       X9, X2
-	MOVOU       X1, 1024(SP)
-	MOVOU       X2, 1040(SP)
-	MOVOU       1056(SP), X9
+	MOVOU       X1, 2048(SP)
+	MOVOU       X2, 2064(SP)
+	MOVOU       2080(SP), X9
 	PADDD       X9, X3
-	MOVOU       1072(SP), X9
+	MOVOU       2096(SP), X9
 	PADDD       X9, X4
-	MOVOU       X3, 1056(SP)
-	MOVOU       X4, 1072(SP)
-	MOVOU       1088(SP), X9
+	MOVOU       X3, 2080(SP)
+	MOVOU       X4, 2096(SP)
+	MOVOU       2112(SP), X9
 	PADDD       X9, X5
-	MOVOU       1104(SP), X9
+	MOVOU       2128(SP), X9
 	PADDD       X9, X6
-	MOVOU       X5, 1088(SP)
-	MOVOU       X6, 1104(SP)
-	MOVOU       1120(SP), X9
+	MOVOU       X5, 2112(SP)
+	MOVOU       X6, 2128(SP)
+	MOVOU       2144(SP), X9
 	PADDD       X9, X7
-	MOVOU       1136(SP), X9
+	MOVOU       2160(SP), X9
 	PADDD       X9, X8
-	MOVOU       X7, 1120(SP)
-	MOVOU       X8, 1136(SP)
+	MOVOU       X7, 2144(SP)
+	MOVOU       X8, 2160(SP)
 	ADDQ        $0x40, BX
 	ADDQ        $0x40, DX
 	DECQ        R10
@@ -2184,3 +2745,560 @@ shaniBlocks4_half15:
 
 shaniBlocks4_done:
 	RET
+
+shaniBlocks4_skip:
+	// schedule: quad 2 of every stream
+	MOVOU  32(BX), X9
+	MOVOU  32(DX), X10
+	PADDB  X10, X9
+	PSHUFB X15, X9
+	MOVOU  X9, 1056(SP)
+	PADDD  shaniK<>+32(SB), X9
+	MOVOU  X9, 32(SP)
+	MOVOU  32(BX)(CX*1), X9
+	MOVOU  32(DX)(SI*1), X10
+	PADDB  X10, X9
+	PSHUFB X15, X9
+	MOVOU  X9, 1312(SP)
+	PADDD  shaniK<>+32(SB), X9
+	MOVOU  X9, 288(SP)
+	MOVOU  32(BX)(CX*2), X9
+	MOVOU  32(DX)(SI*2), X10
+	PADDB  X10, X9
+	PSHUFB X15, X9
+	MOVOU  X9, 1568(SP)
+	PADDD  shaniK<>+32(SB), X9
+	MOVOU  X9, 544(SP)
+	MOVOU  32(BX)(R11*1), X9
+	MOVOU  32(DX)(R12*1), X10
+	PADDB  X10, X9
+	PSHUFB X15, X9
+	MOVOU  X9, 1824(SP)
+	PADDD  shaniK<>+32(SB), X9
+	MOVOU  X9, 800(SP)
+	CMPQ   R15, $0x01
+	JEQ    shaniBlocks4_half1_entry
+
+	// schedule: quad 3 of every stream
+	MOVOU  48(BX), X9
+	MOVOU  48(DX), X10
+	PADDB  X10, X9
+	PSHUFB X15, X9
+	MOVOU  X9, 1072(SP)
+	PADDD  shaniK<>+48(SB), X9
+	MOVOU  X9, 48(SP)
+	MOVOU  48(BX)(CX*1), X9
+	MOVOU  48(DX)(SI*1), X10
+	PADDB  X10, X9
+	PSHUFB X15, X9
+	MOVOU  X9, 1328(SP)
+	PADDD  shaniK<>+48(SB), X9
+	MOVOU  X9, 304(SP)
+	MOVOU  48(BX)(CX*2), X9
+	MOVOU  48(DX)(SI*2), X10
+	PADDB  X10, X9
+	PSHUFB X15, X9
+	MOVOU  X9, 1584(SP)
+	PADDD  shaniK<>+48(SB), X9
+	MOVOU  X9, 560(SP)
+	MOVOU  48(BX)(R11*1), X9
+	MOVOU  48(DX)(R12*1), X10
+	PADDB  X10, X9
+	PSHUFB X15, X9
+	MOVOU  X9, 1840(SP)
+	PADDD  shaniK<>+48(SB), X9
+	MOVOU  X9, 816(SP)
+	CMPQ   R15, $0x02
+	JEQ    shaniBlocks4_half2_entry
+	CMPQ   R15, $0x03
+	JEQ    shaniBlocks4_half3_entry
+
+	// schedule: quad 4 of every stream
+	MOVOU      1024(SP), X9
+	MOVOU      1040(SP), X10
+	SHA256MSG1 X10, X9
+	MOVOU      1072(SP), X11
+	MOVOU      1056(SP), X10
+	MOVO       X11, X12
+	PALIGNR    $0x04, X10, X12
+	PADDD      X12, X9
+	SHA256MSG2 X11, X9
+	MOVOU      X9, 1088(SP)
+	PADDD      shaniK<>+64(SB), X9
+	MOVOU      X9, 64(SP)
+	MOVOU      1280(SP), X9
+	MOVOU      1296(SP), X10
+	SHA256MSG1 X10, X9
+	MOVOU      1328(SP), X11
+	MOVOU      1312(SP), X10
+	MOVO       X11, X12
+	PALIGNR    $0x04, X10, X12
+	PADDD      X12, X9
+	SHA256MSG2 X11, X9
+	MOVOU      X9, 1344(SP)
+	PADDD      shaniK<>+64(SB), X9
+	MOVOU      X9, 320(SP)
+	MOVOU      1536(SP), X9
+	MOVOU      1552(SP), X10
+	SHA256MSG1 X10, X9
+	MOVOU      1584(SP), X11
+	MOVOU      1568(SP), X10
+	MOVO       X11, X12
+	PALIGNR    $0x04, X10, X12
+	PADDD      X12, X9
+	SHA256MSG2 X11, X9
+	MOVOU      X9, 1600(SP)
+	PADDD      shaniK<>+64(SB), X9
+	MOVOU      X9, 576(SP)
+	MOVOU      1792(SP), X9
+	MOVOU      1808(SP), X10
+	SHA256MSG1 X10, X9
+	MOVOU      1840(SP), X11
+	MOVOU      1824(SP), X10
+	MOVO       X11, X12
+	PALIGNR    $0x04, X10, X12
+	PADDD      X12, X9
+	SHA256MSG2 X11, X9
+	MOVOU      X9, 1856(SP)
+	PADDD      shaniK<>+64(SB), X9
+	MOVOU      X9, 832(SP)
+	CMPQ       R15, $0x04
+	JEQ        shaniBlocks4_half4_entry
+	CMPQ       R15, $0x05
+	JEQ        shaniBlocks4_half5_entry
+
+	// schedule: quad 5 of every stream
+	MOVOU      1040(SP), X9
+	MOVOU      1056(SP), X10
+	SHA256MSG1 X10, X9
+	MOVOU      1088(SP), X11
+	MOVOU      1072(SP), X10
+	MOVO       X11, X12
+	PALIGNR    $0x04, X10, X12
+	PADDD      X12, X9
+	SHA256MSG2 X11, X9
+	MOVOU      X9, 1104(SP)
+	PADDD      shaniK<>+80(SB), X9
+	MOVOU      X9, 80(SP)
+	MOVOU      1296(SP), X9
+	MOVOU      1312(SP), X10
+	SHA256MSG1 X10, X9
+	MOVOU      1344(SP), X11
+	MOVOU      1328(SP), X10
+	MOVO       X11, X12
+	PALIGNR    $0x04, X10, X12
+	PADDD      X12, X9
+	SHA256MSG2 X11, X9
+	MOVOU      X9, 1360(SP)
+	PADDD      shaniK<>+80(SB), X9
+	MOVOU      X9, 336(SP)
+	MOVOU      1552(SP), X9
+	MOVOU      1568(SP), X10
+	SHA256MSG1 X10, X9
+	MOVOU      1600(SP), X11
+	MOVOU      1584(SP), X10
+	MOVO       X11, X12
+	PALIGNR    $0x04, X10, X12
+	PADDD      X12, X9
+	SHA256MSG2 X11, X9
+	MOVOU      X9, 1616(SP)
+	PADDD      shaniK<>+80(SB), X9
+	MOVOU      X9, 592(SP)
+	MOVOU      1808(SP), X9
+	MOVOU      1824(SP), X10
+	SHA256MSG1 X10, X9
+	MOVOU      1856(SP), X11
+	MOVOU      1840(SP), X10
+	MOVO       X11, X12
+	PALIGNR    $0x04, X10, X12
+	PADDD      X12, X9
+	SHA256MSG2 X11, X9
+	MOVOU      X9, 1872(SP)
+	PADDD      shaniK<>+80(SB), X9
+	MOVOU      X9, 848(SP)
+	CMPQ       R15, $0x06
+	JEQ        shaniBlocks4_half6_entry
+	CMPQ       R15, $0x07
+	JEQ        shaniBlocks4_half7_entry
+
+	// schedule: quad 6 of every stream
+	MOVOU      1056(SP), X9
+	MOVOU      1072(SP), X10
+	SHA256MSG1 X10, X9
+	MOVOU      1104(SP), X11
+	MOVOU      1088(SP), X10
+	MOVO       X11, X12
+	PALIGNR    $0x04, X10, X12
+	PADDD      X12, X9
+	SHA256MSG2 X11, X9
+	MOVOU      X9, 1120(SP)
+	PADDD      shaniK<>+96(SB), X9
+	MOVOU      X9, 96(SP)
+	MOVOU      1312(SP), X9
+	MOVOU      1328(SP), X10
+	SHA256MSG1 X10, X9
+	MOVOU      1360(SP), X11
+	MOVOU      1344(SP), X10
+	MOVO       X11, X12
+	PALIGNR    $0x04, X10, X12
+	PADDD      X12, X9
+	SHA256MSG2 X11, X9
+	MOVOU      X9, 1376(SP)
+	PADDD      shaniK<>+96(SB), X9
+	MOVOU      X9, 352(SP)
+	MOVOU      1568(SP), X9
+	MOVOU      1584(SP), X10
+	SHA256MSG1 X10, X9
+	MOVOU      1616(SP), X11
+	MOVOU      1600(SP), X10
+	MOVO       X11, X12
+	PALIGNR    $0x04, X10, X12
+	PADDD      X12, X9
+	SHA256MSG2 X11, X9
+	MOVOU      X9, 1632(SP)
+	PADDD      shaniK<>+96(SB), X9
+	MOVOU      X9, 608(SP)
+	MOVOU      1824(SP), X9
+	MOVOU      1840(SP), X10
+	SHA256MSG1 X10, X9
+	MOVOU      1872(SP), X11
+	MOVOU      1856(SP), X10
+	MOVO       X11, X12
+	PALIGNR    $0x04, X10, X12
+	PADDD      X12, X9
+	SHA256MSG2 X11, X9
+	MOVOU      X9, 1888(SP)
+	PADDD      shaniK<>+96(SB), X9
+	MOVOU      X9, 864(SP)
+	CMPQ       R15, $0x08
+	JEQ        shaniBlocks4_half8_entry
+	CMPQ       R15, $0x09
+	JEQ        shaniBlocks4_half9_entry
+
+	// schedule: quad 7 of every stream
+	MOVOU      1072(SP), X9
+	MOVOU      1088(SP), X10
+	SHA256MSG1 X10, X9
+	MOVOU      1120(SP), X11
+	MOVOU      1104(SP), X10
+	MOVO       X11, X12
+	PALIGNR    $0x04, X10, X12
+	PADDD      X12, X9
+	SHA256MSG2 X11, X9
+	MOVOU      X9, 1136(SP)
+	PADDD      shaniK<>+112(SB), X9
+	MOVOU      X9, 112(SP)
+	MOVOU      1328(SP), X9
+	MOVOU      1344(SP), X10
+	SHA256MSG1 X10, X9
+	MOVOU      1376(SP), X11
+	MOVOU      1360(SP), X10
+	MOVO       X11, X12
+	PALIGNR    $0x04, X10, X12
+	PADDD      X12, X9
+	SHA256MSG2 X11, X9
+	MOVOU      X9, 1392(SP)
+	PADDD      shaniK<>+112(SB), X9
+	MOVOU      X9, 368(SP)
+	MOVOU      1584(SP), X9
+	MOVOU      1600(SP), X10
+	SHA256MSG1 X10, X9
+	MOVOU      1632(SP), X11
+	MOVOU      1616(SP), X10
+	MOVO       X11, X12
+	PALIGNR    $0x04, X10, X12
+	PADDD      X12, X9
+	SHA256MSG2 X11, X9
+	MOVOU      X9, 1648(SP)
+	PADDD      shaniK<>+112(SB), X9
+	MOVOU      X9, 624(SP)
+	MOVOU      1840(SP), X9
+	MOVOU      1856(SP), X10
+	SHA256MSG1 X10, X9
+	MOVOU      1888(SP), X11
+	MOVOU      1872(SP), X10
+	MOVO       X11, X12
+	PALIGNR    $0x04, X10, X12
+	PADDD      X12, X9
+	SHA256MSG2 X11, X9
+	MOVOU      X9, 1904(SP)
+	PADDD      shaniK<>+112(SB), X9
+	MOVOU      X9, 880(SP)
+	CMPQ       R15, $0x0a
+	JEQ        shaniBlocks4_half10_entry
+	CMPQ       R15, $0x0b
+	JEQ        shaniBlocks4_half11_entry
+
+	// schedule: quad 8 of every stream
+	MOVOU      1088(SP), X9
+	MOVOU      1104(SP), X10
+	SHA256MSG1 X10, X9
+	MOVOU      1136(SP), X11
+	MOVOU      1120(SP), X10
+	MOVO       X11, X12
+	PALIGNR    $0x04, X10, X12
+	PADDD      X12, X9
+	SHA256MSG2 X11, X9
+	MOVOU      X9, 1152(SP)
+	PADDD      shaniK<>+128(SB), X9
+	MOVOU      X9, 128(SP)
+	MOVOU      1344(SP), X9
+	MOVOU      1360(SP), X10
+	SHA256MSG1 X10, X9
+	MOVOU      1392(SP), X11
+	MOVOU      1376(SP), X10
+	MOVO       X11, X12
+	PALIGNR    $0x04, X10, X12
+	PADDD      X12, X9
+	SHA256MSG2 X11, X9
+	MOVOU      X9, 1408(SP)
+	PADDD      shaniK<>+128(SB), X9
+	MOVOU      X9, 384(SP)
+	MOVOU      1600(SP), X9
+	MOVOU      1616(SP), X10
+	SHA256MSG1 X10, X9
+	MOVOU      1648(SP), X11
+	MOVOU      1632(SP), X10
+	MOVO       X11, X12
+	PALIGNR    $0x04, X10, X12
+	PADDD      X12, X9
+	SHA256MSG2 X11, X9
+	MOVOU      X9, 1664(SP)
+	PADDD      shaniK<>+128(SB), X9
+	MOVOU      X9, 640(SP)
+	MOVOU      1856(SP), X9
+	MOVOU      1872(SP), X10
+	SHA256MSG1 X10, X9
+	MOVOU      1904(SP), X11
+	MOVOU      1888(SP), X10
+	MOVO       X11, X12
+	PALIGNR    $0x04, X10, X12
+	PADDD      X12, X9
+	SHA256MSG2 X11, X9
+	MOVOU      X9, 1920(SP)
+	PADDD      shaniK<>+128(SB), X9
+	MOVOU      X9, 896(SP)
+	CMPQ       R15, $0x0c
+	JEQ        shaniBlocks4_half12_entry
+	CMPQ       R15, $0x0d
+	JEQ        shaniBlocks4_half13_entry
+
+	// schedule: quad 9 of every stream
+	MOVOU      1104(SP), X9
+	MOVOU      1120(SP), X10
+	SHA256MSG1 X10, X9
+	MOVOU      1152(SP), X11
+	MOVOU      1136(SP), X10
+	MOVO       X11, X12
+	PALIGNR    $0x04, X10, X12
+	PADDD      X12, X9
+	SHA256MSG2 X11, X9
+	MOVOU      X9, 1168(SP)
+	PADDD      shaniK<>+144(SB), X9
+	MOVOU      X9, 144(SP)
+	MOVOU      1360(SP), X9
+	MOVOU      1376(SP), X10
+	SHA256MSG1 X10, X9
+	MOVOU      1408(SP), X11
+	MOVOU      1392(SP), X10
+	MOVO       X11, X12
+	PALIGNR    $0x04, X10, X12
+	PADDD      X12, X9
+	SHA256MSG2 X11, X9
+	MOVOU      X9, 1424(SP)
+	PADDD      shaniK<>+144(SB), X9
+	MOVOU      X9, 400(SP)
+	MOVOU      1616(SP), X9
+	MOVOU      1632(SP), X10
+	SHA256MSG1 X10, X9
+	MOVOU      1664(SP), X11
+	MOVOU      1648(SP), X10
+	MOVO       X11, X12
+	PALIGNR    $0x04, X10, X12
+	PADDD      X12, X9
+	SHA256MSG2 X11, X9
+	MOVOU      X9, 1680(SP)
+	PADDD      shaniK<>+144(SB), X9
+	MOVOU      X9, 656(SP)
+	MOVOU      1872(SP), X9
+	MOVOU      1888(SP), X10
+	SHA256MSG1 X10, X9
+	MOVOU      1920(SP), X11
+	MOVOU      1904(SP), X10
+	MOVO       X11, X12
+	PALIGNR    $0x04, X10, X12
+	PADDD      X12, X9
+	SHA256MSG2 X11, X9
+	MOVOU      X9, 1936(SP)
+	PADDD      shaniK<>+144(SB), X9
+	MOVOU      X9, 912(SP)
+	CMPQ       R15, $0x0e
+	JEQ        shaniBlocks4_half14_entry
+	CMPQ       R15, $0x0f
+	JEQ        shaniBlocks4_half15_entry
+	JMP        shaniBlocks4_done
+
+shaniBlocks4_half1_entry:
+	MOVOU 2176(SP), X2
+	MOVOU 2192(SP), X1
+	MOVOU 2176(SP), X4
+	MOVOU 2192(SP), X3
+	MOVOU 2176(SP), X6
+	MOVOU 2192(SP), X5
+	MOVOU 2176(SP), X8
+	MOVOU 2192(SP), X7
+	JMP   shaniBlocks4_half1
+
+shaniBlocks4_half2_entry:
+	MOVOU 2176(SP), X1
+	MOVOU 2192(SP), X2
+	MOVOU 2176(SP), X3
+	MOVOU 2192(SP), X4
+	MOVOU 2176(SP), X5
+	MOVOU 2192(SP), X6
+	MOVOU 2176(SP), X7
+	MOVOU 2192(SP), X8
+	JMP   shaniBlocks4_half2
+
+shaniBlocks4_half3_entry:
+	MOVOU 2176(SP), X2
+	MOVOU 2192(SP), X1
+	MOVOU 2176(SP), X4
+	MOVOU 2192(SP), X3
+	MOVOU 2176(SP), X6
+	MOVOU 2192(SP), X5
+	MOVOU 2176(SP), X8
+	MOVOU 2192(SP), X7
+	JMP   shaniBlocks4_half3
+
+shaniBlocks4_half4_entry:
+	MOVOU 2176(SP), X1
+	MOVOU 2192(SP), X2
+	MOVOU 2176(SP), X3
+	MOVOU 2192(SP), X4
+	MOVOU 2176(SP), X5
+	MOVOU 2192(SP), X6
+	MOVOU 2176(SP), X7
+	MOVOU 2192(SP), X8
+	JMP   shaniBlocks4_half4
+
+shaniBlocks4_half5_entry:
+	MOVOU 2176(SP), X2
+	MOVOU 2192(SP), X1
+	MOVOU 2176(SP), X4
+	MOVOU 2192(SP), X3
+	MOVOU 2176(SP), X6
+	MOVOU 2192(SP), X5
+	MOVOU 2176(SP), X8
+	MOVOU 2192(SP), X7
+	JMP   shaniBlocks4_half5
+
+shaniBlocks4_half6_entry:
+	MOVOU 2176(SP), X1
+	MOVOU 2192(SP), X2
+	MOVOU 2176(SP), X3
+	MOVOU 2192(SP), X4
+	MOVOU 2176(SP), X5
+	MOVOU 2192(SP), X6
+	MOVOU 2176(SP), X7
+	MOVOU 2192(SP), X8
+	JMP   shaniBlocks4_half6
+
+shaniBlocks4_half7_entry:
+	MOVOU 2176(SP), X2
+	MOVOU 2192(SP), X1
+	MOVOU 2176(SP), X4
+	MOVOU 2192(SP), X3
+	MOVOU 2176(SP), X6
+	MOVOU 2192(SP), X5
+	MOVOU 2176(SP), X8
+	MOVOU 2192(SP), X7
+	JMP   shaniBlocks4_half7
+
+shaniBlocks4_half8_entry:
+	MOVOU 2176(SP), X1
+	MOVOU 2192(SP), X2
+	MOVOU 2176(SP), X3
+	MOVOU 2192(SP), X4
+	MOVOU 2176(SP), X5
+	MOVOU 2192(SP), X6
+	MOVOU 2176(SP), X7
+	MOVOU 2192(SP), X8
+	JMP   shaniBlocks4_half8
+
+shaniBlocks4_half9_entry:
+	MOVOU 2176(SP), X2
+	MOVOU 2192(SP), X1
+	MOVOU 2176(SP), X4
+	MOVOU 2192(SP), X3
+	MOVOU 2176(SP), X6
+	MOVOU 2192(SP), X5
+	MOVOU 2176(SP), X8
+	MOVOU 2192(SP), X7
+	JMP   shaniBlocks4_half9
+
+shaniBlocks4_half10_entry:
+	MOVOU 2176(SP), X1
+	MOVOU 2192(SP), X2
+	MOVOU 2176(SP), X3
+	MOVOU 2192(SP), X4
+	MOVOU 2176(SP), X5
+	MOVOU 2192(SP), X6
+	MOVOU 2176(SP), X7
+	MOVOU 2192(SP), X8
+	JMP   shaniBlocks4_half10
+
+shaniBlocks4_half11_entry:
+	MOVOU 2176(SP), X2
+	MOVOU 2192(SP), X1
+	MOVOU 2176(SP), X4
+	MOVOU 2192(SP), X3
+	MOVOU 2176(SP), X6
+	MOVOU 2192(SP), X5
+	MOVOU 2176(SP), X8
+	MOVOU 2192(SP), X7
+	JMP   shaniBlocks4_half11
+
+shaniBlocks4_half12_entry:
+	MOVOU 2176(SP), X1
+	MOVOU 2192(SP), X2
+	MOVOU 2176(SP), X3
+	MOVOU 2192(SP), X4
+	MOVOU 2176(SP), X5
+	MOVOU 2192(SP), X6
+	MOVOU 2176(SP), X7
+	MOVOU 2192(SP), X8
+	JMP   shaniBlocks4_half12
+
+shaniBlocks4_half13_entry:
+	MOVOU 2176(SP), X2
+	MOVOU 2192(SP), X1
+	MOVOU 2176(SP), X4
+	MOVOU 2192(SP), X3
+	MOVOU 2176(SP), X6
+	MOVOU 2192(SP), X5
+	MOVOU 2176(SP), X8
+	MOVOU 2192(SP), X7
+	JMP   shaniBlocks4_half13
+
+shaniBlocks4_half14_entry:
+	MOVOU 2176(SP), X1
+	MOVOU 2192(SP), X2
+	MOVOU 2176(SP), X3
+	MOVOU 2192(SP), X4
+	MOVOU 2176(SP), X5
+	MOVOU 2192(SP), X6
+	MOVOU 2176(SP), X7
+	MOVOU 2192(SP), X8
+	JMP   shaniBlocks4_half14
+
+shaniBlocks4_half15_entry:
+	MOVOU 2176(SP), X2
+	MOVOU 2192(SP), X1
+	MOVOU 2176(SP), X4
+	MOVOU 2192(SP), X3
+	MOVOU 2176(SP), X6
+	MOVOU 2192(SP), X5
+	MOVOU 2176(SP), X8
+	MOVOU 2192(SP), X7
+	JMP   shaniBlocks4_half15

@@ -67,6 +67,7 @@ func blocks(s int) {
 	// Stack: per stream the 64 words W+K (256 bytes) and the state before
 	// the current block (32 bytes).
 	wk := AllocLocal(256 * s)
+	w := AllocLocal(256 * s) // the words W themselves, for the schedule
 	prev := AllocLocal(32 * s)
 	startLocal := AllocLocal(32)
 
@@ -119,7 +120,6 @@ func blocks(s int) {
 	mask := X15
 	MOVOU(flipMask, mask)
 	tmp := X9
-	msg := [4]VecPhysical{X10, X11, X12, X13}
 	// State registers: stream k uses abef[k], cdgh[k].
 	abef := []VecPhysical{X1, X3, X5, X7}[:s]
 	cdgh := []VecPhysical{X2, X4, X6, X8}[:s]
@@ -141,27 +141,40 @@ func blocks(s int) {
 	Load(Param("skip"), skip)
 
 	Label(name + "_block")
-	// Message schedule, one stream after the other: W[0..63] + K to the stack.
-	for k := 0; k < s; k++ {
-		Commentf("stream %d: schedule", k)
-		for q := 0; q < 4; q++ {
-			MOVOU(tAddr(k, 16*q), msg[q])
-			MOVOU(dAddr(k, 16*q), tmp)
-			PADDB(tmp, msg[q])
-			PSHUFB(mask, msg[q])
-			storeWK(wk, k, q, msg[q], tmp)
-		}
-		for q := 4; q < 16; q++ {
-			x := msg[q%4]
-			SHA256MSG1(msg[(q-3)%4], x)
-			MOVO(msg[(q-1)%4], tmp)
-			PALIGNR(Imm(4), msg[(q-2)%4], tmp)
-			PADDD(tmp, x)
-			SHA256MSG2(msg[(q-1)%4], x)
-			storeWK(wk, k, q, x, tmp)
+	// The message schedule is a serial chain per stream (SHA256MSG2 feeds
+	// the next quad); computed all at once before the rounds it would sit
+	// on the critical path. Instead quad q+lookahead of every stream is
+	// computed while the rounds of quad q run, through the stack.
+	sched := func(q int) {
+		Commentf("schedule: quad %d of every stream", q)
+		x, t1, t2, t3 := X9, X10, X11, X12
+		for k := 0; k < s; k++ {
+			if q < 4 {
+				MOVOU(tAddr(k, 16*q), x)
+				MOVOU(dAddr(k, 16*q), t1)
+				PADDB(t1, x)
+				PSHUFB(mask, x)
+			} else {
+				MOVOU(wq(w, k, q-4), x)
+				MOVOU(wq(w, k, q-3), t1)
+				SHA256MSG1(t1, x)
+				MOVOU(wq(w, k, q-1), t2)
+				MOVOU(wq(w, k, q-2), t1)
+				MOVO(t2, t3)
+				PALIGNR(Imm(4), t1, t3)
+				PADDD(t3, x)
+				SHA256MSG2(t2, x)
+			}
+			if q < 15 {
+				MOVOU(x, wq(w, k, q))
+			}
+			PADDD(kTable.Offset(16*q), x)
+			MOVOU(x, wq(wk, k, q))
 		}
 	}
-	Comment("rounds, streams interleaved; skip > 0 enters at round 2·skip")
+	for q := 0; q < lookahead; q++ {
+		sched(q)
+	}
 	half := func(h int) string { return fmt.Sprintf("%s_half%d", name, h) }
 	TESTQ(skip, skip)
 	JNZ(LabelRef(name + "_skip"))
@@ -169,35 +182,20 @@ func blocks(s int) {
 		MOVOU(prev.Offset(32*k), abef[k])
 		MOVOU(prev.Offset(32*k+16), cdgh[k])
 	}
-	JMP(LabelRef(half(0)))
-	// Entering at an odd half, the registers' roles are swapped: cdgh holds
-	// ABEF and abef holds CDGH (see the RNDS2 pairs below).
-	Label(name + "_skip")
-	for h := 1; h < 16; h++ {
-		CMPQ(skip, Imm(uint64(h)))
-		JEQ(LabelRef(half(h) + "_entry"))
-	}
-	JMP(LabelRef(half(0))) // unreachable: the Go side passes skip < 16
-	for h := 1; h < 16; h++ {
-		Label(half(h) + "_entry")
-		for k := 0; k < s; k++ {
-			a, c := abef[k], cdgh[k]
-			if h%2 == 1 {
-				a, c = c, a
-			}
-			MOVOU(startLocal, a)
-			MOVOU(startLocal.Offset(16), c)
+	for q := 0; q < 16; q++ {
+		if q+lookahead < 16 {
+			sched(q + lookahead)
 		}
-		JMP(LabelRef(half(h)))
-	}
-	for h := 0; h < 32; h++ {
-		Label(half(h))
-		for k := 0; k < s; k++ {
-			MOVQ(wk.Offset(256*k+8*h), X0)
-			if h%2 == 0 {
-				SHA256RNDS2(X0, abef[k], cdgh[k])
-			} else {
-				SHA256RNDS2(X0, cdgh[k], abef[k])
+		Commentf("rounds %d..%d, streams interleaved", 4*q, 4*q+3)
+		for h := 2 * q; h < 2*q+2; h++ {
+			Label(half(h))
+			for k := 0; k < s; k++ {
+				MOVQ(wk.Offset(256*k+8*h), X0)
+				if h%2 == 0 {
+					SHA256RNDS2(X0, abef[k], cdgh[k])
+				} else {
+					SHA256RNDS2(X0, cdgh[k], abef[k])
+				}
 			}
 		}
 	}
@@ -232,11 +230,39 @@ func blocks(s int) {
 
 	Label(name + "_done")
 	RET()
+
+	// skip > 0: enter the rounds at half skip (round 2·skip). The schedule
+	// quads the jump passes over are computed first, then the state comes
+	// from *start. Entering at an odd half the registers' roles are
+	// swapped: cdgh holds ABEF and abef holds CDGH (see the RNDS2 pairs).
+	Label(name + "_skip")
+	for q := lookahead; q < 8+lookahead; q++ {
+		sched(q)
+		for h := 2 * (q - lookahead); h < 2*(q-lookahead)+2; h++ {
+			if h == 0 {
+				continue
+			}
+			CMPQ(skip, Imm(uint64(h)))
+			JEQ(LabelRef(half(h) + "_entry"))
+		}
+	}
+	JMP(LabelRef(name + "_done")) // unreachable: the Go side passes skip < 16
+	for h := 1; h < 16; h++ {
+		Label(half(h) + "_entry")
+		for k := 0; k < s; k++ {
+			a, c := abef[k], cdgh[k]
+			if h%2 == 1 {
+				a, c = c, a
+			}
+			MOVOU(startLocal, a)
+			MOVOU(startLocal.Offset(16), c)
+		}
+		JMP(LabelRef(half(h)))
+	}
 }
 
-// storeWK writes x + K[4q..4q+3] to stream k's slot q, using tmp.
-func storeWK(wk Mem, k, q int, x, tmp VecPhysical) {
-	MOVO(x, tmp)
-	PADDD(kTable.Offset(16*q), tmp)
-	MOVOU(tmp, wk.Offset(256*k+16*q))
-}
+// lookahead is how many quads of the schedule run ahead of the rounds.
+const lookahead = 2
+
+// wq is quad q of stream k in a per-stream area of 16 quads.
+func wq(area Mem, k, q int) Mem { return area.Offset(256*k + 16*q) }

@@ -76,3 +76,30 @@ func BenchmarkSHANIStreams(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkTailShapes runs shani and stdlib on the other shapes the kernel
+// specialises or falls back for: an 80-byte block header with a binary
+// nonce at its end (one tail block after the midstate), a nonce across a
+// block boundary (two tail blocks), and step 3 (slots laid out one by one).
+func BenchmarkTailShapes(b *testing.B) {
+	shapes := []struct {
+		name string
+		job  Job
+	}{
+		{"header80", Job{Prefix: testPrefix(72), Encoding: Binary, Start: 1 << 40, Step: 1, Target: hexZeros(6)}},
+		{"twoblocks", Job{Prefix: testPrefix(52), Encoding: Decimal, Start: 1_000_000, Step: 1, Target: hexZeros(6)}},
+		{"step3", Job{Prefix: []byte("100"), Encoding: Decimal, Start: 1_000_000, Step: 3, Target: hexZeros(6)}},
+	}
+	for _, sh := range shapes {
+		for _, name := range []string{"shani", "stdlib"} {
+			b.Run("shape="+sh.name+"/kernel="+name, func(b *testing.B) {
+				k, err := ByName(name)
+				if err != nil {
+					b.Skip(err)
+				}
+				j := sh.job
+				benchSearch(b, k.New(&j))
+			})
+		}
+	}
+}

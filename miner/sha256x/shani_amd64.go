@@ -246,8 +246,7 @@ func (s *shaniSearcher) layout(w, tlen int, fast bool) {
 		if j.Encoding == Binary {
 			vary = off + BinaryNonceLen - 1
 		}
-		s.cblocks = vary / 64
-		s.skip = (vary % 64) / 8 // whole pairs of words (pairs of rounds)
+		s.cblocks, s.skip = split(vary)
 		s.tmpl = append(s.tmpl[:0], t...)
 		slots := shaniDecSlots
 		if j.Encoding == Binary {
@@ -297,29 +296,35 @@ func (s *shaniSearcher) hash(mid, start *[8]uint32, skip int, tmpl []byte, tstri
 	}
 }
 
-// groupStart prepares a template group: the tail's first s.cblocks blocks
-// and the first 2·s.skip words of the next one are the same for every
-// message of the group, so the state after them is computed here once
-// (and kept while those bytes do not change).
-func (s *shaniSearcher) groupStart() {
-	n := 64*s.cblocks + 8*s.skip
-	if s.keyOK && bytes.Equal(s.key, s.tmpl[:n]) {
+// groupStart prepares a group whose messages all share their first
+// cblocks tail blocks and the first 2·skip words of the next block (tail
+// holds those bytes): the state after them is computed here once, and kept
+// while those bytes do not change.
+func (s *shaniSearcher) groupStart(tail []byte, cblocks, skip int) {
+	n := 64*cblocks + 8*skip
+	if s.keyOK && bytes.Equal(s.key, tail[:n]) {
 		return
 	}
-	s.key = append(s.key[:0], s.tmpl[:n]...)
+	s.key = append(s.key[:0], tail[:n]...)
 	s.keyOK = true
 	h := s.mid
-	Compress(&h, s.tmpl[:64*s.cblocks])
+	Compress(&h, tail[:64*cblocks])
 	s.gmid = toSHANI(&h)
-	if s.skip > 0 {
+	if skip > 0 {
 		var w [16]uint32
-		blk := s.tmpl[64*s.cblocks:]
-		for i := 0; i < 2*s.skip; i++ {
+		blk := tail[64*cblocks:]
+		for i := 0; i < 2*skip; i++ {
 			w[i] = binary.BigEndian.Uint32(blk[4*i:])
 		}
-		roundsGo(&h, w[:2*s.skip], 0)
+		roundsGo(&h, w[:2*skip], 0)
 	}
 	s.gstart = toSHANI(&h)
+}
+
+// split returns how many leading tail blocks, and then pairs of words, lie
+// before byte vary, the first byte in which a group's messages differ.
+func split(vary int) (cblocks, skip int) {
+	return vary / 64, (vary % 64) / 8
 }
 
 // runFast searches [a, b] with step 1 over aligned groups sharing a template.
@@ -341,7 +346,7 @@ func (s *shaniSearcher) runFast(a, b uint64) (uint64, bool) {
 			putDecimal(s.tmpl[off:off+s.width], base)
 		}
 		glo := lo &^ (shaniStreams - 1)
-		s.groupStart()
+		s.groupStart(s.tmpl, s.cblocks, s.skip)
 		c := 64 * s.cblocks
 		s.hash(&s.gmid, &s.gstart, s.skip, s.tmpl[c:], 0, s.delta[int(glo)*s.tlen+c:], s.tlen, s.tlen/64-s.cblocks, int(hi-glo+1))
 		first := a + (base + glo - j.Nonce(a)) // index of slot glo (wraps back)
@@ -381,7 +386,16 @@ func (s *shaniSearcher) runSlots(a, b uint64) (uint64, bool) {
 		// slot holding the nonce shaniSlots steps back, as the adder needs.
 		// Slots past n hold stale nonces: hashed with the group, never scanned.
 		fresh = false
-		s.hash(&s.midNI, &s.midNI, 0, s.tmpl, tl, s.delta, 0, tl/64, int(n))
+		// The nonces rise through one width, so the bytes slots 0 and n-1
+		// share are shared by every slot in between.
+		first, last := s.tmpl[off:off+s.width], s.tmpl[int(n-1)*tl+off:]
+		cp := 0
+		for cp < s.width && first[cp] == last[cp] {
+			cp++
+		}
+		cb, sk := split(off + cp)
+		s.groupStart(s.tmpl[:tl], cb, sk)
+		s.hash(&s.gmid, &s.gstart, sk, s.tmpl[64*cb:], tl, s.delta[64*cb:], 0, tl/64-cb, int(n))
 		if k, ok := s.scan(0, int(n-1), cur); ok {
 			return cur + uint64(k), true
 		}

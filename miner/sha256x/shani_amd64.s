@@ -77,30 +77,31 @@ GLOBL shaniFlip<>(SB), RODATA|NOPTR, $16
 // func shaniBlocks1(mid *[8]uint32, start *[8]uint32, skip int, tmpl *byte, tstride uintptr, delta *byte, dstride uintptr, nblocks int, n int, out *uint32)
 // Requires: SHA, SSE2, SSSE3
 TEXT ·shaniBlocks1(SB), $576-80
-	MOVQ  mid+0(FP), AX
-	MOVQ  tmpl+24(FP), BX
-	MOVQ  tstride+32(FP), CX
-	MOVQ  delta+40(FP), DX
-	MOVQ  dstride+48(FP), SI
-	MOVQ  nblocks+56(FP), DI
-	MOVQ  n+64(FP), R8
-	MOVQ  out+72(FP), R9
-	MOVQ  start+8(FP), R10
-	MOVOU (R10), X0
-	MOVOU X0, 544(SP)
-	MOVOU 16(R10), X0
-	MOVOU X0, 560(SP)
-	MOVOU shaniFlip<>+0(SB), X15
-	TESTQ R8, R8
-	JZ    shaniBlocks1_done
+	MOVQ    mid+0(FP), AX
+	MOVQ    tmpl+24(FP), BX
+	MOVQ    tstride+32(FP), CX
+	MOVQ    delta+40(FP), DX
+	MOVQ    dstride+48(FP), SI
+	MOVQ    nblocks+56(FP), DI
+	MOVQ    n+64(FP), R8
+	MOVQ    out+72(FP), R9
+	MOVQ    start+8(FP), R10
+	MOVOU   (R10), X0
+	MOVOU   X0, 544(SP)
+	MOVOU   16(R10), X0
+	MOVOU   X0, 560(SP)
+	MOVOU   shaniFlip<>+0(SB), X15
+	MOVOU   (AX), X13
+	MOVOU   16(AX), X14
+	TESTQ   R8, R8
+	JZ      shaniBlocks1_done
+	PCALIGN $0x40
 
 shaniBlocks1_group:
 	MOVQ  BX, R13
 	MOVQ  DX, R14
-	MOVOU (AX), X0
-	MOVOU 16(AX), X9
-	MOVOU X0, 512(SP)
-	MOVOU X9, 528(SP)
+	MOVOU X13, 512(SP)
+	MOVOU X14, 528(SP)
 	MOVQ  DI, R10
 	MOVQ  skip+16(FP), R15
 
@@ -666,32 +667,33 @@ shaniBlocks1_half15_entry:
 // func shaniBlocks2(mid *[8]uint32, start *[8]uint32, skip int, tmpl *byte, tstride uintptr, delta *byte, dstride uintptr, nblocks int, n int, out *uint32)
 // Requires: SHA, SSE2, SSSE3
 TEXT ·shaniBlocks2(SB), $1120-80
-	MOVQ  mid+0(FP), AX
-	MOVQ  tmpl+24(FP), BX
-	MOVQ  tstride+32(FP), CX
-	MOVQ  delta+40(FP), DX
-	MOVQ  dstride+48(FP), SI
-	MOVQ  nblocks+56(FP), DI
-	MOVQ  n+64(FP), R8
-	MOVQ  out+72(FP), R9
-	MOVQ  start+8(FP), R10
-	MOVOU (R10), X0
-	MOVOU X0, 1088(SP)
-	MOVOU 16(R10), X0
-	MOVOU X0, 1104(SP)
-	MOVOU shaniFlip<>+0(SB), X15
-	TESTQ R8, R8
-	JZ    shaniBlocks2_done
+	MOVQ    mid+0(FP), AX
+	MOVQ    tmpl+24(FP), BX
+	MOVQ    tstride+32(FP), CX
+	MOVQ    delta+40(FP), DX
+	MOVQ    dstride+48(FP), SI
+	MOVQ    nblocks+56(FP), DI
+	MOVQ    n+64(FP), R8
+	MOVQ    out+72(FP), R9
+	MOVQ    start+8(FP), R10
+	MOVOU   (R10), X0
+	MOVOU   X0, 1088(SP)
+	MOVOU   16(R10), X0
+	MOVOU   X0, 1104(SP)
+	MOVOU   shaniFlip<>+0(SB), X15
+	MOVOU   (AX), X13
+	MOVOU   16(AX), X14
+	TESTQ   R8, R8
+	JZ      shaniBlocks2_done
+	PCALIGN $0x40
 
 shaniBlocks2_group:
 	MOVQ  BX, R13
 	MOVQ  DX, R14
-	MOVOU (AX), X0
-	MOVOU 16(AX), X9
-	MOVOU X0, 1024(SP)
-	MOVOU X9, 1040(SP)
-	MOVOU X0, 1056(SP)
-	MOVOU X9, 1072(SP)
+	MOVOU X13, 1024(SP)
+	MOVOU X14, 1040(SP)
+	MOVOU X13, 1056(SP)
+	MOVOU X14, 1072(SP)
 	MOVQ  DI, R10
 	MOVQ  skip+16(FP), R15
 
@@ -1620,38 +1622,39 @@ shaniBlocks2_half15_entry:
 // func shaniBlocks4(mid *[8]uint32, start *[8]uint32, skip int, tmpl *byte, tstride uintptr, delta *byte, dstride uintptr, nblocks int, n int, out *uint32)
 // Requires: SHA, SSE2, SSSE3
 TEXT ·shaniBlocks4(SB), $2208-80
-	MOVQ  mid+0(FP), AX
-	MOVQ  tmpl+24(FP), BX
-	MOVQ  tstride+32(FP), CX
-	MOVQ  delta+40(FP), DX
-	MOVQ  dstride+48(FP), SI
-	MOVQ  nblocks+56(FP), DI
-	MOVQ  n+64(FP), R8
-	MOVQ  out+72(FP), R9
-	LEAQ  (CX)(CX*2), R11
-	LEAQ  (SI)(SI*2), R12
-	MOVQ  start+8(FP), R10
-	MOVOU (R10), X0
-	MOVOU X0, 2176(SP)
-	MOVOU 16(R10), X0
-	MOVOU X0, 2192(SP)
-	MOVOU shaniFlip<>+0(SB), X15
-	TESTQ R8, R8
-	JZ    shaniBlocks4_done
+	MOVQ    mid+0(FP), AX
+	MOVQ    tmpl+24(FP), BX
+	MOVQ    tstride+32(FP), CX
+	MOVQ    delta+40(FP), DX
+	MOVQ    dstride+48(FP), SI
+	MOVQ    nblocks+56(FP), DI
+	MOVQ    n+64(FP), R8
+	MOVQ    out+72(FP), R9
+	LEAQ    (CX)(CX*2), R11
+	LEAQ    (SI)(SI*2), R12
+	MOVQ    start+8(FP), R10
+	MOVOU   (R10), X0
+	MOVOU   X0, 2176(SP)
+	MOVOU   16(R10), X0
+	MOVOU   X0, 2192(SP)
+	MOVOU   shaniFlip<>+0(SB), X15
+	MOVOU   (AX), X13
+	MOVOU   16(AX), X14
+	TESTQ   R8, R8
+	JZ      shaniBlocks4_done
+	PCALIGN $0x40
 
 shaniBlocks4_group:
 	MOVQ  BX, R13
 	MOVQ  DX, R14
-	MOVOU (AX), X0
-	MOVOU 16(AX), X9
-	MOVOU X0, 2048(SP)
-	MOVOU X9, 2064(SP)
-	MOVOU X0, 2080(SP)
-	MOVOU X9, 2096(SP)
-	MOVOU X0, 2112(SP)
-	MOVOU X9, 2128(SP)
-	MOVOU X0, 2144(SP)
-	MOVOU X9, 2160(SP)
+	MOVOU X13, 2048(SP)
+	MOVOU X14, 2064(SP)
+	MOVOU X13, 2080(SP)
+	MOVOU X14, 2096(SP)
+	MOVOU X13, 2112(SP)
+	MOVOU X14, 2128(SP)
+	MOVOU X13, 2144(SP)
+	MOVOU X14, 2160(SP)
 	MOVQ  DI, R10
 	MOVQ  skip+16(FP), R15
 

@@ -30,6 +30,7 @@ func (s *stdlibSearcher) Search(from, count uint64) (uint64, bool) {
 	n := j.Nonce(from)
 	s.layout(n)
 	off := len(j.Prefix)
+	qw := 4 * j.Target.QuickWord()
 	for i := uint64(0); i < count; i++ {
 		if i > 0 {
 			n += j.Step
@@ -40,7 +41,7 @@ func (s *stdlibSearcher) Search(from, count uint64) (uint64, bool) {
 			}
 		}
 		d := sha256.Sum256(s.buf)
-		if j.Target.MeetsDigest(&d) {
+		if j.Target.Quick(binary.BigEndian.Uint32(d[qw:])) && j.Target.MeetsDigest(&d) {
 			return from + i, true
 		}
 	}

@@ -1,0 +1,211 @@
+// Package benchcmd implements `powlab bench`: hashrate per SHA-256 kernel and
+// worker count on one puzzle, with the expected time to a solution.
+package benchcmd
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"runtime"
+	"strconv"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/powlab/powlab/bench"
+	"github.com/powlab/powlab/cmd/powlab/internal/cmdutil"
+	"github.com/powlab/powlab/miner"
+	"github.com/powlab/powlab/miner/sha256x"
+	"github.com/powlab/powlab/results"
+)
+
+// BenchOptions are the flags of `powlab bench`.
+type BenchOptions struct {
+	IO        cmdutil.IO
+	Target    miner.TargetFlags
+	LastProof uint64
+	Kernel    string
+	Workers   string
+	Duration  time.Duration
+	JSON      bool
+	Out       string
+	NoSave    bool
+	Argv      []string
+}
+
+// DefaultPrefix is the benchmark's default difficulty: the tutorial's
+// six hex zeros.
+const DefaultPrefix = "000000"
+
+// DefaultDuration per configuration keeps the default run (every kernel at 1
+// and all workers) well under a minute.
+const DefaultDuration = 2 * time.Second
+
+// NewCmdBench builds the command; runF replaces the run function in tests.
+func NewCmdBench(io cmdutil.IO, runF func(context.Context, *BenchOptions) error) *cobra.Command {
+	opts := &BenchOptions{IO: io}
+	cmd := &cobra.Command{
+		Use:   "bench",
+		Short: "Measure attempts/s per kernel and worker count, and the time to a solution",
+		Long: `Measure the proof-of-work search on the tutorial's puzzle,
+sha256(decimal(last_proof) + decimal(nonce)), for every kernel and worker count.
+
+Each kernel first passes a known-answer self-test; then each configuration
+searches for --duration, counting every attempt and every solution. The table
+gives attempts/s, the speedup over the stdlib kernel at one worker, the scaling
+efficiency (rate / (workers x one-worker rate)) and the expected time to a
+solution at the chosen difficulty. The record is saved under --out.`,
+		Example: `  powlab bench                                   # prefix 000000, every kernel, 1 and all workers
+  powlab bench --kernel avx512,stdlib --workers 1,2 --duration 5s
+  powlab bench --bits 32 --json > bench.json`,
+		Args: cmdutil.NoArgs,
+		RunE: func(c *cobra.Command, args []string) error {
+			if runF != nil {
+				return runF(c.Context(), opts)
+			}
+			return runBench(c.Context(), opts)
+		},
+	}
+	f := cmd.Flags()
+	cmdutil.AddTargetFlags(f, &opts.Target, " (default "+DefaultPrefix+")")
+	f.Uint64Var(&opts.LastProof, "last-proof", 100, "previous proof written before the nonce")
+	f.StringVar(&opts.Kernel, "kernel", "all", cmdutil.KernelHelp(true)+"; a comma-separated list is allowed")
+	f.StringVarP(&opts.Workers, "workers", "w", "", "comma-separated worker counts (default 1,<CPUs>)")
+	f.DurationVar(&opts.Duration, "duration", DefaultDuration, "time per configuration")
+	f.BoolVar(&opts.JSON, "json", false, "print the record as JSON instead of a table")
+	f.StringVar(&opts.Out, "out", results.DefaultDir, "directory the record is written to")
+	f.BoolVar(&opts.NoSave, "no-save", false, "do not write the record")
+	return cmd
+}
+
+func (o *BenchOptions) kernels() ([]*sha256x.Kernel, []string, error) {
+	var ks []*sha256x.Kernel
+	var skipped []string
+	if o.Kernel == "all" || o.Kernel == "" {
+		for _, k := range sha256x.All() {
+			if k.Available {
+				ks = append(ks, k)
+			} else {
+				skipped = append(skipped, fmt.Sprintf("%s (%s)", k.Name, k.Reason))
+			}
+		}
+		return ks, skipped, nil
+	}
+	seen := map[string]bool{}
+	for _, name := range strings.Split(o.Kernel, ",") {
+		k, err := cmdutil.ResolveKernel(strings.TrimSpace(name))
+		if err != nil {
+			return nil, nil, err
+		}
+		if !seen[k.Name] {
+			ks = append(ks, k)
+			seen[k.Name] = true
+		}
+	}
+	return ks, nil, nil
+}
+
+func (o *BenchOptions) workers() ([]int, error) {
+	if o.Workers == "" {
+		n := runtime.NumCPU()
+		if n == 1 {
+			return []int{1}, nil
+		}
+		return []int{1, n}, nil
+	}
+	return cmdutil.ParseIntList("--workers", o.Workers, 4096)
+}
+
+func runBench(ctx context.Context, opts *BenchOptions) error {
+	target, err := cmdutil.ParseTarget(opts.Target, miner.MustPrefix(DefaultPrefix))
+	if err != nil {
+		return err
+	}
+	ks, skipped, err := opts.kernels()
+	if err != nil {
+		return err
+	}
+	ws, err := opts.workers()
+	if err != nil {
+		return err
+	}
+	if opts.Duration < 10*time.Millisecond || opts.Duration > time.Hour {
+		return cmdutil.FlagErrorf("--duration %s: must be between 10ms and 1h", opts.Duration)
+	}
+	errOut := opts.IO.ErrOut
+	st := cmdutil.NewStatus(errOut)
+	cfg := bench.HashrateConfig{
+		Puzzle:   miner.TutorialPuzzle(opts.LastProof),
+		Target:   target,
+		Kernels:  ks,
+		Workers:  ws,
+		Duration: opts.Duration,
+		Command:  append([]string{"powlab", "bench"}, opts.Argv...),
+		Progress: func(ev bench.HashrateEvent) {
+			if ev.Run == nil {
+				st.Set("[%d/%d] %s × %d workers …", ev.Index+1, ev.Total, ev.Kernel, ev.Workers)
+			}
+		},
+	}
+	total := time.Duration(len(ks)*len(ws)) * opts.Duration
+	if !opts.JSON {
+		fmt.Fprintf(errOut, "self-testing %d kernels, then %d configurations × %s (about %s)\n",
+			len(ks), len(ks)*len(ws), opts.Duration, total.Round(time.Second))
+	}
+	rec, err := bench.Hashrate(ctx, cfg)
+	st.Clear()
+	if err != nil && rec == nil {
+		return err
+	}
+	if !opts.NoSave && len(rec.Runs) > 0 {
+		path, werr := results.Write(opts.Out, rec)
+		if werr != nil {
+			return werr
+		}
+		defer fmt.Fprintf(errOut, "record written to %s\n", path)
+	}
+	if opts.JSON {
+		if perr := cmdutil.PrintJSON(opts.IO.Out, rec); perr != nil {
+			return perr
+		}
+		return err
+	}
+	Render(opts.IO, rec, skipped)
+	return err
+}
+
+// Render prints a sweep as a table.
+func Render(io cmdutil.IO, rec *results.Bench, skipped []string) {
+	out := io.Out
+	e := rec.Env
+	fmt.Fprintf(out, "powlab bench: %s on %s\n", rec.Target, rec.Puzzle)
+	fmt.Fprintf(out, "cpu       %s, %d logical cores, features %s\n", e.CPU, e.LogicalCores, strings.Join(e.Features, " "))
+	fmt.Fprintf(out, "build     powlab %s, %s %s/%s\n", e.Powlab, e.GoVersion, e.OS, e.Arch)
+	fmt.Fprintf(out, "expected  %s attempts per solution (p = %.3g); %s per configuration\n",
+		cmdutil.HumanCount(rec.ExpectedAttempts), rec.Probability, time.Duration(rec.DurationSeconds*float64(time.Second)))
+	if len(skipped) > 0 {
+		fmt.Fprintf(out, "skipped   %s\n", strings.Join(skipped, ", "))
+	}
+	fmt.Fprintln(out)
+	tw := tabwriter.NewWriter(out, 0, 0, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintln(tw, "kernel\tworkers\tattempts\tattempts/s\tvs stdlib×1\tscaling\tsolutions\texpected time to solution\t")
+	for _, r := range rec.Runs {
+		vs, scale := "-", "-"
+		if r.SpeedupVsStdlib > 0 {
+			vs = fmt.Sprintf("%.2f×", r.SpeedupVsStdlib)
+		}
+		if r.Efficiency > 0 {
+			scale = fmt.Sprintf("%.0f%%", 100*r.Efficiency)
+		}
+		exp := "-"
+		if r.ExpectedSecondsToSolution > 0 && !math.IsInf(r.ExpectedSecondsToSolution, 0) {
+			exp = cmdutil.HumanSeconds(r.ExpectedSecondsToSolution)
+		}
+		fmt.Fprintf(tw, "%s\t%d\t%s\t%s\t%s\t%s\t%s\t%s\t\n", r.Kernel, r.Workers,
+			cmdutil.HumanCount(float64(r.Attempts)), cmdutil.HumanRate(r.AttemptsPerSec), vs, scale,
+			strconv.FormatUint(r.Solutions, 10), exp)
+	}
+	tw.Flush()
+}

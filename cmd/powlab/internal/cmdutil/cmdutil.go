@@ -1,0 +1,202 @@
+// Package cmdutil holds what every powlab verb shares: the IO streams, the
+// error-to-exit-code mapping, and the flags several verbs take (targets,
+// kernels, workers, JSON output).
+package cmdutil
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"runtime"
+	"strconv"
+	"strings"
+
+	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
+
+	"github.com/powlab/powlab/miner"
+	"github.com/powlab/powlab/miner/sha256x"
+)
+
+// IO is where a command reads and writes.
+type IO struct {
+	In     io.Reader
+	Out    io.Writer
+	ErrOut io.Writer
+}
+
+// System returns the process's standard streams.
+func System() IO { return IO{In: os.Stdin, Out: os.Stdout, ErrOut: os.Stderr} }
+
+// Exit codes.
+const (
+	ExitOK       = 0
+	ExitError    = 1
+	ExitUsage    = 2
+	ExitCanceled = 130
+)
+
+// FlagError is a usage mistake: a bad flag value or a wrong argument count.
+// It maps to exit code 2.
+type FlagError struct{ Err error }
+
+func (e *FlagError) Error() string { return e.Err.Error() }
+func (e *FlagError) Unwrap() error { return e.Err }
+
+// FlagErrorf formats a FlagError.
+func FlagErrorf(format string, args ...any) error {
+	return &FlagError{Err: fmt.Errorf(format, args...)}
+}
+
+// FlagErrorWrap marks err as a usage error (nil stays nil).
+func FlagErrorWrap(err error) error {
+	if err == nil {
+		return nil
+	}
+	var fe *FlagError
+	if errors.As(err, &fe) {
+		return err
+	}
+	return &FlagError{Err: err}
+}
+
+// ExitCode maps an error from a command to the process's exit code.
+func ExitCode(err error) int {
+	var fe *FlagError
+	switch {
+	case err == nil:
+		return ExitOK
+	case errors.As(err, &fe):
+		return ExitUsage
+	case errors.Is(err, context.Canceled):
+		return ExitCanceled
+	}
+	return ExitError
+}
+
+// ExactArgs is cobra.ExactArgs reporting a FlagError.
+func ExactArgs(n int) cobra.PositionalArgs {
+	return func(cmd *cobra.Command, args []string) error {
+		if len(args) != n {
+			return FlagErrorf("%s takes %d argument(s), got %d", cmd.CommandPath(), n, len(args))
+		}
+		return nil
+	}
+}
+
+// NoArgs rejects positional arguments with a FlagError.
+func NoArgs(cmd *cobra.Command, args []string) error {
+	if len(args) > 0 {
+		return FlagErrorf("%s takes no arguments, got %q", cmd.CommandPath(), args)
+	}
+	return nil
+}
+
+// AddTargetFlags binds --prefix, --suffix, --bits and --threshold to f.
+// defPrefix is shown in the help text as the default.
+func AddTargetFlags(fs *pflag.FlagSet, f *miner.TargetFlags, defHelp string) {
+	fs.StringVar(&f.Prefix, "prefix", "", "hex pattern the digest must start with, e.g. 000000 or 00001111"+defHelp)
+	fs.StringVar(&f.Suffix, "suffix", "", "hex pattern the digest must end with, e.g. 01010")
+	fs.StringVar(&f.Bits, "bits", "", "number of leading zero bits the digest needs (1-256)")
+	fs.StringVar(&f.Threshold, "threshold", "", "256-bit bound in hex: the digest must be <= it")
+}
+
+// ParseTarget parses target flags, marking errors as usage errors.
+func ParseTarget(f miner.TargetFlags, def miner.Target) (miner.Target, error) {
+	t, err := f.Parse(def)
+	return t, FlagErrorWrap(err)
+}
+
+// KernelHelp lists the kernels for --kernel's help text.
+func KernelHelp(withAll bool) string {
+	s := "SHA-256 kernel: auto (the fastest this CPU runs), " + strings.Join(sha256x.Names(), ", ")
+	if withAll {
+		s += ", or all"
+	}
+	return s
+}
+
+// ResolveKernel looks up --kernel, marking errors as usage errors.
+func ResolveKernel(name string) (*sha256x.Kernel, error) {
+	k, err := sha256x.ByName(name)
+	if err != nil {
+		return nil, FlagErrorf("--kernel: %v", err)
+	}
+	return k, nil
+}
+
+// ResolveWorkers checks --workers (0 means every CPU).
+func ResolveWorkers(n int) (int, error) {
+	if n < 0 {
+		return 0, FlagErrorf("--workers %d: must be 0 (all CPUs) or more", n)
+	}
+	if n > 4096 {
+		return 0, FlagErrorf("--workers %d: at most 4096", n)
+	}
+	if n == 0 {
+		return runtime.NumCPU(), nil
+	}
+	return n, nil
+}
+
+// ParseIntList parses "1,2,4" (each 1..max).
+func ParseIntList(flag, s string, max int) ([]int, error) {
+	var out []int
+	for _, part := range strings.Split(s, ",") {
+		part = strings.TrimSpace(part)
+		n, err := strconv.Atoi(part)
+		if err != nil || n < 1 || n > max {
+			return nil, FlagErrorf("%s %q: %q is not a whole number from 1 to %d", flag, s, part, max)
+		}
+		out = append(out, n)
+	}
+	return out, nil
+}
+
+// PrintJSON writes v as indented JSON and a newline.
+func PrintJSON(w io.Writer, v any) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	enc.SetEscapeHTML(false)
+	return enc.Encode(v)
+}
+
+// HumanRate formats attempts per second: "9.12 M/s".
+func HumanRate(r float64) string { return HumanCount(r) + "/s" }
+
+// HumanCount formats a count with an SI suffix: 1234567 -> "1.23 M".
+func HumanCount(v float64) string {
+	switch {
+	case v >= 1e12:
+		return fmt.Sprintf("%.2f T", v/1e12)
+	case v >= 1e9:
+		return fmt.Sprintf("%.2f G", v/1e9)
+	case v >= 1e6:
+		return fmt.Sprintf("%.2f M", v/1e6)
+	case v >= 1e3:
+		return fmt.Sprintf("%.2f k", v/1e3)
+	}
+	return fmt.Sprintf("%.0f ", v)
+}
+
+// HumanSeconds formats a duration given in seconds, from µs to years.
+func HumanSeconds(s float64) string {
+	switch {
+	case s < 1e-3:
+		return fmt.Sprintf("%.0f µs", s*1e6)
+	case s < 1:
+		return fmt.Sprintf("%.1f ms", s*1e3)
+	case s < 120:
+		return fmt.Sprintf("%.2f s", s)
+	case s < 7200:
+		return fmt.Sprintf("%.1f min", s/60)
+	case s < 3*86400:
+		return fmt.Sprintf("%.1f h", s/3600)
+	case s < 2*365*86400:
+		return fmt.Sprintf("%.1f days", s/86400)
+	}
+	return fmt.Sprintf("%.3g years", s/(365.25*86400))
+}

@@ -65,10 +65,11 @@ func blocks(s int) {
 		"Its Go twin is shaniBlocksGo.",
 	)
 
-	// Stack: per stream the 64 words W+K (256 bytes) and the state before
-	// the current block (32 bytes).
+	// Stack: per stream the 64 words W+K that feed SHA256RNDS2 (256 bytes),
+	// the words W themselves for the schedule (256 bytes) and the state
+	// before the current block (32 bytes); and a copy of *start.
 	wk := AllocLocal(256 * s)
-	w := AllocLocal(256 * s) // the words W themselves, for the schedule
+	w := AllocLocal(256 * s)
 	prev := AllocLocal(32 * s)
 	startLocal := AllocLocal(32)
 

@@ -347,3 +347,36 @@ func TestSHANIRandomJobs(t *testing.T) {
 		})
 	}
 }
+
+// FuzzSHANI compares shani with Ref on arbitrary jobs and ranges:
+//
+//	go test -run XXX -fuzz FuzzSHANI -fuzztime 30s ./miner/sha256x
+func FuzzSHANI(f *testing.F) {
+	if !hasSHANI {
+		f.Skip("CPU lacks SHA-NI (SHA, SSSE3, SSE4.1)")
+	}
+	f.Add([]byte("100"), false, []byte(""), uint64(1_000_000), uint64(1), uint64(0), uint16(300), uint8(1))
+	f.Add(testPrefix(72), true, []byte(""), uint64(1<<40), uint64(1), uint64(5), uint16(200), uint8(1))
+	f.Add(testPrefix(60), false, []byte("sfx"), uint64(95), uint64(3), uint64(2), uint16(100), uint8(2))
+	f.Add([]byte{}, false, testPrefix(70), uint64(math.MaxUint64-300), uint64(1), uint64(250), uint16(60), uint8(1))
+	f.Fuzz(func(t *testing.T, prefix []byte, binary bool, suffix []byte, start, step, from uint64, count uint16, zeros uint8) {
+		if len(prefix) > 300 || len(suffix) > 600 || step == 0 {
+			return
+		}
+		enc := Decimal
+		if binary {
+			enc = Binary
+		}
+		j := &Job{Prefix: prefix, Encoding: enc, Suffix: suffix, Start: start, Step: step, Target: hexZeros(int(zeros%3) + 1)}
+		c := uint64(count%512) + 1
+		if j.MaxIndex() < c-1 {
+			return
+		}
+		from = min(from, j.MaxIndex()-(c-1))
+		want := hitsOf(newRef(j), from, c)
+		got := hitsOf(newSHANI(j), from, c)
+		if fmt.Sprint(got) != fmt.Sprint(want) {
+			t.Fatalf("hits %v, want %v", got, want)
+		}
+	})
+}

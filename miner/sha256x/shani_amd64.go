@@ -19,14 +19,13 @@ import (
 var hasSHANI = cpuid.CPU.Supports(cpuid.SHA, cpuid.SSSE3, cpuid.SSE4)
 
 // shaniStreams is the number of messages hashed side by side. On the
-// development machine (AMD EPYC, Zen 4) SHA256RNDS2 has a latency of about 4
-// cycles but issues about every 2, so one stream is latency-bound (about 110
-// cycles per attempt), and with two streams the message-schedule chain and
-// the round chains leave little slack (about 97). Four streams reach about
-// 68 cycles per attempt on the tutorial puzzle, near the 62 that the 31
-// SHA256RNDS2 alone take; more would not fit the 16 XMM registers that
-// legacy-encoded SHA instructions can use. BenchmarkSHANIStreams measures
-// 1, 2 and 4.
+// development machine (AMD EPYC, Zen 4, ~3.4 GHz) SHA256RNDS2 has a latency
+// of about 4 cycles but issues about every 2, so one stream is bound by the
+// round chain and the schedule chain (about 150 cycles per attempt on the
+// tutorial puzzle), two streams reach about 99 and four about 68, near the
+// 62 that the 31 SHA256RNDS2 alone take. More would not fit the 16 XMM
+// registers that legacy-encoded SHA instructions can use.
+// BenchmarkSHANIStreams measures 1, 2 and 4.
 const shaniStreams = 4
 
 func init() {

@@ -12,9 +12,15 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/powlab/powlab/cmd/powlab/internal/benchcmd"
+	"github.com/powlab/powlab/cmd/powlab/internal/chaincmd"
+	"github.com/powlab/powlab/cmd/powlab/internal/chartcmd"
 	"github.com/powlab/powlab/cmd/powlab/internal/cmdutil"
 	"github.com/powlab/powlab/cmd/powlab/internal/infocmd"
+	"github.com/powlab/powlab/cmd/powlab/internal/minecmd"
+	"github.com/powlab/powlab/cmd/powlab/internal/nodecmd"
 	"github.com/powlab/powlab/cmd/powlab/internal/searchcmd"
+	"github.com/powlab/powlab/cmd/powlab/internal/synccmd"
+	"github.com/powlab/powlab/cmd/powlab/internal/validatecmd"
 	"github.com/powlab/powlab/results"
 )
 
@@ -41,6 +47,12 @@ attempts-vs-difficulty against theory.`,
 		infocmd.NewCmdInfo(io, nil),
 		searchcmd.NewCmdSearch(io, nil),
 		benchcmd.NewCmdBench(io, nil),
+		minecmd.NewCmdMine(io, nil),
+		validatecmd.NewCmdValidate(io, nil),
+		chaincmd.NewCmdChain(io, nil),
+		nodecmd.NewCmdNode(io, nil),
+		synccmd.NewCmdSync(io, nil),
+		chartcmd.NewCmdChart(io),
 	)
 	return cmd
 }

@@ -1,0 +1,43 @@
+// Package chain is powlab's blockchain: blocks and transactions with the
+// tutorial's JSON names, pluggable consensus rules, validation, fork choice,
+// the mempool and a crash-safe store.
+//
+// # Flow
+//
+// Open(ctx, dir, Options) opens (or creates, with a genesis block and a node
+// address) the bbolt store DIR/chain.db and rebuilds the block tree in
+// memory. Chain.Mine builds a candidate from the mempool plus the reward,
+// searches its proof with miner.Search (cancelled when the tip moves) and
+// appends it; Chain.AddBlock takes a peer's block; Chain.ReplaceChain
+// validates a whole foreign chain on all cores and adopts it when it has
+// more work. Subscribers hear of every tip change.
+//
+// # Rules
+//
+// Rules say how a block is hashed, what proof it needs and what target the
+// next block needs:
+//
+//   - tutorial: the proof depends only on the previous proof
+//     (sha256(f"{last_proof}{proof}") meets a fixed target) and a block's
+//     hash is SHA-256 of json.dumps(block, sort_keys=True), reproduced byte
+//     for byte (CanonicalJSON, Number). The proof never commits to the
+//     block's contents, so history can be rewritten for free.
+//   - powlab: the proof is the nonce of a 96-byte binary header (version,
+//     index, prev hash, Merkle root, timestamp, target, nonce) whose SHA-256
+//     must not exceed the target; the target can retarget every N blocks
+//     toward a block time, clamped to ×4 (NextBits, Retarget: pure
+//     functions over HeaderCtx).
+//
+// Fork choice is the most cumulative work (Better): the sum of each block's
+// expected attempts, which is the longest chain at a fixed difficulty.
+//
+// # Errors
+//
+// A block or chain that breaks a rule gives a *RuleError{Code, Index, Msg}
+// naming the block and the numbers (hash vs target). Malformed JSON wraps
+// ErrBadJSON. The mempool refuses transactions with errors wrapping
+// ErrInvalidTx or ErrMempoolFull. Open fails with ErrParamsMismatch when
+// asked for rules other than the stored ones. Mine returns ErrStale when the
+// tip moved during the search and ctx's error when cancelled. Lookups return
+// ErrNotFound. Anything else is a store or I/O failure.
+package chain

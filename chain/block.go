@@ -395,6 +395,11 @@ func CheckTx(tx Tx) error {
 	if tx.Amount.IsFloat() && math.IsInf(tx.Amount.Float64(), 0) {
 		return fmt.Errorf("%w: amount is not finite", ErrInvalidTx)
 	}
+	// An escape writes at most 6 bytes per input byte; skip building the
+	// JSON when even that cannot exceed the limit.
+	if bound := 6*(len(tx.Sender)+len(tx.Recipient)) + len(tx.Amount.String()) + 48; bound <= MaxTxJSON {
+		return nil
+	}
 	if n := len(tx.CanonicalJSON()); n > MaxTxJSON {
 		return fmt.Errorf("%w: %d bytes of JSON, the limit is %d", ErrInvalidTx, n, MaxTxJSON)
 	}

@@ -4,6 +4,9 @@ import (
 	"context"
 	"fmt"
 	"math"
+	"os"
+	"path/filepath"
+	"strings"
 	"sync"
 	"time"
 
@@ -107,6 +110,8 @@ type Options struct {
 	Now func() time.Time
 	// Mine tunes the search for a powlab genesis block.
 	Mine MineOptions
+	// MustExist makes Open fail with ErrNoChain instead of creating a chain.
+	MustExist bool
 }
 
 // Chain is the consensus engine over a store: the block tree, the main
@@ -133,6 +138,11 @@ type Chain struct {
 // Open opens the chain in data directory dir, creating it (with its
 // genesis block and node address) if it does not exist.
 func Open(ctx context.Context, dir string, o Options) (*Chain, error) {
+	if o.MustExist {
+		if _, err := os.Stat(filepath.Join(dir, dbFile)); err != nil {
+			return nil, fmt.Errorf("%w in %s", ErrNoChain, dir)
+		}
+	}
 	st, err := openStore(dir)
 	if err != nil {
 		return nil, err
@@ -180,7 +190,7 @@ func checkOptions(stored Params, o Options) error {
 		diffs = append(diffs, fmt.Sprintf("block time %s (stored: %s)", o.BlockTime, stored.BlockTime))
 	}
 	if len(diffs) > 0 {
-		return fmt.Errorf("%w: asked for %v; the chain was created with %s", ErrParamsMismatch, diffs, stored)
+		return fmt.Errorf("%w: asked for %s; the chain in this directory was created with %s", ErrParamsMismatch, strings.Join(diffs, ", "), stored)
 	}
 	return nil
 }
@@ -432,6 +442,9 @@ func (c *Chain) AddBlock(b *Block) (AddResult, error) {
 	defer c.mu.Unlock()
 	if c.closed {
 		return 0, ErrClosed
+	}
+	if b == nil {
+		return 0, ruleErr(CodeMalformed, 0, "no block")
 	}
 	return c.addLocked(b)
 }

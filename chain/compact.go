@@ -4,6 +4,7 @@ import (
 	"encoding/hex"
 	"fmt"
 	"math/big"
+	"math/bits"
 	"strings"
 
 	"github.com/powlab/powlab/miner"
@@ -38,7 +39,9 @@ func (c Compact) Valid() bool {
 	if e > 0 && m%2 == 0 {
 		return false
 	}
-	return c.Bound().Cmp(maxBound) <= 0
+	// The bound m·2^e has bits.Len64(m)+e bits; 2^255 (m = 1) has 256.
+	n := uint(bits.Len64(m)) + e
+	return n <= MaxBoundBits || (n == MaxBoundBits+1 && m == 1)
 }
 
 // CompactFromBound rounds bound down to the nearest Compact. Bounds above

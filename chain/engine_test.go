@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -194,6 +195,27 @@ func TestOrphanPoolIsBounded(t *testing.T) {
 	}
 }
 
+func TestOrphansExpire(t *testing.T) {
+	var now atomic.Int64
+	now.Store(testEpoch.UnixNano())
+	clock := func() time.Time { return time.Unix(0, now.Load()) }
+	c := openTest(t, t.TempDir(), Options{Target: bitsOpt(4), Now: clock})
+	orphan := func(i byte) *Block {
+		b := &Block{Index: 9, Timestamp: Float(1), PrevHash: Hash{i}, Version: 1,
+			Transactions: []Tx{{Sender: "0", Recipient: "x", Amount: DefaultReward}}}
+		b.MerkleRoot = MerkleRoot(b.Transactions)
+		b.Target, _ = ZeroBitsCompact(4)
+		return b
+	}
+	c.AddBlock(orphan(1))
+	c.AddBlock(orphan(2))
+	now.Add(int64(MaxOrphanAge + time.Second))
+	c.AddBlock(orphan(3)) // adding sweeps the old ones
+	if n := c.OrphanCount(); n != 1 {
+		t.Fatalf("%d orphans held, want 1", n)
+	}
+}
+
 func TestAddBlockRejects(t *testing.T) {
 	a, b := twoMiners(t, Options{Target: bitsOpt(6)})
 	m := mineN(t, b, 1, "b")[0]
@@ -353,8 +375,6 @@ func TestMineCancelAndStale(t *testing.T) {
 	}
 }
 
-func ptr[T any](v T) *T { return &v }
-
 func TestConcurrentUse(t *testing.T) {
 	a, b := twoMiners(t, Options{Target: bitsOpt(4)})
 	theirs := mineN(t, b, 5, "b")
@@ -391,5 +411,17 @@ func TestConcurrentUse(t *testing.T) {
 	wg.Wait()
 	if _, err := a.Validate(ctx, ValidateOptions{}); err != nil {
 		t.Fatal(err)
+	}
+}
+
+func TestDefaultDataDir(t *testing.T) {
+	t.Setenv(EnvDataDir, "/some/where")
+	if d, err := DefaultDataDir(); err != nil || d != "/some/where" {
+		t.Fatalf("%q %v", d, err)
+	}
+	t.Setenv(EnvDataDir, "")
+	t.Setenv("HOME", "/home/x")
+	if d, err := DefaultDataDir(); err != nil || d != "/home/x/.powlab" {
+		t.Fatalf("%q %v", d, err)
 	}
 }

@@ -68,6 +68,9 @@ type RuleError struct {
 }
 
 func (e *RuleError) Error() string {
+	if e.Index == 0 {
+		return fmt.Sprintf("%s: %s", e.Code, e.Msg)
+	}
 	return fmt.Sprintf("block %d: %s: %s", e.Index, e.Code, e.Msg)
 }
 
@@ -95,6 +98,8 @@ var (
 	// ErrParamsMismatch: Open was asked for rules or a difficulty other than
 	// the ones the store was created with.
 	ErrParamsMismatch = errors.New("chain parameters differ from the stored ones")
+	// ErrNoChain: Open with MustExist found no chain in the directory.
+	ErrNoChain = errors.New("no chain")
 	// ErrClosed: the chain was closed.
 	ErrClosed = errors.New("chain closed")
 	// ErrEmptyChain: a chain document with no blocks.

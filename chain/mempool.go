@@ -34,6 +34,9 @@ func (m *mempool) take(n int) []Tx {
 
 // removeIncluded drops one pending copy of each transaction in blocks.
 func (m *mempool) removeIncluded(blocks []*Block) {
+	if len(m.txs) == 0 {
+		return
+	}
 	count := map[string]int{}
 	for _, b := range blocks {
 		for _, tx := range b.Transactions {

@@ -18,6 +18,13 @@ import (
 type Number struct {
 	lit   string // canonical text; "" means the int 0
 	float bool
+	f     float64 // the value as a double, kept because validation reads it often
+}
+
+// intNumber makes an int from its canonical decimal text.
+func intNumber(lit string) Number {
+	f, _ := strconv.ParseFloat(lit, 64) // ±Inf beyond a double's range
+	return Number{lit: lit, f: f}
 }
 
 // ErrBadNumber is wrapped by every Number parse error.
@@ -32,7 +39,7 @@ func Int(i int64) Number {
 	if i == 0 {
 		return Number{}
 	}
-	return Number{lit: strconv.FormatInt(i, 10)}
+	return Number{lit: strconv.FormatInt(i, 10), f: float64(i)}
 }
 
 // Uint returns the int u.
@@ -40,7 +47,7 @@ func Uint(u uint64) Number {
 	if u == 0 {
 		return Number{}
 	}
-	return Number{lit: strconv.FormatUint(u, 10)}
+	return Number{lit: strconv.FormatUint(u, 10), f: float64(u)}
 }
 
 // BigInt returns the int i.
@@ -48,7 +55,7 @@ func BigInt(i *big.Int) Number {
 	if i.Sign() == 0 {
 		return Number{}
 	}
-	return Number{lit: i.String()}
+	return intNumber(i.String())
 }
 
 // NewFloat returns the float f; NaN and the infinities are refused, because
@@ -57,7 +64,7 @@ func NewFloat(f float64) (Number, error) {
 	if math.IsNaN(f) || math.IsInf(f, 0) {
 		return Number{}, fmt.Errorf("%w: %v is not finite", ErrBadNumber, f)
 	}
-	return Number{lit: pyFloatRepr(f), float: true}, nil
+	return Number{lit: pyFloatRepr(f), float: true, f: f}, nil
 }
 
 // Float is NewFloat for values known to be finite; it panics otherwise.
@@ -82,7 +89,7 @@ func ParseNumber(s string) (Number, error) {
 		if err != nil || math.IsInf(f, 0) {
 			return Number{}, fmt.Errorf("%w: %.40q is out of a double's range", ErrBadNumber, s)
 		}
-		return Number{lit: pyFloatRepr(f), float: true}, nil
+		return Number{lit: pyFloatRepr(f), float: true, f: f}, nil
 	}
 	digits := strings.TrimPrefix(s, "-")
 	if len(digits) > maxIntDigits {
@@ -91,7 +98,7 @@ func ParseNumber(s string) (Number, error) {
 	if digits == "0" {
 		return Number{}, nil
 	}
-	return Number{lit: s}, nil
+	return intNumber(s), nil
 }
 
 // isJSONNumber checks RFC 8259's number grammar.
@@ -149,10 +156,7 @@ func (n Number) String() string {
 }
 
 // Float64 is n's value as a double (an int too large for one becomes ±Inf).
-func (n Number) Float64() float64 {
-	f, _ := strconv.ParseFloat(n.String(), 64)
-	return f
-}
+func (n Number) Float64() float64 { return n.f }
 
 // Uint64 returns an int that fits in a uint64.
 func (n Number) Uint64() (uint64, bool) {

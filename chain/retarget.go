@@ -3,7 +3,6 @@ package chain
 import (
 	"math"
 	"math/big"
-	"sort"
 	"time"
 )
 
@@ -42,15 +41,23 @@ const MaxFutureDrift = 2 * time.Hour
 // MedianTime is the median timestamp of h and up to MedianTimeSpan-1 of its
 // ancestors. A block's timestamp must be above its parent's median time.
 func MedianTime(h HeaderCtx) float64 {
-	ts := make([]float64, 0, MedianTimeSpan)
-	for ; h != nil && len(ts) < MedianTimeSpan; h = h.Parent() {
-		ts = append(ts, h.Timestamp())
+	var buf [MedianTimeSpan]float64 // on the stack: this runs once per block validated
+	n := 0
+	for ; h != nil && n < MedianTimeSpan; h = h.Parent() {
+		// Insertion sort as we go: at most 11 elements.
+		t := h.Timestamp()
+		i := n
+		for i > 0 && buf[i-1] > t {
+			buf[i] = buf[i-1]
+			i--
+		}
+		buf[i] = t
+		n++
 	}
-	if len(ts) == 0 {
+	if n == 0 {
 		return math.Inf(-1)
 	}
-	sort.Float64s(ts)
-	return ts[len(ts)/2]
+	return buf[n/2]
 }
 
 // RetargetParams say how powlab rules move the difficulty.

@@ -258,7 +258,7 @@ type powlabRules struct {
 func (r *powlabRules) Name() string   { return RulesPowlab }
 func (r *powlabRules) Params() Params { return r.p }
 
-// Header returns b's header without the nonce (HeaderLen-8 bytes).
+// powlabHeaderPrefix is b's header without the nonce (HeaderLen-8 bytes).
 func powlabHeaderPrefix(b *Block) []byte {
 	h := make([]byte, 0, HeaderLen)
 	h = binary.BigEndian.AppendUint32(h, b.Version)
@@ -278,6 +278,10 @@ func PowlabHeader(b *Block) []byte {
 func (r *powlabRules) Hash(b *Block) Hash { return sha256.Sum256(PowlabHeader(b)) }
 
 func (r *powlabRules) ProofHash(_, b *Block) (Hash, bool) { return r.Hash(b), true }
+
+// proofIsHash tells ValidateChain that ProofHash is Hash, so it hashes each
+// header once.
+func (r *powlabRules) proofIsHash() bool { return true }
 
 func (r *powlabRules) Puzzle(_, b *Block) miner.Puzzle {
 	return miner.Puzzle{Prefix: powlabHeaderPrefix(b), Encoding: sha256x.Binary, Step: 1}

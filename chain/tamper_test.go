@@ -1,6 +1,7 @@
 package chain
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"testing"
@@ -9,8 +10,27 @@ import (
 // TestTamperingDetected changes every field of every block of a powlab
 // chain, one at a time, and expects validation to fail each time.
 func TestTamperingDetected(t *testing.T) {
-	r := mustRules(t, powlabParams(12))
-	chain := buildChain(t, r, 4, someTxs)
+	// Mine a chain into a store (fixed clock and recipient: deterministic),
+	// then read it back from disk.
+	dir := t.TempDir()
+	c := openTest(t, dir, Options{Target: bitsOpt(12)})
+	for i := 2; i <= 4; i++ {
+		for _, tx := range someTxs(i) {
+			if _, err := c.AddTx(tx); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if _, err := c.Mine(context.Background(), MineOptions{Workers: 1, Recipient: "miner"}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	c.Close()
+	c = openTest(t, dir, Options{})
+	r := c.Rules()
+	chain := c.Blocks()
+	if len(chain) != 4 {
+		t.Fatalf("%d blocks stored", len(chain))
+	}
 	if err := validateAt(r, chain); err != nil {
 		t.Fatalf("untouched chain: %v", err)
 	}

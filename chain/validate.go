@@ -118,21 +118,22 @@ type ChainInfo struct {
 	Hashes []Hash  // every block's hash, genesis first
 }
 
-// sliceCtx is a HeaderCtx over a slice of blocks being validated.
-type sliceCtx struct {
-	blocks []*Block
-	ts     []float64
-	i      int
+// ctxNode is a HeaderCtx over blocks being validated. Nodes live in one
+// slice and point at their parent, so walking back allocates nothing.
+type ctxNode struct {
+	b      *Block
+	ts     float64
+	parent *ctxNode
 }
 
-func (s sliceCtx) Height() uint64     { return s.blocks[s.i].Index }
-func (s sliceCtx) Timestamp() float64 { return s.ts[s.i] }
-func (s sliceCtx) Bits() Compact      { return s.blocks[s.i].Target }
-func (s sliceCtx) Parent() HeaderCtx {
-	if s.i == 0 {
-		return nil
+func (c *ctxNode) Height() uint64     { return c.b.Index }
+func (c *ctxNode) Timestamp() float64 { return c.ts }
+func (c *ctxNode) Bits() Compact      { return c.b.Target }
+func (c *ctxNode) Parent() HeaderCtx {
+	if c.parent == nil {
+		return nil // a typed nil would not compare equal to nil
 	}
-	return sliceCtx{s.blocks, s.ts, s.i - 1}
+	return c.parent
 }
 
 // ValidateChain checks a whole chain, genesis first, under r: every block on
@@ -144,6 +145,11 @@ func (s sliceCtx) Parent() HeaderCtx {
 func ValidateChain(ctx context.Context, r Rules, blocks []*Block, o ValidateOptions) (*ChainInfo, error) {
 	if len(blocks) == 0 {
 		return nil, ErrEmptyChain
+	}
+	for i, b := range blocks {
+		if b == nil {
+			return nil, ruleErr(CodeMalformed, 0, "chain position %d holds no block", i)
+		}
 	}
 	now := o.Now
 	if now.IsZero() {
@@ -159,6 +165,9 @@ func ValidateChain(ctx context.Context, r Rules, blocks []*Block, o ValidateOpti
 	proofOK := make([]bool, n)
 	alone := make([]error, n)
 	ts := make([]float64, n)
+
+	ph, ok := r.(interface{ proofIsHash() bool })
+	sameHash := ok && ph.proofIsHash()
 
 	// Phase 1, parallel: everything a block needs without its validated
 	// parent. Workers take fixed-size slices of the chain.
@@ -178,7 +187,11 @@ func ValidateChain(ctx context.Context, r Rules, blocks []*Block, o ValidateOpti
 					if i > 0 {
 						parent = blocks[i-1]
 					}
-					proofs[i], proofOK[i] = r.ProofHash(parent, b)
+					if sameHash {
+						proofs[i], proofOK[i] = hashes[i], true
+					} else {
+						proofs[i], proofOK[i] = r.ProofHash(parent, b)
+					}
 					alone[i] = checkAlone(r, b, i == 0)
 				}
 			}
@@ -201,7 +214,12 @@ func ValidateChain(ctx context.Context, r Rules, blocks []*Block, o ValidateOpti
 	// Phase 2, in order: links, contextual rules, proofs against the target
 	// the parent's context requires.
 	info := &ChainInfo{Hashes: hashes}
+	ctxs := make([]ctxNode, n)
 	for i, b := range blocks {
+		ctxs[i] = ctxNode{b: b, ts: ts[i]}
+		if i > 0 {
+			ctxs[i].parent = &ctxs[i-1]
+		}
 		if alone[i] != nil {
 			return nil, alone[i]
 		}
@@ -209,7 +227,7 @@ func ValidateChain(ctx context.Context, r Rules, blocks []*Block, o ValidateOpti
 		var pctx HeaderCtx
 		var ph Hash
 		if i > 0 {
-			parent, pctx, ph = blocks[i-1], sliceCtx{blocks, ts, i - 1}, hashes[i-1]
+			parent, pctx, ph = blocks[i-1], &ctxs[i-1], hashes[i-1]
 		}
 		if err := checkOnParent(r, b, parent, ph, pctx, proofs[i], proofOK[i], now); err != nil {
 			return nil, err

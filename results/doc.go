@@ -8,6 +8,15 @@
 // the embedded Header; the CLI calls Write to save it under a directory and
 // prints it; Read and ReadHeader load it back, checking the schema.
 //
+// Records: Bench (hashrate sweep), Attempts (attempts vs difficulty: every
+// trial and each difficulty's statistics and theory), BlockTime (block
+// intervals and difficulty by height), Net.
+//
+// Charts (plot.go, gonum.org/v1/plot): PlotAttempts, PlotAttemptsSeconds,
+// PlotBench and PlotBlockTime each take a record and a path and write a PNG
+// or SVG by the path's extension (ErrFigureFormat otherwise), through a
+// temporary file. Log axes plot log10 of the data with power-of-ten labels.
+//
 // Errors: Read fails with ErrSchema for a file that is not a powlab record
 // or has a newer major version, and wraps I/O and JSON errors with the path.
 package results

@@ -56,7 +56,9 @@
 //     ours by their claimed work, then validate the best
 //     (chain.Chain.ReplaceChain: full validation on all cores, adopted only
 //     with strictly more work). Fork choice is most cumulative work, the
-//     longest chain at a fixed difficulty.
+//     longest chain at a fixed difficulty. Concurrent resolves of the same
+//     peers share one run, which belongs to the node (a client that
+//     disconnects does not cancel it; Close does).
 //
 // Network I/O and chain validation never hold the chain's lock, so /chain
 // and /status answer while the node mines or resolves. /chain is encoded

@@ -244,3 +244,26 @@ func TestConcurrentMine(t *testing.T) {
 		t.Fatalf("height %d, want %d", n.Height(), k+1)
 	}
 }
+
+// The cached /chain document always equals a fresh encoding of the chain.
+func TestChainDocumentCache(t *testing.T) {
+	a, b := startNode(t, Config{}), startNode(t, Config{})
+	check := func(n *Node) {
+		t.Helper()
+		if got, want := string(n.chainDocument()), string(chain.EncodeChainJSON(n.Blocks())); got != want {
+			t.Fatalf("cached /chain differs from the chain:\n%s\n%s", got, want)
+		}
+	}
+	check(a)
+	for range 3 {
+		if _, err := a.MineOne(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+		check(a)
+	}
+	check(b)
+	if _, err := b.SyncFrom(context.Background(), a.Addr()); err != nil {
+		t.Fatal(err)
+	}
+	check(b)
+}

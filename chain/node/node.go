@@ -153,7 +153,9 @@ type Node struct {
 	mining      atomic.Bool
 	rateBits    atomic.Uint64 // float64 bits of the last attempts/s
 	fetching    sync.Map      // peer -> struct{}: a chain fetch under way
-	resolveMu   sync.Mutex    // one Resolve at a time
+	resolveMu   sync.Mutex    // one resolveNow at a time
+	bgMu        sync.Mutex    // orders spawn's check-and-Add with Close's cancel; guards calls
+	calls       map[string]*resolveCall
 	mineSem     chan struct{} // one GET /mine search at a time
 	startOnce   sync.Once
 	closeOnce   sync.Once
@@ -200,6 +202,7 @@ func New(ctx context.Context, cfg Config) (*Node, error) {
 		client:  NewClient(cfg.PeerTimeout, cfg.MaxResponseBytes),
 		peers:   peerSet{max: cfg.MaxPeers},
 		mineSem: make(chan struct{}, 1),
+		calls:   map[string]*resolveCall{},
 	}
 	n.ctx, n.cancel = context.WithCancel(context.Background())
 	n.gossip = newGossiper(n.ctx, n.client, n.log, cfg.GossipDelay)
@@ -304,10 +307,8 @@ func (n *Node) Addr() string {
 // node without HTTP. Later calls do nothing.
 func (n *Node) Start() {
 	n.startOnce.Do(func() {
-		if len(n.peers.list()) > 0 && n.ctx.Err() == nil {
-			n.wg.Add(1)
-			go func() {
-				defer n.wg.Done()
+		if len(n.peers.list()) > 0 {
+			n.spawn(func() {
 				rep, err := n.Resolve(n.ctx)
 				if err != nil {
 					if n.ctx.Err() == nil {
@@ -316,7 +317,7 @@ func (n *Node) Start() {
 					return
 				}
 				n.log.Info("initial sync", "replaced", rep.Replaced, "height", rep.Height)
-			}()
+			})
 		}
 		if n.cfg.Mine {
 			n.StartMiner()
@@ -328,18 +329,39 @@ func (n *Node) Start() {
 func (n *Node) StartMiner() {
 	n.minerMu.Lock()
 	defer n.minerMu.Unlock()
-	if n.minerDone != nil || n.ctx.Err() != nil {
+	if n.minerDone != nil {
 		return
 	}
 	ctx, cancel := context.WithCancel(n.ctx)
 	done := make(chan struct{})
+	if !n.spawn(func() {
+		defer close(done)
+		n.mineLoop(ctx)
+	}) {
+		cancel()
+		return
+	}
 	n.minerCancel, n.minerDone = cancel, done
+}
+
+// spawn runs f in a goroutine Close waits for; it reports false, running
+// nothing, once the node is closing.
+func (n *Node) spawn(f func()) bool {
+	n.bgMu.Lock()
+	defer n.bgMu.Unlock()
+	return n.spawnLocked(f)
+}
+
+func (n *Node) spawnLocked(f func()) bool {
+	if n.ctx.Err() != nil {
+		return false
+	}
 	n.wg.Add(1)
 	go func() {
 		defer n.wg.Done()
-		defer close(done)
-		n.mineLoop(ctx)
+		f()
 	}()
+	return true
 }
 
 // MinerOptions are the miner's current options.
@@ -370,7 +392,11 @@ func (n *Node) StopMiner() {
 // a few seconds), then closes the chain. It is safe to call more than once.
 func (n *Node) Close() error {
 	n.closeOnce.Do(func() {
+		// Cancelling under bgMu orders it with spawn's check-and-Add: no
+		// goroutine is added to wg after this point.
+		n.bgMu.Lock()
 		n.cancel()
+		n.bgMu.Unlock()
 		n.srvMu.Lock()
 		srv, done := n.srv, n.serveDone
 		n.srvMu.Unlock()

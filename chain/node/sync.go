@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"sort"
+	"strings"
 	"sync"
 
 	"github.com/powlab/powlab/chain"
@@ -48,15 +49,51 @@ type fetched struct {
 	idx    int     // into the report
 }
 
-func (n *Node) resolve(ctx context.Context, peers []string) (*ResolveReport, error) {
-	if n.ctx.Err() != nil {
-		return nil, ErrClosed
-	}
-	ctx, cancel := context.WithCancel(ctx)
-	defer cancel()
-	stop := context.AfterFunc(n.ctx, cancel)
-	defer stop()
+// resolveCall is one resolveNow run that concurrent callers share.
+type resolveCall struct {
+	done chan struct{}
+	rep  *ResolveReport
+	err  error
+}
 
+// resolve runs resolveNow for peers, sharing one run among concurrent
+// callers with the same peers (a burst of GET /node_refresh fetches each
+// chain once). The run belongs to the node, not to a caller: a caller that
+// leaves gets ctx's error and the run goes on for the others; Close waits
+// for it. The report is shared: read-only. (golang.org/x/sync/singleflight
+// does the sharing but cannot tell the caller whether it started the run,
+// which the node needs to count the goroutine.)
+func (n *Node) resolve(ctx context.Context, peers []string) (*ResolveReport, error) {
+	key := strings.Join(peers, " ")
+	n.bgMu.Lock()
+	c, ok := n.calls[key]
+	if !ok {
+		c = &resolveCall{done: make(chan struct{})}
+		if !n.spawnLocked(func() {
+			c.rep, c.err = n.resolveNow(n.ctx, peers)
+			n.bgMu.Lock()
+			delete(n.calls, key)
+			n.bgMu.Unlock()
+			close(c.done)
+		}) {
+			n.bgMu.Unlock()
+			return nil, ErrClosed
+		}
+		n.calls[key] = c
+	}
+	n.bgMu.Unlock()
+	select {
+	case <-c.done:
+		if c.err != nil && n.ctx.Err() != nil {
+			return c.rep, ErrClosed
+		}
+		return c.rep, c.err
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+}
+
+func (n *Node) resolveNow(ctx context.Context, peers []string) (*ResolveReport, error) {
 	n.resolveMu.Lock()
 	defer n.resolveMu.Unlock()
 
@@ -166,9 +203,6 @@ func (n *Node) SyncFrom(ctx context.Context, peer string) (*ResolveReport, error
 	return n.resolve(ctx, []string{p})
 }
 
-// BlockResult says what ReceiveBlock did with a peer's block.
-type BlockResult = chain.AddResult
-
 // ReceiveBlock takes a block a peer announced. A block that extends the tip
 // (or completes a heavier branch) is relayed to the other peers; a block
 // whose parent is unknown makes the node fetch the announcing peer's chain
@@ -215,9 +249,7 @@ func (n *Node) catchUp(from string, index uint64) {
 	if _, busy := n.fetching.LoadOrStore(key, struct{}{}); busy {
 		return
 	}
-	n.wg.Add(1)
-	go func() {
-		defer n.wg.Done()
+	ok := n.spawn(func() {
 		defer n.fetching.Delete(key)
 		rep, err := n.resolve(n.ctx, targets)
 		if err != nil {
@@ -227,5 +259,8 @@ func (n *Node) catchUp(from string, index uint64) {
 			return
 		}
 		n.log.Debug("catch-up done", "source", key, "orphan_index", index, "replaced", rep.Replaced, "height", rep.Height)
-	}()
+	})
+	if !ok {
+		n.fetching.Delete(key)
+	}
 }

@@ -15,7 +15,6 @@ import (
 	"github.com/powlab/powlab/chain"
 	"github.com/powlab/powlab/chain/node"
 	"github.com/powlab/powlab/cmd/powlab/internal/cmdutil"
-	"github.com/powlab/powlab/miner"
 )
 
 // NodeOptions are the flags of `powlab node`.
@@ -23,8 +22,7 @@ type NodeOptions struct {
 	IO       cmdutil.IO
 	Listen   string
 	DataDir  string
-	Rules    string
-	Target   miner.TargetFlags
+	Chain    cmdutil.ChainFlags
 	Peers    []string
 	Mine     bool
 	Workers  int
@@ -75,9 +73,8 @@ the store and exits 0.`,
 	}
 	f := cmd.Flags()
 	f.StringVar(&opts.Listen, "listen", DefaultListen, "host:port to serve on (port 0: any free port)")
-	f.StringVar(&opts.DataDir, "data", "", "data directory of the chain (default $"+chain.EnvDataDir+" or ~/.powlab)")
-	f.StringVar(&opts.Rules, "rules", "", "consensus rules of a new chain: tutorial or powlab (default: as stored, else powlab)")
-	cmdutil.AddTargetFlags(f, &opts.Target, " (default: as stored, else the rules' default)")
+	cmdutil.AddDataFlag(f, &opts.DataDir)
+	cmdutil.AddChainFlags(f, &opts.Chain)
 	f.StringSliceVar(&opts.Peers, "peers", nil, "peers to register, comma-separated (http://host:port or host:port)")
 	f.BoolVar(&opts.Mine, "mine", false, "mine continuously (without it, blocks are mined on GET /mine)")
 	f.IntVarP(&opts.Workers, "workers", "w", 0, "mining worker goroutines (0: one per CPU)")
@@ -94,19 +91,9 @@ func (o *NodeOptions) config() (node.Config, string, error) {
 	if _, port, err := net.SplitHostPort(o.Listen); err != nil || port == "" {
 		return cfg, "", cmdutil.FlagErrorf("--listen %q: want host:port, e.g. %s", o.Listen, DefaultListen)
 	}
-	switch o.Rules {
-	case "", chain.RulesTutorial, chain.RulesPowlab:
-	default:
-		return cfg, "", cmdutil.FlagErrorf("--rules %q: want %s or %s", o.Rules, chain.RulesTutorial, chain.RulesPowlab)
-	}
-	t, err := cmdutil.ParseTarget(o.Target, miner.Target{})
+	copts, err := o.Chain.Options()
 	if err != nil {
 		return cfg, "", err
-	}
-	if o.Rules == chain.RulesPowlab && t.Valid() {
-		if _, err := chain.CompactFromTarget(t); err != nil {
-			return cfg, "", cmdutil.FlagErrorf("powlab rules need --bits or a zero --prefix: %v", err)
-		}
 	}
 	k, err := cmdutil.ResolveKernel(o.Kernel)
 	if err != nil {
@@ -128,11 +115,9 @@ func (o *NodeOptions) config() (node.Config, string, error) {
 	if err != nil {
 		return cfg, "", err
 	}
-	dir := o.DataDir
-	if dir == "" {
-		if dir, err = chain.DefaultDataDir(); err != nil {
-			return cfg, "", err
-		}
+	dir, err := cmdutil.ResolveDataDir(o.DataDir)
+	if err != nil {
+		return cfg, "", err
 	}
 	hopts := &slog.HandlerOptions{Level: level}
 	var h slog.Handler = slog.NewTextHandler(o.IO.ErrOut, hopts)
@@ -141,7 +126,7 @@ func (o *NodeOptions) config() (node.Config, string, error) {
 	}
 	cfg = node.Config{
 		DataDir: dir,
-		Chain:   chain.Options{Rules: o.Rules, Target: t},
+		Chain:   copts,
 		Peers:   o.Peers,
 		Mine:    o.Mine,
 		Miner:   node.MinerOptions{Workers: workers, Kernel: k, MaxRate: o.MaxRate},

@@ -34,7 +34,7 @@ func TestFlags(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if o.Listen != "127.0.0.1:0" || o.DataDir != "/tmp/x" || o.Rules != "tutorial" || o.Target.Prefix != "000" ||
+	if o.Listen != "127.0.0.1:0" || o.DataDir != "/tmp/x" || o.Chain.Rules != "tutorial" || o.Chain.Target.Prefix != "000" ||
 		len(o.Peers) != 2 || !o.Mine || o.Workers != 2 || o.Kernel != "stdlib" || o.MaxRate != 1000 {
 		t.Fatalf("options %+v", o)
 	}

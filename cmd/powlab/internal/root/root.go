@@ -12,12 +12,16 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/powlab/powlab/cmd/powlab/internal/benchcmd"
+	"github.com/powlab/powlab/cmd/powlab/internal/chaincmd"
+	"github.com/powlab/powlab/cmd/powlab/internal/chartcmd"
 	"github.com/powlab/powlab/cmd/powlab/internal/cmdutil"
 	"github.com/powlab/powlab/cmd/powlab/internal/infocmd"
+	"github.com/powlab/powlab/cmd/powlab/internal/minecmd"
 	"github.com/powlab/powlab/cmd/powlab/internal/netcmd"
 	"github.com/powlab/powlab/cmd/powlab/internal/nodecmd"
 	"github.com/powlab/powlab/cmd/powlab/internal/searchcmd"
 	"github.com/powlab/powlab/cmd/powlab/internal/synccmd"
+	"github.com/powlab/powlab/cmd/powlab/internal/validatecmd"
 	"github.com/powlab/powlab/results"
 )
 
@@ -45,8 +49,12 @@ attempts-vs-difficulty against theory.`,
 		searchcmd.NewCmdSearch(io, nil),
 		benchcmd.NewCmdBench(io, nil),
 		netcmd.NewCmdNet(io, nil),
+		minecmd.NewCmdMine(io, nil),
+		validatecmd.NewCmdValidate(io, nil),
+		chaincmd.NewCmdChain(io, nil),
 		nodecmd.NewCmdNode(io, nil),
 		synccmd.NewCmdSync(io, nil),
+		chartcmd.NewCmdChart(io),
 	)
 	return cmd
 }

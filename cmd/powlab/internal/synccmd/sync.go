@@ -15,7 +15,6 @@ import (
 	"github.com/powlab/powlab/chain"
 	"github.com/powlab/powlab/chain/node"
 	"github.com/powlab/powlab/cmd/powlab/internal/cmdutil"
-	"github.com/powlab/powlab/miner"
 )
 
 // SyncOptions are the flags of `powlab sync`.
@@ -23,8 +22,7 @@ type SyncOptions struct {
 	IO      cmdutil.IO
 	URLs    []string
 	DataDir string
-	Rules   string
-	Target  miner.TargetFlags
+	Chain   cmdutil.ChainFlags
 	Node    string
 	Timeout time.Duration
 	JSON    bool
@@ -57,9 +55,8 @@ With --node URL, ask that running node to resolve against its own peers
 		},
 	}
 	f := cmd.Flags()
-	f.StringVar(&opts.DataDir, "data", "", "data directory of the local chain (default $"+chain.EnvDataDir+" or ~/.powlab)")
-	f.StringVar(&opts.Rules, "rules", "", "rules of a new local chain: tutorial or powlab (default: as stored, else powlab)")
-	cmdutil.AddTargetFlags(f, &opts.Target, " (a new chain only; default: as stored)")
+	cmdutil.AddDataFlag(f, &opts.DataDir)
+	cmdutil.AddChainFlags(f, &opts.Chain)
 	f.StringVar(&opts.Node, "node", "", "ask this running node to resolve instead (its GET /node_refresh)")
 	f.DurationVar(&opts.Timeout, "timeout", DefaultTimeout, "timeout of each request")
 	f.BoolVar(&opts.JSON, "json", false, "print the report as JSON")
@@ -75,11 +72,6 @@ func (o *SyncOptions) check() error {
 	}
 	if o.Timeout <= 0 {
 		return cmdutil.FlagErrorf("--timeout %s: must be above 0", o.Timeout)
-	}
-	switch o.Rules {
-	case "", chain.RulesTutorial, chain.RulesPowlab:
-	default:
-		return cmdutil.FlagErrorf("--rules %q: want %s or %s", o.Rules, chain.RulesTutorial, chain.RulesPowlab)
 	}
 	for _, u := range append([]string{o.Node}, o.URLs...) {
 		if u == "" {
@@ -99,19 +91,17 @@ func runSync(ctx context.Context, opts *SyncOptions) error {
 	if opts.Node != "" {
 		return askNode(ctx, opts)
 	}
-	t, err := cmdutil.ParseTarget(opts.Target, miner.Target{})
+	copts, err := opts.Chain.Options()
 	if err != nil {
 		return err
 	}
-	dir := opts.DataDir
-	if dir == "" {
-		if dir, err = chain.DefaultDataDir(); err != nil {
-			return err
-		}
+	dir, err := cmdutil.ResolveDataDir(opts.DataDir)
+	if err != nil {
+		return err
 	}
 	n, err := node.New(ctx, node.Config{
 		DataDir:     dir,
-		Chain:       chain.Options{Rules: opts.Rules, Target: t},
+		Chain:       copts,
 		Peers:       opts.URLs,
 		PeerTimeout: opts.Timeout,
 	})

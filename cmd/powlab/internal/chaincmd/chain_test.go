@@ -1,0 +1,71 @@
+package chaincmd
+
+import (
+	"bytes"
+	"context"
+	"strings"
+	"testing"
+
+	"github.com/powlab/powlab/chain"
+	"github.com/powlab/powlab/cmd/powlab/internal/cmdutil"
+	"github.com/powlab/powlab/miner"
+)
+
+func TestFlagsToOptions(t *testing.T) {
+	var got *ChainOptions
+	cmd := NewCmdChain(cmdutil.IO{Out: &bytes.Buffer{}, ErrOut: &bytes.Buffer{}}, func(_ context.Context, o *ChainOptions) error {
+		got = o
+		return nil
+	})
+	cmd.SetArgs([]string{"--data", "/x", "--json"})
+	if err := cmd.Execute(); err != nil {
+		t.Fatal(err)
+	}
+	if got.Data != "/x" || !got.JSON {
+		t.Fatalf("got %+v", *got)
+	}
+}
+
+func TestChainOutput(t *testing.T) {
+	dir := t.TempDir()
+	c, err := chain.Open(context.Background(), dir, chain.Options{Rules: chain.RulesTutorial, Target: miner.MustPrefix("0")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c.AddTx(chain.Tx{Sender: "José", Recipient: "李四", Amount: chain.Int(5)})
+	if _, err := c.Mine(context.Background(), chain.MineOptions{Workers: 1}); err != nil {
+		t.Fatal(err)
+	}
+	want := string(c.ChainJSON()) + "\n"
+	c.Close()
+
+	tests := []struct {
+		name string
+		json bool
+		has  []string
+	}{
+		{"text", false, []string{"tutorial rules, prefix 0", "block 2", `"José" -> "李四"  5`, "prev_hash  1 (genesis)"}},
+		{"json", true, []string{`{"chain": [{"index": 1, "prev_hash": 1, "proof": 100,`, `"length": 2}`, `"sender": "Jos\u00e9"`}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			var out bytes.Buffer
+			err = runChain(context.Background(), &ChainOptions{Data: dir, JSON: tc.json, IO: cmdutil.IO{Out: &out, ErrOut: &bytes.Buffer{}}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, h := range tc.has {
+				if !strings.Contains(out.String(), h) {
+					t.Fatalf("output lacks %q:\n%s", h, out.String())
+				}
+			}
+			if tc.json && out.String() != want {
+				t.Fatal("--json differs from ChainJSON")
+			}
+		})
+	}
+	err = runChain(context.Background(), &ChainOptions{Data: t.TempDir(), IO: cmdutil.IO{Out: &bytes.Buffer{}}})
+	if err == nil || !strings.Contains(err.Error(), "powlab mine") {
+		t.Fatalf("empty dir: %v", err)
+	}
+}

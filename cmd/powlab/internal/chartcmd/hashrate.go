@@ -1,0 +1,173 @@
+package chartcmd
+
+import (
+	"context"
+	"fmt"
+	"runtime"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/powlab/powlab/bench"
+	"github.com/powlab/powlab/cmd/powlab/internal/benchcmd"
+	"github.com/powlab/powlab/cmd/powlab/internal/cmdutil"
+	"github.com/powlab/powlab/miner"
+	"github.com/powlab/powlab/miner/sha256x"
+	"github.com/powlab/powlab/results"
+)
+
+// HashrateOptions are the flags of `powlab chart hashrate`.
+type HashrateOptions struct {
+	IO        cmdutil.IO
+	Kernel    string
+	Workers   string
+	Duration  time.Duration
+	Out       string
+	JSON      bool
+	From      string
+	RecordDir string
+	NoSave    bool
+	Argv      []string
+	cmd       *cobra.Command
+}
+
+// Defaults of `powlab chart hashrate`: a short sweep, about ten seconds
+// with two kernels at 1 and 2 workers plus their self-tests.
+const (
+	DefaultHashrateOut      = "hashrate.png"
+	DefaultHashrateDuration = time.Second
+)
+
+// NewCmdHashrate builds the command; runF replaces the run function in tests.
+func NewCmdHashrate(io cmdutil.IO, runF func(context.Context, *HashrateOptions) error) *cobra.Command {
+	opts := &HashrateOptions{IO: io}
+	cmd := &cobra.Command{
+		Use:   "hashrate",
+		Short: "Attempts per second by kernel and worker count, as grouped bars",
+		Long: `Draw a hashrate sweep: one group of bars per kernel, one bar per worker count.
+With --from it redraws a record saved by ` + "`powlab bench`" + ` or by this command;
+otherwise it runs a short sweep first (--duration per configuration, on the
+tutorial's puzzle with last proof 100 and target prefix 000000) and saves it.`,
+		Example: `  powlab chart hashrate                                  # short sweep: every kernel, 1 and all workers
+  powlab chart hashrate --from results-out/bench-20261126T150000Z.json --out docs/hashrate.png`,
+		Args: cmdutil.NoArgs,
+		RunE: func(c *cobra.Command, args []string) error {
+			opts.cmd = c
+			if runF != nil {
+				return runF(c.Context(), opts)
+			}
+			return runHashrate(c.Context(), opts)
+		},
+	}
+	f := cmd.Flags()
+	f.StringVar(&opts.Kernel, "kernel", "all", cmdutil.KernelHelp(true)+"; a comma-separated list is allowed")
+	f.StringVarP(&opts.Workers, "workers", "w", "", "comma-separated worker counts (default 1,<CPUs>)")
+	f.DurationVar(&opts.Duration, "duration", DefaultHashrateDuration, "time per configuration")
+	f.StringVarP(&opts.Out, "out", "o", DefaultHashrateOut, "chart file, .png or .svg")
+	f.BoolVar(&opts.JSON, "json", false, "print the record as JSON instead of a table")
+	f.StringVar(&opts.From, "from", "", "redraw a saved bench record instead of running")
+	f.StringVar(&opts.RecordDir, "record-dir", results.DefaultDir, "directory the record is written to")
+	f.BoolVar(&opts.NoSave, "no-save", false, "do not write the record")
+	return cmd
+}
+
+func (o *HashrateOptions) sweep() (bench.HashrateConfig, error) {
+	cfg := bench.HashrateConfig{
+		Puzzle:   miner.TutorialPuzzle(100),
+		Target:   miner.MustPrefix(benchcmd.DefaultPrefix),
+		Duration: o.Duration,
+		Command:  append([]string{"powlab", "chart", "hashrate"}, o.Argv...),
+	}
+	if o.Duration < 10*time.Millisecond || o.Duration > time.Hour {
+		return cfg, cmdutil.FlagErrorf("--duration %s: must be between 10ms and 1h", o.Duration)
+	}
+	if o.Kernel == "" || o.Kernel == "all" {
+		for _, k := range sha256x.All() {
+			if k.Available {
+				cfg.Kernels = append(cfg.Kernels, k)
+			}
+		}
+	} else {
+		seen := map[string]bool{}
+		for _, name := range strings.Split(o.Kernel, ",") {
+			k, err := cmdutil.ResolveKernel(strings.TrimSpace(name))
+			if err != nil {
+				return cfg, err
+			}
+			if !seen[k.Name] {
+				seen[k.Name] = true
+				cfg.Kernels = append(cfg.Kernels, k)
+			}
+		}
+	}
+	if o.Workers == "" {
+		cfg.Workers = []int{1}
+		if n := runtime.NumCPU(); n > 1 {
+			cfg.Workers = append(cfg.Workers, n)
+		}
+		return cfg, nil
+	}
+	ws, err := cmdutil.ParseIntList("--workers", o.Workers, 4096)
+	cfg.Workers = ws
+	return cfg, err
+}
+
+func runHashrate(ctx context.Context, opts *HashrateOptions) error {
+	if err := checkOut(opts.Out); err != nil {
+		return err
+	}
+	var rec *results.Bench
+	path := ""
+	var runErr error
+	if opts.From != "" {
+		if opts.cmd != nil {
+			if err := fromConflicts(opts.cmd, "kernel", "workers", "duration"); err != nil {
+				return err
+			}
+		}
+		rec = &results.Bench{}
+		if err := readRecord(opts.From, results.KindBench, rec); err != nil {
+			return err
+		}
+	} else {
+		cfg, err := opts.sweep()
+		if err != nil {
+			return err
+		}
+		st := cmdutil.NewStatus(opts.IO.ErrOut)
+		cfg.Progress = func(ev bench.HashrateEvent) {
+			if ev.Run == nil {
+				st.Set("[%d/%d] %s × %d workers …", ev.Index+1, ev.Total, ev.Kernel, ev.Workers)
+			}
+		}
+		rec, runErr = bench.Hashrate(ctx, cfg)
+		st.Clear()
+		if rec == nil || len(rec.Runs) == 0 {
+			if runErr == nil {
+				runErr = fmt.Errorf("hashrate: no configuration finished")
+			}
+			return runErr
+		}
+		if !opts.NoSave {
+			if path, err = results.Write(opts.RecordDir, rec); err != nil {
+				return err
+			}
+		}
+	}
+	if opts.JSON {
+		if err := cmdutil.PrintJSON(opts.IO.Out, rec); err != nil {
+			return err
+		}
+	} else {
+		benchcmd.Render(opts.IO, rec, nil)
+	}
+	if err := results.PlotBench(rec, opts.Out); err != nil {
+		return err
+	}
+	if path != "" {
+		fmt.Fprintf(opts.IO.ErrOut, "record written to %s\n", path)
+	}
+	fmt.Fprintf(opts.IO.ErrOut, "chart written to %s\n", opts.Out)
+	return runErr
+}

@@ -1,0 +1,105 @@
+//go:build amd64 && !purego
+
+package sha256x
+
+import (
+	"fmt"
+	"testing"
+)
+
+// benchChunk is the number of nonce indexes per Search call: miner's
+// DefaultChunk, so the per-call overhead is what a worker pays.
+const benchChunk = 8192
+
+// tutorialBenchJob is the tutorial's puzzle after the genesis block:
+// sha256("100" + decimal proof) starting with "000000", from proof 1_000_000
+// (seven digits, one 64-byte block per attempt).
+func tutorialBenchJob() Job {
+	return Job{Prefix: []byte("100"), Encoding: Decimal, Start: 1_000_000, Step: 1, Target: hexZeros(6)}
+}
+
+// benchSearch runs b.N chunks through s, resuming after any hit, and reports
+// attempts per second. One op is one chunk of benchChunk attempts.
+func benchSearch(b *testing.B, s Searcher) {
+	b.SetBytes(benchChunk * 64) // one 64-byte block compressed per attempt
+	b.ReportAllocs()
+	// Warm up outside the timed loop: the first call sizes the buffers.
+	hitsInto(s, 0, benchChunk)
+	from := uint64(benchChunk)
+	for b.Loop() {
+		hitsInto(s, from, benchChunk)
+		from += benchChunk
+	}
+	b.ReportMetric(float64(b.N)*benchChunk/b.Elapsed().Seconds(), "attempts/s")
+}
+
+// hitsInto searches [from, from+count) to the end, resuming after hits,
+// without allocating.
+func hitsInto(s Searcher, from, count uint64) (n int) {
+	for count > 0 {
+		h, ok := s.Search(from, count)
+		if !ok {
+			break
+		}
+		n++
+		count -= h - from + 1
+		from = h + 1
+	}
+	return n
+}
+
+// BenchmarkSHANI compares the shani kernel with the stdlib kernel on the
+// tutorial puzzle, one goroutine each:
+//
+//	go test -run XXX -bench SHANI -count 5 ./miner/sha256x/
+func BenchmarkSHANI(b *testing.B) {
+	for _, name := range []string{"shani", "stdlib"} {
+		b.Run("kernel="+name, func(b *testing.B) {
+			k, err := ByName(name)
+			if err != nil {
+				b.Skip(err)
+			}
+			j := tutorialBenchJob()
+			benchSearch(b, k.New(&j))
+		})
+	}
+}
+
+// BenchmarkSHANIStreams measures the assembly variants that interleave 1, 2
+// and 4 messages, to choose shaniStreams.
+func BenchmarkSHANIStreams(b *testing.B) {
+	needSHANI(b)
+	for _, st := range []int{1, 2, 4} {
+		b.Run(fmt.Sprintf("streams=%d", st), func(b *testing.B) {
+			j := tutorialBenchJob()
+			benchSearch(b, newSHANIStreams(&j, st))
+		})
+	}
+}
+
+// BenchmarkTailShapes runs shani and stdlib on the other shapes the kernel
+// specialises or falls back for: an 80-byte block header with a binary
+// nonce at its end (one tail block after the midstate), a nonce across a
+// block boundary (two tail blocks), and step 3 (slots laid out one by one).
+func BenchmarkTailShapes(b *testing.B) {
+	shapes := []struct {
+		name string
+		job  Job
+	}{
+		{"header80", Job{Prefix: testPrefix(72), Encoding: Binary, Start: 1 << 40, Step: 1, Target: hexZeros(6)}},
+		{"twoblocks", Job{Prefix: testPrefix(52), Encoding: Decimal, Start: 1_000_000, Step: 1, Target: hexZeros(6)}},
+		{"step3", Job{Prefix: []byte("100"), Encoding: Decimal, Start: 1_000_000, Step: 3, Target: hexZeros(6)}},
+	}
+	for _, sh := range shapes {
+		for _, name := range []string{"shani", "stdlib"} {
+			b.Run("shape="+sh.name+"/kernel="+name, func(b *testing.B) {
+				k, err := ByName(name)
+				if err != nil {
+					b.Skip(err)
+				}
+				j := sh.job
+				benchSearch(b, k.New(&j))
+			})
+		}
+	}
+}

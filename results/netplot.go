@@ -4,15 +4,12 @@ import (
 	"fmt"
 	"image/color"
 	"math"
-	"os"
-	"path/filepath"
 
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/plotter"
 	"gonum.org/v1/plot/plotutil"
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
-	"gonum.org/v1/plot/vg/vgimg"
 )
 
 // Net chart size: two panels side by side, readable at 100% zoom.
@@ -123,34 +120,21 @@ func NetCharts(rec *Net) (shares, overTime *plot.Plot, err error) {
 	return shares, overTime, nil
 }
 
-// WriteNetChart draws NetCharts side by side into a PNG file at path.
+// WriteNetChart draws NetCharts side by side into a PNG or SVG file (by
+// path's extension).
 func WriteNetChart(rec *Net, path string) error {
+	if err := CheckFigurePath(path); err != nil {
+		return err
+	}
 	shares, overTime, err := NetCharts(rec)
 	if err != nil {
 		return err
 	}
-	img := vgimg.New(netChartWidth, netChartHeight)
-	dc := draw.New(img)
-	tiles := draw.Tiles{Rows: 1, Cols: 2, PadX: vg.Millimeter * 8, PadY: vg.Millimeter * 4,
-		PadTop: vg.Millimeter * 2, PadBottom: vg.Millimeter * 2, PadLeft: vg.Millimeter * 2, PadRight: vg.Millimeter * 4}
-	cs := plot.Align([][]*plot.Plot{{shares, overTime}}, tiles, dc)
-	shares.Draw(cs[0][0])
-	overTime.Draw(cs[0][1])
-	if dir := filepath.Dir(path); dir != "" {
-		if err := os.MkdirAll(dir, 0o755); err != nil {
-			return fmt.Errorf("net chart: %w", err)
-		}
-	}
-	f, err := os.Create(path)
-	if err != nil {
-		return fmt.Errorf("net chart: %w", err)
-	}
-	if _, err := (vgimg.PngCanvas{Canvas: img}).WriteTo(f); err != nil {
-		f.Close()
-		return fmt.Errorf("net chart %s: %w", path, err)
-	}
-	if err := f.Close(); err != nil {
-		return fmt.Errorf("net chart %s: %w", path, err)
-	}
-	return nil
+	return saveFigure(path, netChartWidth, netChartHeight, func(dc draw.Canvas) {
+		tiles := draw.Tiles{Rows: 1, Cols: 2, PadX: vg.Millimeter * 8, PadY: vg.Millimeter * 4,
+			PadTop: vg.Millimeter * 2, PadBottom: vg.Millimeter * 2, PadLeft: vg.Millimeter * 2, PadRight: vg.Millimeter * 4}
+		cs := plot.Align([][]*plot.Plot{{shares, overTime}}, tiles, dc)
+		shares.Draw(cs[0][0])
+		overTime.Draw(cs[0][1])
+	})
 }

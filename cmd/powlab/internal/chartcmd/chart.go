@@ -27,13 +27,14 @@ and draw a chart (PNG or SVG, by the --out extension). Every chart can be
 redrawn from a saved record with --from, without rerunning anything.`,
 		Args: cmdutil.NoArgs,
 		RunE: func(c *cobra.Command, args []string) error {
-			return cmdutil.FlagErrorf("%s needs a subcommand: attempts, hashrate or blocktime", c.CommandPath())
+			return cmdutil.FlagErrorf("%s needs a subcommand: attempts, hashrate, blocktime or net", c.CommandPath())
 		},
 	}
 	cmd.AddCommand(
 		NewCmdAttempts(io, nil),
 		NewCmdHashrate(io, nil),
 		NewCmdBlockTime(io, nil),
+		NewCmdNet(io, nil),
 	)
 	return cmd
 }

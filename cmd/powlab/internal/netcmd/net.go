@@ -106,7 +106,7 @@ over time. Ctrl-C stops the network and still reports.`,
 	f.BoolVar(&opts.JSON, "json", false, "print the record as JSON instead of a table")
 	f.StringVar(&opts.Out, "out", results.DefaultDir, "directory the record is written to")
 	f.BoolVar(&opts.NoSave, "no-save", false, "do not write the record (nor, without --chart, the chart)")
-	f.StringVar(&opts.Chart, "chart", "", "write the charts to this PNG file (default: next to the record)")
+	f.StringVar(&opts.Chart, "chart", "", "write the charts to this .png or .svg file (default: a PNG next to the record)")
 	return cmd
 }
 
@@ -169,6 +169,11 @@ func (o *NetOptions) config() (bench.NetConfig, error) {
 	part, err := bench.ParsePartition(o.Partition, len(specs))
 	if err != nil {
 		return cfg, cmdutil.FlagErrorWrap(err)
+	}
+	if o.Chart != "" {
+		if err := results.CheckFigurePath(o.Chart); err != nil {
+			return cfg, cmdutil.FlagErrorf("--chart %v", err)
+		}
 	}
 	return bench.NetConfig{
 		Miners: specs, Rules: o.Rules, Target: t, Blocks: blocks, Duration: o.Duration,

@@ -81,6 +81,7 @@ func TestBadFlagsExit2(t *testing.T) {
 		{"no limit", []string{"--miners", "1M,1M", "--blocks", "0"}, "--duration"},
 		{"negative blocks", []string{"--miners", "1M,1M", "--blocks", "-1"}, "--blocks"},
 		{"unknown flag", []string{"--miners", "1M,1M", "--nope"}, "unknown flag"},
+		{"chart format", []string{"--miners", "1M,1M", "--chart", "net.gif"}, "--chart"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

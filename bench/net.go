@@ -591,11 +591,12 @@ func runNetwork(ctx context.Context, cfg *NetConfig, obs *observer, members []me
 	for cctx.Err() == nil {
 		tips := map[string]bool{}
 		for _, m := range members {
-			h, _, err := m.Tip(cctx)
+			h, height, err := m.Tip(cctx)
 			if err != nil {
 				h = "error"
 			}
 			tips[h] = true
+			best = max(best, int(height)-1)
 		}
 		if len(tips) == 1 && !tips["error"] {
 			converged, convergedAt = true, time.Now()

@@ -166,3 +166,26 @@ func TestDefaultNetBits(t *testing.T) {
 		})
 	}
 }
+
+// A cut that outlasts the run: the nodes are healed when the miners stop,
+// and converge even when both branches end with equal work (a tie no
+// resolve breaks, so they mine on until a block does).
+func TestRunNetConvergesAfterPartitionToTheEnd(t *testing.T) {
+	if testing.Short() {
+		t.Skip("mines for 2 s")
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), netTestTimeout)
+	defer cancel()
+	p, err := ParsePartition("2@0s..1h", 2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rec, err := RunNet(ctx, NetConfig{Miners: mustSpecs(t, "20k,20k"), Target: bits(t, 13), Duration: 2 * time.Second, Partition: p, Seed: 4})
+	if err != nil {
+		t.Fatalf("RunNet: %v", err)
+	}
+	if !rec.Converged || rec.Nodes[0].Tip != rec.Nodes[1].Tip {
+		t.Fatalf("not converged: %+v", rec.Nodes)
+	}
+	t.Logf("height %d, mined %d, stale %d, deepest reorg %d, mined on to converge: %v", rec.Height, rec.MinedBlocks, rec.StaleBlocks, rec.DeepestReorg, rec.MinedOnToConverge)
+}

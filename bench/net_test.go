@@ -3,6 +3,10 @@ package bench
 import (
 	"context"
 	"errors"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strings"
 	"testing"
 	"time"
 
@@ -188,4 +192,22 @@ func TestRunNetConvergesAfterPartitionToTheEnd(t *testing.T) {
 		t.Fatalf("not converged: %+v", rec.Nodes)
 	}
 	t.Logf("height %d, mined %d, stale %d, deepest reorg %d, mined on to converge: %v", rec.Height, rec.MinedBlocks, rec.StaleBlocks, rec.DeepestReorg, rec.MinedOnToConverge)
+}
+
+// A child that cannot start fails the run with its log in the error, and
+// nothing is left running (goleak checks the rest).
+func TestRunNetSpawnFailure(t *testing.T) {
+	if runtime.GOOS == "windows" {
+		t.Skip("uses a shell script as the powlab binary")
+	}
+	exe := filepath.Join(t.TempDir(), "powlab")
+	if err := os.WriteFile(exe, []byte("#!/bin/sh\necho 'bad flag for this test' >&2\nexit 3\n"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), netTestTimeout)
+	defer cancel()
+	_, err := RunNet(ctx, NetConfig{Miners: mustSpecs(t, "1k,1k"), Target: bits(t, 8), Blocks: 1, Spawn: true, Executable: exe})
+	if err == nil || !strings.Contains(err.Error(), "bad flag for this test") {
+		t.Fatalf("err = %v, want the child's log", err)
+	}
 }

@@ -452,7 +452,7 @@ func startSpawned(ctx context.Context, s *netSetup) ([]member, error) {
 			select {
 			case line, ok := <-lines:
 				if !ok || !strings.Contains(line, " on "+nd.url+",") {
-					ready <- fmt.Errorf("node %d: unexpected start line %q (see %s)", nd.id, line, logf.Name())
+					ready <- fmt.Errorf("node %d: unexpected start line %q; its log: %s", nd.id, line, logTail(logf.Name()))
 					return
 				}
 				ready <- nil
@@ -470,4 +470,21 @@ func startSpawned(ctx context.Context, s *netSetup) ([]member, error) {
 		}
 	}
 	return members, errors.Join(errs...)
+}
+
+// logTail is the end of a child's log, for an error message (the log is
+// removed with the network's directory).
+func logTail(path string) string {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return "(unreadable: " + err.Error() + ")"
+	}
+	const max = 600
+	if len(b) > max {
+		b = b[len(b)-max:]
+	}
+	if s := strings.TrimSpace(string(b)); s != "" {
+		return s
+	}
+	return "(empty)"
 }

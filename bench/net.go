@@ -57,7 +57,7 @@ type NetConfig struct {
 // NetProgress is a snapshot of a running network.
 type NetProgress struct {
 	Elapsed     time.Duration
-	Phase       string // "starting", "mining", "converging"
+	Phase       string // "mining", then "converging"
 	Height      int    // best chain, blocks after genesis
 	Mined       int    // blocks mined so far (all nodes)
 	Reorgs      int    // reorganisations so far (all nodes)
@@ -65,19 +65,34 @@ type NetProgress struct {
 	Rates       []float64 // attempts/s per node, latest sample
 }
 
-// Defaults for a network run.
+// Defaults and tuning of a network run.
 const (
-	DefaultNetBlocks          = 20
-	DefaultNetBlockTime       = time.Second
-	defaultProgressInterval   = 250 * time.Millisecond
-	defaultConvergeTimeout    = 20 * time.Second
-	netTick                   = 20 * time.Millisecond  // stop checks and convergence polls
-	rateSampleInterval        = 250 * time.Millisecond // per-node attempts/s samples
-	resolveEvery              = time.Second            // while converging
-	tieWait                   = 2 * time.Second        // then mine on to break a tie
-	calibrationTime           = 300 * time.Millisecond // per uncapped spec
-	maxNetBits                = 60
-	netPeerTimeout            = 5 * time.Second
+	// DefaultNetBlocks keeps a default run under a minute at about one
+	// block per second (DefaultNetBlockTime, what the default target aims at).
+	DefaultNetBlocks    = 20
+	DefaultNetBlockTime = time.Second
+	// Progress four times a second is smooth on a terminal and cheap.
+	defaultProgressInterval = 250 * time.Millisecond
+	// Convergence takes a few gossip latencies, or one block after a tie;
+	// 20 s leaves room for slow blocks on a busy machine.
+	defaultConvergeTimeout = 20 * time.Second
+	// netTick: stop checks and convergence polls; 20 ms is small against a
+	// block interval and against the convergence times being measured.
+	netTick = 20 * time.Millisecond
+	// rateSampleInterval: per-node attempts/s samples; a few per block.
+	rateSampleInterval = 250 * time.Millisecond
+	// resolveEvery: while converging, in case a gossip message was lost.
+	resolveEvery = time.Second
+	// tieWait: after this long without one tip, assume a tie and mine on.
+	tieWait = 2 * time.Second
+	// calibrationTime per uncapped spec: enough chunks for a stable rate.
+	calibrationTime = 300 * time.Millisecond
+	// maxNetBits bounds the default target (2^60 attempts is days anywhere).
+	maxNetBits = 60
+	// netPeerTimeout: loopback answers in milliseconds; a stuck peer must
+	// not hold a resolve for the node package's default 10 s.
+	netPeerTimeout = 5 * time.Second
+	// interruptedConvergeBudget: after Ctrl-C, report quickly.
 	interruptedConvergeBudget = 5 * time.Second
 )
 
@@ -96,14 +111,6 @@ func DefaultNetBits(totalRate float64, blockTime time.Duration) int {
 		return 1
 	}
 	return min(max(int(math.Round(math.Log2(a))), 1), maxNetBits)
-}
-
-// SpecRate is a spec's planned attempts/s: its cap, or rates[i] measured.
-func specRate(m MinerSpec, measured float64) float64 {
-	if m.RateCap > 0 {
-		return m.RateCap
-	}
-	return measured
 }
 
 // CalibrateSpecs measures, for each uncapped spec, its kernel and workers'

@@ -155,7 +155,8 @@ func Open(ctx context.Context, dir string, o Options) (*Chain, error) {
 	return c, nil
 }
 
-func paramsFromOptions(base Params, o Options) Params {
+// Apply returns base with every parameter o sets put over it.
+func (o Options) Apply(base Params) Params {
 	p := base
 	if o.Target.Valid() {
 		p.Target = o.Target
@@ -215,7 +216,7 @@ func open(ctx context.Context, st *store, dir string, o Options) (*Chain, error)
 		if name == "" {
 			name = RulesPowlab
 		}
-		p = paramsFromOptions(DefaultParams(name), o)
+		p = o.Apply(DefaultParams(name))
 	}
 	r, err := NewRules(p)
 	if err != nil {

@@ -449,7 +449,7 @@ func PlotAttemptsSeconds(rec *Attempts, path string) error {
 		}
 		l.Color, l.Width = colTheory, vg.Points(1.5)
 		p.Add(l)
-		p.Legend.Add(fmt.Sprintf("projected (1/p) ÷ %s attempts/s", siCount(rate)), l)
+		p.Legend.Add(fmt.Sprintf("projected (1/p) ÷ %s attempts/s", HumanCount(rate)), l)
 	}
 	p.Legend.Top, p.Legend.Left = true, true
 	p.Legend.XOffs, p.Legend.YOffs = vg.Points(8), vg.Points(-6)
@@ -457,18 +457,6 @@ func PlotAttemptsSeconds(rec *Attempts, path string) error {
 	p.X.Min = float64(pts[0].Difficulty) - 0.5
 	p.X.Max = float64(pts[len(pts)-1].Difficulty) + 0.5
 	return savePlot(p, path)
-}
-
-func siCount(v float64) string {
-	switch {
-	case v >= 1e9:
-		return fmt.Sprintf("%.2f G", v/1e9)
-	case v >= 1e6:
-		return fmt.Sprintf("%.2f M", v/1e6)
-	case v >= 1e3:
-		return fmt.Sprintf("%.2f k", v/1e3)
-	}
-	return fmt.Sprintf("%.0f", v)
 }
 
 // PlotBench draws a hashrate sweep as grouped bars: one group per kernel,

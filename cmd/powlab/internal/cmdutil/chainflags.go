@@ -110,19 +110,7 @@ func (f *ChainFlags) Params(rules string) (chain.Params, error) {
 	if o.Rules != "" {
 		rules = o.Rules
 	}
-	p := chain.DefaultParams(rules)
-	if o.Target.Valid() {
-		p.Target = o.Target
-	}
-	if o.Reward != nil {
-		p.Reward = *o.Reward
-	}
-	if o.RetargetInterval != nil {
-		p.RetargetInterval = *o.RetargetInterval
-	}
-	if o.BlockTime != 0 {
-		p.BlockTime = o.BlockTime
-	}
+	p := o.Apply(chain.DefaultParams(rules))
 	if err := p.Validate(); err != nil {
 		return p, FlagErrorWrap(err)
 	}

@@ -19,6 +19,7 @@ import (
 
 	"github.com/powlab/powlab/miner"
 	"github.com/powlab/powlab/miner/sha256x"
+	"github.com/powlab/powlab/results"
 )
 
 // IO is where a command reads and writes.
@@ -168,19 +169,7 @@ func PrintJSON(w io.Writer, v any) error {
 func HumanRate(r float64) string { return HumanCount(r) + "/s" }
 
 // HumanCount formats a count with an SI suffix: 1234567 -> "1.23 M".
-func HumanCount(v float64) string {
-	switch {
-	case v >= 1e12:
-		return fmt.Sprintf("%.2f T", v/1e12)
-	case v >= 1e9:
-		return fmt.Sprintf("%.2f G", v/1e9)
-	case v >= 1e6:
-		return fmt.Sprintf("%.2f M", v/1e6)
-	case v >= 1e3:
-		return fmt.Sprintf("%.2f k", v/1e3)
-	}
-	return fmt.Sprintf("%.0f ", v)
-}
+func HumanCount(v float64) string { return results.HumanCount(v) }
 
 // HumanSeconds formats a duration given in seconds, from µs to years.
 func HumanSeconds(s float64) string {

@@ -29,7 +29,9 @@
 //  1. One genesis block for all: a chain is created with a fixed clock
 //     (netGenesisTime) and its store copied into each node's temporary data
 //     directory. The seeded RNG draws each node's reward address and one
-//     latency per link of the topology (Topology.Peers).
+//     latency per link of the topology (Topology.Peers). Uncapped specs are
+//     calibrated alone (CalibrateSpecs), the fallback for a node whose
+//     blocks come too fast for it to report a rate.
 //  2. In process (default): node.New with Events counting mined blocks and
 //     reorganisations, GossipDelay returning the link's latency or -1 while
 //     a Partition cuts the link; Serve on an ephemeral port; AddPeers.

@@ -221,6 +221,9 @@ type observer struct {
 	rateSum   []float64
 	rateN     []int
 	rateLast  []float64
+	// calibrated are the specs' rates measured alone before the run (nil
+	// when every node is capped).
+	calibrated []float64
 }
 
 type minedBlock struct {
@@ -410,6 +413,16 @@ func RunNet(ctx context.Context, cfg NetConfig) (rec *results.Net, err error) {
 	addrs := drawAddresses(rng, n)
 	lat := drawLatencies(rng, cfg.Topology, n, cfg.Latency)
 	obs := newObserver(n, addrs, lat, cfg.Partition, rules.Hash)
+	for _, m := range cfg.Miners {
+		if m.RateCap <= 0 {
+			// An uncapped node reports its rate only after searches of
+			// 100 ms or more; with faster blocks this calibration stands in.
+			if obs.calibrated, err = CalibrateSpecs(ctx, cfg.Miners); err != nil {
+				return nil, err
+			}
+			break
+		}
+	}
 
 	root, err := os.MkdirTemp("", "powlab-net-")
 	if err != nil {
@@ -699,6 +712,8 @@ func fillNetRecord(ctx context.Context, rec *results.Net, cfg *NetConfig, obs *o
 	for i, m := range cfg.Miners {
 		if obs.rateN[i] > 0 {
 			measured[i] = obs.rateSum[i] / float64(obs.rateN[i])
+		} else if obs.calibrated != nil {
+			measured[i] = obs.calibrated[i]
 		}
 		sumMeasured += measured[i]
 		sumCap += m.RateCap

@@ -211,3 +211,24 @@ func TestRunNetSpawnFailure(t *testing.T) {
 		t.Fatalf("err = %v, want the child's log", err)
 	}
 }
+
+// Uncapped kernels: the hashrate share is the measured one, and blocks that
+// come faster than the nodes report their rates fall back on a calibration.
+func TestRunNetKernelSpecs(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), netTestTimeout)
+	defer cancel()
+	rec, err := RunNet(ctx, NetConfig{Miners: mustSpecs(t, "genericx1,stdlibx1"), Target: bits(t, 10), Blocks: 3, Seed: 6})
+	if err != nil {
+		t.Fatalf("RunNet: %v", err)
+	}
+	var sum float64
+	for _, nd := range rec.Nodes {
+		if nd.RateCap != 0 || nd.MeasuredRate <= 0 || nd.HashrateShare != nd.MeasuredShare {
+			t.Errorf("node %d: %+v", nd.ID, nd)
+		}
+		sum += nd.HashrateShare
+	}
+	if sum < 0.999 || sum > 1.001 || !rec.Converged {
+		t.Errorf("shares sum to %g, converged %v", sum, rec.Converged)
+	}
+}

@@ -4,8 +4,8 @@ import (
 	"errors"
 	"fmt"
 	"image/color"
+	"io"
 	"math"
-	"os"
 	"path/filepath"
 	"sort"
 	"strconv"
@@ -54,35 +54,23 @@ func SecondsPath(path string) string {
 // saveFigure draws with draw into a w×h canvas and writes it to path as PNG
 // or SVG by extension, through a temporary file so a reader never sees half
 // a figure.
-func saveFigure(path string, w, h vg.Length, drawFn func(draw.Canvas)) error {
+func saveFigure(path string, wd, ht vg.Length, drawFn func(draw.Canvas)) error {
 	if err := CheckFigurePath(path); err != nil {
 		return err
 	}
-	dir := filepath.Dir(path)
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return fmt.Errorf("write chart: %w", err)
-	}
-	tmp, err := os.CreateTemp(dir, ".chart-*")
-	if err != nil {
-		return fmt.Errorf("write chart: %w", err)
-	}
-	defer os.Remove(tmp.Name())
-	if strings.ToLower(filepath.Ext(path)) == ".svg" {
-		c := vgsvg.New(w, h)
+	err := writeAtomic(path, func(w io.Writer) error {
+		if strings.ToLower(filepath.Ext(path)) == ".svg" {
+			c := vgsvg.New(wd, ht)
+			drawFn(draw.New(c))
+			_, err := c.WriteTo(w)
+			return err
+		}
+		c := vgimg.NewWith(vgimg.UseWH(wd, ht), vgimg.UseDPI(figDPI))
 		drawFn(draw.New(c))
-		_, err = c.WriteTo(tmp)
-	} else {
-		c := vgimg.NewWith(vgimg.UseWH(w, h), vgimg.UseDPI(figDPI))
-		drawFn(draw.New(c))
-		_, err = vgimg.PngCanvas{Canvas: c}.WriteTo(tmp)
-	}
-	if cerr := tmp.Close(); err == nil {
-		err = cerr
-	}
+		_, err := vgimg.PngCanvas{Canvas: c}.WriteTo(w)
+		return err
+	})
 	if err != nil {
-		return fmt.Errorf("write chart %s: %w", path, err)
-	}
-	if err := os.Rename(tmp.Name(), path); err != nil {
 		return fmt.Errorf("write chart %s: %w", path, err)
 	}
 	return nil

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -60,9 +61,6 @@ func Write(dir string, rec Headed) (string, error) {
 	if h.Created.IsZero() {
 		h.Created = time.Now().UTC()
 	}
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return "", fmt.Errorf("write record: %w", err)
-	}
 	name := fmt.Sprintf("%s-%s.json", h.Kind, h.Created.Format("20060102T150405.000Z"))
 	name = strings.ReplaceAll(name, ".000Z", "Z")
 	path := filepath.Join(dir, name)
@@ -70,22 +68,11 @@ func Write(dir string, rec Headed) (string, error) {
 	if err != nil {
 		return "", fmt.Errorf("write record: %w", err)
 	}
-	// Write to a temporary file and rename, so a reader never sees half a record.
-	tmp, err := os.CreateTemp(dir, ".record-*")
+	err = writeAtomic(path, func(w io.Writer) error {
+		_, err := w.Write(append(b, '\n'))
+		return err
+	})
 	if err != nil {
-		return "", fmt.Errorf("write record: %w", err)
-	}
-	if _, err := tmp.Write(append(b, '\n')); err != nil {
-		tmp.Close()
-		os.Remove(tmp.Name())
-		return "", fmt.Errorf("write record %s: %w", path, err)
-	}
-	if err := tmp.Close(); err != nil {
-		os.Remove(tmp.Name())
-		return "", fmt.Errorf("write record %s: %w", path, err)
-	}
-	if err := os.Rename(tmp.Name(), path); err != nil {
-		os.Remove(tmp.Name())
 		return "", fmt.Errorf("write record %s: %w", path, err)
 	}
 	return path, nil

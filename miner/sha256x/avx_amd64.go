@@ -78,9 +78,16 @@ type avxCtx struct {
 	out  [8][16]uint32  // per-lane state
 	w    [16][16]uint32 // per-lane words (full shape)
 	ws   [16][16]uint32 // schedule scratch (AVX2)
+	// The x2 pair kernels' second batch (lanes 16..31) and schedule rings.
+	lane2 [2][16]uint32
+	out2  [8][16]uint32
+	ring  [2][16][16]uint32
 }
 
 type avxKernel func(c *[768]uint32, kw *[64]uint32) uint16
+
+// avxKernel2 is a pair kernel for two batches: 32 lanes per call.
+type avxKernel2 func(c *[1440]uint32, kw *[64]uint32) uint32
 
 // avxFuncs is one instruction set's family of generated kernels.
 type avxFuncs struct {
@@ -88,6 +95,9 @@ type avxFuncs struct {
 	pair  [16]avxKernel // pair[v]: words v and v+1 differ per lane
 	full  avxKernel     // every word and the input state differ per lane
 	chain avxKernel     // no word differs; the input state does
+	// pair2[v]: pair[v] for two interleaved batches (32 lanes), used
+	// when no block follows; nil where the family has none.
+	pair2 [16]avxKernel2
 }
 
 var avx512Funcs = avxFuncs{
@@ -98,6 +108,10 @@ var avx512Funcs = avxFuncs{
 		avx512Pair12, avx512Pair13, avx512Pair14, avx512Pair15},
 	full:  avx512Full,
 	chain: avx512Chain,
+	pair2: [16]avxKernel2{avx512Pair0x2, avx512Pair1x2, avx512Pair2x2, avx512Pair3x2,
+		avx512Pair4x2, avx512Pair5x2, avx512Pair6x2, avx512Pair7x2,
+		avx512Pair8x2, avx512Pair9x2, avx512Pair10x2, avx512Pair11x2,
+		avx512Pair12x2, avx512Pair13x2, avx512Pair14x2, avx512Pair15x2},
 }
 
 var avx2Funcs = avxFuncs{
@@ -354,9 +368,9 @@ func (s *avxSearcher) confirm(i uint64) bool {
 
 // report returns the lowest lane of mask whose message really meets the
 // target.
-func (s *avxSearcher) report(from uint64, mask uint16) (uint64, bool) {
+func (s *avxSearcher) report(from uint64, mask uint32) (uint64, bool) {
 	for mask != 0 {
-		l := bits.TrailingZeros16(mask)
+		l := bits.TrailingZeros32(mask)
 		mask &= mask - 1
 		if s.confirm(from + uint64(l)) {
 			return from + uint64(l), true
@@ -369,14 +383,16 @@ func (s *avxSearcher) Search(from, count uint64) (uint64, bool) {
 	lanes := uint64(s.fn.lanes)
 	for count > 0 {
 		var k uint64
-		var mask uint16
+		var mask uint32
 		if s.job.Step <= maxFastStep {
-			k, mask = s.fastBatch(from, min(count, lanes))
+			k, mask = s.fastBatch(from, count)
 		}
 		if k == 0 {
-			k, mask = s.slowBatch(from, min(count, lanes))
+			var m16 uint16
+			k, m16 = s.slowBatch(from, min(count, lanes))
+			mask = uint32(m16)
 		}
-		if mask &= uint16(1)<<k - 1; mask != 0 {
+		if mask &= uint32(1)<<k - 1; mask != 0 {
 			if hit, ok := s.report(from, mask); ok {
 				return hit, true
 			}
@@ -395,7 +411,9 @@ const maxFastStep = 1 << 12
 // last plan.nb bytes, using the pair kernels. It returns how many it tested
 // (0 when the batch does not fit this path: steps too large for the
 // group, or the nonce 2^64-1, which no plan holds) and the quick-test mask.
-func (s *avxSearcher) fastBatch(i, max uint64) (uint64, uint16) {
+// A batch is 16 lanes, or 32 (two interleaved batches) when the family has
+// x2 kernels and no block follows the one holding the nonce.
+func (s *avxSearcher) fastBatch(i, max uint64) (uint64, uint32) {
 	n := s.job.Nonce(i)
 	p := &s.plan
 	step := s.job.Step
@@ -422,25 +440,43 @@ func (s *avxSearcher) fastBatch(i, max uint64) (uint64, uint16) {
 		s.planIn = true
 	}
 	low := n - p.gbase
+	lanes := uint64(s.fn.lanes)
+	wide := s.fn.pair2[p.v] != nil && len(p.chain) == 0
+	if wide {
+		lanes *= 2
+	}
 	var k uint64
 	if step == 1 {
-		k = min(max, p.shi-n)
+		// The tables have 16 spare entries: k > 16 means low+16 < mod.
+		k = min(max, lanes, p.shi-n)
 		s.c.lane[0] = [16]uint32(p.tab[0][low:])
 		s.c.lane[1] = [16]uint32(p.tab[1][low:])
+		if k > 16 {
+			s.c.lane2[0] = [16]uint32(p.tab[0][low+16:])
+			s.c.lane2[1] = [16]uint32(p.tab[1][low+16:])
+		}
 	} else {
-		k = min(max, (p.shi-1-n)/step+1)
+		k = min(max, lanes, (p.shi-1-n)/step+1)
 		for l := range k {
 			x := low + l*step
-			s.c.lane[0][l] = p.tab[0][x]
-			s.c.lane[1][l] = p.tab[1][x]
+			if l < 16 {
+				s.c.lane[0][l] = p.tab[0][x]
+				s.c.lane[1][l] = p.tab[1][x]
+			} else {
+				s.c.lane2[0][l-16] = p.tab[0][x]
+				s.c.lane2[1][l-16] = p.tab[1][x]
+			}
 		}
+	}
+	if k > 16 {
+		return k, s.fn.pair2[p.v]((*[1440]uint32)(unsafe.Pointer(s.c)), &p.kw)
 	}
 	cp := (*[768]uint32)(unsafe.Pointer(s.c))
 	mask := s.fn.pair[p.v](cp, &p.kw)
 	for b := range p.chain {
 		mask = s.fn.chain(cp, &p.chain[b])
 	}
-	return k, mask
+	return k, uint32(mask)
 }
 
 // makePlan prepares the fast path for the nonces that share every message

@@ -79,15 +79,16 @@ type avxCtx struct {
 	w    [16][16]uint32 // per-lane words (full shape)
 	ws   [16][16]uint32 // schedule scratch (AVX2)
 	// The x2 pair kernels' second batch (lanes 16..31) and schedule rings.
-	lane2 [2][16]uint32
-	out2  [8][16]uint32
-	ring  [2][16][16]uint32
+	out2 [8][16]uint32
+	ring [2][16][16]uint32
 }
 
 type avxKernel func(c *[768]uint32, kw *[64]uint32) uint16
 
 // avxKernel2 is a pair kernel for two batches: 32 lanes per call.
-type avxKernel2 func(c *[1440]uint32, kw *[64]uint32) uint32
+// It reads the per-lane bytes of words v and v+1 from w0 and w1 rather
+// than ctx.lane, so the searcher can pass its tables without a copy.
+type avxKernel2 func(c *[1408]uint32, kw *[64]uint32, w0, w1 *[32]uint32) uint32
 
 // avxFuncs is one instruction set's family of generated kernels.
 type avxFuncs struct {
@@ -313,6 +314,7 @@ type avxSearcher struct {
 	hashed int
 	kPlain [64]uint32
 	kwTmp  [64]uint32
+	wide   [2][32]uint32 // per-lane bytes of a stepped x2 batch
 	plan   fastPlan
 	planIn bool // plan.ctx is loaded in c
 	// slowWidths has bit w set when nonces of width w take the slow path
@@ -447,29 +449,28 @@ func (s *avxSearcher) fastBatch(i, max uint64) (uint64, uint32) {
 	}
 	var k uint64
 	if step == 1 {
-		// The tables have 16 spare entries: k > 16 means low+16 < mod.
 		k = min(max, lanes, p.shi-n)
+		if k > 16 {
+			// The tables have 16 spare entries and k > 16 means
+			// low+16 < mod: the x2 kernel reads 32 entries in place.
+			return k, s.fn.pair2[p.v]((*[1408]uint32)(unsafe.Pointer(s.c)), &p.kw,
+				(*[32]uint32)(p.tab[0][low:]), (*[32]uint32)(p.tab[1][low:]))
+		}
 		s.c.lane[0] = [16]uint32(p.tab[0][low:])
 		s.c.lane[1] = [16]uint32(p.tab[1][low:])
-		if k > 16 {
-			s.c.lane2[0] = [16]uint32(p.tab[0][low+16:])
-			s.c.lane2[1] = [16]uint32(p.tab[1][low+16:])
-		}
 	} else {
 		k = min(max, lanes, (p.shi-1-n)/step+1)
+		w := &s.wide
 		for l := range k {
 			x := low + l*step
-			if l < 16 {
-				s.c.lane[0][l] = p.tab[0][x]
-				s.c.lane[1][l] = p.tab[1][x]
-			} else {
-				s.c.lane2[0][l-16] = p.tab[0][x]
-				s.c.lane2[1][l-16] = p.tab[1][x]
-			}
+			w[0][l] = p.tab[0][x]
+			w[1][l] = p.tab[1][x]
 		}
-	}
-	if k > 16 {
-		return k, s.fn.pair2[p.v]((*[1440]uint32)(unsafe.Pointer(s.c)), &p.kw)
+		if k > 16 {
+			return k, s.fn.pair2[p.v]((*[1408]uint32)(unsafe.Pointer(s.c)), &p.kw, &w[0], &w[1])
+		}
+		s.c.lane[0] = [16]uint32(w[0][:])
+		s.c.lane[1] = [16]uint32(w[1][:])
 	}
 	cp := (*[768]uint32)(unsafe.Pointer(s.c))
 	mask := s.fn.pair[p.v](cp, &p.kw)

@@ -27,10 +27,9 @@ func TestAVXCtxLayout(t *testing.T) {
 		{"out", unsafe.Offsetof(c.out), 512},
 		{"w", unsafe.Offsetof(c.w), 1024},
 		{"ws", unsafe.Offsetof(c.ws), 2048},
-		{"lane2", unsafe.Offsetof(c.lane2), 3072},
-		{"out2", unsafe.Offsetof(c.out2), 3200},
-		{"ring", unsafe.Offsetof(c.ring), 3712},
-		{"size", unsafe.Sizeof(c), 5760},
+		{"out2", unsafe.Offsetof(c.out2), 3072},
+		{"ring", unsafe.Offsetof(c.ring), 3584},
+		{"size", unsafe.Sizeof(c), 5632},
 	} {
 		if f.got != f.want {
 			t.Errorf("avxCtx.%s at %d, generator expects %d", f.name, f.got, f.want)
@@ -175,12 +174,11 @@ func TestAVXPairX2(t *testing.T) {
 			if v+1 < 16 {
 				c.base[1] = words[v+1] &^ 0xff000000
 			}
-			for l := 0; l < 16; l++ {
-				c.lane[0][l] = rng.Uint32() & 0xffff
-				c.lane2[0][l] = rng.Uint32() & 0xffff
+			var w [2][32]uint32
+			for l := 0; l < 32; l++ {
+				w[0][l] = rng.Uint32() & 0xffff
 				if v+1 < 16 {
-					c.lane[1][l] = rng.Uint32() & 0xff000000
-					c.lane2[1][l] = rng.Uint32() & 0xff000000
+					w[1][l] = rng.Uint32() & 0xff000000
 				}
 			}
 			planConsts(&words, &lane, &kw, &c.inv)
@@ -192,9 +190,10 @@ func TestAVXPairX2(t *testing.T) {
 			q := rng.IntN(8)
 			c.q, c.qm, c.qw, c.ql = uint32(64*q), 0x80000000, 0, 0
 			lo, hi := c, c
-			hi.lane = c.lane2
+			lo.lane = [2][16]uint32{[16]uint32(w[0][:]), [16]uint32(w[1][:])}
+			hi.lane = [2][16]uint32{[16]uint32(w[0][16:]), [16]uint32(w[1][16:])}
 			want := uint32(avxTwin(shapePair, v, 16, &lo, &kw)) | uint32(avxTwin(shapePair, v, 16, &hi, &kw))<<16
-			got := avx512Funcs.pair2[v]((*[1440]uint32)(unsafe.Pointer(&c)), &kw)
+			got := avx512Funcs.pair2[v]((*[1408]uint32)(unsafe.Pointer(&c)), &kw, &w[0], &w[1])
 			if got != want {
 				t.Fatalf("v %d: mask %032b, twin %032b", v, got, want)
 			}

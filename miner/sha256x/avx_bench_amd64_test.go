@@ -37,11 +37,12 @@ func BenchmarkAVX512Pair1x2(b *testing.B) {
 	j := tutorialJob()
 	s := newAVX(&j, &avx512Funcs).(*avxSearcher)
 	s.fastBatch(0, 16)
-	cp := (*[1440]uint32)(unsafe.Pointer(s.c))
+	cp := (*[1408]uint32)(unsafe.Pointer(s.c))
 	kw := &s.plan.kw
+	w0, w1 := (*[32]uint32)(s.plan.tab[0]), (*[32]uint32)(s.plan.tab[1])
 	var sink uint32
 	for b.Loop() {
-		sink |= avx512Pair1x2(cp, kw)
+		sink |= avx512Pair1x2(cp, kw, w0, w1)
 	}
 	b.ReportMetric(float64(b.N)*32/b.Elapsed().Seconds(), "attempts/s")
 	if sink == 0xffffffff {

@@ -49,9 +49,8 @@ const (
 	offOut  = 512  // [8][16]uint32: per-lane state
 	offW    = 1024 // [16][16]uint32: per-lane words (full)
 	offWS   = 2048 // [16][16]uint32: schedule scratch (AVX2)
-	offLn2  = 3072 // [2][16]uint32: second batch's per-lane bytes (x2)
-	offOut2 = 3200 // [8][16]uint32: second batch's state (x2)
-	offRing = 3712 // [2][16][16]uint32: message schedule ring per batch (x2)
+	offOut2 = 3072 // [8][16]uint32: second batch's state (x2)
+	offRing = 3584 // [2][16][16]uint32: message schedule ring per batch (x2)
 )
 
 // Shape selects which message words differ per lane.
@@ -235,31 +234,34 @@ type batch struct {
 	st             [8]VecPhysical
 	t0, t1, t2, t3 VecPhysical
 	w              VecPhysical // W[t] of the current round
-	lane, out      int
+	lane           int         // byte offset of its lanes in the tables
+	out            int
 	ring           int
 }
 
 // gen512x2 writes the two-batch variant of a pair kernel: 32 lanes per
-// call, lanes 0..15 from ctx.lane into ctx.out and lanes 16..31 from
-// ctx.lane2 into ctx.out2, with the two batches' instructions interleaved
+// call, lanes 0..15 into ctx.out and lanes 16..31 into ctx.out2, their
+// per-lane bytes read straight from the caller's tables, with the two batches' instructions interleaved
 // one by one. The message schedule of each batch lives in its ring in
 // ctx (the register file holds two states and their temporaries). The
 // result has lane i's quick test in bit i.
 func gen512x2(sh shape) {
 	name := "avx512" + sh.name + "x2"
-	TEXT(name, NOSPLIT, "func(c *[1440]uint32, kw *[64]uint32) uint32")
-	Doc(fmt.Sprintf("%s is %s for two batches of 16 lanes (ctx.lane, ctx.lane2) at once.", name, "avx512"+sh.name),
+	TEXT(name, NOSPLIT, "func(c *[1408]uint32, kw *[64]uint32, w0, w1 *[32]uint32) uint32")
+	Doc(fmt.Sprintf("%s is %s for two batches of 16 lanes at once; the per-lane bytes", name, "avx512"+sh.name),
+		"of words v and v+1 come from w0 and w1 (lanes 0..15 and 16..31), not ctx.lane.",
 		"Go twin: avxTwin (shape pair) on each batch, in avx_amd64.go.")
 	Pragma("noescape")
 	cp := Load(Param("c"), GP64())
 	kp := Load(Param("kw"), GP64())
+	lp := [2]Register{Load(Param("w0"), GP64()), Load(Param("w1"), GP64())}
 	c := func(off int) Mem { return Mem{Base: cp, Disp: off} }
 	kw := func(t int) Mem { return Mem{Base: kp, Disp: 4 * t} }
 	bs := [2]batch{
 		{st: [8]VecPhysical{Z0, Z1, Z2, Z3, Z4, Z5, Z6, Z7}, t0: Z16, t1: Z17, t2: Z18, t3: Z19, w: Z20,
-			lane: offLane, out: offOut, ring: offRing},
+			lane: 0, out: offOut, ring: offRing},
 		{st: [8]VecPhysical{Z8, Z9, Z10, Z11, Z12, Z13, Z14, Z15}, t0: Z21, t1: Z22, t2: Z23, t3: Z24, w: Z25,
-			lane: offLn2, out: offOut2, ring: offRing + 1024},
+			lane: 64, out: offOut2, ring: offRing + 1024},
 	}
 	ring := func(b *batch, t int) Mem { return c(b.ring + 64*(t%16)) }
 	vary := varying(sh.lane)
@@ -275,7 +277,7 @@ func gen512x2(sh shape) {
 				continue
 			}
 			k := i - sh.v
-			VMOVDQU32(c(b.lane+64*k), b.w)
+			VMOVDQU32(Mem{Base: lp[k], Disp: b.lane}, b.w)
 			VPORD_BCST(c(offBase+4*k), b.w, b.w)
 			VMOVDQU32(b.w, ring(b, i))
 		}

@@ -87,8 +87,9 @@ type avxKernel func(c *[768]uint32, kw *[64]uint32) uint16
 
 // avxKernel2 is a pair kernel for two batches: 32 lanes per call.
 // It reads the per-lane bytes of words v and v+1 from w0 and w1 rather
-// than ctx.lane, so the searcher can pass its tables without a copy.
-type avxKernel2 func(c *[1408]uint32, kw *[64]uint32, w0, w1 *[32]uint32) uint32
+// than ctx.lane, so the searcher can pass its tables without a copy, and
+// runs n such pairs of batches until one has a candidate.
+type avxKernel2 func(c *[1408]uint32, kw *[64]uint32, w0, w1 *uint32, n int) (i int, mask uint32)
 
 // avxFuncs is one instruction set's family of generated kernels.
 type avxFuncs struct {
@@ -387,7 +388,13 @@ func (s *avxSearcher) Search(from, count uint64) (uint64, bool) {
 		var k uint64
 		var mask uint32
 		if s.job.Step <= maxFastStep {
-			k, mask = s.fastBatch(from, count)
+			var clean uint64
+			clean, k, mask = s.fastBatch(from, count)
+			from += clean
+			count -= clean
+			if clean > 0 && k == 0 {
+				continue
+			}
 		}
 		if k == 0 {
 			var m16 uint16
@@ -414,23 +421,26 @@ const maxFastStep = 1 << 12
 // (0 when the batch does not fit this path: steps too large for the
 // group, or the nonce 2^64-1, which no plan holds) and the quick-test mask.
 // A batch is 16 lanes, or 32 (two interleaved batches) when the family has
-// x2 kernels and no block follows the one holding the nonce.
-func (s *avxSearcher) fastBatch(i, max uint64) (uint64, uint32) {
+// x2 kernels and no block follows the one holding the nonce. Step-1 x2
+// batches run several at a time in one call: clean is how many nonces
+// from i were tested without a candidate before the batch returned (k is
+// 0 when all were).
+func (s *avxSearcher) fastBatch(i, max uint64) (clean, k uint64, mask uint32) {
 	n := s.job.Nonce(i)
 	p := &s.plan
 	step := s.job.Step
 	if !p.valid || n < p.lo || n >= p.hi {
 		if step > 1 && s.slowWidths&(1<<s.job.Encoding.NonceLen(n)) != 0 {
-			return 0, 0
+			return 0, 0, 0
 		}
 		s.makePlan(n)
 		if step*uint64(s.fn.lanes-1) >= p.mod {
 			// A batch would span groups: this width takes the slow path.
 			s.slowWidths |= 1 << p.width
-			return 0, 0
+			return 0, 0, 0
 		}
 		if n >= p.hi { // only the nonce 2^64-1
-			return 0, 0
+			return 0, 0, 0
 		}
 	}
 	if n < p.slo || n >= p.shi {
@@ -447,15 +457,27 @@ func (s *avxSearcher) fastBatch(i, max uint64) (uint64, uint32) {
 	if wide {
 		lanes *= 2
 	}
-	var k uint64
+	cp2 := (*[1408]uint32)(unsafe.Pointer(s.c))
 	if step == 1 {
-		k = min(max, lanes, p.shi-n)
-		if k > 16 {
-			// The tables have 16 spare entries and k > 16 means
-			// low+16 < mod: the x2 kernel reads 32 entries in place.
-			return k, s.fn.pair2[p.v]((*[1408]uint32)(unsafe.Pointer(s.c)), &p.kw,
-				(*[32]uint32)(p.tab[0][low:]), (*[32]uint32)(p.tab[1][low:]))
+		if wide {
+			// Whole x2 batches in one call. The tables have 16 spare
+			// entries, so a last batch of 17..31 nonces (low+16 <
+			// mod) can read 32 entries too.
+			avail := min(max, p.shi-n)
+			nb := avail / 32
+			if avail%32 > 16 {
+				nb++
+			}
+			if nb > 0 {
+				b, m := s.fn.pair2[p.v](cp2, &p.kw, &p.tab[0][low], &p.tab[1][low], int(nb))
+				clean = 32 * uint64(b)
+				if m == 0 && b == int(nb)-1 {
+					return min(avail, clean+32), 0, 0
+				}
+				return clean, min(avail-clean, 32), m
+			}
 		}
+		k = min(max, lanes, p.shi-n)
 		s.c.lane[0] = [16]uint32(p.tab[0][low:])
 		s.c.lane[1] = [16]uint32(p.tab[1][low:])
 	} else {
@@ -467,17 +489,18 @@ func (s *avxSearcher) fastBatch(i, max uint64) (uint64, uint32) {
 			w[1][l] = p.tab[1][x]
 		}
 		if k > 16 {
-			return k, s.fn.pair2[p.v]((*[1408]uint32)(unsafe.Pointer(s.c)), &p.kw, &w[0], &w[1])
+			_, m := s.fn.pair2[p.v](cp2, &p.kw, &w[0][0], &w[1][0], 1)
+			return 0, k, m
 		}
 		s.c.lane[0] = [16]uint32(w[0][:])
 		s.c.lane[1] = [16]uint32(w[1][:])
 	}
 	cp := (*[768]uint32)(unsafe.Pointer(s.c))
-	mask := s.fn.pair[p.v](cp, &p.kw)
+	m := s.fn.pair[p.v](cp, &p.kw)
 	for b := range p.chain {
-		mask = s.fn.chain(cp, &p.chain[b])
+		m = s.fn.chain(cp, &p.chain[b])
 	}
-	return k, uint32(mask)
+	return 0, k, uint32(m)
 }
 
 // makePlan prepares the fast path for the nonces that share every message

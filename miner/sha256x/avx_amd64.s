@@ -29457,14 +29457,17 @@ TEXT ·avx512Chain(SB), NOSPLIT, $0-18
 	MOVW         AX, ret+16(FP)
 	RET
 
-// func avx512Pair0x2(c *[1408]uint32, kw *[64]uint32, w0 *[32]uint32, w1 *[32]uint32) uint32
+// func avx512Pair0x2(c *[1408]uint32, kw *[64]uint32, w0 *uint32, w1 *uint32, n int) (i int, mask uint32)
 // Requires: AVX, AVX512F
-TEXT ·avx512Pair0x2(SB), NOSPLIT, $0-36
+TEXT ·avx512Pair0x2(SB), NOSPLIT, $0-52
 	MOVQ c+0(FP), AX
 	MOVQ kw+8(FP), CX
 	MOVQ w0+16(FP), DX
 	MOVQ w1+24(FP), BX
+	MOVQ n+32(FP), SI
+	XORQ DI, DI
 
+avx512Pair0x2_loop:
 	// Load the state and store the per-lane words in the rings.
 	VPBROADCASTD 256(AX), Z0
 	VPBROADCASTD 260(AX), Z1
@@ -33238,31 +33241,47 @@ TEXT ·avx512Pair0x2(SB), NOSPLIT, $0-36
 	VMOVDQU32   Z8, 3520(AX)
 
 	// Quick test on word q of both batches.
-	MOVL         328(AX), CX
-	VMOVDQU32    512(AX)(CX*1), Z16
+	MOVL         328(AX), R8
+	VMOVDQU32    512(AX)(R8*1), Z16
 	VPANDD.BCST  332(AX), Z16, Z16
 	VPXORD.BCST  336(AX), Z16, Z16
 	VPCMPUD.BCST $0x02, 340(AX), Z16, K1
-	VMOVDQU32    3072(AX)(CX*1), Z21
+	VMOVDQU32    3072(AX)(R8*1), Z21
 	VPANDD.BCST  332(AX), Z21, Z21
 	VPXORD.BCST  336(AX), Z21, Z21
 	VPCMPUD.BCST $0x02, 340(AX), Z21, K2
-	KMOVW        K1, AX
-	KMOVW        K2, CX
-	SHLL         $0x10, CX
-	ORL          CX, AX
+	KMOVW        K1, R8
+	KMOVW        K2, R9
+	SHLL         $0x10, R9
+	ORL          R9, R8
+	JNZ          avx512Pair0x2_done
+	INCQ         DI
+	CMPQ         DI, SI
+	JAE          avx512Pair0x2_last
+	ADDQ         $0x80, DX
+	ADDQ         $0x80, BX
+	JMP          avx512Pair0x2_loop
+
+avx512Pair0x2_last:
+	DECQ DI
+
+avx512Pair0x2_done:
 	VZEROUPPER
-	MOVL         AX, ret+32(FP)
+	MOVQ DI, i+40(FP)
+	MOVL R8, mask+48(FP)
 	RET
 
-// func avx512Pair1x2(c *[1408]uint32, kw *[64]uint32, w0 *[32]uint32, w1 *[32]uint32) uint32
+// func avx512Pair1x2(c *[1408]uint32, kw *[64]uint32, w0 *uint32, w1 *uint32, n int) (i int, mask uint32)
 // Requires: AVX, AVX512F
-TEXT ·avx512Pair1x2(SB), NOSPLIT, $0-36
+TEXT ·avx512Pair1x2(SB), NOSPLIT, $0-52
 	MOVQ c+0(FP), AX
 	MOVQ kw+8(FP), CX
 	MOVQ w0+16(FP), DX
 	MOVQ w1+24(FP), BX
+	MOVQ n+32(FP), SI
+	XORQ DI, DI
 
+avx512Pair1x2_loop:
 	// Load the state and store the per-lane words in the rings.
 	VPBROADCASTD 256(AX), Z0
 	VPBROADCASTD 260(AX), Z1
@@ -37008,31 +37027,47 @@ TEXT ·avx512Pair1x2(SB), NOSPLIT, $0-36
 	VMOVDQU32   Z9, 3520(AX)
 
 	// Quick test on word q of both batches.
-	MOVL         328(AX), CX
-	VMOVDQU32    512(AX)(CX*1), Z16
+	MOVL         328(AX), R8
+	VMOVDQU32    512(AX)(R8*1), Z16
 	VPANDD.BCST  332(AX), Z16, Z16
 	VPXORD.BCST  336(AX), Z16, Z16
 	VPCMPUD.BCST $0x02, 340(AX), Z16, K1
-	VMOVDQU32    3072(AX)(CX*1), Z21
+	VMOVDQU32    3072(AX)(R8*1), Z21
 	VPANDD.BCST  332(AX), Z21, Z21
 	VPXORD.BCST  336(AX), Z21, Z21
 	VPCMPUD.BCST $0x02, 340(AX), Z21, K2
-	KMOVW        K1, AX
-	KMOVW        K2, CX
-	SHLL         $0x10, CX
-	ORL          CX, AX
+	KMOVW        K1, R8
+	KMOVW        K2, R9
+	SHLL         $0x10, R9
+	ORL          R9, R8
+	JNZ          avx512Pair1x2_done
+	INCQ         DI
+	CMPQ         DI, SI
+	JAE          avx512Pair1x2_last
+	ADDQ         $0x80, DX
+	ADDQ         $0x80, BX
+	JMP          avx512Pair1x2_loop
+
+avx512Pair1x2_last:
+	DECQ DI
+
+avx512Pair1x2_done:
 	VZEROUPPER
-	MOVL         AX, ret+32(FP)
+	MOVQ DI, i+40(FP)
+	MOVL R8, mask+48(FP)
 	RET
 
-// func avx512Pair2x2(c *[1408]uint32, kw *[64]uint32, w0 *[32]uint32, w1 *[32]uint32) uint32
+// func avx512Pair2x2(c *[1408]uint32, kw *[64]uint32, w0 *uint32, w1 *uint32, n int) (i int, mask uint32)
 // Requires: AVX, AVX512F
-TEXT ·avx512Pair2x2(SB), NOSPLIT, $0-36
+TEXT ·avx512Pair2x2(SB), NOSPLIT, $0-52
 	MOVQ c+0(FP), AX
 	MOVQ kw+8(FP), CX
 	MOVQ w0+16(FP), DX
 	MOVQ w1+24(FP), BX
+	MOVQ n+32(FP), SI
+	XORQ DI, DI
 
+avx512Pair2x2_loop:
 	// Load the state and store the per-lane words in the rings.
 	VPBROADCASTD 256(AX), Z0
 	VPBROADCASTD 260(AX), Z1
@@ -40708,31 +40743,47 @@ TEXT ·avx512Pair2x2(SB), NOSPLIT, $0-36
 	VMOVDQU32   Z10, 3520(AX)
 
 	// Quick test on word q of both batches.
-	MOVL         328(AX), CX
-	VMOVDQU32    512(AX)(CX*1), Z16
+	MOVL         328(AX), R8
+	VMOVDQU32    512(AX)(R8*1), Z16
 	VPANDD.BCST  332(AX), Z16, Z16
 	VPXORD.BCST  336(AX), Z16, Z16
 	VPCMPUD.BCST $0x02, 340(AX), Z16, K1
-	VMOVDQU32    3072(AX)(CX*1), Z21
+	VMOVDQU32    3072(AX)(R8*1), Z21
 	VPANDD.BCST  332(AX), Z21, Z21
 	VPXORD.BCST  336(AX), Z21, Z21
 	VPCMPUD.BCST $0x02, 340(AX), Z21, K2
-	KMOVW        K1, AX
-	KMOVW        K2, CX
-	SHLL         $0x10, CX
-	ORL          CX, AX
+	KMOVW        K1, R8
+	KMOVW        K2, R9
+	SHLL         $0x10, R9
+	ORL          R9, R8
+	JNZ          avx512Pair2x2_done
+	INCQ         DI
+	CMPQ         DI, SI
+	JAE          avx512Pair2x2_last
+	ADDQ         $0x80, DX
+	ADDQ         $0x80, BX
+	JMP          avx512Pair2x2_loop
+
+avx512Pair2x2_last:
+	DECQ DI
+
+avx512Pair2x2_done:
 	VZEROUPPER
-	MOVL         AX, ret+32(FP)
+	MOVQ DI, i+40(FP)
+	MOVL R8, mask+48(FP)
 	RET
 
-// func avx512Pair3x2(c *[1408]uint32, kw *[64]uint32, w0 *[32]uint32, w1 *[32]uint32) uint32
+// func avx512Pair3x2(c *[1408]uint32, kw *[64]uint32, w0 *uint32, w1 *uint32, n int) (i int, mask uint32)
 // Requires: AVX, AVX512F
-TEXT ·avx512Pair3x2(SB), NOSPLIT, $0-36
+TEXT ·avx512Pair3x2(SB), NOSPLIT, $0-52
 	MOVQ c+0(FP), AX
 	MOVQ kw+8(FP), CX
 	MOVQ w0+16(FP), DX
 	MOVQ w1+24(FP), BX
+	MOVQ n+32(FP), SI
+	XORQ DI, DI
 
+avx512Pair3x2_loop:
 	// Load the state and store the per-lane words in the rings.
 	VPBROADCASTD 256(AX), Z0
 	VPBROADCASTD 260(AX), Z1
@@ -44338,31 +44389,47 @@ TEXT ·avx512Pair3x2(SB), NOSPLIT, $0-36
 	VMOVDQU32   Z11, 3520(AX)
 
 	// Quick test on word q of both batches.
-	MOVL         328(AX), CX
-	VMOVDQU32    512(AX)(CX*1), Z16
+	MOVL         328(AX), R8
+	VMOVDQU32    512(AX)(R8*1), Z16
 	VPANDD.BCST  332(AX), Z16, Z16
 	VPXORD.BCST  336(AX), Z16, Z16
 	VPCMPUD.BCST $0x02, 340(AX), Z16, K1
-	VMOVDQU32    3072(AX)(CX*1), Z21
+	VMOVDQU32    3072(AX)(R8*1), Z21
 	VPANDD.BCST  332(AX), Z21, Z21
 	VPXORD.BCST  336(AX), Z21, Z21
 	VPCMPUD.BCST $0x02, 340(AX), Z21, K2
-	KMOVW        K1, AX
-	KMOVW        K2, CX
-	SHLL         $0x10, CX
-	ORL          CX, AX
+	KMOVW        K1, R8
+	KMOVW        K2, R9
+	SHLL         $0x10, R9
+	ORL          R9, R8
+	JNZ          avx512Pair3x2_done
+	INCQ         DI
+	CMPQ         DI, SI
+	JAE          avx512Pair3x2_last
+	ADDQ         $0x80, DX
+	ADDQ         $0x80, BX
+	JMP          avx512Pair3x2_loop
+
+avx512Pair3x2_last:
+	DECQ DI
+
+avx512Pair3x2_done:
 	VZEROUPPER
-	MOVL         AX, ret+32(FP)
+	MOVQ DI, i+40(FP)
+	MOVL R8, mask+48(FP)
 	RET
 
-// func avx512Pair4x2(c *[1408]uint32, kw *[64]uint32, w0 *[32]uint32, w1 *[32]uint32) uint32
+// func avx512Pair4x2(c *[1408]uint32, kw *[64]uint32, w0 *uint32, w1 *uint32, n int) (i int, mask uint32)
 // Requires: AVX, AVX512F
-TEXT ·avx512Pair4x2(SB), NOSPLIT, $0-36
+TEXT ·avx512Pair4x2(SB), NOSPLIT, $0-52
 	MOVQ c+0(FP), AX
 	MOVQ kw+8(FP), CX
 	MOVQ w0+16(FP), DX
 	MOVQ w1+24(FP), BX
+	MOVQ n+32(FP), SI
+	XORQ DI, DI
 
+avx512Pair4x2_loop:
 	// Load the state and store the per-lane words in the rings.
 	VPBROADCASTD 256(AX), Z0
 	VPBROADCASTD 260(AX), Z1
@@ -47898,31 +47965,47 @@ TEXT ·avx512Pair4x2(SB), NOSPLIT, $0-36
 	VMOVDQU32   Z12, 3520(AX)
 
 	// Quick test on word q of both batches.
-	MOVL         328(AX), CX
-	VMOVDQU32    512(AX)(CX*1), Z16
+	MOVL         328(AX), R8
+	VMOVDQU32    512(AX)(R8*1), Z16
 	VPANDD.BCST  332(AX), Z16, Z16
 	VPXORD.BCST  336(AX), Z16, Z16
 	VPCMPUD.BCST $0x02, 340(AX), Z16, K1
-	VMOVDQU32    3072(AX)(CX*1), Z21
+	VMOVDQU32    3072(AX)(R8*1), Z21
 	VPANDD.BCST  332(AX), Z21, Z21
 	VPXORD.BCST  336(AX), Z21, Z21
 	VPCMPUD.BCST $0x02, 340(AX), Z21, K2
-	KMOVW        K1, AX
-	KMOVW        K2, CX
-	SHLL         $0x10, CX
-	ORL          CX, AX
+	KMOVW        K1, R8
+	KMOVW        K2, R9
+	SHLL         $0x10, R9
+	ORL          R9, R8
+	JNZ          avx512Pair4x2_done
+	INCQ         DI
+	CMPQ         DI, SI
+	JAE          avx512Pair4x2_last
+	ADDQ         $0x80, DX
+	ADDQ         $0x80, BX
+	JMP          avx512Pair4x2_loop
+
+avx512Pair4x2_last:
+	DECQ DI
+
+avx512Pair4x2_done:
 	VZEROUPPER
-	MOVL         AX, ret+32(FP)
+	MOVQ DI, i+40(FP)
+	MOVL R8, mask+48(FP)
 	RET
 
-// func avx512Pair5x2(c *[1408]uint32, kw *[64]uint32, w0 *[32]uint32, w1 *[32]uint32) uint32
+// func avx512Pair5x2(c *[1408]uint32, kw *[64]uint32, w0 *uint32, w1 *uint32, n int) (i int, mask uint32)
 // Requires: AVX, AVX512F
-TEXT ·avx512Pair5x2(SB), NOSPLIT, $0-36
+TEXT ·avx512Pair5x2(SB), NOSPLIT, $0-52
 	MOVQ c+0(FP), AX
 	MOVQ kw+8(FP), CX
 	MOVQ w0+16(FP), DX
 	MOVQ w1+24(FP), BX
+	MOVQ n+32(FP), SI
+	XORQ DI, DI
 
+avx512Pair5x2_loop:
 	// Load the state and store the per-lane words in the rings.
 	VPBROADCASTD 256(AX), Z0
 	VPBROADCASTD 260(AX), Z1
@@ -51388,31 +51471,47 @@ TEXT ·avx512Pair5x2(SB), NOSPLIT, $0-36
 	VMOVDQU32   Z13, 3520(AX)
 
 	// Quick test on word q of both batches.
-	MOVL         328(AX), CX
-	VMOVDQU32    512(AX)(CX*1), Z16
+	MOVL         328(AX), R8
+	VMOVDQU32    512(AX)(R8*1), Z16
 	VPANDD.BCST  332(AX), Z16, Z16
 	VPXORD.BCST  336(AX), Z16, Z16
 	VPCMPUD.BCST $0x02, 340(AX), Z16, K1
-	VMOVDQU32    3072(AX)(CX*1), Z21
+	VMOVDQU32    3072(AX)(R8*1), Z21
 	VPANDD.BCST  332(AX), Z21, Z21
 	VPXORD.BCST  336(AX), Z21, Z21
 	VPCMPUD.BCST $0x02, 340(AX), Z21, K2
-	KMOVW        K1, AX
-	KMOVW        K2, CX
-	SHLL         $0x10, CX
-	ORL          CX, AX
+	KMOVW        K1, R8
+	KMOVW        K2, R9
+	SHLL         $0x10, R9
+	ORL          R9, R8
+	JNZ          avx512Pair5x2_done
+	INCQ         DI
+	CMPQ         DI, SI
+	JAE          avx512Pair5x2_last
+	ADDQ         $0x80, DX
+	ADDQ         $0x80, BX
+	JMP          avx512Pair5x2_loop
+
+avx512Pair5x2_last:
+	DECQ DI
+
+avx512Pair5x2_done:
 	VZEROUPPER
-	MOVL         AX, ret+32(FP)
+	MOVQ DI, i+40(FP)
+	MOVL R8, mask+48(FP)
 	RET
 
-// func avx512Pair6x2(c *[1408]uint32, kw *[64]uint32, w0 *[32]uint32, w1 *[32]uint32) uint32
+// func avx512Pair6x2(c *[1408]uint32, kw *[64]uint32, w0 *uint32, w1 *uint32, n int) (i int, mask uint32)
 // Requires: AVX, AVX512F
-TEXT ·avx512Pair6x2(SB), NOSPLIT, $0-36
+TEXT ·avx512Pair6x2(SB), NOSPLIT, $0-52
 	MOVQ c+0(FP), AX
 	MOVQ kw+8(FP), CX
 	MOVQ w0+16(FP), DX
 	MOVQ w1+24(FP), BX
+	MOVQ n+32(FP), SI
+	XORQ DI, DI
 
+avx512Pair6x2_loop:
 	// Load the state and store the per-lane words in the rings.
 	VPBROADCASTD 256(AX), Z0
 	VPBROADCASTD 260(AX), Z1
@@ -54808,31 +54907,47 @@ TEXT ·avx512Pair6x2(SB), NOSPLIT, $0-36
 	VMOVDQU32   Z14, 3520(AX)
 
 	// Quick test on word q of both batches.
-	MOVL         328(AX), CX
-	VMOVDQU32    512(AX)(CX*1), Z16
+	MOVL         328(AX), R8
+	VMOVDQU32    512(AX)(R8*1), Z16
 	VPANDD.BCST  332(AX), Z16, Z16
 	VPXORD.BCST  336(AX), Z16, Z16
 	VPCMPUD.BCST $0x02, 340(AX), Z16, K1
-	VMOVDQU32    3072(AX)(CX*1), Z21
+	VMOVDQU32    3072(AX)(R8*1), Z21
 	VPANDD.BCST  332(AX), Z21, Z21
 	VPXORD.BCST  336(AX), Z21, Z21
 	VPCMPUD.BCST $0x02, 340(AX), Z21, K2
-	KMOVW        K1, AX
-	KMOVW        K2, CX
-	SHLL         $0x10, CX
-	ORL          CX, AX
+	KMOVW        K1, R8
+	KMOVW        K2, R9
+	SHLL         $0x10, R9
+	ORL          R9, R8
+	JNZ          avx512Pair6x2_done
+	INCQ         DI
+	CMPQ         DI, SI
+	JAE          avx512Pair6x2_last
+	ADDQ         $0x80, DX
+	ADDQ         $0x80, BX
+	JMP          avx512Pair6x2_loop
+
+avx512Pair6x2_last:
+	DECQ DI
+
+avx512Pair6x2_done:
 	VZEROUPPER
-	MOVL         AX, ret+32(FP)
+	MOVQ DI, i+40(FP)
+	MOVL R8, mask+48(FP)
 	RET
 
-// func avx512Pair7x2(c *[1408]uint32, kw *[64]uint32, w0 *[32]uint32, w1 *[32]uint32) uint32
+// func avx512Pair7x2(c *[1408]uint32, kw *[64]uint32, w0 *uint32, w1 *uint32, n int) (i int, mask uint32)
 // Requires: AVX, AVX512F
-TEXT ·avx512Pair7x2(SB), NOSPLIT, $0-36
+TEXT ·avx512Pair7x2(SB), NOSPLIT, $0-52
 	MOVQ c+0(FP), AX
 	MOVQ kw+8(FP), CX
 	MOVQ w0+16(FP), DX
 	MOVQ w1+24(FP), BX
+	MOVQ n+32(FP), SI
+	XORQ DI, DI
 
+avx512Pair7x2_loop:
 	// Load the state and store the per-lane words in the rings.
 	VPBROADCASTD 256(AX), Z0
 	VPBROADCASTD 260(AX), Z1
@@ -58158,31 +58273,47 @@ TEXT ·avx512Pair7x2(SB), NOSPLIT, $0-36
 	VMOVDQU32   Z15, 3520(AX)
 
 	// Quick test on word q of both batches.
-	MOVL         328(AX), CX
-	VMOVDQU32    512(AX)(CX*1), Z16
+	MOVL         328(AX), R8
+	VMOVDQU32    512(AX)(R8*1), Z16
 	VPANDD.BCST  332(AX), Z16, Z16
 	VPXORD.BCST  336(AX), Z16, Z16
 	VPCMPUD.BCST $0x02, 340(AX), Z16, K1
-	VMOVDQU32    3072(AX)(CX*1), Z21
+	VMOVDQU32    3072(AX)(R8*1), Z21
 	VPANDD.BCST  332(AX), Z21, Z21
 	VPXORD.BCST  336(AX), Z21, Z21
 	VPCMPUD.BCST $0x02, 340(AX), Z21, K2
-	KMOVW        K1, AX
-	KMOVW        K2, CX
-	SHLL         $0x10, CX
-	ORL          CX, AX
+	KMOVW        K1, R8
+	KMOVW        K2, R9
+	SHLL         $0x10, R9
+	ORL          R9, R8
+	JNZ          avx512Pair7x2_done
+	INCQ         DI
+	CMPQ         DI, SI
+	JAE          avx512Pair7x2_last
+	ADDQ         $0x80, DX
+	ADDQ         $0x80, BX
+	JMP          avx512Pair7x2_loop
+
+avx512Pair7x2_last:
+	DECQ DI
+
+avx512Pair7x2_done:
 	VZEROUPPER
-	MOVL         AX, ret+32(FP)
+	MOVQ DI, i+40(FP)
+	MOVL R8, mask+48(FP)
 	RET
 
-// func avx512Pair8x2(c *[1408]uint32, kw *[64]uint32, w0 *[32]uint32, w1 *[32]uint32) uint32
+// func avx512Pair8x2(c *[1408]uint32, kw *[64]uint32, w0 *uint32, w1 *uint32, n int) (i int, mask uint32)
 // Requires: AVX, AVX512F
-TEXT ·avx512Pair8x2(SB), NOSPLIT, $0-36
+TEXT ·avx512Pair8x2(SB), NOSPLIT, $0-52
 	MOVQ c+0(FP), AX
 	MOVQ kw+8(FP), CX
 	MOVQ w0+16(FP), DX
 	MOVQ w1+24(FP), BX
+	MOVQ n+32(FP), SI
+	XORQ DI, DI
 
+avx512Pair8x2_loop:
 	// Load the state and store the per-lane words in the rings.
 	VPBROADCASTD 256(AX), Z0
 	VPBROADCASTD 260(AX), Z1
@@ -61570,31 +61701,47 @@ TEXT ·avx512Pair8x2(SB), NOSPLIT, $0-36
 	VMOVDQU32   Z8, 3520(AX)
 
 	// Quick test on word q of both batches.
-	MOVL         328(AX), CX
-	VMOVDQU32    512(AX)(CX*1), Z16
+	MOVL         328(AX), R8
+	VMOVDQU32    512(AX)(R8*1), Z16
 	VPANDD.BCST  332(AX), Z16, Z16
 	VPXORD.BCST  336(AX), Z16, Z16
 	VPCMPUD.BCST $0x02, 340(AX), Z16, K1
-	VMOVDQU32    3072(AX)(CX*1), Z21
+	VMOVDQU32    3072(AX)(R8*1), Z21
 	VPANDD.BCST  332(AX), Z21, Z21
 	VPXORD.BCST  336(AX), Z21, Z21
 	VPCMPUD.BCST $0x02, 340(AX), Z21, K2
-	KMOVW        K1, AX
-	KMOVW        K2, CX
-	SHLL         $0x10, CX
-	ORL          CX, AX
+	KMOVW        K1, R8
+	KMOVW        K2, R9
+	SHLL         $0x10, R9
+	ORL          R9, R8
+	JNZ          avx512Pair8x2_done
+	INCQ         DI
+	CMPQ         DI, SI
+	JAE          avx512Pair8x2_last
+	ADDQ         $0x80, DX
+	ADDQ         $0x80, BX
+	JMP          avx512Pair8x2_loop
+
+avx512Pair8x2_last:
+	DECQ DI
+
+avx512Pair8x2_done:
 	VZEROUPPER
-	MOVL         AX, ret+32(FP)
+	MOVQ DI, i+40(FP)
+	MOVL R8, mask+48(FP)
 	RET
 
-// func avx512Pair9x2(c *[1408]uint32, kw *[64]uint32, w0 *[32]uint32, w1 *[32]uint32) uint32
+// func avx512Pair9x2(c *[1408]uint32, kw *[64]uint32, w0 *uint32, w1 *uint32, n int) (i int, mask uint32)
 // Requires: AVX, AVX512F
-TEXT ·avx512Pair9x2(SB), NOSPLIT, $0-36
+TEXT ·avx512Pair9x2(SB), NOSPLIT, $0-52
 	MOVQ c+0(FP), AX
 	MOVQ kw+8(FP), CX
 	MOVQ w0+16(FP), DX
 	MOVQ w1+24(FP), BX
+	MOVQ n+32(FP), SI
+	XORQ DI, DI
 
+avx512Pair9x2_loop:
 	// Load the state and store the per-lane words in the rings.
 	VPBROADCASTD 256(AX), Z0
 	VPBROADCASTD 260(AX), Z1
@@ -65044,31 +65191,47 @@ TEXT ·avx512Pair9x2(SB), NOSPLIT, $0-36
 	VMOVDQU32   Z9, 3520(AX)
 
 	// Quick test on word q of both batches.
-	MOVL         328(AX), CX
-	VMOVDQU32    512(AX)(CX*1), Z16
+	MOVL         328(AX), R8
+	VMOVDQU32    512(AX)(R8*1), Z16
 	VPANDD.BCST  332(AX), Z16, Z16
 	VPXORD.BCST  336(AX), Z16, Z16
 	VPCMPUD.BCST $0x02, 340(AX), Z16, K1
-	VMOVDQU32    3072(AX)(CX*1), Z21
+	VMOVDQU32    3072(AX)(R8*1), Z21
 	VPANDD.BCST  332(AX), Z21, Z21
 	VPXORD.BCST  336(AX), Z21, Z21
 	VPCMPUD.BCST $0x02, 340(AX), Z21, K2
-	KMOVW        K1, AX
-	KMOVW        K2, CX
-	SHLL         $0x10, CX
-	ORL          CX, AX
+	KMOVW        K1, R8
+	KMOVW        K2, R9
+	SHLL         $0x10, R9
+	ORL          R9, R8
+	JNZ          avx512Pair9x2_done
+	INCQ         DI
+	CMPQ         DI, SI
+	JAE          avx512Pair9x2_last
+	ADDQ         $0x80, DX
+	ADDQ         $0x80, BX
+	JMP          avx512Pair9x2_loop
+
+avx512Pair9x2_last:
+	DECQ DI
+
+avx512Pair9x2_done:
 	VZEROUPPER
-	MOVL         AX, ret+32(FP)
+	MOVQ DI, i+40(FP)
+	MOVL R8, mask+48(FP)
 	RET
 
-// func avx512Pair10x2(c *[1408]uint32, kw *[64]uint32, w0 *[32]uint32, w1 *[32]uint32) uint32
+// func avx512Pair10x2(c *[1408]uint32, kw *[64]uint32, w0 *uint32, w1 *uint32, n int) (i int, mask uint32)
 // Requires: AVX, AVX512F
-TEXT ·avx512Pair10x2(SB), NOSPLIT, $0-36
+TEXT ·avx512Pair10x2(SB), NOSPLIT, $0-52
 	MOVQ c+0(FP), AX
 	MOVQ kw+8(FP), CX
 	MOVQ w0+16(FP), DX
 	MOVQ w1+24(FP), BX
+	MOVQ n+32(FP), SI
+	XORQ DI, DI
 
+avx512Pair10x2_loop:
 	// Load the state and store the per-lane words in the rings.
 	VPBROADCASTD 256(AX), Z0
 	VPBROADCASTD 260(AX), Z1
@@ -68448,31 +68611,47 @@ TEXT ·avx512Pair10x2(SB), NOSPLIT, $0-36
 	VMOVDQU32   Z10, 3520(AX)
 
 	// Quick test on word q of both batches.
-	MOVL         328(AX), CX
-	VMOVDQU32    512(AX)(CX*1), Z16
+	MOVL         328(AX), R8
+	VMOVDQU32    512(AX)(R8*1), Z16
 	VPANDD.BCST  332(AX), Z16, Z16
 	VPXORD.BCST  336(AX), Z16, Z16
 	VPCMPUD.BCST $0x02, 340(AX), Z16, K1
-	VMOVDQU32    3072(AX)(CX*1), Z21
+	VMOVDQU32    3072(AX)(R8*1), Z21
 	VPANDD.BCST  332(AX), Z21, Z21
 	VPXORD.BCST  336(AX), Z21, Z21
 	VPCMPUD.BCST $0x02, 340(AX), Z21, K2
-	KMOVW        K1, AX
-	KMOVW        K2, CX
-	SHLL         $0x10, CX
-	ORL          CX, AX
+	KMOVW        K1, R8
+	KMOVW        K2, R9
+	SHLL         $0x10, R9
+	ORL          R9, R8
+	JNZ          avx512Pair10x2_done
+	INCQ         DI
+	CMPQ         DI, SI
+	JAE          avx512Pair10x2_last
+	ADDQ         $0x80, DX
+	ADDQ         $0x80, BX
+	JMP          avx512Pair10x2_loop
+
+avx512Pair10x2_last:
+	DECQ DI
+
+avx512Pair10x2_done:
 	VZEROUPPER
-	MOVL         AX, ret+32(FP)
+	MOVQ DI, i+40(FP)
+	MOVL R8, mask+48(FP)
 	RET
 
-// func avx512Pair11x2(c *[1408]uint32, kw *[64]uint32, w0 *[32]uint32, w1 *[32]uint32) uint32
+// func avx512Pair11x2(c *[1408]uint32, kw *[64]uint32, w0 *uint32, w1 *uint32, n int) (i int, mask uint32)
 // Requires: AVX, AVX512F
-TEXT ·avx512Pair11x2(SB), NOSPLIT, $0-36
+TEXT ·avx512Pair11x2(SB), NOSPLIT, $0-52
 	MOVQ c+0(FP), AX
 	MOVQ kw+8(FP), CX
 	MOVQ w0+16(FP), DX
 	MOVQ w1+24(FP), BX
+	MOVQ n+32(FP), SI
+	XORQ DI, DI
 
+avx512Pair11x2_loop:
 	// Load the state and store the per-lane words in the rings.
 	VPBROADCASTD 256(AX), Z0
 	VPBROADCASTD 260(AX), Z1
@@ -71782,31 +71961,47 @@ TEXT ·avx512Pair11x2(SB), NOSPLIT, $0-36
 	VMOVDQU32   Z11, 3520(AX)
 
 	// Quick test on word q of both batches.
-	MOVL         328(AX), CX
-	VMOVDQU32    512(AX)(CX*1), Z16
+	MOVL         328(AX), R8
+	VMOVDQU32    512(AX)(R8*1), Z16
 	VPANDD.BCST  332(AX), Z16, Z16
 	VPXORD.BCST  336(AX), Z16, Z16
 	VPCMPUD.BCST $0x02, 340(AX), Z16, K1
-	VMOVDQU32    3072(AX)(CX*1), Z21
+	VMOVDQU32    3072(AX)(R8*1), Z21
 	VPANDD.BCST  332(AX), Z21, Z21
 	VPXORD.BCST  336(AX), Z21, Z21
 	VPCMPUD.BCST $0x02, 340(AX), Z21, K2
-	KMOVW        K1, AX
-	KMOVW        K2, CX
-	SHLL         $0x10, CX
-	ORL          CX, AX
+	KMOVW        K1, R8
+	KMOVW        K2, R9
+	SHLL         $0x10, R9
+	ORL          R9, R8
+	JNZ          avx512Pair11x2_done
+	INCQ         DI
+	CMPQ         DI, SI
+	JAE          avx512Pair11x2_last
+	ADDQ         $0x80, DX
+	ADDQ         $0x80, BX
+	JMP          avx512Pair11x2_loop
+
+avx512Pair11x2_last:
+	DECQ DI
+
+avx512Pair11x2_done:
 	VZEROUPPER
-	MOVL         AX, ret+32(FP)
+	MOVQ DI, i+40(FP)
+	MOVL R8, mask+48(FP)
 	RET
 
-// func avx512Pair12x2(c *[1408]uint32, kw *[64]uint32, w0 *[32]uint32, w1 *[32]uint32) uint32
+// func avx512Pair12x2(c *[1408]uint32, kw *[64]uint32, w0 *uint32, w1 *uint32, n int) (i int, mask uint32)
 // Requires: AVX, AVX512F
-TEXT ·avx512Pair12x2(SB), NOSPLIT, $0-36
+TEXT ·avx512Pair12x2(SB), NOSPLIT, $0-52
 	MOVQ c+0(FP), AX
 	MOVQ kw+8(FP), CX
 	MOVQ w0+16(FP), DX
 	MOVQ w1+24(FP), BX
+	MOVQ n+32(FP), SI
+	XORQ DI, DI
 
+avx512Pair12x2_loop:
 	// Load the state and store the per-lane words in the rings.
 	VPBROADCASTD 256(AX), Z0
 	VPBROADCASTD 260(AX), Z1
@@ -75046,31 +75241,47 @@ TEXT ·avx512Pair12x2(SB), NOSPLIT, $0-36
 	VMOVDQU32   Z12, 3520(AX)
 
 	// Quick test on word q of both batches.
-	MOVL         328(AX), CX
-	VMOVDQU32    512(AX)(CX*1), Z16
+	MOVL         328(AX), R8
+	VMOVDQU32    512(AX)(R8*1), Z16
 	VPANDD.BCST  332(AX), Z16, Z16
 	VPXORD.BCST  336(AX), Z16, Z16
 	VPCMPUD.BCST $0x02, 340(AX), Z16, K1
-	VMOVDQU32    3072(AX)(CX*1), Z21
+	VMOVDQU32    3072(AX)(R8*1), Z21
 	VPANDD.BCST  332(AX), Z21, Z21
 	VPXORD.BCST  336(AX), Z21, Z21
 	VPCMPUD.BCST $0x02, 340(AX), Z21, K2
-	KMOVW        K1, AX
-	KMOVW        K2, CX
-	SHLL         $0x10, CX
-	ORL          CX, AX
+	KMOVW        K1, R8
+	KMOVW        K2, R9
+	SHLL         $0x10, R9
+	ORL          R9, R8
+	JNZ          avx512Pair12x2_done
+	INCQ         DI
+	CMPQ         DI, SI
+	JAE          avx512Pair12x2_last
+	ADDQ         $0x80, DX
+	ADDQ         $0x80, BX
+	JMP          avx512Pair12x2_loop
+
+avx512Pair12x2_last:
+	DECQ DI
+
+avx512Pair12x2_done:
 	VZEROUPPER
-	MOVL         AX, ret+32(FP)
+	MOVQ DI, i+40(FP)
+	MOVL R8, mask+48(FP)
 	RET
 
-// func avx512Pair13x2(c *[1408]uint32, kw *[64]uint32, w0 *[32]uint32, w1 *[32]uint32) uint32
+// func avx512Pair13x2(c *[1408]uint32, kw *[64]uint32, w0 *uint32, w1 *uint32, n int) (i int, mask uint32)
 // Requires: AVX, AVX512F
-TEXT ·avx512Pair13x2(SB), NOSPLIT, $0-36
+TEXT ·avx512Pair13x2(SB), NOSPLIT, $0-52
 	MOVQ c+0(FP), AX
 	MOVQ kw+8(FP), CX
 	MOVQ w0+16(FP), DX
 	MOVQ w1+24(FP), BX
+	MOVQ n+32(FP), SI
+	XORQ DI, DI
 
+avx512Pair13x2_loop:
 	// Load the state and store the per-lane words in the rings.
 	VPBROADCASTD 256(AX), Z0
 	VPBROADCASTD 260(AX), Z1
@@ -78314,31 +78525,47 @@ TEXT ·avx512Pair13x2(SB), NOSPLIT, $0-36
 	VMOVDQU32   Z13, 3520(AX)
 
 	// Quick test on word q of both batches.
-	MOVL         328(AX), CX
-	VMOVDQU32    512(AX)(CX*1), Z16
+	MOVL         328(AX), R8
+	VMOVDQU32    512(AX)(R8*1), Z16
 	VPANDD.BCST  332(AX), Z16, Z16
 	VPXORD.BCST  336(AX), Z16, Z16
 	VPCMPUD.BCST $0x02, 340(AX), Z16, K1
-	VMOVDQU32    3072(AX)(CX*1), Z21
+	VMOVDQU32    3072(AX)(R8*1), Z21
 	VPANDD.BCST  332(AX), Z21, Z21
 	VPXORD.BCST  336(AX), Z21, Z21
 	VPCMPUD.BCST $0x02, 340(AX), Z21, K2
-	KMOVW        K1, AX
-	KMOVW        K2, CX
-	SHLL         $0x10, CX
-	ORL          CX, AX
+	KMOVW        K1, R8
+	KMOVW        K2, R9
+	SHLL         $0x10, R9
+	ORL          R9, R8
+	JNZ          avx512Pair13x2_done
+	INCQ         DI
+	CMPQ         DI, SI
+	JAE          avx512Pair13x2_last
+	ADDQ         $0x80, DX
+	ADDQ         $0x80, BX
+	JMP          avx512Pair13x2_loop
+
+avx512Pair13x2_last:
+	DECQ DI
+
+avx512Pair13x2_done:
 	VZEROUPPER
-	MOVL         AX, ret+32(FP)
+	MOVQ DI, i+40(FP)
+	MOVL R8, mask+48(FP)
 	RET
 
-// func avx512Pair14x2(c *[1408]uint32, kw *[64]uint32, w0 *[32]uint32, w1 *[32]uint32) uint32
+// func avx512Pair14x2(c *[1408]uint32, kw *[64]uint32, w0 *uint32, w1 *uint32, n int) (i int, mask uint32)
 // Requires: AVX, AVX512F
-TEXT ·avx512Pair14x2(SB), NOSPLIT, $0-36
+TEXT ·avx512Pair14x2(SB), NOSPLIT, $0-52
 	MOVQ c+0(FP), AX
 	MOVQ kw+8(FP), CX
 	MOVQ w0+16(FP), DX
 	MOVQ w1+24(FP), BX
+	MOVQ n+32(FP), SI
+	XORQ DI, DI
 
+avx512Pair14x2_loop:
 	// Load the state and store the per-lane words in the rings.
 	VPBROADCASTD 256(AX), Z0
 	VPBROADCASTD 260(AX), Z1
@@ -81618,31 +81845,47 @@ TEXT ·avx512Pair14x2(SB), NOSPLIT, $0-36
 	VMOVDQU32   Z14, 3520(AX)
 
 	// Quick test on word q of both batches.
-	MOVL         328(AX), CX
-	VMOVDQU32    512(AX)(CX*1), Z16
+	MOVL         328(AX), R8
+	VMOVDQU32    512(AX)(R8*1), Z16
 	VPANDD.BCST  332(AX), Z16, Z16
 	VPXORD.BCST  336(AX), Z16, Z16
 	VPCMPUD.BCST $0x02, 340(AX), Z16, K1
-	VMOVDQU32    3072(AX)(CX*1), Z21
+	VMOVDQU32    3072(AX)(R8*1), Z21
 	VPANDD.BCST  332(AX), Z21, Z21
 	VPXORD.BCST  336(AX), Z21, Z21
 	VPCMPUD.BCST $0x02, 340(AX), Z21, K2
-	KMOVW        K1, AX
-	KMOVW        K2, CX
-	SHLL         $0x10, CX
-	ORL          CX, AX
+	KMOVW        K1, R8
+	KMOVW        K2, R9
+	SHLL         $0x10, R9
+	ORL          R9, R8
+	JNZ          avx512Pair14x2_done
+	INCQ         DI
+	CMPQ         DI, SI
+	JAE          avx512Pair14x2_last
+	ADDQ         $0x80, DX
+	ADDQ         $0x80, BX
+	JMP          avx512Pair14x2_loop
+
+avx512Pair14x2_last:
+	DECQ DI
+
+avx512Pair14x2_done:
 	VZEROUPPER
-	MOVL         AX, ret+32(FP)
+	MOVQ DI, i+40(FP)
+	MOVL R8, mask+48(FP)
 	RET
 
-// func avx512Pair15x2(c *[1408]uint32, kw *[64]uint32, w0 *[32]uint32, w1 *[32]uint32) uint32
+// func avx512Pair15x2(c *[1408]uint32, kw *[64]uint32, w0 *uint32, w1 *uint32, n int) (i int, mask uint32)
 // Requires: AVX, AVX512F
-TEXT ·avx512Pair15x2(SB), NOSPLIT, $0-36
+TEXT ·avx512Pair15x2(SB), NOSPLIT, $0-52
 	MOVQ c+0(FP), AX
 	MOVQ kw+8(FP), CX
 	MOVQ w0+16(FP), DX
 	MOVQ w1+24(FP), BX
+	MOVQ n+32(FP), SI
+	XORQ DI, DI
 
+avx512Pair15x2_loop:
 	// Load the state and store the per-lane words in the rings.
 	VPBROADCASTD 256(AX), Z0
 	VPBROADCASTD 260(AX), Z1
@@ -84754,21 +84997,34 @@ TEXT ·avx512Pair15x2(SB), NOSPLIT, $0-36
 	VMOVDQU32   Z15, 3520(AX)
 
 	// Quick test on word q of both batches.
-	MOVL         328(AX), CX
-	VMOVDQU32    512(AX)(CX*1), Z16
+	MOVL         328(AX), R8
+	VMOVDQU32    512(AX)(R8*1), Z16
 	VPANDD.BCST  332(AX), Z16, Z16
 	VPXORD.BCST  336(AX), Z16, Z16
 	VPCMPUD.BCST $0x02, 340(AX), Z16, K1
-	VMOVDQU32    3072(AX)(CX*1), Z21
+	VMOVDQU32    3072(AX)(R8*1), Z21
 	VPANDD.BCST  332(AX), Z21, Z21
 	VPXORD.BCST  336(AX), Z21, Z21
 	VPCMPUD.BCST $0x02, 340(AX), Z21, K2
-	KMOVW        K1, AX
-	KMOVW        K2, CX
-	SHLL         $0x10, CX
-	ORL          CX, AX
+	KMOVW        K1, R8
+	KMOVW        K2, R9
+	SHLL         $0x10, R9
+	ORL          R9, R8
+	JNZ          avx512Pair15x2_done
+	INCQ         DI
+	CMPQ         DI, SI
+	JAE          avx512Pair15x2_last
+	ADDQ         $0x80, DX
+	ADDQ         $0x80, BX
+	JMP          avx512Pair15x2_loop
+
+avx512Pair15x2_last:
+	DECQ DI
+
+avx512Pair15x2_done:
 	VZEROUPPER
-	MOVL         AX, ret+32(FP)
+	MOVQ DI, i+40(FP)
+	MOVL R8, mask+48(FP)
 	RET
 
 // func avx2Pair0(c *[768]uint32, kw *[64]uint32) uint16

@@ -193,7 +193,10 @@ func TestAVXPairX2(t *testing.T) {
 			lo.lane = [2][16]uint32{[16]uint32(w[0][:]), [16]uint32(w[1][:])}
 			hi.lane = [2][16]uint32{[16]uint32(w[0][16:]), [16]uint32(w[1][16:])}
 			want := uint32(avxTwin(shapePair, v, 16, &lo, &kw)) | uint32(avxTwin(shapePair, v, 16, &hi, &kw))<<16
-			got := avx512Funcs.pair2[v]((*[1408]uint32)(unsafe.Pointer(&c)), &kw, &w[0], &w[1])
+			i, got := avx512Funcs.pair2[v]((*[1408]uint32)(unsafe.Pointer(&c)), &kw, &w[0][0], &w[1][0], 1)
+			if i != 0 {
+				t.Fatalf("v %d: batch %d of 1", v, i)
+			}
 			if got != want {
 				t.Fatalf("v %d: mask %032b, twin %032b", v, got, want)
 			}

@@ -247,14 +247,21 @@ type batch struct {
 // result has lane i's quick test in bit i.
 func gen512x2(sh shape) {
 	name := "avx512" + sh.name + "x2"
-	TEXT(name, NOSPLIT, "func(c *[1408]uint32, kw *[64]uint32, w0, w1 *[32]uint32) uint32")
-	Doc(fmt.Sprintf("%s is %s for two batches of 16 lanes at once; the per-lane bytes", name, "avx512"+sh.name),
-		"of words v and v+1 come from w0 and w1 (lanes 0..15 and 16..31), not ctx.lane.",
+	TEXT(name, NOSPLIT, "func(c *[1408]uint32, kw *[64]uint32, w0, w1 *uint32, n int) (i int, mask uint32)")
+	Doc(fmt.Sprintf("%s is %s for two batches of 16 lanes at once, n times over:", name, "avx512"+sh.name),
+		"call i reads the per-lane bytes of words v and v+1 from w0[32i:] and w1[32i:]",
+		"(lanes 0..15, then 16..31), not ctx.lane. It stops at the first call whose",
+		"quick-test mask is not zero and returns its index and mask (n-1 and 0 when",
+		"none passes); n must be at least 1.",
 		"Go twin: avxTwin (shape pair) on each batch, in avx_amd64.go.")
 	Pragma("noescape")
 	cp := Load(Param("c"), GP64())
 	kp := Load(Param("kw"), GP64())
 	lp := [2]Register{Load(Param("w0"), GP64()), Load(Param("w1"), GP64())}
+	nb := Load(Param("n"), GP64())
+	it := GP64()
+	XORQ(it, it)
+	Label(name + "_loop")
 	c := func(off int) Mem { return Mem{Base: cp, Disp: off} }
 	kw := func(t int) Mem { return Mem{Base: kp, Disp: 4 * t} }
 	bs := [2]batch{
@@ -361,8 +368,19 @@ func gen512x2(sh shape) {
 	KMOVW(K2, r2)
 	SHLL(U8(16), r2)
 	ORL(r2, r)
+	JNZ(LabelRef(name + "_done"))
+	INCQ(it)
+	CMPQ(it, nb)
+	JAE(LabelRef(name + "_last"))
+	ADDQ(U8(128), lp[0])
+	ADDQ(U8(128), lp[1])
+	JMP(LabelRef(name + "_loop"))
+	Label(name + "_last")
+	DECQ(it)
+	Label(name + "_done")
 	VZEROUPPER()
-	Store(r, ReturnIndex(0))
+	Store(it, ReturnIndex(0))
+	Store(r, ReturnIndex(1))
 	RET()
 }
 

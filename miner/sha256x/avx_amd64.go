@@ -78,9 +78,18 @@ type avxCtx struct {
 	out  [8][16]uint32  // per-lane state
 	w    [16][16]uint32 // per-lane words (full shape)
 	ws   [16][16]uint32 // schedule scratch (AVX2)
+	// The x2 pair kernels' second batch (lanes 16..31) and schedule rings.
+	out2 [8][16]uint32
+	ring [2][16][16]uint32
 }
 
 type avxKernel func(c *[768]uint32, kw *[64]uint32) uint16
+
+// avxKernel2 is a pair kernel for two batches: 32 lanes per call.
+// It reads the per-lane bytes of words v and v+1 from w0 and w1 rather
+// than ctx.lane, so the searcher can pass its tables without a copy, and
+// runs n such pairs of batches until one has a candidate.
+type avxKernel2 func(c *[1408]uint32, kw *[64]uint32, w0, w1 *uint32, n int) (i int, mask uint32)
 
 // avxFuncs is one instruction set's family of generated kernels.
 type avxFuncs struct {
@@ -88,6 +97,9 @@ type avxFuncs struct {
 	pair  [16]avxKernel // pair[v]: words v and v+1 differ per lane
 	full  avxKernel     // every word and the input state differ per lane
 	chain avxKernel     // no word differs; the input state does
+	// pair2[v]: pair[v] for two interleaved batches (32 lanes), used
+	// when no block follows; nil where the family has none.
+	pair2 [16]avxKernel2
 }
 
 var avx512Funcs = avxFuncs{
@@ -98,6 +110,10 @@ var avx512Funcs = avxFuncs{
 		avx512Pair12, avx512Pair13, avx512Pair14, avx512Pair15},
 	full:  avx512Full,
 	chain: avx512Chain,
+	pair2: [16]avxKernel2{avx512Pair0x2, avx512Pair1x2, avx512Pair2x2, avx512Pair3x2,
+		avx512Pair4x2, avx512Pair5x2, avx512Pair6x2, avx512Pair7x2,
+		avx512Pair8x2, avx512Pair9x2, avx512Pair10x2, avx512Pair11x2,
+		avx512Pair12x2, avx512Pair13x2, avx512Pair14x2, avx512Pair15x2},
 }
 
 var avx2Funcs = avxFuncs{
@@ -299,6 +315,7 @@ type avxSearcher struct {
 	hashed int
 	kPlain [64]uint32
 	kwTmp  [64]uint32
+	wide   [2][32]uint32 // per-lane bytes of a stepped x2 batch
 	plan   fastPlan
 	planIn bool // plan.ctx is loaded in c
 	// slowWidths has bit w set when nonces of width w take the slow path
@@ -354,9 +371,9 @@ func (s *avxSearcher) confirm(i uint64) bool {
 
 // report returns the lowest lane of mask whose message really meets the
 // target.
-func (s *avxSearcher) report(from uint64, mask uint16) (uint64, bool) {
+func (s *avxSearcher) report(from uint64, mask uint32) (uint64, bool) {
 	for mask != 0 {
-		l := bits.TrailingZeros16(mask)
+		l := bits.TrailingZeros32(mask)
 		mask &= mask - 1
 		if s.confirm(from + uint64(l)) {
 			return from + uint64(l), true
@@ -369,14 +386,22 @@ func (s *avxSearcher) Search(from, count uint64) (uint64, bool) {
 	lanes := uint64(s.fn.lanes)
 	for count > 0 {
 		var k uint64
-		var mask uint16
+		var mask uint32
 		if s.job.Step <= maxFastStep {
-			k, mask = s.fastBatch(from, min(count, lanes))
+			var clean uint64
+			clean, k, mask = s.fastBatch(from, count)
+			from += clean
+			count -= clean
+			if clean > 0 && k == 0 {
+				continue
+			}
 		}
 		if k == 0 {
-			k, mask = s.slowBatch(from, min(count, lanes))
+			var m16 uint16
+			k, m16 = s.slowBatch(from, min(count, lanes))
+			mask = uint32(m16)
 		}
-		if mask &= uint16(1)<<k - 1; mask != 0 {
+		if mask &= uint32(1)<<k - 1; mask != 0 {
 			if hit, ok := s.report(from, mask); ok {
 				return hit, true
 			}
@@ -395,22 +420,27 @@ const maxFastStep = 1 << 12
 // last plan.nb bytes, using the pair kernels. It returns how many it tested
 // (0 when the batch does not fit this path: steps too large for the
 // group, or the nonce 2^64-1, which no plan holds) and the quick-test mask.
-func (s *avxSearcher) fastBatch(i, max uint64) (uint64, uint16) {
+// A batch is 16 lanes, or 32 (two interleaved batches) when the family has
+// x2 kernels and no block follows the one holding the nonce. Step-1 x2
+// batches run several at a time in one call: clean is how many nonces
+// from i were tested without a candidate before the batch returned (k is
+// 0 when all were).
+func (s *avxSearcher) fastBatch(i, max uint64) (clean, k uint64, mask uint32) {
 	n := s.job.Nonce(i)
 	p := &s.plan
 	step := s.job.Step
 	if !p.valid || n < p.lo || n >= p.hi {
 		if step > 1 && s.slowWidths&(1<<s.job.Encoding.NonceLen(n)) != 0 {
-			return 0, 0
+			return 0, 0, 0
 		}
 		s.makePlan(n)
 		if step*uint64(s.fn.lanes-1) >= p.mod {
 			// A batch would span groups: this width takes the slow path.
 			s.slowWidths |= 1 << p.width
-			return 0, 0
+			return 0, 0, 0
 		}
 		if n >= p.hi { // only the nonce 2^64-1
-			return 0, 0
+			return 0, 0, 0
 		}
 	}
 	if n < p.slo || n >= p.shi {
@@ -422,25 +452,55 @@ func (s *avxSearcher) fastBatch(i, max uint64) (uint64, uint16) {
 		s.planIn = true
 	}
 	low := n - p.gbase
-	var k uint64
+	lanes := uint64(s.fn.lanes)
+	wide := s.fn.pair2[p.v] != nil && len(p.chain) == 0
+	if wide {
+		lanes *= 2
+	}
+	cp2 := (*[1408]uint32)(unsafe.Pointer(s.c))
 	if step == 1 {
-		k = min(max, p.shi-n)
+		if wide {
+			// Whole x2 batches in one call. The tables have 16 spare
+			// entries, so a last batch of 17..31 nonces (low+16 <
+			// mod) can read 32 entries too.
+			avail := min(max, p.shi-n)
+			nb := avail / 32
+			if avail%32 > 16 {
+				nb++
+			}
+			if nb > 0 {
+				b, m := s.fn.pair2[p.v](cp2, &p.kw, &p.tab[0][low], &p.tab[1][low], int(nb))
+				clean = 32 * uint64(b)
+				if m == 0 && b == int(nb)-1 {
+					return min(avail, clean+32), 0, 0
+				}
+				return clean, min(avail-clean, 32), m
+			}
+		}
+		k = min(max, lanes, p.shi-n)
 		s.c.lane[0] = [16]uint32(p.tab[0][low:])
 		s.c.lane[1] = [16]uint32(p.tab[1][low:])
 	} else {
-		k = min(max, (p.shi-1-n)/step+1)
+		k = min(max, lanes, (p.shi-1-n)/step+1)
+		w := &s.wide
 		for l := range k {
 			x := low + l*step
-			s.c.lane[0][l] = p.tab[0][x]
-			s.c.lane[1][l] = p.tab[1][x]
+			w[0][l] = p.tab[0][x]
+			w[1][l] = p.tab[1][x]
 		}
+		if k > 16 {
+			_, m := s.fn.pair2[p.v](cp2, &p.kw, &w[0][0], &w[1][0], 1)
+			return 0, k, m
+		}
+		s.c.lane[0] = [16]uint32(w[0][:])
+		s.c.lane[1] = [16]uint32(w[1][:])
 	}
 	cp := (*[768]uint32)(unsafe.Pointer(s.c))
-	mask := s.fn.pair[p.v](cp, &p.kw)
+	m := s.fn.pair[p.v](cp, &p.kw)
 	for b := range p.chain {
-		mask = s.fn.chain(cp, &p.chain[b])
+		m = s.fn.chain(cp, &p.chain[b])
 	}
-	return k, mask
+	return 0, k, uint32(m)
 }
 
 // makePlan prepares the fast path for the nonces that share every message

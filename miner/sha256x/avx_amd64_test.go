@@ -27,7 +27,9 @@ func TestAVXCtxLayout(t *testing.T) {
 		{"out", unsafe.Offsetof(c.out), 512},
 		{"w", unsafe.Offsetof(c.w), 1024},
 		{"ws", unsafe.Offsetof(c.ws), 2048},
-		{"size", unsafe.Sizeof(c), 3072},
+		{"out2", unsafe.Offsetof(c.out2), 3072},
+		{"ring", unsafe.Offsetof(c.ring), 3584},
+		{"size", unsafe.Sizeof(c), 5632},
 	} {
 		if f.got != f.want {
 			t.Errorf("avxCtx.%s at %d, generator expects %d", f.name, f.got, f.want)
@@ -145,5 +147,62 @@ func TestAVXShapes(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestAVXPairX2 runs every two-batch pair kernel on random blocks and
+// compares each batch with the Go twin of the one-batch kernel.
+func TestAVXPairX2(t *testing.T) {
+	if !hasAVX512 {
+		t.Skip("CPU lacks AVX-512")
+	}
+	rng := rand.New(rand.NewPCG(3, 4))
+	for v := 0; v < 16; v++ {
+		for rep := 0; rep < 4; rep++ {
+			var c avxCtx
+			var kw [64]uint32
+			var words [16]uint32
+			var lane [16]bool
+			for i := range words {
+				words[i] = rng.Uint32()
+			}
+			lane[v] = true
+			if v+1 < 16 {
+				lane[v+1] = true
+			}
+			c.base[0] = words[v] &^ 0xffff
+			if v+1 < 16 {
+				c.base[1] = words[v+1] &^ 0xff000000
+			}
+			var w [2][32]uint32
+			for l := 0; l < 32; l++ {
+				w[0][l] = rng.Uint32() & 0xffff
+				if v+1 < 16 {
+					w[1][l] = rng.Uint32() & 0xff000000
+				}
+			}
+			planConsts(&words, &lane, &kw, &c.inv)
+			for i := range c.init {
+				c.init[i] = rng.Uint32()
+			}
+			c.st = c.init
+			scalarRounds(&c.st, &kw, v+1)
+			q := rng.IntN(8)
+			c.q, c.qm, c.qw, c.ql = uint32(64*q), 0x80000000, 0, 0
+			lo, hi := c, c
+			lo.lane = [2][16]uint32{[16]uint32(w[0][:]), [16]uint32(w[1][:])}
+			hi.lane = [2][16]uint32{[16]uint32(w[0][16:]), [16]uint32(w[1][16:])}
+			want := uint32(avxTwin(shapePair, v, 16, &lo, &kw)) | uint32(avxTwin(shapePair, v, 16, &hi, &kw))<<16
+			i, got := avx512Funcs.pair2[v]((*[1408]uint32)(unsafe.Pointer(&c)), &kw, &w[0][0], &w[1][0], 1)
+			if i != 0 {
+				t.Fatalf("v %d: batch %d of 1", v, i)
+			}
+			if got != want {
+				t.Fatalf("v %d: mask %032b, twin %032b", v, got, want)
+			}
+			if c.out != lo.out || c.out2 != hi.out {
+				t.Fatalf("v %d: states differ from the twin", v)
+			}
+		}
 	}
 }

@@ -128,6 +128,166 @@ func avx512Full(c *[768]uint32, kw *[64]uint32) uint16
 //go:noescape
 func avx512Chain(c *[768]uint32, kw *[64]uint32) uint16
 
+// avx512Pair0x2 is avx512Pair0 for two batches of 16 lanes at once, n times over:
+// call i reads the per-lane bytes of words v and v+1 from w0[32i:] and w1[32i:]
+// (lanes 0..15, then 16..31), not ctx.lane. It stops at the first call whose
+// quick-test mask is not zero and returns its index and mask (n-1 and 0 when
+// none passes); n must be at least 1.
+// Go twin: avxTwin (shape pair) on each batch, in avx_amd64.go.
+//
+//go:noescape
+func avx512Pair0x2(c *[1408]uint32, kw *[64]uint32, w0 *uint32, w1 *uint32, n int) (i int, mask uint32)
+
+// avx512Pair1x2 is avx512Pair1 for two batches of 16 lanes at once, n times over:
+// call i reads the per-lane bytes of words v and v+1 from w0[32i:] and w1[32i:]
+// (lanes 0..15, then 16..31), not ctx.lane. It stops at the first call whose
+// quick-test mask is not zero and returns its index and mask (n-1 and 0 when
+// none passes); n must be at least 1.
+// Go twin: avxTwin (shape pair) on each batch, in avx_amd64.go.
+//
+//go:noescape
+func avx512Pair1x2(c *[1408]uint32, kw *[64]uint32, w0 *uint32, w1 *uint32, n int) (i int, mask uint32)
+
+// avx512Pair2x2 is avx512Pair2 for two batches of 16 lanes at once, n times over:
+// call i reads the per-lane bytes of words v and v+1 from w0[32i:] and w1[32i:]
+// (lanes 0..15, then 16..31), not ctx.lane. It stops at the first call whose
+// quick-test mask is not zero and returns its index and mask (n-1 and 0 when
+// none passes); n must be at least 1.
+// Go twin: avxTwin (shape pair) on each batch, in avx_amd64.go.
+//
+//go:noescape
+func avx512Pair2x2(c *[1408]uint32, kw *[64]uint32, w0 *uint32, w1 *uint32, n int) (i int, mask uint32)
+
+// avx512Pair3x2 is avx512Pair3 for two batches of 16 lanes at once, n times over:
+// call i reads the per-lane bytes of words v and v+1 from w0[32i:] and w1[32i:]
+// (lanes 0..15, then 16..31), not ctx.lane. It stops at the first call whose
+// quick-test mask is not zero and returns its index and mask (n-1 and 0 when
+// none passes); n must be at least 1.
+// Go twin: avxTwin (shape pair) on each batch, in avx_amd64.go.
+//
+//go:noescape
+func avx512Pair3x2(c *[1408]uint32, kw *[64]uint32, w0 *uint32, w1 *uint32, n int) (i int, mask uint32)
+
+// avx512Pair4x2 is avx512Pair4 for two batches of 16 lanes at once, n times over:
+// call i reads the per-lane bytes of words v and v+1 from w0[32i:] and w1[32i:]
+// (lanes 0..15, then 16..31), not ctx.lane. It stops at the first call whose
+// quick-test mask is not zero and returns its index and mask (n-1 and 0 when
+// none passes); n must be at least 1.
+// Go twin: avxTwin (shape pair) on each batch, in avx_amd64.go.
+//
+//go:noescape
+func avx512Pair4x2(c *[1408]uint32, kw *[64]uint32, w0 *uint32, w1 *uint32, n int) (i int, mask uint32)
+
+// avx512Pair5x2 is avx512Pair5 for two batches of 16 lanes at once, n times over:
+// call i reads the per-lane bytes of words v and v+1 from w0[32i:] and w1[32i:]
+// (lanes 0..15, then 16..31), not ctx.lane. It stops at the first call whose
+// quick-test mask is not zero and returns its index and mask (n-1 and 0 when
+// none passes); n must be at least 1.
+// Go twin: avxTwin (shape pair) on each batch, in avx_amd64.go.
+//
+//go:noescape
+func avx512Pair5x2(c *[1408]uint32, kw *[64]uint32, w0 *uint32, w1 *uint32, n int) (i int, mask uint32)
+
+// avx512Pair6x2 is avx512Pair6 for two batches of 16 lanes at once, n times over:
+// call i reads the per-lane bytes of words v and v+1 from w0[32i:] and w1[32i:]
+// (lanes 0..15, then 16..31), not ctx.lane. It stops at the first call whose
+// quick-test mask is not zero and returns its index and mask (n-1 and 0 when
+// none passes); n must be at least 1.
+// Go twin: avxTwin (shape pair) on each batch, in avx_amd64.go.
+//
+//go:noescape
+func avx512Pair6x2(c *[1408]uint32, kw *[64]uint32, w0 *uint32, w1 *uint32, n int) (i int, mask uint32)
+
+// avx512Pair7x2 is avx512Pair7 for two batches of 16 lanes at once, n times over:
+// call i reads the per-lane bytes of words v and v+1 from w0[32i:] and w1[32i:]
+// (lanes 0..15, then 16..31), not ctx.lane. It stops at the first call whose
+// quick-test mask is not zero and returns its index and mask (n-1 and 0 when
+// none passes); n must be at least 1.
+// Go twin: avxTwin (shape pair) on each batch, in avx_amd64.go.
+//
+//go:noescape
+func avx512Pair7x2(c *[1408]uint32, kw *[64]uint32, w0 *uint32, w1 *uint32, n int) (i int, mask uint32)
+
+// avx512Pair8x2 is avx512Pair8 for two batches of 16 lanes at once, n times over:
+// call i reads the per-lane bytes of words v and v+1 from w0[32i:] and w1[32i:]
+// (lanes 0..15, then 16..31), not ctx.lane. It stops at the first call whose
+// quick-test mask is not zero and returns its index and mask (n-1 and 0 when
+// none passes); n must be at least 1.
+// Go twin: avxTwin (shape pair) on each batch, in avx_amd64.go.
+//
+//go:noescape
+func avx512Pair8x2(c *[1408]uint32, kw *[64]uint32, w0 *uint32, w1 *uint32, n int) (i int, mask uint32)
+
+// avx512Pair9x2 is avx512Pair9 for two batches of 16 lanes at once, n times over:
+// call i reads the per-lane bytes of words v and v+1 from w0[32i:] and w1[32i:]
+// (lanes 0..15, then 16..31), not ctx.lane. It stops at the first call whose
+// quick-test mask is not zero and returns its index and mask (n-1 and 0 when
+// none passes); n must be at least 1.
+// Go twin: avxTwin (shape pair) on each batch, in avx_amd64.go.
+//
+//go:noescape
+func avx512Pair9x2(c *[1408]uint32, kw *[64]uint32, w0 *uint32, w1 *uint32, n int) (i int, mask uint32)
+
+// avx512Pair10x2 is avx512Pair10 for two batches of 16 lanes at once, n times over:
+// call i reads the per-lane bytes of words v and v+1 from w0[32i:] and w1[32i:]
+// (lanes 0..15, then 16..31), not ctx.lane. It stops at the first call whose
+// quick-test mask is not zero and returns its index and mask (n-1 and 0 when
+// none passes); n must be at least 1.
+// Go twin: avxTwin (shape pair) on each batch, in avx_amd64.go.
+//
+//go:noescape
+func avx512Pair10x2(c *[1408]uint32, kw *[64]uint32, w0 *uint32, w1 *uint32, n int) (i int, mask uint32)
+
+// avx512Pair11x2 is avx512Pair11 for two batches of 16 lanes at once, n times over:
+// call i reads the per-lane bytes of words v and v+1 from w0[32i:] and w1[32i:]
+// (lanes 0..15, then 16..31), not ctx.lane. It stops at the first call whose
+// quick-test mask is not zero and returns its index and mask (n-1 and 0 when
+// none passes); n must be at least 1.
+// Go twin: avxTwin (shape pair) on each batch, in avx_amd64.go.
+//
+//go:noescape
+func avx512Pair11x2(c *[1408]uint32, kw *[64]uint32, w0 *uint32, w1 *uint32, n int) (i int, mask uint32)
+
+// avx512Pair12x2 is avx512Pair12 for two batches of 16 lanes at once, n times over:
+// call i reads the per-lane bytes of words v and v+1 from w0[32i:] and w1[32i:]
+// (lanes 0..15, then 16..31), not ctx.lane. It stops at the first call whose
+// quick-test mask is not zero and returns its index and mask (n-1 and 0 when
+// none passes); n must be at least 1.
+// Go twin: avxTwin (shape pair) on each batch, in avx_amd64.go.
+//
+//go:noescape
+func avx512Pair12x2(c *[1408]uint32, kw *[64]uint32, w0 *uint32, w1 *uint32, n int) (i int, mask uint32)
+
+// avx512Pair13x2 is avx512Pair13 for two batches of 16 lanes at once, n times over:
+// call i reads the per-lane bytes of words v and v+1 from w0[32i:] and w1[32i:]
+// (lanes 0..15, then 16..31), not ctx.lane. It stops at the first call whose
+// quick-test mask is not zero and returns its index and mask (n-1 and 0 when
+// none passes); n must be at least 1.
+// Go twin: avxTwin (shape pair) on each batch, in avx_amd64.go.
+//
+//go:noescape
+func avx512Pair13x2(c *[1408]uint32, kw *[64]uint32, w0 *uint32, w1 *uint32, n int) (i int, mask uint32)
+
+// avx512Pair14x2 is avx512Pair14 for two batches of 16 lanes at once, n times over:
+// call i reads the per-lane bytes of words v and v+1 from w0[32i:] and w1[32i:]
+// (lanes 0..15, then 16..31), not ctx.lane. It stops at the first call whose
+// quick-test mask is not zero and returns its index and mask (n-1 and 0 when
+// none passes); n must be at least 1.
+// Go twin: avxTwin (shape pair) on each batch, in avx_amd64.go.
+//
+//go:noescape
+func avx512Pair14x2(c *[1408]uint32, kw *[64]uint32, w0 *uint32, w1 *uint32, n int) (i int, mask uint32)
+
+// avx512Pair15x2 is avx512Pair15 for two batches of 16 lanes at once, n times over:
+// call i reads the per-lane bytes of words v and v+1 from w0[32i:] and w1[32i:]
+// (lanes 0..15, then 16..31), not ctx.lane. It stops at the first call whose
+// quick-test mask is not zero and returns its index and mask (n-1 and 0 when
+// none passes); n must be at least 1.
+// Go twin: avxTwin (shape pair) on each batch, in avx_amd64.go.
+//
+//go:noescape
+func avx512Pair15x2(c *[1408]uint32, kw *[64]uint32, w0 *uint32, w1 *uint32, n int) (i int, mask uint32)
+
 // avx2Pair0 finishes a block for 8 lanes whose words 0 and 1 differ per lane;
 // Go ran rounds 0..0, round 0 without W[0].
 // Go twin: avxTwin (shape pair) in avx_amd64.go.

@@ -36,7 +36,12 @@
 //     the rounds before its first per-lane word, the schedule terms built
 //     from lane-invariant words) is computed once per group in Go and
 //     broadcast, and the per-lane words come from a shared table indexed by
-//     the low digits. This covers every step for which a batch fits in a
+//     the low digits. When no block follows the one holding the nonce,
+//     avx512 runs two such batches per call (32 lanes), their instruction
+//     streams interleaved so the out-of-order core always has independent
+//     work, and a step-1 call runs a group's whole batches in one
+//     assembly call that returns at the first quick-test candidate. This
+//     covers every step for which a batch fits in a
 //     group (up to 666 for decimal nonces with 16 lanes); larger steps take
 //     a slower SIMD path that lays out every lane's message, and suffixes
 //     over 4 KiB the generic kernel. The quick test on one state word runs

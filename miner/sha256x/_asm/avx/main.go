@@ -18,6 +18,10 @@
 //   - chain: no word differs per lane (kw[t] = K[t]+W[t]) but the input state
 //     does (ctx.out): blocks after the one holding the nonce.
 //
+// pair<v>x2 (AVX-512 only) runs two pair<v> batches of 16 lanes in one
+// call, instruction by instruction interleaved, with the message schedule
+// of each batch in ctx.ring.
+//
 // Each kernel leaves the chaining value of every lane in ctx.out and returns
 // the lanes whose word ctx.q passes the quick test
 // ((h[q] & qm) ^ qw) <= ql (unsigned).
@@ -45,6 +49,8 @@ const (
 	offOut  = 512  // [8][16]uint32: per-lane state
 	offW    = 1024 // [16][16]uint32: per-lane words (full)
 	offWS   = 2048 // [16][16]uint32: schedule scratch (AVX2)
+	offOut2 = 3072 // [8][16]uint32: second batch's state (x2)
+	offRing = 3584 // [2][16][16]uint32: message schedule ring per batch (x2)
 )
 
 // Shape selects which message words differ per lane.
@@ -89,6 +95,11 @@ func main() {
 	ConstraintExpr("!purego")
 	for _, sh := range shapes() {
 		gen512(sh)
+	}
+	for _, sh := range shapes() {
+		if !sh.vecIn {
+			gen512x2(sh)
+		}
 	}
 	for _, sh := range shapes() {
 		gen256(sh)
@@ -213,6 +224,215 @@ func gen512(sh shape) {
 	VZEROUPPER()
 	Store(r.As16(), ReturnIndex(0))
 	RET()
+}
+
+// batch is one of the two interleaved 16-lane batches of an x2 kernel:
+// its state registers, its own temporaries (so the two instruction
+// streams share no register and the out-of-order core can overlap them),
+// and where its lane bytes, state and schedule ring live in ctx.
+type batch struct {
+	st             [8]VecPhysical
+	t0, t1, t2, t3 VecPhysical
+	w              VecPhysical // W[t] of the current round
+	lane           int         // byte offset of its lanes in the tables
+	out            int
+	ring           int
+}
+
+// gen512x2 writes the two-batch variant of a pair kernel: 32 lanes per
+// call, lanes 0..15 into ctx.out and lanes 16..31 into ctx.out2, their
+// per-lane bytes read straight from the caller's tables, with the two batches' instructions interleaved
+// one by one. The message schedule of each batch lives in its ring in
+// ctx (the register file holds two states and their temporaries). The
+// result has lane i's quick test in bit i.
+func gen512x2(sh shape) {
+	name := "avx512" + sh.name + "x2"
+	TEXT(name, NOSPLIT, "func(c *[1408]uint32, kw *[64]uint32, w0, w1 *uint32, n int) (i int, mask uint32)")
+	Doc(fmt.Sprintf("%s is %s for two batches of 16 lanes at once, n times over:", name, "avx512"+sh.name),
+		"call i reads the per-lane bytes of words v and v+1 from w0[32i:] and w1[32i:]",
+		"(lanes 0..15, then 16..31), not ctx.lane. It stops at the first call whose",
+		"quick-test mask is not zero and returns its index and mask (n-1 and 0 when",
+		"none passes); n must be at least 1.",
+		"Go twin: avxTwin (shape pair) on each batch, in avx_amd64.go.")
+	Pragma("noescape")
+	cp := Load(Param("c"), GP64())
+	kp := Load(Param("kw"), GP64())
+	lp := [2]Register{Load(Param("w0"), GP64()), Load(Param("w1"), GP64())}
+	nb := Load(Param("n"), GP64())
+	it := GP64()
+	XORQ(it, it)
+	Label(name + "_loop")
+	c := func(off int) Mem { return Mem{Base: cp, Disp: off} }
+	kw := func(t int) Mem { return Mem{Base: kp, Disp: 4 * t} }
+	bs := [2]batch{
+		{st: [8]VecPhysical{Z0, Z1, Z2, Z3, Z4, Z5, Z6, Z7}, t0: Z16, t1: Z17, t2: Z18, t3: Z19, w: Z20,
+			lane: 0, out: offOut, ring: offRing},
+		{st: [8]VecPhysical{Z8, Z9, Z10, Z11, Z12, Z13, Z14, Z15}, t0: Z21, t1: Z22, t2: Z23, t3: Z24, w: Z25,
+			lane: 64, out: offOut2, ring: offRing + 1024},
+	}
+	ring := func(b *batch, t int) Mem { return c(b.ring + 64*(t%16)) }
+	vary := varying(sh.lane)
+
+	Comment("Load the state and store the per-lane words in the rings.")
+	for bi := range bs {
+		b := &bs[bi]
+		for i := range b.st {
+			VPBROADCASTD(c(offSt+4*i), b.st[i])
+		}
+		for i := 0; i < 16; i++ {
+			if !sh.lane[i] {
+				continue
+			}
+			k := i - sh.v
+			VMOVDQU32(Mem{Base: lp[k], Disp: b.lane}, b.w)
+			VPORD_BCST(c(offBase+4*k), b.w, b.w)
+			VMOVDQU32(b.w, ring(b, i))
+		}
+		Commentf("Round %d: add W[%d] to a and e.", sh.v, sh.v)
+		VPADDD(ring(b, sh.v), b.st[0], b.st[0])
+		VPADDD(ring(b, sh.v), b.st[4], b.st[4])
+	}
+
+	var ss [2][8]VecPhysical
+	for bi := range bs {
+		ss[bi] = bs[bi].st
+	}
+	for t := sh.v + 1; t < 64; t++ {
+		Commentf("Round %d.", t)
+		var ops [2][]func()
+		for bi := range bs {
+			b := &bs[bi]
+			s := ss[bi]
+			emit := func(f func()) { ops[bi] = append(ops[bi], f) }
+			var wt Op
+			if t >= 16 && vary[t] {
+				scheduleX2(t, vary, b, ring, c, emit)
+				wt = b.w
+			} else if vary[t] {
+				wt = ring(b, t)
+			}
+			a, bb, cc, d, e, f, g, h := s[0], s[1], s[2], s[3], s[4], s[5], s[6], s[7]
+			t0, t1, t2 := b.t0, b.t1, b.t2
+			emit(func() { VPADDD_BCST(kw(t), h, h) })
+			if wt != nil {
+				emit(func() { VPADDD(wt, h, h) })
+			}
+			emit(func() { VMOVDQA32(e, t1) })
+			emit(func() { VPTERNLOGD(U8(chABC), g, f, t1) })
+			emit(func() { VPADDD(t1, h, h) })
+			emit(func() { VPRORD(U8(6), e, t0) })
+			emit(func() { VPRORD(U8(11), e, t1) })
+			emit(func() { VPRORD(U8(25), e, t2) })
+			emit(func() { VPTERNLOGD(U8(xor3), t2, t1, t0) })
+			emit(func() { VPADDD(t0, h, h) })
+			emit(func() { VPADDD(h, d, d) })
+			emit(func() { VPRORD(U8(2), a, t0) })
+			emit(func() { VPRORD(U8(13), a, t1) })
+			emit(func() { VPRORD(U8(22), a, t2) })
+			emit(func() { VPTERNLOGD(U8(xor3), t2, t1, t0) })
+			emit(func() { VPADDD(t0, h, h) })
+			emit(func() { VMOVDQA32(a, t1) })
+			emit(func() { VPTERNLOGD(U8(majABC), cc, bb, t1) })
+			emit(func() { VPADDD(t1, h, h) })
+			ss[bi] = [8]VecPhysical{h, a, bb, cc, d, e, f, g}
+		}
+		for i := 0; i < max(len(ops[0]), len(ops[1])); i++ {
+			for bi := range ops {
+				if i < len(ops[bi]) {
+					ops[bi][i]()
+				}
+			}
+		}
+	}
+
+	Comment("Feed forward and store the per-lane states.")
+	for bi := range bs {
+		for i, r := range ss[bi] {
+			VPADDD_BCST(c(offInit+4*i), r, r)
+			VMOVDQU32(r, c(bs[bi].out+64*i))
+		}
+	}
+
+	Comment("Quick test on word q of both batches.")
+	q := GP64()
+	MOVL(c(offQ), q.As32())
+	for bi, k := range []Op{K1, K2} {
+		t0 := bs[bi].t0
+		VMOVDQU32(Mem{Base: cp, Index: q, Scale: 1, Disp: bs[bi].out}, t0)
+		VPANDD_BCST(c(offQM), t0, t0)
+		VPXORD_BCST(c(offQW), t0, t0)
+		VPCMPUD_BCST(U8(2), c(offQL), t0, k)
+	}
+	r, r2 := GP32(), GP32()
+	KMOVW(K1, r)
+	KMOVW(K2, r2)
+	SHLL(U8(16), r2)
+	ORL(r2, r)
+	JNZ(LabelRef(name + "_done"))
+	INCQ(it)
+	CMPQ(it, nb)
+	JAE(LabelRef(name + "_last"))
+	ADDQ(U8(128), lp[0])
+	ADDQ(U8(128), lp[1])
+	JMP(LabelRef(name + "_loop"))
+	Label(name + "_last")
+	DECQ(it)
+	Label(name + "_done")
+	VZEROUPPER()
+	Store(it, ReturnIndex(0))
+	Store(r, ReturnIndex(1))
+	RET()
+}
+
+// scheduleX2 emits the computation of message word t of batch b into b.w
+// and its ring slot; the x2 twin of schedule512.
+func scheduleX2(t int, vary [64]bool, b *batch, ring func(*batch, int) Mem, c func(int) Mem, emit func(func())) {
+	var terms []Op
+	if vary[t-15] {
+		x := b.t3
+		emit(func() { VMOVDQU32(ring(b, t-15), x) })
+		emit(func() { VPRORD(U8(7), x, b.t0) })
+		emit(func() { VPRORD(U8(18), x, b.t1) })
+		emit(func() { VPSRLD(U8(3), x, b.t2) })
+		emit(func() { VPTERNLOGD(U8(xor3), b.t2, b.t1, b.t0) })
+		terms = append(terms, b.t0)
+	}
+	if vary[t-2] {
+		x := b.t3
+		emit(func() { VMOVDQU32(ring(b, t-2), x) })
+		emit(func() { VPRORD(U8(17), x, b.t1) })
+		emit(func() { VPRORD(U8(19), x, b.t2) })
+		emit(func() { VPSRLD(U8(10), x, x) })
+		emit(func() { VPTERNLOGD(U8(xor3), x, b.t2, b.t1) })
+		terms = append(terms, b.t1)
+	}
+	if vary[t-7] {
+		terms = append(terms, ring(b, t-7))
+	}
+	if vary[t-16] {
+		terms = append(terms, ring(b, t-16))
+	}
+	constTerms := !vary[t-2] || !vary[t-7] || !vary[t-15] || !vary[t-16]
+	acc := false
+	dst := b.w
+	for _, o := range terms {
+		switch {
+		case acc:
+			emit(func() { VPADDD(o, dst, dst) })
+		case constTerms && IsZMM(o):
+			emit(func() { VPADDD_BCST(c(offInv+4*t), o, dst) })
+			constTerms = false
+		case IsZMM(o):
+			emit(func() { VMOVDQA32(o, dst) })
+		default:
+			emit(func() { VMOVDQU32(o, dst) })
+		}
+		acc = true
+	}
+	if constTerms {
+		emit(func() { VPADDD_BCST(c(offInv+4*t), dst, dst) })
+	}
+	emit(func() { VMOVDQU32(dst, ring(b, t)) })
 }
 
 // schedule512 computes message word t into its ring register from the

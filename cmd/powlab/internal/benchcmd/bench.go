@@ -6,7 +6,6 @@ import (
 	"context"
 	"fmt"
 	"math"
-	"runtime"
 	"strconv"
 	"strings"
 	"text/tabwriter"
@@ -17,7 +16,6 @@ import (
 	"github.com/powlab/powlab/bench"
 	"github.com/powlab/powlab/cmd/powlab/internal/cmdutil"
 	"github.com/powlab/powlab/miner"
-	"github.com/powlab/powlab/miner/sha256x"
 	"github.com/powlab/powlab/results"
 )
 
@@ -80,59 +78,21 @@ solution at the chosen difficulty. The record is saved under --out.`,
 	return cmd
 }
 
-func (o *BenchOptions) kernels() ([]*sha256x.Kernel, []string, error) {
-	var ks []*sha256x.Kernel
-	var skipped []string
-	if o.Kernel == "all" || o.Kernel == "" {
-		for _, k := range sha256x.All() {
-			if k.Available {
-				ks = append(ks, k)
-			} else {
-				skipped = append(skipped, fmt.Sprintf("%s (%s)", k.Name, k.Reason))
-			}
-		}
-		return ks, skipped, nil
-	}
-	seen := map[string]bool{}
-	for _, name := range strings.Split(o.Kernel, ",") {
-		k, err := cmdutil.ResolveKernel(strings.TrimSpace(name))
-		if err != nil {
-			return nil, nil, err
-		}
-		if !seen[k.Name] {
-			ks = append(ks, k)
-			seen[k.Name] = true
-		}
-	}
-	return ks, nil, nil
-}
-
-func (o *BenchOptions) workers() ([]int, error) {
-	if o.Workers == "" {
-		n := runtime.NumCPU()
-		if n == 1 {
-			return []int{1}, nil
-		}
-		return []int{1, n}, nil
-	}
-	return cmdutil.ParseIntList("--workers", o.Workers, 4096)
-}
-
 func runBench(ctx context.Context, opts *BenchOptions) error {
 	target, err := cmdutil.ParseTarget(opts.Target, miner.MustPrefix(DefaultPrefix))
 	if err != nil {
 		return err
 	}
-	ks, skipped, err := opts.kernels()
+	ks, skipped, err := cmdutil.ResolveKernelList(opts.Kernel)
 	if err != nil {
 		return err
 	}
-	ws, err := opts.workers()
+	ws, err := cmdutil.ResolveWorkerList(opts.Workers)
 	if err != nil {
 		return err
 	}
-	if opts.Duration < 10*time.Millisecond || opts.Duration > time.Hour {
-		return cmdutil.FlagErrorf("--duration %s: must be between 10ms and 1h", opts.Duration)
+	if err := cmdutil.CheckSweepDuration(opts.Duration); err != nil {
+		return err
 	}
 	errOut := opts.IO.ErrOut
 	st := cmdutil.NewStatus(errOut)

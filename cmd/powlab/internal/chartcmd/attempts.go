@@ -142,11 +142,7 @@ func (o *AttemptsOptions) config() (bench.AttemptsConfig, error) {
 	if o.Budget <= 0 {
 		return cfg, cmdutil.FlagErrorf("--budget %s: must be positive", o.Budget)
 	}
-	k, err := cmdutil.ResolveKernel(o.Kernel)
-	if err != nil {
-		return cfg, err
-	}
-	w, err := cmdutil.ResolveWorkers(o.Workers)
+	k, w, err := cmdutil.ResolveMiner(o.Kernel, o.Workers)
 	if err != nil {
 		return cfg, err
 	}

@@ -3,8 +3,6 @@ package chartcmd
 import (
 	"context"
 	"fmt"
-	"runtime"
-	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -13,7 +11,6 @@ import (
 	"github.com/powlab/powlab/cmd/powlab/internal/benchcmd"
 	"github.com/powlab/powlab/cmd/powlab/internal/cmdutil"
 	"github.com/powlab/powlab/miner"
-	"github.com/powlab/powlab/miner/sha256x"
 	"github.com/powlab/powlab/results"
 )
 
@@ -79,37 +76,15 @@ func (o *HashrateOptions) sweep() (bench.HashrateConfig, error) {
 		Duration: o.Duration,
 		Command:  append([]string{"powlab", "chart", "hashrate"}, o.Argv...),
 	}
-	if o.Duration < 10*time.Millisecond || o.Duration > time.Hour {
-		return cfg, cmdutil.FlagErrorf("--duration %s: must be between 10ms and 1h", o.Duration)
+	if err := cmdutil.CheckSweepDuration(o.Duration); err != nil {
+		return cfg, err
 	}
-	if o.Kernel == "" || o.Kernel == "all" {
-		for _, k := range sha256x.All() {
-			if k.Available {
-				cfg.Kernels = append(cfg.Kernels, k)
-			}
-		}
-	} else {
-		seen := map[string]bool{}
-		for _, name := range strings.Split(o.Kernel, ",") {
-			k, err := cmdutil.ResolveKernel(strings.TrimSpace(name))
-			if err != nil {
-				return cfg, err
-			}
-			if !seen[k.Name] {
-				seen[k.Name] = true
-				cfg.Kernels = append(cfg.Kernels, k)
-			}
-		}
+	ks, _, err := cmdutil.ResolveKernelList(o.Kernel)
+	if err != nil {
+		return cfg, err
 	}
-	if o.Workers == "" {
-		cfg.Workers = []int{1}
-		if n := runtime.NumCPU(); n > 1 {
-			cfg.Workers = append(cfg.Workers, n)
-		}
-		return cfg, nil
-	}
-	ws, err := cmdutil.ParseIntList("--workers", o.Workers, 4096)
-	cfg.Workers = ws
+	cfg.Kernels = ks
+	cfg.Workers, err = cmdutil.ResolveWorkerList(o.Workers)
 	return cfg, err
 }
 

@@ -13,6 +13,7 @@ import (
 	"runtime"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
@@ -188,4 +189,65 @@ func HumanSeconds(s float64) string {
 		return fmt.Sprintf("%.1f days", s/86400)
 	}
 	return fmt.Sprintf("%.3g years", s/(365.25*86400))
+}
+
+// ResolveMiner checks --kernel and --workers together, as every verb that
+// searches takes them.
+func ResolveMiner(kernel string, workers int) (*sha256x.Kernel, int, error) {
+	k, err := ResolveKernel(kernel)
+	if err != nil {
+		return nil, 0, err
+	}
+	w, err := ResolveWorkers(workers)
+	if err != nil {
+		return nil, 0, err
+	}
+	return k, w, nil
+}
+
+// ResolveKernelList parses a sweep's --kernel: "all" (or "") is every kernel
+// this CPU runs, the others listed in skipped with the reason; otherwise a
+// comma-separated list of names, each checked, duplicates dropped.
+func ResolveKernelList(s string) (ks []*sha256x.Kernel, skipped []string, err error) {
+	if s == "all" || s == "" {
+		for _, k := range sha256x.All() {
+			if k.Available {
+				ks = append(ks, k)
+			} else {
+				skipped = append(skipped, fmt.Sprintf("%s (%s)", k.Name, k.Reason))
+			}
+		}
+		return ks, skipped, nil
+	}
+	seen := map[string]bool{}
+	for _, name := range strings.Split(s, ",") {
+		k, err := ResolveKernel(strings.TrimSpace(name))
+		if err != nil {
+			return nil, nil, err
+		}
+		if !seen[k.Name] {
+			ks = append(ks, k)
+			seen[k.Name] = true
+		}
+	}
+	return ks, nil, nil
+}
+
+// ResolveWorkerList parses a sweep's --workers: "" is 1 and every CPU.
+func ResolveWorkerList(s string) ([]int, error) {
+	if s == "" {
+		if n := runtime.NumCPU(); n > 1 {
+			return []int{1, n}, nil
+		}
+		return []int{1}, nil
+	}
+	return ParseIntList("--workers", s, 4096)
+}
+
+// CheckSweepDuration checks a sweep's --duration per configuration.
+func CheckSweepDuration(d time.Duration) error {
+	if d < 10*time.Millisecond || d > time.Hour {
+		return FlagErrorf("--duration %s: must be between 10ms and 1h", d)
+	}
+	return nil
 }

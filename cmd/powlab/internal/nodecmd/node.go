@@ -95,11 +95,7 @@ func (o *NodeOptions) config() (node.Config, string, error) {
 	if err != nil {
 		return cfg, "", err
 	}
-	k, err := cmdutil.ResolveKernel(o.Kernel)
-	if err != nil {
-		return cfg, "", err
-	}
-	workers, err := cmdutil.ResolveWorkers(o.Workers)
+	k, workers, err := cmdutil.ResolveMiner(o.Kernel, o.Workers)
 	if err != nil {
 		return cfg, "", err
 	}

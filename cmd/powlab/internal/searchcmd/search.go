@@ -117,11 +117,7 @@ func runSearch(ctx context.Context, opts *SearchOptions) error {
 	if err != nil {
 		return err
 	}
-	k, err := cmdutil.ResolveKernel(opts.Kernel)
-	if err != nil {
-		return err
-	}
-	workers, err := cmdutil.ResolveWorkers(opts.Workers)
+	k, workers, err := cmdutil.ResolveMiner(opts.Kernel, opts.Workers)
 	if err != nil {
 		return err
 	}

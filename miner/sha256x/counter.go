@@ -1,5 +1,7 @@
 package sha256x
 
+import "encoding/binary"
+
 // decimalAdder adds a fixed step to a nonce written in ASCII decimal in
 // place, so that moving to the next nonce costs a digit or two instead of a
 // full conversion.
@@ -57,4 +59,16 @@ func (a *decimalAdder) add(d []byte) bool {
 		d[p] = '0' + v
 	}
 	return carry == 0
+}
+
+// advance writes nonce n, one step past the nonce at b[off:off+width], in
+// place: eight big-endian bytes for Binary, a decimal add otherwise. It
+// returns false when n needs a different number of digits; the caller then
+// lays its buffer out again for n.
+func (a *decimalAdder) advance(e Encoding, b []byte, off, width int, n uint64) bool {
+	if e == Binary {
+		binary.BigEndian.PutUint64(b[off:], n)
+		return true
+	}
+	return a.add(b[off : off+width])
 }

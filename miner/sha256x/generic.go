@@ -42,9 +42,7 @@ func (s *genericSearcher) Search(from, count uint64) (uint64, bool) {
 	for i := uint64(0); i < count; i++ {
 		if i > 0 {
 			n += j.Step
-			if j.Encoding == Binary {
-				binary.BigEndian.PutUint64(s.tail[off:], n)
-			} else if !s.add.add(s.tail[off : off+s.width]) {
+			if !s.add.advance(j.Encoding, s.tail, off, s.width, n) {
 				s.layout(n)
 			}
 		}

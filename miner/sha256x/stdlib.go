@@ -34,9 +34,7 @@ func (s *stdlibSearcher) Search(from, count uint64) (uint64, bool) {
 	for i := uint64(0); i < count; i++ {
 		if i > 0 {
 			n += j.Step
-			if j.Encoding == Binary {
-				binary.BigEndian.PutUint64(s.buf[off:], n)
-			} else if !s.add.add(s.buf[off : off+s.width]) {
+			if !s.add.advance(j.Encoding, s.buf, off, s.width, n) {
 				s.layout(n)
 			}
 		}

@@ -48,7 +48,7 @@ var Ref = &Kernel{Name: "ref", Lanes: 1, Desc: "oracle: strconv + crypto/sha256 
 
 func init() {
 	register(&Kernel{Name: "generic", Lanes: 1, Desc: "pure Go, midstate + in-place decimal counter", Available: true, New: newGeneric, rank: 10})
-	register(&Kernel{Name: "stdlib", Lanes: 1, Desc: "crypto/sha256.Sum256 on a reused buffer", Available: true, New: newStdlib, rank: 20})
+	register(&Kernel{Name: "stdlib", Lanes: 1, Desc: "crypto/sha256.Sum256 on a reused buffer", Available: true, New: newStdlib, rank: stdlibRank})
 }
 
 // register adds k to the registry. Architecture files call it from init.

@@ -8,17 +8,13 @@ import (
 
 	"github.com/powlab/powlab/chain"
 	"github.com/powlab/powlab/cmd/powlab/internal/cmdutil"
+	"github.com/powlab/powlab/cmd/powlab/internal/cmdutil/cmdtest"
 	"github.com/powlab/powlab/miner"
 )
 
 func TestFlagsToOptions(t *testing.T) {
-	var got *ChainOptions
-	cmd := NewCmdChain(cmdutil.IO{Out: &bytes.Buffer{}, ErrOut: &bytes.Buffer{}}, func(_ context.Context, o *ChainOptions) error {
-		got = o
-		return nil
-	})
-	cmd.SetArgs([]string{"--data", "/x", "--json"})
-	if err := cmd.Execute(); err != nil {
+	got, err := cmdtest.Options(NewCmdChain, []string{"--data", "/x", "--json"})
+	if err != nil {
 		t.Fatal(err)
 	}
 	if got.Data != "/x" || !got.JSON {

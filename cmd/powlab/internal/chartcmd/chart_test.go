@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/powlab/powlab/cmd/powlab/internal/cmdutil"
+	"github.com/powlab/powlab/cmd/powlab/internal/cmdutil/cmdtest"
 )
 
 func TestParseRange(t *testing.T) {
@@ -66,13 +67,8 @@ func TestAttemptsFlagsToOptions(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			var got *AttemptsOptions
-			cmd := NewCmdAttempts(cmdutil.IO{Out: &bytes.Buffer{}, ErrOut: &bytes.Buffer{}}, func(_ context.Context, o *AttemptsOptions) error {
-				got = o
-				return nil
-			})
-			cmd.SetArgs(tc.argv)
-			if err := cmd.Execute(); err != nil {
+			got, err := cmdtest.Options(NewCmdAttempts, tc.argv)
+			if err != nil {
 				t.Fatal(err)
 			}
 			g := *got

@@ -10,6 +10,7 @@ import (
 
 	"github.com/powlab/powlab/chain"
 	"github.com/powlab/powlab/cmd/powlab/internal/cmdutil"
+	"github.com/powlab/powlab/cmd/powlab/internal/cmdutil/cmdtest"
 	"github.com/powlab/powlab/miner"
 )
 
@@ -26,13 +27,8 @@ func TestFlagsToOptions(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			var got *MineOptions
-			cmd := NewCmdMine(cmdutil.IO{Out: &bytes.Buffer{}, ErrOut: &bytes.Buffer{}}, func(_ context.Context, o *MineOptions) error {
-				got = o
-				return nil
-			})
-			cmd.SetArgs(tc.argv)
-			if err := cmd.Execute(); err != nil {
+			got, err := cmdtest.Options(NewCmdMine, tc.argv)
+			if err != nil {
 				t.Fatal(err)
 			}
 			if got.Blocks != tc.want.Blocks || got.Kernel != tc.want.Kernel || got.Data != tc.want.Data ||

@@ -14,6 +14,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/powlab/powlab/cmd/powlab/internal/cmdutil"
+	"github.com/powlab/powlab/cmd/powlab/internal/cmdutil/cmdtest"
 	"github.com/powlab/powlab/results"
 )
 
@@ -39,13 +40,8 @@ func TestFlagsToOptions(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			var got *NetOptions
-			cmd := NewCmdNet(cmdutil.IO{Out: &bytes.Buffer{}, ErrOut: &bytes.Buffer{}}, func(_ context.Context, o *NetOptions) error {
-				got = o
-				return nil
-			})
-			cmd.SetArgs(tc.argv)
-			if err := cmd.Execute(); err != nil {
+			got, err := cmdtest.Options(NewCmdNet, tc.argv)
+			if err != nil {
 				t.Fatal(err)
 			}
 			g := *got

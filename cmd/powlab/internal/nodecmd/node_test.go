@@ -11,21 +11,12 @@ import (
 	"time"
 
 	"github.com/powlab/powlab/cmd/powlab/internal/cmdutil"
+	"github.com/powlab/powlab/cmd/powlab/internal/cmdutil/cmdtest"
 )
 
 func parse(t *testing.T, args ...string) (*NodeOptions, error) {
 	t.Helper()
-	var got *NodeOptions
-	io := cmdutil.IO{In: strings.NewReader(""), Out: &bytes.Buffer{}, ErrOut: &bytes.Buffer{}}
-	cmd := NewCmdNode(io, func(_ context.Context, o *NodeOptions) error {
-		got = o
-		return nil
-	})
-	cmd.SetArgs(args)
-	cmd.SetOut(&bytes.Buffer{})
-	cmd.SetErr(&bytes.Buffer{})
-	err := cmd.Execute()
-	return got, err
+	return cmdtest.Options(NewCmdNode, args)
 }
 
 func TestFlags(t *testing.T) {

@@ -1,11 +1,9 @@
 package searchcmd
 
 import (
-	"bytes"
-	"context"
 	"testing"
 
-	"github.com/powlab/powlab/cmd/powlab/internal/cmdutil"
+	"github.com/powlab/powlab/cmd/powlab/internal/cmdutil/cmdtest"
 )
 
 func TestFlagsToOptions(t *testing.T) {
@@ -20,13 +18,8 @@ func TestFlagsToOptions(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			var got *SearchOptions
-			cmd := NewCmdSearch(cmdutil.IO{Out: &bytes.Buffer{}, ErrOut: &bytes.Buffer{}}, func(_ context.Context, o *SearchOptions) error {
-				got = o
-				return nil
-			})
-			cmd.SetArgs(tc.argv)
-			if err := cmd.Execute(); err != nil {
+			got, err := cmdtest.Options(NewCmdSearch, tc.argv)
+			if err != nil {
 				t.Fatal(err)
 			}
 			if got.LastProof != tc.want.LastProof || got.Step != tc.want.Step || got.Kernel != tc.want.Kernel ||

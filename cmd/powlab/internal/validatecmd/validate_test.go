@@ -14,6 +14,7 @@ import (
 
 	"github.com/powlab/powlab/chain"
 	"github.com/powlab/powlab/cmd/powlab/internal/cmdutil"
+	"github.com/powlab/powlab/cmd/powlab/internal/cmdutil/cmdtest"
 	"github.com/powlab/powlab/miner"
 )
 
@@ -59,13 +60,8 @@ func writeFile(t *testing.T, data []byte) string {
 }
 
 func TestFlagsToOptions(t *testing.T) {
-	var got *ValidateOptions
-	cmd := NewCmdValidate(cmdutil.IO{Out: &bytes.Buffer{}, ErrOut: &bytes.Buffer{}}, func(_ context.Context, o *ValidateOptions) error {
-		got = o
-		return nil
-	})
-	cmd.SetArgs([]string{"--url", "127.0.0.1:5005", "--rules", "tutorial", "--prefix", "000", "--timeout", "3s", "--json"})
-	if err := cmd.Execute(); err != nil {
+	got, err := cmdtest.Options(NewCmdValidate, []string{"--url", "127.0.0.1:5005", "--rules", "tutorial", "--prefix", "000", "--timeout", "3s", "--json"})
+	if err != nil {
 		t.Fatal(err)
 	}
 	if got.URL != "127.0.0.1:5005" || got.Chain.Rules != "tutorial" || got.Chain.Target.Prefix != "000" ||

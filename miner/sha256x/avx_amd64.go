@@ -1,4 +1,4 @@
-//go:build !purego
+//go:build !purego && !noasm
 
 package sha256x
 
@@ -138,14 +138,6 @@ func scheduleVarying(lane *[16]bool) [64]bool {
 	return v
 }
 
-func sigma0(x uint32) uint32 {
-	return bits.RotateLeft32(x, -7) ^ bits.RotateLeft32(x, -18) ^ (x >> 3)
-}
-
-func sigma1(x uint32) uint32 {
-	return bits.RotateLeft32(x, -17) ^ bits.RotateLeft32(x, -19) ^ (x >> 10)
-}
-
 // planConsts fills kw (K[t]+W[t] where W[t] is the same in every lane, K[t]
 // elsewhere) and inv (for per-lane W[t], the sum of its terms that are the
 // same in every lane) from the block's words; words marked in lane are
@@ -181,20 +173,6 @@ func planConsts(words *[16]uint32, lane *[16]bool, kw, inv *[64]uint32) {
 			kw[t] += w[t]
 		}
 	}
-}
-
-// scalarRounds runs rounds 0..n-1 on s with the message words already added
-// to the constants (kw[t] = K[t]+W[t]).
-func scalarRounds(s *[8]uint32, kw *[64]uint32, n int) {
-	a, b, c, d, e, f, g, h := s[0], s[1], s[2], s[3], s[4], s[5], s[6], s[7]
-	for t := 0; t < n; t++ {
-		t1 := h + (bits.RotateLeft32(e, -6) ^ bits.RotateLeft32(e, -11) ^ bits.RotateLeft32(e, -25)) +
-			((e & f) ^ (^e & g)) + kw[t]
-		t2 := (bits.RotateLeft32(a, -2) ^ bits.RotateLeft32(a, -13) ^ bits.RotateLeft32(a, -22)) +
-			((a & b) ^ (a & c) ^ (b & c))
-		h, g, f, e, d, c, b, a = g, f, e, d+t1, c, b, a, t1+t2
-	}
-	*s = [8]uint32{a, b, c, d, e, f, g, h}
 }
 
 // Shapes of the generated kernels, for avxTwin.
@@ -333,21 +311,16 @@ type avxSearcher struct {
 const maxAVXSuffix = 4096
 
 func newAVX(j *Job, fn *avxFuncs) Searcher {
-	if len(j.Suffix) > maxAVXSuffix {
+	if len(j.Suffix) > maxAVXSuffix || j.Algo != SHA256 || j.Encoding == LE32 {
 		return newGeneric(j)
 	}
 	n := len(j.Prefix) &^ 63
 	s := &avxSearcher{job: j, fn: fn, c: new(avxCtx), mid: iv, rest: j.Prefix[n:], hashed: n, kPlain: roundK}
 	s.chk = make([]byte, 0, len(j.Prefix)+MaxDecimalWidth+len(j.Suffix))
 	Compress(&s.mid, j.Prefix[:n])
-	t := &j.Target
-	q := t.QuickWord()
+	q, qm, qw, ql := j.Target.QuickTest()
 	s.c.q = uint32(64 * q)
-	if t.IsThreshold() {
-		s.c.qm, s.c.qw, s.c.ql = ^uint32(0), 0, t.Want()[0]
-	} else {
-		s.c.qm, s.c.qw, s.c.ql = t.Mask()[q], t.Want()[q], 0
-	}
+	s.c.qm, s.c.qw, s.c.ql = qm, qw, ql
 	if j.Step <= maxFastStep {
 		s.makePlan(j.Start) // buffers and lane tables outside the search loop
 	}

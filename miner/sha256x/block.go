@@ -100,3 +100,25 @@ func appendPadding(b []byte, total int) []byte {
 	}
 	return binary.BigEndian.AppendUint64(b, uint64(total)*8)
 }
+
+func sigma0(x uint32) uint32 {
+	return bits.RotateLeft32(x, -7) ^ bits.RotateLeft32(x, -18) ^ (x >> 3)
+}
+
+func sigma1(x uint32) uint32 {
+	return bits.RotateLeft32(x, -17) ^ bits.RotateLeft32(x, -19) ^ (x >> 10)
+}
+
+// scalarRounds runs rounds 0..n-1 on s with the message words already added
+// to the constants (kw[t] = K[t]+W[t]).
+func scalarRounds(s *[8]uint32, kw *[64]uint32, n int) {
+	a, b, c, d, e, f, g, h := s[0], s[1], s[2], s[3], s[4], s[5], s[6], s[7]
+	for t := 0; t < n; t++ {
+		t1 := h + (bits.RotateLeft32(e, -6) ^ bits.RotateLeft32(e, -11) ^ bits.RotateLeft32(e, -25)) +
+			((e & f) ^ (^e & g)) + kw[t]
+		t2 := (bits.RotateLeft32(a, -2) ^ bits.RotateLeft32(a, -13) ^ bits.RotateLeft32(a, -22)) +
+			((a & b) ^ (a & c) ^ (b & c))
+		h, g, f, e, d, c, b, a = g, f, e, d+t1, c, b, a, t1+t2
+	}
+	*s = [8]uint32{a, b, c, d, e, f, g, h}
+}

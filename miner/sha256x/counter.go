@@ -62,12 +62,17 @@ func (a *decimalAdder) add(d []byte) bool {
 }
 
 // advance writes nonce n, one step past the nonce at b[off:off+width], in
-// place: eight big-endian bytes for Binary, a decimal add otherwise. It
+// place: eight big-endian bytes for Binary, four little-endian ones for
+// LE32, a decimal add otherwise. It
 // returns false when n needs a different number of digits; the caller then
 // lays its buffer out again for n.
 func (a *decimalAdder) advance(e Encoding, b []byte, off, width int, n uint64) bool {
-	if e == Binary {
+	switch e {
+	case Binary:
 		binary.BigEndian.PutUint64(b[off:], n)
+		return true
+	case LE32:
+		binary.LittleEndian.PutUint32(b[off:], uint32(n))
 		return true
 	}
 	return a.add(b[off : off+width])

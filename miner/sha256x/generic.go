@@ -7,6 +7,7 @@ import (
 // genericSearcher is the pure-Go kernel: the state after the whole 64-byte
 // blocks of the prefix (the midstate) is computed once; each attempt updates
 // the nonce in place in the padded tail and compresses only the tail blocks.
+// For sha256d the digest is then hashed once more (rehash).
 type genericSearcher struct {
 	job    *Job
 	mid    [8]uint32
@@ -52,6 +53,9 @@ func (s *genericSearcher) Search(from, count uint64) (uint64, bool) {
 				s.w[k] = binary.BigEndian.Uint32(b[4*k:])
 			}
 			compressWords(&h, &s.w)
+		}
+		if j.Algo == SHA256d {
+			rehash(&h, &s.w)
 		}
 		if j.Target.Meets(&h) {
 			return from + i, true

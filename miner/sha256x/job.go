@@ -17,6 +17,9 @@ const (
 	Decimal Encoding = iota
 	// Binary writes the nonce as 8 bytes, big-endian.
 	Binary
+	// LE32 writes the nonce as 4 bytes, little-endian, as Bitcoin's block
+	// header holds it. Nonces are limited to 32 bits.
+	LE32
 )
 
 // BinaryNonceLen is the length of a Binary nonce.
@@ -31,14 +34,17 @@ func (e Encoding) String() string {
 		return "decimal"
 	case Binary:
 		return "binary"
+	case LE32:
+		return "le32"
 	}
 	return fmt.Sprintf("Encoding(%d)", uint8(e))
 }
 
 // Job is a family of messages prefix || encode(nonce(i)) || suffix with
-// nonce(i) = Start + i·Step, and the target their digests must meet.
-// Index i runs from 0 to MaxIndex().
+// nonce(i) = Start + i·Step, the hash applied to them (Algo) and the target
+// their digests must meet. Index i runs from 0 to MaxIndex().
 type Job struct {
+	Algo     Algo
 	Prefix   []byte
 	Encoding Encoding
 	Suffix   []byte
@@ -55,8 +61,14 @@ func (j *Job) Validate() error {
 	if j.Step == 0 {
 		return fmt.Errorf("%w: step must be at least 1", ErrBadJob)
 	}
-	if j.Encoding != Decimal && j.Encoding != Binary {
+	if j.Encoding > LE32 {
 		return fmt.Errorf("%w: unknown nonce encoding %d", ErrBadJob, j.Encoding)
+	}
+	if j.Algo > SHA256d {
+		return fmt.Errorf("%w: unknown algorithm %d", ErrBadJob, j.Algo)
+	}
+	if j.Encoding == LE32 && j.Start > math.MaxUint32 {
+		return fmt.Errorf("%w: start nonce %d does not fit the 32-bit nonce", ErrBadJob, j.Start)
 	}
 	// Keep message lengths far from overflowing the 64-bit bit count.
 	if len(j.Prefix) > 1<<30 || len(j.Suffix) > 1<<30 {
@@ -65,10 +77,17 @@ func (j *Job) Validate() error {
 	return nil
 }
 
-// MaxIndex is the largest index whose nonce does not overflow uint64.
+// MaxIndex is the largest index whose nonce does not overflow the
+// encoding's range (uint64, or uint32 for LE32).
 func (j *Job) MaxIndex() uint64 {
 	if j.Step == 0 {
 		return 0
+	}
+	if j.Encoding == LE32 {
+		if j.Start > math.MaxUint32 {
+			return 0
+		}
+		return (math.MaxUint32 - j.Start) / j.Step
 	}
 	return (math.MaxUint64 - j.Start) / j.Step
 }
@@ -84,9 +103,13 @@ func (j *Job) AppendMessage(b []byte, i uint64) []byte {
 }
 
 // AppendNonce appends n in encoding e.
+// An LE32 nonce is written modulo 2^32.
 func AppendNonce(b []byte, e Encoding, n uint64) []byte {
-	if e == Binary {
+	switch e {
+	case Binary:
 		return binary.BigEndian.AppendUint64(b, n)
+	case LE32:
+		return binary.LittleEndian.AppendUint32(b, uint32(n))
 	}
 	return strconv.AppendUint(b, n, 10)
 }
@@ -103,8 +126,11 @@ func DecimalWidth(n uint64) int {
 
 // NonceLen is the encoded length of n.
 func (e Encoding) NonceLen(n uint64) int {
-	if e == Binary {
+	switch e {
+	case Binary:
 		return BinaryNonceLen
+	case LE32:
+		return 4
 	}
 	return DecimalWidth(n)
 }

@@ -8,9 +8,12 @@ import (
 	"sync"
 )
 
-// Kernel is one implementation of the search.
+// Kernel is one implementation of the search for one algorithm. Kernels of
+// different algorithms may share a name (avx512 exists for sha256 and for
+// sha256d); --kernel picks among those of the puzzle's algorithm.
 type Kernel struct {
 	Name  string // as given to --kernel
+	Algo  Algo   // the hash its Searchers compute
 	Lanes int    // messages hashed side by side per step
 	Desc  string // one line for `powlab info`
 	// Needs lists the CPU features the kernel uses (empty for pure Go).
@@ -33,22 +36,32 @@ var (
 	ErrUnavailable   = errors.New("kernel not available on this CPU")
 )
 
+// bestPick is Best's choice for one algorithm.
+type bestPick struct {
+	once   sync.Once
+	k      *Kernel
+	note   string
+	forced *Kernel
+}
+
 var (
 	regMu    sync.Mutex
 	registry []*Kernel
-
-	bestOnce   sync.Once
-	best       *Kernel
-	bestNote   string
-	bestForced *Kernel
+	picks    [len(algoNames)]bestPick
 )
 
-// Ref is the oracle kernel. It is not in All(): it exists for tests.
+// algoNames sizes the per-algorithm tables.
+var algoNames = [...]string{SHA256: "sha256", SHA256d: "sha256d"}
+
+// Ref is the oracle kernel, for every algorithm. It is not in All(): it
+// exists for tests.
 var Ref = &Kernel{Name: "ref", Lanes: 1, Desc: "oracle: strconv + crypto/sha256 per attempt (tests only)", Available: true, New: newRef}
 
 func init() {
 	register(&Kernel{Name: "generic", Lanes: 1, Desc: "pure Go, midstate + in-place decimal counter", Available: true, New: newGeneric, rank: 10})
 	register(&Kernel{Name: "stdlib", Lanes: 1, Desc: "crypto/sha256.Sum256 on a reused buffer", Available: true, New: newStdlib, rank: stdlibRank})
+	register(&Kernel{Name: "generic", Algo: SHA256d, Lanes: 1, Desc: "pure Go, midstate + one compression of the digest", Available: true, New: newGeneric, rank: 10})
+	register(&Kernel{Name: "stdlib", Algo: SHA256d, Lanes: 1, Desc: "crypto/sha256.Sum256 twice on a reused buffer", Available: true, New: newStdlib, rank: stdlibRank})
 }
 
 // register adds k to the registry. Architecture files call it from init.
@@ -59,33 +72,46 @@ func register(k *Kernel) {
 	sort.SliceStable(registry, func(a, b int) bool { return registry[a].rank > registry[b].rank })
 }
 
-// All returns every kernel built into this binary, available or not,
-// fastest first.
-func All() []*Kernel {
+// For returns every kernel of algorithm a built into this binary, available
+// or not, fastest first.
+func For(a Algo) []*Kernel {
 	regMu.Lock()
 	defer regMu.Unlock()
-	return append([]*Kernel(nil), registry...)
+	var ks []*Kernel
+	for _, k := range registry {
+		if k.Algo == a {
+			ks = append(ks, k)
+		}
+	}
+	return ks
 }
 
-// Names returns the names of All(), for help texts.
-func Names() []string {
+// All is For(SHA256): the kernels of the tutorial's and powlab's puzzles.
+func All() []*Kernel { return For(SHA256) }
+
+// NamesFor returns the names of For(a), for help texts.
+func NamesFor(a Algo) []string {
 	var n []string
-	for _, k := range All() {
+	for _, k := range For(a) {
 		n = append(n, k.Name)
 	}
 	return n
 }
 
-// ByName returns the kernel called name; "auto" or "" is Best(). It fails
-// for an unknown name or a kernel this CPU cannot run.
-func ByName(name string) (*Kernel, error) {
+// Names is NamesFor(SHA256).
+func Names() []string { return NamesFor(SHA256) }
+
+// ByNameFor returns algorithm a's kernel called name; "auto" or "" is
+// BestFor(a), "ref" the oracle. It fails for an unknown name or a kernel
+// this CPU cannot run.
+func ByNameFor(a Algo, name string) (*Kernel, error) {
 	if name == "" || name == "auto" {
-		return Best(), nil
+		return BestFor(a), nil
 	}
 	if name == Ref.Name {
 		return Ref, nil
 	}
-	for _, k := range All() {
+	for _, k := range For(a) {
 		if k.Name == name {
 			if !k.Available {
 				return nil, fmt.Errorf("%w: %s (%s)", ErrUnavailable, name, k.Reason)
@@ -93,32 +119,43 @@ func ByName(name string) (*Kernel, error) {
 			return k, nil
 		}
 	}
-	return nil, fmt.Errorf("%w %q (known: auto, %s)", ErrUnknownKernel, name, strings.Join(Names(), ", "))
+	return nil, fmt.Errorf("%w %q for %s (known: auto, %s)", ErrUnknownKernel, name, a, strings.Join(NamesFor(a), ", "))
 }
 
-// Best returns the fastest kernel this CPU can run that passes its
-// known-answer self-test. The first call runs the self-tests.
-func Best() *Kernel {
+// ByName is ByNameFor(SHA256, name).
+func ByName(name string) (*Kernel, error) { return ByNameFor(SHA256, name) }
+
+// BestFor returns the fastest kernel of algorithm a this CPU can run that
+// passes its known-answer self-test. The first call per algorithm runs the
+// self-tests.
+func BestFor(a Algo) *Kernel {
+	p := &picks[a]
 	regMu.Lock()
-	f := bestForced
+	f := p.forced
 	regMu.Unlock()
 	if f != nil {
 		return f
 	}
-	bestOnce.Do(pickBest)
-	return best
+	p.once.Do(func() { p.k, p.note = pickBest(a) })
+	return p.k
 }
 
-// BestNote explains the pick when a faster kernel failed its self-test
-// (empty otherwise).
-func BestNote() string {
-	Best()
-	return bestNote
+// Best is BestFor(SHA256).
+func Best() *Kernel { return BestFor(SHA256) }
+
+// BestNoteFor explains BestFor(a)'s pick when a faster kernel failed its
+// self-test (empty otherwise).
+func BestNoteFor(a Algo) string {
+	BestFor(a)
+	return picks[a].note
 }
 
-func pickBest() {
+// BestNote is BestNoteFor(SHA256).
+func BestNote() string { return BestNoteFor(SHA256) }
+
+func pickBest(a Algo) (best *Kernel, note string) {
 	var skipped []string
-	for _, k := range All() {
+	for _, k := range For(a) {
 		if !k.Available {
 			continue
 		}
@@ -133,20 +170,22 @@ func pickBest() {
 		best = Ref
 	}
 	if len(skipped) > 0 {
-		bestNote = strings.Join(skipped, "; ") + "; using " + best.Name
+		note = strings.Join(skipped, "; ") + "; using " + best.Name
 	}
+	return best, note
 }
 
-// ForceBest makes Best return k until the returned restore func is called.
-// Tests use it.
+// ForceBest makes BestFor(k.Algo) return k until the returned restore func
+// is called. Tests use it.
 func ForceBest(k *Kernel) (restore func()) {
+	p := &picks[k.Algo]
 	regMu.Lock()
-	prev := bestForced
-	bestForced = k
+	prev := p.forced
+	p.forced = k
 	regMu.Unlock()
 	return func() {
 		regMu.Lock()
-		bestForced = prev
+		p.forced = prev
 		regMu.Unlock()
 	}
 }

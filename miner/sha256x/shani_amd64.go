@@ -1,4 +1,4 @@
-//go:build !purego
+//go:build !purego && !noasm
 
 package sha256x
 
@@ -100,17 +100,15 @@ func fromSHANI(o []uint32) (h [8]uint32) {
 type shaniSearcher struct {
 	job     *Job
 	streams int      // which shaniBlocks variant runs (tests and benchmarks vary it)
-	gen     Searcher // generic kernel, for tails longer than shaniMaxTail
+	gen     Searcher // generic kernel: tails longer than shaniMaxTail, LE32 nonces
 	mid     [8]uint32
 	midNI   [8]uint32
 	rest    []byte // prefix bytes after the midstate blocks
 	hashed  int    // prefix bytes covered by mid
 
 	// quick filter on the state word the target constrains most
-	qpos      int
-	qmask     uint32
-	qwant     uint32
-	threshold bool
+	qpos                int
+	qmask, qxor, qlimit uint32 // pass: ((v & qmask) ^ qxor) <= qlimit
 
 	// layout of the current run
 	width int // nonce width; 0 = nothing laid out
@@ -145,15 +143,9 @@ func newSHANIStreams(j *Job, streams int) *shaniSearcher {
 	s := &shaniSearcher{job: j, streams: streams, mid: iv, rest: j.Prefix[n:], hashed: n}
 	Compress(&s.mid, j.Prefix[:n])
 	s.midNI = toSHANI(&s.mid)
-	t := &j.Target
-	s.threshold = t.IsThreshold()
-	qw := t.QuickWord()
+	var qw int
+	qw, s.qmask, s.qxor, s.qlimit = j.Target.QuickTest()
 	s.qpos = shaniPos[qw]
-	if s.threshold {
-		s.qwant = t.Want()[0]
-	} else {
-		s.qmask, s.qwant = t.Mask()[qw], t.Want()[qw]
-	}
 	if j.Step <= math.MaxUint64/shaniSlots {
 		s.add = newDecimalAdder(j.Step * shaniSlots)
 		s.addOK = true
@@ -211,7 +203,7 @@ func (s *shaniSearcher) Search(from, count uint64) (uint64, bool) {
 func (s *shaniSearcher) run(a, b uint64, w int) (uint64, bool) {
 	j := s.job
 	tlen := padLen(len(s.rest) + w + len(j.Suffix))
-	if tlen > shaniMaxTail {
+	if tlen > shaniMaxTail || j.Algo != SHA256 || j.Encoding == LE32 {
 		if s.gen == nil {
 			s.gen = newGeneric(j)
 		}
@@ -408,17 +400,12 @@ func (s *shaniSearcher) runSlots(a, b uint64) (uint64, bool) {
 // scan returns the first slot in [lo, hi] of s.out that meets the target.
 // first is the index of slot 0, for the final check with RefMeets.
 func (s *shaniSearcher) scan(lo, hi int, first uint64) (int, bool) {
-	// The quick filter runs once per attempt: one load, and a mask and
-	// compare (or one compare), with the form chosen outside the loop.
+	// The quick filter runs once per attempt: one load, a mask, an xor and
+	// a compare.
 	words := s.out[8*lo+s.qpos : 8*hi+s.qpos+1]
-	m, w := s.qmask, s.qwant
+	m, x, l := s.qmask, s.qxor, s.qlimit
 	for i := 0; i < len(words); i += 8 {
-		v := words[i]
-		if s.threshold {
-			if v > w {
-				continue
-			}
-		} else if v&m != w {
+		if (words[i]&m)^x > l {
 			continue
 		}
 		k := lo + i/8

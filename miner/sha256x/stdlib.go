@@ -6,7 +6,8 @@ import (
 )
 
 // stdlibSearcher hashes the whole message with crypto/sha256.Sum256 on a
-// reused buffer, moving the nonce in place.
+// reused buffer, moving the nonce in place; for sha256d it hashes the digest
+// again with Sum256.
 type stdlibSearcher struct {
 	job   *Job
 	buf   []byte
@@ -39,6 +40,9 @@ func (s *stdlibSearcher) Search(from, count uint64) (uint64, bool) {
 			}
 		}
 		d := sha256.Sum256(s.buf)
+		if j.Algo == SHA256d {
+			d = sha256.Sum256(d[:])
+		}
 		if j.Target.Quick(binary.BigEndian.Uint32(d[qw:])) && j.Target.MeetsDigest(&d) {
 			return from + i, true
 		}

@@ -92,7 +92,7 @@ func shapes() []shape {
 }
 
 func main() {
-	ConstraintExpr("!purego")
+	ConstraintExpr("!purego,!noasm")
 	for _, sh := range shapes() {
 		gen512(sh)
 	}

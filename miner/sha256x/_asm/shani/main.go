@@ -30,7 +30,7 @@ var roundK = [64]uint32{
 var kTable, flipMask Mem
 
 func main() {
-	ConstraintExpr("!purego")
+	ConstraintExpr("!purego,!noasm")
 
 	kTable = GLOBL("shaniK", RODATA|NOPTR)
 	for i, k := range roundK {

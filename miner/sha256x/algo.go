@@ -49,8 +49,8 @@ const (
 
 // IsHeaderJob reports whether j is Bitcoin's header shape: sha256d of a
 // 76-byte prefix followed by a little-endian 32-bit nonce and nothing
-// else. The fast sha256d kernels cover this shape; every other sha256d
-// job goes to the generic kernel.
+// else, nonces one apart. The fast sha256d kernels cover this shape; every
+// other sha256d job goes to the generic kernel.
 func IsHeaderJob(j *Job) bool {
-	return j.Algo == SHA256d && j.Encoding == LE32 && len(j.Prefix) == HeaderNonceOffset && len(j.Suffix) == 0
+	return j.Algo == SHA256d && j.Encoding == LE32 && len(j.Prefix) == HeaderNonceOffset && len(j.Suffix) == 0 && j.Step == 1
 }

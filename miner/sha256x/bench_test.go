@@ -18,8 +18,11 @@ const benchBatch = 4096
 
 // benchKernels runs one sub-benchmark per kernel of All() on job j, in one
 // goroutine, reporting attempts/s.
-func benchKernels(b *testing.B, j Job) {
-	for _, k := range All() {
+func benchKernels(b *testing.B, j Job) { benchKernelsFor(b, SHA256, j) }
+
+// benchKernelsFor is benchKernels over the kernels of algorithm a.
+func benchKernelsFor(b *testing.B, a Algo, j Job) {
+	for _, k := range For(a) {
 		b.Run("kernel="+k.Name, func(b *testing.B) {
 			if !k.Available {
 				b.Skipf("%s: %s", k.Name, k.Reason)

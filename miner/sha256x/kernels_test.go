@@ -72,20 +72,37 @@ var kinds = []struct {
 func independentMeets(j *Job, i uint64) bool {
 	n := j.Start + i*j.Step
 	msg := append([]byte(nil), j.Prefix...)
-	if j.Encoding == Binary {
+	switch j.Encoding {
+	case Binary:
 		var b [8]byte
 		binary.BigEndian.PutUint64(b[:], n)
 		msg = append(msg, b[:]...)
-	} else {
+	case LE32:
+		msg = append(msg, byte(n), byte(n>>8), byte(n>>16), byte(n>>24))
+	default:
 		msg = append(msg, fmt.Sprint(n)...)
 	}
 	msg = append(msg, j.Suffix...)
 	d := sha256.Sum256(msg)
+	if j.Algo == SHA256d {
+		d = sha256.Sum256(d[:])
+	}
 	var h [8]uint32
 	for k := range h {
 		h[k] = binary.BigEndian.Uint32(d[4*k:])
 	}
 	t := &j.Target
+	if t.IsLE() {
+		// Bitcoin's order: the digest's bytes reversed, read as a number.
+		max := t.Want()
+		for k := 0; k < 32; k++ {
+			b, m := d[31-k], byte(max[k/4]>>(24-8*uint(k%4)))
+			if b != m {
+				return b < m
+			}
+		}
+		return true
+	}
 	if t.IsThreshold() {
 		max := t.Want()
 		for k := range h {
@@ -154,7 +171,7 @@ func describe(j *Job) string {
 	if len(p) > 12 {
 		p = p[:12]
 	}
-	return fmt.Sprintf("job{prefix %q… (%d bytes), %s, suffix %d bytes, start %d, step %d}", p, len(j.Prefix), j.Encoding, len(j.Suffix), j.Start, j.Step)
+	return fmt.Sprintf("job{%s, prefix %q… (%d bytes), %s, suffix %d bytes, start %d, step %d}", j.Algo, p, len(j.Prefix), j.Encoding, len(j.Suffix), j.Start, j.Step)
 }
 
 // testBytes returns n printable bytes.
@@ -166,9 +183,15 @@ func testBytes(n int, seed byte) []byte {
 	return b
 }
 
-// kernelsUnderTest returns All() and skips the kernels this CPU cannot run.
+// forEachKernel runs f on every kernel of All(), skipping the kernels this
+// CPU cannot run.
 func forEachKernel(t *testing.T, f func(t *testing.T, k *Kernel)) {
-	for _, k := range All() {
+	forEachKernelFor(t, SHA256, f)
+}
+
+// forEachKernelFor is forEachKernel for the kernels of algorithm a.
+func forEachKernelFor(t *testing.T, a Algo, f func(t *testing.T, k *Kernel)) {
+	for _, k := range For(a) {
 		t.Run("kernel="+k.Name, func(t *testing.T) {
 			if !k.Available {
 				t.Skipf("%s not available: %s", k.Name, k.Reason)

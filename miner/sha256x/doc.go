@@ -29,7 +29,7 @@
 //     hashed once per group; a quick test on one state word filters the
 //     results. Tails over 512 bytes fall back to generic.
 //   - avx512 (16 lanes, ZMM, VPRORD + VPTERNLOGD) and avx2 (8 lanes, YMM):
-//     generated with avo from _asm/avx (go generate; avx_amd64.s). A batch
+//     generated with avo from _asm/avx (go generate; avx512_amd64.s, avx2_amd64.s). A batch
 //     holds nonces of one group that differ only in their last one to four
 //     decimal digits (or the last binary byte), so only one or two message
 //     words differ per lane: everything else (the blocks before the nonce,

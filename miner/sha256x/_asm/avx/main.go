@@ -1,5 +1,6 @@
-// Command avx generates the AVX-512 and AVX2 SHA-256 nonce-search kernels of
-// package sha256x (avx_amd64.s and its Go stubs).
+// Command avx generates the AVX-512 and AVX2 nonce-search kernels of package
+// sha256x, one instruction set per run (-isa avx512 writes avx512_amd64.s
+// and its Go stubs, -isa avx2 avx2_amd64.s and its stubs).
 //
 // Every kernel compresses one 64-byte block for many messages at once, one
 // message per 32-bit vector lane, and reads its inputs from a context laid
@@ -28,7 +29,9 @@
 package main
 
 import (
+	"flag"
 	"fmt"
+	"log"
 
 	. "github.com/mmcloughlin/avo/build"
 	. "github.com/mmcloughlin/avo/operand"
@@ -91,18 +94,27 @@ func shapes() []shape {
 	return s
 }
 
+var isa = flag.String("isa", "", "instruction set of the kernels to write: avx512 or avx2")
+
 func main() {
+	flag.Parse() // avo's own flags (-out, -stubs, -pkg) are on the same set
 	ConstraintExpr("!purego,!noasm")
-	for _, sh := range shapes() {
-		gen512(sh)
-	}
-	for _, sh := range shapes() {
-		if !sh.vecIn {
-			gen512x2(sh)
+	switch *isa {
+	case "avx512":
+		for _, sh := range shapes() {
+			gen512(sh)
 		}
-	}
-	for _, sh := range shapes() {
-		gen256(sh)
+		for _, sh := range shapes() {
+			if !sh.vecIn {
+				gen512x2(sh)
+			}
+		}
+	case "avx2":
+		for _, sh := range shapes() {
+			gen256(sh)
+		}
+	default:
+		log.Fatalf("-isa must be avx512 or avx2, not %q", *isa)
 	}
 	Generate()
 }

@@ -1,8 +1,10 @@
 // Package miner is powlab's proof-of-work search.
 //
 // A Puzzle says what is hashed (bytes before the nonce, the nonce's
-// encoding, bytes after it, and the arithmetic sequence of nonces tried); a
-// Target says which digests win. Search runs W goroutine workers over one
+// encoding, bytes after it, and the arithmetic sequence of nonces tried) and
+// how (sha256, or sha256d as Bitcoin does; HeaderPuzzle is Bitcoin's 80-byte
+// header, whose targets read the digest byte-reversed); a Target says which
+// digests win (CompactTarget expands a header's compact bits). Search runs W goroutine workers over one
 // shared nonce cursor: each worker takes the next contiguous chunk of nonce
 // indexes and hashes it with a kernel from miner/sha256x.
 //
@@ -20,7 +22,7 @@
 // loop would have made.
 //
 // Errors: ErrExhausted when the nonce range (or MaxAttempts) runs out with no
-// hit, ctx.Err() on cancellation (the Result still carries the attempts and
+// hit, ErrKernelAlgo for a kernel of another algorithm than the puzzle's, ctx.Err() on cancellation (the Result still carries the attempts and
 // time spent), and parse errors from the Parse* functions that name the
 // offending input.
 package miner

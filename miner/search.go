@@ -2,8 +2,8 @@ package miner
 
 import (
 	"context"
-	"crypto/sha256"
 	"errors"
+	"fmt"
 	"math"
 	"runtime"
 	"sync"
@@ -39,7 +39,7 @@ const DefaultProgressInterval = 500 * time.Millisecond
 // CPU with the best kernel.
 type Options struct {
 	Workers int             // 0: runtime.NumCPU()
-	Kernel  *sha256x.Kernel // nil: sha256x.Best()
+	Kernel  *sha256x.Kernel // nil: sha256x.BestFor(the puzzle's Algo)
 	Mode    Mode
 	// MaxAttempts caps the indexes tried (0: the whole nonce range).
 	MaxAttempts uint64
@@ -65,7 +65,7 @@ type Result struct {
 	Found  bool
 	Index  uint64   // nonce index of the solution
 	Nonce  uint64   // Start + Index·Step
-	Digest [32]byte // of the solving message
+	Digest [32]byte // of the solving message (Puzzle.Hash gives it as the target reads it)
 	// Attempts is the number of nonces hashed by all workers.
 	Attempts uint64
 	// Solutions counts the hits seen (Count mode counts them all).
@@ -86,6 +86,10 @@ func (r Result) Rate() float64 {
 // ErrExhausted means the nonce range or MaxAttempts ran out with no solution.
 var ErrExhausted = errors.New("no solution in the nonce range searched")
 
+// ErrKernelAlgo means the kernel given computes another hash than the
+// puzzle's.
+var ErrKernelAlgo = errors.New("kernel does not match the puzzle's algorithm")
+
 // Search looks for a nonce of p meeting t. It returns only after every worker
 // has exited. On cancellation it returns ctx's error together with the
 // attempts made so far.
@@ -96,10 +100,13 @@ func Search(ctx context.Context, p Puzzle, t Target, o Options) (Result, error) 
 	}
 	k := o.Kernel
 	if k == nil {
-		k = sha256x.Best()
+		k = sha256x.BestFor(p.Algo)
 	}
 	if !k.Available {
 		return Result{}, sha256x.ErrUnavailable
+	}
+	if k.Algo != p.Algo && k != sha256x.Ref {
+		return Result{}, fmt.Errorf("%w: kernel %s computes %s, the puzzle needs %s", ErrKernelAlgo, k.Name, k.Algo, p.Algo)
 	}
 	w := o.Workers
 	if w <= 0 {
@@ -172,7 +179,7 @@ func Search(ctx context.Context, p Puzzle, t Target, o Options) (Result, error) 
 		r.Found = true
 		r.Index = b
 		r.Nonce = job.Nonce(b)
-		r.Digest = sha256.Sum256(job.AppendMessage(nil, b))
+		r.Digest = p.Digest(b)
 	}
 	// A cancelled smallest-nonce search may hold a hit that is not the
 	// smallest: report the cancellation, with what was found so far.

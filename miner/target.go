@@ -1,11 +1,13 @@
 package miner
 
 import (
+	"encoding/binary"
 	"encoding/hex"
 	"errors"
 	"fmt"
 	"math"
 	"math/big"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -182,7 +184,17 @@ func (t Target) Meets(d [32]byte) bool {
 }
 
 // Compile turns t into the kernels' word-level test.
-func (t Target) Compile() sha256x.Target {
+func (t Target) Compile() sha256x.Target { return t.compile(false) }
+
+// CompileReversed is Compile for a digest read byte-reversed, Bitcoin's
+// order: a prefix, a number of zero bits or a threshold then speaks of the
+// block hash as explorers show it.
+func (t Target) CompileReversed() sha256x.Target { return t.compile(true) }
+
+func (t Target) compile(reversed bool) sha256x.Target {
+	if reversed && (t.kind == Threshold || t.kind == 0) {
+		return sha256x.LEThresholdTarget(sha256x.DigestWords(&t.max))
+	}
 	var mask, want [32]byte
 	switch t.kind {
 	case HexPrefix, HexSuffix:
@@ -209,6 +221,10 @@ func (t Target) Compile() sha256x.Target {
 	default:
 		// The zero Target: only the all-zero digest would meet it.
 		return sha256x.ThresholdTarget([8]uint32{})
+	}
+	if reversed {
+		slices.Reverse(mask[:])
+		slices.Reverse(want[:])
 	}
 	return sha256x.MaskedTarget(sha256x.DigestWords(&mask), sha256x.DigestWords(&want))
 }
@@ -257,4 +273,42 @@ func (f TargetFlags) Parse(def Target) (Target, error) {
 		return def, nil
 	}
 	return t, err
+}
+
+// ErrBadCompact is wrapped by CompactTarget's errors.
+var ErrBadCompact = errors.New("invalid compact bits")
+
+// CompactTarget expands Bitcoin's compact target encoding (a header's
+// "bits", Bitcoin Core's arith_uint256::SetCompact) into a Threshold
+// target: the high byte is a byte count E, the low 23 bits a mantissa M, the
+// bound M·256^(E-3). A set sign bit (0x00800000) with a non-zero mantissa,
+// a bound over 256 bits, and a zero bound are errors: no hash can meet them
+// in Bitcoin.
+func CompactTarget(bits uint32) (Target, error) {
+	exp := bits >> 24
+	mant := bits & 0x007fffff
+	switch {
+	case mant != 0 && bits&0x00800000 != 0:
+		return Target{}, fmt.Errorf("%w: %#08x is negative", ErrBadCompact, bits)
+	case mant != 0 && (exp > 34 || (mant > 0xff && exp > 33) || (mant > 0xffff && exp > 32)):
+		return Target{}, fmt.Errorf("%w: %#08x overflows 256 bits", ErrBadCompact, bits)
+	}
+	var max [32]byte
+	if exp <= 3 {
+		mant >>= 8 * (3 - exp)
+		binary.BigEndian.PutUint32(max[28:], mant)
+	} else {
+		// M occupies bytes E-1, E-2, E-3 counted from the least significant;
+		// bytes that fall past the top are zero (checked above).
+		for i := uint32(0); i < 3; i++ {
+			pos := 31 - int(exp-3+i) // byte of weight 256^(E-3+i)
+			if pos >= 0 {
+				max[pos] = byte(mant >> (8 * i))
+			}
+		}
+	}
+	if max == [32]byte{} {
+		return Target{}, fmt.Errorf("%w: %#08x is a zero target", ErrBadCompact, bits)
+	}
+	return ThresholdTarget(max), nil
 }

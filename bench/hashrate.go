@@ -52,6 +52,7 @@ func Hashrate(ctx context.Context, cfg HashrateConfig) (*results.Bench, error) {
 	}
 	rec := &results.Bench{
 		Header:           results.NewHeader(results.KindBench, cfg.Command),
+		Algo:             cfg.Puzzle.Algo.String(),
 		Puzzle:           cfg.Puzzle.String(),
 		Target:           cfg.Target.String(),
 		Probability:      cfg.Target.Probability(),

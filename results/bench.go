@@ -4,6 +4,7 @@ package results
 // worker counts on one puzzle.
 type Bench struct {
 	Header
+	Algo             string     `json:"algo"` // sha256 or sha256d
 	Puzzle           string     `json:"puzzle"`
 	Target           string     `json:"target"`
 	Probability      float64    `json:"probability"`

@@ -4,6 +4,7 @@ package benchcmd
 
 import (
 	"context"
+	"encoding/hex"
 	"fmt"
 	"math"
 	"strconv"
@@ -16,6 +17,7 @@ import (
 	"github.com/powlab/powlab/bench"
 	"github.com/powlab/powlab/cmd/powlab/internal/cmdutil"
 	"github.com/powlab/powlab/miner"
+	"github.com/powlab/powlab/miner/sha256x"
 	"github.com/powlab/powlab/results"
 )
 
@@ -23,6 +25,7 @@ import (
 type BenchOptions struct {
 	IO        cmdutil.IO
 	Target    miner.TargetFlags
+	Algo      string
 	LastProof uint64
 	Kernel    string
 	Workers   string
@@ -50,6 +53,11 @@ func NewCmdBench(io cmdutil.IO, runF func(context.Context, *BenchOptions) error)
 		Long: `Measure the proof-of-work search on the tutorial's puzzle,
 sha256(decimal(last_proof) + decimal(nonce)), for every kernel and worker count.
 
+--algo sha256d measures Bitcoin's proof of work instead: sha256d of an 80-byte
+block header (Bitcoin's genesis header, nonces from 0) under difficulty-1
+bits 0x1d00ffff, the hash compared in Bitcoin's byte order; a target flag
+replaces the difficulty and reads the hash as explorers print it.
+
 Each kernel first passes a known-answer self-test; then each configuration
 searches for --duration, counting every attempt and every solution. The table
 gives attempts/s, the speedup over the stdlib kernel at one worker, the scaling
@@ -57,7 +65,8 @@ efficiency (rate / (workers x one-worker rate)) and the expected time to a
 solution at the chosen difficulty. The record is saved under --out.`,
 		Example: `  powlab bench                                   # prefix 000000, every kernel, 1 and all workers
   powlab bench --kernel avx512,stdlib --workers 1,2 --duration 5s
-  powlab bench --bits 32 --json > bench.json`,
+  powlab bench --bits 32 --json > bench.json
+  powlab bench --algo sha256d --kernel all --workers 1,2   # Bitcoin's header puzzle`,
 		Args: cmdutil.NoArgs,
 		RunE: func(c *cobra.Command, args []string) error {
 			if runF != nil {
@@ -67,7 +76,8 @@ solution at the chosen difficulty. The record is saved under --out.`,
 		},
 	}
 	f := cmd.Flags()
-	cmdutil.AddTargetFlags(f, &opts.Target, " (default "+DefaultPrefix+")")
+	cmdutil.AddTargetFlags(f, &opts.Target, " (default "+DefaultPrefix+"; sha256d: the header's bits 0x1d00ffff)")
+	f.StringVar(&opts.Algo, "algo", "sha256", "proof of work: sha256 (the tutorial's puzzle) or sha256d (Bitcoin's 80-byte header)")
 	f.Uint64Var(&opts.LastProof, "last-proof", 100, "previous proof written before the nonce")
 	f.StringVar(&opts.Kernel, "kernel", "all", cmdutil.KernelHelp(true)+"; a comma-separated list is allowed")
 	f.StringVarP(&opts.Workers, "workers", "w", "", "comma-separated worker counts (default 1,<CPUs>)")
@@ -78,12 +88,46 @@ solution at the chosen difficulty. The record is saved under --out.`,
 	return cmd
 }
 
+// puzzle is the benchmark's puzzle for the algorithm and its default target.
+func (o *BenchOptions) puzzle() (miner.Puzzle, miner.Target, error) {
+	algo, err := cmdutil.ResolveAlgo(o.Algo)
+	if err != nil {
+		return miner.Puzzle{}, miner.Target{}, err
+	}
+	if algo == sha256x.SHA256 {
+		return miner.TutorialPuzzle(o.LastProof), miner.MustPrefix(DefaultPrefix), nil
+	}
+	return BitcoinPuzzle()
+}
+
+// DefaultBits is the compact bits of the sha256d benchmark: difficulty 1.
+const DefaultBits = 0x1d00ffff
+
+// BitcoinPuzzle is the sha256d benchmark: Bitcoin's genesis header (whose
+// bits are DefaultBits), nonces from 0, under its own target.
+func BitcoinPuzzle() (miner.Puzzle, miner.Target, error) {
+	h, err := hex.DecodeString(sha256x.GenesisHeader)
+	if err != nil {
+		return miner.Puzzle{}, miner.Target{}, err
+	}
+	p, err := miner.HeaderPuzzle(h, 0)
+	if err != nil {
+		return miner.Puzzle{}, miner.Target{}, err
+	}
+	t, err := miner.CompactTarget(DefaultBits)
+	return p, t, err
+}
+
 func runBench(ctx context.Context, opts *BenchOptions) error {
-	target, err := cmdutil.ParseTarget(opts.Target, miner.MustPrefix(DefaultPrefix))
+	puzzle, def, err := opts.puzzle()
 	if err != nil {
 		return err
 	}
-	ks, skipped, err := cmdutil.ResolveKernelList(opts.Kernel)
+	target, err := cmdutil.ParseTarget(opts.Target, def)
+	if err != nil {
+		return err
+	}
+	ks, skipped, err := cmdutil.ResolveKernelListFor(puzzle.Algo, opts.Kernel)
 	if err != nil {
 		return err
 	}
@@ -97,7 +141,7 @@ func runBench(ctx context.Context, opts *BenchOptions) error {
 	errOut := opts.IO.ErrOut
 	st := cmdutil.NewStatus(errOut)
 	cfg := bench.HashrateConfig{
-		Puzzle:   miner.TutorialPuzzle(opts.LastProof),
+		Puzzle:   puzzle,
 		Target:   target,
 		Kernels:  ks,
 		Workers:  ws,
@@ -140,7 +184,7 @@ func runBench(ctx context.Context, opts *BenchOptions) error {
 func Render(io cmdutil.IO, rec *results.Bench, skipped []string) {
 	out := io.Out
 	e := rec.Env
-	fmt.Fprintf(out, "powlab bench: %s on %s\n", rec.Target, rec.Puzzle)
+	fmt.Fprintf(out, "powlab bench: %s, %s on %s\n", rec.Algo, rec.Target, rec.Puzzle)
 	fmt.Fprintf(out, "cpu       %s, %d logical cores, features %s\n", e.CPU, e.LogicalCores, strings.Join(e.Features, " "))
 	fmt.Fprintf(out, "build     powlab %s, %s %s/%s\n", e.Powlab, e.GoVersion, e.OS, e.Arch)
 	fmt.Fprintf(out, "expected  %s attempts per solution (p = %.3g); %s per configuration\n",

@@ -112,22 +112,37 @@ func ParseTarget(f miner.TargetFlags, def miner.Target) (miner.Target, error) {
 	return t, FlagErrorWrap(err)
 }
 
-// KernelHelp lists the kernels for --kernel's help text.
+// KernelHelp lists the kernels of each algorithm for --kernel's help text.
 func KernelHelp(withAll bool) string {
 	s := "SHA-256 kernel: auto (the fastest this CPU runs), " + strings.Join(sha256x.Names(), ", ")
 	if withAll {
 		s += ", or all"
 	}
-	return s
+	return s + "; for sha256d: " + strings.Join(sha256x.NamesFor(sha256x.SHA256d), ", ")
 }
 
-// ResolveKernel looks up --kernel, marking errors as usage errors.
+// ResolveKernel looks up a sha256 kernel for --kernel, marking errors as
+// usage errors.
 func ResolveKernel(name string) (*sha256x.Kernel, error) {
-	k, err := sha256x.ByName(name)
+	return ResolveKernelFor(sha256x.SHA256, name)
+}
+
+// ResolveKernelFor looks up --kernel among algorithm a's kernels.
+func ResolveKernelFor(a sha256x.Algo, name string) (*sha256x.Kernel, error) {
+	k, err := sha256x.ByNameFor(a, name)
 	if err != nil {
 		return nil, FlagErrorf("--kernel: %v", err)
 	}
 	return k, nil
+}
+
+// ResolveAlgo parses --algo.
+func ResolveAlgo(s string) (sha256x.Algo, error) {
+	a, err := sha256x.ParseAlgo(s)
+	if err != nil {
+		return 0, FlagErrorf("--algo: %v", err)
+	}
+	return a, nil
 }
 
 // ResolveWorkers checks --workers (0 means every CPU).
@@ -191,10 +206,15 @@ func HumanSeconds(s float64) string {
 	return fmt.Sprintf("%.3g years", s/(365.25*86400))
 }
 
-// ResolveMiner checks --kernel and --workers together, as every verb that
-// searches takes them.
+// ResolveMiner checks --kernel (a sha256 kernel) and --workers together, as
+// every verb that searches takes them.
 func ResolveMiner(kernel string, workers int) (*sha256x.Kernel, int, error) {
-	k, err := ResolveKernel(kernel)
+	return ResolveMinerFor(sha256x.SHA256, kernel, workers)
+}
+
+// ResolveMinerFor is ResolveMiner for algorithm a's kernels.
+func ResolveMinerFor(a sha256x.Algo, kernel string, workers int) (*sha256x.Kernel, int, error) {
+	k, err := ResolveKernelFor(a, kernel)
 	if err != nil {
 		return nil, 0, err
 	}
@@ -205,12 +225,19 @@ func ResolveMiner(kernel string, workers int) (*sha256x.Kernel, int, error) {
 	return k, w, nil
 }
 
-// ResolveKernelList parses a sweep's --kernel: "all" (or "") is every kernel
-// this CPU runs, the others listed in skipped with the reason; otherwise a
-// comma-separated list of names, each checked, duplicates dropped.
+// ResolveKernelList parses a sweep's --kernel among sha256 kernels; see
+// ResolveKernelListFor.
 func ResolveKernelList(s string) (ks []*sha256x.Kernel, skipped []string, err error) {
+	return ResolveKernelListFor(sha256x.SHA256, s)
+}
+
+// ResolveKernelListFor parses a sweep's --kernel among algorithm a's
+// kernels: "all" (or "") is every kernel this CPU runs, the others listed in
+// skipped with the reason; otherwise a comma-separated list of names, each
+// checked, duplicates dropped.
+func ResolveKernelListFor(a sha256x.Algo, s string) (ks []*sha256x.Kernel, skipped []string, err error) {
 	if s == "all" || s == "" {
-		for _, k := range sha256x.All() {
+		for _, k := range sha256x.For(a) {
 			if k.Available {
 				ks = append(ks, k)
 			} else {
@@ -221,7 +248,7 @@ func ResolveKernelList(s string) (ks []*sha256x.Kernel, skipped []string, err er
 	}
 	seen := map[string]bool{}
 	for _, name := range strings.Split(s, ",") {
-		k, err := ResolveKernel(strings.TrimSpace(name))
+		k, err := ResolveKernelFor(a, strings.TrimSpace(name))
 		if err != nil {
 			return nil, nil, err
 		}

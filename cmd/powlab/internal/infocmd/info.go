@@ -1,5 +1,5 @@
 // Package infocmd implements `powlab info`: the CPU, its SHA-256-relevant
-// features and the kernels this binary can run here.
+// features and the kernels of each algorithm this binary can run here.
 package infocmd
 
 import (
@@ -27,7 +27,11 @@ func NewCmdInfo(io cmdutil.IO, runF func(context.Context, *InfoOptions) error) *
 	cmd := &cobra.Command{
 		Use:   "info",
 		Short: "Show the CPU, its SHA-256 features and the kernels that will run",
-		Args:  cmdutil.NoArgs,
+		Long: `Show the CPU, the features that matter for SHA-256, every kernel built
+into this binary for each algorithm (sha256: the tutorial's and powlab's
+puzzles; sha256d: Bitcoin's header), whether it runs here and passes its
+known-answer self-test, and which one "auto" picks for each algorithm.`,
+		Args: cmdutil.NoArgs,
 		RunE: func(c *cobra.Command, args []string) error {
 			if runF != nil {
 				return runF(c.Context(), opts)
@@ -41,6 +45,7 @@ func NewCmdInfo(io cmdutil.IO, runF func(context.Context, *InfoOptions) error) *
 
 // KernelInfo is one kernel's line.
 type KernelInfo struct {
+	Algo      string   `json:"algo"`
 	Name      string   `json:"name"`
 	Lanes     int      `json:"lanes"`
 	Available bool     `json:"available"`
@@ -54,15 +59,32 @@ type KernelInfo struct {
 type Info struct {
 	Env     results.Env  `json:"env"`
 	Kernels []KernelInfo `json:"kernels"`
-	Auto    string       `json:"auto"`
-	Note    string       `json:"note,omitempty"`
+	// Auto is the kernel "auto" picks, per algorithm.
+	Auto map[string]string `json:"auto"`
+	// Notes explain a pick when a faster kernel failed its self-test.
+	Notes map[string]string `json:"notes,omitempty"`
 }
 
 // Collect gathers the information.
 func Collect() Info {
-	inf := Info{Env: results.CaptureEnv(), Auto: sha256x.Best().Name, Note: sha256x.BestNote()}
-	for _, k := range sha256x.All() {
-		ki := KernelInfo{Name: k.Name, Lanes: k.Lanes, Available: k.Available, Reason: k.Reason, Needs: k.Needs, Desc: k.Desc}
+	inf := Info{Env: results.CaptureEnv(), Auto: map[string]string{}}
+	for _, a := range sha256x.Algos {
+		inf.Auto[a.String()] = sha256x.BestFor(a).Name
+		if n := sha256x.BestNoteFor(a); n != "" {
+			if inf.Notes == nil {
+				inf.Notes = map[string]string{}
+			}
+			inf.Notes[a.String()] = n
+		}
+		inf.Kernels = append(inf.Kernels, collectKernels(a)...)
+	}
+	return inf
+}
+
+func collectKernels(a sha256x.Algo) []KernelInfo {
+	var out []KernelInfo
+	for _, k := range sha256x.For(a) {
+		ki := KernelInfo{Algo: a.String(), Name: k.Name, Lanes: k.Lanes, Available: k.Available, Reason: k.Reason, Needs: k.Needs, Desc: k.Desc}
 		if ki.Needs == nil {
 			ki.Needs = []string{}
 		}
@@ -76,9 +98,9 @@ func Collect() Info {
 				ki.SelfTest = "ok"
 			}
 		}
-		inf.Kernels = append(inf.Kernels, ki)
+		out = append(out, ki)
 	}
-	return inf
+	return out
 }
 
 func runInfo(_ context.Context, opts *InfoOptions) error {
@@ -86,7 +108,14 @@ func runInfo(_ context.Context, opts *InfoOptions) error {
 	if opts.JSON {
 		return cmdutil.PrintJSON(opts.IO.Out, inf)
 	}
-	out := opts.IO.Out
+	Render(opts.IO, inf)
+	return nil
+}
+
+// Render prints inf as text: the machine, then one kernel table per
+// algorithm with auto's pick under it.
+func Render(io cmdutil.IO, inf Info) {
+	out := io.Out
 	e := inf.Env
 	fmt.Fprintf(out, "CPU        %s\n", e.CPU)
 	fmt.Fprintf(out, "cores      %d logical", e.LogicalCores)
@@ -108,20 +137,24 @@ func runInfo(_ context.Context, opts *InfoOptions) error {
 		fmt.Fprintf(out, ", tags %s", e.Tags)
 	}
 	fmt.Fprintln(out)
-	fmt.Fprintln(out)
-	tw := tabwriter.NewWriter(out, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "KERNEL\tLANES\tRUNS HERE\tSELF-TEST\tDESCRIPTION")
-	for _, k := range inf.Kernels {
-		runs := "yes"
-		if !k.Available {
-			runs = "no: " + k.Reason
+	for _, a := range sha256x.Algos {
+		fmt.Fprintln(out)
+		tw := tabwriter.NewWriter(out, 0, 0, 2, ' ', 0)
+		fmt.Fprintf(tw, "%s KERNEL\tLANES\tRUNS HERE\tSELF-TEST\tDESCRIPTION\n", strings.ToUpper(a.String()))
+		for _, k := range inf.Kernels {
+			if k.Algo != a.String() {
+				continue
+			}
+			runs := "yes"
+			if !k.Available {
+				runs = "no: " + k.Reason
+			}
+			fmt.Fprintf(tw, "%s\t%d\t%s\t%s\t%s\n", k.Name, k.Lanes, runs, k.SelfTest, k.Desc)
 		}
-		fmt.Fprintf(tw, "%s\t%d\t%s\t%s\t%s\n", k.Name, k.Lanes, runs, k.SelfTest, k.Desc)
+		tw.Flush()
+		fmt.Fprintf(out, "auto picks for %s: %s\n", a, inf.Auto[a.String()])
+		if n := inf.Notes[a.String()]; n != "" {
+			fmt.Fprintf(out, "note: %s\n", n)
+		}
 	}
-	tw.Flush()
-	fmt.Fprintf(out, "\nauto picks: %s\n", inf.Auto)
-	if inf.Note != "" {
-		fmt.Fprintf(out, "note: %s\n", inf.Note)
-	}
-	return nil
 }

@@ -170,6 +170,22 @@ func (t Target) Probability() float64 {
 	return 0
 }
 
+// Solutions is the exact number of 256-bit digests that meet t: 16^(64-n)
+// for an n-digit hex pattern, 2^(256-n) for n zero bits, max+1 for a
+// threshold (1 for the zero Target).
+func (t Target) Solutions() *big.Int {
+	n := new(big.Int)
+	switch t.kind {
+	case HexPrefix, HexSuffix:
+		return n.Lsh(big.NewInt(1), uint(256-4*len(t.pattern)))
+	case ZeroBits:
+		return n.Lsh(big.NewInt(1), uint(256-t.bits))
+	case Threshold:
+		n.SetBytes(t.max[:])
+	}
+	return n.Add(n, big.NewInt(1))
+}
+
 // ExpectedAttempts is 1/Probability: the mean of the geometric number of
 // attempts to the first solution.
 func (t Target) ExpectedAttempts() float64 { return 1 / t.Probability() }

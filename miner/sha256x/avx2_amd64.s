@@ -56787,3 +56787,6550 @@ TEXT ·avx2Chain(SB), NOSPLIT, $0-18
 	VZEROUPPER
 	MOVW         AX, ret+16(FP)
 	RET
+
+// func sha256dAVX2(c *[880]uint32, n uint32, nb int) (i int, mask uint32)
+// Requires: AVX, AVX2
+TEXT ·sha256dAVX2(SB), NOSPLIT, $0-36
+	MOVQ c+0(FP), AX
+	MOVL n+8(FP), CX
+	MOVQ nb+16(FP), DX
+	XORQ BX, BX
+
+sha256dAVX2_loop:
+	// First hash, second block, from round 3.
+	VPBROADCASTD 1024(AX), Y0
+	VPBROADCASTD 1028(AX), Y1
+	VPBROADCASTD 1032(AX), Y2
+	VPBROADCASTD 1036(AX), Y3
+	VPBROADCASTD 1040(AX), Y4
+	VPBROADCASTD 1044(AX), Y5
+	VPBROADCASTD 1048(AX), Y6
+	VPBROADCASTD 1052(AX), Y7
+	VMOVD        CX, X8
+	VPBROADCASTD X8, Y8
+	VPADDD       1216(AX), Y8, Y8
+	VPSHUFB      1152(AX), Y8, Y8
+	VMOVDQU      Y8, 1568(AX)
+	VPADDD       Y8, Y0, Y0
+	VPADDD       Y8, Y4, Y4
+	VPXOR        Y2, Y1, Y15
+
+	// Round 4.
+	VPBROADCASTD 16(AX), Y9
+	VPADDD       Y9, Y7, Y7
+	VPSRLD       $0x06, Y4, Y8
+	VPSLLD       $0x1a, Y4, Y9
+	VPXOR        Y9, Y8, Y8
+	VPSRLD       $0x0b, Y4, Y10
+	VPXOR        Y10, Y8, Y8
+	VPSLLD       $0x15, Y4, Y10
+	VPXOR        Y10, Y8, Y8
+	VPSRLD       $0x19, Y4, Y9
+	VPXOR        Y9, Y8, Y8
+	VPSLLD       $0x07, Y4, Y9
+	VPXOR        Y9, Y8, Y8
+	VPADDD       Y8, Y7, Y7
+	VPXOR        Y6, Y5, Y8
+	VPAND        Y4, Y8, Y8
+	VPXOR        Y6, Y8, Y8
+	VPADDD       Y8, Y7, Y7
+	VPADDD       Y7, Y3, Y3
+	VPSRLD       $0x02, Y0, Y8
+	VPSLLD       $0x1e, Y0, Y9
+	VPXOR        Y9, Y8, Y8
+	VPSRLD       $0x0d, Y0, Y10
+	VPXOR        Y10, Y8, Y8
+	VPSLLD       $0x13, Y0, Y10
+	VPXOR        Y10, Y8, Y8
+	VPSRLD       $0x16, Y0, Y9
+	VPXOR        Y9, Y8, Y8
+	VPSLLD       $0x0a, Y0, Y9
+	VPXOR        Y9, Y8, Y8
+	VPADDD       Y8, Y7, Y7
+	VPXOR        Y1, Y0, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y1, Y8, Y8
+	VPADDD       Y8, Y7, Y7
+
+	// Round 5.
+	VPBROADCASTD 20(AX), Y9
+	VPADDD       Y9, Y6, Y6
+	VPSRLD       $0x06, Y3, Y8
+	VPSLLD       $0x1a, Y3, Y9
+	VPXOR        Y9, Y8, Y8
+	VPSRLD       $0x0b, Y3, Y10
+	VPXOR        Y10, Y8, Y8
+	VPSLLD       $0x15, Y3, Y10
+	VPXOR        Y10, Y8, Y8
+	VPSRLD       $0x19, Y3, Y9
+	VPXOR        Y9, Y8, Y8
+	VPSLLD       $0x07, Y3, Y9
+	VPXOR        Y9, Y8, Y8
+	VPADDD       Y8, Y6, Y6
+	VPXOR        Y5, Y4, Y8
+	VPAND        Y3, Y8, Y8
+	VPXOR        Y5, Y8, Y8
+	VPADDD       Y8, Y6, Y6
+	VPADDD       Y6, Y2, Y2
+	VPSRLD       $0x02, Y7, Y8
+	VPSLLD       $0x1e, Y7, Y9
+	VPXOR        Y9, Y8, Y8
+	VPSRLD       $0x0d, Y7, Y10
+	VPXOR        Y10, Y8, Y8
+	VPSLLD       $0x13, Y7, Y10
+	VPXOR        Y10, Y8, Y8
+	VPSRLD       $0x16, Y7, Y9
+	VPXOR        Y9, Y8, Y8
+	VPSLLD       $0x0a, Y7, Y9
+	VPXOR        Y9, Y8, Y8
+	VPADDD       Y8, Y6, Y6
+	VPXOR        Y0, Y7, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y0, Y8, Y8
+	VPADDD       Y8, Y6, Y6
+
+	// Round 6.
+	VPBROADCASTD 24(AX), Y9
+	VPADDD       Y9, Y5, Y5
+	VPSRLD       $0x06, Y2, Y8
+	VPSLLD       $0x1a, Y2, Y9
+	VPXOR        Y9, Y8, Y8
+	VPSRLD       $0x0b, Y2, Y10
+	VPXOR        Y10, Y8, Y8
+	VPSLLD       $0x15, Y2, Y10
+	VPXOR        Y10, Y8, Y8
+	VPSRLD       $0x19, Y2, Y9
+	VPXOR        Y9, Y8, Y8
+	VPSLLD       $0x07, Y2, Y9
+	VPXOR        Y9, Y8, Y8
+	VPADDD       Y8, Y5, Y5
+	VPXOR        Y4, Y3, Y8
+	VPAND        Y2, Y8, Y8
+	VPXOR        Y4, Y8, Y8
+	VPADDD       Y8, Y5, Y5
+	VPADDD       Y5, Y1, Y1
+	VPSRLD       $0x02, Y6, Y8
+	VPSLLD       $0x1e, Y6, Y9
+	VPXOR        Y9, Y8, Y8
+	VPSRLD       $0x0d, Y6, Y10
+	VPXOR        Y10, Y8, Y8
+	VPSLLD       $0x13, Y6, Y10
+	VPXOR        Y10, Y8, Y8
+	VPSRLD       $0x16, Y6, Y9
+	VPXOR        Y9, Y8, Y8
+	VPSLLD       $0x0a, Y6, Y9
+	VPXOR        Y9, Y8, Y8
+	VPADDD       Y8, Y5, Y5
+	VPXOR        Y7, Y6, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y7, Y8, Y8
+	VPADDD       Y8, Y5, Y5
+
+	// Round 7.
+	VPBROADCASTD 28(AX), Y9
+	VPADDD       Y9, Y4, Y4
+	VPSRLD       $0x06, Y1, Y8
+	VPSLLD       $0x1a, Y1, Y9
+	VPXOR        Y9, Y8, Y8
+	VPSRLD       $0x0b, Y1, Y10
+	VPXOR        Y10, Y8, Y8
+	VPSLLD       $0x15, Y1, Y10
+	VPXOR        Y10, Y8, Y8
+	VPSRLD       $0x19, Y1, Y9
+	VPXOR        Y9, Y8, Y8
+	VPSLLD       $0x07, Y1, Y9
+	VPXOR        Y9, Y8, Y8
+	VPADDD       Y8, Y4, Y4
+	VPXOR        Y3, Y2, Y8
+	VPAND        Y1, Y8, Y8
+	VPXOR        Y3, Y8, Y8
+	VPADDD       Y8, Y4, Y4
+	VPADDD       Y4, Y0, Y0
+	VPSRLD       $0x02, Y5, Y8
+	VPSLLD       $0x1e, Y5, Y9
+	VPXOR        Y9, Y8, Y8
+	VPSRLD       $0x0d, Y5, Y10
+	VPXOR        Y10, Y8, Y8
+	VPSLLD       $0x13, Y5, Y10
+	VPXOR        Y10, Y8, Y8
+	VPSRLD       $0x16, Y5, Y9
+	VPXOR        Y9, Y8, Y8
+	VPSLLD       $0x0a, Y5, Y9
+	VPXOR        Y9, Y8, Y8
+	VPADDD       Y8, Y4, Y4
+	VPXOR        Y6, Y5, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y6, Y8, Y8
+	VPADDD       Y8, Y4, Y4
+
+	// Round 8.
+	VPBROADCASTD 32(AX), Y9
+	VPADDD       Y9, Y3, Y3
+	VPSRLD       $0x06, Y0, Y8
+	VPSLLD       $0x1a, Y0, Y9
+	VPXOR        Y9, Y8, Y8
+	VPSRLD       $0x0b, Y0, Y10
+	VPXOR        Y10, Y8, Y8
+	VPSLLD       $0x15, Y0, Y10
+	VPXOR        Y10, Y8, Y8
+	VPSRLD       $0x19, Y0, Y9
+	VPXOR        Y9, Y8, Y8
+	VPSLLD       $0x07, Y0, Y9
+	VPXOR        Y9, Y8, Y8
+	VPADDD       Y8, Y3, Y3
+	VPXOR        Y2, Y1, Y8
+	VPAND        Y0, Y8, Y8
+	VPXOR        Y2, Y8, Y8
+	VPADDD       Y8, Y3, Y3
+	VPADDD       Y3, Y7, Y7
+	VPSRLD       $0x02, Y4, Y8
+	VPSLLD       $0x1e, Y4, Y9
+	VPXOR        Y9, Y8, Y8
+	VPSRLD       $0x0d, Y4, Y10
+	VPXOR        Y10, Y8, Y8
+	VPSLLD       $0x13, Y4, Y10
+	VPXOR        Y10, Y8, Y8
+	VPSRLD       $0x16, Y4, Y9
+	VPXOR        Y9, Y8, Y8
+	VPSLLD       $0x0a, Y4, Y9
+	VPXOR        Y9, Y8, Y8
+	VPADDD       Y8, Y3, Y3
+	VPXOR        Y5, Y4, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y5, Y8, Y8
+	VPADDD       Y8, Y3, Y3
+
+	// Round 9.
+	VPBROADCASTD 36(AX), Y9
+	VPADDD       Y9, Y2, Y2
+	VPSRLD       $0x06, Y7, Y8
+	VPSLLD       $0x1a, Y7, Y9
+	VPXOR        Y9, Y8, Y8
+	VPSRLD       $0x0b, Y7, Y10
+	VPXOR        Y10, Y8, Y8
+	VPSLLD       $0x15, Y7, Y10
+	VPXOR        Y10, Y8, Y8
+	VPSRLD       $0x19, Y7, Y9
+	VPXOR        Y9, Y8, Y8
+	VPSLLD       $0x07, Y7, Y9
+	VPXOR        Y9, Y8, Y8
+	VPADDD       Y8, Y2, Y2
+	VPXOR        Y1, Y0, Y8
+	VPAND        Y7, Y8, Y8
+	VPXOR        Y1, Y8, Y8
+	VPADDD       Y8, Y2, Y2
+	VPADDD       Y2, Y6, Y6
+	VPSRLD       $0x02, Y3, Y8
+	VPSLLD       $0x1e, Y3, Y9
+	VPXOR        Y9, Y8, Y8
+	VPSRLD       $0x0d, Y3, Y10
+	VPXOR        Y10, Y8, Y8
+	VPSLLD       $0x13, Y3, Y10
+	VPXOR        Y10, Y8, Y8
+	VPSRLD       $0x16, Y3, Y9
+	VPXOR        Y9, Y8, Y8
+	VPSLLD       $0x0a, Y3, Y9
+	VPXOR        Y9, Y8, Y8
+	VPADDD       Y8, Y2, Y2
+	VPXOR        Y4, Y3, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y4, Y8, Y8
+	VPADDD       Y8, Y2, Y2
+
+	// Round 10.
+	VPBROADCASTD 40(AX), Y9
+	VPADDD       Y9, Y1, Y1
+	VPSRLD       $0x06, Y6, Y8
+	VPSLLD       $0x1a, Y6, Y9
+	VPXOR        Y9, Y8, Y8
+	VPSRLD       $0x0b, Y6, Y10
+	VPXOR        Y10, Y8, Y8
+	VPSLLD       $0x15, Y6, Y10
+	VPXOR        Y10, Y8, Y8
+	VPSRLD       $0x19, Y6, Y9
+	VPXOR        Y9, Y8, Y8
+	VPSLLD       $0x07, Y6, Y9
+	VPXOR        Y9, Y8, Y8
+	VPADDD       Y8, Y1, Y1
+	VPXOR        Y0, Y7, Y8
+	VPAND        Y6, Y8, Y8
+	VPXOR        Y0, Y8, Y8
+	VPADDD       Y8, Y1, Y1
+	VPADDD       Y1, Y5, Y5
+	VPSRLD       $0x02, Y2, Y8
+	VPSLLD       $0x1e, Y2, Y9
+	VPXOR        Y9, Y8, Y8
+	VPSRLD       $0x0d, Y2, Y10
+	VPXOR        Y10, Y8, Y8
+	VPSLLD       $0x13, Y2, Y10
+	VPXOR        Y10, Y8, Y8
+	VPSRLD       $0x16, Y2, Y9
+	VPXOR        Y9, Y8, Y8
+	VPSLLD       $0x0a, Y2, Y9
+	VPXOR        Y9, Y8, Y8
+	VPADDD       Y8, Y1, Y1
+	VPXOR        Y3, Y2, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y3, Y8, Y8
+	VPADDD       Y8, Y1, Y1
+
+	// Round 11.
+	VPBROADCASTD 44(AX), Y9
+	VPADDD       Y9, Y0, Y0
+	VPSRLD       $0x06, Y5, Y8
+	VPSLLD       $0x1a, Y5, Y9
+	VPXOR        Y9, Y8, Y8
+	VPSRLD       $0x0b, Y5, Y10
+	VPXOR        Y10, Y8, Y8
+	VPSLLD       $0x15, Y5, Y10
+	VPXOR        Y10, Y8, Y8
+	VPSRLD       $0x19, Y5, Y9
+	VPXOR        Y9, Y8, Y8
+	VPSLLD       $0x07, Y5, Y9
+	VPXOR        Y9, Y8, Y8
+	VPADDD       Y8, Y0, Y0
+	VPXOR        Y7, Y6, Y8
+	VPAND        Y5, Y8, Y8
+	VPXOR        Y7, Y8, Y8
+	VPADDD       Y8, Y0, Y0
+	VPADDD       Y0, Y4, Y4
+	VPSRLD       $0x02, Y1, Y8
+	VPSLLD       $0x1e, Y1, Y9
+	VPXOR        Y9, Y8, Y8
+	VPSRLD       $0x0d, Y1, Y10
+	VPXOR        Y10, Y8, Y8
+	VPSLLD       $0x13, Y1, Y10
+	VPXOR        Y10, Y8, Y8
+	VPSRLD       $0x16, Y1, Y9
+	VPXOR        Y9, Y8, Y8
+	VPSLLD       $0x0a, Y1, Y9
+	VPXOR        Y9, Y8, Y8
+	VPADDD       Y8, Y0, Y0
+	VPXOR        Y2, Y1, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y2, Y8, Y8
+	VPADDD       Y8, Y0, Y0
+
+	// Round 12.
+	VPBROADCASTD 48(AX), Y9
+	VPADDD       Y9, Y7, Y7
+	VPSRLD       $0x06, Y4, Y8
+	VPSLLD       $0x1a, Y4, Y9
+	VPXOR        Y9, Y8, Y8
+	VPSRLD       $0x0b, Y4, Y10
+	VPXOR        Y10, Y8, Y8
+	VPSLLD       $0x15, Y4, Y10
+	VPXOR        Y10, Y8, Y8
+	VPSRLD       $0x19, Y4, Y9
+	VPXOR        Y9, Y8, Y8
+	VPSLLD       $0x07, Y4, Y9
+	VPXOR        Y9, Y8, Y8
+	VPADDD       Y8, Y7, Y7
+	VPXOR        Y6, Y5, Y8
+	VPAND        Y4, Y8, Y8
+	VPXOR        Y6, Y8, Y8
+	VPADDD       Y8, Y7, Y7
+	VPADDD       Y7, Y3, Y3
+	VPSRLD       $0x02, Y0, Y8
+	VPSLLD       $0x1e, Y0, Y9
+	VPXOR        Y9, Y8, Y8
+	VPSRLD       $0x0d, Y0, Y10
+	VPXOR        Y10, Y8, Y8
+	VPSLLD       $0x13, Y0, Y10
+	VPXOR        Y10, Y8, Y8
+	VPSRLD       $0x16, Y0, Y9
+	VPXOR        Y9, Y8, Y8
+	VPSLLD       $0x0a, Y0, Y9
+	VPXOR        Y9, Y8, Y8
+	VPADDD       Y8, Y7, Y7
+	VPXOR        Y1, Y0, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y1, Y8, Y8
+	VPADDD       Y8, Y7, Y7
+
+	// Round 13.
+	VPBROADCASTD 52(AX), Y9
+	VPADDD       Y9, Y6, Y6
+	VPSRLD       $0x06, Y3, Y8
+	VPSLLD       $0x1a, Y3, Y9
+	VPXOR        Y9, Y8, Y8
+	VPSRLD       $0x0b, Y3, Y10
+	VPXOR        Y10, Y8, Y8
+	VPSLLD       $0x15, Y3, Y10
+	VPXOR        Y10, Y8, Y8
+	VPSRLD       $0x19, Y3, Y9
+	VPXOR        Y9, Y8, Y8
+	VPSLLD       $0x07, Y3, Y9
+	VPXOR        Y9, Y8, Y8
+	VPADDD       Y8, Y6, Y6
+	VPXOR        Y5, Y4, Y8
+	VPAND        Y3, Y8, Y8
+	VPXOR        Y5, Y8, Y8
+	VPADDD       Y8, Y6, Y6
+	VPADDD       Y6, Y2, Y2
+	VPSRLD       $0x02, Y7, Y8
+	VPSLLD       $0x1e, Y7, Y9
+	VPXOR        Y9, Y8, Y8
+	VPSRLD       $0x0d, Y7, Y10
+	VPXOR        Y10, Y8, Y8
+	VPSLLD       $0x13, Y7, Y10
+	VPXOR        Y10, Y8, Y8
+	VPSRLD       $0x16, Y7, Y9
+	VPXOR        Y9, Y8, Y8
+	VPSLLD       $0x0a, Y7, Y9
+	VPXOR        Y9, Y8, Y8
+	VPADDD       Y8, Y6, Y6
+	VPXOR        Y0, Y7, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y0, Y8, Y8
+	VPADDD       Y8, Y6, Y6
+
+	// Round 14.
+	VPBROADCASTD 56(AX), Y9
+	VPADDD       Y9, Y5, Y5
+	VPSRLD       $0x06, Y2, Y8
+	VPSLLD       $0x1a, Y2, Y9
+	VPXOR        Y9, Y8, Y8
+	VPSRLD       $0x0b, Y2, Y10
+	VPXOR        Y10, Y8, Y8
+	VPSLLD       $0x15, Y2, Y10
+	VPXOR        Y10, Y8, Y8
+	VPSRLD       $0x19, Y2, Y9
+	VPXOR        Y9, Y8, Y8
+	VPSLLD       $0x07, Y2, Y9
+	VPXOR        Y9, Y8, Y8
+	VPADDD       Y8, Y5, Y5
+	VPXOR        Y4, Y3, Y8
+	VPAND        Y2, Y8, Y8
+	VPXOR        Y4, Y8, Y8
+	VPADDD       Y8, Y5, Y5
+	VPADDD       Y5, Y1, Y1
+	VPSRLD       $0x02, Y6, Y8
+	VPSLLD       $0x1e, Y6, Y9
+	VPXOR        Y9, Y8, Y8
+	VPSRLD       $0x0d, Y6, Y10
+	VPXOR        Y10, Y8, Y8
+	VPSLLD       $0x13, Y6, Y10
+	VPXOR        Y10, Y8, Y8
+	VPSRLD       $0x16, Y6, Y9
+	VPXOR        Y9, Y8, Y8
+	VPSLLD       $0x0a, Y6, Y9
+	VPXOR        Y9, Y8, Y8
+	VPADDD       Y8, Y5, Y5
+	VPXOR        Y7, Y6, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y7, Y8, Y8
+	VPADDD       Y8, Y5, Y5
+
+	// Round 15.
+	VPBROADCASTD 60(AX), Y9
+	VPADDD       Y9, Y4, Y4
+	VPSRLD       $0x06, Y1, Y8
+	VPSLLD       $0x1a, Y1, Y9
+	VPXOR        Y9, Y8, Y8
+	VPSRLD       $0x0b, Y1, Y10
+	VPXOR        Y10, Y8, Y8
+	VPSLLD       $0x15, Y1, Y10
+	VPXOR        Y10, Y8, Y8
+	VPSRLD       $0x19, Y1, Y9
+	VPXOR        Y9, Y8, Y8
+	VPSLLD       $0x07, Y1, Y9
+	VPXOR        Y9, Y8, Y8
+	VPADDD       Y8, Y4, Y4
+	VPXOR        Y3, Y2, Y8
+	VPAND        Y1, Y8, Y8
+	VPXOR        Y3, Y8, Y8
+	VPADDD       Y8, Y4, Y4
+	VPADDD       Y4, Y0, Y0
+	VPSRLD       $0x02, Y5, Y8
+	VPSLLD       $0x1e, Y5, Y9
+	VPXOR        Y9, Y8, Y8
+	VPSRLD       $0x0d, Y5, Y10
+	VPXOR        Y10, Y8, Y8
+	VPSLLD       $0x13, Y5, Y10
+	VPXOR        Y10, Y8, Y8
+	VPSRLD       $0x16, Y5, Y9
+	VPXOR        Y9, Y8, Y8
+	VPSLLD       $0x0a, Y5, Y9
+	VPXOR        Y9, Y8, Y8
+	VPADDD       Y8, Y4, Y4
+	VPXOR        Y6, Y5, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y6, Y8, Y8
+	VPADDD       Y8, Y4, Y4
+
+	// Round 16.
+	VPBROADCASTD 64(AX), Y9
+	VPADDD       Y9, Y3, Y3
+	VPSRLD       $0x06, Y0, Y8
+	VPSLLD       $0x1a, Y0, Y9
+	VPXOR        Y9, Y8, Y8
+	VPSRLD       $0x0b, Y0, Y10
+	VPXOR        Y10, Y8, Y8
+	VPSLLD       $0x15, Y0, Y10
+	VPXOR        Y10, Y8, Y8
+	VPSRLD       $0x19, Y0, Y9
+	VPXOR        Y9, Y8, Y8
+	VPSLLD       $0x07, Y0, Y9
+	VPXOR        Y9, Y8, Y8
+	VPADDD       Y8, Y3, Y3
+	VPXOR        Y2, Y1, Y8
+	VPAND        Y0, Y8, Y8
+	VPXOR        Y2, Y8, Y8
+	VPADDD       Y8, Y3, Y3
+	VPADDD       Y3, Y7, Y7
+	VPSRLD       $0x02, Y4, Y8
+	VPSLLD       $0x1e, Y4, Y9
+	VPXOR        Y9, Y8, Y8
+	VPSRLD       $0x0d, Y4, Y10
+	VPXOR        Y10, Y8, Y8
+	VPSLLD       $0x13, Y4, Y10
+	VPXOR        Y10, Y8, Y8
+	VPSRLD       $0x16, Y4, Y9
+	VPXOR        Y9, Y8, Y8
+	VPSLLD       $0x0a, Y4, Y9
+	VPXOR        Y9, Y8, Y8
+	VPADDD       Y8, Y3, Y3
+	VPXOR        Y5, Y4, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y5, Y8, Y8
+	VPADDD       Y8, Y3, Y3
+
+	// Round 17.
+	VPBROADCASTD 68(AX), Y9
+	VPADDD       Y9, Y2, Y2
+	VPSRLD       $0x06, Y7, Y8
+	VPSLLD       $0x1a, Y7, Y9
+	VPXOR        Y9, Y8, Y8
+	VPSRLD       $0x0b, Y7, Y10
+	VPXOR        Y10, Y8, Y8
+	VPSLLD       $0x15, Y7, Y10
+	VPXOR        Y10, Y8, Y8
+	VPSRLD       $0x19, Y7, Y9
+	VPXOR        Y9, Y8, Y8
+	VPSLLD       $0x07, Y7, Y9
+	VPXOR        Y9, Y8, Y8
+	VPADDD       Y8, Y2, Y2
+	VPXOR        Y1, Y0, Y8
+	VPAND        Y7, Y8, Y8
+	VPXOR        Y1, Y8, Y8
+	VPADDD       Y8, Y2, Y2
+	VPADDD       Y2, Y6, Y6
+	VPSRLD       $0x02, Y3, Y8
+	VPSLLD       $0x1e, Y3, Y9
+	VPXOR        Y9, Y8, Y8
+	VPSRLD       $0x0d, Y3, Y10
+	VPXOR        Y10, Y8, Y8
+	VPSLLD       $0x13, Y3, Y10
+	VPXOR        Y10, Y8, Y8
+	VPSRLD       $0x16, Y3, Y9
+	VPXOR        Y9, Y8, Y8
+	VPSLLD       $0x0a, Y3, Y9
+	VPXOR        Y9, Y8, Y8
+	VPADDD       Y8, Y2, Y2
+	VPXOR        Y4, Y3, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y4, Y8, Y8
+	VPADDD       Y8, Y2, Y2
+
+	// Round 18.
+	VMOVDQU      1568(AX), Y11
+	VPSRLD       $0x07, Y11, Y12
+	VPSLLD       $0x19, Y11, Y9
+	VPXOR        Y9, Y12, Y12
+	VPSRLD       $0x12, Y11, Y10
+	VPXOR        Y10, Y12, Y12
+	VPSLLD       $0x0e, Y11, Y10
+	VPXOR        Y10, Y12, Y12
+	VPSRLD       $0x03, Y11, Y9
+	VPXOR        Y9, Y12, Y12
+	VMOVDQU      Y12, Y13
+	VPBROADCASTD 328(AX), Y12
+	VPADDD       Y12, Y13, Y13
+	VMOVDQU      Y13, 1536(AX)
+	VPBROADCASTD 72(AX), Y9
+	VPADDD       Y9, Y1, Y1
+	VPADDD       Y13, Y1, Y1
+	VPSRLD       $0x06, Y6, Y8
+	VPSLLD       $0x1a, Y6, Y9
+	VPXOR        Y9, Y8, Y8
+	VPSRLD       $0x0b, Y6, Y10
+	VPXOR        Y10, Y8, Y8
+	VPSLLD       $0x15, Y6, Y10
+	VPXOR        Y10, Y8, Y8
+	VPSRLD       $0x19, Y6, Y9
+	VPXOR        Y9, Y8, Y8
+	VPSLLD       $0x07, Y6, Y9
+	VPXOR        Y9, Y8, Y8
+	VPADDD       Y8, Y1, Y1
+	VPXOR        Y0, Y7, Y8
+	VPAND        Y6, Y8, Y8
+	VPXOR        Y0, Y8, Y8
+	VPADDD       Y8, Y1, Y1
+	VPADDD       Y1, Y5, Y5
+	VPSRLD       $0x02, Y2, Y8
+	VPSLLD       $0x1e, Y2, Y9
+	VPXOR        Y9, Y8, Y8
+	VPSRLD       $0x0d, Y2, Y10
+	VPXOR        Y10, Y8, Y8
+	VPSLLD       $0x13, Y2, Y10
+	VPXOR        Y10, Y8, Y8
+	VPSRLD       $0x16, Y2, Y9
+	VPXOR        Y9, Y8, Y8
+	VPSLLD       $0x0a, Y2, Y9
+	VPXOR        Y9, Y8, Y8
+	VPADDD       Y8, Y1, Y1
+	VPXOR        Y3, Y2, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y3, Y8, Y8
+	VPADDD       Y8, Y1, Y1
+
+	// Round 19.
+	VMOVDQU      1568(AX), Y13
+	VPBROADCASTD 332(AX), Y12
+	VPADDD       Y12, Y13, Y13
+	VMOVDQU      Y13, 1568(AX)
+	VPBROADCASTD 76(AX), Y9
+	VPADDD       Y9, Y0, Y0
+	VPADDD       Y13, Y0, Y0
+	VPSRLD       $0x06, Y5, Y8
+	VPSLLD       $0x1a, Y5, Y9
+	VPXOR        Y9, Y8, Y8
+	VPSRLD       $0x0b, Y5, Y10
+	VPXOR        Y10, Y8, Y8
+	VPSLLD       $0x15, Y5, Y10
+	VPXOR        Y10, Y8, Y8
+	VPSRLD       $0x19, Y5, Y9
+	VPXOR        Y9, Y8, Y8
+	VPSLLD       $0x07, Y5, Y9
+	VPXOR        Y9, Y8, Y8
+	VPADDD       Y8, Y0, Y0
+	VPXOR        Y7, Y6, Y8
+	VPAND        Y5, Y8, Y8
+	VPXOR        Y7, Y8, Y8
+	VPADDD       Y8, Y0, Y0
+	VPADDD       Y0, Y4, Y4
+	VPSRLD       $0x02, Y1, Y8
+	VPSLLD       $0x1e, Y1, Y9
+	VPXOR        Y9, Y8, Y8
+	VPSRLD       $0x0d, Y1, Y10
+	VPXOR        Y10, Y8, Y8
+	VPSLLD       $0x13, Y1, Y10
+	VPXOR        Y10, Y8, Y8
+	VPSRLD       $0x16, Y1, Y9
+	VPXOR        Y9, Y8, Y8
+	VPSLLD       $0x0a, Y1, Y9
+	VPXOR        Y9, Y8, Y8
+	VPADDD       Y8, Y0, Y0
+	VPXOR        Y2, Y1, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y2, Y8, Y8
+	VPADDD       Y8, Y0, Y0
+
+	// Round 20.
+	VMOVDQU      1536(AX), Y11
+	VPSRLD       $0x11, Y11, Y12
+	VPSLLD       $0x0f, Y11, Y9
+	VPXOR        Y9, Y12, Y12
+	VPSRLD       $0x13, Y11, Y10
+	VPXOR        Y10, Y12, Y12
+	VPSLLD       $0x0d, Y11, Y10
+	VPXOR        Y10, Y12, Y12
+	VPSRLD       $0x0a, Y11, Y9
+	VPXOR        Y9, Y12, Y12
+	VMOVDQU      Y12, Y13
+	VPBROADCASTD 336(AX), Y12
+	VPADDD       Y12, Y13, Y13
+	VMOVDQU      Y13, 1600(AX)
+	VPBROADCASTD 80(AX), Y9
+	VPADDD       Y9, Y7, Y7
+	VPADDD       Y13, Y7, Y7
+	VPSRLD       $0x06, Y4, Y8
+	VPSLLD       $0x1a, Y4, Y9
+	VPXOR        Y9, Y8, Y8
+	VPSRLD       $0x0b, Y4, Y10
+	VPXOR        Y10, Y8, Y8
+	VPSLLD       $0x15, Y4, Y10
+	VPXOR        Y10, Y8, Y8
+	VPSRLD       $0x19, Y4, Y9
+	VPXOR        Y9, Y8, Y8
+	VPSLLD       $0x07, Y4, Y9
+	VPXOR        Y9, Y8, Y8
+	VPADDD       Y8, Y7, Y7
+	VPXOR        Y6, Y5, Y8
+	VPAND        Y4, Y8, Y8
+	VPXOR        Y6, Y8, Y8
+	VPADDD       Y8, Y7, Y7
+	VPADDD       Y7, Y3, Y3
+	VPSRLD       $0x02, Y0, Y8
+	VPSLLD       $0x1e, Y0, Y9
+	VPXOR        Y9, Y8, Y8
+	VPSRLD       $0x0d, Y0, Y10
+	VPXOR        Y10, Y8, Y8
+	VPSLLD       $0x13, Y0, Y10
+	VPXOR        Y10, Y8, Y8
+	VPSRLD       $0x16, Y0, Y9
+	VPXOR        Y9, Y8, Y8
+	VPSLLD       $0x0a, Y0, Y9
+	VPXOR        Y9, Y8, Y8
+	VPADDD       Y8, Y7, Y7
+	VPXOR        Y1, Y0, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y1, Y8, Y8
+	VPADDD       Y8, Y7, Y7
+
+	// Round 21.
+	VMOVDQU      1568(AX), Y11
+	VPSRLD       $0x11, Y11, Y12
+	VPSLLD       $0x0f, Y11, Y9
+	VPXOR        Y9, Y12, Y12
+	VPSRLD       $0x13, Y11, Y10
+	VPXOR        Y10, Y12, Y12
+	VPSLLD       $0x0d, Y11, Y10
+	VPXOR        Y10, Y12, Y12
+	VPSRLD       $0x0a, Y11, Y9
+	VPXOR        Y9, Y12, Y12
+	VMOVDQU      Y12, Y13
+	VMOVDQU      Y13, 1632(AX)
+	VPBROADCASTD 84(AX), Y9
+	VPADDD       Y9, Y6, Y6
+	VPADDD       Y13, Y6, Y6
+	VPSRLD       $0x06, Y3, Y8
+	VPSLLD       $0x1a, Y3, Y9
+	VPXOR        Y9, Y8, Y8
+	VPSRLD       $0x0b, Y3, Y10
+	VPXOR        Y10, Y8, Y8
+	VPSLLD       $0x15, Y3, Y10
+	VPXOR        Y10, Y8, Y8
+	VPSRLD       $0x19, Y3, Y9
+	VPXOR        Y9, Y8, Y8
+	VPSLLD       $0x07, Y3, Y9
+	VPXOR        Y9, Y8, Y8
+	VPADDD       Y8, Y6, Y6
+	VPXOR        Y5, Y4, Y8
+	VPAND        Y3, Y8, Y8
+	VPXOR        Y5, Y8, Y8
+	VPADDD       Y8, Y6, Y6
+	VPADDD       Y6, Y2, Y2
+	VPSRLD       $0x02, Y7, Y8
+	VPSLLD       $0x1e, Y7, Y9
+	VPXOR        Y9, Y8, Y8
+	VPSRLD       $0x0d, Y7, Y10
+	VPXOR        Y10, Y8, Y8
+	VPSLLD       $0x13, Y7, Y10
+	VPXOR        Y10, Y8, Y8
+	VPSRLD       $0x16, Y7, Y9
+	VPXOR        Y9, Y8, Y8
+	VPSLLD       $0x0a, Y7, Y9
+	VPXOR        Y9, Y8, Y8
+	VPADDD       Y8, Y6, Y6
+	VPXOR        Y0, Y7, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y0, Y8, Y8
+	VPADDD       Y8, Y6, Y6
+
+	// Round 22.
+	VMOVDQU      1600(AX), Y11
+	VPSRLD       $0x11, Y11, Y12
+	VPSLLD       $0x0f, Y11, Y9
+	VPXOR        Y9, Y12, Y12
+	VPSRLD       $0x13, Y11, Y10
+	VPXOR        Y10, Y12, Y12
+	VPSLLD       $0x0d, Y11, Y10
+	VPXOR        Y10, Y12, Y12
+	VPSRLD       $0x0a, Y11, Y9
+	VPXOR        Y9, Y12, Y12
+	VMOVDQU      Y12, Y13
+	VPBROADCASTD 344(AX), Y12
+	VPADDD       Y12, Y13, Y13
+	VMOVDQU      Y13, 1664(AX)
+	VPBROADCASTD 88(AX), Y9
+	VPADDD       Y9, Y5, Y5
+	VPADDD       Y13, Y5, Y5
+	VPSRLD       $0x06, Y2, Y8
+	VPSLLD       $0x1a, Y2, Y9
+	VPXOR        Y9, Y8, Y8
+	VPSRLD       $0x0b, Y2, Y10
+	VPXOR        Y10, Y8, Y8
+	VPSLLD       $0x15, Y2, Y10
+	VPXOR        Y10, Y8, Y8
+	VPSRLD       $0x19, Y2, Y9
+	VPXOR        Y9, Y8, Y8
+	VPSLLD       $0x07, Y2, Y9
+	VPXOR        Y9, Y8, Y8
+	VPADDD       Y8, Y5, Y5
+	VPXOR        Y4, Y3, Y8
+	VPAND        Y2, Y8, Y8
+	VPXOR        Y4, Y8, Y8
+	VPADDD       Y8, Y5, Y5
+	VPADDD       Y5, Y1, Y1
+	VPSRLD       $0x02, Y6, Y8
+	VPSLLD       $0x1e, Y6, Y9
+	VPXOR        Y9, Y8, Y8
+	VPSRLD       $0x0d, Y6, Y10
+	VPXOR        Y10, Y8, Y8
+	VPSLLD       $0x13, Y6, Y10
+	VPXOR        Y10, Y8, Y8
+	VPSRLD       $0x16, Y6, Y9
+	VPXOR        Y9, Y8, Y8
+	VPSLLD       $0x0a, Y6, Y9
+	VPXOR        Y9, Y8, Y8
+	VPADDD       Y8, Y5, Y5
+	VPXOR        Y7, Y6, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y7, Y8, Y8
+	VPADDD       Y8, Y5, Y5
+
+	// Round 23.
+	VMOVDQU      1632(AX), Y11
+	VPSRLD       $0x11, Y11, Y12
+	VPSLLD       $0x0f, Y11, Y9
+	VPXOR        Y9, Y12, Y12
+	VPSRLD       $0x13, Y11, Y10
+	VPXOR        Y10, Y12, Y12
+	VPSLLD       $0x0d, Y11, Y10
+	VPXOR        Y10, Y12, Y12
+	VPSRLD       $0x0a, Y11, Y9
+	VPXOR        Y9, Y12, Y12
+	VMOVDQU      Y12, Y13
+	VPBROADCASTD 348(AX), Y12
+	VPADDD       Y12, Y13, Y13
+	VMOVDQU      Y13, 1696(AX)
+	VPBROADCASTD 92(AX), Y9
+	VPADDD       Y9, Y4, Y4
+	VPADDD       Y13, Y4, Y4
+	VPSRLD       $0x06, Y1, Y8
+	VPSLLD       $0x1a, Y1, Y9
+	VPXOR        Y9, Y8, Y8
+	VPSRLD       $0x0b, Y1, Y10
+	VPXOR        Y10, Y8, Y8
+	VPSLLD       $0x15, Y1, Y10
+	VPXOR        Y10, Y8, Y8
+	VPSRLD       $0x19, Y1, Y9
+	VPXOR        Y9, Y8, Y8
+	VPSLLD       $0x07, Y1, Y9
+	VPXOR        Y9, Y8, Y8
+	VPADDD       Y8, Y4, Y4
+	VPXOR        Y3, Y2, Y8
+	VPAND        Y1, Y8, Y8
+	VPXOR        Y3, Y8, Y8
+	VPADDD       Y8, Y4, Y4
+	VPADDD       Y4, Y0, Y0
+	VPSRLD       $0x02, Y5, Y8
+	VPSLLD       $0x1e, Y5, Y9
+	VPXOR        Y9, Y8, Y8
+	VPSRLD       $0x0d, Y5, Y10
+	VPXOR        Y10, Y8, Y8
+	VPSLLD       $0x13, Y5, Y10
+	VPXOR        Y10, Y8, Y8
+	VPSRLD       $0x16, Y5, Y9
+	VPXOR        Y9, Y8, Y8
+	VPSLLD       $0x0a, Y5, Y9
+	VPXOR        Y9, Y8, Y8
+	VPADDD       Y8, Y4, Y4
+	VPXOR        Y6, Y5, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y6, Y8, Y8
+	VPADDD       Y8, Y4, Y4
+
+	// Round 24.
+	VMOVDQU      1664(AX), Y11
+	VPSRLD       $0x11, Y11, Y12
+	VPSLLD       $0x0f, Y11, Y9
+	VPXOR        Y9, Y12, Y12
+	VPSRLD       $0x13, Y11, Y10
+	VPXOR        Y10, Y12, Y12
+	VPSLLD       $0x0d, Y11, Y10
+	VPXOR        Y10, Y12, Y12
+	VPSRLD       $0x0a, Y11, Y9
+	VPXOR        Y9, Y12, Y12
+	VMOVDQU      Y12, Y13
+	VPBROADCASTD 352(AX), Y12
+	VPADDD       Y12, Y13, Y13
+	VMOVDQU      Y13, 1728(AX)
+	VPBROADCASTD 96(AX), Y9
+	VPADDD       Y9, Y3, Y3
+	VPADDD       Y13, Y3, Y3
+	VPSRLD       $0x06, Y0, Y8
+	VPSLLD       $0x1a, Y0, Y9
+	VPXOR        Y9, Y8, Y8
+	VPSRLD       $0x0b, Y0, Y10
+	VPXOR        Y10, Y8, Y8
+	VPSLLD       $0x15, Y0, Y10
+	VPXOR        Y10, Y8, Y8
+	VPSRLD       $0x19, Y0, Y9
+	VPXOR        Y9, Y8, Y8
+	VPSLLD       $0x07, Y0, Y9
+	VPXOR        Y9, Y8, Y8
+	VPADDD       Y8, Y3, Y3
+	VPXOR        Y2, Y1, Y8
+	VPAND        Y0, Y8, Y8
+	VPXOR        Y2, Y8, Y8
+	VPADDD       Y8, Y3, Y3
+	VPADDD       Y3, Y7, Y7
+	VPSRLD       $0x02, Y4, Y8
+	VPSLLD       $0x1e, Y4, Y9
+	VPXOR        Y9, Y8, Y8
+	VPSRLD       $0x0d, Y4, Y10
+	VPXOR        Y10, Y8, Y8
+	VPSLLD       $0x13, Y4, Y10
+	VPXOR        Y10, Y8, Y8
+	VPSRLD       $0x16, Y4, Y9
+	VPXOR        Y9, Y8, Y8
+	VPSLLD       $0x0a, Y4, Y9
+	VPXOR        Y9, Y8, Y8
+	VPADDD       Y8, Y3, Y3
+	VPXOR        Y5, Y4, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y5, Y8, Y8
+	VPADDD       Y8, Y3, Y3
+
+	// Round 25.
+	VMOVDQU      1536(AX), Y13
+	VMOVDQU      1696(AX), Y11
+	VPSRLD       $0x11, Y11, Y12
+	VPSLLD       $0x0f, Y11, Y9
+	VPXOR        Y9, Y12, Y12
+	VPSRLD       $0x13, Y11, Y10
+	VPXOR        Y10, Y12, Y12
+	VPSLLD       $0x0d, Y11, Y10
+	VPXOR        Y10, Y12, Y12
+	VPSRLD       $0x0a, Y11, Y9
+	VPXOR        Y9, Y12, Y12
+	VPADDD       Y12, Y13, Y13
+	VMOVDQU      Y13, 1760(AX)
+	VPBROADCASTD 100(AX), Y9
+	VPADDD       Y9, Y2, Y2
+	VPADDD       Y13, Y2, Y2
+	VPSRLD       $0x06, Y7, Y8
+	VPSLLD       $0x1a, Y7, Y9
+	VPXOR        Y9, Y8, Y8
+	VPSRLD       $0x0b, Y7, Y10
+	VPXOR        Y10, Y8, Y8
+	VPSLLD       $0x15, Y7, Y10
+	VPXOR        Y10, Y8, Y8
+	VPSRLD       $0x19, Y7, Y9
+	VPXOR        Y9, Y8, Y8
+	VPSLLD       $0x07, Y7, Y9
+	VPXOR        Y9, Y8, Y8
+	VPADDD       Y8, Y2, Y2
+	VPXOR        Y1, Y0, Y8
+	VPAND        Y7, Y8, Y8
+	VPXOR        Y1, Y8, Y8
+	VPADDD       Y8, Y2, Y2
+	VPADDD       Y2, Y6, Y6
+	VPSRLD       $0x02, Y3, Y8
+	VPSLLD       $0x1e, Y3, Y9
+	VPXOR        Y9, Y8, Y8
+	VPSRLD       $0x0d, Y3, Y10
+	VPXOR        Y10, Y8, Y8
+	VPSLLD       $0x13, Y3, Y10
+	VPXOR        Y10, Y8, Y8
+	VPSRLD       $0x16, Y3, Y9
+	VPXOR        Y9, Y8, Y8
+	VPSLLD       $0x0a, Y3, Y9
+	VPXOR        Y9, Y8, Y8
+	VPADDD       Y8, Y2, Y2
+	VPXOR        Y4, Y3, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y4, Y8, Y8
+	VPADDD       Y8, Y2, Y2
+
+	// Round 26.
+	VMOVDQU      1568(AX), Y13
+	VMOVDQU      1728(AX), Y11
+	VPSRLD       $0x11, Y11, Y12
+	VPSLLD       $0x0f, Y11, Y9
+	VPXOR        Y9, Y12, Y12
+	VPSRLD       $0x13, Y11, Y10
+	VPXOR        Y10, Y12, Y12
+	VPSLLD       $0x0d, Y11, Y10
+	VPXOR        Y10, Y12, Y12
+	VPSRLD       $0x0a, Y11, Y9
+	VPXOR        Y9, Y12, Y12
+	VPADDD       Y12, Y13, Y13
+	VMOVDQU      Y13, 1792(AX)
+	VPBROADCASTD 104(AX), Y9
+	VPADDD       Y9, Y1, Y1
+	VPADDD       Y13, Y1, Y1
+	VPSRLD       $0x06, Y6, Y8
+	VPSLLD       $0x1a, Y6, Y9
+	VPXOR        Y9, Y8, Y8
+	VPSRLD       $0x0b, Y6, Y10
+	VPXOR        Y10, Y8, Y8
+	VPSLLD       $0x15, Y6, Y10
+	VPXOR        Y10, Y8, Y8
+	VPSRLD       $0x19, Y6, Y9
+	VPXOR        Y9, Y8, Y8
+	VPSLLD       $0x07, Y6, Y9
+	VPXOR        Y9, Y8, Y8
+	VPADDD       Y8, Y1, Y1
+	VPXOR        Y0, Y7, Y8
+	VPAND        Y6, Y8, Y8
+	VPXOR        Y0, Y8, Y8
+	VPADDD       Y8, Y1, Y1
+	VPADDD       Y1, Y5, Y5
+	VPSRLD       $0x02, Y2, Y8
+	VPSLLD       $0x1e, Y2, Y9
+	VPXOR        Y9, Y8, Y8
+	VPSRLD       $0x0d, Y2, Y10
+	VPXOR        Y10, Y8, Y8
+	VPSLLD       $0x13, Y2, Y10
+	VPXOR        Y10, Y8, Y8
+	VPSRLD       $0x16, Y2, Y9
+	VPXOR        Y9, Y8, Y8
+	VPSLLD       $0x0a, Y2, Y9
+	VPXOR        Y9, Y8, Y8
+	VPADDD       Y8, Y1, Y1
+	VPXOR        Y3, Y2, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y3, Y8, Y8
+	VPADDD       Y8, Y1, Y1
+
+	// Round 27.
+	VMOVDQU      1600(AX), Y13
+	VMOVDQU      1760(AX), Y11
+	VPSRLD       $0x11, Y11, Y12
+	VPSLLD       $0x0f, Y11, Y9
+	VPXOR        Y9, Y12, Y12
+	VPSRLD       $0x13, Y11, Y10
+	VPXOR        Y10, Y12, Y12
+	VPSLLD       $0x0d, Y11, Y10
+	VPXOR        Y10, Y12, Y12
+	VPSRLD       $0x0a, Y11, Y9
+	VPXOR        Y9, Y12, Y12
+	VPADDD       Y12, Y13, Y13
+	VMOVDQU      Y13, 1824(AX)
+	VPBROADCASTD 108(AX), Y9
+	VPADDD       Y9, Y0, Y0
+	VPADDD       Y13, Y0, Y0
+	VPSRLD       $0x06, Y5, Y8
+	VPSLLD       $0x1a, Y5, Y9
+	VPXOR        Y9, Y8, Y8
+	VPSRLD       $0x0b, Y5, Y10
+	VPXOR        Y10, Y8, Y8
+	VPSLLD       $0x15, Y5, Y10
+	VPXOR        Y10, Y8, Y8
+	VPSRLD       $0x19, Y5, Y9
+	VPXOR        Y9, Y8, Y8
+	VPSLLD       $0x07, Y5, Y9
+	VPXOR        Y9, Y8, Y8
+	VPADDD       Y8, Y0, Y0
+	VPXOR        Y7, Y6, Y8
+	VPAND        Y5, Y8, Y8
+	VPXOR        Y7, Y8, Y8
+	VPADDD       Y8, Y0, Y0
+	VPADDD       Y0, Y4, Y4
+	VPSRLD       $0x02, Y1, Y8
+	VPSLLD       $0x1e, Y1, Y9
+	VPXOR        Y9, Y8, Y8
+	VPSRLD       $0x0d, Y1, Y10
+	VPXOR        Y10, Y8, Y8
+	VPSLLD       $0x13, Y1, Y10
+	VPXOR        Y10, Y8, Y8
+	VPSRLD       $0x16, Y1, Y9
+	VPXOR        Y9, Y8, Y8
+	VPSLLD       $0x0a, Y1, Y9
+	VPXOR        Y9, Y8, Y8
+	VPADDD       Y8, Y0, Y0
+	VPXOR        Y2, Y1, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y2, Y8, Y8
+	VPADDD       Y8, Y0, Y0
+
+	// Round 28.
+	VMOVDQU      1632(AX), Y13
+	VMOVDQU      1792(AX), Y11
+	VPSRLD       $0x11, Y11, Y12
+	VPSLLD       $0x0f, Y11, Y9
+	VPXOR        Y9, Y12, Y12
+	VPSRLD       $0x13, Y11, Y10
+	VPXOR        Y10, Y12, Y12
+	VPSLLD       $0x0d, Y11, Y10
+	VPXOR        Y10, Y12, Y12
+	VPSRLD       $0x0a, Y11, Y9
+	VPXOR        Y9, Y12, Y12
+	VPADDD       Y12, Y13, Y13
+	VMOVDQU      Y13, 1856(AX)
+	VPBROADCASTD 112(AX), Y9
+	VPADDD       Y9, Y7, Y7
+	VPADDD       Y13, Y7, Y7
+	VPSRLD       $0x06, Y4, Y8
+	VPSLLD       $0x1a, Y4, Y9
+	VPXOR        Y9, Y8, Y8
+	VPSRLD       $0x0b, Y4, Y10
+	VPXOR        Y10, Y8, Y8
+	VPSLLD       $0x15, Y4, Y10
+	VPXOR        Y10, Y8, Y8
+	VPSRLD       $0x19, Y4, Y9
+	VPXOR        Y9, Y8, Y8
+	VPSLLD       $0x07, Y4, Y9
+	VPXOR        Y9, Y8, Y8
+	VPADDD       Y8, Y7, Y7
+	VPXOR        Y6, Y5, Y8
+	VPAND        Y4, Y8, Y8
+	VPXOR        Y6, Y8, Y8
+	VPADDD       Y8, Y7, Y7
+	VPADDD       Y7, Y3, Y3
+	VPSRLD       $0x02, Y0, Y8
+	VPSLLD       $0x1e, Y0, Y9
+	VPXOR        Y9, Y8, Y8
+	VPSRLD       $0x0d, Y0, Y10
+	VPXOR        Y10, Y8, Y8
+	VPSLLD       $0x13, Y0, Y10
+	VPXOR        Y10, Y8, Y8
+	VPSRLD       $0x16, Y0, Y9
+	VPXOR        Y9, Y8, Y8
+	VPSLLD       $0x0a, Y0, Y9
+	VPXOR        Y9, Y8, Y8
+	VPADDD       Y8, Y7, Y7
+	VPXOR        Y1, Y0, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y1, Y8, Y8
+	VPADDD       Y8, Y7, Y7
+
+	// Round 29.
+	VMOVDQU      1664(AX), Y13
+	VMOVDQU      1824(AX), Y11
+	VPSRLD       $0x11, Y11, Y12
+	VPSLLD       $0x0f, Y11, Y9
+	VPXOR        Y9, Y12, Y12
+	VPSRLD       $0x13, Y11, Y10
+	VPXOR        Y10, Y12, Y12
+	VPSLLD       $0x0d, Y11, Y10
+	VPXOR        Y10, Y12, Y12
+	VPSRLD       $0x0a, Y11, Y9
+	VPXOR        Y9, Y12, Y12
+	VPADDD       Y12, Y13, Y13
+	VMOVDQU      Y13, 1888(AX)
+	VPBROADCASTD 116(AX), Y9
+	VPADDD       Y9, Y6, Y6
+	VPADDD       Y13, Y6, Y6
+	VPSRLD       $0x06, Y3, Y8
+	VPSLLD       $0x1a, Y3, Y9
+	VPXOR        Y9, Y8, Y8
+	VPSRLD       $0x0b, Y3, Y10
+	VPXOR        Y10, Y8, Y8
+	VPSLLD       $0x15, Y3, Y10
+	VPXOR        Y10, Y8, Y8
+	VPSRLD       $0x19, Y3, Y9
+	VPXOR        Y9, Y8, Y8
+	VPSLLD       $0x07, Y3, Y9
+	VPXOR        Y9, Y8, Y8
+	VPADDD       Y8, Y6, Y6
+	VPXOR        Y5, Y4, Y8
+	VPAND        Y3, Y8, Y8
+	VPXOR        Y5, Y8, Y8
+	VPADDD       Y8, Y6, Y6
+	VPADDD       Y6, Y2, Y2
+	VPSRLD       $0x02, Y7, Y8
+	VPSLLD       $0x1e, Y7, Y9
+	VPXOR        Y9, Y8, Y8
+	VPSRLD       $0x0d, Y7, Y10
+	VPXOR        Y10, Y8, Y8
+	VPSLLD       $0x13, Y7, Y10
+	VPXOR        Y10, Y8, Y8
+	VPSRLD       $0x16, Y7, Y9
+	VPXOR        Y9, Y8, Y8
+	VPSLLD       $0x0a, Y7, Y9
+	VPXOR        Y9, Y8, Y8
+	VPADDD       Y8, Y6, Y6
+	VPXOR        Y0, Y7, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y0, Y8, Y8
+	VPADDD       Y8, Y6, Y6
+
+	// Round 30.
+	VMOVDQU      1696(AX), Y13
+	VMOVDQU      1856(AX), Y11
+	VPSRLD       $0x11, Y11, Y12
+	VPSLLD       $0x0f, Y11, Y9
+	VPXOR        Y9, Y12, Y12
+	VPSRLD       $0x13, Y11, Y10
+	VPXOR        Y10, Y12, Y12
+	VPSLLD       $0x0d, Y11, Y10
+	VPXOR        Y10, Y12, Y12
+	VPSRLD       $0x0a, Y11, Y9
+	VPXOR        Y9, Y12, Y12
+	VPADDD       Y12, Y13, Y13
+	VPBROADCASTD 376(AX), Y12
+	VPADDD       Y12, Y13, Y13
+	VMOVDQU      Y13, 1920(AX)
+	VPBROADCASTD 120(AX), Y9
+	VPADDD       Y9, Y5, Y5
+	VPADDD       Y13, Y5, Y5
+	VPSRLD       $0x06, Y2, Y8
+	VPSLLD       $0x1a, Y2, Y9
+	VPXOR        Y9, Y8, Y8
+	VPSRLD       $0x0b, Y2, Y10
+	VPXOR        Y10, Y8, Y8
+	VPSLLD       $0x15, Y2, Y10
+	VPXOR        Y10, Y8, Y8
+	VPSRLD       $0x19, Y2, Y9
+	VPXOR        Y9, Y8, Y8
+	VPSLLD       $0x07, Y2, Y9
+	VPXOR        Y9, Y8, Y8
+	VPADDD       Y8, Y5, Y5
+	VPXOR        Y4, Y3, Y8
+	VPAND        Y2, Y8, Y8
+	VPXOR        Y4, Y8, Y8
+	VPADDD       Y8, Y5, Y5
+	VPADDD       Y5, Y1, Y1
+	VPSRLD       $0x02, Y6, Y8
+	VPSLLD       $0x1e, Y6, Y9
+	VPXOR        Y9, Y8, Y8
+	VPSRLD       $0x0d, Y6, Y10
+	VPXOR        Y10, Y8, Y8
+	VPSLLD       $0x13, Y6, Y10
+	VPXOR        Y10, Y8, Y8
+	VPSRLD       $0x16, Y6, Y9
+	VPXOR        Y9, Y8, Y8
+	VPSLLD       $0x0a, Y6, Y9
+	VPXOR        Y9, Y8, Y8
+	VPADDD       Y8, Y5, Y5
+	VPXOR        Y7, Y6, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y7, Y8, Y8
+	VPADDD       Y8, Y5, Y5
+
+	// Round 31.
+	VMOVDQU      1728(AX), Y13
+	VMOVDQU      1888(AX), Y11
+	VPSRLD       $0x11, Y11, Y12
+	VPSLLD       $0x0f, Y11, Y9
+	VPXOR        Y9, Y12, Y12
+	VPSRLD       $0x13, Y11, Y10
+	VPXOR        Y10, Y12, Y12
+	VPSLLD       $0x0d, Y11, Y10
+	VPXOR        Y10, Y12, Y12
+	VPSRLD       $0x0a, Y11, Y9
+	VPXOR        Y9, Y12, Y12
+	VPADDD       Y12, Y13, Y13
+	VPBROADCASTD 380(AX), Y12
+	VPADDD       Y12, Y13, Y13
+	VMOVDQU      Y13, 1952(AX)
+	VPBROADCASTD 124(AX), Y9
+	VPADDD       Y9, Y4, Y4
+	VPADDD       Y13, Y4, Y4
+	VPSRLD       $0x06, Y1, Y8
+	VPSLLD       $0x1a, Y1, Y9
+	VPXOR        Y9, Y8, Y8
+	VPSRLD       $0x0b, Y1, Y10
+	VPXOR        Y10, Y8, Y8
+	VPSLLD       $0x15, Y1, Y10
+	VPXOR        Y10, Y8, Y8
+	VPSRLD       $0x19, Y1, Y9
+	VPXOR        Y9, Y8, Y8
+	VPSLLD       $0x07, Y1, Y9
+	VPXOR        Y9, Y8, Y8
+	VPADDD       Y8, Y4, Y4
+	VPXOR        Y3, Y2, Y8
+	VPAND        Y1, Y8, Y8
+	VPXOR        Y3, Y8, Y8
+	VPADDD       Y8, Y4, Y4
+	VPADDD       Y4, Y0, Y0
+	VPSRLD       $0x02, Y5, Y8
+	VPSLLD       $0x1e, Y5, Y9
+	VPXOR        Y9, Y8, Y8
+	VPSRLD       $0x0d, Y5, Y10
+	VPXOR        Y10, Y8, Y8
+	VPSLLD       $0x13, Y5, Y10
+	VPXOR        Y10, Y8, Y8
+	VPSRLD       $0x16, Y5, Y9
+	VPXOR        Y9, Y8, Y8
+	VPSLLD       $0x0a, Y5, Y9
+	VPXOR        Y9, Y8, Y8
+	VPADDD       Y8, Y4, Y4
+	VPXOR        Y6, Y5, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y6, Y8, Y8
+	VPADDD       Y8, Y4, Y4
+
+	// Round 32.
+	VMOVDQU      1760(AX), Y13
+	VMOVDQU      1920(AX), Y11
+	VPSRLD       $0x11, Y11, Y12
+	VPSLLD       $0x0f, Y11, Y9
+	VPXOR        Y9, Y12, Y12
+	VPSRLD       $0x13, Y11, Y10
+	VPXOR        Y10, Y12, Y12
+	VPSLLD       $0x0d, Y11, Y10
+	VPXOR        Y10, Y12, Y12
+	VPSRLD       $0x0a, Y11, Y9
+	VPXOR        Y9, Y12, Y12
+	VPADDD       Y12, Y13, Y13
+	VPBROADCASTD 384(AX), Y12
+	VPADDD       Y12, Y13, Y13
+	VMOVDQU      Y13, 1472(AX)
+	VPBROADCASTD 128(AX), Y9
+	VPADDD       Y9, Y3, Y3
+	VPADDD       Y13, Y3, Y3
+	VPSRLD       $0x06, Y0, Y8
+	VPSLLD       $0x1a, Y0, Y9
+	VPXOR        Y9, Y8, Y8
+	VPSRLD       $0x0b, Y0, Y10
+	VPXOR        Y10, Y8, Y8
+	VPSLLD       $0x15, Y0, Y10
+	VPXOR        Y10, Y8, Y8
+	VPSRLD       $0x19, Y0, Y9
+	VPXOR        Y9, Y8, Y8
+	VPSLLD       $0x07, Y0, Y9
+	VPXOR        Y9, Y8, Y8
+	VPADDD       Y8, Y3, Y3
+	VPXOR        Y2, Y1, Y8
+	VPAND        Y0, Y8, Y8
+	VPXOR        Y2, Y8, Y8
+	VPADDD       Y8, Y3, Y3
+	VPADDD       Y3, Y7, Y7
+	VPSRLD       $0x02, Y4, Y8
+	VPSLLD       $0x1e, Y4, Y9
+	VPXOR        Y9, Y8, Y8
+	VPSRLD       $0x0d, Y4, Y10
+	VPXOR        Y10, Y8, Y8
+	VPSLLD       $0x13, Y4, Y10
+	VPXOR        Y10, Y8, Y8
+	VPSRLD       $0x16, Y4, Y9
+	VPXOR        Y9, Y8, Y8
+	VPSLLD       $0x0a, Y4, Y9
+	VPXOR        Y9, Y8, Y8
+	VPADDD       Y8, Y3, Y3
+	VPXOR        Y5, Y4, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y5, Y8, Y8
+	VPADDD       Y8, Y3, Y3
+
+	// Round 33.
+	VMOVDQU      1792(AX), Y13
+	VMOVDQU      1536(AX), Y11
+	VPSRLD       $0x07, Y11, Y12
+	VPSLLD       $0x19, Y11, Y9
+	VPXOR        Y9, Y12, Y12
+	VPSRLD       $0x12, Y11, Y10
+	VPXOR        Y10, Y12, Y12
+	VPSLLD       $0x0e, Y11, Y10
+	VPXOR        Y10, Y12, Y12
+	VPSRLD       $0x03, Y11, Y9
+	VPXOR        Y9, Y12, Y12
+	VPADDD       Y12, Y13, Y13
+	VMOVDQU      1952(AX), Y11
+	VPSRLD       $0x11, Y11, Y12
+	VPSLLD       $0x0f, Y11, Y9
+	VPXOR        Y9, Y12, Y12
+	VPSRLD       $0x13, Y11, Y10
+	VPXOR        Y10, Y12, Y12
+	VPSLLD       $0x0d, Y11, Y10
+	VPXOR        Y10, Y12, Y12
+	VPSRLD       $0x0a, Y11, Y9
+	VPXOR        Y9, Y12, Y12
+	VPADDD       Y12, Y13, Y13
+	VPBROADCASTD 388(AX), Y12
+	VPADDD       Y12, Y13, Y13
+	VMOVDQU      Y13, 1504(AX)
+	VPBROADCASTD 132(AX), Y9
+	VPADDD       Y9, Y2, Y2
+	VPADDD       Y13, Y2, Y2
+	VPSRLD       $0x06, Y7, Y8
+	VPSLLD       $0x1a, Y7, Y9
+	VPXOR        Y9, Y8, Y8
+	VPSRLD       $0x0b, Y7, Y10
+	VPXOR        Y10, Y8, Y8
+	VPSLLD       $0x15, Y7, Y10
+	VPXOR        Y10, Y8, Y8
+	VPSRLD       $0x19, Y7, Y9
+	VPXOR        Y9, Y8, Y8
+	VPSLLD       $0x07, Y7, Y9
+	VPXOR        Y9, Y8, Y8
+	VPADDD       Y8, Y2, Y2
+	VPXOR        Y1, Y0, Y8
+	VPAND        Y7, Y8, Y8
+	VPXOR        Y1, Y8, Y8
+	VPADDD       Y8, Y2, Y2
+	VPADDD       Y2, Y6, Y6
+	VPSRLD       $0x02, Y3, Y8
+	VPSLLD       $0x1e, Y3, Y9
+	VPXOR        Y9, Y8, Y8
+	VPSRLD       $0x0d, Y3, Y10
+	VPXOR        Y10, Y8, Y8
+	VPSLLD       $0x13, Y3, Y10
+	VPXOR        Y10, Y8, Y8
+	VPSRLD       $0x16, Y3, Y9
+	VPXOR        Y9, Y8, Y8
+	VPSLLD       $0x0a, Y3, Y9
+	VPXOR        Y9, Y8, Y8
+	VPADDD       Y8, Y2, Y2
+	VPXOR        Y4, Y3, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y4, Y8, Y8
+	VPADDD       Y8, Y2, Y2
+
+	// Round 34.
+	VMOVDQU      1536(AX), Y13
+	VPADDD       1824(AX), Y13, Y13
+	VMOVDQU      1568(AX), Y11
+	VPSRLD       $0x07, Y11, Y12
+	VPSLLD       $0x19, Y11, Y9
+	VPXOR        Y9, Y12, Y12
+	VPSRLD       $0x12, Y11, Y10
+	VPXOR        Y10, Y12, Y12
+	VPSLLD       $0x0e, Y11, Y10
+	VPXOR        Y10, Y12, Y12
+	VPSRLD       $0x03, Y11, Y9
+	VPXOR        Y9, Y12, Y12
+	VPADDD       Y12, Y13, Y13
+	VMOVDQU      1472(AX), Y11
+	VPSRLD       $0x11, Y11, Y12
+	VPSLLD       $0x0f, Y11, Y9
+	VPXOR        Y9, Y12, Y12
+	VPSRLD       $0x13, Y11, Y10
+	VPXOR        Y10, Y12, Y12
+	VPSLLD       $0x0d, Y11, Y10
+	VPXOR        Y10, Y12, Y12
+	VPSRLD       $0x0a, Y11, Y9
+	VPXOR        Y9, Y12, Y12
+	VPADDD       Y12, Y13, Y13
+	VMOVDQU      Y13, 1536(AX)
+	VPBROADCASTD 136(AX), Y9
+	VPADDD       Y9, Y1, Y1
+	VPADDD       Y13, Y1, Y1
+	VPSRLD       $0x06, Y6, Y8
+	VPSLLD       $0x1a, Y6, Y9
+	VPXOR        Y9, Y8, Y8
+	VPSRLD       $0x0b, Y6, Y10
+	VPXOR        Y10, Y8, Y8
+	VPSLLD       $0x15, Y6, Y10
+	VPXOR        Y10, Y8, Y8
+	VPSRLD       $0x19, Y6, Y9
+	VPXOR        Y9, Y8, Y8
+	VPSLLD       $0x07, Y6, Y9
+	VPXOR        Y9, Y8, Y8
+	VPADDD       Y8, Y1, Y1
+	VPXOR        Y0, Y7, Y8
+	VPAND        Y6, Y8, Y8
+	VPXOR        Y0, Y8, Y8
+	VPADDD       Y8, Y1, Y1
+	VPADDD       Y1, Y5, Y5
+	VPSRLD       $0x02, Y2, Y8
+	VPSLLD       $0x1e, Y2, Y9
+	VPXOR        Y9, Y8, Y8
+	VPSRLD       $0x0d, Y2, Y10
+	VPXOR        Y10, Y8, Y8
+	VPSLLD       $0x13, Y2, Y10
+	VPXOR        Y10, Y8, Y8
+	VPSRLD       $0x16, Y2, Y9
+	VPXOR        Y9, Y8, Y8
+	VPSLLD       $0x0a, Y2, Y9
+	VPXOR        Y9, Y8, Y8
+	VPADDD       Y8, Y1, Y1
+	VPXOR        Y3, Y2, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y3, Y8, Y8
+	VPADDD       Y8, Y1, Y1
+
+	// Round 35.
+	VMOVDQU      1568(AX), Y13
+	VPADDD       1856(AX), Y13, Y13
+	VMOVDQU      1600(AX), Y11
+	VPSRLD       $0x07, Y11, Y12
+	VPSLLD       $0x19, Y11, Y9
+	VPXOR        Y9, Y12, Y12
+	VPSRLD       $0x12, Y11, Y10
+	VPXOR        Y10, Y12, Y12
+	VPSLLD       $0x0e, Y11, Y10
+	VPXOR        Y10, Y12, Y12
+	VPSRLD       $0x03, Y11, Y9
+	VPXOR        Y9, Y12, Y12
+	VPADDD       Y12, Y13, Y13
+	VMOVDQU      1504(AX), Y11
+	VPSRLD       $0x11, Y11, Y12
+	VPSLLD       $0x0f, Y11, Y9
+	VPXOR        Y9, Y12, Y12
+	VPSRLD       $0x13, Y11, Y10
+	VPXOR        Y10, Y12, Y12
+	VPSLLD       $0x0d, Y11, Y10
+	VPXOR        Y10, Y12, Y12
+	VPSRLD       $0x0a, Y11, Y9
+	VPXOR        Y9, Y12, Y12
+	VPADDD       Y12, Y13, Y13
+	VMOVDQU      Y13, 1568(AX)
+	VPBROADCASTD 140(AX), Y9
+	VPADDD       Y9, Y0, Y0
+	VPADDD       Y13, Y0, Y0
+	VPSRLD       $0x06, Y5, Y8
+	VPSLLD       $0x1a, Y5, Y9
+	VPXOR        Y9, Y8, Y8
+	VPSRLD       $0x0b, Y5, Y10
+	VPXOR        Y10, Y8, Y8
+	VPSLLD       $0x15, Y5, Y10
+	VPXOR        Y10, Y8, Y8
+	VPSRLD       $0x19, Y5, Y9
+	VPXOR        Y9, Y8, Y8
+	VPSLLD       $0x07, Y5, Y9
+	VPXOR        Y9, Y8, Y8
+	VPADDD       Y8, Y0, Y0
+	VPXOR        Y7, Y6, Y8
+	VPAND        Y5, Y8, Y8
+	VPXOR        Y7, Y8, Y8
+	VPADDD       Y8, Y0, Y0
+	VPADDD       Y0, Y4, Y4
+	VPSRLD       $0x02, Y1, Y8
+	VPSLLD       $0x1e, Y1, Y9
+	VPXOR        Y9, Y8, Y8
+	VPSRLD       $0x0d, Y1, Y10
+	VPXOR        Y10, Y8, Y8
+	VPSLLD       $0x13, Y1, Y10
+	VPXOR        Y10, Y8, Y8
+	VPSRLD       $0x16, Y1, Y9
+	VPXOR        Y9, Y8, Y8
+	VPSLLD       $0x0a, Y1, Y9
+	VPXOR        Y9, Y8, Y8
+	VPADDD       Y8, Y0, Y0
+	VPXOR        Y2, Y1, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y2, Y8, Y8
+	VPADDD       Y8, Y0, Y0
+
+	// Round 36.
+	VMOVDQU      1600(AX), Y13
+	VPADDD       1888(AX), Y13, Y13
+	VMOVDQU      1632(AX), Y11
+	VPSRLD       $0x07, Y11, Y12
+	VPSLLD       $0x19, Y11, Y9
+	VPXOR        Y9, Y12, Y12
+	VPSRLD       $0x12, Y11, Y10
+	VPXOR        Y10, Y12, Y12
+	VPSLLD       $0x0e, Y11, Y10
+	VPXOR        Y10, Y12, Y12
+	VPSRLD       $0x03, Y11, Y9
+	VPXOR        Y9, Y12, Y12
+	VPADDD       Y12, Y13, Y13
+	VMOVDQU      1536(AX), Y11
+	VPSRLD       $0x11, Y11, Y12
+	VPSLLD       $0x0f, Y11, Y9
+	VPXOR        Y9, Y12, Y12
+	VPSRLD       $0x13, Y11, Y10
+	VPXOR        Y10, Y12, Y12
+	VPSLLD       $0x0d, Y11, Y10
+	VPXOR        Y10, Y12, Y12
+	VPSRLD       $0x0a, Y11, Y9
+	VPXOR        Y9, Y12, Y12
+	VPADDD       Y12, Y13, Y13
+	VMOVDQU      Y13, 1600(AX)
+	VPBROADCASTD 144(AX), Y9
+	VPADDD       Y9, Y7, Y7
+	VPADDD       Y13, Y7, Y7
+	VPSRLD       $0x06, Y4, Y8
+	VPSLLD       $0x1a, Y4, Y9
+	VPXOR        Y9, Y8, Y8
+	VPSRLD       $0x0b, Y4, Y10
+	VPXOR        Y10, Y8, Y8
+	VPSLLD       $0x15, Y4, Y10
+	VPXOR        Y10, Y8, Y8
+	VPSRLD       $0x19, Y4, Y9
+	VPXOR        Y9, Y8, Y8
+	VPSLLD       $0x07, Y4, Y9
+	VPXOR        Y9, Y8, Y8
+	VPADDD       Y8, Y7, Y7
+	VPXOR        Y6, Y5, Y8
+	VPAND        Y4, Y8, Y8
+	VPXOR        Y6, Y8, Y8
+	VPADDD       Y8, Y7, Y7
+	VPADDD       Y7, Y3, Y3
+	VPSRLD       $0x02, Y0, Y8
+	VPSLLD       $0x1e, Y0, Y9
+	VPXOR        Y9, Y8, Y8
+	VPSRLD       $0x0d, Y0, Y10
+	VPXOR        Y10, Y8, Y8
+	VPSLLD       $0x13, Y0, Y10
+	VPXOR        Y10, Y8, Y8
+	VPSRLD       $0x16, Y0, Y9
+	VPXOR        Y9, Y8, Y8
+	VPSLLD       $0x0a, Y0, Y9
+	VPXOR        Y9, Y8, Y8
+	VPADDD       Y8, Y7, Y7
+	VPXOR        Y1, Y0, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y1, Y8, Y8
+	VPADDD       Y8, Y7, Y7
+
+	// Round 37.
+	VMOVDQU      1632(AX), Y13
+	VPADDD       1920(AX), Y13, Y13
+	VMOVDQU      1664(AX), Y11
+	VPSRLD       $0x07, Y11, Y12
+	VPSLLD       $0x19, Y11, Y9
+	VPXOR        Y9, Y12, Y12
+	VPSRLD       $0x12, Y11, Y10
+	VPXOR        Y10, Y12, Y12
+	VPSLLD       $0x0e, Y11, Y10
+	VPXOR        Y10, Y12, Y12
+	VPSRLD       $0x03, Y11, Y9
+	VPXOR        Y9, Y12, Y12
+	VPADDD       Y12, Y13, Y13
+	VMOVDQU      1568(AX), Y11
+	VPSRLD       $0x11, Y11, Y12
+	VPSLLD       $0x0f, Y11, Y9
+	VPXOR        Y9, Y12, Y12
+	VPSRLD       $0x13, Y11, Y10
+	VPXOR        Y10, Y12, Y12
+	VPSLLD       $0x0d, Y11, Y10
+	VPXOR        Y10, Y12, Y12
+	VPSRLD       $0x0a, Y11, Y9
+	VPXOR        Y9, Y12, Y12
+	VPADDD       Y12, Y13, Y13
+	VMOVDQU      Y13, 1632(AX)
+	VPBROADCASTD 148(AX), Y9
+	VPADDD       Y9, Y6, Y6
+	VPADDD       Y13, Y6, Y6
+	VPSRLD       $0x06, Y3, Y8
+	VPSLLD       $0x1a, Y3, Y9
+	VPXOR        Y9, Y8, Y8
+	VPSRLD       $0x0b, Y3, Y10
+	VPXOR        Y10, Y8, Y8
+	VPSLLD       $0x15, Y3, Y10
+	VPXOR        Y10, Y8, Y8
+	VPSRLD       $0x19, Y3, Y9
+	VPXOR        Y9, Y8, Y8
+	VPSLLD       $0x07, Y3, Y9
+	VPXOR        Y9, Y8, Y8
+	VPADDD       Y8, Y6, Y6
+	VPXOR        Y5, Y4, Y8
+	VPAND        Y3, Y8, Y8
+	VPXOR        Y5, Y8, Y8
+	VPADDD       Y8, Y6, Y6
+	VPADDD       Y6, Y2, Y2
+	VPSRLD       $0x02, Y7, Y8
+	VPSLLD       $0x1e, Y7, Y9
+	VPXOR        Y9, Y8, Y8
+	VPSRLD       $0x0d, Y7, Y10
+	VPXOR        Y10, Y8, Y8
+	VPSLLD       $0x13, Y7, Y10
+	VPXOR        Y10, Y8, Y8
+	VPSRLD       $0x16, Y7, Y9
+	VPXOR        Y9, Y8, Y8
+	VPSLLD       $0x0a, Y7, Y9
+	VPXOR        Y9, Y8, Y8
+	VPADDD       Y8, Y6, Y6
+	VPXOR        Y0, Y7, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y0, Y8, Y8
+	VPADDD       Y8, Y6, Y6
+
+	// Round 38.
+	VMOVDQU      1664(AX), Y13
+	VPADDD       1952(AX), Y13, Y13
+	VMOVDQU      1696(AX), Y11
+	VPSRLD       $0x07, Y11, Y12
+	VPSLLD       $0x19, Y11, Y9
+	VPXOR        Y9, Y12, Y12
+	VPSRLD       $0x12, Y11, Y10
+	VPXOR        Y10, Y12, Y12
+	VPSLLD       $0x0e, Y11, Y10
+	VPXOR        Y10, Y12, Y12
+	VPSRLD       $0x03, Y11, Y9
+	VPXOR        Y9, Y12, Y12
+	VPADDD       Y12, Y13, Y13
+	VMOVDQU      1600(AX), Y11
+	VPSRLD       $0x11, Y11, Y12
+	VPSLLD       $0x0f, Y11, Y9
+	VPXOR        Y9, Y12, Y12
+	VPSRLD       $0x13, Y11, Y10
+	VPXOR        Y10, Y12, Y12
+	VPSLLD       $0x0d, Y11, Y10
+	VPXOR        Y10, Y12, Y12
+	VPSRLD       $0x0a, Y11, Y9
+	VPXOR        Y9, Y12, Y12
+	VPADDD       Y12, Y13, Y13
+	VMOVDQU      Y13, 1664(AX)
+	VPBROADCASTD 152(AX), Y9
+	VPADDD       Y9, Y5, Y5
+	VPADDD       Y13, Y5, Y5
+	VPSRLD       $0x06, Y2, Y8
+	VPSLLD       $0x1a, Y2, Y9
+	VPXOR        Y9, Y8, Y8
+	VPSRLD       $0x0b, Y2, Y10
+	VPXOR        Y10, Y8, Y8
+	VPSLLD       $0x15, Y2, Y10
+	VPXOR        Y10, Y8, Y8
+	VPSRLD       $0x19, Y2, Y9
+	VPXOR        Y9, Y8, Y8
+	VPSLLD       $0x07, Y2, Y9
+	VPXOR        Y9, Y8, Y8
+	VPADDD       Y8, Y5, Y5
+	VPXOR        Y4, Y3, Y8
+	VPAND        Y2, Y8, Y8
+	VPXOR        Y4, Y8, Y8
+	VPADDD       Y8, Y5, Y5
+	VPADDD       Y5, Y1, Y1
+	VPSRLD       $0x02, Y6, Y8
+	VPSLLD       $0x1e, Y6, Y9
+	VPXOR        Y9, Y8, Y8
+	VPSRLD       $0x0d, Y6, Y10
+	VPXOR        Y10, Y8, Y8
+	VPSLLD       $0x13, Y6, Y10
+	VPXOR        Y10, Y8, Y8
+	VPSRLD       $0x16, Y6, Y9
+	VPXOR        Y9, Y8, Y8
+	VPSLLD       $0x0a, Y6, Y9
+	VPXOR        Y9, Y8, Y8
+	VPADDD       Y8, Y5, Y5
+	VPXOR        Y7, Y6, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y7, Y8, Y8
+	VPADDD       Y8, Y5, Y5
+
+	// Round 39.
+	VMOVDQU      1696(AX), Y13
+	VPADDD       1472(AX), Y13, Y13
+	VMOVDQU      1728(AX), Y11
+	VPSRLD       $0x07, Y11, Y12
+	VPSLLD       $0x19, Y11, Y9
+	VPXOR        Y9, Y12, Y12
+	VPSRLD       $0x12, Y11, Y10
+	VPXOR        Y10, Y12, Y12
+	VPSLLD       $0x0e, Y11, Y10
+	VPXOR        Y10, Y12, Y12
+	VPSRLD       $0x03, Y11, Y9
+	VPXOR        Y9, Y12, Y12
+	VPADDD       Y12, Y13, Y13
+	VMOVDQU      1632(AX), Y11
+	VPSRLD       $0x11, Y11, Y12
+	VPSLLD       $0x0f, Y11, Y9
+	VPXOR        Y9, Y12, Y12
+	VPSRLD       $0x13, Y11, Y10
+	VPXOR        Y10, Y12, Y12
+	VPSLLD       $0x0d, Y11, Y10
+	VPXOR        Y10, Y12, Y12
+	VPSRLD       $0x0a, Y11, Y9
+	VPXOR        Y9, Y12, Y12
+	VPADDD       Y12, Y13, Y13
+	VMOVDQU      Y13, 1696(AX)
+	VPBROADCASTD 156(AX), Y9
+	VPADDD       Y9, Y4, Y4
+	VPADDD       Y13, Y4, Y4
+	VPSRLD       $0x06, Y1, Y8
+	VPSLLD       $0x1a, Y1, Y9
+	VPXOR        Y9, Y8, Y8
+	VPSRLD       $0x0b, Y1, Y10
+	VPXOR        Y10, Y8, Y8
+	VPSLLD       $0x15, Y1, Y10
+	VPXOR        Y10, Y8, Y8
+	VPSRLD       $0x19, Y1, Y9
+	VPXOR        Y9, Y8, Y8
+	VPSLLD       $0x07, Y1, Y9
+	VPXOR        Y9, Y8, Y8
+	VPADDD       Y8, Y4, Y4
+	VPXOR        Y3, Y2, Y8
+	VPAND        Y1, Y8, Y8
+	VPXOR        Y3, Y8, Y8
+	VPADDD       Y8, Y4, Y4
+	VPADDD       Y4, Y0, Y0
+	VPSRLD       $0x02, Y5, Y8
+	VPSLLD       $0x1e, Y5, Y9
+	VPXOR        Y9, Y8, Y8
+	VPSRLD       $0x0d, Y5, Y10
+	VPXOR        Y10, Y8, Y8
+	VPSLLD       $0x13, Y5, Y10
+	VPXOR        Y10, Y8, Y8
+	VPSRLD       $0x16, Y5, Y9
+	VPXOR        Y9, Y8, Y8
+	VPSLLD       $0x0a, Y5, Y9
+	VPXOR        Y9, Y8, Y8
+	VPADDD       Y8, Y4, Y4
+	VPXOR        Y6, Y5, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y6, Y8, Y8
+	VPADDD       Y8, Y4, Y4
+
+	// Round 40.
+	VMOVDQU      1728(AX), Y13
+	VPADDD       1504(AX), Y13, Y13
+	VMOVDQU      1760(AX), Y11
+	VPSRLD       $0x07, Y11, Y12
+	VPSLLD       $0x19, Y11, Y9
+	VPXOR        Y9, Y12, Y12
+	VPSRLD       $0x12, Y11, Y10
+	VPXOR        Y10, Y12, Y12
+	VPSLLD       $0x0e, Y11, Y10
+	VPXOR        Y10, Y12, Y12
+	VPSRLD       $0x03, Y11, Y9
+	VPXOR        Y9, Y12, Y12
+	VPADDD       Y12, Y13, Y13
+	VMOVDQU      1664(AX), Y11
+	VPSRLD       $0x11, Y11, Y12
+	VPSLLD       $0x0f, Y11, Y9
+	VPXOR        Y9, Y12, Y12
+	VPSRLD       $0x13, Y11, Y10
+	VPXOR        Y10, Y12, Y12
+	VPSLLD       $0x0d, Y11, Y10
+	VPXOR        Y10, Y12, Y12
+	VPSRLD       $0x0a, Y11, Y9
+	VPXOR        Y9, Y12, Y12
+	VPADDD       Y12, Y13, Y13
+	VMOVDQU      Y13, 1728(AX)
+	VPBROADCASTD 160(AX), Y9
+	VPADDD       Y9, Y3, Y3
+	VPADDD       Y13, Y3, Y3
+	VPSRLD       $0x06, Y0, Y8
+	VPSLLD       $0x1a, Y0, Y9
+	VPXOR        Y9, Y8, Y8
+	VPSRLD       $0x0b, Y0, Y10
+	VPXOR        Y10, Y8, Y8
+	VPSLLD       $0x15, Y0, Y10
+	VPXOR        Y10, Y8, Y8
+	VPSRLD       $0x19, Y0, Y9
+	VPXOR        Y9, Y8, Y8
+	VPSLLD       $0x07, Y0, Y9
+	VPXOR        Y9, Y8, Y8
+	VPADDD       Y8, Y3, Y3
+	VPXOR        Y2, Y1, Y8
+	VPAND        Y0, Y8, Y8
+	VPXOR        Y2, Y8, Y8
+	VPADDD       Y8, Y3, Y3
+	VPADDD       Y3, Y7, Y7
+	VPSRLD       $0x02, Y4, Y8
+	VPSLLD       $0x1e, Y4, Y9
+	VPXOR        Y9, Y8, Y8
+	VPSRLD       $0x0d, Y4, Y10
+	VPXOR        Y10, Y8, Y8
+	VPSLLD       $0x13, Y4, Y10
+	VPXOR        Y10, Y8, Y8
+	VPSRLD       $0x16, Y4, Y9
+	VPXOR        Y9, Y8, Y8
+	VPSLLD       $0x0a, Y4, Y9
+	VPXOR        Y9, Y8, Y8
+	VPADDD       Y8, Y3, Y3
+	VPXOR        Y5, Y4, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y5, Y8, Y8
+	VPADDD       Y8, Y3, Y3
+
+	// Round 41.
+	VMOVDQU      1760(AX), Y13
+	VPADDD       1536(AX), Y13, Y13
+	VMOVDQU      1792(AX), Y11
+	VPSRLD       $0x07, Y11, Y12
+	VPSLLD       $0x19, Y11, Y9
+	VPXOR        Y9, Y12, Y12
+	VPSRLD       $0x12, Y11, Y10
+	VPXOR        Y10, Y12, Y12
+	VPSLLD       $0x0e, Y11, Y10
+	VPXOR        Y10, Y12, Y12
+	VPSRLD       $0x03, Y11, Y9
+	VPXOR        Y9, Y12, Y12
+	VPADDD       Y12, Y13, Y13
+	VMOVDQU      1696(AX), Y11
+	VPSRLD       $0x11, Y11, Y12
+	VPSLLD       $0x0f, Y11, Y9
+	VPXOR        Y9, Y12, Y12
+	VPSRLD       $0x13, Y11, Y10
+	VPXOR        Y10, Y12, Y12
+	VPSLLD       $0x0d, Y11, Y10
+	VPXOR        Y10, Y12, Y12
+	VPSRLD       $0x0a, Y11, Y9
+	VPXOR        Y9, Y12, Y12
+	VPADDD       Y12, Y13, Y13
+	VMOVDQU      Y13, 1760(AX)
+	VPBROADCASTD 164(AX), Y9
+	VPADDD       Y9, Y2, Y2
+	VPADDD       Y13, Y2, Y2
+	VPSRLD       $0x06, Y7, Y8
+	VPSLLD       $0x1a, Y7, Y9
+	VPXOR        Y9, Y8, Y8
+	VPSRLD       $0x0b, Y7, Y10
+	VPXOR        Y10, Y8, Y8
+	VPSLLD       $0x15, Y7, Y10
+	VPXOR        Y10, Y8, Y8
+	VPSRLD       $0x19, Y7, Y9
+	VPXOR        Y9, Y8, Y8
+	VPSLLD       $0x07, Y7, Y9
+	VPXOR        Y9, Y8, Y8
+	VPADDD       Y8, Y2, Y2
+	VPXOR        Y1, Y0, Y8
+	VPAND        Y7, Y8, Y8
+	VPXOR        Y1, Y8, Y8
+	VPADDD       Y8, Y2, Y2
+	VPADDD       Y2, Y6, Y6
+	VPSRLD       $0x02, Y3, Y8
+	VPSLLD       $0x1e, Y3, Y9
+	VPXOR        Y9, Y8, Y8
+	VPSRLD       $0x0d, Y3, Y10
+	VPXOR        Y10, Y8, Y8
+	VPSLLD       $0x13, Y3, Y10
+	VPXOR        Y10, Y8, Y8
+	VPSRLD       $0x16, Y3, Y9
+	VPXOR        Y9, Y8, Y8
+	VPSLLD       $0x0a, Y3, Y9
+	VPXOR        Y9, Y8, Y8
+	VPADDD       Y8, Y2, Y2
+	VPXOR        Y4, Y3, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y4, Y8, Y8
+	VPADDD       Y8, Y2, Y2
+
+	// Round 42.
+	VMOVDQU      1792(AX), Y13
+	VPADDD       1568(AX), Y13, Y13
+	VMOVDQU      1824(AX), Y11
+	VPSRLD       $0x07, Y11, Y12
+	VPSLLD       $0x19, Y11, Y9
+	VPXOR        Y9, Y12, Y12
+	VPSRLD       $0x12, Y11, Y10
+	VPXOR        Y10, Y12, Y12
+	VPSLLD       $0x0e, Y11, Y10
+	VPXOR        Y10, Y12, Y12
+	VPSRLD       $0x03, Y11, Y9
+	VPXOR        Y9, Y12, Y12
+	VPADDD       Y12, Y13, Y13
+	VMOVDQU      1728(AX), Y11
+	VPSRLD       $0x11, Y11, Y12
+	VPSLLD       $0x0f, Y11, Y9
+	VPXOR        Y9, Y12, Y12
+	VPSRLD       $0x13, Y11, Y10
+	VPXOR        Y10, Y12, Y12
+	VPSLLD       $0x0d, Y11, Y10
+	VPXOR        Y10, Y12, Y12
+	VPSRLD       $0x0a, Y11, Y9
+	VPXOR        Y9, Y12, Y12
+	VPADDD       Y12, Y13, Y13
+	VMOVDQU      Y13, 1792(AX)
+	VPBROADCASTD 168(AX), Y9
+	VPADDD       Y9, Y1, Y1
+	VPADDD       Y13, Y1, Y1
+	VPSRLD       $0x06, Y6, Y8
+	VPSLLD       $0x1a, Y6, Y9
+	VPXOR        Y9, Y8, Y8
+	VPSRLD       $0x0b, Y6, Y10
+	VPXOR        Y10, Y8, Y8
+	VPSLLD       $0x15, Y6, Y10
+	VPXOR        Y10, Y8, Y8
+	VPSRLD       $0x19, Y6, Y9
+	VPXOR        Y9, Y8, Y8
+	VPSLLD       $0x07, Y6, Y9
+	VPXOR        Y9, Y8, Y8
+	VPADDD       Y8, Y1, Y1
+	VPXOR        Y0, Y7, Y8
+	VPAND        Y6, Y8, Y8
+	VPXOR        Y0, Y8, Y8
+	VPADDD       Y8, Y1, Y1
+	VPADDD       Y1, Y5, Y5
+	VPSRLD       $0x02, Y2, Y8
+	VPSLLD       $0x1e, Y2, Y9
+	VPXOR        Y9, Y8, Y8
+	VPSRLD       $0x0d, Y2, Y10
+	VPXOR        Y10, Y8, Y8
+	VPSLLD       $0x13, Y2, Y10
+	VPXOR        Y10, Y8, Y8
+	VPSRLD       $0x16, Y2, Y9
+	VPXOR        Y9, Y8, Y8
+	VPSLLD       $0x0a, Y2, Y9
+	VPXOR        Y9, Y8, Y8
+	VPADDD       Y8, Y1, Y1
+	VPXOR        Y3, Y2, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y3, Y8, Y8
+	VPADDD       Y8, Y1, Y1
+
+	// Round 43.
+	VMOVDQU      1824(AX), Y13
+	VPADDD       1600(AX), Y13, Y13
+	VMOVDQU      1856(AX), Y11
+	VPSRLD       $0x07, Y11, Y12
+	VPSLLD       $0x19, Y11, Y9
+	VPXOR        Y9, Y12, Y12
+	VPSRLD       $0x12, Y11, Y10
+	VPXOR        Y10, Y12, Y12
+	VPSLLD       $0x0e, Y11, Y10
+	VPXOR        Y10, Y12, Y12
+	VPSRLD       $0x03, Y11, Y9
+	VPXOR        Y9, Y12, Y12
+	VPADDD       Y12, Y13, Y13
+	VMOVDQU      1760(AX), Y11
+	VPSRLD       $0x11, Y11, Y12
+	VPSLLD       $0x0f, Y11, Y9
+	VPXOR        Y9, Y12, Y12
+	VPSRLD       $0x13, Y11, Y10
+	VPXOR        Y10, Y12, Y12
+	VPSLLD       $0x0d, Y11, Y10
+	VPXOR        Y10, Y12, Y12
+	VPSRLD       $0x0a, Y11, Y9
+	VPXOR        Y9, Y12, Y12
+	VPADDD       Y12, Y13, Y13
+	VMOVDQU      Y13, 1824(AX)
+	VPBROADCASTD 172(AX), Y9
+	VPADDD       Y9, Y0, Y0
+	VPADDD       Y13, Y0, Y0
+	VPSRLD       $0x06, Y5, Y8
+	VPSLLD       $0x1a, Y5, Y9
+	VPXOR        Y9, Y8, Y8
+	VPSRLD       $0x0b, Y5, Y10
+	VPXOR        Y10, Y8, Y8
+	VPSLLD       $0x15, Y5, Y10
+	VPXOR        Y10, Y8, Y8
+	VPSRLD       $0x19, Y5, Y9
+	VPXOR        Y9, Y8, Y8
+	VPSLLD       $0x07, Y5, Y9
+	VPXOR        Y9, Y8, Y8
+	VPADDD       Y8, Y0, Y0
+	VPXOR        Y7, Y6, Y8
+	VPAND        Y5, Y8, Y8
+	VPXOR        Y7, Y8, Y8
+	VPADDD       Y8, Y0, Y0
+	VPADDD       Y0, Y4, Y4
+	VPSRLD       $0x02, Y1, Y8
+	VPSLLD       $0x1e, Y1, Y9
+	VPXOR        Y9, Y8, Y8
+	VPSRLD       $0x0d, Y1, Y10
+	VPXOR        Y10, Y8, Y8
+	VPSLLD       $0x13, Y1, Y10
+	VPXOR        Y10, Y8, Y8
+	VPSRLD       $0x16, Y1, Y9
+	VPXOR        Y9, Y8, Y8
+	VPSLLD       $0x0a, Y1, Y9
+	VPXOR        Y9, Y8, Y8
+	VPADDD       Y8, Y0, Y0
+	VPXOR        Y2, Y1, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y2, Y8, Y8
+	VPADDD       Y8, Y0, Y0
+
+	// Round 44.
+	VMOVDQU      1856(AX), Y13
+	VPADDD       1632(AX), Y13, Y13
+	VMOVDQU      1888(AX), Y11
+	VPSRLD       $0x07, Y11, Y12
+	VPSLLD       $0x19, Y11, Y9
+	VPXOR        Y9, Y12, Y12
+	VPSRLD       $0x12, Y11, Y10
+	VPXOR        Y10, Y12, Y12
+	VPSLLD       $0x0e, Y11, Y10
+	VPXOR        Y10, Y12, Y12
+	VPSRLD       $0x03, Y11, Y9
+	VPXOR        Y9, Y12, Y12
+	VPADDD       Y12, Y13, Y13
+	VMOVDQU      1792(AX), Y11
+	VPSRLD       $0x11, Y11, Y12
+	VPSLLD       $0x0f, Y11, Y9
+	VPXOR        Y9, Y12, Y12
+	VPSRLD       $0x13, Y11, Y10
+	VPXOR        Y10, Y12, Y12
+	VPSLLD       $0x0d, Y11, Y10
+	VPXOR        Y10, Y12, Y12
+	VPSRLD       $0x0a, Y11, Y9
+	VPXOR        Y9, Y12, Y12
+	VPADDD       Y12, Y13, Y13
+	VMOVDQU      Y13, 1856(AX)
+	VPBROADCASTD 176(AX), Y9
+	VPADDD       Y9, Y7, Y7
+	VPADDD       Y13, Y7, Y7
+	VPSRLD       $0x06, Y4, Y8
+	VPSLLD       $0x1a, Y4, Y9
+	VPXOR        Y9, Y8, Y8
+	VPSRLD       $0x0b, Y4, Y10
+	VPXOR        Y10, Y8, Y8
+	VPSLLD       $0x15, Y4, Y10
+	VPXOR        Y10, Y8, Y8
+	VPSRLD       $0x19, Y4, Y9
+	VPXOR        Y9, Y8, Y8
+	VPSLLD       $0x07, Y4, Y9
+	VPXOR        Y9, Y8, Y8
+	VPADDD       Y8, Y7, Y7
+	VPXOR        Y6, Y5, Y8
+	VPAND        Y4, Y8, Y8
+	VPXOR        Y6, Y8, Y8
+	VPADDD       Y8, Y7, Y7
+	VPADDD       Y7, Y3, Y3
+	VPSRLD       $0x02, Y0, Y8
+	VPSLLD       $0x1e, Y0, Y9
+	VPXOR        Y9, Y8, Y8
+	VPSRLD       $0x0d, Y0, Y10
+	VPXOR        Y10, Y8, Y8
+	VPSLLD       $0x13, Y0, Y10
+	VPXOR        Y10, Y8, Y8
+	VPSRLD       $0x16, Y0, Y9
+	VPXOR        Y9, Y8, Y8
+	VPSLLD       $0x0a, Y0, Y9
+	VPXOR        Y9, Y8, Y8
+	VPADDD       Y8, Y7, Y7
+	VPXOR        Y1, Y0, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y1, Y8, Y8
+	VPADDD       Y8, Y7, Y7
+
+	// Round 45.
+	VMOVDQU      1888(AX), Y13
+	VPADDD       1664(AX), Y13, Y13
+	VMOVDQU      1920(AX), Y11
+	VPSRLD       $0x07, Y11, Y12
+	VPSLLD       $0x19, Y11, Y9
+	VPXOR        Y9, Y12, Y12
+	VPSRLD       $0x12, Y11, Y10
+	VPXOR        Y10, Y12, Y12
+	VPSLLD       $0x0e, Y11, Y10
+	VPXOR        Y10, Y12, Y12
+	VPSRLD       $0x03, Y11, Y9
+	VPXOR        Y9, Y12, Y12
+	VPADDD       Y12, Y13, Y13
+	VMOVDQU      1824(AX), Y11
+	VPSRLD       $0x11, Y11, Y12
+	VPSLLD       $0x0f, Y11, Y9
+	VPXOR        Y9, Y12, Y12
+	VPSRLD       $0x13, Y11, Y10
+	VPXOR        Y10, Y12, Y12
+	VPSLLD       $0x0d, Y11, Y10
+	VPXOR        Y10, Y12, Y12
+	VPSRLD       $0x0a, Y11, Y9
+	VPXOR        Y9, Y12, Y12
+	VPADDD       Y12, Y13, Y13
+	VMOVDQU      Y13, 1888(AX)
+	VPBROADCASTD 180(AX), Y9
+	VPADDD       Y9, Y6, Y6
+	VPADDD       Y13, Y6, Y6
+	VPSRLD       $0x06, Y3, Y8
+	VPSLLD       $0x1a, Y3, Y9
+	VPXOR        Y9, Y8, Y8
+	VPSRLD       $0x0b, Y3, Y10
+	VPXOR        Y10, Y8, Y8
+	VPSLLD       $0x15, Y3, Y10
+	VPXOR        Y10, Y8, Y8
+	VPSRLD       $0x19, Y3, Y9
+	VPXOR        Y9, Y8, Y8
+	VPSLLD       $0x07, Y3, Y9
+	VPXOR        Y9, Y8, Y8
+	VPADDD       Y8, Y6, Y6
+	VPXOR        Y5, Y4, Y8
+	VPAND        Y3, Y8, Y8
+	VPXOR        Y5, Y8, Y8
+	VPADDD       Y8, Y6, Y6
+	VPADDD       Y6, Y2, Y2
+	VPSRLD       $0x02, Y7, Y8
+	VPSLLD       $0x1e, Y7, Y9
+	VPXOR        Y9, Y8, Y8
+	VPSRLD       $0x0d, Y7, Y10
+	VPXOR        Y10, Y8, Y8
+	VPSLLD       $0x13, Y7, Y10
+	VPXOR        Y10, Y8, Y8
+	VPSRLD       $0x16, Y7, Y9
+	VPXOR        Y9, Y8, Y8
+	VPSLLD       $0x0a, Y7, Y9
+	VPXOR        Y9, Y8, Y8
+	VPADDD       Y8, Y6, Y6
+	VPXOR        Y0, Y7, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y0, Y8, Y8
+	VPADDD       Y8, Y6, Y6
+
+	// Round 46.
+	VMOVDQU      1920(AX), Y13
+	VPADDD       1696(AX), Y13, Y13
+	VMOVDQU      1952(AX), Y11
+	VPSRLD       $0x07, Y11, Y12
+	VPSLLD       $0x19, Y11, Y9
+	VPXOR        Y9, Y12, Y12
+	VPSRLD       $0x12, Y11, Y10
+	VPXOR        Y10, Y12, Y12
+	VPSLLD       $0x0e, Y11, Y10
+	VPXOR        Y10, Y12, Y12
+	VPSRLD       $0x03, Y11, Y9
+	VPXOR        Y9, Y12, Y12
+	VPADDD       Y12, Y13, Y13
+	VMOVDQU      1856(AX), Y11
+	VPSRLD       $0x11, Y11, Y12
+	VPSLLD       $0x0f, Y11, Y9
+	VPXOR        Y9, Y12, Y12
+	VPSRLD       $0x13, Y11, Y10
+	VPXOR        Y10, Y12, Y12
+	VPSLLD       $0x0d, Y11, Y10
+	VPXOR        Y10, Y12, Y12
+	VPSRLD       $0x0a, Y11, Y9
+	VPXOR        Y9, Y12, Y12
+	VPADDD       Y12, Y13, Y13
+	VMOVDQU      Y13, 1920(AX)
+	VPBROADCASTD 184(AX), Y9
+	VPADDD       Y9, Y5, Y5
+	VPADDD       Y13, Y5, Y5
+	VPSRLD       $0x06, Y2, Y8
+	VPSLLD       $0x1a, Y2, Y9
+	VPXOR        Y9, Y8, Y8
+	VPSRLD       $0x0b, Y2, Y10
+	VPXOR        Y10, Y8, Y8
+	VPSLLD       $0x15, Y2, Y10
+	VPXOR        Y10, Y8, Y8
+	VPSRLD       $0x19, Y2, Y9
+	VPXOR        Y9, Y8, Y8
+	VPSLLD       $0x07, Y2, Y9
+	VPXOR        Y9, Y8, Y8
+	VPADDD       Y8, Y5, Y5
+	VPXOR        Y4, Y3, Y8
+	VPAND        Y2, Y8, Y8
+	VPXOR        Y4, Y8, Y8
+	VPADDD       Y8, Y5, Y5
+	VPADDD       Y5, Y1, Y1
+	VPSRLD       $0x02, Y6, Y8
+	VPSLLD       $0x1e, Y6, Y9
+	VPXOR        Y9, Y8, Y8
+	VPSRLD       $0x0d, Y6, Y10
+	VPXOR        Y10, Y8, Y8
+	VPSLLD       $0x13, Y6, Y10
+	VPXOR        Y10, Y8, Y8
+	VPSRLD       $0x16, Y6, Y9
+	VPXOR        Y9, Y8, Y8
+	VPSLLD       $0x0a, Y6, Y9
+	VPXOR        Y9, Y8, Y8
+	VPADDD       Y8, Y5, Y5
+	VPXOR        Y7, Y6, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y7, Y8, Y8
+	VPADDD       Y8, Y5, Y5
+
+	// Round 47.
+	VMOVDQU      1952(AX), Y13
+	VPADDD       1728(AX), Y13, Y13
+	VMOVDQU      1472(AX), Y11
+	VPSRLD       $0x07, Y11, Y12
+	VPSLLD       $0x19, Y11, Y9
+	VPXOR        Y9, Y12, Y12
+	VPSRLD       $0x12, Y11, Y10
+	VPXOR        Y10, Y12, Y12
+	VPSLLD       $0x0e, Y11, Y10
+	VPXOR        Y10, Y12, Y12
+	VPSRLD       $0x03, Y11, Y9
+	VPXOR        Y9, Y12, Y12
+	VPADDD       Y12, Y13, Y13
+	VMOVDQU      1888(AX), Y11
+	VPSRLD       $0x11, Y11, Y12
+	VPSLLD       $0x0f, Y11, Y9
+	VPXOR        Y9, Y12, Y12
+	VPSRLD       $0x13, Y11, Y10
+	VPXOR        Y10, Y12, Y12
+	VPSLLD       $0x0d, Y11, Y10
+	VPXOR        Y10, Y12, Y12
+	VPSRLD       $0x0a, Y11, Y9
+	VPXOR        Y9, Y12, Y12
+	VPADDD       Y12, Y13, Y13
+	VMOVDQU      Y13, 1952(AX)
+	VPBROADCASTD 188(AX), Y9
+	VPADDD       Y9, Y4, Y4
+	VPADDD       Y13, Y4, Y4
+	VPSRLD       $0x06, Y1, Y8
+	VPSLLD       $0x1a, Y1, Y9
+	VPXOR        Y9, Y8, Y8
+	VPSRLD       $0x0b, Y1, Y10
+	VPXOR        Y10, Y8, Y8
+	VPSLLD       $0x15, Y1, Y10
+	VPXOR        Y10, Y8, Y8
+	VPSRLD       $0x19, Y1, Y9
+	VPXOR        Y9, Y8, Y8
+	VPSLLD       $0x07, Y1, Y9
+	VPXOR        Y9, Y8, Y8
+	VPADDD       Y8, Y4, Y4
+	VPXOR        Y3, Y2, Y8
+	VPAND        Y1, Y8, Y8
+	VPXOR        Y3, Y8, Y8
+	VPADDD       Y8, Y4, Y4
+	VPADDD       Y4, Y0, Y0
+	VPSRLD       $0x02, Y5, Y8
+	VPSLLD       $0x1e, Y5, Y9
+	VPXOR        Y9, Y8, Y8
+	VPSRLD       $0x0d, Y5, Y10
+	VPXOR        Y10, Y8, Y8
+	VPSLLD       $0x13, Y5, Y10
+	VPXOR        Y10, Y8, Y8
+	VPSRLD       $0x16, Y5, Y9
+	VPXOR        Y9, Y8, Y8
+	VPSLLD       $0x0a, Y5, Y9
+	VPXOR        Y9, Y8, Y8
+	VPADDD       Y8, Y4, Y4
+	VPXOR        Y6, Y5, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y6, Y8, Y8
+	VPADDD       Y8, Y4, Y4
+
+	// Round 48.
+	VMOVDQU      1472(AX), Y13
+	VPADDD       1760(AX), Y13, Y13
+	VMOVDQU      1504(AX), Y11
+	VPSRLD       $0x07, Y11, Y12
+	VPSLLD       $0x19, Y11, Y9
+	VPXOR        Y9, Y12, Y12
+	VPSRLD       $0x12, Y11, Y10
+	VPXOR        Y10, Y12, Y12
+	VPSLLD       $0x0e, Y11, Y10
+	VPXOR        Y10, Y12, Y12
+	VPSRLD       $0x03, Y11, Y9
+	VPXOR        Y9, Y12, Y12
+	VPADDD       Y12, Y13, Y13
+	VMOVDQU      1920(AX), Y11
+	VPSRLD       $0x11, Y11, Y12
+	VPSLLD       $0x0f, Y11, Y9
+	VPXOR        Y9, Y12, Y12
+	VPSRLD       $0x13, Y11, Y10
+	VPXOR        Y10, Y12, Y12
+	VPSLLD       $0x0d, Y11, Y10
+	VPXOR        Y10, Y12, Y12
+	VPSRLD       $0x0a, Y11, Y9
+	VPXOR        Y9, Y12, Y12
+	VPADDD       Y12, Y13, Y13
+	VMOVDQU      Y13, 1472(AX)
+	VPBROADCASTD 192(AX), Y9
+	VPADDD       Y9, Y3, Y3
+	VPADDD       Y13, Y3, Y3
+	VPSRLD       $0x06, Y0, Y8
+	VPSLLD       $0x1a, Y0, Y9
+	VPXOR        Y9, Y8, Y8
+	VPSRLD       $0x0b, Y0, Y10
+	VPXOR        Y10, Y8, Y8
+	VPSLLD       $0x15, Y0, Y10
+	VPXOR        Y10, Y8, Y8
+	VPSRLD       $0x19, Y0, Y9
+	VPXOR        Y9, Y8, Y8
+	VPSLLD       $0x07, Y0, Y9
+	VPXOR        Y9, Y8, Y8
+	VPADDD       Y8, Y3, Y3
+	VPXOR        Y2, Y1, Y8
+	VPAND        Y0, Y8, Y8
+	VPXOR        Y2, Y8, Y8
+	VPADDD       Y8, Y3, Y3
+	VPADDD       Y3, Y7, Y7
+	VPSRLD       $0x02, Y4, Y8
+	VPSLLD       $0x1e, Y4, Y9
+	VPXOR        Y9, Y8, Y8
+	VPSRLD       $0x0d, Y4, Y10
+	VPXOR        Y10, Y8, Y8
+	VPSLLD       $0x13, Y4, Y10
+	VPXOR        Y10, Y8, Y8
+	VPSRLD       $0x16, Y4, Y9
+	VPXOR        Y9, Y8, Y8
+	VPSLLD       $0x0a, Y4, Y9
+	VPXOR        Y9, Y8, Y8
+	VPADDD       Y8, Y3, Y3
+	VPXOR        Y5, Y4, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y5, Y8, Y8
+	VPADDD       Y8, Y3, Y3
+
+	// Round 49.
+	VMOVDQU      1504(AX), Y13
+	VPADDD       1792(AX), Y13, Y13
+	VMOVDQU      1536(AX), Y11
+	VPSRLD       $0x07, Y11, Y12
+	VPSLLD       $0x19, Y11, Y9
+	VPXOR        Y9, Y12, Y12
+	VPSRLD       $0x12, Y11, Y10
+	VPXOR        Y10, Y12, Y12
+	VPSLLD       $0x0e, Y11, Y10
+	VPXOR        Y10, Y12, Y12
+	VPSRLD       $0x03, Y11, Y9
+	VPXOR        Y9, Y12, Y12
+	VPADDD       Y12, Y13, Y13
+	VMOVDQU      1952(AX), Y11
+	VPSRLD       $0x11, Y11, Y12
+	VPSLLD       $0x0f, Y11, Y9
+	VPXOR        Y9, Y12, Y12
+	VPSRLD       $0x13, Y11, Y10
+	VPXOR        Y10, Y12, Y12
+	VPSLLD       $0x0d, Y11, Y10
+	VPXOR        Y10, Y12, Y12
+	VPSRLD       $0x0a, Y11, Y9
+	VPXOR        Y9, Y12, Y12
+	VPADDD       Y12, Y13, Y13
+	VMOVDQU      Y13, 1504(AX)
+	VPBROADCASTD 196(AX), Y9
+	VPADDD       Y9, Y2, Y2
+	VPADDD       Y13, Y2, Y2
+	VPSRLD       $0x06, Y7, Y8
+	VPSLLD       $0x1a, Y7, Y9
+	VPXOR        Y9, Y8, Y8
+	VPSRLD       $0x0b, Y7, Y10
+	VPXOR        Y10, Y8, Y8
+	VPSLLD       $0x15, Y7, Y10
+	VPXOR        Y10, Y8, Y8
+	VPSRLD       $0x19, Y7, Y9
+	VPXOR        Y9, Y8, Y8
+	VPSLLD       $0x07, Y7, Y9
+	VPXOR        Y9, Y8, Y8
+	VPADDD       Y8, Y2, Y2
+	VPXOR        Y1, Y0, Y8
+	VPAND        Y7, Y8, Y8
+	VPXOR        Y1, Y8, Y8
+	VPADDD       Y8, Y2, Y2
+	VPADDD       Y2, Y6, Y6
+	VPSRLD       $0x02, Y3, Y8
+	VPSLLD       $0x1e, Y3, Y9
+	VPXOR        Y9, Y8, Y8
+	VPSRLD       $0x0d, Y3, Y10
+	VPXOR        Y10, Y8, Y8
+	VPSLLD       $0x13, Y3, Y10
+	VPXOR        Y10, Y8, Y8
+	VPSRLD       $0x16, Y3, Y9
+	VPXOR        Y9, Y8, Y8
+	VPSLLD       $0x0a, Y3, Y9
+	VPXOR        Y9, Y8, Y8
+	VPADDD       Y8, Y2, Y2
+	VPXOR        Y4, Y3, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y4, Y8, Y8
+	VPADDD       Y8, Y2, Y2
+
+	// Round 50.
+	VMOVDQU      1536(AX), Y13
+	VPADDD       1824(AX), Y13, Y13
+	VMOVDQU      1568(AX), Y11
+	VPSRLD       $0x07, Y11, Y12
+	VPSLLD       $0x19, Y11, Y9
+	VPXOR        Y9, Y12, Y12
+	VPSRLD       $0x12, Y11, Y10
+	VPXOR        Y10, Y12, Y12
+	VPSLLD       $0x0e, Y11, Y10
+	VPXOR        Y10, Y12, Y12
+	VPSRLD       $0x03, Y11, Y9
+	VPXOR        Y9, Y12, Y12
+	VPADDD       Y12, Y13, Y13
+	VMOVDQU      1472(AX), Y11
+	VPSRLD       $0x11, Y11, Y12
+	VPSLLD       $0x0f, Y11, Y9
+	VPXOR        Y9, Y12, Y12
+	VPSRLD       $0x13, Y11, Y10
+	VPXOR        Y10, Y12, Y12
+	VPSLLD       $0x0d, Y11, Y10
+	VPXOR        Y10, Y12, Y12
+	VPSRLD       $0x0a, Y11, Y9
+	VPXOR        Y9, Y12, Y12
+	VPADDD       Y12, Y13, Y13
+	VMOVDQU      Y13, 1536(AX)
+	VPBROADCASTD 200(AX), Y9
+	VPADDD       Y9, Y1, Y1
+	VPADDD       Y13, Y1, Y1
+	VPSRLD       $0x06, Y6, Y8
+	VPSLLD       $0x1a, Y6, Y9
+	VPXOR        Y9, Y8, Y8
+	VPSRLD       $0x0b, Y6, Y10
+	VPXOR        Y10, Y8, Y8
+	VPSLLD       $0x15, Y6, Y10
+	VPXOR        Y10, Y8, Y8
+	VPSRLD       $0x19, Y6, Y9
+	VPXOR        Y9, Y8, Y8
+	VPSLLD       $0x07, Y6, Y9
+	VPXOR        Y9, Y8, Y8
+	VPADDD       Y8, Y1, Y1
+	VPXOR        Y0, Y7, Y8
+	VPAND        Y6, Y8, Y8
+	VPXOR        Y0, Y8, Y8
+	VPADDD       Y8, Y1, Y1
+	VPADDD       Y1, Y5, Y5
+	VPSRLD       $0x02, Y2, Y8
+	VPSLLD       $0x1e, Y2, Y9
+	VPXOR        Y9, Y8, Y8
+	VPSRLD       $0x0d, Y2, Y10
+	VPXOR        Y10, Y8, Y8
+	VPSLLD       $0x13, Y2, Y10
+	VPXOR        Y10, Y8, Y8
+	VPSRLD       $0x16, Y2, Y9
+	VPXOR        Y9, Y8, Y8
+	VPSLLD       $0x0a, Y2, Y9
+	VPXOR        Y9, Y8, Y8
+	VPADDD       Y8, Y1, Y1
+	VPXOR        Y3, Y2, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y3, Y8, Y8
+	VPADDD       Y8, Y1, Y1
+
+	// Round 51.
+	VMOVDQU      1568(AX), Y13
+	VPADDD       1856(AX), Y13, Y13
+	VMOVDQU      1600(AX), Y11
+	VPSRLD       $0x07, Y11, Y12
+	VPSLLD       $0x19, Y11, Y9
+	VPXOR        Y9, Y12, Y12
+	VPSRLD       $0x12, Y11, Y10
+	VPXOR        Y10, Y12, Y12
+	VPSLLD       $0x0e, Y11, Y10
+	VPXOR        Y10, Y12, Y12
+	VPSRLD       $0x03, Y11, Y9
+	VPXOR        Y9, Y12, Y12
+	VPADDD       Y12, Y13, Y13
+	VMOVDQU      1504(AX), Y11
+	VPSRLD       $0x11, Y11, Y12
+	VPSLLD       $0x0f, Y11, Y9
+	VPXOR        Y9, Y12, Y12
+	VPSRLD       $0x13, Y11, Y10
+	VPXOR        Y10, Y12, Y12
+	VPSLLD       $0x0d, Y11, Y10
+	VPXOR        Y10, Y12, Y12
+	VPSRLD       $0x0a, Y11, Y9
+	VPXOR        Y9, Y12, Y12
+	VPADDD       Y12, Y13, Y13
+	VMOVDQU      Y13, 1568(AX)
+	VPBROADCASTD 204(AX), Y9
+	VPADDD       Y9, Y0, Y0
+	VPADDD       Y13, Y0, Y0
+	VPSRLD       $0x06, Y5, Y8
+	VPSLLD       $0x1a, Y5, Y9
+	VPXOR        Y9, Y8, Y8
+	VPSRLD       $0x0b, Y5, Y10
+	VPXOR        Y10, Y8, Y8
+	VPSLLD       $0x15, Y5, Y10
+	VPXOR        Y10, Y8, Y8
+	VPSRLD       $0x19, Y5, Y9
+	VPXOR        Y9, Y8, Y8
+	VPSLLD       $0x07, Y5, Y9
+	VPXOR        Y9, Y8, Y8
+	VPADDD       Y8, Y0, Y0
+	VPXOR        Y7, Y6, Y8
+	VPAND        Y5, Y8, Y8
+	VPXOR        Y7, Y8, Y8
+	VPADDD       Y8, Y0, Y0
+	VPADDD       Y0, Y4, Y4
+	VPSRLD       $0x02, Y1, Y8
+	VPSLLD       $0x1e, Y1, Y9
+	VPXOR        Y9, Y8, Y8
+	VPSRLD       $0x0d, Y1, Y10
+	VPXOR        Y10, Y8, Y8
+	VPSLLD       $0x13, Y1, Y10
+	VPXOR        Y10, Y8, Y8
+	VPSRLD       $0x16, Y1, Y9
+	VPXOR        Y9, Y8, Y8
+	VPSLLD       $0x0a, Y1, Y9
+	VPXOR        Y9, Y8, Y8
+	VPADDD       Y8, Y0, Y0
+	VPXOR        Y2, Y1, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y2, Y8, Y8
+	VPADDD       Y8, Y0, Y0
+
+	// Round 52.
+	VMOVDQU      1600(AX), Y13
+	VPADDD       1888(AX), Y13, Y13
+	VMOVDQU      1632(AX), Y11
+	VPSRLD       $0x07, Y11, Y12
+	VPSLLD       $0x19, Y11, Y9
+	VPXOR        Y9, Y12, Y12
+	VPSRLD       $0x12, Y11, Y10
+	VPXOR        Y10, Y12, Y12
+	VPSLLD       $0x0e, Y11, Y10
+	VPXOR        Y10, Y12, Y12
+	VPSRLD       $0x03, Y11, Y9
+	VPXOR        Y9, Y12, Y12
+	VPADDD       Y12, Y13, Y13
+	VMOVDQU      1536(AX), Y11
+	VPSRLD       $0x11, Y11, Y12
+	VPSLLD       $0x0f, Y11, Y9
+	VPXOR        Y9, Y12, Y12
+	VPSRLD       $0x13, Y11, Y10
+	VPXOR        Y10, Y12, Y12
+	VPSLLD       $0x0d, Y11, Y10
+	VPXOR        Y10, Y12, Y12
+	VPSRLD       $0x0a, Y11, Y9
+	VPXOR        Y9, Y12, Y12
+	VPADDD       Y12, Y13, Y13
+	VMOVDQU      Y13, 1600(AX)
+	VPBROADCASTD 208(AX), Y9
+	VPADDD       Y9, Y7, Y7
+	VPADDD       Y13, Y7, Y7
+	VPSRLD       $0x06, Y4, Y8
+	VPSLLD       $0x1a, Y4, Y9
+	VPXOR        Y9, Y8, Y8
+	VPSRLD       $0x0b, Y4, Y10
+	VPXOR        Y10, Y8, Y8
+	VPSLLD       $0x15, Y4, Y10
+	VPXOR        Y10, Y8, Y8
+	VPSRLD       $0x19, Y4, Y9
+	VPXOR        Y9, Y8, Y8
+	VPSLLD       $0x07, Y4, Y9
+	VPXOR        Y9, Y8, Y8
+	VPADDD       Y8, Y7, Y7
+	VPXOR        Y6, Y5, Y8
+	VPAND        Y4, Y8, Y8
+	VPXOR        Y6, Y8, Y8
+	VPADDD       Y8, Y7, Y7
+	VPADDD       Y7, Y3, Y3
+	VPSRLD       $0x02, Y0, Y8
+	VPSLLD       $0x1e, Y0, Y9
+	VPXOR        Y9, Y8, Y8
+	VPSRLD       $0x0d, Y0, Y10
+	VPXOR        Y10, Y8, Y8
+	VPSLLD       $0x13, Y0, Y10
+	VPXOR        Y10, Y8, Y8
+	VPSRLD       $0x16, Y0, Y9
+	VPXOR        Y9, Y8, Y8
+	VPSLLD       $0x0a, Y0, Y9
+	VPXOR        Y9, Y8, Y8
+	VPADDD       Y8, Y7, Y7
+	VPXOR        Y1, Y0, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y1, Y8, Y8
+	VPADDD       Y8, Y7, Y7
+
+	// Round 53.
+	VMOVDQU      1632(AX), Y13
+	VPADDD       1920(AX), Y13, Y13
+	VMOVDQU      1664(AX), Y11
+	VPSRLD       $0x07, Y11, Y12
+	VPSLLD       $0x19, Y11, Y9
+	VPXOR        Y9, Y12, Y12
+	VPSRLD       $0x12, Y11, Y10
+	VPXOR        Y10, Y12, Y12
+	VPSLLD       $0x0e, Y11, Y10
+	VPXOR        Y10, Y12, Y12
+	VPSRLD       $0x03, Y11, Y9
+	VPXOR        Y9, Y12, Y12
+	VPADDD       Y12, Y13, Y13
+	VMOVDQU      1568(AX), Y11
+	VPSRLD       $0x11, Y11, Y12
+	VPSLLD       $0x0f, Y11, Y9
+	VPXOR        Y9, Y12, Y12
+	VPSRLD       $0x13, Y11, Y10
+	VPXOR        Y10, Y12, Y12
+	VPSLLD       $0x0d, Y11, Y10
+	VPXOR        Y10, Y12, Y12
+	VPSRLD       $0x0a, Y11, Y9
+	VPXOR        Y9, Y12, Y12
+	VPADDD       Y12, Y13, Y13
+	VMOVDQU      Y13, 1632(AX)
+	VPBROADCASTD 212(AX), Y9
+	VPADDD       Y9, Y6, Y6
+	VPADDD       Y13, Y6, Y6
+	VPSRLD       $0x06, Y3, Y8
+	VPSLLD       $0x1a, Y3, Y9
+	VPXOR        Y9, Y8, Y8
+	VPSRLD       $0x0b, Y3, Y10
+	VPXOR        Y10, Y8, Y8
+	VPSLLD       $0x15, Y3, Y10
+	VPXOR        Y10, Y8, Y8
+	VPSRLD       $0x19, Y3, Y9
+	VPXOR        Y9, Y8, Y8
+	VPSLLD       $0x07, Y3, Y9
+	VPXOR        Y9, Y8, Y8
+	VPADDD       Y8, Y6, Y6
+	VPXOR        Y5, Y4, Y8
+	VPAND        Y3, Y8, Y8
+	VPXOR        Y5, Y8, Y8
+	VPADDD       Y8, Y6, Y6
+	VPADDD       Y6, Y2, Y2
+	VPSRLD       $0x02, Y7, Y8
+	VPSLLD       $0x1e, Y7, Y9
+	VPXOR        Y9, Y8, Y8
+	VPSRLD       $0x0d, Y7, Y10
+	VPXOR        Y10, Y8, Y8
+	VPSLLD       $0x13, Y7, Y10
+	VPXOR        Y10, Y8, Y8
+	VPSRLD       $0x16, Y7, Y9
+	VPXOR        Y9, Y8, Y8
+	VPSLLD       $0x0a, Y7, Y9
+	VPXOR        Y9, Y8, Y8
+	VPADDD       Y8, Y6, Y6
+	VPXOR        Y0, Y7, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y0, Y8, Y8
+	VPADDD       Y8, Y6, Y6
+
+	// Round 54.
+	VMOVDQU      1664(AX), Y13
+	VPADDD       1952(AX), Y13, Y13
+	VMOVDQU      1696(AX), Y11
+	VPSRLD       $0x07, Y11, Y12
+	VPSLLD       $0x19, Y11, Y9
+	VPXOR        Y9, Y12, Y12
+	VPSRLD       $0x12, Y11, Y10
+	VPXOR        Y10, Y12, Y12
+	VPSLLD       $0x0e, Y11, Y10
+	VPXOR        Y10, Y12, Y12
+	VPSRLD       $0x03, Y11, Y9
+	VPXOR        Y9, Y12, Y12
+	VPADDD       Y12, Y13, Y13
+	VMOVDQU      1600(AX), Y11
+	VPSRLD       $0x11, Y11, Y12
+	VPSLLD       $0x0f, Y11, Y9
+	VPXOR        Y9, Y12, Y12
+	VPSRLD       $0x13, Y11, Y10
+	VPXOR        Y10, Y12, Y12
+	VPSLLD       $0x0d, Y11, Y10
+	VPXOR        Y10, Y12, Y12
+	VPSRLD       $0x0a, Y11, Y9
+	VPXOR        Y9, Y12, Y12
+	VPADDD       Y12, Y13, Y13
+	VMOVDQU      Y13, 1664(AX)
+	VPBROADCASTD 216(AX), Y9
+	VPADDD       Y9, Y5, Y5
+	VPADDD       Y13, Y5, Y5
+	VPSRLD       $0x06, Y2, Y8
+	VPSLLD       $0x1a, Y2, Y9
+	VPXOR        Y9, Y8, Y8
+	VPSRLD       $0x0b, Y2, Y10
+	VPXOR        Y10, Y8, Y8
+	VPSLLD       $0x15, Y2, Y10
+	VPXOR        Y10, Y8, Y8
+	VPSRLD       $0x19, Y2, Y9
+	VPXOR        Y9, Y8, Y8
+	VPSLLD       $0x07, Y2, Y9
+	VPXOR        Y9, Y8, Y8
+	VPADDD       Y8, Y5, Y5
+	VPXOR        Y4, Y3, Y8
+	VPAND        Y2, Y8, Y8
+	VPXOR        Y4, Y8, Y8
+	VPADDD       Y8, Y5, Y5
+	VPADDD       Y5, Y1, Y1
+	VPSRLD       $0x02, Y6, Y8
+	VPSLLD       $0x1e, Y6, Y9
+	VPXOR        Y9, Y8, Y8
+	VPSRLD       $0x0d, Y6, Y10
+	VPXOR        Y10, Y8, Y8
+	VPSLLD       $0x13, Y6, Y10
+	VPXOR        Y10, Y8, Y8
+	VPSRLD       $0x16, Y6, Y9
+	VPXOR        Y9, Y8, Y8
+	VPSLLD       $0x0a, Y6, Y9
+	VPXOR        Y9, Y8, Y8
+	VPADDD       Y8, Y5, Y5
+	VPXOR        Y7, Y6, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y7, Y8, Y8
+	VPADDD       Y8, Y5, Y5
+
+	// Round 55.
+	VMOVDQU      1696(AX), Y13
+	VPADDD       1472(AX), Y13, Y13
+	VMOVDQU      1728(AX), Y11
+	VPSRLD       $0x07, Y11, Y12
+	VPSLLD       $0x19, Y11, Y9
+	VPXOR        Y9, Y12, Y12
+	VPSRLD       $0x12, Y11, Y10
+	VPXOR        Y10, Y12, Y12
+	VPSLLD       $0x0e, Y11, Y10
+	VPXOR        Y10, Y12, Y12
+	VPSRLD       $0x03, Y11, Y9
+	VPXOR        Y9, Y12, Y12
+	VPADDD       Y12, Y13, Y13
+	VMOVDQU      1632(AX), Y11
+	VPSRLD       $0x11, Y11, Y12
+	VPSLLD       $0x0f, Y11, Y9
+	VPXOR        Y9, Y12, Y12
+	VPSRLD       $0x13, Y11, Y10
+	VPXOR        Y10, Y12, Y12
+	VPSLLD       $0x0d, Y11, Y10
+	VPXOR        Y10, Y12, Y12
+	VPSRLD       $0x0a, Y11, Y9
+	VPXOR        Y9, Y12, Y12
+	VPADDD       Y12, Y13, Y13
+	VMOVDQU      Y13, 1696(AX)
+	VPBROADCASTD 220(AX), Y9
+	VPADDD       Y9, Y4, Y4
+	VPADDD       Y13, Y4, Y4
+	VPSRLD       $0x06, Y1, Y8
+	VPSLLD       $0x1a, Y1, Y9
+	VPXOR        Y9, Y8, Y8
+	VPSRLD       $0x0b, Y1, Y10
+	VPXOR        Y10, Y8, Y8
+	VPSLLD       $0x15, Y1, Y10
+	VPXOR        Y10, Y8, Y8
+	VPSRLD       $0x19, Y1, Y9
+	VPXOR        Y9, Y8, Y8
+	VPSLLD       $0x07, Y1, Y9
+	VPXOR        Y9, Y8, Y8
+	VPADDD       Y8, Y4, Y4
+	VPXOR        Y3, Y2, Y8
+	VPAND        Y1, Y8, Y8
+	VPXOR        Y3, Y8, Y8
+	VPADDD       Y8, Y4, Y4
+	VPADDD       Y4, Y0, Y0
+	VPSRLD       $0x02, Y5, Y8
+	VPSLLD       $0x1e, Y5, Y9
+	VPXOR        Y9, Y8, Y8
+	VPSRLD       $0x0d, Y5, Y10
+	VPXOR        Y10, Y8, Y8
+	VPSLLD       $0x13, Y5, Y10
+	VPXOR        Y10, Y8, Y8
+	VPSRLD       $0x16, Y5, Y9
+	VPXOR        Y9, Y8, Y8
+	VPSLLD       $0x0a, Y5, Y9
+	VPXOR        Y9, Y8, Y8
+	VPADDD       Y8, Y4, Y4
+	VPXOR        Y6, Y5, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y6, Y8, Y8
+	VPADDD       Y8, Y4, Y4
+
+	// Round 56.
+	VMOVDQU      1728(AX), Y13
+	VPADDD       1504(AX), Y13, Y13
+	VMOVDQU      1760(AX), Y11
+	VPSRLD       $0x07, Y11, Y12
+	VPSLLD       $0x19, Y11, Y9
+	VPXOR        Y9, Y12, Y12
+	VPSRLD       $0x12, Y11, Y10
+	VPXOR        Y10, Y12, Y12
+	VPSLLD       $0x0e, Y11, Y10
+	VPXOR        Y10, Y12, Y12
+	VPSRLD       $0x03, Y11, Y9
+	VPXOR        Y9, Y12, Y12
+	VPADDD       Y12, Y13, Y13
+	VMOVDQU      1664(AX), Y11
+	VPSRLD       $0x11, Y11, Y12
+	VPSLLD       $0x0f, Y11, Y9
+	VPXOR        Y9, Y12, Y12
+	VPSRLD       $0x13, Y11, Y10
+	VPXOR        Y10, Y12, Y12
+	VPSLLD       $0x0d, Y11, Y10
+	VPXOR        Y10, Y12, Y12
+	VPSRLD       $0x0a, Y11, Y9
+	VPXOR        Y9, Y12, Y12
+	VPADDD       Y12, Y13, Y13
+	VMOVDQU      Y13, 1728(AX)
+	VPBROADCASTD 224(AX), Y9
+	VPADDD       Y9, Y3, Y3
+	VPADDD       Y13, Y3, Y3
+	VPSRLD       $0x06, Y0, Y8
+	VPSLLD       $0x1a, Y0, Y9
+	VPXOR        Y9, Y8, Y8
+	VPSRLD       $0x0b, Y0, Y10
+	VPXOR        Y10, Y8, Y8
+	VPSLLD       $0x15, Y0, Y10
+	VPXOR        Y10, Y8, Y8
+	VPSRLD       $0x19, Y0, Y9
+	VPXOR        Y9, Y8, Y8
+	VPSLLD       $0x07, Y0, Y9
+	VPXOR        Y9, Y8, Y8
+	VPADDD       Y8, Y3, Y3
+	VPXOR        Y2, Y1, Y8
+	VPAND        Y0, Y8, Y8
+	VPXOR        Y2, Y8, Y8
+	VPADDD       Y8, Y3, Y3
+	VPADDD       Y3, Y7, Y7
+	VPSRLD       $0x02, Y4, Y8
+	VPSLLD       $0x1e, Y4, Y9
+	VPXOR        Y9, Y8, Y8
+	VPSRLD       $0x0d, Y4, Y10
+	VPXOR        Y10, Y8, Y8
+	VPSLLD       $0x13, Y4, Y10
+	VPXOR        Y10, Y8, Y8
+	VPSRLD       $0x16, Y4, Y9
+	VPXOR        Y9, Y8, Y8
+	VPSLLD       $0x0a, Y4, Y9
+	VPXOR        Y9, Y8, Y8
+	VPADDD       Y8, Y3, Y3
+	VPXOR        Y5, Y4, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y5, Y8, Y8
+	VPADDD       Y8, Y3, Y3
+
+	// Round 57.
+	VMOVDQU      1760(AX), Y13
+	VPADDD       1536(AX), Y13, Y13
+	VMOVDQU      1792(AX), Y11
+	VPSRLD       $0x07, Y11, Y12
+	VPSLLD       $0x19, Y11, Y9
+	VPXOR        Y9, Y12, Y12
+	VPSRLD       $0x12, Y11, Y10
+	VPXOR        Y10, Y12, Y12
+	VPSLLD       $0x0e, Y11, Y10
+	VPXOR        Y10, Y12, Y12
+	VPSRLD       $0x03, Y11, Y9
+	VPXOR        Y9, Y12, Y12
+	VPADDD       Y12, Y13, Y13
+	VMOVDQU      1696(AX), Y11
+	VPSRLD       $0x11, Y11, Y12
+	VPSLLD       $0x0f, Y11, Y9
+	VPXOR        Y9, Y12, Y12
+	VPSRLD       $0x13, Y11, Y10
+	VPXOR        Y10, Y12, Y12
+	VPSLLD       $0x0d, Y11, Y10
+	VPXOR        Y10, Y12, Y12
+	VPSRLD       $0x0a, Y11, Y9
+	VPXOR        Y9, Y12, Y12
+	VPADDD       Y12, Y13, Y13
+	VMOVDQU      Y13, 1760(AX)
+	VPBROADCASTD 228(AX), Y9
+	VPADDD       Y9, Y2, Y2
+	VPADDD       Y13, Y2, Y2
+	VPSRLD       $0x06, Y7, Y8
+	VPSLLD       $0x1a, Y7, Y9
+	VPXOR        Y9, Y8, Y8
+	VPSRLD       $0x0b, Y7, Y10
+	VPXOR        Y10, Y8, Y8
+	VPSLLD       $0x15, Y7, Y10
+	VPXOR        Y10, Y8, Y8
+	VPSRLD       $0x19, Y7, Y9
+	VPXOR        Y9, Y8, Y8
+	VPSLLD       $0x07, Y7, Y9
+	VPXOR        Y9, Y8, Y8
+	VPADDD       Y8, Y2, Y2
+	VPXOR        Y1, Y0, Y8
+	VPAND        Y7, Y8, Y8
+	VPXOR        Y1, Y8, Y8
+	VPADDD       Y8, Y2, Y2
+	VPADDD       Y2, Y6, Y6
+	VPSRLD       $0x02, Y3, Y8
+	VPSLLD       $0x1e, Y3, Y9
+	VPXOR        Y9, Y8, Y8
+	VPSRLD       $0x0d, Y3, Y10
+	VPXOR        Y10, Y8, Y8
+	VPSLLD       $0x13, Y3, Y10
+	VPXOR        Y10, Y8, Y8
+	VPSRLD       $0x16, Y3, Y9
+	VPXOR        Y9, Y8, Y8
+	VPSLLD       $0x0a, Y3, Y9
+	VPXOR        Y9, Y8, Y8
+	VPADDD       Y8, Y2, Y2
+	VPXOR        Y4, Y3, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y4, Y8, Y8
+	VPADDD       Y8, Y2, Y2
+
+	// Round 58.
+	VMOVDQU      1792(AX), Y13
+	VPADDD       1568(AX), Y13, Y13
+	VMOVDQU      1824(AX), Y11
+	VPSRLD       $0x07, Y11, Y12
+	VPSLLD       $0x19, Y11, Y9
+	VPXOR        Y9, Y12, Y12
+	VPSRLD       $0x12, Y11, Y10
+	VPXOR        Y10, Y12, Y12
+	VPSLLD       $0x0e, Y11, Y10
+	VPXOR        Y10, Y12, Y12
+	VPSRLD       $0x03, Y11, Y9
+	VPXOR        Y9, Y12, Y12
+	VPADDD       Y12, Y13, Y13
+	VMOVDQU      1728(AX), Y11
+	VPSRLD       $0x11, Y11, Y12
+	VPSLLD       $0x0f, Y11, Y9
+	VPXOR        Y9, Y12, Y12
+	VPSRLD       $0x13, Y11, Y10
+	VPXOR        Y10, Y12, Y12
+	VPSLLD       $0x0d, Y11, Y10
+	VPXOR        Y10, Y12, Y12
+	VPSRLD       $0x0a, Y11, Y9
+	VPXOR        Y9, Y12, Y12
+	VPADDD       Y12, Y13, Y13
+	VMOVDQU      Y13, 1792(AX)
+	VPBROADCASTD 232(AX), Y9
+	VPADDD       Y9, Y1, Y1
+	VPADDD       Y13, Y1, Y1
+	VPSRLD       $0x06, Y6, Y8
+	VPSLLD       $0x1a, Y6, Y9
+	VPXOR        Y9, Y8, Y8
+	VPSRLD       $0x0b, Y6, Y10
+	VPXOR        Y10, Y8, Y8
+	VPSLLD       $0x15, Y6, Y10
+	VPXOR        Y10, Y8, Y8
+	VPSRLD       $0x19, Y6, Y9
+	VPXOR        Y9, Y8, Y8
+	VPSLLD       $0x07, Y6, Y9
+	VPXOR        Y9, Y8, Y8
+	VPADDD       Y8, Y1, Y1
+	VPXOR        Y0, Y7, Y8
+	VPAND        Y6, Y8, Y8
+	VPXOR        Y0, Y8, Y8
+	VPADDD       Y8, Y1, Y1
+	VPADDD       Y1, Y5, Y5
+	VPSRLD       $0x02, Y2, Y8
+	VPSLLD       $0x1e, Y2, Y9
+	VPXOR        Y9, Y8, Y8
+	VPSRLD       $0x0d, Y2, Y10
+	VPXOR        Y10, Y8, Y8
+	VPSLLD       $0x13, Y2, Y10
+	VPXOR        Y10, Y8, Y8
+	VPSRLD       $0x16, Y2, Y9
+	VPXOR        Y9, Y8, Y8
+	VPSLLD       $0x0a, Y2, Y9
+	VPXOR        Y9, Y8, Y8
+	VPADDD       Y8, Y1, Y1
+	VPXOR        Y3, Y2, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y3, Y8, Y8
+	VPADDD       Y8, Y1, Y1
+
+	// Round 59.
+	VMOVDQU      1824(AX), Y13
+	VPADDD       1600(AX), Y13, Y13
+	VMOVDQU      1856(AX), Y11
+	VPSRLD       $0x07, Y11, Y12
+	VPSLLD       $0x19, Y11, Y9
+	VPXOR        Y9, Y12, Y12
+	VPSRLD       $0x12, Y11, Y10
+	VPXOR        Y10, Y12, Y12
+	VPSLLD       $0x0e, Y11, Y10
+	VPXOR        Y10, Y12, Y12
+	VPSRLD       $0x03, Y11, Y9
+	VPXOR        Y9, Y12, Y12
+	VPADDD       Y12, Y13, Y13
+	VMOVDQU      1760(AX), Y11
+	VPSRLD       $0x11, Y11, Y12
+	VPSLLD       $0x0f, Y11, Y9
+	VPXOR        Y9, Y12, Y12
+	VPSRLD       $0x13, Y11, Y10
+	VPXOR        Y10, Y12, Y12
+	VPSLLD       $0x0d, Y11, Y10
+	VPXOR        Y10, Y12, Y12
+	VPSRLD       $0x0a, Y11, Y9
+	VPXOR        Y9, Y12, Y12
+	VPADDD       Y12, Y13, Y13
+	VMOVDQU      Y13, 1824(AX)
+	VPBROADCASTD 236(AX), Y9
+	VPADDD       Y9, Y0, Y0
+	VPADDD       Y13, Y0, Y0
+	VPSRLD       $0x06, Y5, Y8
+	VPSLLD       $0x1a, Y5, Y9
+	VPXOR        Y9, Y8, Y8
+	VPSRLD       $0x0b, Y5, Y10
+	VPXOR        Y10, Y8, Y8
+	VPSLLD       $0x15, Y5, Y10
+	VPXOR        Y10, Y8, Y8
+	VPSRLD       $0x19, Y5, Y9
+	VPXOR        Y9, Y8, Y8
+	VPSLLD       $0x07, Y5, Y9
+	VPXOR        Y9, Y8, Y8
+	VPADDD       Y8, Y0, Y0
+	VPXOR        Y7, Y6, Y8
+	VPAND        Y5, Y8, Y8
+	VPXOR        Y7, Y8, Y8
+	VPADDD       Y8, Y0, Y0
+	VPADDD       Y0, Y4, Y4
+	VPSRLD       $0x02, Y1, Y8
+	VPSLLD       $0x1e, Y1, Y9
+	VPXOR        Y9, Y8, Y8
+	VPSRLD       $0x0d, Y1, Y10
+	VPXOR        Y10, Y8, Y8
+	VPSLLD       $0x13, Y1, Y10
+	VPXOR        Y10, Y8, Y8
+	VPSRLD       $0x16, Y1, Y9
+	VPXOR        Y9, Y8, Y8
+	VPSLLD       $0x0a, Y1, Y9
+	VPXOR        Y9, Y8, Y8
+	VPADDD       Y8, Y0, Y0
+	VPXOR        Y2, Y1, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y2, Y8, Y8
+	VPADDD       Y8, Y0, Y0
+
+	// Round 60.
+	VMOVDQU      1856(AX), Y13
+	VPADDD       1632(AX), Y13, Y13
+	VMOVDQU      1888(AX), Y11
+	VPSRLD       $0x07, Y11, Y12
+	VPSLLD       $0x19, Y11, Y9
+	VPXOR        Y9, Y12, Y12
+	VPSRLD       $0x12, Y11, Y10
+	VPXOR        Y10, Y12, Y12
+	VPSLLD       $0x0e, Y11, Y10
+	VPXOR        Y10, Y12, Y12
+	VPSRLD       $0x03, Y11, Y9
+	VPXOR        Y9, Y12, Y12
+	VPADDD       Y12, Y13, Y13
+	VMOVDQU      1792(AX), Y11
+	VPSRLD       $0x11, Y11, Y12
+	VPSLLD       $0x0f, Y11, Y9
+	VPXOR        Y9, Y12, Y12
+	VPSRLD       $0x13, Y11, Y10
+	VPXOR        Y10, Y12, Y12
+	VPSLLD       $0x0d, Y11, Y10
+	VPXOR        Y10, Y12, Y12
+	VPSRLD       $0x0a, Y11, Y9
+	VPXOR        Y9, Y12, Y12
+	VPADDD       Y12, Y13, Y13
+	VMOVDQU      Y13, 1856(AX)
+	VPBROADCASTD 240(AX), Y9
+	VPADDD       Y9, Y7, Y7
+	VPADDD       Y13, Y7, Y7
+	VPSRLD       $0x06, Y4, Y8
+	VPSLLD       $0x1a, Y4, Y9
+	VPXOR        Y9, Y8, Y8
+	VPSRLD       $0x0b, Y4, Y10
+	VPXOR        Y10, Y8, Y8
+	VPSLLD       $0x15, Y4, Y10
+	VPXOR        Y10, Y8, Y8
+	VPSRLD       $0x19, Y4, Y9
+	VPXOR        Y9, Y8, Y8
+	VPSLLD       $0x07, Y4, Y9
+	VPXOR        Y9, Y8, Y8
+	VPADDD       Y8, Y7, Y7
+	VPXOR        Y6, Y5, Y8
+	VPAND        Y4, Y8, Y8
+	VPXOR        Y6, Y8, Y8
+	VPADDD       Y8, Y7, Y7
+	VPADDD       Y7, Y3, Y3
+	VPSRLD       $0x02, Y0, Y8
+	VPSLLD       $0x1e, Y0, Y9
+	VPXOR        Y9, Y8, Y8
+	VPSRLD       $0x0d, Y0, Y10
+	VPXOR        Y10, Y8, Y8
+	VPSLLD       $0x13, Y0, Y10
+	VPXOR        Y10, Y8, Y8
+	VPSRLD       $0x16, Y0, Y9
+	VPXOR        Y9, Y8, Y8
+	VPSLLD       $0x0a, Y0, Y9
+	VPXOR        Y9, Y8, Y8
+	VPADDD       Y8, Y7, Y7
+	VPXOR        Y1, Y0, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y1, Y8, Y8
+	VPADDD       Y8, Y7, Y7
+
+	// Round 61.
+	VMOVDQU      1888(AX), Y13
+	VPADDD       1664(AX), Y13, Y13
+	VMOVDQU      1920(AX), Y11
+	VPSRLD       $0x07, Y11, Y12
+	VPSLLD       $0x19, Y11, Y9
+	VPXOR        Y9, Y12, Y12
+	VPSRLD       $0x12, Y11, Y10
+	VPXOR        Y10, Y12, Y12
+	VPSLLD       $0x0e, Y11, Y10
+	VPXOR        Y10, Y12, Y12
+	VPSRLD       $0x03, Y11, Y9
+	VPXOR        Y9, Y12, Y12
+	VPADDD       Y12, Y13, Y13
+	VMOVDQU      1824(AX), Y11
+	VPSRLD       $0x11, Y11, Y12
+	VPSLLD       $0x0f, Y11, Y9
+	VPXOR        Y9, Y12, Y12
+	VPSRLD       $0x13, Y11, Y10
+	VPXOR        Y10, Y12, Y12
+	VPSLLD       $0x0d, Y11, Y10
+	VPXOR        Y10, Y12, Y12
+	VPSRLD       $0x0a, Y11, Y9
+	VPXOR        Y9, Y12, Y12
+	VPADDD       Y12, Y13, Y13
+	VMOVDQU      Y13, 1888(AX)
+	VPBROADCASTD 244(AX), Y9
+	VPADDD       Y9, Y6, Y6
+	VPADDD       Y13, Y6, Y6
+	VPSRLD       $0x06, Y3, Y8
+	VPSLLD       $0x1a, Y3, Y9
+	VPXOR        Y9, Y8, Y8
+	VPSRLD       $0x0b, Y3, Y10
+	VPXOR        Y10, Y8, Y8
+	VPSLLD       $0x15, Y3, Y10
+	VPXOR        Y10, Y8, Y8
+	VPSRLD       $0x19, Y3, Y9
+	VPXOR        Y9, Y8, Y8
+	VPSLLD       $0x07, Y3, Y9
+	VPXOR        Y9, Y8, Y8
+	VPADDD       Y8, Y6, Y6
+	VPXOR        Y5, Y4, Y8
+	VPAND        Y3, Y8, Y8
+	VPXOR        Y5, Y8, Y8
+	VPADDD       Y8, Y6, Y6
+	VPADDD       Y6, Y2, Y2
+	VPSRLD       $0x02, Y7, Y8
+	VPSLLD       $0x1e, Y7, Y9
+	VPXOR        Y9, Y8, Y8
+	VPSRLD       $0x0d, Y7, Y10
+	VPXOR        Y10, Y8, Y8
+	VPSLLD       $0x13, Y7, Y10
+	VPXOR        Y10, Y8, Y8
+	VPSRLD       $0x16, Y7, Y9
+	VPXOR        Y9, Y8, Y8
+	VPSLLD       $0x0a, Y7, Y9
+	VPXOR        Y9, Y8, Y8
+	VPADDD       Y8, Y6, Y6
+	VPXOR        Y0, Y7, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y0, Y8, Y8
+	VPADDD       Y8, Y6, Y6
+
+	// Round 62.
+	VMOVDQU      1920(AX), Y13
+	VPADDD       1696(AX), Y13, Y13
+	VMOVDQU      1952(AX), Y11
+	VPSRLD       $0x07, Y11, Y12
+	VPSLLD       $0x19, Y11, Y9
+	VPXOR        Y9, Y12, Y12
+	VPSRLD       $0x12, Y11, Y10
+	VPXOR        Y10, Y12, Y12
+	VPSLLD       $0x0e, Y11, Y10
+	VPXOR        Y10, Y12, Y12
+	VPSRLD       $0x03, Y11, Y9
+	VPXOR        Y9, Y12, Y12
+	VPADDD       Y12, Y13, Y13
+	VMOVDQU      1856(AX), Y11
+	VPSRLD       $0x11, Y11, Y12
+	VPSLLD       $0x0f, Y11, Y9
+	VPXOR        Y9, Y12, Y12
+	VPSRLD       $0x13, Y11, Y10
+	VPXOR        Y10, Y12, Y12
+	VPSLLD       $0x0d, Y11, Y10
+	VPXOR        Y10, Y12, Y12
+	VPSRLD       $0x0a, Y11, Y9
+	VPXOR        Y9, Y12, Y12
+	VPADDD       Y12, Y13, Y13
+	VPBROADCASTD 248(AX), Y9
+	VPADDD       Y9, Y5, Y5
+	VPADDD       Y13, Y5, Y5
+	VPSRLD       $0x06, Y2, Y8
+	VPSLLD       $0x1a, Y2, Y9
+	VPXOR        Y9, Y8, Y8
+	VPSRLD       $0x0b, Y2, Y10
+	VPXOR        Y10, Y8, Y8
+	VPSLLD       $0x15, Y2, Y10
+	VPXOR        Y10, Y8, Y8
+	VPSRLD       $0x19, Y2, Y9
+	VPXOR        Y9, Y8, Y8
+	VPSLLD       $0x07, Y2, Y9
+	VPXOR        Y9, Y8, Y8
+	VPADDD       Y8, Y5, Y5
+	VPXOR        Y4, Y3, Y8
+	VPAND        Y2, Y8, Y8
+	VPXOR        Y4, Y8, Y8
+	VPADDD       Y8, Y5, Y5
+	VPADDD       Y5, Y1, Y1
+	VPSRLD       $0x02, Y6, Y8
+	VPSLLD       $0x1e, Y6, Y9
+	VPXOR        Y9, Y8, Y8
+	VPSRLD       $0x0d, Y6, Y10
+	VPXOR        Y10, Y8, Y8
+	VPSLLD       $0x13, Y6, Y10
+	VPXOR        Y10, Y8, Y8
+	VPSRLD       $0x16, Y6, Y9
+	VPXOR        Y9, Y8, Y8
+	VPSLLD       $0x0a, Y6, Y9
+	VPXOR        Y9, Y8, Y8
+	VPADDD       Y8, Y5, Y5
+	VPXOR        Y7, Y6, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y7, Y8, Y8
+	VPADDD       Y8, Y5, Y5
+
+	// Round 63.
+	VMOVDQU      1952(AX), Y13
+	VPADDD       1728(AX), Y13, Y13
+	VMOVDQU      1472(AX), Y11
+	VPSRLD       $0x07, Y11, Y12
+	VPSLLD       $0x19, Y11, Y9
+	VPXOR        Y9, Y12, Y12
+	VPSRLD       $0x12, Y11, Y10
+	VPXOR        Y10, Y12, Y12
+	VPSLLD       $0x0e, Y11, Y10
+	VPXOR        Y10, Y12, Y12
+	VPSRLD       $0x03, Y11, Y9
+	VPXOR        Y9, Y12, Y12
+	VPADDD       Y12, Y13, Y13
+	VMOVDQU      1888(AX), Y11
+	VPSRLD       $0x11, Y11, Y12
+	VPSLLD       $0x0f, Y11, Y9
+	VPXOR        Y9, Y12, Y12
+	VPSRLD       $0x13, Y11, Y10
+	VPXOR        Y10, Y12, Y12
+	VPSLLD       $0x0d, Y11, Y10
+	VPXOR        Y10, Y12, Y12
+	VPSRLD       $0x0a, Y11, Y9
+	VPXOR        Y9, Y12, Y12
+	VPADDD       Y12, Y13, Y13
+	VPBROADCASTD 252(AX), Y9
+	VPADDD       Y9, Y4, Y4
+	VPADDD       Y13, Y4, Y4
+	VPSRLD       $0x06, Y1, Y8
+	VPSLLD       $0x1a, Y1, Y9
+	VPXOR        Y9, Y8, Y8
+	VPSRLD       $0x0b, Y1, Y10
+	VPXOR        Y10, Y8, Y8
+	VPSLLD       $0x15, Y1, Y10
+	VPXOR        Y10, Y8, Y8
+	VPSRLD       $0x19, Y1, Y9
+	VPXOR        Y9, Y8, Y8
+	VPSLLD       $0x07, Y1, Y9
+	VPXOR        Y9, Y8, Y8
+	VPADDD       Y8, Y4, Y4
+	VPXOR        Y3, Y2, Y8
+	VPAND        Y1, Y8, Y8
+	VPXOR        Y3, Y8, Y8
+	VPADDD       Y8, Y4, Y4
+	VPADDD       Y4, Y0, Y0
+	VPSRLD       $0x02, Y5, Y8
+	VPSLLD       $0x1e, Y5, Y9
+	VPXOR        Y9, Y8, Y8
+	VPSRLD       $0x0d, Y5, Y10
+	VPXOR        Y10, Y8, Y8
+	VPSLLD       $0x13, Y5, Y10
+	VPXOR        Y10, Y8, Y8
+	VPSRLD       $0x16, Y5, Y9
+	VPXOR        Y9, Y8, Y8
+	VPSLLD       $0x0a, Y5, Y9
+	VPXOR        Y9, Y8, Y8
+	VPADDD       Y8, Y4, Y4
+	VPXOR        Y6, Y5, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y6, Y8, Y8
+	VPADDD       Y8, Y4, Y4
+
+	// Feed forward: the digest words are the second hash's W[0..7].
+	VPBROADCASTD 1056(AX), Y9
+	VPADDD       Y9, Y4, Y4
+	VMOVDQU      Y4, 1472(AX)
+	VPBROADCASTD 1060(AX), Y9
+	VPADDD       Y9, Y5, Y5
+	VMOVDQU      Y5, 1504(AX)
+	VPBROADCASTD 1064(AX), Y9
+	VPADDD       Y9, Y6, Y6
+	VMOVDQU      Y6, 1536(AX)
+	VPBROADCASTD 1068(AX), Y9
+	VPADDD       Y9, Y7, Y7
+	VMOVDQU      Y7, 1568(AX)
+	VPBROADCASTD 1072(AX), Y9
+	VPADDD       Y9, Y0, Y0
+	VMOVDQU      Y0, 1600(AX)
+	VPBROADCASTD 1076(AX), Y9
+	VPADDD       Y9, Y1, Y1
+	VMOVDQU      Y1, 1632(AX)
+	VPBROADCASTD 1080(AX), Y9
+	VPADDD       Y9, Y2, Y2
+	VMOVDQU      Y2, 1664(AX)
+	VPBROADCASTD 1084(AX), Y9
+	VPADDD       Y9, Y3, Y3
+	VMOVDQU      Y3, 1696(AX)
+
+	// Second hash from after round 0.
+	VPBROADCASTD 1104(AX), Y9
+	VPADDD       Y9, Y4, Y0
+	VPBROADCASTD 1088(AX), Y9
+	VPADDD       Y9, Y4, Y4
+	VPBROADCASTD 1092(AX), Y5
+	VPBROADCASTD 1096(AX), Y6
+	VPBROADCASTD 1100(AX), Y7
+	VPBROADCASTD 1108(AX), Y1
+	VPBROADCASTD 1112(AX), Y2
+	VPBROADCASTD 1116(AX), Y3
+	VPXOR        Y6, Y5, Y15
+
+	// Round 1.
+	VPBROADCASTD 516(AX), Y9
+	VPADDD       Y9, Y3, Y3
+	VPADDD       1504(AX), Y3, Y3
+	VPSRLD       $0x06, Y0, Y8
+	VPSLLD       $0x1a, Y0, Y9
+	VPXOR        Y9, Y8, Y8
+	VPSRLD       $0x0b, Y0, Y10
+	VPXOR        Y10, Y8, Y8
+	VPSLLD       $0x15, Y0, Y10
+	VPXOR        Y10, Y8, Y8
+	VPSRLD       $0x19, Y0, Y9
+	VPXOR        Y9, Y8, Y8
+	VPSLLD       $0x07, Y0, Y9
+	VPXOR        Y9, Y8, Y8
+	VPADDD       Y8, Y3, Y3
+	VPXOR        Y2, Y1, Y8
+	VPAND        Y0, Y8, Y8
+	VPXOR        Y2, Y8, Y8
+	VPADDD       Y8, Y3, Y3
+	VPADDD       Y3, Y7, Y7
+	VPSRLD       $0x02, Y4, Y8
+	VPSLLD       $0x1e, Y4, Y9
+	VPXOR        Y9, Y8, Y8
+	VPSRLD       $0x0d, Y4, Y10
+	VPXOR        Y10, Y8, Y8
+	VPSLLD       $0x13, Y4, Y10
+	VPXOR        Y10, Y8, Y8
+	VPSRLD       $0x16, Y4, Y9
+	VPXOR        Y9, Y8, Y8
+	VPSLLD       $0x0a, Y4, Y9
+	VPXOR        Y9, Y8, Y8
+	VPADDD       Y8, Y3, Y3
+	VPXOR        Y5, Y4, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y5, Y8, Y8
+	VPADDD       Y8, Y3, Y3
+
+	// Round 2.
+	VPBROADCASTD 520(AX), Y9
+	VPADDD       Y9, Y2, Y2
+	VPADDD       1536(AX), Y2, Y2
+	VPSRLD       $0x06, Y7, Y8
+	VPSLLD       $0x1a, Y7, Y9
+	VPXOR        Y9, Y8, Y8
+	VPSRLD       $0x0b, Y7, Y10
+	VPXOR        Y10, Y8, Y8
+	VPSLLD       $0x15, Y7, Y10
+	VPXOR        Y10, Y8, Y8
+	VPSRLD       $0x19, Y7, Y9
+	VPXOR        Y9, Y8, Y8
+	VPSLLD       $0x07, Y7, Y9
+	VPXOR        Y9, Y8, Y8
+	VPADDD       Y8, Y2, Y2
+	VPXOR        Y1, Y0, Y8
+	VPAND        Y7, Y8, Y8
+	VPXOR        Y1, Y8, Y8
+	VPADDD       Y8, Y2, Y2
+	VPADDD       Y2, Y6, Y6
+	VPSRLD       $0x02, Y3, Y8
+	VPSLLD       $0x1e, Y3, Y9
+	VPXOR        Y9, Y8, Y8
+	VPSRLD       $0x0d, Y3, Y10
+	VPXOR        Y10, Y8, Y8
+	VPSLLD       $0x13, Y3, Y10
+	VPXOR        Y10, Y8, Y8
+	VPSRLD       $0x16, Y3, Y9
+	VPXOR        Y9, Y8, Y8
+	VPSLLD       $0x0a, Y3, Y9
+	VPXOR        Y9, Y8, Y8
+	VPADDD       Y8, Y2, Y2
+	VPXOR        Y4, Y3, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y4, Y8, Y8
+	VPADDD       Y8, Y2, Y2
+
+	// Round 3.
+	VPBROADCASTD 524(AX), Y9
+	VPADDD       Y9, Y1, Y1
+	VPADDD       1568(AX), Y1, Y1
+	VPSRLD       $0x06, Y6, Y8
+	VPSLLD       $0x1a, Y6, Y9
+	VPXOR        Y9, Y8, Y8
+	VPSRLD       $0x0b, Y6, Y10
+	VPXOR        Y10, Y8, Y8
+	VPSLLD       $0x15, Y6, Y10
+	VPXOR        Y10, Y8, Y8
+	VPSRLD       $0x19, Y6, Y9
+	VPXOR        Y9, Y8, Y8
+	VPSLLD       $0x07, Y6, Y9
+	VPXOR        Y9, Y8, Y8
+	VPADDD       Y8, Y1, Y1
+	VPXOR        Y0, Y7, Y8
+	VPAND        Y6, Y8, Y8
+	VPXOR        Y0, Y8, Y8
+	VPADDD       Y8, Y1, Y1
+	VPADDD       Y1, Y5, Y5
+	VPSRLD       $0x02, Y2, Y8
+	VPSLLD       $0x1e, Y2, Y9
+	VPXOR        Y9, Y8, Y8
+	VPSRLD       $0x0d, Y2, Y10
+	VPXOR        Y10, Y8, Y8
+	VPSLLD       $0x13, Y2, Y10
+	VPXOR        Y10, Y8, Y8
+	VPSRLD       $0x16, Y2, Y9
+	VPXOR        Y9, Y8, Y8
+	VPSLLD       $0x0a, Y2, Y9
+	VPXOR        Y9, Y8, Y8
+	VPADDD       Y8, Y1, Y1
+	VPXOR        Y3, Y2, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y3, Y8, Y8
+	VPADDD       Y8, Y1, Y1
+
+	// Round 4.
+	VPBROADCASTD 528(AX), Y9
+	VPADDD       Y9, Y0, Y0
+	VPADDD       1600(AX), Y0, Y0
+	VPSRLD       $0x06, Y5, Y8
+	VPSLLD       $0x1a, Y5, Y9
+	VPXOR        Y9, Y8, Y8
+	VPSRLD       $0x0b, Y5, Y10
+	VPXOR        Y10, Y8, Y8
+	VPSLLD       $0x15, Y5, Y10
+	VPXOR        Y10, Y8, Y8
+	VPSRLD       $0x19, Y5, Y9
+	VPXOR        Y9, Y8, Y8
+	VPSLLD       $0x07, Y5, Y9
+	VPXOR        Y9, Y8, Y8
+	VPADDD       Y8, Y0, Y0
+	VPXOR        Y7, Y6, Y8
+	VPAND        Y5, Y8, Y8
+	VPXOR        Y7, Y8, Y8
+	VPADDD       Y8, Y0, Y0
+	VPADDD       Y0, Y4, Y4
+	VPSRLD       $0x02, Y1, Y8
+	VPSLLD       $0x1e, Y1, Y9
+	VPXOR        Y9, Y8, Y8
+	VPSRLD       $0x0d, Y1, Y10
+	VPXOR        Y10, Y8, Y8
+	VPSLLD       $0x13, Y1, Y10
+	VPXOR        Y10, Y8, Y8
+	VPSRLD       $0x16, Y1, Y9
+	VPXOR        Y9, Y8, Y8
+	VPSLLD       $0x0a, Y1, Y9
+	VPXOR        Y9, Y8, Y8
+	VPADDD       Y8, Y0, Y0
+	VPXOR        Y2, Y1, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y2, Y8, Y8
+	VPADDD       Y8, Y0, Y0
+
+	// Round 5.
+	VPBROADCASTD 532(AX), Y9
+	VPADDD       Y9, Y7, Y7
+	VPADDD       1632(AX), Y7, Y7
+	VPSRLD       $0x06, Y4, Y8
+	VPSLLD       $0x1a, Y4, Y9
+	VPXOR        Y9, Y8, Y8
+	VPSRLD       $0x0b, Y4, Y10
+	VPXOR        Y10, Y8, Y8
+	VPSLLD       $0x15, Y4, Y10
+	VPXOR        Y10, Y8, Y8
+	VPSRLD       $0x19, Y4, Y9
+	VPXOR        Y9, Y8, Y8
+	VPSLLD       $0x07, Y4, Y9
+	VPXOR        Y9, Y8, Y8
+	VPADDD       Y8, Y7, Y7
+	VPXOR        Y6, Y5, Y8
+	VPAND        Y4, Y8, Y8
+	VPXOR        Y6, Y8, Y8
+	VPADDD       Y8, Y7, Y7
+	VPADDD       Y7, Y3, Y3
+	VPSRLD       $0x02, Y0, Y8
+	VPSLLD       $0x1e, Y0, Y9
+	VPXOR        Y9, Y8, Y8
+	VPSRLD       $0x0d, Y0, Y10
+	VPXOR        Y10, Y8, Y8
+	VPSLLD       $0x13, Y0, Y10
+	VPXOR        Y10, Y8, Y8
+	VPSRLD       $0x16, Y0, Y9
+	VPXOR        Y9, Y8, Y8
+	VPSLLD       $0x0a, Y0, Y9
+	VPXOR        Y9, Y8, Y8
+	VPADDD       Y8, Y7, Y7
+	VPXOR        Y1, Y0, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y1, Y8, Y8
+	VPADDD       Y8, Y7, Y7
+
+	// Round 6.
+	VPBROADCASTD 536(AX), Y9
+	VPADDD       Y9, Y6, Y6
+	VPADDD       1664(AX), Y6, Y6
+	VPSRLD       $0x06, Y3, Y8
+	VPSLLD       $0x1a, Y3, Y9
+	VPXOR        Y9, Y8, Y8
+	VPSRLD       $0x0b, Y3, Y10
+	VPXOR        Y10, Y8, Y8
+	VPSLLD       $0x15, Y3, Y10
+	VPXOR        Y10, Y8, Y8
+	VPSRLD       $0x19, Y3, Y9
+	VPXOR        Y9, Y8, Y8
+	VPSLLD       $0x07, Y3, Y9
+	VPXOR        Y9, Y8, Y8
+	VPADDD       Y8, Y6, Y6
+	VPXOR        Y5, Y4, Y8
+	VPAND        Y3, Y8, Y8
+	VPXOR        Y5, Y8, Y8
+	VPADDD       Y8, Y6, Y6
+	VPADDD       Y6, Y2, Y2
+	VPSRLD       $0x02, Y7, Y8
+	VPSLLD       $0x1e, Y7, Y9
+	VPXOR        Y9, Y8, Y8
+	VPSRLD       $0x0d, Y7, Y10
+	VPXOR        Y10, Y8, Y8
+	VPSLLD       $0x13, Y7, Y10
+	VPXOR        Y10, Y8, Y8
+	VPSRLD       $0x16, Y7, Y9
+	VPXOR        Y9, Y8, Y8
+	VPSLLD       $0x0a, Y7, Y9
+	VPXOR        Y9, Y8, Y8
+	VPADDD       Y8, Y6, Y6
+	VPXOR        Y0, Y7, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y0, Y8, Y8
+	VPADDD       Y8, Y6, Y6
+
+	// Round 7.
+	VPBROADCASTD 540(AX), Y9
+	VPADDD       Y9, Y5, Y5
+	VPADDD       1696(AX), Y5, Y5
+	VPSRLD       $0x06, Y2, Y8
+	VPSLLD       $0x1a, Y2, Y9
+	VPXOR        Y9, Y8, Y8
+	VPSRLD       $0x0b, Y2, Y10
+	VPXOR        Y10, Y8, Y8
+	VPSLLD       $0x15, Y2, Y10
+	VPXOR        Y10, Y8, Y8
+	VPSRLD       $0x19, Y2, Y9
+	VPXOR        Y9, Y8, Y8
+	VPSLLD       $0x07, Y2, Y9
+	VPXOR        Y9, Y8, Y8
+	VPADDD       Y8, Y5, Y5
+	VPXOR        Y4, Y3, Y8
+	VPAND        Y2, Y8, Y8
+	VPXOR        Y4, Y8, Y8
+	VPADDD       Y8, Y5, Y5
+	VPADDD       Y5, Y1, Y1
+	VPSRLD       $0x02, Y6, Y8
+	VPSLLD       $0x1e, Y6, Y9
+	VPXOR        Y9, Y8, Y8
+	VPSRLD       $0x0d, Y6, Y10
+	VPXOR        Y10, Y8, Y8
+	VPSLLD       $0x13, Y6, Y10
+	VPXOR        Y10, Y8, Y8
+	VPSRLD       $0x16, Y6, Y9
+	VPXOR        Y9, Y8, Y8
+	VPSLLD       $0x0a, Y6, Y9
+	VPXOR        Y9, Y8, Y8
+	VPADDD       Y8, Y5, Y5
+	VPXOR        Y7, Y6, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y7, Y8, Y8
+	VPADDD       Y8, Y5, Y5
+
+	// Round 8.
+	VPBROADCASTD 544(AX), Y9
+	VPADDD       Y9, Y4, Y4
+	VPSRLD       $0x06, Y1, Y8
+	VPSLLD       $0x1a, Y1, Y9
+	VPXOR        Y9, Y8, Y8
+	VPSRLD       $0x0b, Y1, Y10
+	VPXOR        Y10, Y8, Y8
+	VPSLLD       $0x15, Y1, Y10
+	VPXOR        Y10, Y8, Y8
+	VPSRLD       $0x19, Y1, Y9
+	VPXOR        Y9, Y8, Y8
+	VPSLLD       $0x07, Y1, Y9
+	VPXOR        Y9, Y8, Y8
+	VPADDD       Y8, Y4, Y4
+	VPXOR        Y3, Y2, Y8
+	VPAND        Y1, Y8, Y8
+	VPXOR        Y3, Y8, Y8
+	VPADDD       Y8, Y4, Y4
+	VPADDD       Y4, Y0, Y0
+	VPSRLD       $0x02, Y5, Y8
+	VPSLLD       $0x1e, Y5, Y9
+	VPXOR        Y9, Y8, Y8
+	VPSRLD       $0x0d, Y5, Y10
+	VPXOR        Y10, Y8, Y8
+	VPSLLD       $0x13, Y5, Y10
+	VPXOR        Y10, Y8, Y8
+	VPSRLD       $0x16, Y5, Y9
+	VPXOR        Y9, Y8, Y8
+	VPSLLD       $0x0a, Y5, Y9
+	VPXOR        Y9, Y8, Y8
+	VPADDD       Y8, Y4, Y4
+	VPXOR        Y6, Y5, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y6, Y8, Y8
+	VPADDD       Y8, Y4, Y4
+
+	// Round 9.
+	VPBROADCASTD 548(AX), Y9
+	VPADDD       Y9, Y3, Y3
+	VPSRLD       $0x06, Y0, Y8
+	VPSLLD       $0x1a, Y0, Y9
+	VPXOR        Y9, Y8, Y8
+	VPSRLD       $0x0b, Y0, Y10
+	VPXOR        Y10, Y8, Y8
+	VPSLLD       $0x15, Y0, Y10
+	VPXOR        Y10, Y8, Y8
+	VPSRLD       $0x19, Y0, Y9
+	VPXOR        Y9, Y8, Y8
+	VPSLLD       $0x07, Y0, Y9
+	VPXOR        Y9, Y8, Y8
+	VPADDD       Y8, Y3, Y3
+	VPXOR        Y2, Y1, Y8
+	VPAND        Y0, Y8, Y8
+	VPXOR        Y2, Y8, Y8
+	VPADDD       Y8, Y3, Y3
+	VPADDD       Y3, Y7, Y7
+	VPSRLD       $0x02, Y4, Y8
+	VPSLLD       $0x1e, Y4, Y9
+	VPXOR        Y9, Y8, Y8
+	VPSRLD       $0x0d, Y4, Y10
+	VPXOR        Y10, Y8, Y8
+	VPSLLD       $0x13, Y4, Y10
+	VPXOR        Y10, Y8, Y8
+	VPSRLD       $0x16, Y4, Y9
+	VPXOR        Y9, Y8, Y8
+	VPSLLD       $0x0a, Y4, Y9
+	VPXOR        Y9, Y8, Y8
+	VPADDD       Y8, Y3, Y3
+	VPXOR        Y5, Y4, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y5, Y8, Y8
+	VPADDD       Y8, Y3, Y3
+
+	// Round 10.
+	VPBROADCASTD 552(AX), Y9
+	VPADDD       Y9, Y2, Y2
+	VPSRLD       $0x06, Y7, Y8
+	VPSLLD       $0x1a, Y7, Y9
+	VPXOR        Y9, Y8, Y8
+	VPSRLD       $0x0b, Y7, Y10
+	VPXOR        Y10, Y8, Y8
+	VPSLLD       $0x15, Y7, Y10
+	VPXOR        Y10, Y8, Y8
+	VPSRLD       $0x19, Y7, Y9
+	VPXOR        Y9, Y8, Y8
+	VPSLLD       $0x07, Y7, Y9
+	VPXOR        Y9, Y8, Y8
+	VPADDD       Y8, Y2, Y2
+	VPXOR        Y1, Y0, Y8
+	VPAND        Y7, Y8, Y8
+	VPXOR        Y1, Y8, Y8
+	VPADDD       Y8, Y2, Y2
+	VPADDD       Y2, Y6, Y6
+	VPSRLD       $0x02, Y3, Y8
+	VPSLLD       $0x1e, Y3, Y9
+	VPXOR        Y9, Y8, Y8
+	VPSRLD       $0x0d, Y3, Y10
+	VPXOR        Y10, Y8, Y8
+	VPSLLD       $0x13, Y3, Y10
+	VPXOR        Y10, Y8, Y8
+	VPSRLD       $0x16, Y3, Y9
+	VPXOR        Y9, Y8, Y8
+	VPSLLD       $0x0a, Y3, Y9
+	VPXOR        Y9, Y8, Y8
+	VPADDD       Y8, Y2, Y2
+	VPXOR        Y4, Y3, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y4, Y8, Y8
+	VPADDD       Y8, Y2, Y2
+
+	// Round 11.
+	VPBROADCASTD 556(AX), Y9
+	VPADDD       Y9, Y1, Y1
+	VPSRLD       $0x06, Y6, Y8
+	VPSLLD       $0x1a, Y6, Y9
+	VPXOR        Y9, Y8, Y8
+	VPSRLD       $0x0b, Y6, Y10
+	VPXOR        Y10, Y8, Y8
+	VPSLLD       $0x15, Y6, Y10
+	VPXOR        Y10, Y8, Y8
+	VPSRLD       $0x19, Y6, Y9
+	VPXOR        Y9, Y8, Y8
+	VPSLLD       $0x07, Y6, Y9
+	VPXOR        Y9, Y8, Y8
+	VPADDD       Y8, Y1, Y1
+	VPXOR        Y0, Y7, Y8
+	VPAND        Y6, Y8, Y8
+	VPXOR        Y0, Y8, Y8
+	VPADDD       Y8, Y1, Y1
+	VPADDD       Y1, Y5, Y5
+	VPSRLD       $0x02, Y2, Y8
+	VPSLLD       $0x1e, Y2, Y9
+	VPXOR        Y9, Y8, Y8
+	VPSRLD       $0x0d, Y2, Y10
+	VPXOR        Y10, Y8, Y8
+	VPSLLD       $0x13, Y2, Y10
+	VPXOR        Y10, Y8, Y8
+	VPSRLD       $0x16, Y2, Y9
+	VPXOR        Y9, Y8, Y8
+	VPSLLD       $0x0a, Y2, Y9
+	VPXOR        Y9, Y8, Y8
+	VPADDD       Y8, Y1, Y1
+	VPXOR        Y3, Y2, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y3, Y8, Y8
+	VPADDD       Y8, Y1, Y1
+
+	// Round 12.
+	VPBROADCASTD 560(AX), Y9
+	VPADDD       Y9, Y0, Y0
+	VPSRLD       $0x06, Y5, Y8
+	VPSLLD       $0x1a, Y5, Y9
+	VPXOR        Y9, Y8, Y8
+	VPSRLD       $0x0b, Y5, Y10
+	VPXOR        Y10, Y8, Y8
+	VPSLLD       $0x15, Y5, Y10
+	VPXOR        Y10, Y8, Y8
+	VPSRLD       $0x19, Y5, Y9
+	VPXOR        Y9, Y8, Y8
+	VPSLLD       $0x07, Y5, Y9
+	VPXOR        Y9, Y8, Y8
+	VPADDD       Y8, Y0, Y0
+	VPXOR        Y7, Y6, Y8
+	VPAND        Y5, Y8, Y8
+	VPXOR        Y7, Y8, Y8
+	VPADDD       Y8, Y0, Y0
+	VPADDD       Y0, Y4, Y4
+	VPSRLD       $0x02, Y1, Y8
+	VPSLLD       $0x1e, Y1, Y9
+	VPXOR        Y9, Y8, Y8
+	VPSRLD       $0x0d, Y1, Y10
+	VPXOR        Y10, Y8, Y8
+	VPSLLD       $0x13, Y1, Y10
+	VPXOR        Y10, Y8, Y8
+	VPSRLD       $0x16, Y1, Y9
+	VPXOR        Y9, Y8, Y8
+	VPSLLD       $0x0a, Y1, Y9
+	VPXOR        Y9, Y8, Y8
+	VPADDD       Y8, Y0, Y0
+	VPXOR        Y2, Y1, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y2, Y8, Y8
+	VPADDD       Y8, Y0, Y0
+
+	// Round 13.
+	VPBROADCASTD 564(AX), Y9
+	VPADDD       Y9, Y7, Y7
+	VPSRLD       $0x06, Y4, Y8
+	VPSLLD       $0x1a, Y4, Y9
+	VPXOR        Y9, Y8, Y8
+	VPSRLD       $0x0b, Y4, Y10
+	VPXOR        Y10, Y8, Y8
+	VPSLLD       $0x15, Y4, Y10
+	VPXOR        Y10, Y8, Y8
+	VPSRLD       $0x19, Y4, Y9
+	VPXOR        Y9, Y8, Y8
+	VPSLLD       $0x07, Y4, Y9
+	VPXOR        Y9, Y8, Y8
+	VPADDD       Y8, Y7, Y7
+	VPXOR        Y6, Y5, Y8
+	VPAND        Y4, Y8, Y8
+	VPXOR        Y6, Y8, Y8
+	VPADDD       Y8, Y7, Y7
+	VPADDD       Y7, Y3, Y3
+	VPSRLD       $0x02, Y0, Y8
+	VPSLLD       $0x1e, Y0, Y9
+	VPXOR        Y9, Y8, Y8
+	VPSRLD       $0x0d, Y0, Y10
+	VPXOR        Y10, Y8, Y8
+	VPSLLD       $0x13, Y0, Y10
+	VPXOR        Y10, Y8, Y8
+	VPSRLD       $0x16, Y0, Y9
+	VPXOR        Y9, Y8, Y8
+	VPSLLD       $0x0a, Y0, Y9
+	VPXOR        Y9, Y8, Y8
+	VPADDD       Y8, Y7, Y7
+	VPXOR        Y1, Y0, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y1, Y8, Y8
+	VPADDD       Y8, Y7, Y7
+
+	// Round 14.
+	VPBROADCASTD 568(AX), Y9
+	VPADDD       Y9, Y6, Y6
+	VPSRLD       $0x06, Y3, Y8
+	VPSLLD       $0x1a, Y3, Y9
+	VPXOR        Y9, Y8, Y8
+	VPSRLD       $0x0b, Y3, Y10
+	VPXOR        Y10, Y8, Y8
+	VPSLLD       $0x15, Y3, Y10
+	VPXOR        Y10, Y8, Y8
+	VPSRLD       $0x19, Y3, Y9
+	VPXOR        Y9, Y8, Y8
+	VPSLLD       $0x07, Y3, Y9
+	VPXOR        Y9, Y8, Y8
+	VPADDD       Y8, Y6, Y6
+	VPXOR        Y5, Y4, Y8
+	VPAND        Y3, Y8, Y8
+	VPXOR        Y5, Y8, Y8
+	VPADDD       Y8, Y6, Y6
+	VPADDD       Y6, Y2, Y2
+	VPSRLD       $0x02, Y7, Y8
+	VPSLLD       $0x1e, Y7, Y9
+	VPXOR        Y9, Y8, Y8
+	VPSRLD       $0x0d, Y7, Y10
+	VPXOR        Y10, Y8, Y8
+	VPSLLD       $0x13, Y7, Y10
+	VPXOR        Y10, Y8, Y8
+	VPSRLD       $0x16, Y7, Y9
+	VPXOR        Y9, Y8, Y8
+	VPSLLD       $0x0a, Y7, Y9
+	VPXOR        Y9, Y8, Y8
+	VPADDD       Y8, Y6, Y6
+	VPXOR        Y0, Y7, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y0, Y8, Y8
+	VPADDD       Y8, Y6, Y6
+
+	// Round 15.
+	VPBROADCASTD 572(AX), Y9
+	VPADDD       Y9, Y5, Y5
+	VPSRLD       $0x06, Y2, Y8
+	VPSLLD       $0x1a, Y2, Y9
+	VPXOR        Y9, Y8, Y8
+	VPSRLD       $0x0b, Y2, Y10
+	VPXOR        Y10, Y8, Y8
+	VPSLLD       $0x15, Y2, Y10
+	VPXOR        Y10, Y8, Y8
+	VPSRLD       $0x19, Y2, Y9
+	VPXOR        Y9, Y8, Y8
+	VPSLLD       $0x07, Y2, Y9
+	VPXOR        Y9, Y8, Y8
+	VPADDD       Y8, Y5, Y5
+	VPXOR        Y4, Y3, Y8
+	VPAND        Y2, Y8, Y8
+	VPXOR        Y4, Y8, Y8
+	VPADDD       Y8, Y5, Y5
+	VPADDD       Y5, Y1, Y1
+	VPSRLD       $0x02, Y6, Y8
+	VPSLLD       $0x1e, Y6, Y9
+	VPXOR        Y9, Y8, Y8
+	VPSRLD       $0x0d, Y6, Y10
+	VPXOR        Y10, Y8, Y8
+	VPSLLD       $0x13, Y6, Y10
+	VPXOR        Y10, Y8, Y8
+	VPSRLD       $0x16, Y6, Y9
+	VPXOR        Y9, Y8, Y8
+	VPSLLD       $0x0a, Y6, Y9
+	VPXOR        Y9, Y8, Y8
+	VPADDD       Y8, Y5, Y5
+	VPXOR        Y7, Y6, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y7, Y8, Y8
+	VPADDD       Y8, Y5, Y5
+
+	// Round 16.
+	VMOVDQU      1472(AX), Y13
+	VMOVDQU      1504(AX), Y11
+	VPSRLD       $0x07, Y11, Y12
+	VPSLLD       $0x19, Y11, Y9
+	VPXOR        Y9, Y12, Y12
+	VPSRLD       $0x12, Y11, Y10
+	VPXOR        Y10, Y12, Y12
+	VPSLLD       $0x0e, Y11, Y10
+	VPXOR        Y10, Y12, Y12
+	VPSRLD       $0x03, Y11, Y9
+	VPXOR        Y9, Y12, Y12
+	VPADDD       Y12, Y13, Y13
+	VMOVDQU      Y13, 1472(AX)
+	VPBROADCASTD 576(AX), Y9
+	VPADDD       Y9, Y4, Y4
+	VPADDD       Y13, Y4, Y4
+	VPSRLD       $0x06, Y1, Y8
+	VPSLLD       $0x1a, Y1, Y9
+	VPXOR        Y9, Y8, Y8
+	VPSRLD       $0x0b, Y1, Y10
+	VPXOR        Y10, Y8, Y8
+	VPSLLD       $0x15, Y1, Y10
+	VPXOR        Y10, Y8, Y8
+	VPSRLD       $0x19, Y1, Y9
+	VPXOR        Y9, Y8, Y8
+	VPSLLD       $0x07, Y1, Y9
+	VPXOR        Y9, Y8, Y8
+	VPADDD       Y8, Y4, Y4
+	VPXOR        Y3, Y2, Y8
+	VPAND        Y1, Y8, Y8
+	VPXOR        Y3, Y8, Y8
+	VPADDD       Y8, Y4, Y4
+	VPADDD       Y4, Y0, Y0
+	VPSRLD       $0x02, Y5, Y8
+	VPSLLD       $0x1e, Y5, Y9
+	VPXOR        Y9, Y8, Y8
+	VPSRLD       $0x0d, Y5, Y10
+	VPXOR        Y10, Y8, Y8
+	VPSLLD       $0x13, Y5, Y10
+	VPXOR        Y10, Y8, Y8
+	VPSRLD       $0x16, Y5, Y9
+	VPXOR        Y9, Y8, Y8
+	VPSLLD       $0x0a, Y5, Y9
+	VPXOR        Y9, Y8, Y8
+	VPADDD       Y8, Y4, Y4
+	VPXOR        Y6, Y5, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y6, Y8, Y8
+	VPADDD       Y8, Y4, Y4
+
+	// Round 17.
+	VMOVDQU      1504(AX), Y13
+	VMOVDQU      1536(AX), Y11
+	VPSRLD       $0x07, Y11, Y12
+	VPSLLD       $0x19, Y11, Y9
+	VPXOR        Y9, Y12, Y12
+	VPSRLD       $0x12, Y11, Y10
+	VPXOR        Y10, Y12, Y12
+	VPSLLD       $0x0e, Y11, Y10
+	VPXOR        Y10, Y12, Y12
+	VPSRLD       $0x03, Y11, Y9
+	VPXOR        Y9, Y12, Y12
+	VPADDD       Y12, Y13, Y13
+	VPBROADCASTD 836(AX), Y12
+	VPADDD       Y12, Y13, Y13
+	VMOVDQU      Y13, 1504(AX)
+	VPBROADCASTD 580(AX), Y9
+	VPADDD       Y9, Y3, Y3
+	VPADDD       Y13, Y3, Y3
+	VPSRLD       $0x06, Y0, Y8
+	VPSLLD       $0x1a, Y0, Y9
+	VPXOR        Y9, Y8, Y8
+	VPSRLD       $0x0b, Y0, Y10
+	VPXOR        Y10, Y8, Y8
+	VPSLLD       $0x15, Y0, Y10
+	VPXOR        Y10, Y8, Y8
+	VPSRLD       $0x19, Y0, Y9
+	VPXOR        Y9, Y8, Y8
+	VPSLLD       $0x07, Y0, Y9
+	VPXOR        Y9, Y8, Y8
+	VPADDD       Y8, Y3, Y3
+	VPXOR        Y2, Y1, Y8
+	VPAND        Y0, Y8, Y8
+	VPXOR        Y2, Y8, Y8
+	VPADDD       Y8, Y3, Y3
+	VPADDD       Y3, Y7, Y7
+	VPSRLD       $0x02, Y4, Y8
+	VPSLLD       $0x1e, Y4, Y9
+	VPXOR        Y9, Y8, Y8
+	VPSRLD       $0x0d, Y4, Y10
+	VPXOR        Y10, Y8, Y8
+	VPSLLD       $0x13, Y4, Y10
+	VPXOR        Y10, Y8, Y8
+	VPSRLD       $0x16, Y4, Y9
+	VPXOR        Y9, Y8, Y8
+	VPSLLD       $0x0a, Y4, Y9
+	VPXOR        Y9, Y8, Y8
+	VPADDD       Y8, Y3, Y3
+	VPXOR        Y5, Y4, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y5, Y8, Y8
+	VPADDD       Y8, Y3, Y3
+
+	// Round 18.
+	VMOVDQU      1536(AX), Y13
+	VMOVDQU      1568(AX), Y11
+	VPSRLD       $0x07, Y11, Y12
+	VPSLLD       $0x19, Y11, Y9
+	VPXOR        Y9, Y12, Y12
+	VPSRLD       $0x12, Y11, Y10
+	VPXOR        Y10, Y12, Y12
+	VPSLLD       $0x0e, Y11, Y10
+	VPXOR        Y10, Y12, Y12
+	VPSRLD       $0x03, Y11, Y9
+	VPXOR        Y9, Y12, Y12
+	VPADDD       Y12, Y13, Y13
+	VMOVDQU      1472(AX), Y11
+	VPSRLD       $0x11, Y11, Y12
+	VPSLLD       $0x0f, Y11, Y9
+	VPXOR        Y9, Y12, Y12
+	VPSRLD       $0x13, Y11, Y10
+	VPXOR        Y10, Y12, Y12
+	VPSLLD       $0x0d, Y11, Y10
+	VPXOR        Y10, Y12, Y12
+	VPSRLD       $0x0a, Y11, Y9
+	VPXOR        Y9, Y12, Y12
+	VPADDD       Y12, Y13, Y13
+	VMOVDQU      Y13, 1536(AX)
+	VPBROADCASTD 584(AX), Y9
+	VPADDD       Y9, Y2, Y2
+	VPADDD       Y13, Y2, Y2
+	VPSRLD       $0x06, Y7, Y8
+	VPSLLD       $0x1a, Y7, Y9
+	VPXOR        Y9, Y8, Y8
+	VPSRLD       $0x0b, Y7, Y10
+	VPXOR        Y10, Y8, Y8
+	VPSLLD       $0x15, Y7, Y10
+	VPXOR        Y10, Y8, Y8
+	VPSRLD       $0x19, Y7, Y9
+	VPXOR        Y9, Y8, Y8
+	VPSLLD       $0x07, Y7, Y9
+	VPXOR        Y9, Y8, Y8
+	VPADDD       Y8, Y2, Y2
+	VPXOR        Y1, Y0, Y8
+	VPAND        Y7, Y8, Y8
+	VPXOR        Y1, Y8, Y8
+	VPADDD       Y8, Y2, Y2
+	VPADDD       Y2, Y6, Y6
+	VPSRLD       $0x02, Y3, Y8
+	VPSLLD       $0x1e, Y3, Y9
+	VPXOR        Y9, Y8, Y8
+	VPSRLD       $0x0d, Y3, Y10
+	VPXOR        Y10, Y8, Y8
+	VPSLLD       $0x13, Y3, Y10
+	VPXOR        Y10, Y8, Y8
+	VPSRLD       $0x16, Y3, Y9
+	VPXOR        Y9, Y8, Y8
+	VPSLLD       $0x0a, Y3, Y9
+	VPXOR        Y9, Y8, Y8
+	VPADDD       Y8, Y2, Y2
+	VPXOR        Y4, Y3, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y4, Y8, Y8
+	VPADDD       Y8, Y2, Y2
+
+	// Round 19.
+	VMOVDQU      1568(AX), Y13
+	VMOVDQU      1600(AX), Y11
+	VPSRLD       $0x07, Y11, Y12
+	VPSLLD       $0x19, Y11, Y9
+	VPXOR        Y9, Y12, Y12
+	VPSRLD       $0x12, Y11, Y10
+	VPXOR        Y10, Y12, Y12
+	VPSLLD       $0x0e, Y11, Y10
+	VPXOR        Y10, Y12, Y12
+	VPSRLD       $0x03, Y11, Y9
+	VPXOR        Y9, Y12, Y12
+	VPADDD       Y12, Y13, Y13
+	VMOVDQU      1504(AX), Y11
+	VPSRLD       $0x11, Y11, Y12
+	VPSLLD       $0x0f, Y11, Y9
+	VPXOR        Y9, Y12, Y12
+	VPSRLD       $0x13, Y11, Y10
+	VPXOR        Y10, Y12, Y12
+	VPSLLD       $0x0d, Y11, Y10
+	VPXOR        Y10, Y12, Y12
+	VPSRLD       $0x0a, Y11, Y9
+	VPXOR        Y9, Y12, Y12
+	VPADDD       Y12, Y13, Y13
+	VMOVDQU      Y13, 1568(AX)
+	VPBROADCASTD 588(AX), Y9
+	VPADDD       Y9, Y1, Y1
+	VPADDD       Y13, Y1, Y1
+	VPSRLD       $0x06, Y6, Y8
+	VPSLLD       $0x1a, Y6, Y9
+	VPXOR        Y9, Y8, Y8
+	VPSRLD       $0x0b, Y6, Y10
+	VPXOR        Y10, Y8, Y8
+	VPSLLD       $0x15, Y6, Y10
+	VPXOR        Y10, Y8, Y8
+	VPSRLD       $0x19, Y6, Y9
+	VPXOR        Y9, Y8, Y8
+	VPSLLD       $0x07, Y6, Y9
+	VPXOR        Y9, Y8, Y8
+	VPADDD       Y8, Y1, Y1
+	VPXOR        Y0, Y7, Y8
+	VPAND        Y6, Y8, Y8
+	VPXOR        Y0, Y8, Y8
+	VPADDD       Y8, Y1, Y1
+	VPADDD       Y1, Y5, Y5
+	VPSRLD       $0x02, Y2, Y8
+	VPSLLD       $0x1e, Y2, Y9
+	VPXOR        Y9, Y8, Y8
+	VPSRLD       $0x0d, Y2, Y10
+	VPXOR        Y10, Y8, Y8
+	VPSLLD       $0x13, Y2, Y10
+	VPXOR        Y10, Y8, Y8
+	VPSRLD       $0x16, Y2, Y9
+	VPXOR        Y9, Y8, Y8
+	VPSLLD       $0x0a, Y2, Y9
+	VPXOR        Y9, Y8, Y8
+	VPADDD       Y8, Y1, Y1
+	VPXOR        Y3, Y2, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y3, Y8, Y8
+	VPADDD       Y8, Y1, Y1
+
+	// Round 20.
+	VMOVDQU      1600(AX), Y13
+	VMOVDQU      1632(AX), Y11
+	VPSRLD       $0x07, Y11, Y12
+	VPSLLD       $0x19, Y11, Y9
+	VPXOR        Y9, Y12, Y12
+	VPSRLD       $0x12, Y11, Y10
+	VPXOR        Y10, Y12, Y12
+	VPSLLD       $0x0e, Y11, Y10
+	VPXOR        Y10, Y12, Y12
+	VPSRLD       $0x03, Y11, Y9
+	VPXOR        Y9, Y12, Y12
+	VPADDD       Y12, Y13, Y13
+	VMOVDQU      1536(AX), Y11
+	VPSRLD       $0x11, Y11, Y12
+	VPSLLD       $0x0f, Y11, Y9
+	VPXOR        Y9, Y12, Y12
+	VPSRLD       $0x13, Y11, Y10
+	VPXOR        Y10, Y12, Y12
+	VPSLLD       $0x0d, Y11, Y10
+	VPXOR        Y10, Y12, Y12
+	VPSRLD       $0x0a, Y11, Y9
+	VPXOR        Y9, Y12, Y12
+	VPADDD       Y12, Y13, Y13
+	VMOVDQU      Y13, 1600(AX)
+	VPBROADCASTD 592(AX), Y9
+	VPADDD       Y9, Y0, Y0
+	VPADDD       Y13, Y0, Y0
+	VPSRLD       $0x06, Y5, Y8
+	VPSLLD       $0x1a, Y5, Y9
+	VPXOR        Y9, Y8, Y8
+	VPSRLD       $0x0b, Y5, Y10
+	VPXOR        Y10, Y8, Y8
+	VPSLLD       $0x15, Y5, Y10
+	VPXOR        Y10, Y8, Y8
+	VPSRLD       $0x19, Y5, Y9
+	VPXOR        Y9, Y8, Y8
+	VPSLLD       $0x07, Y5, Y9
+	VPXOR        Y9, Y8, Y8
+	VPADDD       Y8, Y0, Y0
+	VPXOR        Y7, Y6, Y8
+	VPAND        Y5, Y8, Y8
+	VPXOR        Y7, Y8, Y8
+	VPADDD       Y8, Y0, Y0
+	VPADDD       Y0, Y4, Y4
+	VPSRLD       $0x02, Y1, Y8
+	VPSLLD       $0x1e, Y1, Y9
+	VPXOR        Y9, Y8, Y8
+	VPSRLD       $0x0d, Y1, Y10
+	VPXOR        Y10, Y8, Y8
+	VPSLLD       $0x13, Y1, Y10
+	VPXOR        Y10, Y8, Y8
+	VPSRLD       $0x16, Y1, Y9
+	VPXOR        Y9, Y8, Y8
+	VPSLLD       $0x0a, Y1, Y9
+	VPXOR        Y9, Y8, Y8
+	VPADDD       Y8, Y0, Y0
+	VPXOR        Y2, Y1, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y2, Y8, Y8
+	VPADDD       Y8, Y0, Y0
+
+	// Round 21.
+	VMOVDQU      1632(AX), Y13
+	VMOVDQU      1664(AX), Y11
+	VPSRLD       $0x07, Y11, Y12
+	VPSLLD       $0x19, Y11, Y9
+	VPXOR        Y9, Y12, Y12
+	VPSRLD       $0x12, Y11, Y10
+	VPXOR        Y10, Y12, Y12
+	VPSLLD       $0x0e, Y11, Y10
+	VPXOR        Y10, Y12, Y12
+	VPSRLD       $0x03, Y11, Y9
+	VPXOR        Y9, Y12, Y12
+	VPADDD       Y12, Y13, Y13
+	VMOVDQU      1568(AX), Y11
+	VPSRLD       $0x11, Y11, Y12
+	VPSLLD       $0x0f, Y11, Y9
+	VPXOR        Y9, Y12, Y12
+	VPSRLD       $0x13, Y11, Y10
+	VPXOR        Y10, Y12, Y12
+	VPSLLD       $0x0d, Y11, Y10
+	VPXOR        Y10, Y12, Y12
+	VPSRLD       $0x0a, Y11, Y9
+	VPXOR        Y9, Y12, Y12
+	VPADDD       Y12, Y13, Y13
+	VMOVDQU      Y13, 1632(AX)
+	VPBROADCASTD 596(AX), Y9
+	VPADDD       Y9, Y7, Y7
+	VPADDD       Y13, Y7, Y7
+	VPSRLD       $0x06, Y4, Y8
+	VPSLLD       $0x1a, Y4, Y9
+	VPXOR        Y9, Y8, Y8
+	VPSRLD       $0x0b, Y4, Y10
+	VPXOR        Y10, Y8, Y8
+	VPSLLD       $0x15, Y4, Y10
+	VPXOR        Y10, Y8, Y8
+	VPSRLD       $0x19, Y4, Y9
+	VPXOR        Y9, Y8, Y8
+	VPSLLD       $0x07, Y4, Y9
+	VPXOR        Y9, Y8, Y8
+	VPADDD       Y8, Y7, Y7
+	VPXOR        Y6, Y5, Y8
+	VPAND        Y4, Y8, Y8
+	VPXOR        Y6, Y8, Y8
+	VPADDD       Y8, Y7, Y7
+	VPADDD       Y7, Y3, Y3
+	VPSRLD       $0x02, Y0, Y8
+	VPSLLD       $0x1e, Y0, Y9
+	VPXOR        Y9, Y8, Y8
+	VPSRLD       $0x0d, Y0, Y10
+	VPXOR        Y10, Y8, Y8
+	VPSLLD       $0x13, Y0, Y10
+	VPXOR        Y10, Y8, Y8
+	VPSRLD       $0x16, Y0, Y9
+	VPXOR        Y9, Y8, Y8
+	VPSLLD       $0x0a, Y0, Y9
+	VPXOR        Y9, Y8, Y8
+	VPADDD       Y8, Y7, Y7
+	VPXOR        Y1, Y0, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y1, Y8, Y8
+	VPADDD       Y8, Y7, Y7
+
+	// Round 22.
+	VMOVDQU      1664(AX), Y13
+	VMOVDQU      1696(AX), Y11
+	VPSRLD       $0x07, Y11, Y12
+	VPSLLD       $0x19, Y11, Y9
+	VPXOR        Y9, Y12, Y12
+	VPSRLD       $0x12, Y11, Y10
+	VPXOR        Y10, Y12, Y12
+	VPSLLD       $0x0e, Y11, Y10
+	VPXOR        Y10, Y12, Y12
+	VPSRLD       $0x03, Y11, Y9
+	VPXOR        Y9, Y12, Y12
+	VPADDD       Y12, Y13, Y13
+	VMOVDQU      1600(AX), Y11
+	VPSRLD       $0x11, Y11, Y12
+	VPSLLD       $0x0f, Y11, Y9
+	VPXOR        Y9, Y12, Y12
+	VPSRLD       $0x13, Y11, Y10
+	VPXOR        Y10, Y12, Y12
+	VPSLLD       $0x0d, Y11, Y10
+	VPXOR        Y10, Y12, Y12
+	VPSRLD       $0x0a, Y11, Y9
+	VPXOR        Y9, Y12, Y12
+	VPADDD       Y12, Y13, Y13
+	VPBROADCASTD 856(AX), Y12
+	VPADDD       Y12, Y13, Y13
+	VMOVDQU      Y13, 1664(AX)
+	VPBROADCASTD 600(AX), Y9
+	VPADDD       Y9, Y6, Y6
+	VPADDD       Y13, Y6, Y6
+	VPSRLD       $0x06, Y3, Y8
+	VPSLLD       $0x1a, Y3, Y9
+	VPXOR        Y9, Y8, Y8
+	VPSRLD       $0x0b, Y3, Y10
+	VPXOR        Y10, Y8, Y8
+	VPSLLD       $0x15, Y3, Y10
+	VPXOR        Y10, Y8, Y8
+	VPSRLD       $0x19, Y3, Y9
+	VPXOR        Y9, Y8, Y8
+	VPSLLD       $0x07, Y3, Y9
+	VPXOR        Y9, Y8, Y8
+	VPADDD       Y8, Y6, Y6
+	VPXOR        Y5, Y4, Y8
+	VPAND        Y3, Y8, Y8
+	VPXOR        Y5, Y8, Y8
+	VPADDD       Y8, Y6, Y6
+	VPADDD       Y6, Y2, Y2
+	VPSRLD       $0x02, Y7, Y8
+	VPSLLD       $0x1e, Y7, Y9
+	VPXOR        Y9, Y8, Y8
+	VPSRLD       $0x0d, Y7, Y10
+	VPXOR        Y10, Y8, Y8
+	VPSLLD       $0x13, Y7, Y10
+	VPXOR        Y10, Y8, Y8
+	VPSRLD       $0x16, Y7, Y9
+	VPXOR        Y9, Y8, Y8
+	VPSLLD       $0x0a, Y7, Y9
+	VPXOR        Y9, Y8, Y8
+	VPADDD       Y8, Y6, Y6
+	VPXOR        Y0, Y7, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y0, Y8, Y8
+	VPADDD       Y8, Y6, Y6
+
+	// Round 23.
+	VMOVDQU      1696(AX), Y13
+	VPADDD       1472(AX), Y13, Y13
+	VMOVDQU      1632(AX), Y11
+	VPSRLD       $0x11, Y11, Y12
+	VPSLLD       $0x0f, Y11, Y9
+	VPXOR        Y9, Y12, Y12
+	VPSRLD       $0x13, Y11, Y10
+	VPXOR        Y10, Y12, Y12
+	VPSLLD       $0x0d, Y11, Y10
+	VPXOR        Y10, Y12, Y12
+	VPSRLD       $0x0a, Y11, Y9
+	VPXOR        Y9, Y12, Y12
+	VPADDD       Y12, Y13, Y13
+	VPBROADCASTD 860(AX), Y12
+	VPADDD       Y12, Y13, Y13
+	VMOVDQU      Y13, 1696(AX)
+	VPBROADCASTD 604(AX), Y9
+	VPADDD       Y9, Y5, Y5
+	VPADDD       Y13, Y5, Y5
+	VPSRLD       $0x06, Y2, Y8
+	VPSLLD       $0x1a, Y2, Y9
+	VPXOR        Y9, Y8, Y8
+	VPSRLD       $0x0b, Y2, Y10
+	VPXOR        Y10, Y8, Y8
+	VPSLLD       $0x15, Y2, Y10
+	VPXOR        Y10, Y8, Y8
+	VPSRLD       $0x19, Y2, Y9
+	VPXOR        Y9, Y8, Y8
+	VPSLLD       $0x07, Y2, Y9
+	VPXOR        Y9, Y8, Y8
+	VPADDD       Y8, Y5, Y5
+	VPXOR        Y4, Y3, Y8
+	VPAND        Y2, Y8, Y8
+	VPXOR        Y4, Y8, Y8
+	VPADDD       Y8, Y5, Y5
+	VPADDD       Y5, Y1, Y1
+	VPSRLD       $0x02, Y6, Y8
+	VPSLLD       $0x1e, Y6, Y9
+	VPXOR        Y9, Y8, Y8
+	VPSRLD       $0x0d, Y6, Y10
+	VPXOR        Y10, Y8, Y8
+	VPSLLD       $0x13, Y6, Y10
+	VPXOR        Y10, Y8, Y8
+	VPSRLD       $0x16, Y6, Y9
+	VPXOR        Y9, Y8, Y8
+	VPSLLD       $0x0a, Y6, Y9
+	VPXOR        Y9, Y8, Y8
+	VPADDD       Y8, Y5, Y5
+	VPXOR        Y7, Y6, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y7, Y8, Y8
+	VPADDD       Y8, Y5, Y5
+
+	// Round 24.
+	VMOVDQU      1504(AX), Y13
+	VMOVDQU      1664(AX), Y11
+	VPSRLD       $0x11, Y11, Y12
+	VPSLLD       $0x0f, Y11, Y9
+	VPXOR        Y9, Y12, Y12
+	VPSRLD       $0x13, Y11, Y10
+	VPXOR        Y10, Y12, Y12
+	VPSLLD       $0x0d, Y11, Y10
+	VPXOR        Y10, Y12, Y12
+	VPSRLD       $0x0a, Y11, Y9
+	VPXOR        Y9, Y12, Y12
+	VPADDD       Y12, Y13, Y13
+	VPBROADCASTD 864(AX), Y12
+	VPADDD       Y12, Y13, Y13
+	VMOVDQU      Y13, 1728(AX)
+	VPBROADCASTD 608(AX), Y9
+	VPADDD       Y9, Y4, Y4
+	VPADDD       Y13, Y4, Y4
+	VPSRLD       $0x06, Y1, Y8
+	VPSLLD       $0x1a, Y1, Y9
+	VPXOR        Y9, Y8, Y8
+	VPSRLD       $0x0b, Y1, Y10
+	VPXOR        Y10, Y8, Y8
+	VPSLLD       $0x15, Y1, Y10
+	VPXOR        Y10, Y8, Y8
+	VPSRLD       $0x19, Y1, Y9
+	VPXOR        Y9, Y8, Y8
+	VPSLLD       $0x07, Y1, Y9
+	VPXOR        Y9, Y8, Y8
+	VPADDD       Y8, Y4, Y4
+	VPXOR        Y3, Y2, Y8
+	VPAND        Y1, Y8, Y8
+	VPXOR        Y3, Y8, Y8
+	VPADDD       Y8, Y4, Y4
+	VPADDD       Y4, Y0, Y0
+	VPSRLD       $0x02, Y5, Y8
+	VPSLLD       $0x1e, Y5, Y9
+	VPXOR        Y9, Y8, Y8
+	VPSRLD       $0x0d, Y5, Y10
+	VPXOR        Y10, Y8, Y8
+	VPSLLD       $0x13, Y5, Y10
+	VPXOR        Y10, Y8, Y8
+	VPSRLD       $0x16, Y5, Y9
+	VPXOR        Y9, Y8, Y8
+	VPSLLD       $0x0a, Y5, Y9
+	VPXOR        Y9, Y8, Y8
+	VPADDD       Y8, Y4, Y4
+	VPXOR        Y6, Y5, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y6, Y8, Y8
+	VPADDD       Y8, Y4, Y4
+
+	// Round 25.
+	VMOVDQU      1536(AX), Y13
+	VMOVDQU      1696(AX), Y11
+	VPSRLD       $0x11, Y11, Y12
+	VPSLLD       $0x0f, Y11, Y9
+	VPXOR        Y9, Y12, Y12
+	VPSRLD       $0x13, Y11, Y10
+	VPXOR        Y10, Y12, Y12
+	VPSLLD       $0x0d, Y11, Y10
+	VPXOR        Y10, Y12, Y12
+	VPSRLD       $0x0a, Y11, Y9
+	VPXOR        Y9, Y12, Y12
+	VPADDD       Y12, Y13, Y13
+	VMOVDQU      Y13, 1760(AX)
+	VPBROADCASTD 612(AX), Y9
+	VPADDD       Y9, Y3, Y3
+	VPADDD       Y13, Y3, Y3
+	VPSRLD       $0x06, Y0, Y8
+	VPSLLD       $0x1a, Y0, Y9
+	VPXOR        Y9, Y8, Y8
+	VPSRLD       $0x0b, Y0, Y10
+	VPXOR        Y10, Y8, Y8
+	VPSLLD       $0x15, Y0, Y10
+	VPXOR        Y10, Y8, Y8
+	VPSRLD       $0x19, Y0, Y9
+	VPXOR        Y9, Y8, Y8
+	VPSLLD       $0x07, Y0, Y9
+	VPXOR        Y9, Y8, Y8
+	VPADDD       Y8, Y3, Y3
+	VPXOR        Y2, Y1, Y8
+	VPAND        Y0, Y8, Y8
+	VPXOR        Y2, Y8, Y8
+	VPADDD       Y8, Y3, Y3
+	VPADDD       Y3, Y7, Y7
+	VPSRLD       $0x02, Y4, Y8
+	VPSLLD       $0x1e, Y4, Y9
+	VPXOR        Y9, Y8, Y8
+	VPSRLD       $0x0d, Y4, Y10
+	VPXOR        Y10, Y8, Y8
+	VPSLLD       $0x13, Y4, Y10
+	VPXOR        Y10, Y8, Y8
+	VPSRLD       $0x16, Y4, Y9
+	VPXOR        Y9, Y8, Y8
+	VPSLLD       $0x0a, Y4, Y9
+	VPXOR        Y9, Y8, Y8
+	VPADDD       Y8, Y3, Y3
+	VPXOR        Y5, Y4, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y5, Y8, Y8
+	VPADDD       Y8, Y3, Y3
+
+	// Round 26.
+	VMOVDQU      1568(AX), Y13
+	VMOVDQU      1728(AX), Y11
+	VPSRLD       $0x11, Y11, Y12
+	VPSLLD       $0x0f, Y11, Y9
+	VPXOR        Y9, Y12, Y12
+	VPSRLD       $0x13, Y11, Y10
+	VPXOR        Y10, Y12, Y12
+	VPSLLD       $0x0d, Y11, Y10
+	VPXOR        Y10, Y12, Y12
+	VPSRLD       $0x0a, Y11, Y9
+	VPXOR        Y9, Y12, Y12
+	VPADDD       Y12, Y13, Y13
+	VMOVDQU      Y13, 1792(AX)
+	VPBROADCASTD 616(AX), Y9
+	VPADDD       Y9, Y2, Y2
+	VPADDD       Y13, Y2, Y2
+	VPSRLD       $0x06, Y7, Y8
+	VPSLLD       $0x1a, Y7, Y9
+	VPXOR        Y9, Y8, Y8
+	VPSRLD       $0x0b, Y7, Y10
+	VPXOR        Y10, Y8, Y8
+	VPSLLD       $0x15, Y7, Y10
+	VPXOR        Y10, Y8, Y8
+	VPSRLD       $0x19, Y7, Y9
+	VPXOR        Y9, Y8, Y8
+	VPSLLD       $0x07, Y7, Y9
+	VPXOR        Y9, Y8, Y8
+	VPADDD       Y8, Y2, Y2
+	VPXOR        Y1, Y0, Y8
+	VPAND        Y7, Y8, Y8
+	VPXOR        Y1, Y8, Y8
+	VPADDD       Y8, Y2, Y2
+	VPADDD       Y2, Y6, Y6
+	VPSRLD       $0x02, Y3, Y8
+	VPSLLD       $0x1e, Y3, Y9
+	VPXOR        Y9, Y8, Y8
+	VPSRLD       $0x0d, Y3, Y10
+	VPXOR        Y10, Y8, Y8
+	VPSLLD       $0x13, Y3, Y10
+	VPXOR        Y10, Y8, Y8
+	VPSRLD       $0x16, Y3, Y9
+	VPXOR        Y9, Y8, Y8
+	VPSLLD       $0x0a, Y3, Y9
+	VPXOR        Y9, Y8, Y8
+	VPADDD       Y8, Y2, Y2
+	VPXOR        Y4, Y3, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y4, Y8, Y8
+	VPADDD       Y8, Y2, Y2
+
+	// Round 27.
+	VMOVDQU      1600(AX), Y13
+	VMOVDQU      1760(AX), Y11
+	VPSRLD       $0x11, Y11, Y12
+	VPSLLD       $0x0f, Y11, Y9
+	VPXOR        Y9, Y12, Y12
+	VPSRLD       $0x13, Y11, Y10
+	VPXOR        Y10, Y12, Y12
+	VPSLLD       $0x0d, Y11, Y10
+	VPXOR        Y10, Y12, Y12
+	VPSRLD       $0x0a, Y11, Y9
+	VPXOR        Y9, Y12, Y12
+	VPADDD       Y12, Y13, Y13
+	VMOVDQU      Y13, 1824(AX)
+	VPBROADCASTD 620(AX), Y9
+	VPADDD       Y9, Y1, Y1
+	VPADDD       Y13, Y1, Y1
+	VPSRLD       $0x06, Y6, Y8
+	VPSLLD       $0x1a, Y6, Y9
+	VPXOR        Y9, Y8, Y8
+	VPSRLD       $0x0b, Y6, Y10
+	VPXOR        Y10, Y8, Y8
+	VPSLLD       $0x15, Y6, Y10
+	VPXOR        Y10, Y8, Y8
+	VPSRLD       $0x19, Y6, Y9
+	VPXOR        Y9, Y8, Y8
+	VPSLLD       $0x07, Y6, Y9
+	VPXOR        Y9, Y8, Y8
+	VPADDD       Y8, Y1, Y1
+	VPXOR        Y0, Y7, Y8
+	VPAND        Y6, Y8, Y8
+	VPXOR        Y0, Y8, Y8
+	VPADDD       Y8, Y1, Y1
+	VPADDD       Y1, Y5, Y5
+	VPSRLD       $0x02, Y2, Y8
+	VPSLLD       $0x1e, Y2, Y9
+	VPXOR        Y9, Y8, Y8
+	VPSRLD       $0x0d, Y2, Y10
+	VPXOR        Y10, Y8, Y8
+	VPSLLD       $0x13, Y2, Y10
+	VPXOR        Y10, Y8, Y8
+	VPSRLD       $0x16, Y2, Y9
+	VPXOR        Y9, Y8, Y8
+	VPSLLD       $0x0a, Y2, Y9
+	VPXOR        Y9, Y8, Y8
+	VPADDD       Y8, Y1, Y1
+	VPXOR        Y3, Y2, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y3, Y8, Y8
+	VPADDD       Y8, Y1, Y1
+
+	// Round 28.
+	VMOVDQU      1632(AX), Y13
+	VMOVDQU      1792(AX), Y11
+	VPSRLD       $0x11, Y11, Y12
+	VPSLLD       $0x0f, Y11, Y9
+	VPXOR        Y9, Y12, Y12
+	VPSRLD       $0x13, Y11, Y10
+	VPXOR        Y10, Y12, Y12
+	VPSLLD       $0x0d, Y11, Y10
+	VPXOR        Y10, Y12, Y12
+	VPSRLD       $0x0a, Y11, Y9
+	VPXOR        Y9, Y12, Y12
+	VPADDD       Y12, Y13, Y13
+	VMOVDQU      Y13, 1856(AX)
+	VPBROADCASTD 624(AX), Y9
+	VPADDD       Y9, Y0, Y0
+	VPADDD       Y13, Y0, Y0
+	VPSRLD       $0x06, Y5, Y8
+	VPSLLD       $0x1a, Y5, Y9
+	VPXOR        Y9, Y8, Y8
+	VPSRLD       $0x0b, Y5, Y10
+	VPXOR        Y10, Y8, Y8
+	VPSLLD       $0x15, Y5, Y10
+	VPXOR        Y10, Y8, Y8
+	VPSRLD       $0x19, Y5, Y9
+	VPXOR        Y9, Y8, Y8
+	VPSLLD       $0x07, Y5, Y9
+	VPXOR        Y9, Y8, Y8
+	VPADDD       Y8, Y0, Y0
+	VPXOR        Y7, Y6, Y8
+	VPAND        Y5, Y8, Y8
+	VPXOR        Y7, Y8, Y8
+	VPADDD       Y8, Y0, Y0
+	VPADDD       Y0, Y4, Y4
+	VPSRLD       $0x02, Y1, Y8
+	VPSLLD       $0x1e, Y1, Y9
+	VPXOR        Y9, Y8, Y8
+	VPSRLD       $0x0d, Y1, Y10
+	VPXOR        Y10, Y8, Y8
+	VPSLLD       $0x13, Y1, Y10
+	VPXOR        Y10, Y8, Y8
+	VPSRLD       $0x16, Y1, Y9
+	VPXOR        Y9, Y8, Y8
+	VPSLLD       $0x0a, Y1, Y9
+	VPXOR        Y9, Y8, Y8
+	VPADDD       Y8, Y0, Y0
+	VPXOR        Y2, Y1, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y2, Y8, Y8
+	VPADDD       Y8, Y0, Y0
+
+	// Round 29.
+	VMOVDQU      1664(AX), Y13
+	VMOVDQU      1824(AX), Y11
+	VPSRLD       $0x11, Y11, Y12
+	VPSLLD       $0x0f, Y11, Y9
+	VPXOR        Y9, Y12, Y12
+	VPSRLD       $0x13, Y11, Y10
+	VPXOR        Y10, Y12, Y12
+	VPSLLD       $0x0d, Y11, Y10
+	VPXOR        Y10, Y12, Y12
+	VPSRLD       $0x0a, Y11, Y9
+	VPXOR        Y9, Y12, Y12
+	VPADDD       Y12, Y13, Y13
+	VMOVDQU      Y13, 1888(AX)
+	VPBROADCASTD 628(AX), Y9
+	VPADDD       Y9, Y7, Y7
+	VPADDD       Y13, Y7, Y7
+	VPSRLD       $0x06, Y4, Y8
+	VPSLLD       $0x1a, Y4, Y9
+	VPXOR        Y9, Y8, Y8
+	VPSRLD       $0x0b, Y4, Y10
+	VPXOR        Y10, Y8, Y8
+	VPSLLD       $0x15, Y4, Y10
+	VPXOR        Y10, Y8, Y8
+	VPSRLD       $0x19, Y4, Y9
+	VPXOR        Y9, Y8, Y8
+	VPSLLD       $0x07, Y4, Y9
+	VPXOR        Y9, Y8, Y8
+	VPADDD       Y8, Y7, Y7
+	VPXOR        Y6, Y5, Y8
+	VPAND        Y4, Y8, Y8
+	VPXOR        Y6, Y8, Y8
+	VPADDD       Y8, Y7, Y7
+	VPADDD       Y7, Y3, Y3
+	VPSRLD       $0x02, Y0, Y8
+	VPSLLD       $0x1e, Y0, Y9
+	VPXOR        Y9, Y8, Y8
+	VPSRLD       $0x0d, Y0, Y10
+	VPXOR        Y10, Y8, Y8
+	VPSLLD       $0x13, Y0, Y10
+	VPXOR        Y10, Y8, Y8
+	VPSRLD       $0x16, Y0, Y9
+	VPXOR        Y9, Y8, Y8
+	VPSLLD       $0x0a, Y0, Y9
+	VPXOR        Y9, Y8, Y8
+	VPADDD       Y8, Y7, Y7
+	VPXOR        Y1, Y0, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y1, Y8, Y8
+	VPADDD       Y8, Y7, Y7
+
+	// Round 30.
+	VMOVDQU      1696(AX), Y13
+	VMOVDQU      1856(AX), Y11
+	VPSRLD       $0x11, Y11, Y12
+	VPSLLD       $0x0f, Y11, Y9
+	VPXOR        Y9, Y12, Y12
+	VPSRLD       $0x13, Y11, Y10
+	VPXOR        Y10, Y12, Y12
+	VPSLLD       $0x0d, Y11, Y10
+	VPXOR        Y10, Y12, Y12
+	VPSRLD       $0x0a, Y11, Y9
+	VPXOR        Y9, Y12, Y12
+	VPADDD       Y12, Y13, Y13
+	VPBROADCASTD 888(AX), Y12
+	VPADDD       Y12, Y13, Y13
+	VMOVDQU      Y13, 1920(AX)
+	VPBROADCASTD 632(AX), Y9
+	VPADDD       Y9, Y6, Y6
+	VPADDD       Y13, Y6, Y6
+	VPSRLD       $0x06, Y3, Y8
+	VPSLLD       $0x1a, Y3, Y9
+	VPXOR        Y9, Y8, Y8
+	VPSRLD       $0x0b, Y3, Y10
+	VPXOR        Y10, Y8, Y8
+	VPSLLD       $0x15, Y3, Y10
+	VPXOR        Y10, Y8, Y8
+	VPSRLD       $0x19, Y3, Y9
+	VPXOR        Y9, Y8, Y8
+	VPSLLD       $0x07, Y3, Y9
+	VPXOR        Y9, Y8, Y8
+	VPADDD       Y8, Y6, Y6
+	VPXOR        Y5, Y4, Y8
+	VPAND        Y3, Y8, Y8
+	VPXOR        Y5, Y8, Y8
+	VPADDD       Y8, Y6, Y6
+	VPADDD       Y6, Y2, Y2
+	VPSRLD       $0x02, Y7, Y8
+	VPSLLD       $0x1e, Y7, Y9
+	VPXOR        Y9, Y8, Y8
+	VPSRLD       $0x0d, Y7, Y10
+	VPXOR        Y10, Y8, Y8
+	VPSLLD       $0x13, Y7, Y10
+	VPXOR        Y10, Y8, Y8
+	VPSRLD       $0x16, Y7, Y9
+	VPXOR        Y9, Y8, Y8
+	VPSLLD       $0x0a, Y7, Y9
+	VPXOR        Y9, Y8, Y8
+	VPADDD       Y8, Y6, Y6
+	VPXOR        Y0, Y7, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y0, Y8, Y8
+	VPADDD       Y8, Y6, Y6
+
+	// Round 31.
+	VMOVDQU      1728(AX), Y13
+	VMOVDQU      1472(AX), Y11
+	VPSRLD       $0x07, Y11, Y12
+	VPSLLD       $0x19, Y11, Y9
+	VPXOR        Y9, Y12, Y12
+	VPSRLD       $0x12, Y11, Y10
+	VPXOR        Y10, Y12, Y12
+	VPSLLD       $0x0e, Y11, Y10
+	VPXOR        Y10, Y12, Y12
+	VPSRLD       $0x03, Y11, Y9
+	VPXOR        Y9, Y12, Y12
+	VPADDD       Y12, Y13, Y13
+	VMOVDQU      1888(AX), Y11
+	VPSRLD       $0x11, Y11, Y12
+	VPSLLD       $0x0f, Y11, Y9
+	VPXOR        Y9, Y12, Y12
+	VPSRLD       $0x13, Y11, Y10
+	VPXOR        Y10, Y12, Y12
+	VPSLLD       $0x0d, Y11, Y10
+	VPXOR        Y10, Y12, Y12
+	VPSRLD       $0x0a, Y11, Y9
+	VPXOR        Y9, Y12, Y12
+	VPADDD       Y12, Y13, Y13
+	VPBROADCASTD 892(AX), Y12
+	VPADDD       Y12, Y13, Y13
+	VMOVDQU      Y13, 1952(AX)
+	VPBROADCASTD 636(AX), Y9
+	VPADDD       Y9, Y5, Y5
+	VPADDD       Y13, Y5, Y5
+	VPSRLD       $0x06, Y2, Y8
+	VPSLLD       $0x1a, Y2, Y9
+	VPXOR        Y9, Y8, Y8
+	VPSRLD       $0x0b, Y2, Y10
+	VPXOR        Y10, Y8, Y8
+	VPSLLD       $0x15, Y2, Y10
+	VPXOR        Y10, Y8, Y8
+	VPSRLD       $0x19, Y2, Y9
+	VPXOR        Y9, Y8, Y8
+	VPSLLD       $0x07, Y2, Y9
+	VPXOR        Y9, Y8, Y8
+	VPADDD       Y8, Y5, Y5
+	VPXOR        Y4, Y3, Y8
+	VPAND        Y2, Y8, Y8
+	VPXOR        Y4, Y8, Y8
+	VPADDD       Y8, Y5, Y5
+	VPADDD       Y5, Y1, Y1
+	VPSRLD       $0x02, Y6, Y8
+	VPSLLD       $0x1e, Y6, Y9
+	VPXOR        Y9, Y8, Y8
+	VPSRLD       $0x0d, Y6, Y10
+	VPXOR        Y10, Y8, Y8
+	VPSLLD       $0x13, Y6, Y10
+	VPXOR        Y10, Y8, Y8
+	VPSRLD       $0x16, Y6, Y9
+	VPXOR        Y9, Y8, Y8
+	VPSLLD       $0x0a, Y6, Y9
+	VPXOR        Y9, Y8, Y8
+	VPADDD       Y8, Y5, Y5
+	VPXOR        Y7, Y6, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y7, Y8, Y8
+	VPADDD       Y8, Y5, Y5
+
+	// Round 32.
+	VMOVDQU      1472(AX), Y13
+	VPADDD       1760(AX), Y13, Y13
+	VMOVDQU      1504(AX), Y11
+	VPSRLD       $0x07, Y11, Y12
+	VPSLLD       $0x19, Y11, Y9
+	VPXOR        Y9, Y12, Y12
+	VPSRLD       $0x12, Y11, Y10
+	VPXOR        Y10, Y12, Y12
+	VPSLLD       $0x0e, Y11, Y10
+	VPXOR        Y10, Y12, Y12
+	VPSRLD       $0x03, Y11, Y9
+	VPXOR        Y9, Y12, Y12
+	VPADDD       Y12, Y13, Y13
+	VMOVDQU      1920(AX), Y11
+	VPSRLD       $0x11, Y11, Y12
+	VPSLLD       $0x0f, Y11, Y9
+	VPXOR        Y9, Y12, Y12
+	VPSRLD       $0x13, Y11, Y10
+	VPXOR        Y10, Y12, Y12
+	VPSLLD       $0x0d, Y11, Y10
+	VPXOR        Y10, Y12, Y12
+	VPSRLD       $0x0a, Y11, Y9
+	VPXOR        Y9, Y12, Y12
+	VPADDD       Y12, Y13, Y13
+	VMOVDQU      Y13, 1472(AX)
+	VPBROADCASTD 640(AX), Y9
+	VPADDD       Y9, Y4, Y4
+	VPADDD       Y13, Y4, Y4
+	VPSRLD       $0x06, Y1, Y8
+	VPSLLD       $0x1a, Y1, Y9
+	VPXOR        Y9, Y8, Y8
+	VPSRLD       $0x0b, Y1, Y10
+	VPXOR        Y10, Y8, Y8
+	VPSLLD       $0x15, Y1, Y10
+	VPXOR        Y10, Y8, Y8
+	VPSRLD       $0x19, Y1, Y9
+	VPXOR        Y9, Y8, Y8
+	VPSLLD       $0x07, Y1, Y9
+	VPXOR        Y9, Y8, Y8
+	VPADDD       Y8, Y4, Y4
+	VPXOR        Y3, Y2, Y8
+	VPAND        Y1, Y8, Y8
+	VPXOR        Y3, Y8, Y8
+	VPADDD       Y8, Y4, Y4
+	VPADDD       Y4, Y0, Y0
+	VPSRLD       $0x02, Y5, Y8
+	VPSLLD       $0x1e, Y5, Y9
+	VPXOR        Y9, Y8, Y8
+	VPSRLD       $0x0d, Y5, Y10
+	VPXOR        Y10, Y8, Y8
+	VPSLLD       $0x13, Y5, Y10
+	VPXOR        Y10, Y8, Y8
+	VPSRLD       $0x16, Y5, Y9
+	VPXOR        Y9, Y8, Y8
+	VPSLLD       $0x0a, Y5, Y9
+	VPXOR        Y9, Y8, Y8
+	VPADDD       Y8, Y4, Y4
+	VPXOR        Y6, Y5, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y6, Y8, Y8
+	VPADDD       Y8, Y4, Y4
+
+	// Round 33.
+	VMOVDQU      1504(AX), Y13
+	VPADDD       1792(AX), Y13, Y13
+	VMOVDQU      1536(AX), Y11
+	VPSRLD       $0x07, Y11, Y12
+	VPSLLD       $0x19, Y11, Y9
+	VPXOR        Y9, Y12, Y12
+	VPSRLD       $0x12, Y11, Y10
+	VPXOR        Y10, Y12, Y12
+	VPSLLD       $0x0e, Y11, Y10
+	VPXOR        Y10, Y12, Y12
+	VPSRLD       $0x03, Y11, Y9
+	VPXOR        Y9, Y12, Y12
+	VPADDD       Y12, Y13, Y13
+	VMOVDQU      1952(AX), Y11
+	VPSRLD       $0x11, Y11, Y12
+	VPSLLD       $0x0f, Y11, Y9
+	VPXOR        Y9, Y12, Y12
+	VPSRLD       $0x13, Y11, Y10
+	VPXOR        Y10, Y12, Y12
+	VPSLLD       $0x0d, Y11, Y10
+	VPXOR        Y10, Y12, Y12
+	VPSRLD       $0x0a, Y11, Y9
+	VPXOR        Y9, Y12, Y12
+	VPADDD       Y12, Y13, Y13
+	VMOVDQU      Y13, 1504(AX)
+	VPBROADCASTD 644(AX), Y9
+	VPADDD       Y9, Y3, Y3
+	VPADDD       Y13, Y3, Y3
+	VPSRLD       $0x06, Y0, Y8
+	VPSLLD       $0x1a, Y0, Y9
+	VPXOR        Y9, Y8, Y8
+	VPSRLD       $0x0b, Y0, Y10
+	VPXOR        Y10, Y8, Y8
+	VPSLLD       $0x15, Y0, Y10
+	VPXOR        Y10, Y8, Y8
+	VPSRLD       $0x19, Y0, Y9
+	VPXOR        Y9, Y8, Y8
+	VPSLLD       $0x07, Y0, Y9
+	VPXOR        Y9, Y8, Y8
+	VPADDD       Y8, Y3, Y3
+	VPXOR        Y2, Y1, Y8
+	VPAND        Y0, Y8, Y8
+	VPXOR        Y2, Y8, Y8
+	VPADDD       Y8, Y3, Y3
+	VPADDD       Y3, Y7, Y7
+	VPSRLD       $0x02, Y4, Y8
+	VPSLLD       $0x1e, Y4, Y9
+	VPXOR        Y9, Y8, Y8
+	VPSRLD       $0x0d, Y4, Y10
+	VPXOR        Y10, Y8, Y8
+	VPSLLD       $0x13, Y4, Y10
+	VPXOR        Y10, Y8, Y8
+	VPSRLD       $0x16, Y4, Y9
+	VPXOR        Y9, Y8, Y8
+	VPSLLD       $0x0a, Y4, Y9
+	VPXOR        Y9, Y8, Y8
+	VPADDD       Y8, Y3, Y3
+	VPXOR        Y5, Y4, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y5, Y8, Y8
+	VPADDD       Y8, Y3, Y3
+
+	// Round 34.
+	VMOVDQU      1536(AX), Y13
+	VPADDD       1824(AX), Y13, Y13
+	VMOVDQU      1568(AX), Y11
+	VPSRLD       $0x07, Y11, Y12
+	VPSLLD       $0x19, Y11, Y9
+	VPXOR        Y9, Y12, Y12
+	VPSRLD       $0x12, Y11, Y10
+	VPXOR        Y10, Y12, Y12
+	VPSLLD       $0x0e, Y11, Y10
+	VPXOR        Y10, Y12, Y12
+	VPSRLD       $0x03, Y11, Y9
+	VPXOR        Y9, Y12, Y12
+	VPADDD       Y12, Y13, Y13
+	VMOVDQU      1472(AX), Y11
+	VPSRLD       $0x11, Y11, Y12
+	VPSLLD       $0x0f, Y11, Y9
+	VPXOR        Y9, Y12, Y12
+	VPSRLD       $0x13, Y11, Y10
+	VPXOR        Y10, Y12, Y12
+	VPSLLD       $0x0d, Y11, Y10
+	VPXOR        Y10, Y12, Y12
+	VPSRLD       $0x0a, Y11, Y9
+	VPXOR        Y9, Y12, Y12
+	VPADDD       Y12, Y13, Y13
+	VMOVDQU      Y13, 1536(AX)
+	VPBROADCASTD 648(AX), Y9
+	VPADDD       Y9, Y2, Y2
+	VPADDD       Y13, Y2, Y2
+	VPSRLD       $0x06, Y7, Y8
+	VPSLLD       $0x1a, Y7, Y9
+	VPXOR        Y9, Y8, Y8
+	VPSRLD       $0x0b, Y7, Y10
+	VPXOR        Y10, Y8, Y8
+	VPSLLD       $0x15, Y7, Y10
+	VPXOR        Y10, Y8, Y8
+	VPSRLD       $0x19, Y7, Y9
+	VPXOR        Y9, Y8, Y8
+	VPSLLD       $0x07, Y7, Y9
+	VPXOR        Y9, Y8, Y8
+	VPADDD       Y8, Y2, Y2
+	VPXOR        Y1, Y0, Y8
+	VPAND        Y7, Y8, Y8
+	VPXOR        Y1, Y8, Y8
+	VPADDD       Y8, Y2, Y2
+	VPADDD       Y2, Y6, Y6
+	VPSRLD       $0x02, Y3, Y8
+	VPSLLD       $0x1e, Y3, Y9
+	VPXOR        Y9, Y8, Y8
+	VPSRLD       $0x0d, Y3, Y10
+	VPXOR        Y10, Y8, Y8
+	VPSLLD       $0x13, Y3, Y10
+	VPXOR        Y10, Y8, Y8
+	VPSRLD       $0x16, Y3, Y9
+	VPXOR        Y9, Y8, Y8
+	VPSLLD       $0x0a, Y3, Y9
+	VPXOR        Y9, Y8, Y8
+	VPADDD       Y8, Y2, Y2
+	VPXOR        Y4, Y3, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y4, Y8, Y8
+	VPADDD       Y8, Y2, Y2
+
+	// Round 35.
+	VMOVDQU      1568(AX), Y13
+	VPADDD       1856(AX), Y13, Y13
+	VMOVDQU      1600(AX), Y11
+	VPSRLD       $0x07, Y11, Y12
+	VPSLLD       $0x19, Y11, Y9
+	VPXOR        Y9, Y12, Y12
+	VPSRLD       $0x12, Y11, Y10
+	VPXOR        Y10, Y12, Y12
+	VPSLLD       $0x0e, Y11, Y10
+	VPXOR        Y10, Y12, Y12
+	VPSRLD       $0x03, Y11, Y9
+	VPXOR        Y9, Y12, Y12
+	VPADDD       Y12, Y13, Y13
+	VMOVDQU      1504(AX), Y11
+	VPSRLD       $0x11, Y11, Y12
+	VPSLLD       $0x0f, Y11, Y9
+	VPXOR        Y9, Y12, Y12
+	VPSRLD       $0x13, Y11, Y10
+	VPXOR        Y10, Y12, Y12
+	VPSLLD       $0x0d, Y11, Y10
+	VPXOR        Y10, Y12, Y12
+	VPSRLD       $0x0a, Y11, Y9
+	VPXOR        Y9, Y12, Y12
+	VPADDD       Y12, Y13, Y13
+	VMOVDQU      Y13, 1568(AX)
+	VPBROADCASTD 652(AX), Y9
+	VPADDD       Y9, Y1, Y1
+	VPADDD       Y13, Y1, Y1
+	VPSRLD       $0x06, Y6, Y8
+	VPSLLD       $0x1a, Y6, Y9
+	VPXOR        Y9, Y8, Y8
+	VPSRLD       $0x0b, Y6, Y10
+	VPXOR        Y10, Y8, Y8
+	VPSLLD       $0x15, Y6, Y10
+	VPXOR        Y10, Y8, Y8
+	VPSRLD       $0x19, Y6, Y9
+	VPXOR        Y9, Y8, Y8
+	VPSLLD       $0x07, Y6, Y9
+	VPXOR        Y9, Y8, Y8
+	VPADDD       Y8, Y1, Y1
+	VPXOR        Y0, Y7, Y8
+	VPAND        Y6, Y8, Y8
+	VPXOR        Y0, Y8, Y8
+	VPADDD       Y8, Y1, Y1
+	VPADDD       Y1, Y5, Y5
+	VPSRLD       $0x02, Y2, Y8
+	VPSLLD       $0x1e, Y2, Y9
+	VPXOR        Y9, Y8, Y8
+	VPSRLD       $0x0d, Y2, Y10
+	VPXOR        Y10, Y8, Y8
+	VPSLLD       $0x13, Y2, Y10
+	VPXOR        Y10, Y8, Y8
+	VPSRLD       $0x16, Y2, Y9
+	VPXOR        Y9, Y8, Y8
+	VPSLLD       $0x0a, Y2, Y9
+	VPXOR        Y9, Y8, Y8
+	VPADDD       Y8, Y1, Y1
+	VPXOR        Y3, Y2, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y3, Y8, Y8
+	VPADDD       Y8, Y1, Y1
+
+	// Round 36.
+	VMOVDQU      1600(AX), Y13
+	VPADDD       1888(AX), Y13, Y13
+	VMOVDQU      1632(AX), Y11
+	VPSRLD       $0x07, Y11, Y12
+	VPSLLD       $0x19, Y11, Y9
+	VPXOR        Y9, Y12, Y12
+	VPSRLD       $0x12, Y11, Y10
+	VPXOR        Y10, Y12, Y12
+	VPSLLD       $0x0e, Y11, Y10
+	VPXOR        Y10, Y12, Y12
+	VPSRLD       $0x03, Y11, Y9
+	VPXOR        Y9, Y12, Y12
+	VPADDD       Y12, Y13, Y13
+	VMOVDQU      1536(AX), Y11
+	VPSRLD       $0x11, Y11, Y12
+	VPSLLD       $0x0f, Y11, Y9
+	VPXOR        Y9, Y12, Y12
+	VPSRLD       $0x13, Y11, Y10
+	VPXOR        Y10, Y12, Y12
+	VPSLLD       $0x0d, Y11, Y10
+	VPXOR        Y10, Y12, Y12
+	VPSRLD       $0x0a, Y11, Y9
+	VPXOR        Y9, Y12, Y12
+	VPADDD       Y12, Y13, Y13
+	VMOVDQU      Y13, 1600(AX)
+	VPBROADCASTD 656(AX), Y9
+	VPADDD       Y9, Y0, Y0
+	VPADDD       Y13, Y0, Y0
+	VPSRLD       $0x06, Y5, Y8
+	VPSLLD       $0x1a, Y5, Y9
+	VPXOR        Y9, Y8, Y8
+	VPSRLD       $0x0b, Y5, Y10
+	VPXOR        Y10, Y8, Y8
+	VPSLLD       $0x15, Y5, Y10
+	VPXOR        Y10, Y8, Y8
+	VPSRLD       $0x19, Y5, Y9
+	VPXOR        Y9, Y8, Y8
+	VPSLLD       $0x07, Y5, Y9
+	VPXOR        Y9, Y8, Y8
+	VPADDD       Y8, Y0, Y0
+	VPXOR        Y7, Y6, Y8
+	VPAND        Y5, Y8, Y8
+	VPXOR        Y7, Y8, Y8
+	VPADDD       Y8, Y0, Y0
+	VPADDD       Y0, Y4, Y4
+	VPSRLD       $0x02, Y1, Y8
+	VPSLLD       $0x1e, Y1, Y9
+	VPXOR        Y9, Y8, Y8
+	VPSRLD       $0x0d, Y1, Y10
+	VPXOR        Y10, Y8, Y8
+	VPSLLD       $0x13, Y1, Y10
+	VPXOR        Y10, Y8, Y8
+	VPSRLD       $0x16, Y1, Y9
+	VPXOR        Y9, Y8, Y8
+	VPSLLD       $0x0a, Y1, Y9
+	VPXOR        Y9, Y8, Y8
+	VPADDD       Y8, Y0, Y0
+	VPXOR        Y2, Y1, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y2, Y8, Y8
+	VPADDD       Y8, Y0, Y0
+
+	// Round 37.
+	VMOVDQU      1632(AX), Y13
+	VPADDD       1920(AX), Y13, Y13
+	VMOVDQU      1664(AX), Y11
+	VPSRLD       $0x07, Y11, Y12
+	VPSLLD       $0x19, Y11, Y9
+	VPXOR        Y9, Y12, Y12
+	VPSRLD       $0x12, Y11, Y10
+	VPXOR        Y10, Y12, Y12
+	VPSLLD       $0x0e, Y11, Y10
+	VPXOR        Y10, Y12, Y12
+	VPSRLD       $0x03, Y11, Y9
+	VPXOR        Y9, Y12, Y12
+	VPADDD       Y12, Y13, Y13
+	VMOVDQU      1568(AX), Y11
+	VPSRLD       $0x11, Y11, Y12
+	VPSLLD       $0x0f, Y11, Y9
+	VPXOR        Y9, Y12, Y12
+	VPSRLD       $0x13, Y11, Y10
+	VPXOR        Y10, Y12, Y12
+	VPSLLD       $0x0d, Y11, Y10
+	VPXOR        Y10, Y12, Y12
+	VPSRLD       $0x0a, Y11, Y9
+	VPXOR        Y9, Y12, Y12
+	VPADDD       Y12, Y13, Y13
+	VMOVDQU      Y13, 1632(AX)
+	VPBROADCASTD 660(AX), Y9
+	VPADDD       Y9, Y7, Y7
+	VPADDD       Y13, Y7, Y7
+	VPSRLD       $0x06, Y4, Y8
+	VPSLLD       $0x1a, Y4, Y9
+	VPXOR        Y9, Y8, Y8
+	VPSRLD       $0x0b, Y4, Y10
+	VPXOR        Y10, Y8, Y8
+	VPSLLD       $0x15, Y4, Y10
+	VPXOR        Y10, Y8, Y8
+	VPSRLD       $0x19, Y4, Y9
+	VPXOR        Y9, Y8, Y8
+	VPSLLD       $0x07, Y4, Y9
+	VPXOR        Y9, Y8, Y8
+	VPADDD       Y8, Y7, Y7
+	VPXOR        Y6, Y5, Y8
+	VPAND        Y4, Y8, Y8
+	VPXOR        Y6, Y8, Y8
+	VPADDD       Y8, Y7, Y7
+	VPADDD       Y7, Y3, Y3
+	VPSRLD       $0x02, Y0, Y8
+	VPSLLD       $0x1e, Y0, Y9
+	VPXOR        Y9, Y8, Y8
+	VPSRLD       $0x0d, Y0, Y10
+	VPXOR        Y10, Y8, Y8
+	VPSLLD       $0x13, Y0, Y10
+	VPXOR        Y10, Y8, Y8
+	VPSRLD       $0x16, Y0, Y9
+	VPXOR        Y9, Y8, Y8
+	VPSLLD       $0x0a, Y0, Y9
+	VPXOR        Y9, Y8, Y8
+	VPADDD       Y8, Y7, Y7
+	VPXOR        Y1, Y0, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y1, Y8, Y8
+	VPADDD       Y8, Y7, Y7
+
+	// Round 38.
+	VMOVDQU      1664(AX), Y13
+	VPADDD       1952(AX), Y13, Y13
+	VMOVDQU      1696(AX), Y11
+	VPSRLD       $0x07, Y11, Y12
+	VPSLLD       $0x19, Y11, Y9
+	VPXOR        Y9, Y12, Y12
+	VPSRLD       $0x12, Y11, Y10
+	VPXOR        Y10, Y12, Y12
+	VPSLLD       $0x0e, Y11, Y10
+	VPXOR        Y10, Y12, Y12
+	VPSRLD       $0x03, Y11, Y9
+	VPXOR        Y9, Y12, Y12
+	VPADDD       Y12, Y13, Y13
+	VMOVDQU      1600(AX), Y11
+	VPSRLD       $0x11, Y11, Y12
+	VPSLLD       $0x0f, Y11, Y9
+	VPXOR        Y9, Y12, Y12
+	VPSRLD       $0x13, Y11, Y10
+	VPXOR        Y10, Y12, Y12
+	VPSLLD       $0x0d, Y11, Y10
+	VPXOR        Y10, Y12, Y12
+	VPSRLD       $0x0a, Y11, Y9
+	VPXOR        Y9, Y12, Y12
+	VPADDD       Y12, Y13, Y13
+	VMOVDQU      Y13, 1664(AX)
+	VPBROADCASTD 664(AX), Y9
+	VPADDD       Y9, Y6, Y6
+	VPADDD       Y13, Y6, Y6
+	VPSRLD       $0x06, Y3, Y8
+	VPSLLD       $0x1a, Y3, Y9
+	VPXOR        Y9, Y8, Y8
+	VPSRLD       $0x0b, Y3, Y10
+	VPXOR        Y10, Y8, Y8
+	VPSLLD       $0x15, Y3, Y10
+	VPXOR        Y10, Y8, Y8
+	VPSRLD       $0x19, Y3, Y9
+	VPXOR        Y9, Y8, Y8
+	VPSLLD       $0x07, Y3, Y9
+	VPXOR        Y9, Y8, Y8
+	VPADDD       Y8, Y6, Y6
+	VPXOR        Y5, Y4, Y8
+	VPAND        Y3, Y8, Y8
+	VPXOR        Y5, Y8, Y8
+	VPADDD       Y8, Y6, Y6
+	VPADDD       Y6, Y2, Y2
+	VPSRLD       $0x02, Y7, Y8
+	VPSLLD       $0x1e, Y7, Y9
+	VPXOR        Y9, Y8, Y8
+	VPSRLD       $0x0d, Y7, Y10
+	VPXOR        Y10, Y8, Y8
+	VPSLLD       $0x13, Y7, Y10
+	VPXOR        Y10, Y8, Y8
+	VPSRLD       $0x16, Y7, Y9
+	VPXOR        Y9, Y8, Y8
+	VPSLLD       $0x0a, Y7, Y9
+	VPXOR        Y9, Y8, Y8
+	VPADDD       Y8, Y6, Y6
+	VPXOR        Y0, Y7, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y0, Y8, Y8
+	VPADDD       Y8, Y6, Y6
+
+	// Round 39.
+	VMOVDQU      1696(AX), Y13
+	VPADDD       1472(AX), Y13, Y13
+	VMOVDQU      1728(AX), Y11
+	VPSRLD       $0x07, Y11, Y12
+	VPSLLD       $0x19, Y11, Y9
+	VPXOR        Y9, Y12, Y12
+	VPSRLD       $0x12, Y11, Y10
+	VPXOR        Y10, Y12, Y12
+	VPSLLD       $0x0e, Y11, Y10
+	VPXOR        Y10, Y12, Y12
+	VPSRLD       $0x03, Y11, Y9
+	VPXOR        Y9, Y12, Y12
+	VPADDD       Y12, Y13, Y13
+	VMOVDQU      1632(AX), Y11
+	VPSRLD       $0x11, Y11, Y12
+	VPSLLD       $0x0f, Y11, Y9
+	VPXOR        Y9, Y12, Y12
+	VPSRLD       $0x13, Y11, Y10
+	VPXOR        Y10, Y12, Y12
+	VPSLLD       $0x0d, Y11, Y10
+	VPXOR        Y10, Y12, Y12
+	VPSRLD       $0x0a, Y11, Y9
+	VPXOR        Y9, Y12, Y12
+	VPADDD       Y12, Y13, Y13
+	VMOVDQU      Y13, 1696(AX)
+	VPBROADCASTD 668(AX), Y9
+	VPADDD       Y9, Y5, Y5
+	VPADDD       Y13, Y5, Y5
+	VPSRLD       $0x06, Y2, Y8
+	VPSLLD       $0x1a, Y2, Y9
+	VPXOR        Y9, Y8, Y8
+	VPSRLD       $0x0b, Y2, Y10
+	VPXOR        Y10, Y8, Y8
+	VPSLLD       $0x15, Y2, Y10
+	VPXOR        Y10, Y8, Y8
+	VPSRLD       $0x19, Y2, Y9
+	VPXOR        Y9, Y8, Y8
+	VPSLLD       $0x07, Y2, Y9
+	VPXOR        Y9, Y8, Y8
+	VPADDD       Y8, Y5, Y5
+	VPXOR        Y4, Y3, Y8
+	VPAND        Y2, Y8, Y8
+	VPXOR        Y4, Y8, Y8
+	VPADDD       Y8, Y5, Y5
+	VPADDD       Y5, Y1, Y1
+	VPSRLD       $0x02, Y6, Y8
+	VPSLLD       $0x1e, Y6, Y9
+	VPXOR        Y9, Y8, Y8
+	VPSRLD       $0x0d, Y6, Y10
+	VPXOR        Y10, Y8, Y8
+	VPSLLD       $0x13, Y6, Y10
+	VPXOR        Y10, Y8, Y8
+	VPSRLD       $0x16, Y6, Y9
+	VPXOR        Y9, Y8, Y8
+	VPSLLD       $0x0a, Y6, Y9
+	VPXOR        Y9, Y8, Y8
+	VPADDD       Y8, Y5, Y5
+	VPXOR        Y7, Y6, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y7, Y8, Y8
+	VPADDD       Y8, Y5, Y5
+
+	// Round 40.
+	VMOVDQU      1728(AX), Y13
+	VPADDD       1504(AX), Y13, Y13
+	VMOVDQU      1760(AX), Y11
+	VPSRLD       $0x07, Y11, Y12
+	VPSLLD       $0x19, Y11, Y9
+	VPXOR        Y9, Y12, Y12
+	VPSRLD       $0x12, Y11, Y10
+	VPXOR        Y10, Y12, Y12
+	VPSLLD       $0x0e, Y11, Y10
+	VPXOR        Y10, Y12, Y12
+	VPSRLD       $0x03, Y11, Y9
+	VPXOR        Y9, Y12, Y12
+	VPADDD       Y12, Y13, Y13
+	VMOVDQU      1664(AX), Y11
+	VPSRLD       $0x11, Y11, Y12
+	VPSLLD       $0x0f, Y11, Y9
+	VPXOR        Y9, Y12, Y12
+	VPSRLD       $0x13, Y11, Y10
+	VPXOR        Y10, Y12, Y12
+	VPSLLD       $0x0d, Y11, Y10
+	VPXOR        Y10, Y12, Y12
+	VPSRLD       $0x0a, Y11, Y9
+	VPXOR        Y9, Y12, Y12
+	VPADDD       Y12, Y13, Y13
+	VMOVDQU      Y13, 1728(AX)
+	VPBROADCASTD 672(AX), Y9
+	VPADDD       Y9, Y4, Y4
+	VPADDD       Y13, Y4, Y4
+	VPSRLD       $0x06, Y1, Y8
+	VPSLLD       $0x1a, Y1, Y9
+	VPXOR        Y9, Y8, Y8
+	VPSRLD       $0x0b, Y1, Y10
+	VPXOR        Y10, Y8, Y8
+	VPSLLD       $0x15, Y1, Y10
+	VPXOR        Y10, Y8, Y8
+	VPSRLD       $0x19, Y1, Y9
+	VPXOR        Y9, Y8, Y8
+	VPSLLD       $0x07, Y1, Y9
+	VPXOR        Y9, Y8, Y8
+	VPADDD       Y8, Y4, Y4
+	VPXOR        Y3, Y2, Y8
+	VPAND        Y1, Y8, Y8
+	VPXOR        Y3, Y8, Y8
+	VPADDD       Y8, Y4, Y4
+	VPADDD       Y4, Y0, Y0
+	VPSRLD       $0x02, Y5, Y8
+	VPSLLD       $0x1e, Y5, Y9
+	VPXOR        Y9, Y8, Y8
+	VPSRLD       $0x0d, Y5, Y10
+	VPXOR        Y10, Y8, Y8
+	VPSLLD       $0x13, Y5, Y10
+	VPXOR        Y10, Y8, Y8
+	VPSRLD       $0x16, Y5, Y9
+	VPXOR        Y9, Y8, Y8
+	VPSLLD       $0x0a, Y5, Y9
+	VPXOR        Y9, Y8, Y8
+	VPADDD       Y8, Y4, Y4
+	VPXOR        Y6, Y5, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y6, Y8, Y8
+	VPADDD       Y8, Y4, Y4
+
+	// Round 41.
+	VMOVDQU      1760(AX), Y13
+	VPADDD       1536(AX), Y13, Y13
+	VMOVDQU      1792(AX), Y11
+	VPSRLD       $0x07, Y11, Y12
+	VPSLLD       $0x19, Y11, Y9
+	VPXOR        Y9, Y12, Y12
+	VPSRLD       $0x12, Y11, Y10
+	VPXOR        Y10, Y12, Y12
+	VPSLLD       $0x0e, Y11, Y10
+	VPXOR        Y10, Y12, Y12
+	VPSRLD       $0x03, Y11, Y9
+	VPXOR        Y9, Y12, Y12
+	VPADDD       Y12, Y13, Y13
+	VMOVDQU      1696(AX), Y11
+	VPSRLD       $0x11, Y11, Y12
+	VPSLLD       $0x0f, Y11, Y9
+	VPXOR        Y9, Y12, Y12
+	VPSRLD       $0x13, Y11, Y10
+	VPXOR        Y10, Y12, Y12
+	VPSLLD       $0x0d, Y11, Y10
+	VPXOR        Y10, Y12, Y12
+	VPSRLD       $0x0a, Y11, Y9
+	VPXOR        Y9, Y12, Y12
+	VPADDD       Y12, Y13, Y13
+	VMOVDQU      Y13, 1760(AX)
+	VPBROADCASTD 676(AX), Y9
+	VPADDD       Y9, Y3, Y3
+	VPADDD       Y13, Y3, Y3
+	VPSRLD       $0x06, Y0, Y8
+	VPSLLD       $0x1a, Y0, Y9
+	VPXOR        Y9, Y8, Y8
+	VPSRLD       $0x0b, Y0, Y10
+	VPXOR        Y10, Y8, Y8
+	VPSLLD       $0x15, Y0, Y10
+	VPXOR        Y10, Y8, Y8
+	VPSRLD       $0x19, Y0, Y9
+	VPXOR        Y9, Y8, Y8
+	VPSLLD       $0x07, Y0, Y9
+	VPXOR        Y9, Y8, Y8
+	VPADDD       Y8, Y3, Y3
+	VPXOR        Y2, Y1, Y8
+	VPAND        Y0, Y8, Y8
+	VPXOR        Y2, Y8, Y8
+	VPADDD       Y8, Y3, Y3
+	VPADDD       Y3, Y7, Y7
+	VPSRLD       $0x02, Y4, Y8
+	VPSLLD       $0x1e, Y4, Y9
+	VPXOR        Y9, Y8, Y8
+	VPSRLD       $0x0d, Y4, Y10
+	VPXOR        Y10, Y8, Y8
+	VPSLLD       $0x13, Y4, Y10
+	VPXOR        Y10, Y8, Y8
+	VPSRLD       $0x16, Y4, Y9
+	VPXOR        Y9, Y8, Y8
+	VPSLLD       $0x0a, Y4, Y9
+	VPXOR        Y9, Y8, Y8
+	VPADDD       Y8, Y3, Y3
+	VPXOR        Y5, Y4, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y5, Y8, Y8
+	VPADDD       Y8, Y3, Y3
+
+	// Round 42.
+	VMOVDQU      1792(AX), Y13
+	VPADDD       1568(AX), Y13, Y13
+	VMOVDQU      1824(AX), Y11
+	VPSRLD       $0x07, Y11, Y12
+	VPSLLD       $0x19, Y11, Y9
+	VPXOR        Y9, Y12, Y12
+	VPSRLD       $0x12, Y11, Y10
+	VPXOR        Y10, Y12, Y12
+	VPSLLD       $0x0e, Y11, Y10
+	VPXOR        Y10, Y12, Y12
+	VPSRLD       $0x03, Y11, Y9
+	VPXOR        Y9, Y12, Y12
+	VPADDD       Y12, Y13, Y13
+	VMOVDQU      1728(AX), Y11
+	VPSRLD       $0x11, Y11, Y12
+	VPSLLD       $0x0f, Y11, Y9
+	VPXOR        Y9, Y12, Y12
+	VPSRLD       $0x13, Y11, Y10
+	VPXOR        Y10, Y12, Y12
+	VPSLLD       $0x0d, Y11, Y10
+	VPXOR        Y10, Y12, Y12
+	VPSRLD       $0x0a, Y11, Y9
+	VPXOR        Y9, Y12, Y12
+	VPADDD       Y12, Y13, Y13
+	VMOVDQU      Y13, 1792(AX)
+	VPBROADCASTD 680(AX), Y9
+	VPADDD       Y9, Y2, Y2
+	VPADDD       Y13, Y2, Y2
+	VPSRLD       $0x06, Y7, Y8
+	VPSLLD       $0x1a, Y7, Y9
+	VPXOR        Y9, Y8, Y8
+	VPSRLD       $0x0b, Y7, Y10
+	VPXOR        Y10, Y8, Y8
+	VPSLLD       $0x15, Y7, Y10
+	VPXOR        Y10, Y8, Y8
+	VPSRLD       $0x19, Y7, Y9
+	VPXOR        Y9, Y8, Y8
+	VPSLLD       $0x07, Y7, Y9
+	VPXOR        Y9, Y8, Y8
+	VPADDD       Y8, Y2, Y2
+	VPXOR        Y1, Y0, Y8
+	VPAND        Y7, Y8, Y8
+	VPXOR        Y1, Y8, Y8
+	VPADDD       Y8, Y2, Y2
+	VPADDD       Y2, Y6, Y6
+	VPSRLD       $0x02, Y3, Y8
+	VPSLLD       $0x1e, Y3, Y9
+	VPXOR        Y9, Y8, Y8
+	VPSRLD       $0x0d, Y3, Y10
+	VPXOR        Y10, Y8, Y8
+	VPSLLD       $0x13, Y3, Y10
+	VPXOR        Y10, Y8, Y8
+	VPSRLD       $0x16, Y3, Y9
+	VPXOR        Y9, Y8, Y8
+	VPSLLD       $0x0a, Y3, Y9
+	VPXOR        Y9, Y8, Y8
+	VPADDD       Y8, Y2, Y2
+	VPXOR        Y4, Y3, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y4, Y8, Y8
+	VPADDD       Y8, Y2, Y2
+
+	// Round 43.
+	VMOVDQU      1824(AX), Y13
+	VPADDD       1600(AX), Y13, Y13
+	VMOVDQU      1856(AX), Y11
+	VPSRLD       $0x07, Y11, Y12
+	VPSLLD       $0x19, Y11, Y9
+	VPXOR        Y9, Y12, Y12
+	VPSRLD       $0x12, Y11, Y10
+	VPXOR        Y10, Y12, Y12
+	VPSLLD       $0x0e, Y11, Y10
+	VPXOR        Y10, Y12, Y12
+	VPSRLD       $0x03, Y11, Y9
+	VPXOR        Y9, Y12, Y12
+	VPADDD       Y12, Y13, Y13
+	VMOVDQU      1760(AX), Y11
+	VPSRLD       $0x11, Y11, Y12
+	VPSLLD       $0x0f, Y11, Y9
+	VPXOR        Y9, Y12, Y12
+	VPSRLD       $0x13, Y11, Y10
+	VPXOR        Y10, Y12, Y12
+	VPSLLD       $0x0d, Y11, Y10
+	VPXOR        Y10, Y12, Y12
+	VPSRLD       $0x0a, Y11, Y9
+	VPXOR        Y9, Y12, Y12
+	VPADDD       Y12, Y13, Y13
+	VMOVDQU      Y13, 1824(AX)
+	VPBROADCASTD 684(AX), Y9
+	VPADDD       Y9, Y1, Y1
+	VPADDD       Y13, Y1, Y1
+	VPSRLD       $0x06, Y6, Y8
+	VPSLLD       $0x1a, Y6, Y9
+	VPXOR        Y9, Y8, Y8
+	VPSRLD       $0x0b, Y6, Y10
+	VPXOR        Y10, Y8, Y8
+	VPSLLD       $0x15, Y6, Y10
+	VPXOR        Y10, Y8, Y8
+	VPSRLD       $0x19, Y6, Y9
+	VPXOR        Y9, Y8, Y8
+	VPSLLD       $0x07, Y6, Y9
+	VPXOR        Y9, Y8, Y8
+	VPADDD       Y8, Y1, Y1
+	VPXOR        Y0, Y7, Y8
+	VPAND        Y6, Y8, Y8
+	VPXOR        Y0, Y8, Y8
+	VPADDD       Y8, Y1, Y1
+	VPADDD       Y1, Y5, Y5
+	VPSRLD       $0x02, Y2, Y8
+	VPSLLD       $0x1e, Y2, Y9
+	VPXOR        Y9, Y8, Y8
+	VPSRLD       $0x0d, Y2, Y10
+	VPXOR        Y10, Y8, Y8
+	VPSLLD       $0x13, Y2, Y10
+	VPXOR        Y10, Y8, Y8
+	VPSRLD       $0x16, Y2, Y9
+	VPXOR        Y9, Y8, Y8
+	VPSLLD       $0x0a, Y2, Y9
+	VPXOR        Y9, Y8, Y8
+	VPADDD       Y8, Y1, Y1
+	VPXOR        Y3, Y2, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y3, Y8, Y8
+	VPADDD       Y8, Y1, Y1
+
+	// Round 44.
+	VMOVDQU      1856(AX), Y13
+	VPADDD       1632(AX), Y13, Y13
+	VMOVDQU      1888(AX), Y11
+	VPSRLD       $0x07, Y11, Y12
+	VPSLLD       $0x19, Y11, Y9
+	VPXOR        Y9, Y12, Y12
+	VPSRLD       $0x12, Y11, Y10
+	VPXOR        Y10, Y12, Y12
+	VPSLLD       $0x0e, Y11, Y10
+	VPXOR        Y10, Y12, Y12
+	VPSRLD       $0x03, Y11, Y9
+	VPXOR        Y9, Y12, Y12
+	VPADDD       Y12, Y13, Y13
+	VMOVDQU      1792(AX), Y11
+	VPSRLD       $0x11, Y11, Y12
+	VPSLLD       $0x0f, Y11, Y9
+	VPXOR        Y9, Y12, Y12
+	VPSRLD       $0x13, Y11, Y10
+	VPXOR        Y10, Y12, Y12
+	VPSLLD       $0x0d, Y11, Y10
+	VPXOR        Y10, Y12, Y12
+	VPSRLD       $0x0a, Y11, Y9
+	VPXOR        Y9, Y12, Y12
+	VPADDD       Y12, Y13, Y13
+	VMOVDQU      Y13, 1856(AX)
+	VPBROADCASTD 688(AX), Y9
+	VPADDD       Y9, Y0, Y0
+	VPADDD       Y13, Y0, Y0
+	VPSRLD       $0x06, Y5, Y8
+	VPSLLD       $0x1a, Y5, Y9
+	VPXOR        Y9, Y8, Y8
+	VPSRLD       $0x0b, Y5, Y10
+	VPXOR        Y10, Y8, Y8
+	VPSLLD       $0x15, Y5, Y10
+	VPXOR        Y10, Y8, Y8
+	VPSRLD       $0x19, Y5, Y9
+	VPXOR        Y9, Y8, Y8
+	VPSLLD       $0x07, Y5, Y9
+	VPXOR        Y9, Y8, Y8
+	VPADDD       Y8, Y0, Y0
+	VPXOR        Y7, Y6, Y8
+	VPAND        Y5, Y8, Y8
+	VPXOR        Y7, Y8, Y8
+	VPADDD       Y8, Y0, Y0
+	VPADDD       Y0, Y4, Y4
+	VPSRLD       $0x02, Y1, Y8
+	VPSLLD       $0x1e, Y1, Y9
+	VPXOR        Y9, Y8, Y8
+	VPSRLD       $0x0d, Y1, Y10
+	VPXOR        Y10, Y8, Y8
+	VPSLLD       $0x13, Y1, Y10
+	VPXOR        Y10, Y8, Y8
+	VPSRLD       $0x16, Y1, Y9
+	VPXOR        Y9, Y8, Y8
+	VPSLLD       $0x0a, Y1, Y9
+	VPXOR        Y9, Y8, Y8
+	VPADDD       Y8, Y0, Y0
+	VPXOR        Y2, Y1, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y2, Y8, Y8
+	VPADDD       Y8, Y0, Y0
+
+	// Round 45.
+	VMOVDQU      1888(AX), Y13
+	VPADDD       1664(AX), Y13, Y13
+	VMOVDQU      1920(AX), Y11
+	VPSRLD       $0x07, Y11, Y12
+	VPSLLD       $0x19, Y11, Y9
+	VPXOR        Y9, Y12, Y12
+	VPSRLD       $0x12, Y11, Y10
+	VPXOR        Y10, Y12, Y12
+	VPSLLD       $0x0e, Y11, Y10
+	VPXOR        Y10, Y12, Y12
+	VPSRLD       $0x03, Y11, Y9
+	VPXOR        Y9, Y12, Y12
+	VPADDD       Y12, Y13, Y13
+	VMOVDQU      1824(AX), Y11
+	VPSRLD       $0x11, Y11, Y12
+	VPSLLD       $0x0f, Y11, Y9
+	VPXOR        Y9, Y12, Y12
+	VPSRLD       $0x13, Y11, Y10
+	VPXOR        Y10, Y12, Y12
+	VPSLLD       $0x0d, Y11, Y10
+	VPXOR        Y10, Y12, Y12
+	VPSRLD       $0x0a, Y11, Y9
+	VPXOR        Y9, Y12, Y12
+	VPADDD       Y12, Y13, Y13
+	VMOVDQU      Y13, 1888(AX)
+	VPBROADCASTD 692(AX), Y9
+	VPADDD       Y9, Y7, Y7
+	VPADDD       Y13, Y7, Y7
+	VPSRLD       $0x06, Y4, Y8
+	VPSLLD       $0x1a, Y4, Y9
+	VPXOR        Y9, Y8, Y8
+	VPSRLD       $0x0b, Y4, Y10
+	VPXOR        Y10, Y8, Y8
+	VPSLLD       $0x15, Y4, Y10
+	VPXOR        Y10, Y8, Y8
+	VPSRLD       $0x19, Y4, Y9
+	VPXOR        Y9, Y8, Y8
+	VPSLLD       $0x07, Y4, Y9
+	VPXOR        Y9, Y8, Y8
+	VPADDD       Y8, Y7, Y7
+	VPXOR        Y6, Y5, Y8
+	VPAND        Y4, Y8, Y8
+	VPXOR        Y6, Y8, Y8
+	VPADDD       Y8, Y7, Y7
+	VPADDD       Y7, Y3, Y3
+	VPSRLD       $0x02, Y0, Y8
+	VPSLLD       $0x1e, Y0, Y9
+	VPXOR        Y9, Y8, Y8
+	VPSRLD       $0x0d, Y0, Y10
+	VPXOR        Y10, Y8, Y8
+	VPSLLD       $0x13, Y0, Y10
+	VPXOR        Y10, Y8, Y8
+	VPSRLD       $0x16, Y0, Y9
+	VPXOR        Y9, Y8, Y8
+	VPSLLD       $0x0a, Y0, Y9
+	VPXOR        Y9, Y8, Y8
+	VPADDD       Y8, Y7, Y7
+	VPXOR        Y1, Y0, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y1, Y8, Y8
+	VPADDD       Y8, Y7, Y7
+
+	// Round 46.
+	VMOVDQU      1920(AX), Y13
+	VPADDD       1696(AX), Y13, Y13
+	VMOVDQU      1952(AX), Y11
+	VPSRLD       $0x07, Y11, Y12
+	VPSLLD       $0x19, Y11, Y9
+	VPXOR        Y9, Y12, Y12
+	VPSRLD       $0x12, Y11, Y10
+	VPXOR        Y10, Y12, Y12
+	VPSLLD       $0x0e, Y11, Y10
+	VPXOR        Y10, Y12, Y12
+	VPSRLD       $0x03, Y11, Y9
+	VPXOR        Y9, Y12, Y12
+	VPADDD       Y12, Y13, Y13
+	VMOVDQU      1856(AX), Y11
+	VPSRLD       $0x11, Y11, Y12
+	VPSLLD       $0x0f, Y11, Y9
+	VPXOR        Y9, Y12, Y12
+	VPSRLD       $0x13, Y11, Y10
+	VPXOR        Y10, Y12, Y12
+	VPSLLD       $0x0d, Y11, Y10
+	VPXOR        Y10, Y12, Y12
+	VPSRLD       $0x0a, Y11, Y9
+	VPXOR        Y9, Y12, Y12
+	VPADDD       Y12, Y13, Y13
+	VMOVDQU      Y13, 1920(AX)
+	VPBROADCASTD 696(AX), Y9
+	VPADDD       Y9, Y6, Y6
+	VPADDD       Y13, Y6, Y6
+	VPSRLD       $0x06, Y3, Y8
+	VPSLLD       $0x1a, Y3, Y9
+	VPXOR        Y9, Y8, Y8
+	VPSRLD       $0x0b, Y3, Y10
+	VPXOR        Y10, Y8, Y8
+	VPSLLD       $0x15, Y3, Y10
+	VPXOR        Y10, Y8, Y8
+	VPSRLD       $0x19, Y3, Y9
+	VPXOR        Y9, Y8, Y8
+	VPSLLD       $0x07, Y3, Y9
+	VPXOR        Y9, Y8, Y8
+	VPADDD       Y8, Y6, Y6
+	VPXOR        Y5, Y4, Y8
+	VPAND        Y3, Y8, Y8
+	VPXOR        Y5, Y8, Y8
+	VPADDD       Y8, Y6, Y6
+	VPADDD       Y6, Y2, Y2
+	VPSRLD       $0x02, Y7, Y8
+	VPSLLD       $0x1e, Y7, Y9
+	VPXOR        Y9, Y8, Y8
+	VPSRLD       $0x0d, Y7, Y10
+	VPXOR        Y10, Y8, Y8
+	VPSLLD       $0x13, Y7, Y10
+	VPXOR        Y10, Y8, Y8
+	VPSRLD       $0x16, Y7, Y9
+	VPXOR        Y9, Y8, Y8
+	VPSLLD       $0x0a, Y7, Y9
+	VPXOR        Y9, Y8, Y8
+	VPADDD       Y8, Y6, Y6
+	VPXOR        Y0, Y7, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y0, Y8, Y8
+	VPADDD       Y8, Y6, Y6
+
+	// Round 47.
+	VMOVDQU      1952(AX), Y13
+	VPADDD       1728(AX), Y13, Y13
+	VMOVDQU      1472(AX), Y11
+	VPSRLD       $0x07, Y11, Y12
+	VPSLLD       $0x19, Y11, Y9
+	VPXOR        Y9, Y12, Y12
+	VPSRLD       $0x12, Y11, Y10
+	VPXOR        Y10, Y12, Y12
+	VPSLLD       $0x0e, Y11, Y10
+	VPXOR        Y10, Y12, Y12
+	VPSRLD       $0x03, Y11, Y9
+	VPXOR        Y9, Y12, Y12
+	VPADDD       Y12, Y13, Y13
+	VMOVDQU      1888(AX), Y11
+	VPSRLD       $0x11, Y11, Y12
+	VPSLLD       $0x0f, Y11, Y9
+	VPXOR        Y9, Y12, Y12
+	VPSRLD       $0x13, Y11, Y10
+	VPXOR        Y10, Y12, Y12
+	VPSLLD       $0x0d, Y11, Y10
+	VPXOR        Y10, Y12, Y12
+	VPSRLD       $0x0a, Y11, Y9
+	VPXOR        Y9, Y12, Y12
+	VPADDD       Y12, Y13, Y13
+	VMOVDQU      Y13, 1952(AX)
+	VPBROADCASTD 700(AX), Y9
+	VPADDD       Y9, Y5, Y5
+	VPADDD       Y13, Y5, Y5
+	VPSRLD       $0x06, Y2, Y8
+	VPSLLD       $0x1a, Y2, Y9
+	VPXOR        Y9, Y8, Y8
+	VPSRLD       $0x0b, Y2, Y10
+	VPXOR        Y10, Y8, Y8
+	VPSLLD       $0x15, Y2, Y10
+	VPXOR        Y10, Y8, Y8
+	VPSRLD       $0x19, Y2, Y9
+	VPXOR        Y9, Y8, Y8
+	VPSLLD       $0x07, Y2, Y9
+	VPXOR        Y9, Y8, Y8
+	VPADDD       Y8, Y5, Y5
+	VPXOR        Y4, Y3, Y8
+	VPAND        Y2, Y8, Y8
+	VPXOR        Y4, Y8, Y8
+	VPADDD       Y8, Y5, Y5
+	VPADDD       Y5, Y1, Y1
+	VPSRLD       $0x02, Y6, Y8
+	VPSLLD       $0x1e, Y6, Y9
+	VPXOR        Y9, Y8, Y8
+	VPSRLD       $0x0d, Y6, Y10
+	VPXOR        Y10, Y8, Y8
+	VPSLLD       $0x13, Y6, Y10
+	VPXOR        Y10, Y8, Y8
+	VPSRLD       $0x16, Y6, Y9
+	VPXOR        Y9, Y8, Y8
+	VPSLLD       $0x0a, Y6, Y9
+	VPXOR        Y9, Y8, Y8
+	VPADDD       Y8, Y5, Y5
+	VPXOR        Y7, Y6, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y7, Y8, Y8
+	VPADDD       Y8, Y5, Y5
+
+	// Round 48.
+	VMOVDQU      1472(AX), Y13
+	VPADDD       1760(AX), Y13, Y13
+	VMOVDQU      1504(AX), Y11
+	VPSRLD       $0x07, Y11, Y12
+	VPSLLD       $0x19, Y11, Y9
+	VPXOR        Y9, Y12, Y12
+	VPSRLD       $0x12, Y11, Y10
+	VPXOR        Y10, Y12, Y12
+	VPSLLD       $0x0e, Y11, Y10
+	VPXOR        Y10, Y12, Y12
+	VPSRLD       $0x03, Y11, Y9
+	VPXOR        Y9, Y12, Y12
+	VPADDD       Y12, Y13, Y13
+	VMOVDQU      1920(AX), Y11
+	VPSRLD       $0x11, Y11, Y12
+	VPSLLD       $0x0f, Y11, Y9
+	VPXOR        Y9, Y12, Y12
+	VPSRLD       $0x13, Y11, Y10
+	VPXOR        Y10, Y12, Y12
+	VPSLLD       $0x0d, Y11, Y10
+	VPXOR        Y10, Y12, Y12
+	VPSRLD       $0x0a, Y11, Y9
+	VPXOR        Y9, Y12, Y12
+	VPADDD       Y12, Y13, Y13
+	VMOVDQU      Y13, 1472(AX)
+	VPBROADCASTD 704(AX), Y9
+	VPADDD       Y9, Y4, Y4
+	VPADDD       Y13, Y4, Y4
+	VPSRLD       $0x06, Y1, Y8
+	VPSLLD       $0x1a, Y1, Y9
+	VPXOR        Y9, Y8, Y8
+	VPSRLD       $0x0b, Y1, Y10
+	VPXOR        Y10, Y8, Y8
+	VPSLLD       $0x15, Y1, Y10
+	VPXOR        Y10, Y8, Y8
+	VPSRLD       $0x19, Y1, Y9
+	VPXOR        Y9, Y8, Y8
+	VPSLLD       $0x07, Y1, Y9
+	VPXOR        Y9, Y8, Y8
+	VPADDD       Y8, Y4, Y4
+	VPXOR        Y3, Y2, Y8
+	VPAND        Y1, Y8, Y8
+	VPXOR        Y3, Y8, Y8
+	VPADDD       Y8, Y4, Y4
+	VPADDD       Y4, Y0, Y0
+	VPSRLD       $0x02, Y5, Y8
+	VPSLLD       $0x1e, Y5, Y9
+	VPXOR        Y9, Y8, Y8
+	VPSRLD       $0x0d, Y5, Y10
+	VPXOR        Y10, Y8, Y8
+	VPSLLD       $0x13, Y5, Y10
+	VPXOR        Y10, Y8, Y8
+	VPSRLD       $0x16, Y5, Y9
+	VPXOR        Y9, Y8, Y8
+	VPSLLD       $0x0a, Y5, Y9
+	VPXOR        Y9, Y8, Y8
+	VPADDD       Y8, Y4, Y4
+	VPXOR        Y6, Y5, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y6, Y8, Y8
+	VPADDD       Y8, Y4, Y4
+
+	// Round 49.
+	VMOVDQU      1504(AX), Y13
+	VPADDD       1792(AX), Y13, Y13
+	VMOVDQU      1536(AX), Y11
+	VPSRLD       $0x07, Y11, Y12
+	VPSLLD       $0x19, Y11, Y9
+	VPXOR        Y9, Y12, Y12
+	VPSRLD       $0x12, Y11, Y10
+	VPXOR        Y10, Y12, Y12
+	VPSLLD       $0x0e, Y11, Y10
+	VPXOR        Y10, Y12, Y12
+	VPSRLD       $0x03, Y11, Y9
+	VPXOR        Y9, Y12, Y12
+	VPADDD       Y12, Y13, Y13
+	VMOVDQU      1952(AX), Y11
+	VPSRLD       $0x11, Y11, Y12
+	VPSLLD       $0x0f, Y11, Y9
+	VPXOR        Y9, Y12, Y12
+	VPSRLD       $0x13, Y11, Y10
+	VPXOR        Y10, Y12, Y12
+	VPSLLD       $0x0d, Y11, Y10
+	VPXOR        Y10, Y12, Y12
+	VPSRLD       $0x0a, Y11, Y9
+	VPXOR        Y9, Y12, Y12
+	VPADDD       Y12, Y13, Y13
+	VMOVDQU      Y13, 1504(AX)
+	VPBROADCASTD 708(AX), Y9
+	VPADDD       Y9, Y3, Y3
+	VPADDD       Y13, Y3, Y3
+	VPSRLD       $0x06, Y0, Y8
+	VPSLLD       $0x1a, Y0, Y9
+	VPXOR        Y9, Y8, Y8
+	VPSRLD       $0x0b, Y0, Y10
+	VPXOR        Y10, Y8, Y8
+	VPSLLD       $0x15, Y0, Y10
+	VPXOR        Y10, Y8, Y8
+	VPSRLD       $0x19, Y0, Y9
+	VPXOR        Y9, Y8, Y8
+	VPSLLD       $0x07, Y0, Y9
+	VPXOR        Y9, Y8, Y8
+	VPADDD       Y8, Y3, Y3
+	VPXOR        Y2, Y1, Y8
+	VPAND        Y0, Y8, Y8
+	VPXOR        Y2, Y8, Y8
+	VPADDD       Y8, Y3, Y3
+	VPADDD       Y3, Y7, Y7
+	VPSRLD       $0x02, Y4, Y8
+	VPSLLD       $0x1e, Y4, Y9
+	VPXOR        Y9, Y8, Y8
+	VPSRLD       $0x0d, Y4, Y10
+	VPXOR        Y10, Y8, Y8
+	VPSLLD       $0x13, Y4, Y10
+	VPXOR        Y10, Y8, Y8
+	VPSRLD       $0x16, Y4, Y9
+	VPXOR        Y9, Y8, Y8
+	VPSLLD       $0x0a, Y4, Y9
+	VPXOR        Y9, Y8, Y8
+	VPADDD       Y8, Y3, Y3
+	VPXOR        Y5, Y4, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y5, Y8, Y8
+	VPADDD       Y8, Y3, Y3
+
+	// Round 50.
+	VMOVDQU      1536(AX), Y13
+	VPADDD       1824(AX), Y13, Y13
+	VMOVDQU      1568(AX), Y11
+	VPSRLD       $0x07, Y11, Y12
+	VPSLLD       $0x19, Y11, Y9
+	VPXOR        Y9, Y12, Y12
+	VPSRLD       $0x12, Y11, Y10
+	VPXOR        Y10, Y12, Y12
+	VPSLLD       $0x0e, Y11, Y10
+	VPXOR        Y10, Y12, Y12
+	VPSRLD       $0x03, Y11, Y9
+	VPXOR        Y9, Y12, Y12
+	VPADDD       Y12, Y13, Y13
+	VMOVDQU      1472(AX), Y11
+	VPSRLD       $0x11, Y11, Y12
+	VPSLLD       $0x0f, Y11, Y9
+	VPXOR        Y9, Y12, Y12
+	VPSRLD       $0x13, Y11, Y10
+	VPXOR        Y10, Y12, Y12
+	VPSLLD       $0x0d, Y11, Y10
+	VPXOR        Y10, Y12, Y12
+	VPSRLD       $0x0a, Y11, Y9
+	VPXOR        Y9, Y12, Y12
+	VPADDD       Y12, Y13, Y13
+	VMOVDQU      Y13, 1536(AX)
+	VPBROADCASTD 712(AX), Y9
+	VPADDD       Y9, Y2, Y2
+	VPADDD       Y13, Y2, Y2
+	VPSRLD       $0x06, Y7, Y8
+	VPSLLD       $0x1a, Y7, Y9
+	VPXOR        Y9, Y8, Y8
+	VPSRLD       $0x0b, Y7, Y10
+	VPXOR        Y10, Y8, Y8
+	VPSLLD       $0x15, Y7, Y10
+	VPXOR        Y10, Y8, Y8
+	VPSRLD       $0x19, Y7, Y9
+	VPXOR        Y9, Y8, Y8
+	VPSLLD       $0x07, Y7, Y9
+	VPXOR        Y9, Y8, Y8
+	VPADDD       Y8, Y2, Y2
+	VPXOR        Y1, Y0, Y8
+	VPAND        Y7, Y8, Y8
+	VPXOR        Y1, Y8, Y8
+	VPADDD       Y8, Y2, Y2
+	VPADDD       Y2, Y6, Y6
+	VPSRLD       $0x02, Y3, Y8
+	VPSLLD       $0x1e, Y3, Y9
+	VPXOR        Y9, Y8, Y8
+	VPSRLD       $0x0d, Y3, Y10
+	VPXOR        Y10, Y8, Y8
+	VPSLLD       $0x13, Y3, Y10
+	VPXOR        Y10, Y8, Y8
+	VPSRLD       $0x16, Y3, Y9
+	VPXOR        Y9, Y8, Y8
+	VPSLLD       $0x0a, Y3, Y9
+	VPXOR        Y9, Y8, Y8
+	VPADDD       Y8, Y2, Y2
+	VPXOR        Y4, Y3, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y4, Y8, Y8
+	VPADDD       Y8, Y2, Y2
+
+	// Round 51.
+	VMOVDQU      1568(AX), Y13
+	VPADDD       1856(AX), Y13, Y13
+	VMOVDQU      1600(AX), Y11
+	VPSRLD       $0x07, Y11, Y12
+	VPSLLD       $0x19, Y11, Y9
+	VPXOR        Y9, Y12, Y12
+	VPSRLD       $0x12, Y11, Y10
+	VPXOR        Y10, Y12, Y12
+	VPSLLD       $0x0e, Y11, Y10
+	VPXOR        Y10, Y12, Y12
+	VPSRLD       $0x03, Y11, Y9
+	VPXOR        Y9, Y12, Y12
+	VPADDD       Y12, Y13, Y13
+	VMOVDQU      1504(AX), Y11
+	VPSRLD       $0x11, Y11, Y12
+	VPSLLD       $0x0f, Y11, Y9
+	VPXOR        Y9, Y12, Y12
+	VPSRLD       $0x13, Y11, Y10
+	VPXOR        Y10, Y12, Y12
+	VPSLLD       $0x0d, Y11, Y10
+	VPXOR        Y10, Y12, Y12
+	VPSRLD       $0x0a, Y11, Y9
+	VPXOR        Y9, Y12, Y12
+	VPADDD       Y12, Y13, Y13
+	VMOVDQU      Y13, 1568(AX)
+	VPBROADCASTD 716(AX), Y9
+	VPADDD       Y9, Y1, Y1
+	VPADDD       Y13, Y1, Y1
+	VPSRLD       $0x06, Y6, Y8
+	VPSLLD       $0x1a, Y6, Y9
+	VPXOR        Y9, Y8, Y8
+	VPSRLD       $0x0b, Y6, Y10
+	VPXOR        Y10, Y8, Y8
+	VPSLLD       $0x15, Y6, Y10
+	VPXOR        Y10, Y8, Y8
+	VPSRLD       $0x19, Y6, Y9
+	VPXOR        Y9, Y8, Y8
+	VPSLLD       $0x07, Y6, Y9
+	VPXOR        Y9, Y8, Y8
+	VPADDD       Y8, Y1, Y1
+	VPXOR        Y0, Y7, Y8
+	VPAND        Y6, Y8, Y8
+	VPXOR        Y0, Y8, Y8
+	VPADDD       Y8, Y1, Y1
+	VPADDD       Y1, Y5, Y5
+	VPSRLD       $0x02, Y2, Y8
+	VPSLLD       $0x1e, Y2, Y9
+	VPXOR        Y9, Y8, Y8
+	VPSRLD       $0x0d, Y2, Y10
+	VPXOR        Y10, Y8, Y8
+	VPSLLD       $0x13, Y2, Y10
+	VPXOR        Y10, Y8, Y8
+	VPSRLD       $0x16, Y2, Y9
+	VPXOR        Y9, Y8, Y8
+	VPSLLD       $0x0a, Y2, Y9
+	VPXOR        Y9, Y8, Y8
+	VPADDD       Y8, Y1, Y1
+	VPXOR        Y3, Y2, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y3, Y8, Y8
+	VPADDD       Y8, Y1, Y1
+
+	// Round 52.
+	VMOVDQU      1600(AX), Y13
+	VPADDD       1888(AX), Y13, Y13
+	VMOVDQU      1632(AX), Y11
+	VPSRLD       $0x07, Y11, Y12
+	VPSLLD       $0x19, Y11, Y9
+	VPXOR        Y9, Y12, Y12
+	VPSRLD       $0x12, Y11, Y10
+	VPXOR        Y10, Y12, Y12
+	VPSLLD       $0x0e, Y11, Y10
+	VPXOR        Y10, Y12, Y12
+	VPSRLD       $0x03, Y11, Y9
+	VPXOR        Y9, Y12, Y12
+	VPADDD       Y12, Y13, Y13
+	VMOVDQU      1536(AX), Y11
+	VPSRLD       $0x11, Y11, Y12
+	VPSLLD       $0x0f, Y11, Y9
+	VPXOR        Y9, Y12, Y12
+	VPSRLD       $0x13, Y11, Y10
+	VPXOR        Y10, Y12, Y12
+	VPSLLD       $0x0d, Y11, Y10
+	VPXOR        Y10, Y12, Y12
+	VPSRLD       $0x0a, Y11, Y9
+	VPXOR        Y9, Y12, Y12
+	VPADDD       Y12, Y13, Y13
+	VMOVDQU      Y13, 1600(AX)
+	VPBROADCASTD 720(AX), Y9
+	VPADDD       Y9, Y0, Y0
+	VPADDD       Y13, Y0, Y0
+	VPSRLD       $0x06, Y5, Y8
+	VPSLLD       $0x1a, Y5, Y9
+	VPXOR        Y9, Y8, Y8
+	VPSRLD       $0x0b, Y5, Y10
+	VPXOR        Y10, Y8, Y8
+	VPSLLD       $0x15, Y5, Y10
+	VPXOR        Y10, Y8, Y8
+	VPSRLD       $0x19, Y5, Y9
+	VPXOR        Y9, Y8, Y8
+	VPSLLD       $0x07, Y5, Y9
+	VPXOR        Y9, Y8, Y8
+	VPADDD       Y8, Y0, Y0
+	VPXOR        Y7, Y6, Y8
+	VPAND        Y5, Y8, Y8
+	VPXOR        Y7, Y8, Y8
+	VPADDD       Y8, Y0, Y0
+	VPADDD       Y0, Y4, Y4
+	VPSRLD       $0x02, Y1, Y8
+	VPSLLD       $0x1e, Y1, Y9
+	VPXOR        Y9, Y8, Y8
+	VPSRLD       $0x0d, Y1, Y10
+	VPXOR        Y10, Y8, Y8
+	VPSLLD       $0x13, Y1, Y10
+	VPXOR        Y10, Y8, Y8
+	VPSRLD       $0x16, Y1, Y9
+	VPXOR        Y9, Y8, Y8
+	VPSLLD       $0x0a, Y1, Y9
+	VPXOR        Y9, Y8, Y8
+	VPADDD       Y8, Y0, Y0
+	VPXOR        Y2, Y1, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y2, Y8, Y8
+	VPADDD       Y8, Y0, Y0
+
+	// Round 53.
+	VMOVDQU      1632(AX), Y13
+	VPADDD       1920(AX), Y13, Y13
+	VMOVDQU      1664(AX), Y11
+	VPSRLD       $0x07, Y11, Y12
+	VPSLLD       $0x19, Y11, Y9
+	VPXOR        Y9, Y12, Y12
+	VPSRLD       $0x12, Y11, Y10
+	VPXOR        Y10, Y12, Y12
+	VPSLLD       $0x0e, Y11, Y10
+	VPXOR        Y10, Y12, Y12
+	VPSRLD       $0x03, Y11, Y9
+	VPXOR        Y9, Y12, Y12
+	VPADDD       Y12, Y13, Y13
+	VMOVDQU      1568(AX), Y11
+	VPSRLD       $0x11, Y11, Y12
+	VPSLLD       $0x0f, Y11, Y9
+	VPXOR        Y9, Y12, Y12
+	VPSRLD       $0x13, Y11, Y10
+	VPXOR        Y10, Y12, Y12
+	VPSLLD       $0x0d, Y11, Y10
+	VPXOR        Y10, Y12, Y12
+	VPSRLD       $0x0a, Y11, Y9
+	VPXOR        Y9, Y12, Y12
+	VPADDD       Y12, Y13, Y13
+	VMOVDQU      Y13, 1632(AX)
+	VPBROADCASTD 724(AX), Y9
+	VPADDD       Y9, Y7, Y7
+	VPADDD       Y13, Y7, Y7
+	VPSRLD       $0x06, Y4, Y8
+	VPSLLD       $0x1a, Y4, Y9
+	VPXOR        Y9, Y8, Y8
+	VPSRLD       $0x0b, Y4, Y10
+	VPXOR        Y10, Y8, Y8
+	VPSLLD       $0x15, Y4, Y10
+	VPXOR        Y10, Y8, Y8
+	VPSRLD       $0x19, Y4, Y9
+	VPXOR        Y9, Y8, Y8
+	VPSLLD       $0x07, Y4, Y9
+	VPXOR        Y9, Y8, Y8
+	VPADDD       Y8, Y7, Y7
+	VPXOR        Y6, Y5, Y8
+	VPAND        Y4, Y8, Y8
+	VPXOR        Y6, Y8, Y8
+	VPADDD       Y8, Y7, Y7
+	VPADDD       Y7, Y3, Y3
+	VPSRLD       $0x02, Y0, Y8
+	VPSLLD       $0x1e, Y0, Y9
+	VPXOR        Y9, Y8, Y8
+	VPSRLD       $0x0d, Y0, Y10
+	VPXOR        Y10, Y8, Y8
+	VPSLLD       $0x13, Y0, Y10
+	VPXOR        Y10, Y8, Y8
+	VPSRLD       $0x16, Y0, Y9
+	VPXOR        Y9, Y8, Y8
+	VPSLLD       $0x0a, Y0, Y9
+	VPXOR        Y9, Y8, Y8
+	VPADDD       Y8, Y7, Y7
+	VPXOR        Y1, Y0, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y1, Y8, Y8
+	VPADDD       Y8, Y7, Y7
+
+	// Round 54.
+	VMOVDQU      1664(AX), Y13
+	VPADDD       1952(AX), Y13, Y13
+	VMOVDQU      1696(AX), Y11
+	VPSRLD       $0x07, Y11, Y12
+	VPSLLD       $0x19, Y11, Y9
+	VPXOR        Y9, Y12, Y12
+	VPSRLD       $0x12, Y11, Y10
+	VPXOR        Y10, Y12, Y12
+	VPSLLD       $0x0e, Y11, Y10
+	VPXOR        Y10, Y12, Y12
+	VPSRLD       $0x03, Y11, Y9
+	VPXOR        Y9, Y12, Y12
+	VPADDD       Y12, Y13, Y13
+	VMOVDQU      1600(AX), Y11
+	VPSRLD       $0x11, Y11, Y12
+	VPSLLD       $0x0f, Y11, Y9
+	VPXOR        Y9, Y12, Y12
+	VPSRLD       $0x13, Y11, Y10
+	VPXOR        Y10, Y12, Y12
+	VPSLLD       $0x0d, Y11, Y10
+	VPXOR        Y10, Y12, Y12
+	VPSRLD       $0x0a, Y11, Y9
+	VPXOR        Y9, Y12, Y12
+	VPADDD       Y12, Y13, Y13
+	VMOVDQU      Y13, 1664(AX)
+	VPBROADCASTD 728(AX), Y9
+	VPADDD       Y9, Y6, Y6
+	VPADDD       Y13, Y6, Y6
+	VPSRLD       $0x06, Y3, Y8
+	VPSLLD       $0x1a, Y3, Y9
+	VPXOR        Y9, Y8, Y8
+	VPSRLD       $0x0b, Y3, Y10
+	VPXOR        Y10, Y8, Y8
+	VPSLLD       $0x15, Y3, Y10
+	VPXOR        Y10, Y8, Y8
+	VPSRLD       $0x19, Y3, Y9
+	VPXOR        Y9, Y8, Y8
+	VPSLLD       $0x07, Y3, Y9
+	VPXOR        Y9, Y8, Y8
+	VPADDD       Y8, Y6, Y6
+	VPXOR        Y5, Y4, Y8
+	VPAND        Y3, Y8, Y8
+	VPXOR        Y5, Y8, Y8
+	VPADDD       Y8, Y6, Y6
+	VPADDD       Y6, Y2, Y2
+	VPSRLD       $0x02, Y7, Y8
+	VPSLLD       $0x1e, Y7, Y9
+	VPXOR        Y9, Y8, Y8
+	VPSRLD       $0x0d, Y7, Y10
+	VPXOR        Y10, Y8, Y8
+	VPSLLD       $0x13, Y7, Y10
+	VPXOR        Y10, Y8, Y8
+	VPSRLD       $0x16, Y7, Y9
+	VPXOR        Y9, Y8, Y8
+	VPSLLD       $0x0a, Y7, Y9
+	VPXOR        Y9, Y8, Y8
+	VPADDD       Y8, Y6, Y6
+	VPXOR        Y0, Y7, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y0, Y8, Y8
+	VPADDD       Y8, Y6, Y6
+
+	// Round 55.
+	VMOVDQU      1696(AX), Y13
+	VPADDD       1472(AX), Y13, Y13
+	VMOVDQU      1728(AX), Y11
+	VPSRLD       $0x07, Y11, Y12
+	VPSLLD       $0x19, Y11, Y9
+	VPXOR        Y9, Y12, Y12
+	VPSRLD       $0x12, Y11, Y10
+	VPXOR        Y10, Y12, Y12
+	VPSLLD       $0x0e, Y11, Y10
+	VPXOR        Y10, Y12, Y12
+	VPSRLD       $0x03, Y11, Y9
+	VPXOR        Y9, Y12, Y12
+	VPADDD       Y12, Y13, Y13
+	VMOVDQU      1632(AX), Y11
+	VPSRLD       $0x11, Y11, Y12
+	VPSLLD       $0x0f, Y11, Y9
+	VPXOR        Y9, Y12, Y12
+	VPSRLD       $0x13, Y11, Y10
+	VPXOR        Y10, Y12, Y12
+	VPSLLD       $0x0d, Y11, Y10
+	VPXOR        Y10, Y12, Y12
+	VPSRLD       $0x0a, Y11, Y9
+	VPXOR        Y9, Y12, Y12
+	VPADDD       Y12, Y13, Y13
+	VMOVDQU      Y13, 1696(AX)
+	VPBROADCASTD 732(AX), Y9
+	VPADDD       Y9, Y5, Y5
+	VPADDD       Y13, Y5, Y5
+	VPSRLD       $0x06, Y2, Y8
+	VPSLLD       $0x1a, Y2, Y9
+	VPXOR        Y9, Y8, Y8
+	VPSRLD       $0x0b, Y2, Y10
+	VPXOR        Y10, Y8, Y8
+	VPSLLD       $0x15, Y2, Y10
+	VPXOR        Y10, Y8, Y8
+	VPSRLD       $0x19, Y2, Y9
+	VPXOR        Y9, Y8, Y8
+	VPSLLD       $0x07, Y2, Y9
+	VPXOR        Y9, Y8, Y8
+	VPADDD       Y8, Y5, Y5
+	VPXOR        Y4, Y3, Y8
+	VPAND        Y2, Y8, Y8
+	VPXOR        Y4, Y8, Y8
+	VPADDD       Y8, Y5, Y5
+	VPADDD       Y5, Y1, Y1
+	VPSRLD       $0x02, Y6, Y8
+	VPSLLD       $0x1e, Y6, Y9
+	VPXOR        Y9, Y8, Y8
+	VPSRLD       $0x0d, Y6, Y10
+	VPXOR        Y10, Y8, Y8
+	VPSLLD       $0x13, Y6, Y10
+	VPXOR        Y10, Y8, Y8
+	VPSRLD       $0x16, Y6, Y9
+	VPXOR        Y9, Y8, Y8
+	VPSLLD       $0x0a, Y6, Y9
+	VPXOR        Y9, Y8, Y8
+	VPADDD       Y8, Y5, Y5
+	VPXOR        Y7, Y6, Y14
+	VPAND        Y15, Y14, Y8
+	VPXOR        Y7, Y8, Y8
+	VPADDD       Y8, Y5, Y5
+
+	// Round 56.
+	VMOVDQU      1728(AX), Y13
+	VPADDD       1504(AX), Y13, Y13
+	VMOVDQU      1760(AX), Y11
+	VPSRLD       $0x07, Y11, Y12
+	VPSLLD       $0x19, Y11, Y9
+	VPXOR        Y9, Y12, Y12
+	VPSRLD       $0x12, Y11, Y10
+	VPXOR        Y10, Y12, Y12
+	VPSLLD       $0x0e, Y11, Y10
+	VPXOR        Y10, Y12, Y12
+	VPSRLD       $0x03, Y11, Y9
+	VPXOR        Y9, Y12, Y12
+	VPADDD       Y12, Y13, Y13
+	VMOVDQU      1664(AX), Y11
+	VPSRLD       $0x11, Y11, Y12
+	VPSLLD       $0x0f, Y11, Y9
+	VPXOR        Y9, Y12, Y12
+	VPSRLD       $0x13, Y11, Y10
+	VPXOR        Y10, Y12, Y12
+	VPSLLD       $0x0d, Y11, Y10
+	VPXOR        Y10, Y12, Y12
+	VPSRLD       $0x0a, Y11, Y9
+	VPXOR        Y9, Y12, Y12
+	VPADDD       Y12, Y13, Y13
+	VMOVDQU      Y13, 1728(AX)
+	VPBROADCASTD 736(AX), Y9
+	VPADDD       Y9, Y4, Y4
+	VPADDD       Y13, Y4, Y4
+	VPSRLD       $0x06, Y1, Y8
+	VPSLLD       $0x1a, Y1, Y9
+	VPXOR        Y9, Y8, Y8
+	VPSRLD       $0x0b, Y1, Y10
+	VPXOR        Y10, Y8, Y8
+	VPSLLD       $0x15, Y1, Y10
+	VPXOR        Y10, Y8, Y8
+	VPSRLD       $0x19, Y1, Y9
+	VPXOR        Y9, Y8, Y8
+	VPSLLD       $0x07, Y1, Y9
+	VPXOR        Y9, Y8, Y8
+	VPADDD       Y8, Y4, Y4
+	VPXOR        Y3, Y2, Y8
+	VPAND        Y1, Y8, Y8
+	VPXOR        Y3, Y8, Y8
+	VPADDD       Y8, Y4, Y4
+	VPADDD       Y4, Y0, Y0
+	VPSRLD       $0x02, Y5, Y8
+	VPSLLD       $0x1e, Y5, Y9
+	VPXOR        Y9, Y8, Y8
+	VPSRLD       $0x0d, Y5, Y10
+	VPXOR        Y10, Y8, Y8
+	VPSLLD       $0x13, Y5, Y10
+	VPXOR        Y10, Y8, Y8
+	VPSRLD       $0x16, Y5, Y9
+	VPXOR        Y9, Y8, Y8
+	VPSLLD       $0x0a, Y5, Y9
+	VPXOR        Y9, Y8, Y8
+	VPADDD       Y8, Y4, Y4
+	VPXOR        Y6, Y5, Y15
+	VPAND        Y14, Y15, Y8
+	VPXOR        Y6, Y8, Y8
+	VPADDD       Y8, Y4, Y4
+
+	// Round 57.
+	VMOVDQU      1760(AX), Y13
+	VPADDD       1536(AX), Y13, Y13
+	VMOVDQU      1792(AX), Y11
+	VPSRLD       $0x07, Y11, Y12
+	VPSLLD       $0x19, Y11, Y9
+	VPXOR        Y9, Y12, Y12
+	VPSRLD       $0x12, Y11, Y10
+	VPXOR        Y10, Y12, Y12
+	VPSLLD       $0x0e, Y11, Y10
+	VPXOR        Y10, Y12, Y12
+	VPSRLD       $0x03, Y11, Y9
+	VPXOR        Y9, Y12, Y12
+	VPADDD       Y12, Y13, Y13
+	VMOVDQU      1696(AX), Y11
+	VPSRLD       $0x11, Y11, Y12
+	VPSLLD       $0x0f, Y11, Y9
+	VPXOR        Y9, Y12, Y12
+	VPSRLD       $0x13, Y11, Y10
+	VPXOR        Y10, Y12, Y12
+	VPSLLD       $0x0d, Y11, Y10
+	VPXOR        Y10, Y12, Y12
+	VPSRLD       $0x0a, Y11, Y9
+	VPXOR        Y9, Y12, Y12
+	VPADDD       Y12, Y13, Y13
+	VMOVDQU      Y13, 1760(AX)
+	VPBROADCASTD 740(AX), Y9
+	VPADDD       Y9, Y3, Y3
+	VPADDD       Y13, Y3, Y3
+	VPSRLD       $0x06, Y0, Y8
+	VPSLLD       $0x1a, Y0, Y9
+	VPXOR        Y9, Y8, Y8
+	VPSRLD       $0x0b, Y0, Y10
+	VPXOR        Y10, Y8, Y8
+	VPSLLD       $0x15, Y0, Y10
+	VPXOR        Y10, Y8, Y8
+	VPSRLD       $0x19, Y0, Y9
+	VPXOR        Y9, Y8, Y8
+	VPSLLD       $0x07, Y0, Y9
+	VPXOR        Y9, Y8, Y8
+	VPADDD       Y8, Y3, Y3
+	VPXOR        Y2, Y1, Y8
+	VPAND        Y0, Y8, Y8
+	VPXOR        Y2, Y8, Y8
+	VPADDD       Y8, Y3, Y3
+	VPADDD       Y3, Y7, Y7
+
+	// Round 58.
+	VMOVDQU      1792(AX), Y13
+	VPADDD       1568(AX), Y13, Y13
+	VMOVDQU      1824(AX), Y11
+	VPSRLD       $0x07, Y11, Y12
+	VPSLLD       $0x19, Y11, Y9
+	VPXOR        Y9, Y12, Y12
+	VPSRLD       $0x12, Y11, Y10
+	VPXOR        Y10, Y12, Y12
+	VPSLLD       $0x0e, Y11, Y10
+	VPXOR        Y10, Y12, Y12
+	VPSRLD       $0x03, Y11, Y9
+	VPXOR        Y9, Y12, Y12
+	VPADDD       Y12, Y13, Y13
+	VMOVDQU      1728(AX), Y11
+	VPSRLD       $0x11, Y11, Y12
+	VPSLLD       $0x0f, Y11, Y9
+	VPXOR        Y9, Y12, Y12
+	VPSRLD       $0x13, Y11, Y10
+	VPXOR        Y10, Y12, Y12
+	VPSLLD       $0x0d, Y11, Y10
+	VPXOR        Y10, Y12, Y12
+	VPSRLD       $0x0a, Y11, Y9
+	VPXOR        Y9, Y12, Y12
+	VPADDD       Y12, Y13, Y13
+	VMOVDQU      Y13, 1792(AX)
+	VPBROADCASTD 744(AX), Y9
+	VPADDD       Y9, Y2, Y2
+	VPADDD       Y13, Y2, Y2
+	VPSRLD       $0x06, Y7, Y8
+	VPSLLD       $0x1a, Y7, Y9
+	VPXOR        Y9, Y8, Y8
+	VPSRLD       $0x0b, Y7, Y10
+	VPXOR        Y10, Y8, Y8
+	VPSLLD       $0x15, Y7, Y10
+	VPXOR        Y10, Y8, Y8
+	VPSRLD       $0x19, Y7, Y9
+	VPXOR        Y9, Y8, Y8
+	VPSLLD       $0x07, Y7, Y9
+	VPXOR        Y9, Y8, Y8
+	VPADDD       Y8, Y2, Y2
+	VPXOR        Y1, Y0, Y8
+	VPAND        Y7, Y8, Y8
+	VPXOR        Y1, Y8, Y8
+	VPADDD       Y8, Y2, Y2
+	VPADDD       Y2, Y6, Y6
+
+	// Round 59.
+	VMOVDQU      1824(AX), Y13
+	VPADDD       1600(AX), Y13, Y13
+	VMOVDQU      1856(AX), Y11
+	VPSRLD       $0x07, Y11, Y12
+	VPSLLD       $0x19, Y11, Y9
+	VPXOR        Y9, Y12, Y12
+	VPSRLD       $0x12, Y11, Y10
+	VPXOR        Y10, Y12, Y12
+	VPSLLD       $0x0e, Y11, Y10
+	VPXOR        Y10, Y12, Y12
+	VPSRLD       $0x03, Y11, Y9
+	VPXOR        Y9, Y12, Y12
+	VPADDD       Y12, Y13, Y13
+	VMOVDQU      1760(AX), Y11
+	VPSRLD       $0x11, Y11, Y12
+	VPSLLD       $0x0f, Y11, Y9
+	VPXOR        Y9, Y12, Y12
+	VPSRLD       $0x13, Y11, Y10
+	VPXOR        Y10, Y12, Y12
+	VPSLLD       $0x0d, Y11, Y10
+	VPXOR        Y10, Y12, Y12
+	VPSRLD       $0x0a, Y11, Y9
+	VPXOR        Y9, Y12, Y12
+	VPADDD       Y12, Y13, Y13
+	VPBROADCASTD 748(AX), Y9
+	VPADDD       Y9, Y1, Y1
+	VPADDD       Y13, Y1, Y1
+	VPSRLD       $0x06, Y6, Y8
+	VPSLLD       $0x1a, Y6, Y9
+	VPXOR        Y9, Y8, Y8
+	VPSRLD       $0x0b, Y6, Y10
+	VPXOR        Y10, Y8, Y8
+	VPSLLD       $0x15, Y6, Y10
+	VPXOR        Y10, Y8, Y8
+	VPSRLD       $0x19, Y6, Y9
+	VPXOR        Y9, Y8, Y8
+	VPSLLD       $0x07, Y6, Y9
+	VPXOR        Y9, Y8, Y8
+	VPADDD       Y8, Y1, Y1
+	VPXOR        Y0, Y7, Y8
+	VPAND        Y6, Y8, Y8
+	VPXOR        Y0, Y8, Y8
+	VPADDD       Y8, Y1, Y1
+	VPADDD       Y1, Y5, Y5
+
+	// Round 60.
+	VMOVDQU      1856(AX), Y13
+	VPADDD       1632(AX), Y13, Y13
+	VMOVDQU      1888(AX), Y11
+	VPSRLD       $0x07, Y11, Y12
+	VPSLLD       $0x19, Y11, Y9
+	VPXOR        Y9, Y12, Y12
+	VPSRLD       $0x12, Y11, Y10
+	VPXOR        Y10, Y12, Y12
+	VPSLLD       $0x0e, Y11, Y10
+	VPXOR        Y10, Y12, Y12
+	VPSRLD       $0x03, Y11, Y9
+	VPXOR        Y9, Y12, Y12
+	VPADDD       Y12, Y13, Y13
+	VMOVDQU      1792(AX), Y11
+	VPSRLD       $0x11, Y11, Y12
+	VPSLLD       $0x0f, Y11, Y9
+	VPXOR        Y9, Y12, Y12
+	VPSRLD       $0x13, Y11, Y10
+	VPXOR        Y10, Y12, Y12
+	VPSLLD       $0x0d, Y11, Y10
+	VPXOR        Y10, Y12, Y12
+	VPSRLD       $0x0a, Y11, Y9
+	VPXOR        Y9, Y12, Y12
+	VPADDD       Y12, Y13, Y13
+	VPBROADCASTD 752(AX), Y9
+	VPADDD       Y9, Y0, Y0
+	VPADDD       Y13, Y0, Y0
+	VPSRLD       $0x06, Y5, Y8
+	VPSLLD       $0x1a, Y5, Y9
+	VPXOR        Y9, Y8, Y8
+	VPSRLD       $0x0b, Y5, Y10
+	VPXOR        Y10, Y8, Y8
+	VPSLLD       $0x15, Y5, Y10
+	VPXOR        Y10, Y8, Y8
+	VPSRLD       $0x19, Y5, Y9
+	VPXOR        Y9, Y8, Y8
+	VPSLLD       $0x07, Y5, Y9
+	VPXOR        Y9, Y8, Y8
+	VPADDD       Y8, Y0, Y0
+	VPXOR        Y7, Y6, Y8
+	VPAND        Y5, Y8, Y8
+	VPXOR        Y7, Y8, Y8
+	VPADDD       Y8, Y0, Y0
+	VPADDD       Y0, Y4, Y4
+
+	// Quick test on word 7: ((h7 & qm) ^ qx) <= ql, as max(x, ql) == ql.
+	VPBROADCASTD 1120(AX), Y9
+	VPAND        Y9, Y4, Y8
+	VPBROADCASTD 1124(AX), Y9
+	VPXOR        Y9, Y8, Y8
+	VPBROADCASTD 1128(AX), Y9
+	VPMAXUD      Y9, Y8, Y10
+	VPCMPEQD     Y9, Y10, Y10
+	VMOVMSKPS    Y10, SI
+	TESTL        SI, SI
+	JNZ          sha256dAVX2_done
+	INCQ         BX
+	CMPQ         BX, DX
+	JAE          sha256dAVX2_last
+	ADDL         $0x08, CX
+	JMP          sha256dAVX2_loop
+
+sha256dAVX2_last:
+	DECQ BX
+
+sha256dAVX2_done:
+	VMOVDQU Y4, 1344(AX)
+	VZEROUPPER
+	MOVQ    BX, i+24(FP)
+	MOVL    SI, mask+32(FP)
+	RET

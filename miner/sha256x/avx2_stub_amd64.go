@@ -127,3 +127,14 @@ func avx2Full(c *[768]uint32, kw *[64]uint32) uint16
 //
 //go:noescape
 func avx2Chain(c *[768]uint32, kw *[64]uint32) uint16
+
+// sha256dAVX2 runs sha256d on Bitcoin headers for nb steps of 8 nonces:
+// step i hashes nonces n+8i .. n+8i+7 (mod 2^32) with the plan in c (a
+// sha256dCtx). It stops at the first step with a lane whose word 7 passes
+// the quick test and returns its index and mask (bit l: nonce n+8i+l), or
+// nb-1 and 0; ctx.h7 holds word 7 of that step's digests. nb must be at
+// least 1.
+// Go twin: sha256dTwin in sha256d_avx_amd64.go.
+//
+//go:noescape
+func sha256dAVX2(c *[880]uint32, n uint32, nb int) (i int, mask uint32)

@@ -85026,3 +85026,6761 @@ avx512Pair15x2_done:
 	MOVQ DI, i+40(FP)
 	MOVL R8, mask+48(FP)
 	RET
+
+// func sha256dAVX512(c *[880]uint32, n uint32, nb int) (i int, mask uint32)
+// Requires: AVX, AVX512F
+TEXT ·sha256dAVX512(SB), NOSPLIT, $0-36
+	MOVQ c+0(FP), AX
+	MOVL n+8(FP), CX
+	MOVQ nb+16(FP), DX
+	XORQ BX, BX
+
+sha256dAVX512_loop:
+	VPBROADCASTD    CX, Z26
+	VPADDD          1216(AX), Z26, Z16
+	VPADDD          1280(AX), Z26, Z21
+	VPRORD          $0x08, Z16, Z20
+	VPRORD          $0x08, Z21, Z25
+	VPROLD          $0x08, Z16, Z17
+	VPROLD          $0x08, Z21, Z22
+	VPTERNLOGD.BCST $0xd8, 1132(AX), Z17, Z20
+	VPTERNLOGD.BCST $0xd8, 1132(AX), Z22, Z25
+	VMOVDQU32       Z20, 1664(AX)
+	VMOVDQU32       Z25, 2688(AX)
+	VPBROADCASTD    1024(AX), Z0
+	VPBROADCASTD    1024(AX), Z8
+	VPBROADCASTD    1028(AX), Z1
+	VPBROADCASTD    1028(AX), Z9
+	VPBROADCASTD    1032(AX), Z2
+	VPBROADCASTD    1032(AX), Z10
+	VPBROADCASTD    1036(AX), Z3
+	VPBROADCASTD    1036(AX), Z11
+	VPBROADCASTD    1040(AX), Z4
+	VPBROADCASTD    1040(AX), Z12
+	VPBROADCASTD    1044(AX), Z5
+	VPBROADCASTD    1044(AX), Z13
+	VPBROADCASTD    1048(AX), Z6
+	VPBROADCASTD    1048(AX), Z14
+	VPBROADCASTD    1052(AX), Z7
+	VPBROADCASTD    1052(AX), Z15
+	VPADDD          Z20, Z0, Z0
+	VPADDD          Z25, Z8, Z8
+	VPADDD          Z20, Z4, Z4
+	VPADDD          Z25, Z12, Z12
+	VPADDD.BCST     16(AX), Z7, Z7
+	VPADDD.BCST     16(AX), Z15, Z15
+	VMOVDQA32       Z4, Z17
+	VMOVDQA32       Z12, Z22
+	VPTERNLOGD      $0xca, Z6, Z5, Z17
+	VPTERNLOGD      $0xca, Z14, Z13, Z22
+	VPADDD          Z17, Z7, Z7
+	VPADDD          Z22, Z15, Z15
+	VPRORD          $0x06, Z4, Z16
+	VPRORD          $0x06, Z12, Z21
+	VPRORD          $0x0b, Z4, Z17
+	VPRORD          $0x0b, Z12, Z22
+	VPRORD          $0x19, Z4, Z18
+	VPRORD          $0x19, Z12, Z23
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPTERNLOGD      $0x96, Z23, Z22, Z21
+	VPADDD          Z16, Z7, Z7
+	VPADDD          Z21, Z15, Z15
+	VPADDD          Z7, Z3, Z3
+	VPADDD          Z15, Z11, Z11
+	VPRORD          $0x02, Z0, Z16
+	VPRORD          $0x02, Z8, Z21
+	VPRORD          $0x0d, Z0, Z17
+	VPRORD          $0x0d, Z8, Z22
+	VPRORD          $0x16, Z0, Z18
+	VPRORD          $0x16, Z8, Z23
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPTERNLOGD      $0x96, Z23, Z22, Z21
+	VPADDD          Z16, Z7, Z7
+	VPADDD          Z21, Z15, Z15
+	VMOVDQA32       Z0, Z17
+	VMOVDQA32       Z8, Z22
+	VPTERNLOGD      $0xe8, Z2, Z1, Z17
+	VPTERNLOGD      $0xe8, Z10, Z9, Z22
+	VPADDD          Z17, Z7, Z7
+	VPADDD          Z22, Z15, Z15
+	VPADDD.BCST     20(AX), Z6, Z6
+	VPADDD.BCST     20(AX), Z14, Z14
+	VMOVDQA32       Z3, Z17
+	VMOVDQA32       Z11, Z22
+	VPTERNLOGD      $0xca, Z5, Z4, Z17
+	VPTERNLOGD      $0xca, Z13, Z12, Z22
+	VPADDD          Z17, Z6, Z6
+	VPADDD          Z22, Z14, Z14
+	VPRORD          $0x06, Z3, Z16
+	VPRORD          $0x06, Z11, Z21
+	VPRORD          $0x0b, Z3, Z17
+	VPRORD          $0x0b, Z11, Z22
+	VPRORD          $0x19, Z3, Z18
+	VPRORD          $0x19, Z11, Z23
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPTERNLOGD      $0x96, Z23, Z22, Z21
+	VPADDD          Z16, Z6, Z6
+	VPADDD          Z21, Z14, Z14
+	VPADDD          Z6, Z2, Z2
+	VPADDD          Z14, Z10, Z10
+	VPRORD          $0x02, Z7, Z16
+	VPRORD          $0x02, Z15, Z21
+	VPRORD          $0x0d, Z7, Z17
+	VPRORD          $0x0d, Z15, Z22
+	VPRORD          $0x16, Z7, Z18
+	VPRORD          $0x16, Z15, Z23
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPTERNLOGD      $0x96, Z23, Z22, Z21
+	VPADDD          Z16, Z6, Z6
+	VPADDD          Z21, Z14, Z14
+	VMOVDQA32       Z7, Z17
+	VMOVDQA32       Z15, Z22
+	VPTERNLOGD      $0xe8, Z1, Z0, Z17
+	VPTERNLOGD      $0xe8, Z9, Z8, Z22
+	VPADDD          Z17, Z6, Z6
+	VPADDD          Z22, Z14, Z14
+	VPADDD.BCST     24(AX), Z5, Z5
+	VPADDD.BCST     24(AX), Z13, Z13
+	VMOVDQA32       Z2, Z17
+	VMOVDQA32       Z10, Z22
+	VPTERNLOGD      $0xca, Z4, Z3, Z17
+	VPTERNLOGD      $0xca, Z12, Z11, Z22
+	VPADDD          Z17, Z5, Z5
+	VPADDD          Z22, Z13, Z13
+	VPRORD          $0x06, Z2, Z16
+	VPRORD          $0x06, Z10, Z21
+	VPRORD          $0x0b, Z2, Z17
+	VPRORD          $0x0b, Z10, Z22
+	VPRORD          $0x19, Z2, Z18
+	VPRORD          $0x19, Z10, Z23
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPTERNLOGD      $0x96, Z23, Z22, Z21
+	VPADDD          Z16, Z5, Z5
+	VPADDD          Z21, Z13, Z13
+	VPADDD          Z5, Z1, Z1
+	VPADDD          Z13, Z9, Z9
+	VPRORD          $0x02, Z6, Z16
+	VPRORD          $0x02, Z14, Z21
+	VPRORD          $0x0d, Z6, Z17
+	VPRORD          $0x0d, Z14, Z22
+	VPRORD          $0x16, Z6, Z18
+	VPRORD          $0x16, Z14, Z23
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPTERNLOGD      $0x96, Z23, Z22, Z21
+	VPADDD          Z16, Z5, Z5
+	VPADDD          Z21, Z13, Z13
+	VMOVDQA32       Z6, Z17
+	VMOVDQA32       Z14, Z22
+	VPTERNLOGD      $0xe8, Z0, Z7, Z17
+	VPTERNLOGD      $0xe8, Z8, Z15, Z22
+	VPADDD          Z17, Z5, Z5
+	VPADDD          Z22, Z13, Z13
+	VPADDD.BCST     28(AX), Z4, Z4
+	VPADDD.BCST     28(AX), Z12, Z12
+	VMOVDQA32       Z1, Z17
+	VMOVDQA32       Z9, Z22
+	VPTERNLOGD      $0xca, Z3, Z2, Z17
+	VPTERNLOGD      $0xca, Z11, Z10, Z22
+	VPADDD          Z17, Z4, Z4
+	VPADDD          Z22, Z12, Z12
+	VPRORD          $0x06, Z1, Z16
+	VPRORD          $0x06, Z9, Z21
+	VPRORD          $0x0b, Z1, Z17
+	VPRORD          $0x0b, Z9, Z22
+	VPRORD          $0x19, Z1, Z18
+	VPRORD          $0x19, Z9, Z23
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPTERNLOGD      $0x96, Z23, Z22, Z21
+	VPADDD          Z16, Z4, Z4
+	VPADDD          Z21, Z12, Z12
+	VPADDD          Z4, Z0, Z0
+	VPADDD          Z12, Z8, Z8
+	VPRORD          $0x02, Z5, Z16
+	VPRORD          $0x02, Z13, Z21
+	VPRORD          $0x0d, Z5, Z17
+	VPRORD          $0x0d, Z13, Z22
+	VPRORD          $0x16, Z5, Z18
+	VPRORD          $0x16, Z13, Z23
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPTERNLOGD      $0x96, Z23, Z22, Z21
+	VPADDD          Z16, Z4, Z4
+	VPADDD          Z21, Z12, Z12
+	VMOVDQA32       Z5, Z17
+	VMOVDQA32       Z13, Z22
+	VPTERNLOGD      $0xe8, Z7, Z6, Z17
+	VPTERNLOGD      $0xe8, Z15, Z14, Z22
+	VPADDD          Z17, Z4, Z4
+	VPADDD          Z22, Z12, Z12
+	VPADDD.BCST     32(AX), Z3, Z3
+	VPADDD.BCST     32(AX), Z11, Z11
+	VMOVDQA32       Z0, Z17
+	VMOVDQA32       Z8, Z22
+	VPTERNLOGD      $0xca, Z2, Z1, Z17
+	VPTERNLOGD      $0xca, Z10, Z9, Z22
+	VPADDD          Z17, Z3, Z3
+	VPADDD          Z22, Z11, Z11
+	VPRORD          $0x06, Z0, Z16
+	VPRORD          $0x06, Z8, Z21
+	VPRORD          $0x0b, Z0, Z17
+	VPRORD          $0x0b, Z8, Z22
+	VPRORD          $0x19, Z0, Z18
+	VPRORD          $0x19, Z8, Z23
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPTERNLOGD      $0x96, Z23, Z22, Z21
+	VPADDD          Z16, Z3, Z3
+	VPADDD          Z21, Z11, Z11
+	VPADDD          Z3, Z7, Z7
+	VPADDD          Z11, Z15, Z15
+	VPRORD          $0x02, Z4, Z16
+	VPRORD          $0x02, Z12, Z21
+	VPRORD          $0x0d, Z4, Z17
+	VPRORD          $0x0d, Z12, Z22
+	VPRORD          $0x16, Z4, Z18
+	VPRORD          $0x16, Z12, Z23
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPTERNLOGD      $0x96, Z23, Z22, Z21
+	VPADDD          Z16, Z3, Z3
+	VPADDD          Z21, Z11, Z11
+	VMOVDQA32       Z4, Z17
+	VMOVDQA32       Z12, Z22
+	VPTERNLOGD      $0xe8, Z6, Z5, Z17
+	VPTERNLOGD      $0xe8, Z14, Z13, Z22
+	VPADDD          Z17, Z3, Z3
+	VPADDD          Z22, Z11, Z11
+	VPADDD.BCST     36(AX), Z2, Z2
+	VPADDD.BCST     36(AX), Z10, Z10
+	VMOVDQA32       Z7, Z17
+	VMOVDQA32       Z15, Z22
+	VPTERNLOGD      $0xca, Z1, Z0, Z17
+	VPTERNLOGD      $0xca, Z9, Z8, Z22
+	VPADDD          Z17, Z2, Z2
+	VPADDD          Z22, Z10, Z10
+	VPRORD          $0x06, Z7, Z16
+	VPRORD          $0x06, Z15, Z21
+	VPRORD          $0x0b, Z7, Z17
+	VPRORD          $0x0b, Z15, Z22
+	VPRORD          $0x19, Z7, Z18
+	VPRORD          $0x19, Z15, Z23
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPTERNLOGD      $0x96, Z23, Z22, Z21
+	VPADDD          Z16, Z2, Z2
+	VPADDD          Z21, Z10, Z10
+	VPADDD          Z2, Z6, Z6
+	VPADDD          Z10, Z14, Z14
+	VPRORD          $0x02, Z3, Z16
+	VPRORD          $0x02, Z11, Z21
+	VPRORD          $0x0d, Z3, Z17
+	VPRORD          $0x0d, Z11, Z22
+	VPRORD          $0x16, Z3, Z18
+	VPRORD          $0x16, Z11, Z23
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPTERNLOGD      $0x96, Z23, Z22, Z21
+	VPADDD          Z16, Z2, Z2
+	VPADDD          Z21, Z10, Z10
+	VMOVDQA32       Z3, Z17
+	VMOVDQA32       Z11, Z22
+	VPTERNLOGD      $0xe8, Z5, Z4, Z17
+	VPTERNLOGD      $0xe8, Z13, Z12, Z22
+	VPADDD          Z17, Z2, Z2
+	VPADDD          Z22, Z10, Z10
+	VPADDD.BCST     40(AX), Z1, Z1
+	VPADDD.BCST     40(AX), Z9, Z9
+	VMOVDQA32       Z6, Z17
+	VMOVDQA32       Z14, Z22
+	VPTERNLOGD      $0xca, Z0, Z7, Z17
+	VPTERNLOGD      $0xca, Z8, Z15, Z22
+	VPADDD          Z17, Z1, Z1
+	VPADDD          Z22, Z9, Z9
+	VPRORD          $0x06, Z6, Z16
+	VPRORD          $0x06, Z14, Z21
+	VPRORD          $0x0b, Z6, Z17
+	VPRORD          $0x0b, Z14, Z22
+	VPRORD          $0x19, Z6, Z18
+	VPRORD          $0x19, Z14, Z23
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPTERNLOGD      $0x96, Z23, Z22, Z21
+	VPADDD          Z16, Z1, Z1
+	VPADDD          Z21, Z9, Z9
+	VPADDD          Z1, Z5, Z5
+	VPADDD          Z9, Z13, Z13
+	VPRORD          $0x02, Z2, Z16
+	VPRORD          $0x02, Z10, Z21
+	VPRORD          $0x0d, Z2, Z17
+	VPRORD          $0x0d, Z10, Z22
+	VPRORD          $0x16, Z2, Z18
+	VPRORD          $0x16, Z10, Z23
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPTERNLOGD      $0x96, Z23, Z22, Z21
+	VPADDD          Z16, Z1, Z1
+	VPADDD          Z21, Z9, Z9
+	VMOVDQA32       Z2, Z17
+	VMOVDQA32       Z10, Z22
+	VPTERNLOGD      $0xe8, Z4, Z3, Z17
+	VPTERNLOGD      $0xe8, Z12, Z11, Z22
+	VPADDD          Z17, Z1, Z1
+	VPADDD          Z22, Z9, Z9
+	VPADDD.BCST     44(AX), Z0, Z0
+	VPADDD.BCST     44(AX), Z8, Z8
+	VMOVDQA32       Z5, Z17
+	VMOVDQA32       Z13, Z22
+	VPTERNLOGD      $0xca, Z7, Z6, Z17
+	VPTERNLOGD      $0xca, Z15, Z14, Z22
+	VPADDD          Z17, Z0, Z0
+	VPADDD          Z22, Z8, Z8
+	VPRORD          $0x06, Z5, Z16
+	VPRORD          $0x06, Z13, Z21
+	VPRORD          $0x0b, Z5, Z17
+	VPRORD          $0x0b, Z13, Z22
+	VPRORD          $0x19, Z5, Z18
+	VPRORD          $0x19, Z13, Z23
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPTERNLOGD      $0x96, Z23, Z22, Z21
+	VPADDD          Z16, Z0, Z0
+	VPADDD          Z21, Z8, Z8
+	VPADDD          Z0, Z4, Z4
+	VPADDD          Z8, Z12, Z12
+	VPRORD          $0x02, Z1, Z16
+	VPRORD          $0x02, Z9, Z21
+	VPRORD          $0x0d, Z1, Z17
+	VPRORD          $0x0d, Z9, Z22
+	VPRORD          $0x16, Z1, Z18
+	VPRORD          $0x16, Z9, Z23
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPTERNLOGD      $0x96, Z23, Z22, Z21
+	VPADDD          Z16, Z0, Z0
+	VPADDD          Z21, Z8, Z8
+	VMOVDQA32       Z1, Z17
+	VMOVDQA32       Z9, Z22
+	VPTERNLOGD      $0xe8, Z3, Z2, Z17
+	VPTERNLOGD      $0xe8, Z11, Z10, Z22
+	VPADDD          Z17, Z0, Z0
+	VPADDD          Z22, Z8, Z8
+	VPADDD.BCST     48(AX), Z7, Z7
+	VPADDD.BCST     48(AX), Z15, Z15
+	VMOVDQA32       Z4, Z17
+	VMOVDQA32       Z12, Z22
+	VPTERNLOGD      $0xca, Z6, Z5, Z17
+	VPTERNLOGD      $0xca, Z14, Z13, Z22
+	VPADDD          Z17, Z7, Z7
+	VPADDD          Z22, Z15, Z15
+	VPRORD          $0x06, Z4, Z16
+	VPRORD          $0x06, Z12, Z21
+	VPRORD          $0x0b, Z4, Z17
+	VPRORD          $0x0b, Z12, Z22
+	VPRORD          $0x19, Z4, Z18
+	VPRORD          $0x19, Z12, Z23
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPTERNLOGD      $0x96, Z23, Z22, Z21
+	VPADDD          Z16, Z7, Z7
+	VPADDD          Z21, Z15, Z15
+	VPADDD          Z7, Z3, Z3
+	VPADDD          Z15, Z11, Z11
+	VPRORD          $0x02, Z0, Z16
+	VPRORD          $0x02, Z8, Z21
+	VPRORD          $0x0d, Z0, Z17
+	VPRORD          $0x0d, Z8, Z22
+	VPRORD          $0x16, Z0, Z18
+	VPRORD          $0x16, Z8, Z23
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPTERNLOGD      $0x96, Z23, Z22, Z21
+	VPADDD          Z16, Z7, Z7
+	VPADDD          Z21, Z15, Z15
+	VMOVDQA32       Z0, Z17
+	VMOVDQA32       Z8, Z22
+	VPTERNLOGD      $0xe8, Z2, Z1, Z17
+	VPTERNLOGD      $0xe8, Z10, Z9, Z22
+	VPADDD          Z17, Z7, Z7
+	VPADDD          Z22, Z15, Z15
+	VPADDD.BCST     52(AX), Z6, Z6
+	VPADDD.BCST     52(AX), Z14, Z14
+	VMOVDQA32       Z3, Z17
+	VMOVDQA32       Z11, Z22
+	VPTERNLOGD      $0xca, Z5, Z4, Z17
+	VPTERNLOGD      $0xca, Z13, Z12, Z22
+	VPADDD          Z17, Z6, Z6
+	VPADDD          Z22, Z14, Z14
+	VPRORD          $0x06, Z3, Z16
+	VPRORD          $0x06, Z11, Z21
+	VPRORD          $0x0b, Z3, Z17
+	VPRORD          $0x0b, Z11, Z22
+	VPRORD          $0x19, Z3, Z18
+	VPRORD          $0x19, Z11, Z23
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPTERNLOGD      $0x96, Z23, Z22, Z21
+	VPADDD          Z16, Z6, Z6
+	VPADDD          Z21, Z14, Z14
+	VPADDD          Z6, Z2, Z2
+	VPADDD          Z14, Z10, Z10
+	VPRORD          $0x02, Z7, Z16
+	VPRORD          $0x02, Z15, Z21
+	VPRORD          $0x0d, Z7, Z17
+	VPRORD          $0x0d, Z15, Z22
+	VPRORD          $0x16, Z7, Z18
+	VPRORD          $0x16, Z15, Z23
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPTERNLOGD      $0x96, Z23, Z22, Z21
+	VPADDD          Z16, Z6, Z6
+	VPADDD          Z21, Z14, Z14
+	VMOVDQA32       Z7, Z17
+	VMOVDQA32       Z15, Z22
+	VPTERNLOGD      $0xe8, Z1, Z0, Z17
+	VPTERNLOGD      $0xe8, Z9, Z8, Z22
+	VPADDD          Z17, Z6, Z6
+	VPADDD          Z22, Z14, Z14
+	VPADDD.BCST     56(AX), Z5, Z5
+	VPADDD.BCST     56(AX), Z13, Z13
+	VMOVDQA32       Z2, Z17
+	VMOVDQA32       Z10, Z22
+	VPTERNLOGD      $0xca, Z4, Z3, Z17
+	VPTERNLOGD      $0xca, Z12, Z11, Z22
+	VPADDD          Z17, Z5, Z5
+	VPADDD          Z22, Z13, Z13
+	VPRORD          $0x06, Z2, Z16
+	VPRORD          $0x06, Z10, Z21
+	VPRORD          $0x0b, Z2, Z17
+	VPRORD          $0x0b, Z10, Z22
+	VPRORD          $0x19, Z2, Z18
+	VPRORD          $0x19, Z10, Z23
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPTERNLOGD      $0x96, Z23, Z22, Z21
+	VPADDD          Z16, Z5, Z5
+	VPADDD          Z21, Z13, Z13
+	VPADDD          Z5, Z1, Z1
+	VPADDD          Z13, Z9, Z9
+	VPRORD          $0x02, Z6, Z16
+	VPRORD          $0x02, Z14, Z21
+	VPRORD          $0x0d, Z6, Z17
+	VPRORD          $0x0d, Z14, Z22
+	VPRORD          $0x16, Z6, Z18
+	VPRORD          $0x16, Z14, Z23
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPTERNLOGD      $0x96, Z23, Z22, Z21
+	VPADDD          Z16, Z5, Z5
+	VPADDD          Z21, Z13, Z13
+	VMOVDQA32       Z6, Z17
+	VMOVDQA32       Z14, Z22
+	VPTERNLOGD      $0xe8, Z0, Z7, Z17
+	VPTERNLOGD      $0xe8, Z8, Z15, Z22
+	VPADDD          Z17, Z5, Z5
+	VPADDD          Z22, Z13, Z13
+	VPADDD.BCST     60(AX), Z4, Z4
+	VPADDD.BCST     60(AX), Z12, Z12
+	VMOVDQA32       Z1, Z17
+	VMOVDQA32       Z9, Z22
+	VPTERNLOGD      $0xca, Z3, Z2, Z17
+	VPTERNLOGD      $0xca, Z11, Z10, Z22
+	VPADDD          Z17, Z4, Z4
+	VPADDD          Z22, Z12, Z12
+	VPRORD          $0x06, Z1, Z16
+	VPRORD          $0x06, Z9, Z21
+	VPRORD          $0x0b, Z1, Z17
+	VPRORD          $0x0b, Z9, Z22
+	VPRORD          $0x19, Z1, Z18
+	VPRORD          $0x19, Z9, Z23
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPTERNLOGD      $0x96, Z23, Z22, Z21
+	VPADDD          Z16, Z4, Z4
+	VPADDD          Z21, Z12, Z12
+	VPADDD          Z4, Z0, Z0
+	VPADDD          Z12, Z8, Z8
+	VPRORD          $0x02, Z5, Z16
+	VPRORD          $0x02, Z13, Z21
+	VPRORD          $0x0d, Z5, Z17
+	VPRORD          $0x0d, Z13, Z22
+	VPRORD          $0x16, Z5, Z18
+	VPRORD          $0x16, Z13, Z23
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPTERNLOGD      $0x96, Z23, Z22, Z21
+	VPADDD          Z16, Z4, Z4
+	VPADDD          Z21, Z12, Z12
+	VMOVDQA32       Z5, Z17
+	VMOVDQA32       Z13, Z22
+	VPTERNLOGD      $0xe8, Z7, Z6, Z17
+	VPTERNLOGD      $0xe8, Z15, Z14, Z22
+	VPADDD          Z17, Z4, Z4
+	VPADDD          Z22, Z12, Z12
+	VPADDD.BCST     64(AX), Z3, Z3
+	VPADDD.BCST     64(AX), Z11, Z11
+	VMOVDQA32       Z0, Z17
+	VMOVDQA32       Z8, Z22
+	VPTERNLOGD      $0xca, Z2, Z1, Z17
+	VPTERNLOGD      $0xca, Z10, Z9, Z22
+	VPADDD          Z17, Z3, Z3
+	VPADDD          Z22, Z11, Z11
+	VPRORD          $0x06, Z0, Z16
+	VPRORD          $0x06, Z8, Z21
+	VPRORD          $0x0b, Z0, Z17
+	VPRORD          $0x0b, Z8, Z22
+	VPRORD          $0x19, Z0, Z18
+	VPRORD          $0x19, Z8, Z23
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPTERNLOGD      $0x96, Z23, Z22, Z21
+	VPADDD          Z16, Z3, Z3
+	VPADDD          Z21, Z11, Z11
+	VPADDD          Z3, Z7, Z7
+	VPADDD          Z11, Z15, Z15
+	VPRORD          $0x02, Z4, Z16
+	VPRORD          $0x02, Z12, Z21
+	VPRORD          $0x0d, Z4, Z17
+	VPRORD          $0x0d, Z12, Z22
+	VPRORD          $0x16, Z4, Z18
+	VPRORD          $0x16, Z12, Z23
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPTERNLOGD      $0x96, Z23, Z22, Z21
+	VPADDD          Z16, Z3, Z3
+	VPADDD          Z21, Z11, Z11
+	VMOVDQA32       Z4, Z17
+	VMOVDQA32       Z12, Z22
+	VPTERNLOGD      $0xe8, Z6, Z5, Z17
+	VPTERNLOGD      $0xe8, Z14, Z13, Z22
+	VPADDD          Z17, Z3, Z3
+	VPADDD          Z22, Z11, Z11
+	VPADDD.BCST     68(AX), Z2, Z2
+	VPADDD.BCST     68(AX), Z10, Z10
+	VMOVDQA32       Z7, Z17
+	VMOVDQA32       Z15, Z22
+	VPTERNLOGD      $0xca, Z1, Z0, Z17
+	VPTERNLOGD      $0xca, Z9, Z8, Z22
+	VPADDD          Z17, Z2, Z2
+	VPADDD          Z22, Z10, Z10
+	VPRORD          $0x06, Z7, Z16
+	VPRORD          $0x06, Z15, Z21
+	VPRORD          $0x0b, Z7, Z17
+	VPRORD          $0x0b, Z15, Z22
+	VPRORD          $0x19, Z7, Z18
+	VPRORD          $0x19, Z15, Z23
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPTERNLOGD      $0x96, Z23, Z22, Z21
+	VPADDD          Z16, Z2, Z2
+	VPADDD          Z21, Z10, Z10
+	VPADDD          Z2, Z6, Z6
+	VPADDD          Z10, Z14, Z14
+	VPRORD          $0x02, Z3, Z16
+	VPRORD          $0x02, Z11, Z21
+	VPRORD          $0x0d, Z3, Z17
+	VPRORD          $0x0d, Z11, Z22
+	VPRORD          $0x16, Z3, Z18
+	VPRORD          $0x16, Z11, Z23
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPTERNLOGD      $0x96, Z23, Z22, Z21
+	VPADDD          Z16, Z2, Z2
+	VPADDD          Z21, Z10, Z10
+	VMOVDQA32       Z3, Z17
+	VMOVDQA32       Z11, Z22
+	VPTERNLOGD      $0xe8, Z5, Z4, Z17
+	VPTERNLOGD      $0xe8, Z13, Z12, Z22
+	VPADDD          Z17, Z2, Z2
+	VPADDD          Z22, Z10, Z10
+	VMOVDQU32       1664(AX), Z19
+	VMOVDQU32       2688(AX), Z24
+	VPRORD          $0x07, Z19, Z20
+	VPRORD          $0x07, Z24, Z25
+	VPRORD          $0x12, Z19, Z17
+	VPRORD          $0x12, Z24, Z22
+	VPSRLD          $0x03, Z19, Z18
+	VPSRLD          $0x03, Z24, Z23
+	VPTERNLOGD      $0x96, Z18, Z17, Z20
+	VPTERNLOGD      $0x96, Z23, Z22, Z25
+	VPADDD.BCST     328(AX), Z20, Z20
+	VPADDD.BCST     328(AX), Z25, Z25
+	VMOVDQU32       Z20, 1600(AX)
+	VMOVDQU32       Z25, 2624(AX)
+	VPADDD.BCST     72(AX), Z1, Z1
+	VPADDD.BCST     72(AX), Z9, Z9
+	VPADDD          Z20, Z1, Z1
+	VPADDD          Z25, Z9, Z9
+	VMOVDQA32       Z6, Z17
+	VMOVDQA32       Z14, Z22
+	VPTERNLOGD      $0xca, Z0, Z7, Z17
+	VPTERNLOGD      $0xca, Z8, Z15, Z22
+	VPADDD          Z17, Z1, Z1
+	VPADDD          Z22, Z9, Z9
+	VPRORD          $0x06, Z6, Z16
+	VPRORD          $0x06, Z14, Z21
+	VPRORD          $0x0b, Z6, Z17
+	VPRORD          $0x0b, Z14, Z22
+	VPRORD          $0x19, Z6, Z18
+	VPRORD          $0x19, Z14, Z23
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPTERNLOGD      $0x96, Z23, Z22, Z21
+	VPADDD          Z16, Z1, Z1
+	VPADDD          Z21, Z9, Z9
+	VPADDD          Z1, Z5, Z5
+	VPADDD          Z9, Z13, Z13
+	VPRORD          $0x02, Z2, Z16
+	VPRORD          $0x02, Z10, Z21
+	VPRORD          $0x0d, Z2, Z17
+	VPRORD          $0x0d, Z10, Z22
+	VPRORD          $0x16, Z2, Z18
+	VPRORD          $0x16, Z10, Z23
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPTERNLOGD      $0x96, Z23, Z22, Z21
+	VPADDD          Z16, Z1, Z1
+	VPADDD          Z21, Z9, Z9
+	VMOVDQA32       Z2, Z17
+	VMOVDQA32       Z10, Z22
+	VPTERNLOGD      $0xe8, Z4, Z3, Z17
+	VPTERNLOGD      $0xe8, Z12, Z11, Z22
+	VPADDD          Z17, Z1, Z1
+	VPADDD          Z22, Z9, Z9
+	VMOVDQU32       1664(AX), Z20
+	VMOVDQU32       2688(AX), Z25
+	VPADDD.BCST     332(AX), Z20, Z20
+	VPADDD.BCST     332(AX), Z25, Z25
+	VMOVDQU32       Z20, 1664(AX)
+	VMOVDQU32       Z25, 2688(AX)
+	VPADDD.BCST     76(AX), Z0, Z0
+	VPADDD.BCST     76(AX), Z8, Z8
+	VPADDD          Z20, Z0, Z0
+	VPADDD          Z25, Z8, Z8
+	VMOVDQA32       Z5, Z17
+	VMOVDQA32       Z13, Z22
+	VPTERNLOGD      $0xca, Z7, Z6, Z17
+	VPTERNLOGD      $0xca, Z15, Z14, Z22
+	VPADDD          Z17, Z0, Z0
+	VPADDD          Z22, Z8, Z8
+	VPRORD          $0x06, Z5, Z16
+	VPRORD          $0x06, Z13, Z21
+	VPRORD          $0x0b, Z5, Z17
+	VPRORD          $0x0b, Z13, Z22
+	VPRORD          $0x19, Z5, Z18
+	VPRORD          $0x19, Z13, Z23
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPTERNLOGD      $0x96, Z23, Z22, Z21
+	VPADDD          Z16, Z0, Z0
+	VPADDD          Z21, Z8, Z8
+	VPADDD          Z0, Z4, Z4
+	VPADDD          Z8, Z12, Z12
+	VPRORD          $0x02, Z1, Z16
+	VPRORD          $0x02, Z9, Z21
+	VPRORD          $0x0d, Z1, Z17
+	VPRORD          $0x0d, Z9, Z22
+	VPRORD          $0x16, Z1, Z18
+	VPRORD          $0x16, Z9, Z23
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPTERNLOGD      $0x96, Z23, Z22, Z21
+	VPADDD          Z16, Z0, Z0
+	VPADDD          Z21, Z8, Z8
+	VMOVDQA32       Z1, Z17
+	VMOVDQA32       Z9, Z22
+	VPTERNLOGD      $0xe8, Z3, Z2, Z17
+	VPTERNLOGD      $0xe8, Z11, Z10, Z22
+	VPADDD          Z17, Z0, Z0
+	VPADDD          Z22, Z8, Z8
+	VMOVDQU32       1600(AX), Z19
+	VMOVDQU32       2624(AX), Z24
+	VPRORD          $0x11, Z19, Z20
+	VPRORD          $0x11, Z24, Z25
+	VPRORD          $0x13, Z19, Z17
+	VPRORD          $0x13, Z24, Z22
+	VPSRLD          $0x0a, Z19, Z18
+	VPSRLD          $0x0a, Z24, Z23
+	VPTERNLOGD      $0x96, Z18, Z17, Z20
+	VPTERNLOGD      $0x96, Z23, Z22, Z25
+	VPADDD.BCST     336(AX), Z20, Z20
+	VPADDD.BCST     336(AX), Z25, Z25
+	VMOVDQU32       Z20, 1728(AX)
+	VMOVDQU32       Z25, 2752(AX)
+	VPADDD.BCST     80(AX), Z7, Z7
+	VPADDD.BCST     80(AX), Z15, Z15
+	VPADDD          Z20, Z7, Z7
+	VPADDD          Z25, Z15, Z15
+	VMOVDQA32       Z4, Z17
+	VMOVDQA32       Z12, Z22
+	VPTERNLOGD      $0xca, Z6, Z5, Z17
+	VPTERNLOGD      $0xca, Z14, Z13, Z22
+	VPADDD          Z17, Z7, Z7
+	VPADDD          Z22, Z15, Z15
+	VPRORD          $0x06, Z4, Z16
+	VPRORD          $0x06, Z12, Z21
+	VPRORD          $0x0b, Z4, Z17
+	VPRORD          $0x0b, Z12, Z22
+	VPRORD          $0x19, Z4, Z18
+	VPRORD          $0x19, Z12, Z23
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPTERNLOGD      $0x96, Z23, Z22, Z21
+	VPADDD          Z16, Z7, Z7
+	VPADDD          Z21, Z15, Z15
+	VPADDD          Z7, Z3, Z3
+	VPADDD          Z15, Z11, Z11
+	VPRORD          $0x02, Z0, Z16
+	VPRORD          $0x02, Z8, Z21
+	VPRORD          $0x0d, Z0, Z17
+	VPRORD          $0x0d, Z8, Z22
+	VPRORD          $0x16, Z0, Z18
+	VPRORD          $0x16, Z8, Z23
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPTERNLOGD      $0x96, Z23, Z22, Z21
+	VPADDD          Z16, Z7, Z7
+	VPADDD          Z21, Z15, Z15
+	VMOVDQA32       Z0, Z17
+	VMOVDQA32       Z8, Z22
+	VPTERNLOGD      $0xe8, Z2, Z1, Z17
+	VPTERNLOGD      $0xe8, Z10, Z9, Z22
+	VPADDD          Z17, Z7, Z7
+	VPADDD          Z22, Z15, Z15
+	VMOVDQU32       1664(AX), Z19
+	VMOVDQU32       2688(AX), Z24
+	VPRORD          $0x11, Z19, Z20
+	VPRORD          $0x11, Z24, Z25
+	VPRORD          $0x13, Z19, Z17
+	VPRORD          $0x13, Z24, Z22
+	VPSRLD          $0x0a, Z19, Z18
+	VPSRLD          $0x0a, Z24, Z23
+	VPTERNLOGD      $0x96, Z18, Z17, Z20
+	VPTERNLOGD      $0x96, Z23, Z22, Z25
+	VMOVDQU32       Z20, 1792(AX)
+	VMOVDQU32       Z25, 2816(AX)
+	VPADDD.BCST     84(AX), Z6, Z6
+	VPADDD.BCST     84(AX), Z14, Z14
+	VPADDD          Z20, Z6, Z6
+	VPADDD          Z25, Z14, Z14
+	VMOVDQA32       Z3, Z17
+	VMOVDQA32       Z11, Z22
+	VPTERNLOGD      $0xca, Z5, Z4, Z17
+	VPTERNLOGD      $0xca, Z13, Z12, Z22
+	VPADDD          Z17, Z6, Z6
+	VPADDD          Z22, Z14, Z14
+	VPRORD          $0x06, Z3, Z16
+	VPRORD          $0x06, Z11, Z21
+	VPRORD          $0x0b, Z3, Z17
+	VPRORD          $0x0b, Z11, Z22
+	VPRORD          $0x19, Z3, Z18
+	VPRORD          $0x19, Z11, Z23
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPTERNLOGD      $0x96, Z23, Z22, Z21
+	VPADDD          Z16, Z6, Z6
+	VPADDD          Z21, Z14, Z14
+	VPADDD          Z6, Z2, Z2
+	VPADDD          Z14, Z10, Z10
+	VPRORD          $0x02, Z7, Z16
+	VPRORD          $0x02, Z15, Z21
+	VPRORD          $0x0d, Z7, Z17
+	VPRORD          $0x0d, Z15, Z22
+	VPRORD          $0x16, Z7, Z18
+	VPRORD          $0x16, Z15, Z23
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPTERNLOGD      $0x96, Z23, Z22, Z21
+	VPADDD          Z16, Z6, Z6
+	VPADDD          Z21, Z14, Z14
+	VMOVDQA32       Z7, Z17
+	VMOVDQA32       Z15, Z22
+	VPTERNLOGD      $0xe8, Z1, Z0, Z17
+	VPTERNLOGD      $0xe8, Z9, Z8, Z22
+	VPADDD          Z17, Z6, Z6
+	VPADDD          Z22, Z14, Z14
+	VMOVDQU32       1728(AX), Z19
+	VMOVDQU32       2752(AX), Z24
+	VPRORD          $0x11, Z19, Z20
+	VPRORD          $0x11, Z24, Z25
+	VPRORD          $0x13, Z19, Z17
+	VPRORD          $0x13, Z24, Z22
+	VPSRLD          $0x0a, Z19, Z18
+	VPSRLD          $0x0a, Z24, Z23
+	VPTERNLOGD      $0x96, Z18, Z17, Z20
+	VPTERNLOGD      $0x96, Z23, Z22, Z25
+	VPADDD.BCST     344(AX), Z20, Z20
+	VPADDD.BCST     344(AX), Z25, Z25
+	VMOVDQU32       Z20, 1856(AX)
+	VMOVDQU32       Z25, 2880(AX)
+	VPADDD.BCST     88(AX), Z5, Z5
+	VPADDD.BCST     88(AX), Z13, Z13
+	VPADDD          Z20, Z5, Z5
+	VPADDD          Z25, Z13, Z13
+	VMOVDQA32       Z2, Z17
+	VMOVDQA32       Z10, Z22
+	VPTERNLOGD      $0xca, Z4, Z3, Z17
+	VPTERNLOGD      $0xca, Z12, Z11, Z22
+	VPADDD          Z17, Z5, Z5
+	VPADDD          Z22, Z13, Z13
+	VPRORD          $0x06, Z2, Z16
+	VPRORD          $0x06, Z10, Z21
+	VPRORD          $0x0b, Z2, Z17
+	VPRORD          $0x0b, Z10, Z22
+	VPRORD          $0x19, Z2, Z18
+	VPRORD          $0x19, Z10, Z23
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPTERNLOGD      $0x96, Z23, Z22, Z21
+	VPADDD          Z16, Z5, Z5
+	VPADDD          Z21, Z13, Z13
+	VPADDD          Z5, Z1, Z1
+	VPADDD          Z13, Z9, Z9
+	VPRORD          $0x02, Z6, Z16
+	VPRORD          $0x02, Z14, Z21
+	VPRORD          $0x0d, Z6, Z17
+	VPRORD          $0x0d, Z14, Z22
+	VPRORD          $0x16, Z6, Z18
+	VPRORD          $0x16, Z14, Z23
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPTERNLOGD      $0x96, Z23, Z22, Z21
+	VPADDD          Z16, Z5, Z5
+	VPADDD          Z21, Z13, Z13
+	VMOVDQA32       Z6, Z17
+	VMOVDQA32       Z14, Z22
+	VPTERNLOGD      $0xe8, Z0, Z7, Z17
+	VPTERNLOGD      $0xe8, Z8, Z15, Z22
+	VPADDD          Z17, Z5, Z5
+	VPADDD          Z22, Z13, Z13
+	VMOVDQU32       1792(AX), Z19
+	VMOVDQU32       2816(AX), Z24
+	VPRORD          $0x11, Z19, Z20
+	VPRORD          $0x11, Z24, Z25
+	VPRORD          $0x13, Z19, Z17
+	VPRORD          $0x13, Z24, Z22
+	VPSRLD          $0x0a, Z19, Z18
+	VPSRLD          $0x0a, Z24, Z23
+	VPTERNLOGD      $0x96, Z18, Z17, Z20
+	VPTERNLOGD      $0x96, Z23, Z22, Z25
+	VPADDD.BCST     348(AX), Z20, Z20
+	VPADDD.BCST     348(AX), Z25, Z25
+	VMOVDQU32       Z20, 1920(AX)
+	VMOVDQU32       Z25, 2944(AX)
+	VPADDD.BCST     92(AX), Z4, Z4
+	VPADDD.BCST     92(AX), Z12, Z12
+	VPADDD          Z20, Z4, Z4
+	VPADDD          Z25, Z12, Z12
+	VMOVDQA32       Z1, Z17
+	VMOVDQA32       Z9, Z22
+	VPTERNLOGD      $0xca, Z3, Z2, Z17
+	VPTERNLOGD      $0xca, Z11, Z10, Z22
+	VPADDD          Z17, Z4, Z4
+	VPADDD          Z22, Z12, Z12
+	VPRORD          $0x06, Z1, Z16
+	VPRORD          $0x06, Z9, Z21
+	VPRORD          $0x0b, Z1, Z17
+	VPRORD          $0x0b, Z9, Z22
+	VPRORD          $0x19, Z1, Z18
+	VPRORD          $0x19, Z9, Z23
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPTERNLOGD      $0x96, Z23, Z22, Z21
+	VPADDD          Z16, Z4, Z4
+	VPADDD          Z21, Z12, Z12
+	VPADDD          Z4, Z0, Z0
+	VPADDD          Z12, Z8, Z8
+	VPRORD          $0x02, Z5, Z16
+	VPRORD          $0x02, Z13, Z21
+	VPRORD          $0x0d, Z5, Z17
+	VPRORD          $0x0d, Z13, Z22
+	VPRORD          $0x16, Z5, Z18
+	VPRORD          $0x16, Z13, Z23
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPTERNLOGD      $0x96, Z23, Z22, Z21
+	VPADDD          Z16, Z4, Z4
+	VPADDD          Z21, Z12, Z12
+	VMOVDQA32       Z5, Z17
+	VMOVDQA32       Z13, Z22
+	VPTERNLOGD      $0xe8, Z7, Z6, Z17
+	VPTERNLOGD      $0xe8, Z15, Z14, Z22
+	VPADDD          Z17, Z4, Z4
+	VPADDD          Z22, Z12, Z12
+	VMOVDQU32       1856(AX), Z19
+	VMOVDQU32       2880(AX), Z24
+	VPRORD          $0x11, Z19, Z20
+	VPRORD          $0x11, Z24, Z25
+	VPRORD          $0x13, Z19, Z17
+	VPRORD          $0x13, Z24, Z22
+	VPSRLD          $0x0a, Z19, Z18
+	VPSRLD          $0x0a, Z24, Z23
+	VPTERNLOGD      $0x96, Z18, Z17, Z20
+	VPTERNLOGD      $0x96, Z23, Z22, Z25
+	VPADDD.BCST     352(AX), Z20, Z20
+	VPADDD.BCST     352(AX), Z25, Z25
+	VMOVDQU32       Z20, 1984(AX)
+	VMOVDQU32       Z25, 3008(AX)
+	VPADDD.BCST     96(AX), Z3, Z3
+	VPADDD.BCST     96(AX), Z11, Z11
+	VPADDD          Z20, Z3, Z3
+	VPADDD          Z25, Z11, Z11
+	VMOVDQA32       Z0, Z17
+	VMOVDQA32       Z8, Z22
+	VPTERNLOGD      $0xca, Z2, Z1, Z17
+	VPTERNLOGD      $0xca, Z10, Z9, Z22
+	VPADDD          Z17, Z3, Z3
+	VPADDD          Z22, Z11, Z11
+	VPRORD          $0x06, Z0, Z16
+	VPRORD          $0x06, Z8, Z21
+	VPRORD          $0x0b, Z0, Z17
+	VPRORD          $0x0b, Z8, Z22
+	VPRORD          $0x19, Z0, Z18
+	VPRORD          $0x19, Z8, Z23
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPTERNLOGD      $0x96, Z23, Z22, Z21
+	VPADDD          Z16, Z3, Z3
+	VPADDD          Z21, Z11, Z11
+	VPADDD          Z3, Z7, Z7
+	VPADDD          Z11, Z15, Z15
+	VPRORD          $0x02, Z4, Z16
+	VPRORD          $0x02, Z12, Z21
+	VPRORD          $0x0d, Z4, Z17
+	VPRORD          $0x0d, Z12, Z22
+	VPRORD          $0x16, Z4, Z18
+	VPRORD          $0x16, Z12, Z23
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPTERNLOGD      $0x96, Z23, Z22, Z21
+	VPADDD          Z16, Z3, Z3
+	VPADDD          Z21, Z11, Z11
+	VMOVDQA32       Z4, Z17
+	VMOVDQA32       Z12, Z22
+	VPTERNLOGD      $0xe8, Z6, Z5, Z17
+	VPTERNLOGD      $0xe8, Z14, Z13, Z22
+	VPADDD          Z17, Z3, Z3
+	VPADDD          Z22, Z11, Z11
+	VMOVDQU32       1920(AX), Z19
+	VMOVDQU32       2944(AX), Z24
+	VPRORD          $0x11, Z19, Z20
+	VPRORD          $0x11, Z24, Z25
+	VPRORD          $0x13, Z19, Z17
+	VPRORD          $0x13, Z24, Z22
+	VPSRLD          $0x0a, Z19, Z18
+	VPSRLD          $0x0a, Z24, Z23
+	VPTERNLOGD      $0x96, Z18, Z17, Z20
+	VPTERNLOGD      $0x96, Z23, Z22, Z25
+	VPADDD          1600(AX), Z20, Z20
+	VPADDD          2624(AX), Z25, Z25
+	VMOVDQU32       Z20, 2048(AX)
+	VMOVDQU32       Z25, 3072(AX)
+	VPADDD.BCST     100(AX), Z2, Z2
+	VPADDD.BCST     100(AX), Z10, Z10
+	VPADDD          Z20, Z2, Z2
+	VPADDD          Z25, Z10, Z10
+	VMOVDQA32       Z7, Z17
+	VMOVDQA32       Z15, Z22
+	VPTERNLOGD      $0xca, Z1, Z0, Z17
+	VPTERNLOGD      $0xca, Z9, Z8, Z22
+	VPADDD          Z17, Z2, Z2
+	VPADDD          Z22, Z10, Z10
+	VPRORD          $0x06, Z7, Z16
+	VPRORD          $0x06, Z15, Z21
+	VPRORD          $0x0b, Z7, Z17
+	VPRORD          $0x0b, Z15, Z22
+	VPRORD          $0x19, Z7, Z18
+	VPRORD          $0x19, Z15, Z23
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPTERNLOGD      $0x96, Z23, Z22, Z21
+	VPADDD          Z16, Z2, Z2
+	VPADDD          Z21, Z10, Z10
+	VPADDD          Z2, Z6, Z6
+	VPADDD          Z10, Z14, Z14
+	VPRORD          $0x02, Z3, Z16
+	VPRORD          $0x02, Z11, Z21
+	VPRORD          $0x0d, Z3, Z17
+	VPRORD          $0x0d, Z11, Z22
+	VPRORD          $0x16, Z3, Z18
+	VPRORD          $0x16, Z11, Z23
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPTERNLOGD      $0x96, Z23, Z22, Z21
+	VPADDD          Z16, Z2, Z2
+	VPADDD          Z21, Z10, Z10
+	VMOVDQA32       Z3, Z17
+	VMOVDQA32       Z11, Z22
+	VPTERNLOGD      $0xe8, Z5, Z4, Z17
+	VPTERNLOGD      $0xe8, Z13, Z12, Z22
+	VPADDD          Z17, Z2, Z2
+	VPADDD          Z22, Z10, Z10
+	VMOVDQU32       1984(AX), Z19
+	VMOVDQU32       3008(AX), Z24
+	VPRORD          $0x11, Z19, Z20
+	VPRORD          $0x11, Z24, Z25
+	VPRORD          $0x13, Z19, Z17
+	VPRORD          $0x13, Z24, Z22
+	VPSRLD          $0x0a, Z19, Z18
+	VPSRLD          $0x0a, Z24, Z23
+	VPTERNLOGD      $0x96, Z18, Z17, Z20
+	VPTERNLOGD      $0x96, Z23, Z22, Z25
+	VPADDD          1664(AX), Z20, Z20
+	VPADDD          2688(AX), Z25, Z25
+	VMOVDQU32       Z20, 2112(AX)
+	VMOVDQU32       Z25, 3136(AX)
+	VPADDD.BCST     104(AX), Z1, Z1
+	VPADDD.BCST     104(AX), Z9, Z9
+	VPADDD          Z20, Z1, Z1
+	VPADDD          Z25, Z9, Z9
+	VMOVDQA32       Z6, Z17
+	VMOVDQA32       Z14, Z22
+	VPTERNLOGD      $0xca, Z0, Z7, Z17
+	VPTERNLOGD      $0xca, Z8, Z15, Z22
+	VPADDD          Z17, Z1, Z1
+	VPADDD          Z22, Z9, Z9
+	VPRORD          $0x06, Z6, Z16
+	VPRORD          $0x06, Z14, Z21
+	VPRORD          $0x0b, Z6, Z17
+	VPRORD          $0x0b, Z14, Z22
+	VPRORD          $0x19, Z6, Z18
+	VPRORD          $0x19, Z14, Z23
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPTERNLOGD      $0x96, Z23, Z22, Z21
+	VPADDD          Z16, Z1, Z1
+	VPADDD          Z21, Z9, Z9
+	VPADDD          Z1, Z5, Z5
+	VPADDD          Z9, Z13, Z13
+	VPRORD          $0x02, Z2, Z16
+	VPRORD          $0x02, Z10, Z21
+	VPRORD          $0x0d, Z2, Z17
+	VPRORD          $0x0d, Z10, Z22
+	VPRORD          $0x16, Z2, Z18
+	VPRORD          $0x16, Z10, Z23
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPTERNLOGD      $0x96, Z23, Z22, Z21
+	VPADDD          Z16, Z1, Z1
+	VPADDD          Z21, Z9, Z9
+	VMOVDQA32       Z2, Z17
+	VMOVDQA32       Z10, Z22
+	VPTERNLOGD      $0xe8, Z4, Z3, Z17
+	VPTERNLOGD      $0xe8, Z12, Z11, Z22
+	VPADDD          Z17, Z1, Z1
+	VPADDD          Z22, Z9, Z9
+	VMOVDQU32       2048(AX), Z19
+	VMOVDQU32       3072(AX), Z24
+	VPRORD          $0x11, Z19, Z20
+	VPRORD          $0x11, Z24, Z25
+	VPRORD          $0x13, Z19, Z17
+	VPRORD          $0x13, Z24, Z22
+	VPSRLD          $0x0a, Z19, Z18
+	VPSRLD          $0x0a, Z24, Z23
+	VPTERNLOGD      $0x96, Z18, Z17, Z20
+	VPTERNLOGD      $0x96, Z23, Z22, Z25
+	VPADDD          1728(AX), Z20, Z20
+	VPADDD          2752(AX), Z25, Z25
+	VMOVDQU32       Z20, 2176(AX)
+	VMOVDQU32       Z25, 3200(AX)
+	VPADDD.BCST     108(AX), Z0, Z0
+	VPADDD.BCST     108(AX), Z8, Z8
+	VPADDD          Z20, Z0, Z0
+	VPADDD          Z25, Z8, Z8
+	VMOVDQA32       Z5, Z17
+	VMOVDQA32       Z13, Z22
+	VPTERNLOGD      $0xca, Z7, Z6, Z17
+	VPTERNLOGD      $0xca, Z15, Z14, Z22
+	VPADDD          Z17, Z0, Z0
+	VPADDD          Z22, Z8, Z8
+	VPRORD          $0x06, Z5, Z16
+	VPRORD          $0x06, Z13, Z21
+	VPRORD          $0x0b, Z5, Z17
+	VPRORD          $0x0b, Z13, Z22
+	VPRORD          $0x19, Z5, Z18
+	VPRORD          $0x19, Z13, Z23
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPTERNLOGD      $0x96, Z23, Z22, Z21
+	VPADDD          Z16, Z0, Z0
+	VPADDD          Z21, Z8, Z8
+	VPADDD          Z0, Z4, Z4
+	VPADDD          Z8, Z12, Z12
+	VPRORD          $0x02, Z1, Z16
+	VPRORD          $0x02, Z9, Z21
+	VPRORD          $0x0d, Z1, Z17
+	VPRORD          $0x0d, Z9, Z22
+	VPRORD          $0x16, Z1, Z18
+	VPRORD          $0x16, Z9, Z23
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPTERNLOGD      $0x96, Z23, Z22, Z21
+	VPADDD          Z16, Z0, Z0
+	VPADDD          Z21, Z8, Z8
+	VMOVDQA32       Z1, Z17
+	VMOVDQA32       Z9, Z22
+	VPTERNLOGD      $0xe8, Z3, Z2, Z17
+	VPTERNLOGD      $0xe8, Z11, Z10, Z22
+	VPADDD          Z17, Z0, Z0
+	VPADDD          Z22, Z8, Z8
+	VMOVDQU32       2112(AX), Z19
+	VMOVDQU32       3136(AX), Z24
+	VPRORD          $0x11, Z19, Z20
+	VPRORD          $0x11, Z24, Z25
+	VPRORD          $0x13, Z19, Z17
+	VPRORD          $0x13, Z24, Z22
+	VPSRLD          $0x0a, Z19, Z18
+	VPSRLD          $0x0a, Z24, Z23
+	VPTERNLOGD      $0x96, Z18, Z17, Z20
+	VPTERNLOGD      $0x96, Z23, Z22, Z25
+	VPADDD          1792(AX), Z20, Z20
+	VPADDD          2816(AX), Z25, Z25
+	VMOVDQU32       Z20, 2240(AX)
+	VMOVDQU32       Z25, 3264(AX)
+	VPADDD.BCST     112(AX), Z7, Z7
+	VPADDD.BCST     112(AX), Z15, Z15
+	VPADDD          Z20, Z7, Z7
+	VPADDD          Z25, Z15, Z15
+	VMOVDQA32       Z4, Z17
+	VMOVDQA32       Z12, Z22
+	VPTERNLOGD      $0xca, Z6, Z5, Z17
+	VPTERNLOGD      $0xca, Z14, Z13, Z22
+	VPADDD          Z17, Z7, Z7
+	VPADDD          Z22, Z15, Z15
+	VPRORD          $0x06, Z4, Z16
+	VPRORD          $0x06, Z12, Z21
+	VPRORD          $0x0b, Z4, Z17
+	VPRORD          $0x0b, Z12, Z22
+	VPRORD          $0x19, Z4, Z18
+	VPRORD          $0x19, Z12, Z23
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPTERNLOGD      $0x96, Z23, Z22, Z21
+	VPADDD          Z16, Z7, Z7
+	VPADDD          Z21, Z15, Z15
+	VPADDD          Z7, Z3, Z3
+	VPADDD          Z15, Z11, Z11
+	VPRORD          $0x02, Z0, Z16
+	VPRORD          $0x02, Z8, Z21
+	VPRORD          $0x0d, Z0, Z17
+	VPRORD          $0x0d, Z8, Z22
+	VPRORD          $0x16, Z0, Z18
+	VPRORD          $0x16, Z8, Z23
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPTERNLOGD      $0x96, Z23, Z22, Z21
+	VPADDD          Z16, Z7, Z7
+	VPADDD          Z21, Z15, Z15
+	VMOVDQA32       Z0, Z17
+	VMOVDQA32       Z8, Z22
+	VPTERNLOGD      $0xe8, Z2, Z1, Z17
+	VPTERNLOGD      $0xe8, Z10, Z9, Z22
+	VPADDD          Z17, Z7, Z7
+	VPADDD          Z22, Z15, Z15
+	VMOVDQU32       2176(AX), Z19
+	VMOVDQU32       3200(AX), Z24
+	VPRORD          $0x11, Z19, Z20
+	VPRORD          $0x11, Z24, Z25
+	VPRORD          $0x13, Z19, Z17
+	VPRORD          $0x13, Z24, Z22
+	VPSRLD          $0x0a, Z19, Z18
+	VPSRLD          $0x0a, Z24, Z23
+	VPTERNLOGD      $0x96, Z18, Z17, Z20
+	VPTERNLOGD      $0x96, Z23, Z22, Z25
+	VPADDD          1856(AX), Z20, Z20
+	VPADDD          2880(AX), Z25, Z25
+	VMOVDQU32       Z20, 2304(AX)
+	VMOVDQU32       Z25, 3328(AX)
+	VPADDD.BCST     116(AX), Z6, Z6
+	VPADDD.BCST     116(AX), Z14, Z14
+	VPADDD          Z20, Z6, Z6
+	VPADDD          Z25, Z14, Z14
+	VMOVDQA32       Z3, Z17
+	VMOVDQA32       Z11, Z22
+	VPTERNLOGD      $0xca, Z5, Z4, Z17
+	VPTERNLOGD      $0xca, Z13, Z12, Z22
+	VPADDD          Z17, Z6, Z6
+	VPADDD          Z22, Z14, Z14
+	VPRORD          $0x06, Z3, Z16
+	VPRORD          $0x06, Z11, Z21
+	VPRORD          $0x0b, Z3, Z17
+	VPRORD          $0x0b, Z11, Z22
+	VPRORD          $0x19, Z3, Z18
+	VPRORD          $0x19, Z11, Z23
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPTERNLOGD      $0x96, Z23, Z22, Z21
+	VPADDD          Z16, Z6, Z6
+	VPADDD          Z21, Z14, Z14
+	VPADDD          Z6, Z2, Z2
+	VPADDD          Z14, Z10, Z10
+	VPRORD          $0x02, Z7, Z16
+	VPRORD          $0x02, Z15, Z21
+	VPRORD          $0x0d, Z7, Z17
+	VPRORD          $0x0d, Z15, Z22
+	VPRORD          $0x16, Z7, Z18
+	VPRORD          $0x16, Z15, Z23
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPTERNLOGD      $0x96, Z23, Z22, Z21
+	VPADDD          Z16, Z6, Z6
+	VPADDD          Z21, Z14, Z14
+	VMOVDQA32       Z7, Z17
+	VMOVDQA32       Z15, Z22
+	VPTERNLOGD      $0xe8, Z1, Z0, Z17
+	VPTERNLOGD      $0xe8, Z9, Z8, Z22
+	VPADDD          Z17, Z6, Z6
+	VPADDD          Z22, Z14, Z14
+	VMOVDQU32       2240(AX), Z19
+	VMOVDQU32       3264(AX), Z24
+	VPRORD          $0x11, Z19, Z20
+	VPRORD          $0x11, Z24, Z25
+	VPRORD          $0x13, Z19, Z17
+	VPRORD          $0x13, Z24, Z22
+	VPSRLD          $0x0a, Z19, Z18
+	VPSRLD          $0x0a, Z24, Z23
+	VPTERNLOGD      $0x96, Z18, Z17, Z20
+	VPTERNLOGD      $0x96, Z23, Z22, Z25
+	VPADDD          1920(AX), Z20, Z20
+	VPADDD          2944(AX), Z25, Z25
+	VPADDD.BCST     376(AX), Z20, Z20
+	VPADDD.BCST     376(AX), Z25, Z25
+	VMOVDQU32       Z20, 2368(AX)
+	VMOVDQU32       Z25, 3392(AX)
+	VPADDD.BCST     120(AX), Z5, Z5
+	VPADDD.BCST     120(AX), Z13, Z13
+	VPADDD          Z20, Z5, Z5
+	VPADDD          Z25, Z13, Z13
+	VMOVDQA32       Z2, Z17
+	VMOVDQA32       Z10, Z22
+	VPTERNLOGD      $0xca, Z4, Z3, Z17
+	VPTERNLOGD      $0xca, Z12, Z11, Z22
+	VPADDD          Z17, Z5, Z5
+	VPADDD          Z22, Z13, Z13
+	VPRORD          $0x06, Z2, Z16
+	VPRORD          $0x06, Z10, Z21
+	VPRORD          $0x0b, Z2, Z17
+	VPRORD          $0x0b, Z10, Z22
+	VPRORD          $0x19, Z2, Z18
+	VPRORD          $0x19, Z10, Z23
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPTERNLOGD      $0x96, Z23, Z22, Z21
+	VPADDD          Z16, Z5, Z5
+	VPADDD          Z21, Z13, Z13
+	VPADDD          Z5, Z1, Z1
+	VPADDD          Z13, Z9, Z9
+	VPRORD          $0x02, Z6, Z16
+	VPRORD          $0x02, Z14, Z21
+	VPRORD          $0x0d, Z6, Z17
+	VPRORD          $0x0d, Z14, Z22
+	VPRORD          $0x16, Z6, Z18
+	VPRORD          $0x16, Z14, Z23
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPTERNLOGD      $0x96, Z23, Z22, Z21
+	VPADDD          Z16, Z5, Z5
+	VPADDD          Z21, Z13, Z13
+	VMOVDQA32       Z6, Z17
+	VMOVDQA32       Z14, Z22
+	VPTERNLOGD      $0xe8, Z0, Z7, Z17
+	VPTERNLOGD      $0xe8, Z8, Z15, Z22
+	VPADDD          Z17, Z5, Z5
+	VPADDD          Z22, Z13, Z13
+	VMOVDQU32       2304(AX), Z19
+	VMOVDQU32       3328(AX), Z24
+	VPRORD          $0x11, Z19, Z20
+	VPRORD          $0x11, Z24, Z25
+	VPRORD          $0x13, Z19, Z17
+	VPRORD          $0x13, Z24, Z22
+	VPSRLD          $0x0a, Z19, Z18
+	VPSRLD          $0x0a, Z24, Z23
+	VPTERNLOGD      $0x96, Z18, Z17, Z20
+	VPTERNLOGD      $0x96, Z23, Z22, Z25
+	VPADDD          1984(AX), Z20, Z20
+	VPADDD          3008(AX), Z25, Z25
+	VPADDD.BCST     380(AX), Z20, Z20
+	VPADDD.BCST     380(AX), Z25, Z25
+	VMOVDQU32       Z20, 2432(AX)
+	VMOVDQU32       Z25, 3456(AX)
+	VPADDD.BCST     124(AX), Z4, Z4
+	VPADDD.BCST     124(AX), Z12, Z12
+	VPADDD          Z20, Z4, Z4
+	VPADDD          Z25, Z12, Z12
+	VMOVDQA32       Z1, Z17
+	VMOVDQA32       Z9, Z22
+	VPTERNLOGD      $0xca, Z3, Z2, Z17
+	VPTERNLOGD      $0xca, Z11, Z10, Z22
+	VPADDD          Z17, Z4, Z4
+	VPADDD          Z22, Z12, Z12
+	VPRORD          $0x06, Z1, Z16
+	VPRORD          $0x06, Z9, Z21
+	VPRORD          $0x0b, Z1, Z17
+	VPRORD          $0x0b, Z9, Z22
+	VPRORD          $0x19, Z1, Z18
+	VPRORD          $0x19, Z9, Z23
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPTERNLOGD      $0x96, Z23, Z22, Z21
+	VPADDD          Z16, Z4, Z4
+	VPADDD          Z21, Z12, Z12
+	VPADDD          Z4, Z0, Z0
+	VPADDD          Z12, Z8, Z8
+	VPRORD          $0x02, Z5, Z16
+	VPRORD          $0x02, Z13, Z21
+	VPRORD          $0x0d, Z5, Z17
+	VPRORD          $0x0d, Z13, Z22
+	VPRORD          $0x16, Z5, Z18
+	VPRORD          $0x16, Z13, Z23
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPTERNLOGD      $0x96, Z23, Z22, Z21
+	VPADDD          Z16, Z4, Z4
+	VPADDD          Z21, Z12, Z12
+	VMOVDQA32       Z5, Z17
+	VMOVDQA32       Z13, Z22
+	VPTERNLOGD      $0xe8, Z7, Z6, Z17
+	VPTERNLOGD      $0xe8, Z15, Z14, Z22
+	VPADDD          Z17, Z4, Z4
+	VPADDD          Z22, Z12, Z12
+	VMOVDQU32       2368(AX), Z19
+	VMOVDQU32       3392(AX), Z24
+	VPRORD          $0x11, Z19, Z20
+	VPRORD          $0x11, Z24, Z25
+	VPRORD          $0x13, Z19, Z17
+	VPRORD          $0x13, Z24, Z22
+	VPSRLD          $0x0a, Z19, Z18
+	VPSRLD          $0x0a, Z24, Z23
+	VPTERNLOGD      $0x96, Z18, Z17, Z20
+	VPTERNLOGD      $0x96, Z23, Z22, Z25
+	VPADDD          2048(AX), Z20, Z20
+	VPADDD          3072(AX), Z25, Z25
+	VPADDD.BCST     384(AX), Z20, Z20
+	VPADDD.BCST     384(AX), Z25, Z25
+	VMOVDQU32       Z20, 1472(AX)
+	VMOVDQU32       Z25, 2496(AX)
+	VPADDD.BCST     128(AX), Z3, Z3
+	VPADDD.BCST     128(AX), Z11, Z11
+	VPADDD          Z20, Z3, Z3
+	VPADDD          Z25, Z11, Z11
+	VMOVDQA32       Z0, Z17
+	VMOVDQA32       Z8, Z22
+	VPTERNLOGD      $0xca, Z2, Z1, Z17
+	VPTERNLOGD      $0xca, Z10, Z9, Z22
+	VPADDD          Z17, Z3, Z3
+	VPADDD          Z22, Z11, Z11
+	VPRORD          $0x06, Z0, Z16
+	VPRORD          $0x06, Z8, Z21
+	VPRORD          $0x0b, Z0, Z17
+	VPRORD          $0x0b, Z8, Z22
+	VPRORD          $0x19, Z0, Z18
+	VPRORD          $0x19, Z8, Z23
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPTERNLOGD      $0x96, Z23, Z22, Z21
+	VPADDD          Z16, Z3, Z3
+	VPADDD          Z21, Z11, Z11
+	VPADDD          Z3, Z7, Z7
+	VPADDD          Z11, Z15, Z15
+	VPRORD          $0x02, Z4, Z16
+	VPRORD          $0x02, Z12, Z21
+	VPRORD          $0x0d, Z4, Z17
+	VPRORD          $0x0d, Z12, Z22
+	VPRORD          $0x16, Z4, Z18
+	VPRORD          $0x16, Z12, Z23
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPTERNLOGD      $0x96, Z23, Z22, Z21
+	VPADDD          Z16, Z3, Z3
+	VPADDD          Z21, Z11, Z11
+	VMOVDQA32       Z4, Z17
+	VMOVDQA32       Z12, Z22
+	VPTERNLOGD      $0xe8, Z6, Z5, Z17
+	VPTERNLOGD      $0xe8, Z14, Z13, Z22
+	VPADDD          Z17, Z3, Z3
+	VPADDD          Z22, Z11, Z11
+	VMOVDQU32       1600(AX), Z19
+	VMOVDQU32       2624(AX), Z24
+	VPRORD          $0x07, Z19, Z20
+	VPRORD          $0x07, Z24, Z25
+	VPRORD          $0x12, Z19, Z17
+	VPRORD          $0x12, Z24, Z22
+	VPSRLD          $0x03, Z19, Z18
+	VPSRLD          $0x03, Z24, Z23
+	VPTERNLOGD      $0x96, Z18, Z17, Z20
+	VPTERNLOGD      $0x96, Z23, Z22, Z25
+	VMOVDQU32       2432(AX), Z19
+	VMOVDQU32       3456(AX), Z24
+	VPRORD          $0x11, Z19, Z16
+	VPRORD          $0x11, Z24, Z21
+	VPRORD          $0x13, Z19, Z17
+	VPRORD          $0x13, Z24, Z22
+	VPSRLD          $0x0a, Z19, Z18
+	VPSRLD          $0x0a, Z24, Z23
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPTERNLOGD      $0x96, Z23, Z22, Z21
+	VPADDD          Z16, Z20, Z20
+	VPADDD          Z21, Z25, Z25
+	VPADDD          2112(AX), Z20, Z20
+	VPADDD          3136(AX), Z25, Z25
+	VPADDD.BCST     388(AX), Z20, Z20
+	VPADDD.BCST     388(AX), Z25, Z25
+	VMOVDQU32       Z20, 1536(AX)
+	VMOVDQU32       Z25, 2560(AX)
+	VPADDD.BCST     132(AX), Z2, Z2
+	VPADDD.BCST     132(AX), Z10, Z10
+	VPADDD          Z20, Z2, Z2
+	VPADDD          Z25, Z10, Z10
+	VMOVDQA32       Z7, Z17
+	VMOVDQA32       Z15, Z22
+	VPTERNLOGD      $0xca, Z1, Z0, Z17
+	VPTERNLOGD      $0xca, Z9, Z8, Z22
+	VPADDD          Z17, Z2, Z2
+	VPADDD          Z22, Z10, Z10
+	VPRORD          $0x06, Z7, Z16
+	VPRORD          $0x06, Z15, Z21
+	VPRORD          $0x0b, Z7, Z17
+	VPRORD          $0x0b, Z15, Z22
+	VPRORD          $0x19, Z7, Z18
+	VPRORD          $0x19, Z15, Z23
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPTERNLOGD      $0x96, Z23, Z22, Z21
+	VPADDD          Z16, Z2, Z2
+	VPADDD          Z21, Z10, Z10
+	VPADDD          Z2, Z6, Z6
+	VPADDD          Z10, Z14, Z14
+	VPRORD          $0x02, Z3, Z16
+	VPRORD          $0x02, Z11, Z21
+	VPRORD          $0x0d, Z3, Z17
+	VPRORD          $0x0d, Z11, Z22
+	VPRORD          $0x16, Z3, Z18
+	VPRORD          $0x16, Z11, Z23
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPTERNLOGD      $0x96, Z23, Z22, Z21
+	VPADDD          Z16, Z2, Z2
+	VPADDD          Z21, Z10, Z10
+	VMOVDQA32       Z3, Z17
+	VMOVDQA32       Z11, Z22
+	VPTERNLOGD      $0xe8, Z5, Z4, Z17
+	VPTERNLOGD      $0xe8, Z13, Z12, Z22
+	VPADDD          Z17, Z2, Z2
+	VPADDD          Z22, Z10, Z10
+	VMOVDQU32       1664(AX), Z19
+	VMOVDQU32       2688(AX), Z24
+	VPRORD          $0x07, Z19, Z20
+	VPRORD          $0x07, Z24, Z25
+	VPRORD          $0x12, Z19, Z17
+	VPRORD          $0x12, Z24, Z22
+	VPSRLD          $0x03, Z19, Z18
+	VPSRLD          $0x03, Z24, Z23
+	VPTERNLOGD      $0x96, Z18, Z17, Z20
+	VPTERNLOGD      $0x96, Z23, Z22, Z25
+	VMOVDQU32       1472(AX), Z19
+	VMOVDQU32       2496(AX), Z24
+	VPRORD          $0x11, Z19, Z16
+	VPRORD          $0x11, Z24, Z21
+	VPRORD          $0x13, Z19, Z17
+	VPRORD          $0x13, Z24, Z22
+	VPSRLD          $0x0a, Z19, Z18
+	VPSRLD          $0x0a, Z24, Z23
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPTERNLOGD      $0x96, Z23, Z22, Z21
+	VPADDD          Z16, Z20, Z20
+	VPADDD          Z21, Z25, Z25
+	VPADDD          2176(AX), Z20, Z20
+	VPADDD          3200(AX), Z25, Z25
+	VPADDD          1600(AX), Z20, Z20
+	VPADDD          2624(AX), Z25, Z25
+	VMOVDQU32       Z20, 1600(AX)
+	VMOVDQU32       Z25, 2624(AX)
+	VPADDD.BCST     136(AX), Z1, Z1
+	VPADDD.BCST     136(AX), Z9, Z9
+	VPADDD          Z20, Z1, Z1
+	VPADDD          Z25, Z9, Z9
+	VMOVDQA32       Z6, Z17
+	VMOVDQA32       Z14, Z22
+	VPTERNLOGD      $0xca, Z0, Z7, Z17
+	VPTERNLOGD      $0xca, Z8, Z15, Z22
+	VPADDD          Z17, Z1, Z1
+	VPADDD          Z22, Z9, Z9
+	VPRORD          $0x06, Z6, Z16
+	VPRORD          $0x06, Z14, Z21
+	VPRORD          $0x0b, Z6, Z17
+	VPRORD          $0x0b, Z14, Z22
+	VPRORD          $0x19, Z6, Z18
+	VPRORD          $0x19, Z14, Z23
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPTERNLOGD      $0x96, Z23, Z22, Z21
+	VPADDD          Z16, Z1, Z1
+	VPADDD          Z21, Z9, Z9
+	VPADDD          Z1, Z5, Z5
+	VPADDD          Z9, Z13, Z13
+	VPRORD          $0x02, Z2, Z16
+	VPRORD          $0x02, Z10, Z21
+	VPRORD          $0x0d, Z2, Z17
+	VPRORD          $0x0d, Z10, Z22
+	VPRORD          $0x16, Z2, Z18
+	VPRORD          $0x16, Z10, Z23
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPTERNLOGD      $0x96, Z23, Z22, Z21
+	VPADDD          Z16, Z1, Z1
+	VPADDD          Z21, Z9, Z9
+	VMOVDQA32       Z2, Z17
+	VMOVDQA32       Z10, Z22
+	VPTERNLOGD      $0xe8, Z4, Z3, Z17
+	VPTERNLOGD      $0xe8, Z12, Z11, Z22
+	VPADDD          Z17, Z1, Z1
+	VPADDD          Z22, Z9, Z9
+	VMOVDQU32       1728(AX), Z19
+	VMOVDQU32       2752(AX), Z24
+	VPRORD          $0x07, Z19, Z20
+	VPRORD          $0x07, Z24, Z25
+	VPRORD          $0x12, Z19, Z17
+	VPRORD          $0x12, Z24, Z22
+	VPSRLD          $0x03, Z19, Z18
+	VPSRLD          $0x03, Z24, Z23
+	VPTERNLOGD      $0x96, Z18, Z17, Z20
+	VPTERNLOGD      $0x96, Z23, Z22, Z25
+	VMOVDQU32       1536(AX), Z19
+	VMOVDQU32       2560(AX), Z24
+	VPRORD          $0x11, Z19, Z16
+	VPRORD          $0x11, Z24, Z21
+	VPRORD          $0x13, Z19, Z17
+	VPRORD          $0x13, Z24, Z22
+	VPSRLD          $0x0a, Z19, Z18
+	VPSRLD          $0x0a, Z24, Z23
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPTERNLOGD      $0x96, Z23, Z22, Z21
+	VPADDD          Z16, Z20, Z20
+	VPADDD          Z21, Z25, Z25
+	VPADDD          2240(AX), Z20, Z20
+	VPADDD          3264(AX), Z25, Z25
+	VPADDD          1664(AX), Z20, Z20
+	VPADDD          2688(AX), Z25, Z25
+	VMOVDQU32       Z20, 1664(AX)
+	VMOVDQU32       Z25, 2688(AX)
+	VPADDD.BCST     140(AX), Z0, Z0
+	VPADDD.BCST     140(AX), Z8, Z8
+	VPADDD          Z20, Z0, Z0
+	VPADDD          Z25, Z8, Z8
+	VMOVDQA32       Z5, Z17
+	VMOVDQA32       Z13, Z22
+	VPTERNLOGD      $0xca, Z7, Z6, Z17
+	VPTERNLOGD      $0xca, Z15, Z14, Z22
+	VPADDD          Z17, Z0, Z0
+	VPADDD          Z22, Z8, Z8
+	VPRORD          $0x06, Z5, Z16
+	VPRORD          $0x06, Z13, Z21
+	VPRORD          $0x0b, Z5, Z17
+	VPRORD          $0x0b, Z13, Z22
+	VPRORD          $0x19, Z5, Z18
+	VPRORD          $0x19, Z13, Z23
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPTERNLOGD      $0x96, Z23, Z22, Z21
+	VPADDD          Z16, Z0, Z0
+	VPADDD          Z21, Z8, Z8
+	VPADDD          Z0, Z4, Z4
+	VPADDD          Z8, Z12, Z12
+	VPRORD          $0x02, Z1, Z16
+	VPRORD          $0x02, Z9, Z21
+	VPRORD          $0x0d, Z1, Z17
+	VPRORD          $0x0d, Z9, Z22
+	VPRORD          $0x16, Z1, Z18
+	VPRORD          $0x16, Z9, Z23
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPTERNLOGD      $0x96, Z23, Z22, Z21
+	VPADDD          Z16, Z0, Z0
+	VPADDD          Z21, Z8, Z8
+	VMOVDQA32       Z1, Z17
+	VMOVDQA32       Z9, Z22
+	VPTERNLOGD      $0xe8, Z3, Z2, Z17
+	VPTERNLOGD      $0xe8, Z11, Z10, Z22
+	VPADDD          Z17, Z0, Z0
+	VPADDD          Z22, Z8, Z8
+	VMOVDQU32       1792(AX), Z19
+	VMOVDQU32       2816(AX), Z24
+	VPRORD          $0x07, Z19, Z20
+	VPRORD          $0x07, Z24, Z25
+	VPRORD          $0x12, Z19, Z17
+	VPRORD          $0x12, Z24, Z22
+	VPSRLD          $0x03, Z19, Z18
+	VPSRLD          $0x03, Z24, Z23
+	VPTERNLOGD      $0x96, Z18, Z17, Z20
+	VPTERNLOGD      $0x96, Z23, Z22, Z25
+	VMOVDQU32       1600(AX), Z19
+	VMOVDQU32       2624(AX), Z24
+	VPRORD          $0x11, Z19, Z16
+	VPRORD          $0x11, Z24, Z21
+	VPRORD          $0x13, Z19, Z17
+	VPRORD          $0x13, Z24, Z22
+	VPSRLD          $0x0a, Z19, Z18
+	VPSRLD          $0x0a, Z24, Z23
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPTERNLOGD      $0x96, Z23, Z22, Z21
+	VPADDD          Z16, Z20, Z20
+	VPADDD          Z21, Z25, Z25
+	VPADDD          2304(AX), Z20, Z20
+	VPADDD          3328(AX), Z25, Z25
+	VPADDD          1728(AX), Z20, Z20
+	VPADDD          2752(AX), Z25, Z25
+	VMOVDQU32       Z20, 1728(AX)
+	VMOVDQU32       Z25, 2752(AX)
+	VPADDD.BCST     144(AX), Z7, Z7
+	VPADDD.BCST     144(AX), Z15, Z15
+	VPADDD          Z20, Z7, Z7
+	VPADDD          Z25, Z15, Z15
+	VMOVDQA32       Z4, Z17
+	VMOVDQA32       Z12, Z22
+	VPTERNLOGD      $0xca, Z6, Z5, Z17
+	VPTERNLOGD      $0xca, Z14, Z13, Z22
+	VPADDD          Z17, Z7, Z7
+	VPADDD          Z22, Z15, Z15
+	VPRORD          $0x06, Z4, Z16
+	VPRORD          $0x06, Z12, Z21
+	VPRORD          $0x0b, Z4, Z17
+	VPRORD          $0x0b, Z12, Z22
+	VPRORD          $0x19, Z4, Z18
+	VPRORD          $0x19, Z12, Z23
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPTERNLOGD      $0x96, Z23, Z22, Z21
+	VPADDD          Z16, Z7, Z7
+	VPADDD          Z21, Z15, Z15
+	VPADDD          Z7, Z3, Z3
+	VPADDD          Z15, Z11, Z11
+	VPRORD          $0x02, Z0, Z16
+	VPRORD          $0x02, Z8, Z21
+	VPRORD          $0x0d, Z0, Z17
+	VPRORD          $0x0d, Z8, Z22
+	VPRORD          $0x16, Z0, Z18
+	VPRORD          $0x16, Z8, Z23
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPTERNLOGD      $0x96, Z23, Z22, Z21
+	VPADDD          Z16, Z7, Z7
+	VPADDD          Z21, Z15, Z15
+	VMOVDQA32       Z0, Z17
+	VMOVDQA32       Z8, Z22
+	VPTERNLOGD      $0xe8, Z2, Z1, Z17
+	VPTERNLOGD      $0xe8, Z10, Z9, Z22
+	VPADDD          Z17, Z7, Z7
+	VPADDD          Z22, Z15, Z15
+	VMOVDQU32       1856(AX), Z19
+	VMOVDQU32       2880(AX), Z24
+	VPRORD          $0x07, Z19, Z20
+	VPRORD          $0x07, Z24, Z25
+	VPRORD          $0x12, Z19, Z17
+	VPRORD          $0x12, Z24, Z22
+	VPSRLD          $0x03, Z19, Z18
+	VPSRLD          $0x03, Z24, Z23
+	VPTERNLOGD      $0x96, Z18, Z17, Z20
+	VPTERNLOGD      $0x96, Z23, Z22, Z25
+	VMOVDQU32       1664(AX), Z19
+	VMOVDQU32       2688(AX), Z24
+	VPRORD          $0x11, Z19, Z16
+	VPRORD          $0x11, Z24, Z21
+	VPRORD          $0x13, Z19, Z17
+	VPRORD          $0x13, Z24, Z22
+	VPSRLD          $0x0a, Z19, Z18
+	VPSRLD          $0x0a, Z24, Z23
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPTERNLOGD      $0x96, Z23, Z22, Z21
+	VPADDD          Z16, Z20, Z20
+	VPADDD          Z21, Z25, Z25
+	VPADDD          2368(AX), Z20, Z20
+	VPADDD          3392(AX), Z25, Z25
+	VPADDD          1792(AX), Z20, Z20
+	VPADDD          2816(AX), Z25, Z25
+	VMOVDQU32       Z20, 1792(AX)
+	VMOVDQU32       Z25, 2816(AX)
+	VPADDD.BCST     148(AX), Z6, Z6
+	VPADDD.BCST     148(AX), Z14, Z14
+	VPADDD          Z20, Z6, Z6
+	VPADDD          Z25, Z14, Z14
+	VMOVDQA32       Z3, Z17
+	VMOVDQA32       Z11, Z22
+	VPTERNLOGD      $0xca, Z5, Z4, Z17
+	VPTERNLOGD      $0xca, Z13, Z12, Z22
+	VPADDD          Z17, Z6, Z6
+	VPADDD          Z22, Z14, Z14
+	VPRORD          $0x06, Z3, Z16
+	VPRORD          $0x06, Z11, Z21
+	VPRORD          $0x0b, Z3, Z17
+	VPRORD          $0x0b, Z11, Z22
+	VPRORD          $0x19, Z3, Z18
+	VPRORD          $0x19, Z11, Z23
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPTERNLOGD      $0x96, Z23, Z22, Z21
+	VPADDD          Z16, Z6, Z6
+	VPADDD          Z21, Z14, Z14
+	VPADDD          Z6, Z2, Z2
+	VPADDD          Z14, Z10, Z10
+	VPRORD          $0x02, Z7, Z16
+	VPRORD          $0x02, Z15, Z21
+	VPRORD          $0x0d, Z7, Z17
+	VPRORD          $0x0d, Z15, Z22
+	VPRORD          $0x16, Z7, Z18
+	VPRORD          $0x16, Z15, Z23
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPTERNLOGD      $0x96, Z23, Z22, Z21
+	VPADDD          Z16, Z6, Z6
+	VPADDD          Z21, Z14, Z14
+	VMOVDQA32       Z7, Z17
+	VMOVDQA32       Z15, Z22
+	VPTERNLOGD      $0xe8, Z1, Z0, Z17
+	VPTERNLOGD      $0xe8, Z9, Z8, Z22
+	VPADDD          Z17, Z6, Z6
+	VPADDD          Z22, Z14, Z14
+	VMOVDQU32       1920(AX), Z19
+	VMOVDQU32       2944(AX), Z24
+	VPRORD          $0x07, Z19, Z20
+	VPRORD          $0x07, Z24, Z25
+	VPRORD          $0x12, Z19, Z17
+	VPRORD          $0x12, Z24, Z22
+	VPSRLD          $0x03, Z19, Z18
+	VPSRLD          $0x03, Z24, Z23
+	VPTERNLOGD      $0x96, Z18, Z17, Z20
+	VPTERNLOGD      $0x96, Z23, Z22, Z25
+	VMOVDQU32       1728(AX), Z19
+	VMOVDQU32       2752(AX), Z24
+	VPRORD          $0x11, Z19, Z16
+	VPRORD          $0x11, Z24, Z21
+	VPRORD          $0x13, Z19, Z17
+	VPRORD          $0x13, Z24, Z22
+	VPSRLD          $0x0a, Z19, Z18
+	VPSRLD          $0x0a, Z24, Z23
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPTERNLOGD      $0x96, Z23, Z22, Z21
+	VPADDD          Z16, Z20, Z20
+	VPADDD          Z21, Z25, Z25
+	VPADDD          2432(AX), Z20, Z20
+	VPADDD          3456(AX), Z25, Z25
+	VPADDD          1856(AX), Z20, Z20
+	VPADDD          2880(AX), Z25, Z25
+	VMOVDQU32       Z20, 1856(AX)
+	VMOVDQU32       Z25, 2880(AX)
+	VPADDD.BCST     152(AX), Z5, Z5
+	VPADDD.BCST     152(AX), Z13, Z13
+	VPADDD          Z20, Z5, Z5
+	VPADDD          Z25, Z13, Z13
+	VMOVDQA32       Z2, Z17
+	VMOVDQA32       Z10, Z22
+	VPTERNLOGD      $0xca, Z4, Z3, Z17
+	VPTERNLOGD      $0xca, Z12, Z11, Z22
+	VPADDD          Z17, Z5, Z5
+	VPADDD          Z22, Z13, Z13
+	VPRORD          $0x06, Z2, Z16
+	VPRORD          $0x06, Z10, Z21
+	VPRORD          $0x0b, Z2, Z17
+	VPRORD          $0x0b, Z10, Z22
+	VPRORD          $0x19, Z2, Z18
+	VPRORD          $0x19, Z10, Z23
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPTERNLOGD      $0x96, Z23, Z22, Z21
+	VPADDD          Z16, Z5, Z5
+	VPADDD          Z21, Z13, Z13
+	VPADDD          Z5, Z1, Z1
+	VPADDD          Z13, Z9, Z9
+	VPRORD          $0x02, Z6, Z16
+	VPRORD          $0x02, Z14, Z21
+	VPRORD          $0x0d, Z6, Z17
+	VPRORD          $0x0d, Z14, Z22
+	VPRORD          $0x16, Z6, Z18
+	VPRORD          $0x16, Z14, Z23
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPTERNLOGD      $0x96, Z23, Z22, Z21
+	VPADDD          Z16, Z5, Z5
+	VPADDD          Z21, Z13, Z13
+	VMOVDQA32       Z6, Z17
+	VMOVDQA32       Z14, Z22
+	VPTERNLOGD      $0xe8, Z0, Z7, Z17
+	VPTERNLOGD      $0xe8, Z8, Z15, Z22
+	VPADDD          Z17, Z5, Z5
+	VPADDD          Z22, Z13, Z13
+	VMOVDQU32       1984(AX), Z19
+	VMOVDQU32       3008(AX), Z24
+	VPRORD          $0x07, Z19, Z20
+	VPRORD          $0x07, Z24, Z25
+	VPRORD          $0x12, Z19, Z17
+	VPRORD          $0x12, Z24, Z22
+	VPSRLD          $0x03, Z19, Z18
+	VPSRLD          $0x03, Z24, Z23
+	VPTERNLOGD      $0x96, Z18, Z17, Z20
+	VPTERNLOGD      $0x96, Z23, Z22, Z25
+	VMOVDQU32       1792(AX), Z19
+	VMOVDQU32       2816(AX), Z24
+	VPRORD          $0x11, Z19, Z16
+	VPRORD          $0x11, Z24, Z21
+	VPRORD          $0x13, Z19, Z17
+	VPRORD          $0x13, Z24, Z22
+	VPSRLD          $0x0a, Z19, Z18
+	VPSRLD          $0x0a, Z24, Z23
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPTERNLOGD      $0x96, Z23, Z22, Z21
+	VPADDD          Z16, Z20, Z20
+	VPADDD          Z21, Z25, Z25
+	VPADDD          1472(AX), Z20, Z20
+	VPADDD          2496(AX), Z25, Z25
+	VPADDD          1920(AX), Z20, Z20
+	VPADDD          2944(AX), Z25, Z25
+	VMOVDQU32       Z20, 1920(AX)
+	VMOVDQU32       Z25, 2944(AX)
+	VPADDD.BCST     156(AX), Z4, Z4
+	VPADDD.BCST     156(AX), Z12, Z12
+	VPADDD          Z20, Z4, Z4
+	VPADDD          Z25, Z12, Z12
+	VMOVDQA32       Z1, Z17
+	VMOVDQA32       Z9, Z22
+	VPTERNLOGD      $0xca, Z3, Z2, Z17
+	VPTERNLOGD      $0xca, Z11, Z10, Z22
+	VPADDD          Z17, Z4, Z4
+	VPADDD          Z22, Z12, Z12
+	VPRORD          $0x06, Z1, Z16
+	VPRORD          $0x06, Z9, Z21
+	VPRORD          $0x0b, Z1, Z17
+	VPRORD          $0x0b, Z9, Z22
+	VPRORD          $0x19, Z1, Z18
+	VPRORD          $0x19, Z9, Z23
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPTERNLOGD      $0x96, Z23, Z22, Z21
+	VPADDD          Z16, Z4, Z4
+	VPADDD          Z21, Z12, Z12
+	VPADDD          Z4, Z0, Z0
+	VPADDD          Z12, Z8, Z8
+	VPRORD          $0x02, Z5, Z16
+	VPRORD          $0x02, Z13, Z21
+	VPRORD          $0x0d, Z5, Z17
+	VPRORD          $0x0d, Z13, Z22
+	VPRORD          $0x16, Z5, Z18
+	VPRORD          $0x16, Z13, Z23
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPTERNLOGD      $0x96, Z23, Z22, Z21
+	VPADDD          Z16, Z4, Z4
+	VPADDD          Z21, Z12, Z12
+	VMOVDQA32       Z5, Z17
+	VMOVDQA32       Z13, Z22
+	VPTERNLOGD      $0xe8, Z7, Z6, Z17
+	VPTERNLOGD      $0xe8, Z15, Z14, Z22
+	VPADDD          Z17, Z4, Z4
+	VPADDD          Z22, Z12, Z12
+	VMOVDQU32       2048(AX), Z19
+	VMOVDQU32       3072(AX), Z24
+	VPRORD          $0x07, Z19, Z20
+	VPRORD          $0x07, Z24, Z25
+	VPRORD          $0x12, Z19, Z17
+	VPRORD          $0x12, Z24, Z22
+	VPSRLD          $0x03, Z19, Z18
+	VPSRLD          $0x03, Z24, Z23
+	VPTERNLOGD      $0x96, Z18, Z17, Z20
+	VPTERNLOGD      $0x96, Z23, Z22, Z25
+	VMOVDQU32       1856(AX), Z19
+	VMOVDQU32       2880(AX), Z24
+	VPRORD          $0x11, Z19, Z16
+	VPRORD          $0x11, Z24, Z21
+	VPRORD          $0x13, Z19, Z17
+	VPRORD          $0x13, Z24, Z22
+	VPSRLD          $0x0a, Z19, Z18
+	VPSRLD          $0x0a, Z24, Z23
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPTERNLOGD      $0x96, Z23, Z22, Z21
+	VPADDD          Z16, Z20, Z20
+	VPADDD          Z21, Z25, Z25
+	VPADDD          1536(AX), Z20, Z20
+	VPADDD          2560(AX), Z25, Z25
+	VPADDD          1984(AX), Z20, Z20
+	VPADDD          3008(AX), Z25, Z25
+	VMOVDQU32       Z20, 1984(AX)
+	VMOVDQU32       Z25, 3008(AX)
+	VPADDD.BCST     160(AX), Z3, Z3
+	VPADDD.BCST     160(AX), Z11, Z11
+	VPADDD          Z20, Z3, Z3
+	VPADDD          Z25, Z11, Z11
+	VMOVDQA32       Z0, Z17
+	VMOVDQA32       Z8, Z22
+	VPTERNLOGD      $0xca, Z2, Z1, Z17
+	VPTERNLOGD      $0xca, Z10, Z9, Z22
+	VPADDD          Z17, Z3, Z3
+	VPADDD          Z22, Z11, Z11
+	VPRORD          $0x06, Z0, Z16
+	VPRORD          $0x06, Z8, Z21
+	VPRORD          $0x0b, Z0, Z17
+	VPRORD          $0x0b, Z8, Z22
+	VPRORD          $0x19, Z0, Z18
+	VPRORD          $0x19, Z8, Z23
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPTERNLOGD      $0x96, Z23, Z22, Z21
+	VPADDD          Z16, Z3, Z3
+	VPADDD          Z21, Z11, Z11
+	VPADDD          Z3, Z7, Z7
+	VPADDD          Z11, Z15, Z15
+	VPRORD          $0x02, Z4, Z16
+	VPRORD          $0x02, Z12, Z21
+	VPRORD          $0x0d, Z4, Z17
+	VPRORD          $0x0d, Z12, Z22
+	VPRORD          $0x16, Z4, Z18
+	VPRORD          $0x16, Z12, Z23
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPTERNLOGD      $0x96, Z23, Z22, Z21
+	VPADDD          Z16, Z3, Z3
+	VPADDD          Z21, Z11, Z11
+	VMOVDQA32       Z4, Z17
+	VMOVDQA32       Z12, Z22
+	VPTERNLOGD      $0xe8, Z6, Z5, Z17
+	VPTERNLOGD      $0xe8, Z14, Z13, Z22
+	VPADDD          Z17, Z3, Z3
+	VPADDD          Z22, Z11, Z11
+	VMOVDQU32       2112(AX), Z19
+	VMOVDQU32       3136(AX), Z24
+	VPRORD          $0x07, Z19, Z20
+	VPRORD          $0x07, Z24, Z25
+	VPRORD          $0x12, Z19, Z17
+	VPRORD          $0x12, Z24, Z22
+	VPSRLD          $0x03, Z19, Z18
+	VPSRLD          $0x03, Z24, Z23
+	VPTERNLOGD      $0x96, Z18, Z17, Z20
+	VPTERNLOGD      $0x96, Z23, Z22, Z25
+	VMOVDQU32       1920(AX), Z19
+	VMOVDQU32       2944(AX), Z24
+	VPRORD          $0x11, Z19, Z16
+	VPRORD          $0x11, Z24, Z21
+	VPRORD          $0x13, Z19, Z17
+	VPRORD          $0x13, Z24, Z22
+	VPSRLD          $0x0a, Z19, Z18
+	VPSRLD          $0x0a, Z24, Z23
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPTERNLOGD      $0x96, Z23, Z22, Z21
+	VPADDD          Z16, Z20, Z20
+	VPADDD          Z21, Z25, Z25
+	VPADDD          1600(AX), Z20, Z20
+	VPADDD          2624(AX), Z25, Z25
+	VPADDD          2048(AX), Z20, Z20
+	VPADDD          3072(AX), Z25, Z25
+	VMOVDQU32       Z20, 2048(AX)
+	VMOVDQU32       Z25, 3072(AX)
+	VPADDD.BCST     164(AX), Z2, Z2
+	VPADDD.BCST     164(AX), Z10, Z10
+	VPADDD          Z20, Z2, Z2
+	VPADDD          Z25, Z10, Z10
+	VMOVDQA32       Z7, Z17
+	VMOVDQA32       Z15, Z22
+	VPTERNLOGD      $0xca, Z1, Z0, Z17
+	VPTERNLOGD      $0xca, Z9, Z8, Z22
+	VPADDD          Z17, Z2, Z2
+	VPADDD          Z22, Z10, Z10
+	VPRORD          $0x06, Z7, Z16
+	VPRORD          $0x06, Z15, Z21
+	VPRORD          $0x0b, Z7, Z17
+	VPRORD          $0x0b, Z15, Z22
+	VPRORD          $0x19, Z7, Z18
+	VPRORD          $0x19, Z15, Z23
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPTERNLOGD      $0x96, Z23, Z22, Z21
+	VPADDD          Z16, Z2, Z2
+	VPADDD          Z21, Z10, Z10
+	VPADDD          Z2, Z6, Z6
+	VPADDD          Z10, Z14, Z14
+	VPRORD          $0x02, Z3, Z16
+	VPRORD          $0x02, Z11, Z21
+	VPRORD          $0x0d, Z3, Z17
+	VPRORD          $0x0d, Z11, Z22
+	VPRORD          $0x16, Z3, Z18
+	VPRORD          $0x16, Z11, Z23
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPTERNLOGD      $0x96, Z23, Z22, Z21
+	VPADDD          Z16, Z2, Z2
+	VPADDD          Z21, Z10, Z10
+	VMOVDQA32       Z3, Z17
+	VMOVDQA32       Z11, Z22
+	VPTERNLOGD      $0xe8, Z5, Z4, Z17
+	VPTERNLOGD      $0xe8, Z13, Z12, Z22
+	VPADDD          Z17, Z2, Z2
+	VPADDD          Z22, Z10, Z10
+	VMOVDQU32       2176(AX), Z19
+	VMOVDQU32       3200(AX), Z24
+	VPRORD          $0x07, Z19, Z20
+	VPRORD          $0x07, Z24, Z25
+	VPRORD          $0x12, Z19, Z17
+	VPRORD          $0x12, Z24, Z22
+	VPSRLD          $0x03, Z19, Z18
+	VPSRLD          $0x03, Z24, Z23
+	VPTERNLOGD      $0x96, Z18, Z17, Z20
+	VPTERNLOGD      $0x96, Z23, Z22, Z25
+	VMOVDQU32       1984(AX), Z19
+	VMOVDQU32       3008(AX), Z24
+	VPRORD          $0x11, Z19, Z16
+	VPRORD          $0x11, Z24, Z21
+	VPRORD          $0x13, Z19, Z17
+	VPRORD          $0x13, Z24, Z22
+	VPSRLD          $0x0a, Z19, Z18
+	VPSRLD          $0x0a, Z24, Z23
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPTERNLOGD      $0x96, Z23, Z22, Z21
+	VPADDD          Z16, Z20, Z20
+	VPADDD          Z21, Z25, Z25
+	VPADDD          1664(AX), Z20, Z20
+	VPADDD          2688(AX), Z25, Z25
+	VPADDD          2112(AX), Z20, Z20
+	VPADDD          3136(AX), Z25, Z25
+	VMOVDQU32       Z20, 2112(AX)
+	VMOVDQU32       Z25, 3136(AX)
+	VPADDD.BCST     168(AX), Z1, Z1
+	VPADDD.BCST     168(AX), Z9, Z9
+	VPADDD          Z20, Z1, Z1
+	VPADDD          Z25, Z9, Z9
+	VMOVDQA32       Z6, Z17
+	VMOVDQA32       Z14, Z22
+	VPTERNLOGD      $0xca, Z0, Z7, Z17
+	VPTERNLOGD      $0xca, Z8, Z15, Z22
+	VPADDD          Z17, Z1, Z1
+	VPADDD          Z22, Z9, Z9
+	VPRORD          $0x06, Z6, Z16
+	VPRORD          $0x06, Z14, Z21
+	VPRORD          $0x0b, Z6, Z17
+	VPRORD          $0x0b, Z14, Z22
+	VPRORD          $0x19, Z6, Z18
+	VPRORD          $0x19, Z14, Z23
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPTERNLOGD      $0x96, Z23, Z22, Z21
+	VPADDD          Z16, Z1, Z1
+	VPADDD          Z21, Z9, Z9
+	VPADDD          Z1, Z5, Z5
+	VPADDD          Z9, Z13, Z13
+	VPRORD          $0x02, Z2, Z16
+	VPRORD          $0x02, Z10, Z21
+	VPRORD          $0x0d, Z2, Z17
+	VPRORD          $0x0d, Z10, Z22
+	VPRORD          $0x16, Z2, Z18
+	VPRORD          $0x16, Z10, Z23
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPTERNLOGD      $0x96, Z23, Z22, Z21
+	VPADDD          Z16, Z1, Z1
+	VPADDD          Z21, Z9, Z9
+	VMOVDQA32       Z2, Z17
+	VMOVDQA32       Z10, Z22
+	VPTERNLOGD      $0xe8, Z4, Z3, Z17
+	VPTERNLOGD      $0xe8, Z12, Z11, Z22
+	VPADDD          Z17, Z1, Z1
+	VPADDD          Z22, Z9, Z9
+	VMOVDQU32       2240(AX), Z19
+	VMOVDQU32       3264(AX), Z24
+	VPRORD          $0x07, Z19, Z20
+	VPRORD          $0x07, Z24, Z25
+	VPRORD          $0x12, Z19, Z17
+	VPRORD          $0x12, Z24, Z22
+	VPSRLD          $0x03, Z19, Z18
+	VPSRLD          $0x03, Z24, Z23
+	VPTERNLOGD      $0x96, Z18, Z17, Z20
+	VPTERNLOGD      $0x96, Z23, Z22, Z25
+	VMOVDQU32       2048(AX), Z19
+	VMOVDQU32       3072(AX), Z24
+	VPRORD          $0x11, Z19, Z16
+	VPRORD          $0x11, Z24, Z21
+	VPRORD          $0x13, Z19, Z17
+	VPRORD          $0x13, Z24, Z22
+	VPSRLD          $0x0a, Z19, Z18
+	VPSRLD          $0x0a, Z24, Z23
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPTERNLOGD      $0x96, Z23, Z22, Z21
+	VPADDD          Z16, Z20, Z20
+	VPADDD          Z21, Z25, Z25
+	VPADDD          1728(AX), Z20, Z20
+	VPADDD          2752(AX), Z25, Z25
+	VPADDD          2176(AX), Z20, Z20
+	VPADDD          3200(AX), Z25, Z25
+	VMOVDQU32       Z20, 2176(AX)
+	VMOVDQU32       Z25, 3200(AX)
+	VPADDD.BCST     172(AX), Z0, Z0
+	VPADDD.BCST     172(AX), Z8, Z8
+	VPADDD          Z20, Z0, Z0
+	VPADDD          Z25, Z8, Z8
+	VMOVDQA32       Z5, Z17
+	VMOVDQA32       Z13, Z22
+	VPTERNLOGD      $0xca, Z7, Z6, Z17
+	VPTERNLOGD      $0xca, Z15, Z14, Z22
+	VPADDD          Z17, Z0, Z0
+	VPADDD          Z22, Z8, Z8
+	VPRORD          $0x06, Z5, Z16
+	VPRORD          $0x06, Z13, Z21
+	VPRORD          $0x0b, Z5, Z17
+	VPRORD          $0x0b, Z13, Z22
+	VPRORD          $0x19, Z5, Z18
+	VPRORD          $0x19, Z13, Z23
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPTERNLOGD      $0x96, Z23, Z22, Z21
+	VPADDD          Z16, Z0, Z0
+	VPADDD          Z21, Z8, Z8
+	VPADDD          Z0, Z4, Z4
+	VPADDD          Z8, Z12, Z12
+	VPRORD          $0x02, Z1, Z16
+	VPRORD          $0x02, Z9, Z21
+	VPRORD          $0x0d, Z1, Z17
+	VPRORD          $0x0d, Z9, Z22
+	VPRORD          $0x16, Z1, Z18
+	VPRORD          $0x16, Z9, Z23
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPTERNLOGD      $0x96, Z23, Z22, Z21
+	VPADDD          Z16, Z0, Z0
+	VPADDD          Z21, Z8, Z8
+	VMOVDQA32       Z1, Z17
+	VMOVDQA32       Z9, Z22
+	VPTERNLOGD      $0xe8, Z3, Z2, Z17
+	VPTERNLOGD      $0xe8, Z11, Z10, Z22
+	VPADDD          Z17, Z0, Z0
+	VPADDD          Z22, Z8, Z8
+	VMOVDQU32       2304(AX), Z19
+	VMOVDQU32       3328(AX), Z24
+	VPRORD          $0x07, Z19, Z20
+	VPRORD          $0x07, Z24, Z25
+	VPRORD          $0x12, Z19, Z17
+	VPRORD          $0x12, Z24, Z22
+	VPSRLD          $0x03, Z19, Z18
+	VPSRLD          $0x03, Z24, Z23
+	VPTERNLOGD      $0x96, Z18, Z17, Z20
+	VPTERNLOGD      $0x96, Z23, Z22, Z25
+	VMOVDQU32       2112(AX), Z19
+	VMOVDQU32       3136(AX), Z24
+	VPRORD          $0x11, Z19, Z16
+	VPRORD          $0x11, Z24, Z21
+	VPRORD          $0x13, Z19, Z17
+	VPRORD          $0x13, Z24, Z22
+	VPSRLD          $0x0a, Z19, Z18
+	VPSRLD          $0x0a, Z24, Z23
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPTERNLOGD      $0x96, Z23, Z22, Z21
+	VPADDD          Z16, Z20, Z20
+	VPADDD          Z21, Z25, Z25
+	VPADDD          1792(AX), Z20, Z20
+	VPADDD          2816(AX), Z25, Z25
+	VPADDD          2240(AX), Z20, Z20
+	VPADDD          3264(AX), Z25, Z25
+	VMOVDQU32       Z20, 2240(AX)
+	VMOVDQU32       Z25, 3264(AX)
+	VPADDD.BCST     176(AX), Z7, Z7
+	VPADDD.BCST     176(AX), Z15, Z15
+	VPADDD          Z20, Z7, Z7
+	VPADDD          Z25, Z15, Z15
+	VMOVDQA32       Z4, Z17
+	VMOVDQA32       Z12, Z22
+	VPTERNLOGD      $0xca, Z6, Z5, Z17
+	VPTERNLOGD      $0xca, Z14, Z13, Z22
+	VPADDD          Z17, Z7, Z7
+	VPADDD          Z22, Z15, Z15
+	VPRORD          $0x06, Z4, Z16
+	VPRORD          $0x06, Z12, Z21
+	VPRORD          $0x0b, Z4, Z17
+	VPRORD          $0x0b, Z12, Z22
+	VPRORD          $0x19, Z4, Z18
+	VPRORD          $0x19, Z12, Z23
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPTERNLOGD      $0x96, Z23, Z22, Z21
+	VPADDD          Z16, Z7, Z7
+	VPADDD          Z21, Z15, Z15
+	VPADDD          Z7, Z3, Z3
+	VPADDD          Z15, Z11, Z11
+	VPRORD          $0x02, Z0, Z16
+	VPRORD          $0x02, Z8, Z21
+	VPRORD          $0x0d, Z0, Z17
+	VPRORD          $0x0d, Z8, Z22
+	VPRORD          $0x16, Z0, Z18
+	VPRORD          $0x16, Z8, Z23
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPTERNLOGD      $0x96, Z23, Z22, Z21
+	VPADDD          Z16, Z7, Z7
+	VPADDD          Z21, Z15, Z15
+	VMOVDQA32       Z0, Z17
+	VMOVDQA32       Z8, Z22
+	VPTERNLOGD      $0xe8, Z2, Z1, Z17
+	VPTERNLOGD      $0xe8, Z10, Z9, Z22
+	VPADDD          Z17, Z7, Z7
+	VPADDD          Z22, Z15, Z15
+	VMOVDQU32       2368(AX), Z19
+	VMOVDQU32       3392(AX), Z24
+	VPRORD          $0x07, Z19, Z20
+	VPRORD          $0x07, Z24, Z25
+	VPRORD          $0x12, Z19, Z17
+	VPRORD          $0x12, Z24, Z22
+	VPSRLD          $0x03, Z19, Z18
+	VPSRLD          $0x03, Z24, Z23
+	VPTERNLOGD      $0x96, Z18, Z17, Z20
+	VPTERNLOGD      $0x96, Z23, Z22, Z25
+	VMOVDQU32       2176(AX), Z19
+	VMOVDQU32       3200(AX), Z24
+	VPRORD          $0x11, Z19, Z16
+	VPRORD          $0x11, Z24, Z21
+	VPRORD          $0x13, Z19, Z17
+	VPRORD          $0x13, Z24, Z22
+	VPSRLD          $0x0a, Z19, Z18
+	VPSRLD          $0x0a, Z24, Z23
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPTERNLOGD      $0x96, Z23, Z22, Z21
+	VPADDD          Z16, Z20, Z20
+	VPADDD          Z21, Z25, Z25
+	VPADDD          1856(AX), Z20, Z20
+	VPADDD          2880(AX), Z25, Z25
+	VPADDD          2304(AX), Z20, Z20
+	VPADDD          3328(AX), Z25, Z25
+	VMOVDQU32       Z20, 2304(AX)
+	VMOVDQU32       Z25, 3328(AX)
+	VPADDD.BCST     180(AX), Z6, Z6
+	VPADDD.BCST     180(AX), Z14, Z14
+	VPADDD          Z20, Z6, Z6
+	VPADDD          Z25, Z14, Z14
+	VMOVDQA32       Z3, Z17
+	VMOVDQA32       Z11, Z22
+	VPTERNLOGD      $0xca, Z5, Z4, Z17
+	VPTERNLOGD      $0xca, Z13, Z12, Z22
+	VPADDD          Z17, Z6, Z6
+	VPADDD          Z22, Z14, Z14
+	VPRORD          $0x06, Z3, Z16
+	VPRORD          $0x06, Z11, Z21
+	VPRORD          $0x0b, Z3, Z17
+	VPRORD          $0x0b, Z11, Z22
+	VPRORD          $0x19, Z3, Z18
+	VPRORD          $0x19, Z11, Z23
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPTERNLOGD      $0x96, Z23, Z22, Z21
+	VPADDD          Z16, Z6, Z6
+	VPADDD          Z21, Z14, Z14
+	VPADDD          Z6, Z2, Z2
+	VPADDD          Z14, Z10, Z10
+	VPRORD          $0x02, Z7, Z16
+	VPRORD          $0x02, Z15, Z21
+	VPRORD          $0x0d, Z7, Z17
+	VPRORD          $0x0d, Z15, Z22
+	VPRORD          $0x16, Z7, Z18
+	VPRORD          $0x16, Z15, Z23
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPTERNLOGD      $0x96, Z23, Z22, Z21
+	VPADDD          Z16, Z6, Z6
+	VPADDD          Z21, Z14, Z14
+	VMOVDQA32       Z7, Z17
+	VMOVDQA32       Z15, Z22
+	VPTERNLOGD      $0xe8, Z1, Z0, Z17
+	VPTERNLOGD      $0xe8, Z9, Z8, Z22
+	VPADDD          Z17, Z6, Z6
+	VPADDD          Z22, Z14, Z14
+	VMOVDQU32       2432(AX), Z19
+	VMOVDQU32       3456(AX), Z24
+	VPRORD          $0x07, Z19, Z20
+	VPRORD          $0x07, Z24, Z25
+	VPRORD          $0x12, Z19, Z17
+	VPRORD          $0x12, Z24, Z22
+	VPSRLD          $0x03, Z19, Z18
+	VPSRLD          $0x03, Z24, Z23
+	VPTERNLOGD      $0x96, Z18, Z17, Z20
+	VPTERNLOGD      $0x96, Z23, Z22, Z25
+	VMOVDQU32       2240(AX), Z19
+	VMOVDQU32       3264(AX), Z24
+	VPRORD          $0x11, Z19, Z16
+	VPRORD          $0x11, Z24, Z21
+	VPRORD          $0x13, Z19, Z17
+	VPRORD          $0x13, Z24, Z22
+	VPSRLD          $0x0a, Z19, Z18
+	VPSRLD          $0x0a, Z24, Z23
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPTERNLOGD      $0x96, Z23, Z22, Z21
+	VPADDD          Z16, Z20, Z20
+	VPADDD          Z21, Z25, Z25
+	VPADDD          1920(AX), Z20, Z20
+	VPADDD          2944(AX), Z25, Z25
+	VPADDD          2368(AX), Z20, Z20
+	VPADDD          3392(AX), Z25, Z25
+	VMOVDQU32       Z20, 2368(AX)
+	VMOVDQU32       Z25, 3392(AX)
+	VPADDD.BCST     184(AX), Z5, Z5
+	VPADDD.BCST     184(AX), Z13, Z13
+	VPADDD          Z20, Z5, Z5
+	VPADDD          Z25, Z13, Z13
+	VMOVDQA32       Z2, Z17
+	VMOVDQA32       Z10, Z22
+	VPTERNLOGD      $0xca, Z4, Z3, Z17
+	VPTERNLOGD      $0xca, Z12, Z11, Z22
+	VPADDD          Z17, Z5, Z5
+	VPADDD          Z22, Z13, Z13
+	VPRORD          $0x06, Z2, Z16
+	VPRORD          $0x06, Z10, Z21
+	VPRORD          $0x0b, Z2, Z17
+	VPRORD          $0x0b, Z10, Z22
+	VPRORD          $0x19, Z2, Z18
+	VPRORD          $0x19, Z10, Z23
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPTERNLOGD      $0x96, Z23, Z22, Z21
+	VPADDD          Z16, Z5, Z5
+	VPADDD          Z21, Z13, Z13
+	VPADDD          Z5, Z1, Z1
+	VPADDD          Z13, Z9, Z9
+	VPRORD          $0x02, Z6, Z16
+	VPRORD          $0x02, Z14, Z21
+	VPRORD          $0x0d, Z6, Z17
+	VPRORD          $0x0d, Z14, Z22
+	VPRORD          $0x16, Z6, Z18
+	VPRORD          $0x16, Z14, Z23
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPTERNLOGD      $0x96, Z23, Z22, Z21
+	VPADDD          Z16, Z5, Z5
+	VPADDD          Z21, Z13, Z13
+	VMOVDQA32       Z6, Z17
+	VMOVDQA32       Z14, Z22
+	VPTERNLOGD      $0xe8, Z0, Z7, Z17
+	VPTERNLOGD      $0xe8, Z8, Z15, Z22
+	VPADDD          Z17, Z5, Z5
+	VPADDD          Z22, Z13, Z13
+	VMOVDQU32       1472(AX), Z19
+	VMOVDQU32       2496(AX), Z24
+	VPRORD          $0x07, Z19, Z20
+	VPRORD          $0x07, Z24, Z25
+	VPRORD          $0x12, Z19, Z17
+	VPRORD          $0x12, Z24, Z22
+	VPSRLD          $0x03, Z19, Z18
+	VPSRLD          $0x03, Z24, Z23
+	VPTERNLOGD      $0x96, Z18, Z17, Z20
+	VPTERNLOGD      $0x96, Z23, Z22, Z25
+	VMOVDQU32       2304(AX), Z19
+	VMOVDQU32       3328(AX), Z24
+	VPRORD          $0x11, Z19, Z16
+	VPRORD          $0x11, Z24, Z21
+	VPRORD          $0x13, Z19, Z17
+	VPRORD          $0x13, Z24, Z22
+	VPSRLD          $0x0a, Z19, Z18
+	VPSRLD          $0x0a, Z24, Z23
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPTERNLOGD      $0x96, Z23, Z22, Z21
+	VPADDD          Z16, Z20, Z20
+	VPADDD          Z21, Z25, Z25
+	VPADDD          1984(AX), Z20, Z20
+	VPADDD          3008(AX), Z25, Z25
+	VPADDD          2432(AX), Z20, Z20
+	VPADDD          3456(AX), Z25, Z25
+	VMOVDQU32       Z20, 2432(AX)
+	VMOVDQU32       Z25, 3456(AX)
+	VPADDD.BCST     188(AX), Z4, Z4
+	VPADDD.BCST     188(AX), Z12, Z12
+	VPADDD          Z20, Z4, Z4
+	VPADDD          Z25, Z12, Z12
+	VMOVDQA32       Z1, Z17
+	VMOVDQA32       Z9, Z22
+	VPTERNLOGD      $0xca, Z3, Z2, Z17
+	VPTERNLOGD      $0xca, Z11, Z10, Z22
+	VPADDD          Z17, Z4, Z4
+	VPADDD          Z22, Z12, Z12
+	VPRORD          $0x06, Z1, Z16
+	VPRORD          $0x06, Z9, Z21
+	VPRORD          $0x0b, Z1, Z17
+	VPRORD          $0x0b, Z9, Z22
+	VPRORD          $0x19, Z1, Z18
+	VPRORD          $0x19, Z9, Z23
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPTERNLOGD      $0x96, Z23, Z22, Z21
+	VPADDD          Z16, Z4, Z4
+	VPADDD          Z21, Z12, Z12
+	VPADDD          Z4, Z0, Z0
+	VPADDD          Z12, Z8, Z8
+	VPRORD          $0x02, Z5, Z16
+	VPRORD          $0x02, Z13, Z21
+	VPRORD          $0x0d, Z5, Z17
+	VPRORD          $0x0d, Z13, Z22
+	VPRORD          $0x16, Z5, Z18
+	VPRORD          $0x16, Z13, Z23
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPTERNLOGD      $0x96, Z23, Z22, Z21
+	VPADDD          Z16, Z4, Z4
+	VPADDD          Z21, Z12, Z12
+	VMOVDQA32       Z5, Z17
+	VMOVDQA32       Z13, Z22
+	VPTERNLOGD      $0xe8, Z7, Z6, Z17
+	VPTERNLOGD      $0xe8, Z15, Z14, Z22
+	VPADDD          Z17, Z4, Z4
+	VPADDD          Z22, Z12, Z12
+	VMOVDQU32       1536(AX), Z19
+	VMOVDQU32       2560(AX), Z24
+	VPRORD          $0x07, Z19, Z20
+	VPRORD          $0x07, Z24, Z25
+	VPRORD          $0x12, Z19, Z17
+	VPRORD          $0x12, Z24, Z22
+	VPSRLD          $0x03, Z19, Z18
+	VPSRLD          $0x03, Z24, Z23
+	VPTERNLOGD      $0x96, Z18, Z17, Z20
+	VPTERNLOGD      $0x96, Z23, Z22, Z25
+	VMOVDQU32       2368(AX), Z19
+	VMOVDQU32       3392(AX), Z24
+	VPRORD          $0x11, Z19, Z16
+	VPRORD          $0x11, Z24, Z21
+	VPRORD          $0x13, Z19, Z17
+	VPRORD          $0x13, Z24, Z22
+	VPSRLD          $0x0a, Z19, Z18
+	VPSRLD          $0x0a, Z24, Z23
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPTERNLOGD      $0x96, Z23, Z22, Z21
+	VPADDD          Z16, Z20, Z20
+	VPADDD          Z21, Z25, Z25
+	VPADDD          2048(AX), Z20, Z20
+	VPADDD          3072(AX), Z25, Z25
+	VPADDD          1472(AX), Z20, Z20
+	VPADDD          2496(AX), Z25, Z25
+	VMOVDQU32       Z20, 1472(AX)
+	VMOVDQU32       Z25, 2496(AX)
+	VPADDD.BCST     192(AX), Z3, Z3
+	VPADDD.BCST     192(AX), Z11, Z11
+	VPADDD          Z20, Z3, Z3
+	VPADDD          Z25, Z11, Z11
+	VMOVDQA32       Z0, Z17
+	VMOVDQA32       Z8, Z22
+	VPTERNLOGD      $0xca, Z2, Z1, Z17
+	VPTERNLOGD      $0xca, Z10, Z9, Z22
+	VPADDD          Z17, Z3, Z3
+	VPADDD          Z22, Z11, Z11
+	VPRORD          $0x06, Z0, Z16
+	VPRORD          $0x06, Z8, Z21
+	VPRORD          $0x0b, Z0, Z17
+	VPRORD          $0x0b, Z8, Z22
+	VPRORD          $0x19, Z0, Z18
+	VPRORD          $0x19, Z8, Z23
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPTERNLOGD      $0x96, Z23, Z22, Z21
+	VPADDD          Z16, Z3, Z3
+	VPADDD          Z21, Z11, Z11
+	VPADDD          Z3, Z7, Z7
+	VPADDD          Z11, Z15, Z15
+	VPRORD          $0x02, Z4, Z16
+	VPRORD          $0x02, Z12, Z21
+	VPRORD          $0x0d, Z4, Z17
+	VPRORD          $0x0d, Z12, Z22
+	VPRORD          $0x16, Z4, Z18
+	VPRORD          $0x16, Z12, Z23
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPTERNLOGD      $0x96, Z23, Z22, Z21
+	VPADDD          Z16, Z3, Z3
+	VPADDD          Z21, Z11, Z11
+	VMOVDQA32       Z4, Z17
+	VMOVDQA32       Z12, Z22
+	VPTERNLOGD      $0xe8, Z6, Z5, Z17
+	VPTERNLOGD      $0xe8, Z14, Z13, Z22
+	VPADDD          Z17, Z3, Z3
+	VPADDD          Z22, Z11, Z11
+	VMOVDQU32       1600(AX), Z19
+	VMOVDQU32       2624(AX), Z24
+	VPRORD          $0x07, Z19, Z20
+	VPRORD          $0x07, Z24, Z25
+	VPRORD          $0x12, Z19, Z17
+	VPRORD          $0x12, Z24, Z22
+	VPSRLD          $0x03, Z19, Z18
+	VPSRLD          $0x03, Z24, Z23
+	VPTERNLOGD      $0x96, Z18, Z17, Z20
+	VPTERNLOGD      $0x96, Z23, Z22, Z25
+	VMOVDQU32       2432(AX), Z19
+	VMOVDQU32       3456(AX), Z24
+	VPRORD          $0x11, Z19, Z16
+	VPRORD          $0x11, Z24, Z21
+	VPRORD          $0x13, Z19, Z17
+	VPRORD          $0x13, Z24, Z22
+	VPSRLD          $0x0a, Z19, Z18
+	VPSRLD          $0x0a, Z24, Z23
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPTERNLOGD      $0x96, Z23, Z22, Z21
+	VPADDD          Z16, Z20, Z20
+	VPADDD          Z21, Z25, Z25
+	VPADDD          2112(AX), Z20, Z20
+	VPADDD          3136(AX), Z25, Z25
+	VPADDD          1536(AX), Z20, Z20
+	VPADDD          2560(AX), Z25, Z25
+	VMOVDQU32       Z20, 1536(AX)
+	VMOVDQU32       Z25, 2560(AX)
+	VPADDD.BCST     196(AX), Z2, Z2
+	VPADDD.BCST     196(AX), Z10, Z10
+	VPADDD          Z20, Z2, Z2
+	VPADDD          Z25, Z10, Z10
+	VMOVDQA32       Z7, Z17
+	VMOVDQA32       Z15, Z22
+	VPTERNLOGD      $0xca, Z1, Z0, Z17
+	VPTERNLOGD      $0xca, Z9, Z8, Z22
+	VPADDD          Z17, Z2, Z2
+	VPADDD          Z22, Z10, Z10
+	VPRORD          $0x06, Z7, Z16
+	VPRORD          $0x06, Z15, Z21
+	VPRORD          $0x0b, Z7, Z17
+	VPRORD          $0x0b, Z15, Z22
+	VPRORD          $0x19, Z7, Z18
+	VPRORD          $0x19, Z15, Z23
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPTERNLOGD      $0x96, Z23, Z22, Z21
+	VPADDD          Z16, Z2, Z2
+	VPADDD          Z21, Z10, Z10
+	VPADDD          Z2, Z6, Z6
+	VPADDD          Z10, Z14, Z14
+	VPRORD          $0x02, Z3, Z16
+	VPRORD          $0x02, Z11, Z21
+	VPRORD          $0x0d, Z3, Z17
+	VPRORD          $0x0d, Z11, Z22
+	VPRORD          $0x16, Z3, Z18
+	VPRORD          $0x16, Z11, Z23
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPTERNLOGD      $0x96, Z23, Z22, Z21
+	VPADDD          Z16, Z2, Z2
+	VPADDD          Z21, Z10, Z10
+	VMOVDQA32       Z3, Z17
+	VMOVDQA32       Z11, Z22
+	VPTERNLOGD      $0xe8, Z5, Z4, Z17
+	VPTERNLOGD      $0xe8, Z13, Z12, Z22
+	VPADDD          Z17, Z2, Z2
+	VPADDD          Z22, Z10, Z10
+	VMOVDQU32       1664(AX), Z19
+	VMOVDQU32       2688(AX), Z24
+	VPRORD          $0x07, Z19, Z20
+	VPRORD          $0x07, Z24, Z25
+	VPRORD          $0x12, Z19, Z17
+	VPRORD          $0x12, Z24, Z22
+	VPSRLD          $0x03, Z19, Z18
+	VPSRLD          $0x03, Z24, Z23
+	VPTERNLOGD      $0x96, Z18, Z17, Z20
+	VPTERNLOGD      $0x96, Z23, Z22, Z25
+	VMOVDQU32       1472(AX), Z19
+	VMOVDQU32       2496(AX), Z24
+	VPRORD          $0x11, Z19, Z16
+	VPRORD          $0x11, Z24, Z21
+	VPRORD          $0x13, Z19, Z17
+	VPRORD          $0x13, Z24, Z22
+	VPSRLD          $0x0a, Z19, Z18
+	VPSRLD          $0x0a, Z24, Z23
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPTERNLOGD      $0x96, Z23, Z22, Z21
+	VPADDD          Z16, Z20, Z20
+	VPADDD          Z21, Z25, Z25
+	VPADDD          2176(AX), Z20, Z20
+	VPADDD          3200(AX), Z25, Z25
+	VPADDD          1600(AX), Z20, Z20
+	VPADDD          2624(AX), Z25, Z25
+	VMOVDQU32       Z20, 1600(AX)
+	VMOVDQU32       Z25, 2624(AX)
+	VPADDD.BCST     200(AX), Z1, Z1
+	VPADDD.BCST     200(AX), Z9, Z9
+	VPADDD          Z20, Z1, Z1
+	VPADDD          Z25, Z9, Z9
+	VMOVDQA32       Z6, Z17
+	VMOVDQA32       Z14, Z22
+	VPTERNLOGD      $0xca, Z0, Z7, Z17
+	VPTERNLOGD      $0xca, Z8, Z15, Z22
+	VPADDD          Z17, Z1, Z1
+	VPADDD          Z22, Z9, Z9
+	VPRORD          $0x06, Z6, Z16
+	VPRORD          $0x06, Z14, Z21
+	VPRORD          $0x0b, Z6, Z17
+	VPRORD          $0x0b, Z14, Z22
+	VPRORD          $0x19, Z6, Z18
+	VPRORD          $0x19, Z14, Z23
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPTERNLOGD      $0x96, Z23, Z22, Z21
+	VPADDD          Z16, Z1, Z1
+	VPADDD          Z21, Z9, Z9
+	VPADDD          Z1, Z5, Z5
+	VPADDD          Z9, Z13, Z13
+	VPRORD          $0x02, Z2, Z16
+	VPRORD          $0x02, Z10, Z21
+	VPRORD          $0x0d, Z2, Z17
+	VPRORD          $0x0d, Z10, Z22
+	VPRORD          $0x16, Z2, Z18
+	VPRORD          $0x16, Z10, Z23
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPTERNLOGD      $0x96, Z23, Z22, Z21
+	VPADDD          Z16, Z1, Z1
+	VPADDD          Z21, Z9, Z9
+	VMOVDQA32       Z2, Z17
+	VMOVDQA32       Z10, Z22
+	VPTERNLOGD      $0xe8, Z4, Z3, Z17
+	VPTERNLOGD      $0xe8, Z12, Z11, Z22
+	VPADDD          Z17, Z1, Z1
+	VPADDD          Z22, Z9, Z9
+	VMOVDQU32       1728(AX), Z19
+	VMOVDQU32       2752(AX), Z24
+	VPRORD          $0x07, Z19, Z20
+	VPRORD          $0x07, Z24, Z25
+	VPRORD          $0x12, Z19, Z17
+	VPRORD          $0x12, Z24, Z22
+	VPSRLD          $0x03, Z19, Z18
+	VPSRLD          $0x03, Z24, Z23
+	VPTERNLOGD      $0x96, Z18, Z17, Z20
+	VPTERNLOGD      $0x96, Z23, Z22, Z25
+	VMOVDQU32       1536(AX), Z19
+	VMOVDQU32       2560(AX), Z24
+	VPRORD          $0x11, Z19, Z16
+	VPRORD          $0x11, Z24, Z21
+	VPRORD          $0x13, Z19, Z17
+	VPRORD          $0x13, Z24, Z22
+	VPSRLD          $0x0a, Z19, Z18
+	VPSRLD          $0x0a, Z24, Z23
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPTERNLOGD      $0x96, Z23, Z22, Z21
+	VPADDD          Z16, Z20, Z20
+	VPADDD          Z21, Z25, Z25
+	VPADDD          2240(AX), Z20, Z20
+	VPADDD          3264(AX), Z25, Z25
+	VPADDD          1664(AX), Z20, Z20
+	VPADDD          2688(AX), Z25, Z25
+	VMOVDQU32       Z20, 1664(AX)
+	VMOVDQU32       Z25, 2688(AX)
+	VPADDD.BCST     204(AX), Z0, Z0
+	VPADDD.BCST     204(AX), Z8, Z8
+	VPADDD          Z20, Z0, Z0
+	VPADDD          Z25, Z8, Z8
+	VMOVDQA32       Z5, Z17
+	VMOVDQA32       Z13, Z22
+	VPTERNLOGD      $0xca, Z7, Z6, Z17
+	VPTERNLOGD      $0xca, Z15, Z14, Z22
+	VPADDD          Z17, Z0, Z0
+	VPADDD          Z22, Z8, Z8
+	VPRORD          $0x06, Z5, Z16
+	VPRORD          $0x06, Z13, Z21
+	VPRORD          $0x0b, Z5, Z17
+	VPRORD          $0x0b, Z13, Z22
+	VPRORD          $0x19, Z5, Z18
+	VPRORD          $0x19, Z13, Z23
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPTERNLOGD      $0x96, Z23, Z22, Z21
+	VPADDD          Z16, Z0, Z0
+	VPADDD          Z21, Z8, Z8
+	VPADDD          Z0, Z4, Z4
+	VPADDD          Z8, Z12, Z12
+	VPRORD          $0x02, Z1, Z16
+	VPRORD          $0x02, Z9, Z21
+	VPRORD          $0x0d, Z1, Z17
+	VPRORD          $0x0d, Z9, Z22
+	VPRORD          $0x16, Z1, Z18
+	VPRORD          $0x16, Z9, Z23
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPTERNLOGD      $0x96, Z23, Z22, Z21
+	VPADDD          Z16, Z0, Z0
+	VPADDD          Z21, Z8, Z8
+	VMOVDQA32       Z1, Z17
+	VMOVDQA32       Z9, Z22
+	VPTERNLOGD      $0xe8, Z3, Z2, Z17
+	VPTERNLOGD      $0xe8, Z11, Z10, Z22
+	VPADDD          Z17, Z0, Z0
+	VPADDD          Z22, Z8, Z8
+	VMOVDQU32       1792(AX), Z19
+	VMOVDQU32       2816(AX), Z24
+	VPRORD          $0x07, Z19, Z20
+	VPRORD          $0x07, Z24, Z25
+	VPRORD          $0x12, Z19, Z17
+	VPRORD          $0x12, Z24, Z22
+	VPSRLD          $0x03, Z19, Z18
+	VPSRLD          $0x03, Z24, Z23
+	VPTERNLOGD      $0x96, Z18, Z17, Z20
+	VPTERNLOGD      $0x96, Z23, Z22, Z25
+	VMOVDQU32       1600(AX), Z19
+	VMOVDQU32       2624(AX), Z24
+	VPRORD          $0x11, Z19, Z16
+	VPRORD          $0x11, Z24, Z21
+	VPRORD          $0x13, Z19, Z17
+	VPRORD          $0x13, Z24, Z22
+	VPSRLD          $0x0a, Z19, Z18
+	VPSRLD          $0x0a, Z24, Z23
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPTERNLOGD      $0x96, Z23, Z22, Z21
+	VPADDD          Z16, Z20, Z20
+	VPADDD          Z21, Z25, Z25
+	VPADDD          2304(AX), Z20, Z20
+	VPADDD          3328(AX), Z25, Z25
+	VPADDD          1728(AX), Z20, Z20
+	VPADDD          2752(AX), Z25, Z25
+	VMOVDQU32       Z20, 1728(AX)
+	VMOVDQU32       Z25, 2752(AX)
+	VPADDD.BCST     208(AX), Z7, Z7
+	VPADDD.BCST     208(AX), Z15, Z15
+	VPADDD          Z20, Z7, Z7
+	VPADDD          Z25, Z15, Z15
+	VMOVDQA32       Z4, Z17
+	VMOVDQA32       Z12, Z22
+	VPTERNLOGD      $0xca, Z6, Z5, Z17
+	VPTERNLOGD      $0xca, Z14, Z13, Z22
+	VPADDD          Z17, Z7, Z7
+	VPADDD          Z22, Z15, Z15
+	VPRORD          $0x06, Z4, Z16
+	VPRORD          $0x06, Z12, Z21
+	VPRORD          $0x0b, Z4, Z17
+	VPRORD          $0x0b, Z12, Z22
+	VPRORD          $0x19, Z4, Z18
+	VPRORD          $0x19, Z12, Z23
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPTERNLOGD      $0x96, Z23, Z22, Z21
+	VPADDD          Z16, Z7, Z7
+	VPADDD          Z21, Z15, Z15
+	VPADDD          Z7, Z3, Z3
+	VPADDD          Z15, Z11, Z11
+	VPRORD          $0x02, Z0, Z16
+	VPRORD          $0x02, Z8, Z21
+	VPRORD          $0x0d, Z0, Z17
+	VPRORD          $0x0d, Z8, Z22
+	VPRORD          $0x16, Z0, Z18
+	VPRORD          $0x16, Z8, Z23
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPTERNLOGD      $0x96, Z23, Z22, Z21
+	VPADDD          Z16, Z7, Z7
+	VPADDD          Z21, Z15, Z15
+	VMOVDQA32       Z0, Z17
+	VMOVDQA32       Z8, Z22
+	VPTERNLOGD      $0xe8, Z2, Z1, Z17
+	VPTERNLOGD      $0xe8, Z10, Z9, Z22
+	VPADDD          Z17, Z7, Z7
+	VPADDD          Z22, Z15, Z15
+	VMOVDQU32       1856(AX), Z19
+	VMOVDQU32       2880(AX), Z24
+	VPRORD          $0x07, Z19, Z20
+	VPRORD          $0x07, Z24, Z25
+	VPRORD          $0x12, Z19, Z17
+	VPRORD          $0x12, Z24, Z22
+	VPSRLD          $0x03, Z19, Z18
+	VPSRLD          $0x03, Z24, Z23
+	VPTERNLOGD      $0x96, Z18, Z17, Z20
+	VPTERNLOGD      $0x96, Z23, Z22, Z25
+	VMOVDQU32       1664(AX), Z19
+	VMOVDQU32       2688(AX), Z24
+	VPRORD          $0x11, Z19, Z16
+	VPRORD          $0x11, Z24, Z21
+	VPRORD          $0x13, Z19, Z17
+	VPRORD          $0x13, Z24, Z22
+	VPSRLD          $0x0a, Z19, Z18
+	VPSRLD          $0x0a, Z24, Z23
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPTERNLOGD      $0x96, Z23, Z22, Z21
+	VPADDD          Z16, Z20, Z20
+	VPADDD          Z21, Z25, Z25
+	VPADDD          2368(AX), Z20, Z20
+	VPADDD          3392(AX), Z25, Z25
+	VPADDD          1792(AX), Z20, Z20
+	VPADDD          2816(AX), Z25, Z25
+	VMOVDQU32       Z20, 1792(AX)
+	VMOVDQU32       Z25, 2816(AX)
+	VPADDD.BCST     212(AX), Z6, Z6
+	VPADDD.BCST     212(AX), Z14, Z14
+	VPADDD          Z20, Z6, Z6
+	VPADDD          Z25, Z14, Z14
+	VMOVDQA32       Z3, Z17
+	VMOVDQA32       Z11, Z22
+	VPTERNLOGD      $0xca, Z5, Z4, Z17
+	VPTERNLOGD      $0xca, Z13, Z12, Z22
+	VPADDD          Z17, Z6, Z6
+	VPADDD          Z22, Z14, Z14
+	VPRORD          $0x06, Z3, Z16
+	VPRORD          $0x06, Z11, Z21
+	VPRORD          $0x0b, Z3, Z17
+	VPRORD          $0x0b, Z11, Z22
+	VPRORD          $0x19, Z3, Z18
+	VPRORD          $0x19, Z11, Z23
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPTERNLOGD      $0x96, Z23, Z22, Z21
+	VPADDD          Z16, Z6, Z6
+	VPADDD          Z21, Z14, Z14
+	VPADDD          Z6, Z2, Z2
+	VPADDD          Z14, Z10, Z10
+	VPRORD          $0x02, Z7, Z16
+	VPRORD          $0x02, Z15, Z21
+	VPRORD          $0x0d, Z7, Z17
+	VPRORD          $0x0d, Z15, Z22
+	VPRORD          $0x16, Z7, Z18
+	VPRORD          $0x16, Z15, Z23
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPTERNLOGD      $0x96, Z23, Z22, Z21
+	VPADDD          Z16, Z6, Z6
+	VPADDD          Z21, Z14, Z14
+	VMOVDQA32       Z7, Z17
+	VMOVDQA32       Z15, Z22
+	VPTERNLOGD      $0xe8, Z1, Z0, Z17
+	VPTERNLOGD      $0xe8, Z9, Z8, Z22
+	VPADDD          Z17, Z6, Z6
+	VPADDD          Z22, Z14, Z14
+	VMOVDQU32       1920(AX), Z19
+	VMOVDQU32       2944(AX), Z24
+	VPRORD          $0x07, Z19, Z20
+	VPRORD          $0x07, Z24, Z25
+	VPRORD          $0x12, Z19, Z17
+	VPRORD          $0x12, Z24, Z22
+	VPSRLD          $0x03, Z19, Z18
+	VPSRLD          $0x03, Z24, Z23
+	VPTERNLOGD      $0x96, Z18, Z17, Z20
+	VPTERNLOGD      $0x96, Z23, Z22, Z25
+	VMOVDQU32       1728(AX), Z19
+	VMOVDQU32       2752(AX), Z24
+	VPRORD          $0x11, Z19, Z16
+	VPRORD          $0x11, Z24, Z21
+	VPRORD          $0x13, Z19, Z17
+	VPRORD          $0x13, Z24, Z22
+	VPSRLD          $0x0a, Z19, Z18
+	VPSRLD          $0x0a, Z24, Z23
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPTERNLOGD      $0x96, Z23, Z22, Z21
+	VPADDD          Z16, Z20, Z20
+	VPADDD          Z21, Z25, Z25
+	VPADDD          2432(AX), Z20, Z20
+	VPADDD          3456(AX), Z25, Z25
+	VPADDD          1856(AX), Z20, Z20
+	VPADDD          2880(AX), Z25, Z25
+	VMOVDQU32       Z20, 1856(AX)
+	VMOVDQU32       Z25, 2880(AX)
+	VPADDD.BCST     216(AX), Z5, Z5
+	VPADDD.BCST     216(AX), Z13, Z13
+	VPADDD          Z20, Z5, Z5
+	VPADDD          Z25, Z13, Z13
+	VMOVDQA32       Z2, Z17
+	VMOVDQA32       Z10, Z22
+	VPTERNLOGD      $0xca, Z4, Z3, Z17
+	VPTERNLOGD      $0xca, Z12, Z11, Z22
+	VPADDD          Z17, Z5, Z5
+	VPADDD          Z22, Z13, Z13
+	VPRORD          $0x06, Z2, Z16
+	VPRORD          $0x06, Z10, Z21
+	VPRORD          $0x0b, Z2, Z17
+	VPRORD          $0x0b, Z10, Z22
+	VPRORD          $0x19, Z2, Z18
+	VPRORD          $0x19, Z10, Z23
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPTERNLOGD      $0x96, Z23, Z22, Z21
+	VPADDD          Z16, Z5, Z5
+	VPADDD          Z21, Z13, Z13
+	VPADDD          Z5, Z1, Z1
+	VPADDD          Z13, Z9, Z9
+	VPRORD          $0x02, Z6, Z16
+	VPRORD          $0x02, Z14, Z21
+	VPRORD          $0x0d, Z6, Z17
+	VPRORD          $0x0d, Z14, Z22
+	VPRORD          $0x16, Z6, Z18
+	VPRORD          $0x16, Z14, Z23
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPTERNLOGD      $0x96, Z23, Z22, Z21
+	VPADDD          Z16, Z5, Z5
+	VPADDD          Z21, Z13, Z13
+	VMOVDQA32       Z6, Z17
+	VMOVDQA32       Z14, Z22
+	VPTERNLOGD      $0xe8, Z0, Z7, Z17
+	VPTERNLOGD      $0xe8, Z8, Z15, Z22
+	VPADDD          Z17, Z5, Z5
+	VPADDD          Z22, Z13, Z13
+	VMOVDQU32       1984(AX), Z19
+	VMOVDQU32       3008(AX), Z24
+	VPRORD          $0x07, Z19, Z20
+	VPRORD          $0x07, Z24, Z25
+	VPRORD          $0x12, Z19, Z17
+	VPRORD          $0x12, Z24, Z22
+	VPSRLD          $0x03, Z19, Z18
+	VPSRLD          $0x03, Z24, Z23
+	VPTERNLOGD      $0x96, Z18, Z17, Z20
+	VPTERNLOGD      $0x96, Z23, Z22, Z25
+	VMOVDQU32       1792(AX), Z19
+	VMOVDQU32       2816(AX), Z24
+	VPRORD          $0x11, Z19, Z16
+	VPRORD          $0x11, Z24, Z21
+	VPRORD          $0x13, Z19, Z17
+	VPRORD          $0x13, Z24, Z22
+	VPSRLD          $0x0a, Z19, Z18
+	VPSRLD          $0x0a, Z24, Z23
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPTERNLOGD      $0x96, Z23, Z22, Z21
+	VPADDD          Z16, Z20, Z20
+	VPADDD          Z21, Z25, Z25
+	VPADDD          1472(AX), Z20, Z20
+	VPADDD          2496(AX), Z25, Z25
+	VPADDD          1920(AX), Z20, Z20
+	VPADDD          2944(AX), Z25, Z25
+	VMOVDQU32       Z20, 1920(AX)
+	VMOVDQU32       Z25, 2944(AX)
+	VPADDD.BCST     220(AX), Z4, Z4
+	VPADDD.BCST     220(AX), Z12, Z12
+	VPADDD          Z20, Z4, Z4
+	VPADDD          Z25, Z12, Z12
+	VMOVDQA32       Z1, Z17
+	VMOVDQA32       Z9, Z22
+	VPTERNLOGD      $0xca, Z3, Z2, Z17
+	VPTERNLOGD      $0xca, Z11, Z10, Z22
+	VPADDD          Z17, Z4, Z4
+	VPADDD          Z22, Z12, Z12
+	VPRORD          $0x06, Z1, Z16
+	VPRORD          $0x06, Z9, Z21
+	VPRORD          $0x0b, Z1, Z17
+	VPRORD          $0x0b, Z9, Z22
+	VPRORD          $0x19, Z1, Z18
+	VPRORD          $0x19, Z9, Z23
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPTERNLOGD      $0x96, Z23, Z22, Z21
+	VPADDD          Z16, Z4, Z4
+	VPADDD          Z21, Z12, Z12
+	VPADDD          Z4, Z0, Z0
+	VPADDD          Z12, Z8, Z8
+	VPRORD          $0x02, Z5, Z16
+	VPRORD          $0x02, Z13, Z21
+	VPRORD          $0x0d, Z5, Z17
+	VPRORD          $0x0d, Z13, Z22
+	VPRORD          $0x16, Z5, Z18
+	VPRORD          $0x16, Z13, Z23
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPTERNLOGD      $0x96, Z23, Z22, Z21
+	VPADDD          Z16, Z4, Z4
+	VPADDD          Z21, Z12, Z12
+	VMOVDQA32       Z5, Z17
+	VMOVDQA32       Z13, Z22
+	VPTERNLOGD      $0xe8, Z7, Z6, Z17
+	VPTERNLOGD      $0xe8, Z15, Z14, Z22
+	VPADDD          Z17, Z4, Z4
+	VPADDD          Z22, Z12, Z12
+	VMOVDQU32       2048(AX), Z19
+	VMOVDQU32       3072(AX), Z24
+	VPRORD          $0x07, Z19, Z20
+	VPRORD          $0x07, Z24, Z25
+	VPRORD          $0x12, Z19, Z17
+	VPRORD          $0x12, Z24, Z22
+	VPSRLD          $0x03, Z19, Z18
+	VPSRLD          $0x03, Z24, Z23
+	VPTERNLOGD      $0x96, Z18, Z17, Z20
+	VPTERNLOGD      $0x96, Z23, Z22, Z25
+	VMOVDQU32       1856(AX), Z19
+	VMOVDQU32       2880(AX), Z24
+	VPRORD          $0x11, Z19, Z16
+	VPRORD          $0x11, Z24, Z21
+	VPRORD          $0x13, Z19, Z17
+	VPRORD          $0x13, Z24, Z22
+	VPSRLD          $0x0a, Z19, Z18
+	VPSRLD          $0x0a, Z24, Z23
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPTERNLOGD      $0x96, Z23, Z22, Z21
+	VPADDD          Z16, Z20, Z20
+	VPADDD          Z21, Z25, Z25
+	VPADDD          1536(AX), Z20, Z20
+	VPADDD          2560(AX), Z25, Z25
+	VPADDD          1984(AX), Z20, Z20
+	VPADDD          3008(AX), Z25, Z25
+	VMOVDQU32       Z20, 1984(AX)
+	VMOVDQU32       Z25, 3008(AX)
+	VPADDD.BCST     224(AX), Z3, Z3
+	VPADDD.BCST     224(AX), Z11, Z11
+	VPADDD          Z20, Z3, Z3
+	VPADDD          Z25, Z11, Z11
+	VMOVDQA32       Z0, Z17
+	VMOVDQA32       Z8, Z22
+	VPTERNLOGD      $0xca, Z2, Z1, Z17
+	VPTERNLOGD      $0xca, Z10, Z9, Z22
+	VPADDD          Z17, Z3, Z3
+	VPADDD          Z22, Z11, Z11
+	VPRORD          $0x06, Z0, Z16
+	VPRORD          $0x06, Z8, Z21
+	VPRORD          $0x0b, Z0, Z17
+	VPRORD          $0x0b, Z8, Z22
+	VPRORD          $0x19, Z0, Z18
+	VPRORD          $0x19, Z8, Z23
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPTERNLOGD      $0x96, Z23, Z22, Z21
+	VPADDD          Z16, Z3, Z3
+	VPADDD          Z21, Z11, Z11
+	VPADDD          Z3, Z7, Z7
+	VPADDD          Z11, Z15, Z15
+	VPRORD          $0x02, Z4, Z16
+	VPRORD          $0x02, Z12, Z21
+	VPRORD          $0x0d, Z4, Z17
+	VPRORD          $0x0d, Z12, Z22
+	VPRORD          $0x16, Z4, Z18
+	VPRORD          $0x16, Z12, Z23
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPTERNLOGD      $0x96, Z23, Z22, Z21
+	VPADDD          Z16, Z3, Z3
+	VPADDD          Z21, Z11, Z11
+	VMOVDQA32       Z4, Z17
+	VMOVDQA32       Z12, Z22
+	VPTERNLOGD      $0xe8, Z6, Z5, Z17
+	VPTERNLOGD      $0xe8, Z14, Z13, Z22
+	VPADDD          Z17, Z3, Z3
+	VPADDD          Z22, Z11, Z11
+	VMOVDQU32       2112(AX), Z19
+	VMOVDQU32       3136(AX), Z24
+	VPRORD          $0x07, Z19, Z20
+	VPRORD          $0x07, Z24, Z25
+	VPRORD          $0x12, Z19, Z17
+	VPRORD          $0x12, Z24, Z22
+	VPSRLD          $0x03, Z19, Z18
+	VPSRLD          $0x03, Z24, Z23
+	VPTERNLOGD      $0x96, Z18, Z17, Z20
+	VPTERNLOGD      $0x96, Z23, Z22, Z25
+	VMOVDQU32       1920(AX), Z19
+	VMOVDQU32       2944(AX), Z24
+	VPRORD          $0x11, Z19, Z16
+	VPRORD          $0x11, Z24, Z21
+	VPRORD          $0x13, Z19, Z17
+	VPRORD          $0x13, Z24, Z22
+	VPSRLD          $0x0a, Z19, Z18
+	VPSRLD          $0x0a, Z24, Z23
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPTERNLOGD      $0x96, Z23, Z22, Z21
+	VPADDD          Z16, Z20, Z20
+	VPADDD          Z21, Z25, Z25
+	VPADDD          1600(AX), Z20, Z20
+	VPADDD          2624(AX), Z25, Z25
+	VPADDD          2048(AX), Z20, Z20
+	VPADDD          3072(AX), Z25, Z25
+	VMOVDQU32       Z20, 2048(AX)
+	VMOVDQU32       Z25, 3072(AX)
+	VPADDD.BCST     228(AX), Z2, Z2
+	VPADDD.BCST     228(AX), Z10, Z10
+	VPADDD          Z20, Z2, Z2
+	VPADDD          Z25, Z10, Z10
+	VMOVDQA32       Z7, Z17
+	VMOVDQA32       Z15, Z22
+	VPTERNLOGD      $0xca, Z1, Z0, Z17
+	VPTERNLOGD      $0xca, Z9, Z8, Z22
+	VPADDD          Z17, Z2, Z2
+	VPADDD          Z22, Z10, Z10
+	VPRORD          $0x06, Z7, Z16
+	VPRORD          $0x06, Z15, Z21
+	VPRORD          $0x0b, Z7, Z17
+	VPRORD          $0x0b, Z15, Z22
+	VPRORD          $0x19, Z7, Z18
+	VPRORD          $0x19, Z15, Z23
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPTERNLOGD      $0x96, Z23, Z22, Z21
+	VPADDD          Z16, Z2, Z2
+	VPADDD          Z21, Z10, Z10
+	VPADDD          Z2, Z6, Z6
+	VPADDD          Z10, Z14, Z14
+	VPRORD          $0x02, Z3, Z16
+	VPRORD          $0x02, Z11, Z21
+	VPRORD          $0x0d, Z3, Z17
+	VPRORD          $0x0d, Z11, Z22
+	VPRORD          $0x16, Z3, Z18
+	VPRORD          $0x16, Z11, Z23
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPTERNLOGD      $0x96, Z23, Z22, Z21
+	VPADDD          Z16, Z2, Z2
+	VPADDD          Z21, Z10, Z10
+	VMOVDQA32       Z3, Z17
+	VMOVDQA32       Z11, Z22
+	VPTERNLOGD      $0xe8, Z5, Z4, Z17
+	VPTERNLOGD      $0xe8, Z13, Z12, Z22
+	VPADDD          Z17, Z2, Z2
+	VPADDD          Z22, Z10, Z10
+	VMOVDQU32       2176(AX), Z19
+	VMOVDQU32       3200(AX), Z24
+	VPRORD          $0x07, Z19, Z20
+	VPRORD          $0x07, Z24, Z25
+	VPRORD          $0x12, Z19, Z17
+	VPRORD          $0x12, Z24, Z22
+	VPSRLD          $0x03, Z19, Z18
+	VPSRLD          $0x03, Z24, Z23
+	VPTERNLOGD      $0x96, Z18, Z17, Z20
+	VPTERNLOGD      $0x96, Z23, Z22, Z25
+	VMOVDQU32       1984(AX), Z19
+	VMOVDQU32       3008(AX), Z24
+	VPRORD          $0x11, Z19, Z16
+	VPRORD          $0x11, Z24, Z21
+	VPRORD          $0x13, Z19, Z17
+	VPRORD          $0x13, Z24, Z22
+	VPSRLD          $0x0a, Z19, Z18
+	VPSRLD          $0x0a, Z24, Z23
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPTERNLOGD      $0x96, Z23, Z22, Z21
+	VPADDD          Z16, Z20, Z20
+	VPADDD          Z21, Z25, Z25
+	VPADDD          1664(AX), Z20, Z20
+	VPADDD          2688(AX), Z25, Z25
+	VPADDD          2112(AX), Z20, Z20
+	VPADDD          3136(AX), Z25, Z25
+	VMOVDQU32       Z20, 2112(AX)
+	VMOVDQU32       Z25, 3136(AX)
+	VPADDD.BCST     232(AX), Z1, Z1
+	VPADDD.BCST     232(AX), Z9, Z9
+	VPADDD          Z20, Z1, Z1
+	VPADDD          Z25, Z9, Z9
+	VMOVDQA32       Z6, Z17
+	VMOVDQA32       Z14, Z22
+	VPTERNLOGD      $0xca, Z0, Z7, Z17
+	VPTERNLOGD      $0xca, Z8, Z15, Z22
+	VPADDD          Z17, Z1, Z1
+	VPADDD          Z22, Z9, Z9
+	VPRORD          $0x06, Z6, Z16
+	VPRORD          $0x06, Z14, Z21
+	VPRORD          $0x0b, Z6, Z17
+	VPRORD          $0x0b, Z14, Z22
+	VPRORD          $0x19, Z6, Z18
+	VPRORD          $0x19, Z14, Z23
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPTERNLOGD      $0x96, Z23, Z22, Z21
+	VPADDD          Z16, Z1, Z1
+	VPADDD          Z21, Z9, Z9
+	VPADDD          Z1, Z5, Z5
+	VPADDD          Z9, Z13, Z13
+	VPRORD          $0x02, Z2, Z16
+	VPRORD          $0x02, Z10, Z21
+	VPRORD          $0x0d, Z2, Z17
+	VPRORD          $0x0d, Z10, Z22
+	VPRORD          $0x16, Z2, Z18
+	VPRORD          $0x16, Z10, Z23
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPTERNLOGD      $0x96, Z23, Z22, Z21
+	VPADDD          Z16, Z1, Z1
+	VPADDD          Z21, Z9, Z9
+	VMOVDQA32       Z2, Z17
+	VMOVDQA32       Z10, Z22
+	VPTERNLOGD      $0xe8, Z4, Z3, Z17
+	VPTERNLOGD      $0xe8, Z12, Z11, Z22
+	VPADDD          Z17, Z1, Z1
+	VPADDD          Z22, Z9, Z9
+	VMOVDQU32       2240(AX), Z19
+	VMOVDQU32       3264(AX), Z24
+	VPRORD          $0x07, Z19, Z20
+	VPRORD          $0x07, Z24, Z25
+	VPRORD          $0x12, Z19, Z17
+	VPRORD          $0x12, Z24, Z22
+	VPSRLD          $0x03, Z19, Z18
+	VPSRLD          $0x03, Z24, Z23
+	VPTERNLOGD      $0x96, Z18, Z17, Z20
+	VPTERNLOGD      $0x96, Z23, Z22, Z25
+	VMOVDQU32       2048(AX), Z19
+	VMOVDQU32       3072(AX), Z24
+	VPRORD          $0x11, Z19, Z16
+	VPRORD          $0x11, Z24, Z21
+	VPRORD          $0x13, Z19, Z17
+	VPRORD          $0x13, Z24, Z22
+	VPSRLD          $0x0a, Z19, Z18
+	VPSRLD          $0x0a, Z24, Z23
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPTERNLOGD      $0x96, Z23, Z22, Z21
+	VPADDD          Z16, Z20, Z20
+	VPADDD          Z21, Z25, Z25
+	VPADDD          1728(AX), Z20, Z20
+	VPADDD          2752(AX), Z25, Z25
+	VPADDD          2176(AX), Z20, Z20
+	VPADDD          3200(AX), Z25, Z25
+	VMOVDQU32       Z20, 2176(AX)
+	VMOVDQU32       Z25, 3200(AX)
+	VPADDD.BCST     236(AX), Z0, Z0
+	VPADDD.BCST     236(AX), Z8, Z8
+	VPADDD          Z20, Z0, Z0
+	VPADDD          Z25, Z8, Z8
+	VMOVDQA32       Z5, Z17
+	VMOVDQA32       Z13, Z22
+	VPTERNLOGD      $0xca, Z7, Z6, Z17
+	VPTERNLOGD      $0xca, Z15, Z14, Z22
+	VPADDD          Z17, Z0, Z0
+	VPADDD          Z22, Z8, Z8
+	VPRORD          $0x06, Z5, Z16
+	VPRORD          $0x06, Z13, Z21
+	VPRORD          $0x0b, Z5, Z17
+	VPRORD          $0x0b, Z13, Z22
+	VPRORD          $0x19, Z5, Z18
+	VPRORD          $0x19, Z13, Z23
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPTERNLOGD      $0x96, Z23, Z22, Z21
+	VPADDD          Z16, Z0, Z0
+	VPADDD          Z21, Z8, Z8
+	VPADDD          Z0, Z4, Z4
+	VPADDD          Z8, Z12, Z12
+	VPRORD          $0x02, Z1, Z16
+	VPRORD          $0x02, Z9, Z21
+	VPRORD          $0x0d, Z1, Z17
+	VPRORD          $0x0d, Z9, Z22
+	VPRORD          $0x16, Z1, Z18
+	VPRORD          $0x16, Z9, Z23
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPTERNLOGD      $0x96, Z23, Z22, Z21
+	VPADDD          Z16, Z0, Z0
+	VPADDD          Z21, Z8, Z8
+	VMOVDQA32       Z1, Z17
+	VMOVDQA32       Z9, Z22
+	VPTERNLOGD      $0xe8, Z3, Z2, Z17
+	VPTERNLOGD      $0xe8, Z11, Z10, Z22
+	VPADDD          Z17, Z0, Z0
+	VPADDD          Z22, Z8, Z8
+	VMOVDQU32       2304(AX), Z19
+	VMOVDQU32       3328(AX), Z24
+	VPRORD          $0x07, Z19, Z20
+	VPRORD          $0x07, Z24, Z25
+	VPRORD          $0x12, Z19, Z17
+	VPRORD          $0x12, Z24, Z22
+	VPSRLD          $0x03, Z19, Z18
+	VPSRLD          $0x03, Z24, Z23
+	VPTERNLOGD      $0x96, Z18, Z17, Z20
+	VPTERNLOGD      $0x96, Z23, Z22, Z25
+	VMOVDQU32       2112(AX), Z19
+	VMOVDQU32       3136(AX), Z24
+	VPRORD          $0x11, Z19, Z16
+	VPRORD          $0x11, Z24, Z21
+	VPRORD          $0x13, Z19, Z17
+	VPRORD          $0x13, Z24, Z22
+	VPSRLD          $0x0a, Z19, Z18
+	VPSRLD          $0x0a, Z24, Z23
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPTERNLOGD      $0x96, Z23, Z22, Z21
+	VPADDD          Z16, Z20, Z20
+	VPADDD          Z21, Z25, Z25
+	VPADDD          1792(AX), Z20, Z20
+	VPADDD          2816(AX), Z25, Z25
+	VPADDD          2240(AX), Z20, Z20
+	VPADDD          3264(AX), Z25, Z25
+	VMOVDQU32       Z20, 2240(AX)
+	VMOVDQU32       Z25, 3264(AX)
+	VPADDD.BCST     240(AX), Z7, Z7
+	VPADDD.BCST     240(AX), Z15, Z15
+	VPADDD          Z20, Z7, Z7
+	VPADDD          Z25, Z15, Z15
+	VMOVDQA32       Z4, Z17
+	VMOVDQA32       Z12, Z22
+	VPTERNLOGD      $0xca, Z6, Z5, Z17
+	VPTERNLOGD      $0xca, Z14, Z13, Z22
+	VPADDD          Z17, Z7, Z7
+	VPADDD          Z22, Z15, Z15
+	VPRORD          $0x06, Z4, Z16
+	VPRORD          $0x06, Z12, Z21
+	VPRORD          $0x0b, Z4, Z17
+	VPRORD          $0x0b, Z12, Z22
+	VPRORD          $0x19, Z4, Z18
+	VPRORD          $0x19, Z12, Z23
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPTERNLOGD      $0x96, Z23, Z22, Z21
+	VPADDD          Z16, Z7, Z7
+	VPADDD          Z21, Z15, Z15
+	VPADDD          Z7, Z3, Z3
+	VPADDD          Z15, Z11, Z11
+	VPRORD          $0x02, Z0, Z16
+	VPRORD          $0x02, Z8, Z21
+	VPRORD          $0x0d, Z0, Z17
+	VPRORD          $0x0d, Z8, Z22
+	VPRORD          $0x16, Z0, Z18
+	VPRORD          $0x16, Z8, Z23
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPTERNLOGD      $0x96, Z23, Z22, Z21
+	VPADDD          Z16, Z7, Z7
+	VPADDD          Z21, Z15, Z15
+	VMOVDQA32       Z0, Z17
+	VMOVDQA32       Z8, Z22
+	VPTERNLOGD      $0xe8, Z2, Z1, Z17
+	VPTERNLOGD      $0xe8, Z10, Z9, Z22
+	VPADDD          Z17, Z7, Z7
+	VPADDD          Z22, Z15, Z15
+	VMOVDQU32       2368(AX), Z19
+	VMOVDQU32       3392(AX), Z24
+	VPRORD          $0x07, Z19, Z20
+	VPRORD          $0x07, Z24, Z25
+	VPRORD          $0x12, Z19, Z17
+	VPRORD          $0x12, Z24, Z22
+	VPSRLD          $0x03, Z19, Z18
+	VPSRLD          $0x03, Z24, Z23
+	VPTERNLOGD      $0x96, Z18, Z17, Z20
+	VPTERNLOGD      $0x96, Z23, Z22, Z25
+	VMOVDQU32       2176(AX), Z19
+	VMOVDQU32       3200(AX), Z24
+	VPRORD          $0x11, Z19, Z16
+	VPRORD          $0x11, Z24, Z21
+	VPRORD          $0x13, Z19, Z17
+	VPRORD          $0x13, Z24, Z22
+	VPSRLD          $0x0a, Z19, Z18
+	VPSRLD          $0x0a, Z24, Z23
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPTERNLOGD      $0x96, Z23, Z22, Z21
+	VPADDD          Z16, Z20, Z20
+	VPADDD          Z21, Z25, Z25
+	VPADDD          1856(AX), Z20, Z20
+	VPADDD          2880(AX), Z25, Z25
+	VPADDD          2304(AX), Z20, Z20
+	VPADDD          3328(AX), Z25, Z25
+	VMOVDQU32       Z20, 2304(AX)
+	VMOVDQU32       Z25, 3328(AX)
+	VPADDD.BCST     244(AX), Z6, Z6
+	VPADDD.BCST     244(AX), Z14, Z14
+	VPADDD          Z20, Z6, Z6
+	VPADDD          Z25, Z14, Z14
+	VMOVDQA32       Z3, Z17
+	VMOVDQA32       Z11, Z22
+	VPTERNLOGD      $0xca, Z5, Z4, Z17
+	VPTERNLOGD      $0xca, Z13, Z12, Z22
+	VPADDD          Z17, Z6, Z6
+	VPADDD          Z22, Z14, Z14
+	VPRORD          $0x06, Z3, Z16
+	VPRORD          $0x06, Z11, Z21
+	VPRORD          $0x0b, Z3, Z17
+	VPRORD          $0x0b, Z11, Z22
+	VPRORD          $0x19, Z3, Z18
+	VPRORD          $0x19, Z11, Z23
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPTERNLOGD      $0x96, Z23, Z22, Z21
+	VPADDD          Z16, Z6, Z6
+	VPADDD          Z21, Z14, Z14
+	VPADDD          Z6, Z2, Z2
+	VPADDD          Z14, Z10, Z10
+	VPRORD          $0x02, Z7, Z16
+	VPRORD          $0x02, Z15, Z21
+	VPRORD          $0x0d, Z7, Z17
+	VPRORD          $0x0d, Z15, Z22
+	VPRORD          $0x16, Z7, Z18
+	VPRORD          $0x16, Z15, Z23
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPTERNLOGD      $0x96, Z23, Z22, Z21
+	VPADDD          Z16, Z6, Z6
+	VPADDD          Z21, Z14, Z14
+	VMOVDQA32       Z7, Z17
+	VMOVDQA32       Z15, Z22
+	VPTERNLOGD      $0xe8, Z1, Z0, Z17
+	VPTERNLOGD      $0xe8, Z9, Z8, Z22
+	VPADDD          Z17, Z6, Z6
+	VPADDD          Z22, Z14, Z14
+	VMOVDQU32       2432(AX), Z19
+	VMOVDQU32       3456(AX), Z24
+	VPRORD          $0x07, Z19, Z20
+	VPRORD          $0x07, Z24, Z25
+	VPRORD          $0x12, Z19, Z17
+	VPRORD          $0x12, Z24, Z22
+	VPSRLD          $0x03, Z19, Z18
+	VPSRLD          $0x03, Z24, Z23
+	VPTERNLOGD      $0x96, Z18, Z17, Z20
+	VPTERNLOGD      $0x96, Z23, Z22, Z25
+	VMOVDQU32       2240(AX), Z19
+	VMOVDQU32       3264(AX), Z24
+	VPRORD          $0x11, Z19, Z16
+	VPRORD          $0x11, Z24, Z21
+	VPRORD          $0x13, Z19, Z17
+	VPRORD          $0x13, Z24, Z22
+	VPSRLD          $0x0a, Z19, Z18
+	VPSRLD          $0x0a, Z24, Z23
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPTERNLOGD      $0x96, Z23, Z22, Z21
+	VPADDD          Z16, Z20, Z20
+	VPADDD          Z21, Z25, Z25
+	VPADDD          1920(AX), Z20, Z20
+	VPADDD          2944(AX), Z25, Z25
+	VPADDD          2368(AX), Z20, Z20
+	VPADDD          3392(AX), Z25, Z25
+	VPADDD.BCST     248(AX), Z5, Z5
+	VPADDD.BCST     248(AX), Z13, Z13
+	VPADDD          Z20, Z5, Z5
+	VPADDD          Z25, Z13, Z13
+	VMOVDQA32       Z2, Z17
+	VMOVDQA32       Z10, Z22
+	VPTERNLOGD      $0xca, Z4, Z3, Z17
+	VPTERNLOGD      $0xca, Z12, Z11, Z22
+	VPADDD          Z17, Z5, Z5
+	VPADDD          Z22, Z13, Z13
+	VPRORD          $0x06, Z2, Z16
+	VPRORD          $0x06, Z10, Z21
+	VPRORD          $0x0b, Z2, Z17
+	VPRORD          $0x0b, Z10, Z22
+	VPRORD          $0x19, Z2, Z18
+	VPRORD          $0x19, Z10, Z23
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPTERNLOGD      $0x96, Z23, Z22, Z21
+	VPADDD          Z16, Z5, Z5
+	VPADDD          Z21, Z13, Z13
+	VPADDD          Z5, Z1, Z1
+	VPADDD          Z13, Z9, Z9
+	VPRORD          $0x02, Z6, Z16
+	VPRORD          $0x02, Z14, Z21
+	VPRORD          $0x0d, Z6, Z17
+	VPRORD          $0x0d, Z14, Z22
+	VPRORD          $0x16, Z6, Z18
+	VPRORD          $0x16, Z14, Z23
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPTERNLOGD      $0x96, Z23, Z22, Z21
+	VPADDD          Z16, Z5, Z5
+	VPADDD          Z21, Z13, Z13
+	VMOVDQA32       Z6, Z17
+	VMOVDQA32       Z14, Z22
+	VPTERNLOGD      $0xe8, Z0, Z7, Z17
+	VPTERNLOGD      $0xe8, Z8, Z15, Z22
+	VPADDD          Z17, Z5, Z5
+	VPADDD          Z22, Z13, Z13
+	VMOVDQU32       1472(AX), Z19
+	VMOVDQU32       2496(AX), Z24
+	VPRORD          $0x07, Z19, Z20
+	VPRORD          $0x07, Z24, Z25
+	VPRORD          $0x12, Z19, Z17
+	VPRORD          $0x12, Z24, Z22
+	VPSRLD          $0x03, Z19, Z18
+	VPSRLD          $0x03, Z24, Z23
+	VPTERNLOGD      $0x96, Z18, Z17, Z20
+	VPTERNLOGD      $0x96, Z23, Z22, Z25
+	VMOVDQU32       2304(AX), Z19
+	VMOVDQU32       3328(AX), Z24
+	VPRORD          $0x11, Z19, Z16
+	VPRORD          $0x11, Z24, Z21
+	VPRORD          $0x13, Z19, Z17
+	VPRORD          $0x13, Z24, Z22
+	VPSRLD          $0x0a, Z19, Z18
+	VPSRLD          $0x0a, Z24, Z23
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPTERNLOGD      $0x96, Z23, Z22, Z21
+	VPADDD          Z16, Z20, Z20
+	VPADDD          Z21, Z25, Z25
+	VPADDD          1984(AX), Z20, Z20
+	VPADDD          3008(AX), Z25, Z25
+	VPADDD          2432(AX), Z20, Z20
+	VPADDD          3456(AX), Z25, Z25
+	VPADDD.BCST     252(AX), Z4, Z4
+	VPADDD.BCST     252(AX), Z12, Z12
+	VPADDD          Z20, Z4, Z4
+	VPADDD          Z25, Z12, Z12
+	VMOVDQA32       Z1, Z17
+	VMOVDQA32       Z9, Z22
+	VPTERNLOGD      $0xca, Z3, Z2, Z17
+	VPTERNLOGD      $0xca, Z11, Z10, Z22
+	VPADDD          Z17, Z4, Z4
+	VPADDD          Z22, Z12, Z12
+	VPRORD          $0x06, Z1, Z16
+	VPRORD          $0x06, Z9, Z21
+	VPRORD          $0x0b, Z1, Z17
+	VPRORD          $0x0b, Z9, Z22
+	VPRORD          $0x19, Z1, Z18
+	VPRORD          $0x19, Z9, Z23
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPTERNLOGD      $0x96, Z23, Z22, Z21
+	VPADDD          Z16, Z4, Z4
+	VPADDD          Z21, Z12, Z12
+	VPADDD          Z4, Z0, Z0
+	VPADDD          Z12, Z8, Z8
+	VPRORD          $0x02, Z5, Z16
+	VPRORD          $0x02, Z13, Z21
+	VPRORD          $0x0d, Z5, Z17
+	VPRORD          $0x0d, Z13, Z22
+	VPRORD          $0x16, Z5, Z18
+	VPRORD          $0x16, Z13, Z23
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPTERNLOGD      $0x96, Z23, Z22, Z21
+	VPADDD          Z16, Z4, Z4
+	VPADDD          Z21, Z12, Z12
+	VMOVDQA32       Z5, Z17
+	VMOVDQA32       Z13, Z22
+	VPTERNLOGD      $0xe8, Z7, Z6, Z17
+	VPTERNLOGD      $0xe8, Z15, Z14, Z22
+	VPADDD          Z17, Z4, Z4
+	VPADDD          Z22, Z12, Z12
+	VPADDD.BCST     1056(AX), Z4, Z4
+	VPADDD.BCST     1056(AX), Z12, Z12
+	VMOVDQU32       Z4, 1472(AX)
+	VMOVDQU32       Z12, 2496(AX)
+	VPADDD.BCST     1060(AX), Z5, Z5
+	VPADDD.BCST     1060(AX), Z13, Z13
+	VMOVDQU32       Z5, 1536(AX)
+	VMOVDQU32       Z13, 2560(AX)
+	VPADDD.BCST     1064(AX), Z6, Z6
+	VPADDD.BCST     1064(AX), Z14, Z14
+	VMOVDQU32       Z6, 1600(AX)
+	VMOVDQU32       Z14, 2624(AX)
+	VPADDD.BCST     1068(AX), Z7, Z7
+	VPADDD.BCST     1068(AX), Z15, Z15
+	VMOVDQU32       Z7, 1664(AX)
+	VMOVDQU32       Z15, 2688(AX)
+	VPADDD.BCST     1072(AX), Z0, Z0
+	VPADDD.BCST     1072(AX), Z8, Z8
+	VMOVDQU32       Z0, 1728(AX)
+	VMOVDQU32       Z8, 2752(AX)
+	VPADDD.BCST     1076(AX), Z1, Z1
+	VPADDD.BCST     1076(AX), Z9, Z9
+	VMOVDQU32       Z1, 1792(AX)
+	VMOVDQU32       Z9, 2816(AX)
+	VPADDD.BCST     1080(AX), Z2, Z2
+	VPADDD.BCST     1080(AX), Z10, Z10
+	VMOVDQU32       Z2, 1856(AX)
+	VMOVDQU32       Z10, 2880(AX)
+	VPADDD.BCST     1084(AX), Z3, Z3
+	VPADDD.BCST     1084(AX), Z11, Z11
+	VMOVDQU32       Z3, 1920(AX)
+	VMOVDQU32       Z11, 2944(AX)
+	VPADDD.BCST     1104(AX), Z4, Z0
+	VPADDD.BCST     1104(AX), Z12, Z8
+	VPADDD.BCST     1088(AX), Z4, Z4
+	VPADDD.BCST     1088(AX), Z12, Z12
+	VPBROADCASTD    1092(AX), Z5
+	VPBROADCASTD    1092(AX), Z13
+	VPBROADCASTD    1096(AX), Z6
+	VPBROADCASTD    1096(AX), Z14
+	VPBROADCASTD    1100(AX), Z7
+	VPBROADCASTD    1100(AX), Z15
+	VPBROADCASTD    1108(AX), Z1
+	VPBROADCASTD    1108(AX), Z9
+	VPBROADCASTD    1112(AX), Z2
+	VPBROADCASTD    1112(AX), Z10
+	VPBROADCASTD    1116(AX), Z3
+	VPBROADCASTD    1116(AX), Z11
+	VPADDD.BCST     516(AX), Z3, Z3
+	VPADDD.BCST     516(AX), Z11, Z11
+	VPADDD          1536(AX), Z3, Z3
+	VPADDD          2560(AX), Z11, Z11
+	VMOVDQA32       Z0, Z17
+	VMOVDQA32       Z8, Z22
+	VPTERNLOGD      $0xca, Z2, Z1, Z17
+	VPTERNLOGD      $0xca, Z10, Z9, Z22
+	VPADDD          Z17, Z3, Z3
+	VPADDD          Z22, Z11, Z11
+	VPRORD          $0x06, Z0, Z16
+	VPRORD          $0x06, Z8, Z21
+	VPRORD          $0x0b, Z0, Z17
+	VPRORD          $0x0b, Z8, Z22
+	VPRORD          $0x19, Z0, Z18
+	VPRORD          $0x19, Z8, Z23
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPTERNLOGD      $0x96, Z23, Z22, Z21
+	VPADDD          Z16, Z3, Z3
+	VPADDD          Z21, Z11, Z11
+	VPADDD          Z3, Z7, Z7
+	VPADDD          Z11, Z15, Z15
+	VPRORD          $0x02, Z4, Z16
+	VPRORD          $0x02, Z12, Z21
+	VPRORD          $0x0d, Z4, Z17
+	VPRORD          $0x0d, Z12, Z22
+	VPRORD          $0x16, Z4, Z18
+	VPRORD          $0x16, Z12, Z23
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPTERNLOGD      $0x96, Z23, Z22, Z21
+	VPADDD          Z16, Z3, Z3
+	VPADDD          Z21, Z11, Z11
+	VMOVDQA32       Z4, Z17
+	VMOVDQA32       Z12, Z22
+	VPTERNLOGD      $0xe8, Z6, Z5, Z17
+	VPTERNLOGD      $0xe8, Z14, Z13, Z22
+	VPADDD          Z17, Z3, Z3
+	VPADDD          Z22, Z11, Z11
+	VPADDD.BCST     520(AX), Z2, Z2
+	VPADDD.BCST     520(AX), Z10, Z10
+	VPADDD          1600(AX), Z2, Z2
+	VPADDD          2624(AX), Z10, Z10
+	VMOVDQA32       Z7, Z17
+	VMOVDQA32       Z15, Z22
+	VPTERNLOGD      $0xca, Z1, Z0, Z17
+	VPTERNLOGD      $0xca, Z9, Z8, Z22
+	VPADDD          Z17, Z2, Z2
+	VPADDD          Z22, Z10, Z10
+	VPRORD          $0x06, Z7, Z16
+	VPRORD          $0x06, Z15, Z21
+	VPRORD          $0x0b, Z7, Z17
+	VPRORD          $0x0b, Z15, Z22
+	VPRORD          $0x19, Z7, Z18
+	VPRORD          $0x19, Z15, Z23
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPTERNLOGD      $0x96, Z23, Z22, Z21
+	VPADDD          Z16, Z2, Z2
+	VPADDD          Z21, Z10, Z10
+	VPADDD          Z2, Z6, Z6
+	VPADDD          Z10, Z14, Z14
+	VPRORD          $0x02, Z3, Z16
+	VPRORD          $0x02, Z11, Z21
+	VPRORD          $0x0d, Z3, Z17
+	VPRORD          $0x0d, Z11, Z22
+	VPRORD          $0x16, Z3, Z18
+	VPRORD          $0x16, Z11, Z23
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPTERNLOGD      $0x96, Z23, Z22, Z21
+	VPADDD          Z16, Z2, Z2
+	VPADDD          Z21, Z10, Z10
+	VMOVDQA32       Z3, Z17
+	VMOVDQA32       Z11, Z22
+	VPTERNLOGD      $0xe8, Z5, Z4, Z17
+	VPTERNLOGD      $0xe8, Z13, Z12, Z22
+	VPADDD          Z17, Z2, Z2
+	VPADDD          Z22, Z10, Z10
+	VPADDD.BCST     524(AX), Z1, Z1
+	VPADDD.BCST     524(AX), Z9, Z9
+	VPADDD          1664(AX), Z1, Z1
+	VPADDD          2688(AX), Z9, Z9
+	VMOVDQA32       Z6, Z17
+	VMOVDQA32       Z14, Z22
+	VPTERNLOGD      $0xca, Z0, Z7, Z17
+	VPTERNLOGD      $0xca, Z8, Z15, Z22
+	VPADDD          Z17, Z1, Z1
+	VPADDD          Z22, Z9, Z9
+	VPRORD          $0x06, Z6, Z16
+	VPRORD          $0x06, Z14, Z21
+	VPRORD          $0x0b, Z6, Z17
+	VPRORD          $0x0b, Z14, Z22
+	VPRORD          $0x19, Z6, Z18
+	VPRORD          $0x19, Z14, Z23
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPTERNLOGD      $0x96, Z23, Z22, Z21
+	VPADDD          Z16, Z1, Z1
+	VPADDD          Z21, Z9, Z9
+	VPADDD          Z1, Z5, Z5
+	VPADDD          Z9, Z13, Z13
+	VPRORD          $0x02, Z2, Z16
+	VPRORD          $0x02, Z10, Z21
+	VPRORD          $0x0d, Z2, Z17
+	VPRORD          $0x0d, Z10, Z22
+	VPRORD          $0x16, Z2, Z18
+	VPRORD          $0x16, Z10, Z23
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPTERNLOGD      $0x96, Z23, Z22, Z21
+	VPADDD          Z16, Z1, Z1
+	VPADDD          Z21, Z9, Z9
+	VMOVDQA32       Z2, Z17
+	VMOVDQA32       Z10, Z22
+	VPTERNLOGD      $0xe8, Z4, Z3, Z17
+	VPTERNLOGD      $0xe8, Z12, Z11, Z22
+	VPADDD          Z17, Z1, Z1
+	VPADDD          Z22, Z9, Z9
+	VPADDD.BCST     528(AX), Z0, Z0
+	VPADDD.BCST     528(AX), Z8, Z8
+	VPADDD          1728(AX), Z0, Z0
+	VPADDD          2752(AX), Z8, Z8
+	VMOVDQA32       Z5, Z17
+	VMOVDQA32       Z13, Z22
+	VPTERNLOGD      $0xca, Z7, Z6, Z17
+	VPTERNLOGD      $0xca, Z15, Z14, Z22
+	VPADDD          Z17, Z0, Z0
+	VPADDD          Z22, Z8, Z8
+	VPRORD          $0x06, Z5, Z16
+	VPRORD          $0x06, Z13, Z21
+	VPRORD          $0x0b, Z5, Z17
+	VPRORD          $0x0b, Z13, Z22
+	VPRORD          $0x19, Z5, Z18
+	VPRORD          $0x19, Z13, Z23
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPTERNLOGD      $0x96, Z23, Z22, Z21
+	VPADDD          Z16, Z0, Z0
+	VPADDD          Z21, Z8, Z8
+	VPADDD          Z0, Z4, Z4
+	VPADDD          Z8, Z12, Z12
+	VPRORD          $0x02, Z1, Z16
+	VPRORD          $0x02, Z9, Z21
+	VPRORD          $0x0d, Z1, Z17
+	VPRORD          $0x0d, Z9, Z22
+	VPRORD          $0x16, Z1, Z18
+	VPRORD          $0x16, Z9, Z23
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPTERNLOGD      $0x96, Z23, Z22, Z21
+	VPADDD          Z16, Z0, Z0
+	VPADDD          Z21, Z8, Z8
+	VMOVDQA32       Z1, Z17
+	VMOVDQA32       Z9, Z22
+	VPTERNLOGD      $0xe8, Z3, Z2, Z17
+	VPTERNLOGD      $0xe8, Z11, Z10, Z22
+	VPADDD          Z17, Z0, Z0
+	VPADDD          Z22, Z8, Z8
+	VPADDD.BCST     532(AX), Z7, Z7
+	VPADDD.BCST     532(AX), Z15, Z15
+	VPADDD          1792(AX), Z7, Z7
+	VPADDD          2816(AX), Z15, Z15
+	VMOVDQA32       Z4, Z17
+	VMOVDQA32       Z12, Z22
+	VPTERNLOGD      $0xca, Z6, Z5, Z17
+	VPTERNLOGD      $0xca, Z14, Z13, Z22
+	VPADDD          Z17, Z7, Z7
+	VPADDD          Z22, Z15, Z15
+	VPRORD          $0x06, Z4, Z16
+	VPRORD          $0x06, Z12, Z21
+	VPRORD          $0x0b, Z4, Z17
+	VPRORD          $0x0b, Z12, Z22
+	VPRORD          $0x19, Z4, Z18
+	VPRORD          $0x19, Z12, Z23
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPTERNLOGD      $0x96, Z23, Z22, Z21
+	VPADDD          Z16, Z7, Z7
+	VPADDD          Z21, Z15, Z15
+	VPADDD          Z7, Z3, Z3
+	VPADDD          Z15, Z11, Z11
+	VPRORD          $0x02, Z0, Z16
+	VPRORD          $0x02, Z8, Z21
+	VPRORD          $0x0d, Z0, Z17
+	VPRORD          $0x0d, Z8, Z22
+	VPRORD          $0x16, Z0, Z18
+	VPRORD          $0x16, Z8, Z23
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPTERNLOGD      $0x96, Z23, Z22, Z21
+	VPADDD          Z16, Z7, Z7
+	VPADDD          Z21, Z15, Z15
+	VMOVDQA32       Z0, Z17
+	VMOVDQA32       Z8, Z22
+	VPTERNLOGD      $0xe8, Z2, Z1, Z17
+	VPTERNLOGD      $0xe8, Z10, Z9, Z22
+	VPADDD          Z17, Z7, Z7
+	VPADDD          Z22, Z15, Z15
+	VPADDD.BCST     536(AX), Z6, Z6
+	VPADDD.BCST     536(AX), Z14, Z14
+	VPADDD          1856(AX), Z6, Z6
+	VPADDD          2880(AX), Z14, Z14
+	VMOVDQA32       Z3, Z17
+	VMOVDQA32       Z11, Z22
+	VPTERNLOGD      $0xca, Z5, Z4, Z17
+	VPTERNLOGD      $0xca, Z13, Z12, Z22
+	VPADDD          Z17, Z6, Z6
+	VPADDD          Z22, Z14, Z14
+	VPRORD          $0x06, Z3, Z16
+	VPRORD          $0x06, Z11, Z21
+	VPRORD          $0x0b, Z3, Z17
+	VPRORD          $0x0b, Z11, Z22
+	VPRORD          $0x19, Z3, Z18
+	VPRORD          $0x19, Z11, Z23
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPTERNLOGD      $0x96, Z23, Z22, Z21
+	VPADDD          Z16, Z6, Z6
+	VPADDD          Z21, Z14, Z14
+	VPADDD          Z6, Z2, Z2
+	VPADDD          Z14, Z10, Z10
+	VPRORD          $0x02, Z7, Z16
+	VPRORD          $0x02, Z15, Z21
+	VPRORD          $0x0d, Z7, Z17
+	VPRORD          $0x0d, Z15, Z22
+	VPRORD          $0x16, Z7, Z18
+	VPRORD          $0x16, Z15, Z23
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPTERNLOGD      $0x96, Z23, Z22, Z21
+	VPADDD          Z16, Z6, Z6
+	VPADDD          Z21, Z14, Z14
+	VMOVDQA32       Z7, Z17
+	VMOVDQA32       Z15, Z22
+	VPTERNLOGD      $0xe8, Z1, Z0, Z17
+	VPTERNLOGD      $0xe8, Z9, Z8, Z22
+	VPADDD          Z17, Z6, Z6
+	VPADDD          Z22, Z14, Z14
+	VPADDD.BCST     540(AX), Z5, Z5
+	VPADDD.BCST     540(AX), Z13, Z13
+	VPADDD          1920(AX), Z5, Z5
+	VPADDD          2944(AX), Z13, Z13
+	VMOVDQA32       Z2, Z17
+	VMOVDQA32       Z10, Z22
+	VPTERNLOGD      $0xca, Z4, Z3, Z17
+	VPTERNLOGD      $0xca, Z12, Z11, Z22
+	VPADDD          Z17, Z5, Z5
+	VPADDD          Z22, Z13, Z13
+	VPRORD          $0x06, Z2, Z16
+	VPRORD          $0x06, Z10, Z21
+	VPRORD          $0x0b, Z2, Z17
+	VPRORD          $0x0b, Z10, Z22
+	VPRORD          $0x19, Z2, Z18
+	VPRORD          $0x19, Z10, Z23
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPTERNLOGD      $0x96, Z23, Z22, Z21
+	VPADDD          Z16, Z5, Z5
+	VPADDD          Z21, Z13, Z13
+	VPADDD          Z5, Z1, Z1
+	VPADDD          Z13, Z9, Z9
+	VPRORD          $0x02, Z6, Z16
+	VPRORD          $0x02, Z14, Z21
+	VPRORD          $0x0d, Z6, Z17
+	VPRORD          $0x0d, Z14, Z22
+	VPRORD          $0x16, Z6, Z18
+	VPRORD          $0x16, Z14, Z23
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPTERNLOGD      $0x96, Z23, Z22, Z21
+	VPADDD          Z16, Z5, Z5
+	VPADDD          Z21, Z13, Z13
+	VMOVDQA32       Z6, Z17
+	VMOVDQA32       Z14, Z22
+	VPTERNLOGD      $0xe8, Z0, Z7, Z17
+	VPTERNLOGD      $0xe8, Z8, Z15, Z22
+	VPADDD          Z17, Z5, Z5
+	VPADDD          Z22, Z13, Z13
+	VPADDD.BCST     544(AX), Z4, Z4
+	VPADDD.BCST     544(AX), Z12, Z12
+	VMOVDQA32       Z1, Z17
+	VMOVDQA32       Z9, Z22
+	VPTERNLOGD      $0xca, Z3, Z2, Z17
+	VPTERNLOGD      $0xca, Z11, Z10, Z22
+	VPADDD          Z17, Z4, Z4
+	VPADDD          Z22, Z12, Z12
+	VPRORD          $0x06, Z1, Z16
+	VPRORD          $0x06, Z9, Z21
+	VPRORD          $0x0b, Z1, Z17
+	VPRORD          $0x0b, Z9, Z22
+	VPRORD          $0x19, Z1, Z18
+	VPRORD          $0x19, Z9, Z23
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPTERNLOGD      $0x96, Z23, Z22, Z21
+	VPADDD          Z16, Z4, Z4
+	VPADDD          Z21, Z12, Z12
+	VPADDD          Z4, Z0, Z0
+	VPADDD          Z12, Z8, Z8
+	VPRORD          $0x02, Z5, Z16
+	VPRORD          $0x02, Z13, Z21
+	VPRORD          $0x0d, Z5, Z17
+	VPRORD          $0x0d, Z13, Z22
+	VPRORD          $0x16, Z5, Z18
+	VPRORD          $0x16, Z13, Z23
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPTERNLOGD      $0x96, Z23, Z22, Z21
+	VPADDD          Z16, Z4, Z4
+	VPADDD          Z21, Z12, Z12
+	VMOVDQA32       Z5, Z17
+	VMOVDQA32       Z13, Z22
+	VPTERNLOGD      $0xe8, Z7, Z6, Z17
+	VPTERNLOGD      $0xe8, Z15, Z14, Z22
+	VPADDD          Z17, Z4, Z4
+	VPADDD          Z22, Z12, Z12
+	VPADDD.BCST     548(AX), Z3, Z3
+	VPADDD.BCST     548(AX), Z11, Z11
+	VMOVDQA32       Z0, Z17
+	VMOVDQA32       Z8, Z22
+	VPTERNLOGD      $0xca, Z2, Z1, Z17
+	VPTERNLOGD      $0xca, Z10, Z9, Z22
+	VPADDD          Z17, Z3, Z3
+	VPADDD          Z22, Z11, Z11
+	VPRORD          $0x06, Z0, Z16
+	VPRORD          $0x06, Z8, Z21
+	VPRORD          $0x0b, Z0, Z17
+	VPRORD          $0x0b, Z8, Z22
+	VPRORD          $0x19, Z0, Z18
+	VPRORD          $0x19, Z8, Z23
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPTERNLOGD      $0x96, Z23, Z22, Z21
+	VPADDD          Z16, Z3, Z3
+	VPADDD          Z21, Z11, Z11
+	VPADDD          Z3, Z7, Z7
+	VPADDD          Z11, Z15, Z15
+	VPRORD          $0x02, Z4, Z16
+	VPRORD          $0x02, Z12, Z21
+	VPRORD          $0x0d, Z4, Z17
+	VPRORD          $0x0d, Z12, Z22
+	VPRORD          $0x16, Z4, Z18
+	VPRORD          $0x16, Z12, Z23
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPTERNLOGD      $0x96, Z23, Z22, Z21
+	VPADDD          Z16, Z3, Z3
+	VPADDD          Z21, Z11, Z11
+	VMOVDQA32       Z4, Z17
+	VMOVDQA32       Z12, Z22
+	VPTERNLOGD      $0xe8, Z6, Z5, Z17
+	VPTERNLOGD      $0xe8, Z14, Z13, Z22
+	VPADDD          Z17, Z3, Z3
+	VPADDD          Z22, Z11, Z11
+	VPADDD.BCST     552(AX), Z2, Z2
+	VPADDD.BCST     552(AX), Z10, Z10
+	VMOVDQA32       Z7, Z17
+	VMOVDQA32       Z15, Z22
+	VPTERNLOGD      $0xca, Z1, Z0, Z17
+	VPTERNLOGD      $0xca, Z9, Z8, Z22
+	VPADDD          Z17, Z2, Z2
+	VPADDD          Z22, Z10, Z10
+	VPRORD          $0x06, Z7, Z16
+	VPRORD          $0x06, Z15, Z21
+	VPRORD          $0x0b, Z7, Z17
+	VPRORD          $0x0b, Z15, Z22
+	VPRORD          $0x19, Z7, Z18
+	VPRORD          $0x19, Z15, Z23
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPTERNLOGD      $0x96, Z23, Z22, Z21
+	VPADDD          Z16, Z2, Z2
+	VPADDD          Z21, Z10, Z10
+	VPADDD          Z2, Z6, Z6
+	VPADDD          Z10, Z14, Z14
+	VPRORD          $0x02, Z3, Z16
+	VPRORD          $0x02, Z11, Z21
+	VPRORD          $0x0d, Z3, Z17
+	VPRORD          $0x0d, Z11, Z22
+	VPRORD          $0x16, Z3, Z18
+	VPRORD          $0x16, Z11, Z23
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPTERNLOGD      $0x96, Z23, Z22, Z21
+	VPADDD          Z16, Z2, Z2
+	VPADDD          Z21, Z10, Z10
+	VMOVDQA32       Z3, Z17
+	VMOVDQA32       Z11, Z22
+	VPTERNLOGD      $0xe8, Z5, Z4, Z17
+	VPTERNLOGD      $0xe8, Z13, Z12, Z22
+	VPADDD          Z17, Z2, Z2
+	VPADDD          Z22, Z10, Z10
+	VPADDD.BCST     556(AX), Z1, Z1
+	VPADDD.BCST     556(AX), Z9, Z9
+	VMOVDQA32       Z6, Z17
+	VMOVDQA32       Z14, Z22
+	VPTERNLOGD      $0xca, Z0, Z7, Z17
+	VPTERNLOGD      $0xca, Z8, Z15, Z22
+	VPADDD          Z17, Z1, Z1
+	VPADDD          Z22, Z9, Z9
+	VPRORD          $0x06, Z6, Z16
+	VPRORD          $0x06, Z14, Z21
+	VPRORD          $0x0b, Z6, Z17
+	VPRORD          $0x0b, Z14, Z22
+	VPRORD          $0x19, Z6, Z18
+	VPRORD          $0x19, Z14, Z23
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPTERNLOGD      $0x96, Z23, Z22, Z21
+	VPADDD          Z16, Z1, Z1
+	VPADDD          Z21, Z9, Z9
+	VPADDD          Z1, Z5, Z5
+	VPADDD          Z9, Z13, Z13
+	VPRORD          $0x02, Z2, Z16
+	VPRORD          $0x02, Z10, Z21
+	VPRORD          $0x0d, Z2, Z17
+	VPRORD          $0x0d, Z10, Z22
+	VPRORD          $0x16, Z2, Z18
+	VPRORD          $0x16, Z10, Z23
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPTERNLOGD      $0x96, Z23, Z22, Z21
+	VPADDD          Z16, Z1, Z1
+	VPADDD          Z21, Z9, Z9
+	VMOVDQA32       Z2, Z17
+	VMOVDQA32       Z10, Z22
+	VPTERNLOGD      $0xe8, Z4, Z3, Z17
+	VPTERNLOGD      $0xe8, Z12, Z11, Z22
+	VPADDD          Z17, Z1, Z1
+	VPADDD          Z22, Z9, Z9
+	VPADDD.BCST     560(AX), Z0, Z0
+	VPADDD.BCST     560(AX), Z8, Z8
+	VMOVDQA32       Z5, Z17
+	VMOVDQA32       Z13, Z22
+	VPTERNLOGD      $0xca, Z7, Z6, Z17
+	VPTERNLOGD      $0xca, Z15, Z14, Z22
+	VPADDD          Z17, Z0, Z0
+	VPADDD          Z22, Z8, Z8
+	VPRORD          $0x06, Z5, Z16
+	VPRORD          $0x06, Z13, Z21
+	VPRORD          $0x0b, Z5, Z17
+	VPRORD          $0x0b, Z13, Z22
+	VPRORD          $0x19, Z5, Z18
+	VPRORD          $0x19, Z13, Z23
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPTERNLOGD      $0x96, Z23, Z22, Z21
+	VPADDD          Z16, Z0, Z0
+	VPADDD          Z21, Z8, Z8
+	VPADDD          Z0, Z4, Z4
+	VPADDD          Z8, Z12, Z12
+	VPRORD          $0x02, Z1, Z16
+	VPRORD          $0x02, Z9, Z21
+	VPRORD          $0x0d, Z1, Z17
+	VPRORD          $0x0d, Z9, Z22
+	VPRORD          $0x16, Z1, Z18
+	VPRORD          $0x16, Z9, Z23
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPTERNLOGD      $0x96, Z23, Z22, Z21
+	VPADDD          Z16, Z0, Z0
+	VPADDD          Z21, Z8, Z8
+	VMOVDQA32       Z1, Z17
+	VMOVDQA32       Z9, Z22
+	VPTERNLOGD      $0xe8, Z3, Z2, Z17
+	VPTERNLOGD      $0xe8, Z11, Z10, Z22
+	VPADDD          Z17, Z0, Z0
+	VPADDD          Z22, Z8, Z8
+	VPADDD.BCST     564(AX), Z7, Z7
+	VPADDD.BCST     564(AX), Z15, Z15
+	VMOVDQA32       Z4, Z17
+	VMOVDQA32       Z12, Z22
+	VPTERNLOGD      $0xca, Z6, Z5, Z17
+	VPTERNLOGD      $0xca, Z14, Z13, Z22
+	VPADDD          Z17, Z7, Z7
+	VPADDD          Z22, Z15, Z15
+	VPRORD          $0x06, Z4, Z16
+	VPRORD          $0x06, Z12, Z21
+	VPRORD          $0x0b, Z4, Z17
+	VPRORD          $0x0b, Z12, Z22
+	VPRORD          $0x19, Z4, Z18
+	VPRORD          $0x19, Z12, Z23
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPTERNLOGD      $0x96, Z23, Z22, Z21
+	VPADDD          Z16, Z7, Z7
+	VPADDD          Z21, Z15, Z15
+	VPADDD          Z7, Z3, Z3
+	VPADDD          Z15, Z11, Z11
+	VPRORD          $0x02, Z0, Z16
+	VPRORD          $0x02, Z8, Z21
+	VPRORD          $0x0d, Z0, Z17
+	VPRORD          $0x0d, Z8, Z22
+	VPRORD          $0x16, Z0, Z18
+	VPRORD          $0x16, Z8, Z23
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPTERNLOGD      $0x96, Z23, Z22, Z21
+	VPADDD          Z16, Z7, Z7
+	VPADDD          Z21, Z15, Z15
+	VMOVDQA32       Z0, Z17
+	VMOVDQA32       Z8, Z22
+	VPTERNLOGD      $0xe8, Z2, Z1, Z17
+	VPTERNLOGD      $0xe8, Z10, Z9, Z22
+	VPADDD          Z17, Z7, Z7
+	VPADDD          Z22, Z15, Z15
+	VPADDD.BCST     568(AX), Z6, Z6
+	VPADDD.BCST     568(AX), Z14, Z14
+	VMOVDQA32       Z3, Z17
+	VMOVDQA32       Z11, Z22
+	VPTERNLOGD      $0xca, Z5, Z4, Z17
+	VPTERNLOGD      $0xca, Z13, Z12, Z22
+	VPADDD          Z17, Z6, Z6
+	VPADDD          Z22, Z14, Z14
+	VPRORD          $0x06, Z3, Z16
+	VPRORD          $0x06, Z11, Z21
+	VPRORD          $0x0b, Z3, Z17
+	VPRORD          $0x0b, Z11, Z22
+	VPRORD          $0x19, Z3, Z18
+	VPRORD          $0x19, Z11, Z23
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPTERNLOGD      $0x96, Z23, Z22, Z21
+	VPADDD          Z16, Z6, Z6
+	VPADDD          Z21, Z14, Z14
+	VPADDD          Z6, Z2, Z2
+	VPADDD          Z14, Z10, Z10
+	VPRORD          $0x02, Z7, Z16
+	VPRORD          $0x02, Z15, Z21
+	VPRORD          $0x0d, Z7, Z17
+	VPRORD          $0x0d, Z15, Z22
+	VPRORD          $0x16, Z7, Z18
+	VPRORD          $0x16, Z15, Z23
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPTERNLOGD      $0x96, Z23, Z22, Z21
+	VPADDD          Z16, Z6, Z6
+	VPADDD          Z21, Z14, Z14
+	VMOVDQA32       Z7, Z17
+	VMOVDQA32       Z15, Z22
+	VPTERNLOGD      $0xe8, Z1, Z0, Z17
+	VPTERNLOGD      $0xe8, Z9, Z8, Z22
+	VPADDD          Z17, Z6, Z6
+	VPADDD          Z22, Z14, Z14
+	VPADDD.BCST     572(AX), Z5, Z5
+	VPADDD.BCST     572(AX), Z13, Z13
+	VMOVDQA32       Z2, Z17
+	VMOVDQA32       Z10, Z22
+	VPTERNLOGD      $0xca, Z4, Z3, Z17
+	VPTERNLOGD      $0xca, Z12, Z11, Z22
+	VPADDD          Z17, Z5, Z5
+	VPADDD          Z22, Z13, Z13
+	VPRORD          $0x06, Z2, Z16
+	VPRORD          $0x06, Z10, Z21
+	VPRORD          $0x0b, Z2, Z17
+	VPRORD          $0x0b, Z10, Z22
+	VPRORD          $0x19, Z2, Z18
+	VPRORD          $0x19, Z10, Z23
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPTERNLOGD      $0x96, Z23, Z22, Z21
+	VPADDD          Z16, Z5, Z5
+	VPADDD          Z21, Z13, Z13
+	VPADDD          Z5, Z1, Z1
+	VPADDD          Z13, Z9, Z9
+	VPRORD          $0x02, Z6, Z16
+	VPRORD          $0x02, Z14, Z21
+	VPRORD          $0x0d, Z6, Z17
+	VPRORD          $0x0d, Z14, Z22
+	VPRORD          $0x16, Z6, Z18
+	VPRORD          $0x16, Z14, Z23
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPTERNLOGD      $0x96, Z23, Z22, Z21
+	VPADDD          Z16, Z5, Z5
+	VPADDD          Z21, Z13, Z13
+	VMOVDQA32       Z6, Z17
+	VMOVDQA32       Z14, Z22
+	VPTERNLOGD      $0xe8, Z0, Z7, Z17
+	VPTERNLOGD      $0xe8, Z8, Z15, Z22
+	VPADDD          Z17, Z5, Z5
+	VPADDD          Z22, Z13, Z13
+	VMOVDQU32       1536(AX), Z19
+	VMOVDQU32       2560(AX), Z24
+	VPRORD          $0x07, Z19, Z20
+	VPRORD          $0x07, Z24, Z25
+	VPRORD          $0x12, Z19, Z17
+	VPRORD          $0x12, Z24, Z22
+	VPSRLD          $0x03, Z19, Z18
+	VPSRLD          $0x03, Z24, Z23
+	VPTERNLOGD      $0x96, Z18, Z17, Z20
+	VPTERNLOGD      $0x96, Z23, Z22, Z25
+	VPADDD          1472(AX), Z20, Z20
+	VPADDD          2496(AX), Z25, Z25
+	VMOVDQU32       Z20, 1472(AX)
+	VMOVDQU32       Z25, 2496(AX)
+	VPADDD.BCST     576(AX), Z4, Z4
+	VPADDD.BCST     576(AX), Z12, Z12
+	VPADDD          Z20, Z4, Z4
+	VPADDD          Z25, Z12, Z12
+	VMOVDQA32       Z1, Z17
+	VMOVDQA32       Z9, Z22
+	VPTERNLOGD      $0xca, Z3, Z2, Z17
+	VPTERNLOGD      $0xca, Z11, Z10, Z22
+	VPADDD          Z17, Z4, Z4
+	VPADDD          Z22, Z12, Z12
+	VPRORD          $0x06, Z1, Z16
+	VPRORD          $0x06, Z9, Z21
+	VPRORD          $0x0b, Z1, Z17
+	VPRORD          $0x0b, Z9, Z22
+	VPRORD          $0x19, Z1, Z18
+	VPRORD          $0x19, Z9, Z23
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPTERNLOGD      $0x96, Z23, Z22, Z21
+	VPADDD          Z16, Z4, Z4
+	VPADDD          Z21, Z12, Z12
+	VPADDD          Z4, Z0, Z0
+	VPADDD          Z12, Z8, Z8
+	VPRORD          $0x02, Z5, Z16
+	VPRORD          $0x02, Z13, Z21
+	VPRORD          $0x0d, Z5, Z17
+	VPRORD          $0x0d, Z13, Z22
+	VPRORD          $0x16, Z5, Z18
+	VPRORD          $0x16, Z13, Z23
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPTERNLOGD      $0x96, Z23, Z22, Z21
+	VPADDD          Z16, Z4, Z4
+	VPADDD          Z21, Z12, Z12
+	VMOVDQA32       Z5, Z17
+	VMOVDQA32       Z13, Z22
+	VPTERNLOGD      $0xe8, Z7, Z6, Z17
+	VPTERNLOGD      $0xe8, Z15, Z14, Z22
+	VPADDD          Z17, Z4, Z4
+	VPADDD          Z22, Z12, Z12
+	VMOVDQU32       1600(AX), Z19
+	VMOVDQU32       2624(AX), Z24
+	VPRORD          $0x07, Z19, Z20
+	VPRORD          $0x07, Z24, Z25
+	VPRORD          $0x12, Z19, Z17
+	VPRORD          $0x12, Z24, Z22
+	VPSRLD          $0x03, Z19, Z18
+	VPSRLD          $0x03, Z24, Z23
+	VPTERNLOGD      $0x96, Z18, Z17, Z20
+	VPTERNLOGD      $0x96, Z23, Z22, Z25
+	VPADDD          1536(AX), Z20, Z20
+	VPADDD          2560(AX), Z25, Z25
+	VPADDD.BCST     836(AX), Z20, Z20
+	VPADDD.BCST     836(AX), Z25, Z25
+	VMOVDQU32       Z20, 1536(AX)
+	VMOVDQU32       Z25, 2560(AX)
+	VPADDD.BCST     580(AX), Z3, Z3
+	VPADDD.BCST     580(AX), Z11, Z11
+	VPADDD          Z20, Z3, Z3
+	VPADDD          Z25, Z11, Z11
+	VMOVDQA32       Z0, Z17
+	VMOVDQA32       Z8, Z22
+	VPTERNLOGD      $0xca, Z2, Z1, Z17
+	VPTERNLOGD      $0xca, Z10, Z9, Z22
+	VPADDD          Z17, Z3, Z3
+	VPADDD          Z22, Z11, Z11
+	VPRORD          $0x06, Z0, Z16
+	VPRORD          $0x06, Z8, Z21
+	VPRORD          $0x0b, Z0, Z17
+	VPRORD          $0x0b, Z8, Z22
+	VPRORD          $0x19, Z0, Z18
+	VPRORD          $0x19, Z8, Z23
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPTERNLOGD      $0x96, Z23, Z22, Z21
+	VPADDD          Z16, Z3, Z3
+	VPADDD          Z21, Z11, Z11
+	VPADDD          Z3, Z7, Z7
+	VPADDD          Z11, Z15, Z15
+	VPRORD          $0x02, Z4, Z16
+	VPRORD          $0x02, Z12, Z21
+	VPRORD          $0x0d, Z4, Z17
+	VPRORD          $0x0d, Z12, Z22
+	VPRORD          $0x16, Z4, Z18
+	VPRORD          $0x16, Z12, Z23
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPTERNLOGD      $0x96, Z23, Z22, Z21
+	VPADDD          Z16, Z3, Z3
+	VPADDD          Z21, Z11, Z11
+	VMOVDQA32       Z4, Z17
+	VMOVDQA32       Z12, Z22
+	VPTERNLOGD      $0xe8, Z6, Z5, Z17
+	VPTERNLOGD      $0xe8, Z14, Z13, Z22
+	VPADDD          Z17, Z3, Z3
+	VPADDD          Z22, Z11, Z11
+	VMOVDQU32       1664(AX), Z19
+	VMOVDQU32       2688(AX), Z24
+	VPRORD          $0x07, Z19, Z20
+	VPRORD          $0x07, Z24, Z25
+	VPRORD          $0x12, Z19, Z17
+	VPRORD          $0x12, Z24, Z22
+	VPSRLD          $0x03, Z19, Z18
+	VPSRLD          $0x03, Z24, Z23
+	VPTERNLOGD      $0x96, Z18, Z17, Z20
+	VPTERNLOGD      $0x96, Z23, Z22, Z25
+	VMOVDQU32       1472(AX), Z19
+	VMOVDQU32       2496(AX), Z24
+	VPRORD          $0x11, Z19, Z16
+	VPRORD          $0x11, Z24, Z21
+	VPRORD          $0x13, Z19, Z17
+	VPRORD          $0x13, Z24, Z22
+	VPSRLD          $0x0a, Z19, Z18
+	VPSRLD          $0x0a, Z24, Z23
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPTERNLOGD      $0x96, Z23, Z22, Z21
+	VPADDD          Z16, Z20, Z20
+	VPADDD          Z21, Z25, Z25
+	VPADDD          1600(AX), Z20, Z20
+	VPADDD          2624(AX), Z25, Z25
+	VMOVDQU32       Z20, 1600(AX)
+	VMOVDQU32       Z25, 2624(AX)
+	VPADDD.BCST     584(AX), Z2, Z2
+	VPADDD.BCST     584(AX), Z10, Z10
+	VPADDD          Z20, Z2, Z2
+	VPADDD          Z25, Z10, Z10
+	VMOVDQA32       Z7, Z17
+	VMOVDQA32       Z15, Z22
+	VPTERNLOGD      $0xca, Z1, Z0, Z17
+	VPTERNLOGD      $0xca, Z9, Z8, Z22
+	VPADDD          Z17, Z2, Z2
+	VPADDD          Z22, Z10, Z10
+	VPRORD          $0x06, Z7, Z16
+	VPRORD          $0x06, Z15, Z21
+	VPRORD          $0x0b, Z7, Z17
+	VPRORD          $0x0b, Z15, Z22
+	VPRORD          $0x19, Z7, Z18
+	VPRORD          $0x19, Z15, Z23
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPTERNLOGD      $0x96, Z23, Z22, Z21
+	VPADDD          Z16, Z2, Z2
+	VPADDD          Z21, Z10, Z10
+	VPADDD          Z2, Z6, Z6
+	VPADDD          Z10, Z14, Z14
+	VPRORD          $0x02, Z3, Z16
+	VPRORD          $0x02, Z11, Z21
+	VPRORD          $0x0d, Z3, Z17
+	VPRORD          $0x0d, Z11, Z22
+	VPRORD          $0x16, Z3, Z18
+	VPRORD          $0x16, Z11, Z23
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPTERNLOGD      $0x96, Z23, Z22, Z21
+	VPADDD          Z16, Z2, Z2
+	VPADDD          Z21, Z10, Z10
+	VMOVDQA32       Z3, Z17
+	VMOVDQA32       Z11, Z22
+	VPTERNLOGD      $0xe8, Z5, Z4, Z17
+	VPTERNLOGD      $0xe8, Z13, Z12, Z22
+	VPADDD          Z17, Z2, Z2
+	VPADDD          Z22, Z10, Z10
+	VMOVDQU32       1728(AX), Z19
+	VMOVDQU32       2752(AX), Z24
+	VPRORD          $0x07, Z19, Z20
+	VPRORD          $0x07, Z24, Z25
+	VPRORD          $0x12, Z19, Z17
+	VPRORD          $0x12, Z24, Z22
+	VPSRLD          $0x03, Z19, Z18
+	VPSRLD          $0x03, Z24, Z23
+	VPTERNLOGD      $0x96, Z18, Z17, Z20
+	VPTERNLOGD      $0x96, Z23, Z22, Z25
+	VMOVDQU32       1536(AX), Z19
+	VMOVDQU32       2560(AX), Z24
+	VPRORD          $0x11, Z19, Z16
+	VPRORD          $0x11, Z24, Z21
+	VPRORD          $0x13, Z19, Z17
+	VPRORD          $0x13, Z24, Z22
+	VPSRLD          $0x0a, Z19, Z18
+	VPSRLD          $0x0a, Z24, Z23
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPTERNLOGD      $0x96, Z23, Z22, Z21
+	VPADDD          Z16, Z20, Z20
+	VPADDD          Z21, Z25, Z25
+	VPADDD          1664(AX), Z20, Z20
+	VPADDD          2688(AX), Z25, Z25
+	VMOVDQU32       Z20, 1664(AX)
+	VMOVDQU32       Z25, 2688(AX)
+	VPADDD.BCST     588(AX), Z1, Z1
+	VPADDD.BCST     588(AX), Z9, Z9
+	VPADDD          Z20, Z1, Z1
+	VPADDD          Z25, Z9, Z9
+	VMOVDQA32       Z6, Z17
+	VMOVDQA32       Z14, Z22
+	VPTERNLOGD      $0xca, Z0, Z7, Z17
+	VPTERNLOGD      $0xca, Z8, Z15, Z22
+	VPADDD          Z17, Z1, Z1
+	VPADDD          Z22, Z9, Z9
+	VPRORD          $0x06, Z6, Z16
+	VPRORD          $0x06, Z14, Z21
+	VPRORD          $0x0b, Z6, Z17
+	VPRORD          $0x0b, Z14, Z22
+	VPRORD          $0x19, Z6, Z18
+	VPRORD          $0x19, Z14, Z23
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPTERNLOGD      $0x96, Z23, Z22, Z21
+	VPADDD          Z16, Z1, Z1
+	VPADDD          Z21, Z9, Z9
+	VPADDD          Z1, Z5, Z5
+	VPADDD          Z9, Z13, Z13
+	VPRORD          $0x02, Z2, Z16
+	VPRORD          $0x02, Z10, Z21
+	VPRORD          $0x0d, Z2, Z17
+	VPRORD          $0x0d, Z10, Z22
+	VPRORD          $0x16, Z2, Z18
+	VPRORD          $0x16, Z10, Z23
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPTERNLOGD      $0x96, Z23, Z22, Z21
+	VPADDD          Z16, Z1, Z1
+	VPADDD          Z21, Z9, Z9
+	VMOVDQA32       Z2, Z17
+	VMOVDQA32       Z10, Z22
+	VPTERNLOGD      $0xe8, Z4, Z3, Z17
+	VPTERNLOGD      $0xe8, Z12, Z11, Z22
+	VPADDD          Z17, Z1, Z1
+	VPADDD          Z22, Z9, Z9
+	VMOVDQU32       1792(AX), Z19
+	VMOVDQU32       2816(AX), Z24
+	VPRORD          $0x07, Z19, Z20
+	VPRORD          $0x07, Z24, Z25
+	VPRORD          $0x12, Z19, Z17
+	VPRORD          $0x12, Z24, Z22
+	VPSRLD          $0x03, Z19, Z18
+	VPSRLD          $0x03, Z24, Z23
+	VPTERNLOGD      $0x96, Z18, Z17, Z20
+	VPTERNLOGD      $0x96, Z23, Z22, Z25
+	VMOVDQU32       1600(AX), Z19
+	VMOVDQU32       2624(AX), Z24
+	VPRORD          $0x11, Z19, Z16
+	VPRORD          $0x11, Z24, Z21
+	VPRORD          $0x13, Z19, Z17
+	VPRORD          $0x13, Z24, Z22
+	VPSRLD          $0x0a, Z19, Z18
+	VPSRLD          $0x0a, Z24, Z23
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPTERNLOGD      $0x96, Z23, Z22, Z21
+	VPADDD          Z16, Z20, Z20
+	VPADDD          Z21, Z25, Z25
+	VPADDD          1728(AX), Z20, Z20
+	VPADDD          2752(AX), Z25, Z25
+	VMOVDQU32       Z20, 1728(AX)
+	VMOVDQU32       Z25, 2752(AX)
+	VPADDD.BCST     592(AX), Z0, Z0
+	VPADDD.BCST     592(AX), Z8, Z8
+	VPADDD          Z20, Z0, Z0
+	VPADDD          Z25, Z8, Z8
+	VMOVDQA32       Z5, Z17
+	VMOVDQA32       Z13, Z22
+	VPTERNLOGD      $0xca, Z7, Z6, Z17
+	VPTERNLOGD      $0xca, Z15, Z14, Z22
+	VPADDD          Z17, Z0, Z0
+	VPADDD          Z22, Z8, Z8
+	VPRORD          $0x06, Z5, Z16
+	VPRORD          $0x06, Z13, Z21
+	VPRORD          $0x0b, Z5, Z17
+	VPRORD          $0x0b, Z13, Z22
+	VPRORD          $0x19, Z5, Z18
+	VPRORD          $0x19, Z13, Z23
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPTERNLOGD      $0x96, Z23, Z22, Z21
+	VPADDD          Z16, Z0, Z0
+	VPADDD          Z21, Z8, Z8
+	VPADDD          Z0, Z4, Z4
+	VPADDD          Z8, Z12, Z12
+	VPRORD          $0x02, Z1, Z16
+	VPRORD          $0x02, Z9, Z21
+	VPRORD          $0x0d, Z1, Z17
+	VPRORD          $0x0d, Z9, Z22
+	VPRORD          $0x16, Z1, Z18
+	VPRORD          $0x16, Z9, Z23
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPTERNLOGD      $0x96, Z23, Z22, Z21
+	VPADDD          Z16, Z0, Z0
+	VPADDD          Z21, Z8, Z8
+	VMOVDQA32       Z1, Z17
+	VMOVDQA32       Z9, Z22
+	VPTERNLOGD      $0xe8, Z3, Z2, Z17
+	VPTERNLOGD      $0xe8, Z11, Z10, Z22
+	VPADDD          Z17, Z0, Z0
+	VPADDD          Z22, Z8, Z8
+	VMOVDQU32       1856(AX), Z19
+	VMOVDQU32       2880(AX), Z24
+	VPRORD          $0x07, Z19, Z20
+	VPRORD          $0x07, Z24, Z25
+	VPRORD          $0x12, Z19, Z17
+	VPRORD          $0x12, Z24, Z22
+	VPSRLD          $0x03, Z19, Z18
+	VPSRLD          $0x03, Z24, Z23
+	VPTERNLOGD      $0x96, Z18, Z17, Z20
+	VPTERNLOGD      $0x96, Z23, Z22, Z25
+	VMOVDQU32       1664(AX), Z19
+	VMOVDQU32       2688(AX), Z24
+	VPRORD          $0x11, Z19, Z16
+	VPRORD          $0x11, Z24, Z21
+	VPRORD          $0x13, Z19, Z17
+	VPRORD          $0x13, Z24, Z22
+	VPSRLD          $0x0a, Z19, Z18
+	VPSRLD          $0x0a, Z24, Z23
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPTERNLOGD      $0x96, Z23, Z22, Z21
+	VPADDD          Z16, Z20, Z20
+	VPADDD          Z21, Z25, Z25
+	VPADDD          1792(AX), Z20, Z20
+	VPADDD          2816(AX), Z25, Z25
+	VMOVDQU32       Z20, 1792(AX)
+	VMOVDQU32       Z25, 2816(AX)
+	VPADDD.BCST     596(AX), Z7, Z7
+	VPADDD.BCST     596(AX), Z15, Z15
+	VPADDD          Z20, Z7, Z7
+	VPADDD          Z25, Z15, Z15
+	VMOVDQA32       Z4, Z17
+	VMOVDQA32       Z12, Z22
+	VPTERNLOGD      $0xca, Z6, Z5, Z17
+	VPTERNLOGD      $0xca, Z14, Z13, Z22
+	VPADDD          Z17, Z7, Z7
+	VPADDD          Z22, Z15, Z15
+	VPRORD          $0x06, Z4, Z16
+	VPRORD          $0x06, Z12, Z21
+	VPRORD          $0x0b, Z4, Z17
+	VPRORD          $0x0b, Z12, Z22
+	VPRORD          $0x19, Z4, Z18
+	VPRORD          $0x19, Z12, Z23
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPTERNLOGD      $0x96, Z23, Z22, Z21
+	VPADDD          Z16, Z7, Z7
+	VPADDD          Z21, Z15, Z15
+	VPADDD          Z7, Z3, Z3
+	VPADDD          Z15, Z11, Z11
+	VPRORD          $0x02, Z0, Z16
+	VPRORD          $0x02, Z8, Z21
+	VPRORD          $0x0d, Z0, Z17
+	VPRORD          $0x0d, Z8, Z22
+	VPRORD          $0x16, Z0, Z18
+	VPRORD          $0x16, Z8, Z23
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPTERNLOGD      $0x96, Z23, Z22, Z21
+	VPADDD          Z16, Z7, Z7
+	VPADDD          Z21, Z15, Z15
+	VMOVDQA32       Z0, Z17
+	VMOVDQA32       Z8, Z22
+	VPTERNLOGD      $0xe8, Z2, Z1, Z17
+	VPTERNLOGD      $0xe8, Z10, Z9, Z22
+	VPADDD          Z17, Z7, Z7
+	VPADDD          Z22, Z15, Z15
+	VMOVDQU32       1920(AX), Z19
+	VMOVDQU32       2944(AX), Z24
+	VPRORD          $0x07, Z19, Z20
+	VPRORD          $0x07, Z24, Z25
+	VPRORD          $0x12, Z19, Z17
+	VPRORD          $0x12, Z24, Z22
+	VPSRLD          $0x03, Z19, Z18
+	VPSRLD          $0x03, Z24, Z23
+	VPTERNLOGD      $0x96, Z18, Z17, Z20
+	VPTERNLOGD      $0x96, Z23, Z22, Z25
+	VMOVDQU32       1728(AX), Z19
+	VMOVDQU32       2752(AX), Z24
+	VPRORD          $0x11, Z19, Z16
+	VPRORD          $0x11, Z24, Z21
+	VPRORD          $0x13, Z19, Z17
+	VPRORD          $0x13, Z24, Z22
+	VPSRLD          $0x0a, Z19, Z18
+	VPSRLD          $0x0a, Z24, Z23
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPTERNLOGD      $0x96, Z23, Z22, Z21
+	VPADDD          Z16, Z20, Z20
+	VPADDD          Z21, Z25, Z25
+	VPADDD          1856(AX), Z20, Z20
+	VPADDD          2880(AX), Z25, Z25
+	VPADDD.BCST     856(AX), Z20, Z20
+	VPADDD.BCST     856(AX), Z25, Z25
+	VMOVDQU32       Z20, 1856(AX)
+	VMOVDQU32       Z25, 2880(AX)
+	VPADDD.BCST     600(AX), Z6, Z6
+	VPADDD.BCST     600(AX), Z14, Z14
+	VPADDD          Z20, Z6, Z6
+	VPADDD          Z25, Z14, Z14
+	VMOVDQA32       Z3, Z17
+	VMOVDQA32       Z11, Z22
+	VPTERNLOGD      $0xca, Z5, Z4, Z17
+	VPTERNLOGD      $0xca, Z13, Z12, Z22
+	VPADDD          Z17, Z6, Z6
+	VPADDD          Z22, Z14, Z14
+	VPRORD          $0x06, Z3, Z16
+	VPRORD          $0x06, Z11, Z21
+	VPRORD          $0x0b, Z3, Z17
+	VPRORD          $0x0b, Z11, Z22
+	VPRORD          $0x19, Z3, Z18
+	VPRORD          $0x19, Z11, Z23
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPTERNLOGD      $0x96, Z23, Z22, Z21
+	VPADDD          Z16, Z6, Z6
+	VPADDD          Z21, Z14, Z14
+	VPADDD          Z6, Z2, Z2
+	VPADDD          Z14, Z10, Z10
+	VPRORD          $0x02, Z7, Z16
+	VPRORD          $0x02, Z15, Z21
+	VPRORD          $0x0d, Z7, Z17
+	VPRORD          $0x0d, Z15, Z22
+	VPRORD          $0x16, Z7, Z18
+	VPRORD          $0x16, Z15, Z23
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPTERNLOGD      $0x96, Z23, Z22, Z21
+	VPADDD          Z16, Z6, Z6
+	VPADDD          Z21, Z14, Z14
+	VMOVDQA32       Z7, Z17
+	VMOVDQA32       Z15, Z22
+	VPTERNLOGD      $0xe8, Z1, Z0, Z17
+	VPTERNLOGD      $0xe8, Z9, Z8, Z22
+	VPADDD          Z17, Z6, Z6
+	VPADDD          Z22, Z14, Z14
+	VMOVDQU32       1792(AX), Z19
+	VMOVDQU32       2816(AX), Z24
+	VPRORD          $0x11, Z19, Z20
+	VPRORD          $0x11, Z24, Z25
+	VPRORD          $0x13, Z19, Z17
+	VPRORD          $0x13, Z24, Z22
+	VPSRLD          $0x0a, Z19, Z18
+	VPSRLD          $0x0a, Z24, Z23
+	VPTERNLOGD      $0x96, Z18, Z17, Z20
+	VPTERNLOGD      $0x96, Z23, Z22, Z25
+	VPADDD          1472(AX), Z20, Z20
+	VPADDD          2496(AX), Z25, Z25
+	VPADDD          1920(AX), Z20, Z20
+	VPADDD          2944(AX), Z25, Z25
+	VPADDD.BCST     860(AX), Z20, Z20
+	VPADDD.BCST     860(AX), Z25, Z25
+	VMOVDQU32       Z20, 1920(AX)
+	VMOVDQU32       Z25, 2944(AX)
+	VPADDD.BCST     604(AX), Z5, Z5
+	VPADDD.BCST     604(AX), Z13, Z13
+	VPADDD          Z20, Z5, Z5
+	VPADDD          Z25, Z13, Z13
+	VMOVDQA32       Z2, Z17
+	VMOVDQA32       Z10, Z22
+	VPTERNLOGD      $0xca, Z4, Z3, Z17
+	VPTERNLOGD      $0xca, Z12, Z11, Z22
+	VPADDD          Z17, Z5, Z5
+	VPADDD          Z22, Z13, Z13
+	VPRORD          $0x06, Z2, Z16
+	VPRORD          $0x06, Z10, Z21
+	VPRORD          $0x0b, Z2, Z17
+	VPRORD          $0x0b, Z10, Z22
+	VPRORD          $0x19, Z2, Z18
+	VPRORD          $0x19, Z10, Z23
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPTERNLOGD      $0x96, Z23, Z22, Z21
+	VPADDD          Z16, Z5, Z5
+	VPADDD          Z21, Z13, Z13
+	VPADDD          Z5, Z1, Z1
+	VPADDD          Z13, Z9, Z9
+	VPRORD          $0x02, Z6, Z16
+	VPRORD          $0x02, Z14, Z21
+	VPRORD          $0x0d, Z6, Z17
+	VPRORD          $0x0d, Z14, Z22
+	VPRORD          $0x16, Z6, Z18
+	VPRORD          $0x16, Z14, Z23
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPTERNLOGD      $0x96, Z23, Z22, Z21
+	VPADDD          Z16, Z5, Z5
+	VPADDD          Z21, Z13, Z13
+	VMOVDQA32       Z6, Z17
+	VMOVDQA32       Z14, Z22
+	VPTERNLOGD      $0xe8, Z0, Z7, Z17
+	VPTERNLOGD      $0xe8, Z8, Z15, Z22
+	VPADDD          Z17, Z5, Z5
+	VPADDD          Z22, Z13, Z13
+	VMOVDQU32       1856(AX), Z19
+	VMOVDQU32       2880(AX), Z24
+	VPRORD          $0x11, Z19, Z20
+	VPRORD          $0x11, Z24, Z25
+	VPRORD          $0x13, Z19, Z17
+	VPRORD          $0x13, Z24, Z22
+	VPSRLD          $0x0a, Z19, Z18
+	VPSRLD          $0x0a, Z24, Z23
+	VPTERNLOGD      $0x96, Z18, Z17, Z20
+	VPTERNLOGD      $0x96, Z23, Z22, Z25
+	VPADDD          1536(AX), Z20, Z20
+	VPADDD          2560(AX), Z25, Z25
+	VPADDD.BCST     864(AX), Z20, Z20
+	VPADDD.BCST     864(AX), Z25, Z25
+	VMOVDQU32       Z20, 1984(AX)
+	VMOVDQU32       Z25, 3008(AX)
+	VPADDD.BCST     608(AX), Z4, Z4
+	VPADDD.BCST     608(AX), Z12, Z12
+	VPADDD          Z20, Z4, Z4
+	VPADDD          Z25, Z12, Z12
+	VMOVDQA32       Z1, Z17
+	VMOVDQA32       Z9, Z22
+	VPTERNLOGD      $0xca, Z3, Z2, Z17
+	VPTERNLOGD      $0xca, Z11, Z10, Z22
+	VPADDD          Z17, Z4, Z4
+	VPADDD          Z22, Z12, Z12
+	VPRORD          $0x06, Z1, Z16
+	VPRORD          $0x06, Z9, Z21
+	VPRORD          $0x0b, Z1, Z17
+	VPRORD          $0x0b, Z9, Z22
+	VPRORD          $0x19, Z1, Z18
+	VPRORD          $0x19, Z9, Z23
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPTERNLOGD      $0x96, Z23, Z22, Z21
+	VPADDD          Z16, Z4, Z4
+	VPADDD          Z21, Z12, Z12
+	VPADDD          Z4, Z0, Z0
+	VPADDD          Z12, Z8, Z8
+	VPRORD          $0x02, Z5, Z16
+	VPRORD          $0x02, Z13, Z21
+	VPRORD          $0x0d, Z5, Z17
+	VPRORD          $0x0d, Z13, Z22
+	VPRORD          $0x16, Z5, Z18
+	VPRORD          $0x16, Z13, Z23
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPTERNLOGD      $0x96, Z23, Z22, Z21
+	VPADDD          Z16, Z4, Z4
+	VPADDD          Z21, Z12, Z12
+	VMOVDQA32       Z5, Z17
+	VMOVDQA32       Z13, Z22
+	VPTERNLOGD      $0xe8, Z7, Z6, Z17
+	VPTERNLOGD      $0xe8, Z15, Z14, Z22
+	VPADDD          Z17, Z4, Z4
+	VPADDD          Z22, Z12, Z12
+	VMOVDQU32       1920(AX), Z19
+	VMOVDQU32       2944(AX), Z24
+	VPRORD          $0x11, Z19, Z20
+	VPRORD          $0x11, Z24, Z25
+	VPRORD          $0x13, Z19, Z17
+	VPRORD          $0x13, Z24, Z22
+	VPSRLD          $0x0a, Z19, Z18
+	VPSRLD          $0x0a, Z24, Z23
+	VPTERNLOGD      $0x96, Z18, Z17, Z20
+	VPTERNLOGD      $0x96, Z23, Z22, Z25
+	VPADDD          1600(AX), Z20, Z20
+	VPADDD          2624(AX), Z25, Z25
+	VMOVDQU32       Z20, 2048(AX)
+	VMOVDQU32       Z25, 3072(AX)
+	VPADDD.BCST     612(AX), Z3, Z3
+	VPADDD.BCST     612(AX), Z11, Z11
+	VPADDD          Z20, Z3, Z3
+	VPADDD          Z25, Z11, Z11
+	VMOVDQA32       Z0, Z17
+	VMOVDQA32       Z8, Z22
+	VPTERNLOGD      $0xca, Z2, Z1, Z17
+	VPTERNLOGD      $0xca, Z10, Z9, Z22
+	VPADDD          Z17, Z3, Z3
+	VPADDD          Z22, Z11, Z11
+	VPRORD          $0x06, Z0, Z16
+	VPRORD          $0x06, Z8, Z21
+	VPRORD          $0x0b, Z0, Z17
+	VPRORD          $0x0b, Z8, Z22
+	VPRORD          $0x19, Z0, Z18
+	VPRORD          $0x19, Z8, Z23
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPTERNLOGD      $0x96, Z23, Z22, Z21
+	VPADDD          Z16, Z3, Z3
+	VPADDD          Z21, Z11, Z11
+	VPADDD          Z3, Z7, Z7
+	VPADDD          Z11, Z15, Z15
+	VPRORD          $0x02, Z4, Z16
+	VPRORD          $0x02, Z12, Z21
+	VPRORD          $0x0d, Z4, Z17
+	VPRORD          $0x0d, Z12, Z22
+	VPRORD          $0x16, Z4, Z18
+	VPRORD          $0x16, Z12, Z23
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPTERNLOGD      $0x96, Z23, Z22, Z21
+	VPADDD          Z16, Z3, Z3
+	VPADDD          Z21, Z11, Z11
+	VMOVDQA32       Z4, Z17
+	VMOVDQA32       Z12, Z22
+	VPTERNLOGD      $0xe8, Z6, Z5, Z17
+	VPTERNLOGD      $0xe8, Z14, Z13, Z22
+	VPADDD          Z17, Z3, Z3
+	VPADDD          Z22, Z11, Z11
+	VMOVDQU32       1984(AX), Z19
+	VMOVDQU32       3008(AX), Z24
+	VPRORD          $0x11, Z19, Z20
+	VPRORD          $0x11, Z24, Z25
+	VPRORD          $0x13, Z19, Z17
+	VPRORD          $0x13, Z24, Z22
+	VPSRLD          $0x0a, Z19, Z18
+	VPSRLD          $0x0a, Z24, Z23
+	VPTERNLOGD      $0x96, Z18, Z17, Z20
+	VPTERNLOGD      $0x96, Z23, Z22, Z25
+	VPADDD          1664(AX), Z20, Z20
+	VPADDD          2688(AX), Z25, Z25
+	VMOVDQU32       Z20, 2112(AX)
+	VMOVDQU32       Z25, 3136(AX)
+	VPADDD.BCST     616(AX), Z2, Z2
+	VPADDD.BCST     616(AX), Z10, Z10
+	VPADDD          Z20, Z2, Z2
+	VPADDD          Z25, Z10, Z10
+	VMOVDQA32       Z7, Z17
+	VMOVDQA32       Z15, Z22
+	VPTERNLOGD      $0xca, Z1, Z0, Z17
+	VPTERNLOGD      $0xca, Z9, Z8, Z22
+	VPADDD          Z17, Z2, Z2
+	VPADDD          Z22, Z10, Z10
+	VPRORD          $0x06, Z7, Z16
+	VPRORD          $0x06, Z15, Z21
+	VPRORD          $0x0b, Z7, Z17
+	VPRORD          $0x0b, Z15, Z22
+	VPRORD          $0x19, Z7, Z18
+	VPRORD          $0x19, Z15, Z23
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPTERNLOGD      $0x96, Z23, Z22, Z21
+	VPADDD          Z16, Z2, Z2
+	VPADDD          Z21, Z10, Z10
+	VPADDD          Z2, Z6, Z6
+	VPADDD          Z10, Z14, Z14
+	VPRORD          $0x02, Z3, Z16
+	VPRORD          $0x02, Z11, Z21
+	VPRORD          $0x0d, Z3, Z17
+	VPRORD          $0x0d, Z11, Z22
+	VPRORD          $0x16, Z3, Z18
+	VPRORD          $0x16, Z11, Z23
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPTERNLOGD      $0x96, Z23, Z22, Z21
+	VPADDD          Z16, Z2, Z2
+	VPADDD          Z21, Z10, Z10
+	VMOVDQA32       Z3, Z17
+	VMOVDQA32       Z11, Z22
+	VPTERNLOGD      $0xe8, Z5, Z4, Z17
+	VPTERNLOGD      $0xe8, Z13, Z12, Z22
+	VPADDD          Z17, Z2, Z2
+	VPADDD          Z22, Z10, Z10
+	VMOVDQU32       2048(AX), Z19
+	VMOVDQU32       3072(AX), Z24
+	VPRORD          $0x11, Z19, Z20
+	VPRORD          $0x11, Z24, Z25
+	VPRORD          $0x13, Z19, Z17
+	VPRORD          $0x13, Z24, Z22
+	VPSRLD          $0x0a, Z19, Z18
+	VPSRLD          $0x0a, Z24, Z23
+	VPTERNLOGD      $0x96, Z18, Z17, Z20
+	VPTERNLOGD      $0x96, Z23, Z22, Z25
+	VPADDD          1728(AX), Z20, Z20
+	VPADDD          2752(AX), Z25, Z25
+	VMOVDQU32       Z20, 2176(AX)
+	VMOVDQU32       Z25, 3200(AX)
+	VPADDD.BCST     620(AX), Z1, Z1
+	VPADDD.BCST     620(AX), Z9, Z9
+	VPADDD          Z20, Z1, Z1
+	VPADDD          Z25, Z9, Z9
+	VMOVDQA32       Z6, Z17
+	VMOVDQA32       Z14, Z22
+	VPTERNLOGD      $0xca, Z0, Z7, Z17
+	VPTERNLOGD      $0xca, Z8, Z15, Z22
+	VPADDD          Z17, Z1, Z1
+	VPADDD          Z22, Z9, Z9
+	VPRORD          $0x06, Z6, Z16
+	VPRORD          $0x06, Z14, Z21
+	VPRORD          $0x0b, Z6, Z17
+	VPRORD          $0x0b, Z14, Z22
+	VPRORD          $0x19, Z6, Z18
+	VPRORD          $0x19, Z14, Z23
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPTERNLOGD      $0x96, Z23, Z22, Z21
+	VPADDD          Z16, Z1, Z1
+	VPADDD          Z21, Z9, Z9
+	VPADDD          Z1, Z5, Z5
+	VPADDD          Z9, Z13, Z13
+	VPRORD          $0x02, Z2, Z16
+	VPRORD          $0x02, Z10, Z21
+	VPRORD          $0x0d, Z2, Z17
+	VPRORD          $0x0d, Z10, Z22
+	VPRORD          $0x16, Z2, Z18
+	VPRORD          $0x16, Z10, Z23
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPTERNLOGD      $0x96, Z23, Z22, Z21
+	VPADDD          Z16, Z1, Z1
+	VPADDD          Z21, Z9, Z9
+	VMOVDQA32       Z2, Z17
+	VMOVDQA32       Z10, Z22
+	VPTERNLOGD      $0xe8, Z4, Z3, Z17
+	VPTERNLOGD      $0xe8, Z12, Z11, Z22
+	VPADDD          Z17, Z1, Z1
+	VPADDD          Z22, Z9, Z9
+	VMOVDQU32       2112(AX), Z19
+	VMOVDQU32       3136(AX), Z24
+	VPRORD          $0x11, Z19, Z20
+	VPRORD          $0x11, Z24, Z25
+	VPRORD          $0x13, Z19, Z17
+	VPRORD          $0x13, Z24, Z22
+	VPSRLD          $0x0a, Z19, Z18
+	VPSRLD          $0x0a, Z24, Z23
+	VPTERNLOGD      $0x96, Z18, Z17, Z20
+	VPTERNLOGD      $0x96, Z23, Z22, Z25
+	VPADDD          1792(AX), Z20, Z20
+	VPADDD          2816(AX), Z25, Z25
+	VMOVDQU32       Z20, 2240(AX)
+	VMOVDQU32       Z25, 3264(AX)
+	VPADDD.BCST     624(AX), Z0, Z0
+	VPADDD.BCST     624(AX), Z8, Z8
+	VPADDD          Z20, Z0, Z0
+	VPADDD          Z25, Z8, Z8
+	VMOVDQA32       Z5, Z17
+	VMOVDQA32       Z13, Z22
+	VPTERNLOGD      $0xca, Z7, Z6, Z17
+	VPTERNLOGD      $0xca, Z15, Z14, Z22
+	VPADDD          Z17, Z0, Z0
+	VPADDD          Z22, Z8, Z8
+	VPRORD          $0x06, Z5, Z16
+	VPRORD          $0x06, Z13, Z21
+	VPRORD          $0x0b, Z5, Z17
+	VPRORD          $0x0b, Z13, Z22
+	VPRORD          $0x19, Z5, Z18
+	VPRORD          $0x19, Z13, Z23
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPTERNLOGD      $0x96, Z23, Z22, Z21
+	VPADDD          Z16, Z0, Z0
+	VPADDD          Z21, Z8, Z8
+	VPADDD          Z0, Z4, Z4
+	VPADDD          Z8, Z12, Z12
+	VPRORD          $0x02, Z1, Z16
+	VPRORD          $0x02, Z9, Z21
+	VPRORD          $0x0d, Z1, Z17
+	VPRORD          $0x0d, Z9, Z22
+	VPRORD          $0x16, Z1, Z18
+	VPRORD          $0x16, Z9, Z23
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPTERNLOGD      $0x96, Z23, Z22, Z21
+	VPADDD          Z16, Z0, Z0
+	VPADDD          Z21, Z8, Z8
+	VMOVDQA32       Z1, Z17
+	VMOVDQA32       Z9, Z22
+	VPTERNLOGD      $0xe8, Z3, Z2, Z17
+	VPTERNLOGD      $0xe8, Z11, Z10, Z22
+	VPADDD          Z17, Z0, Z0
+	VPADDD          Z22, Z8, Z8
+	VMOVDQU32       2176(AX), Z19
+	VMOVDQU32       3200(AX), Z24
+	VPRORD          $0x11, Z19, Z20
+	VPRORD          $0x11, Z24, Z25
+	VPRORD          $0x13, Z19, Z17
+	VPRORD          $0x13, Z24, Z22
+	VPSRLD          $0x0a, Z19, Z18
+	VPSRLD          $0x0a, Z24, Z23
+	VPTERNLOGD      $0x96, Z18, Z17, Z20
+	VPTERNLOGD      $0x96, Z23, Z22, Z25
+	VPADDD          1856(AX), Z20, Z20
+	VPADDD          2880(AX), Z25, Z25
+	VMOVDQU32       Z20, 2304(AX)
+	VMOVDQU32       Z25, 3328(AX)
+	VPADDD.BCST     628(AX), Z7, Z7
+	VPADDD.BCST     628(AX), Z15, Z15
+	VPADDD          Z20, Z7, Z7
+	VPADDD          Z25, Z15, Z15
+	VMOVDQA32       Z4, Z17
+	VMOVDQA32       Z12, Z22
+	VPTERNLOGD      $0xca, Z6, Z5, Z17
+	VPTERNLOGD      $0xca, Z14, Z13, Z22
+	VPADDD          Z17, Z7, Z7
+	VPADDD          Z22, Z15, Z15
+	VPRORD          $0x06, Z4, Z16
+	VPRORD          $0x06, Z12, Z21
+	VPRORD          $0x0b, Z4, Z17
+	VPRORD          $0x0b, Z12, Z22
+	VPRORD          $0x19, Z4, Z18
+	VPRORD          $0x19, Z12, Z23
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPTERNLOGD      $0x96, Z23, Z22, Z21
+	VPADDD          Z16, Z7, Z7
+	VPADDD          Z21, Z15, Z15
+	VPADDD          Z7, Z3, Z3
+	VPADDD          Z15, Z11, Z11
+	VPRORD          $0x02, Z0, Z16
+	VPRORD          $0x02, Z8, Z21
+	VPRORD          $0x0d, Z0, Z17
+	VPRORD          $0x0d, Z8, Z22
+	VPRORD          $0x16, Z0, Z18
+	VPRORD          $0x16, Z8, Z23
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPTERNLOGD      $0x96, Z23, Z22, Z21
+	VPADDD          Z16, Z7, Z7
+	VPADDD          Z21, Z15, Z15
+	VMOVDQA32       Z0, Z17
+	VMOVDQA32       Z8, Z22
+	VPTERNLOGD      $0xe8, Z2, Z1, Z17
+	VPTERNLOGD      $0xe8, Z10, Z9, Z22
+	VPADDD          Z17, Z7, Z7
+	VPADDD          Z22, Z15, Z15
+	VMOVDQU32       2240(AX), Z19
+	VMOVDQU32       3264(AX), Z24
+	VPRORD          $0x11, Z19, Z20
+	VPRORD          $0x11, Z24, Z25
+	VPRORD          $0x13, Z19, Z17
+	VPRORD          $0x13, Z24, Z22
+	VPSRLD          $0x0a, Z19, Z18
+	VPSRLD          $0x0a, Z24, Z23
+	VPTERNLOGD      $0x96, Z18, Z17, Z20
+	VPTERNLOGD      $0x96, Z23, Z22, Z25
+	VPADDD          1920(AX), Z20, Z20
+	VPADDD          2944(AX), Z25, Z25
+	VPADDD.BCST     888(AX), Z20, Z20
+	VPADDD.BCST     888(AX), Z25, Z25
+	VMOVDQU32       Z20, 2368(AX)
+	VMOVDQU32       Z25, 3392(AX)
+	VPADDD.BCST     632(AX), Z6, Z6
+	VPADDD.BCST     632(AX), Z14, Z14
+	VPADDD          Z20, Z6, Z6
+	VPADDD          Z25, Z14, Z14
+	VMOVDQA32       Z3, Z17
+	VMOVDQA32       Z11, Z22
+	VPTERNLOGD      $0xca, Z5, Z4, Z17
+	VPTERNLOGD      $0xca, Z13, Z12, Z22
+	VPADDD          Z17, Z6, Z6
+	VPADDD          Z22, Z14, Z14
+	VPRORD          $0x06, Z3, Z16
+	VPRORD          $0x06, Z11, Z21
+	VPRORD          $0x0b, Z3, Z17
+	VPRORD          $0x0b, Z11, Z22
+	VPRORD          $0x19, Z3, Z18
+	VPRORD          $0x19, Z11, Z23
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPTERNLOGD      $0x96, Z23, Z22, Z21
+	VPADDD          Z16, Z6, Z6
+	VPADDD          Z21, Z14, Z14
+	VPADDD          Z6, Z2, Z2
+	VPADDD          Z14, Z10, Z10
+	VPRORD          $0x02, Z7, Z16
+	VPRORD          $0x02, Z15, Z21
+	VPRORD          $0x0d, Z7, Z17
+	VPRORD          $0x0d, Z15, Z22
+	VPRORD          $0x16, Z7, Z18
+	VPRORD          $0x16, Z15, Z23
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPTERNLOGD      $0x96, Z23, Z22, Z21
+	VPADDD          Z16, Z6, Z6
+	VPADDD          Z21, Z14, Z14
+	VMOVDQA32       Z7, Z17
+	VMOVDQA32       Z15, Z22
+	VPTERNLOGD      $0xe8, Z1, Z0, Z17
+	VPTERNLOGD      $0xe8, Z9, Z8, Z22
+	VPADDD          Z17, Z6, Z6
+	VPADDD          Z22, Z14, Z14
+	VMOVDQU32       1472(AX), Z19
+	VMOVDQU32       2496(AX), Z24
+	VPRORD          $0x07, Z19, Z20
+	VPRORD          $0x07, Z24, Z25
+	VPRORD          $0x12, Z19, Z17
+	VPRORD          $0x12, Z24, Z22
+	VPSRLD          $0x03, Z19, Z18
+	VPSRLD          $0x03, Z24, Z23
+	VPTERNLOGD      $0x96, Z18, Z17, Z20
+	VPTERNLOGD      $0x96, Z23, Z22, Z25
+	VMOVDQU32       2304(AX), Z19
+	VMOVDQU32       3328(AX), Z24
+	VPRORD          $0x11, Z19, Z16
+	VPRORD          $0x11, Z24, Z21
+	VPRORD          $0x13, Z19, Z17
+	VPRORD          $0x13, Z24, Z22
+	VPSRLD          $0x0a, Z19, Z18
+	VPSRLD          $0x0a, Z24, Z23
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPTERNLOGD      $0x96, Z23, Z22, Z21
+	VPADDD          Z16, Z20, Z20
+	VPADDD          Z21, Z25, Z25
+	VPADDD          1984(AX), Z20, Z20
+	VPADDD          3008(AX), Z25, Z25
+	VPADDD.BCST     892(AX), Z20, Z20
+	VPADDD.BCST     892(AX), Z25, Z25
+	VMOVDQU32       Z20, 2432(AX)
+	VMOVDQU32       Z25, 3456(AX)
+	VPADDD.BCST     636(AX), Z5, Z5
+	VPADDD.BCST     636(AX), Z13, Z13
+	VPADDD          Z20, Z5, Z5
+	VPADDD          Z25, Z13, Z13
+	VMOVDQA32       Z2, Z17
+	VMOVDQA32       Z10, Z22
+	VPTERNLOGD      $0xca, Z4, Z3, Z17
+	VPTERNLOGD      $0xca, Z12, Z11, Z22
+	VPADDD          Z17, Z5, Z5
+	VPADDD          Z22, Z13, Z13
+	VPRORD          $0x06, Z2, Z16
+	VPRORD          $0x06, Z10, Z21
+	VPRORD          $0x0b, Z2, Z17
+	VPRORD          $0x0b, Z10, Z22
+	VPRORD          $0x19, Z2, Z18
+	VPRORD          $0x19, Z10, Z23
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPTERNLOGD      $0x96, Z23, Z22, Z21
+	VPADDD          Z16, Z5, Z5
+	VPADDD          Z21, Z13, Z13
+	VPADDD          Z5, Z1, Z1
+	VPADDD          Z13, Z9, Z9
+	VPRORD          $0x02, Z6, Z16
+	VPRORD          $0x02, Z14, Z21
+	VPRORD          $0x0d, Z6, Z17
+	VPRORD          $0x0d, Z14, Z22
+	VPRORD          $0x16, Z6, Z18
+	VPRORD          $0x16, Z14, Z23
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPTERNLOGD      $0x96, Z23, Z22, Z21
+	VPADDD          Z16, Z5, Z5
+	VPADDD          Z21, Z13, Z13
+	VMOVDQA32       Z6, Z17
+	VMOVDQA32       Z14, Z22
+	VPTERNLOGD      $0xe8, Z0, Z7, Z17
+	VPTERNLOGD      $0xe8, Z8, Z15, Z22
+	VPADDD          Z17, Z5, Z5
+	VPADDD          Z22, Z13, Z13
+	VMOVDQU32       1536(AX), Z19
+	VMOVDQU32       2560(AX), Z24
+	VPRORD          $0x07, Z19, Z20
+	VPRORD          $0x07, Z24, Z25
+	VPRORD          $0x12, Z19, Z17
+	VPRORD          $0x12, Z24, Z22
+	VPSRLD          $0x03, Z19, Z18
+	VPSRLD          $0x03, Z24, Z23
+	VPTERNLOGD      $0x96, Z18, Z17, Z20
+	VPTERNLOGD      $0x96, Z23, Z22, Z25
+	VMOVDQU32       2368(AX), Z19
+	VMOVDQU32       3392(AX), Z24
+	VPRORD          $0x11, Z19, Z16
+	VPRORD          $0x11, Z24, Z21
+	VPRORD          $0x13, Z19, Z17
+	VPRORD          $0x13, Z24, Z22
+	VPSRLD          $0x0a, Z19, Z18
+	VPSRLD          $0x0a, Z24, Z23
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPTERNLOGD      $0x96, Z23, Z22, Z21
+	VPADDD          Z16, Z20, Z20
+	VPADDD          Z21, Z25, Z25
+	VPADDD          2048(AX), Z20, Z20
+	VPADDD          3072(AX), Z25, Z25
+	VPADDD          1472(AX), Z20, Z20
+	VPADDD          2496(AX), Z25, Z25
+	VMOVDQU32       Z20, 1472(AX)
+	VMOVDQU32       Z25, 2496(AX)
+	VPADDD.BCST     640(AX), Z4, Z4
+	VPADDD.BCST     640(AX), Z12, Z12
+	VPADDD          Z20, Z4, Z4
+	VPADDD          Z25, Z12, Z12
+	VMOVDQA32       Z1, Z17
+	VMOVDQA32       Z9, Z22
+	VPTERNLOGD      $0xca, Z3, Z2, Z17
+	VPTERNLOGD      $0xca, Z11, Z10, Z22
+	VPADDD          Z17, Z4, Z4
+	VPADDD          Z22, Z12, Z12
+	VPRORD          $0x06, Z1, Z16
+	VPRORD          $0x06, Z9, Z21
+	VPRORD          $0x0b, Z1, Z17
+	VPRORD          $0x0b, Z9, Z22
+	VPRORD          $0x19, Z1, Z18
+	VPRORD          $0x19, Z9, Z23
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPTERNLOGD      $0x96, Z23, Z22, Z21
+	VPADDD          Z16, Z4, Z4
+	VPADDD          Z21, Z12, Z12
+	VPADDD          Z4, Z0, Z0
+	VPADDD          Z12, Z8, Z8
+	VPRORD          $0x02, Z5, Z16
+	VPRORD          $0x02, Z13, Z21
+	VPRORD          $0x0d, Z5, Z17
+	VPRORD          $0x0d, Z13, Z22
+	VPRORD          $0x16, Z5, Z18
+	VPRORD          $0x16, Z13, Z23
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPTERNLOGD      $0x96, Z23, Z22, Z21
+	VPADDD          Z16, Z4, Z4
+	VPADDD          Z21, Z12, Z12
+	VMOVDQA32       Z5, Z17
+	VMOVDQA32       Z13, Z22
+	VPTERNLOGD      $0xe8, Z7, Z6, Z17
+	VPTERNLOGD      $0xe8, Z15, Z14, Z22
+	VPADDD          Z17, Z4, Z4
+	VPADDD          Z22, Z12, Z12
+	VMOVDQU32       1600(AX), Z19
+	VMOVDQU32       2624(AX), Z24
+	VPRORD          $0x07, Z19, Z20
+	VPRORD          $0x07, Z24, Z25
+	VPRORD          $0x12, Z19, Z17
+	VPRORD          $0x12, Z24, Z22
+	VPSRLD          $0x03, Z19, Z18
+	VPSRLD          $0x03, Z24, Z23
+	VPTERNLOGD      $0x96, Z18, Z17, Z20
+	VPTERNLOGD      $0x96, Z23, Z22, Z25
+	VMOVDQU32       2432(AX), Z19
+	VMOVDQU32       3456(AX), Z24
+	VPRORD          $0x11, Z19, Z16
+	VPRORD          $0x11, Z24, Z21
+	VPRORD          $0x13, Z19, Z17
+	VPRORD          $0x13, Z24, Z22
+	VPSRLD          $0x0a, Z19, Z18
+	VPSRLD          $0x0a, Z24, Z23
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPTERNLOGD      $0x96, Z23, Z22, Z21
+	VPADDD          Z16, Z20, Z20
+	VPADDD          Z21, Z25, Z25
+	VPADDD          2112(AX), Z20, Z20
+	VPADDD          3136(AX), Z25, Z25
+	VPADDD          1536(AX), Z20, Z20
+	VPADDD          2560(AX), Z25, Z25
+	VMOVDQU32       Z20, 1536(AX)
+	VMOVDQU32       Z25, 2560(AX)
+	VPADDD.BCST     644(AX), Z3, Z3
+	VPADDD.BCST     644(AX), Z11, Z11
+	VPADDD          Z20, Z3, Z3
+	VPADDD          Z25, Z11, Z11
+	VMOVDQA32       Z0, Z17
+	VMOVDQA32       Z8, Z22
+	VPTERNLOGD      $0xca, Z2, Z1, Z17
+	VPTERNLOGD      $0xca, Z10, Z9, Z22
+	VPADDD          Z17, Z3, Z3
+	VPADDD          Z22, Z11, Z11
+	VPRORD          $0x06, Z0, Z16
+	VPRORD          $0x06, Z8, Z21
+	VPRORD          $0x0b, Z0, Z17
+	VPRORD          $0x0b, Z8, Z22
+	VPRORD          $0x19, Z0, Z18
+	VPRORD          $0x19, Z8, Z23
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPTERNLOGD      $0x96, Z23, Z22, Z21
+	VPADDD          Z16, Z3, Z3
+	VPADDD          Z21, Z11, Z11
+	VPADDD          Z3, Z7, Z7
+	VPADDD          Z11, Z15, Z15
+	VPRORD          $0x02, Z4, Z16
+	VPRORD          $0x02, Z12, Z21
+	VPRORD          $0x0d, Z4, Z17
+	VPRORD          $0x0d, Z12, Z22
+	VPRORD          $0x16, Z4, Z18
+	VPRORD          $0x16, Z12, Z23
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPTERNLOGD      $0x96, Z23, Z22, Z21
+	VPADDD          Z16, Z3, Z3
+	VPADDD          Z21, Z11, Z11
+	VMOVDQA32       Z4, Z17
+	VMOVDQA32       Z12, Z22
+	VPTERNLOGD      $0xe8, Z6, Z5, Z17
+	VPTERNLOGD      $0xe8, Z14, Z13, Z22
+	VPADDD          Z17, Z3, Z3
+	VPADDD          Z22, Z11, Z11
+	VMOVDQU32       1664(AX), Z19
+	VMOVDQU32       2688(AX), Z24
+	VPRORD          $0x07, Z19, Z20
+	VPRORD          $0x07, Z24, Z25
+	VPRORD          $0x12, Z19, Z17
+	VPRORD          $0x12, Z24, Z22
+	VPSRLD          $0x03, Z19, Z18
+	VPSRLD          $0x03, Z24, Z23
+	VPTERNLOGD      $0x96, Z18, Z17, Z20
+	VPTERNLOGD      $0x96, Z23, Z22, Z25
+	VMOVDQU32       1472(AX), Z19
+	VMOVDQU32       2496(AX), Z24
+	VPRORD          $0x11, Z19, Z16
+	VPRORD          $0x11, Z24, Z21
+	VPRORD          $0x13, Z19, Z17
+	VPRORD          $0x13, Z24, Z22
+	VPSRLD          $0x0a, Z19, Z18
+	VPSRLD          $0x0a, Z24, Z23
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPTERNLOGD      $0x96, Z23, Z22, Z21
+	VPADDD          Z16, Z20, Z20
+	VPADDD          Z21, Z25, Z25
+	VPADDD          2176(AX), Z20, Z20
+	VPADDD          3200(AX), Z25, Z25
+	VPADDD          1600(AX), Z20, Z20
+	VPADDD          2624(AX), Z25, Z25
+	VMOVDQU32       Z20, 1600(AX)
+	VMOVDQU32       Z25, 2624(AX)
+	VPADDD.BCST     648(AX), Z2, Z2
+	VPADDD.BCST     648(AX), Z10, Z10
+	VPADDD          Z20, Z2, Z2
+	VPADDD          Z25, Z10, Z10
+	VMOVDQA32       Z7, Z17
+	VMOVDQA32       Z15, Z22
+	VPTERNLOGD      $0xca, Z1, Z0, Z17
+	VPTERNLOGD      $0xca, Z9, Z8, Z22
+	VPADDD          Z17, Z2, Z2
+	VPADDD          Z22, Z10, Z10
+	VPRORD          $0x06, Z7, Z16
+	VPRORD          $0x06, Z15, Z21
+	VPRORD          $0x0b, Z7, Z17
+	VPRORD          $0x0b, Z15, Z22
+	VPRORD          $0x19, Z7, Z18
+	VPRORD          $0x19, Z15, Z23
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPTERNLOGD      $0x96, Z23, Z22, Z21
+	VPADDD          Z16, Z2, Z2
+	VPADDD          Z21, Z10, Z10
+	VPADDD          Z2, Z6, Z6
+	VPADDD          Z10, Z14, Z14
+	VPRORD          $0x02, Z3, Z16
+	VPRORD          $0x02, Z11, Z21
+	VPRORD          $0x0d, Z3, Z17
+	VPRORD          $0x0d, Z11, Z22
+	VPRORD          $0x16, Z3, Z18
+	VPRORD          $0x16, Z11, Z23
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPTERNLOGD      $0x96, Z23, Z22, Z21
+	VPADDD          Z16, Z2, Z2
+	VPADDD          Z21, Z10, Z10
+	VMOVDQA32       Z3, Z17
+	VMOVDQA32       Z11, Z22
+	VPTERNLOGD      $0xe8, Z5, Z4, Z17
+	VPTERNLOGD      $0xe8, Z13, Z12, Z22
+	VPADDD          Z17, Z2, Z2
+	VPADDD          Z22, Z10, Z10
+	VMOVDQU32       1728(AX), Z19
+	VMOVDQU32       2752(AX), Z24
+	VPRORD          $0x07, Z19, Z20
+	VPRORD          $0x07, Z24, Z25
+	VPRORD          $0x12, Z19, Z17
+	VPRORD          $0x12, Z24, Z22
+	VPSRLD          $0x03, Z19, Z18
+	VPSRLD          $0x03, Z24, Z23
+	VPTERNLOGD      $0x96, Z18, Z17, Z20
+	VPTERNLOGD      $0x96, Z23, Z22, Z25
+	VMOVDQU32       1536(AX), Z19
+	VMOVDQU32       2560(AX), Z24
+	VPRORD          $0x11, Z19, Z16
+	VPRORD          $0x11, Z24, Z21
+	VPRORD          $0x13, Z19, Z17
+	VPRORD          $0x13, Z24, Z22
+	VPSRLD          $0x0a, Z19, Z18
+	VPSRLD          $0x0a, Z24, Z23
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPTERNLOGD      $0x96, Z23, Z22, Z21
+	VPADDD          Z16, Z20, Z20
+	VPADDD          Z21, Z25, Z25
+	VPADDD          2240(AX), Z20, Z20
+	VPADDD          3264(AX), Z25, Z25
+	VPADDD          1664(AX), Z20, Z20
+	VPADDD          2688(AX), Z25, Z25
+	VMOVDQU32       Z20, 1664(AX)
+	VMOVDQU32       Z25, 2688(AX)
+	VPADDD.BCST     652(AX), Z1, Z1
+	VPADDD.BCST     652(AX), Z9, Z9
+	VPADDD          Z20, Z1, Z1
+	VPADDD          Z25, Z9, Z9
+	VMOVDQA32       Z6, Z17
+	VMOVDQA32       Z14, Z22
+	VPTERNLOGD      $0xca, Z0, Z7, Z17
+	VPTERNLOGD      $0xca, Z8, Z15, Z22
+	VPADDD          Z17, Z1, Z1
+	VPADDD          Z22, Z9, Z9
+	VPRORD          $0x06, Z6, Z16
+	VPRORD          $0x06, Z14, Z21
+	VPRORD          $0x0b, Z6, Z17
+	VPRORD          $0x0b, Z14, Z22
+	VPRORD          $0x19, Z6, Z18
+	VPRORD          $0x19, Z14, Z23
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPTERNLOGD      $0x96, Z23, Z22, Z21
+	VPADDD          Z16, Z1, Z1
+	VPADDD          Z21, Z9, Z9
+	VPADDD          Z1, Z5, Z5
+	VPADDD          Z9, Z13, Z13
+	VPRORD          $0x02, Z2, Z16
+	VPRORD          $0x02, Z10, Z21
+	VPRORD          $0x0d, Z2, Z17
+	VPRORD          $0x0d, Z10, Z22
+	VPRORD          $0x16, Z2, Z18
+	VPRORD          $0x16, Z10, Z23
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPTERNLOGD      $0x96, Z23, Z22, Z21
+	VPADDD          Z16, Z1, Z1
+	VPADDD          Z21, Z9, Z9
+	VMOVDQA32       Z2, Z17
+	VMOVDQA32       Z10, Z22
+	VPTERNLOGD      $0xe8, Z4, Z3, Z17
+	VPTERNLOGD      $0xe8, Z12, Z11, Z22
+	VPADDD          Z17, Z1, Z1
+	VPADDD          Z22, Z9, Z9
+	VMOVDQU32       1792(AX), Z19
+	VMOVDQU32       2816(AX), Z24
+	VPRORD          $0x07, Z19, Z20
+	VPRORD          $0x07, Z24, Z25
+	VPRORD          $0x12, Z19, Z17
+	VPRORD          $0x12, Z24, Z22
+	VPSRLD          $0x03, Z19, Z18
+	VPSRLD          $0x03, Z24, Z23
+	VPTERNLOGD      $0x96, Z18, Z17, Z20
+	VPTERNLOGD      $0x96, Z23, Z22, Z25
+	VMOVDQU32       1600(AX), Z19
+	VMOVDQU32       2624(AX), Z24
+	VPRORD          $0x11, Z19, Z16
+	VPRORD          $0x11, Z24, Z21
+	VPRORD          $0x13, Z19, Z17
+	VPRORD          $0x13, Z24, Z22
+	VPSRLD          $0x0a, Z19, Z18
+	VPSRLD          $0x0a, Z24, Z23
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPTERNLOGD      $0x96, Z23, Z22, Z21
+	VPADDD          Z16, Z20, Z20
+	VPADDD          Z21, Z25, Z25
+	VPADDD          2304(AX), Z20, Z20
+	VPADDD          3328(AX), Z25, Z25
+	VPADDD          1728(AX), Z20, Z20
+	VPADDD          2752(AX), Z25, Z25
+	VMOVDQU32       Z20, 1728(AX)
+	VMOVDQU32       Z25, 2752(AX)
+	VPADDD.BCST     656(AX), Z0, Z0
+	VPADDD.BCST     656(AX), Z8, Z8
+	VPADDD          Z20, Z0, Z0
+	VPADDD          Z25, Z8, Z8
+	VMOVDQA32       Z5, Z17
+	VMOVDQA32       Z13, Z22
+	VPTERNLOGD      $0xca, Z7, Z6, Z17
+	VPTERNLOGD      $0xca, Z15, Z14, Z22
+	VPADDD          Z17, Z0, Z0
+	VPADDD          Z22, Z8, Z8
+	VPRORD          $0x06, Z5, Z16
+	VPRORD          $0x06, Z13, Z21
+	VPRORD          $0x0b, Z5, Z17
+	VPRORD          $0x0b, Z13, Z22
+	VPRORD          $0x19, Z5, Z18
+	VPRORD          $0x19, Z13, Z23
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPTERNLOGD      $0x96, Z23, Z22, Z21
+	VPADDD          Z16, Z0, Z0
+	VPADDD          Z21, Z8, Z8
+	VPADDD          Z0, Z4, Z4
+	VPADDD          Z8, Z12, Z12
+	VPRORD          $0x02, Z1, Z16
+	VPRORD          $0x02, Z9, Z21
+	VPRORD          $0x0d, Z1, Z17
+	VPRORD          $0x0d, Z9, Z22
+	VPRORD          $0x16, Z1, Z18
+	VPRORD          $0x16, Z9, Z23
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPTERNLOGD      $0x96, Z23, Z22, Z21
+	VPADDD          Z16, Z0, Z0
+	VPADDD          Z21, Z8, Z8
+	VMOVDQA32       Z1, Z17
+	VMOVDQA32       Z9, Z22
+	VPTERNLOGD      $0xe8, Z3, Z2, Z17
+	VPTERNLOGD      $0xe8, Z11, Z10, Z22
+	VPADDD          Z17, Z0, Z0
+	VPADDD          Z22, Z8, Z8
+	VMOVDQU32       1856(AX), Z19
+	VMOVDQU32       2880(AX), Z24
+	VPRORD          $0x07, Z19, Z20
+	VPRORD          $0x07, Z24, Z25
+	VPRORD          $0x12, Z19, Z17
+	VPRORD          $0x12, Z24, Z22
+	VPSRLD          $0x03, Z19, Z18
+	VPSRLD          $0x03, Z24, Z23
+	VPTERNLOGD      $0x96, Z18, Z17, Z20
+	VPTERNLOGD      $0x96, Z23, Z22, Z25
+	VMOVDQU32       1664(AX), Z19
+	VMOVDQU32       2688(AX), Z24
+	VPRORD          $0x11, Z19, Z16
+	VPRORD          $0x11, Z24, Z21
+	VPRORD          $0x13, Z19, Z17
+	VPRORD          $0x13, Z24, Z22
+	VPSRLD          $0x0a, Z19, Z18
+	VPSRLD          $0x0a, Z24, Z23
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPTERNLOGD      $0x96, Z23, Z22, Z21
+	VPADDD          Z16, Z20, Z20
+	VPADDD          Z21, Z25, Z25
+	VPADDD          2368(AX), Z20, Z20
+	VPADDD          3392(AX), Z25, Z25
+	VPADDD          1792(AX), Z20, Z20
+	VPADDD          2816(AX), Z25, Z25
+	VMOVDQU32       Z20, 1792(AX)
+	VMOVDQU32       Z25, 2816(AX)
+	VPADDD.BCST     660(AX), Z7, Z7
+	VPADDD.BCST     660(AX), Z15, Z15
+	VPADDD          Z20, Z7, Z7
+	VPADDD          Z25, Z15, Z15
+	VMOVDQA32       Z4, Z17
+	VMOVDQA32       Z12, Z22
+	VPTERNLOGD      $0xca, Z6, Z5, Z17
+	VPTERNLOGD      $0xca, Z14, Z13, Z22
+	VPADDD          Z17, Z7, Z7
+	VPADDD          Z22, Z15, Z15
+	VPRORD          $0x06, Z4, Z16
+	VPRORD          $0x06, Z12, Z21
+	VPRORD          $0x0b, Z4, Z17
+	VPRORD          $0x0b, Z12, Z22
+	VPRORD          $0x19, Z4, Z18
+	VPRORD          $0x19, Z12, Z23
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPTERNLOGD      $0x96, Z23, Z22, Z21
+	VPADDD          Z16, Z7, Z7
+	VPADDD          Z21, Z15, Z15
+	VPADDD          Z7, Z3, Z3
+	VPADDD          Z15, Z11, Z11
+	VPRORD          $0x02, Z0, Z16
+	VPRORD          $0x02, Z8, Z21
+	VPRORD          $0x0d, Z0, Z17
+	VPRORD          $0x0d, Z8, Z22
+	VPRORD          $0x16, Z0, Z18
+	VPRORD          $0x16, Z8, Z23
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPTERNLOGD      $0x96, Z23, Z22, Z21
+	VPADDD          Z16, Z7, Z7
+	VPADDD          Z21, Z15, Z15
+	VMOVDQA32       Z0, Z17
+	VMOVDQA32       Z8, Z22
+	VPTERNLOGD      $0xe8, Z2, Z1, Z17
+	VPTERNLOGD      $0xe8, Z10, Z9, Z22
+	VPADDD          Z17, Z7, Z7
+	VPADDD          Z22, Z15, Z15
+	VMOVDQU32       1920(AX), Z19
+	VMOVDQU32       2944(AX), Z24
+	VPRORD          $0x07, Z19, Z20
+	VPRORD          $0x07, Z24, Z25
+	VPRORD          $0x12, Z19, Z17
+	VPRORD          $0x12, Z24, Z22
+	VPSRLD          $0x03, Z19, Z18
+	VPSRLD          $0x03, Z24, Z23
+	VPTERNLOGD      $0x96, Z18, Z17, Z20
+	VPTERNLOGD      $0x96, Z23, Z22, Z25
+	VMOVDQU32       1728(AX), Z19
+	VMOVDQU32       2752(AX), Z24
+	VPRORD          $0x11, Z19, Z16
+	VPRORD          $0x11, Z24, Z21
+	VPRORD          $0x13, Z19, Z17
+	VPRORD          $0x13, Z24, Z22
+	VPSRLD          $0x0a, Z19, Z18
+	VPSRLD          $0x0a, Z24, Z23
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPTERNLOGD      $0x96, Z23, Z22, Z21
+	VPADDD          Z16, Z20, Z20
+	VPADDD          Z21, Z25, Z25
+	VPADDD          2432(AX), Z20, Z20
+	VPADDD          3456(AX), Z25, Z25
+	VPADDD          1856(AX), Z20, Z20
+	VPADDD          2880(AX), Z25, Z25
+	VMOVDQU32       Z20, 1856(AX)
+	VMOVDQU32       Z25, 2880(AX)
+	VPADDD.BCST     664(AX), Z6, Z6
+	VPADDD.BCST     664(AX), Z14, Z14
+	VPADDD          Z20, Z6, Z6
+	VPADDD          Z25, Z14, Z14
+	VMOVDQA32       Z3, Z17
+	VMOVDQA32       Z11, Z22
+	VPTERNLOGD      $0xca, Z5, Z4, Z17
+	VPTERNLOGD      $0xca, Z13, Z12, Z22
+	VPADDD          Z17, Z6, Z6
+	VPADDD          Z22, Z14, Z14
+	VPRORD          $0x06, Z3, Z16
+	VPRORD          $0x06, Z11, Z21
+	VPRORD          $0x0b, Z3, Z17
+	VPRORD          $0x0b, Z11, Z22
+	VPRORD          $0x19, Z3, Z18
+	VPRORD          $0x19, Z11, Z23
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPTERNLOGD      $0x96, Z23, Z22, Z21
+	VPADDD          Z16, Z6, Z6
+	VPADDD          Z21, Z14, Z14
+	VPADDD          Z6, Z2, Z2
+	VPADDD          Z14, Z10, Z10
+	VPRORD          $0x02, Z7, Z16
+	VPRORD          $0x02, Z15, Z21
+	VPRORD          $0x0d, Z7, Z17
+	VPRORD          $0x0d, Z15, Z22
+	VPRORD          $0x16, Z7, Z18
+	VPRORD          $0x16, Z15, Z23
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPTERNLOGD      $0x96, Z23, Z22, Z21
+	VPADDD          Z16, Z6, Z6
+	VPADDD          Z21, Z14, Z14
+	VMOVDQA32       Z7, Z17
+	VMOVDQA32       Z15, Z22
+	VPTERNLOGD      $0xe8, Z1, Z0, Z17
+	VPTERNLOGD      $0xe8, Z9, Z8, Z22
+	VPADDD          Z17, Z6, Z6
+	VPADDD          Z22, Z14, Z14
+	VMOVDQU32       1984(AX), Z19
+	VMOVDQU32       3008(AX), Z24
+	VPRORD          $0x07, Z19, Z20
+	VPRORD          $0x07, Z24, Z25
+	VPRORD          $0x12, Z19, Z17
+	VPRORD          $0x12, Z24, Z22
+	VPSRLD          $0x03, Z19, Z18
+	VPSRLD          $0x03, Z24, Z23
+	VPTERNLOGD      $0x96, Z18, Z17, Z20
+	VPTERNLOGD      $0x96, Z23, Z22, Z25
+	VMOVDQU32       1792(AX), Z19
+	VMOVDQU32       2816(AX), Z24
+	VPRORD          $0x11, Z19, Z16
+	VPRORD          $0x11, Z24, Z21
+	VPRORD          $0x13, Z19, Z17
+	VPRORD          $0x13, Z24, Z22
+	VPSRLD          $0x0a, Z19, Z18
+	VPSRLD          $0x0a, Z24, Z23
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPTERNLOGD      $0x96, Z23, Z22, Z21
+	VPADDD          Z16, Z20, Z20
+	VPADDD          Z21, Z25, Z25
+	VPADDD          1472(AX), Z20, Z20
+	VPADDD          2496(AX), Z25, Z25
+	VPADDD          1920(AX), Z20, Z20
+	VPADDD          2944(AX), Z25, Z25
+	VMOVDQU32       Z20, 1920(AX)
+	VMOVDQU32       Z25, 2944(AX)
+	VPADDD.BCST     668(AX), Z5, Z5
+	VPADDD.BCST     668(AX), Z13, Z13
+	VPADDD          Z20, Z5, Z5
+	VPADDD          Z25, Z13, Z13
+	VMOVDQA32       Z2, Z17
+	VMOVDQA32       Z10, Z22
+	VPTERNLOGD      $0xca, Z4, Z3, Z17
+	VPTERNLOGD      $0xca, Z12, Z11, Z22
+	VPADDD          Z17, Z5, Z5
+	VPADDD          Z22, Z13, Z13
+	VPRORD          $0x06, Z2, Z16
+	VPRORD          $0x06, Z10, Z21
+	VPRORD          $0x0b, Z2, Z17
+	VPRORD          $0x0b, Z10, Z22
+	VPRORD          $0x19, Z2, Z18
+	VPRORD          $0x19, Z10, Z23
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPTERNLOGD      $0x96, Z23, Z22, Z21
+	VPADDD          Z16, Z5, Z5
+	VPADDD          Z21, Z13, Z13
+	VPADDD          Z5, Z1, Z1
+	VPADDD          Z13, Z9, Z9
+	VPRORD          $0x02, Z6, Z16
+	VPRORD          $0x02, Z14, Z21
+	VPRORD          $0x0d, Z6, Z17
+	VPRORD          $0x0d, Z14, Z22
+	VPRORD          $0x16, Z6, Z18
+	VPRORD          $0x16, Z14, Z23
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPTERNLOGD      $0x96, Z23, Z22, Z21
+	VPADDD          Z16, Z5, Z5
+	VPADDD          Z21, Z13, Z13
+	VMOVDQA32       Z6, Z17
+	VMOVDQA32       Z14, Z22
+	VPTERNLOGD      $0xe8, Z0, Z7, Z17
+	VPTERNLOGD      $0xe8, Z8, Z15, Z22
+	VPADDD          Z17, Z5, Z5
+	VPADDD          Z22, Z13, Z13
+	VMOVDQU32       2048(AX), Z19
+	VMOVDQU32       3072(AX), Z24
+	VPRORD          $0x07, Z19, Z20
+	VPRORD          $0x07, Z24, Z25
+	VPRORD          $0x12, Z19, Z17
+	VPRORD          $0x12, Z24, Z22
+	VPSRLD          $0x03, Z19, Z18
+	VPSRLD          $0x03, Z24, Z23
+	VPTERNLOGD      $0x96, Z18, Z17, Z20
+	VPTERNLOGD      $0x96, Z23, Z22, Z25
+	VMOVDQU32       1856(AX), Z19
+	VMOVDQU32       2880(AX), Z24
+	VPRORD          $0x11, Z19, Z16
+	VPRORD          $0x11, Z24, Z21
+	VPRORD          $0x13, Z19, Z17
+	VPRORD          $0x13, Z24, Z22
+	VPSRLD          $0x0a, Z19, Z18
+	VPSRLD          $0x0a, Z24, Z23
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPTERNLOGD      $0x96, Z23, Z22, Z21
+	VPADDD          Z16, Z20, Z20
+	VPADDD          Z21, Z25, Z25
+	VPADDD          1536(AX), Z20, Z20
+	VPADDD          2560(AX), Z25, Z25
+	VPADDD          1984(AX), Z20, Z20
+	VPADDD          3008(AX), Z25, Z25
+	VMOVDQU32       Z20, 1984(AX)
+	VMOVDQU32       Z25, 3008(AX)
+	VPADDD.BCST     672(AX), Z4, Z4
+	VPADDD.BCST     672(AX), Z12, Z12
+	VPADDD          Z20, Z4, Z4
+	VPADDD          Z25, Z12, Z12
+	VMOVDQA32       Z1, Z17
+	VMOVDQA32       Z9, Z22
+	VPTERNLOGD      $0xca, Z3, Z2, Z17
+	VPTERNLOGD      $0xca, Z11, Z10, Z22
+	VPADDD          Z17, Z4, Z4
+	VPADDD          Z22, Z12, Z12
+	VPRORD          $0x06, Z1, Z16
+	VPRORD          $0x06, Z9, Z21
+	VPRORD          $0x0b, Z1, Z17
+	VPRORD          $0x0b, Z9, Z22
+	VPRORD          $0x19, Z1, Z18
+	VPRORD          $0x19, Z9, Z23
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPTERNLOGD      $0x96, Z23, Z22, Z21
+	VPADDD          Z16, Z4, Z4
+	VPADDD          Z21, Z12, Z12
+	VPADDD          Z4, Z0, Z0
+	VPADDD          Z12, Z8, Z8
+	VPRORD          $0x02, Z5, Z16
+	VPRORD          $0x02, Z13, Z21
+	VPRORD          $0x0d, Z5, Z17
+	VPRORD          $0x0d, Z13, Z22
+	VPRORD          $0x16, Z5, Z18
+	VPRORD          $0x16, Z13, Z23
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPTERNLOGD      $0x96, Z23, Z22, Z21
+	VPADDD          Z16, Z4, Z4
+	VPADDD          Z21, Z12, Z12
+	VMOVDQA32       Z5, Z17
+	VMOVDQA32       Z13, Z22
+	VPTERNLOGD      $0xe8, Z7, Z6, Z17
+	VPTERNLOGD      $0xe8, Z15, Z14, Z22
+	VPADDD          Z17, Z4, Z4
+	VPADDD          Z22, Z12, Z12
+	VMOVDQU32       2112(AX), Z19
+	VMOVDQU32       3136(AX), Z24
+	VPRORD          $0x07, Z19, Z20
+	VPRORD          $0x07, Z24, Z25
+	VPRORD          $0x12, Z19, Z17
+	VPRORD          $0x12, Z24, Z22
+	VPSRLD          $0x03, Z19, Z18
+	VPSRLD          $0x03, Z24, Z23
+	VPTERNLOGD      $0x96, Z18, Z17, Z20
+	VPTERNLOGD      $0x96, Z23, Z22, Z25
+	VMOVDQU32       1920(AX), Z19
+	VMOVDQU32       2944(AX), Z24
+	VPRORD          $0x11, Z19, Z16
+	VPRORD          $0x11, Z24, Z21
+	VPRORD          $0x13, Z19, Z17
+	VPRORD          $0x13, Z24, Z22
+	VPSRLD          $0x0a, Z19, Z18
+	VPSRLD          $0x0a, Z24, Z23
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPTERNLOGD      $0x96, Z23, Z22, Z21
+	VPADDD          Z16, Z20, Z20
+	VPADDD          Z21, Z25, Z25
+	VPADDD          1600(AX), Z20, Z20
+	VPADDD          2624(AX), Z25, Z25
+	VPADDD          2048(AX), Z20, Z20
+	VPADDD          3072(AX), Z25, Z25
+	VMOVDQU32       Z20, 2048(AX)
+	VMOVDQU32       Z25, 3072(AX)
+	VPADDD.BCST     676(AX), Z3, Z3
+	VPADDD.BCST     676(AX), Z11, Z11
+	VPADDD          Z20, Z3, Z3
+	VPADDD          Z25, Z11, Z11
+	VMOVDQA32       Z0, Z17
+	VMOVDQA32       Z8, Z22
+	VPTERNLOGD      $0xca, Z2, Z1, Z17
+	VPTERNLOGD      $0xca, Z10, Z9, Z22
+	VPADDD          Z17, Z3, Z3
+	VPADDD          Z22, Z11, Z11
+	VPRORD          $0x06, Z0, Z16
+	VPRORD          $0x06, Z8, Z21
+	VPRORD          $0x0b, Z0, Z17
+	VPRORD          $0x0b, Z8, Z22
+	VPRORD          $0x19, Z0, Z18
+	VPRORD          $0x19, Z8, Z23
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPTERNLOGD      $0x96, Z23, Z22, Z21
+	VPADDD          Z16, Z3, Z3
+	VPADDD          Z21, Z11, Z11
+	VPADDD          Z3, Z7, Z7
+	VPADDD          Z11, Z15, Z15
+	VPRORD          $0x02, Z4, Z16
+	VPRORD          $0x02, Z12, Z21
+	VPRORD          $0x0d, Z4, Z17
+	VPRORD          $0x0d, Z12, Z22
+	VPRORD          $0x16, Z4, Z18
+	VPRORD          $0x16, Z12, Z23
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPTERNLOGD      $0x96, Z23, Z22, Z21
+	VPADDD          Z16, Z3, Z3
+	VPADDD          Z21, Z11, Z11
+	VMOVDQA32       Z4, Z17
+	VMOVDQA32       Z12, Z22
+	VPTERNLOGD      $0xe8, Z6, Z5, Z17
+	VPTERNLOGD      $0xe8, Z14, Z13, Z22
+	VPADDD          Z17, Z3, Z3
+	VPADDD          Z22, Z11, Z11
+	VMOVDQU32       2176(AX), Z19
+	VMOVDQU32       3200(AX), Z24
+	VPRORD          $0x07, Z19, Z20
+	VPRORD          $0x07, Z24, Z25
+	VPRORD          $0x12, Z19, Z17
+	VPRORD          $0x12, Z24, Z22
+	VPSRLD          $0x03, Z19, Z18
+	VPSRLD          $0x03, Z24, Z23
+	VPTERNLOGD      $0x96, Z18, Z17, Z20
+	VPTERNLOGD      $0x96, Z23, Z22, Z25
+	VMOVDQU32       1984(AX), Z19
+	VMOVDQU32       3008(AX), Z24
+	VPRORD          $0x11, Z19, Z16
+	VPRORD          $0x11, Z24, Z21
+	VPRORD          $0x13, Z19, Z17
+	VPRORD          $0x13, Z24, Z22
+	VPSRLD          $0x0a, Z19, Z18
+	VPSRLD          $0x0a, Z24, Z23
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPTERNLOGD      $0x96, Z23, Z22, Z21
+	VPADDD          Z16, Z20, Z20
+	VPADDD          Z21, Z25, Z25
+	VPADDD          1664(AX), Z20, Z20
+	VPADDD          2688(AX), Z25, Z25
+	VPADDD          2112(AX), Z20, Z20
+	VPADDD          3136(AX), Z25, Z25
+	VMOVDQU32       Z20, 2112(AX)
+	VMOVDQU32       Z25, 3136(AX)
+	VPADDD.BCST     680(AX), Z2, Z2
+	VPADDD.BCST     680(AX), Z10, Z10
+	VPADDD          Z20, Z2, Z2
+	VPADDD          Z25, Z10, Z10
+	VMOVDQA32       Z7, Z17
+	VMOVDQA32       Z15, Z22
+	VPTERNLOGD      $0xca, Z1, Z0, Z17
+	VPTERNLOGD      $0xca, Z9, Z8, Z22
+	VPADDD          Z17, Z2, Z2
+	VPADDD          Z22, Z10, Z10
+	VPRORD          $0x06, Z7, Z16
+	VPRORD          $0x06, Z15, Z21
+	VPRORD          $0x0b, Z7, Z17
+	VPRORD          $0x0b, Z15, Z22
+	VPRORD          $0x19, Z7, Z18
+	VPRORD          $0x19, Z15, Z23
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPTERNLOGD      $0x96, Z23, Z22, Z21
+	VPADDD          Z16, Z2, Z2
+	VPADDD          Z21, Z10, Z10
+	VPADDD          Z2, Z6, Z6
+	VPADDD          Z10, Z14, Z14
+	VPRORD          $0x02, Z3, Z16
+	VPRORD          $0x02, Z11, Z21
+	VPRORD          $0x0d, Z3, Z17
+	VPRORD          $0x0d, Z11, Z22
+	VPRORD          $0x16, Z3, Z18
+	VPRORD          $0x16, Z11, Z23
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPTERNLOGD      $0x96, Z23, Z22, Z21
+	VPADDD          Z16, Z2, Z2
+	VPADDD          Z21, Z10, Z10
+	VMOVDQA32       Z3, Z17
+	VMOVDQA32       Z11, Z22
+	VPTERNLOGD      $0xe8, Z5, Z4, Z17
+	VPTERNLOGD      $0xe8, Z13, Z12, Z22
+	VPADDD          Z17, Z2, Z2
+	VPADDD          Z22, Z10, Z10
+	VMOVDQU32       2240(AX), Z19
+	VMOVDQU32       3264(AX), Z24
+	VPRORD          $0x07, Z19, Z20
+	VPRORD          $0x07, Z24, Z25
+	VPRORD          $0x12, Z19, Z17
+	VPRORD          $0x12, Z24, Z22
+	VPSRLD          $0x03, Z19, Z18
+	VPSRLD          $0x03, Z24, Z23
+	VPTERNLOGD      $0x96, Z18, Z17, Z20
+	VPTERNLOGD      $0x96, Z23, Z22, Z25
+	VMOVDQU32       2048(AX), Z19
+	VMOVDQU32       3072(AX), Z24
+	VPRORD          $0x11, Z19, Z16
+	VPRORD          $0x11, Z24, Z21
+	VPRORD          $0x13, Z19, Z17
+	VPRORD          $0x13, Z24, Z22
+	VPSRLD          $0x0a, Z19, Z18
+	VPSRLD          $0x0a, Z24, Z23
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPTERNLOGD      $0x96, Z23, Z22, Z21
+	VPADDD          Z16, Z20, Z20
+	VPADDD          Z21, Z25, Z25
+	VPADDD          1728(AX), Z20, Z20
+	VPADDD          2752(AX), Z25, Z25
+	VPADDD          2176(AX), Z20, Z20
+	VPADDD          3200(AX), Z25, Z25
+	VMOVDQU32       Z20, 2176(AX)
+	VMOVDQU32       Z25, 3200(AX)
+	VPADDD.BCST     684(AX), Z1, Z1
+	VPADDD.BCST     684(AX), Z9, Z9
+	VPADDD          Z20, Z1, Z1
+	VPADDD          Z25, Z9, Z9
+	VMOVDQA32       Z6, Z17
+	VMOVDQA32       Z14, Z22
+	VPTERNLOGD      $0xca, Z0, Z7, Z17
+	VPTERNLOGD      $0xca, Z8, Z15, Z22
+	VPADDD          Z17, Z1, Z1
+	VPADDD          Z22, Z9, Z9
+	VPRORD          $0x06, Z6, Z16
+	VPRORD          $0x06, Z14, Z21
+	VPRORD          $0x0b, Z6, Z17
+	VPRORD          $0x0b, Z14, Z22
+	VPRORD          $0x19, Z6, Z18
+	VPRORD          $0x19, Z14, Z23
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPTERNLOGD      $0x96, Z23, Z22, Z21
+	VPADDD          Z16, Z1, Z1
+	VPADDD          Z21, Z9, Z9
+	VPADDD          Z1, Z5, Z5
+	VPADDD          Z9, Z13, Z13
+	VPRORD          $0x02, Z2, Z16
+	VPRORD          $0x02, Z10, Z21
+	VPRORD          $0x0d, Z2, Z17
+	VPRORD          $0x0d, Z10, Z22
+	VPRORD          $0x16, Z2, Z18
+	VPRORD          $0x16, Z10, Z23
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPTERNLOGD      $0x96, Z23, Z22, Z21
+	VPADDD          Z16, Z1, Z1
+	VPADDD          Z21, Z9, Z9
+	VMOVDQA32       Z2, Z17
+	VMOVDQA32       Z10, Z22
+	VPTERNLOGD      $0xe8, Z4, Z3, Z17
+	VPTERNLOGD      $0xe8, Z12, Z11, Z22
+	VPADDD          Z17, Z1, Z1
+	VPADDD          Z22, Z9, Z9
+	VMOVDQU32       2304(AX), Z19
+	VMOVDQU32       3328(AX), Z24
+	VPRORD          $0x07, Z19, Z20
+	VPRORD          $0x07, Z24, Z25
+	VPRORD          $0x12, Z19, Z17
+	VPRORD          $0x12, Z24, Z22
+	VPSRLD          $0x03, Z19, Z18
+	VPSRLD          $0x03, Z24, Z23
+	VPTERNLOGD      $0x96, Z18, Z17, Z20
+	VPTERNLOGD      $0x96, Z23, Z22, Z25
+	VMOVDQU32       2112(AX), Z19
+	VMOVDQU32       3136(AX), Z24
+	VPRORD          $0x11, Z19, Z16
+	VPRORD          $0x11, Z24, Z21
+	VPRORD          $0x13, Z19, Z17
+	VPRORD          $0x13, Z24, Z22
+	VPSRLD          $0x0a, Z19, Z18
+	VPSRLD          $0x0a, Z24, Z23
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPTERNLOGD      $0x96, Z23, Z22, Z21
+	VPADDD          Z16, Z20, Z20
+	VPADDD          Z21, Z25, Z25
+	VPADDD          1792(AX), Z20, Z20
+	VPADDD          2816(AX), Z25, Z25
+	VPADDD          2240(AX), Z20, Z20
+	VPADDD          3264(AX), Z25, Z25
+	VMOVDQU32       Z20, 2240(AX)
+	VMOVDQU32       Z25, 3264(AX)
+	VPADDD.BCST     688(AX), Z0, Z0
+	VPADDD.BCST     688(AX), Z8, Z8
+	VPADDD          Z20, Z0, Z0
+	VPADDD          Z25, Z8, Z8
+	VMOVDQA32       Z5, Z17
+	VMOVDQA32       Z13, Z22
+	VPTERNLOGD      $0xca, Z7, Z6, Z17
+	VPTERNLOGD      $0xca, Z15, Z14, Z22
+	VPADDD          Z17, Z0, Z0
+	VPADDD          Z22, Z8, Z8
+	VPRORD          $0x06, Z5, Z16
+	VPRORD          $0x06, Z13, Z21
+	VPRORD          $0x0b, Z5, Z17
+	VPRORD          $0x0b, Z13, Z22
+	VPRORD          $0x19, Z5, Z18
+	VPRORD          $0x19, Z13, Z23
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPTERNLOGD      $0x96, Z23, Z22, Z21
+	VPADDD          Z16, Z0, Z0
+	VPADDD          Z21, Z8, Z8
+	VPADDD          Z0, Z4, Z4
+	VPADDD          Z8, Z12, Z12
+	VPRORD          $0x02, Z1, Z16
+	VPRORD          $0x02, Z9, Z21
+	VPRORD          $0x0d, Z1, Z17
+	VPRORD          $0x0d, Z9, Z22
+	VPRORD          $0x16, Z1, Z18
+	VPRORD          $0x16, Z9, Z23
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPTERNLOGD      $0x96, Z23, Z22, Z21
+	VPADDD          Z16, Z0, Z0
+	VPADDD          Z21, Z8, Z8
+	VMOVDQA32       Z1, Z17
+	VMOVDQA32       Z9, Z22
+	VPTERNLOGD      $0xe8, Z3, Z2, Z17
+	VPTERNLOGD      $0xe8, Z11, Z10, Z22
+	VPADDD          Z17, Z0, Z0
+	VPADDD          Z22, Z8, Z8
+	VMOVDQU32       2368(AX), Z19
+	VMOVDQU32       3392(AX), Z24
+	VPRORD          $0x07, Z19, Z20
+	VPRORD          $0x07, Z24, Z25
+	VPRORD          $0x12, Z19, Z17
+	VPRORD          $0x12, Z24, Z22
+	VPSRLD          $0x03, Z19, Z18
+	VPSRLD          $0x03, Z24, Z23
+	VPTERNLOGD      $0x96, Z18, Z17, Z20
+	VPTERNLOGD      $0x96, Z23, Z22, Z25
+	VMOVDQU32       2176(AX), Z19
+	VMOVDQU32       3200(AX), Z24
+	VPRORD          $0x11, Z19, Z16
+	VPRORD          $0x11, Z24, Z21
+	VPRORD          $0x13, Z19, Z17
+	VPRORD          $0x13, Z24, Z22
+	VPSRLD          $0x0a, Z19, Z18
+	VPSRLD          $0x0a, Z24, Z23
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPTERNLOGD      $0x96, Z23, Z22, Z21
+	VPADDD          Z16, Z20, Z20
+	VPADDD          Z21, Z25, Z25
+	VPADDD          1856(AX), Z20, Z20
+	VPADDD          2880(AX), Z25, Z25
+	VPADDD          2304(AX), Z20, Z20
+	VPADDD          3328(AX), Z25, Z25
+	VMOVDQU32       Z20, 2304(AX)
+	VMOVDQU32       Z25, 3328(AX)
+	VPADDD.BCST     692(AX), Z7, Z7
+	VPADDD.BCST     692(AX), Z15, Z15
+	VPADDD          Z20, Z7, Z7
+	VPADDD          Z25, Z15, Z15
+	VMOVDQA32       Z4, Z17
+	VMOVDQA32       Z12, Z22
+	VPTERNLOGD      $0xca, Z6, Z5, Z17
+	VPTERNLOGD      $0xca, Z14, Z13, Z22
+	VPADDD          Z17, Z7, Z7
+	VPADDD          Z22, Z15, Z15
+	VPRORD          $0x06, Z4, Z16
+	VPRORD          $0x06, Z12, Z21
+	VPRORD          $0x0b, Z4, Z17
+	VPRORD          $0x0b, Z12, Z22
+	VPRORD          $0x19, Z4, Z18
+	VPRORD          $0x19, Z12, Z23
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPTERNLOGD      $0x96, Z23, Z22, Z21
+	VPADDD          Z16, Z7, Z7
+	VPADDD          Z21, Z15, Z15
+	VPADDD          Z7, Z3, Z3
+	VPADDD          Z15, Z11, Z11
+	VPRORD          $0x02, Z0, Z16
+	VPRORD          $0x02, Z8, Z21
+	VPRORD          $0x0d, Z0, Z17
+	VPRORD          $0x0d, Z8, Z22
+	VPRORD          $0x16, Z0, Z18
+	VPRORD          $0x16, Z8, Z23
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPTERNLOGD      $0x96, Z23, Z22, Z21
+	VPADDD          Z16, Z7, Z7
+	VPADDD          Z21, Z15, Z15
+	VMOVDQA32       Z0, Z17
+	VMOVDQA32       Z8, Z22
+	VPTERNLOGD      $0xe8, Z2, Z1, Z17
+	VPTERNLOGD      $0xe8, Z10, Z9, Z22
+	VPADDD          Z17, Z7, Z7
+	VPADDD          Z22, Z15, Z15
+	VMOVDQU32       2432(AX), Z19
+	VMOVDQU32       3456(AX), Z24
+	VPRORD          $0x07, Z19, Z20
+	VPRORD          $0x07, Z24, Z25
+	VPRORD          $0x12, Z19, Z17
+	VPRORD          $0x12, Z24, Z22
+	VPSRLD          $0x03, Z19, Z18
+	VPSRLD          $0x03, Z24, Z23
+	VPTERNLOGD      $0x96, Z18, Z17, Z20
+	VPTERNLOGD      $0x96, Z23, Z22, Z25
+	VMOVDQU32       2240(AX), Z19
+	VMOVDQU32       3264(AX), Z24
+	VPRORD          $0x11, Z19, Z16
+	VPRORD          $0x11, Z24, Z21
+	VPRORD          $0x13, Z19, Z17
+	VPRORD          $0x13, Z24, Z22
+	VPSRLD          $0x0a, Z19, Z18
+	VPSRLD          $0x0a, Z24, Z23
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPTERNLOGD      $0x96, Z23, Z22, Z21
+	VPADDD          Z16, Z20, Z20
+	VPADDD          Z21, Z25, Z25
+	VPADDD          1920(AX), Z20, Z20
+	VPADDD          2944(AX), Z25, Z25
+	VPADDD          2368(AX), Z20, Z20
+	VPADDD          3392(AX), Z25, Z25
+	VMOVDQU32       Z20, 2368(AX)
+	VMOVDQU32       Z25, 3392(AX)
+	VPADDD.BCST     696(AX), Z6, Z6
+	VPADDD.BCST     696(AX), Z14, Z14
+	VPADDD          Z20, Z6, Z6
+	VPADDD          Z25, Z14, Z14
+	VMOVDQA32       Z3, Z17
+	VMOVDQA32       Z11, Z22
+	VPTERNLOGD      $0xca, Z5, Z4, Z17
+	VPTERNLOGD      $0xca, Z13, Z12, Z22
+	VPADDD          Z17, Z6, Z6
+	VPADDD          Z22, Z14, Z14
+	VPRORD          $0x06, Z3, Z16
+	VPRORD          $0x06, Z11, Z21
+	VPRORD          $0x0b, Z3, Z17
+	VPRORD          $0x0b, Z11, Z22
+	VPRORD          $0x19, Z3, Z18
+	VPRORD          $0x19, Z11, Z23
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPTERNLOGD      $0x96, Z23, Z22, Z21
+	VPADDD          Z16, Z6, Z6
+	VPADDD          Z21, Z14, Z14
+	VPADDD          Z6, Z2, Z2
+	VPADDD          Z14, Z10, Z10
+	VPRORD          $0x02, Z7, Z16
+	VPRORD          $0x02, Z15, Z21
+	VPRORD          $0x0d, Z7, Z17
+	VPRORD          $0x0d, Z15, Z22
+	VPRORD          $0x16, Z7, Z18
+	VPRORD          $0x16, Z15, Z23
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPTERNLOGD      $0x96, Z23, Z22, Z21
+	VPADDD          Z16, Z6, Z6
+	VPADDD          Z21, Z14, Z14
+	VMOVDQA32       Z7, Z17
+	VMOVDQA32       Z15, Z22
+	VPTERNLOGD      $0xe8, Z1, Z0, Z17
+	VPTERNLOGD      $0xe8, Z9, Z8, Z22
+	VPADDD          Z17, Z6, Z6
+	VPADDD          Z22, Z14, Z14
+	VMOVDQU32       1472(AX), Z19
+	VMOVDQU32       2496(AX), Z24
+	VPRORD          $0x07, Z19, Z20
+	VPRORD          $0x07, Z24, Z25
+	VPRORD          $0x12, Z19, Z17
+	VPRORD          $0x12, Z24, Z22
+	VPSRLD          $0x03, Z19, Z18
+	VPSRLD          $0x03, Z24, Z23
+	VPTERNLOGD      $0x96, Z18, Z17, Z20
+	VPTERNLOGD      $0x96, Z23, Z22, Z25
+	VMOVDQU32       2304(AX), Z19
+	VMOVDQU32       3328(AX), Z24
+	VPRORD          $0x11, Z19, Z16
+	VPRORD          $0x11, Z24, Z21
+	VPRORD          $0x13, Z19, Z17
+	VPRORD          $0x13, Z24, Z22
+	VPSRLD          $0x0a, Z19, Z18
+	VPSRLD          $0x0a, Z24, Z23
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPTERNLOGD      $0x96, Z23, Z22, Z21
+	VPADDD          Z16, Z20, Z20
+	VPADDD          Z21, Z25, Z25
+	VPADDD          1984(AX), Z20, Z20
+	VPADDD          3008(AX), Z25, Z25
+	VPADDD          2432(AX), Z20, Z20
+	VPADDD          3456(AX), Z25, Z25
+	VMOVDQU32       Z20, 2432(AX)
+	VMOVDQU32       Z25, 3456(AX)
+	VPADDD.BCST     700(AX), Z5, Z5
+	VPADDD.BCST     700(AX), Z13, Z13
+	VPADDD          Z20, Z5, Z5
+	VPADDD          Z25, Z13, Z13
+	VMOVDQA32       Z2, Z17
+	VMOVDQA32       Z10, Z22
+	VPTERNLOGD      $0xca, Z4, Z3, Z17
+	VPTERNLOGD      $0xca, Z12, Z11, Z22
+	VPADDD          Z17, Z5, Z5
+	VPADDD          Z22, Z13, Z13
+	VPRORD          $0x06, Z2, Z16
+	VPRORD          $0x06, Z10, Z21
+	VPRORD          $0x0b, Z2, Z17
+	VPRORD          $0x0b, Z10, Z22
+	VPRORD          $0x19, Z2, Z18
+	VPRORD          $0x19, Z10, Z23
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPTERNLOGD      $0x96, Z23, Z22, Z21
+	VPADDD          Z16, Z5, Z5
+	VPADDD          Z21, Z13, Z13
+	VPADDD          Z5, Z1, Z1
+	VPADDD          Z13, Z9, Z9
+	VPRORD          $0x02, Z6, Z16
+	VPRORD          $0x02, Z14, Z21
+	VPRORD          $0x0d, Z6, Z17
+	VPRORD          $0x0d, Z14, Z22
+	VPRORD          $0x16, Z6, Z18
+	VPRORD          $0x16, Z14, Z23
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPTERNLOGD      $0x96, Z23, Z22, Z21
+	VPADDD          Z16, Z5, Z5
+	VPADDD          Z21, Z13, Z13
+	VMOVDQA32       Z6, Z17
+	VMOVDQA32       Z14, Z22
+	VPTERNLOGD      $0xe8, Z0, Z7, Z17
+	VPTERNLOGD      $0xe8, Z8, Z15, Z22
+	VPADDD          Z17, Z5, Z5
+	VPADDD          Z22, Z13, Z13
+	VMOVDQU32       1536(AX), Z19
+	VMOVDQU32       2560(AX), Z24
+	VPRORD          $0x07, Z19, Z20
+	VPRORD          $0x07, Z24, Z25
+	VPRORD          $0x12, Z19, Z17
+	VPRORD          $0x12, Z24, Z22
+	VPSRLD          $0x03, Z19, Z18
+	VPSRLD          $0x03, Z24, Z23
+	VPTERNLOGD      $0x96, Z18, Z17, Z20
+	VPTERNLOGD      $0x96, Z23, Z22, Z25
+	VMOVDQU32       2368(AX), Z19
+	VMOVDQU32       3392(AX), Z24
+	VPRORD          $0x11, Z19, Z16
+	VPRORD          $0x11, Z24, Z21
+	VPRORD          $0x13, Z19, Z17
+	VPRORD          $0x13, Z24, Z22
+	VPSRLD          $0x0a, Z19, Z18
+	VPSRLD          $0x0a, Z24, Z23
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPTERNLOGD      $0x96, Z23, Z22, Z21
+	VPADDD          Z16, Z20, Z20
+	VPADDD          Z21, Z25, Z25
+	VPADDD          2048(AX), Z20, Z20
+	VPADDD          3072(AX), Z25, Z25
+	VPADDD          1472(AX), Z20, Z20
+	VPADDD          2496(AX), Z25, Z25
+	VMOVDQU32       Z20, 1472(AX)
+	VMOVDQU32       Z25, 2496(AX)
+	VPADDD.BCST     704(AX), Z4, Z4
+	VPADDD.BCST     704(AX), Z12, Z12
+	VPADDD          Z20, Z4, Z4
+	VPADDD          Z25, Z12, Z12
+	VMOVDQA32       Z1, Z17
+	VMOVDQA32       Z9, Z22
+	VPTERNLOGD      $0xca, Z3, Z2, Z17
+	VPTERNLOGD      $0xca, Z11, Z10, Z22
+	VPADDD          Z17, Z4, Z4
+	VPADDD          Z22, Z12, Z12
+	VPRORD          $0x06, Z1, Z16
+	VPRORD          $0x06, Z9, Z21
+	VPRORD          $0x0b, Z1, Z17
+	VPRORD          $0x0b, Z9, Z22
+	VPRORD          $0x19, Z1, Z18
+	VPRORD          $0x19, Z9, Z23
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPTERNLOGD      $0x96, Z23, Z22, Z21
+	VPADDD          Z16, Z4, Z4
+	VPADDD          Z21, Z12, Z12
+	VPADDD          Z4, Z0, Z0
+	VPADDD          Z12, Z8, Z8
+	VPRORD          $0x02, Z5, Z16
+	VPRORD          $0x02, Z13, Z21
+	VPRORD          $0x0d, Z5, Z17
+	VPRORD          $0x0d, Z13, Z22
+	VPRORD          $0x16, Z5, Z18
+	VPRORD          $0x16, Z13, Z23
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPTERNLOGD      $0x96, Z23, Z22, Z21
+	VPADDD          Z16, Z4, Z4
+	VPADDD          Z21, Z12, Z12
+	VMOVDQA32       Z5, Z17
+	VMOVDQA32       Z13, Z22
+	VPTERNLOGD      $0xe8, Z7, Z6, Z17
+	VPTERNLOGD      $0xe8, Z15, Z14, Z22
+	VPADDD          Z17, Z4, Z4
+	VPADDD          Z22, Z12, Z12
+	VMOVDQU32       1600(AX), Z19
+	VMOVDQU32       2624(AX), Z24
+	VPRORD          $0x07, Z19, Z20
+	VPRORD          $0x07, Z24, Z25
+	VPRORD          $0x12, Z19, Z17
+	VPRORD          $0x12, Z24, Z22
+	VPSRLD          $0x03, Z19, Z18
+	VPSRLD          $0x03, Z24, Z23
+	VPTERNLOGD      $0x96, Z18, Z17, Z20
+	VPTERNLOGD      $0x96, Z23, Z22, Z25
+	VMOVDQU32       2432(AX), Z19
+	VMOVDQU32       3456(AX), Z24
+	VPRORD          $0x11, Z19, Z16
+	VPRORD          $0x11, Z24, Z21
+	VPRORD          $0x13, Z19, Z17
+	VPRORD          $0x13, Z24, Z22
+	VPSRLD          $0x0a, Z19, Z18
+	VPSRLD          $0x0a, Z24, Z23
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPTERNLOGD      $0x96, Z23, Z22, Z21
+	VPADDD          Z16, Z20, Z20
+	VPADDD          Z21, Z25, Z25
+	VPADDD          2112(AX), Z20, Z20
+	VPADDD          3136(AX), Z25, Z25
+	VPADDD          1536(AX), Z20, Z20
+	VPADDD          2560(AX), Z25, Z25
+	VMOVDQU32       Z20, 1536(AX)
+	VMOVDQU32       Z25, 2560(AX)
+	VPADDD.BCST     708(AX), Z3, Z3
+	VPADDD.BCST     708(AX), Z11, Z11
+	VPADDD          Z20, Z3, Z3
+	VPADDD          Z25, Z11, Z11
+	VMOVDQA32       Z0, Z17
+	VMOVDQA32       Z8, Z22
+	VPTERNLOGD      $0xca, Z2, Z1, Z17
+	VPTERNLOGD      $0xca, Z10, Z9, Z22
+	VPADDD          Z17, Z3, Z3
+	VPADDD          Z22, Z11, Z11
+	VPRORD          $0x06, Z0, Z16
+	VPRORD          $0x06, Z8, Z21
+	VPRORD          $0x0b, Z0, Z17
+	VPRORD          $0x0b, Z8, Z22
+	VPRORD          $0x19, Z0, Z18
+	VPRORD          $0x19, Z8, Z23
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPTERNLOGD      $0x96, Z23, Z22, Z21
+	VPADDD          Z16, Z3, Z3
+	VPADDD          Z21, Z11, Z11
+	VPADDD          Z3, Z7, Z7
+	VPADDD          Z11, Z15, Z15
+	VPRORD          $0x02, Z4, Z16
+	VPRORD          $0x02, Z12, Z21
+	VPRORD          $0x0d, Z4, Z17
+	VPRORD          $0x0d, Z12, Z22
+	VPRORD          $0x16, Z4, Z18
+	VPRORD          $0x16, Z12, Z23
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPTERNLOGD      $0x96, Z23, Z22, Z21
+	VPADDD          Z16, Z3, Z3
+	VPADDD          Z21, Z11, Z11
+	VMOVDQA32       Z4, Z17
+	VMOVDQA32       Z12, Z22
+	VPTERNLOGD      $0xe8, Z6, Z5, Z17
+	VPTERNLOGD      $0xe8, Z14, Z13, Z22
+	VPADDD          Z17, Z3, Z3
+	VPADDD          Z22, Z11, Z11
+	VMOVDQU32       1664(AX), Z19
+	VMOVDQU32       2688(AX), Z24
+	VPRORD          $0x07, Z19, Z20
+	VPRORD          $0x07, Z24, Z25
+	VPRORD          $0x12, Z19, Z17
+	VPRORD          $0x12, Z24, Z22
+	VPSRLD          $0x03, Z19, Z18
+	VPSRLD          $0x03, Z24, Z23
+	VPTERNLOGD      $0x96, Z18, Z17, Z20
+	VPTERNLOGD      $0x96, Z23, Z22, Z25
+	VMOVDQU32       1472(AX), Z19
+	VMOVDQU32       2496(AX), Z24
+	VPRORD          $0x11, Z19, Z16
+	VPRORD          $0x11, Z24, Z21
+	VPRORD          $0x13, Z19, Z17
+	VPRORD          $0x13, Z24, Z22
+	VPSRLD          $0x0a, Z19, Z18
+	VPSRLD          $0x0a, Z24, Z23
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPTERNLOGD      $0x96, Z23, Z22, Z21
+	VPADDD          Z16, Z20, Z20
+	VPADDD          Z21, Z25, Z25
+	VPADDD          2176(AX), Z20, Z20
+	VPADDD          3200(AX), Z25, Z25
+	VPADDD          1600(AX), Z20, Z20
+	VPADDD          2624(AX), Z25, Z25
+	VMOVDQU32       Z20, 1600(AX)
+	VMOVDQU32       Z25, 2624(AX)
+	VPADDD.BCST     712(AX), Z2, Z2
+	VPADDD.BCST     712(AX), Z10, Z10
+	VPADDD          Z20, Z2, Z2
+	VPADDD          Z25, Z10, Z10
+	VMOVDQA32       Z7, Z17
+	VMOVDQA32       Z15, Z22
+	VPTERNLOGD      $0xca, Z1, Z0, Z17
+	VPTERNLOGD      $0xca, Z9, Z8, Z22
+	VPADDD          Z17, Z2, Z2
+	VPADDD          Z22, Z10, Z10
+	VPRORD          $0x06, Z7, Z16
+	VPRORD          $0x06, Z15, Z21
+	VPRORD          $0x0b, Z7, Z17
+	VPRORD          $0x0b, Z15, Z22
+	VPRORD          $0x19, Z7, Z18
+	VPRORD          $0x19, Z15, Z23
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPTERNLOGD      $0x96, Z23, Z22, Z21
+	VPADDD          Z16, Z2, Z2
+	VPADDD          Z21, Z10, Z10
+	VPADDD          Z2, Z6, Z6
+	VPADDD          Z10, Z14, Z14
+	VPRORD          $0x02, Z3, Z16
+	VPRORD          $0x02, Z11, Z21
+	VPRORD          $0x0d, Z3, Z17
+	VPRORD          $0x0d, Z11, Z22
+	VPRORD          $0x16, Z3, Z18
+	VPRORD          $0x16, Z11, Z23
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPTERNLOGD      $0x96, Z23, Z22, Z21
+	VPADDD          Z16, Z2, Z2
+	VPADDD          Z21, Z10, Z10
+	VMOVDQA32       Z3, Z17
+	VMOVDQA32       Z11, Z22
+	VPTERNLOGD      $0xe8, Z5, Z4, Z17
+	VPTERNLOGD      $0xe8, Z13, Z12, Z22
+	VPADDD          Z17, Z2, Z2
+	VPADDD          Z22, Z10, Z10
+	VMOVDQU32       1728(AX), Z19
+	VMOVDQU32       2752(AX), Z24
+	VPRORD          $0x07, Z19, Z20
+	VPRORD          $0x07, Z24, Z25
+	VPRORD          $0x12, Z19, Z17
+	VPRORD          $0x12, Z24, Z22
+	VPSRLD          $0x03, Z19, Z18
+	VPSRLD          $0x03, Z24, Z23
+	VPTERNLOGD      $0x96, Z18, Z17, Z20
+	VPTERNLOGD      $0x96, Z23, Z22, Z25
+	VMOVDQU32       1536(AX), Z19
+	VMOVDQU32       2560(AX), Z24
+	VPRORD          $0x11, Z19, Z16
+	VPRORD          $0x11, Z24, Z21
+	VPRORD          $0x13, Z19, Z17
+	VPRORD          $0x13, Z24, Z22
+	VPSRLD          $0x0a, Z19, Z18
+	VPSRLD          $0x0a, Z24, Z23
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPTERNLOGD      $0x96, Z23, Z22, Z21
+	VPADDD          Z16, Z20, Z20
+	VPADDD          Z21, Z25, Z25
+	VPADDD          2240(AX), Z20, Z20
+	VPADDD          3264(AX), Z25, Z25
+	VPADDD          1664(AX), Z20, Z20
+	VPADDD          2688(AX), Z25, Z25
+	VMOVDQU32       Z20, 1664(AX)
+	VMOVDQU32       Z25, 2688(AX)
+	VPADDD.BCST     716(AX), Z1, Z1
+	VPADDD.BCST     716(AX), Z9, Z9
+	VPADDD          Z20, Z1, Z1
+	VPADDD          Z25, Z9, Z9
+	VMOVDQA32       Z6, Z17
+	VMOVDQA32       Z14, Z22
+	VPTERNLOGD      $0xca, Z0, Z7, Z17
+	VPTERNLOGD      $0xca, Z8, Z15, Z22
+	VPADDD          Z17, Z1, Z1
+	VPADDD          Z22, Z9, Z9
+	VPRORD          $0x06, Z6, Z16
+	VPRORD          $0x06, Z14, Z21
+	VPRORD          $0x0b, Z6, Z17
+	VPRORD          $0x0b, Z14, Z22
+	VPRORD          $0x19, Z6, Z18
+	VPRORD          $0x19, Z14, Z23
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPTERNLOGD      $0x96, Z23, Z22, Z21
+	VPADDD          Z16, Z1, Z1
+	VPADDD          Z21, Z9, Z9
+	VPADDD          Z1, Z5, Z5
+	VPADDD          Z9, Z13, Z13
+	VPRORD          $0x02, Z2, Z16
+	VPRORD          $0x02, Z10, Z21
+	VPRORD          $0x0d, Z2, Z17
+	VPRORD          $0x0d, Z10, Z22
+	VPRORD          $0x16, Z2, Z18
+	VPRORD          $0x16, Z10, Z23
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPTERNLOGD      $0x96, Z23, Z22, Z21
+	VPADDD          Z16, Z1, Z1
+	VPADDD          Z21, Z9, Z9
+	VMOVDQA32       Z2, Z17
+	VMOVDQA32       Z10, Z22
+	VPTERNLOGD      $0xe8, Z4, Z3, Z17
+	VPTERNLOGD      $0xe8, Z12, Z11, Z22
+	VPADDD          Z17, Z1, Z1
+	VPADDD          Z22, Z9, Z9
+	VMOVDQU32       1792(AX), Z19
+	VMOVDQU32       2816(AX), Z24
+	VPRORD          $0x07, Z19, Z20
+	VPRORD          $0x07, Z24, Z25
+	VPRORD          $0x12, Z19, Z17
+	VPRORD          $0x12, Z24, Z22
+	VPSRLD          $0x03, Z19, Z18
+	VPSRLD          $0x03, Z24, Z23
+	VPTERNLOGD      $0x96, Z18, Z17, Z20
+	VPTERNLOGD      $0x96, Z23, Z22, Z25
+	VMOVDQU32       1600(AX), Z19
+	VMOVDQU32       2624(AX), Z24
+	VPRORD          $0x11, Z19, Z16
+	VPRORD          $0x11, Z24, Z21
+	VPRORD          $0x13, Z19, Z17
+	VPRORD          $0x13, Z24, Z22
+	VPSRLD          $0x0a, Z19, Z18
+	VPSRLD          $0x0a, Z24, Z23
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPTERNLOGD      $0x96, Z23, Z22, Z21
+	VPADDD          Z16, Z20, Z20
+	VPADDD          Z21, Z25, Z25
+	VPADDD          2304(AX), Z20, Z20
+	VPADDD          3328(AX), Z25, Z25
+	VPADDD          1728(AX), Z20, Z20
+	VPADDD          2752(AX), Z25, Z25
+	VMOVDQU32       Z20, 1728(AX)
+	VMOVDQU32       Z25, 2752(AX)
+	VPADDD.BCST     720(AX), Z0, Z0
+	VPADDD.BCST     720(AX), Z8, Z8
+	VPADDD          Z20, Z0, Z0
+	VPADDD          Z25, Z8, Z8
+	VMOVDQA32       Z5, Z17
+	VMOVDQA32       Z13, Z22
+	VPTERNLOGD      $0xca, Z7, Z6, Z17
+	VPTERNLOGD      $0xca, Z15, Z14, Z22
+	VPADDD          Z17, Z0, Z0
+	VPADDD          Z22, Z8, Z8
+	VPRORD          $0x06, Z5, Z16
+	VPRORD          $0x06, Z13, Z21
+	VPRORD          $0x0b, Z5, Z17
+	VPRORD          $0x0b, Z13, Z22
+	VPRORD          $0x19, Z5, Z18
+	VPRORD          $0x19, Z13, Z23
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPTERNLOGD      $0x96, Z23, Z22, Z21
+	VPADDD          Z16, Z0, Z0
+	VPADDD          Z21, Z8, Z8
+	VPADDD          Z0, Z4, Z4
+	VPADDD          Z8, Z12, Z12
+	VPRORD          $0x02, Z1, Z16
+	VPRORD          $0x02, Z9, Z21
+	VPRORD          $0x0d, Z1, Z17
+	VPRORD          $0x0d, Z9, Z22
+	VPRORD          $0x16, Z1, Z18
+	VPRORD          $0x16, Z9, Z23
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPTERNLOGD      $0x96, Z23, Z22, Z21
+	VPADDD          Z16, Z0, Z0
+	VPADDD          Z21, Z8, Z8
+	VMOVDQA32       Z1, Z17
+	VMOVDQA32       Z9, Z22
+	VPTERNLOGD      $0xe8, Z3, Z2, Z17
+	VPTERNLOGD      $0xe8, Z11, Z10, Z22
+	VPADDD          Z17, Z0, Z0
+	VPADDD          Z22, Z8, Z8
+	VMOVDQU32       1856(AX), Z19
+	VMOVDQU32       2880(AX), Z24
+	VPRORD          $0x07, Z19, Z20
+	VPRORD          $0x07, Z24, Z25
+	VPRORD          $0x12, Z19, Z17
+	VPRORD          $0x12, Z24, Z22
+	VPSRLD          $0x03, Z19, Z18
+	VPSRLD          $0x03, Z24, Z23
+	VPTERNLOGD      $0x96, Z18, Z17, Z20
+	VPTERNLOGD      $0x96, Z23, Z22, Z25
+	VMOVDQU32       1664(AX), Z19
+	VMOVDQU32       2688(AX), Z24
+	VPRORD          $0x11, Z19, Z16
+	VPRORD          $0x11, Z24, Z21
+	VPRORD          $0x13, Z19, Z17
+	VPRORD          $0x13, Z24, Z22
+	VPSRLD          $0x0a, Z19, Z18
+	VPSRLD          $0x0a, Z24, Z23
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPTERNLOGD      $0x96, Z23, Z22, Z21
+	VPADDD          Z16, Z20, Z20
+	VPADDD          Z21, Z25, Z25
+	VPADDD          2368(AX), Z20, Z20
+	VPADDD          3392(AX), Z25, Z25
+	VPADDD          1792(AX), Z20, Z20
+	VPADDD          2816(AX), Z25, Z25
+	VMOVDQU32       Z20, 1792(AX)
+	VMOVDQU32       Z25, 2816(AX)
+	VPADDD.BCST     724(AX), Z7, Z7
+	VPADDD.BCST     724(AX), Z15, Z15
+	VPADDD          Z20, Z7, Z7
+	VPADDD          Z25, Z15, Z15
+	VMOVDQA32       Z4, Z17
+	VMOVDQA32       Z12, Z22
+	VPTERNLOGD      $0xca, Z6, Z5, Z17
+	VPTERNLOGD      $0xca, Z14, Z13, Z22
+	VPADDD          Z17, Z7, Z7
+	VPADDD          Z22, Z15, Z15
+	VPRORD          $0x06, Z4, Z16
+	VPRORD          $0x06, Z12, Z21
+	VPRORD          $0x0b, Z4, Z17
+	VPRORD          $0x0b, Z12, Z22
+	VPRORD          $0x19, Z4, Z18
+	VPRORD          $0x19, Z12, Z23
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPTERNLOGD      $0x96, Z23, Z22, Z21
+	VPADDD          Z16, Z7, Z7
+	VPADDD          Z21, Z15, Z15
+	VPADDD          Z7, Z3, Z3
+	VPADDD          Z15, Z11, Z11
+	VPRORD          $0x02, Z0, Z16
+	VPRORD          $0x02, Z8, Z21
+	VPRORD          $0x0d, Z0, Z17
+	VPRORD          $0x0d, Z8, Z22
+	VPRORD          $0x16, Z0, Z18
+	VPRORD          $0x16, Z8, Z23
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPTERNLOGD      $0x96, Z23, Z22, Z21
+	VPADDD          Z16, Z7, Z7
+	VPADDD          Z21, Z15, Z15
+	VMOVDQA32       Z0, Z17
+	VMOVDQA32       Z8, Z22
+	VPTERNLOGD      $0xe8, Z2, Z1, Z17
+	VPTERNLOGD      $0xe8, Z10, Z9, Z22
+	VPADDD          Z17, Z7, Z7
+	VPADDD          Z22, Z15, Z15
+	VMOVDQU32       1920(AX), Z19
+	VMOVDQU32       2944(AX), Z24
+	VPRORD          $0x07, Z19, Z20
+	VPRORD          $0x07, Z24, Z25
+	VPRORD          $0x12, Z19, Z17
+	VPRORD          $0x12, Z24, Z22
+	VPSRLD          $0x03, Z19, Z18
+	VPSRLD          $0x03, Z24, Z23
+	VPTERNLOGD      $0x96, Z18, Z17, Z20
+	VPTERNLOGD      $0x96, Z23, Z22, Z25
+	VMOVDQU32       1728(AX), Z19
+	VMOVDQU32       2752(AX), Z24
+	VPRORD          $0x11, Z19, Z16
+	VPRORD          $0x11, Z24, Z21
+	VPRORD          $0x13, Z19, Z17
+	VPRORD          $0x13, Z24, Z22
+	VPSRLD          $0x0a, Z19, Z18
+	VPSRLD          $0x0a, Z24, Z23
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPTERNLOGD      $0x96, Z23, Z22, Z21
+	VPADDD          Z16, Z20, Z20
+	VPADDD          Z21, Z25, Z25
+	VPADDD          2432(AX), Z20, Z20
+	VPADDD          3456(AX), Z25, Z25
+	VPADDD          1856(AX), Z20, Z20
+	VPADDD          2880(AX), Z25, Z25
+	VMOVDQU32       Z20, 1856(AX)
+	VMOVDQU32       Z25, 2880(AX)
+	VPADDD.BCST     728(AX), Z6, Z6
+	VPADDD.BCST     728(AX), Z14, Z14
+	VPADDD          Z20, Z6, Z6
+	VPADDD          Z25, Z14, Z14
+	VMOVDQA32       Z3, Z17
+	VMOVDQA32       Z11, Z22
+	VPTERNLOGD      $0xca, Z5, Z4, Z17
+	VPTERNLOGD      $0xca, Z13, Z12, Z22
+	VPADDD          Z17, Z6, Z6
+	VPADDD          Z22, Z14, Z14
+	VPRORD          $0x06, Z3, Z16
+	VPRORD          $0x06, Z11, Z21
+	VPRORD          $0x0b, Z3, Z17
+	VPRORD          $0x0b, Z11, Z22
+	VPRORD          $0x19, Z3, Z18
+	VPRORD          $0x19, Z11, Z23
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPTERNLOGD      $0x96, Z23, Z22, Z21
+	VPADDD          Z16, Z6, Z6
+	VPADDD          Z21, Z14, Z14
+	VPADDD          Z6, Z2, Z2
+	VPADDD          Z14, Z10, Z10
+	VPRORD          $0x02, Z7, Z16
+	VPRORD          $0x02, Z15, Z21
+	VPRORD          $0x0d, Z7, Z17
+	VPRORD          $0x0d, Z15, Z22
+	VPRORD          $0x16, Z7, Z18
+	VPRORD          $0x16, Z15, Z23
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPTERNLOGD      $0x96, Z23, Z22, Z21
+	VPADDD          Z16, Z6, Z6
+	VPADDD          Z21, Z14, Z14
+	VMOVDQA32       Z7, Z17
+	VMOVDQA32       Z15, Z22
+	VPTERNLOGD      $0xe8, Z1, Z0, Z17
+	VPTERNLOGD      $0xe8, Z9, Z8, Z22
+	VPADDD          Z17, Z6, Z6
+	VPADDD          Z22, Z14, Z14
+	VMOVDQU32       1984(AX), Z19
+	VMOVDQU32       3008(AX), Z24
+	VPRORD          $0x07, Z19, Z20
+	VPRORD          $0x07, Z24, Z25
+	VPRORD          $0x12, Z19, Z17
+	VPRORD          $0x12, Z24, Z22
+	VPSRLD          $0x03, Z19, Z18
+	VPSRLD          $0x03, Z24, Z23
+	VPTERNLOGD      $0x96, Z18, Z17, Z20
+	VPTERNLOGD      $0x96, Z23, Z22, Z25
+	VMOVDQU32       1792(AX), Z19
+	VMOVDQU32       2816(AX), Z24
+	VPRORD          $0x11, Z19, Z16
+	VPRORD          $0x11, Z24, Z21
+	VPRORD          $0x13, Z19, Z17
+	VPRORD          $0x13, Z24, Z22
+	VPSRLD          $0x0a, Z19, Z18
+	VPSRLD          $0x0a, Z24, Z23
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPTERNLOGD      $0x96, Z23, Z22, Z21
+	VPADDD          Z16, Z20, Z20
+	VPADDD          Z21, Z25, Z25
+	VPADDD          1472(AX), Z20, Z20
+	VPADDD          2496(AX), Z25, Z25
+	VPADDD          1920(AX), Z20, Z20
+	VPADDD          2944(AX), Z25, Z25
+	VMOVDQU32       Z20, 1920(AX)
+	VMOVDQU32       Z25, 2944(AX)
+	VPADDD.BCST     732(AX), Z5, Z5
+	VPADDD.BCST     732(AX), Z13, Z13
+	VPADDD          Z20, Z5, Z5
+	VPADDD          Z25, Z13, Z13
+	VMOVDQA32       Z2, Z17
+	VMOVDQA32       Z10, Z22
+	VPTERNLOGD      $0xca, Z4, Z3, Z17
+	VPTERNLOGD      $0xca, Z12, Z11, Z22
+	VPADDD          Z17, Z5, Z5
+	VPADDD          Z22, Z13, Z13
+	VPRORD          $0x06, Z2, Z16
+	VPRORD          $0x06, Z10, Z21
+	VPRORD          $0x0b, Z2, Z17
+	VPRORD          $0x0b, Z10, Z22
+	VPRORD          $0x19, Z2, Z18
+	VPRORD          $0x19, Z10, Z23
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPTERNLOGD      $0x96, Z23, Z22, Z21
+	VPADDD          Z16, Z5, Z5
+	VPADDD          Z21, Z13, Z13
+	VPADDD          Z5, Z1, Z1
+	VPADDD          Z13, Z9, Z9
+	VPRORD          $0x02, Z6, Z16
+	VPRORD          $0x02, Z14, Z21
+	VPRORD          $0x0d, Z6, Z17
+	VPRORD          $0x0d, Z14, Z22
+	VPRORD          $0x16, Z6, Z18
+	VPRORD          $0x16, Z14, Z23
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPTERNLOGD      $0x96, Z23, Z22, Z21
+	VPADDD          Z16, Z5, Z5
+	VPADDD          Z21, Z13, Z13
+	VMOVDQA32       Z6, Z17
+	VMOVDQA32       Z14, Z22
+	VPTERNLOGD      $0xe8, Z0, Z7, Z17
+	VPTERNLOGD      $0xe8, Z8, Z15, Z22
+	VPADDD          Z17, Z5, Z5
+	VPADDD          Z22, Z13, Z13
+	VMOVDQU32       2048(AX), Z19
+	VMOVDQU32       3072(AX), Z24
+	VPRORD          $0x07, Z19, Z20
+	VPRORD          $0x07, Z24, Z25
+	VPRORD          $0x12, Z19, Z17
+	VPRORD          $0x12, Z24, Z22
+	VPSRLD          $0x03, Z19, Z18
+	VPSRLD          $0x03, Z24, Z23
+	VPTERNLOGD      $0x96, Z18, Z17, Z20
+	VPTERNLOGD      $0x96, Z23, Z22, Z25
+	VMOVDQU32       1856(AX), Z19
+	VMOVDQU32       2880(AX), Z24
+	VPRORD          $0x11, Z19, Z16
+	VPRORD          $0x11, Z24, Z21
+	VPRORD          $0x13, Z19, Z17
+	VPRORD          $0x13, Z24, Z22
+	VPSRLD          $0x0a, Z19, Z18
+	VPSRLD          $0x0a, Z24, Z23
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPTERNLOGD      $0x96, Z23, Z22, Z21
+	VPADDD          Z16, Z20, Z20
+	VPADDD          Z21, Z25, Z25
+	VPADDD          1536(AX), Z20, Z20
+	VPADDD          2560(AX), Z25, Z25
+	VPADDD          1984(AX), Z20, Z20
+	VPADDD          3008(AX), Z25, Z25
+	VMOVDQU32       Z20, 1984(AX)
+	VMOVDQU32       Z25, 3008(AX)
+	VPADDD.BCST     736(AX), Z4, Z4
+	VPADDD.BCST     736(AX), Z12, Z12
+	VPADDD          Z20, Z4, Z4
+	VPADDD          Z25, Z12, Z12
+	VMOVDQA32       Z1, Z17
+	VMOVDQA32       Z9, Z22
+	VPTERNLOGD      $0xca, Z3, Z2, Z17
+	VPTERNLOGD      $0xca, Z11, Z10, Z22
+	VPADDD          Z17, Z4, Z4
+	VPADDD          Z22, Z12, Z12
+	VPRORD          $0x06, Z1, Z16
+	VPRORD          $0x06, Z9, Z21
+	VPRORD          $0x0b, Z1, Z17
+	VPRORD          $0x0b, Z9, Z22
+	VPRORD          $0x19, Z1, Z18
+	VPRORD          $0x19, Z9, Z23
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPTERNLOGD      $0x96, Z23, Z22, Z21
+	VPADDD          Z16, Z4, Z4
+	VPADDD          Z21, Z12, Z12
+	VPADDD          Z4, Z0, Z0
+	VPADDD          Z12, Z8, Z8
+	VPRORD          $0x02, Z5, Z16
+	VPRORD          $0x02, Z13, Z21
+	VPRORD          $0x0d, Z5, Z17
+	VPRORD          $0x0d, Z13, Z22
+	VPRORD          $0x16, Z5, Z18
+	VPRORD          $0x16, Z13, Z23
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPTERNLOGD      $0x96, Z23, Z22, Z21
+	VPADDD          Z16, Z4, Z4
+	VPADDD          Z21, Z12, Z12
+	VMOVDQA32       Z5, Z17
+	VMOVDQA32       Z13, Z22
+	VPTERNLOGD      $0xe8, Z7, Z6, Z17
+	VPTERNLOGD      $0xe8, Z15, Z14, Z22
+	VPADDD          Z17, Z4, Z4
+	VPADDD          Z22, Z12, Z12
+	VMOVDQU32       2112(AX), Z19
+	VMOVDQU32       3136(AX), Z24
+	VPRORD          $0x07, Z19, Z20
+	VPRORD          $0x07, Z24, Z25
+	VPRORD          $0x12, Z19, Z17
+	VPRORD          $0x12, Z24, Z22
+	VPSRLD          $0x03, Z19, Z18
+	VPSRLD          $0x03, Z24, Z23
+	VPTERNLOGD      $0x96, Z18, Z17, Z20
+	VPTERNLOGD      $0x96, Z23, Z22, Z25
+	VMOVDQU32       1920(AX), Z19
+	VMOVDQU32       2944(AX), Z24
+	VPRORD          $0x11, Z19, Z16
+	VPRORD          $0x11, Z24, Z21
+	VPRORD          $0x13, Z19, Z17
+	VPRORD          $0x13, Z24, Z22
+	VPSRLD          $0x0a, Z19, Z18
+	VPSRLD          $0x0a, Z24, Z23
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPTERNLOGD      $0x96, Z23, Z22, Z21
+	VPADDD          Z16, Z20, Z20
+	VPADDD          Z21, Z25, Z25
+	VPADDD          1600(AX), Z20, Z20
+	VPADDD          2624(AX), Z25, Z25
+	VPADDD          2048(AX), Z20, Z20
+	VPADDD          3072(AX), Z25, Z25
+	VMOVDQU32       Z20, 2048(AX)
+	VMOVDQU32       Z25, 3072(AX)
+	VPADDD.BCST     740(AX), Z3, Z3
+	VPADDD.BCST     740(AX), Z11, Z11
+	VPADDD          Z20, Z3, Z3
+	VPADDD          Z25, Z11, Z11
+	VMOVDQA32       Z0, Z17
+	VMOVDQA32       Z8, Z22
+	VPTERNLOGD      $0xca, Z2, Z1, Z17
+	VPTERNLOGD      $0xca, Z10, Z9, Z22
+	VPADDD          Z17, Z3, Z3
+	VPADDD          Z22, Z11, Z11
+	VPRORD          $0x06, Z0, Z16
+	VPRORD          $0x06, Z8, Z21
+	VPRORD          $0x0b, Z0, Z17
+	VPRORD          $0x0b, Z8, Z22
+	VPRORD          $0x19, Z0, Z18
+	VPRORD          $0x19, Z8, Z23
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPTERNLOGD      $0x96, Z23, Z22, Z21
+	VPADDD          Z16, Z3, Z3
+	VPADDD          Z21, Z11, Z11
+	VPADDD          Z3, Z7, Z7
+	VPADDD          Z11, Z15, Z15
+	VMOVDQU32       2176(AX), Z19
+	VMOVDQU32       3200(AX), Z24
+	VPRORD          $0x07, Z19, Z20
+	VPRORD          $0x07, Z24, Z25
+	VPRORD          $0x12, Z19, Z17
+	VPRORD          $0x12, Z24, Z22
+	VPSRLD          $0x03, Z19, Z18
+	VPSRLD          $0x03, Z24, Z23
+	VPTERNLOGD      $0x96, Z18, Z17, Z20
+	VPTERNLOGD      $0x96, Z23, Z22, Z25
+	VMOVDQU32       1984(AX), Z19
+	VMOVDQU32       3008(AX), Z24
+	VPRORD          $0x11, Z19, Z16
+	VPRORD          $0x11, Z24, Z21
+	VPRORD          $0x13, Z19, Z17
+	VPRORD          $0x13, Z24, Z22
+	VPSRLD          $0x0a, Z19, Z18
+	VPSRLD          $0x0a, Z24, Z23
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPTERNLOGD      $0x96, Z23, Z22, Z21
+	VPADDD          Z16, Z20, Z20
+	VPADDD          Z21, Z25, Z25
+	VPADDD          1664(AX), Z20, Z20
+	VPADDD          2688(AX), Z25, Z25
+	VPADDD          2112(AX), Z20, Z20
+	VPADDD          3136(AX), Z25, Z25
+	VMOVDQU32       Z20, 2112(AX)
+	VMOVDQU32       Z25, 3136(AX)
+	VPADDD.BCST     744(AX), Z2, Z2
+	VPADDD.BCST     744(AX), Z10, Z10
+	VPADDD          Z20, Z2, Z2
+	VPADDD          Z25, Z10, Z10
+	VMOVDQA32       Z7, Z17
+	VMOVDQA32       Z15, Z22
+	VPTERNLOGD      $0xca, Z1, Z0, Z17
+	VPTERNLOGD      $0xca, Z9, Z8, Z22
+	VPADDD          Z17, Z2, Z2
+	VPADDD          Z22, Z10, Z10
+	VPRORD          $0x06, Z7, Z16
+	VPRORD          $0x06, Z15, Z21
+	VPRORD          $0x0b, Z7, Z17
+	VPRORD          $0x0b, Z15, Z22
+	VPRORD          $0x19, Z7, Z18
+	VPRORD          $0x19, Z15, Z23
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPTERNLOGD      $0x96, Z23, Z22, Z21
+	VPADDD          Z16, Z2, Z2
+	VPADDD          Z21, Z10, Z10
+	VPADDD          Z2, Z6, Z6
+	VPADDD          Z10, Z14, Z14
+	VMOVDQU32       2240(AX), Z19
+	VMOVDQU32       3264(AX), Z24
+	VPRORD          $0x07, Z19, Z20
+	VPRORD          $0x07, Z24, Z25
+	VPRORD          $0x12, Z19, Z17
+	VPRORD          $0x12, Z24, Z22
+	VPSRLD          $0x03, Z19, Z18
+	VPSRLD          $0x03, Z24, Z23
+	VPTERNLOGD      $0x96, Z18, Z17, Z20
+	VPTERNLOGD      $0x96, Z23, Z22, Z25
+	VMOVDQU32       2048(AX), Z19
+	VMOVDQU32       3072(AX), Z24
+	VPRORD          $0x11, Z19, Z16
+	VPRORD          $0x11, Z24, Z21
+	VPRORD          $0x13, Z19, Z17
+	VPRORD          $0x13, Z24, Z22
+	VPSRLD          $0x0a, Z19, Z18
+	VPSRLD          $0x0a, Z24, Z23
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPTERNLOGD      $0x96, Z23, Z22, Z21
+	VPADDD          Z16, Z20, Z20
+	VPADDD          Z21, Z25, Z25
+	VPADDD          1728(AX), Z20, Z20
+	VPADDD          2752(AX), Z25, Z25
+	VPADDD          2176(AX), Z20, Z20
+	VPADDD          3200(AX), Z25, Z25
+	VPADDD.BCST     748(AX), Z1, Z1
+	VPADDD.BCST     748(AX), Z9, Z9
+	VPADDD          Z20, Z1, Z1
+	VPADDD          Z25, Z9, Z9
+	VMOVDQA32       Z6, Z17
+	VMOVDQA32       Z14, Z22
+	VPTERNLOGD      $0xca, Z0, Z7, Z17
+	VPTERNLOGD      $0xca, Z8, Z15, Z22
+	VPADDD          Z17, Z1, Z1
+	VPADDD          Z22, Z9, Z9
+	VPRORD          $0x06, Z6, Z16
+	VPRORD          $0x06, Z14, Z21
+	VPRORD          $0x0b, Z6, Z17
+	VPRORD          $0x0b, Z14, Z22
+	VPRORD          $0x19, Z6, Z18
+	VPRORD          $0x19, Z14, Z23
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPTERNLOGD      $0x96, Z23, Z22, Z21
+	VPADDD          Z16, Z1, Z1
+	VPADDD          Z21, Z9, Z9
+	VPADDD          Z1, Z5, Z5
+	VPADDD          Z9, Z13, Z13
+	VMOVDQU32       2304(AX), Z19
+	VMOVDQU32       3328(AX), Z24
+	VPRORD          $0x07, Z19, Z20
+	VPRORD          $0x07, Z24, Z25
+	VPRORD          $0x12, Z19, Z17
+	VPRORD          $0x12, Z24, Z22
+	VPSRLD          $0x03, Z19, Z18
+	VPSRLD          $0x03, Z24, Z23
+	VPTERNLOGD      $0x96, Z18, Z17, Z20
+	VPTERNLOGD      $0x96, Z23, Z22, Z25
+	VMOVDQU32       2112(AX), Z19
+	VMOVDQU32       3136(AX), Z24
+	VPRORD          $0x11, Z19, Z16
+	VPRORD          $0x11, Z24, Z21
+	VPRORD          $0x13, Z19, Z17
+	VPRORD          $0x13, Z24, Z22
+	VPSRLD          $0x0a, Z19, Z18
+	VPSRLD          $0x0a, Z24, Z23
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPTERNLOGD      $0x96, Z23, Z22, Z21
+	VPADDD          Z16, Z20, Z20
+	VPADDD          Z21, Z25, Z25
+	VPADDD          1792(AX), Z20, Z20
+	VPADDD          2816(AX), Z25, Z25
+	VPADDD          2240(AX), Z20, Z20
+	VPADDD          3264(AX), Z25, Z25
+	VPADDD.BCST     752(AX), Z0, Z0
+	VPADDD.BCST     752(AX), Z8, Z8
+	VPADDD          Z20, Z0, Z0
+	VPADDD          Z25, Z8, Z8
+	VMOVDQA32       Z5, Z17
+	VMOVDQA32       Z13, Z22
+	VPTERNLOGD      $0xca, Z7, Z6, Z17
+	VPTERNLOGD      $0xca, Z15, Z14, Z22
+	VPADDD          Z17, Z0, Z0
+	VPADDD          Z22, Z8, Z8
+	VPRORD          $0x06, Z5, Z16
+	VPRORD          $0x06, Z13, Z21
+	VPRORD          $0x0b, Z5, Z17
+	VPRORD          $0x0b, Z13, Z22
+	VPRORD          $0x19, Z5, Z18
+	VPRORD          $0x19, Z13, Z23
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPTERNLOGD      $0x96, Z23, Z22, Z21
+	VPADDD          Z16, Z0, Z0
+	VPADDD          Z21, Z8, Z8
+	VPADDD          Z0, Z4, Z4
+	VPADDD          Z8, Z12, Z12
+
+	// Quick test on word 7 of both batches.
+	VPANDD.BCST  1120(AX), Z4, Z16
+	VPXORD.BCST  1124(AX), Z16, Z16
+	VPCMPUD.BCST $0x02, 1128(AX), Z16, K1
+	VPANDD.BCST  1120(AX), Z12, Z21
+	VPXORD.BCST  1124(AX), Z21, Z21
+	VPCMPUD.BCST $0x02, 1128(AX), Z21, K2
+	KMOVW        K1, SI
+	KMOVW        K2, DI
+	SHLL         $0x10, DI
+	ORL          DI, SI
+	JNZ          sha256dAVX512_done
+	INCQ         BX
+	CMPQ         BX, DX
+	JAE          sha256dAVX512_last
+	ADDL         $0x20, CX
+	JMP          sha256dAVX512_loop
+
+sha256dAVX512_last:
+	DECQ BX
+
+sha256dAVX512_done:
+	VMOVDQU32 Z4, 1344(AX)
+	VMOVDQU32 Z12, 1408(AX)
+	VZEROUPPER
+	MOVQ      BX, i+24(FP)
+	MOVL      SI, mask+32(FP)
+	RET

@@ -109,10 +109,12 @@ func main() {
 				gen512x2(sh)
 			}
 		}
+		gen512d()
 	case "avx2":
 		for _, sh := range shapes() {
 			gen256(sh)
 		}
+		gen256d()
 	default:
 		log.Fatalf("-isa must be avx512 or avx2, not %q", *isa)
 	}

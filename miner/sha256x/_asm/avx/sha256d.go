@@ -1,0 +1,556 @@
+package main
+
+// The sha256d kernels: Bitcoin's proof of work, sha256(sha256(header)) of
+// an 80-byte header whose last four bytes are the little-endian nonce.
+//
+// Go hashes the header's first 64 bytes once per job (the midstate) and
+// runs rounds 0..3 of the second block, round 3 without W[3], the only
+// word that differs per lane (the byte-swapped nonce). A kernel call
+// then, for batch after batch of consecutive nonces:
+//
+//   - first SHA-256, second block: adds W[3] to a and e, runs rounds 4..63
+//     with the constant words folded into kw1[t] = K[t]+W[t] and the
+//     lane-invariant parts of the per-lane schedule words summed in
+//     inv1[t], and feeds the midstate forward;
+//   - second SHA-256, of the 32-byte digest: its words 0..7 differ per
+//     lane, 8..15 are the fixed padding. Round 0 from the initial value
+//     is folded into st2 (the state after round 0 without W[0]), and
+//     since the digest's word 7 is IV[7] + e after round 60, rounds 57..60
+//     compute e only and the rest is skipped (kw2[60] includes IV[7]);
+//   - quick test on that word, ((h7 & qm) ^ qx) <= ql, in-vector. The
+//     loop stops at the first batch where a lane passes.
+//
+// Schedule terms known to be zero whatever the header (from the fixed
+// padding words) are not added at all.
+
+import (
+	"fmt"
+	"math/bits"
+
+	. "github.com/mmcloughlin/avo/build"
+	. "github.com/mmcloughlin/avo/operand"
+	. "github.com/mmcloughlin/avo/reg"
+)
+
+// Offsets in bytes of sha256x.sha256dCtx.
+const (
+	offDKW1   = 0    // [64]uint32: K+W of the first hash's second block (K alone for per-lane words)
+	offDInv1  = 256  // [64]uint32: lane-invariant part of its per-lane schedule words
+	offDKW2   = 512  // [64]uint32: the same for the second hash; kw2[60] includes IV[7]
+	offDInv2  = 768  // [64]uint32
+	offDSt1   = 1024 // [8]uint32: state after rounds 0..3 of the second block, round 3 without W[3]
+	offDMid   = 1056 // [8]uint32: midstate, fed forward
+	offDSt2   = 1088 // [8]uint32: second hash's state after round 0 without W[0]
+	offDQM    = 1120 // uint32: quick test ((h7 & qm) ^ qx) <= ql
+	offDQX    = 1124
+	offDQL    = 1128
+	offDSwap  = 1132 // uint32: 0x00ff00ff (AVX-512 byte swap)
+	offDShuf  = 1152 // [8]uint32: VPSHUFB control of a byte swap per word (AVX2)
+	offDLane  = 1216 // [32]uint32: 0..31, lane offsets of the nonces
+	offDH7    = 1344 // [32]uint32: word 7 of every lane's digest, last batch run
+	offDRing  = 1472 // [2][16][16]uint32: schedule ring per batch
+	dCtxWords = 880
+)
+
+// dMsg is what the generator knows about the words of one compression:
+// which differ per lane, and the values of the others when they do not
+// depend on the header.
+type dMsg struct {
+	vary  [64]bool
+	known [64]bool
+	val   [64]uint32
+	last  int // last round run (and word used)
+}
+
+func sigma0(x uint32) uint32 {
+	return bits.RotateLeft32(x, -7) ^ bits.RotateLeft32(x, -18) ^ x>>3
+}
+
+func sigma1(x uint32) uint32 {
+	return bits.RotateLeft32(x, -17) ^ bits.RotateLeft32(x, -19) ^ x>>10
+}
+
+func newDMsg(lane [16]bool, known map[int]uint32, last int) *dMsg {
+	m := &dMsg{vary: varying(lane), last: last}
+	for t, v := range known {
+		m.known[t], m.val[t] = true, v
+	}
+	for t := 16; t < 64; t++ {
+		if !m.vary[t] && m.known[t-2] && m.known[t-7] && m.known[t-15] && m.known[t-16] {
+			m.known[t] = true
+			m.val[t] = sigma1(m.val[t-2]) + m.val[t-7] + sigma0(m.val[t-15]) + m.val[t-16]
+		}
+	}
+	return m
+}
+
+// hash1Msg is the first hash's second block: words 0..2 from the header,
+// 3 the nonce, then the padding of an 80-byte message.
+func hash1Msg() *dMsg {
+	known := map[int]uint32{4: 0x80000000, 15: 640}
+	for t := 5; t < 15; t++ {
+		known[t] = 0
+	}
+	return newDMsg([16]bool{3: true}, known, 63)
+}
+
+// hash2Msg is the second hash's block: the 8 digest words, then the
+// padding of a 32-byte message.
+func hash2Msg() *dMsg {
+	known := map[int]uint32{8: 0x80000000, 15: 256}
+	for t := 9; t < 15; t++ {
+		known[t] = 0
+	}
+	var lane [16]bool
+	for t := 0; t < 8; t++ {
+		lane[t] = true
+	}
+	return newDMsg(lane, known, 60)
+}
+
+// constZero reports whether the lane-invariant part of per-lane word t is
+// zero for every header.
+func (m *dMsg) constZero(t int) bool {
+	var sum uint32
+	for _, k := range [4]int{t - 2, t - 7, t - 15, t - 16} {
+		if m.vary[k] {
+			continue
+		}
+		if !m.known[k] {
+			return false
+		}
+		switch k {
+		case t - 2:
+			sum += sigma1(m.val[k])
+		case t - 15:
+			sum += sigma0(m.val[k])
+		default:
+			sum += m.val[k]
+		}
+	}
+	return sum == 0
+}
+
+// stored reports whether per-lane word t is read by a later schedule word
+// the kernel computes, so it must go to the ring.
+func (m *dMsg) stored(t int) bool {
+	for _, u := range [4]int{t + 2, t + 7, t + 15, t + 16} {
+		if u >= 16 && u <= m.last {
+			return true
+		}
+	}
+	return false
+}
+
+// fullRound reports whether round t must compute a: in the second hash a
+// is last read as d in round 60, four rounds after it is made.
+func (m *dMsg) fullRound(t int) bool { return t <= m.last-4 || m.last == 63 }
+
+// dBatch is one 16-lane batch of the AVX-512 kernel with its own
+// registers, so two batches' instruction streams are independent.
+type dBatch struct {
+	st             [8]VecPhysical
+	t0, t1, t2, t3 VecPhysical
+	w              VecPhysical
+	ring           int // ctx offset of its schedule ring
+	lane           int // ctx offset of its nonce offsets
+	h7             VecPhysical
+}
+
+// dBody512 returns the instructions of one batch, for the first nonce of
+// the call's batch pair broadcast in nv.
+func dBody512(b *dBatch, nv VecPhysical, c func(int) Mem) []func() {
+	var ops []func()
+	emit := func(f func()) { ops = append(ops, f) }
+	ring := func(t int) Mem { return c(b.ring + 64*(t%16)) }
+	t0, t1, t2, t3, w := b.t0, b.t1, b.t2, b.t3, b.w
+
+	round := func(s [8]VecPhysical, k Mem, wt Op, full bool) [8]VecPhysical {
+		a, bb, cc, d, e, f, g, h := s[0], s[1], s[2], s[3], s[4], s[5], s[6], s[7]
+		emit(func() { VPADDD_BCST(k, h, h) })
+		if wt != nil {
+			emit(func() { VPADDD(wt, h, h) })
+		}
+		emit(func() { VMOVDQA32(e, t1) })
+		emit(func() { VPTERNLOGD(U8(chABC), g, f, t1) })
+		emit(func() { VPADDD(t1, h, h) })
+		emit(func() { VPRORD(U8(6), e, t0) })
+		emit(func() { VPRORD(U8(11), e, t1) })
+		emit(func() { VPRORD(U8(25), e, t2) })
+		emit(func() { VPTERNLOGD(U8(xor3), t2, t1, t0) })
+		emit(func() { VPADDD(t0, h, h) })
+		emit(func() { VPADDD(h, d, d) })
+		if full {
+			emit(func() { VPRORD(U8(2), a, t0) })
+			emit(func() { VPRORD(U8(13), a, t1) })
+			emit(func() { VPRORD(U8(22), a, t2) })
+			emit(func() { VPTERNLOGD(U8(xor3), t2, t1, t0) })
+			emit(func() { VPADDD(t0, h, h) })
+			emit(func() { VMOVDQA32(a, t1) })
+			emit(func() { VPTERNLOGD(U8(majABC), cc, bb, t1) })
+			emit(func() { VPADDD(t1, h, h) })
+		}
+		return [8]VecPhysical{h, a, bb, cc, d, e, f, g}
+	}
+
+	// sched computes per-lane word t into w (and the ring when read later).
+	sched := func(m *dMsg, t int, inv int) {
+		set := false
+		if m.vary[t-15] {
+			emit(func() { VMOVDQU32(ring(t-15), t3) })
+			emit(func() { VPRORD(U8(7), t3, w) })
+			emit(func() { VPRORD(U8(18), t3, t1) })
+			emit(func() { VPSRLD(U8(3), t3, t2) })
+			emit(func() { VPTERNLOGD(U8(xor3), t2, t1, w) })
+			set = true
+		}
+		if m.vary[t-2] {
+			dst := t0
+			if !set {
+				dst = w
+			}
+			emit(func() { VMOVDQU32(ring(t-2), t3) })
+			emit(func() { VPRORD(U8(17), t3, dst) })
+			emit(func() { VPRORD(U8(19), t3, t1) })
+			emit(func() { VPSRLD(U8(10), t3, t2) })
+			emit(func() { VPTERNLOGD(U8(xor3), t2, t1, dst) })
+			if set {
+				emit(func() { VPADDD(t0, w, w) })
+			}
+			set = true
+		}
+		for _, k := range [2]int{t - 7, t - 16} {
+			if !m.vary[k] {
+				continue
+			}
+			if set {
+				emit(func() { VPADDD(ring(k), w, w) })
+			} else {
+				emit(func() { VMOVDQU32(ring(k), w) })
+			}
+			set = true
+		}
+		if !m.constZero(t) {
+			emit(func() { VPADDD_BCST(c(inv+4*t), w, w) })
+		}
+		if m.stored(t) {
+			emit(func() { VMOVDQU32(w, ring(t)) })
+		}
+	}
+
+	s := b.st
+	m1, m2 := hash1Msg(), hash2Msg()
+	// The nonces, byte-swapped: W[3].
+	emit(func() { VPADDD(c(b.lane), nv, t0) })
+	emit(func() { VPRORD(U8(8), t0, w) })
+	emit(func() { VPROLD(U8(8), t0, t1) })
+	emit(func() { VPTERNLOGD_BCST(U8(tC&tB|^tC&tA), c(offDSwap), t1, w) })
+	if m1.stored(3) {
+		emit(func() { VMOVDQU32(w, ring(3)) })
+	}
+	// Closures run after the whole body is built: they take registers by
+	// value, never the rotating s.
+	for i, r := range s {
+		emit(func() { VPBROADCASTD(c(offDSt1+4*i), r) })
+	}
+	a, e := s[0], s[4]
+	emit(func() { VPADDD(w, a, a) })
+	emit(func() { VPADDD(w, e, e) })
+	for t := 4; t <= m1.last; t++ {
+		var wt Op
+		if m1.vary[t] {
+			sched(m1, t, offDInv1)
+			wt = w
+		}
+		s = round(s, c(offDKW1+4*t), wt, true)
+	}
+
+	// Feed forward: s holds the digest words, the second hash's W[0..7].
+	for i, r := range s {
+		emit(func() { VPADDD_BCST(c(offDMid+4*i), r, r) })
+		if m2.stored(i) {
+			emit(func() { VMOVDQU32(r, ring(i)) })
+		}
+	}
+	// The second hash from after round 0: a and e are W[0] plus
+	// constants, the rest constants.
+	w0, e2 := s[0], s[4]
+	emit(func() { VPADDD_BCST(c(offDSt2+16), w0, e2) })
+	emit(func() { VPADDD_BCST(c(offDSt2), w0, w0) })
+	for _, i := range []int{1, 2, 3, 5, 6, 7} {
+		r := s[i]
+		emit(func() { VPBROADCASTD(c(offDSt2+4*i), r) })
+	}
+	for t := 1; t <= m2.last; t++ {
+		var wt Op
+		switch {
+		case t >= 16:
+			sched(m2, t, offDInv2)
+			wt = w
+		case m2.vary[t]:
+			wt = ring(t)
+		}
+		s = round(s, c(offDKW2+4*t), wt, m2.fullRound(t))
+	}
+	b.h7 = s[4]
+	return ops
+}
+
+// gen512d writes the AVX-512 sha256d kernel: two interleaved batches of 16
+// lanes per step, looped in assembly.
+func gen512d() {
+	name := "sha256dAVX512"
+	TEXT(name, NOSPLIT, fmt.Sprintf("func(c *[%d]uint32, n uint32, nb int) (i int, mask uint32)", dCtxWords))
+	Doc(name+" runs sha256d on Bitcoin headers for nb steps of 32 nonces (two",
+		"interleaved batches of 16 lanes): step i hashes nonces n+32i .. n+32i+31",
+		"(mod 2^32) with the plan in c (a sha256dCtx). It stops at the first step",
+		"with a lane whose word 7 passes the quick test and returns its index and",
+		"mask (bit l: nonce n+32i+l), or nb-1 and 0; ctx.h7 holds word 7 of that",
+		"step's digests. nb must be at least 1.",
+		"Go twin: sha256dTwin in sha256d_avx_amd64.go.")
+	Pragma("noescape")
+	cp := Load(Param("c"), GP64())
+	n := Load(Param("n"), GP32())
+	nb := Load(Param("nb"), GP64())
+	c := func(off int) Mem { return Mem{Base: cp, Disp: off} }
+	it := GP64()
+	XORQ(it, it)
+	bs := [2]dBatch{
+		{st: [8]VecPhysical{Z0, Z1, Z2, Z3, Z4, Z5, Z6, Z7}, t0: Z16, t1: Z17, t2: Z18, t3: Z19, w: Z20,
+			ring: offDRing, lane: offDLane},
+		{st: [8]VecPhysical{Z8, Z9, Z10, Z11, Z12, Z13, Z14, Z15}, t0: Z21, t1: Z22, t2: Z23, t3: Z24, w: Z25,
+			ring: offDRing + 1024, lane: offDLane + 64},
+	}
+	nv := Z26
+	Label(name + "_loop")
+	VPBROADCASTD(n, nv)
+	ops := [2][]func(){dBody512(&bs[0], nv, c), dBody512(&bs[1], nv, c)}
+	for i := 0; i < max(len(ops[0]), len(ops[1])); i++ {
+		for bi := range ops {
+			if i < len(ops[bi]) {
+				ops[bi][i]()
+			}
+		}
+	}
+	Comment("Quick test on word 7 of both batches.")
+	for bi, k := range []Op{K1, K2} {
+		b := &bs[bi]
+		VPANDD_BCST(c(offDQM), b.h7, b.t0)
+		VPXORD_BCST(c(offDQX), b.t0, b.t0)
+		VPCMPUD_BCST(U8(2), c(offDQL), b.t0, k)
+	}
+	r, r2 := GP32(), GP32()
+	KMOVW(K1, r)
+	KMOVW(K2, r2)
+	SHLL(U8(16), r2)
+	ORL(r2, r)
+	JNZ(LabelRef(name + "_done"))
+	INCQ(it)
+	CMPQ(it, nb)
+	JAE(LabelRef(name + "_last"))
+	ADDL(U8(32), n)
+	JMP(LabelRef(name + "_loop"))
+	Label(name + "_last")
+	DECQ(it)
+	Label(name + "_done")
+	for bi := range bs {
+		VMOVDQU32(bs[bi].h7, c(offDH7+64*bi))
+	}
+	VZEROUPPER()
+	Store(it, ReturnIndex(0))
+	Store(r, ReturnIndex(1))
+	RET()
+}
+
+// gen256d writes the AVX2 sha256d kernel: one batch of 8 lanes per step,
+// looped in assembly. Rotations are shift pairs; the schedule lives in
+// the first ring of ctx.
+func gen256d() {
+	name := "sha256dAVX2"
+	TEXT(name, NOSPLIT, fmt.Sprintf("func(c *[%d]uint32, n uint32, nb int) (i int, mask uint32)", dCtxWords))
+	Doc(name+" runs sha256d on Bitcoin headers for nb steps of 8 nonces:",
+		"step i hashes nonces n+8i .. n+8i+7 (mod 2^32) with the plan in c (a",
+		"sha256dCtx). It stops at the first step with a lane whose word 7 passes",
+		"the quick test and returns its index and mask (bit l: nonce n+8i+l), or",
+		"nb-1 and 0; ctx.h7 holds word 7 of that step's digests. nb must be at",
+		"least 1.",
+		"Go twin: sha256dTwin in sha256d_avx_amd64.go.")
+	Pragma("noescape")
+	cp := Load(Param("c"), GP64())
+	n := Load(Param("n"), GP32())
+	nb := Load(Param("nb"), GP64())
+	c := func(off int) Mem { return Mem{Base: cp, Disp: off} }
+	ring := func(t int) Mem { return c(offDRing + 32*(t%16)) }
+	it := GP64()
+	XORQ(it, it)
+
+	st := [8]VecPhysical{Y0, Y1, Y2, Y3, Y4, Y5, Y6, Y7}
+	t0, t1, t2, t3, t4, wreg := Y8, Y9, Y10, Y11, Y12, Y13
+	// Maj(a,b,c) = ((a^b) & (b^c)) ^ b, and this round's a^b is the next
+	// round's b^c: two registers take turns holding them.
+	xab, xbc := Y14, Y15
+
+	rotXor := func(x, acc, tmp VecPhysical, r int, first bool) {
+		if first {
+			VPSRLD(U8(r), x, acc)
+		} else {
+			VPSRLD(U8(r), x, tmp)
+			VPXOR(tmp, acc, acc)
+		}
+		VPSLLD(U8(32-r), x, tmp)
+		VPXOR(tmp, acc, acc)
+	}
+	bigSigma := func(x VecPhysical, r1, r2, r3 int) {
+		rotXor(x, t0, t1, r1, true)
+		rotXor(x, t0, t2, r2, false)
+		rotXor(x, t0, t1, r3, false)
+	}
+	smallSigma := func(x, dst VecPhysical, r1, r2, sh int) {
+		rotXor(x, dst, t1, r1, true)
+		rotXor(x, dst, t2, r2, false)
+		VPSRLD(U8(sh), x, t1)
+		VPXOR(t1, dst, dst)
+	}
+	round := func(s [8]VecPhysical, k Mem, wt Op, full bool) [8]VecPhysical {
+		a, b, cc, d, e, f, g, h := s[0], s[1], s[2], s[3], s[4], s[5], s[6], s[7]
+		VPBROADCASTD(k, t1)
+		VPADDD(t1, h, h)
+		if wt != nil {
+			VPADDD(wt, h, h)
+		}
+		bigSigma(e, 6, 11, 25)
+		VPADDD(t0, h, h)
+		VPXOR(g, f, t0)
+		VPAND(e, t0, t0)
+		VPXOR(g, t0, t0)
+		VPADDD(t0, h, h)
+		VPADDD(h, d, d)
+		if full {
+			bigSigma(a, 2, 13, 22)
+			VPADDD(t0, h, h)
+			VPXOR(b, a, xab)
+			VPAND(xbc, xab, t0)
+			VPXOR(b, t0, t0)
+			VPADDD(t0, h, h)
+			xab, xbc = xbc, xab
+		}
+		return [8]VecPhysical{h, a, b, cc, d, e, f, g}
+	}
+	sched := func(m *dMsg, t int, inv int) {
+		acc := false
+		add := func(src Op) {
+			if acc {
+				VPADDD(src, wreg, wreg)
+			} else {
+				VMOVDQU(src, wreg)
+				acc = true
+			}
+		}
+		if m.vary[t-16] {
+			add(ring(t - 16))
+		}
+		if m.vary[t-7] {
+			add(ring(t - 7))
+		}
+		if m.vary[t-15] {
+			VMOVDQU(ring(t-15), t3)
+			smallSigma(t3, t4, 7, 18, 3)
+			add(t4)
+		}
+		if m.vary[t-2] {
+			VMOVDQU(ring(t-2), t3)
+			smallSigma(t3, t4, 17, 19, 10)
+			add(t4)
+		}
+		if !m.constZero(t) {
+			VPBROADCASTD(c(inv+4*t), t4)
+			add(t4)
+		}
+		if m.stored(t) {
+			VMOVDQU(wreg, ring(t))
+		}
+	}
+
+	Label(name + "_loop")
+	m1, m2 := hash1Msg(), hash2Msg()
+	s := st
+	Comment("First hash, second block, from round 3.")
+	for i := range s {
+		VPBROADCASTD(c(offDSt1+4*i), s[i])
+	}
+	VMOVD(n, t0.AsX())
+	VPBROADCASTD(t0.AsX(), t0)
+	VPADDD(c(offDLane), t0, t0)
+	VPSHUFB(c(offDShuf), t0, t0)
+	if m1.stored(3) {
+		VMOVDQU(t0, ring(3))
+	}
+	VPADDD(t0, s[0], s[0])
+	VPADDD(t0, s[4], s[4])
+	VPXOR(s[2], s[1], xbc)
+	for t := 4; t <= m1.last; t++ {
+		Commentf("Round %d.", t)
+		var wt Op
+		if m1.vary[t] {
+			sched(m1, t, offDInv1)
+			wt = wreg
+		}
+		s = round(s, c(offDKW1+4*t), wt, true)
+	}
+	Comment("Feed forward: the digest words are the second hash's W[0..7].")
+	for i := range s {
+		VPBROADCASTD(c(offDMid+4*i), t1)
+		VPADDD(t1, s[i], s[i])
+		if m2.stored(i) {
+			VMOVDQU(s[i], ring(i))
+		}
+	}
+	Comment("Second hash from after round 0.")
+	VPBROADCASTD(c(offDSt2+16), t1)
+	VPADDD(t1, s[0], s[4])
+	VPBROADCASTD(c(offDSt2), t1)
+	VPADDD(t1, s[0], s[0])
+	for _, i := range []int{1, 2, 3, 5, 6, 7} {
+		VPBROADCASTD(c(offDSt2+4*i), s[i])
+	}
+	VPXOR(s[2], s[1], xbc)
+	for t := 1; t <= m2.last; t++ {
+		Commentf("Round %d.", t)
+		var wt Op
+		switch {
+		case t >= 16:
+			sched(m2, t, offDInv2)
+			wt = wreg
+		case m2.vary[t]:
+			wt = ring(t)
+		}
+		s = round(s, c(offDKW2+4*t), wt, m2.fullRound(t))
+	}
+	h7 := s[4]
+
+	Comment("Quick test on word 7: ((h7 & qm) ^ qx) <= ql, as max(x, ql) == ql.")
+	VPBROADCASTD(c(offDQM), t1)
+	VPAND(t1, h7, t0)
+	VPBROADCASTD(c(offDQX), t1)
+	VPXOR(t1, t0, t0)
+	VPBROADCASTD(c(offDQL), t1)
+	VPMAXUD(t1, t0, t2)
+	VPCMPEQD(t1, t2, t2)
+	r := GP32()
+	VMOVMSKPS(t2, r)
+	TESTL(r, r)
+	JNZ(LabelRef(name + "_done"))
+	INCQ(it)
+	CMPQ(it, nb)
+	JAE(LabelRef(name + "_last"))
+	ADDL(U8(8), n)
+	JMP(LabelRef(name + "_loop"))
+	Label(name + "_last")
+	DECQ(it)
+	Label(name + "_done")
+	VMOVDQU(h7, c(offDH7))
+	VZEROUPPER()
+	Store(it, ReturnIndex(0))
+	Store(r, ReturnIndex(1))
+	RET()
+}

@@ -27,12 +27,7 @@
 //     are laid out 100 (binary: 64) at a time as one template plus per-message
 //     digit deltas, and the blocks and round pairs all of them share are
 //     hashed once per group; a quick test on one state word filters the
-//     results. Tails over 512 bytes fall back to generic. For sha256d on
-//     Bitcoin's header (sha256d_shani_amd64.go) it hashes 4 consecutive
-//     nonces at a time: the header's second block from round 4 (rounds
-//     0..2 are shared and round 3 only adds the nonce word to a and e, once
-//     per job) and the second SHA-256 from round 1 to round 60, which fixes
-//     digest word 7, the word Bitcoin's target tests first.
+//     results. Tails over 512 bytes fall back to generic.
 //   - avx512 (16 lanes, ZMM, VPRORD + VPTERNLOGD) and avx2 (8 lanes, YMM):
 //     generated with avo from _asm/avx (go generate; avx512_amd64.s, avx2_amd64.s). A batch
 //     holds nonces of one group that differ only in their last one to four
@@ -51,19 +46,17 @@
 //     a slower SIMD path that lays out every lane's message, and suffixes
 //     over 4 KiB the generic kernel. The quick test on one state word runs
 //     in-vector; candidates are confirmed with crypto/sha256 before being
-//     reported.
-//
-//     For sha256d the same two kernels (avx512: two interleaved batches of
-//     16 lanes, 32 nonces per step; avx2: 8 lanes) take Bitcoin's header
-//     shape (IsHeaderJob, quick test on word 7; other jobs go to generic).
-//     Per job Go computes the midstate of the first 64 bytes, rounds 0..3
-//     of the second block but for the byte-swapped nonce (word 3), and the
-//     schedule terms built from lane-invariant words; the second hash's
-//     round 0 and fixed padding are constants, and terms known to be zero
-//     are skipped. The second hash stops after round 60, whose e gives the
-//     digest's word 7, and builds a only up to round 56. One assembly call
-//     loops over steps until a lane passes the quick test; Go confirms it
-//     with Sum256d and the exact target.
+//     reported. For sha256d the same two kernels (avx512: two interleaved
+//     batches of 16 lanes, 32 nonces per step; avx2: 8 lanes) take
+//     Bitcoin's header shape (IsHeaderJob, quick test on word 7; other
+//     jobs go to generic). Per job Go computes the midstate of the first
+//     64 bytes, rounds 0..3 of the second block but for the byte-swapped
+//     nonce (word 3), and the schedule terms built from lane-invariant
+//     words; the second hash's round 0 and fixed padding are constants,
+//     and terms known to be zero are skipped. The second hash stops after
+//     round 60, whose e gives the digest's word 7, and builds a only up to
+//     round 56. One assembly call loops over steps until a lane passes the
+//     quick test; Go confirms it with Sum256d and the exact target.
 //
 // Every Searcher returns only hits that meet the full target: SIMD kernels
 // may use a quick test on one state word, but candidates are confirmed with

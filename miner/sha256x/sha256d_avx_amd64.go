@@ -55,15 +55,24 @@ type sha256dCtx struct {
 // sha256dKernel is a generated sha256d kernel (see sha256dAVX512).
 type sha256dKernel func(c *[880]uint32, n uint32, nb int) (i int, mask uint32)
 
-// digestPlan is the second hash's part of every sha256dCtx: its message
+// digestConsts is the second hash's part of every sha256dCtx: its message
 // is a 32-byte digest, so everything but words 0..7 is fixed.
-var digestPlan = func() (p struct {
+type digestConsts struct {
 	kw, inv [64]uint32
 	st      [8]uint32
-}) { words := [16]uint32{8: 0x80000000, 15: 256}; lane := [16]bool{true, true, true, true, true, true, true, true}; planConsts(&words, &lane, &p.kw, &p.inv); p.st = iv; scalarRounds(&p.st, &p.kw, 1); // round 0 without W[0]: kw[0] is K[0]
-// The kernels stop after round 60: the digest's word 7 is IV[7]
-// plus e after that round.
-p.kw[60] += iv[7]; return p }()
+}
+
+var digestPlan = func() (p digestConsts) {
+	words := [16]uint32{8: 0x80000000, 15: 256}
+	lane := [16]bool{true, true, true, true, true, true, true, true}
+	planConsts(&words, &lane, &p.kw, &p.inv)
+	p.st = iv
+	scalarRounds(&p.st, &p.kw, 1) // round 0 without W[0]: kw[0] is K[0]
+	// The kernels stop after round 60: the digest's word 7 is IV[7]
+	// plus e after that round.
+	p.kw[60] += iv[7]
+	return p
+}()
 
 // newSHA256dCtx lays out the plan of a header job: prefix is the header's
 // first 76 bytes.

@@ -3305,3 +3305,2905 @@ shaniBlocks4_half15_entry:
 	MOVOU 2176(SP), X8
 	MOVOU 2192(SP), X7
 	JMP   shaniBlocks4_half15
+
+DATA shaniD1W<>+0(SB)/4, $0x80000000
+DATA shaniD1W<>+4(SB)/4, $0x00000000
+DATA shaniD1W<>+8(SB)/4, $0x00000000
+DATA shaniD1W<>+12(SB)/4, $0x00000000
+DATA shaniD1W<>+16(SB)/4, $0x00000000
+DATA shaniD1W<>+20(SB)/4, $0x00000000
+DATA shaniD1W<>+24(SB)/4, $0x00000000
+DATA shaniD1W<>+28(SB)/4, $0x00000000
+DATA shaniD1W<>+32(SB)/4, $0x00000000
+DATA shaniD1W<>+36(SB)/4, $0x00000000
+DATA shaniD1W<>+40(SB)/4, $0x00000000
+DATA shaniD1W<>+44(SB)/4, $0x00000280
+GLOBL shaniD1W<>(SB), RODATA|NOPTR, $48
+
+DATA shaniD1WK<>+0(SB)/4, $0xb956c25b
+DATA shaniD1WK<>+4(SB)/4, $0x59f111f1
+DATA shaniD1WK<>+8(SB)/4, $0x923f82a4
+DATA shaniD1WK<>+12(SB)/4, $0xab1c5ed5
+DATA shaniD1WK<>+16(SB)/4, $0xd807aa98
+DATA shaniD1WK<>+20(SB)/4, $0x12835b01
+DATA shaniD1WK<>+24(SB)/4, $0x243185be
+DATA shaniD1WK<>+28(SB)/4, $0x550c7dc3
+DATA shaniD1WK<>+32(SB)/4, $0x72be5d74
+DATA shaniD1WK<>+36(SB)/4, $0x80deb1fe
+DATA shaniD1WK<>+40(SB)/4, $0x9bdc06a7
+DATA shaniD1WK<>+44(SB)/4, $0xc19bf3f4
+GLOBL shaniD1WK<>(SB), RODATA|NOPTR, $48
+
+DATA shaniD2W<>+0(SB)/4, $0x80000000
+DATA shaniD2W<>+4(SB)/4, $0x00000000
+DATA shaniD2W<>+8(SB)/4, $0x00000000
+DATA shaniD2W<>+12(SB)/4, $0x00000000
+DATA shaniD2W<>+16(SB)/4, $0x00000000
+DATA shaniD2W<>+20(SB)/4, $0x00000000
+DATA shaniD2W<>+24(SB)/4, $0x00000000
+DATA shaniD2W<>+28(SB)/4, $0x00000100
+GLOBL shaniD2W<>(SB), RODATA|NOPTR, $32
+
+DATA shaniD2WK<>+0(SB)/4, $0x5807aa98
+DATA shaniD2WK<>+4(SB)/4, $0x12835b01
+DATA shaniD2WK<>+8(SB)/4, $0x243185be
+DATA shaniD2WK<>+12(SB)/4, $0x550c7dc3
+DATA shaniD2WK<>+16(SB)/4, $0x72be5d74
+DATA shaniD2WK<>+20(SB)/4, $0x80deb1fe
+DATA shaniD2WK<>+24(SB)/4, $0x9bdc06a7
+DATA shaniD2WK<>+28(SB)/4, $0xc19bf274
+GLOBL shaniD2WK<>(SB), RODATA|NOPTR, $32
+
+DATA shaniD2Init<>+0(SB)/4, $0x510e527f
+DATA shaniD2Init<>+4(SB)/4, $0x98c7e2a2
+DATA shaniD2Init<>+8(SB)/4, $0x6a09e667
+DATA shaniD2Init<>+12(SB)/4, $0xfc08884d
+DATA shaniD2Init<>+16(SB)/4, $0x1f83d9ab
+DATA shaniD2Init<>+20(SB)/4, $0x9b05688c
+DATA shaniD2Init<>+24(SB)/4, $0x3c6ef372
+DATA shaniD2Init<>+28(SB)/4, $0xbb67ae85
+DATA shaniD2Init<>+32(SB)/4, $0x00000000
+DATA shaniD2Init<>+36(SB)/4, $0xffffffff
+DATA shaniD2Init<>+40(SB)/4, $0x00000000
+DATA shaniD2Init<>+44(SB)/4, $0xffffffff
+GLOBL shaniD2Init<>(SB), RODATA|NOPTR, $48
+
+DATA shaniDIV7<>+0(SB)/4, $0x5be0cd19
+DATA shaniDIV7<>+4(SB)/4, $0x5be0cd19
+DATA shaniDIV7<>+8(SB)/4, $0x5be0cd19
+DATA shaniDIV7<>+12(SB)/4, $0x5be0cd19
+GLOBL shaniDIV7<>(SB), RODATA|NOPTR, $16
+
+DATA shaniDLane<>+0(SB)/1, $0x80
+DATA shaniDLane<>+1(SB)/1, $0x80
+DATA shaniDLane<>+2(SB)/1, $0x80
+DATA shaniDLane<>+3(SB)/1, $0x80
+DATA shaniDLane<>+4(SB)/1, $0x03
+DATA shaniDLane<>+5(SB)/1, $0x02
+DATA shaniDLane<>+6(SB)/1, $0x01
+DATA shaniDLane<>+7(SB)/1, $0x00
+DATA shaniDLane<>+8(SB)/1, $0x80
+DATA shaniDLane<>+9(SB)/1, $0x80
+DATA shaniDLane<>+10(SB)/1, $0x80
+DATA shaniDLane<>+11(SB)/1, $0x80
+DATA shaniDLane<>+12(SB)/1, $0x03
+DATA shaniDLane<>+13(SB)/1, $0x02
+DATA shaniDLane<>+14(SB)/1, $0x01
+DATA shaniDLane<>+15(SB)/1, $0x00
+DATA shaniDLane<>+16(SB)/1, $0x80
+DATA shaniDLane<>+17(SB)/1, $0x80
+DATA shaniDLane<>+18(SB)/1, $0x80
+DATA shaniDLane<>+19(SB)/1, $0x80
+DATA shaniDLane<>+20(SB)/1, $0x07
+DATA shaniDLane<>+21(SB)/1, $0x06
+DATA shaniDLane<>+22(SB)/1, $0x05
+DATA shaniDLane<>+23(SB)/1, $0x04
+DATA shaniDLane<>+24(SB)/1, $0x80
+DATA shaniDLane<>+25(SB)/1, $0x80
+DATA shaniDLane<>+26(SB)/1, $0x80
+DATA shaniDLane<>+27(SB)/1, $0x80
+DATA shaniDLane<>+28(SB)/1, $0x07
+DATA shaniDLane<>+29(SB)/1, $0x06
+DATA shaniDLane<>+30(SB)/1, $0x05
+DATA shaniDLane<>+31(SB)/1, $0x04
+DATA shaniDLane<>+32(SB)/1, $0x80
+DATA shaniDLane<>+33(SB)/1, $0x80
+DATA shaniDLane<>+34(SB)/1, $0x80
+DATA shaniDLane<>+35(SB)/1, $0x80
+DATA shaniDLane<>+36(SB)/1, $0x0b
+DATA shaniDLane<>+37(SB)/1, $0x0a
+DATA shaniDLane<>+38(SB)/1, $0x09
+DATA shaniDLane<>+39(SB)/1, $0x08
+DATA shaniDLane<>+40(SB)/1, $0x80
+DATA shaniDLane<>+41(SB)/1, $0x80
+DATA shaniDLane<>+42(SB)/1, $0x80
+DATA shaniDLane<>+43(SB)/1, $0x80
+DATA shaniDLane<>+44(SB)/1, $0x0b
+DATA shaniDLane<>+45(SB)/1, $0x0a
+DATA shaniDLane<>+46(SB)/1, $0x09
+DATA shaniDLane<>+47(SB)/1, $0x08
+DATA shaniDLane<>+48(SB)/1, $0x80
+DATA shaniDLane<>+49(SB)/1, $0x80
+DATA shaniDLane<>+50(SB)/1, $0x80
+DATA shaniDLane<>+51(SB)/1, $0x80
+DATA shaniDLane<>+52(SB)/1, $0x0f
+DATA shaniDLane<>+53(SB)/1, $0x0e
+DATA shaniDLane<>+54(SB)/1, $0x0d
+DATA shaniDLane<>+55(SB)/1, $0x0c
+DATA shaniDLane<>+56(SB)/1, $0x80
+DATA shaniDLane<>+57(SB)/1, $0x80
+DATA shaniDLane<>+58(SB)/1, $0x80
+DATA shaniDLane<>+59(SB)/1, $0x80
+DATA shaniDLane<>+60(SB)/1, $0x0f
+DATA shaniDLane<>+61(SB)/1, $0x0e
+DATA shaniDLane<>+62(SB)/1, $0x0d
+DATA shaniDLane<>+63(SB)/1, $0x0c
+GLOBL shaniDLane<>(SB), RODATA|NOPTR, $64
+
+DATA shaniDNonceSteps<>+0(SB)/4, $0x00000000
+DATA shaniDNonceSteps<>+4(SB)/4, $0x00000001
+DATA shaniDNonceSteps<>+8(SB)/4, $0x00000002
+DATA shaniDNonceSteps<>+12(SB)/4, $0x00000003
+DATA shaniDNonceSteps<>+16(SB)/4, $0x00000002
+DATA shaniDNonceSteps<>+20(SB)/4, $0x00000002
+DATA shaniDNonceSteps<>+24(SB)/4, $0x00000002
+DATA shaniDNonceSteps<>+28(SB)/4, $0x00000002
+DATA shaniDNonceSteps<>+32(SB)/4, $0x00000004
+DATA shaniDNonceSteps<>+36(SB)/4, $0x00000004
+DATA shaniDNonceSteps<>+40(SB)/4, $0x00000004
+DATA shaniDNonceSteps<>+44(SB)/4, $0x00000004
+GLOBL shaniDNonceSteps<>(SB), RODATA|NOPTR, $48
+
+// func shaniSHA256d2(c *[32]uint32, nonce uint32, groups int, out *[4]uint32) int
+// Requires: SHA, SSE2, SSE4.1, SSSE3
+TEXT ·shaniSHA256d2(SB), $1184-40
+	LEAQ    (SP), BX
+	ADDQ    $0x0f, BX
+	ANDQ    $-16, BX
+	MOVQ    c+0(FP), SI
+	MOVOU   (SI), X9
+	MOVOU   X9, (BX)
+	MOVOU   16(SI), X9
+	MOVOU   X9, 16(BX)
+	MOVOU   32(SI), X9
+	MOVOU   X9, 32(BX)
+	MOVOU   48(SI), X9
+	MOVOU   X9, 48(BX)
+	MOVOU   64(SI), X9
+	MOVOU   X9, 64(BX)
+	MOVOU   80(SI), X9
+	MOVOU   X9, 80(BX)
+	MOVOU   96(SI), X9
+	MOVOU   X9, 96(BX)
+	MOVOU   112(SI), X9
+	MOVOU   X9, 112(BX)
+	MOVL    nonce+8(FP), AX
+	MOVQ    AX, X9
+	PSHUFD  $0x00, X9, X9
+	PADDD   shaniDNonceSteps<>+0(SB), X9
+	MOVOU   X9, 128(BX)
+	MOVQ    groups+16(FP), CX
+	MOVQ    out+24(FP), DI
+	XORQ    DX, DX
+	TESTQ   CX, CX
+	JZ      shaniSHA256d2_done
+	PCALIGN $0x40
+
+shaniSHA256d2_group:
+	// block 2 enters round 4: a and e get W3, the schedule's quad 0 is W0..W3
+	MOVOU   128(BX), X9
+	PSHUFB  shaniDLane<>+0(SB), X9
+	MOVOU   32(BX), X1
+	PADDD   X9, X1
+	MOVOU   48(BX), X2
+	MOVOU   64(BX), X10
+	PBLENDW $0xc0, X9, X10
+	MOVOU   X10, 144(BX)
+	MOVOU   128(BX), X9
+	PSHUFB  shaniDLane<>+16(SB), X9
+	MOVOU   32(BX), X3
+	PADDD   X9, X3
+	MOVOU   48(BX), X4
+	MOVOU   64(BX), X10
+	PBLENDW $0xc0, X9, X10
+	MOVOU   X10, 656(BX)
+
+	// rounds 4.., streams interleaved
+	MOVQ        shaniD1WK<>+0(SB), X0
+	SHA256RNDS2 X0, X1, X2
+	MOVQ        shaniD1WK<>+0(SB), X0
+	SHA256RNDS2 X0, X3, X4
+	MOVQ        shaniD1WK<>+8(SB), X0
+	SHA256RNDS2 X0, X2, X1
+	MOVQ        shaniD1WK<>+8(SB), X0
+	SHA256RNDS2 X0, X4, X3
+
+	// schedule: quad 4 of every stream
+	MOVOU      144(BX), X9
+	SHA256MSG1 shaniD1W<>+0(SB), X9
+	MOVOU      shaniD1W<>+32(SB), X10
+	MOVO       X10, X11
+	PALIGNR    $0x04, shaniD1W<>+16(SB), X11
+	PADDD      X11, X9
+	SHA256MSG2 X10, X9
+	MOVOU      X9, 208(BX)
+	PADDD      shaniK<>+64(SB), X9
+	MOVOU      X9, 464(BX)
+	MOVOU      656(BX), X9
+	SHA256MSG1 shaniD1W<>+0(SB), X9
+	MOVOU      shaniD1W<>+32(SB), X10
+	MOVO       X10, X11
+	PALIGNR    $0x04, shaniD1W<>+16(SB), X11
+	PADDD      X11, X9
+	SHA256MSG2 X10, X9
+	MOVOU      X9, 720(BX)
+	PADDD      shaniK<>+64(SB), X9
+	MOVOU      X9, 976(BX)
+
+	// rounds 8.., streams interleaved
+	MOVQ        shaniD1WK<>+16(SB), X0
+	SHA256RNDS2 X0, X1, X2
+	MOVQ        shaniD1WK<>+16(SB), X0
+	SHA256RNDS2 X0, X3, X4
+	MOVQ        shaniD1WK<>+24(SB), X0
+	SHA256RNDS2 X0, X2, X1
+	MOVQ        shaniD1WK<>+24(SB), X0
+	SHA256RNDS2 X0, X4, X3
+
+	// schedule: quad 5 of every stream
+	MOVOU      shaniD1W<>+0(SB), X9
+	SHA256MSG1 shaniD1W<>+16(SB), X9
+	MOVOU      208(BX), X10
+	MOVO       X10, X11
+	PALIGNR    $0x04, shaniD1W<>+32(SB), X11
+	PADDD      X11, X9
+	SHA256MSG2 X10, X9
+	MOVOU      X9, 224(BX)
+	PADDD      shaniK<>+80(SB), X9
+	MOVOU      X9, 480(BX)
+	MOVOU      shaniD1W<>+0(SB), X9
+	SHA256MSG1 shaniD1W<>+16(SB), X9
+	MOVOU      720(BX), X10
+	MOVO       X10, X11
+	PALIGNR    $0x04, shaniD1W<>+32(SB), X11
+	PADDD      X11, X9
+	SHA256MSG2 X10, X9
+	MOVOU      X9, 736(BX)
+	PADDD      shaniK<>+80(SB), X9
+	MOVOU      X9, 992(BX)
+
+	// rounds 12.., streams interleaved
+	MOVQ        shaniD1WK<>+32(SB), X0
+	SHA256RNDS2 X0, X1, X2
+	MOVQ        shaniD1WK<>+32(SB), X0
+	SHA256RNDS2 X0, X3, X4
+	MOVQ        shaniD1WK<>+40(SB), X0
+	SHA256RNDS2 X0, X2, X1
+	MOVQ        shaniD1WK<>+40(SB), X0
+	SHA256RNDS2 X0, X4, X3
+
+	// schedule: quad 6 of every stream
+	MOVOU      shaniD1W<>+16(SB), X9
+	SHA256MSG1 shaniD1W<>+32(SB), X9
+	MOVOU      224(BX), X10
+	MOVO       X10, X11
+	PALIGNR    $0x04, 208(BX), X11
+	PADDD      X11, X9
+	SHA256MSG2 X10, X9
+	MOVOU      X9, 240(BX)
+	PADDD      shaniK<>+96(SB), X9
+	MOVOU      X9, 496(BX)
+	MOVOU      shaniD1W<>+16(SB), X9
+	SHA256MSG1 shaniD1W<>+32(SB), X9
+	MOVOU      736(BX), X10
+	MOVO       X10, X11
+	PALIGNR    $0x04, 720(BX), X11
+	PADDD      X11, X9
+	SHA256MSG2 X10, X9
+	MOVOU      X9, 752(BX)
+	PADDD      shaniK<>+96(SB), X9
+	MOVOU      X9, 1008(BX)
+
+	// rounds 16.., streams interleaved
+	MOVQ        464(BX), X0
+	SHA256RNDS2 X0, X1, X2
+	MOVQ        976(BX), X0
+	SHA256RNDS2 X0, X3, X4
+	MOVQ        472(BX), X0
+	SHA256RNDS2 X0, X2, X1
+	MOVQ        984(BX), X0
+	SHA256RNDS2 X0, X4, X3
+
+	// schedule: quad 7 of every stream
+	MOVOU      shaniD1W<>+32(SB), X9
+	SHA256MSG1 208(BX), X9
+	MOVOU      240(BX), X10
+	MOVO       X10, X11
+	PALIGNR    $0x04, 224(BX), X11
+	PADDD      X11, X9
+	SHA256MSG2 X10, X9
+	MOVOU      X9, 256(BX)
+	PADDD      shaniK<>+112(SB), X9
+	MOVOU      X9, 512(BX)
+	MOVOU      shaniD1W<>+32(SB), X9
+	SHA256MSG1 720(BX), X9
+	MOVOU      752(BX), X10
+	MOVO       X10, X11
+	PALIGNR    $0x04, 736(BX), X11
+	PADDD      X11, X9
+	SHA256MSG2 X10, X9
+	MOVOU      X9, 768(BX)
+	PADDD      shaniK<>+112(SB), X9
+	MOVOU      X9, 1024(BX)
+
+	// rounds 20.., streams interleaved
+	MOVQ        480(BX), X0
+	SHA256RNDS2 X0, X1, X2
+	MOVQ        992(BX), X0
+	SHA256RNDS2 X0, X3, X4
+	MOVQ        488(BX), X0
+	SHA256RNDS2 X0, X2, X1
+	MOVQ        1000(BX), X0
+	SHA256RNDS2 X0, X4, X3
+
+	// schedule: quad 8 of every stream
+	MOVOU      208(BX), X9
+	SHA256MSG1 224(BX), X9
+	MOVOU      256(BX), X10
+	MOVO       X10, X11
+	PALIGNR    $0x04, 240(BX), X11
+	PADDD      X11, X9
+	SHA256MSG2 X10, X9
+	MOVOU      X9, 272(BX)
+	PADDD      shaniK<>+128(SB), X9
+	MOVOU      X9, 528(BX)
+	MOVOU      720(BX), X9
+	SHA256MSG1 736(BX), X9
+	MOVOU      768(BX), X10
+	MOVO       X10, X11
+	PALIGNR    $0x04, 752(BX), X11
+	PADDD      X11, X9
+	SHA256MSG2 X10, X9
+	MOVOU      X9, 784(BX)
+	PADDD      shaniK<>+128(SB), X9
+	MOVOU      X9, 1040(BX)
+
+	// rounds 24.., streams interleaved
+	MOVQ        496(BX), X0
+	SHA256RNDS2 X0, X1, X2
+	MOVQ        1008(BX), X0
+	SHA256RNDS2 X0, X3, X4
+	MOVQ        504(BX), X0
+	SHA256RNDS2 X0, X2, X1
+	MOVQ        1016(BX), X0
+	SHA256RNDS2 X0, X4, X3
+
+	// schedule: quad 9 of every stream
+	MOVOU      224(BX), X9
+	SHA256MSG1 240(BX), X9
+	MOVOU      272(BX), X10
+	MOVO       X10, X11
+	PALIGNR    $0x04, 256(BX), X11
+	PADDD      X11, X9
+	SHA256MSG2 X10, X9
+	MOVOU      X9, 288(BX)
+	PADDD      shaniK<>+144(SB), X9
+	MOVOU      X9, 544(BX)
+	MOVOU      736(BX), X9
+	SHA256MSG1 752(BX), X9
+	MOVOU      784(BX), X10
+	MOVO       X10, X11
+	PALIGNR    $0x04, 768(BX), X11
+	PADDD      X11, X9
+	SHA256MSG2 X10, X9
+	MOVOU      X9, 800(BX)
+	PADDD      shaniK<>+144(SB), X9
+	MOVOU      X9, 1056(BX)
+
+	// rounds 28.., streams interleaved
+	MOVQ        512(BX), X0
+	SHA256RNDS2 X0, X1, X2
+	MOVQ        1024(BX), X0
+	SHA256RNDS2 X0, X3, X4
+	MOVQ        520(BX), X0
+	SHA256RNDS2 X0, X2, X1
+	MOVQ        1032(BX), X0
+	SHA256RNDS2 X0, X4, X3
+
+	// schedule: quad 10 of every stream
+	MOVOU      240(BX), X9
+	SHA256MSG1 256(BX), X9
+	MOVOU      288(BX), X10
+	MOVO       X10, X11
+	PALIGNR    $0x04, 272(BX), X11
+	PADDD      X11, X9
+	SHA256MSG2 X10, X9
+	MOVOU      X9, 304(BX)
+	PADDD      shaniK<>+160(SB), X9
+	MOVOU      X9, 560(BX)
+	MOVOU      752(BX), X9
+	SHA256MSG1 768(BX), X9
+	MOVOU      800(BX), X10
+	MOVO       X10, X11
+	PALIGNR    $0x04, 784(BX), X11
+	PADDD      X11, X9
+	SHA256MSG2 X10, X9
+	MOVOU      X9, 816(BX)
+	PADDD      shaniK<>+160(SB), X9
+	MOVOU      X9, 1072(BX)
+
+	// rounds 32.., streams interleaved
+	MOVQ        528(BX), X0
+	SHA256RNDS2 X0, X1, X2
+	MOVQ        1040(BX), X0
+	SHA256RNDS2 X0, X3, X4
+	MOVQ        536(BX), X0
+	SHA256RNDS2 X0, X2, X1
+	MOVQ        1048(BX), X0
+	SHA256RNDS2 X0, X4, X3
+
+	// schedule: quad 11 of every stream
+	MOVOU      256(BX), X9
+	SHA256MSG1 272(BX), X9
+	MOVOU      304(BX), X10
+	MOVO       X10, X11
+	PALIGNR    $0x04, 288(BX), X11
+	PADDD      X11, X9
+	SHA256MSG2 X10, X9
+	MOVOU      X9, 320(BX)
+	PADDD      shaniK<>+176(SB), X9
+	MOVOU      X9, 576(BX)
+	MOVOU      768(BX), X9
+	SHA256MSG1 784(BX), X9
+	MOVOU      816(BX), X10
+	MOVO       X10, X11
+	PALIGNR    $0x04, 800(BX), X11
+	PADDD      X11, X9
+	SHA256MSG2 X10, X9
+	MOVOU      X9, 832(BX)
+	PADDD      shaniK<>+176(SB), X9
+	MOVOU      X9, 1088(BX)
+
+	// rounds 36.., streams interleaved
+	MOVQ        544(BX), X0
+	SHA256RNDS2 X0, X1, X2
+	MOVQ        1056(BX), X0
+	SHA256RNDS2 X0, X3, X4
+	MOVQ        552(BX), X0
+	SHA256RNDS2 X0, X2, X1
+	MOVQ        1064(BX), X0
+	SHA256RNDS2 X0, X4, X3
+
+	// schedule: quad 12 of every stream
+	MOVOU      272(BX), X9
+	SHA256MSG1 288(BX), X9
+	MOVOU      320(BX), X10
+	MOVO       X10, X11
+	PALIGNR    $0x04, 304(BX), X11
+	PADDD      X11, X9
+	SHA256MSG2 X10, X9
+	MOVOU      X9, 336(BX)
+	PADDD      shaniK<>+192(SB), X9
+	MOVOU      X9, 592(BX)
+	MOVOU      784(BX), X9
+	SHA256MSG1 800(BX), X9
+	MOVOU      832(BX), X10
+	MOVO       X10, X11
+	PALIGNR    $0x04, 816(BX), X11
+	PADDD      X11, X9
+	SHA256MSG2 X10, X9
+	MOVOU      X9, 848(BX)
+	PADDD      shaniK<>+192(SB), X9
+	MOVOU      X9, 1104(BX)
+
+	// rounds 40.., streams interleaved
+	MOVQ        560(BX), X0
+	SHA256RNDS2 X0, X1, X2
+	MOVQ        1072(BX), X0
+	SHA256RNDS2 X0, X3, X4
+	MOVQ        568(BX), X0
+	SHA256RNDS2 X0, X2, X1
+	MOVQ        1080(BX), X0
+	SHA256RNDS2 X0, X4, X3
+
+	// schedule: quad 13 of every stream
+	MOVOU      288(BX), X9
+	SHA256MSG1 304(BX), X9
+	MOVOU      336(BX), X10
+	MOVO       X10, X11
+	PALIGNR    $0x04, 320(BX), X11
+	PADDD      X11, X9
+	SHA256MSG2 X10, X9
+	MOVOU      X9, 352(BX)
+	PADDD      shaniK<>+208(SB), X9
+	MOVOU      X9, 608(BX)
+	MOVOU      800(BX), X9
+	SHA256MSG1 816(BX), X9
+	MOVOU      848(BX), X10
+	MOVO       X10, X11
+	PALIGNR    $0x04, 832(BX), X11
+	PADDD      X11, X9
+	SHA256MSG2 X10, X9
+	MOVOU      X9, 864(BX)
+	PADDD      shaniK<>+208(SB), X9
+	MOVOU      X9, 1120(BX)
+
+	// rounds 44.., streams interleaved
+	MOVQ        576(BX), X0
+	SHA256RNDS2 X0, X1, X2
+	MOVQ        1088(BX), X0
+	SHA256RNDS2 X0, X3, X4
+	MOVQ        584(BX), X0
+	SHA256RNDS2 X0, X2, X1
+	MOVQ        1096(BX), X0
+	SHA256RNDS2 X0, X4, X3
+
+	// schedule: quad 14 of every stream
+	MOVOU      304(BX), X9
+	SHA256MSG1 320(BX), X9
+	MOVOU      352(BX), X10
+	MOVO       X10, X11
+	PALIGNR    $0x04, 336(BX), X11
+	PADDD      X11, X9
+	SHA256MSG2 X10, X9
+	MOVOU      X9, 368(BX)
+	PADDD      shaniK<>+224(SB), X9
+	MOVOU      X9, 624(BX)
+	MOVOU      816(BX), X9
+	SHA256MSG1 832(BX), X9
+	MOVOU      864(BX), X10
+	MOVO       X10, X11
+	PALIGNR    $0x04, 848(BX), X11
+	PADDD      X11, X9
+	SHA256MSG2 X10, X9
+	MOVOU      X9, 880(BX)
+	PADDD      shaniK<>+224(SB), X9
+	MOVOU      X9, 1136(BX)
+
+	// rounds 48.., streams interleaved
+	MOVQ        592(BX), X0
+	SHA256RNDS2 X0, X1, X2
+	MOVQ        1104(BX), X0
+	SHA256RNDS2 X0, X3, X4
+	MOVQ        600(BX), X0
+	SHA256RNDS2 X0, X2, X1
+	MOVQ        1112(BX), X0
+	SHA256RNDS2 X0, X4, X3
+
+	// schedule: quad 15 of every stream
+	MOVOU      320(BX), X9
+	SHA256MSG1 336(BX), X9
+	MOVOU      368(BX), X10
+	MOVO       X10, X11
+	PALIGNR    $0x04, 352(BX), X11
+	PADDD      X11, X9
+	SHA256MSG2 X10, X9
+	PADDD      shaniK<>+240(SB), X9
+	MOVOU      X9, 640(BX)
+	MOVOU      832(BX), X9
+	SHA256MSG1 848(BX), X9
+	MOVOU      880(BX), X10
+	MOVO       X10, X11
+	PALIGNR    $0x04, 864(BX), X11
+	PADDD      X11, X9
+	SHA256MSG2 X10, X9
+	PADDD      shaniK<>+240(SB), X9
+	MOVOU      X9, 1152(BX)
+
+	// rounds 52.., streams interleaved
+	MOVQ        608(BX), X0
+	SHA256RNDS2 X0, X1, X2
+	MOVQ        1120(BX), X0
+	SHA256RNDS2 X0, X3, X4
+	MOVQ        616(BX), X0
+	SHA256RNDS2 X0, X2, X1
+	MOVQ        1128(BX), X0
+	SHA256RNDS2 X0, X4, X3
+
+	// rounds 56.., streams interleaved
+	MOVQ        624(BX), X0
+	SHA256RNDS2 X0, X1, X2
+	MOVQ        1136(BX), X0
+	SHA256RNDS2 X0, X3, X4
+	MOVQ        632(BX), X0
+	SHA256RNDS2 X0, X2, X1
+	MOVQ        1144(BX), X0
+	SHA256RNDS2 X0, X4, X3
+
+	// rounds 60.., streams interleaved
+	MOVQ        640(BX), X0
+	SHA256RNDS2 X0, X1, X2
+	MOVQ        1152(BX), X0
+	SHA256RNDS2 X0, X3, X4
+	MOVQ        648(BX), X0
+	SHA256RNDS2 X0, X2, X1
+	MOVQ        1160(BX), X0
+	SHA256RNDS2 X0, X4, X3
+
+	// feed-forward, then the digest words are the second hash's W0..W7
+	PADDD      (BX), X1
+	PADDD      16(BX), X2
+	MOVO       X1, X9
+	PUNPCKHQDQ X2, X9
+	PSHUFD     $0xb1, X9, X9
+	MOVOU      X9, 144(BX)
+	PADDD      shaniK<>+0(SB), X9
+	MOVOU      X9, 400(BX)
+	MOVO       X1, X10
+	PUNPCKLQDQ X2, X10
+	PSHUFD     $0xb1, X10, X10
+	MOVOU      X10, 160(BX)
+	PADDD      shaniK<>+16(SB), X10
+	MOVOU      X10, 416(BX)
+
+	// round 0 from the IV: a and e get W0
+	PSHUFD     $0xff, X1, X1
+	PAND       shaniD2Init<>+32(SB), X1
+	PADDD      shaniD2Init<>+0(SB), X1
+	MOVOU      shaniD2Init<>+16(SB), X2
+	PADDD      (BX), X3
+	PADDD      16(BX), X4
+	MOVO       X3, X9
+	PUNPCKHQDQ X4, X9
+	PSHUFD     $0xb1, X9, X9
+	MOVOU      X9, 656(BX)
+	PADDD      shaniK<>+0(SB), X9
+	MOVOU      X9, 912(BX)
+	MOVO       X3, X10
+	PUNPCKLQDQ X4, X10
+	PSHUFD     $0xb1, X10, X10
+	MOVOU      X10, 672(BX)
+	PADDD      shaniK<>+16(SB), X10
+	MOVOU      X10, 928(BX)
+
+	// round 0 from the IV: a and e get W0
+	PSHUFD $0xff, X3, X3
+	PAND   shaniD2Init<>+32(SB), X3
+	PADDD  shaniD2Init<>+0(SB), X3
+	MOVOU  shaniD2Init<>+16(SB), X4
+
+	// rounds 1.., streams interleaved
+	PSHUFD      $0x39, 400(BX), X0
+	SHA256RNDS2 X0, X1, X2
+	PSHUFD      $0x39, 912(BX), X0
+	SHA256RNDS2 X0, X3, X4
+	MOVOU       416(BX), X0
+	PALIGNR     $0x0c, 400(BX), X0
+	SHA256RNDS2 X0, X2, X1
+	MOVOU       928(BX), X0
+	PALIGNR     $0x0c, 912(BX), X0
+	SHA256RNDS2 X0, X4, X3
+
+	// rounds 5.., streams interleaved
+	PSHUFD      $0x39, 416(BX), X0
+	SHA256RNDS2 X0, X1, X2
+	PSHUFD      $0x39, 928(BX), X0
+	SHA256RNDS2 X0, X3, X4
+	MOVOU       shaniD2WK<>+0(SB), X0
+	PALIGNR     $0x0c, 416(BX), X0
+	SHA256RNDS2 X0, X2, X1
+	MOVOU       shaniD2WK<>+0(SB), X0
+	PALIGNR     $0x0c, 928(BX), X0
+	SHA256RNDS2 X0, X4, X3
+
+	// schedule: quad 4 of every stream
+	MOVOU      144(BX), X9
+	SHA256MSG1 160(BX), X9
+	MOVOU      shaniD2W<>+16(SB), X10
+	MOVO       X10, X11
+	PALIGNR    $0x04, shaniD2W<>+0(SB), X11
+	PADDD      X11, X9
+	SHA256MSG2 X10, X9
+	MOVOU      X9, 208(BX)
+	PADDD      shaniK<>+64(SB), X9
+	MOVOU      X9, 464(BX)
+	MOVOU      656(BX), X9
+	SHA256MSG1 672(BX), X9
+	MOVOU      shaniD2W<>+16(SB), X10
+	MOVO       X10, X11
+	PALIGNR    $0x04, shaniD2W<>+0(SB), X11
+	PADDD      X11, X9
+	SHA256MSG2 X10, X9
+	MOVOU      X9, 720(BX)
+	PADDD      shaniK<>+64(SB), X9
+	MOVOU      X9, 976(BX)
+
+	// rounds 9.., streams interleaved
+	PSHUFD      $0x39, shaniD2WK<>+0(SB), X0
+	SHA256RNDS2 X0, X1, X2
+	PSHUFD      $0x39, shaniD2WK<>+0(SB), X0
+	SHA256RNDS2 X0, X3, X4
+	MOVOU       shaniD2WK<>+16(SB), X0
+	PALIGNR     $0x0c, shaniD2WK<>+0(SB), X0
+	SHA256RNDS2 X0, X2, X1
+	MOVOU       shaniD2WK<>+16(SB), X0
+	PALIGNR     $0x0c, shaniD2WK<>+0(SB), X0
+	SHA256RNDS2 X0, X4, X3
+
+	// schedule: quad 5 of every stream
+	MOVOU      160(BX), X9
+	SHA256MSG1 shaniD2W<>+0(SB), X9
+	MOVOU      208(BX), X10
+	MOVO       X10, X11
+	PALIGNR    $0x04, shaniD2W<>+16(SB), X11
+	PADDD      X11, X9
+	SHA256MSG2 X10, X9
+	MOVOU      X9, 224(BX)
+	PADDD      shaniK<>+80(SB), X9
+	MOVOU      X9, 480(BX)
+	MOVOU      672(BX), X9
+	SHA256MSG1 shaniD2W<>+0(SB), X9
+	MOVOU      720(BX), X10
+	MOVO       X10, X11
+	PALIGNR    $0x04, shaniD2W<>+16(SB), X11
+	PADDD      X11, X9
+	SHA256MSG2 X10, X9
+	MOVOU      X9, 736(BX)
+	PADDD      shaniK<>+80(SB), X9
+	MOVOU      X9, 992(BX)
+
+	// rounds 13.., streams interleaved
+	PSHUFD      $0x39, shaniD2WK<>+16(SB), X0
+	SHA256RNDS2 X0, X1, X2
+	PSHUFD      $0x39, shaniD2WK<>+16(SB), X0
+	SHA256RNDS2 X0, X3, X4
+	MOVOU       464(BX), X0
+	PALIGNR     $0x0c, shaniD2WK<>+16(SB), X0
+	SHA256RNDS2 X0, X2, X1
+	MOVOU       976(BX), X0
+	PALIGNR     $0x0c, shaniD2WK<>+16(SB), X0
+	SHA256RNDS2 X0, X4, X3
+
+	// schedule: quad 6 of every stream
+	MOVOU      shaniD2W<>+0(SB), X9
+	SHA256MSG1 shaniD2W<>+16(SB), X9
+	MOVOU      224(BX), X10
+	MOVO       X10, X11
+	PALIGNR    $0x04, 208(BX), X11
+	PADDD      X11, X9
+	SHA256MSG2 X10, X9
+	MOVOU      X9, 240(BX)
+	PADDD      shaniK<>+96(SB), X9
+	MOVOU      X9, 496(BX)
+	MOVOU      shaniD2W<>+0(SB), X9
+	SHA256MSG1 shaniD2W<>+16(SB), X9
+	MOVOU      736(BX), X10
+	MOVO       X10, X11
+	PALIGNR    $0x04, 720(BX), X11
+	PADDD      X11, X9
+	SHA256MSG2 X10, X9
+	MOVOU      X9, 752(BX)
+	PADDD      shaniK<>+96(SB), X9
+	MOVOU      X9, 1008(BX)
+
+	// rounds 17.., streams interleaved
+	PSHUFD      $0x39, 464(BX), X0
+	SHA256RNDS2 X0, X1, X2
+	PSHUFD      $0x39, 976(BX), X0
+	SHA256RNDS2 X0, X3, X4
+	MOVOU       480(BX), X0
+	PALIGNR     $0x0c, 464(BX), X0
+	SHA256RNDS2 X0, X2, X1
+	MOVOU       992(BX), X0
+	PALIGNR     $0x0c, 976(BX), X0
+	SHA256RNDS2 X0, X4, X3
+
+	// schedule: quad 7 of every stream
+	MOVOU      shaniD2W<>+16(SB), X9
+	SHA256MSG1 208(BX), X9
+	MOVOU      240(BX), X10
+	MOVO       X10, X11
+	PALIGNR    $0x04, 224(BX), X11
+	PADDD      X11, X9
+	SHA256MSG2 X10, X9
+	MOVOU      X9, 256(BX)
+	PADDD      shaniK<>+112(SB), X9
+	MOVOU      X9, 512(BX)
+	MOVOU      shaniD2W<>+16(SB), X9
+	SHA256MSG1 720(BX), X9
+	MOVOU      752(BX), X10
+	MOVO       X10, X11
+	PALIGNR    $0x04, 736(BX), X11
+	PADDD      X11, X9
+	SHA256MSG2 X10, X9
+	MOVOU      X9, 768(BX)
+	PADDD      shaniK<>+112(SB), X9
+	MOVOU      X9, 1024(BX)
+
+	// rounds 21.., streams interleaved
+	PSHUFD      $0x39, 480(BX), X0
+	SHA256RNDS2 X0, X1, X2
+	PSHUFD      $0x39, 992(BX), X0
+	SHA256RNDS2 X0, X3, X4
+	MOVOU       496(BX), X0
+	PALIGNR     $0x0c, 480(BX), X0
+	SHA256RNDS2 X0, X2, X1
+	MOVOU       1008(BX), X0
+	PALIGNR     $0x0c, 992(BX), X0
+	SHA256RNDS2 X0, X4, X3
+
+	// schedule: quad 8 of every stream
+	MOVOU      208(BX), X9
+	SHA256MSG1 224(BX), X9
+	MOVOU      256(BX), X10
+	MOVO       X10, X11
+	PALIGNR    $0x04, 240(BX), X11
+	PADDD      X11, X9
+	SHA256MSG2 X10, X9
+	MOVOU      X9, 272(BX)
+	PADDD      shaniK<>+128(SB), X9
+	MOVOU      X9, 528(BX)
+	MOVOU      720(BX), X9
+	SHA256MSG1 736(BX), X9
+	MOVOU      768(BX), X10
+	MOVO       X10, X11
+	PALIGNR    $0x04, 752(BX), X11
+	PADDD      X11, X9
+	SHA256MSG2 X10, X9
+	MOVOU      X9, 784(BX)
+	PADDD      shaniK<>+128(SB), X9
+	MOVOU      X9, 1040(BX)
+
+	// rounds 25.., streams interleaved
+	PSHUFD      $0x39, 496(BX), X0
+	SHA256RNDS2 X0, X1, X2
+	PSHUFD      $0x39, 1008(BX), X0
+	SHA256RNDS2 X0, X3, X4
+	MOVOU       512(BX), X0
+	PALIGNR     $0x0c, 496(BX), X0
+	SHA256RNDS2 X0, X2, X1
+	MOVOU       1024(BX), X0
+	PALIGNR     $0x0c, 1008(BX), X0
+	SHA256RNDS2 X0, X4, X3
+
+	// schedule: quad 9 of every stream
+	MOVOU      224(BX), X9
+	SHA256MSG1 240(BX), X9
+	MOVOU      272(BX), X10
+	MOVO       X10, X11
+	PALIGNR    $0x04, 256(BX), X11
+	PADDD      X11, X9
+	SHA256MSG2 X10, X9
+	MOVOU      X9, 288(BX)
+	PADDD      shaniK<>+144(SB), X9
+	MOVOU      X9, 544(BX)
+	MOVOU      736(BX), X9
+	SHA256MSG1 752(BX), X9
+	MOVOU      784(BX), X10
+	MOVO       X10, X11
+	PALIGNR    $0x04, 768(BX), X11
+	PADDD      X11, X9
+	SHA256MSG2 X10, X9
+	MOVOU      X9, 800(BX)
+	PADDD      shaniK<>+144(SB), X9
+	MOVOU      X9, 1056(BX)
+
+	// rounds 29.., streams interleaved
+	PSHUFD      $0x39, 512(BX), X0
+	SHA256RNDS2 X0, X1, X2
+	PSHUFD      $0x39, 1024(BX), X0
+	SHA256RNDS2 X0, X3, X4
+	MOVOU       528(BX), X0
+	PALIGNR     $0x0c, 512(BX), X0
+	SHA256RNDS2 X0, X2, X1
+	MOVOU       1040(BX), X0
+	PALIGNR     $0x0c, 1024(BX), X0
+	SHA256RNDS2 X0, X4, X3
+
+	// schedule: quad 10 of every stream
+	MOVOU      240(BX), X9
+	SHA256MSG1 256(BX), X9
+	MOVOU      288(BX), X10
+	MOVO       X10, X11
+	PALIGNR    $0x04, 272(BX), X11
+	PADDD      X11, X9
+	SHA256MSG2 X10, X9
+	MOVOU      X9, 304(BX)
+	PADDD      shaniK<>+160(SB), X9
+	MOVOU      X9, 560(BX)
+	MOVOU      752(BX), X9
+	SHA256MSG1 768(BX), X9
+	MOVOU      800(BX), X10
+	MOVO       X10, X11
+	PALIGNR    $0x04, 784(BX), X11
+	PADDD      X11, X9
+	SHA256MSG2 X10, X9
+	MOVOU      X9, 816(BX)
+	PADDD      shaniK<>+160(SB), X9
+	MOVOU      X9, 1072(BX)
+
+	// rounds 33.., streams interleaved
+	PSHUFD      $0x39, 528(BX), X0
+	SHA256RNDS2 X0, X1, X2
+	PSHUFD      $0x39, 1040(BX), X0
+	SHA256RNDS2 X0, X3, X4
+	MOVOU       544(BX), X0
+	PALIGNR     $0x0c, 528(BX), X0
+	SHA256RNDS2 X0, X2, X1
+	MOVOU       1056(BX), X0
+	PALIGNR     $0x0c, 1040(BX), X0
+	SHA256RNDS2 X0, X4, X3
+
+	// schedule: quad 11 of every stream
+	MOVOU      256(BX), X9
+	SHA256MSG1 272(BX), X9
+	MOVOU      304(BX), X10
+	MOVO       X10, X11
+	PALIGNR    $0x04, 288(BX), X11
+	PADDD      X11, X9
+	SHA256MSG2 X10, X9
+	MOVOU      X9, 320(BX)
+	PADDD      shaniK<>+176(SB), X9
+	MOVOU      X9, 576(BX)
+	MOVOU      768(BX), X9
+	SHA256MSG1 784(BX), X9
+	MOVOU      816(BX), X10
+	MOVO       X10, X11
+	PALIGNR    $0x04, 800(BX), X11
+	PADDD      X11, X9
+	SHA256MSG2 X10, X9
+	MOVOU      X9, 832(BX)
+	PADDD      shaniK<>+176(SB), X9
+	MOVOU      X9, 1088(BX)
+
+	// rounds 37.., streams interleaved
+	PSHUFD      $0x39, 544(BX), X0
+	SHA256RNDS2 X0, X1, X2
+	PSHUFD      $0x39, 1056(BX), X0
+	SHA256RNDS2 X0, X3, X4
+	MOVOU       560(BX), X0
+	PALIGNR     $0x0c, 544(BX), X0
+	SHA256RNDS2 X0, X2, X1
+	MOVOU       1072(BX), X0
+	PALIGNR     $0x0c, 1056(BX), X0
+	SHA256RNDS2 X0, X4, X3
+
+	// schedule: quad 12 of every stream
+	MOVOU      272(BX), X9
+	SHA256MSG1 288(BX), X9
+	MOVOU      320(BX), X10
+	MOVO       X10, X11
+	PALIGNR    $0x04, 304(BX), X11
+	PADDD      X11, X9
+	SHA256MSG2 X10, X9
+	MOVOU      X9, 336(BX)
+	PADDD      shaniK<>+192(SB), X9
+	MOVOU      X9, 592(BX)
+	MOVOU      784(BX), X9
+	SHA256MSG1 800(BX), X9
+	MOVOU      832(BX), X10
+	MOVO       X10, X11
+	PALIGNR    $0x04, 816(BX), X11
+	PADDD      X11, X9
+	SHA256MSG2 X10, X9
+	MOVOU      X9, 848(BX)
+	PADDD      shaniK<>+192(SB), X9
+	MOVOU      X9, 1104(BX)
+
+	// rounds 41.., streams interleaved
+	PSHUFD      $0x39, 560(BX), X0
+	SHA256RNDS2 X0, X1, X2
+	PSHUFD      $0x39, 1072(BX), X0
+	SHA256RNDS2 X0, X3, X4
+	MOVOU       576(BX), X0
+	PALIGNR     $0x0c, 560(BX), X0
+	SHA256RNDS2 X0, X2, X1
+	MOVOU       1088(BX), X0
+	PALIGNR     $0x0c, 1072(BX), X0
+	SHA256RNDS2 X0, X4, X3
+
+	// schedule: quad 13 of every stream
+	MOVOU      288(BX), X9
+	SHA256MSG1 304(BX), X9
+	MOVOU      336(BX), X10
+	MOVO       X10, X11
+	PALIGNR    $0x04, 320(BX), X11
+	PADDD      X11, X9
+	SHA256MSG2 X10, X9
+	MOVOU      X9, 352(BX)
+	PADDD      shaniK<>+208(SB), X9
+	MOVOU      X9, 608(BX)
+	MOVOU      800(BX), X9
+	SHA256MSG1 816(BX), X9
+	MOVOU      848(BX), X10
+	MOVO       X10, X11
+	PALIGNR    $0x04, 832(BX), X11
+	PADDD      X11, X9
+	SHA256MSG2 X10, X9
+	MOVOU      X9, 864(BX)
+	PADDD      shaniK<>+208(SB), X9
+	MOVOU      X9, 1120(BX)
+
+	// rounds 45.., streams interleaved
+	PSHUFD      $0x39, 576(BX), X0
+	SHA256RNDS2 X0, X1, X2
+	PSHUFD      $0x39, 1088(BX), X0
+	SHA256RNDS2 X0, X3, X4
+	MOVOU       592(BX), X0
+	PALIGNR     $0x0c, 576(BX), X0
+	SHA256RNDS2 X0, X2, X1
+	MOVOU       1104(BX), X0
+	PALIGNR     $0x0c, 1088(BX), X0
+	SHA256RNDS2 X0, X4, X3
+
+	// schedule: quad 14 of every stream
+	MOVOU      304(BX), X9
+	SHA256MSG1 320(BX), X9
+	MOVOU      352(BX), X10
+	MOVO       X10, X11
+	PALIGNR    $0x04, 336(BX), X11
+	PADDD      X11, X9
+	SHA256MSG2 X10, X9
+	MOVOU      X9, 368(BX)
+	PADDD      shaniK<>+224(SB), X9
+	MOVOU      X9, 624(BX)
+	MOVOU      816(BX), X9
+	SHA256MSG1 832(BX), X9
+	MOVOU      864(BX), X10
+	MOVO       X10, X11
+	PALIGNR    $0x04, 848(BX), X11
+	PADDD      X11, X9
+	SHA256MSG2 X10, X9
+	MOVOU      X9, 880(BX)
+	PADDD      shaniK<>+224(SB), X9
+	MOVOU      X9, 1136(BX)
+
+	// rounds 49.., streams interleaved
+	PSHUFD      $0x39, 592(BX), X0
+	SHA256RNDS2 X0, X1, X2
+	PSHUFD      $0x39, 1104(BX), X0
+	SHA256RNDS2 X0, X3, X4
+	MOVOU       608(BX), X0
+	PALIGNR     $0x0c, 592(BX), X0
+	SHA256RNDS2 X0, X2, X1
+	MOVOU       1120(BX), X0
+	PALIGNR     $0x0c, 1104(BX), X0
+	SHA256RNDS2 X0, X4, X3
+
+	// schedule: quad 15 of every stream
+	MOVOU      320(BX), X9
+	SHA256MSG1 336(BX), X9
+	MOVOU      368(BX), X10
+	MOVO       X10, X11
+	PALIGNR    $0x04, 352(BX), X11
+	PADDD      X11, X9
+	SHA256MSG2 X10, X9
+	PADDD      shaniK<>+240(SB), X9
+	MOVOU      X9, 640(BX)
+	MOVOU      832(BX), X9
+	SHA256MSG1 848(BX), X9
+	MOVOU      880(BX), X10
+	MOVO       X10, X11
+	PALIGNR    $0x04, 864(BX), X11
+	PADDD      X11, X9
+	SHA256MSG2 X10, X9
+	PADDD      shaniK<>+240(SB), X9
+	MOVOU      X9, 1152(BX)
+
+	// rounds 53.., streams interleaved
+	PSHUFD      $0x39, 608(BX), X0
+	SHA256RNDS2 X0, X1, X2
+	PSHUFD      $0x39, 1120(BX), X0
+	SHA256RNDS2 X0, X3, X4
+	MOVOU       624(BX), X0
+	PALIGNR     $0x0c, 608(BX), X0
+	SHA256RNDS2 X0, X2, X1
+	MOVOU       1136(BX), X0
+	PALIGNR     $0x0c, 1120(BX), X0
+	SHA256RNDS2 X0, X4, X3
+
+	// rounds 57.., streams interleaved
+	PSHUFD      $0x39, 624(BX), X0
+	SHA256RNDS2 X0, X1, X2
+	PSHUFD      $0x39, 1136(BX), X0
+	SHA256RNDS2 X0, X3, X4
+	MOVOU       640(BX), X0
+	PALIGNR     $0x0c, 624(BX), X0
+	SHA256RNDS2 X0, X2, X1
+	MOVOU       1152(BX), X0
+	PALIGNR     $0x0c, 1136(BX), X0
+	SHA256RNDS2 X0, X4, X3
+
+	// h7 = IV[7] + e after round 60, one lane per stream
+	MOVO       X1, X9
+	PUNPCKLLQ  X3, X9
+	PUNPCKHQDQ X9, X9
+	PADDD      shaniDIV7<>+0(SB), X9
+	MOVOU      X9, (DI)
+	PAND       80(BX), X9
+	PXOR       96(BX), X9
+	MOVO       X9, X10
+	PMINUD     112(BX), X10
+	PCMPEQL    X9, X10
+	PMOVMSKB   X10, AX
+	TESTL      AX, AX
+	JNZ        shaniSHA256d2_done
+	MOVOU      128(BX), X9
+	PADDD      shaniDNonceSteps<>+16(SB), X9
+	MOVOU      X9, 128(BX)
+	INCQ       DX
+	CMPQ       DX, CX
+	JNE        shaniSHA256d2_group
+
+shaniSHA256d2_done:
+	MOVQ DX, ret+32(FP)
+	RET
+
+// func shaniSHA256d4(c *[32]uint32, nonce uint32, groups int, out *[4]uint32) int
+// Requires: SHA, SSE2, SSE4.1, SSSE3
+TEXT ·shaniSHA256d4(SB), $2208-40
+	LEAQ    (SP), BX
+	ADDQ    $0x0f, BX
+	ANDQ    $-16, BX
+	MOVQ    c+0(FP), SI
+	MOVOU   (SI), X9
+	MOVOU   X9, (BX)
+	MOVOU   16(SI), X9
+	MOVOU   X9, 16(BX)
+	MOVOU   32(SI), X9
+	MOVOU   X9, 32(BX)
+	MOVOU   48(SI), X9
+	MOVOU   X9, 48(BX)
+	MOVOU   64(SI), X9
+	MOVOU   X9, 64(BX)
+	MOVOU   80(SI), X9
+	MOVOU   X9, 80(BX)
+	MOVOU   96(SI), X9
+	MOVOU   X9, 96(BX)
+	MOVOU   112(SI), X9
+	MOVOU   X9, 112(BX)
+	MOVL    nonce+8(FP), AX
+	MOVQ    AX, X9
+	PSHUFD  $0x00, X9, X9
+	PADDD   shaniDNonceSteps<>+0(SB), X9
+	MOVOU   X9, 128(BX)
+	MOVQ    groups+16(FP), CX
+	MOVQ    out+24(FP), DI
+	XORQ    DX, DX
+	TESTQ   CX, CX
+	JZ      shaniSHA256d4_done
+	PCALIGN $0x40
+
+shaniSHA256d4_group:
+	// block 2 enters round 4: a and e get W3, the schedule's quad 0 is W0..W3
+	MOVOU   128(BX), X9
+	PSHUFB  shaniDLane<>+0(SB), X9
+	MOVOU   32(BX), X1
+	PADDD   X9, X1
+	MOVOU   48(BX), X2
+	MOVOU   64(BX), X10
+	PBLENDW $0xc0, X9, X10
+	MOVOU   X10, 144(BX)
+	MOVOU   128(BX), X9
+	PSHUFB  shaniDLane<>+16(SB), X9
+	MOVOU   32(BX), X3
+	PADDD   X9, X3
+	MOVOU   48(BX), X4
+	MOVOU   64(BX), X10
+	PBLENDW $0xc0, X9, X10
+	MOVOU   X10, 656(BX)
+	MOVOU   128(BX), X9
+	PSHUFB  shaniDLane<>+32(SB), X9
+	MOVOU   32(BX), X5
+	PADDD   X9, X5
+	MOVOU   48(BX), X6
+	MOVOU   64(BX), X10
+	PBLENDW $0xc0, X9, X10
+	MOVOU   X10, 1168(BX)
+	MOVOU   128(BX), X9
+	PSHUFB  shaniDLane<>+48(SB), X9
+	MOVOU   32(BX), X7
+	PADDD   X9, X7
+	MOVOU   48(BX), X8
+	MOVOU   64(BX), X10
+	PBLENDW $0xc0, X9, X10
+	MOVOU   X10, 1680(BX)
+
+	// rounds 4.., streams interleaved
+	MOVQ        shaniD1WK<>+0(SB), X0
+	SHA256RNDS2 X0, X1, X2
+	MOVQ        shaniD1WK<>+0(SB), X0
+	SHA256RNDS2 X0, X3, X4
+	MOVQ        shaniD1WK<>+0(SB), X0
+	SHA256RNDS2 X0, X5, X6
+	MOVQ        shaniD1WK<>+0(SB), X0
+	SHA256RNDS2 X0, X7, X8
+	MOVQ        shaniD1WK<>+8(SB), X0
+	SHA256RNDS2 X0, X2, X1
+	MOVQ        shaniD1WK<>+8(SB), X0
+	SHA256RNDS2 X0, X4, X3
+	MOVQ        shaniD1WK<>+8(SB), X0
+	SHA256RNDS2 X0, X6, X5
+	MOVQ        shaniD1WK<>+8(SB), X0
+	SHA256RNDS2 X0, X8, X7
+
+	// schedule: quad 4 of every stream
+	MOVOU      144(BX), X9
+	SHA256MSG1 shaniD1W<>+0(SB), X9
+	MOVOU      shaniD1W<>+32(SB), X10
+	MOVO       X10, X11
+	PALIGNR    $0x04, shaniD1W<>+16(SB), X11
+	PADDD      X11, X9
+	SHA256MSG2 X10, X9
+	MOVOU      X9, 208(BX)
+	PADDD      shaniK<>+64(SB), X9
+	MOVOU      X9, 464(BX)
+	MOVOU      656(BX), X9
+	SHA256MSG1 shaniD1W<>+0(SB), X9
+	MOVOU      shaniD1W<>+32(SB), X10
+	MOVO       X10, X11
+	PALIGNR    $0x04, shaniD1W<>+16(SB), X11
+	PADDD      X11, X9
+	SHA256MSG2 X10, X9
+	MOVOU      X9, 720(BX)
+	PADDD      shaniK<>+64(SB), X9
+	MOVOU      X9, 976(BX)
+	MOVOU      1168(BX), X9
+	SHA256MSG1 shaniD1W<>+0(SB), X9
+	MOVOU      shaniD1W<>+32(SB), X10
+	MOVO       X10, X11
+	PALIGNR    $0x04, shaniD1W<>+16(SB), X11
+	PADDD      X11, X9
+	SHA256MSG2 X10, X9
+	MOVOU      X9, 1232(BX)
+	PADDD      shaniK<>+64(SB), X9
+	MOVOU      X9, 1488(BX)
+	MOVOU      1680(BX), X9
+	SHA256MSG1 shaniD1W<>+0(SB), X9
+	MOVOU      shaniD1W<>+32(SB), X10
+	MOVO       X10, X11
+	PALIGNR    $0x04, shaniD1W<>+16(SB), X11
+	PADDD      X11, X9
+	SHA256MSG2 X10, X9
+	MOVOU      X9, 1744(BX)
+	PADDD      shaniK<>+64(SB), X9
+	MOVOU      X9, 2000(BX)
+
+	// rounds 8.., streams interleaved
+	MOVQ        shaniD1WK<>+16(SB), X0
+	SHA256RNDS2 X0, X1, X2
+	MOVQ        shaniD1WK<>+16(SB), X0
+	SHA256RNDS2 X0, X3, X4
+	MOVQ        shaniD1WK<>+16(SB), X0
+	SHA256RNDS2 X0, X5, X6
+	MOVQ        shaniD1WK<>+16(SB), X0
+	SHA256RNDS2 X0, X7, X8
+	MOVQ        shaniD1WK<>+24(SB), X0
+	SHA256RNDS2 X0, X2, X1
+	MOVQ        shaniD1WK<>+24(SB), X0
+	SHA256RNDS2 X0, X4, X3
+	MOVQ        shaniD1WK<>+24(SB), X0
+	SHA256RNDS2 X0, X6, X5
+	MOVQ        shaniD1WK<>+24(SB), X0
+	SHA256RNDS2 X0, X8, X7
+
+	// schedule: quad 5 of every stream
+	MOVOU      shaniD1W<>+0(SB), X9
+	SHA256MSG1 shaniD1W<>+16(SB), X9
+	MOVOU      208(BX), X10
+	MOVO       X10, X11
+	PALIGNR    $0x04, shaniD1W<>+32(SB), X11
+	PADDD      X11, X9
+	SHA256MSG2 X10, X9
+	MOVOU      X9, 224(BX)
+	PADDD      shaniK<>+80(SB), X9
+	MOVOU      X9, 480(BX)
+	MOVOU      shaniD1W<>+0(SB), X9
+	SHA256MSG1 shaniD1W<>+16(SB), X9
+	MOVOU      720(BX), X10
+	MOVO       X10, X11
+	PALIGNR    $0x04, shaniD1W<>+32(SB), X11
+	PADDD      X11, X9
+	SHA256MSG2 X10, X9
+	MOVOU      X9, 736(BX)
+	PADDD      shaniK<>+80(SB), X9
+	MOVOU      X9, 992(BX)
+	MOVOU      shaniD1W<>+0(SB), X9
+	SHA256MSG1 shaniD1W<>+16(SB), X9
+	MOVOU      1232(BX), X10
+	MOVO       X10, X11
+	PALIGNR    $0x04, shaniD1W<>+32(SB), X11
+	PADDD      X11, X9
+	SHA256MSG2 X10, X9
+	MOVOU      X9, 1248(BX)
+	PADDD      shaniK<>+80(SB), X9
+	MOVOU      X9, 1504(BX)
+	MOVOU      shaniD1W<>+0(SB), X9
+	SHA256MSG1 shaniD1W<>+16(SB), X9
+	MOVOU      1744(BX), X10
+	MOVO       X10, X11
+	PALIGNR    $0x04, shaniD1W<>+32(SB), X11
+	PADDD      X11, X9
+	SHA256MSG2 X10, X9
+	MOVOU      X9, 1760(BX)
+	PADDD      shaniK<>+80(SB), X9
+	MOVOU      X9, 2016(BX)
+
+	// rounds 12.., streams interleaved
+	MOVQ        shaniD1WK<>+32(SB), X0
+	SHA256RNDS2 X0, X1, X2
+	MOVQ        shaniD1WK<>+32(SB), X0
+	SHA256RNDS2 X0, X3, X4
+	MOVQ        shaniD1WK<>+32(SB), X0
+	SHA256RNDS2 X0, X5, X6
+	MOVQ        shaniD1WK<>+32(SB), X0
+	SHA256RNDS2 X0, X7, X8
+	MOVQ        shaniD1WK<>+40(SB), X0
+	SHA256RNDS2 X0, X2, X1
+	MOVQ        shaniD1WK<>+40(SB), X0
+	SHA256RNDS2 X0, X4, X3
+	MOVQ        shaniD1WK<>+40(SB), X0
+	SHA256RNDS2 X0, X6, X5
+	MOVQ        shaniD1WK<>+40(SB), X0
+	SHA256RNDS2 X0, X8, X7
+
+	// schedule: quad 6 of every stream
+	MOVOU      shaniD1W<>+16(SB), X9
+	SHA256MSG1 shaniD1W<>+32(SB), X9
+	MOVOU      224(BX), X10
+	MOVO       X10, X11
+	PALIGNR    $0x04, 208(BX), X11
+	PADDD      X11, X9
+	SHA256MSG2 X10, X9
+	MOVOU      X9, 240(BX)
+	PADDD      shaniK<>+96(SB), X9
+	MOVOU      X9, 496(BX)
+	MOVOU      shaniD1W<>+16(SB), X9
+	SHA256MSG1 shaniD1W<>+32(SB), X9
+	MOVOU      736(BX), X10
+	MOVO       X10, X11
+	PALIGNR    $0x04, 720(BX), X11
+	PADDD      X11, X9
+	SHA256MSG2 X10, X9
+	MOVOU      X9, 752(BX)
+	PADDD      shaniK<>+96(SB), X9
+	MOVOU      X9, 1008(BX)
+	MOVOU      shaniD1W<>+16(SB), X9
+	SHA256MSG1 shaniD1W<>+32(SB), X9
+	MOVOU      1248(BX), X10
+	MOVO       X10, X11
+	PALIGNR    $0x04, 1232(BX), X11
+	PADDD      X11, X9
+	SHA256MSG2 X10, X9
+	MOVOU      X9, 1264(BX)
+	PADDD      shaniK<>+96(SB), X9
+	MOVOU      X9, 1520(BX)
+	MOVOU      shaniD1W<>+16(SB), X9
+	SHA256MSG1 shaniD1W<>+32(SB), X9
+	MOVOU      1760(BX), X10
+	MOVO       X10, X11
+	PALIGNR    $0x04, 1744(BX), X11
+	PADDD      X11, X9
+	SHA256MSG2 X10, X9
+	MOVOU      X9, 1776(BX)
+	PADDD      shaniK<>+96(SB), X9
+	MOVOU      X9, 2032(BX)
+
+	// rounds 16.., streams interleaved
+	MOVQ        464(BX), X0
+	SHA256RNDS2 X0, X1, X2
+	MOVQ        976(BX), X0
+	SHA256RNDS2 X0, X3, X4
+	MOVQ        1488(BX), X0
+	SHA256RNDS2 X0, X5, X6
+	MOVQ        2000(BX), X0
+	SHA256RNDS2 X0, X7, X8
+	MOVQ        472(BX), X0
+	SHA256RNDS2 X0, X2, X1
+	MOVQ        984(BX), X0
+	SHA256RNDS2 X0, X4, X3
+	MOVQ        1496(BX), X0
+	SHA256RNDS2 X0, X6, X5
+	MOVQ        2008(BX), X0
+	SHA256RNDS2 X0, X8, X7
+
+	// schedule: quad 7 of every stream
+	MOVOU      shaniD1W<>+32(SB), X9
+	SHA256MSG1 208(BX), X9
+	MOVOU      240(BX), X10
+	MOVO       X10, X11
+	PALIGNR    $0x04, 224(BX), X11
+	PADDD      X11, X9
+	SHA256MSG2 X10, X9
+	MOVOU      X9, 256(BX)
+	PADDD      shaniK<>+112(SB), X9
+	MOVOU      X9, 512(BX)
+	MOVOU      shaniD1W<>+32(SB), X9
+	SHA256MSG1 720(BX), X9
+	MOVOU      752(BX), X10
+	MOVO       X10, X11
+	PALIGNR    $0x04, 736(BX), X11
+	PADDD      X11, X9
+	SHA256MSG2 X10, X9
+	MOVOU      X9, 768(BX)
+	PADDD      shaniK<>+112(SB), X9
+	MOVOU      X9, 1024(BX)
+	MOVOU      shaniD1W<>+32(SB), X9
+	SHA256MSG1 1232(BX), X9
+	MOVOU      1264(BX), X10
+	MOVO       X10, X11
+	PALIGNR    $0x04, 1248(BX), X11
+	PADDD      X11, X9
+	SHA256MSG2 X10, X9
+	MOVOU      X9, 1280(BX)
+	PADDD      shaniK<>+112(SB), X9
+	MOVOU      X9, 1536(BX)
+	MOVOU      shaniD1W<>+32(SB), X9
+	SHA256MSG1 1744(BX), X9
+	MOVOU      1776(BX), X10
+	MOVO       X10, X11
+	PALIGNR    $0x04, 1760(BX), X11
+	PADDD      X11, X9
+	SHA256MSG2 X10, X9
+	MOVOU      X9, 1792(BX)
+	PADDD      shaniK<>+112(SB), X9
+	MOVOU      X9, 2048(BX)
+
+	// rounds 20.., streams interleaved
+	MOVQ        480(BX), X0
+	SHA256RNDS2 X0, X1, X2
+	MOVQ        992(BX), X0
+	SHA256RNDS2 X0, X3, X4
+	MOVQ        1504(BX), X0
+	SHA256RNDS2 X0, X5, X6
+	MOVQ        2016(BX), X0
+	SHA256RNDS2 X0, X7, X8
+	MOVQ        488(BX), X0
+	SHA256RNDS2 X0, X2, X1
+	MOVQ        1000(BX), X0
+	SHA256RNDS2 X0, X4, X3
+	MOVQ        1512(BX), X0
+	SHA256RNDS2 X0, X6, X5
+	MOVQ        2024(BX), X0
+	SHA256RNDS2 X0, X8, X7
+
+	// schedule: quad 8 of every stream
+	MOVOU      208(BX), X9
+	SHA256MSG1 224(BX), X9
+	MOVOU      256(BX), X10
+	MOVO       X10, X11
+	PALIGNR    $0x04, 240(BX), X11
+	PADDD      X11, X9
+	SHA256MSG2 X10, X9
+	MOVOU      X9, 272(BX)
+	PADDD      shaniK<>+128(SB), X9
+	MOVOU      X9, 528(BX)
+	MOVOU      720(BX), X9
+	SHA256MSG1 736(BX), X9
+	MOVOU      768(BX), X10
+	MOVO       X10, X11
+	PALIGNR    $0x04, 752(BX), X11
+	PADDD      X11, X9
+	SHA256MSG2 X10, X9
+	MOVOU      X9, 784(BX)
+	PADDD      shaniK<>+128(SB), X9
+	MOVOU      X9, 1040(BX)
+	MOVOU      1232(BX), X9
+	SHA256MSG1 1248(BX), X9
+	MOVOU      1280(BX), X10
+	MOVO       X10, X11
+	PALIGNR    $0x04, 1264(BX), X11
+	PADDD      X11, X9
+	SHA256MSG2 X10, X9
+	MOVOU      X9, 1296(BX)
+	PADDD      shaniK<>+128(SB), X9
+	MOVOU      X9, 1552(BX)
+	MOVOU      1744(BX), X9
+	SHA256MSG1 1760(BX), X9
+	MOVOU      1792(BX), X10
+	MOVO       X10, X11
+	PALIGNR    $0x04, 1776(BX), X11
+	PADDD      X11, X9
+	SHA256MSG2 X10, X9
+	MOVOU      X9, 1808(BX)
+	PADDD      shaniK<>+128(SB), X9
+	MOVOU      X9, 2064(BX)
+
+	// rounds 24.., streams interleaved
+	MOVQ        496(BX), X0
+	SHA256RNDS2 X0, X1, X2
+	MOVQ        1008(BX), X0
+	SHA256RNDS2 X0, X3, X4
+	MOVQ        1520(BX), X0
+	SHA256RNDS2 X0, X5, X6
+	MOVQ        2032(BX), X0
+	SHA256RNDS2 X0, X7, X8
+	MOVQ        504(BX), X0
+	SHA256RNDS2 X0, X2, X1
+	MOVQ        1016(BX), X0
+	SHA256RNDS2 X0, X4, X3
+	MOVQ        1528(BX), X0
+	SHA256RNDS2 X0, X6, X5
+	MOVQ        2040(BX), X0
+	SHA256RNDS2 X0, X8, X7
+
+	// schedule: quad 9 of every stream
+	MOVOU      224(BX), X9
+	SHA256MSG1 240(BX), X9
+	MOVOU      272(BX), X10
+	MOVO       X10, X11
+	PALIGNR    $0x04, 256(BX), X11
+	PADDD      X11, X9
+	SHA256MSG2 X10, X9
+	MOVOU      X9, 288(BX)
+	PADDD      shaniK<>+144(SB), X9
+	MOVOU      X9, 544(BX)
+	MOVOU      736(BX), X9
+	SHA256MSG1 752(BX), X9
+	MOVOU      784(BX), X10
+	MOVO       X10, X11
+	PALIGNR    $0x04, 768(BX), X11
+	PADDD      X11, X9
+	SHA256MSG2 X10, X9
+	MOVOU      X9, 800(BX)
+	PADDD      shaniK<>+144(SB), X9
+	MOVOU      X9, 1056(BX)
+	MOVOU      1248(BX), X9
+	SHA256MSG1 1264(BX), X9
+	MOVOU      1296(BX), X10
+	MOVO       X10, X11
+	PALIGNR    $0x04, 1280(BX), X11
+	PADDD      X11, X9
+	SHA256MSG2 X10, X9
+	MOVOU      X9, 1312(BX)
+	PADDD      shaniK<>+144(SB), X9
+	MOVOU      X9, 1568(BX)
+	MOVOU      1760(BX), X9
+	SHA256MSG1 1776(BX), X9
+	MOVOU      1808(BX), X10
+	MOVO       X10, X11
+	PALIGNR    $0x04, 1792(BX), X11
+	PADDD      X11, X9
+	SHA256MSG2 X10, X9
+	MOVOU      X9, 1824(BX)
+	PADDD      shaniK<>+144(SB), X9
+	MOVOU      X9, 2080(BX)
+
+	// rounds 28.., streams interleaved
+	MOVQ        512(BX), X0
+	SHA256RNDS2 X0, X1, X2
+	MOVQ        1024(BX), X0
+	SHA256RNDS2 X0, X3, X4
+	MOVQ        1536(BX), X0
+	SHA256RNDS2 X0, X5, X6
+	MOVQ        2048(BX), X0
+	SHA256RNDS2 X0, X7, X8
+	MOVQ        520(BX), X0
+	SHA256RNDS2 X0, X2, X1
+	MOVQ        1032(BX), X0
+	SHA256RNDS2 X0, X4, X3
+	MOVQ        1544(BX), X0
+	SHA256RNDS2 X0, X6, X5
+	MOVQ        2056(BX), X0
+	SHA256RNDS2 X0, X8, X7
+
+	// schedule: quad 10 of every stream
+	MOVOU      240(BX), X9
+	SHA256MSG1 256(BX), X9
+	MOVOU      288(BX), X10
+	MOVO       X10, X11
+	PALIGNR    $0x04, 272(BX), X11
+	PADDD      X11, X9
+	SHA256MSG2 X10, X9
+	MOVOU      X9, 304(BX)
+	PADDD      shaniK<>+160(SB), X9
+	MOVOU      X9, 560(BX)
+	MOVOU      752(BX), X9
+	SHA256MSG1 768(BX), X9
+	MOVOU      800(BX), X10
+	MOVO       X10, X11
+	PALIGNR    $0x04, 784(BX), X11
+	PADDD      X11, X9
+	SHA256MSG2 X10, X9
+	MOVOU      X9, 816(BX)
+	PADDD      shaniK<>+160(SB), X9
+	MOVOU      X9, 1072(BX)
+	MOVOU      1264(BX), X9
+	SHA256MSG1 1280(BX), X9
+	MOVOU      1312(BX), X10
+	MOVO       X10, X11
+	PALIGNR    $0x04, 1296(BX), X11
+	PADDD      X11, X9
+	SHA256MSG2 X10, X9
+	MOVOU      X9, 1328(BX)
+	PADDD      shaniK<>+160(SB), X9
+	MOVOU      X9, 1584(BX)
+	MOVOU      1776(BX), X9
+	SHA256MSG1 1792(BX), X9
+	MOVOU      1824(BX), X10
+	MOVO       X10, X11
+	PALIGNR    $0x04, 1808(BX), X11
+	PADDD      X11, X9
+	SHA256MSG2 X10, X9
+	MOVOU      X9, 1840(BX)
+	PADDD      shaniK<>+160(SB), X9
+	MOVOU      X9, 2096(BX)
+
+	// rounds 32.., streams interleaved
+	MOVQ        528(BX), X0
+	SHA256RNDS2 X0, X1, X2
+	MOVQ        1040(BX), X0
+	SHA256RNDS2 X0, X3, X4
+	MOVQ        1552(BX), X0
+	SHA256RNDS2 X0, X5, X6
+	MOVQ        2064(BX), X0
+	SHA256RNDS2 X0, X7, X8
+	MOVQ        536(BX), X0
+	SHA256RNDS2 X0, X2, X1
+	MOVQ        1048(BX), X0
+	SHA256RNDS2 X0, X4, X3
+	MOVQ        1560(BX), X0
+	SHA256RNDS2 X0, X6, X5
+	MOVQ        2072(BX), X0
+	SHA256RNDS2 X0, X8, X7
+
+	// schedule: quad 11 of every stream
+	MOVOU      256(BX), X9
+	SHA256MSG1 272(BX), X9
+	MOVOU      304(BX), X10
+	MOVO       X10, X11
+	PALIGNR    $0x04, 288(BX), X11
+	PADDD      X11, X9
+	SHA256MSG2 X10, X9
+	MOVOU      X9, 320(BX)
+	PADDD      shaniK<>+176(SB), X9
+	MOVOU      X9, 576(BX)
+	MOVOU      768(BX), X9
+	SHA256MSG1 784(BX), X9
+	MOVOU      816(BX), X10
+	MOVO       X10, X11
+	PALIGNR    $0x04, 800(BX), X11
+	PADDD      X11, X9
+	SHA256MSG2 X10, X9
+	MOVOU      X9, 832(BX)
+	PADDD      shaniK<>+176(SB), X9
+	MOVOU      X9, 1088(BX)
+	MOVOU      1280(BX), X9
+	SHA256MSG1 1296(BX), X9
+	MOVOU      1328(BX), X10
+	MOVO       X10, X11
+	PALIGNR    $0x04, 1312(BX), X11
+	PADDD      X11, X9
+	SHA256MSG2 X10, X9
+	MOVOU      X9, 1344(BX)
+	PADDD      shaniK<>+176(SB), X9
+	MOVOU      X9, 1600(BX)
+	MOVOU      1792(BX), X9
+	SHA256MSG1 1808(BX), X9
+	MOVOU      1840(BX), X10
+	MOVO       X10, X11
+	PALIGNR    $0x04, 1824(BX), X11
+	PADDD      X11, X9
+	SHA256MSG2 X10, X9
+	MOVOU      X9, 1856(BX)
+	PADDD      shaniK<>+176(SB), X9
+	MOVOU      X9, 2112(BX)
+
+	// rounds 36.., streams interleaved
+	MOVQ        544(BX), X0
+	SHA256RNDS2 X0, X1, X2
+	MOVQ        1056(BX), X0
+	SHA256RNDS2 X0, X3, X4
+	MOVQ        1568(BX), X0
+	SHA256RNDS2 X0, X5, X6
+	MOVQ        2080(BX), X0
+	SHA256RNDS2 X0, X7, X8
+	MOVQ        552(BX), X0
+	SHA256RNDS2 X0, X2, X1
+	MOVQ        1064(BX), X0
+	SHA256RNDS2 X0, X4, X3
+	MOVQ        1576(BX), X0
+	SHA256RNDS2 X0, X6, X5
+	MOVQ        2088(BX), X0
+	SHA256RNDS2 X0, X8, X7
+
+	// schedule: quad 12 of every stream
+	MOVOU      272(BX), X9
+	SHA256MSG1 288(BX), X9
+	MOVOU      320(BX), X10
+	MOVO       X10, X11
+	PALIGNR    $0x04, 304(BX), X11
+	PADDD      X11, X9
+	SHA256MSG2 X10, X9
+	MOVOU      X9, 336(BX)
+	PADDD      shaniK<>+192(SB), X9
+	MOVOU      X9, 592(BX)
+	MOVOU      784(BX), X9
+	SHA256MSG1 800(BX), X9
+	MOVOU      832(BX), X10
+	MOVO       X10, X11
+	PALIGNR    $0x04, 816(BX), X11
+	PADDD      X11, X9
+	SHA256MSG2 X10, X9
+	MOVOU      X9, 848(BX)
+	PADDD      shaniK<>+192(SB), X9
+	MOVOU      X9, 1104(BX)
+	MOVOU      1296(BX), X9
+	SHA256MSG1 1312(BX), X9
+	MOVOU      1344(BX), X10
+	MOVO       X10, X11
+	PALIGNR    $0x04, 1328(BX), X11
+	PADDD      X11, X9
+	SHA256MSG2 X10, X9
+	MOVOU      X9, 1360(BX)
+	PADDD      shaniK<>+192(SB), X9
+	MOVOU      X9, 1616(BX)
+	MOVOU      1808(BX), X9
+	SHA256MSG1 1824(BX), X9
+	MOVOU      1856(BX), X10
+	MOVO       X10, X11
+	PALIGNR    $0x04, 1840(BX), X11
+	PADDD      X11, X9
+	SHA256MSG2 X10, X9
+	MOVOU      X9, 1872(BX)
+	PADDD      shaniK<>+192(SB), X9
+	MOVOU      X9, 2128(BX)
+
+	// rounds 40.., streams interleaved
+	MOVQ        560(BX), X0
+	SHA256RNDS2 X0, X1, X2
+	MOVQ        1072(BX), X0
+	SHA256RNDS2 X0, X3, X4
+	MOVQ        1584(BX), X0
+	SHA256RNDS2 X0, X5, X6
+	MOVQ        2096(BX), X0
+	SHA256RNDS2 X0, X7, X8
+	MOVQ        568(BX), X0
+	SHA256RNDS2 X0, X2, X1
+	MOVQ        1080(BX), X0
+	SHA256RNDS2 X0, X4, X3
+	MOVQ        1592(BX), X0
+	SHA256RNDS2 X0, X6, X5
+	MOVQ        2104(BX), X0
+	SHA256RNDS2 X0, X8, X7
+
+	// schedule: quad 13 of every stream
+	MOVOU      288(BX), X9
+	SHA256MSG1 304(BX), X9
+	MOVOU      336(BX), X10
+	MOVO       X10, X11
+	PALIGNR    $0x04, 320(BX), X11
+	PADDD      X11, X9
+	SHA256MSG2 X10, X9
+	MOVOU      X9, 352(BX)
+	PADDD      shaniK<>+208(SB), X9
+	MOVOU      X9, 608(BX)
+	MOVOU      800(BX), X9
+	SHA256MSG1 816(BX), X9
+	MOVOU      848(BX), X10
+	MOVO       X10, X11
+	PALIGNR    $0x04, 832(BX), X11
+	PADDD      X11, X9
+	SHA256MSG2 X10, X9
+	MOVOU      X9, 864(BX)
+	PADDD      shaniK<>+208(SB), X9
+	MOVOU      X9, 1120(BX)
+	MOVOU      1312(BX), X9
+	SHA256MSG1 1328(BX), X9
+	MOVOU      1360(BX), X10
+	MOVO       X10, X11
+	PALIGNR    $0x04, 1344(BX), X11
+	PADDD      X11, X9
+	SHA256MSG2 X10, X9
+	MOVOU      X9, 1376(BX)
+	PADDD      shaniK<>+208(SB), X9
+	MOVOU      X9, 1632(BX)
+	MOVOU      1824(BX), X9
+	SHA256MSG1 1840(BX), X9
+	MOVOU      1872(BX), X10
+	MOVO       X10, X11
+	PALIGNR    $0x04, 1856(BX), X11
+	PADDD      X11, X9
+	SHA256MSG2 X10, X9
+	MOVOU      X9, 1888(BX)
+	PADDD      shaniK<>+208(SB), X9
+	MOVOU      X9, 2144(BX)
+
+	// rounds 44.., streams interleaved
+	MOVQ        576(BX), X0
+	SHA256RNDS2 X0, X1, X2
+	MOVQ        1088(BX), X0
+	SHA256RNDS2 X0, X3, X4
+	MOVQ        1600(BX), X0
+	SHA256RNDS2 X0, X5, X6
+	MOVQ        2112(BX), X0
+	SHA256RNDS2 X0, X7, X8
+	MOVQ        584(BX), X0
+	SHA256RNDS2 X0, X2, X1
+	MOVQ        1096(BX), X0
+	SHA256RNDS2 X0, X4, X3
+	MOVQ        1608(BX), X0
+	SHA256RNDS2 X0, X6, X5
+	MOVQ        2120(BX), X0
+	SHA256RNDS2 X0, X8, X7
+
+	// schedule: quad 14 of every stream
+	MOVOU      304(BX), X9
+	SHA256MSG1 320(BX), X9
+	MOVOU      352(BX), X10
+	MOVO       X10, X11
+	PALIGNR    $0x04, 336(BX), X11
+	PADDD      X11, X9
+	SHA256MSG2 X10, X9
+	MOVOU      X9, 368(BX)
+	PADDD      shaniK<>+224(SB), X9
+	MOVOU      X9, 624(BX)
+	MOVOU      816(BX), X9
+	SHA256MSG1 832(BX), X9
+	MOVOU      864(BX), X10
+	MOVO       X10, X11
+	PALIGNR    $0x04, 848(BX), X11
+	PADDD      X11, X9
+	SHA256MSG2 X10, X9
+	MOVOU      X9, 880(BX)
+	PADDD      shaniK<>+224(SB), X9
+	MOVOU      X9, 1136(BX)
+	MOVOU      1328(BX), X9
+	SHA256MSG1 1344(BX), X9
+	MOVOU      1376(BX), X10
+	MOVO       X10, X11
+	PALIGNR    $0x04, 1360(BX), X11
+	PADDD      X11, X9
+	SHA256MSG2 X10, X9
+	MOVOU      X9, 1392(BX)
+	PADDD      shaniK<>+224(SB), X9
+	MOVOU      X9, 1648(BX)
+	MOVOU      1840(BX), X9
+	SHA256MSG1 1856(BX), X9
+	MOVOU      1888(BX), X10
+	MOVO       X10, X11
+	PALIGNR    $0x04, 1872(BX), X11
+	PADDD      X11, X9
+	SHA256MSG2 X10, X9
+	MOVOU      X9, 1904(BX)
+	PADDD      shaniK<>+224(SB), X9
+	MOVOU      X9, 2160(BX)
+
+	// rounds 48.., streams interleaved
+	MOVQ        592(BX), X0
+	SHA256RNDS2 X0, X1, X2
+	MOVQ        1104(BX), X0
+	SHA256RNDS2 X0, X3, X4
+	MOVQ        1616(BX), X0
+	SHA256RNDS2 X0, X5, X6
+	MOVQ        2128(BX), X0
+	SHA256RNDS2 X0, X7, X8
+	MOVQ        600(BX), X0
+	SHA256RNDS2 X0, X2, X1
+	MOVQ        1112(BX), X0
+	SHA256RNDS2 X0, X4, X3
+	MOVQ        1624(BX), X0
+	SHA256RNDS2 X0, X6, X5
+	MOVQ        2136(BX), X0
+	SHA256RNDS2 X0, X8, X7
+
+	// schedule: quad 15 of every stream
+	MOVOU      320(BX), X9
+	SHA256MSG1 336(BX), X9
+	MOVOU      368(BX), X10
+	MOVO       X10, X11
+	PALIGNR    $0x04, 352(BX), X11
+	PADDD      X11, X9
+	SHA256MSG2 X10, X9
+	PADDD      shaniK<>+240(SB), X9
+	MOVOU      X9, 640(BX)
+	MOVOU      832(BX), X9
+	SHA256MSG1 848(BX), X9
+	MOVOU      880(BX), X10
+	MOVO       X10, X11
+	PALIGNR    $0x04, 864(BX), X11
+	PADDD      X11, X9
+	SHA256MSG2 X10, X9
+	PADDD      shaniK<>+240(SB), X9
+	MOVOU      X9, 1152(BX)
+	MOVOU      1344(BX), X9
+	SHA256MSG1 1360(BX), X9
+	MOVOU      1392(BX), X10
+	MOVO       X10, X11
+	PALIGNR    $0x04, 1376(BX), X11
+	PADDD      X11, X9
+	SHA256MSG2 X10, X9
+	PADDD      shaniK<>+240(SB), X9
+	MOVOU      X9, 1664(BX)
+	MOVOU      1856(BX), X9
+	SHA256MSG1 1872(BX), X9
+	MOVOU      1904(BX), X10
+	MOVO       X10, X11
+	PALIGNR    $0x04, 1888(BX), X11
+	PADDD      X11, X9
+	SHA256MSG2 X10, X9
+	PADDD      shaniK<>+240(SB), X9
+	MOVOU      X9, 2176(BX)
+
+	// rounds 52.., streams interleaved
+	MOVQ        608(BX), X0
+	SHA256RNDS2 X0, X1, X2
+	MOVQ        1120(BX), X0
+	SHA256RNDS2 X0, X3, X4
+	MOVQ        1632(BX), X0
+	SHA256RNDS2 X0, X5, X6
+	MOVQ        2144(BX), X0
+	SHA256RNDS2 X0, X7, X8
+	MOVQ        616(BX), X0
+	SHA256RNDS2 X0, X2, X1
+	MOVQ        1128(BX), X0
+	SHA256RNDS2 X0, X4, X3
+	MOVQ        1640(BX), X0
+	SHA256RNDS2 X0, X6, X5
+	MOVQ        2152(BX), X0
+	SHA256RNDS2 X0, X8, X7
+
+	// rounds 56.., streams interleaved
+	MOVQ        624(BX), X0
+	SHA256RNDS2 X0, X1, X2
+	MOVQ        1136(BX), X0
+	SHA256RNDS2 X0, X3, X4
+	MOVQ        1648(BX), X0
+	SHA256RNDS2 X0, X5, X6
+	MOVQ        2160(BX), X0
+	SHA256RNDS2 X0, X7, X8
+	MOVQ        632(BX), X0
+	SHA256RNDS2 X0, X2, X1
+	MOVQ        1144(BX), X0
+	SHA256RNDS2 X0, X4, X3
+	MOVQ        1656(BX), X0
+	SHA256RNDS2 X0, X6, X5
+	MOVQ        2168(BX), X0
+	SHA256RNDS2 X0, X8, X7
+
+	// rounds 60.., streams interleaved
+	MOVQ        640(BX), X0
+	SHA256RNDS2 X0, X1, X2
+	MOVQ        1152(BX), X0
+	SHA256RNDS2 X0, X3, X4
+	MOVQ        1664(BX), X0
+	SHA256RNDS2 X0, X5, X6
+	MOVQ        2176(BX), X0
+	SHA256RNDS2 X0, X7, X8
+	MOVQ        648(BX), X0
+	SHA256RNDS2 X0, X2, X1
+	MOVQ        1160(BX), X0
+	SHA256RNDS2 X0, X4, X3
+	MOVQ        1672(BX), X0
+	SHA256RNDS2 X0, X6, X5
+	MOVQ        2184(BX), X0
+	SHA256RNDS2 X0, X8, X7
+
+	// feed-forward, then the digest words are the second hash's W0..W7
+	PADDD      (BX), X1
+	PADDD      16(BX), X2
+	MOVO       X1, X9
+	PUNPCKHQDQ X2, X9
+	PSHUFD     $0xb1, X9, X9
+	MOVOU      X9, 144(BX)
+	PADDD      shaniK<>+0(SB), X9
+	MOVOU      X9, 400(BX)
+	MOVO       X1, X10
+	PUNPCKLQDQ X2, X10
+	PSHUFD     $0xb1, X10, X10
+	MOVOU      X10, 160(BX)
+	PADDD      shaniK<>+16(SB), X10
+	MOVOU      X10, 416(BX)
+
+	// round 0 from the IV: a and e get W0
+	PSHUFD     $0xff, X1, X1
+	PAND       shaniD2Init<>+32(SB), X1
+	PADDD      shaniD2Init<>+0(SB), X1
+	MOVOU      shaniD2Init<>+16(SB), X2
+	PADDD      (BX), X3
+	PADDD      16(BX), X4
+	MOVO       X3, X9
+	PUNPCKHQDQ X4, X9
+	PSHUFD     $0xb1, X9, X9
+	MOVOU      X9, 656(BX)
+	PADDD      shaniK<>+0(SB), X9
+	MOVOU      X9, 912(BX)
+	MOVO       X3, X10
+	PUNPCKLQDQ X4, X10
+	PSHUFD     $0xb1, X10, X10
+	MOVOU      X10, 672(BX)
+	PADDD      shaniK<>+16(SB), X10
+	MOVOU      X10, 928(BX)
+
+	// round 0 from the IV: a and e get W0
+	PSHUFD     $0xff, X3, X3
+	PAND       shaniD2Init<>+32(SB), X3
+	PADDD      shaniD2Init<>+0(SB), X3
+	MOVOU      shaniD2Init<>+16(SB), X4
+	PADDD      (BX), X5
+	PADDD      16(BX), X6
+	MOVO       X5, X9
+	PUNPCKHQDQ X6, X9
+	PSHUFD     $0xb1, X9, X9
+	MOVOU      X9, 1168(BX)
+	PADDD      shaniK<>+0(SB), X9
+	MOVOU      X9, 1424(BX)
+	MOVO       X5, X10
+	PUNPCKLQDQ X6, X10
+	PSHUFD     $0xb1, X10, X10
+	MOVOU      X10, 1184(BX)
+	PADDD      shaniK<>+16(SB), X10
+	MOVOU      X10, 1440(BX)
+
+	// round 0 from the IV: a and e get W0
+	PSHUFD     $0xff, X5, X5
+	PAND       shaniD2Init<>+32(SB), X5
+	PADDD      shaniD2Init<>+0(SB), X5
+	MOVOU      shaniD2Init<>+16(SB), X6
+	PADDD      (BX), X7
+	PADDD      16(BX), X8
+	MOVO       X7, X9
+	PUNPCKHQDQ X8, X9
+	PSHUFD     $0xb1, X9, X9
+	MOVOU      X9, 1680(BX)
+	PADDD      shaniK<>+0(SB), X9
+	MOVOU      X9, 1936(BX)
+	MOVO       X7, X10
+	PUNPCKLQDQ X8, X10
+	PSHUFD     $0xb1, X10, X10
+	MOVOU      X10, 1696(BX)
+	PADDD      shaniK<>+16(SB), X10
+	MOVOU      X10, 1952(BX)
+
+	// round 0 from the IV: a and e get W0
+	PSHUFD $0xff, X7, X7
+	PAND   shaniD2Init<>+32(SB), X7
+	PADDD  shaniD2Init<>+0(SB), X7
+	MOVOU  shaniD2Init<>+16(SB), X8
+
+	// rounds 1.., streams interleaved
+	PSHUFD      $0x39, 400(BX), X0
+	SHA256RNDS2 X0, X1, X2
+	PSHUFD      $0x39, 912(BX), X0
+	SHA256RNDS2 X0, X3, X4
+	PSHUFD      $0x39, 1424(BX), X0
+	SHA256RNDS2 X0, X5, X6
+	PSHUFD      $0x39, 1936(BX), X0
+	SHA256RNDS2 X0, X7, X8
+	MOVOU       416(BX), X0
+	PALIGNR     $0x0c, 400(BX), X0
+	SHA256RNDS2 X0, X2, X1
+	MOVOU       928(BX), X0
+	PALIGNR     $0x0c, 912(BX), X0
+	SHA256RNDS2 X0, X4, X3
+	MOVOU       1440(BX), X0
+	PALIGNR     $0x0c, 1424(BX), X0
+	SHA256RNDS2 X0, X6, X5
+	MOVOU       1952(BX), X0
+	PALIGNR     $0x0c, 1936(BX), X0
+	SHA256RNDS2 X0, X8, X7
+
+	// rounds 5.., streams interleaved
+	PSHUFD      $0x39, 416(BX), X0
+	SHA256RNDS2 X0, X1, X2
+	PSHUFD      $0x39, 928(BX), X0
+	SHA256RNDS2 X0, X3, X4
+	PSHUFD      $0x39, 1440(BX), X0
+	SHA256RNDS2 X0, X5, X6
+	PSHUFD      $0x39, 1952(BX), X0
+	SHA256RNDS2 X0, X7, X8
+	MOVOU       shaniD2WK<>+0(SB), X0
+	PALIGNR     $0x0c, 416(BX), X0
+	SHA256RNDS2 X0, X2, X1
+	MOVOU       shaniD2WK<>+0(SB), X0
+	PALIGNR     $0x0c, 928(BX), X0
+	SHA256RNDS2 X0, X4, X3
+	MOVOU       shaniD2WK<>+0(SB), X0
+	PALIGNR     $0x0c, 1440(BX), X0
+	SHA256RNDS2 X0, X6, X5
+	MOVOU       shaniD2WK<>+0(SB), X0
+	PALIGNR     $0x0c, 1952(BX), X0
+	SHA256RNDS2 X0, X8, X7
+
+	// schedule: quad 4 of every stream
+	MOVOU      144(BX), X9
+	SHA256MSG1 160(BX), X9
+	MOVOU      shaniD2W<>+16(SB), X10
+	MOVO       X10, X11
+	PALIGNR    $0x04, shaniD2W<>+0(SB), X11
+	PADDD      X11, X9
+	SHA256MSG2 X10, X9
+	MOVOU      X9, 208(BX)
+	PADDD      shaniK<>+64(SB), X9
+	MOVOU      X9, 464(BX)
+	MOVOU      656(BX), X9
+	SHA256MSG1 672(BX), X9
+	MOVOU      shaniD2W<>+16(SB), X10
+	MOVO       X10, X11
+	PALIGNR    $0x04, shaniD2W<>+0(SB), X11
+	PADDD      X11, X9
+	SHA256MSG2 X10, X9
+	MOVOU      X9, 720(BX)
+	PADDD      shaniK<>+64(SB), X9
+	MOVOU      X9, 976(BX)
+	MOVOU      1168(BX), X9
+	SHA256MSG1 1184(BX), X9
+	MOVOU      shaniD2W<>+16(SB), X10
+	MOVO       X10, X11
+	PALIGNR    $0x04, shaniD2W<>+0(SB), X11
+	PADDD      X11, X9
+	SHA256MSG2 X10, X9
+	MOVOU      X9, 1232(BX)
+	PADDD      shaniK<>+64(SB), X9
+	MOVOU      X9, 1488(BX)
+	MOVOU      1680(BX), X9
+	SHA256MSG1 1696(BX), X9
+	MOVOU      shaniD2W<>+16(SB), X10
+	MOVO       X10, X11
+	PALIGNR    $0x04, shaniD2W<>+0(SB), X11
+	PADDD      X11, X9
+	SHA256MSG2 X10, X9
+	MOVOU      X9, 1744(BX)
+	PADDD      shaniK<>+64(SB), X9
+	MOVOU      X9, 2000(BX)
+
+	// rounds 9.., streams interleaved
+	PSHUFD      $0x39, shaniD2WK<>+0(SB), X0
+	SHA256RNDS2 X0, X1, X2
+	PSHUFD      $0x39, shaniD2WK<>+0(SB), X0
+	SHA256RNDS2 X0, X3, X4
+	PSHUFD      $0x39, shaniD2WK<>+0(SB), X0
+	SHA256RNDS2 X0, X5, X6
+	PSHUFD      $0x39, shaniD2WK<>+0(SB), X0
+	SHA256RNDS2 X0, X7, X8
+	MOVOU       shaniD2WK<>+16(SB), X0
+	PALIGNR     $0x0c, shaniD2WK<>+0(SB), X0
+	SHA256RNDS2 X0, X2, X1
+	MOVOU       shaniD2WK<>+16(SB), X0
+	PALIGNR     $0x0c, shaniD2WK<>+0(SB), X0
+	SHA256RNDS2 X0, X4, X3
+	MOVOU       shaniD2WK<>+16(SB), X0
+	PALIGNR     $0x0c, shaniD2WK<>+0(SB), X0
+	SHA256RNDS2 X0, X6, X5
+	MOVOU       shaniD2WK<>+16(SB), X0
+	PALIGNR     $0x0c, shaniD2WK<>+0(SB), X0
+	SHA256RNDS2 X0, X8, X7
+
+	// schedule: quad 5 of every stream
+	MOVOU      160(BX), X9
+	SHA256MSG1 shaniD2W<>+0(SB), X9
+	MOVOU      208(BX), X10
+	MOVO       X10, X11
+	PALIGNR    $0x04, shaniD2W<>+16(SB), X11
+	PADDD      X11, X9
+	SHA256MSG2 X10, X9
+	MOVOU      X9, 224(BX)
+	PADDD      shaniK<>+80(SB), X9
+	MOVOU      X9, 480(BX)
+	MOVOU      672(BX), X9
+	SHA256MSG1 shaniD2W<>+0(SB), X9
+	MOVOU      720(BX), X10
+	MOVO       X10, X11
+	PALIGNR    $0x04, shaniD2W<>+16(SB), X11
+	PADDD      X11, X9
+	SHA256MSG2 X10, X9
+	MOVOU      X9, 736(BX)
+	PADDD      shaniK<>+80(SB), X9
+	MOVOU      X9, 992(BX)
+	MOVOU      1184(BX), X9
+	SHA256MSG1 shaniD2W<>+0(SB), X9
+	MOVOU      1232(BX), X10
+	MOVO       X10, X11
+	PALIGNR    $0x04, shaniD2W<>+16(SB), X11
+	PADDD      X11, X9
+	SHA256MSG2 X10, X9
+	MOVOU      X9, 1248(BX)
+	PADDD      shaniK<>+80(SB), X9
+	MOVOU      X9, 1504(BX)
+	MOVOU      1696(BX), X9
+	SHA256MSG1 shaniD2W<>+0(SB), X9
+	MOVOU      1744(BX), X10
+	MOVO       X10, X11
+	PALIGNR    $0x04, shaniD2W<>+16(SB), X11
+	PADDD      X11, X9
+	SHA256MSG2 X10, X9
+	MOVOU      X9, 1760(BX)
+	PADDD      shaniK<>+80(SB), X9
+	MOVOU      X9, 2016(BX)
+
+	// rounds 13.., streams interleaved
+	PSHUFD      $0x39, shaniD2WK<>+16(SB), X0
+	SHA256RNDS2 X0, X1, X2
+	PSHUFD      $0x39, shaniD2WK<>+16(SB), X0
+	SHA256RNDS2 X0, X3, X4
+	PSHUFD      $0x39, shaniD2WK<>+16(SB), X0
+	SHA256RNDS2 X0, X5, X6
+	PSHUFD      $0x39, shaniD2WK<>+16(SB), X0
+	SHA256RNDS2 X0, X7, X8
+	MOVOU       464(BX), X0
+	PALIGNR     $0x0c, shaniD2WK<>+16(SB), X0
+	SHA256RNDS2 X0, X2, X1
+	MOVOU       976(BX), X0
+	PALIGNR     $0x0c, shaniD2WK<>+16(SB), X0
+	SHA256RNDS2 X0, X4, X3
+	MOVOU       1488(BX), X0
+	PALIGNR     $0x0c, shaniD2WK<>+16(SB), X0
+	SHA256RNDS2 X0, X6, X5
+	MOVOU       2000(BX), X0
+	PALIGNR     $0x0c, shaniD2WK<>+16(SB), X0
+	SHA256RNDS2 X0, X8, X7
+
+	// schedule: quad 6 of every stream
+	MOVOU      shaniD2W<>+0(SB), X9
+	SHA256MSG1 shaniD2W<>+16(SB), X9
+	MOVOU      224(BX), X10
+	MOVO       X10, X11
+	PALIGNR    $0x04, 208(BX), X11
+	PADDD      X11, X9
+	SHA256MSG2 X10, X9
+	MOVOU      X9, 240(BX)
+	PADDD      shaniK<>+96(SB), X9
+	MOVOU      X9, 496(BX)
+	MOVOU      shaniD2W<>+0(SB), X9
+	SHA256MSG1 shaniD2W<>+16(SB), X9
+	MOVOU      736(BX), X10
+	MOVO       X10, X11
+	PALIGNR    $0x04, 720(BX), X11
+	PADDD      X11, X9
+	SHA256MSG2 X10, X9
+	MOVOU      X9, 752(BX)
+	PADDD      shaniK<>+96(SB), X9
+	MOVOU      X9, 1008(BX)
+	MOVOU      shaniD2W<>+0(SB), X9
+	SHA256MSG1 shaniD2W<>+16(SB), X9
+	MOVOU      1248(BX), X10
+	MOVO       X10, X11
+	PALIGNR    $0x04, 1232(BX), X11
+	PADDD      X11, X9
+	SHA256MSG2 X10, X9
+	MOVOU      X9, 1264(BX)
+	PADDD      shaniK<>+96(SB), X9
+	MOVOU      X9, 1520(BX)
+	MOVOU      shaniD2W<>+0(SB), X9
+	SHA256MSG1 shaniD2W<>+16(SB), X9
+	MOVOU      1760(BX), X10
+	MOVO       X10, X11
+	PALIGNR    $0x04, 1744(BX), X11
+	PADDD      X11, X9
+	SHA256MSG2 X10, X9
+	MOVOU      X9, 1776(BX)
+	PADDD      shaniK<>+96(SB), X9
+	MOVOU      X9, 2032(BX)
+
+	// rounds 17.., streams interleaved
+	PSHUFD      $0x39, 464(BX), X0
+	SHA256RNDS2 X0, X1, X2
+	PSHUFD      $0x39, 976(BX), X0
+	SHA256RNDS2 X0, X3, X4
+	PSHUFD      $0x39, 1488(BX), X0
+	SHA256RNDS2 X0, X5, X6
+	PSHUFD      $0x39, 2000(BX), X0
+	SHA256RNDS2 X0, X7, X8
+	MOVOU       480(BX), X0
+	PALIGNR     $0x0c, 464(BX), X0
+	SHA256RNDS2 X0, X2, X1
+	MOVOU       992(BX), X0
+	PALIGNR     $0x0c, 976(BX), X0
+	SHA256RNDS2 X0, X4, X3
+	MOVOU       1504(BX), X0
+	PALIGNR     $0x0c, 1488(BX), X0
+	SHA256RNDS2 X0, X6, X5
+	MOVOU       2016(BX), X0
+	PALIGNR     $0x0c, 2000(BX), X0
+	SHA256RNDS2 X0, X8, X7
+
+	// schedule: quad 7 of every stream
+	MOVOU      shaniD2W<>+16(SB), X9
+	SHA256MSG1 208(BX), X9
+	MOVOU      240(BX), X10
+	MOVO       X10, X11
+	PALIGNR    $0x04, 224(BX), X11
+	PADDD      X11, X9
+	SHA256MSG2 X10, X9
+	MOVOU      X9, 256(BX)
+	PADDD      shaniK<>+112(SB), X9
+	MOVOU      X9, 512(BX)
+	MOVOU      shaniD2W<>+16(SB), X9
+	SHA256MSG1 720(BX), X9
+	MOVOU      752(BX), X10
+	MOVO       X10, X11
+	PALIGNR    $0x04, 736(BX), X11
+	PADDD      X11, X9
+	SHA256MSG2 X10, X9
+	MOVOU      X9, 768(BX)
+	PADDD      shaniK<>+112(SB), X9
+	MOVOU      X9, 1024(BX)
+	MOVOU      shaniD2W<>+16(SB), X9
+	SHA256MSG1 1232(BX), X9
+	MOVOU      1264(BX), X10
+	MOVO       X10, X11
+	PALIGNR    $0x04, 1248(BX), X11
+	PADDD      X11, X9
+	SHA256MSG2 X10, X9
+	MOVOU      X9, 1280(BX)
+	PADDD      shaniK<>+112(SB), X9
+	MOVOU      X9, 1536(BX)
+	MOVOU      shaniD2W<>+16(SB), X9
+	SHA256MSG1 1744(BX), X9
+	MOVOU      1776(BX), X10
+	MOVO       X10, X11
+	PALIGNR    $0x04, 1760(BX), X11
+	PADDD      X11, X9
+	SHA256MSG2 X10, X9
+	MOVOU      X9, 1792(BX)
+	PADDD      shaniK<>+112(SB), X9
+	MOVOU      X9, 2048(BX)
+
+	// rounds 21.., streams interleaved
+	PSHUFD      $0x39, 480(BX), X0
+	SHA256RNDS2 X0, X1, X2
+	PSHUFD      $0x39, 992(BX), X0
+	SHA256RNDS2 X0, X3, X4
+	PSHUFD      $0x39, 1504(BX), X0
+	SHA256RNDS2 X0, X5, X6
+	PSHUFD      $0x39, 2016(BX), X0
+	SHA256RNDS2 X0, X7, X8
+	MOVOU       496(BX), X0
+	PALIGNR     $0x0c, 480(BX), X0
+	SHA256RNDS2 X0, X2, X1
+	MOVOU       1008(BX), X0
+	PALIGNR     $0x0c, 992(BX), X0
+	SHA256RNDS2 X0, X4, X3
+	MOVOU       1520(BX), X0
+	PALIGNR     $0x0c, 1504(BX), X0
+	SHA256RNDS2 X0, X6, X5
+	MOVOU       2032(BX), X0
+	PALIGNR     $0x0c, 2016(BX), X0
+	SHA256RNDS2 X0, X8, X7
+
+	// schedule: quad 8 of every stream
+	MOVOU      208(BX), X9
+	SHA256MSG1 224(BX), X9
+	MOVOU      256(BX), X10
+	MOVO       X10, X11
+	PALIGNR    $0x04, 240(BX), X11
+	PADDD      X11, X9
+	SHA256MSG2 X10, X9
+	MOVOU      X9, 272(BX)
+	PADDD      shaniK<>+128(SB), X9
+	MOVOU      X9, 528(BX)
+	MOVOU      720(BX), X9
+	SHA256MSG1 736(BX), X9
+	MOVOU      768(BX), X10
+	MOVO       X10, X11
+	PALIGNR    $0x04, 752(BX), X11
+	PADDD      X11, X9
+	SHA256MSG2 X10, X9
+	MOVOU      X9, 784(BX)
+	PADDD      shaniK<>+128(SB), X9
+	MOVOU      X9, 1040(BX)
+	MOVOU      1232(BX), X9
+	SHA256MSG1 1248(BX), X9
+	MOVOU      1280(BX), X10
+	MOVO       X10, X11
+	PALIGNR    $0x04, 1264(BX), X11
+	PADDD      X11, X9
+	SHA256MSG2 X10, X9
+	MOVOU      X9, 1296(BX)
+	PADDD      shaniK<>+128(SB), X9
+	MOVOU      X9, 1552(BX)
+	MOVOU      1744(BX), X9
+	SHA256MSG1 1760(BX), X9
+	MOVOU      1792(BX), X10
+	MOVO       X10, X11
+	PALIGNR    $0x04, 1776(BX), X11
+	PADDD      X11, X9
+	SHA256MSG2 X10, X9
+	MOVOU      X9, 1808(BX)
+	PADDD      shaniK<>+128(SB), X9
+	MOVOU      X9, 2064(BX)
+
+	// rounds 25.., streams interleaved
+	PSHUFD      $0x39, 496(BX), X0
+	SHA256RNDS2 X0, X1, X2
+	PSHUFD      $0x39, 1008(BX), X0
+	SHA256RNDS2 X0, X3, X4
+	PSHUFD      $0x39, 1520(BX), X0
+	SHA256RNDS2 X0, X5, X6
+	PSHUFD      $0x39, 2032(BX), X0
+	SHA256RNDS2 X0, X7, X8
+	MOVOU       512(BX), X0
+	PALIGNR     $0x0c, 496(BX), X0
+	SHA256RNDS2 X0, X2, X1
+	MOVOU       1024(BX), X0
+	PALIGNR     $0x0c, 1008(BX), X0
+	SHA256RNDS2 X0, X4, X3
+	MOVOU       1536(BX), X0
+	PALIGNR     $0x0c, 1520(BX), X0
+	SHA256RNDS2 X0, X6, X5
+	MOVOU       2048(BX), X0
+	PALIGNR     $0x0c, 2032(BX), X0
+	SHA256RNDS2 X0, X8, X7
+
+	// schedule: quad 9 of every stream
+	MOVOU      224(BX), X9
+	SHA256MSG1 240(BX), X9
+	MOVOU      272(BX), X10
+	MOVO       X10, X11
+	PALIGNR    $0x04, 256(BX), X11
+	PADDD      X11, X9
+	SHA256MSG2 X10, X9
+	MOVOU      X9, 288(BX)
+	PADDD      shaniK<>+144(SB), X9
+	MOVOU      X9, 544(BX)
+	MOVOU      736(BX), X9
+	SHA256MSG1 752(BX), X9
+	MOVOU      784(BX), X10
+	MOVO       X10, X11
+	PALIGNR    $0x04, 768(BX), X11
+	PADDD      X11, X9
+	SHA256MSG2 X10, X9
+	MOVOU      X9, 800(BX)
+	PADDD      shaniK<>+144(SB), X9
+	MOVOU      X9, 1056(BX)
+	MOVOU      1248(BX), X9
+	SHA256MSG1 1264(BX), X9
+	MOVOU      1296(BX), X10
+	MOVO       X10, X11
+	PALIGNR    $0x04, 1280(BX), X11
+	PADDD      X11, X9
+	SHA256MSG2 X10, X9
+	MOVOU      X9, 1312(BX)
+	PADDD      shaniK<>+144(SB), X9
+	MOVOU      X9, 1568(BX)
+	MOVOU      1760(BX), X9
+	SHA256MSG1 1776(BX), X9
+	MOVOU      1808(BX), X10
+	MOVO       X10, X11
+	PALIGNR    $0x04, 1792(BX), X11
+	PADDD      X11, X9
+	SHA256MSG2 X10, X9
+	MOVOU      X9, 1824(BX)
+	PADDD      shaniK<>+144(SB), X9
+	MOVOU      X9, 2080(BX)
+
+	// rounds 29.., streams interleaved
+	PSHUFD      $0x39, 512(BX), X0
+	SHA256RNDS2 X0, X1, X2
+	PSHUFD      $0x39, 1024(BX), X0
+	SHA256RNDS2 X0, X3, X4
+	PSHUFD      $0x39, 1536(BX), X0
+	SHA256RNDS2 X0, X5, X6
+	PSHUFD      $0x39, 2048(BX), X0
+	SHA256RNDS2 X0, X7, X8
+	MOVOU       528(BX), X0
+	PALIGNR     $0x0c, 512(BX), X0
+	SHA256RNDS2 X0, X2, X1
+	MOVOU       1040(BX), X0
+	PALIGNR     $0x0c, 1024(BX), X0
+	SHA256RNDS2 X0, X4, X3
+	MOVOU       1552(BX), X0
+	PALIGNR     $0x0c, 1536(BX), X0
+	SHA256RNDS2 X0, X6, X5
+	MOVOU       2064(BX), X0
+	PALIGNR     $0x0c, 2048(BX), X0
+	SHA256RNDS2 X0, X8, X7
+
+	// schedule: quad 10 of every stream
+	MOVOU      240(BX), X9
+	SHA256MSG1 256(BX), X9
+	MOVOU      288(BX), X10
+	MOVO       X10, X11
+	PALIGNR    $0x04, 272(BX), X11
+	PADDD      X11, X9
+	SHA256MSG2 X10, X9
+	MOVOU      X9, 304(BX)
+	PADDD      shaniK<>+160(SB), X9
+	MOVOU      X9, 560(BX)
+	MOVOU      752(BX), X9
+	SHA256MSG1 768(BX), X9
+	MOVOU      800(BX), X10
+	MOVO       X10, X11
+	PALIGNR    $0x04, 784(BX), X11
+	PADDD      X11, X9
+	SHA256MSG2 X10, X9
+	MOVOU      X9, 816(BX)
+	PADDD      shaniK<>+160(SB), X9
+	MOVOU      X9, 1072(BX)
+	MOVOU      1264(BX), X9
+	SHA256MSG1 1280(BX), X9
+	MOVOU      1312(BX), X10
+	MOVO       X10, X11
+	PALIGNR    $0x04, 1296(BX), X11
+	PADDD      X11, X9
+	SHA256MSG2 X10, X9
+	MOVOU      X9, 1328(BX)
+	PADDD      shaniK<>+160(SB), X9
+	MOVOU      X9, 1584(BX)
+	MOVOU      1776(BX), X9
+	SHA256MSG1 1792(BX), X9
+	MOVOU      1824(BX), X10
+	MOVO       X10, X11
+	PALIGNR    $0x04, 1808(BX), X11
+	PADDD      X11, X9
+	SHA256MSG2 X10, X9
+	MOVOU      X9, 1840(BX)
+	PADDD      shaniK<>+160(SB), X9
+	MOVOU      X9, 2096(BX)
+
+	// rounds 33.., streams interleaved
+	PSHUFD      $0x39, 528(BX), X0
+	SHA256RNDS2 X0, X1, X2
+	PSHUFD      $0x39, 1040(BX), X0
+	SHA256RNDS2 X0, X3, X4
+	PSHUFD      $0x39, 1552(BX), X0
+	SHA256RNDS2 X0, X5, X6
+	PSHUFD      $0x39, 2064(BX), X0
+	SHA256RNDS2 X0, X7, X8
+	MOVOU       544(BX), X0
+	PALIGNR     $0x0c, 528(BX), X0
+	SHA256RNDS2 X0, X2, X1
+	MOVOU       1056(BX), X0
+	PALIGNR     $0x0c, 1040(BX), X0
+	SHA256RNDS2 X0, X4, X3
+	MOVOU       1568(BX), X0
+	PALIGNR     $0x0c, 1552(BX), X0
+	SHA256RNDS2 X0, X6, X5
+	MOVOU       2080(BX), X0
+	PALIGNR     $0x0c, 2064(BX), X0
+	SHA256RNDS2 X0, X8, X7
+
+	// schedule: quad 11 of every stream
+	MOVOU      256(BX), X9
+	SHA256MSG1 272(BX), X9
+	MOVOU      304(BX), X10
+	MOVO       X10, X11
+	PALIGNR    $0x04, 288(BX), X11
+	PADDD      X11, X9
+	SHA256MSG2 X10, X9
+	MOVOU      X9, 320(BX)
+	PADDD      shaniK<>+176(SB), X9
+	MOVOU      X9, 576(BX)
+	MOVOU      768(BX), X9
+	SHA256MSG1 784(BX), X9
+	MOVOU      816(BX), X10
+	MOVO       X10, X11
+	PALIGNR    $0x04, 800(BX), X11
+	PADDD      X11, X9
+	SHA256MSG2 X10, X9
+	MOVOU      X9, 832(BX)
+	PADDD      shaniK<>+176(SB), X9
+	MOVOU      X9, 1088(BX)
+	MOVOU      1280(BX), X9
+	SHA256MSG1 1296(BX), X9
+	MOVOU      1328(BX), X10
+	MOVO       X10, X11
+	PALIGNR    $0x04, 1312(BX), X11
+	PADDD      X11, X9
+	SHA256MSG2 X10, X9
+	MOVOU      X9, 1344(BX)
+	PADDD      shaniK<>+176(SB), X9
+	MOVOU      X9, 1600(BX)
+	MOVOU      1792(BX), X9
+	SHA256MSG1 1808(BX), X9
+	MOVOU      1840(BX), X10
+	MOVO       X10, X11
+	PALIGNR    $0x04, 1824(BX), X11
+	PADDD      X11, X9
+	SHA256MSG2 X10, X9
+	MOVOU      X9, 1856(BX)
+	PADDD      shaniK<>+176(SB), X9
+	MOVOU      X9, 2112(BX)
+
+	// rounds 37.., streams interleaved
+	PSHUFD      $0x39, 544(BX), X0
+	SHA256RNDS2 X0, X1, X2
+	PSHUFD      $0x39, 1056(BX), X0
+	SHA256RNDS2 X0, X3, X4
+	PSHUFD      $0x39, 1568(BX), X0
+	SHA256RNDS2 X0, X5, X6
+	PSHUFD      $0x39, 2080(BX), X0
+	SHA256RNDS2 X0, X7, X8
+	MOVOU       560(BX), X0
+	PALIGNR     $0x0c, 544(BX), X0
+	SHA256RNDS2 X0, X2, X1
+	MOVOU       1072(BX), X0
+	PALIGNR     $0x0c, 1056(BX), X0
+	SHA256RNDS2 X0, X4, X3
+	MOVOU       1584(BX), X0
+	PALIGNR     $0x0c, 1568(BX), X0
+	SHA256RNDS2 X0, X6, X5
+	MOVOU       2096(BX), X0
+	PALIGNR     $0x0c, 2080(BX), X0
+	SHA256RNDS2 X0, X8, X7
+
+	// schedule: quad 12 of every stream
+	MOVOU      272(BX), X9
+	SHA256MSG1 288(BX), X9
+	MOVOU      320(BX), X10
+	MOVO       X10, X11
+	PALIGNR    $0x04, 304(BX), X11
+	PADDD      X11, X9
+	SHA256MSG2 X10, X9
+	MOVOU      X9, 336(BX)
+	PADDD      shaniK<>+192(SB), X9
+	MOVOU      X9, 592(BX)
+	MOVOU      784(BX), X9
+	SHA256MSG1 800(BX), X9
+	MOVOU      832(BX), X10
+	MOVO       X10, X11
+	PALIGNR    $0x04, 816(BX), X11
+	PADDD      X11, X9
+	SHA256MSG2 X10, X9
+	MOVOU      X9, 848(BX)
+	PADDD      shaniK<>+192(SB), X9
+	MOVOU      X9, 1104(BX)
+	MOVOU      1296(BX), X9
+	SHA256MSG1 1312(BX), X9
+	MOVOU      1344(BX), X10
+	MOVO       X10, X11
+	PALIGNR    $0x04, 1328(BX), X11
+	PADDD      X11, X9
+	SHA256MSG2 X10, X9
+	MOVOU      X9, 1360(BX)
+	PADDD      shaniK<>+192(SB), X9
+	MOVOU      X9, 1616(BX)
+	MOVOU      1808(BX), X9
+	SHA256MSG1 1824(BX), X9
+	MOVOU      1856(BX), X10
+	MOVO       X10, X11
+	PALIGNR    $0x04, 1840(BX), X11
+	PADDD      X11, X9
+	SHA256MSG2 X10, X9
+	MOVOU      X9, 1872(BX)
+	PADDD      shaniK<>+192(SB), X9
+	MOVOU      X9, 2128(BX)
+
+	// rounds 41.., streams interleaved
+	PSHUFD      $0x39, 560(BX), X0
+	SHA256RNDS2 X0, X1, X2
+	PSHUFD      $0x39, 1072(BX), X0
+	SHA256RNDS2 X0, X3, X4
+	PSHUFD      $0x39, 1584(BX), X0
+	SHA256RNDS2 X0, X5, X6
+	PSHUFD      $0x39, 2096(BX), X0
+	SHA256RNDS2 X0, X7, X8
+	MOVOU       576(BX), X0
+	PALIGNR     $0x0c, 560(BX), X0
+	SHA256RNDS2 X0, X2, X1
+	MOVOU       1088(BX), X0
+	PALIGNR     $0x0c, 1072(BX), X0
+	SHA256RNDS2 X0, X4, X3
+	MOVOU       1600(BX), X0
+	PALIGNR     $0x0c, 1584(BX), X0
+	SHA256RNDS2 X0, X6, X5
+	MOVOU       2112(BX), X0
+	PALIGNR     $0x0c, 2096(BX), X0
+	SHA256RNDS2 X0, X8, X7
+
+	// schedule: quad 13 of every stream
+	MOVOU      288(BX), X9
+	SHA256MSG1 304(BX), X9
+	MOVOU      336(BX), X10
+	MOVO       X10, X11
+	PALIGNR    $0x04, 320(BX), X11
+	PADDD      X11, X9
+	SHA256MSG2 X10, X9
+	MOVOU      X9, 352(BX)
+	PADDD      shaniK<>+208(SB), X9
+	MOVOU      X9, 608(BX)
+	MOVOU      800(BX), X9
+	SHA256MSG1 816(BX), X9
+	MOVOU      848(BX), X10
+	MOVO       X10, X11
+	PALIGNR    $0x04, 832(BX), X11
+	PADDD      X11, X9
+	SHA256MSG2 X10, X9
+	MOVOU      X9, 864(BX)
+	PADDD      shaniK<>+208(SB), X9
+	MOVOU      X9, 1120(BX)
+	MOVOU      1312(BX), X9
+	SHA256MSG1 1328(BX), X9
+	MOVOU      1360(BX), X10
+	MOVO       X10, X11
+	PALIGNR    $0x04, 1344(BX), X11
+	PADDD      X11, X9
+	SHA256MSG2 X10, X9
+	MOVOU      X9, 1376(BX)
+	PADDD      shaniK<>+208(SB), X9
+	MOVOU      X9, 1632(BX)
+	MOVOU      1824(BX), X9
+	SHA256MSG1 1840(BX), X9
+	MOVOU      1872(BX), X10
+	MOVO       X10, X11
+	PALIGNR    $0x04, 1856(BX), X11
+	PADDD      X11, X9
+	SHA256MSG2 X10, X9
+	MOVOU      X9, 1888(BX)
+	PADDD      shaniK<>+208(SB), X9
+	MOVOU      X9, 2144(BX)
+
+	// rounds 45.., streams interleaved
+	PSHUFD      $0x39, 576(BX), X0
+	SHA256RNDS2 X0, X1, X2
+	PSHUFD      $0x39, 1088(BX), X0
+	SHA256RNDS2 X0, X3, X4
+	PSHUFD      $0x39, 1600(BX), X0
+	SHA256RNDS2 X0, X5, X6
+	PSHUFD      $0x39, 2112(BX), X0
+	SHA256RNDS2 X0, X7, X8
+	MOVOU       592(BX), X0
+	PALIGNR     $0x0c, 576(BX), X0
+	SHA256RNDS2 X0, X2, X1
+	MOVOU       1104(BX), X0
+	PALIGNR     $0x0c, 1088(BX), X0
+	SHA256RNDS2 X0, X4, X3
+	MOVOU       1616(BX), X0
+	PALIGNR     $0x0c, 1600(BX), X0
+	SHA256RNDS2 X0, X6, X5
+	MOVOU       2128(BX), X0
+	PALIGNR     $0x0c, 2112(BX), X0
+	SHA256RNDS2 X0, X8, X7
+
+	// schedule: quad 14 of every stream
+	MOVOU      304(BX), X9
+	SHA256MSG1 320(BX), X9
+	MOVOU      352(BX), X10
+	MOVO       X10, X11
+	PALIGNR    $0x04, 336(BX), X11
+	PADDD      X11, X9
+	SHA256MSG2 X10, X9
+	MOVOU      X9, 368(BX)
+	PADDD      shaniK<>+224(SB), X9
+	MOVOU      X9, 624(BX)
+	MOVOU      816(BX), X9
+	SHA256MSG1 832(BX), X9
+	MOVOU      864(BX), X10
+	MOVO       X10, X11
+	PALIGNR    $0x04, 848(BX), X11
+	PADDD      X11, X9
+	SHA256MSG2 X10, X9
+	MOVOU      X9, 880(BX)
+	PADDD      shaniK<>+224(SB), X9
+	MOVOU      X9, 1136(BX)
+	MOVOU      1328(BX), X9
+	SHA256MSG1 1344(BX), X9
+	MOVOU      1376(BX), X10
+	MOVO       X10, X11
+	PALIGNR    $0x04, 1360(BX), X11
+	PADDD      X11, X9
+	SHA256MSG2 X10, X9
+	MOVOU      X9, 1392(BX)
+	PADDD      shaniK<>+224(SB), X9
+	MOVOU      X9, 1648(BX)
+	MOVOU      1840(BX), X9
+	SHA256MSG1 1856(BX), X9
+	MOVOU      1888(BX), X10
+	MOVO       X10, X11
+	PALIGNR    $0x04, 1872(BX), X11
+	PADDD      X11, X9
+	SHA256MSG2 X10, X9
+	MOVOU      X9, 1904(BX)
+	PADDD      shaniK<>+224(SB), X9
+	MOVOU      X9, 2160(BX)
+
+	// rounds 49.., streams interleaved
+	PSHUFD      $0x39, 592(BX), X0
+	SHA256RNDS2 X0, X1, X2
+	PSHUFD      $0x39, 1104(BX), X0
+	SHA256RNDS2 X0, X3, X4
+	PSHUFD      $0x39, 1616(BX), X0
+	SHA256RNDS2 X0, X5, X6
+	PSHUFD      $0x39, 2128(BX), X0
+	SHA256RNDS2 X0, X7, X8
+	MOVOU       608(BX), X0
+	PALIGNR     $0x0c, 592(BX), X0
+	SHA256RNDS2 X0, X2, X1
+	MOVOU       1120(BX), X0
+	PALIGNR     $0x0c, 1104(BX), X0
+	SHA256RNDS2 X0, X4, X3
+	MOVOU       1632(BX), X0
+	PALIGNR     $0x0c, 1616(BX), X0
+	SHA256RNDS2 X0, X6, X5
+	MOVOU       2144(BX), X0
+	PALIGNR     $0x0c, 2128(BX), X0
+	SHA256RNDS2 X0, X8, X7
+
+	// schedule: quad 15 of every stream
+	MOVOU      320(BX), X9
+	SHA256MSG1 336(BX), X9
+	MOVOU      368(BX), X10
+	MOVO       X10, X11
+	PALIGNR    $0x04, 352(BX), X11
+	PADDD      X11, X9
+	SHA256MSG2 X10, X9
+	PADDD      shaniK<>+240(SB), X9
+	MOVOU      X9, 640(BX)
+	MOVOU      832(BX), X9
+	SHA256MSG1 848(BX), X9
+	MOVOU      880(BX), X10
+	MOVO       X10, X11
+	PALIGNR    $0x04, 864(BX), X11
+	PADDD      X11, X9
+	SHA256MSG2 X10, X9
+	PADDD      shaniK<>+240(SB), X9
+	MOVOU      X9, 1152(BX)
+	MOVOU      1344(BX), X9
+	SHA256MSG1 1360(BX), X9
+	MOVOU      1392(BX), X10
+	MOVO       X10, X11
+	PALIGNR    $0x04, 1376(BX), X11
+	PADDD      X11, X9
+	SHA256MSG2 X10, X9
+	PADDD      shaniK<>+240(SB), X9
+	MOVOU      X9, 1664(BX)
+	MOVOU      1856(BX), X9
+	SHA256MSG1 1872(BX), X9
+	MOVOU      1904(BX), X10
+	MOVO       X10, X11
+	PALIGNR    $0x04, 1888(BX), X11
+	PADDD      X11, X9
+	SHA256MSG2 X10, X9
+	PADDD      shaniK<>+240(SB), X9
+	MOVOU      X9, 2176(BX)
+
+	// rounds 53.., streams interleaved
+	PSHUFD      $0x39, 608(BX), X0
+	SHA256RNDS2 X0, X1, X2
+	PSHUFD      $0x39, 1120(BX), X0
+	SHA256RNDS2 X0, X3, X4
+	PSHUFD      $0x39, 1632(BX), X0
+	SHA256RNDS2 X0, X5, X6
+	PSHUFD      $0x39, 2144(BX), X0
+	SHA256RNDS2 X0, X7, X8
+	MOVOU       624(BX), X0
+	PALIGNR     $0x0c, 608(BX), X0
+	SHA256RNDS2 X0, X2, X1
+	MOVOU       1136(BX), X0
+	PALIGNR     $0x0c, 1120(BX), X0
+	SHA256RNDS2 X0, X4, X3
+	MOVOU       1648(BX), X0
+	PALIGNR     $0x0c, 1632(BX), X0
+	SHA256RNDS2 X0, X6, X5
+	MOVOU       2160(BX), X0
+	PALIGNR     $0x0c, 2144(BX), X0
+	SHA256RNDS2 X0, X8, X7
+
+	// rounds 57.., streams interleaved
+	PSHUFD      $0x39, 624(BX), X0
+	SHA256RNDS2 X0, X1, X2
+	PSHUFD      $0x39, 1136(BX), X0
+	SHA256RNDS2 X0, X3, X4
+	PSHUFD      $0x39, 1648(BX), X0
+	SHA256RNDS2 X0, X5, X6
+	PSHUFD      $0x39, 2160(BX), X0
+	SHA256RNDS2 X0, X7, X8
+	MOVOU       640(BX), X0
+	PALIGNR     $0x0c, 624(BX), X0
+	SHA256RNDS2 X0, X2, X1
+	MOVOU       1152(BX), X0
+	PALIGNR     $0x0c, 1136(BX), X0
+	SHA256RNDS2 X0, X4, X3
+	MOVOU       1664(BX), X0
+	PALIGNR     $0x0c, 1648(BX), X0
+	SHA256RNDS2 X0, X6, X5
+	MOVOU       2176(BX), X0
+	PALIGNR     $0x0c, 2160(BX), X0
+	SHA256RNDS2 X0, X8, X7
+
+	// h7 = IV[7] + e after round 60, one lane per stream
+	MOVO       X1, X9
+	PUNPCKLLQ  X3, X9
+	MOVO       X5, X10
+	PUNPCKLLQ  X7, X10
+	PUNPCKHQDQ X10, X9
+	PADDD      shaniDIV7<>+0(SB), X9
+	MOVOU      X9, (DI)
+	PAND       80(BX), X9
+	PXOR       96(BX), X9
+	MOVO       X9, X10
+	PMINUD     112(BX), X10
+	PCMPEQL    X9, X10
+	PMOVMSKB   X10, AX
+	TESTL      AX, AX
+	JNZ        shaniSHA256d4_done
+	MOVOU      128(BX), X9
+	PADDD      shaniDNonceSteps<>+32(SB), X9
+	MOVOU      X9, 128(BX)
+	INCQ       DX
+	CMPQ       DX, CX
+	JNE        shaniSHA256d4_group
+
+shaniSHA256d4_done:
+	MOVQ DX, ret+32(FP)
+	RET

@@ -13,6 +13,8 @@ package sha256x
 // not run: every message enters round 2·skip with state *start (the
 // caller computed it from message words common to all n messages).
 // Its Go twin is shaniBlocksGo.
+//
+//go:noescape
 func shaniBlocks1(mid *[8]uint32, start *[8]uint32, skip int, tmpl *byte, tstride uintptr, delta *byte, dstride uintptr, nblocks int, n int, out *uint32)
 
 // shaniBlocks2 hashes n messages (n a multiple of 2), 2 interleaved streams at a time.
@@ -24,6 +26,8 @@ func shaniBlocks1(mid *[8]uint32, start *[8]uint32, skip int, tmpl *byte, tstrid
 // not run: every message enters round 2·skip with state *start (the
 // caller computed it from message words common to all n messages).
 // Its Go twin is shaniBlocksGo.
+//
+//go:noescape
 func shaniBlocks2(mid *[8]uint32, start *[8]uint32, skip int, tmpl *byte, tstride uintptr, delta *byte, dstride uintptr, nblocks int, n int, out *uint32)
 
 // shaniBlocks4 hashes n messages (n a multiple of 4), 4 interleaved streams at a time.
@@ -35,4 +39,28 @@ func shaniBlocks2(mid *[8]uint32, start *[8]uint32, skip int, tmpl *byte, tstrid
 // not run: every message enters round 2·skip with state *start (the
 // caller computed it from message words common to all n messages).
 // Its Go twin is shaniBlocksGo.
+//
+//go:noescape
 func shaniBlocks4(mid *[8]uint32, start *[8]uint32, skip int, tmpl *byte, tstride uintptr, delta *byte, dstride uintptr, nblocks int, n int, out *uint32)
+
+// shaniSHA256d2 runs sha256d on Bitcoin's header for the nonces nonce, nonce+1, …,
+// nonce+2·groups-1 (mod 2^32), 2 interleaved streams per group.
+// c is the job's shaniDCtx: the midstate, the second block's state after
+// round 3 with W3 = 0, its words W0..W2 and the quick test on digest word
+// 7 (pass: ((h7 & mask) ^ xor) <= limit). It stops at the first group with
+// a lane that passes and returns that group's index (groups if none); out
+// holds the last group's h7 per lane. Its Go twin is shaniSHA256dGo.
+//
+//go:noescape
+func shaniSHA256d2(c *[32]uint32, nonce uint32, groups int, out *[4]uint32) int
+
+// shaniSHA256d4 runs sha256d on Bitcoin's header for the nonces nonce, nonce+1, …,
+// nonce+4·groups-1 (mod 2^32), 4 interleaved streams per group.
+// c is the job's shaniDCtx: the midstate, the second block's state after
+// round 3 with W3 = 0, its words W0..W2 and the quick test on digest word
+// 7 (pass: ((h7 & mask) ^ xor) <= limit). It stops at the first group with
+// a lane that passes and returns that group's index (groups if none); out
+// holds the last group's h7 per lane. Its Go twin is shaniSHA256dGo.
+//
+//go:noescape
+func shaniSHA256d4(c *[32]uint32, nonce uint32, groups int, out *[4]uint32) int

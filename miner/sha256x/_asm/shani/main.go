@@ -1,7 +1,8 @@
 // Command shani generates shani_amd64.s and its Go stubs: SHA-256 one-block
 // compressions with the SHA extensions (SHA256RNDS2, SHA256MSG1, SHA256MSG2)
 // over several independent messages interleaved in one thread, so that the
-// 4-cycle latency of SHA256RNDS2 is hidden behind the other streams.
+// 4-cycle latency of SHA256RNDS2 is hidden behind the other streams, and
+// sha256d of Bitcoin's header over consecutive nonces (sha256d.go).
 //
 // Run it through `go generate ./miner/sha256x` from the repository root.
 package main
@@ -45,6 +46,10 @@ func main() {
 	for _, s := range []int{1, 2, 4} {
 		blocks(s)
 	}
+	sha256dConsts()
+	for _, s := range []int{2, 4} {
+		sha256d(s)
+	}
 	Generate()
 }
 
@@ -53,6 +58,7 @@ func main() {
 func blocks(s int) {
 	name := fmt.Sprintf("shaniBlocks%d", s)
 	TEXT(name, 0, "func(mid *[8]uint32, start *[8]uint32, skip int, tmpl *byte, tstride uintptr, delta *byte, dstride uintptr, nblocks int, n int, out *uint32)")
+	Pragma("noescape")
 	Doc(
 		name+" hashes n messages (n a multiple of "+fmt.Sprint(s)+"), "+fmt.Sprint(s)+" interleaved streams at a time.",
 		"Message i has nblocks 64-byte blocks; block b is the byte-wise sum",

@@ -27,7 +27,12 @@
 //     are laid out 100 (binary: 64) at a time as one template plus per-message
 //     digit deltas, and the blocks and round pairs all of them share are
 //     hashed once per group; a quick test on one state word filters the
-//     results. Tails over 512 bytes fall back to generic.
+//     results. Tails over 512 bytes fall back to generic. For sha256d on
+//     Bitcoin's header (sha256d_shani_amd64.go) it hashes 4 consecutive
+//     nonces at a time: the header's second block from round 4 (rounds
+//     0..2 are shared and round 3 only adds the nonce word to a and e, once
+//     per job) and the second SHA-256 from round 1 to round 60, which fixes
+//     digest word 7, the word Bitcoin's target tests first.
 //   - avx512 (16 lanes, ZMM, VPRORD + VPTERNLOGD) and avx2 (8 lanes, YMM):
 //     generated with avo from _asm/avx (go generate; avx512_amd64.s, avx2_amd64.s). A batch
 //     holds nonces of one group that differ only in their last one to four

@@ -174,7 +174,7 @@ func ChainBlockTimes(ctx context.Context, dir string, command []string) (*result
 	blocks := c.Blocks()
 	stamps := make([]BlockStamp, len(blocks))
 	for i, b := range blocks {
-		s := BlockStamp{Height: b.Index, Timestamp: b.Timestamp.Float64(), Difficulty: rules.Work(b)}
+		s := BlockStamp{Height: b.Index, Timestamp: b.Timestamp.Float64(), Difficulty: rules.Work(b).Float64()}
 		if p.Rules == chain.RulesTutorial {
 			s.Target = p.Target.String()
 		} else {

@@ -675,10 +675,20 @@ func fillNetRecord(ctx context.Context, rec *results.Net, cfg *NetConfig, obs *o
 	chains := make([][]*chain.Block, n)
 	errs := make([]error, n)
 	parallel(members, func(i int, m member) { chains[i], errs[i] = m.Chain(ctx) })
+	rules, err := chain.NewRules(chainParams(*cfg))
+	if err != nil {
+		return err
+	}
+	// The best chain is the one with the most exact work (the first read
+	// on a tie), as the nodes' own fork choice has it.
 	bestIdx := -1
+	var bestWork chain.Work
 	for i, c := range chains {
-		if errs[i] == nil && (bestIdx < 0 || len(c) > len(chains[bestIdx])) {
-			bestIdx = i
+		if errs[i] != nil {
+			continue
+		}
+		if w := chain.ChainWork(rules, c); bestIdx < 0 || chain.Better(w, bestWork) {
+			bestIdx, bestWork = i, w
 		}
 	}
 	if bestIdx < 0 {

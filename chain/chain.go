@@ -20,7 +20,7 @@ type node struct {
 	hash   Hash
 	parent *node
 	ts     float64
-	work   float64 // cumulative, genesis included
+	work   Work // cumulative, genesis included
 }
 
 func (n *node) Height() uint64     { return n.block.Index }
@@ -83,7 +83,7 @@ type orphan struct {
 type TipChange struct {
 	Height uint64
 	Hash   Hash
-	Work   float64
+	Work   Work // cumulative, exact
 	Block  *Block
 	// Reorg is true when blocks of the old main chain were dropped.
 	Reorg bool
@@ -93,7 +93,7 @@ type TipChange struct {
 type Tip struct {
 	Height uint64
 	Hash   Hash
-	Work   float64 // cumulative
+	Work   Work // cumulative, exact
 	Block  *Block
 }
 
@@ -112,6 +112,10 @@ type Options struct {
 	Mine MineOptions
 	// MustExist makes Open fail with ErrNoChain instead of creating a chain.
 	MustExist bool
+
+	// wrapRules, when set, wraps the rules the chain runs under (tests: a
+	// double that changes a block's work).
+	wrapRules func(Rules) Rules
 }
 
 // Chain is the consensus engine over a store: the block tree, the main
@@ -222,6 +226,9 @@ func open(ctx context.Context, st *store, dir string, o Options) (*Chain, error)
 	if err != nil {
 		return nil, err
 	}
+	if o.wrapRules != nil {
+		r = o.wrapRules(r)
+	}
 	c := &Chain{st: st, dir: dir, rules: r, now: now, nodes: map[Hash]*node{},
 		orphans: map[Hash]*orphan{}, pool: mempool{max: MaxPending}, subs: map[int]chan TipChange{}}
 
@@ -258,7 +265,7 @@ func open(ctx context.Context, st *store, dir string, o Options) (*Chain, error)
 				continue // its branch lost a block: unreachable, skip
 			}
 			n.parent = par
-			n.work += par.work
+			n.work = n.work.Add(par.work)
 		}
 		c.nodes[sb.hash] = n
 	}
@@ -543,7 +550,7 @@ func (c *Chain) connect(b *Block, h Hash, parent *node) (AddResult, error) {
 	}
 	n := &node{block: b, hash: h, parent: parent, ts: b.Timestamp.Float64(), work: c.rules.Work(b)}
 	if parent != nil {
-		n.work += parent.work
+		n.work = n.work.Add(parent.work)
 	}
 	old := c.tipNode()
 	better := Better(n.work, old.work)
@@ -618,7 +625,7 @@ func (c *Chain) ReplaceChain(ctx context.Context, blocks []*Block) (bool, error)
 		if !ok {
 			n = &node{block: b, hash: h, parent: parent, ts: b.Timestamp.Float64(), work: c.rules.Work(b)}
 			if parent != nil {
-				n.work += parent.work
+				n.work = n.work.Add(parent.work)
 			}
 			fresh = append(fresh, storedBlock{h, b})
 			freshNodes = append(freshNodes, n)

@@ -120,8 +120,21 @@ func (c Compact) Target() miner.Target {
 	return miner.ThresholdTarget(c.Max())
 }
 
-// Work is the expected number of attempts to meet c.
-func (c Compact) Work() float64 { return c.Target().Work() }
+// Work is the exact work of a block that met c: 2^256 / Bound, rounded
+// down, the same as TargetWork(c.Target()). It is a long division of
+// 2^(256-E) by M (M < 2^25 fits one limb), so it never allocates.
+func (c Compact) Work() Work {
+	m, e := c.parts()
+	var n Work
+	k := 256 - e // e <= 255, so 1 <= k <= 256
+	n[k/64] = 1 << (k % 64)
+	var q Work
+	var rem uint64
+	for i := len(n) - 1; i >= 0; i-- {
+		q[i], rem = bits.Div64(rem, n[i], m) // rem < m: no overflow
+	}
+	return q
+}
 
 // Hex is Max in 64 lower-case hex digits: the form blocks carry in JSON.
 func (c Compact) Hex() string {

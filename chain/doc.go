@@ -28,8 +28,11 @@
 //     toward a block time, clamped to ×4 (NextBits, Retarget: pure
 //     functions over HeaderCtx).
 //
-// Fork choice is the most cumulative work (Better): the sum of each block's
-// expected attempts, which is the longest chain at a fixed difficulty.
+// Fork choice is the most cumulative work (Better), in exact integers: a
+// block's Work is 2^256 divided by the number of hashes that meet its
+// target, a chain's is the exact sum (320 bits, so it never rounds), and a
+// branch wins only with strictly more. At a fixed difficulty this is the
+// longest chain.
 //
 // # Errors
 //

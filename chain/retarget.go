@@ -158,20 +158,14 @@ func Retarget(old Compact, actual, expected float64, maxFactor int, limit Compac
 	return c
 }
 
-// CumulativeWork sums work(h) over h and all its ancestors.
-func CumulativeWork(h HeaderCtx, work func(HeaderCtx) float64) float64 {
-	var sum float64
+// CumulativeWork sums work(h) exactly over h and all its ancestors.
+func CumulativeWork(h HeaderCtx, work func(HeaderCtx) Work) Work {
+	var sum Work
 	for ; h != nil; h = h.Parent() {
-		sum += work(h)
+		sum = sum.Add(work(h))
 	}
 	return sum
 }
-
-// Better is fork choice: a branch replaces the current one only with
-// strictly more cumulative work (the expected attempts summed over its
-// blocks). At a fixed difficulty this is the longest chain; on a tie the
-// branch seen first stays.
-func Better(candidateWork, currentWork float64) bool { return candidateWork > currentWork }
 
 // Fork returns the last block a and b share (nil if they share none) and
 // how many blocks each has above it.

@@ -153,8 +153,9 @@ type Rules interface {
 	Puzzle(parent, b *Block) miner.Puzzle
 	// NextTarget is the target the child of tip must meet (tip nil: genesis).
 	NextTarget(tip HeaderCtx) miner.Target
-	// Work is the expected attempts b's proof took: what fork choice sums.
-	Work(b *Block) float64
+	// Work is the exact work b's proof stands for (2^256 / the number of
+	// hashes that meet its target): what fork choice sums.
+	Work(b *Block) Work
 	// Genesis builds the genesis block at time ts, its proof still to be
 	// found when ProofHash says so.
 	Genesis(ts Number) *Block
@@ -180,7 +181,7 @@ func NewRules(p Params) (Rules, error) {
 	}
 	switch p.Rules {
 	case RulesTutorial:
-		return &tutorialRules{p: p}, nil
+		return &tutorialRules{p: p, work: TargetWork(p.Target)}, nil
 	case RulesPowlab:
 		c, err := CompactFromTarget(p.Target)
 		if err != nil {
@@ -196,7 +197,10 @@ func NewRules(p Params) (Rules, error) {
 
 // ---- tutorial ----
 
-type tutorialRules struct{ p Params }
+type tutorialRules struct {
+	p    Params
+	work Work // of every block: the target is fixed
+}
 
 func (r *tutorialRules) Name() string   { return RulesTutorial }
 func (r *tutorialRules) Params() Params { return r.p }
@@ -219,7 +223,7 @@ func (r *tutorialRules) Puzzle(parent, b *Block) miner.Puzzle {
 }
 
 func (r *tutorialRules) NextTarget(HeaderCtx) miner.Target { return r.p.Target }
-func (r *tutorialRules) Work(*Block) float64               { return r.p.Target.Work() }
+func (r *tutorialRules) Work(*Block) Work                  { return r.work }
 
 func (r *tutorialRules) Genesis(ts Number) *Block {
 	return &Block{Index: 1, Timestamp: ts, Transactions: []Tx{}, Proof: TutorialGenesisProof}
@@ -289,7 +293,7 @@ func (r *powlabRules) Puzzle(_, b *Block) miner.Puzzle {
 
 func (r *powlabRules) NextTarget(tip HeaderCtx) miner.Target { return NextBits(r.rt, tip).Target() }
 
-func (r *powlabRules) Work(b *Block) float64 { return b.Target.Work() }
+func (r *powlabRules) Work(b *Block) Work { return b.Target.Work() }
 
 func (r *powlabRules) Genesis(ts Number) *Block {
 	b := &Block{Index: 1, Timestamp: ts, Transactions: []Tx{}, Version: PowlabVersion}

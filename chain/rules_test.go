@@ -239,11 +239,11 @@ func TestForkAndBetter(t *testing.T) {
 	if common != HeaderCtx(base) || aAbove != 2 || bAbove != 1 {
 		t.Fatalf("Fork = %v %d %d", common, aAbove, bAbove)
 	}
-	work := func(HeaderCtx) float64 { return 16 }
-	if CumulativeWork(a, work) != 7*16 {
+	work := func(HeaderCtx) Work { return WorkOf(16) }
+	if CumulativeWork(a, work) != WorkOf(7*16) {
 		t.Fatal("CumulativeWork")
 	}
-	if Better(5, 5) || !Better(6, 5) {
+	if Better(WorkOf(5), WorkOf(5)) || !Better(WorkOf(6), WorkOf(5)) {
 		t.Fatal("Better: a tie must keep the current chain")
 	}
 }

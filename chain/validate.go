@@ -114,7 +114,7 @@ type ValidateOptions struct {
 type ChainInfo struct {
 	Height uint64 // the tip's index
 	Tip    Hash
-	Work   float64 // cumulative work
+	Work   Work   // cumulative, exact
 	Hashes []Hash  // every block's hash, genesis first
 }
 
@@ -232,7 +232,7 @@ func ValidateChain(ctx context.Context, r Rules, blocks []*Block, o ValidateOpti
 		if err := checkOnParent(r, b, parent, ph, pctx, proofs[i], proofOK[i], now); err != nil {
 			return nil, err
 		}
-		info.Work += r.Work(b)
+		info.Work = info.Work.Add(r.Work(b))
 		if i%4096 == 0 {
 			if err := ctx.Err(); err != nil {
 				return nil, err

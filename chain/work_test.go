@@ -49,7 +49,7 @@ func TestWorkBeyondFloat(t *testing.T) {
 	if a.Float64() != big53.Float64() {
 		t.Fatal("float64 tells 2^53 and 2^53+1 apart; the test needs a value it cannot")
 	}
-	if !BetterWork(a, big53) || BetterWork(big53, a) || BetterWork(a, a) {
+	if !Better(a, big53) || Better(big53, a) || Better(a, a) {
 		t.Fatal("exact fork choice wrong at 2^53")
 	}
 	// Two branches of per-block work 2^60 and 2^60+1 blocks: identical
@@ -65,7 +65,7 @@ func TestWorkBeyondFloat(t *testing.T) {
 	if fx != fy {
 		t.Fatal("float sums differ; pick other values")
 	}
-	if !BetterWork(y, x) {
+	if !Better(y, x) {
 		t.Fatalf("exact sums %s vs %s: the heavier branch lost", y, x)
 	}
 }

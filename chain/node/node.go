@@ -472,22 +472,23 @@ func (n *Node) AddTransaction(tx chain.Tx) (uint64, error) {
 
 // Status is GET /status's answer.
 type Status struct {
-	Height         uint64   `json:"height"`
-	Tip            string   `json:"tip"`
-	Work           float64  `json:"work"`
-	Difficulty     string   `json:"difficulty"` // the next block's target
-	ExpectedWork   float64  `json:"expected_attempts"`
-	Rules          string   `json:"rules"`
-	Mining         bool     `json:"mining"`
-	MiningOn       string   `json:"mining_on,omitempty"` // the tip the miner's search builds on
-	AttemptsPerSec float64  `json:"attempts_per_sec"`
-	Peers          []string `json:"peers"`
-	Mempool        int      `json:"mempool"`
-	Orphans        int      `json:"orphans"`
-	Address        string   `json:"address"`
-	GossipSent     uint64   `json:"gossip_sent"`
-	GossipFailed   uint64   `json:"gossip_failed"`
-	GossipDropped  uint64   `json:"gossip_dropped"`
+	Height         uint64     `json:"height"`
+	Tip            string     `json:"tip"`
+	Work           float64    `json:"work"` // for reading; WorkExact is exact
+	WorkExact      chain.Work `json:"work_exact"`
+	Difficulty     string     `json:"difficulty"` // the next block's target
+	ExpectedWork   float64    `json:"expected_attempts"`
+	Rules          string     `json:"rules"`
+	Mining         bool       `json:"mining"`
+	MiningOn       string     `json:"mining_on,omitempty"` // the tip the miner's search builds on
+	AttemptsPerSec float64    `json:"attempts_per_sec"`
+	Peers          []string   `json:"peers"`
+	Mempool        int        `json:"mempool"`
+	Orphans        int        `json:"orphans"`
+	Address        string     `json:"address"`
+	GossipSent     uint64     `json:"gossip_sent"`
+	GossipFailed   uint64     `json:"gossip_failed"`
+	GossipDropped  uint64     `json:"gossip_dropped"`
 }
 
 // Status reports the node's state.
@@ -496,7 +497,7 @@ func (n *Node) Status() Status {
 	tip := n.c.Tip()
 	t := n.rules.NextTarget(sliceCtx{blocks, len(blocks) - 1})
 	return Status{
-		Height: tip.Height, Tip: tip.Hash.String(), Work: tip.Work,
+		Height: tip.Height, Tip: tip.Hash.String(), Work: tip.Work.Float64(), WorkExact: tip.Work,
 		Difficulty: t.String(), ExpectedWork: t.ExpectedAttempts(),
 		Rules: n.rules.Name(), Mining: n.mining.Load(), MiningOn: n.miningOn(), AttemptsPerSec: n.rate(),
 		Peers: n.Peers(), Mempool: n.c.PendingCount(), Orphans: n.c.OrphanCount(), Address: n.cfg.Address,

@@ -15,7 +15,9 @@ import (
 type PeerChain struct {
 	Peer   string  `json:"peer"`
 	Height uint64  `json:"height,omitempty"`
-	Work   float64 `json:"work,omitempty"` // as claimed, before validation
+	Work   float64 `json:"work,omitempty"` // as claimed, before validation (for reading)
+	// WorkExact is Work exactly, in decimal: the value to compare.
+	WorkExact chain.Work `json:"work_exact,omitzero"`
 	// Outcome: "adopted", "less work", "invalid", "unreachable", "not better".
 	Outcome string `json:"outcome"`
 	Err     string `json:"error,omitempty"`
@@ -23,14 +25,17 @@ type PeerChain struct {
 
 // ResolveReport is what Resolve did.
 type ResolveReport struct {
-	Replaced  bool        `json:"replaced"`
-	From      string      `json:"from,omitempty"` // the peer whose chain was adopted
-	OldHeight uint64      `json:"old_height"`
-	Height    uint64      `json:"height"`
-	OldWork   float64     `json:"old_work"`
-	Work      float64     `json:"work"`
-	Reorg     int         `json:"reorg_depth"` // blocks of the old chain dropped
-	Peers     []PeerChain `json:"peers"`
+	Replaced  bool    `json:"replaced"`
+	From      string  `json:"from,omitempty"` // the peer whose chain was adopted
+	OldHeight uint64  `json:"old_height"`
+	Height    uint64  `json:"height"`
+	OldWork   float64 `json:"old_work"` // for reading; OldWorkExact is exact
+	Work      float64 `json:"work"`     // for reading; WorkExact is exact
+	// OldWorkExact and WorkExact are the chains' exact work, in decimal.
+	OldWorkExact chain.Work  `json:"old_work_exact"`
+	WorkExact    chain.Work  `json:"work_exact"`
+	Reorg        int         `json:"reorg_depth"` // blocks of the old chain dropped
+	Peers        []PeerChain `json:"peers"`
 }
 
 // Resolve is the tutorial's resolve_conflicts: fetch every peer's chain,
@@ -45,8 +50,8 @@ func (n *Node) Resolve(ctx context.Context) (*ResolveReport, error) {
 type fetched struct {
 	peer   string
 	blocks []*chain.Block
-	work   float64 // claimed
-	idx    int     // into the report
+	work   chain.Work // claimed
+	idx    int        // into the report
 }
 
 // resolveCall is one resolveNow run that concurrent callers share.
@@ -98,7 +103,7 @@ func (n *Node) resolveNow(ctx context.Context, peers []string) (*ResolveReport, 
 	defer n.resolveMu.Unlock()
 
 	old := n.c.Tip()
-	rep := &ResolveReport{OldHeight: old.Height, OldWork: old.Work, Peers: make([]PeerChain, len(peers))}
+	rep := &ResolveReport{OldHeight: old.Height, OldWork: old.Work.Float64(), OldWorkExact: old.Work, Peers: make([]PeerChain, len(peers))}
 
 	// Fetch in parallel, a bounded number at a time.
 	var (
@@ -127,11 +132,8 @@ func (n *Node) resolveNow(ctx context.Context, peers []string) (*ResolveReport, 
 				n.log.Info("peer chain skipped", "peer", p, "outcome", pc.Outcome, "err", err)
 				return
 			}
-			var w float64
-			for _, b := range blocks {
-				w += n.rules.Work(b)
-			}
-			pc.Height, pc.Work = blocks[len(blocks)-1].Index, w
+			w := chain.ChainWork(n.rules, blocks)
+			pc.Height, pc.Work, pc.WorkExact = blocks[len(blocks)-1].Index, w.Float64(), w
 			mu.Lock()
 			cands = append(cands, fetched{peer: p, blocks: blocks, work: w, idx: i})
 			mu.Unlock()
@@ -144,7 +146,7 @@ func (n *Node) resolveNow(ctx context.Context, peers []string) (*ResolveReport, 
 
 	// Most claimed work first; the first that validates and still beats our
 	// chain wins, and the rest cannot beat it.
-	sort.SliceStable(cands, func(i, j int) bool { return cands[i].work > cands[j].work })
+	sort.SliceStable(cands, func(i, j int) bool { return cands[i].work.Cmp(cands[j].work) > 0 })
 	for _, cd := range cands {
 		pc := &rep.Peers[cd.idx]
 		cur := n.c.Tip()
@@ -171,13 +173,13 @@ func (n *Node) resolveNow(ctx context.Context, peers []string) (*ResolveReport, 
 		}
 		pc.Outcome = "adopted"
 		rep.Replaced, rep.From = true, cd.peer
-		n.log.Info("chain adopted", "peer", cd.peer, "height", pc.Height, "work", cd.work)
+		n.log.Info("chain adopted", "peer", cd.peer, "height", pc.Height, "work", cd.work.String())
 		rep.Reorg += n.reorgDepth(before)
 		n.tipMoved(before, cd.peer, false)
 		n.announce(n.c.Tip().Block, cd.peer)
 	}
 	now := n.c.Tip()
-	rep.Height, rep.Work = now.Height, now.Work
+	rep.Height, rep.Work, rep.WorkExact = now.Height, now.Work.Float64(), now.Work
 	return rep, nil
 }
 

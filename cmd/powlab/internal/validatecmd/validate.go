@@ -213,7 +213,7 @@ func runValidate(ctx context.Context, opts *ValidateOptions) error {
 	v := Verdict{Valid: verr == nil, Source: source, Rules: rules.Name(), Params: rules.Params().String(),
 		Blocks: len(blocks), Seconds: time.Since(start).Seconds()}
 	if info != nil {
-		v.Height, v.Tip, v.Work = info.Height, info.Tip.String(), info.Work
+		v.Height, v.Tip, v.Work = info.Height, info.Tip.String(), info.Work.Float64()
 	}
 	if verr != nil {
 		if ctx.Err() != nil {

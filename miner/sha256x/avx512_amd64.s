@@ -85038,6 +85038,3399 @@ TEXT ·sha256dAVX512(SB), NOSPLIT, $0-36
 sha256dAVX512_loop:
 	VPBROADCASTD    CX, Z26
 	VPADDD          1216(AX), Z26, Z16
+	VPRORD          $0x08, Z16, Z20
+	VPROLD          $0x08, Z16, Z17
+	VPTERNLOGD.BCST $0xd8, 1132(AX), Z17, Z20
+	VMOVDQU32       Z20, 1664(AX)
+	VPBROADCASTD    1024(AX), Z0
+	VPBROADCASTD    1028(AX), Z1
+	VPBROADCASTD    1032(AX), Z2
+	VPBROADCASTD    1036(AX), Z3
+	VPBROADCASTD    1040(AX), Z4
+	VPBROADCASTD    1044(AX), Z5
+	VPBROADCASTD    1048(AX), Z6
+	VPBROADCASTD    1052(AX), Z7
+	VPADDD          Z20, Z0, Z0
+	VPADDD          Z20, Z4, Z4
+	VPADDD.BCST     16(AX), Z7, Z7
+	VMOVDQA32       Z4, Z17
+	VPTERNLOGD      $0xca, Z6, Z5, Z17
+	VPADDD          Z17, Z7, Z7
+	VPRORD          $0x06, Z4, Z16
+	VPRORD          $0x0b, Z4, Z17
+	VPRORD          $0x19, Z4, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPADDD          Z16, Z7, Z7
+	VPADDD          Z7, Z3, Z3
+	VPRORD          $0x02, Z0, Z16
+	VPRORD          $0x0d, Z0, Z17
+	VPRORD          $0x16, Z0, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPADDD          Z16, Z7, Z7
+	VMOVDQA32       Z0, Z17
+	VPTERNLOGD      $0xe8, Z2, Z1, Z17
+	VPADDD          Z17, Z7, Z7
+	VPADDD.BCST     20(AX), Z6, Z6
+	VMOVDQA32       Z3, Z17
+	VPTERNLOGD      $0xca, Z5, Z4, Z17
+	VPADDD          Z17, Z6, Z6
+	VPRORD          $0x06, Z3, Z16
+	VPRORD          $0x0b, Z3, Z17
+	VPRORD          $0x19, Z3, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPADDD          Z16, Z6, Z6
+	VPADDD          Z6, Z2, Z2
+	VPRORD          $0x02, Z7, Z16
+	VPRORD          $0x0d, Z7, Z17
+	VPRORD          $0x16, Z7, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPADDD          Z16, Z6, Z6
+	VMOVDQA32       Z7, Z17
+	VPTERNLOGD      $0xe8, Z1, Z0, Z17
+	VPADDD          Z17, Z6, Z6
+	VPADDD.BCST     24(AX), Z5, Z5
+	VMOVDQA32       Z2, Z17
+	VPTERNLOGD      $0xca, Z4, Z3, Z17
+	VPADDD          Z17, Z5, Z5
+	VPRORD          $0x06, Z2, Z16
+	VPRORD          $0x0b, Z2, Z17
+	VPRORD          $0x19, Z2, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPADDD          Z16, Z5, Z5
+	VPADDD          Z5, Z1, Z1
+	VPRORD          $0x02, Z6, Z16
+	VPRORD          $0x0d, Z6, Z17
+	VPRORD          $0x16, Z6, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPADDD          Z16, Z5, Z5
+	VMOVDQA32       Z6, Z17
+	VPTERNLOGD      $0xe8, Z0, Z7, Z17
+	VPADDD          Z17, Z5, Z5
+	VPADDD.BCST     28(AX), Z4, Z4
+	VMOVDQA32       Z1, Z17
+	VPTERNLOGD      $0xca, Z3, Z2, Z17
+	VPADDD          Z17, Z4, Z4
+	VPRORD          $0x06, Z1, Z16
+	VPRORD          $0x0b, Z1, Z17
+	VPRORD          $0x19, Z1, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPADDD          Z16, Z4, Z4
+	VPADDD          Z4, Z0, Z0
+	VPRORD          $0x02, Z5, Z16
+	VPRORD          $0x0d, Z5, Z17
+	VPRORD          $0x16, Z5, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPADDD          Z16, Z4, Z4
+	VMOVDQA32       Z5, Z17
+	VPTERNLOGD      $0xe8, Z7, Z6, Z17
+	VPADDD          Z17, Z4, Z4
+	VPADDD.BCST     32(AX), Z3, Z3
+	VMOVDQA32       Z0, Z17
+	VPTERNLOGD      $0xca, Z2, Z1, Z17
+	VPADDD          Z17, Z3, Z3
+	VPRORD          $0x06, Z0, Z16
+	VPRORD          $0x0b, Z0, Z17
+	VPRORD          $0x19, Z0, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPADDD          Z16, Z3, Z3
+	VPADDD          Z3, Z7, Z7
+	VPRORD          $0x02, Z4, Z16
+	VPRORD          $0x0d, Z4, Z17
+	VPRORD          $0x16, Z4, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPADDD          Z16, Z3, Z3
+	VMOVDQA32       Z4, Z17
+	VPTERNLOGD      $0xe8, Z6, Z5, Z17
+	VPADDD          Z17, Z3, Z3
+	VPADDD.BCST     36(AX), Z2, Z2
+	VMOVDQA32       Z7, Z17
+	VPTERNLOGD      $0xca, Z1, Z0, Z17
+	VPADDD          Z17, Z2, Z2
+	VPRORD          $0x06, Z7, Z16
+	VPRORD          $0x0b, Z7, Z17
+	VPRORD          $0x19, Z7, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPADDD          Z16, Z2, Z2
+	VPADDD          Z2, Z6, Z6
+	VPRORD          $0x02, Z3, Z16
+	VPRORD          $0x0d, Z3, Z17
+	VPRORD          $0x16, Z3, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPADDD          Z16, Z2, Z2
+	VMOVDQA32       Z3, Z17
+	VPTERNLOGD      $0xe8, Z5, Z4, Z17
+	VPADDD          Z17, Z2, Z2
+	VPADDD.BCST     40(AX), Z1, Z1
+	VMOVDQA32       Z6, Z17
+	VPTERNLOGD      $0xca, Z0, Z7, Z17
+	VPADDD          Z17, Z1, Z1
+	VPRORD          $0x06, Z6, Z16
+	VPRORD          $0x0b, Z6, Z17
+	VPRORD          $0x19, Z6, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPADDD          Z16, Z1, Z1
+	VPADDD          Z1, Z5, Z5
+	VPRORD          $0x02, Z2, Z16
+	VPRORD          $0x0d, Z2, Z17
+	VPRORD          $0x16, Z2, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPADDD          Z16, Z1, Z1
+	VMOVDQA32       Z2, Z17
+	VPTERNLOGD      $0xe8, Z4, Z3, Z17
+	VPADDD          Z17, Z1, Z1
+	VPADDD.BCST     44(AX), Z0, Z0
+	VMOVDQA32       Z5, Z17
+	VPTERNLOGD      $0xca, Z7, Z6, Z17
+	VPADDD          Z17, Z0, Z0
+	VPRORD          $0x06, Z5, Z16
+	VPRORD          $0x0b, Z5, Z17
+	VPRORD          $0x19, Z5, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPADDD          Z16, Z0, Z0
+	VPADDD          Z0, Z4, Z4
+	VPRORD          $0x02, Z1, Z16
+	VPRORD          $0x0d, Z1, Z17
+	VPRORD          $0x16, Z1, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPADDD          Z16, Z0, Z0
+	VMOVDQA32       Z1, Z17
+	VPTERNLOGD      $0xe8, Z3, Z2, Z17
+	VPADDD          Z17, Z0, Z0
+	VPADDD.BCST     48(AX), Z7, Z7
+	VMOVDQA32       Z4, Z17
+	VPTERNLOGD      $0xca, Z6, Z5, Z17
+	VPADDD          Z17, Z7, Z7
+	VPRORD          $0x06, Z4, Z16
+	VPRORD          $0x0b, Z4, Z17
+	VPRORD          $0x19, Z4, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPADDD          Z16, Z7, Z7
+	VPADDD          Z7, Z3, Z3
+	VPRORD          $0x02, Z0, Z16
+	VPRORD          $0x0d, Z0, Z17
+	VPRORD          $0x16, Z0, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPADDD          Z16, Z7, Z7
+	VMOVDQA32       Z0, Z17
+	VPTERNLOGD      $0xe8, Z2, Z1, Z17
+	VPADDD          Z17, Z7, Z7
+	VPADDD.BCST     52(AX), Z6, Z6
+	VMOVDQA32       Z3, Z17
+	VPTERNLOGD      $0xca, Z5, Z4, Z17
+	VPADDD          Z17, Z6, Z6
+	VPRORD          $0x06, Z3, Z16
+	VPRORD          $0x0b, Z3, Z17
+	VPRORD          $0x19, Z3, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPADDD          Z16, Z6, Z6
+	VPADDD          Z6, Z2, Z2
+	VPRORD          $0x02, Z7, Z16
+	VPRORD          $0x0d, Z7, Z17
+	VPRORD          $0x16, Z7, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPADDD          Z16, Z6, Z6
+	VMOVDQA32       Z7, Z17
+	VPTERNLOGD      $0xe8, Z1, Z0, Z17
+	VPADDD          Z17, Z6, Z6
+	VPADDD.BCST     56(AX), Z5, Z5
+	VMOVDQA32       Z2, Z17
+	VPTERNLOGD      $0xca, Z4, Z3, Z17
+	VPADDD          Z17, Z5, Z5
+	VPRORD          $0x06, Z2, Z16
+	VPRORD          $0x0b, Z2, Z17
+	VPRORD          $0x19, Z2, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPADDD          Z16, Z5, Z5
+	VPADDD          Z5, Z1, Z1
+	VPRORD          $0x02, Z6, Z16
+	VPRORD          $0x0d, Z6, Z17
+	VPRORD          $0x16, Z6, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPADDD          Z16, Z5, Z5
+	VMOVDQA32       Z6, Z17
+	VPTERNLOGD      $0xe8, Z0, Z7, Z17
+	VPADDD          Z17, Z5, Z5
+	VPADDD.BCST     60(AX), Z4, Z4
+	VMOVDQA32       Z1, Z17
+	VPTERNLOGD      $0xca, Z3, Z2, Z17
+	VPADDD          Z17, Z4, Z4
+	VPRORD          $0x06, Z1, Z16
+	VPRORD          $0x0b, Z1, Z17
+	VPRORD          $0x19, Z1, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPADDD          Z16, Z4, Z4
+	VPADDD          Z4, Z0, Z0
+	VPRORD          $0x02, Z5, Z16
+	VPRORD          $0x0d, Z5, Z17
+	VPRORD          $0x16, Z5, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPADDD          Z16, Z4, Z4
+	VMOVDQA32       Z5, Z17
+	VPTERNLOGD      $0xe8, Z7, Z6, Z17
+	VPADDD          Z17, Z4, Z4
+	VPADDD.BCST     64(AX), Z3, Z3
+	VMOVDQA32       Z0, Z17
+	VPTERNLOGD      $0xca, Z2, Z1, Z17
+	VPADDD          Z17, Z3, Z3
+	VPRORD          $0x06, Z0, Z16
+	VPRORD          $0x0b, Z0, Z17
+	VPRORD          $0x19, Z0, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPADDD          Z16, Z3, Z3
+	VPADDD          Z3, Z7, Z7
+	VPRORD          $0x02, Z4, Z16
+	VPRORD          $0x0d, Z4, Z17
+	VPRORD          $0x16, Z4, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPADDD          Z16, Z3, Z3
+	VMOVDQA32       Z4, Z17
+	VPTERNLOGD      $0xe8, Z6, Z5, Z17
+	VPADDD          Z17, Z3, Z3
+	VPADDD.BCST     68(AX), Z2, Z2
+	VMOVDQA32       Z7, Z17
+	VPTERNLOGD      $0xca, Z1, Z0, Z17
+	VPADDD          Z17, Z2, Z2
+	VPRORD          $0x06, Z7, Z16
+	VPRORD          $0x0b, Z7, Z17
+	VPRORD          $0x19, Z7, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPADDD          Z16, Z2, Z2
+	VPADDD          Z2, Z6, Z6
+	VPRORD          $0x02, Z3, Z16
+	VPRORD          $0x0d, Z3, Z17
+	VPRORD          $0x16, Z3, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPADDD          Z16, Z2, Z2
+	VMOVDQA32       Z3, Z17
+	VPTERNLOGD      $0xe8, Z5, Z4, Z17
+	VPADDD          Z17, Z2, Z2
+	VMOVDQU32       1664(AX), Z19
+	VPRORD          $0x07, Z19, Z20
+	VPRORD          $0x12, Z19, Z17
+	VPSRLD          $0x03, Z19, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z20
+	VPADDD.BCST     328(AX), Z20, Z20
+	VMOVDQU32       Z20, 1600(AX)
+	VPADDD.BCST     72(AX), Z1, Z1
+	VPADDD          Z20, Z1, Z1
+	VMOVDQA32       Z6, Z17
+	VPTERNLOGD      $0xca, Z0, Z7, Z17
+	VPADDD          Z17, Z1, Z1
+	VPRORD          $0x06, Z6, Z16
+	VPRORD          $0x0b, Z6, Z17
+	VPRORD          $0x19, Z6, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPADDD          Z16, Z1, Z1
+	VPADDD          Z1, Z5, Z5
+	VPRORD          $0x02, Z2, Z16
+	VPRORD          $0x0d, Z2, Z17
+	VPRORD          $0x16, Z2, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPADDD          Z16, Z1, Z1
+	VMOVDQA32       Z2, Z17
+	VPTERNLOGD      $0xe8, Z4, Z3, Z17
+	VPADDD          Z17, Z1, Z1
+	VMOVDQU32       1664(AX), Z20
+	VPADDD.BCST     332(AX), Z20, Z20
+	VMOVDQU32       Z20, 1664(AX)
+	VPADDD.BCST     76(AX), Z0, Z0
+	VPADDD          Z20, Z0, Z0
+	VMOVDQA32       Z5, Z17
+	VPTERNLOGD      $0xca, Z7, Z6, Z17
+	VPADDD          Z17, Z0, Z0
+	VPRORD          $0x06, Z5, Z16
+	VPRORD          $0x0b, Z5, Z17
+	VPRORD          $0x19, Z5, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPADDD          Z16, Z0, Z0
+	VPADDD          Z0, Z4, Z4
+	VPRORD          $0x02, Z1, Z16
+	VPRORD          $0x0d, Z1, Z17
+	VPRORD          $0x16, Z1, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPADDD          Z16, Z0, Z0
+	VMOVDQA32       Z1, Z17
+	VPTERNLOGD      $0xe8, Z3, Z2, Z17
+	VPADDD          Z17, Z0, Z0
+	VMOVDQU32       1600(AX), Z19
+	VPRORD          $0x11, Z19, Z20
+	VPRORD          $0x13, Z19, Z17
+	VPSRLD          $0x0a, Z19, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z20
+	VPADDD.BCST     336(AX), Z20, Z20
+	VMOVDQU32       Z20, 1728(AX)
+	VPADDD.BCST     80(AX), Z7, Z7
+	VPADDD          Z20, Z7, Z7
+	VMOVDQA32       Z4, Z17
+	VPTERNLOGD      $0xca, Z6, Z5, Z17
+	VPADDD          Z17, Z7, Z7
+	VPRORD          $0x06, Z4, Z16
+	VPRORD          $0x0b, Z4, Z17
+	VPRORD          $0x19, Z4, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPADDD          Z16, Z7, Z7
+	VPADDD          Z7, Z3, Z3
+	VPRORD          $0x02, Z0, Z16
+	VPRORD          $0x0d, Z0, Z17
+	VPRORD          $0x16, Z0, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPADDD          Z16, Z7, Z7
+	VMOVDQA32       Z0, Z17
+	VPTERNLOGD      $0xe8, Z2, Z1, Z17
+	VPADDD          Z17, Z7, Z7
+	VMOVDQU32       1664(AX), Z19
+	VPRORD          $0x11, Z19, Z20
+	VPRORD          $0x13, Z19, Z17
+	VPSRLD          $0x0a, Z19, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z20
+	VMOVDQU32       Z20, 1792(AX)
+	VPADDD.BCST     84(AX), Z6, Z6
+	VPADDD          Z20, Z6, Z6
+	VMOVDQA32       Z3, Z17
+	VPTERNLOGD      $0xca, Z5, Z4, Z17
+	VPADDD          Z17, Z6, Z6
+	VPRORD          $0x06, Z3, Z16
+	VPRORD          $0x0b, Z3, Z17
+	VPRORD          $0x19, Z3, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPADDD          Z16, Z6, Z6
+	VPADDD          Z6, Z2, Z2
+	VPRORD          $0x02, Z7, Z16
+	VPRORD          $0x0d, Z7, Z17
+	VPRORD          $0x16, Z7, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPADDD          Z16, Z6, Z6
+	VMOVDQA32       Z7, Z17
+	VPTERNLOGD      $0xe8, Z1, Z0, Z17
+	VPADDD          Z17, Z6, Z6
+	VMOVDQU32       1728(AX), Z19
+	VPRORD          $0x11, Z19, Z20
+	VPRORD          $0x13, Z19, Z17
+	VPSRLD          $0x0a, Z19, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z20
+	VPADDD.BCST     344(AX), Z20, Z20
+	VMOVDQU32       Z20, 1856(AX)
+	VPADDD.BCST     88(AX), Z5, Z5
+	VPADDD          Z20, Z5, Z5
+	VMOVDQA32       Z2, Z17
+	VPTERNLOGD      $0xca, Z4, Z3, Z17
+	VPADDD          Z17, Z5, Z5
+	VPRORD          $0x06, Z2, Z16
+	VPRORD          $0x0b, Z2, Z17
+	VPRORD          $0x19, Z2, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPADDD          Z16, Z5, Z5
+	VPADDD          Z5, Z1, Z1
+	VPRORD          $0x02, Z6, Z16
+	VPRORD          $0x0d, Z6, Z17
+	VPRORD          $0x16, Z6, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPADDD          Z16, Z5, Z5
+	VMOVDQA32       Z6, Z17
+	VPTERNLOGD      $0xe8, Z0, Z7, Z17
+	VPADDD          Z17, Z5, Z5
+	VMOVDQU32       1792(AX), Z19
+	VPRORD          $0x11, Z19, Z20
+	VPRORD          $0x13, Z19, Z17
+	VPSRLD          $0x0a, Z19, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z20
+	VPADDD.BCST     348(AX), Z20, Z20
+	VMOVDQU32       Z20, 1920(AX)
+	VPADDD.BCST     92(AX), Z4, Z4
+	VPADDD          Z20, Z4, Z4
+	VMOVDQA32       Z1, Z17
+	VPTERNLOGD      $0xca, Z3, Z2, Z17
+	VPADDD          Z17, Z4, Z4
+	VPRORD          $0x06, Z1, Z16
+	VPRORD          $0x0b, Z1, Z17
+	VPRORD          $0x19, Z1, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPADDD          Z16, Z4, Z4
+	VPADDD          Z4, Z0, Z0
+	VPRORD          $0x02, Z5, Z16
+	VPRORD          $0x0d, Z5, Z17
+	VPRORD          $0x16, Z5, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPADDD          Z16, Z4, Z4
+	VMOVDQA32       Z5, Z17
+	VPTERNLOGD      $0xe8, Z7, Z6, Z17
+	VPADDD          Z17, Z4, Z4
+	VMOVDQU32       1856(AX), Z19
+	VPRORD          $0x11, Z19, Z20
+	VPRORD          $0x13, Z19, Z17
+	VPSRLD          $0x0a, Z19, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z20
+	VPADDD.BCST     352(AX), Z20, Z20
+	VMOVDQU32       Z20, 1984(AX)
+	VPADDD.BCST     96(AX), Z3, Z3
+	VPADDD          Z20, Z3, Z3
+	VMOVDQA32       Z0, Z17
+	VPTERNLOGD      $0xca, Z2, Z1, Z17
+	VPADDD          Z17, Z3, Z3
+	VPRORD          $0x06, Z0, Z16
+	VPRORD          $0x0b, Z0, Z17
+	VPRORD          $0x19, Z0, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPADDD          Z16, Z3, Z3
+	VPADDD          Z3, Z7, Z7
+	VPRORD          $0x02, Z4, Z16
+	VPRORD          $0x0d, Z4, Z17
+	VPRORD          $0x16, Z4, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPADDD          Z16, Z3, Z3
+	VMOVDQA32       Z4, Z17
+	VPTERNLOGD      $0xe8, Z6, Z5, Z17
+	VPADDD          Z17, Z3, Z3
+	VMOVDQU32       1920(AX), Z19
+	VPRORD          $0x11, Z19, Z20
+	VPRORD          $0x13, Z19, Z17
+	VPSRLD          $0x0a, Z19, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z20
+	VPADDD          1600(AX), Z20, Z20
+	VMOVDQU32       Z20, 2048(AX)
+	VPADDD.BCST     100(AX), Z2, Z2
+	VPADDD          Z20, Z2, Z2
+	VMOVDQA32       Z7, Z17
+	VPTERNLOGD      $0xca, Z1, Z0, Z17
+	VPADDD          Z17, Z2, Z2
+	VPRORD          $0x06, Z7, Z16
+	VPRORD          $0x0b, Z7, Z17
+	VPRORD          $0x19, Z7, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPADDD          Z16, Z2, Z2
+	VPADDD          Z2, Z6, Z6
+	VPRORD          $0x02, Z3, Z16
+	VPRORD          $0x0d, Z3, Z17
+	VPRORD          $0x16, Z3, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPADDD          Z16, Z2, Z2
+	VMOVDQA32       Z3, Z17
+	VPTERNLOGD      $0xe8, Z5, Z4, Z17
+	VPADDD          Z17, Z2, Z2
+	VMOVDQU32       1984(AX), Z19
+	VPRORD          $0x11, Z19, Z20
+	VPRORD          $0x13, Z19, Z17
+	VPSRLD          $0x0a, Z19, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z20
+	VPADDD          1664(AX), Z20, Z20
+	VMOVDQU32       Z20, 2112(AX)
+	VPADDD.BCST     104(AX), Z1, Z1
+	VPADDD          Z20, Z1, Z1
+	VMOVDQA32       Z6, Z17
+	VPTERNLOGD      $0xca, Z0, Z7, Z17
+	VPADDD          Z17, Z1, Z1
+	VPRORD          $0x06, Z6, Z16
+	VPRORD          $0x0b, Z6, Z17
+	VPRORD          $0x19, Z6, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPADDD          Z16, Z1, Z1
+	VPADDD          Z1, Z5, Z5
+	VPRORD          $0x02, Z2, Z16
+	VPRORD          $0x0d, Z2, Z17
+	VPRORD          $0x16, Z2, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPADDD          Z16, Z1, Z1
+	VMOVDQA32       Z2, Z17
+	VPTERNLOGD      $0xe8, Z4, Z3, Z17
+	VPADDD          Z17, Z1, Z1
+	VMOVDQU32       2048(AX), Z19
+	VPRORD          $0x11, Z19, Z20
+	VPRORD          $0x13, Z19, Z17
+	VPSRLD          $0x0a, Z19, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z20
+	VPADDD          1728(AX), Z20, Z20
+	VMOVDQU32       Z20, 2176(AX)
+	VPADDD.BCST     108(AX), Z0, Z0
+	VPADDD          Z20, Z0, Z0
+	VMOVDQA32       Z5, Z17
+	VPTERNLOGD      $0xca, Z7, Z6, Z17
+	VPADDD          Z17, Z0, Z0
+	VPRORD          $0x06, Z5, Z16
+	VPRORD          $0x0b, Z5, Z17
+	VPRORD          $0x19, Z5, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPADDD          Z16, Z0, Z0
+	VPADDD          Z0, Z4, Z4
+	VPRORD          $0x02, Z1, Z16
+	VPRORD          $0x0d, Z1, Z17
+	VPRORD          $0x16, Z1, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPADDD          Z16, Z0, Z0
+	VMOVDQA32       Z1, Z17
+	VPTERNLOGD      $0xe8, Z3, Z2, Z17
+	VPADDD          Z17, Z0, Z0
+	VMOVDQU32       2112(AX), Z19
+	VPRORD          $0x11, Z19, Z20
+	VPRORD          $0x13, Z19, Z17
+	VPSRLD          $0x0a, Z19, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z20
+	VPADDD          1792(AX), Z20, Z20
+	VMOVDQU32       Z20, 2240(AX)
+	VPADDD.BCST     112(AX), Z7, Z7
+	VPADDD          Z20, Z7, Z7
+	VMOVDQA32       Z4, Z17
+	VPTERNLOGD      $0xca, Z6, Z5, Z17
+	VPADDD          Z17, Z7, Z7
+	VPRORD          $0x06, Z4, Z16
+	VPRORD          $0x0b, Z4, Z17
+	VPRORD          $0x19, Z4, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPADDD          Z16, Z7, Z7
+	VPADDD          Z7, Z3, Z3
+	VPRORD          $0x02, Z0, Z16
+	VPRORD          $0x0d, Z0, Z17
+	VPRORD          $0x16, Z0, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPADDD          Z16, Z7, Z7
+	VMOVDQA32       Z0, Z17
+	VPTERNLOGD      $0xe8, Z2, Z1, Z17
+	VPADDD          Z17, Z7, Z7
+	VMOVDQU32       2176(AX), Z19
+	VPRORD          $0x11, Z19, Z20
+	VPRORD          $0x13, Z19, Z17
+	VPSRLD          $0x0a, Z19, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z20
+	VPADDD          1856(AX), Z20, Z20
+	VMOVDQU32       Z20, 2304(AX)
+	VPADDD.BCST     116(AX), Z6, Z6
+	VPADDD          Z20, Z6, Z6
+	VMOVDQA32       Z3, Z17
+	VPTERNLOGD      $0xca, Z5, Z4, Z17
+	VPADDD          Z17, Z6, Z6
+	VPRORD          $0x06, Z3, Z16
+	VPRORD          $0x0b, Z3, Z17
+	VPRORD          $0x19, Z3, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPADDD          Z16, Z6, Z6
+	VPADDD          Z6, Z2, Z2
+	VPRORD          $0x02, Z7, Z16
+	VPRORD          $0x0d, Z7, Z17
+	VPRORD          $0x16, Z7, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPADDD          Z16, Z6, Z6
+	VMOVDQA32       Z7, Z17
+	VPTERNLOGD      $0xe8, Z1, Z0, Z17
+	VPADDD          Z17, Z6, Z6
+	VMOVDQU32       2240(AX), Z19
+	VPRORD          $0x11, Z19, Z20
+	VPRORD          $0x13, Z19, Z17
+	VPSRLD          $0x0a, Z19, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z20
+	VPADDD          1920(AX), Z20, Z20
+	VPADDD.BCST     376(AX), Z20, Z20
+	VMOVDQU32       Z20, 2368(AX)
+	VPADDD.BCST     120(AX), Z5, Z5
+	VPADDD          Z20, Z5, Z5
+	VMOVDQA32       Z2, Z17
+	VPTERNLOGD      $0xca, Z4, Z3, Z17
+	VPADDD          Z17, Z5, Z5
+	VPRORD          $0x06, Z2, Z16
+	VPRORD          $0x0b, Z2, Z17
+	VPRORD          $0x19, Z2, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPADDD          Z16, Z5, Z5
+	VPADDD          Z5, Z1, Z1
+	VPRORD          $0x02, Z6, Z16
+	VPRORD          $0x0d, Z6, Z17
+	VPRORD          $0x16, Z6, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPADDD          Z16, Z5, Z5
+	VMOVDQA32       Z6, Z17
+	VPTERNLOGD      $0xe8, Z0, Z7, Z17
+	VPADDD          Z17, Z5, Z5
+	VMOVDQU32       2304(AX), Z19
+	VPRORD          $0x11, Z19, Z20
+	VPRORD          $0x13, Z19, Z17
+	VPSRLD          $0x0a, Z19, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z20
+	VPADDD          1984(AX), Z20, Z20
+	VPADDD.BCST     380(AX), Z20, Z20
+	VMOVDQU32       Z20, 2432(AX)
+	VPADDD.BCST     124(AX), Z4, Z4
+	VPADDD          Z20, Z4, Z4
+	VMOVDQA32       Z1, Z17
+	VPTERNLOGD      $0xca, Z3, Z2, Z17
+	VPADDD          Z17, Z4, Z4
+	VPRORD          $0x06, Z1, Z16
+	VPRORD          $0x0b, Z1, Z17
+	VPRORD          $0x19, Z1, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPADDD          Z16, Z4, Z4
+	VPADDD          Z4, Z0, Z0
+	VPRORD          $0x02, Z5, Z16
+	VPRORD          $0x0d, Z5, Z17
+	VPRORD          $0x16, Z5, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPADDD          Z16, Z4, Z4
+	VMOVDQA32       Z5, Z17
+	VPTERNLOGD      $0xe8, Z7, Z6, Z17
+	VPADDD          Z17, Z4, Z4
+	VMOVDQU32       2368(AX), Z19
+	VPRORD          $0x11, Z19, Z20
+	VPRORD          $0x13, Z19, Z17
+	VPSRLD          $0x0a, Z19, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z20
+	VPADDD          2048(AX), Z20, Z20
+	VPADDD.BCST     384(AX), Z20, Z20
+	VMOVDQU32       Z20, 1472(AX)
+	VPADDD.BCST     128(AX), Z3, Z3
+	VPADDD          Z20, Z3, Z3
+	VMOVDQA32       Z0, Z17
+	VPTERNLOGD      $0xca, Z2, Z1, Z17
+	VPADDD          Z17, Z3, Z3
+	VPRORD          $0x06, Z0, Z16
+	VPRORD          $0x0b, Z0, Z17
+	VPRORD          $0x19, Z0, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPADDD          Z16, Z3, Z3
+	VPADDD          Z3, Z7, Z7
+	VPRORD          $0x02, Z4, Z16
+	VPRORD          $0x0d, Z4, Z17
+	VPRORD          $0x16, Z4, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPADDD          Z16, Z3, Z3
+	VMOVDQA32       Z4, Z17
+	VPTERNLOGD      $0xe8, Z6, Z5, Z17
+	VPADDD          Z17, Z3, Z3
+	VMOVDQU32       1600(AX), Z19
+	VPRORD          $0x07, Z19, Z20
+	VPRORD          $0x12, Z19, Z17
+	VPSRLD          $0x03, Z19, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z20
+	VMOVDQU32       2432(AX), Z19
+	VPRORD          $0x11, Z19, Z16
+	VPRORD          $0x13, Z19, Z17
+	VPSRLD          $0x0a, Z19, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPADDD          Z16, Z20, Z20
+	VPADDD          2112(AX), Z20, Z20
+	VPADDD.BCST     388(AX), Z20, Z20
+	VMOVDQU32       Z20, 1536(AX)
+	VPADDD.BCST     132(AX), Z2, Z2
+	VPADDD          Z20, Z2, Z2
+	VMOVDQA32       Z7, Z17
+	VPTERNLOGD      $0xca, Z1, Z0, Z17
+	VPADDD          Z17, Z2, Z2
+	VPRORD          $0x06, Z7, Z16
+	VPRORD          $0x0b, Z7, Z17
+	VPRORD          $0x19, Z7, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPADDD          Z16, Z2, Z2
+	VPADDD          Z2, Z6, Z6
+	VPRORD          $0x02, Z3, Z16
+	VPRORD          $0x0d, Z3, Z17
+	VPRORD          $0x16, Z3, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPADDD          Z16, Z2, Z2
+	VMOVDQA32       Z3, Z17
+	VPTERNLOGD      $0xe8, Z5, Z4, Z17
+	VPADDD          Z17, Z2, Z2
+	VMOVDQU32       1664(AX), Z19
+	VPRORD          $0x07, Z19, Z20
+	VPRORD          $0x12, Z19, Z17
+	VPSRLD          $0x03, Z19, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z20
+	VMOVDQU32       1472(AX), Z19
+	VPRORD          $0x11, Z19, Z16
+	VPRORD          $0x13, Z19, Z17
+	VPSRLD          $0x0a, Z19, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPADDD          Z16, Z20, Z20
+	VPADDD          2176(AX), Z20, Z20
+	VPADDD          1600(AX), Z20, Z20
+	VMOVDQU32       Z20, 1600(AX)
+	VPADDD.BCST     136(AX), Z1, Z1
+	VPADDD          Z20, Z1, Z1
+	VMOVDQA32       Z6, Z17
+	VPTERNLOGD      $0xca, Z0, Z7, Z17
+	VPADDD          Z17, Z1, Z1
+	VPRORD          $0x06, Z6, Z16
+	VPRORD          $0x0b, Z6, Z17
+	VPRORD          $0x19, Z6, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPADDD          Z16, Z1, Z1
+	VPADDD          Z1, Z5, Z5
+	VPRORD          $0x02, Z2, Z16
+	VPRORD          $0x0d, Z2, Z17
+	VPRORD          $0x16, Z2, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPADDD          Z16, Z1, Z1
+	VMOVDQA32       Z2, Z17
+	VPTERNLOGD      $0xe8, Z4, Z3, Z17
+	VPADDD          Z17, Z1, Z1
+	VMOVDQU32       1728(AX), Z19
+	VPRORD          $0x07, Z19, Z20
+	VPRORD          $0x12, Z19, Z17
+	VPSRLD          $0x03, Z19, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z20
+	VMOVDQU32       1536(AX), Z19
+	VPRORD          $0x11, Z19, Z16
+	VPRORD          $0x13, Z19, Z17
+	VPSRLD          $0x0a, Z19, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPADDD          Z16, Z20, Z20
+	VPADDD          2240(AX), Z20, Z20
+	VPADDD          1664(AX), Z20, Z20
+	VMOVDQU32       Z20, 1664(AX)
+	VPADDD.BCST     140(AX), Z0, Z0
+	VPADDD          Z20, Z0, Z0
+	VMOVDQA32       Z5, Z17
+	VPTERNLOGD      $0xca, Z7, Z6, Z17
+	VPADDD          Z17, Z0, Z0
+	VPRORD          $0x06, Z5, Z16
+	VPRORD          $0x0b, Z5, Z17
+	VPRORD          $0x19, Z5, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPADDD          Z16, Z0, Z0
+	VPADDD          Z0, Z4, Z4
+	VPRORD          $0x02, Z1, Z16
+	VPRORD          $0x0d, Z1, Z17
+	VPRORD          $0x16, Z1, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPADDD          Z16, Z0, Z0
+	VMOVDQA32       Z1, Z17
+	VPTERNLOGD      $0xe8, Z3, Z2, Z17
+	VPADDD          Z17, Z0, Z0
+	VMOVDQU32       1792(AX), Z19
+	VPRORD          $0x07, Z19, Z20
+	VPRORD          $0x12, Z19, Z17
+	VPSRLD          $0x03, Z19, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z20
+	VMOVDQU32       1600(AX), Z19
+	VPRORD          $0x11, Z19, Z16
+	VPRORD          $0x13, Z19, Z17
+	VPSRLD          $0x0a, Z19, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPADDD          Z16, Z20, Z20
+	VPADDD          2304(AX), Z20, Z20
+	VPADDD          1728(AX), Z20, Z20
+	VMOVDQU32       Z20, 1728(AX)
+	VPADDD.BCST     144(AX), Z7, Z7
+	VPADDD          Z20, Z7, Z7
+	VMOVDQA32       Z4, Z17
+	VPTERNLOGD      $0xca, Z6, Z5, Z17
+	VPADDD          Z17, Z7, Z7
+	VPRORD          $0x06, Z4, Z16
+	VPRORD          $0x0b, Z4, Z17
+	VPRORD          $0x19, Z4, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPADDD          Z16, Z7, Z7
+	VPADDD          Z7, Z3, Z3
+	VPRORD          $0x02, Z0, Z16
+	VPRORD          $0x0d, Z0, Z17
+	VPRORD          $0x16, Z0, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPADDD          Z16, Z7, Z7
+	VMOVDQA32       Z0, Z17
+	VPTERNLOGD      $0xe8, Z2, Z1, Z17
+	VPADDD          Z17, Z7, Z7
+	VMOVDQU32       1856(AX), Z19
+	VPRORD          $0x07, Z19, Z20
+	VPRORD          $0x12, Z19, Z17
+	VPSRLD          $0x03, Z19, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z20
+	VMOVDQU32       1664(AX), Z19
+	VPRORD          $0x11, Z19, Z16
+	VPRORD          $0x13, Z19, Z17
+	VPSRLD          $0x0a, Z19, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPADDD          Z16, Z20, Z20
+	VPADDD          2368(AX), Z20, Z20
+	VPADDD          1792(AX), Z20, Z20
+	VMOVDQU32       Z20, 1792(AX)
+	VPADDD.BCST     148(AX), Z6, Z6
+	VPADDD          Z20, Z6, Z6
+	VMOVDQA32       Z3, Z17
+	VPTERNLOGD      $0xca, Z5, Z4, Z17
+	VPADDD          Z17, Z6, Z6
+	VPRORD          $0x06, Z3, Z16
+	VPRORD          $0x0b, Z3, Z17
+	VPRORD          $0x19, Z3, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPADDD          Z16, Z6, Z6
+	VPADDD          Z6, Z2, Z2
+	VPRORD          $0x02, Z7, Z16
+	VPRORD          $0x0d, Z7, Z17
+	VPRORD          $0x16, Z7, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPADDD          Z16, Z6, Z6
+	VMOVDQA32       Z7, Z17
+	VPTERNLOGD      $0xe8, Z1, Z0, Z17
+	VPADDD          Z17, Z6, Z6
+	VMOVDQU32       1920(AX), Z19
+	VPRORD          $0x07, Z19, Z20
+	VPRORD          $0x12, Z19, Z17
+	VPSRLD          $0x03, Z19, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z20
+	VMOVDQU32       1728(AX), Z19
+	VPRORD          $0x11, Z19, Z16
+	VPRORD          $0x13, Z19, Z17
+	VPSRLD          $0x0a, Z19, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPADDD          Z16, Z20, Z20
+	VPADDD          2432(AX), Z20, Z20
+	VPADDD          1856(AX), Z20, Z20
+	VMOVDQU32       Z20, 1856(AX)
+	VPADDD.BCST     152(AX), Z5, Z5
+	VPADDD          Z20, Z5, Z5
+	VMOVDQA32       Z2, Z17
+	VPTERNLOGD      $0xca, Z4, Z3, Z17
+	VPADDD          Z17, Z5, Z5
+	VPRORD          $0x06, Z2, Z16
+	VPRORD          $0x0b, Z2, Z17
+	VPRORD          $0x19, Z2, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPADDD          Z16, Z5, Z5
+	VPADDD          Z5, Z1, Z1
+	VPRORD          $0x02, Z6, Z16
+	VPRORD          $0x0d, Z6, Z17
+	VPRORD          $0x16, Z6, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPADDD          Z16, Z5, Z5
+	VMOVDQA32       Z6, Z17
+	VPTERNLOGD      $0xe8, Z0, Z7, Z17
+	VPADDD          Z17, Z5, Z5
+	VMOVDQU32       1984(AX), Z19
+	VPRORD          $0x07, Z19, Z20
+	VPRORD          $0x12, Z19, Z17
+	VPSRLD          $0x03, Z19, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z20
+	VMOVDQU32       1792(AX), Z19
+	VPRORD          $0x11, Z19, Z16
+	VPRORD          $0x13, Z19, Z17
+	VPSRLD          $0x0a, Z19, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPADDD          Z16, Z20, Z20
+	VPADDD          1472(AX), Z20, Z20
+	VPADDD          1920(AX), Z20, Z20
+	VMOVDQU32       Z20, 1920(AX)
+	VPADDD.BCST     156(AX), Z4, Z4
+	VPADDD          Z20, Z4, Z4
+	VMOVDQA32       Z1, Z17
+	VPTERNLOGD      $0xca, Z3, Z2, Z17
+	VPADDD          Z17, Z4, Z4
+	VPRORD          $0x06, Z1, Z16
+	VPRORD          $0x0b, Z1, Z17
+	VPRORD          $0x19, Z1, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPADDD          Z16, Z4, Z4
+	VPADDD          Z4, Z0, Z0
+	VPRORD          $0x02, Z5, Z16
+	VPRORD          $0x0d, Z5, Z17
+	VPRORD          $0x16, Z5, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPADDD          Z16, Z4, Z4
+	VMOVDQA32       Z5, Z17
+	VPTERNLOGD      $0xe8, Z7, Z6, Z17
+	VPADDD          Z17, Z4, Z4
+	VMOVDQU32       2048(AX), Z19
+	VPRORD          $0x07, Z19, Z20
+	VPRORD          $0x12, Z19, Z17
+	VPSRLD          $0x03, Z19, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z20
+	VMOVDQU32       1856(AX), Z19
+	VPRORD          $0x11, Z19, Z16
+	VPRORD          $0x13, Z19, Z17
+	VPSRLD          $0x0a, Z19, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPADDD          Z16, Z20, Z20
+	VPADDD          1536(AX), Z20, Z20
+	VPADDD          1984(AX), Z20, Z20
+	VMOVDQU32       Z20, 1984(AX)
+	VPADDD.BCST     160(AX), Z3, Z3
+	VPADDD          Z20, Z3, Z3
+	VMOVDQA32       Z0, Z17
+	VPTERNLOGD      $0xca, Z2, Z1, Z17
+	VPADDD          Z17, Z3, Z3
+	VPRORD          $0x06, Z0, Z16
+	VPRORD          $0x0b, Z0, Z17
+	VPRORD          $0x19, Z0, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPADDD          Z16, Z3, Z3
+	VPADDD          Z3, Z7, Z7
+	VPRORD          $0x02, Z4, Z16
+	VPRORD          $0x0d, Z4, Z17
+	VPRORD          $0x16, Z4, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPADDD          Z16, Z3, Z3
+	VMOVDQA32       Z4, Z17
+	VPTERNLOGD      $0xe8, Z6, Z5, Z17
+	VPADDD          Z17, Z3, Z3
+	VMOVDQU32       2112(AX), Z19
+	VPRORD          $0x07, Z19, Z20
+	VPRORD          $0x12, Z19, Z17
+	VPSRLD          $0x03, Z19, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z20
+	VMOVDQU32       1920(AX), Z19
+	VPRORD          $0x11, Z19, Z16
+	VPRORD          $0x13, Z19, Z17
+	VPSRLD          $0x0a, Z19, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPADDD          Z16, Z20, Z20
+	VPADDD          1600(AX), Z20, Z20
+	VPADDD          2048(AX), Z20, Z20
+	VMOVDQU32       Z20, 2048(AX)
+	VPADDD.BCST     164(AX), Z2, Z2
+	VPADDD          Z20, Z2, Z2
+	VMOVDQA32       Z7, Z17
+	VPTERNLOGD      $0xca, Z1, Z0, Z17
+	VPADDD          Z17, Z2, Z2
+	VPRORD          $0x06, Z7, Z16
+	VPRORD          $0x0b, Z7, Z17
+	VPRORD          $0x19, Z7, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPADDD          Z16, Z2, Z2
+	VPADDD          Z2, Z6, Z6
+	VPRORD          $0x02, Z3, Z16
+	VPRORD          $0x0d, Z3, Z17
+	VPRORD          $0x16, Z3, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPADDD          Z16, Z2, Z2
+	VMOVDQA32       Z3, Z17
+	VPTERNLOGD      $0xe8, Z5, Z4, Z17
+	VPADDD          Z17, Z2, Z2
+	VMOVDQU32       2176(AX), Z19
+	VPRORD          $0x07, Z19, Z20
+	VPRORD          $0x12, Z19, Z17
+	VPSRLD          $0x03, Z19, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z20
+	VMOVDQU32       1984(AX), Z19
+	VPRORD          $0x11, Z19, Z16
+	VPRORD          $0x13, Z19, Z17
+	VPSRLD          $0x0a, Z19, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPADDD          Z16, Z20, Z20
+	VPADDD          1664(AX), Z20, Z20
+	VPADDD          2112(AX), Z20, Z20
+	VMOVDQU32       Z20, 2112(AX)
+	VPADDD.BCST     168(AX), Z1, Z1
+	VPADDD          Z20, Z1, Z1
+	VMOVDQA32       Z6, Z17
+	VPTERNLOGD      $0xca, Z0, Z7, Z17
+	VPADDD          Z17, Z1, Z1
+	VPRORD          $0x06, Z6, Z16
+	VPRORD          $0x0b, Z6, Z17
+	VPRORD          $0x19, Z6, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPADDD          Z16, Z1, Z1
+	VPADDD          Z1, Z5, Z5
+	VPRORD          $0x02, Z2, Z16
+	VPRORD          $0x0d, Z2, Z17
+	VPRORD          $0x16, Z2, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPADDD          Z16, Z1, Z1
+	VMOVDQA32       Z2, Z17
+	VPTERNLOGD      $0xe8, Z4, Z3, Z17
+	VPADDD          Z17, Z1, Z1
+	VMOVDQU32       2240(AX), Z19
+	VPRORD          $0x07, Z19, Z20
+	VPRORD          $0x12, Z19, Z17
+	VPSRLD          $0x03, Z19, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z20
+	VMOVDQU32       2048(AX), Z19
+	VPRORD          $0x11, Z19, Z16
+	VPRORD          $0x13, Z19, Z17
+	VPSRLD          $0x0a, Z19, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPADDD          Z16, Z20, Z20
+	VPADDD          1728(AX), Z20, Z20
+	VPADDD          2176(AX), Z20, Z20
+	VMOVDQU32       Z20, 2176(AX)
+	VPADDD.BCST     172(AX), Z0, Z0
+	VPADDD          Z20, Z0, Z0
+	VMOVDQA32       Z5, Z17
+	VPTERNLOGD      $0xca, Z7, Z6, Z17
+	VPADDD          Z17, Z0, Z0
+	VPRORD          $0x06, Z5, Z16
+	VPRORD          $0x0b, Z5, Z17
+	VPRORD          $0x19, Z5, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPADDD          Z16, Z0, Z0
+	VPADDD          Z0, Z4, Z4
+	VPRORD          $0x02, Z1, Z16
+	VPRORD          $0x0d, Z1, Z17
+	VPRORD          $0x16, Z1, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPADDD          Z16, Z0, Z0
+	VMOVDQA32       Z1, Z17
+	VPTERNLOGD      $0xe8, Z3, Z2, Z17
+	VPADDD          Z17, Z0, Z0
+	VMOVDQU32       2304(AX), Z19
+	VPRORD          $0x07, Z19, Z20
+	VPRORD          $0x12, Z19, Z17
+	VPSRLD          $0x03, Z19, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z20
+	VMOVDQU32       2112(AX), Z19
+	VPRORD          $0x11, Z19, Z16
+	VPRORD          $0x13, Z19, Z17
+	VPSRLD          $0x0a, Z19, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPADDD          Z16, Z20, Z20
+	VPADDD          1792(AX), Z20, Z20
+	VPADDD          2240(AX), Z20, Z20
+	VMOVDQU32       Z20, 2240(AX)
+	VPADDD.BCST     176(AX), Z7, Z7
+	VPADDD          Z20, Z7, Z7
+	VMOVDQA32       Z4, Z17
+	VPTERNLOGD      $0xca, Z6, Z5, Z17
+	VPADDD          Z17, Z7, Z7
+	VPRORD          $0x06, Z4, Z16
+	VPRORD          $0x0b, Z4, Z17
+	VPRORD          $0x19, Z4, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPADDD          Z16, Z7, Z7
+	VPADDD          Z7, Z3, Z3
+	VPRORD          $0x02, Z0, Z16
+	VPRORD          $0x0d, Z0, Z17
+	VPRORD          $0x16, Z0, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPADDD          Z16, Z7, Z7
+	VMOVDQA32       Z0, Z17
+	VPTERNLOGD      $0xe8, Z2, Z1, Z17
+	VPADDD          Z17, Z7, Z7
+	VMOVDQU32       2368(AX), Z19
+	VPRORD          $0x07, Z19, Z20
+	VPRORD          $0x12, Z19, Z17
+	VPSRLD          $0x03, Z19, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z20
+	VMOVDQU32       2176(AX), Z19
+	VPRORD          $0x11, Z19, Z16
+	VPRORD          $0x13, Z19, Z17
+	VPSRLD          $0x0a, Z19, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPADDD          Z16, Z20, Z20
+	VPADDD          1856(AX), Z20, Z20
+	VPADDD          2304(AX), Z20, Z20
+	VMOVDQU32       Z20, 2304(AX)
+	VPADDD.BCST     180(AX), Z6, Z6
+	VPADDD          Z20, Z6, Z6
+	VMOVDQA32       Z3, Z17
+	VPTERNLOGD      $0xca, Z5, Z4, Z17
+	VPADDD          Z17, Z6, Z6
+	VPRORD          $0x06, Z3, Z16
+	VPRORD          $0x0b, Z3, Z17
+	VPRORD          $0x19, Z3, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPADDD          Z16, Z6, Z6
+	VPADDD          Z6, Z2, Z2
+	VPRORD          $0x02, Z7, Z16
+	VPRORD          $0x0d, Z7, Z17
+	VPRORD          $0x16, Z7, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPADDD          Z16, Z6, Z6
+	VMOVDQA32       Z7, Z17
+	VPTERNLOGD      $0xe8, Z1, Z0, Z17
+	VPADDD          Z17, Z6, Z6
+	VMOVDQU32       2432(AX), Z19
+	VPRORD          $0x07, Z19, Z20
+	VPRORD          $0x12, Z19, Z17
+	VPSRLD          $0x03, Z19, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z20
+	VMOVDQU32       2240(AX), Z19
+	VPRORD          $0x11, Z19, Z16
+	VPRORD          $0x13, Z19, Z17
+	VPSRLD          $0x0a, Z19, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPADDD          Z16, Z20, Z20
+	VPADDD          1920(AX), Z20, Z20
+	VPADDD          2368(AX), Z20, Z20
+	VMOVDQU32       Z20, 2368(AX)
+	VPADDD.BCST     184(AX), Z5, Z5
+	VPADDD          Z20, Z5, Z5
+	VMOVDQA32       Z2, Z17
+	VPTERNLOGD      $0xca, Z4, Z3, Z17
+	VPADDD          Z17, Z5, Z5
+	VPRORD          $0x06, Z2, Z16
+	VPRORD          $0x0b, Z2, Z17
+	VPRORD          $0x19, Z2, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPADDD          Z16, Z5, Z5
+	VPADDD          Z5, Z1, Z1
+	VPRORD          $0x02, Z6, Z16
+	VPRORD          $0x0d, Z6, Z17
+	VPRORD          $0x16, Z6, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPADDD          Z16, Z5, Z5
+	VMOVDQA32       Z6, Z17
+	VPTERNLOGD      $0xe8, Z0, Z7, Z17
+	VPADDD          Z17, Z5, Z5
+	VMOVDQU32       1472(AX), Z19
+	VPRORD          $0x07, Z19, Z20
+	VPRORD          $0x12, Z19, Z17
+	VPSRLD          $0x03, Z19, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z20
+	VMOVDQU32       2304(AX), Z19
+	VPRORD          $0x11, Z19, Z16
+	VPRORD          $0x13, Z19, Z17
+	VPSRLD          $0x0a, Z19, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPADDD          Z16, Z20, Z20
+	VPADDD          1984(AX), Z20, Z20
+	VPADDD          2432(AX), Z20, Z20
+	VMOVDQU32       Z20, 2432(AX)
+	VPADDD.BCST     188(AX), Z4, Z4
+	VPADDD          Z20, Z4, Z4
+	VMOVDQA32       Z1, Z17
+	VPTERNLOGD      $0xca, Z3, Z2, Z17
+	VPADDD          Z17, Z4, Z4
+	VPRORD          $0x06, Z1, Z16
+	VPRORD          $0x0b, Z1, Z17
+	VPRORD          $0x19, Z1, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPADDD          Z16, Z4, Z4
+	VPADDD          Z4, Z0, Z0
+	VPRORD          $0x02, Z5, Z16
+	VPRORD          $0x0d, Z5, Z17
+	VPRORD          $0x16, Z5, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPADDD          Z16, Z4, Z4
+	VMOVDQA32       Z5, Z17
+	VPTERNLOGD      $0xe8, Z7, Z6, Z17
+	VPADDD          Z17, Z4, Z4
+	VMOVDQU32       1536(AX), Z19
+	VPRORD          $0x07, Z19, Z20
+	VPRORD          $0x12, Z19, Z17
+	VPSRLD          $0x03, Z19, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z20
+	VMOVDQU32       2368(AX), Z19
+	VPRORD          $0x11, Z19, Z16
+	VPRORD          $0x13, Z19, Z17
+	VPSRLD          $0x0a, Z19, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPADDD          Z16, Z20, Z20
+	VPADDD          2048(AX), Z20, Z20
+	VPADDD          1472(AX), Z20, Z20
+	VMOVDQU32       Z20, 1472(AX)
+	VPADDD.BCST     192(AX), Z3, Z3
+	VPADDD          Z20, Z3, Z3
+	VMOVDQA32       Z0, Z17
+	VPTERNLOGD      $0xca, Z2, Z1, Z17
+	VPADDD          Z17, Z3, Z3
+	VPRORD          $0x06, Z0, Z16
+	VPRORD          $0x0b, Z0, Z17
+	VPRORD          $0x19, Z0, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPADDD          Z16, Z3, Z3
+	VPADDD          Z3, Z7, Z7
+	VPRORD          $0x02, Z4, Z16
+	VPRORD          $0x0d, Z4, Z17
+	VPRORD          $0x16, Z4, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPADDD          Z16, Z3, Z3
+	VMOVDQA32       Z4, Z17
+	VPTERNLOGD      $0xe8, Z6, Z5, Z17
+	VPADDD          Z17, Z3, Z3
+	VMOVDQU32       1600(AX), Z19
+	VPRORD          $0x07, Z19, Z20
+	VPRORD          $0x12, Z19, Z17
+	VPSRLD          $0x03, Z19, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z20
+	VMOVDQU32       2432(AX), Z19
+	VPRORD          $0x11, Z19, Z16
+	VPRORD          $0x13, Z19, Z17
+	VPSRLD          $0x0a, Z19, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPADDD          Z16, Z20, Z20
+	VPADDD          2112(AX), Z20, Z20
+	VPADDD          1536(AX), Z20, Z20
+	VMOVDQU32       Z20, 1536(AX)
+	VPADDD.BCST     196(AX), Z2, Z2
+	VPADDD          Z20, Z2, Z2
+	VMOVDQA32       Z7, Z17
+	VPTERNLOGD      $0xca, Z1, Z0, Z17
+	VPADDD          Z17, Z2, Z2
+	VPRORD          $0x06, Z7, Z16
+	VPRORD          $0x0b, Z7, Z17
+	VPRORD          $0x19, Z7, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPADDD          Z16, Z2, Z2
+	VPADDD          Z2, Z6, Z6
+	VPRORD          $0x02, Z3, Z16
+	VPRORD          $0x0d, Z3, Z17
+	VPRORD          $0x16, Z3, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPADDD          Z16, Z2, Z2
+	VMOVDQA32       Z3, Z17
+	VPTERNLOGD      $0xe8, Z5, Z4, Z17
+	VPADDD          Z17, Z2, Z2
+	VMOVDQU32       1664(AX), Z19
+	VPRORD          $0x07, Z19, Z20
+	VPRORD          $0x12, Z19, Z17
+	VPSRLD          $0x03, Z19, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z20
+	VMOVDQU32       1472(AX), Z19
+	VPRORD          $0x11, Z19, Z16
+	VPRORD          $0x13, Z19, Z17
+	VPSRLD          $0x0a, Z19, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPADDD          Z16, Z20, Z20
+	VPADDD          2176(AX), Z20, Z20
+	VPADDD          1600(AX), Z20, Z20
+	VMOVDQU32       Z20, 1600(AX)
+	VPADDD.BCST     200(AX), Z1, Z1
+	VPADDD          Z20, Z1, Z1
+	VMOVDQA32       Z6, Z17
+	VPTERNLOGD      $0xca, Z0, Z7, Z17
+	VPADDD          Z17, Z1, Z1
+	VPRORD          $0x06, Z6, Z16
+	VPRORD          $0x0b, Z6, Z17
+	VPRORD          $0x19, Z6, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPADDD          Z16, Z1, Z1
+	VPADDD          Z1, Z5, Z5
+	VPRORD          $0x02, Z2, Z16
+	VPRORD          $0x0d, Z2, Z17
+	VPRORD          $0x16, Z2, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPADDD          Z16, Z1, Z1
+	VMOVDQA32       Z2, Z17
+	VPTERNLOGD      $0xe8, Z4, Z3, Z17
+	VPADDD          Z17, Z1, Z1
+	VMOVDQU32       1728(AX), Z19
+	VPRORD          $0x07, Z19, Z20
+	VPRORD          $0x12, Z19, Z17
+	VPSRLD          $0x03, Z19, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z20
+	VMOVDQU32       1536(AX), Z19
+	VPRORD          $0x11, Z19, Z16
+	VPRORD          $0x13, Z19, Z17
+	VPSRLD          $0x0a, Z19, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPADDD          Z16, Z20, Z20
+	VPADDD          2240(AX), Z20, Z20
+	VPADDD          1664(AX), Z20, Z20
+	VMOVDQU32       Z20, 1664(AX)
+	VPADDD.BCST     204(AX), Z0, Z0
+	VPADDD          Z20, Z0, Z0
+	VMOVDQA32       Z5, Z17
+	VPTERNLOGD      $0xca, Z7, Z6, Z17
+	VPADDD          Z17, Z0, Z0
+	VPRORD          $0x06, Z5, Z16
+	VPRORD          $0x0b, Z5, Z17
+	VPRORD          $0x19, Z5, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPADDD          Z16, Z0, Z0
+	VPADDD          Z0, Z4, Z4
+	VPRORD          $0x02, Z1, Z16
+	VPRORD          $0x0d, Z1, Z17
+	VPRORD          $0x16, Z1, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPADDD          Z16, Z0, Z0
+	VMOVDQA32       Z1, Z17
+	VPTERNLOGD      $0xe8, Z3, Z2, Z17
+	VPADDD          Z17, Z0, Z0
+	VMOVDQU32       1792(AX), Z19
+	VPRORD          $0x07, Z19, Z20
+	VPRORD          $0x12, Z19, Z17
+	VPSRLD          $0x03, Z19, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z20
+	VMOVDQU32       1600(AX), Z19
+	VPRORD          $0x11, Z19, Z16
+	VPRORD          $0x13, Z19, Z17
+	VPSRLD          $0x0a, Z19, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPADDD          Z16, Z20, Z20
+	VPADDD          2304(AX), Z20, Z20
+	VPADDD          1728(AX), Z20, Z20
+	VMOVDQU32       Z20, 1728(AX)
+	VPADDD.BCST     208(AX), Z7, Z7
+	VPADDD          Z20, Z7, Z7
+	VMOVDQA32       Z4, Z17
+	VPTERNLOGD      $0xca, Z6, Z5, Z17
+	VPADDD          Z17, Z7, Z7
+	VPRORD          $0x06, Z4, Z16
+	VPRORD          $0x0b, Z4, Z17
+	VPRORD          $0x19, Z4, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPADDD          Z16, Z7, Z7
+	VPADDD          Z7, Z3, Z3
+	VPRORD          $0x02, Z0, Z16
+	VPRORD          $0x0d, Z0, Z17
+	VPRORD          $0x16, Z0, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPADDD          Z16, Z7, Z7
+	VMOVDQA32       Z0, Z17
+	VPTERNLOGD      $0xe8, Z2, Z1, Z17
+	VPADDD          Z17, Z7, Z7
+	VMOVDQU32       1856(AX), Z19
+	VPRORD          $0x07, Z19, Z20
+	VPRORD          $0x12, Z19, Z17
+	VPSRLD          $0x03, Z19, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z20
+	VMOVDQU32       1664(AX), Z19
+	VPRORD          $0x11, Z19, Z16
+	VPRORD          $0x13, Z19, Z17
+	VPSRLD          $0x0a, Z19, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPADDD          Z16, Z20, Z20
+	VPADDD          2368(AX), Z20, Z20
+	VPADDD          1792(AX), Z20, Z20
+	VMOVDQU32       Z20, 1792(AX)
+	VPADDD.BCST     212(AX), Z6, Z6
+	VPADDD          Z20, Z6, Z6
+	VMOVDQA32       Z3, Z17
+	VPTERNLOGD      $0xca, Z5, Z4, Z17
+	VPADDD          Z17, Z6, Z6
+	VPRORD          $0x06, Z3, Z16
+	VPRORD          $0x0b, Z3, Z17
+	VPRORD          $0x19, Z3, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPADDD          Z16, Z6, Z6
+	VPADDD          Z6, Z2, Z2
+	VPRORD          $0x02, Z7, Z16
+	VPRORD          $0x0d, Z7, Z17
+	VPRORD          $0x16, Z7, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPADDD          Z16, Z6, Z6
+	VMOVDQA32       Z7, Z17
+	VPTERNLOGD      $0xe8, Z1, Z0, Z17
+	VPADDD          Z17, Z6, Z6
+	VMOVDQU32       1920(AX), Z19
+	VPRORD          $0x07, Z19, Z20
+	VPRORD          $0x12, Z19, Z17
+	VPSRLD          $0x03, Z19, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z20
+	VMOVDQU32       1728(AX), Z19
+	VPRORD          $0x11, Z19, Z16
+	VPRORD          $0x13, Z19, Z17
+	VPSRLD          $0x0a, Z19, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPADDD          Z16, Z20, Z20
+	VPADDD          2432(AX), Z20, Z20
+	VPADDD          1856(AX), Z20, Z20
+	VMOVDQU32       Z20, 1856(AX)
+	VPADDD.BCST     216(AX), Z5, Z5
+	VPADDD          Z20, Z5, Z5
+	VMOVDQA32       Z2, Z17
+	VPTERNLOGD      $0xca, Z4, Z3, Z17
+	VPADDD          Z17, Z5, Z5
+	VPRORD          $0x06, Z2, Z16
+	VPRORD          $0x0b, Z2, Z17
+	VPRORD          $0x19, Z2, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPADDD          Z16, Z5, Z5
+	VPADDD          Z5, Z1, Z1
+	VPRORD          $0x02, Z6, Z16
+	VPRORD          $0x0d, Z6, Z17
+	VPRORD          $0x16, Z6, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPADDD          Z16, Z5, Z5
+	VMOVDQA32       Z6, Z17
+	VPTERNLOGD      $0xe8, Z0, Z7, Z17
+	VPADDD          Z17, Z5, Z5
+	VMOVDQU32       1984(AX), Z19
+	VPRORD          $0x07, Z19, Z20
+	VPRORD          $0x12, Z19, Z17
+	VPSRLD          $0x03, Z19, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z20
+	VMOVDQU32       1792(AX), Z19
+	VPRORD          $0x11, Z19, Z16
+	VPRORD          $0x13, Z19, Z17
+	VPSRLD          $0x0a, Z19, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPADDD          Z16, Z20, Z20
+	VPADDD          1472(AX), Z20, Z20
+	VPADDD          1920(AX), Z20, Z20
+	VMOVDQU32       Z20, 1920(AX)
+	VPADDD.BCST     220(AX), Z4, Z4
+	VPADDD          Z20, Z4, Z4
+	VMOVDQA32       Z1, Z17
+	VPTERNLOGD      $0xca, Z3, Z2, Z17
+	VPADDD          Z17, Z4, Z4
+	VPRORD          $0x06, Z1, Z16
+	VPRORD          $0x0b, Z1, Z17
+	VPRORD          $0x19, Z1, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPADDD          Z16, Z4, Z4
+	VPADDD          Z4, Z0, Z0
+	VPRORD          $0x02, Z5, Z16
+	VPRORD          $0x0d, Z5, Z17
+	VPRORD          $0x16, Z5, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPADDD          Z16, Z4, Z4
+	VMOVDQA32       Z5, Z17
+	VPTERNLOGD      $0xe8, Z7, Z6, Z17
+	VPADDD          Z17, Z4, Z4
+	VMOVDQU32       2048(AX), Z19
+	VPRORD          $0x07, Z19, Z20
+	VPRORD          $0x12, Z19, Z17
+	VPSRLD          $0x03, Z19, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z20
+	VMOVDQU32       1856(AX), Z19
+	VPRORD          $0x11, Z19, Z16
+	VPRORD          $0x13, Z19, Z17
+	VPSRLD          $0x0a, Z19, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPADDD          Z16, Z20, Z20
+	VPADDD          1536(AX), Z20, Z20
+	VPADDD          1984(AX), Z20, Z20
+	VMOVDQU32       Z20, 1984(AX)
+	VPADDD.BCST     224(AX), Z3, Z3
+	VPADDD          Z20, Z3, Z3
+	VMOVDQA32       Z0, Z17
+	VPTERNLOGD      $0xca, Z2, Z1, Z17
+	VPADDD          Z17, Z3, Z3
+	VPRORD          $0x06, Z0, Z16
+	VPRORD          $0x0b, Z0, Z17
+	VPRORD          $0x19, Z0, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPADDD          Z16, Z3, Z3
+	VPADDD          Z3, Z7, Z7
+	VPRORD          $0x02, Z4, Z16
+	VPRORD          $0x0d, Z4, Z17
+	VPRORD          $0x16, Z4, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPADDD          Z16, Z3, Z3
+	VMOVDQA32       Z4, Z17
+	VPTERNLOGD      $0xe8, Z6, Z5, Z17
+	VPADDD          Z17, Z3, Z3
+	VMOVDQU32       2112(AX), Z19
+	VPRORD          $0x07, Z19, Z20
+	VPRORD          $0x12, Z19, Z17
+	VPSRLD          $0x03, Z19, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z20
+	VMOVDQU32       1920(AX), Z19
+	VPRORD          $0x11, Z19, Z16
+	VPRORD          $0x13, Z19, Z17
+	VPSRLD          $0x0a, Z19, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPADDD          Z16, Z20, Z20
+	VPADDD          1600(AX), Z20, Z20
+	VPADDD          2048(AX), Z20, Z20
+	VMOVDQU32       Z20, 2048(AX)
+	VPADDD.BCST     228(AX), Z2, Z2
+	VPADDD          Z20, Z2, Z2
+	VMOVDQA32       Z7, Z17
+	VPTERNLOGD      $0xca, Z1, Z0, Z17
+	VPADDD          Z17, Z2, Z2
+	VPRORD          $0x06, Z7, Z16
+	VPRORD          $0x0b, Z7, Z17
+	VPRORD          $0x19, Z7, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPADDD          Z16, Z2, Z2
+	VPADDD          Z2, Z6, Z6
+	VPRORD          $0x02, Z3, Z16
+	VPRORD          $0x0d, Z3, Z17
+	VPRORD          $0x16, Z3, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPADDD          Z16, Z2, Z2
+	VMOVDQA32       Z3, Z17
+	VPTERNLOGD      $0xe8, Z5, Z4, Z17
+	VPADDD          Z17, Z2, Z2
+	VMOVDQU32       2176(AX), Z19
+	VPRORD          $0x07, Z19, Z20
+	VPRORD          $0x12, Z19, Z17
+	VPSRLD          $0x03, Z19, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z20
+	VMOVDQU32       1984(AX), Z19
+	VPRORD          $0x11, Z19, Z16
+	VPRORD          $0x13, Z19, Z17
+	VPSRLD          $0x0a, Z19, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPADDD          Z16, Z20, Z20
+	VPADDD          1664(AX), Z20, Z20
+	VPADDD          2112(AX), Z20, Z20
+	VMOVDQU32       Z20, 2112(AX)
+	VPADDD.BCST     232(AX), Z1, Z1
+	VPADDD          Z20, Z1, Z1
+	VMOVDQA32       Z6, Z17
+	VPTERNLOGD      $0xca, Z0, Z7, Z17
+	VPADDD          Z17, Z1, Z1
+	VPRORD          $0x06, Z6, Z16
+	VPRORD          $0x0b, Z6, Z17
+	VPRORD          $0x19, Z6, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPADDD          Z16, Z1, Z1
+	VPADDD          Z1, Z5, Z5
+	VPRORD          $0x02, Z2, Z16
+	VPRORD          $0x0d, Z2, Z17
+	VPRORD          $0x16, Z2, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPADDD          Z16, Z1, Z1
+	VMOVDQA32       Z2, Z17
+	VPTERNLOGD      $0xe8, Z4, Z3, Z17
+	VPADDD          Z17, Z1, Z1
+	VMOVDQU32       2240(AX), Z19
+	VPRORD          $0x07, Z19, Z20
+	VPRORD          $0x12, Z19, Z17
+	VPSRLD          $0x03, Z19, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z20
+	VMOVDQU32       2048(AX), Z19
+	VPRORD          $0x11, Z19, Z16
+	VPRORD          $0x13, Z19, Z17
+	VPSRLD          $0x0a, Z19, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPADDD          Z16, Z20, Z20
+	VPADDD          1728(AX), Z20, Z20
+	VPADDD          2176(AX), Z20, Z20
+	VMOVDQU32       Z20, 2176(AX)
+	VPADDD.BCST     236(AX), Z0, Z0
+	VPADDD          Z20, Z0, Z0
+	VMOVDQA32       Z5, Z17
+	VPTERNLOGD      $0xca, Z7, Z6, Z17
+	VPADDD          Z17, Z0, Z0
+	VPRORD          $0x06, Z5, Z16
+	VPRORD          $0x0b, Z5, Z17
+	VPRORD          $0x19, Z5, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPADDD          Z16, Z0, Z0
+	VPADDD          Z0, Z4, Z4
+	VPRORD          $0x02, Z1, Z16
+	VPRORD          $0x0d, Z1, Z17
+	VPRORD          $0x16, Z1, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPADDD          Z16, Z0, Z0
+	VMOVDQA32       Z1, Z17
+	VPTERNLOGD      $0xe8, Z3, Z2, Z17
+	VPADDD          Z17, Z0, Z0
+	VMOVDQU32       2304(AX), Z19
+	VPRORD          $0x07, Z19, Z20
+	VPRORD          $0x12, Z19, Z17
+	VPSRLD          $0x03, Z19, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z20
+	VMOVDQU32       2112(AX), Z19
+	VPRORD          $0x11, Z19, Z16
+	VPRORD          $0x13, Z19, Z17
+	VPSRLD          $0x0a, Z19, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPADDD          Z16, Z20, Z20
+	VPADDD          1792(AX), Z20, Z20
+	VPADDD          2240(AX), Z20, Z20
+	VMOVDQU32       Z20, 2240(AX)
+	VPADDD.BCST     240(AX), Z7, Z7
+	VPADDD          Z20, Z7, Z7
+	VMOVDQA32       Z4, Z17
+	VPTERNLOGD      $0xca, Z6, Z5, Z17
+	VPADDD          Z17, Z7, Z7
+	VPRORD          $0x06, Z4, Z16
+	VPRORD          $0x0b, Z4, Z17
+	VPRORD          $0x19, Z4, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPADDD          Z16, Z7, Z7
+	VPADDD          Z7, Z3, Z3
+	VPRORD          $0x02, Z0, Z16
+	VPRORD          $0x0d, Z0, Z17
+	VPRORD          $0x16, Z0, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPADDD          Z16, Z7, Z7
+	VMOVDQA32       Z0, Z17
+	VPTERNLOGD      $0xe8, Z2, Z1, Z17
+	VPADDD          Z17, Z7, Z7
+	VMOVDQU32       2368(AX), Z19
+	VPRORD          $0x07, Z19, Z20
+	VPRORD          $0x12, Z19, Z17
+	VPSRLD          $0x03, Z19, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z20
+	VMOVDQU32       2176(AX), Z19
+	VPRORD          $0x11, Z19, Z16
+	VPRORD          $0x13, Z19, Z17
+	VPSRLD          $0x0a, Z19, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPADDD          Z16, Z20, Z20
+	VPADDD          1856(AX), Z20, Z20
+	VPADDD          2304(AX), Z20, Z20
+	VMOVDQU32       Z20, 2304(AX)
+	VPADDD.BCST     244(AX), Z6, Z6
+	VPADDD          Z20, Z6, Z6
+	VMOVDQA32       Z3, Z17
+	VPTERNLOGD      $0xca, Z5, Z4, Z17
+	VPADDD          Z17, Z6, Z6
+	VPRORD          $0x06, Z3, Z16
+	VPRORD          $0x0b, Z3, Z17
+	VPRORD          $0x19, Z3, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPADDD          Z16, Z6, Z6
+	VPADDD          Z6, Z2, Z2
+	VPRORD          $0x02, Z7, Z16
+	VPRORD          $0x0d, Z7, Z17
+	VPRORD          $0x16, Z7, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPADDD          Z16, Z6, Z6
+	VMOVDQA32       Z7, Z17
+	VPTERNLOGD      $0xe8, Z1, Z0, Z17
+	VPADDD          Z17, Z6, Z6
+	VMOVDQU32       2432(AX), Z19
+	VPRORD          $0x07, Z19, Z20
+	VPRORD          $0x12, Z19, Z17
+	VPSRLD          $0x03, Z19, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z20
+	VMOVDQU32       2240(AX), Z19
+	VPRORD          $0x11, Z19, Z16
+	VPRORD          $0x13, Z19, Z17
+	VPSRLD          $0x0a, Z19, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPADDD          Z16, Z20, Z20
+	VPADDD          1920(AX), Z20, Z20
+	VPADDD          2368(AX), Z20, Z20
+	VPADDD.BCST     248(AX), Z5, Z5
+	VPADDD          Z20, Z5, Z5
+	VMOVDQA32       Z2, Z17
+	VPTERNLOGD      $0xca, Z4, Z3, Z17
+	VPADDD          Z17, Z5, Z5
+	VPRORD          $0x06, Z2, Z16
+	VPRORD          $0x0b, Z2, Z17
+	VPRORD          $0x19, Z2, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPADDD          Z16, Z5, Z5
+	VPADDD          Z5, Z1, Z1
+	VPRORD          $0x02, Z6, Z16
+	VPRORD          $0x0d, Z6, Z17
+	VPRORD          $0x16, Z6, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPADDD          Z16, Z5, Z5
+	VMOVDQA32       Z6, Z17
+	VPTERNLOGD      $0xe8, Z0, Z7, Z17
+	VPADDD          Z17, Z5, Z5
+	VMOVDQU32       1472(AX), Z19
+	VPRORD          $0x07, Z19, Z20
+	VPRORD          $0x12, Z19, Z17
+	VPSRLD          $0x03, Z19, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z20
+	VMOVDQU32       2304(AX), Z19
+	VPRORD          $0x11, Z19, Z16
+	VPRORD          $0x13, Z19, Z17
+	VPSRLD          $0x0a, Z19, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPADDD          Z16, Z20, Z20
+	VPADDD          1984(AX), Z20, Z20
+	VPADDD          2432(AX), Z20, Z20
+	VPADDD.BCST     252(AX), Z4, Z4
+	VPADDD          Z20, Z4, Z4
+	VMOVDQA32       Z1, Z17
+	VPTERNLOGD      $0xca, Z3, Z2, Z17
+	VPADDD          Z17, Z4, Z4
+	VPRORD          $0x06, Z1, Z16
+	VPRORD          $0x0b, Z1, Z17
+	VPRORD          $0x19, Z1, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPADDD          Z16, Z4, Z4
+	VPADDD          Z4, Z0, Z0
+	VPRORD          $0x02, Z5, Z16
+	VPRORD          $0x0d, Z5, Z17
+	VPRORD          $0x16, Z5, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPADDD          Z16, Z4, Z4
+	VMOVDQA32       Z5, Z17
+	VPTERNLOGD      $0xe8, Z7, Z6, Z17
+	VPADDD          Z17, Z4, Z4
+	VPADDD.BCST     1056(AX), Z4, Z4
+	VMOVDQU32       Z4, 1472(AX)
+	VPADDD.BCST     1060(AX), Z5, Z5
+	VMOVDQU32       Z5, 1536(AX)
+	VPADDD.BCST     1064(AX), Z6, Z6
+	VMOVDQU32       Z6, 1600(AX)
+	VPADDD.BCST     1068(AX), Z7, Z7
+	VMOVDQU32       Z7, 1664(AX)
+	VPADDD.BCST     1072(AX), Z0, Z0
+	VMOVDQU32       Z0, 1728(AX)
+	VPADDD.BCST     1076(AX), Z1, Z1
+	VMOVDQU32       Z1, 1792(AX)
+	VPADDD.BCST     1080(AX), Z2, Z2
+	VMOVDQU32       Z2, 1856(AX)
+	VPADDD.BCST     1084(AX), Z3, Z3
+	VMOVDQU32       Z3, 1920(AX)
+	VPADDD.BCST     1104(AX), Z4, Z0
+	VPADDD.BCST     1088(AX), Z4, Z4
+	VPBROADCASTD    1092(AX), Z5
+	VPBROADCASTD    1096(AX), Z6
+	VPBROADCASTD    1100(AX), Z7
+	VPBROADCASTD    1108(AX), Z1
+	VPBROADCASTD    1112(AX), Z2
+	VPBROADCASTD    1116(AX), Z3
+	VPADDD.BCST     516(AX), Z3, Z3
+	VPADDD          1536(AX), Z3, Z3
+	VMOVDQA32       Z0, Z17
+	VPTERNLOGD      $0xca, Z2, Z1, Z17
+	VPADDD          Z17, Z3, Z3
+	VPRORD          $0x06, Z0, Z16
+	VPRORD          $0x0b, Z0, Z17
+	VPRORD          $0x19, Z0, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPADDD          Z16, Z3, Z3
+	VPADDD          Z3, Z7, Z7
+	VPRORD          $0x02, Z4, Z16
+	VPRORD          $0x0d, Z4, Z17
+	VPRORD          $0x16, Z4, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPADDD          Z16, Z3, Z3
+	VMOVDQA32       Z4, Z17
+	VPTERNLOGD      $0xe8, Z6, Z5, Z17
+	VPADDD          Z17, Z3, Z3
+	VPADDD.BCST     520(AX), Z2, Z2
+	VPADDD          1600(AX), Z2, Z2
+	VMOVDQA32       Z7, Z17
+	VPTERNLOGD      $0xca, Z1, Z0, Z17
+	VPADDD          Z17, Z2, Z2
+	VPRORD          $0x06, Z7, Z16
+	VPRORD          $0x0b, Z7, Z17
+	VPRORD          $0x19, Z7, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPADDD          Z16, Z2, Z2
+	VPADDD          Z2, Z6, Z6
+	VPRORD          $0x02, Z3, Z16
+	VPRORD          $0x0d, Z3, Z17
+	VPRORD          $0x16, Z3, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPADDD          Z16, Z2, Z2
+	VMOVDQA32       Z3, Z17
+	VPTERNLOGD      $0xe8, Z5, Z4, Z17
+	VPADDD          Z17, Z2, Z2
+	VPADDD.BCST     524(AX), Z1, Z1
+	VPADDD          1664(AX), Z1, Z1
+	VMOVDQA32       Z6, Z17
+	VPTERNLOGD      $0xca, Z0, Z7, Z17
+	VPADDD          Z17, Z1, Z1
+	VPRORD          $0x06, Z6, Z16
+	VPRORD          $0x0b, Z6, Z17
+	VPRORD          $0x19, Z6, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPADDD          Z16, Z1, Z1
+	VPADDD          Z1, Z5, Z5
+	VPRORD          $0x02, Z2, Z16
+	VPRORD          $0x0d, Z2, Z17
+	VPRORD          $0x16, Z2, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPADDD          Z16, Z1, Z1
+	VMOVDQA32       Z2, Z17
+	VPTERNLOGD      $0xe8, Z4, Z3, Z17
+	VPADDD          Z17, Z1, Z1
+	VPADDD.BCST     528(AX), Z0, Z0
+	VPADDD          1728(AX), Z0, Z0
+	VMOVDQA32       Z5, Z17
+	VPTERNLOGD      $0xca, Z7, Z6, Z17
+	VPADDD          Z17, Z0, Z0
+	VPRORD          $0x06, Z5, Z16
+	VPRORD          $0x0b, Z5, Z17
+	VPRORD          $0x19, Z5, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPADDD          Z16, Z0, Z0
+	VPADDD          Z0, Z4, Z4
+	VPRORD          $0x02, Z1, Z16
+	VPRORD          $0x0d, Z1, Z17
+	VPRORD          $0x16, Z1, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPADDD          Z16, Z0, Z0
+	VMOVDQA32       Z1, Z17
+	VPTERNLOGD      $0xe8, Z3, Z2, Z17
+	VPADDD          Z17, Z0, Z0
+	VPADDD.BCST     532(AX), Z7, Z7
+	VPADDD          1792(AX), Z7, Z7
+	VMOVDQA32       Z4, Z17
+	VPTERNLOGD      $0xca, Z6, Z5, Z17
+	VPADDD          Z17, Z7, Z7
+	VPRORD          $0x06, Z4, Z16
+	VPRORD          $0x0b, Z4, Z17
+	VPRORD          $0x19, Z4, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPADDD          Z16, Z7, Z7
+	VPADDD          Z7, Z3, Z3
+	VPRORD          $0x02, Z0, Z16
+	VPRORD          $0x0d, Z0, Z17
+	VPRORD          $0x16, Z0, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPADDD          Z16, Z7, Z7
+	VMOVDQA32       Z0, Z17
+	VPTERNLOGD      $0xe8, Z2, Z1, Z17
+	VPADDD          Z17, Z7, Z7
+	VPADDD.BCST     536(AX), Z6, Z6
+	VPADDD          1856(AX), Z6, Z6
+	VMOVDQA32       Z3, Z17
+	VPTERNLOGD      $0xca, Z5, Z4, Z17
+	VPADDD          Z17, Z6, Z6
+	VPRORD          $0x06, Z3, Z16
+	VPRORD          $0x0b, Z3, Z17
+	VPRORD          $0x19, Z3, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPADDD          Z16, Z6, Z6
+	VPADDD          Z6, Z2, Z2
+	VPRORD          $0x02, Z7, Z16
+	VPRORD          $0x0d, Z7, Z17
+	VPRORD          $0x16, Z7, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPADDD          Z16, Z6, Z6
+	VMOVDQA32       Z7, Z17
+	VPTERNLOGD      $0xe8, Z1, Z0, Z17
+	VPADDD          Z17, Z6, Z6
+	VPADDD.BCST     540(AX), Z5, Z5
+	VPADDD          1920(AX), Z5, Z5
+	VMOVDQA32       Z2, Z17
+	VPTERNLOGD      $0xca, Z4, Z3, Z17
+	VPADDD          Z17, Z5, Z5
+	VPRORD          $0x06, Z2, Z16
+	VPRORD          $0x0b, Z2, Z17
+	VPRORD          $0x19, Z2, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPADDD          Z16, Z5, Z5
+	VPADDD          Z5, Z1, Z1
+	VPRORD          $0x02, Z6, Z16
+	VPRORD          $0x0d, Z6, Z17
+	VPRORD          $0x16, Z6, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPADDD          Z16, Z5, Z5
+	VMOVDQA32       Z6, Z17
+	VPTERNLOGD      $0xe8, Z0, Z7, Z17
+	VPADDD          Z17, Z5, Z5
+	VPADDD.BCST     544(AX), Z4, Z4
+	VMOVDQA32       Z1, Z17
+	VPTERNLOGD      $0xca, Z3, Z2, Z17
+	VPADDD          Z17, Z4, Z4
+	VPRORD          $0x06, Z1, Z16
+	VPRORD          $0x0b, Z1, Z17
+	VPRORD          $0x19, Z1, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPADDD          Z16, Z4, Z4
+	VPADDD          Z4, Z0, Z0
+	VPRORD          $0x02, Z5, Z16
+	VPRORD          $0x0d, Z5, Z17
+	VPRORD          $0x16, Z5, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPADDD          Z16, Z4, Z4
+	VMOVDQA32       Z5, Z17
+	VPTERNLOGD      $0xe8, Z7, Z6, Z17
+	VPADDD          Z17, Z4, Z4
+	VPADDD.BCST     548(AX), Z3, Z3
+	VMOVDQA32       Z0, Z17
+	VPTERNLOGD      $0xca, Z2, Z1, Z17
+	VPADDD          Z17, Z3, Z3
+	VPRORD          $0x06, Z0, Z16
+	VPRORD          $0x0b, Z0, Z17
+	VPRORD          $0x19, Z0, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPADDD          Z16, Z3, Z3
+	VPADDD          Z3, Z7, Z7
+	VPRORD          $0x02, Z4, Z16
+	VPRORD          $0x0d, Z4, Z17
+	VPRORD          $0x16, Z4, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPADDD          Z16, Z3, Z3
+	VMOVDQA32       Z4, Z17
+	VPTERNLOGD      $0xe8, Z6, Z5, Z17
+	VPADDD          Z17, Z3, Z3
+	VPADDD.BCST     552(AX), Z2, Z2
+	VMOVDQA32       Z7, Z17
+	VPTERNLOGD      $0xca, Z1, Z0, Z17
+	VPADDD          Z17, Z2, Z2
+	VPRORD          $0x06, Z7, Z16
+	VPRORD          $0x0b, Z7, Z17
+	VPRORD          $0x19, Z7, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPADDD          Z16, Z2, Z2
+	VPADDD          Z2, Z6, Z6
+	VPRORD          $0x02, Z3, Z16
+	VPRORD          $0x0d, Z3, Z17
+	VPRORD          $0x16, Z3, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPADDD          Z16, Z2, Z2
+	VMOVDQA32       Z3, Z17
+	VPTERNLOGD      $0xe8, Z5, Z4, Z17
+	VPADDD          Z17, Z2, Z2
+	VPADDD.BCST     556(AX), Z1, Z1
+	VMOVDQA32       Z6, Z17
+	VPTERNLOGD      $0xca, Z0, Z7, Z17
+	VPADDD          Z17, Z1, Z1
+	VPRORD          $0x06, Z6, Z16
+	VPRORD          $0x0b, Z6, Z17
+	VPRORD          $0x19, Z6, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPADDD          Z16, Z1, Z1
+	VPADDD          Z1, Z5, Z5
+	VPRORD          $0x02, Z2, Z16
+	VPRORD          $0x0d, Z2, Z17
+	VPRORD          $0x16, Z2, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPADDD          Z16, Z1, Z1
+	VMOVDQA32       Z2, Z17
+	VPTERNLOGD      $0xe8, Z4, Z3, Z17
+	VPADDD          Z17, Z1, Z1
+	VPADDD.BCST     560(AX), Z0, Z0
+	VMOVDQA32       Z5, Z17
+	VPTERNLOGD      $0xca, Z7, Z6, Z17
+	VPADDD          Z17, Z0, Z0
+	VPRORD          $0x06, Z5, Z16
+	VPRORD          $0x0b, Z5, Z17
+	VPRORD          $0x19, Z5, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPADDD          Z16, Z0, Z0
+	VPADDD          Z0, Z4, Z4
+	VPRORD          $0x02, Z1, Z16
+	VPRORD          $0x0d, Z1, Z17
+	VPRORD          $0x16, Z1, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPADDD          Z16, Z0, Z0
+	VMOVDQA32       Z1, Z17
+	VPTERNLOGD      $0xe8, Z3, Z2, Z17
+	VPADDD          Z17, Z0, Z0
+	VPADDD.BCST     564(AX), Z7, Z7
+	VMOVDQA32       Z4, Z17
+	VPTERNLOGD      $0xca, Z6, Z5, Z17
+	VPADDD          Z17, Z7, Z7
+	VPRORD          $0x06, Z4, Z16
+	VPRORD          $0x0b, Z4, Z17
+	VPRORD          $0x19, Z4, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPADDD          Z16, Z7, Z7
+	VPADDD          Z7, Z3, Z3
+	VPRORD          $0x02, Z0, Z16
+	VPRORD          $0x0d, Z0, Z17
+	VPRORD          $0x16, Z0, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPADDD          Z16, Z7, Z7
+	VMOVDQA32       Z0, Z17
+	VPTERNLOGD      $0xe8, Z2, Z1, Z17
+	VPADDD          Z17, Z7, Z7
+	VPADDD.BCST     568(AX), Z6, Z6
+	VMOVDQA32       Z3, Z17
+	VPTERNLOGD      $0xca, Z5, Z4, Z17
+	VPADDD          Z17, Z6, Z6
+	VPRORD          $0x06, Z3, Z16
+	VPRORD          $0x0b, Z3, Z17
+	VPRORD          $0x19, Z3, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPADDD          Z16, Z6, Z6
+	VPADDD          Z6, Z2, Z2
+	VPRORD          $0x02, Z7, Z16
+	VPRORD          $0x0d, Z7, Z17
+	VPRORD          $0x16, Z7, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPADDD          Z16, Z6, Z6
+	VMOVDQA32       Z7, Z17
+	VPTERNLOGD      $0xe8, Z1, Z0, Z17
+	VPADDD          Z17, Z6, Z6
+	VPADDD.BCST     572(AX), Z5, Z5
+	VMOVDQA32       Z2, Z17
+	VPTERNLOGD      $0xca, Z4, Z3, Z17
+	VPADDD          Z17, Z5, Z5
+	VPRORD          $0x06, Z2, Z16
+	VPRORD          $0x0b, Z2, Z17
+	VPRORD          $0x19, Z2, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPADDD          Z16, Z5, Z5
+	VPADDD          Z5, Z1, Z1
+	VPRORD          $0x02, Z6, Z16
+	VPRORD          $0x0d, Z6, Z17
+	VPRORD          $0x16, Z6, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPADDD          Z16, Z5, Z5
+	VMOVDQA32       Z6, Z17
+	VPTERNLOGD      $0xe8, Z0, Z7, Z17
+	VPADDD          Z17, Z5, Z5
+	VMOVDQU32       1536(AX), Z19
+	VPRORD          $0x07, Z19, Z20
+	VPRORD          $0x12, Z19, Z17
+	VPSRLD          $0x03, Z19, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z20
+	VPADDD          1472(AX), Z20, Z20
+	VMOVDQU32       Z20, 1472(AX)
+	VPADDD.BCST     576(AX), Z4, Z4
+	VPADDD          Z20, Z4, Z4
+	VMOVDQA32       Z1, Z17
+	VPTERNLOGD      $0xca, Z3, Z2, Z17
+	VPADDD          Z17, Z4, Z4
+	VPRORD          $0x06, Z1, Z16
+	VPRORD          $0x0b, Z1, Z17
+	VPRORD          $0x19, Z1, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPADDD          Z16, Z4, Z4
+	VPADDD          Z4, Z0, Z0
+	VPRORD          $0x02, Z5, Z16
+	VPRORD          $0x0d, Z5, Z17
+	VPRORD          $0x16, Z5, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPADDD          Z16, Z4, Z4
+	VMOVDQA32       Z5, Z17
+	VPTERNLOGD      $0xe8, Z7, Z6, Z17
+	VPADDD          Z17, Z4, Z4
+	VMOVDQU32       1600(AX), Z19
+	VPRORD          $0x07, Z19, Z20
+	VPRORD          $0x12, Z19, Z17
+	VPSRLD          $0x03, Z19, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z20
+	VPADDD          1536(AX), Z20, Z20
+	VPADDD.BCST     836(AX), Z20, Z20
+	VMOVDQU32       Z20, 1536(AX)
+	VPADDD.BCST     580(AX), Z3, Z3
+	VPADDD          Z20, Z3, Z3
+	VMOVDQA32       Z0, Z17
+	VPTERNLOGD      $0xca, Z2, Z1, Z17
+	VPADDD          Z17, Z3, Z3
+	VPRORD          $0x06, Z0, Z16
+	VPRORD          $0x0b, Z0, Z17
+	VPRORD          $0x19, Z0, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPADDD          Z16, Z3, Z3
+	VPADDD          Z3, Z7, Z7
+	VPRORD          $0x02, Z4, Z16
+	VPRORD          $0x0d, Z4, Z17
+	VPRORD          $0x16, Z4, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPADDD          Z16, Z3, Z3
+	VMOVDQA32       Z4, Z17
+	VPTERNLOGD      $0xe8, Z6, Z5, Z17
+	VPADDD          Z17, Z3, Z3
+	VMOVDQU32       1664(AX), Z19
+	VPRORD          $0x07, Z19, Z20
+	VPRORD          $0x12, Z19, Z17
+	VPSRLD          $0x03, Z19, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z20
+	VMOVDQU32       1472(AX), Z19
+	VPRORD          $0x11, Z19, Z16
+	VPRORD          $0x13, Z19, Z17
+	VPSRLD          $0x0a, Z19, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPADDD          Z16, Z20, Z20
+	VPADDD          1600(AX), Z20, Z20
+	VMOVDQU32       Z20, 1600(AX)
+	VPADDD.BCST     584(AX), Z2, Z2
+	VPADDD          Z20, Z2, Z2
+	VMOVDQA32       Z7, Z17
+	VPTERNLOGD      $0xca, Z1, Z0, Z17
+	VPADDD          Z17, Z2, Z2
+	VPRORD          $0x06, Z7, Z16
+	VPRORD          $0x0b, Z7, Z17
+	VPRORD          $0x19, Z7, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPADDD          Z16, Z2, Z2
+	VPADDD          Z2, Z6, Z6
+	VPRORD          $0x02, Z3, Z16
+	VPRORD          $0x0d, Z3, Z17
+	VPRORD          $0x16, Z3, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPADDD          Z16, Z2, Z2
+	VMOVDQA32       Z3, Z17
+	VPTERNLOGD      $0xe8, Z5, Z4, Z17
+	VPADDD          Z17, Z2, Z2
+	VMOVDQU32       1728(AX), Z19
+	VPRORD          $0x07, Z19, Z20
+	VPRORD          $0x12, Z19, Z17
+	VPSRLD          $0x03, Z19, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z20
+	VMOVDQU32       1536(AX), Z19
+	VPRORD          $0x11, Z19, Z16
+	VPRORD          $0x13, Z19, Z17
+	VPSRLD          $0x0a, Z19, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPADDD          Z16, Z20, Z20
+	VPADDD          1664(AX), Z20, Z20
+	VMOVDQU32       Z20, 1664(AX)
+	VPADDD.BCST     588(AX), Z1, Z1
+	VPADDD          Z20, Z1, Z1
+	VMOVDQA32       Z6, Z17
+	VPTERNLOGD      $0xca, Z0, Z7, Z17
+	VPADDD          Z17, Z1, Z1
+	VPRORD          $0x06, Z6, Z16
+	VPRORD          $0x0b, Z6, Z17
+	VPRORD          $0x19, Z6, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPADDD          Z16, Z1, Z1
+	VPADDD          Z1, Z5, Z5
+	VPRORD          $0x02, Z2, Z16
+	VPRORD          $0x0d, Z2, Z17
+	VPRORD          $0x16, Z2, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPADDD          Z16, Z1, Z1
+	VMOVDQA32       Z2, Z17
+	VPTERNLOGD      $0xe8, Z4, Z3, Z17
+	VPADDD          Z17, Z1, Z1
+	VMOVDQU32       1792(AX), Z19
+	VPRORD          $0x07, Z19, Z20
+	VPRORD          $0x12, Z19, Z17
+	VPSRLD          $0x03, Z19, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z20
+	VMOVDQU32       1600(AX), Z19
+	VPRORD          $0x11, Z19, Z16
+	VPRORD          $0x13, Z19, Z17
+	VPSRLD          $0x0a, Z19, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPADDD          Z16, Z20, Z20
+	VPADDD          1728(AX), Z20, Z20
+	VMOVDQU32       Z20, 1728(AX)
+	VPADDD.BCST     592(AX), Z0, Z0
+	VPADDD          Z20, Z0, Z0
+	VMOVDQA32       Z5, Z17
+	VPTERNLOGD      $0xca, Z7, Z6, Z17
+	VPADDD          Z17, Z0, Z0
+	VPRORD          $0x06, Z5, Z16
+	VPRORD          $0x0b, Z5, Z17
+	VPRORD          $0x19, Z5, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPADDD          Z16, Z0, Z0
+	VPADDD          Z0, Z4, Z4
+	VPRORD          $0x02, Z1, Z16
+	VPRORD          $0x0d, Z1, Z17
+	VPRORD          $0x16, Z1, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPADDD          Z16, Z0, Z0
+	VMOVDQA32       Z1, Z17
+	VPTERNLOGD      $0xe8, Z3, Z2, Z17
+	VPADDD          Z17, Z0, Z0
+	VMOVDQU32       1856(AX), Z19
+	VPRORD          $0x07, Z19, Z20
+	VPRORD          $0x12, Z19, Z17
+	VPSRLD          $0x03, Z19, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z20
+	VMOVDQU32       1664(AX), Z19
+	VPRORD          $0x11, Z19, Z16
+	VPRORD          $0x13, Z19, Z17
+	VPSRLD          $0x0a, Z19, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPADDD          Z16, Z20, Z20
+	VPADDD          1792(AX), Z20, Z20
+	VMOVDQU32       Z20, 1792(AX)
+	VPADDD.BCST     596(AX), Z7, Z7
+	VPADDD          Z20, Z7, Z7
+	VMOVDQA32       Z4, Z17
+	VPTERNLOGD      $0xca, Z6, Z5, Z17
+	VPADDD          Z17, Z7, Z7
+	VPRORD          $0x06, Z4, Z16
+	VPRORD          $0x0b, Z4, Z17
+	VPRORD          $0x19, Z4, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPADDD          Z16, Z7, Z7
+	VPADDD          Z7, Z3, Z3
+	VPRORD          $0x02, Z0, Z16
+	VPRORD          $0x0d, Z0, Z17
+	VPRORD          $0x16, Z0, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPADDD          Z16, Z7, Z7
+	VMOVDQA32       Z0, Z17
+	VPTERNLOGD      $0xe8, Z2, Z1, Z17
+	VPADDD          Z17, Z7, Z7
+	VMOVDQU32       1920(AX), Z19
+	VPRORD          $0x07, Z19, Z20
+	VPRORD          $0x12, Z19, Z17
+	VPSRLD          $0x03, Z19, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z20
+	VMOVDQU32       1728(AX), Z19
+	VPRORD          $0x11, Z19, Z16
+	VPRORD          $0x13, Z19, Z17
+	VPSRLD          $0x0a, Z19, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPADDD          Z16, Z20, Z20
+	VPADDD          1856(AX), Z20, Z20
+	VPADDD.BCST     856(AX), Z20, Z20
+	VMOVDQU32       Z20, 1856(AX)
+	VPADDD.BCST     600(AX), Z6, Z6
+	VPADDD          Z20, Z6, Z6
+	VMOVDQA32       Z3, Z17
+	VPTERNLOGD      $0xca, Z5, Z4, Z17
+	VPADDD          Z17, Z6, Z6
+	VPRORD          $0x06, Z3, Z16
+	VPRORD          $0x0b, Z3, Z17
+	VPRORD          $0x19, Z3, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPADDD          Z16, Z6, Z6
+	VPADDD          Z6, Z2, Z2
+	VPRORD          $0x02, Z7, Z16
+	VPRORD          $0x0d, Z7, Z17
+	VPRORD          $0x16, Z7, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPADDD          Z16, Z6, Z6
+	VMOVDQA32       Z7, Z17
+	VPTERNLOGD      $0xe8, Z1, Z0, Z17
+	VPADDD          Z17, Z6, Z6
+	VMOVDQU32       1792(AX), Z19
+	VPRORD          $0x11, Z19, Z20
+	VPRORD          $0x13, Z19, Z17
+	VPSRLD          $0x0a, Z19, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z20
+	VPADDD          1472(AX), Z20, Z20
+	VPADDD          1920(AX), Z20, Z20
+	VPADDD.BCST     860(AX), Z20, Z20
+	VMOVDQU32       Z20, 1920(AX)
+	VPADDD.BCST     604(AX), Z5, Z5
+	VPADDD          Z20, Z5, Z5
+	VMOVDQA32       Z2, Z17
+	VPTERNLOGD      $0xca, Z4, Z3, Z17
+	VPADDD          Z17, Z5, Z5
+	VPRORD          $0x06, Z2, Z16
+	VPRORD          $0x0b, Z2, Z17
+	VPRORD          $0x19, Z2, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPADDD          Z16, Z5, Z5
+	VPADDD          Z5, Z1, Z1
+	VPRORD          $0x02, Z6, Z16
+	VPRORD          $0x0d, Z6, Z17
+	VPRORD          $0x16, Z6, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPADDD          Z16, Z5, Z5
+	VMOVDQA32       Z6, Z17
+	VPTERNLOGD      $0xe8, Z0, Z7, Z17
+	VPADDD          Z17, Z5, Z5
+	VMOVDQU32       1856(AX), Z19
+	VPRORD          $0x11, Z19, Z20
+	VPRORD          $0x13, Z19, Z17
+	VPSRLD          $0x0a, Z19, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z20
+	VPADDD          1536(AX), Z20, Z20
+	VPADDD.BCST     864(AX), Z20, Z20
+	VMOVDQU32       Z20, 1984(AX)
+	VPADDD.BCST     608(AX), Z4, Z4
+	VPADDD          Z20, Z4, Z4
+	VMOVDQA32       Z1, Z17
+	VPTERNLOGD      $0xca, Z3, Z2, Z17
+	VPADDD          Z17, Z4, Z4
+	VPRORD          $0x06, Z1, Z16
+	VPRORD          $0x0b, Z1, Z17
+	VPRORD          $0x19, Z1, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPADDD          Z16, Z4, Z4
+	VPADDD          Z4, Z0, Z0
+	VPRORD          $0x02, Z5, Z16
+	VPRORD          $0x0d, Z5, Z17
+	VPRORD          $0x16, Z5, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPADDD          Z16, Z4, Z4
+	VMOVDQA32       Z5, Z17
+	VPTERNLOGD      $0xe8, Z7, Z6, Z17
+	VPADDD          Z17, Z4, Z4
+	VMOVDQU32       1920(AX), Z19
+	VPRORD          $0x11, Z19, Z20
+	VPRORD          $0x13, Z19, Z17
+	VPSRLD          $0x0a, Z19, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z20
+	VPADDD          1600(AX), Z20, Z20
+	VMOVDQU32       Z20, 2048(AX)
+	VPADDD.BCST     612(AX), Z3, Z3
+	VPADDD          Z20, Z3, Z3
+	VMOVDQA32       Z0, Z17
+	VPTERNLOGD      $0xca, Z2, Z1, Z17
+	VPADDD          Z17, Z3, Z3
+	VPRORD          $0x06, Z0, Z16
+	VPRORD          $0x0b, Z0, Z17
+	VPRORD          $0x19, Z0, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPADDD          Z16, Z3, Z3
+	VPADDD          Z3, Z7, Z7
+	VPRORD          $0x02, Z4, Z16
+	VPRORD          $0x0d, Z4, Z17
+	VPRORD          $0x16, Z4, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPADDD          Z16, Z3, Z3
+	VMOVDQA32       Z4, Z17
+	VPTERNLOGD      $0xe8, Z6, Z5, Z17
+	VPADDD          Z17, Z3, Z3
+	VMOVDQU32       1984(AX), Z19
+	VPRORD          $0x11, Z19, Z20
+	VPRORD          $0x13, Z19, Z17
+	VPSRLD          $0x0a, Z19, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z20
+	VPADDD          1664(AX), Z20, Z20
+	VMOVDQU32       Z20, 2112(AX)
+	VPADDD.BCST     616(AX), Z2, Z2
+	VPADDD          Z20, Z2, Z2
+	VMOVDQA32       Z7, Z17
+	VPTERNLOGD      $0xca, Z1, Z0, Z17
+	VPADDD          Z17, Z2, Z2
+	VPRORD          $0x06, Z7, Z16
+	VPRORD          $0x0b, Z7, Z17
+	VPRORD          $0x19, Z7, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPADDD          Z16, Z2, Z2
+	VPADDD          Z2, Z6, Z6
+	VPRORD          $0x02, Z3, Z16
+	VPRORD          $0x0d, Z3, Z17
+	VPRORD          $0x16, Z3, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPADDD          Z16, Z2, Z2
+	VMOVDQA32       Z3, Z17
+	VPTERNLOGD      $0xe8, Z5, Z4, Z17
+	VPADDD          Z17, Z2, Z2
+	VMOVDQU32       2048(AX), Z19
+	VPRORD          $0x11, Z19, Z20
+	VPRORD          $0x13, Z19, Z17
+	VPSRLD          $0x0a, Z19, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z20
+	VPADDD          1728(AX), Z20, Z20
+	VMOVDQU32       Z20, 2176(AX)
+	VPADDD.BCST     620(AX), Z1, Z1
+	VPADDD          Z20, Z1, Z1
+	VMOVDQA32       Z6, Z17
+	VPTERNLOGD      $0xca, Z0, Z7, Z17
+	VPADDD          Z17, Z1, Z1
+	VPRORD          $0x06, Z6, Z16
+	VPRORD          $0x0b, Z6, Z17
+	VPRORD          $0x19, Z6, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPADDD          Z16, Z1, Z1
+	VPADDD          Z1, Z5, Z5
+	VPRORD          $0x02, Z2, Z16
+	VPRORD          $0x0d, Z2, Z17
+	VPRORD          $0x16, Z2, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPADDD          Z16, Z1, Z1
+	VMOVDQA32       Z2, Z17
+	VPTERNLOGD      $0xe8, Z4, Z3, Z17
+	VPADDD          Z17, Z1, Z1
+	VMOVDQU32       2112(AX), Z19
+	VPRORD          $0x11, Z19, Z20
+	VPRORD          $0x13, Z19, Z17
+	VPSRLD          $0x0a, Z19, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z20
+	VPADDD          1792(AX), Z20, Z20
+	VMOVDQU32       Z20, 2240(AX)
+	VPADDD.BCST     624(AX), Z0, Z0
+	VPADDD          Z20, Z0, Z0
+	VMOVDQA32       Z5, Z17
+	VPTERNLOGD      $0xca, Z7, Z6, Z17
+	VPADDD          Z17, Z0, Z0
+	VPRORD          $0x06, Z5, Z16
+	VPRORD          $0x0b, Z5, Z17
+	VPRORD          $0x19, Z5, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPADDD          Z16, Z0, Z0
+	VPADDD          Z0, Z4, Z4
+	VPRORD          $0x02, Z1, Z16
+	VPRORD          $0x0d, Z1, Z17
+	VPRORD          $0x16, Z1, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPADDD          Z16, Z0, Z0
+	VMOVDQA32       Z1, Z17
+	VPTERNLOGD      $0xe8, Z3, Z2, Z17
+	VPADDD          Z17, Z0, Z0
+	VMOVDQU32       2176(AX), Z19
+	VPRORD          $0x11, Z19, Z20
+	VPRORD          $0x13, Z19, Z17
+	VPSRLD          $0x0a, Z19, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z20
+	VPADDD          1856(AX), Z20, Z20
+	VMOVDQU32       Z20, 2304(AX)
+	VPADDD.BCST     628(AX), Z7, Z7
+	VPADDD          Z20, Z7, Z7
+	VMOVDQA32       Z4, Z17
+	VPTERNLOGD      $0xca, Z6, Z5, Z17
+	VPADDD          Z17, Z7, Z7
+	VPRORD          $0x06, Z4, Z16
+	VPRORD          $0x0b, Z4, Z17
+	VPRORD          $0x19, Z4, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPADDD          Z16, Z7, Z7
+	VPADDD          Z7, Z3, Z3
+	VPRORD          $0x02, Z0, Z16
+	VPRORD          $0x0d, Z0, Z17
+	VPRORD          $0x16, Z0, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPADDD          Z16, Z7, Z7
+	VMOVDQA32       Z0, Z17
+	VPTERNLOGD      $0xe8, Z2, Z1, Z17
+	VPADDD          Z17, Z7, Z7
+	VMOVDQU32       2240(AX), Z19
+	VPRORD          $0x11, Z19, Z20
+	VPRORD          $0x13, Z19, Z17
+	VPSRLD          $0x0a, Z19, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z20
+	VPADDD          1920(AX), Z20, Z20
+	VPADDD.BCST     888(AX), Z20, Z20
+	VMOVDQU32       Z20, 2368(AX)
+	VPADDD.BCST     632(AX), Z6, Z6
+	VPADDD          Z20, Z6, Z6
+	VMOVDQA32       Z3, Z17
+	VPTERNLOGD      $0xca, Z5, Z4, Z17
+	VPADDD          Z17, Z6, Z6
+	VPRORD          $0x06, Z3, Z16
+	VPRORD          $0x0b, Z3, Z17
+	VPRORD          $0x19, Z3, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPADDD          Z16, Z6, Z6
+	VPADDD          Z6, Z2, Z2
+	VPRORD          $0x02, Z7, Z16
+	VPRORD          $0x0d, Z7, Z17
+	VPRORD          $0x16, Z7, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPADDD          Z16, Z6, Z6
+	VMOVDQA32       Z7, Z17
+	VPTERNLOGD      $0xe8, Z1, Z0, Z17
+	VPADDD          Z17, Z6, Z6
+	VMOVDQU32       1472(AX), Z19
+	VPRORD          $0x07, Z19, Z20
+	VPRORD          $0x12, Z19, Z17
+	VPSRLD          $0x03, Z19, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z20
+	VMOVDQU32       2304(AX), Z19
+	VPRORD          $0x11, Z19, Z16
+	VPRORD          $0x13, Z19, Z17
+	VPSRLD          $0x0a, Z19, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPADDD          Z16, Z20, Z20
+	VPADDD          1984(AX), Z20, Z20
+	VPADDD.BCST     892(AX), Z20, Z20
+	VMOVDQU32       Z20, 2432(AX)
+	VPADDD.BCST     636(AX), Z5, Z5
+	VPADDD          Z20, Z5, Z5
+	VMOVDQA32       Z2, Z17
+	VPTERNLOGD      $0xca, Z4, Z3, Z17
+	VPADDD          Z17, Z5, Z5
+	VPRORD          $0x06, Z2, Z16
+	VPRORD          $0x0b, Z2, Z17
+	VPRORD          $0x19, Z2, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPADDD          Z16, Z5, Z5
+	VPADDD          Z5, Z1, Z1
+	VPRORD          $0x02, Z6, Z16
+	VPRORD          $0x0d, Z6, Z17
+	VPRORD          $0x16, Z6, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPADDD          Z16, Z5, Z5
+	VMOVDQA32       Z6, Z17
+	VPTERNLOGD      $0xe8, Z0, Z7, Z17
+	VPADDD          Z17, Z5, Z5
+	VMOVDQU32       1536(AX), Z19
+	VPRORD          $0x07, Z19, Z20
+	VPRORD          $0x12, Z19, Z17
+	VPSRLD          $0x03, Z19, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z20
+	VMOVDQU32       2368(AX), Z19
+	VPRORD          $0x11, Z19, Z16
+	VPRORD          $0x13, Z19, Z17
+	VPSRLD          $0x0a, Z19, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPADDD          Z16, Z20, Z20
+	VPADDD          2048(AX), Z20, Z20
+	VPADDD          1472(AX), Z20, Z20
+	VMOVDQU32       Z20, 1472(AX)
+	VPADDD.BCST     640(AX), Z4, Z4
+	VPADDD          Z20, Z4, Z4
+	VMOVDQA32       Z1, Z17
+	VPTERNLOGD      $0xca, Z3, Z2, Z17
+	VPADDD          Z17, Z4, Z4
+	VPRORD          $0x06, Z1, Z16
+	VPRORD          $0x0b, Z1, Z17
+	VPRORD          $0x19, Z1, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPADDD          Z16, Z4, Z4
+	VPADDD          Z4, Z0, Z0
+	VPRORD          $0x02, Z5, Z16
+	VPRORD          $0x0d, Z5, Z17
+	VPRORD          $0x16, Z5, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPADDD          Z16, Z4, Z4
+	VMOVDQA32       Z5, Z17
+	VPTERNLOGD      $0xe8, Z7, Z6, Z17
+	VPADDD          Z17, Z4, Z4
+	VMOVDQU32       1600(AX), Z19
+	VPRORD          $0x07, Z19, Z20
+	VPRORD          $0x12, Z19, Z17
+	VPSRLD          $0x03, Z19, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z20
+	VMOVDQU32       2432(AX), Z19
+	VPRORD          $0x11, Z19, Z16
+	VPRORD          $0x13, Z19, Z17
+	VPSRLD          $0x0a, Z19, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPADDD          Z16, Z20, Z20
+	VPADDD          2112(AX), Z20, Z20
+	VPADDD          1536(AX), Z20, Z20
+	VMOVDQU32       Z20, 1536(AX)
+	VPADDD.BCST     644(AX), Z3, Z3
+	VPADDD          Z20, Z3, Z3
+	VMOVDQA32       Z0, Z17
+	VPTERNLOGD      $0xca, Z2, Z1, Z17
+	VPADDD          Z17, Z3, Z3
+	VPRORD          $0x06, Z0, Z16
+	VPRORD          $0x0b, Z0, Z17
+	VPRORD          $0x19, Z0, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPADDD          Z16, Z3, Z3
+	VPADDD          Z3, Z7, Z7
+	VPRORD          $0x02, Z4, Z16
+	VPRORD          $0x0d, Z4, Z17
+	VPRORD          $0x16, Z4, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPADDD          Z16, Z3, Z3
+	VMOVDQA32       Z4, Z17
+	VPTERNLOGD      $0xe8, Z6, Z5, Z17
+	VPADDD          Z17, Z3, Z3
+	VMOVDQU32       1664(AX), Z19
+	VPRORD          $0x07, Z19, Z20
+	VPRORD          $0x12, Z19, Z17
+	VPSRLD          $0x03, Z19, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z20
+	VMOVDQU32       1472(AX), Z19
+	VPRORD          $0x11, Z19, Z16
+	VPRORD          $0x13, Z19, Z17
+	VPSRLD          $0x0a, Z19, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPADDD          Z16, Z20, Z20
+	VPADDD          2176(AX), Z20, Z20
+	VPADDD          1600(AX), Z20, Z20
+	VMOVDQU32       Z20, 1600(AX)
+	VPADDD.BCST     648(AX), Z2, Z2
+	VPADDD          Z20, Z2, Z2
+	VMOVDQA32       Z7, Z17
+	VPTERNLOGD      $0xca, Z1, Z0, Z17
+	VPADDD          Z17, Z2, Z2
+	VPRORD          $0x06, Z7, Z16
+	VPRORD          $0x0b, Z7, Z17
+	VPRORD          $0x19, Z7, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPADDD          Z16, Z2, Z2
+	VPADDD          Z2, Z6, Z6
+	VPRORD          $0x02, Z3, Z16
+	VPRORD          $0x0d, Z3, Z17
+	VPRORD          $0x16, Z3, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPADDD          Z16, Z2, Z2
+	VMOVDQA32       Z3, Z17
+	VPTERNLOGD      $0xe8, Z5, Z4, Z17
+	VPADDD          Z17, Z2, Z2
+	VMOVDQU32       1728(AX), Z19
+	VPRORD          $0x07, Z19, Z20
+	VPRORD          $0x12, Z19, Z17
+	VPSRLD          $0x03, Z19, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z20
+	VMOVDQU32       1536(AX), Z19
+	VPRORD          $0x11, Z19, Z16
+	VPRORD          $0x13, Z19, Z17
+	VPSRLD          $0x0a, Z19, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPADDD          Z16, Z20, Z20
+	VPADDD          2240(AX), Z20, Z20
+	VPADDD          1664(AX), Z20, Z20
+	VMOVDQU32       Z20, 1664(AX)
+	VPADDD.BCST     652(AX), Z1, Z1
+	VPADDD          Z20, Z1, Z1
+	VMOVDQA32       Z6, Z17
+	VPTERNLOGD      $0xca, Z0, Z7, Z17
+	VPADDD          Z17, Z1, Z1
+	VPRORD          $0x06, Z6, Z16
+	VPRORD          $0x0b, Z6, Z17
+	VPRORD          $0x19, Z6, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPADDD          Z16, Z1, Z1
+	VPADDD          Z1, Z5, Z5
+	VPRORD          $0x02, Z2, Z16
+	VPRORD          $0x0d, Z2, Z17
+	VPRORD          $0x16, Z2, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPADDD          Z16, Z1, Z1
+	VMOVDQA32       Z2, Z17
+	VPTERNLOGD      $0xe8, Z4, Z3, Z17
+	VPADDD          Z17, Z1, Z1
+	VMOVDQU32       1792(AX), Z19
+	VPRORD          $0x07, Z19, Z20
+	VPRORD          $0x12, Z19, Z17
+	VPSRLD          $0x03, Z19, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z20
+	VMOVDQU32       1600(AX), Z19
+	VPRORD          $0x11, Z19, Z16
+	VPRORD          $0x13, Z19, Z17
+	VPSRLD          $0x0a, Z19, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPADDD          Z16, Z20, Z20
+	VPADDD          2304(AX), Z20, Z20
+	VPADDD          1728(AX), Z20, Z20
+	VMOVDQU32       Z20, 1728(AX)
+	VPADDD.BCST     656(AX), Z0, Z0
+	VPADDD          Z20, Z0, Z0
+	VMOVDQA32       Z5, Z17
+	VPTERNLOGD      $0xca, Z7, Z6, Z17
+	VPADDD          Z17, Z0, Z0
+	VPRORD          $0x06, Z5, Z16
+	VPRORD          $0x0b, Z5, Z17
+	VPRORD          $0x19, Z5, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPADDD          Z16, Z0, Z0
+	VPADDD          Z0, Z4, Z4
+	VPRORD          $0x02, Z1, Z16
+	VPRORD          $0x0d, Z1, Z17
+	VPRORD          $0x16, Z1, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPADDD          Z16, Z0, Z0
+	VMOVDQA32       Z1, Z17
+	VPTERNLOGD      $0xe8, Z3, Z2, Z17
+	VPADDD          Z17, Z0, Z0
+	VMOVDQU32       1856(AX), Z19
+	VPRORD          $0x07, Z19, Z20
+	VPRORD          $0x12, Z19, Z17
+	VPSRLD          $0x03, Z19, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z20
+	VMOVDQU32       1664(AX), Z19
+	VPRORD          $0x11, Z19, Z16
+	VPRORD          $0x13, Z19, Z17
+	VPSRLD          $0x0a, Z19, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPADDD          Z16, Z20, Z20
+	VPADDD          2368(AX), Z20, Z20
+	VPADDD          1792(AX), Z20, Z20
+	VMOVDQU32       Z20, 1792(AX)
+	VPADDD.BCST     660(AX), Z7, Z7
+	VPADDD          Z20, Z7, Z7
+	VMOVDQA32       Z4, Z17
+	VPTERNLOGD      $0xca, Z6, Z5, Z17
+	VPADDD          Z17, Z7, Z7
+	VPRORD          $0x06, Z4, Z16
+	VPRORD          $0x0b, Z4, Z17
+	VPRORD          $0x19, Z4, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPADDD          Z16, Z7, Z7
+	VPADDD          Z7, Z3, Z3
+	VPRORD          $0x02, Z0, Z16
+	VPRORD          $0x0d, Z0, Z17
+	VPRORD          $0x16, Z0, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPADDD          Z16, Z7, Z7
+	VMOVDQA32       Z0, Z17
+	VPTERNLOGD      $0xe8, Z2, Z1, Z17
+	VPADDD          Z17, Z7, Z7
+	VMOVDQU32       1920(AX), Z19
+	VPRORD          $0x07, Z19, Z20
+	VPRORD          $0x12, Z19, Z17
+	VPSRLD          $0x03, Z19, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z20
+	VMOVDQU32       1728(AX), Z19
+	VPRORD          $0x11, Z19, Z16
+	VPRORD          $0x13, Z19, Z17
+	VPSRLD          $0x0a, Z19, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPADDD          Z16, Z20, Z20
+	VPADDD          2432(AX), Z20, Z20
+	VPADDD          1856(AX), Z20, Z20
+	VMOVDQU32       Z20, 1856(AX)
+	VPADDD.BCST     664(AX), Z6, Z6
+	VPADDD          Z20, Z6, Z6
+	VMOVDQA32       Z3, Z17
+	VPTERNLOGD      $0xca, Z5, Z4, Z17
+	VPADDD          Z17, Z6, Z6
+	VPRORD          $0x06, Z3, Z16
+	VPRORD          $0x0b, Z3, Z17
+	VPRORD          $0x19, Z3, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPADDD          Z16, Z6, Z6
+	VPADDD          Z6, Z2, Z2
+	VPRORD          $0x02, Z7, Z16
+	VPRORD          $0x0d, Z7, Z17
+	VPRORD          $0x16, Z7, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPADDD          Z16, Z6, Z6
+	VMOVDQA32       Z7, Z17
+	VPTERNLOGD      $0xe8, Z1, Z0, Z17
+	VPADDD          Z17, Z6, Z6
+	VMOVDQU32       1984(AX), Z19
+	VPRORD          $0x07, Z19, Z20
+	VPRORD          $0x12, Z19, Z17
+	VPSRLD          $0x03, Z19, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z20
+	VMOVDQU32       1792(AX), Z19
+	VPRORD          $0x11, Z19, Z16
+	VPRORD          $0x13, Z19, Z17
+	VPSRLD          $0x0a, Z19, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPADDD          Z16, Z20, Z20
+	VPADDD          1472(AX), Z20, Z20
+	VPADDD          1920(AX), Z20, Z20
+	VMOVDQU32       Z20, 1920(AX)
+	VPADDD.BCST     668(AX), Z5, Z5
+	VPADDD          Z20, Z5, Z5
+	VMOVDQA32       Z2, Z17
+	VPTERNLOGD      $0xca, Z4, Z3, Z17
+	VPADDD          Z17, Z5, Z5
+	VPRORD          $0x06, Z2, Z16
+	VPRORD          $0x0b, Z2, Z17
+	VPRORD          $0x19, Z2, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPADDD          Z16, Z5, Z5
+	VPADDD          Z5, Z1, Z1
+	VPRORD          $0x02, Z6, Z16
+	VPRORD          $0x0d, Z6, Z17
+	VPRORD          $0x16, Z6, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPADDD          Z16, Z5, Z5
+	VMOVDQA32       Z6, Z17
+	VPTERNLOGD      $0xe8, Z0, Z7, Z17
+	VPADDD          Z17, Z5, Z5
+	VMOVDQU32       2048(AX), Z19
+	VPRORD          $0x07, Z19, Z20
+	VPRORD          $0x12, Z19, Z17
+	VPSRLD          $0x03, Z19, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z20
+	VMOVDQU32       1856(AX), Z19
+	VPRORD          $0x11, Z19, Z16
+	VPRORD          $0x13, Z19, Z17
+	VPSRLD          $0x0a, Z19, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPADDD          Z16, Z20, Z20
+	VPADDD          1536(AX), Z20, Z20
+	VPADDD          1984(AX), Z20, Z20
+	VMOVDQU32       Z20, 1984(AX)
+	VPADDD.BCST     672(AX), Z4, Z4
+	VPADDD          Z20, Z4, Z4
+	VMOVDQA32       Z1, Z17
+	VPTERNLOGD      $0xca, Z3, Z2, Z17
+	VPADDD          Z17, Z4, Z4
+	VPRORD          $0x06, Z1, Z16
+	VPRORD          $0x0b, Z1, Z17
+	VPRORD          $0x19, Z1, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPADDD          Z16, Z4, Z4
+	VPADDD          Z4, Z0, Z0
+	VPRORD          $0x02, Z5, Z16
+	VPRORD          $0x0d, Z5, Z17
+	VPRORD          $0x16, Z5, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPADDD          Z16, Z4, Z4
+	VMOVDQA32       Z5, Z17
+	VPTERNLOGD      $0xe8, Z7, Z6, Z17
+	VPADDD          Z17, Z4, Z4
+	VMOVDQU32       2112(AX), Z19
+	VPRORD          $0x07, Z19, Z20
+	VPRORD          $0x12, Z19, Z17
+	VPSRLD          $0x03, Z19, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z20
+	VMOVDQU32       1920(AX), Z19
+	VPRORD          $0x11, Z19, Z16
+	VPRORD          $0x13, Z19, Z17
+	VPSRLD          $0x0a, Z19, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPADDD          Z16, Z20, Z20
+	VPADDD          1600(AX), Z20, Z20
+	VPADDD          2048(AX), Z20, Z20
+	VMOVDQU32       Z20, 2048(AX)
+	VPADDD.BCST     676(AX), Z3, Z3
+	VPADDD          Z20, Z3, Z3
+	VMOVDQA32       Z0, Z17
+	VPTERNLOGD      $0xca, Z2, Z1, Z17
+	VPADDD          Z17, Z3, Z3
+	VPRORD          $0x06, Z0, Z16
+	VPRORD          $0x0b, Z0, Z17
+	VPRORD          $0x19, Z0, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPADDD          Z16, Z3, Z3
+	VPADDD          Z3, Z7, Z7
+	VPRORD          $0x02, Z4, Z16
+	VPRORD          $0x0d, Z4, Z17
+	VPRORD          $0x16, Z4, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPADDD          Z16, Z3, Z3
+	VMOVDQA32       Z4, Z17
+	VPTERNLOGD      $0xe8, Z6, Z5, Z17
+	VPADDD          Z17, Z3, Z3
+	VMOVDQU32       2176(AX), Z19
+	VPRORD          $0x07, Z19, Z20
+	VPRORD          $0x12, Z19, Z17
+	VPSRLD          $0x03, Z19, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z20
+	VMOVDQU32       1984(AX), Z19
+	VPRORD          $0x11, Z19, Z16
+	VPRORD          $0x13, Z19, Z17
+	VPSRLD          $0x0a, Z19, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPADDD          Z16, Z20, Z20
+	VPADDD          1664(AX), Z20, Z20
+	VPADDD          2112(AX), Z20, Z20
+	VMOVDQU32       Z20, 2112(AX)
+	VPADDD.BCST     680(AX), Z2, Z2
+	VPADDD          Z20, Z2, Z2
+	VMOVDQA32       Z7, Z17
+	VPTERNLOGD      $0xca, Z1, Z0, Z17
+	VPADDD          Z17, Z2, Z2
+	VPRORD          $0x06, Z7, Z16
+	VPRORD          $0x0b, Z7, Z17
+	VPRORD          $0x19, Z7, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPADDD          Z16, Z2, Z2
+	VPADDD          Z2, Z6, Z6
+	VPRORD          $0x02, Z3, Z16
+	VPRORD          $0x0d, Z3, Z17
+	VPRORD          $0x16, Z3, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPADDD          Z16, Z2, Z2
+	VMOVDQA32       Z3, Z17
+	VPTERNLOGD      $0xe8, Z5, Z4, Z17
+	VPADDD          Z17, Z2, Z2
+	VMOVDQU32       2240(AX), Z19
+	VPRORD          $0x07, Z19, Z20
+	VPRORD          $0x12, Z19, Z17
+	VPSRLD          $0x03, Z19, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z20
+	VMOVDQU32       2048(AX), Z19
+	VPRORD          $0x11, Z19, Z16
+	VPRORD          $0x13, Z19, Z17
+	VPSRLD          $0x0a, Z19, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPADDD          Z16, Z20, Z20
+	VPADDD          1728(AX), Z20, Z20
+	VPADDD          2176(AX), Z20, Z20
+	VMOVDQU32       Z20, 2176(AX)
+	VPADDD.BCST     684(AX), Z1, Z1
+	VPADDD          Z20, Z1, Z1
+	VMOVDQA32       Z6, Z17
+	VPTERNLOGD      $0xca, Z0, Z7, Z17
+	VPADDD          Z17, Z1, Z1
+	VPRORD          $0x06, Z6, Z16
+	VPRORD          $0x0b, Z6, Z17
+	VPRORD          $0x19, Z6, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPADDD          Z16, Z1, Z1
+	VPADDD          Z1, Z5, Z5
+	VPRORD          $0x02, Z2, Z16
+	VPRORD          $0x0d, Z2, Z17
+	VPRORD          $0x16, Z2, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPADDD          Z16, Z1, Z1
+	VMOVDQA32       Z2, Z17
+	VPTERNLOGD      $0xe8, Z4, Z3, Z17
+	VPADDD          Z17, Z1, Z1
+	VMOVDQU32       2304(AX), Z19
+	VPRORD          $0x07, Z19, Z20
+	VPRORD          $0x12, Z19, Z17
+	VPSRLD          $0x03, Z19, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z20
+	VMOVDQU32       2112(AX), Z19
+	VPRORD          $0x11, Z19, Z16
+	VPRORD          $0x13, Z19, Z17
+	VPSRLD          $0x0a, Z19, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPADDD          Z16, Z20, Z20
+	VPADDD          1792(AX), Z20, Z20
+	VPADDD          2240(AX), Z20, Z20
+	VMOVDQU32       Z20, 2240(AX)
+	VPADDD.BCST     688(AX), Z0, Z0
+	VPADDD          Z20, Z0, Z0
+	VMOVDQA32       Z5, Z17
+	VPTERNLOGD      $0xca, Z7, Z6, Z17
+	VPADDD          Z17, Z0, Z0
+	VPRORD          $0x06, Z5, Z16
+	VPRORD          $0x0b, Z5, Z17
+	VPRORD          $0x19, Z5, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPADDD          Z16, Z0, Z0
+	VPADDD          Z0, Z4, Z4
+	VPRORD          $0x02, Z1, Z16
+	VPRORD          $0x0d, Z1, Z17
+	VPRORD          $0x16, Z1, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPADDD          Z16, Z0, Z0
+	VMOVDQA32       Z1, Z17
+	VPTERNLOGD      $0xe8, Z3, Z2, Z17
+	VPADDD          Z17, Z0, Z0
+	VMOVDQU32       2368(AX), Z19
+	VPRORD          $0x07, Z19, Z20
+	VPRORD          $0x12, Z19, Z17
+	VPSRLD          $0x03, Z19, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z20
+	VMOVDQU32       2176(AX), Z19
+	VPRORD          $0x11, Z19, Z16
+	VPRORD          $0x13, Z19, Z17
+	VPSRLD          $0x0a, Z19, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPADDD          Z16, Z20, Z20
+	VPADDD          1856(AX), Z20, Z20
+	VPADDD          2304(AX), Z20, Z20
+	VMOVDQU32       Z20, 2304(AX)
+	VPADDD.BCST     692(AX), Z7, Z7
+	VPADDD          Z20, Z7, Z7
+	VMOVDQA32       Z4, Z17
+	VPTERNLOGD      $0xca, Z6, Z5, Z17
+	VPADDD          Z17, Z7, Z7
+	VPRORD          $0x06, Z4, Z16
+	VPRORD          $0x0b, Z4, Z17
+	VPRORD          $0x19, Z4, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPADDD          Z16, Z7, Z7
+	VPADDD          Z7, Z3, Z3
+	VPRORD          $0x02, Z0, Z16
+	VPRORD          $0x0d, Z0, Z17
+	VPRORD          $0x16, Z0, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPADDD          Z16, Z7, Z7
+	VMOVDQA32       Z0, Z17
+	VPTERNLOGD      $0xe8, Z2, Z1, Z17
+	VPADDD          Z17, Z7, Z7
+	VMOVDQU32       2432(AX), Z19
+	VPRORD          $0x07, Z19, Z20
+	VPRORD          $0x12, Z19, Z17
+	VPSRLD          $0x03, Z19, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z20
+	VMOVDQU32       2240(AX), Z19
+	VPRORD          $0x11, Z19, Z16
+	VPRORD          $0x13, Z19, Z17
+	VPSRLD          $0x0a, Z19, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPADDD          Z16, Z20, Z20
+	VPADDD          1920(AX), Z20, Z20
+	VPADDD          2368(AX), Z20, Z20
+	VMOVDQU32       Z20, 2368(AX)
+	VPADDD.BCST     696(AX), Z6, Z6
+	VPADDD          Z20, Z6, Z6
+	VMOVDQA32       Z3, Z17
+	VPTERNLOGD      $0xca, Z5, Z4, Z17
+	VPADDD          Z17, Z6, Z6
+	VPRORD          $0x06, Z3, Z16
+	VPRORD          $0x0b, Z3, Z17
+	VPRORD          $0x19, Z3, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPADDD          Z16, Z6, Z6
+	VPADDD          Z6, Z2, Z2
+	VPRORD          $0x02, Z7, Z16
+	VPRORD          $0x0d, Z7, Z17
+	VPRORD          $0x16, Z7, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPADDD          Z16, Z6, Z6
+	VMOVDQA32       Z7, Z17
+	VPTERNLOGD      $0xe8, Z1, Z0, Z17
+	VPADDD          Z17, Z6, Z6
+	VMOVDQU32       1472(AX), Z19
+	VPRORD          $0x07, Z19, Z20
+	VPRORD          $0x12, Z19, Z17
+	VPSRLD          $0x03, Z19, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z20
+	VMOVDQU32       2304(AX), Z19
+	VPRORD          $0x11, Z19, Z16
+	VPRORD          $0x13, Z19, Z17
+	VPSRLD          $0x0a, Z19, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPADDD          Z16, Z20, Z20
+	VPADDD          1984(AX), Z20, Z20
+	VPADDD          2432(AX), Z20, Z20
+	VMOVDQU32       Z20, 2432(AX)
+	VPADDD.BCST     700(AX), Z5, Z5
+	VPADDD          Z20, Z5, Z5
+	VMOVDQA32       Z2, Z17
+	VPTERNLOGD      $0xca, Z4, Z3, Z17
+	VPADDD          Z17, Z5, Z5
+	VPRORD          $0x06, Z2, Z16
+	VPRORD          $0x0b, Z2, Z17
+	VPRORD          $0x19, Z2, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPADDD          Z16, Z5, Z5
+	VPADDD          Z5, Z1, Z1
+	VPRORD          $0x02, Z6, Z16
+	VPRORD          $0x0d, Z6, Z17
+	VPRORD          $0x16, Z6, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPADDD          Z16, Z5, Z5
+	VMOVDQA32       Z6, Z17
+	VPTERNLOGD      $0xe8, Z0, Z7, Z17
+	VPADDD          Z17, Z5, Z5
+	VMOVDQU32       1536(AX), Z19
+	VPRORD          $0x07, Z19, Z20
+	VPRORD          $0x12, Z19, Z17
+	VPSRLD          $0x03, Z19, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z20
+	VMOVDQU32       2368(AX), Z19
+	VPRORD          $0x11, Z19, Z16
+	VPRORD          $0x13, Z19, Z17
+	VPSRLD          $0x0a, Z19, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPADDD          Z16, Z20, Z20
+	VPADDD          2048(AX), Z20, Z20
+	VPADDD          1472(AX), Z20, Z20
+	VMOVDQU32       Z20, 1472(AX)
+	VPADDD.BCST     704(AX), Z4, Z4
+	VPADDD          Z20, Z4, Z4
+	VMOVDQA32       Z1, Z17
+	VPTERNLOGD      $0xca, Z3, Z2, Z17
+	VPADDD          Z17, Z4, Z4
+	VPRORD          $0x06, Z1, Z16
+	VPRORD          $0x0b, Z1, Z17
+	VPRORD          $0x19, Z1, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPADDD          Z16, Z4, Z4
+	VPADDD          Z4, Z0, Z0
+	VPRORD          $0x02, Z5, Z16
+	VPRORD          $0x0d, Z5, Z17
+	VPRORD          $0x16, Z5, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPADDD          Z16, Z4, Z4
+	VMOVDQA32       Z5, Z17
+	VPTERNLOGD      $0xe8, Z7, Z6, Z17
+	VPADDD          Z17, Z4, Z4
+	VMOVDQU32       1600(AX), Z19
+	VPRORD          $0x07, Z19, Z20
+	VPRORD          $0x12, Z19, Z17
+	VPSRLD          $0x03, Z19, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z20
+	VMOVDQU32       2432(AX), Z19
+	VPRORD          $0x11, Z19, Z16
+	VPRORD          $0x13, Z19, Z17
+	VPSRLD          $0x0a, Z19, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPADDD          Z16, Z20, Z20
+	VPADDD          2112(AX), Z20, Z20
+	VPADDD          1536(AX), Z20, Z20
+	VMOVDQU32       Z20, 1536(AX)
+	VPADDD.BCST     708(AX), Z3, Z3
+	VPADDD          Z20, Z3, Z3
+	VMOVDQA32       Z0, Z17
+	VPTERNLOGD      $0xca, Z2, Z1, Z17
+	VPADDD          Z17, Z3, Z3
+	VPRORD          $0x06, Z0, Z16
+	VPRORD          $0x0b, Z0, Z17
+	VPRORD          $0x19, Z0, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPADDD          Z16, Z3, Z3
+	VPADDD          Z3, Z7, Z7
+	VPRORD          $0x02, Z4, Z16
+	VPRORD          $0x0d, Z4, Z17
+	VPRORD          $0x16, Z4, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPADDD          Z16, Z3, Z3
+	VMOVDQA32       Z4, Z17
+	VPTERNLOGD      $0xe8, Z6, Z5, Z17
+	VPADDD          Z17, Z3, Z3
+	VMOVDQU32       1664(AX), Z19
+	VPRORD          $0x07, Z19, Z20
+	VPRORD          $0x12, Z19, Z17
+	VPSRLD          $0x03, Z19, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z20
+	VMOVDQU32       1472(AX), Z19
+	VPRORD          $0x11, Z19, Z16
+	VPRORD          $0x13, Z19, Z17
+	VPSRLD          $0x0a, Z19, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPADDD          Z16, Z20, Z20
+	VPADDD          2176(AX), Z20, Z20
+	VPADDD          1600(AX), Z20, Z20
+	VMOVDQU32       Z20, 1600(AX)
+	VPADDD.BCST     712(AX), Z2, Z2
+	VPADDD          Z20, Z2, Z2
+	VMOVDQA32       Z7, Z17
+	VPTERNLOGD      $0xca, Z1, Z0, Z17
+	VPADDD          Z17, Z2, Z2
+	VPRORD          $0x06, Z7, Z16
+	VPRORD          $0x0b, Z7, Z17
+	VPRORD          $0x19, Z7, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPADDD          Z16, Z2, Z2
+	VPADDD          Z2, Z6, Z6
+	VPRORD          $0x02, Z3, Z16
+	VPRORD          $0x0d, Z3, Z17
+	VPRORD          $0x16, Z3, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPADDD          Z16, Z2, Z2
+	VMOVDQA32       Z3, Z17
+	VPTERNLOGD      $0xe8, Z5, Z4, Z17
+	VPADDD          Z17, Z2, Z2
+	VMOVDQU32       1728(AX), Z19
+	VPRORD          $0x07, Z19, Z20
+	VPRORD          $0x12, Z19, Z17
+	VPSRLD          $0x03, Z19, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z20
+	VMOVDQU32       1536(AX), Z19
+	VPRORD          $0x11, Z19, Z16
+	VPRORD          $0x13, Z19, Z17
+	VPSRLD          $0x0a, Z19, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPADDD          Z16, Z20, Z20
+	VPADDD          2240(AX), Z20, Z20
+	VPADDD          1664(AX), Z20, Z20
+	VMOVDQU32       Z20, 1664(AX)
+	VPADDD.BCST     716(AX), Z1, Z1
+	VPADDD          Z20, Z1, Z1
+	VMOVDQA32       Z6, Z17
+	VPTERNLOGD      $0xca, Z0, Z7, Z17
+	VPADDD          Z17, Z1, Z1
+	VPRORD          $0x06, Z6, Z16
+	VPRORD          $0x0b, Z6, Z17
+	VPRORD          $0x19, Z6, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPADDD          Z16, Z1, Z1
+	VPADDD          Z1, Z5, Z5
+	VPRORD          $0x02, Z2, Z16
+	VPRORD          $0x0d, Z2, Z17
+	VPRORD          $0x16, Z2, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPADDD          Z16, Z1, Z1
+	VMOVDQA32       Z2, Z17
+	VPTERNLOGD      $0xe8, Z4, Z3, Z17
+	VPADDD          Z17, Z1, Z1
+	VMOVDQU32       1792(AX), Z19
+	VPRORD          $0x07, Z19, Z20
+	VPRORD          $0x12, Z19, Z17
+	VPSRLD          $0x03, Z19, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z20
+	VMOVDQU32       1600(AX), Z19
+	VPRORD          $0x11, Z19, Z16
+	VPRORD          $0x13, Z19, Z17
+	VPSRLD          $0x0a, Z19, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPADDD          Z16, Z20, Z20
+	VPADDD          2304(AX), Z20, Z20
+	VPADDD          1728(AX), Z20, Z20
+	VMOVDQU32       Z20, 1728(AX)
+	VPADDD.BCST     720(AX), Z0, Z0
+	VPADDD          Z20, Z0, Z0
+	VMOVDQA32       Z5, Z17
+	VPTERNLOGD      $0xca, Z7, Z6, Z17
+	VPADDD          Z17, Z0, Z0
+	VPRORD          $0x06, Z5, Z16
+	VPRORD          $0x0b, Z5, Z17
+	VPRORD          $0x19, Z5, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPADDD          Z16, Z0, Z0
+	VPADDD          Z0, Z4, Z4
+	VPRORD          $0x02, Z1, Z16
+	VPRORD          $0x0d, Z1, Z17
+	VPRORD          $0x16, Z1, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPADDD          Z16, Z0, Z0
+	VMOVDQA32       Z1, Z17
+	VPTERNLOGD      $0xe8, Z3, Z2, Z17
+	VPADDD          Z17, Z0, Z0
+	VMOVDQU32       1856(AX), Z19
+	VPRORD          $0x07, Z19, Z20
+	VPRORD          $0x12, Z19, Z17
+	VPSRLD          $0x03, Z19, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z20
+	VMOVDQU32       1664(AX), Z19
+	VPRORD          $0x11, Z19, Z16
+	VPRORD          $0x13, Z19, Z17
+	VPSRLD          $0x0a, Z19, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPADDD          Z16, Z20, Z20
+	VPADDD          2368(AX), Z20, Z20
+	VPADDD          1792(AX), Z20, Z20
+	VMOVDQU32       Z20, 1792(AX)
+	VPADDD.BCST     724(AX), Z7, Z7
+	VPADDD          Z20, Z7, Z7
+	VMOVDQA32       Z4, Z17
+	VPTERNLOGD      $0xca, Z6, Z5, Z17
+	VPADDD          Z17, Z7, Z7
+	VPRORD          $0x06, Z4, Z16
+	VPRORD          $0x0b, Z4, Z17
+	VPRORD          $0x19, Z4, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPADDD          Z16, Z7, Z7
+	VPADDD          Z7, Z3, Z3
+	VPRORD          $0x02, Z0, Z16
+	VPRORD          $0x0d, Z0, Z17
+	VPRORD          $0x16, Z0, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPADDD          Z16, Z7, Z7
+	VMOVDQA32       Z0, Z17
+	VPTERNLOGD      $0xe8, Z2, Z1, Z17
+	VPADDD          Z17, Z7, Z7
+	VMOVDQU32       1920(AX), Z19
+	VPRORD          $0x07, Z19, Z20
+	VPRORD          $0x12, Z19, Z17
+	VPSRLD          $0x03, Z19, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z20
+	VMOVDQU32       1728(AX), Z19
+	VPRORD          $0x11, Z19, Z16
+	VPRORD          $0x13, Z19, Z17
+	VPSRLD          $0x0a, Z19, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPADDD          Z16, Z20, Z20
+	VPADDD          2432(AX), Z20, Z20
+	VPADDD          1856(AX), Z20, Z20
+	VMOVDQU32       Z20, 1856(AX)
+	VPADDD.BCST     728(AX), Z6, Z6
+	VPADDD          Z20, Z6, Z6
+	VMOVDQA32       Z3, Z17
+	VPTERNLOGD      $0xca, Z5, Z4, Z17
+	VPADDD          Z17, Z6, Z6
+	VPRORD          $0x06, Z3, Z16
+	VPRORD          $0x0b, Z3, Z17
+	VPRORD          $0x19, Z3, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPADDD          Z16, Z6, Z6
+	VPADDD          Z6, Z2, Z2
+	VPRORD          $0x02, Z7, Z16
+	VPRORD          $0x0d, Z7, Z17
+	VPRORD          $0x16, Z7, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPADDD          Z16, Z6, Z6
+	VMOVDQA32       Z7, Z17
+	VPTERNLOGD      $0xe8, Z1, Z0, Z17
+	VPADDD          Z17, Z6, Z6
+	VMOVDQU32       1984(AX), Z19
+	VPRORD          $0x07, Z19, Z20
+	VPRORD          $0x12, Z19, Z17
+	VPSRLD          $0x03, Z19, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z20
+	VMOVDQU32       1792(AX), Z19
+	VPRORD          $0x11, Z19, Z16
+	VPRORD          $0x13, Z19, Z17
+	VPSRLD          $0x0a, Z19, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPADDD          Z16, Z20, Z20
+	VPADDD          1472(AX), Z20, Z20
+	VPADDD          1920(AX), Z20, Z20
+	VMOVDQU32       Z20, 1920(AX)
+	VPADDD.BCST     732(AX), Z5, Z5
+	VPADDD          Z20, Z5, Z5
+	VMOVDQA32       Z2, Z17
+	VPTERNLOGD      $0xca, Z4, Z3, Z17
+	VPADDD          Z17, Z5, Z5
+	VPRORD          $0x06, Z2, Z16
+	VPRORD          $0x0b, Z2, Z17
+	VPRORD          $0x19, Z2, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPADDD          Z16, Z5, Z5
+	VPADDD          Z5, Z1, Z1
+	VPRORD          $0x02, Z6, Z16
+	VPRORD          $0x0d, Z6, Z17
+	VPRORD          $0x16, Z6, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPADDD          Z16, Z5, Z5
+	VMOVDQA32       Z6, Z17
+	VPTERNLOGD      $0xe8, Z0, Z7, Z17
+	VPADDD          Z17, Z5, Z5
+	VMOVDQU32       2048(AX), Z19
+	VPRORD          $0x07, Z19, Z20
+	VPRORD          $0x12, Z19, Z17
+	VPSRLD          $0x03, Z19, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z20
+	VMOVDQU32       1856(AX), Z19
+	VPRORD          $0x11, Z19, Z16
+	VPRORD          $0x13, Z19, Z17
+	VPSRLD          $0x0a, Z19, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPADDD          Z16, Z20, Z20
+	VPADDD          1536(AX), Z20, Z20
+	VPADDD          1984(AX), Z20, Z20
+	VMOVDQU32       Z20, 1984(AX)
+	VPADDD.BCST     736(AX), Z4, Z4
+	VPADDD          Z20, Z4, Z4
+	VMOVDQA32       Z1, Z17
+	VPTERNLOGD      $0xca, Z3, Z2, Z17
+	VPADDD          Z17, Z4, Z4
+	VPRORD          $0x06, Z1, Z16
+	VPRORD          $0x0b, Z1, Z17
+	VPRORD          $0x19, Z1, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPADDD          Z16, Z4, Z4
+	VPADDD          Z4, Z0, Z0
+	VPRORD          $0x02, Z5, Z16
+	VPRORD          $0x0d, Z5, Z17
+	VPRORD          $0x16, Z5, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPADDD          Z16, Z4, Z4
+	VMOVDQA32       Z5, Z17
+	VPTERNLOGD      $0xe8, Z7, Z6, Z17
+	VPADDD          Z17, Z4, Z4
+	VMOVDQU32       2112(AX), Z19
+	VPRORD          $0x07, Z19, Z20
+	VPRORD          $0x12, Z19, Z17
+	VPSRLD          $0x03, Z19, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z20
+	VMOVDQU32       1920(AX), Z19
+	VPRORD          $0x11, Z19, Z16
+	VPRORD          $0x13, Z19, Z17
+	VPSRLD          $0x0a, Z19, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPADDD          Z16, Z20, Z20
+	VPADDD          1600(AX), Z20, Z20
+	VPADDD          2048(AX), Z20, Z20
+	VMOVDQU32       Z20, 2048(AX)
+	VPADDD.BCST     740(AX), Z3, Z3
+	VPADDD          Z20, Z3, Z3
+	VMOVDQA32       Z0, Z17
+	VPTERNLOGD      $0xca, Z2, Z1, Z17
+	VPADDD          Z17, Z3, Z3
+	VPRORD          $0x06, Z0, Z16
+	VPRORD          $0x0b, Z0, Z17
+	VPRORD          $0x19, Z0, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPADDD          Z16, Z3, Z3
+	VPADDD          Z3, Z7, Z7
+	VMOVDQU32       2176(AX), Z19
+	VPRORD          $0x07, Z19, Z20
+	VPRORD          $0x12, Z19, Z17
+	VPSRLD          $0x03, Z19, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z20
+	VMOVDQU32       1984(AX), Z19
+	VPRORD          $0x11, Z19, Z16
+	VPRORD          $0x13, Z19, Z17
+	VPSRLD          $0x0a, Z19, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPADDD          Z16, Z20, Z20
+	VPADDD          1664(AX), Z20, Z20
+	VPADDD          2112(AX), Z20, Z20
+	VMOVDQU32       Z20, 2112(AX)
+	VPADDD.BCST     744(AX), Z2, Z2
+	VPADDD          Z20, Z2, Z2
+	VMOVDQA32       Z7, Z17
+	VPTERNLOGD      $0xca, Z1, Z0, Z17
+	VPADDD          Z17, Z2, Z2
+	VPRORD          $0x06, Z7, Z16
+	VPRORD          $0x0b, Z7, Z17
+	VPRORD          $0x19, Z7, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPADDD          Z16, Z2, Z2
+	VPADDD          Z2, Z6, Z6
+	VMOVDQU32       2240(AX), Z19
+	VPRORD          $0x07, Z19, Z20
+	VPRORD          $0x12, Z19, Z17
+	VPSRLD          $0x03, Z19, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z20
+	VMOVDQU32       2048(AX), Z19
+	VPRORD          $0x11, Z19, Z16
+	VPRORD          $0x13, Z19, Z17
+	VPSRLD          $0x0a, Z19, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPADDD          Z16, Z20, Z20
+	VPADDD          1728(AX), Z20, Z20
+	VPADDD          2176(AX), Z20, Z20
+	VPADDD.BCST     748(AX), Z1, Z1
+	VPADDD          Z20, Z1, Z1
+	VMOVDQA32       Z6, Z17
+	VPTERNLOGD      $0xca, Z0, Z7, Z17
+	VPADDD          Z17, Z1, Z1
+	VPRORD          $0x06, Z6, Z16
+	VPRORD          $0x0b, Z6, Z17
+	VPRORD          $0x19, Z6, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPADDD          Z16, Z1, Z1
+	VPADDD          Z1, Z5, Z5
+	VMOVDQU32       2304(AX), Z19
+	VPRORD          $0x07, Z19, Z20
+	VPRORD          $0x12, Z19, Z17
+	VPSRLD          $0x03, Z19, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z20
+	VMOVDQU32       2112(AX), Z19
+	VPRORD          $0x11, Z19, Z16
+	VPRORD          $0x13, Z19, Z17
+	VPSRLD          $0x0a, Z19, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPADDD          Z16, Z20, Z20
+	VPADDD          1792(AX), Z20, Z20
+	VPADDD          2240(AX), Z20, Z20
+	VPADDD.BCST     752(AX), Z0, Z0
+	VPADDD          Z20, Z0, Z0
+	VMOVDQA32       Z5, Z17
+	VPTERNLOGD      $0xca, Z7, Z6, Z17
+	VPADDD          Z17, Z0, Z0
+	VPRORD          $0x06, Z5, Z16
+	VPRORD          $0x0b, Z5, Z17
+	VPRORD          $0x19, Z5, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPADDD          Z16, Z0, Z0
+	VPADDD          Z0, Z4, Z4
+
+	// Quick test on word 7.
+	VPANDD.BCST  1120(AX), Z4, Z16
+	VPXORD.BCST  1124(AX), Z16, Z16
+	VPCMPUD.BCST $0x02, 1128(AX), Z16, K1
+	KMOVW        K1, SI
+	TESTL        SI, SI
+	JNZ          sha256dAVX512_done
+	INCQ         BX
+	CMPQ         BX, DX
+	JAE          sha256dAVX512_last
+	ADDL         $0x10, CX
+	JMP          sha256dAVX512_loop
+
+sha256dAVX512_last:
+	DECQ BX
+
+sha256dAVX512_done:
+	VMOVDQU32 Z4, 1344(AX)
+	VZEROUPPER
+	MOVQ      BX, i+24(FP)
+	MOVL      SI, mask+32(FP)
+	RET
+
+// func sha256dAVX512x2(c *[880]uint32, n uint32, nb int) (i int, mask uint32)
+// Requires: AVX, AVX512F
+TEXT ·sha256dAVX512x2(SB), NOSPLIT, $0-36
+	MOVQ c+0(FP), AX
+	MOVL n+8(FP), CX
+	MOVQ nb+16(FP), DX
+	XORQ BX, BX
+
+sha256dAVX512x2_loop:
+	VPBROADCASTD    CX, Z26
+	VPADDD          1216(AX), Z26, Z16
 	VPADDD          1280(AX), Z26, Z21
 	VPRORD          $0x08, Z16, Z20
 	VPRORD          $0x08, Z21, Z25
@@ -91756,7 +95149,7 @@ sha256dAVX512_loop:
 	VPADDD          Z0, Z4, Z4
 	VPADDD          Z8, Z12, Z12
 
-	// Quick test on word 7 of both batches.
+	// Quick test on word 7.
 	VPANDD.BCST  1120(AX), Z4, Z16
 	VPXORD.BCST  1124(AX), Z16, Z16
 	VPCMPUD.BCST $0x02, 1128(AX), Z16, K1
@@ -91767,17 +95160,17 @@ sha256dAVX512_loop:
 	KMOVW        K2, DI
 	SHLL         $0x10, DI
 	ORL          DI, SI
-	JNZ          sha256dAVX512_done
+	JNZ          sha256dAVX512x2_done
 	INCQ         BX
 	CMPQ         BX, DX
-	JAE          sha256dAVX512_last
+	JAE          sha256dAVX512x2_last
 	ADDL         $0x20, CX
-	JMP          sha256dAVX512_loop
+	JMP          sha256dAVX512x2_loop
 
-sha256dAVX512_last:
+sha256dAVX512x2_last:
 	DECQ BX
 
-sha256dAVX512_done:
+sha256dAVX512x2_done:
 	VMOVDQU32 Z4, 1344(AX)
 	VMOVDQU32 Z12, 1408(AX)
 	VZEROUPPER

@@ -10,12 +10,12 @@ import (
 
 func init() {
 	register(&Kernel{
-		Name: "avx512", Algo: SHA256d, Lanes: 32,
-		Desc:      "AVX-512: header sha256d, two interleaved 16-lane ZMM batches per step, nonce-free work once per job, early exit on word 7",
+		Name: "avx512", Algo: SHA256d, Lanes: 16,
+		Desc:      "AVX-512: header sha256d, 16 ZMM lanes per step, nonce-free work once per job, early exit on word 7",
 		Needs:     []string{"AVX", "AVX512F"},
 		Available: hasAVX512,
 		Reason:    missing(hasAVX512, "AVX", "AVX512F"),
-		New:       func(j *Job) Searcher { return newSHA256dAVX(j, sha256dAVX512, 32) },
+		New:       func(j *Job) Searcher { return newSHA256dAVX(j, sha256dAVX512, 16) },
 		rank:      40,
 	})
 	register(&Kernel{

@@ -296,17 +296,21 @@ func dBody512(b *dBatch, nv VecPhysical, c func(int) Mem) []func() {
 	return ops
 }
 
-// gen512d writes the AVX-512 sha256d kernel: two interleaved batches of 16
-// lanes per step, looped in assembly.
-func gen512d() {
-	name := "sha256dAVX512"
+// gen512d writes an AVX-512 sha256d kernel of nbatch batches of 16 lanes
+// per step, their instruction streams interleaved, looped in assembly.
+func gen512d(name string, nbatch int) {
+	lanes := 16 * nbatch
 	TEXT(name, NOSPLIT, fmt.Sprintf("func(c *[%d]uint32, n uint32, nb int) (i int, mask uint32)", dCtxWords))
-	Doc(name+" runs sha256d on Bitcoin headers for nb steps of 32 nonces (two",
-		"interleaved batches of 16 lanes): step i hashes nonces n+32i .. n+32i+31",
+	batches := "one batch of 16 lanes"
+	if nbatch == 2 {
+		batches = "two interleaved batches of 16 lanes"
+	}
+	Doc(fmt.Sprintf("%s runs sha256d on Bitcoin headers for nb steps of %d nonces", name, lanes),
+		fmt.Sprintf("(%s): step i hashes nonces n+%di .. n+%di+%d", batches, lanes, lanes, lanes-1),
 		"(mod 2^32) with the plan in c (a sha256dCtx). It stops at the first step",
 		"with a lane whose word 7 passes the quick test and returns its index and",
-		"mask (bit l: nonce n+32i+l), or nb-1 and 0; ctx.h7 holds word 7 of that",
-		"step's digests. nb must be at least 1.",
+		fmt.Sprintf("mask (bit l: nonce n+%di+l), or nb-1 and 0; ctx.h7 holds word 7 of", lanes),
+		"that step's digests. nb must be at least 1.",
 		"Go twin: sha256dTwin in sha256d_avx_amd64.go.")
 	Pragma("noescape")
 	cp := Load(Param("c"), GP64())
@@ -315,40 +319,47 @@ func gen512d() {
 	c := func(off int) Mem { return Mem{Base: cp, Disp: off} }
 	it := GP64()
 	XORQ(it, it)
-	bs := [2]dBatch{
+	bs := []dBatch{
 		{st: [8]VecPhysical{Z0, Z1, Z2, Z3, Z4, Z5, Z6, Z7}, t0: Z16, t1: Z17, t2: Z18, t3: Z19, w: Z20,
 			ring: offDRing, lane: offDLane},
 		{st: [8]VecPhysical{Z8, Z9, Z10, Z11, Z12, Z13, Z14, Z15}, t0: Z21, t1: Z22, t2: Z23, t3: Z24, w: Z25,
 			ring: offDRing + 1024, lane: offDLane + 64},
-	}
+	}[:nbatch]
 	nv := Z26
 	Label(name + "_loop")
 	VPBROADCASTD(n, nv)
-	ops := [2][]func(){dBody512(&bs[0], nv, c), dBody512(&bs[1], nv, c)}
-	for i := 0; i < max(len(ops[0]), len(ops[1])); i++ {
+	var ops [][]func()
+	for bi := range bs {
+		ops = append(ops, dBody512(&bs[bi], nv, c))
+	}
+	for i := 0; i < len(ops[0]); i++ {
 		for bi := range ops {
-			if i < len(ops[bi]) {
-				ops[bi][i]()
-			}
+			ops[bi][i]()
 		}
 	}
-	Comment("Quick test on word 7 of both batches.")
-	for bi, k := range []Op{K1, K2} {
+	Comment("Quick test on word 7.")
+	ks := []Op{K1, K2}
+	for bi := range bs {
 		b := &bs[bi]
 		VPANDD_BCST(c(offDQM), b.h7, b.t0)
 		VPXORD_BCST(c(offDQX), b.t0, b.t0)
-		VPCMPUD_BCST(U8(2), c(offDQL), b.t0, k)
+		VPCMPUD_BCST(U8(2), c(offDQL), b.t0, ks[bi])
 	}
-	r, r2 := GP32(), GP32()
+	r := GP32()
 	KMOVW(K1, r)
-	KMOVW(K2, r2)
-	SHLL(U8(16), r2)
-	ORL(r2, r)
+	if nbatch == 2 {
+		r2 := GP32()
+		KMOVW(K2, r2)
+		SHLL(U8(16), r2)
+		ORL(r2, r)
+	} else {
+		TESTL(r, r)
+	}
 	JNZ(LabelRef(name + "_done"))
 	INCQ(it)
 	CMPQ(it, nb)
 	JAE(LabelRef(name + "_last"))
-	ADDL(U8(32), n)
+	ADDL(U8(lanes), n)
 	JMP(LabelRef(name + "_loop"))
 	Label(name + "_last")
 	DECQ(it)

@@ -4,6 +4,7 @@ package sha256x
 
 import (
 	"encoding/binary"
+	"encoding/hex"
 	"fmt"
 	"math/rand/v2"
 	"testing"
@@ -148,4 +149,29 @@ func FuzzSHANISHA256d(f *testing.F) {
 			t.Fatalf("kernel (%d, %x), twin (%d, %x)", g, got, w, want)
 		}
 	})
+}
+
+// BenchmarkSHANISHA256dStreams times the searcher with two and four
+// streams on the genesis header under difficulty 1, to choose
+// shaniDStreams:
+//
+//	go test -run XXX -bench SHANISHA256dStreams -count 5 ./miner/sha256x/
+func BenchmarkSHANISHA256dStreams(b *testing.B) {
+	needSHANI(b)
+	g, _ := hex.DecodeString(GenesisHeader)
+	for _, st := range []int{2, 4} {
+		b.Run(fmt.Sprintf("streams=%d", st), func(b *testing.B) {
+			j := headerJob(g[:HeaderNonceOffset], 0, LEThresholdTarget(difficultyOne))
+			s := newSHANISHA256dStreams(&j, st)
+			from := uint64(0)
+			for b.Loop() {
+				if hit, ok := s.Search(from, benchBatch); ok {
+					from = hit + 1
+					continue
+				}
+				from += benchBatch
+			}
+			b.ReportMetric(float64(b.N)*benchBatch/b.Elapsed().Seconds(), "attempts/s")
+		})
+	}
 }

@@ -3519,23 +3519,25 @@ shaniSHA256d2_group:
 	SHA256RNDS2 X0, X4, X3
 
 	// schedule: quad 4 of every stream
+	MOVOU      shaniD1W<>+32(SB), X12
 	MOVOU      144(BX), X9
 	SHA256MSG1 shaniD1W<>+0(SB), X9
-	MOVOU      shaniD1W<>+32(SB), X10
-	MOVO       X10, X11
-	PALIGNR    $0x04, shaniD1W<>+16(SB), X11
-	PADDD      X11, X9
-	SHA256MSG2 X10, X9
+	MOVO       X12, X10
+	PALIGNR    $0x04, shaniD1W<>+16(SB), X10
+	PADDD      X10, X9
+	SHA256MSG2 X12, X9
+	MOVO       X9, X12
 	MOVOU      X9, 208(BX)
 	PADDD      shaniK<>+64(SB), X9
 	MOVOU      X9, 464(BX)
+	MOVOU      shaniD1W<>+32(SB), X13
 	MOVOU      656(BX), X9
 	SHA256MSG1 shaniD1W<>+0(SB), X9
-	MOVOU      shaniD1W<>+32(SB), X10
-	MOVO       X10, X11
-	PALIGNR    $0x04, shaniD1W<>+16(SB), X11
-	PADDD      X11, X9
-	SHA256MSG2 X10, X9
+	MOVO       X13, X10
+	PALIGNR    $0x04, shaniD1W<>+16(SB), X10
+	PADDD      X10, X9
+	SHA256MSG2 X13, X9
+	MOVO       X9, X13
 	MOVOU      X9, 720(BX)
 	PADDD      shaniK<>+64(SB), X9
 	MOVOU      X9, 976(BX)
@@ -3553,21 +3555,21 @@ shaniSHA256d2_group:
 	// schedule: quad 5 of every stream
 	MOVOU      shaniD1W<>+0(SB), X9
 	SHA256MSG1 shaniD1W<>+16(SB), X9
-	MOVOU      208(BX), X10
-	MOVO       X10, X11
-	PALIGNR    $0x04, shaniD1W<>+32(SB), X11
-	PADDD      X11, X9
-	SHA256MSG2 X10, X9
+	MOVO       X12, X10
+	PALIGNR    $0x04, shaniD1W<>+32(SB), X10
+	PADDD      X10, X9
+	SHA256MSG2 X12, X9
+	MOVO       X9, X12
 	MOVOU      X9, 224(BX)
 	PADDD      shaniK<>+80(SB), X9
 	MOVOU      X9, 480(BX)
 	MOVOU      shaniD1W<>+0(SB), X9
 	SHA256MSG1 shaniD1W<>+16(SB), X9
-	MOVOU      720(BX), X10
-	MOVO       X10, X11
-	PALIGNR    $0x04, shaniD1W<>+32(SB), X11
-	PADDD      X11, X9
-	SHA256MSG2 X10, X9
+	MOVO       X13, X10
+	PALIGNR    $0x04, shaniD1W<>+32(SB), X10
+	PADDD      X10, X9
+	SHA256MSG2 X13, X9
+	MOVO       X9, X13
 	MOVOU      X9, 736(BX)
 	PADDD      shaniK<>+80(SB), X9
 	MOVOU      X9, 992(BX)
@@ -3585,21 +3587,21 @@ shaniSHA256d2_group:
 	// schedule: quad 6 of every stream
 	MOVOU      shaniD1W<>+16(SB), X9
 	SHA256MSG1 shaniD1W<>+32(SB), X9
-	MOVOU      224(BX), X10
-	MOVO       X10, X11
-	PALIGNR    $0x04, 208(BX), X11
-	PADDD      X11, X9
-	SHA256MSG2 X10, X9
+	MOVO       X12, X10
+	PALIGNR    $0x04, 208(BX), X10
+	PADDD      X10, X9
+	SHA256MSG2 X12, X9
+	MOVO       X9, X12
 	MOVOU      X9, 240(BX)
 	PADDD      shaniK<>+96(SB), X9
 	MOVOU      X9, 496(BX)
 	MOVOU      shaniD1W<>+16(SB), X9
 	SHA256MSG1 shaniD1W<>+32(SB), X9
-	MOVOU      736(BX), X10
-	MOVO       X10, X11
-	PALIGNR    $0x04, 720(BX), X11
-	PADDD      X11, X9
-	SHA256MSG2 X10, X9
+	MOVO       X13, X10
+	PALIGNR    $0x04, 720(BX), X10
+	PADDD      X10, X9
+	SHA256MSG2 X13, X9
+	MOVO       X9, X13
 	MOVOU      X9, 752(BX)
 	PADDD      shaniK<>+96(SB), X9
 	MOVOU      X9, 1008(BX)
@@ -3617,21 +3619,21 @@ shaniSHA256d2_group:
 	// schedule: quad 7 of every stream
 	MOVOU      shaniD1W<>+32(SB), X9
 	SHA256MSG1 208(BX), X9
-	MOVOU      240(BX), X10
-	MOVO       X10, X11
-	PALIGNR    $0x04, 224(BX), X11
-	PADDD      X11, X9
-	SHA256MSG2 X10, X9
+	MOVO       X12, X10
+	PALIGNR    $0x04, 224(BX), X10
+	PADDD      X10, X9
+	SHA256MSG2 X12, X9
+	MOVO       X9, X12
 	MOVOU      X9, 256(BX)
 	PADDD      shaniK<>+112(SB), X9
 	MOVOU      X9, 512(BX)
 	MOVOU      shaniD1W<>+32(SB), X9
 	SHA256MSG1 720(BX), X9
-	MOVOU      752(BX), X10
-	MOVO       X10, X11
-	PALIGNR    $0x04, 736(BX), X11
-	PADDD      X11, X9
-	SHA256MSG2 X10, X9
+	MOVO       X13, X10
+	PALIGNR    $0x04, 736(BX), X10
+	PADDD      X10, X9
+	SHA256MSG2 X13, X9
+	MOVO       X9, X13
 	MOVOU      X9, 768(BX)
 	PADDD      shaniK<>+112(SB), X9
 	MOVOU      X9, 1024(BX)
@@ -3649,21 +3651,21 @@ shaniSHA256d2_group:
 	// schedule: quad 8 of every stream
 	MOVOU      208(BX), X9
 	SHA256MSG1 224(BX), X9
-	MOVOU      256(BX), X10
-	MOVO       X10, X11
-	PALIGNR    $0x04, 240(BX), X11
-	PADDD      X11, X9
-	SHA256MSG2 X10, X9
+	MOVO       X12, X10
+	PALIGNR    $0x04, 240(BX), X10
+	PADDD      X10, X9
+	SHA256MSG2 X12, X9
+	MOVO       X9, X12
 	MOVOU      X9, 272(BX)
 	PADDD      shaniK<>+128(SB), X9
 	MOVOU      X9, 528(BX)
 	MOVOU      720(BX), X9
 	SHA256MSG1 736(BX), X9
-	MOVOU      768(BX), X10
-	MOVO       X10, X11
-	PALIGNR    $0x04, 752(BX), X11
-	PADDD      X11, X9
-	SHA256MSG2 X10, X9
+	MOVO       X13, X10
+	PALIGNR    $0x04, 752(BX), X10
+	PADDD      X10, X9
+	SHA256MSG2 X13, X9
+	MOVO       X9, X13
 	MOVOU      X9, 784(BX)
 	PADDD      shaniK<>+128(SB), X9
 	MOVOU      X9, 1040(BX)
@@ -3681,21 +3683,21 @@ shaniSHA256d2_group:
 	// schedule: quad 9 of every stream
 	MOVOU      224(BX), X9
 	SHA256MSG1 240(BX), X9
-	MOVOU      272(BX), X10
-	MOVO       X10, X11
-	PALIGNR    $0x04, 256(BX), X11
-	PADDD      X11, X9
-	SHA256MSG2 X10, X9
+	MOVO       X12, X10
+	PALIGNR    $0x04, 256(BX), X10
+	PADDD      X10, X9
+	SHA256MSG2 X12, X9
+	MOVO       X9, X12
 	MOVOU      X9, 288(BX)
 	PADDD      shaniK<>+144(SB), X9
 	MOVOU      X9, 544(BX)
 	MOVOU      736(BX), X9
 	SHA256MSG1 752(BX), X9
-	MOVOU      784(BX), X10
-	MOVO       X10, X11
-	PALIGNR    $0x04, 768(BX), X11
-	PADDD      X11, X9
-	SHA256MSG2 X10, X9
+	MOVO       X13, X10
+	PALIGNR    $0x04, 768(BX), X10
+	PADDD      X10, X9
+	SHA256MSG2 X13, X9
+	MOVO       X9, X13
 	MOVOU      X9, 800(BX)
 	PADDD      shaniK<>+144(SB), X9
 	MOVOU      X9, 1056(BX)
@@ -3713,21 +3715,21 @@ shaniSHA256d2_group:
 	// schedule: quad 10 of every stream
 	MOVOU      240(BX), X9
 	SHA256MSG1 256(BX), X9
-	MOVOU      288(BX), X10
-	MOVO       X10, X11
-	PALIGNR    $0x04, 272(BX), X11
-	PADDD      X11, X9
-	SHA256MSG2 X10, X9
+	MOVO       X12, X10
+	PALIGNR    $0x04, 272(BX), X10
+	PADDD      X10, X9
+	SHA256MSG2 X12, X9
+	MOVO       X9, X12
 	MOVOU      X9, 304(BX)
 	PADDD      shaniK<>+160(SB), X9
 	MOVOU      X9, 560(BX)
 	MOVOU      752(BX), X9
 	SHA256MSG1 768(BX), X9
-	MOVOU      800(BX), X10
-	MOVO       X10, X11
-	PALIGNR    $0x04, 784(BX), X11
-	PADDD      X11, X9
-	SHA256MSG2 X10, X9
+	MOVO       X13, X10
+	PALIGNR    $0x04, 784(BX), X10
+	PADDD      X10, X9
+	SHA256MSG2 X13, X9
+	MOVO       X9, X13
 	MOVOU      X9, 816(BX)
 	PADDD      shaniK<>+160(SB), X9
 	MOVOU      X9, 1072(BX)
@@ -3745,21 +3747,21 @@ shaniSHA256d2_group:
 	// schedule: quad 11 of every stream
 	MOVOU      256(BX), X9
 	SHA256MSG1 272(BX), X9
-	MOVOU      304(BX), X10
-	MOVO       X10, X11
-	PALIGNR    $0x04, 288(BX), X11
-	PADDD      X11, X9
-	SHA256MSG2 X10, X9
+	MOVO       X12, X10
+	PALIGNR    $0x04, 288(BX), X10
+	PADDD      X10, X9
+	SHA256MSG2 X12, X9
+	MOVO       X9, X12
 	MOVOU      X9, 320(BX)
 	PADDD      shaniK<>+176(SB), X9
 	MOVOU      X9, 576(BX)
 	MOVOU      768(BX), X9
 	SHA256MSG1 784(BX), X9
-	MOVOU      816(BX), X10
-	MOVO       X10, X11
-	PALIGNR    $0x04, 800(BX), X11
-	PADDD      X11, X9
-	SHA256MSG2 X10, X9
+	MOVO       X13, X10
+	PALIGNR    $0x04, 800(BX), X10
+	PADDD      X10, X9
+	SHA256MSG2 X13, X9
+	MOVO       X9, X13
 	MOVOU      X9, 832(BX)
 	PADDD      shaniK<>+176(SB), X9
 	MOVOU      X9, 1088(BX)
@@ -3777,21 +3779,21 @@ shaniSHA256d2_group:
 	// schedule: quad 12 of every stream
 	MOVOU      272(BX), X9
 	SHA256MSG1 288(BX), X9
-	MOVOU      320(BX), X10
-	MOVO       X10, X11
-	PALIGNR    $0x04, 304(BX), X11
-	PADDD      X11, X9
-	SHA256MSG2 X10, X9
+	MOVO       X12, X10
+	PALIGNR    $0x04, 304(BX), X10
+	PADDD      X10, X9
+	SHA256MSG2 X12, X9
+	MOVO       X9, X12
 	MOVOU      X9, 336(BX)
 	PADDD      shaniK<>+192(SB), X9
 	MOVOU      X9, 592(BX)
 	MOVOU      784(BX), X9
 	SHA256MSG1 800(BX), X9
-	MOVOU      832(BX), X10
-	MOVO       X10, X11
-	PALIGNR    $0x04, 816(BX), X11
-	PADDD      X11, X9
-	SHA256MSG2 X10, X9
+	MOVO       X13, X10
+	PALIGNR    $0x04, 816(BX), X10
+	PADDD      X10, X9
+	SHA256MSG2 X13, X9
+	MOVO       X9, X13
 	MOVOU      X9, 848(BX)
 	PADDD      shaniK<>+192(SB), X9
 	MOVOU      X9, 1104(BX)
@@ -3809,21 +3811,21 @@ shaniSHA256d2_group:
 	// schedule: quad 13 of every stream
 	MOVOU      288(BX), X9
 	SHA256MSG1 304(BX), X9
-	MOVOU      336(BX), X10
-	MOVO       X10, X11
-	PALIGNR    $0x04, 320(BX), X11
-	PADDD      X11, X9
-	SHA256MSG2 X10, X9
+	MOVO       X12, X10
+	PALIGNR    $0x04, 320(BX), X10
+	PADDD      X10, X9
+	SHA256MSG2 X12, X9
+	MOVO       X9, X12
 	MOVOU      X9, 352(BX)
 	PADDD      shaniK<>+208(SB), X9
 	MOVOU      X9, 608(BX)
 	MOVOU      800(BX), X9
 	SHA256MSG1 816(BX), X9
-	MOVOU      848(BX), X10
-	MOVO       X10, X11
-	PALIGNR    $0x04, 832(BX), X11
-	PADDD      X11, X9
-	SHA256MSG2 X10, X9
+	MOVO       X13, X10
+	PALIGNR    $0x04, 832(BX), X10
+	PADDD      X10, X9
+	SHA256MSG2 X13, X9
+	MOVO       X9, X13
 	MOVOU      X9, 864(BX)
 	PADDD      shaniK<>+208(SB), X9
 	MOVOU      X9, 1120(BX)
@@ -3841,22 +3843,20 @@ shaniSHA256d2_group:
 	// schedule: quad 14 of every stream
 	MOVOU      304(BX), X9
 	SHA256MSG1 320(BX), X9
-	MOVOU      352(BX), X10
-	MOVO       X10, X11
-	PALIGNR    $0x04, 336(BX), X11
-	PADDD      X11, X9
-	SHA256MSG2 X10, X9
-	MOVOU      X9, 368(BX)
+	MOVO       X12, X10
+	PALIGNR    $0x04, 336(BX), X10
+	PADDD      X10, X9
+	SHA256MSG2 X12, X9
+	MOVO       X9, X12
 	PADDD      shaniK<>+224(SB), X9
 	MOVOU      X9, 624(BX)
 	MOVOU      816(BX), X9
 	SHA256MSG1 832(BX), X9
-	MOVOU      864(BX), X10
-	MOVO       X10, X11
-	PALIGNR    $0x04, 848(BX), X11
-	PADDD      X11, X9
-	SHA256MSG2 X10, X9
-	MOVOU      X9, 880(BX)
+	MOVO       X13, X10
+	PALIGNR    $0x04, 848(BX), X10
+	PADDD      X10, X9
+	SHA256MSG2 X13, X9
+	MOVO       X9, X13
 	PADDD      shaniK<>+224(SB), X9
 	MOVOU      X9, 1136(BX)
 
@@ -3873,20 +3873,20 @@ shaniSHA256d2_group:
 	// schedule: quad 15 of every stream
 	MOVOU      320(BX), X9
 	SHA256MSG1 336(BX), X9
-	MOVOU      368(BX), X10
-	MOVO       X10, X11
-	PALIGNR    $0x04, 352(BX), X11
-	PADDD      X11, X9
-	SHA256MSG2 X10, X9
+	MOVO       X12, X10
+	PALIGNR    $0x04, 352(BX), X10
+	PADDD      X10, X9
+	SHA256MSG2 X12, X9
+	MOVO       X9, X12
 	PADDD      shaniK<>+240(SB), X9
 	MOVOU      X9, 640(BX)
 	MOVOU      832(BX), X9
 	SHA256MSG1 848(BX), X9
-	MOVOU      880(BX), X10
-	MOVO       X10, X11
-	PALIGNR    $0x04, 864(BX), X11
-	PADDD      X11, X9
-	SHA256MSG2 X10, X9
+	MOVO       X13, X10
+	PALIGNR    $0x04, 864(BX), X10
+	PADDD      X10, X9
+	SHA256MSG2 X13, X9
+	MOVO       X9, X13
 	PADDD      shaniK<>+240(SB), X9
 	MOVOU      X9, 1152(BX)
 
@@ -3987,23 +3987,25 @@ shaniSHA256d2_group:
 	SHA256RNDS2 X0, X4, X3
 
 	// schedule: quad 4 of every stream
+	MOVOU      shaniD2W<>+16(SB), X12
 	MOVOU      144(BX), X9
 	SHA256MSG1 160(BX), X9
-	MOVOU      shaniD2W<>+16(SB), X10
-	MOVO       X10, X11
-	PALIGNR    $0x04, shaniD2W<>+0(SB), X11
-	PADDD      X11, X9
-	SHA256MSG2 X10, X9
+	MOVO       X12, X10
+	PALIGNR    $0x04, shaniD2W<>+0(SB), X10
+	PADDD      X10, X9
+	SHA256MSG2 X12, X9
+	MOVO       X9, X12
 	MOVOU      X9, 208(BX)
 	PADDD      shaniK<>+64(SB), X9
 	MOVOU      X9, 464(BX)
+	MOVOU      shaniD2W<>+16(SB), X13
 	MOVOU      656(BX), X9
 	SHA256MSG1 672(BX), X9
-	MOVOU      shaniD2W<>+16(SB), X10
-	MOVO       X10, X11
-	PALIGNR    $0x04, shaniD2W<>+0(SB), X11
-	PADDD      X11, X9
-	SHA256MSG2 X10, X9
+	MOVO       X13, X10
+	PALIGNR    $0x04, shaniD2W<>+0(SB), X10
+	PADDD      X10, X9
+	SHA256MSG2 X13, X9
+	MOVO       X9, X13
 	MOVOU      X9, 720(BX)
 	PADDD      shaniK<>+64(SB), X9
 	MOVOU      X9, 976(BX)
@@ -4023,21 +4025,21 @@ shaniSHA256d2_group:
 	// schedule: quad 5 of every stream
 	MOVOU      160(BX), X9
 	SHA256MSG1 shaniD2W<>+0(SB), X9
-	MOVOU      208(BX), X10
-	MOVO       X10, X11
-	PALIGNR    $0x04, shaniD2W<>+16(SB), X11
-	PADDD      X11, X9
-	SHA256MSG2 X10, X9
+	MOVO       X12, X10
+	PALIGNR    $0x04, shaniD2W<>+16(SB), X10
+	PADDD      X10, X9
+	SHA256MSG2 X12, X9
+	MOVO       X9, X12
 	MOVOU      X9, 224(BX)
 	PADDD      shaniK<>+80(SB), X9
 	MOVOU      X9, 480(BX)
 	MOVOU      672(BX), X9
 	SHA256MSG1 shaniD2W<>+0(SB), X9
-	MOVOU      720(BX), X10
-	MOVO       X10, X11
-	PALIGNR    $0x04, shaniD2W<>+16(SB), X11
-	PADDD      X11, X9
-	SHA256MSG2 X10, X9
+	MOVO       X13, X10
+	PALIGNR    $0x04, shaniD2W<>+16(SB), X10
+	PADDD      X10, X9
+	SHA256MSG2 X13, X9
+	MOVO       X9, X13
 	MOVOU      X9, 736(BX)
 	PADDD      shaniK<>+80(SB), X9
 	MOVOU      X9, 992(BX)
@@ -4057,21 +4059,21 @@ shaniSHA256d2_group:
 	// schedule: quad 6 of every stream
 	MOVOU      shaniD2W<>+0(SB), X9
 	SHA256MSG1 shaniD2W<>+16(SB), X9
-	MOVOU      224(BX), X10
-	MOVO       X10, X11
-	PALIGNR    $0x04, 208(BX), X11
-	PADDD      X11, X9
-	SHA256MSG2 X10, X9
+	MOVO       X12, X10
+	PALIGNR    $0x04, 208(BX), X10
+	PADDD      X10, X9
+	SHA256MSG2 X12, X9
+	MOVO       X9, X12
 	MOVOU      X9, 240(BX)
 	PADDD      shaniK<>+96(SB), X9
 	MOVOU      X9, 496(BX)
 	MOVOU      shaniD2W<>+0(SB), X9
 	SHA256MSG1 shaniD2W<>+16(SB), X9
-	MOVOU      736(BX), X10
-	MOVO       X10, X11
-	PALIGNR    $0x04, 720(BX), X11
-	PADDD      X11, X9
-	SHA256MSG2 X10, X9
+	MOVO       X13, X10
+	PALIGNR    $0x04, 720(BX), X10
+	PADDD      X10, X9
+	SHA256MSG2 X13, X9
+	MOVO       X9, X13
 	MOVOU      X9, 752(BX)
 	PADDD      shaniK<>+96(SB), X9
 	MOVOU      X9, 1008(BX)
@@ -4091,21 +4093,21 @@ shaniSHA256d2_group:
 	// schedule: quad 7 of every stream
 	MOVOU      shaniD2W<>+16(SB), X9
 	SHA256MSG1 208(BX), X9
-	MOVOU      240(BX), X10
-	MOVO       X10, X11
-	PALIGNR    $0x04, 224(BX), X11
-	PADDD      X11, X9
-	SHA256MSG2 X10, X9
+	MOVO       X12, X10
+	PALIGNR    $0x04, 224(BX), X10
+	PADDD      X10, X9
+	SHA256MSG2 X12, X9
+	MOVO       X9, X12
 	MOVOU      X9, 256(BX)
 	PADDD      shaniK<>+112(SB), X9
 	MOVOU      X9, 512(BX)
 	MOVOU      shaniD2W<>+16(SB), X9
 	SHA256MSG1 720(BX), X9
-	MOVOU      752(BX), X10
-	MOVO       X10, X11
-	PALIGNR    $0x04, 736(BX), X11
-	PADDD      X11, X9
-	SHA256MSG2 X10, X9
+	MOVO       X13, X10
+	PALIGNR    $0x04, 736(BX), X10
+	PADDD      X10, X9
+	SHA256MSG2 X13, X9
+	MOVO       X9, X13
 	MOVOU      X9, 768(BX)
 	PADDD      shaniK<>+112(SB), X9
 	MOVOU      X9, 1024(BX)
@@ -4125,21 +4127,21 @@ shaniSHA256d2_group:
 	// schedule: quad 8 of every stream
 	MOVOU      208(BX), X9
 	SHA256MSG1 224(BX), X9
-	MOVOU      256(BX), X10
-	MOVO       X10, X11
-	PALIGNR    $0x04, 240(BX), X11
-	PADDD      X11, X9
-	SHA256MSG2 X10, X9
+	MOVO       X12, X10
+	PALIGNR    $0x04, 240(BX), X10
+	PADDD      X10, X9
+	SHA256MSG2 X12, X9
+	MOVO       X9, X12
 	MOVOU      X9, 272(BX)
 	PADDD      shaniK<>+128(SB), X9
 	MOVOU      X9, 528(BX)
 	MOVOU      720(BX), X9
 	SHA256MSG1 736(BX), X9
-	MOVOU      768(BX), X10
-	MOVO       X10, X11
-	PALIGNR    $0x04, 752(BX), X11
-	PADDD      X11, X9
-	SHA256MSG2 X10, X9
+	MOVO       X13, X10
+	PALIGNR    $0x04, 752(BX), X10
+	PADDD      X10, X9
+	SHA256MSG2 X13, X9
+	MOVO       X9, X13
 	MOVOU      X9, 784(BX)
 	PADDD      shaniK<>+128(SB), X9
 	MOVOU      X9, 1040(BX)
@@ -4159,21 +4161,21 @@ shaniSHA256d2_group:
 	// schedule: quad 9 of every stream
 	MOVOU      224(BX), X9
 	SHA256MSG1 240(BX), X9
-	MOVOU      272(BX), X10
-	MOVO       X10, X11
-	PALIGNR    $0x04, 256(BX), X11
-	PADDD      X11, X9
-	SHA256MSG2 X10, X9
+	MOVO       X12, X10
+	PALIGNR    $0x04, 256(BX), X10
+	PADDD      X10, X9
+	SHA256MSG2 X12, X9
+	MOVO       X9, X12
 	MOVOU      X9, 288(BX)
 	PADDD      shaniK<>+144(SB), X9
 	MOVOU      X9, 544(BX)
 	MOVOU      736(BX), X9
 	SHA256MSG1 752(BX), X9
-	MOVOU      784(BX), X10
-	MOVO       X10, X11
-	PALIGNR    $0x04, 768(BX), X11
-	PADDD      X11, X9
-	SHA256MSG2 X10, X9
+	MOVO       X13, X10
+	PALIGNR    $0x04, 768(BX), X10
+	PADDD      X10, X9
+	SHA256MSG2 X13, X9
+	MOVO       X9, X13
 	MOVOU      X9, 800(BX)
 	PADDD      shaniK<>+144(SB), X9
 	MOVOU      X9, 1056(BX)
@@ -4193,21 +4195,21 @@ shaniSHA256d2_group:
 	// schedule: quad 10 of every stream
 	MOVOU      240(BX), X9
 	SHA256MSG1 256(BX), X9
-	MOVOU      288(BX), X10
-	MOVO       X10, X11
-	PALIGNR    $0x04, 272(BX), X11
-	PADDD      X11, X9
-	SHA256MSG2 X10, X9
+	MOVO       X12, X10
+	PALIGNR    $0x04, 272(BX), X10
+	PADDD      X10, X9
+	SHA256MSG2 X12, X9
+	MOVO       X9, X12
 	MOVOU      X9, 304(BX)
 	PADDD      shaniK<>+160(SB), X9
 	MOVOU      X9, 560(BX)
 	MOVOU      752(BX), X9
 	SHA256MSG1 768(BX), X9
-	MOVOU      800(BX), X10
-	MOVO       X10, X11
-	PALIGNR    $0x04, 784(BX), X11
-	PADDD      X11, X9
-	SHA256MSG2 X10, X9
+	MOVO       X13, X10
+	PALIGNR    $0x04, 784(BX), X10
+	PADDD      X10, X9
+	SHA256MSG2 X13, X9
+	MOVO       X9, X13
 	MOVOU      X9, 816(BX)
 	PADDD      shaniK<>+160(SB), X9
 	MOVOU      X9, 1072(BX)
@@ -4227,21 +4229,21 @@ shaniSHA256d2_group:
 	// schedule: quad 11 of every stream
 	MOVOU      256(BX), X9
 	SHA256MSG1 272(BX), X9
-	MOVOU      304(BX), X10
-	MOVO       X10, X11
-	PALIGNR    $0x04, 288(BX), X11
-	PADDD      X11, X9
-	SHA256MSG2 X10, X9
+	MOVO       X12, X10
+	PALIGNR    $0x04, 288(BX), X10
+	PADDD      X10, X9
+	SHA256MSG2 X12, X9
+	MOVO       X9, X12
 	MOVOU      X9, 320(BX)
 	PADDD      shaniK<>+176(SB), X9
 	MOVOU      X9, 576(BX)
 	MOVOU      768(BX), X9
 	SHA256MSG1 784(BX), X9
-	MOVOU      816(BX), X10
-	MOVO       X10, X11
-	PALIGNR    $0x04, 800(BX), X11
-	PADDD      X11, X9
-	SHA256MSG2 X10, X9
+	MOVO       X13, X10
+	PALIGNR    $0x04, 800(BX), X10
+	PADDD      X10, X9
+	SHA256MSG2 X13, X9
+	MOVO       X9, X13
 	MOVOU      X9, 832(BX)
 	PADDD      shaniK<>+176(SB), X9
 	MOVOU      X9, 1088(BX)
@@ -4261,21 +4263,21 @@ shaniSHA256d2_group:
 	// schedule: quad 12 of every stream
 	MOVOU      272(BX), X9
 	SHA256MSG1 288(BX), X9
-	MOVOU      320(BX), X10
-	MOVO       X10, X11
-	PALIGNR    $0x04, 304(BX), X11
-	PADDD      X11, X9
-	SHA256MSG2 X10, X9
+	MOVO       X12, X10
+	PALIGNR    $0x04, 304(BX), X10
+	PADDD      X10, X9
+	SHA256MSG2 X12, X9
+	MOVO       X9, X12
 	MOVOU      X9, 336(BX)
 	PADDD      shaniK<>+192(SB), X9
 	MOVOU      X9, 592(BX)
 	MOVOU      784(BX), X9
 	SHA256MSG1 800(BX), X9
-	MOVOU      832(BX), X10
-	MOVO       X10, X11
-	PALIGNR    $0x04, 816(BX), X11
-	PADDD      X11, X9
-	SHA256MSG2 X10, X9
+	MOVO       X13, X10
+	PALIGNR    $0x04, 816(BX), X10
+	PADDD      X10, X9
+	SHA256MSG2 X13, X9
+	MOVO       X9, X13
 	MOVOU      X9, 848(BX)
 	PADDD      shaniK<>+192(SB), X9
 	MOVOU      X9, 1104(BX)
@@ -4295,21 +4297,21 @@ shaniSHA256d2_group:
 	// schedule: quad 13 of every stream
 	MOVOU      288(BX), X9
 	SHA256MSG1 304(BX), X9
-	MOVOU      336(BX), X10
-	MOVO       X10, X11
-	PALIGNR    $0x04, 320(BX), X11
-	PADDD      X11, X9
-	SHA256MSG2 X10, X9
+	MOVO       X12, X10
+	PALIGNR    $0x04, 320(BX), X10
+	PADDD      X10, X9
+	SHA256MSG2 X12, X9
+	MOVO       X9, X12
 	MOVOU      X9, 352(BX)
 	PADDD      shaniK<>+208(SB), X9
 	MOVOU      X9, 608(BX)
 	MOVOU      800(BX), X9
 	SHA256MSG1 816(BX), X9
-	MOVOU      848(BX), X10
-	MOVO       X10, X11
-	PALIGNR    $0x04, 832(BX), X11
-	PADDD      X11, X9
-	SHA256MSG2 X10, X9
+	MOVO       X13, X10
+	PALIGNR    $0x04, 832(BX), X10
+	PADDD      X10, X9
+	SHA256MSG2 X13, X9
+	MOVO       X9, X13
 	MOVOU      X9, 864(BX)
 	PADDD      shaniK<>+208(SB), X9
 	MOVOU      X9, 1120(BX)
@@ -4329,22 +4331,20 @@ shaniSHA256d2_group:
 	// schedule: quad 14 of every stream
 	MOVOU      304(BX), X9
 	SHA256MSG1 320(BX), X9
-	MOVOU      352(BX), X10
-	MOVO       X10, X11
-	PALIGNR    $0x04, 336(BX), X11
-	PADDD      X11, X9
-	SHA256MSG2 X10, X9
-	MOVOU      X9, 368(BX)
+	MOVO       X12, X10
+	PALIGNR    $0x04, 336(BX), X10
+	PADDD      X10, X9
+	SHA256MSG2 X12, X9
+	MOVO       X9, X12
 	PADDD      shaniK<>+224(SB), X9
 	MOVOU      X9, 624(BX)
 	MOVOU      816(BX), X9
 	SHA256MSG1 832(BX), X9
-	MOVOU      864(BX), X10
-	MOVO       X10, X11
-	PALIGNR    $0x04, 848(BX), X11
-	PADDD      X11, X9
-	SHA256MSG2 X10, X9
-	MOVOU      X9, 880(BX)
+	MOVO       X13, X10
+	PALIGNR    $0x04, 848(BX), X10
+	PADDD      X10, X9
+	SHA256MSG2 X13, X9
+	MOVO       X9, X13
 	PADDD      shaniK<>+224(SB), X9
 	MOVOU      X9, 1136(BX)
 
@@ -4363,20 +4363,20 @@ shaniSHA256d2_group:
 	// schedule: quad 15 of every stream
 	MOVOU      320(BX), X9
 	SHA256MSG1 336(BX), X9
-	MOVOU      368(BX), X10
-	MOVO       X10, X11
-	PALIGNR    $0x04, 352(BX), X11
-	PADDD      X11, X9
-	SHA256MSG2 X10, X9
+	MOVO       X12, X10
+	PALIGNR    $0x04, 352(BX), X10
+	PADDD      X10, X9
+	SHA256MSG2 X12, X9
+	MOVO       X9, X12
 	PADDD      shaniK<>+240(SB), X9
 	MOVOU      X9, 640(BX)
 	MOVOU      832(BX), X9
 	SHA256MSG1 848(BX), X9
-	MOVOU      880(BX), X10
-	MOVO       X10, X11
-	PALIGNR    $0x04, 864(BX), X11
-	PADDD      X11, X9
-	SHA256MSG2 X10, X9
+	MOVO       X13, X10
+	PALIGNR    $0x04, 864(BX), X10
+	PADDD      X10, X9
+	SHA256MSG2 X13, X9
+	MOVO       X9, X13
 	PADDD      shaniK<>+240(SB), X9
 	MOVOU      X9, 1152(BX)
 
@@ -4518,43 +4518,47 @@ shaniSHA256d4_group:
 	SHA256RNDS2 X0, X8, X7
 
 	// schedule: quad 4 of every stream
+	MOVOU      shaniD1W<>+32(SB), X12
 	MOVOU      144(BX), X9
 	SHA256MSG1 shaniD1W<>+0(SB), X9
-	MOVOU      shaniD1W<>+32(SB), X10
-	MOVO       X10, X11
-	PALIGNR    $0x04, shaniD1W<>+16(SB), X11
-	PADDD      X11, X9
-	SHA256MSG2 X10, X9
+	MOVO       X12, X10
+	PALIGNR    $0x04, shaniD1W<>+16(SB), X10
+	PADDD      X10, X9
+	SHA256MSG2 X12, X9
+	MOVO       X9, X12
 	MOVOU      X9, 208(BX)
 	PADDD      shaniK<>+64(SB), X9
 	MOVOU      X9, 464(BX)
+	MOVOU      shaniD1W<>+32(SB), X13
 	MOVOU      656(BX), X9
 	SHA256MSG1 shaniD1W<>+0(SB), X9
-	MOVOU      shaniD1W<>+32(SB), X10
-	MOVO       X10, X11
-	PALIGNR    $0x04, shaniD1W<>+16(SB), X11
-	PADDD      X11, X9
-	SHA256MSG2 X10, X9
+	MOVO       X13, X10
+	PALIGNR    $0x04, shaniD1W<>+16(SB), X10
+	PADDD      X10, X9
+	SHA256MSG2 X13, X9
+	MOVO       X9, X13
 	MOVOU      X9, 720(BX)
 	PADDD      shaniK<>+64(SB), X9
 	MOVOU      X9, 976(BX)
+	MOVOU      shaniD1W<>+32(SB), X14
 	MOVOU      1168(BX), X9
 	SHA256MSG1 shaniD1W<>+0(SB), X9
-	MOVOU      shaniD1W<>+32(SB), X10
-	MOVO       X10, X11
-	PALIGNR    $0x04, shaniD1W<>+16(SB), X11
-	PADDD      X11, X9
-	SHA256MSG2 X10, X9
+	MOVO       X14, X10
+	PALIGNR    $0x04, shaniD1W<>+16(SB), X10
+	PADDD      X10, X9
+	SHA256MSG2 X14, X9
+	MOVO       X9, X14
 	MOVOU      X9, 1232(BX)
 	PADDD      shaniK<>+64(SB), X9
 	MOVOU      X9, 1488(BX)
+	MOVOU      shaniD1W<>+32(SB), X15
 	MOVOU      1680(BX), X9
 	SHA256MSG1 shaniD1W<>+0(SB), X9
-	MOVOU      shaniD1W<>+32(SB), X10
-	MOVO       X10, X11
-	PALIGNR    $0x04, shaniD1W<>+16(SB), X11
-	PADDD      X11, X9
-	SHA256MSG2 X10, X9
+	MOVO       X15, X10
+	PALIGNR    $0x04, shaniD1W<>+16(SB), X10
+	PADDD      X10, X9
+	SHA256MSG2 X15, X9
+	MOVO       X9, X15
 	MOVOU      X9, 1744(BX)
 	PADDD      shaniK<>+64(SB), X9
 	MOVOU      X9, 2000(BX)
@@ -4580,41 +4584,41 @@ shaniSHA256d4_group:
 	// schedule: quad 5 of every stream
 	MOVOU      shaniD1W<>+0(SB), X9
 	SHA256MSG1 shaniD1W<>+16(SB), X9
-	MOVOU      208(BX), X10
-	MOVO       X10, X11
-	PALIGNR    $0x04, shaniD1W<>+32(SB), X11
-	PADDD      X11, X9
-	SHA256MSG2 X10, X9
+	MOVO       X12, X10
+	PALIGNR    $0x04, shaniD1W<>+32(SB), X10
+	PADDD      X10, X9
+	SHA256MSG2 X12, X9
+	MOVO       X9, X12
 	MOVOU      X9, 224(BX)
 	PADDD      shaniK<>+80(SB), X9
 	MOVOU      X9, 480(BX)
 	MOVOU      shaniD1W<>+0(SB), X9
 	SHA256MSG1 shaniD1W<>+16(SB), X9
-	MOVOU      720(BX), X10
-	MOVO       X10, X11
-	PALIGNR    $0x04, shaniD1W<>+32(SB), X11
-	PADDD      X11, X9
-	SHA256MSG2 X10, X9
+	MOVO       X13, X10
+	PALIGNR    $0x04, shaniD1W<>+32(SB), X10
+	PADDD      X10, X9
+	SHA256MSG2 X13, X9
+	MOVO       X9, X13
 	MOVOU      X9, 736(BX)
 	PADDD      shaniK<>+80(SB), X9
 	MOVOU      X9, 992(BX)
 	MOVOU      shaniD1W<>+0(SB), X9
 	SHA256MSG1 shaniD1W<>+16(SB), X9
-	MOVOU      1232(BX), X10
-	MOVO       X10, X11
-	PALIGNR    $0x04, shaniD1W<>+32(SB), X11
-	PADDD      X11, X9
-	SHA256MSG2 X10, X9
+	MOVO       X14, X10
+	PALIGNR    $0x04, shaniD1W<>+32(SB), X10
+	PADDD      X10, X9
+	SHA256MSG2 X14, X9
+	MOVO       X9, X14
 	MOVOU      X9, 1248(BX)
 	PADDD      shaniK<>+80(SB), X9
 	MOVOU      X9, 1504(BX)
 	MOVOU      shaniD1W<>+0(SB), X9
 	SHA256MSG1 shaniD1W<>+16(SB), X9
-	MOVOU      1744(BX), X10
-	MOVO       X10, X11
-	PALIGNR    $0x04, shaniD1W<>+32(SB), X11
-	PADDD      X11, X9
-	SHA256MSG2 X10, X9
+	MOVO       X15, X10
+	PALIGNR    $0x04, shaniD1W<>+32(SB), X10
+	PADDD      X10, X9
+	SHA256MSG2 X15, X9
+	MOVO       X9, X15
 	MOVOU      X9, 1760(BX)
 	PADDD      shaniK<>+80(SB), X9
 	MOVOU      X9, 2016(BX)
@@ -4640,41 +4644,41 @@ shaniSHA256d4_group:
 	// schedule: quad 6 of every stream
 	MOVOU      shaniD1W<>+16(SB), X9
 	SHA256MSG1 shaniD1W<>+32(SB), X9
-	MOVOU      224(BX), X10
-	MOVO       X10, X11
-	PALIGNR    $0x04, 208(BX), X11
-	PADDD      X11, X9
-	SHA256MSG2 X10, X9
+	MOVO       X12, X10
+	PALIGNR    $0x04, 208(BX), X10
+	PADDD      X10, X9
+	SHA256MSG2 X12, X9
+	MOVO       X9, X12
 	MOVOU      X9, 240(BX)
 	PADDD      shaniK<>+96(SB), X9
 	MOVOU      X9, 496(BX)
 	MOVOU      shaniD1W<>+16(SB), X9
 	SHA256MSG1 shaniD1W<>+32(SB), X9
-	MOVOU      736(BX), X10
-	MOVO       X10, X11
-	PALIGNR    $0x04, 720(BX), X11
-	PADDD      X11, X9
-	SHA256MSG2 X10, X9
+	MOVO       X13, X10
+	PALIGNR    $0x04, 720(BX), X10
+	PADDD      X10, X9
+	SHA256MSG2 X13, X9
+	MOVO       X9, X13
 	MOVOU      X9, 752(BX)
 	PADDD      shaniK<>+96(SB), X9
 	MOVOU      X9, 1008(BX)
 	MOVOU      shaniD1W<>+16(SB), X9
 	SHA256MSG1 shaniD1W<>+32(SB), X9
-	MOVOU      1248(BX), X10
-	MOVO       X10, X11
-	PALIGNR    $0x04, 1232(BX), X11
-	PADDD      X11, X9
-	SHA256MSG2 X10, X9
+	MOVO       X14, X10
+	PALIGNR    $0x04, 1232(BX), X10
+	PADDD      X10, X9
+	SHA256MSG2 X14, X9
+	MOVO       X9, X14
 	MOVOU      X9, 1264(BX)
 	PADDD      shaniK<>+96(SB), X9
 	MOVOU      X9, 1520(BX)
 	MOVOU      shaniD1W<>+16(SB), X9
 	SHA256MSG1 shaniD1W<>+32(SB), X9
-	MOVOU      1760(BX), X10
-	MOVO       X10, X11
-	PALIGNR    $0x04, 1744(BX), X11
-	PADDD      X11, X9
-	SHA256MSG2 X10, X9
+	MOVO       X15, X10
+	PALIGNR    $0x04, 1744(BX), X10
+	PADDD      X10, X9
+	SHA256MSG2 X15, X9
+	MOVO       X9, X15
 	MOVOU      X9, 1776(BX)
 	PADDD      shaniK<>+96(SB), X9
 	MOVOU      X9, 2032(BX)
@@ -4700,41 +4704,41 @@ shaniSHA256d4_group:
 	// schedule: quad 7 of every stream
 	MOVOU      shaniD1W<>+32(SB), X9
 	SHA256MSG1 208(BX), X9
-	MOVOU      240(BX), X10
-	MOVO       X10, X11
-	PALIGNR    $0x04, 224(BX), X11
-	PADDD      X11, X9
-	SHA256MSG2 X10, X9
+	MOVO       X12, X10
+	PALIGNR    $0x04, 224(BX), X10
+	PADDD      X10, X9
+	SHA256MSG2 X12, X9
+	MOVO       X9, X12
 	MOVOU      X9, 256(BX)
 	PADDD      shaniK<>+112(SB), X9
 	MOVOU      X9, 512(BX)
 	MOVOU      shaniD1W<>+32(SB), X9
 	SHA256MSG1 720(BX), X9
-	MOVOU      752(BX), X10
-	MOVO       X10, X11
-	PALIGNR    $0x04, 736(BX), X11
-	PADDD      X11, X9
-	SHA256MSG2 X10, X9
+	MOVO       X13, X10
+	PALIGNR    $0x04, 736(BX), X10
+	PADDD      X10, X9
+	SHA256MSG2 X13, X9
+	MOVO       X9, X13
 	MOVOU      X9, 768(BX)
 	PADDD      shaniK<>+112(SB), X9
 	MOVOU      X9, 1024(BX)
 	MOVOU      shaniD1W<>+32(SB), X9
 	SHA256MSG1 1232(BX), X9
-	MOVOU      1264(BX), X10
-	MOVO       X10, X11
-	PALIGNR    $0x04, 1248(BX), X11
-	PADDD      X11, X9
-	SHA256MSG2 X10, X9
+	MOVO       X14, X10
+	PALIGNR    $0x04, 1248(BX), X10
+	PADDD      X10, X9
+	SHA256MSG2 X14, X9
+	MOVO       X9, X14
 	MOVOU      X9, 1280(BX)
 	PADDD      shaniK<>+112(SB), X9
 	MOVOU      X9, 1536(BX)
 	MOVOU      shaniD1W<>+32(SB), X9
 	SHA256MSG1 1744(BX), X9
-	MOVOU      1776(BX), X10
-	MOVO       X10, X11
-	PALIGNR    $0x04, 1760(BX), X11
-	PADDD      X11, X9
-	SHA256MSG2 X10, X9
+	MOVO       X15, X10
+	PALIGNR    $0x04, 1760(BX), X10
+	PADDD      X10, X9
+	SHA256MSG2 X15, X9
+	MOVO       X9, X15
 	MOVOU      X9, 1792(BX)
 	PADDD      shaniK<>+112(SB), X9
 	MOVOU      X9, 2048(BX)
@@ -4760,41 +4764,41 @@ shaniSHA256d4_group:
 	// schedule: quad 8 of every stream
 	MOVOU      208(BX), X9
 	SHA256MSG1 224(BX), X9
-	MOVOU      256(BX), X10
-	MOVO       X10, X11
-	PALIGNR    $0x04, 240(BX), X11
-	PADDD      X11, X9
-	SHA256MSG2 X10, X9
+	MOVO       X12, X10
+	PALIGNR    $0x04, 240(BX), X10
+	PADDD      X10, X9
+	SHA256MSG2 X12, X9
+	MOVO       X9, X12
 	MOVOU      X9, 272(BX)
 	PADDD      shaniK<>+128(SB), X9
 	MOVOU      X9, 528(BX)
 	MOVOU      720(BX), X9
 	SHA256MSG1 736(BX), X9
-	MOVOU      768(BX), X10
-	MOVO       X10, X11
-	PALIGNR    $0x04, 752(BX), X11
-	PADDD      X11, X9
-	SHA256MSG2 X10, X9
+	MOVO       X13, X10
+	PALIGNR    $0x04, 752(BX), X10
+	PADDD      X10, X9
+	SHA256MSG2 X13, X9
+	MOVO       X9, X13
 	MOVOU      X9, 784(BX)
 	PADDD      shaniK<>+128(SB), X9
 	MOVOU      X9, 1040(BX)
 	MOVOU      1232(BX), X9
 	SHA256MSG1 1248(BX), X9
-	MOVOU      1280(BX), X10
-	MOVO       X10, X11
-	PALIGNR    $0x04, 1264(BX), X11
-	PADDD      X11, X9
-	SHA256MSG2 X10, X9
+	MOVO       X14, X10
+	PALIGNR    $0x04, 1264(BX), X10
+	PADDD      X10, X9
+	SHA256MSG2 X14, X9
+	MOVO       X9, X14
 	MOVOU      X9, 1296(BX)
 	PADDD      shaniK<>+128(SB), X9
 	MOVOU      X9, 1552(BX)
 	MOVOU      1744(BX), X9
 	SHA256MSG1 1760(BX), X9
-	MOVOU      1792(BX), X10
-	MOVO       X10, X11
-	PALIGNR    $0x04, 1776(BX), X11
-	PADDD      X11, X9
-	SHA256MSG2 X10, X9
+	MOVO       X15, X10
+	PALIGNR    $0x04, 1776(BX), X10
+	PADDD      X10, X9
+	SHA256MSG2 X15, X9
+	MOVO       X9, X15
 	MOVOU      X9, 1808(BX)
 	PADDD      shaniK<>+128(SB), X9
 	MOVOU      X9, 2064(BX)
@@ -4820,41 +4824,41 @@ shaniSHA256d4_group:
 	// schedule: quad 9 of every stream
 	MOVOU      224(BX), X9
 	SHA256MSG1 240(BX), X9
-	MOVOU      272(BX), X10
-	MOVO       X10, X11
-	PALIGNR    $0x04, 256(BX), X11
-	PADDD      X11, X9
-	SHA256MSG2 X10, X9
+	MOVO       X12, X10
+	PALIGNR    $0x04, 256(BX), X10
+	PADDD      X10, X9
+	SHA256MSG2 X12, X9
+	MOVO       X9, X12
 	MOVOU      X9, 288(BX)
 	PADDD      shaniK<>+144(SB), X9
 	MOVOU      X9, 544(BX)
 	MOVOU      736(BX), X9
 	SHA256MSG1 752(BX), X9
-	MOVOU      784(BX), X10
-	MOVO       X10, X11
-	PALIGNR    $0x04, 768(BX), X11
-	PADDD      X11, X9
-	SHA256MSG2 X10, X9
+	MOVO       X13, X10
+	PALIGNR    $0x04, 768(BX), X10
+	PADDD      X10, X9
+	SHA256MSG2 X13, X9
+	MOVO       X9, X13
 	MOVOU      X9, 800(BX)
 	PADDD      shaniK<>+144(SB), X9
 	MOVOU      X9, 1056(BX)
 	MOVOU      1248(BX), X9
 	SHA256MSG1 1264(BX), X9
-	MOVOU      1296(BX), X10
-	MOVO       X10, X11
-	PALIGNR    $0x04, 1280(BX), X11
-	PADDD      X11, X9
-	SHA256MSG2 X10, X9
+	MOVO       X14, X10
+	PALIGNR    $0x04, 1280(BX), X10
+	PADDD      X10, X9
+	SHA256MSG2 X14, X9
+	MOVO       X9, X14
 	MOVOU      X9, 1312(BX)
 	PADDD      shaniK<>+144(SB), X9
 	MOVOU      X9, 1568(BX)
 	MOVOU      1760(BX), X9
 	SHA256MSG1 1776(BX), X9
-	MOVOU      1808(BX), X10
-	MOVO       X10, X11
-	PALIGNR    $0x04, 1792(BX), X11
-	PADDD      X11, X9
-	SHA256MSG2 X10, X9
+	MOVO       X15, X10
+	PALIGNR    $0x04, 1792(BX), X10
+	PADDD      X10, X9
+	SHA256MSG2 X15, X9
+	MOVO       X9, X15
 	MOVOU      X9, 1824(BX)
 	PADDD      shaniK<>+144(SB), X9
 	MOVOU      X9, 2080(BX)
@@ -4880,41 +4884,41 @@ shaniSHA256d4_group:
 	// schedule: quad 10 of every stream
 	MOVOU      240(BX), X9
 	SHA256MSG1 256(BX), X9
-	MOVOU      288(BX), X10
-	MOVO       X10, X11
-	PALIGNR    $0x04, 272(BX), X11
-	PADDD      X11, X9
-	SHA256MSG2 X10, X9
+	MOVO       X12, X10
+	PALIGNR    $0x04, 272(BX), X10
+	PADDD      X10, X9
+	SHA256MSG2 X12, X9
+	MOVO       X9, X12
 	MOVOU      X9, 304(BX)
 	PADDD      shaniK<>+160(SB), X9
 	MOVOU      X9, 560(BX)
 	MOVOU      752(BX), X9
 	SHA256MSG1 768(BX), X9
-	MOVOU      800(BX), X10
-	MOVO       X10, X11
-	PALIGNR    $0x04, 784(BX), X11
-	PADDD      X11, X9
-	SHA256MSG2 X10, X9
+	MOVO       X13, X10
+	PALIGNR    $0x04, 784(BX), X10
+	PADDD      X10, X9
+	SHA256MSG2 X13, X9
+	MOVO       X9, X13
 	MOVOU      X9, 816(BX)
 	PADDD      shaniK<>+160(SB), X9
 	MOVOU      X9, 1072(BX)
 	MOVOU      1264(BX), X9
 	SHA256MSG1 1280(BX), X9
-	MOVOU      1312(BX), X10
-	MOVO       X10, X11
-	PALIGNR    $0x04, 1296(BX), X11
-	PADDD      X11, X9
-	SHA256MSG2 X10, X9
+	MOVO       X14, X10
+	PALIGNR    $0x04, 1296(BX), X10
+	PADDD      X10, X9
+	SHA256MSG2 X14, X9
+	MOVO       X9, X14
 	MOVOU      X9, 1328(BX)
 	PADDD      shaniK<>+160(SB), X9
 	MOVOU      X9, 1584(BX)
 	MOVOU      1776(BX), X9
 	SHA256MSG1 1792(BX), X9
-	MOVOU      1824(BX), X10
-	MOVO       X10, X11
-	PALIGNR    $0x04, 1808(BX), X11
-	PADDD      X11, X9
-	SHA256MSG2 X10, X9
+	MOVO       X15, X10
+	PALIGNR    $0x04, 1808(BX), X10
+	PADDD      X10, X9
+	SHA256MSG2 X15, X9
+	MOVO       X9, X15
 	MOVOU      X9, 1840(BX)
 	PADDD      shaniK<>+160(SB), X9
 	MOVOU      X9, 2096(BX)
@@ -4940,41 +4944,41 @@ shaniSHA256d4_group:
 	// schedule: quad 11 of every stream
 	MOVOU      256(BX), X9
 	SHA256MSG1 272(BX), X9
-	MOVOU      304(BX), X10
-	MOVO       X10, X11
-	PALIGNR    $0x04, 288(BX), X11
-	PADDD      X11, X9
-	SHA256MSG2 X10, X9
+	MOVO       X12, X10
+	PALIGNR    $0x04, 288(BX), X10
+	PADDD      X10, X9
+	SHA256MSG2 X12, X9
+	MOVO       X9, X12
 	MOVOU      X9, 320(BX)
 	PADDD      shaniK<>+176(SB), X9
 	MOVOU      X9, 576(BX)
 	MOVOU      768(BX), X9
 	SHA256MSG1 784(BX), X9
-	MOVOU      816(BX), X10
-	MOVO       X10, X11
-	PALIGNR    $0x04, 800(BX), X11
-	PADDD      X11, X9
-	SHA256MSG2 X10, X9
+	MOVO       X13, X10
+	PALIGNR    $0x04, 800(BX), X10
+	PADDD      X10, X9
+	SHA256MSG2 X13, X9
+	MOVO       X9, X13
 	MOVOU      X9, 832(BX)
 	PADDD      shaniK<>+176(SB), X9
 	MOVOU      X9, 1088(BX)
 	MOVOU      1280(BX), X9
 	SHA256MSG1 1296(BX), X9
-	MOVOU      1328(BX), X10
-	MOVO       X10, X11
-	PALIGNR    $0x04, 1312(BX), X11
-	PADDD      X11, X9
-	SHA256MSG2 X10, X9
+	MOVO       X14, X10
+	PALIGNR    $0x04, 1312(BX), X10
+	PADDD      X10, X9
+	SHA256MSG2 X14, X9
+	MOVO       X9, X14
 	MOVOU      X9, 1344(BX)
 	PADDD      shaniK<>+176(SB), X9
 	MOVOU      X9, 1600(BX)
 	MOVOU      1792(BX), X9
 	SHA256MSG1 1808(BX), X9
-	MOVOU      1840(BX), X10
-	MOVO       X10, X11
-	PALIGNR    $0x04, 1824(BX), X11
-	PADDD      X11, X9
-	SHA256MSG2 X10, X9
+	MOVO       X15, X10
+	PALIGNR    $0x04, 1824(BX), X10
+	PADDD      X10, X9
+	SHA256MSG2 X15, X9
+	MOVO       X9, X15
 	MOVOU      X9, 1856(BX)
 	PADDD      shaniK<>+176(SB), X9
 	MOVOU      X9, 2112(BX)
@@ -5000,41 +5004,41 @@ shaniSHA256d4_group:
 	// schedule: quad 12 of every stream
 	MOVOU      272(BX), X9
 	SHA256MSG1 288(BX), X9
-	MOVOU      320(BX), X10
-	MOVO       X10, X11
-	PALIGNR    $0x04, 304(BX), X11
-	PADDD      X11, X9
-	SHA256MSG2 X10, X9
+	MOVO       X12, X10
+	PALIGNR    $0x04, 304(BX), X10
+	PADDD      X10, X9
+	SHA256MSG2 X12, X9
+	MOVO       X9, X12
 	MOVOU      X9, 336(BX)
 	PADDD      shaniK<>+192(SB), X9
 	MOVOU      X9, 592(BX)
 	MOVOU      784(BX), X9
 	SHA256MSG1 800(BX), X9
-	MOVOU      832(BX), X10
-	MOVO       X10, X11
-	PALIGNR    $0x04, 816(BX), X11
-	PADDD      X11, X9
-	SHA256MSG2 X10, X9
+	MOVO       X13, X10
+	PALIGNR    $0x04, 816(BX), X10
+	PADDD      X10, X9
+	SHA256MSG2 X13, X9
+	MOVO       X9, X13
 	MOVOU      X9, 848(BX)
 	PADDD      shaniK<>+192(SB), X9
 	MOVOU      X9, 1104(BX)
 	MOVOU      1296(BX), X9
 	SHA256MSG1 1312(BX), X9
-	MOVOU      1344(BX), X10
-	MOVO       X10, X11
-	PALIGNR    $0x04, 1328(BX), X11
-	PADDD      X11, X9
-	SHA256MSG2 X10, X9
+	MOVO       X14, X10
+	PALIGNR    $0x04, 1328(BX), X10
+	PADDD      X10, X9
+	SHA256MSG2 X14, X9
+	MOVO       X9, X14
 	MOVOU      X9, 1360(BX)
 	PADDD      shaniK<>+192(SB), X9
 	MOVOU      X9, 1616(BX)
 	MOVOU      1808(BX), X9
 	SHA256MSG1 1824(BX), X9
-	MOVOU      1856(BX), X10
-	MOVO       X10, X11
-	PALIGNR    $0x04, 1840(BX), X11
-	PADDD      X11, X9
-	SHA256MSG2 X10, X9
+	MOVO       X15, X10
+	PALIGNR    $0x04, 1840(BX), X10
+	PADDD      X10, X9
+	SHA256MSG2 X15, X9
+	MOVO       X9, X15
 	MOVOU      X9, 1872(BX)
 	PADDD      shaniK<>+192(SB), X9
 	MOVOU      X9, 2128(BX)
@@ -5060,41 +5064,41 @@ shaniSHA256d4_group:
 	// schedule: quad 13 of every stream
 	MOVOU      288(BX), X9
 	SHA256MSG1 304(BX), X9
-	MOVOU      336(BX), X10
-	MOVO       X10, X11
-	PALIGNR    $0x04, 320(BX), X11
-	PADDD      X11, X9
-	SHA256MSG2 X10, X9
+	MOVO       X12, X10
+	PALIGNR    $0x04, 320(BX), X10
+	PADDD      X10, X9
+	SHA256MSG2 X12, X9
+	MOVO       X9, X12
 	MOVOU      X9, 352(BX)
 	PADDD      shaniK<>+208(SB), X9
 	MOVOU      X9, 608(BX)
 	MOVOU      800(BX), X9
 	SHA256MSG1 816(BX), X9
-	MOVOU      848(BX), X10
-	MOVO       X10, X11
-	PALIGNR    $0x04, 832(BX), X11
-	PADDD      X11, X9
-	SHA256MSG2 X10, X9
+	MOVO       X13, X10
+	PALIGNR    $0x04, 832(BX), X10
+	PADDD      X10, X9
+	SHA256MSG2 X13, X9
+	MOVO       X9, X13
 	MOVOU      X9, 864(BX)
 	PADDD      shaniK<>+208(SB), X9
 	MOVOU      X9, 1120(BX)
 	MOVOU      1312(BX), X9
 	SHA256MSG1 1328(BX), X9
-	MOVOU      1360(BX), X10
-	MOVO       X10, X11
-	PALIGNR    $0x04, 1344(BX), X11
-	PADDD      X11, X9
-	SHA256MSG2 X10, X9
+	MOVO       X14, X10
+	PALIGNR    $0x04, 1344(BX), X10
+	PADDD      X10, X9
+	SHA256MSG2 X14, X9
+	MOVO       X9, X14
 	MOVOU      X9, 1376(BX)
 	PADDD      shaniK<>+208(SB), X9
 	MOVOU      X9, 1632(BX)
 	MOVOU      1824(BX), X9
 	SHA256MSG1 1840(BX), X9
-	MOVOU      1872(BX), X10
-	MOVO       X10, X11
-	PALIGNR    $0x04, 1856(BX), X11
-	PADDD      X11, X9
-	SHA256MSG2 X10, X9
+	MOVO       X15, X10
+	PALIGNR    $0x04, 1856(BX), X10
+	PADDD      X10, X9
+	SHA256MSG2 X15, X9
+	MOVO       X9, X15
 	MOVOU      X9, 1888(BX)
 	PADDD      shaniK<>+208(SB), X9
 	MOVOU      X9, 2144(BX)
@@ -5120,42 +5124,38 @@ shaniSHA256d4_group:
 	// schedule: quad 14 of every stream
 	MOVOU      304(BX), X9
 	SHA256MSG1 320(BX), X9
-	MOVOU      352(BX), X10
-	MOVO       X10, X11
-	PALIGNR    $0x04, 336(BX), X11
-	PADDD      X11, X9
-	SHA256MSG2 X10, X9
-	MOVOU      X9, 368(BX)
+	MOVO       X12, X10
+	PALIGNR    $0x04, 336(BX), X10
+	PADDD      X10, X9
+	SHA256MSG2 X12, X9
+	MOVO       X9, X12
 	PADDD      shaniK<>+224(SB), X9
 	MOVOU      X9, 624(BX)
 	MOVOU      816(BX), X9
 	SHA256MSG1 832(BX), X9
-	MOVOU      864(BX), X10
-	MOVO       X10, X11
-	PALIGNR    $0x04, 848(BX), X11
-	PADDD      X11, X9
-	SHA256MSG2 X10, X9
-	MOVOU      X9, 880(BX)
+	MOVO       X13, X10
+	PALIGNR    $0x04, 848(BX), X10
+	PADDD      X10, X9
+	SHA256MSG2 X13, X9
+	MOVO       X9, X13
 	PADDD      shaniK<>+224(SB), X9
 	MOVOU      X9, 1136(BX)
 	MOVOU      1328(BX), X9
 	SHA256MSG1 1344(BX), X9
-	MOVOU      1376(BX), X10
-	MOVO       X10, X11
-	PALIGNR    $0x04, 1360(BX), X11
-	PADDD      X11, X9
-	SHA256MSG2 X10, X9
-	MOVOU      X9, 1392(BX)
+	MOVO       X14, X10
+	PALIGNR    $0x04, 1360(BX), X10
+	PADDD      X10, X9
+	SHA256MSG2 X14, X9
+	MOVO       X9, X14
 	PADDD      shaniK<>+224(SB), X9
 	MOVOU      X9, 1648(BX)
 	MOVOU      1840(BX), X9
 	SHA256MSG1 1856(BX), X9
-	MOVOU      1888(BX), X10
-	MOVO       X10, X11
-	PALIGNR    $0x04, 1872(BX), X11
-	PADDD      X11, X9
-	SHA256MSG2 X10, X9
-	MOVOU      X9, 1904(BX)
+	MOVO       X15, X10
+	PALIGNR    $0x04, 1872(BX), X10
+	PADDD      X10, X9
+	SHA256MSG2 X15, X9
+	MOVO       X9, X15
 	PADDD      shaniK<>+224(SB), X9
 	MOVOU      X9, 2160(BX)
 
@@ -5180,38 +5180,38 @@ shaniSHA256d4_group:
 	// schedule: quad 15 of every stream
 	MOVOU      320(BX), X9
 	SHA256MSG1 336(BX), X9
-	MOVOU      368(BX), X10
-	MOVO       X10, X11
-	PALIGNR    $0x04, 352(BX), X11
-	PADDD      X11, X9
-	SHA256MSG2 X10, X9
+	MOVO       X12, X10
+	PALIGNR    $0x04, 352(BX), X10
+	PADDD      X10, X9
+	SHA256MSG2 X12, X9
+	MOVO       X9, X12
 	PADDD      shaniK<>+240(SB), X9
 	MOVOU      X9, 640(BX)
 	MOVOU      832(BX), X9
 	SHA256MSG1 848(BX), X9
-	MOVOU      880(BX), X10
-	MOVO       X10, X11
-	PALIGNR    $0x04, 864(BX), X11
-	PADDD      X11, X9
-	SHA256MSG2 X10, X9
+	MOVO       X13, X10
+	PALIGNR    $0x04, 864(BX), X10
+	PADDD      X10, X9
+	SHA256MSG2 X13, X9
+	MOVO       X9, X13
 	PADDD      shaniK<>+240(SB), X9
 	MOVOU      X9, 1152(BX)
 	MOVOU      1344(BX), X9
 	SHA256MSG1 1360(BX), X9
-	MOVOU      1392(BX), X10
-	MOVO       X10, X11
-	PALIGNR    $0x04, 1376(BX), X11
-	PADDD      X11, X9
-	SHA256MSG2 X10, X9
+	MOVO       X14, X10
+	PALIGNR    $0x04, 1376(BX), X10
+	PADDD      X10, X9
+	SHA256MSG2 X14, X9
+	MOVO       X9, X14
 	PADDD      shaniK<>+240(SB), X9
 	MOVOU      X9, 1664(BX)
 	MOVOU      1856(BX), X9
 	SHA256MSG1 1872(BX), X9
-	MOVOU      1904(BX), X10
-	MOVO       X10, X11
-	PALIGNR    $0x04, 1888(BX), X11
-	PADDD      X11, X9
-	SHA256MSG2 X10, X9
+	MOVO       X15, X10
+	PALIGNR    $0x04, 1888(BX), X10
+	PADDD      X10, X9
+	SHA256MSG2 X15, X9
+	MOVO       X9, X15
 	PADDD      shaniK<>+240(SB), X9
 	MOVOU      X9, 2176(BX)
 
@@ -5396,43 +5396,47 @@ shaniSHA256d4_group:
 	SHA256RNDS2 X0, X8, X7
 
 	// schedule: quad 4 of every stream
+	MOVOU      shaniD2W<>+16(SB), X12
 	MOVOU      144(BX), X9
 	SHA256MSG1 160(BX), X9
-	MOVOU      shaniD2W<>+16(SB), X10
-	MOVO       X10, X11
-	PALIGNR    $0x04, shaniD2W<>+0(SB), X11
-	PADDD      X11, X9
-	SHA256MSG2 X10, X9
+	MOVO       X12, X10
+	PALIGNR    $0x04, shaniD2W<>+0(SB), X10
+	PADDD      X10, X9
+	SHA256MSG2 X12, X9
+	MOVO       X9, X12
 	MOVOU      X9, 208(BX)
 	PADDD      shaniK<>+64(SB), X9
 	MOVOU      X9, 464(BX)
+	MOVOU      shaniD2W<>+16(SB), X13
 	MOVOU      656(BX), X9
 	SHA256MSG1 672(BX), X9
-	MOVOU      shaniD2W<>+16(SB), X10
-	MOVO       X10, X11
-	PALIGNR    $0x04, shaniD2W<>+0(SB), X11
-	PADDD      X11, X9
-	SHA256MSG2 X10, X9
+	MOVO       X13, X10
+	PALIGNR    $0x04, shaniD2W<>+0(SB), X10
+	PADDD      X10, X9
+	SHA256MSG2 X13, X9
+	MOVO       X9, X13
 	MOVOU      X9, 720(BX)
 	PADDD      shaniK<>+64(SB), X9
 	MOVOU      X9, 976(BX)
+	MOVOU      shaniD2W<>+16(SB), X14
 	MOVOU      1168(BX), X9
 	SHA256MSG1 1184(BX), X9
-	MOVOU      shaniD2W<>+16(SB), X10
-	MOVO       X10, X11
-	PALIGNR    $0x04, shaniD2W<>+0(SB), X11
-	PADDD      X11, X9
-	SHA256MSG2 X10, X9
+	MOVO       X14, X10
+	PALIGNR    $0x04, shaniD2W<>+0(SB), X10
+	PADDD      X10, X9
+	SHA256MSG2 X14, X9
+	MOVO       X9, X14
 	MOVOU      X9, 1232(BX)
 	PADDD      shaniK<>+64(SB), X9
 	MOVOU      X9, 1488(BX)
+	MOVOU      shaniD2W<>+16(SB), X15
 	MOVOU      1680(BX), X9
 	SHA256MSG1 1696(BX), X9
-	MOVOU      shaniD2W<>+16(SB), X10
-	MOVO       X10, X11
-	PALIGNR    $0x04, shaniD2W<>+0(SB), X11
-	PADDD      X11, X9
-	SHA256MSG2 X10, X9
+	MOVO       X15, X10
+	PALIGNR    $0x04, shaniD2W<>+0(SB), X10
+	PADDD      X10, X9
+	SHA256MSG2 X15, X9
+	MOVO       X9, X15
 	MOVOU      X9, 1744(BX)
 	PADDD      shaniK<>+64(SB), X9
 	MOVOU      X9, 2000(BX)
@@ -5462,41 +5466,41 @@ shaniSHA256d4_group:
 	// schedule: quad 5 of every stream
 	MOVOU      160(BX), X9
 	SHA256MSG1 shaniD2W<>+0(SB), X9
-	MOVOU      208(BX), X10
-	MOVO       X10, X11
-	PALIGNR    $0x04, shaniD2W<>+16(SB), X11
-	PADDD      X11, X9
-	SHA256MSG2 X10, X9
+	MOVO       X12, X10
+	PALIGNR    $0x04, shaniD2W<>+16(SB), X10
+	PADDD      X10, X9
+	SHA256MSG2 X12, X9
+	MOVO       X9, X12
 	MOVOU      X9, 224(BX)
 	PADDD      shaniK<>+80(SB), X9
 	MOVOU      X9, 480(BX)
 	MOVOU      672(BX), X9
 	SHA256MSG1 shaniD2W<>+0(SB), X9
-	MOVOU      720(BX), X10
-	MOVO       X10, X11
-	PALIGNR    $0x04, shaniD2W<>+16(SB), X11
-	PADDD      X11, X9
-	SHA256MSG2 X10, X9
+	MOVO       X13, X10
+	PALIGNR    $0x04, shaniD2W<>+16(SB), X10
+	PADDD      X10, X9
+	SHA256MSG2 X13, X9
+	MOVO       X9, X13
 	MOVOU      X9, 736(BX)
 	PADDD      shaniK<>+80(SB), X9
 	MOVOU      X9, 992(BX)
 	MOVOU      1184(BX), X9
 	SHA256MSG1 shaniD2W<>+0(SB), X9
-	MOVOU      1232(BX), X10
-	MOVO       X10, X11
-	PALIGNR    $0x04, shaniD2W<>+16(SB), X11
-	PADDD      X11, X9
-	SHA256MSG2 X10, X9
+	MOVO       X14, X10
+	PALIGNR    $0x04, shaniD2W<>+16(SB), X10
+	PADDD      X10, X9
+	SHA256MSG2 X14, X9
+	MOVO       X9, X14
 	MOVOU      X9, 1248(BX)
 	PADDD      shaniK<>+80(SB), X9
 	MOVOU      X9, 1504(BX)
 	MOVOU      1696(BX), X9
 	SHA256MSG1 shaniD2W<>+0(SB), X9
-	MOVOU      1744(BX), X10
-	MOVO       X10, X11
-	PALIGNR    $0x04, shaniD2W<>+16(SB), X11
-	PADDD      X11, X9
-	SHA256MSG2 X10, X9
+	MOVO       X15, X10
+	PALIGNR    $0x04, shaniD2W<>+16(SB), X10
+	PADDD      X10, X9
+	SHA256MSG2 X15, X9
+	MOVO       X9, X15
 	MOVOU      X9, 1760(BX)
 	PADDD      shaniK<>+80(SB), X9
 	MOVOU      X9, 2016(BX)
@@ -5526,41 +5530,41 @@ shaniSHA256d4_group:
 	// schedule: quad 6 of every stream
 	MOVOU      shaniD2W<>+0(SB), X9
 	SHA256MSG1 shaniD2W<>+16(SB), X9
-	MOVOU      224(BX), X10
-	MOVO       X10, X11
-	PALIGNR    $0x04, 208(BX), X11
-	PADDD      X11, X9
-	SHA256MSG2 X10, X9
+	MOVO       X12, X10
+	PALIGNR    $0x04, 208(BX), X10
+	PADDD      X10, X9
+	SHA256MSG2 X12, X9
+	MOVO       X9, X12
 	MOVOU      X9, 240(BX)
 	PADDD      shaniK<>+96(SB), X9
 	MOVOU      X9, 496(BX)
 	MOVOU      shaniD2W<>+0(SB), X9
 	SHA256MSG1 shaniD2W<>+16(SB), X9
-	MOVOU      736(BX), X10
-	MOVO       X10, X11
-	PALIGNR    $0x04, 720(BX), X11
-	PADDD      X11, X9
-	SHA256MSG2 X10, X9
+	MOVO       X13, X10
+	PALIGNR    $0x04, 720(BX), X10
+	PADDD      X10, X9
+	SHA256MSG2 X13, X9
+	MOVO       X9, X13
 	MOVOU      X9, 752(BX)
 	PADDD      shaniK<>+96(SB), X9
 	MOVOU      X9, 1008(BX)
 	MOVOU      shaniD2W<>+0(SB), X9
 	SHA256MSG1 shaniD2W<>+16(SB), X9
-	MOVOU      1248(BX), X10
-	MOVO       X10, X11
-	PALIGNR    $0x04, 1232(BX), X11
-	PADDD      X11, X9
-	SHA256MSG2 X10, X9
+	MOVO       X14, X10
+	PALIGNR    $0x04, 1232(BX), X10
+	PADDD      X10, X9
+	SHA256MSG2 X14, X9
+	MOVO       X9, X14
 	MOVOU      X9, 1264(BX)
 	PADDD      shaniK<>+96(SB), X9
 	MOVOU      X9, 1520(BX)
 	MOVOU      shaniD2W<>+0(SB), X9
 	SHA256MSG1 shaniD2W<>+16(SB), X9
-	MOVOU      1760(BX), X10
-	MOVO       X10, X11
-	PALIGNR    $0x04, 1744(BX), X11
-	PADDD      X11, X9
-	SHA256MSG2 X10, X9
+	MOVO       X15, X10
+	PALIGNR    $0x04, 1744(BX), X10
+	PADDD      X10, X9
+	SHA256MSG2 X15, X9
+	MOVO       X9, X15
 	MOVOU      X9, 1776(BX)
 	PADDD      shaniK<>+96(SB), X9
 	MOVOU      X9, 2032(BX)
@@ -5590,41 +5594,41 @@ shaniSHA256d4_group:
 	// schedule: quad 7 of every stream
 	MOVOU      shaniD2W<>+16(SB), X9
 	SHA256MSG1 208(BX), X9
-	MOVOU      240(BX), X10
-	MOVO       X10, X11
-	PALIGNR    $0x04, 224(BX), X11
-	PADDD      X11, X9
-	SHA256MSG2 X10, X9
+	MOVO       X12, X10
+	PALIGNR    $0x04, 224(BX), X10
+	PADDD      X10, X9
+	SHA256MSG2 X12, X9
+	MOVO       X9, X12
 	MOVOU      X9, 256(BX)
 	PADDD      shaniK<>+112(SB), X9
 	MOVOU      X9, 512(BX)
 	MOVOU      shaniD2W<>+16(SB), X9
 	SHA256MSG1 720(BX), X9
-	MOVOU      752(BX), X10
-	MOVO       X10, X11
-	PALIGNR    $0x04, 736(BX), X11
-	PADDD      X11, X9
-	SHA256MSG2 X10, X9
+	MOVO       X13, X10
+	PALIGNR    $0x04, 736(BX), X10
+	PADDD      X10, X9
+	SHA256MSG2 X13, X9
+	MOVO       X9, X13
 	MOVOU      X9, 768(BX)
 	PADDD      shaniK<>+112(SB), X9
 	MOVOU      X9, 1024(BX)
 	MOVOU      shaniD2W<>+16(SB), X9
 	SHA256MSG1 1232(BX), X9
-	MOVOU      1264(BX), X10
-	MOVO       X10, X11
-	PALIGNR    $0x04, 1248(BX), X11
-	PADDD      X11, X9
-	SHA256MSG2 X10, X9
+	MOVO       X14, X10
+	PALIGNR    $0x04, 1248(BX), X10
+	PADDD      X10, X9
+	SHA256MSG2 X14, X9
+	MOVO       X9, X14
 	MOVOU      X9, 1280(BX)
 	PADDD      shaniK<>+112(SB), X9
 	MOVOU      X9, 1536(BX)
 	MOVOU      shaniD2W<>+16(SB), X9
 	SHA256MSG1 1744(BX), X9
-	MOVOU      1776(BX), X10
-	MOVO       X10, X11
-	PALIGNR    $0x04, 1760(BX), X11
-	PADDD      X11, X9
-	SHA256MSG2 X10, X9
+	MOVO       X15, X10
+	PALIGNR    $0x04, 1760(BX), X10
+	PADDD      X10, X9
+	SHA256MSG2 X15, X9
+	MOVO       X9, X15
 	MOVOU      X9, 1792(BX)
 	PADDD      shaniK<>+112(SB), X9
 	MOVOU      X9, 2048(BX)
@@ -5654,41 +5658,41 @@ shaniSHA256d4_group:
 	// schedule: quad 8 of every stream
 	MOVOU      208(BX), X9
 	SHA256MSG1 224(BX), X9
-	MOVOU      256(BX), X10
-	MOVO       X10, X11
-	PALIGNR    $0x04, 240(BX), X11
-	PADDD      X11, X9
-	SHA256MSG2 X10, X9
+	MOVO       X12, X10
+	PALIGNR    $0x04, 240(BX), X10
+	PADDD      X10, X9
+	SHA256MSG2 X12, X9
+	MOVO       X9, X12
 	MOVOU      X9, 272(BX)
 	PADDD      shaniK<>+128(SB), X9
 	MOVOU      X9, 528(BX)
 	MOVOU      720(BX), X9
 	SHA256MSG1 736(BX), X9
-	MOVOU      768(BX), X10
-	MOVO       X10, X11
-	PALIGNR    $0x04, 752(BX), X11
-	PADDD      X11, X9
-	SHA256MSG2 X10, X9
+	MOVO       X13, X10
+	PALIGNR    $0x04, 752(BX), X10
+	PADDD      X10, X9
+	SHA256MSG2 X13, X9
+	MOVO       X9, X13
 	MOVOU      X9, 784(BX)
 	PADDD      shaniK<>+128(SB), X9
 	MOVOU      X9, 1040(BX)
 	MOVOU      1232(BX), X9
 	SHA256MSG1 1248(BX), X9
-	MOVOU      1280(BX), X10
-	MOVO       X10, X11
-	PALIGNR    $0x04, 1264(BX), X11
-	PADDD      X11, X9
-	SHA256MSG2 X10, X9
+	MOVO       X14, X10
+	PALIGNR    $0x04, 1264(BX), X10
+	PADDD      X10, X9
+	SHA256MSG2 X14, X9
+	MOVO       X9, X14
 	MOVOU      X9, 1296(BX)
 	PADDD      shaniK<>+128(SB), X9
 	MOVOU      X9, 1552(BX)
 	MOVOU      1744(BX), X9
 	SHA256MSG1 1760(BX), X9
-	MOVOU      1792(BX), X10
-	MOVO       X10, X11
-	PALIGNR    $0x04, 1776(BX), X11
-	PADDD      X11, X9
-	SHA256MSG2 X10, X9
+	MOVO       X15, X10
+	PALIGNR    $0x04, 1776(BX), X10
+	PADDD      X10, X9
+	SHA256MSG2 X15, X9
+	MOVO       X9, X15
 	MOVOU      X9, 1808(BX)
 	PADDD      shaniK<>+128(SB), X9
 	MOVOU      X9, 2064(BX)
@@ -5718,41 +5722,41 @@ shaniSHA256d4_group:
 	// schedule: quad 9 of every stream
 	MOVOU      224(BX), X9
 	SHA256MSG1 240(BX), X9
-	MOVOU      272(BX), X10
-	MOVO       X10, X11
-	PALIGNR    $0x04, 256(BX), X11
-	PADDD      X11, X9
-	SHA256MSG2 X10, X9
+	MOVO       X12, X10
+	PALIGNR    $0x04, 256(BX), X10
+	PADDD      X10, X9
+	SHA256MSG2 X12, X9
+	MOVO       X9, X12
 	MOVOU      X9, 288(BX)
 	PADDD      shaniK<>+144(SB), X9
 	MOVOU      X9, 544(BX)
 	MOVOU      736(BX), X9
 	SHA256MSG1 752(BX), X9
-	MOVOU      784(BX), X10
-	MOVO       X10, X11
-	PALIGNR    $0x04, 768(BX), X11
-	PADDD      X11, X9
-	SHA256MSG2 X10, X9
+	MOVO       X13, X10
+	PALIGNR    $0x04, 768(BX), X10
+	PADDD      X10, X9
+	SHA256MSG2 X13, X9
+	MOVO       X9, X13
 	MOVOU      X9, 800(BX)
 	PADDD      shaniK<>+144(SB), X9
 	MOVOU      X9, 1056(BX)
 	MOVOU      1248(BX), X9
 	SHA256MSG1 1264(BX), X9
-	MOVOU      1296(BX), X10
-	MOVO       X10, X11
-	PALIGNR    $0x04, 1280(BX), X11
-	PADDD      X11, X9
-	SHA256MSG2 X10, X9
+	MOVO       X14, X10
+	PALIGNR    $0x04, 1280(BX), X10
+	PADDD      X10, X9
+	SHA256MSG2 X14, X9
+	MOVO       X9, X14
 	MOVOU      X9, 1312(BX)
 	PADDD      shaniK<>+144(SB), X9
 	MOVOU      X9, 1568(BX)
 	MOVOU      1760(BX), X9
 	SHA256MSG1 1776(BX), X9
-	MOVOU      1808(BX), X10
-	MOVO       X10, X11
-	PALIGNR    $0x04, 1792(BX), X11
-	PADDD      X11, X9
-	SHA256MSG2 X10, X9
+	MOVO       X15, X10
+	PALIGNR    $0x04, 1792(BX), X10
+	PADDD      X10, X9
+	SHA256MSG2 X15, X9
+	MOVO       X9, X15
 	MOVOU      X9, 1824(BX)
 	PADDD      shaniK<>+144(SB), X9
 	MOVOU      X9, 2080(BX)
@@ -5782,41 +5786,41 @@ shaniSHA256d4_group:
 	// schedule: quad 10 of every stream
 	MOVOU      240(BX), X9
 	SHA256MSG1 256(BX), X9
-	MOVOU      288(BX), X10
-	MOVO       X10, X11
-	PALIGNR    $0x04, 272(BX), X11
-	PADDD      X11, X9
-	SHA256MSG2 X10, X9
+	MOVO       X12, X10
+	PALIGNR    $0x04, 272(BX), X10
+	PADDD      X10, X9
+	SHA256MSG2 X12, X9
+	MOVO       X9, X12
 	MOVOU      X9, 304(BX)
 	PADDD      shaniK<>+160(SB), X9
 	MOVOU      X9, 560(BX)
 	MOVOU      752(BX), X9
 	SHA256MSG1 768(BX), X9
-	MOVOU      800(BX), X10
-	MOVO       X10, X11
-	PALIGNR    $0x04, 784(BX), X11
-	PADDD      X11, X9
-	SHA256MSG2 X10, X9
+	MOVO       X13, X10
+	PALIGNR    $0x04, 784(BX), X10
+	PADDD      X10, X9
+	SHA256MSG2 X13, X9
+	MOVO       X9, X13
 	MOVOU      X9, 816(BX)
 	PADDD      shaniK<>+160(SB), X9
 	MOVOU      X9, 1072(BX)
 	MOVOU      1264(BX), X9
 	SHA256MSG1 1280(BX), X9
-	MOVOU      1312(BX), X10
-	MOVO       X10, X11
-	PALIGNR    $0x04, 1296(BX), X11
-	PADDD      X11, X9
-	SHA256MSG2 X10, X9
+	MOVO       X14, X10
+	PALIGNR    $0x04, 1296(BX), X10
+	PADDD      X10, X9
+	SHA256MSG2 X14, X9
+	MOVO       X9, X14
 	MOVOU      X9, 1328(BX)
 	PADDD      shaniK<>+160(SB), X9
 	MOVOU      X9, 1584(BX)
 	MOVOU      1776(BX), X9
 	SHA256MSG1 1792(BX), X9
-	MOVOU      1824(BX), X10
-	MOVO       X10, X11
-	PALIGNR    $0x04, 1808(BX), X11
-	PADDD      X11, X9
-	SHA256MSG2 X10, X9
+	MOVO       X15, X10
+	PALIGNR    $0x04, 1808(BX), X10
+	PADDD      X10, X9
+	SHA256MSG2 X15, X9
+	MOVO       X9, X15
 	MOVOU      X9, 1840(BX)
 	PADDD      shaniK<>+160(SB), X9
 	MOVOU      X9, 2096(BX)
@@ -5846,41 +5850,41 @@ shaniSHA256d4_group:
 	// schedule: quad 11 of every stream
 	MOVOU      256(BX), X9
 	SHA256MSG1 272(BX), X9
-	MOVOU      304(BX), X10
-	MOVO       X10, X11
-	PALIGNR    $0x04, 288(BX), X11
-	PADDD      X11, X9
-	SHA256MSG2 X10, X9
+	MOVO       X12, X10
+	PALIGNR    $0x04, 288(BX), X10
+	PADDD      X10, X9
+	SHA256MSG2 X12, X9
+	MOVO       X9, X12
 	MOVOU      X9, 320(BX)
 	PADDD      shaniK<>+176(SB), X9
 	MOVOU      X9, 576(BX)
 	MOVOU      768(BX), X9
 	SHA256MSG1 784(BX), X9
-	MOVOU      816(BX), X10
-	MOVO       X10, X11
-	PALIGNR    $0x04, 800(BX), X11
-	PADDD      X11, X9
-	SHA256MSG2 X10, X9
+	MOVO       X13, X10
+	PALIGNR    $0x04, 800(BX), X10
+	PADDD      X10, X9
+	SHA256MSG2 X13, X9
+	MOVO       X9, X13
 	MOVOU      X9, 832(BX)
 	PADDD      shaniK<>+176(SB), X9
 	MOVOU      X9, 1088(BX)
 	MOVOU      1280(BX), X9
 	SHA256MSG1 1296(BX), X9
-	MOVOU      1328(BX), X10
-	MOVO       X10, X11
-	PALIGNR    $0x04, 1312(BX), X11
-	PADDD      X11, X9
-	SHA256MSG2 X10, X9
+	MOVO       X14, X10
+	PALIGNR    $0x04, 1312(BX), X10
+	PADDD      X10, X9
+	SHA256MSG2 X14, X9
+	MOVO       X9, X14
 	MOVOU      X9, 1344(BX)
 	PADDD      shaniK<>+176(SB), X9
 	MOVOU      X9, 1600(BX)
 	MOVOU      1792(BX), X9
 	SHA256MSG1 1808(BX), X9
-	MOVOU      1840(BX), X10
-	MOVO       X10, X11
-	PALIGNR    $0x04, 1824(BX), X11
-	PADDD      X11, X9
-	SHA256MSG2 X10, X9
+	MOVO       X15, X10
+	PALIGNR    $0x04, 1824(BX), X10
+	PADDD      X10, X9
+	SHA256MSG2 X15, X9
+	MOVO       X9, X15
 	MOVOU      X9, 1856(BX)
 	PADDD      shaniK<>+176(SB), X9
 	MOVOU      X9, 2112(BX)
@@ -5910,41 +5914,41 @@ shaniSHA256d4_group:
 	// schedule: quad 12 of every stream
 	MOVOU      272(BX), X9
 	SHA256MSG1 288(BX), X9
-	MOVOU      320(BX), X10
-	MOVO       X10, X11
-	PALIGNR    $0x04, 304(BX), X11
-	PADDD      X11, X9
-	SHA256MSG2 X10, X9
+	MOVO       X12, X10
+	PALIGNR    $0x04, 304(BX), X10
+	PADDD      X10, X9
+	SHA256MSG2 X12, X9
+	MOVO       X9, X12
 	MOVOU      X9, 336(BX)
 	PADDD      shaniK<>+192(SB), X9
 	MOVOU      X9, 592(BX)
 	MOVOU      784(BX), X9
 	SHA256MSG1 800(BX), X9
-	MOVOU      832(BX), X10
-	MOVO       X10, X11
-	PALIGNR    $0x04, 816(BX), X11
-	PADDD      X11, X9
-	SHA256MSG2 X10, X9
+	MOVO       X13, X10
+	PALIGNR    $0x04, 816(BX), X10
+	PADDD      X10, X9
+	SHA256MSG2 X13, X9
+	MOVO       X9, X13
 	MOVOU      X9, 848(BX)
 	PADDD      shaniK<>+192(SB), X9
 	MOVOU      X9, 1104(BX)
 	MOVOU      1296(BX), X9
 	SHA256MSG1 1312(BX), X9
-	MOVOU      1344(BX), X10
-	MOVO       X10, X11
-	PALIGNR    $0x04, 1328(BX), X11
-	PADDD      X11, X9
-	SHA256MSG2 X10, X9
+	MOVO       X14, X10
+	PALIGNR    $0x04, 1328(BX), X10
+	PADDD      X10, X9
+	SHA256MSG2 X14, X9
+	MOVO       X9, X14
 	MOVOU      X9, 1360(BX)
 	PADDD      shaniK<>+192(SB), X9
 	MOVOU      X9, 1616(BX)
 	MOVOU      1808(BX), X9
 	SHA256MSG1 1824(BX), X9
-	MOVOU      1856(BX), X10
-	MOVO       X10, X11
-	PALIGNR    $0x04, 1840(BX), X11
-	PADDD      X11, X9
-	SHA256MSG2 X10, X9
+	MOVO       X15, X10
+	PALIGNR    $0x04, 1840(BX), X10
+	PADDD      X10, X9
+	SHA256MSG2 X15, X9
+	MOVO       X9, X15
 	MOVOU      X9, 1872(BX)
 	PADDD      shaniK<>+192(SB), X9
 	MOVOU      X9, 2128(BX)
@@ -5974,41 +5978,41 @@ shaniSHA256d4_group:
 	// schedule: quad 13 of every stream
 	MOVOU      288(BX), X9
 	SHA256MSG1 304(BX), X9
-	MOVOU      336(BX), X10
-	MOVO       X10, X11
-	PALIGNR    $0x04, 320(BX), X11
-	PADDD      X11, X9
-	SHA256MSG2 X10, X9
+	MOVO       X12, X10
+	PALIGNR    $0x04, 320(BX), X10
+	PADDD      X10, X9
+	SHA256MSG2 X12, X9
+	MOVO       X9, X12
 	MOVOU      X9, 352(BX)
 	PADDD      shaniK<>+208(SB), X9
 	MOVOU      X9, 608(BX)
 	MOVOU      800(BX), X9
 	SHA256MSG1 816(BX), X9
-	MOVOU      848(BX), X10
-	MOVO       X10, X11
-	PALIGNR    $0x04, 832(BX), X11
-	PADDD      X11, X9
-	SHA256MSG2 X10, X9
+	MOVO       X13, X10
+	PALIGNR    $0x04, 832(BX), X10
+	PADDD      X10, X9
+	SHA256MSG2 X13, X9
+	MOVO       X9, X13
 	MOVOU      X9, 864(BX)
 	PADDD      shaniK<>+208(SB), X9
 	MOVOU      X9, 1120(BX)
 	MOVOU      1312(BX), X9
 	SHA256MSG1 1328(BX), X9
-	MOVOU      1360(BX), X10
-	MOVO       X10, X11
-	PALIGNR    $0x04, 1344(BX), X11
-	PADDD      X11, X9
-	SHA256MSG2 X10, X9
+	MOVO       X14, X10
+	PALIGNR    $0x04, 1344(BX), X10
+	PADDD      X10, X9
+	SHA256MSG2 X14, X9
+	MOVO       X9, X14
 	MOVOU      X9, 1376(BX)
 	PADDD      shaniK<>+208(SB), X9
 	MOVOU      X9, 1632(BX)
 	MOVOU      1824(BX), X9
 	SHA256MSG1 1840(BX), X9
-	MOVOU      1872(BX), X10
-	MOVO       X10, X11
-	PALIGNR    $0x04, 1856(BX), X11
-	PADDD      X11, X9
-	SHA256MSG2 X10, X9
+	MOVO       X15, X10
+	PALIGNR    $0x04, 1856(BX), X10
+	PADDD      X10, X9
+	SHA256MSG2 X15, X9
+	MOVO       X9, X15
 	MOVOU      X9, 1888(BX)
 	PADDD      shaniK<>+208(SB), X9
 	MOVOU      X9, 2144(BX)
@@ -6038,42 +6042,38 @@ shaniSHA256d4_group:
 	// schedule: quad 14 of every stream
 	MOVOU      304(BX), X9
 	SHA256MSG1 320(BX), X9
-	MOVOU      352(BX), X10
-	MOVO       X10, X11
-	PALIGNR    $0x04, 336(BX), X11
-	PADDD      X11, X9
-	SHA256MSG2 X10, X9
-	MOVOU      X9, 368(BX)
+	MOVO       X12, X10
+	PALIGNR    $0x04, 336(BX), X10
+	PADDD      X10, X9
+	SHA256MSG2 X12, X9
+	MOVO       X9, X12
 	PADDD      shaniK<>+224(SB), X9
 	MOVOU      X9, 624(BX)
 	MOVOU      816(BX), X9
 	SHA256MSG1 832(BX), X9
-	MOVOU      864(BX), X10
-	MOVO       X10, X11
-	PALIGNR    $0x04, 848(BX), X11
-	PADDD      X11, X9
-	SHA256MSG2 X10, X9
-	MOVOU      X9, 880(BX)
+	MOVO       X13, X10
+	PALIGNR    $0x04, 848(BX), X10
+	PADDD      X10, X9
+	SHA256MSG2 X13, X9
+	MOVO       X9, X13
 	PADDD      shaniK<>+224(SB), X9
 	MOVOU      X9, 1136(BX)
 	MOVOU      1328(BX), X9
 	SHA256MSG1 1344(BX), X9
-	MOVOU      1376(BX), X10
-	MOVO       X10, X11
-	PALIGNR    $0x04, 1360(BX), X11
-	PADDD      X11, X9
-	SHA256MSG2 X10, X9
-	MOVOU      X9, 1392(BX)
+	MOVO       X14, X10
+	PALIGNR    $0x04, 1360(BX), X10
+	PADDD      X10, X9
+	SHA256MSG2 X14, X9
+	MOVO       X9, X14
 	PADDD      shaniK<>+224(SB), X9
 	MOVOU      X9, 1648(BX)
 	MOVOU      1840(BX), X9
 	SHA256MSG1 1856(BX), X9
-	MOVOU      1888(BX), X10
-	MOVO       X10, X11
-	PALIGNR    $0x04, 1872(BX), X11
-	PADDD      X11, X9
-	SHA256MSG2 X10, X9
-	MOVOU      X9, 1904(BX)
+	MOVO       X15, X10
+	PALIGNR    $0x04, 1872(BX), X10
+	PADDD      X10, X9
+	SHA256MSG2 X15, X9
+	MOVO       X9, X15
 	PADDD      shaniK<>+224(SB), X9
 	MOVOU      X9, 2160(BX)
 
@@ -6102,38 +6102,38 @@ shaniSHA256d4_group:
 	// schedule: quad 15 of every stream
 	MOVOU      320(BX), X9
 	SHA256MSG1 336(BX), X9
-	MOVOU      368(BX), X10
-	MOVO       X10, X11
-	PALIGNR    $0x04, 352(BX), X11
-	PADDD      X11, X9
-	SHA256MSG2 X10, X9
+	MOVO       X12, X10
+	PALIGNR    $0x04, 352(BX), X10
+	PADDD      X10, X9
+	SHA256MSG2 X12, X9
+	MOVO       X9, X12
 	PADDD      shaniK<>+240(SB), X9
 	MOVOU      X9, 640(BX)
 	MOVOU      832(BX), X9
 	SHA256MSG1 848(BX), X9
-	MOVOU      880(BX), X10
-	MOVO       X10, X11
-	PALIGNR    $0x04, 864(BX), X11
-	PADDD      X11, X9
-	SHA256MSG2 X10, X9
+	MOVO       X13, X10
+	PALIGNR    $0x04, 864(BX), X10
+	PADDD      X10, X9
+	SHA256MSG2 X13, X9
+	MOVO       X9, X13
 	PADDD      shaniK<>+240(SB), X9
 	MOVOU      X9, 1152(BX)
 	MOVOU      1344(BX), X9
 	SHA256MSG1 1360(BX), X9
-	MOVOU      1392(BX), X10
-	MOVO       X10, X11
-	PALIGNR    $0x04, 1376(BX), X11
-	PADDD      X11, X9
-	SHA256MSG2 X10, X9
+	MOVO       X14, X10
+	PALIGNR    $0x04, 1376(BX), X10
+	PADDD      X10, X9
+	SHA256MSG2 X14, X9
+	MOVO       X9, X14
 	PADDD      shaniK<>+240(SB), X9
 	MOVOU      X9, 1664(BX)
 	MOVOU      1856(BX), X9
 	SHA256MSG1 1872(BX), X9
-	MOVOU      1904(BX), X10
-	MOVO       X10, X11
-	PALIGNR    $0x04, 1888(BX), X11
-	PADDD      X11, X9
-	SHA256MSG2 X10, X9
+	MOVO       X15, X10
+	PALIGNR    $0x04, 1888(BX), X10
+	PADDD      X10, X9
+	SHA256MSG2 X15, X9
+	MOVO       X9, X15
 	PADDD      shaniK<>+240(SB), X9
 	MOVOU      X9, 2176(BX)
 

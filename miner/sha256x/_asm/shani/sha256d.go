@@ -172,6 +172,7 @@ func sha256d(s int) {
 	}
 	h1 := dHash{
 		first: 4,
+		stack: func(q int) bool { return q == 0 || q >= 4 },
 		w: func(k, q int) Mem {
 			if q >= 1 && q <= 3 {
 				return d1W.Offset(16 * (q - 1))
@@ -211,6 +212,7 @@ func sha256d(s int) {
 	}
 	h2 := dHash{
 		first: 1,
+		stack: func(q int) bool { return q <= 1 || q >= 4 },
 		w: func(k, q int) Mem {
 			if q == 2 || q == 3 {
 				return d2W.Offset(16 * (q - 2))
@@ -266,9 +268,13 @@ func sha256d(s int) {
 type dHash struct {
 	first int
 	w, wk func(k, q int) Mem
+	stack func(q int) bool // quad q is per stream (else a constant row)
 }
 
 func (h *dHash) emit(s int, abef, cdgh []VecPhysical) {
+	// The schedule's newest quad of each stream stays in a register, off
+	// the store-to-load path of the quad after it.
+	prev := []VecPhysical{X12, X13, X14, X15}[:s]
 	done := map[int]bool{}
 	sched := func(q int) {
 		if q < 4 || q > 15 || done[q] {
@@ -276,23 +282,27 @@ func (h *dHash) emit(s int, abef, cdgh []VecPhysical) {
 		}
 		done[q] = true
 		Commentf("schedule: quad %d of every stream", q)
-		x, t1, t2 := X9, X10, X11
+		x, t := X9, X10
 		for k := 0; k < s; k++ {
+			p := prev[k]
+			if !h.stack(q - 1) {
+				MOVOU(h.w(k, q-1), p)
+			}
 			MOVOU(h.w(k, q-4), x)
 			SHA256MSG1(h.w(k, q-3), x)
-			MOVOU(h.w(k, q-1), t1)
-			MOVO(t1, t2)
-			PALIGNR(Imm(4), h.w(k, q-2), t2)
-			PADDD(t2, x)
-			SHA256MSG2(t1, x)
-			if q < 15 {
+			MOVO(p, t)
+			PALIGNR(Imm(4), h.w(k, q-2), t)
+			PADDD(t, x)
+			SHA256MSG2(p, x)
+			MOVO(x, p)
+			if q <= 13 { // later quads read it as W[q'-2], W[q'-3], W[q'-4]
 				MOVOU(x, h.w(k, q))
 			}
 			PADDD(kTable.Offset(16*q), x)
 			MOVOU(x, h.wk(k, q))
 		}
 	}
-	for q := 4; q < h.first/4+lookahead; q++ {
+	for q := 4; q < h.first/4+dLookahead; q++ {
 		sched(q)
 	}
 	cur := -1
@@ -300,7 +310,7 @@ func (h *dHash) emit(s int, abef, cdgh []VecPhysical) {
 		r := h.first + 2*p
 		if q := r / 4; q != cur {
 			cur = q
-			sched(q + lookahead)
+			sched(q + dLookahead)
 			Commentf("rounds %d.., streams interleaved", r)
 		}
 		for k := 0; k < s; k++ {
@@ -322,3 +332,6 @@ func (h *dHash) emit(s int, abef, cdgh []VecPhysical) {
 		}
 	}
 }
+
+// dLookahead is how many quads of the schedule run ahead of the rounds.
+const dLookahead = 2

@@ -3928,7 +3928,7 @@ shaniSHA256d2_group:
 	PSHUFD     $0xb1, X9, X9
 	MOVOU      X9, 144(BX)
 	PADDD      shaniK<>+0(SB), X9
-	MOVOU      X9, 400(BX)
+	MOVO       X9, X12
 	MOVO       X1, X10
 	PUNPCKLQDQ X2, X10
 	PSHUFD     $0xb1, X10, X10
@@ -3948,7 +3948,7 @@ shaniSHA256d2_group:
 	PSHUFD     $0xb1, X9, X9
 	MOVOU      X9, 656(BX)
 	PADDD      shaniK<>+0(SB), X9
-	MOVOU      X9, 912(BX)
+	MOVO       X9, X13
 	MOVO       X3, X10
 	PUNPCKLQDQ X4, X10
 	PSHUFD     $0xb1, X10, X10
@@ -3963,15 +3963,15 @@ shaniSHA256d2_group:
 	MOVOU  shaniD2Init<>+16(SB), X4
 
 	// rounds 1.., streams interleaved
-	PSHUFD      $0x39, 400(BX), X0
+	PSHUFD      $0x39, X12, X0
 	SHA256RNDS2 X0, X1, X2
-	PSHUFD      $0x39, 912(BX), X0
+	PSHUFD      $0x39, X13, X0
 	SHA256RNDS2 X0, X3, X4
 	MOVOU       416(BX), X0
-	PALIGNR     $0x0c, 400(BX), X0
+	PALIGNR     $0x0c, X12, X0
 	SHA256RNDS2 X0, X2, X1
 	MOVOU       928(BX), X0
-	PALIGNR     $0x0c, 912(BX), X0
+	PALIGNR     $0x0c, X13, X0
 	SHA256RNDS2 X0, X4, X3
 
 	// rounds 5.., streams interleaved
@@ -5277,7 +5277,7 @@ shaniSHA256d4_group:
 	PSHUFD     $0xb1, X9, X9
 	MOVOU      X9, 144(BX)
 	PADDD      shaniK<>+0(SB), X9
-	MOVOU      X9, 400(BX)
+	MOVO       X9, X12
 	MOVO       X1, X10
 	PUNPCKLQDQ X2, X10
 	PSHUFD     $0xb1, X10, X10
@@ -5297,7 +5297,7 @@ shaniSHA256d4_group:
 	PSHUFD     $0xb1, X9, X9
 	MOVOU      X9, 656(BX)
 	PADDD      shaniK<>+0(SB), X9
-	MOVOU      X9, 912(BX)
+	MOVO       X9, X13
 	MOVO       X3, X10
 	PUNPCKLQDQ X4, X10
 	PSHUFD     $0xb1, X10, X10
@@ -5317,7 +5317,7 @@ shaniSHA256d4_group:
 	PSHUFD     $0xb1, X9, X9
 	MOVOU      X9, 1168(BX)
 	PADDD      shaniK<>+0(SB), X9
-	MOVOU      X9, 1424(BX)
+	MOVO       X9, X14
 	MOVO       X5, X10
 	PUNPCKLQDQ X6, X10
 	PSHUFD     $0xb1, X10, X10
@@ -5337,7 +5337,7 @@ shaniSHA256d4_group:
 	PSHUFD     $0xb1, X9, X9
 	MOVOU      X9, 1680(BX)
 	PADDD      shaniK<>+0(SB), X9
-	MOVOU      X9, 1936(BX)
+	MOVO       X9, X15
 	MOVO       X7, X10
 	PUNPCKLQDQ X8, X10
 	PSHUFD     $0xb1, X10, X10
@@ -5352,25 +5352,25 @@ shaniSHA256d4_group:
 	MOVOU  shaniD2Init<>+16(SB), X8
 
 	// rounds 1.., streams interleaved
-	PSHUFD      $0x39, 400(BX), X0
+	PSHUFD      $0x39, X12, X0
 	SHA256RNDS2 X0, X1, X2
-	PSHUFD      $0x39, 912(BX), X0
+	PSHUFD      $0x39, X13, X0
 	SHA256RNDS2 X0, X3, X4
-	PSHUFD      $0x39, 1424(BX), X0
+	PSHUFD      $0x39, X14, X0
 	SHA256RNDS2 X0, X5, X6
-	PSHUFD      $0x39, 1936(BX), X0
+	PSHUFD      $0x39, X15, X0
 	SHA256RNDS2 X0, X7, X8
 	MOVOU       416(BX), X0
-	PALIGNR     $0x0c, 400(BX), X0
+	PALIGNR     $0x0c, X12, X0
 	SHA256RNDS2 X0, X2, X1
 	MOVOU       928(BX), X0
-	PALIGNR     $0x0c, 912(BX), X0
+	PALIGNR     $0x0c, X13, X0
 	SHA256RNDS2 X0, X4, X3
 	MOVOU       1440(BX), X0
-	PALIGNR     $0x0c, 1424(BX), X0
+	PALIGNR     $0x0c, X14, X0
 	SHA256RNDS2 X0, X6, X5
 	MOVOU       1952(BX), X0
-	PALIGNR     $0x0c, 1936(BX), X0
+	PALIGNR     $0x0c, X15, X0
 	SHA256RNDS2 X0, X8, X7
 
 	// rounds 5.., streams interleaved

@@ -197,7 +197,7 @@ func sha256d(s int) {
 		PSHUFD(Imm(0xb1), X9, X9)
 		MOVOU(X9, wArea(k, 0))
 		PADDD(kTable, X9)
-		MOVOU(X9, wkArea(k, 0))
+		MOVO(X9, dPrev[k]) // W+K of rounds 0..3, read by the first two pairs only
 		MOVO(abef[k], X10)
 		PUNPCKLQDQ(cdgh[k], X10) // {F, E, H, G}
 		PSHUFD(Imm(0xb1), X10, X10)
@@ -274,7 +274,7 @@ type dHash struct {
 func (h *dHash) emit(s int, abef, cdgh []VecPhysical) {
 	// The schedule's newest quad of each stream stays in a register, off
 	// the store-to-load path of the quad after it.
-	prev := []VecPhysical{X12, X13, X14, X15}[:s]
+	prev := dPrev[:s]
 	done := map[int]bool{}
 	sched := func(q int) {
 		if q < 4 || q > 15 || done[q] {
@@ -315,14 +315,20 @@ func (h *dHash) emit(s int, abef, cdgh []VecPhysical) {
 		}
 		for k := 0; k < s; k++ {
 			q := r / 4
+			// Quad 0 of the second hash is in a register (dPrev) until
+			// the schedule needs those registers.
+			var wk Op = h.wk(k, q)
+			if h.first == 1 && q == 0 {
+				wk = dPrev[k]
+			}
 			switch r % 4 {
 			case 0, 2:
 				MOVQ(h.wk(k, q).Offset(4*(r%4)), X0)
 			case 1:
-				PSHUFD(Imm(0x39), h.wk(k, q), X0)
+				PSHUFD(Imm(0x39), wk, X0)
 			case 3:
 				MOVOU(h.wk(k, q+1), X0)
-				PALIGNR(Imm(12), h.wk(k, q), X0)
+				PALIGNR(Imm(12), wk, X0)
 			}
 			if p%2 == 0 {
 				SHA256RNDS2(X0, abef[k], cdgh[k])
@@ -332,6 +338,9 @@ func (h *dHash) emit(s int, abef, cdgh []VecPhysical) {
 		}
 	}
 }
+
+// dPrev holds each stream's newest schedule quad.
+var dPrev = []VecPhysical{X12, X13, X14, X15}
 
 // dLookahead is how many quads of the schedule run ahead of the rounds.
 const dLookahead = 2

@@ -51,11 +51,10 @@
 //     a slower SIMD path that lays out every lane's message, and suffixes
 //     over 4 KiB the generic kernel. The quick test on one state word runs
 //     in-vector; candidates are confirmed with crypto/sha256 before being
-//     reported. For sha256d the same two kernels (avx512: two interleaved
-//     batches of 16 lanes, 32 nonces per step; avx2: 8 lanes) take
-//     Bitcoin's header shape (IsHeaderJob, quick test on word 7; other
-//     jobs go to generic). Per job Go computes the midstate of the first
-//     64 bytes, rounds 0..3 of the second block but for the byte-swapped
+//     reported. For sha256d the same two kernels (avx512: 16 lanes; avx2:
+//     8 lanes) take Bitcoin's header shape (IsHeaderJob, quick test on
+//     word 7; other jobs go to generic). Per job Go computes the midstate
+//     of the first 64 bytes, rounds 0..3 of the second block but for the byte-swapped
 //     nonce (word 3), and the schedule terms built from lane-invariant
 //     words; the second hash's round 0 and fixed padding are constants,
 //     and terms known to be zero are skipped. The second hash stops after

@@ -51,7 +51,6 @@ func TestSHA256dTwin(t *testing.T) {
 		lanes int
 	}{
 		{"avx512", hasAVX512, sha256dAVX512, 16},
-		{"avx512x2", hasAVX512, sha256dAVX512x2, 32},
 		{"avx2", hasAVX2, sha256dAVX2, 8},
 	}
 	quick := []struct {
@@ -113,7 +112,6 @@ func BenchmarkSHA256dAVX(b *testing.B) {
 		lanes int
 	}{
 		{"avx512", hasAVX512, sha256dAVX512, 16},
-		{"avx512x2", hasAVX512, sha256dAVX512x2, 32},
 		{"avx2", hasAVX2, sha256dAVX2, 8},
 	} {
 		b.Run("kernel="+k.name, func(b *testing.B) {

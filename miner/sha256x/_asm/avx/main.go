@@ -110,7 +110,6 @@ func main() {
 			}
 		}
 		gen512d("sha256dAVX512", 1)
-		gen512d("sha256dAVX512x2", 2)
 	case "avx2":
 		for _, sh := range shapes() {
 			gen256(sh)

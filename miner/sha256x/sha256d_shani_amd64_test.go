@@ -106,23 +106,19 @@ func TestSHANISHA256dTwinIsSum256d(t *testing.T) {
 }
 
 // TestSHANISHA256dStreams runs the two-stream kernel through the searcher
-// on the header shape (the registered kernel covers four).
+// on the header shape with the shared checkKernel (the registered kernel,
+// which sha256d_test.go covers, runs four).
 func TestSHANISHA256dStreams(t *testing.T) {
 	needSHANI(t)
+	k := &Kernel{Name: "shani/streams=2", Algo: SHA256d, Lanes: 2, Available: true,
+		New: func(j *Job) Searcher { return newSHANISHA256dStreams(j, 2) }}
 	r := rand.New(rand.NewPCG(15, 16))
 	for n := 0; n < 12; n++ {
 		j := headerJob(randomHeader(r), uint64(r.Uint32()>>1), headerKinds[n%len(headerKinds)].t)
 		if n == 0 {
 			j.Start = 1<<32 - 37
 		}
-		count := min(uint64(300), j.MaxIndex()+1)
-		want := allHits(Ref.New(&j), 0, count, refSizes)
-		for _, sizes := range [][]uint64{{count}, {1, 7, 16, 33, 5, 64, 17}} {
-			got := allHits(newSHANISHA256dStreams(&j, 2), 0, count, sizes)
-			if fmt.Sprint(got) != fmt.Sprint(want) {
-				t.Fatalf("%s (call sizes %v): hits %v, ref %v", describe(&j), sizes, got, want)
-			}
-		}
+		checkKernel(t, k, j, 0, min(uint64(300), j.MaxIndex()+1))
 	}
 }
 

@@ -1,4 +1,4 @@
-//go:build amd64 && !purego && !noasm
+//go:build !purego && !noasm
 
 package sha256x
 
@@ -11,12 +11,7 @@ import (
 // DefaultChunk, so the per-call overhead is what a worker pays.
 const benchChunk = 8192
 
-// tutorialBenchJob is the tutorial's puzzle after the genesis block:
-// sha256("100" + decimal proof) starting with "000000", from proof 1_000_000
-// (seven digits, one 64-byte block per attempt).
-func tutorialBenchJob() Job {
-	return Job{Prefix: []byte("100"), Encoding: Decimal, Start: 1_000_000, Step: 1, Target: hexZeros(6)}
-}
+var benchSizes = []uint64{benchChunk}
 
 // benchSearch runs b.N chunks through s, resuming after any hit, and reports
 // attempts per second. One op is one chunk of benchChunk attempts.
@@ -24,28 +19,13 @@ func benchSearch(b *testing.B, s Searcher) {
 	b.SetBytes(benchChunk * 64) // one 64-byte block compressed per attempt
 	b.ReportAllocs()
 	// Warm up outside the timed loop: the first call sizes the buffers.
-	hitsInto(s, 0, benchChunk)
+	allHits(s, 0, benchChunk, benchSizes)
 	from := uint64(benchChunk)
 	for b.Loop() {
-		hitsInto(s, from, benchChunk)
+		allHits(s, from, benchChunk, benchSizes)
 		from += benchChunk
 	}
 	b.ReportMetric(float64(b.N)*benchChunk/b.Elapsed().Seconds(), "attempts/s")
-}
-
-// hitsInto searches [from, from+count) to the end, resuming after hits,
-// without allocating.
-func hitsInto(s Searcher, from, count uint64) (n int) {
-	for count > 0 {
-		h, ok := s.Search(from, count)
-		if !ok {
-			break
-		}
-		n++
-		count -= h - from + 1
-		from = h + 1
-	}
-	return n
 }
 
 // BenchmarkSHANI compares the shani kernel with the stdlib kernel on the
@@ -59,7 +39,7 @@ func BenchmarkSHANI(b *testing.B) {
 			if err != nil {
 				b.Skip(err)
 			}
-			j := tutorialBenchJob()
+			j := tutorialJob()
 			benchSearch(b, k.New(&j))
 		})
 	}
@@ -71,7 +51,7 @@ func BenchmarkSHANIStreams(b *testing.B) {
 	needSHANI(b)
 	for _, st := range []int{1, 2, 4} {
 		b.Run(fmt.Sprintf("streams=%d", st), func(b *testing.B) {
-			j := tutorialBenchJob()
+			j := tutorialJob()
 			benchSearch(b, newSHANIStreams(&j, st))
 		})
 	}
@@ -86,9 +66,9 @@ func BenchmarkTailShapes(b *testing.B) {
 		name string
 		job  Job
 	}{
-		{"header80", Job{Prefix: testPrefix(72), Encoding: Binary, Start: 1 << 40, Step: 1, Target: hexZeros(6)}},
-		{"twoblocks", Job{Prefix: testPrefix(52), Encoding: Decimal, Start: 1_000_000, Step: 1, Target: hexZeros(6)}},
-		{"step3", Job{Prefix: []byte("100"), Encoding: Decimal, Start: 1_000_000, Step: 3, Target: hexZeros(6)}},
+		{"header80", Job{Prefix: testBytes(72, 0), Encoding: Binary, Start: 1 << 40, Step: 1, Target: hexPrefixTarget("000000")}},
+		{"twoblocks", Job{Prefix: testBytes(52, 0), Encoding: Decimal, Start: 1_000_000, Step: 1, Target: hexPrefixTarget("000000")}},
+		{"step3", Job{Prefix: []byte("100"), Encoding: Decimal, Start: 1_000_000, Step: 3, Target: hexPrefixTarget("000000")}},
 	}
 	for _, sh := range shapes {
 		for _, name := range []string{"shani", "stdlib"} {

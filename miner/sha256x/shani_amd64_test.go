@@ -1,4 +1,4 @@
-//go:build amd64 && !purego && !noasm
+//go:build !purego && !noasm
 
 package sha256x
 
@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"strings"
 	"testing"
 )
 
@@ -17,15 +18,6 @@ func needSHANI(t testing.TB) {
 	}
 }
 
-// hexZeros is the target "the digest starts with n zero hex digits".
-func hexZeros(n int) Target {
-	var mask [8]uint32
-	for i := 0; i < n; i++ {
-		mask[i/8] |= 0xf << (28 - 4*(i%8))
-	}
-	return MaskedTarget(mask, [8]uint32{})
-}
-
 // exactTarget is met only by message i of j (barring a collision).
 func exactTarget(j *Job, i uint64) Target {
 	d := RefDigest(j, i)
@@ -33,42 +25,15 @@ func exactTarget(j *Job, i uint64) Target {
 	return MaskedTarget([8]uint32{all, all, all, all, all, all, all, all}, DigestWords(&d))
 }
 
-// hitsOf lists every hit in [from, from+count) by resuming after each hit,
-// as miner's count mode does.
-func hitsOf(s Searcher, from, count uint64) []uint64 {
-	var hits []uint64
-	for count > 0 {
-		h, ok := s.Search(from, count)
-		if !ok {
-			break
-		}
-		hits = append(hits, h)
-		count -= h - from + 1
-		from = h + 1
-	}
-	return hits
-}
-
-// compareRef checks that shani (every stream variant) finds the same hits
-// as Ref over [from, from+count).
+// compareRef checks every stream variant of shani against Ref with the
+// shared checkKernel over [from, from+count).
 func compareRef(t *testing.T, j *Job, from, count uint64) {
 	t.Helper()
-	want := hitsOf(newRef(j), from, count)
 	for _, st := range []int{1, 2, 4} {
-		got := hitsOf(newSHANIStreams(j, st), from, count)
-		if fmt.Sprint(got) != fmt.Sprint(want) {
-			t.Fatalf("streams=%d job{prefix %d bytes, %v, suffix %q, start %d, step %d} [%d,+%d): hits %v, want %v",
-				st, len(j.Prefix), j.Encoding, j.Suffix, j.Start, j.Step, from, count, got, want)
-		}
+		k := &Kernel{Name: fmt.Sprintf("shani/streams=%d", st), Lanes: st, Available: true,
+			New: func(j *Job) Searcher { return newSHANIStreams(j, st) }}
+		checkKernel(t, k, *j, from, count)
 	}
-}
-
-func testPrefix(n int) []byte {
-	p := make([]byte, n)
-	for i := range p {
-		p[i] = byte('A' + i%53)
-	}
-	return p
 }
 
 func TestSHANIBlocksTwin(t *testing.T) {
@@ -117,7 +82,7 @@ func TestSHANIBlocksTwin(t *testing.T) {
 // TestSHANITwinIsSHA256 ties the Go twin to crypto/sha256 on whole messages.
 func TestSHANITwinIsSHA256(t *testing.T) {
 	for _, n := range []int{0, 1, 55, 56, 63, 64, 119, 120, 200} {
-		msg := testPrefix(n)
+		msg := testBytes(n, 0)
 		tail := appendPadding(append([]byte(nil), msg...), n)
 		mid := toSHANI(&iv)
 		out := make([]uint32, 8)
@@ -133,7 +98,7 @@ func TestSHANIPrefixLengths(t *testing.T) {
 	needSHANI(t)
 	for _, enc := range []Encoding{Decimal, Binary} {
 		for n := 0; n <= 200; n++ {
-			j := &Job{Prefix: testPrefix(n), Encoding: enc, Start: 1_000_000 + uint64(n), Step: 1, Suffix: []byte("xy"), Target: hexZeros(1)}
+			j := &Job{Prefix: testBytes(n, 0), Encoding: enc, Start: 1_000_000 + uint64(n), Step: 1, Suffix: []byte("xy"), Target: hexPrefixTarget("0")}
 			t.Run(fmt.Sprintf("%v/prefix=%d", enc, n), func(t *testing.T) {
 				compareRef(t, j, 37, 150)
 			})
@@ -154,7 +119,7 @@ func TestSHANIWidths(t *testing.T) {
 				start = p - 60*step
 			}
 			for _, plen := range []int{3, 58, 64, 100} {
-				j := &Job{Prefix: testPrefix(plen), Encoding: Decimal, Start: start, Step: step, Target: hexZeros(1)}
+				j := &Job{Prefix: testBytes(plen, 0), Encoding: Decimal, Start: start, Step: step, Target: hexPrefixTarget("0")}
 				t.Run(fmt.Sprintf("w=%d/step=%d/prefix=%d", w, step, plen), func(t *testing.T) {
 					count := min(uint64(300), j.MaxIndex()+1)
 					compareRef(t, j, 0, count)
@@ -187,7 +152,7 @@ func TestSHANISteps(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			for _, plen := range []int{0, 3, 50, 72, 130} {
-				j := &Job{Prefix: testPrefix(plen), Encoding: tc.enc, Start: tc.start, Step: tc.step, Suffix: []byte("!"), Target: hexZeros(1)}
+				j := &Job{Prefix: testBytes(plen, 0), Encoding: tc.enc, Start: tc.start, Step: tc.step, Suffix: []byte("!"), Target: hexPrefixTarget("0")}
 				count := min(uint64(400), j.MaxIndex()+1)
 				compareRef(t, j, 0, count)
 				compareRef(t, j, j.MaxIndex()+1-count, count)
@@ -202,7 +167,7 @@ func TestSHANIRaggedCounts(t *testing.T) {
 	half := MaskedTarget([8]uint32{1 << 31}, [8]uint32{})
 	for _, enc := range []Encoding{Decimal, Binary} {
 		for _, step := range []uint64{1, 3} {
-			j := &Job{Prefix: []byte("100"), Encoding: enc, Start: 999_950, Step: step, Target: hexZeros(1)}
+			j := &Job{Prefix: []byte("100"), Encoding: enc, Start: 999_950, Step: step, Target: hexPrefixTarget("0")}
 			jh := *j
 			jh.Target = half
 			t.Run(fmt.Sprintf("%v/step=%d", enc, step), func(t *testing.T) {
@@ -224,9 +189,9 @@ func TestSHANIEveryPosition(t *testing.T) {
 		job  Job
 	}{
 		{"tutorial", Job{Prefix: []byte("100"), Encoding: Decimal, Start: 1_000_000, Step: 1}},
-		{"header", Job{Prefix: testPrefix(72), Encoding: Binary, Start: 1 << 33, Step: 1}},
-		{"step 3", Job{Prefix: testPrefix(20), Encoding: Decimal, Start: 7, Step: 3}},
-		{"two blocks", Job{Prefix: testPrefix(50), Encoding: Decimal, Start: 123456789, Step: 1, Suffix: []byte("suffix")}},
+		{"header", Job{Prefix: testBytes(72, 0), Encoding: Binary, Start: 1 << 33, Step: 1}},
+		{"step 3", Job{Prefix: testBytes(20, 0), Encoding: Decimal, Start: 7, Step: 3}},
+		{"two blocks", Job{Prefix: testBytes(50, 0), Encoding: Decimal, Start: 123456789, Step: 1, Suffix: []byte("suffix")}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -261,8 +226,8 @@ func TestSHANITargets(t *testing.T) {
 		name   string
 		target Target
 	}{
-		{"prefix 1", hexZeros(1)},
-		{"prefix 2", hexZeros(2)},
+		{"prefix 1", hexPrefixTarget("0")},
+		{"prefix 2", hexPrefixTarget("00")},
 		{"suffix 1", MaskedTarget([8]uint32{7: 0xf}, [8]uint32{7: 0x5})},
 		{"spread", MaskedTarget([8]uint32{0: 0x80000000, 3: 0x1, 6: 0x100}, [8]uint32{3: 1})},
 		{"threshold", ThresholdTarget(max0)},
@@ -294,7 +259,7 @@ func TestSHANITargets(t *testing.T) {
 func TestSHANILongSuffix(t *testing.T) {
 	needSHANI(t)
 	// Tails past shaniMaxTail go to the generic kernel.
-	j := &Job{Prefix: testPrefix(10), Encoding: Decimal, Start: 95, Step: 1, Suffix: testPrefix(shaniMaxTail), Target: hexZeros(1)}
+	j := &Job{Prefix: testBytes(10, 0), Encoding: Decimal, Start: 95, Step: 1, Suffix: testBytes(shaniMaxTail, 0), Target: hexPrefixTarget("0")}
 	compareRef(t, j, 0, 100)
 }
 
@@ -332,12 +297,12 @@ func TestSHANIRandomJobs(t *testing.T) {
 	rng := rand.New(rand.NewPCG(3, 4))
 	for n := 0; n < 60; n++ {
 		j := &Job{
-			Prefix:   testPrefix(rng.IntN(140)),
+			Prefix:   testBytes(rng.IntN(140), 0),
 			Encoding: Encoding(rng.IntN(2)),
-			Suffix:   testPrefix(rng.IntN(70)),
+			Suffix:   testBytes(rng.IntN(70), 0),
 			Start:    rng.Uint64() >> rng.IntN(64),
 			Step:     1 + rng.Uint64N(4)*(rng.Uint64()>>rng.IntN(64)),
-			Target:   hexZeros(1),
+			Target:   hexPrefixTarget("0"),
 		}
 		if j.MaxIndex() < 300 {
 			continue
@@ -356,9 +321,9 @@ func FuzzSHANI(f *testing.F) {
 		f.Skip("CPU lacks SHA-NI (SHA, SSSE3, SSE4.1)")
 	}
 	f.Add([]byte("100"), false, []byte(""), uint64(1_000_000), uint64(1), uint64(0), uint16(300), uint8(1))
-	f.Add(testPrefix(72), true, []byte(""), uint64(1<<40), uint64(1), uint64(5), uint16(200), uint8(1))
-	f.Add(testPrefix(60), false, []byte("sfx"), uint64(95), uint64(3), uint64(2), uint16(100), uint8(2))
-	f.Add([]byte{}, false, testPrefix(70), uint64(math.MaxUint64-300), uint64(1), uint64(250), uint16(60), uint8(1))
+	f.Add(testBytes(72, 0), true, []byte(""), uint64(1<<40), uint64(1), uint64(5), uint16(200), uint8(1))
+	f.Add(testBytes(60, 0), false, []byte("sfx"), uint64(95), uint64(3), uint64(2), uint16(100), uint8(2))
+	f.Add([]byte{}, false, testBytes(70, 0), uint64(math.MaxUint64-300), uint64(1), uint64(250), uint16(60), uint8(1))
 	f.Fuzz(func(t *testing.T, prefix []byte, binary bool, suffix []byte, start, step, from uint64, count uint16, zeros uint8) {
 		if len(prefix) > 300 || len(suffix) > 600 || step == 0 {
 			return
@@ -367,14 +332,14 @@ func FuzzSHANI(f *testing.F) {
 		if binary {
 			enc = Binary
 		}
-		j := &Job{Prefix: prefix, Encoding: enc, Suffix: suffix, Start: start, Step: step, Target: hexZeros(int(zeros%3) + 1)}
+		j := &Job{Prefix: prefix, Encoding: enc, Suffix: suffix, Start: start, Step: step, Target: hexPrefixTarget(strings.Repeat("0", int(zeros%3)+1))}
 		c := uint64(count%512) + 1
 		if j.MaxIndex() < c-1 {
 			return
 		}
 		from = min(from, j.MaxIndex()-(c-1))
-		want := hitsOf(newRef(j), from, c)
-		got := hitsOf(newSHANI(j), from, c)
+		want := allHits(newRef(j), from, c, refSizes)
+		got := allHits(newSHANI(j), from, c, []uint64{c})
 		if fmt.Sprint(got) != fmt.Sprint(want) {
 			t.Fatalf("hits %v, want %v", got, want)
 		}

@@ -85036,12 +85036,11 @@ TEXT ·sha256dAVX512(SB), NOSPLIT, $0-36
 	XORQ BX, BX
 
 sha256dAVX512_loop:
-	VPBROADCASTD    CX, Z26
-	VPADDD          1216(AX), Z26, Z16
-	VPRORD          $0x08, Z16, Z20
+	VPBROADCASTD    CX, Z29
+	VPADDD          1216(AX), Z29, Z16
+	VPRORD          $0x08, Z16, Z11
 	VPROLD          $0x08, Z16, Z17
-	VPTERNLOGD.BCST $0xd8, 1132(AX), Z17, Z20
-	VMOVDQU32       Z20, 1664(AX)
+	VPTERNLOGD.BCST $0xd8, 1132(AX), Z17, Z11
 	VPBROADCASTD    1024(AX), Z0
 	VPBROADCASTD    1028(AX), Z1
 	VPBROADCASTD    1032(AX), Z2
@@ -85050,8 +85049,8 @@ sha256dAVX512_loop:
 	VPBROADCASTD    1044(AX), Z5
 	VPBROADCASTD    1048(AX), Z6
 	VPBROADCASTD    1052(AX), Z7
-	VPADDD          Z20, Z0, Z0
-	VPADDD          Z20, Z4, Z4
+	VPADDD          Z11, Z0, Z0
+	VPADDD          Z11, Z4, Z4
 	VPADDD.BCST     16(AX), Z7, Z7
 	VMOVDQA32       Z4, Z17
 	VPTERNLOGD      $0xca, Z6, Z5, Z17
@@ -85304,15 +85303,13 @@ sha256dAVX512_loop:
 	VMOVDQA32       Z3, Z17
 	VPTERNLOGD      $0xe8, Z5, Z4, Z17
 	VPADDD          Z17, Z2, Z2
-	VMOVDQU32       1664(AX), Z19
-	VPRORD          $0x07, Z19, Z20
-	VPRORD          $0x12, Z19, Z17
-	VPSRLD          $0x03, Z19, Z18
-	VPTERNLOGD      $0x96, Z18, Z17, Z20
-	VPADDD.BCST     328(AX), Z20, Z20
-	VMOVDQU32       Z20, 1600(AX)
+	VPRORD          $0x07, Z11, Z10
+	VPRORD          $0x12, Z11, Z17
+	VPSRLD          $0x03, Z11, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z10
+	VPADDD.BCST     328(AX), Z10, Z10
 	VPADDD.BCST     72(AX), Z1, Z1
-	VPADDD          Z20, Z1, Z1
+	VPADDD          Z10, Z1, Z1
 	VMOVDQA32       Z6, Z17
 	VPTERNLOGD      $0xca, Z0, Z7, Z17
 	VPADDD          Z17, Z1, Z1
@@ -85330,11 +85327,9 @@ sha256dAVX512_loop:
 	VMOVDQA32       Z2, Z17
 	VPTERNLOGD      $0xe8, Z4, Z3, Z17
 	VPADDD          Z17, Z1, Z1
-	VMOVDQU32       1664(AX), Z20
-	VPADDD.BCST     332(AX), Z20, Z20
-	VMOVDQU32       Z20, 1664(AX)
+	VPADDD.BCST     332(AX), Z11, Z11
 	VPADDD.BCST     76(AX), Z0, Z0
-	VPADDD          Z20, Z0, Z0
+	VPADDD          Z11, Z0, Z0
 	VMOVDQA32       Z5, Z17
 	VPTERNLOGD      $0xca, Z7, Z6, Z17
 	VPADDD          Z17, Z0, Z0
@@ -85352,15 +85347,13 @@ sha256dAVX512_loop:
 	VMOVDQA32       Z1, Z17
 	VPTERNLOGD      $0xe8, Z3, Z2, Z17
 	VPADDD          Z17, Z0, Z0
-	VMOVDQU32       1600(AX), Z19
-	VPRORD          $0x11, Z19, Z20
-	VPRORD          $0x13, Z19, Z17
-	VPSRLD          $0x0a, Z19, Z18
-	VPTERNLOGD      $0x96, Z18, Z17, Z20
-	VPADDD.BCST     336(AX), Z20, Z20
-	VMOVDQU32       Z20, 1728(AX)
+	VPRORD          $0x11, Z10, Z12
+	VPRORD          $0x13, Z10, Z17
+	VPSRLD          $0x0a, Z10, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z12
+	VPADDD.BCST     336(AX), Z12, Z12
 	VPADDD.BCST     80(AX), Z7, Z7
-	VPADDD          Z20, Z7, Z7
+	VPADDD          Z12, Z7, Z7
 	VMOVDQA32       Z4, Z17
 	VPTERNLOGD      $0xca, Z6, Z5, Z17
 	VPADDD          Z17, Z7, Z7
@@ -85378,14 +85371,12 @@ sha256dAVX512_loop:
 	VMOVDQA32       Z0, Z17
 	VPTERNLOGD      $0xe8, Z2, Z1, Z17
 	VPADDD          Z17, Z7, Z7
-	VMOVDQU32       1664(AX), Z19
-	VPRORD          $0x11, Z19, Z20
-	VPRORD          $0x13, Z19, Z17
-	VPSRLD          $0x0a, Z19, Z18
-	VPTERNLOGD      $0x96, Z18, Z17, Z20
-	VMOVDQU32       Z20, 1792(AX)
+	VPRORD          $0x11, Z11, Z13
+	VPRORD          $0x13, Z11, Z17
+	VPSRLD          $0x0a, Z11, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z13
 	VPADDD.BCST     84(AX), Z6, Z6
-	VPADDD          Z20, Z6, Z6
+	VPADDD          Z13, Z6, Z6
 	VMOVDQA32       Z3, Z17
 	VPTERNLOGD      $0xca, Z5, Z4, Z17
 	VPADDD          Z17, Z6, Z6
@@ -85403,15 +85394,13 @@ sha256dAVX512_loop:
 	VMOVDQA32       Z7, Z17
 	VPTERNLOGD      $0xe8, Z1, Z0, Z17
 	VPADDD          Z17, Z6, Z6
-	VMOVDQU32       1728(AX), Z19
-	VPRORD          $0x11, Z19, Z20
-	VPRORD          $0x13, Z19, Z17
-	VPSRLD          $0x0a, Z19, Z18
-	VPTERNLOGD      $0x96, Z18, Z17, Z20
-	VPADDD.BCST     344(AX), Z20, Z20
-	VMOVDQU32       Z20, 1856(AX)
+	VPRORD          $0x11, Z12, Z14
+	VPRORD          $0x13, Z12, Z17
+	VPSRLD          $0x0a, Z12, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z14
+	VPADDD.BCST     344(AX), Z14, Z14
 	VPADDD.BCST     88(AX), Z5, Z5
-	VPADDD          Z20, Z5, Z5
+	VPADDD          Z14, Z5, Z5
 	VMOVDQA32       Z2, Z17
 	VPTERNLOGD      $0xca, Z4, Z3, Z17
 	VPADDD          Z17, Z5, Z5
@@ -85429,15 +85418,13 @@ sha256dAVX512_loop:
 	VMOVDQA32       Z6, Z17
 	VPTERNLOGD      $0xe8, Z0, Z7, Z17
 	VPADDD          Z17, Z5, Z5
-	VMOVDQU32       1792(AX), Z19
-	VPRORD          $0x11, Z19, Z20
-	VPRORD          $0x13, Z19, Z17
-	VPSRLD          $0x0a, Z19, Z18
-	VPTERNLOGD      $0x96, Z18, Z17, Z20
-	VPADDD.BCST     348(AX), Z20, Z20
-	VMOVDQU32       Z20, 1920(AX)
+	VPRORD          $0x11, Z13, Z15
+	VPRORD          $0x13, Z13, Z17
+	VPSRLD          $0x0a, Z13, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z15
+	VPADDD.BCST     348(AX), Z15, Z15
 	VPADDD.BCST     92(AX), Z4, Z4
-	VPADDD          Z20, Z4, Z4
+	VPADDD          Z15, Z4, Z4
 	VMOVDQA32       Z1, Z17
 	VPTERNLOGD      $0xca, Z3, Z2, Z17
 	VPADDD          Z17, Z4, Z4
@@ -85455,15 +85442,13 @@ sha256dAVX512_loop:
 	VMOVDQA32       Z5, Z17
 	VPTERNLOGD      $0xe8, Z7, Z6, Z17
 	VPADDD          Z17, Z4, Z4
-	VMOVDQU32       1856(AX), Z19
-	VPRORD          $0x11, Z19, Z20
-	VPRORD          $0x13, Z19, Z17
-	VPSRLD          $0x0a, Z19, Z18
-	VPTERNLOGD      $0x96, Z18, Z17, Z20
-	VPADDD.BCST     352(AX), Z20, Z20
-	VMOVDQU32       Z20, 1984(AX)
+	VPRORD          $0x11, Z14, Z21
+	VPRORD          $0x13, Z14, Z17
+	VPSRLD          $0x0a, Z14, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z21
+	VPADDD.BCST     352(AX), Z21, Z21
 	VPADDD.BCST     96(AX), Z3, Z3
-	VPADDD          Z20, Z3, Z3
+	VPADDD          Z21, Z3, Z3
 	VMOVDQA32       Z0, Z17
 	VPTERNLOGD      $0xca, Z2, Z1, Z17
 	VPADDD          Z17, Z3, Z3
@@ -85481,15 +85466,13 @@ sha256dAVX512_loop:
 	VMOVDQA32       Z4, Z17
 	VPTERNLOGD      $0xe8, Z6, Z5, Z17
 	VPADDD          Z17, Z3, Z3
-	VMOVDQU32       1920(AX), Z19
-	VPRORD          $0x11, Z19, Z20
-	VPRORD          $0x13, Z19, Z17
-	VPSRLD          $0x0a, Z19, Z18
-	VPTERNLOGD      $0x96, Z18, Z17, Z20
-	VPADDD          1600(AX), Z20, Z20
-	VMOVDQU32       Z20, 2048(AX)
+	VPRORD          $0x11, Z15, Z22
+	VPRORD          $0x13, Z15, Z17
+	VPSRLD          $0x0a, Z15, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z22
+	VPADDD          Z10, Z22, Z22
 	VPADDD.BCST     100(AX), Z2, Z2
-	VPADDD          Z20, Z2, Z2
+	VPADDD          Z22, Z2, Z2
 	VMOVDQA32       Z7, Z17
 	VPTERNLOGD      $0xca, Z1, Z0, Z17
 	VPADDD          Z17, Z2, Z2
@@ -85507,15 +85490,13 @@ sha256dAVX512_loop:
 	VMOVDQA32       Z3, Z17
 	VPTERNLOGD      $0xe8, Z5, Z4, Z17
 	VPADDD          Z17, Z2, Z2
-	VMOVDQU32       1984(AX), Z19
-	VPRORD          $0x11, Z19, Z20
-	VPRORD          $0x13, Z19, Z17
-	VPSRLD          $0x0a, Z19, Z18
-	VPTERNLOGD      $0x96, Z18, Z17, Z20
-	VPADDD          1664(AX), Z20, Z20
-	VMOVDQU32       Z20, 2112(AX)
+	VPRORD          $0x11, Z21, Z23
+	VPRORD          $0x13, Z21, Z17
+	VPSRLD          $0x0a, Z21, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z23
+	VPADDD          Z11, Z23, Z23
 	VPADDD.BCST     104(AX), Z1, Z1
-	VPADDD          Z20, Z1, Z1
+	VPADDD          Z23, Z1, Z1
 	VMOVDQA32       Z6, Z17
 	VPTERNLOGD      $0xca, Z0, Z7, Z17
 	VPADDD          Z17, Z1, Z1
@@ -85533,15 +85514,13 @@ sha256dAVX512_loop:
 	VMOVDQA32       Z2, Z17
 	VPTERNLOGD      $0xe8, Z4, Z3, Z17
 	VPADDD          Z17, Z1, Z1
-	VMOVDQU32       2048(AX), Z19
-	VPRORD          $0x11, Z19, Z20
-	VPRORD          $0x13, Z19, Z17
-	VPSRLD          $0x0a, Z19, Z18
-	VPTERNLOGD      $0x96, Z18, Z17, Z20
-	VPADDD          1728(AX), Z20, Z20
-	VMOVDQU32       Z20, 2176(AX)
+	VPRORD          $0x11, Z22, Z24
+	VPRORD          $0x13, Z22, Z17
+	VPSRLD          $0x0a, Z22, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z24
+	VPADDD          Z12, Z24, Z24
 	VPADDD.BCST     108(AX), Z0, Z0
-	VPADDD          Z20, Z0, Z0
+	VPADDD          Z24, Z0, Z0
 	VMOVDQA32       Z5, Z17
 	VPTERNLOGD      $0xca, Z7, Z6, Z17
 	VPADDD          Z17, Z0, Z0
@@ -85559,15 +85538,13 @@ sha256dAVX512_loop:
 	VMOVDQA32       Z1, Z17
 	VPTERNLOGD      $0xe8, Z3, Z2, Z17
 	VPADDD          Z17, Z0, Z0
-	VMOVDQU32       2112(AX), Z19
-	VPRORD          $0x11, Z19, Z20
-	VPRORD          $0x13, Z19, Z17
-	VPSRLD          $0x0a, Z19, Z18
-	VPTERNLOGD      $0x96, Z18, Z17, Z20
-	VPADDD          1792(AX), Z20, Z20
-	VMOVDQU32       Z20, 2240(AX)
+	VPRORD          $0x11, Z23, Z25
+	VPRORD          $0x13, Z23, Z17
+	VPSRLD          $0x0a, Z23, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z25
+	VPADDD          Z13, Z25, Z25
 	VPADDD.BCST     112(AX), Z7, Z7
-	VPADDD          Z20, Z7, Z7
+	VPADDD          Z25, Z7, Z7
 	VMOVDQA32       Z4, Z17
 	VPTERNLOGD      $0xca, Z6, Z5, Z17
 	VPADDD          Z17, Z7, Z7
@@ -85585,15 +85562,13 @@ sha256dAVX512_loop:
 	VMOVDQA32       Z0, Z17
 	VPTERNLOGD      $0xe8, Z2, Z1, Z17
 	VPADDD          Z17, Z7, Z7
-	VMOVDQU32       2176(AX), Z19
-	VPRORD          $0x11, Z19, Z20
-	VPRORD          $0x13, Z19, Z17
-	VPSRLD          $0x0a, Z19, Z18
-	VPTERNLOGD      $0x96, Z18, Z17, Z20
-	VPADDD          1856(AX), Z20, Z20
-	VMOVDQU32       Z20, 2304(AX)
+	VPRORD          $0x11, Z24, Z26
+	VPRORD          $0x13, Z24, Z17
+	VPSRLD          $0x0a, Z24, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z26
+	VPADDD          Z14, Z26, Z26
 	VPADDD.BCST     116(AX), Z6, Z6
-	VPADDD          Z20, Z6, Z6
+	VPADDD          Z26, Z6, Z6
 	VMOVDQA32       Z3, Z17
 	VPTERNLOGD      $0xca, Z5, Z4, Z17
 	VPADDD          Z17, Z6, Z6
@@ -85611,16 +85586,14 @@ sha256dAVX512_loop:
 	VMOVDQA32       Z7, Z17
 	VPTERNLOGD      $0xe8, Z1, Z0, Z17
 	VPADDD          Z17, Z6, Z6
-	VMOVDQU32       2240(AX), Z19
-	VPRORD          $0x11, Z19, Z20
-	VPRORD          $0x13, Z19, Z17
-	VPSRLD          $0x0a, Z19, Z18
-	VPTERNLOGD      $0x96, Z18, Z17, Z20
-	VPADDD          1920(AX), Z20, Z20
-	VPADDD.BCST     376(AX), Z20, Z20
-	VMOVDQU32       Z20, 2368(AX)
+	VPRORD          $0x11, Z25, Z27
+	VPRORD          $0x13, Z25, Z17
+	VPSRLD          $0x0a, Z25, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z27
+	VPADDD          Z15, Z27, Z27
+	VPADDD.BCST     376(AX), Z27, Z27
 	VPADDD.BCST     120(AX), Z5, Z5
-	VPADDD          Z20, Z5, Z5
+	VPADDD          Z27, Z5, Z5
 	VMOVDQA32       Z2, Z17
 	VPTERNLOGD      $0xca, Z4, Z3, Z17
 	VPADDD          Z17, Z5, Z5
@@ -85638,16 +85611,14 @@ sha256dAVX512_loop:
 	VMOVDQA32       Z6, Z17
 	VPTERNLOGD      $0xe8, Z0, Z7, Z17
 	VPADDD          Z17, Z5, Z5
-	VMOVDQU32       2304(AX), Z19
-	VPRORD          $0x11, Z19, Z20
-	VPRORD          $0x13, Z19, Z17
-	VPSRLD          $0x0a, Z19, Z18
-	VPTERNLOGD      $0x96, Z18, Z17, Z20
-	VPADDD          1984(AX), Z20, Z20
-	VPADDD.BCST     380(AX), Z20, Z20
-	VMOVDQU32       Z20, 2432(AX)
+	VPRORD          $0x11, Z26, Z28
+	VPRORD          $0x13, Z26, Z17
+	VPSRLD          $0x0a, Z26, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z28
+	VPADDD          Z21, Z28, Z28
+	VPADDD.BCST     380(AX), Z28, Z28
 	VPADDD.BCST     124(AX), Z4, Z4
-	VPADDD          Z20, Z4, Z4
+	VPADDD          Z28, Z4, Z4
 	VMOVDQA32       Z1, Z17
 	VPTERNLOGD      $0xca, Z3, Z2, Z17
 	VPADDD          Z17, Z4, Z4
@@ -85665,16 +85636,14 @@ sha256dAVX512_loop:
 	VMOVDQA32       Z5, Z17
 	VPTERNLOGD      $0xe8, Z7, Z6, Z17
 	VPADDD          Z17, Z4, Z4
-	VMOVDQU32       2368(AX), Z19
-	VPRORD          $0x11, Z19, Z20
-	VPRORD          $0x13, Z19, Z17
-	VPSRLD          $0x0a, Z19, Z18
-	VPTERNLOGD      $0x96, Z18, Z17, Z20
-	VPADDD          2048(AX), Z20, Z20
-	VPADDD.BCST     384(AX), Z20, Z20
-	VMOVDQU32       Z20, 1472(AX)
+	VPRORD          $0x11, Z27, Z8
+	VPRORD          $0x13, Z27, Z17
+	VPSRLD          $0x0a, Z27, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z8
+	VPADDD          Z22, Z8, Z8
+	VPADDD.BCST     384(AX), Z8, Z8
 	VPADDD.BCST     128(AX), Z3, Z3
-	VPADDD          Z20, Z3, Z3
+	VPADDD          Z8, Z3, Z3
 	VMOVDQA32       Z0, Z17
 	VPTERNLOGD      $0xca, Z2, Z1, Z17
 	VPADDD          Z17, Z3, Z3
@@ -85692,22 +85661,19 @@ sha256dAVX512_loop:
 	VMOVDQA32       Z4, Z17
 	VPTERNLOGD      $0xe8, Z6, Z5, Z17
 	VPADDD          Z17, Z3, Z3
-	VMOVDQU32       1600(AX), Z19
-	VPRORD          $0x07, Z19, Z20
-	VPRORD          $0x12, Z19, Z17
-	VPSRLD          $0x03, Z19, Z18
-	VPTERNLOGD      $0x96, Z18, Z17, Z20
-	VMOVDQU32       2432(AX), Z19
-	VPRORD          $0x11, Z19, Z16
-	VPRORD          $0x13, Z19, Z17
-	VPSRLD          $0x0a, Z19, Z18
+	VPRORD          $0x07, Z10, Z9
+	VPRORD          $0x12, Z10, Z17
+	VPSRLD          $0x03, Z10, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z9
+	VPRORD          $0x11, Z28, Z16
+	VPRORD          $0x13, Z28, Z17
+	VPSRLD          $0x0a, Z28, Z18
 	VPTERNLOGD      $0x96, Z18, Z17, Z16
-	VPADDD          Z16, Z20, Z20
-	VPADDD          2112(AX), Z20, Z20
-	VPADDD.BCST     388(AX), Z20, Z20
-	VMOVDQU32       Z20, 1536(AX)
+	VPADDD          Z16, Z9, Z9
+	VPADDD          Z23, Z9, Z9
+	VPADDD.BCST     388(AX), Z9, Z9
 	VPADDD.BCST     132(AX), Z2, Z2
-	VPADDD          Z20, Z2, Z2
+	VPADDD          Z9, Z2, Z2
 	VMOVDQA32       Z7, Z17
 	VPTERNLOGD      $0xca, Z1, Z0, Z17
 	VPADDD          Z17, Z2, Z2
@@ -85725,22 +85691,19 @@ sha256dAVX512_loop:
 	VMOVDQA32       Z3, Z17
 	VPTERNLOGD      $0xe8, Z5, Z4, Z17
 	VPADDD          Z17, Z2, Z2
-	VMOVDQU32       1664(AX), Z19
-	VPRORD          $0x07, Z19, Z20
-	VPRORD          $0x12, Z19, Z17
-	VPSRLD          $0x03, Z19, Z18
-	VPTERNLOGD      $0x96, Z18, Z17, Z20
-	VMOVDQU32       1472(AX), Z19
-	VPRORD          $0x11, Z19, Z16
-	VPRORD          $0x13, Z19, Z17
-	VPSRLD          $0x0a, Z19, Z18
+	VPRORD          $0x07, Z11, Z16
+	VPRORD          $0x12, Z11, Z17
+	VPSRLD          $0x03, Z11, Z18
 	VPTERNLOGD      $0x96, Z18, Z17, Z16
-	VPADDD          Z16, Z20, Z20
-	VPADDD          2176(AX), Z20, Z20
-	VPADDD          1600(AX), Z20, Z20
-	VMOVDQU32       Z20, 1600(AX)
+	VPADDD          Z16, Z10, Z10
+	VPRORD          $0x11, Z8, Z16
+	VPRORD          $0x13, Z8, Z17
+	VPSRLD          $0x0a, Z8, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPADDD          Z16, Z10, Z10
+	VPADDD          Z24, Z10, Z10
 	VPADDD.BCST     136(AX), Z1, Z1
-	VPADDD          Z20, Z1, Z1
+	VPADDD          Z10, Z1, Z1
 	VMOVDQA32       Z6, Z17
 	VPTERNLOGD      $0xca, Z0, Z7, Z17
 	VPADDD          Z17, Z1, Z1
@@ -85758,22 +85721,19 @@ sha256dAVX512_loop:
 	VMOVDQA32       Z2, Z17
 	VPTERNLOGD      $0xe8, Z4, Z3, Z17
 	VPADDD          Z17, Z1, Z1
-	VMOVDQU32       1728(AX), Z19
-	VPRORD          $0x07, Z19, Z20
-	VPRORD          $0x12, Z19, Z17
-	VPSRLD          $0x03, Z19, Z18
-	VPTERNLOGD      $0x96, Z18, Z17, Z20
-	VMOVDQU32       1536(AX), Z19
-	VPRORD          $0x11, Z19, Z16
-	VPRORD          $0x13, Z19, Z17
-	VPSRLD          $0x0a, Z19, Z18
+	VPRORD          $0x07, Z12, Z16
+	VPRORD          $0x12, Z12, Z17
+	VPSRLD          $0x03, Z12, Z18
 	VPTERNLOGD      $0x96, Z18, Z17, Z16
-	VPADDD          Z16, Z20, Z20
-	VPADDD          2240(AX), Z20, Z20
-	VPADDD          1664(AX), Z20, Z20
-	VMOVDQU32       Z20, 1664(AX)
+	VPADDD          Z16, Z11, Z11
+	VPRORD          $0x11, Z9, Z16
+	VPRORD          $0x13, Z9, Z17
+	VPSRLD          $0x0a, Z9, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPADDD          Z16, Z11, Z11
+	VPADDD          Z25, Z11, Z11
 	VPADDD.BCST     140(AX), Z0, Z0
-	VPADDD          Z20, Z0, Z0
+	VPADDD          Z11, Z0, Z0
 	VMOVDQA32       Z5, Z17
 	VPTERNLOGD      $0xca, Z7, Z6, Z17
 	VPADDD          Z17, Z0, Z0
@@ -85791,22 +85751,19 @@ sha256dAVX512_loop:
 	VMOVDQA32       Z1, Z17
 	VPTERNLOGD      $0xe8, Z3, Z2, Z17
 	VPADDD          Z17, Z0, Z0
-	VMOVDQU32       1792(AX), Z19
-	VPRORD          $0x07, Z19, Z20
-	VPRORD          $0x12, Z19, Z17
-	VPSRLD          $0x03, Z19, Z18
-	VPTERNLOGD      $0x96, Z18, Z17, Z20
-	VMOVDQU32       1600(AX), Z19
-	VPRORD          $0x11, Z19, Z16
-	VPRORD          $0x13, Z19, Z17
-	VPSRLD          $0x0a, Z19, Z18
+	VPRORD          $0x07, Z13, Z16
+	VPRORD          $0x12, Z13, Z17
+	VPSRLD          $0x03, Z13, Z18
 	VPTERNLOGD      $0x96, Z18, Z17, Z16
-	VPADDD          Z16, Z20, Z20
-	VPADDD          2304(AX), Z20, Z20
-	VPADDD          1728(AX), Z20, Z20
-	VMOVDQU32       Z20, 1728(AX)
+	VPADDD          Z16, Z12, Z12
+	VPRORD          $0x11, Z10, Z16
+	VPRORD          $0x13, Z10, Z17
+	VPSRLD          $0x0a, Z10, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPADDD          Z16, Z12, Z12
+	VPADDD          Z26, Z12, Z12
 	VPADDD.BCST     144(AX), Z7, Z7
-	VPADDD          Z20, Z7, Z7
+	VPADDD          Z12, Z7, Z7
 	VMOVDQA32       Z4, Z17
 	VPTERNLOGD      $0xca, Z6, Z5, Z17
 	VPADDD          Z17, Z7, Z7
@@ -85824,22 +85781,19 @@ sha256dAVX512_loop:
 	VMOVDQA32       Z0, Z17
 	VPTERNLOGD      $0xe8, Z2, Z1, Z17
 	VPADDD          Z17, Z7, Z7
-	VMOVDQU32       1856(AX), Z19
-	VPRORD          $0x07, Z19, Z20
-	VPRORD          $0x12, Z19, Z17
-	VPSRLD          $0x03, Z19, Z18
-	VPTERNLOGD      $0x96, Z18, Z17, Z20
-	VMOVDQU32       1664(AX), Z19
-	VPRORD          $0x11, Z19, Z16
-	VPRORD          $0x13, Z19, Z17
-	VPSRLD          $0x0a, Z19, Z18
+	VPRORD          $0x07, Z14, Z16
+	VPRORD          $0x12, Z14, Z17
+	VPSRLD          $0x03, Z14, Z18
 	VPTERNLOGD      $0x96, Z18, Z17, Z16
-	VPADDD          Z16, Z20, Z20
-	VPADDD          2368(AX), Z20, Z20
-	VPADDD          1792(AX), Z20, Z20
-	VMOVDQU32       Z20, 1792(AX)
+	VPADDD          Z16, Z13, Z13
+	VPRORD          $0x11, Z11, Z16
+	VPRORD          $0x13, Z11, Z17
+	VPSRLD          $0x0a, Z11, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPADDD          Z16, Z13, Z13
+	VPADDD          Z27, Z13, Z13
 	VPADDD.BCST     148(AX), Z6, Z6
-	VPADDD          Z20, Z6, Z6
+	VPADDD          Z13, Z6, Z6
 	VMOVDQA32       Z3, Z17
 	VPTERNLOGD      $0xca, Z5, Z4, Z17
 	VPADDD          Z17, Z6, Z6
@@ -85857,22 +85811,19 @@ sha256dAVX512_loop:
 	VMOVDQA32       Z7, Z17
 	VPTERNLOGD      $0xe8, Z1, Z0, Z17
 	VPADDD          Z17, Z6, Z6
-	VMOVDQU32       1920(AX), Z19
-	VPRORD          $0x07, Z19, Z20
-	VPRORD          $0x12, Z19, Z17
-	VPSRLD          $0x03, Z19, Z18
-	VPTERNLOGD      $0x96, Z18, Z17, Z20
-	VMOVDQU32       1728(AX), Z19
-	VPRORD          $0x11, Z19, Z16
-	VPRORD          $0x13, Z19, Z17
-	VPSRLD          $0x0a, Z19, Z18
+	VPRORD          $0x07, Z15, Z16
+	VPRORD          $0x12, Z15, Z17
+	VPSRLD          $0x03, Z15, Z18
 	VPTERNLOGD      $0x96, Z18, Z17, Z16
-	VPADDD          Z16, Z20, Z20
-	VPADDD          2432(AX), Z20, Z20
-	VPADDD          1856(AX), Z20, Z20
-	VMOVDQU32       Z20, 1856(AX)
+	VPADDD          Z16, Z14, Z14
+	VPRORD          $0x11, Z12, Z16
+	VPRORD          $0x13, Z12, Z17
+	VPSRLD          $0x0a, Z12, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPADDD          Z16, Z14, Z14
+	VPADDD          Z28, Z14, Z14
 	VPADDD.BCST     152(AX), Z5, Z5
-	VPADDD          Z20, Z5, Z5
+	VPADDD          Z14, Z5, Z5
 	VMOVDQA32       Z2, Z17
 	VPTERNLOGD      $0xca, Z4, Z3, Z17
 	VPADDD          Z17, Z5, Z5
@@ -85890,22 +85841,19 @@ sha256dAVX512_loop:
 	VMOVDQA32       Z6, Z17
 	VPTERNLOGD      $0xe8, Z0, Z7, Z17
 	VPADDD          Z17, Z5, Z5
-	VMOVDQU32       1984(AX), Z19
-	VPRORD          $0x07, Z19, Z20
-	VPRORD          $0x12, Z19, Z17
-	VPSRLD          $0x03, Z19, Z18
-	VPTERNLOGD      $0x96, Z18, Z17, Z20
-	VMOVDQU32       1792(AX), Z19
-	VPRORD          $0x11, Z19, Z16
-	VPRORD          $0x13, Z19, Z17
-	VPSRLD          $0x0a, Z19, Z18
+	VPRORD          $0x07, Z21, Z16
+	VPRORD          $0x12, Z21, Z17
+	VPSRLD          $0x03, Z21, Z18
 	VPTERNLOGD      $0x96, Z18, Z17, Z16
-	VPADDD          Z16, Z20, Z20
-	VPADDD          1472(AX), Z20, Z20
-	VPADDD          1920(AX), Z20, Z20
-	VMOVDQU32       Z20, 1920(AX)
+	VPADDD          Z16, Z15, Z15
+	VPRORD          $0x11, Z13, Z16
+	VPRORD          $0x13, Z13, Z17
+	VPSRLD          $0x0a, Z13, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPADDD          Z16, Z15, Z15
+	VPADDD          Z8, Z15, Z15
 	VPADDD.BCST     156(AX), Z4, Z4
-	VPADDD          Z20, Z4, Z4
+	VPADDD          Z15, Z4, Z4
 	VMOVDQA32       Z1, Z17
 	VPTERNLOGD      $0xca, Z3, Z2, Z17
 	VPADDD          Z17, Z4, Z4
@@ -85923,22 +85871,19 @@ sha256dAVX512_loop:
 	VMOVDQA32       Z5, Z17
 	VPTERNLOGD      $0xe8, Z7, Z6, Z17
 	VPADDD          Z17, Z4, Z4
-	VMOVDQU32       2048(AX), Z19
-	VPRORD          $0x07, Z19, Z20
-	VPRORD          $0x12, Z19, Z17
-	VPSRLD          $0x03, Z19, Z18
-	VPTERNLOGD      $0x96, Z18, Z17, Z20
-	VMOVDQU32       1856(AX), Z19
-	VPRORD          $0x11, Z19, Z16
-	VPRORD          $0x13, Z19, Z17
-	VPSRLD          $0x0a, Z19, Z18
+	VPRORD          $0x07, Z22, Z16
+	VPRORD          $0x12, Z22, Z17
+	VPSRLD          $0x03, Z22, Z18
 	VPTERNLOGD      $0x96, Z18, Z17, Z16
-	VPADDD          Z16, Z20, Z20
-	VPADDD          1536(AX), Z20, Z20
-	VPADDD          1984(AX), Z20, Z20
-	VMOVDQU32       Z20, 1984(AX)
+	VPADDD          Z16, Z21, Z21
+	VPRORD          $0x11, Z14, Z16
+	VPRORD          $0x13, Z14, Z17
+	VPSRLD          $0x0a, Z14, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPADDD          Z16, Z21, Z21
+	VPADDD          Z9, Z21, Z21
 	VPADDD.BCST     160(AX), Z3, Z3
-	VPADDD          Z20, Z3, Z3
+	VPADDD          Z21, Z3, Z3
 	VMOVDQA32       Z0, Z17
 	VPTERNLOGD      $0xca, Z2, Z1, Z17
 	VPADDD          Z17, Z3, Z3
@@ -85956,22 +85901,19 @@ sha256dAVX512_loop:
 	VMOVDQA32       Z4, Z17
 	VPTERNLOGD      $0xe8, Z6, Z5, Z17
 	VPADDD          Z17, Z3, Z3
-	VMOVDQU32       2112(AX), Z19
-	VPRORD          $0x07, Z19, Z20
-	VPRORD          $0x12, Z19, Z17
-	VPSRLD          $0x03, Z19, Z18
-	VPTERNLOGD      $0x96, Z18, Z17, Z20
-	VMOVDQU32       1920(AX), Z19
-	VPRORD          $0x11, Z19, Z16
-	VPRORD          $0x13, Z19, Z17
-	VPSRLD          $0x0a, Z19, Z18
+	VPRORD          $0x07, Z23, Z16
+	VPRORD          $0x12, Z23, Z17
+	VPSRLD          $0x03, Z23, Z18
 	VPTERNLOGD      $0x96, Z18, Z17, Z16
-	VPADDD          Z16, Z20, Z20
-	VPADDD          1600(AX), Z20, Z20
-	VPADDD          2048(AX), Z20, Z20
-	VMOVDQU32       Z20, 2048(AX)
+	VPADDD          Z16, Z22, Z22
+	VPRORD          $0x11, Z15, Z16
+	VPRORD          $0x13, Z15, Z17
+	VPSRLD          $0x0a, Z15, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPADDD          Z16, Z22, Z22
+	VPADDD          Z10, Z22, Z22
 	VPADDD.BCST     164(AX), Z2, Z2
-	VPADDD          Z20, Z2, Z2
+	VPADDD          Z22, Z2, Z2
 	VMOVDQA32       Z7, Z17
 	VPTERNLOGD      $0xca, Z1, Z0, Z17
 	VPADDD          Z17, Z2, Z2
@@ -85989,22 +85931,19 @@ sha256dAVX512_loop:
 	VMOVDQA32       Z3, Z17
 	VPTERNLOGD      $0xe8, Z5, Z4, Z17
 	VPADDD          Z17, Z2, Z2
-	VMOVDQU32       2176(AX), Z19
-	VPRORD          $0x07, Z19, Z20
-	VPRORD          $0x12, Z19, Z17
-	VPSRLD          $0x03, Z19, Z18
-	VPTERNLOGD      $0x96, Z18, Z17, Z20
-	VMOVDQU32       1984(AX), Z19
-	VPRORD          $0x11, Z19, Z16
-	VPRORD          $0x13, Z19, Z17
-	VPSRLD          $0x0a, Z19, Z18
+	VPRORD          $0x07, Z24, Z16
+	VPRORD          $0x12, Z24, Z17
+	VPSRLD          $0x03, Z24, Z18
 	VPTERNLOGD      $0x96, Z18, Z17, Z16
-	VPADDD          Z16, Z20, Z20
-	VPADDD          1664(AX), Z20, Z20
-	VPADDD          2112(AX), Z20, Z20
-	VMOVDQU32       Z20, 2112(AX)
+	VPADDD          Z16, Z23, Z23
+	VPRORD          $0x11, Z21, Z16
+	VPRORD          $0x13, Z21, Z17
+	VPSRLD          $0x0a, Z21, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPADDD          Z16, Z23, Z23
+	VPADDD          Z11, Z23, Z23
 	VPADDD.BCST     168(AX), Z1, Z1
-	VPADDD          Z20, Z1, Z1
+	VPADDD          Z23, Z1, Z1
 	VMOVDQA32       Z6, Z17
 	VPTERNLOGD      $0xca, Z0, Z7, Z17
 	VPADDD          Z17, Z1, Z1
@@ -86022,22 +85961,19 @@ sha256dAVX512_loop:
 	VMOVDQA32       Z2, Z17
 	VPTERNLOGD      $0xe8, Z4, Z3, Z17
 	VPADDD          Z17, Z1, Z1
-	VMOVDQU32       2240(AX), Z19
-	VPRORD          $0x07, Z19, Z20
-	VPRORD          $0x12, Z19, Z17
-	VPSRLD          $0x03, Z19, Z18
-	VPTERNLOGD      $0x96, Z18, Z17, Z20
-	VMOVDQU32       2048(AX), Z19
-	VPRORD          $0x11, Z19, Z16
-	VPRORD          $0x13, Z19, Z17
-	VPSRLD          $0x0a, Z19, Z18
+	VPRORD          $0x07, Z25, Z16
+	VPRORD          $0x12, Z25, Z17
+	VPSRLD          $0x03, Z25, Z18
 	VPTERNLOGD      $0x96, Z18, Z17, Z16
-	VPADDD          Z16, Z20, Z20
-	VPADDD          1728(AX), Z20, Z20
-	VPADDD          2176(AX), Z20, Z20
-	VMOVDQU32       Z20, 2176(AX)
+	VPADDD          Z16, Z24, Z24
+	VPRORD          $0x11, Z22, Z16
+	VPRORD          $0x13, Z22, Z17
+	VPSRLD          $0x0a, Z22, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPADDD          Z16, Z24, Z24
+	VPADDD          Z12, Z24, Z24
 	VPADDD.BCST     172(AX), Z0, Z0
-	VPADDD          Z20, Z0, Z0
+	VPADDD          Z24, Z0, Z0
 	VMOVDQA32       Z5, Z17
 	VPTERNLOGD      $0xca, Z7, Z6, Z17
 	VPADDD          Z17, Z0, Z0
@@ -86055,22 +85991,19 @@ sha256dAVX512_loop:
 	VMOVDQA32       Z1, Z17
 	VPTERNLOGD      $0xe8, Z3, Z2, Z17
 	VPADDD          Z17, Z0, Z0
-	VMOVDQU32       2304(AX), Z19
-	VPRORD          $0x07, Z19, Z20
-	VPRORD          $0x12, Z19, Z17
-	VPSRLD          $0x03, Z19, Z18
-	VPTERNLOGD      $0x96, Z18, Z17, Z20
-	VMOVDQU32       2112(AX), Z19
-	VPRORD          $0x11, Z19, Z16
-	VPRORD          $0x13, Z19, Z17
-	VPSRLD          $0x0a, Z19, Z18
+	VPRORD          $0x07, Z26, Z16
+	VPRORD          $0x12, Z26, Z17
+	VPSRLD          $0x03, Z26, Z18
 	VPTERNLOGD      $0x96, Z18, Z17, Z16
-	VPADDD          Z16, Z20, Z20
-	VPADDD          1792(AX), Z20, Z20
-	VPADDD          2240(AX), Z20, Z20
-	VMOVDQU32       Z20, 2240(AX)
+	VPADDD          Z16, Z25, Z25
+	VPRORD          $0x11, Z23, Z16
+	VPRORD          $0x13, Z23, Z17
+	VPSRLD          $0x0a, Z23, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPADDD          Z16, Z25, Z25
+	VPADDD          Z13, Z25, Z25
 	VPADDD.BCST     176(AX), Z7, Z7
-	VPADDD          Z20, Z7, Z7
+	VPADDD          Z25, Z7, Z7
 	VMOVDQA32       Z4, Z17
 	VPTERNLOGD      $0xca, Z6, Z5, Z17
 	VPADDD          Z17, Z7, Z7
@@ -86088,22 +86021,19 @@ sha256dAVX512_loop:
 	VMOVDQA32       Z0, Z17
 	VPTERNLOGD      $0xe8, Z2, Z1, Z17
 	VPADDD          Z17, Z7, Z7
-	VMOVDQU32       2368(AX), Z19
-	VPRORD          $0x07, Z19, Z20
-	VPRORD          $0x12, Z19, Z17
-	VPSRLD          $0x03, Z19, Z18
-	VPTERNLOGD      $0x96, Z18, Z17, Z20
-	VMOVDQU32       2176(AX), Z19
-	VPRORD          $0x11, Z19, Z16
-	VPRORD          $0x13, Z19, Z17
-	VPSRLD          $0x0a, Z19, Z18
+	VPRORD          $0x07, Z27, Z16
+	VPRORD          $0x12, Z27, Z17
+	VPSRLD          $0x03, Z27, Z18
 	VPTERNLOGD      $0x96, Z18, Z17, Z16
-	VPADDD          Z16, Z20, Z20
-	VPADDD          1856(AX), Z20, Z20
-	VPADDD          2304(AX), Z20, Z20
-	VMOVDQU32       Z20, 2304(AX)
+	VPADDD          Z16, Z26, Z26
+	VPRORD          $0x11, Z24, Z16
+	VPRORD          $0x13, Z24, Z17
+	VPSRLD          $0x0a, Z24, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPADDD          Z16, Z26, Z26
+	VPADDD          Z14, Z26, Z26
 	VPADDD.BCST     180(AX), Z6, Z6
-	VPADDD          Z20, Z6, Z6
+	VPADDD          Z26, Z6, Z6
 	VMOVDQA32       Z3, Z17
 	VPTERNLOGD      $0xca, Z5, Z4, Z17
 	VPADDD          Z17, Z6, Z6
@@ -86121,22 +86051,19 @@ sha256dAVX512_loop:
 	VMOVDQA32       Z7, Z17
 	VPTERNLOGD      $0xe8, Z1, Z0, Z17
 	VPADDD          Z17, Z6, Z6
-	VMOVDQU32       2432(AX), Z19
-	VPRORD          $0x07, Z19, Z20
-	VPRORD          $0x12, Z19, Z17
-	VPSRLD          $0x03, Z19, Z18
-	VPTERNLOGD      $0x96, Z18, Z17, Z20
-	VMOVDQU32       2240(AX), Z19
-	VPRORD          $0x11, Z19, Z16
-	VPRORD          $0x13, Z19, Z17
-	VPSRLD          $0x0a, Z19, Z18
+	VPRORD          $0x07, Z28, Z16
+	VPRORD          $0x12, Z28, Z17
+	VPSRLD          $0x03, Z28, Z18
 	VPTERNLOGD      $0x96, Z18, Z17, Z16
-	VPADDD          Z16, Z20, Z20
-	VPADDD          1920(AX), Z20, Z20
-	VPADDD          2368(AX), Z20, Z20
-	VMOVDQU32       Z20, 2368(AX)
+	VPADDD          Z16, Z27, Z27
+	VPRORD          $0x11, Z25, Z16
+	VPRORD          $0x13, Z25, Z17
+	VPSRLD          $0x0a, Z25, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPADDD          Z16, Z27, Z27
+	VPADDD          Z15, Z27, Z27
 	VPADDD.BCST     184(AX), Z5, Z5
-	VPADDD          Z20, Z5, Z5
+	VPADDD          Z27, Z5, Z5
 	VMOVDQA32       Z2, Z17
 	VPTERNLOGD      $0xca, Z4, Z3, Z17
 	VPADDD          Z17, Z5, Z5
@@ -86154,22 +86081,19 @@ sha256dAVX512_loop:
 	VMOVDQA32       Z6, Z17
 	VPTERNLOGD      $0xe8, Z0, Z7, Z17
 	VPADDD          Z17, Z5, Z5
-	VMOVDQU32       1472(AX), Z19
-	VPRORD          $0x07, Z19, Z20
-	VPRORD          $0x12, Z19, Z17
-	VPSRLD          $0x03, Z19, Z18
-	VPTERNLOGD      $0x96, Z18, Z17, Z20
-	VMOVDQU32       2304(AX), Z19
-	VPRORD          $0x11, Z19, Z16
-	VPRORD          $0x13, Z19, Z17
-	VPSRLD          $0x0a, Z19, Z18
+	VPRORD          $0x07, Z8, Z16
+	VPRORD          $0x12, Z8, Z17
+	VPSRLD          $0x03, Z8, Z18
 	VPTERNLOGD      $0x96, Z18, Z17, Z16
-	VPADDD          Z16, Z20, Z20
-	VPADDD          1984(AX), Z20, Z20
-	VPADDD          2432(AX), Z20, Z20
-	VMOVDQU32       Z20, 2432(AX)
+	VPADDD          Z16, Z28, Z28
+	VPRORD          $0x11, Z26, Z16
+	VPRORD          $0x13, Z26, Z17
+	VPSRLD          $0x0a, Z26, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPADDD          Z16, Z28, Z28
+	VPADDD          Z21, Z28, Z28
 	VPADDD.BCST     188(AX), Z4, Z4
-	VPADDD          Z20, Z4, Z4
+	VPADDD          Z28, Z4, Z4
 	VMOVDQA32       Z1, Z17
 	VPTERNLOGD      $0xca, Z3, Z2, Z17
 	VPADDD          Z17, Z4, Z4
@@ -86187,22 +86111,19 @@ sha256dAVX512_loop:
 	VMOVDQA32       Z5, Z17
 	VPTERNLOGD      $0xe8, Z7, Z6, Z17
 	VPADDD          Z17, Z4, Z4
-	VMOVDQU32       1536(AX), Z19
-	VPRORD          $0x07, Z19, Z20
-	VPRORD          $0x12, Z19, Z17
-	VPSRLD          $0x03, Z19, Z18
-	VPTERNLOGD      $0x96, Z18, Z17, Z20
-	VMOVDQU32       2368(AX), Z19
-	VPRORD          $0x11, Z19, Z16
-	VPRORD          $0x13, Z19, Z17
-	VPSRLD          $0x0a, Z19, Z18
+	VPRORD          $0x07, Z9, Z16
+	VPRORD          $0x12, Z9, Z17
+	VPSRLD          $0x03, Z9, Z18
 	VPTERNLOGD      $0x96, Z18, Z17, Z16
-	VPADDD          Z16, Z20, Z20
-	VPADDD          2048(AX), Z20, Z20
-	VPADDD          1472(AX), Z20, Z20
-	VMOVDQU32       Z20, 1472(AX)
+	VPADDD          Z16, Z8, Z8
+	VPRORD          $0x11, Z27, Z16
+	VPRORD          $0x13, Z27, Z17
+	VPSRLD          $0x0a, Z27, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPADDD          Z16, Z8, Z8
+	VPADDD          Z22, Z8, Z8
 	VPADDD.BCST     192(AX), Z3, Z3
-	VPADDD          Z20, Z3, Z3
+	VPADDD          Z8, Z3, Z3
 	VMOVDQA32       Z0, Z17
 	VPTERNLOGD      $0xca, Z2, Z1, Z17
 	VPADDD          Z17, Z3, Z3
@@ -86220,22 +86141,19 @@ sha256dAVX512_loop:
 	VMOVDQA32       Z4, Z17
 	VPTERNLOGD      $0xe8, Z6, Z5, Z17
 	VPADDD          Z17, Z3, Z3
-	VMOVDQU32       1600(AX), Z19
-	VPRORD          $0x07, Z19, Z20
-	VPRORD          $0x12, Z19, Z17
-	VPSRLD          $0x03, Z19, Z18
-	VPTERNLOGD      $0x96, Z18, Z17, Z20
-	VMOVDQU32       2432(AX), Z19
-	VPRORD          $0x11, Z19, Z16
-	VPRORD          $0x13, Z19, Z17
-	VPSRLD          $0x0a, Z19, Z18
+	VPRORD          $0x07, Z10, Z16
+	VPRORD          $0x12, Z10, Z17
+	VPSRLD          $0x03, Z10, Z18
 	VPTERNLOGD      $0x96, Z18, Z17, Z16
-	VPADDD          Z16, Z20, Z20
-	VPADDD          2112(AX), Z20, Z20
-	VPADDD          1536(AX), Z20, Z20
-	VMOVDQU32       Z20, 1536(AX)
+	VPADDD          Z16, Z9, Z9
+	VPRORD          $0x11, Z28, Z16
+	VPRORD          $0x13, Z28, Z17
+	VPSRLD          $0x0a, Z28, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPADDD          Z16, Z9, Z9
+	VPADDD          Z23, Z9, Z9
 	VPADDD.BCST     196(AX), Z2, Z2
-	VPADDD          Z20, Z2, Z2
+	VPADDD          Z9, Z2, Z2
 	VMOVDQA32       Z7, Z17
 	VPTERNLOGD      $0xca, Z1, Z0, Z17
 	VPADDD          Z17, Z2, Z2
@@ -86253,22 +86171,19 @@ sha256dAVX512_loop:
 	VMOVDQA32       Z3, Z17
 	VPTERNLOGD      $0xe8, Z5, Z4, Z17
 	VPADDD          Z17, Z2, Z2
-	VMOVDQU32       1664(AX), Z19
-	VPRORD          $0x07, Z19, Z20
-	VPRORD          $0x12, Z19, Z17
-	VPSRLD          $0x03, Z19, Z18
-	VPTERNLOGD      $0x96, Z18, Z17, Z20
-	VMOVDQU32       1472(AX), Z19
-	VPRORD          $0x11, Z19, Z16
-	VPRORD          $0x13, Z19, Z17
-	VPSRLD          $0x0a, Z19, Z18
+	VPRORD          $0x07, Z11, Z16
+	VPRORD          $0x12, Z11, Z17
+	VPSRLD          $0x03, Z11, Z18
 	VPTERNLOGD      $0x96, Z18, Z17, Z16
-	VPADDD          Z16, Z20, Z20
-	VPADDD          2176(AX), Z20, Z20
-	VPADDD          1600(AX), Z20, Z20
-	VMOVDQU32       Z20, 1600(AX)
+	VPADDD          Z16, Z10, Z10
+	VPRORD          $0x11, Z8, Z16
+	VPRORD          $0x13, Z8, Z17
+	VPSRLD          $0x0a, Z8, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPADDD          Z16, Z10, Z10
+	VPADDD          Z24, Z10, Z10
 	VPADDD.BCST     200(AX), Z1, Z1
-	VPADDD          Z20, Z1, Z1
+	VPADDD          Z10, Z1, Z1
 	VMOVDQA32       Z6, Z17
 	VPTERNLOGD      $0xca, Z0, Z7, Z17
 	VPADDD          Z17, Z1, Z1
@@ -86286,22 +86201,19 @@ sha256dAVX512_loop:
 	VMOVDQA32       Z2, Z17
 	VPTERNLOGD      $0xe8, Z4, Z3, Z17
 	VPADDD          Z17, Z1, Z1
-	VMOVDQU32       1728(AX), Z19
-	VPRORD          $0x07, Z19, Z20
-	VPRORD          $0x12, Z19, Z17
-	VPSRLD          $0x03, Z19, Z18
-	VPTERNLOGD      $0x96, Z18, Z17, Z20
-	VMOVDQU32       1536(AX), Z19
-	VPRORD          $0x11, Z19, Z16
-	VPRORD          $0x13, Z19, Z17
-	VPSRLD          $0x0a, Z19, Z18
+	VPRORD          $0x07, Z12, Z16
+	VPRORD          $0x12, Z12, Z17
+	VPSRLD          $0x03, Z12, Z18
 	VPTERNLOGD      $0x96, Z18, Z17, Z16
-	VPADDD          Z16, Z20, Z20
-	VPADDD          2240(AX), Z20, Z20
-	VPADDD          1664(AX), Z20, Z20
-	VMOVDQU32       Z20, 1664(AX)
+	VPADDD          Z16, Z11, Z11
+	VPRORD          $0x11, Z9, Z16
+	VPRORD          $0x13, Z9, Z17
+	VPSRLD          $0x0a, Z9, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPADDD          Z16, Z11, Z11
+	VPADDD          Z25, Z11, Z11
 	VPADDD.BCST     204(AX), Z0, Z0
-	VPADDD          Z20, Z0, Z0
+	VPADDD          Z11, Z0, Z0
 	VMOVDQA32       Z5, Z17
 	VPTERNLOGD      $0xca, Z7, Z6, Z17
 	VPADDD          Z17, Z0, Z0
@@ -86319,22 +86231,19 @@ sha256dAVX512_loop:
 	VMOVDQA32       Z1, Z17
 	VPTERNLOGD      $0xe8, Z3, Z2, Z17
 	VPADDD          Z17, Z0, Z0
-	VMOVDQU32       1792(AX), Z19
-	VPRORD          $0x07, Z19, Z20
-	VPRORD          $0x12, Z19, Z17
-	VPSRLD          $0x03, Z19, Z18
-	VPTERNLOGD      $0x96, Z18, Z17, Z20
-	VMOVDQU32       1600(AX), Z19
-	VPRORD          $0x11, Z19, Z16
-	VPRORD          $0x13, Z19, Z17
-	VPSRLD          $0x0a, Z19, Z18
+	VPRORD          $0x07, Z13, Z16
+	VPRORD          $0x12, Z13, Z17
+	VPSRLD          $0x03, Z13, Z18
 	VPTERNLOGD      $0x96, Z18, Z17, Z16
-	VPADDD          Z16, Z20, Z20
-	VPADDD          2304(AX), Z20, Z20
-	VPADDD          1728(AX), Z20, Z20
-	VMOVDQU32       Z20, 1728(AX)
+	VPADDD          Z16, Z12, Z12
+	VPRORD          $0x11, Z10, Z16
+	VPRORD          $0x13, Z10, Z17
+	VPSRLD          $0x0a, Z10, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPADDD          Z16, Z12, Z12
+	VPADDD          Z26, Z12, Z12
 	VPADDD.BCST     208(AX), Z7, Z7
-	VPADDD          Z20, Z7, Z7
+	VPADDD          Z12, Z7, Z7
 	VMOVDQA32       Z4, Z17
 	VPTERNLOGD      $0xca, Z6, Z5, Z17
 	VPADDD          Z17, Z7, Z7
@@ -86352,22 +86261,19 @@ sha256dAVX512_loop:
 	VMOVDQA32       Z0, Z17
 	VPTERNLOGD      $0xe8, Z2, Z1, Z17
 	VPADDD          Z17, Z7, Z7
-	VMOVDQU32       1856(AX), Z19
-	VPRORD          $0x07, Z19, Z20
-	VPRORD          $0x12, Z19, Z17
-	VPSRLD          $0x03, Z19, Z18
-	VPTERNLOGD      $0x96, Z18, Z17, Z20
-	VMOVDQU32       1664(AX), Z19
-	VPRORD          $0x11, Z19, Z16
-	VPRORD          $0x13, Z19, Z17
-	VPSRLD          $0x0a, Z19, Z18
+	VPRORD          $0x07, Z14, Z16
+	VPRORD          $0x12, Z14, Z17
+	VPSRLD          $0x03, Z14, Z18
 	VPTERNLOGD      $0x96, Z18, Z17, Z16
-	VPADDD          Z16, Z20, Z20
-	VPADDD          2368(AX), Z20, Z20
-	VPADDD          1792(AX), Z20, Z20
-	VMOVDQU32       Z20, 1792(AX)
+	VPADDD          Z16, Z13, Z13
+	VPRORD          $0x11, Z11, Z16
+	VPRORD          $0x13, Z11, Z17
+	VPSRLD          $0x0a, Z11, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPADDD          Z16, Z13, Z13
+	VPADDD          Z27, Z13, Z13
 	VPADDD.BCST     212(AX), Z6, Z6
-	VPADDD          Z20, Z6, Z6
+	VPADDD          Z13, Z6, Z6
 	VMOVDQA32       Z3, Z17
 	VPTERNLOGD      $0xca, Z5, Z4, Z17
 	VPADDD          Z17, Z6, Z6
@@ -86385,22 +86291,19 @@ sha256dAVX512_loop:
 	VMOVDQA32       Z7, Z17
 	VPTERNLOGD      $0xe8, Z1, Z0, Z17
 	VPADDD          Z17, Z6, Z6
-	VMOVDQU32       1920(AX), Z19
-	VPRORD          $0x07, Z19, Z20
-	VPRORD          $0x12, Z19, Z17
-	VPSRLD          $0x03, Z19, Z18
-	VPTERNLOGD      $0x96, Z18, Z17, Z20
-	VMOVDQU32       1728(AX), Z19
-	VPRORD          $0x11, Z19, Z16
-	VPRORD          $0x13, Z19, Z17
-	VPSRLD          $0x0a, Z19, Z18
+	VPRORD          $0x07, Z15, Z16
+	VPRORD          $0x12, Z15, Z17
+	VPSRLD          $0x03, Z15, Z18
 	VPTERNLOGD      $0x96, Z18, Z17, Z16
-	VPADDD          Z16, Z20, Z20
-	VPADDD          2432(AX), Z20, Z20
-	VPADDD          1856(AX), Z20, Z20
-	VMOVDQU32       Z20, 1856(AX)
+	VPADDD          Z16, Z14, Z14
+	VPRORD          $0x11, Z12, Z16
+	VPRORD          $0x13, Z12, Z17
+	VPSRLD          $0x0a, Z12, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPADDD          Z16, Z14, Z14
+	VPADDD          Z28, Z14, Z14
 	VPADDD.BCST     216(AX), Z5, Z5
-	VPADDD          Z20, Z5, Z5
+	VPADDD          Z14, Z5, Z5
 	VMOVDQA32       Z2, Z17
 	VPTERNLOGD      $0xca, Z4, Z3, Z17
 	VPADDD          Z17, Z5, Z5
@@ -86418,22 +86321,19 @@ sha256dAVX512_loop:
 	VMOVDQA32       Z6, Z17
 	VPTERNLOGD      $0xe8, Z0, Z7, Z17
 	VPADDD          Z17, Z5, Z5
-	VMOVDQU32       1984(AX), Z19
-	VPRORD          $0x07, Z19, Z20
-	VPRORD          $0x12, Z19, Z17
-	VPSRLD          $0x03, Z19, Z18
-	VPTERNLOGD      $0x96, Z18, Z17, Z20
-	VMOVDQU32       1792(AX), Z19
-	VPRORD          $0x11, Z19, Z16
-	VPRORD          $0x13, Z19, Z17
-	VPSRLD          $0x0a, Z19, Z18
+	VPRORD          $0x07, Z21, Z16
+	VPRORD          $0x12, Z21, Z17
+	VPSRLD          $0x03, Z21, Z18
 	VPTERNLOGD      $0x96, Z18, Z17, Z16
-	VPADDD          Z16, Z20, Z20
-	VPADDD          1472(AX), Z20, Z20
-	VPADDD          1920(AX), Z20, Z20
-	VMOVDQU32       Z20, 1920(AX)
+	VPADDD          Z16, Z15, Z15
+	VPRORD          $0x11, Z13, Z16
+	VPRORD          $0x13, Z13, Z17
+	VPSRLD          $0x0a, Z13, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPADDD          Z16, Z15, Z15
+	VPADDD          Z8, Z15, Z15
 	VPADDD.BCST     220(AX), Z4, Z4
-	VPADDD          Z20, Z4, Z4
+	VPADDD          Z15, Z4, Z4
 	VMOVDQA32       Z1, Z17
 	VPTERNLOGD      $0xca, Z3, Z2, Z17
 	VPADDD          Z17, Z4, Z4
@@ -86451,22 +86351,19 @@ sha256dAVX512_loop:
 	VMOVDQA32       Z5, Z17
 	VPTERNLOGD      $0xe8, Z7, Z6, Z17
 	VPADDD          Z17, Z4, Z4
-	VMOVDQU32       2048(AX), Z19
-	VPRORD          $0x07, Z19, Z20
-	VPRORD          $0x12, Z19, Z17
-	VPSRLD          $0x03, Z19, Z18
-	VPTERNLOGD      $0x96, Z18, Z17, Z20
-	VMOVDQU32       1856(AX), Z19
-	VPRORD          $0x11, Z19, Z16
-	VPRORD          $0x13, Z19, Z17
-	VPSRLD          $0x0a, Z19, Z18
+	VPRORD          $0x07, Z22, Z16
+	VPRORD          $0x12, Z22, Z17
+	VPSRLD          $0x03, Z22, Z18
 	VPTERNLOGD      $0x96, Z18, Z17, Z16
-	VPADDD          Z16, Z20, Z20
-	VPADDD          1536(AX), Z20, Z20
-	VPADDD          1984(AX), Z20, Z20
-	VMOVDQU32       Z20, 1984(AX)
+	VPADDD          Z16, Z21, Z21
+	VPRORD          $0x11, Z14, Z16
+	VPRORD          $0x13, Z14, Z17
+	VPSRLD          $0x0a, Z14, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPADDD          Z16, Z21, Z21
+	VPADDD          Z9, Z21, Z21
 	VPADDD.BCST     224(AX), Z3, Z3
-	VPADDD          Z20, Z3, Z3
+	VPADDD          Z21, Z3, Z3
 	VMOVDQA32       Z0, Z17
 	VPTERNLOGD      $0xca, Z2, Z1, Z17
 	VPADDD          Z17, Z3, Z3
@@ -86484,22 +86381,19 @@ sha256dAVX512_loop:
 	VMOVDQA32       Z4, Z17
 	VPTERNLOGD      $0xe8, Z6, Z5, Z17
 	VPADDD          Z17, Z3, Z3
-	VMOVDQU32       2112(AX), Z19
-	VPRORD          $0x07, Z19, Z20
-	VPRORD          $0x12, Z19, Z17
-	VPSRLD          $0x03, Z19, Z18
-	VPTERNLOGD      $0x96, Z18, Z17, Z20
-	VMOVDQU32       1920(AX), Z19
-	VPRORD          $0x11, Z19, Z16
-	VPRORD          $0x13, Z19, Z17
-	VPSRLD          $0x0a, Z19, Z18
+	VPRORD          $0x07, Z23, Z16
+	VPRORD          $0x12, Z23, Z17
+	VPSRLD          $0x03, Z23, Z18
 	VPTERNLOGD      $0x96, Z18, Z17, Z16
-	VPADDD          Z16, Z20, Z20
-	VPADDD          1600(AX), Z20, Z20
-	VPADDD          2048(AX), Z20, Z20
-	VMOVDQU32       Z20, 2048(AX)
+	VPADDD          Z16, Z22, Z22
+	VPRORD          $0x11, Z15, Z16
+	VPRORD          $0x13, Z15, Z17
+	VPSRLD          $0x0a, Z15, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPADDD          Z16, Z22, Z22
+	VPADDD          Z10, Z22, Z22
 	VPADDD.BCST     228(AX), Z2, Z2
-	VPADDD          Z20, Z2, Z2
+	VPADDD          Z22, Z2, Z2
 	VMOVDQA32       Z7, Z17
 	VPTERNLOGD      $0xca, Z1, Z0, Z17
 	VPADDD          Z17, Z2, Z2
@@ -86517,22 +86411,19 @@ sha256dAVX512_loop:
 	VMOVDQA32       Z3, Z17
 	VPTERNLOGD      $0xe8, Z5, Z4, Z17
 	VPADDD          Z17, Z2, Z2
-	VMOVDQU32       2176(AX), Z19
-	VPRORD          $0x07, Z19, Z20
-	VPRORD          $0x12, Z19, Z17
-	VPSRLD          $0x03, Z19, Z18
-	VPTERNLOGD      $0x96, Z18, Z17, Z20
-	VMOVDQU32       1984(AX), Z19
-	VPRORD          $0x11, Z19, Z16
-	VPRORD          $0x13, Z19, Z17
-	VPSRLD          $0x0a, Z19, Z18
+	VPRORD          $0x07, Z24, Z16
+	VPRORD          $0x12, Z24, Z17
+	VPSRLD          $0x03, Z24, Z18
 	VPTERNLOGD      $0x96, Z18, Z17, Z16
-	VPADDD          Z16, Z20, Z20
-	VPADDD          1664(AX), Z20, Z20
-	VPADDD          2112(AX), Z20, Z20
-	VMOVDQU32       Z20, 2112(AX)
+	VPADDD          Z16, Z23, Z23
+	VPRORD          $0x11, Z21, Z16
+	VPRORD          $0x13, Z21, Z17
+	VPSRLD          $0x0a, Z21, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPADDD          Z16, Z23, Z23
+	VPADDD          Z11, Z23, Z23
 	VPADDD.BCST     232(AX), Z1, Z1
-	VPADDD          Z20, Z1, Z1
+	VPADDD          Z23, Z1, Z1
 	VMOVDQA32       Z6, Z17
 	VPTERNLOGD      $0xca, Z0, Z7, Z17
 	VPADDD          Z17, Z1, Z1
@@ -86550,22 +86441,19 @@ sha256dAVX512_loop:
 	VMOVDQA32       Z2, Z17
 	VPTERNLOGD      $0xe8, Z4, Z3, Z17
 	VPADDD          Z17, Z1, Z1
-	VMOVDQU32       2240(AX), Z19
-	VPRORD          $0x07, Z19, Z20
-	VPRORD          $0x12, Z19, Z17
-	VPSRLD          $0x03, Z19, Z18
-	VPTERNLOGD      $0x96, Z18, Z17, Z20
-	VMOVDQU32       2048(AX), Z19
-	VPRORD          $0x11, Z19, Z16
-	VPRORD          $0x13, Z19, Z17
-	VPSRLD          $0x0a, Z19, Z18
+	VPRORD          $0x07, Z25, Z16
+	VPRORD          $0x12, Z25, Z17
+	VPSRLD          $0x03, Z25, Z18
 	VPTERNLOGD      $0x96, Z18, Z17, Z16
-	VPADDD          Z16, Z20, Z20
-	VPADDD          1728(AX), Z20, Z20
-	VPADDD          2176(AX), Z20, Z20
-	VMOVDQU32       Z20, 2176(AX)
+	VPADDD          Z16, Z24, Z24
+	VPRORD          $0x11, Z22, Z16
+	VPRORD          $0x13, Z22, Z17
+	VPSRLD          $0x0a, Z22, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPADDD          Z16, Z24, Z24
+	VPADDD          Z12, Z24, Z24
 	VPADDD.BCST     236(AX), Z0, Z0
-	VPADDD          Z20, Z0, Z0
+	VPADDD          Z24, Z0, Z0
 	VMOVDQA32       Z5, Z17
 	VPTERNLOGD      $0xca, Z7, Z6, Z17
 	VPADDD          Z17, Z0, Z0
@@ -86583,22 +86471,19 @@ sha256dAVX512_loop:
 	VMOVDQA32       Z1, Z17
 	VPTERNLOGD      $0xe8, Z3, Z2, Z17
 	VPADDD          Z17, Z0, Z0
-	VMOVDQU32       2304(AX), Z19
-	VPRORD          $0x07, Z19, Z20
-	VPRORD          $0x12, Z19, Z17
-	VPSRLD          $0x03, Z19, Z18
-	VPTERNLOGD      $0x96, Z18, Z17, Z20
-	VMOVDQU32       2112(AX), Z19
-	VPRORD          $0x11, Z19, Z16
-	VPRORD          $0x13, Z19, Z17
-	VPSRLD          $0x0a, Z19, Z18
+	VPRORD          $0x07, Z26, Z16
+	VPRORD          $0x12, Z26, Z17
+	VPSRLD          $0x03, Z26, Z18
 	VPTERNLOGD      $0x96, Z18, Z17, Z16
-	VPADDD          Z16, Z20, Z20
-	VPADDD          1792(AX), Z20, Z20
-	VPADDD          2240(AX), Z20, Z20
-	VMOVDQU32       Z20, 2240(AX)
+	VPADDD          Z16, Z25, Z25
+	VPRORD          $0x11, Z23, Z16
+	VPRORD          $0x13, Z23, Z17
+	VPSRLD          $0x0a, Z23, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPADDD          Z16, Z25, Z25
+	VPADDD          Z13, Z25, Z25
 	VPADDD.BCST     240(AX), Z7, Z7
-	VPADDD          Z20, Z7, Z7
+	VPADDD          Z25, Z7, Z7
 	VMOVDQA32       Z4, Z17
 	VPTERNLOGD      $0xca, Z6, Z5, Z17
 	VPADDD          Z17, Z7, Z7
@@ -86616,22 +86501,19 @@ sha256dAVX512_loop:
 	VMOVDQA32       Z0, Z17
 	VPTERNLOGD      $0xe8, Z2, Z1, Z17
 	VPADDD          Z17, Z7, Z7
-	VMOVDQU32       2368(AX), Z19
-	VPRORD          $0x07, Z19, Z20
-	VPRORD          $0x12, Z19, Z17
-	VPSRLD          $0x03, Z19, Z18
-	VPTERNLOGD      $0x96, Z18, Z17, Z20
-	VMOVDQU32       2176(AX), Z19
-	VPRORD          $0x11, Z19, Z16
-	VPRORD          $0x13, Z19, Z17
-	VPSRLD          $0x0a, Z19, Z18
+	VPRORD          $0x07, Z27, Z16
+	VPRORD          $0x12, Z27, Z17
+	VPSRLD          $0x03, Z27, Z18
 	VPTERNLOGD      $0x96, Z18, Z17, Z16
-	VPADDD          Z16, Z20, Z20
-	VPADDD          1856(AX), Z20, Z20
-	VPADDD          2304(AX), Z20, Z20
-	VMOVDQU32       Z20, 2304(AX)
+	VPADDD          Z16, Z26, Z26
+	VPRORD          $0x11, Z24, Z16
+	VPRORD          $0x13, Z24, Z17
+	VPSRLD          $0x0a, Z24, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPADDD          Z16, Z26, Z26
+	VPADDD          Z14, Z26, Z26
 	VPADDD.BCST     244(AX), Z6, Z6
-	VPADDD          Z20, Z6, Z6
+	VPADDD          Z26, Z6, Z6
 	VMOVDQA32       Z3, Z17
 	VPTERNLOGD      $0xca, Z5, Z4, Z17
 	VPADDD          Z17, Z6, Z6
@@ -86649,21 +86531,19 @@ sha256dAVX512_loop:
 	VMOVDQA32       Z7, Z17
 	VPTERNLOGD      $0xe8, Z1, Z0, Z17
 	VPADDD          Z17, Z6, Z6
-	VMOVDQU32       2432(AX), Z19
-	VPRORD          $0x07, Z19, Z20
-	VPRORD          $0x12, Z19, Z17
-	VPSRLD          $0x03, Z19, Z18
-	VPTERNLOGD      $0x96, Z18, Z17, Z20
-	VMOVDQU32       2240(AX), Z19
-	VPRORD          $0x11, Z19, Z16
-	VPRORD          $0x13, Z19, Z17
-	VPSRLD          $0x0a, Z19, Z18
+	VPRORD          $0x07, Z28, Z16
+	VPRORD          $0x12, Z28, Z17
+	VPSRLD          $0x03, Z28, Z18
 	VPTERNLOGD      $0x96, Z18, Z17, Z16
-	VPADDD          Z16, Z20, Z20
-	VPADDD          1920(AX), Z20, Z20
-	VPADDD          2368(AX), Z20, Z20
+	VPADDD          Z16, Z27, Z27
+	VPRORD          $0x11, Z25, Z16
+	VPRORD          $0x13, Z25, Z17
+	VPSRLD          $0x0a, Z25, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPADDD          Z16, Z27, Z27
+	VPADDD          Z15, Z27, Z27
 	VPADDD.BCST     248(AX), Z5, Z5
-	VPADDD          Z20, Z5, Z5
+	VPADDD          Z27, Z5, Z5
 	VMOVDQA32       Z2, Z17
 	VPTERNLOGD      $0xca, Z4, Z3, Z17
 	VPADDD          Z17, Z5, Z5
@@ -86681,21 +86561,19 @@ sha256dAVX512_loop:
 	VMOVDQA32       Z6, Z17
 	VPTERNLOGD      $0xe8, Z0, Z7, Z17
 	VPADDD          Z17, Z5, Z5
-	VMOVDQU32       1472(AX), Z19
-	VPRORD          $0x07, Z19, Z20
-	VPRORD          $0x12, Z19, Z17
-	VPSRLD          $0x03, Z19, Z18
-	VPTERNLOGD      $0x96, Z18, Z17, Z20
-	VMOVDQU32       2304(AX), Z19
-	VPRORD          $0x11, Z19, Z16
-	VPRORD          $0x13, Z19, Z17
-	VPSRLD          $0x0a, Z19, Z18
+	VPRORD          $0x07, Z8, Z16
+	VPRORD          $0x12, Z8, Z17
+	VPSRLD          $0x03, Z8, Z18
 	VPTERNLOGD      $0x96, Z18, Z17, Z16
-	VPADDD          Z16, Z20, Z20
-	VPADDD          1984(AX), Z20, Z20
-	VPADDD          2432(AX), Z20, Z20
+	VPADDD          Z16, Z28, Z28
+	VPRORD          $0x11, Z26, Z16
+	VPRORD          $0x13, Z26, Z17
+	VPSRLD          $0x0a, Z26, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPADDD          Z16, Z28, Z28
+	VPADDD          Z21, Z28, Z28
 	VPADDD.BCST     252(AX), Z4, Z4
-	VPADDD          Z20, Z4, Z4
+	VPADDD          Z28, Z4, Z4
 	VMOVDQA32       Z1, Z17
 	VPTERNLOGD      $0xca, Z3, Z2, Z17
 	VPADDD          Z17, Z4, Z4
@@ -86713,22 +86591,15 @@ sha256dAVX512_loop:
 	VMOVDQA32       Z5, Z17
 	VPTERNLOGD      $0xe8, Z7, Z6, Z17
 	VPADDD          Z17, Z4, Z4
-	VPADDD.BCST     1056(AX), Z4, Z4
-	VMOVDQU32       Z4, 1472(AX)
-	VPADDD.BCST     1060(AX), Z5, Z5
-	VMOVDQU32       Z5, 1536(AX)
-	VPADDD.BCST     1064(AX), Z6, Z6
-	VMOVDQU32       Z6, 1600(AX)
-	VPADDD.BCST     1068(AX), Z7, Z7
-	VMOVDQU32       Z7, 1664(AX)
-	VPADDD.BCST     1072(AX), Z0, Z0
-	VMOVDQU32       Z0, 1728(AX)
-	VPADDD.BCST     1076(AX), Z1, Z1
-	VMOVDQU32       Z1, 1792(AX)
-	VPADDD.BCST     1080(AX), Z2, Z2
-	VMOVDQU32       Z2, 1856(AX)
-	VPADDD.BCST     1084(AX), Z3, Z3
-	VMOVDQU32       Z3, 1920(AX)
+	VPADDD.BCST     1056(AX), Z4, Z8
+	VMOVDQA32       Z8, Z4
+	VPADDD.BCST     1060(AX), Z5, Z9
+	VPADDD.BCST     1064(AX), Z6, Z10
+	VPADDD.BCST     1068(AX), Z7, Z11
+	VPADDD.BCST     1072(AX), Z0, Z12
+	VPADDD.BCST     1076(AX), Z1, Z13
+	VPADDD.BCST     1080(AX), Z2, Z14
+	VPADDD.BCST     1084(AX), Z3, Z15
 	VPADDD.BCST     1104(AX), Z4, Z0
 	VPADDD.BCST     1088(AX), Z4, Z4
 	VPBROADCASTD    1092(AX), Z5
@@ -86738,7 +86609,7 @@ sha256dAVX512_loop:
 	VPBROADCASTD    1112(AX), Z2
 	VPBROADCASTD    1116(AX), Z3
 	VPADDD.BCST     516(AX), Z3, Z3
-	VPADDD          1536(AX), Z3, Z3
+	VPADDD          Z9, Z3, Z3
 	VMOVDQA32       Z0, Z17
 	VPTERNLOGD      $0xca, Z2, Z1, Z17
 	VPADDD          Z17, Z3, Z3
@@ -86757,7 +86628,7 @@ sha256dAVX512_loop:
 	VPTERNLOGD      $0xe8, Z6, Z5, Z17
 	VPADDD          Z17, Z3, Z3
 	VPADDD.BCST     520(AX), Z2, Z2
-	VPADDD          1600(AX), Z2, Z2
+	VPADDD          Z10, Z2, Z2
 	VMOVDQA32       Z7, Z17
 	VPTERNLOGD      $0xca, Z1, Z0, Z17
 	VPADDD          Z17, Z2, Z2
@@ -86776,7 +86647,7 @@ sha256dAVX512_loop:
 	VPTERNLOGD      $0xe8, Z5, Z4, Z17
 	VPADDD          Z17, Z2, Z2
 	VPADDD.BCST     524(AX), Z1, Z1
-	VPADDD          1664(AX), Z1, Z1
+	VPADDD          Z11, Z1, Z1
 	VMOVDQA32       Z6, Z17
 	VPTERNLOGD      $0xca, Z0, Z7, Z17
 	VPADDD          Z17, Z1, Z1
@@ -86795,7 +86666,7 @@ sha256dAVX512_loop:
 	VPTERNLOGD      $0xe8, Z4, Z3, Z17
 	VPADDD          Z17, Z1, Z1
 	VPADDD.BCST     528(AX), Z0, Z0
-	VPADDD          1728(AX), Z0, Z0
+	VPADDD          Z12, Z0, Z0
 	VMOVDQA32       Z5, Z17
 	VPTERNLOGD      $0xca, Z7, Z6, Z17
 	VPADDD          Z17, Z0, Z0
@@ -86814,7 +86685,7 @@ sha256dAVX512_loop:
 	VPTERNLOGD      $0xe8, Z3, Z2, Z17
 	VPADDD          Z17, Z0, Z0
 	VPADDD.BCST     532(AX), Z7, Z7
-	VPADDD          1792(AX), Z7, Z7
+	VPADDD          Z13, Z7, Z7
 	VMOVDQA32       Z4, Z17
 	VPTERNLOGD      $0xca, Z6, Z5, Z17
 	VPADDD          Z17, Z7, Z7
@@ -86833,7 +86704,7 @@ sha256dAVX512_loop:
 	VPTERNLOGD      $0xe8, Z2, Z1, Z17
 	VPADDD          Z17, Z7, Z7
 	VPADDD.BCST     536(AX), Z6, Z6
-	VPADDD          1856(AX), Z6, Z6
+	VPADDD          Z14, Z6, Z6
 	VMOVDQA32       Z3, Z17
 	VPTERNLOGD      $0xca, Z5, Z4, Z17
 	VPADDD          Z17, Z6, Z6
@@ -86852,7 +86723,7 @@ sha256dAVX512_loop:
 	VPTERNLOGD      $0xe8, Z1, Z0, Z17
 	VPADDD          Z17, Z6, Z6
 	VPADDD.BCST     540(AX), Z5, Z5
-	VPADDD          1920(AX), Z5, Z5
+	VPADDD          Z15, Z5, Z5
 	VMOVDQA32       Z2, Z17
 	VPTERNLOGD      $0xca, Z4, Z3, Z17
 	VPADDD          Z17, Z5, Z5
@@ -87014,15 +86885,13 @@ sha256dAVX512_loop:
 	VMOVDQA32       Z6, Z17
 	VPTERNLOGD      $0xe8, Z0, Z7, Z17
 	VPADDD          Z17, Z5, Z5
-	VMOVDQU32       1536(AX), Z19
-	VPRORD          $0x07, Z19, Z20
-	VPRORD          $0x12, Z19, Z17
-	VPSRLD          $0x03, Z19, Z18
-	VPTERNLOGD      $0x96, Z18, Z17, Z20
-	VPADDD          1472(AX), Z20, Z20
-	VMOVDQU32       Z20, 1472(AX)
+	VPRORD          $0x07, Z9, Z16
+	VPRORD          $0x12, Z9, Z17
+	VPSRLD          $0x03, Z9, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPADDD          Z16, Z8, Z8
 	VPADDD.BCST     576(AX), Z4, Z4
-	VPADDD          Z20, Z4, Z4
+	VPADDD          Z8, Z4, Z4
 	VMOVDQA32       Z1, Z17
 	VPTERNLOGD      $0xca, Z3, Z2, Z17
 	VPADDD          Z17, Z4, Z4
@@ -87040,16 +86909,14 @@ sha256dAVX512_loop:
 	VMOVDQA32       Z5, Z17
 	VPTERNLOGD      $0xe8, Z7, Z6, Z17
 	VPADDD          Z17, Z4, Z4
-	VMOVDQU32       1600(AX), Z19
-	VPRORD          $0x07, Z19, Z20
-	VPRORD          $0x12, Z19, Z17
-	VPSRLD          $0x03, Z19, Z18
-	VPTERNLOGD      $0x96, Z18, Z17, Z20
-	VPADDD          1536(AX), Z20, Z20
-	VPADDD.BCST     836(AX), Z20, Z20
-	VMOVDQU32       Z20, 1536(AX)
+	VPRORD          $0x07, Z10, Z16
+	VPRORD          $0x12, Z10, Z17
+	VPSRLD          $0x03, Z10, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPADDD          Z16, Z9, Z9
+	VPADDD.BCST     836(AX), Z9, Z9
 	VPADDD.BCST     580(AX), Z3, Z3
-	VPADDD          Z20, Z3, Z3
+	VPADDD          Z9, Z3, Z3
 	VMOVDQA32       Z0, Z17
 	VPTERNLOGD      $0xca, Z2, Z1, Z17
 	VPADDD          Z17, Z3, Z3
@@ -87067,21 +86934,18 @@ sha256dAVX512_loop:
 	VMOVDQA32       Z4, Z17
 	VPTERNLOGD      $0xe8, Z6, Z5, Z17
 	VPADDD          Z17, Z3, Z3
-	VMOVDQU32       1664(AX), Z19
-	VPRORD          $0x07, Z19, Z20
-	VPRORD          $0x12, Z19, Z17
-	VPSRLD          $0x03, Z19, Z18
-	VPTERNLOGD      $0x96, Z18, Z17, Z20
-	VMOVDQU32       1472(AX), Z19
-	VPRORD          $0x11, Z19, Z16
-	VPRORD          $0x13, Z19, Z17
-	VPSRLD          $0x0a, Z19, Z18
+	VPRORD          $0x07, Z11, Z16
+	VPRORD          $0x12, Z11, Z17
+	VPSRLD          $0x03, Z11, Z18
 	VPTERNLOGD      $0x96, Z18, Z17, Z16
-	VPADDD          Z16, Z20, Z20
-	VPADDD          1600(AX), Z20, Z20
-	VMOVDQU32       Z20, 1600(AX)
+	VPADDD          Z16, Z10, Z10
+	VPRORD          $0x11, Z8, Z16
+	VPRORD          $0x13, Z8, Z17
+	VPSRLD          $0x0a, Z8, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPADDD          Z16, Z10, Z10
 	VPADDD.BCST     584(AX), Z2, Z2
-	VPADDD          Z20, Z2, Z2
+	VPADDD          Z10, Z2, Z2
 	VMOVDQA32       Z7, Z17
 	VPTERNLOGD      $0xca, Z1, Z0, Z17
 	VPADDD          Z17, Z2, Z2
@@ -87099,21 +86963,18 @@ sha256dAVX512_loop:
 	VMOVDQA32       Z3, Z17
 	VPTERNLOGD      $0xe8, Z5, Z4, Z17
 	VPADDD          Z17, Z2, Z2
-	VMOVDQU32       1728(AX), Z19
-	VPRORD          $0x07, Z19, Z20
-	VPRORD          $0x12, Z19, Z17
-	VPSRLD          $0x03, Z19, Z18
-	VPTERNLOGD      $0x96, Z18, Z17, Z20
-	VMOVDQU32       1536(AX), Z19
-	VPRORD          $0x11, Z19, Z16
-	VPRORD          $0x13, Z19, Z17
-	VPSRLD          $0x0a, Z19, Z18
+	VPRORD          $0x07, Z12, Z16
+	VPRORD          $0x12, Z12, Z17
+	VPSRLD          $0x03, Z12, Z18
 	VPTERNLOGD      $0x96, Z18, Z17, Z16
-	VPADDD          Z16, Z20, Z20
-	VPADDD          1664(AX), Z20, Z20
-	VMOVDQU32       Z20, 1664(AX)
+	VPADDD          Z16, Z11, Z11
+	VPRORD          $0x11, Z9, Z16
+	VPRORD          $0x13, Z9, Z17
+	VPSRLD          $0x0a, Z9, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPADDD          Z16, Z11, Z11
 	VPADDD.BCST     588(AX), Z1, Z1
-	VPADDD          Z20, Z1, Z1
+	VPADDD          Z11, Z1, Z1
 	VMOVDQA32       Z6, Z17
 	VPTERNLOGD      $0xca, Z0, Z7, Z17
 	VPADDD          Z17, Z1, Z1
@@ -87131,21 +86992,18 @@ sha256dAVX512_loop:
 	VMOVDQA32       Z2, Z17
 	VPTERNLOGD      $0xe8, Z4, Z3, Z17
 	VPADDD          Z17, Z1, Z1
-	VMOVDQU32       1792(AX), Z19
-	VPRORD          $0x07, Z19, Z20
-	VPRORD          $0x12, Z19, Z17
-	VPSRLD          $0x03, Z19, Z18
-	VPTERNLOGD      $0x96, Z18, Z17, Z20
-	VMOVDQU32       1600(AX), Z19
-	VPRORD          $0x11, Z19, Z16
-	VPRORD          $0x13, Z19, Z17
-	VPSRLD          $0x0a, Z19, Z18
+	VPRORD          $0x07, Z13, Z16
+	VPRORD          $0x12, Z13, Z17
+	VPSRLD          $0x03, Z13, Z18
 	VPTERNLOGD      $0x96, Z18, Z17, Z16
-	VPADDD          Z16, Z20, Z20
-	VPADDD          1728(AX), Z20, Z20
-	VMOVDQU32       Z20, 1728(AX)
+	VPADDD          Z16, Z12, Z12
+	VPRORD          $0x11, Z10, Z16
+	VPRORD          $0x13, Z10, Z17
+	VPSRLD          $0x0a, Z10, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPADDD          Z16, Z12, Z12
 	VPADDD.BCST     592(AX), Z0, Z0
-	VPADDD          Z20, Z0, Z0
+	VPADDD          Z12, Z0, Z0
 	VMOVDQA32       Z5, Z17
 	VPTERNLOGD      $0xca, Z7, Z6, Z17
 	VPADDD          Z17, Z0, Z0
@@ -87163,21 +87021,18 @@ sha256dAVX512_loop:
 	VMOVDQA32       Z1, Z17
 	VPTERNLOGD      $0xe8, Z3, Z2, Z17
 	VPADDD          Z17, Z0, Z0
-	VMOVDQU32       1856(AX), Z19
-	VPRORD          $0x07, Z19, Z20
-	VPRORD          $0x12, Z19, Z17
-	VPSRLD          $0x03, Z19, Z18
-	VPTERNLOGD      $0x96, Z18, Z17, Z20
-	VMOVDQU32       1664(AX), Z19
-	VPRORD          $0x11, Z19, Z16
-	VPRORD          $0x13, Z19, Z17
-	VPSRLD          $0x0a, Z19, Z18
+	VPRORD          $0x07, Z14, Z16
+	VPRORD          $0x12, Z14, Z17
+	VPSRLD          $0x03, Z14, Z18
 	VPTERNLOGD      $0x96, Z18, Z17, Z16
-	VPADDD          Z16, Z20, Z20
-	VPADDD          1792(AX), Z20, Z20
-	VMOVDQU32       Z20, 1792(AX)
+	VPADDD          Z16, Z13, Z13
+	VPRORD          $0x11, Z11, Z16
+	VPRORD          $0x13, Z11, Z17
+	VPSRLD          $0x0a, Z11, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPADDD          Z16, Z13, Z13
 	VPADDD.BCST     596(AX), Z7, Z7
-	VPADDD          Z20, Z7, Z7
+	VPADDD          Z13, Z7, Z7
 	VMOVDQA32       Z4, Z17
 	VPTERNLOGD      $0xca, Z6, Z5, Z17
 	VPADDD          Z17, Z7, Z7
@@ -87195,22 +87050,19 @@ sha256dAVX512_loop:
 	VMOVDQA32       Z0, Z17
 	VPTERNLOGD      $0xe8, Z2, Z1, Z17
 	VPADDD          Z17, Z7, Z7
-	VMOVDQU32       1920(AX), Z19
-	VPRORD          $0x07, Z19, Z20
-	VPRORD          $0x12, Z19, Z17
-	VPSRLD          $0x03, Z19, Z18
-	VPTERNLOGD      $0x96, Z18, Z17, Z20
-	VMOVDQU32       1728(AX), Z19
-	VPRORD          $0x11, Z19, Z16
-	VPRORD          $0x13, Z19, Z17
-	VPSRLD          $0x0a, Z19, Z18
+	VPRORD          $0x07, Z15, Z16
+	VPRORD          $0x12, Z15, Z17
+	VPSRLD          $0x03, Z15, Z18
 	VPTERNLOGD      $0x96, Z18, Z17, Z16
-	VPADDD          Z16, Z20, Z20
-	VPADDD          1856(AX), Z20, Z20
-	VPADDD.BCST     856(AX), Z20, Z20
-	VMOVDQU32       Z20, 1856(AX)
+	VPADDD          Z16, Z14, Z14
+	VPRORD          $0x11, Z12, Z16
+	VPRORD          $0x13, Z12, Z17
+	VPSRLD          $0x0a, Z12, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPADDD          Z16, Z14, Z14
+	VPADDD.BCST     856(AX), Z14, Z14
 	VPADDD.BCST     600(AX), Z6, Z6
-	VPADDD          Z20, Z6, Z6
+	VPADDD          Z14, Z6, Z6
 	VMOVDQA32       Z3, Z17
 	VPTERNLOGD      $0xca, Z5, Z4, Z17
 	VPADDD          Z17, Z6, Z6
@@ -87228,17 +87080,15 @@ sha256dAVX512_loop:
 	VMOVDQA32       Z7, Z17
 	VPTERNLOGD      $0xe8, Z1, Z0, Z17
 	VPADDD          Z17, Z6, Z6
-	VMOVDQU32       1792(AX), Z19
-	VPRORD          $0x11, Z19, Z20
-	VPRORD          $0x13, Z19, Z17
-	VPSRLD          $0x0a, Z19, Z18
-	VPTERNLOGD      $0x96, Z18, Z17, Z20
-	VPADDD          1472(AX), Z20, Z20
-	VPADDD          1920(AX), Z20, Z20
-	VPADDD.BCST     860(AX), Z20, Z20
-	VMOVDQU32       Z20, 1920(AX)
+	VPRORD          $0x11, Z13, Z16
+	VPRORD          $0x13, Z13, Z17
+	VPSRLD          $0x0a, Z13, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPADDD          Z16, Z15, Z15
+	VPADDD          Z8, Z15, Z15
+	VPADDD.BCST     860(AX), Z15, Z15
 	VPADDD.BCST     604(AX), Z5, Z5
-	VPADDD          Z20, Z5, Z5
+	VPADDD          Z15, Z5, Z5
 	VMOVDQA32       Z2, Z17
 	VPTERNLOGD      $0xca, Z4, Z3, Z17
 	VPADDD          Z17, Z5, Z5
@@ -87256,16 +87106,14 @@ sha256dAVX512_loop:
 	VMOVDQA32       Z6, Z17
 	VPTERNLOGD      $0xe8, Z0, Z7, Z17
 	VPADDD          Z17, Z5, Z5
-	VMOVDQU32       1856(AX), Z19
-	VPRORD          $0x11, Z19, Z20
-	VPRORD          $0x13, Z19, Z17
-	VPSRLD          $0x0a, Z19, Z18
-	VPTERNLOGD      $0x96, Z18, Z17, Z20
-	VPADDD          1536(AX), Z20, Z20
-	VPADDD.BCST     864(AX), Z20, Z20
-	VMOVDQU32       Z20, 1984(AX)
+	VPRORD          $0x11, Z14, Z21
+	VPRORD          $0x13, Z14, Z17
+	VPSRLD          $0x0a, Z14, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z21
+	VPADDD          Z9, Z21, Z21
+	VPADDD.BCST     864(AX), Z21, Z21
 	VPADDD.BCST     608(AX), Z4, Z4
-	VPADDD          Z20, Z4, Z4
+	VPADDD          Z21, Z4, Z4
 	VMOVDQA32       Z1, Z17
 	VPTERNLOGD      $0xca, Z3, Z2, Z17
 	VPADDD          Z17, Z4, Z4
@@ -87283,15 +87131,13 @@ sha256dAVX512_loop:
 	VMOVDQA32       Z5, Z17
 	VPTERNLOGD      $0xe8, Z7, Z6, Z17
 	VPADDD          Z17, Z4, Z4
-	VMOVDQU32       1920(AX), Z19
-	VPRORD          $0x11, Z19, Z20
-	VPRORD          $0x13, Z19, Z17
-	VPSRLD          $0x0a, Z19, Z18
-	VPTERNLOGD      $0x96, Z18, Z17, Z20
-	VPADDD          1600(AX), Z20, Z20
-	VMOVDQU32       Z20, 2048(AX)
+	VPRORD          $0x11, Z15, Z22
+	VPRORD          $0x13, Z15, Z17
+	VPSRLD          $0x0a, Z15, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z22
+	VPADDD          Z10, Z22, Z22
 	VPADDD.BCST     612(AX), Z3, Z3
-	VPADDD          Z20, Z3, Z3
+	VPADDD          Z22, Z3, Z3
 	VMOVDQA32       Z0, Z17
 	VPTERNLOGD      $0xca, Z2, Z1, Z17
 	VPADDD          Z17, Z3, Z3
@@ -87309,15 +87155,13 @@ sha256dAVX512_loop:
 	VMOVDQA32       Z4, Z17
 	VPTERNLOGD      $0xe8, Z6, Z5, Z17
 	VPADDD          Z17, Z3, Z3
-	VMOVDQU32       1984(AX), Z19
-	VPRORD          $0x11, Z19, Z20
-	VPRORD          $0x13, Z19, Z17
-	VPSRLD          $0x0a, Z19, Z18
-	VPTERNLOGD      $0x96, Z18, Z17, Z20
-	VPADDD          1664(AX), Z20, Z20
-	VMOVDQU32       Z20, 2112(AX)
+	VPRORD          $0x11, Z21, Z23
+	VPRORD          $0x13, Z21, Z17
+	VPSRLD          $0x0a, Z21, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z23
+	VPADDD          Z11, Z23, Z23
 	VPADDD.BCST     616(AX), Z2, Z2
-	VPADDD          Z20, Z2, Z2
+	VPADDD          Z23, Z2, Z2
 	VMOVDQA32       Z7, Z17
 	VPTERNLOGD      $0xca, Z1, Z0, Z17
 	VPADDD          Z17, Z2, Z2
@@ -87335,15 +87179,13 @@ sha256dAVX512_loop:
 	VMOVDQA32       Z3, Z17
 	VPTERNLOGD      $0xe8, Z5, Z4, Z17
 	VPADDD          Z17, Z2, Z2
-	VMOVDQU32       2048(AX), Z19
-	VPRORD          $0x11, Z19, Z20
-	VPRORD          $0x13, Z19, Z17
-	VPSRLD          $0x0a, Z19, Z18
-	VPTERNLOGD      $0x96, Z18, Z17, Z20
-	VPADDD          1728(AX), Z20, Z20
-	VMOVDQU32       Z20, 2176(AX)
+	VPRORD          $0x11, Z22, Z24
+	VPRORD          $0x13, Z22, Z17
+	VPSRLD          $0x0a, Z22, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z24
+	VPADDD          Z12, Z24, Z24
 	VPADDD.BCST     620(AX), Z1, Z1
-	VPADDD          Z20, Z1, Z1
+	VPADDD          Z24, Z1, Z1
 	VMOVDQA32       Z6, Z17
 	VPTERNLOGD      $0xca, Z0, Z7, Z17
 	VPADDD          Z17, Z1, Z1
@@ -87361,15 +87203,13 @@ sha256dAVX512_loop:
 	VMOVDQA32       Z2, Z17
 	VPTERNLOGD      $0xe8, Z4, Z3, Z17
 	VPADDD          Z17, Z1, Z1
-	VMOVDQU32       2112(AX), Z19
-	VPRORD          $0x11, Z19, Z20
-	VPRORD          $0x13, Z19, Z17
-	VPSRLD          $0x0a, Z19, Z18
-	VPTERNLOGD      $0x96, Z18, Z17, Z20
-	VPADDD          1792(AX), Z20, Z20
-	VMOVDQU32       Z20, 2240(AX)
+	VPRORD          $0x11, Z23, Z25
+	VPRORD          $0x13, Z23, Z17
+	VPSRLD          $0x0a, Z23, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z25
+	VPADDD          Z13, Z25, Z25
 	VPADDD.BCST     624(AX), Z0, Z0
-	VPADDD          Z20, Z0, Z0
+	VPADDD          Z25, Z0, Z0
 	VMOVDQA32       Z5, Z17
 	VPTERNLOGD      $0xca, Z7, Z6, Z17
 	VPADDD          Z17, Z0, Z0
@@ -87387,15 +87227,13 @@ sha256dAVX512_loop:
 	VMOVDQA32       Z1, Z17
 	VPTERNLOGD      $0xe8, Z3, Z2, Z17
 	VPADDD          Z17, Z0, Z0
-	VMOVDQU32       2176(AX), Z19
-	VPRORD          $0x11, Z19, Z20
-	VPRORD          $0x13, Z19, Z17
-	VPSRLD          $0x0a, Z19, Z18
-	VPTERNLOGD      $0x96, Z18, Z17, Z20
-	VPADDD          1856(AX), Z20, Z20
-	VMOVDQU32       Z20, 2304(AX)
+	VPRORD          $0x11, Z24, Z26
+	VPRORD          $0x13, Z24, Z17
+	VPSRLD          $0x0a, Z24, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z26
+	VPADDD          Z14, Z26, Z26
 	VPADDD.BCST     628(AX), Z7, Z7
-	VPADDD          Z20, Z7, Z7
+	VPADDD          Z26, Z7, Z7
 	VMOVDQA32       Z4, Z17
 	VPTERNLOGD      $0xca, Z6, Z5, Z17
 	VPADDD          Z17, Z7, Z7
@@ -87413,16 +87251,14 @@ sha256dAVX512_loop:
 	VMOVDQA32       Z0, Z17
 	VPTERNLOGD      $0xe8, Z2, Z1, Z17
 	VPADDD          Z17, Z7, Z7
-	VMOVDQU32       2240(AX), Z19
-	VPRORD          $0x11, Z19, Z20
-	VPRORD          $0x13, Z19, Z17
-	VPSRLD          $0x0a, Z19, Z18
-	VPTERNLOGD      $0x96, Z18, Z17, Z20
-	VPADDD          1920(AX), Z20, Z20
-	VPADDD.BCST     888(AX), Z20, Z20
-	VMOVDQU32       Z20, 2368(AX)
+	VPRORD          $0x11, Z25, Z27
+	VPRORD          $0x13, Z25, Z17
+	VPSRLD          $0x0a, Z25, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z27
+	VPADDD          Z15, Z27, Z27
+	VPADDD.BCST     888(AX), Z27, Z27
 	VPADDD.BCST     632(AX), Z6, Z6
-	VPADDD          Z20, Z6, Z6
+	VPADDD          Z27, Z6, Z6
 	VMOVDQA32       Z3, Z17
 	VPTERNLOGD      $0xca, Z5, Z4, Z17
 	VPADDD          Z17, Z6, Z6
@@ -87440,22 +87276,19 @@ sha256dAVX512_loop:
 	VMOVDQA32       Z7, Z17
 	VPTERNLOGD      $0xe8, Z1, Z0, Z17
 	VPADDD          Z17, Z6, Z6
-	VMOVDQU32       1472(AX), Z19
-	VPRORD          $0x07, Z19, Z20
-	VPRORD          $0x12, Z19, Z17
-	VPSRLD          $0x03, Z19, Z18
-	VPTERNLOGD      $0x96, Z18, Z17, Z20
-	VMOVDQU32       2304(AX), Z19
-	VPRORD          $0x11, Z19, Z16
-	VPRORD          $0x13, Z19, Z17
-	VPSRLD          $0x0a, Z19, Z18
+	VPRORD          $0x07, Z8, Z28
+	VPRORD          $0x12, Z8, Z17
+	VPSRLD          $0x03, Z8, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z28
+	VPRORD          $0x11, Z26, Z16
+	VPRORD          $0x13, Z26, Z17
+	VPSRLD          $0x0a, Z26, Z18
 	VPTERNLOGD      $0x96, Z18, Z17, Z16
-	VPADDD          Z16, Z20, Z20
-	VPADDD          1984(AX), Z20, Z20
-	VPADDD.BCST     892(AX), Z20, Z20
-	VMOVDQU32       Z20, 2432(AX)
+	VPADDD          Z16, Z28, Z28
+	VPADDD          Z21, Z28, Z28
+	VPADDD.BCST     892(AX), Z28, Z28
 	VPADDD.BCST     636(AX), Z5, Z5
-	VPADDD          Z20, Z5, Z5
+	VPADDD          Z28, Z5, Z5
 	VMOVDQA32       Z2, Z17
 	VPTERNLOGD      $0xca, Z4, Z3, Z17
 	VPADDD          Z17, Z5, Z5
@@ -87473,22 +87306,19 @@ sha256dAVX512_loop:
 	VMOVDQA32       Z6, Z17
 	VPTERNLOGD      $0xe8, Z0, Z7, Z17
 	VPADDD          Z17, Z5, Z5
-	VMOVDQU32       1536(AX), Z19
-	VPRORD          $0x07, Z19, Z20
-	VPRORD          $0x12, Z19, Z17
-	VPSRLD          $0x03, Z19, Z18
-	VPTERNLOGD      $0x96, Z18, Z17, Z20
-	VMOVDQU32       2368(AX), Z19
-	VPRORD          $0x11, Z19, Z16
-	VPRORD          $0x13, Z19, Z17
-	VPSRLD          $0x0a, Z19, Z18
+	VPRORD          $0x07, Z9, Z16
+	VPRORD          $0x12, Z9, Z17
+	VPSRLD          $0x03, Z9, Z18
 	VPTERNLOGD      $0x96, Z18, Z17, Z16
-	VPADDD          Z16, Z20, Z20
-	VPADDD          2048(AX), Z20, Z20
-	VPADDD          1472(AX), Z20, Z20
-	VMOVDQU32       Z20, 1472(AX)
+	VPADDD          Z16, Z8, Z8
+	VPRORD          $0x11, Z27, Z16
+	VPRORD          $0x13, Z27, Z17
+	VPSRLD          $0x0a, Z27, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPADDD          Z16, Z8, Z8
+	VPADDD          Z22, Z8, Z8
 	VPADDD.BCST     640(AX), Z4, Z4
-	VPADDD          Z20, Z4, Z4
+	VPADDD          Z8, Z4, Z4
 	VMOVDQA32       Z1, Z17
 	VPTERNLOGD      $0xca, Z3, Z2, Z17
 	VPADDD          Z17, Z4, Z4
@@ -87506,22 +87336,19 @@ sha256dAVX512_loop:
 	VMOVDQA32       Z5, Z17
 	VPTERNLOGD      $0xe8, Z7, Z6, Z17
 	VPADDD          Z17, Z4, Z4
-	VMOVDQU32       1600(AX), Z19
-	VPRORD          $0x07, Z19, Z20
-	VPRORD          $0x12, Z19, Z17
-	VPSRLD          $0x03, Z19, Z18
-	VPTERNLOGD      $0x96, Z18, Z17, Z20
-	VMOVDQU32       2432(AX), Z19
-	VPRORD          $0x11, Z19, Z16
-	VPRORD          $0x13, Z19, Z17
-	VPSRLD          $0x0a, Z19, Z18
+	VPRORD          $0x07, Z10, Z16
+	VPRORD          $0x12, Z10, Z17
+	VPSRLD          $0x03, Z10, Z18
 	VPTERNLOGD      $0x96, Z18, Z17, Z16
-	VPADDD          Z16, Z20, Z20
-	VPADDD          2112(AX), Z20, Z20
-	VPADDD          1536(AX), Z20, Z20
-	VMOVDQU32       Z20, 1536(AX)
+	VPADDD          Z16, Z9, Z9
+	VPRORD          $0x11, Z28, Z16
+	VPRORD          $0x13, Z28, Z17
+	VPSRLD          $0x0a, Z28, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPADDD          Z16, Z9, Z9
+	VPADDD          Z23, Z9, Z9
 	VPADDD.BCST     644(AX), Z3, Z3
-	VPADDD          Z20, Z3, Z3
+	VPADDD          Z9, Z3, Z3
 	VMOVDQA32       Z0, Z17
 	VPTERNLOGD      $0xca, Z2, Z1, Z17
 	VPADDD          Z17, Z3, Z3
@@ -87539,22 +87366,19 @@ sha256dAVX512_loop:
 	VMOVDQA32       Z4, Z17
 	VPTERNLOGD      $0xe8, Z6, Z5, Z17
 	VPADDD          Z17, Z3, Z3
-	VMOVDQU32       1664(AX), Z19
-	VPRORD          $0x07, Z19, Z20
-	VPRORD          $0x12, Z19, Z17
-	VPSRLD          $0x03, Z19, Z18
-	VPTERNLOGD      $0x96, Z18, Z17, Z20
-	VMOVDQU32       1472(AX), Z19
-	VPRORD          $0x11, Z19, Z16
-	VPRORD          $0x13, Z19, Z17
-	VPSRLD          $0x0a, Z19, Z18
+	VPRORD          $0x07, Z11, Z16
+	VPRORD          $0x12, Z11, Z17
+	VPSRLD          $0x03, Z11, Z18
 	VPTERNLOGD      $0x96, Z18, Z17, Z16
-	VPADDD          Z16, Z20, Z20
-	VPADDD          2176(AX), Z20, Z20
-	VPADDD          1600(AX), Z20, Z20
-	VMOVDQU32       Z20, 1600(AX)
+	VPADDD          Z16, Z10, Z10
+	VPRORD          $0x11, Z8, Z16
+	VPRORD          $0x13, Z8, Z17
+	VPSRLD          $0x0a, Z8, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPADDD          Z16, Z10, Z10
+	VPADDD          Z24, Z10, Z10
 	VPADDD.BCST     648(AX), Z2, Z2
-	VPADDD          Z20, Z2, Z2
+	VPADDD          Z10, Z2, Z2
 	VMOVDQA32       Z7, Z17
 	VPTERNLOGD      $0xca, Z1, Z0, Z17
 	VPADDD          Z17, Z2, Z2
@@ -87572,22 +87396,19 @@ sha256dAVX512_loop:
 	VMOVDQA32       Z3, Z17
 	VPTERNLOGD      $0xe8, Z5, Z4, Z17
 	VPADDD          Z17, Z2, Z2
-	VMOVDQU32       1728(AX), Z19
-	VPRORD          $0x07, Z19, Z20
-	VPRORD          $0x12, Z19, Z17
-	VPSRLD          $0x03, Z19, Z18
-	VPTERNLOGD      $0x96, Z18, Z17, Z20
-	VMOVDQU32       1536(AX), Z19
-	VPRORD          $0x11, Z19, Z16
-	VPRORD          $0x13, Z19, Z17
-	VPSRLD          $0x0a, Z19, Z18
+	VPRORD          $0x07, Z12, Z16
+	VPRORD          $0x12, Z12, Z17
+	VPSRLD          $0x03, Z12, Z18
 	VPTERNLOGD      $0x96, Z18, Z17, Z16
-	VPADDD          Z16, Z20, Z20
-	VPADDD          2240(AX), Z20, Z20
-	VPADDD          1664(AX), Z20, Z20
-	VMOVDQU32       Z20, 1664(AX)
+	VPADDD          Z16, Z11, Z11
+	VPRORD          $0x11, Z9, Z16
+	VPRORD          $0x13, Z9, Z17
+	VPSRLD          $0x0a, Z9, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPADDD          Z16, Z11, Z11
+	VPADDD          Z25, Z11, Z11
 	VPADDD.BCST     652(AX), Z1, Z1
-	VPADDD          Z20, Z1, Z1
+	VPADDD          Z11, Z1, Z1
 	VMOVDQA32       Z6, Z17
 	VPTERNLOGD      $0xca, Z0, Z7, Z17
 	VPADDD          Z17, Z1, Z1
@@ -87605,22 +87426,19 @@ sha256dAVX512_loop:
 	VMOVDQA32       Z2, Z17
 	VPTERNLOGD      $0xe8, Z4, Z3, Z17
 	VPADDD          Z17, Z1, Z1
-	VMOVDQU32       1792(AX), Z19
-	VPRORD          $0x07, Z19, Z20
-	VPRORD          $0x12, Z19, Z17
-	VPSRLD          $0x03, Z19, Z18
-	VPTERNLOGD      $0x96, Z18, Z17, Z20
-	VMOVDQU32       1600(AX), Z19
-	VPRORD          $0x11, Z19, Z16
-	VPRORD          $0x13, Z19, Z17
-	VPSRLD          $0x0a, Z19, Z18
+	VPRORD          $0x07, Z13, Z16
+	VPRORD          $0x12, Z13, Z17
+	VPSRLD          $0x03, Z13, Z18
 	VPTERNLOGD      $0x96, Z18, Z17, Z16
-	VPADDD          Z16, Z20, Z20
-	VPADDD          2304(AX), Z20, Z20
-	VPADDD          1728(AX), Z20, Z20
-	VMOVDQU32       Z20, 1728(AX)
+	VPADDD          Z16, Z12, Z12
+	VPRORD          $0x11, Z10, Z16
+	VPRORD          $0x13, Z10, Z17
+	VPSRLD          $0x0a, Z10, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPADDD          Z16, Z12, Z12
+	VPADDD          Z26, Z12, Z12
 	VPADDD.BCST     656(AX), Z0, Z0
-	VPADDD          Z20, Z0, Z0
+	VPADDD          Z12, Z0, Z0
 	VMOVDQA32       Z5, Z17
 	VPTERNLOGD      $0xca, Z7, Z6, Z17
 	VPADDD          Z17, Z0, Z0
@@ -87638,22 +87456,19 @@ sha256dAVX512_loop:
 	VMOVDQA32       Z1, Z17
 	VPTERNLOGD      $0xe8, Z3, Z2, Z17
 	VPADDD          Z17, Z0, Z0
-	VMOVDQU32       1856(AX), Z19
-	VPRORD          $0x07, Z19, Z20
-	VPRORD          $0x12, Z19, Z17
-	VPSRLD          $0x03, Z19, Z18
-	VPTERNLOGD      $0x96, Z18, Z17, Z20
-	VMOVDQU32       1664(AX), Z19
-	VPRORD          $0x11, Z19, Z16
-	VPRORD          $0x13, Z19, Z17
-	VPSRLD          $0x0a, Z19, Z18
+	VPRORD          $0x07, Z14, Z16
+	VPRORD          $0x12, Z14, Z17
+	VPSRLD          $0x03, Z14, Z18
 	VPTERNLOGD      $0x96, Z18, Z17, Z16
-	VPADDD          Z16, Z20, Z20
-	VPADDD          2368(AX), Z20, Z20
-	VPADDD          1792(AX), Z20, Z20
-	VMOVDQU32       Z20, 1792(AX)
+	VPADDD          Z16, Z13, Z13
+	VPRORD          $0x11, Z11, Z16
+	VPRORD          $0x13, Z11, Z17
+	VPSRLD          $0x0a, Z11, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPADDD          Z16, Z13, Z13
+	VPADDD          Z27, Z13, Z13
 	VPADDD.BCST     660(AX), Z7, Z7
-	VPADDD          Z20, Z7, Z7
+	VPADDD          Z13, Z7, Z7
 	VMOVDQA32       Z4, Z17
 	VPTERNLOGD      $0xca, Z6, Z5, Z17
 	VPADDD          Z17, Z7, Z7
@@ -87671,22 +87486,19 @@ sha256dAVX512_loop:
 	VMOVDQA32       Z0, Z17
 	VPTERNLOGD      $0xe8, Z2, Z1, Z17
 	VPADDD          Z17, Z7, Z7
-	VMOVDQU32       1920(AX), Z19
-	VPRORD          $0x07, Z19, Z20
-	VPRORD          $0x12, Z19, Z17
-	VPSRLD          $0x03, Z19, Z18
-	VPTERNLOGD      $0x96, Z18, Z17, Z20
-	VMOVDQU32       1728(AX), Z19
-	VPRORD          $0x11, Z19, Z16
-	VPRORD          $0x13, Z19, Z17
-	VPSRLD          $0x0a, Z19, Z18
+	VPRORD          $0x07, Z15, Z16
+	VPRORD          $0x12, Z15, Z17
+	VPSRLD          $0x03, Z15, Z18
 	VPTERNLOGD      $0x96, Z18, Z17, Z16
-	VPADDD          Z16, Z20, Z20
-	VPADDD          2432(AX), Z20, Z20
-	VPADDD          1856(AX), Z20, Z20
-	VMOVDQU32       Z20, 1856(AX)
+	VPADDD          Z16, Z14, Z14
+	VPRORD          $0x11, Z12, Z16
+	VPRORD          $0x13, Z12, Z17
+	VPSRLD          $0x0a, Z12, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPADDD          Z16, Z14, Z14
+	VPADDD          Z28, Z14, Z14
 	VPADDD.BCST     664(AX), Z6, Z6
-	VPADDD          Z20, Z6, Z6
+	VPADDD          Z14, Z6, Z6
 	VMOVDQA32       Z3, Z17
 	VPTERNLOGD      $0xca, Z5, Z4, Z17
 	VPADDD          Z17, Z6, Z6
@@ -87704,22 +87516,19 @@ sha256dAVX512_loop:
 	VMOVDQA32       Z7, Z17
 	VPTERNLOGD      $0xe8, Z1, Z0, Z17
 	VPADDD          Z17, Z6, Z6
-	VMOVDQU32       1984(AX), Z19
-	VPRORD          $0x07, Z19, Z20
-	VPRORD          $0x12, Z19, Z17
-	VPSRLD          $0x03, Z19, Z18
-	VPTERNLOGD      $0x96, Z18, Z17, Z20
-	VMOVDQU32       1792(AX), Z19
-	VPRORD          $0x11, Z19, Z16
-	VPRORD          $0x13, Z19, Z17
-	VPSRLD          $0x0a, Z19, Z18
+	VPRORD          $0x07, Z21, Z16
+	VPRORD          $0x12, Z21, Z17
+	VPSRLD          $0x03, Z21, Z18
 	VPTERNLOGD      $0x96, Z18, Z17, Z16
-	VPADDD          Z16, Z20, Z20
-	VPADDD          1472(AX), Z20, Z20
-	VPADDD          1920(AX), Z20, Z20
-	VMOVDQU32       Z20, 1920(AX)
+	VPADDD          Z16, Z15, Z15
+	VPRORD          $0x11, Z13, Z16
+	VPRORD          $0x13, Z13, Z17
+	VPSRLD          $0x0a, Z13, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPADDD          Z16, Z15, Z15
+	VPADDD          Z8, Z15, Z15
 	VPADDD.BCST     668(AX), Z5, Z5
-	VPADDD          Z20, Z5, Z5
+	VPADDD          Z15, Z5, Z5
 	VMOVDQA32       Z2, Z17
 	VPTERNLOGD      $0xca, Z4, Z3, Z17
 	VPADDD          Z17, Z5, Z5
@@ -87737,22 +87546,19 @@ sha256dAVX512_loop:
 	VMOVDQA32       Z6, Z17
 	VPTERNLOGD      $0xe8, Z0, Z7, Z17
 	VPADDD          Z17, Z5, Z5
-	VMOVDQU32       2048(AX), Z19
-	VPRORD          $0x07, Z19, Z20
-	VPRORD          $0x12, Z19, Z17
-	VPSRLD          $0x03, Z19, Z18
-	VPTERNLOGD      $0x96, Z18, Z17, Z20
-	VMOVDQU32       1856(AX), Z19
-	VPRORD          $0x11, Z19, Z16
-	VPRORD          $0x13, Z19, Z17
-	VPSRLD          $0x0a, Z19, Z18
+	VPRORD          $0x07, Z22, Z16
+	VPRORD          $0x12, Z22, Z17
+	VPSRLD          $0x03, Z22, Z18
 	VPTERNLOGD      $0x96, Z18, Z17, Z16
-	VPADDD          Z16, Z20, Z20
-	VPADDD          1536(AX), Z20, Z20
-	VPADDD          1984(AX), Z20, Z20
-	VMOVDQU32       Z20, 1984(AX)
+	VPADDD          Z16, Z21, Z21
+	VPRORD          $0x11, Z14, Z16
+	VPRORD          $0x13, Z14, Z17
+	VPSRLD          $0x0a, Z14, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPADDD          Z16, Z21, Z21
+	VPADDD          Z9, Z21, Z21
 	VPADDD.BCST     672(AX), Z4, Z4
-	VPADDD          Z20, Z4, Z4
+	VPADDD          Z21, Z4, Z4
 	VMOVDQA32       Z1, Z17
 	VPTERNLOGD      $0xca, Z3, Z2, Z17
 	VPADDD          Z17, Z4, Z4
@@ -87770,22 +87576,19 @@ sha256dAVX512_loop:
 	VMOVDQA32       Z5, Z17
 	VPTERNLOGD      $0xe8, Z7, Z6, Z17
 	VPADDD          Z17, Z4, Z4
-	VMOVDQU32       2112(AX), Z19
-	VPRORD          $0x07, Z19, Z20
-	VPRORD          $0x12, Z19, Z17
-	VPSRLD          $0x03, Z19, Z18
-	VPTERNLOGD      $0x96, Z18, Z17, Z20
-	VMOVDQU32       1920(AX), Z19
-	VPRORD          $0x11, Z19, Z16
-	VPRORD          $0x13, Z19, Z17
-	VPSRLD          $0x0a, Z19, Z18
+	VPRORD          $0x07, Z23, Z16
+	VPRORD          $0x12, Z23, Z17
+	VPSRLD          $0x03, Z23, Z18
 	VPTERNLOGD      $0x96, Z18, Z17, Z16
-	VPADDD          Z16, Z20, Z20
-	VPADDD          1600(AX), Z20, Z20
-	VPADDD          2048(AX), Z20, Z20
-	VMOVDQU32       Z20, 2048(AX)
+	VPADDD          Z16, Z22, Z22
+	VPRORD          $0x11, Z15, Z16
+	VPRORD          $0x13, Z15, Z17
+	VPSRLD          $0x0a, Z15, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPADDD          Z16, Z22, Z22
+	VPADDD          Z10, Z22, Z22
 	VPADDD.BCST     676(AX), Z3, Z3
-	VPADDD          Z20, Z3, Z3
+	VPADDD          Z22, Z3, Z3
 	VMOVDQA32       Z0, Z17
 	VPTERNLOGD      $0xca, Z2, Z1, Z17
 	VPADDD          Z17, Z3, Z3
@@ -87803,22 +87606,19 @@ sha256dAVX512_loop:
 	VMOVDQA32       Z4, Z17
 	VPTERNLOGD      $0xe8, Z6, Z5, Z17
 	VPADDD          Z17, Z3, Z3
-	VMOVDQU32       2176(AX), Z19
-	VPRORD          $0x07, Z19, Z20
-	VPRORD          $0x12, Z19, Z17
-	VPSRLD          $0x03, Z19, Z18
-	VPTERNLOGD      $0x96, Z18, Z17, Z20
-	VMOVDQU32       1984(AX), Z19
-	VPRORD          $0x11, Z19, Z16
-	VPRORD          $0x13, Z19, Z17
-	VPSRLD          $0x0a, Z19, Z18
+	VPRORD          $0x07, Z24, Z16
+	VPRORD          $0x12, Z24, Z17
+	VPSRLD          $0x03, Z24, Z18
 	VPTERNLOGD      $0x96, Z18, Z17, Z16
-	VPADDD          Z16, Z20, Z20
-	VPADDD          1664(AX), Z20, Z20
-	VPADDD          2112(AX), Z20, Z20
-	VMOVDQU32       Z20, 2112(AX)
+	VPADDD          Z16, Z23, Z23
+	VPRORD          $0x11, Z21, Z16
+	VPRORD          $0x13, Z21, Z17
+	VPSRLD          $0x0a, Z21, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPADDD          Z16, Z23, Z23
+	VPADDD          Z11, Z23, Z23
 	VPADDD.BCST     680(AX), Z2, Z2
-	VPADDD          Z20, Z2, Z2
+	VPADDD          Z23, Z2, Z2
 	VMOVDQA32       Z7, Z17
 	VPTERNLOGD      $0xca, Z1, Z0, Z17
 	VPADDD          Z17, Z2, Z2
@@ -87836,22 +87636,19 @@ sha256dAVX512_loop:
 	VMOVDQA32       Z3, Z17
 	VPTERNLOGD      $0xe8, Z5, Z4, Z17
 	VPADDD          Z17, Z2, Z2
-	VMOVDQU32       2240(AX), Z19
-	VPRORD          $0x07, Z19, Z20
-	VPRORD          $0x12, Z19, Z17
-	VPSRLD          $0x03, Z19, Z18
-	VPTERNLOGD      $0x96, Z18, Z17, Z20
-	VMOVDQU32       2048(AX), Z19
-	VPRORD          $0x11, Z19, Z16
-	VPRORD          $0x13, Z19, Z17
-	VPSRLD          $0x0a, Z19, Z18
+	VPRORD          $0x07, Z25, Z16
+	VPRORD          $0x12, Z25, Z17
+	VPSRLD          $0x03, Z25, Z18
 	VPTERNLOGD      $0x96, Z18, Z17, Z16
-	VPADDD          Z16, Z20, Z20
-	VPADDD          1728(AX), Z20, Z20
-	VPADDD          2176(AX), Z20, Z20
-	VMOVDQU32       Z20, 2176(AX)
+	VPADDD          Z16, Z24, Z24
+	VPRORD          $0x11, Z22, Z16
+	VPRORD          $0x13, Z22, Z17
+	VPSRLD          $0x0a, Z22, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPADDD          Z16, Z24, Z24
+	VPADDD          Z12, Z24, Z24
 	VPADDD.BCST     684(AX), Z1, Z1
-	VPADDD          Z20, Z1, Z1
+	VPADDD          Z24, Z1, Z1
 	VMOVDQA32       Z6, Z17
 	VPTERNLOGD      $0xca, Z0, Z7, Z17
 	VPADDD          Z17, Z1, Z1
@@ -87869,22 +87666,19 @@ sha256dAVX512_loop:
 	VMOVDQA32       Z2, Z17
 	VPTERNLOGD      $0xe8, Z4, Z3, Z17
 	VPADDD          Z17, Z1, Z1
-	VMOVDQU32       2304(AX), Z19
-	VPRORD          $0x07, Z19, Z20
-	VPRORD          $0x12, Z19, Z17
-	VPSRLD          $0x03, Z19, Z18
-	VPTERNLOGD      $0x96, Z18, Z17, Z20
-	VMOVDQU32       2112(AX), Z19
-	VPRORD          $0x11, Z19, Z16
-	VPRORD          $0x13, Z19, Z17
-	VPSRLD          $0x0a, Z19, Z18
+	VPRORD          $0x07, Z26, Z16
+	VPRORD          $0x12, Z26, Z17
+	VPSRLD          $0x03, Z26, Z18
 	VPTERNLOGD      $0x96, Z18, Z17, Z16
-	VPADDD          Z16, Z20, Z20
-	VPADDD          1792(AX), Z20, Z20
-	VPADDD          2240(AX), Z20, Z20
-	VMOVDQU32       Z20, 2240(AX)
+	VPADDD          Z16, Z25, Z25
+	VPRORD          $0x11, Z23, Z16
+	VPRORD          $0x13, Z23, Z17
+	VPSRLD          $0x0a, Z23, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPADDD          Z16, Z25, Z25
+	VPADDD          Z13, Z25, Z25
 	VPADDD.BCST     688(AX), Z0, Z0
-	VPADDD          Z20, Z0, Z0
+	VPADDD          Z25, Z0, Z0
 	VMOVDQA32       Z5, Z17
 	VPTERNLOGD      $0xca, Z7, Z6, Z17
 	VPADDD          Z17, Z0, Z0
@@ -87902,22 +87696,19 @@ sha256dAVX512_loop:
 	VMOVDQA32       Z1, Z17
 	VPTERNLOGD      $0xe8, Z3, Z2, Z17
 	VPADDD          Z17, Z0, Z0
-	VMOVDQU32       2368(AX), Z19
-	VPRORD          $0x07, Z19, Z20
-	VPRORD          $0x12, Z19, Z17
-	VPSRLD          $0x03, Z19, Z18
-	VPTERNLOGD      $0x96, Z18, Z17, Z20
-	VMOVDQU32       2176(AX), Z19
-	VPRORD          $0x11, Z19, Z16
-	VPRORD          $0x13, Z19, Z17
-	VPSRLD          $0x0a, Z19, Z18
+	VPRORD          $0x07, Z27, Z16
+	VPRORD          $0x12, Z27, Z17
+	VPSRLD          $0x03, Z27, Z18
 	VPTERNLOGD      $0x96, Z18, Z17, Z16
-	VPADDD          Z16, Z20, Z20
-	VPADDD          1856(AX), Z20, Z20
-	VPADDD          2304(AX), Z20, Z20
-	VMOVDQU32       Z20, 2304(AX)
+	VPADDD          Z16, Z26, Z26
+	VPRORD          $0x11, Z24, Z16
+	VPRORD          $0x13, Z24, Z17
+	VPSRLD          $0x0a, Z24, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPADDD          Z16, Z26, Z26
+	VPADDD          Z14, Z26, Z26
 	VPADDD.BCST     692(AX), Z7, Z7
-	VPADDD          Z20, Z7, Z7
+	VPADDD          Z26, Z7, Z7
 	VMOVDQA32       Z4, Z17
 	VPTERNLOGD      $0xca, Z6, Z5, Z17
 	VPADDD          Z17, Z7, Z7
@@ -87935,22 +87726,19 @@ sha256dAVX512_loop:
 	VMOVDQA32       Z0, Z17
 	VPTERNLOGD      $0xe8, Z2, Z1, Z17
 	VPADDD          Z17, Z7, Z7
-	VMOVDQU32       2432(AX), Z19
-	VPRORD          $0x07, Z19, Z20
-	VPRORD          $0x12, Z19, Z17
-	VPSRLD          $0x03, Z19, Z18
-	VPTERNLOGD      $0x96, Z18, Z17, Z20
-	VMOVDQU32       2240(AX), Z19
-	VPRORD          $0x11, Z19, Z16
-	VPRORD          $0x13, Z19, Z17
-	VPSRLD          $0x0a, Z19, Z18
+	VPRORD          $0x07, Z28, Z16
+	VPRORD          $0x12, Z28, Z17
+	VPSRLD          $0x03, Z28, Z18
 	VPTERNLOGD      $0x96, Z18, Z17, Z16
-	VPADDD          Z16, Z20, Z20
-	VPADDD          1920(AX), Z20, Z20
-	VPADDD          2368(AX), Z20, Z20
-	VMOVDQU32       Z20, 2368(AX)
+	VPADDD          Z16, Z27, Z27
+	VPRORD          $0x11, Z25, Z16
+	VPRORD          $0x13, Z25, Z17
+	VPSRLD          $0x0a, Z25, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPADDD          Z16, Z27, Z27
+	VPADDD          Z15, Z27, Z27
 	VPADDD.BCST     696(AX), Z6, Z6
-	VPADDD          Z20, Z6, Z6
+	VPADDD          Z27, Z6, Z6
 	VMOVDQA32       Z3, Z17
 	VPTERNLOGD      $0xca, Z5, Z4, Z17
 	VPADDD          Z17, Z6, Z6
@@ -87968,22 +87756,19 @@ sha256dAVX512_loop:
 	VMOVDQA32       Z7, Z17
 	VPTERNLOGD      $0xe8, Z1, Z0, Z17
 	VPADDD          Z17, Z6, Z6
-	VMOVDQU32       1472(AX), Z19
-	VPRORD          $0x07, Z19, Z20
-	VPRORD          $0x12, Z19, Z17
-	VPSRLD          $0x03, Z19, Z18
-	VPTERNLOGD      $0x96, Z18, Z17, Z20
-	VMOVDQU32       2304(AX), Z19
-	VPRORD          $0x11, Z19, Z16
-	VPRORD          $0x13, Z19, Z17
-	VPSRLD          $0x0a, Z19, Z18
+	VPRORD          $0x07, Z8, Z16
+	VPRORD          $0x12, Z8, Z17
+	VPSRLD          $0x03, Z8, Z18
 	VPTERNLOGD      $0x96, Z18, Z17, Z16
-	VPADDD          Z16, Z20, Z20
-	VPADDD          1984(AX), Z20, Z20
-	VPADDD          2432(AX), Z20, Z20
-	VMOVDQU32       Z20, 2432(AX)
+	VPADDD          Z16, Z28, Z28
+	VPRORD          $0x11, Z26, Z16
+	VPRORD          $0x13, Z26, Z17
+	VPSRLD          $0x0a, Z26, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPADDD          Z16, Z28, Z28
+	VPADDD          Z21, Z28, Z28
 	VPADDD.BCST     700(AX), Z5, Z5
-	VPADDD          Z20, Z5, Z5
+	VPADDD          Z28, Z5, Z5
 	VMOVDQA32       Z2, Z17
 	VPTERNLOGD      $0xca, Z4, Z3, Z17
 	VPADDD          Z17, Z5, Z5
@@ -88001,22 +87786,19 @@ sha256dAVX512_loop:
 	VMOVDQA32       Z6, Z17
 	VPTERNLOGD      $0xe8, Z0, Z7, Z17
 	VPADDD          Z17, Z5, Z5
-	VMOVDQU32       1536(AX), Z19
-	VPRORD          $0x07, Z19, Z20
-	VPRORD          $0x12, Z19, Z17
-	VPSRLD          $0x03, Z19, Z18
-	VPTERNLOGD      $0x96, Z18, Z17, Z20
-	VMOVDQU32       2368(AX), Z19
-	VPRORD          $0x11, Z19, Z16
-	VPRORD          $0x13, Z19, Z17
-	VPSRLD          $0x0a, Z19, Z18
+	VPRORD          $0x07, Z9, Z16
+	VPRORD          $0x12, Z9, Z17
+	VPSRLD          $0x03, Z9, Z18
 	VPTERNLOGD      $0x96, Z18, Z17, Z16
-	VPADDD          Z16, Z20, Z20
-	VPADDD          2048(AX), Z20, Z20
-	VPADDD          1472(AX), Z20, Z20
-	VMOVDQU32       Z20, 1472(AX)
+	VPADDD          Z16, Z8, Z8
+	VPRORD          $0x11, Z27, Z16
+	VPRORD          $0x13, Z27, Z17
+	VPSRLD          $0x0a, Z27, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPADDD          Z16, Z8, Z8
+	VPADDD          Z22, Z8, Z8
 	VPADDD.BCST     704(AX), Z4, Z4
-	VPADDD          Z20, Z4, Z4
+	VPADDD          Z8, Z4, Z4
 	VMOVDQA32       Z1, Z17
 	VPTERNLOGD      $0xca, Z3, Z2, Z17
 	VPADDD          Z17, Z4, Z4
@@ -88034,22 +87816,19 @@ sha256dAVX512_loop:
 	VMOVDQA32       Z5, Z17
 	VPTERNLOGD      $0xe8, Z7, Z6, Z17
 	VPADDD          Z17, Z4, Z4
-	VMOVDQU32       1600(AX), Z19
-	VPRORD          $0x07, Z19, Z20
-	VPRORD          $0x12, Z19, Z17
-	VPSRLD          $0x03, Z19, Z18
-	VPTERNLOGD      $0x96, Z18, Z17, Z20
-	VMOVDQU32       2432(AX), Z19
-	VPRORD          $0x11, Z19, Z16
-	VPRORD          $0x13, Z19, Z17
-	VPSRLD          $0x0a, Z19, Z18
+	VPRORD          $0x07, Z10, Z16
+	VPRORD          $0x12, Z10, Z17
+	VPSRLD          $0x03, Z10, Z18
 	VPTERNLOGD      $0x96, Z18, Z17, Z16
-	VPADDD          Z16, Z20, Z20
-	VPADDD          2112(AX), Z20, Z20
-	VPADDD          1536(AX), Z20, Z20
-	VMOVDQU32       Z20, 1536(AX)
+	VPADDD          Z16, Z9, Z9
+	VPRORD          $0x11, Z28, Z16
+	VPRORD          $0x13, Z28, Z17
+	VPSRLD          $0x0a, Z28, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPADDD          Z16, Z9, Z9
+	VPADDD          Z23, Z9, Z9
 	VPADDD.BCST     708(AX), Z3, Z3
-	VPADDD          Z20, Z3, Z3
+	VPADDD          Z9, Z3, Z3
 	VMOVDQA32       Z0, Z17
 	VPTERNLOGD      $0xca, Z2, Z1, Z17
 	VPADDD          Z17, Z3, Z3
@@ -88067,22 +87846,19 @@ sha256dAVX512_loop:
 	VMOVDQA32       Z4, Z17
 	VPTERNLOGD      $0xe8, Z6, Z5, Z17
 	VPADDD          Z17, Z3, Z3
-	VMOVDQU32       1664(AX), Z19
-	VPRORD          $0x07, Z19, Z20
-	VPRORD          $0x12, Z19, Z17
-	VPSRLD          $0x03, Z19, Z18
-	VPTERNLOGD      $0x96, Z18, Z17, Z20
-	VMOVDQU32       1472(AX), Z19
-	VPRORD          $0x11, Z19, Z16
-	VPRORD          $0x13, Z19, Z17
-	VPSRLD          $0x0a, Z19, Z18
+	VPRORD          $0x07, Z11, Z16
+	VPRORD          $0x12, Z11, Z17
+	VPSRLD          $0x03, Z11, Z18
 	VPTERNLOGD      $0x96, Z18, Z17, Z16
-	VPADDD          Z16, Z20, Z20
-	VPADDD          2176(AX), Z20, Z20
-	VPADDD          1600(AX), Z20, Z20
-	VMOVDQU32       Z20, 1600(AX)
+	VPADDD          Z16, Z10, Z10
+	VPRORD          $0x11, Z8, Z16
+	VPRORD          $0x13, Z8, Z17
+	VPSRLD          $0x0a, Z8, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPADDD          Z16, Z10, Z10
+	VPADDD          Z24, Z10, Z10
 	VPADDD.BCST     712(AX), Z2, Z2
-	VPADDD          Z20, Z2, Z2
+	VPADDD          Z10, Z2, Z2
 	VMOVDQA32       Z7, Z17
 	VPTERNLOGD      $0xca, Z1, Z0, Z17
 	VPADDD          Z17, Z2, Z2
@@ -88100,22 +87876,19 @@ sha256dAVX512_loop:
 	VMOVDQA32       Z3, Z17
 	VPTERNLOGD      $0xe8, Z5, Z4, Z17
 	VPADDD          Z17, Z2, Z2
-	VMOVDQU32       1728(AX), Z19
-	VPRORD          $0x07, Z19, Z20
-	VPRORD          $0x12, Z19, Z17
-	VPSRLD          $0x03, Z19, Z18
-	VPTERNLOGD      $0x96, Z18, Z17, Z20
-	VMOVDQU32       1536(AX), Z19
-	VPRORD          $0x11, Z19, Z16
-	VPRORD          $0x13, Z19, Z17
-	VPSRLD          $0x0a, Z19, Z18
+	VPRORD          $0x07, Z12, Z16
+	VPRORD          $0x12, Z12, Z17
+	VPSRLD          $0x03, Z12, Z18
 	VPTERNLOGD      $0x96, Z18, Z17, Z16
-	VPADDD          Z16, Z20, Z20
-	VPADDD          2240(AX), Z20, Z20
-	VPADDD          1664(AX), Z20, Z20
-	VMOVDQU32       Z20, 1664(AX)
+	VPADDD          Z16, Z11, Z11
+	VPRORD          $0x11, Z9, Z16
+	VPRORD          $0x13, Z9, Z17
+	VPSRLD          $0x0a, Z9, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPADDD          Z16, Z11, Z11
+	VPADDD          Z25, Z11, Z11
 	VPADDD.BCST     716(AX), Z1, Z1
-	VPADDD          Z20, Z1, Z1
+	VPADDD          Z11, Z1, Z1
 	VMOVDQA32       Z6, Z17
 	VPTERNLOGD      $0xca, Z0, Z7, Z17
 	VPADDD          Z17, Z1, Z1
@@ -88133,22 +87906,19 @@ sha256dAVX512_loop:
 	VMOVDQA32       Z2, Z17
 	VPTERNLOGD      $0xe8, Z4, Z3, Z17
 	VPADDD          Z17, Z1, Z1
-	VMOVDQU32       1792(AX), Z19
-	VPRORD          $0x07, Z19, Z20
-	VPRORD          $0x12, Z19, Z17
-	VPSRLD          $0x03, Z19, Z18
-	VPTERNLOGD      $0x96, Z18, Z17, Z20
-	VMOVDQU32       1600(AX), Z19
-	VPRORD          $0x11, Z19, Z16
-	VPRORD          $0x13, Z19, Z17
-	VPSRLD          $0x0a, Z19, Z18
+	VPRORD          $0x07, Z13, Z16
+	VPRORD          $0x12, Z13, Z17
+	VPSRLD          $0x03, Z13, Z18
 	VPTERNLOGD      $0x96, Z18, Z17, Z16
-	VPADDD          Z16, Z20, Z20
-	VPADDD          2304(AX), Z20, Z20
-	VPADDD          1728(AX), Z20, Z20
-	VMOVDQU32       Z20, 1728(AX)
+	VPADDD          Z16, Z12, Z12
+	VPRORD          $0x11, Z10, Z16
+	VPRORD          $0x13, Z10, Z17
+	VPSRLD          $0x0a, Z10, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPADDD          Z16, Z12, Z12
+	VPADDD          Z26, Z12, Z12
 	VPADDD.BCST     720(AX), Z0, Z0
-	VPADDD          Z20, Z0, Z0
+	VPADDD          Z12, Z0, Z0
 	VMOVDQA32       Z5, Z17
 	VPTERNLOGD      $0xca, Z7, Z6, Z17
 	VPADDD          Z17, Z0, Z0
@@ -88166,22 +87936,19 @@ sha256dAVX512_loop:
 	VMOVDQA32       Z1, Z17
 	VPTERNLOGD      $0xe8, Z3, Z2, Z17
 	VPADDD          Z17, Z0, Z0
-	VMOVDQU32       1856(AX), Z19
-	VPRORD          $0x07, Z19, Z20
-	VPRORD          $0x12, Z19, Z17
-	VPSRLD          $0x03, Z19, Z18
-	VPTERNLOGD      $0x96, Z18, Z17, Z20
-	VMOVDQU32       1664(AX), Z19
-	VPRORD          $0x11, Z19, Z16
-	VPRORD          $0x13, Z19, Z17
-	VPSRLD          $0x0a, Z19, Z18
+	VPRORD          $0x07, Z14, Z16
+	VPRORD          $0x12, Z14, Z17
+	VPSRLD          $0x03, Z14, Z18
 	VPTERNLOGD      $0x96, Z18, Z17, Z16
-	VPADDD          Z16, Z20, Z20
-	VPADDD          2368(AX), Z20, Z20
-	VPADDD          1792(AX), Z20, Z20
-	VMOVDQU32       Z20, 1792(AX)
+	VPADDD          Z16, Z13, Z13
+	VPRORD          $0x11, Z11, Z16
+	VPRORD          $0x13, Z11, Z17
+	VPSRLD          $0x0a, Z11, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPADDD          Z16, Z13, Z13
+	VPADDD          Z27, Z13, Z13
 	VPADDD.BCST     724(AX), Z7, Z7
-	VPADDD          Z20, Z7, Z7
+	VPADDD          Z13, Z7, Z7
 	VMOVDQA32       Z4, Z17
 	VPTERNLOGD      $0xca, Z6, Z5, Z17
 	VPADDD          Z17, Z7, Z7
@@ -88199,22 +87966,19 @@ sha256dAVX512_loop:
 	VMOVDQA32       Z0, Z17
 	VPTERNLOGD      $0xe8, Z2, Z1, Z17
 	VPADDD          Z17, Z7, Z7
-	VMOVDQU32       1920(AX), Z19
-	VPRORD          $0x07, Z19, Z20
-	VPRORD          $0x12, Z19, Z17
-	VPSRLD          $0x03, Z19, Z18
-	VPTERNLOGD      $0x96, Z18, Z17, Z20
-	VMOVDQU32       1728(AX), Z19
-	VPRORD          $0x11, Z19, Z16
-	VPRORD          $0x13, Z19, Z17
-	VPSRLD          $0x0a, Z19, Z18
+	VPRORD          $0x07, Z15, Z16
+	VPRORD          $0x12, Z15, Z17
+	VPSRLD          $0x03, Z15, Z18
 	VPTERNLOGD      $0x96, Z18, Z17, Z16
-	VPADDD          Z16, Z20, Z20
-	VPADDD          2432(AX), Z20, Z20
-	VPADDD          1856(AX), Z20, Z20
-	VMOVDQU32       Z20, 1856(AX)
+	VPADDD          Z16, Z14, Z14
+	VPRORD          $0x11, Z12, Z16
+	VPRORD          $0x13, Z12, Z17
+	VPSRLD          $0x0a, Z12, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPADDD          Z16, Z14, Z14
+	VPADDD          Z28, Z14, Z14
 	VPADDD.BCST     728(AX), Z6, Z6
-	VPADDD          Z20, Z6, Z6
+	VPADDD          Z14, Z6, Z6
 	VMOVDQA32       Z3, Z17
 	VPTERNLOGD      $0xca, Z5, Z4, Z17
 	VPADDD          Z17, Z6, Z6
@@ -88232,22 +87996,19 @@ sha256dAVX512_loop:
 	VMOVDQA32       Z7, Z17
 	VPTERNLOGD      $0xe8, Z1, Z0, Z17
 	VPADDD          Z17, Z6, Z6
-	VMOVDQU32       1984(AX), Z19
-	VPRORD          $0x07, Z19, Z20
-	VPRORD          $0x12, Z19, Z17
-	VPSRLD          $0x03, Z19, Z18
-	VPTERNLOGD      $0x96, Z18, Z17, Z20
-	VMOVDQU32       1792(AX), Z19
-	VPRORD          $0x11, Z19, Z16
-	VPRORD          $0x13, Z19, Z17
-	VPSRLD          $0x0a, Z19, Z18
+	VPRORD          $0x07, Z21, Z16
+	VPRORD          $0x12, Z21, Z17
+	VPSRLD          $0x03, Z21, Z18
 	VPTERNLOGD      $0x96, Z18, Z17, Z16
-	VPADDD          Z16, Z20, Z20
-	VPADDD          1472(AX), Z20, Z20
-	VPADDD          1920(AX), Z20, Z20
-	VMOVDQU32       Z20, 1920(AX)
+	VPADDD          Z16, Z15, Z15
+	VPRORD          $0x11, Z13, Z16
+	VPRORD          $0x13, Z13, Z17
+	VPSRLD          $0x0a, Z13, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPADDD          Z16, Z15, Z15
+	VPADDD          Z8, Z15, Z15
 	VPADDD.BCST     732(AX), Z5, Z5
-	VPADDD          Z20, Z5, Z5
+	VPADDD          Z15, Z5, Z5
 	VMOVDQA32       Z2, Z17
 	VPTERNLOGD      $0xca, Z4, Z3, Z17
 	VPADDD          Z17, Z5, Z5
@@ -88265,22 +88026,19 @@ sha256dAVX512_loop:
 	VMOVDQA32       Z6, Z17
 	VPTERNLOGD      $0xe8, Z0, Z7, Z17
 	VPADDD          Z17, Z5, Z5
-	VMOVDQU32       2048(AX), Z19
-	VPRORD          $0x07, Z19, Z20
-	VPRORD          $0x12, Z19, Z17
-	VPSRLD          $0x03, Z19, Z18
-	VPTERNLOGD      $0x96, Z18, Z17, Z20
-	VMOVDQU32       1856(AX), Z19
-	VPRORD          $0x11, Z19, Z16
-	VPRORD          $0x13, Z19, Z17
-	VPSRLD          $0x0a, Z19, Z18
+	VPRORD          $0x07, Z22, Z16
+	VPRORD          $0x12, Z22, Z17
+	VPSRLD          $0x03, Z22, Z18
 	VPTERNLOGD      $0x96, Z18, Z17, Z16
-	VPADDD          Z16, Z20, Z20
-	VPADDD          1536(AX), Z20, Z20
-	VPADDD          1984(AX), Z20, Z20
-	VMOVDQU32       Z20, 1984(AX)
+	VPADDD          Z16, Z21, Z21
+	VPRORD          $0x11, Z14, Z16
+	VPRORD          $0x13, Z14, Z17
+	VPSRLD          $0x0a, Z14, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPADDD          Z16, Z21, Z21
+	VPADDD          Z9, Z21, Z21
 	VPADDD.BCST     736(AX), Z4, Z4
-	VPADDD          Z20, Z4, Z4
+	VPADDD          Z21, Z4, Z4
 	VMOVDQA32       Z1, Z17
 	VPTERNLOGD      $0xca, Z3, Z2, Z17
 	VPADDD          Z17, Z4, Z4
@@ -88298,22 +88056,19 @@ sha256dAVX512_loop:
 	VMOVDQA32       Z5, Z17
 	VPTERNLOGD      $0xe8, Z7, Z6, Z17
 	VPADDD          Z17, Z4, Z4
-	VMOVDQU32       2112(AX), Z19
-	VPRORD          $0x07, Z19, Z20
-	VPRORD          $0x12, Z19, Z17
-	VPSRLD          $0x03, Z19, Z18
-	VPTERNLOGD      $0x96, Z18, Z17, Z20
-	VMOVDQU32       1920(AX), Z19
-	VPRORD          $0x11, Z19, Z16
-	VPRORD          $0x13, Z19, Z17
-	VPSRLD          $0x0a, Z19, Z18
+	VPRORD          $0x07, Z23, Z16
+	VPRORD          $0x12, Z23, Z17
+	VPSRLD          $0x03, Z23, Z18
 	VPTERNLOGD      $0x96, Z18, Z17, Z16
-	VPADDD          Z16, Z20, Z20
-	VPADDD          1600(AX), Z20, Z20
-	VPADDD          2048(AX), Z20, Z20
-	VMOVDQU32       Z20, 2048(AX)
+	VPADDD          Z16, Z22, Z22
+	VPRORD          $0x11, Z15, Z16
+	VPRORD          $0x13, Z15, Z17
+	VPSRLD          $0x0a, Z15, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPADDD          Z16, Z22, Z22
+	VPADDD          Z10, Z22, Z22
 	VPADDD.BCST     740(AX), Z3, Z3
-	VPADDD          Z20, Z3, Z3
+	VPADDD          Z22, Z3, Z3
 	VMOVDQA32       Z0, Z17
 	VPTERNLOGD      $0xca, Z2, Z1, Z17
 	VPADDD          Z17, Z3, Z3
@@ -88323,22 +88078,19 @@ sha256dAVX512_loop:
 	VPTERNLOGD      $0x96, Z18, Z17, Z16
 	VPADDD          Z16, Z3, Z3
 	VPADDD          Z3, Z7, Z7
-	VMOVDQU32       2176(AX), Z19
-	VPRORD          $0x07, Z19, Z20
-	VPRORD          $0x12, Z19, Z17
-	VPSRLD          $0x03, Z19, Z18
-	VPTERNLOGD      $0x96, Z18, Z17, Z20
-	VMOVDQU32       1984(AX), Z19
-	VPRORD          $0x11, Z19, Z16
-	VPRORD          $0x13, Z19, Z17
-	VPSRLD          $0x0a, Z19, Z18
+	VPRORD          $0x07, Z24, Z16
+	VPRORD          $0x12, Z24, Z17
+	VPSRLD          $0x03, Z24, Z18
 	VPTERNLOGD      $0x96, Z18, Z17, Z16
-	VPADDD          Z16, Z20, Z20
-	VPADDD          1664(AX), Z20, Z20
-	VPADDD          2112(AX), Z20, Z20
-	VMOVDQU32       Z20, 2112(AX)
+	VPADDD          Z16, Z23, Z23
+	VPRORD          $0x11, Z21, Z16
+	VPRORD          $0x13, Z21, Z17
+	VPSRLD          $0x0a, Z21, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPADDD          Z16, Z23, Z23
+	VPADDD          Z11, Z23, Z23
 	VPADDD.BCST     744(AX), Z2, Z2
-	VPADDD          Z20, Z2, Z2
+	VPADDD          Z23, Z2, Z2
 	VMOVDQA32       Z7, Z17
 	VPTERNLOGD      $0xca, Z1, Z0, Z17
 	VPADDD          Z17, Z2, Z2
@@ -88348,21 +88100,19 @@ sha256dAVX512_loop:
 	VPTERNLOGD      $0x96, Z18, Z17, Z16
 	VPADDD          Z16, Z2, Z2
 	VPADDD          Z2, Z6, Z6
-	VMOVDQU32       2240(AX), Z19
-	VPRORD          $0x07, Z19, Z20
-	VPRORD          $0x12, Z19, Z17
-	VPSRLD          $0x03, Z19, Z18
-	VPTERNLOGD      $0x96, Z18, Z17, Z20
-	VMOVDQU32       2048(AX), Z19
-	VPRORD          $0x11, Z19, Z16
-	VPRORD          $0x13, Z19, Z17
-	VPSRLD          $0x0a, Z19, Z18
+	VPRORD          $0x07, Z25, Z16
+	VPRORD          $0x12, Z25, Z17
+	VPSRLD          $0x03, Z25, Z18
 	VPTERNLOGD      $0x96, Z18, Z17, Z16
-	VPADDD          Z16, Z20, Z20
-	VPADDD          1728(AX), Z20, Z20
-	VPADDD          2176(AX), Z20, Z20
+	VPADDD          Z16, Z24, Z24
+	VPRORD          $0x11, Z22, Z16
+	VPRORD          $0x13, Z22, Z17
+	VPSRLD          $0x0a, Z22, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPADDD          Z16, Z24, Z24
+	VPADDD          Z12, Z24, Z24
 	VPADDD.BCST     748(AX), Z1, Z1
-	VPADDD          Z20, Z1, Z1
+	VPADDD          Z24, Z1, Z1
 	VMOVDQA32       Z6, Z17
 	VPTERNLOGD      $0xca, Z0, Z7, Z17
 	VPADDD          Z17, Z1, Z1
@@ -88372,21 +88122,19 @@ sha256dAVX512_loop:
 	VPTERNLOGD      $0x96, Z18, Z17, Z16
 	VPADDD          Z16, Z1, Z1
 	VPADDD          Z1, Z5, Z5
-	VMOVDQU32       2304(AX), Z19
-	VPRORD          $0x07, Z19, Z20
-	VPRORD          $0x12, Z19, Z17
-	VPSRLD          $0x03, Z19, Z18
-	VPTERNLOGD      $0x96, Z18, Z17, Z20
-	VMOVDQU32       2112(AX), Z19
-	VPRORD          $0x11, Z19, Z16
-	VPRORD          $0x13, Z19, Z17
-	VPSRLD          $0x0a, Z19, Z18
+	VPRORD          $0x07, Z26, Z16
+	VPRORD          $0x12, Z26, Z17
+	VPSRLD          $0x03, Z26, Z18
 	VPTERNLOGD      $0x96, Z18, Z17, Z16
-	VPADDD          Z16, Z20, Z20
-	VPADDD          1792(AX), Z20, Z20
-	VPADDD          2240(AX), Z20, Z20
+	VPADDD          Z16, Z25, Z25
+	VPRORD          $0x11, Z23, Z16
+	VPRORD          $0x13, Z23, Z17
+	VPSRLD          $0x0a, Z23, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPADDD          Z16, Z25, Z25
+	VPADDD          Z13, Z25, Z25
 	VPADDD.BCST     752(AX), Z0, Z0
-	VPADDD          Z20, Z0, Z0
+	VPADDD          Z25, Z0, Z0
 	VMOVDQA32       Z5, Z17
 	VPTERNLOGD      $0xca, Z7, Z6, Z17
 	VPADDD          Z17, Z0, Z0

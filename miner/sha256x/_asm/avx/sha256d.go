@@ -155,6 +155,9 @@ type dBatch struct {
 	ring           int // ctx offset of its schedule ring
 	lane           int // ctx offset of its nonce offsets
 	h7             VecPhysical
+	// regs, when set, hold the schedule ring instead of ctx (one batch
+	// leaves 16 registers free).
+	regs *[16]VecPhysical
 }
 
 // dBody512 returns the instructions of one batch, for the first nonce of
@@ -191,6 +194,54 @@ func dBody512(b *dBatch, nv VecPhysical, c func(int) Mem) []func() {
 			emit(func() { VPADDD(t1, h, h) })
 		}
 		return [8]VecPhysical{h, a, bb, cc, d, e, f, g}
+	}
+
+	// schedR computes per-lane word t into its ring register.
+	schedR := func(m *dMsg, t int, inv int) {
+		dst := b.regs[t%16]
+		set := m.vary[t-16] // dst holds W[t-16]
+		add := func(src VecPhysical) {
+			if set {
+				emit(func() { VPADDD(src, dst, dst) })
+			} else {
+				emit(func() { VMOVDQA32(src, dst) })
+			}
+			set = true
+		}
+		if m.vary[t-15] {
+			x, o := b.regs[(t-15)%16], t0
+			if !set {
+				o = dst
+			}
+			emit(func() { VPRORD(U8(7), x, o) })
+			emit(func() { VPRORD(U8(18), x, t1) })
+			emit(func() { VPSRLD(U8(3), x, t2) })
+			emit(func() { VPTERNLOGD(U8(xor3), t2, t1, o) })
+			if o != dst {
+				add(o)
+			}
+			set = true
+		}
+		if m.vary[t-2] {
+			x, o := b.regs[(t-2)%16], t0
+			if !set {
+				o = dst
+			}
+			emit(func() { VPRORD(U8(17), x, o) })
+			emit(func() { VPRORD(U8(19), x, t1) })
+			emit(func() { VPSRLD(U8(10), x, t2) })
+			emit(func() { VPTERNLOGD(U8(xor3), t2, t1, o) })
+			if o != dst {
+				add(o)
+			}
+			set = true
+		}
+		if m.vary[t-7] {
+			add(b.regs[(t-7)%16])
+		}
+		if !m.constZero(t) {
+			emit(func() { VPADDD_BCST(c(inv+4*t), dst, dst) })
+		}
 	}
 
 	// sched computes per-lane word t into w (and the ring when read later).
@@ -241,11 +292,14 @@ func dBody512(b *dBatch, nv VecPhysical, c func(int) Mem) []func() {
 	s := b.st
 	m1, m2 := hash1Msg(), hash2Msg()
 	// The nonces, byte-swapped: W[3].
+	if b.regs != nil {
+		w = b.regs[3]
+	}
 	emit(func() { VPADDD(c(b.lane), nv, t0) })
 	emit(func() { VPRORD(U8(8), t0, w) })
 	emit(func() { VPROLD(U8(8), t0, t1) })
 	emit(func() { VPTERNLOGD_BCST(U8(tC&tB|^tC&tA), c(offDSwap), t1, w) })
-	if m1.stored(3) {
+	if m1.stored(3) && b.regs == nil {
 		emit(func() { VMOVDQU32(w, ring(3)) })
 	}
 	// Closures run after the whole body is built: they take registers by
@@ -258,7 +312,11 @@ func dBody512(b *dBatch, nv VecPhysical, c func(int) Mem) []func() {
 	emit(func() { VPADDD(w, e, e) })
 	for t := 4; t <= m1.last; t++ {
 		var wt Op
-		if m1.vary[t] {
+		switch {
+		case m1.vary[t] && b.regs != nil:
+			schedR(m1, t, offDInv1)
+			wt = b.regs[t%16]
+		case m1.vary[t]:
 			sched(m1, t, offDInv1)
 			wt = w
 		}
@@ -267,6 +325,14 @@ func dBody512(b *dBatch, nv VecPhysical, c func(int) Mem) []func() {
 
 	// Feed forward: s holds the digest words, the second hash's W[0..7].
 	for i, r := range s {
+		if b.regs != nil {
+			x := b.regs[i]
+			emit(func() { VPADDD_BCST(c(offDMid+4*i), r, x) })
+			if i == 0 {
+				emit(func() { VMOVDQA32(x, r) })
+			}
+			continue
+		}
 		emit(func() { VPADDD_BCST(c(offDMid+4*i), r, r) })
 		if m2.stored(i) {
 			emit(func() { VMOVDQU32(r, ring(i)) })
@@ -284,9 +350,14 @@ func dBody512(b *dBatch, nv VecPhysical, c func(int) Mem) []func() {
 	for t := 1; t <= m2.last; t++ {
 		var wt Op
 		switch {
+		case t >= 16 && b.regs != nil:
+			schedR(m2, t, offDInv2)
+			wt = b.regs[t%16]
 		case t >= 16:
 			sched(m2, t, offDInv2)
 			wt = w
+		case m2.vary[t] && b.regs != nil:
+			wt = b.regs[t]
 		case m2.vary[t]:
 			wt = ring(t)
 		}
@@ -300,10 +371,12 @@ func dBody512(b *dBatch, nv VecPhysical, c func(int) Mem) []func() {
 // per step, their instruction streams interleaved, looped in assembly.
 //
 // sha256dAVX512 takes one batch. Two interleaved batches (32 lanes per
-// step) measured slower on a Zen 4, 21-33 against 34-38 M nonces/s in
+// step) measured slower on this machine, 21-33 against 34-38 M nonces/s in
 // alternating runs: their loop is 46 KB of code, more than the 32 KB
 // instruction cache, where one batch's is 23 KB (two-batch sha256 kernels
-// run one block, not two, and stay at 24 KB).
+// run one block, not two, and stay at 24 KB). One batch also leaves 16
+// registers for the message schedule, which the two-batch kernel keeps in
+// ctx: that took it from about 42 to 46 M/s at best (21 KB of code).
 func gen512d(name string, nbatch int) {
 	lanes := 16 * nbatch
 	TEXT(name, NOSPLIT, fmt.Sprintf("func(c *[%d]uint32, n uint32, nb int) (i int, mask uint32)", dCtxWords))
@@ -332,6 +405,10 @@ func gen512d(name string, nbatch int) {
 			ring: offDRing + 1024, lane: offDLane + 64},
 	}[:nbatch]
 	nv := Z26
+	if nbatch == 1 {
+		bs[0].regs = &[16]VecPhysical{Z8, Z9, Z10, Z11, Z12, Z13, Z14, Z15, Z21, Z22, Z23, Z24, Z25, Z26, Z27, Z28}
+		nv = Z29
+	}
 	Label(name + "_loop")
 	VPBROADCASTD(n, nv)
 	var ops [][]func()

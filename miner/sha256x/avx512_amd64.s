@@ -85052,257 +85052,285 @@ sha256dAVX512_loop:
 	VPADDD          Z11, Z0, Z0
 	VPADDD          Z11, Z4, Z4
 	VPADDD.BCST     16(AX), Z7, Z7
+	VPADDD          Z7, Z3, Z3
 	VMOVDQA32       Z4, Z17
 	VPTERNLOGD      $0xca, Z6, Z5, Z17
-	VPADDD          Z17, Z7, Z7
 	VPRORD          $0x06, Z4, Z16
-	VPRORD          $0x0b, Z4, Z17
-	VPRORD          $0x19, Z4, Z18
-	VPTERNLOGD      $0x96, Z18, Z17, Z16
-	VPADDD          Z16, Z7, Z7
-	VPADDD          Z7, Z3, Z3
-	VPRORD          $0x02, Z0, Z16
-	VPRORD          $0x0d, Z0, Z17
-	VPRORD          $0x16, Z0, Z18
-	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPRORD          $0x0b, Z4, Z18
+	VPRORD          $0x19, Z4, Z19
+	VPTERNLOGD      $0x96, Z19, Z18, Z16
+	VPADDD          Z17, Z3, Z3
+	VPADDD          Z17, Z7, Z7
+	VPADDD          Z16, Z3, Z3
 	VPADDD          Z16, Z7, Z7
 	VMOVDQA32       Z0, Z17
 	VPTERNLOGD      $0xe8, Z2, Z1, Z17
+	VPRORD          $0x02, Z0, Z16
+	VPRORD          $0x0d, Z0, Z18
+	VPRORD          $0x16, Z0, Z19
+	VPTERNLOGD      $0x96, Z19, Z18, Z16
 	VPADDD          Z17, Z7, Z7
+	VPADDD          Z16, Z7, Z7
 	VPADDD.BCST     20(AX), Z6, Z6
+	VPADDD          Z6, Z2, Z2
 	VMOVDQA32       Z3, Z17
 	VPTERNLOGD      $0xca, Z5, Z4, Z17
-	VPADDD          Z17, Z6, Z6
 	VPRORD          $0x06, Z3, Z16
-	VPRORD          $0x0b, Z3, Z17
-	VPRORD          $0x19, Z3, Z18
-	VPTERNLOGD      $0x96, Z18, Z17, Z16
-	VPADDD          Z16, Z6, Z6
-	VPADDD          Z6, Z2, Z2
-	VPRORD          $0x02, Z7, Z16
-	VPRORD          $0x0d, Z7, Z17
-	VPRORD          $0x16, Z7, Z18
-	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPRORD          $0x0b, Z3, Z18
+	VPRORD          $0x19, Z3, Z19
+	VPTERNLOGD      $0x96, Z19, Z18, Z16
+	VPADDD          Z17, Z2, Z2
+	VPADDD          Z17, Z6, Z6
+	VPADDD          Z16, Z2, Z2
 	VPADDD          Z16, Z6, Z6
 	VMOVDQA32       Z7, Z17
 	VPTERNLOGD      $0xe8, Z1, Z0, Z17
+	VPRORD          $0x02, Z7, Z16
+	VPRORD          $0x0d, Z7, Z18
+	VPRORD          $0x16, Z7, Z19
+	VPTERNLOGD      $0x96, Z19, Z18, Z16
 	VPADDD          Z17, Z6, Z6
+	VPADDD          Z16, Z6, Z6
 	VPADDD.BCST     24(AX), Z5, Z5
+	VPADDD          Z5, Z1, Z1
 	VMOVDQA32       Z2, Z17
 	VPTERNLOGD      $0xca, Z4, Z3, Z17
-	VPADDD          Z17, Z5, Z5
 	VPRORD          $0x06, Z2, Z16
-	VPRORD          $0x0b, Z2, Z17
-	VPRORD          $0x19, Z2, Z18
-	VPTERNLOGD      $0x96, Z18, Z17, Z16
-	VPADDD          Z16, Z5, Z5
-	VPADDD          Z5, Z1, Z1
-	VPRORD          $0x02, Z6, Z16
-	VPRORD          $0x0d, Z6, Z17
-	VPRORD          $0x16, Z6, Z18
-	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPRORD          $0x0b, Z2, Z18
+	VPRORD          $0x19, Z2, Z19
+	VPTERNLOGD      $0x96, Z19, Z18, Z16
+	VPADDD          Z17, Z1, Z1
+	VPADDD          Z17, Z5, Z5
+	VPADDD          Z16, Z1, Z1
 	VPADDD          Z16, Z5, Z5
 	VMOVDQA32       Z6, Z17
 	VPTERNLOGD      $0xe8, Z0, Z7, Z17
+	VPRORD          $0x02, Z6, Z16
+	VPRORD          $0x0d, Z6, Z18
+	VPRORD          $0x16, Z6, Z19
+	VPTERNLOGD      $0x96, Z19, Z18, Z16
 	VPADDD          Z17, Z5, Z5
+	VPADDD          Z16, Z5, Z5
 	VPADDD.BCST     28(AX), Z4, Z4
+	VPADDD          Z4, Z0, Z0
 	VMOVDQA32       Z1, Z17
 	VPTERNLOGD      $0xca, Z3, Z2, Z17
-	VPADDD          Z17, Z4, Z4
 	VPRORD          $0x06, Z1, Z16
-	VPRORD          $0x0b, Z1, Z17
-	VPRORD          $0x19, Z1, Z18
-	VPTERNLOGD      $0x96, Z18, Z17, Z16
-	VPADDD          Z16, Z4, Z4
-	VPADDD          Z4, Z0, Z0
-	VPRORD          $0x02, Z5, Z16
-	VPRORD          $0x0d, Z5, Z17
-	VPRORD          $0x16, Z5, Z18
-	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPRORD          $0x0b, Z1, Z18
+	VPRORD          $0x19, Z1, Z19
+	VPTERNLOGD      $0x96, Z19, Z18, Z16
+	VPADDD          Z17, Z0, Z0
+	VPADDD          Z17, Z4, Z4
+	VPADDD          Z16, Z0, Z0
 	VPADDD          Z16, Z4, Z4
 	VMOVDQA32       Z5, Z17
 	VPTERNLOGD      $0xe8, Z7, Z6, Z17
+	VPRORD          $0x02, Z5, Z16
+	VPRORD          $0x0d, Z5, Z18
+	VPRORD          $0x16, Z5, Z19
+	VPTERNLOGD      $0x96, Z19, Z18, Z16
 	VPADDD          Z17, Z4, Z4
+	VPADDD          Z16, Z4, Z4
 	VPADDD.BCST     32(AX), Z3, Z3
+	VPADDD          Z3, Z7, Z7
 	VMOVDQA32       Z0, Z17
 	VPTERNLOGD      $0xca, Z2, Z1, Z17
-	VPADDD          Z17, Z3, Z3
 	VPRORD          $0x06, Z0, Z16
-	VPRORD          $0x0b, Z0, Z17
-	VPRORD          $0x19, Z0, Z18
-	VPTERNLOGD      $0x96, Z18, Z17, Z16
-	VPADDD          Z16, Z3, Z3
-	VPADDD          Z3, Z7, Z7
-	VPRORD          $0x02, Z4, Z16
-	VPRORD          $0x0d, Z4, Z17
-	VPRORD          $0x16, Z4, Z18
-	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPRORD          $0x0b, Z0, Z18
+	VPRORD          $0x19, Z0, Z19
+	VPTERNLOGD      $0x96, Z19, Z18, Z16
+	VPADDD          Z17, Z7, Z7
+	VPADDD          Z17, Z3, Z3
+	VPADDD          Z16, Z7, Z7
 	VPADDD          Z16, Z3, Z3
 	VMOVDQA32       Z4, Z17
 	VPTERNLOGD      $0xe8, Z6, Z5, Z17
+	VPRORD          $0x02, Z4, Z16
+	VPRORD          $0x0d, Z4, Z18
+	VPRORD          $0x16, Z4, Z19
+	VPTERNLOGD      $0x96, Z19, Z18, Z16
 	VPADDD          Z17, Z3, Z3
+	VPADDD          Z16, Z3, Z3
 	VPADDD.BCST     36(AX), Z2, Z2
+	VPADDD          Z2, Z6, Z6
 	VMOVDQA32       Z7, Z17
 	VPTERNLOGD      $0xca, Z1, Z0, Z17
-	VPADDD          Z17, Z2, Z2
 	VPRORD          $0x06, Z7, Z16
-	VPRORD          $0x0b, Z7, Z17
-	VPRORD          $0x19, Z7, Z18
-	VPTERNLOGD      $0x96, Z18, Z17, Z16
-	VPADDD          Z16, Z2, Z2
-	VPADDD          Z2, Z6, Z6
-	VPRORD          $0x02, Z3, Z16
-	VPRORD          $0x0d, Z3, Z17
-	VPRORD          $0x16, Z3, Z18
-	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPRORD          $0x0b, Z7, Z18
+	VPRORD          $0x19, Z7, Z19
+	VPTERNLOGD      $0x96, Z19, Z18, Z16
+	VPADDD          Z17, Z6, Z6
+	VPADDD          Z17, Z2, Z2
+	VPADDD          Z16, Z6, Z6
 	VPADDD          Z16, Z2, Z2
 	VMOVDQA32       Z3, Z17
 	VPTERNLOGD      $0xe8, Z5, Z4, Z17
+	VPRORD          $0x02, Z3, Z16
+	VPRORD          $0x0d, Z3, Z18
+	VPRORD          $0x16, Z3, Z19
+	VPTERNLOGD      $0x96, Z19, Z18, Z16
 	VPADDD          Z17, Z2, Z2
+	VPADDD          Z16, Z2, Z2
 	VPADDD.BCST     40(AX), Z1, Z1
+	VPADDD          Z1, Z5, Z5
 	VMOVDQA32       Z6, Z17
 	VPTERNLOGD      $0xca, Z0, Z7, Z17
-	VPADDD          Z17, Z1, Z1
 	VPRORD          $0x06, Z6, Z16
-	VPRORD          $0x0b, Z6, Z17
-	VPRORD          $0x19, Z6, Z18
-	VPTERNLOGD      $0x96, Z18, Z17, Z16
-	VPADDD          Z16, Z1, Z1
-	VPADDD          Z1, Z5, Z5
-	VPRORD          $0x02, Z2, Z16
-	VPRORD          $0x0d, Z2, Z17
-	VPRORD          $0x16, Z2, Z18
-	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPRORD          $0x0b, Z6, Z18
+	VPRORD          $0x19, Z6, Z19
+	VPTERNLOGD      $0x96, Z19, Z18, Z16
+	VPADDD          Z17, Z5, Z5
+	VPADDD          Z17, Z1, Z1
+	VPADDD          Z16, Z5, Z5
 	VPADDD          Z16, Z1, Z1
 	VMOVDQA32       Z2, Z17
 	VPTERNLOGD      $0xe8, Z4, Z3, Z17
+	VPRORD          $0x02, Z2, Z16
+	VPRORD          $0x0d, Z2, Z18
+	VPRORD          $0x16, Z2, Z19
+	VPTERNLOGD      $0x96, Z19, Z18, Z16
 	VPADDD          Z17, Z1, Z1
+	VPADDD          Z16, Z1, Z1
 	VPADDD.BCST     44(AX), Z0, Z0
+	VPADDD          Z0, Z4, Z4
 	VMOVDQA32       Z5, Z17
 	VPTERNLOGD      $0xca, Z7, Z6, Z17
-	VPADDD          Z17, Z0, Z0
 	VPRORD          $0x06, Z5, Z16
-	VPRORD          $0x0b, Z5, Z17
-	VPRORD          $0x19, Z5, Z18
-	VPTERNLOGD      $0x96, Z18, Z17, Z16
-	VPADDD          Z16, Z0, Z0
-	VPADDD          Z0, Z4, Z4
-	VPRORD          $0x02, Z1, Z16
-	VPRORD          $0x0d, Z1, Z17
-	VPRORD          $0x16, Z1, Z18
-	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPRORD          $0x0b, Z5, Z18
+	VPRORD          $0x19, Z5, Z19
+	VPTERNLOGD      $0x96, Z19, Z18, Z16
+	VPADDD          Z17, Z4, Z4
+	VPADDD          Z17, Z0, Z0
+	VPADDD          Z16, Z4, Z4
 	VPADDD          Z16, Z0, Z0
 	VMOVDQA32       Z1, Z17
 	VPTERNLOGD      $0xe8, Z3, Z2, Z17
+	VPRORD          $0x02, Z1, Z16
+	VPRORD          $0x0d, Z1, Z18
+	VPRORD          $0x16, Z1, Z19
+	VPTERNLOGD      $0x96, Z19, Z18, Z16
 	VPADDD          Z17, Z0, Z0
+	VPADDD          Z16, Z0, Z0
 	VPADDD.BCST     48(AX), Z7, Z7
+	VPADDD          Z7, Z3, Z3
 	VMOVDQA32       Z4, Z17
 	VPTERNLOGD      $0xca, Z6, Z5, Z17
-	VPADDD          Z17, Z7, Z7
 	VPRORD          $0x06, Z4, Z16
-	VPRORD          $0x0b, Z4, Z17
-	VPRORD          $0x19, Z4, Z18
-	VPTERNLOGD      $0x96, Z18, Z17, Z16
-	VPADDD          Z16, Z7, Z7
-	VPADDD          Z7, Z3, Z3
-	VPRORD          $0x02, Z0, Z16
-	VPRORD          $0x0d, Z0, Z17
-	VPRORD          $0x16, Z0, Z18
-	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPRORD          $0x0b, Z4, Z18
+	VPRORD          $0x19, Z4, Z19
+	VPTERNLOGD      $0x96, Z19, Z18, Z16
+	VPADDD          Z17, Z3, Z3
+	VPADDD          Z17, Z7, Z7
+	VPADDD          Z16, Z3, Z3
 	VPADDD          Z16, Z7, Z7
 	VMOVDQA32       Z0, Z17
 	VPTERNLOGD      $0xe8, Z2, Z1, Z17
+	VPRORD          $0x02, Z0, Z16
+	VPRORD          $0x0d, Z0, Z18
+	VPRORD          $0x16, Z0, Z19
+	VPTERNLOGD      $0x96, Z19, Z18, Z16
 	VPADDD          Z17, Z7, Z7
+	VPADDD          Z16, Z7, Z7
 	VPADDD.BCST     52(AX), Z6, Z6
+	VPADDD          Z6, Z2, Z2
 	VMOVDQA32       Z3, Z17
 	VPTERNLOGD      $0xca, Z5, Z4, Z17
-	VPADDD          Z17, Z6, Z6
 	VPRORD          $0x06, Z3, Z16
-	VPRORD          $0x0b, Z3, Z17
-	VPRORD          $0x19, Z3, Z18
-	VPTERNLOGD      $0x96, Z18, Z17, Z16
-	VPADDD          Z16, Z6, Z6
-	VPADDD          Z6, Z2, Z2
-	VPRORD          $0x02, Z7, Z16
-	VPRORD          $0x0d, Z7, Z17
-	VPRORD          $0x16, Z7, Z18
-	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPRORD          $0x0b, Z3, Z18
+	VPRORD          $0x19, Z3, Z19
+	VPTERNLOGD      $0x96, Z19, Z18, Z16
+	VPADDD          Z17, Z2, Z2
+	VPADDD          Z17, Z6, Z6
+	VPADDD          Z16, Z2, Z2
 	VPADDD          Z16, Z6, Z6
 	VMOVDQA32       Z7, Z17
 	VPTERNLOGD      $0xe8, Z1, Z0, Z17
+	VPRORD          $0x02, Z7, Z16
+	VPRORD          $0x0d, Z7, Z18
+	VPRORD          $0x16, Z7, Z19
+	VPTERNLOGD      $0x96, Z19, Z18, Z16
 	VPADDD          Z17, Z6, Z6
+	VPADDD          Z16, Z6, Z6
 	VPADDD.BCST     56(AX), Z5, Z5
+	VPADDD          Z5, Z1, Z1
 	VMOVDQA32       Z2, Z17
 	VPTERNLOGD      $0xca, Z4, Z3, Z17
-	VPADDD          Z17, Z5, Z5
 	VPRORD          $0x06, Z2, Z16
-	VPRORD          $0x0b, Z2, Z17
-	VPRORD          $0x19, Z2, Z18
-	VPTERNLOGD      $0x96, Z18, Z17, Z16
-	VPADDD          Z16, Z5, Z5
-	VPADDD          Z5, Z1, Z1
-	VPRORD          $0x02, Z6, Z16
-	VPRORD          $0x0d, Z6, Z17
-	VPRORD          $0x16, Z6, Z18
-	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPRORD          $0x0b, Z2, Z18
+	VPRORD          $0x19, Z2, Z19
+	VPTERNLOGD      $0x96, Z19, Z18, Z16
+	VPADDD          Z17, Z1, Z1
+	VPADDD          Z17, Z5, Z5
+	VPADDD          Z16, Z1, Z1
 	VPADDD          Z16, Z5, Z5
 	VMOVDQA32       Z6, Z17
 	VPTERNLOGD      $0xe8, Z0, Z7, Z17
+	VPRORD          $0x02, Z6, Z16
+	VPRORD          $0x0d, Z6, Z18
+	VPRORD          $0x16, Z6, Z19
+	VPTERNLOGD      $0x96, Z19, Z18, Z16
 	VPADDD          Z17, Z5, Z5
+	VPADDD          Z16, Z5, Z5
 	VPADDD.BCST     60(AX), Z4, Z4
+	VPADDD          Z4, Z0, Z0
 	VMOVDQA32       Z1, Z17
 	VPTERNLOGD      $0xca, Z3, Z2, Z17
-	VPADDD          Z17, Z4, Z4
 	VPRORD          $0x06, Z1, Z16
-	VPRORD          $0x0b, Z1, Z17
-	VPRORD          $0x19, Z1, Z18
-	VPTERNLOGD      $0x96, Z18, Z17, Z16
-	VPADDD          Z16, Z4, Z4
-	VPADDD          Z4, Z0, Z0
-	VPRORD          $0x02, Z5, Z16
-	VPRORD          $0x0d, Z5, Z17
-	VPRORD          $0x16, Z5, Z18
-	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPRORD          $0x0b, Z1, Z18
+	VPRORD          $0x19, Z1, Z19
+	VPTERNLOGD      $0x96, Z19, Z18, Z16
+	VPADDD          Z17, Z0, Z0
+	VPADDD          Z17, Z4, Z4
+	VPADDD          Z16, Z0, Z0
 	VPADDD          Z16, Z4, Z4
 	VMOVDQA32       Z5, Z17
 	VPTERNLOGD      $0xe8, Z7, Z6, Z17
+	VPRORD          $0x02, Z5, Z16
+	VPRORD          $0x0d, Z5, Z18
+	VPRORD          $0x16, Z5, Z19
+	VPTERNLOGD      $0x96, Z19, Z18, Z16
 	VPADDD          Z17, Z4, Z4
+	VPADDD          Z16, Z4, Z4
 	VPADDD.BCST     64(AX), Z3, Z3
+	VPADDD          Z3, Z7, Z7
 	VMOVDQA32       Z0, Z17
 	VPTERNLOGD      $0xca, Z2, Z1, Z17
-	VPADDD          Z17, Z3, Z3
 	VPRORD          $0x06, Z0, Z16
-	VPRORD          $0x0b, Z0, Z17
-	VPRORD          $0x19, Z0, Z18
-	VPTERNLOGD      $0x96, Z18, Z17, Z16
-	VPADDD          Z16, Z3, Z3
-	VPADDD          Z3, Z7, Z7
-	VPRORD          $0x02, Z4, Z16
-	VPRORD          $0x0d, Z4, Z17
-	VPRORD          $0x16, Z4, Z18
-	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPRORD          $0x0b, Z0, Z18
+	VPRORD          $0x19, Z0, Z19
+	VPTERNLOGD      $0x96, Z19, Z18, Z16
+	VPADDD          Z17, Z7, Z7
+	VPADDD          Z17, Z3, Z3
+	VPADDD          Z16, Z7, Z7
 	VPADDD          Z16, Z3, Z3
 	VMOVDQA32       Z4, Z17
 	VPTERNLOGD      $0xe8, Z6, Z5, Z17
+	VPRORD          $0x02, Z4, Z16
+	VPRORD          $0x0d, Z4, Z18
+	VPRORD          $0x16, Z4, Z19
+	VPTERNLOGD      $0x96, Z19, Z18, Z16
 	VPADDD          Z17, Z3, Z3
+	VPADDD          Z16, Z3, Z3
 	VPADDD.BCST     68(AX), Z2, Z2
+	VPADDD          Z2, Z6, Z6
 	VMOVDQA32       Z7, Z17
 	VPTERNLOGD      $0xca, Z1, Z0, Z17
-	VPADDD          Z17, Z2, Z2
 	VPRORD          $0x06, Z7, Z16
-	VPRORD          $0x0b, Z7, Z17
-	VPRORD          $0x19, Z7, Z18
-	VPTERNLOGD      $0x96, Z18, Z17, Z16
-	VPADDD          Z16, Z2, Z2
-	VPADDD          Z2, Z6, Z6
-	VPRORD          $0x02, Z3, Z16
-	VPRORD          $0x0d, Z3, Z17
-	VPRORD          $0x16, Z3, Z18
-	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPRORD          $0x0b, Z7, Z18
+	VPRORD          $0x19, Z7, Z19
+	VPTERNLOGD      $0x96, Z19, Z18, Z16
+	VPADDD          Z17, Z6, Z6
+	VPADDD          Z17, Z2, Z2
+	VPADDD          Z16, Z6, Z6
 	VPADDD          Z16, Z2, Z2
 	VMOVDQA32       Z3, Z17
 	VPTERNLOGD      $0xe8, Z5, Z4, Z17
+	VPRORD          $0x02, Z3, Z16
+	VPRORD          $0x0d, Z3, Z18
+	VPRORD          $0x16, Z3, Z19
+	VPTERNLOGD      $0x96, Z19, Z18, Z16
 	VPADDD          Z17, Z2, Z2
+	VPADDD          Z16, Z2, Z2
 	VPRORD          $0x07, Z11, Z10
 	VPRORD          $0x12, Z11, Z17
 	VPSRLD          $0x03, Z11, Z18
@@ -85310,43 +85338,47 @@ sha256dAVX512_loop:
 	VPADDD.BCST     328(AX), Z10, Z10
 	VPADDD.BCST     72(AX), Z1, Z1
 	VPADDD          Z10, Z1, Z1
+	VPADDD          Z1, Z5, Z5
 	VMOVDQA32       Z6, Z17
 	VPTERNLOGD      $0xca, Z0, Z7, Z17
-	VPADDD          Z17, Z1, Z1
 	VPRORD          $0x06, Z6, Z16
-	VPRORD          $0x0b, Z6, Z17
-	VPRORD          $0x19, Z6, Z18
-	VPTERNLOGD      $0x96, Z18, Z17, Z16
-	VPADDD          Z16, Z1, Z1
-	VPADDD          Z1, Z5, Z5
-	VPRORD          $0x02, Z2, Z16
-	VPRORD          $0x0d, Z2, Z17
-	VPRORD          $0x16, Z2, Z18
-	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPRORD          $0x0b, Z6, Z18
+	VPRORD          $0x19, Z6, Z19
+	VPTERNLOGD      $0x96, Z19, Z18, Z16
+	VPADDD          Z17, Z5, Z5
+	VPADDD          Z17, Z1, Z1
+	VPADDD          Z16, Z5, Z5
 	VPADDD          Z16, Z1, Z1
 	VMOVDQA32       Z2, Z17
 	VPTERNLOGD      $0xe8, Z4, Z3, Z17
+	VPRORD          $0x02, Z2, Z16
+	VPRORD          $0x0d, Z2, Z18
+	VPRORD          $0x16, Z2, Z19
+	VPTERNLOGD      $0x96, Z19, Z18, Z16
 	VPADDD          Z17, Z1, Z1
+	VPADDD          Z16, Z1, Z1
 	VPADDD.BCST     332(AX), Z11, Z11
 	VPADDD.BCST     76(AX), Z0, Z0
 	VPADDD          Z11, Z0, Z0
+	VPADDD          Z0, Z4, Z4
 	VMOVDQA32       Z5, Z17
 	VPTERNLOGD      $0xca, Z7, Z6, Z17
-	VPADDD          Z17, Z0, Z0
 	VPRORD          $0x06, Z5, Z16
-	VPRORD          $0x0b, Z5, Z17
-	VPRORD          $0x19, Z5, Z18
-	VPTERNLOGD      $0x96, Z18, Z17, Z16
-	VPADDD          Z16, Z0, Z0
-	VPADDD          Z0, Z4, Z4
-	VPRORD          $0x02, Z1, Z16
-	VPRORD          $0x0d, Z1, Z17
-	VPRORD          $0x16, Z1, Z18
-	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPRORD          $0x0b, Z5, Z18
+	VPRORD          $0x19, Z5, Z19
+	VPTERNLOGD      $0x96, Z19, Z18, Z16
+	VPADDD          Z17, Z4, Z4
+	VPADDD          Z17, Z0, Z0
+	VPADDD          Z16, Z4, Z4
 	VPADDD          Z16, Z0, Z0
 	VMOVDQA32       Z1, Z17
 	VPTERNLOGD      $0xe8, Z3, Z2, Z17
+	VPRORD          $0x02, Z1, Z16
+	VPRORD          $0x0d, Z1, Z18
+	VPRORD          $0x16, Z1, Z19
+	VPTERNLOGD      $0x96, Z19, Z18, Z16
 	VPADDD          Z17, Z0, Z0
+	VPADDD          Z16, Z0, Z0
 	VPRORD          $0x11, Z10, Z12
 	VPRORD          $0x13, Z10, Z17
 	VPSRLD          $0x0a, Z10, Z18
@@ -85354,46 +85386,50 @@ sha256dAVX512_loop:
 	VPADDD.BCST     336(AX), Z12, Z12
 	VPADDD.BCST     80(AX), Z7, Z7
 	VPADDD          Z12, Z7, Z7
+	VPADDD          Z7, Z3, Z3
 	VMOVDQA32       Z4, Z17
 	VPTERNLOGD      $0xca, Z6, Z5, Z17
-	VPADDD          Z17, Z7, Z7
 	VPRORD          $0x06, Z4, Z16
-	VPRORD          $0x0b, Z4, Z17
-	VPRORD          $0x19, Z4, Z18
-	VPTERNLOGD      $0x96, Z18, Z17, Z16
-	VPADDD          Z16, Z7, Z7
-	VPADDD          Z7, Z3, Z3
-	VPRORD          $0x02, Z0, Z16
-	VPRORD          $0x0d, Z0, Z17
-	VPRORD          $0x16, Z0, Z18
-	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPRORD          $0x0b, Z4, Z18
+	VPRORD          $0x19, Z4, Z19
+	VPTERNLOGD      $0x96, Z19, Z18, Z16
+	VPADDD          Z17, Z3, Z3
+	VPADDD          Z17, Z7, Z7
+	VPADDD          Z16, Z3, Z3
 	VPADDD          Z16, Z7, Z7
 	VMOVDQA32       Z0, Z17
 	VPTERNLOGD      $0xe8, Z2, Z1, Z17
+	VPRORD          $0x02, Z0, Z16
+	VPRORD          $0x0d, Z0, Z18
+	VPRORD          $0x16, Z0, Z19
+	VPTERNLOGD      $0x96, Z19, Z18, Z16
 	VPADDD          Z17, Z7, Z7
+	VPADDD          Z16, Z7, Z7
 	VPRORD          $0x11, Z11, Z13
 	VPRORD          $0x13, Z11, Z17
 	VPSRLD          $0x0a, Z11, Z18
 	VPTERNLOGD      $0x96, Z18, Z17, Z13
 	VPADDD.BCST     84(AX), Z6, Z6
 	VPADDD          Z13, Z6, Z6
+	VPADDD          Z6, Z2, Z2
 	VMOVDQA32       Z3, Z17
 	VPTERNLOGD      $0xca, Z5, Z4, Z17
-	VPADDD          Z17, Z6, Z6
 	VPRORD          $0x06, Z3, Z16
-	VPRORD          $0x0b, Z3, Z17
-	VPRORD          $0x19, Z3, Z18
-	VPTERNLOGD      $0x96, Z18, Z17, Z16
-	VPADDD          Z16, Z6, Z6
-	VPADDD          Z6, Z2, Z2
-	VPRORD          $0x02, Z7, Z16
-	VPRORD          $0x0d, Z7, Z17
-	VPRORD          $0x16, Z7, Z18
-	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPRORD          $0x0b, Z3, Z18
+	VPRORD          $0x19, Z3, Z19
+	VPTERNLOGD      $0x96, Z19, Z18, Z16
+	VPADDD          Z17, Z2, Z2
+	VPADDD          Z17, Z6, Z6
+	VPADDD          Z16, Z2, Z2
 	VPADDD          Z16, Z6, Z6
 	VMOVDQA32       Z7, Z17
 	VPTERNLOGD      $0xe8, Z1, Z0, Z17
+	VPRORD          $0x02, Z7, Z16
+	VPRORD          $0x0d, Z7, Z18
+	VPRORD          $0x16, Z7, Z19
+	VPTERNLOGD      $0x96, Z19, Z18, Z16
 	VPADDD          Z17, Z6, Z6
+	VPADDD          Z16, Z6, Z6
 	VPRORD          $0x11, Z12, Z14
 	VPRORD          $0x13, Z12, Z17
 	VPSRLD          $0x0a, Z12, Z18
@@ -85401,23 +85437,25 @@ sha256dAVX512_loop:
 	VPADDD.BCST     344(AX), Z14, Z14
 	VPADDD.BCST     88(AX), Z5, Z5
 	VPADDD          Z14, Z5, Z5
+	VPADDD          Z5, Z1, Z1
 	VMOVDQA32       Z2, Z17
 	VPTERNLOGD      $0xca, Z4, Z3, Z17
-	VPADDD          Z17, Z5, Z5
 	VPRORD          $0x06, Z2, Z16
-	VPRORD          $0x0b, Z2, Z17
-	VPRORD          $0x19, Z2, Z18
-	VPTERNLOGD      $0x96, Z18, Z17, Z16
-	VPADDD          Z16, Z5, Z5
-	VPADDD          Z5, Z1, Z1
-	VPRORD          $0x02, Z6, Z16
-	VPRORD          $0x0d, Z6, Z17
-	VPRORD          $0x16, Z6, Z18
-	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPRORD          $0x0b, Z2, Z18
+	VPRORD          $0x19, Z2, Z19
+	VPTERNLOGD      $0x96, Z19, Z18, Z16
+	VPADDD          Z17, Z1, Z1
+	VPADDD          Z17, Z5, Z5
+	VPADDD          Z16, Z1, Z1
 	VPADDD          Z16, Z5, Z5
 	VMOVDQA32       Z6, Z17
 	VPTERNLOGD      $0xe8, Z0, Z7, Z17
+	VPRORD          $0x02, Z6, Z16
+	VPRORD          $0x0d, Z6, Z18
+	VPRORD          $0x16, Z6, Z19
+	VPTERNLOGD      $0x96, Z19, Z18, Z16
 	VPADDD          Z17, Z5, Z5
+	VPADDD          Z16, Z5, Z5
 	VPRORD          $0x11, Z13, Z15
 	VPRORD          $0x13, Z13, Z17
 	VPSRLD          $0x0a, Z13, Z18
@@ -85425,23 +85463,25 @@ sha256dAVX512_loop:
 	VPADDD.BCST     348(AX), Z15, Z15
 	VPADDD.BCST     92(AX), Z4, Z4
 	VPADDD          Z15, Z4, Z4
+	VPADDD          Z4, Z0, Z0
 	VMOVDQA32       Z1, Z17
 	VPTERNLOGD      $0xca, Z3, Z2, Z17
-	VPADDD          Z17, Z4, Z4
 	VPRORD          $0x06, Z1, Z16
-	VPRORD          $0x0b, Z1, Z17
-	VPRORD          $0x19, Z1, Z18
-	VPTERNLOGD      $0x96, Z18, Z17, Z16
-	VPADDD          Z16, Z4, Z4
-	VPADDD          Z4, Z0, Z0
-	VPRORD          $0x02, Z5, Z16
-	VPRORD          $0x0d, Z5, Z17
-	VPRORD          $0x16, Z5, Z18
-	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPRORD          $0x0b, Z1, Z18
+	VPRORD          $0x19, Z1, Z19
+	VPTERNLOGD      $0x96, Z19, Z18, Z16
+	VPADDD          Z17, Z0, Z0
+	VPADDD          Z17, Z4, Z4
+	VPADDD          Z16, Z0, Z0
 	VPADDD          Z16, Z4, Z4
 	VMOVDQA32       Z5, Z17
 	VPTERNLOGD      $0xe8, Z7, Z6, Z17
+	VPRORD          $0x02, Z5, Z16
+	VPRORD          $0x0d, Z5, Z18
+	VPRORD          $0x16, Z5, Z19
+	VPTERNLOGD      $0x96, Z19, Z18, Z16
 	VPADDD          Z17, Z4, Z4
+	VPADDD          Z16, Z4, Z4
 	VPRORD          $0x11, Z14, Z21
 	VPRORD          $0x13, Z14, Z17
 	VPSRLD          $0x0a, Z14, Z18
@@ -85449,1148 +85489,1236 @@ sha256dAVX512_loop:
 	VPADDD.BCST     352(AX), Z21, Z21
 	VPADDD.BCST     96(AX), Z3, Z3
 	VPADDD          Z21, Z3, Z3
+	VPADDD          Z3, Z7, Z7
 	VMOVDQA32       Z0, Z17
 	VPTERNLOGD      $0xca, Z2, Z1, Z17
-	VPADDD          Z17, Z3, Z3
 	VPRORD          $0x06, Z0, Z16
-	VPRORD          $0x0b, Z0, Z17
-	VPRORD          $0x19, Z0, Z18
-	VPTERNLOGD      $0x96, Z18, Z17, Z16
-	VPADDD          Z16, Z3, Z3
-	VPADDD          Z3, Z7, Z7
-	VPRORD          $0x02, Z4, Z16
-	VPRORD          $0x0d, Z4, Z17
-	VPRORD          $0x16, Z4, Z18
-	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPRORD          $0x0b, Z0, Z18
+	VPRORD          $0x19, Z0, Z19
+	VPTERNLOGD      $0x96, Z19, Z18, Z16
+	VPADDD          Z17, Z7, Z7
+	VPADDD          Z17, Z3, Z3
+	VPADDD          Z16, Z7, Z7
 	VPADDD          Z16, Z3, Z3
 	VMOVDQA32       Z4, Z17
 	VPTERNLOGD      $0xe8, Z6, Z5, Z17
-	VPADDD          Z17, Z3, Z3
-	VPRORD          $0x11, Z15, Z22
-	VPRORD          $0x13, Z15, Z17
-	VPSRLD          $0x0a, Z15, Z18
-	VPTERNLOGD      $0x96, Z18, Z17, Z22
-	VPADDD          Z10, Z22, Z22
-	VPADDD.BCST     100(AX), Z2, Z2
-	VPADDD          Z22, Z2, Z2
-	VMOVDQA32       Z7, Z17
-	VPTERNLOGD      $0xca, Z1, Z0, Z17
-	VPADDD          Z17, Z2, Z2
-	VPRORD          $0x06, Z7, Z16
-	VPRORD          $0x0b, Z7, Z17
-	VPRORD          $0x19, Z7, Z18
-	VPTERNLOGD      $0x96, Z18, Z17, Z16
-	VPADDD          Z16, Z2, Z2
-	VPADDD          Z2, Z6, Z6
-	VPRORD          $0x02, Z3, Z16
-	VPRORD          $0x0d, Z3, Z17
-	VPRORD          $0x16, Z3, Z18
-	VPTERNLOGD      $0x96, Z18, Z17, Z16
-	VPADDD          Z16, Z2, Z2
-	VMOVDQA32       Z3, Z17
-	VPTERNLOGD      $0xe8, Z5, Z4, Z17
-	VPADDD          Z17, Z2, Z2
-	VPRORD          $0x11, Z21, Z23
-	VPRORD          $0x13, Z21, Z17
-	VPSRLD          $0x0a, Z21, Z18
-	VPTERNLOGD      $0x96, Z18, Z17, Z23
-	VPADDD          Z11, Z23, Z23
-	VPADDD.BCST     104(AX), Z1, Z1
-	VPADDD          Z23, Z1, Z1
-	VMOVDQA32       Z6, Z17
-	VPTERNLOGD      $0xca, Z0, Z7, Z17
-	VPADDD          Z17, Z1, Z1
-	VPRORD          $0x06, Z6, Z16
-	VPRORD          $0x0b, Z6, Z17
-	VPRORD          $0x19, Z6, Z18
-	VPTERNLOGD      $0x96, Z18, Z17, Z16
-	VPADDD          Z16, Z1, Z1
-	VPADDD          Z1, Z5, Z5
-	VPRORD          $0x02, Z2, Z16
-	VPRORD          $0x0d, Z2, Z17
-	VPRORD          $0x16, Z2, Z18
-	VPTERNLOGD      $0x96, Z18, Z17, Z16
-	VPADDD          Z16, Z1, Z1
-	VMOVDQA32       Z2, Z17
-	VPTERNLOGD      $0xe8, Z4, Z3, Z17
-	VPADDD          Z17, Z1, Z1
-	VPRORD          $0x11, Z22, Z24
-	VPRORD          $0x13, Z22, Z17
-	VPSRLD          $0x0a, Z22, Z18
-	VPTERNLOGD      $0x96, Z18, Z17, Z24
-	VPADDD          Z12, Z24, Z24
-	VPADDD.BCST     108(AX), Z0, Z0
-	VPADDD          Z24, Z0, Z0
-	VMOVDQA32       Z5, Z17
-	VPTERNLOGD      $0xca, Z7, Z6, Z17
-	VPADDD          Z17, Z0, Z0
-	VPRORD          $0x06, Z5, Z16
-	VPRORD          $0x0b, Z5, Z17
-	VPRORD          $0x19, Z5, Z18
-	VPTERNLOGD      $0x96, Z18, Z17, Z16
-	VPADDD          Z16, Z0, Z0
-	VPADDD          Z0, Z4, Z4
-	VPRORD          $0x02, Z1, Z16
-	VPRORD          $0x0d, Z1, Z17
-	VPRORD          $0x16, Z1, Z18
-	VPTERNLOGD      $0x96, Z18, Z17, Z16
-	VPADDD          Z16, Z0, Z0
-	VMOVDQA32       Z1, Z17
-	VPTERNLOGD      $0xe8, Z3, Z2, Z17
-	VPADDD          Z17, Z0, Z0
-	VPRORD          $0x11, Z23, Z25
-	VPRORD          $0x13, Z23, Z17
-	VPSRLD          $0x0a, Z23, Z18
-	VPTERNLOGD      $0x96, Z18, Z17, Z25
-	VPADDD          Z13, Z25, Z25
-	VPADDD.BCST     112(AX), Z7, Z7
-	VPADDD          Z25, Z7, Z7
-	VMOVDQA32       Z4, Z17
-	VPTERNLOGD      $0xca, Z6, Z5, Z17
-	VPADDD          Z17, Z7, Z7
-	VPRORD          $0x06, Z4, Z16
-	VPRORD          $0x0b, Z4, Z17
-	VPRORD          $0x19, Z4, Z18
-	VPTERNLOGD      $0x96, Z18, Z17, Z16
-	VPADDD          Z16, Z7, Z7
-	VPADDD          Z7, Z3, Z3
-	VPRORD          $0x02, Z0, Z16
-	VPRORD          $0x0d, Z0, Z17
-	VPRORD          $0x16, Z0, Z18
-	VPTERNLOGD      $0x96, Z18, Z17, Z16
-	VPADDD          Z16, Z7, Z7
-	VMOVDQA32       Z0, Z17
-	VPTERNLOGD      $0xe8, Z2, Z1, Z17
-	VPADDD          Z17, Z7, Z7
-	VPRORD          $0x11, Z24, Z26
-	VPRORD          $0x13, Z24, Z17
-	VPSRLD          $0x0a, Z24, Z18
-	VPTERNLOGD      $0x96, Z18, Z17, Z26
-	VPADDD          Z14, Z26, Z26
-	VPADDD.BCST     116(AX), Z6, Z6
-	VPADDD          Z26, Z6, Z6
-	VMOVDQA32       Z3, Z17
-	VPTERNLOGD      $0xca, Z5, Z4, Z17
-	VPADDD          Z17, Z6, Z6
-	VPRORD          $0x06, Z3, Z16
-	VPRORD          $0x0b, Z3, Z17
-	VPRORD          $0x19, Z3, Z18
-	VPTERNLOGD      $0x96, Z18, Z17, Z16
-	VPADDD          Z16, Z6, Z6
-	VPADDD          Z6, Z2, Z2
-	VPRORD          $0x02, Z7, Z16
-	VPRORD          $0x0d, Z7, Z17
-	VPRORD          $0x16, Z7, Z18
-	VPTERNLOGD      $0x96, Z18, Z17, Z16
-	VPADDD          Z16, Z6, Z6
-	VMOVDQA32       Z7, Z17
-	VPTERNLOGD      $0xe8, Z1, Z0, Z17
-	VPADDD          Z17, Z6, Z6
-	VPRORD          $0x11, Z25, Z27
-	VPRORD          $0x13, Z25, Z17
-	VPSRLD          $0x0a, Z25, Z18
-	VPTERNLOGD      $0x96, Z18, Z17, Z27
-	VPADDD          Z15, Z27, Z27
-	VPADDD.BCST     376(AX), Z27, Z27
-	VPADDD.BCST     120(AX), Z5, Z5
-	VPADDD          Z27, Z5, Z5
-	VMOVDQA32       Z2, Z17
-	VPTERNLOGD      $0xca, Z4, Z3, Z17
-	VPADDD          Z17, Z5, Z5
-	VPRORD          $0x06, Z2, Z16
-	VPRORD          $0x0b, Z2, Z17
-	VPRORD          $0x19, Z2, Z18
-	VPTERNLOGD      $0x96, Z18, Z17, Z16
-	VPADDD          Z16, Z5, Z5
-	VPADDD          Z5, Z1, Z1
-	VPRORD          $0x02, Z6, Z16
-	VPRORD          $0x0d, Z6, Z17
-	VPRORD          $0x16, Z6, Z18
-	VPTERNLOGD      $0x96, Z18, Z17, Z16
-	VPADDD          Z16, Z5, Z5
-	VMOVDQA32       Z6, Z17
-	VPTERNLOGD      $0xe8, Z0, Z7, Z17
-	VPADDD          Z17, Z5, Z5
-	VPRORD          $0x11, Z26, Z28
-	VPRORD          $0x13, Z26, Z17
-	VPSRLD          $0x0a, Z26, Z18
-	VPTERNLOGD      $0x96, Z18, Z17, Z28
-	VPADDD          Z21, Z28, Z28
-	VPADDD.BCST     380(AX), Z28, Z28
-	VPADDD.BCST     124(AX), Z4, Z4
-	VPADDD          Z28, Z4, Z4
-	VMOVDQA32       Z1, Z17
-	VPTERNLOGD      $0xca, Z3, Z2, Z17
-	VPADDD          Z17, Z4, Z4
-	VPRORD          $0x06, Z1, Z16
-	VPRORD          $0x0b, Z1, Z17
-	VPRORD          $0x19, Z1, Z18
-	VPTERNLOGD      $0x96, Z18, Z17, Z16
-	VPADDD          Z16, Z4, Z4
-	VPADDD          Z4, Z0, Z0
-	VPRORD          $0x02, Z5, Z16
-	VPRORD          $0x0d, Z5, Z17
-	VPRORD          $0x16, Z5, Z18
-	VPTERNLOGD      $0x96, Z18, Z17, Z16
-	VPADDD          Z16, Z4, Z4
-	VMOVDQA32       Z5, Z17
-	VPTERNLOGD      $0xe8, Z7, Z6, Z17
-	VPADDD          Z17, Z4, Z4
-	VPRORD          $0x11, Z27, Z8
-	VPRORD          $0x13, Z27, Z17
-	VPSRLD          $0x0a, Z27, Z18
-	VPTERNLOGD      $0x96, Z18, Z17, Z8
-	VPADDD          Z22, Z8, Z8
-	VPADDD.BCST     384(AX), Z8, Z8
-	VPADDD.BCST     128(AX), Z3, Z3
-	VPADDD          Z8, Z3, Z3
-	VMOVDQA32       Z0, Z17
-	VPTERNLOGD      $0xca, Z2, Z1, Z17
-	VPADDD          Z17, Z3, Z3
-	VPRORD          $0x06, Z0, Z16
-	VPRORD          $0x0b, Z0, Z17
-	VPRORD          $0x19, Z0, Z18
-	VPTERNLOGD      $0x96, Z18, Z17, Z16
-	VPADDD          Z16, Z3, Z3
-	VPADDD          Z3, Z7, Z7
 	VPRORD          $0x02, Z4, Z16
-	VPRORD          $0x0d, Z4, Z17
-	VPRORD          $0x16, Z4, Z18
-	VPTERNLOGD      $0x96, Z18, Z17, Z16
-	VPADDD          Z16, Z3, Z3
-	VMOVDQA32       Z4, Z17
-	VPTERNLOGD      $0xe8, Z6, Z5, Z17
+	VPRORD          $0x0d, Z4, Z18
+	VPRORD          $0x16, Z4, Z19
+	VPTERNLOGD      $0x96, Z19, Z18, Z16
 	VPADDD          Z17, Z3, Z3
-	VPRORD          $0x07, Z10, Z9
-	VPRORD          $0x12, Z10, Z17
-	VPSRLD          $0x03, Z10, Z18
-	VPTERNLOGD      $0x96, Z18, Z17, Z9
-	VPRORD          $0x11, Z28, Z16
-	VPRORD          $0x13, Z28, Z17
-	VPSRLD          $0x0a, Z28, Z18
-	VPTERNLOGD      $0x96, Z18, Z17, Z16
-	VPADDD          Z16, Z9, Z9
-	VPADDD          Z23, Z9, Z9
-	VPADDD.BCST     388(AX), Z9, Z9
-	VPADDD.BCST     132(AX), Z2, Z2
-	VPADDD          Z9, Z2, Z2
-	VMOVDQA32       Z7, Z17
-	VPTERNLOGD      $0xca, Z1, Z0, Z17
-	VPADDD          Z17, Z2, Z2
-	VPRORD          $0x06, Z7, Z16
-	VPRORD          $0x0b, Z7, Z17
-	VPRORD          $0x19, Z7, Z18
-	VPTERNLOGD      $0x96, Z18, Z17, Z16
-	VPADDD          Z16, Z2, Z2
-	VPADDD          Z2, Z6, Z6
-	VPRORD          $0x02, Z3, Z16
-	VPRORD          $0x0d, Z3, Z17
-	VPRORD          $0x16, Z3, Z18
-	VPTERNLOGD      $0x96, Z18, Z17, Z16
-	VPADDD          Z16, Z2, Z2
-	VMOVDQA32       Z3, Z17
-	VPTERNLOGD      $0xe8, Z5, Z4, Z17
-	VPADDD          Z17, Z2, Z2
-	VPRORD          $0x07, Z11, Z16
-	VPRORD          $0x12, Z11, Z17
-	VPSRLD          $0x03, Z11, Z18
-	VPTERNLOGD      $0x96, Z18, Z17, Z16
-	VPADDD          Z16, Z10, Z10
-	VPRORD          $0x11, Z8, Z16
-	VPRORD          $0x13, Z8, Z17
-	VPSRLD          $0x0a, Z8, Z18
-	VPTERNLOGD      $0x96, Z18, Z17, Z16
-	VPADDD          Z16, Z10, Z10
-	VPADDD          Z24, Z10, Z10
-	VPADDD.BCST     136(AX), Z1, Z1
-	VPADDD          Z10, Z1, Z1
-	VMOVDQA32       Z6, Z17
-	VPTERNLOGD      $0xca, Z0, Z7, Z17
-	VPADDD          Z17, Z1, Z1
-	VPRORD          $0x06, Z6, Z16
-	VPRORD          $0x0b, Z6, Z17
-	VPRORD          $0x19, Z6, Z18
-	VPTERNLOGD      $0x96, Z18, Z17, Z16
-	VPADDD          Z16, Z1, Z1
-	VPADDD          Z1, Z5, Z5
-	VPRORD          $0x02, Z2, Z16
-	VPRORD          $0x0d, Z2, Z17
-	VPRORD          $0x16, Z2, Z18
-	VPTERNLOGD      $0x96, Z18, Z17, Z16
-	VPADDD          Z16, Z1, Z1
-	VMOVDQA32       Z2, Z17
-	VPTERNLOGD      $0xe8, Z4, Z3, Z17
-	VPADDD          Z17, Z1, Z1
-	VPRORD          $0x07, Z12, Z16
-	VPRORD          $0x12, Z12, Z17
-	VPSRLD          $0x03, Z12, Z18
-	VPTERNLOGD      $0x96, Z18, Z17, Z16
-	VPADDD          Z16, Z11, Z11
-	VPRORD          $0x11, Z9, Z16
-	VPRORD          $0x13, Z9, Z17
-	VPSRLD          $0x0a, Z9, Z18
-	VPTERNLOGD      $0x96, Z18, Z17, Z16
-	VPADDD          Z16, Z11, Z11
-	VPADDD          Z25, Z11, Z11
-	VPADDD.BCST     140(AX), Z0, Z0
-	VPADDD          Z11, Z0, Z0
-	VMOVDQA32       Z5, Z17
-	VPTERNLOGD      $0xca, Z7, Z6, Z17
-	VPADDD          Z17, Z0, Z0
-	VPRORD          $0x06, Z5, Z16
-	VPRORD          $0x0b, Z5, Z17
-	VPRORD          $0x19, Z5, Z18
-	VPTERNLOGD      $0x96, Z18, Z17, Z16
-	VPADDD          Z16, Z0, Z0
-	VPADDD          Z0, Z4, Z4
-	VPRORD          $0x02, Z1, Z16
-	VPRORD          $0x0d, Z1, Z17
-	VPRORD          $0x16, Z1, Z18
-	VPTERNLOGD      $0x96, Z18, Z17, Z16
-	VPADDD          Z16, Z0, Z0
-	VMOVDQA32       Z1, Z17
-	VPTERNLOGD      $0xe8, Z3, Z2, Z17
-	VPADDD          Z17, Z0, Z0
-	VPRORD          $0x07, Z13, Z16
-	VPRORD          $0x12, Z13, Z17
-	VPSRLD          $0x03, Z13, Z18
-	VPTERNLOGD      $0x96, Z18, Z17, Z16
-	VPADDD          Z16, Z12, Z12
-	VPRORD          $0x11, Z10, Z16
-	VPRORD          $0x13, Z10, Z17
-	VPSRLD          $0x0a, Z10, Z18
-	VPTERNLOGD      $0x96, Z18, Z17, Z16
-	VPADDD          Z16, Z12, Z12
-	VPADDD          Z26, Z12, Z12
-	VPADDD.BCST     144(AX), Z7, Z7
-	VPADDD          Z12, Z7, Z7
-	VMOVDQA32       Z4, Z17
-	VPTERNLOGD      $0xca, Z6, Z5, Z17
-	VPADDD          Z17, Z7, Z7
-	VPRORD          $0x06, Z4, Z16
-	VPRORD          $0x0b, Z4, Z17
-	VPRORD          $0x19, Z4, Z18
-	VPTERNLOGD      $0x96, Z18, Z17, Z16
-	VPADDD          Z16, Z7, Z7
-	VPADDD          Z7, Z3, Z3
-	VPRORD          $0x02, Z0, Z16
-	VPRORD          $0x0d, Z0, Z17
-	VPRORD          $0x16, Z0, Z18
-	VPTERNLOGD      $0x96, Z18, Z17, Z16
-	VPADDD          Z16, Z7, Z7
-	VMOVDQA32       Z0, Z17
-	VPTERNLOGD      $0xe8, Z2, Z1, Z17
-	VPADDD          Z17, Z7, Z7
-	VPRORD          $0x07, Z14, Z16
-	VPRORD          $0x12, Z14, Z17
-	VPSRLD          $0x03, Z14, Z18
-	VPTERNLOGD      $0x96, Z18, Z17, Z16
-	VPADDD          Z16, Z13, Z13
-	VPRORD          $0x11, Z11, Z16
-	VPRORD          $0x13, Z11, Z17
-	VPSRLD          $0x0a, Z11, Z18
-	VPTERNLOGD      $0x96, Z18, Z17, Z16
-	VPADDD          Z16, Z13, Z13
-	VPADDD          Z27, Z13, Z13
-	VPADDD.BCST     148(AX), Z6, Z6
-	VPADDD          Z13, Z6, Z6
-	VMOVDQA32       Z3, Z17
-	VPTERNLOGD      $0xca, Z5, Z4, Z17
-	VPADDD          Z17, Z6, Z6
-	VPRORD          $0x06, Z3, Z16
-	VPRORD          $0x0b, Z3, Z17
-	VPRORD          $0x19, Z3, Z18
-	VPTERNLOGD      $0x96, Z18, Z17, Z16
-	VPADDD          Z16, Z6, Z6
-	VPADDD          Z6, Z2, Z2
-	VPRORD          $0x02, Z7, Z16
-	VPRORD          $0x0d, Z7, Z17
-	VPRORD          $0x16, Z7, Z18
-	VPTERNLOGD      $0x96, Z18, Z17, Z16
-	VPADDD          Z16, Z6, Z6
-	VMOVDQA32       Z7, Z17
-	VPTERNLOGD      $0xe8, Z1, Z0, Z17
-	VPADDD          Z17, Z6, Z6
-	VPRORD          $0x07, Z15, Z16
-	VPRORD          $0x12, Z15, Z17
-	VPSRLD          $0x03, Z15, Z18
-	VPTERNLOGD      $0x96, Z18, Z17, Z16
-	VPADDD          Z16, Z14, Z14
-	VPRORD          $0x11, Z12, Z16
-	VPRORD          $0x13, Z12, Z17
-	VPSRLD          $0x0a, Z12, Z18
-	VPTERNLOGD      $0x96, Z18, Z17, Z16
-	VPADDD          Z16, Z14, Z14
-	VPADDD          Z28, Z14, Z14
-	VPADDD.BCST     152(AX), Z5, Z5
-	VPADDD          Z14, Z5, Z5
-	VMOVDQA32       Z2, Z17
-	VPTERNLOGD      $0xca, Z4, Z3, Z17
-	VPADDD          Z17, Z5, Z5
-	VPRORD          $0x06, Z2, Z16
-	VPRORD          $0x0b, Z2, Z17
-	VPRORD          $0x19, Z2, Z18
-	VPTERNLOGD      $0x96, Z18, Z17, Z16
-	VPADDD          Z16, Z5, Z5
-	VPADDD          Z5, Z1, Z1
-	VPRORD          $0x02, Z6, Z16
-	VPRORD          $0x0d, Z6, Z17
-	VPRORD          $0x16, Z6, Z18
-	VPTERNLOGD      $0x96, Z18, Z17, Z16
-	VPADDD          Z16, Z5, Z5
-	VMOVDQA32       Z6, Z17
-	VPTERNLOGD      $0xe8, Z0, Z7, Z17
-	VPADDD          Z17, Z5, Z5
-	VPRORD          $0x07, Z21, Z16
-	VPRORD          $0x12, Z21, Z17
-	VPSRLD          $0x03, Z21, Z18
-	VPTERNLOGD      $0x96, Z18, Z17, Z16
-	VPADDD          Z16, Z15, Z15
-	VPRORD          $0x11, Z13, Z16
-	VPRORD          $0x13, Z13, Z17
-	VPSRLD          $0x0a, Z13, Z18
-	VPTERNLOGD      $0x96, Z18, Z17, Z16
-	VPADDD          Z16, Z15, Z15
-	VPADDD          Z8, Z15, Z15
-	VPADDD.BCST     156(AX), Z4, Z4
-	VPADDD          Z15, Z4, Z4
-	VMOVDQA32       Z1, Z17
-	VPTERNLOGD      $0xca, Z3, Z2, Z17
-	VPADDD          Z17, Z4, Z4
-	VPRORD          $0x06, Z1, Z16
-	VPRORD          $0x0b, Z1, Z17
-	VPRORD          $0x19, Z1, Z18
-	VPTERNLOGD      $0x96, Z18, Z17, Z16
-	VPADDD          Z16, Z4, Z4
-	VPADDD          Z4, Z0, Z0
-	VPRORD          $0x02, Z5, Z16
-	VPRORD          $0x0d, Z5, Z17
-	VPRORD          $0x16, Z5, Z18
-	VPTERNLOGD      $0x96, Z18, Z17, Z16
-	VPADDD          Z16, Z4, Z4
-	VMOVDQA32       Z5, Z17
-	VPTERNLOGD      $0xe8, Z7, Z6, Z17
-	VPADDD          Z17, Z4, Z4
-	VPRORD          $0x07, Z22, Z16
-	VPRORD          $0x12, Z22, Z17
-	VPSRLD          $0x03, Z22, Z18
-	VPTERNLOGD      $0x96, Z18, Z17, Z16
-	VPADDD          Z16, Z21, Z21
-	VPRORD          $0x11, Z14, Z16
-	VPRORD          $0x13, Z14, Z17
-	VPSRLD          $0x0a, Z14, Z18
-	VPTERNLOGD      $0x96, Z18, Z17, Z16
-	VPADDD          Z16, Z21, Z21
-	VPADDD          Z9, Z21, Z21
-	VPADDD.BCST     160(AX), Z3, Z3
-	VPADDD          Z21, Z3, Z3
-	VMOVDQA32       Z0, Z17
-	VPTERNLOGD      $0xca, Z2, Z1, Z17
-	VPADDD          Z17, Z3, Z3
-	VPRORD          $0x06, Z0, Z16
-	VPRORD          $0x0b, Z0, Z17
-	VPRORD          $0x19, Z0, Z18
-	VPTERNLOGD      $0x96, Z18, Z17, Z16
 	VPADDD          Z16, Z3, Z3
-	VPADDD          Z3, Z7, Z7
-	VPRORD          $0x02, Z4, Z16
-	VPRORD          $0x0d, Z4, Z17
-	VPRORD          $0x16, Z4, Z18
-	VPTERNLOGD      $0x96, Z18, Z17, Z16
-	VPADDD          Z16, Z3, Z3
-	VMOVDQA32       Z4, Z17
-	VPTERNLOGD      $0xe8, Z6, Z5, Z17
-	VPADDD          Z17, Z3, Z3
-	VPRORD          $0x07, Z23, Z16
-	VPRORD          $0x12, Z23, Z17
-	VPSRLD          $0x03, Z23, Z18
-	VPTERNLOGD      $0x96, Z18, Z17, Z16
-	VPADDD          Z16, Z22, Z22
+	VMOVDQA32       Z10, Z22
 	VPRORD          $0x11, Z15, Z16
 	VPRORD          $0x13, Z15, Z17
 	VPSRLD          $0x0a, Z15, Z18
 	VPTERNLOGD      $0x96, Z18, Z17, Z16
 	VPADDD          Z16, Z22, Z22
-	VPADDD          Z10, Z22, Z22
-	VPADDD.BCST     164(AX), Z2, Z2
+	VPADDD.BCST     100(AX), Z2, Z2
 	VPADDD          Z22, Z2, Z2
+	VPADDD          Z2, Z6, Z6
 	VMOVDQA32       Z7, Z17
 	VPTERNLOGD      $0xca, Z1, Z0, Z17
-	VPADDD          Z17, Z2, Z2
 	VPRORD          $0x06, Z7, Z16
-	VPRORD          $0x0b, Z7, Z17
-	VPRORD          $0x19, Z7, Z18
-	VPTERNLOGD      $0x96, Z18, Z17, Z16
-	VPADDD          Z16, Z2, Z2
-	VPADDD          Z2, Z6, Z6
-	VPRORD          $0x02, Z3, Z16
-	VPRORD          $0x0d, Z3, Z17
-	VPRORD          $0x16, Z3, Z18
-	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPRORD          $0x0b, Z7, Z18
+	VPRORD          $0x19, Z7, Z19
+	VPTERNLOGD      $0x96, Z19, Z18, Z16
+	VPADDD          Z17, Z6, Z6
+	VPADDD          Z17, Z2, Z2
+	VPADDD          Z16, Z6, Z6
 	VPADDD          Z16, Z2, Z2
 	VMOVDQA32       Z3, Z17
 	VPTERNLOGD      $0xe8, Z5, Z4, Z17
+	VPRORD          $0x02, Z3, Z16
+	VPRORD          $0x0d, Z3, Z18
+	VPRORD          $0x16, Z3, Z19
+	VPTERNLOGD      $0x96, Z19, Z18, Z16
 	VPADDD          Z17, Z2, Z2
-	VPRORD          $0x07, Z24, Z16
-	VPRORD          $0x12, Z24, Z17
-	VPSRLD          $0x03, Z24, Z18
-	VPTERNLOGD      $0x96, Z18, Z17, Z16
-	VPADDD          Z16, Z23, Z23
+	VPADDD          Z16, Z2, Z2
+	VMOVDQA32       Z11, Z23
 	VPRORD          $0x11, Z21, Z16
 	VPRORD          $0x13, Z21, Z17
 	VPSRLD          $0x0a, Z21, Z18
 	VPTERNLOGD      $0x96, Z18, Z17, Z16
 	VPADDD          Z16, Z23, Z23
-	VPADDD          Z11, Z23, Z23
-	VPADDD.BCST     168(AX), Z1, Z1
+	VPADDD.BCST     104(AX), Z1, Z1
 	VPADDD          Z23, Z1, Z1
+	VPADDD          Z1, Z5, Z5
 	VMOVDQA32       Z6, Z17
 	VPTERNLOGD      $0xca, Z0, Z7, Z17
-	VPADDD          Z17, Z1, Z1
 	VPRORD          $0x06, Z6, Z16
-	VPRORD          $0x0b, Z6, Z17
-	VPRORD          $0x19, Z6, Z18
-	VPTERNLOGD      $0x96, Z18, Z17, Z16
-	VPADDD          Z16, Z1, Z1
-	VPADDD          Z1, Z5, Z5
-	VPRORD          $0x02, Z2, Z16
-	VPRORD          $0x0d, Z2, Z17
-	VPRORD          $0x16, Z2, Z18
-	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPRORD          $0x0b, Z6, Z18
+	VPRORD          $0x19, Z6, Z19
+	VPTERNLOGD      $0x96, Z19, Z18, Z16
+	VPADDD          Z17, Z5, Z5
+	VPADDD          Z17, Z1, Z1
+	VPADDD          Z16, Z5, Z5
 	VPADDD          Z16, Z1, Z1
 	VMOVDQA32       Z2, Z17
 	VPTERNLOGD      $0xe8, Z4, Z3, Z17
+	VPRORD          $0x02, Z2, Z16
+	VPRORD          $0x0d, Z2, Z18
+	VPRORD          $0x16, Z2, Z19
+	VPTERNLOGD      $0x96, Z19, Z18, Z16
 	VPADDD          Z17, Z1, Z1
-	VPRORD          $0x07, Z25, Z16
-	VPRORD          $0x12, Z25, Z17
-	VPSRLD          $0x03, Z25, Z18
-	VPTERNLOGD      $0x96, Z18, Z17, Z16
-	VPADDD          Z16, Z24, Z24
+	VPADDD          Z16, Z1, Z1
+	VMOVDQA32       Z12, Z24
 	VPRORD          $0x11, Z22, Z16
 	VPRORD          $0x13, Z22, Z17
 	VPSRLD          $0x0a, Z22, Z18
 	VPTERNLOGD      $0x96, Z18, Z17, Z16
 	VPADDD          Z16, Z24, Z24
-	VPADDD          Z12, Z24, Z24
-	VPADDD.BCST     172(AX), Z0, Z0
+	VPADDD.BCST     108(AX), Z0, Z0
 	VPADDD          Z24, Z0, Z0
+	VPADDD          Z0, Z4, Z4
 	VMOVDQA32       Z5, Z17
 	VPTERNLOGD      $0xca, Z7, Z6, Z17
-	VPADDD          Z17, Z0, Z0
 	VPRORD          $0x06, Z5, Z16
-	VPRORD          $0x0b, Z5, Z17
-	VPRORD          $0x19, Z5, Z18
-	VPTERNLOGD      $0x96, Z18, Z17, Z16
-	VPADDD          Z16, Z0, Z0
-	VPADDD          Z0, Z4, Z4
-	VPRORD          $0x02, Z1, Z16
-	VPRORD          $0x0d, Z1, Z17
-	VPRORD          $0x16, Z1, Z18
-	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPRORD          $0x0b, Z5, Z18
+	VPRORD          $0x19, Z5, Z19
+	VPTERNLOGD      $0x96, Z19, Z18, Z16
+	VPADDD          Z17, Z4, Z4
+	VPADDD          Z17, Z0, Z0
+	VPADDD          Z16, Z4, Z4
 	VPADDD          Z16, Z0, Z0
 	VMOVDQA32       Z1, Z17
 	VPTERNLOGD      $0xe8, Z3, Z2, Z17
+	VPRORD          $0x02, Z1, Z16
+	VPRORD          $0x0d, Z1, Z18
+	VPRORD          $0x16, Z1, Z19
+	VPTERNLOGD      $0x96, Z19, Z18, Z16
 	VPADDD          Z17, Z0, Z0
-	VPRORD          $0x07, Z26, Z16
-	VPRORD          $0x12, Z26, Z17
-	VPSRLD          $0x03, Z26, Z18
-	VPTERNLOGD      $0x96, Z18, Z17, Z16
-	VPADDD          Z16, Z25, Z25
+	VPADDD          Z16, Z0, Z0
+	VMOVDQA32       Z13, Z25
 	VPRORD          $0x11, Z23, Z16
 	VPRORD          $0x13, Z23, Z17
 	VPSRLD          $0x0a, Z23, Z18
 	VPTERNLOGD      $0x96, Z18, Z17, Z16
 	VPADDD          Z16, Z25, Z25
-	VPADDD          Z13, Z25, Z25
-	VPADDD.BCST     176(AX), Z7, Z7
+	VPADDD.BCST     112(AX), Z7, Z7
 	VPADDD          Z25, Z7, Z7
+	VPADDD          Z7, Z3, Z3
 	VMOVDQA32       Z4, Z17
 	VPTERNLOGD      $0xca, Z6, Z5, Z17
-	VPADDD          Z17, Z7, Z7
 	VPRORD          $0x06, Z4, Z16
-	VPRORD          $0x0b, Z4, Z17
-	VPRORD          $0x19, Z4, Z18
-	VPTERNLOGD      $0x96, Z18, Z17, Z16
-	VPADDD          Z16, Z7, Z7
-	VPADDD          Z7, Z3, Z3
-	VPRORD          $0x02, Z0, Z16
-	VPRORD          $0x0d, Z0, Z17
-	VPRORD          $0x16, Z0, Z18
-	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPRORD          $0x0b, Z4, Z18
+	VPRORD          $0x19, Z4, Z19
+	VPTERNLOGD      $0x96, Z19, Z18, Z16
+	VPADDD          Z17, Z3, Z3
+	VPADDD          Z17, Z7, Z7
+	VPADDD          Z16, Z3, Z3
 	VPADDD          Z16, Z7, Z7
 	VMOVDQA32       Z0, Z17
 	VPTERNLOGD      $0xe8, Z2, Z1, Z17
+	VPRORD          $0x02, Z0, Z16
+	VPRORD          $0x0d, Z0, Z18
+	VPRORD          $0x16, Z0, Z19
+	VPTERNLOGD      $0x96, Z19, Z18, Z16
 	VPADDD          Z17, Z7, Z7
-	VPRORD          $0x07, Z27, Z16
-	VPRORD          $0x12, Z27, Z17
-	VPSRLD          $0x03, Z27, Z18
-	VPTERNLOGD      $0x96, Z18, Z17, Z16
-	VPADDD          Z16, Z26, Z26
+	VPADDD          Z16, Z7, Z7
+	VMOVDQA32       Z14, Z26
 	VPRORD          $0x11, Z24, Z16
 	VPRORD          $0x13, Z24, Z17
 	VPSRLD          $0x0a, Z24, Z18
 	VPTERNLOGD      $0x96, Z18, Z17, Z16
 	VPADDD          Z16, Z26, Z26
-	VPADDD          Z14, Z26, Z26
-	VPADDD.BCST     180(AX), Z6, Z6
+	VPADDD.BCST     116(AX), Z6, Z6
 	VPADDD          Z26, Z6, Z6
+	VPADDD          Z6, Z2, Z2
 	VMOVDQA32       Z3, Z17
 	VPTERNLOGD      $0xca, Z5, Z4, Z17
-	VPADDD          Z17, Z6, Z6
 	VPRORD          $0x06, Z3, Z16
-	VPRORD          $0x0b, Z3, Z17
-	VPRORD          $0x19, Z3, Z18
-	VPTERNLOGD      $0x96, Z18, Z17, Z16
-	VPADDD          Z16, Z6, Z6
-	VPADDD          Z6, Z2, Z2
-	VPRORD          $0x02, Z7, Z16
-	VPRORD          $0x0d, Z7, Z17
-	VPRORD          $0x16, Z7, Z18
-	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPRORD          $0x0b, Z3, Z18
+	VPRORD          $0x19, Z3, Z19
+	VPTERNLOGD      $0x96, Z19, Z18, Z16
+	VPADDD          Z17, Z2, Z2
+	VPADDD          Z17, Z6, Z6
+	VPADDD          Z16, Z2, Z2
 	VPADDD          Z16, Z6, Z6
 	VMOVDQA32       Z7, Z17
 	VPTERNLOGD      $0xe8, Z1, Z0, Z17
+	VPRORD          $0x02, Z7, Z16
+	VPRORD          $0x0d, Z7, Z18
+	VPRORD          $0x16, Z7, Z19
+	VPTERNLOGD      $0x96, Z19, Z18, Z16
 	VPADDD          Z17, Z6, Z6
-	VPRORD          $0x07, Z28, Z16
-	VPRORD          $0x12, Z28, Z17
-	VPSRLD          $0x03, Z28, Z18
-	VPTERNLOGD      $0x96, Z18, Z17, Z16
-	VPADDD          Z16, Z27, Z27
+	VPADDD          Z16, Z6, Z6
+	VMOVDQA32       Z15, Z27
+	VPADDD.BCST     376(AX), Z27, Z27
 	VPRORD          $0x11, Z25, Z16
 	VPRORD          $0x13, Z25, Z17
 	VPSRLD          $0x0a, Z25, Z18
 	VPTERNLOGD      $0x96, Z18, Z17, Z16
 	VPADDD          Z16, Z27, Z27
-	VPADDD          Z15, Z27, Z27
-	VPADDD.BCST     184(AX), Z5, Z5
+	VPADDD.BCST     120(AX), Z5, Z5
 	VPADDD          Z27, Z5, Z5
+	VPADDD          Z5, Z1, Z1
 	VMOVDQA32       Z2, Z17
 	VPTERNLOGD      $0xca, Z4, Z3, Z17
-	VPADDD          Z17, Z5, Z5
 	VPRORD          $0x06, Z2, Z16
-	VPRORD          $0x0b, Z2, Z17
-	VPRORD          $0x19, Z2, Z18
-	VPTERNLOGD      $0x96, Z18, Z17, Z16
-	VPADDD          Z16, Z5, Z5
-	VPADDD          Z5, Z1, Z1
-	VPRORD          $0x02, Z6, Z16
-	VPRORD          $0x0d, Z6, Z17
-	VPRORD          $0x16, Z6, Z18
-	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPRORD          $0x0b, Z2, Z18
+	VPRORD          $0x19, Z2, Z19
+	VPTERNLOGD      $0x96, Z19, Z18, Z16
+	VPADDD          Z17, Z1, Z1
+	VPADDD          Z17, Z5, Z5
+	VPADDD          Z16, Z1, Z1
 	VPADDD          Z16, Z5, Z5
 	VMOVDQA32       Z6, Z17
 	VPTERNLOGD      $0xe8, Z0, Z7, Z17
+	VPRORD          $0x02, Z6, Z16
+	VPRORD          $0x0d, Z6, Z18
+	VPRORD          $0x16, Z6, Z19
+	VPTERNLOGD      $0x96, Z19, Z18, Z16
 	VPADDD          Z17, Z5, Z5
-	VPRORD          $0x07, Z8, Z16
-	VPRORD          $0x12, Z8, Z17
-	VPSRLD          $0x03, Z8, Z18
-	VPTERNLOGD      $0x96, Z18, Z17, Z16
-	VPADDD          Z16, Z28, Z28
+	VPADDD          Z16, Z5, Z5
+	VMOVDQA32       Z21, Z28
+	VPADDD.BCST     380(AX), Z28, Z28
 	VPRORD          $0x11, Z26, Z16
 	VPRORD          $0x13, Z26, Z17
 	VPSRLD          $0x0a, Z26, Z18
 	VPTERNLOGD      $0x96, Z18, Z17, Z16
 	VPADDD          Z16, Z28, Z28
-	VPADDD          Z21, Z28, Z28
-	VPADDD.BCST     188(AX), Z4, Z4
+	VPADDD.BCST     124(AX), Z4, Z4
 	VPADDD          Z28, Z4, Z4
+	VPADDD          Z4, Z0, Z0
 	VMOVDQA32       Z1, Z17
 	VPTERNLOGD      $0xca, Z3, Z2, Z17
-	VPADDD          Z17, Z4, Z4
 	VPRORD          $0x06, Z1, Z16
-	VPRORD          $0x0b, Z1, Z17
-	VPRORD          $0x19, Z1, Z18
-	VPTERNLOGD      $0x96, Z18, Z17, Z16
-	VPADDD          Z16, Z4, Z4
-	VPADDD          Z4, Z0, Z0
-	VPRORD          $0x02, Z5, Z16
-	VPRORD          $0x0d, Z5, Z17
-	VPRORD          $0x16, Z5, Z18
-	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPRORD          $0x0b, Z1, Z18
+	VPRORD          $0x19, Z1, Z19
+	VPTERNLOGD      $0x96, Z19, Z18, Z16
+	VPADDD          Z17, Z0, Z0
+	VPADDD          Z17, Z4, Z4
+	VPADDD          Z16, Z0, Z0
 	VPADDD          Z16, Z4, Z4
 	VMOVDQA32       Z5, Z17
 	VPTERNLOGD      $0xe8, Z7, Z6, Z17
+	VPRORD          $0x02, Z5, Z16
+	VPRORD          $0x0d, Z5, Z18
+	VPRORD          $0x16, Z5, Z19
+	VPTERNLOGD      $0x96, Z19, Z18, Z16
 	VPADDD          Z17, Z4, Z4
-	VPRORD          $0x07, Z9, Z16
-	VPRORD          $0x12, Z9, Z17
-	VPSRLD          $0x03, Z9, Z18
-	VPTERNLOGD      $0x96, Z18, Z17, Z16
-	VPADDD          Z16, Z8, Z8
+	VPADDD          Z16, Z4, Z4
+	VMOVDQA32       Z22, Z8
+	VPADDD.BCST     384(AX), Z8, Z8
 	VPRORD          $0x11, Z27, Z16
 	VPRORD          $0x13, Z27, Z17
 	VPSRLD          $0x0a, Z27, Z18
 	VPTERNLOGD      $0x96, Z18, Z17, Z16
 	VPADDD          Z16, Z8, Z8
-	VPADDD          Z22, Z8, Z8
-	VPADDD.BCST     192(AX), Z3, Z3
+	VPADDD.BCST     128(AX), Z3, Z3
 	VPADDD          Z8, Z3, Z3
+	VPADDD          Z3, Z7, Z7
 	VMOVDQA32       Z0, Z17
 	VPTERNLOGD      $0xca, Z2, Z1, Z17
-	VPADDD          Z17, Z3, Z3
 	VPRORD          $0x06, Z0, Z16
-	VPRORD          $0x0b, Z0, Z17
-	VPRORD          $0x19, Z0, Z18
-	VPTERNLOGD      $0x96, Z18, Z17, Z16
-	VPADDD          Z16, Z3, Z3
-	VPADDD          Z3, Z7, Z7
-	VPRORD          $0x02, Z4, Z16
-	VPRORD          $0x0d, Z4, Z17
-	VPRORD          $0x16, Z4, Z18
-	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPRORD          $0x0b, Z0, Z18
+	VPRORD          $0x19, Z0, Z19
+	VPTERNLOGD      $0x96, Z19, Z18, Z16
+	VPADDD          Z17, Z7, Z7
+	VPADDD          Z17, Z3, Z3
+	VPADDD          Z16, Z7, Z7
 	VPADDD          Z16, Z3, Z3
 	VMOVDQA32       Z4, Z17
 	VPTERNLOGD      $0xe8, Z6, Z5, Z17
+	VPRORD          $0x02, Z4, Z16
+	VPRORD          $0x0d, Z4, Z18
+	VPRORD          $0x16, Z4, Z19
+	VPTERNLOGD      $0x96, Z19, Z18, Z16
 	VPADDD          Z17, Z3, Z3
-	VPRORD          $0x07, Z10, Z16
+	VPADDD          Z16, Z3, Z3
+	VPRORD          $0x07, Z10, Z9
 	VPRORD          $0x12, Z10, Z17
 	VPSRLD          $0x03, Z10, Z18
-	VPTERNLOGD      $0x96, Z18, Z17, Z16
-	VPADDD          Z16, Z9, Z9
+	VPTERNLOGD      $0x96, Z18, Z17, Z9
+	VPADDD          Z23, Z9, Z9
+	VPADDD.BCST     388(AX), Z9, Z9
 	VPRORD          $0x11, Z28, Z16
 	VPRORD          $0x13, Z28, Z17
 	VPSRLD          $0x0a, Z28, Z18
 	VPTERNLOGD      $0x96, Z18, Z17, Z16
 	VPADDD          Z16, Z9, Z9
-	VPADDD          Z23, Z9, Z9
-	VPADDD.BCST     196(AX), Z2, Z2
+	VPADDD.BCST     132(AX), Z2, Z2
 	VPADDD          Z9, Z2, Z2
+	VPADDD          Z2, Z6, Z6
 	VMOVDQA32       Z7, Z17
 	VPTERNLOGD      $0xca, Z1, Z0, Z17
-	VPADDD          Z17, Z2, Z2
 	VPRORD          $0x06, Z7, Z16
-	VPRORD          $0x0b, Z7, Z17
-	VPRORD          $0x19, Z7, Z18
-	VPTERNLOGD      $0x96, Z18, Z17, Z16
-	VPADDD          Z16, Z2, Z2
-	VPADDD          Z2, Z6, Z6
-	VPRORD          $0x02, Z3, Z16
-	VPRORD          $0x0d, Z3, Z17
-	VPRORD          $0x16, Z3, Z18
-	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPRORD          $0x0b, Z7, Z18
+	VPRORD          $0x19, Z7, Z19
+	VPTERNLOGD      $0x96, Z19, Z18, Z16
+	VPADDD          Z17, Z6, Z6
+	VPADDD          Z17, Z2, Z2
+	VPADDD          Z16, Z6, Z6
 	VPADDD          Z16, Z2, Z2
 	VMOVDQA32       Z3, Z17
 	VPTERNLOGD      $0xe8, Z5, Z4, Z17
+	VPRORD          $0x02, Z3, Z16
+	VPRORD          $0x0d, Z3, Z18
+	VPRORD          $0x16, Z3, Z19
+	VPTERNLOGD      $0x96, Z19, Z18, Z16
 	VPADDD          Z17, Z2, Z2
+	VPADDD          Z16, Z2, Z2
 	VPRORD          $0x07, Z11, Z16
 	VPRORD          $0x12, Z11, Z17
 	VPSRLD          $0x03, Z11, Z18
 	VPTERNLOGD      $0x96, Z18, Z17, Z16
 	VPADDD          Z16, Z10, Z10
+	VPADDD          Z24, Z10, Z10
 	VPRORD          $0x11, Z8, Z16
 	VPRORD          $0x13, Z8, Z17
 	VPSRLD          $0x0a, Z8, Z18
 	VPTERNLOGD      $0x96, Z18, Z17, Z16
 	VPADDD          Z16, Z10, Z10
-	VPADDD          Z24, Z10, Z10
-	VPADDD.BCST     200(AX), Z1, Z1
+	VPADDD.BCST     136(AX), Z1, Z1
 	VPADDD          Z10, Z1, Z1
+	VPADDD          Z1, Z5, Z5
 	VMOVDQA32       Z6, Z17
 	VPTERNLOGD      $0xca, Z0, Z7, Z17
-	VPADDD          Z17, Z1, Z1
 	VPRORD          $0x06, Z6, Z16
-	VPRORD          $0x0b, Z6, Z17
-	VPRORD          $0x19, Z6, Z18
-	VPTERNLOGD      $0x96, Z18, Z17, Z16
-	VPADDD          Z16, Z1, Z1
-	VPADDD          Z1, Z5, Z5
-	VPRORD          $0x02, Z2, Z16
-	VPRORD          $0x0d, Z2, Z17
-	VPRORD          $0x16, Z2, Z18
-	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPRORD          $0x0b, Z6, Z18
+	VPRORD          $0x19, Z6, Z19
+	VPTERNLOGD      $0x96, Z19, Z18, Z16
+	VPADDD          Z17, Z5, Z5
+	VPADDD          Z17, Z1, Z1
+	VPADDD          Z16, Z5, Z5
 	VPADDD          Z16, Z1, Z1
 	VMOVDQA32       Z2, Z17
 	VPTERNLOGD      $0xe8, Z4, Z3, Z17
+	VPRORD          $0x02, Z2, Z16
+	VPRORD          $0x0d, Z2, Z18
+	VPRORD          $0x16, Z2, Z19
+	VPTERNLOGD      $0x96, Z19, Z18, Z16
 	VPADDD          Z17, Z1, Z1
+	VPADDD          Z16, Z1, Z1
 	VPRORD          $0x07, Z12, Z16
 	VPRORD          $0x12, Z12, Z17
 	VPSRLD          $0x03, Z12, Z18
 	VPTERNLOGD      $0x96, Z18, Z17, Z16
 	VPADDD          Z16, Z11, Z11
+	VPADDD          Z25, Z11, Z11
 	VPRORD          $0x11, Z9, Z16
 	VPRORD          $0x13, Z9, Z17
 	VPSRLD          $0x0a, Z9, Z18
 	VPTERNLOGD      $0x96, Z18, Z17, Z16
 	VPADDD          Z16, Z11, Z11
-	VPADDD          Z25, Z11, Z11
-	VPADDD.BCST     204(AX), Z0, Z0
+	VPADDD.BCST     140(AX), Z0, Z0
 	VPADDD          Z11, Z0, Z0
+	VPADDD          Z0, Z4, Z4
 	VMOVDQA32       Z5, Z17
 	VPTERNLOGD      $0xca, Z7, Z6, Z17
-	VPADDD          Z17, Z0, Z0
 	VPRORD          $0x06, Z5, Z16
-	VPRORD          $0x0b, Z5, Z17
-	VPRORD          $0x19, Z5, Z18
-	VPTERNLOGD      $0x96, Z18, Z17, Z16
-	VPADDD          Z16, Z0, Z0
-	VPADDD          Z0, Z4, Z4
-	VPRORD          $0x02, Z1, Z16
-	VPRORD          $0x0d, Z1, Z17
-	VPRORD          $0x16, Z1, Z18
-	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPRORD          $0x0b, Z5, Z18
+	VPRORD          $0x19, Z5, Z19
+	VPTERNLOGD      $0x96, Z19, Z18, Z16
+	VPADDD          Z17, Z4, Z4
+	VPADDD          Z17, Z0, Z0
+	VPADDD          Z16, Z4, Z4
 	VPADDD          Z16, Z0, Z0
 	VMOVDQA32       Z1, Z17
 	VPTERNLOGD      $0xe8, Z3, Z2, Z17
+	VPRORD          $0x02, Z1, Z16
+	VPRORD          $0x0d, Z1, Z18
+	VPRORD          $0x16, Z1, Z19
+	VPTERNLOGD      $0x96, Z19, Z18, Z16
 	VPADDD          Z17, Z0, Z0
+	VPADDD          Z16, Z0, Z0
 	VPRORD          $0x07, Z13, Z16
 	VPRORD          $0x12, Z13, Z17
 	VPSRLD          $0x03, Z13, Z18
 	VPTERNLOGD      $0x96, Z18, Z17, Z16
 	VPADDD          Z16, Z12, Z12
+	VPADDD          Z26, Z12, Z12
 	VPRORD          $0x11, Z10, Z16
 	VPRORD          $0x13, Z10, Z17
 	VPSRLD          $0x0a, Z10, Z18
 	VPTERNLOGD      $0x96, Z18, Z17, Z16
 	VPADDD          Z16, Z12, Z12
-	VPADDD          Z26, Z12, Z12
-	VPADDD.BCST     208(AX), Z7, Z7
+	VPADDD.BCST     144(AX), Z7, Z7
 	VPADDD          Z12, Z7, Z7
+	VPADDD          Z7, Z3, Z3
 	VMOVDQA32       Z4, Z17
 	VPTERNLOGD      $0xca, Z6, Z5, Z17
-	VPADDD          Z17, Z7, Z7
 	VPRORD          $0x06, Z4, Z16
-	VPRORD          $0x0b, Z4, Z17
-	VPRORD          $0x19, Z4, Z18
-	VPTERNLOGD      $0x96, Z18, Z17, Z16
-	VPADDD          Z16, Z7, Z7
-	VPADDD          Z7, Z3, Z3
-	VPRORD          $0x02, Z0, Z16
-	VPRORD          $0x0d, Z0, Z17
-	VPRORD          $0x16, Z0, Z18
-	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPRORD          $0x0b, Z4, Z18
+	VPRORD          $0x19, Z4, Z19
+	VPTERNLOGD      $0x96, Z19, Z18, Z16
+	VPADDD          Z17, Z3, Z3
+	VPADDD          Z17, Z7, Z7
+	VPADDD          Z16, Z3, Z3
 	VPADDD          Z16, Z7, Z7
 	VMOVDQA32       Z0, Z17
 	VPTERNLOGD      $0xe8, Z2, Z1, Z17
+	VPRORD          $0x02, Z0, Z16
+	VPRORD          $0x0d, Z0, Z18
+	VPRORD          $0x16, Z0, Z19
+	VPTERNLOGD      $0x96, Z19, Z18, Z16
 	VPADDD          Z17, Z7, Z7
+	VPADDD          Z16, Z7, Z7
 	VPRORD          $0x07, Z14, Z16
 	VPRORD          $0x12, Z14, Z17
 	VPSRLD          $0x03, Z14, Z18
 	VPTERNLOGD      $0x96, Z18, Z17, Z16
 	VPADDD          Z16, Z13, Z13
+	VPADDD          Z27, Z13, Z13
 	VPRORD          $0x11, Z11, Z16
 	VPRORD          $0x13, Z11, Z17
 	VPSRLD          $0x0a, Z11, Z18
 	VPTERNLOGD      $0x96, Z18, Z17, Z16
 	VPADDD          Z16, Z13, Z13
-	VPADDD          Z27, Z13, Z13
-	VPADDD.BCST     212(AX), Z6, Z6
+	VPADDD.BCST     148(AX), Z6, Z6
 	VPADDD          Z13, Z6, Z6
+	VPADDD          Z6, Z2, Z2
 	VMOVDQA32       Z3, Z17
 	VPTERNLOGD      $0xca, Z5, Z4, Z17
-	VPADDD          Z17, Z6, Z6
 	VPRORD          $0x06, Z3, Z16
-	VPRORD          $0x0b, Z3, Z17
-	VPRORD          $0x19, Z3, Z18
-	VPTERNLOGD      $0x96, Z18, Z17, Z16
-	VPADDD          Z16, Z6, Z6
-	VPADDD          Z6, Z2, Z2
-	VPRORD          $0x02, Z7, Z16
-	VPRORD          $0x0d, Z7, Z17
-	VPRORD          $0x16, Z7, Z18
-	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPRORD          $0x0b, Z3, Z18
+	VPRORD          $0x19, Z3, Z19
+	VPTERNLOGD      $0x96, Z19, Z18, Z16
+	VPADDD          Z17, Z2, Z2
+	VPADDD          Z17, Z6, Z6
+	VPADDD          Z16, Z2, Z2
 	VPADDD          Z16, Z6, Z6
 	VMOVDQA32       Z7, Z17
 	VPTERNLOGD      $0xe8, Z1, Z0, Z17
+	VPRORD          $0x02, Z7, Z16
+	VPRORD          $0x0d, Z7, Z18
+	VPRORD          $0x16, Z7, Z19
+	VPTERNLOGD      $0x96, Z19, Z18, Z16
 	VPADDD          Z17, Z6, Z6
+	VPADDD          Z16, Z6, Z6
 	VPRORD          $0x07, Z15, Z16
 	VPRORD          $0x12, Z15, Z17
 	VPSRLD          $0x03, Z15, Z18
 	VPTERNLOGD      $0x96, Z18, Z17, Z16
 	VPADDD          Z16, Z14, Z14
+	VPADDD          Z28, Z14, Z14
 	VPRORD          $0x11, Z12, Z16
 	VPRORD          $0x13, Z12, Z17
 	VPSRLD          $0x0a, Z12, Z18
 	VPTERNLOGD      $0x96, Z18, Z17, Z16
 	VPADDD          Z16, Z14, Z14
-	VPADDD          Z28, Z14, Z14
-	VPADDD.BCST     216(AX), Z5, Z5
+	VPADDD.BCST     152(AX), Z5, Z5
 	VPADDD          Z14, Z5, Z5
+	VPADDD          Z5, Z1, Z1
 	VMOVDQA32       Z2, Z17
 	VPTERNLOGD      $0xca, Z4, Z3, Z17
-	VPADDD          Z17, Z5, Z5
 	VPRORD          $0x06, Z2, Z16
-	VPRORD          $0x0b, Z2, Z17
-	VPRORD          $0x19, Z2, Z18
-	VPTERNLOGD      $0x96, Z18, Z17, Z16
-	VPADDD          Z16, Z5, Z5
-	VPADDD          Z5, Z1, Z1
-	VPRORD          $0x02, Z6, Z16
-	VPRORD          $0x0d, Z6, Z17
-	VPRORD          $0x16, Z6, Z18
-	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPRORD          $0x0b, Z2, Z18
+	VPRORD          $0x19, Z2, Z19
+	VPTERNLOGD      $0x96, Z19, Z18, Z16
+	VPADDD          Z17, Z1, Z1
+	VPADDD          Z17, Z5, Z5
+	VPADDD          Z16, Z1, Z1
 	VPADDD          Z16, Z5, Z5
 	VMOVDQA32       Z6, Z17
 	VPTERNLOGD      $0xe8, Z0, Z7, Z17
+	VPRORD          $0x02, Z6, Z16
+	VPRORD          $0x0d, Z6, Z18
+	VPRORD          $0x16, Z6, Z19
+	VPTERNLOGD      $0x96, Z19, Z18, Z16
 	VPADDD          Z17, Z5, Z5
+	VPADDD          Z16, Z5, Z5
 	VPRORD          $0x07, Z21, Z16
 	VPRORD          $0x12, Z21, Z17
 	VPSRLD          $0x03, Z21, Z18
 	VPTERNLOGD      $0x96, Z18, Z17, Z16
 	VPADDD          Z16, Z15, Z15
+	VPADDD          Z8, Z15, Z15
 	VPRORD          $0x11, Z13, Z16
 	VPRORD          $0x13, Z13, Z17
 	VPSRLD          $0x0a, Z13, Z18
 	VPTERNLOGD      $0x96, Z18, Z17, Z16
 	VPADDD          Z16, Z15, Z15
-	VPADDD          Z8, Z15, Z15
-	VPADDD.BCST     220(AX), Z4, Z4
+	VPADDD.BCST     156(AX), Z4, Z4
 	VPADDD          Z15, Z4, Z4
+	VPADDD          Z4, Z0, Z0
 	VMOVDQA32       Z1, Z17
 	VPTERNLOGD      $0xca, Z3, Z2, Z17
-	VPADDD          Z17, Z4, Z4
 	VPRORD          $0x06, Z1, Z16
-	VPRORD          $0x0b, Z1, Z17
-	VPRORD          $0x19, Z1, Z18
-	VPTERNLOGD      $0x96, Z18, Z17, Z16
-	VPADDD          Z16, Z4, Z4
-	VPADDD          Z4, Z0, Z0
-	VPRORD          $0x02, Z5, Z16
-	VPRORD          $0x0d, Z5, Z17
-	VPRORD          $0x16, Z5, Z18
-	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPRORD          $0x0b, Z1, Z18
+	VPRORD          $0x19, Z1, Z19
+	VPTERNLOGD      $0x96, Z19, Z18, Z16
+	VPADDD          Z17, Z0, Z0
+	VPADDD          Z17, Z4, Z4
+	VPADDD          Z16, Z0, Z0
 	VPADDD          Z16, Z4, Z4
 	VMOVDQA32       Z5, Z17
 	VPTERNLOGD      $0xe8, Z7, Z6, Z17
+	VPRORD          $0x02, Z5, Z16
+	VPRORD          $0x0d, Z5, Z18
+	VPRORD          $0x16, Z5, Z19
+	VPTERNLOGD      $0x96, Z19, Z18, Z16
 	VPADDD          Z17, Z4, Z4
+	VPADDD          Z16, Z4, Z4
 	VPRORD          $0x07, Z22, Z16
 	VPRORD          $0x12, Z22, Z17
 	VPSRLD          $0x03, Z22, Z18
 	VPTERNLOGD      $0x96, Z18, Z17, Z16
 	VPADDD          Z16, Z21, Z21
+	VPADDD          Z9, Z21, Z21
 	VPRORD          $0x11, Z14, Z16
 	VPRORD          $0x13, Z14, Z17
 	VPSRLD          $0x0a, Z14, Z18
 	VPTERNLOGD      $0x96, Z18, Z17, Z16
 	VPADDD          Z16, Z21, Z21
-	VPADDD          Z9, Z21, Z21
-	VPADDD.BCST     224(AX), Z3, Z3
+	VPADDD.BCST     160(AX), Z3, Z3
 	VPADDD          Z21, Z3, Z3
+	VPADDD          Z3, Z7, Z7
 	VMOVDQA32       Z0, Z17
 	VPTERNLOGD      $0xca, Z2, Z1, Z17
-	VPADDD          Z17, Z3, Z3
 	VPRORD          $0x06, Z0, Z16
-	VPRORD          $0x0b, Z0, Z17
-	VPRORD          $0x19, Z0, Z18
-	VPTERNLOGD      $0x96, Z18, Z17, Z16
-	VPADDD          Z16, Z3, Z3
-	VPADDD          Z3, Z7, Z7
-	VPRORD          $0x02, Z4, Z16
-	VPRORD          $0x0d, Z4, Z17
-	VPRORD          $0x16, Z4, Z18
-	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPRORD          $0x0b, Z0, Z18
+	VPRORD          $0x19, Z0, Z19
+	VPTERNLOGD      $0x96, Z19, Z18, Z16
+	VPADDD          Z17, Z7, Z7
+	VPADDD          Z17, Z3, Z3
+	VPADDD          Z16, Z7, Z7
 	VPADDD          Z16, Z3, Z3
 	VMOVDQA32       Z4, Z17
 	VPTERNLOGD      $0xe8, Z6, Z5, Z17
+	VPRORD          $0x02, Z4, Z16
+	VPRORD          $0x0d, Z4, Z18
+	VPRORD          $0x16, Z4, Z19
+	VPTERNLOGD      $0x96, Z19, Z18, Z16
 	VPADDD          Z17, Z3, Z3
+	VPADDD          Z16, Z3, Z3
 	VPRORD          $0x07, Z23, Z16
 	VPRORD          $0x12, Z23, Z17
 	VPSRLD          $0x03, Z23, Z18
 	VPTERNLOGD      $0x96, Z18, Z17, Z16
 	VPADDD          Z16, Z22, Z22
+	VPADDD          Z10, Z22, Z22
 	VPRORD          $0x11, Z15, Z16
 	VPRORD          $0x13, Z15, Z17
 	VPSRLD          $0x0a, Z15, Z18
 	VPTERNLOGD      $0x96, Z18, Z17, Z16
 	VPADDD          Z16, Z22, Z22
-	VPADDD          Z10, Z22, Z22
-	VPADDD.BCST     228(AX), Z2, Z2
+	VPADDD.BCST     164(AX), Z2, Z2
 	VPADDD          Z22, Z2, Z2
+	VPADDD          Z2, Z6, Z6
 	VMOVDQA32       Z7, Z17
 	VPTERNLOGD      $0xca, Z1, Z0, Z17
-	VPADDD          Z17, Z2, Z2
 	VPRORD          $0x06, Z7, Z16
-	VPRORD          $0x0b, Z7, Z17
-	VPRORD          $0x19, Z7, Z18
-	VPTERNLOGD      $0x96, Z18, Z17, Z16
-	VPADDD          Z16, Z2, Z2
-	VPADDD          Z2, Z6, Z6
-	VPRORD          $0x02, Z3, Z16
-	VPRORD          $0x0d, Z3, Z17
-	VPRORD          $0x16, Z3, Z18
-	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPRORD          $0x0b, Z7, Z18
+	VPRORD          $0x19, Z7, Z19
+	VPTERNLOGD      $0x96, Z19, Z18, Z16
+	VPADDD          Z17, Z6, Z6
+	VPADDD          Z17, Z2, Z2
+	VPADDD          Z16, Z6, Z6
 	VPADDD          Z16, Z2, Z2
 	VMOVDQA32       Z3, Z17
 	VPTERNLOGD      $0xe8, Z5, Z4, Z17
+	VPRORD          $0x02, Z3, Z16
+	VPRORD          $0x0d, Z3, Z18
+	VPRORD          $0x16, Z3, Z19
+	VPTERNLOGD      $0x96, Z19, Z18, Z16
 	VPADDD          Z17, Z2, Z2
+	VPADDD          Z16, Z2, Z2
 	VPRORD          $0x07, Z24, Z16
 	VPRORD          $0x12, Z24, Z17
 	VPSRLD          $0x03, Z24, Z18
 	VPTERNLOGD      $0x96, Z18, Z17, Z16
 	VPADDD          Z16, Z23, Z23
+	VPADDD          Z11, Z23, Z23
 	VPRORD          $0x11, Z21, Z16
 	VPRORD          $0x13, Z21, Z17
 	VPSRLD          $0x0a, Z21, Z18
 	VPTERNLOGD      $0x96, Z18, Z17, Z16
 	VPADDD          Z16, Z23, Z23
-	VPADDD          Z11, Z23, Z23
-	VPADDD.BCST     232(AX), Z1, Z1
+	VPADDD.BCST     168(AX), Z1, Z1
 	VPADDD          Z23, Z1, Z1
+	VPADDD          Z1, Z5, Z5
 	VMOVDQA32       Z6, Z17
 	VPTERNLOGD      $0xca, Z0, Z7, Z17
-	VPADDD          Z17, Z1, Z1
 	VPRORD          $0x06, Z6, Z16
-	VPRORD          $0x0b, Z6, Z17
-	VPRORD          $0x19, Z6, Z18
-	VPTERNLOGD      $0x96, Z18, Z17, Z16
-	VPADDD          Z16, Z1, Z1
-	VPADDD          Z1, Z5, Z5
-	VPRORD          $0x02, Z2, Z16
-	VPRORD          $0x0d, Z2, Z17
-	VPRORD          $0x16, Z2, Z18
-	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPRORD          $0x0b, Z6, Z18
+	VPRORD          $0x19, Z6, Z19
+	VPTERNLOGD      $0x96, Z19, Z18, Z16
+	VPADDD          Z17, Z5, Z5
+	VPADDD          Z17, Z1, Z1
+	VPADDD          Z16, Z5, Z5
 	VPADDD          Z16, Z1, Z1
 	VMOVDQA32       Z2, Z17
 	VPTERNLOGD      $0xe8, Z4, Z3, Z17
+	VPRORD          $0x02, Z2, Z16
+	VPRORD          $0x0d, Z2, Z18
+	VPRORD          $0x16, Z2, Z19
+	VPTERNLOGD      $0x96, Z19, Z18, Z16
 	VPADDD          Z17, Z1, Z1
+	VPADDD          Z16, Z1, Z1
 	VPRORD          $0x07, Z25, Z16
 	VPRORD          $0x12, Z25, Z17
 	VPSRLD          $0x03, Z25, Z18
 	VPTERNLOGD      $0x96, Z18, Z17, Z16
 	VPADDD          Z16, Z24, Z24
+	VPADDD          Z12, Z24, Z24
 	VPRORD          $0x11, Z22, Z16
 	VPRORD          $0x13, Z22, Z17
 	VPSRLD          $0x0a, Z22, Z18
 	VPTERNLOGD      $0x96, Z18, Z17, Z16
 	VPADDD          Z16, Z24, Z24
-	VPADDD          Z12, Z24, Z24
-	VPADDD.BCST     236(AX), Z0, Z0
+	VPADDD.BCST     172(AX), Z0, Z0
 	VPADDD          Z24, Z0, Z0
+	VPADDD          Z0, Z4, Z4
 	VMOVDQA32       Z5, Z17
 	VPTERNLOGD      $0xca, Z7, Z6, Z17
-	VPADDD          Z17, Z0, Z0
 	VPRORD          $0x06, Z5, Z16
-	VPRORD          $0x0b, Z5, Z17
-	VPRORD          $0x19, Z5, Z18
-	VPTERNLOGD      $0x96, Z18, Z17, Z16
-	VPADDD          Z16, Z0, Z0
-	VPADDD          Z0, Z4, Z4
-	VPRORD          $0x02, Z1, Z16
-	VPRORD          $0x0d, Z1, Z17
-	VPRORD          $0x16, Z1, Z18
-	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPRORD          $0x0b, Z5, Z18
+	VPRORD          $0x19, Z5, Z19
+	VPTERNLOGD      $0x96, Z19, Z18, Z16
+	VPADDD          Z17, Z4, Z4
+	VPADDD          Z17, Z0, Z0
+	VPADDD          Z16, Z4, Z4
 	VPADDD          Z16, Z0, Z0
 	VMOVDQA32       Z1, Z17
 	VPTERNLOGD      $0xe8, Z3, Z2, Z17
+	VPRORD          $0x02, Z1, Z16
+	VPRORD          $0x0d, Z1, Z18
+	VPRORD          $0x16, Z1, Z19
+	VPTERNLOGD      $0x96, Z19, Z18, Z16
 	VPADDD          Z17, Z0, Z0
+	VPADDD          Z16, Z0, Z0
 	VPRORD          $0x07, Z26, Z16
 	VPRORD          $0x12, Z26, Z17
 	VPSRLD          $0x03, Z26, Z18
 	VPTERNLOGD      $0x96, Z18, Z17, Z16
 	VPADDD          Z16, Z25, Z25
+	VPADDD          Z13, Z25, Z25
 	VPRORD          $0x11, Z23, Z16
 	VPRORD          $0x13, Z23, Z17
 	VPSRLD          $0x0a, Z23, Z18
 	VPTERNLOGD      $0x96, Z18, Z17, Z16
 	VPADDD          Z16, Z25, Z25
-	VPADDD          Z13, Z25, Z25
-	VPADDD.BCST     240(AX), Z7, Z7
+	VPADDD.BCST     176(AX), Z7, Z7
 	VPADDD          Z25, Z7, Z7
+	VPADDD          Z7, Z3, Z3
 	VMOVDQA32       Z4, Z17
 	VPTERNLOGD      $0xca, Z6, Z5, Z17
-	VPADDD          Z17, Z7, Z7
 	VPRORD          $0x06, Z4, Z16
-	VPRORD          $0x0b, Z4, Z17
-	VPRORD          $0x19, Z4, Z18
-	VPTERNLOGD      $0x96, Z18, Z17, Z16
-	VPADDD          Z16, Z7, Z7
-	VPADDD          Z7, Z3, Z3
-	VPRORD          $0x02, Z0, Z16
-	VPRORD          $0x0d, Z0, Z17
-	VPRORD          $0x16, Z0, Z18
-	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPRORD          $0x0b, Z4, Z18
+	VPRORD          $0x19, Z4, Z19
+	VPTERNLOGD      $0x96, Z19, Z18, Z16
+	VPADDD          Z17, Z3, Z3
+	VPADDD          Z17, Z7, Z7
+	VPADDD          Z16, Z3, Z3
 	VPADDD          Z16, Z7, Z7
 	VMOVDQA32       Z0, Z17
 	VPTERNLOGD      $0xe8, Z2, Z1, Z17
+	VPRORD          $0x02, Z0, Z16
+	VPRORD          $0x0d, Z0, Z18
+	VPRORD          $0x16, Z0, Z19
+	VPTERNLOGD      $0x96, Z19, Z18, Z16
 	VPADDD          Z17, Z7, Z7
+	VPADDD          Z16, Z7, Z7
 	VPRORD          $0x07, Z27, Z16
 	VPRORD          $0x12, Z27, Z17
 	VPSRLD          $0x03, Z27, Z18
 	VPTERNLOGD      $0x96, Z18, Z17, Z16
 	VPADDD          Z16, Z26, Z26
+	VPADDD          Z14, Z26, Z26
 	VPRORD          $0x11, Z24, Z16
 	VPRORD          $0x13, Z24, Z17
 	VPSRLD          $0x0a, Z24, Z18
 	VPTERNLOGD      $0x96, Z18, Z17, Z16
 	VPADDD          Z16, Z26, Z26
-	VPADDD          Z14, Z26, Z26
-	VPADDD.BCST     244(AX), Z6, Z6
+	VPADDD.BCST     180(AX), Z6, Z6
 	VPADDD          Z26, Z6, Z6
+	VPADDD          Z6, Z2, Z2
 	VMOVDQA32       Z3, Z17
 	VPTERNLOGD      $0xca, Z5, Z4, Z17
-	VPADDD          Z17, Z6, Z6
 	VPRORD          $0x06, Z3, Z16
-	VPRORD          $0x0b, Z3, Z17
-	VPRORD          $0x19, Z3, Z18
-	VPTERNLOGD      $0x96, Z18, Z17, Z16
-	VPADDD          Z16, Z6, Z6
-	VPADDD          Z6, Z2, Z2
-	VPRORD          $0x02, Z7, Z16
-	VPRORD          $0x0d, Z7, Z17
-	VPRORD          $0x16, Z7, Z18
-	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPRORD          $0x0b, Z3, Z18
+	VPRORD          $0x19, Z3, Z19
+	VPTERNLOGD      $0x96, Z19, Z18, Z16
+	VPADDD          Z17, Z2, Z2
+	VPADDD          Z17, Z6, Z6
+	VPADDD          Z16, Z2, Z2
 	VPADDD          Z16, Z6, Z6
 	VMOVDQA32       Z7, Z17
 	VPTERNLOGD      $0xe8, Z1, Z0, Z17
+	VPRORD          $0x02, Z7, Z16
+	VPRORD          $0x0d, Z7, Z18
+	VPRORD          $0x16, Z7, Z19
+	VPTERNLOGD      $0x96, Z19, Z18, Z16
 	VPADDD          Z17, Z6, Z6
+	VPADDD          Z16, Z6, Z6
 	VPRORD          $0x07, Z28, Z16
 	VPRORD          $0x12, Z28, Z17
 	VPSRLD          $0x03, Z28, Z18
 	VPTERNLOGD      $0x96, Z18, Z17, Z16
 	VPADDD          Z16, Z27, Z27
+	VPADDD          Z15, Z27, Z27
 	VPRORD          $0x11, Z25, Z16
 	VPRORD          $0x13, Z25, Z17
 	VPSRLD          $0x0a, Z25, Z18
 	VPTERNLOGD      $0x96, Z18, Z17, Z16
 	VPADDD          Z16, Z27, Z27
-	VPADDD          Z15, Z27, Z27
-	VPADDD.BCST     248(AX), Z5, Z5
+	VPADDD.BCST     184(AX), Z5, Z5
 	VPADDD          Z27, Z5, Z5
+	VPADDD          Z5, Z1, Z1
 	VMOVDQA32       Z2, Z17
 	VPTERNLOGD      $0xca, Z4, Z3, Z17
-	VPADDD          Z17, Z5, Z5
 	VPRORD          $0x06, Z2, Z16
-	VPRORD          $0x0b, Z2, Z17
-	VPRORD          $0x19, Z2, Z18
-	VPTERNLOGD      $0x96, Z18, Z17, Z16
-	VPADDD          Z16, Z5, Z5
-	VPADDD          Z5, Z1, Z1
-	VPRORD          $0x02, Z6, Z16
-	VPRORD          $0x0d, Z6, Z17
-	VPRORD          $0x16, Z6, Z18
-	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPRORD          $0x0b, Z2, Z18
+	VPRORD          $0x19, Z2, Z19
+	VPTERNLOGD      $0x96, Z19, Z18, Z16
+	VPADDD          Z17, Z1, Z1
+	VPADDD          Z17, Z5, Z5
+	VPADDD          Z16, Z1, Z1
 	VPADDD          Z16, Z5, Z5
 	VMOVDQA32       Z6, Z17
 	VPTERNLOGD      $0xe8, Z0, Z7, Z17
+	VPRORD          $0x02, Z6, Z16
+	VPRORD          $0x0d, Z6, Z18
+	VPRORD          $0x16, Z6, Z19
+	VPTERNLOGD      $0x96, Z19, Z18, Z16
 	VPADDD          Z17, Z5, Z5
+	VPADDD          Z16, Z5, Z5
 	VPRORD          $0x07, Z8, Z16
 	VPRORD          $0x12, Z8, Z17
 	VPSRLD          $0x03, Z8, Z18
 	VPTERNLOGD      $0x96, Z18, Z17, Z16
 	VPADDD          Z16, Z28, Z28
+	VPADDD          Z21, Z28, Z28
 	VPRORD          $0x11, Z26, Z16
 	VPRORD          $0x13, Z26, Z17
 	VPSRLD          $0x0a, Z26, Z18
 	VPTERNLOGD      $0x96, Z18, Z17, Z16
 	VPADDD          Z16, Z28, Z28
-	VPADDD          Z21, Z28, Z28
-	VPADDD.BCST     252(AX), Z4, Z4
+	VPADDD.BCST     188(AX), Z4, Z4
 	VPADDD          Z28, Z4, Z4
+	VPADDD          Z4, Z0, Z0
 	VMOVDQA32       Z1, Z17
 	VPTERNLOGD      $0xca, Z3, Z2, Z17
-	VPADDD          Z17, Z4, Z4
 	VPRORD          $0x06, Z1, Z16
-	VPRORD          $0x0b, Z1, Z17
-	VPRORD          $0x19, Z1, Z18
-	VPTERNLOGD      $0x96, Z18, Z17, Z16
-	VPADDD          Z16, Z4, Z4
-	VPADDD          Z4, Z0, Z0
-	VPRORD          $0x02, Z5, Z16
-	VPRORD          $0x0d, Z5, Z17
-	VPRORD          $0x16, Z5, Z18
-	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPRORD          $0x0b, Z1, Z18
+	VPRORD          $0x19, Z1, Z19
+	VPTERNLOGD      $0x96, Z19, Z18, Z16
+	VPADDD          Z17, Z0, Z0
+	VPADDD          Z17, Z4, Z4
+	VPADDD          Z16, Z0, Z0
 	VPADDD          Z16, Z4, Z4
 	VMOVDQA32       Z5, Z17
 	VPTERNLOGD      $0xe8, Z7, Z6, Z17
+	VPRORD          $0x02, Z5, Z16
+	VPRORD          $0x0d, Z5, Z18
+	VPRORD          $0x16, Z5, Z19
+	VPTERNLOGD      $0x96, Z19, Z18, Z16
 	VPADDD          Z17, Z4, Z4
+	VPADDD          Z16, Z4, Z4
+	VPRORD          $0x07, Z9, Z16
+	VPRORD          $0x12, Z9, Z17
+	VPSRLD          $0x03, Z9, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPADDD          Z16, Z8, Z8
+	VPADDD          Z22, Z8, Z8
+	VPRORD          $0x11, Z27, Z16
+	VPRORD          $0x13, Z27, Z17
+	VPSRLD          $0x0a, Z27, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPADDD          Z16, Z8, Z8
+	VPADDD.BCST     192(AX), Z3, Z3
+	VPADDD          Z8, Z3, Z3
+	VPADDD          Z3, Z7, Z7
+	VMOVDQA32       Z0, Z17
+	VPTERNLOGD      $0xca, Z2, Z1, Z17
+	VPRORD          $0x06, Z0, Z16
+	VPRORD          $0x0b, Z0, Z18
+	VPRORD          $0x19, Z0, Z19
+	VPTERNLOGD      $0x96, Z19, Z18, Z16
+	VPADDD          Z17, Z7, Z7
+	VPADDD          Z17, Z3, Z3
+	VPADDD          Z16, Z7, Z7
+	VPADDD          Z16, Z3, Z3
+	VMOVDQA32       Z4, Z17
+	VPTERNLOGD      $0xe8, Z6, Z5, Z17
+	VPRORD          $0x02, Z4, Z16
+	VPRORD          $0x0d, Z4, Z18
+	VPRORD          $0x16, Z4, Z19
+	VPTERNLOGD      $0x96, Z19, Z18, Z16
+	VPADDD          Z17, Z3, Z3
+	VPADDD          Z16, Z3, Z3
+	VPRORD          $0x07, Z10, Z16
+	VPRORD          $0x12, Z10, Z17
+	VPSRLD          $0x03, Z10, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPADDD          Z16, Z9, Z9
+	VPADDD          Z23, Z9, Z9
+	VPRORD          $0x11, Z28, Z16
+	VPRORD          $0x13, Z28, Z17
+	VPSRLD          $0x0a, Z28, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPADDD          Z16, Z9, Z9
+	VPADDD.BCST     196(AX), Z2, Z2
+	VPADDD          Z9, Z2, Z2
+	VPADDD          Z2, Z6, Z6
+	VMOVDQA32       Z7, Z17
+	VPTERNLOGD      $0xca, Z1, Z0, Z17
+	VPRORD          $0x06, Z7, Z16
+	VPRORD          $0x0b, Z7, Z18
+	VPRORD          $0x19, Z7, Z19
+	VPTERNLOGD      $0x96, Z19, Z18, Z16
+	VPADDD          Z17, Z6, Z6
+	VPADDD          Z17, Z2, Z2
+	VPADDD          Z16, Z6, Z6
+	VPADDD          Z16, Z2, Z2
+	VMOVDQA32       Z3, Z17
+	VPTERNLOGD      $0xe8, Z5, Z4, Z17
+	VPRORD          $0x02, Z3, Z16
+	VPRORD          $0x0d, Z3, Z18
+	VPRORD          $0x16, Z3, Z19
+	VPTERNLOGD      $0x96, Z19, Z18, Z16
+	VPADDD          Z17, Z2, Z2
+	VPADDD          Z16, Z2, Z2
+	VPRORD          $0x07, Z11, Z16
+	VPRORD          $0x12, Z11, Z17
+	VPSRLD          $0x03, Z11, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPADDD          Z16, Z10, Z10
+	VPADDD          Z24, Z10, Z10
+	VPRORD          $0x11, Z8, Z16
+	VPRORD          $0x13, Z8, Z17
+	VPSRLD          $0x0a, Z8, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPADDD          Z16, Z10, Z10
+	VPADDD.BCST     200(AX), Z1, Z1
+	VPADDD          Z10, Z1, Z1
+	VPADDD          Z1, Z5, Z5
+	VMOVDQA32       Z6, Z17
+	VPTERNLOGD      $0xca, Z0, Z7, Z17
+	VPRORD          $0x06, Z6, Z16
+	VPRORD          $0x0b, Z6, Z18
+	VPRORD          $0x19, Z6, Z19
+	VPTERNLOGD      $0x96, Z19, Z18, Z16
+	VPADDD          Z17, Z5, Z5
+	VPADDD          Z17, Z1, Z1
+	VPADDD          Z16, Z5, Z5
+	VPADDD          Z16, Z1, Z1
+	VMOVDQA32       Z2, Z17
+	VPTERNLOGD      $0xe8, Z4, Z3, Z17
+	VPRORD          $0x02, Z2, Z16
+	VPRORD          $0x0d, Z2, Z18
+	VPRORD          $0x16, Z2, Z19
+	VPTERNLOGD      $0x96, Z19, Z18, Z16
+	VPADDD          Z17, Z1, Z1
+	VPADDD          Z16, Z1, Z1
+	VPRORD          $0x07, Z12, Z16
+	VPRORD          $0x12, Z12, Z17
+	VPSRLD          $0x03, Z12, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPADDD          Z16, Z11, Z11
+	VPADDD          Z25, Z11, Z11
+	VPRORD          $0x11, Z9, Z16
+	VPRORD          $0x13, Z9, Z17
+	VPSRLD          $0x0a, Z9, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPADDD          Z16, Z11, Z11
+	VPADDD.BCST     204(AX), Z0, Z0
+	VPADDD          Z11, Z0, Z0
+	VPADDD          Z0, Z4, Z4
+	VMOVDQA32       Z5, Z17
+	VPTERNLOGD      $0xca, Z7, Z6, Z17
+	VPRORD          $0x06, Z5, Z16
+	VPRORD          $0x0b, Z5, Z18
+	VPRORD          $0x19, Z5, Z19
+	VPTERNLOGD      $0x96, Z19, Z18, Z16
+	VPADDD          Z17, Z4, Z4
+	VPADDD          Z17, Z0, Z0
+	VPADDD          Z16, Z4, Z4
+	VPADDD          Z16, Z0, Z0
+	VMOVDQA32       Z1, Z17
+	VPTERNLOGD      $0xe8, Z3, Z2, Z17
+	VPRORD          $0x02, Z1, Z16
+	VPRORD          $0x0d, Z1, Z18
+	VPRORD          $0x16, Z1, Z19
+	VPTERNLOGD      $0x96, Z19, Z18, Z16
+	VPADDD          Z17, Z0, Z0
+	VPADDD          Z16, Z0, Z0
+	VPRORD          $0x07, Z13, Z16
+	VPRORD          $0x12, Z13, Z17
+	VPSRLD          $0x03, Z13, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPADDD          Z16, Z12, Z12
+	VPADDD          Z26, Z12, Z12
+	VPRORD          $0x11, Z10, Z16
+	VPRORD          $0x13, Z10, Z17
+	VPSRLD          $0x0a, Z10, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPADDD          Z16, Z12, Z12
+	VPADDD.BCST     208(AX), Z7, Z7
+	VPADDD          Z12, Z7, Z7
+	VPADDD          Z7, Z3, Z3
+	VMOVDQA32       Z4, Z17
+	VPTERNLOGD      $0xca, Z6, Z5, Z17
+	VPRORD          $0x06, Z4, Z16
+	VPRORD          $0x0b, Z4, Z18
+	VPRORD          $0x19, Z4, Z19
+	VPTERNLOGD      $0x96, Z19, Z18, Z16
+	VPADDD          Z17, Z3, Z3
+	VPADDD          Z17, Z7, Z7
+	VPADDD          Z16, Z3, Z3
+	VPADDD          Z16, Z7, Z7
+	VMOVDQA32       Z0, Z17
+	VPTERNLOGD      $0xe8, Z2, Z1, Z17
+	VPRORD          $0x02, Z0, Z16
+	VPRORD          $0x0d, Z0, Z18
+	VPRORD          $0x16, Z0, Z19
+	VPTERNLOGD      $0x96, Z19, Z18, Z16
+	VPADDD          Z17, Z7, Z7
+	VPADDD          Z16, Z7, Z7
+	VPRORD          $0x07, Z14, Z16
+	VPRORD          $0x12, Z14, Z17
+	VPSRLD          $0x03, Z14, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPADDD          Z16, Z13, Z13
+	VPADDD          Z27, Z13, Z13
+	VPRORD          $0x11, Z11, Z16
+	VPRORD          $0x13, Z11, Z17
+	VPSRLD          $0x0a, Z11, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPADDD          Z16, Z13, Z13
+	VPADDD.BCST     212(AX), Z6, Z6
+	VPADDD          Z13, Z6, Z6
+	VPADDD          Z6, Z2, Z2
+	VMOVDQA32       Z3, Z17
+	VPTERNLOGD      $0xca, Z5, Z4, Z17
+	VPRORD          $0x06, Z3, Z16
+	VPRORD          $0x0b, Z3, Z18
+	VPRORD          $0x19, Z3, Z19
+	VPTERNLOGD      $0x96, Z19, Z18, Z16
+	VPADDD          Z17, Z2, Z2
+	VPADDD          Z17, Z6, Z6
+	VPADDD          Z16, Z2, Z2
+	VPADDD          Z16, Z6, Z6
+	VMOVDQA32       Z7, Z17
+	VPTERNLOGD      $0xe8, Z1, Z0, Z17
+	VPRORD          $0x02, Z7, Z16
+	VPRORD          $0x0d, Z7, Z18
+	VPRORD          $0x16, Z7, Z19
+	VPTERNLOGD      $0x96, Z19, Z18, Z16
+	VPADDD          Z17, Z6, Z6
+	VPADDD          Z16, Z6, Z6
+	VPRORD          $0x07, Z15, Z16
+	VPRORD          $0x12, Z15, Z17
+	VPSRLD          $0x03, Z15, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPADDD          Z16, Z14, Z14
+	VPADDD          Z28, Z14, Z14
+	VPRORD          $0x11, Z12, Z16
+	VPRORD          $0x13, Z12, Z17
+	VPSRLD          $0x0a, Z12, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPADDD          Z16, Z14, Z14
+	VPADDD.BCST     216(AX), Z5, Z5
+	VPADDD          Z14, Z5, Z5
+	VPADDD          Z5, Z1, Z1
+	VMOVDQA32       Z2, Z17
+	VPTERNLOGD      $0xca, Z4, Z3, Z17
+	VPRORD          $0x06, Z2, Z16
+	VPRORD          $0x0b, Z2, Z18
+	VPRORD          $0x19, Z2, Z19
+	VPTERNLOGD      $0x96, Z19, Z18, Z16
+	VPADDD          Z17, Z1, Z1
+	VPADDD          Z17, Z5, Z5
+	VPADDD          Z16, Z1, Z1
+	VPADDD          Z16, Z5, Z5
+	VMOVDQA32       Z6, Z17
+	VPTERNLOGD      $0xe8, Z0, Z7, Z17
+	VPRORD          $0x02, Z6, Z16
+	VPRORD          $0x0d, Z6, Z18
+	VPRORD          $0x16, Z6, Z19
+	VPTERNLOGD      $0x96, Z19, Z18, Z16
+	VPADDD          Z17, Z5, Z5
+	VPADDD          Z16, Z5, Z5
+	VPRORD          $0x07, Z21, Z16
+	VPRORD          $0x12, Z21, Z17
+	VPSRLD          $0x03, Z21, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPADDD          Z16, Z15, Z15
+	VPADDD          Z8, Z15, Z15
+	VPRORD          $0x11, Z13, Z16
+	VPRORD          $0x13, Z13, Z17
+	VPSRLD          $0x0a, Z13, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPADDD          Z16, Z15, Z15
+	VPADDD.BCST     220(AX), Z4, Z4
+	VPADDD          Z15, Z4, Z4
+	VPADDD          Z4, Z0, Z0
+	VMOVDQA32       Z1, Z17
+	VPTERNLOGD      $0xca, Z3, Z2, Z17
+	VPRORD          $0x06, Z1, Z16
+	VPRORD          $0x0b, Z1, Z18
+	VPRORD          $0x19, Z1, Z19
+	VPTERNLOGD      $0x96, Z19, Z18, Z16
+	VPADDD          Z17, Z0, Z0
+	VPADDD          Z17, Z4, Z4
+	VPADDD          Z16, Z0, Z0
+	VPADDD          Z16, Z4, Z4
+	VMOVDQA32       Z5, Z17
+	VPTERNLOGD      $0xe8, Z7, Z6, Z17
+	VPRORD          $0x02, Z5, Z16
+	VPRORD          $0x0d, Z5, Z18
+	VPRORD          $0x16, Z5, Z19
+	VPTERNLOGD      $0x96, Z19, Z18, Z16
+	VPADDD          Z17, Z4, Z4
+	VPADDD          Z16, Z4, Z4
+	VPRORD          $0x07, Z22, Z16
+	VPRORD          $0x12, Z22, Z17
+	VPSRLD          $0x03, Z22, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPADDD          Z16, Z21, Z21
+	VPADDD          Z9, Z21, Z21
+	VPRORD          $0x11, Z14, Z16
+	VPRORD          $0x13, Z14, Z17
+	VPSRLD          $0x0a, Z14, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPADDD          Z16, Z21, Z21
+	VPADDD.BCST     224(AX), Z3, Z3
+	VPADDD          Z21, Z3, Z3
+	VPADDD          Z3, Z7, Z7
+	VMOVDQA32       Z0, Z17
+	VPTERNLOGD      $0xca, Z2, Z1, Z17
+	VPRORD          $0x06, Z0, Z16
+	VPRORD          $0x0b, Z0, Z18
+	VPRORD          $0x19, Z0, Z19
+	VPTERNLOGD      $0x96, Z19, Z18, Z16
+	VPADDD          Z17, Z7, Z7
+	VPADDD          Z17, Z3, Z3
+	VPADDD          Z16, Z7, Z7
+	VPADDD          Z16, Z3, Z3
+	VMOVDQA32       Z4, Z17
+	VPTERNLOGD      $0xe8, Z6, Z5, Z17
+	VPRORD          $0x02, Z4, Z16
+	VPRORD          $0x0d, Z4, Z18
+	VPRORD          $0x16, Z4, Z19
+	VPTERNLOGD      $0x96, Z19, Z18, Z16
+	VPADDD          Z17, Z3, Z3
+	VPADDD          Z16, Z3, Z3
+	VPRORD          $0x07, Z23, Z16
+	VPRORD          $0x12, Z23, Z17
+	VPSRLD          $0x03, Z23, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPADDD          Z16, Z22, Z22
+	VPADDD          Z10, Z22, Z22
+	VPRORD          $0x11, Z15, Z16
+	VPRORD          $0x13, Z15, Z17
+	VPSRLD          $0x0a, Z15, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPADDD          Z16, Z22, Z22
+	VPADDD.BCST     228(AX), Z2, Z2
+	VPADDD          Z22, Z2, Z2
+	VPADDD          Z2, Z6, Z6
+	VMOVDQA32       Z7, Z17
+	VPTERNLOGD      $0xca, Z1, Z0, Z17
+	VPRORD          $0x06, Z7, Z16
+	VPRORD          $0x0b, Z7, Z18
+	VPRORD          $0x19, Z7, Z19
+	VPTERNLOGD      $0x96, Z19, Z18, Z16
+	VPADDD          Z17, Z6, Z6
+	VPADDD          Z17, Z2, Z2
+	VPADDD          Z16, Z6, Z6
+	VPADDD          Z16, Z2, Z2
+	VMOVDQA32       Z3, Z17
+	VPTERNLOGD      $0xe8, Z5, Z4, Z17
+	VPRORD          $0x02, Z3, Z16
+	VPRORD          $0x0d, Z3, Z18
+	VPRORD          $0x16, Z3, Z19
+	VPTERNLOGD      $0x96, Z19, Z18, Z16
+	VPADDD          Z17, Z2, Z2
+	VPADDD          Z16, Z2, Z2
+	VPRORD          $0x07, Z24, Z16
+	VPRORD          $0x12, Z24, Z17
+	VPSRLD          $0x03, Z24, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPADDD          Z16, Z23, Z23
+	VPADDD          Z11, Z23, Z23
+	VPRORD          $0x11, Z21, Z16
+	VPRORD          $0x13, Z21, Z17
+	VPSRLD          $0x0a, Z21, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPADDD          Z16, Z23, Z23
+	VPADDD.BCST     232(AX), Z1, Z1
+	VPADDD          Z23, Z1, Z1
+	VPADDD          Z1, Z5, Z5
+	VMOVDQA32       Z6, Z17
+	VPTERNLOGD      $0xca, Z0, Z7, Z17
+	VPRORD          $0x06, Z6, Z16
+	VPRORD          $0x0b, Z6, Z18
+	VPRORD          $0x19, Z6, Z19
+	VPTERNLOGD      $0x96, Z19, Z18, Z16
+	VPADDD          Z17, Z5, Z5
+	VPADDD          Z17, Z1, Z1
+	VPADDD          Z16, Z5, Z5
+	VPADDD          Z16, Z1, Z1
+	VMOVDQA32       Z2, Z17
+	VPTERNLOGD      $0xe8, Z4, Z3, Z17
+	VPRORD          $0x02, Z2, Z16
+	VPRORD          $0x0d, Z2, Z18
+	VPRORD          $0x16, Z2, Z19
+	VPTERNLOGD      $0x96, Z19, Z18, Z16
+	VPADDD          Z17, Z1, Z1
+	VPADDD          Z16, Z1, Z1
+	VPRORD          $0x07, Z25, Z16
+	VPRORD          $0x12, Z25, Z17
+	VPSRLD          $0x03, Z25, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPADDD          Z16, Z24, Z24
+	VPADDD          Z12, Z24, Z24
+	VPRORD          $0x11, Z22, Z16
+	VPRORD          $0x13, Z22, Z17
+	VPSRLD          $0x0a, Z22, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPADDD          Z16, Z24, Z24
+	VPADDD.BCST     236(AX), Z0, Z0
+	VPADDD          Z24, Z0, Z0
+	VPADDD          Z0, Z4, Z4
+	VMOVDQA32       Z5, Z17
+	VPTERNLOGD      $0xca, Z7, Z6, Z17
+	VPRORD          $0x06, Z5, Z16
+	VPRORD          $0x0b, Z5, Z18
+	VPRORD          $0x19, Z5, Z19
+	VPTERNLOGD      $0x96, Z19, Z18, Z16
+	VPADDD          Z17, Z4, Z4
+	VPADDD          Z17, Z0, Z0
+	VPADDD          Z16, Z4, Z4
+	VPADDD          Z16, Z0, Z0
+	VMOVDQA32       Z1, Z17
+	VPTERNLOGD      $0xe8, Z3, Z2, Z17
+	VPRORD          $0x02, Z1, Z16
+	VPRORD          $0x0d, Z1, Z18
+	VPRORD          $0x16, Z1, Z19
+	VPTERNLOGD      $0x96, Z19, Z18, Z16
+	VPADDD          Z17, Z0, Z0
+	VPADDD          Z16, Z0, Z0
+	VPRORD          $0x07, Z26, Z16
+	VPRORD          $0x12, Z26, Z17
+	VPSRLD          $0x03, Z26, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPADDD          Z16, Z25, Z25
+	VPADDD          Z13, Z25, Z25
+	VPRORD          $0x11, Z23, Z16
+	VPRORD          $0x13, Z23, Z17
+	VPSRLD          $0x0a, Z23, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPADDD          Z16, Z25, Z25
+	VPADDD.BCST     240(AX), Z7, Z7
+	VPADDD          Z25, Z7, Z7
+	VPADDD          Z7, Z3, Z3
+	VMOVDQA32       Z4, Z17
+	VPTERNLOGD      $0xca, Z6, Z5, Z17
+	VPRORD          $0x06, Z4, Z16
+	VPRORD          $0x0b, Z4, Z18
+	VPRORD          $0x19, Z4, Z19
+	VPTERNLOGD      $0x96, Z19, Z18, Z16
+	VPADDD          Z17, Z3, Z3
+	VPADDD          Z17, Z7, Z7
+	VPADDD          Z16, Z3, Z3
+	VPADDD          Z16, Z7, Z7
+	VMOVDQA32       Z0, Z17
+	VPTERNLOGD      $0xe8, Z2, Z1, Z17
+	VPRORD          $0x02, Z0, Z16
+	VPRORD          $0x0d, Z0, Z18
+	VPRORD          $0x16, Z0, Z19
+	VPTERNLOGD      $0x96, Z19, Z18, Z16
+	VPADDD          Z17, Z7, Z7
+	VPADDD          Z16, Z7, Z7
+	VPRORD          $0x07, Z27, Z16
+	VPRORD          $0x12, Z27, Z17
+	VPSRLD          $0x03, Z27, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPADDD          Z16, Z26, Z26
+	VPADDD          Z14, Z26, Z26
+	VPRORD          $0x11, Z24, Z16
+	VPRORD          $0x13, Z24, Z17
+	VPSRLD          $0x0a, Z24, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPADDD          Z16, Z26, Z26
+	VPADDD.BCST     244(AX), Z6, Z6
+	VPADDD          Z26, Z6, Z6
+	VPADDD          Z6, Z2, Z2
+	VMOVDQA32       Z3, Z17
+	VPTERNLOGD      $0xca, Z5, Z4, Z17
+	VPRORD          $0x06, Z3, Z16
+	VPRORD          $0x0b, Z3, Z18
+	VPRORD          $0x19, Z3, Z19
+	VPTERNLOGD      $0x96, Z19, Z18, Z16
+	VPADDD          Z17, Z2, Z2
+	VPADDD          Z17, Z6, Z6
+	VPADDD          Z16, Z2, Z2
+	VPADDD          Z16, Z6, Z6
+	VMOVDQA32       Z7, Z17
+	VPTERNLOGD      $0xe8, Z1, Z0, Z17
+	VPRORD          $0x02, Z7, Z16
+	VPRORD          $0x0d, Z7, Z18
+	VPRORD          $0x16, Z7, Z19
+	VPTERNLOGD      $0x96, Z19, Z18, Z16
+	VPADDD          Z17, Z6, Z6
+	VPADDD          Z16, Z6, Z6
+	VPRORD          $0x07, Z28, Z16
+	VPRORD          $0x12, Z28, Z17
+	VPSRLD          $0x03, Z28, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPADDD          Z16, Z27, Z27
+	VPADDD          Z15, Z27, Z27
+	VPRORD          $0x11, Z25, Z16
+	VPRORD          $0x13, Z25, Z17
+	VPSRLD          $0x0a, Z25, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPADDD          Z16, Z27, Z27
+	VPADDD.BCST     248(AX), Z5, Z5
+	VPADDD          Z27, Z5, Z5
+	VPADDD          Z5, Z1, Z1
+	VMOVDQA32       Z2, Z17
+	VPTERNLOGD      $0xca, Z4, Z3, Z17
+	VPRORD          $0x06, Z2, Z16
+	VPRORD          $0x0b, Z2, Z18
+	VPRORD          $0x19, Z2, Z19
+	VPTERNLOGD      $0x96, Z19, Z18, Z16
+	VPADDD          Z17, Z1, Z1
+	VPADDD          Z17, Z5, Z5
+	VPADDD          Z16, Z1, Z1
+	VPADDD          Z16, Z5, Z5
+	VMOVDQA32       Z6, Z17
+	VPTERNLOGD      $0xe8, Z0, Z7, Z17
+	VPRORD          $0x02, Z6, Z16
+	VPRORD          $0x0d, Z6, Z18
+	VPRORD          $0x16, Z6, Z19
+	VPTERNLOGD      $0x96, Z19, Z18, Z16
+	VPADDD          Z17, Z5, Z5
+	VPADDD          Z16, Z5, Z5
+	VPRORD          $0x07, Z8, Z16
+	VPRORD          $0x12, Z8, Z17
+	VPSRLD          $0x03, Z8, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPADDD          Z16, Z28, Z28
+	VPADDD          Z21, Z28, Z28
+	VPRORD          $0x11, Z26, Z16
+	VPRORD          $0x13, Z26, Z17
+	VPSRLD          $0x0a, Z26, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPADDD          Z16, Z28, Z28
+	VPADDD.BCST     252(AX), Z4, Z4
+	VPADDD          Z28, Z4, Z4
+	VPADDD          Z4, Z0, Z0
+	VMOVDQA32       Z1, Z17
+	VPTERNLOGD      $0xca, Z3, Z2, Z17
+	VPRORD          $0x06, Z1, Z16
+	VPRORD          $0x0b, Z1, Z18
+	VPRORD          $0x19, Z1, Z19
+	VPTERNLOGD      $0x96, Z19, Z18, Z16
+	VPADDD          Z17, Z0, Z0
+	VPADDD          Z17, Z4, Z4
+	VPADDD          Z16, Z0, Z0
+	VPADDD          Z16, Z4, Z4
+	VMOVDQA32       Z5, Z17
+	VPTERNLOGD      $0xe8, Z7, Z6, Z17
+	VPRORD          $0x02, Z5, Z16
+	VPRORD          $0x0d, Z5, Z18
+	VPRORD          $0x16, Z5, Z19
+	VPTERNLOGD      $0x96, Z19, Z18, Z16
+	VPADDD          Z17, Z4, Z4
+	VPADDD          Z16, Z4, Z4
 	VPADDD.BCST     1056(AX), Z4, Z8
 	VMOVDQA32       Z8, Z4
 	VPADDD.BCST     1060(AX), Z5, Z9
@@ -86610,281 +86738,311 @@ sha256dAVX512_loop:
 	VPBROADCASTD    1116(AX), Z3
 	VPADDD.BCST     516(AX), Z3, Z3
 	VPADDD          Z9, Z3, Z3
+	VPADDD          Z3, Z7, Z7
 	VMOVDQA32       Z0, Z17
 	VPTERNLOGD      $0xca, Z2, Z1, Z17
-	VPADDD          Z17, Z3, Z3
 	VPRORD          $0x06, Z0, Z16
-	VPRORD          $0x0b, Z0, Z17
-	VPRORD          $0x19, Z0, Z18
-	VPTERNLOGD      $0x96, Z18, Z17, Z16
-	VPADDD          Z16, Z3, Z3
-	VPADDD          Z3, Z7, Z7
-	VPRORD          $0x02, Z4, Z16
-	VPRORD          $0x0d, Z4, Z17
-	VPRORD          $0x16, Z4, Z18
-	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPRORD          $0x0b, Z0, Z18
+	VPRORD          $0x19, Z0, Z19
+	VPTERNLOGD      $0x96, Z19, Z18, Z16
+	VPADDD          Z17, Z7, Z7
+	VPADDD          Z17, Z3, Z3
+	VPADDD          Z16, Z7, Z7
 	VPADDD          Z16, Z3, Z3
 	VMOVDQA32       Z4, Z17
 	VPTERNLOGD      $0xe8, Z6, Z5, Z17
+	VPRORD          $0x02, Z4, Z16
+	VPRORD          $0x0d, Z4, Z18
+	VPRORD          $0x16, Z4, Z19
+	VPTERNLOGD      $0x96, Z19, Z18, Z16
 	VPADDD          Z17, Z3, Z3
+	VPADDD          Z16, Z3, Z3
 	VPADDD.BCST     520(AX), Z2, Z2
 	VPADDD          Z10, Z2, Z2
+	VPADDD          Z2, Z6, Z6
 	VMOVDQA32       Z7, Z17
 	VPTERNLOGD      $0xca, Z1, Z0, Z17
-	VPADDD          Z17, Z2, Z2
 	VPRORD          $0x06, Z7, Z16
-	VPRORD          $0x0b, Z7, Z17
-	VPRORD          $0x19, Z7, Z18
-	VPTERNLOGD      $0x96, Z18, Z17, Z16
-	VPADDD          Z16, Z2, Z2
-	VPADDD          Z2, Z6, Z6
-	VPRORD          $0x02, Z3, Z16
-	VPRORD          $0x0d, Z3, Z17
-	VPRORD          $0x16, Z3, Z18
-	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPRORD          $0x0b, Z7, Z18
+	VPRORD          $0x19, Z7, Z19
+	VPTERNLOGD      $0x96, Z19, Z18, Z16
+	VPADDD          Z17, Z6, Z6
+	VPADDD          Z17, Z2, Z2
+	VPADDD          Z16, Z6, Z6
 	VPADDD          Z16, Z2, Z2
 	VMOVDQA32       Z3, Z17
 	VPTERNLOGD      $0xe8, Z5, Z4, Z17
+	VPRORD          $0x02, Z3, Z16
+	VPRORD          $0x0d, Z3, Z18
+	VPRORD          $0x16, Z3, Z19
+	VPTERNLOGD      $0x96, Z19, Z18, Z16
 	VPADDD          Z17, Z2, Z2
+	VPADDD          Z16, Z2, Z2
 	VPADDD.BCST     524(AX), Z1, Z1
 	VPADDD          Z11, Z1, Z1
+	VPADDD          Z1, Z5, Z5
 	VMOVDQA32       Z6, Z17
 	VPTERNLOGD      $0xca, Z0, Z7, Z17
-	VPADDD          Z17, Z1, Z1
 	VPRORD          $0x06, Z6, Z16
-	VPRORD          $0x0b, Z6, Z17
-	VPRORD          $0x19, Z6, Z18
-	VPTERNLOGD      $0x96, Z18, Z17, Z16
-	VPADDD          Z16, Z1, Z1
-	VPADDD          Z1, Z5, Z5
-	VPRORD          $0x02, Z2, Z16
-	VPRORD          $0x0d, Z2, Z17
-	VPRORD          $0x16, Z2, Z18
-	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPRORD          $0x0b, Z6, Z18
+	VPRORD          $0x19, Z6, Z19
+	VPTERNLOGD      $0x96, Z19, Z18, Z16
+	VPADDD          Z17, Z5, Z5
+	VPADDD          Z17, Z1, Z1
+	VPADDD          Z16, Z5, Z5
 	VPADDD          Z16, Z1, Z1
 	VMOVDQA32       Z2, Z17
 	VPTERNLOGD      $0xe8, Z4, Z3, Z17
+	VPRORD          $0x02, Z2, Z16
+	VPRORD          $0x0d, Z2, Z18
+	VPRORD          $0x16, Z2, Z19
+	VPTERNLOGD      $0x96, Z19, Z18, Z16
 	VPADDD          Z17, Z1, Z1
+	VPADDD          Z16, Z1, Z1
 	VPADDD.BCST     528(AX), Z0, Z0
 	VPADDD          Z12, Z0, Z0
+	VPADDD          Z0, Z4, Z4
 	VMOVDQA32       Z5, Z17
 	VPTERNLOGD      $0xca, Z7, Z6, Z17
-	VPADDD          Z17, Z0, Z0
 	VPRORD          $0x06, Z5, Z16
-	VPRORD          $0x0b, Z5, Z17
-	VPRORD          $0x19, Z5, Z18
-	VPTERNLOGD      $0x96, Z18, Z17, Z16
-	VPADDD          Z16, Z0, Z0
-	VPADDD          Z0, Z4, Z4
-	VPRORD          $0x02, Z1, Z16
-	VPRORD          $0x0d, Z1, Z17
-	VPRORD          $0x16, Z1, Z18
-	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPRORD          $0x0b, Z5, Z18
+	VPRORD          $0x19, Z5, Z19
+	VPTERNLOGD      $0x96, Z19, Z18, Z16
+	VPADDD          Z17, Z4, Z4
+	VPADDD          Z17, Z0, Z0
+	VPADDD          Z16, Z4, Z4
 	VPADDD          Z16, Z0, Z0
 	VMOVDQA32       Z1, Z17
 	VPTERNLOGD      $0xe8, Z3, Z2, Z17
+	VPRORD          $0x02, Z1, Z16
+	VPRORD          $0x0d, Z1, Z18
+	VPRORD          $0x16, Z1, Z19
+	VPTERNLOGD      $0x96, Z19, Z18, Z16
 	VPADDD          Z17, Z0, Z0
+	VPADDD          Z16, Z0, Z0
 	VPADDD.BCST     532(AX), Z7, Z7
 	VPADDD          Z13, Z7, Z7
+	VPADDD          Z7, Z3, Z3
 	VMOVDQA32       Z4, Z17
 	VPTERNLOGD      $0xca, Z6, Z5, Z17
-	VPADDD          Z17, Z7, Z7
 	VPRORD          $0x06, Z4, Z16
-	VPRORD          $0x0b, Z4, Z17
-	VPRORD          $0x19, Z4, Z18
-	VPTERNLOGD      $0x96, Z18, Z17, Z16
-	VPADDD          Z16, Z7, Z7
-	VPADDD          Z7, Z3, Z3
-	VPRORD          $0x02, Z0, Z16
-	VPRORD          $0x0d, Z0, Z17
-	VPRORD          $0x16, Z0, Z18
-	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPRORD          $0x0b, Z4, Z18
+	VPRORD          $0x19, Z4, Z19
+	VPTERNLOGD      $0x96, Z19, Z18, Z16
+	VPADDD          Z17, Z3, Z3
+	VPADDD          Z17, Z7, Z7
+	VPADDD          Z16, Z3, Z3
 	VPADDD          Z16, Z7, Z7
 	VMOVDQA32       Z0, Z17
 	VPTERNLOGD      $0xe8, Z2, Z1, Z17
+	VPRORD          $0x02, Z0, Z16
+	VPRORD          $0x0d, Z0, Z18
+	VPRORD          $0x16, Z0, Z19
+	VPTERNLOGD      $0x96, Z19, Z18, Z16
 	VPADDD          Z17, Z7, Z7
+	VPADDD          Z16, Z7, Z7
 	VPADDD.BCST     536(AX), Z6, Z6
 	VPADDD          Z14, Z6, Z6
+	VPADDD          Z6, Z2, Z2
 	VMOVDQA32       Z3, Z17
 	VPTERNLOGD      $0xca, Z5, Z4, Z17
-	VPADDD          Z17, Z6, Z6
 	VPRORD          $0x06, Z3, Z16
-	VPRORD          $0x0b, Z3, Z17
-	VPRORD          $0x19, Z3, Z18
-	VPTERNLOGD      $0x96, Z18, Z17, Z16
-	VPADDD          Z16, Z6, Z6
-	VPADDD          Z6, Z2, Z2
-	VPRORD          $0x02, Z7, Z16
-	VPRORD          $0x0d, Z7, Z17
-	VPRORD          $0x16, Z7, Z18
-	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPRORD          $0x0b, Z3, Z18
+	VPRORD          $0x19, Z3, Z19
+	VPTERNLOGD      $0x96, Z19, Z18, Z16
+	VPADDD          Z17, Z2, Z2
+	VPADDD          Z17, Z6, Z6
+	VPADDD          Z16, Z2, Z2
 	VPADDD          Z16, Z6, Z6
 	VMOVDQA32       Z7, Z17
 	VPTERNLOGD      $0xe8, Z1, Z0, Z17
+	VPRORD          $0x02, Z7, Z16
+	VPRORD          $0x0d, Z7, Z18
+	VPRORD          $0x16, Z7, Z19
+	VPTERNLOGD      $0x96, Z19, Z18, Z16
 	VPADDD          Z17, Z6, Z6
+	VPADDD          Z16, Z6, Z6
 	VPADDD.BCST     540(AX), Z5, Z5
 	VPADDD          Z15, Z5, Z5
+	VPADDD          Z5, Z1, Z1
 	VMOVDQA32       Z2, Z17
 	VPTERNLOGD      $0xca, Z4, Z3, Z17
-	VPADDD          Z17, Z5, Z5
 	VPRORD          $0x06, Z2, Z16
-	VPRORD          $0x0b, Z2, Z17
-	VPRORD          $0x19, Z2, Z18
-	VPTERNLOGD      $0x96, Z18, Z17, Z16
-	VPADDD          Z16, Z5, Z5
-	VPADDD          Z5, Z1, Z1
-	VPRORD          $0x02, Z6, Z16
-	VPRORD          $0x0d, Z6, Z17
-	VPRORD          $0x16, Z6, Z18
-	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPRORD          $0x0b, Z2, Z18
+	VPRORD          $0x19, Z2, Z19
+	VPTERNLOGD      $0x96, Z19, Z18, Z16
+	VPADDD          Z17, Z1, Z1
+	VPADDD          Z17, Z5, Z5
+	VPADDD          Z16, Z1, Z1
 	VPADDD          Z16, Z5, Z5
 	VMOVDQA32       Z6, Z17
 	VPTERNLOGD      $0xe8, Z0, Z7, Z17
+	VPRORD          $0x02, Z6, Z16
+	VPRORD          $0x0d, Z6, Z18
+	VPRORD          $0x16, Z6, Z19
+	VPTERNLOGD      $0x96, Z19, Z18, Z16
 	VPADDD          Z17, Z5, Z5
+	VPADDD          Z16, Z5, Z5
 	VPADDD.BCST     544(AX), Z4, Z4
+	VPADDD          Z4, Z0, Z0
 	VMOVDQA32       Z1, Z17
 	VPTERNLOGD      $0xca, Z3, Z2, Z17
-	VPADDD          Z17, Z4, Z4
 	VPRORD          $0x06, Z1, Z16
-	VPRORD          $0x0b, Z1, Z17
-	VPRORD          $0x19, Z1, Z18
-	VPTERNLOGD      $0x96, Z18, Z17, Z16
-	VPADDD          Z16, Z4, Z4
-	VPADDD          Z4, Z0, Z0
-	VPRORD          $0x02, Z5, Z16
-	VPRORD          $0x0d, Z5, Z17
-	VPRORD          $0x16, Z5, Z18
-	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPRORD          $0x0b, Z1, Z18
+	VPRORD          $0x19, Z1, Z19
+	VPTERNLOGD      $0x96, Z19, Z18, Z16
+	VPADDD          Z17, Z0, Z0
+	VPADDD          Z17, Z4, Z4
+	VPADDD          Z16, Z0, Z0
 	VPADDD          Z16, Z4, Z4
 	VMOVDQA32       Z5, Z17
 	VPTERNLOGD      $0xe8, Z7, Z6, Z17
+	VPRORD          $0x02, Z5, Z16
+	VPRORD          $0x0d, Z5, Z18
+	VPRORD          $0x16, Z5, Z19
+	VPTERNLOGD      $0x96, Z19, Z18, Z16
 	VPADDD          Z17, Z4, Z4
+	VPADDD          Z16, Z4, Z4
 	VPADDD.BCST     548(AX), Z3, Z3
+	VPADDD          Z3, Z7, Z7
 	VMOVDQA32       Z0, Z17
 	VPTERNLOGD      $0xca, Z2, Z1, Z17
-	VPADDD          Z17, Z3, Z3
 	VPRORD          $0x06, Z0, Z16
-	VPRORD          $0x0b, Z0, Z17
-	VPRORD          $0x19, Z0, Z18
-	VPTERNLOGD      $0x96, Z18, Z17, Z16
-	VPADDD          Z16, Z3, Z3
-	VPADDD          Z3, Z7, Z7
-	VPRORD          $0x02, Z4, Z16
-	VPRORD          $0x0d, Z4, Z17
-	VPRORD          $0x16, Z4, Z18
-	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPRORD          $0x0b, Z0, Z18
+	VPRORD          $0x19, Z0, Z19
+	VPTERNLOGD      $0x96, Z19, Z18, Z16
+	VPADDD          Z17, Z7, Z7
+	VPADDD          Z17, Z3, Z3
+	VPADDD          Z16, Z7, Z7
 	VPADDD          Z16, Z3, Z3
 	VMOVDQA32       Z4, Z17
 	VPTERNLOGD      $0xe8, Z6, Z5, Z17
+	VPRORD          $0x02, Z4, Z16
+	VPRORD          $0x0d, Z4, Z18
+	VPRORD          $0x16, Z4, Z19
+	VPTERNLOGD      $0x96, Z19, Z18, Z16
 	VPADDD          Z17, Z3, Z3
+	VPADDD          Z16, Z3, Z3
 	VPADDD.BCST     552(AX), Z2, Z2
+	VPADDD          Z2, Z6, Z6
 	VMOVDQA32       Z7, Z17
 	VPTERNLOGD      $0xca, Z1, Z0, Z17
-	VPADDD          Z17, Z2, Z2
 	VPRORD          $0x06, Z7, Z16
-	VPRORD          $0x0b, Z7, Z17
-	VPRORD          $0x19, Z7, Z18
-	VPTERNLOGD      $0x96, Z18, Z17, Z16
-	VPADDD          Z16, Z2, Z2
-	VPADDD          Z2, Z6, Z6
-	VPRORD          $0x02, Z3, Z16
-	VPRORD          $0x0d, Z3, Z17
-	VPRORD          $0x16, Z3, Z18
-	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPRORD          $0x0b, Z7, Z18
+	VPRORD          $0x19, Z7, Z19
+	VPTERNLOGD      $0x96, Z19, Z18, Z16
+	VPADDD          Z17, Z6, Z6
+	VPADDD          Z17, Z2, Z2
+	VPADDD          Z16, Z6, Z6
 	VPADDD          Z16, Z2, Z2
 	VMOVDQA32       Z3, Z17
 	VPTERNLOGD      $0xe8, Z5, Z4, Z17
+	VPRORD          $0x02, Z3, Z16
+	VPRORD          $0x0d, Z3, Z18
+	VPRORD          $0x16, Z3, Z19
+	VPTERNLOGD      $0x96, Z19, Z18, Z16
 	VPADDD          Z17, Z2, Z2
+	VPADDD          Z16, Z2, Z2
 	VPADDD.BCST     556(AX), Z1, Z1
+	VPADDD          Z1, Z5, Z5
 	VMOVDQA32       Z6, Z17
 	VPTERNLOGD      $0xca, Z0, Z7, Z17
-	VPADDD          Z17, Z1, Z1
 	VPRORD          $0x06, Z6, Z16
-	VPRORD          $0x0b, Z6, Z17
-	VPRORD          $0x19, Z6, Z18
-	VPTERNLOGD      $0x96, Z18, Z17, Z16
-	VPADDD          Z16, Z1, Z1
-	VPADDD          Z1, Z5, Z5
-	VPRORD          $0x02, Z2, Z16
-	VPRORD          $0x0d, Z2, Z17
-	VPRORD          $0x16, Z2, Z18
-	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPRORD          $0x0b, Z6, Z18
+	VPRORD          $0x19, Z6, Z19
+	VPTERNLOGD      $0x96, Z19, Z18, Z16
+	VPADDD          Z17, Z5, Z5
+	VPADDD          Z17, Z1, Z1
+	VPADDD          Z16, Z5, Z5
 	VPADDD          Z16, Z1, Z1
 	VMOVDQA32       Z2, Z17
 	VPTERNLOGD      $0xe8, Z4, Z3, Z17
+	VPRORD          $0x02, Z2, Z16
+	VPRORD          $0x0d, Z2, Z18
+	VPRORD          $0x16, Z2, Z19
+	VPTERNLOGD      $0x96, Z19, Z18, Z16
 	VPADDD          Z17, Z1, Z1
+	VPADDD          Z16, Z1, Z1
 	VPADDD.BCST     560(AX), Z0, Z0
+	VPADDD          Z0, Z4, Z4
 	VMOVDQA32       Z5, Z17
 	VPTERNLOGD      $0xca, Z7, Z6, Z17
-	VPADDD          Z17, Z0, Z0
 	VPRORD          $0x06, Z5, Z16
-	VPRORD          $0x0b, Z5, Z17
-	VPRORD          $0x19, Z5, Z18
-	VPTERNLOGD      $0x96, Z18, Z17, Z16
-	VPADDD          Z16, Z0, Z0
-	VPADDD          Z0, Z4, Z4
-	VPRORD          $0x02, Z1, Z16
-	VPRORD          $0x0d, Z1, Z17
-	VPRORD          $0x16, Z1, Z18
-	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPRORD          $0x0b, Z5, Z18
+	VPRORD          $0x19, Z5, Z19
+	VPTERNLOGD      $0x96, Z19, Z18, Z16
+	VPADDD          Z17, Z4, Z4
+	VPADDD          Z17, Z0, Z0
+	VPADDD          Z16, Z4, Z4
 	VPADDD          Z16, Z0, Z0
 	VMOVDQA32       Z1, Z17
 	VPTERNLOGD      $0xe8, Z3, Z2, Z17
+	VPRORD          $0x02, Z1, Z16
+	VPRORD          $0x0d, Z1, Z18
+	VPRORD          $0x16, Z1, Z19
+	VPTERNLOGD      $0x96, Z19, Z18, Z16
 	VPADDD          Z17, Z0, Z0
+	VPADDD          Z16, Z0, Z0
 	VPADDD.BCST     564(AX), Z7, Z7
+	VPADDD          Z7, Z3, Z3
 	VMOVDQA32       Z4, Z17
 	VPTERNLOGD      $0xca, Z6, Z5, Z17
-	VPADDD          Z17, Z7, Z7
 	VPRORD          $0x06, Z4, Z16
-	VPRORD          $0x0b, Z4, Z17
-	VPRORD          $0x19, Z4, Z18
-	VPTERNLOGD      $0x96, Z18, Z17, Z16
-	VPADDD          Z16, Z7, Z7
-	VPADDD          Z7, Z3, Z3
-	VPRORD          $0x02, Z0, Z16
-	VPRORD          $0x0d, Z0, Z17
-	VPRORD          $0x16, Z0, Z18
-	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPRORD          $0x0b, Z4, Z18
+	VPRORD          $0x19, Z4, Z19
+	VPTERNLOGD      $0x96, Z19, Z18, Z16
+	VPADDD          Z17, Z3, Z3
+	VPADDD          Z17, Z7, Z7
+	VPADDD          Z16, Z3, Z3
 	VPADDD          Z16, Z7, Z7
 	VMOVDQA32       Z0, Z17
 	VPTERNLOGD      $0xe8, Z2, Z1, Z17
+	VPRORD          $0x02, Z0, Z16
+	VPRORD          $0x0d, Z0, Z18
+	VPRORD          $0x16, Z0, Z19
+	VPTERNLOGD      $0x96, Z19, Z18, Z16
 	VPADDD          Z17, Z7, Z7
+	VPADDD          Z16, Z7, Z7
 	VPADDD.BCST     568(AX), Z6, Z6
+	VPADDD          Z6, Z2, Z2
 	VMOVDQA32       Z3, Z17
 	VPTERNLOGD      $0xca, Z5, Z4, Z17
-	VPADDD          Z17, Z6, Z6
 	VPRORD          $0x06, Z3, Z16
-	VPRORD          $0x0b, Z3, Z17
-	VPRORD          $0x19, Z3, Z18
-	VPTERNLOGD      $0x96, Z18, Z17, Z16
-	VPADDD          Z16, Z6, Z6
-	VPADDD          Z6, Z2, Z2
-	VPRORD          $0x02, Z7, Z16
-	VPRORD          $0x0d, Z7, Z17
-	VPRORD          $0x16, Z7, Z18
-	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPRORD          $0x0b, Z3, Z18
+	VPRORD          $0x19, Z3, Z19
+	VPTERNLOGD      $0x96, Z19, Z18, Z16
+	VPADDD          Z17, Z2, Z2
+	VPADDD          Z17, Z6, Z6
+	VPADDD          Z16, Z2, Z2
 	VPADDD          Z16, Z6, Z6
 	VMOVDQA32       Z7, Z17
 	VPTERNLOGD      $0xe8, Z1, Z0, Z17
+	VPRORD          $0x02, Z7, Z16
+	VPRORD          $0x0d, Z7, Z18
+	VPRORD          $0x16, Z7, Z19
+	VPTERNLOGD      $0x96, Z19, Z18, Z16
 	VPADDD          Z17, Z6, Z6
+	VPADDD          Z16, Z6, Z6
 	VPADDD.BCST     572(AX), Z5, Z5
+	VPADDD          Z5, Z1, Z1
 	VMOVDQA32       Z2, Z17
 	VPTERNLOGD      $0xca, Z4, Z3, Z17
-	VPADDD          Z17, Z5, Z5
 	VPRORD          $0x06, Z2, Z16
-	VPRORD          $0x0b, Z2, Z17
-	VPRORD          $0x19, Z2, Z18
-	VPTERNLOGD      $0x96, Z18, Z17, Z16
-	VPADDD          Z16, Z5, Z5
-	VPADDD          Z5, Z1, Z1
-	VPRORD          $0x02, Z6, Z16
-	VPRORD          $0x0d, Z6, Z17
-	VPRORD          $0x16, Z6, Z18
-	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPRORD          $0x0b, Z2, Z18
+	VPRORD          $0x19, Z2, Z19
+	VPTERNLOGD      $0x96, Z19, Z18, Z16
+	VPADDD          Z17, Z1, Z1
+	VPADDD          Z17, Z5, Z5
+	VPADDD          Z16, Z1, Z1
 	VPADDD          Z16, Z5, Z5
 	VMOVDQA32       Z6, Z17
 	VPTERNLOGD      $0xe8, Z0, Z7, Z17
+	VPRORD          $0x02, Z6, Z16
+	VPRORD          $0x0d, Z6, Z18
+	VPRORD          $0x16, Z6, Z19
+	VPTERNLOGD      $0x96, Z19, Z18, Z16
 	VPADDD          Z17, Z5, Z5
+	VPADDD          Z16, Z5, Z5
 	VPRORD          $0x07, Z9, Z16
 	VPRORD          $0x12, Z9, Z17
 	VPSRLD          $0x03, Z9, Z18
@@ -86892,23 +87050,25 @@ sha256dAVX512_loop:
 	VPADDD          Z16, Z8, Z8
 	VPADDD.BCST     576(AX), Z4, Z4
 	VPADDD          Z8, Z4, Z4
+	VPADDD          Z4, Z0, Z0
 	VMOVDQA32       Z1, Z17
 	VPTERNLOGD      $0xca, Z3, Z2, Z17
-	VPADDD          Z17, Z4, Z4
 	VPRORD          $0x06, Z1, Z16
-	VPRORD          $0x0b, Z1, Z17
-	VPRORD          $0x19, Z1, Z18
-	VPTERNLOGD      $0x96, Z18, Z17, Z16
-	VPADDD          Z16, Z4, Z4
-	VPADDD          Z4, Z0, Z0
-	VPRORD          $0x02, Z5, Z16
-	VPRORD          $0x0d, Z5, Z17
-	VPRORD          $0x16, Z5, Z18
-	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPRORD          $0x0b, Z1, Z18
+	VPRORD          $0x19, Z1, Z19
+	VPTERNLOGD      $0x96, Z19, Z18, Z16
+	VPADDD          Z17, Z0, Z0
+	VPADDD          Z17, Z4, Z4
+	VPADDD          Z16, Z0, Z0
 	VPADDD          Z16, Z4, Z4
 	VMOVDQA32       Z5, Z17
 	VPTERNLOGD      $0xe8, Z7, Z6, Z17
+	VPRORD          $0x02, Z5, Z16
+	VPRORD          $0x0d, Z5, Z18
+	VPRORD          $0x16, Z5, Z19
+	VPTERNLOGD      $0x96, Z19, Z18, Z16
 	VPADDD          Z17, Z4, Z4
+	VPADDD          Z16, Z4, Z4
 	VPRORD          $0x07, Z10, Z16
 	VPRORD          $0x12, Z10, Z17
 	VPSRLD          $0x03, Z10, Z18
@@ -86917,23 +87077,25 @@ sha256dAVX512_loop:
 	VPADDD.BCST     836(AX), Z9, Z9
 	VPADDD.BCST     580(AX), Z3, Z3
 	VPADDD          Z9, Z3, Z3
+	VPADDD          Z3, Z7, Z7
 	VMOVDQA32       Z0, Z17
 	VPTERNLOGD      $0xca, Z2, Z1, Z17
-	VPADDD          Z17, Z3, Z3
 	VPRORD          $0x06, Z0, Z16
-	VPRORD          $0x0b, Z0, Z17
-	VPRORD          $0x19, Z0, Z18
-	VPTERNLOGD      $0x96, Z18, Z17, Z16
-	VPADDD          Z16, Z3, Z3
-	VPADDD          Z3, Z7, Z7
-	VPRORD          $0x02, Z4, Z16
-	VPRORD          $0x0d, Z4, Z17
-	VPRORD          $0x16, Z4, Z18
-	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPRORD          $0x0b, Z0, Z18
+	VPRORD          $0x19, Z0, Z19
+	VPTERNLOGD      $0x96, Z19, Z18, Z16
+	VPADDD          Z17, Z7, Z7
+	VPADDD          Z17, Z3, Z3
+	VPADDD          Z16, Z7, Z7
 	VPADDD          Z16, Z3, Z3
 	VMOVDQA32       Z4, Z17
 	VPTERNLOGD      $0xe8, Z6, Z5, Z17
+	VPRORD          $0x02, Z4, Z16
+	VPRORD          $0x0d, Z4, Z18
+	VPRORD          $0x16, Z4, Z19
+	VPTERNLOGD      $0x96, Z19, Z18, Z16
 	VPADDD          Z17, Z3, Z3
+	VPADDD          Z16, Z3, Z3
 	VPRORD          $0x07, Z11, Z16
 	VPRORD          $0x12, Z11, Z17
 	VPSRLD          $0x03, Z11, Z18
@@ -86946,23 +87108,25 @@ sha256dAVX512_loop:
 	VPADDD          Z16, Z10, Z10
 	VPADDD.BCST     584(AX), Z2, Z2
 	VPADDD          Z10, Z2, Z2
+	VPADDD          Z2, Z6, Z6
 	VMOVDQA32       Z7, Z17
 	VPTERNLOGD      $0xca, Z1, Z0, Z17
-	VPADDD          Z17, Z2, Z2
 	VPRORD          $0x06, Z7, Z16
-	VPRORD          $0x0b, Z7, Z17
-	VPRORD          $0x19, Z7, Z18
-	VPTERNLOGD      $0x96, Z18, Z17, Z16
-	VPADDD          Z16, Z2, Z2
-	VPADDD          Z2, Z6, Z6
-	VPRORD          $0x02, Z3, Z16
-	VPRORD          $0x0d, Z3, Z17
-	VPRORD          $0x16, Z3, Z18
-	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPRORD          $0x0b, Z7, Z18
+	VPRORD          $0x19, Z7, Z19
+	VPTERNLOGD      $0x96, Z19, Z18, Z16
+	VPADDD          Z17, Z6, Z6
+	VPADDD          Z17, Z2, Z2
+	VPADDD          Z16, Z6, Z6
 	VPADDD          Z16, Z2, Z2
 	VMOVDQA32       Z3, Z17
 	VPTERNLOGD      $0xe8, Z5, Z4, Z17
+	VPRORD          $0x02, Z3, Z16
+	VPRORD          $0x0d, Z3, Z18
+	VPRORD          $0x16, Z3, Z19
+	VPTERNLOGD      $0x96, Z19, Z18, Z16
 	VPADDD          Z17, Z2, Z2
+	VPADDD          Z16, Z2, Z2
 	VPRORD          $0x07, Z12, Z16
 	VPRORD          $0x12, Z12, Z17
 	VPSRLD          $0x03, Z12, Z18
@@ -86975,23 +87139,25 @@ sha256dAVX512_loop:
 	VPADDD          Z16, Z11, Z11
 	VPADDD.BCST     588(AX), Z1, Z1
 	VPADDD          Z11, Z1, Z1
+	VPADDD          Z1, Z5, Z5
 	VMOVDQA32       Z6, Z17
 	VPTERNLOGD      $0xca, Z0, Z7, Z17
-	VPADDD          Z17, Z1, Z1
 	VPRORD          $0x06, Z6, Z16
-	VPRORD          $0x0b, Z6, Z17
-	VPRORD          $0x19, Z6, Z18
-	VPTERNLOGD      $0x96, Z18, Z17, Z16
-	VPADDD          Z16, Z1, Z1
-	VPADDD          Z1, Z5, Z5
-	VPRORD          $0x02, Z2, Z16
-	VPRORD          $0x0d, Z2, Z17
-	VPRORD          $0x16, Z2, Z18
-	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPRORD          $0x0b, Z6, Z18
+	VPRORD          $0x19, Z6, Z19
+	VPTERNLOGD      $0x96, Z19, Z18, Z16
+	VPADDD          Z17, Z5, Z5
+	VPADDD          Z17, Z1, Z1
+	VPADDD          Z16, Z5, Z5
 	VPADDD          Z16, Z1, Z1
 	VMOVDQA32       Z2, Z17
 	VPTERNLOGD      $0xe8, Z4, Z3, Z17
+	VPRORD          $0x02, Z2, Z16
+	VPRORD          $0x0d, Z2, Z18
+	VPRORD          $0x16, Z2, Z19
+	VPTERNLOGD      $0x96, Z19, Z18, Z16
 	VPADDD          Z17, Z1, Z1
+	VPADDD          Z16, Z1, Z1
 	VPRORD          $0x07, Z13, Z16
 	VPRORD          $0x12, Z13, Z17
 	VPSRLD          $0x03, Z13, Z18
@@ -87004,23 +87170,25 @@ sha256dAVX512_loop:
 	VPADDD          Z16, Z12, Z12
 	VPADDD.BCST     592(AX), Z0, Z0
 	VPADDD          Z12, Z0, Z0
+	VPADDD          Z0, Z4, Z4
 	VMOVDQA32       Z5, Z17
 	VPTERNLOGD      $0xca, Z7, Z6, Z17
-	VPADDD          Z17, Z0, Z0
 	VPRORD          $0x06, Z5, Z16
-	VPRORD          $0x0b, Z5, Z17
-	VPRORD          $0x19, Z5, Z18
-	VPTERNLOGD      $0x96, Z18, Z17, Z16
-	VPADDD          Z16, Z0, Z0
-	VPADDD          Z0, Z4, Z4
-	VPRORD          $0x02, Z1, Z16
-	VPRORD          $0x0d, Z1, Z17
-	VPRORD          $0x16, Z1, Z18
-	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPRORD          $0x0b, Z5, Z18
+	VPRORD          $0x19, Z5, Z19
+	VPTERNLOGD      $0x96, Z19, Z18, Z16
+	VPADDD          Z17, Z4, Z4
+	VPADDD          Z17, Z0, Z0
+	VPADDD          Z16, Z4, Z4
 	VPADDD          Z16, Z0, Z0
 	VMOVDQA32       Z1, Z17
 	VPTERNLOGD      $0xe8, Z3, Z2, Z17
+	VPRORD          $0x02, Z1, Z16
+	VPRORD          $0x0d, Z1, Z18
+	VPRORD          $0x16, Z1, Z19
+	VPTERNLOGD      $0x96, Z19, Z18, Z16
 	VPADDD          Z17, Z0, Z0
+	VPADDD          Z16, Z0, Z0
 	VPRORD          $0x07, Z14, Z16
 	VPRORD          $0x12, Z14, Z17
 	VPSRLD          $0x03, Z14, Z18
@@ -87033,1117 +87201,1196 @@ sha256dAVX512_loop:
 	VPADDD          Z16, Z13, Z13
 	VPADDD.BCST     596(AX), Z7, Z7
 	VPADDD          Z13, Z7, Z7
+	VPADDD          Z7, Z3, Z3
 	VMOVDQA32       Z4, Z17
 	VPTERNLOGD      $0xca, Z6, Z5, Z17
-	VPADDD          Z17, Z7, Z7
 	VPRORD          $0x06, Z4, Z16
-	VPRORD          $0x0b, Z4, Z17
-	VPRORD          $0x19, Z4, Z18
-	VPTERNLOGD      $0x96, Z18, Z17, Z16
-	VPADDD          Z16, Z7, Z7
-	VPADDD          Z7, Z3, Z3
-	VPRORD          $0x02, Z0, Z16
-	VPRORD          $0x0d, Z0, Z17
-	VPRORD          $0x16, Z0, Z18
-	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPRORD          $0x0b, Z4, Z18
+	VPRORD          $0x19, Z4, Z19
+	VPTERNLOGD      $0x96, Z19, Z18, Z16
+	VPADDD          Z17, Z3, Z3
+	VPADDD          Z17, Z7, Z7
+	VPADDD          Z16, Z3, Z3
 	VPADDD          Z16, Z7, Z7
 	VMOVDQA32       Z0, Z17
 	VPTERNLOGD      $0xe8, Z2, Z1, Z17
+	VPRORD          $0x02, Z0, Z16
+	VPRORD          $0x0d, Z0, Z18
+	VPRORD          $0x16, Z0, Z19
+	VPTERNLOGD      $0x96, Z19, Z18, Z16
 	VPADDD          Z17, Z7, Z7
+	VPADDD          Z16, Z7, Z7
 	VPRORD          $0x07, Z15, Z16
 	VPRORD          $0x12, Z15, Z17
 	VPSRLD          $0x03, Z15, Z18
-	VPTERNLOGD      $0x96, Z18, Z17, Z16
-	VPADDD          Z16, Z14, Z14
-	VPRORD          $0x11, Z12, Z16
-	VPRORD          $0x13, Z12, Z17
-	VPSRLD          $0x0a, Z12, Z18
 	VPTERNLOGD      $0x96, Z18, Z17, Z16
 	VPADDD          Z16, Z14, Z14
 	VPADDD.BCST     856(AX), Z14, Z14
-	VPADDD.BCST     600(AX), Z6, Z6
-	VPADDD          Z14, Z6, Z6
-	VMOVDQA32       Z3, Z17
-	VPTERNLOGD      $0xca, Z5, Z4, Z17
-	VPADDD          Z17, Z6, Z6
-	VPRORD          $0x06, Z3, Z16
-	VPRORD          $0x0b, Z3, Z17
-	VPRORD          $0x19, Z3, Z18
-	VPTERNLOGD      $0x96, Z18, Z17, Z16
-	VPADDD          Z16, Z6, Z6
-	VPADDD          Z6, Z2, Z2
-	VPRORD          $0x02, Z7, Z16
-	VPRORD          $0x0d, Z7, Z17
-	VPRORD          $0x16, Z7, Z18
-	VPTERNLOGD      $0x96, Z18, Z17, Z16
-	VPADDD          Z16, Z6, Z6
-	VMOVDQA32       Z7, Z17
-	VPTERNLOGD      $0xe8, Z1, Z0, Z17
-	VPADDD          Z17, Z6, Z6
-	VPRORD          $0x11, Z13, Z16
-	VPRORD          $0x13, Z13, Z17
-	VPSRLD          $0x0a, Z13, Z18
-	VPTERNLOGD      $0x96, Z18, Z17, Z16
-	VPADDD          Z16, Z15, Z15
-	VPADDD          Z8, Z15, Z15
-	VPADDD.BCST     860(AX), Z15, Z15
-	VPADDD.BCST     604(AX), Z5, Z5
-	VPADDD          Z15, Z5, Z5
-	VMOVDQA32       Z2, Z17
-	VPTERNLOGD      $0xca, Z4, Z3, Z17
-	VPADDD          Z17, Z5, Z5
-	VPRORD          $0x06, Z2, Z16
-	VPRORD          $0x0b, Z2, Z17
-	VPRORD          $0x19, Z2, Z18
-	VPTERNLOGD      $0x96, Z18, Z17, Z16
-	VPADDD          Z16, Z5, Z5
-	VPADDD          Z5, Z1, Z1
-	VPRORD          $0x02, Z6, Z16
-	VPRORD          $0x0d, Z6, Z17
-	VPRORD          $0x16, Z6, Z18
-	VPTERNLOGD      $0x96, Z18, Z17, Z16
-	VPADDD          Z16, Z5, Z5
-	VMOVDQA32       Z6, Z17
-	VPTERNLOGD      $0xe8, Z0, Z7, Z17
-	VPADDD          Z17, Z5, Z5
-	VPRORD          $0x11, Z14, Z21
-	VPRORD          $0x13, Z14, Z17
-	VPSRLD          $0x0a, Z14, Z18
-	VPTERNLOGD      $0x96, Z18, Z17, Z21
-	VPADDD          Z9, Z21, Z21
-	VPADDD.BCST     864(AX), Z21, Z21
-	VPADDD.BCST     608(AX), Z4, Z4
-	VPADDD          Z21, Z4, Z4
-	VMOVDQA32       Z1, Z17
-	VPTERNLOGD      $0xca, Z3, Z2, Z17
-	VPADDD          Z17, Z4, Z4
-	VPRORD          $0x06, Z1, Z16
-	VPRORD          $0x0b, Z1, Z17
-	VPRORD          $0x19, Z1, Z18
-	VPTERNLOGD      $0x96, Z18, Z17, Z16
-	VPADDD          Z16, Z4, Z4
-	VPADDD          Z4, Z0, Z0
-	VPRORD          $0x02, Z5, Z16
-	VPRORD          $0x0d, Z5, Z17
-	VPRORD          $0x16, Z5, Z18
-	VPTERNLOGD      $0x96, Z18, Z17, Z16
-	VPADDD          Z16, Z4, Z4
-	VMOVDQA32       Z5, Z17
-	VPTERNLOGD      $0xe8, Z7, Z6, Z17
-	VPADDD          Z17, Z4, Z4
-	VPRORD          $0x11, Z15, Z22
-	VPRORD          $0x13, Z15, Z17
-	VPSRLD          $0x0a, Z15, Z18
-	VPTERNLOGD      $0x96, Z18, Z17, Z22
-	VPADDD          Z10, Z22, Z22
-	VPADDD.BCST     612(AX), Z3, Z3
-	VPADDD          Z22, Z3, Z3
-	VMOVDQA32       Z0, Z17
-	VPTERNLOGD      $0xca, Z2, Z1, Z17
-	VPADDD          Z17, Z3, Z3
-	VPRORD          $0x06, Z0, Z16
-	VPRORD          $0x0b, Z0, Z17
-	VPRORD          $0x19, Z0, Z18
-	VPTERNLOGD      $0x96, Z18, Z17, Z16
-	VPADDD          Z16, Z3, Z3
-	VPADDD          Z3, Z7, Z7
-	VPRORD          $0x02, Z4, Z16
-	VPRORD          $0x0d, Z4, Z17
-	VPRORD          $0x16, Z4, Z18
-	VPTERNLOGD      $0x96, Z18, Z17, Z16
-	VPADDD          Z16, Z3, Z3
-	VMOVDQA32       Z4, Z17
-	VPTERNLOGD      $0xe8, Z6, Z5, Z17
-	VPADDD          Z17, Z3, Z3
-	VPRORD          $0x11, Z21, Z23
-	VPRORD          $0x13, Z21, Z17
-	VPSRLD          $0x0a, Z21, Z18
-	VPTERNLOGD      $0x96, Z18, Z17, Z23
-	VPADDD          Z11, Z23, Z23
-	VPADDD.BCST     616(AX), Z2, Z2
-	VPADDD          Z23, Z2, Z2
-	VMOVDQA32       Z7, Z17
-	VPTERNLOGD      $0xca, Z1, Z0, Z17
-	VPADDD          Z17, Z2, Z2
-	VPRORD          $0x06, Z7, Z16
-	VPRORD          $0x0b, Z7, Z17
-	VPRORD          $0x19, Z7, Z18
-	VPTERNLOGD      $0x96, Z18, Z17, Z16
-	VPADDD          Z16, Z2, Z2
-	VPADDD          Z2, Z6, Z6
-	VPRORD          $0x02, Z3, Z16
-	VPRORD          $0x0d, Z3, Z17
-	VPRORD          $0x16, Z3, Z18
-	VPTERNLOGD      $0x96, Z18, Z17, Z16
-	VPADDD          Z16, Z2, Z2
-	VMOVDQA32       Z3, Z17
-	VPTERNLOGD      $0xe8, Z5, Z4, Z17
-	VPADDD          Z17, Z2, Z2
-	VPRORD          $0x11, Z22, Z24
-	VPRORD          $0x13, Z22, Z17
-	VPSRLD          $0x0a, Z22, Z18
-	VPTERNLOGD      $0x96, Z18, Z17, Z24
-	VPADDD          Z12, Z24, Z24
-	VPADDD.BCST     620(AX), Z1, Z1
-	VPADDD          Z24, Z1, Z1
-	VMOVDQA32       Z6, Z17
-	VPTERNLOGD      $0xca, Z0, Z7, Z17
-	VPADDD          Z17, Z1, Z1
-	VPRORD          $0x06, Z6, Z16
-	VPRORD          $0x0b, Z6, Z17
-	VPRORD          $0x19, Z6, Z18
-	VPTERNLOGD      $0x96, Z18, Z17, Z16
-	VPADDD          Z16, Z1, Z1
-	VPADDD          Z1, Z5, Z5
-	VPRORD          $0x02, Z2, Z16
-	VPRORD          $0x0d, Z2, Z17
-	VPRORD          $0x16, Z2, Z18
-	VPTERNLOGD      $0x96, Z18, Z17, Z16
-	VPADDD          Z16, Z1, Z1
-	VMOVDQA32       Z2, Z17
-	VPTERNLOGD      $0xe8, Z4, Z3, Z17
-	VPADDD          Z17, Z1, Z1
-	VPRORD          $0x11, Z23, Z25
-	VPRORD          $0x13, Z23, Z17
-	VPSRLD          $0x0a, Z23, Z18
-	VPTERNLOGD      $0x96, Z18, Z17, Z25
-	VPADDD          Z13, Z25, Z25
-	VPADDD.BCST     624(AX), Z0, Z0
-	VPADDD          Z25, Z0, Z0
-	VMOVDQA32       Z5, Z17
-	VPTERNLOGD      $0xca, Z7, Z6, Z17
-	VPADDD          Z17, Z0, Z0
-	VPRORD          $0x06, Z5, Z16
-	VPRORD          $0x0b, Z5, Z17
-	VPRORD          $0x19, Z5, Z18
-	VPTERNLOGD      $0x96, Z18, Z17, Z16
-	VPADDD          Z16, Z0, Z0
-	VPADDD          Z0, Z4, Z4
-	VPRORD          $0x02, Z1, Z16
-	VPRORD          $0x0d, Z1, Z17
-	VPRORD          $0x16, Z1, Z18
-	VPTERNLOGD      $0x96, Z18, Z17, Z16
-	VPADDD          Z16, Z0, Z0
-	VMOVDQA32       Z1, Z17
-	VPTERNLOGD      $0xe8, Z3, Z2, Z17
-	VPADDD          Z17, Z0, Z0
-	VPRORD          $0x11, Z24, Z26
-	VPRORD          $0x13, Z24, Z17
-	VPSRLD          $0x0a, Z24, Z18
-	VPTERNLOGD      $0x96, Z18, Z17, Z26
-	VPADDD          Z14, Z26, Z26
-	VPADDD.BCST     628(AX), Z7, Z7
-	VPADDD          Z26, Z7, Z7
-	VMOVDQA32       Z4, Z17
-	VPTERNLOGD      $0xca, Z6, Z5, Z17
-	VPADDD          Z17, Z7, Z7
-	VPRORD          $0x06, Z4, Z16
-	VPRORD          $0x0b, Z4, Z17
-	VPRORD          $0x19, Z4, Z18
-	VPTERNLOGD      $0x96, Z18, Z17, Z16
-	VPADDD          Z16, Z7, Z7
-	VPADDD          Z7, Z3, Z3
-	VPRORD          $0x02, Z0, Z16
-	VPRORD          $0x0d, Z0, Z17
-	VPRORD          $0x16, Z0, Z18
-	VPTERNLOGD      $0x96, Z18, Z17, Z16
-	VPADDD          Z16, Z7, Z7
-	VMOVDQA32       Z0, Z17
-	VPTERNLOGD      $0xe8, Z2, Z1, Z17
-	VPADDD          Z17, Z7, Z7
-	VPRORD          $0x11, Z25, Z27
-	VPRORD          $0x13, Z25, Z17
-	VPSRLD          $0x0a, Z25, Z18
-	VPTERNLOGD      $0x96, Z18, Z17, Z27
-	VPADDD          Z15, Z27, Z27
-	VPADDD.BCST     888(AX), Z27, Z27
-	VPADDD.BCST     632(AX), Z6, Z6
-	VPADDD          Z27, Z6, Z6
-	VMOVDQA32       Z3, Z17
-	VPTERNLOGD      $0xca, Z5, Z4, Z17
-	VPADDD          Z17, Z6, Z6
-	VPRORD          $0x06, Z3, Z16
-	VPRORD          $0x0b, Z3, Z17
-	VPRORD          $0x19, Z3, Z18
-	VPTERNLOGD      $0x96, Z18, Z17, Z16
-	VPADDD          Z16, Z6, Z6
-	VPADDD          Z6, Z2, Z2
-	VPRORD          $0x02, Z7, Z16
-	VPRORD          $0x0d, Z7, Z17
-	VPRORD          $0x16, Z7, Z18
-	VPTERNLOGD      $0x96, Z18, Z17, Z16
-	VPADDD          Z16, Z6, Z6
-	VMOVDQA32       Z7, Z17
-	VPTERNLOGD      $0xe8, Z1, Z0, Z17
-	VPADDD          Z17, Z6, Z6
-	VPRORD          $0x07, Z8, Z28
-	VPRORD          $0x12, Z8, Z17
-	VPSRLD          $0x03, Z8, Z18
-	VPTERNLOGD      $0x96, Z18, Z17, Z28
-	VPRORD          $0x11, Z26, Z16
-	VPRORD          $0x13, Z26, Z17
-	VPSRLD          $0x0a, Z26, Z18
-	VPTERNLOGD      $0x96, Z18, Z17, Z16
-	VPADDD          Z16, Z28, Z28
-	VPADDD          Z21, Z28, Z28
-	VPADDD.BCST     892(AX), Z28, Z28
-	VPADDD.BCST     636(AX), Z5, Z5
-	VPADDD          Z28, Z5, Z5
-	VMOVDQA32       Z2, Z17
-	VPTERNLOGD      $0xca, Z4, Z3, Z17
-	VPADDD          Z17, Z5, Z5
-	VPRORD          $0x06, Z2, Z16
-	VPRORD          $0x0b, Z2, Z17
-	VPRORD          $0x19, Z2, Z18
-	VPTERNLOGD      $0x96, Z18, Z17, Z16
-	VPADDD          Z16, Z5, Z5
-	VPADDD          Z5, Z1, Z1
-	VPRORD          $0x02, Z6, Z16
-	VPRORD          $0x0d, Z6, Z17
-	VPRORD          $0x16, Z6, Z18
-	VPTERNLOGD      $0x96, Z18, Z17, Z16
-	VPADDD          Z16, Z5, Z5
-	VMOVDQA32       Z6, Z17
-	VPTERNLOGD      $0xe8, Z0, Z7, Z17
-	VPADDD          Z17, Z5, Z5
-	VPRORD          $0x07, Z9, Z16
-	VPRORD          $0x12, Z9, Z17
-	VPSRLD          $0x03, Z9, Z18
-	VPTERNLOGD      $0x96, Z18, Z17, Z16
-	VPADDD          Z16, Z8, Z8
-	VPRORD          $0x11, Z27, Z16
-	VPRORD          $0x13, Z27, Z17
-	VPSRLD          $0x0a, Z27, Z18
-	VPTERNLOGD      $0x96, Z18, Z17, Z16
-	VPADDD          Z16, Z8, Z8
-	VPADDD          Z22, Z8, Z8
-	VPADDD.BCST     640(AX), Z4, Z4
-	VPADDD          Z8, Z4, Z4
-	VMOVDQA32       Z1, Z17
-	VPTERNLOGD      $0xca, Z3, Z2, Z17
-	VPADDD          Z17, Z4, Z4
-	VPRORD          $0x06, Z1, Z16
-	VPRORD          $0x0b, Z1, Z17
-	VPRORD          $0x19, Z1, Z18
-	VPTERNLOGD      $0x96, Z18, Z17, Z16
-	VPADDD          Z16, Z4, Z4
-	VPADDD          Z4, Z0, Z0
-	VPRORD          $0x02, Z5, Z16
-	VPRORD          $0x0d, Z5, Z17
-	VPRORD          $0x16, Z5, Z18
-	VPTERNLOGD      $0x96, Z18, Z17, Z16
-	VPADDD          Z16, Z4, Z4
-	VMOVDQA32       Z5, Z17
-	VPTERNLOGD      $0xe8, Z7, Z6, Z17
-	VPADDD          Z17, Z4, Z4
-	VPRORD          $0x07, Z10, Z16
-	VPRORD          $0x12, Z10, Z17
-	VPSRLD          $0x03, Z10, Z18
-	VPTERNLOGD      $0x96, Z18, Z17, Z16
-	VPADDD          Z16, Z9, Z9
-	VPRORD          $0x11, Z28, Z16
-	VPRORD          $0x13, Z28, Z17
-	VPSRLD          $0x0a, Z28, Z18
-	VPTERNLOGD      $0x96, Z18, Z17, Z16
-	VPADDD          Z16, Z9, Z9
-	VPADDD          Z23, Z9, Z9
-	VPADDD.BCST     644(AX), Z3, Z3
-	VPADDD          Z9, Z3, Z3
-	VMOVDQA32       Z0, Z17
-	VPTERNLOGD      $0xca, Z2, Z1, Z17
-	VPADDD          Z17, Z3, Z3
-	VPRORD          $0x06, Z0, Z16
-	VPRORD          $0x0b, Z0, Z17
-	VPRORD          $0x19, Z0, Z18
-	VPTERNLOGD      $0x96, Z18, Z17, Z16
-	VPADDD          Z16, Z3, Z3
-	VPADDD          Z3, Z7, Z7
-	VPRORD          $0x02, Z4, Z16
-	VPRORD          $0x0d, Z4, Z17
-	VPRORD          $0x16, Z4, Z18
-	VPTERNLOGD      $0x96, Z18, Z17, Z16
-	VPADDD          Z16, Z3, Z3
-	VMOVDQA32       Z4, Z17
-	VPTERNLOGD      $0xe8, Z6, Z5, Z17
-	VPADDD          Z17, Z3, Z3
-	VPRORD          $0x07, Z11, Z16
-	VPRORD          $0x12, Z11, Z17
-	VPSRLD          $0x03, Z11, Z18
-	VPTERNLOGD      $0x96, Z18, Z17, Z16
-	VPADDD          Z16, Z10, Z10
-	VPRORD          $0x11, Z8, Z16
-	VPRORD          $0x13, Z8, Z17
-	VPSRLD          $0x0a, Z8, Z18
-	VPTERNLOGD      $0x96, Z18, Z17, Z16
-	VPADDD          Z16, Z10, Z10
-	VPADDD          Z24, Z10, Z10
-	VPADDD.BCST     648(AX), Z2, Z2
-	VPADDD          Z10, Z2, Z2
-	VMOVDQA32       Z7, Z17
-	VPTERNLOGD      $0xca, Z1, Z0, Z17
-	VPADDD          Z17, Z2, Z2
-	VPRORD          $0x06, Z7, Z16
-	VPRORD          $0x0b, Z7, Z17
-	VPRORD          $0x19, Z7, Z18
-	VPTERNLOGD      $0x96, Z18, Z17, Z16
-	VPADDD          Z16, Z2, Z2
-	VPADDD          Z2, Z6, Z6
-	VPRORD          $0x02, Z3, Z16
-	VPRORD          $0x0d, Z3, Z17
-	VPRORD          $0x16, Z3, Z18
-	VPTERNLOGD      $0x96, Z18, Z17, Z16
-	VPADDD          Z16, Z2, Z2
-	VMOVDQA32       Z3, Z17
-	VPTERNLOGD      $0xe8, Z5, Z4, Z17
-	VPADDD          Z17, Z2, Z2
-	VPRORD          $0x07, Z12, Z16
-	VPRORD          $0x12, Z12, Z17
-	VPSRLD          $0x03, Z12, Z18
-	VPTERNLOGD      $0x96, Z18, Z17, Z16
-	VPADDD          Z16, Z11, Z11
-	VPRORD          $0x11, Z9, Z16
-	VPRORD          $0x13, Z9, Z17
-	VPSRLD          $0x0a, Z9, Z18
-	VPTERNLOGD      $0x96, Z18, Z17, Z16
-	VPADDD          Z16, Z11, Z11
-	VPADDD          Z25, Z11, Z11
-	VPADDD.BCST     652(AX), Z1, Z1
-	VPADDD          Z11, Z1, Z1
-	VMOVDQA32       Z6, Z17
-	VPTERNLOGD      $0xca, Z0, Z7, Z17
-	VPADDD          Z17, Z1, Z1
-	VPRORD          $0x06, Z6, Z16
-	VPRORD          $0x0b, Z6, Z17
-	VPRORD          $0x19, Z6, Z18
-	VPTERNLOGD      $0x96, Z18, Z17, Z16
-	VPADDD          Z16, Z1, Z1
-	VPADDD          Z1, Z5, Z5
-	VPRORD          $0x02, Z2, Z16
-	VPRORD          $0x0d, Z2, Z17
-	VPRORD          $0x16, Z2, Z18
-	VPTERNLOGD      $0x96, Z18, Z17, Z16
-	VPADDD          Z16, Z1, Z1
-	VMOVDQA32       Z2, Z17
-	VPTERNLOGD      $0xe8, Z4, Z3, Z17
-	VPADDD          Z17, Z1, Z1
-	VPRORD          $0x07, Z13, Z16
-	VPRORD          $0x12, Z13, Z17
-	VPSRLD          $0x03, Z13, Z18
-	VPTERNLOGD      $0x96, Z18, Z17, Z16
-	VPADDD          Z16, Z12, Z12
-	VPRORD          $0x11, Z10, Z16
-	VPRORD          $0x13, Z10, Z17
-	VPSRLD          $0x0a, Z10, Z18
-	VPTERNLOGD      $0x96, Z18, Z17, Z16
-	VPADDD          Z16, Z12, Z12
-	VPADDD          Z26, Z12, Z12
-	VPADDD.BCST     656(AX), Z0, Z0
-	VPADDD          Z12, Z0, Z0
-	VMOVDQA32       Z5, Z17
-	VPTERNLOGD      $0xca, Z7, Z6, Z17
-	VPADDD          Z17, Z0, Z0
-	VPRORD          $0x06, Z5, Z16
-	VPRORD          $0x0b, Z5, Z17
-	VPRORD          $0x19, Z5, Z18
-	VPTERNLOGD      $0x96, Z18, Z17, Z16
-	VPADDD          Z16, Z0, Z0
-	VPADDD          Z0, Z4, Z4
-	VPRORD          $0x02, Z1, Z16
-	VPRORD          $0x0d, Z1, Z17
-	VPRORD          $0x16, Z1, Z18
-	VPTERNLOGD      $0x96, Z18, Z17, Z16
-	VPADDD          Z16, Z0, Z0
-	VMOVDQA32       Z1, Z17
-	VPTERNLOGD      $0xe8, Z3, Z2, Z17
-	VPADDD          Z17, Z0, Z0
-	VPRORD          $0x07, Z14, Z16
-	VPRORD          $0x12, Z14, Z17
-	VPSRLD          $0x03, Z14, Z18
-	VPTERNLOGD      $0x96, Z18, Z17, Z16
-	VPADDD          Z16, Z13, Z13
-	VPRORD          $0x11, Z11, Z16
-	VPRORD          $0x13, Z11, Z17
-	VPSRLD          $0x0a, Z11, Z18
-	VPTERNLOGD      $0x96, Z18, Z17, Z16
-	VPADDD          Z16, Z13, Z13
-	VPADDD          Z27, Z13, Z13
-	VPADDD.BCST     660(AX), Z7, Z7
-	VPADDD          Z13, Z7, Z7
-	VMOVDQA32       Z4, Z17
-	VPTERNLOGD      $0xca, Z6, Z5, Z17
-	VPADDD          Z17, Z7, Z7
-	VPRORD          $0x06, Z4, Z16
-	VPRORD          $0x0b, Z4, Z17
-	VPRORD          $0x19, Z4, Z18
-	VPTERNLOGD      $0x96, Z18, Z17, Z16
-	VPADDD          Z16, Z7, Z7
-	VPADDD          Z7, Z3, Z3
-	VPRORD          $0x02, Z0, Z16
-	VPRORD          $0x0d, Z0, Z17
-	VPRORD          $0x16, Z0, Z18
-	VPTERNLOGD      $0x96, Z18, Z17, Z16
-	VPADDD          Z16, Z7, Z7
-	VMOVDQA32       Z0, Z17
-	VPTERNLOGD      $0xe8, Z2, Z1, Z17
-	VPADDD          Z17, Z7, Z7
-	VPRORD          $0x07, Z15, Z16
-	VPRORD          $0x12, Z15, Z17
-	VPSRLD          $0x03, Z15, Z18
-	VPTERNLOGD      $0x96, Z18, Z17, Z16
-	VPADDD          Z16, Z14, Z14
 	VPRORD          $0x11, Z12, Z16
 	VPRORD          $0x13, Z12, Z17
 	VPSRLD          $0x0a, Z12, Z18
 	VPTERNLOGD      $0x96, Z18, Z17, Z16
 	VPADDD          Z16, Z14, Z14
-	VPADDD          Z28, Z14, Z14
-	VPADDD.BCST     664(AX), Z6, Z6
+	VPADDD.BCST     600(AX), Z6, Z6
 	VPADDD          Z14, Z6, Z6
+	VPADDD          Z6, Z2, Z2
 	VMOVDQA32       Z3, Z17
 	VPTERNLOGD      $0xca, Z5, Z4, Z17
-	VPADDD          Z17, Z6, Z6
 	VPRORD          $0x06, Z3, Z16
-	VPRORD          $0x0b, Z3, Z17
-	VPRORD          $0x19, Z3, Z18
-	VPTERNLOGD      $0x96, Z18, Z17, Z16
-	VPADDD          Z16, Z6, Z6
-	VPADDD          Z6, Z2, Z2
-	VPRORD          $0x02, Z7, Z16
-	VPRORD          $0x0d, Z7, Z17
-	VPRORD          $0x16, Z7, Z18
-	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPRORD          $0x0b, Z3, Z18
+	VPRORD          $0x19, Z3, Z19
+	VPTERNLOGD      $0x96, Z19, Z18, Z16
+	VPADDD          Z17, Z2, Z2
+	VPADDD          Z17, Z6, Z6
+	VPADDD          Z16, Z2, Z2
 	VPADDD          Z16, Z6, Z6
 	VMOVDQA32       Z7, Z17
 	VPTERNLOGD      $0xe8, Z1, Z0, Z17
+	VPRORD          $0x02, Z7, Z16
+	VPRORD          $0x0d, Z7, Z18
+	VPRORD          $0x16, Z7, Z19
+	VPTERNLOGD      $0x96, Z19, Z18, Z16
 	VPADDD          Z17, Z6, Z6
-	VPRORD          $0x07, Z21, Z16
-	VPRORD          $0x12, Z21, Z17
-	VPSRLD          $0x03, Z21, Z18
-	VPTERNLOGD      $0x96, Z18, Z17, Z16
-	VPADDD          Z16, Z15, Z15
+	VPADDD          Z16, Z6, Z6
+	VPADDD          Z8, Z15, Z15
+	VPADDD.BCST     860(AX), Z15, Z15
 	VPRORD          $0x11, Z13, Z16
 	VPRORD          $0x13, Z13, Z17
 	VPSRLD          $0x0a, Z13, Z18
 	VPTERNLOGD      $0x96, Z18, Z17, Z16
 	VPADDD          Z16, Z15, Z15
-	VPADDD          Z8, Z15, Z15
-	VPADDD.BCST     668(AX), Z5, Z5
+	VPADDD.BCST     604(AX), Z5, Z5
 	VPADDD          Z15, Z5, Z5
+	VPADDD          Z5, Z1, Z1
 	VMOVDQA32       Z2, Z17
 	VPTERNLOGD      $0xca, Z4, Z3, Z17
-	VPADDD          Z17, Z5, Z5
 	VPRORD          $0x06, Z2, Z16
-	VPRORD          $0x0b, Z2, Z17
-	VPRORD          $0x19, Z2, Z18
-	VPTERNLOGD      $0x96, Z18, Z17, Z16
-	VPADDD          Z16, Z5, Z5
-	VPADDD          Z5, Z1, Z1
-	VPRORD          $0x02, Z6, Z16
-	VPRORD          $0x0d, Z6, Z17
-	VPRORD          $0x16, Z6, Z18
-	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPRORD          $0x0b, Z2, Z18
+	VPRORD          $0x19, Z2, Z19
+	VPTERNLOGD      $0x96, Z19, Z18, Z16
+	VPADDD          Z17, Z1, Z1
+	VPADDD          Z17, Z5, Z5
+	VPADDD          Z16, Z1, Z1
 	VPADDD          Z16, Z5, Z5
 	VMOVDQA32       Z6, Z17
 	VPTERNLOGD      $0xe8, Z0, Z7, Z17
+	VPRORD          $0x02, Z6, Z16
+	VPRORD          $0x0d, Z6, Z18
+	VPRORD          $0x16, Z6, Z19
+	VPTERNLOGD      $0x96, Z19, Z18, Z16
 	VPADDD          Z17, Z5, Z5
-	VPRORD          $0x07, Z22, Z16
-	VPRORD          $0x12, Z22, Z17
-	VPSRLD          $0x03, Z22, Z18
-	VPTERNLOGD      $0x96, Z18, Z17, Z16
-	VPADDD          Z16, Z21, Z21
+	VPADDD          Z16, Z5, Z5
+	VMOVDQA32       Z9, Z21
+	VPADDD.BCST     864(AX), Z21, Z21
 	VPRORD          $0x11, Z14, Z16
 	VPRORD          $0x13, Z14, Z17
 	VPSRLD          $0x0a, Z14, Z18
 	VPTERNLOGD      $0x96, Z18, Z17, Z16
 	VPADDD          Z16, Z21, Z21
-	VPADDD          Z9, Z21, Z21
-	VPADDD.BCST     672(AX), Z4, Z4
+	VPADDD.BCST     608(AX), Z4, Z4
 	VPADDD          Z21, Z4, Z4
+	VPADDD          Z4, Z0, Z0
 	VMOVDQA32       Z1, Z17
 	VPTERNLOGD      $0xca, Z3, Z2, Z17
-	VPADDD          Z17, Z4, Z4
 	VPRORD          $0x06, Z1, Z16
-	VPRORD          $0x0b, Z1, Z17
-	VPRORD          $0x19, Z1, Z18
-	VPTERNLOGD      $0x96, Z18, Z17, Z16
-	VPADDD          Z16, Z4, Z4
-	VPADDD          Z4, Z0, Z0
-	VPRORD          $0x02, Z5, Z16
-	VPRORD          $0x0d, Z5, Z17
-	VPRORD          $0x16, Z5, Z18
-	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPRORD          $0x0b, Z1, Z18
+	VPRORD          $0x19, Z1, Z19
+	VPTERNLOGD      $0x96, Z19, Z18, Z16
+	VPADDD          Z17, Z0, Z0
+	VPADDD          Z17, Z4, Z4
+	VPADDD          Z16, Z0, Z0
 	VPADDD          Z16, Z4, Z4
 	VMOVDQA32       Z5, Z17
 	VPTERNLOGD      $0xe8, Z7, Z6, Z17
+	VPRORD          $0x02, Z5, Z16
+	VPRORD          $0x0d, Z5, Z18
+	VPRORD          $0x16, Z5, Z19
+	VPTERNLOGD      $0x96, Z19, Z18, Z16
 	VPADDD          Z17, Z4, Z4
-	VPRORD          $0x07, Z23, Z16
-	VPRORD          $0x12, Z23, Z17
-	VPSRLD          $0x03, Z23, Z18
-	VPTERNLOGD      $0x96, Z18, Z17, Z16
-	VPADDD          Z16, Z22, Z22
+	VPADDD          Z16, Z4, Z4
+	VMOVDQA32       Z10, Z22
 	VPRORD          $0x11, Z15, Z16
 	VPRORD          $0x13, Z15, Z17
 	VPSRLD          $0x0a, Z15, Z18
 	VPTERNLOGD      $0x96, Z18, Z17, Z16
 	VPADDD          Z16, Z22, Z22
-	VPADDD          Z10, Z22, Z22
-	VPADDD.BCST     676(AX), Z3, Z3
+	VPADDD.BCST     612(AX), Z3, Z3
 	VPADDD          Z22, Z3, Z3
+	VPADDD          Z3, Z7, Z7
 	VMOVDQA32       Z0, Z17
 	VPTERNLOGD      $0xca, Z2, Z1, Z17
-	VPADDD          Z17, Z3, Z3
 	VPRORD          $0x06, Z0, Z16
-	VPRORD          $0x0b, Z0, Z17
-	VPRORD          $0x19, Z0, Z18
-	VPTERNLOGD      $0x96, Z18, Z17, Z16
-	VPADDD          Z16, Z3, Z3
-	VPADDD          Z3, Z7, Z7
-	VPRORD          $0x02, Z4, Z16
-	VPRORD          $0x0d, Z4, Z17
-	VPRORD          $0x16, Z4, Z18
-	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPRORD          $0x0b, Z0, Z18
+	VPRORD          $0x19, Z0, Z19
+	VPTERNLOGD      $0x96, Z19, Z18, Z16
+	VPADDD          Z17, Z7, Z7
+	VPADDD          Z17, Z3, Z3
+	VPADDD          Z16, Z7, Z7
 	VPADDD          Z16, Z3, Z3
 	VMOVDQA32       Z4, Z17
 	VPTERNLOGD      $0xe8, Z6, Z5, Z17
+	VPRORD          $0x02, Z4, Z16
+	VPRORD          $0x0d, Z4, Z18
+	VPRORD          $0x16, Z4, Z19
+	VPTERNLOGD      $0x96, Z19, Z18, Z16
 	VPADDD          Z17, Z3, Z3
-	VPRORD          $0x07, Z24, Z16
-	VPRORD          $0x12, Z24, Z17
-	VPSRLD          $0x03, Z24, Z18
-	VPTERNLOGD      $0x96, Z18, Z17, Z16
-	VPADDD          Z16, Z23, Z23
+	VPADDD          Z16, Z3, Z3
+	VMOVDQA32       Z11, Z23
 	VPRORD          $0x11, Z21, Z16
 	VPRORD          $0x13, Z21, Z17
 	VPSRLD          $0x0a, Z21, Z18
 	VPTERNLOGD      $0x96, Z18, Z17, Z16
 	VPADDD          Z16, Z23, Z23
-	VPADDD          Z11, Z23, Z23
-	VPADDD.BCST     680(AX), Z2, Z2
+	VPADDD.BCST     616(AX), Z2, Z2
 	VPADDD          Z23, Z2, Z2
+	VPADDD          Z2, Z6, Z6
 	VMOVDQA32       Z7, Z17
 	VPTERNLOGD      $0xca, Z1, Z0, Z17
-	VPADDD          Z17, Z2, Z2
 	VPRORD          $0x06, Z7, Z16
-	VPRORD          $0x0b, Z7, Z17
-	VPRORD          $0x19, Z7, Z18
-	VPTERNLOGD      $0x96, Z18, Z17, Z16
-	VPADDD          Z16, Z2, Z2
-	VPADDD          Z2, Z6, Z6
-	VPRORD          $0x02, Z3, Z16
-	VPRORD          $0x0d, Z3, Z17
-	VPRORD          $0x16, Z3, Z18
-	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPRORD          $0x0b, Z7, Z18
+	VPRORD          $0x19, Z7, Z19
+	VPTERNLOGD      $0x96, Z19, Z18, Z16
+	VPADDD          Z17, Z6, Z6
+	VPADDD          Z17, Z2, Z2
+	VPADDD          Z16, Z6, Z6
 	VPADDD          Z16, Z2, Z2
 	VMOVDQA32       Z3, Z17
 	VPTERNLOGD      $0xe8, Z5, Z4, Z17
+	VPRORD          $0x02, Z3, Z16
+	VPRORD          $0x0d, Z3, Z18
+	VPRORD          $0x16, Z3, Z19
+	VPTERNLOGD      $0x96, Z19, Z18, Z16
 	VPADDD          Z17, Z2, Z2
-	VPRORD          $0x07, Z25, Z16
-	VPRORD          $0x12, Z25, Z17
-	VPSRLD          $0x03, Z25, Z18
-	VPTERNLOGD      $0x96, Z18, Z17, Z16
-	VPADDD          Z16, Z24, Z24
+	VPADDD          Z16, Z2, Z2
+	VMOVDQA32       Z12, Z24
 	VPRORD          $0x11, Z22, Z16
 	VPRORD          $0x13, Z22, Z17
 	VPSRLD          $0x0a, Z22, Z18
 	VPTERNLOGD      $0x96, Z18, Z17, Z16
 	VPADDD          Z16, Z24, Z24
-	VPADDD          Z12, Z24, Z24
-	VPADDD.BCST     684(AX), Z1, Z1
+	VPADDD.BCST     620(AX), Z1, Z1
 	VPADDD          Z24, Z1, Z1
+	VPADDD          Z1, Z5, Z5
 	VMOVDQA32       Z6, Z17
 	VPTERNLOGD      $0xca, Z0, Z7, Z17
-	VPADDD          Z17, Z1, Z1
 	VPRORD          $0x06, Z6, Z16
-	VPRORD          $0x0b, Z6, Z17
-	VPRORD          $0x19, Z6, Z18
-	VPTERNLOGD      $0x96, Z18, Z17, Z16
-	VPADDD          Z16, Z1, Z1
-	VPADDD          Z1, Z5, Z5
-	VPRORD          $0x02, Z2, Z16
-	VPRORD          $0x0d, Z2, Z17
-	VPRORD          $0x16, Z2, Z18
-	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPRORD          $0x0b, Z6, Z18
+	VPRORD          $0x19, Z6, Z19
+	VPTERNLOGD      $0x96, Z19, Z18, Z16
+	VPADDD          Z17, Z5, Z5
+	VPADDD          Z17, Z1, Z1
+	VPADDD          Z16, Z5, Z5
 	VPADDD          Z16, Z1, Z1
 	VMOVDQA32       Z2, Z17
 	VPTERNLOGD      $0xe8, Z4, Z3, Z17
+	VPRORD          $0x02, Z2, Z16
+	VPRORD          $0x0d, Z2, Z18
+	VPRORD          $0x16, Z2, Z19
+	VPTERNLOGD      $0x96, Z19, Z18, Z16
 	VPADDD          Z17, Z1, Z1
-	VPRORD          $0x07, Z26, Z16
-	VPRORD          $0x12, Z26, Z17
-	VPSRLD          $0x03, Z26, Z18
-	VPTERNLOGD      $0x96, Z18, Z17, Z16
-	VPADDD          Z16, Z25, Z25
+	VPADDD          Z16, Z1, Z1
+	VMOVDQA32       Z13, Z25
 	VPRORD          $0x11, Z23, Z16
 	VPRORD          $0x13, Z23, Z17
 	VPSRLD          $0x0a, Z23, Z18
 	VPTERNLOGD      $0x96, Z18, Z17, Z16
 	VPADDD          Z16, Z25, Z25
-	VPADDD          Z13, Z25, Z25
-	VPADDD.BCST     688(AX), Z0, Z0
+	VPADDD.BCST     624(AX), Z0, Z0
 	VPADDD          Z25, Z0, Z0
+	VPADDD          Z0, Z4, Z4
 	VMOVDQA32       Z5, Z17
 	VPTERNLOGD      $0xca, Z7, Z6, Z17
-	VPADDD          Z17, Z0, Z0
 	VPRORD          $0x06, Z5, Z16
-	VPRORD          $0x0b, Z5, Z17
-	VPRORD          $0x19, Z5, Z18
-	VPTERNLOGD      $0x96, Z18, Z17, Z16
-	VPADDD          Z16, Z0, Z0
-	VPADDD          Z0, Z4, Z4
-	VPRORD          $0x02, Z1, Z16
-	VPRORD          $0x0d, Z1, Z17
-	VPRORD          $0x16, Z1, Z18
-	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPRORD          $0x0b, Z5, Z18
+	VPRORD          $0x19, Z5, Z19
+	VPTERNLOGD      $0x96, Z19, Z18, Z16
+	VPADDD          Z17, Z4, Z4
+	VPADDD          Z17, Z0, Z0
+	VPADDD          Z16, Z4, Z4
 	VPADDD          Z16, Z0, Z0
 	VMOVDQA32       Z1, Z17
 	VPTERNLOGD      $0xe8, Z3, Z2, Z17
+	VPRORD          $0x02, Z1, Z16
+	VPRORD          $0x0d, Z1, Z18
+	VPRORD          $0x16, Z1, Z19
+	VPTERNLOGD      $0x96, Z19, Z18, Z16
 	VPADDD          Z17, Z0, Z0
-	VPRORD          $0x07, Z27, Z16
-	VPRORD          $0x12, Z27, Z17
-	VPSRLD          $0x03, Z27, Z18
-	VPTERNLOGD      $0x96, Z18, Z17, Z16
-	VPADDD          Z16, Z26, Z26
+	VPADDD          Z16, Z0, Z0
+	VMOVDQA32       Z14, Z26
 	VPRORD          $0x11, Z24, Z16
 	VPRORD          $0x13, Z24, Z17
 	VPSRLD          $0x0a, Z24, Z18
 	VPTERNLOGD      $0x96, Z18, Z17, Z16
 	VPADDD          Z16, Z26, Z26
-	VPADDD          Z14, Z26, Z26
-	VPADDD.BCST     692(AX), Z7, Z7
+	VPADDD.BCST     628(AX), Z7, Z7
 	VPADDD          Z26, Z7, Z7
+	VPADDD          Z7, Z3, Z3
 	VMOVDQA32       Z4, Z17
 	VPTERNLOGD      $0xca, Z6, Z5, Z17
-	VPADDD          Z17, Z7, Z7
 	VPRORD          $0x06, Z4, Z16
-	VPRORD          $0x0b, Z4, Z17
-	VPRORD          $0x19, Z4, Z18
-	VPTERNLOGD      $0x96, Z18, Z17, Z16
-	VPADDD          Z16, Z7, Z7
-	VPADDD          Z7, Z3, Z3
-	VPRORD          $0x02, Z0, Z16
-	VPRORD          $0x0d, Z0, Z17
-	VPRORD          $0x16, Z0, Z18
-	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPRORD          $0x0b, Z4, Z18
+	VPRORD          $0x19, Z4, Z19
+	VPTERNLOGD      $0x96, Z19, Z18, Z16
+	VPADDD          Z17, Z3, Z3
+	VPADDD          Z17, Z7, Z7
+	VPADDD          Z16, Z3, Z3
 	VPADDD          Z16, Z7, Z7
 	VMOVDQA32       Z0, Z17
 	VPTERNLOGD      $0xe8, Z2, Z1, Z17
+	VPRORD          $0x02, Z0, Z16
+	VPRORD          $0x0d, Z0, Z18
+	VPRORD          $0x16, Z0, Z19
+	VPTERNLOGD      $0x96, Z19, Z18, Z16
 	VPADDD          Z17, Z7, Z7
-	VPRORD          $0x07, Z28, Z16
-	VPRORD          $0x12, Z28, Z17
-	VPSRLD          $0x03, Z28, Z18
-	VPTERNLOGD      $0x96, Z18, Z17, Z16
-	VPADDD          Z16, Z27, Z27
+	VPADDD          Z16, Z7, Z7
+	VMOVDQA32       Z15, Z27
+	VPADDD.BCST     888(AX), Z27, Z27
 	VPRORD          $0x11, Z25, Z16
 	VPRORD          $0x13, Z25, Z17
 	VPSRLD          $0x0a, Z25, Z18
 	VPTERNLOGD      $0x96, Z18, Z17, Z16
 	VPADDD          Z16, Z27, Z27
-	VPADDD          Z15, Z27, Z27
-	VPADDD.BCST     696(AX), Z6, Z6
+	VPADDD.BCST     632(AX), Z6, Z6
 	VPADDD          Z27, Z6, Z6
+	VPADDD          Z6, Z2, Z2
 	VMOVDQA32       Z3, Z17
 	VPTERNLOGD      $0xca, Z5, Z4, Z17
-	VPADDD          Z17, Z6, Z6
 	VPRORD          $0x06, Z3, Z16
-	VPRORD          $0x0b, Z3, Z17
-	VPRORD          $0x19, Z3, Z18
-	VPTERNLOGD      $0x96, Z18, Z17, Z16
-	VPADDD          Z16, Z6, Z6
-	VPADDD          Z6, Z2, Z2
-	VPRORD          $0x02, Z7, Z16
-	VPRORD          $0x0d, Z7, Z17
-	VPRORD          $0x16, Z7, Z18
-	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPRORD          $0x0b, Z3, Z18
+	VPRORD          $0x19, Z3, Z19
+	VPTERNLOGD      $0x96, Z19, Z18, Z16
+	VPADDD          Z17, Z2, Z2
+	VPADDD          Z17, Z6, Z6
+	VPADDD          Z16, Z2, Z2
 	VPADDD          Z16, Z6, Z6
 	VMOVDQA32       Z7, Z17
 	VPTERNLOGD      $0xe8, Z1, Z0, Z17
+	VPRORD          $0x02, Z7, Z16
+	VPRORD          $0x0d, Z7, Z18
+	VPRORD          $0x16, Z7, Z19
+	VPTERNLOGD      $0x96, Z19, Z18, Z16
 	VPADDD          Z17, Z6, Z6
-	VPRORD          $0x07, Z8, Z16
+	VPADDD          Z16, Z6, Z6
+	VPRORD          $0x07, Z8, Z28
 	VPRORD          $0x12, Z8, Z17
 	VPSRLD          $0x03, Z8, Z18
-	VPTERNLOGD      $0x96, Z18, Z17, Z16
-	VPADDD          Z16, Z28, Z28
+	VPTERNLOGD      $0x96, Z18, Z17, Z28
+	VPADDD          Z21, Z28, Z28
+	VPADDD.BCST     892(AX), Z28, Z28
 	VPRORD          $0x11, Z26, Z16
 	VPRORD          $0x13, Z26, Z17
 	VPSRLD          $0x0a, Z26, Z18
 	VPTERNLOGD      $0x96, Z18, Z17, Z16
 	VPADDD          Z16, Z28, Z28
-	VPADDD          Z21, Z28, Z28
-	VPADDD.BCST     700(AX), Z5, Z5
+	VPADDD.BCST     636(AX), Z5, Z5
 	VPADDD          Z28, Z5, Z5
+	VPADDD          Z5, Z1, Z1
 	VMOVDQA32       Z2, Z17
 	VPTERNLOGD      $0xca, Z4, Z3, Z17
-	VPADDD          Z17, Z5, Z5
 	VPRORD          $0x06, Z2, Z16
-	VPRORD          $0x0b, Z2, Z17
-	VPRORD          $0x19, Z2, Z18
-	VPTERNLOGD      $0x96, Z18, Z17, Z16
-	VPADDD          Z16, Z5, Z5
-	VPADDD          Z5, Z1, Z1
-	VPRORD          $0x02, Z6, Z16
-	VPRORD          $0x0d, Z6, Z17
-	VPRORD          $0x16, Z6, Z18
-	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPRORD          $0x0b, Z2, Z18
+	VPRORD          $0x19, Z2, Z19
+	VPTERNLOGD      $0x96, Z19, Z18, Z16
+	VPADDD          Z17, Z1, Z1
+	VPADDD          Z17, Z5, Z5
+	VPADDD          Z16, Z1, Z1
 	VPADDD          Z16, Z5, Z5
 	VMOVDQA32       Z6, Z17
 	VPTERNLOGD      $0xe8, Z0, Z7, Z17
+	VPRORD          $0x02, Z6, Z16
+	VPRORD          $0x0d, Z6, Z18
+	VPRORD          $0x16, Z6, Z19
+	VPTERNLOGD      $0x96, Z19, Z18, Z16
 	VPADDD          Z17, Z5, Z5
+	VPADDD          Z16, Z5, Z5
 	VPRORD          $0x07, Z9, Z16
 	VPRORD          $0x12, Z9, Z17
 	VPSRLD          $0x03, Z9, Z18
 	VPTERNLOGD      $0x96, Z18, Z17, Z16
 	VPADDD          Z16, Z8, Z8
+	VPADDD          Z22, Z8, Z8
 	VPRORD          $0x11, Z27, Z16
 	VPRORD          $0x13, Z27, Z17
 	VPSRLD          $0x0a, Z27, Z18
 	VPTERNLOGD      $0x96, Z18, Z17, Z16
 	VPADDD          Z16, Z8, Z8
-	VPADDD          Z22, Z8, Z8
-	VPADDD.BCST     704(AX), Z4, Z4
+	VPADDD.BCST     640(AX), Z4, Z4
 	VPADDD          Z8, Z4, Z4
+	VPADDD          Z4, Z0, Z0
 	VMOVDQA32       Z1, Z17
 	VPTERNLOGD      $0xca, Z3, Z2, Z17
-	VPADDD          Z17, Z4, Z4
 	VPRORD          $0x06, Z1, Z16
-	VPRORD          $0x0b, Z1, Z17
-	VPRORD          $0x19, Z1, Z18
-	VPTERNLOGD      $0x96, Z18, Z17, Z16
-	VPADDD          Z16, Z4, Z4
-	VPADDD          Z4, Z0, Z0
-	VPRORD          $0x02, Z5, Z16
-	VPRORD          $0x0d, Z5, Z17
-	VPRORD          $0x16, Z5, Z18
-	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPRORD          $0x0b, Z1, Z18
+	VPRORD          $0x19, Z1, Z19
+	VPTERNLOGD      $0x96, Z19, Z18, Z16
+	VPADDD          Z17, Z0, Z0
+	VPADDD          Z17, Z4, Z4
+	VPADDD          Z16, Z0, Z0
 	VPADDD          Z16, Z4, Z4
 	VMOVDQA32       Z5, Z17
 	VPTERNLOGD      $0xe8, Z7, Z6, Z17
+	VPRORD          $0x02, Z5, Z16
+	VPRORD          $0x0d, Z5, Z18
+	VPRORD          $0x16, Z5, Z19
+	VPTERNLOGD      $0x96, Z19, Z18, Z16
 	VPADDD          Z17, Z4, Z4
+	VPADDD          Z16, Z4, Z4
 	VPRORD          $0x07, Z10, Z16
 	VPRORD          $0x12, Z10, Z17
 	VPSRLD          $0x03, Z10, Z18
 	VPTERNLOGD      $0x96, Z18, Z17, Z16
 	VPADDD          Z16, Z9, Z9
+	VPADDD          Z23, Z9, Z9
 	VPRORD          $0x11, Z28, Z16
 	VPRORD          $0x13, Z28, Z17
 	VPSRLD          $0x0a, Z28, Z18
 	VPTERNLOGD      $0x96, Z18, Z17, Z16
 	VPADDD          Z16, Z9, Z9
-	VPADDD          Z23, Z9, Z9
-	VPADDD.BCST     708(AX), Z3, Z3
+	VPADDD.BCST     644(AX), Z3, Z3
 	VPADDD          Z9, Z3, Z3
+	VPADDD          Z3, Z7, Z7
 	VMOVDQA32       Z0, Z17
 	VPTERNLOGD      $0xca, Z2, Z1, Z17
-	VPADDD          Z17, Z3, Z3
 	VPRORD          $0x06, Z0, Z16
-	VPRORD          $0x0b, Z0, Z17
-	VPRORD          $0x19, Z0, Z18
-	VPTERNLOGD      $0x96, Z18, Z17, Z16
-	VPADDD          Z16, Z3, Z3
-	VPADDD          Z3, Z7, Z7
-	VPRORD          $0x02, Z4, Z16
-	VPRORD          $0x0d, Z4, Z17
-	VPRORD          $0x16, Z4, Z18
-	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPRORD          $0x0b, Z0, Z18
+	VPRORD          $0x19, Z0, Z19
+	VPTERNLOGD      $0x96, Z19, Z18, Z16
+	VPADDD          Z17, Z7, Z7
+	VPADDD          Z17, Z3, Z3
+	VPADDD          Z16, Z7, Z7
 	VPADDD          Z16, Z3, Z3
 	VMOVDQA32       Z4, Z17
 	VPTERNLOGD      $0xe8, Z6, Z5, Z17
+	VPRORD          $0x02, Z4, Z16
+	VPRORD          $0x0d, Z4, Z18
+	VPRORD          $0x16, Z4, Z19
+	VPTERNLOGD      $0x96, Z19, Z18, Z16
 	VPADDD          Z17, Z3, Z3
+	VPADDD          Z16, Z3, Z3
 	VPRORD          $0x07, Z11, Z16
 	VPRORD          $0x12, Z11, Z17
 	VPSRLD          $0x03, Z11, Z18
 	VPTERNLOGD      $0x96, Z18, Z17, Z16
 	VPADDD          Z16, Z10, Z10
+	VPADDD          Z24, Z10, Z10
 	VPRORD          $0x11, Z8, Z16
 	VPRORD          $0x13, Z8, Z17
 	VPSRLD          $0x0a, Z8, Z18
 	VPTERNLOGD      $0x96, Z18, Z17, Z16
 	VPADDD          Z16, Z10, Z10
-	VPADDD          Z24, Z10, Z10
-	VPADDD.BCST     712(AX), Z2, Z2
+	VPADDD.BCST     648(AX), Z2, Z2
 	VPADDD          Z10, Z2, Z2
+	VPADDD          Z2, Z6, Z6
 	VMOVDQA32       Z7, Z17
 	VPTERNLOGD      $0xca, Z1, Z0, Z17
-	VPADDD          Z17, Z2, Z2
 	VPRORD          $0x06, Z7, Z16
-	VPRORD          $0x0b, Z7, Z17
-	VPRORD          $0x19, Z7, Z18
-	VPTERNLOGD      $0x96, Z18, Z17, Z16
-	VPADDD          Z16, Z2, Z2
-	VPADDD          Z2, Z6, Z6
-	VPRORD          $0x02, Z3, Z16
-	VPRORD          $0x0d, Z3, Z17
-	VPRORD          $0x16, Z3, Z18
-	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPRORD          $0x0b, Z7, Z18
+	VPRORD          $0x19, Z7, Z19
+	VPTERNLOGD      $0x96, Z19, Z18, Z16
+	VPADDD          Z17, Z6, Z6
+	VPADDD          Z17, Z2, Z2
+	VPADDD          Z16, Z6, Z6
 	VPADDD          Z16, Z2, Z2
 	VMOVDQA32       Z3, Z17
 	VPTERNLOGD      $0xe8, Z5, Z4, Z17
+	VPRORD          $0x02, Z3, Z16
+	VPRORD          $0x0d, Z3, Z18
+	VPRORD          $0x16, Z3, Z19
+	VPTERNLOGD      $0x96, Z19, Z18, Z16
 	VPADDD          Z17, Z2, Z2
+	VPADDD          Z16, Z2, Z2
 	VPRORD          $0x07, Z12, Z16
 	VPRORD          $0x12, Z12, Z17
 	VPSRLD          $0x03, Z12, Z18
 	VPTERNLOGD      $0x96, Z18, Z17, Z16
 	VPADDD          Z16, Z11, Z11
+	VPADDD          Z25, Z11, Z11
 	VPRORD          $0x11, Z9, Z16
 	VPRORD          $0x13, Z9, Z17
 	VPSRLD          $0x0a, Z9, Z18
 	VPTERNLOGD      $0x96, Z18, Z17, Z16
 	VPADDD          Z16, Z11, Z11
-	VPADDD          Z25, Z11, Z11
-	VPADDD.BCST     716(AX), Z1, Z1
+	VPADDD.BCST     652(AX), Z1, Z1
 	VPADDD          Z11, Z1, Z1
+	VPADDD          Z1, Z5, Z5
 	VMOVDQA32       Z6, Z17
 	VPTERNLOGD      $0xca, Z0, Z7, Z17
-	VPADDD          Z17, Z1, Z1
 	VPRORD          $0x06, Z6, Z16
-	VPRORD          $0x0b, Z6, Z17
-	VPRORD          $0x19, Z6, Z18
-	VPTERNLOGD      $0x96, Z18, Z17, Z16
-	VPADDD          Z16, Z1, Z1
-	VPADDD          Z1, Z5, Z5
-	VPRORD          $0x02, Z2, Z16
-	VPRORD          $0x0d, Z2, Z17
-	VPRORD          $0x16, Z2, Z18
-	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPRORD          $0x0b, Z6, Z18
+	VPRORD          $0x19, Z6, Z19
+	VPTERNLOGD      $0x96, Z19, Z18, Z16
+	VPADDD          Z17, Z5, Z5
+	VPADDD          Z17, Z1, Z1
+	VPADDD          Z16, Z5, Z5
 	VPADDD          Z16, Z1, Z1
 	VMOVDQA32       Z2, Z17
 	VPTERNLOGD      $0xe8, Z4, Z3, Z17
+	VPRORD          $0x02, Z2, Z16
+	VPRORD          $0x0d, Z2, Z18
+	VPRORD          $0x16, Z2, Z19
+	VPTERNLOGD      $0x96, Z19, Z18, Z16
 	VPADDD          Z17, Z1, Z1
+	VPADDD          Z16, Z1, Z1
 	VPRORD          $0x07, Z13, Z16
 	VPRORD          $0x12, Z13, Z17
 	VPSRLD          $0x03, Z13, Z18
 	VPTERNLOGD      $0x96, Z18, Z17, Z16
 	VPADDD          Z16, Z12, Z12
+	VPADDD          Z26, Z12, Z12
 	VPRORD          $0x11, Z10, Z16
 	VPRORD          $0x13, Z10, Z17
 	VPSRLD          $0x0a, Z10, Z18
 	VPTERNLOGD      $0x96, Z18, Z17, Z16
 	VPADDD          Z16, Z12, Z12
-	VPADDD          Z26, Z12, Z12
-	VPADDD.BCST     720(AX), Z0, Z0
+	VPADDD.BCST     656(AX), Z0, Z0
 	VPADDD          Z12, Z0, Z0
+	VPADDD          Z0, Z4, Z4
 	VMOVDQA32       Z5, Z17
 	VPTERNLOGD      $0xca, Z7, Z6, Z17
-	VPADDD          Z17, Z0, Z0
 	VPRORD          $0x06, Z5, Z16
-	VPRORD          $0x0b, Z5, Z17
-	VPRORD          $0x19, Z5, Z18
-	VPTERNLOGD      $0x96, Z18, Z17, Z16
-	VPADDD          Z16, Z0, Z0
-	VPADDD          Z0, Z4, Z4
-	VPRORD          $0x02, Z1, Z16
-	VPRORD          $0x0d, Z1, Z17
-	VPRORD          $0x16, Z1, Z18
-	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPRORD          $0x0b, Z5, Z18
+	VPRORD          $0x19, Z5, Z19
+	VPTERNLOGD      $0x96, Z19, Z18, Z16
+	VPADDD          Z17, Z4, Z4
+	VPADDD          Z17, Z0, Z0
+	VPADDD          Z16, Z4, Z4
 	VPADDD          Z16, Z0, Z0
 	VMOVDQA32       Z1, Z17
 	VPTERNLOGD      $0xe8, Z3, Z2, Z17
+	VPRORD          $0x02, Z1, Z16
+	VPRORD          $0x0d, Z1, Z18
+	VPRORD          $0x16, Z1, Z19
+	VPTERNLOGD      $0x96, Z19, Z18, Z16
 	VPADDD          Z17, Z0, Z0
+	VPADDD          Z16, Z0, Z0
 	VPRORD          $0x07, Z14, Z16
 	VPRORD          $0x12, Z14, Z17
 	VPSRLD          $0x03, Z14, Z18
 	VPTERNLOGD      $0x96, Z18, Z17, Z16
 	VPADDD          Z16, Z13, Z13
+	VPADDD          Z27, Z13, Z13
 	VPRORD          $0x11, Z11, Z16
 	VPRORD          $0x13, Z11, Z17
 	VPSRLD          $0x0a, Z11, Z18
 	VPTERNLOGD      $0x96, Z18, Z17, Z16
 	VPADDD          Z16, Z13, Z13
-	VPADDD          Z27, Z13, Z13
-	VPADDD.BCST     724(AX), Z7, Z7
+	VPADDD.BCST     660(AX), Z7, Z7
 	VPADDD          Z13, Z7, Z7
+	VPADDD          Z7, Z3, Z3
 	VMOVDQA32       Z4, Z17
 	VPTERNLOGD      $0xca, Z6, Z5, Z17
-	VPADDD          Z17, Z7, Z7
 	VPRORD          $0x06, Z4, Z16
-	VPRORD          $0x0b, Z4, Z17
-	VPRORD          $0x19, Z4, Z18
-	VPTERNLOGD      $0x96, Z18, Z17, Z16
-	VPADDD          Z16, Z7, Z7
-	VPADDD          Z7, Z3, Z3
-	VPRORD          $0x02, Z0, Z16
-	VPRORD          $0x0d, Z0, Z17
-	VPRORD          $0x16, Z0, Z18
-	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPRORD          $0x0b, Z4, Z18
+	VPRORD          $0x19, Z4, Z19
+	VPTERNLOGD      $0x96, Z19, Z18, Z16
+	VPADDD          Z17, Z3, Z3
+	VPADDD          Z17, Z7, Z7
+	VPADDD          Z16, Z3, Z3
 	VPADDD          Z16, Z7, Z7
 	VMOVDQA32       Z0, Z17
 	VPTERNLOGD      $0xe8, Z2, Z1, Z17
+	VPRORD          $0x02, Z0, Z16
+	VPRORD          $0x0d, Z0, Z18
+	VPRORD          $0x16, Z0, Z19
+	VPTERNLOGD      $0x96, Z19, Z18, Z16
 	VPADDD          Z17, Z7, Z7
+	VPADDD          Z16, Z7, Z7
 	VPRORD          $0x07, Z15, Z16
 	VPRORD          $0x12, Z15, Z17
 	VPSRLD          $0x03, Z15, Z18
 	VPTERNLOGD      $0x96, Z18, Z17, Z16
 	VPADDD          Z16, Z14, Z14
+	VPADDD          Z28, Z14, Z14
 	VPRORD          $0x11, Z12, Z16
 	VPRORD          $0x13, Z12, Z17
 	VPSRLD          $0x0a, Z12, Z18
 	VPTERNLOGD      $0x96, Z18, Z17, Z16
 	VPADDD          Z16, Z14, Z14
-	VPADDD          Z28, Z14, Z14
-	VPADDD.BCST     728(AX), Z6, Z6
+	VPADDD.BCST     664(AX), Z6, Z6
 	VPADDD          Z14, Z6, Z6
+	VPADDD          Z6, Z2, Z2
 	VMOVDQA32       Z3, Z17
 	VPTERNLOGD      $0xca, Z5, Z4, Z17
-	VPADDD          Z17, Z6, Z6
 	VPRORD          $0x06, Z3, Z16
-	VPRORD          $0x0b, Z3, Z17
-	VPRORD          $0x19, Z3, Z18
-	VPTERNLOGD      $0x96, Z18, Z17, Z16
-	VPADDD          Z16, Z6, Z6
-	VPADDD          Z6, Z2, Z2
-	VPRORD          $0x02, Z7, Z16
-	VPRORD          $0x0d, Z7, Z17
-	VPRORD          $0x16, Z7, Z18
-	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPRORD          $0x0b, Z3, Z18
+	VPRORD          $0x19, Z3, Z19
+	VPTERNLOGD      $0x96, Z19, Z18, Z16
+	VPADDD          Z17, Z2, Z2
+	VPADDD          Z17, Z6, Z6
+	VPADDD          Z16, Z2, Z2
 	VPADDD          Z16, Z6, Z6
 	VMOVDQA32       Z7, Z17
 	VPTERNLOGD      $0xe8, Z1, Z0, Z17
+	VPRORD          $0x02, Z7, Z16
+	VPRORD          $0x0d, Z7, Z18
+	VPRORD          $0x16, Z7, Z19
+	VPTERNLOGD      $0x96, Z19, Z18, Z16
 	VPADDD          Z17, Z6, Z6
+	VPADDD          Z16, Z6, Z6
 	VPRORD          $0x07, Z21, Z16
 	VPRORD          $0x12, Z21, Z17
 	VPSRLD          $0x03, Z21, Z18
 	VPTERNLOGD      $0x96, Z18, Z17, Z16
 	VPADDD          Z16, Z15, Z15
+	VPADDD          Z8, Z15, Z15
 	VPRORD          $0x11, Z13, Z16
 	VPRORD          $0x13, Z13, Z17
 	VPSRLD          $0x0a, Z13, Z18
 	VPTERNLOGD      $0x96, Z18, Z17, Z16
 	VPADDD          Z16, Z15, Z15
-	VPADDD          Z8, Z15, Z15
-	VPADDD.BCST     732(AX), Z5, Z5
+	VPADDD.BCST     668(AX), Z5, Z5
 	VPADDD          Z15, Z5, Z5
+	VPADDD          Z5, Z1, Z1
 	VMOVDQA32       Z2, Z17
 	VPTERNLOGD      $0xca, Z4, Z3, Z17
-	VPADDD          Z17, Z5, Z5
 	VPRORD          $0x06, Z2, Z16
-	VPRORD          $0x0b, Z2, Z17
-	VPRORD          $0x19, Z2, Z18
-	VPTERNLOGD      $0x96, Z18, Z17, Z16
-	VPADDD          Z16, Z5, Z5
-	VPADDD          Z5, Z1, Z1
-	VPRORD          $0x02, Z6, Z16
-	VPRORD          $0x0d, Z6, Z17
-	VPRORD          $0x16, Z6, Z18
-	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPRORD          $0x0b, Z2, Z18
+	VPRORD          $0x19, Z2, Z19
+	VPTERNLOGD      $0x96, Z19, Z18, Z16
+	VPADDD          Z17, Z1, Z1
+	VPADDD          Z17, Z5, Z5
+	VPADDD          Z16, Z1, Z1
 	VPADDD          Z16, Z5, Z5
 	VMOVDQA32       Z6, Z17
 	VPTERNLOGD      $0xe8, Z0, Z7, Z17
+	VPRORD          $0x02, Z6, Z16
+	VPRORD          $0x0d, Z6, Z18
+	VPRORD          $0x16, Z6, Z19
+	VPTERNLOGD      $0x96, Z19, Z18, Z16
 	VPADDD          Z17, Z5, Z5
+	VPADDD          Z16, Z5, Z5
 	VPRORD          $0x07, Z22, Z16
 	VPRORD          $0x12, Z22, Z17
 	VPSRLD          $0x03, Z22, Z18
 	VPTERNLOGD      $0x96, Z18, Z17, Z16
 	VPADDD          Z16, Z21, Z21
+	VPADDD          Z9, Z21, Z21
 	VPRORD          $0x11, Z14, Z16
 	VPRORD          $0x13, Z14, Z17
 	VPSRLD          $0x0a, Z14, Z18
 	VPTERNLOGD      $0x96, Z18, Z17, Z16
 	VPADDD          Z16, Z21, Z21
-	VPADDD          Z9, Z21, Z21
-	VPADDD.BCST     736(AX), Z4, Z4
+	VPADDD.BCST     672(AX), Z4, Z4
 	VPADDD          Z21, Z4, Z4
+	VPADDD          Z4, Z0, Z0
 	VMOVDQA32       Z1, Z17
 	VPTERNLOGD      $0xca, Z3, Z2, Z17
-	VPADDD          Z17, Z4, Z4
 	VPRORD          $0x06, Z1, Z16
-	VPRORD          $0x0b, Z1, Z17
-	VPRORD          $0x19, Z1, Z18
-	VPTERNLOGD      $0x96, Z18, Z17, Z16
-	VPADDD          Z16, Z4, Z4
-	VPADDD          Z4, Z0, Z0
-	VPRORD          $0x02, Z5, Z16
-	VPRORD          $0x0d, Z5, Z17
-	VPRORD          $0x16, Z5, Z18
-	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPRORD          $0x0b, Z1, Z18
+	VPRORD          $0x19, Z1, Z19
+	VPTERNLOGD      $0x96, Z19, Z18, Z16
+	VPADDD          Z17, Z0, Z0
+	VPADDD          Z17, Z4, Z4
+	VPADDD          Z16, Z0, Z0
 	VPADDD          Z16, Z4, Z4
 	VMOVDQA32       Z5, Z17
 	VPTERNLOGD      $0xe8, Z7, Z6, Z17
+	VPRORD          $0x02, Z5, Z16
+	VPRORD          $0x0d, Z5, Z18
+	VPRORD          $0x16, Z5, Z19
+	VPTERNLOGD      $0x96, Z19, Z18, Z16
 	VPADDD          Z17, Z4, Z4
+	VPADDD          Z16, Z4, Z4
 	VPRORD          $0x07, Z23, Z16
 	VPRORD          $0x12, Z23, Z17
 	VPSRLD          $0x03, Z23, Z18
 	VPTERNLOGD      $0x96, Z18, Z17, Z16
 	VPADDD          Z16, Z22, Z22
+	VPADDD          Z10, Z22, Z22
 	VPRORD          $0x11, Z15, Z16
 	VPRORD          $0x13, Z15, Z17
 	VPSRLD          $0x0a, Z15, Z18
 	VPTERNLOGD      $0x96, Z18, Z17, Z16
 	VPADDD          Z16, Z22, Z22
-	VPADDD          Z10, Z22, Z22
-	VPADDD.BCST     740(AX), Z3, Z3
+	VPADDD.BCST     676(AX), Z3, Z3
 	VPADDD          Z22, Z3, Z3
+	VPADDD          Z3, Z7, Z7
 	VMOVDQA32       Z0, Z17
 	VPTERNLOGD      $0xca, Z2, Z1, Z17
-	VPADDD          Z17, Z3, Z3
 	VPRORD          $0x06, Z0, Z16
-	VPRORD          $0x0b, Z0, Z17
-	VPRORD          $0x19, Z0, Z18
-	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPRORD          $0x0b, Z0, Z18
+	VPRORD          $0x19, Z0, Z19
+	VPTERNLOGD      $0x96, Z19, Z18, Z16
+	VPADDD          Z17, Z7, Z7
+	VPADDD          Z17, Z3, Z3
+	VPADDD          Z16, Z7, Z7
 	VPADDD          Z16, Z3, Z3
-	VPADDD          Z3, Z7, Z7
+	VMOVDQA32       Z4, Z17
+	VPTERNLOGD      $0xe8, Z6, Z5, Z17
+	VPRORD          $0x02, Z4, Z16
+	VPRORD          $0x0d, Z4, Z18
+	VPRORD          $0x16, Z4, Z19
+	VPTERNLOGD      $0x96, Z19, Z18, Z16
+	VPADDD          Z17, Z3, Z3
+	VPADDD          Z16, Z3, Z3
 	VPRORD          $0x07, Z24, Z16
 	VPRORD          $0x12, Z24, Z17
 	VPSRLD          $0x03, Z24, Z18
 	VPTERNLOGD      $0x96, Z18, Z17, Z16
 	VPADDD          Z16, Z23, Z23
+	VPADDD          Z11, Z23, Z23
 	VPRORD          $0x11, Z21, Z16
 	VPRORD          $0x13, Z21, Z17
 	VPSRLD          $0x0a, Z21, Z18
 	VPTERNLOGD      $0x96, Z18, Z17, Z16
 	VPADDD          Z16, Z23, Z23
-	VPADDD          Z11, Z23, Z23
-	VPADDD.BCST     744(AX), Z2, Z2
+	VPADDD.BCST     680(AX), Z2, Z2
 	VPADDD          Z23, Z2, Z2
+	VPADDD          Z2, Z6, Z6
 	VMOVDQA32       Z7, Z17
 	VPTERNLOGD      $0xca, Z1, Z0, Z17
-	VPADDD          Z17, Z2, Z2
 	VPRORD          $0x06, Z7, Z16
-	VPRORD          $0x0b, Z7, Z17
-	VPRORD          $0x19, Z7, Z18
-	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPRORD          $0x0b, Z7, Z18
+	VPRORD          $0x19, Z7, Z19
+	VPTERNLOGD      $0x96, Z19, Z18, Z16
+	VPADDD          Z17, Z6, Z6
+	VPADDD          Z17, Z2, Z2
+	VPADDD          Z16, Z6, Z6
 	VPADDD          Z16, Z2, Z2
-	VPADDD          Z2, Z6, Z6
+	VMOVDQA32       Z3, Z17
+	VPTERNLOGD      $0xe8, Z5, Z4, Z17
+	VPRORD          $0x02, Z3, Z16
+	VPRORD          $0x0d, Z3, Z18
+	VPRORD          $0x16, Z3, Z19
+	VPTERNLOGD      $0x96, Z19, Z18, Z16
+	VPADDD          Z17, Z2, Z2
+	VPADDD          Z16, Z2, Z2
 	VPRORD          $0x07, Z25, Z16
 	VPRORD          $0x12, Z25, Z17
 	VPSRLD          $0x03, Z25, Z18
 	VPTERNLOGD      $0x96, Z18, Z17, Z16
 	VPADDD          Z16, Z24, Z24
+	VPADDD          Z12, Z24, Z24
 	VPRORD          $0x11, Z22, Z16
 	VPRORD          $0x13, Z22, Z17
 	VPSRLD          $0x0a, Z22, Z18
 	VPTERNLOGD      $0x96, Z18, Z17, Z16
 	VPADDD          Z16, Z24, Z24
-	VPADDD          Z12, Z24, Z24
-	VPADDD.BCST     748(AX), Z1, Z1
+	VPADDD.BCST     684(AX), Z1, Z1
 	VPADDD          Z24, Z1, Z1
+	VPADDD          Z1, Z5, Z5
 	VMOVDQA32       Z6, Z17
 	VPTERNLOGD      $0xca, Z0, Z7, Z17
-	VPADDD          Z17, Z1, Z1
 	VPRORD          $0x06, Z6, Z16
-	VPRORD          $0x0b, Z6, Z17
-	VPRORD          $0x19, Z6, Z18
-	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPRORD          $0x0b, Z6, Z18
+	VPRORD          $0x19, Z6, Z19
+	VPTERNLOGD      $0x96, Z19, Z18, Z16
+	VPADDD          Z17, Z5, Z5
+	VPADDD          Z17, Z1, Z1
+	VPADDD          Z16, Z5, Z5
 	VPADDD          Z16, Z1, Z1
-	VPADDD          Z1, Z5, Z5
+	VMOVDQA32       Z2, Z17
+	VPTERNLOGD      $0xe8, Z4, Z3, Z17
+	VPRORD          $0x02, Z2, Z16
+	VPRORD          $0x0d, Z2, Z18
+	VPRORD          $0x16, Z2, Z19
+	VPTERNLOGD      $0x96, Z19, Z18, Z16
+	VPADDD          Z17, Z1, Z1
+	VPADDD          Z16, Z1, Z1
 	VPRORD          $0x07, Z26, Z16
 	VPRORD          $0x12, Z26, Z17
 	VPSRLD          $0x03, Z26, Z18
 	VPTERNLOGD      $0x96, Z18, Z17, Z16
 	VPADDD          Z16, Z25, Z25
+	VPADDD          Z13, Z25, Z25
 	VPRORD          $0x11, Z23, Z16
 	VPRORD          $0x13, Z23, Z17
 	VPSRLD          $0x0a, Z23, Z18
 	VPTERNLOGD      $0x96, Z18, Z17, Z16
 	VPADDD          Z16, Z25, Z25
-	VPADDD          Z13, Z25, Z25
-	VPADDD.BCST     752(AX), Z0, Z0
+	VPADDD.BCST     688(AX), Z0, Z0
 	VPADDD          Z25, Z0, Z0
+	VPADDD          Z0, Z4, Z4
 	VMOVDQA32       Z5, Z17
 	VPTERNLOGD      $0xca, Z7, Z6, Z17
-	VPADDD          Z17, Z0, Z0
 	VPRORD          $0x06, Z5, Z16
-	VPRORD          $0x0b, Z5, Z17
-	VPRORD          $0x19, Z5, Z18
-	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPRORD          $0x0b, Z5, Z18
+	VPRORD          $0x19, Z5, Z19
+	VPTERNLOGD      $0x96, Z19, Z18, Z16
+	VPADDD          Z17, Z4, Z4
+	VPADDD          Z17, Z0, Z0
+	VPADDD          Z16, Z4, Z4
 	VPADDD          Z16, Z0, Z0
+	VMOVDQA32       Z1, Z17
+	VPTERNLOGD      $0xe8, Z3, Z2, Z17
+	VPRORD          $0x02, Z1, Z16
+	VPRORD          $0x0d, Z1, Z18
+	VPRORD          $0x16, Z1, Z19
+	VPTERNLOGD      $0x96, Z19, Z18, Z16
+	VPADDD          Z17, Z0, Z0
+	VPADDD          Z16, Z0, Z0
+	VPRORD          $0x07, Z27, Z16
+	VPRORD          $0x12, Z27, Z17
+	VPSRLD          $0x03, Z27, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPADDD          Z16, Z26, Z26
+	VPADDD          Z14, Z26, Z26
+	VPRORD          $0x11, Z24, Z16
+	VPRORD          $0x13, Z24, Z17
+	VPSRLD          $0x0a, Z24, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPADDD          Z16, Z26, Z26
+	VPADDD.BCST     692(AX), Z7, Z7
+	VPADDD          Z26, Z7, Z7
+	VPADDD          Z7, Z3, Z3
+	VMOVDQA32       Z4, Z17
+	VPTERNLOGD      $0xca, Z6, Z5, Z17
+	VPRORD          $0x06, Z4, Z16
+	VPRORD          $0x0b, Z4, Z18
+	VPRORD          $0x19, Z4, Z19
+	VPTERNLOGD      $0x96, Z19, Z18, Z16
+	VPADDD          Z17, Z3, Z3
+	VPADDD          Z17, Z7, Z7
+	VPADDD          Z16, Z3, Z3
+	VPADDD          Z16, Z7, Z7
+	VMOVDQA32       Z0, Z17
+	VPTERNLOGD      $0xe8, Z2, Z1, Z17
+	VPRORD          $0x02, Z0, Z16
+	VPRORD          $0x0d, Z0, Z18
+	VPRORD          $0x16, Z0, Z19
+	VPTERNLOGD      $0x96, Z19, Z18, Z16
+	VPADDD          Z17, Z7, Z7
+	VPADDD          Z16, Z7, Z7
+	VPRORD          $0x07, Z28, Z16
+	VPRORD          $0x12, Z28, Z17
+	VPSRLD          $0x03, Z28, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPADDD          Z16, Z27, Z27
+	VPADDD          Z15, Z27, Z27
+	VPRORD          $0x11, Z25, Z16
+	VPRORD          $0x13, Z25, Z17
+	VPSRLD          $0x0a, Z25, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPADDD          Z16, Z27, Z27
+	VPADDD.BCST     696(AX), Z6, Z6
+	VPADDD          Z27, Z6, Z6
+	VPADDD          Z6, Z2, Z2
+	VMOVDQA32       Z3, Z17
+	VPTERNLOGD      $0xca, Z5, Z4, Z17
+	VPRORD          $0x06, Z3, Z16
+	VPRORD          $0x0b, Z3, Z18
+	VPRORD          $0x19, Z3, Z19
+	VPTERNLOGD      $0x96, Z19, Z18, Z16
+	VPADDD          Z17, Z2, Z2
+	VPADDD          Z17, Z6, Z6
+	VPADDD          Z16, Z2, Z2
+	VPADDD          Z16, Z6, Z6
+	VMOVDQA32       Z7, Z17
+	VPTERNLOGD      $0xe8, Z1, Z0, Z17
+	VPRORD          $0x02, Z7, Z16
+	VPRORD          $0x0d, Z7, Z18
+	VPRORD          $0x16, Z7, Z19
+	VPTERNLOGD      $0x96, Z19, Z18, Z16
+	VPADDD          Z17, Z6, Z6
+	VPADDD          Z16, Z6, Z6
+	VPRORD          $0x07, Z8, Z16
+	VPRORD          $0x12, Z8, Z17
+	VPSRLD          $0x03, Z8, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPADDD          Z16, Z28, Z28
+	VPADDD          Z21, Z28, Z28
+	VPRORD          $0x11, Z26, Z16
+	VPRORD          $0x13, Z26, Z17
+	VPSRLD          $0x0a, Z26, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPADDD          Z16, Z28, Z28
+	VPADDD.BCST     700(AX), Z5, Z5
+	VPADDD          Z28, Z5, Z5
+	VPADDD          Z5, Z1, Z1
+	VMOVDQA32       Z2, Z17
+	VPTERNLOGD      $0xca, Z4, Z3, Z17
+	VPRORD          $0x06, Z2, Z16
+	VPRORD          $0x0b, Z2, Z18
+	VPRORD          $0x19, Z2, Z19
+	VPTERNLOGD      $0x96, Z19, Z18, Z16
+	VPADDD          Z17, Z1, Z1
+	VPADDD          Z17, Z5, Z5
+	VPADDD          Z16, Z1, Z1
+	VPADDD          Z16, Z5, Z5
+	VMOVDQA32       Z6, Z17
+	VPTERNLOGD      $0xe8, Z0, Z7, Z17
+	VPRORD          $0x02, Z6, Z16
+	VPRORD          $0x0d, Z6, Z18
+	VPRORD          $0x16, Z6, Z19
+	VPTERNLOGD      $0x96, Z19, Z18, Z16
+	VPADDD          Z17, Z5, Z5
+	VPADDD          Z16, Z5, Z5
+	VPRORD          $0x07, Z9, Z16
+	VPRORD          $0x12, Z9, Z17
+	VPSRLD          $0x03, Z9, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPADDD          Z16, Z8, Z8
+	VPADDD          Z22, Z8, Z8
+	VPRORD          $0x11, Z27, Z16
+	VPRORD          $0x13, Z27, Z17
+	VPSRLD          $0x0a, Z27, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPADDD          Z16, Z8, Z8
+	VPADDD.BCST     704(AX), Z4, Z4
+	VPADDD          Z8, Z4, Z4
+	VPADDD          Z4, Z0, Z0
+	VMOVDQA32       Z1, Z17
+	VPTERNLOGD      $0xca, Z3, Z2, Z17
+	VPRORD          $0x06, Z1, Z16
+	VPRORD          $0x0b, Z1, Z18
+	VPRORD          $0x19, Z1, Z19
+	VPTERNLOGD      $0x96, Z19, Z18, Z16
+	VPADDD          Z17, Z0, Z0
+	VPADDD          Z17, Z4, Z4
+	VPADDD          Z16, Z0, Z0
+	VPADDD          Z16, Z4, Z4
+	VMOVDQA32       Z5, Z17
+	VPTERNLOGD      $0xe8, Z7, Z6, Z17
+	VPRORD          $0x02, Z5, Z16
+	VPRORD          $0x0d, Z5, Z18
+	VPRORD          $0x16, Z5, Z19
+	VPTERNLOGD      $0x96, Z19, Z18, Z16
+	VPADDD          Z17, Z4, Z4
+	VPADDD          Z16, Z4, Z4
+	VPRORD          $0x07, Z10, Z16
+	VPRORD          $0x12, Z10, Z17
+	VPSRLD          $0x03, Z10, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPADDD          Z16, Z9, Z9
+	VPADDD          Z23, Z9, Z9
+	VPRORD          $0x11, Z28, Z16
+	VPRORD          $0x13, Z28, Z17
+	VPSRLD          $0x0a, Z28, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPADDD          Z16, Z9, Z9
+	VPADDD.BCST     708(AX), Z3, Z3
+	VPADDD          Z9, Z3, Z3
+	VPADDD          Z3, Z7, Z7
+	VMOVDQA32       Z0, Z17
+	VPTERNLOGD      $0xca, Z2, Z1, Z17
+	VPRORD          $0x06, Z0, Z16
+	VPRORD          $0x0b, Z0, Z18
+	VPRORD          $0x19, Z0, Z19
+	VPTERNLOGD      $0x96, Z19, Z18, Z16
+	VPADDD          Z17, Z7, Z7
+	VPADDD          Z17, Z3, Z3
+	VPADDD          Z16, Z7, Z7
+	VPADDD          Z16, Z3, Z3
+	VMOVDQA32       Z4, Z17
+	VPTERNLOGD      $0xe8, Z6, Z5, Z17
+	VPRORD          $0x02, Z4, Z16
+	VPRORD          $0x0d, Z4, Z18
+	VPRORD          $0x16, Z4, Z19
+	VPTERNLOGD      $0x96, Z19, Z18, Z16
+	VPADDD          Z17, Z3, Z3
+	VPADDD          Z16, Z3, Z3
+	VPRORD          $0x07, Z11, Z16
+	VPRORD          $0x12, Z11, Z17
+	VPSRLD          $0x03, Z11, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPADDD          Z16, Z10, Z10
+	VPADDD          Z24, Z10, Z10
+	VPRORD          $0x11, Z8, Z16
+	VPRORD          $0x13, Z8, Z17
+	VPSRLD          $0x0a, Z8, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPADDD          Z16, Z10, Z10
+	VPADDD.BCST     712(AX), Z2, Z2
+	VPADDD          Z10, Z2, Z2
+	VPADDD          Z2, Z6, Z6
+	VMOVDQA32       Z7, Z17
+	VPTERNLOGD      $0xca, Z1, Z0, Z17
+	VPRORD          $0x06, Z7, Z16
+	VPRORD          $0x0b, Z7, Z18
+	VPRORD          $0x19, Z7, Z19
+	VPTERNLOGD      $0x96, Z19, Z18, Z16
+	VPADDD          Z17, Z6, Z6
+	VPADDD          Z17, Z2, Z2
+	VPADDD          Z16, Z6, Z6
+	VPADDD          Z16, Z2, Z2
+	VMOVDQA32       Z3, Z17
+	VPTERNLOGD      $0xe8, Z5, Z4, Z17
+	VPRORD          $0x02, Z3, Z16
+	VPRORD          $0x0d, Z3, Z18
+	VPRORD          $0x16, Z3, Z19
+	VPTERNLOGD      $0x96, Z19, Z18, Z16
+	VPADDD          Z17, Z2, Z2
+	VPADDD          Z16, Z2, Z2
+	VPRORD          $0x07, Z12, Z16
+	VPRORD          $0x12, Z12, Z17
+	VPSRLD          $0x03, Z12, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPADDD          Z16, Z11, Z11
+	VPADDD          Z25, Z11, Z11
+	VPRORD          $0x11, Z9, Z16
+	VPRORD          $0x13, Z9, Z17
+	VPSRLD          $0x0a, Z9, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPADDD          Z16, Z11, Z11
+	VPADDD.BCST     716(AX), Z1, Z1
+	VPADDD          Z11, Z1, Z1
+	VPADDD          Z1, Z5, Z5
+	VMOVDQA32       Z6, Z17
+	VPTERNLOGD      $0xca, Z0, Z7, Z17
+	VPRORD          $0x06, Z6, Z16
+	VPRORD          $0x0b, Z6, Z18
+	VPRORD          $0x19, Z6, Z19
+	VPTERNLOGD      $0x96, Z19, Z18, Z16
+	VPADDD          Z17, Z5, Z5
+	VPADDD          Z17, Z1, Z1
+	VPADDD          Z16, Z5, Z5
+	VPADDD          Z16, Z1, Z1
+	VMOVDQA32       Z2, Z17
+	VPTERNLOGD      $0xe8, Z4, Z3, Z17
+	VPRORD          $0x02, Z2, Z16
+	VPRORD          $0x0d, Z2, Z18
+	VPRORD          $0x16, Z2, Z19
+	VPTERNLOGD      $0x96, Z19, Z18, Z16
+	VPADDD          Z17, Z1, Z1
+	VPADDD          Z16, Z1, Z1
+	VPRORD          $0x07, Z13, Z16
+	VPRORD          $0x12, Z13, Z17
+	VPSRLD          $0x03, Z13, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPADDD          Z16, Z12, Z12
+	VPADDD          Z26, Z12, Z12
+	VPRORD          $0x11, Z10, Z16
+	VPRORD          $0x13, Z10, Z17
+	VPSRLD          $0x0a, Z10, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPADDD          Z16, Z12, Z12
+	VPADDD.BCST     720(AX), Z0, Z0
+	VPADDD          Z12, Z0, Z0
 	VPADDD          Z0, Z4, Z4
+	VMOVDQA32       Z5, Z17
+	VPTERNLOGD      $0xca, Z7, Z6, Z17
+	VPRORD          $0x06, Z5, Z16
+	VPRORD          $0x0b, Z5, Z18
+	VPRORD          $0x19, Z5, Z19
+	VPTERNLOGD      $0x96, Z19, Z18, Z16
+	VPADDD          Z17, Z4, Z4
+	VPADDD          Z17, Z0, Z0
+	VPADDD          Z16, Z4, Z4
+	VPADDD          Z16, Z0, Z0
+	VMOVDQA32       Z1, Z17
+	VPTERNLOGD      $0xe8, Z3, Z2, Z17
+	VPRORD          $0x02, Z1, Z16
+	VPRORD          $0x0d, Z1, Z18
+	VPRORD          $0x16, Z1, Z19
+	VPTERNLOGD      $0x96, Z19, Z18, Z16
+	VPADDD          Z17, Z0, Z0
+	VPADDD          Z16, Z0, Z0
+	VPRORD          $0x07, Z14, Z16
+	VPRORD          $0x12, Z14, Z17
+	VPSRLD          $0x03, Z14, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPADDD          Z16, Z13, Z13
+	VPADDD          Z27, Z13, Z13
+	VPRORD          $0x11, Z11, Z16
+	VPRORD          $0x13, Z11, Z17
+	VPSRLD          $0x0a, Z11, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPADDD          Z16, Z13, Z13
+	VPADDD.BCST     724(AX), Z7, Z7
+	VPADDD          Z13, Z7, Z7
+	VPADDD          Z7, Z3, Z3
+	VMOVDQA32       Z4, Z17
+	VPTERNLOGD      $0xca, Z6, Z5, Z17
+	VPRORD          $0x06, Z4, Z16
+	VPRORD          $0x0b, Z4, Z18
+	VPRORD          $0x19, Z4, Z19
+	VPTERNLOGD      $0x96, Z19, Z18, Z16
+	VPADDD          Z17, Z3, Z3
+	VPADDD          Z17, Z7, Z7
+	VPADDD          Z16, Z3, Z3
+	VPADDD          Z16, Z7, Z7
+	VMOVDQA32       Z0, Z17
+	VPTERNLOGD      $0xe8, Z2, Z1, Z17
+	VPRORD          $0x02, Z0, Z16
+	VPRORD          $0x0d, Z0, Z18
+	VPRORD          $0x16, Z0, Z19
+	VPTERNLOGD      $0x96, Z19, Z18, Z16
+	VPADDD          Z17, Z7, Z7
+	VPADDD          Z16, Z7, Z7
+	VPRORD          $0x07, Z15, Z16
+	VPRORD          $0x12, Z15, Z17
+	VPSRLD          $0x03, Z15, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPADDD          Z16, Z14, Z14
+	VPADDD          Z28, Z14, Z14
+	VPRORD          $0x11, Z12, Z16
+	VPRORD          $0x13, Z12, Z17
+	VPSRLD          $0x0a, Z12, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPADDD          Z16, Z14, Z14
+	VPADDD.BCST     728(AX), Z6, Z6
+	VPADDD          Z14, Z6, Z6
+	VPADDD          Z6, Z2, Z2
+	VMOVDQA32       Z3, Z17
+	VPTERNLOGD      $0xca, Z5, Z4, Z17
+	VPRORD          $0x06, Z3, Z16
+	VPRORD          $0x0b, Z3, Z18
+	VPRORD          $0x19, Z3, Z19
+	VPTERNLOGD      $0x96, Z19, Z18, Z16
+	VPADDD          Z17, Z2, Z2
+	VPADDD          Z17, Z6, Z6
+	VPADDD          Z16, Z2, Z2
+	VPADDD          Z16, Z6, Z6
+	VMOVDQA32       Z7, Z17
+	VPTERNLOGD      $0xe8, Z1, Z0, Z17
+	VPRORD          $0x02, Z7, Z16
+	VPRORD          $0x0d, Z7, Z18
+	VPRORD          $0x16, Z7, Z19
+	VPTERNLOGD      $0x96, Z19, Z18, Z16
+	VPADDD          Z17, Z6, Z6
+	VPADDD          Z16, Z6, Z6
+	VPRORD          $0x07, Z21, Z16
+	VPRORD          $0x12, Z21, Z17
+	VPSRLD          $0x03, Z21, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPADDD          Z16, Z15, Z15
+	VPADDD          Z8, Z15, Z15
+	VPRORD          $0x11, Z13, Z16
+	VPRORD          $0x13, Z13, Z17
+	VPSRLD          $0x0a, Z13, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPADDD          Z16, Z15, Z15
+	VPADDD.BCST     732(AX), Z5, Z5
+	VPADDD          Z15, Z5, Z5
+	VPADDD          Z5, Z1, Z1
+	VMOVDQA32       Z2, Z17
+	VPTERNLOGD      $0xca, Z4, Z3, Z17
+	VPRORD          $0x06, Z2, Z16
+	VPRORD          $0x0b, Z2, Z18
+	VPRORD          $0x19, Z2, Z19
+	VPTERNLOGD      $0x96, Z19, Z18, Z16
+	VPADDD          Z17, Z1, Z1
+	VPADDD          Z17, Z5, Z5
+	VPADDD          Z16, Z1, Z1
+	VPADDD          Z16, Z5, Z5
+	VMOVDQA32       Z6, Z17
+	VPTERNLOGD      $0xe8, Z0, Z7, Z17
+	VPRORD          $0x02, Z6, Z16
+	VPRORD          $0x0d, Z6, Z18
+	VPRORD          $0x16, Z6, Z19
+	VPTERNLOGD      $0x96, Z19, Z18, Z16
+	VPADDD          Z17, Z5, Z5
+	VPADDD          Z16, Z5, Z5
+	VPRORD          $0x07, Z22, Z16
+	VPRORD          $0x12, Z22, Z17
+	VPSRLD          $0x03, Z22, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPADDD          Z16, Z21, Z21
+	VPADDD          Z9, Z21, Z21
+	VPRORD          $0x11, Z14, Z16
+	VPRORD          $0x13, Z14, Z17
+	VPSRLD          $0x0a, Z14, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPADDD          Z16, Z21, Z21
+	VPADDD.BCST     736(AX), Z4, Z4
+	VPADDD          Z21, Z4, Z4
+	VPADDD          Z4, Z0, Z0
+	VMOVDQA32       Z1, Z17
+	VPTERNLOGD      $0xca, Z3, Z2, Z17
+	VPRORD          $0x06, Z1, Z16
+	VPRORD          $0x0b, Z1, Z18
+	VPRORD          $0x19, Z1, Z19
+	VPTERNLOGD      $0x96, Z19, Z18, Z16
+	VPADDD          Z17, Z0, Z0
+	VPADDD          Z17, Z4, Z4
+	VPADDD          Z16, Z0, Z0
+	VPADDD          Z16, Z4, Z4
+	VMOVDQA32       Z5, Z17
+	VPTERNLOGD      $0xe8, Z7, Z6, Z17
+	VPRORD          $0x02, Z5, Z16
+	VPRORD          $0x0d, Z5, Z18
+	VPRORD          $0x16, Z5, Z19
+	VPTERNLOGD      $0x96, Z19, Z18, Z16
+	VPADDD          Z17, Z4, Z4
+	VPADDD          Z16, Z4, Z4
+	VPRORD          $0x07, Z23, Z16
+	VPRORD          $0x12, Z23, Z17
+	VPSRLD          $0x03, Z23, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPADDD          Z16, Z22, Z22
+	VPADDD          Z10, Z22, Z22
+	VPRORD          $0x11, Z15, Z16
+	VPRORD          $0x13, Z15, Z17
+	VPSRLD          $0x0a, Z15, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPADDD          Z16, Z22, Z22
+	VPADDD.BCST     740(AX), Z3, Z3
+	VPADDD          Z22, Z3, Z3
+	VPADDD          Z3, Z7, Z7
+	VMOVDQA32       Z0, Z17
+	VPTERNLOGD      $0xca, Z2, Z1, Z17
+	VPRORD          $0x06, Z0, Z16
+	VPRORD          $0x0b, Z0, Z18
+	VPRORD          $0x19, Z0, Z19
+	VPTERNLOGD      $0x96, Z19, Z18, Z16
+	VPADDD          Z17, Z7, Z7
+	VPADDD          Z16, Z7, Z7
+	VPRORD          $0x07, Z24, Z16
+	VPRORD          $0x12, Z24, Z17
+	VPSRLD          $0x03, Z24, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPADDD          Z16, Z23, Z23
+	VPADDD          Z11, Z23, Z23
+	VPRORD          $0x11, Z21, Z16
+	VPRORD          $0x13, Z21, Z17
+	VPSRLD          $0x0a, Z21, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPADDD          Z16, Z23, Z23
+	VPADDD.BCST     744(AX), Z2, Z2
+	VPADDD          Z23, Z2, Z2
+	VPADDD          Z2, Z6, Z6
+	VMOVDQA32       Z7, Z17
+	VPTERNLOGD      $0xca, Z1, Z0, Z17
+	VPRORD          $0x06, Z7, Z16
+	VPRORD          $0x0b, Z7, Z18
+	VPRORD          $0x19, Z7, Z19
+	VPTERNLOGD      $0x96, Z19, Z18, Z16
+	VPADDD          Z17, Z6, Z6
+	VPADDD          Z16, Z6, Z6
+	VPRORD          $0x07, Z25, Z16
+	VPRORD          $0x12, Z25, Z17
+	VPSRLD          $0x03, Z25, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPADDD          Z16, Z24, Z24
+	VPADDD          Z12, Z24, Z24
+	VPRORD          $0x11, Z22, Z16
+	VPRORD          $0x13, Z22, Z17
+	VPSRLD          $0x0a, Z22, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPADDD          Z16, Z24, Z24
+	VPADDD.BCST     748(AX), Z1, Z1
+	VPADDD          Z24, Z1, Z1
+	VPADDD          Z1, Z5, Z5
+	VMOVDQA32       Z6, Z17
+	VPTERNLOGD      $0xca, Z0, Z7, Z17
+	VPRORD          $0x06, Z6, Z16
+	VPRORD          $0x0b, Z6, Z18
+	VPRORD          $0x19, Z6, Z19
+	VPTERNLOGD      $0x96, Z19, Z18, Z16
+	VPADDD          Z17, Z5, Z5
+	VPADDD          Z16, Z5, Z5
+	VPRORD          $0x07, Z26, Z16
+	VPRORD          $0x12, Z26, Z17
+	VPSRLD          $0x03, Z26, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPADDD          Z16, Z25, Z25
+	VPADDD          Z13, Z25, Z25
+	VPRORD          $0x11, Z23, Z16
+	VPRORD          $0x13, Z23, Z17
+	VPSRLD          $0x0a, Z23, Z18
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPADDD          Z16, Z25, Z25
+	VPADDD.BCST     752(AX), Z0, Z0
+	VPADDD          Z25, Z0, Z0
+	VPADDD          Z0, Z4, Z4
+	VMOVDQA32       Z5, Z17
+	VPTERNLOGD      $0xca, Z7, Z6, Z17
+	VPRORD          $0x06, Z5, Z16
+	VPRORD          $0x0b, Z5, Z18
+	VPRORD          $0x19, Z5, Z19
+	VPTERNLOGD      $0x96, Z19, Z18, Z16
+	VPADDD          Z17, Z4, Z4
+	VPADDD          Z16, Z4, Z4
 
 	// Quick test on word 7.
 	VPANDD.BCST  1120(AX), Z4, Z16

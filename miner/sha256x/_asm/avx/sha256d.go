@@ -168,33 +168,45 @@ func dBody512(b *dBatch, nv VecPhysical, c func(int) Mem) []func() {
 	ring := func(t int) Mem { return c(b.ring + 64*(t%16)) }
 	t0, t1, t2, t3, w := b.t0, b.t1, b.t2, b.t3, b.w
 
-	round := func(s [8]VecPhysical, k Mem, wt Op, full bool) [8]VecPhysical {
+	// roundShort is a round whose chains from e to the new e and from a
+	// to the new a are three operations long instead of four, for two
+	// more additions: with H = h+K+W, the new e is ((H+d)+Ch)+Σ1 and
+	// the new a ((((H+Ch)+Σ1)+Maj)+Σ0, Σ1 and Σ0 each a rotate and a
+	// ternary xor deep. One batch is bound by these chains, not by
+	// throughput: this took it from about 46 to 51 M/s at best.
+	roundShort := func(s [8]VecPhysical, k Mem, wt Op, full bool) [8]VecPhysical {
 		a, bb, cc, d, e, f, g, h := s[0], s[1], s[2], s[3], s[4], s[5], s[6], s[7]
 		emit(func() { VPADDD_BCST(k, h, h) })
 		if wt != nil {
 			emit(func() { VPADDD(wt, h, h) })
 		}
+		emit(func() { VPADDD(h, d, d) })
 		emit(func() { VMOVDQA32(e, t1) })
 		emit(func() { VPTERNLOGD(U8(chABC), g, f, t1) })
-		emit(func() { VPADDD(t1, h, h) })
 		emit(func() { VPRORD(U8(6), e, t0) })
-		emit(func() { VPRORD(U8(11), e, t1) })
-		emit(func() { VPRORD(U8(25), e, t2) })
-		emit(func() { VPTERNLOGD(U8(xor3), t2, t1, t0) })
-		emit(func() { VPADDD(t0, h, h) })
-		emit(func() { VPADDD(h, d, d) })
+		emit(func() { VPRORD(U8(11), e, t2) })
+		emit(func() { VPRORD(U8(25), e, t3) })
+		emit(func() { VPTERNLOGD(U8(xor3), t3, t2, t0) })
+		emit(func() { VPADDD(t1, d, d) })
 		if full {
-			emit(func() { VPRORD(U8(2), a, t0) })
-			emit(func() { VPRORD(U8(13), a, t1) })
-			emit(func() { VPRORD(U8(22), a, t2) })
-			emit(func() { VPTERNLOGD(U8(xor3), t2, t1, t0) })
+			emit(func() { VPADDD(t1, h, h) })
+		}
+		emit(func() { VPADDD(t0, d, d) })
+		if full {
 			emit(func() { VPADDD(t0, h, h) })
 			emit(func() { VMOVDQA32(a, t1) })
 			emit(func() { VPTERNLOGD(U8(majABC), cc, bb, t1) })
+			emit(func() { VPRORD(U8(2), a, t0) })
+			emit(func() { VPRORD(U8(13), a, t2) })
+			emit(func() { VPRORD(U8(22), a, t3) })
+			emit(func() { VPTERNLOGD(U8(xor3), t3, t2, t0) })
 			emit(func() { VPADDD(t1, h, h) })
+			emit(func() { VPADDD(t0, h, h) })
 		}
 		return [8]VecPhysical{h, a, bb, cc, d, e, f, g}
 	}
+
+	round := roundShort
 
 	// schedR computes per-lane word t into its ring register.
 	schedR := func(m *dMsg, t int, inv int) {
@@ -222,6 +234,14 @@ func dBody512(b *dBatch, nv VecPhysical, c func(int) Mem) []func() {
 			}
 			set = true
 		}
+		// σ1 of W[t-2] last: W[t] then waits on W[t-2] by three
+		// operations.
+		if m.vary[t-7] {
+			add(b.regs[(t-7)%16])
+		}
+		if !m.constZero(t) && set {
+			emit(func() { VPADDD_BCST(c(inv+4*t), dst, dst) })
+		}
 		if m.vary[t-2] {
 			x, o := b.regs[(t-2)%16], t0
 			if !set {
@@ -234,13 +254,10 @@ func dBody512(b *dBatch, nv VecPhysical, c func(int) Mem) []func() {
 			if o != dst {
 				add(o)
 			}
+			if !set && !m.constZero(t) {
+				emit(func() { VPADDD_BCST(c(inv+4*t), dst, dst) })
+			}
 			set = true
-		}
-		if m.vary[t-7] {
-			add(b.regs[(t-7)%16])
-		}
-		if !m.constZero(t) {
-			emit(func() { VPADDD_BCST(c(inv+4*t), dst, dst) })
 		}
 	}
 

@@ -3,7 +3,6 @@ package chain
 import (
 	"context"
 	"fmt"
-	"math"
 	"os"
 	"path/filepath"
 	"strings"
@@ -11,27 +10,7 @@ import (
 	"time"
 
 	"github.com/powlab/powlab/miner"
-	"github.com/powlab/powlab/miner/sha256x"
 )
-
-// node is a known block in the block tree; it is the engine's HeaderCtx.
-type node struct {
-	block  *Block
-	hash   Hash
-	parent *node
-	ts     float64
-	work   Work // cumulative, genesis included
-}
-
-func (n *node) Height() uint64     { return n.block.Index }
-func (n *node) Timestamp() float64 { return n.ts }
-func (n *node) Bits() Compact      { return n.block.Target }
-func (n *node) Parent() HeaderCtx {
-	if n.parent == nil {
-		return nil // a typed nil would not compare equal to nil
-	}
-	return n.parent
-}
 
 // AddResult says what AddBlock did with a valid block.
 type AddResult int
@@ -95,6 +74,9 @@ type Tip struct {
 	Hash   Hash
 	Work   Work // cumulative, exact
 	Block  *Block
+	// Node is the tip in the block tree: as a HeaderCtx it walks back over
+	// the main chain as it was when Tip was called.
+	Node *BlockNode
 }
 
 // Options configure Open. Zero fields mean "as stored" for an existing
@@ -130,8 +112,8 @@ type Chain struct {
 	address string
 	now     func() time.Time
 
-	nodes   map[Hash]*node
-	main    []*node // main[i] is at height i+1
+	nodes   map[Hash]*BlockNode
+	main    []*BlockNode // main[i] is at height i+1
 	orphans map[Hash]*orphan
 	pool    mempool
 	subs    map[int]chan TipChange
@@ -229,7 +211,7 @@ func open(ctx context.Context, st *store, dir string, o Options) (*Chain, error)
 	if o.wrapRules != nil {
 		r = o.wrapRules(r)
 	}
-	c := &Chain{st: st, dir: dir, rules: r, now: now, nodes: map[Hash]*node{},
+	c := &Chain{st: st, dir: dir, rules: r, now: now, nodes: map[Hash]*BlockNode{},
 		orphans: map[Hash]*orphan{}, pool: mempool{max: MaxPending}, subs: map[int]chan TipChange{}}
 
 	if stored == nil {
@@ -258,16 +240,14 @@ func open(ctx context.Context, st *store, dir string, o Options) (*Chain, error)
 		return nil, err
 	}
 	for _, sb := range blocks {
-		n := &node{block: sb.block, hash: sb.hash, ts: sb.block.Timestamp.Float64(), work: r.Work(sb.block)}
+		var par *BlockNode
 		if sb.block.Index > 1 {
-			par, ok := c.nodes[sb.block.PrevHash]
-			if !ok {
+			var ok bool
+			if par, ok = c.nodes[sb.block.PrevHash]; !ok {
 				continue // its branch lost a block: unreachable, skip
 			}
-			n.parent = par
-			n.work = n.work.Add(par.work)
 		}
-		c.nodes[sb.hash] = n
+		c.nodes[sb.hash] = NewBlockNode(sb.block, sb.hash, r.Work(sb.block), par)
 	}
 	tip, ok := c.nodes[tipHash]
 	if !hasTip || !ok {
@@ -287,15 +267,15 @@ func open(ctx context.Context, st *store, dir string, o Options) (*Chain, error)
 // timestampOf is t as Python's time.time() gives it, to the microsecond.
 func timestampOf(t time.Time) Number { return Float(float64(t.UnixMicro()) / 1e6) }
 
-func (c *Chain) setMain(tip *node) {
-	main := make([]*node, tip.block.Index)
+func (c *Chain) setMain(tip *BlockNode) {
+	main := make([]*BlockNode, tip.block.Index)
 	for n := tip; n != nil; n = n.parent {
 		main[n.block.Index-1] = n
 	}
 	c.main = main
 }
 
-func (c *Chain) tipNode() *node { return c.main[len(c.main)-1] }
+func (c *Chain) tipNode() *BlockNode { return c.main[len(c.main)-1] }
 
 // Close closes the store. Later calls fail with ErrClosed.
 func (c *Chain) Close() error {
@@ -330,7 +310,7 @@ func (c *Chain) Tip() Tip {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	t := c.tipNode()
-	return Tip{Height: t.block.Index, Hash: t.hash, Work: t.work, Block: t.block}
+	return Tip{Height: t.block.Index, Hash: t.hash, Work: t.work, Block: t.block, Node: t}
 }
 
 // Height is the main chain's length (its tip's index).
@@ -468,7 +448,7 @@ func (c *Chain) addLocked(b *Block) (AddResult, error) {
 	if err := checkAlone(c.rules, b, b.Index == 1); err != nil {
 		return 0, err
 	}
-	var parent *node
+	var parent *BlockNode
 	if b.Index > 1 {
 		var ok bool
 		if parent, ok = c.nodes[b.PrevHash]; !ok {
@@ -537,7 +517,7 @@ func (c *Chain) OrphanCount() int {
 
 // connect validates b on parent (nil: a genesis block), stores it and runs
 // fork choice.
-func (c *Chain) connect(b *Block, h Hash, parent *node) (AddResult, error) {
+func (c *Chain) connect(b *Block, h Hash, parent *BlockNode) (AddResult, error) {
 	var pb *Block
 	var pctx HeaderCtx
 	var ph Hash
@@ -548,10 +528,7 @@ func (c *Chain) connect(b *Block, h Hash, parent *node) (AddResult, error) {
 	if err := checkOnParent(c.rules, b, pb, ph, pctx, proof, ok, c.now()); err != nil {
 		return 0, err
 	}
-	n := &node{block: b, hash: h, parent: parent, ts: b.Timestamp.Float64(), work: c.rules.Work(b)}
-	if parent != nil {
-		n.work = n.work.Add(parent.work)
-	}
+	n := NewBlockNode(b, h, c.rules.Work(b), parent)
 	old := c.tipNode()
 	better := Better(n.work, old.work)
 	var tip *Hash
@@ -577,7 +554,7 @@ func (c *Chain) connect(b *Block, h Hash, parent *node) (AddResult, error) {
 
 // switchTo makes tip's branch the main chain, moving transactions between
 // the mempool and the blocks that leave and join it.
-func (c *Chain) switchTo(tip *node) {
+func (c *Chain) switchTo(tip *BlockNode) {
 	old := c.main
 	c.setMain(tip)
 	i := 0
@@ -617,16 +594,13 @@ func (c *Chain) ReplaceChain(ctx context.Context, blocks []*Block) (bool, error)
 	// Reuse the blocks already known; make nodes for the others, stored in
 	// one transaction before they join the tree.
 	var fresh []storedBlock
-	var freshNodes []*node
-	var parent *node
+	var freshNodes []*BlockNode
+	var parent *BlockNode
 	for i, b := range blocks {
 		h := info.Hashes[i]
 		n, ok := c.nodes[h]
 		if !ok {
-			n = &node{block: b, hash: h, parent: parent, ts: b.Timestamp.Float64(), work: c.rules.Work(b)}
-			if parent != nil {
-				n.work = n.work.Add(parent.work)
-			}
+			n = NewBlockNode(b, h, c.rules.Work(b), parent)
 			fresh = append(fresh, storedBlock{h, b})
 			freshNodes = append(freshNodes, n)
 		}
@@ -641,105 +615,6 @@ func (c *Chain) ReplaceChain(ctx context.Context, blocks []*Block) (bool, error)
 	}
 	c.switchTo(parent)
 	return true, nil
-}
-
-// MineOptions tune Mine.
-type MineOptions struct {
-	Workers int             // 0: all CPUs
-	Kernel  *sha256x.Kernel // nil: the best kernel
-	Mode    miner.Mode      // default Smallest: the tutorial's answer
-	// Recipient of the reward ("" : the node's address).
-	Recipient string
-	// Progress, if set, is called while the search runs.
-	Progress         func(miner.Progress)
-	ProgressInterval time.Duration
-}
-
-func (o MineOptions) searchOptions() miner.Options {
-	return miner.Options{Workers: o.Workers, Kernel: o.Kernel, Mode: o.Mode, Progress: o.Progress, ProgressInterval: o.ProgressInterval}
-}
-
-// Mined is a block Mine found and what the search cost.
-type Mined struct {
-	Block  *Block
-	Hash   Hash
-	Target miner.Target
-	Search miner.Result
-	Result AddResult // Extended, or SideChain if the tip moved as it finished
-}
-
-// Candidate builds the next block on the tip: the pending transactions
-// (oldest first, up to the block limit) then the reward to recipient, with
-// the rules' header fields set and Proof 0. It returns the parent and the
-// target the proof must meet.
-func (c *Chain) Candidate(recipient string) (b, parent *Block, target miner.Target) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.candidateLocked(recipient)
-}
-
-func (c *Chain) candidateLocked(recipient string) (*Block, *Block, miner.Target) {
-	if recipient == "" {
-		recipient = c.address
-	}
-	tip := c.tipNode()
-	txs := c.pool.take(MaxBlockTxs - 1)
-	txs = append(txs, Tx{Sender: RewardSender, Recipient: recipient, Amount: c.rules.Params().Reward})
-	ts := float64(c.now().UnixMicro()) / 1e6
-	if mt := MedianTime(tip); ts <= mt {
-		ts = math.Nextafter(mt, math.Inf(1))
-	}
-	b := &Block{Index: tip.block.Index + 1, Timestamp: Float(ts), Transactions: txs, PrevHash: tip.hash}
-	c.rules.Prepare(b, tip)
-	return b, tip.block, c.rules.NextTarget(tip)
-}
-
-// Mine builds the next block, searches its proof with miner.Search, and
-// appends it. The search stops with ErrStale when the tip changes under
-// it (a peer's block arrived) and with ctx's error when ctx ends.
-func (c *Chain) Mine(ctx context.Context, o MineOptions) (*Mined, error) {
-	// Subscribe first, so a tip change after the candidate is built is seen.
-	events, stop := c.Subscribe()
-	defer stop()
-	c.mu.Lock()
-	if c.closed {
-		c.mu.Unlock()
-		return nil, ErrClosed
-	}
-	b, parent, target := c.candidateLocked(o.Recipient)
-	c.mu.Unlock()
-
-	sctx, cancel := context.WithCancel(ctx)
-	defer cancel()
-	stale := make(chan struct{})
-	go func() {
-		select {
-		case _, ok := <-events:
-			if ok {
-				close(stale)
-			}
-			cancel()
-		case <-sctx.Done():
-		}
-	}()
-	res, err := miner.Search(sctx, c.rules.Puzzle(parent, b), target, o.searchOptions())
-	if err != nil {
-		if ctx.Err() != nil {
-			return nil, ctx.Err()
-		}
-		select {
-		case <-stale:
-			return nil, ErrStale
-		default:
-		}
-		return nil, fmt.Errorf("mine block %d: %w", b.Index, err)
-	}
-	b.Proof = res.Nonce
-	r, err := c.AddBlock(b)
-	if err != nil {
-		return nil, fmt.Errorf("mined block %d: %w", b.Index, err)
-	}
-	return &Mined{Block: b, Hash: c.rules.Hash(b), Target: target, Search: res, Result: r}, nil
 }
 
 // Validate checks the stored main chain as ValidateChain does.

@@ -32,7 +32,25 @@
 // block's Work is 2^256 divided by the number of hashes that meet its
 // target, a chain's is the exact sum (320 bits, so it never rounds), and a
 // branch wins only with strictly more. At a fixed difficulty this is the
-// longest chain.
+// longest chain. Floats (Work.Float64) are for display only.
+//
+// BlockNode is a block linked to its parent with its hash and cumulative
+// work: the engine's block tree is made of them, ValidateChain walks them,
+// and Tip.Node hands one out, as the HeaderCtx every rule reads.
+//
+// # Files
+//
+//   - chain.go: Open, the block tree, orphans, AddBlock, reorganisation,
+//     ReplaceChain and tip subscribers.
+//   - mine.go: Candidate and Mine.
+//   - forkchoice.go: Better, CumulativeWork, ChainWork, Fork and BlockNode;
+//     work.go: the exact Work type and TargetWork.
+//   - retarget.go: HeaderCtx, median time and difficulty retargeting;
+//     compact.go: the 4-byte target.
+//   - rules.go: the rule sets; validate.go: CheckBlock and ValidateChain.
+//   - block.go, number.go, pyjson.go, merkle.go: blocks and their
+//     Python-compatible JSON; mempool.go; store.go: the bbolt store.
+//   - btc*.go: Bitcoin block headers.
 //
 // # Errors
 //

@@ -155,3 +155,41 @@ func TestEngineForkChoiceBeyondFloat(t *testing.T) {
 		})
 	}
 }
+
+// TestBlockNode: a node's cumulative work and ancestry, the engine's tip as
+// a HeaderCtx, and ValidateChain's work agreeing with the engine's.
+func TestBlockNode(t *testing.T) {
+	c := openTest(t, t.TempDir(), Options{Target: bitsOpt(4)})
+	mineN(t, c, 3, "")
+	tip := c.Tip()
+	if tip.Node == nil || tip.Node.Hash() != tip.Hash || tip.Node.Work() != tip.Work || tip.Node.Block() != tip.Block {
+		t.Fatalf("Tip.Node %+v does not match the tip", tip.Node)
+	}
+	var h HeaderCtx = tip.Node
+	for i := 4; i >= 1; i-- {
+		if h == nil || h.Height() != uint64(i) {
+			t.Fatalf("height %d: %v", i, h)
+		}
+		h = h.Parent()
+	}
+	if h != nil {
+		t.Fatal("the genesis node's parent is not a nil HeaderCtx")
+	}
+	if want := WorkOf(4 << 4); tip.Work != want {
+		t.Fatalf("work %s, want %s (4 blocks of 2^4)", tip.Work, want)
+	}
+	if got := CumulativeWork(tip.Node, func(h HeaderCtx) Work { return h.Bits().Work() }); got != tip.Work {
+		t.Fatalf("CumulativeWork %s, tip %s", got, tip.Work)
+	}
+	if got := ChainWork(c.Rules(), c.Blocks()); got != tip.Work {
+		t.Fatalf("ChainWork %s, tip %s", got, tip.Work)
+	}
+	info, err := c.Validate(context.Background(), ValidateOptions{})
+	if err != nil || info.Work != tip.Work || info.Tip != tip.Hash {
+		t.Fatalf("Validate: %+v %v", info, err)
+	}
+	// NextTarget reads the tip's ancestry through the node.
+	if got, want := c.Rules().NextTarget(tip.Node).String(), "bits 4"; got != want {
+		t.Fatalf("next target %s, want %s", got, want)
+	}
+}

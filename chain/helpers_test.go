@@ -59,8 +59,7 @@ func buildChain(t testing.TB, r Rules, n int, txs func(i int) []Tx) []*Block {
 		g.Proof = res.Nonce
 	}
 	blocks = append(blocks, g)
-	ctxs := make([]ctxNode, 1, n) // capacity n: pointers into it stay valid
-	ctxs[0] = ctxNode{b: g, ts: g.Timestamp.Float64()}
+	tip := NewBlockNode(g, r.Hash(g), r.Work(g), nil)
 	for i := 2; i <= n; i++ {
 		parent := blocks[len(blocks)-1]
 		var list []Tx
@@ -68,8 +67,7 @@ func buildChain(t testing.TB, r Rules, n int, txs func(i int) []Tx) []*Block {
 			list = append(list, txs(i)...)
 		}
 		list = append(list, Tx{Sender: RewardSender, Recipient: "miner", Amount: r.Params().Reward})
-		b := &Block{Index: uint64(i), Timestamp: Float(float64(testEpoch.Unix() + int64(i))), Transactions: list, PrevHash: r.Hash(parent)}
-		tip := &ctxs[len(ctxs)-1]
+		b := &Block{Index: uint64(i), Timestamp: Float(float64(testEpoch.Unix() + int64(i))), Transactions: list, PrevHash: tip.Hash()}
 		r.Prepare(b, tip)
 		target := r.NextTarget(tip)
 		if target.ExpectedAttempts() <= 64 {
@@ -88,7 +86,7 @@ func buildChain(t testing.TB, r Rules, n int, txs func(i int) []Tx) []*Block {
 			b.Proof = res.Nonce
 		}
 		blocks = append(blocks, b)
-		ctxs = append(ctxs, ctxNode{b: b, ts: b.Timestamp.Float64(), parent: tip})
+		tip = NewBlockNode(b, r.Hash(b), r.Work(b), tip)
 	}
 	return blocks
 }

@@ -157,32 +157,3 @@ func Retarget(old Compact, actual, expected float64, maxFactor int, limit Compac
 	}
 	return c
 }
-
-// CumulativeWork sums work(h) exactly over h and all its ancestors.
-func CumulativeWork(h HeaderCtx, work func(HeaderCtx) Work) Work {
-	var sum Work
-	for ; h != nil; h = h.Parent() {
-		sum = sum.Add(work(h))
-	}
-	return sum
-}
-
-// Fork returns the last block a and b share (nil if they share none) and
-// how many blocks each has above it.
-func Fork(a, b HeaderCtx, same func(x, y HeaderCtx) bool) (common HeaderCtx, aAbove, bAbove uint64) {
-	for a != nil && b != nil && a.Height() > b.Height() {
-		a, aAbove = a.Parent(), aAbove+1
-	}
-	for a != nil && b != nil && b.Height() > a.Height() {
-		b, bAbove = b.Parent(), bAbove+1
-	}
-	for a != nil && b != nil && !same(a, b) {
-		a, b = a.Parent(), b.Parent()
-		aAbove++
-		bAbove++
-	}
-	if a == nil || b == nil {
-		return nil, aAbove, bAbove
-	}
-	return a, aAbove, bAbove
-}

@@ -16,22 +16,20 @@ import (
 // time with CheckBlock, no parallelism, no precomputed hashes.
 func validateSlow(r Rules, blocks []*Block, now time.Time) error {
 	var parent *Block
-	var ctx HeaderCtx
+	var node *BlockNode
 	for _, b := range blocks {
-		if _, err := CheckBlock(r, b, parent, ctx, now); err != nil {
+		var ctx HeaderCtx
+		if node != nil {
+			ctx = node
+		}
+		h, err := CheckBlock(r, b, parent, ctx, now)
+		if err != nil {
 			return err
 		}
-		ctx = &ctxNode{b: b, ts: b.Timestamp.Float64(), parent: asNode(ctx)}
+		node = NewBlockNode(b, h, r.Work(b), node)
 		parent = b
 	}
 	return nil
-}
-
-func asNode(h HeaderCtx) *ctxNode {
-	if h == nil {
-		return nil
-	}
-	return h.(*ctxNode)
 }
 
 func TestValidateChainMatchesSlowTwin(t *testing.T) {

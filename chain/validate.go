@@ -115,25 +115,7 @@ type ChainInfo struct {
 	Height uint64 // the tip's index
 	Tip    Hash
 	Work   Work   // cumulative, exact
-	Hashes []Hash  // every block's hash, genesis first
-}
-
-// ctxNode is a HeaderCtx over blocks being validated. Nodes live in one
-// slice and point at their parent, so walking back allocates nothing.
-type ctxNode struct {
-	b      *Block
-	ts     float64
-	parent *ctxNode
-}
-
-func (c *ctxNode) Height() uint64     { return c.b.Index }
-func (c *ctxNode) Timestamp() float64 { return c.ts }
-func (c *ctxNode) Bits() Compact      { return c.b.Target }
-func (c *ctxNode) Parent() HeaderCtx {
-	if c.parent == nil {
-		return nil // a typed nil would not compare equal to nil
-	}
-	return c.parent
+	Hashes []Hash // every block's hash, genesis first
 }
 
 // ValidateChain checks a whole chain, genesis first, under r: every block on
@@ -164,7 +146,6 @@ func ValidateChain(ctx context.Context, r Rules, blocks []*Block, o ValidateOpti
 	proofs := make([]Hash, n)
 	proofOK := make([]bool, n)
 	alone := make([]error, n)
-	ts := make([]float64, n)
 
 	ph, ok := r.(interface{ proofIsHash() bool })
 	sameHash := ok && ph.proofIsHash()
@@ -181,7 +162,6 @@ func ValidateChain(ctx context.Context, r Rules, blocks []*Block, o ValidateOpti
 			for start := range items {
 				for i := start; i < min(start+span, n); i++ {
 					b := blocks[i]
-					ts[i] = b.Timestamp.Float64()
 					hashes[i] = r.Hash(b)
 					var parent *Block
 					if i > 0 {
@@ -212,27 +192,26 @@ func ValidateChain(ctx context.Context, r Rules, blocks []*Block, o ValidateOpti
 	}
 
 	// Phase 2, in order: links, contextual rules, proofs against the target
-	// the parent's context requires.
+	// the parent's context requires. The nodes live in one slice and point
+	// at their parent, so walking back allocates nothing.
 	info := &ChainInfo{Hashes: hashes}
-	ctxs := make([]ctxNode, n)
+	nodes := make([]BlockNode, n)
 	for i, b := range blocks {
-		ctxs[i] = ctxNode{b: b, ts: ts[i]}
-		if i > 0 {
-			ctxs[i].parent = &ctxs[i-1]
-		}
 		if alone[i] != nil {
 			return nil, alone[i]
 		}
 		var parent *Block
+		var pn *BlockNode
 		var pctx HeaderCtx
 		var ph Hash
 		if i > 0 {
-			parent, pctx, ph = blocks[i-1], &ctxs[i-1], hashes[i-1]
+			parent, pn, ph = blocks[i-1], &nodes[i-1], hashes[i-1]
+			pctx = pn
 		}
 		if err := checkOnParent(r, b, parent, ph, pctx, proofs[i], proofOK[i], now); err != nil {
 			return nil, err
 		}
-		info.Work = info.Work.Add(r.Work(b))
+		nodes[i].init(b, hashes[i], r.Work(b), pn)
 		if i%4096 == 0 {
 			if err := ctx.Err(); err != nil {
 				return nil, err
@@ -241,6 +220,7 @@ func ValidateChain(ctx context.Context, r Rules, blocks []*Block, o ValidateOpti
 	}
 	info.Height = blocks[n-1].Index
 	info.Tip = hashes[n-1]
+	info.Work = nodes[n-1].work
 	return info, nil
 }
 

@@ -139,18 +139,3 @@ func TargetWork(t miner.Target) Work {
 	targetWorkCache.last.Store(&workEntry{key: key, work: w})
 	return w
 }
-
-// Better is fork choice: a branch replaces the current one only with
-// strictly more cumulative work, compared exactly. At a fixed difficulty
-// this is the longest chain; on a tie the branch seen first stays.
-func Better(candidate, current Work) bool { return candidate.Cmp(current) > 0 }
-
-// ChainWork is the exact cumulative work of blocks under r: what a chain
-// claims before it is validated.
-func ChainWork(r Rules, blocks []*Block) Work {
-	var w Work
-	for _, b := range blocks {
-		w = w.Add(r.Work(b))
-	}
-	return w
-}

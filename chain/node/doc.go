@@ -13,7 +13,7 @@
 //	                                        {"sender", "recipient", "amount"} -> {"message"}
 //	POST /new_node, /nodes/register         {"nodes": [...]} -> {"message", "nodes"}
 //	GET  /node_refresh, /nodes/resolve      {"message", "new chain"} or {"message", "chain"}
-//	GET  /status                            height, tip, work, difficulty, miner, peers, mempool
+//	GET  /status                            height, tip, work (and work_exact), difficulty, miner, peers, mempool
 //	POST /blocks                            {"block": {...}, "from": "http://host:port"} (or a bare block)
 //
 // Blocks are written in their canonical form (chain.Block.CanonicalJSON),
@@ -55,8 +55,10 @@
 //     chain in parallel (at most 8 at a time), skip those that cannot beat
 //     ours by their claimed work, then validate the best
 //     (chain.Chain.ReplaceChain: full validation on all cores, adopted only
-//     with strictly more work). Fork choice is most cumulative work, the
-//     longest chain at a fixed difficulty. Concurrent resolves of the same
+//     with strictly more work). Fork choice is most cumulative work, summed
+//     and compared as exact integers (chain.Work), the longest chain at a
+//     fixed difficulty. Reports show work as a float for reading and as an
+//     exact decimal string (work_exact) for comparing. Concurrent resolves of the same
 //     peers share one run, which belongs to the node (a client that
 //     disconnects does not cancel it; Close does).
 //

@@ -493,9 +493,8 @@ type Status struct {
 
 // Status reports the node's state.
 func (n *Node) Status() Status {
-	blocks := n.c.Blocks()
 	tip := n.c.Tip()
-	t := n.rules.NextTarget(sliceCtx{blocks, len(blocks) - 1})
+	t := n.rules.NextTarget(tip.Node)
 	return Status{
 		Height: tip.Height, Tip: tip.Hash.String(), Work: tip.Work.Float64(), WorkExact: tip.Work,
 		Difficulty: t.String(), ExpectedWork: t.ExpectedAttempts(),
@@ -575,22 +574,6 @@ func (n *Node) workers() int {
 		return w
 	}
 	return runtime.NumCPU()
-}
-
-// sliceCtx is a chain.HeaderCtx over a slice of blocks.
-type sliceCtx struct {
-	blocks []*chain.Block
-	i      int
-}
-
-func (s sliceCtx) Height() uint64      { return s.blocks[s.i].Index }
-func (s sliceCtx) Timestamp() float64  { return s.blocks[s.i].Timestamp.Float64() }
-func (s sliceCtx) Bits() chain.Compact { return s.blocks[s.i].Target }
-func (s sliceCtx) Parent() chain.HeaderCtx {
-	if s.i == 0 {
-		return nil
-	}
-	return sliceCtx{s.blocks, s.i - 1}
 }
 
 // ErrClosed: the node was closed.

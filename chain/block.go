@@ -79,8 +79,10 @@ func DecodeTx(data []byte) (Tx, error) {
 
 // Block is a block with the tutorial's JSON names. Blocks made under
 // powlab rules also carry Version (>= 1), MerkleRoot and Target, written
-// as "version", "merkle_root" and "target"; a block with Version 0 has
-// exactly the tutorial's five fields.
+// as "version", "merkle_root" and "target"; blocks made under bitcoin rules
+// carry Version, MerkleRoot and Bits ("bits", the compact target as 8 hex
+// digits) instead of Target; a block with Version 0 has exactly the
+// tutorial's five fields.
 //
 // PrevHash is the zero Hash in a genesis block (Index 1), whose JSON
 // prev_hash is the integer 1, as the tutorial writes it.
@@ -96,7 +98,8 @@ type Block struct {
 
 	Version    uint32
 	MerkleRoot Hash
-	Target     Compact
+	Target     Compact // powlab rules
+	Bits       uint32  // bitcoin rules: Bitcoin's compact target (nBits)
 }
 
 // IsGenesis reports whether b is at index 1.
@@ -116,7 +119,13 @@ func (b *Block) CanonicalJSON() []byte {
 }
 
 func (b *Block) appendCanonical(out []byte) []byte {
-	out = append(out, `{"index": `...)
+	out = append(out, '{')
+	if b.Version > 0 && b.Bits != 0 {
+		out = append(out, `"bits": "`...)
+		out = appendHex32(out, b.Bits)
+		out = append(out, `", `...)
+	}
+	out = append(out, `"index": `...)
 	out = strconv.AppendUint(out, b.Index, 10)
 	if b.Version > 0 {
 		out = append(out, `, "merkle_root": "`...)
@@ -133,7 +142,7 @@ func (b *Block) appendCanonical(out []byte) []byte {
 	}
 	out = append(out, `, "proof": `...)
 	out = strconv.AppendUint(out, b.Proof, 10)
-	if b.Version > 0 {
+	if b.Version > 0 && b.Bits == 0 {
 		out = append(out, `, "target": "`...)
 		out = append(out, b.Target.Hex()...)
 		out = append(out, '"')
@@ -153,6 +162,15 @@ func (b *Block) appendCanonical(out []byte) []byte {
 		out = strconv.AppendUint(out, uint64(b.Version), 10)
 	}
 	return append(out, '}')
+}
+
+// appendHex32 appends v as 8 lower-case hex digits.
+func appendHex32(out []byte, v uint32) []byte {
+	const digits = "0123456789abcdef"
+	for sh := 28; sh >= 0; sh -= 4 {
+		out = append(out, digits[v>>uint(sh)&0xf])
+	}
+	return out
 }
 
 // MarshalJSON writes the canonical form.
@@ -182,7 +200,7 @@ func DecodeBlock(data []byte) (*Block, error) {
 
 var blockKeys = map[string]bool{
 	"index": true, "timestamp": true, "transactions": true, "proof": true, "prev_hash": true,
-	"version": true, "merkle_root": true, "target": true,
+	"version": true, "merkle_root": true, "target": true, "bits": true,
 }
 
 func malformed(index uint64, format string, a ...any) *RuleError {
@@ -298,10 +316,15 @@ func blockFromValue(v any) (*Block, error) {
 	_, hasV := m["version"]
 	_, hasM := m["merkle_root"]
 	_, hasT := m["target"]
+	_, hasB := m["bits"]
 	switch {
-	case !hasV && !hasM && !hasT:
+	case !hasV && !hasM && !hasT && !hasB:
 		return b, nil
-	case !hasV || !hasM || !hasT:
+	case hasT && hasB:
+		return nil, malformed(idx, "a block carries target (powlab rules) or bits (bitcoin rules), not both")
+	case hasB && (!hasV || !hasM):
+		return nil, malformed(idx, "a bitcoin block needs all of version, merkle_root and bits")
+	case !hasB && (!hasV || !hasM || !hasT):
 		return nil, malformed(idx, "a powlab block needs all of version, merkle_root and target")
 	}
 	ver, err := uintField(m, "version", idx, math.MaxUint32)
@@ -318,6 +341,21 @@ func blockFromValue(v any) (*Block, error) {
 	}
 	if b.MerkleRoot, err = ParseHash(mr); err != nil {
 		return nil, malformed(idx, "merkle_root: %v", err)
+	}
+	if hasB {
+		bs, ok := m["bits"].(string)
+		if !ok {
+			return nil, malformed(idx, "bits is %s, want a string", jsonType(m["bits"]))
+		}
+		if !isLowerHex(bs, 8) {
+			return nil, malformed(idx, "bits %.40q is not 8 lower-case hex digits", bs)
+		}
+		v, _ := strconv.ParseUint(bs, 16, 32)
+		if v == 0 {
+			return nil, malformed(idx, "bits 00000000 is not a target")
+		}
+		b.Bits = uint32(v)
+		return b, nil
 	}
 	ts2, ok := m["target"].(string)
 	if !ok {

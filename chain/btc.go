@@ -8,8 +8,11 @@ import (
 	"fmt"
 	"io"
 	"math/big"
+	"runtime"
 	"slices"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/powlab/powlab/miner"
@@ -154,6 +157,29 @@ func BitsForZeroBits(n int) (uint32, error) {
 	return TargetBits(t.Sub(t, big.NewInt(1))), nil
 }
 
+// BtcBitsFromTarget turns a target flag into compact bits for bitcoin
+// rules: n zero bits (or a prefix of n/4 zero hex digits) is
+// BitsForZeroBits(n), a threshold is rounded down to compact precision.
+// Other targets have no compact form.
+func BtcBitsFromTarget(t miner.Target) (uint32, error) {
+	switch t.Kind() {
+	case miner.ZeroBits:
+		return BitsForZeroBits(t.Bits())
+	case miner.HexPrefix:
+		if strings.Trim(t.Pattern(), "0") == "" {
+			return BitsForZeroBits(4 * len(t.Pattern()))
+		}
+	case miner.Threshold:
+		m := t.Max()
+		bits := TargetBits(new(big.Int).SetBytes(m[:]))
+		if _, err := BitsTarget(bits); err != nil {
+			return 0, fmt.Errorf("%w: threshold %x has no compact form: %v", miner.ErrBadTarget, m, err)
+		}
+		return bits, nil
+	}
+	return 0, fmt.Errorf("%w: %s: bitcoin rules need --bits N or --threshold HEX (a compact target)", miner.ErrBadTarget, t)
+}
+
 // BtcWork is a block's work under bits: 2^256 / (target+1), Bitcoin's
 // GetBlockProof.
 func BtcWork(bits uint32) (Work, error) {
@@ -276,6 +302,9 @@ type HeaderOptions struct {
 	Lines []int
 	// Now is the validator's clock for the 2-hour future limit (zero: none).
 	Now time.Time
+	// Workers hash the headers in parallel (0: one per CPU); the checks
+	// that link them run in order.
+	Workers int
 }
 
 // ValidateHeaders checks a run of consecutive Bitcoin headers: each one's
@@ -292,8 +321,14 @@ func ValidateHeaders(hs []BtcHeader, o HeaderOptions) (*HeaderCheck, error) {
 	}
 	limit, _ := BitsTarget(p.PowLimit)
 	res := &HeaderCheck{Headers: len(hs), FirstHeight: o.FirstHeight}
+	hashes := hashHeaders(hs, o.Workers)
 	times := make([]int64, 0, len(hs))
 	var prev Hash
+	// Bits rarely change: keep the last one's target and work.
+	var lastBits uint32
+	var target *big.Int
+	var work Work
+	hashNum := new(big.Int)
 	for i := range hs {
 		h := &hs[i]
 		height := o.FirstHeight + uint64(i)
@@ -304,16 +339,19 @@ func ValidateHeaders(hs []BtcHeader, o HeaderOptions) (*HeaderCheck, error) {
 			}
 			return &HeaderError{Line: line, Height: height, Code: code, Msg: fmt.Sprintf(format, a...)}
 		}
-		target, err := BitsTarget(h.Bits)
-		if err != nil {
-			return nil, fail(CodeBadDifficulty, "bits %08x: %v", h.Bits, err)
+		if target == nil || h.Bits != lastBits {
+			t, err := BitsTarget(h.Bits)
+			if err != nil {
+				return nil, fail(CodeBadDifficulty, "bits %08x: %v", h.Bits, err)
+			}
+			if t.Cmp(limit) > 0 {
+				return nil, fail(CodeBadDifficulty, "bits %08x: target %064x is easier than the limit %064x (bits %08x)", h.Bits, t, limit, p.PowLimit)
+			}
+			target, lastBits, work = t, h.Bits, WorkFromBig(new(big.Int).Quo(two256, new(big.Int).Add(t, big.NewInt(1))))
 		}
-		if target.Cmp(limit) > 0 {
-			return nil, fail(CodeBadDifficulty, "bits %08x: target %064x is easier than the limit %064x (bits %08x)", h.Bits, target, limit, p.PowLimit)
-		}
-		hash := h.Hash()
+		hash := hashes[i]
 		shown := hash.Reversed()
-		if new(big.Int).SetBytes(shown[:]).Cmp(target) > 0 {
+		if hashNum.SetBytes(shown[:]).Cmp(target) > 0 {
 			return nil, fail(CodeBadProof, "hash %s above the target %064x of bits %08x", shown, target, h.Bits)
 		}
 		switch {
@@ -336,6 +374,7 @@ func ValidateHeaders(hs []BtcHeader, o HeaderOptions) (*HeaderCheck, error) {
 			if p.IsRetargetHeight(height) {
 				first := height - p.Interval // the window's first block
 				if first >= o.FirstHeight {
+					var err error
 					want, err = BtcRetarget(p, hs[i-1].Bits, int64(hs[first-o.FirstHeight].Time), int64(hs[i-1].Time))
 					if err != nil {
 						return nil, fail(CodeBadDifficulty, "retarget: %v", err)
@@ -354,13 +393,40 @@ func ValidateHeaders(hs []BtcHeader, o HeaderOptions) (*HeaderCheck, error) {
 				return nil, fail(CodeBadDifficulty, "bits %08x, but %s gives %08x", h.Bits, what, want)
 			}
 		}
-		w, _ := BtcWork(h.Bits)
-		res.Work = res.Work.Add(w)
+		res.Work = res.Work.Add(work)
 		times = append(times, int64(h.Time))
 		prev = hash
 		res.Tip = shown
 	}
 	return res, nil
+}
+
+// hashHeaders hashes every header, split across workers.
+func hashHeaders(hs []BtcHeader, workers int) []Hash {
+	out := make([]Hash, len(hs))
+	if workers <= 0 {
+		workers = runtime.NumCPU()
+	}
+	const span = 4096 // headers per work item: a few ms, so the split costs nothing
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				lo := int(next.Add(span)) - span
+				if lo >= len(hs) {
+					return
+				}
+				for i := lo; i < min(lo+span, len(hs)); i++ {
+					out[i] = hs[i].Hash()
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	return out
 }
 
 // medianTime is the median of ts (Bitcoin's GetMedianTimePast over them).

@@ -2,7 +2,9 @@
 package chaincmd
 
 import (
+	"bufio"
 	"context"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"math"
@@ -16,9 +18,10 @@ import (
 
 // ChainOptions are the flags of `powlab chain`.
 type ChainOptions struct {
-	IO   cmdutil.IO
-	Data string
-	JSON bool
+	IO      cmdutil.IO
+	Data    string
+	JSON    bool
+	Headers bool
 }
 
 // NewCmdChain builds the command; runF replaces the run function in tests.
@@ -30,9 +33,14 @@ func NewCmdChain(io cmdutil.IO, runF func(context.Context, *ChainOptions) error)
 		Long: `Print the main chain stored in --data, one block per paragraph, or with
 --json exactly the tutorial's /chain document: {"chain": [...], "length": n},
 blocks written as Python's json.dumps(block, sort_keys=True) writes them, so
-hashes computed from it match a Python node's.`,
+hashes computed from it match a Python node's.
+
+--headers prints a bitcoin-rules chain's raw 80-byte block headers, one per
+line as 160 hex characters (genesis first): the form powlab validate
+--headers reads.`,
 		Example: `  powlab chain
-  powlab chain --json > chain.json && powlab validate --file chain.json`,
+  powlab chain --json > chain.json && powlab validate --file chain.json
+  powlab chain --headers | powlab validate --headers - --bits 16 --retarget 10 --block-time 1s`,
 		Args: cmdutil.NoArgs,
 		RunE: func(c *cobra.Command, args []string) error {
 			if runF != nil {
@@ -43,10 +51,14 @@ hashes computed from it match a Python node's.`,
 	}
 	cmdutil.AddDataFlag(cmd.Flags(), &opts.Data)
 	cmd.Flags().BoolVar(&opts.JSON, "json", false, "print the tutorial's /chain JSON document")
+	cmd.Flags().BoolVar(&opts.Headers, "headers", false, "bitcoin rules: print the raw block headers, one per line in hex")
 	return cmd
 }
 
 func runChain(ctx context.Context, opts *ChainOptions) error {
+	if opts.JSON && opts.Headers {
+		return cmdutil.FlagErrorf("give --json or --headers, not both")
+	}
 	dir, err := cmdutil.ResolveDataDir(opts.Data)
 	if err != nil {
 		return err
@@ -60,6 +72,19 @@ func runChain(ctx context.Context, opts *ChainOptions) error {
 	}
 	defer c.Close()
 	blocks := c.Blocks()
+	if opts.Headers {
+		if c.Params().Rules != chain.RulesBitcoin {
+			return cmdutil.FlagErrorf("--headers: the chain in %s follows %s rules; only bitcoin-rules blocks have Bitcoin headers", dir, c.Params().Rules)
+		}
+		bw := bufio.NewWriter(opts.IO.Out)
+		for _, b := range blocks {
+			h := chain.BlockHeader(b)
+			raw := h.Bytes()
+			bw.WriteString(hex.EncodeToString(raw[:]))
+			bw.WriteByte('\n')
+		}
+		return bw.Flush()
+	}
 	if opts.JSON {
 		out := append(chain.EncodeChainJSON(blocks), '\n')
 		_, err := opts.IO.Out.Write(out)
@@ -77,7 +102,11 @@ func runChain(ctx context.Context, opts *ChainOptions) error {
 		fmt.Fprintf(w, "  prev_hash  %s\n", prev)
 		fmt.Fprintf(w, "  time       %s (%s)\n", b.Timestamp, formatTime(b.Timestamp))
 		fmt.Fprintf(w, "  proof      %d\n", b.Proof)
-		if b.Version > 0 {
+		switch {
+		case b.Bits != 0:
+			fmt.Fprintf(w, "  bits       %08x (version %d)\n", b.Bits, b.Version)
+			fmt.Fprintf(w, "  merkle     %s\n", b.MerkleRoot)
+		case b.Version > 0:
 			fmt.Fprintf(w, "  target     %s\n", b.Target)
 			fmt.Fprintf(w, "  merkle     %s\n", b.MerkleRoot)
 		}

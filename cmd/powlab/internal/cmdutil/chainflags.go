@@ -56,6 +56,10 @@ func AddChainFlags(fs *pflag.FlagSet, f *ChainFlags) {
 
 func (f *ChainFlags) changed(name string) bool { return f.fs != nil && f.fs.Changed(name) }
 
+// Changed reports whether the flag called name (one of the chain flags)
+// was given on the command line.
+func (f *ChainFlags) Changed(name string) bool { return f.changed(name) }
+
 // Options turns the flags that were set into chain.Options.
 func (f *ChainFlags) Options() (chain.Options, error) {
 	var o chain.Options

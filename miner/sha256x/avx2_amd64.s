@@ -56788,7 +56788,7 @@ TEXT ·avx2Chain(SB), NOSPLIT, $0-18
 	MOVW         AX, ret+16(FP)
 	RET
 
-// func sha256dAVX2(c *[880]uint32, n uint32, nb int) (i int, mask uint32)
+// func sha256dAVX2(c *[1008]uint32, n uint32, nb int) (i int, mask uint32)
 // Requires: AVX, AVX2
 TEXT ·sha256dAVX2(SB), NOSPLIT, $0-36
 	MOVQ c+0(FP), AX

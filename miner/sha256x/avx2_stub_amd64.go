@@ -137,4 +137,4 @@ func avx2Chain(c *[768]uint32, kw *[64]uint32) uint16
 // Go twin: sha256dTwin in sha256d_avx_amd64.go.
 //
 //go:noescape
-func sha256dAVX2(c *[880]uint32, n uint32, nb int) (i int, mask uint32)
+func sha256dAVX2(c *[1008]uint32, n uint32, nb int) (i int, mask uint32)

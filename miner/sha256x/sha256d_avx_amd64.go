@@ -11,11 +11,11 @@ import (
 func init() {
 	register(&Kernel{
 		Name: "avx512", Algo: SHA256d, Lanes: 16,
-		Desc:      "AVX-512: header sha256d, 16 ZMM lanes per step, nonce-free work once per job, early exit on word 7",
+		Desc:      "AVX-512: header sha256d, 16 ZMM lanes per step, one step's first hash interleaved with the last one's second, early exit on word 7",
 		Needs:     []string{"AVX", "AVX512F"},
 		Available: hasAVX512,
 		Reason:    missing(hasAVX512, "AVX", "AVX512F"),
-		New:       func(j *Job) Searcher { return newSHA256dAVX(j, sha256dAVX512, 16) },
+		New:       func(j *Job) Searcher { return newSHA256dAVX(j, sha256dAVX512p, 16) },
 		rank:      40,
 	})
 	register(&Kernel{
@@ -50,10 +50,11 @@ type sha256dCtx struct {
 	lane [32]uint32        // 0..31: nonce offset of each lane
 	h7   [32]uint32        // word 7 of every lane's digest, last step run
 	ring [2][16][16]uint32 // schedule ring of each batch
+	hand [8][16]uint32     // digest words from the first hash to the second (pipelined kernel)
 }
 
 // sha256dKernel is a generated sha256d kernel (see sha256dAVX512).
-type sha256dKernel func(c *[880]uint32, n uint32, nb int) (i int, mask uint32)
+type sha256dKernel func(c *[1008]uint32, n uint32, nb int) (i int, mask uint32)
 
 // digestConsts is the second hash's part of every sha256dCtx: its message
 // is a 32-byte digest, so everything but words 0..7 is fixed.
@@ -128,7 +129,7 @@ func (s *sha256dAVX) confirm(i uint64) bool {
 }
 
 func (s *sha256dAVX) Search(from, count uint64) (uint64, bool) {
-	cp := (*[880]uint32)(unsafe.Pointer(s.c))
+	cp := (*[1008]uint32)(unsafe.Pointer(s.c))
 	for count > 0 {
 		// One call runs the whole range, or up to the first step with a
 		// candidate. The last step's lanes past the range are hashed

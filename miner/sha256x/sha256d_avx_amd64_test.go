@@ -32,7 +32,8 @@ func TestSHA256dCtxLayout(t *testing.T) {
 		{"lane", unsafe.Offsetof(c.lane), 1216},
 		{"h7", unsafe.Offsetof(c.h7), 1344},
 		{"ring", unsafe.Offsetof(c.ring), 1472},
-		{"size", unsafe.Sizeof(c), 4 * 880},
+		{"hand", unsafe.Offsetof(c.hand), 3520},
+		{"size", unsafe.Sizeof(c), 4 * 1008},
 	} {
 		if f.got != f.want {
 			t.Errorf("sha256dCtx.%s at %d, generator expects %d", f.name, f.got, f.want)
@@ -51,6 +52,7 @@ func TestSHA256dTwin(t *testing.T) {
 		lanes int
 	}{
 		{"avx512", hasAVX512, sha256dAVX512, 16},
+		{"avx512p", hasAVX512, sha256dAVX512p, 16},
 		{"avx2", hasAVX2, sha256dAVX2, 8},
 	}
 	quick := []struct {
@@ -80,7 +82,7 @@ func TestSHA256dTwin(t *testing.T) {
 				}
 				nb := 1 + rng.IntN(4)
 				twin := *c
-				gi, gm := fam.fn((*[880]uint32)(unsafe.Pointer(c)), n, nb)
+				gi, gm := fam.fn((*[1008]uint32)(unsafe.Pointer(c)), n, nb)
 				wi, wm := sha256dTwin(&twin, fam.lanes, n, nb)
 				if gi != wi || gm != wm {
 					t.Fatalf("rep %d (%s, n %#x, nb %d): step %d mask %#x, twin step %d mask %#x", rep, q.name, n, nb, gi, gm, wi, wm)
@@ -112,6 +114,7 @@ func BenchmarkSHA256dAVX(b *testing.B) {
 		lanes int
 	}{
 		{"avx512", hasAVX512, sha256dAVX512, 16},
+		{"avx512p", hasAVX512, sha256dAVX512p, 16},
 		{"avx2", hasAVX2, sha256dAVX2, 8},
 	} {
 		b.Run("kernel="+k.name, func(b *testing.B) {
@@ -121,7 +124,7 @@ func BenchmarkSHA256dAVX(b *testing.B) {
 			tg := leTarget(0)
 			c := newSHA256dCtx(make([]byte, HeaderNonceOffset), &tg)
 			c.qm, c.qx, c.ql = ^uint32(0), 1, 0 // h7 == 1: (almost) never
-			cp := (*[880]uint32)(unsafe.Pointer(c))
+			cp := (*[1008]uint32)(unsafe.Pointer(c))
 			n := uint32(0)
 			for i := 0; i < b.N; i++ {
 				k.fn(cp, n, 4096/k.lanes)

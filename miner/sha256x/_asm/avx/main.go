@@ -110,6 +110,7 @@ func main() {
 			}
 		}
 		gen512d("sha256dAVX512", 1)
+		gen512p("sha256dAVX512p")
 	case "avx2":
 		for _, sh := range shapes() {
 			gen256(sh)

@@ -49,7 +49,8 @@ const (
 	offDLane  = 1216 // [32]uint32: 0..31, lane offsets of the nonces
 	offDH7    = 1344 // [32]uint32: word 7 of every lane's digest, last batch run
 	offDRing  = 1472 // [2][16][16]uint32: schedule ring per batch
-	dCtxWords = 880
+	offDHand  = 3520 // [8][16]uint32: digest words handed from the first hash to the second
+	dCtxWords = 1008
 )
 
 // dMsg is what the generator knows about the words of one compression:
@@ -151,21 +152,33 @@ func (m *dMsg) fullRound(t int) bool { return t <= m.last-4 || m.last == 63 }
 type dBatch struct {
 	st             [8]VecPhysical
 	t0, t1, t2, t3 VecPhysical
-	w              VecPhysical
-	ring           int // ctx offset of its schedule ring
-	lane           int // ctx offset of its nonce offsets
+	w, w2, w3      VecPhysical // W[t] for t mod 3 = 0, 1, 2
+	ring           int         // ctx offset of its schedule ring
+	lane           int         // ctx offset of its nonce offsets
 	h7             VecPhysical
 	// regs, when set, hold the schedule ring instead of ctx (one batch
 	// leaves 16 registers free).
 	regs *[16]VecPhysical
 }
 
-// dBody512 returns the instructions of one batch, for the first nonce of
-// the call's batch pair broadcast in nv.
-func dBody512(b *dBatch, nv VecPhysical, c func(int) Mem) []func() {
-	var ops []func()
+// Parts of a batch's work dBody512 writes.
+const (
+	partBoth   = iota // both hashes
+	partFirst         // the first hash; its digest words go to ctx.hand (tail)
+	partSecond        // the second hash of the digest words in ctx.hand
+)
+
+// dBody512 returns the instructions of one batch, for its first nonce
+// broadcast in nv, and for partFirst the stores that must follow every
+// instruction of the other part interleaved with it.
+func dBody512(b *dBatch, nv VecPhysical, c func(int) Mem, part int) (ops, tail []func()) {
 	emit := func(f func()) { ops = append(ops, f) }
-	ring := func(t int) Mem { return c(b.ring + 64*(t%16)) }
+	ring := func(t int) Mem {
+		if part == partSecond && t < 16 {
+			return c(offDHand + 64*t)
+		}
+		return c(b.ring + 64*(t%16))
+	}
 	t0, t1, t2, t3, w := b.t0, b.t1, b.t2, b.t3, b.w
 
 	// roundShort is a round whose chains from e to the new e and from a
@@ -261,99 +274,122 @@ func dBody512(b *dBatch, nv VecPhysical, c func(int) Mem) []func() {
 		}
 	}
 
-	// sched computes per-lane word t into w (and the ring when read later).
-	sched := func(m *dMsg, t int, inv int) {
+	// sched computes per-lane word t into a register, w, w2 and w3 in
+	// turn, so W[t-2] is still in one for σ1 and W[t] waits on it by
+	// three operations (σ1 is added last), and stores it in the ring
+	// when a later word reads it. It returns the register.
+	sched := func(m *dMsg, t int, inv int) VecPhysical {
+		wr := [3]VecPhysical{w, b.w2, b.w3}
+		dst, prev := wr[t%3], wr[(t-2)%3]
 		set := false
-		if m.vary[t-15] {
-			emit(func() { VMOVDQU32(ring(t-15), t3) })
-			emit(func() { VPRORD(U8(7), t3, w) })
-			emit(func() { VPRORD(U8(18), t3, t1) })
-			emit(func() { VPSRLD(U8(3), t3, t2) })
-			emit(func() { VPTERNLOGD(U8(xor3), t2, t1, w) })
+		add := func(src Op) {
+			if set {
+				emit(func() { VPADDD(src, dst, dst) })
+			} else {
+				emit(func() { VMOVDQU32(src, dst) })
+			}
 			set = true
 		}
-		if m.vary[t-2] {
-			dst := t0
-			if !set {
-				dst = w
-			}
-			emit(func() { VMOVDQU32(ring(t-2), t3) })
-			emit(func() { VPRORD(U8(17), t3, dst) })
-			emit(func() { VPRORD(U8(19), t3, t1) })
-			emit(func() { VPSRLD(U8(10), t3, t2) })
+		if m.vary[t-15] {
+			emit(func() { VMOVDQU32(ring(t-15), t3) })
+			emit(func() { VPRORD(U8(7), t3, dst) })
+			emit(func() { VPRORD(U8(18), t3, t1) })
+			emit(func() { VPSRLD(U8(3), t3, t2) })
 			emit(func() { VPTERNLOGD(U8(xor3), t2, t1, dst) })
-			if set {
-				emit(func() { VPADDD(t0, w, w) })
-			}
 			set = true
 		}
 		for _, k := range [2]int{t - 7, t - 16} {
-			if !m.vary[k] {
-				continue
+			if m.vary[k] {
+				add(ring(k))
 			}
-			if set {
-				emit(func() { VPADDD(ring(k), w, w) })
-			} else {
-				emit(func() { VMOVDQU32(ring(k), w) })
-			}
-			set = true
 		}
-		if !m.constZero(t) {
-			emit(func() { VPADDD_BCST(c(inv+4*t), w, w) })
+		if !m.constZero(t) && set {
+			emit(func() { VPADDD_BCST(c(inv+4*t), dst, dst) })
+		}
+		if m.vary[t-2] {
+			if t-2 < 16 {
+				panic("σ1 of a per-lane word not computed by the schedule")
+			}
+			o := t0
+			if !set {
+				o = dst
+			}
+			emit(func() { VPRORD(U8(17), prev, o) })
+			emit(func() { VPRORD(U8(19), prev, t1) })
+			emit(func() { VPSRLD(U8(10), prev, t2) })
+			emit(func() { VPTERNLOGD(U8(xor3), t2, t1, o) })
+			if o != dst {
+				emit(func() { VPADDD(o, dst, dst) })
+			} else if !m.constZero(t) {
+				emit(func() { VPADDD_BCST(c(inv+4*t), dst, dst) })
+			}
 		}
 		if m.stored(t) {
-			emit(func() { VMOVDQU32(w, ring(t)) })
+			emit(func() { VMOVDQU32(dst, ring(t)) })
 		}
+		return dst
 	}
 
 	s := b.st
 	m1, m2 := hash1Msg(), hash2Msg()
-	// The nonces, byte-swapped: W[3].
-	if b.regs != nil {
-		w = b.regs[3]
-	}
-	emit(func() { VPADDD(c(b.lane), nv, t0) })
-	emit(func() { VPRORD(U8(8), t0, w) })
-	emit(func() { VPROLD(U8(8), t0, t1) })
-	emit(func() { VPTERNLOGD_BCST(U8(tC&tB|^tC&tA), c(offDSwap), t1, w) })
-	if m1.stored(3) && b.regs == nil {
-		emit(func() { VMOVDQU32(w, ring(3)) })
-	}
-	// Closures run after the whole body is built: they take registers by
-	// value, never the rotating s.
-	for i, r := range s {
-		emit(func() { VPBROADCASTD(c(offDSt1+4*i), r) })
-	}
-	a, e := s[0], s[4]
-	emit(func() { VPADDD(w, a, a) })
-	emit(func() { VPADDD(w, e, e) })
-	for t := 4; t <= m1.last; t++ {
-		var wt Op
-		switch {
-		case m1.vary[t] && b.regs != nil:
-			schedR(m1, t, offDInv1)
-			wt = b.regs[t%16]
-		case m1.vary[t]:
-			sched(m1, t, offDInv1)
-			wt = w
-		}
-		s = round(s, c(offDKW1+4*t), wt, true)
-	}
-
-	// Feed forward: s holds the digest words, the second hash's W[0..7].
-	for i, r := range s {
+	if part != partSecond {
+		// The nonces, byte-swapped: W[3].
 		if b.regs != nil {
-			x := b.regs[i]
-			emit(func() { VPADDD_BCST(c(offDMid+4*i), r, x) })
-			if i == 0 {
-				emit(func() { VMOVDQA32(x, r) })
+			w = b.regs[3]
+		}
+		emit(func() { VPADDD(c(b.lane), nv, t0) })
+		emit(func() { VPRORD(U8(8), t0, w) })
+		emit(func() { VPROLD(U8(8), t0, t1) })
+		emit(func() { VPTERNLOGD_BCST(U8(tC&tB|^tC&tA), c(offDSwap), t1, w) })
+		if m1.stored(3) && b.regs == nil {
+			emit(func() { VMOVDQU32(w, ring(3)) })
+		}
+		// Closures run after the whole body is built: they take registers by
+		// value, never the rotating s.
+		for i, r := range s {
+			emit(func() { VPBROADCASTD(c(offDSt1+4*i), r) })
+		}
+		a, e := s[0], s[4]
+		emit(func() { VPADDD(w, a, a) })
+		emit(func() { VPADDD(w, e, e) })
+		for t := 4; t <= m1.last; t++ {
+			var wt Op
+			switch {
+			case m1.vary[t] && b.regs != nil:
+				schedR(m1, t, offDInv1)
+				wt = b.regs[t%16]
+			case m1.vary[t]:
+				wt = sched(m1, t, offDInv1)
 			}
-			continue
+			s = round(s, c(offDKW1+4*t), wt, true)
 		}
-		emit(func() { VPADDD_BCST(c(offDMid+4*i), r, r) })
-		if m2.stored(i) {
-			emit(func() { VMOVDQU32(r, ring(i)) })
+
+		// Feed forward: s holds the digest words, the second hash's W[0..7].
+		if part == partFirst {
+			for i, r := range s {
+				emit(func() { VPADDD_BCST(c(offDMid+4*i), r, r) })
+				tail = append(tail, func() { VMOVDQU32(r, c(offDHand+64*i)) })
+			}
+			return ops, tail
 		}
+		for i, r := range s {
+			if b.regs != nil {
+				x := b.regs[i]
+				emit(func() { VPADDD_BCST(c(offDMid+4*i), r, x) })
+				if i == 0 {
+					emit(func() { VMOVDQA32(x, r) })
+				}
+				continue
+			}
+			emit(func() { VPADDD_BCST(c(offDMid+4*i), r, r) })
+			if m2.stored(i) {
+				emit(func() { VMOVDQU32(r, ring(i)) })
+			}
+		}
+	}
+	if part == partSecond {
+		r := s[0]
+		emit(func() { VMOVDQU32(c(offDHand), r) })
 	}
 	// The second hash from after round 0: a and e are W[0] plus
 	// constants, the rest constants.
@@ -371,8 +407,7 @@ func dBody512(b *dBatch, nv VecPhysical, c func(int) Mem) []func() {
 			schedR(m2, t, offDInv2)
 			wt = b.regs[t%16]
 		case t >= 16:
-			sched(m2, t, offDInv2)
-			wt = w
+			wt = sched(m2, t, offDInv2)
 		case m2.vary[t] && b.regs != nil:
 			wt = b.regs[t]
 		case m2.vary[t]:
@@ -381,7 +416,7 @@ func dBody512(b *dBatch, nv VecPhysical, c func(int) Mem) []func() {
 		s = round(s, c(offDKW2+4*t), wt, m2.fullRound(t))
 	}
 	b.h7 = s[4]
-	return ops
+	return ops, nil
 }
 
 // gen512d writes an AVX-512 sha256d kernel of nbatch batches of 16 lanes
@@ -416,9 +451,9 @@ func gen512d(name string, nbatch int) {
 	it := GP64()
 	XORQ(it, it)
 	bs := []dBatch{
-		{st: [8]VecPhysical{Z0, Z1, Z2, Z3, Z4, Z5, Z6, Z7}, t0: Z16, t1: Z17, t2: Z18, t3: Z19, w: Z20,
+		{st: [8]VecPhysical{Z0, Z1, Z2, Z3, Z4, Z5, Z6, Z7}, t0: Z16, t1: Z17, t2: Z18, t3: Z19, w: Z20, w2: Z27, w3: Z29,
 			ring: offDRing, lane: offDLane},
-		{st: [8]VecPhysical{Z8, Z9, Z10, Z11, Z12, Z13, Z14, Z15}, t0: Z21, t1: Z22, t2: Z23, t3: Z24, w: Z25,
+		{st: [8]VecPhysical{Z8, Z9, Z10, Z11, Z12, Z13, Z14, Z15}, t0: Z21, t1: Z22, t2: Z23, t3: Z24, w: Z25, w2: Z28, w3: Z30,
 			ring: offDRing + 1024, lane: offDLane + 64},
 	}[:nbatch]
 	nv := Z26
@@ -430,7 +465,8 @@ func gen512d(name string, nbatch int) {
 	VPBROADCASTD(n, nv)
 	var ops [][]func()
 	for bi := range bs {
-		ops = append(ops, dBody512(&bs[bi], nv, c))
+		o, _ := dBody512(&bs[bi], nv, c, partBoth)
+		ops = append(ops, o)
 	}
 	for i := 0; i < len(ops[0]); i++ {
 		for bi := range ops {
@@ -660,6 +696,76 @@ func gen256d() {
 	DECQ(it)
 	Label(name + "_done")
 	VMOVDQU(h7, c(offDH7))
+	VZEROUPPER()
+	Store(it, ReturnIndex(0))
+	Store(r, ReturnIndex(1))
+	RET()
+}
+
+// gen512p writes the AVX-512 sha256d kernel as a software pipeline: each
+// step runs the first hash of one batch of 16 nonces interleaved with the
+// second hash of the batch before, two independent instruction streams in
+// the code size of one batch. Call i+1 of the loop finishes batch i, so
+// a call of nb steps runs nb+1 loop iterations: the first one's second
+// hash (of stale ctx.hand) is ignored, the last one's first hash wasted.
+func gen512p(name string) {
+	TEXT(name, NOSPLIT, fmt.Sprintf("func(c *[%d]uint32, n uint32, nb int) (i int, mask uint32)", dCtxWords))
+	Doc(name+" runs sha256d on Bitcoin headers for nb steps of 16 nonces:",
+		"step i hashes nonces n+16i .. n+16i+15 (mod 2^32) with the plan in c",
+		"(a sha256dCtx). It stops at the first step with a lane whose word 7",
+		"passes the quick test and returns its index and mask (bit l: nonce",
+		"n+16i+l), or nb-1 and 0; ctx.h7 holds word 7 of that step's digests.",
+		"nb must be at least 1. The first hash of step i+1 runs interleaved",
+		"with the second hash of step i.",
+		"Go twin: sha256dTwin in sha256d_avx_amd64.go.")
+	Pragma("noescape")
+	cp := Load(Param("c"), GP64())
+	n := Load(Param("n"), GP32())
+	nb := Load(Param("nb"), GP64())
+	c := func(off int) Mem { return Mem{Base: cp, Disp: off} }
+	it := GP64()
+	XORQ(it, it)
+	h1 := dBatch{st: [8]VecPhysical{Z0, Z1, Z2, Z3, Z4, Z5, Z6, Z7}, t0: Z16, t1: Z17, t2: Z18, t3: Z19, w: Z20, w2: Z27, w3: Z29,
+		ring: offDRing, lane: offDLane}
+	h2 := dBatch{st: [8]VecPhysical{Z8, Z9, Z10, Z11, Z12, Z13, Z14, Z15}, t0: Z21, t1: Z22, t2: Z23, t3: Z24, w: Z25, w2: Z28, w3: Z30,
+		ring: offDRing + 1024}
+	nv := Z26
+	Label(name + "_loop")
+	VPBROADCASTD(n, nv)
+	ops1, tail := dBody512(&h1, nv, c, partFirst)
+	ops2, _ := dBody512(&h2, nv, c, partSecond)
+	for i := 0; i < max(len(ops1), len(ops2)); i++ {
+		if i < len(ops1) {
+			ops1[i]()
+		}
+		if i < len(ops2) {
+			ops2[i]()
+		}
+	}
+	for _, f := range tail {
+		f()
+	}
+	Comment("Quick test on word 7 of the previous step (none before the first).")
+	VPANDD_BCST(c(offDQM), h2.h7, h2.t0)
+	VPXORD_BCST(c(offDQX), h2.t0, h2.t0)
+	VPCMPUD_BCST(U8(2), c(offDQL), h2.t0, K1)
+	r := GP32()
+	KMOVW(K1, r)
+	TESTQ(it, it)
+	JZ(LabelRef(name + "_next"))
+	TESTL(r, r)
+	JNZ(LabelRef(name + "_found"))
+	Label(name + "_next")
+	INCQ(it)
+	CMPQ(it, nb)
+	JA(LabelRef(name + "_end"))
+	ADDL(U8(16), n)
+	JMP(LabelRef(name + "_loop"))
+	Label(name + "_end")
+	DECQ(it) // it = nb+1: step nb-1 was the last
+	Label(name + "_found")
+	DECQ(it)
+	VMOVDQU32(h2.h7, c(offDH7))
 	VZEROUPPER()
 	Store(it, ReturnIndex(0))
 	Store(r, ReturnIndex(1))

@@ -217,7 +217,7 @@ func open(ctx context.Context, st *store, dir string, o Options) (*Chain, error)
 	if stored == nil {
 		g := r.Genesis(timestampOf(now()))
 		if _, ok := r.ProofHash(nil, g); ok {
-			res, err := miner.Search(ctx, r.Puzzle(nil, g), r.NextTarget(nil), o.Mine.searchOptions())
+			res, err := searchProof(ctx, r, nil, g, r.NextTarget(nil), o.Mine.searchOptions())
 			if err != nil {
 				return nil, fmt.Errorf("mine genesis: %w", err)
 			}

@@ -16,8 +16,12 @@ import (
 
 // envCrashChild switches the test binary into the crash test's child: it
 // mines onto the chain in the named directory for ever, printing
-// "mined HEIGHT HASH" after each block is stored.
-const envCrashChild = "POWLAB_CHAIN_CRASH_CHILD"
+// "mined HEIGHT HASH" after each block is stored. envCrashRules names the
+// rules of a new chain (default powlab).
+const (
+	envCrashChild = "POWLAB_CHAIN_CRASH_CHILD"
+	envCrashRules = "POWLAB_CHAIN_CRASH_RULES"
+)
 
 func TestMain(m *testing.M) {
 	if dir := os.Getenv(envCrashChild); dir != "" {
@@ -29,7 +33,7 @@ func TestMain(m *testing.M) {
 func crashChild(dir string) int {
 	ctx := context.Background()
 	bits, _ := miner.ZeroBitsTarget(8)
-	c, err := Open(ctx, dir, Options{Target: bits})
+	c, err := Open(ctx, dir, Options{Rules: os.Getenv(envCrashRules), Target: bits})
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "child:", err)
 		return 3
@@ -46,16 +50,23 @@ func crashChild(dir string) int {
 }
 
 // TestCrashSafety kills a mining child with SIGKILL and checks that the
-// store reopens, validates, and holds every block the child reported.
+// store reopens, validates, and holds every block the child reported, for
+// each rule set whose blocks the child can mine fast.
 func TestCrashSafety(t *testing.T) {
 	if testing.Short() {
 		t.Skip("starts a child process")
 	}
+	for _, rules := range []string{RulesPowlab, RulesBitcoin} {
+		t.Run(rules, func(t *testing.T) { crashRounds(t, rules) })
+	}
+}
+
+func crashRounds(t *testing.T, rules string) {
 	dir := t.TempDir()
 	for round := 0; round < 2; round++ { // the second round mines on the survivor
 		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 		cmd := exec.CommandContext(ctx, os.Args[0], "-test.run=^$")
-		cmd.Env = append(os.Environ(), envCrashChild+"="+dir)
+		cmd.Env = append(os.Environ(), envCrashChild+"="+dir, envCrashRules+"="+rules)
 		cmd.Stderr = os.Stderr
 		out, err := cmd.StdoutPipe()
 		if err != nil {

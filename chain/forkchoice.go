@@ -92,8 +92,14 @@ func (n *BlockNode) Height() uint64 { return n.block.Index }
 // Timestamp is the block's time in seconds since 1970.
 func (n *BlockNode) Timestamp() float64 { return n.ts }
 
-// Bits is the block's powlab target.
-func (n *BlockNode) Bits() Compact { return n.block.Target }
+// Bits is the block's target in its rules' compact form: the powlab
+// Compact, or a bitcoin-rules block's nBits.
+func (n *BlockNode) Bits() Compact {
+	if n.block.Bits != 0 {
+		return Compact(n.block.Bits)
+	}
+	return n.block.Target
+}
 
 // Parent is the previous block's node, or nil for the first block.
 func (n *BlockNode) Parent() HeaderCtx {

@@ -2,6 +2,7 @@ package chain
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"math"
 	"time"
@@ -20,10 +21,14 @@ type MineOptions struct {
 	// Progress, if set, is called while the search runs.
 	Progress         func(miner.Progress)
 	ProgressInterval time.Duration
+	// noncesPerHeader caps the nonces tried before the header rolls (0:
+	// the whole nonce range); tests use it to make rolls happen.
+	noncesPerHeader uint64
 }
 
 func (o MineOptions) searchOptions() miner.Options {
-	return miner.Options{Workers: o.Workers, Kernel: o.Kernel, Mode: o.Mode, Progress: o.Progress, ProgressInterval: o.ProgressInterval}
+	return miner.Options{Workers: o.Workers, Kernel: o.Kernel, Mode: o.Mode, Progress: o.Progress, ProgressInterval: o.ProgressInterval,
+		MaxAttempts: o.noncesPerHeader}
 }
 
 // Mined is a block Mine found and what the search cost.
@@ -61,6 +66,36 @@ func (c *Chain) candidateLocked(recipient string) (*Block, *Block, miner.Target)
 	return b, tip.block, c.rules.NextTarget(tip)
 }
 
+// roller is a rule set whose header can move to a fresh nonce space when
+// every nonce of its proof field has been tried (bitcoin rules: 2^32).
+type roller interface {
+	// Roll changes b's header (not its proof) so the search can go on; it
+	// reports false when it cannot.
+	Roll(b *Block) bool
+}
+
+// searchProof searches b's proof on parent with miner.Search. When the
+// nonce range runs out without a solution and the rules can roll the
+// header (bitcoin rules: the time moves on a second), it rolls and
+// searches again; Result.Attempts and Elapsed then add up every round.
+// o.MaxAttempts, when set, caps each header's search.
+func searchProof(ctx context.Context, r Rules, parent, b *Block, target miner.Target, o miner.Options) (miner.Result, error) {
+	var total miner.Result
+	for {
+		res, err := miner.Search(ctx, r.Puzzle(parent, b), target, o)
+		res.Attempts += total.Attempts
+		res.Elapsed += total.Elapsed
+		if !errors.Is(err, miner.ErrExhausted) {
+			return res, err
+		}
+		rl, ok := r.(roller)
+		if !ok || !rl.Roll(b) {
+			return res, err
+		}
+		total = res
+	}
+}
+
 // Mine builds the next block, searches its proof with miner.Search, and
 // appends it. The search stops with ErrStale when the tip changes under
 // it (a peer's block arrived) and with ctx's error when ctx ends.
@@ -89,7 +124,7 @@ func (c *Chain) Mine(ctx context.Context, o MineOptions) (*Mined, error) {
 		case <-sctx.Done():
 		}
 	}()
-	res, err := miner.Search(sctx, c.rules.Puzzle(parent, b), target, o.searchOptions())
+	res, err := searchProof(sctx, c.rules, parent, b, target, o.searchOptions())
 	if err != nil {
 		if ctx.Err() != nil {
 			return nil, ctx.Err()

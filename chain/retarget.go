@@ -14,7 +14,8 @@ type HeaderCtx interface {
 	Height() uint64
 	// Timestamp is the block's time in seconds since 1970.
 	Timestamp() float64
-	// Bits is the block's powlab target (0 under tutorial rules).
+	// Bits is the block's target in its rules' compact form: a powlab
+	// Compact, a bitcoin-rules block's nBits, 0 under tutorial rules.
 	Bits() Compact
 	// Parent is the previous block, or nil for genesis.
 	Parent() HeaderCtx

@@ -33,7 +33,7 @@ var DefaultReward = Float(12.5)
 // Params are a chain's consensus parameters, fixed when it is created and
 // kept in its store.
 type Params struct {
-	// Rules is RulesTutorial or RulesPowlab.
+	// Rules is RulesTutorial, RulesPowlab or RulesBitcoin.
 	Rules string
 	// Target is the tutorial rules' fixed target (any miner target), or the
 	// powlab genesis target (zero bits, a zero prefix or a threshold).
@@ -49,12 +49,16 @@ type Params struct {
 
 // DefaultParams are the parameters of a new chain under rules: tutorial
 // with --prefix 0000, powlab with 16 zero bits (the same work per block),
-// both rewarding 12.5, with no retargeting.
+// both rewarding 12.5, with no retargeting; bitcoin with a limit of 16 zero
+// bits and Bitcoin's 2016-block retarget toward 10 minutes.
 func DefaultParams(rules string) Params {
 	p := Params{Rules: rules, Reward: DefaultReward, BlockTime: 10 * time.Second}
 	switch rules {
 	case RulesTutorial:
 		p.Target = miner.MustPrefix("0000")
+	case RulesBitcoin:
+		p.Target, _ = miner.ZeroBitsTarget(BtcDefaultZeroBits)
+		p.RetargetInterval, p.BlockTime = BtcDefaultInterval, BtcDefaultBlockTime
 	default:
 		p.Target, _ = miner.ZeroBitsTarget(16)
 	}
@@ -71,7 +75,7 @@ func (p Params) Validate() error {
 // reward 12.5, retarget every 10 blocks toward 10s".
 func (p Params) String() string {
 	s := fmt.Sprintf("%s rules, %s, reward %s", p.Rules, p.Target, p.Reward)
-	if p.Rules == RulesPowlab && p.RetargetInterval > 0 {
+	if (p.Rules == RulesPowlab && p.RetargetInterval > 0) || p.Rules == RulesBitcoin {
 		s += fmt.Sprintf(", retarget every %d blocks toward %s", p.RetargetInterval, p.BlockTime)
 	}
 	return s
@@ -138,7 +142,7 @@ func (p Params) Equal(q Params) bool {
 // needs and what difficulty the next block needs. Rules carry no state
 // and are safe for concurrent use.
 type Rules interface {
-	// Name is RulesTutorial or RulesPowlab.
+	// Name is RulesTutorial, RulesPowlab or RulesBitcoin.
 	Name() string
 	// Params are the parameters the rules were built from.
 	Params() Params
@@ -191,8 +195,10 @@ func NewRules(p Params) (Rules, error) {
 			return nil, fmt.Errorf("retargeting every %d blocks needs a block time above 0", p.RetargetInterval)
 		}
 		return &powlabRules{p: p, rt: RetargetParams{Initial: c, Interval: p.RetargetInterval, BlockTime: p.BlockTime}}, nil
+	case RulesBitcoin:
+		return newBitcoinRules(p)
 	}
-	return nil, fmt.Errorf("unknown rules %q (want %s or %s)", p.Rules, RulesTutorial, RulesPowlab)
+	return nil, fmt.Errorf("unknown rules %q (want %s, %s or %s)", p.Rules, RulesPowlab, RulesTutorial, RulesBitcoin)
 }
 
 // ---- tutorial ----

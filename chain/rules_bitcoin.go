@@ -128,8 +128,20 @@ func (r *bitcoinRules) Genesis(ts Number) *Block {
 }
 
 // Prepare sets the header fields: version, Merkle root, bits, and the time
-// as whole seconds above the median time of the last 11 blocks.
+// as whole seconds above the median time of the last 11 blocks. A
+// transaction repeated in the candidate is left for a later block (its
+// pending copy stays in the mempool): Bitcoin's Merkle tree cannot tell a
+// repeat from its own padding, so CheckBlock refuses repeats.
 func (r *bitcoinRules) Prepare(b *Block, tip HeaderCtx) {
+	seen := make(map[Hash]bool, len(b.Transactions))
+	txs := b.Transactions[:0]
+	for _, tx := range b.Transactions {
+		if id := BtcTxID(tx); !seen[id] {
+			seen[id] = true
+			txs = append(txs, tx)
+		}
+	}
+	b.Transactions = txs
 	b.Version = BtcVersion
 	b.Target = 0
 	b.MerkleRoot = BtcMerkleRoot(b.Transactions).Reversed()
@@ -141,6 +153,18 @@ func (r *bitcoinRules) Prepare(b *Block, tip HeaderCtx) {
 		}
 	}
 	b.Timestamp = Int(min(max(secs, 0), math.MaxUint32))
+}
+
+// Roll moves the header's time on by one second once all 2^32 nonces of
+// the header failed (what Bitcoin miners do before touching the coinbase's
+// extra nonce); false once the time would leave 32 bits.
+func (r *bitcoinRules) Roll(b *Block) bool {
+	u, ok := b.Timestamp.Uint64()
+	if !ok || u >= math.MaxUint32 {
+		return false
+	}
+	b.Timestamp = Int(int64(u + 1))
+	return true
 }
 
 func (r *bitcoinRules) CheckBlock(b *Block) error {

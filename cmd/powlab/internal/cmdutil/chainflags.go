@@ -47,11 +47,11 @@ type ChainFlags struct {
 // --block-time.
 func AddChainFlags(fs *pflag.FlagSet, f *ChainFlags) {
 	f.fs = fs
-	fs.StringVar(&f.Rules, "rules", "", "consensus rules of a new chain: powlab (default; the proof commits to the block) or tutorial (the tutorial's valid_proof)")
-	AddTargetFlags(fs, &f.Target, " (default: tutorial rules 0000, powlab rules --bits 16)")
+	fs.StringVar(&f.Rules, "rules", "", "consensus rules of a new chain: powlab (default; the proof commits to the block), tutorial (the tutorial's valid_proof) or bitcoin (80-byte headers, sha256d, compact bits)")
+	AddTargetFlags(fs, &f.Target, " (default: tutorial rules 0000, powlab and bitcoin rules --bits 16)")
 	fs.StringVar(&f.Reward, "reward", "", "mining reward of a new chain (default 12.5)")
-	fs.Uint64Var(&f.RetargetInterval, "retarget", 0, "powlab rules: retarget the difficulty every N blocks (0: fixed difficulty)")
-	fs.DurationVar(&f.BlockTime, "block-time", 10*time.Second, "powlab rules: the block time retargeting aims at")
+	fs.Uint64Var(&f.RetargetInterval, "retarget", 0, "retarget the difficulty every N blocks (powlab: 0 = fixed difficulty, the default; bitcoin: default 2016)")
+	fs.DurationVar(&f.BlockTime, "block-time", 10*time.Second, "the block time retargeting aims at (bitcoin rules: default 10m)")
 }
 
 func (f *ChainFlags) changed(name string) bool { return f.fs != nil && f.fs.Changed(name) }
@@ -64,10 +64,10 @@ func (f *ChainFlags) Changed(name string) bool { return f.changed(name) }
 func (f *ChainFlags) Options() (chain.Options, error) {
 	var o chain.Options
 	switch f.Rules {
-	case "", chain.RulesTutorial, chain.RulesPowlab:
+	case "", chain.RulesTutorial, chain.RulesPowlab, chain.RulesBitcoin:
 		o.Rules = f.Rules
 	default:
-		return o, FlagErrorf("--rules %q: want %s or %s", f.Rules, chain.RulesPowlab, chain.RulesTutorial)
+		return o, FlagErrorf("--rules %q: want %s, %s or %s", f.Rules, chain.RulesPowlab, chain.RulesTutorial, chain.RulesBitcoin)
 	}
 	t, err := ParseTarget(f.Target, miner.Target{})
 	if err != nil {
@@ -93,6 +93,11 @@ func (f *ChainFlags) Options() (chain.Options, error) {
 			return o, FlagErrorf("--block-time %s: must be above 0", f.BlockTime)
 		}
 		o.BlockTime = f.BlockTime
+	}
+	if o.Rules == chain.RulesBitcoin && o.Target.Valid() {
+		if _, err := chain.BtcBitsFromTarget(o.Target); err != nil {
+			return o, FlagErrorWrap(err)
+		}
 	}
 	if o.Rules == chain.RulesPowlab || o.Rules == "" {
 		if o.Target.Valid() {

@@ -103,7 +103,7 @@ func TestMineBadFlags(t *testing.T) {
 		want string
 	}{
 		{"negative blocks", MineOptions{Blocks: -1}, "--blocks"},
-		{"bad rules", MineOptions{Blocks: 1, Chain: cmdutil.ChainFlags{Rules: "bitcoin"}}, "--rules"},
+		{"bad rules", MineOptions{Blocks: 1, Chain: cmdutil.ChainFlags{Rules: "litecoin"}}, "--rules"},
 		{"bad kernel", MineOptions{Blocks: 1, Kernel: "warp9"}, "unknown kernel"},
 		{"bad reward", MineOptions{Blocks: 1, Chain: cmdutil.ChainFlags{Reward: "-1"}}, "--reward"},
 		{"non-zero prefix under powlab", MineOptions{Blocks: 1, Chain: cmdutil.ChainFlags{Rules: "powlab", Target: targetPrefix("00001111")}}, "bound"},

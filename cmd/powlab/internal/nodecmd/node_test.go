@@ -38,7 +38,7 @@ func TestConfigErrors(t *testing.T) {
 		has  string
 	}{
 		{"listen", []string{"--listen", "5005"}, "--listen"},
-		{"rules", []string{"--rules", "bitcoin"}, "--rules"},
+		{"rules", []string{"--rules", "litecoin"}, "--rules"},
 		{"two targets", []string{"--prefix", "0", "--bits", "4"}, "only one of"},
 		{"powlab suffix", []string{"--rules", "powlab", "--suffix", "00"}, "powlab rules"},
 		{"peer", []string{"--peers", "ftp://x:1"}, "--peers"},

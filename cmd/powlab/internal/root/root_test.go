@@ -111,7 +111,7 @@ func TestBenchJSON(t *testing.T) {
 
 func TestInfo(t *testing.T) {
 	code, out, _ := run(t, "info")
-	if code != 0 || !strings.Contains(out, "auto picks:") || !strings.Contains(out, "generic") {
+	if code != 0 || !strings.Contains(out, "auto picks for sha256:") || !strings.Contains(out, "generic") {
 		t.Fatalf("exit %d, output %q", code, out)
 	}
 }

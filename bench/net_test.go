@@ -217,7 +217,7 @@ func TestRunNetSpawnFailure(t *testing.T) {
 func TestRunNetKernelSpecs(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), netTestTimeout)
 	defer cancel()
-	rec, err := RunNet(ctx, NetConfig{Miners: mustSpecs(t, "genericx1,stdlibx1"), Target: bits(t, 10), Blocks: 3, Seed: 6})
+	rec, err := RunNet(ctx, NetConfig{Miners: mustSpecs(t, "genericx1,stdlibx1"), Target: bits(t, 16), Blocks: 3, Seed: 6})
 	if err != nil {
 		t.Fatalf("RunNet: %v", err)
 	}

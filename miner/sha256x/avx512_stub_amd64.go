@@ -288,18 +288,7 @@ func avx512Pair14x2(c *[1408]uint32, kw *[64]uint32, w0 *uint32, w1 *uint32, n i
 //go:noescape
 func avx512Pair15x2(c *[1408]uint32, kw *[64]uint32, w0 *uint32, w1 *uint32, n int) (i int, mask uint32)
 
-// sha256dAVX512 runs sha256d on Bitcoin headers for nb steps of 16 nonces
-// (one batch of 16 lanes): step i hashes nonces n+16i .. n+16i+15
-// (mod 2^32) with the plan in c (a sha256dCtx). It stops at the first step
-// with a lane whose word 7 passes the quick test and returns its index and
-// mask (bit l: nonce n+16i+l), or nb-1 and 0; ctx.h7 holds word 7 of
-// that step's digests. nb must be at least 1.
-// Go twin: sha256dTwin in sha256d_avx_amd64.go.
-//
-//go:noescape
-func sha256dAVX512(c *[1008]uint32, n uint32, nb int) (i int, mask uint32)
-
-// sha256dAVX512p runs sha256d on Bitcoin headers for nb steps of 16 nonces:
+// sha256dAVX512 runs sha256d on Bitcoin headers for nb steps of 16 nonces:
 // step i hashes nonces n+16i .. n+16i+15 (mod 2^32) with the plan in c
 // (a sha256dCtx). It stops at the first step with a lane whose word 7
 // passes the quick test and returns its index and mask (bit l: nonce
@@ -309,4 +298,4 @@ func sha256dAVX512(c *[1008]uint32, n uint32, nb int) (i int, mask uint32)
 // Go twin: sha256dTwin in sha256d_avx_amd64.go.
 //
 //go:noescape
-func sha256dAVX512p(c *[1008]uint32, n uint32, nb int) (i int, mask uint32)
+func sha256dAVX512(c *[1008]uint32, n uint32, nb int) (i int, mask uint32)

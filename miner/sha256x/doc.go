@@ -54,13 +54,16 @@
 //     reported. For sha256d the same two kernels (avx512: 16 lanes; avx2:
 //     8 lanes) take Bitcoin's header shape (IsHeaderJob, quick test on
 //     word 7; other jobs go to generic). Per job Go computes the midstate
-//     of the first 64 bytes, rounds 0..3 of the second block but for the byte-swapped
-//     nonce (word 3), and the schedule terms built from lane-invariant
-//     words; the second hash's round 0 and fixed padding are constants,
-//     and terms known to be zero are skipped. The second hash stops after
-//     round 60, whose e gives the digest's word 7, and builds a only up to
-//     round 56. One assembly call loops over steps until a lane passes the
-//     quick test; Go confirms it with Sum256d and the exact target.
+//     of the first 64 bytes, rounds 0..3 of the second block but for the
+//     byte-swapped nonce (word 3), and the schedule terms built from
+//     lane-invariant words; the second hash's round 0 and fixed padding
+//     are constants, and terms known to be zero are skipped. The second
+//     hash stops after round 60, whose e gives the digest's word 7, and
+//     builds a only up to round 56. avx512 runs as a software pipeline:
+//     each step's first hash is interleaved with the previous step's
+//     second hash, two independent instruction streams. One assembly
+//     call loops over steps until a lane passes the quick test; Go
+//     confirms it with Sum256d and the exact target.
 //
 // Every Searcher returns only hits that meet the full target: SIMD kernels
 // may use a quick test on one state word, but candidates are confirmed with

@@ -15,7 +15,7 @@ func init() {
 		Needs:     []string{"AVX", "AVX512F"},
 		Available: hasAVX512,
 		Reason:    missing(hasAVX512, "AVX", "AVX512F"),
-		New:       func(j *Job) Searcher { return newSHA256dAVX(j, sha256dAVX512p, 16) },
+		New:       func(j *Job) Searcher { return newSHA256dAVX(j, sha256dAVX512, 16) },
 		rank:      40,
 	})
 	register(&Kernel{

@@ -52,7 +52,6 @@ func TestSHA256dTwin(t *testing.T) {
 		lanes int
 	}{
 		{"avx512", hasAVX512, sha256dAVX512, 16},
-		{"avx512p", hasAVX512, sha256dAVX512p, 16},
 		{"avx2", hasAVX2, sha256dAVX2, 8},
 	}
 	quick := []struct {
@@ -114,7 +113,6 @@ func BenchmarkSHA256dAVX(b *testing.B) {
 		lanes int
 	}{
 		{"avx512", hasAVX512, sha256dAVX512, 16},
-		{"avx512p", hasAVX512, sha256dAVX512p, 16},
 		{"avx2", hasAVX2, sha256dAVX2, 8},
 	} {
 		b.Run("kernel="+k.name, func(b *testing.B) {

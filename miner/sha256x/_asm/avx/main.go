@@ -109,8 +109,7 @@ func main() {
 				gen512x2(sh)
 			}
 		}
-		gen512d("sha256dAVX512", 1)
-		gen512p("sha256dAVX512p")
+		gen512d("sha256dAVX512")
 	case "avx2":
 		for _, sh := range shapes() {
 			gen256(sh)

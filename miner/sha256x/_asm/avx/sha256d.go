@@ -147,301 +147,223 @@ func (m *dMsg) stored(t int) bool {
 // is last read as d in round 60, four rounds after it is made.
 func (m *dMsg) fullRound(t int) bool { return t <= m.last-4 || m.last == 63 }
 
-// dBatch is one 16-lane batch of the AVX-512 kernel with its own
-// registers, so two batches' instruction streams are independent.
+// dBatch is one stream of the AVX-512 kernel: its registers (two
+// streams share none, so they are independent for the out-of-order
+// core) and where its schedule ring lives in ctx.
 type dBatch struct {
 	st             [8]VecPhysical
 	t0, t1, t2, t3 VecPhysical
-	w, w2, w3      VecPhysical // W[t] for t mod 3 = 0, 1, 2
-	ring           int         // ctx offset of its schedule ring
-	lane           int         // ctx offset of its nonce offsets
-	h7             VecPhysical
-	// regs, when set, hold the schedule ring instead of ctx (one batch
-	// leaves 16 registers free).
-	regs *[16]VecPhysical
+	w              [3]VecPhysical // W[t] in w[t%3]
+	ring           int            // ctx offset of its schedule ring
+	h7             VecPhysical    // the second hash's e after round 60
 }
 
-// Parts of a batch's work dBody512 writes.
-const (
-	partBoth   = iota // both hashes
-	partFirst         // the first hash; its digest words go to ctx.hand (tail)
-	partSecond        // the second hash of the digest words in ctx.hand
-)
+// dEmit collects one stream's instructions as closures, so two streams
+// can be interleaved one instruction at a time. Closures take registers
+// by value, never the rotating state array.
+type dEmit struct {
+	b    *dBatch
+	c    func(int) Mem
+	ops  []func()
+	hand bool // words 0..15 of the message come from ctx.hand (second hash)
+}
 
-// dBody512 returns the instructions of one batch, for its first nonce
-// broadcast in nv, and for partFirst the stores that must follow every
-// instruction of the other part interleaved with it.
-func dBody512(b *dBatch, nv VecPhysical, c func(int) Mem, part int) (ops, tail []func()) {
-	emit := func(f func()) { ops = append(ops, f) }
-	ring := func(t int) Mem {
-		if part == partSecond && t < 16 {
-			return c(offDHand + 64*t)
-		}
-		return c(b.ring + 64*(t%16))
+func (x *dEmit) emit(f func()) { x.ops = append(x.ops, f) }
+
+// ring is where per-lane message word t is kept.
+func (x *dEmit) ring(t int) Mem {
+	if x.hand && t < 16 {
+		return x.c(offDHand + 64*t)
 	}
-	t0, t1, t2, t3, w := b.t0, b.t1, b.t2, b.t3, b.w
+	return x.c(x.b.ring + 64*(t%16))
+}
 
-	// roundShort is a round whose chains from e to the new e and from a
-	// to the new a are three operations long instead of four, for two
-	// more additions: with H = h+K+W, the new e is ((H+d)+Ch)+Σ1 and
-	// the new a ((((H+Ch)+Σ1)+Maj)+Σ0, Σ1 and Σ0 each a rotate and a
-	// ternary xor deep. One batch is bound by these chains, not by
-	// throughput: this took it from about 46 to 51 M/s at best.
-	roundShort := func(s [8]VecPhysical, k Mem, wt Op, full bool) [8]VecPhysical {
-		a, bb, cc, d, e, f, g, h := s[0], s[1], s[2], s[3], s[4], s[5], s[6], s[7]
-		emit(func() { VPADDD_BCST(k, h, h) })
-		if wt != nil {
-			emit(func() { VPADDD(wt, h, h) })
-		}
-		emit(func() { VPADDD(h, d, d) })
-		emit(func() { VMOVDQA32(e, t1) })
-		emit(func() { VPTERNLOGD(U8(chABC), g, f, t1) })
-		emit(func() { VPRORD(U8(6), e, t0) })
-		emit(func() { VPRORD(U8(11), e, t2) })
-		emit(func() { VPRORD(U8(25), e, t3) })
-		emit(func() { VPTERNLOGD(U8(xor3), t3, t2, t0) })
-		emit(func() { VPADDD(t1, d, d) })
-		if full {
-			emit(func() { VPADDD(t1, h, h) })
-		}
-		emit(func() { VPADDD(t0, d, d) })
-		if full {
-			emit(func() { VPADDD(t0, h, h) })
-			emit(func() { VMOVDQA32(a, t1) })
-			emit(func() { VPTERNLOGD(U8(majABC), cc, bb, t1) })
-			emit(func() { VPRORD(U8(2), a, t0) })
-			emit(func() { VPRORD(U8(13), a, t2) })
-			emit(func() { VPRORD(U8(22), a, t3) })
-			emit(func() { VPTERNLOGD(U8(xor3), t3, t2, t0) })
-			emit(func() { VPADDD(t1, h, h) })
-			emit(func() { VPADDD(t0, h, h) })
-		}
-		return [8]VecPhysical{h, a, bb, cc, d, e, f, g}
+// round runs one round (only the e half when !full). Its chains from e to
+// the new e and from a to the new a are three operations long instead of
+// four, for two more additions: with H = h+K+W, the new e is
+// ((H+d)+Ch)+Σ1 and the new a ((((H+Ch)+Σ1)+Maj)+Σ0, Σ1 and Σ0 each a
+// rotate and a ternary xor deep. One batch alone is bound by these
+// chains: this took it from about 46 to 51 M/s at best.
+func (x *dEmit) round(s [8]VecPhysical, k Mem, wt Op, full bool) [8]VecPhysical {
+	a, bb, cc, d, e, f, g, h := s[0], s[1], s[2], s[3], s[4], s[5], s[6], s[7]
+	t0, t1, t2, t3 := x.b.t0, x.b.t1, x.b.t2, x.b.t3
+	x.emit(func() { VPADDD_BCST(k, h, h) })
+	if wt != nil {
+		x.emit(func() { VPADDD(wt, h, h) })
 	}
+	x.emit(func() { VPADDD(h, d, d) })
+	x.emit(func() { VMOVDQA32(e, t1) })
+	x.emit(func() { VPTERNLOGD(U8(chABC), g, f, t1) })
+	x.emit(func() { VPRORD(U8(6), e, t0) })
+	x.emit(func() { VPRORD(U8(11), e, t2) })
+	x.emit(func() { VPRORD(U8(25), e, t3) })
+	x.emit(func() { VPTERNLOGD(U8(xor3), t3, t2, t0) })
+	x.emit(func() { VPADDD(t1, d, d) })
+	if full {
+		x.emit(func() { VPADDD(t1, h, h) })
+	}
+	x.emit(func() { VPADDD(t0, d, d) })
+	if full {
+		x.emit(func() { VPADDD(t0, h, h) })
+		x.emit(func() { VMOVDQA32(a, t1) })
+		x.emit(func() { VPTERNLOGD(U8(majABC), cc, bb, t1) })
+		x.emit(func() { VPRORD(U8(2), a, t0) })
+		x.emit(func() { VPRORD(U8(13), a, t2) })
+		x.emit(func() { VPRORD(U8(22), a, t3) })
+		x.emit(func() { VPTERNLOGD(U8(xor3), t3, t2, t0) })
+		x.emit(func() { VPADDD(t1, h, h) })
+		x.emit(func() { VPADDD(t0, h, h) })
+	}
+	return [8]VecPhysical{h, a, bb, cc, d, e, f, g}
+}
 
-	round := roundShort
-
-	// schedR computes per-lane word t into its ring register.
-	schedR := func(m *dMsg, t int, inv int) {
-		dst := b.regs[t%16]
-		set := m.vary[t-16] // dst holds W[t-16]
-		add := func(src VecPhysical) {
-			if set {
-				emit(func() { VPADDD(src, dst, dst) })
-			} else {
-				emit(func() { VMOVDQA32(src, dst) })
-			}
-			set = true
+// sched computes per-lane word t into w[t%3], so W[t-2] is still in a
+// register for σ1 and W[t] waits on it by three operations (σ1 is added
+// last), and stores it in the ring when a later word reads it. The terms
+// built from lane-invariant words come summed in ctx at inv+4t unless
+// they are zero for every header. It returns the register.
+func (x *dEmit) sched(m *dMsg, t int, inv int) VecPhysical {
+	b := x.b
+	t0, t1, t2, t3 := b.t0, b.t1, b.t2, b.t3
+	dst, prev := b.w[t%3], b.w[(t-2)%3]
+	set := false
+	add := func(src Op) {
+		if set {
+			x.emit(func() { VPADDD(src, dst, dst) })
+		} else {
+			x.emit(func() { VMOVDQU32(src, dst) })
 		}
-		if m.vary[t-15] {
-			x, o := b.regs[(t-15)%16], t0
-			if !set {
-				o = dst
-			}
-			emit(func() { VPRORD(U8(7), x, o) })
-			emit(func() { VPRORD(U8(18), x, t1) })
-			emit(func() { VPSRLD(U8(3), x, t2) })
-			emit(func() { VPTERNLOGD(U8(xor3), t2, t1, o) })
-			if o != dst {
-				add(o)
-			}
-			set = true
-		}
-		// σ1 of W[t-2] last: W[t] then waits on W[t-2] by three
-		// operations.
-		if m.vary[t-7] {
-			add(b.regs[(t-7)%16])
-		}
-		if !m.constZero(t) && set {
-			emit(func() { VPADDD_BCST(c(inv+4*t), dst, dst) })
-		}
-		if m.vary[t-2] {
-			x, o := b.regs[(t-2)%16], t0
-			if !set {
-				o = dst
-			}
-			emit(func() { VPRORD(U8(17), x, o) })
-			emit(func() { VPRORD(U8(19), x, t1) })
-			emit(func() { VPSRLD(U8(10), x, t2) })
-			emit(func() { VPTERNLOGD(U8(xor3), t2, t1, o) })
-			if o != dst {
-				add(o)
-			}
-			if !set && !m.constZero(t) {
-				emit(func() { VPADDD_BCST(c(inv+4*t), dst, dst) })
-			}
-			set = true
+		set = true
+	}
+	if m.vary[t-15] {
+		src := x.ring(t - 15)
+		x.emit(func() { VMOVDQU32(src, t3) })
+		x.emit(func() { VPRORD(U8(7), t3, dst) })
+		x.emit(func() { VPRORD(U8(18), t3, t1) })
+		x.emit(func() { VPSRLD(U8(3), t3, t2) })
+		x.emit(func() { VPTERNLOGD(U8(xor3), t2, t1, dst) })
+		set = true
+	}
+	for _, k := range [2]int{t - 7, t - 16} {
+		if m.vary[k] {
+			add(x.ring(k))
 		}
 	}
-
-	// sched computes per-lane word t into a register, w, w2 and w3 in
-	// turn, so W[t-2] is still in one for σ1 and W[t] waits on it by
-	// three operations (σ1 is added last), and stores it in the ring
-	// when a later word reads it. It returns the register.
-	sched := func(m *dMsg, t int, inv int) VecPhysical {
-		wr := [3]VecPhysical{w, b.w2, b.w3}
-		dst, prev := wr[t%3], wr[(t-2)%3]
-		set := false
-		add := func(src Op) {
-			if set {
-				emit(func() { VPADDD(src, dst, dst) })
-			} else {
-				emit(func() { VMOVDQU32(src, dst) })
-			}
-			set = true
-		}
-		if m.vary[t-15] {
-			emit(func() { VMOVDQU32(ring(t-15), t3) })
-			emit(func() { VPRORD(U8(7), t3, dst) })
-			emit(func() { VPRORD(U8(18), t3, t1) })
-			emit(func() { VPSRLD(U8(3), t3, t2) })
-			emit(func() { VPTERNLOGD(U8(xor3), t2, t1, dst) })
-			set = true
-		}
-		for _, k := range [2]int{t - 7, t - 16} {
-			if m.vary[k] {
-				add(ring(k))
-			}
-		}
-		if !m.constZero(t) && set {
-			emit(func() { VPADDD_BCST(c(inv+4*t), dst, dst) })
-		}
-		if m.vary[t-2] {
-			if t-2 < 16 {
-				panic("σ1 of a per-lane word not computed by the schedule")
-			}
-			o := t0
-			if !set {
-				o = dst
-			}
-			emit(func() { VPRORD(U8(17), prev, o) })
-			emit(func() { VPRORD(U8(19), prev, t1) })
-			emit(func() { VPSRLD(U8(10), prev, t2) })
-			emit(func() { VPTERNLOGD(U8(xor3), t2, t1, o) })
-			if o != dst {
-				emit(func() { VPADDD(o, dst, dst) })
-			} else if !m.constZero(t) {
-				emit(func() { VPADDD_BCST(c(inv+4*t), dst, dst) })
-			}
-		}
-		if m.stored(t) {
-			emit(func() { VMOVDQU32(dst, ring(t)) })
-		}
-		return dst
+	inv += 4 * t
+	if !m.constZero(t) && set {
+		x.emit(func() { VPADDD_BCST(x.c(inv), dst, dst) })
 	}
+	if m.vary[t-2] {
+		if t-2 < 16 {
+			panic("σ1 of a per-lane word the schedule did not compute")
+		}
+		o := t0
+		if !set {
+			o = dst
+		}
+		x.emit(func() { VPRORD(U8(17), prev, o) })
+		x.emit(func() { VPRORD(U8(19), prev, t1) })
+		x.emit(func() { VPSRLD(U8(10), prev, t2) })
+		x.emit(func() { VPTERNLOGD(U8(xor3), t2, t1, o) })
+		if o != dst {
+			x.emit(func() { VPADDD(o, dst, dst) })
+		} else if !m.constZero(t) {
+			x.emit(func() { VPADDD_BCST(x.c(inv), dst, dst) })
+		}
+	}
+	if m.stored(t) {
+		r := x.ring(t)
+		x.emit(func() { VMOVDQU32(dst, r) })
+	}
+	return dst
+}
 
+// dHash1 returns the first hash of a batch whose first nonce is
+// broadcast in nv, and the stores of its digest words to ctx.hand, which
+// must follow every instruction interleaved with it.
+func dHash1(b *dBatch, nv VecPhysical, c func(int) Mem) (ops, tail []func()) {
+	x := &dEmit{b: b, c: c}
+	t0, t1, w := b.t0, b.t1, b.w[0]
+	m := hash1Msg()
+	// The nonces, byte-swapped: W[3].
+	x.emit(func() { VPADDD(c(offDLane), nv, t0) })
+	x.emit(func() { VPRORD(U8(8), t0, w) })
+	x.emit(func() { VPROLD(U8(8), t0, t1) })
+	x.emit(func() { VPTERNLOGD_BCST(U8(tC&tB|^tC&tA), c(offDSwap), t1, w) })
+	x.emit(func() { VMOVDQU32(w, x.ring(3)) })
 	s := b.st
-	m1, m2 := hash1Msg(), hash2Msg()
-	if part != partSecond {
-		// The nonces, byte-swapped: W[3].
-		if b.regs != nil {
-			w = b.regs[3]
+	for i, r := range s {
+		x.emit(func() { VPBROADCASTD(c(offDSt1+4*i), r) })
+	}
+	a, e := s[0], s[4]
+	x.emit(func() { VPADDD(w, a, a) })
+	x.emit(func() { VPADDD(w, e, e) })
+	for t := 4; t <= m.last; t++ {
+		var wt Op
+		if m.vary[t] {
+			wt = x.sched(m, t, offDInv1)
 		}
-		emit(func() { VPADDD(c(b.lane), nv, t0) })
-		emit(func() { VPRORD(U8(8), t0, w) })
-		emit(func() { VPROLD(U8(8), t0, t1) })
-		emit(func() { VPTERNLOGD_BCST(U8(tC&tB|^tC&tA), c(offDSwap), t1, w) })
-		if m1.stored(3) && b.regs == nil {
-			emit(func() { VMOVDQU32(w, ring(3)) })
-		}
-		// Closures run after the whole body is built: they take registers by
-		// value, never the rotating s.
-		for i, r := range s {
-			emit(func() { VPBROADCASTD(c(offDSt1+4*i), r) })
-		}
-		a, e := s[0], s[4]
-		emit(func() { VPADDD(w, a, a) })
-		emit(func() { VPADDD(w, e, e) })
-		for t := 4; t <= m1.last; t++ {
-			var wt Op
-			switch {
-			case m1.vary[t] && b.regs != nil:
-				schedR(m1, t, offDInv1)
-				wt = b.regs[t%16]
-			case m1.vary[t]:
-				wt = sched(m1, t, offDInv1)
-			}
-			s = round(s, c(offDKW1+4*t), wt, true)
-		}
+		s = x.round(s, c(offDKW1+4*t), wt, true)
+	}
+	// Feed forward: the digest words, the second hash's W[0..7].
+	for i, r := range s {
+		x.emit(func() { VPADDD_BCST(c(offDMid+4*i), r, r) })
+		tail = append(tail, func() { VMOVDQU32(r, c(offDHand+64*i)) })
+	}
+	return x.ops, tail
+}
 
-		// Feed forward: s holds the digest words, the second hash's W[0..7].
-		if part == partFirst {
-			for i, r := range s {
-				emit(func() { VPADDD_BCST(c(offDMid+4*i), r, r) })
-				tail = append(tail, func() { VMOVDQU32(r, c(offDHand+64*i)) })
-			}
-			return ops, tail
-		}
-		for i, r := range s {
-			if b.regs != nil {
-				x := b.regs[i]
-				emit(func() { VPADDD_BCST(c(offDMid+4*i), r, x) })
-				if i == 0 {
-					emit(func() { VMOVDQA32(x, r) })
-				}
-				continue
-			}
-			emit(func() { VPADDD_BCST(c(offDMid+4*i), r, r) })
-			if m2.stored(i) {
-				emit(func() { VMOVDQU32(r, ring(i)) })
-			}
-		}
-	}
-	if part == partSecond {
-		r := s[0]
-		emit(func() { VMOVDQU32(c(offDHand), r) })
-	}
-	// The second hash from after round 0: a and e are W[0] plus
-	// constants, the rest constants.
-	w0, e2 := s[0], s[4]
-	emit(func() { VPADDD_BCST(c(offDSt2+16), w0, e2) })
-	emit(func() { VPADDD_BCST(c(offDSt2), w0, w0) })
+// dHash2 returns the second hash of the digest words in ctx.hand; b.h7
+// is then the digest's word 7.
+func dHash2(b *dBatch, c func(int) Mem) []func() {
+	x := &dEmit{b: b, c: c, hand: true}
+	m := hash2Msg()
+	s := b.st
+	// From after round 0: a and e are W[0] plus constants, the rest
+	// constants.
+	w0, e := s[0], s[4]
+	x.emit(func() { VMOVDQU32(c(offDHand), w0) })
+	x.emit(func() { VPADDD_BCST(c(offDSt2+16), w0, e) })
+	x.emit(func() { VPADDD_BCST(c(offDSt2), w0, w0) })
 	for _, i := range []int{1, 2, 3, 5, 6, 7} {
 		r := s[i]
-		emit(func() { VPBROADCASTD(c(offDSt2+4*i), r) })
+		x.emit(func() { VPBROADCASTD(c(offDSt2+4*i), r) })
 	}
-	for t := 1; t <= m2.last; t++ {
+	for t := 1; t <= m.last; t++ {
 		var wt Op
 		switch {
-		case t >= 16 && b.regs != nil:
-			schedR(m2, t, offDInv2)
-			wt = b.regs[t%16]
 		case t >= 16:
-			wt = sched(m2, t, offDInv2)
-		case m2.vary[t] && b.regs != nil:
-			wt = b.regs[t]
-		case m2.vary[t]:
-			wt = ring(t)
+			wt = x.sched(m, t, offDInv2)
+		case m.vary[t]:
+			wt = x.ring(t)
 		}
-		s = round(s, c(offDKW2+4*t), wt, m2.fullRound(t))
+		s = x.round(s, c(offDKW2+4*t), wt, m.fullRound(t))
 	}
 	b.h7 = s[4]
-	return ops, nil
+	return x.ops
 }
 
-// gen512d writes an AVX-512 sha256d kernel of nbatch batches of 16 lanes
-// per step, their instruction streams interleaved, looped in assembly.
+// gen512d writes the AVX-512 sha256d kernel, 16 lanes per step, as a
+// software pipeline: each loop iteration runs the first hash of one step
+// interleaved instruction by instruction with the second hash of the
+// step before, two independent streams in the code size of one step
+// (24 KB). A call of nb steps runs nb+1 iterations: the first one's second
+// hash (of stale ctx.hand) is ignored, the last one's first hash wasted.
 //
-// sha256dAVX512 takes one batch. Two interleaved batches (32 lanes per
-// step) measured slower on this machine, 21-33 against 34-38 M nonces/s in
-// alternating runs: their loop is 46 KB of code, more than the 32 KB
-// instruction cache, where one batch's is 23 KB (two-batch sha256 kernels
-// run one block, not two, and stay at 24 KB). One batch also leaves 16
-// registers for the message schedule, which the two-batch kernel keeps in
-// ctx: that took it from about 42 to 46 M/s at best (21 KB of code).
-func gen512d(name string, nbatch int) {
-	lanes := 16 * nbatch
+// Measured on this machine (M nonces/s at best, alternating runs): one
+// batch per step 51, the pipeline 60-62. Two batches of 16 lanes
+// interleaved instead (32 lanes per step) came to 34-38 against 42 for
+// one batch at the time: both their hashes make a 46 KB loop, more than
+// the 32 KB instruction cache.
+func gen512d(name string) {
 	TEXT(name, NOSPLIT, fmt.Sprintf("func(c *[%d]uint32, n uint32, nb int) (i int, mask uint32)", dCtxWords))
-	batches := "one batch of 16 lanes"
-	if nbatch == 2 {
-		batches = "two interleaved batches of 16 lanes"
-	}
-	Doc(fmt.Sprintf("%s runs sha256d on Bitcoin headers for nb steps of %d nonces", name, lanes),
-		fmt.Sprintf("(%s): step i hashes nonces n+%di .. n+%di+%d", batches, lanes, lanes, lanes-1),
-		"(mod 2^32) with the plan in c (a sha256dCtx). It stops at the first step",
-		"with a lane whose word 7 passes the quick test and returns its index and",
-		fmt.Sprintf("mask (bit l: nonce n+%di+l), or nb-1 and 0; ctx.h7 holds word 7 of", lanes),
-		"that step's digests. nb must be at least 1.",
+	Doc(name+" runs sha256d on Bitcoin headers for nb steps of 16 nonces:",
+		"step i hashes nonces n+16i .. n+16i+15 (mod 2^32) with the plan in c",
+		"(a sha256dCtx). It stops at the first step with a lane whose word 7",
+		"passes the quick test and returns its index and mask (bit l: nonce",
+		"n+16i+l), or nb-1 and 0; ctx.h7 holds word 7 of that step's digests.",
+		"nb must be at least 1. The first hash of step i+1 runs interleaved",
+		"with the second hash of step i.",
 		"Go twin: sha256dTwin in sha256d_avx_amd64.go.")
 	Pragma("noescape")
 	cp := Load(Param("c"), GP64())
@@ -450,59 +372,47 @@ func gen512d(name string, nbatch int) {
 	c := func(off int) Mem { return Mem{Base: cp, Disp: off} }
 	it := GP64()
 	XORQ(it, it)
-	bs := []dBatch{
-		{st: [8]VecPhysical{Z0, Z1, Z2, Z3, Z4, Z5, Z6, Z7}, t0: Z16, t1: Z17, t2: Z18, t3: Z19, w: Z20, w2: Z27, w3: Z29,
-			ring: offDRing, lane: offDLane},
-		{st: [8]VecPhysical{Z8, Z9, Z10, Z11, Z12, Z13, Z14, Z15}, t0: Z21, t1: Z22, t2: Z23, t3: Z24, w: Z25, w2: Z28, w3: Z30,
-			ring: offDRing + 1024, lane: offDLane + 64},
-	}[:nbatch]
-	nv := Z26
-	if nbatch == 1 {
-		bs[0].regs = &[16]VecPhysical{Z8, Z9, Z10, Z11, Z12, Z13, Z14, Z15, Z21, Z22, Z23, Z24, Z25, Z26, Z27, Z28}
-		nv = Z29
-	}
+	h1 := dBatch{st: [8]VecPhysical{Z0, Z1, Z2, Z3, Z4, Z5, Z6, Z7}, t0: Z16, t1: Z17, t2: Z18, t3: Z19,
+		w: [3]VecPhysical{Z20, Z21, Z22}, ring: offDRing}
+	h2 := dBatch{st: [8]VecPhysical{Z8, Z9, Z10, Z11, Z12, Z13, Z14, Z15}, t0: Z23, t1: Z24, t2: Z25, t3: Z26,
+		w: [3]VecPhysical{Z27, Z28, Z29}, ring: offDRing + 1024}
+	nv := Z30
 	Label(name + "_loop")
 	VPBROADCASTD(n, nv)
-	var ops [][]func()
-	for bi := range bs {
-		o, _ := dBody512(&bs[bi], nv, c, partBoth)
-		ops = append(ops, o)
-	}
-	for i := 0; i < len(ops[0]); i++ {
-		for bi := range ops {
-			ops[bi][i]()
+	ops1, tail := dHash1(&h1, nv, c)
+	ops2 := dHash2(&h2, c)
+	for i := 0; i < max(len(ops1), len(ops2)); i++ {
+		if i < len(ops1) {
+			ops1[i]()
+		}
+		if i < len(ops2) {
+			ops2[i]()
 		}
 	}
-	Comment("Quick test on word 7.")
-	ks := []Op{K1, K2}
-	for bi := range bs {
-		b := &bs[bi]
-		VPANDD_BCST(c(offDQM), b.h7, b.t0)
-		VPXORD_BCST(c(offDQX), b.t0, b.t0)
-		VPCMPUD_BCST(U8(2), c(offDQL), b.t0, ks[bi])
+	for _, f := range tail {
+		f()
 	}
+	Comment("Quick test on word 7 of the previous step (none before the first).")
+	VPANDD_BCST(c(offDQM), h2.h7, h2.t0)
+	VPXORD_BCST(c(offDQX), h2.t0, h2.t0)
+	VPCMPUD_BCST(U8(2), c(offDQL), h2.t0, K1)
 	r := GP32()
 	KMOVW(K1, r)
-	if nbatch == 2 {
-		r2 := GP32()
-		KMOVW(K2, r2)
-		SHLL(U8(16), r2)
-		ORL(r2, r)
-	} else {
-		TESTL(r, r)
-	}
-	JNZ(LabelRef(name + "_done"))
+	TESTQ(it, it)
+	JZ(LabelRef(name + "_next"))
+	TESTL(r, r)
+	JNZ(LabelRef(name + "_found"))
+	Label(name + "_next")
 	INCQ(it)
 	CMPQ(it, nb)
-	JAE(LabelRef(name + "_last"))
-	ADDL(U8(lanes), n)
+	JA(LabelRef(name + "_end"))
+	ADDL(U8(16), n)
 	JMP(LabelRef(name + "_loop"))
-	Label(name + "_last")
+	Label(name + "_end")
+	DECQ(it) // it is nb+1: step nb-1 was the last
+	Label(name + "_found")
 	DECQ(it)
-	Label(name + "_done")
-	for bi := range bs {
-		VMOVDQU32(bs[bi].h7, c(offDH7+64*bi))
-	}
+	VMOVDQU32(h2.h7, c(offDH7))
 	VZEROUPPER()
 	Store(it, ReturnIndex(0))
 	Store(r, ReturnIndex(1))
@@ -696,76 +606,6 @@ func gen256d() {
 	DECQ(it)
 	Label(name + "_done")
 	VMOVDQU(h7, c(offDH7))
-	VZEROUPPER()
-	Store(it, ReturnIndex(0))
-	Store(r, ReturnIndex(1))
-	RET()
-}
-
-// gen512p writes the AVX-512 sha256d kernel as a software pipeline: each
-// step runs the first hash of one batch of 16 nonces interleaved with the
-// second hash of the batch before, two independent instruction streams in
-// the code size of one batch. Call i+1 of the loop finishes batch i, so
-// a call of nb steps runs nb+1 loop iterations: the first one's second
-// hash (of stale ctx.hand) is ignored, the last one's first hash wasted.
-func gen512p(name string) {
-	TEXT(name, NOSPLIT, fmt.Sprintf("func(c *[%d]uint32, n uint32, nb int) (i int, mask uint32)", dCtxWords))
-	Doc(name+" runs sha256d on Bitcoin headers for nb steps of 16 nonces:",
-		"step i hashes nonces n+16i .. n+16i+15 (mod 2^32) with the plan in c",
-		"(a sha256dCtx). It stops at the first step with a lane whose word 7",
-		"passes the quick test and returns its index and mask (bit l: nonce",
-		"n+16i+l), or nb-1 and 0; ctx.h7 holds word 7 of that step's digests.",
-		"nb must be at least 1. The first hash of step i+1 runs interleaved",
-		"with the second hash of step i.",
-		"Go twin: sha256dTwin in sha256d_avx_amd64.go.")
-	Pragma("noescape")
-	cp := Load(Param("c"), GP64())
-	n := Load(Param("n"), GP32())
-	nb := Load(Param("nb"), GP64())
-	c := func(off int) Mem { return Mem{Base: cp, Disp: off} }
-	it := GP64()
-	XORQ(it, it)
-	h1 := dBatch{st: [8]VecPhysical{Z0, Z1, Z2, Z3, Z4, Z5, Z6, Z7}, t0: Z16, t1: Z17, t2: Z18, t3: Z19, w: Z20, w2: Z27, w3: Z29,
-		ring: offDRing, lane: offDLane}
-	h2 := dBatch{st: [8]VecPhysical{Z8, Z9, Z10, Z11, Z12, Z13, Z14, Z15}, t0: Z21, t1: Z22, t2: Z23, t3: Z24, w: Z25, w2: Z28, w3: Z30,
-		ring: offDRing + 1024}
-	nv := Z26
-	Label(name + "_loop")
-	VPBROADCASTD(n, nv)
-	ops1, tail := dBody512(&h1, nv, c, partFirst)
-	ops2, _ := dBody512(&h2, nv, c, partSecond)
-	for i := 0; i < max(len(ops1), len(ops2)); i++ {
-		if i < len(ops1) {
-			ops1[i]()
-		}
-		if i < len(ops2) {
-			ops2[i]()
-		}
-	}
-	for _, f := range tail {
-		f()
-	}
-	Comment("Quick test on word 7 of the previous step (none before the first).")
-	VPANDD_BCST(c(offDQM), h2.h7, h2.t0)
-	VPXORD_BCST(c(offDQX), h2.t0, h2.t0)
-	VPCMPUD_BCST(U8(2), c(offDQL), h2.t0, K1)
-	r := GP32()
-	KMOVW(K1, r)
-	TESTQ(it, it)
-	JZ(LabelRef(name + "_next"))
-	TESTL(r, r)
-	JNZ(LabelRef(name + "_found"))
-	Label(name + "_next")
-	INCQ(it)
-	CMPQ(it, nb)
-	JA(LabelRef(name + "_end"))
-	ADDL(U8(16), n)
-	JMP(LabelRef(name + "_loop"))
-	Label(name + "_end")
-	DECQ(it) // it = nb+1: step nb-1 was the last
-	Label(name + "_found")
-	DECQ(it)
-	VMOVDQU32(h2.h7, c(offDH7))
 	VZEROUPPER()
 	Store(it, ReturnIndex(0))
 	Store(r, ReturnIndex(1))

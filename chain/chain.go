@@ -191,6 +191,11 @@ func open(ctx context.Context, st *store, dir string, o Options) (*Chain, error)
 	if err != nil {
 		return nil, err
 	}
+	if stored == nil && o.MustExist {
+		// The file exists but holds no chain (its creation failed before
+		// the genesis block was stored): a reader must not create one.
+		return nil, fmt.Errorf("%w in %s (the store holds no chain yet)", ErrNoChain, dir)
+	}
 	var p Params
 	if stored != nil {
 		if err := checkOptions(*stored, o); err != nil {

@@ -425,3 +425,22 @@ func TestDefaultDataDir(t *testing.T) {
 		t.Fatalf("%q %v", d, err)
 	}
 }
+
+// TestOpenMustExistEmptyStore: a store whose creation failed (the file is
+// there, no chain in it) is not turned into a new chain by a reader.
+func TestOpenMustExistEmptyStore(t *testing.T) {
+	dir := t.TempDir()
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel() // the genesis search fails at once
+	if _, err := Open(ctx, dir, Options{Target: bitsOpt(30)}); err == nil {
+		t.Fatal("Open with a cancelled genesis search succeeded")
+	}
+	if _, err := Open(context.Background(), dir, Options{MustExist: true}); !errors.Is(err, ErrNoChain) {
+		t.Fatalf("MustExist on an empty store: err = %v, want ErrNoChain", err)
+	}
+	// A writer may still create it.
+	c := openTest(t, dir, Options{Target: bitsOpt(8)})
+	if c.Height() != 1 {
+		t.Fatalf("height %d", c.Height())
+	}
+}

@@ -115,13 +115,21 @@ func TestHeaderPuzzleLength(t *testing.T) {
 	}
 }
 
-func TestKernelAlgoMismatch(t *testing.T) {
-	p, _ := HeaderPuzzle(genesis(t), 0)
-	k, err := sha256x.ByName("generic") // a sha256 kernel
+// TestKernelAlgoNamesake: a sha256 kernel given for a sha256d puzzle runs
+// as its sha256d namesake; one with no namesake is refused.
+func TestKernelAlgoNamesake(t *testing.T) {
+	p, _ := HeaderPuzzle(genesis(t), sha256x.GenesisNonce-100)
+	k, err := sha256x.ByName("stdlib") // the sha256 one
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := Search(context.Background(), p, MustPrefix("0"), Options{Kernel: k}); !errors.Is(err, ErrKernelAlgo) {
+	tg, _ := CompactTarget(0x1d00ffff)
+	r, err := Search(context.Background(), p, tg, Options{Kernel: k, Workers: 1})
+	if err != nil || r.Nonce != sha256x.GenesisNonce || r.Kernel != "stdlib" {
+		t.Fatalf("%+v %v", r, err)
+	}
+	lone := &sha256x.Kernel{Name: "lone", Lanes: 1, Available: true}
+	if _, err := Search(context.Background(), p, tg, Options{Kernel: lone}); !errors.Is(err, ErrKernelAlgo) {
 		t.Fatalf("err = %v, want ErrKernelAlgo", err)
 	}
 }

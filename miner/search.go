@@ -38,9 +38,12 @@ const DefaultProgressInterval = 500 * time.Millisecond
 // Options tune a search. The zero value is a smallest-nonce search on every
 // CPU with the best kernel.
 type Options struct {
-	Workers int             // 0: runtime.NumCPU()
-	Kernel  *sha256x.Kernel // nil: sha256x.BestFor(the puzzle's Algo)
-	Mode    Mode
+	Workers int // 0: runtime.NumCPU()
+	// Kernel is the kernel to run (nil: sha256x.BestFor(the puzzle's
+	// Algo)); a kernel of another algorithm is replaced by the kernel of
+	// the same name for the puzzle's.
+	Kernel *sha256x.Kernel
+	Mode   Mode
 	// MaxAttempts caps the indexes tried (0: the whole nonce range).
 	MaxAttempts uint64
 	// Chunk overrides DefaultChunk (rounded up to the kernel's lanes).
@@ -87,7 +90,7 @@ func (r Result) Rate() float64 {
 var ErrExhausted = errors.New("no solution in the nonce range searched")
 
 // ErrKernelAlgo means the kernel given computes another hash than the
-// puzzle's.
+// puzzle's and has no namesake for the puzzle's algorithm.
 var ErrKernelAlgo = errors.New("kernel does not match the puzzle's algorithm")
 
 // Search looks for a nonce of p meeting t. It returns only after every worker
@@ -106,7 +109,13 @@ func Search(ctx context.Context, p Puzzle, t Target, o Options) (Result, error) 
 		return Result{}, sha256x.ErrUnavailable
 	}
 	if k.Algo != p.Algo && k != sha256x.Ref {
-		return Result{}, fmt.Errorf("%w: kernel %s computes %s, the puzzle needs %s", ErrKernelAlgo, k.Name, k.Algo, p.Algo)
+		// A kernel named for another algorithm stands for its namesake
+		// of the puzzle's (--kernel avx512 on a bitcoin chain).
+		kk, err := sha256x.ByNameFor(p.Algo, k.Name)
+		if err != nil {
+			return Result{}, fmt.Errorf("%w: kernel %s computes %s, the puzzle needs %s: %v", ErrKernelAlgo, k.Name, k.Algo, p.Algo, err)
+		}
+		k = kk
 	}
 	w := o.Workers
 	if w <= 0 {

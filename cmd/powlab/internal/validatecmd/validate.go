@@ -17,6 +17,7 @@ import (
 
 	"github.com/powlab/powlab/chain"
 	"github.com/powlab/powlab/cmd/powlab/internal/cmdutil"
+	"github.com/powlab/powlab/miner"
 )
 
 // ValidateOptions are the flags of `powlab validate`.
@@ -62,8 +63,10 @@ The chain comes from the store in --data (the default), from --file (the
 tutorial's /chain document, {"chain": [...], "length": n}), or from --url
 (a node: its /chain is fetched). For a file or a node, the rules are those
 of the blocks (blocks with version, merkle_root and target are powlab
-blocks) unless --rules says otherwise; tutorial rules default to --prefix
-0000.
+blocks, with bits bitcoin blocks) unless --rules says otherwise; tutorial
+rules default to --prefix 0000; a bitcoin chain's limit is its genesis
+bits, its window --retarget (default 2016) blocks of --block-time
+(default 10m).
 
 Tutorial-rules chains are valid only in a weak sense: a proof depends on the
 previous proof alone, so old transactions can be rewritten and the chain
@@ -201,17 +204,27 @@ func runValidate(ctx context.Context, opts *ValidateOptions) error {
 			return fmt.Errorf("%s: %w", source, err)
 		}
 		name := chain.RulesTutorial
-		if blocks[0].Version > 0 {
+		switch g := blocks[0]; {
+		case g.Bits != 0:
+			name = chain.RulesBitcoin
+		case g.Version > 0:
 			name = chain.RulesPowlab
 		}
 		p, err := opts.Chain.Params(name)
 		if err != nil {
 			return err
 		}
-		// A powlab chain states its genesis target; use it unless a target
-		// flag was given.
-		if p.Rules == chain.RulesPowlab && !opts.Chain.TargetSet() && blocks[0].Version > 0 && blocks[0].Target.Valid() {
-			p.Target = blocks[0].Target.Target()
+		// A powlab or bitcoin chain states its genesis target (the
+		// bitcoin limit); use it unless a target flag was given.
+		if g := blocks[0]; !opts.Chain.TargetSet() {
+			switch {
+			case p.Rules == chain.RulesPowlab && g.Version > 0 && g.Target.Valid():
+				p.Target = g.Target.Target()
+			case p.Rules == chain.RulesBitcoin && g.Bits != 0:
+				if t, err := miner.CompactTarget(g.Bits); err == nil {
+					p.Target = t
+				}
+			}
 		}
 		if rules, err = chain.NewRules(p); err != nil {
 			return cmdutil.FlagErrorWrap(err)

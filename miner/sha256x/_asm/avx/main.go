@@ -26,6 +26,9 @@
 // Each kernel leaves the chaining value of every lane in ctx.out and returns
 // the lanes whose word ctx.q passes the quick test
 // ((h[q] & qm) ^ qw) <= ql (unsigned).
+//
+// sha256d.go writes one more kernel per instruction set, Bitcoin's double
+// SHA-256 of an 80-byte header, with its own context (sha256x.sha256dCtx).
 package main
 
 import (

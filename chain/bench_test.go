@@ -92,3 +92,43 @@ func BenchmarkMineBlock(b *testing.B) {
 		})
 	}
 }
+
+// benchHeaders builds (once) a 100,000-header chain under regtest-like
+// parameters (limit 0x207fffff: about one hash in two meets it), one header
+// every 600 s, bits retargeted by the rule.
+var benchHeaders struct {
+	once sync.Once
+	hs   []BtcHeader
+}
+
+var benchHeaderParams = BtcParams{PowLimit: 0x207fffff, Interval: 2016, BlockTime: 10 * time.Minute}
+
+// BenchmarkValidateHeaders checks a 100,000-header Bitcoin-style chain
+// (every retarget inside it recomputed): headers/s with one worker and with
+// every core hashing.
+func BenchmarkValidateHeaders(b *testing.B) {
+	benchHeaders.once.Do(func() {
+		gaps := make([]uint32, benchChainLen)
+		for i := range gaps {
+			gaps[i] = 600
+		}
+		benchHeaders.hs = mineHeaders(b, benchHeaderParams, benchChainLen, gaps)
+	})
+	hs, p := benchHeaders.hs, benchHeaderParams
+	for _, w := range []int{1, runtime.NumCPU()} {
+		b.Run(fmt.Sprintf("workers=%d", w), func(b *testing.B) {
+			b.ReportAllocs()
+			start := time.Now()
+			for range b.N {
+				res, err := ValidateHeaders(hs, HeaderOptions{Params: p, Workers: w})
+				if err != nil {
+					b.Fatal(err)
+				}
+				if res.Retargets != len(hs)/2016 {
+					b.Fatalf("%d retargets checked", res.Retargets)
+				}
+			}
+			b.ReportMetric(float64(len(hs)*b.N)/time.Since(start).Seconds(), "headers/s")
+		})
+	}
+}

@@ -429,9 +429,11 @@ func hashHeaders(hs []BtcHeader, workers int) []Hash {
 	return out
 }
 
-// medianTime is the median of ts (Bitcoin's GetMedianTimePast over them).
+// medianTime is the median of ts, at most MedianTimeSpan of them
+// (Bitcoin's GetMedianTimePast over them).
 func medianTime(ts []int64) int64 {
-	s := slices.Clone(ts)
+	var buf [MedianTimeSpan]int64
+	s := buf[:copy(buf[:], ts)]
 	slices.Sort(s)
 	return s[len(s)/2]
 }

@@ -219,7 +219,7 @@ func TestValidateHeadersRetarget(t *testing.T) {
 
 // mineHeaders mines n headers under p from a zero parent, with the given
 // gaps between times, choosing each header's bits by the retarget rule.
-func mineHeaders(t *testing.T, p BtcParams, n int, gaps []uint32) []BtcHeader {
+func mineHeaders(t testing.TB, p BtcParams, n int, gaps []uint32) []BtcHeader {
 	t.Helper()
 	var hs []BtcHeader
 	var prev Hash

@@ -85060,180 +85060,164 @@ sha256dAVX512_loop:
 	VPBROADCASTD    1044(AX), Z5
 	VPADDD          3584(AX), Z15, Z15
 	VPBROADCASTD    1048(AX), Z6
-	VPADDD          Z15, Z11, Z11
-	VPBROADCASTD    1052(AX), Z7
 	VMOVDQA32       Z12, Z24
-	VPADDD          Z20, Z0, Z0
+	VPBROADCASTD    1052(AX), Z7
 	VPTERNLOGD      $0xca, Z14, Z13, Z24
+	VPADDD          Z20, Z0, Z0
+	VPADDD          Z24, Z15, Z15
 	VPADDD          Z20, Z4, Z4
 	VPRORD          $0x06, Z12, Z23
 	VPADDD.BCST     16(AX), Z7, Z7
 	VPRORD          $0x0b, Z12, Z25
-	VPADDD          Z7, Z3, Z3
-	VPRORD          $0x19, Z12, Z26
 	VMOVDQA32       Z4, Z17
-	VPTERNLOGD      $0x96, Z26, Z25, Z23
+	VPRORD          $0x19, Z12, Z26
 	VPTERNLOGD      $0xca, Z6, Z5, Z17
-	VPADDD          Z24, Z11, Z11
-	VPRORD          $0x06, Z4, Z16
-	VPADDD          Z24, Z15, Z15
-	VPRORD          $0x0b, Z4, Z18
-	VPADDD          Z23, Z11, Z11
-	VPRORD          $0x19, Z4, Z19
-	VPADDD          Z23, Z15, Z15
-	VPTERNLOGD      $0x96, Z19, Z18, Z16
-	VMOVDQA32       Z8, Z24
-	VPADDD          Z17, Z3, Z3
-	VPTERNLOGD      $0xe8, Z10, Z9, Z24
-	VPADDD          Z17, Z7, Z7
-	VPRORD          $0x02, Z8, Z23
-	VPADDD          Z16, Z3, Z3
-	VPRORD          $0x0d, Z8, Z25
-	VPADDD          Z16, Z7, Z7
-	VPRORD          $0x16, Z8, Z26
-	VMOVDQA32       Z0, Z17
 	VPTERNLOGD      $0x96, Z26, Z25, Z23
-	VPTERNLOGD      $0xe8, Z2, Z1, Z17
-	VPADDD          Z24, Z15, Z15
-	VPRORD          $0x02, Z0, Z16
-	VPADDD          Z23, Z15, Z15
-	VPRORD          $0x0d, Z0, Z18
-	VPADDD.BCST     520(AX), Z14, Z14
-	VPRORD          $0x16, Z0, Z19
-	VPADDD          3648(AX), Z14, Z14
-	VPTERNLOGD      $0x96, Z19, Z18, Z16
-	VPADDD          Z14, Z10, Z10
 	VPADDD          Z17, Z7, Z7
-	VMOVDQA32       Z11, Z24
+	VPADDD          Z23, Z15, Z15
+	VPRORD          $0x06, Z4, Z16
+	VPADDD          Z15, Z11, Z11
+	VPRORD          $0x0b, Z4, Z18
+	VPRORD          $0x02, Z8, Z23
+	VPRORD          $0x19, Z4, Z19
+	VPRORD          $0x0d, Z8, Z25
+	VPTERNLOGD      $0x96, Z19, Z18, Z16
+	VPRORD          $0x16, Z8, Z26
 	VPADDD          Z16, Z7, Z7
+	VPTERNLOGD      $0x96, Z26, Z25, Z23
+	VPADDD          Z7, Z3, Z3
+	VPADDD          Z23, Z15, Z15
+	VPRORD          $0x02, Z0, Z16
+	VMOVDQA32       Z8, Z24
+	VPRORD          $0x0d, Z0, Z18
+	VPTERNLOGD      $0xe8, Z10, Z9, Z24
+	VPRORD          $0x16, Z0, Z19
+	VPADDD          Z24, Z15, Z15
+	VPTERNLOGD      $0x96, Z19, Z18, Z16
+	VPADDD.BCST     520(AX), Z14, Z14
+	VPADDD          Z16, Z7, Z7
+	VPADDD          3648(AX), Z14, Z14
+	VMOVDQA32       Z0, Z17
+	VMOVDQA32       Z11, Z24
+	VPTERNLOGD      $0xe8, Z2, Z1, Z17
 	VPTERNLOGD      $0xca, Z13, Z12, Z24
+	VPADDD          Z17, Z7, Z7
+	VPADDD          Z24, Z14, Z14
 	VPADDD.BCST     20(AX), Z6, Z6
 	VPRORD          $0x06, Z11, Z23
-	VPADDD          Z6, Z2, Z2
-	VPRORD          $0x0b, Z11, Z25
 	VMOVDQA32       Z3, Z17
-	VPRORD          $0x19, Z11, Z26
+	VPRORD          $0x0b, Z11, Z25
 	VPTERNLOGD      $0xca, Z5, Z4, Z17
+	VPRORD          $0x19, Z11, Z26
+	VPADDD          Z17, Z6, Z6
 	VPTERNLOGD      $0x96, Z26, Z25, Z23
 	VPRORD          $0x06, Z3, Z16
-	VPADDD          Z24, Z10, Z10
-	VPRORD          $0x0b, Z3, Z18
-	VPADDD          Z24, Z14, Z14
-	VPRORD          $0x19, Z3, Z19
-	VPADDD          Z23, Z10, Z10
-	VPTERNLOGD      $0x96, Z19, Z18, Z16
 	VPADDD          Z23, Z14, Z14
-	VPADDD          Z17, Z2, Z2
-	VMOVDQA32       Z15, Z24
-	VPADDD          Z17, Z6, Z6
-	VPTERNLOGD      $0xe8, Z9, Z8, Z24
-	VPADDD          Z16, Z2, Z2
+	VPRORD          $0x0b, Z3, Z18
+	VPADDD          Z14, Z10, Z10
+	VPRORD          $0x19, Z3, Z19
 	VPRORD          $0x02, Z15, Z23
-	VPADDD          Z16, Z6, Z6
+	VPTERNLOGD      $0x96, Z19, Z18, Z16
 	VPRORD          $0x0d, Z15, Z25
-	VMOVDQA32       Z7, Z17
+	VPADDD          Z16, Z6, Z6
 	VPRORD          $0x16, Z15, Z26
-	VPTERNLOGD      $0xe8, Z1, Z0, Z17
+	VPADDD          Z6, Z2, Z2
 	VPTERNLOGD      $0x96, Z26, Z25, Z23
 	VPRORD          $0x02, Z7, Z16
-	VPADDD          Z24, Z14, Z14
-	VPRORD          $0x0d, Z7, Z18
 	VPADDD          Z23, Z14, Z14
+	VPRORD          $0x0d, Z7, Z18
+	VMOVDQA32       Z15, Z24
 	VPRORD          $0x16, Z7, Z19
-	VPADDD.BCST     524(AX), Z13, Z13
+	VPTERNLOGD      $0xe8, Z9, Z8, Z24
 	VPTERNLOGD      $0x96, Z19, Z18, Z16
-	VPADDD          3712(AX), Z13, Z13
-	VPADDD          Z17, Z6, Z6
-	VPADDD          Z13, Z9, Z9
+	VPADDD          Z24, Z14, Z14
 	VPADDD          Z16, Z6, Z6
+	VPADDD.BCST     524(AX), Z13, Z13
+	VMOVDQA32       Z7, Z17
+	VPADDD          3712(AX), Z13, Z13
+	VPTERNLOGD      $0xe8, Z1, Z0, Z17
 	VMOVDQA32       Z10, Z24
-	VPADDD.BCST     24(AX), Z5, Z5
+	VPADDD          Z17, Z6, Z6
 	VPTERNLOGD      $0xca, Z12, Z11, Z24
-	VPADDD          Z5, Z1, Z1
-	VPRORD          $0x06, Z10, Z23
+	VPADDD.BCST     24(AX), Z5, Z5
+	VPADDD          Z24, Z13, Z13
 	VMOVDQA32       Z2, Z17
-	VPRORD          $0x0b, Z10, Z25
+	VPRORD          $0x06, Z10, Z23
 	VPTERNLOGD      $0xca, Z4, Z3, Z17
+	VPRORD          $0x0b, Z10, Z25
+	VPADDD          Z17, Z5, Z5
 	VPRORD          $0x19, Z10, Z26
 	VPRORD          $0x06, Z2, Z16
 	VPTERNLOGD      $0x96, Z26, Z25, Z23
 	VPRORD          $0x0b, Z2, Z18
-	VPADDD          Z24, Z9, Z9
-	VPRORD          $0x19, Z2, Z19
-	VPADDD          Z24, Z13, Z13
-	VPTERNLOGD      $0x96, Z19, Z18, Z16
-	VPADDD          Z23, Z9, Z9
-	VPADDD          Z17, Z1, Z1
 	VPADDD          Z23, Z13, Z13
-	VPADDD          Z17, Z5, Z5
-	VMOVDQA32       Z14, Z24
-	VPADDD          Z16, Z1, Z1
-	VPTERNLOGD      $0xe8, Z8, Z15, Z24
-	VPADDD          Z16, Z5, Z5
+	VPRORD          $0x19, Z2, Z19
+	VPADDD          Z13, Z9, Z9
+	VPTERNLOGD      $0x96, Z19, Z18, Z16
 	VPRORD          $0x02, Z14, Z23
-	VMOVDQA32       Z6, Z17
+	VPADDD          Z16, Z5, Z5
 	VPRORD          $0x0d, Z14, Z25
-	VPTERNLOGD      $0xe8, Z0, Z7, Z17
+	VPADDD          Z5, Z1, Z1
 	VPRORD          $0x16, Z14, Z26
 	VPRORD          $0x02, Z6, Z16
 	VPTERNLOGD      $0x96, Z26, Z25, Z23
 	VPRORD          $0x0d, Z6, Z18
-	VPADDD          Z24, Z13, Z13
-	VPRORD          $0x16, Z6, Z19
 	VPADDD          Z23, Z13, Z13
+	VPRORD          $0x16, Z6, Z19
+	VMOVDQA32       Z14, Z24
 	VPTERNLOGD      $0x96, Z19, Z18, Z16
-	VPADDD.BCST     528(AX), Z12, Z12
-	VPADDD          Z17, Z5, Z5
-	VPADDD          3776(AX), Z12, Z12
+	VPTERNLOGD      $0xe8, Z8, Z15, Z24
 	VPADDD          Z16, Z5, Z5
-	VPADDD          Z12, Z8, Z8
-	VPADDD.BCST     28(AX), Z4, Z4
+	VPADDD          Z24, Z13, Z13
+	VMOVDQA32       Z6, Z17
+	VPADDD.BCST     528(AX), Z12, Z12
+	VPTERNLOGD      $0xe8, Z0, Z7, Z17
+	VPADDD          3776(AX), Z12, Z12
+	VPADDD          Z17, Z5, Z5
 	VMOVDQA32       Z9, Z24
-	VPADDD          Z4, Z0, Z0
+	VPADDD.BCST     28(AX), Z4, Z4
 	VPTERNLOGD      $0xca, Z11, Z10, Z24
 	VMOVDQA32       Z1, Z17
-	VPRORD          $0x06, Z9, Z23
+	VPADDD          Z24, Z12, Z12
 	VPTERNLOGD      $0xca, Z3, Z2, Z17
+	VPRORD          $0x06, Z9, Z23
+	VPADDD          Z17, Z4, Z4
 	VPRORD          $0x0b, Z9, Z25
 	VPRORD          $0x06, Z1, Z16
 	VPRORD          $0x19, Z9, Z26
 	VPRORD          $0x0b, Z1, Z18
 	VPTERNLOGD      $0x96, Z26, Z25, Z23
 	VPRORD          $0x19, Z1, Z19
-	VPADDD          Z24, Z8, Z8
-	VPTERNLOGD      $0x96, Z19, Z18, Z16
-	VPADDD          Z24, Z12, Z12
-	VPADDD          Z17, Z0, Z0
-	VPADDD          Z23, Z8, Z8
-	VPADDD          Z17, Z4, Z4
 	VPADDD          Z23, Z12, Z12
-	VPADDD          Z16, Z0, Z0
-	VMOVDQA32       Z13, Z24
+	VPTERNLOGD      $0x96, Z19, Z18, Z16
+	VPADDD          Z12, Z8, Z8
 	VPADDD          Z16, Z4, Z4
-	VPTERNLOGD      $0xe8, Z15, Z14, Z24
-	VMOVDQA32       Z5, Z17
 	VPRORD          $0x02, Z13, Z23
-	VPTERNLOGD      $0xe8, Z7, Z6, Z17
+	VPADDD          Z4, Z0, Z0
 	VPRORD          $0x0d, Z13, Z25
 	VPRORD          $0x02, Z5, Z16
 	VPRORD          $0x16, Z13, Z26
 	VPRORD          $0x0d, Z5, Z18
 	VPTERNLOGD      $0x96, Z26, Z25, Z23
 	VPRORD          $0x16, Z5, Z19
-	VPADDD          Z24, Z12, Z12
-	VPTERNLOGD      $0x96, Z19, Z18, Z16
 	VPADDD          Z23, Z12, Z12
-	VPADDD          Z17, Z4, Z4
-	VPADDD.BCST     532(AX), Z11, Z11
+	VPTERNLOGD      $0x96, Z19, Z18, Z16
+	VMOVDQA32       Z13, Z24
 	VPADDD          Z16, Z4, Z4
+	VPTERNLOGD      $0xe8, Z15, Z14, Z24
+	VMOVDQA32       Z5, Z17
+	VPADDD          Z24, Z12, Z12
+	VPTERNLOGD      $0xe8, Z7, Z6, Z17
+	VPADDD.BCST     532(AX), Z11, Z11
+	VPADDD          Z17, Z4, Z4
 	VPADDD          3840(AX), Z11, Z11
 	VPADDD.BCST     32(AX), Z3, Z3
-	VPADDD          Z11, Z15, Z15
-	VPADDD          Z3, Z7, Z7
 	VMOVDQA32       Z8, Z24
 	VMOVDQA32       Z0, Z17
 	VPTERNLOGD      $0xca, Z10, Z9, Z24
 	VPTERNLOGD      $0xca, Z2, Z1, Z17
+	VPADDD          Z24, Z11, Z11
+	VPADDD          Z17, Z3, Z3
 	VPRORD          $0x06, Z8, Z23
 	VPRORD          $0x06, Z0, Z16
 	VPRORD          $0x0b, Z8, Z25
@@ -85242,18 +85226,10 @@ sha256dAVX512_loop:
 	VPRORD          $0x19, Z0, Z19
 	VPTERNLOGD      $0x96, Z26, Z25, Z23
 	VPTERNLOGD      $0x96, Z19, Z18, Z16
-	VPADDD          Z24, Z15, Z15
-	VPADDD          Z17, Z7, Z7
-	VPADDD          Z24, Z11, Z11
-	VPADDD          Z17, Z3, Z3
-	VPADDD          Z23, Z15, Z15
-	VPADDD          Z16, Z7, Z7
 	VPADDD          Z23, Z11, Z11
 	VPADDD          Z16, Z3, Z3
-	VMOVDQA32       Z12, Z24
-	VMOVDQA32       Z4, Z17
-	VPTERNLOGD      $0xe8, Z14, Z13, Z24
-	VPTERNLOGD      $0xe8, Z6, Z5, Z17
+	VPADDD          Z11, Z15, Z15
+	VPADDD          Z3, Z7, Z7
 	VPRORD          $0x02, Z12, Z23
 	VPRORD          $0x02, Z4, Z16
 	VPRORD          $0x0d, Z12, Z25
@@ -85262,19 +85238,23 @@ sha256dAVX512_loop:
 	VPRORD          $0x16, Z4, Z19
 	VPTERNLOGD      $0x96, Z26, Z25, Z23
 	VPTERNLOGD      $0x96, Z19, Z18, Z16
-	VPADDD          Z24, Z11, Z11
-	VPADDD          Z17, Z3, Z3
 	VPADDD          Z23, Z11, Z11
 	VPADDD          Z16, Z3, Z3
+	VMOVDQA32       Z12, Z24
+	VMOVDQA32       Z4, Z17
+	VPTERNLOGD      $0xe8, Z14, Z13, Z24
+	VPTERNLOGD      $0xe8, Z6, Z5, Z17
+	VPADDD          Z24, Z11, Z11
+	VPADDD          Z17, Z3, Z3
 	VPADDD.BCST     536(AX), Z10, Z10
 	VPADDD.BCST     36(AX), Z2, Z2
 	VPADDD          3904(AX), Z10, Z10
-	VPADDD          Z2, Z6, Z6
-	VPADDD          Z10, Z14, Z14
 	VMOVDQA32       Z7, Z17
 	VMOVDQA32       Z15, Z24
 	VPTERNLOGD      $0xca, Z1, Z0, Z17
 	VPTERNLOGD      $0xca, Z9, Z8, Z24
+	VPADDD          Z17, Z2, Z2
+	VPADDD          Z24, Z10, Z10
 	VPRORD          $0x06, Z7, Z16
 	VPRORD          $0x06, Z15, Z23
 	VPRORD          $0x0b, Z7, Z18
@@ -85283,18 +85263,10 @@ sha256dAVX512_loop:
 	VPRORD          $0x19, Z15, Z26
 	VPTERNLOGD      $0x96, Z19, Z18, Z16
 	VPTERNLOGD      $0x96, Z26, Z25, Z23
-	VPADDD          Z17, Z6, Z6
-	VPADDD          Z24, Z14, Z14
-	VPADDD          Z17, Z2, Z2
-	VPADDD          Z24, Z10, Z10
-	VPADDD          Z16, Z6, Z6
-	VPADDD          Z23, Z14, Z14
 	VPADDD          Z16, Z2, Z2
 	VPADDD          Z23, Z10, Z10
-	VMOVDQA32       Z3, Z17
-	VMOVDQA32       Z11, Z24
-	VPTERNLOGD      $0xe8, Z5, Z4, Z17
-	VPTERNLOGD      $0xe8, Z13, Z12, Z24
+	VPADDD          Z2, Z6, Z6
+	VPADDD          Z10, Z14, Z14
 	VPRORD          $0x02, Z3, Z16
 	VPRORD          $0x02, Z11, Z23
 	VPRORD          $0x0d, Z3, Z18
@@ -85303,340 +85275,312 @@ sha256dAVX512_loop:
 	VPRORD          $0x16, Z11, Z26
 	VPTERNLOGD      $0x96, Z19, Z18, Z16
 	VPTERNLOGD      $0x96, Z26, Z25, Z23
-	VPADDD          Z17, Z2, Z2
-	VPADDD          Z24, Z10, Z10
 	VPADDD          Z16, Z2, Z2
 	VPADDD          Z23, Z10, Z10
+	VMOVDQA32       Z3, Z17
+	VMOVDQA32       Z11, Z24
+	VPTERNLOGD      $0xe8, Z5, Z4, Z17
+	VPTERNLOGD      $0xe8, Z13, Z12, Z24
+	VPADDD          Z17, Z2, Z2
+	VPADDD          Z24, Z10, Z10
 	VPADDD.BCST     40(AX), Z1, Z1
 	VPADDD.BCST     540(AX), Z9, Z9
-	VPADDD          Z1, Z5, Z5
-	VPADDD          3968(AX), Z9, Z9
 	VMOVDQA32       Z6, Z17
-	VPADDD          Z9, Z13, Z13
+	VPADDD          3968(AX), Z9, Z9
 	VPTERNLOGD      $0xca, Z0, Z7, Z17
 	VMOVDQA32       Z14, Z24
-	VPRORD          $0x06, Z6, Z16
+	VPADDD          Z17, Z1, Z1
 	VPTERNLOGD      $0xca, Z8, Z15, Z24
+	VPRORD          $0x06, Z6, Z16
+	VPADDD          Z24, Z9, Z9
 	VPRORD          $0x0b, Z6, Z18
 	VPRORD          $0x06, Z14, Z23
 	VPRORD          $0x19, Z6, Z19
 	VPRORD          $0x0b, Z14, Z25
 	VPTERNLOGD      $0x96, Z19, Z18, Z16
 	VPRORD          $0x19, Z14, Z26
-	VPADDD          Z17, Z5, Z5
-	VPTERNLOGD      $0x96, Z26, Z25, Z23
-	VPADDD          Z17, Z1, Z1
-	VPADDD          Z24, Z13, Z13
-	VPADDD          Z16, Z5, Z5
-	VPADDD          Z24, Z9, Z9
 	VPADDD          Z16, Z1, Z1
-	VPADDD          Z23, Z13, Z13
-	VMOVDQA32       Z2, Z17
+	VPTERNLOGD      $0x96, Z26, Z25, Z23
+	VPADDD          Z1, Z5, Z5
 	VPADDD          Z23, Z9, Z9
-	VPTERNLOGD      $0xe8, Z4, Z3, Z17
-	VMOVDQA32       Z10, Z24
 	VPRORD          $0x02, Z2, Z16
-	VPTERNLOGD      $0xe8, Z12, Z11, Z24
+	VPADDD          Z9, Z13, Z13
 	VPRORD          $0x0d, Z2, Z18
 	VPRORD          $0x02, Z10, Z23
 	VPRORD          $0x16, Z2, Z19
 	VPRORD          $0x0d, Z10, Z25
 	VPTERNLOGD      $0x96, Z19, Z18, Z16
 	VPRORD          $0x16, Z10, Z26
-	VPADDD          Z17, Z1, Z1
-	VPTERNLOGD      $0x96, Z26, Z25, Z23
 	VPADDD          Z16, Z1, Z1
-	VPADDD          Z24, Z9, Z9
-	VPADDD.BCST     44(AX), Z0, Z0
+	VPTERNLOGD      $0x96, Z26, Z25, Z23
+	VMOVDQA32       Z2, Z17
 	VPADDD          Z23, Z9, Z9
-	VPADDD          Z0, Z4, Z4
-	VPADDD.BCST     544(AX), Z8, Z8
+	VPTERNLOGD      $0xe8, Z4, Z3, Z17
+	VMOVDQA32       Z10, Z24
+	VPADDD          Z17, Z1, Z1
+	VPTERNLOGD      $0xe8, Z12, Z11, Z24
+	VPADDD.BCST     44(AX), Z0, Z0
+	VPADDD          Z24, Z9, Z9
 	VMOVDQA32       Z5, Z17
-	VPADDD          Z8, Z12, Z12
+	VPADDD.BCST     544(AX), Z8, Z8
 	VPTERNLOGD      $0xca, Z7, Z6, Z17
 	VMOVDQA32       Z13, Z24
-	VPRORD          $0x06, Z5, Z16
+	VPADDD          Z17, Z0, Z0
 	VPTERNLOGD      $0xca, Z15, Z14, Z24
+	VPRORD          $0x06, Z5, Z16
+	VPADDD          Z24, Z8, Z8
 	VPRORD          $0x0b, Z5, Z18
 	VPRORD          $0x06, Z13, Z23
 	VPRORD          $0x19, Z5, Z19
 	VPRORD          $0x0b, Z13, Z25
 	VPTERNLOGD      $0x96, Z19, Z18, Z16
 	VPRORD          $0x19, Z13, Z26
-	VPADDD          Z17, Z4, Z4
-	VPTERNLOGD      $0x96, Z26, Z25, Z23
-	VPADDD          Z17, Z0, Z0
-	VPADDD          Z24, Z12, Z12
-	VPADDD          Z16, Z4, Z4
-	VPADDD          Z24, Z8, Z8
 	VPADDD          Z16, Z0, Z0
-	VPADDD          Z23, Z12, Z12
-	VMOVDQA32       Z1, Z17
+	VPTERNLOGD      $0x96, Z26, Z25, Z23
+	VPADDD          Z0, Z4, Z4
 	VPADDD          Z23, Z8, Z8
-	VPTERNLOGD      $0xe8, Z3, Z2, Z17
-	VMOVDQA32       Z9, Z24
 	VPRORD          $0x02, Z1, Z16
-	VPTERNLOGD      $0xe8, Z11, Z10, Z24
+	VPADDD          Z8, Z12, Z12
 	VPRORD          $0x0d, Z1, Z18
 	VPRORD          $0x02, Z9, Z23
 	VPRORD          $0x16, Z1, Z19
 	VPRORD          $0x0d, Z9, Z25
 	VPTERNLOGD      $0x96, Z19, Z18, Z16
 	VPRORD          $0x16, Z9, Z26
-	VPADDD          Z17, Z0, Z0
-	VPTERNLOGD      $0x96, Z26, Z25, Z23
 	VPADDD          Z16, Z0, Z0
-	VPADDD          Z24, Z8, Z8
-	VPADDD.BCST     48(AX), Z7, Z7
+	VPTERNLOGD      $0x96, Z26, Z25, Z23
+	VMOVDQA32       Z1, Z17
 	VPADDD          Z23, Z8, Z8
-	VPADDD          Z7, Z3, Z3
-	VPADDD.BCST     548(AX), Z15, Z15
+	VPTERNLOGD      $0xe8, Z3, Z2, Z17
+	VMOVDQA32       Z9, Z24
+	VPADDD          Z17, Z0, Z0
+	VPTERNLOGD      $0xe8, Z11, Z10, Z24
+	VPADDD.BCST     48(AX), Z7, Z7
+	VPADDD          Z24, Z8, Z8
 	VMOVDQA32       Z4, Z17
-	VPADDD          Z15, Z11, Z11
+	VPADDD.BCST     548(AX), Z15, Z15
 	VPTERNLOGD      $0xca, Z6, Z5, Z17
 	VMOVDQA32       Z12, Z24
-	VPRORD          $0x06, Z4, Z16
+	VPADDD          Z17, Z7, Z7
 	VPTERNLOGD      $0xca, Z14, Z13, Z24
+	VPRORD          $0x06, Z4, Z16
+	VPADDD          Z24, Z15, Z15
 	VPRORD          $0x0b, Z4, Z18
 	VPRORD          $0x06, Z12, Z23
 	VPRORD          $0x19, Z4, Z19
 	VPRORD          $0x0b, Z12, Z25
 	VPTERNLOGD      $0x96, Z19, Z18, Z16
 	VPRORD          $0x19, Z12, Z26
-	VPADDD          Z17, Z3, Z3
-	VPTERNLOGD      $0x96, Z26, Z25, Z23
-	VPADDD          Z17, Z7, Z7
-	VPADDD          Z24, Z11, Z11
-	VPADDD          Z16, Z3, Z3
-	VPADDD          Z24, Z15, Z15
 	VPADDD          Z16, Z7, Z7
-	VPADDD          Z23, Z11, Z11
-	VMOVDQA32       Z0, Z17
+	VPTERNLOGD      $0x96, Z26, Z25, Z23
+	VPADDD          Z7, Z3, Z3
 	VPADDD          Z23, Z15, Z15
-	VPTERNLOGD      $0xe8, Z2, Z1, Z17
-	VMOVDQA32       Z8, Z24
 	VPRORD          $0x02, Z0, Z16
-	VPTERNLOGD      $0xe8, Z10, Z9, Z24
+	VPADDD          Z15, Z11, Z11
 	VPRORD          $0x0d, Z0, Z18
 	VPRORD          $0x02, Z8, Z23
 	VPRORD          $0x16, Z0, Z19
 	VPRORD          $0x0d, Z8, Z25
 	VPTERNLOGD      $0x96, Z19, Z18, Z16
 	VPRORD          $0x16, Z8, Z26
-	VPADDD          Z17, Z7, Z7
-	VPTERNLOGD      $0x96, Z26, Z25, Z23
 	VPADDD          Z16, Z7, Z7
-	VPADDD          Z24, Z15, Z15
-	VPADDD.BCST     52(AX), Z6, Z6
+	VPTERNLOGD      $0x96, Z26, Z25, Z23
+	VMOVDQA32       Z0, Z17
 	VPADDD          Z23, Z15, Z15
-	VPADDD          Z6, Z2, Z2
-	VPADDD.BCST     552(AX), Z14, Z14
+	VPTERNLOGD      $0xe8, Z2, Z1, Z17
+	VMOVDQA32       Z8, Z24
+	VPADDD          Z17, Z7, Z7
+	VPTERNLOGD      $0xe8, Z10, Z9, Z24
+	VPADDD.BCST     52(AX), Z6, Z6
+	VPADDD          Z24, Z15, Z15
 	VMOVDQA32       Z3, Z17
-	VPADDD          Z14, Z10, Z10
+	VPADDD.BCST     552(AX), Z14, Z14
 	VPTERNLOGD      $0xca, Z5, Z4, Z17
 	VMOVDQA32       Z11, Z24
-	VPRORD          $0x06, Z3, Z16
+	VPADDD          Z17, Z6, Z6
 	VPTERNLOGD      $0xca, Z13, Z12, Z24
+	VPRORD          $0x06, Z3, Z16
+	VPADDD          Z24, Z14, Z14
 	VPRORD          $0x0b, Z3, Z18
 	VPRORD          $0x06, Z11, Z23
 	VPRORD          $0x19, Z3, Z19
 	VPRORD          $0x0b, Z11, Z25
 	VPTERNLOGD      $0x96, Z19, Z18, Z16
 	VPRORD          $0x19, Z11, Z26
-	VPADDD          Z17, Z2, Z2
-	VPTERNLOGD      $0x96, Z26, Z25, Z23
-	VPADDD          Z17, Z6, Z6
-	VPADDD          Z24, Z10, Z10
-	VPADDD          Z16, Z2, Z2
-	VPADDD          Z24, Z14, Z14
 	VPADDD          Z16, Z6, Z6
-	VPADDD          Z23, Z10, Z10
-	VMOVDQA32       Z7, Z17
+	VPTERNLOGD      $0x96, Z26, Z25, Z23
+	VPADDD          Z6, Z2, Z2
 	VPADDD          Z23, Z14, Z14
-	VPTERNLOGD      $0xe8, Z1, Z0, Z17
-	VMOVDQA32       Z15, Z24
 	VPRORD          $0x02, Z7, Z16
-	VPTERNLOGD      $0xe8, Z9, Z8, Z24
+	VPADDD          Z14, Z10, Z10
 	VPRORD          $0x0d, Z7, Z18
 	VPRORD          $0x02, Z15, Z23
 	VPRORD          $0x16, Z7, Z19
 	VPRORD          $0x0d, Z15, Z25
 	VPTERNLOGD      $0x96, Z19, Z18, Z16
 	VPRORD          $0x16, Z15, Z26
-	VPADDD          Z17, Z6, Z6
-	VPTERNLOGD      $0x96, Z26, Z25, Z23
 	VPADDD          Z16, Z6, Z6
-	VPADDD          Z24, Z14, Z14
-	VPADDD.BCST     56(AX), Z5, Z5
+	VPTERNLOGD      $0x96, Z26, Z25, Z23
+	VMOVDQA32       Z7, Z17
 	VPADDD          Z23, Z14, Z14
-	VPADDD          Z5, Z1, Z1
-	VPADDD.BCST     556(AX), Z13, Z13
+	VPTERNLOGD      $0xe8, Z1, Z0, Z17
+	VMOVDQA32       Z15, Z24
+	VPADDD          Z17, Z6, Z6
+	VPTERNLOGD      $0xe8, Z9, Z8, Z24
+	VPADDD.BCST     56(AX), Z5, Z5
+	VPADDD          Z24, Z14, Z14
 	VMOVDQA32       Z2, Z17
-	VPADDD          Z13, Z9, Z9
+	VPADDD.BCST     556(AX), Z13, Z13
 	VPTERNLOGD      $0xca, Z4, Z3, Z17
 	VMOVDQA32       Z10, Z24
-	VPRORD          $0x06, Z2, Z16
+	VPADDD          Z17, Z5, Z5
 	VPTERNLOGD      $0xca, Z12, Z11, Z24
+	VPRORD          $0x06, Z2, Z16
+	VPADDD          Z24, Z13, Z13
 	VPRORD          $0x0b, Z2, Z18
 	VPRORD          $0x06, Z10, Z23
 	VPRORD          $0x19, Z2, Z19
 	VPRORD          $0x0b, Z10, Z25
 	VPTERNLOGD      $0x96, Z19, Z18, Z16
 	VPRORD          $0x19, Z10, Z26
-	VPADDD          Z17, Z1, Z1
-	VPTERNLOGD      $0x96, Z26, Z25, Z23
-	VPADDD          Z17, Z5, Z5
-	VPADDD          Z24, Z9, Z9
-	VPADDD          Z16, Z1, Z1
-	VPADDD          Z24, Z13, Z13
 	VPADDD          Z16, Z5, Z5
-	VPADDD          Z23, Z9, Z9
-	VMOVDQA32       Z6, Z17
+	VPTERNLOGD      $0x96, Z26, Z25, Z23
+	VPADDD          Z5, Z1, Z1
 	VPADDD          Z23, Z13, Z13
-	VPTERNLOGD      $0xe8, Z0, Z7, Z17
-	VMOVDQA32       Z14, Z24
 	VPRORD          $0x02, Z6, Z16
-	VPTERNLOGD      $0xe8, Z8, Z15, Z24
+	VPADDD          Z13, Z9, Z9
 	VPRORD          $0x0d, Z6, Z18
 	VPRORD          $0x02, Z14, Z23
 	VPRORD          $0x16, Z6, Z19
 	VPRORD          $0x0d, Z14, Z25
 	VPTERNLOGD      $0x96, Z19, Z18, Z16
 	VPRORD          $0x16, Z14, Z26
-	VPADDD          Z17, Z5, Z5
-	VPTERNLOGD      $0x96, Z26, Z25, Z23
 	VPADDD          Z16, Z5, Z5
-	VPADDD          Z24, Z13, Z13
-	VPADDD.BCST     60(AX), Z4, Z4
+	VPTERNLOGD      $0x96, Z26, Z25, Z23
+	VMOVDQA32       Z6, Z17
 	VPADDD          Z23, Z13, Z13
-	VPADDD          Z4, Z0, Z0
-	VPADDD.BCST     560(AX), Z12, Z12
+	VPTERNLOGD      $0xe8, Z0, Z7, Z17
+	VMOVDQA32       Z14, Z24
+	VPADDD          Z17, Z5, Z5
+	VPTERNLOGD      $0xe8, Z8, Z15, Z24
+	VPADDD.BCST     60(AX), Z4, Z4
+	VPADDD          Z24, Z13, Z13
 	VMOVDQA32       Z1, Z17
-	VPADDD          Z12, Z8, Z8
+	VPADDD.BCST     560(AX), Z12, Z12
 	VPTERNLOGD      $0xca, Z3, Z2, Z17
 	VMOVDQA32       Z9, Z24
-	VPRORD          $0x06, Z1, Z16
+	VPADDD          Z17, Z4, Z4
 	VPTERNLOGD      $0xca, Z11, Z10, Z24
+	VPRORD          $0x06, Z1, Z16
+	VPADDD          Z24, Z12, Z12
 	VPRORD          $0x0b, Z1, Z18
 	VPRORD          $0x06, Z9, Z23
 	VPRORD          $0x19, Z1, Z19
 	VPRORD          $0x0b, Z9, Z25
 	VPTERNLOGD      $0x96, Z19, Z18, Z16
 	VPRORD          $0x19, Z9, Z26
-	VPADDD          Z17, Z0, Z0
-	VPTERNLOGD      $0x96, Z26, Z25, Z23
-	VPADDD          Z17, Z4, Z4
-	VPADDD          Z24, Z8, Z8
-	VPADDD          Z16, Z0, Z0
-	VPADDD          Z24, Z12, Z12
 	VPADDD          Z16, Z4, Z4
-	VPADDD          Z23, Z8, Z8
-	VMOVDQA32       Z5, Z17
+	VPTERNLOGD      $0x96, Z26, Z25, Z23
+	VPADDD          Z4, Z0, Z0
 	VPADDD          Z23, Z12, Z12
-	VPTERNLOGD      $0xe8, Z7, Z6, Z17
-	VMOVDQA32       Z13, Z24
 	VPRORD          $0x02, Z5, Z16
-	VPTERNLOGD      $0xe8, Z15, Z14, Z24
+	VPADDD          Z12, Z8, Z8
 	VPRORD          $0x0d, Z5, Z18
 	VPRORD          $0x02, Z13, Z23
 	VPRORD          $0x16, Z5, Z19
 	VPRORD          $0x0d, Z13, Z25
 	VPTERNLOGD      $0x96, Z19, Z18, Z16
 	VPRORD          $0x16, Z13, Z26
-	VPADDD          Z17, Z4, Z4
-	VPTERNLOGD      $0x96, Z26, Z25, Z23
 	VPADDD          Z16, Z4, Z4
-	VPADDD          Z24, Z12, Z12
-	VPADDD.BCST     64(AX), Z3, Z3
+	VPTERNLOGD      $0x96, Z26, Z25, Z23
+	VMOVDQA32       Z5, Z17
 	VPADDD          Z23, Z12, Z12
-	VPADDD          Z3, Z7, Z7
-	VPADDD.BCST     564(AX), Z11, Z11
+	VPTERNLOGD      $0xe8, Z7, Z6, Z17
+	VMOVDQA32       Z13, Z24
+	VPADDD          Z17, Z4, Z4
+	VPTERNLOGD      $0xe8, Z15, Z14, Z24
+	VPADDD.BCST     64(AX), Z3, Z3
+	VPADDD          Z24, Z12, Z12
 	VMOVDQA32       Z0, Z17
-	VPADDD          Z11, Z15, Z15
+	VPADDD.BCST     564(AX), Z11, Z11
 	VPTERNLOGD      $0xca, Z2, Z1, Z17
 	VMOVDQA32       Z8, Z24
-	VPRORD          $0x06, Z0, Z16
+	VPADDD          Z17, Z3, Z3
 	VPTERNLOGD      $0xca, Z10, Z9, Z24
+	VPRORD          $0x06, Z0, Z16
+	VPADDD          Z24, Z11, Z11
 	VPRORD          $0x0b, Z0, Z18
 	VPRORD          $0x06, Z8, Z23
 	VPRORD          $0x19, Z0, Z19
 	VPRORD          $0x0b, Z8, Z25
 	VPTERNLOGD      $0x96, Z19, Z18, Z16
 	VPRORD          $0x19, Z8, Z26
-	VPADDD          Z17, Z7, Z7
-	VPTERNLOGD      $0x96, Z26, Z25, Z23
-	VPADDD          Z17, Z3, Z3
-	VPADDD          Z24, Z15, Z15
-	VPADDD          Z16, Z7, Z7
-	VPADDD          Z24, Z11, Z11
 	VPADDD          Z16, Z3, Z3
-	VPADDD          Z23, Z15, Z15
-	VMOVDQA32       Z4, Z17
+	VPTERNLOGD      $0x96, Z26, Z25, Z23
+	VPADDD          Z3, Z7, Z7
 	VPADDD          Z23, Z11, Z11
-	VPTERNLOGD      $0xe8, Z6, Z5, Z17
-	VMOVDQA32       Z12, Z24
 	VPRORD          $0x02, Z4, Z16
-	VPTERNLOGD      $0xe8, Z14, Z13, Z24
+	VPADDD          Z11, Z15, Z15
 	VPRORD          $0x0d, Z4, Z18
 	VPRORD          $0x02, Z12, Z23
 	VPRORD          $0x16, Z4, Z19
 	VPRORD          $0x0d, Z12, Z25
 	VPTERNLOGD      $0x96, Z19, Z18, Z16
 	VPRORD          $0x16, Z12, Z26
-	VPADDD          Z17, Z3, Z3
-	VPTERNLOGD      $0x96, Z26, Z25, Z23
 	VPADDD          Z16, Z3, Z3
-	VPADDD          Z24, Z11, Z11
-	VPADDD.BCST     68(AX), Z2, Z2
+	VPTERNLOGD      $0x96, Z26, Z25, Z23
+	VMOVDQA32       Z4, Z17
 	VPADDD          Z23, Z11, Z11
-	VPADDD          Z2, Z6, Z6
-	VPADDD.BCST     568(AX), Z10, Z10
+	VPTERNLOGD      $0xe8, Z6, Z5, Z17
+	VMOVDQA32       Z12, Z24
+	VPADDD          Z17, Z3, Z3
+	VPTERNLOGD      $0xe8, Z14, Z13, Z24
+	VPADDD.BCST     68(AX), Z2, Z2
+	VPADDD          Z24, Z11, Z11
 	VMOVDQA32       Z7, Z17
-	VPADDD          Z10, Z14, Z14
+	VPADDD.BCST     568(AX), Z10, Z10
 	VPTERNLOGD      $0xca, Z1, Z0, Z17
 	VMOVDQA32       Z15, Z24
-	VPRORD          $0x06, Z7, Z16
+	VPADDD          Z17, Z2, Z2
 	VPTERNLOGD      $0xca, Z9, Z8, Z24
+	VPRORD          $0x06, Z7, Z16
+	VPADDD          Z24, Z10, Z10
 	VPRORD          $0x0b, Z7, Z18
 	VPRORD          $0x06, Z15, Z23
 	VPRORD          $0x19, Z7, Z19
 	VPRORD          $0x0b, Z15, Z25
 	VPTERNLOGD      $0x96, Z19, Z18, Z16
 	VPRORD          $0x19, Z15, Z26
-	VPADDD          Z17, Z6, Z6
-	VPTERNLOGD      $0x96, Z26, Z25, Z23
-	VPADDD          Z17, Z2, Z2
-	VPADDD          Z24, Z14, Z14
-	VPADDD          Z16, Z6, Z6
-	VPADDD          Z24, Z10, Z10
 	VPADDD          Z16, Z2, Z2
-	VPADDD          Z23, Z14, Z14
-	VMOVDQA32       Z3, Z17
+	VPTERNLOGD      $0x96, Z26, Z25, Z23
+	VPADDD          Z2, Z6, Z6
 	VPADDD          Z23, Z10, Z10
-	VPTERNLOGD      $0xe8, Z5, Z4, Z17
-	VMOVDQA32       Z11, Z24
 	VPRORD          $0x02, Z3, Z16
-	VPTERNLOGD      $0xe8, Z13, Z12, Z24
+	VPADDD          Z10, Z14, Z14
 	VPRORD          $0x0d, Z3, Z18
 	VPRORD          $0x02, Z11, Z23
 	VPRORD          $0x16, Z3, Z19
 	VPRORD          $0x0d, Z11, Z25
 	VPTERNLOGD      $0x96, Z19, Z18, Z16
 	VPRORD          $0x16, Z11, Z26
-	VPADDD          Z17, Z2, Z2
-	VPTERNLOGD      $0x96, Z26, Z25, Z23
 	VPADDD          Z16, Z2, Z2
-	VPADDD          Z24, Z10, Z10
-	VMOVDQU32       1664(AX), Z19
+	VPTERNLOGD      $0x96, Z26, Z25, Z23
+	VMOVDQA32       Z3, Z17
 	VPADDD          Z23, Z10, Z10
+	VPTERNLOGD      $0xe8, Z5, Z4, Z17
+	VMOVDQA32       Z11, Z24
+	VPADDD          Z17, Z2, Z2
+	VPTERNLOGD      $0xe8, Z13, Z12, Z24
+	VMOVDQU32       1664(AX), Z19
+	VPADDD          Z24, Z10, Z10
 	VPRORD          $0x07, Z19, Z20
 	VPADDD.BCST     572(AX), Z9, Z9
 	VPRORD          $0x12, Z19, Z17
-	VPADDD          Z9, Z13, Z13
-	VPSRLD          $0x03, Z19, Z18
 	VMOVDQA32       Z14, Z24
-	VPTERNLOGD      $0x96, Z18, Z17, Z20
+	VPSRLD          $0x03, Z19, Z18
 	VPTERNLOGD      $0xca, Z8, Z15, Z24
+	VPTERNLOGD      $0x96, Z18, Z17, Z20
+	VPADDD          Z24, Z9, Z9
 	VPADDD.BCST     328(AX), Z20, Z20
 	VPRORD          $0x06, Z14, Z23
 	VMOVDQU32       Z20, 1600(AX)
@@ -85645,91 +85589,83 @@ sha256dAVX512_loop:
 	VPRORD          $0x19, Z14, Z26
 	VPADDD          Z20, Z1, Z1
 	VPTERNLOGD      $0x96, Z26, Z25, Z23
-	VPADDD          Z1, Z5, Z5
-	VPADDD          Z24, Z13, Z13
 	VMOVDQA32       Z6, Z17
-	VPADDD          Z24, Z9, Z9
+	VPADDD          Z23, Z9, Z9
 	VPTERNLOGD      $0xca, Z0, Z7, Z17
-	VPADDD          Z23, Z13, Z13
-	VPRORD          $0x06, Z6, Z16
-	VPADDD          Z23, Z9, Z9
-	VPRORD          $0x0b, Z6, Z18
-	VMOVDQA32       Z10, Z24
-	VPRORD          $0x19, Z6, Z19
-	VPTERNLOGD      $0xe8, Z12, Z11, Z24
-	VPTERNLOGD      $0x96, Z19, Z18, Z16
+	VPADDD          Z9, Z13, Z13
+	VPADDD          Z17, Z1, Z1
 	VPRORD          $0x02, Z10, Z23
-	VPADDD          Z17, Z5, Z5
+	VPRORD          $0x06, Z6, Z16
 	VPRORD          $0x0d, Z10, Z25
-	VPADDD          Z17, Z1, Z1
+	VPRORD          $0x0b, Z6, Z18
 	VPRORD          $0x16, Z10, Z26
-	VPADDD          Z16, Z5, Z5
+	VPRORD          $0x19, Z6, Z19
 	VPTERNLOGD      $0x96, Z26, Z25, Z23
-	VPADDD          Z16, Z1, Z1
-	VPADDD          Z24, Z9, Z9
-	VMOVDQA32       Z2, Z17
-	VPADDD          Z23, Z9, Z9
-	VPTERNLOGD      $0xe8, Z4, Z3, Z17
-	VMOVDQU32       3584(AX), Z26
-	VPRORD          $0x02, Z2, Z16
-	VPRORD          $0x07, Z26, Z28
-	VPRORD          $0x0d, Z2, Z18
-	VPRORD          $0x12, Z26, Z24
-	VPRORD          $0x16, Z2, Z19
-	VPSRLD          $0x03, Z26, Z25
 	VPTERNLOGD      $0x96, Z19, Z18, Z16
-	VPTERNLOGD      $0x96, Z25, Z24, Z28
-	VPADDD          Z17, Z1, Z1
-	VPADDD          3520(AX), Z28, Z28
+	VPADDD          Z23, Z9, Z9
 	VPADDD          Z16, Z1, Z1
+	VMOVDQA32       Z10, Z24
+	VPADDD          Z1, Z5, Z5
+	VPTERNLOGD      $0xe8, Z12, Z11, Z24
+	VPRORD          $0x02, Z2, Z16
+	VPADDD          Z24, Z9, Z9
+	VPRORD          $0x0d, Z2, Z18
+	VMOVDQU32       3584(AX), Z26
+	VPRORD          $0x16, Z2, Z19
+	VPRORD          $0x07, Z26, Z28
+	VPTERNLOGD      $0x96, Z19, Z18, Z16
+	VPRORD          $0x12, Z26, Z24
+	VPADDD          Z16, Z1, Z1
+	VPSRLD          $0x03, Z26, Z25
+	VMOVDQA32       Z2, Z17
+	VPTERNLOGD      $0x96, Z25, Z24, Z28
+	VPTERNLOGD      $0xe8, Z4, Z3, Z17
+	VPADDD          3520(AX), Z28, Z28
+	VPADDD          Z17, Z1, Z1
 	VMOVDQU32       Z28, 2496(AX)
 	VMOVDQU32       1664(AX), Z21
 	VPADDD.BCST     576(AX), Z8, Z8
 	VPADDD.BCST     332(AX), Z21, Z21
 	VPADDD          Z28, Z8, Z8
 	VMOVDQU32       Z21, 1664(AX)
-	VPADDD          Z8, Z12, Z12
-	VPADDD.BCST     76(AX), Z0, Z0
 	VMOVDQA32       Z13, Z24
-	VPADDD          Z21, Z0, Z0
+	VPADDD.BCST     76(AX), Z0, Z0
 	VPTERNLOGD      $0xca, Z15, Z14, Z24
-	VPADDD          Z0, Z4, Z4
-	VPRORD          $0x06, Z13, Z23
+	VPADDD          Z21, Z0, Z0
+	VPADDD          Z24, Z8, Z8
 	VMOVDQA32       Z5, Z17
-	VPRORD          $0x0b, Z13, Z25
+	VPRORD          $0x06, Z13, Z23
 	VPTERNLOGD      $0xca, Z7, Z6, Z17
+	VPRORD          $0x0b, Z13, Z25
+	VPADDD          Z17, Z0, Z0
 	VPRORD          $0x19, Z13, Z26
 	VPRORD          $0x06, Z5, Z16
 	VPTERNLOGD      $0x96, Z26, Z25, Z23
 	VPRORD          $0x0b, Z5, Z18
-	VPADDD          Z24, Z12, Z12
-	VPRORD          $0x19, Z5, Z19
-	VPADDD          Z24, Z8, Z8
-	VPTERNLOGD      $0x96, Z19, Z18, Z16
-	VPADDD          Z23, Z12, Z12
-	VPADDD          Z17, Z4, Z4
 	VPADDD          Z23, Z8, Z8
-	VPADDD          Z17, Z0, Z0
-	VMOVDQA32       Z9, Z24
-	VPADDD          Z16, Z4, Z4
-	VPTERNLOGD      $0xe8, Z11, Z10, Z24
-	VPADDD          Z16, Z0, Z0
+	VPRORD          $0x19, Z5, Z19
+	VPADDD          Z8, Z12, Z12
+	VPTERNLOGD      $0x96, Z19, Z18, Z16
 	VPRORD          $0x02, Z9, Z23
-	VMOVDQA32       Z1, Z17
+	VPADDD          Z16, Z0, Z0
 	VPRORD          $0x0d, Z9, Z25
-	VPTERNLOGD      $0xe8, Z3, Z2, Z17
+	VPADDD          Z0, Z4, Z4
 	VPRORD          $0x16, Z9, Z26
 	VPRORD          $0x02, Z1, Z16
 	VPTERNLOGD      $0x96, Z26, Z25, Z23
 	VPRORD          $0x0d, Z1, Z18
-	VPADDD          Z24, Z8, Z8
-	VPRORD          $0x16, Z1, Z19
 	VPADDD          Z23, Z8, Z8
+	VPRORD          $0x16, Z1, Z19
+	VMOVDQA32       Z9, Z24
 	VPTERNLOGD      $0x96, Z19, Z18, Z16
-	VMOVDQU32       3648(AX), Z26
-	VPADDD          Z17, Z0, Z0
-	VPRORD          $0x07, Z26, Z29
+	VPTERNLOGD      $0xe8, Z11, Z10, Z24
 	VPADDD          Z16, Z0, Z0
+	VPADDD          Z24, Z8, Z8
+	VMOVDQA32       Z1, Z17
+	VMOVDQU32       3648(AX), Z26
+	VPTERNLOGD      $0xe8, Z3, Z2, Z17
+	VPRORD          $0x07, Z26, Z29
+	VPADDD          Z17, Z0, Z0
 	VPRORD          $0x12, Z26, Z24
 	VPRORD          $0x11, Z20, Z22
 	VPSRLD          $0x03, Z26, Z25
@@ -85746,12 +85682,12 @@ sha256dAVX512_loop:
 	VPADDD.BCST     80(AX), Z7, Z7
 	VPADDD          Z29, Z15, Z15
 	VPADDD          Z22, Z7, Z7
-	VPADDD          Z15, Z11, Z11
-	VPADDD          Z7, Z3, Z3
 	VMOVDQA32       Z12, Z24
 	VMOVDQA32       Z4, Z17
 	VPTERNLOGD      $0xca, Z14, Z13, Z24
 	VPTERNLOGD      $0xca, Z6, Z5, Z17
+	VPADDD          Z24, Z15, Z15
+	VPADDD          Z17, Z7, Z7
 	VPRORD          $0x06, Z12, Z23
 	VPRORD          $0x06, Z4, Z16
 	VPRORD          $0x0b, Z12, Z25
@@ -85760,18 +85696,10 @@ sha256dAVX512_loop:
 	VPRORD          $0x19, Z4, Z19
 	VPTERNLOGD      $0x96, Z26, Z25, Z23
 	VPTERNLOGD      $0x96, Z19, Z18, Z16
-	VPADDD          Z24, Z11, Z11
-	VPADDD          Z17, Z3, Z3
-	VPADDD          Z24, Z15, Z15
-	VPADDD          Z17, Z7, Z7
-	VPADDD          Z23, Z11, Z11
-	VPADDD          Z16, Z3, Z3
 	VPADDD          Z23, Z15, Z15
 	VPADDD          Z16, Z7, Z7
-	VMOVDQA32       Z8, Z24
-	VMOVDQA32       Z0, Z17
-	VPTERNLOGD      $0xe8, Z10, Z9, Z24
-	VPTERNLOGD      $0xe8, Z2, Z1, Z17
+	VPADDD          Z15, Z11, Z11
+	VPADDD          Z7, Z3, Z3
 	VPRORD          $0x02, Z8, Z23
 	VPRORD          $0x02, Z0, Z16
 	VPRORD          $0x0d, Z8, Z25
@@ -85780,10 +85708,14 @@ sha256dAVX512_loop:
 	VPRORD          $0x16, Z0, Z19
 	VPTERNLOGD      $0x96, Z26, Z25, Z23
 	VPTERNLOGD      $0x96, Z19, Z18, Z16
-	VPADDD          Z24, Z15, Z15
-	VPADDD          Z17, Z7, Z7
 	VPADDD          Z23, Z15, Z15
 	VPADDD          Z16, Z7, Z7
+	VMOVDQA32       Z8, Z24
+	VMOVDQA32       Z0, Z17
+	VPTERNLOGD      $0xe8, Z10, Z9, Z24
+	VPTERNLOGD      $0xe8, Z2, Z1, Z17
+	VPADDD          Z24, Z15, Z15
+	VPADDD          Z17, Z7, Z7
 	VMOVDQU32       3712(AX), Z26
 	VPRORD          $0x11, Z21, Z20
 	VPRORD          $0x07, Z26, Z27
@@ -85799,11 +85731,11 @@ sha256dAVX512_loop:
 	VPRORD          $0x11, Z28, Z23
 	VPADDD          Z20, Z6, Z6
 	VPRORD          $0x13, Z28, Z24
-	VPADDD          Z6, Z2, Z2
-	VPSRLD          $0x0a, Z28, Z25
 	VMOVDQA32       Z3, Z17
-	VPTERNLOGD      $0x96, Z25, Z24, Z23
+	VPSRLD          $0x0a, Z28, Z25
 	VPTERNLOGD      $0xca, Z5, Z4, Z17
+	VPTERNLOGD      $0x96, Z25, Z24, Z23
+	VPADDD          Z17, Z6, Z6
 	VPADDD          Z23, Z27, Z27
 	VPRORD          $0x06, Z3, Z16
 	VMOVDQU32       Z27, 2624(AX)
@@ -85812,52 +85744,48 @@ sha256dAVX512_loop:
 	VPRORD          $0x19, Z3, Z19
 	VPADDD          Z27, Z14, Z14
 	VPTERNLOGD      $0x96, Z19, Z18, Z16
-	VPADDD          Z14, Z10, Z10
-	VPADDD          Z17, Z2, Z2
 	VMOVDQA32       Z11, Z24
-	VPADDD          Z17, Z6, Z6
+	VPADDD          Z16, Z6, Z6
 	VPTERNLOGD      $0xca, Z13, Z12, Z24
-	VPADDD          Z16, Z2, Z2
-	VPRORD          $0x06, Z11, Z23
-	VPADDD          Z16, Z6, Z6
-	VPRORD          $0x0b, Z11, Z25
-	VMOVDQA32       Z7, Z17
-	VPRORD          $0x19, Z11, Z26
-	VPTERNLOGD      $0xe8, Z1, Z0, Z17
-	VPTERNLOGD      $0x96, Z26, Z25, Z23
+	VPADDD          Z6, Z2, Z2
+	VPADDD          Z24, Z14, Z14
 	VPRORD          $0x02, Z7, Z16
-	VPADDD          Z24, Z10, Z10
+	VPRORD          $0x06, Z11, Z23
 	VPRORD          $0x0d, Z7, Z18
-	VPADDD          Z24, Z14, Z14
+	VPRORD          $0x0b, Z11, Z25
 	VPRORD          $0x16, Z7, Z19
-	VPADDD          Z23, Z10, Z10
+	VPRORD          $0x19, Z11, Z26
 	VPTERNLOGD      $0x96, Z19, Z18, Z16
-	VPADDD          Z23, Z14, Z14
-	VPADDD          Z17, Z6, Z6
-	VMOVDQA32       Z15, Z24
-	VPADDD          Z16, Z6, Z6
-	VPTERNLOGD      $0xe8, Z9, Z8, Z24
-	VPRORD          $0x11, Z22, Z21
-	VPRORD          $0x02, Z15, Z23
-	VPRORD          $0x13, Z22, Z17
-	VPRORD          $0x0d, Z15, Z25
-	VPSRLD          $0x0a, Z22, Z18
-	VPRORD          $0x16, Z15, Z26
-	VPTERNLOGD      $0x96, Z18, Z17, Z21
 	VPTERNLOGD      $0x96, Z26, Z25, Z23
-	VPADDD.BCST     344(AX), Z21, Z21
-	VPADDD          Z24, Z14, Z14
-	VMOVDQU32       Z21, 1856(AX)
+	VPADDD          Z16, Z6, Z6
 	VPADDD          Z23, Z14, Z14
+	VMOVDQA32       Z7, Z17
+	VPADDD          Z14, Z10, Z10
+	VPTERNLOGD      $0xe8, Z1, Z0, Z17
+	VPRORD          $0x02, Z15, Z23
+	VPADDD          Z17, Z6, Z6
+	VPRORD          $0x0d, Z15, Z25
+	VPRORD          $0x11, Z22, Z21
+	VPRORD          $0x16, Z15, Z26
+	VPRORD          $0x13, Z22, Z17
+	VPTERNLOGD      $0x96, Z26, Z25, Z23
+	VPSRLD          $0x0a, Z22, Z18
+	VPADDD          Z23, Z14, Z14
+	VPTERNLOGD      $0x96, Z18, Z17, Z21
+	VMOVDQA32       Z15, Z24
+	VPADDD.BCST     344(AX), Z21, Z21
+	VPTERNLOGD      $0xe8, Z9, Z8, Z24
+	VMOVDQU32       Z21, 1856(AX)
+	VPADDD          Z24, Z14, Z14
 	VPADDD.BCST     88(AX), Z5, Z5
 	VMOVDQU32       3776(AX), Z26
 	VPADDD          Z21, Z5, Z5
 	VPRORD          $0x07, Z26, Z28
-	VPADDD          Z5, Z1, Z1
-	VPRORD          $0x12, Z26, Z24
 	VMOVDQA32       Z2, Z17
-	VPSRLD          $0x03, Z26, Z25
+	VPRORD          $0x12, Z26, Z24
 	VPTERNLOGD      $0xca, Z4, Z3, Z17
+	VPSRLD          $0x03, Z26, Z25
+	VPADDD          Z17, Z5, Z5
 	VPTERNLOGD      $0x96, Z25, Z24, Z28
 	VPRORD          $0x06, Z2, Z16
 	VPADDD          3712(AX), Z28, Z28
@@ -85867,361 +85795,333 @@ sha256dAVX512_loop:
 	VPRORD          $0x13, Z29, Z24
 	VPTERNLOGD      $0x96, Z19, Z18, Z16
 	VPSRLD          $0x0a, Z29, Z25
-	VPADDD          Z17, Z1, Z1
+	VPADDD          Z16, Z5, Z5
 	VPTERNLOGD      $0x96, Z25, Z24, Z23
-	VPADDD          Z17, Z5, Z5
+	VPADDD          Z5, Z1, Z1
 	VPADDD          Z23, Z28, Z28
-	VPADDD          Z16, Z1, Z1
-	VMOVDQU32       Z28, 2688(AX)
-	VPADDD          Z16, Z5, Z5
-	VPADDD.BCST     588(AX), Z13, Z13
-	VMOVDQA32       Z6, Z17
-	VPADDD          Z28, Z13, Z13
-	VPTERNLOGD      $0xe8, Z0, Z7, Z17
-	VPADDD          Z13, Z9, Z9
 	VPRORD          $0x02, Z6, Z16
-	VMOVDQA32       Z10, Z24
+	VMOVDQU32       Z28, 2688(AX)
 	VPRORD          $0x0d, Z6, Z18
-	VPTERNLOGD      $0xca, Z12, Z11, Z24
+	VPADDD.BCST     588(AX), Z13, Z13
 	VPRORD          $0x16, Z6, Z19
-	VPRORD          $0x06, Z10, Z23
+	VPADDD          Z28, Z13, Z13
 	VPTERNLOGD      $0x96, Z19, Z18, Z16
-	VPRORD          $0x0b, Z10, Z25
-	VPADDD          Z17, Z5, Z5
-	VPRORD          $0x19, Z10, Z26
+	VMOVDQA32       Z10, Z24
 	VPADDD          Z16, Z5, Z5
-	VPTERNLOGD      $0x96, Z26, Z25, Z23
+	VPTERNLOGD      $0xca, Z12, Z11, Z24
+	VMOVDQA32       Z6, Z17
+	VPADDD          Z24, Z13, Z13
+	VPTERNLOGD      $0xe8, Z0, Z7, Z17
+	VPRORD          $0x06, Z10, Z23
+	VPADDD          Z17, Z5, Z5
+	VPRORD          $0x0b, Z10, Z25
 	VPRORD          $0x11, Z20, Z22
-	VPADDD          Z24, Z9, Z9
+	VPRORD          $0x19, Z10, Z26
 	VPRORD          $0x13, Z20, Z17
-	VPADDD          Z24, Z13, Z13
-	VPSRLD          $0x0a, Z20, Z18
-	VPADDD          Z23, Z9, Z9
-	VPTERNLOGD      $0x96, Z18, Z17, Z22
-	VPADDD          Z23, Z13, Z13
-	VPADDD.BCST     348(AX), Z22, Z22
-	VMOVDQA32       Z14, Z24
-	VMOVDQU32       Z22, 1920(AX)
-	VPTERNLOGD      $0xe8, Z8, Z15, Z24
-	VPADDD.BCST     92(AX), Z4, Z4
-	VPRORD          $0x02, Z14, Z23
-	VPADDD          Z22, Z4, Z4
-	VPRORD          $0x0d, Z14, Z25
-	VPADDD          Z4, Z0, Z0
-	VPRORD          $0x16, Z14, Z26
-	VMOVDQA32       Z1, Z17
 	VPTERNLOGD      $0x96, Z26, Z25, Z23
-	VPTERNLOGD      $0xca, Z3, Z2, Z17
-	VPADDD          Z24, Z13, Z13
-	VPRORD          $0x06, Z1, Z16
+	VPSRLD          $0x0a, Z20, Z18
 	VPADDD          Z23, Z13, Z13
+	VPTERNLOGD      $0x96, Z18, Z17, Z22
+	VPADDD          Z13, Z9, Z9
+	VPADDD.BCST     348(AX), Z22, Z22
+	VPRORD          $0x02, Z14, Z23
+	VMOVDQU32       Z22, 1920(AX)
+	VPRORD          $0x0d, Z14, Z25
+	VPADDD.BCST     92(AX), Z4, Z4
+	VPRORD          $0x16, Z14, Z26
+	VPADDD          Z22, Z4, Z4
+	VPTERNLOGD      $0x96, Z26, Z25, Z23
+	VMOVDQA32       Z1, Z17
+	VPADDD          Z23, Z13, Z13
+	VPTERNLOGD      $0xca, Z3, Z2, Z17
+	VMOVDQA32       Z14, Z24
+	VPADDD          Z17, Z4, Z4
+	VPTERNLOGD      $0xe8, Z8, Z15, Z24
+	VPRORD          $0x06, Z1, Z16
+	VPADDD          Z24, Z13, Z13
 	VPRORD          $0x0b, Z1, Z18
 	VMOVDQU32       3840(AX), Z26
 	VPRORD          $0x19, Z1, Z19
 	VPRORD          $0x07, Z26, Z29
 	VPTERNLOGD      $0x96, Z19, Z18, Z16
 	VPRORD          $0x12, Z26, Z24
-	VPADDD          Z17, Z0, Z0
+	VPADDD          Z16, Z4, Z4
 	VPSRLD          $0x03, Z26, Z25
-	VPADDD          Z17, Z4, Z4
+	VPADDD          Z4, Z0, Z0
 	VPTERNLOGD      $0x96, Z25, Z24, Z29
-	VPADDD          Z16, Z0, Z0
-	VPADDD          3776(AX), Z29, Z29
-	VPADDD          Z16, Z4, Z4
-	VPRORD          $0x11, Z27, Z23
-	VMOVDQA32       Z5, Z17
-	VPRORD          $0x13, Z27, Z24
-	VPTERNLOGD      $0xe8, Z7, Z6, Z17
-	VPSRLD          $0x0a, Z27, Z25
 	VPRORD          $0x02, Z5, Z16
-	VPTERNLOGD      $0x96, Z25, Z24, Z23
+	VPADDD          3776(AX), Z29, Z29
 	VPRORD          $0x0d, Z5, Z18
-	VPADDD          Z23, Z29, Z29
+	VPRORD          $0x11, Z27, Z23
 	VPRORD          $0x16, Z5, Z19
-	VMOVDQU32       Z29, 2752(AX)
+	VPRORD          $0x13, Z27, Z24
 	VPTERNLOGD      $0x96, Z19, Z18, Z16
-	VPADDD.BCST     592(AX), Z12, Z12
-	VPADDD          Z17, Z4, Z4
-	VPADDD          Z29, Z12, Z12
+	VPSRLD          $0x0a, Z27, Z25
 	VPADDD          Z16, Z4, Z4
-	VPADDD          Z12, Z8, Z8
+	VPTERNLOGD      $0x96, Z25, Z24, Z23
+	VMOVDQA32       Z5, Z17
+	VPADDD          Z23, Z29, Z29
+	VPTERNLOGD      $0xe8, Z7, Z6, Z17
+	VMOVDQU32       Z29, 2752(AX)
+	VPADDD          Z17, Z4, Z4
+	VPADDD.BCST     592(AX), Z12, Z12
 	VPRORD          $0x11, Z21, Z20
-	VMOVDQA32       Z9, Z24
+	VPADDD          Z29, Z12, Z12
 	VPRORD          $0x13, Z21, Z17
-	VPTERNLOGD      $0xca, Z11, Z10, Z24
+	VMOVDQA32       Z9, Z24
 	VPSRLD          $0x0a, Z21, Z18
-	VPRORD          $0x06, Z9, Z23
+	VPTERNLOGD      $0xca, Z11, Z10, Z24
 	VPTERNLOGD      $0x96, Z18, Z17, Z20
-	VPRORD          $0x0b, Z9, Z25
-	VPADDD.BCST     352(AX), Z20, Z20
-	VPRORD          $0x19, Z9, Z26
-	VMOVDQU32       Z20, 1984(AX)
-	VPTERNLOGD      $0x96, Z26, Z25, Z23
-	VPADDD.BCST     96(AX), Z3, Z3
-	VPADDD          Z24, Z8, Z8
-	VPADDD          Z20, Z3, Z3
 	VPADDD          Z24, Z12, Z12
-	VPADDD          Z3, Z7, Z7
-	VPADDD          Z23, Z8, Z8
+	VPADDD.BCST     352(AX), Z20, Z20
+	VPRORD          $0x06, Z9, Z23
+	VMOVDQU32       Z20, 1984(AX)
+	VPRORD          $0x0b, Z9, Z25
+	VPADDD.BCST     96(AX), Z3, Z3
+	VPRORD          $0x19, Z9, Z26
+	VPADDD          Z20, Z3, Z3
+	VPTERNLOGD      $0x96, Z26, Z25, Z23
 	VMOVDQA32       Z0, Z17
 	VPADDD          Z23, Z12, Z12
 	VPTERNLOGD      $0xca, Z2, Z1, Z17
-	VMOVDQA32       Z13, Z24
-	VPRORD          $0x06, Z0, Z16
-	VPTERNLOGD      $0xe8, Z15, Z14, Z24
-	VPRORD          $0x0b, Z0, Z18
-	VPRORD          $0x02, Z13, Z23
-	VPRORD          $0x19, Z0, Z19
-	VPRORD          $0x0d, Z13, Z25
-	VPTERNLOGD      $0x96, Z19, Z18, Z16
-	VPRORD          $0x16, Z13, Z26
-	VPADDD          Z17, Z7, Z7
-	VPTERNLOGD      $0x96, Z26, Z25, Z23
+	VPADDD          Z12, Z8, Z8
 	VPADDD          Z17, Z3, Z3
-	VPADDD          Z24, Z12, Z12
-	VPADDD          Z16, Z7, Z7
+	VPRORD          $0x02, Z13, Z23
+	VPRORD          $0x06, Z0, Z16
+	VPRORD          $0x0d, Z13, Z25
+	VPRORD          $0x0b, Z0, Z18
+	VPRORD          $0x16, Z13, Z26
+	VPRORD          $0x19, Z0, Z19
+	VPTERNLOGD      $0x96, Z26, Z25, Z23
+	VPTERNLOGD      $0x96, Z19, Z18, Z16
 	VPADDD          Z23, Z12, Z12
 	VPADDD          Z16, Z3, Z3
-	VMOVDQU32       3904(AX), Z26
-	VMOVDQA32       Z4, Z17
-	VPRORD          $0x07, Z26, Z27
-	VPTERNLOGD      $0xe8, Z6, Z5, Z17
-	VPRORD          $0x12, Z26, Z24
+	VMOVDQA32       Z13, Z24
+	VPADDD          Z3, Z7, Z7
+	VPTERNLOGD      $0xe8, Z15, Z14, Z24
 	VPRORD          $0x02, Z4, Z16
-	VPSRLD          $0x03, Z26, Z25
+	VPADDD          Z24, Z12, Z12
 	VPRORD          $0x0d, Z4, Z18
-	VPTERNLOGD      $0x96, Z25, Z24, Z27
+	VMOVDQU32       3904(AX), Z26
 	VPRORD          $0x16, Z4, Z19
-	VPADDD          3840(AX), Z27, Z27
+	VPRORD          $0x07, Z26, Z27
 	VPTERNLOGD      $0x96, Z19, Z18, Z16
-	VPRORD          $0x11, Z28, Z23
-	VPADDD          Z17, Z3, Z3
-	VPRORD          $0x13, Z28, Z24
-	VPADDD          Z16, Z3, Z3
-	VPSRLD          $0x0a, Z28, Z25
-	VMOVDQU32       1600(AX), Z21
-	VPTERNLOGD      $0x96, Z25, Z24, Z23
-	VPRORD          $0x11, Z22, Z16
-	VPADDD          Z23, Z27, Z27
-	VPRORD          $0x13, Z22, Z17
-	VMOVDQU32       Z27, 2816(AX)
-	VPSRLD          $0x0a, Z22, Z18
-	VPADDD.BCST     596(AX), Z11, Z11
-	VPTERNLOGD      $0x96, Z18, Z17, Z16
-	VPADDD          Z27, Z11, Z11
-	VPADDD          Z16, Z21, Z21
-	VPADDD          Z11, Z15, Z15
-	VMOVDQU32       Z21, 2048(AX)
-	VMOVDQA32       Z8, Z24
-	VPADDD.BCST     100(AX), Z2, Z2
-	VPTERNLOGD      $0xca, Z10, Z9, Z24
-	VPADDD          Z21, Z2, Z2
-	VPRORD          $0x06, Z8, Z23
-	VPADDD          Z2, Z6, Z6
-	VPRORD          $0x0b, Z8, Z25
-	VMOVDQA32       Z7, Z17
-	VPRORD          $0x19, Z8, Z26
-	VPTERNLOGD      $0xca, Z1, Z0, Z17
-	VPTERNLOGD      $0x96, Z26, Z25, Z23
-	VPRORD          $0x06, Z7, Z16
-	VPADDD          Z24, Z15, Z15
-	VPRORD          $0x0b, Z7, Z18
-	VPADDD          Z24, Z11, Z11
-	VPRORD          $0x19, Z7, Z19
-	VPADDD          Z23, Z15, Z15
-	VPTERNLOGD      $0x96, Z19, Z18, Z16
-	VPADDD          Z23, Z11, Z11
-	VPADDD          Z17, Z6, Z6
-	VMOVDQA32       Z12, Z24
-	VPADDD          Z17, Z2, Z2
-	VPTERNLOGD      $0xe8, Z14, Z13, Z24
-	VPADDD          Z16, Z6, Z6
-	VPRORD          $0x02, Z12, Z23
-	VPADDD          Z16, Z2, Z2
-	VPRORD          $0x0d, Z12, Z25
-	VMOVDQA32       Z3, Z17
-	VPRORD          $0x16, Z12, Z26
-	VPTERNLOGD      $0xe8, Z5, Z4, Z17
-	VPTERNLOGD      $0x96, Z26, Z25, Z23
-	VPRORD          $0x02, Z3, Z16
-	VPADDD          Z24, Z11, Z11
-	VPRORD          $0x0d, Z3, Z18
-	VPADDD          Z23, Z11, Z11
-	VPRORD          $0x16, Z3, Z19
-	VMOVDQU32       3968(AX), Z26
-	VPTERNLOGD      $0x96, Z19, Z18, Z16
-	VPRORD          $0x07, Z26, Z28
-	VPADDD          Z17, Z2, Z2
 	VPRORD          $0x12, Z26, Z24
-	VPADDD          Z16, Z2, Z2
+	VPADDD          Z16, Z3, Z3
 	VPSRLD          $0x03, Z26, Z25
-	VMOVDQU32       1664(AX), Z22
-	VPTERNLOGD      $0x96, Z25, Z24, Z28
-	VPRORD          $0x11, Z20, Z16
-	VPADDD          3904(AX), Z28, Z28
-	VPRORD          $0x13, Z20, Z17
-	VPADDD.BCST     856(AX), Z28, Z28
-	VPSRLD          $0x0a, Z20, Z18
-	VPRORD          $0x11, Z29, Z23
-	VPTERNLOGD      $0x96, Z18, Z17, Z16
-	VPRORD          $0x13, Z29, Z24
-	VPADDD          Z16, Z22, Z22
-	VPSRLD          $0x0a, Z29, Z25
-	VMOVDQU32       Z22, 2112(AX)
+	VMOVDQA32       Z4, Z17
+	VPTERNLOGD      $0x96, Z25, Z24, Z27
+	VPTERNLOGD      $0xe8, Z6, Z5, Z17
+	VPADDD          3840(AX), Z27, Z27
+	VPADDD          Z17, Z3, Z3
+	VPRORD          $0x11, Z28, Z23
+	VMOVDQU32       1600(AX), Z21
+	VPRORD          $0x13, Z28, Z24
+	VPRORD          $0x11, Z22, Z16
+	VPSRLD          $0x0a, Z28, Z25
+	VPRORD          $0x13, Z22, Z17
 	VPTERNLOGD      $0x96, Z25, Z24, Z23
-	VPADDD.BCST     104(AX), Z1, Z1
-	VPADDD          Z23, Z28, Z28
-	VPADDD          Z22, Z1, Z1
-	VMOVDQU32       Z28, 2880(AX)
-	VPADDD          Z1, Z5, Z5
-	VPADDD.BCST     600(AX), Z10, Z10
-	VMOVDQA32       Z6, Z17
-	VPADDD          Z28, Z10, Z10
-	VPTERNLOGD      $0xca, Z0, Z7, Z17
-	VPADDD          Z10, Z14, Z14
-	VPRORD          $0x06, Z6, Z16
-	VMOVDQA32       Z15, Z24
-	VPRORD          $0x0b, Z6, Z18
-	VPTERNLOGD      $0xca, Z9, Z8, Z24
-	VPRORD          $0x19, Z6, Z19
-	VPRORD          $0x06, Z15, Z23
-	VPTERNLOGD      $0x96, Z19, Z18, Z16
-	VPRORD          $0x0b, Z15, Z25
-	VPADDD          Z17, Z5, Z5
-	VPRORD          $0x19, Z15, Z26
-	VPADDD          Z17, Z1, Z1
+	VPSRLD          $0x0a, Z22, Z18
+	VPADDD          Z23, Z27, Z27
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VMOVDQU32       Z27, 2816(AX)
+	VPADDD          Z16, Z21, Z21
+	VPADDD.BCST     596(AX), Z11, Z11
+	VMOVDQU32       Z21, 2048(AX)
+	VPADDD          Z27, Z11, Z11
+	VPADDD.BCST     100(AX), Z2, Z2
+	VMOVDQA32       Z8, Z24
+	VPADDD          Z21, Z2, Z2
+	VPTERNLOGD      $0xca, Z10, Z9, Z24
+	VMOVDQA32       Z7, Z17
+	VPADDD          Z24, Z11, Z11
+	VPTERNLOGD      $0xca, Z1, Z0, Z17
+	VPRORD          $0x06, Z8, Z23
+	VPADDD          Z17, Z2, Z2
+	VPRORD          $0x0b, Z8, Z25
+	VPRORD          $0x06, Z7, Z16
+	VPRORD          $0x19, Z8, Z26
+	VPRORD          $0x0b, Z7, Z18
 	VPTERNLOGD      $0x96, Z26, Z25, Z23
-	VPADDD          Z16, Z5, Z5
-	VPADDD          Z24, Z14, Z14
-	VPADDD          Z16, Z1, Z1
-	VPADDD          Z24, Z10, Z10
-	VMOVDQA32       Z2, Z17
-	VPADDD          Z23, Z14, Z14
-	VPTERNLOGD      $0xe8, Z4, Z3, Z17
-	VPADDD          Z23, Z10, Z10
-	VPRORD          $0x02, Z2, Z16
-	VMOVDQA32       Z11, Z24
-	VPRORD          $0x0d, Z2, Z18
-	VPTERNLOGD      $0xe8, Z13, Z12, Z24
-	VPRORD          $0x16, Z2, Z19
-	VPRORD          $0x02, Z11, Z23
+	VPRORD          $0x19, Z7, Z19
+	VPADDD          Z23, Z11, Z11
 	VPTERNLOGD      $0x96, Z19, Z18, Z16
-	VPRORD          $0x0d, Z11, Z25
+	VPADDD          Z11, Z15, Z15
+	VPADDD          Z16, Z2, Z2
+	VPRORD          $0x02, Z12, Z23
+	VPADDD          Z2, Z6, Z6
+	VPRORD          $0x0d, Z12, Z25
+	VPRORD          $0x02, Z3, Z16
+	VPRORD          $0x16, Z12, Z26
+	VPRORD          $0x0d, Z3, Z18
+	VPTERNLOGD      $0x96, Z26, Z25, Z23
+	VPRORD          $0x16, Z3, Z19
+	VPADDD          Z23, Z11, Z11
+	VPTERNLOGD      $0x96, Z19, Z18, Z16
+	VMOVDQA32       Z12, Z24
+	VPADDD          Z16, Z2, Z2
+	VPTERNLOGD      $0xe8, Z14, Z13, Z24
+	VMOVDQA32       Z3, Z17
+	VPADDD          Z24, Z11, Z11
+	VPTERNLOGD      $0xe8, Z5, Z4, Z17
+	VMOVDQU32       3968(AX), Z26
+	VPADDD          Z17, Z2, Z2
+	VPRORD          $0x07, Z26, Z28
+	VMOVDQU32       1664(AX), Z22
+	VPRORD          $0x12, Z26, Z24
+	VPRORD          $0x11, Z20, Z16
+	VPSRLD          $0x03, Z26, Z25
+	VPRORD          $0x13, Z20, Z17
+	VPTERNLOGD      $0x96, Z25, Z24, Z28
+	VPSRLD          $0x0a, Z20, Z18
+	VPADDD          3904(AX), Z28, Z28
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPADDD.BCST     856(AX), Z28, Z28
+	VPADDD          Z16, Z22, Z22
+	VPRORD          $0x11, Z29, Z23
+	VMOVDQU32       Z22, 2112(AX)
+	VPRORD          $0x13, Z29, Z24
+	VPADDD.BCST     104(AX), Z1, Z1
+	VPSRLD          $0x0a, Z29, Z25
+	VPADDD          Z22, Z1, Z1
+	VPTERNLOGD      $0x96, Z25, Z24, Z23
+	VMOVDQA32       Z6, Z17
+	VPADDD          Z23, Z28, Z28
+	VPTERNLOGD      $0xca, Z0, Z7, Z17
+	VMOVDQU32       Z28, 2880(AX)
 	VPADDD          Z17, Z1, Z1
-	VPRORD          $0x16, Z11, Z26
+	VPADDD.BCST     600(AX), Z10, Z10
+	VPRORD          $0x06, Z6, Z16
+	VPADDD          Z28, Z10, Z10
+	VPRORD          $0x0b, Z6, Z18
+	VMOVDQA32       Z15, Z24
+	VPRORD          $0x19, Z6, Z19
+	VPTERNLOGD      $0xca, Z9, Z8, Z24
+	VPTERNLOGD      $0x96, Z19, Z18, Z16
+	VPADDD          Z24, Z10, Z10
 	VPADDD          Z16, Z1, Z1
+	VPRORD          $0x06, Z15, Z23
+	VPADDD          Z1, Z5, Z5
+	VPRORD          $0x0b, Z15, Z25
+	VPRORD          $0x02, Z2, Z16
+	VPRORD          $0x19, Z15, Z26
+	VPRORD          $0x0d, Z2, Z18
+	VPTERNLOGD      $0x96, Z26, Z25, Z23
+	VPRORD          $0x16, Z2, Z19
+	VPADDD          Z23, Z10, Z10
+	VPTERNLOGD      $0x96, Z19, Z18, Z16
+	VPADDD          Z10, Z14, Z14
+	VPADDD          Z16, Z1, Z1
+	VPRORD          $0x02, Z11, Z23
+	VMOVDQA32       Z2, Z17
+	VPRORD          $0x0d, Z11, Z25
+	VPTERNLOGD      $0xe8, Z4, Z3, Z17
+	VPRORD          $0x16, Z11, Z26
+	VPADDD          Z17, Z1, Z1
 	VPTERNLOGD      $0x96, Z26, Z25, Z23
 	VMOVDQU32       1728(AX), Z20
-	VPADDD          Z24, Z10, Z10
-	VPRORD          $0x11, Z21, Z16
 	VPADDD          Z23, Z10, Z10
+	VPRORD          $0x11, Z21, Z16
+	VMOVDQA32       Z11, Z24
 	VPRORD          $0x13, Z21, Z17
-	VMOVDQU32       2496(AX), Z29
+	VPTERNLOGD      $0xe8, Z13, Z12, Z24
 	VPSRLD          $0x0a, Z21, Z18
-	VPADDD          3968(AX), Z29, Z29
+	VPADDD          Z24, Z10, Z10
 	VPTERNLOGD      $0x96, Z18, Z17, Z16
-	VPADDD.BCST     860(AX), Z29, Z29
+	VMOVDQU32       2496(AX), Z29
 	VPADDD          Z16, Z20, Z20
-	VPRORD          $0x11, Z27, Z23
+	VPADDD          3968(AX), Z29, Z29
 	VMOVDQU32       Z20, 2176(AX)
-	VPRORD          $0x13, Z27, Z24
+	VPADDD.BCST     860(AX), Z29, Z29
 	VPADDD.BCST     108(AX), Z0, Z0
-	VPSRLD          $0x0a, Z27, Z25
+	VPRORD          $0x11, Z27, Z23
 	VPADDD          Z20, Z0, Z0
-	VPTERNLOGD      $0x96, Z25, Z24, Z23
-	VPADDD          Z0, Z4, Z4
-	VPADDD          Z23, Z29, Z29
+	VPRORD          $0x13, Z27, Z24
 	VMOVDQA32       Z5, Z17
-	VMOVDQU32       Z29, 2944(AX)
+	VPSRLD          $0x0a, Z27, Z25
 	VPTERNLOGD      $0xca, Z7, Z6, Z17
-	VPADDD.BCST     604(AX), Z9, Z9
-	VPRORD          $0x06, Z5, Z16
-	VPADDD          Z29, Z9, Z9
-	VPRORD          $0x0b, Z5, Z18
-	VPADDD          Z9, Z13, Z13
-	VPRORD          $0x19, Z5, Z19
-	VMOVDQA32       Z14, Z24
-	VPTERNLOGD      $0x96, Z19, Z18, Z16
-	VPTERNLOGD      $0xca, Z8, Z15, Z24
-	VPADDD          Z17, Z4, Z4
-	VPRORD          $0x06, Z14, Z23
+	VPTERNLOGD      $0x96, Z25, Z24, Z23
 	VPADDD          Z17, Z0, Z0
-	VPRORD          $0x0b, Z14, Z25
-	VPADDD          Z16, Z4, Z4
-	VPRORD          $0x19, Z14, Z26
+	VPADDD          Z23, Z29, Z29
+	VPRORD          $0x06, Z5, Z16
+	VMOVDQU32       Z29, 2944(AX)
+	VPRORD          $0x0b, Z5, Z18
+	VPADDD.BCST     604(AX), Z9, Z9
+	VPRORD          $0x19, Z5, Z19
+	VPADDD          Z29, Z9, Z9
+	VPTERNLOGD      $0x96, Z19, Z18, Z16
+	VMOVDQA32       Z14, Z24
 	VPADDD          Z16, Z0, Z0
-	VPTERNLOGD      $0x96, Z26, Z25, Z23
-	VMOVDQA32       Z1, Z17
-	VPADDD          Z24, Z13, Z13
-	VPTERNLOGD      $0xe8, Z3, Z2, Z17
+	VPTERNLOGD      $0xca, Z8, Z15, Z24
+	VPADDD          Z0, Z4, Z4
 	VPADDD          Z24, Z9, Z9
 	VPRORD          $0x02, Z1, Z16
-	VPADDD          Z23, Z13, Z13
+	VPRORD          $0x06, Z14, Z23
 	VPRORD          $0x0d, Z1, Z18
-	VPADDD          Z23, Z9, Z9
+	VPRORD          $0x0b, Z14, Z25
 	VPRORD          $0x16, Z1, Z19
-	VMOVDQA32       Z10, Z24
+	VPRORD          $0x19, Z14, Z26
 	VPTERNLOGD      $0x96, Z19, Z18, Z16
-	VPTERNLOGD      $0xe8, Z12, Z11, Z24
-	VPADDD          Z17, Z0, Z0
-	VPRORD          $0x02, Z10, Z23
+	VPTERNLOGD      $0x96, Z26, Z25, Z23
 	VPADDD          Z16, Z0, Z0
+	VPADDD          Z23, Z9, Z9
+	VMOVDQA32       Z1, Z17
+	VPADDD          Z9, Z13, Z13
+	VPTERNLOGD      $0xe8, Z3, Z2, Z17
+	VPRORD          $0x02, Z10, Z23
+	VPADDD          Z17, Z0, Z0
 	VPRORD          $0x0d, Z10, Z25
 	VMOVDQU32       1792(AX), Z21
 	VPRORD          $0x16, Z10, Z26
 	VPRORD          $0x11, Z22, Z16
 	VPTERNLOGD      $0x96, Z26, Z25, Z23
 	VPRORD          $0x13, Z22, Z17
-	VPADDD          Z24, Z9, Z9
-	VPSRLD          $0x0a, Z22, Z18
 	VPADDD          Z23, Z9, Z9
+	VPSRLD          $0x0a, Z22, Z18
+	VMOVDQA32       Z10, Z24
 	VPTERNLOGD      $0x96, Z18, Z17, Z16
-	VMOVDQU32       2560(AX), Z27
+	VPTERNLOGD      $0xe8, Z12, Z11, Z24
 	VPADDD          Z16, Z21, Z21
-	VPADDD.BCST     864(AX), Z27, Z27
+	VPADDD          Z24, Z9, Z9
 	VMOVDQU32       Z21, 2240(AX)
-	VPRORD          $0x11, Z28, Z23
+	VMOVDQU32       2560(AX), Z27
 	VPADDD.BCST     112(AX), Z7, Z7
-	VPRORD          $0x13, Z28, Z24
+	VPADDD.BCST     864(AX), Z27, Z27
 	VPADDD          Z21, Z7, Z7
-	VPSRLD          $0x0a, Z28, Z25
-	VPADDD          Z7, Z3, Z3
-	VPTERNLOGD      $0x96, Z25, Z24, Z23
+	VPRORD          $0x11, Z28, Z23
 	VMOVDQA32       Z4, Z17
-	VPADDD          Z23, Z27, Z27
+	VPRORD          $0x13, Z28, Z24
 	VPTERNLOGD      $0xca, Z6, Z5, Z17
-	VMOVDQU32       Z27, 3008(AX)
-	VPRORD          $0x06, Z4, Z16
-	VPADDD.BCST     608(AX), Z8, Z8
-	VPRORD          $0x0b, Z4, Z18
-	VPADDD          Z27, Z8, Z8
-	VPRORD          $0x19, Z4, Z19
-	VPADDD          Z8, Z12, Z12
-	VPTERNLOGD      $0x96, Z19, Z18, Z16
-	VMOVDQA32       Z13, Z24
-	VPADDD          Z17, Z3, Z3
-	VPTERNLOGD      $0xca, Z15, Z14, Z24
+	VPSRLD          $0x0a, Z28, Z25
 	VPADDD          Z17, Z7, Z7
-	VPRORD          $0x06, Z13, Z23
-	VPADDD          Z16, Z3, Z3
-	VPRORD          $0x0b, Z13, Z25
+	VPTERNLOGD      $0x96, Z25, Z24, Z23
+	VPRORD          $0x06, Z4, Z16
+	VPADDD          Z23, Z27, Z27
+	VPRORD          $0x0b, Z4, Z18
+	VMOVDQU32       Z27, 3008(AX)
+	VPRORD          $0x19, Z4, Z19
+	VPADDD.BCST     608(AX), Z8, Z8
+	VPTERNLOGD      $0x96, Z19, Z18, Z16
+	VPADDD          Z27, Z8, Z8
 	VPADDD          Z16, Z7, Z7
-	VPRORD          $0x19, Z13, Z26
-	VMOVDQA32       Z0, Z17
-	VPTERNLOGD      $0x96, Z26, Z25, Z23
-	VPTERNLOGD      $0xe8, Z2, Z1, Z17
-	VPADDD          Z24, Z12, Z12
+	VMOVDQA32       Z13, Z24
+	VPADDD          Z7, Z3, Z3
+	VPTERNLOGD      $0xca, Z15, Z14, Z24
 	VPRORD          $0x02, Z0, Z16
 	VPADDD          Z24, Z8, Z8
 	VPRORD          $0x0d, Z0, Z18
-	VPADDD          Z23, Z12, Z12
+	VPRORD          $0x06, Z13, Z23
 	VPRORD          $0x16, Z0, Z19
-	VPADDD          Z23, Z8, Z8
+	VPRORD          $0x0b, Z13, Z25
 	VPTERNLOGD      $0x96, Z19, Z18, Z16
-	VMOVDQA32       Z9, Z24
-	VPADDD          Z17, Z7, Z7
-	VPTERNLOGD      $0xe8, Z11, Z10, Z24
+	VPRORD          $0x19, Z13, Z26
 	VPADDD          Z16, Z7, Z7
+	VPTERNLOGD      $0x96, Z26, Z25, Z23
+	VMOVDQA32       Z0, Z17
+	VPADDD          Z23, Z8, Z8
+	VPTERNLOGD      $0xe8, Z2, Z1, Z17
+	VPADDD          Z8, Z12, Z12
+	VPADDD          Z17, Z7, Z7
 	VPRORD          $0x02, Z9, Z23
 	VMOVDQU32       1856(AX), Z22
 	VPRORD          $0x0d, Z9, Z25
@@ -86230,54 +86130,50 @@ sha256dAVX512_loop:
 	VPRORD          $0x13, Z20, Z17
 	VPTERNLOGD      $0x96, Z26, Z25, Z23
 	VPSRLD          $0x0a, Z20, Z18
-	VPADDD          Z24, Z8, Z8
-	VPTERNLOGD      $0x96, Z18, Z17, Z16
 	VPADDD          Z23, Z8, Z8
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VMOVDQA32       Z9, Z24
 	VPADDD          Z16, Z22, Z22
-	VMOVDQU32       2624(AX), Z28
+	VPTERNLOGD      $0xe8, Z11, Z10, Z24
 	VMOVDQU32       Z22, 2304(AX)
-	VPRORD          $0x11, Z29, Z23
+	VPADDD          Z24, Z8, Z8
 	VPADDD.BCST     116(AX), Z6, Z6
-	VPRORD          $0x13, Z29, Z24
+	VMOVDQU32       2624(AX), Z28
 	VPADDD          Z22, Z6, Z6
-	VPSRLD          $0x0a, Z29, Z25
-	VPADDD          Z6, Z2, Z2
-	VPTERNLOGD      $0x96, Z25, Z24, Z23
+	VPRORD          $0x11, Z29, Z23
 	VMOVDQA32       Z3, Z17
-	VPADDD          Z23, Z28, Z28
+	VPRORD          $0x13, Z29, Z24
 	VPTERNLOGD      $0xca, Z5, Z4, Z17
-	VMOVDQU32       Z28, 3072(AX)
-	VPRORD          $0x06, Z3, Z16
-	VPADDD.BCST     612(AX), Z15, Z15
-	VPRORD          $0x0b, Z3, Z18
-	VPADDD          Z28, Z15, Z15
-	VPRORD          $0x19, Z3, Z19
-	VPADDD          Z15, Z11, Z11
-	VPTERNLOGD      $0x96, Z19, Z18, Z16
-	VMOVDQA32       Z12, Z24
-	VPADDD          Z17, Z2, Z2
-	VPTERNLOGD      $0xca, Z14, Z13, Z24
+	VPSRLD          $0x0a, Z29, Z25
 	VPADDD          Z17, Z6, Z6
-	VPRORD          $0x06, Z12, Z23
-	VPADDD          Z16, Z2, Z2
-	VPRORD          $0x0b, Z12, Z25
+	VPTERNLOGD      $0x96, Z25, Z24, Z23
+	VPRORD          $0x06, Z3, Z16
+	VPADDD          Z23, Z28, Z28
+	VPRORD          $0x0b, Z3, Z18
+	VMOVDQU32       Z28, 3072(AX)
+	VPRORD          $0x19, Z3, Z19
+	VPADDD.BCST     612(AX), Z15, Z15
+	VPTERNLOGD      $0x96, Z19, Z18, Z16
+	VPADDD          Z28, Z15, Z15
 	VPADDD          Z16, Z6, Z6
-	VPRORD          $0x19, Z12, Z26
-	VMOVDQA32       Z7, Z17
-	VPTERNLOGD      $0x96, Z26, Z25, Z23
-	VPTERNLOGD      $0xe8, Z1, Z0, Z17
-	VPADDD          Z24, Z11, Z11
+	VMOVDQA32       Z12, Z24
+	VPADDD          Z6, Z2, Z2
+	VPTERNLOGD      $0xca, Z14, Z13, Z24
 	VPRORD          $0x02, Z7, Z16
 	VPADDD          Z24, Z15, Z15
 	VPRORD          $0x0d, Z7, Z18
-	VPADDD          Z23, Z11, Z11
+	VPRORD          $0x06, Z12, Z23
 	VPRORD          $0x16, Z7, Z19
-	VPADDD          Z23, Z15, Z15
+	VPRORD          $0x0b, Z12, Z25
 	VPTERNLOGD      $0x96, Z19, Z18, Z16
-	VMOVDQA32       Z8, Z24
-	VPADDD          Z17, Z6, Z6
-	VPTERNLOGD      $0xe8, Z10, Z9, Z24
+	VPRORD          $0x19, Z12, Z26
 	VPADDD          Z16, Z6, Z6
+	VPTERNLOGD      $0x96, Z26, Z25, Z23
+	VMOVDQA32       Z7, Z17
+	VPADDD          Z23, Z15, Z15
+	VPTERNLOGD      $0xe8, Z1, Z0, Z17
+	VPADDD          Z15, Z11, Z11
+	VPADDD          Z17, Z6, Z6
 	VPRORD          $0x02, Z8, Z23
 	VMOVDQU32       1920(AX), Z20
 	VPRORD          $0x0d, Z8, Z25
@@ -86286,2262 +86182,2134 @@ sha256dAVX512_loop:
 	VPRORD          $0x11, Z21, Z16
 	VPTERNLOGD      $0x96, Z26, Z25, Z23
 	VPRORD          $0x13, Z21, Z17
-	VPADDD          Z24, Z15, Z15
-	VPSRLD          $0x0a, Z21, Z18
 	VPADDD          Z23, Z15, Z15
+	VPSRLD          $0x0a, Z21, Z18
+	VMOVDQA32       Z8, Z24
 	VPTERNLOGD      $0x96, Z18, Z17, Z16
-	VMOVDQU32       2688(AX), Z29
+	VPTERNLOGD      $0xe8, Z10, Z9, Z24
 	VPADDD          Z16, Z20, Z20
-	VPRORD          $0x11, Z27, Z23
+	VPADDD          Z24, Z15, Z15
 	VMOVDQU32       Z20, 2368(AX)
-	VPRORD          $0x13, Z27, Z24
+	VMOVDQU32       2688(AX), Z29
 	VPADDD.BCST     120(AX), Z5, Z5
-	VPSRLD          $0x0a, Z27, Z25
+	VPRORD          $0x11, Z27, Z23
 	VPADDD          Z20, Z5, Z5
-	VPTERNLOGD      $0x96, Z25, Z24, Z23
-	VPADDD          Z5, Z1, Z1
-	VPADDD          Z23, Z29, Z29
+	VPRORD          $0x13, Z27, Z24
 	VMOVDQA32       Z2, Z17
-	VMOVDQU32       Z29, 3136(AX)
+	VPSRLD          $0x0a, Z27, Z25
 	VPTERNLOGD      $0xca, Z4, Z3, Z17
-	VPADDD.BCST     616(AX), Z14, Z14
-	VPRORD          $0x06, Z2, Z16
-	VPADDD          Z29, Z14, Z14
-	VPRORD          $0x0b, Z2, Z18
-	VPADDD          Z14, Z10, Z10
-	VPRORD          $0x19, Z2, Z19
-	VMOVDQA32       Z11, Z24
-	VPTERNLOGD      $0x96, Z19, Z18, Z16
-	VPTERNLOGD      $0xca, Z13, Z12, Z24
-	VPADDD          Z17, Z1, Z1
-	VPRORD          $0x06, Z11, Z23
+	VPTERNLOGD      $0x96, Z25, Z24, Z23
 	VPADDD          Z17, Z5, Z5
-	VPRORD          $0x0b, Z11, Z25
-	VPADDD          Z16, Z1, Z1
-	VPRORD          $0x19, Z11, Z26
+	VPADDD          Z23, Z29, Z29
+	VPRORD          $0x06, Z2, Z16
+	VMOVDQU32       Z29, 3136(AX)
+	VPRORD          $0x0b, Z2, Z18
+	VPADDD.BCST     616(AX), Z14, Z14
+	VPRORD          $0x19, Z2, Z19
+	VPADDD          Z29, Z14, Z14
+	VPTERNLOGD      $0x96, Z19, Z18, Z16
+	VMOVDQA32       Z11, Z24
 	VPADDD          Z16, Z5, Z5
-	VPTERNLOGD      $0x96, Z26, Z25, Z23
-	VMOVDQA32       Z6, Z17
-	VPADDD          Z24, Z10, Z10
-	VPTERNLOGD      $0xe8, Z0, Z7, Z17
+	VPTERNLOGD      $0xca, Z13, Z12, Z24
+	VPADDD          Z5, Z1, Z1
 	VPADDD          Z24, Z14, Z14
 	VPRORD          $0x02, Z6, Z16
-	VPADDD          Z23, Z10, Z10
+	VPRORD          $0x06, Z11, Z23
 	VPRORD          $0x0d, Z6, Z18
-	VPADDD          Z23, Z14, Z14
+	VPRORD          $0x0b, Z11, Z25
 	VPRORD          $0x16, Z6, Z19
-	VMOVDQA32       Z15, Z24
+	VPRORD          $0x19, Z11, Z26
 	VPTERNLOGD      $0x96, Z19, Z18, Z16
-	VPTERNLOGD      $0xe8, Z9, Z8, Z24
-	VPADDD          Z17, Z5, Z5
-	VPRORD          $0x02, Z15, Z23
+	VPTERNLOGD      $0x96, Z26, Z25, Z23
 	VPADDD          Z16, Z5, Z5
+	VPADDD          Z23, Z14, Z14
+	VMOVDQA32       Z6, Z17
+	VPADDD          Z14, Z10, Z10
+	VPTERNLOGD      $0xe8, Z0, Z7, Z17
+	VPRORD          $0x02, Z15, Z23
+	VPADDD          Z17, Z5, Z5
 	VPRORD          $0x0d, Z15, Z25
 	VMOVDQU32       1984(AX), Z21
 	VPRORD          $0x16, Z15, Z26
 	VPADDD.BCST     380(AX), Z21, Z21
 	VPTERNLOGD      $0x96, Z26, Z25, Z23
 	VPRORD          $0x11, Z22, Z16
-	VPADDD          Z24, Z14, Z14
-	VPRORD          $0x13, Z22, Z17
 	VPADDD          Z23, Z14, Z14
+	VPRORD          $0x13, Z22, Z17
+	VMOVDQA32       Z15, Z24
 	VPSRLD          $0x0a, Z22, Z18
-	VMOVDQU32       2752(AX), Z27
+	VPTERNLOGD      $0xe8, Z9, Z8, Z24
 	VPTERNLOGD      $0x96, Z18, Z17, Z16
-	VPRORD          $0x11, Z28, Z23
+	VPADDD          Z24, Z14, Z14
 	VPADDD          Z16, Z21, Z21
-	VPRORD          $0x13, Z28, Z24
+	VMOVDQU32       2752(AX), Z27
 	VMOVDQU32       Z21, 2432(AX)
-	VPSRLD          $0x0a, Z28, Z25
+	VPRORD          $0x11, Z28, Z23
 	VPADDD.BCST     124(AX), Z4, Z4
-	VPTERNLOGD      $0x96, Z25, Z24, Z23
+	VPRORD          $0x13, Z28, Z24
 	VPADDD          Z21, Z4, Z4
-	VPADDD          Z23, Z27, Z27
-	VPADDD          Z4, Z0, Z0
-	VMOVDQU32       Z27, 3200(AX)
+	VPSRLD          $0x0a, Z28, Z25
 	VMOVDQA32       Z1, Z17
-	VPADDD.BCST     620(AX), Z13, Z13
+	VPTERNLOGD      $0x96, Z25, Z24, Z23
 	VPTERNLOGD      $0xca, Z3, Z2, Z17
-	VPADDD          Z27, Z13, Z13
+	VPADDD          Z23, Z27, Z27
+	VPADDD          Z17, Z4, Z4
+	VMOVDQU32       Z27, 3200(AX)
 	VPRORD          $0x06, Z1, Z16
-	VPADDD          Z13, Z9, Z9
+	VPADDD.BCST     620(AX), Z13, Z13
 	VPRORD          $0x0b, Z1, Z18
-	VMOVDQA32       Z10, Z24
+	VPADDD          Z27, Z13, Z13
 	VPRORD          $0x19, Z1, Z19
+	VMOVDQA32       Z10, Z24
+	VPTERNLOGD      $0x96, Z19, Z18, Z16
 	VPTERNLOGD      $0xca, Z12, Z11, Z24
-	VPTERNLOGD      $0x96, Z19, Z18, Z16
-	VPRORD          $0x06, Z10, Z23
-	VPADDD          Z17, Z0, Z0
-	VPRORD          $0x0b, Z10, Z25
-	VPADDD          Z17, Z4, Z4
-	VPRORD          $0x19, Z10, Z26
-	VPADDD          Z16, Z0, Z0
-	VPTERNLOGD      $0x96, Z26, Z25, Z23
 	VPADDD          Z16, Z4, Z4
-	VPADDD          Z24, Z9, Z9
-	VMOVDQA32       Z5, Z17
 	VPADDD          Z24, Z13, Z13
-	VPTERNLOGD      $0xe8, Z7, Z6, Z17
-	VPADDD          Z23, Z9, Z9
+	VPADDD          Z4, Z0, Z0
+	VPRORD          $0x06, Z10, Z23
 	VPRORD          $0x02, Z5, Z16
-	VPADDD          Z23, Z13, Z13
+	VPRORD          $0x0b, Z10, Z25
 	VPRORD          $0x0d, Z5, Z18
-	VMOVDQA32       Z14, Z24
+	VPRORD          $0x19, Z10, Z26
 	VPRORD          $0x16, Z5, Z19
-	VPTERNLOGD      $0xe8, Z8, Z15, Z24
+	VPTERNLOGD      $0x96, Z26, Z25, Z23
 	VPTERNLOGD      $0x96, Z19, Z18, Z16
-	VPRORD          $0x02, Z14, Z23
-	VPADDD          Z17, Z4, Z4
-	VPRORD          $0x0d, Z14, Z25
+	VPADDD          Z23, Z13, Z13
 	VPADDD          Z16, Z4, Z4
+	VPADDD          Z13, Z9, Z9
+	VMOVDQA32       Z5, Z17
+	VPRORD          $0x02, Z14, Z23
+	VPTERNLOGD      $0xe8, Z7, Z6, Z17
+	VPRORD          $0x0d, Z14, Z25
+	VPADDD          Z17, Z4, Z4
 	VPRORD          $0x16, Z14, Z26
 	VMOVDQU32       2048(AX), Z22
 	VPTERNLOGD      $0x96, Z26, Z25, Z23
 	VPADDD.BCST     384(AX), Z22, Z22
-	VPADDD          Z24, Z13, Z13
-	VPRORD          $0x11, Z20, Z16
 	VPADDD          Z23, Z13, Z13
+	VPRORD          $0x11, Z20, Z16
+	VMOVDQA32       Z14, Z24
 	VPRORD          $0x13, Z20, Z17
+	VPTERNLOGD      $0xe8, Z8, Z15, Z24
+	VPSRLD          $0x0a, Z20, Z18
+	VPADDD          Z24, Z13, Z13
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
 	VMOVDQU32       2816(AX), Z28
-	VPSRLD          $0x0a, Z20, Z18
-	VPRORD          $0x11, Z29, Z23
-	VPTERNLOGD      $0x96, Z18, Z17, Z16
-	VPRORD          $0x13, Z29, Z24
 	VPADDD          Z16, Z22, Z22
-	VPSRLD          $0x0a, Z29, Z25
+	VPRORD          $0x11, Z29, Z23
 	VMOVDQU32       Z22, 1472(AX)
-	VPTERNLOGD      $0x96, Z25, Z24, Z23
+	VPRORD          $0x13, Z29, Z24
 	VPADDD.BCST     128(AX), Z3, Z3
-	VPADDD          Z23, Z28, Z28
+	VPSRLD          $0x0a, Z29, Z25
 	VPADDD          Z22, Z3, Z3
+	VPTERNLOGD      $0x96, Z25, Z24, Z23
+	VMOVDQA32       Z0, Z17
+	VPADDD          Z23, Z28, Z28
+	VPTERNLOGD      $0xca, Z2, Z1, Z17
 	VMOVDQU32       Z28, 3264(AX)
-	VPADDD          Z3, Z7, Z7
+	VPADDD          Z17, Z3, Z3
 	VPADDD.BCST     624(AX), Z12, Z12
-	VMOVDQA32       Z0, Z17
-	VPADDD          Z28, Z12, Z12
-	VPTERNLOGD      $0xca, Z2, Z1, Z17
-	VPADDD          Z12, Z8, Z8
 	VPRORD          $0x06, Z0, Z16
-	VMOVDQA32       Z9, Z24
+	VPADDD          Z28, Z12, Z12
 	VPRORD          $0x0b, Z0, Z18
-	VPTERNLOGD      $0xca, Z11, Z10, Z24
+	VMOVDQA32       Z9, Z24
 	VPRORD          $0x19, Z0, Z19
-	VPRORD          $0x06, Z9, Z23
+	VPTERNLOGD      $0xca, Z11, Z10, Z24
 	VPTERNLOGD      $0x96, Z19, Z18, Z16
-	VPRORD          $0x0b, Z9, Z25
-	VPADDD          Z17, Z7, Z7
-	VPRORD          $0x19, Z9, Z26
-	VPADDD          Z17, Z3, Z3
-	VPTERNLOGD      $0x96, Z26, Z25, Z23
-	VPADDD          Z16, Z7, Z7
-	VPADDD          Z24, Z8, Z8
-	VPADDD          Z16, Z3, Z3
 	VPADDD          Z24, Z12, Z12
-	VMOVDQA32       Z4, Z17
-	VPADDD          Z23, Z8, Z8
-	VPTERNLOGD      $0xe8, Z6, Z5, Z17
-	VPADDD          Z23, Z12, Z12
-	VPRORD          $0x02, Z4, Z16
-	VMOVDQA32       Z13, Z24
-	VPRORD          $0x0d, Z4, Z18
-	VPTERNLOGD      $0xe8, Z15, Z14, Z24
-	VPRORD          $0x16, Z4, Z19
-	VPRORD          $0x02, Z13, Z23
-	VPTERNLOGD      $0x96, Z19, Z18, Z16
-	VPRORD          $0x0d, Z13, Z25
-	VPADDD          Z17, Z3, Z3
-	VPRORD          $0x16, Z13, Z26
 	VPADDD          Z16, Z3, Z3
+	VPRORD          $0x06, Z9, Z23
+	VPADDD          Z3, Z7, Z7
+	VPRORD          $0x0b, Z9, Z25
+	VPRORD          $0x02, Z4, Z16
+	VPRORD          $0x19, Z9, Z26
+	VPRORD          $0x0d, Z4, Z18
+	VPTERNLOGD      $0x96, Z26, Z25, Z23
+	VPRORD          $0x16, Z4, Z19
+	VPADDD          Z23, Z12, Z12
+	VPTERNLOGD      $0x96, Z19, Z18, Z16
+	VPADDD          Z12, Z8, Z8
+	VPADDD          Z16, Z3, Z3
+	VPRORD          $0x02, Z13, Z23
+	VMOVDQA32       Z4, Z17
+	VPRORD          $0x0d, Z13, Z25
+	VPTERNLOGD      $0xe8, Z6, Z5, Z17
+	VPRORD          $0x16, Z13, Z26
+	VPADDD          Z17, Z3, Z3
 	VPTERNLOGD      $0x96, Z26, Z25, Z23
 	VMOVDQU32       1600(AX), Z19
-	VPADDD          Z24, Z12, Z12
-	VPRORD          $0x07, Z19, Z20
 	VPADDD          Z23, Z12, Z12
+	VPRORD          $0x07, Z19, Z20
+	VMOVDQA32       Z13, Z24
 	VPRORD          $0x12, Z19, Z17
+	VPTERNLOGD      $0xe8, Z15, Z14, Z24
+	VPSRLD          $0x03, Z19, Z18
+	VPADDD          Z24, Z12, Z12
+	VPTERNLOGD      $0x96, Z18, Z17, Z20
 	VMOVDQU32       2880(AX), Z29
-	VPSRLD          $0x03, Z19, Z18
-	VPRORD          $0x11, Z27, Z23
-	VPTERNLOGD      $0x96, Z18, Z17, Z20
-	VPRORD          $0x13, Z27, Z24
 	VPADDD          2112(AX), Z20, Z20
-	VPSRLD          $0x0a, Z27, Z25
+	VPRORD          $0x11, Z27, Z23
 	VPADDD.BCST     388(AX), Z20, Z20
-	VPTERNLOGD      $0x96, Z25, Z24, Z23
+	VPRORD          $0x13, Z27, Z24
 	VPRORD          $0x11, Z21, Z16
-	VPADDD          Z23, Z29, Z29
+	VPSRLD          $0x0a, Z27, Z25
 	VPRORD          $0x13, Z21, Z17
+	VPTERNLOGD      $0x96, Z25, Z24, Z23
+	VPSRLD          $0x0a, Z21, Z18
+	VPADDD          Z23, Z29, Z29
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
 	VMOVDQU32       Z29, 3328(AX)
-	VPSRLD          $0x0a, Z21, Z18
+	VPADDD          Z16, Z20, Z20
 	VPADDD.BCST     628(AX), Z11, Z11
-	VPTERNLOGD      $0x96, Z18, Z17, Z16
-	VPADDD          Z29, Z11, Z11
-	VPADDD          Z16, Z20, Z20
-	VPADDD          Z11, Z15, Z15
 	VMOVDQU32       Z20, 1536(AX)
-	VMOVDQA32       Z8, Z24
-	VPADDD.BCST     132(AX), Z2, Z2
-	VPTERNLOGD      $0xca, Z10, Z9, Z24
-	VPADDD          Z20, Z2, Z2
-	VPRORD          $0x06, Z8, Z23
-	VPADDD          Z2, Z6, Z6
-	VPRORD          $0x0b, Z8, Z25
-	VMOVDQA32       Z7, Z17
-	VPRORD          $0x19, Z8, Z26
-	VPTERNLOGD      $0xca, Z1, Z0, Z17
-	VPTERNLOGD      $0x96, Z26, Z25, Z23
-	VPRORD          $0x06, Z7, Z16
-	VPADDD          Z24, Z15, Z15
-	VPRORD          $0x0b, Z7, Z18
-	VPADDD          Z24, Z11, Z11
-	VPRORD          $0x19, Z7, Z19
-	VPADDD          Z23, Z15, Z15
-	VPTERNLOGD      $0x96, Z19, Z18, Z16
-	VPADDD          Z23, Z11, Z11
-	VPADDD          Z17, Z6, Z6
-	VMOVDQA32       Z12, Z24
-	VPADDD          Z17, Z2, Z2
-	VPTERNLOGD      $0xe8, Z14, Z13, Z24
-	VPADDD          Z16, Z6, Z6
-	VPRORD          $0x02, Z12, Z23
-	VPADDD          Z16, Z2, Z2
-	VPRORD          $0x0d, Z12, Z25
-	VMOVDQA32       Z3, Z17
-	VPRORD          $0x16, Z12, Z26
-	VPTERNLOGD      $0xe8, Z5, Z4, Z17
-	VPTERNLOGD      $0x96, Z26, Z25, Z23
-	VPRORD          $0x02, Z3, Z16
-	VPADDD          Z24, Z11, Z11
-	VPRORD          $0x0d, Z3, Z18
-	VPADDD          Z23, Z11, Z11
-	VPRORD          $0x16, Z3, Z19
-	VMOVDQU32       2944(AX), Z27
-	VPTERNLOGD      $0x96, Z19, Z18, Z16
-	VPADDD.BCST     888(AX), Z27, Z27
-	VPADDD          Z17, Z2, Z2
-	VPRORD          $0x11, Z28, Z23
-	VPADDD          Z16, Z2, Z2
-	VPRORD          $0x13, Z28, Z24
-	VMOVDQU32       1664(AX), Z19
-	VPSRLD          $0x0a, Z28, Z25
-	VPRORD          $0x07, Z19, Z21
-	VPTERNLOGD      $0x96, Z25, Z24, Z23
-	VPRORD          $0x12, Z19, Z17
-	VPADDD          Z23, Z27, Z27
-	VPSRLD          $0x03, Z19, Z18
-	VMOVDQU32       Z27, 3392(AX)
-	VPTERNLOGD      $0x96, Z18, Z17, Z21
-	VPADDD.BCST     632(AX), Z10, Z10
-	VPADDD          2176(AX), Z21, Z21
-	VPADDD          Z27, Z10, Z10
-	VPADDD          1600(AX), Z21, Z21
-	VPADDD          Z10, Z14, Z14
-	VPRORD          $0x11, Z22, Z16
-	VMOVDQA32       Z15, Z24
-	VPRORD          $0x13, Z22, Z17
-	VPTERNLOGD      $0xca, Z9, Z8, Z24
-	VPSRLD          $0x0a, Z22, Z18
-	VPRORD          $0x06, Z15, Z23
-	VPTERNLOGD      $0x96, Z18, Z17, Z16
-	VPRORD          $0x0b, Z15, Z25
-	VPADDD          Z16, Z21, Z21
-	VPRORD          $0x19, Z15, Z26
-	VMOVDQU32       Z21, 1600(AX)
-	VPTERNLOGD      $0x96, Z26, Z25, Z23
-	VPADDD.BCST     136(AX), Z1, Z1
-	VPADDD          Z24, Z14, Z14
-	VPADDD          Z21, Z1, Z1
-	VPADDD          Z24, Z10, Z10
-	VPADDD          Z1, Z5, Z5
-	VPADDD          Z23, Z14, Z14
-	VMOVDQA32       Z6, Z17
-	VPADDD          Z23, Z10, Z10
-	VPTERNLOGD      $0xca, Z0, Z7, Z17
-	VMOVDQA32       Z11, Z24
-	VPRORD          $0x06, Z6, Z16
-	VPTERNLOGD      $0xe8, Z13, Z12, Z24
-	VPRORD          $0x0b, Z6, Z18
-	VPRORD          $0x02, Z11, Z23
-	VPRORD          $0x19, Z6, Z19
-	VPRORD          $0x0d, Z11, Z25
-	VPTERNLOGD      $0x96, Z19, Z18, Z16
-	VPRORD          $0x16, Z11, Z26
-	VPADDD          Z17, Z5, Z5
-	VPTERNLOGD      $0x96, Z26, Z25, Z23
-	VPADDD          Z17, Z1, Z1
-	VPADDD          Z24, Z10, Z10
-	VPADDD          Z16, Z5, Z5
-	VPADDD          Z23, Z10, Z10
-	VPADDD          Z16, Z1, Z1
-	VMOVDQU32       2496(AX), Z26
-	VMOVDQA32       Z2, Z17
-	VPRORD          $0x07, Z26, Z28
-	VPTERNLOGD      $0xe8, Z4, Z3, Z17
-	VPRORD          $0x12, Z26, Z24
-	VPRORD          $0x02, Z2, Z16
-	VPSRLD          $0x03, Z26, Z25
-	VPRORD          $0x0d, Z2, Z18
-	VPTERNLOGD      $0x96, Z25, Z24, Z28
-	VPRORD          $0x16, Z2, Z19
-	VPADDD          3008(AX), Z28, Z28
-	VPTERNLOGD      $0x96, Z19, Z18, Z16
-	VPADDD.BCST     892(AX), Z28, Z28
-	VPADDD          Z17, Z1, Z1
-	VPRORD          $0x11, Z29, Z23
-	VPADDD          Z16, Z1, Z1
-	VPRORD          $0x13, Z29, Z24
-	VMOVDQU32       1728(AX), Z19
-	VPSRLD          $0x0a, Z29, Z25
-	VPRORD          $0x07, Z19, Z22
-	VPTERNLOGD      $0x96, Z25, Z24, Z23
-	VPRORD          $0x12, Z19, Z17
-	VPADDD          Z23, Z28, Z28
-	VPSRLD          $0x03, Z19, Z18
-	VMOVDQU32       Z28, 3456(AX)
-	VPTERNLOGD      $0x96, Z18, Z17, Z22
-	VPADDD.BCST     636(AX), Z9, Z9
-	VPADDD          2240(AX), Z22, Z22
-	VPADDD          Z28, Z9, Z9
-	VPADDD          1664(AX), Z22, Z22
-	VPADDD          Z9, Z13, Z13
-	VPRORD          $0x11, Z20, Z16
-	VMOVDQA32       Z14, Z24
-	VPRORD          $0x13, Z20, Z17
-	VPTERNLOGD      $0xca, Z8, Z15, Z24
-	VPSRLD          $0x0a, Z20, Z18
-	VPRORD          $0x06, Z14, Z23
-	VPTERNLOGD      $0x96, Z18, Z17, Z16
-	VPRORD          $0x0b, Z14, Z25
-	VPADDD          Z16, Z22, Z22
-	VPRORD          $0x19, Z14, Z26
-	VMOVDQU32       Z22, 1664(AX)
-	VPTERNLOGD      $0x96, Z26, Z25, Z23
-	VPADDD.BCST     140(AX), Z0, Z0
-	VPADDD          Z24, Z13, Z13
-	VPADDD          Z22, Z0, Z0
-	VPADDD          Z24, Z9, Z9
-	VPADDD          Z0, Z4, Z4
-	VPADDD          Z23, Z13, Z13
-	VMOVDQA32       Z5, Z17
-	VPADDD          Z23, Z9, Z9
-	VPTERNLOGD      $0xca, Z7, Z6, Z17
-	VMOVDQA32       Z10, Z24
-	VPRORD          $0x06, Z5, Z16
-	VPTERNLOGD      $0xe8, Z12, Z11, Z24
-	VPRORD          $0x0b, Z5, Z18
-	VPRORD          $0x02, Z10, Z23
-	VPRORD          $0x19, Z5, Z19
-	VPRORD          $0x0d, Z10, Z25
-	VPTERNLOGD      $0x96, Z19, Z18, Z16
-	VPRORD          $0x16, Z10, Z26
-	VPADDD          Z17, Z4, Z4
-	VPTERNLOGD      $0x96, Z26, Z25, Z23
-	VPADDD          Z17, Z0, Z0
-	VPADDD          Z24, Z9, Z9
-	VPADDD          Z16, Z4, Z4
-	VPADDD          Z23, Z9, Z9
-	VPADDD          Z16, Z0, Z0
-	VMOVDQU32       2560(AX), Z26
-	VMOVDQA32       Z1, Z17
-	VPRORD          $0x07, Z26, Z29
-	VPTERNLOGD      $0xe8, Z3, Z2, Z17
-	VPRORD          $0x12, Z26, Z24
-	VPRORD          $0x02, Z1, Z16
-	VPSRLD          $0x03, Z26, Z25
-	VPRORD          $0x0d, Z1, Z18
-	VPTERNLOGD      $0x96, Z25, Z24, Z29
-	VPRORD          $0x16, Z1, Z19
-	VPADDD          3072(AX), Z29, Z29
-	VPTERNLOGD      $0x96, Z19, Z18, Z16
-	VPADDD          2496(AX), Z29, Z29
-	VPADDD          Z17, Z0, Z0
-	VPRORD          $0x11, Z27, Z23
-	VPADDD          Z16, Z0, Z0
-	VPRORD          $0x13, Z27, Z24
-	VMOVDQU32       1792(AX), Z19
-	VPSRLD          $0x0a, Z27, Z25
-	VPRORD          $0x07, Z19, Z20
-	VPTERNLOGD      $0x96, Z25, Z24, Z23
-	VPRORD          $0x12, Z19, Z17
-	VPADDD          Z23, Z29, Z29
-	VPSRLD          $0x03, Z19, Z18
-	VMOVDQU32       Z29, 2496(AX)
-	VPTERNLOGD      $0x96, Z18, Z17, Z20
-	VPADDD.BCST     640(AX), Z8, Z8
-	VPADDD          2304(AX), Z20, Z20
-	VPADDD          Z29, Z8, Z8
-	VPADDD          1728(AX), Z20, Z20
-	VPADDD          Z8, Z12, Z12
-	VPRORD          $0x11, Z21, Z16
-	VMOVDQA32       Z13, Z24
-	VPRORD          $0x13, Z21, Z17
-	VPTERNLOGD      $0xca, Z15, Z14, Z24
-	VPSRLD          $0x0a, Z21, Z18
-	VPRORD          $0x06, Z13, Z23
-	VPTERNLOGD      $0x96, Z18, Z17, Z16
-	VPRORD          $0x0b, Z13, Z25
-	VPADDD          Z16, Z20, Z20
-	VPRORD          $0x19, Z13, Z26
-	VMOVDQU32       Z20, 1728(AX)
-	VPTERNLOGD      $0x96, Z26, Z25, Z23
-	VPADDD.BCST     144(AX), Z7, Z7
-	VPADDD          Z24, Z12, Z12
-	VPADDD          Z20, Z7, Z7
-	VPADDD          Z24, Z8, Z8
-	VPADDD          Z7, Z3, Z3
-	VPADDD          Z23, Z12, Z12
-	VMOVDQA32       Z4, Z17
-	VPADDD          Z23, Z8, Z8
-	VPTERNLOGD      $0xca, Z6, Z5, Z17
-	VMOVDQA32       Z9, Z24
-	VPRORD          $0x06, Z4, Z16
-	VPTERNLOGD      $0xe8, Z11, Z10, Z24
-	VPRORD          $0x0b, Z4, Z18
-	VPRORD          $0x02, Z9, Z23
-	VPRORD          $0x19, Z4, Z19
-	VPRORD          $0x0d, Z9, Z25
-	VPTERNLOGD      $0x96, Z19, Z18, Z16
-	VPRORD          $0x16, Z9, Z26
-	VPADDD          Z17, Z3, Z3
-	VPTERNLOGD      $0x96, Z26, Z25, Z23
-	VPADDD          Z17, Z7, Z7
-	VPADDD          Z24, Z8, Z8
-	VPADDD          Z16, Z3, Z3
-	VPADDD          Z23, Z8, Z8
-	VPADDD          Z16, Z7, Z7
-	VMOVDQU32       2624(AX), Z26
-	VMOVDQA32       Z0, Z17
-	VPRORD          $0x07, Z26, Z27
-	VPTERNLOGD      $0xe8, Z2, Z1, Z17
-	VPRORD          $0x12, Z26, Z24
-	VPRORD          $0x02, Z0, Z16
-	VPSRLD          $0x03, Z26, Z25
-	VPRORD          $0x0d, Z0, Z18
-	VPTERNLOGD      $0x96, Z25, Z24, Z27
-	VPRORD          $0x16, Z0, Z19
-	VPADDD          3136(AX), Z27, Z27
-	VPTERNLOGD      $0x96, Z19, Z18, Z16
-	VPADDD          2560(AX), Z27, Z27
-	VPADDD          Z17, Z7, Z7
-	VPRORD          $0x11, Z28, Z23
-	VPADDD          Z16, Z7, Z7
-	VPRORD          $0x13, Z28, Z24
-	VMOVDQU32       1856(AX), Z19
-	VPSRLD          $0x0a, Z28, Z25
-	VPRORD          $0x07, Z19, Z21
-	VPTERNLOGD      $0x96, Z25, Z24, Z23
-	VPRORD          $0x12, Z19, Z17
-	VPADDD          Z23, Z27, Z27
-	VPSRLD          $0x03, Z19, Z18
-	VMOVDQU32       Z27, 2560(AX)
-	VPTERNLOGD      $0x96, Z18, Z17, Z21
-	VPADDD.BCST     644(AX), Z15, Z15
-	VPADDD          2368(AX), Z21, Z21
-	VPADDD          Z27, Z15, Z15
-	VPADDD          1792(AX), Z21, Z21
-	VPADDD          Z15, Z11, Z11
-	VPRORD          $0x11, Z22, Z16
-	VMOVDQA32       Z12, Z24
-	VPRORD          $0x13, Z22, Z17
-	VPTERNLOGD      $0xca, Z14, Z13, Z24
-	VPSRLD          $0x0a, Z22, Z18
-	VPRORD          $0x06, Z12, Z23
-	VPTERNLOGD      $0x96, Z18, Z17, Z16
-	VPRORD          $0x0b, Z12, Z25
-	VPADDD          Z16, Z21, Z21
-	VPRORD          $0x19, Z12, Z26
-	VMOVDQU32       Z21, 1792(AX)
-	VPTERNLOGD      $0x96, Z26, Z25, Z23
-	VPADDD.BCST     148(AX), Z6, Z6
-	VPADDD          Z24, Z11, Z11
-	VPADDD          Z21, Z6, Z6
-	VPADDD          Z24, Z15, Z15
-	VPADDD          Z6, Z2, Z2
-	VPADDD          Z23, Z11, Z11
-	VMOVDQA32       Z3, Z17
-	VPADDD          Z23, Z15, Z15
-	VPTERNLOGD      $0xca, Z5, Z4, Z17
-	VMOVDQA32       Z8, Z24
-	VPRORD          $0x06, Z3, Z16
-	VPTERNLOGD      $0xe8, Z10, Z9, Z24
-	VPRORD          $0x0b, Z3, Z18
-	VPRORD          $0x02, Z8, Z23
-	VPRORD          $0x19, Z3, Z19
-	VPRORD          $0x0d, Z8, Z25
-	VPTERNLOGD      $0x96, Z19, Z18, Z16
-	VPRORD          $0x16, Z8, Z26
-	VPADDD          Z17, Z2, Z2
-	VPTERNLOGD      $0x96, Z26, Z25, Z23
-	VPADDD          Z17, Z6, Z6
-	VPADDD          Z24, Z15, Z15
-	VPADDD          Z16, Z2, Z2
-	VPADDD          Z23, Z15, Z15
-	VPADDD          Z16, Z6, Z6
-	VMOVDQU32       2688(AX), Z26
-	VMOVDQA32       Z7, Z17
-	VPRORD          $0x07, Z26, Z28
-	VPTERNLOGD      $0xe8, Z1, Z0, Z17
-	VPRORD          $0x12, Z26, Z24
-	VPRORD          $0x02, Z7, Z16
-	VPSRLD          $0x03, Z26, Z25
-	VPRORD          $0x0d, Z7, Z18
-	VPTERNLOGD      $0x96, Z25, Z24, Z28
-	VPRORD          $0x16, Z7, Z19
-	VPADDD          3200(AX), Z28, Z28
-	VPTERNLOGD      $0x96, Z19, Z18, Z16
-	VPADDD          2624(AX), Z28, Z28
-	VPADDD          Z17, Z6, Z6
-	VPRORD          $0x11, Z29, Z23
-	VPADDD          Z16, Z6, Z6
-	VPRORD          $0x13, Z29, Z24
-	VMOVDQU32       1920(AX), Z19
-	VPSRLD          $0x0a, Z29, Z25
-	VPRORD          $0x07, Z19, Z22
-	VPTERNLOGD      $0x96, Z25, Z24, Z23
-	VPRORD          $0x12, Z19, Z17
-	VPADDD          Z23, Z28, Z28
-	VPSRLD          $0x03, Z19, Z18
-	VMOVDQU32       Z28, 2624(AX)
-	VPTERNLOGD      $0x96, Z18, Z17, Z22
-	VPADDD.BCST     648(AX), Z14, Z14
-	VPADDD          2432(AX), Z22, Z22
-	VPADDD          Z28, Z14, Z14
-	VPADDD          1856(AX), Z22, Z22
-	VPADDD          Z14, Z10, Z10
-	VPRORD          $0x11, Z20, Z16
-	VMOVDQA32       Z11, Z24
-	VPRORD          $0x13, Z20, Z17
-	VPTERNLOGD      $0xca, Z13, Z12, Z24
-	VPSRLD          $0x0a, Z20, Z18
-	VPRORD          $0x06, Z11, Z23
-	VPTERNLOGD      $0x96, Z18, Z17, Z16
-	VPRORD          $0x0b, Z11, Z25
-	VPADDD          Z16, Z22, Z22
-	VPRORD          $0x19, Z11, Z26
-	VMOVDQU32       Z22, 1856(AX)
-	VPTERNLOGD      $0x96, Z26, Z25, Z23
-	VPADDD.BCST     152(AX), Z5, Z5
-	VPADDD          Z24, Z10, Z10
-	VPADDD          Z22, Z5, Z5
-	VPADDD          Z24, Z14, Z14
-	VPADDD          Z5, Z1, Z1
-	VPADDD          Z23, Z10, Z10
-	VMOVDQA32       Z2, Z17
-	VPADDD          Z23, Z14, Z14
-	VPTERNLOGD      $0xca, Z4, Z3, Z17
-	VMOVDQA32       Z15, Z24
-	VPRORD          $0x06, Z2, Z16
-	VPTERNLOGD      $0xe8, Z9, Z8, Z24
-	VPRORD          $0x0b, Z2, Z18
-	VPRORD          $0x02, Z15, Z23
-	VPRORD          $0x19, Z2, Z19
-	VPRORD          $0x0d, Z15, Z25
-	VPTERNLOGD      $0x96, Z19, Z18, Z16
-	VPRORD          $0x16, Z15, Z26
-	VPADDD          Z17, Z1, Z1
-	VPTERNLOGD      $0x96, Z26, Z25, Z23
-	VPADDD          Z17, Z5, Z5
-	VPADDD          Z24, Z14, Z14
-	VPADDD          Z16, Z1, Z1
-	VPADDD          Z23, Z14, Z14
-	VPADDD          Z16, Z5, Z5
-	VMOVDQU32       2752(AX), Z26
-	VMOVDQA32       Z6, Z17
-	VPRORD          $0x07, Z26, Z29
-	VPTERNLOGD      $0xe8, Z0, Z7, Z17
-	VPRORD          $0x12, Z26, Z24
-	VPRORD          $0x02, Z6, Z16
-	VPSRLD          $0x03, Z26, Z25
-	VPRORD          $0x0d, Z6, Z18
-	VPTERNLOGD      $0x96, Z25, Z24, Z29
-	VPRORD          $0x16, Z6, Z19
-	VPADDD          3264(AX), Z29, Z29
-	VPTERNLOGD      $0x96, Z19, Z18, Z16
-	VPADDD          2688(AX), Z29, Z29
-	VPADDD          Z17, Z5, Z5
-	VPRORD          $0x11, Z27, Z23
-	VPADDD          Z16, Z5, Z5
-	VPRORD          $0x13, Z27, Z24
-	VMOVDQU32       1984(AX), Z19
-	VPSRLD          $0x0a, Z27, Z25
-	VPRORD          $0x07, Z19, Z20
-	VPTERNLOGD      $0x96, Z25, Z24, Z23
-	VPRORD          $0x12, Z19, Z17
-	VPADDD          Z23, Z29, Z29
-	VPSRLD          $0x03, Z19, Z18
-	VMOVDQU32       Z29, 2688(AX)
-	VPTERNLOGD      $0x96, Z18, Z17, Z20
-	VPADDD.BCST     652(AX), Z13, Z13
-	VPADDD          1472(AX), Z20, Z20
-	VPADDD          Z29, Z13, Z13
-	VPADDD          1920(AX), Z20, Z20
-	VPADDD          Z13, Z9, Z9
-	VPRORD          $0x11, Z21, Z16
-	VMOVDQA32       Z10, Z24
-	VPRORD          $0x13, Z21, Z17
-	VPTERNLOGD      $0xca, Z12, Z11, Z24
-	VPSRLD          $0x0a, Z21, Z18
-	VPRORD          $0x06, Z10, Z23
-	VPTERNLOGD      $0x96, Z18, Z17, Z16
-	VPRORD          $0x0b, Z10, Z25
-	VPADDD          Z16, Z20, Z20
-	VPRORD          $0x19, Z10, Z26
-	VMOVDQU32       Z20, 1920(AX)
-	VPTERNLOGD      $0x96, Z26, Z25, Z23
-	VPADDD.BCST     156(AX), Z4, Z4
-	VPADDD          Z24, Z9, Z9
-	VPADDD          Z20, Z4, Z4
-	VPADDD          Z24, Z13, Z13
-	VPADDD          Z4, Z0, Z0
-	VPADDD          Z23, Z9, Z9
-	VMOVDQA32       Z1, Z17
-	VPADDD          Z23, Z13, Z13
-	VPTERNLOGD      $0xca, Z3, Z2, Z17
-	VMOVDQA32       Z14, Z24
-	VPRORD          $0x06, Z1, Z16
-	VPTERNLOGD      $0xe8, Z8, Z15, Z24
-	VPRORD          $0x0b, Z1, Z18
-	VPRORD          $0x02, Z14, Z23
-	VPRORD          $0x19, Z1, Z19
-	VPRORD          $0x0d, Z14, Z25
-	VPTERNLOGD      $0x96, Z19, Z18, Z16
-	VPRORD          $0x16, Z14, Z26
-	VPADDD          Z17, Z0, Z0
-	VPTERNLOGD      $0x96, Z26, Z25, Z23
-	VPADDD          Z17, Z4, Z4
-	VPADDD          Z24, Z13, Z13
-	VPADDD          Z16, Z0, Z0
-	VPADDD          Z23, Z13, Z13
-	VPADDD          Z16, Z4, Z4
-	VMOVDQU32       2816(AX), Z26
-	VMOVDQA32       Z5, Z17
-	VPRORD          $0x07, Z26, Z27
-	VPTERNLOGD      $0xe8, Z7, Z6, Z17
-	VPRORD          $0x12, Z26, Z24
-	VPRORD          $0x02, Z5, Z16
-	VPSRLD          $0x03, Z26, Z25
-	VPRORD          $0x0d, Z5, Z18
-	VPTERNLOGD      $0x96, Z25, Z24, Z27
-	VPRORD          $0x16, Z5, Z19
-	VPADDD          3328(AX), Z27, Z27
-	VPTERNLOGD      $0x96, Z19, Z18, Z16
-	VPADDD          2752(AX), Z27, Z27
-	VPADDD          Z17, Z4, Z4
-	VPRORD          $0x11, Z28, Z23
-	VPADDD          Z16, Z4, Z4
-	VPRORD          $0x13, Z28, Z24
-	VMOVDQU32       2048(AX), Z19
-	VPSRLD          $0x0a, Z28, Z25
-	VPRORD          $0x07, Z19, Z21
-	VPTERNLOGD      $0x96, Z25, Z24, Z23
-	VPRORD          $0x12, Z19, Z17
-	VPADDD          Z23, Z27, Z27
-	VPSRLD          $0x03, Z19, Z18
-	VMOVDQU32       Z27, 2752(AX)
-	VPTERNLOGD      $0x96, Z18, Z17, Z21
-	VPADDD.BCST     656(AX), Z12, Z12
-	VPADDD          1536(AX), Z21, Z21
-	VPADDD          Z27, Z12, Z12
-	VPADDD          1984(AX), Z21, Z21
-	VPADDD          Z12, Z8, Z8
-	VPRORD          $0x11, Z22, Z16
-	VMOVDQA32       Z9, Z24
-	VPRORD          $0x13, Z22, Z17
-	VPTERNLOGD      $0xca, Z11, Z10, Z24
-	VPSRLD          $0x0a, Z22, Z18
-	VPRORD          $0x06, Z9, Z23
-	VPTERNLOGD      $0x96, Z18, Z17, Z16
-	VPRORD          $0x0b, Z9, Z25
-	VPADDD          Z16, Z21, Z21
-	VPRORD          $0x19, Z9, Z26
-	VMOVDQU32       Z21, 1984(AX)
-	VPTERNLOGD      $0x96, Z26, Z25, Z23
-	VPADDD.BCST     160(AX), Z3, Z3
-	VPADDD          Z24, Z8, Z8
-	VPADDD          Z21, Z3, Z3
-	VPADDD          Z24, Z12, Z12
-	VPADDD          Z3, Z7, Z7
-	VPADDD          Z23, Z8, Z8
-	VMOVDQA32       Z0, Z17
-	VPADDD          Z23, Z12, Z12
-	VPTERNLOGD      $0xca, Z2, Z1, Z17
-	VMOVDQA32       Z13, Z24
-	VPRORD          $0x06, Z0, Z16
-	VPTERNLOGD      $0xe8, Z15, Z14, Z24
-	VPRORD          $0x0b, Z0, Z18
-	VPRORD          $0x02, Z13, Z23
-	VPRORD          $0x19, Z0, Z19
-	VPRORD          $0x0d, Z13, Z25
-	VPTERNLOGD      $0x96, Z19, Z18, Z16
-	VPRORD          $0x16, Z13, Z26
-	VPADDD          Z17, Z7, Z7
-	VPTERNLOGD      $0x96, Z26, Z25, Z23
-	VPADDD          Z17, Z3, Z3
-	VPADDD          Z24, Z12, Z12
-	VPADDD          Z16, Z7, Z7
-	VPADDD          Z23, Z12, Z12
-	VPADDD          Z16, Z3, Z3
-	VMOVDQU32       2880(AX), Z26
-	VMOVDQA32       Z4, Z17
-	VPRORD          $0x07, Z26, Z28
-	VPTERNLOGD      $0xe8, Z6, Z5, Z17
-	VPRORD          $0x12, Z26, Z24
-	VPRORD          $0x02, Z4, Z16
-	VPSRLD          $0x03, Z26, Z25
-	VPRORD          $0x0d, Z4, Z18
-	VPTERNLOGD      $0x96, Z25, Z24, Z28
-	VPRORD          $0x16, Z4, Z19
-	VPADDD          3392(AX), Z28, Z28
-	VPTERNLOGD      $0x96, Z19, Z18, Z16
-	VPADDD          2816(AX), Z28, Z28
-	VPADDD          Z17, Z3, Z3
-	VPRORD          $0x11, Z29, Z23
-	VPADDD          Z16, Z3, Z3
-	VPRORD          $0x13, Z29, Z24
-	VMOVDQU32       2112(AX), Z19
-	VPSRLD          $0x0a, Z29, Z25
-	VPRORD          $0x07, Z19, Z22
-	VPTERNLOGD      $0x96, Z25, Z24, Z23
-	VPRORD          $0x12, Z19, Z17
-	VPADDD          Z23, Z28, Z28
-	VPSRLD          $0x03, Z19, Z18
-	VMOVDQU32       Z28, 2816(AX)
-	VPTERNLOGD      $0x96, Z18, Z17, Z22
-	VPADDD.BCST     660(AX), Z11, Z11
-	VPADDD          1600(AX), Z22, Z22
-	VPADDD          Z28, Z11, Z11
-	VPADDD          2048(AX), Z22, Z22
-	VPADDD          Z11, Z15, Z15
-	VPRORD          $0x11, Z20, Z16
-	VMOVDQA32       Z8, Z24
-	VPRORD          $0x13, Z20, Z17
-	VPTERNLOGD      $0xca, Z10, Z9, Z24
-	VPSRLD          $0x0a, Z20, Z18
-	VPRORD          $0x06, Z8, Z23
-	VPTERNLOGD      $0x96, Z18, Z17, Z16
-	VPRORD          $0x0b, Z8, Z25
-	VPADDD          Z16, Z22, Z22
-	VPRORD          $0x19, Z8, Z26
-	VMOVDQU32       Z22, 2048(AX)
-	VPTERNLOGD      $0x96, Z26, Z25, Z23
-	VPADDD.BCST     164(AX), Z2, Z2
-	VPADDD          Z24, Z15, Z15
-	VPADDD          Z22, Z2, Z2
-	VPADDD          Z24, Z11, Z11
-	VPADDD          Z2, Z6, Z6
-	VPADDD          Z23, Z15, Z15
-	VMOVDQA32       Z7, Z17
-	VPADDD          Z23, Z11, Z11
-	VPTERNLOGD      $0xca, Z1, Z0, Z17
-	VMOVDQA32       Z12, Z24
-	VPRORD          $0x06, Z7, Z16
-	VPTERNLOGD      $0xe8, Z14, Z13, Z24
-	VPRORD          $0x0b, Z7, Z18
-	VPRORD          $0x02, Z12, Z23
-	VPRORD          $0x19, Z7, Z19
-	VPRORD          $0x0d, Z12, Z25
-	VPTERNLOGD      $0x96, Z19, Z18, Z16
-	VPRORD          $0x16, Z12, Z26
-	VPADDD          Z17, Z6, Z6
-	VPTERNLOGD      $0x96, Z26, Z25, Z23
-	VPADDD          Z17, Z2, Z2
-	VPADDD          Z24, Z11, Z11
-	VPADDD          Z16, Z6, Z6
-	VPADDD          Z23, Z11, Z11
-	VPADDD          Z16, Z2, Z2
-	VMOVDQU32       2944(AX), Z26
-	VMOVDQA32       Z3, Z17
-	VPRORD          $0x07, Z26, Z29
-	VPTERNLOGD      $0xe8, Z5, Z4, Z17
-	VPRORD          $0x12, Z26, Z24
-	VPRORD          $0x02, Z3, Z16
-	VPSRLD          $0x03, Z26, Z25
-	VPRORD          $0x0d, Z3, Z18
-	VPTERNLOGD      $0x96, Z25, Z24, Z29
-	VPRORD          $0x16, Z3, Z19
-	VPADDD          3456(AX), Z29, Z29
-	VPTERNLOGD      $0x96, Z19, Z18, Z16
-	VPADDD          2880(AX), Z29, Z29
-	VPADDD          Z17, Z2, Z2
-	VPRORD          $0x11, Z27, Z23
-	VPADDD          Z16, Z2, Z2
-	VPRORD          $0x13, Z27, Z24
-	VMOVDQU32       2176(AX), Z19
-	VPSRLD          $0x0a, Z27, Z25
-	VPRORD          $0x07, Z19, Z20
-	VPTERNLOGD      $0x96, Z25, Z24, Z23
-	VPRORD          $0x12, Z19, Z17
-	VPADDD          Z23, Z29, Z29
-	VPSRLD          $0x03, Z19, Z18
-	VMOVDQU32       Z29, 2880(AX)
-	VPTERNLOGD      $0x96, Z18, Z17, Z20
-	VPADDD.BCST     664(AX), Z10, Z10
-	VPADDD          1664(AX), Z20, Z20
-	VPADDD          Z29, Z10, Z10
-	VPADDD          2112(AX), Z20, Z20
-	VPADDD          Z10, Z14, Z14
-	VPRORD          $0x11, Z21, Z16
-	VMOVDQA32       Z15, Z24
-	VPRORD          $0x13, Z21, Z17
-	VPTERNLOGD      $0xca, Z9, Z8, Z24
-	VPSRLD          $0x0a, Z21, Z18
-	VPRORD          $0x06, Z15, Z23
-	VPTERNLOGD      $0x96, Z18, Z17, Z16
-	VPRORD          $0x0b, Z15, Z25
-	VPADDD          Z16, Z20, Z20
-	VPRORD          $0x19, Z15, Z26
-	VMOVDQU32       Z20, 2112(AX)
-	VPTERNLOGD      $0x96, Z26, Z25, Z23
-	VPADDD.BCST     168(AX), Z1, Z1
-	VPADDD          Z24, Z14, Z14
-	VPADDD          Z20, Z1, Z1
-	VPADDD          Z24, Z10, Z10
-	VPADDD          Z1, Z5, Z5
-	VPADDD          Z23, Z14, Z14
-	VMOVDQA32       Z6, Z17
-	VPADDD          Z23, Z10, Z10
-	VPTERNLOGD      $0xca, Z0, Z7, Z17
-	VMOVDQA32       Z11, Z24
-	VPRORD          $0x06, Z6, Z16
-	VPTERNLOGD      $0xe8, Z13, Z12, Z24
-	VPRORD          $0x0b, Z6, Z18
-	VPRORD          $0x02, Z11, Z23
-	VPRORD          $0x19, Z6, Z19
-	VPRORD          $0x0d, Z11, Z25
-	VPTERNLOGD      $0x96, Z19, Z18, Z16
-	VPRORD          $0x16, Z11, Z26
-	VPADDD          Z17, Z5, Z5
-	VPTERNLOGD      $0x96, Z26, Z25, Z23
-	VPADDD          Z17, Z1, Z1
-	VPADDD          Z24, Z10, Z10
-	VPADDD          Z16, Z5, Z5
-	VPADDD          Z23, Z10, Z10
-	VPADDD          Z16, Z1, Z1
-	VMOVDQU32       3008(AX), Z26
-	VMOVDQA32       Z2, Z17
-	VPRORD          $0x07, Z26, Z27
-	VPTERNLOGD      $0xe8, Z4, Z3, Z17
-	VPRORD          $0x12, Z26, Z24
-	VPRORD          $0x02, Z2, Z16
-	VPSRLD          $0x03, Z26, Z25
-	VPRORD          $0x0d, Z2, Z18
-	VPTERNLOGD      $0x96, Z25, Z24, Z27
-	VPRORD          $0x16, Z2, Z19
-	VPADDD          2496(AX), Z27, Z27
-	VPTERNLOGD      $0x96, Z19, Z18, Z16
-	VPADDD          2944(AX), Z27, Z27
-	VPADDD          Z17, Z1, Z1
-	VPRORD          $0x11, Z28, Z23
-	VPADDD          Z16, Z1, Z1
-	VPRORD          $0x13, Z28, Z24
-	VMOVDQU32       2240(AX), Z19
-	VPSRLD          $0x0a, Z28, Z25
-	VPRORD          $0x07, Z19, Z21
-	VPTERNLOGD      $0x96, Z25, Z24, Z23
-	VPRORD          $0x12, Z19, Z17
-	VPADDD          Z23, Z27, Z27
-	VPSRLD          $0x03, Z19, Z18
-	VMOVDQU32       Z27, 2944(AX)
-	VPTERNLOGD      $0x96, Z18, Z17, Z21
-	VPADDD.BCST     668(AX), Z9, Z9
-	VPADDD          1728(AX), Z21, Z21
-	VPADDD          Z27, Z9, Z9
-	VPADDD          2176(AX), Z21, Z21
-	VPADDD          Z9, Z13, Z13
-	VPRORD          $0x11, Z22, Z16
-	VMOVDQA32       Z14, Z24
-	VPRORD          $0x13, Z22, Z17
-	VPTERNLOGD      $0xca, Z8, Z15, Z24
-	VPSRLD          $0x0a, Z22, Z18
-	VPRORD          $0x06, Z14, Z23
-	VPTERNLOGD      $0x96, Z18, Z17, Z16
-	VPRORD          $0x0b, Z14, Z25
-	VPADDD          Z16, Z21, Z21
-	VPRORD          $0x19, Z14, Z26
-	VMOVDQU32       Z21, 2176(AX)
-	VPTERNLOGD      $0x96, Z26, Z25, Z23
-	VPADDD.BCST     172(AX), Z0, Z0
-	VPADDD          Z24, Z13, Z13
-	VPADDD          Z21, Z0, Z0
-	VPADDD          Z24, Z9, Z9
-	VPADDD          Z0, Z4, Z4
-	VPADDD          Z23, Z13, Z13
-	VMOVDQA32       Z5, Z17
-	VPADDD          Z23, Z9, Z9
-	VPTERNLOGD      $0xca, Z7, Z6, Z17
-	VMOVDQA32       Z10, Z24
-	VPRORD          $0x06, Z5, Z16
-	VPTERNLOGD      $0xe8, Z12, Z11, Z24
-	VPRORD          $0x0b, Z5, Z18
-	VPRORD          $0x02, Z10, Z23
-	VPRORD          $0x19, Z5, Z19
-	VPRORD          $0x0d, Z10, Z25
-	VPTERNLOGD      $0x96, Z19, Z18, Z16
-	VPRORD          $0x16, Z10, Z26
-	VPADDD          Z17, Z4, Z4
-	VPTERNLOGD      $0x96, Z26, Z25, Z23
-	VPADDD          Z17, Z0, Z0
-	VPADDD          Z24, Z9, Z9
-	VPADDD          Z16, Z4, Z4
-	VPADDD          Z23, Z9, Z9
-	VPADDD          Z16, Z0, Z0
-	VMOVDQU32       3072(AX), Z26
-	VMOVDQA32       Z1, Z17
-	VPRORD          $0x07, Z26, Z28
-	VPTERNLOGD      $0xe8, Z3, Z2, Z17
-	VPRORD          $0x12, Z26, Z24
-	VPRORD          $0x02, Z1, Z16
-	VPSRLD          $0x03, Z26, Z25
-	VPRORD          $0x0d, Z1, Z18
-	VPTERNLOGD      $0x96, Z25, Z24, Z28
-	VPRORD          $0x16, Z1, Z19
-	VPADDD          2560(AX), Z28, Z28
-	VPTERNLOGD      $0x96, Z19, Z18, Z16
-	VPADDD          3008(AX), Z28, Z28
-	VPADDD          Z17, Z0, Z0
-	VPRORD          $0x11, Z29, Z23
-	VPADDD          Z16, Z0, Z0
-	VPRORD          $0x13, Z29, Z24
-	VMOVDQU32       2304(AX), Z19
-	VPSRLD          $0x0a, Z29, Z25
-	VPRORD          $0x07, Z19, Z22
-	VPTERNLOGD      $0x96, Z25, Z24, Z23
-	VPRORD          $0x12, Z19, Z17
-	VPADDD          Z23, Z28, Z28
-	VPSRLD          $0x03, Z19, Z18
-	VMOVDQU32       Z28, 3008(AX)
-	VPTERNLOGD      $0x96, Z18, Z17, Z22
-	VPADDD.BCST     672(AX), Z8, Z8
-	VPADDD          1792(AX), Z22, Z22
-	VPADDD          Z28, Z8, Z8
-	VPADDD          2240(AX), Z22, Z22
-	VPADDD          Z8, Z12, Z12
-	VPRORD          $0x11, Z20, Z16
-	VMOVDQA32       Z13, Z24
-	VPRORD          $0x13, Z20, Z17
-	VPTERNLOGD      $0xca, Z15, Z14, Z24
-	VPSRLD          $0x0a, Z20, Z18
-	VPRORD          $0x06, Z13, Z23
-	VPTERNLOGD      $0x96, Z18, Z17, Z16
-	VPRORD          $0x0b, Z13, Z25
-	VPADDD          Z16, Z22, Z22
-	VPRORD          $0x19, Z13, Z26
-	VMOVDQU32       Z22, 2240(AX)
-	VPTERNLOGD      $0x96, Z26, Z25, Z23
-	VPADDD.BCST     176(AX), Z7, Z7
-	VPADDD          Z24, Z12, Z12
-	VPADDD          Z22, Z7, Z7
-	VPADDD          Z24, Z8, Z8
-	VPADDD          Z7, Z3, Z3
-	VPADDD          Z23, Z12, Z12
-	VMOVDQA32       Z4, Z17
-	VPADDD          Z23, Z8, Z8
-	VPTERNLOGD      $0xca, Z6, Z5, Z17
-	VMOVDQA32       Z9, Z24
-	VPRORD          $0x06, Z4, Z16
-	VPTERNLOGD      $0xe8, Z11, Z10, Z24
-	VPRORD          $0x0b, Z4, Z18
-	VPRORD          $0x02, Z9, Z23
-	VPRORD          $0x19, Z4, Z19
-	VPRORD          $0x0d, Z9, Z25
-	VPTERNLOGD      $0x96, Z19, Z18, Z16
-	VPRORD          $0x16, Z9, Z26
-	VPADDD          Z17, Z3, Z3
-	VPTERNLOGD      $0x96, Z26, Z25, Z23
-	VPADDD          Z17, Z7, Z7
-	VPADDD          Z24, Z8, Z8
-	VPADDD          Z16, Z3, Z3
-	VPADDD          Z23, Z8, Z8
-	VPADDD          Z16, Z7, Z7
-	VMOVDQU32       3136(AX), Z26
-	VMOVDQA32       Z0, Z17
-	VPRORD          $0x07, Z26, Z29
-	VPTERNLOGD      $0xe8, Z2, Z1, Z17
-	VPRORD          $0x12, Z26, Z24
-	VPRORD          $0x02, Z0, Z16
-	VPSRLD          $0x03, Z26, Z25
-	VPRORD          $0x0d, Z0, Z18
-	VPTERNLOGD      $0x96, Z25, Z24, Z29
-	VPRORD          $0x16, Z0, Z19
-	VPADDD          2624(AX), Z29, Z29
-	VPTERNLOGD      $0x96, Z19, Z18, Z16
-	VPADDD          3072(AX), Z29, Z29
-	VPADDD          Z17, Z7, Z7
-	VPRORD          $0x11, Z27, Z23
-	VPADDD          Z16, Z7, Z7
-	VPRORD          $0x13, Z27, Z24
-	VMOVDQU32       2368(AX), Z19
-	VPSRLD          $0x0a, Z27, Z25
-	VPRORD          $0x07, Z19, Z20
-	VPTERNLOGD      $0x96, Z25, Z24, Z23
-	VPRORD          $0x12, Z19, Z17
-	VPADDD          Z23, Z29, Z29
-	VPSRLD          $0x03, Z19, Z18
-	VMOVDQU32       Z29, 3072(AX)
-	VPTERNLOGD      $0x96, Z18, Z17, Z20
-	VPADDD.BCST     676(AX), Z15, Z15
-	VPADDD          1856(AX), Z20, Z20
-	VPADDD          Z29, Z15, Z15
-	VPADDD          2304(AX), Z20, Z20
-	VPADDD          Z15, Z11, Z11
-	VPRORD          $0x11, Z21, Z16
-	VMOVDQA32       Z12, Z24
-	VPRORD          $0x13, Z21, Z17
-	VPTERNLOGD      $0xca, Z14, Z13, Z24
-	VPSRLD          $0x0a, Z21, Z18
-	VPRORD          $0x06, Z12, Z23
-	VPTERNLOGD      $0x96, Z18, Z17, Z16
-	VPRORD          $0x0b, Z12, Z25
-	VPADDD          Z16, Z20, Z20
-	VPRORD          $0x19, Z12, Z26
-	VMOVDQU32       Z20, 2304(AX)
-	VPTERNLOGD      $0x96, Z26, Z25, Z23
-	VPADDD.BCST     180(AX), Z6, Z6
-	VPADDD          Z24, Z11, Z11
-	VPADDD          Z20, Z6, Z6
-	VPADDD          Z24, Z15, Z15
-	VPADDD          Z6, Z2, Z2
-	VPADDD          Z23, Z11, Z11
-	VMOVDQA32       Z3, Z17
-	VPADDD          Z23, Z15, Z15
-	VPTERNLOGD      $0xca, Z5, Z4, Z17
-	VMOVDQA32       Z8, Z24
-	VPRORD          $0x06, Z3, Z16
-	VPTERNLOGD      $0xe8, Z10, Z9, Z24
-	VPRORD          $0x0b, Z3, Z18
-	VPRORD          $0x02, Z8, Z23
-	VPRORD          $0x19, Z3, Z19
-	VPRORD          $0x0d, Z8, Z25
-	VPTERNLOGD      $0x96, Z19, Z18, Z16
-	VPRORD          $0x16, Z8, Z26
-	VPADDD          Z17, Z2, Z2
-	VPTERNLOGD      $0x96, Z26, Z25, Z23
-	VPADDD          Z17, Z6, Z6
-	VPADDD          Z24, Z15, Z15
-	VPADDD          Z16, Z2, Z2
-	VPADDD          Z23, Z15, Z15
-	VPADDD          Z16, Z6, Z6
-	VMOVDQU32       3200(AX), Z26
-	VMOVDQA32       Z7, Z17
-	VPRORD          $0x07, Z26, Z27
-	VPTERNLOGD      $0xe8, Z1, Z0, Z17
-	VPRORD          $0x12, Z26, Z24
-	VPRORD          $0x02, Z7, Z16
-	VPSRLD          $0x03, Z26, Z25
-	VPRORD          $0x0d, Z7, Z18
-	VPTERNLOGD      $0x96, Z25, Z24, Z27
-	VPRORD          $0x16, Z7, Z19
-	VPADDD          2688(AX), Z27, Z27
-	VPTERNLOGD      $0x96, Z19, Z18, Z16
-	VPADDD          3136(AX), Z27, Z27
-	VPADDD          Z17, Z6, Z6
-	VPRORD          $0x11, Z28, Z23
-	VPADDD          Z16, Z6, Z6
-	VPRORD          $0x13, Z28, Z24
-	VMOVDQU32       2432(AX), Z19
-	VPSRLD          $0x0a, Z28, Z25
-	VPRORD          $0x07, Z19, Z21
-	VPTERNLOGD      $0x96, Z25, Z24, Z23
-	VPRORD          $0x12, Z19, Z17
-	VPADDD          Z23, Z27, Z27
-	VPSRLD          $0x03, Z19, Z18
-	VMOVDQU32       Z27, 3136(AX)
-	VPTERNLOGD      $0x96, Z18, Z17, Z21
-	VPADDD.BCST     680(AX), Z14, Z14
-	VPADDD          1920(AX), Z21, Z21
-	VPADDD          Z27, Z14, Z14
-	VPADDD          2368(AX), Z21, Z21
-	VPADDD          Z14, Z10, Z10
-	VPRORD          $0x11, Z22, Z16
-	VMOVDQA32       Z11, Z24
-	VPRORD          $0x13, Z22, Z17
-	VPTERNLOGD      $0xca, Z13, Z12, Z24
-	VPSRLD          $0x0a, Z22, Z18
-	VPRORD          $0x06, Z11, Z23
-	VPTERNLOGD      $0x96, Z18, Z17, Z16
-	VPRORD          $0x0b, Z11, Z25
-	VPADDD          Z16, Z21, Z21
-	VPRORD          $0x19, Z11, Z26
-	VMOVDQU32       Z21, 2368(AX)
-	VPTERNLOGD      $0x96, Z26, Z25, Z23
-	VPADDD.BCST     184(AX), Z5, Z5
-	VPADDD          Z24, Z10, Z10
-	VPADDD          Z21, Z5, Z5
-	VPADDD          Z24, Z14, Z14
-	VPADDD          Z5, Z1, Z1
-	VPADDD          Z23, Z10, Z10
-	VMOVDQA32       Z2, Z17
-	VPADDD          Z23, Z14, Z14
-	VPTERNLOGD      $0xca, Z4, Z3, Z17
-	VMOVDQA32       Z15, Z24
-	VPRORD          $0x06, Z2, Z16
-	VPTERNLOGD      $0xe8, Z9, Z8, Z24
-	VPRORD          $0x0b, Z2, Z18
-	VPRORD          $0x02, Z15, Z23
-	VPRORD          $0x19, Z2, Z19
-	VPRORD          $0x0d, Z15, Z25
-	VPTERNLOGD      $0x96, Z19, Z18, Z16
-	VPRORD          $0x16, Z15, Z26
-	VPADDD          Z17, Z1, Z1
-	VPTERNLOGD      $0x96, Z26, Z25, Z23
-	VPADDD          Z17, Z5, Z5
-	VPADDD          Z24, Z14, Z14
-	VPADDD          Z16, Z1, Z1
-	VPADDD          Z23, Z14, Z14
-	VPADDD          Z16, Z5, Z5
-	VMOVDQU32       3264(AX), Z26
-	VMOVDQA32       Z6, Z17
-	VPRORD          $0x07, Z26, Z28
-	VPTERNLOGD      $0xe8, Z0, Z7, Z17
-	VPRORD          $0x12, Z26, Z24
-	VPRORD          $0x02, Z6, Z16
-	VPSRLD          $0x03, Z26, Z25
-	VPRORD          $0x0d, Z6, Z18
-	VPTERNLOGD      $0x96, Z25, Z24, Z28
-	VPRORD          $0x16, Z6, Z19
-	VPADDD          2752(AX), Z28, Z28
-	VPTERNLOGD      $0x96, Z19, Z18, Z16
-	VPADDD          3200(AX), Z28, Z28
-	VPADDD          Z17, Z5, Z5
-	VPRORD          $0x11, Z29, Z23
-	VPADDD          Z16, Z5, Z5
-	VPRORD          $0x13, Z29, Z24
-	VMOVDQU32       1472(AX), Z19
-	VPSRLD          $0x0a, Z29, Z25
-	VPRORD          $0x07, Z19, Z22
-	VPTERNLOGD      $0x96, Z25, Z24, Z23
-	VPRORD          $0x12, Z19, Z17
-	VPADDD          Z23, Z28, Z28
-	VPSRLD          $0x03, Z19, Z18
-	VMOVDQU32       Z28, 3200(AX)
-	VPTERNLOGD      $0x96, Z18, Z17, Z22
-	VPADDD.BCST     684(AX), Z13, Z13
-	VPADDD          1984(AX), Z22, Z22
-	VPADDD          Z28, Z13, Z13
-	VPADDD          2432(AX), Z22, Z22
-	VPADDD          Z13, Z9, Z9
-	VPRORD          $0x11, Z20, Z16
-	VMOVDQA32       Z10, Z24
-	VPRORD          $0x13, Z20, Z17
-	VPTERNLOGD      $0xca, Z12, Z11, Z24
-	VPSRLD          $0x0a, Z20, Z18
-	VPRORD          $0x06, Z10, Z23
-	VPTERNLOGD      $0x96, Z18, Z17, Z16
-	VPRORD          $0x0b, Z10, Z25
-	VPADDD          Z16, Z22, Z22
-	VPRORD          $0x19, Z10, Z26
-	VMOVDQU32       Z22, 2432(AX)
-	VPTERNLOGD      $0x96, Z26, Z25, Z23
-	VPADDD.BCST     188(AX), Z4, Z4
-	VPADDD          Z24, Z9, Z9
-	VPADDD          Z22, Z4, Z4
-	VPADDD          Z24, Z13, Z13
-	VPADDD          Z4, Z0, Z0
-	VPADDD          Z23, Z9, Z9
-	VMOVDQA32       Z1, Z17
-	VPADDD          Z23, Z13, Z13
-	VPTERNLOGD      $0xca, Z3, Z2, Z17
-	VMOVDQA32       Z14, Z24
-	VPRORD          $0x06, Z1, Z16
-	VPTERNLOGD      $0xe8, Z8, Z15, Z24
-	VPRORD          $0x0b, Z1, Z18
-	VPRORD          $0x02, Z14, Z23
-	VPRORD          $0x19, Z1, Z19
-	VPRORD          $0x0d, Z14, Z25
-	VPTERNLOGD      $0x96, Z19, Z18, Z16
-	VPRORD          $0x16, Z14, Z26
-	VPADDD          Z17, Z0, Z0
-	VPTERNLOGD      $0x96, Z26, Z25, Z23
-	VPADDD          Z17, Z4, Z4
-	VPADDD          Z24, Z13, Z13
-	VPADDD          Z16, Z0, Z0
-	VPADDD          Z23, Z13, Z13
-	VPADDD          Z16, Z4, Z4
-	VMOVDQU32       3328(AX), Z26
-	VMOVDQA32       Z5, Z17
-	VPRORD          $0x07, Z26, Z29
-	VPTERNLOGD      $0xe8, Z7, Z6, Z17
-	VPRORD          $0x12, Z26, Z24
-	VPRORD          $0x02, Z5, Z16
-	VPSRLD          $0x03, Z26, Z25
-	VPRORD          $0x0d, Z5, Z18
-	VPTERNLOGD      $0x96, Z25, Z24, Z29
-	VPRORD          $0x16, Z5, Z19
-	VPADDD          2816(AX), Z29, Z29
-	VPTERNLOGD      $0x96, Z19, Z18, Z16
-	VPADDD          3264(AX), Z29, Z29
-	VPADDD          Z17, Z4, Z4
-	VPRORD          $0x11, Z27, Z23
-	VPADDD          Z16, Z4, Z4
-	VPRORD          $0x13, Z27, Z24
-	VMOVDQU32       1536(AX), Z19
-	VPSRLD          $0x0a, Z27, Z25
-	VPRORD          $0x07, Z19, Z20
-	VPTERNLOGD      $0x96, Z25, Z24, Z23
-	VPRORD          $0x12, Z19, Z17
-	VPADDD          Z23, Z29, Z29
-	VPSRLD          $0x03, Z19, Z18
-	VMOVDQU32       Z29, 3264(AX)
-	VPTERNLOGD      $0x96, Z18, Z17, Z20
-	VPADDD.BCST     688(AX), Z12, Z12
-	VPADDD          2048(AX), Z20, Z20
-	VPADDD          Z29, Z12, Z12
-	VPADDD          1472(AX), Z20, Z20
-	VPADDD          Z12, Z8, Z8
-	VPRORD          $0x11, Z21, Z16
-	VMOVDQA32       Z9, Z24
-	VPRORD          $0x13, Z21, Z17
-	VPTERNLOGD      $0xca, Z11, Z10, Z24
-	VPSRLD          $0x0a, Z21, Z18
-	VPRORD          $0x06, Z9, Z23
-	VPTERNLOGD      $0x96, Z18, Z17, Z16
-	VPRORD          $0x0b, Z9, Z25
-	VPADDD          Z16, Z20, Z20
-	VPRORD          $0x19, Z9, Z26
-	VMOVDQU32       Z20, 1472(AX)
-	VPTERNLOGD      $0x96, Z26, Z25, Z23
-	VPADDD.BCST     192(AX), Z3, Z3
-	VPADDD          Z24, Z8, Z8
-	VPADDD          Z20, Z3, Z3
-	VPADDD          Z24, Z12, Z12
-	VPADDD          Z3, Z7, Z7
-	VPADDD          Z23, Z8, Z8
-	VMOVDQA32       Z0, Z17
-	VPADDD          Z23, Z12, Z12
-	VPTERNLOGD      $0xca, Z2, Z1, Z17
-	VMOVDQA32       Z13, Z24
-	VPRORD          $0x06, Z0, Z16
-	VPTERNLOGD      $0xe8, Z15, Z14, Z24
-	VPRORD          $0x0b, Z0, Z18
-	VPRORD          $0x02, Z13, Z23
-	VPRORD          $0x19, Z0, Z19
-	VPRORD          $0x0d, Z13, Z25
-	VPTERNLOGD      $0x96, Z19, Z18, Z16
-	VPRORD          $0x16, Z13, Z26
-	VPADDD          Z17, Z7, Z7
-	VPTERNLOGD      $0x96, Z26, Z25, Z23
-	VPADDD          Z17, Z3, Z3
-	VPADDD          Z24, Z12, Z12
-	VPADDD          Z16, Z7, Z7
-	VPADDD          Z23, Z12, Z12
-	VPADDD          Z16, Z3, Z3
-	VMOVDQU32       3392(AX), Z26
-	VMOVDQA32       Z4, Z17
-	VPRORD          $0x07, Z26, Z27
-	VPTERNLOGD      $0xe8, Z6, Z5, Z17
-	VPRORD          $0x12, Z26, Z24
-	VPRORD          $0x02, Z4, Z16
-	VPSRLD          $0x03, Z26, Z25
-	VPRORD          $0x0d, Z4, Z18
-	VPTERNLOGD      $0x96, Z25, Z24, Z27
-	VPRORD          $0x16, Z4, Z19
-	VPADDD          2880(AX), Z27, Z27
-	VPTERNLOGD      $0x96, Z19, Z18, Z16
-	VPADDD          3328(AX), Z27, Z27
-	VPADDD          Z17, Z3, Z3
-	VPRORD          $0x11, Z28, Z23
-	VPADDD          Z16, Z3, Z3
-	VPRORD          $0x13, Z28, Z24
-	VMOVDQU32       1600(AX), Z19
-	VPSRLD          $0x0a, Z28, Z25
-	VPRORD          $0x07, Z19, Z21
-	VPTERNLOGD      $0x96, Z25, Z24, Z23
-	VPRORD          $0x12, Z19, Z17
-	VPADDD          Z23, Z27, Z27
-	VPSRLD          $0x03, Z19, Z18
-	VMOVDQU32       Z27, 3328(AX)
-	VPTERNLOGD      $0x96, Z18, Z17, Z21
-	VPADDD.BCST     692(AX), Z11, Z11
-	VPADDD          2112(AX), Z21, Z21
-	VPADDD          Z27, Z11, Z11
-	VPADDD          1536(AX), Z21, Z21
-	VPADDD          Z11, Z15, Z15
-	VPRORD          $0x11, Z22, Z16
-	VMOVDQA32       Z8, Z24
-	VPRORD          $0x13, Z22, Z17
-	VPTERNLOGD      $0xca, Z10, Z9, Z24
-	VPSRLD          $0x0a, Z22, Z18
-	VPRORD          $0x06, Z8, Z23
-	VPTERNLOGD      $0x96, Z18, Z17, Z16
-	VPRORD          $0x0b, Z8, Z25
-	VPADDD          Z16, Z21, Z21
-	VPRORD          $0x19, Z8, Z26
-	VMOVDQU32       Z21, 1536(AX)
-	VPTERNLOGD      $0x96, Z26, Z25, Z23
-	VPADDD.BCST     196(AX), Z2, Z2
-	VPADDD          Z24, Z15, Z15
-	VPADDD          Z21, Z2, Z2
-	VPADDD          Z24, Z11, Z11
-	VPADDD          Z2, Z6, Z6
-	VPADDD          Z23, Z15, Z15
-	VMOVDQA32       Z7, Z17
-	VPADDD          Z23, Z11, Z11
-	VPTERNLOGD      $0xca, Z1, Z0, Z17
-	VMOVDQA32       Z12, Z24
-	VPRORD          $0x06, Z7, Z16
-	VPTERNLOGD      $0xe8, Z14, Z13, Z24
-	VPRORD          $0x0b, Z7, Z18
-	VPRORD          $0x02, Z12, Z23
-	VPRORD          $0x19, Z7, Z19
-	VPRORD          $0x0d, Z12, Z25
-	VPTERNLOGD      $0x96, Z19, Z18, Z16
-	VPRORD          $0x16, Z12, Z26
-	VPADDD          Z17, Z6, Z6
-	VPTERNLOGD      $0x96, Z26, Z25, Z23
-	VPADDD          Z17, Z2, Z2
-	VPADDD          Z24, Z11, Z11
-	VPADDD          Z16, Z6, Z6
-	VPADDD          Z23, Z11, Z11
-	VPADDD          Z16, Z2, Z2
-	VMOVDQU32       3456(AX), Z26
-	VMOVDQA32       Z3, Z17
-	VPRORD          $0x07, Z26, Z28
-	VPTERNLOGD      $0xe8, Z5, Z4, Z17
-	VPRORD          $0x12, Z26, Z24
-	VPRORD          $0x02, Z3, Z16
-	VPSRLD          $0x03, Z26, Z25
-	VPRORD          $0x0d, Z3, Z18
-	VPTERNLOGD      $0x96, Z25, Z24, Z28
-	VPRORD          $0x16, Z3, Z19
-	VPADDD          2944(AX), Z28, Z28
-	VPTERNLOGD      $0x96, Z19, Z18, Z16
-	VPADDD          3392(AX), Z28, Z28
-	VPADDD          Z17, Z2, Z2
-	VPRORD          $0x11, Z29, Z23
-	VPADDD          Z16, Z2, Z2
-	VPRORD          $0x13, Z29, Z24
-	VMOVDQU32       1664(AX), Z19
-	VPSRLD          $0x0a, Z29, Z25
-	VPRORD          $0x07, Z19, Z22
-	VPTERNLOGD      $0x96, Z25, Z24, Z23
-	VPRORD          $0x12, Z19, Z17
-	VPADDD          Z23, Z28, Z28
-	VPSRLD          $0x03, Z19, Z18
-	VMOVDQU32       Z28, 3392(AX)
-	VPTERNLOGD      $0x96, Z18, Z17, Z22
-	VPADDD.BCST     696(AX), Z10, Z10
-	VPADDD          2176(AX), Z22, Z22
-	VPADDD          Z28, Z10, Z10
-	VPADDD          1600(AX), Z22, Z22
-	VPADDD          Z10, Z14, Z14
-	VPRORD          $0x11, Z20, Z16
-	VMOVDQA32       Z15, Z24
-	VPRORD          $0x13, Z20, Z17
-	VPTERNLOGD      $0xca, Z9, Z8, Z24
-	VPSRLD          $0x0a, Z20, Z18
-	VPRORD          $0x06, Z15, Z23
-	VPTERNLOGD      $0x96, Z18, Z17, Z16
-	VPRORD          $0x0b, Z15, Z25
-	VPADDD          Z16, Z22, Z22
-	VPRORD          $0x19, Z15, Z26
-	VMOVDQU32       Z22, 1600(AX)
-	VPTERNLOGD      $0x96, Z26, Z25, Z23
-	VPADDD.BCST     200(AX), Z1, Z1
-	VPADDD          Z24, Z14, Z14
-	VPADDD          Z22, Z1, Z1
-	VPADDD          Z24, Z10, Z10
-	VPADDD          Z1, Z5, Z5
-	VPADDD          Z23, Z14, Z14
-	VMOVDQA32       Z6, Z17
-	VPADDD          Z23, Z10, Z10
-	VPTERNLOGD      $0xca, Z0, Z7, Z17
-	VMOVDQA32       Z11, Z24
-	VPRORD          $0x06, Z6, Z16
-	VPTERNLOGD      $0xe8, Z13, Z12, Z24
-	VPRORD          $0x0b, Z6, Z18
-	VPRORD          $0x02, Z11, Z23
-	VPRORD          $0x19, Z6, Z19
-	VPRORD          $0x0d, Z11, Z25
-	VPTERNLOGD      $0x96, Z19, Z18, Z16
-	VPRORD          $0x16, Z11, Z26
-	VPADDD          Z17, Z5, Z5
-	VPTERNLOGD      $0x96, Z26, Z25, Z23
-	VPADDD          Z17, Z1, Z1
-	VPADDD          Z24, Z10, Z10
-	VPADDD          Z16, Z5, Z5
-	VPADDD          Z23, Z10, Z10
-	VPADDD          Z16, Z1, Z1
-	VMOVDQU32       2496(AX), Z26
-	VMOVDQA32       Z2, Z17
-	VPRORD          $0x07, Z26, Z29
-	VPTERNLOGD      $0xe8, Z4, Z3, Z17
-	VPRORD          $0x12, Z26, Z24
-	VPRORD          $0x02, Z2, Z16
-	VPSRLD          $0x03, Z26, Z25
-	VPRORD          $0x0d, Z2, Z18
-	VPTERNLOGD      $0x96, Z25, Z24, Z29
-	VPRORD          $0x16, Z2, Z19
-	VPADDD          3008(AX), Z29, Z29
-	VPTERNLOGD      $0x96, Z19, Z18, Z16
-	VPADDD          3456(AX), Z29, Z29
-	VPADDD          Z17, Z1, Z1
-	VPRORD          $0x11, Z27, Z23
-	VPADDD          Z16, Z1, Z1
-	VPRORD          $0x13, Z27, Z24
-	VMOVDQU32       1728(AX), Z19
-	VPSRLD          $0x0a, Z27, Z25
-	VPRORD          $0x07, Z19, Z20
-	VPTERNLOGD      $0x96, Z25, Z24, Z23
-	VPRORD          $0x12, Z19, Z17
-	VPADDD          Z23, Z29, Z29
-	VPSRLD          $0x03, Z19, Z18
-	VMOVDQU32       Z29, 3456(AX)
-	VPTERNLOGD      $0x96, Z18, Z17, Z20
-	VPADDD.BCST     700(AX), Z9, Z9
-	VPADDD          2240(AX), Z20, Z20
-	VPADDD          Z29, Z9, Z9
-	VPADDD          1664(AX), Z20, Z20
-	VPADDD          Z9, Z13, Z13
-	VPRORD          $0x11, Z21, Z16
-	VMOVDQA32       Z14, Z24
-	VPRORD          $0x13, Z21, Z17
-	VPTERNLOGD      $0xca, Z8, Z15, Z24
-	VPSRLD          $0x0a, Z21, Z18
-	VPRORD          $0x06, Z14, Z23
-	VPTERNLOGD      $0x96, Z18, Z17, Z16
-	VPRORD          $0x0b, Z14, Z25
-	VPADDD          Z16, Z20, Z20
-	VPRORD          $0x19, Z14, Z26
-	VMOVDQU32       Z20, 1664(AX)
-	VPTERNLOGD      $0x96, Z26, Z25, Z23
-	VPADDD.BCST     204(AX), Z0, Z0
-	VPADDD          Z24, Z13, Z13
-	VPADDD          Z20, Z0, Z0
-	VPADDD          Z24, Z9, Z9
-	VPADDD          Z0, Z4, Z4
-	VPADDD          Z23, Z13, Z13
-	VMOVDQA32       Z5, Z17
-	VPADDD          Z23, Z9, Z9
-	VPTERNLOGD      $0xca, Z7, Z6, Z17
-	VMOVDQA32       Z10, Z24
-	VPRORD          $0x06, Z5, Z16
-	VPTERNLOGD      $0xe8, Z12, Z11, Z24
-	VPRORD          $0x0b, Z5, Z18
-	VPRORD          $0x02, Z10, Z23
-	VPRORD          $0x19, Z5, Z19
-	VPRORD          $0x0d, Z10, Z25
-	VPTERNLOGD      $0x96, Z19, Z18, Z16
-	VPRORD          $0x16, Z10, Z26
-	VPADDD          Z17, Z4, Z4
-	VPTERNLOGD      $0x96, Z26, Z25, Z23
-	VPADDD          Z17, Z0, Z0
-	VPADDD          Z24, Z9, Z9
-	VPADDD          Z16, Z4, Z4
-	VPADDD          Z23, Z9, Z9
-	VPADDD          Z16, Z0, Z0
-	VMOVDQU32       2560(AX), Z26
-	VMOVDQA32       Z1, Z17
-	VPRORD          $0x07, Z26, Z27
-	VPTERNLOGD      $0xe8, Z3, Z2, Z17
-	VPRORD          $0x12, Z26, Z24
-	VPRORD          $0x02, Z1, Z16
-	VPSRLD          $0x03, Z26, Z25
-	VPRORD          $0x0d, Z1, Z18
-	VPTERNLOGD      $0x96, Z25, Z24, Z27
-	VPRORD          $0x16, Z1, Z19
-	VPADDD          3072(AX), Z27, Z27
-	VPTERNLOGD      $0x96, Z19, Z18, Z16
-	VPADDD          2496(AX), Z27, Z27
-	VPADDD          Z17, Z0, Z0
-	VPRORD          $0x11, Z28, Z23
-	VPADDD          Z16, Z0, Z0
-	VPRORD          $0x13, Z28, Z24
-	VMOVDQU32       1792(AX), Z19
-	VPSRLD          $0x0a, Z28, Z25
-	VPRORD          $0x07, Z19, Z21
-	VPTERNLOGD      $0x96, Z25, Z24, Z23
-	VPRORD          $0x12, Z19, Z17
-	VPADDD          Z23, Z27, Z27
-	VPSRLD          $0x03, Z19, Z18
-	VMOVDQU32       Z27, 2496(AX)
-	VPTERNLOGD      $0x96, Z18, Z17, Z21
-	VPADDD.BCST     704(AX), Z8, Z8
-	VPADDD          2304(AX), Z21, Z21
-	VPADDD          Z27, Z8, Z8
-	VPADDD          1728(AX), Z21, Z21
-	VPADDD          Z8, Z12, Z12
-	VPRORD          $0x11, Z22, Z16
-	VMOVDQA32       Z13, Z24
-	VPRORD          $0x13, Z22, Z17
-	VPTERNLOGD      $0xca, Z15, Z14, Z24
-	VPSRLD          $0x0a, Z22, Z18
-	VPRORD          $0x06, Z13, Z23
-	VPTERNLOGD      $0x96, Z18, Z17, Z16
-	VPRORD          $0x0b, Z13, Z25
-	VPADDD          Z16, Z21, Z21
-	VPRORD          $0x19, Z13, Z26
-	VMOVDQU32       Z21, 1728(AX)
-	VPTERNLOGD      $0x96, Z26, Z25, Z23
-	VPADDD.BCST     208(AX), Z7, Z7
-	VPADDD          Z24, Z12, Z12
-	VPADDD          Z21, Z7, Z7
-	VPADDD          Z24, Z8, Z8
-	VPADDD          Z7, Z3, Z3
-	VPADDD          Z23, Z12, Z12
-	VMOVDQA32       Z4, Z17
-	VPADDD          Z23, Z8, Z8
-	VPTERNLOGD      $0xca, Z6, Z5, Z17
-	VMOVDQA32       Z9, Z24
-	VPRORD          $0x06, Z4, Z16
-	VPTERNLOGD      $0xe8, Z11, Z10, Z24
-	VPRORD          $0x0b, Z4, Z18
-	VPRORD          $0x02, Z9, Z23
-	VPRORD          $0x19, Z4, Z19
-	VPRORD          $0x0d, Z9, Z25
-	VPTERNLOGD      $0x96, Z19, Z18, Z16
-	VPRORD          $0x16, Z9, Z26
-	VPADDD          Z17, Z3, Z3
-	VPTERNLOGD      $0x96, Z26, Z25, Z23
-	VPADDD          Z17, Z7, Z7
-	VPADDD          Z24, Z8, Z8
-	VPADDD          Z16, Z3, Z3
-	VPADDD          Z23, Z8, Z8
-	VPADDD          Z16, Z7, Z7
-	VMOVDQU32       2624(AX), Z26
-	VMOVDQA32       Z0, Z17
-	VPRORD          $0x07, Z26, Z28
-	VPTERNLOGD      $0xe8, Z2, Z1, Z17
-	VPRORD          $0x12, Z26, Z24
-	VPRORD          $0x02, Z0, Z16
-	VPSRLD          $0x03, Z26, Z25
-	VPRORD          $0x0d, Z0, Z18
-	VPTERNLOGD      $0x96, Z25, Z24, Z28
-	VPRORD          $0x16, Z0, Z19
-	VPADDD          3136(AX), Z28, Z28
-	VPTERNLOGD      $0x96, Z19, Z18, Z16
-	VPADDD          2560(AX), Z28, Z28
-	VPADDD          Z17, Z7, Z7
-	VPRORD          $0x11, Z29, Z23
-	VPADDD          Z16, Z7, Z7
-	VPRORD          $0x13, Z29, Z24
-	VMOVDQU32       1856(AX), Z19
-	VPSRLD          $0x0a, Z29, Z25
-	VPRORD          $0x07, Z19, Z22
-	VPTERNLOGD      $0x96, Z25, Z24, Z23
-	VPRORD          $0x12, Z19, Z17
-	VPADDD          Z23, Z28, Z28
-	VPSRLD          $0x03, Z19, Z18
-	VMOVDQU32       Z28, 2560(AX)
-	VPTERNLOGD      $0x96, Z18, Z17, Z22
-	VPADDD.BCST     708(AX), Z15, Z15
-	VPADDD          2368(AX), Z22, Z22
-	VPADDD          Z28, Z15, Z15
-	VPADDD          1792(AX), Z22, Z22
-	VPADDD          Z15, Z11, Z11
-	VPRORD          $0x11, Z20, Z16
-	VMOVDQA32       Z12, Z24
-	VPRORD          $0x13, Z20, Z17
-	VPTERNLOGD      $0xca, Z14, Z13, Z24
-	VPSRLD          $0x0a, Z20, Z18
-	VPRORD          $0x06, Z12, Z23
-	VPTERNLOGD      $0x96, Z18, Z17, Z16
-	VPRORD          $0x0b, Z12, Z25
-	VPADDD          Z16, Z22, Z22
-	VPRORD          $0x19, Z12, Z26
-	VMOVDQU32       Z22, 1792(AX)
-	VPTERNLOGD      $0x96, Z26, Z25, Z23
-	VPADDD.BCST     212(AX), Z6, Z6
-	VPADDD          Z24, Z11, Z11
-	VPADDD          Z22, Z6, Z6
-	VPADDD          Z24, Z15, Z15
-	VPADDD          Z6, Z2, Z2
-	VPADDD          Z23, Z11, Z11
-	VMOVDQA32       Z3, Z17
-	VPADDD          Z23, Z15, Z15
-	VPTERNLOGD      $0xca, Z5, Z4, Z17
-	VMOVDQA32       Z8, Z24
-	VPRORD          $0x06, Z3, Z16
-	VPTERNLOGD      $0xe8, Z10, Z9, Z24
-	VPRORD          $0x0b, Z3, Z18
-	VPRORD          $0x02, Z8, Z23
-	VPRORD          $0x19, Z3, Z19
-	VPRORD          $0x0d, Z8, Z25
-	VPTERNLOGD      $0x96, Z19, Z18, Z16
-	VPRORD          $0x16, Z8, Z26
-	VPADDD          Z17, Z2, Z2
-	VPTERNLOGD      $0x96, Z26, Z25, Z23
-	VPADDD          Z17, Z6, Z6
-	VPADDD          Z24, Z15, Z15
-	VPADDD          Z16, Z2, Z2
-	VPADDD          Z23, Z15, Z15
-	VPADDD          Z16, Z6, Z6
-	VMOVDQU32       2688(AX), Z26
-	VMOVDQA32       Z7, Z17
-	VPRORD          $0x07, Z26, Z29
-	VPTERNLOGD      $0xe8, Z1, Z0, Z17
-	VPRORD          $0x12, Z26, Z24
-	VPRORD          $0x02, Z7, Z16
-	VPSRLD          $0x03, Z26, Z25
-	VPRORD          $0x0d, Z7, Z18
-	VPTERNLOGD      $0x96, Z25, Z24, Z29
-	VPRORD          $0x16, Z7, Z19
-	VPADDD          3200(AX), Z29, Z29
-	VPTERNLOGD      $0x96, Z19, Z18, Z16
-	VPADDD          2624(AX), Z29, Z29
-	VPADDD          Z17, Z6, Z6
-	VPRORD          $0x11, Z27, Z23
-	VPADDD          Z16, Z6, Z6
-	VPRORD          $0x13, Z27, Z24
-	VMOVDQU32       1920(AX), Z19
-	VPSRLD          $0x0a, Z27, Z25
-	VPRORD          $0x07, Z19, Z20
-	VPTERNLOGD      $0x96, Z25, Z24, Z23
-	VPRORD          $0x12, Z19, Z17
-	VPADDD          Z23, Z29, Z29
-	VPSRLD          $0x03, Z19, Z18
-	VMOVDQU32       Z29, 2624(AX)
-	VPTERNLOGD      $0x96, Z18, Z17, Z20
-	VPADDD.BCST     712(AX), Z14, Z14
-	VPADDD          2432(AX), Z20, Z20
-	VPADDD          Z29, Z14, Z14
-	VPADDD          1856(AX), Z20, Z20
-	VPADDD          Z14, Z10, Z10
-	VPRORD          $0x11, Z21, Z16
-	VMOVDQA32       Z11, Z24
-	VPRORD          $0x13, Z21, Z17
-	VPTERNLOGD      $0xca, Z13, Z12, Z24
-	VPSRLD          $0x0a, Z21, Z18
-	VPRORD          $0x06, Z11, Z23
-	VPTERNLOGD      $0x96, Z18, Z17, Z16
-	VPRORD          $0x0b, Z11, Z25
-	VPADDD          Z16, Z20, Z20
-	VPRORD          $0x19, Z11, Z26
-	VMOVDQU32       Z20, 1856(AX)
-	VPTERNLOGD      $0x96, Z26, Z25, Z23
-	VPADDD.BCST     216(AX), Z5, Z5
-	VPADDD          Z24, Z10, Z10
-	VPADDD          Z20, Z5, Z5
-	VPADDD          Z24, Z14, Z14
-	VPADDD          Z5, Z1, Z1
-	VPADDD          Z23, Z10, Z10
-	VMOVDQA32       Z2, Z17
-	VPADDD          Z23, Z14, Z14
-	VPTERNLOGD      $0xca, Z4, Z3, Z17
-	VMOVDQA32       Z15, Z24
-	VPRORD          $0x06, Z2, Z16
-	VPTERNLOGD      $0xe8, Z9, Z8, Z24
-	VPRORD          $0x0b, Z2, Z18
-	VPRORD          $0x02, Z15, Z23
-	VPRORD          $0x19, Z2, Z19
-	VPRORD          $0x0d, Z15, Z25
-	VPTERNLOGD      $0x96, Z19, Z18, Z16
-	VPRORD          $0x16, Z15, Z26
-	VPADDD          Z17, Z1, Z1
-	VPTERNLOGD      $0x96, Z26, Z25, Z23
-	VPADDD          Z17, Z5, Z5
-	VPADDD          Z24, Z14, Z14
-	VPADDD          Z16, Z1, Z1
-	VPADDD          Z23, Z14, Z14
-	VPADDD          Z16, Z5, Z5
-	VMOVDQU32       2752(AX), Z26
-	VMOVDQA32       Z6, Z17
-	VPRORD          $0x07, Z26, Z27
-	VPTERNLOGD      $0xe8, Z0, Z7, Z17
-	VPRORD          $0x12, Z26, Z24
-	VPRORD          $0x02, Z6, Z16
-	VPSRLD          $0x03, Z26, Z25
-	VPRORD          $0x0d, Z6, Z18
-	VPTERNLOGD      $0x96, Z25, Z24, Z27
-	VPRORD          $0x16, Z6, Z19
-	VPADDD          3264(AX), Z27, Z27
-	VPTERNLOGD      $0x96, Z19, Z18, Z16
-	VPADDD          2688(AX), Z27, Z27
-	VPADDD          Z17, Z5, Z5
-	VPRORD          $0x11, Z28, Z23
-	VPADDD          Z16, Z5, Z5
-	VPRORD          $0x13, Z28, Z24
-	VMOVDQU32       1984(AX), Z19
-	VPSRLD          $0x0a, Z28, Z25
-	VPRORD          $0x07, Z19, Z21
-	VPTERNLOGD      $0x96, Z25, Z24, Z23
-	VPRORD          $0x12, Z19, Z17
-	VPADDD          Z23, Z27, Z27
-	VPSRLD          $0x03, Z19, Z18
-	VMOVDQU32       Z27, 2688(AX)
-	VPTERNLOGD      $0x96, Z18, Z17, Z21
-	VPADDD.BCST     716(AX), Z13, Z13
-	VPADDD          1472(AX), Z21, Z21
-	VPADDD          Z27, Z13, Z13
-	VPADDD          1920(AX), Z21, Z21
-	VPADDD          Z13, Z9, Z9
-	VPRORD          $0x11, Z22, Z16
-	VMOVDQA32       Z10, Z24
-	VPRORD          $0x13, Z22, Z17
-	VPTERNLOGD      $0xca, Z12, Z11, Z24
-	VPSRLD          $0x0a, Z22, Z18
-	VPRORD          $0x06, Z10, Z23
-	VPTERNLOGD      $0x96, Z18, Z17, Z16
-	VPRORD          $0x0b, Z10, Z25
-	VPADDD          Z16, Z21, Z21
-	VPRORD          $0x19, Z10, Z26
-	VMOVDQU32       Z21, 1920(AX)
-	VPTERNLOGD      $0x96, Z26, Z25, Z23
-	VPADDD.BCST     220(AX), Z4, Z4
-	VPADDD          Z24, Z9, Z9
-	VPADDD          Z21, Z4, Z4
-	VPADDD          Z24, Z13, Z13
-	VPADDD          Z4, Z0, Z0
-	VPADDD          Z23, Z9, Z9
-	VMOVDQA32       Z1, Z17
-	VPADDD          Z23, Z13, Z13
-	VPTERNLOGD      $0xca, Z3, Z2, Z17
-	VMOVDQA32       Z14, Z24
-	VPRORD          $0x06, Z1, Z16
-	VPTERNLOGD      $0xe8, Z8, Z15, Z24
-	VPRORD          $0x0b, Z1, Z18
-	VPRORD          $0x02, Z14, Z23
-	VPRORD          $0x19, Z1, Z19
-	VPRORD          $0x0d, Z14, Z25
-	VPTERNLOGD      $0x96, Z19, Z18, Z16
-	VPRORD          $0x16, Z14, Z26
-	VPADDD          Z17, Z0, Z0
-	VPTERNLOGD      $0x96, Z26, Z25, Z23
-	VPADDD          Z17, Z4, Z4
-	VPADDD          Z24, Z13, Z13
-	VPADDD          Z16, Z0, Z0
-	VPADDD          Z23, Z13, Z13
-	VPADDD          Z16, Z4, Z4
-	VMOVDQU32       2816(AX), Z26
-	VMOVDQA32       Z5, Z17
-	VPRORD          $0x07, Z26, Z28
-	VPTERNLOGD      $0xe8, Z7, Z6, Z17
-	VPRORD          $0x12, Z26, Z24
-	VPRORD          $0x02, Z5, Z16
-	VPSRLD          $0x03, Z26, Z25
-	VPRORD          $0x0d, Z5, Z18
-	VPTERNLOGD      $0x96, Z25, Z24, Z28
-	VPRORD          $0x16, Z5, Z19
-	VPADDD          3328(AX), Z28, Z28
-	VPTERNLOGD      $0x96, Z19, Z18, Z16
-	VPADDD          2752(AX), Z28, Z28
-	VPADDD          Z17, Z4, Z4
-	VPRORD          $0x11, Z29, Z23
-	VPADDD          Z16, Z4, Z4
-	VPRORD          $0x13, Z29, Z24
-	VMOVDQU32       2048(AX), Z19
-	VPSRLD          $0x0a, Z29, Z25
-	VPRORD          $0x07, Z19, Z22
-	VPTERNLOGD      $0x96, Z25, Z24, Z23
-	VPRORD          $0x12, Z19, Z17
-	VPADDD          Z23, Z28, Z28
-	VPSRLD          $0x03, Z19, Z18
-	VMOVDQU32       Z28, 2752(AX)
-	VPTERNLOGD      $0x96, Z18, Z17, Z22
-	VPADDD.BCST     720(AX), Z12, Z12
-	VPADDD          1536(AX), Z22, Z22
-	VPADDD          Z28, Z12, Z12
-	VPADDD          1984(AX), Z22, Z22
-	VPADDD          Z12, Z8, Z8
-	VPRORD          $0x11, Z20, Z16
-	VMOVDQA32       Z9, Z24
-	VPRORD          $0x13, Z20, Z17
-	VPTERNLOGD      $0xca, Z11, Z10, Z24
-	VPSRLD          $0x0a, Z20, Z18
-	VPRORD          $0x06, Z9, Z23
-	VPTERNLOGD      $0x96, Z18, Z17, Z16
-	VPRORD          $0x0b, Z9, Z25
-	VPADDD          Z16, Z22, Z22
-	VPRORD          $0x19, Z9, Z26
-	VMOVDQU32       Z22, 1984(AX)
-	VPTERNLOGD      $0x96, Z26, Z25, Z23
-	VPADDD.BCST     224(AX), Z3, Z3
-	VPADDD          Z24, Z8, Z8
-	VPADDD          Z22, Z3, Z3
-	VPADDD          Z24, Z12, Z12
-	VPADDD          Z3, Z7, Z7
-	VPADDD          Z23, Z8, Z8
-	VMOVDQA32       Z0, Z17
-	VPADDD          Z23, Z12, Z12
-	VPTERNLOGD      $0xca, Z2, Z1, Z17
-	VMOVDQA32       Z13, Z24
-	VPRORD          $0x06, Z0, Z16
-	VPTERNLOGD      $0xe8, Z15, Z14, Z24
-	VPRORD          $0x0b, Z0, Z18
-	VPRORD          $0x02, Z13, Z23
-	VPRORD          $0x19, Z0, Z19
-	VPRORD          $0x0d, Z13, Z25
-	VPTERNLOGD      $0x96, Z19, Z18, Z16
-	VPRORD          $0x16, Z13, Z26
-	VPADDD          Z17, Z7, Z7
-	VPTERNLOGD      $0x96, Z26, Z25, Z23
-	VPADDD          Z17, Z3, Z3
-	VPADDD          Z24, Z12, Z12
-	VPADDD          Z16, Z7, Z7
-	VPADDD          Z23, Z12, Z12
-	VPADDD          Z16, Z3, Z3
-	VMOVDQU32       2880(AX), Z26
-	VMOVDQA32       Z4, Z17
-	VPRORD          $0x07, Z26, Z29
-	VPTERNLOGD      $0xe8, Z6, Z5, Z17
-	VPRORD          $0x12, Z26, Z24
-	VPRORD          $0x02, Z4, Z16
-	VPSRLD          $0x03, Z26, Z25
-	VPRORD          $0x0d, Z4, Z18
-	VPTERNLOGD      $0x96, Z25, Z24, Z29
-	VPRORD          $0x16, Z4, Z19
-	VPADDD          3392(AX), Z29, Z29
-	VPTERNLOGD      $0x96, Z19, Z18, Z16
-	VPADDD          2816(AX), Z29, Z29
-	VPADDD          Z17, Z3, Z3
-	VPRORD          $0x11, Z27, Z23
-	VPADDD          Z16, Z3, Z3
-	VPRORD          $0x13, Z27, Z24
-	VMOVDQU32       2112(AX), Z19
-	VPSRLD          $0x0a, Z27, Z25
-	VPRORD          $0x07, Z19, Z20
-	VPTERNLOGD      $0x96, Z25, Z24, Z23
-	VPRORD          $0x12, Z19, Z17
-	VPADDD          Z23, Z29, Z29
-	VPSRLD          $0x03, Z19, Z18
-	VMOVDQU32       Z29, 2816(AX)
-	VPTERNLOGD      $0x96, Z18, Z17, Z20
-	VPADDD.BCST     724(AX), Z11, Z11
-	VPADDD          1600(AX), Z20, Z20
 	VPADDD          Z29, Z11, Z11
-	VPADDD          2048(AX), Z20, Z20
-	VPADDD          Z11, Z15, Z15
-	VPRORD          $0x11, Z21, Z16
+	VPADDD.BCST     132(AX), Z2, Z2
 	VMOVDQA32       Z8, Z24
-	VPRORD          $0x13, Z21, Z17
-	VPTERNLOGD      $0xca, Z10, Z9, Z24
-	VPSRLD          $0x0a, Z21, Z18
-	VPRORD          $0x06, Z8, Z23
-	VPTERNLOGD      $0x96, Z18, Z17, Z16
-	VPRORD          $0x0b, Z8, Z25
-	VPADDD          Z16, Z20, Z20
-	VPRORD          $0x19, Z8, Z26
-	VMOVDQU32       Z20, 2048(AX)
-	VPTERNLOGD      $0x96, Z26, Z25, Z23
-	VPADDD.BCST     228(AX), Z2, Z2
-	VPADDD          Z24, Z15, Z15
 	VPADDD          Z20, Z2, Z2
-	VPADDD          Z24, Z11, Z11
-	VPADDD          Z2, Z6, Z6
-	VPADDD          Z23, Z15, Z15
+	VPTERNLOGD      $0xca, Z10, Z9, Z24
 	VMOVDQA32       Z7, Z17
-	VPADDD          Z23, Z11, Z11
-	VPTERNLOGD      $0xca, Z1, Z0, Z17
-	VMOVDQA32       Z12, Z24
-	VPRORD          $0x06, Z7, Z16
-	VPTERNLOGD      $0xe8, Z14, Z13, Z24
-	VPRORD          $0x0b, Z7, Z18
-	VPRORD          $0x02, Z12, Z23
-	VPRORD          $0x19, Z7, Z19
-	VPRORD          $0x0d, Z12, Z25
-	VPTERNLOGD      $0x96, Z19, Z18, Z16
-	VPRORD          $0x16, Z12, Z26
-	VPADDD          Z17, Z6, Z6
-	VPTERNLOGD      $0x96, Z26, Z25, Z23
-	VPADDD          Z17, Z2, Z2
 	VPADDD          Z24, Z11, Z11
-	VPADDD          Z16, Z6, Z6
-	VPADDD          Z23, Z11, Z11
-	VPADDD          Z16, Z2, Z2
-	VMOVDQU32       2944(AX), Z26
-	VMOVDQA32       Z3, Z17
-	VPRORD          $0x07, Z26, Z27
-	VPTERNLOGD      $0xe8, Z5, Z4, Z17
-	VPRORD          $0x12, Z26, Z24
-	VPRORD          $0x02, Z3, Z16
-	VPSRLD          $0x03, Z26, Z25
-	VPRORD          $0x0d, Z3, Z18
-	VPTERNLOGD      $0x96, Z25, Z24, Z27
-	VPRORD          $0x16, Z3, Z19
-	VPADDD          3456(AX), Z27, Z27
-	VPTERNLOGD      $0x96, Z19, Z18, Z16
-	VPADDD          2880(AX), Z27, Z27
+	VPTERNLOGD      $0xca, Z1, Z0, Z17
+	VPRORD          $0x06, Z8, Z23
 	VPADDD          Z17, Z2, Z2
-	VPRORD          $0x11, Z28, Z23
-	VPADDD          Z16, Z2, Z2
-	VPRORD          $0x13, Z28, Z24
-	VMOVDQU32       2176(AX), Z19
-	VPSRLD          $0x0a, Z28, Z25
-	VPRORD          $0x07, Z19, Z21
-	VPTERNLOGD      $0x96, Z25, Z24, Z23
-	VPRORD          $0x12, Z19, Z17
-	VPADDD          Z23, Z27, Z27
-	VPSRLD          $0x03, Z19, Z18
-	VMOVDQU32       Z27, 2880(AX)
-	VPTERNLOGD      $0x96, Z18, Z17, Z21
-	VPADDD.BCST     728(AX), Z10, Z10
-	VPADDD          1664(AX), Z21, Z21
-	VPADDD          Z27, Z10, Z10
-	VPADDD          2112(AX), Z21, Z21
-	VPADDD          Z10, Z14, Z14
-	VPRORD          $0x11, Z22, Z16
-	VMOVDQA32       Z15, Z24
-	VPRORD          $0x13, Z22, Z17
-	VPTERNLOGD      $0xca, Z9, Z8, Z24
-	VPSRLD          $0x0a, Z22, Z18
-	VPRORD          $0x06, Z15, Z23
-	VPTERNLOGD      $0x96, Z18, Z17, Z16
-	VPRORD          $0x0b, Z15, Z25
-	VPADDD          Z16, Z21, Z21
-	VPRORD          $0x19, Z15, Z26
-	VMOVDQU32       Z21, 2112(AX)
+	VPRORD          $0x0b, Z8, Z25
+	VPRORD          $0x06, Z7, Z16
+	VPRORD          $0x19, Z8, Z26
+	VPRORD          $0x0b, Z7, Z18
 	VPTERNLOGD      $0x96, Z26, Z25, Z23
-	VPADDD.BCST     232(AX), Z1, Z1
-	VPADDD          Z24, Z14, Z14
-	VPADDD          Z21, Z1, Z1
+	VPRORD          $0x19, Z7, Z19
+	VPADDD          Z23, Z11, Z11
+	VPTERNLOGD      $0x96, Z19, Z18, Z16
+	VPADDD          Z11, Z15, Z15
+	VPADDD          Z16, Z2, Z2
+	VPRORD          $0x02, Z12, Z23
+	VPADDD          Z2, Z6, Z6
+	VPRORD          $0x0d, Z12, Z25
+	VPRORD          $0x02, Z3, Z16
+	VPRORD          $0x16, Z12, Z26
+	VPRORD          $0x0d, Z3, Z18
+	VPTERNLOGD      $0x96, Z26, Z25, Z23
+	VPRORD          $0x16, Z3, Z19
+	VPADDD          Z23, Z11, Z11
+	VPTERNLOGD      $0x96, Z19, Z18, Z16
+	VMOVDQA32       Z12, Z24
+	VPADDD          Z16, Z2, Z2
+	VPTERNLOGD      $0xe8, Z14, Z13, Z24
+	VMOVDQA32       Z3, Z17
+	VPADDD          Z24, Z11, Z11
+	VPTERNLOGD      $0xe8, Z5, Z4, Z17
+	VMOVDQU32       2944(AX), Z27
+	VPADDD          Z17, Z2, Z2
+	VPADDD.BCST     888(AX), Z27, Z27
+	VMOVDQU32       1664(AX), Z19
+	VPRORD          $0x11, Z28, Z23
+	VPRORD          $0x07, Z19, Z21
+	VPRORD          $0x13, Z28, Z24
+	VPRORD          $0x12, Z19, Z17
+	VPSRLD          $0x0a, Z28, Z25
+	VPSRLD          $0x03, Z19, Z18
+	VPTERNLOGD      $0x96, Z25, Z24, Z23
+	VPTERNLOGD      $0x96, Z18, Z17, Z21
+	VPADDD          Z23, Z27, Z27
+	VPADDD          2176(AX), Z21, Z21
+	VMOVDQU32       Z27, 3392(AX)
+	VPADDD          1600(AX), Z21, Z21
+	VPADDD.BCST     632(AX), Z10, Z10
+	VPRORD          $0x11, Z22, Z16
+	VPADDD          Z27, Z10, Z10
+	VPRORD          $0x13, Z22, Z17
+	VMOVDQA32       Z15, Z24
+	VPSRLD          $0x0a, Z22, Z18
+	VPTERNLOGD      $0xca, Z9, Z8, Z24
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
 	VPADDD          Z24, Z10, Z10
-	VPADDD          Z1, Z5, Z5
-	VPADDD          Z23, Z14, Z14
+	VPADDD          Z16, Z21, Z21
+	VPRORD          $0x06, Z15, Z23
+	VMOVDQU32       Z21, 1600(AX)
+	VPRORD          $0x0b, Z15, Z25
+	VPADDD.BCST     136(AX), Z1, Z1
+	VPRORD          $0x19, Z15, Z26
+	VPADDD          Z21, Z1, Z1
+	VPTERNLOGD      $0x96, Z26, Z25, Z23
 	VMOVDQA32       Z6, Z17
 	VPADDD          Z23, Z10, Z10
 	VPTERNLOGD      $0xca, Z0, Z7, Z17
-	VMOVDQA32       Z11, Z24
-	VPRORD          $0x06, Z6, Z16
-	VPTERNLOGD      $0xe8, Z13, Z12, Z24
-	VPRORD          $0x0b, Z6, Z18
-	VPRORD          $0x02, Z11, Z23
-	VPRORD          $0x19, Z6, Z19
-	VPRORD          $0x0d, Z11, Z25
-	VPTERNLOGD      $0x96, Z19, Z18, Z16
-	VPRORD          $0x16, Z11, Z26
-	VPADDD          Z17, Z5, Z5
-	VPTERNLOGD      $0x96, Z26, Z25, Z23
+	VPADDD          Z10, Z14, Z14
 	VPADDD          Z17, Z1, Z1
-	VPADDD          Z24, Z10, Z10
-	VPADDD          Z16, Z5, Z5
+	VPRORD          $0x02, Z11, Z23
+	VPRORD          $0x06, Z6, Z16
+	VPRORD          $0x0d, Z11, Z25
+	VPRORD          $0x0b, Z6, Z18
+	VPRORD          $0x16, Z11, Z26
+	VPRORD          $0x19, Z6, Z19
+	VPTERNLOGD      $0x96, Z26, Z25, Z23
+	VPTERNLOGD      $0x96, Z19, Z18, Z16
 	VPADDD          Z23, Z10, Z10
 	VPADDD          Z16, Z1, Z1
-	VMOVDQU32       3008(AX), Z26
-	VMOVDQA32       Z2, Z17
-	VPRORD          $0x07, Z26, Z28
-	VPTERNLOGD      $0xe8, Z4, Z3, Z17
-	VPRORD          $0x12, Z26, Z24
+	VMOVDQA32       Z11, Z24
+	VPADDD          Z1, Z5, Z5
+	VPTERNLOGD      $0xe8, Z13, Z12, Z24
 	VPRORD          $0x02, Z2, Z16
-	VPSRLD          $0x03, Z26, Z25
+	VPADDD          Z24, Z10, Z10
 	VPRORD          $0x0d, Z2, Z18
-	VPTERNLOGD      $0x96, Z25, Z24, Z28
+	VMOVDQU32       2496(AX), Z26
 	VPRORD          $0x16, Z2, Z19
-	VPADDD          2496(AX), Z28, Z28
+	VPRORD          $0x07, Z26, Z28
 	VPTERNLOGD      $0x96, Z19, Z18, Z16
-	VPADDD          2944(AX), Z28, Z28
-	VPADDD          Z17, Z1, Z1
-	VPRORD          $0x11, Z29, Z23
+	VPRORD          $0x12, Z26, Z24
 	VPADDD          Z16, Z1, Z1
-	VPRORD          $0x13, Z29, Z24
-	VMOVDQU32       2240(AX), Z19
-	VPSRLD          $0x0a, Z29, Z25
+	VPSRLD          $0x03, Z26, Z25
+	VMOVDQA32       Z2, Z17
+	VPTERNLOGD      $0x96, Z25, Z24, Z28
+	VPTERNLOGD      $0xe8, Z4, Z3, Z17
+	VPADDD          3008(AX), Z28, Z28
+	VPADDD          Z17, Z1, Z1
+	VPADDD.BCST     892(AX), Z28, Z28
+	VMOVDQU32       1728(AX), Z19
+	VPRORD          $0x11, Z29, Z23
 	VPRORD          $0x07, Z19, Z22
-	VPTERNLOGD      $0x96, Z25, Z24, Z23
+	VPRORD          $0x13, Z29, Z24
 	VPRORD          $0x12, Z19, Z17
-	VPADDD          Z23, Z28, Z28
+	VPSRLD          $0x0a, Z29, Z25
 	VPSRLD          $0x03, Z19, Z18
-	VMOVDQU32       Z28, 2944(AX)
+	VPTERNLOGD      $0x96, Z25, Z24, Z23
 	VPTERNLOGD      $0x96, Z18, Z17, Z22
-	VPADDD.BCST     732(AX), Z9, Z9
-	VPADDD          1728(AX), Z22, Z22
-	VPADDD          Z28, Z9, Z9
-	VPADDD          2176(AX), Z22, Z22
-	VPADDD          Z9, Z13, Z13
+	VPADDD          Z23, Z28, Z28
+	VPADDD          2240(AX), Z22, Z22
+	VMOVDQU32       Z28, 3456(AX)
+	VPADDD          1664(AX), Z22, Z22
+	VPADDD.BCST     636(AX), Z9, Z9
 	VPRORD          $0x11, Z20, Z16
-	VMOVDQA32       Z14, Z24
+	VPADDD          Z28, Z9, Z9
 	VPRORD          $0x13, Z20, Z17
-	VPTERNLOGD      $0xca, Z8, Z15, Z24
+	VMOVDQA32       Z14, Z24
 	VPSRLD          $0x0a, Z20, Z18
-	VPRORD          $0x06, Z14, Z23
+	VPTERNLOGD      $0xca, Z8, Z15, Z24
 	VPTERNLOGD      $0x96, Z18, Z17, Z16
-	VPRORD          $0x0b, Z14, Z25
-	VPADDD          Z16, Z22, Z22
-	VPRORD          $0x19, Z14, Z26
-	VMOVDQU32       Z22, 2176(AX)
-	VPTERNLOGD      $0x96, Z26, Z25, Z23
-	VPADDD.BCST     236(AX), Z0, Z0
-	VPADDD          Z24, Z13, Z13
-	VPADDD          Z22, Z0, Z0
 	VPADDD          Z24, Z9, Z9
-	VPADDD          Z0, Z4, Z4
-	VPADDD          Z23, Z13, Z13
+	VPADDD          Z16, Z22, Z22
+	VPRORD          $0x06, Z14, Z23
+	VMOVDQU32       Z22, 1664(AX)
+	VPRORD          $0x0b, Z14, Z25
+	VPADDD.BCST     140(AX), Z0, Z0
+	VPRORD          $0x19, Z14, Z26
+	VPADDD          Z22, Z0, Z0
+	VPTERNLOGD      $0x96, Z26, Z25, Z23
 	VMOVDQA32       Z5, Z17
 	VPADDD          Z23, Z9, Z9
 	VPTERNLOGD      $0xca, Z7, Z6, Z17
-	VMOVDQA32       Z10, Z24
-	VPRORD          $0x06, Z5, Z16
-	VPTERNLOGD      $0xe8, Z12, Z11, Z24
-	VPRORD          $0x0b, Z5, Z18
-	VPRORD          $0x02, Z10, Z23
-	VPRORD          $0x19, Z5, Z19
-	VPRORD          $0x0d, Z10, Z25
-	VPTERNLOGD      $0x96, Z19, Z18, Z16
-	VPRORD          $0x16, Z10, Z26
-	VPADDD          Z17, Z4, Z4
-	VPTERNLOGD      $0x96, Z26, Z25, Z23
+	VPADDD          Z9, Z13, Z13
 	VPADDD          Z17, Z0, Z0
-	VPADDD          Z24, Z9, Z9
-	VPADDD          Z16, Z4, Z4
+	VPRORD          $0x02, Z10, Z23
+	VPRORD          $0x06, Z5, Z16
+	VPRORD          $0x0d, Z10, Z25
+	VPRORD          $0x0b, Z5, Z18
+	VPRORD          $0x16, Z10, Z26
+	VPRORD          $0x19, Z5, Z19
+	VPTERNLOGD      $0x96, Z26, Z25, Z23
+	VPTERNLOGD      $0x96, Z19, Z18, Z16
 	VPADDD          Z23, Z9, Z9
 	VPADDD          Z16, Z0, Z0
-	VMOVDQU32       3072(AX), Z26
-	VMOVDQA32       Z1, Z17
-	VPRORD          $0x07, Z26, Z29
-	VPTERNLOGD      $0xe8, Z3, Z2, Z17
-	VPRORD          $0x12, Z26, Z24
+	VMOVDQA32       Z10, Z24
+	VPADDD          Z0, Z4, Z4
+	VPTERNLOGD      $0xe8, Z12, Z11, Z24
 	VPRORD          $0x02, Z1, Z16
-	VPSRLD          $0x03, Z26, Z25
+	VPADDD          Z24, Z9, Z9
 	VPRORD          $0x0d, Z1, Z18
-	VPTERNLOGD      $0x96, Z25, Z24, Z29
+	VMOVDQU32       2560(AX), Z26
 	VPRORD          $0x16, Z1, Z19
-	VPADDD          2560(AX), Z29, Z29
+	VPRORD          $0x07, Z26, Z29
 	VPTERNLOGD      $0x96, Z19, Z18, Z16
-	VPADDD          3008(AX), Z29, Z29
-	VPADDD          Z17, Z0, Z0
-	VPRORD          $0x11, Z27, Z23
+	VPRORD          $0x12, Z26, Z24
 	VPADDD          Z16, Z0, Z0
-	VPRORD          $0x13, Z27, Z24
-	VMOVDQU32       2304(AX), Z19
-	VPSRLD          $0x0a, Z27, Z25
+	VPSRLD          $0x03, Z26, Z25
+	VMOVDQA32       Z1, Z17
+	VPTERNLOGD      $0x96, Z25, Z24, Z29
+	VPTERNLOGD      $0xe8, Z3, Z2, Z17
+	VPADDD          3072(AX), Z29, Z29
+	VPADDD          Z17, Z0, Z0
+	VPADDD          2496(AX), Z29, Z29
+	VMOVDQU32       1792(AX), Z19
+	VPRORD          $0x11, Z27, Z23
 	VPRORD          $0x07, Z19, Z20
-	VPTERNLOGD      $0x96, Z25, Z24, Z23
+	VPRORD          $0x13, Z27, Z24
 	VPRORD          $0x12, Z19, Z17
-	VPADDD          Z23, Z29, Z29
+	VPSRLD          $0x0a, Z27, Z25
 	VPSRLD          $0x03, Z19, Z18
-	VMOVDQU32       Z29, 3008(AX)
+	VPTERNLOGD      $0x96, Z25, Z24, Z23
 	VPTERNLOGD      $0x96, Z18, Z17, Z20
-	VPADDD.BCST     736(AX), Z8, Z8
-	VPADDD          1792(AX), Z20, Z20
-	VPADDD          Z29, Z8, Z8
-	VPADDD          2240(AX), Z20, Z20
-	VPADDD          Z8, Z12, Z12
+	VPADDD          Z23, Z29, Z29
+	VPADDD          2304(AX), Z20, Z20
+	VMOVDQU32       Z29, 2496(AX)
+	VPADDD          1728(AX), Z20, Z20
+	VPADDD.BCST     640(AX), Z8, Z8
 	VPRORD          $0x11, Z21, Z16
-	VMOVDQA32       Z13, Z24
+	VPADDD          Z29, Z8, Z8
 	VPRORD          $0x13, Z21, Z17
-	VPTERNLOGD      $0xca, Z15, Z14, Z24
+	VMOVDQA32       Z13, Z24
 	VPSRLD          $0x0a, Z21, Z18
-	VPRORD          $0x06, Z13, Z23
+	VPTERNLOGD      $0xca, Z15, Z14, Z24
 	VPTERNLOGD      $0x96, Z18, Z17, Z16
-	VPRORD          $0x0b, Z13, Z25
-	VPADDD          Z16, Z20, Z20
-	VPRORD          $0x19, Z13, Z26
-	VMOVDQU32       Z20, 2240(AX)
-	VPTERNLOGD      $0x96, Z26, Z25, Z23
-	VPADDD.BCST     240(AX), Z7, Z7
-	VPADDD          Z24, Z12, Z12
-	VPADDD          Z20, Z7, Z7
 	VPADDD          Z24, Z8, Z8
-	VPADDD          Z7, Z3, Z3
-	VPADDD          Z23, Z12, Z12
+	VPADDD          Z16, Z20, Z20
+	VPRORD          $0x06, Z13, Z23
+	VMOVDQU32       Z20, 1728(AX)
+	VPRORD          $0x0b, Z13, Z25
+	VPADDD.BCST     144(AX), Z7, Z7
+	VPRORD          $0x19, Z13, Z26
+	VPADDD          Z20, Z7, Z7
+	VPTERNLOGD      $0x96, Z26, Z25, Z23
 	VMOVDQA32       Z4, Z17
 	VPADDD          Z23, Z8, Z8
 	VPTERNLOGD      $0xca, Z6, Z5, Z17
-	VMOVDQA32       Z9, Z24
-	VPRORD          $0x06, Z4, Z16
-	VPTERNLOGD      $0xe8, Z11, Z10, Z24
-	VPRORD          $0x0b, Z4, Z18
-	VPRORD          $0x02, Z9, Z23
-	VPRORD          $0x19, Z4, Z19
-	VPRORD          $0x0d, Z9, Z25
-	VPTERNLOGD      $0x96, Z19, Z18, Z16
-	VPRORD          $0x16, Z9, Z26
-	VPADDD          Z17, Z3, Z3
-	VPTERNLOGD      $0x96, Z26, Z25, Z23
+	VPADDD          Z8, Z12, Z12
 	VPADDD          Z17, Z7, Z7
-	VPADDD          Z24, Z8, Z8
-	VPADDD          Z16, Z3, Z3
+	VPRORD          $0x02, Z9, Z23
+	VPRORD          $0x06, Z4, Z16
+	VPRORD          $0x0d, Z9, Z25
+	VPRORD          $0x0b, Z4, Z18
+	VPRORD          $0x16, Z9, Z26
+	VPRORD          $0x19, Z4, Z19
+	VPTERNLOGD      $0x96, Z26, Z25, Z23
+	VPTERNLOGD      $0x96, Z19, Z18, Z16
 	VPADDD          Z23, Z8, Z8
 	VPADDD          Z16, Z7, Z7
-	VMOVDQU32       3136(AX), Z26
-	VMOVDQA32       Z0, Z17
-	VPRORD          $0x07, Z26, Z27
-	VPTERNLOGD      $0xe8, Z2, Z1, Z17
-	VPRORD          $0x12, Z26, Z24
+	VMOVDQA32       Z9, Z24
+	VPADDD          Z7, Z3, Z3
+	VPTERNLOGD      $0xe8, Z11, Z10, Z24
 	VPRORD          $0x02, Z0, Z16
-	VPSRLD          $0x03, Z26, Z25
+	VPADDD          Z24, Z8, Z8
 	VPRORD          $0x0d, Z0, Z18
-	VPTERNLOGD      $0x96, Z25, Z24, Z27
+	VMOVDQU32       2624(AX), Z26
 	VPRORD          $0x16, Z0, Z19
-	VPADDD          2624(AX), Z27, Z27
+	VPRORD          $0x07, Z26, Z27
 	VPTERNLOGD      $0x96, Z19, Z18, Z16
-	VPADDD          3072(AX), Z27, Z27
-	VPADDD          Z17, Z7, Z7
-	VPRORD          $0x11, Z28, Z23
+	VPRORD          $0x12, Z26, Z24
 	VPADDD          Z16, Z7, Z7
-	VPRORD          $0x13, Z28, Z24
-	VMOVDQU32       2368(AX), Z19
-	VPSRLD          $0x0a, Z28, Z25
+	VPSRLD          $0x03, Z26, Z25
+	VMOVDQA32       Z0, Z17
+	VPTERNLOGD      $0x96, Z25, Z24, Z27
+	VPTERNLOGD      $0xe8, Z2, Z1, Z17
+	VPADDD          3136(AX), Z27, Z27
+	VPADDD          Z17, Z7, Z7
+	VPADDD          2560(AX), Z27, Z27
+	VMOVDQU32       1856(AX), Z19
+	VPRORD          $0x11, Z28, Z23
 	VPRORD          $0x07, Z19, Z21
-	VPTERNLOGD      $0x96, Z25, Z24, Z23
+	VPRORD          $0x13, Z28, Z24
 	VPRORD          $0x12, Z19, Z17
-	VPADDD          Z23, Z27, Z27
+	VPSRLD          $0x0a, Z28, Z25
 	VPSRLD          $0x03, Z19, Z18
-	VMOVDQU32       Z27, 3072(AX)
+	VPTERNLOGD      $0x96, Z25, Z24, Z23
 	VPTERNLOGD      $0x96, Z18, Z17, Z21
-	VPADDD.BCST     740(AX), Z15, Z15
-	VPADDD          1856(AX), Z21, Z21
-	VPADDD          Z27, Z15, Z15
-	VPADDD          2304(AX), Z21, Z21
-	VPADDD          Z15, Z11, Z11
+	VPADDD          Z23, Z27, Z27
+	VPADDD          2368(AX), Z21, Z21
+	VMOVDQU32       Z27, 2560(AX)
+	VPADDD          1792(AX), Z21, Z21
+	VPADDD.BCST     644(AX), Z15, Z15
 	VPRORD          $0x11, Z22, Z16
-	VMOVDQA32       Z12, Z24
+	VPADDD          Z27, Z15, Z15
 	VPRORD          $0x13, Z22, Z17
-	VPTERNLOGD      $0xca, Z14, Z13, Z24
+	VMOVDQA32       Z12, Z24
 	VPSRLD          $0x0a, Z22, Z18
-	VPRORD          $0x06, Z12, Z23
+	VPTERNLOGD      $0xca, Z14, Z13, Z24
 	VPTERNLOGD      $0x96, Z18, Z17, Z16
-	VPRORD          $0x0b, Z12, Z25
+	VPADDD          Z24, Z15, Z15
 	VPADDD          Z16, Z21, Z21
+	VPRORD          $0x06, Z12, Z23
+	VMOVDQU32       Z21, 1792(AX)
+	VPRORD          $0x0b, Z12, Z25
+	VPADDD.BCST     148(AX), Z6, Z6
 	VPRORD          $0x19, Z12, Z26
-	VMOVDQU32       Z21, 2304(AX)
-	VPTERNLOGD      $0x96, Z26, Z25, Z23
-	VPADDD.BCST     244(AX), Z6, Z6
-	VPADDD          Z24, Z11, Z11
 	VPADDD          Z21, Z6, Z6
-	VPADDD          Z23, Z11, Z11
-	VPADDD          Z6, Z2, Z2
-	VMOVDQU32       3200(AX), Z26
+	VPTERNLOGD      $0x96, Z26, Z25, Z23
 	VMOVDQA32       Z3, Z17
-	VPRORD          $0x07, Z26, Z28
+	VPADDD          Z23, Z15, Z15
 	VPTERNLOGD      $0xca, Z5, Z4, Z17
-	VPRORD          $0x12, Z26, Z24
+	VPADDD          Z15, Z11, Z11
+	VPADDD          Z17, Z6, Z6
+	VPRORD          $0x02, Z8, Z23
 	VPRORD          $0x06, Z3, Z16
-	VPSRLD          $0x03, Z26, Z25
+	VPRORD          $0x0d, Z8, Z25
 	VPRORD          $0x0b, Z3, Z18
-	VPTERNLOGD      $0x96, Z25, Z24, Z28
+	VPRORD          $0x16, Z8, Z26
 	VPRORD          $0x19, Z3, Z19
-	VPADDD          2688(AX), Z28, Z28
+	VPTERNLOGD      $0x96, Z26, Z25, Z23
 	VPTERNLOGD      $0x96, Z19, Z18, Z16
-	VPADDD          3136(AX), Z28, Z28
-	VPADDD          Z17, Z2, Z2
-	VPRORD          $0x11, Z29, Z23
-	VPADDD          Z17, Z6, Z6
-	VPRORD          $0x13, Z29, Z24
-	VPADDD          Z16, Z2, Z2
-	VPSRLD          $0x0a, Z29, Z25
+	VPADDD          Z23, Z15, Z15
 	VPADDD          Z16, Z6, Z6
-	VPTERNLOGD      $0x96, Z25, Z24, Z23
-	VMOVDQA32       Z7, Z17
-	VPADDD          Z23, Z28, Z28
-	VPTERNLOGD      $0xe8, Z1, Z0, Z17
-	VMOVDQU32       Z28, 3136(AX)
+	VMOVDQA32       Z8, Z24
+	VPADDD          Z6, Z2, Z2
+	VPTERNLOGD      $0xe8, Z10, Z9, Z24
 	VPRORD          $0x02, Z7, Z16
-	VPADDD.BCST     744(AX), Z14, Z14
+	VPADDD          Z24, Z15, Z15
 	VPRORD          $0x0d, Z7, Z18
-	VPADDD          Z28, Z14, Z14
+	VMOVDQU32       2688(AX), Z26
 	VPRORD          $0x16, Z7, Z19
-	VPADDD          Z14, Z10, Z10
+	VPRORD          $0x07, Z26, Z28
 	VPTERNLOGD      $0x96, Z19, Z18, Z16
-	VMOVDQA32       Z11, Z24
-	VPADDD          Z17, Z6, Z6
-	VPTERNLOGD      $0xca, Z13, Z12, Z24
-	VPADDD          Z16, Z6, Z6
-	VPRORD          $0x06, Z11, Z23
-	VMOVDQU32       2432(AX), Z19
-	VPRORD          $0x0b, Z11, Z25
-	VPRORD          $0x07, Z19, Z22
-	VPRORD          $0x19, Z11, Z26
-	VPRORD          $0x12, Z19, Z17
-	VPTERNLOGD      $0x96, Z26, Z25, Z23
-	VPSRLD          $0x03, Z19, Z18
-	VPADDD          Z24, Z10, Z10
-	VPTERNLOGD      $0x96, Z18, Z17, Z22
-	VPADDD          Z23, Z10, Z10
-	VPADDD          1920(AX), Z22, Z22
-	VMOVDQU32       3264(AX), Z26
-	VPADDD          2368(AX), Z22, Z22
-	VPRORD          $0x07, Z26, Z29
-	VPRORD          $0x11, Z20, Z16
 	VPRORD          $0x12, Z26, Z24
-	VPRORD          $0x13, Z20, Z17
+	VPADDD          Z16, Z6, Z6
 	VPSRLD          $0x03, Z26, Z25
-	VPSRLD          $0x0a, Z20, Z18
-	VPTERNLOGD      $0x96, Z25, Z24, Z29
-	VPTERNLOGD      $0x96, Z18, Z17, Z16
-	VPADDD          2752(AX), Z29, Z29
-	VPADDD          Z16, Z22, Z22
-	VPADDD          3200(AX), Z29, Z29
-	VPADDD.BCST     248(AX), Z5, Z5
-	VPRORD          $0x11, Z27, Z23
-	VPADDD          Z22, Z5, Z5
-	VPRORD          $0x13, Z27, Z24
-	VPADDD          Z5, Z1, Z1
-	VPSRLD          $0x0a, Z27, Z25
-	VMOVDQA32       Z2, Z17
+	VMOVDQA32       Z7, Z17
+	VPTERNLOGD      $0x96, Z25, Z24, Z28
+	VPTERNLOGD      $0xe8, Z1, Z0, Z17
+	VPADDD          3200(AX), Z28, Z28
+	VPADDD          Z17, Z6, Z6
+	VPADDD          2624(AX), Z28, Z28
+	VMOVDQU32       1920(AX), Z19
+	VPRORD          $0x11, Z29, Z23
+	VPRORD          $0x07, Z19, Z22
+	VPRORD          $0x13, Z29, Z24
+	VPRORD          $0x12, Z19, Z17
+	VPSRLD          $0x0a, Z29, Z25
+	VPSRLD          $0x03, Z19, Z18
 	VPTERNLOGD      $0x96, Z25, Z24, Z23
-	VPTERNLOGD      $0xca, Z4, Z3, Z17
-	VPADDD          Z23, Z29, Z29
-	VPRORD          $0x06, Z2, Z16
-	VPADDD.BCST     748(AX), Z13, Z13
-	VPRORD          $0x0b, Z2, Z18
-	VPADDD          Z29, Z13, Z13
-	VPRORD          $0x19, Z2, Z19
-	VPADDD          Z13, Z9, Z9
-	VPTERNLOGD      $0x96, Z19, Z18, Z16
-	VMOVDQA32       Z10, Z24
-	VPADDD          Z17, Z1, Z1
-	VPTERNLOGD      $0xca, Z12, Z11, Z24
-	VPADDD          Z17, Z5, Z5
-	VPRORD          $0x06, Z10, Z23
-	VPADDD          Z16, Z1, Z1
-	VPRORD          $0x0b, Z10, Z25
-	VPADDD          Z16, Z5, Z5
-	VPRORD          $0x19, Z10, Z26
-	VMOVDQA32       Z6, Z17
+	VPTERNLOGD      $0x96, Z18, Z17, Z22
+	VPADDD          Z23, Z28, Z28
+	VPADDD          2432(AX), Z22, Z22
+	VMOVDQU32       Z28, 2624(AX)
+	VPADDD          1856(AX), Z22, Z22
+	VPADDD.BCST     648(AX), Z14, Z14
+	VPRORD          $0x11, Z20, Z16
+	VPADDD          Z28, Z14, Z14
+	VPRORD          $0x13, Z20, Z17
+	VMOVDQA32       Z11, Z24
+	VPSRLD          $0x0a, Z20, Z18
+	VPTERNLOGD      $0xca, Z13, Z12, Z24
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPADDD          Z24, Z14, Z14
+	VPADDD          Z16, Z22, Z22
+	VPRORD          $0x06, Z11, Z23
+	VMOVDQU32       Z22, 1856(AX)
+	VPRORD          $0x0b, Z11, Z25
+	VPADDD.BCST     152(AX), Z5, Z5
+	VPRORD          $0x19, Z11, Z26
+	VPADDD          Z22, Z5, Z5
 	VPTERNLOGD      $0x96, Z26, Z25, Z23
-	VPTERNLOGD      $0xe8, Z0, Z7, Z17
-	VPADDD          Z24, Z9, Z9
+	VMOVDQA32       Z2, Z17
+	VPADDD          Z23, Z14, Z14
+	VPTERNLOGD      $0xca, Z4, Z3, Z17
+	VPADDD          Z14, Z10, Z10
+	VPADDD          Z17, Z5, Z5
+	VPRORD          $0x02, Z15, Z23
+	VPRORD          $0x06, Z2, Z16
+	VPRORD          $0x0d, Z15, Z25
+	VPRORD          $0x0b, Z2, Z18
+	VPRORD          $0x16, Z15, Z26
+	VPRORD          $0x19, Z2, Z19
+	VPTERNLOGD      $0x96, Z26, Z25, Z23
+	VPTERNLOGD      $0x96, Z19, Z18, Z16
+	VPADDD          Z23, Z14, Z14
+	VPADDD          Z16, Z5, Z5
+	VMOVDQA32       Z15, Z24
+	VPADDD          Z5, Z1, Z1
+	VPTERNLOGD      $0xe8, Z9, Z8, Z24
 	VPRORD          $0x02, Z6, Z16
-	VPADDD          Z23, Z9, Z9
+	VPADDD          Z24, Z14, Z14
 	VPRORD          $0x0d, Z6, Z18
+	VMOVDQU32       2752(AX), Z26
+	VPRORD          $0x16, Z6, Z19
+	VPRORD          $0x07, Z26, Z29
+	VPTERNLOGD      $0x96, Z19, Z18, Z16
+	VPRORD          $0x12, Z26, Z24
+	VPADDD          Z16, Z5, Z5
+	VPSRLD          $0x03, Z26, Z25
+	VMOVDQA32       Z6, Z17
+	VPTERNLOGD      $0x96, Z25, Z24, Z29
+	VPTERNLOGD      $0xe8, Z0, Z7, Z17
+	VPADDD          3264(AX), Z29, Z29
+	VPADDD          Z17, Z5, Z5
+	VPADDD          2688(AX), Z29, Z29
+	VMOVDQU32       1984(AX), Z19
+	VPRORD          $0x11, Z27, Z23
+	VPRORD          $0x07, Z19, Z20
+	VPRORD          $0x13, Z27, Z24
+	VPRORD          $0x12, Z19, Z17
+	VPSRLD          $0x0a, Z27, Z25
+	VPSRLD          $0x03, Z19, Z18
+	VPTERNLOGD      $0x96, Z25, Z24, Z23
+	VPTERNLOGD      $0x96, Z18, Z17, Z20
+	VPADDD          Z23, Z29, Z29
+	VPADDD          1472(AX), Z20, Z20
+	VMOVDQU32       Z29, 2688(AX)
+	VPADDD          1920(AX), Z20, Z20
+	VPADDD.BCST     652(AX), Z13, Z13
+	VPRORD          $0x11, Z21, Z16
+	VPADDD          Z29, Z13, Z13
+	VPRORD          $0x13, Z21, Z17
+	VMOVDQA32       Z10, Z24
+	VPSRLD          $0x0a, Z21, Z18
+	VPTERNLOGD      $0xca, Z12, Z11, Z24
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPADDD          Z24, Z13, Z13
+	VPADDD          Z16, Z20, Z20
+	VPRORD          $0x06, Z10, Z23
+	VMOVDQU32       Z20, 1920(AX)
+	VPRORD          $0x0b, Z10, Z25
+	VPADDD.BCST     156(AX), Z4, Z4
+	VPRORD          $0x19, Z10, Z26
+	VPADDD          Z20, Z4, Z4
+	VPTERNLOGD      $0x96, Z26, Z25, Z23
+	VMOVDQA32       Z1, Z17
+	VPADDD          Z23, Z13, Z13
+	VPTERNLOGD      $0xca, Z3, Z2, Z17
+	VPADDD          Z13, Z9, Z9
+	VPADDD          Z17, Z4, Z4
+	VPRORD          $0x02, Z14, Z23
+	VPRORD          $0x06, Z1, Z16
+	VPRORD          $0x0d, Z14, Z25
+	VPRORD          $0x0b, Z1, Z18
+	VPRORD          $0x16, Z14, Z26
+	VPRORD          $0x19, Z1, Z19
+	VPTERNLOGD      $0x96, Z26, Z25, Z23
+	VPTERNLOGD      $0x96, Z19, Z18, Z16
+	VPADDD          Z23, Z13, Z13
+	VPADDD          Z16, Z4, Z4
+	VMOVDQA32       Z14, Z24
+	VPADDD          Z4, Z0, Z0
+	VPTERNLOGD      $0xe8, Z8, Z15, Z24
+	VPRORD          $0x02, Z5, Z16
+	VPADDD          Z24, Z13, Z13
+	VPRORD          $0x0d, Z5, Z18
+	VMOVDQU32       2816(AX), Z26
+	VPRORD          $0x16, Z5, Z19
+	VPRORD          $0x07, Z26, Z27
+	VPTERNLOGD      $0x96, Z19, Z18, Z16
+	VPRORD          $0x12, Z26, Z24
+	VPADDD          Z16, Z4, Z4
+	VPSRLD          $0x03, Z26, Z25
+	VMOVDQA32       Z5, Z17
+	VPTERNLOGD      $0x96, Z25, Z24, Z27
+	VPTERNLOGD      $0xe8, Z7, Z6, Z17
+	VPADDD          3328(AX), Z27, Z27
+	VPADDD          Z17, Z4, Z4
+	VPADDD          2752(AX), Z27, Z27
+	VMOVDQU32       2048(AX), Z19
+	VPRORD          $0x11, Z28, Z23
+	VPRORD          $0x07, Z19, Z21
+	VPRORD          $0x13, Z28, Z24
+	VPRORD          $0x12, Z19, Z17
+	VPSRLD          $0x0a, Z28, Z25
+	VPSRLD          $0x03, Z19, Z18
+	VPTERNLOGD      $0x96, Z25, Z24, Z23
+	VPTERNLOGD      $0x96, Z18, Z17, Z21
+	VPADDD          Z23, Z27, Z27
+	VPADDD          1536(AX), Z21, Z21
+	VMOVDQU32       Z27, 2752(AX)
+	VPADDD          1984(AX), Z21, Z21
+	VPADDD.BCST     656(AX), Z12, Z12
+	VPRORD          $0x11, Z22, Z16
+	VPADDD          Z27, Z12, Z12
+	VPRORD          $0x13, Z22, Z17
+	VMOVDQA32       Z9, Z24
+	VPSRLD          $0x0a, Z22, Z18
+	VPTERNLOGD      $0xca, Z11, Z10, Z24
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPADDD          Z24, Z12, Z12
+	VPADDD          Z16, Z21, Z21
+	VPRORD          $0x06, Z9, Z23
+	VMOVDQU32       Z21, 1984(AX)
+	VPRORD          $0x0b, Z9, Z25
+	VPADDD.BCST     160(AX), Z3, Z3
+	VPRORD          $0x19, Z9, Z26
+	VPADDD          Z21, Z3, Z3
+	VPTERNLOGD      $0x96, Z26, Z25, Z23
+	VMOVDQA32       Z0, Z17
+	VPADDD          Z23, Z12, Z12
+	VPTERNLOGD      $0xca, Z2, Z1, Z17
+	VPADDD          Z12, Z8, Z8
+	VPADDD          Z17, Z3, Z3
+	VPRORD          $0x02, Z13, Z23
+	VPRORD          $0x06, Z0, Z16
+	VPRORD          $0x0d, Z13, Z25
+	VPRORD          $0x0b, Z0, Z18
+	VPRORD          $0x16, Z13, Z26
+	VPRORD          $0x19, Z0, Z19
+	VPTERNLOGD      $0x96, Z26, Z25, Z23
+	VPTERNLOGD      $0x96, Z19, Z18, Z16
+	VPADDD          Z23, Z12, Z12
+	VPADDD          Z16, Z3, Z3
+	VMOVDQA32       Z13, Z24
+	VPADDD          Z3, Z7, Z7
+	VPTERNLOGD      $0xe8, Z15, Z14, Z24
+	VPRORD          $0x02, Z4, Z16
+	VPADDD          Z24, Z12, Z12
+	VPRORD          $0x0d, Z4, Z18
+	VMOVDQU32       2880(AX), Z26
+	VPRORD          $0x16, Z4, Z19
+	VPRORD          $0x07, Z26, Z28
+	VPTERNLOGD      $0x96, Z19, Z18, Z16
+	VPRORD          $0x12, Z26, Z24
+	VPADDD          Z16, Z3, Z3
+	VPSRLD          $0x03, Z26, Z25
+	VMOVDQA32       Z4, Z17
+	VPTERNLOGD      $0x96, Z25, Z24, Z28
+	VPTERNLOGD      $0xe8, Z6, Z5, Z17
+	VPADDD          3392(AX), Z28, Z28
+	VPADDD          Z17, Z3, Z3
+	VPADDD          2816(AX), Z28, Z28
+	VMOVDQU32       2112(AX), Z19
+	VPRORD          $0x11, Z29, Z23
+	VPRORD          $0x07, Z19, Z22
+	VPRORD          $0x13, Z29, Z24
+	VPRORD          $0x12, Z19, Z17
+	VPSRLD          $0x0a, Z29, Z25
+	VPSRLD          $0x03, Z19, Z18
+	VPTERNLOGD      $0x96, Z25, Z24, Z23
+	VPTERNLOGD      $0x96, Z18, Z17, Z22
+	VPADDD          Z23, Z28, Z28
+	VPADDD          1600(AX), Z22, Z22
+	VMOVDQU32       Z28, 2816(AX)
+	VPADDD          2048(AX), Z22, Z22
+	VPADDD.BCST     660(AX), Z11, Z11
+	VPRORD          $0x11, Z20, Z16
+	VPADDD          Z28, Z11, Z11
+	VPRORD          $0x13, Z20, Z17
+	VMOVDQA32       Z8, Z24
+	VPSRLD          $0x0a, Z20, Z18
+	VPTERNLOGD      $0xca, Z10, Z9, Z24
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPADDD          Z24, Z11, Z11
+	VPADDD          Z16, Z22, Z22
+	VPRORD          $0x06, Z8, Z23
+	VMOVDQU32       Z22, 2048(AX)
+	VPRORD          $0x0b, Z8, Z25
+	VPADDD.BCST     164(AX), Z2, Z2
+	VPRORD          $0x19, Z8, Z26
+	VPADDD          Z22, Z2, Z2
+	VPTERNLOGD      $0x96, Z26, Z25, Z23
+	VMOVDQA32       Z7, Z17
+	VPADDD          Z23, Z11, Z11
+	VPTERNLOGD      $0xca, Z1, Z0, Z17
+	VPADDD          Z11, Z15, Z15
+	VPADDD          Z17, Z2, Z2
+	VPRORD          $0x02, Z12, Z23
+	VPRORD          $0x06, Z7, Z16
+	VPRORD          $0x0d, Z12, Z25
+	VPRORD          $0x0b, Z7, Z18
+	VPRORD          $0x16, Z12, Z26
+	VPRORD          $0x19, Z7, Z19
+	VPTERNLOGD      $0x96, Z26, Z25, Z23
+	VPTERNLOGD      $0x96, Z19, Z18, Z16
+	VPADDD          Z23, Z11, Z11
+	VPADDD          Z16, Z2, Z2
+	VMOVDQA32       Z12, Z24
+	VPADDD          Z2, Z6, Z6
+	VPTERNLOGD      $0xe8, Z14, Z13, Z24
+	VPRORD          $0x02, Z3, Z16
+	VPADDD          Z24, Z11, Z11
+	VPRORD          $0x0d, Z3, Z18
+	VMOVDQU32       2944(AX), Z26
+	VPRORD          $0x16, Z3, Z19
+	VPRORD          $0x07, Z26, Z29
+	VPTERNLOGD      $0x96, Z19, Z18, Z16
+	VPRORD          $0x12, Z26, Z24
+	VPADDD          Z16, Z2, Z2
+	VPSRLD          $0x03, Z26, Z25
+	VMOVDQA32       Z3, Z17
+	VPTERNLOGD      $0x96, Z25, Z24, Z29
+	VPTERNLOGD      $0xe8, Z5, Z4, Z17
+	VPADDD          3456(AX), Z29, Z29
+	VPADDD          Z17, Z2, Z2
+	VPADDD          2880(AX), Z29, Z29
+	VMOVDQU32       2176(AX), Z19
+	VPRORD          $0x11, Z27, Z23
+	VPRORD          $0x07, Z19, Z20
+	VPRORD          $0x13, Z27, Z24
+	VPRORD          $0x12, Z19, Z17
+	VPSRLD          $0x0a, Z27, Z25
+	VPSRLD          $0x03, Z19, Z18
+	VPTERNLOGD      $0x96, Z25, Z24, Z23
+	VPTERNLOGD      $0x96, Z18, Z17, Z20
+	VPADDD          Z23, Z29, Z29
+	VPADDD          1664(AX), Z20, Z20
+	VMOVDQU32       Z29, 2880(AX)
+	VPADDD          2112(AX), Z20, Z20
+	VPADDD.BCST     664(AX), Z10, Z10
+	VPRORD          $0x11, Z21, Z16
+	VPADDD          Z29, Z10, Z10
+	VPRORD          $0x13, Z21, Z17
+	VMOVDQA32       Z15, Z24
+	VPSRLD          $0x0a, Z21, Z18
+	VPTERNLOGD      $0xca, Z9, Z8, Z24
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPADDD          Z24, Z10, Z10
+	VPADDD          Z16, Z20, Z20
+	VPRORD          $0x06, Z15, Z23
+	VMOVDQU32       Z20, 2112(AX)
+	VPRORD          $0x0b, Z15, Z25
+	VPADDD.BCST     168(AX), Z1, Z1
+	VPRORD          $0x19, Z15, Z26
+	VPADDD          Z20, Z1, Z1
+	VPTERNLOGD      $0x96, Z26, Z25, Z23
+	VMOVDQA32       Z6, Z17
+	VPADDD          Z23, Z10, Z10
+	VPTERNLOGD      $0xca, Z0, Z7, Z17
+	VPADDD          Z10, Z14, Z14
+	VPADDD          Z17, Z1, Z1
+	VPRORD          $0x02, Z11, Z23
+	VPRORD          $0x06, Z6, Z16
+	VPRORD          $0x0d, Z11, Z25
+	VPRORD          $0x0b, Z6, Z18
+	VPRORD          $0x16, Z11, Z26
+	VPRORD          $0x19, Z6, Z19
+	VPTERNLOGD      $0x96, Z26, Z25, Z23
+	VPTERNLOGD      $0x96, Z19, Z18, Z16
+	VPADDD          Z23, Z10, Z10
+	VPADDD          Z16, Z1, Z1
+	VMOVDQA32       Z11, Z24
+	VPADDD          Z1, Z5, Z5
+	VPTERNLOGD      $0xe8, Z13, Z12, Z24
+	VPRORD          $0x02, Z2, Z16
+	VPADDD          Z24, Z10, Z10
+	VPRORD          $0x0d, Z2, Z18
+	VMOVDQU32       3008(AX), Z26
+	VPRORD          $0x16, Z2, Z19
+	VPRORD          $0x07, Z26, Z27
+	VPTERNLOGD      $0x96, Z19, Z18, Z16
+	VPRORD          $0x12, Z26, Z24
+	VPADDD          Z16, Z1, Z1
+	VPSRLD          $0x03, Z26, Z25
+	VMOVDQA32       Z2, Z17
+	VPTERNLOGD      $0x96, Z25, Z24, Z27
+	VPTERNLOGD      $0xe8, Z4, Z3, Z17
+	VPADDD          2496(AX), Z27, Z27
+	VPADDD          Z17, Z1, Z1
+	VPADDD          2944(AX), Z27, Z27
+	VMOVDQU32       2240(AX), Z19
+	VPRORD          $0x11, Z28, Z23
+	VPRORD          $0x07, Z19, Z21
+	VPRORD          $0x13, Z28, Z24
+	VPRORD          $0x12, Z19, Z17
+	VPSRLD          $0x0a, Z28, Z25
+	VPSRLD          $0x03, Z19, Z18
+	VPTERNLOGD      $0x96, Z25, Z24, Z23
+	VPTERNLOGD      $0x96, Z18, Z17, Z21
+	VPADDD          Z23, Z27, Z27
+	VPADDD          1728(AX), Z21, Z21
+	VMOVDQU32       Z27, 2944(AX)
+	VPADDD          2176(AX), Z21, Z21
+	VPADDD.BCST     668(AX), Z9, Z9
+	VPRORD          $0x11, Z22, Z16
+	VPADDD          Z27, Z9, Z9
+	VPRORD          $0x13, Z22, Z17
+	VMOVDQA32       Z14, Z24
+	VPSRLD          $0x0a, Z22, Z18
+	VPTERNLOGD      $0xca, Z8, Z15, Z24
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPADDD          Z24, Z9, Z9
+	VPADDD          Z16, Z21, Z21
+	VPRORD          $0x06, Z14, Z23
+	VMOVDQU32       Z21, 2176(AX)
+	VPRORD          $0x0b, Z14, Z25
+	VPADDD.BCST     172(AX), Z0, Z0
+	VPRORD          $0x19, Z14, Z26
+	VPADDD          Z21, Z0, Z0
+	VPTERNLOGD      $0x96, Z26, Z25, Z23
+	VMOVDQA32       Z5, Z17
+	VPADDD          Z23, Z9, Z9
+	VPTERNLOGD      $0xca, Z7, Z6, Z17
+	VPADDD          Z9, Z13, Z13
+	VPADDD          Z17, Z0, Z0
+	VPRORD          $0x02, Z10, Z23
+	VPRORD          $0x06, Z5, Z16
+	VPRORD          $0x0d, Z10, Z25
+	VPRORD          $0x0b, Z5, Z18
+	VPRORD          $0x16, Z10, Z26
+	VPRORD          $0x19, Z5, Z19
+	VPTERNLOGD      $0x96, Z26, Z25, Z23
+	VPTERNLOGD      $0x96, Z19, Z18, Z16
+	VPADDD          Z23, Z9, Z9
+	VPADDD          Z16, Z0, Z0
+	VMOVDQA32       Z10, Z24
+	VPADDD          Z0, Z4, Z4
+	VPTERNLOGD      $0xe8, Z12, Z11, Z24
+	VPRORD          $0x02, Z1, Z16
+	VPADDD          Z24, Z9, Z9
+	VPRORD          $0x0d, Z1, Z18
+	VMOVDQU32       3072(AX), Z26
+	VPRORD          $0x16, Z1, Z19
+	VPRORD          $0x07, Z26, Z28
+	VPTERNLOGD      $0x96, Z19, Z18, Z16
+	VPRORD          $0x12, Z26, Z24
+	VPADDD          Z16, Z0, Z0
+	VPSRLD          $0x03, Z26, Z25
+	VMOVDQA32       Z1, Z17
+	VPTERNLOGD      $0x96, Z25, Z24, Z28
+	VPTERNLOGD      $0xe8, Z3, Z2, Z17
+	VPADDD          2560(AX), Z28, Z28
+	VPADDD          Z17, Z0, Z0
+	VPADDD          3008(AX), Z28, Z28
+	VMOVDQU32       2304(AX), Z19
+	VPRORD          $0x11, Z29, Z23
+	VPRORD          $0x07, Z19, Z22
+	VPRORD          $0x13, Z29, Z24
+	VPRORD          $0x12, Z19, Z17
+	VPSRLD          $0x0a, Z29, Z25
+	VPSRLD          $0x03, Z19, Z18
+	VPTERNLOGD      $0x96, Z25, Z24, Z23
+	VPTERNLOGD      $0x96, Z18, Z17, Z22
+	VPADDD          Z23, Z28, Z28
+	VPADDD          1792(AX), Z22, Z22
+	VMOVDQU32       Z28, 3008(AX)
+	VPADDD          2240(AX), Z22, Z22
+	VPADDD.BCST     672(AX), Z8, Z8
+	VPRORD          $0x11, Z20, Z16
+	VPADDD          Z28, Z8, Z8
+	VPRORD          $0x13, Z20, Z17
+	VMOVDQA32       Z13, Z24
+	VPSRLD          $0x0a, Z20, Z18
+	VPTERNLOGD      $0xca, Z15, Z14, Z24
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPADDD          Z24, Z8, Z8
+	VPADDD          Z16, Z22, Z22
+	VPRORD          $0x06, Z13, Z23
+	VMOVDQU32       Z22, 2240(AX)
+	VPRORD          $0x0b, Z13, Z25
+	VPADDD.BCST     176(AX), Z7, Z7
+	VPRORD          $0x19, Z13, Z26
+	VPADDD          Z22, Z7, Z7
+	VPTERNLOGD      $0x96, Z26, Z25, Z23
+	VMOVDQA32       Z4, Z17
+	VPADDD          Z23, Z8, Z8
+	VPTERNLOGD      $0xca, Z6, Z5, Z17
+	VPADDD          Z8, Z12, Z12
+	VPADDD          Z17, Z7, Z7
+	VPRORD          $0x02, Z9, Z23
+	VPRORD          $0x06, Z4, Z16
+	VPRORD          $0x0d, Z9, Z25
+	VPRORD          $0x0b, Z4, Z18
+	VPRORD          $0x16, Z9, Z26
+	VPRORD          $0x19, Z4, Z19
+	VPTERNLOGD      $0x96, Z26, Z25, Z23
+	VPTERNLOGD      $0x96, Z19, Z18, Z16
+	VPADDD          Z23, Z8, Z8
+	VPADDD          Z16, Z7, Z7
+	VMOVDQA32       Z9, Z24
+	VPADDD          Z7, Z3, Z3
+	VPTERNLOGD      $0xe8, Z11, Z10, Z24
+	VPRORD          $0x02, Z0, Z16
+	VPADDD          Z24, Z8, Z8
+	VPRORD          $0x0d, Z0, Z18
+	VMOVDQU32       3136(AX), Z26
+	VPRORD          $0x16, Z0, Z19
+	VPRORD          $0x07, Z26, Z29
+	VPTERNLOGD      $0x96, Z19, Z18, Z16
+	VPRORD          $0x12, Z26, Z24
+	VPADDD          Z16, Z7, Z7
+	VPSRLD          $0x03, Z26, Z25
+	VMOVDQA32       Z0, Z17
+	VPTERNLOGD      $0x96, Z25, Z24, Z29
+	VPTERNLOGD      $0xe8, Z2, Z1, Z17
+	VPADDD          2624(AX), Z29, Z29
+	VPADDD          Z17, Z7, Z7
+	VPADDD          3072(AX), Z29, Z29
+	VMOVDQU32       2368(AX), Z19
+	VPRORD          $0x11, Z27, Z23
+	VPRORD          $0x07, Z19, Z20
+	VPRORD          $0x13, Z27, Z24
+	VPRORD          $0x12, Z19, Z17
+	VPSRLD          $0x0a, Z27, Z25
+	VPSRLD          $0x03, Z19, Z18
+	VPTERNLOGD      $0x96, Z25, Z24, Z23
+	VPTERNLOGD      $0x96, Z18, Z17, Z20
+	VPADDD          Z23, Z29, Z29
+	VPADDD          1856(AX), Z20, Z20
+	VMOVDQU32       Z29, 3072(AX)
+	VPADDD          2304(AX), Z20, Z20
+	VPADDD.BCST     676(AX), Z15, Z15
+	VPRORD          $0x11, Z21, Z16
+	VPADDD          Z29, Z15, Z15
+	VPRORD          $0x13, Z21, Z17
+	VMOVDQA32       Z12, Z24
+	VPSRLD          $0x0a, Z21, Z18
+	VPTERNLOGD      $0xca, Z14, Z13, Z24
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPADDD          Z24, Z15, Z15
+	VPADDD          Z16, Z20, Z20
+	VPRORD          $0x06, Z12, Z23
+	VMOVDQU32       Z20, 2304(AX)
+	VPRORD          $0x0b, Z12, Z25
+	VPADDD.BCST     180(AX), Z6, Z6
+	VPRORD          $0x19, Z12, Z26
+	VPADDD          Z20, Z6, Z6
+	VPTERNLOGD      $0x96, Z26, Z25, Z23
+	VMOVDQA32       Z3, Z17
+	VPADDD          Z23, Z15, Z15
+	VPTERNLOGD      $0xca, Z5, Z4, Z17
+	VPADDD          Z15, Z11, Z11
+	VPADDD          Z17, Z6, Z6
+	VPRORD          $0x02, Z8, Z23
+	VPRORD          $0x06, Z3, Z16
+	VPRORD          $0x0d, Z8, Z25
+	VPRORD          $0x0b, Z3, Z18
+	VPRORD          $0x16, Z8, Z26
+	VPRORD          $0x19, Z3, Z19
+	VPTERNLOGD      $0x96, Z26, Z25, Z23
+	VPTERNLOGD      $0x96, Z19, Z18, Z16
+	VPADDD          Z23, Z15, Z15
+	VPADDD          Z16, Z6, Z6
+	VMOVDQA32       Z8, Z24
+	VPADDD          Z6, Z2, Z2
+	VPTERNLOGD      $0xe8, Z10, Z9, Z24
+	VPRORD          $0x02, Z7, Z16
+	VPADDD          Z24, Z15, Z15
+	VPRORD          $0x0d, Z7, Z18
+	VMOVDQU32       3200(AX), Z26
+	VPRORD          $0x16, Z7, Z19
+	VPRORD          $0x07, Z26, Z27
+	VPTERNLOGD      $0x96, Z19, Z18, Z16
+	VPRORD          $0x12, Z26, Z24
+	VPADDD          Z16, Z6, Z6
+	VPSRLD          $0x03, Z26, Z25
+	VMOVDQA32       Z7, Z17
+	VPTERNLOGD      $0x96, Z25, Z24, Z27
+	VPTERNLOGD      $0xe8, Z1, Z0, Z17
+	VPADDD          2688(AX), Z27, Z27
+	VPADDD          Z17, Z6, Z6
+	VPADDD          3136(AX), Z27, Z27
+	VMOVDQU32       2432(AX), Z19
+	VPRORD          $0x11, Z28, Z23
+	VPRORD          $0x07, Z19, Z21
+	VPRORD          $0x13, Z28, Z24
+	VPRORD          $0x12, Z19, Z17
+	VPSRLD          $0x0a, Z28, Z25
+	VPSRLD          $0x03, Z19, Z18
+	VPTERNLOGD      $0x96, Z25, Z24, Z23
+	VPTERNLOGD      $0x96, Z18, Z17, Z21
+	VPADDD          Z23, Z27, Z27
+	VPADDD          1920(AX), Z21, Z21
+	VMOVDQU32       Z27, 3136(AX)
+	VPADDD          2368(AX), Z21, Z21
+	VPADDD.BCST     680(AX), Z14, Z14
+	VPRORD          $0x11, Z22, Z16
+	VPADDD          Z27, Z14, Z14
+	VPRORD          $0x13, Z22, Z17
+	VMOVDQA32       Z11, Z24
+	VPSRLD          $0x0a, Z22, Z18
+	VPTERNLOGD      $0xca, Z13, Z12, Z24
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPADDD          Z24, Z14, Z14
+	VPADDD          Z16, Z21, Z21
+	VPRORD          $0x06, Z11, Z23
+	VMOVDQU32       Z21, 2368(AX)
+	VPRORD          $0x0b, Z11, Z25
+	VPADDD.BCST     184(AX), Z5, Z5
+	VPRORD          $0x19, Z11, Z26
+	VPADDD          Z21, Z5, Z5
+	VPTERNLOGD      $0x96, Z26, Z25, Z23
+	VMOVDQA32       Z2, Z17
+	VPADDD          Z23, Z14, Z14
+	VPTERNLOGD      $0xca, Z4, Z3, Z17
+	VPADDD          Z14, Z10, Z10
+	VPADDD          Z17, Z5, Z5
+	VPRORD          $0x02, Z15, Z23
+	VPRORD          $0x06, Z2, Z16
+	VPRORD          $0x0d, Z15, Z25
+	VPRORD          $0x0b, Z2, Z18
+	VPRORD          $0x16, Z15, Z26
+	VPRORD          $0x19, Z2, Z19
+	VPTERNLOGD      $0x96, Z26, Z25, Z23
+	VPTERNLOGD      $0x96, Z19, Z18, Z16
+	VPADDD          Z23, Z14, Z14
+	VPADDD          Z16, Z5, Z5
+	VMOVDQA32       Z15, Z24
+	VPADDD          Z5, Z1, Z1
+	VPTERNLOGD      $0xe8, Z9, Z8, Z24
+	VPRORD          $0x02, Z6, Z16
+	VPADDD          Z24, Z14, Z14
+	VPRORD          $0x0d, Z6, Z18
+	VMOVDQU32       3264(AX), Z26
+	VPRORD          $0x16, Z6, Z19
+	VPRORD          $0x07, Z26, Z28
+	VPTERNLOGD      $0x96, Z19, Z18, Z16
+	VPRORD          $0x12, Z26, Z24
+	VPADDD          Z16, Z5, Z5
+	VPSRLD          $0x03, Z26, Z25
+	VMOVDQA32       Z6, Z17
+	VPTERNLOGD      $0x96, Z25, Z24, Z28
+	VPTERNLOGD      $0xe8, Z0, Z7, Z17
+	VPADDD          2752(AX), Z28, Z28
+	VPADDD          Z17, Z5, Z5
+	VPADDD          3200(AX), Z28, Z28
+	VMOVDQU32       1472(AX), Z19
+	VPRORD          $0x11, Z29, Z23
+	VPRORD          $0x07, Z19, Z22
+	VPRORD          $0x13, Z29, Z24
+	VPRORD          $0x12, Z19, Z17
+	VPSRLD          $0x0a, Z29, Z25
+	VPSRLD          $0x03, Z19, Z18
+	VPTERNLOGD      $0x96, Z25, Z24, Z23
+	VPTERNLOGD      $0x96, Z18, Z17, Z22
+	VPADDD          Z23, Z28, Z28
+	VPADDD          1984(AX), Z22, Z22
+	VMOVDQU32       Z28, 3200(AX)
+	VPADDD          2432(AX), Z22, Z22
+	VPADDD.BCST     684(AX), Z13, Z13
+	VPRORD          $0x11, Z20, Z16
+	VPADDD          Z28, Z13, Z13
+	VPRORD          $0x13, Z20, Z17
+	VMOVDQA32       Z10, Z24
+	VPSRLD          $0x0a, Z20, Z18
+	VPTERNLOGD      $0xca, Z12, Z11, Z24
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPADDD          Z24, Z13, Z13
+	VPADDD          Z16, Z22, Z22
+	VPRORD          $0x06, Z10, Z23
+	VMOVDQU32       Z22, 2432(AX)
+	VPRORD          $0x0b, Z10, Z25
+	VPADDD.BCST     188(AX), Z4, Z4
+	VPRORD          $0x19, Z10, Z26
+	VPADDD          Z22, Z4, Z4
+	VPTERNLOGD      $0x96, Z26, Z25, Z23
+	VMOVDQA32       Z1, Z17
+	VPADDD          Z23, Z13, Z13
+	VPTERNLOGD      $0xca, Z3, Z2, Z17
+	VPADDD          Z13, Z9, Z9
+	VPADDD          Z17, Z4, Z4
+	VPRORD          $0x02, Z14, Z23
+	VPRORD          $0x06, Z1, Z16
+	VPRORD          $0x0d, Z14, Z25
+	VPRORD          $0x0b, Z1, Z18
+	VPRORD          $0x16, Z14, Z26
+	VPRORD          $0x19, Z1, Z19
+	VPTERNLOGD      $0x96, Z26, Z25, Z23
+	VPTERNLOGD      $0x96, Z19, Z18, Z16
+	VPADDD          Z23, Z13, Z13
+	VPADDD          Z16, Z4, Z4
+	VMOVDQA32       Z14, Z24
+	VPADDD          Z4, Z0, Z0
+	VPTERNLOGD      $0xe8, Z8, Z15, Z24
+	VPRORD          $0x02, Z5, Z16
+	VPADDD          Z24, Z13, Z13
+	VPRORD          $0x0d, Z5, Z18
 	VMOVDQU32       3328(AX), Z26
+	VPRORD          $0x16, Z5, Z19
+	VPRORD          $0x07, Z26, Z29
+	VPTERNLOGD      $0x96, Z19, Z18, Z16
+	VPRORD          $0x12, Z26, Z24
+	VPADDD          Z16, Z4, Z4
+	VPSRLD          $0x03, Z26, Z25
+	VMOVDQA32       Z5, Z17
+	VPTERNLOGD      $0x96, Z25, Z24, Z29
+	VPTERNLOGD      $0xe8, Z7, Z6, Z17
+	VPADDD          2816(AX), Z29, Z29
+	VPADDD          Z17, Z4, Z4
+	VPADDD          3264(AX), Z29, Z29
+	VMOVDQU32       1536(AX), Z19
+	VPRORD          $0x11, Z27, Z23
+	VPRORD          $0x07, Z19, Z20
+	VPRORD          $0x13, Z27, Z24
+	VPRORD          $0x12, Z19, Z17
+	VPSRLD          $0x0a, Z27, Z25
+	VPSRLD          $0x03, Z19, Z18
+	VPTERNLOGD      $0x96, Z25, Z24, Z23
+	VPTERNLOGD      $0x96, Z18, Z17, Z20
+	VPADDD          Z23, Z29, Z29
+	VPADDD          2048(AX), Z20, Z20
+	VMOVDQU32       Z29, 3264(AX)
+	VPADDD          1472(AX), Z20, Z20
+	VPADDD.BCST     688(AX), Z12, Z12
+	VPRORD          $0x11, Z21, Z16
+	VPADDD          Z29, Z12, Z12
+	VPRORD          $0x13, Z21, Z17
+	VMOVDQA32       Z9, Z24
+	VPSRLD          $0x0a, Z21, Z18
+	VPTERNLOGD      $0xca, Z11, Z10, Z24
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPADDD          Z24, Z12, Z12
+	VPADDD          Z16, Z20, Z20
+	VPRORD          $0x06, Z9, Z23
+	VMOVDQU32       Z20, 1472(AX)
+	VPRORD          $0x0b, Z9, Z25
+	VPADDD.BCST     192(AX), Z3, Z3
+	VPRORD          $0x19, Z9, Z26
+	VPADDD          Z20, Z3, Z3
+	VPTERNLOGD      $0x96, Z26, Z25, Z23
+	VMOVDQA32       Z0, Z17
+	VPADDD          Z23, Z12, Z12
+	VPTERNLOGD      $0xca, Z2, Z1, Z17
+	VPADDD          Z12, Z8, Z8
+	VPADDD          Z17, Z3, Z3
+	VPRORD          $0x02, Z13, Z23
+	VPRORD          $0x06, Z0, Z16
+	VPRORD          $0x0d, Z13, Z25
+	VPRORD          $0x0b, Z0, Z18
+	VPRORD          $0x16, Z13, Z26
+	VPRORD          $0x19, Z0, Z19
+	VPTERNLOGD      $0x96, Z26, Z25, Z23
+	VPTERNLOGD      $0x96, Z19, Z18, Z16
+	VPADDD          Z23, Z12, Z12
+	VPADDD          Z16, Z3, Z3
+	VMOVDQA32       Z13, Z24
+	VPADDD          Z3, Z7, Z7
+	VPTERNLOGD      $0xe8, Z15, Z14, Z24
+	VPRORD          $0x02, Z4, Z16
+	VPADDD          Z24, Z12, Z12
+	VPRORD          $0x0d, Z4, Z18
+	VMOVDQU32       3392(AX), Z26
+	VPRORD          $0x16, Z4, Z19
+	VPRORD          $0x07, Z26, Z27
+	VPTERNLOGD      $0x96, Z19, Z18, Z16
+	VPRORD          $0x12, Z26, Z24
+	VPADDD          Z16, Z3, Z3
+	VPSRLD          $0x03, Z26, Z25
+	VMOVDQA32       Z4, Z17
+	VPTERNLOGD      $0x96, Z25, Z24, Z27
+	VPTERNLOGD      $0xe8, Z6, Z5, Z17
+	VPADDD          2880(AX), Z27, Z27
+	VPADDD          Z17, Z3, Z3
+	VPADDD          3328(AX), Z27, Z27
+	VMOVDQU32       1600(AX), Z19
+	VPRORD          $0x11, Z28, Z23
+	VPRORD          $0x07, Z19, Z21
+	VPRORD          $0x13, Z28, Z24
+	VPRORD          $0x12, Z19, Z17
+	VPSRLD          $0x0a, Z28, Z25
+	VPSRLD          $0x03, Z19, Z18
+	VPTERNLOGD      $0x96, Z25, Z24, Z23
+	VPTERNLOGD      $0x96, Z18, Z17, Z21
+	VPADDD          Z23, Z27, Z27
+	VPADDD          2112(AX), Z21, Z21
+	VMOVDQU32       Z27, 3328(AX)
+	VPADDD          1536(AX), Z21, Z21
+	VPADDD.BCST     692(AX), Z11, Z11
+	VPRORD          $0x11, Z22, Z16
+	VPADDD          Z27, Z11, Z11
+	VPRORD          $0x13, Z22, Z17
+	VMOVDQA32       Z8, Z24
+	VPSRLD          $0x0a, Z22, Z18
+	VPTERNLOGD      $0xca, Z10, Z9, Z24
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPADDD          Z24, Z11, Z11
+	VPADDD          Z16, Z21, Z21
+	VPRORD          $0x06, Z8, Z23
+	VMOVDQU32       Z21, 1536(AX)
+	VPRORD          $0x0b, Z8, Z25
+	VPADDD.BCST     196(AX), Z2, Z2
+	VPRORD          $0x19, Z8, Z26
+	VPADDD          Z21, Z2, Z2
+	VPTERNLOGD      $0x96, Z26, Z25, Z23
+	VMOVDQA32       Z7, Z17
+	VPADDD          Z23, Z11, Z11
+	VPTERNLOGD      $0xca, Z1, Z0, Z17
+	VPADDD          Z11, Z15, Z15
+	VPADDD          Z17, Z2, Z2
+	VPRORD          $0x02, Z12, Z23
+	VPRORD          $0x06, Z7, Z16
+	VPRORD          $0x0d, Z12, Z25
+	VPRORD          $0x0b, Z7, Z18
+	VPRORD          $0x16, Z12, Z26
+	VPRORD          $0x19, Z7, Z19
+	VPTERNLOGD      $0x96, Z26, Z25, Z23
+	VPTERNLOGD      $0x96, Z19, Z18, Z16
+	VPADDD          Z23, Z11, Z11
+	VPADDD          Z16, Z2, Z2
+	VMOVDQA32       Z12, Z24
+	VPADDD          Z2, Z6, Z6
+	VPTERNLOGD      $0xe8, Z14, Z13, Z24
+	VPRORD          $0x02, Z3, Z16
+	VPADDD          Z24, Z11, Z11
+	VPRORD          $0x0d, Z3, Z18
+	VMOVDQU32       3456(AX), Z26
+	VPRORD          $0x16, Z3, Z19
+	VPRORD          $0x07, Z26, Z28
+	VPTERNLOGD      $0x96, Z19, Z18, Z16
+	VPRORD          $0x12, Z26, Z24
+	VPADDD          Z16, Z2, Z2
+	VPSRLD          $0x03, Z26, Z25
+	VMOVDQA32       Z3, Z17
+	VPTERNLOGD      $0x96, Z25, Z24, Z28
+	VPTERNLOGD      $0xe8, Z5, Z4, Z17
+	VPADDD          2944(AX), Z28, Z28
+	VPADDD          Z17, Z2, Z2
+	VPADDD          3392(AX), Z28, Z28
+	VMOVDQU32       1664(AX), Z19
+	VPRORD          $0x11, Z29, Z23
+	VPRORD          $0x07, Z19, Z22
+	VPRORD          $0x13, Z29, Z24
+	VPRORD          $0x12, Z19, Z17
+	VPSRLD          $0x0a, Z29, Z25
+	VPSRLD          $0x03, Z19, Z18
+	VPTERNLOGD      $0x96, Z25, Z24, Z23
+	VPTERNLOGD      $0x96, Z18, Z17, Z22
+	VPADDD          Z23, Z28, Z28
+	VPADDD          2176(AX), Z22, Z22
+	VMOVDQU32       Z28, 3392(AX)
+	VPADDD          1600(AX), Z22, Z22
+	VPADDD.BCST     696(AX), Z10, Z10
+	VPRORD          $0x11, Z20, Z16
+	VPADDD          Z28, Z10, Z10
+	VPRORD          $0x13, Z20, Z17
+	VMOVDQA32       Z15, Z24
+	VPSRLD          $0x0a, Z20, Z18
+	VPTERNLOGD      $0xca, Z9, Z8, Z24
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPADDD          Z24, Z10, Z10
+	VPADDD          Z16, Z22, Z22
+	VPRORD          $0x06, Z15, Z23
+	VMOVDQU32       Z22, 1600(AX)
+	VPRORD          $0x0b, Z15, Z25
+	VPADDD.BCST     200(AX), Z1, Z1
+	VPRORD          $0x19, Z15, Z26
+	VPADDD          Z22, Z1, Z1
+	VPTERNLOGD      $0x96, Z26, Z25, Z23
+	VMOVDQA32       Z6, Z17
+	VPADDD          Z23, Z10, Z10
+	VPTERNLOGD      $0xca, Z0, Z7, Z17
+	VPADDD          Z10, Z14, Z14
+	VPADDD          Z17, Z1, Z1
+	VPRORD          $0x02, Z11, Z23
+	VPRORD          $0x06, Z6, Z16
+	VPRORD          $0x0d, Z11, Z25
+	VPRORD          $0x0b, Z6, Z18
+	VPRORD          $0x16, Z11, Z26
+	VPRORD          $0x19, Z6, Z19
+	VPTERNLOGD      $0x96, Z26, Z25, Z23
+	VPTERNLOGD      $0x96, Z19, Z18, Z16
+	VPADDD          Z23, Z10, Z10
+	VPADDD          Z16, Z1, Z1
+	VMOVDQA32       Z11, Z24
+	VPADDD          Z1, Z5, Z5
+	VPTERNLOGD      $0xe8, Z13, Z12, Z24
+	VPRORD          $0x02, Z2, Z16
+	VPADDD          Z24, Z10, Z10
+	VPRORD          $0x0d, Z2, Z18
+	VMOVDQU32       2496(AX), Z26
+	VPRORD          $0x16, Z2, Z19
+	VPRORD          $0x07, Z26, Z29
+	VPTERNLOGD      $0x96, Z19, Z18, Z16
+	VPRORD          $0x12, Z26, Z24
+	VPADDD          Z16, Z1, Z1
+	VPSRLD          $0x03, Z26, Z25
+	VMOVDQA32       Z2, Z17
+	VPTERNLOGD      $0x96, Z25, Z24, Z29
+	VPTERNLOGD      $0xe8, Z4, Z3, Z17
+	VPADDD          3008(AX), Z29, Z29
+	VPADDD          Z17, Z1, Z1
+	VPADDD          3456(AX), Z29, Z29
+	VMOVDQU32       1728(AX), Z19
+	VPRORD          $0x11, Z27, Z23
+	VPRORD          $0x07, Z19, Z20
+	VPRORD          $0x13, Z27, Z24
+	VPRORD          $0x12, Z19, Z17
+	VPSRLD          $0x0a, Z27, Z25
+	VPSRLD          $0x03, Z19, Z18
+	VPTERNLOGD      $0x96, Z25, Z24, Z23
+	VPTERNLOGD      $0x96, Z18, Z17, Z20
+	VPADDD          Z23, Z29, Z29
+	VPADDD          2240(AX), Z20, Z20
+	VMOVDQU32       Z29, 3456(AX)
+	VPADDD          1664(AX), Z20, Z20
+	VPADDD.BCST     700(AX), Z9, Z9
+	VPRORD          $0x11, Z21, Z16
+	VPADDD          Z29, Z9, Z9
+	VPRORD          $0x13, Z21, Z17
+	VMOVDQA32       Z14, Z24
+	VPSRLD          $0x0a, Z21, Z18
+	VPTERNLOGD      $0xca, Z8, Z15, Z24
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPADDD          Z24, Z9, Z9
+	VPADDD          Z16, Z20, Z20
+	VPRORD          $0x06, Z14, Z23
+	VMOVDQU32       Z20, 1664(AX)
+	VPRORD          $0x0b, Z14, Z25
+	VPADDD.BCST     204(AX), Z0, Z0
+	VPRORD          $0x19, Z14, Z26
+	VPADDD          Z20, Z0, Z0
+	VPTERNLOGD      $0x96, Z26, Z25, Z23
+	VMOVDQA32       Z5, Z17
+	VPADDD          Z23, Z9, Z9
+	VPTERNLOGD      $0xca, Z7, Z6, Z17
+	VPADDD          Z9, Z13, Z13
+	VPADDD          Z17, Z0, Z0
+	VPRORD          $0x02, Z10, Z23
+	VPRORD          $0x06, Z5, Z16
+	VPRORD          $0x0d, Z10, Z25
+	VPRORD          $0x0b, Z5, Z18
+	VPRORD          $0x16, Z10, Z26
+	VPRORD          $0x19, Z5, Z19
+	VPTERNLOGD      $0x96, Z26, Z25, Z23
+	VPTERNLOGD      $0x96, Z19, Z18, Z16
+	VPADDD          Z23, Z9, Z9
+	VPADDD          Z16, Z0, Z0
+	VMOVDQA32       Z10, Z24
+	VPADDD          Z0, Z4, Z4
+	VPTERNLOGD      $0xe8, Z12, Z11, Z24
+	VPRORD          $0x02, Z1, Z16
+	VPADDD          Z24, Z9, Z9
+	VPRORD          $0x0d, Z1, Z18
+	VMOVDQU32       2560(AX), Z26
+	VPRORD          $0x16, Z1, Z19
+	VPRORD          $0x07, Z26, Z27
+	VPTERNLOGD      $0x96, Z19, Z18, Z16
+	VPRORD          $0x12, Z26, Z24
+	VPADDD          Z16, Z0, Z0
+	VPSRLD          $0x03, Z26, Z25
+	VMOVDQA32       Z1, Z17
+	VPTERNLOGD      $0x96, Z25, Z24, Z27
+	VPTERNLOGD      $0xe8, Z3, Z2, Z17
+	VPADDD          3072(AX), Z27, Z27
+	VPADDD          Z17, Z0, Z0
+	VPADDD          2496(AX), Z27, Z27
+	VMOVDQU32       1792(AX), Z19
+	VPRORD          $0x11, Z28, Z23
+	VPRORD          $0x07, Z19, Z21
+	VPRORD          $0x13, Z28, Z24
+	VPRORD          $0x12, Z19, Z17
+	VPSRLD          $0x0a, Z28, Z25
+	VPSRLD          $0x03, Z19, Z18
+	VPTERNLOGD      $0x96, Z25, Z24, Z23
+	VPTERNLOGD      $0x96, Z18, Z17, Z21
+	VPADDD          Z23, Z27, Z27
+	VPADDD          2304(AX), Z21, Z21
+	VMOVDQU32       Z27, 2496(AX)
+	VPADDD          1728(AX), Z21, Z21
+	VPADDD.BCST     704(AX), Z8, Z8
+	VPRORD          $0x11, Z22, Z16
+	VPADDD          Z27, Z8, Z8
+	VPRORD          $0x13, Z22, Z17
+	VMOVDQA32       Z13, Z24
+	VPSRLD          $0x0a, Z22, Z18
+	VPTERNLOGD      $0xca, Z15, Z14, Z24
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPADDD          Z24, Z8, Z8
+	VPADDD          Z16, Z21, Z21
+	VPRORD          $0x06, Z13, Z23
+	VMOVDQU32       Z21, 1728(AX)
+	VPRORD          $0x0b, Z13, Z25
+	VPADDD.BCST     208(AX), Z7, Z7
+	VPRORD          $0x19, Z13, Z26
+	VPADDD          Z21, Z7, Z7
+	VPTERNLOGD      $0x96, Z26, Z25, Z23
+	VMOVDQA32       Z4, Z17
+	VPADDD          Z23, Z8, Z8
+	VPTERNLOGD      $0xca, Z6, Z5, Z17
+	VPADDD          Z8, Z12, Z12
+	VPADDD          Z17, Z7, Z7
+	VPRORD          $0x02, Z9, Z23
+	VPRORD          $0x06, Z4, Z16
+	VPRORD          $0x0d, Z9, Z25
+	VPRORD          $0x0b, Z4, Z18
+	VPRORD          $0x16, Z9, Z26
+	VPRORD          $0x19, Z4, Z19
+	VPTERNLOGD      $0x96, Z26, Z25, Z23
+	VPTERNLOGD      $0x96, Z19, Z18, Z16
+	VPADDD          Z23, Z8, Z8
+	VPADDD          Z16, Z7, Z7
+	VMOVDQA32       Z9, Z24
+	VPADDD          Z7, Z3, Z3
+	VPTERNLOGD      $0xe8, Z11, Z10, Z24
+	VPRORD          $0x02, Z0, Z16
+	VPADDD          Z24, Z8, Z8
+	VPRORD          $0x0d, Z0, Z18
+	VMOVDQU32       2624(AX), Z26
+	VPRORD          $0x16, Z0, Z19
+	VPRORD          $0x07, Z26, Z28
+	VPTERNLOGD      $0x96, Z19, Z18, Z16
+	VPRORD          $0x12, Z26, Z24
+	VPADDD          Z16, Z7, Z7
+	VPSRLD          $0x03, Z26, Z25
+	VMOVDQA32       Z0, Z17
+	VPTERNLOGD      $0x96, Z25, Z24, Z28
+	VPTERNLOGD      $0xe8, Z2, Z1, Z17
+	VPADDD          3136(AX), Z28, Z28
+	VPADDD          Z17, Z7, Z7
+	VPADDD          2560(AX), Z28, Z28
+	VMOVDQU32       1856(AX), Z19
+	VPRORD          $0x11, Z29, Z23
+	VPRORD          $0x07, Z19, Z22
+	VPRORD          $0x13, Z29, Z24
+	VPRORD          $0x12, Z19, Z17
+	VPSRLD          $0x0a, Z29, Z25
+	VPSRLD          $0x03, Z19, Z18
+	VPTERNLOGD      $0x96, Z25, Z24, Z23
+	VPTERNLOGD      $0x96, Z18, Z17, Z22
+	VPADDD          Z23, Z28, Z28
+	VPADDD          2368(AX), Z22, Z22
+	VMOVDQU32       Z28, 2560(AX)
+	VPADDD          1792(AX), Z22, Z22
+	VPADDD.BCST     708(AX), Z15, Z15
+	VPRORD          $0x11, Z20, Z16
+	VPADDD          Z28, Z15, Z15
+	VPRORD          $0x13, Z20, Z17
+	VMOVDQA32       Z12, Z24
+	VPSRLD          $0x0a, Z20, Z18
+	VPTERNLOGD      $0xca, Z14, Z13, Z24
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPADDD          Z24, Z15, Z15
+	VPADDD          Z16, Z22, Z22
+	VPRORD          $0x06, Z12, Z23
+	VMOVDQU32       Z22, 1792(AX)
+	VPRORD          $0x0b, Z12, Z25
+	VPADDD.BCST     212(AX), Z6, Z6
+	VPRORD          $0x19, Z12, Z26
+	VPADDD          Z22, Z6, Z6
+	VPTERNLOGD      $0x96, Z26, Z25, Z23
+	VMOVDQA32       Z3, Z17
+	VPADDD          Z23, Z15, Z15
+	VPTERNLOGD      $0xca, Z5, Z4, Z17
+	VPADDD          Z15, Z11, Z11
+	VPADDD          Z17, Z6, Z6
+	VPRORD          $0x02, Z8, Z23
+	VPRORD          $0x06, Z3, Z16
+	VPRORD          $0x0d, Z8, Z25
+	VPRORD          $0x0b, Z3, Z18
+	VPRORD          $0x16, Z8, Z26
+	VPRORD          $0x19, Z3, Z19
+	VPTERNLOGD      $0x96, Z26, Z25, Z23
+	VPTERNLOGD      $0x96, Z19, Z18, Z16
+	VPADDD          Z23, Z15, Z15
+	VPADDD          Z16, Z6, Z6
+	VMOVDQA32       Z8, Z24
+	VPADDD          Z6, Z2, Z2
+	VPTERNLOGD      $0xe8, Z10, Z9, Z24
+	VPRORD          $0x02, Z7, Z16
+	VPADDD          Z24, Z15, Z15
+	VPRORD          $0x0d, Z7, Z18
+	VMOVDQU32       2688(AX), Z26
+	VPRORD          $0x16, Z7, Z19
+	VPRORD          $0x07, Z26, Z29
+	VPTERNLOGD      $0x96, Z19, Z18, Z16
+	VPRORD          $0x12, Z26, Z24
+	VPADDD          Z16, Z6, Z6
+	VPSRLD          $0x03, Z26, Z25
+	VMOVDQA32       Z7, Z17
+	VPTERNLOGD      $0x96, Z25, Z24, Z29
+	VPTERNLOGD      $0xe8, Z1, Z0, Z17
+	VPADDD          3200(AX), Z29, Z29
+	VPADDD          Z17, Z6, Z6
+	VPADDD          2624(AX), Z29, Z29
+	VMOVDQU32       1920(AX), Z19
+	VPRORD          $0x11, Z27, Z23
+	VPRORD          $0x07, Z19, Z20
+	VPRORD          $0x13, Z27, Z24
+	VPRORD          $0x12, Z19, Z17
+	VPSRLD          $0x0a, Z27, Z25
+	VPSRLD          $0x03, Z19, Z18
+	VPTERNLOGD      $0x96, Z25, Z24, Z23
+	VPTERNLOGD      $0x96, Z18, Z17, Z20
+	VPADDD          Z23, Z29, Z29
+	VPADDD          2432(AX), Z20, Z20
+	VMOVDQU32       Z29, 2624(AX)
+	VPADDD          1856(AX), Z20, Z20
+	VPADDD.BCST     712(AX), Z14, Z14
+	VPRORD          $0x11, Z21, Z16
+	VPADDD          Z29, Z14, Z14
+	VPRORD          $0x13, Z21, Z17
+	VMOVDQA32       Z11, Z24
+	VPSRLD          $0x0a, Z21, Z18
+	VPTERNLOGD      $0xca, Z13, Z12, Z24
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPADDD          Z24, Z14, Z14
+	VPADDD          Z16, Z20, Z20
+	VPRORD          $0x06, Z11, Z23
+	VMOVDQU32       Z20, 1856(AX)
+	VPRORD          $0x0b, Z11, Z25
+	VPADDD.BCST     216(AX), Z5, Z5
+	VPRORD          $0x19, Z11, Z26
+	VPADDD          Z20, Z5, Z5
+	VPTERNLOGD      $0x96, Z26, Z25, Z23
+	VMOVDQA32       Z2, Z17
+	VPADDD          Z23, Z14, Z14
+	VPTERNLOGD      $0xca, Z4, Z3, Z17
+	VPADDD          Z14, Z10, Z10
+	VPADDD          Z17, Z5, Z5
+	VPRORD          $0x02, Z15, Z23
+	VPRORD          $0x06, Z2, Z16
+	VPRORD          $0x0d, Z15, Z25
+	VPRORD          $0x0b, Z2, Z18
+	VPRORD          $0x16, Z15, Z26
+	VPRORD          $0x19, Z2, Z19
+	VPTERNLOGD      $0x96, Z26, Z25, Z23
+	VPTERNLOGD      $0x96, Z19, Z18, Z16
+	VPADDD          Z23, Z14, Z14
+	VPADDD          Z16, Z5, Z5
+	VMOVDQA32       Z15, Z24
+	VPADDD          Z5, Z1, Z1
+	VPTERNLOGD      $0xe8, Z9, Z8, Z24
+	VPRORD          $0x02, Z6, Z16
+	VPADDD          Z24, Z14, Z14
+	VPRORD          $0x0d, Z6, Z18
+	VMOVDQU32       2752(AX), Z26
 	VPRORD          $0x16, Z6, Z19
 	VPRORD          $0x07, Z26, Z27
 	VPTERNLOGD      $0x96, Z19, Z18, Z16
 	VPRORD          $0x12, Z26, Z24
-	VPADDD          Z17, Z5, Z5
-	VPSRLD          $0x03, Z26, Z25
 	VPADDD          Z16, Z5, Z5
+	VPSRLD          $0x03, Z26, Z25
+	VMOVDQA32       Z6, Z17
 	VPTERNLOGD      $0x96, Z25, Z24, Z27
-	VMOVDQU32       1472(AX), Z19
-	VPADDD          2816(AX), Z27, Z27
-	VPRORD          $0x07, Z19, Z20
+	VPTERNLOGD      $0xe8, Z0, Z7, Z17
 	VPADDD          3264(AX), Z27, Z27
-	VPRORD          $0x12, Z19, Z17
+	VPADDD          Z17, Z5, Z5
+	VPADDD          2688(AX), Z27, Z27
+	VMOVDQU32       1984(AX), Z19
 	VPRORD          $0x11, Z28, Z23
-	VPSRLD          $0x03, Z19, Z18
+	VPRORD          $0x07, Z19, Z21
 	VPRORD          $0x13, Z28, Z24
-	VPTERNLOGD      $0x96, Z18, Z17, Z20
+	VPRORD          $0x12, Z19, Z17
 	VPSRLD          $0x0a, Z28, Z25
-	VPADDD          1984(AX), Z20, Z20
+	VPSRLD          $0x03, Z19, Z18
 	VPTERNLOGD      $0x96, Z25, Z24, Z23
-	VPADDD          2432(AX), Z20, Z20
+	VPTERNLOGD      $0x96, Z18, Z17, Z21
 	VPADDD          Z23, Z27, Z27
-	VPRORD          $0x11, Z21, Z16
-	VPADDD.BCST     752(AX), Z12, Z12
-	VPRORD          $0x13, Z21, Z17
-	VPADDD          Z27, Z12, Z12
-	VPSRLD          $0x0a, Z21, Z18
-	VPADDD          Z12, Z8, Z8
+	VPADDD          1472(AX), Z21, Z21
+	VMOVDQU32       Z27, 2688(AX)
+	VPADDD          1920(AX), Z21, Z21
+	VPADDD.BCST     716(AX), Z13, Z13
+	VPRORD          $0x11, Z22, Z16
+	VPADDD          Z27, Z13, Z13
+	VPRORD          $0x13, Z22, Z17
+	VMOVDQA32       Z10, Z24
+	VPSRLD          $0x0a, Z22, Z18
+	VPTERNLOGD      $0xca, Z12, Z11, Z24
 	VPTERNLOGD      $0x96, Z18, Z17, Z16
-	VMOVDQA32       Z9, Z24
-	VPADDD          Z16, Z20, Z20
-	VPTERNLOGD      $0xca, Z11, Z10, Z24
-	VPADDD.BCST     252(AX), Z4, Z4
-	VPRORD          $0x06, Z9, Z23
-	VPADDD          Z20, Z4, Z4
-	VPRORD          $0x0b, Z9, Z25
-	VPADDD          Z4, Z0, Z0
-	VPRORD          $0x19, Z9, Z26
-	VMOVDQA32       Z1, Z17
+	VPADDD          Z24, Z13, Z13
+	VPADDD          Z16, Z21, Z21
+	VPRORD          $0x06, Z10, Z23
+	VMOVDQU32       Z21, 1920(AX)
+	VPRORD          $0x0b, Z10, Z25
+	VPADDD.BCST     220(AX), Z4, Z4
+	VPRORD          $0x19, Z10, Z26
+	VPADDD          Z21, Z4, Z4
 	VPTERNLOGD      $0x96, Z26, Z25, Z23
+	VMOVDQA32       Z1, Z17
+	VPADDD          Z23, Z13, Z13
 	VPTERNLOGD      $0xca, Z3, Z2, Z17
-	VPADDD          Z24, Z8, Z8
-	VPRORD          $0x06, Z1, Z16
-	VPADDD          Z23, Z8, Z8
-	VPRORD          $0x0b, Z1, Z18
-	VPRORD          $0x19, Z1, Z19
-	VPTERNLOGD      $0x96, Z19, Z18, Z16
-	VPADDD          Z17, Z0, Z0
+	VPADDD          Z13, Z9, Z9
 	VPADDD          Z17, Z4, Z4
-	VPADDD          Z16, Z0, Z0
+	VPRORD          $0x02, Z14, Z23
+	VPRORD          $0x06, Z1, Z16
+	VPRORD          $0x0d, Z14, Z25
+	VPRORD          $0x0b, Z1, Z18
+	VPRORD          $0x16, Z14, Z26
+	VPRORD          $0x19, Z1, Z19
+	VPTERNLOGD      $0x96, Z26, Z25, Z23
+	VPTERNLOGD      $0x96, Z19, Z18, Z16
+	VPADDD          Z23, Z13, Z13
 	VPADDD          Z16, Z4, Z4
-	VMOVDQA32       Z5, Z17
-	VPTERNLOGD      $0xe8, Z7, Z6, Z17
+	VMOVDQA32       Z14, Z24
+	VPADDD          Z4, Z0, Z0
+	VPTERNLOGD      $0xe8, Z8, Z15, Z24
 	VPRORD          $0x02, Z5, Z16
+	VPADDD          Z24, Z13, Z13
+	VPRORD          $0x0d, Z5, Z18
+	VMOVDQU32       2816(AX), Z26
+	VPRORD          $0x16, Z5, Z19
+	VPRORD          $0x07, Z26, Z28
+	VPTERNLOGD      $0x96, Z19, Z18, Z16
+	VPRORD          $0x12, Z26, Z24
+	VPADDD          Z16, Z4, Z4
+	VPSRLD          $0x03, Z26, Z25
+	VMOVDQA32       Z5, Z17
+	VPTERNLOGD      $0x96, Z25, Z24, Z28
+	VPTERNLOGD      $0xe8, Z7, Z6, Z17
+	VPADDD          3328(AX), Z28, Z28
+	VPADDD          Z17, Z4, Z4
+	VPADDD          2752(AX), Z28, Z28
+	VMOVDQU32       2048(AX), Z19
+	VPRORD          $0x11, Z29, Z23
+	VPRORD          $0x07, Z19, Z22
+	VPRORD          $0x13, Z29, Z24
+	VPRORD          $0x12, Z19, Z17
+	VPSRLD          $0x0a, Z29, Z25
+	VPSRLD          $0x03, Z19, Z18
+	VPTERNLOGD      $0x96, Z25, Z24, Z23
+	VPTERNLOGD      $0x96, Z18, Z17, Z22
+	VPADDD          Z23, Z28, Z28
+	VPADDD          1536(AX), Z22, Z22
+	VMOVDQU32       Z28, 2752(AX)
+	VPADDD          1984(AX), Z22, Z22
+	VPADDD.BCST     720(AX), Z12, Z12
+	VPRORD          $0x11, Z20, Z16
+	VPADDD          Z28, Z12, Z12
+	VPRORD          $0x13, Z20, Z17
+	VMOVDQA32       Z9, Z24
+	VPSRLD          $0x0a, Z20, Z18
+	VPTERNLOGD      $0xca, Z11, Z10, Z24
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPADDD          Z24, Z12, Z12
+	VPADDD          Z16, Z22, Z22
+	VPRORD          $0x06, Z9, Z23
+	VMOVDQU32       Z22, 1984(AX)
+	VPRORD          $0x0b, Z9, Z25
+	VPADDD.BCST     224(AX), Z3, Z3
+	VPRORD          $0x19, Z9, Z26
+	VPADDD          Z22, Z3, Z3
+	VPTERNLOGD      $0x96, Z26, Z25, Z23
+	VMOVDQA32       Z0, Z17
+	VPADDD          Z23, Z12, Z12
+	VPTERNLOGD      $0xca, Z2, Z1, Z17
+	VPADDD          Z12, Z8, Z8
+	VPADDD          Z17, Z3, Z3
+	VPRORD          $0x02, Z13, Z23
+	VPRORD          $0x06, Z0, Z16
+	VPRORD          $0x0d, Z13, Z25
+	VPRORD          $0x0b, Z0, Z18
+	VPRORD          $0x16, Z13, Z26
+	VPRORD          $0x19, Z0, Z19
+	VPTERNLOGD      $0x96, Z26, Z25, Z23
+	VPTERNLOGD      $0x96, Z19, Z18, Z16
+	VPADDD          Z23, Z12, Z12
+	VPADDD          Z16, Z3, Z3
+	VMOVDQA32       Z13, Z24
+	VPADDD          Z3, Z7, Z7
+	VPTERNLOGD      $0xe8, Z15, Z14, Z24
+	VPRORD          $0x02, Z4, Z16
+	VPADDD          Z24, Z12, Z12
+	VPRORD          $0x0d, Z4, Z18
+	VMOVDQU32       2880(AX), Z26
+	VPRORD          $0x16, Z4, Z19
+	VPRORD          $0x07, Z26, Z29
+	VPTERNLOGD      $0x96, Z19, Z18, Z16
+	VPRORD          $0x12, Z26, Z24
+	VPADDD          Z16, Z3, Z3
+	VPSRLD          $0x03, Z26, Z25
+	VMOVDQA32       Z4, Z17
+	VPTERNLOGD      $0x96, Z25, Z24, Z29
+	VPTERNLOGD      $0xe8, Z6, Z5, Z17
+	VPADDD          3392(AX), Z29, Z29
+	VPADDD          Z17, Z3, Z3
+	VPADDD          2816(AX), Z29, Z29
+	VMOVDQU32       2112(AX), Z19
+	VPRORD          $0x11, Z27, Z23
+	VPRORD          $0x07, Z19, Z20
+	VPRORD          $0x13, Z27, Z24
+	VPRORD          $0x12, Z19, Z17
+	VPSRLD          $0x0a, Z27, Z25
+	VPSRLD          $0x03, Z19, Z18
+	VPTERNLOGD      $0x96, Z25, Z24, Z23
+	VPTERNLOGD      $0x96, Z18, Z17, Z20
+	VPADDD          Z23, Z29, Z29
+	VPADDD          1600(AX), Z20, Z20
+	VMOVDQU32       Z29, 2816(AX)
+	VPADDD          2048(AX), Z20, Z20
+	VPADDD.BCST     724(AX), Z11, Z11
+	VPRORD          $0x11, Z21, Z16
+	VPADDD          Z29, Z11, Z11
+	VPRORD          $0x13, Z21, Z17
+	VMOVDQA32       Z8, Z24
+	VPSRLD          $0x0a, Z21, Z18
+	VPTERNLOGD      $0xca, Z10, Z9, Z24
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPADDD          Z24, Z11, Z11
+	VPADDD          Z16, Z20, Z20
+	VPRORD          $0x06, Z8, Z23
+	VMOVDQU32       Z20, 2048(AX)
+	VPRORD          $0x0b, Z8, Z25
+	VPADDD.BCST     228(AX), Z2, Z2
+	VPRORD          $0x19, Z8, Z26
+	VPADDD          Z20, Z2, Z2
+	VPTERNLOGD      $0x96, Z26, Z25, Z23
+	VMOVDQA32       Z7, Z17
+	VPADDD          Z23, Z11, Z11
+	VPTERNLOGD      $0xca, Z1, Z0, Z17
+	VPADDD          Z11, Z15, Z15
+	VPADDD          Z17, Z2, Z2
+	VPRORD          $0x02, Z12, Z23
+	VPRORD          $0x06, Z7, Z16
+	VPRORD          $0x0d, Z12, Z25
+	VPRORD          $0x0b, Z7, Z18
+	VPRORD          $0x16, Z12, Z26
+	VPRORD          $0x19, Z7, Z19
+	VPTERNLOGD      $0x96, Z26, Z25, Z23
+	VPTERNLOGD      $0x96, Z19, Z18, Z16
+	VPADDD          Z23, Z11, Z11
+	VPADDD          Z16, Z2, Z2
+	VMOVDQA32       Z12, Z24
+	VPADDD          Z2, Z6, Z6
+	VPTERNLOGD      $0xe8, Z14, Z13, Z24
+	VPRORD          $0x02, Z3, Z16
+	VPADDD          Z24, Z11, Z11
+	VPRORD          $0x0d, Z3, Z18
+	VMOVDQU32       2944(AX), Z26
+	VPRORD          $0x16, Z3, Z19
+	VPRORD          $0x07, Z26, Z27
+	VPTERNLOGD      $0x96, Z19, Z18, Z16
+	VPRORD          $0x12, Z26, Z24
+	VPADDD          Z16, Z2, Z2
+	VPSRLD          $0x03, Z26, Z25
+	VMOVDQA32       Z3, Z17
+	VPTERNLOGD      $0x96, Z25, Z24, Z27
+	VPTERNLOGD      $0xe8, Z5, Z4, Z17
+	VPADDD          3456(AX), Z27, Z27
+	VPADDD          Z17, Z2, Z2
+	VPADDD          2880(AX), Z27, Z27
+	VMOVDQU32       2176(AX), Z19
+	VPRORD          $0x11, Z28, Z23
+	VPRORD          $0x07, Z19, Z21
+	VPRORD          $0x13, Z28, Z24
+	VPRORD          $0x12, Z19, Z17
+	VPSRLD          $0x0a, Z28, Z25
+	VPSRLD          $0x03, Z19, Z18
+	VPTERNLOGD      $0x96, Z25, Z24, Z23
+	VPTERNLOGD      $0x96, Z18, Z17, Z21
+	VPADDD          Z23, Z27, Z27
+	VPADDD          1664(AX), Z21, Z21
+	VMOVDQU32       Z27, 2880(AX)
+	VPADDD          2112(AX), Z21, Z21
+	VPADDD.BCST     728(AX), Z10, Z10
+	VPRORD          $0x11, Z22, Z16
+	VPADDD          Z27, Z10, Z10
+	VPRORD          $0x13, Z22, Z17
+	VMOVDQA32       Z15, Z24
+	VPSRLD          $0x0a, Z22, Z18
+	VPTERNLOGD      $0xca, Z9, Z8, Z24
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPADDD          Z24, Z10, Z10
+	VPADDD          Z16, Z21, Z21
+	VPRORD          $0x06, Z15, Z23
+	VMOVDQU32       Z21, 2112(AX)
+	VPRORD          $0x0b, Z15, Z25
+	VPADDD.BCST     232(AX), Z1, Z1
+	VPRORD          $0x19, Z15, Z26
+	VPADDD          Z21, Z1, Z1
+	VPTERNLOGD      $0x96, Z26, Z25, Z23
+	VMOVDQA32       Z6, Z17
+	VPADDD          Z23, Z10, Z10
+	VPTERNLOGD      $0xca, Z0, Z7, Z17
+	VPADDD          Z10, Z14, Z14
+	VPADDD          Z17, Z1, Z1
+	VPRORD          $0x02, Z11, Z23
+	VPRORD          $0x06, Z6, Z16
+	VPRORD          $0x0d, Z11, Z25
+	VPRORD          $0x0b, Z6, Z18
+	VPRORD          $0x16, Z11, Z26
+	VPRORD          $0x19, Z6, Z19
+	VPTERNLOGD      $0x96, Z26, Z25, Z23
+	VPTERNLOGD      $0x96, Z19, Z18, Z16
+	VPADDD          Z23, Z10, Z10
+	VPADDD          Z16, Z1, Z1
+	VMOVDQA32       Z11, Z24
+	VPADDD          Z1, Z5, Z5
+	VPTERNLOGD      $0xe8, Z13, Z12, Z24
+	VPRORD          $0x02, Z2, Z16
+	VPADDD          Z24, Z10, Z10
+	VPRORD          $0x0d, Z2, Z18
+	VMOVDQU32       3008(AX), Z26
+	VPRORD          $0x16, Z2, Z19
+	VPRORD          $0x07, Z26, Z28
+	VPTERNLOGD      $0x96, Z19, Z18, Z16
+	VPRORD          $0x12, Z26, Z24
+	VPADDD          Z16, Z1, Z1
+	VPSRLD          $0x03, Z26, Z25
+	VMOVDQA32       Z2, Z17
+	VPTERNLOGD      $0x96, Z25, Z24, Z28
+	VPTERNLOGD      $0xe8, Z4, Z3, Z17
+	VPADDD          2496(AX), Z28, Z28
+	VPADDD          Z17, Z1, Z1
+	VPADDD          2944(AX), Z28, Z28
+	VMOVDQU32       2240(AX), Z19
+	VPRORD          $0x11, Z29, Z23
+	VPRORD          $0x07, Z19, Z22
+	VPRORD          $0x13, Z29, Z24
+	VPRORD          $0x12, Z19, Z17
+	VPSRLD          $0x0a, Z29, Z25
+	VPSRLD          $0x03, Z19, Z18
+	VPTERNLOGD      $0x96, Z25, Z24, Z23
+	VPTERNLOGD      $0x96, Z18, Z17, Z22
+	VPADDD          Z23, Z28, Z28
+	VPADDD          1728(AX), Z22, Z22
+	VMOVDQU32       Z28, 2944(AX)
+	VPADDD          2176(AX), Z22, Z22
+	VPADDD.BCST     732(AX), Z9, Z9
+	VPRORD          $0x11, Z20, Z16
+	VPADDD          Z28, Z9, Z9
+	VPRORD          $0x13, Z20, Z17
+	VMOVDQA32       Z14, Z24
+	VPSRLD          $0x0a, Z20, Z18
+	VPTERNLOGD      $0xca, Z8, Z15, Z24
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPADDD          Z24, Z9, Z9
+	VPADDD          Z16, Z22, Z22
+	VPRORD          $0x06, Z14, Z23
+	VMOVDQU32       Z22, 2176(AX)
+	VPRORD          $0x0b, Z14, Z25
+	VPADDD.BCST     236(AX), Z0, Z0
+	VPRORD          $0x19, Z14, Z26
+	VPADDD          Z22, Z0, Z0
+	VPTERNLOGD      $0x96, Z26, Z25, Z23
+	VMOVDQA32       Z5, Z17
+	VPADDD          Z23, Z9, Z9
+	VPTERNLOGD      $0xca, Z7, Z6, Z17
+	VPADDD          Z9, Z13, Z13
+	VPADDD          Z17, Z0, Z0
+	VPRORD          $0x02, Z10, Z23
+	VPRORD          $0x06, Z5, Z16
+	VPRORD          $0x0d, Z10, Z25
+	VPRORD          $0x0b, Z5, Z18
+	VPRORD          $0x16, Z10, Z26
+	VPRORD          $0x19, Z5, Z19
+	VPTERNLOGD      $0x96, Z26, Z25, Z23
+	VPTERNLOGD      $0x96, Z19, Z18, Z16
+	VPADDD          Z23, Z9, Z9
+	VPADDD          Z16, Z0, Z0
+	VMOVDQA32       Z10, Z24
+	VPADDD          Z0, Z4, Z4
+	VPTERNLOGD      $0xe8, Z12, Z11, Z24
+	VPRORD          $0x02, Z1, Z16
+	VPADDD          Z24, Z9, Z9
+	VPRORD          $0x0d, Z1, Z18
+	VMOVDQU32       3072(AX), Z26
+	VPRORD          $0x16, Z1, Z19
+	VPRORD          $0x07, Z26, Z29
+	VPTERNLOGD      $0x96, Z19, Z18, Z16
+	VPRORD          $0x12, Z26, Z24
+	VPADDD          Z16, Z0, Z0
+	VPSRLD          $0x03, Z26, Z25
+	VMOVDQA32       Z1, Z17
+	VPTERNLOGD      $0x96, Z25, Z24, Z29
+	VPTERNLOGD      $0xe8, Z3, Z2, Z17
+	VPADDD          2560(AX), Z29, Z29
+	VPADDD          Z17, Z0, Z0
+	VPADDD          3008(AX), Z29, Z29
+	VMOVDQU32       2304(AX), Z19
+	VPRORD          $0x11, Z27, Z23
+	VPRORD          $0x07, Z19, Z20
+	VPRORD          $0x13, Z27, Z24
+	VPRORD          $0x12, Z19, Z17
+	VPSRLD          $0x0a, Z27, Z25
+	VPSRLD          $0x03, Z19, Z18
+	VPTERNLOGD      $0x96, Z25, Z24, Z23
+	VPTERNLOGD      $0x96, Z18, Z17, Z20
+	VPADDD          Z23, Z29, Z29
+	VPADDD          1792(AX), Z20, Z20
+	VMOVDQU32       Z29, 3008(AX)
+	VPADDD          2240(AX), Z20, Z20
+	VPADDD.BCST     736(AX), Z8, Z8
+	VPRORD          $0x11, Z21, Z16
+	VPADDD          Z29, Z8, Z8
+	VPRORD          $0x13, Z21, Z17
+	VMOVDQA32       Z13, Z24
+	VPSRLD          $0x0a, Z21, Z18
+	VPTERNLOGD      $0xca, Z15, Z14, Z24
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPADDD          Z24, Z8, Z8
+	VPADDD          Z16, Z20, Z20
+	VPRORD          $0x06, Z13, Z23
+	VMOVDQU32       Z20, 2240(AX)
+	VPRORD          $0x0b, Z13, Z25
+	VPADDD.BCST     240(AX), Z7, Z7
+	VPRORD          $0x19, Z13, Z26
+	VPADDD          Z20, Z7, Z7
+	VPTERNLOGD      $0x96, Z26, Z25, Z23
+	VMOVDQA32       Z4, Z17
+	VPADDD          Z23, Z8, Z8
+	VPTERNLOGD      $0xca, Z6, Z5, Z17
+	VPADDD          Z8, Z12, Z12
+	VPADDD          Z17, Z7, Z7
+	VPRORD          $0x02, Z9, Z23
+	VPRORD          $0x06, Z4, Z16
+	VPRORD          $0x0d, Z9, Z25
+	VPRORD          $0x0b, Z4, Z18
+	VPRORD          $0x16, Z9, Z26
+	VPRORD          $0x19, Z4, Z19
+	VPTERNLOGD      $0x96, Z26, Z25, Z23
+	VPTERNLOGD      $0x96, Z19, Z18, Z16
+	VPADDD          Z23, Z8, Z8
+	VPADDD          Z16, Z7, Z7
+	VMOVDQA32       Z9, Z24
+	VPADDD          Z7, Z3, Z3
+	VPTERNLOGD      $0xe8, Z11, Z10, Z24
+	VPRORD          $0x02, Z0, Z16
+	VPADDD          Z24, Z8, Z8
+	VPRORD          $0x0d, Z0, Z18
+	VMOVDQU32       3136(AX), Z26
+	VPRORD          $0x16, Z0, Z19
+	VPRORD          $0x07, Z26, Z27
+	VPTERNLOGD      $0x96, Z19, Z18, Z16
+	VPRORD          $0x12, Z26, Z24
+	VPADDD          Z16, Z7, Z7
+	VPSRLD          $0x03, Z26, Z25
+	VMOVDQA32       Z0, Z17
+	VPTERNLOGD      $0x96, Z25, Z24, Z27
+	VPTERNLOGD      $0xe8, Z2, Z1, Z17
+	VPADDD          2624(AX), Z27, Z27
+	VPADDD          Z17, Z7, Z7
+	VPADDD          3072(AX), Z27, Z27
+	VMOVDQU32       2368(AX), Z19
+	VPRORD          $0x11, Z28, Z23
+	VPRORD          $0x07, Z19, Z21
+	VPRORD          $0x13, Z28, Z24
+	VPRORD          $0x12, Z19, Z17
+	VPSRLD          $0x0a, Z28, Z25
+	VPSRLD          $0x03, Z19, Z18
+	VPTERNLOGD      $0x96, Z25, Z24, Z23
+	VPTERNLOGD      $0x96, Z18, Z17, Z21
+	VPADDD          Z23, Z27, Z27
+	VPADDD          1856(AX), Z21, Z21
+	VMOVDQU32       Z27, 3072(AX)
+	VPADDD          2304(AX), Z21, Z21
+	VPADDD.BCST     740(AX), Z15, Z15
+	VPRORD          $0x11, Z22, Z16
+	VPADDD          Z27, Z15, Z15
+	VPRORD          $0x13, Z22, Z17
+	VMOVDQA32       Z12, Z24
+	VPSRLD          $0x0a, Z22, Z18
+	VPTERNLOGD      $0xca, Z14, Z13, Z24
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPADDD          Z24, Z15, Z15
+	VPADDD          Z16, Z21, Z21
+	VPRORD          $0x06, Z12, Z23
+	VMOVDQU32       Z21, 2304(AX)
+	VPRORD          $0x0b, Z12, Z25
+	VPADDD.BCST     244(AX), Z6, Z6
+	VPRORD          $0x19, Z12, Z26
+	VPADDD          Z21, Z6, Z6
+	VPTERNLOGD      $0x96, Z26, Z25, Z23
+	VMOVDQA32       Z3, Z17
+	VPADDD          Z23, Z15, Z15
+	VPTERNLOGD      $0xca, Z5, Z4, Z17
+	VPADDD          Z15, Z11, Z11
+	VPADDD          Z17, Z6, Z6
+	VMOVDQU32       3200(AX), Z26
+	VPRORD          $0x06, Z3, Z16
+	VPRORD          $0x07, Z26, Z28
+	VPRORD          $0x0b, Z3, Z18
+	VPRORD          $0x12, Z26, Z24
+	VPRORD          $0x19, Z3, Z19
+	VPSRLD          $0x03, Z26, Z25
+	VPTERNLOGD      $0x96, Z19, Z18, Z16
+	VPTERNLOGD      $0x96, Z25, Z24, Z28
+	VPADDD          Z16, Z6, Z6
+	VPADDD          2688(AX), Z28, Z28
+	VPADDD          Z6, Z2, Z2
+	VPADDD          3136(AX), Z28, Z28
+	VPRORD          $0x02, Z7, Z16
+	VPRORD          $0x11, Z29, Z23
+	VPRORD          $0x0d, Z7, Z18
+	VPRORD          $0x13, Z29, Z24
+	VPRORD          $0x16, Z7, Z19
+	VPSRLD          $0x0a, Z29, Z25
+	VPTERNLOGD      $0x96, Z19, Z18, Z16
+	VPTERNLOGD      $0x96, Z25, Z24, Z23
+	VPADDD          Z16, Z6, Z6
+	VPADDD          Z23, Z28, Z28
+	VMOVDQA32       Z7, Z17
+	VMOVDQU32       Z28, 3136(AX)
+	VPTERNLOGD      $0xe8, Z1, Z0, Z17
+	VPADDD.BCST     744(AX), Z14, Z14
+	VPADDD          Z17, Z6, Z6
+	VPADDD          Z28, Z14, Z14
+	VMOVDQU32       2432(AX), Z19
+	VMOVDQA32       Z11, Z24
+	VPRORD          $0x07, Z19, Z22
+	VPTERNLOGD      $0xca, Z13, Z12, Z24
+	VPRORD          $0x12, Z19, Z17
+	VPADDD          Z24, Z14, Z14
+	VPSRLD          $0x03, Z19, Z18
+	VPRORD          $0x06, Z11, Z23
+	VPTERNLOGD      $0x96, Z18, Z17, Z22
+	VPRORD          $0x0b, Z11, Z25
+	VPADDD          1920(AX), Z22, Z22
+	VPRORD          $0x19, Z11, Z26
+	VPADDD          2368(AX), Z22, Z22
+	VPTERNLOGD      $0x96, Z26, Z25, Z23
+	VPRORD          $0x11, Z20, Z16
+	VPADDD          Z23, Z14, Z14
+	VPRORD          $0x13, Z20, Z17
+	VPADDD          Z14, Z10, Z10
+	VPSRLD          $0x0a, Z20, Z18
+	VMOVDQU32       3264(AX), Z26
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPRORD          $0x07, Z26, Z29
+	VPADDD          Z16, Z22, Z22
+	VPRORD          $0x12, Z26, Z24
+	VPADDD.BCST     248(AX), Z5, Z5
+	VPSRLD          $0x03, Z26, Z25
+	VPADDD          Z22, Z5, Z5
+	VPTERNLOGD      $0x96, Z25, Z24, Z29
+	VMOVDQA32       Z2, Z17
+	VPADDD          2752(AX), Z29, Z29
+	VPTERNLOGD      $0xca, Z4, Z3, Z17
+	VPADDD          3200(AX), Z29, Z29
+	VPADDD          Z17, Z5, Z5
+	VPRORD          $0x11, Z27, Z23
+	VPRORD          $0x06, Z2, Z16
+	VPRORD          $0x13, Z27, Z24
+	VPRORD          $0x0b, Z2, Z18
+	VPSRLD          $0x0a, Z27, Z25
+	VPRORD          $0x19, Z2, Z19
+	VPTERNLOGD      $0x96, Z25, Z24, Z23
+	VPTERNLOGD      $0x96, Z19, Z18, Z16
+	VPADDD          Z23, Z29, Z29
+	VPADDD          Z16, Z5, Z5
+	VPADDD.BCST     748(AX), Z13, Z13
+	VPADDD          Z5, Z1, Z1
+	VPADDD          Z29, Z13, Z13
+	VPRORD          $0x02, Z6, Z16
+	VMOVDQA32       Z10, Z24
+	VPRORD          $0x0d, Z6, Z18
+	VPTERNLOGD      $0xca, Z12, Z11, Z24
+	VPRORD          $0x16, Z6, Z19
+	VPADDD          Z24, Z13, Z13
+	VPTERNLOGD      $0x96, Z19, Z18, Z16
+	VPRORD          $0x06, Z10, Z23
+	VPADDD          Z16, Z5, Z5
+	VPRORD          $0x0b, Z10, Z25
+	VMOVDQA32       Z6, Z17
+	VPRORD          $0x19, Z10, Z26
+	VPTERNLOGD      $0xe8, Z0, Z7, Z17
+	VPTERNLOGD      $0x96, Z26, Z25, Z23
+	VPADDD          Z17, Z5, Z5
+	VPADDD          Z23, Z13, Z13
+	VMOVDQU32       1472(AX), Z19
+	VPADDD          Z13, Z9, Z9
+	VPRORD          $0x07, Z19, Z20
+	VMOVDQU32       3328(AX), Z26
+	VPRORD          $0x12, Z19, Z17
+	VPRORD          $0x07, Z26, Z27
+	VPSRLD          $0x03, Z19, Z18
+	VPRORD          $0x12, Z26, Z24
+	VPTERNLOGD      $0x96, Z18, Z17, Z20
+	VPSRLD          $0x03, Z26, Z25
+	VPADDD          1984(AX), Z20, Z20
+	VPTERNLOGD      $0x96, Z25, Z24, Z27
+	VPADDD          2432(AX), Z20, Z20
+	VPADDD          2816(AX), Z27, Z27
+	VPRORD          $0x11, Z21, Z16
+	VPADDD          3264(AX), Z27, Z27
+	VPRORD          $0x13, Z21, Z17
+	VPRORD          $0x11, Z28, Z23
+	VPSRLD          $0x0a, Z21, Z18
+	VPRORD          $0x13, Z28, Z24
+	VPTERNLOGD      $0x96, Z18, Z17, Z16
+	VPSRLD          $0x0a, Z28, Z25
+	VPADDD          Z16, Z20, Z20
+	VPTERNLOGD      $0x96, Z25, Z24, Z23
+	VPADDD.BCST     252(AX), Z4, Z4
+	VPADDD          Z23, Z27, Z27
+	VPADDD          Z20, Z4, Z4
+	VPADDD.BCST     752(AX), Z12, Z12
+	VMOVDQA32       Z1, Z17
+	VPADDD          Z27, Z12, Z12
+	VPTERNLOGD      $0xca, Z3, Z2, Z17
+	VMOVDQA32       Z9, Z24
+	VPADDD          Z17, Z4, Z4
+	VPTERNLOGD      $0xca, Z11, Z10, Z24
+	VPRORD          $0x06, Z1, Z16
+	VPADDD          Z24, Z12, Z12
+	VPRORD          $0x0b, Z1, Z18
+	VPRORD          $0x06, Z9, Z23
+	VPRORD          $0x19, Z1, Z19
+	VPRORD          $0x0b, Z9, Z25
+	VPTERNLOGD      $0x96, Z19, Z18, Z16
+	VPRORD          $0x19, Z9, Z26
+	VPADDD          Z16, Z4, Z4
+	VPTERNLOGD      $0x96, Z26, Z25, Z23
+	VPADDD          Z4, Z0, Z0
+	VPADDD          Z23, Z12, Z12
+	VPRORD          $0x02, Z5, Z16
+	VPADDD          Z12, Z8, Z8
 	VPRORD          $0x0d, Z5, Z18
 	VPRORD          $0x16, Z5, Z19
 	VPTERNLOGD      $0x96, Z19, Z18, Z16
-	VPADDD          Z17, Z4, Z4
 	VPADDD          Z16, Z4, Z4
+	VMOVDQA32       Z5, Z17
+	VPTERNLOGD      $0xe8, Z7, Z6, Z17
+	VPADDD          Z17, Z4, Z4
 	VPADDD.BCST     1056(AX), Z4, Z4
 	VPADDD.BCST     1060(AX), Z5, Z5
 	VPADDD.BCST     1064(AX), Z6, Z6

@@ -178,12 +178,12 @@ func (x *dEmit) ring(t int) Mem {
 	return x.c(x.b.ring + 64*(t%16))
 }
 
-// round runs one round (only the e half when !full). Its chains from e to
-// the new e and from a to the new a are three operations long instead of
-// four, for two more additions: with H = h+K+W, the new e is
-// ((H+d)+Ch)+Σ1 and the new a ((((H+Ch)+Σ1)+Maj)+Σ0, Σ1 and Σ0 each a
-// rotate and a ternary xor deep. One batch alone is bound by these
-// chains: this took it from about 46 to 51 M/s at best.
+// round runs one round (only the e half when !full). With two streams
+// interleaved the kernel is bound by throughput, not by the chain from e
+// to the next e: a round whose e and a chains are three operations long
+// instead of four, for two more additions ((H+d)+Ch)+Σ1 and
+// (((H+Ch)+Σ1)+Maj)+Σ0 with H = h+K+W), took one stream alone from 46
+// to 51 M/s but slows the pipeline (58-60 against 60-63).
 func (x *dEmit) round(s [8]VecPhysical, k Mem, wt Op, full bool) [8]VecPhysical {
 	a, bb, cc, d, e, f, g, h := s[0], s[1], s[2], s[3], s[4], s[5], s[6], s[7]
 	t0, t1, t2, t3 := x.b.t0, x.b.t1, x.b.t2, x.b.t3
@@ -191,28 +191,26 @@ func (x *dEmit) round(s [8]VecPhysical, k Mem, wt Op, full bool) [8]VecPhysical 
 	if wt != nil {
 		x.emit(func() { VPADDD(wt, h, h) })
 	}
-	x.emit(func() { VPADDD(h, d, d) })
+	// Ch before Σ1: the path from e to the new e is then rotate,
+	// ternlog, two adds.
 	x.emit(func() { VMOVDQA32(e, t1) })
 	x.emit(func() { VPTERNLOGD(U8(chABC), g, f, t1) })
+	x.emit(func() { VPADDD(t1, h, h) })
 	x.emit(func() { VPRORD(U8(6), e, t0) })
 	x.emit(func() { VPRORD(U8(11), e, t2) })
 	x.emit(func() { VPRORD(U8(25), e, t3) })
 	x.emit(func() { VPTERNLOGD(U8(xor3), t3, t2, t0) })
-	x.emit(func() { VPADDD(t1, d, d) })
+	x.emit(func() { VPADDD(t0, h, h) })
+	x.emit(func() { VPADDD(h, d, d) })
 	if full {
-		x.emit(func() { VPADDD(t1, h, h) })
-	}
-	x.emit(func() { VPADDD(t0, d, d) })
-	if full {
-		x.emit(func() { VPADDD(t0, h, h) })
-		x.emit(func() { VMOVDQA32(a, t1) })
-		x.emit(func() { VPTERNLOGD(U8(majABC), cc, bb, t1) })
 		x.emit(func() { VPRORD(U8(2), a, t0) })
 		x.emit(func() { VPRORD(U8(13), a, t2) })
 		x.emit(func() { VPRORD(U8(22), a, t3) })
 		x.emit(func() { VPTERNLOGD(U8(xor3), t3, t2, t0) })
-		x.emit(func() { VPADDD(t1, h, h) })
 		x.emit(func() { VPADDD(t0, h, h) })
+		x.emit(func() { VMOVDQA32(a, t1) })
+		x.emit(func() { VPTERNLOGD(U8(majABC), cc, bb, t1) })
+		x.emit(func() { VPADDD(t1, h, h) })
 	}
 	return [8]VecPhysical{h, a, bb, cc, d, e, f, g}
 }

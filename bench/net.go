@@ -23,7 +23,8 @@ import (
 // NetConfig describes a mini network of competing miners.
 type NetConfig struct {
 	Miners []MinerSpec
-	// Rules are chain.RulesPowlab ("" too) or chain.RulesTutorial.
+	// Rules are chain.RulesPowlab ("" too), chain.RulesTutorial or
+	// chain.RulesBitcoin.
 	Rules string
 	// Target is the fixed block target; the zero value picks
 	// DefaultNetTarget for about one block per second.
@@ -150,9 +151,9 @@ func (c *NetConfig) check() error {
 	switch c.Rules {
 	case "":
 		c.Rules = chain.RulesPowlab
-	case chain.RulesPowlab, chain.RulesTutorial:
+	case chain.RulesPowlab, chain.RulesTutorial, chain.RulesBitcoin:
 	default:
-		return fmt.Errorf("%w: rules %q: want %s or %s", ErrNetConfig, c.Rules, chain.RulesPowlab, chain.RulesTutorial)
+		return fmt.Errorf("%w: rules %q: want %s, %s or %s", ErrNetConfig, c.Rules, chain.RulesPowlab, chain.RulesTutorial, chain.RulesBitcoin)
 	}
 	if c.Blocks < 0 || c.Duration < 0 || (c.Blocks == 0 && c.Duration == 0) {
 		return fmt.Errorf("%w: set a positive block count or duration", ErrNetConfig)

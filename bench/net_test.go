@@ -138,7 +138,8 @@ func TestRunNetConfigErrors(t *testing.T) {
 		{"one miner", NetConfig{Miners: two[:1], Target: bits(t, 8), Blocks: 1}},
 		{"no stop", NetConfig{Miners: two, Target: bits(t, 8)}},
 		{"no target", NetConfig{Miners: two, Blocks: 1}},
-		{"bad rules", NetConfig{Miners: two, Target: bits(t, 8), Blocks: 1, Rules: "bitcoin"}},
+		{"bad rules", NetConfig{Miners: two, Target: bits(t, 8), Blocks: 1, Rules: "litecoin"}},
+		{"bitcoin needs a compact target", NetConfig{Miners: two, Target: miner.MustPrefix("abc"), Blocks: 1, Rules: chain.RulesBitcoin}},
 		{"powlab needs zero bits", NetConfig{Miners: two, Target: miner.MustPrefix("abc"), Blocks: 1, Rules: chain.RulesPowlab}},
 		{"partition node", NetConfig{Miners: two, Target: bits(t, 8), Blocks: 1, Partition: &Partition{Node: 3, Till: time.Second}}},
 		{"topology", NetConfig{Miners: two, Target: bits(t, 8), Blocks: 1, Topology: "tree"}},
@@ -230,5 +231,19 @@ func TestRunNetKernelSpecs(t *testing.T) {
 	}
 	if sum < 0.999 || sum > 1.001 || !rec.Converged {
 		t.Errorf("shares sum to %g, converged %v", sum, rec.Converged)
+	}
+}
+
+// Bitcoin rules in the network lab: real headers, sha256d, exact work; the
+// nodes converge on one valid chain.
+func TestRunNetBitcoinRules(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), netTestTimeout)
+	defer cancel()
+	rec, err := RunNet(ctx, NetConfig{Miners: mustSpecs(t, "40k,20k"), Rules: chain.RulesBitcoin, Target: bits(t, 12), Blocks: 6, Seed: 3})
+	if err != nil {
+		t.Fatalf("RunNet: %v", err)
+	}
+	if !rec.Converged || rec.Height < 6 || rec.Config.Rules != chain.RulesBitcoin {
+		t.Fatalf("converged %v at height %d under %q", rec.Converged, rec.Height, rec.Config.Rules)
 	}
 }

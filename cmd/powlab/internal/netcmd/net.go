@@ -94,7 +94,7 @@ over time. Ctrl-C stops the network and still reports.`,
 	}
 	f := cmd.Flags()
 	f.StringVar(&opts.Miners, "miners", "", "comma-separated miners: rate caps (4M,2M,500k) or KERNELxWORKERS (avx512x1,genericx2) (required)")
-	f.StringVar(&opts.Rules, "rules", chain.RulesPowlab, "consensus rules: powlab or tutorial")
+	f.StringVar(&opts.Rules, "rules", chain.RulesPowlab, "consensus rules: powlab, tutorial or bitcoin")
 	cmdutil.AddTargetFlags(f, &opts.Target, " (default: --bits for about one block per second)")
 	f.IntVar(&opts.Blocks, "blocks", bench.DefaultNetBlocks, "stop when the best chain has this many blocks after genesis (0: no limit)")
 	f.DurationVar(&opts.Duration, "duration", 0, "stop after this long (0: no limit; without --blocks, the only limit)")
@@ -132,13 +132,18 @@ func (o *NetOptions) config() (bench.NetConfig, error) {
 		return cfg, cmdutil.FlagErrorWrap(err)
 	}
 	switch o.Rules {
-	case chain.RulesPowlab, chain.RulesTutorial:
+	case chain.RulesPowlab, chain.RulesTutorial, chain.RulesBitcoin:
 	default:
-		return cfg, cmdutil.FlagErrorf("--rules %q: want %s or %s", o.Rules, chain.RulesPowlab, chain.RulesTutorial)
+		return cfg, cmdutil.FlagErrorf("--rules %q: want %s, %s or %s", o.Rules, chain.RulesPowlab, chain.RulesTutorial, chain.RulesBitcoin)
 	}
 	t, err := cmdutil.ParseTarget(o.Target, miner.Target{})
 	if err != nil {
 		return cfg, err
+	}
+	if o.Rules == chain.RulesBitcoin && t.Valid() {
+		if _, err := chain.BtcBitsFromTarget(t); err != nil {
+			return cfg, cmdutil.FlagErrorWrap(err)
+		}
 	}
 	if o.Rules == chain.RulesPowlab && t.Valid() {
 		if _, err := chain.CompactFromTarget(t); err != nil {

@@ -115,18 +115,19 @@ zero, else 1).`,
 
 // Verdict is what --json prints.
 type Verdict struct {
-	Valid   bool       `json:"valid"`
-	Source  string     `json:"source"`
-	Rules   string     `json:"rules"`
-	Params  string     `json:"params"`
-	Blocks  int        `json:"blocks"`
-	Height  uint64     `json:"height,omitempty"`
-	Tip     string     `json:"tip,omitempty"`
-	Work    float64    `json:"work,omitempty"`
-	Seconds float64    `json:"seconds"`
-	Error   *RuleJSON  `json:"error,omitempty"`
-	Warning string     `json:"warning,omitempty"`
-	Forgery *ForgeJSON `json:"forgery_demo,omitempty"`
+	Valid     bool       `json:"valid"`
+	Source    string     `json:"source"`
+	Rules     string     `json:"rules"`
+	Params    string     `json:"params"`
+	Blocks    int        `json:"blocks"`
+	Height    uint64     `json:"height,omitempty"`
+	Tip       string     `json:"tip,omitempty"`
+	Work      float64    `json:"work,omitempty"`       // for reading
+	WorkExact string     `json:"work_exact,omitempty"` // exact, decimal
+	Seconds   float64    `json:"seconds"`
+	Error     *RuleJSON  `json:"error,omitempty"`
+	Warning   string     `json:"warning,omitempty"`
+	Forgery   *ForgeJSON `json:"forgery_demo,omitempty"`
 }
 
 // RuleJSON is a rule failure in --json output.
@@ -256,7 +257,7 @@ func runValidate(ctx context.Context, opts *ValidateOptions) error {
 	v := Verdict{Valid: verr == nil, Source: source, Rules: rules.Name(), Params: rules.Params().String(),
 		Blocks: len(blocks), Seconds: time.Since(start).Seconds()}
 	if info != nil {
-		v.Height, v.Tip, v.Work = info.Height, info.Tip.String(), info.Work.Float64()
+		v.Height, v.Tip, v.Work, v.WorkExact = info.Height, info.Tip.String(), info.Work.Float64(), info.Work.String()
 	}
 	if verr != nil {
 		if ctx.Err() != nil {

@@ -349,10 +349,10 @@ func dHash2(b *dBatch, c func(int) Mem) []func() {
 // hash (of stale ctx.hand) is ignored, the last one's first hash wasted.
 //
 // Measured on this machine (M nonces/s at best, alternating runs): one
-// batch per step 51, the pipeline 60-62. Two batches of 16 lanes
-// interleaved instead (32 lanes per step) came to 34-38 against 42 for
-// one batch at the time: both their hashes make a 46 KB loop, more than
-// the 32 KB instruction cache.
+// batch per step 51, the pipeline 60-62. Two batches of 16 lanes, both
+// hashes each, interleaved (32 lanes per step) came to 21-33 against
+// 34-38 for one batch at the time: their loop is 46 KB of code, more
+// than the 32 KB instruction cache.
 func gen512d(name string) {
 	TEXT(name, NOSPLIT, fmt.Sprintf("func(c *[%d]uint32, n uint32, nb int) (i int, mask uint32)", dCtxWords))
 	Doc(name+" runs sha256d on Bitcoin headers for nb steps of 16 nonces:",

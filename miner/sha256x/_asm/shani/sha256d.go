@@ -24,10 +24,13 @@ import (
 //   - Only digest word 7 is tested: h7 = IV[7] + h after round 63, which is
 //     e after round 60, so rounds 61..63 are not run.
 //
-// SHA256RNDS2 (one every 2 cycles) is the bottleneck: 60 per nonce. Moving
-// the second hash's round 1 and round 60 to SSE2 vectors (one stream per
-// dword) cuts that to 59 but measured about 3% slower: round 1 needs every
-// stream's first digest, so the SHA unit idles while it runs.
+// SHA256RNDS2 (one every 2 cycles) is the bottleneck: 60 per nonce, run at
+// about 94% of that rate. Computing rounds on SSE2 vectors instead (one
+// stream per dword) cuts the count to 59 but measured slower each way it was
+// tried: the second hash's rounds 1 and 60 (about 3% slower: round 1 needs
+// every stream's first digest, so the SHA unit idles while it runs), the
+// same with the streams in two halves one hash apart to hide that, and e of
+// rounds 59 and 60 alone (no faster).
 //
 // Starting the second hash at round 1 makes its SHA256RNDS2 pairs straddle
 // the schedule's quads: the pair of rounds 4q+1, 4q+2 is dwords 1, 2 of quad

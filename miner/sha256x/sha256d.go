@@ -25,9 +25,8 @@ func rehash(h *[8]uint32, w *[64]uint32) {
 	compressWords(h, w)
 }
 
-// headerPlan is the scalar twin of the fast sha256d kernels on Bitcoin's
-// 80-byte header: everything that does not depend on the nonce is done once
-// per job. The first 64 bytes are a midstate; of the second block only word
+// headerPlan is the part of Bitcoin's 80-byte header that the fast sha256d
+// kernels prepare once per job. The first 64 bytes are a midstate; of the second block only word
 // 3 (the byte-swapped nonce) differs between attempts, and the block's fixed
 // padding (word 4 = 0x80000000, words 5..14
 // zero, word 15 = 640 bits) is fixed.
@@ -43,20 +42,4 @@ func newHeaderPlan(prefix []byte) headerPlan {
 		p.w[i] = binary.BigEndian.Uint32(prefix[64+4*i:])
 	}
 	return p
-}
-
-// hash returns the state words of sha256d(header with nonce n): the digest
-// as eight big-endian words.
-func (p *headerPlan) hash(n uint32, w *[64]uint32) [8]uint32 {
-	w[0], w[1], w[2] = p.w[0], p.w[1], p.w[2]
-	w[3] = n>>24 | n>>8&0xff00 | n<<8&0xff0000 | n<<24 // the LE nonce read big-endian
-	w[4] = 0x80000000
-	for i := 5; i < 15; i++ {
-		w[i] = 0
-	}
-	w[15] = 640
-	h := p.mid
-	compressWords(&h, w)
-	rehash(&h, w)
-	return h
 }

@@ -26,10 +26,10 @@ func rehash(h *[8]uint32, w *[64]uint32) {
 }
 
 // headerPlan is the part of Bitcoin's 80-byte header that the fast sha256d
-// kernels prepare once per job. The first 64 bytes are a midstate; of the second block only word
-// 3 (the byte-swapped nonce) differs between attempts, and the block's fixed
-// padding (word 4 = 0x80000000, words 5..14
-// zero, word 15 = 640 bits) is fixed.
+// kernels prepare once per job: the midstate of the first 64 bytes and the
+// second block's first three words. Of that block only word 3 (the
+// byte-swapped nonce) differs between attempts; its padding (word 4 =
+// 0x80000000, words 5..14 zero, word 15 = 640 bits) is fixed.
 type headerPlan struct {
 	mid [8]uint32 // state after the first 64 bytes
 	w   [3]uint32 // words 0..2 of the second block: header bytes 64..75

@@ -5,6 +5,7 @@ import (
 	"context"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/powlab/powlab/chain"
 	"github.com/powlab/powlab/cmd/powlab/internal/cmdutil"
@@ -63,5 +64,55 @@ func TestChainOutput(t *testing.T) {
 	err = runChain(context.Background(), &ChainOptions{Data: t.TempDir(), IO: cmdutil.IO{Out: &bytes.Buffer{}}})
 	if err == nil || !strings.Contains(err.Error(), "powlab mine") {
 		t.Fatalf("empty dir: %v", err)
+	}
+}
+
+// TestChainHeaders: a bitcoin-rules chain's headers, as --headers prints
+// them, pass the header validator under the chain's parameters and hash to
+// the chain's blocks; other rules and --json together are usage errors.
+func TestChainHeaders(t *testing.T) {
+	dir := t.TempDir()
+	bits, _ := miner.ZeroBitsTarget(10)
+	interval := uint64(4)
+	c, err := chain.Open(context.Background(), dir, chain.Options{Rules: chain.RulesBitcoin, Target: bits, RetargetInterval: &interval, BlockTime: time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for range 9 {
+		if _, err := c.Mine(context.Background(), chain.MineOptions{Workers: 1}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	blocks, r := c.Blocks(), c.Rules()
+	c.Close()
+	var out bytes.Buffer
+	if err := runChain(context.Background(), &ChainOptions{Data: dir, Headers: true, IO: cmdutil.IO{Out: &out, ErrOut: &bytes.Buffer{}}}); err != nil {
+		t.Fatal(err)
+	}
+	hs, _, err := chain.ReadHeaderLines(&out)
+	if err != nil || len(hs) != len(blocks) {
+		t.Fatalf("%d headers for %d blocks: %v", len(hs), len(blocks), err)
+	}
+	for i := range hs {
+		if hs[i].Hash().Reversed() != r.Hash(blocks[i]) {
+			t.Fatalf("header %d does not hash to block %d", i, blocks[i].Index)
+		}
+	}
+	limit, _ := chain.BitsForZeroBits(10)
+	if _, err := chain.ValidateHeaders(hs, chain.HeaderOptions{Params: chain.BtcParams{PowLimit: limit, Interval: 4, BlockTime: time.Second}}); err != nil {
+		t.Fatal(err)
+	}
+
+	other := t.TempDir()
+	oc, err := chain.Open(context.Background(), other, chain.Options{Target: bits})
+	if err != nil {
+		t.Fatal(err)
+	}
+	oc.Close()
+	for _, o := range []*ChainOptions{{Data: other, Headers: true}, {Data: dir, Headers: true, JSON: true}} {
+		o.IO = cmdutil.IO{Out: &bytes.Buffer{}, ErrOut: &bytes.Buffer{}}
+		if err := runChain(context.Background(), o); cmdutil.ExitCode(err) != cmdutil.ExitUsage {
+			t.Errorf("%+v: err %v, want a usage error", *o, err)
+		}
 	}
 }

@@ -27,6 +27,19 @@
 //     must not exceed the target; the target can retarget every N blocks
 //     toward a block time, clamped to ×4 (NextBits, Retarget: pure
 //     functions over HeaderCtx).
+//   - bitcoin: Bitcoin's 80-byte header (version, previous hash, Merkle
+//     root of the transactions' sha256d ids with the duplicate-last rule,
+//     32-bit time, compact bits, nonce = the proof), hashed with sha256d and
+//     shown byte-reversed as explorers do; the target comes from the bits
+//     (Bitcoin Core's SetCompact) and retargets every RetargetInterval
+//     blocks (default 2016) as Core's CalculateNextWorkRequired does
+//     (BtcRetarget: the window's off-by-one, ×4 clamps, the limit); times are
+//     whole seconds above the median of the last 11 and at most 2 hours
+//     ahead. A block's Index is its Bitcoin height + 1. Mining rolls the
+//     time by a second when a header's 2^32 nonces run out.
+//
+// ValidateHeaders checks runs of raw Bitcoin headers (real mainnet ones
+// included) with the same rules, without blocks behind them.
 //
 // Fork choice is the most cumulative work (Better), in exact integers: a
 // block's Work is 2^256 divided by the number of hashes that meet its
@@ -47,10 +60,12 @@
 //     work.go: the exact Work type and TargetWork.
 //   - retarget.go: HeaderCtx, median time and difficulty retargeting;
 //     compact.go: the 4-byte target.
-//   - rules.go: the rule sets; validate.go: CheckBlock and ValidateChain.
+//   - rules.go: the rule sets (rules_bitcoin.go: bitcoin); validate.go:
+//     CheckBlock and ValidateChain.
 //   - block.go, number.go, pyjson.go, merkle.go: blocks and their
 //     Python-compatible JSON; mempool.go; store.go: the bbolt store.
-//   - btc*.go: Bitcoin block headers.
+//   - btc.go: Bitcoin block headers, compact bits, Core's retarget and
+//     ValidateHeaders.
 //
 // # Errors
 //
@@ -58,7 +73,9 @@
 // naming the block and the numbers (hash vs target). Malformed JSON wraps
 // ErrBadJSON. The mempool refuses transactions with errors wrapping
 // ErrInvalidTx or ErrMempoolFull. Open fails with ErrParamsMismatch when
-// asked for rules other than the stored ones. Mine returns ErrStale when the
+// asked for rules other than the stored ones, ErrNoChain with MustExist
+// when the directory holds no chain. ValidateHeaders fails with a
+// *HeaderError naming the line and height. Mine returns ErrStale when the
 // tip moved during the search and ctx's error when cancelled. Lookups return
 // ErrNotFound. Anything else is a store or I/O failure.
 package chain

@@ -64,6 +64,12 @@
 //     second hash, two independent instruction streams. One assembly
 //     call loops over steps until a lane passes the quick test; Go
 //     confirms it with Sum256d and the exact target.
+//   - hybrid (measured, not kept): one 16-lane AVX-512 sha256d stream in
+//     Z16..Z31 interleaved with SHA-NI 4-stream groups in X0..X15 (SHA-NI
+//     addresses only X0..X15, so the avx512 pipeline's second stream does
+//     not fit). Medians, M nonces/s: 29-30 with one group per step, 18-24
+//     with two, against 39-57 for avx512 in the same runs; the pair took
+//     0.96-1.04 of the two loops' summed time: the engines did not overlap.
 //
 // Every Searcher returns only hits that meet the full target: SIMD kernels
 // may use a quick test on one state word, but candidates are confirmed with

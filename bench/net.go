@@ -115,9 +115,10 @@ func DefaultNetBits(totalRate float64, blockTime time.Duration) int {
 }
 
 // CalibrateSpecs measures, for each uncapped spec, its kernel and workers'
-// attempts/s alone on this machine (about 300 ms each); capped specs get
-// their cap. The sum sizes the default target.
-func CalibrateSpecs(ctx context.Context, specs []MinerSpec) ([]float64, error) {
+// attempts/s alone on this machine (about 300 ms each) on a puzzle of the
+// rules' hash (sha256d for bitcoin rules, the tutorial's sha256 puzzle
+// otherwise); capped specs get their cap. The sum sizes the default target.
+func CalibrateSpecs(ctx context.Context, specs []MinerSpec, rules string) ([]float64, error) {
 	out := make([]float64, len(specs))
 	for i, m := range specs {
 		if m.RateCap > 0 {
@@ -130,7 +131,13 @@ func CalibrateSpecs(ctx context.Context, specs []MinerSpec) ([]float64, error) {
 		}
 		t, _ := miner.ZeroBitsTarget(64)
 		cctx, cancel := context.WithTimeout(ctx, calibrationTime)
-		r, err := miner.Search(cctx, miner.TutorialPuzzle(uint64(i)), t, miner.Options{Workers: m.Workers, Kernel: k, Mode: miner.Count})
+		p := miner.TutorialPuzzle(uint64(i))
+		if rules == chain.RulesBitcoin {
+			var hdr [sha256x.HeaderLen]byte // any header: the rate does not depend on it
+			hdr[0] = byte(i)
+			p, _ = miner.HeaderPuzzle(hdr[:], 0)
+		}
+		r, err := miner.Search(cctx, p, t, miner.Options{Workers: m.Workers, Kernel: k, Mode: miner.Count})
 		cancel()
 		if ctx.Err() != nil {
 			return nil, ctx.Err()
@@ -418,7 +425,7 @@ func RunNet(ctx context.Context, cfg NetConfig) (rec *results.Net, err error) {
 		if m.RateCap <= 0 {
 			// An uncapped node reports its rate only after searches of
 			// 100 ms or more; with faster blocks this calibration stands in.
-			if obs.calibrated, err = CalibrateSpecs(ctx, cfg.Miners); err != nil {
+			if obs.calibrated, err = CalibrateSpecs(ctx, cfg.Miners, cfg.Rules); err != nil {
 				return nil, err
 			}
 			break

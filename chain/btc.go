@@ -150,8 +150,8 @@ func TargetBits(t *big.Int) uint32 {
 // BitsForZeroBits is the compact form of the easiest target whose hashes
 // start with n zero bits: 2^(256-n)-1 rounded down to compact precision.
 func BitsForZeroBits(n int) (uint32, error) {
-	if n < 8 || n > 255 {
-		return 0, fmt.Errorf("%w: %d zero bits: bitcoin rules take 8 to 255", miner.ErrBadTarget, n)
+	if n < 1 || n > 255 {
+		return 0, fmt.Errorf("%w: %d zero bits: bitcoin rules take 1 to 255", miner.ErrBadTarget, n)
 	}
 	t := new(big.Int).Lsh(big.NewInt(1), uint(256-n))
 	return TargetBits(t.Sub(t, big.NewInt(1))), nil

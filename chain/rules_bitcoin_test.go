@@ -229,7 +229,7 @@ func TestBitcoinParams(t *testing.T) {
 		{"suffix target", Params{Rules: RulesBitcoin, Target: suffix00, Reward: DefaultReward, RetargetInterval: 10, BlockTime: time.Second}, "compact"},
 		{"no interval", Params{Rules: RulesBitcoin, Target: bitsOpt(16), Reward: DefaultReward, BlockTime: time.Second}, "interval"},
 		{"sub-second block time", Params{Rules: RulesBitcoin, Target: bitsOpt(16), Reward: DefaultReward, RetargetInterval: 10, BlockTime: time.Millisecond}, "whole seconds"},
-		{"too few bits", Params{Rules: RulesBitcoin, Target: bitsOpt(4), Reward: DefaultReward, RetargetInterval: 10, BlockTime: time.Second}, "8 to 255"},
+		{"all 256 bits", Params{Rules: RulesBitcoin, Target: bitsOpt(256), Reward: DefaultReward, RetargetInterval: 10, BlockTime: time.Second}, "1 to 255"},
 	} {
 		if _, err := NewRules(tc.p); err == nil || !strings.Contains(err.Error(), tc.want) {
 			t.Errorf("%s: err = %v, want %q", tc.name, err, tc.want)

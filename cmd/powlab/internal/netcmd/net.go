@@ -194,7 +194,7 @@ func runNet(ctx context.Context, opts *NetOptions) error {
 	}
 	errOut := opts.IO.ErrOut
 	if !cfg.Target.Valid() {
-		rates, err := bench.CalibrateSpecs(ctx, cfg.Miners)
+		rates, err := bench.CalibrateSpecs(ctx, cfg.Miners, cfg.Rules)
 		if err != nil {
 			return err
 		}

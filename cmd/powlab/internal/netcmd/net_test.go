@@ -67,7 +67,7 @@ func TestBadFlagsExit2(t *testing.T) {
 		{"bad rate", []string{"--miners", "1M,0k"}, "rate"},
 		{"bad kernel", []string{"--miners", "warp9x1,1M"}, "warp9"},
 		{"bad workers", []string{"--miners", "genericx0,1M"}, "worker count"},
-		{"bad rules", []string{"--miners", "1M,1M", "--rules", "bitcoin"}, "--rules"},
+		{"bad rules", []string{"--miners", "1M,1M", "--rules", "litecoin"}, "--rules"},
 		{"powlab suffix", []string{"--miners", "1M,1M", "--suffix", "00"}, "powlab rules need"},
 		{"bad latency", []string{"--miners", "1M,1M", "--latency", "fast"}, "--latency"},
 		{"latency order", []string{"--miners", "1M,1M", "--latency", "2s..1s"}, "--latency"},

@@ -575,28 +575,7 @@ func gen256(sh shape) {
 		VMOVDQU(t0, ws(i))
 	}
 
-	// rotXor xors ror(x, r) into acc (or sets it when first).
-	rotXor := func(x, acc, tmp VecPhysical, r int, first bool) {
-		if first {
-			VPSRLD(U8(r), x, acc)
-		} else {
-			VPSRLD(U8(r), x, tmp)
-			VPXOR(tmp, acc, acc)
-		}
-		VPSLLD(U8(32-r), x, tmp)
-		VPXOR(tmp, acc, acc)
-	}
-	bigSigma := func(x VecPhysical, r1, r2, r3 int) {
-		rotXor(x, t0, t1, r1, true)
-		rotXor(x, t0, t2, r2, false)
-		rotXor(x, t0, t1, r3, false)
-	}
-	smallSigma := func(x, dst VecPhysical, r1, r2, sh int) {
-		rotXor(x, dst, t1, r1, true)
-		rotXor(x, dst, t2, r2, false)
-		VPSRLD(U8(sh), x, t1)
-		VPXOR(t1, dst, dst)
-	}
+	bigSigma, smallSigma := avx2Sigmas(t0, t1, t2)
 
 	s := st
 	first := sh.v
@@ -696,4 +675,33 @@ func gen256(sh shape) {
 	VZEROUPPER()
 	Store(r.As16(), ReturnIndex(0))
 	RET()
+}
+
+// avx2Sigmas returns emitters of SHA-256's Σ (into t0) and σ (into dst)
+// for AVX2, which has no vector rotate: each rotate is a shift pair xored
+// into the sum, with t1 and t2 as scratch.
+func avx2Sigmas(t0, t1, t2 VecPhysical) (bigSigma func(x VecPhysical, r1, r2, r3 int), smallSigma func(x, dst VecPhysical, r1, r2, sh int)) {
+	// rotXor xors ror(x, r) into acc (or sets it when first).
+	rotXor := func(x, acc, tmp VecPhysical, r int, first bool) {
+		if first {
+			VPSRLD(U8(r), x, acc)
+		} else {
+			VPSRLD(U8(r), x, tmp)
+			VPXOR(tmp, acc, acc)
+		}
+		VPSLLD(U8(32-r), x, tmp)
+		VPXOR(tmp, acc, acc)
+	}
+	bigSigma = func(x VecPhysical, r1, r2, r3 int) {
+		rotXor(x, t0, t1, r1, true)
+		rotXor(x, t0, t2, r2, false)
+		rotXor(x, t0, t1, r3, false)
+	}
+	smallSigma = func(x, dst VecPhysical, r1, r2, sh int) {
+		rotXor(x, dst, t1, r1, true)
+		rotXor(x, dst, t2, r2, false)
+		VPSRLD(U8(sh), x, t1)
+		VPXOR(t1, dst, dst)
+	}
+	return bigSigma, smallSigma
 }

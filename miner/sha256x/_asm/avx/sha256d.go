@@ -445,27 +445,7 @@ func gen256d() {
 	// round's b^c: two registers take turns holding them.
 	xab, xbc := Y14, Y15
 
-	rotXor := func(x, acc, tmp VecPhysical, r int, first bool) {
-		if first {
-			VPSRLD(U8(r), x, acc)
-		} else {
-			VPSRLD(U8(r), x, tmp)
-			VPXOR(tmp, acc, acc)
-		}
-		VPSLLD(U8(32-r), x, tmp)
-		VPXOR(tmp, acc, acc)
-	}
-	bigSigma := func(x VecPhysical, r1, r2, r3 int) {
-		rotXor(x, t0, t1, r1, true)
-		rotXor(x, t0, t2, r2, false)
-		rotXor(x, t0, t1, r3, false)
-	}
-	smallSigma := func(x, dst VecPhysical, r1, r2, sh int) {
-		rotXor(x, dst, t1, r1, true)
-		rotXor(x, dst, t2, r2, false)
-		VPSRLD(U8(sh), x, t1)
-		VPXOR(t1, dst, dst)
-	}
+	bigSigma, smallSigma := avx2Sigmas(t0, t1, t2)
 	round := func(s [8]VecPhysical, k Mem, wt Op, full bool) [8]VecPhysical {
 		a, b, cc, d, e, f, g, h := s[0], s[1], s[2], s[3], s[4], s[5], s[6], s[7]
 		VPBROADCASTD(k, t1)

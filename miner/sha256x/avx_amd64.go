@@ -220,25 +220,15 @@ func avxTwin(shape, v, lanes int, c *avxCtx, kw *[64]uint32) uint16 {
 			}
 			in = s
 		}
-		for t := 16; t < 64; t++ {
-			w[t] = sigma1(w[t-2]) + w[t-7] + sigma0(w[t-15]) + w[t-16]
-		}
-		a, b, cc, d, e, f, g, h := s[0], s[1], s[2], s[3], s[4], s[5], s[6], s[7]
+		expandSchedule(&w)
 		first := 0
 		if shape == shapePair {
 			// c.st is the state after round v computed without W[v].
-			a += w[v]
-			e += w[v]
+			s[0] += w[v]
+			s[4] += w[v]
 			first = v + 1
 		}
-		for t := first; t < 64; t++ {
-			t1 := h + (bits.RotateLeft32(e, -6) ^ bits.RotateLeft32(e, -11) ^ bits.RotateLeft32(e, -25)) +
-				((e & f) ^ (^e & g)) + roundK[t] + w[t]
-			t2 := (bits.RotateLeft32(a, -2) ^ bits.RotateLeft32(a, -13) ^ bits.RotateLeft32(a, -22)) +
-				((a & b) ^ (a & cc) ^ (b & cc))
-			h, g, f, e, d, cc, b, a = g, f, e, d+t1, cc, b, a, t1+t2
-		}
-		s = [8]uint32{a, b, cc, d, e, f, g, h}
+		roundsFrom(&s, &w, first)
 		for i := range s {
 			s[i] += in[i]
 			c.out[i][l] = s[i]

@@ -45,6 +45,16 @@ func Compress(s *[8]uint32, p []byte) {
 // compressWords runs one compression on the message words w[0:16]; w[16:64]
 // is used as scratch for the message schedule.
 func compressWords(s *[8]uint32, w *[64]uint32) {
+	expandSchedule(w)
+	in := *s
+	roundsFrom(s, w, 0)
+	for i := range s {
+		s[i] += in[i]
+	}
+}
+
+// expandSchedule fills w[16:64], SHA-256's message schedule, from w[0:16].
+func expandSchedule(w *[64]uint32) {
 	for i := 16; i < 64; i++ {
 		v1 := w[i-2]
 		t1 := bits.RotateLeft32(v1, -17) ^ bits.RotateLeft32(v1, -19) ^ (v1 >> 10)
@@ -52,22 +62,20 @@ func compressWords(s *[8]uint32, w *[64]uint32) {
 		t2 := bits.RotateLeft32(v2, -7) ^ bits.RotateLeft32(v2, -18) ^ (v2 >> 3)
 		w[i] = t1 + w[i-7] + t2 + w[i-16]
 	}
+}
+
+// roundsFrom runs rounds first..63 on s with the schedule w, without the
+// feed-forward: the plain rounds the kernels' Go twins start part way.
+func roundsFrom(s *[8]uint32, w *[64]uint32, first int) {
 	a, b, c, d, e, f, g, h := s[0], s[1], s[2], s[3], s[4], s[5], s[6], s[7]
-	for i := 0; i < 64; i++ {
+	for i := first; i < 64; i++ {
 		t1 := h + (bits.RotateLeft32(e, -6) ^ bits.RotateLeft32(e, -11) ^ bits.RotateLeft32(e, -25)) +
 			((e & f) ^ (^e & g)) + roundK[i] + w[i]
 		t2 := (bits.RotateLeft32(a, -2) ^ bits.RotateLeft32(a, -13) ^ bits.RotateLeft32(a, -22)) +
 			((a & b) ^ (a & c) ^ (b & c))
 		h, g, f, e, d, c, b, a = g, f, e, d+t1, c, b, a, t1+t2
 	}
-	s[0] += a
-	s[1] += b
-	s[2] += c
-	s[3] += d
-	s[4] += e
-	s[5] += f
-	s[6] += g
-	s[7] += h
+	*s = [8]uint32{a, b, c, d, e, f, g, h}
 }
 
 // DigestWords converts a 32-byte digest to its eight big-endian state words.

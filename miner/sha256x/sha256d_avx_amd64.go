@@ -166,21 +166,11 @@ func sha256dTwin(c *sha256dCtx, lanes int, n uint32, nb int) (i int, mask uint32
 				w[t] = c.kw1[t] - roundK[t]
 			}
 			w[3] = bits.ReverseBytes32(n + uint32(i*lanes+l))
-			for t := 16; t < 64; t++ {
-				w[t] = sigma1(w[t-2]) + w[t-7] + sigma0(w[t-15]) + w[t-16]
-			}
+			expandSchedule(&w)
 			s := c.st1
 			s[0] += w[3]
 			s[4] += w[3]
-			a, b, cc, d, e, f, g, h := s[0], s[1], s[2], s[3], s[4], s[5], s[6], s[7]
-			for t := 4; t < 64; t++ {
-				t1 := h + (bits.RotateLeft32(e, -6) ^ bits.RotateLeft32(e, -11) ^ bits.RotateLeft32(e, -25)) +
-					((e & f) ^ (^e & g)) + roundK[t] + w[t]
-				t2 := (bits.RotateLeft32(a, -2) ^ bits.RotateLeft32(a, -13) ^ bits.RotateLeft32(a, -22)) +
-					((a & b) ^ (a & cc) ^ (b & cc))
-				h, g, f, e, d, cc, b, a = g, f, e, d+t1, cc, b, a, t1+t2
-			}
-			s = [8]uint32{a, b, cc, d, e, f, g, h}
+			roundsFrom(&s, &w, 4)
 			for x := range s {
 				s[x] += c.mid[x]
 			}

@@ -18,20 +18,7 @@ import (
 const shaniDStreams = 4
 
 func init() {
-	k := &Kernel{
-		Name:      "shani",
-		Algo:      SHA256d,
-		Lanes:     shaniDStreams,
-		Desc:      "SHA extensions, 4 interleaved headers, block 2 from round 4, second hash to round 60",
-		Needs:     []string{"SHA", "SSSE3", "SSE4.1"},
-		Available: hasSHANI,
-		New:       newSHANISHA256d,
-		rank:      30,
-	}
-	if !hasSHANI {
-		k.Reason = "CPU lacks SHA (SHA-NI), SSSE3 or SSE4.1"
-	}
-	register(k)
+	registerSHANI(SHA256d, shaniDStreams, "SHA extensions, 4 interleaved headers, block 2 from round 4, second hash to round 60", newSHANISHA256d)
 }
 
 // shaniDCtx is the per-job input of the shaniSHA256d kernels; the

@@ -29,13 +29,16 @@ var hasSHANI = cpuid.CPU.Supports(cpuid.SHA, cpuid.SSSE3, cpuid.SSE4)
 const shaniStreams = 4
 
 func init() {
+	registerSHANI(SHA256, shaniStreams, "SHA extensions, 4 interleaved messages, midstate + batched nonce layout", newSHANI)
+}
+
+// registerSHANI registers the SHA-NI kernel of algorithm a.
+func registerSHANI(a Algo, lanes int, desc string, newFn func(*Job) Searcher) {
 	k := &Kernel{
-		Name:      "shani",
-		Lanes:     shaniStreams,
-		Desc:      "SHA extensions, 4 interleaved messages, midstate + batched nonce layout",
+		Name: "shani", Algo: a, Lanes: lanes, Desc: desc,
 		Needs:     []string{"SHA", "SSSE3", "SSE4.1"},
 		Available: hasSHANI,
-		New:       newSHANI,
+		New:       newFn,
 		rank:      30,
 	}
 	if !hasSHANI {

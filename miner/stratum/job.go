@@ -125,7 +125,7 @@ var maxTarget = new(big.Int).Sub(new(big.Int).Lsh(big.NewInt(1), 256), big.NewIn
 // and the share target it gives.
 type Difficulty struct {
 	Value  float64  // for display
-	exact  *big.Rat // as sent
+	text   string   // as sent
 	Target [32]byte // floor(diff1 / D), big-endian, at most 2^256-1
 }
 
@@ -151,7 +151,7 @@ func ParseDifficulty(s string) (Difficulty, error) {
 	if t.Cmp(maxTarget) > 0 {
 		t.Set(maxTarget)
 	}
-	d := Difficulty{Value: f, exact: r}
+	d := Difficulty{Value: f, text: s}
 	t.FillBytes(d.Target[:])
 	return d, nil
 }
@@ -167,13 +167,5 @@ func DefaultDifficulty() Difficulty {
 // HeaderPuzzle compares with the hash in display order.
 func (d Difficulty) MinerTarget() miner.Target { return miner.ThresholdTarget(d.Target) }
 
-// String is the difficulty as the pool sent it, reduced.
-func (d Difficulty) String() string {
-	if d.exact == nil {
-		return "0"
-	}
-	if d.exact.IsInt() {
-		return d.exact.Num().String()
-	}
-	return strconv.FormatFloat(d.Value, 'g', -1, 64)
-}
+// String is the difficulty as the pool wrote it.
+func (d Difficulty) String() string { return d.text }

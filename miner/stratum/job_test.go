@@ -164,6 +164,9 @@ func TestParseDifficulty(t *testing.T) {
 			if got := new(big.Int).SetBytes(d.Target[:]); got.Cmp(tc.want) != 0 {
 				t.Fatalf("target %x, want %x", got, tc.want)
 			}
+			if d.String() != tc.in {
+				t.Fatalf("String() = %q, want the pool's %q", d.String(), tc.in)
+			}
 		})
 	}
 	if DefaultDifficulty().Target != mustDiff(t, "1").Target {

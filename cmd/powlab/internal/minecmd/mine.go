@@ -1,5 +1,5 @@
 // Package minecmd implements `powlab mine`: mine blocks onto the chain kept
-// in a data directory.
+// in a data directory, or mine for a Stratum v1 pool (--stratum).
 package minecmd
 
 import (
@@ -7,8 +7,11 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
+	"time"
 
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 
 	"github.com/powlab/powlab/chain"
 	"github.com/powlab/powlab/cmd/powlab/internal/cmdutil"
@@ -25,6 +28,16 @@ type MineOptions struct {
 	Kernel  string
 	Any     bool
 	JSON    bool
+
+	// Stratum mining (stratum.go).
+	Stratum  string
+	User     string
+	Password string
+
+	// changed lists the flags given on the command line.
+	changed []string
+	// rateInterval overrides the stratum rate report's period (tests).
+	rateInterval time.Duration
 }
 
 // NewCmdMine builds the command; runF replaces the run function in tests.
@@ -32,19 +45,28 @@ func NewCmdMine(io cmdutil.IO, runF func(context.Context, *MineOptions) error) *
 	opts := &MineOptions{IO: io}
 	cmd := &cobra.Command{
 		Use:   "mine",
-		Short: "Mine blocks onto the chain kept in a data directory",
+		Short: "Mine blocks onto the chain kept in a data directory, or for a Stratum pool",
 		Long: `Mine blocks onto the chain stored in --data, creating it (genesis block and
 node address) on first use. Each block holds the pending transactions and the
 reward to the node's address; its proof is searched on every core.
 
 The rules and difficulty are fixed when the chain is created: --rules and the
 target flags choose them then, and must agree with them later.
-Ctrl-C stops the search; every block already mined is kept.`,
+Ctrl-C stops the search; every block already mined is kept.
+
+With --stratum the command mines for a Stratum v1 pool instead (Bitcoin's
+sha256d on 80-byte headers): the pool sets the jobs and the share
+difficulty, so --data, --blocks, --any and the chain flags do not apply.
+Each share prints one line with the pool's verdict, a rate line follows
+every 10 s, and a lost connection is redialled with backoff (1 s to 30 s).
+Ctrl-C prints the totals (accepted, rejected, hashrate) and exits 130.`,
 		Example: `  powlab mine --blocks 3 --rules tutorial --prefix 0000 --data /tmp/tut   # proofs 35293, 35089, 119678
   powlab mine --blocks 10 --bits 20
-  powlab mine --blocks 0 --json       # until Ctrl-C, one JSON object per block`,
+  powlab mine --blocks 0 --json       # until Ctrl-C, one JSON object per block
+  powlab mine --stratum stratum+tcp://127.0.0.1:3333 --user me --workers 2`,
 		Args: cmdutil.NoArgs,
 		RunE: func(c *cobra.Command, args []string) error {
+			c.Flags().Visit(func(f *pflag.Flag) { opts.changed = append(opts.changed, f.Name) })
 			if runF != nil {
 				return runF(c.Context(), opts)
 			}
@@ -58,7 +80,10 @@ Ctrl-C stops the search; every block already mined is kept.`,
 	f.IntVarP(&opts.Workers, "workers", "w", 0, "worker goroutines (0: one per CPU)")
 	f.StringVar(&opts.Kernel, "kernel", "auto", cmdutil.KernelHelp(false))
 	f.BoolVar(&opts.Any, "any", false, "take the first proof any worker finds, not the smallest")
-	f.BoolVar(&opts.JSON, "json", false, "print one JSON object per block")
+	f.BoolVar(&opts.JSON, "json", false, "print one JSON object per block (with --stratum: per event)")
+	f.StringVar(&opts.Stratum, "stratum", "", "mine for the Stratum v1 pool at stratum+tcp://HOST:PORT")
+	f.StringVar(&opts.User, "user", "", "with --stratum: the pool user (worker) name")
+	f.StringVar(&opts.Password, "password", "x", "with --stratum: the pool password")
 	return cmd
 }
 
@@ -80,6 +105,12 @@ type BlockLine struct {
 }
 
 func runMine(ctx context.Context, opts *MineOptions) error {
+	if opts.Stratum != "" {
+		return runStratum(ctx, opts)
+	}
+	if opts.User != "" || opts.isSet("user") || opts.isSet("password") {
+		return cmdutil.FlagErrorf("--user and --password apply only with --stratum")
+	}
 	if opts.Blocks < 0 {
 		return cmdutil.FlagErrorf("--blocks %d: must be 0 (until Ctrl-C) or more", opts.Blocks)
 	}
@@ -159,3 +190,6 @@ func prevHash(b *chain.Block) string {
 	}
 	return b.PrevHash.String()
 }
+
+// isSet reports whether flag name was given on the command line.
+func (o *MineOptions) isSet(name string) bool { return slices.Contains(o.changed, name) }

@@ -1,6 +1,7 @@
 package chain
 
 import (
+	"bytes"
 	"encoding/hex"
 	"fmt"
 	"math"
@@ -100,6 +101,10 @@ type Block struct {
 	MerkleRoot Hash
 	Target     Compact // powlab rules
 	Bits       uint32  // bitcoin rules: Bitcoin's compact target (nBits)
+	// Coinbase (bitcoin rules) is the first leaf of the Merkle tree: the
+	// reward transaction's canonical JSON, a 0 byte and an extra nonce
+	// (see BtcCoinbasePrefix). Written as "coinbase" in hex.
+	Coinbase []byte
 }
 
 // IsGenesis reports whether b is at index 1.
@@ -109,6 +114,7 @@ func (b *Block) IsGenesis() bool { return b.Index == 1 }
 func (b *Block) Clone() *Block {
 	c := *b
 	c.Transactions = append([]Tx(nil), b.Transactions...)
+	c.Coinbase = bytes.Clone(b.Coinbase)
 	return &c
 }
 
@@ -124,6 +130,11 @@ func (b *Block) appendCanonical(out []byte) []byte {
 		out = append(out, `"bits": "`...)
 		out = appendHex32(out, b.Bits)
 		out = append(out, `", `...)
+		if len(b.Coinbase) > 0 {
+			out = append(out, `"coinbase": "`...)
+			out = hex.AppendEncode(out, b.Coinbase)
+			out = append(out, `", `...)
+		}
 	}
 	out = append(out, `"index": `...)
 	out = strconv.AppendUint(out, b.Index, 10)
@@ -200,7 +211,7 @@ func DecodeBlock(data []byte) (*Block, error) {
 
 var blockKeys = map[string]bool{
 	"index": true, "timestamp": true, "transactions": true, "proof": true, "prev_hash": true,
-	"version": true, "merkle_root": true, "target": true, "bits": true,
+	"version": true, "merkle_root": true, "target": true, "bits": true, "coinbase": true,
 }
 
 func malformed(index uint64, format string, a ...any) *RuleError {
@@ -355,7 +366,20 @@ func blockFromValue(v any) (*Block, error) {
 			return nil, malformed(idx, "bits 00000000 is not a target")
 		}
 		b.Bits = uint32(v)
+		if cv, ok := m["coinbase"]; ok {
+			cs, ok := cv.(string)
+			if !ok {
+				return nil, malformed(idx, "coinbase is %s, want a string", jsonType(cv))
+			}
+			if len(cs) == 0 || len(cs) > 2*maxCoinbaseJSON || !isLowerHex(cs, len(cs)) || len(cs)%2 != 0 {
+				return nil, malformed(idx, "coinbase %.40q… is not 1 to %d bytes of lower-case hex", cs, maxCoinbaseJSON)
+			}
+			b.Coinbase, _ = hex.DecodeString(cs)
+		}
 		return b, nil
+	}
+	if _, ok := m["coinbase"]; ok {
+		return nil, malformed(idx, "coinbase belongs to bitcoin blocks (with bits)")
 	}
 	ts2, ok := m["target"].(string)
 	if !ok {

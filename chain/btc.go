@@ -92,12 +92,18 @@ func BtcTxID(tx Tx) Hash { return Sha256d(tx.CanonicalJSON()) }
 // transaction; ours never do: a block's transactions are the mempool's,
 // and CheckBlock refuses duplicates.)
 func BtcMerkleRoot(txs []Tx) Hash {
-	if len(txs) == 0 {
-		return Hash{}
-	}
-	level := make([]Hash, len(txs))
+	leaves := make([]Hash, len(txs))
 	for i, tx := range txs {
-		level[i] = BtcTxID(tx)
+		leaves[i] = BtcTxID(tx)
+	}
+	return btcMerkle(leaves)
+}
+
+// btcMerkle folds leaves (internal byte order) into Bitcoin's Merkle root;
+// no leaves give the zero hash. The slice is used as scratch.
+func btcMerkle(level []Hash) Hash {
+	if len(level) == 0 {
+		return Hash{}
 	}
 	var pair [64]byte
 	for len(level) > 1 {
@@ -113,6 +119,41 @@ func BtcMerkleRoot(txs []Tx) Hash {
 		level = next
 	}
 	return level[0]
+}
+
+// BtcMaxExtraNonce bounds the extra nonce after a coinbase's prefix: 100
+// bytes, the size Bitcoin allows a coinbase's scriptSig.
+const BtcMaxExtraNonce = 100
+
+// maxCoinbaseJSON bounds a coinbase in JSON (bytes): a reward's canonical
+// JSON, the 0 byte and the largest extra nonce.
+const maxCoinbaseJSON = MaxTxJSON + 1 + BtcMaxExtraNonce
+
+// BtcCoinbasePrefix is what a bitcoin-rules coinbase starts with: the
+// reward transaction's canonical JSON and a 0 byte. The bytes after it are
+// an extra nonce (0 to BtcMaxExtraNonce bytes), which miners and Stratum
+// pools change freely (coinb1 · extranonce1 · extranonce2 · coinb2) to get
+// a fresh Merkle root when a header's 2^32 nonces run out.
+func BtcCoinbasePrefix(reward Tx) []byte {
+	return append(reward.CanonicalJSON(), 0)
+}
+
+// BtcBlockMerkleRoot is a bitcoin-rules block's Merkle root (internal byte
+// order): the leaves are sha256d(coinbase), when there is one, then the
+// ids of the transactions before the reward (the last transaction, which
+// the coinbase carries).
+func BtcBlockMerkleRoot(coinbase []byte, txs []Tx) Hash {
+	if len(txs) > 0 && txs[len(txs)-1].IsReward() {
+		txs = txs[:len(txs)-1]
+	}
+	var leaves []Hash
+	if len(coinbase) > 0 {
+		leaves = append(leaves, Sha256d(coinbase))
+	}
+	for _, tx := range txs {
+		leaves = append(leaves, BtcTxID(tx))
+	}
+	return btcMerkle(leaves)
 }
 
 // ---- compact targets ----

@@ -276,4 +276,14 @@ func TestBtcMerkleRoot(t *testing.T) {
 	if got, want := BtcMerkleRoot([]Tx{a, b, c}), pair(pair(ia, ib), pair(ic, ic)); got != want {
 		t.Fatal("three transactions: the last is paired with itself")
 	}
+	// A block's root: the coinbase's hash first, then the transactions
+	// before the reward (c), which the coinbase carries.
+	cb := append(BtcCoinbasePrefix(c), 1, 2, 3, 4)
+	icb := Sha256d(cb)
+	if got, want := BtcBlockMerkleRoot(cb, []Tx{a, b, c}), pair(pair(icb, ia), pair(ib, ib)); got != want {
+		t.Fatal("block root with a coinbase")
+	}
+	if BtcBlockMerkleRoot(nil, nil) != (Hash{}) || BtcBlockMerkleRoot(cb, []Tx{c}) != icb {
+		t.Fatal("empty block or reward alone")
+	}
 }

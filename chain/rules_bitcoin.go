@@ -1,6 +1,7 @@
 package chain
 
 import (
+	"bytes"
 	"math"
 	"time"
 
@@ -24,8 +25,8 @@ const (
 
 // bitcoinRules are Bitcoin's consensus rules over the tutorial's blocks:
 // the block's identity is the sha256d of its 80-byte header (version,
-// previous hash, Merkle root of the transactions' ids, time, bits, nonce =
-// the block's proof), shown and linked in display order (byte-reversed, as
+// previous hash, Merkle root of the coinbase and the transactions' ids,
+// time, bits, nonce = the block's proof), shown and linked in display order (byte-reversed, as
 // explorers print it, so prev_hash and the chain's hashes read like
 // Bitcoin's); the target comes from compact bits, retargeted every
 // Interval blocks as Bitcoin Core does; times are whole seconds above the
@@ -127,8 +128,14 @@ func (r *bitcoinRules) Genesis(ts Number) *Block {
 	return b
 }
 
-// Prepare sets the header fields: version, Merkle root, bits, and the time
-// as whole seconds above the median time of the last 11 blocks. A
+// btcExtraNonceLen is the extra nonce a locally mined coinbase carries:
+// 8 zero bytes, the room a Stratum pool splits into extranonce1 and
+// extranonce2.
+const btcExtraNonceLen = 8
+
+// Prepare sets the header fields: version, the coinbase (the reward and an
+// extra nonce), Merkle root, bits, and the time as whole seconds above the
+// median time of the last 11 blocks. A
 // transaction repeated in the candidate is left for a later block (its
 // pending copy stays in the mempool): Bitcoin's Merkle tree cannot tell a
 // repeat from its own padding, so CheckBlock refuses repeats.
@@ -142,9 +149,13 @@ func (r *bitcoinRules) Prepare(b *Block, tip HeaderCtx) {
 		}
 	}
 	b.Transactions = txs
+	b.Coinbase = nil
+	if n := len(txs); n > 0 && txs[n-1].IsReward() {
+		b.Coinbase = append(BtcCoinbasePrefix(txs[n-1]), make([]byte, btcExtraNonceLen)...)
+	}
 	b.Version = BtcVersion
 	b.Target = 0
-	b.MerkleRoot = BtcMerkleRoot(b.Transactions).Reversed()
+	b.MerkleRoot = BtcBlockMerkleRoot(b.Coinbase, b.Transactions).Reversed()
 	b.Bits = r.nextBits(tip)
 	secs := int64(math.Floor(b.Timestamp.Float64()))
 	if tip != nil {
@@ -186,10 +197,26 @@ func (r *bitcoinRules) CheckBlock(b *Block) error {
 	if _, err := BitsTarget(b.Bits); err != nil {
 		return ruleErr(CodeBadDifficulty, b.Index, "bits %08x: %v", b.Bits, err)
 	}
+	// The coinbase carries the reward (the last transaction; the genesis
+	// block has neither).
+	n := len(b.Transactions)
+	if n == 0 || !b.Transactions[n-1].IsReward() {
+		if len(b.Coinbase) > 0 {
+			return ruleErr(CodeBadReward, b.Index, "a coinbase but no reward transaction")
+		}
+	} else {
+		prefix := BtcCoinbasePrefix(b.Transactions[n-1])
+		if !bytes.HasPrefix(b.Coinbase, prefix) {
+			return ruleErr(CodeBadReward, b.Index, "the coinbase (%d bytes) does not start with the reward's JSON and a 0 byte", len(b.Coinbase))
+		}
+		if extra := len(b.Coinbase) - len(prefix); extra > BtcMaxExtraNonce {
+			return ruleErr(CodeMalformed, b.Index, "the coinbase's extra nonce is %d bytes, the limit is %d", extra, BtcMaxExtraNonce)
+		}
+	}
 	// Bitcoin's Merkle tree pairs an odd last id with itself, so a list
 	// that repeats a transaction can share its root with a shorter one
 	// (CVE-2012-2459): refuse repeated ids.
-	seen := make(map[Hash]bool, len(b.Transactions))
+	seen := make(map[Hash]bool, n)
 	for i, tx := range b.Transactions {
 		id := BtcTxID(tx)
 		if seen[id] {
@@ -197,8 +224,8 @@ func (r *bitcoinRules) CheckBlock(b *Block) error {
 		}
 		seen[id] = true
 	}
-	if m := BtcMerkleRoot(b.Transactions).Reversed(); m != b.MerkleRoot {
-		return ruleErr(CodeBadMerkleRoot, b.Index, "merkle_root %s, but the %d transactions hash to %s", b.MerkleRoot, len(b.Transactions), m)
+	if m := BtcBlockMerkleRoot(b.Coinbase, b.Transactions).Reversed(); m != b.MerkleRoot {
+		return ruleErr(CodeBadMerkleRoot, b.Index, "merkle_root %s, but the coinbase and %d transactions hash to %s", b.MerkleRoot, len(b.Transactions), m)
 	}
 	return nil
 }

@@ -28,6 +28,10 @@ func TestBitcoinChain(t *testing.T) {
 	c.AddTx(Tx{Sender: "alice", Recipient: "bob", Amount: Int(3)})
 	c.AddTx(Tx{Sender: "alice", Recipient: "bob", Amount: Int(3)}) // a repeat: waits for the next block
 	mined := mineN(t, c, 21, "")
+	cb := mined[0].Block.Coinbase
+	if want := BtcCoinbasePrefix(mined[0].Block.Transactions[1]); !bytes.HasPrefix(cb, want) || len(cb) != len(want)+8 {
+		t.Fatalf("coinbase %x: want the reward's JSON, a 0 byte and 8 bytes of extra nonce", cb)
+	}
 	if got := len(mined[0].Block.Transactions); got != 2 {
 		t.Fatalf("first block holds %d transactions, want the transfer and the reward", got)
 	}
@@ -155,6 +159,10 @@ func TestBitcoinBlockRules(t *testing.T) {
 		{"proof over 32 bits", func(b *Block) { b.Proof += 1 << 32 }, CodeMalformed},
 		{"proof off by one", func(b *Block) { b.Proof++ }, CodeBadProof},
 		{"a powlab target too", func(b *Block) { b.Target = 5 }, CodeMalformed},
+		{"extra nonce changed", func(b *Block) { b.Coinbase[len(b.Coinbase)-1]++ }, CodeBadMerkleRoot},
+		{"no coinbase", func(b *Block) { b.Coinbase = nil }, CodeBadReward},
+		{"coinbase for another reward", func(b *Block) { b.Coinbase[2] ^= 1 }, CodeBadReward},
+		{"extra nonce over 100 bytes", func(b *Block) { b.Coinbase = append(b.Coinbase, make([]byte, 100)...) }, CodeMalformed},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -174,6 +182,9 @@ func TestBitcoinBlockRules(t *testing.T) {
 
 func TestBitcoinBlockJSON(t *testing.T) {
 	for _, tc := range []struct{ name, doc, want string }{
+		{"coinbase without bits", `{"coinbase": "00", "index": 2, "merkle_root": "` + strings.Repeat("0", 64) + `", "prev_hash": "` + strings.Repeat("0", 64) + `", "proof": 1, "target": "` + strings.Repeat("f", 64) + `", "timestamp": 5, "transactions": [], "version": 1}`, "bitcoin blocks"},
+		{"coinbase odd hex", `{"bits": "1d00ffff", "coinbase": "abc", "index": 2, "merkle_root": "` + strings.Repeat("0", 64) + `", "prev_hash": "` + strings.Repeat("0", 64) + `", "proof": 1, "timestamp": 5, "transactions": [], "version": 1}`, "lower-case hex"},
+		{"coinbase too long", `{"bits": "1d00ffff", "coinbase": "` + strings.Repeat("00", 2000) + `", "index": 2, "merkle_root": "` + strings.Repeat("0", 64) + `", "prev_hash": "` + strings.Repeat("0", 64) + `", "proof": 1, "timestamp": 5, "transactions": [], "version": 1}`, "lower-case hex"},
 		{"bits and target", `{"bits": "1d00ffff", "index": 2, "merkle_root": "` + strings.Repeat("0", 64) + `", "prev_hash": "` + strings.Repeat("0", 64) + `", "proof": 1, "target": "` + strings.Repeat("f", 64) + `", "timestamp": 5, "transactions": [], "version": 1}`, "not both"},
 		{"bits not hex", `{"bits": "1D00FFFF", "index": 2, "merkle_root": "` + strings.Repeat("0", 64) + `", "prev_hash": "` + strings.Repeat("0", 64) + `", "proof": 1, "timestamp": 5, "transactions": [], "version": 1}`, "8 lower-case hex"},
 		{"bits zero", `{"bits": "00000000", "index": 2, "merkle_root": "` + strings.Repeat("0", 64) + `", "prev_hash": "` + strings.Repeat("0", 64) + `", "proof": 1, "timestamp": 5, "transactions": [], "version": 1}`, "not a target"},

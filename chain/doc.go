@@ -28,8 +28,9 @@
 //     toward a block time, clamped to ×4 (NextBits, Retarget: pure
 //     functions over HeaderCtx).
 //   - bitcoin: Bitcoin's 80-byte header (version, previous hash, Merkle
-//     root of the transactions' sha256d ids with the duplicate-last rule,
-//     32-bit time, compact bits, nonce = the proof), hashed with sha256d and
+//     root with the duplicate-last rule over the coinbase — the reward's
+//     JSON, a 0 byte and an extra nonce — and the other transactions'
+//     sha256d ids, 32-bit time, compact bits, nonce = the proof), hashed with sha256d and
 //     shown byte-reversed as explorers do; the target comes from the bits
 //     (Bitcoin Core's SetCompact) and retargets every RetargetInterval
 //     blocks (default 2016) as Core's CalculateNextWorkRequired does

@@ -1,0 +1,124 @@
+package pool
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"sort"
+	"time"
+)
+
+// workerStats are one worker name's counts, across its connections.
+type workerStats struct {
+	Name      string
+	Accepted  uint64
+	Rejected  uint64
+	Stale     uint64
+	Duplicate uint64
+	Blocks    uint64
+	Diff      float64 // last accepted share's difficulty
+	SumDiff   float64 // over accepted shares
+	First     time.Time
+	Last      time.Time
+}
+
+// worker returns the stats of name, created on first use.
+func (p *Pool) worker(name string) *workerStats {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	w := p.workers[name]
+	if w == nil {
+		w = &workerStats{Name: name, First: p.cfg.Now(), Diff: p.cfg.ShareDiff}
+		p.workers[name] = w
+	}
+	return w
+}
+
+// count applies f to w and to the pool's totals under the pool's lock.
+func (w *workerStats) count(p *Pool, f func(*workerStats)) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	before := *w
+	f(w)
+	p.totals.Rejected += w.Rejected - before.Rejected
+	p.totals.Stale += w.Stale - before.Stale
+	p.totals.Duplicate += w.Duplicate - before.Duplicate
+}
+
+// accept records an accepted share of difficulty d at now.
+func (w *workerStats) accept(p *Pool, d float64, now time.Time) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	w.Accepted++
+	w.SumDiff += d
+	w.Diff = d
+	w.Last = now
+	p.totals.Accepted++
+}
+
+// WorkerStatus is one worker in GET /status.
+type WorkerStatus struct {
+	Name         string    `json:"name"`
+	Accepted     uint64    `json:"accepted"`
+	Rejected     uint64    `json:"rejected"`
+	Stale        uint64    `json:"stale"`
+	Duplicate    uint64    `json:"duplicate"`
+	Difficulty   float64   `json:"difficulty"`
+	Hashrate     float64   `json:"hashrate"`      // hashes/s, from shares
+	HashrateLow  float64   `json:"hashrate_low"`  // 95% interval
+	HashrateHigh float64   `json:"hashrate_high"` //
+	Blocks       uint64    `json:"blocks"`
+	LastShare    time.Time `json:"last_share,omitzero"`
+	Seconds      float64   `json:"seconds"` // since the worker first authorized
+}
+
+// Status is GET /status.
+type Status struct {
+	Height  uint64         `json:"height"`
+	Tip     string         `json:"tip"`
+	Job     string         `json:"job"`
+	Conns   int            `json:"connections"`
+	Shares  Totals         `json:"shares"`
+	Workers []WorkerStatus `json:"workers"`
+}
+
+// Status reports the pool now.
+func (p *Pool) Status() Status {
+	tip := p.c.Tip()
+	now := p.cfg.Now()
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	s := Status{Height: tip.Height, Tip: tip.Hash.String(), Conns: len(p.conns), Shares: p.totals, Workers: []WorkerStatus{}}
+	if n := len(p.jobs); n > 0 {
+		s.Job = p.jobs[n-1].id
+	}
+	for _, w := range p.workers {
+		el := now.Sub(w.First)
+		e := estimate(int(w.Accepted), w.SumDiff, w.Diff, el)
+		s.Workers = append(s.Workers, WorkerStatus{Name: w.Name, Accepted: w.Accepted, Rejected: w.Rejected, Stale: w.Stale,
+			Duplicate: w.Duplicate, Difficulty: w.Diff, Hashrate: e.Rate, HashrateLow: e.Low, HashrateHigh: e.High,
+			Blocks: w.Blocks, LastShare: w.Last, Seconds: el.Seconds()})
+	}
+	sort.Slice(s.Workers, func(i, j int) bool { return s.Workers[i].Name < s.Workers[j].Name })
+	return s
+}
+
+// Handler serves GET /status (JSON) and GET /chain (the chain document,
+// as a node serves it).
+func (p *Pool) Handler() http.Handler {
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /status", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		enc := json.NewEncoder(w)
+		enc.SetIndent("", "  ")
+		enc.Encode(p.Status())
+	})
+	mux.HandleFunc("GET /chain", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		w.Write(p.c.ChainJSON())
+	})
+	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
+		http.Error(w, fmt.Sprintf("no route %s %s (this pool serves GET /status and GET /chain)", r.Method, r.URL.Path), http.StatusNotFound)
+	})
+	return mux
+}

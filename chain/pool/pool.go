@@ -246,8 +246,20 @@ func (p *Pool) Serve(ctx context.Context, ln net.Listener) error {
 		go func() {
 			defer p.wg.Done()
 			c.run(ctx)
+			c.mu.Lock()
+			names := make([]string, 0, len(c.workers))
+			for n := range c.workers {
+				names = append(names, n)
+			}
+			c.mu.Unlock()
+			now := p.cfg.Now()
 			p.mu.Lock()
 			delete(p.conns, c)
+			for _, n := range names {
+				if w := p.workers[n]; w != nil {
+					w.disconnected(now)
+				}
+			}
 			p.mu.Unlock()
 		}()
 	}
@@ -493,9 +505,15 @@ func (c *conn) handle(req *request) {
 			return
 		}
 		c.mu.Lock()
+		already := c.workers[user]
 		c.workers[user] = true
 		c.mu.Unlock()
-		c.p.worker(user)
+		w := c.p.worker(user)
+		if !already {
+			c.p.mu.Lock()
+			w.connected(c.p.cfg.Now())
+			c.p.mu.Unlock()
+		}
 		c.reply(req.ID, true)
 	case "mining.extranonce.subscribe":
 		c.reply(req.ID, true) // the extranonce never changes on a connection

@@ -20,6 +20,38 @@ type workerStats struct {
 	SumDiff   float64 // over accepted shares
 	First     time.Time
 	Last      time.Time
+	// Time connected: the hashrate is shares over the time the worker was
+	// there to mine, not since it first appeared.
+	conns  int
+	since  time.Time     // start of the current connected stretch
+	active time.Duration // finished stretches
+}
+
+// connected counts a connection that authorized w (under p.mu).
+func (w *workerStats) connected(now time.Time) {
+	if w.conns == 0 {
+		w.since = now
+	}
+	w.conns++
+}
+
+// disconnected ends one of w's connections (under p.mu).
+func (w *workerStats) disconnected(now time.Time) {
+	if w.conns == 0 {
+		return
+	}
+	w.conns--
+	if w.conns == 0 {
+		w.active += now.Sub(w.since)
+	}
+}
+
+// elapsed is w's connected time up to now (under p.mu).
+func (w *workerStats) elapsed(now time.Time) time.Duration {
+	if w.conns > 0 {
+		return w.active + now.Sub(w.since)
+	}
+	return w.active
 }
 
 // worker returns the stats of name, created on first use.
@@ -69,7 +101,7 @@ type WorkerStatus struct {
 	HashrateHigh float64   `json:"hashrate_high"` //
 	Blocks       uint64    `json:"blocks"`
 	LastShare    time.Time `json:"last_share,omitzero"`
-	Seconds      float64   `json:"seconds"` // since the worker first authorized
+	Seconds      float64   `json:"seconds"` // connected time the estimate covers
 }
 
 // Status is GET /status.
@@ -93,7 +125,7 @@ func (p *Pool) Status() Status {
 		s.Job = p.jobs[n-1].id
 	}
 	for _, w := range p.workers {
-		el := now.Sub(w.First)
+		el := w.elapsed(now)
 		e := estimate(int(w.Accepted), w.SumDiff, w.Diff, el)
 		s.Workers = append(s.Workers, WorkerStatus{Name: w.Name, Accepted: w.Accepted, Rejected: w.Rejected, Stale: w.Stale,
 			Duplicate: w.Duplicate, Difficulty: w.Diff, Hashrate: e.Rate, HashrateLow: e.Low, HashrateHigh: e.High,

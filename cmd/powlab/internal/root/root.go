@@ -19,6 +19,7 @@ import (
 	"github.com/powlab/powlab/cmd/powlab/internal/minecmd"
 	"github.com/powlab/powlab/cmd/powlab/internal/netcmd"
 	"github.com/powlab/powlab/cmd/powlab/internal/nodecmd"
+	"github.com/powlab/powlab/cmd/powlab/internal/poolcmd"
 	"github.com/powlab/powlab/cmd/powlab/internal/searchcmd"
 	"github.com/powlab/powlab/cmd/powlab/internal/synccmd"
 	"github.com/powlab/powlab/cmd/powlab/internal/validatecmd"
@@ -53,6 +54,7 @@ attempts-vs-difficulty against theory.`,
 		validatecmd.NewCmdValidate(io, nil),
 		chaincmd.NewCmdChain(io, nil),
 		nodecmd.NewCmdNode(io, nil),
+		poolcmd.NewCmdPool(io, nil),
 		synccmd.NewCmdSync(io, nil),
 		chartcmd.NewCmdChart(io),
 	)

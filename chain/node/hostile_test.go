@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -251,5 +252,25 @@ func TestParsePeer(t *testing.T) {
 				t.Fatalf("ParsePeer(%q) = %q, %v; want %q", tc.in, got, err, tc.want)
 			}
 		})
+	}
+}
+
+// TestMempoolFullIs503: a full mempool is back-pressure: 503 with a
+// Retry-After header and a message that names the cause.
+func TestMempoolFullIs503(t *testing.T) {
+	n := startNode(t, Config{})
+	for i := 0; i < chain.MaxPending; i++ {
+		if _, err := n.AddTransaction(chain.Tx{Sender: "a", Recipient: "b", Amount: chain.Int(int64(i + 1))}); err != nil {
+			t.Fatalf("transaction %d: %v", i, err)
+		}
+	}
+	resp, err := http.Post(n.Addr()+"/transactions/new", "application/json", strings.NewReader(`{"sender": "a", "recipient": "b", "amount": 1}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusServiceUnavailable || resp.Header.Get("Retry-After") == "" || !strings.Contains(string(body), "mempool full") {
+		t.Fatalf("status %d, Retry-After %q, body %s", resp.StatusCode, resp.Header.Get("Retry-After"), body)
 	}
 }

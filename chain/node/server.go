@@ -90,7 +90,15 @@ type errorBody struct {
 	Error   string `json:"error"`
 }
 
+// retryAfterSeconds is the Retry-After of every 503: the node is busy (a
+// full mempool empties with the next block; a shutdown or a slow resolve
+// passes), so a client should come back shortly rather than at once.
+const retryAfterSeconds = "5"
+
 func writeError(w http.ResponseWriter, status int, format string, a ...any) {
+	if status == http.StatusServiceUnavailable {
+		w.Header().Set("Retry-After", retryAfterSeconds)
+	}
 	msg := fmt.Sprintf(format, a...)
 	writeJSON(w, status, errorBody{Message: msg, Error: http.StatusText(status)})
 }

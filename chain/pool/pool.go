@@ -39,8 +39,11 @@ type Config struct {
 	SharesPerMin float64       // vardiff aim (default 20)
 	JobInterval  time.Duration // fresh work at least this often (default 30 s)
 	MaxConns     int           // connection limit (default 1000)
-	Log          *slog.Logger  // default: discard
-	Now          func() time.Time
+	// MaxMsgsPerSec bounds one connection's requests per second (default
+	// DefaultMaxMsgsPerSec); more closes the connection as a flood.
+	MaxMsgsPerSec int
+	Log           *slog.Logger // default: discard
+	Now           func() time.Time
 }
 
 // Defaults and limits.
@@ -60,9 +63,10 @@ const (
 	// it fill is too slow to mine usefully and is dropped, so a broadcast
 	// never waits on one client.
 	writeQueue = 64
-	// maxMsgsPerSec bounds one connection's requests: far above any real
-	// miner's share rate, far below a flood.
-	maxMsgsPerSec = 200
+	// DefaultMaxMsgsPerSec bounds one connection's requests: far above any
+	// real miner's share rate (vardiff aims at a share every few seconds),
+	// far below a flood.
+	DefaultMaxMsgsPerSec = 200
 	// keptJobs is how many jobs of the current tip stay valid for
 	// submissions (fresh-time refreshes do not make older work stale).
 	keptJobs = 8
@@ -125,6 +129,9 @@ func New(c *chain.Chain, cfg Config) (*Pool, error) {
 	}
 	if cfg.MaxConns == 0 {
 		cfg.MaxConns = DefaultMaxConns
+	}
+	if cfg.MaxMsgsPerSec == 0 {
+		cfg.MaxMsgsPerSec = DefaultMaxMsgsPerSec
 	}
 	if cfg.Address == "" {
 		cfg.Address = c.Address()
@@ -419,7 +426,7 @@ func (c *conn) run(ctx context.Context) {
 			return
 		}
 		if !c.allow() {
-			c.p.log.Warn("closing: flood", "remote", c.remote, "limit_per_sec", maxMsgsPerSec)
+			c.p.log.Warn("closing: flood", "remote", c.remote, "limit_per_sec", c.p.cfg.MaxMsgsPerSec)
 			return
 		}
 		if len(line) == 0 {
@@ -446,7 +453,7 @@ func (c *conn) allow() bool {
 		c.windowAt, c.windowN = now, 0
 	}
 	c.windowN++
-	return c.windowN <= maxMsgsPerSec
+	return c.windowN <= c.p.cfg.MaxMsgsPerSec
 }
 
 var errLongLine = errors.New("line too long")

@@ -9,6 +9,7 @@ import (
 	"math/big"
 	"net"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -53,7 +54,7 @@ func testPool(t *testing.T, bits int, cfg Config) (*Pool, string, *chain.Chain) 
 
 // rawClient speaks the protocol line by line.
 type rawClient struct {
-	t  *testing.T
+	t  testing.TB
 	nc net.Conn
 	r  *bufio.Reader
 	id int
@@ -137,7 +138,7 @@ type notifyJob struct {
 	clean                    bool
 }
 
-func decodeNotify(t *testing.T, m msg) notifyJob {
+func decodeNotify(t testing.TB, m msg) notifyJob {
 	t.Helper()
 	var j notifyJob
 	fields := []any{&j.id, &j.prev, &j.coinb1, &j.coinb2, &j.branch, &j.version, &j.nbits, &j.ntime, &j.clean}
@@ -408,7 +409,7 @@ func TestHostile(t *testing.T) {
 	}
 	f := dial(t, addr)
 	var sb strings.Builder
-	for i := 0; i < 2*maxMsgsPerSec; i++ {
+	for i := 0; i < 2*DefaultMaxMsgsPerSec; i++ {
 		sb.WriteString(`{"id":1,"method":"mining.nope","params":[]}` + "\n")
 	}
 	f.nc.Write([]byte(sb.String()))
@@ -460,4 +461,84 @@ func mustUint(t *testing.T, s string) uint64 {
 		t.Fatalf("%q: not 8 hex digits", s)
 	}
 	return uint64(b[0])<<24 | uint64(b[1])<<16 | uint64(b[2])<<8 | uint64(b[3])
+}
+
+// BenchmarkShares: many loopback clients submit shares as fast as the pool
+// answers; shares/s is what the pool checks (coinbase, Merkle root, header
+// sha256d, the target tests) on this machine. The difficulty is so low that
+// most submissions are accepted; each is distinct, so none is a duplicate.
+func BenchmarkShares(b *testing.B) {
+	const clients = 16
+	tg, _ := miner.ZeroBitsTarget(24) // a block once in 16 M shares: rare enough not to matter
+	c, err := chain.Open(context.Background(), b.TempDir(), chain.Options{Rules: chain.RulesBitcoin, Target: tg, Mine: chain.MineOptions{Workers: 2}})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer c.Close()
+	// The flood bound is lifted: this measures the checks, not the policy.
+	p, err := New(c, Config{ShareDiff: 1.0 / (1 << 30), MinDiff: 1.0 / (1 << 30), SharesPerMin: 1e9, MaxConns: clients, MaxMsgsPerSec: 1 << 30})
+	if err != nil {
+		b.Fatal(err)
+	}
+	ln, _ := net.Listen("tcp", "127.0.0.1:0")
+	ctx, cancel := context.WithCancel(context.Background())
+	served := make(chan error, 1)
+	go func() { served <- p.Serve(ctx, ln) }()
+	defer func() { cancel(); <-served }()
+	t := b
+	type sess struct {
+		c     *rawClient
+		jobID string
+		ntime string
+	}
+	ss := make([]sess, clients)
+	for i := range ss {
+		nc, err := net.Dial("tcp", ln.Addr().String())
+		if err != nil {
+			b.Fatal(err)
+		}
+		defer nc.Close()
+		rc := &rawClient{t: t, nc: nc, r: bufio.NewReader(nc)}
+		rc.answer(rc.call("mining.subscribe"))
+		rc.next() // set_difficulty
+		var j notifyJob
+		for {
+			m := rc.next()
+			if m.Method == "mining.notify" {
+				j = decodeNotify(t, m)
+				break
+			}
+		}
+		rc.answer(rc.call("mining.authorize", fmt.Sprintf("w%d", i), "x"))
+		ss[i] = sess{rc, j.id, j.ntime}
+	}
+	b.ResetTimer()
+	start := time.Now()
+	per := (b.N + clients - 1) / clients
+	var wg sync.WaitGroup
+	for i := range ss {
+		wg.Add(1)
+		go func(s sess, i int) {
+			defer wg.Done()
+			// Up to 16 submissions in flight, well inside the pool's
+			// per-connection write queue, as a fast miner would have.
+			inflight := make(chan struct{}, 16)
+			go func() {
+				for k := 0; k < per; k++ {
+					inflight <- struct{}{}
+					fmt.Fprintf(s.c.nc, `{"id":%d,"method":"mining.submit","params":["w%d","%s","%08x","%s","%08x"]}`+"\n", k+10, i, s.jobID, k/65536, s.ntime, k%65536)
+				}
+			}()
+			for k := 0; k < per; k++ {
+				s.c.nc.SetReadDeadline(time.Now().Add(30 * time.Second))
+				if _, err := s.c.r.ReadBytes('\n'); err != nil {
+					b.Error(err)
+					return
+				}
+				<-inflight
+			}
+		}(ss[i], i)
+	}
+	wg.Wait()
+	b.ReportMetric(float64(per*clients)/time.Since(start).Seconds(), "shares/s")
 }

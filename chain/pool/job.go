@@ -6,12 +6,14 @@ import (
 	"fmt"
 	"math/big"
 	"slices"
+	"strconv"
 
 	"github.com/powlab/powlab/chain"
 )
 
 // Extranonce sizes: the pool's extranonce1 per connection and the miner's
-// extranonce2 fill the 8-byte extra nonce of a bitcoin-rules coinbase.
+// extranonce2; with the 4-byte job number after them (coinb2) they make the
+// coinbase's extra nonce (12 bytes, within the 100 bitcoin rules allow).
 const (
 	Extranonce1Size = 4
 	Extranonce2Size = 4
@@ -23,6 +25,7 @@ type job struct {
 	id       string
 	block    *chain.Block // the candidate; Coinbase holds the prefix only
 	prefix   []byte       // coinbase prefix: the reward's JSON and a 0 byte
+	tail     []byte       // coinb2: the job's sequence number, so no two jobs share a header
 	branch   []chain.Hash // Merkle branch of leaf 0 (internal byte order)
 	height   uint64       // the candidate's index
 	minTime  uint32       // the candidate's time: submissions may not go below it
@@ -32,7 +35,7 @@ type job struct {
 
 // newJob turns a candidate block (bitcoin rules, with a coinbase) into a
 // job.
-func newJob(id string, b *chain.Block, clean bool) (*job, error) {
+func newJob(seq uint64, b *chain.Block, clean bool) (*job, error) {
 	if b.Bits == 0 || len(b.Coinbase) == 0 {
 		return nil, fmt.Errorf("pool: block %d is not a bitcoin-rules block with a coinbase", b.Index)
 	}
@@ -47,8 +50,20 @@ func newJob(id string, b *chain.Block, clean bool) (*job, error) {
 		return nil, err
 	}
 	ts, _ := b.Timestamp.Uint64()
-	return &job{id: id, block: b, prefix: prefix, branch: merkleBranch(leaves), height: b.Index,
+	tail := binary.BigEndian.AppendUint32(nil, uint32(seq))
+	return &job{id: strconv.FormatUint(seq, 16), block: b, prefix: prefix, tail: tail, branch: merkleBranch(leaves), height: b.Index,
 		minTime: uint32(ts), blockMax: max, clean: clean}, nil
+}
+
+// variant is j again under job number seq: the same block, another coinb2,
+// so its headers differ from j's. A connection whose difficulty changes
+// gets one at once, with the new difficulty.
+func (j *job) variant(seq uint64) *job {
+	v := *j
+	v.id = strconv.FormatUint(seq, 16)
+	v.tail = binary.BigEndian.AppendUint32(nil, uint32(seq))
+	v.clean = false
+	return &v
 }
 
 // merkleBranch is the path of leaf 0 to Bitcoin's Merkle root: the sibling
@@ -98,7 +113,7 @@ func (j *job) notifyParams() []any {
 	}
 	prev := j.block.PrevHash.Reversed() // internal byte order
 	return []any{
-		j.id, hex.EncodeToString(stratumWords(prev)), hex.EncodeToString(j.prefix), "", branch,
+		j.id, hex.EncodeToString(stratumWords(prev)), hex.EncodeToString(j.prefix), hex.EncodeToString(j.tail), branch,
 		fmt.Sprintf("%08x", j.block.Version), fmt.Sprintf("%08x", j.block.Bits), fmt.Sprintf("%08x", j.minTime), j.clean,
 	}
 }
@@ -125,7 +140,7 @@ type share struct {
 // extranonces, the Merkle root, the time and the nonce.
 func (j *job) build(en1, en2 []byte, ntime, nonce uint32) share {
 	b := j.block.Clone()
-	b.Coinbase = append(append(append([]byte(nil), j.prefix...), en1...), en2...)
+	b.Coinbase = append(append(append(append([]byte(nil), j.prefix...), en1...), en2...), j.tail...)
 	b.MerkleRoot = rootFromBranch(b.Coinbase, j.branch).Reversed()
 	b.Timestamp = chain.Int(int64(ntime))
 	b.Proof = uint64(nonce)

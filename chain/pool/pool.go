@@ -12,7 +12,6 @@ import (
 	"log/slog"
 	"math/big"
 	"net"
-	"strconv"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -39,6 +38,9 @@ type Config struct {
 	SharesPerMin float64       // vardiff aim (default 20)
 	JobInterval  time.Duration // fresh work at least this often (default 30 s)
 	MaxConns     int           // connection limit (default 1000)
+	// VardiffWindow is the shortest time vardiff judges a rate over
+	// (default 15 s).
+	VardiffWindow time.Duration
 	// MaxMsgsPerSec bounds one connection's requests per second (default
 	// DefaultMaxMsgsPerSec); more closes the connection as a flood.
 	MaxMsgsPerSec int
@@ -130,6 +132,9 @@ func New(c *chain.Chain, cfg Config) (*Pool, error) {
 	if cfg.MaxConns == 0 {
 		cfg.MaxConns = DefaultMaxConns
 	}
+	if cfg.VardiffWindow == 0 {
+		cfg.VardiffWindow = 15 * time.Second
+	}
 	if cfg.MaxMsgsPerSec == 0 {
 		cfg.MaxMsgsPerSec = DefaultMaxMsgsPerSec
 	}
@@ -156,7 +161,7 @@ func (p *Pool) refresh(clean bool) error {
 	b, _, _ := p.c.Candidate(p.cfg.Address)
 	p.mu.Lock()
 	p.nextJob++
-	j, err := newJob(strconv.FormatUint(p.nextJob, 16), b, clean)
+	j, err := newJob(p.nextJob, b, clean)
 	if err != nil {
 		p.mu.Unlock()
 		return err
@@ -192,6 +197,18 @@ func (p *Pool) findJob(id string) *job {
 	return nil
 }
 
+// newVariant is the newest job under a fresh number (nil when there is
+// none).
+func (p *Pool) newVariant() *job {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if len(p.jobs) == 0 {
+		return nil
+	}
+	p.nextJob++
+	return p.jobs[len(p.jobs)-1].variant(p.nextJob)
+}
+
 // Serve accepts miners on ln until ctx ends, then closes every connection
 // and returns after all have finished. Tip changes and the job interval
 // send new work.
@@ -206,6 +223,7 @@ func (p *Pool) Serve(ctx context.Context, ln net.Listener) error {
 		tk := time.NewTicker(p.cfg.JobInterval)
 		defer tk.Stop()
 		for {
+			var err error
 			select {
 			case <-ctx.Done():
 				return
@@ -213,13 +231,12 @@ func (p *Pool) Serve(ctx context.Context, ln net.Listener) error {
 				if !ok {
 					return
 				}
-				if err := p.refresh(true); err != nil {
-					p.log.Error("new job", "err", err)
-				}
+				err = p.refresh(true)
 			case <-tk.C:
-				if err := p.refresh(false); err != nil {
-					p.log.Error("new job", "err", err)
-				}
+				err = p.refresh(false)
+			}
+			if err != nil {
+				p.log.Error("new job", "err", err)
 			}
 		}
 	}()
@@ -297,6 +314,7 @@ type conn struct {
 	jobDiff    map[string]float64
 	vd         vardiff
 	seen       map[string]map[string]bool // job id -> submitted keys
+	variants   []*job                     // this connection's variants of current jobs
 	windowAt   time.Time
 	windowN    int
 }
@@ -307,7 +325,7 @@ func (p *Pool) newConn(nc net.Conn) *conn {
 	now := p.cfg.Now()
 	return &conn{p: p, nc: nc, remote: nc.RemoteAddr().String(), en1: en1, out: make(chan []byte, writeQueue),
 		done: make(chan struct{}), workers: map[string]bool{}, diff: p.cfg.ShareDiff, jobDiff: map[string]float64{},
-		vd:   vardiff{perMinute: p.cfg.SharesPerMin, min: p.cfg.MinDiff, max: p.cfg.MaxDiff, minWindow: 15 * time.Second, since: now},
+		vd:   vardiff{perMinute: p.cfg.SharesPerMin, min: p.cfg.MinDiff, max: p.cfg.MaxDiff, minWindow: p.cfg.VardiffWindow, since: now},
 		seen: map[string]map[string]bool{}}
 }
 
@@ -353,6 +371,7 @@ func (c *conn) sendJob(j *job) {
 	d := c.diff
 	c.jobDiff[j.id] = d
 	if j.clean {
+		c.variants = c.variants[:0]
 		clear(c.seen)
 		for id := range c.jobDiff {
 			if id != j.id {
@@ -372,6 +391,43 @@ func (c *conn) sendJob(j *job) {
 	}
 	c.mu.Unlock()
 	c.send(map[string]any{"id": nil, "method": "mining.notify", "params": j.notifyParams()})
+}
+
+// retarget makes d the connection's difficulty and sends it with a variant
+// of the newest job, so it applies at once; shares of earlier jobs are still
+// judged at the difficulty they were sent with.
+func (c *conn) retarget(d float64) {
+	c.mu.Lock()
+	c.diff = d
+	c.mu.Unlock()
+	c.setDifficulty(d)
+	v := c.p.newVariant()
+	if v == nil {
+		return
+	}
+	c.mu.Lock()
+	c.variants = append(c.variants, v)
+	if len(c.variants) > keptJobs {
+		c.variants = c.variants[1:]
+	}
+	c.mu.Unlock()
+	c.sendJob(v)
+}
+
+// findJob is the pool's job called id, or one of this connection's
+// variants.
+func (c *conn) findJob(id string) *job {
+	if j := c.p.findJob(id); j != nil {
+		return j
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for _, v := range c.variants {
+		if v.id == id {
+			return v
+		}
+	}
+	return nil
 }
 
 func (c *conn) setDifficulty(d float64) {
@@ -531,11 +587,8 @@ func (c *conn) handle(req *request) {
 			return
 		}
 		d = min(max(d, c.p.cfg.MinDiff), c.p.cfg.MaxDiff)
-		c.mu.Lock()
-		c.diff = d
-		c.mu.Unlock()
 		c.reply(req.ID, true)
-		c.setDifficulty(d)
+		c.retarget(d)
 	case "mining.submit":
 		c.submit(req)
 	default:
@@ -585,7 +638,7 @@ func (c *conn) submit(req *request) {
 		c.fail(req.ID, ErrOther, "ntime and nonce must be 8 hex digits")
 		return
 	}
-	j := c.p.findJob(jobID)
+	j := c.findJob(jobID)
 	c.mu.Lock()
 	d, known := c.jobDiff[jobID]
 	c.mu.Unlock()
@@ -630,16 +683,9 @@ func (c *conn) submit(req *request) {
 	}
 	c.mu.Lock()
 	nd := c.vd.next(c.diff, now)
-	if nd > 0 {
-		c.diff = nd
-	}
 	c.mu.Unlock()
 	if nd > 0 {
-		c.setDifficulty(nd)
-		c.p.mu.Lock()
-		cur := c.p.jobs[len(c.p.jobs)-1]
-		c.p.mu.Unlock()
-		c.sendJob(cur) // the new difficulty applies from this job on
+		c.retarget(nd)
 	}
 }
 

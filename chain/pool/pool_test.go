@@ -542,3 +542,24 @@ func BenchmarkShares(b *testing.B) {
 	wg.Wait()
 	b.ReportMetric(float64(per*clients)/time.Since(start).Seconds(), "shares/s")
 }
+
+// TestVardiffConverges: a fast miner starting at a tiny difficulty is moved
+// up until its shares come at about the rate asked for: the difficulty
+// ends within ×4 of rate/(2^32·shares per second), judged from the pool's
+// own hashrate estimate.
+func TestVardiffConverges(t *testing.T) {
+	const perMin = 600 // 10 shares/s
+	p, addr, _ := testPool(t, 22, Config{ShareDiff: 1.0 / (1 << 16), MinDiff: 1.0 / (1 << 24), SharesPerMin: perMin, VardiffWindow: 500 * time.Millisecond})
+	ctx, cancel := context.WithTimeout(context.Background(), 6*time.Second)
+	defer cancel()
+	stratum.Run(ctx, stratum.Config{Addr: addr, User: "fast", Workers: 1})
+	s := p.Status()
+	if len(s.Workers) != 1 || s.Shares.Rejected != 0 {
+		t.Fatalf("%+v", s)
+	}
+	w := s.Workers[0]
+	want := w.Hashrate / (perMin / 60.0 * 0x1p32)
+	if r := w.Difficulty / want; r < 0.25 || r > 4 {
+		t.Fatalf("difficulty %g, want about %g (hashrate %g, %d shares)", w.Difficulty, want, w.Hashrate, w.Accepted)
+	}
+}

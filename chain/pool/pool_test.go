@@ -245,7 +245,7 @@ func TestTranscript(t *testing.T) {
 		t.Fatalf("set_difficulty: %+v", diffMsg)
 	}
 	j := decodeNotify(t, c.next())
-	if !j.clean || j.coinb2 != "" || j.version != "00000001" {
+	if !j.clean || len(j.coinb2) != 8 || j.version != "00000001" {
 		t.Fatalf("first notify: %+v", j)
 	}
 	ntime := uint32(mustUint(t, j.ntime))

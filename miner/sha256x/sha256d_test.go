@@ -314,6 +314,35 @@ func TestLEThresholdQuick(t *testing.T) {
 				t.Fatalf("top %#x: h7 %#x meets the top word but fails the quick test", top, v)
 			}
 		}
+		// And it is strong: on random words it passes at most about one in
+		// 2^(8z) (z leading zero bytes of top), or the share of top bytes
+		// allowed when there are none: a weak filter sends every hash to
+		// the slow exact test.
+		z := bits.LeadingZeros32(top) / 8
+		bound := math.Ldexp(1, -8*z)
+		if z == 0 {
+			bound = float64(top>>24+1) / 256
+		}
+		pass := 0
+		const n = 1 << 20
+		for k := 0; k < n; k++ {
+			v := r.Uint32()
+			if z >= 2 {
+				v &^= uint32(1)<<(8*uint(z)-8) - 1 // make passes common enough to count
+				v &^= 0xff << (8 * uint(z-1))
+				v |= r.Uint32() & (0xff << (8 * uint(z-1)))
+			}
+			if tg.Quick(v) {
+				pass++
+			}
+		}
+		rate := float64(pass) / n
+		if z >= 2 {
+			rate *= math.Ldexp(1, -8*(z-1)) // the bytes fixed to zero above
+		}
+		if rate > 1.5*bound+1e-9 {
+			t.Fatalf("top %#x: the quick test passes %.3g of words, want at most about %.3g", top, rate, bound)
+		}
 	}
 }
 

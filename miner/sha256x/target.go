@@ -47,20 +47,21 @@ func ThresholdTarget(max [8]uint32) Target {
 // LEThresholdTarget returns Bitcoin's test: the digest read as a 256-bit
 // little-endian number is <= max, where max[0] is the number's most
 // significant 32 bits. That word is digest bytes 31..28, the byte-reversed
-// state word h[7], so the quick test reads h[7]: with z the leading zero
-// bytes of max[0] (z = 4 when it is zero), h[7]'s low z bytes must be zero
-// and its next byte at most max[0]'s byte z, which is
-// h[7] & (2^(8z+8)-1) <= maxbyte_z << 8z (all of h[7] == 0 when z = 4).
+// state word h[7], so the quick test reads h[7]. With z the leading zero
+// bytes of max[0], the number's top z bytes, h[7]'s low z bytes, must be
+// zero: the test is h[7] & (2^(8z)-1) == 0, which passes one hash in 2^8z
+// (all of h[7] zero when z = 4). When max[0] has no leading zero byte, h[7]'s
+// low byte must not exceed max[0]'s top byte instead.
 func LEThresholdTarget(max [8]uint32) Target {
 	t := Target{threshold: true, le: true, want: max, quickWord: 7}
-	z := bits.LeadingZeros32(max[0]) / 8
-	if z == 4 {
+	switch z := bits.LeadingZeros32(max[0]) / 8; z {
+	case 0:
+		t.qMask, t.qLimit = 0xff, max[0]>>24
+	case 4:
 		t.qMask = ^uint32(0)
-		return t
+	default:
+		t.qMask = uint32(1)<<(8*uint(z)) - 1
 	}
-	next := max[0] >> (24 - 8*uint(z)) & 0xff
-	t.qMask = uint32(1)<<(8*uint(z)+8) - 1 // all ones for z = 3
-	t.qLimit = next << (8 * uint(z))
 	return t
 }
 

@@ -38,6 +38,9 @@ type Config struct {
 	SharesPerMin float64       // vardiff aim (default 20)
 	JobInterval  time.Duration // fresh work at least this often (default 30 s)
 	MaxConns     int           // connection limit (default 1000)
+	// SubscribeTimeout is how long a new connection has to subscribe
+	// (default 30 s).
+	SubscribeTimeout time.Duration
 	// VardiffWindow is the shortest time vardiff judges a rate over
 	// (default 15 s).
 	VardiffWindow time.Duration
@@ -131,6 +134,9 @@ func New(c *chain.Chain, cfg Config) (*Pool, error) {
 	}
 	if cfg.MaxConns == 0 {
 		cfg.MaxConns = DefaultMaxConns
+	}
+	if cfg.SubscribeTimeout == 0 {
+		cfg.SubscribeTimeout = firstTimeout
 	}
 	if cfg.VardiffWindow == 0 {
 		cfg.VardiffWindow = 15 * time.Second
@@ -470,7 +476,7 @@ func (c *conn) run(ctx context.Context) {
 		}
 	}()
 	r := bufio.NewReaderSize(c.nc, 4096)
-	timeout := firstTimeout
+	timeout := c.p.cfg.SubscribeTimeout
 	for {
 		c.nc.SetReadDeadline(time.Now().Add(timeout))
 		line, err := readLine(r)

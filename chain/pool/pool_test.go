@@ -563,3 +563,38 @@ func TestVardiffConverges(t *testing.T) {
 		t.Fatalf("difficulty %g, want about %g (hashrate %g, %d shares)", w.Difficulty, want, w.Hashrate, w.Accepted)
 	}
 }
+
+// TestConnectionBounds: past MaxConns a connection is closed at once; a
+// connection that does not subscribe in time is closed; the pool serves on.
+func TestConnectionBounds(t *testing.T) {
+	_, addr, _ := testPool(t, 16, Config{MaxConns: 2, SubscribeTimeout: 300 * time.Millisecond})
+	a, b := dial(t, addr), dial(t, addr)
+	a.answer(a.call("mining.subscribe"))
+	b.answer(b.call("mining.subscribe"))
+	extra := dial(t, addr)
+	extra.nc.SetReadDeadline(time.Now().Add(5 * time.Second))
+	if _, err := extra.r.ReadByte(); err == nil {
+		t.Fatal("a third connection over MaxConns 2 was served")
+	}
+	a.nc.Close() // room again
+	var idle *rawClient
+	for i := 0; ; i++ { // the pool notices the close asynchronously
+		idle = dial(t, addr)
+		idle.nc.SetReadDeadline(time.Now().Add(5 * time.Second))
+		start := time.Now()
+		_, err := idle.r.ReadByte()
+		if err == nil {
+			t.Fatal("the pool spoke to a silent connection")
+		}
+		if time.Since(start) >= 200*time.Millisecond { // closed by the subscribe deadline, not the limit
+			break
+		}
+		if i > 50 {
+			t.Fatal("never got a connection slot back")
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	if m, _ := b.answer(b.call("mining.authorize", "w", "x")); string(m.Result) != "true" {
+		t.Fatalf("the established connection after all that: %+v", m)
+	}
+}

@@ -21,6 +21,7 @@ const (
 	KindAttempts  = "attempts"
 	KindBlockTime = "blocktime"
 	KindNet       = "net"
+	KindPool      = "pool"
 )
 
 // ErrSchema is returned by Read for a file that is not a record this version
@@ -76,6 +77,30 @@ func Write(dir string, rec Headed) (string, error) {
 		return "", fmt.Errorf("write record %s: %w", path, err)
 	}
 	return path, nil
+}
+
+// WriteFile saves rec as indented JSON at path (atomically), for records
+// whose file the user names.
+func WriteFile(path string, rec Headed) error {
+	h := rec.Head()
+	if h.Schema == "" {
+		h.Schema = Schema
+	}
+	if h.Created.IsZero() {
+		h.Created = time.Now().UTC()
+	}
+	b, err := json.MarshalIndent(rec, "", "  ")
+	if err != nil {
+		return fmt.Errorf("write record: %w", err)
+	}
+	err = writeAtomic(path, func(w io.Writer) error {
+		_, err := w.Write(append(b, '\n'))
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("write record %s: %w", path, err)
+	}
+	return nil
 }
 
 // maxRecordBytes bounds what Read loads; records are small (kilobytes to a

@@ -48,7 +48,11 @@ type Config struct {
 	// DefaultMaxMsgsPerSec); more closes the connection as a flood.
 	MaxMsgsPerSec int
 	Log           *slog.Logger // default: discard
-	Now           func() time.Time
+	// OnShare, if set, hears every submission from an authorized worker
+	// and its outcome; it runs on the connection's goroutine and must
+	// return quickly.
+	OnShare func(ShareEvent)
+	Now     func() time.Time
 }
 
 // Defaults and limits.
@@ -95,6 +99,16 @@ type Pool struct {
 	nextEN1 atomic.Uint32
 	closed  bool
 	wg      sync.WaitGroup
+}
+
+// ShareEvent is one judged submission, for a share log.
+type ShareEvent struct {
+	At         time.Time
+	Worker     string
+	Difficulty float64 // the share difficulty it was judged at (0 when unknown)
+	Result     string  // accepted, stale, duplicate, low, invalid
+	Block      bool
+	Hash       string // display order, when the share was rebuilt
 }
 
 // Totals count every share the pool judged.
@@ -634,6 +648,7 @@ func (c *conn) submit(req *request) {
 	en2, err := hex.DecodeString(f[2])
 	if err != nil || len(en2) != Extranonce2Size {
 		ws.count(c.p, func(w *workerStats) { w.Rejected++ })
+		c.p.event(name, 0, "invalid", false, "")
 		c.fail(req.ID, ErrOther, fmt.Sprintf("extranonce2 must be %d bytes of hex", Extranonce2Size))
 		return
 	}
@@ -641,6 +656,7 @@ func (c *conn) submit(req *request) {
 	nonce, ok2 := parseHex32(f[4])
 	if !ok1 || !ok2 {
 		ws.count(c.p, func(w *workerStats) { w.Rejected++ })
+		c.p.event(name, 0, "invalid", false, "")
 		c.fail(req.ID, ErrOther, "ntime and nonce must be 8 hex digits")
 		return
 	}
@@ -650,11 +666,13 @@ func (c *conn) submit(req *request) {
 	c.mu.Unlock()
 	if j == nil || !known {
 		ws.count(c.p, func(w *workerStats) { w.Stale++ })
+		c.p.event(name, 0, "stale", false, "")
 		c.fail(req.ID, ErrStaleJob, "job not found or stale")
 		return
 	}
 	if ntime < j.minTime || time.Duration(ntime-j.minTime)*time.Second > timeWindow {
 		ws.count(c.p, func(w *workerStats) { w.Rejected++ })
+		c.p.event(name, d, "invalid", false, "")
 		c.fail(req.ID, ErrOther, fmt.Sprintf("ntime %08x outside the job's window [%08x, +2h]", ntime, j.minTime))
 		return
 	}
@@ -670,6 +688,7 @@ func (c *conn) submit(req *request) {
 	c.mu.Unlock()
 	if dup {
 		ws.count(c.p, func(w *workerStats) { w.Duplicate++ })
+		c.p.event(name, d, "duplicate", false, "")
 		c.fail(req.ID, ErrDuplicate, "duplicate share")
 		return
 	}
@@ -678,11 +697,13 @@ func (c *conn) submit(req *request) {
 	isBlock := hashNum.Cmp(j.blockMax) <= 0 // a block always counts, whatever the share difficulty
 	if !isBlock && hashNum.Cmp(ShareTarget(d)) > 0 {
 		ws.count(c.p, func(w *workerStats) { w.Rejected++ })
+		c.p.event(name, d, "low", false, sh.hash.String())
 		c.fail(req.ID, ErrLowDifficulty, fmt.Sprintf("low difficulty share: hash %s above the difficulty-%g target", sh.hash, d))
 		return
 	}
 	now := c.p.cfg.Now()
 	ws.accept(c.p, d, now)
+	c.p.event(name, d, "accepted", isBlock, sh.hash.String())
 	c.reply(req.ID, true)
 	if isBlock {
 		c.p.block(sh, name)
@@ -692,6 +713,13 @@ func (c *conn) submit(req *request) {
 	c.mu.Unlock()
 	if nd > 0 {
 		c.retarget(nd)
+	}
+}
+
+// event tells Config.OnShare of a judged submission.
+func (p *Pool) event(worker string, d float64, result string, block bool, hash string) {
+	if p.cfg.OnShare != nil {
+		p.cfg.OnShare(ShareEvent{At: p.cfg.Now(), Worker: worker, Difficulty: d, Result: result, Block: block, Hash: hash})
 	}
 }
 

@@ -35,6 +35,7 @@ redrawn from a saved record with --from, without rerunning anything.`,
 		NewCmdHashrate(io, nil),
 		NewCmdBlockTime(io, nil),
 		NewCmdNet(io, nil),
+		NewCmdPool(io, nil),
 	)
 	return cmd
 }

@@ -64,3 +64,35 @@ func TestChartNet(t *testing.T) {
 		}
 	}
 }
+
+// TestChartPool draws a pool record: the table and the chart file.
+func TestChartPool(t *testing.T) {
+	dir := t.TempDir()
+	rec := &results.Pool{Header: results.NewHeader(results.KindPool, nil), Stratum: "127.0.0.1:3333", Params: "bitcoin rules", Seconds: 10}
+	for i := 1; i <= 5; i++ {
+		rec.Snapshots = append(rec.Snapshots, results.PoolSnapshot{Seconds: float64(2 * i), Workers: []results.PoolWorker{
+			{Name: "w1", Accepted: uint64(10 * i), Hashrate: 3e7, HashrateLow: 2e7, HashrateHigh: 4e7, TrueRate: 2.9e7, Difficulty: 0.01},
+			{Name: "w2", Accepted: uint64(3 * i), Hashrate: 1e7, HashrateLow: 0.5e7, HashrateHigh: 2e7, Difficulty: 0.005},
+		}})
+	}
+	from := filepath.Join(dir, "pool.json")
+	if err := results.WriteFile(from, rec); err != nil {
+		t.Fatal(err)
+	}
+	out := filepath.Join(dir, "pool.png")
+	var stdout, stderr bytes.Buffer
+	if err := runPool(&PoolOptions{IO: cmdutil.IO{Out: &stdout, ErrOut: &stderr}, From: from, Out: out}); err != nil {
+		t.Fatal(err)
+	}
+	if st, err := os.Stat(out); err != nil || st.Size() < 1000 {
+		t.Fatalf("chart: %v", err)
+	}
+	for _, want := range []string{"w1", "w2", "30.00 M/s", "[20.00 M/s, 40.00 M/s]"} {
+		if !strings.Contains(stdout.String(), want) {
+			t.Errorf("table lacks %q:\n%s", want, stdout.String())
+		}
+	}
+	if err := runPool(&PoolOptions{IO: cmdutil.IO{Out: &stdout, ErrOut: &stderr}, Out: out}); cmdutil.ExitCode(err) != cmdutil.ExitUsage {
+		t.Fatalf("no --from: %v", err)
+	}
+}

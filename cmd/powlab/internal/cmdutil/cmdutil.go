@@ -278,3 +278,17 @@ func CheckSweepDuration(d time.Duration) error {
 	}
 	return nil
 }
+
+// ArgvOf rebuilds the command line from the flags that were set, so a
+// record holds the command that reruns it.
+func ArgvOf(fs *pflag.FlagSet) []string {
+	var out []string
+	fs.Visit(func(f *pflag.Flag) {
+		if sv, ok := f.Value.(pflag.SliceValue); ok {
+			out = append(out, "--"+f.Name, strings.Join(sv.GetSlice(), ","))
+			return
+		}
+		out = append(out, "--"+f.Name+"="+f.Value.String())
+	})
+	return out
+}

@@ -15,7 +15,6 @@ import (
 	"time"
 
 	"github.com/spf13/cobra"
-	"github.com/spf13/pflag"
 
 	"github.com/powlab/powlab/bench"
 	"github.com/powlab/powlab/chain"
@@ -85,7 +84,7 @@ over time. Ctrl-C stops the network and still reports.`,
 		Args: cmdutil.NoArgs,
 		RunE: func(c *cobra.Command, args []string) error {
 			opts.BlocksSet = c.Flags().Changed("blocks")
-			opts.Argv = argvOf(c.Flags())
+			opts.Argv = cmdutil.ArgvOf(c.Flags())
 			if runF != nil {
 				return runF(c.Context(), opts)
 			}
@@ -108,19 +107,6 @@ over time. Ctrl-C stops the network and still reports.`,
 	f.BoolVar(&opts.NoSave, "no-save", false, "do not write the record (nor, without --chart, the chart)")
 	f.StringVar(&opts.Chart, "chart", "", "write the charts to this .png or .svg file (default: a PNG next to the record)")
 	return cmd
-}
-
-// argvOf rebuilds the flags that were set, for the record.
-func argvOf(fs *pflag.FlagSet) []string {
-	var out []string
-	fs.Visit(func(f *pflag.Flag) {
-		if sv, ok := f.Value.(pflag.SliceValue); ok {
-			out = append(out, "--"+f.Name, strings.Join(sv.GetSlice(), ","))
-			return
-		}
-		out = append(out, "--"+f.Name+"="+f.Value.String())
-	})
-	return out
 }
 
 // config checks the options and builds the network configuration; the

@@ -10,6 +10,7 @@ import (
 	"net"
 	"net/http"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -17,6 +18,7 @@ import (
 	"github.com/powlab/powlab/chain"
 	"github.com/powlab/powlab/chain/pool"
 	"github.com/powlab/powlab/cmd/powlab/internal/cmdutil"
+	"github.com/powlab/powlab/results"
 )
 
 // PoolOptions are the flags of `powlab pool`.
@@ -32,12 +34,19 @@ type PoolOptions struct {
 	JobInterval time.Duration
 	MaxConns    int
 	LogLevel    string
+	Record      string        // record file ("": none)
+	RecordEvery time.Duration // snapshot interval
+	Argv        []string
 }
 
-// Defaults of the listeners.
+// Defaults of the listeners and the record.
 const (
-	DefaultStratum = "127.0.0.1:3333"
-	DefaultHTTP    = "127.0.0.1:8080"
+	DefaultStratum     = "127.0.0.1:3333"
+	DefaultHTTP        = "127.0.0.1:8080"
+	DefaultRecordEvery = 5 * time.Second
+	// maxLoggedShares bounds the share log kept for --record (about 100 MB
+	// of JSON); later shares are counted, not logged.
+	maxLoggedShares = 1_000_000
 )
 
 // NewCmdPool builds the command; runF replaces the run function in tests.
@@ -67,6 +76,7 @@ store and exits 0.`,
   curl -s 127.0.0.1:8080/status`,
 		Args: cmdutil.NoArgs,
 		RunE: func(c *cobra.Command, args []string) error {
+			opts.Argv = cmdutil.ArgvOf(c.Flags())
 			if runF != nil {
 				return runF(c.Context(), opts)
 			}
@@ -84,6 +94,8 @@ store and exits 0.`,
 	f.DurationVar(&opts.JobInterval, "job-interval", pool.DefaultJobInterval, "send fresh work at least this often")
 	f.IntVar(&opts.MaxConns, "max-conns", pool.DefaultMaxConns, "most miner connections at once")
 	f.StringVar(&opts.LogLevel, "log-level", "info", "log level: debug, info, warn or error")
+	f.StringVar(&opts.Record, "record", "", "write the share log and periodic snapshots to this record file at exit (redraw with powlab chart pool)")
+	f.DurationVar(&opts.RecordEvery, "record-interval", DefaultRecordEvery, "time between snapshots in --record")
 	return cmd
 }
 
@@ -105,6 +117,9 @@ func (o *PoolOptions) check() (chain.Options, slog.Level, error) {
 	}
 	if o.JobInterval < time.Second {
 		return chain.Options{}, level, cmdutil.FlagErrorf("--job-interval %s: at least 1s", o.JobInterval)
+	}
+	if o.Record != "" && o.RecordEvery < 100*time.Millisecond {
+		return chain.Options{}, level, cmdutil.FlagErrorf("--record-interval %s: at least 100ms", o.RecordEvery)
 	}
 	if o.MaxConns < 1 {
 		return chain.Options{}, level, cmdutil.FlagErrorf("--max-conns %d: at least 1", o.MaxConns)
@@ -146,8 +161,9 @@ func runPool(ctx context.Context, opts *PoolOptions) error {
 		return err
 	}
 	defer c.Close()
+	rec := newRecorder(opts, c.Params().String())
 	p, err := pool.New(c, pool.Config{Address: opts.Address, ShareDiff: opts.ShareDiff, SharesPerMin: opts.VardiffRate,
-		JobInterval: opts.JobInterval, MaxConns: opts.MaxConns, Log: log})
+		JobInterval: opts.JobInterval, MaxConns: opts.MaxConns, Log: log, OnShare: rec.share})
 	if err != nil {
 		return cmdutil.FlagErrorWrap(err)
 	}
@@ -171,7 +187,9 @@ func runPool(ctx context.Context, opts *PoolOptions) error {
 	tip := c.Tip()
 	fmt.Fprintf(opts.IO.Out, "pool on stratum+tcp://%s, status %s, data %s, %s, height %d, tip %s\n",
 		ln.Addr(), httpAddr, dir, c.Params(), tip.Height, tip.Hash)
+	stopSnaps := rec.snapshots(p)
 	serr := p.Serve(ctx, ln) // returns when ctx ends (a signal) or the listener fails
+	stopSnaps()
 	if srv != nil {
 		sctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
 		srv.Shutdown(sctx)
@@ -180,8 +198,94 @@ func runPool(ctx context.Context, opts *PoolOptions) error {
 	s := p.Status()
 	fmt.Fprintf(opts.IO.Out, "stopped at height %d: %d shares accepted, %d rejected, %d stale, %d duplicate, %d blocks\n",
 		s.Height, s.Shares.Accepted, s.Shares.Rejected, s.Shares.Stale, s.Shares.Duplicate, s.Shares.Blocks)
+	if opts.Record != "" {
+		if err := rec.write(p); err != nil {
+			return err
+		}
+		fmt.Fprintf(opts.IO.ErrOut, "record written to %s\n", opts.Record)
+	}
 	if serr != nil {
 		return fmt.Errorf("serve: %w", serr)
 	}
 	return nil // a signal: a clean stop is a success
+}
+
+// recorder keeps what --record writes: the share log and snapshots.
+type recorder struct {
+	on    bool
+	every time.Duration
+	start time.Time
+	mu    sync.Mutex
+	rec   results.Pool
+	path  string
+}
+
+func newRecorder(o *PoolOptions, params string) *recorder {
+	r := &recorder{on: o.Record != "", every: o.RecordEvery, start: time.Now(), path: o.Record}
+	r.rec = results.Pool{Header: results.NewHeader(results.KindPool, append([]string{"powlab", "pool"}, o.Argv...)),
+		Stratum: o.Stratum, Params: params, ShareDiff: o.ShareDiff, VardiffRate: o.VardiffRate,
+		Snapshots: []results.PoolSnapshot{}, Shares: []results.PoolShare{}}
+	return r
+}
+
+// share logs one judged submission.
+func (r *recorder) share(ev pool.ShareEvent) {
+	if !r.on {
+		return
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if len(r.rec.Shares) >= maxLoggedShares {
+		r.rec.SharesDropped++
+		return
+	}
+	r.rec.Shares = append(r.rec.Shares, results.PoolShare{Seconds: ev.At.Sub(r.start).Seconds(), Worker: ev.Worker,
+		Difficulty: ev.Difficulty, Result: ev.Result, Block: ev.Block, Hash: ev.Hash})
+}
+
+// snap adds the pool's status now.
+func (r *recorder) snap(p *pool.Pool) {
+	s := p.Status()
+	snap := results.PoolSnapshot{Seconds: time.Since(r.start).Seconds(), Height: s.Height, Workers: []results.PoolWorker{}}
+	for _, w := range s.Workers {
+		snap.Workers = append(snap.Workers, results.PoolWorker{Name: w.Name, Accepted: w.Accepted, Rejected: w.Rejected,
+			Stale: w.Stale, Duplicate: w.Duplicate, Difficulty: w.Difficulty, Hashrate: w.Hashrate,
+			HashrateLow: w.HashrateLow, HashrateHigh: w.HashrateHigh, Blocks: w.Blocks})
+	}
+	r.mu.Lock()
+	r.rec.Snapshots = append(r.rec.Snapshots, snap)
+	r.mu.Unlock()
+}
+
+// snapshots takes a snapshot every interval until the returned stop is
+// called (nothing when not recording).
+func (r *recorder) snapshots(p *pool.Pool) (stop func()) {
+	if !r.on {
+		return func() {}
+	}
+	done := make(chan struct{})
+	finished := make(chan struct{})
+	go func() {
+		defer close(finished)
+		tk := time.NewTicker(r.every)
+		defer tk.Stop()
+		for {
+			select {
+			case <-done:
+				return
+			case <-tk.C:
+				r.snap(p)
+			}
+		}
+	}()
+	return func() { close(done); <-finished }
+}
+
+// write saves the record with a last snapshot.
+func (r *recorder) write(p *pool.Pool) error {
+	r.snap(p)
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.rec.Seconds = time.Since(r.start).Seconds()
+	return results.WriteFile(r.path, &r.rec)
 }

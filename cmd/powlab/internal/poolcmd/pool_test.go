@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"net"
+	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -12,6 +13,7 @@ import (
 	"github.com/powlab/powlab/cmd/powlab/internal/cmdutil"
 	"github.com/powlab/powlab/cmd/powlab/internal/cmdutil/cmdtest"
 	"github.com/powlab/powlab/miner/stratum"
+	"github.com/powlab/powlab/results"
 )
 
 func TestFlagsToOptions(t *testing.T) {
@@ -71,7 +73,8 @@ func TestRunPool(t *testing.T) {
 	var out bytes.Buffer
 	errb := &lockedBuffer{}
 	opts := &PoolOptions{IO: cmdutil.IO{Out: &out, ErrOut: errb}, Stratum: addr, HTTP: "", Data: t.TempDir(),
-		ShareDiff: 1.0 / 4096, VardiffRate: 600, JobInterval: time.Minute, MaxConns: 10, LogLevel: "info"}
+		ShareDiff: 1.0 / 4096, VardiffRate: 600, JobInterval: time.Minute, MaxConns: 10, LogLevel: "info",
+		Record: filepath.Join(t.TempDir(), "pool.json"), RecordEvery: 100 * time.Millisecond}
 	opts.Chain.Target.Bits = "12"
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
@@ -103,6 +106,24 @@ func TestRunPool(t *testing.T) {
 	}
 	if !strings.Contains(out.String(), "pool on stratum+tcp://") || !strings.Contains(out.String(), "stopped at height") {
 		t.Fatalf("output: %s", out.String())
+	}
+	// The record: shares with a block among them, and snapshots of w1.
+	var rec results.Pool
+	if err := results.Read(opts.Record, results.KindPool, &rec); err != nil {
+		t.Fatal(err)
+	}
+	blocks := 0
+	for _, sh := range rec.Shares {
+		if sh.Worker != "w1" || sh.Result == "" {
+			t.Fatalf("share %+v", sh)
+		}
+		if sh.Block {
+			blocks++
+		}
+	}
+	last := rec.Snapshots[len(rec.Snapshots)-1]
+	if blocks == 0 || len(last.Workers) != 1 || last.Workers[0].Name != "w1" || last.Workers[0].Accepted == 0 {
+		t.Fatalf("record: %d shares (%d blocks), last snapshot %+v", len(rec.Shares), blocks, last)
 	}
 }
 

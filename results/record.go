@@ -56,27 +56,13 @@ const DefaultDir = "results-out"
 // made of its kind and creation time, and returns the path.
 func Write(dir string, rec Headed) (string, error) {
 	h := rec.Head()
-	if h.Schema == "" {
-		h.Schema = Schema
-	}
 	if h.Created.IsZero() {
 		h.Created = time.Now().UTC()
 	}
 	name := fmt.Sprintf("%s-%s.json", h.Kind, h.Created.Format("20060102T150405.000Z"))
 	name = strings.ReplaceAll(name, ".000Z", "Z")
 	path := filepath.Join(dir, name)
-	b, err := json.MarshalIndent(rec, "", "  ")
-	if err != nil {
-		return "", fmt.Errorf("write record: %w", err)
-	}
-	err = writeAtomic(path, func(w io.Writer) error {
-		_, err := w.Write(append(b, '\n'))
-		return err
-	})
-	if err != nil {
-		return "", fmt.Errorf("write record %s: %w", path, err)
-	}
-	return path, nil
+	return path, WriteFile(path, rec)
 }
 
 // WriteFile saves rec as indented JSON at path (atomically), for records

@@ -49,9 +49,16 @@ type Options struct {
 	// Chunk overrides DefaultChunk (rounded up to the kernel's lanes).
 	Chunk uint64
 	// Progress, if set, is called every ProgressInterval from a separate
-	// goroutine while the search runs.
+	// goroutine while the search runs (after every slice when MaxRate is
+	// set).
 	Progress         func(Progress)
 	ProgressInterval time.Duration
+	// MaxRate, when above 0, caps the search at that many attempts per
+	// second: it runs in consecutive slices of the nonce range, each
+	// followed by a sleep that brings the average down to the cap, so the
+	// answer is still the smallest solving nonce. The lab uses it to run
+	// miners of known rate.
+	MaxRate float64
 }
 
 // Progress is a snapshot of a running search.
@@ -100,6 +107,9 @@ func Search(ctx context.Context, p Puzzle, t Target, o Options) (Result, error) 
 	job, err := p.Job(t)
 	if err != nil {
 		return Result{}, err
+	}
+	if o.MaxRate > 0 {
+		return searchCapped(ctx, p, t, o, job.MaxIndex())
 	}
 	k := o.Kernel
 	if k == nil {
@@ -274,5 +284,73 @@ func (s *search) work(ctx context.Context, sr sha256x.Searcher) {
 			break
 		}
 		s.attempts.Add(tried)
+	}
+}
+
+// throttleSlice is how long one slice of a rate-capped search should take:
+// short enough that the rate is smooth and a stop lands quickly, long
+// enough that starting the workers costs nothing in comparison.
+const throttleSlice = 50 * time.Millisecond
+
+// searchCapped is Search under o.MaxRate: consecutive slices of the nonce
+// range, each a plain Search, each followed by a sleep that keeps the
+// average at the cap (the slice that finds the solution too, so a miner
+// that restarts after every solution still hashes at the cap). limit is
+// the puzzle's last index.
+func searchCapped(ctx context.Context, p Puzzle, t Target, o Options, limit uint64) (Result, error) {
+	inner := o
+	inner.MaxRate, inner.Progress = 0, nil
+	slice := uint64(max(o.MaxRate*throttleSlice.Seconds(), 1))
+	start := time.Now()
+	var done uint64 // indexes handed to slices so far
+	var total Result
+	finish := func(r Result) Result {
+		r.Attempts, r.Solutions, r.Elapsed = total.Attempts, total.Solutions, time.Since(start)
+		return r
+	}
+	for {
+		n := slice
+		if limit-done < n-1 { // limit-done+1 may overflow
+			n = limit - done + 1
+		}
+		if o.MaxAttempts > 0 {
+			n = min(n, o.MaxAttempts-done)
+		}
+		q := p
+		q.Start = p.Start + done*p.step()
+		inner.MaxAttempts = n
+		r, err := Search(ctx, q, t, inner)
+		total.Attempts += r.Attempts
+		total.Solutions += r.Solutions
+		total.Kernel, total.Workers = r.Kernel, r.Workers
+		if err != nil && !errors.Is(err, ErrExhausted) {
+			return finish(total), err
+		}
+		// Wait out the time these attempts take at the cap, a found
+		// solution included: a capped miner is exactly that slow.
+		if wait := time.Duration(float64(total.Attempts)/o.MaxRate*1e9) - time.Since(start); wait > 0 {
+			tm := time.NewTimer(wait)
+			select {
+			case <-ctx.Done():
+				tm.Stop()
+				return finish(total), ctx.Err()
+			case <-tm.C:
+			}
+		}
+		if err == nil && r.Found {
+			r.Index += done
+			return finish(r), nil
+		}
+		done += n
+		el := time.Since(start)
+		if o.Progress != nil && el > 0 {
+			o.Progress(Progress{Attempts: total.Attempts, Solutions: total.Solutions, Elapsed: el, Rate: float64(total.Attempts) / el.Seconds()})
+		}
+		if done > limit || done == 0 || (o.MaxAttempts > 0 && done >= o.MaxAttempts) {
+			if o.Mode == Count {
+				return finish(total), nil
+			}
+			return finish(total), ErrExhausted
+		}
 	}
 }

@@ -2,6 +2,7 @@ package miner
 
 import (
 	"context"
+	"encoding/hex"
 	"errors"
 	"math/rand/v2"
 	"strconv"
@@ -192,4 +193,42 @@ func TestBadPuzzle(t *testing.T) {
 	if _, err := Search(context.Background(), TutorialPuzzle(1), Target{}, Options{}); err == nil {
 		t.Fatal("zero target accepted")
 	}
+}
+
+// TestCappedSearch: a rate-capped search, in slices, gives the plain
+// search's answer; counts every attempt in Count mode; stops at
+// MaxAttempts and at the end of a 32-bit nonce range.
+func TestCappedSearch(t *testing.T) {
+	ctx := context.Background()
+	p, tg := TutorialPuzzle(35293), MustPrefix("00")
+	want, err := Search(ctx, p, tg, Options{Workers: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, rate := range []float64{2000, 1e5, 1e9} {
+		got, err := Search(ctx, p, tg, Options{Workers: 2, MaxRate: rate})
+		if err != nil || got.Nonce != want.Nonce || got.Index != want.Index || got.Digest != want.Digest || got.Attempts < want.Index+1 {
+			t.Fatalf("rate %g: %+v %v, plain %+v", rate, got, err, want)
+		}
+	}
+	var progress int
+	r, err := Search(ctx, p, tg, Options{Workers: 1, Mode: Count, MaxAttempts: 5000, MaxRate: 1e6, Progress: func(Progress) { progress++ }})
+	if err != nil || r.Attempts != 5000 || r.Solutions == 0 || progress == 0 {
+		t.Fatalf("count: %+v %v (progress %d)", r, err, progress)
+	}
+	g := genesisBytes(t)
+	hp, _ := HeaderPuzzle(g, 1<<32-100)
+	hard, _ := ZeroBitsTarget(60)
+	if r, err := Search(ctx, hp, hard, Options{Workers: 1, MaxRate: 1e6}); !errors.Is(err, ErrExhausted) || r.Attempts != 100 {
+		t.Fatalf("32-bit end: %+v %v", r, err)
+	}
+}
+
+func genesisBytes(t *testing.T) []byte {
+	t.Helper()
+	g, err := hex.DecodeString(sha256x.GenesisHeader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return g
 }

@@ -17,11 +17,6 @@ var errMineTimeout = errors.New("no block found within the mining timeout")
 // errStale: the tip moved during the search.
 var errStale = errors.New("tip changed during the search")
 
-// throttleSlice is how long one slice of a rate-capped search should take:
-// short enough that the rate is smooth and a stop lands quickly, long
-// enough that starting the workers costs nothing in comparison.
-const throttleSlice = 50 * time.Millisecond
-
 func float64frombits(b uint64) float64 { return math.Float64frombits(b) }
 
 func (n *Node) setRate(r float64) {
@@ -31,60 +26,19 @@ func (n *Node) setRate(r float64) {
 	n.rateBits.Store(math.Float64bits(r))
 }
 
-// search runs the proof search, rate-capped when Miner.MaxRate > 0, and
-// keeps the node's attempts/s figure current.
+// search runs the proof search, rate-capped when Miner.MaxRate > 0 (see
+// miner.Options.MaxRate), and keeps the node's attempts/s figure current.
 func (n *Node) search(ctx context.Context, p miner.Puzzle, t miner.Target) (miner.Result, error) {
 	mo := n.MinerOptions()
 	o := miner.Options{
-		Workers: mo.Workers, Kernel: mo.Kernel, Mode: miner.Smallest,
+		Workers: mo.Workers, Kernel: mo.Kernel, Mode: miner.Smallest, MaxRate: mo.MaxRate,
 		Progress: func(pr miner.Progress) { n.setRate(pr.Rate) }, ProgressInterval: time.Second,
 	}
-	maxRate := mo.MaxRate
-	if maxRate <= 0 {
-		r, err := miner.Search(ctx, p, t, o)
-		if r.Elapsed > 100*time.Millisecond {
-			n.setRate(r.Rate())
-		}
-		return r, err
+	r, err := miner.Search(ctx, p, t, o)
+	if r.Elapsed > 100*time.Millisecond || mo.MaxRate > 0 {
+		n.setRate(r.Rate())
 	}
-	// Rate-capped: consecutive slices of the nonce range, each followed by
-	// a sleep that brings the average down to maxRate. The slices run in
-	// order, so the result is still the smallest solving nonce.
-	o.Progress = nil
-	slice := uint64(max(maxRate*throttleSlice.Seconds(), 1))
-	step := max(p.Step, 1)
-	start := time.Now()
-	var done, total uint64
-	for {
-		q := p
-		q.Start = p.Start + done*step
-		o.MaxAttempts = slice
-		r, err := miner.Search(ctx, q, t, o)
-		total += r.Attempts
-		el := time.Since(start)
-		if el > 0 {
-			n.setRate(float64(total) / el.Seconds())
-		}
-		if err == nil && r.Found {
-			r.Index += done
-			r.Attempts, r.Elapsed = total, el
-			return r, nil
-		}
-		if !errors.Is(err, miner.ErrExhausted) {
-			r.Attempts, r.Elapsed = total, el
-			return r, err
-		}
-		done += slice
-		if wait := time.Duration(float64(total)/maxRate*1e9) - el; wait > 0 {
-			tm := time.NewTimer(wait)
-			select {
-			case <-ctx.Done():
-				tm.Stop()
-				return miner.Result{Attempts: total, Elapsed: time.Since(start)}, ctx.Err()
-			case <-tm.C:
-			}
-		}
-	}
+	return r, err
 }
 
 // mineOnTip builds a candidate on the current tip and searches its proof.

@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"math"
 	"math/big"
 	"net"
 	"strings"
@@ -600,4 +601,26 @@ func TestConnectionBounds(t *testing.T) {
 	if m, _ := b.answer(b.call("mining.authorize", "w", "x")); string(m.Result) != "true" {
 		t.Fatalf("the established connection after all that: %+v", m)
 	}
+}
+
+// TestEstimateFindsCappedRate: a client capped at a known rate is
+// estimated from its shares near that rate. With about 60 shares the
+// estimate's spread is about 13%, so the ×0.6–1.6 bound below fails by
+// chance well under once in a thousand runs.
+func TestEstimateFindsCappedRate(t *testing.T) {
+	const rate = 250e3         // hashes/s: below even the pure-Go kernel's speed
+	diff := math.Ldexp(1, -17) // 2^15 hashes a share: about 7.6 shares/s at the cap
+	p, addr, _ := testPool(t, 24, Config{ShareDiff: diff, MinDiff: diff, SharesPerMin: 1e6, VardiffWindow: time.Hour})
+	ctx, cancel := context.WithTimeout(context.Background(), 8*time.Second)
+	defer cancel()
+	stratum.Run(ctx, stratum.Config{Addr: addr, User: "capped", Workers: 1, MaxRate: rate})
+	s := p.Status()
+	if len(s.Workers) != 1 || s.Shares.Rejected != 0 {
+		t.Fatalf("%+v", s)
+	}
+	w := s.Workers[0]
+	if r := w.Hashrate / rate; r < 0.6 || r > 1.6 || w.Difficulty != diff {
+		t.Fatalf("estimate %.0f [%.0f, %.0f] from %d shares at difficulty %g; the cap is %.0f", w.Hashrate, w.HashrateLow, w.HashrateHigh, w.Accepted, w.Difficulty, rate)
+	}
+	t.Logf("cap %.0f H/s: estimate %.0f [%.0f, %.0f] from %d shares", rate, w.Hashrate, w.HashrateLow, w.HashrateHigh, w.Accepted)
 }

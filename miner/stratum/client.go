@@ -71,6 +71,9 @@ type Config struct {
 	Agent   string
 	Workers int             // 0: one per CPU
 	Kernel  *sha256x.Kernel // nil: the best sha256d kernel
+	// MaxRate caps the hashing at this many hashes/s (0: no cap), so the
+	// lab knows a miner's true rate (miner.Options.MaxRate).
+	MaxRate float64
 
 	DialTimeout  time.Duration
 	WriteTimeout time.Duration
@@ -675,7 +678,7 @@ func (c *client) mine(ctx context.Context, w work, out chan<- found) {
 		space = 1 << (8 * w.en2Size)
 	}
 	opts := miner.Options{
-		Workers: c.cfg.Workers, Kernel: c.cfg.Kernel, Mode: miner.Smallest,
+		Workers: c.cfg.Workers, Kernel: c.cfg.Kernel, Mode: miner.Smallest, MaxRate: c.cfg.MaxRate,
 		ProgressInterval: progressInterval,
 		Progress: func(p miner.Progress) {
 			c.mu.Lock()

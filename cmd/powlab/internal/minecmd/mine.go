@@ -33,6 +33,7 @@ type MineOptions struct {
 	Stratum  string
 	User     string
 	Password string
+	MaxRate  float64
 
 	// changed lists the flags given on the command line.
 	changed []string
@@ -84,6 +85,7 @@ Ctrl-C prints the totals (accepted, rejected, hashrate) and exits 130.`,
 	f.StringVar(&opts.Stratum, "stratum", "", "mine for the Stratum v1 pool at stratum+tcp://HOST:PORT")
 	f.StringVar(&opts.User, "user", "", "with --stratum: the pool user (worker) name")
 	f.StringVar(&opts.Password, "password", "x", "with --stratum: the pool password")
+	f.Float64Var(&opts.MaxRate, "max-rate", 0, "with --stratum: cap hashing at this many hashes/s (0: no cap), for a miner of known rate")
 	return cmd
 }
 
@@ -108,8 +110,8 @@ func runMine(ctx context.Context, opts *MineOptions) error {
 	if opts.Stratum != "" {
 		return runStratum(ctx, opts)
 	}
-	if opts.User != "" || opts.isSet("user") || opts.isSet("password") {
-		return cmdutil.FlagErrorf("--user and --password apply only with --stratum")
+	if opts.User != "" || opts.isSet("user") || opts.isSet("password") || opts.isSet("max-rate") {
+		return cmdutil.FlagErrorf("--user, --password and --max-rate apply only with --stratum")
 	}
 	if opts.Blocks < 0 {
 		return cmdutil.FlagErrorf("--blocks %d: must be 0 (until Ctrl-C) or more", opts.Blocks)

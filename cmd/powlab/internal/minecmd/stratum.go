@@ -73,6 +73,9 @@ func stratumConfig(opts *MineOptions) (stratum.Config, error) {
 	if strings.TrimSpace(opts.User) == "" {
 		return stratum.Config{}, cmdutil.FlagErrorf("--stratum needs --user (the pool's user or worker name)")
 	}
+	if opts.MaxRate < 0 || opts.MaxRate > 1e12 {
+		return stratum.Config{}, cmdutil.FlagErrorf("--max-rate %g: want 0 (no cap) up to 1e12", opts.MaxRate)
+	}
 	k, workers, err := cmdutil.ResolveMinerFor(sha256x.SHA256d, opts.Kernel, opts.Workers)
 	if err != nil {
 		return stratum.Config{}, err
@@ -83,7 +86,7 @@ func stratumConfig(opts *MineOptions) (stratum.Config, error) {
 	}
 	return stratum.Config{
 		Addr: addr, User: opts.User, Password: opts.Password, Agent: "powlab/" + version,
-		Workers: workers, Kernel: k, RateInterval: opts.rateInterval,
+		Workers: workers, Kernel: k, RateInterval: opts.rateInterval, MaxRate: opts.MaxRate,
 	}, nil
 }
 

@@ -62,7 +62,7 @@ registers them. SIGINT or SIGTERM stops the miner, finishes writes, closes
 the store and exits 0.`,
 		Example: `  powlab node --listen 127.0.0.1:5005 --rules tutorial --prefix 0000
   powlab node --listen 127.0.0.1:5006 --data /tmp/n2 --peers 127.0.0.1:5005 --mine --workers 2
-  powlab node --bits 20 --mine --max-rate 2M`,
+  powlab node --bits 20 --mine --max-rate 2000000`,
 		Args: cmdutil.NoArgs,
 		RunE: func(c *cobra.Command, args []string) error {
 			if runF != nil {

@@ -663,15 +663,7 @@ func gen256(sh shape) {
 	q := GP64()
 	MOVL(c(offQ), q.As32())
 	VMOVDQU(Mem{Base: cp, Index: q, Scale: 1, Disp: offOut}, t0)
-	VPBROADCASTD(c(offQM), t1)
-	VPAND(t1, t0, t0)
-	VPBROADCASTD(c(offQW), t1)
-	VPXOR(t1, t0, t0)
-	VPBROADCASTD(c(offQL), t1)
-	VPMAXUD(t1, t0, t2)
-	VPCMPEQD(t1, t2, t2)
-	r := GP32()
-	VMOVMSKPS(t2, r)
+	r := avx2QuickMask(t0, c(offQM), c(offQW), c(offQL), t0, t1, t2)
 	VZEROUPPER()
 	Store(r.As16(), ReturnIndex(0))
 	RET()
@@ -704,4 +696,20 @@ func avx2Sigmas(t0, t1, t2 VecPhysical) (bigSigma func(x VecPhysical, r1, r2, r3
 		VPXOR(t1, dst, dst)
 	}
 	return bigSigma, smallSigma
+}
+
+// avx2QuickMask emits the quick test ((x & qm) ^ qw) <= ql on every lane of
+// x (unsigned, as max(v, ql) == ql; t0..t2 are scratch, t0 may be x) and
+// returns the register holding one bit per passing lane.
+func avx2QuickMask(x VecPhysical, qm, qw, ql Mem, t0, t1, t2 VecPhysical) GPVirtual {
+	VPBROADCASTD(qm, t1)
+	VPAND(t1, x, t0)
+	VPBROADCASTD(qw, t1)
+	VPXOR(t1, t0, t0)
+	VPBROADCASTD(ql, t1)
+	VPMAXUD(t1, t0, t2)
+	VPCMPEQD(t1, t2, t2)
+	r := GP32()
+	VMOVMSKPS(t2, r)
+	return r
 }

@@ -564,15 +564,7 @@ func gen256d() {
 	h7 := s[4]
 
 	Comment("Quick test on word 7: ((h7 & qm) ^ qx) <= ql, as max(x, ql) == ql.")
-	VPBROADCASTD(c(offDQM), t1)
-	VPAND(t1, h7, t0)
-	VPBROADCASTD(c(offDQX), t1)
-	VPXOR(t1, t0, t0)
-	VPBROADCASTD(c(offDQL), t1)
-	VPMAXUD(t1, t0, t2)
-	VPCMPEQD(t1, t2, t2)
-	r := GP32()
-	VMOVMSKPS(t2, r)
+	r := avx2QuickMask(h7, c(offDQM), c(offDQX), c(offDQL), t0, t1, t2)
 	TESTL(r, r)
 	JNZ(LabelRef(name + "_done"))
 	INCQ(it)

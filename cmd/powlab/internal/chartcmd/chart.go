@@ -131,3 +131,29 @@ func num(v float64) string {
 	}
 	return strings.TrimSpace(cmdutil.HumanCount(v))
 }
+
+// redraw is the flow of the verbs that only redraw a record: read --from
+// (a record of kind), print it (JSON or render's table), draw it to out.
+func redraw[R any](io cmdutil.IO, from, out, kind, maker string, rec *R, render func(cmdutil.IO, *R), draw func(*R, string) error) error {
+	if from == "" {
+		return cmdutil.FlagErrorf("--from: give a record written by %s", maker)
+	}
+	if err := checkOut(out); err != nil {
+		return err
+	}
+	if err := readRecord(from, kind, rec); err != nil {
+		return err
+	}
+	if render == nil {
+		if err := cmdutil.PrintJSON(io.Out, rec); err != nil {
+			return err
+		}
+	} else {
+		render(io, rec)
+	}
+	if err := draw(rec, out); err != nil {
+		return err
+	}
+	fmt.Fprintf(io.ErrOut, "chart written to %s\n", out)
+	return nil
+}

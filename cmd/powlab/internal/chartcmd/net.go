@@ -2,7 +2,6 @@ package chartcmd
 
 import (
 	"context"
-	"fmt"
 
 	"github.com/spf13/cobra"
 
@@ -50,26 +49,9 @@ is run by ` + "`powlab net`" + `, which draws the same chart next to its record.
 }
 
 func runNet(opts *NetOptions) error {
-	if opts.From == "" {
-		return cmdutil.FlagErrorf("--from: give a record written by powlab net (the network runs there)")
-	}
-	if err := checkOut(opts.Out); err != nil {
-		return err
-	}
-	rec := &results.Net{}
-	if err := readRecord(opts.From, results.KindNet, rec); err != nil {
-		return err
-	}
+	render := netcmd.Render
 	if opts.JSON {
-		if err := cmdutil.PrintJSON(opts.IO.Out, rec); err != nil {
-			return err
-		}
-	} else {
-		netcmd.Render(opts.IO, rec)
+		render = nil
 	}
-	if err := results.WriteNetChart(rec, opts.Out); err != nil {
-		return err
-	}
-	fmt.Fprintf(opts.IO.ErrOut, "chart written to %s\n", opts.Out)
-	return nil
+	return redraw(opts.IO, opts.From, opts.Out, results.KindNet, "powlab net (the network runs there)", &results.Net{}, render, results.WriteNetChart)
 }

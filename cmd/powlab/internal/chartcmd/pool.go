@@ -50,28 +50,11 @@ worker's true rate (dotted). The table gives the last snapshot.`,
 }
 
 func runPool(opts *PoolOptions) error {
-	if opts.From == "" {
-		return cmdutil.FlagErrorf("--from: give a record written by powlab pool --record")
-	}
-	if err := checkOut(opts.Out); err != nil {
-		return err
-	}
-	rec := &results.Pool{}
-	if err := readRecord(opts.From, results.KindPool, rec); err != nil {
-		return err
-	}
+	render := renderPool
 	if opts.JSON {
-		if err := cmdutil.PrintJSON(opts.IO.Out, rec); err != nil {
-			return err
-		}
-	} else {
-		renderPool(opts.IO, rec)
+		render = nil
 	}
-	if err := results.WritePoolChart(rec, opts.Out); err != nil {
-		return err
-	}
-	fmt.Fprintf(opts.IO.ErrOut, "chart written to %s\n", opts.Out)
-	return nil
+	return redraw(opts.IO, opts.From, opts.Out, results.KindPool, "powlab pool --record", &results.Pool{}, render, results.WritePoolChart)
 }
 
 func renderPool(io cmdutil.IO, rec *results.Pool) {

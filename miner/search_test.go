@@ -2,7 +2,6 @@ package miner
 
 import (
 	"context"
-	"encoding/hex"
 	"errors"
 	"math/rand/v2"
 	"strconv"
@@ -216,19 +215,10 @@ func TestCappedSearch(t *testing.T) {
 	if err != nil || r.Attempts != 5000 || r.Solutions == 0 || progress == 0 {
 		t.Fatalf("count: %+v %v (progress %d)", r, err, progress)
 	}
-	g := genesisBytes(t)
+	g := genesis(t)
 	hp, _ := HeaderPuzzle(g, 1<<32-100)
 	hard, _ := ZeroBitsTarget(60)
 	if r, err := Search(ctx, hp, hard, Options{Workers: 1, MaxRate: 1e6}); !errors.Is(err, ErrExhausted) || r.Attempts != 100 {
 		t.Fatalf("32-bit end: %+v %v", r, err)
 	}
-}
-
-func genesisBytes(t *testing.T) []byte {
-	t.Helper()
-	g, err := hex.DecodeString(sha256x.GenesisHeader)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return g
 }

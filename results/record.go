@@ -22,6 +22,7 @@ const (
 	KindBlockTime = "blocktime"
 	KindNet       = "net"
 	KindPool      = "pool"
+	KindDAASim    = "daasim"
 )
 
 // ErrSchema is returned by Read for a file that is not a record this version

@@ -105,6 +105,26 @@ type DAASeries struct {
 	SettleEach []*int `json:"settle_each,omitempty"`
 	// SolveHist is the histogram of solve time ÷ T.
 	SolveHist Histogram `json:"solve_hist"`
+	// Details are close-ups at a finer resolution: around each step
+	// (step), or a stretch in the middle of the run block by block
+	// (onoff).
+	Details []DAADetail `json:"details,omitempty"`
+}
+
+// DAADetail is a close-up of a run: point i is the mean of the blocks at
+// heights From+i·BucketBlocks to From+(i+1)·BucketBlocks−1.
+type DAADetail struct {
+	From          uint64    `json:"from"`
+	BucketBlocks  int       `json:"bucket_blocks"`
+	RelDifficulty []float64 `json:"rel_difficulty"`
+	// AttackShare (onoff) is each point's share of blocks mined with the
+	// attacker on (0 or 1 block by block).
+	AttackShare []float64 `json:"attack_share,omitempty"`
+}
+
+// Heights is the span of heights the close-up covers.
+func (d DAADetail) Heights() (from, to uint64) {
+	return d.From, d.From + uint64(len(d.RelDifficulty)*d.BucketBlocks) - 1
 }
 
 // HeightRange is the blocks from From to To, both included.

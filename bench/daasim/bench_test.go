@@ -25,7 +25,7 @@ func BenchmarkSim(b *testing.B) {
 			}
 			ctx := context.Background()
 			for b.Loop() {
-				if _, err := simulate(ctx, &c, alg, new(atomic.Int64)); err != nil {
+				if _, err := simulate(ctx, &c, name, alg, new(atomic.Int64)); err != nil {
 					b.Fatal(err)
 				}
 			}

@@ -67,6 +67,14 @@ const (
 	// DefaultMaxPoints bounds each series in the record: plenty for a
 	// chart a few thousand pixels wide.
 	DefaultMaxPoints = 2000
+	// DetailPoints bounds each close-up series; OnOffDetail is the
+	// stretch of an onoff run shown block by block, and StepDetail the
+	// most blocks a step's close-up covers after the step (an eighth of
+	// that before it): long enough for Bitcoin's 2016-block interval to
+	// retarget twice.
+	DetailPoints = 1000
+	OnOffDetail  = 1000
+	StepDetail   = 6000
 	// DelayFactor: a block slower than 6 T counts as a delay (at a
 	// perfectly tracked hashrate e^-6 ≈ 0.25% of blocks are).
 	DelayFactor = 6
@@ -237,6 +245,31 @@ func (c Config) resolve() (Config, error) {
 
 // blockTimeTicks is T in ticks (ms).
 func (c *Config) blockTimeTicks() int64 { return c.BlockTime.Milliseconds() }
+
+// details are the close-ups the series keep: around each step, or the
+// middle OnOffDetail blocks of an onoff run.
+func (c *Config) details() [][2]uint64 {
+	n := uint64(c.Blocks)
+	switch c.Scenario {
+	case Step:
+		var out [][2]uint64
+		for _, s := range c.steps() {
+			after := min(uint64(StepDetail), s.End-s.At)
+			before := after / 8
+			from := uint64(1)
+			if s.At > before {
+				from = s.At - before
+			}
+			out = append(out, [2]uint64{from, s.At + after - 1})
+		}
+		return out
+	case OnOff:
+		w := min(uint64(OnOffDetail), n)
+		from := (n-w)/2 + 1
+		return [][2]uint64{{from, from + w - 1}}
+	}
+	return nil
+}
 
 // honestHashrate is the honest miners' hashrate while block h is mined.
 func (c *Config) honestHashrate(h uint64) float64 {

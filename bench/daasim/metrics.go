@@ -243,6 +243,22 @@ type series struct {
 	count    []int
 	hist     []int
 	histOver int
+	details  []detail
+}
+
+// detail accumulates one close-up: blocks from..to in buckets.
+type detail struct {
+	from, to uint64
+	bucket   int
+	rel, on  []float64
+	count    []int
+}
+
+func newDetail(from, to uint64, maxPoints int) detail {
+	n := int(to - from + 1)
+	b := (n + maxPoints - 1) / maxPoints
+	pts := (n + b - 1) / b
+	return detail{from: from, to: to, bucket: b, rel: make([]float64, pts), on: make([]float64, pts), count: make([]int, pts)}
 }
 
 func newSeries(blocks, maxPoints int, blockTimeTicks int64, onoff bool) *series {
@@ -265,6 +281,18 @@ func (s *series) add(b BlockStat) {
 	s.count[i]++
 	if s.onoff && b.AttackOn {
 		s.on[i]++
+	}
+	for k := range s.details {
+		d := &s.details[k]
+		if b.Height < d.from || b.Height > d.to {
+			continue
+		}
+		j := int(b.Height-d.from) / d.bucket
+		d.rel[j] += b.Difficulty / (b.Hashrate * s.tSec)
+		d.count[j]++
+		if b.AttackOn {
+			d.on[j]++
+		}
 	}
 	bin := b.SolveTicks * histBinsPerT / int64(s.tTicks)
 	if bin >= 0 && bin < HistBins {
@@ -303,4 +331,17 @@ func (s *series) fill(r *results.DAASeries) {
 		}
 	}
 	r.SolveHist = results.Histogram{BinWidth: HistBinWidth, Counts: append([]int(nil), s.hist...), Over: s.histOver}
+	r.Details = nil
+	for _, d := range s.details {
+		out := results.DAADetail{From: d.from, BucketBlocks: d.bucket}
+		for j := 0; j < len(d.count) && d.count[j] > 0; j++ {
+			out.RelDifficulty = append(out.RelDifficulty, d.rel[j]/float64(d.count[j]))
+			if s.onoff {
+				out.AttackShare = append(out.AttackShare, d.on[j]/float64(d.count[j]))
+			}
+		}
+		if len(out.RelDifficulty) > 0 {
+			r.Details = append(r.Details, out)
+		}
+	}
 }

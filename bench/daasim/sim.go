@@ -106,10 +106,10 @@ func Run(ctx context.Context, cfg Config) (*results.DAASim, error) {
 			defer func() { <-sem }()
 			t0 := time.Now()
 			var r algoRun
-			r, errs[i] = simulate(ctx, &c, a, &done)
+			r, errs[i] = simulate(ctx, &c, c.Algos[i], a, &done)
 			secs := time.Since(t0).Seconds()
 			rec.Algos[i], rec.Series[i] = r.metrics, r.series
-			rec.Speed[i] = results.DAASpeed{Name: a.Name(), Seconds: secs, Incremental: r.incremental}
+			rec.Speed[i] = results.DAASpeed{Name: c.Algos[i], Seconds: secs, Incremental: r.incremental}
 			if secs > 0 {
 				rec.Speed[i].BlocksPerSec = float64(r.series.Blocks) / secs
 			}
@@ -191,7 +191,8 @@ type algoRun struct {
 	incremental bool
 }
 
-// simulate runs one algorithm for c.Blocks blocks after the first.
+// simulate runs one algorithm (registered as name) for c.Blocks blocks
+// after the first.
 //
 // Block h's target is the algorithm's answer over blocks 0..h−1, rounded
 // through the compact form. Its solve time is an exponential draw with
@@ -200,13 +201,15 @@ type algoRun struct {
 // block: it mines block h when h's difficulty is below the mean difficulty
 // of the AttackWindow blocks before it, and finds the block with
 // probability attacker ÷ total hashrate.
-func simulate(ctx context.Context, c *Config, alg daa.Algorithm, done *atomic.Int64) (algoRun, error) {
-	name := alg.Name()
+func simulate(ctx context.Context, c *Config, name string, alg daa.Algorithm, done *atomic.Int64) (algoRun, error) {
 	p := alg.Params()
 	run := algoRun{series: results.DAASeries{Name: name, Window: p.Window, HalfLifeMs: p.HalfLife}}
 	onoff := c.Scenario == OnOff
 	tl := newTally(name, c.blockTimeTicks(), onoff, c.steps())
 	sr := newSeries(c.Blocks, c.MaxPoints, c.blockTimeTicks(), onoff)
+	for _, d := range c.details() {
+		sr.details = append(sr.details, newDetail(d[0], d[1], DetailPoints))
+	}
 	rng := rand.New(rand.NewPCG(seedFor(c.Seed, name)))
 
 	initBits := targetToBits(&p.Initial)

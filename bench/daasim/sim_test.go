@@ -142,7 +142,7 @@ func TestStepperMatchesNext(t *testing.T) {
 				var bs []BlockStat
 				c := c
 				c.OnBlock = func(_ string, b BlockStat) { bs = append(bs, b) }
-				r, err := simulate(context.Background(), &c, alg, new(atomic.Int64))
+				r, err := simulate(context.Background(), &c, testSMA, alg, new(atomic.Int64))
 				if err != nil {
 					t.Fatal(err)
 				}

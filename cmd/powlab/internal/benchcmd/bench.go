@@ -20,7 +20,7 @@ import (
 // BenchOptions are the flags of `powlab bench`.
 type BenchOptions struct {
 	IO        cmdutil.IO
-	Target    miner.TargetFlags
+	Target    cmdutil.TargetFlags
 	Algo      string
 	LastProof uint64
 	Kernel    string
@@ -119,7 +119,7 @@ func runBench(ctx context.Context, opts *BenchOptions) error {
 	if err != nil {
 		return err
 	}
-	target, err := cmdutil.ParseTarget(opts.Target, def)
+	target, err := opts.Target.Parse(def)
 	if err != nil {
 		return err
 	}

@@ -26,7 +26,7 @@ type NetOptions struct {
 	IO        cmdutil.IO
 	Miners    string
 	Rules     string
-	Target    miner.TargetFlags
+	Target    cmdutil.TargetFlags
 	Blocks    int
 	Duration  time.Duration
 	Latency   string
@@ -120,7 +120,7 @@ func (o *NetOptions) config() (bench.NetConfig, error) {
 	default:
 		return cfg, cmdutil.FlagErrorf("--rules %q: want %s, %s or %s", o.Rules, chain.RulesPowlab, chain.RulesTutorial, chain.RulesBitcoin)
 	}
-	t, err := cmdutil.ParseTarget(o.Target, miner.Target{})
+	t, err := o.Target.Parse(miner.Target{})
 	if err != nil {
 		return cfg, err
 	}

@@ -7,11 +7,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"math"
 
 	"path/filepath"
 	"strings"
-	"text/tabwriter"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -28,7 +26,7 @@ type NetOptions struct {
 	IO        cmdutil.IO
 	Miners    string
 	Rules     string
-	Target    miner.TargetFlags
+	Target    cmdutil.TargetFlags
 	Blocks    int
 	Duration  time.Duration
 	Latency   string
@@ -122,7 +120,7 @@ func (o *NetOptions) config() (bench.NetConfig, error) {
 	default:
 		return cfg, cmdutil.FlagErrorf("--rules %q: want %s, %s or %s", o.Rules, chain.RulesPowlab, chain.RulesTutorial, chain.RulesBitcoin)
 	}
-	t, err := cmdutil.ParseTarget(o.Target, miner.Target{})
+	t, err := o.Target.Parse(miner.Target{})
 	if err != nil {
 		return cfg, err
 	}
@@ -235,7 +233,7 @@ func runNet(ctx context.Context, opts *NetOptions) error {
 		}
 		return err
 	}
-	Render(opts.IO, rec)
+	cmdutil.RenderNet(opts.IO, rec)
 	return err
 }
 
@@ -253,69 +251,4 @@ func statusLine(p bench.NetProgress, blocks int) string {
 		b.WriteString(" · PARTITIONED")
 	}
 	return b.String()
-}
-
-func pct(f float64) string { return fmt.Sprintf("%.1f%%", 100*f) }
-
-// Render prints a network run as a table.
-func Render(io cmdutil.IO, rec *results.Net) {
-	out := io.Out
-	c := rec.Config
-	fmt.Fprintf(out, "powlab net: %d nodes, %s, latency %s, %s rules, target %s (%s attempts/block), seed %d",
-		len(rec.Nodes), c.Topology, c.Latency, c.Rules, c.Target, cmdutil.HumanCount(c.ExpectedAttempts), c.Seed)
-	if c.Partition != "" {
-		fmt.Fprintf(out, ", partition %s", c.Partition)
-	}
-	if c.Spawn {
-		fmt.Fprint(out, ", spawned processes")
-	}
-	fmt.Fprintln(out)
-	fmt.Fprintf(out, "stopped   %s after %s at height %d\n", rec.Stopped, cmdutil.HumanSeconds(rec.Seconds), rec.Height)
-	if rec.Converged {
-		how := ""
-		if rec.MinedOnToConverge {
-			how = ", mining on to break a tie"
-		}
-		fmt.Fprintf(out, "converged yes: every node on %.16s… (%s after the last block%s)\n", rec.Tip, cmdutil.HumanSeconds(rec.ConvergeAfterLastSecs), how)
-	} else {
-		fmt.Fprintln(out, "converged NO: the nodes ended on different tips (see the table)")
-	}
-	fmt.Fprintln(out)
-	tw := tabwriter.NewWriter(out, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, "node\tminer\tcap\tmeasured\thashrate share\tblocks won\tblock share\tmined\tstale\treorgs\tdeepest\theight\t")
-	for _, n := range rec.Nodes {
-		cp := "-"
-		if n.RateCap > 0 {
-			cp = cmdutil.HumanRate(n.RateCap)
-		}
-		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%d\t%s\t%d\t%d\t%d\t%d\t%d\t\n", n.ID, n.Spec, cp, cmdutil.HumanRate(n.MeasuredRate),
-			pct(n.HashrateShare), n.BlocksWon, pct(n.BlockShare), n.BlocksMined, n.Stale, n.Reorgs, n.DeepestReorg, n.Height)
-	}
-	cp := "-"
-	if rec.TotalRateCap > 0 {
-		cp = cmdutil.HumanRate(rec.TotalRateCap)
-	}
-	fmt.Fprintf(tw, "all\t\t%s\t%s\t100%%\t%d\t100%%\t%d\t%d\t%d\t%d\t\t\n", cp, cmdutil.HumanRate(rec.TotalRate),
-		rec.Height, rec.MinedBlocks, rec.StaleBlocks, rec.Reorgs, rec.DeepestReorg)
-	tw.Flush()
-	fmt.Fprintln(out)
-	fmt.Fprintf(out, "stale     %d of %d mined blocks (%s)\n", rec.StaleBlocks, rec.MinedBlocks, pct(rec.StaleRate))
-	fmt.Fprintf(out, "reorgs    %d, deepest %d blocks\n", rec.Reorgs, rec.DeepestReorg)
-	fmt.Fprintf(out, "interval  %s mean, %s expected (%s attempts / %s measured)",
-		secs(rec.MeanIntervalSeconds), secs(rec.ExpectedIntervalSecs), cmdutil.HumanCount(c.ExpectedAttempts), cmdutil.HumanRate(rec.TotalRate))
-	if rec.ExpectedIntervalCapSecs > 0 {
-		fmt.Fprintf(out, ", %s at the caps", secs(rec.ExpectedIntervalCapSecs))
-	}
-	fmt.Fprintln(out)
-	if rec.TotalRateCap > 0 && rec.TotalRate < 0.9*rec.TotalRateCap {
-		fmt.Fprintf(out, "note      the machine delivered %s of the %s capped; hashrate shares are the caps', measured shares differ\n",
-			pct(rec.TotalRate/rec.TotalRateCap), cmdutil.HumanRate(rec.TotalRateCap))
-	}
-}
-
-func secs(s float64) string {
-	if s <= 0 || math.IsInf(s, 0) || math.IsNaN(s) {
-		return "-"
-	}
-	return cmdutil.HumanSeconds(s)
 }

@@ -15,7 +15,6 @@ import (
 
 	"github.com/powlab/powlab/cmd/powlab/internal/cmdutil"
 	"github.com/powlab/powlab/cmd/powlab/internal/cmdutil/cmdtest"
-	"github.com/powlab/powlab/results"
 )
 
 func TestFlagsToOptions(t *testing.T) {
@@ -144,15 +143,4 @@ func TestRunNetJSON(t *testing.T) {
 	}
 }
 
-func TestRender(t *testing.T) {
-	// Render must not fail on a record with no blocks (an early Ctrl-C).
-	var out bytes.Buffer
-	Render(cmdutil.IO{Out: &out}, &recordForRender)
-	if !strings.Contains(out.String(), "converged NO") || !strings.Contains(out.String(), "interrupted") {
-		t.Fatalf("%s", out.String())
-	}
-}
-
 type cobraCommand = cobra.Command
-
-var recordForRender = results.Net{Stopped: "interrupted", Nodes: []results.NetNode{{ID: 1, Spec: "1M", RateCap: 1e6}}}

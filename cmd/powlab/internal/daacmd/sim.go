@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 
 	"github.com/powlab/powlab/bench/daasim"
 	"github.com/powlab/powlab/chain/daa"
@@ -30,24 +31,22 @@ type SimOptions struct {
 	AttackHashrate float64
 	AttackWindow   int
 	RampFactor     float64
-	recordFlags
+	cmdutil.RecordFlags
 	// Argv is the command line, rebuilt from the flags that were set.
 	Argv []string
 	cmd  *cobra.Command
 }
 
-// recordFlags are the flags shared with the other verbs that run an
-// experiment and draw its record.
-type recordFlags struct {
-	Out       string // --out/-o: the chart file, .png or .svg
-	JSON      bool   // --json: print the record instead of a table
-	From      string // --from: a saved record to redraw instead of running
-	RecordDir string // --record-dir: where the record is written
-	NoSave    bool   // --no-save: do not write the record
-}
-
 // DefaultSimOut is where `powlab daa sim` draws by default.
 const DefaultSimOut = "daa-sim.png"
+
+// simRecord describes the record flags of `powlab daa sim`.
+var simRecord = cmdutil.RecordFlagOptions{
+	Out:     DefaultSimOut,
+	OutNote: "the solve-time chart goes next to it as NAME-solvetimes.EXT",
+	From:    "a saved daasim record",
+	Kind:    results.KindDAASim,
+}
 
 // scenarioFlags are the flags that apply to one scenario each.
 var scenarioFlags = map[string]daasim.Scenario{
@@ -126,11 +125,7 @@ record. Ctrl-C stops and keeps what was simulated.`,
 	f.Float64Var(&opts.AttackHashrate, "attack-hashrate", daasim.DefaultAttackHashrate, "onoff: the attacker's hashrate in multiples of the base")
 	f.IntVar(&opts.AttackWindow, "attack-window", daasim.DefaultAttackWindow, "onoff: blocks in the attacker's average difficulty")
 	f.Float64Var(&opts.RampFactor, "ramp-factor", daasim.DefaultRampFactor, "ramp: the hashrate at the end ÷ at the start")
-	f.StringVarP(&opts.Out, "out", "o", DefaultSimOut, "chart file, .png or .svg; the solve-time chart goes next to it as NAME-solvetimes.EXT")
-	f.BoolVar(&opts.JSON, "json", false, "print the record as JSON instead of a table")
-	f.StringVar(&opts.From, "from", "", "redraw a saved daasim record instead of running")
-	f.StringVar(&opts.RecordDir, "record-dir", results.DefaultDir, "directory the record is written to")
-	f.BoolVar(&opts.NoSave, "no-save", false, "do not write the record")
+	cmdutil.AddRecordFlags(f, &opts.RecordFlags, simRecord)
 	return cmd
 }
 
@@ -211,22 +206,17 @@ func parseAlgos(s string) ([]string, error) {
 }
 
 func runSim(ctx context.Context, opts *SimOptions) error {
-	if err := results.CheckFigurePath(opts.Out); err != nil {
-		return cmdutil.FlagErrorf("--out %v", err)
+	var fs *pflag.FlagSet
+	if opts.cmd != nil {
+		fs = opts.cmd.Flags()
+	}
+	if err := opts.Check(fs, experimentFlags...); err != nil {
+		return err
 	}
 	if opts.From != "" {
-		var bad []string
-		for _, n := range experimentFlags {
-			if opts.changed(n) {
-				bad = append(bad, "--"+n)
-			}
-		}
-		if len(bad) > 0 {
-			return cmdutil.FlagErrorf("--from redraws a saved record; %s would change the experiment, so it cannot be combined with --from", strings.Join(bad, ", "))
-		}
 		var rec results.DAASim
-		if err := results.Read(opts.From, results.KindDAASim, &rec); err != nil {
-			return fmt.Errorf("--from %s: %w", opts.From, err)
+		if err := cmdutil.ReadFromRecord(opts.From, simRecord.Kind, &rec); err != nil {
+			return err
 		}
 		return finishSim(opts, &rec, "")
 	}
@@ -255,11 +245,9 @@ func runSim(ctx context.Context, opts *SimOptions) error {
 		}
 		fmt.Fprintln(errOut, "interrupted: keeping the blocks simulated so far")
 	}
-	path := ""
-	if !opts.NoSave {
-		if path, err = results.Write(opts.RecordDir, rec); err != nil {
-			return err
-		}
+	path, err := opts.Save(rec)
+	if err != nil {
+		return err
 	}
 	if err := finishSim(opts, rec, path); err != nil {
 		return err
@@ -270,21 +258,14 @@ func runSim(ctx context.Context, opts *SimOptions) error {
 // finishSim prints a record and draws its charts; path is where the record
 // was saved ("" when it was not).
 func finishSim(opts *SimOptions, rec *results.DAASim, path string) error {
-	if opts.JSON {
-		if err := cmdutil.PrintJSON(opts.IO.Out, rec); err != nil {
-			return err
-		}
-	} else {
-		Render(opts.IO, rec)
+	if err := cmdutil.PrintRecord(opts.IO, opts.RecordFlags, rec, Render); err != nil {
+		return err
 	}
 	solve, err := results.WriteDAASimCharts(rec, opts.Out)
 	if err != nil {
 		return err
 	}
-	if path != "" {
-		fmt.Fprintf(opts.IO.ErrOut, "record written to %s\n", path)
-	}
-	fmt.Fprintf(opts.IO.ErrOut, "charts written to %s and %s\n", opts.Out, solve)
+	cmdutil.ReportWritten(opts.IO, path, opts.Out, solve)
 	return nil
 }
 

@@ -12,7 +12,7 @@ import (
 func TestSimFlagsToOptions(t *testing.T) {
 	defaults := SimOptions{Algo: "all", Scenario: "steady", Blocks: 100000, BlockTime: 10 * time.Minute, Seed: 1,
 		StepFactor: 10, AttackHashrate: 2, AttackWindow: 144, RampFactor: 10,
-		recordFlags: recordFlags{Out: DefaultSimOut, RecordDir: "results-out"}}
+		RecordFlags: cmdutil.RecordFlags{Out: DefaultSimOut, RecordDir: "results-out"}}
 	for _, tc := range []struct {
 		name string
 		argv []string
@@ -24,7 +24,7 @@ func TestSimFlagsToOptions(t *testing.T) {
 			func(o *SimOptions) {
 				o.Algo, o.Scenario, o.Blocks, o.BlockTime, o.Seed = "fixed", "step", 3000, time.Second, 7
 				o.StepAt, o.StepBack, o.StepFactor = 100, 200, 4
-				o.recordFlags = recordFlags{Out: "x.svg", JSON: true, NoSave: true, RecordDir: "d"}
+				o.RecordFlags = cmdutil.RecordFlags{Out: "x.svg", JSON: true, NoSave: true, RecordDir: "d"}
 			}},
 		{"onoff", []string{"--scenario", "onoff", "--attack-hashrate", "0.5", "--attack-window", "20"},
 			func(o *SimOptions) { o.Scenario, o.AttackHashrate, o.AttackWindow = "onoff", 0.5, 20 }},

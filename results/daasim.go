@@ -29,6 +29,9 @@ type DAASimSpec struct {
 	// BaseHashrate is the honest miners' hashrate in hashes/s at the
 	// start; the first block's target expects one block per T there.
 	BaseHashrate float64 `json:"base_hashrate"`
+	// Windows are the algorithms' windows set for this run (the others
+	// ran with their defaults; each series gives the window used).
+	Windows map[string]uint64 `json:"windows,omitempty"`
 	// InitialBits and LimitBits are the first block's target and the
 	// easiest target allowed, in Bitcoin's compact form.
 	InitialBits uint32 `json:"initial_bits"`

@@ -128,6 +128,9 @@ type Config struct {
 	AttackWindow   int
 	// Ramp: the hashrate at the last block ÷ the first (default 10).
 	RampFactor float64
+	// Windows override the window (Params.Window) of the algorithms
+	// named; names not run are ignored. The rest keep their defaults.
+	Windows map[string]uint64
 	// MaxPoints bounds each chart series (default 2000).
 	MaxPoints int
 	// Command is recorded in the header.
@@ -166,6 +169,14 @@ func (c Config) resolve() (Config, error) {
 		seen[a] = true
 	}
 	c.Algos = slices.Clone(c.Algos)
+	for name, w := range c.Windows {
+		if _, ok := daa.Lookup(name); !ok {
+			return c, fmt.Errorf("%w: --window %s=%d: unknown algorithm (want %s)", ErrConfig, name, w, strings.Join(daa.Names(), ", "))
+		}
+		if w < 1 || w > 1_000_000 {
+			return c, fmt.Errorf("%w: --window %s=%d: want 1 to 1000000 blocks", ErrConfig, name, w)
+		}
+	}
 	if c.Scenario == "" {
 		c.Scenario = Steady
 	}

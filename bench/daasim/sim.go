@@ -55,7 +55,11 @@ func Run(ctx context.Context, cfg Config) (*results.DAASim, error) {
 	}
 	algs := make([]daa.Algorithm, len(c.Algos))
 	for i, name := range c.Algos {
-		a, err := daa.New(name, c.params())
+		p := c.params()
+		if w, ok := c.Windows[name]; ok {
+			p.Window = w
+		}
+		a, err := daa.New(name, p)
 		if err != nil {
 			return nil, fmt.Errorf("%w: %v", ErrConfig, err)
 		}
@@ -155,6 +159,14 @@ func (c *Config) spec() results.DAASimSpec {
 		Algos: c.Algos, Scenario: string(c.Scenario), Blocks: c.Blocks, BlockTimeMs: c.blockTimeTicks(),
 		Seed: c.Seed, BaseHashrate: c.BaseHashrate, InitialBits: targetToBits(&init), LimitBits: limitBits,
 		DelayFactor: DelayFactor,
+	}
+	for _, name := range c.Algos {
+		if w, ok := c.Windows[name]; ok {
+			if s.Windows == nil {
+				s.Windows = map[string]uint64{}
+			}
+			s.Windows[name] = w
+		}
 	}
 	switch c.Scenario {
 	case Step:

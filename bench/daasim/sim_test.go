@@ -316,6 +316,8 @@ func TestConfigErrors(t *testing.T) {
 		{"attack rate", Config{Scenario: OnOff, AttackHashrate: 1e9}, "--attack-hashrate"},
 		{"attack window", Config{Scenario: OnOff, AttackWindow: -1}, "--attack-window"},
 		{"ramp", Config{Scenario: Ramp, RampFactor: math.NaN()}, "--ramp-factor"},
+		{"window name", Config{Windows: map[string]uint64{"nope": 3}}, "--window"},
+		{"window zero", Config{Windows: map[string]uint64{"fixed": 0}}, "--window"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			_, err := Run(context.Background(), tc.cfg)
@@ -323,5 +325,23 @@ func TestConfigErrors(t *testing.T) {
 				t.Fatalf("err = %v, want ErrConfig naming %s", err, tc.want)
 			}
 		})
+	}
+}
+
+func TestWindowOverride(t *testing.T) {
+	rec, err := Run(context.Background(), Config{Algos: []string{"fixed", testSMA}, Blocks: 200, Windows: map[string]uint64{testSMA: 10, "fixed": 3}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rec.Series[1].Window != 10 || rec.Spec.Windows[testSMA] != 10 {
+		t.Fatalf("window %d, spec %v; want 10", rec.Series[1].Window, rec.Spec.Windows)
+	}
+	// Without an override the algorithm's default (36) holds.
+	rec, err = Run(context.Background(), Config{Algos: []string{testSMA}, Blocks: 200, Windows: map[string]uint64{"fixed": 3}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rec.Series[0].Window != 36 || rec.Spec.Windows != nil {
+		t.Fatalf("window %d, spec %v; want the default 36 and no override recorded", rec.Series[0].Window, rec.Spec.Windows)
 	}
 }

@@ -86,20 +86,21 @@ func TestSimTableRecordAndRedraw(t *testing.T) {
 
 func TestSimJSON(t *testing.T) {
 	dir := t.TempDir()
-	code, stdout, stderr := run(t, "daa", "sim", "--algo", "fixed", "--blocks", "300", "--json", "--no-save",
+	code, stdout, stderr := run(t, "daa", "sim", "--algo", "fixed", "--blocks", "300", "--json", "--no-save", "--window", "fixed=7",
 		"--out", filepath.Join(dir, "s.svg"))
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, stderr)
 	}
 	var rec struct {
-		Kind  string
-		Spec  map[string]any
-		Algos []map[string]any
+		Kind   string
+		Spec   map[string]any
+		Algos  []map[string]any
+		Series []struct{ Window int }
 	}
 	if err := json.Unmarshal([]byte(stdout), &rec); err != nil {
 		t.Fatal(err)
 	}
-	if rec.Kind != results.KindDAASim || len(rec.Algos) != 1 || rec.Spec["scenario"] != "steady" {
+	if rec.Kind != results.KindDAASim || len(rec.Algos) != 1 || rec.Spec["scenario"] != "steady" || rec.Series[0].Window != 7 {
 		t.Fatalf("record %+v", rec)
 	}
 	var keys []string
@@ -138,6 +139,9 @@ func TestSimBadFlagsExit2(t *testing.T) {
 		{[]string{"--scenario", "ramp", "--ramp-factor", "-1"}, "--ramp-factor"},
 		{[]string{"--ramp-factor", "3"}, "--ramp-factor"},
 		{[]string{"--out", "chart.pdf"}, "--out"},
+		{[]string{"--window", "nope=3"}, "--window"},
+		{[]string{"--window", "fixed=0"}, "--window"},
+		{[]string{"--window", "fixed"}, "--window"},
 		{[]string{"extra"}, "no arguments"},
 	} {
 		t.Run(strings.Join(tc.args, " "), func(t *testing.T) {

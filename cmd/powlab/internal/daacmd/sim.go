@@ -31,6 +31,7 @@ type SimOptions struct {
 	AttackHashrate float64
 	AttackWindow   int
 	RampFactor     float64
+	Windows        map[string]int64
 	cmdutil.RecordFlags
 	// Argv is the command line, rebuilt from the flags that were set.
 	Argv []string
@@ -39,6 +40,11 @@ type SimOptions struct {
 
 // DefaultSimOut is where `powlab daa sim` draws by default.
 const DefaultSimOut = "daa-sim.png"
+
+// DefaultWindows are the --window settings by default: powlab's periodic
+// rule never retargets with its own default (window 0, a fixed-difficulty
+// chain), so the simulator runs it every 144 blocks.
+var DefaultWindows = map[string]int64{"powlab": 144}
 
 // simRecord describes the record flags of `powlab daa sim`.
 var simRecord = cmdutil.RecordFlagOptions{
@@ -57,7 +63,7 @@ var scenarioFlags = map[string]daasim.Scenario{
 
 // experimentFlags change what is simulated; --from rejects them.
 var experimentFlags = []string{"algo", "scenario", "blocks", "block-time", "seed", "step-at", "step-back", "step-factor",
-	"attack-hashrate", "attack-window", "ramp-factor", "record-dir", "no-save"}
+	"attack-hashrate", "attack-window", "ramp-factor", "window", "record-dir", "no-save"}
 
 // NewCmdSim builds the command; runF replaces the run function in tests.
 func NewCmdSim(io cmdutil.IO, runF func(context.Context, *SimOptions) error) *cobra.Command {
@@ -125,6 +131,7 @@ record. Ctrl-C stops and keeps what was simulated.`,
 	f.Float64Var(&opts.AttackHashrate, "attack-hashrate", daasim.DefaultAttackHashrate, "onoff: the attacker's hashrate in multiples of the base")
 	f.IntVar(&opts.AttackWindow, "attack-window", daasim.DefaultAttackWindow, "onoff: blocks in the attacker's average difficulty")
 	f.Float64Var(&opts.RampFactor, "ramp-factor", daasim.DefaultRampFactor, "ramp: the hashrate at the end ÷ at the start")
+	f.StringToInt64Var(&opts.Windows, "window", DefaultWindows, "set algorithms' windows in blocks, NAME=N,... (the others keep their defaults)")
 	cmdutil.AddRecordFlags(f, &opts.RecordFlags, simRecord)
 	return cmd
 }
@@ -153,6 +160,21 @@ func (o *SimOptions) config() (daasim.Config, error) {
 	cfg = daasim.Config{
 		Algos: algos, Scenario: sc, Blocks: o.Blocks, BlockTime: o.BlockTime, Seed: o.Seed,
 		Command: append([]string{"powlab", "daa", "sim"}, o.Argv...),
+	}
+	for name, w := range o.Windows {
+		if _, ok := daa.Lookup(name); !ok {
+			if !o.changed("window") {
+				continue // a default for an algorithm this build lacks
+			}
+			return cfg, cmdutil.FlagErrorf("--window %s=%d: unknown algorithm %q (want %s)", name, w, name, strings.Join(daa.Names(), ", "))
+		}
+		if w < 1 || w > 1_000_000 {
+			return cfg, cmdutil.FlagErrorf("--window %s=%d: want 1 to 1000000 blocks", name, w)
+		}
+		if cfg.Windows == nil {
+			cfg.Windows = map[string]uint64{}
+		}
+		cfg.Windows[name] = uint64(w)
 	}
 	switch sc {
 	case daasim.Step:

@@ -11,7 +11,7 @@ import (
 
 func TestSimFlagsToOptions(t *testing.T) {
 	defaults := SimOptions{Algo: "all", Scenario: "steady", Blocks: 100000, BlockTime: 10 * time.Minute, Seed: 1,
-		StepFactor: 10, AttackHashrate: 2, AttackWindow: 144, RampFactor: 10,
+		StepFactor: 10, AttackHashrate: 2, AttackWindow: 144, RampFactor: 10, Windows: DefaultWindows,
 		RecordFlags: cmdutil.RecordFlags{Out: DefaultSimOut, RecordDir: "results-out"}}
 	for _, tc := range []struct {
 		name string
@@ -29,6 +29,7 @@ func TestSimFlagsToOptions(t *testing.T) {
 		{"onoff", []string{"--scenario", "onoff", "--attack-hashrate", "0.5", "--attack-window", "20"},
 			func(o *SimOptions) { o.Scenario, o.AttackHashrate, o.AttackWindow = "onoff", 0.5, 20 }},
 		{"from", []string{"--from", "r.json"}, func(o *SimOptions) { o.From = "r.json" }},
+		{"windows", []string{"--window", "fixed=5,powlab=10"}, func(o *SimOptions) { o.Windows = map[string]int64{"fixed": 5, "powlab": 10} }},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			got, err := cmdtest.Options(NewCmdSim, tc.argv)

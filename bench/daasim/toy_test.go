@@ -17,7 +17,11 @@ func init() {
 	daa.Register(daa.Info{
 		Name: testSMA, Doc: "test-only simple moving average",
 		New:      func(p daa.Params) (daa.Algorithm, error) { return &sma{p: p}, nil },
-		Defaults: func(p *daa.Params) { p.Window = max(p.Window, 36) },
+		Defaults: func(p *daa.Params) {
+			if p.Window == 0 {
+				p.Window = 36
+			}
+		},
 	})
 }
 

@@ -71,8 +71,9 @@ type Params struct {
 	// Window is the averaging window or retarget interval in blocks
 	// (bitcoin, powlab: interval; lwma, dgw: N; ema: the time constant N).
 	Window uint64
-	// HalfLife (asert) is the time in ticks over which a schedule error
-	// of one half-life... halves or doubles the target.
+	// HalfLife (asert) is the half-life in ticks: a chain one half-life
+	// behind its ideal schedule gets twice the anchor's target, one
+	// half-life ahead half of it.
 	HalfLife int64
 	// Anchor (asert) is the anchor block; nil means the chain's first
 	// block, read through Chain.Ancestor(FirstHeight) with the parent time
@@ -80,6 +81,9 @@ type Params struct {
 	Anchor *Anchor
 	// FirstHeight is the height of the chain's first (genesis) block.
 	FirstHeight uint64
+	// MaxFactor (powlab) bounds one retarget's change to
+	// [1/MaxFactor, MaxFactor]; zero means 4, Bitcoin's clamp.
+	MaxFactor uint64
 }
 
 // Algorithm is one difficulty-adjustment algorithm with its parameters.
@@ -93,12 +97,30 @@ type Algorithm interface {
 	Next(c Chain) uint256.Int
 }
 
+// Incremental is implemented by algorithms with a faster form for walking
+// one chain forward block by block (the simulator).
+type Incremental interface {
+	Algorithm
+	NewStepper() Stepper
+}
+
+// Stepper keeps running state over consecutive blocks of one chain.
+type Stepper interface {
+	// Add appends the next block (the first call adds the chain's first block).
+	Add(b Block)
+	// Next is the target of the block after the last one added: exactly
+	// what Algorithm.Next gives over the same chain.
+	Next() uint256.Int
+}
+
 // Info describes one registered algorithm.
 type Info struct {
 	// Name is the registry name.
 	Name string
 	// Doc is a one-line description.
 	Doc string
+	// Source names the specification or reference code followed.
+	Source string
 	// New builds the algorithm from parameters (already resolved).
 	New func(p Params) (Algorithm, error)
 	// Defaults fills p's zero fields with the algorithm's defaults.

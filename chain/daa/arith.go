@@ -1,0 +1,88 @@
+package daa
+
+import (
+	"math"
+	"math/bits"
+
+	"github.com/holiman/uint256"
+)
+
+// Integer helpers shared by the algorithms. All are allocation-free.
+
+// clampTarget bounds t to [1, limit]: every algorithm's last step.
+func clampTarget(t *uint256.Int, limit *uint256.Int) uint256.Int {
+	switch {
+	case t.IsZero():
+		return *uint256.NewInt(1)
+	case t.Gt(limit):
+		return *limit
+	}
+	return *t
+}
+
+// mulDivCapped is x·y/d with a 512-bit intermediate, or limit when the
+// quotient does not fit 256 bits (and so is above any limit). d must not
+// be zero.
+func mulDivCapped(x, y, d, limit *uint256.Int) uint256.Int {
+	var z uint256.Int
+	if _, overflow := z.MulDivOverflow(x, y, d); overflow {
+		return *limit
+	}
+	return clampTarget(&z, limit)
+}
+
+// mul64 is x·y as a 320-bit number: the low 256 bits and the top word.
+func mul64(x *uint256.Int, y uint64) (lo uint256.Int, hi uint64) {
+	var carry uint64
+	for i := 0; i < 4; i++ {
+		h, l := bits.Mul64(x[i], y)
+		var c uint64
+		lo[i], c = bits.Add64(l, carry, 0)
+		carry = h + c
+	}
+	return lo, carry
+}
+
+// div320 is (hi·2^256 + lo) / d for d > hi, so that the quotient fits 256
+// bits.
+func div320(lo *uint256.Int, hi, d uint64) uint256.Int {
+	var q uint256.Int
+	r := hi
+	for i := 3; i >= 0; i-- {
+		q[i], r = bits.Div64(r, lo[i], d)
+	}
+	return q
+}
+
+// subTicks is a-b saturated to the int64 range (hostile timestamps can be
+// 2^64 apart).
+func subTicks(a, b int64) int64 {
+	d := a - b
+	if (a >= 0) != (b >= 0) && (d >= 0) != (a >= 0) {
+		if a >= 0 {
+			return math.MaxInt64
+		}
+		return math.MinInt64
+	}
+	return d
+}
+
+// fitsMul reports whether a·b fits an int64 (a, b >= 0).
+func fitsMul(a, b uint64) bool {
+	hi, lo := bits.Mul64(a, b)
+	return hi == 0 && lo <= math.MaxInt64
+}
+
+// u256 is x as a uint256 (x >= 0).
+func u256(x int64) uint256.Int { return *uint256.NewInt(uint64(x)) }
+
+// addCarry is x+y and the carry out of 256 bits.
+func addCarry(x, y *uint256.Int) (uint256.Int, uint64) {
+	var z uint256.Int
+	var c uint64
+	z[0], c = bits.Add64(x[0], y[0], 0)
+	z[1], c = bits.Add64(x[1], y[1], c)
+	z[2], c = bits.Add64(x[2], y[2], c)
+	z[3], c = bits.Add64(x[3], y[3], c)
+	return z, c
+}

@@ -86,3 +86,52 @@ func addCarry(x, y *uint256.Int) (uint256.Int, uint64) {
 	z[3], c = bits.Add64(x[3], y[3], c)
 	return z, c
 }
+
+// recip divides by a fixed 64-bit divisor with a precomputed reciprocal
+// instead of the hardware divide (Möller and Granlund, "Improved division
+// by invariant integers", IEEE Trans. Computers 2011, algorithm 4): a
+// multiply and a few adds per 64-bit limb. dgw divides by the same small
+// numbers for every block.
+type recip struct {
+	d    uint64 // the divisor shifted left until its top bit is set
+	v    uint64 // ⌊(2^128-1)/d⌋ - 2^64
+	s    uint   // the shift
+	orig uint64
+}
+
+func newRecip(d uint64) recip {
+	s := uint(bits.LeadingZeros64(d))
+	dn := d << s
+	v, _ := bits.Div64(^dn, ^uint64(0), dn)
+	return recip{d: dn, v: v, s: s, orig: d}
+}
+
+// divrem2by1 is (u1·2^64 + u0) / d and the remainder, for u1 < d.
+func (r *recip) divrem2by1(u1, u0 uint64) (q, rem uint64) {
+	qh, ql := bits.Mul64(r.v, u1)
+	var c uint64
+	ql, c = bits.Add64(ql, u0, 0)
+	qh, _ = bits.Add64(qh, u1, c)
+	qh++
+	rem = u0 - qh*r.d
+	if rem > ql {
+		qh--
+		rem += r.d
+	}
+	if rem >= r.d {
+		qh++
+		rem -= r.d
+	}
+	return qh, rem
+}
+
+// div320 is (hi·2^256 + lo) / d, for hi < d (the quotient fits 256 bits),
+// into q. Shifts by 64 give 0 in Go, which the s = 0 case relies on.
+func (r *recip) div320(q, lo *uint256.Int, hi uint64) {
+	s := r.s
+	rem := hi<<s | lo[3]>>(64-s)
+	q[3], rem = r.divrem2by1(rem, lo[3]<<s|lo[2]>>(64-s))
+	q[2], rem = r.divrem2by1(rem, lo[2]<<s|lo[1]>>(64-s))
+	q[1], rem = r.divrem2by1(rem, lo[1]<<s|lo[0]>>(64-s))
+	q[0], _ = r.divrem2by1(rem, lo[0]<<s)
+}

@@ -427,7 +427,7 @@ func TestSteppers(t *testing.T) {
 }
 
 func TestIncremental(t *testing.T) {
-	for _, name := range []string{"lwma"} {
+	for _, name := range []string{"lwma", "dgw"} {
 		a := mustNew(t, name, Params{BlockTime: 600, Limit: maxTarget})
 		if _, ok := a.(Incremental); !ok {
 			t.Errorf("%s is not Incremental", name)
@@ -568,4 +568,35 @@ func FuzzCompact(f *testing.F) {
 			t.Fatalf("%#08x: %#x %v, twin %#x %v", bits, &got, err, want, ok)
 		}
 	})
+}
+
+// TestRecip: division by a reciprocal against math/big, for every divisor
+// dgw uses and random ones, on random 320-bit numerators.
+func TestRecip(t *testing.T) {
+	r := rand.New(rand.NewPCG(5, 6))
+	ds := []uint64{1, 2, 3, 24, 25, 1 << 63, math.MaxUint64}
+	for i := 0; i < 50; i++ {
+		ds = append(ds, r.Uint64()>>r.IntN(64)|1)
+	}
+	for _, d := range ds {
+		rc := newRecip(d)
+		for i := 0; i < 200; i++ {
+			var lo uint256.Int
+			for k := range lo {
+				lo[k] = r.Uint64()
+			}
+			if i%3 == 0 {
+				lo.Rsh(&lo, uint(r.IntN(256)))
+			}
+			hi := r.Uint64() % d
+			var q uint256.Int
+			rc.div320(&q, &lo, hi)
+			num := new(big.Int).Lsh(new(big.Int).SetUint64(hi), 256)
+			num.Add(num, lo.ToBig())
+			want := num.Quo(num, new(big.Int).SetUint64(d))
+			if q.ToBig().Cmp(want) != 0 {
+				t.Fatalf("(%d·2^256 + %#x) / %d = %#x, want %#x", hi, &lo, d, &q, want)
+			}
+		}
+	}
 }

@@ -3,6 +3,7 @@ package daa
 import (
 	"fmt"
 	"math"
+	"math/bits"
 
 	"github.com/holiman/uint256"
 )
@@ -28,6 +29,7 @@ type dgw struct {
 	n     uint64
 	span  int64 // N·T
 	spanU uint256.Int
+	div   []recip // div[c] divides by c+1
 }
 
 func newDGW(p Params) (Algorithm, error) {
@@ -36,18 +38,29 @@ func newDGW(p Params) (Algorithm, error) {
 	}
 	a := &dgw{p: p, n: p.Window, span: int64(p.Window) * p.BlockTime}
 	a.spanU = u256(a.span)
+	a.div = make([]recip, a.n+1)
+	for c := uint64(2); c <= a.n; c++ {
+		a.div[c] = newRecip(c + 1)
+	}
 	return a, nil
 }
 
 func (a *dgw) Name() string   { return "dgw" }
 func (a *dgw) Params() Params { return a.p }
 
-// dgwStep is (avg·c + t) / (c+1), exact.
-func dgwStep(avg, t *uint256.Int, c uint64) uint256.Int {
-	lo, hi := mul64(avg, c)
-	var carry uint64
-	lo, carry = addCarry(&lo, t)
-	return div320(&lo, hi+carry, c+1)
+// step sets avg to (avg·c + t) / (c+1), exact (a 320-bit numerator).
+func (a *dgw) step(avg, t *uint256.Int, c uint64) {
+	var lo uint256.Int
+	var hi, carry uint64
+	for i := 0; i < 4; i++ {
+		h, l := bits.Mul64(avg[i], c)
+		var c1, c2 uint64
+		lo[i], c1 = bits.Add64(l, carry, 0)
+		lo[i], c2 = bits.Add64(lo[i], t[i], 0)
+		carry = h + c1 + c2 // h ≤ 2^64-2 when c < 2^64: no overflow
+	}
+	hi = carry
+	a.div[c].div320(avg, &lo, hi)
 }
 
 func (a *dgw) Next(c Chain) uint256.Int {
@@ -62,7 +75,54 @@ func (a *dgw) Next(c Chain) uint256.Int {
 		if !ok {
 			return clampTarget(&tip.Target, &a.p.Limit)
 		}
-		avg = dgwStep(&avg, &b.Target, k)
+		a.step(&avg, &b.Target, k)
+		first = b
+	}
+	actual := subTicks(tip.Time, first.Time)
+	actual = max(actual, a.span/3)
+	actual = min(actual, a.span*3)
+	x := u256(actual)
+	return mulDivCapped(&avg, &x, &a.spanU, &a.p.Limit)
+}
+
+// NewStepper is dgw reading the last N blocks straight from a Ring's
+// buffer instead of through Chain.Ancestor (a fifth of Next's time); the
+// arithmetic is Next's own, and any block out of place (a height gap)
+// sends it back to Next.
+func (a *dgw) NewStepper() Stepper {
+	return &dgwStepper{a: a, r: NewRing(int(a.n))}
+}
+
+type dgwStepper struct {
+	a *dgw
+	r *Ring
+}
+
+func (s *dgwStepper) Add(b Block) { s.r.Push(b) }
+
+func (s *dgwStepper) Next() uint256.Int {
+	a := s.a
+	r := s.r
+	if r.n < a.n {
+		return a.Next(r)
+	}
+	buf := r.buf
+	i := int((r.n - 1) % uint64(len(buf)))
+	tip := &buf[i]
+	if tip.Height < a.p.FirstHeight || tip.Height-a.p.FirstHeight < a.n {
+		return a.p.Initial
+	}
+	avg := tip.Target
+	first := tip
+	for k := uint64(2); k <= a.n; k++ {
+		if i--; i < 0 {
+			i = len(buf) - 1
+		}
+		b := &buf[i]
+		if b.Height != tip.Height-k+1 {
+			return a.Next(r)
+		}
+		a.step(&avg, &b.Target, k)
 		first = b
 	}
 	actual := subTicks(tip.Time, first.Time)

@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"path/filepath"
 	"strconv"
 	"strings"
 )
@@ -307,7 +306,7 @@ var VerifyAlgos = []string{"asert", "bitcoin"}
 // JSON case list) and checks every row. Errors: *InputError for a file
 // that cannot be read or parsed, *MismatchError for the first wrong row.
 func VerifyFile(algo, path string) (VerifyResult, error) {
-	res := VerifyResult{File: filepath.Base(path), Algo: algo}
+	res := VerifyResult{File: path, Algo: algo}
 	f, err := os.Open(path)
 	if err != nil {
 		return res, &InputError{File: path, Err: err}

@@ -14,6 +14,24 @@
 // have fractions. Every algorithm is written so that scaling all times and
 // the block time by the same factor gives the same targets, up to the
 // documented one-tick guards.
+//
+// The flow: New(name, Params) fills the zero fields with the algorithm's
+// defaults, validates them and returns an Algorithm; Next(chain) gives
+// the next target, always in [1, Params.Limit] (a hostile chain gets a
+// clamped answer, never a panic). NewStepper walks one chain forward
+// block by block, faster where the algorithm is Incremental. Ring is a
+// Chain over the last blocks for the simulator and tests.
+//
+// Files: bitcoin.go, asert.go, lwma.go, dgw.go, ema.go, powlab.go (one
+// algorithm each, naming its source), compact.go (Bitcoin's compact
+// bits), ring.go, stepper.go, arith.go (the wide-integer helpers) and
+// verify.go (the published vectors).
+//
+// Errors callers see: New reports bad parameters (unknown name, T ≤ 0,
+// zero limit, initial above the limit, out-of-range windows); BitsToTarget
+// wraps ErrBadBits; the verification functions return *InputError for
+// unreadable or malformed vector files and *MismatchError (file, line,
+// height, both bits) for the first wrong row.
 package daa
 
 import (

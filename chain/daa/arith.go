@@ -43,17 +43,6 @@ func mul64(x *uint256.Int, y uint64) (lo uint256.Int, hi uint64) {
 	return lo, carry
 }
 
-// div320 is (hi·2^256 + lo) / d for d > hi, so that the quotient fits 256
-// bits.
-func div320(lo *uint256.Int, hi, d uint64) uint256.Int {
-	var q uint256.Int
-	r := hi
-	for i := 3; i >= 0; i-- {
-		q[i], r = bits.Div64(r, lo[i], d)
-	}
-	return q
-}
-
 // subTicks is a-b saturated to the int64 range (hostile timestamps can be
 // 2^64 apart).
 func subTicks(a, b int64) int64 {
@@ -76,34 +65,22 @@ func fitsMul(a, b uint64) bool {
 // u256 is x as a uint256 (x >= 0).
 func u256(x int64) uint256.Int { return *uint256.NewInt(uint64(x)) }
 
-// addCarry is x+y and the carry out of 256 bits.
-func addCarry(x, y *uint256.Int) (uint256.Int, uint64) {
-	var z uint256.Int
-	var c uint64
-	z[0], c = bits.Add64(x[0], y[0], 0)
-	z[1], c = bits.Add64(x[1], y[1], c)
-	z[2], c = bits.Add64(x[2], y[2], c)
-	z[3], c = bits.Add64(x[3], y[3], c)
-	return z, c
-}
-
 // recip divides by a fixed 64-bit divisor with a precomputed reciprocal
 // instead of the hardware divide (Möller and Granlund, "Improved division
 // by invariant integers", IEEE Trans. Computers 2011, algorithm 4): a
 // multiply and a few adds per 64-bit limb. dgw divides by the same small
 // numbers for every block.
 type recip struct {
-	d    uint64 // the divisor shifted left until its top bit is set
-	v    uint64 // ⌊(2^128-1)/d⌋ - 2^64
-	s    uint   // the shift
-	orig uint64
+	d uint64 // the divisor shifted left until its top bit is set
+	v uint64 // ⌊(2^128-1)/d⌋ - 2^64
+	s uint   // the shift
 }
 
 func newRecip(d uint64) recip {
 	s := uint(bits.LeadingZeros64(d))
 	dn := d << s
 	v, _ := bits.Div64(^dn, ^uint64(0), dn)
-	return recip{d: dn, v: v, s: s, orig: d}
+	return recip{d: dn, v: v, s: s}
 }
 
 // divrem2by1 is (u1·2^64 + u0) / d and the remainder, for u1 < d.

@@ -600,3 +600,37 @@ func TestRecip(t *testing.T) {
 		}
 	}
 }
+
+// TestLWMAWideDivisor: N·k above 2^64 takes the general division; both
+// paths agree with the twin.
+func TestLWMAWideDivisor(t *testing.T) {
+	for _, p := range []Params{
+		{Window: 1 << 12, BlockTime: 1 << 30, Limit: maxTarget}, // N·k ≈ 2^65
+		{Window: 1 << 12, BlockTime: 600, Limit: maxTarget},     // N·k ≈ 2^44
+	} {
+		a := mustNew(t, "lwma", p)
+		if wide := !a.(*lwma).nk.IsUint64(); wide != (p.BlockTime > 600) {
+			t.Fatalf("T=%d: wide divisor %v", p.BlockTime, wide)
+		}
+		g := gen{rand.New(rand.NewPCG(9, uint64(p.BlockTime)))}
+		bs := make([]Block, p.Window+3)
+		var small uint256.Int
+		small.Lsh(uint256.NewInt(1), 200)
+		for i := range bs {
+			bs[i] = Block{Height: uint64(i), Time: int64(i) * p.BlockTime, Target: g.target(&small)}
+		}
+		r := NewRing(len(bs))
+		s := NewStepper(a)
+		for i, b := range bs {
+			r.Push(b)
+			s.Add(b)
+			if i < int(p.Window) { // Initial until the window fills
+				continue
+			}
+			got, want, step := a.Next(r), twinLWMA(a.Params(), bs[:i+1]), s.Next()
+			if !got.Eq(&want) || !step.Eq(&got) || got.Eq(&p.Limit) {
+				t.Fatalf("T=%d, block %d: Next %#x, twin %#x, stepper %#x", p.BlockTime, i, &got, &want, &step)
+			}
+		}
+	}
+}

@@ -32,6 +32,18 @@ type lwma struct {
 	n  uint64
 	nk uint256.Int // N·k: target/N/k == target/(N·k)
 	t6 int64       // 6T
+	// nkRecip divides by N·k when it fits 64 bits (always, short of
+	// huge windows and block times): a multiply per limb, not a divide.
+	nkRecip *recip
+}
+
+// term is target/N/k, truncated: one block's share of the average.
+func (a *lwma) term(q, target *uint256.Int) {
+	if a.nkRecip != nil {
+		a.nkRecip.div320(q, target, 0)
+		return
+	}
+	q.Div(target, &a.nk)
 }
 
 func newLWMA(p Params) (Algorithm, error) {
@@ -45,6 +57,10 @@ func newLWMA(p Params) (Algorithm, error) {
 	k := u256(int64(n*(n+1)/2) * p.BlockTime)
 	nn := *uint256.NewInt(n)
 	a.nk.Mul(&k, &nn)
+	if a.nk.IsUint64() {
+		r := newRecip(a.nk.Uint64())
+		a.nkRecip = &r
+	}
 	return a, nil
 }
 
@@ -95,7 +111,7 @@ func (a *lwma) Next(c Chain) uint256.Int {
 		var st int64
 		prev, st = a.solve(prev, b.Time)
 		sum += int64(j) * st
-		q.Div(&b.Target, &a.nk)
+		a.term(&q, &b.Target)
 		avg.Add(&avg, &q)
 	}
 	s := u256(sum)
@@ -154,7 +170,7 @@ func (s *lwmaStepper) Add(b Block) {
 	}
 	s.ring.Push(b)
 	s.st[i], s.ordered[i] = st, inOrder
-	s.q[i].Div(&b.Target, &a.nk)
+	a.term(&s.q[i], &b.Target)
 	if count > 0 {
 		s.sumP += st
 		s.sumW += int64(n) * st

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"text/tabwriter"
 
+	"github.com/holiman/uint256"
 	"github.com/spf13/cobra"
 
 	"github.com/powlab/powlab/chain/daa"
@@ -128,3 +129,7 @@ func describe(a AlgoInfo) string {
 	}
 	return fmt.Sprintf("window %d blocks", d.Window)
 }
+
+// maxLimit is 2^256-1: List builds each algorithm with it only to read
+// the defaults.
+func maxLimit() *uint256.Int { return new(uint256.Int).SetAllOne() }

@@ -19,8 +19,9 @@ import (
 //	avg  += target_j / N / k,  k = N(N+1)T/2    (each term truncated)
 //	next  = avg · sum, capped at Limit
 //
-// zawy12 recommends N = 60 for T = 600 s and larger N for faster chains
-// (about 90 at T = 120 s, 120 at T = 60 s); the default is 60. Until the
+// zawy12's code recommends N = 45 for T = 600 s, 60 for T = 150 s and 90
+// for T = 60 s (faster chains average over more blocks); the default here
+// is 60, a little smoother than 45 at ten-minute blocks. Until the
 // chain holds N blocks after its first one (tip height < FirstHeight+N)
 // the target is Initial, not the limit: a lab chain starts at a chosen
 // difficulty. Guards beyond the reference: prev + 1 saturates at the

@@ -16,6 +16,7 @@ import (
 	"github.com/powlab/powlab/cmd/powlab/internal/chaincmd"
 	"github.com/powlab/powlab/cmd/powlab/internal/chartcmd"
 	"github.com/powlab/powlab/cmd/powlab/internal/cmdutil"
+	"github.com/powlab/powlab/cmd/powlab/internal/daacmd"
 	"github.com/powlab/powlab/cmd/powlab/internal/infocmd"
 	"github.com/powlab/powlab/cmd/powlab/internal/minecmd"
 	"github.com/powlab/powlab/cmd/powlab/internal/netcmd"
@@ -58,6 +59,7 @@ attempts-vs-difficulty against theory.`,
 		poolcmd.NewCmdPool(io, nil),
 		synccmd.NewCmdSync(io, nil),
 		chartcmd.NewCmdChart(io),
+		daacmd.NewCmdDaa(io),
 	)
 	return cmd
 }

@@ -10,11 +10,11 @@
 // base hashrate (2^40 hashes/s by default) and the limit is 2^240, far
 // easier than any target a run reaches. For each block after the first:
 //
-//  1. The algorithm sets the target from the blocks before it: through its
-//     stepper when it has an incremental form (fed one block at a time),
-//     otherwise through Next over a ring holding the first block and the
-//     last max(4096, 2·Window+8) blocks. The target is rounded through
-//     Bitcoin's compact form, as a chain stores it.
+//  1. The algorithm sets the target from the blocks before it, through
+//     daa.NewStepper: its own stepper when it is daa.Incremental (fed one
+//     block at a time), otherwise Next over a daa.Ring of the blocks its
+//     window reads. The target is rounded through Bitcoin's compact form
+//     (daa.TargetToBits, daa.BitsToTarget), as a chain stores it.
 //  2. The scenario gives the hashrate H while the block is mined (by
 //     height, so every algorithm meets the same schedule): steady; step
 //     (×StepFactor from StepAt to StepBack−1); ramp (base × RampFactor^(h/

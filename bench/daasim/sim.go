@@ -17,23 +17,6 @@ import (
 	"github.com/powlab/powlab/results"
 )
 
-// stepper is an algorithm's incremental form: it is fed the chain one
-// block at a time (the first call adds the first block) and answers what
-// Algorithm.Next would answer over the blocks fed so far, in O(1) or
-// amortised O(1) per block.
-type stepper interface {
-	Add(b daa.Block)
-	Next() uint256.Int
-}
-
-// newStepper returns alg's stepper when it has one.
-func newStepper(alg daa.Algorithm) (stepper, bool) {
-	if inc, ok := alg.(interface{ NewStepper() stepper }); ok {
-		return inc.NewStepper(), true
-	}
-	return nil, false
-}
-
 // checkEvery is how many blocks pass between looks at the context and
 // updates of the shared counter: a few milliseconds of work at the
 // simulator's speed, so Ctrl-C lands promptly and the counter is cheap.
@@ -144,7 +127,7 @@ func Run(ctx context.Context, cfg Config) (*results.DAASim, error) {
 func (c *Config) params() daa.Params {
 	return daa.Params{
 		BlockTime: c.blockTimeTicks(),
-		Limit:     bitsToTarget(limitBits),
+		Limit:     limitTarget(),
 		Initial:   c.initialTarget(),
 	}
 }
@@ -157,7 +140,7 @@ func (c *Config) spec() results.DAASimSpec {
 	init := c.initialTarget()
 	s := results.DAASimSpec{
 		Algos: c.Algos, Scenario: string(c.Scenario), Blocks: c.Blocks, BlockTimeMs: c.blockTimeTicks(),
-		Seed: c.Seed, BaseHashrate: c.BaseHashrate, InitialBits: targetToBits(&init), LimitBits: limitBits,
+		Seed: c.Seed, BaseHashrate: c.BaseHashrate, InitialBits: daa.TargetToBits(&init), LimitBits: limitBits,
 		DelayFactor: DelayFactor,
 	}
 	for _, name := range c.Algos {
@@ -224,17 +207,17 @@ func simulate(ctx context.Context, c *Config, name string, alg daa.Algorithm, do
 	}
 	rng := rand.New(rand.NewPCG(seedFor(c.Seed, name)))
 
-	initBits := targetToBits(&p.Initial)
-	genesis := daa.Block{Height: p.FirstHeight, Time: 0, Target: bitsToTarget(initBits)}
-	st, incremental := newStepper(alg)
-	run.incremental = incremental
-	var chain *ring
-	if incremental {
-		st.Add(genesis)
-	} else {
-		chain = ringFor(p.Window)
-		chain.Push(genesis)
+	initBits := daa.TargetToBits(&p.Initial)
+	initTarget, err := daa.BitsToTarget(initBits)
+	if err != nil {
+		return run, fmt.Errorf("%s: the first target: %w", name, err)
 	}
+	genesis := daa.Block{Height: p.FirstHeight, Time: 0, Target: initTarget}
+	// The algorithm's own stepper when it has one; otherwise daa's, which
+	// calls Next over a ring of the blocks its window reads.
+	st := daa.NewStepper(alg)
+	_, run.incremental = alg.(daa.Incremental)
+	st.Add(genesis)
 
 	// The attacker's moving window of difficulties (onoff).
 	var win []float64
@@ -248,7 +231,6 @@ func simulate(ctx context.Context, c *Config, name string, alg daa.Algorithm, do
 	ticksPerSec := 1000.0
 	attack := c.AttackHashrate * c.BaseHashrate
 	now := genesis.Time
-	var err error
 	n, reported := 0, 0
 	for n < c.Blocks {
 		if n%checkEvery == 0 {
@@ -259,16 +241,11 @@ func simulate(ctx context.Context, c *Config, name string, alg daa.Algorithm, do
 			}
 		}
 		h := p.FirstHeight + uint64(n) + 1
-		var next uint256.Int
-		if incremental {
-			next = st.Next()
-		} else {
-			next = alg.Next(chain)
-		}
-		bits := targetToBits(&next)
-		target := bitsToTarget(bits)
-		if target.IsZero() {
-			err = fmt.Errorf("%s: block %d: the target rounds to zero (from %#x)", name, h, &next)
+		next := st.Next()
+		bits := daa.TargetToBits(&next)
+		target, berr := daa.BitsToTarget(bits)
+		if berr != nil {
+			err = fmt.Errorf("%s: block %d: target %#x: %w", name, h, &next, berr)
 			break
 		}
 		d := bitsDifficulty(bits)
@@ -291,12 +268,7 @@ func simulate(ctx context.Context, c *Config, name string, alg daa.Algorithm, do
 		}
 		b.SolveTicks = solve
 		now += solve
-		blk := daa.Block{Height: h, Time: now, Target: target}
-		if incremental {
-			st.Add(blk)
-		} else {
-			chain.Push(blk)
-		}
+		st.Add(daa.Block{Height: h, Time: now, Target: target})
 		if onoff {
 			if len(win) < c.AttackWindow {
 				win = append(win, d)

@@ -72,12 +72,19 @@ func TestFixedSolveTimesAreExponential(t *testing.T) {
 	}
 }
 
-// Every registered algorithm keeps the mean solve time near T at a steady
-// hashrate.
+// knownBias is the mean solve time ÷ T − 1 an algorithm has by design at a
+// steady hashrate. Dash's DGW times 23 intervals against 24 T, and sets
+// the target from a plain average of solve times, whose reciprocal runs
+// high (E[N/ΣX] = N/(N−1) for exponential X): together about +5%
+// (measured 1.051 over 10^5 blocks, seeds 1 and 3).
+var knownBias = map[string]float64{"dgw": 0.05}
+
+// Every registered algorithm keeps the mean solve time near T (or its
+// known bias) at a steady hashrate.
 func TestSteadyMeanSolveTime(t *testing.T) {
-	n, tol := 100000, 0.03
+	n, tol := 100000, 0.02
 	if raceEnabled || testing.Short() {
-		n, tol = 20000, 0.05
+		n, tol = 20000, 0.04
 	}
 	rec, err := Run(context.Background(), Config{Blocks: n, Seed: 3})
 	if err != nil {
@@ -87,8 +94,9 @@ func TestSteadyMeanSolveTime(t *testing.T) {
 		t.Fatalf("%d algorithms ran, %d registered", len(rec.Algos), len(daa.Names()))
 	}
 	for _, m := range rec.Algos {
-		if math.Abs(m.MeanSolvetimeRatio-1) > tol {
-			t.Errorf("%s: mean solve time %.4f T over %d blocks, want within %.0f%% of T", m.Name, m.MeanSolvetimeRatio, n, 100*tol)
+		want := 1 + knownBias[m.Name]
+		if math.Abs(m.MeanSolvetimeRatio-want) > tol {
+			t.Errorf("%s: mean solve time %.4f T over %d blocks, want %.2f T ± %.0f%%", m.Name, m.MeanSolvetimeRatio, n, want, 100*tol)
 		}
 	}
 }

@@ -16,7 +16,7 @@ const testSMA = "testsma"
 func init() {
 	daa.Register(daa.Info{
 		Name: testSMA, Doc: "test-only simple moving average",
-		New:      func(p daa.Params) (daa.Algorithm, error) { return &sma{p: p}, nil },
+		New: func(p daa.Params) (daa.Algorithm, error) { return &sma{p: p}, nil },
 		Defaults: func(p *daa.Params) {
 			if p.Window == 0 {
 				p.Window = 36
@@ -27,9 +27,9 @@ func init() {
 
 type sma struct{ p daa.Params }
 
-func (a *sma) Name() string        { return testSMA }
-func (a *sma) Params() daa.Params  { return a.p }
-func (a *sma) NewStepper() stepper { return &smaStepper{a: a} }
+func (a *sma) Name() string            { return testSMA }
+func (a *sma) Params() daa.Params      { return a.p }
+func (a *sma) NewStepper() daa.Stepper { return &smaStepper{a: a} }
 
 // next is the rule, given the span and the sum of the last N targets.
 func (a *sma) next(span int64, sum *uint256.Int) uint256.Int {

@@ -1,5 +1,6 @@
 // Package daacmd implements `powlab daa`: the difficulty-adjustment
-// algorithms of package chain/daa, simulated side by side (`daa sim`).
+// algorithms of package chain/daa, listed, checked against their published
+// test vectors, and simulated side by side on hashrate scenarios.
 package daacmd
 
 import (
@@ -14,6 +15,8 @@ import (
 // of subcommands below.
 func NewCmdDaa(io cmdutil.IO) *cobra.Command {
 	subcommands := []*cobra.Command{
+		NewCmdList(io, nil),
+		NewCmdVerify(io, nil),
 		NewCmdSim(io, nil),
 	}
 	names := make([]string, len(subcommands))
@@ -22,10 +25,10 @@ func NewCmdDaa(io cmdutil.IO) *cobra.Command {
 	}
 	cmd := &cobra.Command{
 		Use:   "daa",
-		Short: "Difficulty-adjustment algorithms: simulate and compare them",
-		Long: `The difficulty lab's adjustment algorithms (package chain/daa): exact
-integer functions from a chain's recent blocks to the target of the next
-block, simulated side by side on a hashrate scenario. See docs/daa.md.`,
+		Short: "Difficulty-adjustment algorithms: list them, check them against official vectors, simulate them",
+		Long: `The difficulty lab's adjustment algorithms (bitcoin, asert, lwma, dgw, ema,
+powlab, fixed): exact integer functions from a chain's recent blocks to the
+target of the next block. See docs/daa.md.`,
 		Args: cmdutil.NoArgs,
 		RunE: func(c *cobra.Command, args []string) error {
 			return cmdutil.FlagErrorf("%s needs a subcommand: %s", c.CommandPath(), strings.Join(names, ", "))

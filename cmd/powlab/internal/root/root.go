@@ -3,6 +3,7 @@ package root
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"os/signal"
@@ -73,7 +74,13 @@ func Run(ctx context.Context, io cmdutil.IO, argv []string) int {
 		if isUsage(err) {
 			err = cmdutil.FlagErrorWrap(err)
 		}
-		fmt.Fprintln(io.ErrOut, "powlab:", err)
+		switch {
+		case errors.Is(err, context.Canceled) && ctx.Err() != nil:
+			// Ctrl-C: the verb has said what it did; exit 130 quietly.
+			fmt.Fprintln(io.ErrOut, "powlab: interrupted")
+		default:
+			fmt.Fprintln(io.ErrOut, "powlab:", err)
+		}
 	}
 	return cmdutil.ExitCode(err)
 }

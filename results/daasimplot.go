@@ -6,6 +6,7 @@ import (
 	"image/color"
 	"math"
 	"path/filepath"
+	"sort"
 	"strings"
 	"time"
 
@@ -87,6 +88,7 @@ func DAASimDifficultyPlot(rec *DAASim) (*plot.Plot, error) {
 	}
 	ideal.Color, ideal.Width, ideal.Dashes = color.Black, vg.Points(1), []vg.Length{vg.Points(5), vg.Points(3)}
 	p.Add(ideal)
+	lines := make([]plot.Plotter, len(rec.Series))
 	for i, s := range rec.Series {
 		if len(s.RelDifficulty) == 0 {
 			continue
@@ -98,10 +100,15 @@ func DAASimDifficultyPlot(rec *DAASim) (*plot.Plot, error) {
 		for _, v := range s.RelDifficulty {
 			hi = math.Max(hi, v)
 		}
-		p.Add(l)
+		lines[i] = l
 		p.Legend.Add(s.Name, l)
 		if s.BucketBlocks > 1 {
 			p.Y.Label.Text = fmt.Sprintf("difficulty ÷ (hashrate × T), means of %d blocks", s.BucketBlocks)
+		}
+	}
+	for _, i := range noisiestFirst(rec) {
+		if lines[i] != nil {
+			p.Add(lines[i])
 		}
 	}
 	p.Legend.Add("ideal: difficulty = hashrate × T", ideal)
@@ -223,11 +230,20 @@ func DAASimOnOffPanels(rec *DAASim) ([]*plot.Plot, error) {
 		ideal.Color, ideal.Width, ideal.Dashes = color.Black, vg.Points(0.8), []vg.Length{vg.Points(5), vg.Points(3)}
 		p.Add(&sh, ideal)
 		for _, d := range s.Details {
-			for k, on := range d.AttackShare {
-				if on >= 0.5 {
-					x := float64(d.From) + float64(k*d.BucketBlocks)
-					sh.add(span{from: x - 0.5, to: x + float64(d.BucketBlocks) - 0.5})
+			// Runs of points with the attacker on become one span, so
+			// neighbours leave no hairline gap between them.
+			for k := 0; k < len(d.AttackShare); k++ {
+				if d.AttackShare[k] < 0.5 {
+					continue
 				}
+				j := k
+				for j+1 < len(d.AttackShare) && d.AttackShare[j+1] >= 0.5 {
+					j++
+				}
+				x0 := float64(d.From) + float64(k*d.BucketBlocks)
+				x1 := float64(d.From) + float64((j+1)*d.BucketBlocks)
+				sh.add(span{from: x0 - 0.5, to: x1 - 0.5})
+				k = j
 			}
 			l, err := detailLine(d, i)
 			if err != nil {
@@ -266,6 +282,7 @@ func DAASimStepPanels(rec *DAASim) ([]*plot.Plot, error) {
 		}
 		hi := 1.0
 		var from, to uint64
+		lines := make([]plot.Plotter, len(rec.Series))
 		for i, s := range rec.Series {
 			if k >= len(s.Details) {
 				continue
@@ -283,7 +300,12 @@ func DAASimStepPanels(rec *DAASim) ([]*plot.Plot, error) {
 			if err != nil {
 				return nil, fmt.Errorf("difficulty chart: %s: %w", s.Name, err)
 			}
-			p.Add(l)
+			lines[i] = l
+		}
+		for _, i := range noisiestFirst(rec) {
+			if lines[i] != nil {
+				p.Add(lines[i])
+			}
 		}
 		ideal, err := plotter.NewLine(plotter.XYs{{X: float64(from), Y: 1}, {X: float64(to), Y: 1}})
 		if err != nil {
@@ -505,4 +527,21 @@ func stack(dc draw.Canvas, plots []*plot.Plot, weights []float64) {
 		c := draw.Crop(cs[i], left-(d.Min.X-cs[i].Min.X), -(right - (cs[i].Max.X - d.Max.X)), 0, 0)
 		p.Draw(c)
 	}
+}
+
+// noisiestFirst orders the series by falling difficulty error, so the
+// calmer lines are drawn last, on top of the noisy ones.
+func noisiestFirst(rec *DAASim) []int {
+	errOf := map[string]float64{}
+	for _, m := range rec.Algos {
+		errOf[m.Name] = m.DifficultyError
+	}
+	order := make([]int, len(rec.Series))
+	for i := range order {
+		order[i] = i
+	}
+	sort.SliceStable(order, func(a, b int) bool {
+		return errOf[rec.Series[order[a]].Name] > errOf[rec.Series[order[b]].Name]
+	})
+	return order
 }

@@ -64,9 +64,9 @@ const (
 	// block time from 100 ms to a year near 2^200, far inside 256 bits and
 	// far below the limit.
 	DefaultBaseHashrate = 1 << 40
-	// DefaultMaxPoints bounds each series in the record: plenty for a
-	// chart a few thousand pixels wide.
-	DefaultMaxPoints = 2000
+	// DefaultMaxPoints bounds each series in the record: a point per
+	// pixel of a chart 1000 pixels wide.
+	DefaultMaxPoints = 1000
 	// DetailPoints bounds each close-up series; OnOffDetail is the
 	// stretch of an onoff run shown block by block, and StepDetail the
 	// most blocks a step's close-up covers after the step (an eighth of
@@ -131,7 +131,7 @@ type Config struct {
 	// Windows override the window (Params.Window) of the algorithms
 	// named; names not run are ignored. The rest keep their defaults.
 	Windows map[string]uint64
-	// MaxPoints bounds each chart series (default 2000).
+	// MaxPoints bounds each chart series (default 1000).
 	MaxPoints int
 	// Command is recorded in the header.
 	Command []string

@@ -311,13 +311,13 @@ func (s *series) fill(r *results.DAASeries) {
 	}
 	r.RelDifficulty = make([]float64, pts)
 	for i := range pts {
-		r.RelDifficulty[i] = s.rel[i] / float64(s.count[i])
+		r.RelDifficulty[i] = round4(s.rel[i] / float64(s.count[i]))
 	}
 	if s.onoff {
 		r.AttackShare = make([]float64, pts)
 		inRun := false
 		for i := range pts {
-			r.AttackShare[i] = s.on[i] / float64(s.count[i])
+			r.AttackShare[i] = round4(s.on[i] / float64(s.count[i]))
 			from, to := uint64(i*s.bucket+1), uint64(i*s.bucket+s.count[i])
 			switch {
 			case r.AttackShare[i] >= 0.5 && inRun:
@@ -335,9 +335,9 @@ func (s *series) fill(r *results.DAASeries) {
 	for _, d := range s.details {
 		out := results.DAADetail{From: d.from, BucketBlocks: d.bucket}
 		for j := 0; j < len(d.count) && d.count[j] > 0; j++ {
-			out.RelDifficulty = append(out.RelDifficulty, d.rel[j]/float64(d.count[j]))
+			out.RelDifficulty = append(out.RelDifficulty, round4(d.rel[j]/float64(d.count[j])))
 			if s.onoff {
-				out.AttackShare = append(out.AttackShare, d.on[j]/float64(d.count[j]))
+				out.AttackShare = append(out.AttackShare, round4(d.on[j]/float64(d.count[j])))
 			}
 		}
 		if len(out.RelDifficulty) > 0 {
@@ -345,3 +345,7 @@ func (s *series) fill(r *results.DAASeries) {
 		}
 	}
 }
+
+// round4 keeps four decimals of a chart value: far below a pixel, and the
+// record stays small.
+func round4(v float64) float64 { return math.Round(v*1e4) / 1e4 }

@@ -292,13 +292,20 @@ func TestCancel(t *testing.T) {
 	if rec == nil || rec.Complete {
 		t.Fatal("no partial record, or one marked complete")
 	}
+	// Each algorithm stops within checkEvery blocks of the cancel (one may
+	// not have started: the scheduler decides).
+	total := 0
 	for _, s := range rec.Series {
-		if s.Blocks <= 0 || s.Blocks > 20000+2*checkEvery {
+		total += s.Blocks
+		if s.Blocks > 20000+checkEvery {
 			t.Errorf("%s: %d blocks after the cancel at 20000 in all", s.Name, s.Blocks)
 		}
-		if len(s.RelDifficulty) == 0 {
-			t.Errorf("%s: an empty series", s.Name)
+		if s.Blocks > 0 && len(s.RelDifficulty) == 0 {
+			t.Errorf("%s: %d blocks, an empty series", s.Name, s.Blocks)
 		}
+	}
+	if total < 20000 || total > 20000+2*checkEvery {
+		t.Errorf("%d blocks in all after the cancel at 20000", total)
 	}
 	if progress.Load() == 0 {
 		t.Error("Progress was never called")

@@ -9,7 +9,8 @@ import (
 )
 
 // BenchmarkSim simulates each registered algorithm on one core, steady
-// scenario, and reports simulated blocks per second. Compare algorithms
+// scenario, with the CLI's default windows, and reports simulated blocks
+// per second. Compare algorithms
 // with -count 10 | benchstat -col /algo.
 func BenchmarkSim(b *testing.B) {
 	const blocks = 20000 // per op: long enough that setup is noise
@@ -19,7 +20,11 @@ func BenchmarkSim(b *testing.B) {
 			if err != nil {
 				b.Fatal(err)
 			}
-			alg, err := daa.New(name, c.params())
+			p := c.params()
+			if w, ok := DefaultWindows[name]; ok {
+				p.Window = w
+			}
+			alg, err := daa.New(name, p)
 			if err != nil {
 				b.Fatal(err)
 			}

@@ -89,6 +89,12 @@ const (
 	HistBins     = 20 * histBinsPerT
 )
 
+// DefaultWindows are the windows the CLI sets by default (its --window
+// flag): powlab's periodic rule never retargets with its own default
+// (window 0, a fixed-difficulty chain), so it is simulated retargeting
+// every 144 blocks.
+var DefaultWindows = map[string]uint64{"powlab": 144}
+
 // Bounds of the configuration.
 const (
 	MinBlockTime = 100 * time.Millisecond // 100 ticks: the rounding of solve times to 1 ms stays below 1%

@@ -41,11 +41,6 @@ type SimOptions struct {
 // DefaultSimOut is where `powlab daa sim` draws by default.
 const DefaultSimOut = "daa-sim.png"
 
-// DefaultWindows are the --window settings by default: powlab's periodic
-// rule never retargets with its own default (window 0, a fixed-difficulty
-// chain), so the simulator runs it every 144 blocks.
-var DefaultWindows = map[string]int64{"powlab": 144}
-
 // simRecord describes the record flags of `powlab daa sim`.
 var simRecord = cmdutil.RecordFlagOptions{
 	Out:     DefaultSimOut,
@@ -131,7 +126,11 @@ record. Ctrl-C stops and keeps what was simulated.`,
 	f.Float64Var(&opts.AttackHashrate, "attack-hashrate", daasim.DefaultAttackHashrate, "onoff: the attacker's hashrate in multiples of the base")
 	f.IntVar(&opts.AttackWindow, "attack-window", daasim.DefaultAttackWindow, "onoff: blocks in the attacker's average difficulty")
 	f.Float64Var(&opts.RampFactor, "ramp-factor", daasim.DefaultRampFactor, "ramp: the hashrate at the end ÷ at the start")
-	f.StringToInt64Var(&opts.Windows, "window", DefaultWindows, "set algorithms' windows in blocks, NAME=N,... (the others keep their defaults)")
+	defWindows := map[string]int64{}
+	for name, w := range daasim.DefaultWindows {
+		defWindows[name] = int64(w)
+	}
+	f.StringToInt64Var(&opts.Windows, "window", defWindows, "set algorithms' windows in blocks, NAME=N,... (the others keep their defaults)")
 	cmdutil.AddRecordFlags(f, &opts.RecordFlags, simRecord)
 	return cmd
 }

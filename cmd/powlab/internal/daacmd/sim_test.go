@@ -11,7 +11,7 @@ import (
 
 func TestSimFlagsToOptions(t *testing.T) {
 	defaults := SimOptions{Algo: "all", Scenario: "steady", Blocks: 100000, BlockTime: 10 * time.Minute, Seed: 1,
-		StepFactor: 10, AttackHashrate: 2, AttackWindow: 144, RampFactor: 10, Windows: DefaultWindows,
+		StepFactor: 10, AttackHashrate: 2, AttackWindow: 144, RampFactor: 10, Windows: map[string]int64{"powlab": 144},
 		RecordFlags: cmdutil.RecordFlags{Out: DefaultSimOut, RecordDir: "results-out"}}
 	for _, tc := range []struct {
 		name string

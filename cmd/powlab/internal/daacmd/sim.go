@@ -309,8 +309,10 @@ func Render(io cmdutil.IO, rec *results.DAASim) {
 		speed[s.Name] = s
 	}
 	blocks := map[string]int{}
+	settle := map[string][]*int{}
 	for _, s := range rec.Series {
 		blocks[s.Name] = s.Blocks
+		settle[s.Name] = s.SettleEach
 	}
 	tw := tabwriter.NewWriter(out, 0, 0, 2, ' ', tabwriter.AlignRight)
 	head := "algo\tblocks\tmean solve\tsd solve\tdelays\t"
@@ -318,7 +320,7 @@ func Render(io cmdutil.IO, rec *results.DAASim) {
 	case "onoff":
 		head += "attacker blocks\tstolen\t"
 	case "step":
-		head += "settle (blocks)\t"
+		head += "settle (blocks)\tstep, back\t"
 	}
 	head += "difficulty error\tblocks/s\t"
 	fmt.Fprintln(tw, head)
@@ -328,7 +330,15 @@ func Render(io cmdutil.IO, rec *results.DAASim) {
 		case "onoff":
 			row += pct(m.AttackerBlocksPct) + "\t" + pct(m.StolenPct) + "\t"
 		case "step":
-			row += opt(m.SettleBlocks, "%.0f", "never") + "\t"
+			var each []string
+			for _, v := range settle[m.Name] {
+				if v == nil {
+					each = append(each, "never")
+				} else {
+					each = append(each, fmt.Sprint(*v))
+				}
+			}
+			row += opt(m.SettleBlocks, "%.0f", "never") + "\t" + strings.Join(each, ", ") + "\t"
 		}
 		rate := "-"
 		if s, ok := speed[m.Name]; ok && s.BlocksPerSec > 0 {

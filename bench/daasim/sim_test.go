@@ -73,10 +73,10 @@ func TestFixedSolveTimesAreExponential(t *testing.T) {
 }
 
 // knownBias is the mean solve time ÷ T − 1 an algorithm has by design at a
-// steady hashrate. Dash's DGW times 23 intervals against 24 T, and sets
-// the target from a plain average of solve times, whose reciprocal runs
-// high (E[N/ΣX] = N/(N−1) for exponential X): together about +5%
-// (measured 1.051 over 10^5 blocks, seeds 1 and 3).
+// steady hashrate. Dash's DGW measures N−1 = 23 intervals against 24 T
+// (+4.3%), and scales by a sum of random solve times, whose reciprocal
+// runs high (E[1/ΣX] > 1/E[ΣX]): together about +5% (measured 1.051 over
+// 10^5 blocks, seeds 1 and 3).
 var knownBias = map[string]float64{"dgw": 0.05}
 
 // Every registered algorithm keeps the mean solve time near T (or its

@@ -49,9 +49,16 @@
 // tests compare them.
 //
 // The series are bucket means of difficulty ÷ (H·T) (at most MaxPoints per
-// algorithm), the attacker's share of each bucket and the runs of buckets
-// where it mined at least half the blocks, and a histogram of solve time
-// ÷ T in bins of 0.1 up to 20.
+// algorithm); close-ups at a finer grain (around each step, from an eighth
+// of StepDetail before it to StepDetail after; in onoff the middle
+// OnOffDetail blocks one by one, with the attacker's state); the
+// attacker's share of each bucket and the runs of buckets where it mined
+// at least half the blocks; and a histogram of solve time ÷ T in bins of
+// 0.1 up to 20. Chart values keep four decimals.
+//
+// Config.Windows sets algorithms' windows (DefaultWindows is what the CLI
+// passes: powlab's periodic rule, which never retargets with its own
+// default, every 144 blocks).
 //
 // # Errors
 //

@@ -193,3 +193,35 @@ func TestSeries(t *testing.T) {
 		t.Errorf("over %d, total %d, width %g", h.Over, h.Total(), h.BinWidth)
 	}
 }
+
+// FuzzTally: the running tally equals the definitions on any block list
+// decoded from the input (4 bytes a block: solve time, difficulty,
+// hashrate and attacker state), with two steps placed by the first bytes.
+func FuzzTally(f *testing.F) {
+	f.Add([]byte{3, 9, 10, 20, 30, 1, 200, 15, 40, 2, 0, 0, 255, 3})
+	f.Add([]byte{1, 1, 0xff, 0xff, 0xff, 0xff})
+	f.Add(make([]byte, 64))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		if len(data) < 2 {
+			return
+		}
+		a, b := uint64(data[0]%16)+1, uint64(data[1]%32)+1
+		data = data[2:]
+		var blocks []BlockStat
+		for i := 0; i+4 <= len(data) && i < 4*500; i += 4 {
+			blocks = append(blocks, BlockStat{Height: uint64(len(blocks) + 1), SolveTicks: int64(data[i]) * 40,
+				Difficulty: 0.8 + float64(data[i+1])/500, Hashrate: 1 + float64(data[i+2]%3),
+				AttackOn: data[i+3]&1 != 0, Attacker: data[i+3]&3 == 3})
+		}
+		steps := []step{{At: min(a, b), End: max(a, b)}, {At: max(a, b), End: uint64(len(blocks)) + 1}}
+		tl := newTally("x", 1000, true, steps)
+		for _, bs := range blocks {
+			tl.add(bs)
+		}
+		fast, fastEach := tl.metrics()
+		slow, slowEach := metricsOf("x", 1000, true, steps, blocks)
+		if !metricsClose(fast, slow) || !reflect.DeepEqual(ints(fastEach), ints(slowEach)) {
+			t.Fatalf("tally %+v %v, definitions %+v %v", fast, ints(fastEach), slow, ints(slowEach))
+		}
+	})
+}

@@ -249,9 +249,9 @@ func simulate(ctx context.Context, c *Config, name string, alg daa.Algorithm, do
 			break
 		}
 		d := bitsDifficulty(bits)
-		rel := uint64(n) + 1 // height counted from the first block, for the scenario
-		rate := c.honestHashrate(rel)
-		b := BlockStat{Height: rel, Difficulty: d}
+		k := uint64(n) + 1 // the height counted from the first block, as the scenario counts
+		rate := c.honestHashrate(k)
+		b := BlockStat{Height: k, Difficulty: d}
 		if onoff {
 			// Below the average by more than the rounding of a sum of
 			// equal difficulties, so a constant difficulty never

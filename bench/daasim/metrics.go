@@ -8,6 +8,9 @@ import (
 
 // BlockStat is one simulated block as the metrics see it.
 type BlockStat struct {
+	// Height counts the simulated blocks from 1 (the first block after the
+	// genesis block, whatever the algorithm's FirstHeight), as the
+	// scenarios and the record's heights do.
 	Height uint64
 	// SolveTicks is the time since the previous block in ticks (ms).
 	SolveTicks int64

@@ -81,7 +81,12 @@ func DAASimDifficultyPlot(rec *DAASim) (*plot.Plot, error) {
 	sp := rec.Spec
 	p := newPlot(fmt.Sprintf("Difficulty relative to the true hashrate × T\n%s (%s)", sp.ScenarioLine(), sp.RunLine()),
 		"block height", "difficulty ÷ (hashrate × T)")
-	hi, xMax := 1.0, float64(max(sp.Blocks, 1))
+	// An interrupted run's axis ends at the last block simulated.
+	last := 1
+	for _, s := range rec.Series {
+		last = max(last, s.Blocks)
+	}
+	hi, xMax := 1.0, float64(last)
 	ideal, err := plotter.NewLine(plotter.XYs{{X: 0, Y: 1}, {X: xMax, Y: 1}})
 	if err != nil {
 		return nil, fmt.Errorf("difficulty chart: %w", err)

@@ -39,11 +39,15 @@ func Run(ctx context.Context, cfg Config) (*results.DAASim, error) {
 	algs := make([]daa.Algorithm, len(c.Algos))
 	for i, name := range c.Algos {
 		p := c.params()
-		if w, ok := c.Windows[name]; ok {
+		w, set := c.Windows[name]
+		if set {
 			p.Window = w
 		}
 		a, err := daa.New(name, p)
-		if err != nil {
+		switch {
+		case err != nil && set:
+			return nil, fmt.Errorf("%w: --window %s=%d: %v", ErrConfig, name, w, err)
+		case err != nil:
 			return nil, fmt.Errorf("%w: %v", ErrConfig, err)
 		}
 		algs[i] = a

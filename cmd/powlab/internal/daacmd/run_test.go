@@ -142,6 +142,7 @@ func TestSimBadFlagsExit2(t *testing.T) {
 		{[]string{"--window", "nope=3"}, "--window"},
 		{[]string{"--window", "fixed=0"}, "--window"},
 		{[]string{"--window", "fixed"}, "--window"},
+		{[]string{"--algo", "dgw", "--window", "dgw=1"}, "--window dgw=1"},
 		{[]string{"extra"}, "no arguments"},
 	} {
 		t.Run(strings.Join(tc.args, " "), func(t *testing.T) {

@@ -58,7 +58,7 @@ var scenarioFlags = map[string]daasim.Scenario{
 
 // experimentFlags change what is simulated; --from rejects them.
 var experimentFlags = []string{"algo", "scenario", "blocks", "block-time", "seed", "step-at", "step-back", "step-factor",
-	"attack-hashrate", "attack-window", "ramp-factor", "window", "record-dir", "no-save"}
+	"attack-hashrate", "attack-window", "ramp-factor", "window"}
 
 // NewCmdSim builds the command; runF replaces the run function in tests.
 func NewCmdSim(io cmdutil.IO, runF func(context.Context, *SimOptions) error) *cobra.Command {

@@ -236,6 +236,9 @@ func open(ctx context.Context, st *store, dir string, o Options) (*Chain, error)
 	}
 	r, err := NewRules(p)
 	if err != nil {
+		if stored == nil {
+			return nil, fmt.Errorf("%w: %w", ErrBadParams, err)
+		}
 		return nil, err
 	}
 	base := r

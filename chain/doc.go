@@ -90,7 +90,8 @@
 // ErrBadJSON. The mempool refuses transactions with errors wrapping
 // ErrInvalidTx or ErrMempoolFull. Open fails with ErrParamsMismatch when
 // asked for rules other than the stored ones (a difficulty algorithm, its
-// window or half-life included), with a *RuleError (CodeBadDifficulty)
+// window or half-life included), with ErrBadParams when asked to create a
+// chain whose parameters do not go together, with a *RuleError (CodeBadDifficulty)
 // when a store written by an older powlab holds a retarget the integer
 // rule computes differently, ErrNoChain with MustExist
 // when the directory holds no chain. ValidateHeaders fails with a

@@ -134,8 +134,9 @@ func (p Params) Resolved() Params {
 	return p
 }
 
-// adjusts reports whether the difficulty ever moves.
-func (p Params) adjusts() bool {
+// Retargets reports whether the chain's difficulty ever moves: false
+// for the fixed algorithm and for powlab's without a window.
+func (p Params) Retargets() bool {
 	switch p.DAAName() {
 	case "fixed":
 		return false
@@ -257,7 +258,7 @@ func (p Params) Equal(q Params) bool {
 	p, q = p.Resolved(), q.Resolved()
 	return p.Rules == q.Rules && p.Target.String() == q.Target.String() && p.Reward.Equal(q.Reward) &&
 		p.DAAName() == q.DAAName() && p.RetargetInterval == q.RetargetInterval && p.HalfLife == q.HalfLife &&
-		(!p.adjusts() || p.BlockTime == q.BlockTime)
+		(!p.Retargets() || p.BlockTime == q.BlockTime)
 }
 
 // Rules are a consensus rule set: how a block is hashed, what proof it

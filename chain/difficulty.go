@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"math/bits"
+	"sync"
 	"time"
 
 	"github.com/holiman/uint256"
@@ -166,6 +167,9 @@ type difficulty struct {
 	heightOff uint64 // Index minus the daa height: 0 (powlab) or 1 (bitcoin)
 	bitcoin   bool   // Bits() are nBits (else a powlab Compact)
 	first     uint64 // the genesis block's daa height
+	// views are headerViews to reuse: their kept blocks are the
+	// allocation a window's walk would otherwise make per block.
+	views sync.Pool
 }
 
 // height is the daa height of a block at index (saturating at 0 for a
@@ -211,10 +215,24 @@ func (d *difficulty) nextTarget(tip HeaderCtx) uint256.Int {
 	if tip == nil {
 		return d.alg.Params().Initial
 	}
-	v := headerView{d: d, tip: tip, last: tip}
-	v.seen = append(v.buf[:0], d.block(tip))
-	return d.alg.Next(&v)
+	v, _ := d.views.Get().(*headerView)
+	if v == nil {
+		v = &headerView{d: d}
+	}
+	v.tip, v.last = tip, tip
+	v.seen = append(v.seen[:0], d.block(tip))
+	t := d.alg.Next(v)
+	v.tip, v.last = nil, nil
+	if cap(v.seen) <= maxPooledView {
+		d.views.Put(v)
+	}
+	return t
 }
+
+// maxPooledView bounds the blocks a pooled view keeps room for (48 bytes
+// each): a bitcoin window of 2016 reads only its two ends, but a walk to
+// them passes every block between.
+const maxPooledView = 4096
 
 // next is the Bits the child of tip must state (tip nil: genesis, whose
 // Bits are initial). When the algorithm keeps the tip's target, the tip's
@@ -245,7 +263,6 @@ type headerView struct {
 	tip  HeaderCtx
 	last HeaderCtx // the node of seen[len(seen)-1]
 	seen []daa.Block
-	buf  [4]daa.Block // seen's first blocks without a heap allocation
 }
 
 // genesisKnower is a HeaderCtx that reaches its chain's first block in O(1).

@@ -384,3 +384,34 @@ func TestLegacyRetargetStore(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// TestAnchorPerChain: one Rules value (asert, anchored at each chain's
+// genesis block) validates, in turn, two chains whose genesis blocks are
+// an hour apart and whose blocks come at different paces: each is checked
+// against its own anchor (had the rules kept the first chain's genesis,
+// the second's targets would be an hour of schedule off).
+func TestAnchorPerChain(t *testing.T) {
+	o := Options{Target: bitsOpt(6), DAA: "asert", HalfLife: 20 * time.Second, BlockTime: 10 * time.Second}
+	var chains [2][]*Block
+	for i, pace := range []time.Duration{time.Second, 15 * time.Second} {
+		clock := &stepClock{}
+		clock.now.Store(int64(time.Duration(i) * time.Hour))
+		clock.step.Store(int64(pace))
+		o.Now = clock.Now
+		c := openTest(t, t.TempDir(), o)
+		mineN(t, c, 8, "m")
+		chains[i] = c.Blocks()
+	}
+	if chains[0][8].Target == chains[1][8].Target {
+		t.Fatal("the two chains have the same targets: the test shows nothing")
+	}
+	r := mustRules(t, o.Apply(DefaultParams(RulesPowlab)).Resolved())
+	now := testEpoch.Add(3 * time.Hour)
+	for round := 0; round < 2; round++ {
+		for i, blocks := range chains {
+			if _, err := ValidateChain(context.Background(), r, blocks, ValidateOptions{Now: now}); err != nil {
+				t.Fatalf("round %d, chain %d: %v", round, i, err)
+			}
+		}
+	}
+}

@@ -191,6 +191,20 @@ func TestPowlabRetarget(t *testing.T) {
 		{"slower than 4x is clamped", p, headers(10, b16, step(1e6)), powlabRetargetSlow(b16, 360000, 90000)},
 		{"a millisecond counts", p, headers(10, b16, step(10.001)), powlabRetargetSlow(b16, 90009, 90000)},
 		{"capped at the limit", lim, headers(10, b1, step(40)), b1},
+		// Hostile times (a HeaderCtx, not a stored block, can hold them).
+		{"NaN timestamps count as 0: a zero span, clamped", p, headers(10, b16, func(int) float64 { return math.NaN() }), b18},
+		{"an infinite tip: slower than 4x, clamped", p, headers(10, b16, func(i int) float64 {
+			if i == 10 {
+				return math.Inf(1)
+			}
+			return 1e9
+		}), powlabRetargetSlow(b16, 360000, 90000)},
+		{"a tip at -Inf: clamped the other way", p, headers(10, b16, func(i int) float64 {
+			if i == 10 {
+				return math.Inf(-1)
+			}
+			return 1e9
+		}), b18},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -281,7 +295,7 @@ func TestHeaderView(t *testing.T) {
 					orders["genesis first"] = append([]uint64{d.first}, orders["up"]...)
 					for oname, order := range orders {
 						v := headerView{d: d, tip: tip, last: tip}
-						v.seen = append(v.buf[:0], d.block(tip))
+						v.seen = []daa.Block{d.block(tip)}
 						if v.Tip() != d.block(tip) {
 							t.Fatalf("%s: Tip differs", name)
 						}
@@ -308,7 +322,7 @@ func TestHeaderViewHostile(t *testing.T) {
 	gap := &hdr{h: 5, ts: 2, bits: 0x01000000, parent: g}
 	tip := &hdr{h: 6, ts: 3, bits: 0x01000000, parent: gap}
 	v := headerView{d: d, tip: tip, last: tip}
-	v.seen = append(v.buf[:0], d.block(tip))
+	v.seen = []daa.Block{d.block(tip)}
 	for _, ht := range []uint64{7, 4, 3, 2, 0} {
 		if b, ok := v.Ancestor(ht); ok {
 			t.Fatalf("Ancestor(%d) = %+v over a gap", ht, b)

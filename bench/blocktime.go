@@ -168,7 +168,7 @@ func ChainBlockTimes(ctx context.Context, dir string, command []string) (*result
 	if p.Rules == chain.RulesTutorial {
 		cfg.DifficultyNote = "fixed by the tutorial rules at " + p.Target.String()
 	}
-	if p.Rules == chain.RulesPowlab && p.RetargetInterval > 0 {
+	if p.Rules == chain.RulesPowlab && p.Retargets() {
 		cfg.TargetIntervalSeconds = p.BlockTime.Seconds()
 	}
 	blocks := c.Blocks()

@@ -132,3 +132,42 @@ func BenchmarkValidateHeaders(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkNextTarget is the cost of one block's target under each
+// difficulty algorithm (powlab rules, window 60 where one is taken, a
+// retarget every block for powlab and bitcoin so every call computes),
+// read through the adapter over a 5000-block chain of BlockNodes: what
+// validation and mining pay per block.
+func BenchmarkNextTarget(b *testing.B) {
+	for _, name := range []string{"fixed", "powlab", "bitcoin", "asert", "ema", "lwma", "dgw"} {
+		b.Run("daa="+name, func(b *testing.B) {
+			p := powlabParams(1)
+			p.DAA = name
+			switch name {
+			case "powlab", "bitcoin":
+				p.RetargetInterval = 1
+			case "lwma", "dgw", "ema":
+				p.RetargetInterval = 60
+			}
+			r := mustRules(b, p.Resolved()).(*powlabRules)
+			var tip *BlockNode
+			for i := 1; i <= 5000; i++ {
+				blk := &Block{Index: uint64(i), Timestamp: Float(1e9 + float64(i)*9.5), Target: r.nextCompact(nodeCtx(tip))}
+				tip = NewBlockNode(blk, Hash{byte(i), byte(i >> 8)}, Work{}, tip)
+			}
+			b.ReportAllocs()
+			b.ResetTimer()
+			for range b.N {
+				_ = r.nextCompact(tip)
+			}
+		})
+	}
+}
+
+// nodeCtx is n as a HeaderCtx (a nil *BlockNode as the nil interface).
+func nodeCtx(n *BlockNode) HeaderCtx {
+	if n == nil {
+		return nil
+	}
+	return n
+}

@@ -15,6 +15,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/powlab/powlab/chain/daa"
 	"github.com/powlab/powlab/miner"
 	"github.com/powlab/powlab/miner/sha256x"
 )
@@ -271,33 +272,62 @@ func (p BtcParams) IsRetargetHeight(height uint64) bool {
 	return height > 0 && height%p.Interval == 0
 }
 
-// BtcRetarget is Bitcoin Core's CalculateNextWorkRequired: the bits of the
-// block after last, at a retarget height, from the bits of the window's
-// last block and the time from the window's first block to its last. The
-// window is the Interval blocks before the new one, so it measures
-// Interval-1 block spacings against a timespan of Interval (Bitcoin's
-// off-by-one, kept for compatibility). The timespan is clamped to a quarter
-// and four times the target, the new target is old · actual / target
-// (exact: no 256-bit truncation), and capped at the limit.
+// algorithm is daa's bitcoin algorithm under p, in seconds, heights
+// counted from 0.
+func (p BtcParams) algorithm() (daa.Algorithm, error) {
+	if err := p.Validate(); err != nil {
+		return nil, err
+	}
+	limit, err := daa.BitsToTarget(p.PowLimit)
+	if err != nil {
+		return nil, err
+	}
+	return daa.New("bitcoin", daa.Params{BlockTime: int64(p.BlockTime / time.Second), Window: p.Interval, Limit: limit})
+}
+
+// BtcRetarget is Bitcoin Core's CalculateNextWorkRequired, computed by
+// package daa's bitcoin algorithm: the bits of the block after last, at a
+// retarget height, from the bits of the window's last block and the time
+// from the window's first block to its last. The window is the Interval
+// blocks before the new one, so it measures Interval-1 block spacings
+// against a timespan of Interval (Bitcoin's off-by-one, kept for
+// compatibility). The timespan is clamped to a quarter and four times the
+// target, the new target is old · actual / target (exact: no 256-bit
+// truncation), capped at the limit and encoded as Core's GetCompact does.
 func BtcRetarget(p BtcParams, lastBits uint32, firstTime, lastTime int64) (uint32, error) {
-	span := p.Timespan()
-	actual := lastTime - firstTime
-	actual = max(actual, span/4)
-	actual = min(actual, span*4)
-	t, err := BitsTarget(lastBits)
+	alg, err := p.algorithm()
 	if err != nil {
 		return 0, err
 	}
-	t.Mul(t, big.NewInt(actual))
-	t.Quo(t, big.NewInt(span))
-	limit, err := BitsTarget(p.PowLimit)
+	return btcRetarget(alg, lastBits, firstTime, lastTime)
+}
+
+func btcRetarget(alg daa.Algorithm, lastBits uint32, firstTime, lastTime int64) (uint32, error) {
+	last, err := daa.BitsToTarget(lastBits)
 	if err != nil {
 		return 0, err
 	}
-	if t.Cmp(limit) > 0 {
-		t = limit
+	w := alg.Params().Window
+	next := alg.Next(&windowEnds{first: daa.Block{Height: 0, Time: firstTime}, tip: daa.Block{Height: w - 1, Time: lastTime, Target: last}})
+	return daa.TargetToBits(&next), nil
+}
+
+// windowEnds is a daa.Chain holding a retarget window's first block and
+// its last (the tip): all the bitcoin algorithm reads.
+type windowEnds struct {
+	first, tip daa.Block
+}
+
+func (e *windowEnds) Tip() daa.Block { return e.tip }
+
+func (e *windowEnds) Ancestor(h uint64) (daa.Block, bool) {
+	switch h {
+	case e.first.Height:
+		return e.first, true
+	case e.tip.Height:
+		return e.tip, true
 	}
-	return TargetBits(t), nil
+	return daa.Block{}, false
 }
 
 // ---- header chains ----
@@ -357,7 +387,8 @@ type HeaderOptions struct {
 // wherever the whole window lies in the input.
 func ValidateHeaders(hs []BtcHeader, o HeaderOptions) (*HeaderCheck, error) {
 	p := o.Params
-	if err := p.Validate(); err != nil {
+	alg, err := p.algorithm()
+	if err != nil {
 		return nil, err
 	}
 	limit, _ := BitsTarget(p.PowLimit)
@@ -416,7 +447,7 @@ func ValidateHeaders(hs []BtcHeader, o HeaderOptions) (*HeaderCheck, error) {
 				first := height - p.Interval // the window's first block
 				if first >= o.FirstHeight {
 					var err error
-					want, err = BtcRetarget(p, hs[i-1].Bits, int64(hs[first-o.FirstHeight].Time), int64(hs[i-1].Time))
+					want, err = btcRetarget(alg, hs[i-1].Bits, int64(hs[first-o.FirstHeight].Time), int64(hs[i-1].Time))
 					if err != nil {
 						return nil, fail(CodeBadDifficulty, "retarget: %v", err)
 					}

@@ -83,11 +83,18 @@ type Tip struct {
 // chain and "the default" for a new one; a field that is set must agree
 // with a stored chain's parameters, or Open fails with ErrParamsMismatch.
 type Options struct {
-	Rules            string        // RulesTutorial or RulesPowlab (new chains: powlab)
-	Target           miner.Target  // zero value: unset
-	Reward           *Number       // nil: unset (12.5)
-	RetargetInterval *uint64       // nil: unset (0, fixed difficulty)
-	BlockTime        time.Duration // 0: unset (10s)
+	Rules  string       // RulesTutorial, RulesPowlab or RulesBitcoin (new chains: powlab)
+	Target miner.Target // zero value: unset
+	Reward *Number      // nil: unset (12.5)
+	// DAA is the difficulty algorithm, a daa registry name ("": unset, the
+	// rules' default).
+	DAA string
+	// RetargetInterval is the difficulty algorithm's window or interval
+	// (nil: unset; powlab rules: 0, fixed difficulty; bitcoin rules: 2016;
+	// another algorithm: its default).
+	RetargetInterval *uint64
+	BlockTime        time.Duration // 0: unset (10s; bitcoin rules 10m)
+	HalfLife         time.Duration // 0: unset (asert: 288 block times)
 	// Now is the clock (nil: time.Now); tests fix it.
 	Now func() time.Time
 	// Mine tunes the search for a powlab genesis block.
@@ -141,7 +148,9 @@ func Open(ctx context.Context, dir string, o Options) (*Chain, error) {
 	return c, nil
 }
 
-// Apply returns base with every parameter o sets put over it.
+// Apply returns base with every parameter o sets put over it. A DAA that
+// differs from base's drops base's window and half-life (they were its
+// algorithm's) unless o sets them too.
 func (o Options) Apply(base Params) Params {
 	p := base
 	if o.Target.Valid() {
@@ -149,6 +158,15 @@ func (o Options) Apply(base Params) Params {
 	}
 	if o.Reward != nil {
 		p.Reward = *o.Reward
+	}
+	if o.DAA != "" {
+		if o.DAA != base.DAAName() {
+			p.RetargetInterval, p.HalfLife = 0, 0
+		}
+		p.DAA = o.DAA
+	}
+	if o.HalfLife != 0 {
+		p.HalfLife = o.HalfLife
 	}
 	if o.RetargetInterval != nil {
 		p.RetargetInterval = *o.RetargetInterval
@@ -170,8 +188,15 @@ func checkOptions(stored Params, o Options) error {
 	if o.Reward != nil && !o.Reward.Equal(stored.Reward) {
 		diffs = append(diffs, fmt.Sprintf("reward %s (stored: %s)", o.Reward, stored.Reward))
 	}
-	if o.RetargetInterval != nil && *o.RetargetInterval != stored.RetargetInterval {
-		diffs = append(diffs, fmt.Sprintf("retarget interval %d (stored: %d)", *o.RetargetInterval, stored.RetargetInterval))
+	if o.DAA != "" && o.DAA != stored.DAAName() {
+		diffs = append(diffs, fmt.Sprintf("difficulty algorithm %s (stored: %s)", o.DAA, stored.DAAName()))
+	}
+	res := stored.Resolved()
+	if o.RetargetInterval != nil && *o.RetargetInterval != res.RetargetInterval {
+		diffs = append(diffs, fmt.Sprintf("retarget interval or window %d (stored: %d)", *o.RetargetInterval, res.RetargetInterval))
+	}
+	if o.HalfLife != 0 && o.HalfLife != res.HalfLife {
+		diffs = append(diffs, fmt.Sprintf("half-life %s (stored: %s)", o.HalfLife, res.HalfLife))
 	}
 	if o.BlockTime != 0 && o.BlockTime != stored.BlockTime {
 		diffs = append(diffs, fmt.Sprintf("block time %s (stored: %s)", o.BlockTime, stored.BlockTime))
@@ -207,12 +232,16 @@ func open(ctx context.Context, st *store, dir string, o Options) (*Chain, error)
 		if name == "" {
 			name = RulesPowlab
 		}
-		p = o.Apply(DefaultParams(name))
+		p = o.Apply(DefaultParams(name)).Resolved()
 	}
 	r, err := NewRules(p)
 	if err != nil {
+		if stored == nil {
+			return nil, fmt.Errorf("%w: %w", ErrBadParams, err)
+		}
 		return nil, err
 	}
+	base := r
 	if o.wrapRules != nil {
 		r = o.wrapRules(r)
 	}
@@ -266,7 +295,36 @@ func open(ctx context.Context, st *store, dir string, o Options) (*Chain, error)
 		return nil, fmt.Errorf("store in %s holds no blocks", dir)
 	}
 	c.setMain(tip)
+	if stored != nil && stored.DAA == "" {
+		if err := checkLegacyDifficulty(base, c.main); err != nil {
+			return nil, fmt.Errorf("chain in %s: %w", dir, err)
+		}
+	}
 	return c, nil
+}
+
+// checkLegacyDifficulty checks the targets of a main chain stored by a
+// powlab older than the choice of difficulty algorithm (its params name
+// none). Its powlab-rules retargets were computed in floating point and
+// can differ from the integer rule by a rounding step; such a store is
+// refused with the first block that differs rather than grown with
+// targets its own history contradicts. Bitcoin rules always computed in
+// integers, exactly as package daa does, and a chain without retargets
+// has nothing to differ.
+func checkLegacyDifficulty(r Rules, main []*BlockNode) error {
+	pr, ok := r.(*powlabRules)
+	if !ok || pr.p.RetargetInterval == 0 {
+		return nil
+	}
+	for i := 1; i < len(main); i++ {
+		b := main[i].block
+		if want := pr.nextCompact(main[i-1]); b.Target != want {
+			return fmt.Errorf("%w (this store was written by an older powlab, whose retarget rounded in floating point; "+
+				"the integer retarget differs by a rounding step: re-create the chain, see docs/chain.md)",
+				ruleErr(CodeBadDifficulty, b.Index, "target %s, but the integer retarget gives %s", b.Target, want))
+		}
+	}
+	return nil
 }
 
 // timestampOf is t as Python's time.time() gives it, to the microsecond.

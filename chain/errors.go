@@ -98,6 +98,10 @@ var (
 	// ErrParamsMismatch: Open was asked for rules or a difficulty other than
 	// the ones the store was created with.
 	ErrParamsMismatch = errors.New("chain parameters differ from the stored ones")
+	// ErrBadParams: Open was asked to create a chain with parameters that
+	// do not go together (a window for asert, a half-life for lwma, a
+	// difficulty algorithm under tutorial rules, ...).
+	ErrBadParams = errors.New("invalid chain parameters")
 	// ErrNoChain: Open with MustExist found no chain in the directory.
 	ErrNoChain = errors.New("no chain")
 	// ErrClosed: the chain was closed.

@@ -56,6 +56,7 @@ func Fork(a, b HeaderCtx, same func(x, y HeaderCtx) bool) (common HeaderCtx, aAb
 type BlockNode struct {
 	block  *Block
 	parent *BlockNode
+	root   *BlockNode // the first block of this node's chain (itself for genesis)
 	hash   Hash
 	ts     float64 // block.Timestamp as a float: MedianTime reads it often
 	work   Work    // cumulative, genesis included
@@ -71,11 +72,16 @@ func NewBlockNode(b *Block, h Hash, work Work, parent *BlockNode) *BlockNode {
 
 // init is NewBlockNode in place, for nodes kept in one slice.
 func (n *BlockNode) init(b *Block, h Hash, work Work, parent *BlockNode) {
-	*n = BlockNode{block: b, parent: parent, hash: h, ts: b.Timestamp.Float64(), work: work}
+	*n = BlockNode{block: b, parent: parent, root: n, hash: h, ts: b.Timestamp.Float64(), work: work}
 	if parent != nil {
 		n.work = n.work.Add(parent.work)
+		n.root = parent.root
 	}
 }
+
+// genesisCtx is the first block of n's chain, in O(1): difficulty
+// algorithms anchored at the genesis block (ASERT) read it at every block.
+func (n *BlockNode) genesisCtx() HeaderCtx { return n.root }
 
 // Block is the node's block (shared: do not modify it).
 func (n *BlockNode) Block() *Block { return n.block }

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/powlab/powlab/chain/daa"
 	"github.com/powlab/powlab/miner"
 	"github.com/powlab/powlab/miner/sha256x"
 )
@@ -36,21 +37,36 @@ type Params struct {
 	// Rules is RulesTutorial, RulesPowlab or RulesBitcoin.
 	Rules string
 	// Target is the tutorial rules' fixed target (any miner target), or the
-	// powlab genesis target (zero bits, a zero prefix or a threshold).
+	// powlab genesis target (zero bits, a zero prefix or a threshold), or
+	// the bitcoin rules' limit and genesis target.
 	Target miner.Target
 	// Reward is the amount of the miner's reward transaction.
 	Reward Number
-	// RetargetInterval (powlab) is the number of blocks between retargets;
-	// 0 keeps the difficulty fixed.
+	// DAA is the difficulty algorithm, a name in package daa's registry
+	// (daa.Names). "" means the rules' default (DefaultDAA): fixed under
+	// tutorial rules, powlab under powlab rules, bitcoin under bitcoin
+	// rules; stores written before chains had a choice hold "". Tutorial
+	// rules take only fixed.
+	DAA string
+	// RetargetInterval is the difficulty algorithm's window or interval
+	// in blocks: the retarget interval of powlab (0 keeps the difficulty
+	// fixed) and bitcoin, the averaging window of lwma and dgw, the time
+	// constant of ema. asert and fixed take none (0). A new chain stores
+	// the algorithm's default when none is given (Resolved).
 	RetargetInterval uint64
-	// BlockTime (powlab) is the block time retargeting aims at.
+	// BlockTime is the block time the difficulty algorithm aims at.
 	BlockTime time.Duration
+	// HalfLife (asert only) is the schedule error that doubles or halves
+	// the target; a new chain stores the default, 288 block times, when
+	// none is given.
+	HalfLife time.Duration
 }
 
 // DefaultParams are the parameters of a new chain under rules: tutorial
 // with --prefix 0000, powlab with 16 zero bits (the same work per block),
 // both rewarding 12.5, with no retargeting; bitcoin with a limit of 16 zero
-// bits and Bitcoin's 2016-block retarget toward 10 minutes.
+// bits and Bitcoin's 2016-block retarget toward 10 minutes. DAA is left
+// empty: the rules' default algorithm.
 func DefaultParams(rules string) Params {
 	p := Params{Rules: rules, Reward: DefaultReward, BlockTime: 10 * time.Second}
 	switch rules {
@@ -65,6 +81,71 @@ func DefaultParams(rules string) Params {
 	return p
 }
 
+// DefaultDAA is the difficulty algorithm of rules when Params.DAA is
+// empty: fixed (tutorial), powlab (powlab) or bitcoin (bitcoin).
+func DefaultDAA(rules string) string {
+	switch rules {
+	case RulesPowlab:
+		return "powlab"
+	case RulesBitcoin:
+		return "bitcoin"
+	}
+	return "fixed"
+}
+
+// DAAName is the chain's difficulty algorithm: DAA, or the rules' default.
+func (p Params) DAAName() string {
+	if p.DAA == "" {
+		return DefaultDAA(p.Rules)
+	}
+	return p.DAA
+}
+
+// Resolved is p with its difficulty algorithm stated in full: DAA named,
+// and a window or half-life the algorithm needs but p leaves at zero set
+// to the algorithm's default (daa's Defaults: lwma 60 blocks, dgw 24, ema
+// 416, bitcoin 2016; asert's half-life 288 block times). New chains store
+// resolved parameters, so a later change of a default never changes the
+// meaning of a stored chain. The powlab algorithm's window 0 (no
+// retargeting) stays 0.
+func (p Params) Resolved() Params {
+	if p.Rules == RulesTutorial && p.DAA == "" {
+		return p
+	}
+	p.DAA = p.DAAName()
+	info, ok := daa.Lookup(p.DAA)
+	if !ok || info.Defaults == nil || p.DAA == "powlab" {
+		return p
+	}
+	// The defaults scale with the block time; counting in nanoseconds
+	// keeps the half-life exact.
+	dp := daa.Params{BlockTime: int64(p.BlockTime)}
+	info.Defaults(&dp)
+	switch p.DAA {
+	case "asert":
+		if p.HalfLife == 0 {
+			p.HalfLife = time.Duration(dp.HalfLife)
+		}
+	default:
+		if p.RetargetInterval == 0 {
+			p.RetargetInterval = dp.Window
+		}
+	}
+	return p
+}
+
+// Retargets reports whether the chain's difficulty ever moves: false
+// for the fixed algorithm and for powlab's without a window.
+func (p Params) Retargets() bool {
+	switch p.DAAName() {
+	case "fixed":
+		return false
+	case "powlab":
+		return p.RetargetInterval > 0
+	}
+	return true
+}
+
 // Validate checks the parameters' consistency.
 func (p Params) Validate() error {
 	_, err := NewRules(p)
@@ -72,27 +153,58 @@ func (p Params) Validate() error {
 }
 
 // String describes the parameters for messages: "powlab rules, bits 16,
-// reward 12.5, retarget every 10 blocks toward 10s".
+// reward 12.5, retarget every 10 blocks toward 10s (daa powlab)" or
+// "powlab rules, bits 12, reward 12.5, daa asert: half-life 1h0m0s
+// toward 10s".
 func (p Params) String() string {
 	s := fmt.Sprintf("%s rules, %s, reward %s", p.Rules, p.Target, p.Reward)
-	if (p.Rules == RulesPowlab && p.RetargetInterval > 0) || p.Rules == RulesBitcoin {
-		s += fmt.Sprintf(", retarget every %d blocks toward %s", p.RetargetInterval, p.BlockTime)
+	if p.Rules == RulesTutorial && p.DAAName() == "fixed" {
+		return s
 	}
-	return s
+	return s + ", " + p.DAAString()
+}
+
+// DAAString describes the difficulty algorithm: "retarget every 10 blocks
+// toward 10s (daa powlab)", "daa lwma: window 60 blocks toward 10s".
+func (p Params) DAAString() string {
+	r := p.Resolved()
+	name := r.DAAName()
+	switch {
+	case name == "fixed":
+		return "daa fixed"
+	case name == "powlab" && r.RetargetInterval == 0:
+		return "no retargeting (daa powlab)"
+	case name == "powlab" || name == "bitcoin":
+		return fmt.Sprintf("retarget every %d blocks toward %s (daa %s)", r.RetargetInterval, r.BlockTime, name)
+	case name == "asert":
+		return fmt.Sprintf("daa asert: half-life %s toward %s", r.HalfLife, r.BlockTime)
+	case name == "ema":
+		return fmt.Sprintf("daa ema: time constant %d blocks toward %s", r.RetargetInterval, r.BlockTime)
+	}
+	return fmt.Sprintf("daa %s: window %d blocks toward %s", name, r.RetargetInterval, r.BlockTime)
 }
 
 type paramsJSON struct {
 	Rules            string `json:"rules"`
 	Target           string `json:"target"`
 	Reward           Number `json:"reward"`
+	DAA              string `json:"daa,omitempty"`
 	RetargetInterval uint64 `json:"retarget_interval,omitempty"`
 	BlockTimeSeconds string `json:"block_time,omitempty"`
+	HalfLife         string `json:"half_life,omitempty"`
 }
 
-// MarshalJSON writes the parameters as stored: the target as its flag form.
+// MarshalJSON writes the parameters as stored: the target as its flag
+// form, durations as Go durations ("10s"). The fields added with the
+// choice of difficulty algorithm (daa, half_life) are left out when
+// empty, so a chain on its rules' default reads the same as before.
 func (p Params) MarshalJSON() ([]byte, error) {
-	return json.Marshal(paramsJSON{Rules: p.Rules, Target: p.Target.String(), Reward: p.Reward,
-		RetargetInterval: p.RetargetInterval, BlockTimeSeconds: p.BlockTime.String()})
+	j := paramsJSON{Rules: p.Rules, Target: p.Target.String(), Reward: p.Reward, DAA: p.DAA,
+		RetargetInterval: p.RetargetInterval, BlockTimeSeconds: p.BlockTime.String()}
+	if p.HalfLife != 0 {
+		j.HalfLife = p.HalfLife.String()
+	}
+	return json.Marshal(j)
 }
 
 // UnmarshalJSON reads what MarshalJSON wrote.
@@ -105,13 +217,18 @@ func (p *Params) UnmarshalJSON(b []byte) error {
 	if err != nil {
 		return err
 	}
-	var bt time.Duration
+	var bt, hl time.Duration
 	if j.BlockTimeSeconds != "" {
 		if bt, err = time.ParseDuration(j.BlockTimeSeconds); err != nil {
 			return fmt.Errorf("block_time: %w", err)
 		}
 	}
-	*p = Params{Rules: j.Rules, Target: t, Reward: j.Reward, RetargetInterval: j.RetargetInterval, BlockTime: bt}
+	if j.HalfLife != "" {
+		if hl, err = time.ParseDuration(j.HalfLife); err != nil {
+			return fmt.Errorf("half_life: %w", err)
+		}
+	}
+	*p = Params{Rules: j.Rules, Target: t, Reward: j.Reward, DAA: j.DAA, RetargetInterval: j.RetargetInterval, BlockTime: bt, HalfLife: hl}
 	return nil
 }
 
@@ -132,10 +249,16 @@ func ParseTargetText(s string) (miner.Target, error) {
 	return miner.Target{}, fmt.Errorf("%w: %q", miner.ErrBadTarget, s)
 }
 
-// Equal reports whether p and q are the same parameters.
+// Equal reports whether p and q are the same parameters: the same rules,
+// target and reward, and the same difficulty algorithm once resolved (an
+// empty DAA equals the rules' default named, a zero window or half-life
+// the algorithm's default), with the block time compared only when the
+// difficulty moves.
 func (p Params) Equal(q Params) bool {
+	p, q = p.Resolved(), q.Resolved()
 	return p.Rules == q.Rules && p.Target.String() == q.Target.String() && p.Reward.Equal(q.Reward) &&
-		p.RetargetInterval == q.RetargetInterval && (p.RetargetInterval == 0 || p.BlockTime == q.BlockTime)
+		p.DAAName() == q.DAAName() && p.RetargetInterval == q.RetargetInterval && p.HalfLife == q.HalfLife &&
+		(!p.Retargets() || p.BlockTime == q.BlockTime)
 }
 
 // Rules are a consensus rule set: how a block is hashed, what proof it
@@ -185,16 +308,23 @@ func NewRules(p Params) (Rules, error) {
 	}
 	switch p.Rules {
 	case RulesTutorial:
+		if name := p.DAAName(); name != "fixed" {
+			return nil, fmt.Errorf("tutorial rules keep one target for ever (the tutorial's valid_proof has no difficulty field): difficulty algorithm %s needs powlab or bitcoin rules", name)
+		}
+		if p.HalfLife != 0 {
+			return nil, fmt.Errorf("a half-life (%s) applies to the asert difficulty algorithm only; tutorial rules keep a fixed target", p.HalfLife)
+		}
 		return &tutorialRules{p: p, work: TargetWork(p.Target)}, nil
 	case RulesPowlab:
 		c, err := CompactFromTarget(p.Target)
 		if err != nil {
 			return nil, err
 		}
-		if p.RetargetInterval > 0 && p.BlockTime <= 0 {
-			return nil, fmt.Errorf("retargeting every %d blocks needs a block time above 0", p.RetargetInterval)
+		d, err := newDifficulty(p, false, CompactDAATarget(c), maxDAATarget)
+		if err != nil {
+			return nil, err
 		}
-		return &powlabRules{p: p, rt: RetargetParams{Initial: c, Interval: p.RetargetInterval, BlockTime: p.BlockTime}}, nil
+		return &powlabRules{p: p, d: d, genesis: c}, nil
 	case RulesBitcoin:
 		return newBitcoinRules(p)
 	}
@@ -261,9 +391,16 @@ func (r *tutorialRules) CheckContext(b *Block, parent HeaderCtx, now time.Time) 
 const HeaderLen = 96
 
 type powlabRules struct {
-	p  Params
-	rt RetargetParams
+	p       Params
+	d       *difficulty
+	genesis Compact // the genesis block's target
 }
+
+// nextCompact is the target the child of tip must state (tip nil: genesis).
+func (r *powlabRules) nextCompact(tip HeaderCtx) Compact { return r.d.next(tip, r.genesis) }
+
+// nextHeader is the child's target as HeaderCtx.Bits holds it.
+func (r *powlabRules) nextHeader(tip HeaderCtx) Compact { return r.nextCompact(tip) }
 
 func (r *powlabRules) Name() string   { return RulesPowlab }
 func (r *powlabRules) Params() Params { return r.p }
@@ -297,7 +434,7 @@ func (r *powlabRules) Puzzle(_, b *Block) miner.Puzzle {
 	return miner.Puzzle{Prefix: powlabHeaderPrefix(b), Encoding: sha256x.Binary, Step: 1}
 }
 
-func (r *powlabRules) NextTarget(tip HeaderCtx) miner.Target { return NextBits(r.rt, tip).Target() }
+func (r *powlabRules) NextTarget(tip HeaderCtx) miner.Target { return r.nextCompact(tip).Target() }
 
 func (r *powlabRules) Work(b *Block) Work { return b.Target.Work() }
 
@@ -310,7 +447,7 @@ func (r *powlabRules) Genesis(ts Number) *Block {
 func (r *powlabRules) Prepare(b *Block, tip HeaderCtx) {
 	b.Version = PowlabVersion
 	b.MerkleRoot = MerkleRoot(b.Transactions)
-	b.Target = NextBits(r.rt, tip)
+	b.Target = r.nextCompact(tip)
 }
 
 func (r *powlabRules) CheckBlock(b *Block) error {
@@ -335,14 +472,23 @@ func (r *powlabRules) CheckBlock(b *Block) error {
 	return nil
 }
 
+// secondsText writes a time in seconds as a timestamp is written, or as
+// Go writes a float when it is not finite (a hostile HeaderCtx).
+func secondsText(s float64) string {
+	if math.IsNaN(s) || math.IsInf(s, 0) {
+		return fmt.Sprint(s)
+	}
+	return Float(s).String()
+}
+
 func (r *powlabRules) CheckContext(b *Block, parent HeaderCtx, now time.Time) error {
-	if want := NextBits(r.rt, parent); b.Target != want {
+	if want := r.nextCompact(parent); b.Target != want {
 		return ruleErr(CodeBadDifficulty, b.Index, "target %s (%s), height %d needs %s (%s)", b.Target.Hex(), b.Target, b.Index, want.Hex(), want)
 	}
 	ts := b.Timestamp.Float64()
 	if parent != nil {
 		if mt := MedianTime(parent); !(ts > mt) {
-			return ruleErr(CodeBadTimestamp, b.Index, "timestamp %s is not after the median time %s of the last %d blocks", b.Timestamp, Float(mt), MedianTimeSpan)
+			return ruleErr(CodeBadTimestamp, b.Index, "timestamp %s is not after the median time %s of the last %d blocks", b.Timestamp, secondsText(mt), MedianTimeSpan)
 		}
 	}
 	if limit := float64(now.Add(MaxFutureDrift).UnixNano()) / 1e9; ts > limit {

@@ -5,6 +5,7 @@ import (
 	"math"
 	"time"
 
+	"github.com/powlab/powlab/chain/daa"
 	"github.com/powlab/powlab/miner"
 )
 
@@ -37,6 +38,7 @@ const (
 type bitcoinRules struct {
 	p  Params
 	bp BtcParams
+	d  *difficulty
 }
 
 func newBitcoinRules(p Params) (*bitcoinRules, error) {
@@ -45,10 +47,22 @@ func newBitcoinRules(p Params) (*bitcoinRules, error) {
 		return nil, err
 	}
 	bp := BtcParams{PowLimit: limit, Interval: p.RetargetInterval, BlockTime: p.BlockTime}
+	if p.DAAName() != "bitcoin" {
+		bp.Interval = 1 // Validate's check of the interval is the bitcoin algorithm's
+	}
 	if err := bp.Validate(); err != nil {
 		return nil, err
 	}
-	return &bitcoinRules{p: p, bp: bp}, nil
+	bp.Interval = p.RetargetInterval
+	t, err := daa.BitsToTarget(limit)
+	if err != nil {
+		return nil, err
+	}
+	d, err := newDifficulty(p, true, t, t)
+	if err != nil {
+		return nil, err
+	}
+	return &bitcoinRules{p: p, bp: bp, d: d}, nil
 }
 
 func (r *bitcoinRules) Name() string   { return RulesBitcoin }
@@ -88,23 +102,11 @@ func (r *bitcoinRules) Puzzle(_, b *Block) miner.Puzzle {
 // nextBits is the bits the child of tip needs (tip nil: the genesis
 // block's, the limit).
 func (r *bitcoinRules) nextBits(tip HeaderCtx) uint32 {
-	if tip == nil {
-		return r.bp.PowLimit
-	}
-	height := tip.Height() // the child's Bitcoin height: tip's Index
-	if !r.bp.IsRetargetHeight(height) {
-		return btcBits(tip)
-	}
-	first := Ancestor(tip, height-r.bp.Interval+1) // Index of height-Interval
-	if first == nil {
-		return btcBits(tip)
-	}
-	bits, err := BtcRetarget(r.bp, btcBits(tip), int64(first.Timestamp()), int64(tip.Timestamp()))
-	if err != nil {
-		return r.bp.PowLimit // tip's bits were checked on the way in; unreachable
-	}
-	return bits
+	return uint32(r.d.next(tip, Compact(r.bp.PowLimit)))
 }
+
+// nextHeader is the child's bits as HeaderCtx.Bits holds them.
+func (r *bitcoinRules) nextHeader(tip HeaderCtx) Compact { return Compact(r.nextBits(tip)) }
 
 func (r *bitcoinRules) NextTarget(tip HeaderCtx) miner.Target {
 	t, err := miner.CompactTarget(r.nextBits(tip))
@@ -245,7 +247,3 @@ func (r *bitcoinRules) CheckContext(b *Block, parent HeaderCtx, now time.Time) e
 	}
 	return nil
 }
-
-// btcBits is a block's compact bits as the engine's block tree holds them:
-// HeaderCtx.Bits carries a bitcoin-rules block's nBits.
-func btcBits(h HeaderCtx) uint32 { return uint32(h.Bits()) }

@@ -114,19 +114,32 @@ func TestBitcoinChain(t *testing.T) {
 
 // TestBitcoinRollsTime: with the nonces of one header capped far below
 // the expected attempts, the miner must roll the time and still find a
-// valid block.
+// valid block. The header is fixed (a clock that stands still, a fixed
+// recipient), so the search is the same on every run: with a random
+// header (the node's random address in the coinbase, the wall clock's
+// time), the first 64 nonces met the 12-bit target about once in 64 runs
+// (1-(1-2^-12)^64 ≈ 1.6%) and no roll happened.
 func TestBitcoinRollsTime(t *testing.T) {
-	c := openTest(t, t.TempDir(), bitcoinOptions(12, 2016, 10*time.Minute))
-	cand, _, _ := c.Candidate("")
-	m, err := c.Mine(context.Background(), MineOptions{Workers: 1, noncesPerHeader: 64})
+	o := bitcoinOptions(12, 2016, 10*time.Minute)
+	o.Now = func() time.Time { return testEpoch }
+	c := openTest(t, t.TempDir(), o)
+	const perHeader = 64
+	cand, _, _ := c.Candidate("miner")
+	m, err := c.Mine(context.Background(), MineOptions{Workers: 1, Recipient: "miner", noncesPerHeader: perHeader})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if m.Block.Proof >= 64 {
-		t.Fatalf("proof %d: the cap of 64 nonces per header was not kept", m.Block.Proof)
+	if m.Block.Proof >= perHeader {
+		t.Fatalf("proof %d: the cap of %d nonces per header was not kept", m.Block.Proof, perHeader)
 	}
-	if m.Block.Timestamp.Float64() <= cand.Timestamp.Float64() || m.Search.Attempts <= 64 {
+	rolls := m.Block.Timestamp.Float64() - cand.Timestamp.Float64()
+	if rolls < 1 || m.Search.Attempts <= perHeader {
 		t.Fatalf("time %s (candidate %s), %d attempts: no roll happened", m.Block.Timestamp, cand.Timestamp, m.Search.Attempts)
+	}
+	// Every rolled header's nonces were all tried: one worker in
+	// smallest-nonce mode counts them exactly.
+	if want := uint64(rolls)*perHeader + m.Block.Proof + 1; m.Search.Attempts != want {
+		t.Fatalf("%d attempts, want %v rolls × %d + proof %d + 1 = %d", m.Search.Attempts, rolls, perHeader, m.Block.Proof, want)
 	}
 	if _, err := c.Validate(context.Background(), ValidateOptions{Now: testEpoch.Add(2 * time.Hour)}); err != nil {
 		t.Fatal(err)

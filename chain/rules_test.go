@@ -2,10 +2,8 @@ package chain
 
 import (
 	"fmt"
-	"math"
 	"math/big"
 	"testing"
-	"time"
 
 	"github.com/powlab/powlab/miner"
 )
@@ -144,78 +142,6 @@ func headers(n int, bits Compact, ts func(i int) float64) *hdr {
 		tip = &hdr{h: uint64(i), ts: ts(i), bits: bits, parent: tip}
 	}
 	return tip
-}
-
-func TestRetarget(t *testing.T) {
-	b16, _ := ZeroBitsCompact(16)
-	b18, _ := ZeroBitsCompact(18)
-	b14, _ := ZeroBitsCompact(14)
-	b1, _ := ZeroBitsCompact(1)
-	b2, _ := ZeroBitsCompact(2)
-	tests := []struct {
-		name             string
-		old              Compact
-		actual, expected float64
-		limit            Compact
-		want             Compact
-	}{
-		{"on time", b16, 100, 100, 0, b16},
-		{"twice as slow halves the work", b16, 200, 100, 0, Compact(uint32(241) << 24)},
-		{"four times as fast", b16, 25, 100, 0, b18},
-		{"faster than 4x is clamped", b16, 1, 100, 0, b18},
-		{"zero span is clamped", b16, 0, 100, 0, b18},
-		{"negative span is clamped", b16, -1e9, 100, 0, b18},
-		{"NaN span keeps the target", b16, math.NaN(), 100, 0, b16},
-		{"four times as slow", b16, 400, 100, 0, b14},
-		{"slower than 4x is clamped", b16, 1e300, 100, 0, b14},
-		{"infinite span is clamped", b16, math.Inf(1), 100, 0, b14},
-		{"capped at the limit", b2, 400, 100, b2, b2},
-		{"capped at 2^255", b1, 400, 100, 0, b1},
-		{"zero expected keeps the target", b16, 50, 0, 0, b16},
-		{"the hardest target stays valid", Compact(0), 1, 100, 0, Compact(0)},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			got := Retarget(tt.old, tt.actual, tt.expected, 4, tt.limit)
-			if got != tt.want || !got.Valid() {
-				t.Fatalf("Retarget(%s, %v, %v) = %s (%#x), want %s", tt.old, tt.actual, tt.expected, got, uint32(got), tt.want)
-			}
-		})
-	}
-	// 1.5x slower: the bound grows by exactly 3/2.
-	got := Retarget(b16, 150, 100, 4, 0)
-	want := new(big.Int).Lsh(big.NewInt(3), 239)
-	if got.Bound().Cmp(want) != 0 {
-		t.Fatalf("x1.5: bound %x, want %x", got.Bound(), want)
-	}
-}
-
-func TestNextBits(t *testing.T) {
-	b16, _ := ZeroBitsCompact(16)
-	b17, _ := ZeroBitsCompact(17)
-	p := RetargetParams{Initial: b16, Interval: 10, BlockTime: 10 * time.Second}
-	tests := []struct {
-		name string
-		p    RetargetParams
-		tip  HeaderCtx
-		want Compact
-	}{
-		{"genesis", p, nil, b16},
-		{"no retargeting", RetargetParams{Initial: b16}, headers(20, b16, func(i int) float64 { return float64(i) }), b16},
-		{"inside a window", p, headers(9, b16, func(i int) float64 { return float64(i) }), b16},
-		// First window: heights 1..10, 9 intervals of 10 s expected; they took 45 s.
-		{"first window twice as fast", p, headers(10, b16, func(i int) float64 { return float64(i-1) * 5 }), b17},
-		// Second window: height 10 to 20, 10 intervals on time.
-		{"second window on time", p, headers(20, b16, func(i int) float64 { return float64(i) * 10 }), b16},
-		{"window with timestamps going back", p, headers(20, b16, func(i int) float64 { return 1e9 - float64(i) }), Retarget(b16, -1, 1, 4, 0)},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			if got := NextBits(tt.p, tt.tip); got != tt.want {
-				t.Fatalf("NextBits = %s, want %s", got, tt.want)
-			}
-		})
-	}
 }
 
 func TestMedianTime(t *testing.T) {

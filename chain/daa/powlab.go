@@ -6,8 +6,9 @@ import (
 	"github.com/holiman/uint256"
 )
 
-// periodic is powlab's own periodic rule (chain/retarget.go NextBits and
-// Retarget) in integers: when the tip's height is a multiple of Window,
+// periodic is powlab's own periodic rule (the chain's floating-point
+// NextBits and Retarget before powlab chains computed with this package)
+// in integers: when the tip's height is a multiple of Window,
 // the window runs from the block at max(FirstHeight, tip-Window) to the
 // tip, and the new target is tip target · actual / expected with expected
 // = (tip - first)·T and the ratio actual/expected clamped to
@@ -84,7 +85,7 @@ func init() {
 	Register(Info{
 		Name:   "powlab",
 		Doc:    "powlab's periodic rule: every Window blocks, scale by the window's time (×MaxFactor clamp, default 4); Window 0 never",
-		Source: "powlab chain/retarget.go (NextBits, Retarget), in integers",
+		Source: "powlab's periodic retarget (formerly chain NextBits/Retarget in floating point), in integers",
 		New:    newPeriodic,
 		Defaults: func(p *Params) {
 			if p.FirstHeight == 0 {

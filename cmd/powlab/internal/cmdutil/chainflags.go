@@ -2,11 +2,13 @@ package cmdutil
 
 import (
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/spf13/pflag"
 
 	"github.com/powlab/powlab/chain"
+	"github.com/powlab/powlab/chain/daa"
 	"github.com/powlab/powlab/miner"
 )
 
@@ -40,18 +42,39 @@ type ChainFlags struct {
 	Reward           string
 	RetargetInterval uint64
 	BlockTime        time.Duration
-	fs               *pflag.FlagSet
+	// DAA is --daa, the difficulty algorithm ("": the rules' default).
+	DAA string
+	// DAAWindow is --daa-window, the algorithm's window: the same
+	// parameter as --retarget, under a name that fits every algorithm.
+	DAAWindow uint64
+	// HalfLife is --half-life (asert).
+	HalfLife time.Duration
+	fs       *pflag.FlagSet
 }
 
-// AddChainFlags binds --rules, the target flags, --reward, --retarget and
-// --block-time.
+// DAAHelp lists the difficulty algorithms with their one-line docs, for
+// --daa's help.
+func DAAHelp() string {
+	var b strings.Builder
+	for _, name := range daa.Names() {
+		info, _ := daa.Lookup(name)
+		fmt.Fprintf(&b, "\n  %s: %s", name, info.Doc)
+	}
+	return b.String()
+}
+
+// AddChainFlags binds --rules, the target flags, --reward, --daa,
+// --retarget/--daa-window, --block-time and --half-life.
 func AddChainFlags(fs *pflag.FlagSet, f *ChainFlags) {
 	f.fs = fs
 	fs.StringVar(&f.Rules, "rules", "", "consensus rules of a new chain: powlab (default; the proof commits to the block), tutorial (the tutorial's valid_proof) or bitcoin (80-byte headers, sha256d, compact bits)")
 	AddTargetFlags(fs, &f.Target, " (default: tutorial rules 0000, powlab and bitcoin rules --bits 16)")
 	fs.StringVar(&f.Reward, "reward", "", "mining reward of a new chain (default 12.5)")
-	fs.Uint64Var(&f.RetargetInterval, "retarget", 0, "retarget the difficulty every N blocks (powlab: 0 = fixed difficulty, the default; bitcoin: default 2016)")
-	fs.DurationVar(&f.BlockTime, "block-time", 10*time.Second, "the block time retargeting aims at (bitcoin rules: default 10m)")
+	fs.StringVar(&f.DAA, "daa", "", "difficulty algorithm of a new chain (default: powlab rules powlab, bitcoin rules bitcoin; tutorial rules take only fixed):"+DAAHelp())
+	fs.Uint64Var(&f.RetargetInterval, "retarget", 0, "retarget the difficulty every N blocks (powlab: 0 = fixed difficulty, the default; bitcoin: default 2016); the same parameter as --daa-window")
+	fs.Uint64Var(&f.DAAWindow, "daa-window", 0, "the difficulty algorithm's window in blocks: powlab's and bitcoin's retarget interval (as --retarget), lwma's and dgw's averaging window, ema's time constant (default: the algorithm's, see powlab daa list; asert and fixed take none)")
+	fs.DurationVar(&f.BlockTime, "block-time", 10*time.Second, "the block time the difficulty algorithm aims at (bitcoin rules: default 10m)")
+	fs.DurationVar(&f.HalfLife, "half-life", 0, "asert's half-life, e.g. 1h (default 288 block times)")
 }
 
 func (f *ChainFlags) changed(name string) bool { return f.fs != nil && f.fs.Changed(name) }
@@ -84,9 +107,34 @@ func (f *ChainFlags) Options() (chain.Options, error) {
 		}
 		o.Reward = &n
 	}
-	if f.changed("retarget") {
+	if f.DAA != "" {
+		if _, ok := daa.Lookup(f.DAA); !ok {
+			return o, FlagErrorf("--daa %q: want one of %s", f.DAA, strings.Join(daa.Names(), ", "))
+		}
+		if o.Rules == chain.RulesTutorial && f.DAA != "fixed" {
+			return o, FlagErrorf("--daa %s: tutorial rules keep one target for ever; use --rules powlab or bitcoin", f.DAA)
+		}
+		o.DAA = f.DAA
+	}
+	retarget, window := f.changed("retarget"), f.changed("daa-window") || f.DAAWindow != 0
+	switch {
+	case retarget && window && f.RetargetInterval != f.DAAWindow:
+		return o, FlagErrorf("--retarget %d and --daa-window %d name the same parameter: give one", f.RetargetInterval, f.DAAWindow)
+	case window:
+		v := f.DAAWindow
+		o.RetargetInterval = &v
+	case retarget:
 		v := f.RetargetInterval
 		o.RetargetInterval = &v
+	}
+	if f.changed("half-life") || f.HalfLife != 0 {
+		if f.HalfLife <= 0 {
+			return o, FlagErrorf("--half-life %s: must be above 0", f.HalfLife)
+		}
+		if f.DAA != "" && f.DAA != "asert" {
+			return o, FlagErrorf("--half-life is asert's; --daa %s takes none", f.DAA)
+		}
+		o.HalfLife = f.HalfLife
 	}
 	if f.changed("block-time") {
 		if f.BlockTime <= 0 {

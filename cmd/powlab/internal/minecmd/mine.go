@@ -136,7 +136,7 @@ func runMine(ctx context.Context, opts *MineOptions) error {
 	copts.Mine = mo
 	c, err := chain.Open(ctx, dir, copts)
 	if err != nil {
-		if errors.Is(err, chain.ErrParamsMismatch) {
+		if errors.Is(err, chain.ErrParamsMismatch) || errors.Is(err, chain.ErrBadParams) {
 			return cmdutil.FlagErrorWrap(err)
 		}
 		return err

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/powlab/powlab/chain"
 	"github.com/powlab/powlab/cmd/powlab/internal/cmdutil"
@@ -139,4 +140,38 @@ func TestMineCancelKeepsBlocks(t *testing.T) {
 func targetPrefix(p string) (f cmdutil.TargetFlags) {
 	f.Prefix = p
 	return f
+}
+
+// TestMineDAA: a chain created with --daa asert --half-life names its
+// algorithm, keeps it on reopening, and refuses another one, or a
+// combination that does not go together, as usage errors.
+func TestMineDAA(t *testing.T) {
+	dir := t.TempDir()
+	o := &MineOptions{Data: dir, Blocks: 3, Workers: 1}
+	o.Chain.Target.Bits = "8"
+	o.Chain.DAA, o.Chain.HalfLife = "asert", time.Hour
+	_, errs, err := run(t, o)
+	if err != nil {
+		t.Fatalf("%v: %s", err, errs)
+	}
+	if !strings.Contains(errs, "daa asert: half-life 1h0m0s toward 10s") {
+		t.Fatalf("stderr does not name the algorithm: %s", errs)
+	}
+	o = &MineOptions{Data: dir, Blocks: 1, Workers: 1}
+	if _, errs, err := run(t, o); err != nil || !strings.Contains(errs, "daa asert") || !strings.Contains(errs, "height 4") {
+		t.Fatalf("reopened: %v: %s", err, errs)
+	}
+	o = &MineOptions{Data: dir, Blocks: 1}
+	o.Chain.DAA = "lwma"
+	_, _, err = run(t, o)
+	if !errors.Is(err, chain.ErrParamsMismatch) || cmdutil.ExitCode(err) != cmdutil.ExitUsage ||
+		!strings.Contains(err.Error(), "difficulty algorithm lwma (stored: asert)") {
+		t.Fatalf("another --daa: %v (exit %d)", err, cmdutil.ExitCode(err))
+	}
+	o = &MineOptions{Data: t.TempDir(), Blocks: 1}
+	o.Chain.DAA, o.Chain.DAAWindow = "asert", 5
+	_, _, err = run(t, o)
+	if !errors.Is(err, chain.ErrBadParams) || cmdutil.ExitCode(err) != cmdutil.ExitUsage || !strings.Contains(err.Error(), "no window") {
+		t.Fatalf("asert with a window: %v (exit %d)", err, cmdutil.ExitCode(err))
+	}
 }

@@ -146,7 +146,7 @@ func runNode(ctx context.Context, opts *NodeOptions) error {
 	}
 	n, err := node.New(ctx, cfg)
 	if err != nil {
-		if errors.Is(err, chain.ErrParamsMismatch) {
+		if errors.Is(err, chain.ErrParamsMismatch) || errors.Is(err, chain.ErrBadParams) {
 			return cmdutil.FlagErrorWrap(fmt.Errorf("%w (use another --data directory for other rules)", err))
 		}
 		return err

@@ -31,6 +31,18 @@ func TestFlags(t *testing.T) {
 	}
 }
 
+// TestDAAFlags: node takes the chain flags' difficulty algorithm.
+func TestDAAFlags(t *testing.T) {
+	o, err := parse(t, "--daa", "asert", "--half-life", "30m", "--block-time", "2s")
+	if err != nil {
+		t.Fatal(err)
+	}
+	co, err := o.Chain.Options()
+	if err != nil || co.DAA != "asert" || co.HalfLife != 30*time.Minute || co.BlockTime != 2*time.Second {
+		t.Fatalf("options %+v, %v", co, err)
+	}
+}
+
 func TestConfigErrors(t *testing.T) {
 	tests := []struct {
 		name string
@@ -46,6 +58,9 @@ func TestConfigErrors(t *testing.T) {
 		{"kernel", []string{"--kernel", "warp"}, "unknown kernel"},
 		{"rate", []string{"--max-rate", "-5"}, "--max-rate"},
 		{"log level", []string{"--log-level", "loud"}, "--log-level"},
+		{"daa", []string{"--daa", "kgw"}, "--daa"},
+		{"daa under tutorial rules", []string{"--rules", "tutorial", "--daa", "asert"}, "tutorial rules"},
+		{"window twice", []string{"--retarget", "5", "--daa-window", "6"}, "same parameter"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

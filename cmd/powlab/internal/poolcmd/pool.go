@@ -155,7 +155,7 @@ func runPool(ctx context.Context, opts *PoolOptions) error {
 	log := slog.New(slog.NewTextHandler(opts.IO.ErrOut, &slog.HandlerOptions{Level: level}))
 	c, err := chain.Open(ctx, dir, co)
 	if err != nil {
-		if errors.Is(err, chain.ErrParamsMismatch) {
+		if errors.Is(err, chain.ErrParamsMismatch) || errors.Is(err, chain.ErrBadParams) {
 			return cmdutil.FlagErrorWrap(fmt.Errorf("%w (a pool needs a bitcoin-rules chain: use another --data directory)", err))
 		}
 		return err

@@ -106,7 +106,7 @@ func runSync(ctx context.Context, opts *SyncOptions) error {
 		PeerTimeout: opts.Timeout,
 	})
 	if err != nil {
-		if errors.Is(err, chain.ErrParamsMismatch) {
+		if errors.Is(err, chain.ErrParamsMismatch) || errors.Is(err, chain.ErrBadParams) {
 			return cmdutil.FlagErrorWrap(err)
 		}
 		return err

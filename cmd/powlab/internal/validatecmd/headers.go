@@ -55,7 +55,19 @@ func (o *ValidateOptions) headerParams() (chain.BtcParams, string, error) {
 		}
 		lab = true
 	}
-	if f.Changed("retarget") {
+	if f.DAA != "" && f.DAA != "bitcoin" {
+		return p, "", cmdutil.FlagErrorf("--headers are checked under Bitcoin's retarget: --daa %s does not apply", f.DAA)
+	}
+	if f.HalfLife != 0 {
+		return p, "", cmdutil.FlagErrorf("--half-life does not apply to --headers (Bitcoin's retarget has no half-life)")
+	}
+	switch {
+	case f.Changed("retarget") && f.Changed("daa-window") && f.RetargetInterval != f.DAAWindow:
+		return p, "", cmdutil.FlagErrorf("--retarget %d and --daa-window %d name the same parameter: give one", f.RetargetInterval, f.DAAWindow)
+	case f.Changed("daa-window"):
+		p.Interval = f.DAAWindow
+		lab = true
+	case f.Changed("retarget"):
 		p.Interval = f.RetargetInterval
 		lab = true
 	}

@@ -99,6 +99,10 @@ func TestHeadersUsage(t *testing.T) {
 		{"suffix target", []string{"--headers", "testdata/btc_headers_1_11.txt", "--suffix", "00"}, "--bits N or --threshold"},
 		{"tutorial rules", []string{"--headers", "testdata/btc_headers_1_11.txt", "--rules", "tutorial"}, "does not apply"},
 		{"zero retarget", []string{"--headers", "testdata/btc_headers_1_11.txt", "--retarget", "0"}, "interval"},
+		{"zero window", []string{"--headers", "testdata/btc_headers_1_11.txt", "--daa-window", "0"}, "interval"},
+		{"another algorithm", []string{"--headers", "testdata/btc_headers_1_11.txt", "--daa", "asert"}, "--daa asert does not apply"},
+		{"a half-life", []string{"--headers", "testdata/btc_headers_1_11.txt", "--half-life", "1h"}, "--half-life"},
+		{"window and retarget", []string{"--headers", "testdata/btc_headers_1_11.txt", "--retarget", "5", "--daa-window", "6"}, "same parameter"},
 		{"--prev without --headers", []string{"--prev", mainnetGenesis}, "go with --headers"},
 	}
 	for _, tc := range tests {

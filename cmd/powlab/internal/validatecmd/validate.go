@@ -243,7 +243,7 @@ func runValidate(ctx context.Context, opts *ValidateOptions) error {
 		co.MustExist = true
 		c, err := chain.Open(ctx, dir, co)
 		if err != nil {
-			if errors.Is(err, chain.ErrParamsMismatch) {
+			if errors.Is(err, chain.ErrParamsMismatch) || errors.Is(err, chain.ErrBadParams) {
 				return cmdutil.FlagErrorWrap(err)
 			}
 			return err

@@ -436,6 +436,13 @@ func (r *powlabRules) Puzzle(_, b *Block) miner.Puzzle {
 
 func (r *powlabRules) NextTarget(tip HeaderCtx) miner.Target { return r.nextCompact(tip).Target() }
 
+func (r *powlabRules) statedTarget(b *Block) (miner.Target, bool) {
+	if !b.Target.Valid() {
+		return miner.Target{}, false
+	}
+	return b.Target.Target(), true
+}
+
 func (r *powlabRules) Work(b *Block) Work { return b.Target.Work() }
 
 func (r *powlabRules) Genesis(ts Number) *Block {

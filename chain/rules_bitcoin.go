@@ -116,6 +116,11 @@ func (r *bitcoinRules) NextTarget(tip HeaderCtx) miner.Target {
 	return t
 }
 
+func (r *bitcoinRules) statedTarget(b *Block) (miner.Target, bool) {
+	t, err := miner.CompactTarget(b.Bits)
+	return t, err == nil
+}
+
 func (r *bitcoinRules) Work(b *Block) Work {
 	w, err := BtcWork(b.Bits)
 	if err != nil {

@@ -65,11 +65,30 @@ func checkOnParent(r Rules, b, parent *Block, parentHash Hash, parentCtx HeaderC
 	if !proofOK {
 		return nil
 	}
-	t := r.NextTarget(parentCtx)
+	t, stated := statedTarget(r, b)
+	if !stated {
+		t = r.NextTarget(parentCtx)
+	}
 	if !t.Meets(proofHash) {
 		return ruleErr(CodeBadProof, b.Index, "proof %d gives hash %s, which does not meet %s", b.Proof, proofHash, describeTarget(t))
 	}
 	return nil
+}
+
+// blockTargeter is implemented by rules whose blocks state their target
+// in the header (powlab, bitcoin). CheckContext has already matched the
+// stated target against the difficulty algorithm, so the proof is checked
+// against it without running the algorithm a second time.
+type blockTargeter interface {
+	statedTarget(b *Block) (miner.Target, bool)
+}
+
+// statedTarget is b's own target where r's blocks state one.
+func statedTarget(r Rules, b *Block) (miner.Target, bool) {
+	if bt, ok := r.(blockTargeter); ok {
+		return bt.statedTarget(b)
+	}
+	return miner.Target{}, false
 }
 
 func describeTarget(t miner.Target) string {

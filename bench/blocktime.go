@@ -168,16 +168,19 @@ func ChainBlockTimes(ctx context.Context, dir string, command []string) (*result
 	if p.Rules == chain.RulesTutorial {
 		cfg.DifficultyNote = "fixed by the tutorial rules at " + p.Target.String()
 	}
-	if p.Rules == chain.RulesPowlab && p.Retargets() {
+	if p.Rules != chain.RulesTutorial && p.Retargets() {
 		cfg.TargetIntervalSeconds = p.BlockTime.Seconds()
 	}
 	blocks := c.Blocks()
 	stamps := make([]BlockStamp, len(blocks))
 	for i, b := range blocks {
 		s := BlockStamp{Height: b.Index, Timestamp: b.Timestamp.Float64(), Difficulty: rules.Work(b).Float64()}
-		if p.Rules == chain.RulesTutorial {
+		switch p.Rules {
+		case chain.RulesTutorial:
 			s.Target = p.Target.String()
-		} else {
+		case chain.RulesBitcoin:
+			s.Target = fmt.Sprintf("bits %#08x", b.Bits)
+		default:
 			s.Target = b.Target.String()
 		}
 		stamps[i] = s

@@ -73,6 +73,32 @@ func TestChainBlockTimes(t *testing.T) {
 	}
 }
 
+// TestChainBlockTimesBitcoin: a bitcoin-rules block states its target as
+// nBits, which the record shows (not powlab's empty target field).
+func TestChainBlockTimesBitcoin(t *testing.T) {
+	dir := t.TempDir()
+	target, _ := miner.ZeroBitsTarget(6)
+	c, err := chain.Open(context.Background(), dir, chain.Options{Rules: chain.RulesBitcoin, Target: target, Mine: chain.MineOptions{Workers: 1}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := 0; i < 2; i++ {
+		if _, err := c.Mine(context.Background(), chain.MineOptions{Workers: 1}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	c.Close()
+	rec, err := ChainBlockTimes(context.Background(), dir, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, b := range rec.Blocks {
+		if b.Target != "bits 0x2003ffff" || b.Difficulty != 64 {
+			t.Fatalf("block %d: target %q, difficulty %v", b.Height, b.Target, b.Difficulty)
+		}
+	}
+}
+
 func TestChainBlockTimesNoStore(t *testing.T) {
 	if _, err := ChainBlockTimes(context.Background(), t.TempDir(), nil); !errors.Is(err, chain.ErrNoChain) {
 		t.Fatalf("err %v", err)

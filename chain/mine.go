@@ -18,6 +18,9 @@ type MineOptions struct {
 	Mode    miner.Mode      // default Smallest: the tutorial's answer
 	// Recipient of the reward ("" : the node's address).
 	Recipient string
+	// MaxRate caps the search at this many attempts/s (0: no cap), for a
+	// miner of known rate (miner.Options.MaxRate).
+	MaxRate float64
 	// Progress, if set, is called while the search runs.
 	Progress         func(miner.Progress)
 	ProgressInterval time.Duration
@@ -28,7 +31,7 @@ type MineOptions struct {
 
 func (o MineOptions) searchOptions() miner.Options {
 	return miner.Options{Workers: o.Workers, Kernel: o.Kernel, Mode: o.Mode, Progress: o.Progress, ProgressInterval: o.ProgressInterval,
-		MaxAttempts: o.noncesPerHeader}
+		MaxAttempts: o.noncesPerHeader, MaxRate: o.MaxRate}
 }
 
 // Mined is a block Mine found and what the search cost.

@@ -85,7 +85,7 @@ Ctrl-C prints the totals (accepted, rejected, hashrate) and exits 130.`,
 	f.StringVar(&opts.Stratum, "stratum", "", "mine for the Stratum v1 pool at stratum+tcp://HOST:PORT")
 	f.StringVar(&opts.User, "user", "", "with --stratum: the pool user (worker) name")
 	f.StringVar(&opts.Password, "password", "x", "with --stratum: the pool password")
-	f.Float64Var(&opts.MaxRate, "max-rate", 0, "with --stratum: cap hashing at this many hashes/s (0: no cap), for a miner of known rate; the cap is declared to the pool as the password option rate=N")
+	f.Float64Var(&opts.MaxRate, "max-rate", 0, "cap hashing at this many hashes/s (0: no cap), for a miner of known rate (a lab run's true hashrate); with --stratum it is declared to the pool as the password option rate=N")
 	return cmd
 }
 
@@ -110,8 +110,11 @@ func runMine(ctx context.Context, opts *MineOptions) error {
 	if opts.Stratum != "" {
 		return runStratum(ctx, opts)
 	}
-	if opts.User != "" || opts.isSet("user") || opts.isSet("password") || opts.isSet("max-rate") {
-		return cmdutil.FlagErrorf("--user, --password and --max-rate apply only with --stratum")
+	if opts.User != "" || opts.isSet("user") || opts.isSet("password") {
+		return cmdutil.FlagErrorf("--user and --password apply only with --stratum")
+	}
+	if opts.MaxRate < 0 || opts.MaxRate > 1e12 {
+		return cmdutil.FlagErrorf("--max-rate %g: want 0 (no cap) up to 1e12", opts.MaxRate)
 	}
 	if opts.Blocks < 0 {
 		return cmdutil.FlagErrorf("--blocks %d: must be 0 (until Ctrl-C) or more", opts.Blocks)
@@ -133,7 +136,8 @@ func runMine(ctx context.Context, opts *MineOptions) error {
 		mode = miner.Any
 	}
 	mo := chain.MineOptions{Workers: workers, Kernel: k, Mode: mode}
-	copts.Mine = mo
+	copts.Mine = mo // the genesis block is mined without the cap
+	mo.MaxRate = opts.MaxRate
 	c, err := chain.Open(ctx, dir, copts)
 	if err != nil {
 		if errors.Is(err, chain.ErrParamsMismatch) || errors.Is(err, chain.ErrBadParams) {

@@ -16,7 +16,7 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/powlab/powlab/bench"
+	"github.com/powlab/powlab/bench/netlab"
 	"github.com/powlab/powlab/chain"
 	"github.com/powlab/powlab/cmd/powlab/internal/cmdutil"
 	"github.com/powlab/powlab/miner"
@@ -95,10 +95,10 @@ over time. Ctrl-C stops the network and still reports.`,
 	f.StringVar(&opts.Miners, "miners", "", "comma-separated miners: rate caps (4M,2M,500k) or KERNELxWORKERS (avx512x1,genericx2) (required)")
 	f.StringVar(&opts.Rules, "rules", chain.RulesPowlab, "consensus rules: powlab, tutorial or bitcoin")
 	cmdutil.AddTargetFlags(f, &opts.Target, " (default: --bits for about one block per second)")
-	f.IntVar(&opts.Blocks, "blocks", bench.DefaultNetBlocks, "stop when the best chain has this many blocks after genesis (0: no limit)")
+	f.IntVar(&opts.Blocks, "blocks", netlab.DefaultBlocks, "stop when the best chain has this many blocks after genesis (0: no limit)")
 	f.DurationVar(&opts.Duration, "duration", 0, "stop after this long (0: no limit; without --blocks, the only limit)")
 	f.StringVar(&opts.Latency, "latency", "0", "gossip delay per link: fixed (50ms) or a range drawn per link (20ms..200ms)")
-	f.StringVar(&opts.Topology, "topology", string(bench.Mesh), "who peers with whom: mesh, ring or star (node 1 the hub)")
+	f.StringVar(&opts.Topology, "topology", string(netlab.Mesh), "who peers with whom: mesh, ring or star (node 1 the hub)")
 	f.StringVar(&opts.Partition, "partition", "", "cut node N off from FROM to TILL into the run, e.g. 2@10s..20s")
 	f.Uint64Var(&opts.Seed, "seed", 1, "seed of every random choice (latencies, reward addresses)")
 	f.BoolVar(&opts.Spawn, "spawn", false, "run each node as its own powlab node process instead of in this process")
@@ -111,9 +111,9 @@ over time. Ctrl-C stops the network and still reports.`,
 
 // config checks the options and builds the network configuration; the
 // target stays zero when no target flag is set.
-func (o *NetOptions) config() (bench.NetConfig, error) {
-	var cfg bench.NetConfig
-	specs, err := bench.ParseMinerSpecs(o.Miners)
+func (o *NetOptions) config() (netlab.Config, error) {
+	var cfg netlab.Config
+	specs, err := netlab.ParseMinerSpecs(o.Miners)
 	if err != nil {
 		return cfg, cmdutil.FlagErrorWrap(err)
 	}
@@ -149,15 +149,15 @@ func (o *NetOptions) config() (bench.NetConfig, error) {
 	if blocks == 0 && o.Duration == 0 {
 		return cfg, cmdutil.FlagErrorf("--blocks 0 needs a --duration")
 	}
-	lat, err := bench.ParseLatency(o.Latency)
+	lat, err := netlab.ParseLatency(o.Latency)
 	if err != nil {
 		return cfg, cmdutil.FlagErrorWrap(err)
 	}
-	top, err := bench.ParseTopology(o.Topology)
+	top, err := netlab.ParseTopology(o.Topology)
 	if err != nil {
 		return cfg, cmdutil.FlagErrorWrap(err)
 	}
-	part, err := bench.ParsePartition(o.Partition, len(specs))
+	part, err := netlab.ParsePartition(o.Partition, len(specs))
 	if err != nil {
 		return cfg, cmdutil.FlagErrorWrap(err)
 	}
@@ -166,7 +166,7 @@ func (o *NetOptions) config() (bench.NetConfig, error) {
 			return cfg, cmdutil.FlagErrorf("--chart %v", err)
 		}
 	}
-	return bench.NetConfig{
+	return netlab.Config{
 		Miners: specs, Rules: o.Rules, Target: t, Blocks: blocks, Duration: o.Duration,
 		Latency: lat, Topology: top, Partition: part, Seed: o.Seed, Spawn: o.Spawn,
 		Command: append([]string{"powlab", "net"}, o.Argv...),
@@ -180,7 +180,7 @@ func runNet(ctx context.Context, opts *NetOptions) error {
 	}
 	errOut := opts.IO.ErrOut
 	if !cfg.Target.Valid() {
-		rates, err := bench.CalibrateSpecs(ctx, cfg.Miners, cfg.Rules)
+		rates, err := netlab.CalibrateSpecs(ctx, cfg.Miners, cfg.Rules)
 		if err != nil {
 			return err
 		}
@@ -188,7 +188,7 @@ func runNet(ctx context.Context, opts *NetOptions) error {
 		for _, r := range rates {
 			total += r
 		}
-		b := bench.DefaultNetBits(total, bench.DefaultNetBlockTime)
+		b := netlab.DefaultBits(total, netlab.DefaultBlockTime)
 		cfg.Target, _ = miner.ZeroBitsTarget(b)
 		// The recorded command reruns the same network even where the
 		// calibration of uncapped miners would come out differently.
@@ -201,13 +201,13 @@ func runNet(ctx context.Context, opts *NetOptions) error {
 		fmt.Fprintln(errOut, "note: under tutorial rules the proof depends only on the last proof, so every node searches the same nonces and the fastest usually wins")
 	}
 	st := cmdutil.NewStatus(errOut)
-	cfg.Progress = func(p bench.NetProgress) {
+	cfg.Progress = func(p netlab.Progress) {
 		st.Set("%s", statusLine(p, cfg.Blocks))
 	}
-	rec, err := bench.RunNet(ctx, cfg)
+	rec, err := netlab.Run(ctx, cfg)
 	st.Clear()
 	if rec == nil {
-		if err != nil && errors.Is(err, bench.ErrNetConfig) {
+		if err != nil && errors.Is(err, netlab.ErrConfig) {
 			return cmdutil.FlagErrorWrap(err)
 		}
 		return err
@@ -239,7 +239,7 @@ func runNet(ctx context.Context, opts *NetOptions) error {
 	return err
 }
 
-func statusLine(p bench.NetProgress, blocks int) string {
+func statusLine(p netlab.Progress, blocks int) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "%s %5.1fs height %d", p.Phase, p.Elapsed.Seconds(), p.Height)
 	if blocks > 0 {

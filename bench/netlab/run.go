@@ -1,4 +1,4 @@
-package bench
+package netlab
 
 import (
 	"context"
@@ -20,14 +20,14 @@ import (
 	"github.com/powlab/powlab/results"
 )
 
-// NetConfig describes a mini network of competing miners.
-type NetConfig struct {
+// Config describes a mini network of competing miners.
+type Config struct {
 	Miners []MinerSpec
 	// Rules are chain.RulesPowlab ("" too), chain.RulesTutorial or
 	// chain.RulesBitcoin.
 	Rules string
-	// Target is the fixed block target; the zero value picks
-	// DefaultNetTarget for about one block per second.
+	// Target is the fixed block target (required; the CLI picks
+	// DefaultBits for about one block per second when none is given).
 	Target miner.Target
 	// Blocks stops the run when the best chain holds this many blocks after
 	// genesis; Duration stops it after that long. At least one must be set.
@@ -47,7 +47,7 @@ type NetConfig struct {
 	Command []string
 	// Progress, if set, is called about every ProgressInterval (default
 	// 250 ms) from the run's goroutine.
-	Progress         func(NetProgress)
+	Progress         func(Progress)
 	ProgressInterval time.Duration
 	// ConvergeTimeout bounds the wait for one tip after the miners stop
 	// (default 20 s).
@@ -55,8 +55,8 @@ type NetConfig struct {
 	Logger          *slog.Logger
 }
 
-// NetProgress is a snapshot of a running network.
-type NetProgress struct {
+// Progress is a snapshot of a running network.
+type Progress struct {
 	Elapsed     time.Duration
 	Phase       string // "mining", then "converging"
 	Height      int    // best chain, blocks after genesis
@@ -68,10 +68,10 @@ type NetProgress struct {
 
 // Defaults and tuning of a network run.
 const (
-	// DefaultNetBlocks keeps a default run under a minute at about one
-	// block per second (DefaultNetBlockTime, what the default target aims at).
-	DefaultNetBlocks    = 20
-	DefaultNetBlockTime = time.Second
+	// DefaultBlocks keeps a default run under a minute at about one
+	// block per second (DefaultBlockTime, what the default target aims at).
+	DefaultBlocks    = 20
+	DefaultBlockTime = time.Second
 	// Progress four times a second is smooth on a terminal and cheap.
 	defaultProgressInterval = 250 * time.Millisecond
 	// Convergence takes a few gossip latencies, or one block after a tie;
@@ -101,12 +101,12 @@ const (
 // genesis block, the same for a given rules and target on every run.
 var netGenesisTime = time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
 
-// ErrNetConfig is wrapped by RunNet's errors about its configuration.
-var ErrNetConfig = errors.New("invalid network configuration")
+// ErrConfig is wrapped by Run's errors about its configuration.
+var ErrConfig = errors.New("invalid network configuration")
 
-// DefaultNetBits is the number of leading zero bits whose expected attempts
+// DefaultBits is the number of leading zero bits whose expected attempts
 // (2^bits) come closest to totalRate attempts/s × blockTime.
-func DefaultNetBits(totalRate float64, blockTime time.Duration) int {
+func DefaultBits(totalRate float64, blockTime time.Duration) int {
 	a := totalRate * blockTime.Seconds()
 	if !(a > 2) {
 		return 1
@@ -150,20 +150,20 @@ func CalibrateSpecs(ctx context.Context, specs []MinerSpec, rules string) ([]flo
 	return out, nil
 }
 
-func (c *NetConfig) check() error {
+func (c *Config) check() error {
 	n := len(c.Miners)
 	if n < 2 {
-		return fmt.Errorf("%w: a network needs at least 2 miners, got %d", ErrNetConfig, n)
+		return fmt.Errorf("%w: a network needs at least 2 miners, got %d", ErrConfig, n)
 	}
 	switch c.Rules {
 	case "":
 		c.Rules = chain.RulesPowlab
 	case chain.RulesPowlab, chain.RulesTutorial, chain.RulesBitcoin:
 	default:
-		return fmt.Errorf("%w: rules %q: want %s, %s or %s", ErrNetConfig, c.Rules, chain.RulesPowlab, chain.RulesTutorial, chain.RulesBitcoin)
+		return fmt.Errorf("%w: rules %q: want %s, %s or %s", ErrConfig, c.Rules, chain.RulesPowlab, chain.RulesTutorial, chain.RulesBitcoin)
 	}
 	if c.Blocks < 0 || c.Duration < 0 || (c.Blocks == 0 && c.Duration == 0) {
-		return fmt.Errorf("%w: set a positive block count or duration", ErrNetConfig)
+		return fmt.Errorf("%w: set a positive block count or duration", ErrConfig)
 	}
 	if c.Topology == "" {
 		c.Topology = Mesh
@@ -172,14 +172,14 @@ func (c *NetConfig) check() error {
 		return err
 	}
 	if p := c.Partition; p != nil && (p.Node < 1 || p.Node > n) {
-		return fmt.Errorf("%w: partition node %d of %d", ErrNetConfig, p.Node, n)
+		return fmt.Errorf("%w: partition node %d of %d", ErrConfig, p.Node, n)
 	}
 	if !c.Target.Valid() {
-		return fmt.Errorf("%w: no target", ErrNetConfig)
+		return fmt.Errorf("%w: no target", ErrConfig)
 	}
 	if c.Rules == chain.RulesPowlab {
 		if _, err := chain.CompactFromTarget(c.Target); err != nil {
-			return fmt.Errorf("%w: powlab rules need a zero-bits or zero-prefix target: %v", ErrNetConfig, err)
+			return fmt.Errorf("%w: powlab rules need a zero-bits or zero-prefix target: %v", ErrConfig, err)
 		}
 	}
 	if c.ProgressInterval <= 0 {
@@ -396,26 +396,26 @@ func makeGenesis(ctx context.Context, root string, n int, opts chain.Options) ([
 
 // netSetup is what both ways of running nodes need.
 type netSetup struct {
-	cfg   *NetConfig
+	cfg   *Config
 	dirs  []string
 	addrs []string
 	chain chain.Options
 	obs   *observer
 }
 
-// RunNet starts the network, lets it mine until the block count or the
+// Run starts the network, lets it mine until the block count or the
 // duration is reached (or ctx is cancelled: the record then says
 // "interrupted" and ctx's error is returned with it), stops the miners,
 // waits for one tip and reports who won what. Every node is closed (every
 // spawned process killed) before it returns.
-func RunNet(ctx context.Context, cfg NetConfig) (rec *results.Net, err error) {
+func Run(ctx context.Context, cfg Config) (rec *results.Net, err error) {
 	if err := cfg.check(); err != nil {
 		return nil, err
 	}
 	n := len(cfg.Miners)
 	rules, err := chain.NewRules(chainParams(cfg))
 	if err != nil {
-		return nil, fmt.Errorf("%w: %v", ErrNetConfig, err)
+		return nil, fmt.Errorf("%w: %v", ErrConfig, err)
 	}
 	rng := rand.New(rand.NewPCG(cfg.Seed, 0x706f776c61626e65)) // "powlabne"
 	addrs := drawAddresses(rng, n)
@@ -464,7 +464,7 @@ func RunNet(ctx context.Context, cfg NetConfig) (rec *results.Net, err error) {
 	return runNetwork(ctx, &cfg, obs, members, urls, addrs, lat)
 }
 
-func chainParams(cfg NetConfig) chain.Params {
+func chainParams(cfg Config) chain.Params {
 	p := chain.DefaultParams(cfg.Rules)
 	p.Target = cfg.Target
 	return p
@@ -499,7 +499,7 @@ func parallel(ms []member, f func(i int, m member)) {
 	wg.Wait()
 }
 
-func runNetwork(ctx context.Context, cfg *NetConfig, obs *observer, members []member, urls, addrs []string, lat [][]time.Duration) (*results.Net, error) {
+func runNetwork(ctx context.Context, cfg *Config, obs *observer, members []member, urls, addrs []string, lat [][]time.Duration) (*results.Net, error) {
 	n := len(members)
 	rec := &results.Net{
 		Header: results.NewHeader(results.KindNet, cfg.Command),
@@ -544,7 +544,7 @@ func runNetwork(ctx context.Context, cfg *NetConfig, obs *observer, members []me
 			return
 		}
 		mined, reorgs, rates := obs.totals()
-		cfg.Progress(NetProgress{Elapsed: time.Since(start), Phase: phase, Height: height, Mined: mined,
+		cfg.Progress(Progress{Elapsed: time.Since(start), Phase: phase, Height: height, Mined: mined,
 			Reorgs: reorgs, Partitioned: cfg.Partition != nil && !obs.healed.Load() && obs.cut(cfg.Partition.Node-1, cfg.Partition.Node%n), Rates: rates})
 	}
 	var resolving sync.WaitGroup
@@ -678,7 +678,7 @@ func runNetwork(ctx context.Context, cfg *NetConfig, obs *observer, members []me
 }
 
 // fillNetRecord reads every node's chain and fills the per-node outcome.
-func fillNetRecord(ctx context.Context, rec *results.Net, cfg *NetConfig, obs *observer, members []member, urls, addrs []string, start time.Time) error {
+func fillNetRecord(ctx context.Context, rec *results.Net, cfg *Config, obs *observer, members []member, urls, addrs []string, start time.Time) error {
 	n := len(members)
 	chains := make([][]*chain.Block, n)
 	errs := make([]error, n)

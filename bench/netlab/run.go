@@ -152,8 +152,13 @@ func CalibrateSpecs(ctx context.Context, specs []MinerSpec, rules string) ([]flo
 
 func (c *Config) check() error {
 	n := len(c.Miners)
-	if n < 2 {
-		return fmt.Errorf("%w: a network needs at least 2 miners, got %d", ErrConfig, n)
+	if n < 2 || n > MaxRealMiners {
+		return fmt.Errorf("%w: a network of real nodes needs 2 to %d miners, got %d (larger networks: the simulation)", ErrConfig, MaxRealMiners, n)
+	}
+	for _, m := range c.Miners {
+		if m.Share > 0 || m.Strategy != Honest {
+			return fmt.Errorf("%w: miner %q: shares and strategies are for the simulation; real nodes take a rate or KERNELxWORKERS", ErrConfig, m.Text)
+		}
 	}
 	switch c.Rules {
 	case "":
@@ -170,6 +175,9 @@ func (c *Config) check() error {
 	}
 	if _, err := ParseTopology(string(c.Topology)); err != nil {
 		return err
+	}
+	if c.Topology == Random {
+		return fmt.Errorf("%w: a random topology is for the simulation; real nodes take mesh, ring or star", ErrConfig)
 	}
 	if p := c.Partition; p != nil && (p.Node < 1 || p.Node > n) {
 		return fmt.Errorf("%w: partition node %d of %d", ErrConfig, p.Node, n)

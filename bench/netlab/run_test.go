@@ -145,6 +145,10 @@ func TestRunConfigErrors(t *testing.T) {
 		{"powlab needs zero bits", Config{Miners: two, Target: miner.MustPrefix("abc"), Blocks: 1, Rules: chain.RulesPowlab}},
 		{"partition node", Config{Miners: two, Target: bits(t, 8), Blocks: 1, Partition: &Partition{Node: 3, Till: time.Second}}},
 		{"topology", Config{Miners: two, Target: bits(t, 8), Blocks: 1, Topology: "tree"}},
+		{"random topology", Config{Miners: two, Target: bits(t, 8), Blocks: 1, Topology: Random}},
+		{"33 miners", Config{Miners: mustSpecs(t, "33x1k"), Target: bits(t, 8), Blocks: 1}},
+		{"selfish", Config{Miners: mustSpecs(t, "selfish:1k,1k"), Target: bits(t, 8), Blocks: 1}},
+		{"share", Config{Miners: mustSpecs(t, "50%,1k"), Target: bits(t, 8), Blocks: 1}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			if _, err := Run(context.Background(), tc.cfg); err == nil {

@@ -117,6 +117,14 @@ func (o *NetOptions) config() (netlab.Config, error) {
 	if err != nil {
 		return cfg, cmdutil.FlagErrorWrap(err)
 	}
+	if len(specs) > netlab.MaxRealMiners {
+		return cfg, cmdutil.FlagErrorf("--miners: %d miners; a network of real nodes takes up to %d", len(specs), netlab.MaxRealMiners)
+	}
+	for _, m := range specs {
+		if m.Share > 0 || m.Strategy != netlab.Honest {
+			return cfg, cmdutil.FlagErrorf("--miners: %q: shares and strategies need --sim; real nodes take a rate or KERNELxWORKERS", m.Text)
+		}
+	}
 	switch o.Rules {
 	case chain.RulesPowlab, chain.RulesTutorial, chain.RulesBitcoin:
 	default:

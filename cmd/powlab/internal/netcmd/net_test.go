@@ -63,7 +63,10 @@ func TestBadFlagsExit2(t *testing.T) {
 		errHas string
 	}{
 		{"no miners", nil, "--miners"},
-		{"one miner", []string{"--miners", "1M"}, "2 to 32 miners"},
+		{"one miner", []string{"--miners", "1M"}, "at least 2 miners"},
+		{"33 real miners", []string{"--miners", "33x1M"}, "up to 32"},
+		{"selfish real", []string{"--miners", "selfish:30%,1M"}, "need --sim"},
+		{"nested repetition", []string{"--miners", "2x2x1M"}, "one repetition"},
 		{"bad rate", []string{"--miners", "1M,0k"}, "rate"},
 		{"bad kernel", []string{"--miners", "warp9x1,1M"}, "warp9"},
 		{"bad workers", []string{"--miners", "genericx0,1M"}, "worker count"},

@@ -64,6 +64,9 @@ type Progress struct {
 	Reorgs      int    // reorganisations so far (all nodes)
 	Partitioned bool
 	Rates       []float64 // attempts/s per node, latest sample
+	// SimTime is the simulated clock (simulation only; Elapsed is then
+	// the wall time).
+	SimTime time.Duration
 }
 
 // Defaults and tuning of a network run.

@@ -36,13 +36,28 @@ type NetOptions struct {
 	Partition string
 	Seed      uint64
 	Spawn     bool
-	JSON      bool
-	Out       string
-	NoSave    bool
-	Chart     string
+	// The simulation (--sim) and its network.
+	Sim             bool
+	Nodes           int
+	Degree          int
+	BlockTime       time.Duration
+	BlockSize       string
+	Bandwidth       string
+	ValidationDelay time.Duration
+	Gamma           float64
+	JSON            bool
+	Out             string
+	NoSave          bool
+	Chart           string
 	// BlocksSet is true when --blocks was given (a --duration alone then
 	// runs without a block limit).
 	BlocksSet bool
+	// GammaSet is true when --gamma was given (else ties go to the block
+	// seen first).
+	GammaSet bool
+	// simOnly lists the simulation's flags that were set, realOnly the
+	// real nodes' (each is refused in the other mode).
+	simOnly, realOnly []string
 	// Argv is the command line, rebuilt from the flags that were set.
 	Argv []string
 }
@@ -52,7 +67,7 @@ func NewCmdNet(io cmdutil.IO, runF func(context.Context, *NetOptions) error) *co
 	opts := &NetOptions{IO: io}
 	cmd := &cobra.Command{
 		Use:   "net",
-		Short: "Run a mini network of competing miners on loopback and report who won",
+		Short: "Run a mini network of competing miners on loopback (or simulate a large one) and report who won",
 		Long: `Start one real powlab node per --miners entry on 127.0.0.1, connect them
 (--topology), let them mine against each other over HTTP and block gossip,
 stop them all and report: whether every node ended on one tip; for each node
@@ -74,16 +89,45 @@ fork and its reorganisation; when the window ends every node resolves
 against its peers. --seed fixes latencies and reward addresses; the record
 holds the whole configuration.
 
+--miners takes a comma-separated list:
+` + indent(netlab.MinersGrammar) + `
+COUNTxMINER repeats a miner (100x100k is a hundred miners of 100k/s); COUNT
+is a plain integer, so KERNELxWORKERS (avx512x1, whose kernel name is never
+a number) stays unambiguous, and one item takes one repetition at most.
+Real nodes take up to 32 rates or kernels; shares (30%) and strategies
+(selfish:30%) need --sim.
+
+--sim runs a discrete-event simulation instead of real nodes: the same
+spec, report and record (marked simulated), in simulated time, so a
+network of 10 000 nodes with 600 s blocks runs in seconds. Mining is a
+race of exponential times by hashrate share, at a difficulty that gives
+the whole network one block per --block-time (default 600s). --nodes N
+adds relays (nodes 1..M mine, the rest only relay); --topology random
+--degree D gives each node D outbound links to random peers. A block
+crosses a link in its latency (--latency) plus --block-size / --bandwidth
+and is validated (--validation-delay) at every hop before it is relayed
+once; a node that gets a block before its parent asks the sender for the
+parent. Fork choice is the longest chain, the first seen on a tie.
+selfish:A% is a pool withholding blocks as in Eyal & Sirer (2014);
+--gamma G makes a share G of honest nodes mine on its branch in a tie.
+Without --blocks a simulation stops at 1000 blocks; --duration is then
+simulated time.
+
 The record is written to --out with a chart next to it (--chart): blocks won
 against hashrate share with the y = x line, and cumulative blocks per node
 over time. Ctrl-C stops the network and still reports.`,
 		Example: `  powlab net --miners 4M,2M,1M,1M
   powlab net --miners 400k,200k,100k,100k --blocks 200 --latency 20ms..80ms
   powlab net --miners 1M,1M,1M --duration 40s --partition 3@10s..25s
-  powlab net --miners stdlibx1,genericx1 --bits 21 --json`,
+  powlab net --miners stdlibx1,genericx1 --bits 21 --json
+  powlab net --sim --miners 100x1M --nodes 10000 --topology random --degree 8 --blocks 1000 --latency 20ms..200ms
+  powlab net --sim --miners selfish:30%,4M,3M --gamma 0.5 --blocks 20000`,
 		Args: cmdutil.NoArgs,
 		RunE: func(c *cobra.Command, args []string) error {
 			opts.BlocksSet = c.Flags().Changed("blocks")
+			opts.GammaSet = c.Flags().Changed("gamma")
+			opts.simOnly, opts.realOnly = changed(c, "nodes", "degree", "block-size", "bandwidth", "validation-delay", "gamma"),
+				changed(c, "rules", "prefix", "suffix", "bits", "spawn")
 			opts.Argv = cmdutil.ArgvOf(c.Flags())
 			if runF != nil {
 				return runF(c.Context(), opts)
@@ -92,16 +136,24 @@ over time. Ctrl-C stops the network and still reports.`,
 		},
 	}
 	f := cmd.Flags()
-	f.StringVar(&opts.Miners, "miners", "", "comma-separated miners: rate caps (4M,2M,500k) or KERNELxWORKERS (avx512x1,genericx2) (required)")
+	f.StringVar(&opts.Miners, "miners", "", "comma-separated miners: rate caps (4M,2M,500k), KERNELxWORKERS (avx512x1), repeated (3x1M), with --sim shares and strategies (selfish:30%) (required)")
 	f.StringVar(&opts.Rules, "rules", chain.RulesPowlab, "consensus rules: powlab, tutorial or bitcoin")
 	cmdutil.AddTargetFlags(f, &opts.Target, " (default: --bits for about one block per second)")
-	f.IntVar(&opts.Blocks, "blocks", netlab.DefaultBlocks, "stop when the best chain has this many blocks after genesis (0: no limit)")
+	f.IntVar(&opts.Blocks, "blocks", netlab.DefaultBlocks, fmt.Sprintf("stop when the best chain has this many blocks after genesis (0: no limit; --sim: %d unless given)", netlab.DefaultSimBlocks))
 	f.DurationVar(&opts.Duration, "duration", 0, "stop after this long (0: no limit; without --blocks, the only limit)")
 	f.StringVar(&opts.Latency, "latency", "0", "gossip delay per link: fixed (50ms) or a range drawn per link (20ms..200ms)")
-	f.StringVar(&opts.Topology, "topology", string(netlab.Mesh), "who peers with whom: mesh, ring or star (node 1 the hub)")
+	f.StringVar(&opts.Topology, "topology", string(netlab.Mesh), "who peers with whom: mesh, ring, star (node 1 the hub) or, with --sim, random (--degree)")
 	f.StringVar(&opts.Partition, "partition", "", "cut node N off from FROM to TILL into the run, e.g. 2@10s..20s")
 	f.Uint64Var(&opts.Seed, "seed", 1, "seed of every random choice (latencies, reward addresses)")
 	f.BoolVar(&opts.Spawn, "spawn", false, "run each node as its own powlab node process instead of in this process")
+	f.BoolVar(&opts.Sim, "sim", false, "simulate the network (discrete events, simulated time) instead of running real nodes")
+	f.IntVar(&opts.Nodes, "nodes", 0, "--sim: nodes in all, the miners first, the rest relays (default: one per miner)")
+	f.IntVar(&opts.Degree, "degree", 0, fmt.Sprintf("--sim --topology random: outbound links per node (default %d)", netlab.DefaultDegree))
+	f.DurationVar(&opts.BlockTime, "block-time", 0, "mean block interval the difficulty aims at (default 1s for real nodes, where it sizes --bits; 600s with --sim)")
+	f.StringVar(&opts.BlockSize, "block-size", "1MB", "--sim: block size (with --bandwidth, the transfer time per link)")
+	f.StringVar(&opts.Bandwidth, "bandwidth", "0", "--sim: link bandwidth in bits/s, e.g. 100M or 8Mbit/s (0: unlimited, no transfer time)")
+	f.DurationVar(&opts.ValidationDelay, "validation-delay", 0, "--sim: time every node spends validating a block before it relays it")
+	f.Float64Var(&opts.Gamma, "gamma", 0, "--sim: share of honest nodes mining on a selfish miner's branch in a tie (default: first seen)")
 	f.BoolVar(&opts.JSON, "json", false, "print the record as JSON instead of a table")
 	f.StringVar(&opts.Out, "out", results.DefaultDir, "directory the record is written to")
 	f.BoolVar(&opts.NoSave, "no-save", false, "do not write the record (nor, without --chart, the chart)")
@@ -116,6 +168,15 @@ func (o *NetOptions) config() (netlab.Config, error) {
 	specs, err := netlab.ParseMinerSpecs(o.Miners)
 	if err != nil {
 		return cfg, cmdutil.FlagErrorWrap(err)
+	}
+	if len(o.realOnly) > 0 && o.Sim {
+		return cfg, cmdutil.FlagErrorf("%s: for real nodes only, not with --sim", strings.Join(o.realOnly, ", "))
+	}
+	if len(o.simOnly) > 0 && !o.Sim {
+		return cfg, cmdutil.FlagErrorf("%s: need --sim", strings.Join(o.simOnly, ", "))
+	}
+	if o.BlockTime < 0 || (o.BlockTime > 0 && o.BlockTime < time.Millisecond) {
+		return cfg, cmdutil.FlagErrorf("--block-time %s: want 1ms or more", o.BlockTime)
 	}
 	if len(specs) > netlab.MaxRealMiners {
 		return cfg, cmdutil.FlagErrorf("--miners: %d miners; a network of real nodes takes up to %d", len(specs), netlab.MaxRealMiners)
@@ -181,7 +242,109 @@ func (o *NetOptions) config() (netlab.Config, error) {
 	}, nil
 }
 
+func changed(c *cobra.Command, names ...string) []string {
+	var out []string
+	for _, n := range names {
+		if c.Flags().Changed(n) {
+			out = append(out, "--"+n)
+		}
+	}
+	return out
+}
+
+func indent(s string) string { return "  " + strings.ReplaceAll(s, "\n", "\n  ") }
+
+// simConfig checks the options of a --sim run.
+func (o *NetOptions) simConfig() (netlab.SimConfig, error) {
+	var cfg netlab.SimConfig
+	if len(o.realOnly) > 0 {
+		return cfg, cmdutil.FlagErrorf("%s: for real nodes only, not with --sim", strings.Join(o.realOnly, ", "))
+	}
+	specs, err := netlab.ParseMinerSpecs(o.Miners)
+	if err != nil {
+		return cfg, cmdutil.FlagErrorWrap(err)
+	}
+	if _, err := netlab.Shares(specs); err != nil {
+		return cfg, cmdutil.FlagErrorWrap(err)
+	}
+	nodes := o.Nodes
+	if nodes == 0 {
+		nodes = len(specs)
+	}
+	if nodes < len(specs) || nodes > netlab.MaxSimNodes {
+		return cfg, cmdutil.FlagErrorf("--nodes %d: want from the %d miners to %d", o.Nodes, len(specs), netlab.MaxSimNodes)
+	}
+	blocks := o.Blocks
+	switch {
+	case !o.BlocksSet && o.Duration > 0:
+		blocks = 0
+	case !o.BlocksSet:
+		blocks = netlab.DefaultSimBlocks
+	}
+	if blocks < 0 || blocks > 10_000_000 {
+		return cfg, cmdutil.FlagErrorf("--blocks %d: want 0 to 10000000", o.Blocks)
+	}
+	if o.Duration < 0 || o.Duration > 100*365*24*time.Hour {
+		return cfg, cmdutil.FlagErrorf("--duration %s: want 0 to 876000h of simulated time", o.Duration)
+	}
+	if blocks == 0 && o.Duration == 0 {
+		return cfg, cmdutil.FlagErrorf("--blocks 0 needs a --duration")
+	}
+	lat, err := netlab.ParseLatency(o.Latency)
+	if err != nil {
+		return cfg, cmdutil.FlagErrorWrap(err)
+	}
+	top, err := netlab.ParseTopology(o.Topology)
+	if err != nil {
+		return cfg, cmdutil.FlagErrorWrap(err)
+	}
+	if o.Degree != 0 && top != netlab.Random {
+		return cfg, cmdutil.FlagErrorf("--degree is for --topology random")
+	}
+	if top == netlab.Random && (o.Degree < 0 || o.Degree > nodes-1) {
+		return cfg, cmdutil.FlagErrorf("--degree %d: want 1 to %d (nodes − 1)", o.Degree, nodes-1)
+	}
+	if (top == netlab.Mesh) && nodes > netlab.MaxMeshNodes {
+		return cfg, cmdutil.FlagErrorf("--topology mesh: %d nodes would make %d links; up to %d nodes, or --topology random", nodes, nodes*(nodes-1)/2, netlab.MaxMeshNodes)
+	}
+	part, err := netlab.ParsePartition(o.Partition, nodes)
+	if err != nil {
+		return cfg, cmdutil.FlagErrorWrap(err)
+	}
+	size, err := netlab.ParseBytes("--block-size", o.BlockSize)
+	if err != nil {
+		return cfg, cmdutil.FlagErrorWrap(err)
+	}
+	bw, err := netlab.ParseBandwidth(o.Bandwidth)
+	if err != nil {
+		return cfg, cmdutil.FlagErrorWrap(err)
+	}
+	if o.ValidationDelay < 0 || o.ValidationDelay > time.Hour {
+		return cfg, cmdutil.FlagErrorf("--validation-delay %s: want 0 to 1h", o.ValidationDelay)
+	}
+	if o.GammaSet && !(o.Gamma >= 0 && o.Gamma <= 1) {
+		return cfg, cmdutil.FlagErrorf("--gamma %g: want 0 to 1", o.Gamma)
+	}
+	if o.BlockTime < 0 || (o.BlockTime > 0 && o.BlockTime < time.Millisecond) || o.BlockTime > 720*time.Hour {
+		return cfg, cmdutil.FlagErrorf("--block-time %s: want 1ms to 720h", o.BlockTime)
+	}
+	if o.Chart != "" {
+		if err := results.CheckFigurePath(o.Chart); err != nil {
+			return cfg, cmdutil.FlagErrorf("--chart %v", err)
+		}
+	}
+	return netlab.SimConfig{
+		Miners: specs, Nodes: nodes, Topology: top, Degree: o.Degree, Latency: lat, Partition: part,
+		BlockTime: o.BlockTime, BlockSize: size, Bandwidth: bw, ValidationDelay: o.ValidationDelay,
+		Gamma: o.Gamma, UseGamma: o.GammaSet, Blocks: blocks, Duration: o.Duration, Seed: o.Seed,
+		Command: append([]string{"powlab", "net"}, o.Argv...),
+	}, nil
+}
+
 func runNet(ctx context.Context, opts *NetOptions) error {
+	if opts.Sim {
+		return runSim(ctx, opts)
+	}
 	cfg, err := opts.config()
 	if err != nil {
 		return err
@@ -196,7 +359,11 @@ func runNet(ctx context.Context, opts *NetOptions) error {
 		for _, r := range rates {
 			total += r
 		}
-		b := netlab.DefaultBits(total, netlab.DefaultBlockTime)
+		bt := netlab.DefaultBlockTime
+		if opts.BlockTime > 0 {
+			bt = opts.BlockTime
+		}
+		b := netlab.DefaultBits(total, bt)
 		cfg.Target, _ = miner.ZeroBitsTarget(b)
 		// The recorded command reruns the same network even where the
 		// calibration of uncapped miners would come out differently.
@@ -214,6 +381,26 @@ func runNet(ctx context.Context, opts *NetOptions) error {
 	}
 	rec, err := netlab.Run(ctx, cfg)
 	st.Clear()
+	return finish(opts, rec, err)
+}
+
+func runSim(ctx context.Context, opts *NetOptions) error {
+	cfg, err := opts.simConfig()
+	if err != nil {
+		return err
+	}
+	st := cmdutil.NewStatus(opts.IO.ErrOut)
+	cfg.Progress = func(p netlab.Progress) {
+		st.Set("%s", statusLine(p, cfg.Blocks))
+	}
+	rec, err := netlab.Simulate(ctx, cfg)
+	st.Clear()
+	return finish(opts, rec, err)
+}
+
+// finish saves, draws and prints a run's record.
+func finish(opts *NetOptions, rec *results.Net, err error) error {
+	errOut := opts.IO.ErrOut
 	if rec == nil {
 		if err != nil && errors.Is(err, netlab.ErrConfig) {
 			return cmdutil.FlagErrorWrap(err)
@@ -250,6 +437,9 @@ func runNet(ctx context.Context, opts *NetOptions) error {
 func statusLine(p netlab.Progress, blocks int) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "%s %5.1fs height %d", p.Phase, p.Elapsed.Seconds(), p.Height)
+	if p.SimTime > 0 {
+		fmt.Fprintf(&b, " · simulated %s", cmdutil.HumanSeconds(p.SimTime.Seconds()))
+	}
 	if blocks > 0 {
 		fmt.Fprintf(&b, "/%d", blocks)
 	}
@@ -267,6 +457,10 @@ func pct(f float64) string { return fmt.Sprintf("%.1f%%", 100*f) }
 
 // Render prints a network run as a table.
 func Render(io cmdutil.IO, rec *results.Net) {
+	if rec.Simulated {
+		renderSim(io, rec)
+		return
+	}
 	out := io.Out
 	c := rec.Config
 	fmt.Fprintf(out, "powlab net: %d nodes, %s, latency %s, %s rules, target %s (%s attempts/block), seed %d",
@@ -326,4 +520,70 @@ func secs(s float64) string {
 		return "-"
 	}
 	return cmdutil.HumanSeconds(s)
+}
+
+// simTableRows: a table of more miners shows the first and last ones.
+const simTableRows = 40
+
+func renderSim(io cmdutil.IO, rec *results.Net) {
+	out := io.Out
+	c := rec.Config
+	fmt.Fprintf(out, "powlab net --sim: %d nodes (%d mining), %s", c.Nodes, len(rec.Nodes), c.Topology)
+	if c.Degree > 0 {
+		fmt.Fprintf(out, " degree %d", c.Degree)
+	}
+	fmt.Fprintf(out, " (%d links), latency %s, block time %s", c.LinkCount, c.Latency, cmdutil.HumanSeconds(c.BlockTimeSecs))
+	if c.Bandwidth > 0 {
+		fmt.Fprintf(out, ", %sB blocks over %sbit/s", strings.ReplaceAll(cmdutil.HumanCount(float64(c.BlockSize)), " ", ""), strings.ReplaceAll(cmdutil.HumanCount(c.Bandwidth), " ", ""))
+	}
+	if c.ValidationSecs > 0 {
+		fmt.Fprintf(out, ", validation %s", cmdutil.HumanSeconds(c.ValidationSecs))
+	}
+	if c.Gamma != nil {
+		fmt.Fprintf(out, ", gamma %g", *c.Gamma)
+	}
+	if c.Partition != "" {
+		fmt.Fprintf(out, ", partition %s", c.Partition)
+	}
+	fmt.Fprintf(out, ", seed %d\n", c.Seed)
+	fmt.Fprintf(out, "stopped   %s after %s simulated at height %d (%s of wall time, %d events)\n",
+		rec.Stopped, cmdutil.HumanSeconds(rec.Seconds), rec.Height, cmdutil.HumanSeconds(rec.WallSeconds), rec.Events)
+	if rec.Converged {
+		how := ""
+		if rec.MinedOnToConverge {
+			how = ", mining on to break a tie"
+		}
+		fmt.Fprintf(out, "converged yes: every node on %s (%s after the last block%s)\n", rec.Tip, cmdutil.HumanSeconds(rec.ConvergeAfterLastSecs), how)
+	} else {
+		fmt.Fprintln(out, "converged NO: the nodes ended on different tips")
+	}
+	fmt.Fprintln(out)
+	tw := tabwriter.NewWriter(out, 0, 0, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintln(tw, "node\tminer\tstrategy\thashrate share\tblocks won\tblock share\tmined\tstale\treorgs\tdeepest\t")
+	for i, n := range rec.Nodes {
+		if len(rec.Nodes) > simTableRows && i >= simTableRows-10 && i < len(rec.Nodes)-10 {
+			if i == simTableRows-10 {
+				fmt.Fprintf(tw, "…\t(%d more; --json lists all)\t\t\t\t\t\t\t\t\t\n", len(rec.Nodes)-simTableRows)
+			}
+			continue
+		}
+		strat := n.Strategy
+		if strat == "" {
+			strat = "honest"
+		}
+		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%d\t%s\t%d\t%d\t%d\t%d\t\n", n.ID, n.Spec, strat, pct(n.HashrateShare), n.BlocksWon, pct(n.BlockShare), n.BlocksMined, n.Stale, n.Reorgs, n.DeepestReorg)
+	}
+	fmt.Fprintf(tw, "all\t\t\t100%%\t%d\t100%%\t%d\t%d\t%d\t%d\t\n", rec.Height, rec.MinedBlocks, rec.StaleBlocks, rec.Reorgs, rec.DeepestReorg)
+	tw.Flush()
+	fmt.Fprintln(out)
+	if r := rec.Relays; r != nil {
+		fmt.Fprintf(out, "relays    %d nodes: %d reorgs on %d of them, deepest %d\n", r.Count, r.Reorgs, r.Reorged, r.DeepestReorg)
+	}
+	fmt.Fprintf(out, "stale     %d of %d mined blocks (%s)\n", rec.StaleBlocks, rec.MinedBlocks, pct(rec.StaleRate))
+	fmt.Fprintf(out, "reorgs    %d, deepest %d blocks\n", rec.Reorgs, rec.DeepestReorg)
+	fmt.Fprintf(out, "interval  %s mean, %s expected\n", secs(rec.MeanIntervalSeconds), secs(rec.ExpectedIntervalSecs))
+	if rec.PropagationAllSecs > 0 {
+		fmt.Fprintf(out, "spread    a block reached half of the nodes in %s, all in %s (mean; %.3g%% of the block time)\n",
+			secs(rec.PropagationHalfSecs), secs(rec.PropagationAllSecs), 100*rec.PropagationAllSecs/c.BlockTimeSecs)
+	}
 }

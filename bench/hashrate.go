@@ -11,6 +11,10 @@ import (
 	"github.com/powlab/powlab/results"
 )
 
+// DefaultHashratePrefix is the default difficulty of a hashrate sweep
+// (powlab bench, powlab chart hashrate): the tutorial's six hex zeros.
+const DefaultHashratePrefix = "000000"
+
 // HashrateConfig describes a sweep.
 type HashrateConfig struct {
 	Puzzle   miner.Puzzle

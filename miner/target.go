@@ -255,42 +255,6 @@ func hexVal(c byte) byte {
 	return c - 'A' + 10
 }
 
-// TargetFlags is the shared form of the --prefix/--suffix/--bits/--threshold
-// flags: at most one may be set; def is used when none is.
-type TargetFlags struct {
-	Prefix, Suffix, Bits, Threshold string
-}
-
-// Parse returns the one target the flags name, or def when none is set.
-func (f TargetFlags) Parse(def Target) (Target, error) {
-	set := 0
-	var t Target
-	var err error
-	if f.Prefix != "" {
-		set++
-		t, err = ParsePrefix(f.Prefix)
-	}
-	if f.Suffix != "" {
-		set++
-		t, err = ParseSuffix(f.Suffix)
-	}
-	if f.Bits != "" {
-		set++
-		t, err = ParseBits(f.Bits)
-	}
-	if f.Threshold != "" {
-		set++
-		t, err = ParseThreshold(f.Threshold)
-	}
-	switch {
-	case set > 1:
-		return Target{}, fmt.Errorf("%w: give only one of --prefix, --suffix, --bits, --threshold", ErrBadTarget)
-	case set == 0:
-		return def, nil
-	}
-	return t, err
-}
-
 // ErrBadCompact is wrapped by CompactTarget's errors.
 var ErrBadCompact = errors.New("invalid compact bits")
 

@@ -128,33 +128,6 @@ func wordOf(d [32]byte, i int) uint32 {
 	return uint32(d[4*i])<<24 | uint32(d[4*i+1])<<16 | uint32(d[4*i+2])<<8 | uint32(d[4*i+3])
 }
 
-func TestTargetFlags(t *testing.T) {
-	def := MustPrefix("0000")
-	tests := []struct {
-		name string
-		f    TargetFlags
-		want string
-		err  bool
-	}{
-		{"default", TargetFlags{}, "prefix 0000", false},
-		{"prefix", TargetFlags{Prefix: "ABC"}, "prefix abc", false},
-		{"suffix", TargetFlags{Suffix: "01010"}, "suffix 01010", false},
-		{"bits", TargetFlags{Bits: "20"}, "bits 20", false},
-		{"two", TargetFlags{Prefix: "0", Bits: "2"}, "", true},
-	}
-	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) {
-			got, err := tc.f.Parse(def)
-			if (err != nil) != tc.err {
-				t.Fatalf("err %v", err)
-			}
-			if err == nil && got.String() != tc.want {
-				t.Fatalf("got %s, want %s", got, tc.want)
-			}
-		})
-	}
-}
-
 func FuzzParseTarget(f *testing.F) {
 	for _, s := range []string{"0000", "00g0", "", "ffff", "0x12", "257", "-1"} {
 		f.Add(s)

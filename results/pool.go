@@ -23,8 +23,9 @@ type PoolSnapshot struct {
 }
 
 // PoolWorker is one worker in a snapshot. Hashrates are hashes/s: the
-// estimate from shares and its 95% interval; TrueRate is the worker's known
-// rate where the lab knows it (0: unknown).
+// estimate from shares and its 95% interval; TrueRate is the rate the
+// worker declared (a rate-capped powlab client sends its cap as the password
+// option rate=N), 0 when unknown.
 type PoolWorker struct {
 	Name         string  `json:"name"`
 	Accepted     uint64  `json:"accepted"`

@@ -10,13 +10,16 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"math"
 	"math/big"
 	"net"
+	"strconv"
 	"sync"
 	"sync/atomic"
 	"time"
 
 	"github.com/powlab/powlab/chain"
+	"github.com/powlab/powlab/miner/stratum"
 )
 
 // Stratum error codes (the de-facto ones every pool and miner uses).
@@ -47,7 +50,13 @@ type Config struct {
 	// MaxMsgsPerSec bounds one connection's requests per second (default
 	// DefaultMaxMsgsPerSec); more closes the connection as a flood.
 	MaxMsgsPerSec int
-	Log           *slog.Logger // default: discard
+	// IdleTimeout is how long a subscribed connection may stay silent
+	// before it is closed (default DefaultIdleTimeout).
+	IdleTimeout time.Duration
+	// MaxHTTP bounds the HTTP requests served at once (default
+	// DefaultMaxHTTP); more get 503 with Retry-After.
+	MaxHTTP int
+	Log     *slog.Logger // default: discard
 	// OnShare, if set, hears every submission from an authorized worker
 	// and its outcome; it runs on the connection's goroutine and must
 	// return quickly.
@@ -64,10 +73,14 @@ const (
 	// MaxLine bounds one JSON-RPC line.
 	MaxLine = 16 << 10
 	// firstTimeout is how long a new connection has to subscribe;
-	// idleTimeout how long an established one may stay silent (a miner
-	// with nothing to submit still answers nothing, so it is long).
-	firstTimeout = 30 * time.Second
-	idleTimeout  = 10 * time.Minute
+	// DefaultIdleTimeout how long an established one may stay silent (a
+	// miner with nothing to submit still answers nothing, so it is long).
+	firstTimeout       = 30 * time.Second
+	DefaultIdleTimeout = 10 * time.Minute
+	// DefaultMaxHTTP bounds the status and chain requests served at once.
+	DefaultMaxHTTP = 64
+	// retryAfter is the Retry-After of the pool's 503s, in seconds.
+	retryAfter = "2"
 	// writeQueue is each connection's outgoing buffer: a client that lets
 	// it fill is too slow to mine usefully and is dropped, so a broadcast
 	// never waits on one client.
@@ -151,6 +164,12 @@ func New(c *chain.Chain, cfg Config) (*Pool, error) {
 	}
 	if cfg.SubscribeTimeout == 0 {
 		cfg.SubscribeTimeout = firstTimeout
+	}
+	if cfg.IdleTimeout <= 0 {
+		cfg.IdleTimeout = DefaultIdleTimeout
+	}
+	if cfg.MaxHTTP <= 0 {
+		cfg.MaxHTTP = DefaultMaxHTTP
 	}
 	if cfg.VardiffWindow == 0 {
 		cfg.VardiffWindow = 15 * time.Second
@@ -516,7 +535,7 @@ func (c *conn) run(ctx context.Context) {
 		c.handle(&req)
 		c.mu.Lock()
 		if c.subscribed {
-			timeout = idleTimeout
+			timeout = c.p.cfg.IdleTimeout
 		}
 		c.mu.Unlock()
 	}
@@ -582,9 +601,19 @@ func (c *conn) handle(req *request) {
 			c.sendJob(&jj)
 		}
 	case "mining.authorize":
-		var user string
+		var user, password string
 		if len(req.Params) < 1 || json.Unmarshal(req.Params[0], &user) != nil || user == "" || len(user) > 256 {
 			c.fail(req.ID, ErrOther, "authorize takes [user, password] with a non-empty user name of at most 256 bytes")
+			return
+		}
+		if len(req.Params) > 1 && json.Unmarshal(req.Params[1], &password) != nil {
+			c.fail(req.ID, ErrOther, "authorize: the password must be a string")
+			return
+		}
+		opts := stratum.PasswordOptions(password)
+		declared, suggested, err := passwordSettings(opts)
+		if err != nil {
+			c.fail(req.ID, ErrOther, "authorize: password option "+err.Error())
 			return
 		}
 		c.mu.Lock()
@@ -592,12 +621,18 @@ func (c *conn) handle(req *request) {
 		c.workers[user] = true
 		c.mu.Unlock()
 		w := c.p.worker(user)
+		c.p.mu.Lock()
 		if !already {
-			c.p.mu.Lock()
 			w.connected(c.p.cfg.Now())
-			c.p.mu.Unlock()
 		}
+		if declared > 0 {
+			w.Declared = declared
+		}
+		c.p.mu.Unlock()
 		c.reply(req.ID, true)
+		if suggested > 0 {
+			c.retarget(min(max(suggested, c.p.cfg.MinDiff), c.p.cfg.MaxDiff))
+		}
 	case "mining.extranonce.subscribe":
 		c.reply(req.ID, true) // the extranonce never changes on a connection
 	case "mining.suggest_difficulty":
@@ -737,4 +772,27 @@ func (p *Pool) block(sh share, worker string) {
 		w.Blocks++
 	}
 	p.mu.Unlock()
+}
+
+// passwordSettings reads the password options the pool honours: rate (the
+// hashes/s a capped miner declares, shown beside the estimate) and d (a
+// starting share difficulty, as mining.suggest_difficulty). Either is 0
+// when absent.
+func passwordSettings(opts map[string]string) (rate, diff float64, err error) {
+	num := func(key string) (float64, error) {
+		v, ok := opts[key]
+		if !ok {
+			return 0, nil
+		}
+		f, err := strconv.ParseFloat(v, 64)
+		if err != nil || !(f > 0) || math.IsInf(f, 0) {
+			return 0, fmt.Errorf("%s=%.32q: want a number above 0", key, v)
+		}
+		return f, nil
+	}
+	if rate, err = num(stratum.PasswordRate); err != nil {
+		return 0, 0, err
+	}
+	diff, err = num(stratum.PasswordDifficulty)
+	return rate, diff, err
 }

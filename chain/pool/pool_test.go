@@ -27,11 +27,7 @@ func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
 // zero bits on 127.0.0.1, stopped when the test ends.
 func testPool(t *testing.T, bits int, cfg Config) (*Pool, string, *chain.Chain) {
 	t.Helper()
-	tg, _ := miner.ZeroBitsTarget(bits)
-	c, err := chain.Open(context.Background(), t.TempDir(), chain.Options{Rules: chain.RulesBitcoin, Target: tg, Mine: chain.MineOptions{Workers: 1}})
-	if err != nil {
-		t.Fatal(err)
-	}
+	c := testChain(t, bits)
 	p, err := New(c, cfg)
 	if err != nil {
 		t.Fatal(err)
@@ -48,9 +44,21 @@ func testPool(t *testing.T, bits int, cfg Config) (*Pool, string, *chain.Chain) 
 		if err := <-done; err != nil {
 			t.Errorf("Serve: %v", err)
 		}
-		c.Close()
 	})
 	return p, ln.Addr().String(), c
+}
+
+// testChain is a fresh bitcoin-rules chain at the given zero bits, closed
+// when the test ends.
+func testChain(t *testing.T, bits int) *chain.Chain {
+	t.Helper()
+	tg, _ := miner.ZeroBitsTarget(bits)
+	c, err := chain.Open(context.Background(), t.TempDir(), chain.Options{Rules: chain.RulesBitcoin, Target: tg, Mine: chain.MineOptions{Workers: 1}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { c.Close() })
+	return c
 }
 
 // rawClient speaks the protocol line by line.

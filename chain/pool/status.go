@@ -17,6 +17,7 @@ type workerStats struct {
 	Duplicate uint64
 	Blocks    uint64
 	Diff      float64 // last accepted share's difficulty
+	Declared  float64 // hashes/s the miner declared (password option rate=N)
 	SumDiff   float64 // over accepted shares
 	First     time.Time
 	Last      time.Time
@@ -102,6 +103,9 @@ type WorkerStatus struct {
 	Blocks       uint64    `json:"blocks"`
 	LastShare    time.Time `json:"last_share,omitzero"`
 	Seconds      float64   `json:"seconds"` // connected time the estimate covers
+	// DeclaredRate is the hashes/s the miner declared with the password
+	// option rate=N (a rate-capped lab miner's true rate); 0 when none.
+	DeclaredRate float64 `json:"declared_rate,omitempty"`
 }
 
 // Status is GET /status.
@@ -129,7 +133,7 @@ func (p *Pool) Status() Status {
 		e := estimate(int(w.Accepted), w.SumDiff, w.Diff, el)
 		s.Workers = append(s.Workers, WorkerStatus{Name: w.Name, Accepted: w.Accepted, Rejected: w.Rejected, Stale: w.Stale,
 			Duplicate: w.Duplicate, Difficulty: w.Diff, Hashrate: e.Rate, HashrateLow: e.Low, HashrateHigh: e.High,
-			Blocks: w.Blocks, LastShare: w.Last, Seconds: el.Seconds()})
+			Blocks: w.Blocks, LastShare: w.Last, Seconds: el.Seconds(), DeclaredRate: w.Declared})
 	}
 	sort.Slice(s.Workers, func(i, j int) bool { return s.Workers[i].Name < s.Workers[j].Name })
 	return s
@@ -152,5 +156,21 @@ func (p *Pool) Handler() http.Handler {
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, fmt.Sprintf("no route %s %s (this pool serves GET /status and GET /chain)", r.Method, r.URL.Path), http.StatusNotFound)
 	})
-	return mux
+	slots := make(chan struct{}, p.cfg.MaxHTTP)
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		select {
+		case slots <- struct{}{}:
+			defer func() { <-slots }()
+			mux.ServeHTTP(w, r)
+		default:
+			// Back-pressure: a busy pool says so and when to come back,
+			// rather than queueing requests without bound.
+			w.Header().Set("Retry-After", retryAfter)
+			w.Header().Set("Content-Type", "application/json")
+			w.WriteHeader(http.StatusServiceUnavailable)
+			json.NewEncoder(w).Encode(map[string]string{
+				"message": fmt.Sprintf("the pool is at its limit of %d HTTP requests at once; retry in %s s", p.cfg.MaxHTTP, retryAfter),
+				"error":   http.StatusText(http.StatusServiceUnavailable)})
+		}
+	})
 }

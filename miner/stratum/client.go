@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"net"
 	"os"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -47,7 +48,8 @@ const (
 const (
 	idSubscribe   = 1
 	idAuthorize   = 2
-	idFirstSubmit = 3
+	idExtranonce  = 3 // mining.extranonce.subscribe
+	idFirstSubmit = 4
 )
 
 // Errors Run returns or reports.
@@ -149,6 +151,8 @@ const (
 	ShareAnswered                      // Share: the pool's verdict
 	RateReport                         // HashesPerSec since the last report, Totals
 	LineIgnored                        // Err: a line from the pool that could not be used
+	Redirected                         // Addr: client.reconnect sent us here, after Retry
+	PoolMessage                        // Message: client.show_message's text
 )
 
 func (k EventKind) String() string {
@@ -171,6 +175,10 @@ func (k EventKind) String() string {
 		return "rate"
 	case LineIgnored:
 		return "error"
+	case Redirected:
+		return "reconnect"
+	case PoolMessage:
+		return "message"
 	}
 	return fmt.Sprintf("EventKind(%d)", uint8(k))
 }
@@ -189,6 +197,7 @@ type Event struct {
 	Share           Share
 	HashesPerSec    float64
 	Totals          Totals
+	Message         string
 }
 
 // Share is a submitted share and the pool's answer.
@@ -240,6 +249,7 @@ func Run(ctx context.Context, cfg Config) (Totals, error) {
 	rate := time.NewTicker(cfg.RateInterval)
 	defer rate.Stop()
 	backoff := cfg.MinBackoff
+	c.addr = cfg.Addr
 	for {
 		authorized, err := c.session(ctx, rate.C)
 		if ctx.Err() != nil {
@@ -252,8 +262,16 @@ func Run(ctx context.Context, cfg Config) (Totals, error) {
 		if authorized {
 			backoff = cfg.MinBackoff
 		}
-		c.emit(Event{Kind: Disconnected, Addr: cfg.Addr, Err: err, Retry: backoff})
-		wait := time.NewTimer(backoff)
+		pause := backoff
+		var re *redirect
+		if errors.As(err, &re) {
+			c.addr, pause = re.addr, re.wait
+			c.emit(Event{Kind: Redirected, Addr: re.addr, Retry: re.wait})
+		} else {
+			c.emit(Event{Kind: Disconnected, Addr: c.addr, Err: err, Retry: backoff})
+			backoff = min(2*backoff, cfg.MaxBackoff)
+		}
+		wait := time.NewTimer(pause)
 	waiting:
 		for {
 			select {
@@ -266,8 +284,64 @@ func Run(ctx context.Context, cfg Config) (Totals, error) {
 				break waiting
 			}
 		}
-		backoff = min(2*backoff, cfg.MaxBackoff)
 	}
+}
+
+// redirect ends a connection on the pool's client.reconnect: Run dials
+// addr after wait, without counting it as a failure.
+type redirect struct {
+	addr string
+	wait time.Duration
+}
+
+func (r *redirect) Error() string {
+	return fmt.Sprintf("the pool asked to reconnect to %s in %s", r.addr, r.wait)
+}
+
+// maxRedirectWait bounds client.reconnect's wait.
+const maxRedirectWait = 10 * time.Minute
+
+// parseReconnect reads client.reconnect's optional [host, port, wait]
+// against the current address: a missing or empty host or port keeps the
+// current one.
+func parseReconnect(raw json.RawMessage, cur string) (*redirect, error) {
+	host, port, _ := net.SplitHostPort(cur)
+	r := &redirect{}
+	var ps []json.RawMessage
+	if len(bytes.TrimSpace(raw)) > 0 && !isNull(raw) {
+		if err := json.Unmarshal(raw, &ps); err != nil {
+			return nil, protoErrorf("client.reconnect: params are not a list: %.60s", raw)
+		}
+	}
+	if len(ps) > 0 && !isNull(ps[0]) {
+		var h string
+		if json.Unmarshal(ps[0], &h) != nil || strings.ContainsAny(h, "/?#@ ") || len(h) > 255 {
+			return nil, protoErrorf("client.reconnect: bad host %.60s", ps[0])
+		}
+		if h != "" {
+			host = h
+		}
+	}
+	if len(ps) > 1 && !isNull(ps[1]) {
+		// A number or a string of one; an empty string keeps the port.
+		txt := strings.Trim(string(bytes.TrimSpace(ps[1])), `"`)
+		if txt != "" {
+			n, err := strconv.Atoi(txt)
+			if err != nil || n < 1 || n > 65535 {
+				return nil, protoErrorf("client.reconnect: bad port %.60s", ps[1])
+			}
+			port = strconv.Itoa(n)
+		}
+	}
+	if len(ps) > 2 && !isNull(ps[2]) {
+		var w float64
+		if json.Unmarshal(ps[2], &w) != nil || !(w >= 0) {
+			return nil, protoErrorf("client.reconnect: bad wait %.60s", ps[2])
+		}
+		r.wait = min(time.Duration(w*float64(time.Second)), maxRedirectWait)
+	}
+	r.addr = net.JoinHostPort(host, port)
+	return r, nil
 }
 
 // fatalError ends Run, not only the connection.
@@ -278,6 +352,7 @@ func (e *fatalError) Error() string { return e.err.Error() }
 type client struct {
 	cfg   Config
 	start time.Time
+	addr  string // the pool dialled now: cfg.Addr until client.reconnect moves it
 
 	accepted, rejected uint64 // Run's goroutine only
 
@@ -365,9 +440,9 @@ type readResult struct {
 
 func (c *client) session(ctx context.Context, rateC <-chan time.Time) (authorized bool, err error) {
 	d := net.Dialer{Timeout: c.cfg.DialTimeout}
-	conn, err := d.DialContext(ctx, "tcp", c.cfg.Addr)
+	conn, err := d.DialContext(ctx, "tcp", c.addr)
 	if err != nil {
-		return false, fmt.Errorf("connect %s: %w", c.cfg.Addr, err)
+		return false, fmt.Errorf("connect %s: %w", c.addr, err)
 	}
 	s := &session{
 		client: c, conn: conn, stop: make(chan struct{}),
@@ -386,7 +461,7 @@ func (c *client) session(ctx context.Context, rateC <-chan time.Time) (authorize
 		conn.Close()
 		<-readerDone
 	}()
-	c.emit(Event{Kind: Connected, Addr: c.cfg.Addr})
+	c.emit(Event{Kind: Connected, Addr: c.addr})
 	if err := s.send(idSubscribe, "mining.subscribe", c.cfg.Agent); err != nil {
 		return false, err
 	}
@@ -472,6 +547,9 @@ func (s *session) read(out chan<- readResult) {
 }
 
 func (s *session) send(id uint64, method string, params ...any) error {
+	if params == nil {
+		params = []any{} // a list, never null
+	}
 	b, err := json.Marshal(request{ID: id, Method: method, Params: params})
 	if err != nil {
 		return err
@@ -489,7 +567,7 @@ func (s *session) send(id uint64, method string, params ...any) error {
 func (s *session) ignore(err error) error {
 	s.badLines++
 	if s.badLines <= maxLoggedBadLines {
-		s.emit(Event{Kind: LineIgnored, Addr: s.cfg.Addr, Err: err})
+		s.emit(Event{Kind: LineIgnored, Addr: s.addr, Err: err})
 	}
 	if s.badLines >= maxBadLines {
 		return fmt.Errorf("%w: %d unusable lines from the pool", ErrProtocol, s.badLines)
@@ -529,7 +607,7 @@ func (s *session) handle(line []byte) (gotJob bool, err error) {
 			return false, err // without extranonces there is nothing to mine
 		}
 		s.sub, s.subscribed = sub, true
-		s.emit(Event{Kind: Subscribed, Addr: s.cfg.Addr, Extranonce1: sub.Extranonce1, Extranonce2Size: sub.Extranonce2Size})
+		s.emit(Event{Kind: Subscribed, Addr: s.addr, Extranonce1: sub.Extranonce1, Extranonce2Size: sub.Extranonce2Size})
 		return false, s.send(idAuthorize, "mining.authorize", s.cfg.User, s.cfg.Password)
 	case idAuthorize:
 		ok, isBool := parseResultBool(m.Result)
@@ -542,8 +620,12 @@ func (s *session) handle(line []byte) (gotJob bool, err error) {
 			return false, &fatalError{fmt.Errorf("%w: user %q: %s", ErrUnauthorized, s.cfg.User, reason)}
 		}
 		s.authorized = true
-		s.emit(Event{Kind: Authorized, Addr: s.cfg.Addr})
+		s.emit(Event{Kind: Authorized, Addr: s.addr})
 		s.startMining()
+		// Ask for mining.set_extranonce; a pool without it answers with
+		// an error, which changes nothing.
+		return false, s.send(idExtranonce, "mining.extranonce.subscribe")
+	case idExtranonce:
 		return false, nil
 	}
 	p, ok := s.pending[id]
@@ -561,7 +643,7 @@ func (s *session) handle(line []byte) (gotJob bool, err error) {
 		s.rejected++
 		sh.Code, sh.Reason = parseError(m.Error)
 	}
-	s.emit(Event{Kind: ShareAnswered, Addr: s.cfg.Addr, Share: sh, Totals: s.totals()})
+	s.emit(Event{Kind: ShareAnswered, Addr: s.addr, Share: sh, Totals: s.totals()})
 	return false, nil
 }
 
@@ -573,7 +655,7 @@ func (s *session) notification(method string, raw json.RawMessage) (gotJob bool,
 			return false, s.ignore(err)
 		}
 		s.job = j
-		s.emit(Event{Kind: JobReceived, Addr: s.cfg.Addr, Job: j, Difficulty: s.diff})
+		s.emit(Event{Kind: JobReceived, Addr: s.addr, Job: j, Difficulty: s.diff})
 		s.startMining()
 		return true, nil
 	case "mining.set_difficulty":
@@ -582,7 +664,7 @@ func (s *session) notification(method string, raw json.RawMessage) (gotJob bool,
 			return false, s.ignore(err)
 		}
 		s.diff = d
-		s.emit(Event{Kind: DifficultySet, Addr: s.cfg.Addr, Difficulty: d})
+		s.emit(Event{Kind: DifficultySet, Addr: s.addr, Difficulty: d})
 	case "mining.set_extranonce":
 		ps, err := params("mining.set_extranonce", raw, 2)
 		if err != nil {
@@ -593,7 +675,19 @@ func (s *session) notification(method string, raw json.RawMessage) (gotJob bool,
 			return false, s.ignore(err)
 		}
 		s.sub = sub
-		s.emit(Event{Kind: Subscribed, Addr: s.cfg.Addr, Extranonce1: sub.Extranonce1, Extranonce2Size: sub.Extranonce2Size})
+		s.emit(Event{Kind: Subscribed, Addr: s.addr, Extranonce1: sub.Extranonce1, Extranonce2Size: sub.Extranonce2Size})
+	case "client.reconnect":
+		r, err := parseReconnect(raw, s.addr)
+		if err != nil {
+			return false, s.ignore(err)
+		}
+		return false, r
+	case "client.show_message":
+		var ps []string
+		if json.Unmarshal(raw, &ps) != nil || len(ps) == 0 {
+			return false, s.ignore(protoErrorf("client.show_message: want [text]: %.60s", raw))
+		}
+		s.emit(Event{Kind: PoolMessage, Addr: s.addr, Message: clip(ps[0])})
 	default:
 		return false, s.ignore(protoErrorf("unsupported method %.40q", method))
 	}

@@ -150,6 +150,10 @@ func (pc *poolConn) handshake() {
 		pc.t.Fatalf("authorize: %s", l.raw)
 	}
 	pc.send(`{"id":2,"result":true,"error":null}`)
+	if l := pc.next(); l.raw != `{"id":3,"method":"mining.extranonce.subscribe","params":[]}` {
+		pc.t.Fatalf("extranonce.subscribe: %s", l.raw)
+	}
+	pc.send(`{"id":3,"result":true,"error":null}`)
 }
 
 func (pc *poolConn) setDifficulty(d string) {
@@ -607,5 +611,60 @@ func TestRunChecksConfig(t *testing.T) {
 	off.Available = false
 	if _, err := Run(context.Background(), Config{Addr: "127.0.0.1:1", Kernel: &off}); !errors.Is(err, sha256x.ErrUnavailable) {
 		t.Fatalf("unavailable kernel: %v", err)
+	}
+}
+
+// TestPoolRedirect: client.reconnect moves the client to the address it
+// names, after the wait it gives, without counting a failure; a bad
+// reconnect is ignored; client.show_message is reported.
+func TestPoolRedirect(t *testing.T) {
+	first, second := newFakePool(t), newFakePool(t)
+	ev := newEvents()
+	r := start(t, first.addr(), ev, nil)
+	pc := first.accept()
+	pc.handshake()
+	pc.send(`{"id":null,"method":"client.show_message","params":["maintenance at noon"]}`)
+	if m := ev.wait(t, "message", func(e Event) bool { return e.Kind == PoolMessage }); m.Message != "maintenance at noon" {
+		t.Fatalf("message event %+v", m)
+	}
+	pc.send(`{"id":null,"method":"client.reconnect","params":["bad host/x",1,0]}`)
+	ev.wait(t, "the bad reconnect ignored", func(e Event) bool { return e.Kind == LineIgnored })
+	host, port, _ := net.SplitHostPort(second.addr())
+	pc.send(`{"id":null,"method":"client.reconnect","params":["` + host + `","` + port + `",0]}`)
+	red := ev.wait(t, "redirect", func(e Event) bool { return e.Kind == Redirected })
+	if red.Addr != second.addr() || red.Retry != 0 {
+		t.Fatalf("redirect event %+v", red)
+	}
+	pc2 := second.accept()
+	pc2.handshake()
+	pc2.setDifficulty(easyDiff)
+	pc2.notify("moved", true)
+	s := pc2.nextShare(easyDiff)
+	pc2.answer(s, accept)
+	ev.wait(t, "accepted share at the new address", func(e Event) bool { return e.Kind == ShareAnswered && e.Share.Accepted })
+	r.stop(t)
+}
+
+func TestParseReconnect(t *testing.T) {
+	for _, tc := range []struct {
+		params, want string
+		wait         time.Duration
+	}{
+		{``, "a:1", 0},
+		{`[]`, "a:1", 0},
+		{`["b"]`, "b:1", 0},
+		{`["", 2]`, "a:2", 0},
+		{`["b", "3", 1.5]`, "b:3", 1500 * time.Millisecond},
+		{`[null, null, 100000]`, "a:1", maxRedirectWait},
+	} {
+		r, err := parseReconnect(json.RawMessage(tc.params), "a:1")
+		if err != nil || r.addr != tc.want || r.wait != tc.wait {
+			t.Errorf("%s: %+v %v, want %s after %s", tc.params, r, err, tc.want, tc.wait)
+		}
+	}
+	for _, bad := range []string{`{}`, `[5]`, `["b", 0]`, `["b", 70000]`, `["b", "x"]`, `["b", 1, -1]`, `["a@b"]`} {
+		if _, err := parseReconnect(json.RawMessage(bad), "a:1"); err == nil {
+			t.Errorf("%s: accepted", bad)
+		}
 	}
 }

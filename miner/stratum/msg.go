@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
+	"strings"
 )
 
 // ErrProtocol is wrapped by every error about a line the pool sent.
@@ -263,4 +264,36 @@ func clip(s string) string {
 		return s[:max] + "…"
 	}
 	return s
+}
+
+// Password options: many pools read settings from the authorize password,
+// written as comma-separated key=value items ("x,d=0.5"). powlab uses two:
+// d, the share difficulty a miner asks for (as mining.suggest_difficulty),
+// and rate, the hashes/s a rate-capped miner declares, so a lab pool can
+// draw a worker's true rate beside its estimate.
+const (
+	PasswordDifficulty = "d"
+	PasswordRate       = "rate"
+)
+
+// PasswordOptions returns the key=value items of a password; items
+// without "=" (such as the usual "x") are skipped, and a repeated key keeps
+// its last value.
+func PasswordOptions(pw string) map[string]string {
+	opts := map[string]string{}
+	for _, item := range strings.Split(pw, ",") {
+		k, v, ok := strings.Cut(strings.TrimSpace(item), "=")
+		if ok && k != "" {
+			opts[strings.ToLower(strings.TrimSpace(k))] = strings.TrimSpace(v)
+		}
+	}
+	return opts
+}
+
+// WithPasswordOption appends key=value to a password.
+func WithPasswordOption(pw, key, value string) string {
+	if pw == "" {
+		return key + "=" + value
+	}
+	return pw + "," + key + "=" + value
 }

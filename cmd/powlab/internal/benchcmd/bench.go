@@ -6,10 +6,6 @@ import (
 	"context"
 	"encoding/hex"
 	"fmt"
-	"math"
-	"strconv"
-	"strings"
-	"text/tabwriter"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -24,7 +20,7 @@ import (
 // BenchOptions are the flags of `powlab bench`.
 type BenchOptions struct {
 	IO        cmdutil.IO
-	Target    miner.TargetFlags
+	Target    cmdutil.TargetFlags
 	Algo      string
 	LastProof uint64
 	Kernel    string
@@ -38,7 +34,7 @@ type BenchOptions struct {
 
 // DefaultPrefix is the benchmark's default difficulty: the tutorial's
 // six hex zeros.
-const DefaultPrefix = "000000"
+const DefaultPrefix = bench.DefaultHashratePrefix
 
 // DefaultDuration per configuration keeps the default run (every kernel at 1
 // and all workers) well under a minute.
@@ -123,7 +119,7 @@ func runBench(ctx context.Context, opts *BenchOptions) error {
 	if err != nil {
 		return err
 	}
-	target, err := cmdutil.ParseTarget(opts.Target, def)
+	target, err := opts.Target.Parse(def)
 	if err != nil {
 		return err
 	}
@@ -176,40 +172,6 @@ func runBench(ctx context.Context, opts *BenchOptions) error {
 		}
 		return err
 	}
-	Render(opts.IO, rec, skipped)
+	cmdutil.RenderBench(opts.IO, rec, skipped)
 	return err
-}
-
-// Render prints a sweep as a table.
-func Render(io cmdutil.IO, rec *results.Bench, skipped []string) {
-	out := io.Out
-	e := rec.Env
-	fmt.Fprintf(out, "powlab bench: %s, %s on %s\n", rec.Algo, rec.Target, rec.Puzzle)
-	fmt.Fprintf(out, "cpu       %s, %d logical cores, features %s\n", e.CPU, e.LogicalCores, strings.Join(e.Features, " "))
-	fmt.Fprintf(out, "build     powlab %s, %s %s/%s\n", e.Powlab, e.GoVersion, e.OS, e.Arch)
-	fmt.Fprintf(out, "expected  %s attempts per solution (p = %.3g); %s per configuration\n",
-		cmdutil.HumanCount(rec.ExpectedAttempts), rec.Probability, time.Duration(rec.DurationSeconds*float64(time.Second)))
-	if len(skipped) > 0 {
-		fmt.Fprintf(out, "skipped   %s\n", strings.Join(skipped, ", "))
-	}
-	fmt.Fprintln(out)
-	tw := tabwriter.NewWriter(out, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, "kernel\tworkers\tattempts\tattempts/s\tvs stdlib×1\tscaling\tsolutions\texpected time to solution\t")
-	for _, r := range rec.Runs {
-		vs, scale := "-", "-"
-		if r.SpeedupVsStdlib > 0 {
-			vs = fmt.Sprintf("%.2f×", r.SpeedupVsStdlib)
-		}
-		if r.Efficiency > 0 {
-			scale = fmt.Sprintf("%.0f%%", 100*r.Efficiency)
-		}
-		exp := "-"
-		if r.ExpectedSecondsToSolution > 0 && !math.IsInf(r.ExpectedSecondsToSolution, 0) {
-			exp = cmdutil.HumanSeconds(r.ExpectedSecondsToSolution)
-		}
-		fmt.Fprintf(tw, "%s\t%d\t%s\t%s\t%s\t%s\t%s\t%s\t\n", r.Kernel, r.Workers,
-			cmdutil.HumanCount(float64(r.Attempts)), cmdutil.HumanRate(r.AttemptsPerSec), vs, scale,
-			strconv.FormatUint(r.Solutions, 10), exp)
-	}
-	tw.Flush()
 }

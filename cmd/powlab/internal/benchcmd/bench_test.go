@@ -10,7 +10,6 @@ import (
 
 	"github.com/powlab/powlab/cmd/powlab/internal/cmdutil"
 	"github.com/powlab/powlab/cmd/powlab/internal/cmdutil/cmdtest"
-	"github.com/powlab/powlab/miner"
 	"github.com/powlab/powlab/results"
 )
 
@@ -24,7 +23,7 @@ func TestFlagsToOptions(t *testing.T) {
 		{"sha256d sweep", []string{"--algo", "sha256d", "--kernel", "stdlib,generic", "-w", "1,2", "--duration", "5s", "--no-save"},
 			BenchOptions{Algo: "sha256d", LastProof: 100, Kernel: "stdlib,generic", Workers: "1,2", Duration: 5 * time.Second, Out: results.DefaultDir, NoSave: true}},
 		{"json and target", []string{"--bits", "32", "--json", "--out", "/tmp/x", "--last-proof", "7"},
-			BenchOptions{Algo: "sha256", LastProof: 7, Kernel: "all", Duration: DefaultDuration, Out: "/tmp/x", JSON: true, Target: miner.TargetFlags{Bits: "32"}}},
+			BenchOptions{Algo: "sha256", LastProof: 7, Kernel: "all", Duration: DefaultDuration, Out: "/tmp/x", JSON: true, Target: cmdutil.TargetFlags{Bits: "32"}}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -101,7 +100,7 @@ func TestBenchUsageErrors(t *testing.T) {
 		{"bad kernel", BenchOptions{Kernel: "warp9", Duration: time.Second}, "unknown kernel"},
 		{"bad workers", BenchOptions{Workers: "0", Duration: time.Second}, "--workers"},
 		{"short duration", BenchOptions{Duration: time.Millisecond}, "--duration"},
-		{"two targets", BenchOptions{Duration: time.Second, Target: miner.TargetFlags{Bits: "3", Prefix: "00"}}, "only one"},
+		{"two targets", BenchOptions{Duration: time.Second, Target: cmdutil.TargetFlags{Bits: "3", Prefix: "00"}}, "only one"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

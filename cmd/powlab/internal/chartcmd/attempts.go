@@ -20,22 +20,26 @@ import (
 
 // AttemptsOptions are the flags of `powlab chart attempts`.
 type AttemptsOptions struct {
-	IO        cmdutil.IO
-	Prefix    string
-	Bits      string
-	Trials    int
-	Workers   int
-	Kernel    string
-	Seed      uint64
-	Out       string
-	JSON      bool
-	From      string
-	RecordDir string
-	NoSave    bool
-	Force     bool
-	Budget    time.Duration
-	Argv      []string
-	cmd       *cobra.Command
+	IO      cmdutil.IO
+	Prefix  string
+	Bits    string
+	Trials  int
+	Workers int
+	Kernel  string
+	Seed    uint64
+	Force   bool
+	Budget  time.Duration
+	Argv    []string
+	cmd     *cobra.Command
+	cmdutil.RecordFlags
+}
+
+// attemptsRecord describes the record flags of `powlab chart attempts`.
+var attemptsRecord = cmdutil.RecordFlagOptions{
+	Out:     DefaultAttemptsOut,
+	OutNote: "the seconds chart goes next to it as NAME-seconds.EXT",
+	From:    "a saved attempts record",
+	Kind:    results.KindAttempts,
 }
 
 // Defaults of `powlab chart attempts`.
@@ -101,11 +105,7 @@ still saved, printed and drawn.`,
 	f.IntVarP(&opts.Workers, "workers", "w", 0, "worker goroutines per search (0: one per CPU)")
 	f.StringVar(&opts.Kernel, "kernel", "auto", cmdutil.KernelHelp(false))
 	f.Uint64Var(&opts.Seed, "seed", 1, "seed of the random last proofs")
-	f.StringVarP(&opts.Out, "out", "o", DefaultAttemptsOut, "chart file, .png or .svg; the seconds chart goes next to it as NAME-seconds.EXT")
-	f.BoolVar(&opts.JSON, "json", false, "print the record as JSON instead of a table")
-	f.StringVar(&opts.From, "from", "", "redraw a saved attempts record instead of running")
-	f.StringVar(&opts.RecordDir, "record-dir", results.DefaultDir, "directory the record is written to")
-	f.BoolVar(&opts.NoSave, "no-save", false, "do not write the record")
+	cmdutil.AddRecordFlags(f, &opts.RecordFlags, attemptsRecord)
 	f.BoolVar(&opts.Force, "force", false, "run even if the expected time exceeds --budget")
 	f.DurationVar(&opts.Budget, "budget", DefaultBudget, "refuse experiments expected to take longer than this (at the measured hashrate)")
 	return cmd
@@ -151,17 +151,12 @@ func (o *AttemptsOptions) config() (bench.AttemptsConfig, error) {
 }
 
 func runAttempts(ctx context.Context, opts *AttemptsOptions) error {
-	if err := checkOut(opts.Out); err != nil {
+	if err := opts.Check(flagsOf(opts.cmd), "prefix", "bits", "trials", "workers", "kernel", "seed", "force", "budget"); err != nil {
 		return err
 	}
 	if opts.From != "" {
-		if opts.cmd != nil {
-			if err := fromConflicts(opts.cmd, "prefix", "bits", "trials", "workers", "kernel", "seed", "force", "budget"); err != nil {
-				return err
-			}
-		}
 		var rec results.Attempts
-		if err := readRecord(opts.From, results.KindAttempts, &rec); err != nil {
+		if err := cmdutil.ReadFromRecord(opts.From, attemptsRecord.Kind, &rec); err != nil {
 			return err
 		}
 		return finishAttempts(opts, &rec, "")
@@ -222,11 +217,9 @@ func runAttempts(ctx context.Context, opts *AttemptsOptions) error {
 			return runErr
 		}
 	}
-	path := ""
-	if !opts.NoSave {
-		if path, err = results.Write(opts.RecordDir, rec); err != nil {
-			return err
-		}
+	path, err := opts.Save(rec)
+	if err != nil {
+		return err
 	}
 	if err := finishAttempts(opts, rec, path); err != nil {
 		return err
@@ -253,12 +246,8 @@ func newBar(w interface{ Write([]byte) (int, error) }, total float64) *progressb
 
 // finishAttempts prints and draws a record; path is where it was saved.
 func finishAttempts(opts *AttemptsOptions, rec *results.Attempts, path string) error {
-	if opts.JSON {
-		if err := cmdutil.PrintJSON(opts.IO.Out, rec); err != nil {
-			return err
-		}
-	} else {
-		RenderAttempts(opts.IO, rec)
+	if err := cmdutil.PrintRecord(opts.IO, opts.RecordFlags, rec, RenderAttempts); err != nil {
+		return err
 	}
 	if err := results.PlotAttempts(rec, opts.Out); err != nil {
 		return err
@@ -267,10 +256,7 @@ func finishAttempts(opts *AttemptsOptions, rec *results.Attempts, path string) e
 	if err := results.PlotAttemptsSeconds(rec, sec); err != nil {
 		return err
 	}
-	if path != "" {
-		fmt.Fprintf(opts.IO.ErrOut, "record written to %s\n", path)
-	}
-	fmt.Fprintf(opts.IO.ErrOut, "charts written to %s and %s\n", opts.Out, sec)
+	cmdutil.ReportWritten(opts.IO, path, opts.Out, sec)
 	return nil
 }
 

@@ -18,17 +18,13 @@ import (
 
 // BlockTimeOptions are the flags of `powlab chart blocktime`.
 type BlockTimeOptions struct {
-	IO        cmdutil.IO
-	Data      string
-	File      string
-	Prefix    string
-	Out       string
-	JSON      bool
-	From      string
-	RecordDir string
-	NoSave    bool
-	Argv      []string
-	cmd       *cobra.Command
+	IO     cmdutil.IO
+	Data   string
+	File   string
+	Prefix string
+	Argv   []string
+	cmd    *cobra.Command
+	cmdutil.RecordFlags
 }
 
 // Defaults of `powlab chart blocktime`.
@@ -38,6 +34,14 @@ const (
 	// file, whose blocks do not record it: the tutorial's four hex zeros.
 	DefaultFilePrefix = "0000"
 )
+
+// blockTimeRecord describes the record flags of `powlab chart blocktime`.
+var blockTimeRecord = cmdutil.RecordFlagOptions{
+	Out:     DefaultBlockTimeOut,
+	From:    "a saved blocktime record",
+	Instead: "reading a chain",
+	Kind:    results.KindBlockTime,
+}
 
 // NewCmdBlockTime builds the command; runF replaces the run function in tests.
 func NewCmdBlockTime(io cmdutil.IO, runF func(context.Context, *BlockTimeOptions) error) *cobra.Command {
@@ -70,16 +74,12 @@ charted at --prefix), or a saved record (--from).`,
 	f.StringVar(&opts.Data, "data", "", "chain data directory (default $POWLAB_DATA or ~/.powlab)")
 	f.StringVar(&opts.File, "file", "", "tutorial-format chain JSON file (GET /chain)")
 	f.StringVar(&opts.Prefix, "prefix", DefaultFilePrefix, "difficulty of every block of a --file chain, as a hex prefix")
-	f.StringVarP(&opts.Out, "out", "o", DefaultBlockTimeOut, "chart file, .png or .svg")
-	f.BoolVar(&opts.JSON, "json", false, "print the record as JSON instead of a table")
-	f.StringVar(&opts.From, "from", "", "redraw a saved blocktime record")
-	f.StringVar(&opts.RecordDir, "record-dir", results.DefaultDir, "directory the record is written to")
-	f.BoolVar(&opts.NoSave, "no-save", false, "do not write the record")
+	cmdutil.AddRecordFlags(f, &opts.RecordFlags, blockTimeRecord)
 	return cmd
 }
 
 func runBlockTime(ctx context.Context, opts *BlockTimeOptions) error {
-	if err := checkOut(opts.Out); err != nil {
+	if err := cmdutil.CheckChartOut(opts.Out); err != nil {
 		return err
 	}
 	set := 0
@@ -102,30 +102,24 @@ func runBlockTime(ctx context.Context, opts *BlockTimeOptions) error {
 	path := ""
 	switch {
 	case opts.From != "":
-		if opts.cmd != nil {
-			if err := fromConflicts(opts.cmd, "prefix"); err != nil {
-				return err
-			}
+		if err := cmdutil.RejectWithFrom(flagsOf(opts.cmd), "prefix"); err != nil {
+			return err
 		}
 		rec = &results.BlockTime{}
-		if err := readRecord(opts.From, results.KindBlockTime, rec); err != nil {
+		if err := cmdutil.ReadFromRecord(opts.From, blockTimeRecord.Kind, rec); err != nil {
 			return err
 		}
 	case opts.Data != "":
-		if opts.cmd != nil {
-			if err := fromConflicts(opts.cmd, "prefix"); err != nil {
-				return fmt.Errorf("--prefix applies to --file only: %w", err)
-			}
+		if opts.cmd != nil && opts.cmd.Flags().Changed("prefix") {
+			return cmdutil.FlagErrorf("--prefix applies to --file only: a chain store keeps each block's own target")
 		}
 		var err error
 		rec, err = bench.ChainBlockTimes(ctx, opts.Data, append([]string{"powlab", "chart", "blocktime"}, opts.Argv...))
 		if err != nil {
 			return err
 		}
-		if !opts.NoSave {
-			if path, err = results.Write(opts.RecordDir, rec); err != nil {
-				return err
-			}
+		if path, err = opts.Save(rec); err != nil {
+			return err
 		}
 	default:
 		t, err := miner.ParsePrefix(opts.Prefix)
@@ -153,27 +147,11 @@ func runBlockTime(ctx context.Context, opts *BlockTimeOptions) error {
 		if err != nil {
 			return fmt.Errorf("--file %s: %w", opts.File, err)
 		}
-		if !opts.NoSave {
-			if path, err = results.Write(opts.RecordDir, rec); err != nil {
-				return err
-			}
-		}
-	}
-	if opts.JSON {
-		if err := cmdutil.PrintJSON(opts.IO.Out, rec); err != nil {
+		if path, err = opts.Save(rec); err != nil {
 			return err
 		}
-	} else {
-		RenderBlockTime(opts.IO, rec)
 	}
-	if err := results.PlotBlockTime(rec, opts.Out); err != nil {
-		return err
-	}
-	if path != "" {
-		fmt.Fprintf(opts.IO.ErrOut, "record written to %s\n", path)
-	}
-	fmt.Fprintf(opts.IO.ErrOut, "chart written to %s\n", opts.Out)
-	return nil
+	return cmdutil.ShowRecord(opts.IO, opts.RecordFlags, rec, path, RenderBlockTime, results.PlotBlockTime)
 }
 
 // RenderBlockTime prints a block-time record: the summary, then at most

@@ -5,16 +5,15 @@
 package chartcmd
 
 import (
-	"fmt"
 	"math"
 	"sort"
 	"strconv"
 	"strings"
 
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 
 	"github.com/powlab/powlab/cmd/powlab/internal/cmdutil"
-	"github.com/powlab/powlab/results"
 )
 
 // NewCmdChart builds `powlab chart` and its subcommands.
@@ -27,7 +26,7 @@ and draw a chart (PNG or SVG, by the --out extension). Every chart can be
 redrawn from a saved record with --from, without rerunning anything.`,
 		Args: cmdutil.NoArgs,
 		RunE: func(c *cobra.Command, args []string) error {
-			return cmdutil.FlagErrorf("%s needs a subcommand: attempts, hashrate, blocktime or net", c.CommandPath())
+			return cmdutil.FlagErrorf("%s needs a subcommand: attempts, hashrate, blocktime, net or pool", c.CommandPath())
 		},
 	}
 	cmd.AddCommand(
@@ -89,35 +88,13 @@ func ParseRange(flag, s string, lo, hi int) ([]int, error) {
 	return out, nil
 }
 
-// checkOut checks a --out chart path.
-func checkOut(path string) error {
-	if err := results.CheckFigurePath(path); err != nil {
-		return cmdutil.FlagErrorf("--out %v", err)
+// flagsOf is c's flag set, or nil for options built without a command
+// (in tests), which then skip the checks of what was set.
+func flagsOf(c *cobra.Command) *pflag.FlagSet {
+	if c == nil {
+		return nil
 	}
-	return nil
-}
-
-// fromConflicts rejects experiment flags given together with --from.
-func fromConflicts(c *cobra.Command, names ...string) error {
-	var bad []string
-	for _, n := range names {
-		if c.Flags().Changed(n) {
-			bad = append(bad, "--"+n)
-		}
-	}
-	if len(bad) > 0 {
-		return cmdutil.FlagErrorf("--from redraws a saved record; %s would change the experiment, so it cannot be combined with --from", strings.Join(bad, ", "))
-	}
-	return nil
-}
-
-// readRecord loads a --from record of the given kind; errors name the flag
-// and are not usage errors (exit 1).
-func readRecord(path, kind string, rec any) error {
-	if err := results.Read(path, kind, rec); err != nil {
-		return fmt.Errorf("--from %s: %w", path, err)
-	}
-	return nil
+	return c.Flags()
 }
 
 // num formats a table value: one decimal below 10 000 in size, then SI
@@ -130,30 +107,4 @@ func num(v float64) string {
 		return "-" + strings.TrimSpace(cmdutil.HumanCount(-v))
 	}
 	return strings.TrimSpace(cmdutil.HumanCount(v))
-}
-
-// redraw is the flow of the verbs that only redraw a record: read --from
-// (a record of kind), print it (JSON or render's table), draw it to out.
-func redraw[R any](io cmdutil.IO, from, out, kind, maker string, rec *R, render func(cmdutil.IO, *R), draw func(*R, string) error) error {
-	if from == "" {
-		return cmdutil.FlagErrorf("--from: give a record written by %s", maker)
-	}
-	if err := checkOut(out); err != nil {
-		return err
-	}
-	if err := readRecord(from, kind, rec); err != nil {
-		return err
-	}
-	if render == nil {
-		if err := cmdutil.PrintJSON(io.Out, rec); err != nil {
-			return err
-		}
-	} else {
-		render(io, rec)
-	}
-	if err := draw(rec, out); err != nil {
-		return err
-	}
-	fmt.Fprintf(io.ErrOut, "chart written to %s\n", out)
-	return nil
 }

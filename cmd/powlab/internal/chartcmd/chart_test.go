@@ -59,11 +59,14 @@ func TestAttemptsFlagsToOptions(t *testing.T) {
 		argv []string
 		want AttemptsOptions
 	}{
-		{"defaults", nil, AttemptsOptions{Trials: DefaultTrials, Kernel: "auto", Seed: 1, Out: DefaultAttemptsOut, RecordDir: "results-out", Budget: DefaultBudget}},
+		{"defaults", nil, AttemptsOptions{Trials: DefaultTrials, Kernel: "auto", Seed: 1, Budget: DefaultBudget,
+			RecordFlags: cmdutil.RecordFlags{Out: DefaultAttemptsOut, RecordDir: "results-out"}}},
 		{"brief", []string{"--prefix", "1..6", "--trials", "100", "-w", "2", "--kernel", "stdlib", "--seed", "9", "--out", "docs/a.svg", "--json", "--force", "--budget", "2h"},
-			AttemptsOptions{Prefix: "1..6", Trials: 100, Workers: 2, Kernel: "stdlib", Seed: 9, Out: "docs/a.svg", JSON: true, Force: true, Budget: 2 * time.Hour, RecordDir: "results-out"}},
+			AttemptsOptions{Prefix: "1..6", Trials: 100, Workers: 2, Kernel: "stdlib", Seed: 9, Force: true, Budget: 2 * time.Hour,
+				RecordFlags: cmdutil.RecordFlags{Out: "docs/a.svg", JSON: true, RecordDir: "results-out"}}},
 		{"bits and from", []string{"--bits", "4..24", "--from", "r.json", "--record-dir", "d", "--no-save"},
-			AttemptsOptions{Bits: "4..24", From: "r.json", Trials: DefaultTrials, Kernel: "auto", Seed: 1, Out: DefaultAttemptsOut, RecordDir: "d", NoSave: true, Budget: DefaultBudget}},
+			AttemptsOptions{Bits: "4..24", Trials: DefaultTrials, Kernel: "auto", Seed: 1, Budget: DefaultBudget,
+				RecordFlags: cmdutil.RecordFlags{From: "r.json", Out: DefaultAttemptsOut, RecordDir: "d", NoSave: true}}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

@@ -8,7 +8,6 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/powlab/powlab/bench"
-	"github.com/powlab/powlab/cmd/powlab/internal/benchcmd"
 	"github.com/powlab/powlab/cmd/powlab/internal/cmdutil"
 	"github.com/powlab/powlab/miner"
 	"github.com/powlab/powlab/results"
@@ -16,17 +15,13 @@ import (
 
 // HashrateOptions are the flags of `powlab chart hashrate`.
 type HashrateOptions struct {
-	IO        cmdutil.IO
-	Kernel    string
-	Workers   string
-	Duration  time.Duration
-	Out       string
-	JSON      bool
-	From      string
-	RecordDir string
-	NoSave    bool
-	Argv      []string
-	cmd       *cobra.Command
+	IO       cmdutil.IO
+	Kernel   string
+	Workers  string
+	Duration time.Duration
+	Argv     []string
+	cmd      *cobra.Command
+	cmdutil.RecordFlags
 }
 
 // Defaults of `powlab chart hashrate`: a short sweep, about ten seconds
@@ -35,6 +30,13 @@ const (
 	DefaultHashrateOut      = "hashrate.png"
 	DefaultHashrateDuration = time.Second
 )
+
+// hashrateRecord describes the record flags of `powlab chart hashrate`.
+var hashrateRecord = cmdutil.RecordFlagOptions{
+	Out:  DefaultHashrateOut,
+	From: "a saved bench record",
+	Kind: results.KindBench,
+}
 
 // NewCmdHashrate builds the command; runF replaces the run function in tests.
 func NewCmdHashrate(io cmdutil.IO, runF func(context.Context, *HashrateOptions) error) *cobra.Command {
@@ -61,18 +63,14 @@ tutorial's puzzle with last proof 100 and target prefix 000000) and saves it.`,
 	f.StringVar(&opts.Kernel, "kernel", "all", cmdutil.KernelHelp(true)+"; a comma-separated list is allowed")
 	f.StringVarP(&opts.Workers, "workers", "w", "", "comma-separated worker counts (default 1,<CPUs>)")
 	f.DurationVar(&opts.Duration, "duration", DefaultHashrateDuration, "time per configuration")
-	f.StringVarP(&opts.Out, "out", "o", DefaultHashrateOut, "chart file, .png or .svg")
-	f.BoolVar(&opts.JSON, "json", false, "print the record as JSON instead of a table")
-	f.StringVar(&opts.From, "from", "", "redraw a saved bench record instead of running")
-	f.StringVar(&opts.RecordDir, "record-dir", results.DefaultDir, "directory the record is written to")
-	f.BoolVar(&opts.NoSave, "no-save", false, "do not write the record")
+	cmdutil.AddRecordFlags(f, &opts.RecordFlags, hashrateRecord)
 	return cmd
 }
 
 func (o *HashrateOptions) sweep() (bench.HashrateConfig, error) {
 	cfg := bench.HashrateConfig{
 		Puzzle:   miner.TutorialPuzzle(100),
-		Target:   miner.MustPrefix(benchcmd.DefaultPrefix),
+		Target:   miner.MustPrefix(bench.DefaultHashratePrefix),
 		Duration: o.Duration,
 		Command:  append([]string{"powlab", "chart", "hashrate"}, o.Argv...),
 	}
@@ -89,20 +87,15 @@ func (o *HashrateOptions) sweep() (bench.HashrateConfig, error) {
 }
 
 func runHashrate(ctx context.Context, opts *HashrateOptions) error {
-	if err := checkOut(opts.Out); err != nil {
+	if err := opts.Check(flagsOf(opts.cmd), "kernel", "workers", "duration"); err != nil {
 		return err
 	}
 	var rec *results.Bench
 	path := ""
 	var runErr error
 	if opts.From != "" {
-		if opts.cmd != nil {
-			if err := fromConflicts(opts.cmd, "kernel", "workers", "duration"); err != nil {
-				return err
-			}
-		}
 		rec = &results.Bench{}
-		if err := readRecord(opts.From, results.KindBench, rec); err != nil {
+		if err := cmdutil.ReadFromRecord(opts.From, hashrateRecord.Kind, rec); err != nil {
 			return err
 		}
 	} else {
@@ -124,25 +117,13 @@ func runHashrate(ctx context.Context, opts *HashrateOptions) error {
 			}
 			return runErr
 		}
-		if !opts.NoSave {
-			if path, err = results.Write(opts.RecordDir, rec); err != nil {
-				return err
-			}
-		}
-	}
-	if opts.JSON {
-		if err := cmdutil.PrintJSON(opts.IO.Out, rec); err != nil {
+		if path, err = opts.Save(rec); err != nil {
 			return err
 		}
-	} else {
-		benchcmd.Render(opts.IO, rec, nil)
 	}
-	if err := results.PlotBench(rec, opts.Out); err != nil {
+	render := func(io cmdutil.IO, rec *results.Bench) { cmdutil.RenderBench(io, rec, nil) }
+	if err := cmdutil.ShowRecord(opts.IO, opts.RecordFlags, rec, path, render, results.PlotBench); err != nil {
 		return err
 	}
-	if path != "" {
-		fmt.Fprintf(opts.IO.ErrOut, "record written to %s\n", path)
-	}
-	fmt.Fprintf(opts.IO.ErrOut, "chart written to %s\n", opts.Out)
 	return runErr
 }

@@ -6,20 +6,26 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/powlab/powlab/cmd/powlab/internal/cmdutil"
-	"github.com/powlab/powlab/cmd/powlab/internal/netcmd"
 	"github.com/powlab/powlab/results"
 )
 
 // NetOptions are the flags of `powlab chart net`.
 type NetOptions struct {
-	IO   cmdutil.IO
-	From string
-	Out  string
-	JSON bool
+	IO cmdutil.IO
+	cmdutil.RecordFlags
 }
 
 // DefaultNetOut is where `powlab chart net` draws by default.
 const DefaultNetOut = "net.png"
+
+// netRecord describes the record flags of `powlab chart net`.
+var netRecord = cmdutil.RecordFlagOptions{
+	Out:        DefaultNetOut,
+	From:       "a saved net record",
+	Kind:       results.KindNet,
+	RedrawOnly: true,
+	Maker:      "powlab net",
+}
 
 // NewCmdNet builds the command; runF replaces the run function in tests.
 func NewCmdNet(io cmdutil.IO, runF func(context.Context, *NetOptions) error) *cobra.Command {
@@ -41,17 +47,10 @@ is run by ` + "`powlab net`" + `, which draws the same chart next to its record.
 			return runNet(opts)
 		},
 	}
-	f := cmd.Flags()
-	f.StringVar(&opts.From, "from", "", "the net record to draw (required; run `powlab net` to make one)")
-	f.StringVarP(&opts.Out, "out", "o", DefaultNetOut, "chart file, .png or .svg")
-	f.BoolVar(&opts.JSON, "json", false, "print the record as JSON instead of a table")
+	cmdutil.AddRecordFlags(cmd.Flags(), &opts.RecordFlags, netRecord)
 	return cmd
 }
 
 func runNet(opts *NetOptions) error {
-	render := netcmd.Render
-	if opts.JSON {
-		render = nil
-	}
-	return redraw(opts.IO, opts.From, opts.Out, results.KindNet, "powlab net (the network runs there)", &results.Net{}, render, results.WriteNetChart)
+	return cmdutil.Redraw(opts.IO, opts.RecordFlags, netRecord, &results.Net{}, cmdutil.RenderNet, results.WriteNetChart)
 }

@@ -81,7 +81,7 @@ func TestChartPool(t *testing.T) {
 	}
 	out := filepath.Join(dir, "pool.png")
 	var stdout, stderr bytes.Buffer
-	if err := runPool(&PoolOptions{IO: cmdutil.IO{Out: &stdout, ErrOut: &stderr}, From: from, Out: out}); err != nil {
+	if err := runPool(&PoolOptions{IO: cmdutil.IO{Out: &stdout, ErrOut: &stderr}, RecordFlags: cmdutil.RecordFlags{From: from, Out: out}}); err != nil {
 		t.Fatal(err)
 	}
 	if st, err := os.Stat(out); err != nil || st.Size() < 1000 {
@@ -92,7 +92,7 @@ func TestChartPool(t *testing.T) {
 			t.Errorf("table lacks %q:\n%s", want, stdout.String())
 		}
 	}
-	if err := runPool(&PoolOptions{IO: cmdutil.IO{Out: &stdout, ErrOut: &stderr}, Out: out}); cmdutil.ExitCode(err) != cmdutil.ExitUsage {
+	if err := runPool(&PoolOptions{IO: cmdutil.IO{Out: &stdout, ErrOut: &stderr}, RecordFlags: cmdutil.RecordFlags{Out: out}}); cmdutil.ExitCode(err) != cmdutil.ExitUsage {
 		t.Fatalf("no --from: %v", err)
 	}
 }

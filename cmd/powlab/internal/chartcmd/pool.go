@@ -13,14 +13,21 @@ import (
 
 // PoolOptions are the flags of `powlab chart pool`.
 type PoolOptions struct {
-	IO   cmdutil.IO
-	From string
-	Out  string
-	JSON bool
+	IO cmdutil.IO
+	cmdutil.RecordFlags
 }
 
 // DefaultPoolOut is where `powlab chart pool` draws by default.
 const DefaultPoolOut = "pool.png"
+
+// poolRecord describes the record flags of `powlab chart pool`.
+var poolRecord = cmdutil.RecordFlagOptions{
+	Out:        DefaultPoolOut,
+	From:       "a saved pool record",
+	Kind:       results.KindPool,
+	RedrawOnly: true,
+	Maker:      "powlab pool --record",
+}
 
 // NewCmdPool builds the command; runF replaces the run function in tests.
 func NewCmdPool(io cmdutil.IO, runF func(context.Context, *PoolOptions) error) *cobra.Command {
@@ -42,19 +49,12 @@ worker's true rate (dotted). The table gives the last snapshot.`,
 			return runPool(opts)
 		},
 	}
-	f := cmd.Flags()
-	f.StringVar(&opts.From, "from", "", "the pool record to draw (required; powlab pool --record writes one)")
-	f.StringVarP(&opts.Out, "out", "o", DefaultPoolOut, "chart file, .png or .svg")
-	f.BoolVar(&opts.JSON, "json", false, "print the record as JSON instead of a table")
+	cmdutil.AddRecordFlags(cmd.Flags(), &opts.RecordFlags, poolRecord)
 	return cmd
 }
 
 func runPool(opts *PoolOptions) error {
-	render := renderPool
-	if opts.JSON {
-		render = nil
-	}
-	return redraw(opts.IO, opts.From, opts.Out, results.KindPool, "powlab pool --record", &results.Pool{}, render, results.WritePoolChart)
+	return cmdutil.Redraw(opts.IO, opts.RecordFlags, poolRecord, &results.Pool{}, renderPool, results.WritePoolChart)
 }
 
 func renderPool(io cmdutil.IO, rec *results.Pool) {

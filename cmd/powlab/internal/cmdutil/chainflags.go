@@ -36,7 +36,7 @@ func ResolveDataDir(dir string) (string, error) {
 // must agree with them.
 type ChainFlags struct {
 	Rules            string
-	Target           miner.TargetFlags
+	Target           TargetFlags
 	Reward           string
 	RetargetInterval uint64
 	BlockTime        time.Duration
@@ -69,7 +69,7 @@ func (f *ChainFlags) Options() (chain.Options, error) {
 	default:
 		return o, FlagErrorf("--rules %q: want %s, %s or %s", f.Rules, chain.RulesPowlab, chain.RulesTutorial, chain.RulesBitcoin)
 	}
-	t, err := ParseTarget(f.Target, miner.Target{})
+	t, err := f.Target.Parse(miner.Target{})
 	if err != nil {
 		return o, err
 	}
@@ -127,7 +127,4 @@ func (f *ChainFlags) Params(rules string) (chain.Params, error) {
 }
 
 // TargetSet reports whether a target flag was given.
-func (f *ChainFlags) TargetSet() bool {
-	t := f.Target
-	return t.Prefix != "" || t.Suffix != "" || t.Bits != "" || t.Threshold != ""
-}
+func (f *ChainFlags) TargetSet() bool { return f.Target.Set() }

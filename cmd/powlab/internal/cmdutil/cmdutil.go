@@ -1,6 +1,10 @@
 // Package cmdutil holds what every powlab verb shares: the IO streams, the
-// error-to-exit-code mapping, and the flags several verbs take (targets,
-// kernels, workers, JSON output).
+// error-to-exit-code mapping, the flags several verbs take (targets,
+// kernels, workers, JSON output, and the record flags of the verbs that run
+// an experiment and draw its record: RecordFlags and its flow), and the
+// tables of records that more than one verb prints. Verb packages share
+// code only through this package and the library, never by importing each
+// other.
 package cmdutil
 
 import (
@@ -18,7 +22,6 @@ import (
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 
-	"github.com/powlab/powlab/miner"
 	"github.com/powlab/powlab/miner/sha256x"
 	"github.com/powlab/powlab/results"
 )
@@ -95,21 +98,6 @@ func NoArgs(cmd *cobra.Command, args []string) error {
 		return FlagErrorf("%s takes no arguments, got %q", cmd.CommandPath(), args)
 	}
 	return nil
-}
-
-// AddTargetFlags binds --prefix, --suffix, --bits and --threshold to f.
-// defPrefix is shown in the help text as the default.
-func AddTargetFlags(fs *pflag.FlagSet, f *miner.TargetFlags, defHelp string) {
-	fs.StringVar(&f.Prefix, "prefix", "", "hex pattern the digest must start with, e.g. 000000 or 00001111"+defHelp)
-	fs.StringVar(&f.Suffix, "suffix", "", "hex pattern the digest must end with, e.g. 01010")
-	fs.StringVar(&f.Bits, "bits", "", "number of leading zero bits the digest needs (1-256)")
-	fs.StringVar(&f.Threshold, "threshold", "", "256-bit bound in hex: the digest must be <= it")
-}
-
-// ParseTarget parses target flags, marking errors as usage errors.
-func ParseTarget(f miner.TargetFlags, def miner.Target) (miner.Target, error) {
-	t, err := f.Parse(def)
-	return t, FlagErrorWrap(err)
 }
 
 // KernelHelp lists the kernels of each algorithm for --kernel's help text.

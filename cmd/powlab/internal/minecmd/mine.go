@@ -85,7 +85,7 @@ Ctrl-C prints the totals (accepted, rejected, hashrate) and exits 130.`,
 	f.StringVar(&opts.Stratum, "stratum", "", "mine for the Stratum v1 pool at stratum+tcp://HOST:PORT")
 	f.StringVar(&opts.User, "user", "", "with --stratum: the pool user (worker) name")
 	f.StringVar(&opts.Password, "password", "x", "with --stratum: the pool password")
-	f.Float64Var(&opts.MaxRate, "max-rate", 0, "with --stratum: cap hashing at this many hashes/s (0: no cap), for a miner of known rate")
+	f.Float64Var(&opts.MaxRate, "max-rate", 0, "with --stratum: cap hashing at this many hashes/s (0: no cap), for a miner of known rate; the cap is declared to the pool as the password option rate=N")
 	return cmd
 }
 

@@ -11,7 +11,6 @@ import (
 	"github.com/powlab/powlab/chain"
 	"github.com/powlab/powlab/cmd/powlab/internal/cmdutil"
 	"github.com/powlab/powlab/cmd/powlab/internal/cmdutil/cmdtest"
-	"github.com/powlab/powlab/miner"
 )
 
 func TestFlagsToOptions(t *testing.T) {
@@ -137,7 +136,7 @@ func TestMineCancelKeepsBlocks(t *testing.T) {
 	}
 }
 
-func targetPrefix(p string) (f miner.TargetFlags) {
+func targetPrefix(p string) (f cmdutil.TargetFlags) {
 	f.Prefix = p
 	return f
 }

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strconv"
 	"strings"
 	"time"
 
@@ -22,10 +23,11 @@ var chainOnlyFlags = []string{"data", "blocks", "any", "rules", "prefix", "suffi
 // StratumLine is what --stratum --json prints for each event: "event" says
 // which, and only that event's fields are set.
 type StratumLine struct {
-	Event string `json:"event"`
-	Time  string `json:"time"`
-	Pool  string `json:"pool,omitempty"`
-	Error string `json:"error,omitempty"`
+	Event   string `json:"event"`
+	Time    string `json:"time"`
+	Pool    string `json:"pool,omitempty"`
+	Error   string `json:"error,omitempty"`
+	Message string `json:"message,omitempty"` // client.show_message
 	// disconnected
 	RetrySeconds float64 `json:"retry_seconds,omitempty"`
 	// subscribed
@@ -84,8 +86,14 @@ func stratumConfig(opts *MineOptions) (stratum.Config, error) {
 	if f := strings.Fields(results.PowlabVersion()); len(f) > 0 {
 		version = f[0]
 	}
+	password := opts.Password
+	if opts.MaxRate > 0 {
+		// Declare the cap, so a lab pool can draw the true rate beside its
+		// estimate; pools ignore password options they do not know.
+		password = stratum.WithPasswordOption(password, stratum.PasswordRate, strconv.FormatFloat(opts.MaxRate, 'g', -1, 64))
+	}
 	return stratum.Config{
-		Addr: addr, User: opts.User, Password: opts.Password, Agent: "powlab/" + version,
+		Addr: addr, User: opts.User, Password: password, Agent: "powlab/" + version,
 		Workers: workers, Kernel: k, RateInterval: opts.rateInterval, MaxRate: opts.MaxRate,
 	}, nil
 }
@@ -197,6 +205,16 @@ func (p *stratumPrinter) event(e stratum.Event) {
 	case stratum.LineIgnored:
 		if !p.json {
 			fmt.Fprintf(p.errOut, "pool line ignored: %v\n", e.Err)
+		}
+	case stratum.Redirected:
+		l.RetrySeconds = e.Retry.Seconds()
+		if !p.json {
+			fmt.Fprintf(p.errOut, "the pool asked to reconnect: dialling %s in %s\n", e.Addr, e.Retry)
+		}
+	case stratum.PoolMessage:
+		l.Message = e.Message
+		if !p.json {
+			fmt.Fprintf(p.errOut, "pool says: %s\n", e.Message)
 		}
 	}
 	if p.json {

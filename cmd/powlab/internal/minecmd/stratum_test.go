@@ -42,6 +42,10 @@ func TestStratumFlagsToOptions(t *testing.T) {
 	if o.Password != "x" || o.Kernel != "auto" {
 		t.Fatalf("defaults %+v", *o)
 	}
+	o.MaxRate = 250000
+	if cfg, err = stratumConfig(o); err != nil || cfg.Password != "x,rate=250000" || cfg.MaxRate != 250000 {
+		t.Fatalf("a capped miner declares its rate: %+v %v", cfg, err)
+	}
 }
 
 // execute runs `powlab mine argv` through cobra, as the root does.
@@ -171,9 +175,11 @@ func onePool(t *testing.T) string {
 				ok = write(`{"id":2,"result":true,"error":null}`) &&
 					write(`{"id":null,"method":"mining.set_difficulty","params":[0.0000152587890625]}`) &&
 					write(`{"id":null,"method":"mining.notify","params":["j1","4d16b6f85af6e2198f44ae2a6de67f78487ae5611b77c6c0440b921e00000000","0100","ff00",[],"20000000","1a0ffff0","504e86ed",true]}`)
+			case "mining.extranonce.subscribe": // refused, as by many pools: no harm done
+				ok = write(fmt.Sprintf(`{"id":%d,"result":null,"error":[20,"Not supported.",null]}`, req.ID))
 			case "mining.submit":
-				if req.ID == 3 {
-					ok = write(`{"id":3,"result":null,"error":[23,"Low difficulty share",null]}`)
+				if req.ID == 4 { // the first submission (ids 1-3 are the handshake)
+					ok = write(`{"id":4,"result":null,"error":[23,"Low difficulty share",null]}`)
 				} else {
 					ok = write(fmt.Sprintf(`{"id":%d,"result":true,"error":null}`, req.ID))
 				}

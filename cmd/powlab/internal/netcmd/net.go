@@ -7,11 +7,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"math"
 
 	"path/filepath"
 	"strings"
-	"text/tabwriter"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -28,7 +26,7 @@ type NetOptions struct {
 	IO        cmdutil.IO
 	Miners    string
 	Rules     string
-	Target    miner.TargetFlags
+	Target    cmdutil.TargetFlags
 	Blocks    int
 	Duration  time.Duration
 	Latency   string
@@ -191,7 +189,7 @@ func (o *NetOptions) config() (netlab.Config, error) {
 	default:
 		return cfg, cmdutil.FlagErrorf("--rules %q: want %s, %s or %s", o.Rules, chain.RulesPowlab, chain.RulesTutorial, chain.RulesBitcoin)
 	}
-	t, err := cmdutil.ParseTarget(o.Target, miner.Target{})
+	t, err := o.Target.Parse(miner.Target{})
 	if err != nil {
 		return cfg, err
 	}
@@ -430,18 +428,18 @@ func finish(opts *NetOptions, rec *results.Net, err error) error {
 		}
 		return err
 	}
-	Render(opts.IO, rec)
+	cmdutil.RenderNet(opts.IO, rec)
 	return err
 }
 
 func statusLine(p netlab.Progress, blocks int) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "%s %5.1fs height %d", p.Phase, p.Elapsed.Seconds(), p.Height)
-	if p.SimTime > 0 {
-		fmt.Fprintf(&b, " · simulated %s", cmdutil.HumanSeconds(p.SimTime.Seconds()))
-	}
 	if blocks > 0 {
 		fmt.Fprintf(&b, "/%d", blocks)
+	}
+	if p.SimTime > 0 {
+		fmt.Fprintf(&b, " · simulated %s", cmdutil.HumanSeconds(p.SimTime.Seconds()))
 	}
 	fmt.Fprintf(&b, " · mined %d · reorgs %d · rates", p.Mined, p.Reorgs)
 	for _, r := range p.Rates {
@@ -451,139 +449,4 @@ func statusLine(p netlab.Progress, blocks int) string {
 		b.WriteString(" · PARTITIONED")
 	}
 	return b.String()
-}
-
-func pct(f float64) string { return fmt.Sprintf("%.1f%%", 100*f) }
-
-// Render prints a network run as a table.
-func Render(io cmdutil.IO, rec *results.Net) {
-	if rec.Simulated {
-		renderSim(io, rec)
-		return
-	}
-	out := io.Out
-	c := rec.Config
-	fmt.Fprintf(out, "powlab net: %d nodes, %s, latency %s, %s rules, target %s (%s attempts/block), seed %d",
-		len(rec.Nodes), c.Topology, c.Latency, c.Rules, c.Target, cmdutil.HumanCount(c.ExpectedAttempts), c.Seed)
-	if c.Partition != "" {
-		fmt.Fprintf(out, ", partition %s", c.Partition)
-	}
-	if c.Spawn {
-		fmt.Fprint(out, ", spawned processes")
-	}
-	fmt.Fprintln(out)
-	fmt.Fprintf(out, "stopped   %s after %s at height %d\n", rec.Stopped, cmdutil.HumanSeconds(rec.Seconds), rec.Height)
-	if rec.Converged {
-		how := ""
-		if rec.MinedOnToConverge {
-			how = ", mining on to break a tie"
-		}
-		fmt.Fprintf(out, "converged yes: every node on %.16s… (%s after the last block%s)\n", rec.Tip, cmdutil.HumanSeconds(rec.ConvergeAfterLastSecs), how)
-	} else {
-		fmt.Fprintln(out, "converged NO: the nodes ended on different tips (see the table)")
-	}
-	fmt.Fprintln(out)
-	tw := tabwriter.NewWriter(out, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, "node\tminer\tcap\tmeasured\thashrate share\tblocks won\tblock share\tmined\tstale\treorgs\tdeepest\theight\t")
-	for _, n := range rec.Nodes {
-		cp := "-"
-		if n.RateCap > 0 {
-			cp = cmdutil.HumanRate(n.RateCap)
-		}
-		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%d\t%s\t%d\t%d\t%d\t%d\t%d\t\n", n.ID, n.Spec, cp, cmdutil.HumanRate(n.MeasuredRate),
-			pct(n.HashrateShare), n.BlocksWon, pct(n.BlockShare), n.BlocksMined, n.Stale, n.Reorgs, n.DeepestReorg, n.Height)
-	}
-	cp := "-"
-	if rec.TotalRateCap > 0 {
-		cp = cmdutil.HumanRate(rec.TotalRateCap)
-	}
-	fmt.Fprintf(tw, "all\t\t%s\t%s\t100%%\t%d\t100%%\t%d\t%d\t%d\t%d\t\t\n", cp, cmdutil.HumanRate(rec.TotalRate),
-		rec.Height, rec.MinedBlocks, rec.StaleBlocks, rec.Reorgs, rec.DeepestReorg)
-	tw.Flush()
-	fmt.Fprintln(out)
-	fmt.Fprintf(out, "stale     %d of %d mined blocks (%s)\n", rec.StaleBlocks, rec.MinedBlocks, pct(rec.StaleRate))
-	fmt.Fprintf(out, "reorgs    %d, deepest %d blocks\n", rec.Reorgs, rec.DeepestReorg)
-	fmt.Fprintf(out, "interval  %s mean, %s expected (%s attempts / %s measured)",
-		secs(rec.MeanIntervalSeconds), secs(rec.ExpectedIntervalSecs), cmdutil.HumanCount(c.ExpectedAttempts), cmdutil.HumanRate(rec.TotalRate))
-	if rec.ExpectedIntervalCapSecs > 0 {
-		fmt.Fprintf(out, ", %s at the caps", secs(rec.ExpectedIntervalCapSecs))
-	}
-	fmt.Fprintln(out)
-	if rec.TotalRateCap > 0 && rec.TotalRate < 0.9*rec.TotalRateCap {
-		fmt.Fprintf(out, "note      the machine delivered %s of the %s capped; hashrate shares are the caps', measured shares differ\n",
-			pct(rec.TotalRate/rec.TotalRateCap), cmdutil.HumanRate(rec.TotalRateCap))
-	}
-}
-
-func secs(s float64) string {
-	if s <= 0 || math.IsInf(s, 0) || math.IsNaN(s) {
-		return "-"
-	}
-	return cmdutil.HumanSeconds(s)
-}
-
-// simTableRows: a table of more miners shows the first and last ones.
-const simTableRows = 40
-
-func renderSim(io cmdutil.IO, rec *results.Net) {
-	out := io.Out
-	c := rec.Config
-	fmt.Fprintf(out, "powlab net --sim: %d nodes (%d mining), %s", c.Nodes, len(rec.Nodes), c.Topology)
-	if c.Degree > 0 {
-		fmt.Fprintf(out, " degree %d", c.Degree)
-	}
-	fmt.Fprintf(out, " (%d links), latency %s, block time %s", c.LinkCount, c.Latency, cmdutil.HumanSeconds(c.BlockTimeSecs))
-	if c.Bandwidth > 0 {
-		fmt.Fprintf(out, ", %sB blocks over %sbit/s", strings.ReplaceAll(cmdutil.HumanCount(float64(c.BlockSize)), " ", ""), strings.ReplaceAll(cmdutil.HumanCount(c.Bandwidth), " ", ""))
-	}
-	if c.ValidationSecs > 0 {
-		fmt.Fprintf(out, ", validation %s", cmdutil.HumanSeconds(c.ValidationSecs))
-	}
-	if c.Gamma != nil {
-		fmt.Fprintf(out, ", gamma %g", *c.Gamma)
-	}
-	if c.Partition != "" {
-		fmt.Fprintf(out, ", partition %s", c.Partition)
-	}
-	fmt.Fprintf(out, ", seed %d\n", c.Seed)
-	fmt.Fprintf(out, "stopped   %s after %s simulated at height %d (%s of wall time, %d events)\n",
-		rec.Stopped, cmdutil.HumanSeconds(rec.Seconds), rec.Height, cmdutil.HumanSeconds(rec.WallSeconds), rec.Events)
-	if rec.Converged {
-		how := ""
-		if rec.MinedOnToConverge {
-			how = ", mining on to break a tie"
-		}
-		fmt.Fprintf(out, "converged yes: every node on %s (%s after the last block%s)\n", rec.Tip, cmdutil.HumanSeconds(rec.ConvergeAfterLastSecs), how)
-	} else {
-		fmt.Fprintln(out, "converged NO: the nodes ended on different tips")
-	}
-	fmt.Fprintln(out)
-	tw := tabwriter.NewWriter(out, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, "node\tminer\tstrategy\thashrate share\tblocks won\tblock share\tmined\tstale\treorgs\tdeepest\t")
-	for i, n := range rec.Nodes {
-		if len(rec.Nodes) > simTableRows && i >= simTableRows-10 && i < len(rec.Nodes)-10 {
-			if i == simTableRows-10 {
-				fmt.Fprintf(tw, "…\t(%d more; --json lists all)\t\t\t\t\t\t\t\t\t\n", len(rec.Nodes)-simTableRows)
-			}
-			continue
-		}
-		strat := n.Strategy
-		if strat == "" {
-			strat = "honest"
-		}
-		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%d\t%s\t%d\t%d\t%d\t%d\t\n", n.ID, n.Spec, strat, pct(n.HashrateShare), n.BlocksWon, pct(n.BlockShare), n.BlocksMined, n.Stale, n.Reorgs, n.DeepestReorg)
-	}
-	fmt.Fprintf(tw, "all\t\t\t100%%\t%d\t100%%\t%d\t%d\t%d\t%d\t\n", rec.Height, rec.MinedBlocks, rec.StaleBlocks, rec.Reorgs, rec.DeepestReorg)
-	tw.Flush()
-	fmt.Fprintln(out)
-	if r := rec.Relays; r != nil {
-		fmt.Fprintf(out, "relays    %d nodes: %d reorgs on %d of them, deepest %d\n", r.Count, r.Reorgs, r.Reorged, r.DeepestReorg)
-	}
-	fmt.Fprintf(out, "stale     %d of %d mined blocks (%s)\n", rec.StaleBlocks, rec.MinedBlocks, pct(rec.StaleRate))
-	fmt.Fprintf(out, "reorgs    %d, deepest %d blocks\n", rec.Reorgs, rec.DeepestReorg)
-	fmt.Fprintf(out, "interval  %s mean, %s expected\n", secs(rec.MeanIntervalSeconds), secs(rec.ExpectedIntervalSecs))
-	if rec.PropagationAllSecs > 0 {
-		fmt.Fprintf(out, "spread    a block reached half of the nodes in %s, all in %s (mean; %.3g%% of the block time)\n",
-			secs(rec.PropagationHalfSecs), secs(rec.PropagationAllSecs), 100*rec.PropagationAllSecs/c.BlockTimeSecs)
-	}
 }

@@ -193,7 +193,7 @@ func TestRunSimJSON(t *testing.T) {
 	}
 	// The table names the mode and the relays.
 	out.Reset()
-	Render(cmdutil.IO{Out: &out}, &rec)
+	cmdutil.RenderNet(cmdutil.IO{Out: &out}, &rec)
 	for _, want := range []string{"powlab net --sim: 40 nodes (4 mining)", "selfish", "relays    36 nodes", "spread"} {
 		if !strings.Contains(out.String(), want) {
 			t.Errorf("table lacks %q:\n%s", want, out.String())
@@ -201,15 +201,4 @@ func TestRunSimJSON(t *testing.T) {
 	}
 }
 
-func TestRender(t *testing.T) {
-	// Render must not fail on a record with no blocks (an early Ctrl-C).
-	var out bytes.Buffer
-	Render(cmdutil.IO{Out: &out}, &recordForRender)
-	if !strings.Contains(out.String(), "converged NO") || !strings.Contains(out.String(), "interrupted") {
-		t.Fatalf("%s", out.String())
-	}
-}
-
 type cobraCommand = cobra.Command
-
-var recordForRender = results.Net{Stopped: "interrupted", Nodes: []results.NetNode{{ID: 1, Spec: "1M", RateCap: 1e6}}}

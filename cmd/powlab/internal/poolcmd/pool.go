@@ -250,7 +250,7 @@ func (r *recorder) snap(p *pool.Pool) {
 	for _, w := range s.Workers {
 		snap.Workers = append(snap.Workers, results.PoolWorker{Name: w.Name, Accepted: w.Accepted, Rejected: w.Rejected,
 			Stale: w.Stale, Duplicate: w.Duplicate, Difficulty: w.Difficulty, Hashrate: w.Hashrate,
-			HashrateLow: w.HashrateLow, HashrateHigh: w.HashrateHigh, Blocks: w.Blocks})
+			HashrateLow: w.HashrateLow, HashrateHigh: w.HashrateHigh, Blocks: w.Blocks, TrueRate: w.DeclaredRate})
 	}
 	r.mu.Lock()
 	r.rec.Snapshots = append(r.rec.Snapshots, snap)

@@ -27,7 +27,7 @@ type SearchOptions struct {
 	Header      string // 160 hex characters: a Bitcoin block header
 	Algo        string // "" = sha256, or sha256d with --header
 	Start, Step uint64
-	Target      miner.TargetFlags
+	Target      cmdutil.TargetFlags
 	Workers     int
 	Kernel      string
 	Any         bool
@@ -188,7 +188,7 @@ func runSearch(ctx context.Context, opts *SearchOptions) error {
 	if err != nil {
 		return err
 	}
-	target, err := cmdutil.ParseTarget(opts.Target, def)
+	target, err := opts.Target.Parse(def)
 	if err != nil {
 		return err
 	}

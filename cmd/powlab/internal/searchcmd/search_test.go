@@ -12,7 +12,6 @@ import (
 
 	"github.com/powlab/powlab/cmd/powlab/internal/cmdutil"
 	"github.com/powlab/powlab/cmd/powlab/internal/cmdutil/cmdtest"
-	"github.com/powlab/powlab/miner"
 )
 
 func TestFlagsToOptions(t *testing.T) {
@@ -126,7 +125,7 @@ func TestHeaderUsageErrors(t *testing.T) {
 // TestHeaderTargetFlags: a target flag replaces the header's bits and reads
 // the hash in display order.
 func TestHeaderTargetFlags(t *testing.T) {
-	out, errs, err := runWith(t, &SearchOptions{Header: genesisNoNonce, Target: miner.TargetFlags{Bits: "12"}, Workers: 1, JSON: true})
+	out, errs, err := runWith(t, &SearchOptions{Header: genesisNoNonce, Target: cmdutil.TargetFlags{Bits: "12"}, Workers: 1, JSON: true})
 	if err != nil {
 		t.Fatalf("%v: %s", err, errs)
 	}
@@ -141,7 +140,7 @@ func TestHeaderTargetFlags(t *testing.T) {
 
 // TestMessageSHA256d: --algo sha256d on a message puzzle hashes it twice.
 func TestMessageSHA256d(t *testing.T) {
-	out, _, err := runWith(t, &SearchOptions{Message: "hello", messageSet: true, Algo: "sha256d", Target: miner.TargetFlags{Prefix: "00"}, Workers: 1, JSON: true})
+	out, _, err := runWith(t, &SearchOptions{Message: "hello", messageSet: true, Algo: "sha256d", Target: cmdutil.TargetFlags{Prefix: "00"}, Workers: 1, JSON: true})
 	if err != nil {
 		t.Fatal(err)
 	}

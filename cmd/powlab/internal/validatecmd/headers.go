@@ -46,7 +46,7 @@ func (o *ValidateOptions) headerParams() (chain.BtcParams, string, error) {
 	f := &o.Chain
 	lab := false
 	if f.TargetSet() {
-		t, err := cmdutil.ParseTarget(f.Target, miner.Target{})
+		t, err := f.Target.Parse(miner.Target{})
 		if err != nil {
 			return p, "", err
 		}

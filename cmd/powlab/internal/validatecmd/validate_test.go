@@ -117,7 +117,7 @@ func TestValidateReportsFirstFailure(t *testing.T) {
 
 func TestValidateTutorialWarnsAndForges(t *testing.T) {
 	_, doc := makeChain(t, chain.RulesTutorial, miner.MustPrefix("00"), 3)
-	out, errs, err := run(t, &ValidateOptions{File: writeFile(t, doc), Chain: cmdutil.ChainFlags{Target: miner.TargetFlags{Prefix: "00"}}})
+	out, errs, err := run(t, &ValidateOptions{File: writeFile(t, doc), Chain: cmdutil.ChainFlags{Target: cmdutil.TargetFlags{Prefix: "00"}}})
 	if err != nil {
 		t.Fatalf("%v\n%s", err, errs)
 	}
@@ -154,7 +154,7 @@ func TestValidateURL(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			o := &ValidateOptions{URL: tc.url, MaxBytes: tc.max, Chain: cmdutil.ChainFlags{Target: miner.TargetFlags{Prefix: "0"}}}
+			o := &ValidateOptions{URL: tc.url, MaxBytes: tc.max, Chain: cmdutil.ChainFlags{Target: cmdutil.TargetFlags{Prefix: "0"}}}
 			out, _, err := run(t, o)
 			if tc.wantErr == "" {
 				if err != nil || !strings.HasPrefix(out, "valid: 3 blocks") {

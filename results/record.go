@@ -22,6 +22,8 @@ const (
 	KindBlockTime = "blocktime"
 	KindNet       = "net"
 	KindPool      = "pool"
+	KindStale     = "stale"
+	KindSelfish   = "selfish"
 )
 
 // ErrSchema is returned by Read for a file that is not a record this version

@@ -212,3 +212,22 @@ func TestSimConfigErrors(t *testing.T) {
 		})
 	}
 }
+
+// BenchmarkSimulate: a random network of 2000 nodes, 20 miners, degree 8,
+// 50 blocks per op; events/s is the simulator's throughput.
+func BenchmarkSimulate(b *testing.B) {
+	specs, err := ParseMinerSpecs("20x1M")
+	if err != nil {
+		b.Fatal(err)
+	}
+	var events int64
+	for b.Loop() {
+		rec, err := Simulate(context.Background(), SimConfig{Miners: specs, Nodes: 2000, Topology: Random, Degree: 8, Blocks: 50,
+			Latency: Latency{20 * time.Millisecond, 200 * time.Millisecond}, Seed: 1})
+		if err != nil {
+			b.Fatal(err)
+		}
+		events += rec.Events
+	}
+	b.ReportMetric(float64(events)/b.Elapsed().Seconds(), "events/s")
+}

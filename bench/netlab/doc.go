@@ -28,7 +28,7 @@
 //     blocks come too fast for it to report a rate.
 //  2. In process (default): node.New with Events counting mined blocks and
 //     reorganisations, GossipDelay returning the link's latency or -1 while
-//     a Partition cuts the link; Serve on an ephemeral port; AddPeers.
+//     a Partition cuts the link; Listen on an ephemeral port; AddPeers.
 //     Spawned (Config.Spawn): `powlab node --mine` children, one per
 //     node, each with its own store (same genesis, its own address), talking
 //     only through a proxy per link in this process, which delays requests,

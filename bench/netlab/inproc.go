@@ -3,8 +3,6 @@ package netlab
 import (
 	"context"
 	"fmt"
-	"net"
-	"time"
 
 	"github.com/powlab/powlab/chain"
 	"github.com/powlab/powlab/chain/node"
@@ -13,8 +11,7 @@ import (
 
 // inProcess is a node served from this process.
 type inProcess struct {
-	n      *node.Node
-	served chan error
+	n *node.Node
 }
 
 func (m *inProcess) URL() string        { return m.n.Addr() }
@@ -29,15 +26,9 @@ func (m *inProcess) Chain(context.Context) ([]*chain.Block, error) {
 	return m.n.Blocks(), nil
 }
 func (m *inProcess) Resolve(ctx context.Context) { m.n.Resolve(ctx) }
-func (m *inProcess) Close() error {
-	err := m.n.Close()
-	if m.served != nil {
-		if serr := <-m.served; err == nil {
-			err = serr
-		}
-	}
-	return err
-}
+
+// Close stops the node and waits for its server (node.Close does).
+func (m *inProcess) Close() error { return m.n.Close() }
 
 // minerOptions turns a spec into the node's miner options: a capped node
 // mines with one worker and the best kernel.
@@ -82,26 +73,16 @@ func startInProcess(ctx context.Context, s *netSetup) ([]member, error) {
 		if err != nil {
 			return members, fmt.Errorf("node %d: %w", i+1, err)
 		}
-		m := &inProcess{n: nd}
-		members = append(members, m)
-		ln, err := net.Listen("tcp", "127.0.0.1:0")
-		if err != nil {
-			return members, fmt.Errorf("node %d: listen: %w", i+1, err)
+		members = append(members, &inProcess{n: nd})
+		// Listen binds before it returns, so the address is known at once
+		// (the server runs in the node's own goroutine until Close).
+		if err := nd.Listen("127.0.0.1:0"); err != nil {
+			return members, fmt.Errorf("node %d: %w", i+1, err)
 		}
-		m.served = make(chan error, 1)
-		go func() { m.served <- nd.Serve(ln) }()
 		nodes[i] = nd
 	}
-	// Serve sets the address in its goroutine.
-	deadline := time.Now().Add(10 * time.Second)
 	urls := map[string]int{}
 	for i, nd := range nodes {
-		for nd.Addr() == "" {
-			if time.Now().After(deadline) {
-				return members, fmt.Errorf("node %d did not start serving", i+1)
-			}
-			time.Sleep(time.Millisecond)
-		}
 		urls[nd.Addr()] = i
 	}
 	s.obs.urlIndex.Store(&urls)

@@ -193,6 +193,9 @@ func (o *NetOptions) config() (netlab.Config, error) {
 	if err != nil {
 		return cfg, err
 	}
+	if t.Valid() && o.BlockTime > 0 {
+		return cfg, cmdutil.FlagErrorf("--block-time sizes the default target; with --bits or --prefix the target is already set")
+	}
 	if o.Rules == chain.RulesBitcoin && t.Valid() {
 		if _, err := chain.BtcBitsFromTarget(t); err != nil {
 			return cfg, cmdutil.FlagErrorWrap(err)
@@ -223,6 +226,9 @@ func (o *NetOptions) config() (netlab.Config, error) {
 	top, err := netlab.ParseTopology(o.Topology)
 	if err != nil {
 		return cfg, cmdutil.FlagErrorWrap(err)
+	}
+	if top == netlab.Random {
+		return cfg, cmdutil.FlagErrorf("--topology random needs --sim; real nodes take mesh, ring or star")
 	}
 	part, err := netlab.ParsePartition(o.Partition, len(specs))
 	if err != nil {

@@ -91,6 +91,8 @@ func TestBadFlagsExit2(t *testing.T) {
 		{"unknown flag", []string{"--miners", "1M,1M", "--nope"}, "unknown flag"},
 		{"chart format", []string{"--miners", "1M,1M", "--chart", "net.gif"}, "--chart"},
 		{"sim flag without sim", []string{"--miners", "1M,1M", "--gamma", "0.5"}, "need --sim"},
+		{"random without sim", []string{"--miners", "1M,1M", "--topology", "random"}, "needs --sim"},
+		{"block time with bits", []string{"--miners", "1M,1M", "--bits", "20", "--block-time", "2s"}, "--block-time"},
 		{"real flag with sim", []string{"--sim", "--miners", "1M,1M", "--bits", "12"}, "not with --sim"},
 		{"sim kernel", []string{"--sim", "--miners", "genericx1,1M"}, "real nodes"},
 		{"sim shares over 100", []string{"--sim", "--miners", "60%,50%"}, "add up"},

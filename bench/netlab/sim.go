@@ -58,6 +58,12 @@ type SimConfig struct {
 	// 250 ms) of wall time.
 	Progress         func(Progress)
 	ProgressInterval time.Duration
+
+	// everyCopy (tests): relay sends every neighbour without the block a
+	// copy and each arrival is checked on delivery, instead of keeping only
+	// the earliest one per node: the slow, obviously-correct twin of the
+	// propagation, which must give the same run.
+	everyCopy bool
 }
 
 // Simulation defaults and bounds.
@@ -232,7 +238,8 @@ type simulator struct {
 	lastMined float64
 	// minedAfterStop counts the blocks mined on to break a tie.
 	minedAfterStop int
-	lastEvent      float64
+	// lastEvent is when a node last validated a block.
+	lastEvent float64
 }
 
 // Simulate runs the discrete-event simulation of cfg and returns the same
@@ -375,7 +382,6 @@ func (s *simulator) run(ctx context.Context, wall time.Time) (stopped string, mi
 			s.scheduleMine(s.now)
 		case evValidated:
 			s.now = e.At
-			s.lastEvent = e.At
 			s.deliver(e)
 		}
 		if phase == "mining" && s.cfg.Blocks > 0 && int(s.maxHeight) >= s.cfg.Blocks {
@@ -472,8 +478,15 @@ func (s *simulator) setHave(b *simBlock, i int32) {
 // (and the parent is asked of the sender).
 func (s *simulator) deliver(e simEvent) {
 	b, j := e.Block, e.Node
-	if b.has(j) || b.arrival == nil || b.arrival[j] != e.At {
-		return // a later copy of a block already here or waiting
+	if b.has(j) || b.arrival == nil {
+		return // a copy of a block already here
+	}
+	if s.cfg.everyCopy {
+		if b.arrival[j] < 0 {
+			return // waiting for its parent
+		}
+	} else if b.arrival[j] != e.At {
+		return // a later copy of a block already due or waiting
 	}
 	if p := b.parent; !p.has(j) {
 		if s.cut(e.From, j) {
@@ -508,6 +521,7 @@ func (s *simulator) ensureArrival(b *simBlock) {
 // miner, its view of the public chain), relays b to every neighbour that
 // lacks it, and takes up the blocks that waited for b.
 func (s *simulator) accept(j int32, b *simBlock) {
+	s.lastEvent = s.now
 	s.setHave(b, j)
 	s.maxHeight = max(s.maxHeight, b.height)
 	if int(j) < len(s.selfish) && s.selfish[j] != nil {
@@ -543,6 +557,12 @@ func (s *simulator) relay(j int32, b *simBlock) {
 		}
 		link := s.g.LinkOf[k]
 		at := base + s.linkLat[link]
+		if s.cfg.everyCopy {
+			if !s.cut(j, nb) {
+				s.push(simEvent{At: at, Kind: evValidated, Node: nb, From: j, Link: link, Block: b})
+			}
+			continue
+		}
 		if at < b.arrival[nb] && !s.cut(j, nb) {
 			b.arrival[nb] = at
 			s.push(simEvent{At: at, Kind: evValidated, Node: nb, From: j, Link: link, Block: b})

@@ -231,3 +231,33 @@ func BenchmarkSimulate(b *testing.B) {
 	}
 	b.ReportMetric(float64(events)/b.Elapsed().Seconds(), "events/s")
 }
+
+// Keeping only each node's earliest arrival of a block (the fast path)
+// gives the same run as delivering every copy and dropping the late ones
+// on arrival (its slow twin), on random networks with relays, bandwidth,
+// validation and a selfish miner.
+func TestSimEarliestArrivalMatchesEveryCopy(t *testing.T) {
+	for _, seed := range []uint64{1, 2, 3} {
+		cfg := SimConfig{
+			Miners: mustSpecs(t, "selfish:30%,6x1M"), Nodes: 120, Topology: Random, Degree: 3, Blocks: 150, Seed: seed,
+			BlockTime: time.Minute, Latency: Latency{100 * time.Millisecond, 5 * time.Second}, BlockSize: 2e6, Bandwidth: 20e6,
+			ValidationDelay: 200 * time.Millisecond, Gamma: 0.5, UseGamma: true,
+		}
+		fast := simulate(t, cfg)
+		cfg.everyCopy = true
+		slow := simulate(t, cfg)
+		if slow.Events <= fast.Events {
+			t.Errorf("seed %d: every copy ran %d events, earliest only %d", seed, slow.Events, fast.Events)
+		}
+		for _, r := range []*results.Net{fast, slow} {
+			r.Header, r.WallSeconds, r.Events = results.Header{}, 0, 0
+		}
+		if !reflect.DeepEqual(fast, slow) {
+			t.Fatalf("seed %d: the runs differ: stale %d/%d, reorgs %d/%d, height %d/%d", seed,
+				fast.StaleBlocks, slow.StaleBlocks, fast.Reorgs, slow.Reorgs, fast.Height, slow.Height)
+		}
+		if fast.StaleBlocks == 0 || fast.Reorgs == 0 {
+			t.Errorf("seed %d: no stale blocks or reorganisations to compare", seed)
+		}
+	}
+}

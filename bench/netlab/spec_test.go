@@ -231,3 +231,41 @@ func TestBuildGraph(t *testing.T) {
 		}
 	}
 }
+
+// FuzzParseMinerSpecs: any input parses or fails with ErrBadSpec, never
+// panics, and a parsed miner is exactly one of a rate, a share or a kernel.
+func FuzzParseMinerSpecs(f *testing.F) {
+	for _, s := range []string{"4M,2M", "100x100k", "4M,3x1M", "selfish:30%,4M,3M", "avx512x1,genericx2", "2x2x1M", "0x1p3,1", "honest:50%,50%", "x,", "9999999x1"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		if len(s) > 200 {
+			return // a repetition of 100 000 miners is legal and large; keep each case cheap
+		}
+		specs, err := ParseMinerSpecs(s)
+		if err != nil {
+			if !errors.Is(err, ErrBadSpec) {
+				t.Fatalf("%q: error %v is not ErrBadSpec", s, err)
+			}
+			return
+		}
+		if len(specs) < 2 || len(specs) > MaxSimNodes {
+			t.Fatalf("%q: %d miners", s, len(specs))
+		}
+		for _, m := range specs {
+			kinds := 0
+			if m.RateCap > 0 {
+				kinds++
+			}
+			if m.Share > 0 {
+				kinds++
+			}
+			if m.Kernel != "" {
+				kinds++
+			}
+			if kinds != 1 || (m.Kernel != "" && m.Strategy != Honest) || !(m.Share < 1) {
+				t.Fatalf("%q: miner %+v", s, m)
+			}
+		}
+	})
+}

@@ -29,6 +29,9 @@ type Net struct {
 	StaleRate    float64 `json:"stale_rate"`
 	Reorgs       int     `json:"reorgs"`
 	DeepestReorg int     `json:"deepest_reorg"`
+	// ReorgDepths counts the reorganisations of all nodes by depth (blocks
+	// left behind).
+	ReorgDepths map[int]int `json:"reorg_depths,omitempty"`
 	// TotalRate is the sum of the measured attempts/s; TotalRateCap the
 	// sum of the caps (0 when a node is uncapped).
 	TotalRate    float64 `json:"total_rate"`

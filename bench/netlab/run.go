@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"maps"
 	"math"
 	"math/rand/v2"
 	"os"
@@ -236,6 +237,7 @@ type observer struct {
 	mined     []int
 	reorgs    []int
 	deepest   []int
+	depths    map[int]int // reorganisations by depth, all nodes
 	lastMined time.Time
 	rateSum   []float64
 	rateN     []int
@@ -253,8 +255,8 @@ type minedBlock struct {
 func newObserver(n int, addrs []string, lat [][]time.Duration, part *Partition, hash func(*chain.Block) chain.Hash) *observer {
 	o := &observer{
 		part: part, lat: lat, hash: hash, byAddr: map[string]int{},
-		minedAt: map[chain.Hash]minedBlock{},
-		mined:   make([]int, n), reorgs: make([]int, n), deepest: make([]int, n),
+		minedAt: map[chain.Hash]minedBlock{}, depths: map[int]int{},
+		mined: make([]int, n), reorgs: make([]int, n), deepest: make([]int, n),
 		rateSum: make([]float64, n), rateN: make([]int, n), rateLast: make([]float64, n),
 	}
 	for i, a := range addrs {
@@ -313,6 +315,7 @@ func (o *observer) onReorg(i, depth int) {
 	defer o.mu.Unlock()
 	o.reorgs[i]++
 	o.deepest[i] = max(o.deepest[i], depth)
+	o.depths[depth]++
 }
 
 func (o *observer) sampleRate(i int, r float64, limit float64) {
@@ -780,6 +783,9 @@ func fillNetRecord(ctx context.Context, rec *results.Net, cfg *Config, obs *obse
 	}
 	if rec.MinedBlocks > 0 {
 		rec.StaleRate = float64(rec.StaleBlocks) / float64(rec.MinedBlocks)
+	}
+	if len(obs.depths) > 0 {
+		rec.ReorgDepths = maps.Clone(obs.depths)
 	}
 	rec.TotalRate, rec.TotalRateCap = sumMeasured, sumCap
 	if k := len(rec.Blocks); k > 0 {

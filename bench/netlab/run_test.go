@@ -116,6 +116,13 @@ func TestRunPartitionForksAndHeals(t *testing.T) {
 	if rec.Stopped != "duration" || rec.Config.Partition != "1@1s..4s" {
 		t.Errorf("stopped %q, partition %q", rec.Stopped, rec.Config.Partition)
 	}
+	n := 0
+	for _, k := range rec.ReorgDepths {
+		n += k
+	}
+	if n != rec.Reorgs || rec.ReorgDepths[rec.DeepestReorg] == 0 {
+		t.Errorf("reorgs by depth %v against %d reorgs, deepest %d", rec.ReorgDepths, rec.Reorgs, rec.DeepestReorg)
+	}
 	t.Logf("height %d, mined %d, stale %d, reorgs %d, deepest %d", rec.Height, rec.MinedBlocks, rec.StaleBlocks, rec.Reorgs, rec.DeepestReorg)
 }
 

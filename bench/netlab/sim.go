@@ -231,6 +231,8 @@ type simulator struct {
 	reorgs  []int32
 	deepest []int32
 	mined   []int32
+	// depths counts reorganisations by depth, over all nodes.
+	depths map[int32]int
 	// orphans: blocks a node received before their parent, keyed by node
 	// and parent id.
 	orphans   map[uint64][]*simBlock
@@ -252,7 +254,7 @@ func Simulate(ctx context.Context, cfg SimConfig) (*results.Net, error) {
 		return nil, err
 	}
 	wall := time.Now()
-	s := &simulator{cfg: &cfg, n: int32(cfg.Nodes), orphans: map[uint64][]*simBlock{}}
+	s := &simulator{cfg: &cfg, n: int32(cfg.Nodes), orphans: map[uint64][]*simBlock{}, depths: map[int32]int{}}
 	s.rng = rand.New(rand.NewPCG(cfg.Seed, 0x706f776c61627369)) // "powlabsi"
 	if s.g, err = BuildGraph(cfg.Topology, cfg.Nodes, cfg.Degree, s.rng); err != nil {
 		return nil, fmt.Errorf("%w: %w", ErrConfig, err)
@@ -592,6 +594,7 @@ func (s *simulator) choose(j int32, b *simBlock) {
 		if d := tip.height - anc.height; d > 0 {
 			s.reorgs[j]++
 			s.deepest[j] = max(s.deepest[j], d)
+			s.depths[d]++
 		}
 	}
 	s.tips[j] = b
@@ -670,6 +673,7 @@ func (s *simulator) selfishSees(m int32, st *selfishState, b *simBlock) {
 		if d := st.priv.height - anc.height; d > 0 {
 			s.reorgs[m]++
 			s.deepest[m] = max(s.deepest[m], d)
+			s.depths[d]++
 		}
 		st.priv, st.withheld, st.race = st.pub, st.withheld[:0], false
 		s.tips[m] = st.priv
@@ -793,6 +797,12 @@ func (s *simulator) record(shares []float64, stopped string, mineEnd float64, mi
 	}
 	if rec.MinedBlocks > 0 {
 		rec.StaleRate = float64(rec.StaleBlocks) / float64(rec.MinedBlocks)
+	}
+	if len(s.depths) > 0 {
+		rec.ReorgDepths = map[int]int{}
+		for d, k := range s.depths {
+			rec.ReorgDepths[int(d)] = k
+		}
 	}
 	rec.TotalRate, rec.TotalRateCap = total, total
 	rec.Config.ExpectedAttempts = total * cfg.BlockTime.Seconds()

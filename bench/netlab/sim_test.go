@@ -153,6 +153,14 @@ func TestSimPartition(t *testing.T) {
 	if !rec.Converged || rec.Stopped != "duration" || rec.DeepestReorg < 3 {
 		t.Fatalf("converged %v stopped %q deepest reorg %d", rec.Converged, rec.Stopped, rec.DeepestReorg)
 	}
+	n, deepest := 0, 0
+	for d, k := range rec.ReorgDepths {
+		n += k
+		deepest = max(deepest, d)
+	}
+	if n != rec.Reorgs || deepest != rec.DeepestReorg {
+		t.Errorf("reorgs by depth %v: %d in all, deepest %d; want %d, %d", rec.ReorgDepths, n, deepest, rec.Reorgs, rec.DeepestReorg)
+	}
 }
 
 // The same seed gives the same run; another seed another one.

@@ -2,7 +2,9 @@ package cmdutil
 
 import (
 	"fmt"
+	"maps"
 	"math"
+	"slices"
 	"strconv"
 	"strings"
 	"text/tabwriter"
@@ -98,7 +100,7 @@ func RenderNet(io IO, rec *results.Net) {
 	tw.Flush()
 	fmt.Fprintln(out)
 	fmt.Fprintf(out, "stale     %d of %d mined blocks (%s)\n", rec.StaleBlocks, rec.MinedBlocks, percent(rec.StaleRate))
-	fmt.Fprintf(out, "reorgs    %d, deepest %d blocks\n", rec.Reorgs, rec.DeepestReorg)
+	fmt.Fprintf(out, "reorgs    %d, deepest %d blocks%s\n", rec.Reorgs, rec.DeepestReorg, byDepth(rec.ReorgDepths))
 	fmt.Fprintf(out, "interval  %s mean, %s expected (%s attempts / %s measured)",
 		secondsOrDash(rec.MeanIntervalSeconds), secondsOrDash(rec.ExpectedIntervalSecs), HumanCount(c.ExpectedAttempts), HumanRate(rec.TotalRate))
 	if rec.ExpectedIntervalCapSecs > 0 {
@@ -176,10 +178,23 @@ func renderSimNet(io IO, rec *results.Net) {
 		fmt.Fprintf(out, "relays    %d nodes: %d reorgs on %d of them, deepest %d\n", r.Count, r.Reorgs, r.Reorged, r.DeepestReorg)
 	}
 	fmt.Fprintf(out, "stale     %d of %d mined blocks (%s)\n", rec.StaleBlocks, rec.MinedBlocks, percent(rec.StaleRate))
-	fmt.Fprintf(out, "reorgs    %d, deepest %d blocks\n", rec.Reorgs, rec.DeepestReorg)
+	fmt.Fprintf(out, "reorgs    %d, deepest %d blocks%s\n", rec.Reorgs, rec.DeepestReorg, byDepth(rec.ReorgDepths))
 	fmt.Fprintf(out, "interval  %s mean, %s expected\n", secondsOrDash(rec.MeanIntervalSeconds), secondsOrDash(rec.ExpectedIntervalSecs))
 	if rec.PropagationAllSecs > 0 {
 		fmt.Fprintf(out, "spread    a block reached half of the nodes in %s, all in %s (mean; %.3g%% of the block time)\n",
 			secondsOrDash(rec.PropagationHalfSecs), secondsOrDash(rec.PropagationAllSecs), 100*rec.PropagationAllSecs/c.BlockTimeSecs)
 	}
+}
+
+// byDepth lists reorganisation counts by depth: " (by depth: 1: 40, 2: 3)".
+func byDepth(m map[int]int) string {
+	if len(m) < 2 {
+		return ""
+	}
+	ds := slices.Sorted(maps.Keys(m))
+	parts := make([]string, len(ds))
+	for i, d := range ds {
+		parts[i] = fmt.Sprintf("%d: %d", d, m[d])
+	}
+	return " (by depth: " + strings.Join(parts, ", ") + ")"
 }

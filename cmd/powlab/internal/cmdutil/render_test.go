@@ -30,3 +30,12 @@ func TestRenderBench(t *testing.T) {
 		}
 	}
 }
+
+func TestByDepth(t *testing.T) {
+	if got := byDepth(map[int]int{2: 3, 1: 40, 10: 1}); got != " (by depth: 1: 40, 2: 3, 10: 1)" {
+		t.Errorf("%q", got)
+	}
+	if got := byDepth(map[int]int{1: 4}); got != "" {
+		t.Errorf("one depth: %q (the deepest says it all)", got)
+	}
+}

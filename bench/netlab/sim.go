@@ -165,14 +165,16 @@ const (
 // while Gen matches the simulator's), or Node has received and validated
 // Block, sent by From over link Link.
 type simEvent struct {
-	At    float64
-	Seq   uint64
-	Kind  uint8
-	Gen   uint32
-	Node  int32
-	From  int32
-	Link  int32
-	Block *simBlock
+	At   float64
+	Seq  uint64
+	Kind uint8
+	Gen  uint32
+	Node int32
+	From int32
+	Link int32
+	// Block is the block's id (its index in simulator.blocks): no pointer,
+	// so moving events in the heap needs no GC write barriers.
+	Block int32
 }
 
 // eventQueue orders events by time, then by the order they were
@@ -187,7 +189,10 @@ func (q eventQueue) Less(i, j int) bool {
 	return q[i].Seq < q[j].Seq
 }
 func (q eventQueue) Swap(i, j int) { q[i], q[j] = q[j], q[i] }
-func (q *eventQueue) Push(x any)   { *q = append(*q, x.(simEvent)) }
+
+// Push and Pop complete heap.Interface; the simulator itself appends and
+// removes with heap.Fix (see simulator.push).
+func (q *eventQueue) Push(x any) { *q = append(*q, x.(simEvent)) }
 func (q *eventQueue) Pop() any {
 	old := *q
 	e := old[len(old)-1]
@@ -314,10 +319,24 @@ func (s *simulator) newBlock(parent *simBlock, miner int32, at float64) *simBloc
 	return b
 }
 
+// push and pop keep s.q a heap with container/heap's Fix rather than its
+// Push and Pop, whose any arguments would box (allocate) every event.
 func (s *simulator) push(e simEvent) {
 	s.seq++
 	e.Seq = s.seq
-	heap.Push(&s.q, e)
+	s.q = append(s.q, e)
+	heap.Fix(&s.q, len(s.q)-1)
+}
+
+func (s *simulator) pop() simEvent {
+	e := s.q[0]
+	n := len(s.q) - 1
+	s.q[0] = s.q[n]
+	s.q = s.q[:n]
+	if n > 0 {
+		heap.Fix(&s.q, 0)
+	}
+	return e
 }
 
 func (s *simulator) scheduleMine(after float64) {
@@ -359,7 +378,7 @@ func (s *simulator) run(ctx context.Context, wall time.Time) (stopped string, mi
 			s.scheduleMine(s.now)
 			continue
 		}
-		e := heap.Pop(&s.q).(simEvent)
+		e := s.pop()
 		switch e.Kind {
 		case evMine:
 			if !s.mining || e.Gen != s.mineGen {
@@ -479,7 +498,7 @@ func (s *simulator) setHave(b *simBlock, i int32) {
 // scheduled one only; a block whose parent the node lacks waits for it
 // (and the parent is asked of the sender).
 func (s *simulator) deliver(e simEvent) {
-	b, j := e.Block, e.Node
+	b, j := s.blocks[e.Block], e.Node
 	if b.has(j) || b.arrival == nil {
 		return // a copy of a block already here
 	}
@@ -503,7 +522,7 @@ func (s *simulator) deliver(e simEvent) {
 		s.ensureArrival(p)
 		if at < p.arrival[j] {
 			p.arrival[j] = at
-			s.push(simEvent{At: at, Kind: evValidated, Node: j, From: e.From, Link: e.Link, Block: p})
+			s.push(simEvent{At: at, Kind: evValidated, Node: j, From: e.From, Link: e.Link, Block: p.id})
 		}
 		return
 	}
@@ -538,7 +557,7 @@ func (s *simulator) accept(j int32, b *simBlock) {
 		at := s.now + s.vdSecs
 		for _, c := range waiting {
 			c.arrival[j] = at
-			s.push(simEvent{At: at, Kind: evValidated, Node: j, From: j, Block: c})
+			s.push(simEvent{At: at, Kind: evValidated, Node: j, From: j, Block: c.id})
 		}
 	}
 }
@@ -561,13 +580,13 @@ func (s *simulator) relay(j int32, b *simBlock) {
 		at := base + s.linkLat[link]
 		if s.cfg.everyCopy {
 			if !s.cut(j, nb) {
-				s.push(simEvent{At: at, Kind: evValidated, Node: nb, From: j, Link: link, Block: b})
+				s.push(simEvent{At: at, Kind: evValidated, Node: nb, From: j, Link: link, Block: b.id})
 			}
 			continue
 		}
 		if at < b.arrival[nb] && !s.cut(j, nb) {
 			b.arrival[nb] = at
-			s.push(simEvent{At: at, Kind: evValidated, Node: nb, From: j, Link: link, Block: b})
+			s.push(simEvent{At: at, Kind: evValidated, Node: nb, From: j, Link: link, Block: b.id})
 		}
 	}
 }

@@ -1,10 +1,13 @@
 package netlab
 
 import (
+	"container/heap"
 	"context"
 	"errors"
 	"math"
+	"math/rand/v2"
 	"reflect"
+	"slices"
 	"testing"
 	"time"
 
@@ -267,5 +270,34 @@ func TestSimEarliestArrivalMatchesEveryCopy(t *testing.T) {
 		if fast.StaleBlocks == 0 || fast.Reorgs == 0 {
 			t.Errorf("seed %d: no stale blocks or reorganisations to compare", seed)
 		}
+	}
+}
+
+// The simulator's push and pop (heap.Fix, no boxing) give the order of
+// container/heap's own Push and Pop: by time, then by scheduling order.
+func TestEventQueueOrder(t *testing.T) {
+	rng := rand.New(rand.NewPCG(1, 2))
+	s := &simulator{}
+	var ref eventQueue
+	var seq uint64
+	var got, want []uint64
+	for range 5000 {
+		if rng.IntN(3) > 0 || len(s.q) == 0 {
+			e := simEvent{At: float64(rng.IntN(50))} // many equal times
+			s.push(e)
+			seq++
+			e.Seq = seq
+			heap.Push(&ref, e)
+			continue
+		}
+		got = append(got, s.pop().Seq)
+		want = append(want, heap.Pop(&ref).(simEvent).Seq)
+	}
+	for len(s.q) > 0 {
+		got = append(got, s.pop().Seq)
+		want = append(want, heap.Pop(&ref).(simEvent).Seq)
+	}
+	if !slices.Equal(got, want) {
+		t.Fatal("push/pop order differs from container/heap's")
 	}
 }

@@ -21,6 +21,10 @@ import (
 	"github.com/powlab/powlab/results"
 )
 
+// DefaultSimMiners are a simulation's miners when --miners is not given:
+// ten equal miners on nodes 1 to 10.
+const DefaultSimMiners = "10x1M"
+
 // NetOptions are the flags of `powlab net`.
 type NetOptions struct {
 	IO        cmdutil.IO
@@ -53,6 +57,9 @@ type NetOptions struct {
 	// GammaSet is true when --gamma was given (else ties go to the block
 	// seen first).
 	GammaSet bool
+	// TopologySet is true when --topology was given (a simulation of more
+	// than netlab.MaxMeshNodes nodes is otherwise random).
+	TopologySet bool
 	// simOnly lists the simulation's flags that were set, realOnly the
 	// real nodes' (each is refused in the other mode).
 	simOnly, realOnly []string
@@ -108,8 +115,8 @@ once; a node that gets a block before its parent asks the sender for the
 parent. Fork choice is the longest chain, the first seen on a tie.
 selfish:A% is a pool withholding blocks as in Eyal & Sirer (2014);
 --gamma G makes a share G of honest nodes mine on its branch in a tie.
-Without --blocks a simulation stops at 1000 blocks; --duration is then
-simulated time.
+Without --miners a simulation has ten equal miners (10x1M); without
+--blocks it stops at 1000 blocks; --duration is then simulated time.
 
 The record is written to --out with a chart next to it (--chart): blocks won
 against hashrate share with the y = x line, and cumulative blocks per node
@@ -124,6 +131,7 @@ over time. Ctrl-C stops the network and still reports.`,
 		RunE: func(c *cobra.Command, args []string) error {
 			opts.BlocksSet = c.Flags().Changed("blocks")
 			opts.GammaSet = c.Flags().Changed("gamma")
+			opts.TopologySet = c.Flags().Changed("topology")
 			opts.simOnly, opts.realOnly = changed(c, "nodes", "degree", "block-size", "bandwidth", "validation-delay", "gamma"),
 				changed(c, "rules", "prefix", "suffix", "bits", "spawn")
 			opts.Argv = cmdutil.ArgvOf(c.Flags())
@@ -134,13 +142,13 @@ over time. Ctrl-C stops the network and still reports.`,
 		},
 	}
 	f := cmd.Flags()
-	f.StringVar(&opts.Miners, "miners", "", "comma-separated miners: rate caps (4M,2M,500k), KERNELxWORKERS (avx512x1), repeated (3x1M), with --sim shares and strategies (selfish:30%) (required)")
+	f.StringVar(&opts.Miners, "miners", "", "comma-separated miners: rate caps (4M,2M,500k), KERNELxWORKERS (avx512x1), repeated (3x1M), with --sim shares and strategies (selfish:30%) (required for real nodes; --sim default "+DefaultSimMiners+")")
 	f.StringVar(&opts.Rules, "rules", chain.RulesPowlab, "consensus rules: powlab, tutorial or bitcoin")
 	cmdutil.AddTargetFlags(f, &opts.Target, " (default: --bits for about one block per second)")
 	f.IntVar(&opts.Blocks, "blocks", netlab.DefaultBlocks, fmt.Sprintf("stop when the best chain has this many blocks after genesis (0: no limit; --sim: %d unless given)", netlab.DefaultSimBlocks))
 	f.DurationVar(&opts.Duration, "duration", 0, "stop after this long (0: no limit; without --blocks, the only limit)")
 	f.StringVar(&opts.Latency, "latency", "0", "gossip delay per link: fixed (50ms) or a range drawn per link (20ms..200ms)")
-	f.StringVar(&opts.Topology, "topology", string(netlab.Mesh), "who peers with whom: mesh, ring, star (node 1 the hub) or, with --sim, random (--degree)")
+	f.StringVar(&opts.Topology, "topology", string(netlab.Mesh), "who peers with whom: mesh, ring, star (node 1 the hub) or, with --sim, random (--degree; the default above 1000 nodes)")
 	f.StringVar(&opts.Partition, "partition", "", "cut node N off from FROM to TILL into the run, e.g. 2@10s..20s")
 	f.Uint64Var(&opts.Seed, "seed", 1, "seed of every random choice (latencies, reward addresses)")
 	f.BoolVar(&opts.Spawn, "spawn", false, "run each node as its own powlab node process instead of in this process")
@@ -264,7 +272,11 @@ func (o *NetOptions) simConfig() (netlab.SimConfig, error) {
 	if len(o.realOnly) > 0 {
 		return cfg, cmdutil.FlagErrorf("%s: for real nodes only, not with --sim", strings.Join(o.realOnly, ", "))
 	}
-	specs, err := netlab.ParseMinerSpecs(o.Miners)
+	miners := o.Miners
+	if miners == "" {
+		miners = DefaultSimMiners
+	}
+	specs, err := netlab.ParseMinerSpecs(miners)
 	if err != nil {
 		return cfg, cmdutil.FlagErrorWrap(err)
 	}
@@ -301,6 +313,9 @@ func (o *NetOptions) simConfig() (netlab.SimConfig, error) {
 	top, err := netlab.ParseTopology(o.Topology)
 	if err != nil {
 		return cfg, cmdutil.FlagErrorWrap(err)
+	}
+	if !o.TopologySet && nodes > netlab.MaxMeshNodes {
+		top = netlab.Random
 	}
 	if o.Degree != 0 && top != netlab.Random {
 		return cfg, cmdutil.FlagErrorf("--degree is for --topology random")

@@ -32,12 +32,12 @@ func TestFlagsToOptions(t *testing.T) {
 			"--latency", "20ms..80ms", "--topology", "ring", "--partition", "2@5s..10s", "--seed", "7", "--spawn", "--json",
 			"--out", "/tmp/x", "--chart", "c.png", "--no-save"},
 			NetOptions{Miners: "1M,1M,1M", Rules: "tutorial", Blocks: 20, Duration: 30 * time.Second, Latency: "20ms..80ms",
-				Topology: "ring", Partition: "2@5s..10s", Seed: 7, Spawn: true, JSON: true, Out: "/tmp/x", Chart: "c.png", NoSave: true,
+				Topology: "ring", TopologySet: true, Partition: "2@5s..10s", Seed: 7, Spawn: true, JSON: true, Out: "/tmp/x", Chart: "c.png", NoSave: true,
 				BlockSize: "1MB", Bandwidth: "0", realOnly: []string{"--rules", "--prefix", "--spawn"}},
 			nil},
 		{"simulation", []string{"--sim", "--miners", "selfish:30%,10x1M", "--nodes", "100", "--topology", "random", "--degree", "5",
 			"--block-time", "10m", "--block-size", "2MB", "--bandwidth", "10M", "--validation-delay", "20ms", "--gamma", "0.5"},
-			NetOptions{Sim: true, Miners: "selfish:30%,10x1M", Nodes: 100, Topology: "random", Degree: 5, BlockTime: 10 * time.Minute,
+			NetOptions{Sim: true, Miners: "selfish:30%,10x1M", Nodes: 100, Topology: "random", TopologySet: true, Degree: 5, BlockTime: 10 * time.Minute,
 				BlockSize: "2MB", Bandwidth: "10M", ValidationDelay: 20 * time.Millisecond, Gamma: 0.5, GammaSet: true,
 				Rules: "powlab", Blocks: 20, Latency: "0", Seed: 1, Out: "results-out",
 				simOnly: []string{"--nodes", "--degree", "--block-size", "--bandwidth", "--validation-delay", "--gamma"}},
@@ -95,11 +95,12 @@ func TestBadFlagsExit2(t *testing.T) {
 		{"block time with bits", []string{"--miners", "1M,1M", "--bits", "20", "--block-time", "2s"}, "--block-time"},
 		{"real flag with sim", []string{"--sim", "--miners", "1M,1M", "--bits", "12"}, "not with --sim"},
 		{"sim kernel", []string{"--sim", "--miners", "genericx1,1M"}, "real nodes"},
+		{"sim default miners, too few nodes", []string{"--sim", "--nodes", "5"}, "from the 10 miners"},
 		{"sim shares over 100", []string{"--sim", "--miners", "60%,50%"}, "add up"},
 		{"sim nodes", []string{"--sim", "--miners", "3x1M", "--nodes", "2"}, "--nodes"},
 		{"sim degree without random", []string{"--sim", "--miners", "1M,1M", "--degree", "3"}, "--degree"},
 		{"sim degree too high", []string{"--sim", "--miners", "1M,1M", "--nodes", "4", "--topology", "random", "--degree", "4"}, "--degree"},
-		{"sim big mesh", []string{"--sim", "--miners", "1M,1M", "--nodes", "5000"}, "random"},
+		{"sim big mesh", []string{"--sim", "--miners", "1M,1M", "--nodes", "5000", "--topology", "mesh"}, "random"},
 		{"sim gamma", []string{"--sim", "--miners", "1M,1M", "--gamma", "2"}, "--gamma"},
 		{"sim bandwidth", []string{"--sim", "--miners", "1M,1M", "--bandwidth", "fast"}, "--bandwidth"},
 		{"sim block size", []string{"--sim", "--miners", "1M,1M", "--block-size", "-1"}, "--block-size"},
@@ -167,6 +168,24 @@ func TestRunNetJSON(t *testing.T) {
 	}
 	if !strings.Contains(errb.String(), "chart written") {
 		t.Errorf("stderr %q", errb.String())
+	}
+}
+
+// `powlab net --sim --nodes N` alone: ten equal miners and, above the
+// mesh limit, a random topology of degree 8.
+func TestRunSimDefaults(t *testing.T) {
+	var out, errb bytes.Buffer
+	cmd := NewCmdNet(cmdutil.IO{Out: &out, ErrOut: &errb}, nil)
+	cmd.SetArgs([]string{"--sim", "--nodes", "1500", "--blocks", "10", "--json", "--no-save", "--chart", filepath.Join(t.TempDir(), "c.svg")})
+	if err := cmd.ExecuteContext(context.Background()); err != nil {
+		t.Fatalf("%v (stderr %s)", err, errb.String())
+	}
+	var rec results.Net
+	if err := json.Unmarshal(out.Bytes(), &rec); err != nil {
+		t.Fatal(err)
+	}
+	if c := rec.Config; c.Topology != "random" || c.Degree != 8 || c.Nodes != 1500 || len(rec.Nodes) != 10 || rec.Height < 10 {
+		t.Fatalf("topology %s, degree %d, nodes %d, miners %d, height %d", c.Topology, c.Degree, c.Nodes, len(rec.Nodes), rec.Height)
 	}
 }
 

@@ -156,6 +156,36 @@ func KSGeometric(x []uint64, p float64) float64 {
 	return d
 }
 
+// KSContinuous is the Kolmogorov–Smirnov statistic D = sup |F_n(x) − F(x)|
+// of the sample x against a continuous law with CDF cdf. F_n jumps by 1/n
+// at each order statistic x(i), so the supremum is reached just before or
+// at one: D = max_i max(i/n − F(x(i)), F(x(i)) − (i−1)/n), i from 1. Tied
+// values give the same D as the step over all of them. NaN for an empty
+// sample.
+func KSContinuous(x []float64, cdf func(float64) float64) float64 {
+	n := len(x)
+	if n == 0 {
+		return math.NaN()
+	}
+	s := slices.Clone(x)
+	slices.Sort(s)
+	var d float64
+	for i, v := range s {
+		f := cdf(v)
+		d = max(d, float64(i+1)/float64(n)-f, f-float64(i)/float64(n))
+	}
+	return d
+}
+
+// ExpCDF is P(X <= x) for X exponential with the given mean: 1 − e^(−x/mean)
+// (0 for x < 0).
+func ExpCDF(mean, x float64) float64 {
+	if x <= 0 {
+		return 0
+	}
+	return -math.Expm1(-x / mean)
+}
+
 // KolmogorovQ is the upper tail of Kolmogorov's limiting distribution,
 // Q(λ) = P(K > λ) = 2·Σ_{j>=1} (-1)^(j-1)·exp(-2 j² λ²).
 func KolmogorovQ(lambda float64) float64 {

@@ -241,3 +241,57 @@ func TestWilson(t *testing.T) {
 		t.Error("n = 0 gave a bound")
 	}
 }
+
+// ksContinuousBrute evaluates sup |F_n − F| on a fine grid between and at
+// the sample points, approaching each jump from both sides.
+func ksContinuousBrute(x []float64, cdf func(float64) float64) float64 {
+	fn := func(v float64) float64 {
+		c := 0
+		for _, y := range x {
+			if y <= v {
+				c++
+			}
+		}
+		return float64(c) / float64(len(x))
+	}
+	var d float64
+	for _, v := range x {
+		for _, at := range []float64{v, math.Nextafter(v, math.Inf(-1))} {
+			d = max(d, math.Abs(fn(at)-cdf(at)))
+		}
+	}
+	return d
+}
+
+func TestKSContinuousMatchesBruteForce(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 6))
+	for _, tc := range []struct {
+		name string
+		mean float64 // of the law tested against; the draws have mean 1
+		n    int
+	}{
+		{"one draw", 1, 1},
+		{"right law", 1, 50},
+		{"wrong mean", 1.5, 50},
+		{"ties", 1, 30},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			for round := 0; round < 20; round++ {
+				x := make([]float64, tc.n)
+				for i := range x {
+					x[i] = rng.ExpFloat64()
+					if tc.name == "ties" {
+						x[i] = math.Round(x[i] * 4)
+					}
+				}
+				cdf := func(v float64) float64 { return ExpCDF(tc.mean, v) }
+				if got, want := KSContinuous(x, cdf), ksContinuousBrute(x, cdf); math.Abs(got-want) > 1e-12 {
+					t.Fatalf("sample %v: D = %v, brute force %v", x, got, want)
+				}
+			}
+		})
+	}
+	if !math.IsNaN(KSContinuous(nil, func(float64) float64 { return 0 })) {
+		t.Fatal("D of an empty sample is not NaN")
+	}
+}

@@ -10,12 +10,17 @@
 //
 // Records: Bench (hashrate sweep), Attempts (attempts vs difficulty: every
 // trial and each difficulty's statistics and theory), BlockTime (block
-// intervals and difficulty by height), Net.
+// intervals and difficulty by height), Net, Pool, DAASim (difficulty
+// algorithms simulated side by side: each one's metrics, chart series and
+// simulation speed).
 //
 // Charts (plot.go, gonum.org/v1/plot): PlotAttempts, PlotAttemptsSeconds,
 // PlotBench and PlotBlockTime each take a record and a path and write a PNG
 // or SVG by the path's extension (ErrFigureFormat otherwise), through a
 // temporary file. Log axes plot log10 of the data with power-of-ten labels.
+// WriteDAASimCharts writes a simulation's difficulty chart (with close-ups
+// of a step, or one panel per algorithm in onoff) and its solve-time chart
+// next to it (SolveTimesPath).
 //
 // Errors: Read fails with ErrSchema for a file that is not a powlab record
 // or has a newer major version, and wraps I/O and JSON errors with the path.

@@ -2,6 +2,7 @@ package results
 
 import (
 	"fmt"
+	"image/color"
 	"sort"
 
 	"gonum.org/v1/plot"
@@ -11,14 +12,15 @@ import (
 )
 
 // PoolChart draws each worker's estimated hashrate over the pool's run
-// (solid), its 95% interval (dashed, same colour) and, where the record
-// knows it, the worker's true rate (dotted).
+// (solid), its 95% interval (a shaded band, same colour) and, where the
+// record knows it, the worker's true rate (dotted). Rates are in the SI
+// unit that suits the largest final estimate; the y axis stops at twice the
+// largest final upper bound or true rate, so the wide intervals of the
+// first few shares do not flatten the rest.
 func PoolChart(rec *Pool) (*plot.Plot, error) {
-	p := newPlot("Hashrate estimated from shares, with its 95% interval", "seconds", "hashes/s")
-	p.Legend.Top = true
-	p.Legend.Left = true
 	series := map[string][3]plotter.XYs{}
 	truth := map[string]plotter.XYs{}
+	top := 0.0
 	for _, s := range rec.Snapshots {
 		for _, w := range s.Workers {
 			xy := series[w.Name]
@@ -28,48 +30,92 @@ func PoolChart(rec *Pool) (*plot.Plot, error) {
 			series[w.Name] = xy
 			if w.TrueRate > 0 {
 				truth[w.Name] = append(truth[w.Name], plotter.XY{X: s.Seconds, Y: w.TrueRate})
+				top = max(top, w.TrueRate)
 			}
 		}
 	}
 	if len(series) == 0 {
 		return nil, fmt.Errorf("pool chart: the record holds no snapshot with a worker")
 	}
+	for _, xy := range series {
+		top = max(top, xy[2][len(xy[2])-1].Y, xy[0][len(xy[0])-1].Y)
+	}
+	unit, div := rateUnit(top)
+	p := newPlot("Hashrate estimated from shares, with its 95% interval", "seconds", unit)
+	p.Legend.Top = true
+	p.Legend.Left = true
 	names := make([]string, 0, len(series))
 	for n := range series {
 		names = append(names, n)
 	}
 	sort.Strings(names)
+	scaled := func(xy plotter.XYs) plotter.XYs {
+		out := make(plotter.XYs, len(xy))
+		for i, v := range xy {
+			out[i] = plotter.XY{X: v.X, Y: v.Y / div}
+		}
+		return out
+	}
 	for i, n := range names {
 		col := plotutil.Color(i)
-		for k, xy := range series[n] {
-			line, err := plotter.NewLine(xy)
-			if err != nil {
-				return nil, fmt.Errorf("pool chart: %w", err)
-			}
-			line.LineStyle.Color = col
-			line.LineStyle.Width = vg.Points(1.5)
-			if k > 0 {
-				line.LineStyle.Width = vg.Points(0.8)
-				line.LineStyle.Dashes = []vg.Length{vg.Points(4), vg.Points(3)}
-			}
-			p.Add(line)
-			if k == 0 {
-				p.Legend.Add(n, line)
-			}
+		xy := series[n]
+		// The band: the upper bound left to right, the lower right to left.
+		band := append(scaled(xy[2]), reversed(scaled(xy[1]))...)
+		poly, err := plotter.NewPolygon(band)
+		if err != nil {
+			return nil, fmt.Errorf("pool chart: %w", err)
 		}
+		r, g, b, _ := col.RGBA()
+		poly.Color = color.NRGBA{R: uint8(r >> 8), G: uint8(g >> 8), B: uint8(b >> 8), A: 0x38}
+		poly.LineStyle.Width = 0
+		p.Add(poly)
+		line, err := plotter.NewLine(scaled(xy[0]))
+		if err != nil {
+			return nil, fmt.Errorf("pool chart: %w", err)
+		}
+		line.LineStyle.Color = col
+		line.LineStyle.Width = vg.Points(1.5)
+		p.Add(line)
+		p.Legend.Add(n+" (band: 95% interval)", line)
 		if t := truth[n]; len(t) > 0 {
-			line, err := plotter.NewLine(t)
+			tl, err := plotter.NewLine(scaled(t))
 			if err != nil {
 				return nil, fmt.Errorf("pool chart: %w", err)
 			}
-			line.LineStyle.Color = col
-			line.LineStyle.Dashes = []vg.Length{vg.Points(1), vg.Points(2)}
-			p.Add(line)
-			p.Legend.Add(n+": true rate", line)
+			tl.LineStyle.Color = col
+			tl.LineStyle.Width = vg.Points(1.2)
+			tl.LineStyle.Dashes = []vg.Length{vg.Points(1.5), vg.Points(2.5)}
+			p.Add(tl)
+			p.Legend.Add(n+": true rate (declared cap)", tl)
 		}
 	}
 	p.Y.Min = 0
+	p.Y.Max = 2 * top / div
 	return p, nil
+}
+
+// rateUnit picks the SI unit of hashes/s for rates up to top: its label
+// and divisor.
+func rateUnit(top float64) (string, float64) {
+	switch {
+	case top >= 1e12:
+		return "hashes/s (T)", 1e12
+	case top >= 1e9:
+		return "hashes/s (G)", 1e9
+	case top >= 1e6:
+		return "hashes/s (M)", 1e6
+	case top >= 1e3:
+		return "hashes/s (k)", 1e3
+	}
+	return "hashes/s", 1
+}
+
+func reversed(xy plotter.XYs) plotter.XYs {
+	out := make(plotter.XYs, len(xy))
+	for i, v := range xy {
+		out[len(xy)-1-i] = v
+	}
+	return out
 }
 
 // Sizes of the pool chart.

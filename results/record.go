@@ -24,6 +24,7 @@ const (
 	KindPool      = "pool"
 	KindStale     = "stale"
 	KindSelfish   = "selfish"
+	KindDAASim    = "daasim"
 )
 
 // ErrSchema is returned by Read for a file that is not a record this version

@@ -14,6 +14,24 @@
 // have fractions. Every algorithm is written so that scaling all times and
 // the block time by the same factor gives the same targets, up to the
 // documented one-tick guards.
+//
+// The flow: New(name, Params) fills the zero fields with the algorithm's
+// defaults, validates them and returns an Algorithm; Next(chain) gives
+// the next target, always in [1, Params.Limit] (a hostile chain gets a
+// clamped answer, never a panic). NewStepper walks one chain forward
+// block by block, faster where the algorithm is Incremental. Ring is a
+// Chain over the last blocks for the simulator and tests.
+//
+// Files: bitcoin.go, asert.go, lwma.go, dgw.go, ema.go, powlab.go (one
+// algorithm each, naming its source), compact.go (Bitcoin's compact
+// bits), ring.go, stepper.go, arith.go (the wide-integer helpers) and
+// verify.go (the published vectors).
+//
+// Errors callers see: New reports bad parameters (unknown name, T ≤ 0,
+// zero limit, initial above the limit, out-of-range windows); BitsToTarget
+// wraps ErrBadBits; the verification functions return *InputError for
+// unreadable or malformed vector files and *MismatchError (file, line,
+// height, both bits) for the first wrong row.
 package daa
 
 import (
@@ -71,8 +89,9 @@ type Params struct {
 	// Window is the averaging window or retarget interval in blocks
 	// (bitcoin, powlab: interval; lwma, dgw: N; ema: the time constant N).
 	Window uint64
-	// HalfLife (asert) is the time in ticks over which a schedule error
-	// of one half-life... halves or doubles the target.
+	// HalfLife (asert) is the half-life in ticks: a chain one half-life
+	// behind its ideal schedule gets twice the anchor's target, one
+	// half-life ahead half of it.
 	HalfLife int64
 	// Anchor (asert) is the anchor block; nil means the chain's first
 	// block, read through Chain.Ancestor(FirstHeight) with the parent time
@@ -80,6 +99,9 @@ type Params struct {
 	Anchor *Anchor
 	// FirstHeight is the height of the chain's first (genesis) block.
 	FirstHeight uint64
+	// MaxFactor (powlab) bounds one retarget's change to
+	// [1/MaxFactor, MaxFactor]; zero means 4, Bitcoin's clamp.
+	MaxFactor uint64
 }
 
 // Algorithm is one difficulty-adjustment algorithm with its parameters.
@@ -93,12 +115,30 @@ type Algorithm interface {
 	Next(c Chain) uint256.Int
 }
 
+// Incremental is implemented by algorithms with a faster form for walking
+// one chain forward block by block (the simulator).
+type Incremental interface {
+	Algorithm
+	NewStepper() Stepper
+}
+
+// Stepper keeps running state over consecutive blocks of one chain.
+type Stepper interface {
+	// Add appends the next block (the first call adds the chain's first block).
+	Add(b Block)
+	// Next is the target of the block after the last one added: exactly
+	// what Algorithm.Next gives over the same chain.
+	Next() uint256.Int
+}
+
 // Info describes one registered algorithm.
 type Info struct {
 	// Name is the registry name.
 	Name string
 	// Doc is a one-line description.
 	Doc string
+	// Source names the specification or reference code followed.
+	Source string
 	// New builds the algorithm from parameters (already resolved).
 	New func(p Params) (Algorithm, error)
 	// Defaults fills p's zero fields with the algorithm's defaults.

@@ -268,18 +268,23 @@ func TestReconnectAfterRestart(t *testing.T) {
 	}
 }
 
-// servedPool is a pool whose Serve the test stops itself.
+// servedPool is a pool served on 127.0.0.1 whose Serve a test may stop
+// before it ends (a restart).
 type servedPool struct {
 	*Pool
 	cancel context.CancelFunc
 	done   chan error
 	once   sync.Once
+	t      *testing.T
 }
 
+// stop ends Serve and waits for it; it runs once, also at cleanup.
 func (s *servedPool) stop() {
 	s.once.Do(func() {
 		s.cancel()
-		<-s.done
+		if err := <-s.done; err != nil {
+			s.t.Errorf("Serve: %v", err)
+		}
 	})
 }
 
@@ -295,7 +300,7 @@ func testPoolOwnServe(t *testing.T, bits int, cfg Config) (*servedPool, string, 
 		t.Fatal(err)
 	}
 	ctx, cancel := context.WithCancel(context.Background())
-	s := &servedPool{Pool: p, cancel: cancel, done: make(chan error, 1)}
+	s := &servedPool{Pool: p, cancel: cancel, done: make(chan error, 1), t: t}
 	go func() { s.done <- p.Serve(ctx, ln) }()
 	t.Cleanup(s.stop)
 	return s, ln.Addr().String(), c

@@ -27,25 +27,8 @@ func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
 // zero bits on 127.0.0.1, stopped when the test ends.
 func testPool(t *testing.T, bits int, cfg Config) (*Pool, string, *chain.Chain) {
 	t.Helper()
-	c := testChain(t, bits)
-	p, err := New(c, cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { done <- p.Serve(ctx, ln) }()
-	t.Cleanup(func() {
-		cancel()
-		if err := <-done; err != nil {
-			t.Errorf("Serve: %v", err)
-		}
-	})
-	return p, ln.Addr().String(), c
+	s, addr, c := testPoolOwnServe(t, bits, cfg)
+	return s.Pool, addr, c
 }
 
 // testChain is a fresh bitcoin-rules chain at the given zero bits, closed

@@ -3,6 +3,7 @@ package root
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"os/signal"
@@ -15,6 +16,7 @@ import (
 	"github.com/powlab/powlab/cmd/powlab/internal/chaincmd"
 	"github.com/powlab/powlab/cmd/powlab/internal/chartcmd"
 	"github.com/powlab/powlab/cmd/powlab/internal/cmdutil"
+	"github.com/powlab/powlab/cmd/powlab/internal/daacmd"
 	"github.com/powlab/powlab/cmd/powlab/internal/infocmd"
 	"github.com/powlab/powlab/cmd/powlab/internal/minecmd"
 	"github.com/powlab/powlab/cmd/powlab/internal/netcmd"
@@ -57,6 +59,7 @@ attempts-vs-difficulty against theory.`,
 		poolcmd.NewCmdPool(io, nil),
 		synccmd.NewCmdSync(io, nil),
 		chartcmd.NewCmdChart(io),
+		daacmd.NewCmdDaa(io),
 	)
 	return cmd
 }
@@ -71,7 +74,13 @@ func Run(ctx context.Context, io cmdutil.IO, argv []string) int {
 		if isUsage(err) {
 			err = cmdutil.FlagErrorWrap(err)
 		}
-		fmt.Fprintln(io.ErrOut, "powlab:", err)
+		switch {
+		case errors.Is(err, context.Canceled) && ctx.Err() != nil:
+			// Ctrl-C: the verb has said what it did; exit 130 quietly.
+			fmt.Fprintln(io.ErrOut, "powlab: interrupted")
+		default:
+			fmt.Fprintln(io.ErrOut, "powlab:", err)
+		}
 	}
 	return cmdutil.ExitCode(err)
 }

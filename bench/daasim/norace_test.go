@@ -1,0 +1,5 @@
+//go:build !race
+
+package daasim
+
+const raceEnabled = false

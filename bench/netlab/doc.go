@@ -17,7 +17,8 @@
 //
 // # Real nodes (Run)
 //
-// Run starts one real chain/node per MinerSpec on 127.0.0.1 and lets them
+// Run starts one real chain/node per MinerSpec (and Config.Nodes − len(Miners)
+// relays, nodes that never start their miner) on 127.0.0.1 and lets them
 // mine against each other over HTTP and block gossip:
 //
 //  1. One genesis block for all: a chain is created with a fixed clock

@@ -48,13 +48,16 @@ func minerOptions(m MinerSpec) (node.MinerOptions, error) {
 
 // startInProcess builds, serves and peers every node; none mines yet.
 func startInProcess(ctx context.Context, s *netSetup) ([]member, error) {
-	n := len(s.cfg.Miners)
+	n := s.cfg.Nodes
 	members := make([]member, 0, n)
 	nodes := make([]*node.Node, n)
-	for i, spec := range s.cfg.Miners {
-		mo, err := minerOptions(spec)
-		if err != nil {
-			return members, err
+	for i := range n {
+		var mo node.MinerOptions // a relay never starts its miner
+		if i < len(s.cfg.Miners) {
+			var err error
+			if mo, err = minerOptions(s.cfg.Miners[i]); err != nil {
+				return members, err
+			}
 		}
 		i := i
 		nd, err := node.New(ctx, node.Config{

@@ -23,7 +23,11 @@ import (
 
 // Config describes a mini network of competing miners.
 type Config struct {
+	// Miners mine on nodes 1..len(Miners).
 	Miners []MinerSpec
+	// Nodes is the network's size: the nodes after the miners relay
+	// blocks without mining (0: len(Miners); at most MaxRealMiners).
+	Nodes int
 	// Rules are chain.RulesPowlab ("" too), chain.RulesTutorial or
 	// chain.RulesBitcoin.
 	Rules string
@@ -159,6 +163,13 @@ func (c *Config) check() error {
 	if n < 2 || n > MaxRealMiners {
 		return fmt.Errorf("%w: a network of real nodes needs 2 to %d miners, got %d (larger networks: the simulation)", ErrConfig, MaxRealMiners, n)
 	}
+	if c.Nodes == 0 {
+		c.Nodes = n
+	}
+	if c.Nodes < n || c.Nodes > MaxRealMiners {
+		return fmt.Errorf("%w: %d nodes: a network of real nodes has from its %d miners to %d nodes", ErrConfig, c.Nodes, n, MaxRealMiners)
+	}
+	n = c.Nodes
 	for _, m := range c.Miners {
 		if m.Share > 0 || m.Strategy != Honest {
 			return fmt.Errorf("%w: miner %q: shares and strategies are for the simulation; real nodes take a rate or KERNELxWORKERS", ErrConfig, m.Text)
@@ -221,6 +232,14 @@ type member interface {
 	Resolve(ctx context.Context)
 	Close() error
 }
+
+// relayNode is a node that does not mine: it relays, resolves and
+// reorganises like the others.
+type relayNode struct{ member }
+
+func (relayNode) StartMining() error           { return nil }
+func (relayNode) StopMining()                  {}
+func (relayNode) Rate(context.Context) float64 { return 0 }
 
 // observer collects what the nodes report while the network runs.
 type observer struct {
@@ -426,7 +445,7 @@ func Run(ctx context.Context, cfg Config) (rec *results.Net, err error) {
 	if err := cfg.check(); err != nil {
 		return nil, err
 	}
-	n := len(cfg.Miners)
+	n := cfg.Nodes
 	rules, err := chain.NewRules(chainParams(cfg))
 	if err != nil {
 		return nil, fmt.Errorf("%w: %v", ErrConfig, err)
@@ -470,6 +489,9 @@ func Run(ctx context.Context, cfg Config) (rec *results.Net, err error) {
 	}()
 	if err != nil {
 		return nil, err
+	}
+	for i := len(cfg.Miners); i < n; i++ {
+		members[i] = relayNode{members[i]}
 	}
 	urls := make([]string, n)
 	for i, m := range members {
@@ -526,6 +548,9 @@ func runNetwork(ctx context.Context, cfg *Config, obs *observer, members []membe
 	for _, m := range cfg.Miners {
 		rec.Config.Miners = append(rec.Config.Miners, m.Text)
 	}
+	if n > len(cfg.Miners) {
+		rec.Config.Nodes = n
+	}
 	if p := cfg.Partition; p != nil {
 		rec.Config.Partition = fmt.Sprintf("%d@%s..%s", p.Node, p.From, p.Till)
 	}
@@ -559,7 +584,7 @@ func runNetwork(ctx context.Context, cfg *Config, obs *observer, members []membe
 		}
 		mined, reorgs, rates := obs.totals()
 		cfg.Progress(Progress{Elapsed: time.Since(start), Phase: phase, Height: height, Mined: mined,
-			Reorgs: reorgs, Partitioned: cfg.Partition != nil && !obs.healed.Load() && obs.cut(cfg.Partition.Node-1, cfg.Partition.Node%n), Rates: rates})
+			Reorgs: reorgs, Partitioned: cfg.Partition != nil && !obs.healed.Load() && obs.cut(cfg.Partition.Node-1, cfg.Partition.Node%n), Rates: rates[:len(cfg.Miners)]})
 	}
 	var resolving sync.WaitGroup
 	defer resolving.Wait()
@@ -605,7 +630,7 @@ func runNetwork(ctx context.Context, cfg *Config, obs *observer, members []membe
 		}
 		if time.Since(lastSample) >= rateSampleInterval {
 			lastSample = time.Now()
-			parallel(members, func(i int, m member) { obs.sampleRate(i, m.Rate(ctx), cfg.Miners[i].RateCap) })
+			parallel(members[:len(cfg.Miners)], func(i int, m member) { obs.sampleRate(i, m.Rate(ctx), cfg.Miners[i].RateCap) })
 		}
 		if time.Since(lastProgress) >= cfg.ProgressInterval {
 			lastProgress = time.Now()
@@ -780,6 +805,19 @@ func fillNetRecord(ctx context.Context, rec *results.Net, cfg *Config, obs *obse
 		rec.Reorgs += nn.Reorgs
 		rec.DeepestReorg = max(rec.DeepestReorg, nn.DeepestReorg)
 		rec.Nodes = append(rec.Nodes, nn)
+	}
+	if n > len(cfg.Miners) {
+		r := &results.NetRelays{Count: n - len(cfg.Miners)}
+		for i := len(cfg.Miners); i < n; i++ {
+			r.Reorgs += obs.reorgs[i]
+			if obs.reorgs[i] > 0 {
+				r.Reorged++
+			}
+			r.DeepestReorg = max(r.DeepestReorg, obs.deepest[i])
+		}
+		rec.Relays = r
+		rec.Reorgs += r.Reorgs
+		rec.DeepestReorg = max(rec.DeepestReorg, r.DeepestReorg)
 	}
 	if rec.MinedBlocks > 0 {
 		rec.StaleRate = float64(rec.StaleBlocks) / float64(rec.MinedBlocks)

@@ -154,6 +154,8 @@ func TestRunConfigErrors(t *testing.T) {
 		{"topology", Config{Miners: two, Target: bits(t, 8), Blocks: 1, Topology: "tree"}},
 		{"random topology", Config{Miners: two, Target: bits(t, 8), Blocks: 1, Topology: Random}},
 		{"33 miners", Config{Miners: mustSpecs(t, "33x1k"), Target: bits(t, 8), Blocks: 1}},
+		{"fewer nodes than miners", Config{Miners: mustSpecs(t, "3x1k"), Nodes: 2, Target: bits(t, 8), Blocks: 1}},
+		{"33 nodes", Config{Miners: two, Nodes: 33, Target: bits(t, 8), Blocks: 1}},
 		{"selfish", Config{Miners: mustSpecs(t, "selfish:1k,1k"), Target: bits(t, 8), Blocks: 1}},
 		{"share", Config{Miners: mustSpecs(t, "50%,1k"), Target: bits(t, 8), Blocks: 1}},
 	} {
@@ -258,5 +260,31 @@ func TestRunBitcoinRules(t *testing.T) {
 	}
 	if !rec.Converged || rec.Height < 6 || rec.Config.Rules != chain.RulesBitcoin {
 		t.Fatalf("converged %v at height %d under %q", rec.Converged, rec.Height, rec.Config.Rules)
+	}
+}
+
+// Two miners and three relays in a ring: the relays carry the blocks one
+// way round, end on the same tip and are summed up apart from the miners.
+func TestRunWithRelays(t *testing.T) {
+	if testing.Short() {
+		t.Skip("mines 15 blocks")
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), netTestTimeout)
+	defer cancel()
+	rec, err := Run(ctx, Config{
+		Miners: mustSpecs(t, "20k,20k"), Nodes: 5, Topology: Ring, Target: bits(t, 13), Blocks: 15, Seed: 3,
+		Latency: Latency{Min: 2 * time.Millisecond, Max: 10 * time.Millisecond},
+	})
+	if err != nil {
+		t.Fatalf("Run: %v", err)
+	}
+	if !rec.Converged || rec.Height < 15 || len(rec.Nodes) != 2 || rec.Relays == nil || rec.Relays.Count != 3 || rec.Config.Nodes != 5 {
+		t.Fatalf("converged %v, height %d, %d miners, relays %+v, config nodes %d", rec.Converged, rec.Height, len(rec.Nodes), rec.Relays, rec.Config.Nodes)
+	}
+	if won := rec.Nodes[0].BlocksWon + rec.Nodes[1].BlocksWon; won != rec.Height {
+		t.Errorf("miners won %d of %d blocks", won, rec.Height)
+	}
+	if len(rec.Config.Links) != 5 {
+		t.Errorf("links %+v, want the ring's 5", rec.Config.Links)
 	}
 }

@@ -2,6 +2,7 @@ package cmdutil
 
 import (
 	"fmt"
+	"io"
 	"maps"
 	"math"
 	"slices"
@@ -61,8 +62,12 @@ func RenderNet(io IO, rec *results.Net) {
 	}
 	out := io.Out
 	c := rec.Config
-	fmt.Fprintf(out, "powlab net: %d nodes, %s, latency %s, %s rules, target %s (%s attempts/block), seed %d",
-		len(rec.Nodes), c.Topology, c.Latency, c.Rules, c.Target, HumanCount(c.ExpectedAttempts), c.Seed)
+	nodes := fmt.Sprintf("%d nodes", len(rec.Nodes))
+	if rec.Relays != nil {
+		nodes = fmt.Sprintf("%d nodes (%d mining)", len(rec.Nodes)+rec.Relays.Count, len(rec.Nodes))
+	}
+	fmt.Fprintf(out, "powlab net: %s, %s, latency %s, %s rules, target %s (%s attempts/block), seed %d",
+		nodes, c.Topology, c.Latency, c.Rules, c.Target, HumanCount(c.ExpectedAttempts), c.Seed)
 	if c.Partition != "" {
 		fmt.Fprintf(out, ", partition %s", c.Partition)
 	}
@@ -99,6 +104,7 @@ func RenderNet(io IO, rec *results.Net) {
 		rec.Height, rec.MinedBlocks, rec.StaleBlocks, rec.Reorgs, rec.DeepestReorg)
 	tw.Flush()
 	fmt.Fprintln(out)
+	renderRelays(out, rec.Relays)
 	fmt.Fprintf(out, "stale     %d of %d mined blocks (%s)\n", rec.StaleBlocks, rec.MinedBlocks, percent(rec.StaleRate))
 	fmt.Fprintf(out, "reorgs    %d, deepest %d blocks%s\n", rec.Reorgs, rec.DeepestReorg, byDepth(rec.ReorgDepths))
 	fmt.Fprintf(out, "interval  %s mean, %s expected (%s attempts / %s measured)",
@@ -174,9 +180,7 @@ func renderSimNet(io IO, rec *results.Net) {
 	fmt.Fprintf(tw, "all\t\t\t100%%\t%d\t100%%\t%d\t%d\t%d\t%d\t\n", rec.Height, rec.MinedBlocks, rec.StaleBlocks, rec.Reorgs, rec.DeepestReorg)
 	tw.Flush()
 	fmt.Fprintln(out)
-	if r := rec.Relays; r != nil {
-		fmt.Fprintf(out, "relays    %d nodes: %d reorgs on %d of them, deepest %d\n", r.Count, r.Reorgs, r.Reorged, r.DeepestReorg)
-	}
+	renderRelays(out, rec.Relays)
 	fmt.Fprintf(out, "stale     %d of %d mined blocks (%s)\n", rec.StaleBlocks, rec.MinedBlocks, percent(rec.StaleRate))
 	fmt.Fprintf(out, "reorgs    %d, deepest %d blocks%s\n", rec.Reorgs, rec.DeepestReorg, byDepth(rec.ReorgDepths))
 	fmt.Fprintf(out, "interval  %s mean, %s expected\n", secondsOrDash(rec.MeanIntervalSeconds), secondsOrDash(rec.ExpectedIntervalSecs))
@@ -197,4 +201,11 @@ func byDepth(m map[int]int) string {
 		parts[i] = fmt.Sprintf("%d: %d", d, m[d])
 	}
 	return " (by depth: " + strings.Join(parts, ", ") + ")"
+}
+
+// renderRelays prints the relays' line of a network table (none: nothing).
+func renderRelays(out io.Writer, r *results.NetRelays) {
+	if r != nil {
+		fmt.Fprintf(out, "relays    %d nodes: %d reorgs on %d of them, deepest %d\n", r.Count, r.Reorgs, r.Reorged, r.DeepestReorg)
+	}
 }

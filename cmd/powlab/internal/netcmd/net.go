@@ -83,7 +83,9 @@ took to agree after the last block.
 
 A miner is a hashrate cap (4M, 500k: one worker, throttled, so many miners
 of known relative speed fit on a small machine) or a kernel and worker count
-(avx512x1, genericx2: real miners racing). All nodes share one genesis block.
+(avx512x1, genericx2: real miners racing). --nodes N adds relays: nodes 1..M
+mine, nodes M+1..N only validate and relay (up to 32 nodes in all). All
+nodes share one genesis block.
 Without --prefix or --bits the target is chosen for about one block per
 second at the total rate (2^bits ≈ total attempts/s).
 
@@ -107,7 +109,7 @@ spec, report and record (marked simulated), in simulated time, so a
 network of 10 000 nodes with 600 s blocks runs in seconds. Mining is a
 race of exponential times by hashrate share, at a difficulty that gives
 the whole network one block per --block-time (default 600s). --nodes N
-adds relays (nodes 1..M mine, the rest only relay); --topology random
+adds relays here too (up to 100 000 nodes); --topology random
 --degree D gives each node D outbound links to random peers. A block
 crosses a link in its latency (--latency) plus --block-size / --bandwidth
 and is validated (--validation-delay) at every hop before it is relayed
@@ -132,7 +134,7 @@ over time. Ctrl-C stops the network and still reports.`,
 			opts.BlocksSet = c.Flags().Changed("blocks")
 			opts.GammaSet = c.Flags().Changed("gamma")
 			opts.TopologySet = c.Flags().Changed("topology")
-			opts.simOnly, opts.realOnly = changed(c, "nodes", "degree", "block-size", "bandwidth", "validation-delay", "gamma"),
+			opts.simOnly, opts.realOnly = changed(c, "degree", "block-size", "bandwidth", "validation-delay", "gamma"),
 				changed(c, "rules", "prefix", "suffix", "bits", "spawn")
 			opts.Argv = cmdutil.ArgvOf(c.Flags())
 			if runF != nil {
@@ -153,7 +155,7 @@ over time. Ctrl-C stops the network and still reports.`,
 	f.Uint64Var(&opts.Seed, "seed", 1, "seed of every random choice (latencies, reward addresses)")
 	f.BoolVar(&opts.Spawn, "spawn", false, "run each node as its own powlab node process instead of in this process")
 	f.BoolVar(&opts.Sim, "sim", false, "simulate the network (discrete events, simulated time) instead of running real nodes")
-	f.IntVar(&opts.Nodes, "nodes", 0, "--sim: nodes in all, the miners first, the rest relays (default: one per miner)")
+	f.IntVar(&opts.Nodes, "nodes", 0, "nodes in all, the miners first, the rest relays that do not mine (default: one per miner; real nodes: up to 32)")
 	f.IntVar(&opts.Degree, "degree", 0, fmt.Sprintf("--sim --topology random: outbound links per node (default %d)", netlab.DefaultDegree))
 	f.DurationVar(&opts.BlockTime, "block-time", 0, "mean block interval the difficulty aims at (default 1s for real nodes, where it sizes --bits; 600s with --sim)")
 	f.StringVar(&opts.BlockSize, "block-size", "1MB", "--sim: block size (with --bandwidth, the transfer time per link)")
@@ -186,6 +188,13 @@ func (o *NetOptions) config() (netlab.Config, error) {
 	}
 	if len(specs) > netlab.MaxRealMiners {
 		return cfg, cmdutil.FlagErrorf("--miners: %d miners; a network of real nodes takes up to %d", len(specs), netlab.MaxRealMiners)
+	}
+	nodes := o.Nodes
+	if nodes == 0 {
+		nodes = len(specs)
+	}
+	if nodes < len(specs) || nodes > netlab.MaxRealMiners {
+		return cfg, cmdutil.FlagErrorf("--nodes %d: want from the %d miners to %d for real nodes (more with --sim)", o.Nodes, len(specs), netlab.MaxRealMiners)
 	}
 	for _, m := range specs {
 		if m.Share > 0 || m.Strategy != netlab.Honest {
@@ -238,7 +247,7 @@ func (o *NetOptions) config() (netlab.Config, error) {
 	if top == netlab.Random {
 		return cfg, cmdutil.FlagErrorf("--topology random needs --sim; real nodes take mesh, ring or star")
 	}
-	part, err := netlab.ParsePartition(o.Partition, len(specs))
+	part, err := netlab.ParsePartition(o.Partition, nodes)
 	if err != nil {
 		return cfg, cmdutil.FlagErrorWrap(err)
 	}
@@ -248,7 +257,7 @@ func (o *NetOptions) config() (netlab.Config, error) {
 		}
 	}
 	return netlab.Config{
-		Miners: specs, Rules: o.Rules, Target: t, Blocks: blocks, Duration: o.Duration,
+		Miners: specs, Nodes: nodes, Rules: o.Rules, Target: t, Blocks: blocks, Duration: o.Duration,
 		Latency: lat, Topology: top, Partition: part, Seed: o.Seed, Spawn: o.Spawn,
 		Command: append([]string{"powlab", "net"}, o.Argv...),
 	}, nil

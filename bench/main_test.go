@@ -7,8 +7,7 @@ import (
 )
 
 // TestMain fails the package if a test leaves a goroutine running: every
-// node, server, miner, gossip queue and resolve of a network must stop
-// before RunNet returns.
+// search must stop before its experiment returns.
 func TestMain(m *testing.M) {
 	goleak.VerifyTestMain(m)
 }

@@ -255,3 +255,20 @@ func KSCritical(n int, alpha float64) float64 {
 
 // NormalQuantile is the standard normal quantile (1.959964 for 0.975).
 func NormalQuantile(q float64) float64 { return distuv.UnitNormal.Quantile(q) }
+
+// Wilson is the Wilson score interval of a binomial proportion: k
+// successes in n trials at the given level (0.95 for 95%). Unlike the
+// normal approximation it stays inside [0, 1] and is sensible for k near 0
+// or n (Wilson 1927; Agresti & Coull 1998). NaN bounds for n < 1.
+func Wilson(k, n int, level float64) (lo, hi float64) {
+	if n < 1 || k < 0 || k > n || !(level > 0 && level < 1) {
+		return math.NaN(), math.NaN()
+	}
+	z := NormalQuantile(1 - (1-level)/2)
+	nf := float64(n)
+	p := float64(k) / nf
+	den := 1 + z*z/nf
+	center := (p + z*z/(2*nf)) / den
+	half := z * math.Sqrt(p*(1-p)/nf+z*z/(4*nf*nf)) / den
+	return max(center-half, 0), min(center+half, 1)
+}

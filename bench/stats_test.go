@@ -226,6 +226,22 @@ func TestKSGeometricMatchesBruteForce(t *testing.T) {
 	}
 }
 
+func TestWilson(t *testing.T) {
+	// 8 of 10 at 95%: (0.4902, 0.9433), worked by hand from the formula
+	// with z = 1.959964.
+	lo, hi := Wilson(8, 10, 0.95)
+	if math.Abs(lo-0.4902) > 1e-4 || math.Abs(hi-0.9433) > 1e-4 {
+		t.Errorf("Wilson(8, 10) = %.4f, %.4f", lo, hi)
+	}
+	// 0 of 10 keeps a positive upper bound (the normal approximation gives 0).
+	if lo, hi := Wilson(0, 10, 0.95); lo > 1e-12 || math.Abs(hi-0.2775) > 1e-4 {
+		t.Errorf("Wilson(0, 10) = %.4f, %.4f", lo, hi)
+	}
+	if lo, _ := Wilson(1, 0, 0.95); !math.IsNaN(lo) {
+		t.Error("n = 0 gave a bound")
+	}
+}
+
 // ksContinuousBrute evaluates sup |F_n − F| on a fine grid between and at
 // the sample points, approaching each jump from both sides.
 func ksContinuousBrute(x []float64, cdf func(float64) float64) float64 {

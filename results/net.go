@@ -1,9 +1,14 @@
 package results
 
-// Net is the record of `powlab net`: a mini network of competing miners.
+// Net is the record of `powlab net`: a mini network of competing miners,
+// real nodes or (Simulated) the discrete-event simulation.
 type Net struct {
 	Header
-	Config NetConfig `json:"config"`
+	// Simulated marks a run of the simulation: its times are simulated
+	// seconds, its rates and shares the configured ones, its hashes block
+	// identifiers ("sim-12").
+	Simulated bool      `json:"simulated,omitempty"`
+	Config    NetConfig `json:"config"`
 	// Converged is true when every node ended on the same tip.
 	Converged bool   `json:"converged"`
 	Tip       string `json:"tip"`
@@ -24,6 +29,9 @@ type Net struct {
 	StaleRate    float64 `json:"stale_rate"`
 	Reorgs       int     `json:"reorgs"`
 	DeepestReorg int     `json:"deepest_reorg"`
+	// ReorgDepths counts the reorganisations of all nodes by depth (blocks
+	// left behind).
+	ReorgDepths map[int]int `json:"reorg_depths,omitempty"`
 	// TotalRate is the sum of the measured attempts/s; TotalRateCap the
 	// sum of the caps (0 when a node is uncapped).
 	TotalRate    float64 `json:"total_rate"`
@@ -37,6 +45,28 @@ type Net struct {
 	// ConvergeAfterLastSecs is how long after the last block was mined
 	// every node had the same tip.
 	ConvergeAfterLastSecs float64 `json:"converge_after_last_block_seconds"`
+
+	// Simulation only.
+	// WallSeconds is how long the simulation took to run.
+	WallSeconds float64 `json:"wall_seconds,omitempty"`
+	// Relays sums up the nodes that do not mine (Nodes lists the miners).
+	Relays *NetRelays `json:"relays,omitempty"`
+	// Propagation: the mean time from a block's publication until half of
+	// the nodes, and until every node, had validated it (blocks that reached
+	// every node).
+	PropagationHalfSecs float64 `json:"propagation_half_seconds,omitempty"`
+	PropagationAllSecs  float64 `json:"propagation_all_seconds,omitempty"`
+	// Events is how many simulation events ran.
+	Events int64 `json:"events,omitempty"`
+}
+
+// NetRelays sums up a simulated network's non-mining nodes.
+type NetRelays struct {
+	Count int `json:"count"`
+	// Reorgs across all relays, the relays that had one, and the deepest.
+	Reorgs       int `json:"reorgs"`
+	Reorged      int `json:"reorged"`
+	DeepestReorg int `json:"deepest_reorg"`
 }
 
 // NetConfig is everything needed to rerun the same network.
@@ -53,9 +83,29 @@ type NetConfig struct {
 	Duration         float64 `json:"duration_seconds,omitempty"`
 	Seed             uint64  `json:"seed"`
 	Spawn            bool    `json:"spawn"`
-	// Links are the topology's links with the latency drawn for each.
-	Links []NetLink `json:"links"`
+	// Links are the topology's links with the latency drawn for each (a
+	// simulation of more than MaxRecordedLinks links records none and
+	// counts them in LinkCount).
+	Links     []NetLink `json:"links"`
+	LinkCount int       `json:"link_count,omitempty"`
+
+	// Simulation only: the network's size (miners and relays), the
+	// random topology's outbound links per node, the block interval the
+	// difficulty aims at, the block size, link bandwidth (bits/s, 0
+	// unlimited), the validation delay per hop, and gamma (the share of
+	// honest hashrate that mines on a selfish branch on a tie; absent: first
+	// seen).
+	Nodes          int      `json:"nodes,omitempty"`
+	Degree         int      `json:"degree,omitempty"`
+	BlockTimeSecs  float64  `json:"block_time_seconds,omitempty"`
+	BlockSize      int64    `json:"block_size,omitempty"`
+	Bandwidth      float64  `json:"bandwidth_bits_per_second,omitempty"`
+	ValidationSecs float64  `json:"validation_delay_seconds,omitempty"`
+	Gamma          *float64 `json:"gamma,omitempty"`
 }
+
+// MaxRecordedLinks bounds the links a record lists one by one.
+const MaxRecordedLinks = 2000
 
 // NetLink is one link between two nodes (1-based IDs).
 type NetLink struct {
@@ -66,10 +116,12 @@ type NetLink struct {
 
 // NetNode is one node's outcome.
 type NetNode struct {
-	ID      int    `json:"id"` // 1-based, as --partition names nodes
-	Spec    string `json:"spec"`
-	URL     string `json:"url"`
-	Address string `json:"address"`
+	ID   int    `json:"id"` // 1-based, as --partition names nodes
+	Spec string `json:"spec"`
+	// Strategy is "selfish" for a selfish miner (simulation), else empty.
+	Strategy string `json:"strategy,omitempty"`
+	URL      string `json:"url"`
+	Address  string `json:"address"`
 	// RateCap is the hashrate cap in attempts/s (0: uncapped).
 	RateCap float64 `json:"rate_cap"`
 	// MeasuredRate is attempts/s over the run.

@@ -18,6 +18,10 @@ const (
 	netChartHeight = 5 * vg.Inch
 )
 
+// maxNetLegend: nodes named in the legends and labels; more would cover
+// the plot (a simulation may have hundreds of miners).
+const maxNetLegend = 12
+
 // NetCharts draws a network run's two charts: each node's share of the
 // best chain's blocks against its share of the hashrate (with the y = x
 // line of a fair race), and each node's cumulative blocks won over time.
@@ -27,6 +31,9 @@ func NetCharts(rec *Net) (shares, overTime *plot.Plot, err error) {
 	}
 	shares = plot.New()
 	shares.Title.Text = fmt.Sprintf("Blocks won vs hashrate (%d blocks, %d nodes)", rec.Height, len(rec.Nodes))
+	if rec.Simulated {
+		shares.Title.Text = fmt.Sprintf("Blocks won vs hashrate, simulated (%d blocks, %d miners of %d nodes)", rec.Height, len(rec.Nodes), max(rec.Config.Nodes, len(rec.Nodes)))
+	}
 	shares.X.Label.Text = "share of hashrate"
 	shares.Y.Label.Text = "share of blocks on the best chain"
 	top := 0.0
@@ -47,6 +54,9 @@ func NetCharts(rec *Net) (shares, overTime *plot.Plot, err error) {
 
 	overTime = plot.New()
 	overTime.Title.Text = "Blocks won over time"
+	if rec.Simulated {
+		overTime.Title.Text = "Blocks won over simulated time"
+	}
 	overTime.X.Label.Text = "seconds"
 	overTime.Y.Label.Text = "blocks on the final best chain (cumulative)"
 	overTime.Add(plotter.NewGrid())
@@ -76,8 +86,11 @@ func NetCharts(rec *Net) (shares, overTime *plot.Plot, err error) {
 			return nil, nil, fmt.Errorf("net chart: %w", err)
 		}
 		lbl.Offset = vg.Point{X: vg.Points(7), Y: vg.Points(-4 + 9*float64(i%2))}
-		shares.Add(pt, lbl)
-		shares.Legend.Add(fmt.Sprintf("node %d (%s): %d of %d blocks", n.ID, n.Spec, n.BlocksWon, rec.Height), pt)
+		shares.Add(pt)
+		if i < maxNetLegend {
+			shares.Add(lbl)
+			shares.Legend.Add(fmt.Sprintf("node %d (%s): %d of %d blocks", n.ID, n.Spec, n.BlocksWon, rec.Height), pt)
+		}
 		if n.RateCap > 0 && n.MeasuredShare > 0 && math.Abs(n.MeasuredShare-n.HashrateShare) > 0.005 {
 			// Where the machine could not deliver the caps: the measured share.
 			ms, err := plotter.NewScatter(plotter.XYs{{X: n.MeasuredShare, Y: n.BlockShare}})
@@ -112,7 +125,9 @@ func NetCharts(rec *Net) (shares, overTime *plot.Plot, err error) {
 		line.LineStyle.Color = col
 		line.LineStyle.Width = vg.Points(1.5)
 		overTime.Add(line)
-		overTime.Legend.Add(fmt.Sprintf("node %d (%s, %.1f%% of hashrate)", n.ID, n.Spec, 100*n.HashrateShare), line)
+		if i < maxNetLegend {
+			overTime.Legend.Add(fmt.Sprintf("node %d (%s, %.1f%% of hashrate)", n.ID, n.Spec, 100*n.HashrateShare), line)
+		}
 	}
 	if ring != nil {
 		shares.Legend.Add("ring: at the measured share of hashrate", ring)

@@ -22,6 +22,8 @@ const (
 	KindBlockTime = "blocktime"
 	KindNet       = "net"
 	KindPool      = "pool"
+	KindStale     = "stale"
+	KindSelfish   = "selfish"
 	KindDAASim    = "daasim"
 )
 

@@ -20,13 +20,13 @@ import (
 func NewCmdChart(io cmdutil.IO) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "chart",
-		Short: "Run lab experiments and draw them: attempts vs difficulty, hashrate, block times",
+		Short: "Run lab experiments and draw them: attempts vs difficulty, hashrate, block times, stale rate, selfish mining",
 		Long: `Run one of the difficulty lab's experiments, save its record, print a table
 and draw a chart (PNG or SVG, by the --out extension). Every chart can be
 redrawn from a saved record with --from, without rerunning anything.`,
 		Args: cmdutil.NoArgs,
 		RunE: func(c *cobra.Command, args []string) error {
-			return cmdutil.FlagErrorf("%s needs a subcommand: attempts, hashrate, blocktime, net or pool", c.CommandPath())
+			return cmdutil.FlagErrorf("%s needs a subcommand: attempts, hashrate, blocktime, net, pool, stale or selfish", c.CommandPath())
 		},
 	}
 	cmd.AddCommand(
@@ -35,6 +35,8 @@ redrawn from a saved record with --from, without rerunning anything.`,
 		NewCmdBlockTime(io, nil),
 		NewCmdNet(io, nil),
 		NewCmdPool(io, nil),
+		NewCmdStale(io, nil),
+		NewCmdSelfish(io, nil),
 	)
 	return cmd
 }

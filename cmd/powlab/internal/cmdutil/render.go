@@ -2,7 +2,10 @@ package cmdutil
 
 import (
 	"fmt"
+	"io"
+	"maps"
 	"math"
+	"slices"
 	"strconv"
 	"strings"
 	"text/tabwriter"
@@ -53,10 +56,18 @@ func percent(f float64) string { return fmt.Sprintf("%.1f%%", 100*f) }
 
 // RenderNet prints a network run (powlab net, powlab chart net) as a table.
 func RenderNet(io IO, rec *results.Net) {
+	if rec.Simulated {
+		renderSimNet(io, rec)
+		return
+	}
 	out := io.Out
 	c := rec.Config
-	fmt.Fprintf(out, "powlab net: %d nodes, %s, latency %s, %s rules, target %s (%s attempts/block), seed %d",
-		len(rec.Nodes), c.Topology, c.Latency, c.Rules, c.Target, HumanCount(c.ExpectedAttempts), c.Seed)
+	nodes := fmt.Sprintf("%d nodes", len(rec.Nodes))
+	if rec.Relays != nil {
+		nodes = fmt.Sprintf("%d nodes (%d mining)", len(rec.Nodes)+rec.Relays.Count, len(rec.Nodes))
+	}
+	fmt.Fprintf(out, "powlab net: %s, %s, latency %s, %s rules, target %s (%s attempts/block), seed %d",
+		nodes, c.Topology, c.Latency, c.Rules, c.Target, HumanCount(c.ExpectedAttempts), c.Seed)
 	if c.Partition != "" {
 		fmt.Fprintf(out, ", partition %s", c.Partition)
 	}
@@ -93,8 +104,9 @@ func RenderNet(io IO, rec *results.Net) {
 		rec.Height, rec.MinedBlocks, rec.StaleBlocks, rec.Reorgs, rec.DeepestReorg)
 	tw.Flush()
 	fmt.Fprintln(out)
+	renderRelays(out, rec.Relays)
 	fmt.Fprintf(out, "stale     %d of %d mined blocks (%s)\n", rec.StaleBlocks, rec.MinedBlocks, percent(rec.StaleRate))
-	fmt.Fprintf(out, "reorgs    %d, deepest %d blocks\n", rec.Reorgs, rec.DeepestReorg)
+	fmt.Fprintf(out, "reorgs    %d, deepest %d blocks%s\n", rec.Reorgs, rec.DeepestReorg, byDepth(rec.ReorgDepths))
 	fmt.Fprintf(out, "interval  %s mean, %s expected (%s attempts / %s measured)",
 		secondsOrDash(rec.MeanIntervalSeconds), secondsOrDash(rec.ExpectedIntervalSecs), HumanCount(c.ExpectedAttempts), HumanRate(rec.TotalRate))
 	if rec.ExpectedIntervalCapSecs > 0 {
@@ -112,4 +124,88 @@ func secondsOrDash(s float64) string {
 		return "-"
 	}
 	return HumanSeconds(s)
+}
+
+// simTableRows: a table of more miners shows the first and last ones.
+const simTableRows = 40
+
+func renderSimNet(io IO, rec *results.Net) {
+	out := io.Out
+	c := rec.Config
+	fmt.Fprintf(out, "powlab net --sim: %d nodes (%d mining), %s", c.Nodes, len(rec.Nodes), c.Topology)
+	if c.Degree > 0 {
+		fmt.Fprintf(out, " degree %d", c.Degree)
+	}
+	fmt.Fprintf(out, " (%d links), latency %s, block time %s", c.LinkCount, c.Latency, HumanSeconds(c.BlockTimeSecs))
+	if c.Bandwidth > 0 {
+		fmt.Fprintf(out, ", %sB blocks over %sbit/s", strings.ReplaceAll(HumanCount(float64(c.BlockSize)), " ", ""), strings.ReplaceAll(HumanCount(c.Bandwidth), " ", ""))
+	}
+	if c.ValidationSecs > 0 {
+		fmt.Fprintf(out, ", validation %s", HumanSeconds(c.ValidationSecs))
+	}
+	if c.Gamma != nil {
+		fmt.Fprintf(out, ", gamma %g", *c.Gamma)
+	}
+	if c.Partition != "" {
+		fmt.Fprintf(out, ", partition %s", c.Partition)
+	}
+	fmt.Fprintf(out, ", seed %d\n", c.Seed)
+	fmt.Fprintf(out, "stopped   %s after %s simulated at height %d (%s of wall time, %d events)\n",
+		rec.Stopped, HumanSeconds(rec.Seconds), rec.Height, HumanSeconds(rec.WallSeconds), rec.Events)
+	if rec.Converged {
+		how := ""
+		if rec.MinedOnToConverge {
+			how = ", mining on to break a tie"
+		}
+		fmt.Fprintf(out, "converged yes: every node on %s (%s after the last block%s)\n", rec.Tip, HumanSeconds(rec.ConvergeAfterLastSecs), how)
+	} else {
+		fmt.Fprintln(out, "converged NO: the nodes ended on different tips")
+	}
+	fmt.Fprintln(out)
+	tw := tabwriter.NewWriter(out, 0, 0, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintln(tw, "node\tminer\tstrategy\thashrate share\tblocks won\tblock share\tmined\tstale\treorgs\tdeepest\t")
+	for i, n := range rec.Nodes {
+		if len(rec.Nodes) > simTableRows && i >= simTableRows-10 && i < len(rec.Nodes)-10 {
+			if i == simTableRows-10 {
+				fmt.Fprintf(tw, "…\t(%d more; --json lists all)\t\t\t\t\t\t\t\t\t\n", len(rec.Nodes)-simTableRows)
+			}
+			continue
+		}
+		strat := n.Strategy
+		if strat == "" {
+			strat = "honest"
+		}
+		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%d\t%s\t%d\t%d\t%d\t%d\t\n", n.ID, n.Spec, strat, percent(n.HashrateShare), n.BlocksWon, percent(n.BlockShare), n.BlocksMined, n.Stale, n.Reorgs, n.DeepestReorg)
+	}
+	fmt.Fprintf(tw, "all\t\t\t100%%\t%d\t100%%\t%d\t%d\t%d\t%d\t\n", rec.Height, rec.MinedBlocks, rec.StaleBlocks, rec.Reorgs, rec.DeepestReorg)
+	tw.Flush()
+	fmt.Fprintln(out)
+	renderRelays(out, rec.Relays)
+	fmt.Fprintf(out, "stale     %d of %d mined blocks (%s)\n", rec.StaleBlocks, rec.MinedBlocks, percent(rec.StaleRate))
+	fmt.Fprintf(out, "reorgs    %d, deepest %d blocks%s\n", rec.Reorgs, rec.DeepestReorg, byDepth(rec.ReorgDepths))
+	fmt.Fprintf(out, "interval  %s mean, %s expected\n", secondsOrDash(rec.MeanIntervalSeconds), secondsOrDash(rec.ExpectedIntervalSecs))
+	if rec.PropagationAllSecs > 0 {
+		fmt.Fprintf(out, "spread    a block reached half of the nodes in %s, all in %s (mean; %.3g%% of the block time)\n",
+			secondsOrDash(rec.PropagationHalfSecs), secondsOrDash(rec.PropagationAllSecs), 100*rec.PropagationAllSecs/c.BlockTimeSecs)
+	}
+}
+
+// byDepth lists reorganisation counts by depth: " (by depth: 1: 40, 2: 3)".
+func byDepth(m map[int]int) string {
+	if len(m) < 2 {
+		return ""
+	}
+	ds := slices.Sorted(maps.Keys(m))
+	parts := make([]string, len(ds))
+	for i, d := range ds {
+		parts[i] = fmt.Sprintf("%d: %d", d, m[d])
+	}
+	return " (by depth: " + strings.Join(parts, ", ") + ")"
+}
+
+// renderRelays prints the relays' line of a network table (none: nothing).
+func renderRelays(out io.Writer, r *results.NetRelays) {
+	if r != nil {
+		fmt.Fprintf(out, "relays    %d nodes: %d reorgs on %d of them, deepest %d\n", r.Count, r.Reorgs, r.Reorged, r.DeepestReorg)
+	}
 }

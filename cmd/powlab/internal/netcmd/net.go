@@ -14,12 +14,16 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/powlab/powlab/bench"
+	"github.com/powlab/powlab/bench/netlab"
 	"github.com/powlab/powlab/chain"
 	"github.com/powlab/powlab/cmd/powlab/internal/cmdutil"
 	"github.com/powlab/powlab/miner"
 	"github.com/powlab/powlab/results"
 )
+
+// DefaultSimMiners are a simulation's miners when --miners is not given:
+// ten equal miners on nodes 1 to 10.
+const DefaultSimMiners = "10x1M"
 
 // NetOptions are the flags of `powlab net`.
 type NetOptions struct {
@@ -34,13 +38,31 @@ type NetOptions struct {
 	Partition string
 	Seed      uint64
 	Spawn     bool
-	JSON      bool
-	Out       string
-	NoSave    bool
-	Chart     string
+	// The simulation (--sim) and its network.
+	Sim             bool
+	Nodes           int
+	Degree          int
+	BlockTime       time.Duration
+	BlockSize       string
+	Bandwidth       string
+	ValidationDelay time.Duration
+	Gamma           float64
+	JSON            bool
+	Out             string
+	NoSave          bool
+	Chart           string
 	// BlocksSet is true when --blocks was given (a --duration alone then
 	// runs without a block limit).
 	BlocksSet bool
+	// GammaSet is true when --gamma was given (else ties go to the block
+	// seen first).
+	GammaSet bool
+	// TopologySet is true when --topology was given (a simulation of more
+	// than netlab.MaxMeshNodes nodes is otherwise random).
+	TopologySet bool
+	// simOnly lists the simulation's flags that were set, realOnly the
+	// real nodes' (each is refused in the other mode).
+	simOnly, realOnly []string
 	// Argv is the command line, rebuilt from the flags that were set.
 	Argv []string
 }
@@ -50,7 +72,7 @@ func NewCmdNet(io cmdutil.IO, runF func(context.Context, *NetOptions) error) *co
 	opts := &NetOptions{IO: io}
 	cmd := &cobra.Command{
 		Use:   "net",
-		Short: "Run a mini network of competing miners on loopback and report who won",
+		Short: "Run a mini network of competing miners on loopback (or simulate a large one) and report who won",
 		Long: `Start one real powlab node per --miners entry on 127.0.0.1, connect them
 (--topology), let them mine against each other over HTTP and block gossip,
 stop them all and report: whether every node ended on one tip; for each node
@@ -61,7 +83,9 @@ took to agree after the last block.
 
 A miner is a hashrate cap (4M, 500k: one worker, throttled, so many miners
 of known relative speed fit on a small machine) or a kernel and worker count
-(avx512x1, genericx2: real miners racing). All nodes share one genesis block.
+(avx512x1, genericx2: real miners racing). --nodes N adds relays: nodes 1..M
+mine, nodes M+1..N only validate and relay (up to 32 nodes in all). All
+nodes share one genesis block.
 Without --prefix or --bits the target is chosen for about one block per
 second at the total rate (2^bits ≈ total attempts/s).
 
@@ -72,16 +96,46 @@ fork and its reorganisation; when the window ends every node resolves
 against its peers. --seed fixes latencies and reward addresses; the record
 holds the whole configuration.
 
+--miners takes a comma-separated list:
+` + indent(netlab.MinersGrammar) + `
+COUNTxMINER repeats a miner (100x100k is a hundred miners of 100k/s); COUNT
+is a plain integer, so KERNELxWORKERS (avx512x1, whose kernel name is never
+a number) stays unambiguous, and one item takes one repetition at most.
+Real nodes take up to 32 rates or kernels; shares (30%) and strategies
+(selfish:30%) need --sim.
+
+--sim runs a discrete-event simulation instead of real nodes: the same
+spec, report and record (marked simulated), in simulated time, so a
+network of 10 000 nodes with 600 s blocks runs in seconds. Mining is a
+race of exponential times by hashrate share, at a difficulty that gives
+the whole network one block per --block-time (default 600s). --nodes N
+adds relays here too (up to 100 000 nodes); --topology random
+--degree D gives each node D outbound links to random peers. A block
+crosses a link in its latency (--latency) plus --block-size / --bandwidth
+and is validated (--validation-delay) at every hop before it is relayed
+once; a node that gets a block before its parent asks the sender for the
+parent. Fork choice is the longest chain, the first seen on a tie.
+selfish:A% is a pool withholding blocks as in Eyal & Sirer (2014);
+--gamma G makes a share G of honest nodes mine on its branch in a tie.
+Without --miners a simulation has ten equal miners (10x1M); without
+--blocks it stops at 1000 blocks; --duration is then simulated time.
+
 The record is written to --out with a chart next to it (--chart): blocks won
 against hashrate share with the y = x line, and cumulative blocks per node
 over time. Ctrl-C stops the network and still reports.`,
 		Example: `  powlab net --miners 4M,2M,1M,1M
   powlab net --miners 400k,200k,100k,100k --blocks 200 --latency 20ms..80ms
   powlab net --miners 1M,1M,1M --duration 40s --partition 3@10s..25s
-  powlab net --miners stdlibx1,genericx1 --bits 21 --json`,
+  powlab net --miners stdlibx1,genericx1 --bits 21 --json
+  powlab net --sim --miners 100x1M --nodes 10000 --topology random --degree 8 --blocks 1000 --latency 20ms..200ms
+  powlab net --sim --miners selfish:30%,4M,3M --gamma 0.5 --blocks 20000`,
 		Args: cmdutil.NoArgs,
 		RunE: func(c *cobra.Command, args []string) error {
 			opts.BlocksSet = c.Flags().Changed("blocks")
+			opts.GammaSet = c.Flags().Changed("gamma")
+			opts.TopologySet = c.Flags().Changed("topology")
+			opts.simOnly, opts.realOnly = changed(c, "degree", "block-size", "bandwidth", "validation-delay", "gamma"),
+				changed(c, "rules", "prefix", "suffix", "bits", "spawn")
 			opts.Argv = cmdutil.ArgvOf(c.Flags())
 			if runF != nil {
 				return runF(c.Context(), opts)
@@ -90,16 +144,24 @@ over time. Ctrl-C stops the network and still reports.`,
 		},
 	}
 	f := cmd.Flags()
-	f.StringVar(&opts.Miners, "miners", "", "comma-separated miners: rate caps (4M,2M,500k) or KERNELxWORKERS (avx512x1,genericx2) (required)")
+	f.StringVar(&opts.Miners, "miners", "", "comma-separated miners: rate caps (4M,2M,500k), KERNELxWORKERS (avx512x1), repeated (3x1M), with --sim shares and strategies (selfish:30%) (required for real nodes; --sim default "+DefaultSimMiners+")")
 	f.StringVar(&opts.Rules, "rules", chain.RulesPowlab, "consensus rules: powlab, tutorial or bitcoin")
 	cmdutil.AddTargetFlags(f, &opts.Target, " (default: --bits for about one block per second)")
-	f.IntVar(&opts.Blocks, "blocks", bench.DefaultNetBlocks, "stop when the best chain has this many blocks after genesis (0: no limit)")
+	f.IntVar(&opts.Blocks, "blocks", netlab.DefaultBlocks, fmt.Sprintf("stop when the best chain has this many blocks after genesis (0: no limit; --sim: %d unless given)", netlab.DefaultSimBlocks))
 	f.DurationVar(&opts.Duration, "duration", 0, "stop after this long (0: no limit; without --blocks, the only limit)")
 	f.StringVar(&opts.Latency, "latency", "0", "gossip delay per link: fixed (50ms) or a range drawn per link (20ms..200ms)")
-	f.StringVar(&opts.Topology, "topology", string(bench.Mesh), "who peers with whom: mesh, ring or star (node 1 the hub)")
+	f.StringVar(&opts.Topology, "topology", string(netlab.Mesh), "who peers with whom: mesh, ring, star (node 1 the hub) or, with --sim, random (--degree; the default above 1000 nodes)")
 	f.StringVar(&opts.Partition, "partition", "", "cut node N off from FROM to TILL into the run, e.g. 2@10s..20s")
 	f.Uint64Var(&opts.Seed, "seed", 1, "seed of every random choice (latencies, reward addresses)")
 	f.BoolVar(&opts.Spawn, "spawn", false, "run each node as its own powlab node process instead of in this process")
+	f.BoolVar(&opts.Sim, "sim", false, "simulate the network (discrete events, simulated time) instead of running real nodes")
+	f.IntVar(&opts.Nodes, "nodes", 0, "nodes in all, the miners first, the rest relays that do not mine (default: one per miner; real nodes: up to 32)")
+	f.IntVar(&opts.Degree, "degree", 0, fmt.Sprintf("--sim --topology random: outbound links per node (default %d)", netlab.DefaultDegree))
+	f.DurationVar(&opts.BlockTime, "block-time", 0, "mean block interval the difficulty aims at (default 1s for real nodes, where it sizes --bits; 600s with --sim)")
+	f.StringVar(&opts.BlockSize, "block-size", "1MB", "--sim: block size (with --bandwidth, the transfer time per link)")
+	f.StringVar(&opts.Bandwidth, "bandwidth", "0", "--sim: link bandwidth in bits/s, e.g. 100M or 8Mbit/s (0: unlimited, no transfer time)")
+	f.DurationVar(&opts.ValidationDelay, "validation-delay", 0, "--sim: time every node spends validating a block before it relays it")
+	f.Float64Var(&opts.Gamma, "gamma", 0, "--sim: share of honest nodes mining on a selfish miner's branch in a tie (default: first seen)")
 	f.BoolVar(&opts.JSON, "json", false, "print the record as JSON instead of a table")
 	f.StringVar(&opts.Out, "out", results.DefaultDir, "directory the record is written to")
 	f.BoolVar(&opts.NoSave, "no-save", false, "do not write the record (nor, without --chart, the chart)")
@@ -109,11 +171,35 @@ over time. Ctrl-C stops the network and still reports.`,
 
 // config checks the options and builds the network configuration; the
 // target stays zero when no target flag is set.
-func (o *NetOptions) config() (bench.NetConfig, error) {
-	var cfg bench.NetConfig
-	specs, err := bench.ParseMinerSpecs(o.Miners)
+func (o *NetOptions) config() (netlab.Config, error) {
+	var cfg netlab.Config
+	specs, err := netlab.ParseMinerSpecs(o.Miners)
 	if err != nil {
 		return cfg, cmdutil.FlagErrorWrap(err)
+	}
+	if len(o.realOnly) > 0 && o.Sim {
+		return cfg, cmdutil.FlagErrorf("%s: for real nodes only, not with --sim", strings.Join(o.realOnly, ", "))
+	}
+	if len(o.simOnly) > 0 && !o.Sim {
+		return cfg, cmdutil.FlagErrorf("%s: need --sim", strings.Join(o.simOnly, ", "))
+	}
+	if o.BlockTime < 0 || (o.BlockTime > 0 && o.BlockTime < time.Millisecond) {
+		return cfg, cmdutil.FlagErrorf("--block-time %s: want 1ms or more", o.BlockTime)
+	}
+	if len(specs) > netlab.MaxRealMiners {
+		return cfg, cmdutil.FlagErrorf("--miners: %d miners; a network of real nodes takes up to %d", len(specs), netlab.MaxRealMiners)
+	}
+	nodes := o.Nodes
+	if nodes == 0 {
+		nodes = len(specs)
+	}
+	if nodes < len(specs) || nodes > netlab.MaxRealMiners {
+		return cfg, cmdutil.FlagErrorf("--nodes %d: want from the %d miners to %d for real nodes (more with --sim)", o.Nodes, len(specs), netlab.MaxRealMiners)
+	}
+	for _, m := range specs {
+		if m.Share > 0 || m.Strategy != netlab.Honest {
+			return cfg, cmdutil.FlagErrorf("--miners: %q: shares and strategies need --sim; real nodes take a rate or KERNELxWORKERS", m.Text)
+		}
 	}
 	switch o.Rules {
 	case chain.RulesPowlab, chain.RulesTutorial, chain.RulesBitcoin:
@@ -123,6 +209,9 @@ func (o *NetOptions) config() (bench.NetConfig, error) {
 	t, err := o.Target.Parse(miner.Target{})
 	if err != nil {
 		return cfg, err
+	}
+	if t.Valid() && o.BlockTime > 0 {
+		return cfg, cmdutil.FlagErrorf("--block-time sizes the default target; with --bits or --prefix the target is already set")
 	}
 	if o.Rules == chain.RulesBitcoin && t.Valid() {
 		if _, err := chain.BtcBitsFromTarget(t); err != nil {
@@ -147,15 +236,18 @@ func (o *NetOptions) config() (bench.NetConfig, error) {
 	if blocks == 0 && o.Duration == 0 {
 		return cfg, cmdutil.FlagErrorf("--blocks 0 needs a --duration")
 	}
-	lat, err := bench.ParseLatency(o.Latency)
+	lat, err := netlab.ParseLatency(o.Latency)
 	if err != nil {
 		return cfg, cmdutil.FlagErrorWrap(err)
 	}
-	top, err := bench.ParseTopology(o.Topology)
+	top, err := netlab.ParseTopology(o.Topology)
 	if err != nil {
 		return cfg, cmdutil.FlagErrorWrap(err)
 	}
-	part, err := bench.ParsePartition(o.Partition, len(specs))
+	if top == netlab.Random {
+		return cfg, cmdutil.FlagErrorf("--topology random needs --sim; real nodes take mesh, ring or star")
+	}
+	part, err := netlab.ParsePartition(o.Partition, nodes)
 	if err != nil {
 		return cfg, cmdutil.FlagErrorWrap(err)
 	}
@@ -164,21 +256,130 @@ func (o *NetOptions) config() (bench.NetConfig, error) {
 			return cfg, cmdutil.FlagErrorf("--chart %v", err)
 		}
 	}
-	return bench.NetConfig{
-		Miners: specs, Rules: o.Rules, Target: t, Blocks: blocks, Duration: o.Duration,
+	return netlab.Config{
+		Miners: specs, Nodes: nodes, Rules: o.Rules, Target: t, Blocks: blocks, Duration: o.Duration,
 		Latency: lat, Topology: top, Partition: part, Seed: o.Seed, Spawn: o.Spawn,
 		Command: append([]string{"powlab", "net"}, o.Argv...),
 	}, nil
 }
 
+func changed(c *cobra.Command, names ...string) []string {
+	var out []string
+	for _, n := range names {
+		if c.Flags().Changed(n) {
+			out = append(out, "--"+n)
+		}
+	}
+	return out
+}
+
+func indent(s string) string { return "  " + strings.ReplaceAll(s, "\n", "\n  ") }
+
+// simConfig checks the options of a --sim run.
+func (o *NetOptions) simConfig() (netlab.SimConfig, error) {
+	var cfg netlab.SimConfig
+	if len(o.realOnly) > 0 {
+		return cfg, cmdutil.FlagErrorf("%s: for real nodes only, not with --sim", strings.Join(o.realOnly, ", "))
+	}
+	miners := o.Miners
+	if miners == "" {
+		miners = DefaultSimMiners
+	}
+	specs, err := netlab.ParseMinerSpecs(miners)
+	if err != nil {
+		return cfg, cmdutil.FlagErrorWrap(err)
+	}
+	if _, err := netlab.Shares(specs); err != nil {
+		return cfg, cmdutil.FlagErrorWrap(err)
+	}
+	nodes := o.Nodes
+	if nodes == 0 {
+		nodes = len(specs)
+	}
+	if nodes < len(specs) || nodes > netlab.MaxSimNodes {
+		return cfg, cmdutil.FlagErrorf("--nodes %d: want from the %d miners to %d", o.Nodes, len(specs), netlab.MaxSimNodes)
+	}
+	blocks := o.Blocks
+	switch {
+	case !o.BlocksSet && o.Duration > 0:
+		blocks = 0
+	case !o.BlocksSet:
+		blocks = netlab.DefaultSimBlocks
+	}
+	if blocks < 0 || blocks > 10_000_000 {
+		return cfg, cmdutil.FlagErrorf("--blocks %d: want 0 to 10000000", o.Blocks)
+	}
+	if o.Duration < 0 || o.Duration > 100*365*24*time.Hour {
+		return cfg, cmdutil.FlagErrorf("--duration %s: want 0 to 876000h of simulated time", o.Duration)
+	}
+	if blocks == 0 && o.Duration == 0 {
+		return cfg, cmdutil.FlagErrorf("--blocks 0 needs a --duration")
+	}
+	lat, err := netlab.ParseLatency(o.Latency)
+	if err != nil {
+		return cfg, cmdutil.FlagErrorWrap(err)
+	}
+	top, err := netlab.ParseTopology(o.Topology)
+	if err != nil {
+		return cfg, cmdutil.FlagErrorWrap(err)
+	}
+	if !o.TopologySet && nodes > netlab.MaxMeshNodes {
+		top = netlab.Random
+	}
+	if o.Degree != 0 && top != netlab.Random {
+		return cfg, cmdutil.FlagErrorf("--degree is for --topology random")
+	}
+	if top == netlab.Random && (o.Degree < 0 || o.Degree > nodes-1) {
+		return cfg, cmdutil.FlagErrorf("--degree %d: want 1 to %d (nodes − 1)", o.Degree, nodes-1)
+	}
+	if (top == netlab.Mesh) && nodes > netlab.MaxMeshNodes {
+		return cfg, cmdutil.FlagErrorf("--topology mesh: %d nodes would make %d links; up to %d nodes, or --topology random", nodes, nodes*(nodes-1)/2, netlab.MaxMeshNodes)
+	}
+	part, err := netlab.ParsePartition(o.Partition, nodes)
+	if err != nil {
+		return cfg, cmdutil.FlagErrorWrap(err)
+	}
+	size, err := netlab.ParseBytes("--block-size", o.BlockSize)
+	if err != nil {
+		return cfg, cmdutil.FlagErrorWrap(err)
+	}
+	bw, err := netlab.ParseBandwidth(o.Bandwidth)
+	if err != nil {
+		return cfg, cmdutil.FlagErrorWrap(err)
+	}
+	if o.ValidationDelay < 0 || o.ValidationDelay > time.Hour {
+		return cfg, cmdutil.FlagErrorf("--validation-delay %s: want 0 to 1h", o.ValidationDelay)
+	}
+	if o.GammaSet && !(o.Gamma >= 0 && o.Gamma <= 1) {
+		return cfg, cmdutil.FlagErrorf("--gamma %g: want 0 to 1", o.Gamma)
+	}
+	if o.BlockTime < 0 || (o.BlockTime > 0 && o.BlockTime < time.Millisecond) || o.BlockTime > 720*time.Hour {
+		return cfg, cmdutil.FlagErrorf("--block-time %s: want 1ms to 720h", o.BlockTime)
+	}
+	if o.Chart != "" {
+		if err := results.CheckFigurePath(o.Chart); err != nil {
+			return cfg, cmdutil.FlagErrorf("--chart %v", err)
+		}
+	}
+	return netlab.SimConfig{
+		Miners: specs, Nodes: nodes, Topology: top, Degree: o.Degree, Latency: lat, Partition: part,
+		BlockTime: o.BlockTime, BlockSize: size, Bandwidth: bw, ValidationDelay: o.ValidationDelay,
+		Gamma: o.Gamma, UseGamma: o.GammaSet, Blocks: blocks, Duration: o.Duration, Seed: o.Seed,
+		Command: append([]string{"powlab", "net"}, o.Argv...),
+	}, nil
+}
+
 func runNet(ctx context.Context, opts *NetOptions) error {
+	if opts.Sim {
+		return runSim(ctx, opts)
+	}
 	cfg, err := opts.config()
 	if err != nil {
 		return err
 	}
 	errOut := opts.IO.ErrOut
 	if !cfg.Target.Valid() {
-		rates, err := bench.CalibrateSpecs(ctx, cfg.Miners, cfg.Rules)
+		rates, err := netlab.CalibrateSpecs(ctx, cfg.Miners, cfg.Rules)
 		if err != nil {
 			return err
 		}
@@ -186,7 +387,11 @@ func runNet(ctx context.Context, opts *NetOptions) error {
 		for _, r := range rates {
 			total += r
 		}
-		b := bench.DefaultNetBits(total, bench.DefaultNetBlockTime)
+		bt := netlab.DefaultBlockTime
+		if opts.BlockTime > 0 {
+			bt = opts.BlockTime
+		}
+		b := netlab.DefaultBits(total, bt)
 		cfg.Target, _ = miner.ZeroBitsTarget(b)
 		// The recorded command reruns the same network even where the
 		// calibration of uncapped miners would come out differently.
@@ -199,13 +404,33 @@ func runNet(ctx context.Context, opts *NetOptions) error {
 		fmt.Fprintln(errOut, "note: under tutorial rules the proof depends only on the last proof, so every node searches the same nonces and the fastest usually wins")
 	}
 	st := cmdutil.NewStatus(errOut)
-	cfg.Progress = func(p bench.NetProgress) {
+	cfg.Progress = func(p netlab.Progress) {
 		st.Set("%s", statusLine(p, cfg.Blocks))
 	}
-	rec, err := bench.RunNet(ctx, cfg)
+	rec, err := netlab.Run(ctx, cfg)
 	st.Clear()
+	return finish(opts, rec, err)
+}
+
+func runSim(ctx context.Context, opts *NetOptions) error {
+	cfg, err := opts.simConfig()
+	if err != nil {
+		return err
+	}
+	st := cmdutil.NewStatus(opts.IO.ErrOut)
+	cfg.Progress = func(p netlab.Progress) {
+		st.Set("%s", statusLine(p, cfg.Blocks))
+	}
+	rec, err := netlab.Simulate(ctx, cfg)
+	st.Clear()
+	return finish(opts, rec, err)
+}
+
+// finish saves, draws and prints a run's record.
+func finish(opts *NetOptions, rec *results.Net, err error) error {
+	errOut := opts.IO.ErrOut
 	if rec == nil {
-		if err != nil && errors.Is(err, bench.ErrNetConfig) {
+		if err != nil && errors.Is(err, netlab.ErrConfig) {
 			return cmdutil.FlagErrorWrap(err)
 		}
 		return err
@@ -237,11 +462,14 @@ func runNet(ctx context.Context, opts *NetOptions) error {
 	return err
 }
 
-func statusLine(p bench.NetProgress, blocks int) string {
+func statusLine(p netlab.Progress, blocks int) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "%s %5.1fs height %d", p.Phase, p.Elapsed.Seconds(), p.Height)
 	if blocks > 0 {
 		fmt.Fprintf(&b, "/%d", blocks)
+	}
+	if p.SimTime > 0 {
+		fmt.Fprintf(&b, " · simulated %s", cmdutil.HumanSeconds(p.SimTime.Seconds()))
 	}
 	fmt.Fprintf(&b, " · mined %d · reorgs %d · rates", p.Mined, p.Reorgs)
 	for _, r := range p.Rates {

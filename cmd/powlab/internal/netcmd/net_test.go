@@ -15,6 +15,7 @@ import (
 
 	"github.com/powlab/powlab/cmd/powlab/internal/cmdutil"
 	"github.com/powlab/powlab/cmd/powlab/internal/cmdutil/cmdtest"
+	"github.com/powlab/powlab/results"
 )
 
 func TestFlagsToOptions(t *testing.T) {
@@ -25,16 +26,25 @@ func TestFlagsToOptions(t *testing.T) {
 		wantArgv []string
 	}{
 		{"defaults", []string{"--miners", "4M,2M"},
-			NetOptions{Miners: "4M,2M", Rules: "powlab", Blocks: 20, Latency: "0", Topology: "mesh", Seed: 1, Out: "results-out"},
+			NetOptions{Miners: "4M,2M", Rules: "powlab", Blocks: 20, Latency: "0", Topology: "mesh", Seed: 1, Out: "results-out", BlockSize: "1MB", Bandwidth: "0"},
 			[]string{"--miners=4M,2M"}},
 		{"everything", []string{"--miners", "1M,1M,1M", "--rules", "tutorial", "--prefix", "0000", "--duration", "30s",
 			"--latency", "20ms..80ms", "--topology", "ring", "--partition", "2@5s..10s", "--seed", "7", "--spawn", "--json",
 			"--out", "/tmp/x", "--chart", "c.png", "--no-save"},
 			NetOptions{Miners: "1M,1M,1M", Rules: "tutorial", Blocks: 20, Duration: 30 * time.Second, Latency: "20ms..80ms",
-				Topology: "ring", Partition: "2@5s..10s", Seed: 7, Spawn: true, JSON: true, Out: "/tmp/x", Chart: "c.png", NoSave: true},
+				Topology: "ring", TopologySet: true, Partition: "2@5s..10s", Seed: 7, Spawn: true, JSON: true, Out: "/tmp/x", Chart: "c.png", NoSave: true,
+				BlockSize: "1MB", Bandwidth: "0", realOnly: []string{"--rules", "--prefix", "--spawn"}},
+			nil},
+		{"simulation", []string{"--sim", "--miners", "selfish:30%,10x1M", "--nodes", "100", "--topology", "random", "--degree", "5",
+			"--block-time", "10m", "--block-size", "2MB", "--bandwidth", "10M", "--validation-delay", "20ms", "--gamma", "0.5"},
+			NetOptions{Sim: true, Miners: "selfish:30%,10x1M", Nodes: 100, Topology: "random", TopologySet: true, Degree: 5, BlockTime: 10 * time.Minute,
+				BlockSize: "2MB", Bandwidth: "10M", ValidationDelay: 20 * time.Millisecond, Gamma: 0.5, GammaSet: true,
+				Rules: "powlab", Blocks: 20, Latency: "0", Seed: 1, Out: "results-out",
+				simOnly: []string{"--degree", "--block-size", "--bandwidth", "--validation-delay", "--gamma"}},
 			nil},
 		{"blocks set", []string{"--miners", "1M,1M", "--blocks", "5", "--bits", "12"},
-			NetOptions{Miners: "1M,1M", Rules: "powlab", Blocks: 5, BlocksSet: true, Latency: "0", Topology: "mesh", Seed: 1, Out: "results-out"},
+			NetOptions{Miners: "1M,1M", Rules: "powlab", Blocks: 5, BlocksSet: true, Latency: "0", Topology: "mesh", Seed: 1, Out: "results-out",
+				BlockSize: "1MB", Bandwidth: "0", realOnly: []string{"--bits"}},
 			nil},
 	}
 	for _, tc := range tests {
@@ -62,7 +72,10 @@ func TestBadFlagsExit2(t *testing.T) {
 		errHas string
 	}{
 		{"no miners", nil, "--miners"},
-		{"one miner", []string{"--miners", "1M"}, "2 to 32 miners"},
+		{"one miner", []string{"--miners", "1M"}, "at least 2 miners"},
+		{"33 real miners", []string{"--miners", "33x1M"}, "up to 32"},
+		{"selfish real", []string{"--miners", "selfish:30%,1M"}, "need --sim"},
+		{"nested repetition", []string{"--miners", "2x2x1M"}, "one repetition"},
 		{"bad rate", []string{"--miners", "1M,0k"}, "rate"},
 		{"bad kernel", []string{"--miners", "warp9x1,1M"}, "warp9"},
 		{"bad workers", []string{"--miners", "genericx0,1M"}, "worker count"},
@@ -77,6 +90,24 @@ func TestBadFlagsExit2(t *testing.T) {
 		{"negative blocks", []string{"--miners", "1M,1M", "--blocks", "-1"}, "--blocks"},
 		{"unknown flag", []string{"--miners", "1M,1M", "--nope"}, "unknown flag"},
 		{"chart format", []string{"--miners", "1M,1M", "--chart", "net.gif"}, "--chart"},
+		{"sim flag without sim", []string{"--miners", "1M,1M", "--gamma", "0.5"}, "need --sim"},
+		{"partition of a relay out of range", []string{"--miners", "1M,1M", "--nodes", "3", "--partition", "4@1s..2s"}, "node must be"},
+		{"random without sim", []string{"--miners", "1M,1M", "--topology", "random"}, "needs --sim"},
+		{"block time with bits", []string{"--miners", "1M,1M", "--bits", "20", "--block-time", "2s"}, "--block-time"},
+		{"real flag with sim", []string{"--sim", "--miners", "1M,1M", "--bits", "12"}, "not with --sim"},
+		{"sim kernel", []string{"--sim", "--miners", "genericx1,1M"}, "real nodes"},
+		{"sim default miners, too few nodes", []string{"--sim", "--nodes", "5"}, "from the 10 miners"},
+		{"real nodes over 32", []string{"--miners", "1M,1M", "--nodes", "33"}, "--nodes 33"},
+		{"real nodes under miners", []string{"--miners", "1M,1M,1M", "--nodes", "2"}, "--nodes 2"},
+		{"sim shares over 100", []string{"--sim", "--miners", "60%,50%"}, "add up"},
+		{"sim nodes", []string{"--sim", "--miners", "3x1M", "--nodes", "2"}, "--nodes"},
+		{"sim degree without random", []string{"--sim", "--miners", "1M,1M", "--degree", "3"}, "--degree"},
+		{"sim degree too high", []string{"--sim", "--miners", "1M,1M", "--nodes", "4", "--topology", "random", "--degree", "4"}, "--degree"},
+		{"sim big mesh", []string{"--sim", "--miners", "1M,1M", "--nodes", "5000", "--topology", "mesh"}, "random"},
+		{"sim gamma", []string{"--sim", "--miners", "1M,1M", "--gamma", "2"}, "--gamma"},
+		{"sim bandwidth", []string{"--sim", "--miners", "1M,1M", "--bandwidth", "fast"}, "--bandwidth"},
+		{"sim block size", []string{"--sim", "--miners", "1M,1M", "--block-size", "-1"}, "--block-size"},
+		{"sim block time", []string{"--sim", "--miners", "1M,1M", "--block-time", "1us"}, "--block-time"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -140,6 +171,57 @@ func TestRunNetJSON(t *testing.T) {
 	}
 	if !strings.Contains(errb.String(), "chart written") {
 		t.Errorf("stderr %q", errb.String())
+	}
+}
+
+// `powlab net --sim --nodes N` alone: ten equal miners and, above the
+// mesh limit, a random topology of degree 8.
+func TestRunSimDefaults(t *testing.T) {
+	var out, errb bytes.Buffer
+	cmd := NewCmdNet(cmdutil.IO{Out: &out, ErrOut: &errb}, nil)
+	cmd.SetArgs([]string{"--sim", "--nodes", "1500", "--blocks", "10", "--json", "--no-save", "--chart", filepath.Join(t.TempDir(), "c.svg")})
+	if err := cmd.ExecuteContext(context.Background()); err != nil {
+		t.Fatalf("%v (stderr %s)", err, errb.String())
+	}
+	var rec results.Net
+	if err := json.Unmarshal(out.Bytes(), &rec); err != nil {
+		t.Fatal(err)
+	}
+	if c := rec.Config; c.Topology != "random" || c.Degree != 8 || c.Nodes != 1500 || len(rec.Nodes) != 10 || rec.Height < 10 {
+		t.Fatalf("topology %s, degree %d, nodes %d, miners %d, height %d", c.Topology, c.Degree, c.Nodes, len(rec.Nodes), rec.Height)
+	}
+}
+
+// A simulation end to end: the record on stdout marked simulated, a
+// selfish miner and relays in it, the chart on disk.
+func TestRunSimJSON(t *testing.T) {
+	dir := t.TempDir()
+	chart := filepath.Join(dir, "sim.svg")
+	var out, errb bytes.Buffer
+	cmd := NewCmdNet(cmdutil.IO{Out: &out, ErrOut: &errb}, nil)
+	cmd.SetArgs([]string{"--sim", "--miners", "selfish:25%,3x1M", "--nodes", "40", "--topology", "random", "--degree", "3",
+		"--blocks", "300", "--latency", "50ms..500ms", "--gamma", "0.5", "--json", "--no-save", "--chart", chart})
+	if err := cmd.ExecuteContext(context.Background()); err != nil {
+		t.Fatalf("%v (stderr %s)", err, errb.String())
+	}
+	var rec results.Net
+	if err := json.Unmarshal(out.Bytes(), &rec); err != nil {
+		t.Fatalf("stdout is not JSON: %v\n%s", err, out.String())
+	}
+	if !rec.Simulated || !rec.Converged || rec.Height < 300 || len(rec.Nodes) != 4 || rec.Relays == nil || rec.Relays.Count != 36 ||
+		rec.Nodes[0].Strategy != "selfish" || rec.Config.Gamma == nil || rec.Config.Degree != 3 {
+		t.Fatalf("record: %s", out.String())
+	}
+	if st, err := os.Stat(chart); err != nil || st.Size() == 0 {
+		t.Errorf("chart: %v", err)
+	}
+	// The table names the mode and the relays.
+	out.Reset()
+	cmdutil.RenderNet(cmdutil.IO{Out: &out}, &rec)
+	for _, want := range []string{"powlab net --sim: 40 nodes (4 mining)", "selfish", "relays    36 nodes", "spread"} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("table lacks %q:\n%s", want, out.String())
+		}
 	}
 }
 

@@ -1,10 +1,11 @@
-package bench
+package netlab
 
 import (
 	"context"
 	"errors"
 	"fmt"
 	"log/slog"
+	"maps"
 	"math"
 	"math/rand/v2"
 	"os"
@@ -20,14 +21,18 @@ import (
 	"github.com/powlab/powlab/results"
 )
 
-// NetConfig describes a mini network of competing miners.
-type NetConfig struct {
+// Config describes a mini network of competing miners.
+type Config struct {
+	// Miners mine on nodes 1..len(Miners).
 	Miners []MinerSpec
+	// Nodes is the network's size: the nodes after the miners relay
+	// blocks without mining (0: len(Miners); at most MaxRealMiners).
+	Nodes int
 	// Rules are chain.RulesPowlab ("" too), chain.RulesTutorial or
 	// chain.RulesBitcoin.
 	Rules string
-	// Target is the fixed block target; the zero value picks
-	// DefaultNetTarget for about one block per second.
+	// Target is the fixed block target (required; the CLI picks
+	// DefaultBits for about one block per second when none is given).
 	Target miner.Target
 	// Blocks stops the run when the best chain holds this many blocks after
 	// genesis; Duration stops it after that long. At least one must be set.
@@ -47,7 +52,7 @@ type NetConfig struct {
 	Command []string
 	// Progress, if set, is called about every ProgressInterval (default
 	// 250 ms) from the run's goroutine.
-	Progress         func(NetProgress)
+	Progress         func(Progress)
 	ProgressInterval time.Duration
 	// ConvergeTimeout bounds the wait for one tip after the miners stop
 	// (default 20 s).
@@ -55,8 +60,8 @@ type NetConfig struct {
 	Logger          *slog.Logger
 }
 
-// NetProgress is a snapshot of a running network.
-type NetProgress struct {
+// Progress is a snapshot of a running network.
+type Progress struct {
 	Elapsed     time.Duration
 	Phase       string // "mining", then "converging"
 	Height      int    // best chain, blocks after genesis
@@ -64,14 +69,17 @@ type NetProgress struct {
 	Reorgs      int    // reorganisations so far (all nodes)
 	Partitioned bool
 	Rates       []float64 // attempts/s per node, latest sample
+	// SimTime is the simulated clock (simulation only; Elapsed is then
+	// the wall time).
+	SimTime time.Duration
 }
 
 // Defaults and tuning of a network run.
 const (
-	// DefaultNetBlocks keeps a default run under a minute at about one
-	// block per second (DefaultNetBlockTime, what the default target aims at).
-	DefaultNetBlocks    = 20
-	DefaultNetBlockTime = time.Second
+	// DefaultBlocks keeps a default run under a minute at about one
+	// block per second (DefaultBlockTime, what the default target aims at).
+	DefaultBlocks    = 20
+	DefaultBlockTime = time.Second
 	// Progress four times a second is smooth on a terminal and cheap.
 	defaultProgressInterval = 250 * time.Millisecond
 	// Convergence takes a few gossip latencies, or one block after a tie;
@@ -101,12 +109,12 @@ const (
 // genesis block, the same for a given rules and target on every run.
 var netGenesisTime = time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
 
-// ErrNetConfig is wrapped by RunNet's errors about its configuration.
-var ErrNetConfig = errors.New("invalid network configuration")
+// ErrConfig is wrapped by Run's errors about its configuration.
+var ErrConfig = errors.New("invalid network configuration")
 
-// DefaultNetBits is the number of leading zero bits whose expected attempts
+// DefaultBits is the number of leading zero bits whose expected attempts
 // (2^bits) come closest to totalRate attempts/s × blockTime.
-func DefaultNetBits(totalRate float64, blockTime time.Duration) int {
+func DefaultBits(totalRate float64, blockTime time.Duration) int {
 	a := totalRate * blockTime.Seconds()
 	if !(a > 2) {
 		return 1
@@ -150,20 +158,32 @@ func CalibrateSpecs(ctx context.Context, specs []MinerSpec, rules string) ([]flo
 	return out, nil
 }
 
-func (c *NetConfig) check() error {
+func (c *Config) check() error {
 	n := len(c.Miners)
-	if n < 2 {
-		return fmt.Errorf("%w: a network needs at least 2 miners, got %d", ErrNetConfig, n)
+	if n < 2 || n > MaxRealMiners {
+		return fmt.Errorf("%w: a network of real nodes needs 2 to %d miners, got %d (larger networks: the simulation)", ErrConfig, MaxRealMiners, n)
+	}
+	if c.Nodes == 0 {
+		c.Nodes = n
+	}
+	if c.Nodes < n || c.Nodes > MaxRealMiners {
+		return fmt.Errorf("%w: %d nodes: a network of real nodes has from its %d miners to %d nodes", ErrConfig, c.Nodes, n, MaxRealMiners)
+	}
+	n = c.Nodes
+	for _, m := range c.Miners {
+		if m.Share > 0 || m.Strategy != Honest {
+			return fmt.Errorf("%w: miner %q: shares and strategies are for the simulation; real nodes take a rate or KERNELxWORKERS", ErrConfig, m.Text)
+		}
 	}
 	switch c.Rules {
 	case "":
 		c.Rules = chain.RulesPowlab
 	case chain.RulesPowlab, chain.RulesTutorial, chain.RulesBitcoin:
 	default:
-		return fmt.Errorf("%w: rules %q: want %s, %s or %s", ErrNetConfig, c.Rules, chain.RulesPowlab, chain.RulesTutorial, chain.RulesBitcoin)
+		return fmt.Errorf("%w: rules %q: want %s, %s or %s", ErrConfig, c.Rules, chain.RulesPowlab, chain.RulesTutorial, chain.RulesBitcoin)
 	}
 	if c.Blocks < 0 || c.Duration < 0 || (c.Blocks == 0 && c.Duration == 0) {
-		return fmt.Errorf("%w: set a positive block count or duration", ErrNetConfig)
+		return fmt.Errorf("%w: set a positive block count or duration", ErrConfig)
 	}
 	if c.Topology == "" {
 		c.Topology = Mesh
@@ -171,15 +191,18 @@ func (c *NetConfig) check() error {
 	if _, err := ParseTopology(string(c.Topology)); err != nil {
 		return err
 	}
+	if c.Topology == Random {
+		return fmt.Errorf("%w: a random topology is for the simulation; real nodes take mesh, ring or star", ErrConfig)
+	}
 	if p := c.Partition; p != nil && (p.Node < 1 || p.Node > n) {
-		return fmt.Errorf("%w: partition node %d of %d", ErrNetConfig, p.Node, n)
+		return fmt.Errorf("%w: partition node %d of %d", ErrConfig, p.Node, n)
 	}
 	if !c.Target.Valid() {
-		return fmt.Errorf("%w: no target", ErrNetConfig)
+		return fmt.Errorf("%w: no target", ErrConfig)
 	}
 	if c.Rules == chain.RulesPowlab {
 		if _, err := chain.CompactFromTarget(c.Target); err != nil {
-			return fmt.Errorf("%w: powlab rules need a zero-bits or zero-prefix target: %v", ErrNetConfig, err)
+			return fmt.Errorf("%w: powlab rules need a zero-bits or zero-prefix target: %v", ErrConfig, err)
 		}
 	}
 	if c.ProgressInterval <= 0 {
@@ -210,6 +233,14 @@ type member interface {
 	Close() error
 }
 
+// relayNode is a node that does not mine: it relays, resolves and
+// reorganises like the others.
+type relayNode struct{ member }
+
+func (relayNode) StartMining() error           { return nil }
+func (relayNode) StopMining()                  {}
+func (relayNode) Rate(context.Context) float64 { return 0 }
+
 // observer collects what the nodes report while the network runs.
 type observer struct {
 	start    atomic.Int64 // unix nanoseconds; 0 before mining starts
@@ -225,6 +256,7 @@ type observer struct {
 	mined     []int
 	reorgs    []int
 	deepest   []int
+	depths    map[int]int // reorganisations by depth, all nodes
 	lastMined time.Time
 	rateSum   []float64
 	rateN     []int
@@ -242,8 +274,8 @@ type minedBlock struct {
 func newObserver(n int, addrs []string, lat [][]time.Duration, part *Partition, hash func(*chain.Block) chain.Hash) *observer {
 	o := &observer{
 		part: part, lat: lat, hash: hash, byAddr: map[string]int{},
-		minedAt: map[chain.Hash]minedBlock{},
-		mined:   make([]int, n), reorgs: make([]int, n), deepest: make([]int, n),
+		minedAt: map[chain.Hash]minedBlock{}, depths: map[int]int{},
+		mined: make([]int, n), reorgs: make([]int, n), deepest: make([]int, n),
 		rateSum: make([]float64, n), rateN: make([]int, n), rateLast: make([]float64, n),
 	}
 	for i, a := range addrs {
@@ -302,6 +334,7 @@ func (o *observer) onReorg(i, depth int) {
 	defer o.mu.Unlock()
 	o.reorgs[i]++
 	o.deepest[i] = max(o.deepest[i], depth)
+	o.depths[depth]++
 }
 
 func (o *observer) sampleRate(i int, r float64, limit float64) {
@@ -396,26 +429,26 @@ func makeGenesis(ctx context.Context, root string, n int, opts chain.Options) ([
 
 // netSetup is what both ways of running nodes need.
 type netSetup struct {
-	cfg   *NetConfig
+	cfg   *Config
 	dirs  []string
 	addrs []string
 	chain chain.Options
 	obs   *observer
 }
 
-// RunNet starts the network, lets it mine until the block count or the
+// Run starts the network, lets it mine until the block count or the
 // duration is reached (or ctx is cancelled: the record then says
 // "interrupted" and ctx's error is returned with it), stops the miners,
 // waits for one tip and reports who won what. Every node is closed (every
 // spawned process killed) before it returns.
-func RunNet(ctx context.Context, cfg NetConfig) (rec *results.Net, err error) {
+func Run(ctx context.Context, cfg Config) (rec *results.Net, err error) {
 	if err := cfg.check(); err != nil {
 		return nil, err
 	}
-	n := len(cfg.Miners)
+	n := cfg.Nodes
 	rules, err := chain.NewRules(chainParams(cfg))
 	if err != nil {
-		return nil, fmt.Errorf("%w: %v", ErrNetConfig, err)
+		return nil, fmt.Errorf("%w: %v", ErrConfig, err)
 	}
 	rng := rand.New(rand.NewPCG(cfg.Seed, 0x706f776c61626e65)) // "powlabne"
 	addrs := drawAddresses(rng, n)
@@ -457,6 +490,9 @@ func RunNet(ctx context.Context, cfg NetConfig) (rec *results.Net, err error) {
 	if err != nil {
 		return nil, err
 	}
+	for i := len(cfg.Miners); i < n; i++ {
+		members[i] = relayNode{members[i]}
+	}
 	urls := make([]string, n)
 	for i, m := range members {
 		urls[i] = m.URL()
@@ -464,7 +500,7 @@ func RunNet(ctx context.Context, cfg NetConfig) (rec *results.Net, err error) {
 	return runNetwork(ctx, &cfg, obs, members, urls, addrs, lat)
 }
 
-func chainParams(cfg NetConfig) chain.Params {
+func chainParams(cfg Config) chain.Params {
 	p := chain.DefaultParams(cfg.Rules)
 	p.Target = cfg.Target
 	return p
@@ -499,7 +535,7 @@ func parallel(ms []member, f func(i int, m member)) {
 	wg.Wait()
 }
 
-func runNetwork(ctx context.Context, cfg *NetConfig, obs *observer, members []member, urls, addrs []string, lat [][]time.Duration) (*results.Net, error) {
+func runNetwork(ctx context.Context, cfg *Config, obs *observer, members []member, urls, addrs []string, lat [][]time.Duration) (*results.Net, error) {
 	n := len(members)
 	rec := &results.Net{
 		Header: results.NewHeader(results.KindNet, cfg.Command),
@@ -511,6 +547,9 @@ func runNetwork(ctx context.Context, cfg *NetConfig, obs *observer, members []me
 	}
 	for _, m := range cfg.Miners {
 		rec.Config.Miners = append(rec.Config.Miners, m.Text)
+	}
+	if n > len(cfg.Miners) {
+		rec.Config.Nodes = n
 	}
 	if p := cfg.Partition; p != nil {
 		rec.Config.Partition = fmt.Sprintf("%d@%s..%s", p.Node, p.From, p.Till)
@@ -544,8 +583,8 @@ func runNetwork(ctx context.Context, cfg *NetConfig, obs *observer, members []me
 			return
 		}
 		mined, reorgs, rates := obs.totals()
-		cfg.Progress(NetProgress{Elapsed: time.Since(start), Phase: phase, Height: height, Mined: mined,
-			Reorgs: reorgs, Partitioned: cfg.Partition != nil && !obs.healed.Load() && obs.cut(cfg.Partition.Node-1, cfg.Partition.Node%n), Rates: rates})
+		cfg.Progress(Progress{Elapsed: time.Since(start), Phase: phase, Height: height, Mined: mined,
+			Reorgs: reorgs, Partitioned: cfg.Partition != nil && !obs.healed.Load() && obs.cut(cfg.Partition.Node-1, cfg.Partition.Node%n), Rates: rates[:len(cfg.Miners)]})
 	}
 	var resolving sync.WaitGroup
 	defer resolving.Wait()
@@ -591,7 +630,7 @@ func runNetwork(ctx context.Context, cfg *NetConfig, obs *observer, members []me
 		}
 		if time.Since(lastSample) >= rateSampleInterval {
 			lastSample = time.Now()
-			parallel(members, func(i int, m member) { obs.sampleRate(i, m.Rate(ctx), cfg.Miners[i].RateCap) })
+			parallel(members[:len(cfg.Miners)], func(i int, m member) { obs.sampleRate(i, m.Rate(ctx), cfg.Miners[i].RateCap) })
 		}
 		if time.Since(lastProgress) >= cfg.ProgressInterval {
 			lastProgress = time.Now()
@@ -678,7 +717,7 @@ func runNetwork(ctx context.Context, cfg *NetConfig, obs *observer, members []me
 }
 
 // fillNetRecord reads every node's chain and fills the per-node outcome.
-func fillNetRecord(ctx context.Context, rec *results.Net, cfg *NetConfig, obs *observer, members []member, urls, addrs []string, start time.Time) error {
+func fillNetRecord(ctx context.Context, rec *results.Net, cfg *Config, obs *observer, members []member, urls, addrs []string, start time.Time) error {
 	n := len(members)
 	chains := make([][]*chain.Block, n)
 	errs := make([]error, n)
@@ -767,8 +806,24 @@ func fillNetRecord(ctx context.Context, rec *results.Net, cfg *NetConfig, obs *o
 		rec.DeepestReorg = max(rec.DeepestReorg, nn.DeepestReorg)
 		rec.Nodes = append(rec.Nodes, nn)
 	}
+	if n > len(cfg.Miners) {
+		r := &results.NetRelays{Count: n - len(cfg.Miners)}
+		for i := len(cfg.Miners); i < n; i++ {
+			r.Reorgs += obs.reorgs[i]
+			if obs.reorgs[i] > 0 {
+				r.Reorged++
+			}
+			r.DeepestReorg = max(r.DeepestReorg, obs.deepest[i])
+		}
+		rec.Relays = r
+		rec.Reorgs += r.Reorgs
+		rec.DeepestReorg = max(rec.DeepestReorg, r.DeepestReorg)
+	}
 	if rec.MinedBlocks > 0 {
 		rec.StaleRate = float64(rec.StaleBlocks) / float64(rec.MinedBlocks)
+	}
+	if len(obs.depths) > 0 {
+		rec.ReorgDepths = maps.Clone(obs.depths)
 	}
 	rec.TotalRate, rec.TotalRateCap = sumMeasured, sumCap
 	if k := len(rec.Blocks); k > 0 {

@@ -1,10 +1,8 @@
-package bench
+package netlab
 
 import (
 	"context"
 	"fmt"
-	"net"
-	"time"
 
 	"github.com/powlab/powlab/chain"
 	"github.com/powlab/powlab/chain/node"
@@ -13,8 +11,7 @@ import (
 
 // inProcess is a node served from this process.
 type inProcess struct {
-	n      *node.Node
-	served chan error
+	n *node.Node
 }
 
 func (m *inProcess) URL() string        { return m.n.Addr() }
@@ -29,15 +26,9 @@ func (m *inProcess) Chain(context.Context) ([]*chain.Block, error) {
 	return m.n.Blocks(), nil
 }
 func (m *inProcess) Resolve(ctx context.Context) { m.n.Resolve(ctx) }
-func (m *inProcess) Close() error {
-	err := m.n.Close()
-	if m.served != nil {
-		if serr := <-m.served; err == nil {
-			err = serr
-		}
-	}
-	return err
-}
+
+// Close stops the node and waits for its server (node.Close does).
+func (m *inProcess) Close() error { return m.n.Close() }
 
 // minerOptions turns a spec into the node's miner options: a capped node
 // mines with one worker and the best kernel.
@@ -57,13 +48,16 @@ func minerOptions(m MinerSpec) (node.MinerOptions, error) {
 
 // startInProcess builds, serves and peers every node; none mines yet.
 func startInProcess(ctx context.Context, s *netSetup) ([]member, error) {
-	n := len(s.cfg.Miners)
+	n := s.cfg.Nodes
 	members := make([]member, 0, n)
 	nodes := make([]*node.Node, n)
-	for i, spec := range s.cfg.Miners {
-		mo, err := minerOptions(spec)
-		if err != nil {
-			return members, err
+	for i := range n {
+		var mo node.MinerOptions // a relay never starts its miner
+		if i < len(s.cfg.Miners) {
+			var err error
+			if mo, err = minerOptions(s.cfg.Miners[i]); err != nil {
+				return members, err
+			}
 		}
 		i := i
 		nd, err := node.New(ctx, node.Config{
@@ -82,26 +76,16 @@ func startInProcess(ctx context.Context, s *netSetup) ([]member, error) {
 		if err != nil {
 			return members, fmt.Errorf("node %d: %w", i+1, err)
 		}
-		m := &inProcess{n: nd}
-		members = append(members, m)
-		ln, err := net.Listen("tcp", "127.0.0.1:0")
-		if err != nil {
-			return members, fmt.Errorf("node %d: listen: %w", i+1, err)
+		members = append(members, &inProcess{n: nd})
+		// Listen binds before it returns, so the address is known at once
+		// (the server runs in the node's own goroutine until Close).
+		if err := nd.Listen("127.0.0.1:0"); err != nil {
+			return members, fmt.Errorf("node %d: %w", i+1, err)
 		}
-		m.served = make(chan error, 1)
-		go func() { m.served <- nd.Serve(ln) }()
 		nodes[i] = nd
 	}
-	// Serve sets the address in its goroutine.
-	deadline := time.Now().Add(10 * time.Second)
 	urls := map[string]int{}
 	for i, nd := range nodes {
-		for nd.Addr() == "" {
-			if time.Now().After(deadline) {
-				return members, fmt.Errorf("node %d did not start serving", i+1)
-			}
-			time.Sleep(time.Millisecond)
-		}
 		urls[nd.Addr()] = i
 	}
 	s.obs.urlIndex.Store(&urls)

@@ -1,4 +1,4 @@
-package bench
+package netlab
 
 import (
 	"os/exec"

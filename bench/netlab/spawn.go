@@ -1,4 +1,4 @@
-package bench
+package netlab
 
 import (
 	"bufio"
@@ -311,7 +311,7 @@ func freePorts(n int) ([]int, error) {
 // child serves.
 func startSpawned(ctx context.Context, s *netSetup) ([]member, error) {
 	cfg := s.cfg
-	n := len(cfg.Miners)
+	n := cfg.Nodes
 	exe := cfg.Executable
 	if exe == "" {
 		var err error
@@ -399,17 +399,20 @@ func startSpawned(ctx context.Context, s *netSetup) ([]member, error) {
 	// Children: started together, each mining from the moment it serves.
 	ready := make(chan error, n)
 	for i, nd := range nodes {
-		spec := cfg.Miners[i]
 		var peers []string
 		for _, j := range cfg.Topology.Peers(i, n) {
 			peers = append(peers, proxyURL[i][j])
 		}
 		args := []string{"node", "--listen", fmt.Sprintf("127.0.0.1:%d", ports[i]), "--data", s.dirs[i],
-			"--peers", strings.Join(peers, ","), "--mine", "--log-level", "warn"}
-		if spec.RateCap > 0 {
-			args = append(args, "--workers", "1", "--max-rate", strconv.FormatFloat(spec.RateCap, 'f', -1, 64))
-		} else {
-			args = append(args, "--workers", strconv.Itoa(spec.Workers), "--kernel", spec.Kernel)
+			"--peers", strings.Join(peers, ","), "--log-level", "warn"}
+		if i < len(cfg.Miners) { // the others relay without --mine
+			spec := cfg.Miners[i]
+			args = append(args, "--mine")
+			if spec.RateCap > 0 {
+				args = append(args, "--workers", "1", "--max-rate", strconv.FormatFloat(spec.RateCap, 'f', -1, 64))
+			} else {
+				args = append(args, "--workers", strconv.Itoa(spec.Workers), "--kernel", spec.Kernel)
+			}
 		}
 		cmd := exec.Command(exe, args...)
 		setChildAttrs(cmd)

@@ -1,4 +1,4 @@
-package bench
+package netlab
 
 import (
 	"context"
@@ -38,17 +38,17 @@ func bits(t *testing.T, n int) miner.Target {
 // The caps are small and the target easy (8192 attempts: about 0.16 s per
 // block at 50k attempts/s in total), so the throttle's 50 ms slices stay
 // well below a block's work and the caps hold even under -race.
-func TestRunNetSharesFollowHashrate(t *testing.T) {
+func TestRunSharesFollowHashrate(t *testing.T) {
 	if testing.Short() {
 		t.Skip("mines about 80 blocks")
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), netTestTimeout)
 	defer cancel()
-	rec, err := RunNet(ctx, NetConfig{
+	rec, err := Run(ctx, Config{
 		Miners: mustSpecs(t, "30k,10k,10k"), Target: bits(t, 13), Blocks: 80, Seed: 1,
 	})
 	if err != nil {
-		t.Fatalf("RunNet: %v", err)
+		t.Fatalf("Run: %v", err)
 	}
 	if !rec.Converged {
 		t.Fatalf("nodes did not converge: %+v", rec.Nodes)
@@ -90,7 +90,7 @@ func TestRunNetSharesFollowHashrate(t *testing.T) {
 
 // Node 1 (the fastest) is cut off from 1 s to 4 s: both sides mine, and
 // when the cut heals the lighter side reorganises onto the heavier.
-func TestRunNetPartitionForksAndHeals(t *testing.T) {
+func TestRunPartitionForksAndHeals(t *testing.T) {
 	if testing.Short() {
 		t.Skip("mines for 6 s")
 	}
@@ -100,12 +100,12 @@ func TestRunNetPartitionForksAndHeals(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	rec, err := RunNet(ctx, NetConfig{
+	rec, err := Run(ctx, Config{
 		Miners: mustSpecs(t, "30k,10k,10k"), Target: bits(t, 13), Duration: 6 * time.Second,
 		Partition: p, Latency: Latency{Min: time.Millisecond, Max: 5 * time.Millisecond}, Seed: 2,
 	})
 	if err != nil {
-		t.Fatalf("RunNet: %v", err)
+		t.Fatalf("Run: %v", err)
 	}
 	if !rec.Converged {
 		t.Fatalf("nodes did not converge after the partition: %+v", rec.Nodes)
@@ -116,13 +116,20 @@ func TestRunNetPartitionForksAndHeals(t *testing.T) {
 	if rec.Stopped != "duration" || rec.Config.Partition != "1@1s..4s" {
 		t.Errorf("stopped %q, partition %q", rec.Stopped, rec.Config.Partition)
 	}
+	n := 0
+	for _, k := range rec.ReorgDepths {
+		n += k
+	}
+	if n != rec.Reorgs || rec.ReorgDepths[rec.DeepestReorg] == 0 {
+		t.Errorf("reorgs by depth %v against %d reorgs, deepest %d", rec.ReorgDepths, rec.Reorgs, rec.DeepestReorg)
+	}
 	t.Logf("height %d, mined %d, stale %d, reorgs %d, deepest %d", rec.Height, rec.MinedBlocks, rec.StaleBlocks, rec.Reorgs, rec.DeepestReorg)
 }
 
-func TestRunNetInterrupted(t *testing.T) {
+func TestRunInterrupted(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 1500*time.Millisecond)
 	defer cancel()
-	rec, err := RunNet(ctx, NetConfig{Miners: mustSpecs(t, "20k,20k"), Target: bits(t, 12), Blocks: 1000000, Seed: 3})
+	rec, err := Run(ctx, Config{Miners: mustSpecs(t, "20k,20k"), Target: bits(t, 12), Blocks: 1000000, Seed: 3})
 	if !errors.Is(err, context.DeadlineExceeded) {
 		t.Fatalf("err = %v, want the context's", err)
 	}
@@ -131,30 +138,36 @@ func TestRunNetInterrupted(t *testing.T) {
 	}
 }
 
-func TestRunNetConfigErrors(t *testing.T) {
+func TestRunConfigErrors(t *testing.T) {
 	two := []MinerSpec{{Text: "1k", RateCap: 1e3}, {Text: "1k", RateCap: 1e3}}
 	for _, tc := range []struct {
 		name string
-		cfg  NetConfig
+		cfg  Config
 	}{
-		{"one miner", NetConfig{Miners: two[:1], Target: bits(t, 8), Blocks: 1}},
-		{"no stop", NetConfig{Miners: two, Target: bits(t, 8)}},
-		{"no target", NetConfig{Miners: two, Blocks: 1}},
-		{"bad rules", NetConfig{Miners: two, Target: bits(t, 8), Blocks: 1, Rules: "litecoin"}},
-		{"bitcoin needs a compact target", NetConfig{Miners: two, Target: miner.MustPrefix("abc"), Blocks: 1, Rules: chain.RulesBitcoin}},
-		{"powlab needs zero bits", NetConfig{Miners: two, Target: miner.MustPrefix("abc"), Blocks: 1, Rules: chain.RulesPowlab}},
-		{"partition node", NetConfig{Miners: two, Target: bits(t, 8), Blocks: 1, Partition: &Partition{Node: 3, Till: time.Second}}},
-		{"topology", NetConfig{Miners: two, Target: bits(t, 8), Blocks: 1, Topology: "tree"}},
+		{"one miner", Config{Miners: two[:1], Target: bits(t, 8), Blocks: 1}},
+		{"no stop", Config{Miners: two, Target: bits(t, 8)}},
+		{"no target", Config{Miners: two, Blocks: 1}},
+		{"bad rules", Config{Miners: two, Target: bits(t, 8), Blocks: 1, Rules: "litecoin"}},
+		{"bitcoin needs a compact target", Config{Miners: two, Target: miner.MustPrefix("abc"), Blocks: 1, Rules: chain.RulesBitcoin}},
+		{"powlab needs zero bits", Config{Miners: two, Target: miner.MustPrefix("abc"), Blocks: 1, Rules: chain.RulesPowlab}},
+		{"partition node", Config{Miners: two, Target: bits(t, 8), Blocks: 1, Partition: &Partition{Node: 3, Till: time.Second}}},
+		{"topology", Config{Miners: two, Target: bits(t, 8), Blocks: 1, Topology: "tree"}},
+		{"random topology", Config{Miners: two, Target: bits(t, 8), Blocks: 1, Topology: Random}},
+		{"33 miners", Config{Miners: mustSpecs(t, "33x1k"), Target: bits(t, 8), Blocks: 1}},
+		{"fewer nodes than miners", Config{Miners: mustSpecs(t, "3x1k"), Nodes: 2, Target: bits(t, 8), Blocks: 1}},
+		{"33 nodes", Config{Miners: two, Nodes: 33, Target: bits(t, 8), Blocks: 1}},
+		{"selfish", Config{Miners: mustSpecs(t, "selfish:1k,1k"), Target: bits(t, 8), Blocks: 1}},
+		{"share", Config{Miners: mustSpecs(t, "50%,1k"), Target: bits(t, 8), Blocks: 1}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			if _, err := RunNet(context.Background(), tc.cfg); err == nil {
+			if _, err := Run(context.Background(), tc.cfg); err == nil {
 				t.Fatal("no error")
 			}
 		})
 	}
 }
 
-func TestDefaultNetBits(t *testing.T) {
+func TestDefaultBits(t *testing.T) {
 	for _, tc := range []struct {
 		name string
 		rate float64
@@ -167,8 +180,8 @@ func TestDefaultNetBits(t *testing.T) {
 		{"huge", 1e30, maxNetBits},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			if got := DefaultNetBits(tc.rate, time.Second); got != tc.want {
-				t.Errorf("DefaultNetBits(%g) = %d, want %d", tc.rate, got, tc.want)
+			if got := DefaultBits(tc.rate, time.Second); got != tc.want {
+				t.Errorf("DefaultBits(%g) = %d, want %d", tc.rate, got, tc.want)
 			}
 		})
 	}
@@ -177,7 +190,7 @@ func TestDefaultNetBits(t *testing.T) {
 // A cut that outlasts the run: the nodes are healed when the miners stop,
 // and converge even when both branches end with equal work (a tie no
 // resolve breaks, so they mine on until a block does).
-func TestRunNetConvergesAfterPartitionToTheEnd(t *testing.T) {
+func TestRunConvergesAfterPartitionToTheEnd(t *testing.T) {
 	if testing.Short() {
 		t.Skip("mines for 2 s")
 	}
@@ -187,9 +200,9 @@ func TestRunNetConvergesAfterPartitionToTheEnd(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	rec, err := RunNet(ctx, NetConfig{Miners: mustSpecs(t, "20k,20k"), Target: bits(t, 13), Duration: 2 * time.Second, Partition: p, Seed: 4})
+	rec, err := Run(ctx, Config{Miners: mustSpecs(t, "20k,20k"), Target: bits(t, 13), Duration: 2 * time.Second, Partition: p, Seed: 4})
 	if err != nil {
-		t.Fatalf("RunNet: %v", err)
+		t.Fatalf("Run: %v", err)
 	}
 	if !rec.Converged || rec.Nodes[0].Tip != rec.Nodes[1].Tip {
 		t.Fatalf("not converged: %+v", rec.Nodes)
@@ -199,7 +212,7 @@ func TestRunNetConvergesAfterPartitionToTheEnd(t *testing.T) {
 
 // A child that cannot start fails the run with its log in the error, and
 // nothing is left running (goleak checks the rest).
-func TestRunNetSpawnFailure(t *testing.T) {
+func TestRunSpawnFailure(t *testing.T) {
 	if runtime.GOOS == "windows" {
 		t.Skip("uses a shell script as the powlab binary")
 	}
@@ -209,7 +222,7 @@ func TestRunNetSpawnFailure(t *testing.T) {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), netTestTimeout)
 	defer cancel()
-	_, err := RunNet(ctx, NetConfig{Miners: mustSpecs(t, "1k,1k"), Target: bits(t, 8), Blocks: 1, Spawn: true, Executable: exe})
+	_, err := Run(ctx, Config{Miners: mustSpecs(t, "1k,1k"), Target: bits(t, 8), Blocks: 1, Spawn: true, Executable: exe})
 	if err == nil || !strings.Contains(err.Error(), "bad flag for this test") {
 		t.Fatalf("err = %v, want the child's log", err)
 	}
@@ -217,12 +230,12 @@ func TestRunNetSpawnFailure(t *testing.T) {
 
 // Uncapped kernels: the hashrate share is the measured one, and blocks that
 // come faster than the nodes report their rates fall back on a calibration.
-func TestRunNetKernelSpecs(t *testing.T) {
+func TestRunKernelSpecs(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), netTestTimeout)
 	defer cancel()
-	rec, err := RunNet(ctx, NetConfig{Miners: mustSpecs(t, "genericx1,stdlibx1"), Target: bits(t, 16), Blocks: 3, Seed: 6})
+	rec, err := Run(ctx, Config{Miners: mustSpecs(t, "genericx1,stdlibx1"), Target: bits(t, 16), Blocks: 3, Seed: 6})
 	if err != nil {
-		t.Fatalf("RunNet: %v", err)
+		t.Fatalf("Run: %v", err)
 	}
 	var sum float64
 	for _, nd := range rec.Nodes {
@@ -238,14 +251,40 @@ func TestRunNetKernelSpecs(t *testing.T) {
 
 // Bitcoin rules in the network lab: real headers, sha256d, exact work; the
 // nodes converge on one valid chain.
-func TestRunNetBitcoinRules(t *testing.T) {
+func TestRunBitcoinRules(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), netTestTimeout)
 	defer cancel()
-	rec, err := RunNet(ctx, NetConfig{Miners: mustSpecs(t, "40k,20k"), Rules: chain.RulesBitcoin, Target: bits(t, 12), Blocks: 6, Seed: 3})
+	rec, err := Run(ctx, Config{Miners: mustSpecs(t, "40k,20k"), Rules: chain.RulesBitcoin, Target: bits(t, 12), Blocks: 6, Seed: 3})
 	if err != nil {
-		t.Fatalf("RunNet: %v", err)
+		t.Fatalf("Run: %v", err)
 	}
 	if !rec.Converged || rec.Height < 6 || rec.Config.Rules != chain.RulesBitcoin {
 		t.Fatalf("converged %v at height %d under %q", rec.Converged, rec.Height, rec.Config.Rules)
+	}
+}
+
+// Two miners and three relays in a ring: the relays carry the blocks one
+// way round, end on the same tip and are summed up apart from the miners.
+func TestRunWithRelays(t *testing.T) {
+	if testing.Short() {
+		t.Skip("mines 15 blocks")
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), netTestTimeout)
+	defer cancel()
+	rec, err := Run(ctx, Config{
+		Miners: mustSpecs(t, "20k,20k"), Nodes: 5, Topology: Ring, Target: bits(t, 13), Blocks: 15, Seed: 3,
+		Latency: Latency{Min: 2 * time.Millisecond, Max: 10 * time.Millisecond},
+	})
+	if err != nil {
+		t.Fatalf("Run: %v", err)
+	}
+	if !rec.Converged || rec.Height < 15 || len(rec.Nodes) != 2 || rec.Relays == nil || rec.Relays.Count != 3 || rec.Config.Nodes != 5 {
+		t.Fatalf("converged %v, height %d, %d miners, relays %+v, config nodes %d", rec.Converged, rec.Height, len(rec.Nodes), rec.Relays, rec.Config.Nodes)
+	}
+	if won := rec.Nodes[0].BlocksWon + rec.Nodes[1].BlocksWon; won != rec.Height {
+		t.Errorf("miners won %d of %d blocks", won, rec.Height)
+	}
+	if len(rec.Config.Links) != 5 {
+		t.Errorf("links %+v, want the ring's 5", rec.Config.Links)
 	}
 }

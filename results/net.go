@@ -74,6 +74,11 @@ type NetConfig struct {
 	Miners []string `json:"miners"` // as given to --miners
 	Rules  string   `json:"rules"`
 	Target string   `json:"target"`
+	// Difficulty describes the nodes' difficulty algorithm when it is not
+	// the rules' fixed target ("daa lwma: window 60 blocks toward 1s"); the
+	// target is then the genesis block's.
+	Difficulty string  `json:"difficulty,omitempty"`
+	DAA        *NetDAA `json:"daa,omitempty"`
 	// ExpectedAttempts per block at Target.
 	ExpectedAttempts float64 `json:"expected_attempts"`
 	Topology         string  `json:"topology"`
@@ -142,10 +147,22 @@ type NetNode struct {
 	Height       int     `json:"height"` // blocks after genesis
 }
 
+// NetDAA is a network's difficulty algorithm and its resolved parameters.
+type NetDAA struct {
+	Name             string  `json:"name"`
+	Window           uint64  `json:"window,omitempty"`
+	HalfLifeSeconds  float64 `json:"half_life_seconds,omitempty"`
+	BlockTimeSeconds float64 `json:"block_time_seconds"`
+}
+
 // NetBlock is one block of the final best chain.
 type NetBlock struct {
 	Height int     `json:"height"` // 1 is the first block after genesis
 	Hash   string  `json:"hash"`
 	Miner  int     `json:"miner"`      // node ID, 0 when unknown
 	At     float64 `json:"at_seconds"` // when it was mined, from the start
+	// Under a difficulty algorithm: the block's expected attempts (its
+	// target's work) and its header timestamp (Unix seconds).
+	Difficulty float64 `json:"difficulty,omitempty"`
+	Timestamp  float64 `json:"timestamp,omitempty"`
 }

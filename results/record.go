@@ -17,14 +17,15 @@ const Schema = "powlab.record/v1"
 
 // Record kinds.
 const (
-	KindBench     = "bench"
-	KindAttempts  = "attempts"
-	KindBlockTime = "blocktime"
-	KindNet       = "net"
-	KindPool      = "pool"
-	KindStale     = "stale"
-	KindSelfish   = "selfish"
-	KindDAASim    = "daasim"
+	KindBench      = "bench"
+	KindAttempts   = "attempts"
+	KindBlockTime  = "blocktime"
+	KindNet        = "net"
+	KindPool       = "pool"
+	KindStale      = "stale"
+	KindSelfish    = "selfish"
+	KindDAASim     = "daasim"
+	KindDAACompare = "daacompare"
 )
 
 // ErrSchema is returned by Read for a file that is not a record this version

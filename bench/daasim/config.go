@@ -137,6 +137,11 @@ type Config struct {
 	// Windows override the window (Params.Window) of the algorithms
 	// named; names not run are ignored. The rest keep their defaults.
 	Windows map[string]uint64
+	// HalfLife is asert's half-life (0: its default, 288 block times).
+	HalfLife time.Duration
+	// InitialRatio is the first block's difficulty ÷ (base hashrate × T):
+	// 1 (the default, for 0) starts on schedule, 2 twice too hard.
+	InitialRatio float64
 	// MaxPoints bounds each chart series (default 1000).
 	MaxPoints int
 	// Command is recorded in the header.
@@ -206,6 +211,15 @@ func (c Config) resolve() (Config, error) {
 	}
 	if c.BaseHashrate == 0 {
 		c.BaseHashrate = DefaultBaseHashrate
+	}
+	if c.InitialRatio == 0 {
+		c.InitialRatio = 1
+	}
+	if !(c.InitialRatio >= minFactor && c.InitialRatio <= maxFactor) {
+		return c, fmt.Errorf("%w: initial difficulty ratio %g: want %g to %g", ErrConfig, c.InitialRatio, minFactor, maxFactor)
+	}
+	if c.HalfLife < 0 || (c.HalfLife > 0 && c.HalfLife < time.Millisecond) {
+		return c, fmt.Errorf("%w: --half-life %s: want 1ms or more", ErrConfig, c.HalfLife)
 	}
 	if !(c.BaseHashrate >= 1 && c.BaseHashrate <= 1<<60) {
 		return c, fmt.Errorf("%w: base hashrate %g: want 1 to 2^60 hashes/s", ErrConfig, c.BaseHashrate)

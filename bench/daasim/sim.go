@@ -127,17 +127,19 @@ func Run(ctx context.Context, cfg Config) (*results.DAASim, error) {
 
 // params are the algorithms' parameters for this run: T in ticks, the
 // limit, and the first target, which expects one block per T at the base
-// hashrate. Windows and half-lives are the algorithms' defaults.
+// hashrate (times InitialRatio). Windows (but for Config.Windows) and
+// the half-life (but for Config.HalfLife) are the algorithms' defaults.
 func (c *Config) params() daa.Params {
 	return daa.Params{
 		BlockTime: c.blockTimeTicks(),
 		Limit:     limitTarget(),
 		Initial:   c.initialTarget(),
+		HalfLife:  c.HalfLife.Milliseconds(),
 	}
 }
 
 func (c *Config) initialTarget() uint256.Int {
-	return targetForDifficulty(c.BaseHashrate * c.BlockTime.Seconds())
+	return targetForDifficulty(c.InitialRatio * c.BaseHashrate * c.BlockTime.Seconds())
 }
 
 func (c *Config) spec() results.DAASimSpec {

@@ -31,9 +31,15 @@ type Config struct {
 	// Rules are chain.RulesPowlab ("" too), chain.RulesTutorial or
 	// chain.RulesBitcoin.
 	Rules string
-	// Target is the fixed block target (required; the CLI picks
-	// DefaultBits for about one block per second when none is given).
+	// Target is the genesis block's target (required; the CLI picks
+	// DefaultBits for about one block per second when none is given). It
+	// stays fixed unless Difficulty names an adjustment algorithm.
 	Target miner.Target
+	// Difficulty sets the nodes' difficulty algorithm (chain.Options'
+	// DAA, RetargetInterval, BlockTime and HalfLife; its Rules and Target
+	// are ignored): the zero value keeps the rules' default, which for
+	// powlab rules is a fixed target.
+	Difficulty chain.Options
 	// Blocks stops the run when the best chain holds this many blocks after
 	// genesis; Duration stops it after that long. At least one must be set.
 	Blocks   int
@@ -396,13 +402,19 @@ func drawLatencies(rng *rand.Rand, top Topology, n int, l Latency) [][]time.Dura
 	return lat
 }
 
-// makeGenesis creates one chain with netGenesisTime as its clock and
+// makeGenesis creates one chain (with netGenesisTime as its clock under a
+// fixed target, now under a difficulty algorithm) and
 // copies its store into a data directory per node, so all nodes share one
 // genesis block.
 func makeGenesis(ctx context.Context, root string, n int, opts chain.Options) ([]string, error) {
 	tmpl := filepath.Join(root, "genesis")
 	o := opts
-	o.Now = func() time.Time { return netGenesisTime }
+	if o.DAA == "" {
+		// A fixed target: one genesis block for every run of a seed.
+		o.Now = func() time.Time { return netGenesisTime }
+	}
+	// Under a difficulty algorithm the genesis block is stamped now: the
+	// algorithms read the time since it (asert's anchor, the first window).
 	c, err := chain.Open(ctx, tmpl, o)
 	if err != nil {
 		return nil, fmt.Errorf("genesis: %w", err)
@@ -470,7 +482,7 @@ func Run(ctx context.Context, cfg Config) (rec *results.Net, err error) {
 		return nil, fmt.Errorf("network data directory: %w", err)
 	}
 	defer os.RemoveAll(root)
-	copts := chain.Options{Rules: cfg.Rules, Target: cfg.Target}
+	copts := chainOptions(cfg)
 	dirs, err := makeGenesis(ctx, root, n, copts)
 	if err != nil {
 		return nil, err
@@ -500,10 +512,39 @@ func Run(ctx context.Context, cfg Config) (rec *results.Net, err error) {
 	return runNetwork(ctx, &cfg, obs, members, urls, addrs, lat)
 }
 
+// chainOptions are the options every node's chain is created with.
+func chainOptions(cfg Config) chain.Options {
+	o := chain.Options{Rules: cfg.Rules, Target: cfg.Target, DAA: cfg.Difficulty.DAA,
+		RetargetInterval: cfg.Difficulty.RetargetInterval, BlockTime: cfg.Difficulty.BlockTime, HalfLife: cfg.Difficulty.HalfLife}
+	return o
+}
+
+// difficultyNote describes a difficulty algorithm set in cfg ("" for
+// none).
+func difficultyNote(cfg Config) string {
+	if cfg.Difficulty.DAA == "" {
+		return ""
+	}
+	return chainParams(cfg).DAAString()
+}
+
+// netDAA is the record's form of a difficulty algorithm set in cfg.
+func netDAA(cfg Config) *results.NetDAA {
+	if cfg.Difficulty.DAA == "" {
+		return nil
+	}
+	p := chainParams(cfg)
+	return &results.NetDAA{Name: p.DAAName(), Window: p.RetargetInterval, HalfLifeSeconds: p.HalfLife.Seconds(),
+		BlockTimeSeconds: p.BlockTime.Seconds()}
+}
+
+// chainParams are the parameters the nodes' chains hold.
 func chainParams(cfg Config) chain.Params {
-	p := chain.DefaultParams(cfg.Rules)
-	p.Target = cfg.Target
-	return p
+	rules := cfg.Rules
+	if rules == "" {
+		rules = chain.RulesPowlab
+	}
+	return chainOptions(cfg).Apply(chain.DefaultParams(rules)).Resolved()
 }
 
 func closeMembers(ms []member) error {
@@ -540,7 +581,7 @@ func runNetwork(ctx context.Context, cfg *Config, obs *observer, members []membe
 	rec := &results.Net{
 		Header: results.NewHeader(results.KindNet, cfg.Command),
 		Config: results.NetConfig{
-			Rules: cfg.Rules, Target: cfg.Target.String(), Topology: string(cfg.Topology),
+			Rules: cfg.Rules, Target: cfg.Target.String(), Difficulty: difficultyNote(*cfg), DAA: netDAA(*cfg), Topology: string(cfg.Topology),
 			Latency: cfg.Latency.String(), Blocks: cfg.Blocks, Duration: cfg.Duration.Seconds(),
 			Seed: cfg.Seed, Spawn: cfg.Spawn, ExpectedAttempts: cfg.Target.ExpectedAttempts(),
 		},
@@ -748,6 +789,10 @@ func fillNetRecord(ctx context.Context, rec *results.Net, cfg *Config, obs *obse
 	for _, b := range best[1:] {
 		h := obs.hash(b)
 		nb := results.NetBlock{Height: int(b.Index) - 1, Hash: h.String(), Miner: 0}
+		if cfg.Difficulty.DAA != "" {
+			nb.Difficulty = rules.Work(b).Float64()
+			nb.Timestamp = b.Timestamp.Float64()
+		}
 		if id, ok := obs.byAddr[rewardAddress(b)]; ok {
 			nb.Miner = id + 1
 			won[id]++

@@ -68,6 +68,9 @@ func RenderNet(io IO, rec *results.Net) {
 	}
 	fmt.Fprintf(out, "powlab net: %s, %s, latency %s, %s rules, target %s (%s attempts/block), seed %d",
 		nodes, c.Topology, c.Latency, c.Rules, c.Target, HumanCount(c.ExpectedAttempts), c.Seed)
+	if c.Difficulty != "" {
+		fmt.Fprintf(out, ", %s", c.Difficulty)
+	}
 	if c.Partition != "" {
 		fmt.Fprintf(out, ", partition %s", c.Partition)
 	}

@@ -18,6 +18,7 @@ func NewCmdDaa(io cmdutil.IO) *cobra.Command {
 		NewCmdList(io, nil),
 		NewCmdVerify(io, nil),
 		NewCmdSim(io, nil),
+		NewCmdCompare(io, nil),
 	}
 	names := make([]string, len(subcommands))
 	for i, c := range subcommands {

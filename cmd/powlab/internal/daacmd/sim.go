@@ -32,6 +32,7 @@ type SimOptions struct {
 	AttackWindow   int
 	RampFactor     float64
 	Windows        map[string]int64
+	HalfLife       time.Duration
 	cmdutil.RecordFlags
 	// Argv is the command line, rebuilt from the flags that were set.
 	Argv []string
@@ -58,7 +59,7 @@ var scenarioFlags = map[string]daasim.Scenario{
 
 // experimentFlags change what is simulated; --from rejects them.
 var experimentFlags = []string{"algo", "scenario", "blocks", "block-time", "seed", "step-at", "step-back", "step-factor",
-	"attack-hashrate", "attack-window", "ramp-factor", "window"}
+	"attack-hashrate", "attack-window", "ramp-factor", "window", "half-life"}
 
 // NewCmdSim builds the command; runF replaces the run function in tests.
 func NewCmdSim(io cmdutil.IO, runF func(context.Context, *SimOptions) error) *cobra.Command {
@@ -131,6 +132,7 @@ record. Ctrl-C stops and keeps what was simulated.`,
 		defWindows[name] = int64(w)
 	}
 	f.StringToInt64Var(&opts.Windows, "window", defWindows, "set algorithms' windows in blocks, NAME=N,... (the others keep their defaults)")
+	f.DurationVar(&opts.HalfLife, "half-life", 0, "asert's half-life (default 288 block times)")
 	cmdutil.AddRecordFlags(f, &opts.RecordFlags, simRecord)
 	return cmd
 }
@@ -157,7 +159,7 @@ func (o *SimOptions) config() (daasim.Config, error) {
 		return cfg, cmdutil.FlagErrorf("--blocks %d: want 10 to %d", o.Blocks, daasim.MaxBlocks)
 	}
 	cfg = daasim.Config{
-		Algos: algos, Scenario: sc, Blocks: o.Blocks, BlockTime: o.BlockTime, Seed: o.Seed,
+		Algos: algos, Scenario: sc, Blocks: o.Blocks, BlockTime: o.BlockTime, Seed: o.Seed, HalfLife: o.HalfLife,
 		Command: append([]string{"powlab", "daa", "sim"}, o.Argv...),
 	}
 	for name, w := range o.Windows {

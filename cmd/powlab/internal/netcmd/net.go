@@ -16,6 +16,7 @@ import (
 
 	"github.com/powlab/powlab/bench/netlab"
 	"github.com/powlab/powlab/chain"
+	"github.com/powlab/powlab/chain/daa"
 	"github.com/powlab/powlab/cmd/powlab/internal/cmdutil"
 	"github.com/powlab/powlab/miner"
 	"github.com/powlab/powlab/results"
@@ -47,10 +48,14 @@ type NetOptions struct {
 	Bandwidth       string
 	ValidationDelay time.Duration
 	Gamma           float64
-	JSON            bool
-	Out             string
-	NoSave          bool
-	Chart           string
+	// The nodes' difficulty algorithm (real nodes).
+	DAA       string
+	DAAWindow uint64
+	HalfLife  time.Duration
+	JSON      bool
+	Out       string
+	NoSave    bool
+	Chart     string
 	// BlocksSet is true when --blocks was given (a --duration alone then
 	// runs without a block limit).
 	BlocksSet bool
@@ -135,7 +140,7 @@ over time. Ctrl-C stops the network and still reports.`,
 			opts.GammaSet = c.Flags().Changed("gamma")
 			opts.TopologySet = c.Flags().Changed("topology")
 			opts.simOnly, opts.realOnly = changed(c, "degree", "block-size", "bandwidth", "validation-delay", "gamma"),
-				changed(c, "rules", "prefix", "suffix", "bits", "spawn")
+				changed(c, "rules", "prefix", "suffix", "bits", "spawn", "daa", "daa-window", "half-life")
 			opts.Argv = cmdutil.ArgvOf(c.Flags())
 			if runF != nil {
 				return runF(c.Context(), opts)
@@ -162,6 +167,9 @@ over time. Ctrl-C stops the network and still reports.`,
 	f.StringVar(&opts.Bandwidth, "bandwidth", "0", "--sim: link bandwidth in bits/s, e.g. 100M or 8Mbit/s (0: unlimited, no transfer time)")
 	f.DurationVar(&opts.ValidationDelay, "validation-delay", 0, "--sim: time every node spends validating a block before it relays it")
 	f.Float64Var(&opts.Gamma, "gamma", 0, "--sim: share of honest nodes mining on a selfish miner's branch in a tie (default: first seen)")
+	f.StringVar(&opts.DAA, "daa", "", "real nodes: the chains' difficulty algorithm ("+strings.Join(daa.Names(), ", ")+"; default: the rules' own, a fixed target under powlab rules), aiming at --block-time")
+	f.Uint64Var(&opts.DAAWindow, "daa-window", 0, "real nodes: the difficulty algorithm's window or interval in blocks (default: its own)")
+	f.DurationVar(&opts.HalfLife, "half-life", 0, "real nodes, --daa asert: the half-life (default 288 block times)")
 	f.BoolVar(&opts.JSON, "json", false, "print the record as JSON instead of a table")
 	f.StringVar(&opts.Out, "out", results.DefaultDir, "directory the record is written to")
 	f.BoolVar(&opts.NoSave, "no-save", false, "do not write the record (nor, without --chart, the chart)")
@@ -210,8 +218,35 @@ func (o *NetOptions) config() (netlab.Config, error) {
 	if err != nil {
 		return cfg, err
 	}
-	if t.Valid() && o.BlockTime > 0 {
-		return cfg, cmdutil.FlagErrorf("--block-time sizes the default target; with --bits or --prefix the target is already set")
+	if t.Valid() && o.BlockTime > 0 && o.DAA == "" {
+		return cfg, cmdutil.FlagErrorf("--block-time sizes the default target; with --bits or --prefix the target is already set (it is also the aim of a --daa)")
+	}
+	var diff chain.Options
+	if o.DAA != "" || o.DAAWindow > 0 || o.HalfLife > 0 {
+		if o.DAA == "" {
+			return cfg, cmdutil.FlagErrorf("--daa-window and --half-life need --daa")
+		}
+		if _, ok := daa.Lookup(o.DAA); !ok {
+			return cfg, cmdutil.FlagErrorf("--daa %q: want one of %s", o.DAA, strings.Join(daa.Names(), ", "))
+		}
+		diff.DAA, diff.HalfLife, diff.BlockTime = o.DAA, o.HalfLife, netlab.DefaultBlockTime
+		if o.BlockTime > 0 {
+			diff.BlockTime = o.BlockTime
+		}
+		if o.DAAWindow > 0 {
+			w := o.DAAWindow
+			diff.RetargetInterval = &w
+		}
+		// Check the parameters now, on the target given or a stand-in for
+		// the one calibration will pick.
+		check := diff
+		check.Target = t
+		if !t.Valid() {
+			check.Target, _ = miner.ZeroBitsTarget(16)
+		}
+		if err := check.Apply(chain.DefaultParams(o.Rules)).Resolved().Validate(); err != nil {
+			return cfg, cmdutil.FlagErrorf("--daa %s: %v", o.DAA, err)
+		}
 	}
 	if o.Rules == chain.RulesBitcoin && t.Valid() {
 		if _, err := chain.BtcBitsFromTarget(t); err != nil {
@@ -257,7 +292,7 @@ func (o *NetOptions) config() (netlab.Config, error) {
 		}
 	}
 	return netlab.Config{
-		Miners: specs, Nodes: nodes, Rules: o.Rules, Target: t, Blocks: blocks, Duration: o.Duration,
+		Miners: specs, Nodes: nodes, Rules: o.Rules, Target: t, Difficulty: diff, Blocks: blocks, Duration: o.Duration,
 		Latency: lat, Topology: top, Partition: part, Seed: o.Seed, Spawn: o.Spawn,
 		Command: append([]string{"powlab", "net"}, o.Argv...),
 	}, nil

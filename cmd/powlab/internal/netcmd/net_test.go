@@ -108,6 +108,11 @@ func TestBadFlagsExit2(t *testing.T) {
 		{"sim bandwidth", []string{"--sim", "--miners", "1M,1M", "--bandwidth", "fast"}, "--bandwidth"},
 		{"sim block size", []string{"--sim", "--miners", "1M,1M", "--block-size", "-1"}, "--block-size"},
 		{"sim block time", []string{"--sim", "--miners", "1M,1M", "--block-time", "1us"}, "--block-time"},
+		{"unknown daa", []string{"--miners", "1M,1M", "--daa", "nope"}, "--daa \"nope\""},
+		{"daa window without daa", []string{"--miners", "1M,1M", "--daa-window", "5"}, "need --daa"},
+		{"daa under tutorial rules", []string{"--miners", "1M,1M", "--rules", "tutorial", "--daa", "lwma"}, "tutorial rules"},
+		{"half-life for lwma", []string{"--miners", "1M,1M", "--daa", "lwma", "--half-life", "5s"}, "half-life"},
+		{"daa with sim", []string{"--sim", "--daa", "lwma"}, "not with --sim"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -226,3 +231,26 @@ func TestRunSimJSON(t *testing.T) {
 }
 
 type cobraCommand = cobra.Command
+
+// --daa sets the nodes' difficulty algorithm, aiming at --block-time (which
+// may then come with --bits) or at one block a second.
+func TestDAAConfig(t *testing.T) {
+	o := &NetOptions{Miners: "1M,1M", Rules: "powlab", Blocks: 10, BlocksSet: true, Latency: "0", Topology: "mesh",
+		DAA: "asert", HalfLife: 5 * time.Second, BlockTime: 500 * time.Millisecond}
+	o.Target.Bits = "20"
+	cfg, err := o.config()
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := cfg.Difficulty
+	if d.DAA != "asert" || d.HalfLife != 5*time.Second || d.BlockTime != 500*time.Millisecond || d.RetargetInterval != nil {
+		t.Fatalf("difficulty %+v", d)
+	}
+	o = &NetOptions{Miners: "1M,1M", Rules: "bitcoin", Blocks: 10, BlocksSet: true, Latency: "0", Topology: "mesh", DAA: "lwma", DAAWindow: 12}
+	if cfg, err = o.config(); err != nil {
+		t.Fatal(err)
+	}
+	if d := cfg.Difficulty; d.DAA != "lwma" || d.BlockTime != time.Second || d.RetargetInterval == nil || *d.RetargetInterval != 12 {
+		t.Fatalf("difficulty %+v", d)
+	}
+}

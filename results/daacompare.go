@@ -20,9 +20,14 @@ type DAACompare struct {
 	InitialRatio float64 `json:"initial_ratio"`
 	// Blocks is the number of solve times compared (the real run's block
 	// intervals after its first block; each simulated run has as many).
-	Blocks int    `json:"blocks"`
-	Runs   int    `json:"runs"`
-	Seed   uint64 `json:"seed"`
+	Blocks int `json:"blocks"`
+	// A step in hashrate (StepFactor 0: steady): ×StepFactor for the
+	// compared blocks StepAt to StepBack−1, counted from 1.
+	StepAt     int     `json:"step_at,omitempty"`
+	StepBack   int     `json:"step_back,omitempty"`
+	StepFactor float64 `json:"step_factor,omitempty"`
+	Runs       int     `json:"runs"`
+	Seed       uint64  `json:"seed"`
 	// Real: the statistics of the real run with their 95% intervals (the
 	// mean's from Student's t, the SD's from a seeded bootstrap).
 	Real DAACompareStat `json:"real"`

@@ -79,6 +79,8 @@ type NetConfig struct {
 	// target is then the genesis block's.
 	Difficulty string  `json:"difficulty,omitempty"`
 	DAA        *NetDAA `json:"daa,omitempty"`
+	// RateSteps are the changes of every miner's cap during the run.
+	RateSteps []NetRateStep `json:"rate_steps,omitempty"`
 	// ExpectedAttempts per block at Target.
 	ExpectedAttempts float64 `json:"expected_attempts"`
 	Topology         string  `json:"topology"`
@@ -145,6 +147,13 @@ type NetNode struct {
 	DeepestReorg int     `json:"deepest_reorg"`
 	Tip          string  `json:"tip"`
 	Height       int     `json:"height"` // blocks after genesis
+}
+
+// NetRateStep: from the moment the best chain reached Height, every miner
+// mined at Factor × its cap.
+type NetRateStep struct {
+	Height int     `json:"height"`
+	Factor float64 `json:"factor"`
 }
 
 // NetDAA is a network's difficulty algorithm and its resolved parameters.

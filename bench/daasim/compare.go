@@ -26,6 +26,11 @@ type CompareConfig struct {
 	Solvetimes []float64
 	// InitialRatio is the first block's difficulty ÷ (hashrate × T).
 	InitialRatio float64
+	// StepAt, StepBack and StepFactor, when StepFactor is set, are a step
+	// in hashrate as the simulator's step scenario has it: ×StepFactor for
+	// the compared blocks StepAt to StepBack−1 (counted from 1).
+	StepAt, StepBack int
+	StepFactor       float64
 	// Hashrate and Source are recorded.
 	Hashrate float64
 	Source   string
@@ -46,7 +51,8 @@ const minCompareBlocks = 10
 const bootstrapResamples = 2000
 
 // Compare runs the simulator Runs times with the real run's algorithm,
-// parameters, block count and starting difficulty under steady hashrate,
+// parameters, block count and starting difficulty under its hashrate
+// (steady, or the step of StepFactor),
 // and sets the real run's mean and SD of solve times (÷ T) beside the
 // distribution of the same statistics over the simulated runs. Each
 // simulated run uses seed Seed+k, so the record is the same for a seed.
@@ -82,6 +88,10 @@ func Compare(ctx context.Context, cfg CompareConfig) (*results.DAACompare, error
 
 	sc := Config{Algos: []string{cfg.Algo}, Scenario: Steady, Blocks: n, BlockTime: cfg.BlockTime,
 		HalfLife: cfg.HalfLife, InitialRatio: cfg.InitialRatio}
+	if cfg.StepFactor > 0 {
+		sc.Scenario, sc.StepAt, sc.StepBack, sc.StepFactor = Step, cfg.StepAt, cfg.StepBack, cfg.StepFactor
+		rec.StepAt, rec.StepBack, rec.StepFactor = cfg.StepAt, cfg.StepBack, cfg.StepFactor
+	}
 	if cfg.Window > 0 {
 		sc.Windows = map[string]uint64{cfg.Algo: cfg.Window}
 	}
@@ -216,6 +226,16 @@ func CompareFromNet(rec *results.Net, source string) (CompareConfig, error) {
 	c = CompareConfig{Algo: d.Name, Window: d.Window, HalfLife: time.Duration(d.HalfLifeSeconds * float64(time.Second)),
 		BlockTime: time.Duration(T * float64(time.Second)), Hashrate: rate, Source: source,
 		InitialRatio: blocks[1].Difficulty / (rate * T)}
+	switch steps := rec.Config.RateSteps; {
+	case len(steps) == 0:
+	case len(steps) == 2 && steps[1].Factor == 1:
+		// Once the best chain reached height H the miners mined block H+1
+		// on at the new rate: compared block k is the real block k+1, so
+		// the step starts at compared block H.
+		c.StepAt, c.StepBack, c.StepFactor = steps[0].Height, steps[1].Height, steps[0].Factor
+	default:
+		return c, fmt.Errorf("%s: rate steps %v: a comparison takes one step and back (HEIGHT:F,HEIGHT2:1)", source, steps)
+	}
 	for i := 1; i < len(blocks); i++ {
 		if blocks[i].Height != blocks[i-1].Height+1 {
 			return c, fmt.Errorf("%s: block %d follows block %d", source, blocks[i].Height, blocks[i-1].Height)

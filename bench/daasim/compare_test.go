@@ -101,6 +101,15 @@ func TestCompareFromNet(t *testing.T) {
 		len(c.Solvetimes) != 11 || c.Solvetimes[0] != 0.5 || c.InitialRatio != 2 {
 		t.Fatalf("%+v", c)
 	}
+	rec.Config.RateSteps = []results.NetRateStep{{Height: 3, Factor: 4}, {Height: 7, Factor: 1}}
+	if c, err = CompareFromNet(rec, "r.json"); err != nil || c.StepAt != 3 || c.StepBack != 7 || c.StepFactor != 4 {
+		t.Fatalf("steps: %+v %v", c, err)
+	}
+	rec.Config.RateSteps = rec.Config.RateSteps[:1]
+	if _, err := CompareFromNet(rec, "r.json"); err == nil {
+		t.Fatal("a step without its way back was compared")
+	}
+	rec.Config.RateSteps = nil
 	rec.Config.DAA = nil
 	if _, err := CompareFromNet(rec, "r.json"); err == nil {
 		t.Fatal("a fixed-target network was compared")

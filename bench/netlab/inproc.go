@@ -27,6 +27,13 @@ func (m *inProcess) Chain(context.Context) ([]*chain.Block, error) {
 }
 func (m *inProcess) Resolve(ctx context.Context) { m.n.Resolve(ctx) }
 
+// SetCap changes the miner's cap from its next search on.
+func (m *inProcess) SetCap(rate float64) {
+	o := m.n.MinerOptions()
+	o.MaxRate = rate
+	m.n.SetMinerOptions(o)
+}
+
 // Close stops the node and waits for its server (node.Close does).
 func (m *inProcess) Close() error { return m.n.Close() }
 

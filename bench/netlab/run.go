@@ -40,6 +40,11 @@ type Config struct {
 	// are ignored): the zero value keeps the rules' default, which for
 	// powlab rules is a fixed target.
 	Difficulty chain.Options
+	// RateSteps change every capped miner's cap during the run: once the
+	// best chain reaches a step's height, each miner mines at Factor × its
+	// cap (a step in hashrate, for difficulty algorithms to follow). In
+	// process only, every miner capped, heights increasing.
+	RateSteps []RateStep
 	// Blocks stops the run when the best chain holds this many blocks after
 	// genesis; Duration stops it after that long. At least one must be set.
 	Blocks   int
@@ -211,6 +216,9 @@ func (c *Config) check() error {
 			return fmt.Errorf("%w: powlab rules need a zero-bits or zero-prefix target: %v", ErrConfig, err)
 		}
 	}
+	if err := c.checkRateSteps(); err != nil {
+		return err
+	}
 	if c.ProgressInterval <= 0 {
 		c.ProgressInterval = defaultProgressInterval
 	}
@@ -222,6 +230,42 @@ func (c *Config) check() error {
 	}
 	return nil
 }
+
+// RateStep multiplies every miner's cap by Factor (relative to the cap
+// given) from the moment the best chain reaches Height.
+type RateStep struct {
+	Height int
+	Factor float64
+}
+
+// checkRateSteps checks c.RateSteps against the rest of c.
+func (c *Config) checkRateSteps() error {
+	if len(c.RateSteps) == 0 {
+		return nil
+	}
+	if c.Spawn {
+		return fmt.Errorf("%w: rate steps change caps in this process; spawned nodes cannot take them", ErrConfig)
+	}
+	for _, m := range c.Miners {
+		if m.RateCap <= 0 {
+			return fmt.Errorf("%w: rate steps need every miner capped (%q is not)", ErrConfig, m.Text)
+		}
+	}
+	last := 0
+	for _, st := range c.RateSteps {
+		if st.Height <= last {
+			return fmt.Errorf("%w: rate step at height %d: heights must rise from 1", ErrConfig, st.Height)
+		}
+		if !(st.Factor >= 0.001 && st.Factor <= 1000) {
+			return fmt.Errorf("%w: rate step ×%g at height %d: want a factor from 0.001 to 1000", ErrConfig, st.Factor, st.Height)
+		}
+		last = st.Height
+	}
+	return nil
+}
+
+// capSetter is a member whose miner's cap can change while it runs.
+type capSetter interface{ SetCap(rate float64) }
 
 // member is one node of the network, in this process or spawned.
 type member interface {
@@ -528,6 +572,15 @@ func difficultyNote(cfg Config) string {
 	return chainParams(cfg).DAAString()
 }
 
+// netRateSteps is the record's form of rate steps.
+func netRateSteps(steps []RateStep) []results.NetRateStep {
+	var out []results.NetRateStep
+	for _, st := range steps {
+		out = append(out, results.NetRateStep{Height: st.Height, Factor: st.Factor})
+	}
+	return out
+}
+
 // netDAA is the record's form of a difficulty algorithm set in cfg.
 func netDAA(cfg Config) *results.NetDAA {
 	if cfg.Difficulty.DAA == "" {
@@ -581,7 +634,7 @@ func runNetwork(ctx context.Context, cfg *Config, obs *observer, members []membe
 	rec := &results.Net{
 		Header: results.NewHeader(results.KindNet, cfg.Command),
 		Config: results.NetConfig{
-			Rules: cfg.Rules, Target: cfg.Target.String(), Difficulty: difficultyNote(*cfg), DAA: netDAA(*cfg), Topology: string(cfg.Topology),
+			Rules: cfg.Rules, Target: cfg.Target.String(), Difficulty: difficultyNote(*cfg), DAA: netDAA(*cfg), RateSteps: netRateSteps(cfg.RateSteps), Topology: string(cfg.Topology),
 			Latency: cfg.Latency.String(), Blocks: cfg.Blocks, Duration: cfg.Duration.Seconds(),
 			Seed: cfg.Seed, Spawn: cfg.Spawn, ExpectedAttempts: cfg.Target.ExpectedAttempts(),
 		},
@@ -643,6 +696,7 @@ func runNetwork(ctx context.Context, cfg *Config, obs *observer, members []membe
 	healed := cfg.Partition == nil
 	stopped := ""
 	best := 0
+	nextStep := 0
 	for stopped == "" {
 		select {
 		case <-ctx.Done():
@@ -662,6 +716,15 @@ func runNetwork(ctx context.Context, cfg *Config, obs *observer, members []membe
 			stopped = "blocks"
 		case cfg.Duration > 0 && el >= cfg.Duration:
 			stopped = "duration"
+		}
+		for nextStep < len(cfg.RateSteps) && best >= cfg.RateSteps[nextStep].Height {
+			f := cfg.RateSteps[nextStep].Factor
+			for i, m := range members[:len(cfg.Miners)] {
+				if cs, ok := m.(capSetter); ok {
+					cs.SetCap(f * cfg.Miners[i].RateCap)
+				}
+			}
+			nextStep++
 		}
 		if !healed && el >= cfg.Partition.Till {
 			// Gossip alone would heal the fork only at the next block; a

@@ -12,6 +12,7 @@ import (
 
 	"github.com/powlab/powlab/chain"
 	"github.com/powlab/powlab/miner"
+	"github.com/powlab/powlab/results"
 )
 
 // netTestTimeout bounds each network test.
@@ -158,6 +159,11 @@ func TestRunConfigErrors(t *testing.T) {
 		{"33 nodes", Config{Miners: two, Nodes: 33, Target: bits(t, 8), Blocks: 1}},
 		{"selfish", Config{Miners: mustSpecs(t, "selfish:1k,1k"), Target: bits(t, 8), Blocks: 1}},
 		{"share", Config{Miners: mustSpecs(t, "50%,1k"), Target: bits(t, 8), Blocks: 1}},
+		{"rate step spawned", Config{Miners: two, Target: bits(t, 8), Blocks: 1, Spawn: true, RateSteps: []RateStep{{5, 2}}}},
+		{"rate step uncapped", Config{Miners: mustSpecs(t, "genericx1,1k"), Target: bits(t, 8), Blocks: 1, RateSteps: []RateStep{{5, 2}}}},
+		{"rate steps falling", Config{Miners: two, Target: bits(t, 8), Blocks: 1, RateSteps: []RateStep{{5, 2}, {5, 1}}}},
+		{"rate step at 0", Config{Miners: two, Target: bits(t, 8), Blocks: 1, RateSteps: []RateStep{{0, 2}}}},
+		{"rate step factor", Config{Miners: two, Target: bits(t, 8), Blocks: 1, RateSteps: []RateStep{{5, 0}}}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			if _, err := Run(context.Background(), tc.cfg); err == nil {
@@ -287,4 +293,36 @@ func TestRunWithRelays(t *testing.T) {
 	if len(rec.Config.Links) != 5 {
 		t.Errorf("links %+v, want the ring's 5", rec.Config.Links)
 	}
+}
+
+// TestRunRateStep: the caps drop ×1/10 at height 4 and come back at 12;
+// the blocks between take several times as long, and the record keeps the
+// steps. 2048 attempts a block: about 10 ms at 200k/s, 100 ms at 20k/s, so
+// seven slow blocks take about 0.7 s and seven fast ones about 0.1 s with
+// the nodes' overhead; 1.5× apart fails by chance about once in ten
+// thousand runs.
+func TestRunRateStep(t *testing.T) {
+	if testing.Short() {
+		t.Skip("mines 20 blocks")
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), netTestTimeout)
+	defer cancel()
+	rec, err := Run(ctx, Config{Miners: mustSpecs(t, "100k,100k"), Target: bits(t, 11), Blocks: 20, Seed: 2,
+		RateSteps: []RateStep{{4, 0.1}, {12, 1}}})
+	if err != nil {
+		t.Fatalf("Run: %v", err)
+	}
+	if len(rec.Config.RateSteps) != 2 || rec.Config.RateSteps[0] != (results.NetRateStep{Height: 4, Factor: 0.1}) {
+		t.Fatalf("record's steps %+v", rec.Config.RateSteps)
+	}
+	at := map[int]float64{}
+	for _, b := range rec.Blocks {
+		at[b.Height] = b.At
+	}
+	// Blocks 6-12 are mined wholly at the lower caps, 14-20 at the caps.
+	slow, fast := at[12]-at[5], at[20]-at[13]
+	if !(slow > 1.5*fast) {
+		t.Fatalf("blocks 6-12 took %.3f s, blocks 14-20 %.3f s: the step did not slow the miners", slow, fast)
+	}
+	t.Logf("blocks 6-12: %.3f s, 14-20: %.3f s", slow, fast)
 }

@@ -44,7 +44,8 @@ func NewCmdCompare(io cmdutil.IO, runF func(context.Context, *CompareOptions) er
 the record of a run of real nodes with capped miners under that algorithm
 (powlab net --daa NAME ...). The simulator runs the same algorithm with the
 same parameters, block time, number of blocks and starting difficulty,
-under a steady hashrate, --runs times with seeds --seed, --seed+1, ...
+under the real run's hashrate (steady, or the step and back of powlab net
+--rate-step H:F,H2:1), --runs times with seeds --seed, --seed+1, ...
 
 The table gives the mean and the standard deviation of the solve times ÷ T:
 the real run's with their 95% intervals (Student's t for the mean, a seeded
@@ -137,7 +138,11 @@ func renderCompare(io cmdutil.IO, rec *results.DAACompare) {
 		fmt.Fprintf(out, ", half-life %gs", rec.HalfLifeSeconds)
 	}
 	fmt.Fprintf(out, "; real run %s (%s, first difficulty %.2f × hashrate·T)\n", rec.Source, cmdutil.HumanRate(rec.Hashrate), rec.InitialRatio)
-	fmt.Fprintf(out, "%d solve times against %d simulated runs of as many blocks (seeds %d..%d)\n\n", rec.Blocks, rec.Runs, rec.Seed, rec.Seed+uint64(rec.Runs)-1)
+	fmt.Fprintf(out, "%d solve times against %d simulated runs of as many blocks (seeds %d..%d)", rec.Blocks, rec.Runs, rec.Seed, rec.Seed+uint64(rec.Runs)-1)
+	if rec.StepFactor > 0 {
+		fmt.Fprintf(out, "; hashrate ×%g for blocks %d to %d", rec.StepFactor, rec.StepAt, rec.StepBack-1)
+	}
+	fmt.Fprint(out, "\n\n")
 	tw := tabwriter.NewWriter(out, 0, 0, 2, ' ', tabwriter.AlignRight)
 	fmt.Fprintln(tw, "statistic\treal\t95% interval\tsimulator\t95% of runs\tagrees\t")
 	verdict := func(ok bool) string {

@@ -9,6 +9,7 @@ import (
 	"fmt"
 
 	"path/filepath"
+	"strconv"
 	"strings"
 	"time"
 
@@ -52,6 +53,7 @@ type NetOptions struct {
 	DAA       string
 	DAAWindow uint64
 	HalfLife  time.Duration
+	RateSteps string
 	JSON      bool
 	Out       string
 	NoSave    bool
@@ -140,7 +142,7 @@ over time. Ctrl-C stops the network and still reports.`,
 			opts.GammaSet = c.Flags().Changed("gamma")
 			opts.TopologySet = c.Flags().Changed("topology")
 			opts.simOnly, opts.realOnly = changed(c, "degree", "block-size", "bandwidth", "validation-delay", "gamma"),
-				changed(c, "rules", "prefix", "suffix", "bits", "spawn", "daa", "daa-window", "half-life")
+				changed(c, "rules", "prefix", "suffix", "bits", "spawn", "daa", "daa-window", "half-life", "rate-step")
 			opts.Argv = cmdutil.ArgvOf(c.Flags())
 			if runF != nil {
 				return runF(c.Context(), opts)
@@ -170,6 +172,7 @@ over time. Ctrl-C stops the network and still reports.`,
 	f.StringVar(&opts.DAA, "daa", "", "real nodes: the chains' difficulty algorithm ("+strings.Join(daa.Names(), ", ")+"; default: the rules' own, a fixed target under powlab rules), aiming at --block-time")
 	f.Uint64Var(&opts.DAAWindow, "daa-window", 0, "real nodes: the difficulty algorithm's window or interval in blocks (default: its own)")
 	f.DurationVar(&opts.HalfLife, "half-life", 0, "real nodes, --daa asert: the half-life (default 288 block times)")
+	f.StringVar(&opts.RateSteps, "rate-step", "", "real nodes, capped miners: change every cap at a height, HEIGHT:FACTOR,... (100:4,200:1: ×4 from height 100, back at 200)")
 	f.BoolVar(&opts.JSON, "json", false, "print the record as JSON instead of a table")
 	f.StringVar(&opts.Out, "out", results.DefaultDir, "directory the record is written to")
 	f.BoolVar(&opts.NoSave, "no-save", false, "do not write the record (nor, without --chart, the chart)")
@@ -291,8 +294,12 @@ func (o *NetOptions) config() (netlab.Config, error) {
 			return cfg, cmdutil.FlagErrorf("--chart %v", err)
 		}
 	}
+	steps, err := parseRateSteps(o.RateSteps)
+	if err != nil {
+		return cfg, err
+	}
 	return netlab.Config{
-		Miners: specs, Nodes: nodes, Rules: o.Rules, Target: t, Difficulty: diff, Blocks: blocks, Duration: o.Duration,
+		Miners: specs, Nodes: nodes, Rules: o.Rules, Target: t, Difficulty: diff, RateSteps: steps, Blocks: blocks, Duration: o.Duration,
 		Latency: lat, Topology: top, Partition: part, Seed: o.Seed, Spawn: o.Spawn,
 		Command: append([]string{"powlab", "net"}, o.Argv...),
 	}, nil
@@ -514,4 +521,22 @@ func statusLine(p netlab.Progress, blocks int) string {
 		b.WriteString(" · PARTITIONED")
 	}
 	return b.String()
+}
+
+// parseRateSteps parses --rate-step: HEIGHT:FACTOR items, comma-separated.
+func parseRateSteps(s string) ([]netlab.RateStep, error) {
+	if strings.TrimSpace(s) == "" {
+		return nil, nil
+	}
+	var out []netlab.RateStep
+	for _, item := range strings.Split(s, ",") {
+		h, f, ok := strings.Cut(strings.TrimSpace(item), ":")
+		height, err1 := strconv.Atoi(h)
+		factor, err2 := strconv.ParseFloat(f, 64)
+		if !ok || err1 != nil || err2 != nil {
+			return nil, cmdutil.FlagErrorf("--rate-step %q: want HEIGHT:FACTOR items such as 100:4,200:1", s)
+		}
+		out = append(out, netlab.RateStep{Height: height, Factor: factor})
+	}
+	return out, nil
 }

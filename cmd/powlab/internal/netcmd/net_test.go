@@ -13,6 +13,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/powlab/powlab/bench/netlab"
 	"github.com/powlab/powlab/cmd/powlab/internal/cmdutil"
 	"github.com/powlab/powlab/cmd/powlab/internal/cmdutil/cmdtest"
 	"github.com/powlab/powlab/results"
@@ -113,6 +114,8 @@ func TestBadFlagsExit2(t *testing.T) {
 		{"daa under tutorial rules", []string{"--miners", "1M,1M", "--rules", "tutorial", "--daa", "lwma"}, "tutorial rules"},
 		{"half-life for lwma", []string{"--miners", "1M,1M", "--daa", "lwma", "--half-life", "5s"}, "half-life"},
 		{"daa with sim", []string{"--sim", "--daa", "lwma"}, "not with --sim"},
+		{"rate step form", []string{"--miners", "1M,1M", "--rate-step", "100x4"}, "HEIGHT:FACTOR"},
+		{"rate step with sim", []string{"--sim", "--rate-step", "10:2"}, "not with --sim"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -252,5 +255,20 @@ func TestDAAConfig(t *testing.T) {
 	}
 	if d := cfg.Difficulty; d.DAA != "lwma" || d.BlockTime != time.Second || d.RetargetInterval == nil || *d.RetargetInterval != 12 {
 		t.Fatalf("difficulty %+v", d)
+	}
+}
+
+func TestParseRateSteps(t *testing.T) {
+	steps, err := parseRateSteps(" 100:4, 200:1 ")
+	if err != nil || len(steps) != 2 || steps[0] != (netlab.RateStep{Height: 100, Factor: 4}) || steps[1] != (netlab.RateStep{Height: 200, Factor: 1}) {
+		t.Fatalf("%+v %v", steps, err)
+	}
+	if steps, err := parseRateSteps(""); err != nil || steps != nil {
+		t.Fatalf("empty: %+v %v", steps, err)
+	}
+	for _, bad := range []string{"100", "100:", ":4", "a:4", "100:x", "100:4,"} {
+		if _, err := parseRateSteps(bad); err == nil {
+			t.Errorf("%q accepted", bad)
+		}
 	}
 }

@@ -48,7 +48,12 @@ type DAACompare struct {
 	RealSolve []float64 `json:"real_solvetimes"`
 	SimCCDF   []XYPoint `json:"sim_ccdf"`
 	SimMeans  []float64 `json:"sim_means"`
-	SimSDs    []float64 `json:"sim_sds"`
+	// RealRel is each compared real block's difficulty ÷ (the hashrate
+	// it was mined at × T), in chain order; SimRel the simulated runs'
+	// median of the same at each block with the range of 95% of runs.
+	RealRel []float64     `json:"real_difficulty_ratio"`
+	SimRel  []DAARelPoint `json:"sim_difficulty_ratio"`
+	SimSDs  []float64     `json:"sim_sds"`
 }
 
 // DAACompareStat is a mean and an SD of solve times ÷ T, each with a range.
@@ -59,6 +64,13 @@ type DAACompareStat struct {
 	SD       float64 `json:"solvetime_sd_ratio"`
 	SDLow    float64 `json:"sd_low"`
 	SDHigh   float64 `json:"sd_high"`
+}
+
+// DAARelPoint is the simulated runs' difficulty ratio at one block.
+type DAARelPoint struct {
+	Median float64 `json:"median"`
+	Low    float64 `json:"low"`
+	High   float64 `json:"high"`
 }
 
 // XYPoint is one point of a curve.

@@ -3,6 +3,7 @@ package results
 import (
 	"errors"
 	"fmt"
+	"image/color"
 	"math"
 	"slices"
 
@@ -119,8 +120,60 @@ func DAACompareStatsPlot(rec *DAACompare) (*plot.Plot, error) {
 	return p, nil
 }
 
-// WriteDAACompareChart draws the two plots side by side into a PNG or SVG
-// file (by path's extension).
+// DAACompareDifficultyPlot draws each block's difficulty ÷ (hashrate ×
+// T): the real run's line over the simulated runs' median and the band of
+// 95% of runs. Nil when the record has no real difficulties.
+func DAACompareDifficultyPlot(rec *DAACompare) (*plot.Plot, error) {
+	if len(rec.RealRel) == 0 || len(rec.SimRel) != len(rec.RealRel) {
+		return nil, nil
+	}
+	title := fmt.Sprintf("Difficulty ÷ (hashrate × T) by block, %s", rec.Algo)
+	if rec.StepFactor > 0 {
+		title += fmt.Sprintf(": hashrate ×%g for blocks %d to %d", rec.StepFactor, rec.StepAt, rec.StepBack-1)
+	}
+	p := newPlot(title, "block", "difficulty ÷ (hashrate × T)")
+	n := len(rec.RealRel)
+	band := make(plotter.XYs, 0, 2*n)
+	med := make(plotter.XYs, n)
+	real := make(plotter.XYs, n)
+	top := 0.0
+	for i, r := range rec.SimRel {
+		band = append(band, plotter.XY{X: float64(i + 1), Y: r.High})
+		med[i] = plotter.XY{X: float64(i + 1), Y: r.Median}
+		real[i] = plotter.XY{X: float64(i + 1), Y: rec.RealRel[i]}
+		top = math.Max(top, math.Max(r.High, rec.RealRel[i]))
+	}
+	for i := n - 1; i >= 0; i-- {
+		band = append(band, plotter.XY{X: float64(i + 1), Y: rec.SimRel[i].Low})
+	}
+	poly, err := plotter.NewPolygon(band)
+	if err != nil {
+		return nil, fmt.Errorf("compare chart: %w", err)
+	}
+	poly.Color = color.NRGBA{R: 0xe0, G: 0x8a, B: 0x00, A: 0x40}
+	poly.LineStyle.Width = 0
+	ml, err := plotter.NewLine(med)
+	if err != nil {
+		return nil, fmt.Errorf("compare chart: %w", err)
+	}
+	ml.Color, ml.Width = colMedian, vg.Points(1.5)
+	rl, err := plotter.NewLine(real)
+	if err != nil {
+		return nil, fmt.Errorf("compare chart: %w", err)
+	}
+	rl.Color, rl.Width = colMeasured, vg.Points(1.2)
+	p.Add(poly, ml, rl)
+	p.Legend.Add("real miners", rl)
+	p.Legend.Add("simulator: median, band of 95% of runs", ml)
+	p.Legend.Top = true
+	p.X.Min, p.X.Max = 1, float64(n)
+	p.Y.Min, p.Y.Max = 0, math.Min(top*1.05, 6)
+	return p, nil
+}
+
+// WriteDAACompareChart draws the comparison into a PNG or SVG file (by
+// path's extension): the difficulty by block on top (when the record has
+// it), the solve-time distributions and the two statistics below.
 func WriteDAACompareChart(rec *DAACompare, path string) error {
 	if err := CheckFigurePath(path); err != nil {
 		return err
@@ -133,10 +186,23 @@ func WriteDAACompareChart(rec *DAACompare, path string) error {
 	if err != nil {
 		return err
 	}
+	d, err := DAACompareDifficultyPlot(rec)
+	if err != nil {
+		return err
+	}
 	wd, ht := 24*vg.Centimeter, 10*vg.Centimeter
+	if d != nil {
+		ht = 19 * vg.Centimeter
+	}
 	return saveFigure(path, wd, ht, func(dc draw.Canvas) {
+		bottom := dc
+		if d != nil {
+			half := dc.Max.Y - dc.Min.Y
+			d.Draw(draw.Crop(dc, 0, 0, half*0.48, 0))
+			bottom = draw.Crop(dc, 0, 0, 0, -half*0.52)
+		}
 		tiles := draw.Tiles{Rows: 1, Cols: 2, PadX: vg.Points(16), PadTop: vg.Points(4), PadBottom: vg.Points(4), PadLeft: vg.Points(4), PadRight: vg.Points(8)}
-		cs := plot.Align([][]*plot.Plot{{a, b}}, tiles, dc)
+		cs := plot.Align([][]*plot.Plot{{a, b}}, tiles, bottom)
 		a.Draw(cs[0][0])
 		b.Draw(cs[0][1])
 	})

@@ -26,6 +26,9 @@ type CompareConfig struct {
 	Solvetimes []float64
 	// InitialRatio is the first block's difficulty ÷ (hashrate × T).
 	InitialRatio float64
+	// Difficulties, if given, are the real blocks' difficulties (expected
+	// attempts), one per solve time, for the difficulty-by-block chart.
+	Difficulties []float64
 	// StepAt, StepBack and StepFactor, when StepFactor is set, are a step
 	// in hashrate as the simulator's step scenario has it: ×StepFactor for
 	// the compared blocks StepAt to StepBack−1 (counted from 1).
@@ -96,6 +99,7 @@ func Compare(ctx context.Context, cfg CompareConfig) (*results.DAACompare, error
 		sc.Windows = map[string]uint64{cfg.Algo: cfg.Window}
 	}
 	var pooled []float64
+	rel := make([][]float64, n) // rel[block][run]
 	for k := range cfg.Runs {
 		if err := ctx.Err(); err != nil {
 			return nil, err
@@ -104,6 +108,9 @@ func Compare(ctx context.Context, cfg CompareConfig) (*results.DAACompare, error
 		run.Seed = cfg.Seed + uint64(k)
 		solve := make([]float64, 0, n)
 		run.OnBlock = func(_ string, b BlockStat) {
+			if i := len(solve); i < n {
+				rel[i] = append(rel[i], b.Difficulty/(b.Hashrate*T))
+			}
 			solve = append(solve, float64(b.SolveTicks)/1000/T)
 		}
 		if _, err := Run(ctx, run); err != nil {
@@ -123,6 +130,19 @@ func Compare(ctx context.Context, cfg CompareConfig) (*results.DAACompare, error
 	rec.KS = ksTwoSample(real, pooled)
 	rec.KSP = bench.KSPValue(rec.KS, effectiveN(n, len(pooled)))
 	rec.SimCCDF = ccdfPoints(pooled, 200)
+	rec.SimRel = make([]results.DAARelPoint, n)
+	for i, r := range rel {
+		rec.SimRel[i] = results.DAARelPoint{Median: bench.Median(r), Low: bench.Percentile(r, 0.025), High: bench.Percentile(r, 0.975)}
+	}
+	if len(cfg.Difficulties) == n {
+		for i, d := range cfg.Difficulties {
+			rate := cfg.Hashrate
+			if cfg.StepFactor > 0 && i+1 >= cfg.StepAt && i+1 < cfg.StepBack {
+				rate *= cfg.StepFactor
+			}
+			rec.RealRel = append(rec.RealRel, d/(rate*T))
+		}
+	}
 	return rec, nil
 }
 
@@ -241,6 +261,7 @@ func CompareFromNet(rec *results.Net, source string) (CompareConfig, error) {
 			return c, fmt.Errorf("%s: block %d follows block %d", source, blocks[i].Height, blocks[i-1].Height)
 		}
 		c.Solvetimes = append(c.Solvetimes, blocks[i].At-blocks[i-1].At)
+		c.Difficulties = append(c.Difficulties, blocks[i].Difficulty)
 	}
 	if !(c.InitialRatio > 0) {
 		return c, fmt.Errorf("%s: the blocks carry no difficulty", source)

@@ -58,6 +58,9 @@ type Net struct {
 	PropagationAllSecs  float64 `json:"propagation_all_seconds,omitempty"`
 	// Events is how many simulation events ran.
 	Events int64 `json:"events,omitempty"`
+	// Calibration (a simulation of a real run, powlab net --sim --like)
+	// sets the real run's figures beside the simulation's.
+	Calibration *NetCalibration `json:"calibration,omitempty"`
 }
 
 // NetRelays sums up a simulated network's non-mining nodes.
@@ -174,4 +177,33 @@ type NetBlock struct {
 	// target's work) and its header timestamp (Unix seconds).
 	Difficulty float64 `json:"difficulty,omitempty"`
 	Timestamp  float64 `json:"timestamp,omitempty"`
+}
+
+// NetCalibration compares a simulation with the real run it reproduces:
+// each miner's share of the best chain and the stale rate, each with its
+// 95% Wilson interval, and whether the real and the simulated intervals
+// overlap (the difference is within the two runs' statistical spread).
+type NetCalibration struct {
+	Source string          `json:"source"`
+	Miners []NetCalibShare `json:"miners"`
+	Stale  NetCalibShare   `json:"stale"`
+	// Agree is true when every row agrees.
+	Agree bool `json:"agree"`
+}
+
+// NetCalibShare is one compared proportion: real k of n against the
+// simulation's k of n.
+type NetCalibShare struct {
+	Name     string  `json:"name"`
+	RealK    int     `json:"real_k"`
+	RealN    int     `json:"real_n"`
+	Real     float64 `json:"real"`
+	RealLow  float64 `json:"real_low"`
+	RealHigh float64 `json:"real_high"`
+	SimK     int     `json:"sim_k"`
+	SimN     int     `json:"sim_n"`
+	Sim      float64 `json:"sim"`
+	SimLow   float64 `json:"sim_low"`
+	SimHigh  float64 `json:"sim_high"`
+	Agree    bool    `json:"agree"`
 }

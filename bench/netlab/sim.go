@@ -28,8 +28,12 @@ type SimConfig struct {
 	// DefaultDegree).
 	Degree int
 	// Latency is drawn once per link from the seeded RNG.
-	Latency   Latency
-	Partition *Partition
+	Latency Latency
+	// LinkLatencies, if set, fix the latency of the links they name (node
+	// indices from 0, the smaller first) instead of a draw: SimLike uses
+	// them to rerun a real network's own links.
+	LinkLatencies map[[2]int32]time.Duration
+	Partition     *Partition
 	// BlockTime is the mean block interval the difficulty gives the
 	// total hashrate (0: DefaultSimBlockTime).
 	BlockTime time.Duration
@@ -270,6 +274,9 @@ func Simulate(ctx context.Context, cfg SimConfig) (*results.Net, error) {
 	s.linkLat = make([]float64, len(s.g.Links))
 	for i := range s.linkLat {
 		s.linkLat[i] = cfg.Latency.Draw(s.rng).Seconds()
+		if d, ok := cfg.LinkLatencies[s.g.Links[i]]; ok {
+			s.linkLat[i] = d.Seconds()
+		}
 	}
 	if cfg.Bandwidth > 0 {
 		s.txSecs = float64(cfg.BlockSize) * 8 / cfg.Bandwidth

@@ -191,6 +191,9 @@ func renderSimNet(io IO, rec *results.Net) {
 		fmt.Fprintf(out, "spread    a block reached half of the nodes in %s, all in %s (mean; %.3g%% of the block time)\n",
 			secondsOrDash(rec.PropagationHalfSecs), secondsOrDash(rec.PropagationAllSecs), 100*rec.PropagationAllSecs/c.BlockTimeSecs)
 	}
+	if rec.Calibration != nil {
+		renderCalibration(out, rec.Calibration)
+	}
 }
 
 // byDepth lists reorganisation counts by depth: " (by depth: 1: 40, 2: 3)".
@@ -210,5 +213,31 @@ func byDepth(m map[int]int) string {
 func renderRelays(out io.Writer, r *results.NetRelays) {
 	if r != nil {
 		fmt.Fprintf(out, "relays    %d nodes: %d reorgs on %d of them, deepest %d\n", r.Count, r.Reorgs, r.Reorged, r.DeepestReorg)
+	}
+}
+
+// renderCalibration sets a real run's figures beside its simulation's.
+func renderCalibration(out io.Writer, c *results.NetCalibration) {
+	fmt.Fprintf(out, "\ncalibration against the real run %s (95%% Wilson intervals; agree: the intervals overlap)\n", c.Source)
+	tw := tabwriter.NewWriter(out, 0, 0, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintln(tw, "\treal\t95% interval\tsimulated\t95% interval\tagree\t")
+	pct := func(v float64) string { return strconv.FormatFloat(100*v, 'f', 1, 64) + "%" }
+	row := func(r results.NetCalibShare) {
+		agree := "no"
+		if r.Agree {
+			agree = "yes"
+		}
+		fmt.Fprintf(tw, "%s\t%s (%d/%d)\t[%s, %s]\t%s (%d/%d)\t[%s, %s]\t%s\t\n", r.Name, pct(r.Real), r.RealK, r.RealN,
+			pct(r.RealLow), pct(r.RealHigh), pct(r.Sim), r.SimK, r.SimN, pct(r.SimLow), pct(r.SimHigh), agree)
+	}
+	for _, r := range c.Miners {
+		row(r)
+	}
+	row(c.Stale)
+	tw.Flush()
+	if c.Agree {
+		fmt.Fprintln(out, "the simulation agrees with the real run on every row")
+	} else {
+		fmt.Fprintln(out, "the simulation does NOT agree with the real run on every row")
 	}
 }

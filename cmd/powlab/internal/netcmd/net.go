@@ -54,6 +54,11 @@ type NetOptions struct {
 	DAAWindow uint64
 	HalfLife  time.Duration
 	RateSteps string
+	// Like is a real run's record to simulate (--sim --like); likeFlags
+	// are the flags it replaces that were given too.
+	Like      string
+	likeFlags []string
+	seedSet   bool
 	JSON      bool
 	Out       string
 	NoSave    bool
@@ -141,7 +146,9 @@ over time. Ctrl-C stops the network and still reports.`,
 			opts.BlocksSet = c.Flags().Changed("blocks")
 			opts.GammaSet = c.Flags().Changed("gamma")
 			opts.TopologySet = c.Flags().Changed("topology")
-			opts.simOnly, opts.realOnly = changed(c, "degree", "block-size", "bandwidth", "validation-delay", "gamma"),
+			opts.seedSet = c.Flags().Changed("seed")
+			opts.likeFlags = changed(c, "miners", "nodes", "topology", "degree", "latency", "partition", "block-time")
+			opts.simOnly, opts.realOnly = changed(c, "degree", "block-size", "bandwidth", "validation-delay", "gamma", "like"),
 				changed(c, "rules", "prefix", "suffix", "bits", "spawn", "daa", "daa-window", "half-life", "rate-step")
 			opts.Argv = cmdutil.ArgvOf(c.Flags())
 			if runF != nil {
@@ -172,6 +179,7 @@ over time. Ctrl-C stops the network and still reports.`,
 	f.StringVar(&opts.DAA, "daa", "", "real nodes: the chains' difficulty algorithm ("+strings.Join(daa.Names(), ", ")+"; default: the rules' own, a fixed target under powlab rules), aiming at --block-time")
 	f.Uint64Var(&opts.DAAWindow, "daa-window", 0, "real nodes: the difficulty algorithm's window or interval in blocks (default: its own)")
 	f.DurationVar(&opts.HalfLife, "half-life", 0, "real nodes, --daa asert: the half-life (default 288 block times)")
+	f.StringVar(&opts.Like, "like", "", fmt.Sprintf("--sim: simulate the network of a real run's record (its miners, links and mean block interval; --blocks default %d) and set its block shares and stale rate beside the real ones", DefaultLikeBlocks))
 	f.StringVar(&opts.RateSteps, "rate-step", "", "real nodes, capped miners: change every cap at a height, HEIGHT:FACTOR,... (100:4,200:1: ×4 from height 100, back at 200)")
 	f.BoolVar(&opts.JSON, "json", false, "print the record as JSON instead of a table")
 	f.StringVar(&opts.Out, "out", results.DefaultDir, "directory the record is written to")
@@ -454,7 +462,14 @@ func runNet(ctx context.Context, opts *NetOptions) error {
 	return finish(opts, rec, err)
 }
 
+// DefaultLikeBlocks is a --like simulation's length: enough that its own
+// intervals are narrow beside a real run's.
+const DefaultLikeBlocks = 20000
+
 func runSim(ctx context.Context, opts *NetOptions) error {
+	if opts.Like != "" {
+		return runLike(ctx, opts)
+	}
 	cfg, err := opts.simConfig()
 	if err != nil {
 		return err
@@ -539,4 +554,54 @@ func parseRateSteps(s string) ([]netlab.RateStep, error) {
 		out = append(out, netlab.RateStep{Height: height, Factor: factor})
 	}
 	return out, nil
+}
+
+// runLike simulates the network of a real run's record and sets the
+// simulation's block shares and stale rate beside the real ones.
+func runLike(ctx context.Context, opts *NetOptions) error {
+	if len(opts.likeFlags) > 0 {
+		return cmdutil.FlagErrorf("--like takes the network from the record; %s would change it", strings.Join(opts.likeFlags, ", "))
+	}
+	var real results.Net
+	if err := results.Read(opts.Like, results.KindNet, &real); err != nil {
+		return fmt.Errorf("--like %s: %w", opts.Like, err)
+	}
+	blocks := DefaultLikeBlocks
+	if opts.BlocksSet {
+		blocks = opts.Blocks
+	}
+	if blocks < 1 || blocks > 10_000_000 {
+		return cmdutil.FlagErrorf("--blocks %d: want 1 to 10000000", blocks)
+	}
+	cfg, err := netlab.SimLike(&real, blocks)
+	if err != nil {
+		if errors.Is(err, netlab.ErrConfig) {
+			return fmt.Errorf("--like %s: %w", opts.Like, err)
+		}
+		return err
+	}
+	size, err := netlab.ParseBytes("--block-size", opts.BlockSize)
+	if err != nil {
+		return cmdutil.FlagErrorWrap(err)
+	}
+	bw, err := netlab.ParseBandwidth(opts.Bandwidth)
+	if err != nil {
+		return cmdutil.FlagErrorWrap(err)
+	}
+	if opts.ValidationDelay < 0 || opts.ValidationDelay > time.Hour {
+		return cmdutil.FlagErrorf("--validation-delay %s: want 0 to 1h", opts.ValidationDelay)
+	}
+	cfg.BlockSize, cfg.Bandwidth, cfg.ValidationDelay = size, bw, opts.ValidationDelay
+	if opts.seedSet {
+		cfg.Seed = opts.Seed
+	}
+	cfg.Command = append([]string{"powlab", "net"}, opts.Argv...)
+	st := cmdutil.NewStatus(opts.IO.ErrOut)
+	cfg.Progress = func(p netlab.Progress) { st.Set("%s", statusLine(p, cfg.Blocks)) }
+	rec, err := netlab.Simulate(ctx, cfg)
+	st.Clear()
+	if rec != nil && err == nil {
+		rec.Calibration = netlab.Calibrate(&real, rec, opts.Like)
+	}
+	return finish(opts, rec, err)
 }

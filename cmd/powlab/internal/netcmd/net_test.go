@@ -116,6 +116,8 @@ func TestBadFlagsExit2(t *testing.T) {
 		{"daa with sim", []string{"--sim", "--daa", "lwma"}, "not with --sim"},
 		{"rate step form", []string{"--miners", "1M,1M", "--rate-step", "100x4"}, "HEIGHT:FACTOR"},
 		{"rate step with sim", []string{"--sim", "--rate-step", "10:2"}, "not with --sim"},
+		{"like without sim", []string{"--miners", "1M,1M", "--like", "x.json"}, "need --sim"},
+		{"like with miners", []string{"--sim", "--like", "x.json", "--miners", "1M,1M", "--latency", "5ms"}, "--like takes the network from the record; --miners, --latency"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -269,6 +271,40 @@ func TestParseRateSteps(t *testing.T) {
 	for _, bad := range []string{"100", "100:", ":4", "a:4", "100:x", "100:4,"} {
 		if _, err := parseRateSteps(bad); err == nil {
 			t.Errorf("%q accepted", bad)
+		}
+	}
+}
+
+// --sim --like: the simulation of a real run's network, with the
+// calibration table; a missing or simulated record is an error.
+func TestRunLike(t *testing.T) {
+	dir := t.TempDir()
+	real := &results.Net{Header: results.NewHeader(results.KindNet, nil), MeanIntervalSeconds: 1, MinedBlocks: 21, StaleBlocks: 1,
+		Nodes:  []results.NetNode{{ID: 1, Spec: "2M", BlocksWon: 12}, {ID: 2, Spec: "1M", BlocksWon: 8}},
+		Config: results.NetConfig{Miners: []string{"2M", "1M"}, Topology: "mesh", Latency: "50ms", Seed: 1, Links: []results.NetLink{{A: 1, B: 2, LatencySeconds: 0.05}}}}
+	path, err := results.Write(dir, real)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out, errb bytes.Buffer
+	cmd := NewCmdNet(cmdutil.IO{Out: &out, ErrOut: &errb}, nil)
+	cmd.SetArgs([]string{"--sim", "--like", path, "--blocks", "2000", "--no-save"})
+	if err := cmd.Execute(); err != nil {
+		t.Fatalf("%v: %s", err, errb.String())
+	}
+	for _, want := range []string{"calibration against the real run", "node 1 (2M)", "60.0% (12/20)", "stale rate", "agrees"} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("output lacks %q:\n%s", want, out.String())
+		}
+	}
+	real.Simulated = true
+	sim, _ := results.Write(filepath.Join(dir, "sim"), real)
+	for _, bad := range []string{filepath.Join(dir, "missing.json"), sim} {
+		cmd := NewCmdNet(cmdutil.IO{Out: &bytes.Buffer{}, ErrOut: &bytes.Buffer{}}, nil)
+		cmd.SetArgs([]string{"--sim", "--like", bad, "--no-save"})
+		cmd.SilenceUsage, cmd.SilenceErrors = true, true
+		if err := cmd.Execute(); err == nil || !strings.Contains(err.Error(), "--like") {
+			t.Errorf("--like %s: %v", bad, err)
 		}
 	}
 }

@@ -272,3 +272,15 @@ func Wilson(k, n int, level float64) (lo, hi float64) {
 	half := z * math.Sqrt(p*(1-p)/nf+z*z/(4*nf*nf)) / den
 	return max(center-half, 0), min(center+half, 1)
 }
+
+// CountAtMost is the number of values of sorted (ascending) at most x:
+// the index of the first value above x.
+func CountAtMost(sorted []float64, x float64) int {
+	i, _ := slices.BinarySearchFunc(sorted, x, func(v, t float64) int {
+		if v <= t {
+			return -1
+		}
+		return 1
+	})
+	return i
+}

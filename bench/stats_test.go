@@ -295,3 +295,18 @@ func TestKSContinuousMatchesBruteForce(t *testing.T) {
 		t.Fatal("D of an empty sample is not NaN")
 	}
 }
+
+func TestCountAtMost(t *testing.T) {
+	s := []float64{1, 2, 2, 3}
+	for _, tc := range []struct {
+		x    float64
+		want int
+	}{{0, 0}, {1, 1}, {1.5, 1}, {2, 3}, {3, 4}, {9, 4}} {
+		if got := CountAtMost(s, tc.x); got != tc.want {
+			t.Errorf("CountAtMost(%v, %v) = %d, want %d", s, tc.x, got, tc.want)
+		}
+	}
+	if CountAtMost(nil, 1) != 0 {
+		t.Error("empty")
+	}
+}

@@ -198,24 +198,13 @@ func ccdfPoints(sorted []float64, k int) []results.XYPoint {
 	out := make([]results.XYPoint, 0, k+1)
 	for i := 0; i <= k; i++ {
 		x := hi * float64(i) / float64(k)
-		above := len(sorted) - upperBound(sorted, x)
+		above := len(sorted) - bench.CountAtMost(sorted, x)
 		if above == 0 {
 			break
 		}
 		out = append(out, results.XYPoint{X: x, Y: float64(above) / float64(len(sorted))})
 	}
 	return out
-}
-
-// upperBound is the number of sorted values at most x.
-func upperBound(sorted []float64, x float64) int {
-	i, _ := slices.BinarySearchFunc(sorted, x, func(v, t float64) int {
-		if v <= t {
-			return -1
-		}
-		return 1
-	})
-	return i
 }
 
 // CompareFromNet reads a real run from a `powlab net --daa` record: the

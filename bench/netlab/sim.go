@@ -9,6 +9,7 @@ import (
 	"slices"
 	"time"
 
+	"github.com/powlab/powlab/bench"
 	"github.com/powlab/powlab/results"
 )
 
@@ -464,7 +465,7 @@ func (s *simulator) progress(phase string, wall time.Time) {
 // probability, independently: the races are memoryless).
 func (s *simulator) mine() {
 	u := s.rng.Float64() * s.cumShare[len(s.cumShare)-1]
-	m := int32(min(sortSearch(s.cumShare, u), len(s.cumShare)-1))
+	m := int32(min(bench.CountAtMost(s.cumShare, u), len(s.cumShare)-1)) // the first cumulative share above u
 	s.mined[m]++
 	s.lastMined = s.now
 	if st := s.selfish[m]; st != nil {
@@ -476,17 +477,6 @@ func (s *simulator) mine() {
 	b := s.newBlock(s.tips[m], m, s.now)
 	b.publishedAt = s.now
 	s.accept(m, b)
-}
-
-// sortSearch is the first index whose cumulative share exceeds u.
-func sortSearch(cum []float64, u float64) int {
-	i, _ := slices.BinarySearchFunc(cum, u, func(c, u float64) int {
-		if c <= u {
-			return -1
-		}
-		return 1
-	})
-	return i
 }
 
 func (s *simulator) setHave(b *simBlock, i int32) {

@@ -146,8 +146,10 @@ over time. Ctrl-C stops the network and still reports.`,
 			opts.BlocksSet = c.Flags().Changed("blocks")
 			opts.GammaSet = c.Flags().Changed("gamma")
 			opts.TopologySet = c.Flags().Changed("topology")
-			opts.seedSet = c.Flags().Changed("seed")
-			opts.likeFlags = changed(c, "miners", "nodes", "topology", "degree", "latency", "partition", "block-time")
+			if opts.Like != "" {
+				opts.seedSet = c.Flags().Changed("seed")
+				opts.likeFlags = changed(c, "miners", "nodes", "topology", "degree", "latency", "partition", "block-time")
+			}
 			opts.simOnly, opts.realOnly = changed(c, "degree", "block-size", "bandwidth", "validation-delay", "gamma", "like"),
 				changed(c, "rules", "prefix", "suffix", "bits", "spawn", "daa", "daa-window", "half-life", "rate-step")
 			opts.Argv = cmdutil.ArgvOf(c.Flags())
@@ -389,16 +391,9 @@ func (o *NetOptions) simConfig() (netlab.SimConfig, error) {
 	if err != nil {
 		return cfg, cmdutil.FlagErrorWrap(err)
 	}
-	size, err := netlab.ParseBytes("--block-size", o.BlockSize)
+	size, bw, err := o.propagation()
 	if err != nil {
-		return cfg, cmdutil.FlagErrorWrap(err)
-	}
-	bw, err := netlab.ParseBandwidth(o.Bandwidth)
-	if err != nil {
-		return cfg, cmdutil.FlagErrorWrap(err)
-	}
-	if o.ValidationDelay < 0 || o.ValidationDelay > time.Hour {
-		return cfg, cmdutil.FlagErrorf("--validation-delay %s: want 0 to 1h", o.ValidationDelay)
+		return cfg, err
 	}
 	if o.GammaSet && !(o.Gamma >= 0 && o.Gamma <= 1) {
 		return cfg, cmdutil.FlagErrorf("--gamma %g: want 0 to 1", o.Gamma)
@@ -580,16 +575,9 @@ func runLike(ctx context.Context, opts *NetOptions) error {
 		}
 		return err
 	}
-	size, err := netlab.ParseBytes("--block-size", opts.BlockSize)
+	size, bw, err := opts.propagation()
 	if err != nil {
-		return cmdutil.FlagErrorWrap(err)
-	}
-	bw, err := netlab.ParseBandwidth(opts.Bandwidth)
-	if err != nil {
-		return cmdutil.FlagErrorWrap(err)
-	}
-	if opts.ValidationDelay < 0 || opts.ValidationDelay > time.Hour {
-		return cmdutil.FlagErrorf("--validation-delay %s: want 0 to 1h", opts.ValidationDelay)
+		return err
 	}
 	cfg.BlockSize, cfg.Bandwidth, cfg.ValidationDelay = size, bw, opts.ValidationDelay
 	if opts.seedSet {
@@ -604,4 +592,19 @@ func runLike(ctx context.Context, opts *NetOptions) error {
 		rec.Calibration = netlab.Calibrate(&real, rec, opts.Like)
 	}
 	return finish(opts, rec, err)
+}
+
+// propagation checks the simulation's per-hop costs: --block-size,
+// --bandwidth and --validation-delay.
+func (o *NetOptions) propagation() (size int64, bw float64, err error) {
+	if size, err = netlab.ParseBytes("--block-size", o.BlockSize); err != nil {
+		return 0, 0, cmdutil.FlagErrorWrap(err)
+	}
+	if bw, err = netlab.ParseBandwidth(o.Bandwidth); err != nil {
+		return 0, 0, cmdutil.FlagErrorWrap(err)
+	}
+	if o.ValidationDelay < 0 || o.ValidationDelay > time.Hour {
+		return 0, 0, cmdutil.FlagErrorf("--validation-delay %s: want 0 to 1h", o.ValidationDelay)
+	}
+	return size, bw, nil
 }

@@ -72,7 +72,10 @@ func startInProcess(ctx context.Context, s *netSetup) ([]member, error) {
 			Chain:   s.chain,
 			Address: s.addrs[i],
 			Miner:   mo,
-			Logger:  s.cfg.Logger.With("node", i+1),
+			// The lab's own nodes trust each other: a mesh or a star of
+			// up to MaxRealMiners nodes needs n-1 peers on a node.
+			MaxPeers: max(node.DefaultMaxPeers, len(s.dirs)),
+			Logger:   s.cfg.Logger.With("node", i+1),
 			Events: node.Events{
 				Mined: func(b *chain.Block) { s.obs.onMined(i, b) },
 				Reorg: func(depth int, _, _ chain.Hash) { s.obs.onReorg(i, depth) },

@@ -181,6 +181,9 @@ func (c *Config) check() error {
 		return fmt.Errorf("%w: %d nodes: a network of real nodes has from its %d miners to %d nodes", ErrConfig, c.Nodes, n, MaxRealMiners)
 	}
 	n = c.Nodes
+	if c.Spawn && (c.Topology == "" || c.Topology == Mesh || c.Topology == Star) && n-1 > MaxSpawnPeers {
+		return fmt.Errorf("%w: %d spawned nodes in a %s: a spawned node keeps at most %d peers; use a ring or run them in process", ErrConfig, n, cmpOr(c.Topology, Mesh), MaxSpawnPeers)
+	}
 	for _, m := range c.Miners {
 		if m.Share > 0 || m.Strategy != Honest {
 			return fmt.Errorf("%w: miner %q: shares and strategies are for the simulation; real nodes take a rate or KERNELxWORKERS", ErrConfig, m.Text)
@@ -229,6 +232,13 @@ func (c *Config) check() error {
 		c.Logger = slog.New(slog.DiscardHandler)
 	}
 	return nil
+}
+
+func cmpOr(t, def Topology) Topology {
+	if t == "" {
+		return def
+	}
+	return t
 }
 
 // RateStep multiplies every miner's cap by Factor (relative to the cap

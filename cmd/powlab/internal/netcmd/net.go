@@ -96,7 +96,7 @@ took to agree after the last block.
 A miner is a hashrate cap (4M, 500k: one worker, throttled, so many miners
 of known relative speed fit on a small machine) or a kernel and worker count
 (avx512x1, genericx2: real miners racing). --nodes N adds relays: nodes 1..M
-mine, nodes M+1..N only validate and relay (up to 32 nodes in all). All
+mine, nodes M+1..N only validate and relay (up to 128 nodes in all). All
 nodes share one genesis block.
 Without --prefix or --bits the target is chosen for about one block per
 second at the total rate (2^bits ≈ total attempts/s).
@@ -113,7 +113,7 @@ holds the whole configuration.
 COUNTxMINER repeats a miner (100x100k is a hundred miners of 100k/s); COUNT
 is a plain integer, so KERNELxWORKERS (avx512x1, whose kernel name is never
 a number) stays unambiguous, and one item takes one repetition at most.
-Real nodes take up to 32 rates or kernels; shares (30%) and strategies
+Real nodes take up to 128 rates or kernels; shares (30%) and strategies
 (selfish:30%) need --sim.
 
 --sim runs a discrete-event simulation instead of real nodes: the same
@@ -171,7 +171,7 @@ over time. Ctrl-C stops the network and still reports.`,
 	f.Uint64Var(&opts.Seed, "seed", 1, "seed of every random choice (latencies, reward addresses)")
 	f.BoolVar(&opts.Spawn, "spawn", false, "run each node as its own powlab node process instead of in this process")
 	f.BoolVar(&opts.Sim, "sim", false, "simulate the network (discrete events, simulated time) instead of running real nodes")
-	f.IntVar(&opts.Nodes, "nodes", 0, "nodes in all, the miners first, the rest relays that do not mine (default: one per miner; real nodes: up to 32)")
+	f.IntVar(&opts.Nodes, "nodes", 0, "nodes in all, the miners first, the rest relays that do not mine (default: one per miner; real nodes: up to 128)")
 	f.IntVar(&opts.Degree, "degree", 0, fmt.Sprintf("--sim --topology random: outbound links per node (default %d)", netlab.DefaultDegree))
 	f.DurationVar(&opts.BlockTime, "block-time", 0, "mean block interval the difficulty aims at (default 1s for real nodes, where it sizes --bits; 600s with --sim)")
 	f.StringVar(&opts.BlockSize, "block-size", "1MB", "--sim: block size (with --bandwidth, the transfer time per link)")

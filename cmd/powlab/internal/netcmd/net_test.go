@@ -74,7 +74,7 @@ func TestBadFlagsExit2(t *testing.T) {
 	}{
 		{"no miners", nil, "--miners"},
 		{"one miner", []string{"--miners", "1M"}, "at least 2 miners"},
-		{"33 real miners", []string{"--miners", "33x1M"}, "up to 32"},
+		{"129 real miners", []string{"--miners", "129x1M"}, "up to 128"},
 		{"selfish real", []string{"--miners", "selfish:30%,1M"}, "need --sim"},
 		{"nested repetition", []string{"--miners", "2x2x1M"}, "one repetition"},
 		{"bad rate", []string{"--miners", "1M,0k"}, "rate"},
@@ -98,7 +98,7 @@ func TestBadFlagsExit2(t *testing.T) {
 		{"real flag with sim", []string{"--sim", "--miners", "1M,1M", "--bits", "12"}, "not with --sim"},
 		{"sim kernel", []string{"--sim", "--miners", "genericx1,1M"}, "real nodes"},
 		{"sim default miners, too few nodes", []string{"--sim", "--nodes", "5"}, "from the 10 miners"},
-		{"real nodes over 32", []string{"--miners", "1M,1M", "--nodes", "33"}, "--nodes 33"},
+		{"real nodes over 128", []string{"--miners", "1M,1M", "--nodes", "129"}, "--nodes 129"},
 		{"real nodes under miners", []string{"--miners", "1M,1M,1M", "--nodes", "2"}, "--nodes 2"},
 		{"sim shares over 100", []string{"--sim", "--miners", "60%,50%"}, "add up"},
 		{"sim nodes", []string{"--sim", "--miners", "3x1M", "--nodes", "2"}, "--nodes"},

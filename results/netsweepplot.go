@@ -22,8 +22,12 @@ func PlotStale(rec *Stale, path string) error {
 	if len(rec.Points) == 0 {
 		return errors.New("plot stale: the record has no points")
 	}
-	p := newPlot(fmt.Sprintf("Stale blocks vs propagation delay, simulated\n%d equal miners in a mesh, %d blocks per point, %.0f s blocks",
-		rec.Config.Miners, rec.Config.Blocks, rec.Config.BlockTimeSecs),
+	kind := "simulated"
+	if !rec.Simulated {
+		kind = "real nodes"
+	}
+	p := newPlot(fmt.Sprintf("Stale blocks vs propagation delay, %s\n%d equal miners in a mesh, %d blocks per point, %g s blocks",
+		kind, rec.Config.Miners, rec.Config.Blocks, rec.Config.BlockTimeSecs),
 		"propagation delay ÷ block interval, τ/T (log scale)", "stale blocks ÷ mined blocks (log scale)")
 	p.X.Tick.Marker, p.Y.Tick.Marker = log10Ticks{}, log10Ticks{}
 	var pts plotter.XYs
@@ -67,7 +71,7 @@ func PlotStale(rec *Stale, path string) error {
 		}
 		sc.GlyphStyle = glyph(colMeasured, vg.Points(3.5), draw.CircleGlyph{})
 		p.Add(eb, sc)
-		p.Legend.Add(fmt.Sprintf("simulated, %.0f%% Wilson interval", 100*rec.Config.Confidence), sc)
+		p.Legend.Add(fmt.Sprintf("%s, %.0f%% Wilson interval", kind, 100*rec.Config.Confidence), sc)
 	}
 	if ref.DelayRatio > 0 && ref.StaleRate > 0 {
 		rs, err := plotter.NewScatter(plotter.XYs{{X: math.Log10(ref.DelayRatio), Y: math.Log10(ref.StaleRate)}})

@@ -4,9 +4,11 @@ import (
 	"context"
 	"fmt"
 	"math"
+	"strconv"
 	"time"
 
 	"github.com/powlab/powlab/bench"
+	"github.com/powlab/powlab/miner"
 	"github.com/powlab/powlab/results"
 )
 
@@ -73,11 +75,7 @@ func StaleSweep(ctx context.Context, cfg StaleSweepConfig) (*results.Stale, erro
 		Simulated: true,
 		Config: results.StaleConfig{Miners: cfg.Miners, Topology: string(Mesh), BlockTimeSecs: cfg.BlockTime.Seconds(),
 			Blocks: cfg.Blocks, Seed: cfg.Seed, Ratios: cfg.Ratios, Confidence: sweepConfidence},
-		Reference: results.StaleReference{
-			Source:     "Decker & Wattenhofer 2013, Information propagation in the Bitcoin network",
-			DelayRatio: deckerDelaySecs / 600, StaleRate: deckerForkRate,
-			Note: "12.6 s mean propagation, 1.69% fork rate at 600 s blocks",
-		},
+		Reference: deckerReference(),
 	}
 	miners := make([]MinerSpec, cfg.Miners)
 	for i := range miners {
@@ -187,4 +185,94 @@ func batchShare(blocks []results.NetBlock, miner, batches int) (lo, hi float64) 
 		shares[b] = float64(won) / float64(len(part))
 	}
 	return bench.MeanCI(shares, sweepConfidence)
+}
+
+// deckerReference is Bitcoin's measured propagation and fork rate.
+func deckerReference() results.StaleReference {
+	return results.StaleReference{
+		Source:     "Decker & Wattenhofer 2013, Information propagation in the Bitcoin network",
+		DelayRatio: deckerDelaySecs / 600, StaleRate: deckerForkRate,
+		Note: "12.6 s mean propagation, 1.69% fork rate at 600 s blocks",
+	}
+}
+
+// RealStaleSweepConfig is the stale-rate sweep on real nodes: Miners
+// equal capped miners (Rate attempts/s each) in a full mesh whose every link
+// delays a block by the point's ratio × BlockTime, Blocks blocks a point.
+type RealStaleSweepConfig struct {
+	Ratios    []float64
+	Miners    int
+	Blocks    int
+	BlockTime time.Duration
+	Rate      float64
+	Seed      uint64
+	Command   []string
+	Progress  func(done, total int, ratio float64)
+}
+
+// Defaults of the real sweep: a minute or two in all.
+const (
+	DefaultRealStaleMiners    = 4
+	DefaultRealStaleBlocks    = 60
+	DefaultRealStaleBlockTime = 500 * time.Millisecond
+	DefaultRealStaleRate      = 200e3
+)
+
+// DefaultRealStaleRatios are the real sweep's points: delays a real
+// network of a few nodes shows within a minute a point.
+var DefaultRealStaleRatios = []float64{0.05, 0.1, 0.2}
+
+// RealStaleSweep runs the stale-rate sweep on real nodes. The target is
+// the zero bits closest to one block per BlockTime at the miners' total
+// cap, and each point's delay ratio is recomputed from the interval the
+// nodes reached (it includes their own validation and relay time, which a
+// real network adds to the links' delay). On cancel it returns the points
+// finished so far with ctx.Err().
+func RealStaleSweep(ctx context.Context, cfg RealStaleSweepConfig) (*results.Stale, error) {
+	if cfg.Miners < 2 || cfg.Miners > MaxRealMiners || cfg.Blocks < 1 || len(cfg.Ratios) == 0 || !(cfg.Rate > 0) || cfg.BlockTime <= 0 {
+		return nil, fmt.Errorf("%w: a real stale sweep needs 2 to %d miners, a positive block count, rate and block time, and delay ratios", ErrConfig, MaxRealMiners)
+	}
+	for _, r := range cfg.Ratios {
+		if !(r > 0 && r <= 2) {
+			return nil, fmt.Errorf("%w: delay ratio %g: want above 0, at most 2 for real nodes", ErrConfig, r)
+		}
+	}
+	miners := make([]MinerSpec, cfg.Miners)
+	for i := range miners {
+		miners[i] = MinerSpec{Text: strconv.FormatFloat(cfg.Rate, 'g', -1, 64), RateCap: cfg.Rate}
+	}
+	target, err := miner.ZeroBitsTarget(DefaultBits(cfg.Rate*float64(cfg.Miners), cfg.BlockTime))
+	if err != nil {
+		return nil, fmt.Errorf("%w: %v", ErrConfig, err)
+	}
+	rec := &results.Stale{
+		Header: results.NewHeader(results.KindStale, cfg.Command),
+		Config: results.StaleConfig{Miners: cfg.Miners, Topology: string(Mesh), BlockTimeSecs: cfg.BlockTime.Seconds(),
+			Blocks: cfg.Blocks, Seed: cfg.Seed, Ratios: cfg.Ratios, Confidence: sweepConfidence},
+		Reference: deckerReference(),
+	}
+	for i, ratio := range cfg.Ratios {
+		if cfg.Progress != nil {
+			cfg.Progress(i, len(cfg.Ratios), ratio)
+		}
+		tau := time.Duration(ratio * float64(cfg.BlockTime))
+		start := time.Now()
+		net, err := Run(ctx, Config{Miners: miners, Target: target, Blocks: cfg.Blocks, Latency: Latency{tau, tau}, Seed: cfg.Seed + uint64(i)})
+		if err != nil {
+			if ctx.Err() != nil {
+				return rec, ctx.Err()
+			}
+			return nil, err
+		}
+		measured := ratio
+		if net.MeanIntervalSeconds > 0 {
+			measured = tau.Seconds() / net.MeanIntervalSeconds
+		}
+		lo, hi := bench.Wilson(net.StaleBlocks, net.MinedBlocks, sweepConfidence)
+		rec.Points = append(rec.Points, results.StalePoint{
+			DelayRatio: measured, DelaySecs: tau.Seconds(), Mined: net.MinedBlocks, Stale: net.StaleBlocks,
+			StaleRate: net.StaleRate, StaleLow: lo, StaleHigh: hi, Theory: StaleTheory(measured), WallSeconds: time.Since(start).Seconds(),
+		})
+	}
+	return rec, nil
 }

@@ -99,6 +99,11 @@ func TestChartSweepErrors(t *testing.T) {
 		{"stale one miner", []string{"chart", "stale", "--miners", "1", "--out", svg}, 2, "--miners"},
 		{"stale few blocks", []string{"chart", "stale", "--blocks", "10", "--out", svg}, 2, "--blocks"},
 		{"stale from with flags", []string{"chart", "stale", "--from", "x.json", "--miners", "3", "--out", svg}, 2, "--miners would change"},
+		{"stale rate without real", []string{"chart", "stale", "--rate", "5000", "--out", svg}, 2, "needs --real"},
+		{"stale real ratio", []string{"chart", "stale", "--real", "--ratios", "3", "--out", svg}, 2, "out of range"},
+		{"stale real blocks", []string{"chart", "stale", "--real", "--blocks", "5", "--out", svg}, 2, "--blocks 5"},
+		{"stale real miners", []string{"chart", "stale", "--real", "--miners", "200", "--out", svg}, 2, "--miners 200"},
+		{"stale real rate", []string{"chart", "stale", "--real", "--rate", "10", "--out", svg}, 2, "--rate 10"},
 		{"selfish alpha half", []string{"chart", "selfish", "--alphas", "0.5", "--out", svg}, 2, "out of range"},
 		{"selfish gamma", []string{"chart", "selfish", "--gammas", "1.5", "--out", svg}, 2, "out of range"},
 		{"selfish wrong kind", []string{"chart", "selfish", "--from", "testdata/not_a_record.json", "--out", svg}, 1, "not a powlab record"},
@@ -119,5 +124,22 @@ func TestChartStaleCancelled(t *testing.T) {
 	code, _, stderr := run(t, ctx, "chart", "stale", "--blocks", "1000000", "--out", filepath.Join(t.TempDir(), "s.svg"), "--no-save")
 	if code != cmdutil.ExitCanceled {
 		t.Fatalf("exit %d, stderr %q", code, stderr)
+	}
+}
+
+// chart stale --real: a tiny sweep of real nodes, marked real in the record
+// and the table.
+func TestChartStaleReal(t *testing.T) {
+	if testing.Short() {
+		t.Skip("mines real blocks")
+	}
+	dir := t.TempDir()
+	code, stdout, stderr := run(t, context.Background(), "chart", "stale", "--real", "--ratios", "0.1", "--miners", "2", "--blocks", "10",
+		"--rate", "40000", "--out", filepath.Join(dir, "s.png"), "--no-save")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	if !strings.Contains(stdout, "real nodes, 2 equal miners") || !strings.Contains(stdout, "50.0 ms") {
+		t.Fatalf("table:\n%s", stdout)
 	}
 }

@@ -23,8 +23,11 @@ type StaleOptions struct {
 	Miners int
 	Blocks int
 	Seed   uint64
-	Argv   []string
-	cmd    *cobra.Command
+	// Real runs the sweep on real nodes (a short one), Rate capping each.
+	Real bool
+	Rate float64
+	Argv []string
+	cmd  *cobra.Command
 	cmdutil.RecordFlags
 }
 
@@ -58,9 +61,15 @@ the time the formula assumes; at large τ/T the rate stays below the formula
 saw). --json prints the record: points[] with delay_ratio, stale_rate,
 stale_low, stale_high and theory.
 
-A sweep of real nodes (--real) is not there yet: it is planned.`,
+--real runs a short sweep of real nodes instead (powlab net underneath):
+--miners equal miners (default 4) capped at --rate attempts/s each, about
+one block per 500 ms, --blocks blocks a point (default 60), at --ratios
+(default 0.05, 0.1, 0.2); each point's τ/T is recomputed from the interval
+the nodes reached. Real nodes add their own validation and relay time to the
+links' delay, so their stale rate sits a little above the formula's.`,
 		Example: `  powlab chart stale
   powlab chart stale --ratios 0.01,0.1 --blocks 100000 --json
+  powlab chart stale --real --out stale-real.png           # about 2 minutes of real mining
   powlab chart stale --from results-out/stale-20261130T050000.000Z.json --out docs/stale.png`,
 		Args: cmdutil.NoArgs,
 		RunE: func(c *cobra.Command, args []string) error {
@@ -77,13 +86,21 @@ A sweep of real nodes (--real) is not there yet: it is planned.`,
 	f.IntVar(&opts.Miners, "miners", netlab.DefaultStaleMiners, fmt.Sprintf("equal miners, one per node of the mesh (2 to %d)", netlab.MaxMeshNodes))
 	f.IntVar(&opts.Blocks, "blocks", netlab.DefaultStaleBlocks, "blocks simulated per point (1000 to 10000000)")
 	f.Uint64Var(&opts.Seed, "seed", 1, "seed of the first point (point i uses seed + i)")
+	f.BoolVar(&opts.Real, "real", false, "sweep real nodes on loopback instead of the simulation (short: defaults 4 miners, 60 blocks a point)")
+	f.Float64Var(&opts.Rate, "rate", netlab.DefaultRealStaleRate, "--real: each miner's cap in attempts/s")
 	cmdutil.AddRecordFlags(f, &opts.RecordFlags, staleRecord)
 	return cmd
 }
 
 func runStale(ctx context.Context, opts *StaleOptions) error {
-	if err := opts.Check(flagsOf(opts.cmd), "ratios", "miners", "blocks", "seed"); err != nil {
+	if err := opts.Check(flagsOf(opts.cmd), "ratios", "miners", "blocks", "seed", "real", "rate"); err != nil {
 		return err
+	}
+	if opts.From == "" && opts.Real {
+		return runRealStale(ctx, opts)
+	}
+	if opts.From == "" && flagsOf(opts.cmd) != nil && flagsOf(opts.cmd).Changed("rate") {
+		return cmdutil.FlagErrorf("--rate caps real miners: it needs --real")
 	}
 	var rec *results.Stale
 	path := ""
@@ -133,16 +150,20 @@ func runStale(ctx context.Context, opts *StaleOptions) error {
 func RenderStale(io cmdutil.IO, rec *results.Stale) {
 	out := io.Out
 	c := rec.Config
-	fmt.Fprintf(out, "powlab chart stale: simulated, %d equal miners in a %s, %s blocks, %d blocks per point, seed %d\n\n",
-		c.Miners, c.Topology, cmdutil.HumanSeconds(c.BlockTimeSecs), c.Blocks, c.Seed)
+	kind := "simulated"
+	if !rec.Simulated {
+		kind = "real nodes"
+	}
+	fmt.Fprintf(out, "powlab chart stale: %s, %d equal miners in a %s, %s blocks, %d blocks per point, seed %d\n\n",
+		kind, c.Miners, c.Topology, cmdutil.HumanSeconds(c.BlockTimeSecs), c.Blocks, c.Seed)
 	tw := tabwriter.NewWriter(out, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintf(tw, "τ/T\tdelay\tmined\tstale\tstale rate\t%.0f%% interval\ttheory 1−e^(−τ/T)\tsim ÷ theory\t\n", 100*c.Confidence)
+	fmt.Fprintf(tw, "τ/T\tdelay\tmined\tstale\tstale rate\t%.0f%% interval\ttheory 1−e^(−τ/T)\tmeasured ÷ theory\t\n", 100*c.Confidence)
 	for _, p := range rec.Points {
 		ratio := "-"
 		if p.Theory > 0 {
 			ratio = fmt.Sprintf("%.2f", p.StaleRate/p.Theory)
 		}
-		fmt.Fprintf(tw, "%g\t%s\t%d\t%d\t%s\t%s..%s\t%s\t%s\t\n", p.DelayRatio, cmdutil.HumanSeconds(p.DelaySecs), p.Mined, p.Stale,
+		fmt.Fprintf(tw, "%.3g\t%s\t%d\t%d\t%s\t%s..%s\t%s\t%s\t\n", p.DelayRatio, cmdutil.HumanSeconds(p.DelaySecs), p.Mined, p.Stale,
 			pct3(p.StaleRate), pct3(p.StaleLow), pct3(p.StaleHigh), pct3(p.Theory), ratio)
 	}
 	tw.Flush()
@@ -189,4 +210,56 @@ func parseFloats(flag, s string, lo, hi float64, closed bool) ([]float64, error)
 	}
 	slices.Sort(out)
 	return slices.Compact(out), nil
+}
+
+// runRealStale is --real: the sweep on real nodes.
+func runRealStale(ctx context.Context, opts *StaleOptions) error {
+	fs := flagsOf(opts.cmd)
+	changed := func(name string) bool { return fs != nil && fs.Changed(name) }
+	ratios := netlab.DefaultRealStaleRatios
+	if changed("ratios") {
+		var err error
+		if ratios, err = parseFloats("--ratios", opts.Ratios, 0, 2, false); err != nil {
+			return err
+		}
+	}
+	miners, blocks := netlab.DefaultRealStaleMiners, netlab.DefaultRealStaleBlocks
+	if changed("miners") {
+		miners = opts.Miners
+	}
+	if changed("blocks") {
+		blocks = opts.Blocks
+	}
+	if miners < 2 || miners > netlab.MaxRealMiners {
+		return cmdutil.FlagErrorf("--miners %d: want 2 to %d real nodes", miners, netlab.MaxRealMiners)
+	}
+	if blocks < 10 || blocks > 100000 {
+		return cmdutil.FlagErrorf("--blocks %d: want 10 to 100000 real blocks a point", blocks)
+	}
+	if !(opts.Rate >= 1000 && opts.Rate <= 1e9) {
+		return cmdutil.FlagErrorf("--rate %g: want 1000 to 1e9 attempts/s", opts.Rate)
+	}
+	st := cmdutil.NewStatus(opts.IO.ErrOut)
+	rec, runErr := netlab.RealStaleSweep(ctx, netlab.RealStaleSweepConfig{
+		Ratios: ratios, Miners: miners, Blocks: blocks, BlockTime: netlab.DefaultRealStaleBlockTime, Rate: opts.Rate, Seed: opts.Seed,
+		Command: append([]string{"powlab", "chart", "stale"}, opts.Argv...),
+		Progress: func(done, total int, ratio float64) {
+			st.Set("[%d/%d] τ/T = %g: %d real blocks …", done+1, total, ratio, blocks)
+		},
+	})
+	st.Clear()
+	if rec == nil || len(rec.Points) == 0 {
+		if runErr == nil {
+			runErr = fmt.Errorf("stale: no point finished")
+		}
+		return runErr
+	}
+	path, err := opts.Save(rec)
+	if err != nil {
+		return err
+	}
+	if err := cmdutil.ShowRecord(opts.IO, opts.RecordFlags, rec, path, RenderStale, results.PlotStale); err != nil {
+		return err
+	}
+	return runErr
 }

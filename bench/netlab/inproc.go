@@ -41,7 +41,7 @@ func (m *inProcess) Close() error { return m.n.Close() }
 // mines with one worker and the best kernel.
 func minerOptions(m MinerSpec) (node.MinerOptions, error) {
 	if m.RateCap > 0 {
-		return node.MinerOptions{Workers: 1, MaxRate: m.RateCap}, nil
+		return node.MinerOptions{Workers: 1, MaxRate: m.RateCap, Selfish: m.Strategy == Selfish}, nil
 	}
 	k, err := sha256x.ByName(m.Kernel)
 	if err != nil {

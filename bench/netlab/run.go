@@ -185,8 +185,11 @@ func (c *Config) check() error {
 		return fmt.Errorf("%w: %d spawned nodes in a %s: a spawned node keeps at most %d peers; use a ring or run them in process", ErrConfig, n, cmpOr(c.Topology, Mesh), MaxSpawnPeers)
 	}
 	for _, m := range c.Miners {
-		if m.Share > 0 || m.Strategy != Honest {
-			return fmt.Errorf("%w: miner %q: shares and strategies are for the simulation; real nodes take a rate or KERNELxWORKERS", ErrConfig, m.Text)
+		if m.Share > 0 {
+			return fmt.Errorf("%w: miner %q: shares are for the simulation; real nodes take a rate or KERNELxWORKERS", ErrConfig, m.Text)
+		}
+		if m.Strategy == Selfish && (m.RateCap <= 0 || c.Spawn) {
+			return fmt.Errorf("%w: miner %q: a real selfish miner needs a rate cap (selfish:1M) and runs in process, not spawned", ErrConfig, m.Text)
 		}
 	}
 	switch c.Rules {

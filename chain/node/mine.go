@@ -86,6 +86,10 @@ func (n *Node) submitMined(b *chain.Block, old chain.Tip) error {
 	}
 	n.log.Info("block mined", "index", b.Index, "hash", n.rules.Hash(b).String(), "proof", b.Proof, "txs", len(b.Transactions))
 	n.tipMoved(old, "", true)
+	if n.MinerOptions().Selfish {
+		n.publish(n.selfish.mined(b))
+		return nil
+	}
 	n.announce(b, "")
 	return nil
 }

@@ -51,6 +51,10 @@ type MinerOptions struct {
 	// MaxRate, when above 0, caps attempts per second: the search runs in
 	// slices and sleeps between them (for simulated slower miners).
 	MaxRate float64
+	// Selfish makes the miner withhold its blocks and publish them only to
+	// match or override the honest chain (Eyal & Sirer's strategy; see
+	// selfishState for what differs from the simulation's).
+	Selfish bool
 }
 
 // Events are callbacks a harness can count. They run on the node's
@@ -169,6 +173,7 @@ type Node struct {
 	minerDone   chan struct{}
 	searchTip   atomic.Pointer[chain.Hash] // the tip the miner builds on
 	minerOpts   atomic.Pointer[MinerOptions]
+	selfish     selfishState
 }
 
 // New builds a node: it opens (or creates) the chain and registers the
@@ -386,6 +391,8 @@ func (n *Node) StopMiner() {
 		cancel()
 		<-done
 	}
+	// A selfish miner that stops publishes what it withheld.
+	n.publish(n.selfish.release())
 }
 
 // Close stops the miner, the gossip and the server (in-flight requests get

@@ -230,6 +230,9 @@ func (n *Node) ReceiveBlock(ctx context.Context, b *chain.Block, from string) (c
 	case chain.Orphan:
 		n.catchUp(from, b.Index)
 	}
+	if (res == chain.Extended || res == chain.Reorged || res == chain.SideChain) && n.MinerOptions().Selfish {
+		n.publish(n.selfish.honest(b.Index, n.c.Tip().Hash, n.rules.Hash))
+	}
 	return res, nil
 }
 

@@ -113,8 +113,9 @@ holds the whole configuration.
 COUNTxMINER repeats a miner (100x100k is a hundred miners of 100k/s); COUNT
 is a plain integer, so KERNELxWORKERS (avx512x1, whose kernel name is never
 a number) stays unambiguous, and one item takes one repetition at most.
-Real nodes take up to 128 rates or kernels; shares (30%) and strategies
-(selfish:30%) need --sim.
+Real nodes take up to 128 rates or kernels; shares (30%) need --sim. A
+real selfish miner (selfish:400k, in process) withholds its blocks as Eyal
+& Sirer's strategy does; ties go to whichever block reaches a node first.
 
 --sim runs a discrete-event simulation instead of real nodes: the same
 spec, report and record (marked simulated), in simulated time, so a
@@ -160,7 +161,7 @@ over time. Ctrl-C stops the network and still reports.`,
 		},
 	}
 	f := cmd.Flags()
-	f.StringVar(&opts.Miners, "miners", "", "comma-separated miners: rate caps (4M,2M,500k), KERNELxWORKERS (avx512x1), repeated (3x1M), with --sim shares and strategies (selfish:30%) (required for real nodes; --sim default "+DefaultSimMiners+")")
+	f.StringVar(&opts.Miners, "miners", "", "comma-separated miners: rate caps (4M,2M,500k), KERNELxWORKERS (avx512x1), repeated (3x1M), strategies (selfish:400k; with --sim also shares, selfish:30%) (required for real nodes; --sim default "+DefaultSimMiners+")")
 	f.StringVar(&opts.Rules, "rules", chain.RulesPowlab, "consensus rules: powlab, tutorial or bitcoin")
 	cmdutil.AddTargetFlags(f, &opts.Target, " (default: --bits for about one block per second)")
 	f.IntVar(&opts.Blocks, "blocks", netlab.DefaultBlocks, fmt.Sprintf("stop when the best chain has this many blocks after genesis (0: no limit; --sim: %d unless given)", netlab.DefaultSimBlocks))
@@ -218,10 +219,14 @@ func (o *NetOptions) config() (netlab.Config, error) {
 		return cfg, cmdutil.FlagErrorf("--nodes %d: want from the %d miners to %d for real nodes (more with --sim)", o.Nodes, len(specs), netlab.MaxRealMiners)
 	}
 	for _, m := range specs {
-		if m.Share > 0 || m.Strategy != netlab.Honest {
-			return cfg, cmdutil.FlagErrorf("--miners: %q: shares and strategies need --sim; real nodes take a rate or KERNELxWORKERS", m.Text)
+		if m.Share > 0 {
+			return cfg, cmdutil.FlagErrorf("--miners: %q: shares need --sim; real nodes take a rate or KERNELxWORKERS", m.Text)
+		}
+		if m.Strategy == netlab.Selfish && (m.RateCap <= 0 || o.Spawn) {
+			return cfg, cmdutil.FlagErrorf("--miners: %q: a real selfish miner takes a rate cap (selfish:1M) and runs in process (not with --spawn)", m.Text)
 		}
 	}
+
 	switch o.Rules {
 	case chain.RulesPowlab, chain.RulesTutorial, chain.RulesBitcoin:
 	default:

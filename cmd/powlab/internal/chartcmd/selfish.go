@@ -82,7 +82,6 @@ func runSelfish(ctx context.Context, opts *SelfishOptions) error {
 		return err
 	}
 	var rec *results.Selfish
-	path := ""
 	var runErr error
 	if opts.From != "" {
 		rec = &results.Selfish{}
@@ -110,20 +109,13 @@ func runSelfish(ctx context.Context, opts *SelfishOptions) error {
 			},
 		})
 		st.Clear()
-		if rec == nil || len(rec.Points) == 0 {
-			if runErr == nil {
-				runErr = fmt.Errorf("selfish: no point finished")
-			}
-			return runErr
+		points := 0
+		if rec != nil {
+			points = len(rec.Points)
 		}
-		if path, err = opts.Save(rec); err != nil {
-			return err
-		}
+		return showSweep(opts.IO, opts.RecordFlags, "selfish", rec, points, runErr, RenderSelfish, results.PlotSelfish)
 	}
-	if err := cmdutil.ShowRecord(opts.IO, opts.RecordFlags, rec, path, RenderSelfish, results.PlotSelfish); err != nil {
-		return err
-	}
-	return runErr
+	return cmdutil.ShowRecord(opts.IO, opts.RecordFlags, rec, "", RenderSelfish, results.PlotSelfish)
 }
 
 // RenderSelfish prints a selfish sweep as a table.

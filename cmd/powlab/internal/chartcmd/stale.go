@@ -103,7 +103,6 @@ func runStale(ctx context.Context, opts *StaleOptions) error {
 		return cmdutil.FlagErrorf("--rate caps real miners: it needs --real")
 	}
 	var rec *results.Stale
-	path := ""
 	var runErr error
 	if opts.From != "" {
 		rec = &results.Stale{}
@@ -130,20 +129,16 @@ func runStale(ctx context.Context, opts *StaleOptions) error {
 			},
 		})
 		st.Clear()
-		if rec == nil || len(rec.Points) == 0 {
-			if runErr == nil {
-				runErr = fmt.Errorf("stale: no point finished")
-			}
-			return runErr
-		}
-		if path, err = opts.Save(rec); err != nil {
-			return err
-		}
+		return showSweep(opts.IO, opts.RecordFlags, "stale", rec, stalePoints(rec), runErr, RenderStale, results.PlotStale)
 	}
-	if err := cmdutil.ShowRecord(opts.IO, opts.RecordFlags, rec, path, RenderStale, results.PlotStale); err != nil {
-		return err
+	return cmdutil.ShowRecord(opts.IO, opts.RecordFlags, rec, "", RenderStale, results.PlotStale)
+}
+
+func stalePoints(rec *results.Stale) int {
+	if rec == nil {
+		return 0
 	}
-	return runErr
+	return len(rec.Points)
 }
 
 // RenderStale prints a stale sweep as a table.
@@ -248,17 +243,27 @@ func runRealStale(ctx context.Context, opts *StaleOptions) error {
 		},
 	})
 	st.Clear()
-	if rec == nil || len(rec.Points) == 0 {
+	return showSweep(opts.IO, opts.RecordFlags, "stale", rec, stalePoints(rec), runErr, RenderStale, results.PlotStale)
+}
+
+// showSweep saves and shows a sweep's record. A sweep that finished no
+// point returns its error; one cut short is saved and shown with the points
+// it has, then its error is returned (Ctrl-C: exit 130).
+func showSweep[R any, PR interface {
+	*R
+	results.Headed
+}](io cmdutil.IO, rf cmdutil.RecordFlags, name string, rec PR, points int, runErr error, render func(cmdutil.IO, *R), draw func(*R, string) error) error {
+	if rec == nil || points == 0 {
 		if runErr == nil {
-			runErr = fmt.Errorf("stale: no point finished")
+			runErr = fmt.Errorf("%s: no point finished", name)
 		}
 		return runErr
 	}
-	path, err := opts.Save(rec)
+	path, err := rf.Save(rec)
 	if err != nil {
 		return err
 	}
-	if err := cmdutil.ShowRecord(opts.IO, opts.RecordFlags, rec, path, RenderStale, results.PlotStale); err != nil {
+	if err := cmdutil.ShowRecord(io, rf, (*R)(rec), path, render, draw); err != nil {
 		return err
 	}
 	return runErr

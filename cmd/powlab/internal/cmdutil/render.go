@@ -79,15 +79,7 @@ func RenderNet(io IO, rec *results.Net) {
 	}
 	fmt.Fprintln(out)
 	fmt.Fprintf(out, "stopped   %s after %s at height %d\n", rec.Stopped, HumanSeconds(rec.Seconds), rec.Height)
-	if rec.Converged {
-		how := ""
-		if rec.MinedOnToConverge {
-			how = ", mining on to break a tie"
-		}
-		fmt.Fprintf(out, "converged yes: every node on %.16s… (%s after the last block%s)\n", rec.Tip, HumanSeconds(rec.ConvergeAfterLastSecs), how)
-	} else {
-		fmt.Fprintln(out, "converged NO: the nodes ended on different tips (see the table)")
-	}
+	renderConverged(out, rec, fmt.Sprintf("%.16s…", rec.Tip), " (see the table)")
 	fmt.Fprintln(out)
 	tw := tabwriter.NewWriter(out, 0, 0, 2, ' ', tabwriter.AlignRight)
 	fmt.Fprintln(tw, "node\tminer\tcap\tmeasured\thashrate share\tblocks won\tblock share\tmined\tstale\treorgs\tdeepest\theight\t")
@@ -155,15 +147,7 @@ func renderSimNet(io IO, rec *results.Net) {
 	fmt.Fprintf(out, ", seed %d\n", c.Seed)
 	fmt.Fprintf(out, "stopped   %s after %s simulated at height %d (%s of wall time, %d events)\n",
 		rec.Stopped, HumanSeconds(rec.Seconds), rec.Height, HumanSeconds(rec.WallSeconds), rec.Events)
-	if rec.Converged {
-		how := ""
-		if rec.MinedOnToConverge {
-			how = ", mining on to break a tie"
-		}
-		fmt.Fprintf(out, "converged yes: every node on %s (%s after the last block%s)\n", rec.Tip, HumanSeconds(rec.ConvergeAfterLastSecs), how)
-	} else {
-		fmt.Fprintln(out, "converged NO: the nodes ended on different tips")
-	}
+	renderConverged(out, rec, rec.Tip, "")
 	fmt.Fprintln(out)
 	tw := tabwriter.NewWriter(out, 0, 0, 2, ' ', tabwriter.AlignRight)
 	fmt.Fprintln(tw, "node\tminer\tstrategy\thashrate share\tblocks won\tblock share\tmined\tstale\treorgs\tdeepest\t")
@@ -240,4 +224,17 @@ func renderCalibration(out io.Writer, c *results.NetCalibration) {
 	} else {
 		fmt.Fprintln(out, "the simulation does NOT agree with the real run on every row")
 	}
+}
+
+// renderConverged says whether a network ended on one tip (shown as tip).
+func renderConverged(out io.Writer, rec *results.Net, tip, differNote string) {
+	if !rec.Converged {
+		fmt.Fprintf(out, "converged NO: the nodes ended on different tips%s\n", differNote)
+		return
+	}
+	how := ""
+	if rec.MinedOnToConverge {
+		how = ", mining on to break a tie"
+	}
+	fmt.Fprintf(out, "converged yes: every node on %s (%s after the last block%s)\n", tip, HumanSeconds(rec.ConvergeAfterLastSecs), how)
 }

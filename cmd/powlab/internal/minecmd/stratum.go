@@ -142,28 +142,18 @@ func (p *stratumPrinter) event(e stratum.Event) {
 	}
 	switch e.Kind {
 	case stratum.Connected:
-		if !p.json {
-			fmt.Fprintf(p.errOut, "connected to %s\n", e.Addr)
-		}
+		p.note("connected to %s\n", e.Addr)
 	case stratum.Disconnected:
 		l.RetrySeconds = e.Retry.Seconds()
-		if !p.json {
-			fmt.Fprintf(p.errOut, "disconnected: %v; redialling in %s\n", e.Err, e.Retry)
-		}
+		p.note("disconnected: %v; redialling in %s\n", e.Err, e.Retry)
 	case stratum.Subscribed:
 		l.Extranonce1, l.Extranonce2Size = hex.EncodeToString(e.Extranonce1), ptr(e.Extranonce2Size)
-		if !p.json {
-			fmt.Fprintf(p.errOut, "subscribed: extranonce1 %s, extranonce2 %d bytes\n", l.Extranonce1, e.Extranonce2Size)
-		}
+		p.note("subscribed: extranonce1 %s, extranonce2 %d bytes\n", l.Extranonce1, e.Extranonce2Size)
 	case stratum.Authorized:
-		if !p.json {
-			fmt.Fprintln(p.errOut, "authorized")
-		}
+		p.note("authorized\n")
 	case stratum.DifficultySet:
 		l.Difficulty = e.Difficulty.String()
-		if !p.json {
-			fmt.Fprintf(p.errOut, "difficulty %s (from the next job)\n", l.Difficulty)
-		}
+		p.note("difficulty %s (from the next job)\n", l.Difficulty)
 	case stratum.JobReceived:
 		l.Job, l.Clean, l.Difficulty = e.Job.ID, ptr(e.Job.Clean), e.Difficulty.String()
 		if !p.json {
@@ -203,22 +193,23 @@ func (p *stratumPrinter) event(e stratum.Event) {
 				cmdutil.HumanRate(e.HashesPerSec), e.Totals.Accepted, e.Totals.Rejected, cmdutil.HumanCount(float64(e.Totals.Hashes))))
 		}
 	case stratum.LineIgnored:
-		if !p.json {
-			fmt.Fprintf(p.errOut, "pool line ignored: %v\n", e.Err)
-		}
+		p.note("pool line ignored: %v\n", e.Err)
 	case stratum.Redirected:
 		l.RetrySeconds = e.Retry.Seconds()
-		if !p.json {
-			fmt.Fprintf(p.errOut, "the pool asked to reconnect: dialling %s in %s\n", e.Addr, e.Retry)
-		}
+		p.note("the pool asked to reconnect: dialling %s in %s\n", e.Addr, e.Retry)
 	case stratum.PoolMessage:
 		l.Message = e.Message
-		if !p.json {
-			fmt.Fprintf(p.errOut, "pool says: %s\n", e.Message)
-		}
+		p.note("pool says: %s\n", e.Message)
 	}
 	if p.json {
 		p.emit(l)
+	}
+}
+
+// note prints connection news on stderr, unless --json prints every event.
+func (p *stratumPrinter) note(format string, a ...any) {
+	if !p.json {
+		fmt.Fprintf(p.errOut, format, a...)
 	}
 }
 
